@@ -1,0 +1,60 @@
+/*
+ * csvio.h - CSV import and export of the store's entities (part of store/:
+ * it writes through SQL directly, in one transaction per file).
+ *
+ * Reading follows RFC 4180 (quoted fields, doubled quotes, quoted newlines),
+ * skips a UTF-8 byte-order mark, accepts CRLF or LF, and detects a ';'
+ * delimiter (European spreadsheets).  Headers match case-insensitively, with
+ * aliases and the column names of Atlas CMMS's import templates.
+ */
+#ifndef WRENCH_CSVIO_H
+#define WRENCH_CSVIO_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "store.h"
+
+enum csv_entity {
+	CE_LOCATIONS, CE_ASSETS, CE_METERS, CE_READINGS, CE_PMS, CE_WORKORDERS, CE_HISTORY,
+	CE__COUNT
+};
+const char *csvio_entity_name(int entity);             /* "locations", ... */
+int csvio_entity_parse(const char *s, int *out);       /* also singular forms */
+
+/* Called for every rejected row: its 1-based line number in the file (the
+ * line the record starts on) and why. */
+typedef void (*csvio_bad_cb)(size_t line, const char *reason, void *ctx);
+/* Called now and then while importing: bytes read of total (0 if unknown). */
+typedef void (*csvio_progress_cb)(size_t rows, size_t bytes, size_t total, void *ctx);
+
+struct csvio_import_opts {
+	int dry_run;                 /* validate and count; write nothing */
+	const char *rejects_path;    /* --skip-bad: import good rows, write bad
+	                              * ones here with a "reason" column */
+	csvio_bad_cb on_bad;
+	csvio_progress_cb on_progress;
+	void *ctx;
+};
+
+struct csvio_result {
+	size_t rows;                 /* data rows read */
+	size_t inserted, updated, unchanged, rejected;
+};
+
+/* Imports a file.  Without rejects_path, any bad row means nothing is written:
+ * every bad row is reported through on_bad and WR_EINPUT is returned with a
+ * summary message.  Re-importing the same file changes nothing (upsert on
+ * the natural key: location code, asset tag, asset+meter, meter+time, PM code,
+ * work-order number, asset+date+event). */
+int csvio_import(struct store *s, int entity, const char *path,
+                 const struct csvio_import_opts *o, struct csvio_result *r, struct wr_err *e);
+
+enum csv_format { CF_CSV, CF_JSON };
+/* Writes every row of an entity, ordered by its natural key, in the same
+ * columns import reads: export -> import into an empty database -> export
+ * gives identical bytes.  Text cells a spreadsheet would run as a formula
+ * (leading =, +, -, @, tab, CR) are neutralised with a leading apostrophe in
+ * CSV, and the importer strips that apostrophe again. */
+int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_err *e);
+
+#endif

@@ -1,0 +1,515 @@
+/*
+ * store.h - the local database: schema, migrations, queries and the PM
+ * engine.  store/ is the only code that speaks SQL; everything else reaches
+ * the data through this header.
+ *
+ * Conventions
+ * - Every fallible call returns an enum wr_rc and fills struct wr_err.
+ * - Every write runs inside a transaction opened with BEGIN IMMEDIATE, so a
+ *   killed process loses nothing already committed and two writers queue on
+ *   the busy timeout instead of failing half way.  store_begin() nests: the
+ *   outermost call opens the transaction, inner calls use savepoints.
+ * - Records are named by their human key (asset tag, work-order number, PM
+ *   code, location code, username); each row also has a UUID and a version
+ *   that every change increments (sync builds on both), and every change is
+ *   written to the audit log (who, when, entity, field, old, new).
+ * - Instants are int64 plant-local seconds (see util.h); WR_NO_TIME = absent.
+ * - Strings in the record structs are fixed-size and always NUL-terminated;
+ *   long free text (descriptions, notes, checklists) is heap-allocated and
+ *   released by the matching *_clear() function.
+ */
+#ifndef WRENCH_STORE_H
+#define WRENCH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+#include "lifedata.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/* ---------------------------------------------------------------- database */
+
+/* Opens (creating the file and its folder if missing) and migrates the
+ * database.  A database whose user_version is newer than this program is
+ * refused with a message saying to upgrade wrench. */
+int store_open(const char *path, struct store **out, struct wr_err *e);
+/* Opens only an existing database (no create); WR_ENOTFOUND if absent. */
+int store_open_existing(const char *path, struct store **out, struct wr_err *e);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+int store_schema_version(struct store *s);
+
+/* Who is acting: recorded in the audit log, labour entries and notes.
+ * Defaults to $WRENCH_USER, else $USER, else "unknown". */
+void store_set_actor(struct store *s, const char *username);
+const char *store_actor(const struct store *s);
+
+int store_begin(struct store *s, struct wr_err *e);
+int store_commit(struct store *s, struct wr_err *e);
+void store_rollback(struct store *s);
+
+/* Default database path: $XDG_DATA_HOME/wrench/wrench.db, falling back to
+ * ~/.local/share/wrench/wrench.db.  Returns buf or NULL if it cannot tell. */
+char *store_default_path(char *buf, size_t n);
+
+/* --------------------------------------------------------------- locations */
+
+/* A location hierarchy: a root location is a site (kind "site"); below it
+ * areas, lines, rooms... any kind text the plant uses. */
+struct wr_location {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char code[64];
+	char name[128];
+	char kind[24];
+	char parent_code[64];   /* "" for a site */
+	int64_t version, updated_at;
+	int depth;              /* filled by store_location_tree() */
+};
+typedef int (*wr_location_cb)(const struct wr_location *l, void *ctx);
+
+/* Inserts or updates by code (parent must exist; cycles refused). */
+int store_location_put(struct store *s, const struct wr_location *l, struct wr_err *e);
+int store_location_get(struct store *s, const char *code, struct wr_location *out, struct wr_err *e);
+/* Depth-first, children ordered by code; depth filled in. */
+int store_location_tree(struct store *s, wr_location_cb cb, void *ctx, struct wr_err *e);
+
+/* ------------------------------------------------------------------ assets */
+
+enum wr_asset_status { AS_OPERATIONAL, AS_DOWN, AS_STANDBY, AS_RETIRED, AS__COUNT };
+const char *wr_asset_status_name(int st);              /* "operational" ... */
+int wr_asset_status_parse(const char *s, int *out);    /* case-insensitive; Atlas names too */
+
+struct wr_asset {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char tag[64];           /* unique; doubles as the barcode */
+	char name[128];
+	char description[256];
+	char cls[64];           /* class / category */
+	char parent_tag[64];    /* "" when none */
+	char location_code[64]; /* "" when none */
+	int criticality;        /* 1 (low) .. 5 (critical); 3 by default */
+	int status;             /* enum wr_asset_status */
+	int64_t install_date;   /* WR_NO_TIME when unknown */
+	char serial[64];
+	char manufacturer[64];
+	char model[64];
+	int64_t version, updated_at;
+};
+typedef int (*wr_asset_cb)(const struct wr_asset *a, void *ctx);
+
+void wr_asset_init(struct wr_asset *a);   /* defaults: criticality 3, operational */
+/* Inserts or updates by tag; audit-logged field by field. */
+int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e);
+int store_asset_get(struct store *s, const char *tag, struct wr_asset *out, struct wr_err *e);
+/* Sets one field by name (name, description, class, parent, location,
+ * criticality, status, install-date, serial, manufacturer, model). */
+int store_asset_set(struct store *s, const char *tag, const char *field, const char *value,
+                    struct wr_err *e);
+/* search: NULL for all, else matches tag, name, class, serial (case-insensitive
+ * substring).  Ordered by tag.  Streams rows: memory stays flat. */
+int store_asset_list(struct store *s, const char *search, wr_asset_cb cb, void *ctx,
+                     struct wr_err *e);
+/* Keyset paging ordered by tag: rows with tag > after (or < before when
+ * backward), at most limit.  Returns the count in *n. */
+int store_asset_page(struct store *s, const char *search, const char *after, int backward,
+                     int limit, struct wr_asset *out, int *n, struct wr_err *e);
+/* Children of an asset ("" = assets without parent), and assets at a location. */
+int store_asset_children(struct store *s, const char *parent_tag, wr_asset_cb cb, void *ctx,
+                         struct wr_err *e);
+int store_asset_at_location(struct store *s, const char *location_code, wr_asset_cb cb,
+                            void *ctx, struct wr_err *e);
+int store_asset_count(struct store *s, int64_t *n, struct wr_err *e);
+
+/* ------------------------------------------------------------------- users */
+
+enum wr_role { ROLE_TECHNICIAN, ROLE_PLANNER };
+struct wr_user {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char username[64];
+	char name[128];
+	int role;               /* enum wr_role */
+	char team[64];
+	int64_t version, updated_at;
+};
+typedef int (*wr_user_cb)(const struct wr_user *u, void *ctx);
+int store_user_put(struct store *s, const struct wr_user *u, struct wr_err *e);
+int store_user_get(struct store *s, const char *username, struct wr_user *out, struct wr_err *e);
+int store_user_list(struct store *s, wr_user_cb cb, void *ctx, struct wr_err *e);
+
+/* --------------------------------------------------------- meters, readings */
+
+enum wr_meter_kind { MK_RUNHOURS, MK_COUNTER, MK_GAUGE };  /* runhours, counter: never decrease */
+struct wr_meter {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char asset_tag[64];
+	char name[64];          /* unique per asset, e.g. "hours" */
+	char unit[16];
+	int kind;               /* enum wr_meter_kind */
+	double last_value;      /* NAN when no reading */
+	int64_t last_at;
+	int64_t version, updated_at;
+};
+struct wr_reading {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char asset_tag[64];
+	char meter[64];
+	int64_t at;
+	double value;
+	int64_t version, updated_at;
+};
+typedef int (*wr_meter_cb)(const struct wr_meter *m, void *ctx);
+typedef int (*wr_reading_cb)(const struct wr_reading *r, void *ctx);
+int store_meter_put(struct store *s, const struct wr_meter *m, struct wr_err *e);
+int store_meter_list(struct store *s, const char *asset_tag, wr_meter_cb cb, void *ctx,
+                     struct wr_err *e);
+/* Records a reading; a cumulative meter (runhours, counter) refuses a value
+ * below an earlier reading with a message naming both. */
+int store_reading_add(struct store *s, const struct wr_reading *r, struct wr_err *e);
+int store_reading_list(struct store *s, const char *asset_tag, const char *meter, int limit,
+                       wr_reading_cb cb, void *ctx, struct wr_err *e);
+
+/* ------------------------------------------------------------ asset history */
+
+enum wr_event_kind { EV_INSTALL, EV_FAILURE, EV_REPLACEMENT };
+const char *wr_event_kind_name(int k);
+int wr_event_kind_parse(const char *s, int *out);
+struct wr_event {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char asset_tag[64];
+	int64_t at;
+	int kind;               /* enum wr_event_kind */
+	char code[32];          /* failure code, "" when none */
+	char *notes;            /* heap, may be NULL */
+	char wo_number[32];     /* the work order that produced it, "" when imported */
+	int64_t version, updated_at;
+};
+typedef int (*wr_event_cb)(const struct wr_event *ev, void *ctx);
+void wr_event_clear(struct wr_event *ev);
+/* Adds an event; an identical (asset, at, kind) event already present is left
+ * alone (so re-imports change nothing). */
+int store_event_add(struct store *s, const struct wr_event *ev, struct wr_err *e);
+/* Newest first. */
+int store_event_list(struct store *s, const char *asset_tag, wr_event_cb cb, void *ctx,
+                     struct wr_err *e);
+
+/* ------------------------------------------------------------ work orders */
+
+enum wr_wo_type { WT_CORRECTIVE, WT_PREVENTIVE, WT_INSPECTION, WT_REQUEST, WT__COUNT };
+enum wr_wo_status {
+	WS_REQUESTED, WS_OPEN, WS_IN_PROGRESS, WS_ON_HOLD, WS_DONE, WS_CLOSED, WS_CANCELLED,
+	WS__COUNT
+};
+enum wr_priority { PR_LOW = 1, PR_MEDIUM = 2, PR_HIGH = 3, PR_URGENT = 4 };
+const char *wr_wo_type_name(int t);
+const char *wr_wo_status_name(int st);       /* "requested", "open", "in_progress", ... */
+const char *wr_priority_name(int p);
+int wr_wo_type_parse(const char *s, int *out);      /* also Atlas names */
+int wr_wo_status_parse(const char *s, int *out);    /* also "in progress", "on-hold", Atlas */
+int wr_priority_parse(const char *s, int *out);     /* names, 1..4, Atlas NONE -> low */
+/* 1 when the lifecycle allows from -> to:
+ *   requested -> open | cancelled
+ *   open -> in_progress | on_hold | done | cancelled
+ *   in_progress -> on_hold | done | cancelled     on_hold -> in_progress | cancelled
+ *   done -> closed | in_progress (reopen)          closed, cancelled: final */
+int wr_wo_transition_ok(int from, int to);
+
+struct wr_wo {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char number[32];        /* unique, e.g. WO-000123 */
+	char title[160];
+	int type;               /* enum wr_wo_type */
+	int status;             /* enum wr_wo_status */
+	int priority;           /* enum wr_priority */
+	char asset_tag[64];     /* "" when none */
+	char assignee[64];
+	char requested_by[64];
+	int64_t due_at;
+	char *description;      /* heap, may be NULL */
+	char problem[32], cause[32], remedy[32];   /* failure codes */
+	int is_failure;         /* corrective work that restored a failed asset */
+	int64_t downtime_start, downtime_end;
+	char pm_code[64];       /* the PM schedule that generated it, "" when none */
+	double est_hours;       /* NAN when unknown */
+	int64_t created_at, started_at, completed_at, closed_at;
+	char completed_by[64];
+	int64_t version, updated_at;
+};
+typedef int (*wr_wo_cb)(const struct wr_wo *w, void *ctx);
+void wr_wo_init(struct wr_wo *w);    /* corrective, open, medium, times absent */
+void wr_wo_clear(struct wr_wo *w);   /* frees description */
+
+struct wr_wo_filter {
+	unsigned status_mask;   /* bit (1u << status); 0 = any */
+	unsigned type_mask;     /* bit (1u << type); 0 = any */
+	int priority;           /* 0 = any */
+	const char *asset_tag;  /* NULL = any */
+	const char *assignee;   /* NULL = any */
+	const char *search;     /* NULL = any; substring of number, title or asset tag */
+	int overdue_only;       /* due before today and not done/closed/cancelled */
+};
+
+/* Creates a work order; number "" gets the next WO-NNNNNN.  Fills id, uuid,
+ * number, created_at and version back into *w. */
+int store_wo_create(struct store *s, struct wr_wo *w, struct wr_err *e);
+int store_wo_get(struct store *s, const char *number, struct wr_wo *out, struct wr_err *e);
+/* Sets one field by name: title, type, priority, asset, assignee, due,
+ * description, problem, cause, remedy, failure (yes/no), downtime-start,
+ * downtime-end, est-hours.  Status changes go through store_wo_transition. */
+int store_wo_set(struct store *s, const char *number, const char *field, const char *value,
+                 struct wr_err *e);
+/* Moves along the lifecycle.  On done: completed_at/by are set; a corrective
+ * work order flagged as a failure adds a failure event to the asset's history
+ * (at downtime start, else creation time, coded with the problem code); a
+ * PM work order advances its schedule.  Refused transitions say which are
+ * allowed from the current status. */
+int store_wo_transition(struct store *s, const char *number, int to_status, struct wr_err *e);
+/* Streams every match, newest first (by id). */
+int store_wo_list(struct store *s, const struct wr_wo_filter *f, wr_wo_cb cb, void *ctx,
+                  struct wr_err *e);
+/* Keyset paging newest first: rows with id < before_id (0 = from the top), or
+ * with id > after_id going backward (backward != 0, pass the first row's id),
+ * at most limit, always returned newest first.  Count in *n. */
+int store_wo_page(struct store *s, const struct wr_wo_filter *f, int64_t cursor_id, int backward,
+                  int limit, struct wr_wo *out, int *n, struct wr_err *e);
+int store_wo_count(struct store *s, const struct wr_wo_filter *f, int64_t *n, struct wr_err *e);
+
+/* Labour.  A running timer is a labour entry with minutes < 0: it survives a
+ * killed terminal and is stopped later. */
+struct wr_labor {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char username[64];
+	int64_t started_at;
+	int minutes;            /* < 0 while the timer runs */
+	char note[160];
+};
+typedef int (*wr_labor_cb)(const struct wr_labor *l, void *ctx);
+int store_labor_add(struct store *s, const char *wo_number, int minutes, const char *note,
+                    struct wr_err *e);
+int store_labor_start(struct store *s, const char *wo_number, struct wr_err *e);
+/* Stops the actor's running timer on that work order; *minutes gets the time. */
+int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struct wr_err *e);
+int store_labor_list(struct store *s, const char *wo_number, wr_labor_cb cb, void *ctx,
+                     struct wr_err *e);
+
+struct wr_part {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char part_code[64];
+	char description[128];
+	double qty;
+	double unit_cost;       /* NAN when unknown */
+	int64_t at;
+};
+typedef int (*wr_part_cb)(const struct wr_part *p, void *ctx);
+int store_part_add(struct store *s, const char *wo_number, const struct wr_part *p,
+                   struct wr_err *e);
+int store_part_list(struct store *s, const char *wo_number, wr_part_cb cb, void *ctx,
+                    struct wr_err *e);
+
+/* Notes are append-only: the schema refuses updates and deletes. */
+struct wr_note {
+	int64_t id;
+	char author[64];
+	int64_t at;
+	const char *body;       /* valid during the callback only */
+};
+typedef int (*wr_note_cb)(const struct wr_note *n, void *ctx);
+int store_note_add(struct store *s, const char *wo_number, const char *body, struct wr_err *e);
+int store_note_list(struct store *s, const char *wo_number, wr_note_cb cb, void *ctx,
+                    struct wr_err *e);
+
+enum wr_check_result { CR_PENDING, CR_PASS, CR_FAIL, CR_NA };
+const char *wr_check_result_name(int r);
+struct wr_check_item {
+	int64_t id;
+	int seq;
+	char task[160];
+	int result;             /* enum wr_check_result */
+	char note[160];
+	char done_by[64];
+	int64_t done_at;
+};
+typedef int (*wr_check_cb)(const struct wr_check_item *c, void *ctx);
+int store_check_add(struct store *s, const char *wo_number, const char *task, struct wr_err *e);
+int store_check_set(struct store *s, const char *wo_number, int seq, int result,
+                    const char *note, struct wr_err *e);
+int store_check_list(struct store *s, const char *wo_number, wr_check_cb cb, void *ctx,
+                     struct wr_err *e);
+
+/* Failure-code pick lists (problem / cause / remedy). */
+enum wr_code_kind { FC_PROBLEM, FC_CAUSE, FC_REMEDY };
+struct wr_code {
+	int kind;
+	char code[32];
+	char description[128];
+};
+typedef int (*wr_code_cb)(const struct wr_code *c, void *ctx);
+int store_code_put(struct store *s, const struct wr_code *c, struct wr_err *e);
+int store_code_list(struct store *s, int kind, wr_code_cb cb, void *ctx, struct wr_err *e);
+
+/* Fault diagnosis: past completed corrective work on this asset and on its
+ * class, ranked by full-text similarity (FTS5) to the given work order's
+ * title, description, codes and notes. */
+struct wr_fault {
+	char wo_number[32];
+	char asset_tag[64];
+	int same_asset;
+	int64_t at;
+	char title[160];
+	char problem[32], cause[32], remedy[32];
+	char fix[256];          /* the last note or the description: what fixed it */
+	double repair_hours;    /* from downtime or start..completion; NAN unknown */
+};
+int store_fault_similar(struct store *s, const char *wo_number, int limit,
+                        struct wr_fault *out, int *n, struct wr_err *e);
+/* Free-text search over past faults, optionally limited to one asset's class. */
+int store_fault_search(struct store *s, const char *query, const char *asset_tag, int limit,
+                       struct wr_fault *out, int *n, struct wr_err *e);
+
+/* ------------------------------------------------------------ PM schedules */
+
+enum wr_pm_kind { PK_CALENDAR, PK_METER };
+enum wr_pm_unit { PU_DAY, PU_WEEK, PU_MONTH };
+struct wr_pm {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char code[64];          /* unique */
+	char title[160];
+	char asset_tag[64];
+	int kind;               /* enum wr_pm_kind */
+	int interval;           /* calendar: every N units */
+	int unit;               /* enum wr_pm_unit */
+	int floating;           /* 0 fixed (from the schedule), 1 floating (from last completion) */
+	char meter[64];         /* meter schedules: the asset's meter name */
+	double meter_interval;  /* meter schedules: every N units */
+	int lead_days;          /* generate this many days before due */
+	int64_t start_date;
+	int64_t last_done;      /* WR_NO_TIME when never */
+	double last_meter;      /* meter value at last completion, NAN never */
+	int64_t next_due;       /* calendar: next due date; meter: WR_NO_TIME */
+	double next_meter;      /* meter: next due reading; NAN for calendar */
+	double est_hours;
+	char assignee[64];
+	char team[64];
+	char *checklist;        /* heap: one task per line, may be NULL */
+	int wo_type;            /* type of generated work orders (preventive by default) */
+	int priority;
+	int active;
+	int64_t version, updated_at;
+};
+typedef int (*wr_pm_cb)(const struct wr_pm *p, void *ctx);
+void wr_pm_init(struct wr_pm *p);
+void wr_pm_clear(struct wr_pm *p);
+int store_pm_put(struct store *s, const struct wr_pm *p, struct wr_err *e);
+int store_pm_get(struct store *s, const char *code, struct wr_pm *out, struct wr_err *e);
+int store_pm_set(struct store *s, const char *code, const char *field, const char *value,
+                 struct wr_err *e);
+int store_pm_list(struct store *s, wr_pm_cb cb, void *ctx, struct wr_err *e);
+
+/* A PM occurrence due on or before today + days (calendar), or whose meter
+ * has reached its next due value (meter).  wo_number is "" when no work order
+ * has been generated for it yet. */
+struct wr_pm_due {
+	char pm_code[64];
+	char title[160];
+	char asset_tag[64];
+	int64_t due_at;         /* calendar due date; meter: WR_NO_TIME */
+	double due_meter;       /* meter due value; NAN for calendar */
+	double meter_now;       /* meter schedules: current reading */
+	int overdue;
+	char wo_number[32];
+};
+typedef int (*wr_pm_due_cb)(const struct wr_pm_due *d, void *ctx);
+int store_pm_due(struct store *s, int64_t today, int days, wr_pm_due_cb cb, void *ctx,
+                 struct wr_err *e);
+/* Generates the work orders of every due occurrence (lead time included);
+ * running it twice creates nothing new.  *created counts new work orders. */
+int store_pm_generate(struct store *s, int64_t today, int days, int *created, struct wr_err *e);
+/* Planned PM hours per week for the weeks from `from` (a Monday is not
+ * required) over `weeks` weeks, projecting calendar schedules forward.
+ * hours[] and counts[] have `weeks` entries. */
+int store_pm_forecast(struct store *s, int64_t from, int weeks, double *hours, int *counts,
+                      struct wr_err *e);
+
+/* ----------------------------------------------------------------- reports */
+
+/* A small table of strings, built by reports and rendered by the CLI or TUI
+ * as text, CSV or JSON.  numeric[c] marks columns rendered unquoted in JSON. */
+struct wr_table {
+	size_t ncols, nrows, cap;
+	char **head;
+	int *numeric;
+	char **cells;           /* nrows * ncols */
+};
+int wr_table_init(struct wr_table *t, size_t ncols, const char *const *head, const int *numeric);
+int wr_table_add_row(struct wr_table *t, const char *const *cells);
+void wr_table_free(struct wr_table *t);
+
+enum wr_report { RP_MTBF, RP_MTTR, RP_AVAILABILITY, RP_BACKLOG, RP_PM_COMPLIANCE, RP__COUNT };
+const char *wr_report_name(int r);
+int wr_report_parse(const char *s, int *out);
+struct wr_report_opts {
+	int64_t from, to;       /* period; WR_NO_TIME = all history / today */
+	const char *cls;        /* restrict to an asset class, NULL = all */
+	const char *asset_tag;  /* restrict to one asset, NULL = all */
+};
+/* mtbf, mttr, availability: one row per asset (and a total row), from work
+ * orders (downtime) and history; backlog: open work by status/priority with
+ * hours; pm-compliance: PM work orders due in the period done on time / due. */
+int store_report(struct store *s, int report, const struct wr_report_opts *o,
+                 struct wr_table *out, struct wr_err *e);
+
+/* --------------------------------------------------------------- life data */
+
+struct wr_life_opts {
+	const char *cls;            /* NULL = every class */
+	const char *const *codes;   /* failure codes that count; NULL = all.  A
+	                             * failure with another code is a renewal that
+	                             * ends the life as a suspension. */
+	size_t ncodes;
+	int with_readings;          /* also load run-hours meter readings */
+};
+/* Loads every asset's history (events from the history table, which includes
+ * failures recorded by completed corrective work orders) into plain arrays
+ * for predict/.  Free with store_life_free(). */
+int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set *out,
+                    struct wr_err *e);
+void store_life_free(struct ld_set *ld);
+
+/* ------------------------------------------------------------------- audit */
+
+struct wr_audit {
+	int64_t id;
+	int64_t at;
+	char who[64];
+	char entity[24];        /* "asset", "wo", "pm", ... */
+	char key[64];           /* the human key of the record */
+	char field[32];
+	const char *old_value;  /* valid during the callback only; may be NULL */
+	const char *new_value;
+};
+typedef int (*wr_audit_cb)(const struct wr_audit *a, void *ctx);
+/* entity/key NULL = all; newest first; limit <= 0 = no limit. */
+int store_audit_list(struct store *s, const char *entity, const char *key, int limit,
+                     wr_audit_cb cb, void *ctx, struct wr_err *e);
+
+/* ------------------------------------------------------------------- stats */
+
+struct wr_summary {
+	int64_t sites, locations, assets, meters, readings, pms, wos, wos_open, wos_overdue,
+	    events, failures, users;
+};
+int store_summary(struct store *s, int64_t today, struct wr_summary *out, struct wr_err *e);
+
+#endif

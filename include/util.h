@@ -1,0 +1,97 @@
+/*
+ * util.h - small helpers shared by every module: error messages, dates,
+ * UUIDs and string utilities.  No SQL, no curses, no I/O beyond reading
+ * the system's random source once.
+ */
+#ifndef WRENCH_UTIL_H
+#define WRENCH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Result codes used across the library.  They double as process exit codes
+ * for the CLI: 0 ok, 1 bad input or data, 2 usage. */
+enum wr_rc {
+	WR_OK = 0,
+	WR_EINPUT = 1,    /* bad input or data: the message says what to fix */
+	WR_EUSAGE = 2,    /* wrong arguments */
+	WR_ENOTFOUND = 3, /* the named record does not exist */
+	WR_EDB = 4,       /* the database failed (I/O, corruption, locked) */
+	WR_ENOMEM = 5,
+	WR_ECONFLICT = 6  /* version conflict or constraint violation */
+};
+
+/* Every fallible library call takes a struct wr_err * (may be NULL) and
+ * fills msg with a sentence for the person at the keyboard. */
+struct wr_err {
+	int rc;
+	char msg[512];
+};
+
+/* Sets e->rc and formats e->msg; returns rc so callers can write
+ * `return wr_fail(e, WR_EINPUT, "...", ...);`. Safe with e == NULL. */
+int wr_fail(struct wr_err *e, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prefixes context to an existing message ("line 12: " + msg). */
+void wr_err_prefix(struct wr_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- dates ----
+ * All instants are int64 seconds since 1970-01-01 00:00:00 in plant-local
+ * wall-clock time (no time-zone conversion: a maintenance log records the
+ * time on the plant's clock).  WR_NO_TIME marks an absent value. */
+#define WR_NO_TIME INT64_MIN
+#define WR_DAY 86400
+
+/* Accepts: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z], YYYY-MM-DD HH:MM[:SS],
+ * M/D/YYYY, M/D/YYYY H:MM[:SS] [AM|PM].  Surrounding blanks are ignored.
+ * Returns WR_OK or WR_EINPUT (with a message naming the accepted forms). */
+int wr_date_parse(const char *s, int64_t *out, struct wr_err *e);
+/* Canonical form: "YYYY-MM-DD" when the time is midnight, otherwise
+ * "YYYY-MM-DD HH:MM:SS".  buf must hold WR_DATE_BUF bytes.  Empty string for
+ * WR_NO_TIME.  Returns buf. */
+#define WR_DATE_BUF 24
+char *wr_date_fmt(int64_t t, char *buf);
+/* Always "YYYY-MM-DD". */
+char *wr_date_fmt_day(int64_t t, char *buf);
+/* Civil date arithmetic. */
+int64_t wr_date_from_ymd(int y, int m, int d);
+void wr_date_to_ymd(int64_t t, int *y, int *m, int *d);
+/* Adds n months, clamping the day to the month's length (Jan 31 + 1 = Feb 28/29). */
+int64_t wr_date_add_months(int64_t t, int n);
+/* Today at midnight, local wall clock; WRENCH_TODAY=YYYY-MM-DD overrides it
+ * (tests and demos need a fixed "now"). */
+int64_t wr_today(void);
+/* Current instant, local wall clock (WRENCH_TODAY pins the date part too). */
+int64_t wr_now(void);
+
+/* Duration such as "30d", "2w", "3mo", "1y", "12h" or a bare number of days.
+ * Returns days (months are 30.4375 days, years 365.25). */
+int wr_duration_parse(const char *s, double *days, struct wr_err *e);
+
+/* ---- identifiers ----
+ * UUID version 7 (time-ordered), so that rows inserted in bulk append to the
+ * uuid index instead of scattering through it.  buf holds 37 bytes. */
+#define WR_UUID_BUF 37
+void wr_uuid_new(char *buf);
+int wr_uuid_valid(const char *s);
+
+/* ---- strings ---- */
+char *wr_strdup(const char *s);             /* NULL-safe; NULL on OOM */
+int wr_streq_ci(const char *a, const char *b);
+/* Trims ASCII blanks in place and returns s. */
+char *wr_trim(char *s);
+/* Copies with truncation, always terminated; returns strlen(src) like strlcpy. */
+size_t wr_strlcpy(char *dst, const char *src, size_t n);
+
+/* Growable byte buffer used for building output. */
+struct wr_buf {
+	char *p;
+	size_t len, cap;
+};
+int wr_buf_add(struct wr_buf *b, const char *s, size_t n);
+int wr_buf_addf(struct wr_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void wr_buf_free(struct wr_buf *b);
+
+#endif

@@ -1,0 +1,484 @@
+/*
+ * db.c - opening the database, migrations, transactions, the statement
+ * cache and the small helpers every store/ file uses.
+ *
+ * Durability choices: WAL lets the TUI read while a sync or import writes;
+ * synchronous=FULL makes each commit survive a battery pull on a handheld
+ * (NORMAL in WAL mode may lose the last transactions on power loss), and
+ * every write transaction starts with BEGIN IMMEDIATE so that a second writer
+ * waits on the busy timeout at the start instead of failing at its first
+ * write with SQLITE_BUSY half way through.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+int store_dberr(struct store *s, struct wr_err *e, const char *what)
+{
+	int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "no database";
+	int rc = WR_EDB;
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
+		rc = WR_ECONFLICT;
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return wr_fail(e, rc, "%s: the database is busy (another wrench is writing); try again",
+		               what);
+	return wr_fail(e, rc, "%s: %s", what, msg);
+}
+
+int store_exec(struct store *s, const char *sql, struct wr_err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		wr_fail(e, WR_EDB, "database error: %s", msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return WR_EDB;
+	}
+	return WR_OK;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct wr_err *e)
+{
+	for (int i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		store_dberr(s, e, "preparing a query");
+		return NULL;
+	}
+	/* A full cache evicts its oldest entry; statements are cheap to redo. */
+	if (s->ncache == STMT_CACHE) {
+		sqlite3_finalize(s->cache[0].st);
+		memmove(&s->cache[0], &s->cache[1], sizeof s->cache[0] * (STMT_CACHE - 1));
+		s->ncache--;
+	}
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache].st = st;
+	s->ncache++;
+	return st;
+}
+
+void store_stmt_done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+/* ---------------------------------------------------------------- binding */
+
+int store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+int store_bind_text_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (!v || !*v)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int store_bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t == WR_NO_TIME)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int64(st, i, t);
+}
+
+int store_bind_real(sqlite3_stmt *st, int i, double v)
+{
+	if (isnan(v))
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_double(st, i, v);
+}
+
+void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	wr_strlcpy(dst, t ? (const char *)t : "", n);
+}
+
+int64_t store_col_time(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return WR_NO_TIME;
+	return sqlite3_column_int64(st, i);
+}
+
+double store_col_real(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NAN;
+	return sqlite3_column_double(st, i);
+}
+
+char *store_col_dup(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return wr_strdup(t ? (const char *)t : "");
+}
+
+/* ---------------------------------------------------------------- lookups */
+
+int64_t store_id_of(struct store *s, const char *table, const char *key, struct wr_err *e)
+{
+	static const char q_location[] = "SELECT id FROM location WHERE code = ?1";
+	static const char q_asset[] = "SELECT id FROM asset WHERE tag = ?1";
+	static const char q_pm[] = "SELECT id FROM pm WHERE code = ?1";
+	static const char q_wo[] = "SELECT id FROM wo WHERE number = ?1";
+	static const char q_user[] = "SELECT id FROM app_user WHERE username = ?1";
+	const char *sql = !strcmp(table, "location") ? q_location
+	                  : !strcmp(table, "asset")  ? q_asset
+	                  : !strcmp(table, "pm")     ? q_pm
+	                  : !strcmp(table, "wo")     ? q_wo
+	                  : !strcmp(table, "app_user") ? q_user
+	                                               : NULL;
+	if (!sql) {
+		wr_fail(e, WR_EDB, "internal error: no key lookup for table '%s'", table);
+		return -1;
+	}
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, key);
+	int64_t id = 0;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		id = -1, store_dberr(s, e, "looking up a key");
+	store_stmt_done(st);
+	return id;
+}
+
+int store_audit(struct store *s, const char *entity, const char *uuid, const char *key,
+                const char *field, const char *old_value, const char *new_value,
+                struct wr_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO audit(at, who, entity, entity_uuid, key, field, old_value, new_value)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	if (!st)
+		return WR_EDB;
+	sqlite3_bind_int64(st, 1, wr_now());
+	store_bind_text(st, 2, s->actor);
+	store_bind_text(st, 3, entity);
+	store_bind_text(st, 4, uuid);
+	store_bind_text(st, 5, key);
+	store_bind_text(st, 6, field);
+	if (old_value)
+		store_bind_text(st, 7, old_value);
+	if (new_value)
+		store_bind_text(st, 8, new_value);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "writing the audit log");
+	store_stmt_done(st);
+	return rc;
+}
+
+/* ---------------------------------------------------------- field parsing */
+
+int store_parse_time_field(const char *field, const char *v, int64_t *out, struct wr_err *e)
+{
+	if (!v || !*v) {
+		*out = WR_NO_TIME;
+		return WR_OK;
+	}
+	if (wr_date_parse(v, out, e) != WR_OK) {
+		wr_err_prefix(e, "%s: ", field);
+		return WR_EINPUT;
+	}
+	return WR_OK;
+}
+
+int store_parse_real_field(const char *field, const char *v, double *out, struct wr_err *e)
+{
+	char *end;
+	if (!v || !*v) {
+		*out = NAN;
+		return WR_OK;
+	}
+	errno = 0;
+	double d = strtod(v, &end);
+	while (*end == ' ')
+		end++;
+	if (end == v || *end || errno || !isfinite(d))
+		return wr_fail(e, WR_EINPUT, "%s: '%.40s' is not a number", field, v);
+	*out = d;
+	return WR_OK;
+}
+
+int store_parse_int_field(const char *field, const char *v, long lo, long hi, long *out,
+                          struct wr_err *e)
+{
+	char *end;
+	if (!v || !*v)
+		return wr_fail(e, WR_EINPUT, "%s: a whole number from %ld to %ld is required", field, lo,
+		               hi);
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (end == v || *end || errno || n < lo || n > hi)
+		return wr_fail(e, WR_EINPUT, "%s: '%.40s' is not a whole number from %ld to %ld", field,
+		               v, lo, hi);
+	*out = n;
+	return WR_OK;
+}
+
+int store_parse_bool_field(const char *field, const char *v, int *out, struct wr_err *e)
+{
+	static const char *const yes[] = {"yes", "y", "true", "t", "1", "x"};
+	static const char *const no[] = {"no", "n", "false", "f", "0", ""};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (wr_streq_ci(v, yes[i]))
+			return *out = 1, WR_OK;
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (wr_streq_ci(v ? v : "", no[i]))
+			return *out = 0, WR_OK;
+	return wr_fail(e, WR_EINPUT, "%s: '%.40s' is not yes or no", field, v);
+}
+
+/* ----------------------------------------------------------- transactions */
+
+int store_begin(struct store *s, struct wr_err *e)
+{
+	if (s->tx_depth == 0) {
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return store_dberr(s, e, "starting a transaction");
+	} else if (sqlite3_exec(s->db, "SAVEPOINT nested", NULL, NULL, NULL) != SQLITE_OK) {
+		return store_dberr(s, e, "starting a nested transaction");
+	}
+	s->tx_depth++;
+	return WR_OK;
+}
+
+int store_commit(struct store *s, struct wr_err *e)
+{
+	if (s->tx_depth <= 0)
+		return wr_fail(e, WR_EDB, "internal error: commit without a transaction");
+	if (s->tx_depth > 1) {
+		s->tx_depth--;
+		if (sqlite3_exec(s->db, "RELEASE nested", NULL, NULL, NULL) != SQLITE_OK)
+			return store_dberr(s, e, "finishing a nested transaction");
+		return WR_OK;
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = store_dberr(s, e, "saving the change");
+		store_rollback(s);
+		return rc;
+	}
+	s->tx_depth = 0;
+	return WR_OK;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s->tx_depth <= 0)
+		return;
+	if (s->tx_depth > 1) {
+		sqlite3_exec(s->db, "ROLLBACK TO nested; RELEASE nested", NULL, NULL, NULL);
+		s->tx_depth--;
+		return;
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->tx_depth = 0;
+}
+
+/* ------------------------------------------------------------ open, close */
+
+/* Creates the parent folders of a path, like mkdir -p of its dirname. */
+static int make_parent_dirs(const char *path, struct wr_err *e)
+{
+	char buf[PATH_MAX];
+	if (wr_strlcpy(buf, path, sizeof buf) >= sizeof buf)
+		return wr_fail(e, WR_EINPUT, "database path is too long");
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return wr_fail(e, WR_EINPUT, "cannot create folder %s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	return WR_OK;
+}
+
+static int migrate(struct store *s, struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int version = 0;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "reading the schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > store_migration_count)
+		return wr_fail(e, WR_EDB,
+		               "%s was written by a newer wrench (schema %d; this one knows up to %d): "
+		               "upgrade wrench to open it",
+		               s->path, version, store_migration_count);
+	if (version == store_migration_count)
+		return WR_OK;
+
+	/* All pending migrations in one transaction: a failure leaves the
+	 * database at its old version, untouched. */
+	if (store_begin(s, e) != WR_OK)
+		return WR_EDB;
+	for (int v = version; v < store_migration_count; v++) {
+		for (const char *const *sql = store_migrations[v]; *sql; sql++) {
+			if (store_exec(s, *sql, e) != WR_OK) {
+				wr_err_prefix(e, "upgrading the database to schema %d: ", v + 1);
+				store_rollback(s);
+				return WR_EDB;
+			}
+		}
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_migration_count);
+	if (store_exec(s, sql, e) != WR_OK) {
+		store_rollback(s);
+		return WR_EDB;
+	}
+	return store_commit(s, e);
+}
+
+static void default_actor(struct store *s)
+{
+	const char *u = getenv("WRENCH_USER");
+	if (!u || !*u)
+		u = getenv("USER");
+	if (!u || !*u)
+		u = "unknown";
+	wr_strlcpy(s->actor, u, sizeof s->actor);
+}
+
+static int open_flags(struct store **out, const char *path, int flags, struct wr_err *e)
+{
+	struct store *s = calloc(1, sizeof *s);
+	*out = NULL;
+	if (!s)
+		return wr_fail(e, WR_ENOMEM, "out of memory opening the database");
+	s->path = wr_strdup(path);
+	if (!s->path) {
+		free(s);
+		return wr_fail(e, WR_ENOMEM, "out of memory opening the database");
+	}
+	default_actor(s);
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		wr_fail(e, WR_EDB, "cannot open database %s: %s", path,
+		        s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return WR_EDB;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	/* journal_mode must be set outside a transaction; it persists in the file. */
+	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	                  " PRAGMA temp_store=MEMORY;",
+	               e) != WR_OK ||
+	    migrate(s, e) != WR_OK) {
+		if (e && !strstr(e->msg, path))
+			wr_err_prefix(e, "%s: ", path);
+		store_close(s);
+		return e ? e->rc : WR_EDB;
+	}
+	*out = s;
+	return WR_OK;
+}
+
+int store_open(const char *path, struct store **out, struct wr_err *e)
+{
+	if (!path || !*path)
+		return wr_fail(e, WR_EINPUT, "no database path given");
+	if (strcmp(path, ":memory:") != 0 && make_parent_dirs(path, e) != WR_OK)
+		return WR_EINPUT;
+	return open_flags(out, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e);
+}
+
+int store_open_existing(const char *path, struct store **out, struct wr_err *e)
+{
+	struct stat sb;
+	*out = NULL;
+	if (!path || !*path)
+		return wr_fail(e, WR_EINPUT, "no database path given");
+	if (stat(path, &sb) != 0)
+		return wr_fail(e, WR_ENOTFOUND, "no database at %s; create one with 'wrench init'", path);
+	return open_flags(out, path, SQLITE_OPEN_READWRITE, e);
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->tx_depth > 0) {
+		s->tx_depth = 1;
+		store_rollback(s);
+	}
+	for (int i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	if (s->db)
+		sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+void store_set_actor(struct store *s, const char *username)
+{
+	if (username && *username)
+		wr_strlcpy(s->actor, username, sizeof s->actor);
+}
+
+const char *store_actor(const struct store *s)
+{
+	return s->actor;
+}
+
+char *store_default_path(char *buf, size_t n)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int w;
+	if (xdg && *xdg == '/')
+		w = snprintf(buf, n, "%s/wrench/wrench.db", xdg);
+	else if (home && *home)
+		w = snprintf(buf, n, "%s/.local/share/wrench/wrench.db", home);
+	else
+		return NULL;
+	return w > 0 && (size_t)w < n ? buf : NULL;
+}

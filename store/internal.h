@@ -1,0 +1,80 @@
+/*
+ * internal.h - what the files of store/ share and nobody else sees: the
+ * connection, the statement cache, and helpers for binding, copying columns,
+ * looking up keys and writing the audit log.
+ */
+#ifndef WRENCH_STORE_INTERNAL_H
+#define WRENCH_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include "store.h"
+
+/* Migration N is store_migrations[N-1]: SQL chunks ending with NULL. */
+extern const char *const *const store_migrations[];
+extern const int store_migration_count;
+
+#define STMT_CACHE 96
+
+struct stmt_slot {
+	const char *sql;    /* the literal's address is the cache key */
+	sqlite3_stmt *st;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	char actor[64];
+	int tx_depth;        /* store_begin nesting; >1 uses savepoints */
+	struct stmt_slot cache[STMT_CACHE];
+	int ncache;
+};
+
+/* Returns a prepared, reset statement for a string literal (cached by its
+ * address, so pass the same literal each time), or NULL with e filled.  The
+ * caller binds, steps, and need not finalize; store_stmt_done() resets it. */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct wr_err *e);
+void store_stmt_done(sqlite3_stmt *st);
+
+/* Fills e from the connection's last error, with a sentence of context. */
+int store_dberr(struct store *s, struct wr_err *e, const char *what);
+
+/* Runs SQL with no results (schema, pragmas). */
+int store_exec(struct store *s, const char *sql, struct wr_err *e);
+
+/* Binding helpers: empty string and WR_NO_TIME / NAN bind as NULL where the
+ * column is nullable (use the _null variants). */
+int store_bind_text(sqlite3_stmt *st, int i, const char *v);
+int store_bind_text_null(sqlite3_stmt *st, int i, const char *v);  /* "" -> NULL */
+int store_bind_time(sqlite3_stmt *st, int i, int64_t t);            /* WR_NO_TIME -> NULL */
+int store_bind_real(sqlite3_stmt *st, int i, double v);             /* NAN -> NULL */
+
+/* Column helpers: copy text into a fixed buffer (NULL -> ""), read times
+ * (NULL -> WR_NO_TIME), reals (NULL -> NAN), duplicate text to the heap. */
+void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n);
+int64_t store_col_time(sqlite3_stmt *st, int i);
+double store_col_real(sqlite3_stmt *st, int i);
+char *store_col_dup(sqlite3_stmt *st, int i);   /* NULL column -> NULL */
+
+/* Key lookups.  Return the row id, 0 when absent (no error), -1 on error. */
+int64_t store_id_of(struct store *s, const char *table, const char *key, struct wr_err *e);
+/* table is one of: location (code), asset (tag), pm (code), wo (number),
+ * app_user (username).  Unknown table names are a programming error and fail. */
+
+/* Audit log.  entity and key name the record; old/new may be NULL. */
+int store_audit(struct store *s, const char *entity, const char *uuid, const char *key,
+                const char *field, const char *old_value, const char *new_value,
+                struct wr_err *e);
+
+/* Fault-diagnosis index upkeep for one work order (insert or replace its
+ * FTS row if it is finished corrective work, delete it otherwise). */
+int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);
+
+/* Shared by the record modules: parses a field value into an instant, a
+ * number or a yes/no, with messages naming the field. */
+int store_parse_time_field(const char *field, const char *v, int64_t *out, struct wr_err *e);
+int store_parse_real_field(const char *field, const char *v, double *out, struct wr_err *e);
+int store_parse_int_field(const char *field, const char *v, long lo, long hi, long *out,
+                          struct wr_err *e);
+int store_parse_bool_field(const char *field, const char *v, int *out, struct wr_err *e);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * schema.c - the database schema as an ordered list of migrations.
+ *
+ * Migration N (1-based) takes a database from user_version N-1 to N.  They
+ * run in one transaction at open time (store/db.c), so a crash mid-way leaves
+ * the old version intact.  Never edit a released migration: append a new one.
+ *
+ * Every entity table carries a uuid (stable identity for sync), a version
+ * (incremented by every change) and updated_at.  Human keys (tag, number,
+ * code, username) are UNIQUE and are what users type and scan.
+ */
+#include "internal.h"
+
+/* Each chunk stays under the 4095-byte string limit C11 guarantees. */
+static const char *const migration_1[] = {
+	"CREATE TABLE location("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL DEFAULT 'area',"
+	" parent_id INTEGER REFERENCES location(id) ON DELETE RESTRICT,"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX location_parent ON location(parent_id);"
+
+	,
+	"CREATE TABLE asset("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, tag TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
+	" class TEXT NOT NULL DEFAULT '',"
+	" parent_id INTEGER REFERENCES asset(id) ON DELETE RESTRICT,"
+	" location_id INTEGER REFERENCES location(id) ON DELETE RESTRICT,"
+	" criticality INTEGER NOT NULL DEFAULT 3 CHECK (criticality BETWEEN 1 AND 5),"
+	" status INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 3),"
+	" install_date INTEGER, serial TEXT NOT NULL DEFAULT '',"
+	" manufacturer TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX asset_parent ON asset(parent_id);"
+	"CREATE INDEX asset_location ON asset(location_id);"
+	"CREATE INDEX asset_class ON asset(class);"
+
+	,
+	"CREATE TABLE app_user("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, username TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL DEFAULT '', role INTEGER NOT NULL DEFAULT 0 CHECK (role IN (0,1)),"
+	" team TEXT NOT NULL DEFAULT '',"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+
+	,
+	"CREATE TABLE meter("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" asset_id INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL, unit TEXT NOT NULL DEFAULT '',"
+	" kind INTEGER NOT NULL DEFAULT 0 CHECK (kind BETWEEN 0 AND 2),"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL,"
+	" UNIQUE(asset_id, name));"
+
+	,
+	"CREATE TABLE reading("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" meter_id INTEGER NOT NULL REFERENCES meter(id) ON DELETE CASCADE,"
+	" at INTEGER NOT NULL, value REAL NOT NULL,"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL,"
+	" UNIQUE(meter_id, at));"
+
+	,
+	"CREATE TABLE pm("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE,"
+	" title TEXT NOT NULL DEFAULT '',"
+	" asset_id INTEGER REFERENCES asset(id) ON DELETE RESTRICT,"
+	" kind INTEGER NOT NULL DEFAULT 0 CHECK (kind IN (0,1)),"
+	" interval_n INTEGER NOT NULL DEFAULT 0, unit INTEGER NOT NULL DEFAULT 0 CHECK (unit BETWEEN 0 AND 2),"
+	" floating INTEGER NOT NULL DEFAULT 0,"
+	" meter_id INTEGER REFERENCES meter(id) ON DELETE RESTRICT, meter_interval REAL,"
+	" lead_days INTEGER NOT NULL DEFAULT 0, start_date INTEGER,"
+	" last_done INTEGER, last_meter REAL, next_due INTEGER, next_meter REAL,"
+	" est_hours REAL, assignee TEXT NOT NULL DEFAULT '', team TEXT NOT NULL DEFAULT '',"
+	" checklist TEXT, wo_type INTEGER NOT NULL DEFAULT 1, priority INTEGER NOT NULL DEFAULT 2,"
+	" active INTEGER NOT NULL DEFAULT 1,"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX pm_asset ON pm(asset_id);"
+
+	,
+	/* number is TEXT so plants keep their own numbering; pm_due records which
+	 * PM occurrence a generated work order is for, and the unique index on
+	 * (pm_id, pm_due) is what makes generation idempotent. */
+	"CREATE TABLE wo("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, number TEXT NOT NULL UNIQUE,"
+	" title TEXT NOT NULL DEFAULT '',"
+	" type INTEGER NOT NULL DEFAULT 0 CHECK (type BETWEEN 0 AND 3),"
+	" status INTEGER NOT NULL DEFAULT 1 CHECK (status BETWEEN 0 AND 6),"
+	" priority INTEGER NOT NULL DEFAULT 2 CHECK (priority BETWEEN 1 AND 4),"
+	" asset_id INTEGER REFERENCES asset(id) ON DELETE RESTRICT,"
+	" assignee TEXT NOT NULL DEFAULT '', requested_by TEXT NOT NULL DEFAULT '',"
+	" due_at INTEGER, description TEXT,"
+	" problem TEXT NOT NULL DEFAULT '', cause TEXT NOT NULL DEFAULT '', remedy TEXT NOT NULL DEFAULT '',"
+	" is_failure INTEGER NOT NULL DEFAULT 0,"
+	" downtime_start INTEGER, downtime_end INTEGER,"
+	" pm_id INTEGER REFERENCES pm(id) ON DELETE SET NULL, pm_due INTEGER,"
+	" est_hours REAL, created_at INTEGER NOT NULL, started_at INTEGER,"
+	" completed_at INTEGER, closed_at INTEGER, completed_by TEXT NOT NULL DEFAULT '',"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX wo_status ON wo(status, id);"
+	"CREATE INDEX wo_asset ON wo(asset_id, id);"
+	"CREATE INDEX wo_assignee ON wo(assignee, id);"
+	"CREATE UNIQUE INDEX wo_pm_occurrence ON wo(pm_id, pm_due) WHERE pm_id IS NOT NULL;"
+
+	,
+	"CREATE TABLE wo_labor("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" wo_id INTEGER NOT NULL REFERENCES wo(id) ON DELETE CASCADE,"
+	" username TEXT NOT NULL, started_at INTEGER NOT NULL, minutes INTEGER NOT NULL,"
+	" note TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX wo_labor_wo ON wo_labor(wo_id);"
+
+	,
+	"CREATE TABLE wo_part("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" wo_id INTEGER NOT NULL REFERENCES wo(id) ON DELETE CASCADE,"
+	" part_code TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+	" qty REAL NOT NULL, unit_cost REAL, at INTEGER NOT NULL,"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX wo_part_wo ON wo_part(wo_id);"
+
+	,
+	"CREATE TABLE wo_note("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" wo_id INTEGER NOT NULL REFERENCES wo(id) ON DELETE CASCADE,"
+	" author TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL);"
+	"CREATE INDEX wo_note_wo ON wo_note(wo_id);"
+	/* Notes are a record of what was said: append-only. */
+	"CREATE TRIGGER wo_note_no_update BEFORE UPDATE ON wo_note"
+	" BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;"
+	"CREATE TRIGGER wo_note_no_delete BEFORE DELETE ON wo_note"
+	" BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;"
+
+	,
+	"CREATE TABLE wo_check("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" wo_id INTEGER NOT NULL REFERENCES wo(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL, task TEXT NOT NULL,"
+	" result INTEGER NOT NULL DEFAULT 0 CHECK (result BETWEEN 0 AND 3),"
+	" note TEXT NOT NULL DEFAULT '', done_by TEXT NOT NULL DEFAULT '', done_at INTEGER,"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL,"
+	" UNIQUE(wo_id, seq));"
+
+	,
+	"CREATE TABLE failure_code("
+	" kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2), code TEXT NOT NULL,"
+	" description TEXT NOT NULL DEFAULT '', PRIMARY KEY(kind, code));"
+
+	,
+	/* Asset history: renewals for the reliability models. */
+	"CREATE TABLE event("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" asset_id INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,"
+	" at INTEGER NOT NULL, kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),"
+	" code TEXT NOT NULL DEFAULT '', notes TEXT,"
+	" wo_id INTEGER REFERENCES wo(id) ON DELETE SET NULL,"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL,"
+	" UNIQUE(asset_id, at, kind));"
+
+	,
+	/* Audit log: every change, field by field.  key is the human key of the
+	 * record at the time of the change. */
+	"CREATE TABLE audit("
+	" id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL,"
+	" entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, key TEXT NOT NULL,"
+	" field TEXT NOT NULL, old_value TEXT, new_value TEXT);"
+	"CREATE INDEX audit_entity ON audit(entity, key);"
+
+	,
+	/* Full-text index over finished corrective work for fault diagnosis,
+	 * filled by store/ when such work is completed or imported; its rowid is
+	 * the work order's id. */
+	"CREATE VIRTUAL TABLE fault_fts USING fts5("
+	" title, description, codes, notes, tokenize='unicode61 remove_diacritics 2');",
+	NULL,
+};
+
+const char *const *const store_migrations[] = {
+	migration_1,
+};
+const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);
