@@ -1,0 +1,220 @@
+/*
+ * backtest.c - would the ranking have helped?  At each cutoff the model is
+ * fitted with only the history before the cutoff (predict_rank() never
+ * reads an event at or after its date), every scored unit gets a score,
+ * and the scores are compared with whether the unit really failed within
+ * [cutoff, cutoff + horizon).
+ *
+ * The baselines are what planners use without a model:
+ *   age      time since the last renewal (old parts fail);
+ *   count    failures before the cutoff (bad actors fail again);
+ *   MTBF     1 - exp(-H / MTBF) with the unit's naive MTBF, observed time
+ *            over failures; a unit without failures takes its class's
+ *            rate, or the rate over all units if its class has none;
+ *   climate  the same probability for everyone: the base rate of failure
+ *            within a horizon in the past (see past_rate()).
+ * Age and count are not probabilities, so they get no Brier score.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "predict_int.h"
+
+const char *predict_scorer_str(enum predict_scorer s)
+{
+	switch (s) {
+	case PREDICT_S_MODEL: return "model";
+	case PREDICT_S_AGE: return "age";
+	case PREDICT_S_COUNT: return "failure count";
+	case PREDICT_S_MTBF: return "naive MTBF";
+	case PREDICT_S_CLIMATE: return "climatology";
+	case PREDICT_S_COUNT_: break;
+	}
+	return "unknown";
+}
+
+/* Did unit u fail in [t0, t1)? */
+static int failed_in(const struct ld_set *s, size_t u, double t0, double t1)
+{
+	const struct ld_unit *un = &s->units[u];
+	size_t lo = 0, hi = un->nev;
+
+	/* Events are sorted by time: find the first at or after t0. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->events[un->ev0 + mid].t < t0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < un->nev && s->events[un->ev0 + lo].t < t1; lo++)
+		if (s->events[un->ev0 + lo].kind == LD_FAILURE)
+			return 1;
+	return 0;
+}
+
+/* When the unit's history starts: its first renewal. */
+static double first_renewal(const struct ld_set *s, size_t u)
+{
+	const struct ld_unit *un = &s->units[u];
+
+	if (isfinite(un->install))
+		return un->install;
+	return un->nev ? s->events[un->ev0].t : NAN;
+}
+
+/*
+ * The climatology rate, from the past only: the horizons [T - kH, T - (k-1)H)
+ * for k = 1, 2, ... back to the start of the data, and in each of them the
+ * in-service units whose history had begun; the rate is the fraction of
+ * those unit-horizons that saw a failure.  Using the future base rate would
+ * hand climatology knowledge the model never gets.
+ */
+static double past_rate(const struct ld_set *s, double T, double H, double history_start)
+{
+	double start = INFINITY, pos = 0.0, tot = 0.0, w;
+	size_t u;
+
+	for (u = 0; u < s->nunits; u++) {
+		double f = first_renewal(s, u);
+		if (f < start)
+			start = f;
+	}
+	/* Before the history is complete an absent failure proves nothing. */
+	if (isfinite(history_start) && history_start > start)
+		start = history_start;
+	for (w = T - H; w >= start; w -= H) {
+		for (u = 0; u < s->nunits; u++) {
+			if (!s->units[u].in_service || !(first_renewal(s, u) < w))
+				continue;
+			tot += 1.0;
+			pos += failed_in(s, u, w, w + H);
+		}
+	}
+	return tot > 0.0 ? pos / tot : NAN;
+}
+
+static int one_cutoff(const struct ld_set *s, double T, const struct predict_opts *o,
+                      struct predict_cutoff *c, struct wr_err *e)
+{
+	struct predict_ranking r;
+	double *sc = NULL, grate, gf = 0.0, go = 0.0;
+	int *lab = NULL, rc;
+	size_t i, n, k;
+
+	memset(c, 0, sizeof *c);
+	c->T = T;
+	for (k = 0; k < PREDICT_S_COUNT_; k++)
+		c->m[k].auc = c->m[k].prec_k = c->m[k].brier = NAN;
+	rc = predict_rank(s, T, o, &r, e);
+	if (rc)
+		return rc;
+	n = r.n;
+	c->scored = n;
+	c->base_rate = past_rate(s, T, o->horizon, o->history_start);
+	sc = malloc((n ? n : 1) * PREDICT_S_COUNT_ * sizeof *sc);
+	lab = malloc((n ? n : 1) * sizeof *lab);
+	if (!sc || !lab) {
+		rc = wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
+		goto done;
+	}
+	for (i = 0; i < r.nclasses; i++) {
+		gf += r.classes[i].failures;
+		go += r.classes[i].observed;
+	}
+	grate = go > 0.0 ? (gf > 0.0 ? gf : 1.0) / go : 0.0;
+	for (i = 0; i < n; i++) {
+		const struct predict_item *it = &r.items[i];
+		const struct predict_class *pc = &r.classes[it->class_index];
+		double rate;
+		lab[i] = failed_in(s, it->unit, T, T + o->horizon);
+		c->positives += lab[i];
+		if (it->failures > 0 && it->observed > 0.0)
+			rate = it->failures / it->observed;
+		else if (pc->failures > 0.0 && pc->observed > 0.0)
+			rate = pc->failures / pc->observed;
+		else
+			rate = grate;
+		sc[PREDICT_S_MODEL * n + i] = it->p_fail;
+		sc[PREDICT_S_AGE * n + i] = it->age;
+		sc[PREDICT_S_COUNT * n + i] = it->failures;
+		sc[PREDICT_S_MTBF * n + i] = -expm1(-it->horizon * rate);
+		sc[PREDICT_S_CLIMATE * n + i] = isfinite(c->base_rate) ? c->base_rate : 0.0;
+	}
+	c->k = o->top_k ? o->top_k : c->positives;
+	for (k = 0; k < PREDICT_S_COUNT_; k++) {
+		int prob = k == PREDICT_S_MODEL || k == PREDICT_S_MTBF ||
+		           (k == PREDICT_S_CLIMATE && isfinite(c->base_rate));
+		rc = predict_metrics(sc + k * n, lab, n, c->k, prob, &c->m[k], e);
+		if (rc)
+			goto done;
+	}
+done:
+	free(sc);
+	free(lab);
+	predict_rank_free(&r);
+	return rc;
+}
+
+int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
+                     const struct predict_opts *o_in, struct predict_backtest *out,
+                     struct wr_err *e)
+{
+	struct predict_opts o;
+	size_t i, k;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (o_in)
+		o = *o_in;
+	else
+		predict_opts_init(&o);
+	out->horizon = o.horizon;
+	if (!(o.horizon > 0.0) || !isfinite(o.horizon))
+		return wr_fail(e, WR_EINPUT, "the horizon must be a positive number of days");
+	if (ncut == 0)
+		return wr_fail(e, WR_EINPUT, "the backtest needs at least one cutoff date");
+	out->cuts = calloc(ncut, sizeof *out->cuts);
+	if (!out->cuts)
+		return wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
+	out->n = ncut;
+	for (i = 0; i < ncut; i++) {
+		rc = one_cutoff(s, cutoffs[i], &o, &out->cuts[i], e);
+		if (rc) {
+			predict_backtest_free(out);
+			return rc;
+		}
+	}
+	/* Means over the cutoffs where the metric exists. */
+	for (k = 0; k < PREDICT_S_COUNT_; k++) {
+		double sa = 0.0, sp = 0.0, sb = 0.0, na = 0.0, np = 0.0, nb = 0.0;
+		for (i = 0; i < ncut; i++) {
+			const struct predict_metrics *m = &out->cuts[i].m[k];
+			if (isfinite(m->auc)) {
+				sa += m->auc;
+				na += 1.0;
+			}
+			if (isfinite(m->prec_k)) {
+				sp += m->prec_k;
+				np += 1.0;
+			}
+			if (isfinite(m->brier)) {
+				sb += m->brier;
+				nb += 1.0;
+			}
+		}
+		out->mean[k].auc = na > 0.0 ? sa / na : NAN;
+		out->mean[k].prec_k = np > 0.0 ? sp / np : NAN;
+		out->mean[k].brier = nb > 0.0 ? sb / nb : NAN;
+	}
+	return WR_OK;
+}
+
+void predict_backtest_free(struct predict_backtest *b)
+{
+	if (!b)
+		return;
+	free(b->cuts);
+	b->cuts = NULL;
+	b->n = 0;
+}

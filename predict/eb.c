@@ -1,0 +1,164 @@
+/*
+ * eb.c - empirical Bayes for the scales of the units of one class.
+ *
+ * With the class shape beta fixed, unit i's lives (failures r_i, exposure
+ * S_i = sum of t^beta over its lives, the running one included) have the
+ * likelihood theta_i^-r_i exp(-S_i / theta_i) in theta_i = eta_i^beta.  The
+ * conjugate prior is the inverse gamma IG(a, b), density proportional to
+ * theta^(-a-1) exp(-b / theta), and the posterior is IG(a + r_i, b + S_i).
+ * Integrating theta_i out gives the marginal likelihood of the class,
+ *
+ *     L(a, b) = sum_i [ a ln b - (a + r_i) ln(b + S_i)
+ *                       + ln Gamma(a + r_i) - ln Gamma(a) ],
+ *
+ * which is maximised here over (ln a, ln b) by Newton's method with a
+ * backtracking line search.  ln Gamma(a + r) - ln Gamma(a) is the sum of
+ * ln(a + k) for k < r, so with the number of units having more than k
+ * failures, N_gt[k], the gamma terms cost O(max r) instead of O(units).
+ *
+ * A large a says the units are alike (the prior is narrow and every unit
+ * gets nearly the class rate); a small a says they differ and each unit's
+ * own record dominates.  a is kept within [PI_EB_A_MIN, PI_EB_A_MAX]: the
+ * likelihood often keeps creeping up as a grows when the units really are
+ * alike, and the upper end then means "pool completely".
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "predict_int.h"
+
+struct ebdata {
+	const int *r;
+	const double *S;
+	size_t n;
+	const double *ngt;   /* ngt[k]: units with more than k failures */
+	int rmax;
+};
+
+/* The marginal log-likelihood and, if g is not NULL, its gradient and
+ * Hessian in (ln a, ln b). */
+static double eb_eval(const struct ebdata *d, double la, double lb, double g[2], double h[3])
+{
+	double a = exp(la), b = exp(lb), L = 0.0;
+	double La = 0.0, Lb = 0.0, Laa = 0.0, Lab = 0.0, Lbb = 0.0;
+	size_t i;
+	int k;
+
+	for (i = 0; i < d->n; i++) {
+		double bs = b + d->S[i], lbs = log(bs), ar = a + d->r[i];
+		L += a * lb - ar * lbs;
+		if (g) {
+			La += lb - lbs;
+			Lb += a / b - ar / bs;
+			Lab += 1.0 / b - 1.0 / bs;
+			Lbb += -a / (b * b) + ar / (bs * bs);
+		}
+	}
+	for (k = 0; k < d->rmax; k++) {
+		double ak = a + k;
+		L += d->ngt[k] * log(ak);
+		if (g) {
+			La += d->ngt[k] / ak;
+			Laa -= d->ngt[k] / (ak * ak);
+		}
+	}
+	if (g) {
+		g[0] = a * La;
+		g[1] = b * Lb;
+		h[0] = a * a * Laa + a * La;
+		h[1] = a * b * Lab;
+		h[2] = b * b * Lbb + b * Lb;
+	}
+	return L;
+}
+
+static double clamp_la(double la)
+{
+	double lo = log(PI_EB_A_MIN), hi = log(PI_EB_A_MAX);
+
+	return la < lo ? lo : la > hi ? hi : la;
+}
+
+int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
+{
+	struct ebdata d;
+	double *ngt, R = 0.0, ST = 0.0, la, lb, L;
+	size_t i;
+	int k, it, rmax = 0;
+
+	for (i = 0; i < n; i++) {
+		R += r[i];
+		ST += S[i];
+		if (r[i] > rmax)
+			rmax = r[i];
+	}
+	if (!(R > 0.0) || !(ST > 0.0))
+		return WR_EINPUT;
+	ngt = calloc((size_t)rmax, sizeof *ngt);
+	if (!ngt)
+		return WR_ENOMEM;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < r[i]; k++)
+			ngt[k] += 1.0;
+	d.r = r;
+	d.S = S;
+	d.n = n;
+	d.ngt = ngt;
+	d.rmax = rmax;
+
+	/* Start from a = 1 with the prior mean rate a / b equal to the pooled
+	 * rate R / sum S. */
+	la = 0.0;
+	lb = log(ST / R);
+	L = eb_eval(&d, la, lb, NULL, NULL);
+	for (it = 0; it < 200; it++) {
+		double g[2], h[3], det, sa, sb, step = 1.0, nl = 0.0;
+		int tries;
+		eb_eval(&d, la, lb, g, h);
+		det = h[0] * h[2] - h[1] * h[1];
+		if (h[0] < 0.0 && det > 0.0) {
+			/* Newton: solve H s = -g. */
+			sa = (-g[0] * h[2] + g[1] * h[1]) / det;
+			sb = (-g[1] * h[0] + g[0] * h[1]) / det;
+		} else {
+			/* Not concave here: a gradient step of modest length. */
+			double gn = sqrt(g[0] * g[0] + g[1] * g[1]);
+			sa = g[0] / (gn > 1.0 ? gn : 1.0);
+			sb = g[1] / (gn > 1.0 ? gn : 1.0);
+		}
+		/* At a bound of a with the step pointing outside, optimise b
+		 * alone. */
+		if ((la >= log(PI_EB_A_MAX) - 1e-12 && sa > 0.0) ||
+		    (la <= log(PI_EB_A_MIN) + 1e-12 && sa < 0.0)) {
+			sa = 0.0;
+			sb = h[2] < 0.0 ? -g[1] / h[2] : g[1];
+		}
+		/* Long jumps in log space are never needed. */
+		if (fabs(sa) > 2.0 || fabs(sb) > 2.0) {
+			double m = fabs(sa) > fabs(sb) ? fabs(sa) : fabs(sb);
+			sa *= 2.0 / m;
+			sb *= 2.0 / m;
+		}
+		for (tries = 0; tries < 40; tries++) {
+			double na = clamp_la(la + step * sa), nb = lb + step * sb;
+			nl = eb_eval(&d, na, nb, NULL, NULL);
+			if (nl >= L) {
+				sa = na - la;
+				sb = nb - lb;
+				break;
+			}
+			step *= 0.5;
+		}
+		if (tries == 40)
+			break;
+		la += sa;
+		lb += sb;
+		L = nl;
+		if (fabs(sa) < 1e-10 && fabs(sb) < 1e-10)
+			break;
+	}
+	free(ngt);
+	*a = exp(la);
+	*b = exp(lb);
+	return isfinite(*a) && isfinite(*b) ? WR_OK : WR_EINPUT;
+}
+

@@ -1,0 +1,58 @@
+/*
+ * predict_int.h - helpers shared by the files of predict/ and nobody else.
+ */
+#ifndef WRENCH_PREDICT_INT_H
+#define WRENCH_PREDICT_INT_H
+
+#include <stddef.h>
+#include "predict.h"
+
+/* ---- special functions (mathfn.c) ---- */
+double pi_norm_cdf(double x);
+/* The standard normal quantile, accurate to about 1e-15 relative. */
+double pi_norm_quantile(double p);
+/* The two-sided multiplier for level conf, e.g. 1.645 for 0.90. */
+double pi_conf_z(double conf);
+/* Regularised lower incomplete gamma P(a, x) and upper Q(a, x) = 1 - P. */
+double pi_gamma_p(double a, double x);
+double pi_gamma_q(double a, double x);
+double pi_chi2_cdf(double x, double df);
+double pi_chi2_quantile(double p, double df);
+
+/* ---- the maximum-likelihood core (weibull_mle.c) ---- */
+struct pi_mle {
+	enum predict_status status;
+	double r, n;                 /* weighted failures and observations */
+	double beta, eta, loglik;
+	double v_mu, v_mu_s, v_s;    /* covariance of (ln eta, ln sigma) */
+	int iterations;
+};
+/* Fits by maximum likelihood; w may be NULL.  Inputs must already be valid
+ * (t > 0 and finite, w > 0): predict_fit() checks them for the public API.
+ * Returns WR_OK or WR_ENOMEM; the statistical outcome is in m->status. */
+int pi_mle(const double *t, const int *failed, const double *w, size_t n,
+           struct pi_mle *m);
+/* The shape shared by several strata (classes), each with its own eta:
+ * the stratified profile likelihood.  Stratum c is [start[c], start[c+1]);
+ * unit weights.  v_logbeta is the variance of ln beta from the curvature of
+ * the profile log-likelihood. */
+struct pi_shape {
+	enum predict_status status;
+	double beta, v_logbeta, failures;
+};
+int pi_shape_strata(const double *t, const int *failed, const size_t *start,
+                    size_t nstrata, struct pi_shape *out);
+/* Bounds on beta from the covariance (log-normal approximation). */
+void pi_beta_bounds(double beta, double v_s, double conf, struct predict_bounds *b);
+
+/* ---- empirical Bayes over a class (eb.c) ---- */
+/* Fits the inverse-gamma prior IG(a, b) of theta = eta^beta to per-unit
+ * failure counts r[i] and exposures S[i] = sum t^beta (already scaled by the
+ * caller) by maximising the marginal likelihood.  Returns WR_OK, WR_ENOMEM,
+ * or WR_EINPUT when the class carries no information (no failures). */
+#define PI_EB_A_MIN 0.01
+#define PI_EB_A_MAX 1e4
+int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b);
+
+
+#endif

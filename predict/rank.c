@@ -1,0 +1,558 @@
+/*
+ * rank.c - predict_rank(): every in-service unit's risk of failing within
+ * the horizon, with the advice that goes with it.
+ *
+ * The model, in the order the code runs (predict/README.md has the why):
+ *  1. Lives of every unit as of T (lives.c), retired units included: their
+ *     history still tells about the class.
+ *  2. Units are grouped by class.  The class shape beta is the MLE on the
+ *     pooled lives of the class (one common eta).  A class with fewer than
+ *     min_class_failures failures, or without a finite MLE, borrows the
+ *     shape pooled over all classes (stratified by class, each with its own
+ *     eta); if that fails too, beta = 1.  A shape fixed by the user wins.
+ *  3. With beta fixed, each unit's theta = eta^beta gets the class's
+ *     inverse-gamma prior fitted by empirical Bayes (eb.c) and the posterior
+ *     IG(a + r_i, b + S_i), where S_i sums t^beta over the unit's lives, the
+ *     running one included (it is a suspension).
+ *  4. The failure probability within the horizon integrates over that
+ *     posterior.  Given theta, P(fail in (age, age + H] | alive at age) is
+ *     1 - exp(-D / theta) with D = (age + H)^beta - age^beta; with
+ *     1/theta ~ Gamma(A, rate B) the expectation is closed form:
+ *         p = 1 - (1 + D / B)^-A.
+ *     The unit's eta is (B / A)^(1/beta), the posterior mean of the rate
+ *     1/theta turned back into a scale: that mean always exists, and for a
+ *     short horizon p is linear in the rate.
+ *
+ * All t^beta are computed as (t / t_ref)^beta with t_ref the class's
+ * longest life, so nothing overflows whatever the time unit.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "predict_int.h"
+
+void predict_opts_init(struct predict_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->horizon = PREDICT_HORIZON_DEFAULT;
+	o->conf = PREDICT_CONF_DEFAULT;
+	o->min_class_failures = PREDICT_MIN_CLASS_FAILURES;
+	o->history_start = NAN;
+}
+
+const char *predict_beta_meaning_str(enum predict_beta_meaning m)
+{
+	switch (m) {
+	case PREDICT_BETA_UNKNOWN: return "assumed";
+	case PREDICT_BETA_INFANT: return "infant mortality";
+	case PREDICT_BETA_RANDOM: return "random";
+	case PREDICT_BETA_WEAROUT: return "wear-out";
+	}
+	return "unknown";
+}
+
+/* Per-unit working state. */
+struct uwork {
+	size_t l0, nl;       /* lives[l0 .. l0+nl) */
+	double age;          /* NAN: no renewal known before T */
+	int r;               /* failures */
+	double obs;          /* time under observation */
+	size_t cls;
+};
+
+/* Sorting key for grouping units by class; the index breaks ties so the
+ * order does not depend on qsort's whims. */
+struct ukey {
+	const char *cls;
+	size_t u;
+};
+
+static int ukey_cmp(const void *pa, const void *pb)
+{
+	const struct ukey *a = pa, *b = pb;
+	int c = strncmp(a->cls, b->cls, sizeof ((struct ld_unit *)0)->cls);
+
+	if (c)
+		return c;
+	return a->u < b->u ? -1 : a->u > b->u;
+}
+
+/* A scored unit before its item is written.  Items are large, so the
+ * ranking sorts these small keys and writes each item once, in order. */
+struct ikey {
+	double p, A, B;      /* P(fail) and the posterior IG(A, B) */
+	double h;            /* horizon in the clock of the analysis */
+	const char *tag;
+	size_t unit;
+};
+
+static int ikey_cmp(const void *pa, const void *pb)
+{
+	const struct ikey *a = pa, *b = pb;
+	int c;
+
+	if (a->p > b->p)
+		return -1;
+	if (a->p < b->p)
+		return 1;
+	c = strncmp(a->tag, b->tag, sizeof ((struct predict_item *)0)->tag);
+	if (c)
+		return c;
+	return a->unit < b->unit ? -1 : a->unit > b->unit;
+}
+
+/* What step 3 leaves for step 4 about a class. */
+struct cwork {
+	double tref;         /* times are scaled by this */
+	double a, b;         /* the prior, b in units of tref^beta */
+	double G;            /* Gamma(1 + 1/beta) */
+	struct predict_agerep ar1;  /* age replacement for eta = 1 */
+};
+
+static enum predict_beta_meaning meaning_of(enum predict_method m, double beta,
+                                            const struct predict_bounds *b)
+{
+	switch (m) {
+	case PREDICT_M_EXPONENTIAL:
+	case PREDICT_M_NONE:
+		return PREDICT_BETA_UNKNOWN;
+	case PREDICT_M_FIXED:
+	case PREDICT_M_WEIBAYES:
+		return beta < 1.0 ? PREDICT_BETA_INFANT : beta > 1.0 ? PREDICT_BETA_WEAROUT
+		                                                      : PREDICT_BETA_RANDOM;
+	default:
+		break;
+	}
+	if (!isfinite(b->lo) || !isfinite(b->hi))
+		return PREDICT_BETA_UNKNOWN;
+	if (b->hi < 1.0)
+		return PREDICT_BETA_INFANT;
+	if (b->lo > 1.0)
+		return PREDICT_BETA_WEAROUT;
+	return PREDICT_BETA_RANDOM;
+}
+
+static void copy_name(char *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+/* The shape pooled over all classes, fitted on first use: most rankings
+ * never need it, and it costs a pass over every life. */
+static int global_shape(const struct predict_opts *o, const double *ct, const int *cf,
+                        const size_t *cs, struct predict_ranking *out, int *done,
+                        struct predict_bounds *gb, double *gfail, struct wr_err *e)
+{
+	struct pi_shape g;
+	int rc;
+
+	if (*done)
+		return WR_OK;
+	*done = 1;
+	rc = pi_shape_strata(ct, cf, cs, out->nclasses, &g);
+	if (rc)
+		return wr_fail(e, rc, "out of memory fitting the pooled shape");
+	out->global_status = g.status;
+	out->global_beta = g.beta;
+	*gfail = g.failures;
+	if (g.status == PREDICT_OK) {
+		double z = pi_conf_z(o->conf);
+		gb->lo = g.beta * exp(-z * sqrt(g.v_logbeta));
+		gb->hi = g.beta * exp(z * sqrt(g.v_logbeta));
+	}
+	return WR_OK;
+}
+
+/* Step 2: the shape of each class. */
+static int class_shapes(const struct predict_opts *o, const double *ct, const int *cf,
+                        const size_t *cs, struct predict_ranking *out, struct wr_err *e)
+{
+	struct predict_bounds gb = {NAN, NAN};
+	double gfail = 0.0;
+	size_t c, k;
+	int rc, gdone = 0;
+
+	out->global_status = PREDICT_EMPTY;
+	for (c = 0; c < out->nclasses; c++) {
+		struct predict_class *pc = &out->classes[c];
+		struct pi_mle m;
+		int fixed = 0;
+
+		for (k = 0; k < o->nfixed; k++) {
+			if (o->fixed[k].cls && strcmp(o->fixed[k].cls, pc->cls) == 0 &&
+			    o->fixed[k].beta > 0.0) {
+				pc->method = PREDICT_M_FIXED;
+				pc->beta = o->fixed[k].beta;
+				pc->status = PREDICT_OK;
+				fixed = 1;
+			}
+		}
+		if (fixed)
+			goto meaning;
+		rc = pi_mle(ct + cs[c], cf + cs[c], NULL, cs[c + 1] - cs[c], &m);
+		if (rc)
+			return wr_fail(e, rc, "out of memory fitting class %s", pc->cls);
+		pc->status = m.status;
+		if (m.status == PREDICT_OK && m.r >= (double)o->min_class_failures) {
+			pc->method = PREDICT_M_CLASS;
+			pc->beta = m.beta;
+			pi_beta_bounds(m.beta, m.v_s, o->conf, &pc->beta_b);
+			goto meaning;
+		}
+		rc = global_shape(o, ct, cf, cs, out, &gdone, &gb, &gfail, e);
+		if (rc)
+			return rc;
+		if (out->global_status == PREDICT_OK && gfail >= (double)o->min_class_failures) {
+			pc->method = PREDICT_M_GLOBAL;
+			pc->beta = out->global_beta;
+			pc->beta_b = gb;
+		} else {
+			pc->method = PREDICT_M_EXPONENTIAL;
+			pc->beta = 1.0;
+		}
+meaning:
+		pc->meaning = meaning_of(pc->method, pc->beta, &pc->beta_b);
+	}
+	return WR_OK;
+}
+
+/* Failure probability within the horizon for posterior IG(A, B), age and
+ * horizon h in units of t_ref. */
+static double p_within(double beta, double A, double B, double age, double h)
+{
+	double d;
+
+	if (age > 0.0)
+		d = exp(beta * log(age)) * expm1(beta * log1p(h / age));
+	else
+		d = exp(beta * log(h));
+	return -expm1(-A * log1p(d / B));
+}
+
+/* Step 3 for one class: exposures, the prior, and every in-service unit's
+ * failure probability (keys appended at *nk). */
+static int class_prior(const struct ld_set *s, const struct predict_opts *o, double T,
+                       size_t c, const size_t *units, size_t nu, const struct uwork *uw,
+                       const struct predict_life *lives, double *scratch, int *ir,
+                       struct cwork *cw, struct ikey *keys, size_t *nk,
+                       struct predict_ranking *out, struct wr_err *e)
+{
+	struct predict_class *pc = &out->classes[c];
+	double beta = pc->beta, tref = 0.0, a, b, lt;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < nu; i++) {
+		const struct uwork *w = &uw[units[i]];
+		for (j = 0; j < w->nl; j++)
+			if (lives[w->l0 + j].t > tref)
+				tref = lives[w->l0 + j].t;
+	}
+	if (!(tref > 0.0))
+		tref = 1.0;
+	lt = log(tref);
+	for (i = 0; i < nu; i++) {
+		const struct uwork *w = &uw[units[i]];
+		double S = 0.0;
+		for (j = 0; j < w->nl; j++) {
+			const struct predict_life *l = &lives[w->l0 + j];
+			S += exp(beta * (log(l->t) - lt));
+			/* Delayed entry: only the part after the history began
+			 * is evidence of survival. */
+			if (l->entry > 0.0)
+				S -= exp(beta * (log(l->entry) - lt));
+		}
+		scratch[i] = S;
+		ir[i] = w->r;
+	}
+	rc = pi_eb_fit(ir, scratch, nu, &a, &b);
+	if (rc == WR_ENOMEM)
+		return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
+	if (rc) {
+		/* No failure in the class: the WeiBayes convention of one
+		 * failure, spread over the class's whole exposure. */
+		double st = 0.0;
+		for (i = 0; i < nu; i++)
+			st += scratch[i];
+		a = 1.0;
+		b = st > 0.0 ? st : 1.0;
+	}
+	pc->eb_a = a;
+	pc->eb_b = exp(log(b) + beta * lt);
+	pc->eta = tref * exp(log(b / a) / beta);
+	cw->tref = tref;
+	cw->a = a;
+	cw->b = b;
+	cw->G = exp(lgamma(1.0 + 1.0 / beta));
+	memset(&cw->ar1, 0, sizeof cw->ar1);
+	cw->ar1.why = "no costs given";
+	/* Age replacement depends on eta only through scale: solve once for
+	 * eta = 1 and rescale per unit. */
+	if (o->cost_planned > 0.0 && o->cost_failure > 0.0) {
+		rc = predict_age_replacement(beta, 1.0, o->cost_planned, o->cost_failure, &cw->ar1, e);
+		if (rc)
+			return rc;
+	}
+
+	for (i = 0; i < nu; i++) {
+		size_t u = units[i];
+		const struct uwork *w = &uw[u];
+		struct ikey *k;
+		if (!s->units[u].in_service || !isfinite(w->age))
+			continue;
+		k = &keys[(*nk)++];
+		k->h = o->op_time ? predict_op_span(s, u, T, T, T + o->horizon) : o->horizon;
+		k->A = a + w->r;
+		k->B = b + scratch[i];
+		k->p = p_within(beta, k->A, k->B, w->age / tref, k->h / tref);
+		k->tag = s->units[u].tag;
+		k->unit = u;
+	}
+	return WR_OK;
+}
+
+/* Step 4: the full item for a scored unit.  scratch holds one unit's
+ * lives. */
+static int fill_item(const struct ld_set *s, const struct predict_opts *o,
+                     const struct ikey *k, const struct uwork *w,
+                     const struct predict_class *pc, size_t c, const struct cwork *cw,
+                     const struct predict_life *lives, double *scratch,
+                     struct predict_item *it, struct wr_err *e)
+{
+	double beta = pc->beta, eta, pn, cum = 0.0;
+	size_t j, nf = 0;
+	int rc;
+
+	copy_name(it->tag, s->units[k->unit].tag, sizeof it->tag);
+	copy_name(it->cls, s->units[k->unit].cls, sizeof it->cls);
+	it->unit = k->unit;
+	it->class_index = c;
+	it->horizon = k->h;
+	it->p_fail = k->p;
+	/* Renewal: a failure, on average half way through the horizon, starts
+	 * a new life that may fail in what is left. */
+	pn = p_within(beta, k->A, k->B, 0.0, 0.5 * k->h / cw->tref);
+	it->expected_failures = k->p * (1.0 + pn);
+	eta = cw->tref * exp(log(k->B / k->A) / beta);
+	it->age = w->age;
+	it->beta = beta;
+	it->eta = eta;
+	it->beta_b = pc->beta_b;
+	it->meaning = pc->meaning;
+	it->method = pc->method;
+	it->mtbf = eta * cw->G;
+	it->b10 = predict_weibull_blife(beta, eta, 0.10);
+	it->failures = w->r;
+	it->observed = w->obs;
+
+	/* Trend: failure times counted from the start of observation. */
+	for (j = 0; j < w->nl; j++) {
+		cum += lives[w->l0 + j].t;
+		if (lives[w->l0 + j].failed)
+			scratch[nf++] = cum;
+	}
+	if (nf >= PREDICT_TREND_MIN) {
+		rc = predict_trend(scratch, nf, cum, &it->trend, e);
+		if (rc)
+			return rc;
+	} else {
+		it->trend.flag = PREDICT_TREND_NA;
+		it->trend.n = nf;
+		it->trend.laplace_u = it->trend.laplace_p = NAN;
+		it->trend.ca_beta = it->trend.ca_lambda = NAN;
+		it->trend.ca_chi2 = it->trend.ca_df = it->trend.ca_p = NAN;
+	}
+
+	it->agerep = cw->ar1;
+	if (cw->ar1.ok) {
+		it->agerep.t_opt = cw->ar1.t_opt * eta;
+		it->agerep.cost_rate = cw->ar1.cost_rate / eta;
+	} else {
+		it->agerep.t_opt = it->agerep.cost_rate = it->agerep.saving = NAN;
+	}
+	it->agerep.cost_rate_rtf = o->cost_planned > 0.0 && o->cost_failure > 0.0
+	                               ? o->cost_failure / it->mtbf : NAN;
+	return WR_OK;
+}
+
+int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_in,
+                 struct predict_ranking *out, struct wr_err *e)
+{
+	struct predict_opts o;
+	struct predict_life *lives = NULL;
+	struct uwork *uw = NULL;
+	size_t *order = NULL, *cs = NULL, *units = NULL;
+	double *ct = NULL, *scratch = NULL;
+	int *cf = NULL, *ir = NULL;
+	struct ikey *keys = NULL;
+	struct cwork *cw = NULL;
+	size_t i, j, cap = 0, nl = 0, maxl = 1, nc = 0, nk = 0;
+	int rc = WR_OK;
+
+	memset(out, 0, sizeof *out);
+	out->global_beta = NAN;
+	if (o_in)
+		o = *o_in;
+	else
+		predict_opts_init(&o);
+	if (!(o.horizon > 0.0) || !isfinite(o.horizon))
+		return wr_fail(e, WR_EINPUT, "the horizon must be a positive number of days");
+	if (!(o.conf > 0.0 && o.conf < 1.0))
+		o.conf = PREDICT_CONF_DEFAULT;
+	if (o.min_class_failures < 2)
+		o.min_class_failures = 2;
+	if (!isfinite(T))
+		return wr_fail(e, WR_EINPUT, "the ranking date is not a valid time");
+	out->T = T;
+	out->horizon = o.horizon;
+	if (!s || s->nunits == 0)
+		return WR_OK;
+
+	for (i = 0; i < s->nunits; i++) {
+		size_t m = predict_lives_max(&s->units[i]);
+		cap += m;
+		if (m > maxl)
+			maxl = m;
+	}
+	lives = malloc(cap * sizeof *lives);
+	uw = malloc(s->nunits * sizeof *uw);
+	order = malloc(s->nunits * sizeof *order);
+	if (!lives || !uw || !order)
+		goto oom;
+
+	/* Step 1: lives. */
+	for (i = 0; i < s->nunits; i++) {
+		struct uwork *w = &uw[i];
+		w->l0 = nl;
+		w->nl = predict_lives(s, i, T, o.op_time, o.history_start, lives + nl, &w->age);
+		w->r = 0;
+		w->obs = 0.0;
+		for (j = 0; j < w->nl; j++) {
+			w->r += lives[nl + j].failed;
+			w->obs += lives[nl + j].t;
+		}
+		nl += w->nl;
+		order[i] = i;
+	}
+
+	/* Group by class. */
+	{
+		struct ukey *k = malloc(s->nunits * sizeof *k);
+		if (!k)
+			goto oom;
+		for (i = 0; i < s->nunits; i++) {
+			k[i].cls = s->units[i].cls;
+			k[i].u = i;
+		}
+		qsort(k, s->nunits, sizeof *k, ukey_cmp);
+		for (i = 0; i < s->nunits; i++)
+			order[i] = k[i].u;
+		free(k);
+	}
+	for (i = 0; i < s->nunits; i++)
+		if (i == 0 || strncmp(s->units[order[i]].cls, s->units[order[i - 1]].cls,
+		                      sizeof s->units[0].cls) != 0)
+			nc++;
+	out->classes = calloc(nc, sizeof *out->classes);
+	cs = malloc((nc + 1) * sizeof *cs);
+	units = malloc((nc + 1) * sizeof *units);
+	ct = malloc((nl ? nl : 1) * sizeof *ct);
+	cf = malloc((nl ? nl : 1) * sizeof *cf);
+	if (!out->classes || !cs || !units || !ct || !cf)
+		goto oom;
+	out->nclasses = nc;
+	nc = 0;
+	nl = 0;
+	for (i = 0; i < s->nunits; i++) {
+		size_t u = order[i];
+		struct uwork *w = &uw[u];
+		struct predict_class *pc;
+		if (i == 0 || strncmp(s->units[u].cls, s->units[order[i - 1]].cls,
+		                      sizeof s->units[0].cls) != 0) {
+			units[nc] = i;
+			cs[nc] = nl;
+			copy_name(out->classes[nc].cls, s->units[u].cls, sizeof out->classes[nc].cls);
+			out->classes[nc].beta_b.lo = out->classes[nc].beta_b.hi = NAN;
+			nc++;
+		}
+		pc = &out->classes[nc - 1];
+		w->cls = nc - 1;
+		pc->units++;
+		pc->lives += w->nl;
+		pc->failures += w->r;
+		pc->observed += w->obs;
+		for (j = 0; j < w->nl; j++) {
+			ct[nl] = lives[w->l0 + j].t;
+			cf[nl] = lives[w->l0 + j].failed;
+			nl++;
+		}
+	}
+	cs[nc] = nl;
+	units[nc] = s->nunits;
+
+	/* Step 2. */
+	rc = class_shapes(&o, ct, cf, cs, out, e);
+	if (rc)
+		goto done;
+
+	/* Step 3: priors and failure probabilities. */
+	keys = malloc(s->nunits * sizeof *keys);
+	cw = malloc(nc * sizeof *cw);
+	scratch = malloc((s->nunits > maxl ? s->nunits : maxl) * sizeof *scratch);
+	ir = malloc(s->nunits * sizeof *ir);
+	if (!keys || !cw || !scratch || !ir)
+		goto oom;
+	for (i = 0; i < nc; i++) {
+		rc = class_prior(s, &o, T, i, order + units[i], units[i + 1] - units[i], uw, lives,
+		                 scratch, ir, &cw[i], keys, &nk, out, e);
+		if (rc)
+			goto done;
+	}
+
+	/* Step 4: the items, in ranking order. */
+	qsort(keys, nk, sizeof *keys, ikey_cmp);
+	out->items = calloc(nk ? nk : 1, sizeof *out->items);
+	if (!out->items)
+		goto oom;
+	for (i = 0; i < nk; i++) {
+		const struct uwork *w = &uw[keys[i].unit];
+		rc = fill_item(s, &o, &keys[i], w, &out->classes[w->cls], w->cls, &cw[w->cls], lives,
+		               scratch, &out->items[i], e);
+		if (rc)
+			goto done;
+		out->n++;
+	}
+	goto done;
+oom:
+	rc = wr_fail(e, WR_ENOMEM, "out of memory ranking %zu units", s->nunits);
+done:
+	free(lives);
+	free(uw);
+	free(order);
+	free(cs);
+	free(units);
+	free(ct);
+	free(cf);
+	free(scratch);
+	free(ir);
+	free(keys);
+	free(cw);
+	if (rc)
+		predict_rank_free(out);
+	return rc;
+}
+
+void predict_rank_free(struct predict_ranking *r)
+{
+	if (!r)
+		return;
+	free(r->items);
+	free(r->classes);
+	r->items = NULL;
+	r->classes = NULL;
+	r->n = r->nclasses = 0;
+}
