@@ -322,21 +322,47 @@ static int make_parent_dirs(const char *path, struct wr_err *e)
 	return WR_OK;
 }
 
-static int migrate(struct store *s, struct wr_err *e)
+static int read_version(struct store *s, int *version, struct wr_err *e)
 {
 	sqlite3_stmt *st;
-	int version = 0;
+	int rc;
 
+	*version = 0;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "reading the schema version");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_NOTADB)
+			return wr_fail(e, WR_EINPUT, "%s is not a wrench database (not SQLite at all)",
+			               s->path);
+		return store_dberr(s, e, "reading the schema version");
+	}
+	return WR_OK;
+}
+
+/* Refuses a database this program is too old for, before changing it. */
+static int check_version(struct store *s, struct wr_err *e)
+{
+	int version;
+	if (read_version(s, &version, e) != WR_OK)
+		return e ? e->rc : WR_EDB;
 	if (version > store_migration_count)
 		return wr_fail(e, WR_EDB,
 		               "%s was written by a newer wrench (schema %d; this one knows up to %d): "
 		               "upgrade wrench to open it",
 		               s->path, version, store_migration_count);
+	return WR_OK;
+}
+
+static int migrate(struct store *s, struct wr_err *e)
+{
+	int version;
+
+	if (read_version(s, &version, e) != WR_OK)
+		return e ? e->rc : WR_EDB;
 	if (version == store_migration_count)
 		return WR_OK;
 
@@ -392,9 +418,15 @@ static int open_flags(struct store **out, const char *path, int flags, struct wr
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	/* journal_mode must be set outside a transaction; it persists in the file. */
-	if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	                  " PRAGMA temp_store=MEMORY;",
+	/* The version is checked before anything else touches the file: a
+	 * database from a newer wrench, or a file that is not a wrench database
+	 * at all, must be refused without a byte of it changing (setting WAL
+	 * rewrites the header). journal_mode must be set outside a transaction;
+	 * it persists in the file.  The 16 MiB page cache serves the reports'
+	 * table scans while keeping the handheld's memory small. */
+	if (check_version(s, e) != WR_OK ||
+	    store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	                  " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;",
 	               e) != WR_OK ||
 	    migrate(s, e) != WR_OK) {
 		if (e && !strstr(e->msg, path))

@@ -99,7 +99,7 @@ static const char *const migration_1[] = {
 	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
 	"CREATE INDEX wo_status ON wo(status, id);"
 	"CREATE INDEX wo_asset ON wo(asset_id, id);"
-	"CREATE INDEX wo_assignee ON wo(assignee, id);"
+	"CREATE INDEX wo_assignee ON wo(assignee, status, id);"
 	"CREATE UNIQUE INDEX wo_pm_occurrence ON wo(pm_id, pm_due) WHERE pm_id IS NOT NULL;"
 
 	,
@@ -142,6 +142,9 @@ static const char *const migration_1[] = {
 	" UNIQUE(wo_id, seq));"
 
 	,
+	/* Named counters, e.g. the last automatic work-order number, so that
+	 * numbering is one lookup instead of a scan of every number. */
+	"CREATE TABLE counter(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE failure_code("
 	" kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2), code TEXT NOT NULL,"
 	" description TEXT NOT NULL DEFAULT '', PRIMARY KEY(kind, code));"
@@ -156,6 +159,8 @@ static const char *const migration_1[] = {
 	" wo_id INTEGER REFERENCES wo(id) ON DELETE SET NULL,"
 	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL,"
 	" UNIQUE(asset_id, at, kind));"
+	/* Covers the life-data load: one index pass in asset and time order. */
+	"CREATE INDEX event_history ON event(asset_id, at, kind, code);"
 
 	,
 	/* Audit log: every change, field by field.  key is the human key of the

@@ -1,0 +1,401 @@
+/*
+ * life.c - loads asset history into the plain arrays of lifedata.h for the
+ * reliability models in predict/.
+ *
+ * Speed matters: ranking a plant's assets reloads this on every refresh, and
+ * a large site has a hundred thousand assets and a million events.  So the
+ * load is one pass over three cursors that all run in asset-id order and are
+ * merged here, the way a merge join works:
+ *   assets    the asset table in rowid order;
+ *   events    the event (asset_id, at, kind) unique index, read without
+ *             touching the event table at all unless failure codes matter;
+ *   readings  the first run-hours meter's readings, only when asked for.
+ * No query runs per asset and the result arrays grow geometrically.  (A
+ * single asset-join-event query was tried first: it re-reads the asset
+ * columns for every event row and was twice as slow.)
+ *
+ * Failure codes live in the event table, not in the index, and seeking into
+ * the table for every failure doubled the load.  So when only some codes
+ * count, the failures that do not count are first collected by one
+ * sequential scan of the event table and sorted; the index pass then walks
+ * that sorted list alongside.  With a class filter the index pass is small,
+ * and the codes are read directly instead.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+/* cls is the class, or the model for assets without one; it is also what
+ * the class filter matches, so that a filtered load is exactly one pool. */
+#define CLS_EXPR "coalesce(nullif(a.class, ''), a.model)"
+
+static const char q_assets[] =
+	"SELECT a.id, a.tag, " CLS_EXPR ", a.install_date, a.status FROM asset a"
+	" WHERE ?1 IS NULL OR " CLS_EXPR " = ?1 COLLATE NOCASE ORDER BY a.id";
+
+/* Events: code is asked for only when a code filter is given, and then only
+ * for failures, because SQLite defers the seek from the index into the table
+ * until a column outside the index is needed.  With a class filter the
+ * events come through a join on the matching assets, so that a small class
+ * reads only its own part of the index. */
+#define EVENTS_ALL(code)                                                       \
+	"SELECT ev.asset_id, ev.at, ev.kind, " code " FROM event ev"           \
+	" ORDER BY ev.asset_id, ev.at, ev.kind"
+#define EVENTS_CLS(code)                                                       \
+	"SELECT ev.asset_id, ev.at, ev.kind, " code                            \
+	" FROM asset a JOIN event ev ON ev.asset_id = a.id"                    \
+	" WHERE " CLS_EXPR " = ?1 COLLATE NOCASE ORDER BY a.id, ev.at, ev.kind"
+#define FAILURE_CODE "CASE WHEN ev.kind = 1 THEN ev.code END"
+
+static const char q_events[] = EVENTS_ALL("NULL");
+static const char q_events_cls[] = EVENTS_CLS("NULL");
+static const char q_events_cls_codes[] = EVENTS_CLS(FAILURE_CODE);
+
+/* Every failure with its code, in table order (a sequential read). */
+static const char q_failure_codes[] = "SELECT asset_id, at, code FROM event WHERE kind = 1";
+
+/* The first (lowest id) run-hours meter of each asset. */
+static const char q_readings[] =
+	"SELECT m.asset_id, r.at, r.value FROM meter m JOIN reading r ON r.meter_id = m.id"
+	" WHERE m.kind = 0 AND m.id = (SELECT min(m2.id) FROM meter m2"
+	"  WHERE m2.asset_id = m.asset_id AND m2.kind = 0)"
+	" ORDER BY m.asset_id, r.at";
+
+/* A cursor whose rows start with an asset id, read one row ahead. */
+struct cursor {
+	sqlite3_stmt *st;
+	int has;           /* a row is waiting */
+	int64_t asset_id;
+	int rc;            /* last sqlite3_step result */
+};
+
+static void cur_next(struct cursor *c)
+{
+	c->rc = sqlite3_step(c->st);
+	c->has = c->rc == SQLITE_ROW;
+	if (c->has)
+		c->asset_id = sqlite3_column_int64(c->st, 0);
+}
+
+/* Moves past rows of assets before asset_id (filtered out, or orphans). */
+static void cur_skip_to(struct cursor *c, int64_t asset_id)
+{
+	while (c->has && c->asset_id < asset_id)
+		cur_next(c);
+}
+
+static int cur_failed(const struct cursor *c)
+{
+	return c->st && c->rc != SQLITE_ROW && c->rc != SQLITE_DONE;
+}
+
+/* A failure whose code does not count, by asset and instant. */
+struct not_counted {
+	int64_t asset_id, at;
+};
+
+/* Result arrays with their capacities, and the sorted failures that do not
+ * count (when code_list is set) with the walk's position in them. */
+struct life_build {
+	struct ld_set *out;
+	size_t cap_units, cap_events, cap_readings;
+	struct not_counted *nc;
+	size_t nnc, cap_nc, inc;
+	int code_list;
+};
+
+#ifdef MADV_HUGEPAGE
+#define HUGE_PAGE ((size_t)2 << 20)
+/* A large plant's arrays run to tens of megabytes, and touching them for
+ * the first time costs a page fault per 4 KiB page: on virtual machines
+ * that was half of the whole load.  Arrays past 2 MiB are therefore placed
+ * on 2 MiB boundaries and offered to the kernel for transparent huge pages
+ * (where THP is "madvise" only, as on many distributions, nothing else asks
+ * for them).  Returns NULL on failure; the caller then uses realloc. */
+static void *huge_realloc(void *old, size_t used, size_t bytes)
+{
+	void *q;
+
+	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	if (posix_memalign(&q, HUGE_PAGE, bytes) != 0)
+		return NULL;
+	madvise(q, bytes, MADV_HUGEPAGE);   /* advice only: failure is harmless */
+	if (old)
+		memcpy(q, old, used);
+	free(old);
+	return q;
+}
+#endif
+
+/* Makes room for one more element: doubles *p's capacity when n == *cap. */
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *q = NULL;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 1024;
+	if (ncap > SIZE_MAX / size / 2)
+		return -1;
+#ifdef MADV_HUGEPAGE
+	if (ncap * size >= HUGE_PAGE)
+		q = huge_realloc(*p, n * size, ncap * size);
+#endif
+	if (!q && !(q = realloc(*p, ncap * size)))
+		return -1;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+/* At one instant an asset can carry several records of the same renewal
+ * (a failure and the replacement that fixed it, say).  They become one
+ * event, the most informative: a failure, else a replacement, else an
+ * install.  So the life ends once, and as a failure if anything failed. */
+static int kind_rank(int k)
+{
+	return k == LD_FAILURE ? 2 : k == LD_REPLACEMENT ? 1 : 0;
+}
+
+/* 1 when failures with this code count as failures. */
+static int code_counts(const struct wr_life_opts *o, const char *code)
+{
+	if (!o || !o->codes)
+		return 1;
+	for (size_t i = 0; i < o->ncodes; i++)
+		if (o->codes[i] && wr_streq_ci(o->codes[i], code))
+			return 1;
+	return 0;
+}
+
+/* Appends the events of asset_id to the current unit. */
+static int take_events(struct life_build *b, struct cursor *c, int64_t asset_id,
+                       const struct wr_life_opts *o)
+{
+	struct ld_set *ld = b->out;
+	size_t first = ld->nevents;
+	int64_t last_at = 0;
+
+	cur_skip_to(c, asset_id);
+	for (; c->has && c->asset_id == asset_id; cur_next(c)) {
+		int64_t at = sqlite3_column_int64(c->st, 1);
+		int kind = sqlite3_column_int(c->st, 2);
+
+		if (kind == EV_FAILURE && b->code_list) {
+			/* Both run in (asset, instant) order: advance, then look. */
+			while (b->inc < b->nnc &&
+			       (b->nc[b->inc].asset_id < asset_id ||
+			        (b->nc[b->inc].asset_id == asset_id && b->nc[b->inc].at < at)))
+				b->inc++;
+			kind = b->inc < b->nnc && b->nc[b->inc].asset_id == asset_id &&
+			               b->nc[b->inc].at == at
+			           ? LD_REPLACEMENT
+			           : LD_FAILURE;
+		} else if (kind == EV_FAILURE) {
+			const unsigned char *code =
+				o && o->codes ? sqlite3_column_text(c->st, 3) : NULL;
+			kind = code_counts(o, code ? (const char *)code : "") ? LD_FAILURE
+			                                                      : LD_REPLACEMENT;
+		} else {
+			kind = kind == EV_INSTALL ? LD_INSTALL : LD_REPLACEMENT;
+		}
+		if (ld->nevents > first && at == last_at) {
+			struct ld_event *prev = &ld->events[ld->nevents - 1];
+			if (kind_rank(kind) > kind_rank(prev->kind))
+				prev->kind = kind;
+			continue;
+		}
+		if (grow((void **)&ld->events, &b->cap_events, ld->nevents, sizeof *ld->events))
+			return -1;
+		ld->events[ld->nevents].t = (double)at / WR_DAY;
+		ld->events[ld->nevents].op = NAN;
+		ld->events[ld->nevents].kind = kind;
+		ld->nevents++;
+		last_at = at;
+	}
+	return 0;
+}
+
+/* Appends the readings of asset_id. */
+static int take_readings(struct life_build *b, struct cursor *c, int64_t asset_id)
+{
+	struct ld_set *ld = b->out;
+
+	cur_skip_to(c, asset_id);
+	for (; c->has && c->asset_id == asset_id; cur_next(c)) {
+		if (grow((void **)&ld->readings, &b->cap_readings, ld->nreadings,
+		         sizeof *ld->readings))
+			return -1;
+		ld->readings[ld->nreadings].t = (double)sqlite3_column_int64(c->st, 1) / WR_DAY;
+		ld->readings[ld->nreadings].value = sqlite3_column_double(c->st, 2);
+		ld->nreadings++;
+	}
+	return 0;
+}
+
+/* Operating hours at day t, interpolated linearly between the readings
+ * around it (exact on a reading); NAN outside the readings' span, where any
+ * figure would be a guess about how the meter ran.  *k walks forward with t,
+ * so a unit's events cost one pass over its readings. */
+static double hours_at(const struct ld_reading *rd, size_t n, size_t *k, double t)
+{
+	if (n == 0 || t < rd[0].t || t > rd[n - 1].t)
+		return NAN;
+	while (*k + 1 < n && rd[*k + 1].t <= t)
+		(*k)++;
+	if (rd[*k].t == t || *k + 1 >= n)
+		return rd[*k].value;
+	return rd[*k].value +
+	       (rd[*k + 1].value - rd[*k].value) * (t - rd[*k].t) / (rd[*k + 1].t - rd[*k].t);
+}
+
+/* Fills the unit from the asset row, then takes its events and readings. */
+static int load_unit(struct life_build *b, sqlite3_stmt *ast, struct cursor *ev,
+                     struct cursor *rd, const struct wr_life_opts *o)
+{
+	struct ld_set *ld = b->out;
+	int64_t id = sqlite3_column_int64(ast, 0);
+	struct ld_unit *u;
+	size_t k = 0;
+
+	if (grow((void **)&ld->units, &b->cap_units, ld->nunits, sizeof *ld->units))
+		return -1;
+	u = &ld->units[ld->nunits++];
+	store_col_text(ast, 1, u->tag, sizeof u->tag);
+	store_col_text(ast, 2, u->cls, sizeof u->cls);
+	u->install = sqlite3_column_type(ast, 3) == SQLITE_NULL
+	                 ? NAN
+	                 : (double)sqlite3_column_int64(ast, 3) / WR_DAY;
+	u->in_service = sqlite3_column_int(ast, 4) != AS_RETIRED;
+	u->ev0 = ld->nevents;
+	u->rd0 = ld->nreadings;
+	if (take_events(b, ev, id, o) || (rd->st && take_readings(b, rd, id)))
+		return -1;
+	u->nev = ld->nevents - u->ev0;
+	u->nrd = ld->nreadings - u->rd0;
+
+	/* No install date on the record: the first install event is one. */
+	if (isnan(u->install)) {
+		for (size_t i = 0; i < u->nev; i++) {
+			if (ld->events[u->ev0 + i].kind == LD_INSTALL) {
+				u->install = ld->events[u->ev0 + i].t;
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < u->nev && u->nrd; i++) {
+		struct ld_event *e = &ld->events[u->ev0 + i];
+		e->op = hours_at(ld->readings + u->rd0, u->nrd, &k, e->t);
+	}
+	return 0;
+}
+
+static int by_asset_then_time(const void *a, const void *b)
+{
+	const struct not_counted *x = a, *y = b;
+	if (x->asset_id != y->asset_id)
+		return x->asset_id < y->asset_id ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Collects and sorts the failures whose code is not in o->codes.  Returns
+ * WR_OK, or an error with e filled. */
+static int collect_not_counted(struct store *s, struct life_build *b,
+                               const struct wr_life_opts *o, struct wr_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, q_failure_codes, -1, &st, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "loading failure codes");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *code = sqlite3_column_text(st, 2);
+		if (code_counts(o, code ? (const char *)code : ""))
+			continue;
+		if (grow((void **)&b->nc, &b->cap_nc, b->nnc, sizeof *b->nc)) {
+			sqlite3_finalize(st);
+			return wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
+		}
+		b->nc[b->nnc].asset_id = sqlite3_column_int64(st, 0);
+		b->nc[b->nnc].at = sqlite3_column_int64(st, 1);
+		b->nnc++;
+	}
+	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "loading failure codes");
+	sqlite3_finalize(st);
+	if (rc == WR_OK && b->nnc > 1)
+		qsort(b->nc, b->nnc, sizeof *b->nc, by_asset_then_time);
+	return rc;
+}
+
+void store_life_free(struct ld_set *ld)
+{
+	if (!ld)
+		return;
+	free(ld->units);
+	free(ld->events);
+	free(ld->readings);
+	memset(ld, 0, sizeof *ld);
+}
+
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *cls)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return -1;
+	if (cls && sqlite3_bind_parameter_count(*st) >= 1)
+		sqlite3_bind_text(*st, 1, cls, -1, SQLITE_STATIC);
+	return 0;
+}
+
+int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set *out,
+                    struct wr_err *e)
+{
+	const char *cls = o && o->cls && *o->cls ? o->cls : NULL;
+	int codes = o && o->codes;
+	const char *q_ev = cls ? (codes ? q_events_cls_codes : q_events_cls) : q_events;
+	struct life_build b = {out, 0, 0, 0, NULL, 0, 0, 0, codes && !cls};
+	struct cursor ev = {NULL, 0, 0, SQLITE_DONE}, rd = {NULL, 0, 0, SQLITE_DONE};
+	sqlite3_stmt *ast = NULL;
+	int rc, oom = 0;
+
+	memset(out, 0, sizeof *out);
+	/* One snapshot for every cursor, even if a writer commits between the
+	 * code scan and the index pass.  A savepoint is a deferred read
+	 * transaction on its own and a no-op inside the caller's transaction. */
+	if (sqlite3_exec(s->db, "SAVEPOINT life_load", NULL, NULL, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "loading asset history");
+	if (b.code_list && (rc = collect_not_counted(s, &b, o, e)) != WR_OK)
+		goto done;
+	if (prepare(s, q_assets, &ast, cls) || prepare(s, q_ev, &ev.st, cls) ||
+	    (o && o->with_readings && prepare(s, q_readings, &rd.st, NULL))) {
+		rc = store_dberr(s, e, "loading asset history");
+		goto done;
+	}
+	cur_next(&ev);
+	if (rd.st)
+		cur_next(&rd);
+	while ((rc = sqlite3_step(ast)) == SQLITE_ROW) {
+		if (load_unit(&b, ast, &ev, &rd, o)) {
+			oom = 1;
+			break;
+		}
+	}
+	if (oom)
+		rc = wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
+	else if (rc != SQLITE_DONE || cur_failed(&ev) || cur_failed(&rd))
+		rc = store_dberr(s, e, "loading asset history");
+	else
+		rc = WR_OK;
+done:
+	free(b.nc);
+	sqlite3_finalize(ast);
+	sqlite3_finalize(ev.st);
+	sqlite3_finalize(rd.st);
+	sqlite3_exec(s->db, "RELEASE life_load", NULL, NULL, NULL);
+	if (rc != WR_OK)
+		store_life_free(out);
+	return rc;
+}

@@ -1,0 +1,627 @@
+/*
+ * report.c - maintenance reports as struct wr_table.
+ *
+ * The period is [from, end): from defaults to the earliest event or work
+ * order (a year ago in an empty database), and `to` names the last day
+ * included when it is a date (midnight), so --to 2024-12-31 covers all of
+ * that day; it defaults to today.  An asset's own period starts at its
+ * install date when that is later than from.
+ *
+ *   mtbf           assets with failures (history events of kind failure) in
+ *                  the period: operating hours (the asset's period less its
+ *                  downtime) / failures.  Total: pooled over those assets.
+ *   mttr           assets with failure work orders (is_failure) completed in
+ *                  the period: mean repair hours, from the downtime window,
+ *                  else start to completion; work with neither is left out.
+ *   availability   assets with downtime in the period: 1 - downtime / period.
+ *                  Downtime windows come from work orders; overlapping ones
+ *                  are merged, an open one lasts until now (done: until its
+ *                  completion), all clipped to the period.  Total: over every
+ *                  asset in scope, including those never down.
+ *   backlog        open work (requested, open, in progress, on hold) by
+ *                  status and priority: count, estimated hours, overdue
+ *                  (due before today).  A snapshot: the period is not used.
+ *   pm-compliance  PM work orders due in the period, by month of due date:
+ *                  done on time (completed by the end of the due day: no
+ *                  grace), done late, not done; cancelled ones are left out.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo_internal.h"
+
+static const char *const report_names[RP__COUNT] = {
+	"mtbf", "mttr", "availability", "backlog", "pm-compliance",
+};
+
+const char *wr_report_name(int r)
+{
+	return r >= 0 && r < RP__COUNT ? report_names[r] : "unknown";
+}
+
+int wr_report_parse(const char *s, int *out)
+{
+	if (!s)
+		return WR_EINPUT;
+	for (int r = 0; r < RP__COUNT; r++)
+		if (wr_streq_ci(s, report_names[r])) {
+			*out = r;
+			return WR_OK;
+		}
+	if (wr_streq_ci(s, "pm_compliance") || wr_streq_ci(s, "compliance")) {
+		*out = RP_PM_COMPLIANCE;
+		return WR_OK;
+	}
+	return WR_EINPUT;
+}
+
+struct scope {
+	int64_t from, end, today, now;
+	const char *cls, *tag;     /* NULL = any */
+};
+
+/* Asset filter: ?3 class, ?4 tag (NULL = any), on the asset row "a". */
+#define ASSET_FILTER " AND (?3 IS NULL OR a.class = ?3) AND (?4 IS NULL OR a.tag = ?4)"
+
+static void bind_scope(sqlite3_stmt *st, const struct scope *sc)
+{
+	sqlite3_bind_int64(st, 1, sc->from);
+	sqlite3_bind_int64(st, 2, sc->end);
+	if (sc->cls)
+		store_bind_text(st, 3, sc->cls);
+	if (sc->tag)
+		store_bind_text(st, 4, sc->tag);
+}
+
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wr_err *e)
+{
+	*st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return store_dberr(s, e, "running a report");
+	}
+	return WR_OK;
+}
+
+static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct scope *sc,
+                         struct wr_err *e)
+{
+	static const char q_first[] =
+		"SELECT min(m) FROM (SELECT min(at) AS m FROM event"
+		" UNION ALL SELECT min(created_at) FROM wo)";
+	int64_t to;
+
+	memset(sc, 0, sizeof *sc);
+	sc->today = wr_today();
+	sc->now = wr_now();
+	sc->cls = o && o->cls && *o->cls ? o->cls : NULL;
+	sc->tag = o && o->asset_tag && *o->asset_tag ? o->asset_tag : NULL;
+	if (sc->tag) {
+		int64_t id = store_id_of(s, "asset", sc->tag, e);
+		if (id < 0)
+			return WR_EDB;
+		if (id == 0)
+			return wr_fail(e, WR_EINPUT, "no asset with tag %s", sc->tag);
+	}
+	to = o && o->to != WR_NO_TIME ? o->to : sc->today;
+	sc->end = to == store_day_of(to) ? to + WR_DAY : to;
+	if (o && o->from != WR_NO_TIME) {
+		sc->from = o->from;
+	} else {
+		sqlite3_stmt *st = store_stmt(s, q_first, e);
+		if (!st)
+			return WR_EDB;
+		int r = sqlite3_step(st);
+		sc->from = r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+		               ? store_day_of(sqlite3_column_int64(st, 0))
+		               : sc->today - 365 * (int64_t)WR_DAY;
+		store_stmt_done(st);
+		if (r != SQLITE_ROW)
+			return store_dberr(s, e, "running a report");
+		if (sc->from >= sc->end)
+			sc->from = sc->end - 365 * (int64_t)WR_DAY;
+	}
+	if (sc->from >= sc->end) {
+		char a[WR_DATE_BUF], b[WR_DATE_BUF];
+		return wr_fail(e, WR_EINPUT, "the period is empty: from %s is not before to %s",
+		               wr_date_fmt(sc->from, a), wr_date_fmt(to, b));
+	}
+	return WR_OK;
+}
+
+/* Start of an asset's own period. */
+static int64_t asset_start(const struct scope *sc, int64_t install)
+{
+	return install != WR_NO_TIME && install > sc->from ? install : sc->from;
+}
+
+static void fmt_hours(double h, char *buf)
+{
+	snprintf(buf, 32, "%.2f", h);
+}
+
+/* ---------------------------------------------------------------- downtime */
+
+struct dt_entry {
+	int64_t asset_id;
+	int64_t secs;
+};
+
+struct dt_map {
+	struct dt_entry *v;
+	size_t n, cap;
+};
+
+static int dt_push(struct dt_map *m, int64_t id, int64_t secs)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 256;
+		struct dt_entry *v = realloc(m->v, cap * sizeof *v);
+		if (!v)
+			return WR_ENOMEM;
+		m->v = v;
+		m->cap = cap;
+	}
+	m->v[m->n].asset_id = id;
+	m->v[m->n].secs = secs;
+	m->n++;
+	return WR_OK;
+}
+
+static int64_t dt_lookup(const struct dt_map *m, int64_t id)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->v[mid].asset_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->v[lo].asset_id == id ? m->v[lo].secs : 0;
+}
+
+/* Merged downtime per asset within each asset's period, sorted by asset id. */
+static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *m,
+                        struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT w.asset_id, a.install_date, w.downtime_start,"
+		" CASE WHEN w.downtime_end IS NOT NULL THEN w.downtime_end"
+		"  WHEN w.status IN (4, 5) THEN w.completed_at"
+		"  WHEN w.status = 6 THEN NULL ELSE ?5 END"
+		/* One pass over the table in storage order beats walking an index
+		 * and fetching every row from it: the rows with downtime are
+		 * few and are sorted afterwards. */
+		" FROM wo w NOT INDEXED JOIN asset a ON a.id = w.asset_id"
+		" WHERE w.downtime_start IS NOT NULL AND w.downtime_start < ?2 AND ?1 IS NOT NULL"
+		ASSET_FILTER " ORDER BY w.asset_id, w.downtime_start";
+	sqlite3_stmt *st;
+	int64_t cur = 0, lo = 0, hi = 0, sum = 0;
+	int have = 0, r, rc;
+
+	memset(m, 0, sizeof *m);
+	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+		return rc;
+	bind_scope(st, sc);
+	sqlite3_bind_int64(st, 5, sc->now);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t from = asset_start(sc, store_col_time(st, 1));
+		int64_t a = sqlite3_column_int64(st, 2), b = store_col_time(st, 3);
+		if (b == WR_NO_TIME || b <= a)
+			continue;
+		if (a < from)
+			a = from;
+		if (b > sc->end)
+			b = sc->end;
+		if (id != cur) {
+			if (have)
+				sum += hi - lo;
+			if (cur && sum > 0 && dt_push(m, cur, sum) != WR_OK)
+				break;
+			cur = id;
+			sum = 0;
+			have = 0;
+		}
+		if (b <= a)
+			continue;
+		if (have && a <= hi) {
+			if (b > hi)
+				hi = b;
+		} else {
+			if (have)
+				sum += hi - lo;
+			lo = a;
+			hi = b;
+			have = 1;
+		}
+	}
+	if (r == SQLITE_DONE) {
+		if (have)
+			sum += hi - lo;
+		if (cur && sum > 0 && dt_push(m, cur, sum) != WR_OK)
+			r = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	if (r == SQLITE_DONE)
+		return WR_OK;
+	free(m->v);
+	memset(m, 0, sizeof *m);
+	if (r == SQLITE_ROW || r == SQLITE_NOMEM)
+		return wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	return store_dberr(s, e, "running a report");
+}
+
+/* -------------------------------------------------------------------- mtbf */
+
+static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table *t,
+                       struct wr_err *e)
+{
+	static const char *const head[] = {"asset", "class", "failures", "operating_hours",
+	                                   "mtbf_hours"};
+	static const int num[] = {0, 0, 1, 1, 1};
+	static const char sql[] =
+		"SELECT a.id, a.tag, a.class, a.install_date, count(*) FROM event e"
+		" JOIN asset a ON a.id = e.asset_id"
+		" WHERE e.kind = 1 AND e.at >= ?1 AND e.at < ?2" ASSET_FILTER
+		" GROUP BY a.id ORDER BY a.tag";
+	struct dt_map dt;
+	sqlite3_stmt *st;
+	double op_total = 0;
+	int64_t fail_total = 0;
+	int r, rc;
+
+	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
+		return wr_fail(e, rc, "out of memory running a report");
+	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
+		return rc;
+	if ((rc = prepare(s, sql, &st, e)) != WR_OK) {
+		free(dt.v);
+		return rc;
+	}
+	bind_scope(st, sc);
+	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 4);
+		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
+		double op = (double)(span - dt_lookup(&dt, id)) / 3600.0;
+		char tag[64], cls[64], nb[32], ob[32], mb[32];
+		const char *cells[5] = {tag, cls, nb, ob, mb};
+		if (op < 0)
+			op = 0;
+		store_col_text(st, 1, tag, sizeof tag);
+		store_col_text(st, 2, cls, sizeof cls);
+		snprintf(nb, sizeof nb, "%lld", (long long)n);
+		fmt_hours(op, ob);
+		fmt_hours(op / (double)n, mb);
+		op_total += op;
+		fail_total += n;
+		if (wr_table_add_row(t, cells) != WR_OK)
+			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	}
+	if (rc == WR_OK && r != SQLITE_DONE)
+		rc = store_dberr(s, e, "running a report");
+	sqlite3_finalize(st);
+	free(dt.v);
+	if (rc == WR_OK) {
+		char nb[32], ob[32], mb[32] = "";
+		const char *cells[5] = {"TOTAL", "", nb, ob, mb};
+		snprintf(nb, sizeof nb, "%lld", (long long)fail_total);
+		fmt_hours(op_total, ob);
+		if (fail_total)
+			fmt_hours(op_total / (double)fail_total, mb);
+		if (wr_table_add_row(t, cells) != WR_OK)
+			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	}
+	return rc;
+}
+
+/* -------------------------------------------------------------------- mttr */
+
+static int report_mttr(struct store *s, const struct scope *sc, struct wr_table *t,
+                       struct wr_err *e)
+{
+	static const char *const head[] = {"asset", "class", "repairs", "repair_hours",
+	                                   "mttr_hours"};
+	static const int num[] = {0, 0, 1, 1, 1};
+	static const char sql[] =
+		"SELECT a.tag, a.class, CASE"
+		"  WHEN w.downtime_start IS NOT NULL AND w.downtime_end IS NOT NULL"
+		"   THEN w.downtime_end - w.downtime_start"
+		"  WHEN w.started_at IS NOT NULL AND w.completed_at >= w.started_at"
+		"   THEN w.completed_at - w.started_at END AS secs"
+		" FROM wo w NOT INDEXED JOIN asset a ON a.id = w.asset_id"
+		" WHERE w.is_failure = 1 AND w.status IN (4, 5)"
+		" AND w.completed_at >= ?1 AND w.completed_at < ?2" ASSET_FILTER
+		" AND secs IS NOT NULL ORDER BY a.tag";
+	char tag[64] = "", cls[64] = "";
+	double sum = 0, total = 0;
+	int64_t n = 0, ntotal = 0;
+	sqlite3_stmt *st;
+	int r, rc;
+
+	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
+		return wr_fail(e, rc, "out of memory running a report");
+	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+		return rc;
+	bind_scope(st, sc);
+	/* Rows come sorted by asset: a row is emitted when the asset changes. */
+	for (;;) {
+		char ntag[64] = "", ncls[64] = "";
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			store_col_text(st, 0, ntag, sizeof ntag);
+			store_col_text(st, 1, ncls, sizeof ncls);
+		}
+		if (n > 0 && (r != SQLITE_ROW || strcmp(ntag, tag))) {
+			char nb[32], hb[32], mb[32];
+			const char *cells[5] = {tag, cls, nb, hb, mb};
+			snprintf(nb, sizeof nb, "%lld", (long long)n);
+			fmt_hours(sum, hb);
+			fmt_hours(sum / (double)n, mb);
+			if (wr_table_add_row(t, cells) != WR_OK) {
+				rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+				break;
+			}
+			n = 0;
+			sum = 0;
+		}
+		if (r != SQLITE_ROW)
+			break;
+		wr_strlcpy(tag, ntag, sizeof tag);
+		wr_strlcpy(cls, ncls, sizeof cls);
+		double h = (double)sqlite3_column_int64(st, 2) / 3600.0;
+		sum += h;
+		total += h;
+		n++;
+		ntotal++;
+	}
+	if (rc == WR_OK && r != SQLITE_DONE)
+		rc = store_dberr(s, e, "running a report");
+	sqlite3_finalize(st);
+	if (rc == WR_OK) {
+		char nb[32], hb[32], mb[32] = "";
+		const char *cells[5] = {"TOTAL", "", nb, hb, mb};
+		snprintf(nb, sizeof nb, "%lld", (long long)ntotal);
+		fmt_hours(total, hb);
+		if (ntotal)
+			fmt_hours(total / (double)ntotal, mb);
+		if (wr_table_add_row(t, cells) != WR_OK)
+			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ availability */
+
+static int report_availability(struct store *s, const struct scope *sc, struct wr_table *t,
+                               struct wr_err *e)
+{
+	static const char *const head[] = {"asset", "class", "downtime_hours", "period_hours",
+	                                   "availability_pct"};
+	static const int num[] = {0, 0, 1, 1, 1};
+	static const char sql[] =
+		"SELECT a.id, a.tag, a.class, a.install_date FROM asset a"
+		" WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL" ASSET_FILTER " ORDER BY a.tag";
+	struct dt_map dt;
+	sqlite3_stmt *st;
+	double down_total = 0, span_total = 0;
+	int r, rc;
+
+	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
+		return wr_fail(e, rc, "out of memory running a report");
+	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
+		return rc;
+	if ((rc = prepare(s, sql, &st, e)) != WR_OK) {
+		free(dt.v);
+		return rc;
+	}
+	bind_scope(st, sc);
+	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
+		if (span <= 0)
+			continue;
+		int64_t down = dt_lookup(&dt, id);
+		span_total += (double)span;
+		down_total += (double)down;
+		if (down <= 0)
+			continue;
+		char tag[64], cls[64], db[32], pb[32], ab[32];
+		const char *cells[5] = {tag, cls, db, pb, ab};
+		store_col_text(st, 1, tag, sizeof tag);
+		store_col_text(st, 2, cls, sizeof cls);
+		fmt_hours((double)down / 3600.0, db);
+		fmt_hours((double)span / 3600.0, pb);
+		snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - (double)down / (double)span));
+		if (wr_table_add_row(t, cells) != WR_OK)
+			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	}
+	if (rc == WR_OK && r != SQLITE_DONE)
+		rc = store_dberr(s, e, "running a report");
+	sqlite3_finalize(st);
+	free(dt.v);
+	if (rc == WR_OK) {
+		char db[32], pb[32], ab[32] = "";
+		const char *cells[5] = {"TOTAL", "", db, pb, ab};
+		fmt_hours(down_total / 3600.0, db);
+		fmt_hours(span_total / 3600.0, pb);
+		if (span_total > 0)
+			snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - down_total / span_total));
+		if (wr_table_add_row(t, cells) != WR_OK)
+			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	}
+	return rc;
+}
+
+/* ----------------------------------------------------------------- backlog */
+
+static int report_backlog(struct store *s, const struct scope *sc, struct wr_table *t,
+                          struct wr_err *e)
+{
+	static const char *const head[] = {"status", "priority", "count", "est_hours", "overdue"};
+	static const int num[] = {0, 0, 1, 1, 1};
+	/* Without an asset filter the asset rows are not needed at all. */
+	static const char q_all[] =
+		"SELECT w.status, w.priority, count(*), coalesce(sum(w.est_hours), 0),"
+		" sum(w.due_at < ?5) FROM wo w"
+		" WHERE w.status IN (0, 1, 2, 3) AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
+		" AND ?3 IS NULL AND ?4 IS NULL"
+		" GROUP BY w.status, w.priority ORDER BY w.status, w.priority DESC";
+	static const char q_some[] =
+		"SELECT w.status, w.priority, count(*), coalesce(sum(w.est_hours), 0),"
+		" sum(w.due_at < ?5) FROM wo w LEFT JOIN asset a ON a.id = w.asset_id"
+		" WHERE w.status IN (0, 1, 2, 3) AND ?1 IS NOT NULL AND ?2 IS NOT NULL" ASSET_FILTER
+		" GROUP BY w.status, w.priority ORDER BY w.status, w.priority DESC";
+	const char *sql = sc->cls || sc->tag ? q_some : q_all;
+	sqlite3_stmt *st;
+	int64_t count = 0, overdue = 0;
+	double hours = 0;
+	int r, rc;
+
+	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
+		return wr_fail(e, rc, "out of memory running a report");
+	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+		return rc;
+	bind_scope(st, sc);
+	sqlite3_bind_int64(st, 5, sc->today);
+	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		char cb[32], hb[32], ob[32];
+		int64_t c = sqlite3_column_int64(st, 2), o = sqlite3_column_int64(st, 4);
+		double h = sqlite3_column_double(st, 3);
+		const char *cells[5] = {wr_wo_status_name(sqlite3_column_int(st, 0)),
+		                        wr_priority_name(sqlite3_column_int(st, 1)), cb, hb, ob};
+		snprintf(cb, sizeof cb, "%lld", (long long)c);
+		fmt_hours(h, hb);
+		snprintf(ob, sizeof ob, "%lld", (long long)o);
+		count += c;
+		overdue += o;
+		hours += h;
+		if (wr_table_add_row(t, cells) != WR_OK)
+			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	}
+	if (rc == WR_OK && r != SQLITE_DONE)
+		rc = store_dberr(s, e, "running a report");
+	sqlite3_finalize(st);
+	if (rc == WR_OK) {
+		char cb[32], hb[32], ob[32];
+		const char *cells[5] = {"TOTAL", "", cb, hb, ob};
+		snprintf(cb, sizeof cb, "%lld", (long long)count);
+		fmt_hours(hours, hb);
+		snprintf(ob, sizeof ob, "%lld", (long long)overdue);
+		if (wr_table_add_row(t, cells) != WR_OK)
+			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	}
+	return rc;
+}
+
+/* ----------------------------------------------------------- pm compliance */
+
+struct compliance {
+	int64_t due, on_time, late, open;
+};
+
+static int compliance_row(struct wr_table *t, const char *label, const struct compliance *c)
+{
+	char d[32], o[32], l[32], n[32], p[32] = "";
+	const char *cells[6] = {label, d, o, l, n, p};
+	snprintf(d, sizeof d, "%lld", (long long)c->due);
+	snprintf(o, sizeof o, "%lld", (long long)c->on_time);
+	snprintf(l, sizeof l, "%lld", (long long)c->late);
+	snprintf(n, sizeof n, "%lld", (long long)c->open);
+	if (c->due)
+		snprintf(p, sizeof p, "%.1f", 100.0 * (double)c->on_time / (double)c->due);
+	return wr_table_add_row(t, cells);
+}
+
+static int report_compliance(struct store *s, const struct scope *sc, struct wr_table *t,
+                             struct wr_err *e)
+{
+	static const char *const head[] = {"month", "due", "on_time", "late", "not_done",
+	                                   "compliance_pct"};
+	static const int num[] = {0, 1, 1, 1, 1, 1};
+	static const char sql[] =
+		"SELECT w.due_at, w.status, w.completed_at FROM wo w"
+		" LEFT JOIN asset a ON a.id = w.asset_id"
+		" WHERE w.pm_id IS NOT NULL AND w.status <> 6 AND w.due_at >= ?1 AND w.due_at < ?2"
+		ASSET_FILTER " ORDER BY w.due_at";
+	struct compliance cur = {0}, total = {0};
+	char month[16] = "";
+	sqlite3_stmt *st;
+	int r, rc;
+
+	if ((rc = wr_table_init(t, 6, head, num)) != WR_OK)
+		return wr_fail(e, rc, "out of memory running a report");
+	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+		return rc;
+	bind_scope(st, sc);
+	for (;;) {
+		char m[16] = "";
+		int64_t due = 0;
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			int y, mo, d;
+			due = sqlite3_column_int64(st, 0);
+			wr_date_to_ymd(due, &y, &mo, &d);
+			snprintf(m, sizeof m, "%04d-%02d", y, mo);
+		}
+		if (cur.due && (r != SQLITE_ROW || strcmp(m, month))) {
+			if (compliance_row(t, month, &cur) != WR_OK) {
+				rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+				break;
+			}
+			memset(&cur, 0, sizeof cur);
+		}
+		if (r != SQLITE_ROW)
+			break;
+		wr_strlcpy(month, m, sizeof month);
+		int status = sqlite3_column_int(st, 1);
+		int64_t done = store_col_time(st, 2);
+		int finished = (status == WS_DONE || status == WS_CLOSED) && done != WR_NO_TIME;
+		cur.due++;
+		total.due++;
+		if (finished && done < store_day_of(due) + WR_DAY) {
+			cur.on_time++;
+			total.on_time++;
+		} else if (finished) {
+			cur.late++;
+			total.late++;
+		} else {
+			cur.open++;
+			total.open++;
+		}
+	}
+	if (rc == WR_OK && r != SQLITE_DONE)
+		rc = store_dberr(s, e, "running a report");
+	sqlite3_finalize(st);
+	if (rc == WR_OK && compliance_row(t, "TOTAL", &total) != WR_OK)
+		rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	return rc;
+}
+
+int store_report(struct store *s, int report, const struct wr_report_opts *o,
+                 struct wr_table *out, struct wr_err *e)
+{
+	struct scope sc;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (report < 0 || report >= RP__COUNT)
+		return wr_fail(e, WR_EINPUT,
+		               "unknown report; choose mtbf, mttr, availability, backlog or pm-compliance");
+	if ((rc = resolve_scope(s, o, &sc, e)) != WR_OK)
+		return rc;
+	switch (report) {
+	case RP_MTBF: rc = report_mtbf(s, &sc, out, e); break;
+	case RP_MTTR: rc = report_mttr(s, &sc, out, e); break;
+	case RP_AVAILABILITY: rc = report_availability(s, &sc, out, e); break;
+	case RP_BACKLOG: rc = report_backlog(s, &sc, out, e); break;
+	default: rc = report_compliance(s, &sc, out, e); break;
+	}
+	if (rc != WR_OK)
+		wr_table_free(out);
+	return rc;
+}

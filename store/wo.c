@@ -1,0 +1,627 @@
+/*
+ * wo.c - work orders: create, read, edit one field at a time.
+ *
+ * Listing and paging live in wo_query.c; status changes and their side
+ * effects (failure history, PM schedules, the fault index) in
+ * wo_transition.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo_internal.h"
+
+void wr_wo_init(struct wr_wo *w)
+{
+	memset(w, 0, sizeof *w);
+	w->type = WT_CORRECTIVE;
+	w->status = WS_OPEN;
+	w->priority = PR_MEDIUM;
+	w->due_at = WR_NO_TIME;
+	w->downtime_start = WR_NO_TIME;
+	w->downtime_end = WR_NO_TIME;
+	w->est_hours = NAN;
+	/* WR_NO_TIME for created_at means "now" to store_wo_create. */
+	w->created_at = WR_NO_TIME;
+	w->started_at = WR_NO_TIME;
+	w->completed_at = WR_NO_TIME;
+	w->closed_at = WR_NO_TIME;
+	w->updated_at = WR_NO_TIME;
+}
+
+void wr_wo_clear(struct wr_wo *w)
+{
+	if (w) {
+		free(w->description);
+		w->description = NULL;
+	}
+}
+
+int store_wo_from_row(sqlite3_stmt *st, struct wr_wo *w, int64_t *pm_id, int64_t *pm_due)
+{
+	wr_wo_init(w);
+	w->id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, w->uuid, sizeof w->uuid);
+	store_col_text(st, 2, w->number, sizeof w->number);
+	store_col_text(st, 3, w->title, sizeof w->title);
+	w->type = sqlite3_column_int(st, 4);
+	w->status = sqlite3_column_int(st, 5);
+	w->priority = sqlite3_column_int(st, 6);
+	store_col_text(st, 7, w->asset_tag, sizeof w->asset_tag);
+	store_col_text(st, 8, w->assignee, sizeof w->assignee);
+	store_col_text(st, 9, w->requested_by, sizeof w->requested_by);
+	w->due_at = store_col_time(st, 10);
+	store_col_text(st, 12, w->problem, sizeof w->problem);
+	store_col_text(st, 13, w->cause, sizeof w->cause);
+	store_col_text(st, 14, w->remedy, sizeof w->remedy);
+	w->is_failure = sqlite3_column_int(st, 15);
+	w->downtime_start = store_col_time(st, 16);
+	w->downtime_end = store_col_time(st, 17);
+	store_col_text(st, 18, w->pm_code, sizeof w->pm_code);
+	w->est_hours = store_col_real(st, 19);
+	w->created_at = store_col_time(st, 20);
+	w->started_at = store_col_time(st, 21);
+	w->completed_at = store_col_time(st, 22);
+	w->closed_at = store_col_time(st, 23);
+	store_col_text(st, 24, w->completed_by, sizeof w->completed_by);
+	w->version = sqlite3_column_int64(st, 25);
+	w->updated_at = store_col_time(st, 26);
+	if (pm_id)
+		*pm_id = sqlite3_column_int64(st, 27);
+	if (pm_due)
+		*pm_due = store_col_time(st, 28);
+	if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+		w->description = store_col_dup(st, 11);
+		if (!w->description)
+			return WR_ENOMEM;
+	}
+	return WR_OK;
+}
+
+int store_wo_read(struct store *s, const char *number, struct wr_wo *out, int64_t *pm_id,
+                  int64_t *pm_due, struct wr_err *e)
+{
+	static const char sql[] = WO_SELECT " WHERE w.number = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	wr_wo_init(out);
+	if (!number || !*number)
+		return wr_fail(e, WR_EINPUT, "no work-order number given");
+	if (!(st = store_stmt(s, sql, e)))
+		return WR_EDB;
+	store_bind_text(st, 1, number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = store_wo_from_row(st, out, pm_id, pm_due);
+		if (rc != WR_OK)
+			wr_fail(e, rc, "out of memory reading work order %s", number);
+	} else if (rc == SQLITE_DONE) {
+		rc = wr_fail(e, WR_ENOTFOUND, "no work order %s", number);
+	} else {
+		rc = store_dberr(s, e, "reading a work order");
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+int store_wo_get(struct store *s, const char *number, struct wr_wo *out, struct wr_err *e)
+{
+	return store_wo_read(s, number, out, NULL, NULL, e);
+}
+
+/* ------------------------------------------------------------------ create */
+
+/*
+ * The next automatic number is one more than the largest numeric suffix of
+ * the numbers starting WO-<digit>, whatever their width, so imported numbers
+ * such as WO-42 or WO-0001234 count and other shapes (PM-7, 2024/15) do not.
+ * A suffix with trailing non-digits (WO-12a) counts as its leading digits,
+ * which can only make the next number larger, never a duplicate.
+ *
+ * Scanning the number index for that maximum takes a few tenths of a second
+ * on a million work orders (numbers of different widths interleave in text
+ * order, so no single seek finds it), so the last number handed out is kept
+ * in the counter table.  Imports and sync write numbers without touching the
+ * counter, so a candidate is trusted only when no work order already has it
+ * in any width; otherwise the scan runs once and the counter catches up.
+ */
+static int scan_max_number(struct store *s, long long *max, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT max(CAST(substr(number, 4) AS INTEGER)) FROM wo"
+		" WHERE number >= 'WO-0' AND number < 'WO-:' AND length(number) <= 21";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return WR_EDB;
+	rc = sqlite3_step(st);
+	*max = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	store_stmt_done(st);
+	return rc == SQLITE_ROW ? WR_OK : store_dberr(s, e, "numbering a work order");
+}
+
+/* 1 when WO-<n> exists written with any zero padding up to 18 digits. */
+static int number_taken(struct store *s, long long n, struct wr_err *e)
+{
+	char num[32];
+	for (int width = 1; width <= 18; width++) {
+		snprintf(num, sizeof num, "WO-%0*lld", width, n);
+		if ((int)strlen(num) - 3 > width)
+			continue;
+		int64_t id = store_id_of(s, "wo", num, e);
+		if (id != 0)
+			return id < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+int store_wo_number_value(const char *number, long long *n)
+{
+	long long v = 0;
+	int digits = 0;
+
+	if (strncmp(number, "WO-", 3) != 0)
+		return 0;
+	for (const char *p = number + 3; *p >= '0' && *p <= '9' && digits < 18; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (!digits)
+		return 0;
+	*n = v;
+	return 1;
+}
+
+int store_wo_counter_raise(struct store *s, long long n, struct wr_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO counter(name, value) VALUES('wo', ?1)"
+		" ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return WR_EDB;
+	sqlite3_bind_int64(st, 1, n);
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "numbering a work order");
+}
+
+static int next_number(struct store *s, char *out, size_t n, struct wr_err *e)
+{
+	static const char get[] = "SELECT value FROM counter WHERE name = 'wo'";
+	sqlite3_stmt *st = store_stmt(s, get, e);
+	long long last = -1;
+	int rc, taken;
+
+	if (!st)
+		return WR_EDB;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		last = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, e, "numbering a work order");
+	taken = last < 0 ? 1 : number_taken(s, last + 1, e);
+	if (taken < 0)
+		return WR_EDB;
+	if (taken && scan_max_number(s, &last, e) != WR_OK)
+		return WR_EDB;
+	if (last < 0 || last >= 999999999999999999LL)
+		return wr_fail(e, WR_EINPUT, "work-order numbers are exhausted; give a number");
+	snprintf(out, n, "WO-%06lld", last + 1);
+	return store_wo_counter_raise(s, last + 1, e);
+}
+
+/* Checks what a record may hold before anything is written. */
+static int validate(const struct wr_wo *w, struct wr_err *e)
+{
+	if (!w->title[0])
+		return wr_fail(e, WR_EINPUT, "a work order needs a title");
+	if (w->type < 0 || w->type >= WT__COUNT)
+		return wr_fail(e, WR_EINPUT, "work-order type %d is not one of 0..%d", w->type,
+		               WT__COUNT - 1);
+	if (w->status < 0 || w->status >= WS__COUNT)
+		return wr_fail(e, WR_EINPUT, "work-order status %d is not one of 0..%d", w->status,
+		               WS__COUNT - 1);
+	if (w->priority < PR_LOW || w->priority > PR_URGENT)
+		return wr_fail(e, WR_EINPUT, "priority %d is not one of 1 (low) .. 4 (urgent)",
+		               w->priority);
+	if (!isnan(w->est_hours) && (!isfinite(w->est_hours) || w->est_hours < 0))
+		return wr_fail(e, WR_EINPUT, "estimated hours must be zero or more");
+	if (w->downtime_start != WR_NO_TIME && w->downtime_end != WR_NO_TIME &&
+	    w->downtime_end < w->downtime_start)
+		return wr_fail(e, WR_EINPUT, "downtime ends before it starts");
+	if (w->number[0] && strlen(w->number) >= sizeof w->number - 1)
+		return wr_fail(e, WR_EINPUT, "work-order number '%s' is too long", w->number);
+	return WR_OK;
+}
+
+int store_wo_insert(struct store *s, struct wr_wo *w, int64_t pm_due, struct wr_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO wo(uuid, number, title, type, status, priority, asset_id, assignee,"
+		" requested_by, due_at, description, problem, cause, remedy, is_failure,"
+		" downtime_start, downtime_end, pm_id, pm_due, est_hours, created_at, started_at,"
+		" completed_at, closed_at, completed_by, version, updated_at)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 1, ?26)";
+	int64_t asset_id = 0, pm_id = 0, now = wr_now();
+	long long explicit_n;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = validate(w, e)) != WR_OK)
+		return rc;
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if (w->asset_tag[0]) {
+		asset_id = store_id_of(s, "asset", w->asset_tag, e);
+		if (asset_id == 0)
+			rc = wr_fail(e, WR_EINPUT, "no asset with tag %s", w->asset_tag);
+		else if (asset_id < 0)
+			rc = WR_EDB;
+	}
+	if (rc == WR_OK && w->pm_code[0]) {
+		pm_id = store_id_of(s, "pm", w->pm_code, e);
+		if (pm_id == 0)
+			rc = wr_fail(e, WR_EINPUT, "no PM schedule with code %s", w->pm_code);
+		else if (pm_id < 0)
+			rc = WR_EDB;
+	}
+	if (rc == WR_OK && !w->number[0])
+		rc = next_number(s, w->number, sizeof w->number, e);
+	else if (rc == WR_OK) {
+		int64_t dup = store_id_of(s, "wo", w->number, e);
+		if (dup > 0)
+			rc = wr_fail(e, WR_ECONFLICT, "work order %s already exists", w->number);
+		else if (dup < 0)
+			rc = WR_EDB;
+		else if (store_wo_number_value(w->number, &explicit_n))
+			rc = store_wo_counter_raise(s, explicit_n, e);
+	}
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+
+	/* Timestamps the status implies but the caller left out are "now", so
+	 * a record created as done looks like one that was completed. */
+	if (!wr_uuid_valid(w->uuid))
+		wr_uuid_new(w->uuid);
+	if (w->created_at == WR_NO_TIME)
+		w->created_at = now;
+	if (w->status == WS_IN_PROGRESS && w->started_at == WR_NO_TIME)
+		w->started_at = now;
+	if ((w->status == WS_DONE || w->status == WS_CLOSED) && w->completed_at == WR_NO_TIME)
+		w->completed_at = now;
+	if ((w->status == WS_DONE || w->status == WS_CLOSED) && !w->completed_by[0])
+		wr_strlcpy(w->completed_by, store_actor(s), sizeof w->completed_by);
+	if (w->status == WS_CLOSED && w->closed_at == WR_NO_TIME)
+		w->closed_at = now;
+	if (!w->requested_by[0] && w->type == WT_REQUEST)
+		wr_strlcpy(w->requested_by, store_actor(s), sizeof w->requested_by);
+
+	if (!(st = store_stmt(s, sql, e))) {
+		store_rollback(s);
+		return WR_EDB;
+	}
+	store_bind_text(st, 1, w->uuid);
+	store_bind_text(st, 2, w->number);
+	store_bind_text(st, 3, w->title);
+	sqlite3_bind_int(st, 4, w->type);
+	sqlite3_bind_int(st, 5, w->status);
+	sqlite3_bind_int(st, 6, w->priority);
+	if (asset_id > 0)
+		sqlite3_bind_int64(st, 7, asset_id);
+	store_bind_text(st, 8, w->assignee);
+	store_bind_text(st, 9, w->requested_by);
+	store_bind_time(st, 10, w->due_at);
+	store_bind_text_null(st, 11, w->description);
+	store_bind_text(st, 12, w->problem);
+	store_bind_text(st, 13, w->cause);
+	store_bind_text(st, 14, w->remedy);
+	sqlite3_bind_int(st, 15, w->is_failure ? 1 : 0);
+	store_bind_time(st, 16, w->downtime_start);
+	store_bind_time(st, 17, w->downtime_end);
+	if (pm_id > 0)
+		sqlite3_bind_int64(st, 18, pm_id);
+	if (pm_id > 0)
+		store_bind_time(st, 19, pm_due);
+	store_bind_real(st, 20, w->est_hours);
+	sqlite3_bind_int64(st, 21, w->created_at);
+	store_bind_time(st, 22, w->started_at);
+	store_bind_time(st, 23, w->completed_at);
+	store_bind_time(st, 24, w->closed_at);
+	store_bind_text(st, 25, w->completed_by);
+	sqlite3_bind_int64(st, 26, now);
+	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "saving a work order");
+	store_stmt_done(st);
+	if (rc == WR_OK) {
+		w->id = sqlite3_last_insert_rowid(s->db);
+		w->version = 1;
+		w->updated_at = now;
+		w->is_failure = w->is_failure ? 1 : 0;
+		rc = store_audit(s, "wo", w->uuid, w->number, "created", NULL, w->number, e);
+	}
+	if (rc == WR_OK && (w->status == WS_DONE || w->status == WS_CLOSED ||
+	                    w->status == WS_CANCELLED))
+		rc = store_wo_finish_effects(s, w, pm_id, pm_due, WS_OPEN, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int store_wo_create(struct store *s, struct wr_wo *w, struct wr_err *e)
+{
+	return store_wo_insert(s, w, WR_NO_TIME, e);
+}
+
+/* --------------------------------------------------------------------- set */
+
+enum field_kind { FK_TEXT, FK_INT, FK_TIME, FK_REAL, FK_ASSET };
+
+struct wo_field {
+	const char *name;
+	const char *sql;     /* ?1 value, ?2 updated_at, ?3 id */
+	int kind;
+	size_t max;          /* text: longest accepted length in bytes */
+};
+
+#define SET_SQL(col) \
+	"UPDATE wo SET " col " = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3"
+
+static const struct wo_field wo_fields[] = {
+	{"title", SET_SQL("title"), FK_TEXT, 159},
+	{"type", SET_SQL("type"), FK_INT, 0},
+	{"priority", SET_SQL("priority"), FK_INT, 0},
+	{"asset", SET_SQL("asset_id"), FK_ASSET, 63},
+	{"assignee", SET_SQL("assignee"), FK_TEXT, 63},
+	{"due", SET_SQL("due_at"), FK_TIME, 0},
+	{"description", SET_SQL("description"), FK_TEXT, 65535},
+	{"problem", SET_SQL("problem"), FK_TEXT, 31},
+	{"cause", SET_SQL("cause"), FK_TEXT, 31},
+	{"remedy", SET_SQL("remedy"), FK_TEXT, 31},
+	{"failure", SET_SQL("is_failure"), FK_INT, 0},
+	{"downtime-start", SET_SQL("downtime_start"), FK_TIME, 0},
+	{"downtime-end", SET_SQL("downtime_end"), FK_TIME, 0},
+	{"est-hours", SET_SQL("est_hours"), FK_REAL, 0},
+};
+#define NFIELDS (sizeof wo_fields / sizeof wo_fields[0])
+
+/* A field's current value as the audit log writes it: names for enums,
+ * canonical dates, yes/no. */
+static void field_text(const struct wr_wo *w, size_t f, char *buf, size_t n, const char **big)
+{
+	char d[WR_DATE_BUF];
+
+	*big = NULL;
+	buf[0] = '\0';
+	switch (f) {
+	case 0: wr_strlcpy(buf, w->title, n); break;
+	case 1: wr_strlcpy(buf, wr_wo_type_name(w->type), n); break;
+	case 2: wr_strlcpy(buf, wr_priority_name(w->priority), n); break;
+	case 3: wr_strlcpy(buf, w->asset_tag, n); break;
+	case 4: wr_strlcpy(buf, w->assignee, n); break;
+	case 5: wr_strlcpy(buf, wr_date_fmt(w->due_at, d), n); break;
+	case 6: *big = w->description ? w->description : ""; break;
+	case 7: wr_strlcpy(buf, w->problem, n); break;
+	case 8: wr_strlcpy(buf, w->cause, n); break;
+	case 9: wr_strlcpy(buf, w->remedy, n); break;
+	case 10: wr_strlcpy(buf, w->is_failure ? "yes" : "no", n); break;
+	case 11: wr_strlcpy(buf, wr_date_fmt(w->downtime_start, d), n); break;
+	case 12: wr_strlcpy(buf, wr_date_fmt(w->downtime_end, d), n); break;
+	case 13:
+		if (!isnan(w->est_hours))
+			snprintf(buf, n, "%g", w->est_hours);
+		break;
+	}
+}
+
+static int unknown_field(const char *field, struct wr_err *e)
+{
+	char list[400] = "";
+	for (size_t i = 0; i < NFIELDS; i++) {
+		if (i)
+			wr_strlcpy(list + strlen(list), ", ", sizeof list - strlen(list));
+		wr_strlcpy(list + strlen(list), wo_fields[i].name, sizeof list - strlen(list));
+	}
+	return wr_fail(e, WR_EINPUT, "unknown work-order field '%.40s'; valid fields: %s", field,
+	               list);
+}
+
+/* Parses value for field f into the copy nw of the record, checking it. */
+static int apply_value(struct store *s, size_t f, const char *value, struct wr_wo *nw,
+                       int64_t *asset_id, struct wr_err *e)
+{
+	const struct wo_field *fd = &wo_fields[f];
+	int64_t t;
+	double d;
+	int b;
+
+	if (fd->kind == FK_TEXT || fd->kind == FK_ASSET) {
+		if (strlen(value) > fd->max)
+			return wr_fail(e, WR_EINPUT, "%s is too long (at most %zu bytes)", fd->name,
+			               fd->max);
+	}
+	switch (f) {
+	case 0:
+		if (!*value)
+			return wr_fail(e, WR_EINPUT, "a work order needs a title");
+		wr_strlcpy(nw->title, value, sizeof nw->title);
+		return WR_OK;
+	case 1:
+		if (wr_wo_type_parse(value, &nw->type) != WR_OK)
+			return wr_fail(e, WR_EINPUT,
+			               "type: '%.40s' is not one of corrective, preventive, inspection,"
+			               " request", value);
+		return WR_OK;
+	case 2:
+		if (wr_priority_parse(value, &nw->priority) != WR_OK)
+			return wr_fail(e, WR_EINPUT,
+			               "priority: '%.40s' is not one of low, medium, high, urgent (or 1-4)",
+			               value);
+		return WR_OK;
+	case 3:
+		*asset_id = 0;
+		if (*value) {
+			*asset_id = store_id_of(s, "asset", value, e);
+			if (*asset_id < 0)
+				return WR_EDB;
+			if (*asset_id == 0)
+				return wr_fail(e, WR_EINPUT, "no asset with tag %s", value);
+		}
+		wr_strlcpy(nw->asset_tag, value, sizeof nw->asset_tag);
+		return WR_OK;
+	case 4: wr_strlcpy(nw->assignee, value, sizeof nw->assignee); return WR_OK;
+	case 5:
+		if (store_parse_time_field("due", value, &t, e) != WR_OK)
+			return WR_EINPUT;
+		nw->due_at = t;
+		return WR_OK;
+	case 6:
+		/* The copy points at the caller's text; nothing is freed from it. */
+		nw->description = *value ? (char *)value : NULL;
+		return WR_OK;
+	case 7: wr_strlcpy(nw->problem, value, sizeof nw->problem); return WR_OK;
+	case 8: wr_strlcpy(nw->cause, value, sizeof nw->cause); return WR_OK;
+	case 9: wr_strlcpy(nw->remedy, value, sizeof nw->remedy); return WR_OK;
+	case 10:
+		if (store_parse_bool_field("failure", value, &b, e) != WR_OK)
+			return WR_EINPUT;
+		nw->is_failure = b;
+		return WR_OK;
+	case 11:
+	case 12:
+		if (store_parse_time_field(fd->name, value, &t, e) != WR_OK)
+			return WR_EINPUT;
+		if (f == 11)
+			nw->downtime_start = t;
+		else
+			nw->downtime_end = t;
+		if (nw->downtime_start != WR_NO_TIME && nw->downtime_end != WR_NO_TIME &&
+		    nw->downtime_end < nw->downtime_start) {
+			char a[WR_DATE_BUF], z[WR_DATE_BUF];
+			return wr_fail(e, WR_EINPUT, "downtime-end %s is before downtime-start %s",
+			               wr_date_fmt(nw->downtime_end, z), wr_date_fmt(nw->downtime_start, a));
+		}
+		return WR_OK;
+	case 13:
+		if (store_parse_real_field("est-hours", value, &d, e) != WR_OK)
+			return WR_EINPUT;
+		if (!isnan(d) && d < 0)
+			return wr_fail(e, WR_EINPUT, "est-hours must be zero or more, not %g", d);
+		nw->est_hours = d;
+		return WR_OK;
+	}
+	return unknown_field(fd->name, e);
+}
+
+static void bind_value(sqlite3_stmt *st, size_t f, const struct wr_wo *nw, int64_t asset_id)
+{
+	switch (f) {
+	case 0: store_bind_text(st, 1, nw->title); break;
+	case 1: sqlite3_bind_int(st, 1, nw->type); break;
+	case 2: sqlite3_bind_int(st, 1, nw->priority); break;
+	case 3:
+		if (asset_id > 0)
+			sqlite3_bind_int64(st, 1, asset_id);
+		break;
+	case 4: store_bind_text(st, 1, nw->assignee); break;
+	case 5: store_bind_time(st, 1, nw->due_at); break;
+	case 6: store_bind_text_null(st, 1, nw->description); break;
+	case 7: store_bind_text(st, 1, nw->problem); break;
+	case 8: store_bind_text(st, 1, nw->cause); break;
+	case 9: store_bind_text(st, 1, nw->remedy); break;
+	case 10: sqlite3_bind_int(st, 1, nw->is_failure); break;
+	case 11: store_bind_time(st, 1, nw->downtime_start); break;
+	case 12: store_bind_time(st, 1, nw->downtime_end); break;
+	case 13: store_bind_real(st, 1, nw->est_hours); break;
+	}
+}
+
+int store_wo_set(struct store *s, const char *number, const char *field, const char *value,
+                 struct wr_err *e)
+{
+	struct wr_wo w, nw;
+	char oldt[200], newt[200];
+	const char *oldbig, *newbig, *o, *n;
+	int64_t asset_id = -1;
+	size_t f;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!field)
+		return unknown_field("", e);
+	for (f = 0; f < NFIELDS; f++)
+		if (wr_streq_ci(field, wo_fields[f].name))
+			break;
+	if (f == NFIELDS) {
+		/* "downtime_start" and "est_hours" are the same fields spelled as
+		 * in the CSV columns. */
+		char alt[40];
+		wr_strlcpy(alt, field, sizeof alt);
+		for (char *p = alt; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		for (f = 0; f < NFIELDS; f++)
+			if (wr_streq_ci(alt, wo_fields[f].name))
+				break;
+		if (f == NFIELDS)
+			return unknown_field(field, e);
+	}
+	if (!value)
+		value = "";
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = store_wo_read(s, number, &w, NULL, NULL, e)) != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	nw = w;
+	rc = apply_value(s, f, value, &nw, &asset_id, e);
+	if (rc != WR_OK)
+		goto fail;
+	field_text(&w, f, oldt, sizeof oldt, &oldbig);
+	field_text(&nw, f, newt, sizeof newt, &newbig);
+	o = oldbig ? oldbig : oldt;
+	n = newbig ? newbig : newt;
+	if (!strcmp(o, n)) {
+		/* Nothing changes: nothing is written, the version stays. */
+		wr_wo_clear(&w);
+		store_rollback(s);
+		return WR_OK;
+	}
+	if (f == 3 && asset_id < 0)
+		asset_id = 0;
+	if (!(st = store_stmt(s, wo_fields[f].sql, e))) {
+		rc = WR_EDB;
+		goto fail;
+	}
+	bind_value(st, f, &nw, asset_id);
+	sqlite3_bind_int64(st, 2, wr_now());
+	sqlite3_bind_int64(st, 3, w.id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "saving a work order");
+	store_stmt_done(st);
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", w.uuid, w.number, wo_fields[f].name, o, n, e);
+	/* Finished work keeps its history and fault index in step with edits
+	 * made after completion (a downtime start filled in later, a code). */
+	if (rc == WR_OK && (w.status == WS_DONE || w.status == WS_CLOSED)) {
+		rc = store_wo_failure_event_sync(s, w.id, e);
+		if (rc == WR_OK)
+			rc = store_fault_index(s, w.id, e);
+	}
+	if (rc != WR_OK)
+		goto fail;
+	wr_wo_clear(&w);
+	return store_commit(s, e);
+fail:
+	wr_wo_clear(&w);
+	store_rollback(s);
+	return rc;
+}

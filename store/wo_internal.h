@@ -1,0 +1,85 @@
+/*
+ * wo_internal.h - what the work-order and PM files of store/ share with each
+ * other (wo.c, wo_transition.c, wo_items.c, fault.c, pm.c, pm_engine.c) and
+ * nobody else needs: the raw insert that knows about PM occurrences, the
+ * side effects of finishing work, and the PM calendar arithmetic.
+ */
+#ifndef WRENCH_STORE_WO_INTERNAL_H
+#define WRENCH_STORE_WO_INTERNAL_H
+
+#include "internal.h"
+
+/* The columns store_wo_from_row() reads, in its order; "w" is the wo row. */
+#define WO_COLUMNS \
+	"w.id, w.uuid, w.number, w.title, w.type, w.status, w.priority, a.tag," \
+	" w.assignee, w.requested_by, w.due_at, w.description, w.problem, w.cause, w.remedy," \
+	" w.is_failure, w.downtime_start, w.downtime_end, p.code, w.est_hours, w.created_at," \
+	" w.started_at, w.completed_at, w.closed_at, w.completed_by, w.version, w.updated_at," \
+	" w.pm_id, w.pm_due"
+#define WO_SELECT \
+	"SELECT " WO_COLUMNS " FROM wo w LEFT JOIN asset a ON a.id = w.asset_id" \
+	" LEFT JOIN pm p ON p.id = w.pm_id"
+
+/* Fills w from a row of WO_SELECT (description on the heap); WR_ENOMEM when
+ * the description cannot be copied. */
+int store_wo_from_row(sqlite3_stmt *st, struct wr_wo *w, int64_t *pm_id, int64_t *pm_due);
+
+/* Reads a work order by number; also returns its row's pm_id (0 when none)
+ * and pm_due (WR_NO_TIME when none) if the pointers are not NULL. */
+int store_wo_read(struct store *s, const char *number, struct wr_wo *out, int64_t *pm_id,
+                  int64_t *pm_due, struct wr_err *e);
+
+/* store_wo_create with the PM occurrence key the generated work order is for
+ * (WR_NO_TIME for hand-made work). */
+int store_wo_insert(struct store *s, struct wr_wo *w, int64_t pm_due, struct wr_err *e);
+
+/* Makes the asset history agree with a finished work order: a done or closed
+ * corrective work order flagged as a failure has exactly one failure event
+ * (at downtime start, else creation time, coded with the problem code);
+ * otherwise events it produced are removed.  An identical event already in
+ * the history (an import) is left alone. */
+int store_wo_failure_event_sync(struct store *s, int64_t wo_id, struct wr_err *e);
+
+/* Runs every side effect of a work order moving from old_status to its
+ * current status w->status: the fault index follows it; done or closed
+ * corrective failures get their history event; a PM work order that became
+ * done (or closed without passing done) or cancelled moves its schedule on.
+ * pm_id/pm_due are the row's (0 / WR_NO_TIME when none). */
+int store_wo_finish_effects(struct store *s, const struct wr_wo *w, int64_t pm_id,
+                            int64_t pm_due, int old_status, struct wr_err *e);
+
+/* The PM schedule a finished occurrence belongs to moves on.  done != 0: the
+ * occurrence was completed at completed_at; done == 0: it was cancelled
+ * (skipped).  occurrence is the work order's pm_due (WR_NO_TIME for a PM work
+ * order made by hand: its due date, else the PM's current next due, is used). */
+int store_pm_on_wo_finished(struct store *s, int64_t pm_id, int64_t occurrence, int64_t due_at,
+                            int done, int64_t completed_at, struct wr_err *e);
+
+/* Automatic numbering keeps the largest WO-<digits> number seen in the
+ * counter table.  store_wo_number_value() reads the numeric part of such a
+ * number (0 when the number has another shape); store_wo_counter_raise()
+ * records that a number up to n exists (writers that bypass
+ * store_wo_insert, like the CSV import, call it once with their maximum). */
+int store_wo_number_value(const char *number, long long *n);
+int store_wo_counter_raise(struct store *s, long long n, struct wr_err *e);
+
+/* Appends a task as the next checklist item (seq = last + 1). */
+int store_check_append(struct store *s, int64_t wo_id, const char *task, struct wr_err *e);
+
+/* Adds n schedule units to t (months clamp at the month's end). */
+int64_t store_pm_add_units(int64_t t, int n, int unit);
+/* The k-th date of a fixed schedule's grid: start + k * interval units,
+ * computed from the start each time so month-end clamping never drifts. */
+int64_t store_pm_grid(const struct wr_pm *p, int64_t k);
+/* The first grid date strictly after t. */
+int64_t store_pm_grid_after(const struct wr_pm *p, int64_t t);
+/* Next due date / meter value from the schedule fields (start, last done,
+ * last meter): used when a PM is created or its schedule is edited. */
+void store_pm_compute_next(struct wr_pm *p);
+/* The latest reading of a meter (by id); NAN when it has none. */
+int store_meter_latest(struct store *s, int64_t meter_id, double *value, struct wr_err *e);
+
+/* Midnight of the day containing t. */
+int64_t store_day_of(int64_t t);
+
+#endif

@@ -1,0 +1,638 @@
+/*
+ * wo_items.c - what hangs off a work order: labour (with a timer that
+ * survives a killed terminal), parts used, append-only notes, the checklist;
+ * and the failure-code pick lists.
+ *
+ * List functions prepare their own statement instead of using the cache, so
+ * that a callback may call back into the store.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wo_internal.h"
+
+/* Looks up a work order's id and uuid by number, with a clear message. */
+static int wo_key(struct store *s, const char *number, int64_t *id, char *uuid,
+                  struct wr_err *e)
+{
+	static const char sql[] = "SELECT id, uuid FROM wo WHERE number = ?1";
+	sqlite3_stmt *st;
+	int r;
+
+	if (!number || !*number)
+		return wr_fail(e, WR_EINPUT, "no work-order number given");
+	if (!(st = store_stmt(s, sql, e)))
+		return WR_EDB;
+	store_bind_text(st, 1, number);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		if (uuid)
+			store_col_text(st, 1, uuid, WR_UUID_BUF);
+	}
+	store_stmt_done(st);
+	if (r == SQLITE_DONE)
+		return wr_fail(e, WR_ENOTFOUND, "no work order %s", number);
+	if (r != SQLITE_ROW)
+		return store_dberr(s, e, "reading a work order");
+	return WR_OK;
+}
+
+/* Prepares an uncached statement bound to the work order's id. */
+static int prepare_for(struct store *s, const char *sql, const char *number, sqlite3_stmt **st,
+                       struct wr_err *e)
+{
+	int64_t id;
+	int rc = wo_key(s, number, &id, NULL, e);
+
+	*st = NULL;
+	if (rc != WR_OK)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return store_dberr(s, e, "reading a work order");
+	}
+	sqlite3_bind_int64(*st, 1, id);
+	return WR_OK;
+}
+
+/* Runs a one-statement write whose parameters are already bound. */
+static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, what);
+	store_stmt_done(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ labour */
+
+static const char labor_insert[] =
+	"INSERT INTO wo_labor(uuid, wo_id, username, started_at, minutes, note, version, updated_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)";
+
+static int labor_insert_row(struct store *s, int64_t wo_id, int64_t started, int minutes,
+                            const char *note, struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF];
+	sqlite3_stmt *st = store_stmt(s, labor_insert, e);
+
+	if (!st)
+		return WR_EDB;
+	wr_uuid_new(uuid);
+	store_bind_text(st, 1, uuid);
+	sqlite3_bind_int64(st, 2, wo_id);
+	store_bind_text(st, 3, store_actor(s));
+	sqlite3_bind_int64(st, 4, started);
+	sqlite3_bind_int(st, 5, minutes);
+	store_bind_text(st, 6, note);
+	sqlite3_bind_int64(st, 7, wr_now());
+	return step_done(s, st, "saving labour", e);
+}
+
+int store_labor_add(struct store *s, const char *wo_number, int minutes, const char *note,
+                    struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF], text[200];
+	int64_t id;
+	int rc;
+
+	if (minutes <= 0)
+		return wr_fail(e, WR_EINPUT, "labour minutes must be more than 0, not %d", minutes);
+	if (minutes > 100000)
+		return wr_fail(e, WR_EINPUT, "%d minutes of labour is more than two months; check it",
+		               minutes);
+	if (note && strlen(note) > 159)
+		return wr_fail(e, WR_EINPUT, "labour note is too long (at most 159 bytes)");
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = wo_key(s, wo_number, &id, uuid, e);
+	/* A labour entry booked now ended now: it started minutes ago. */
+	if (rc == WR_OK)
+		rc = labor_insert_row(s, id, wr_now() - (int64_t)minutes * 60, minutes, note, e);
+	snprintf(text, sizeof text, "%d min by %s", minutes, store_actor(s));
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", uuid, wo_number, "labor", NULL, text, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+/* The actor's running timer on a work order: its id and start, 0 if none. */
+static int running_timer(struct store *s, int64_t wo_id, int64_t *lid, int64_t *started,
+                         struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT id, started_at FROM wo_labor WHERE wo_id = ?1 AND username = ?2"
+		" AND minutes < 0 ORDER BY id LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int r;
+
+	*lid = 0;
+	if (!st)
+		return WR_EDB;
+	sqlite3_bind_int64(st, 1, wo_id);
+	store_bind_text(st, 2, store_actor(s));
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*lid = sqlite3_column_int64(st, 0);
+		*started = sqlite3_column_int64(st, 1);
+	}
+	store_stmt_done(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading labour");
+}
+
+int store_labor_start(struct store *s, const char *wo_number, struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF], when[WR_DATE_BUF];
+	int64_t id, lid, started, now = wr_now();
+	int rc;
+
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = wo_key(s, wo_number, &id, uuid, e);
+	if (rc == WR_OK)
+		rc = running_timer(s, id, &lid, &started, e);
+	if (rc == WR_OK && lid)
+		rc = wr_fail(e, WR_ECONFLICT, "%s already has a timer running on %s since %s; stop it first",
+		             store_actor(s), wo_number, wr_date_fmt(started, when));
+	if (rc == WR_OK)
+		rc = labor_insert_row(s, id, now, -1, "", e);
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", uuid, wo_number, "timer", NULL, "started", e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struct wr_err *e)
+{
+	static const char sql[] =
+		"UPDATE wo_labor SET minutes = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3";
+	char uuid[WR_UUID_BUF], text[64];
+	int64_t id, lid = 0, started = 0, now = wr_now();
+	int rc, m = 0;
+	sqlite3_stmt *st;
+
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = wo_key(s, wo_number, &id, uuid, e);
+	if (rc == WR_OK)
+		rc = running_timer(s, id, &lid, &started, e);
+	if (rc == WR_OK && !lid)
+		rc = wr_fail(e, WR_ENOTFOUND, "%s has no timer running on %s", store_actor(s),
+		             wo_number);
+	if (rc == WR_OK) {
+		/* Whole minutes, rounded up: a started job is at least a minute. */
+		int64_t secs = now - started;
+		int64_t mins = secs <= 0 ? 1 : (secs + 59) / 60;
+		m = mins > 1000000 ? 1000000 : (int)mins;
+		if (!(st = store_stmt(s, sql, e)))
+			rc = WR_EDB;
+		else {
+			sqlite3_bind_int(st, 1, m);
+			sqlite3_bind_int64(st, 2, now);
+			sqlite3_bind_int64(st, 3, lid);
+			rc = step_done(s, st, "stopping a timer", e);
+		}
+	}
+	snprintf(text, sizeof text, "stopped: %d min", m);
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", uuid, wo_number, "timer", NULL, text, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if (minutes)
+		*minutes = m;
+	return store_commit(s, e);
+}
+
+int store_labor_list(struct store *s, const char *wo_number, wr_labor_cb cb, void *ctx,
+                     struct wr_err *e)
+{
+	static const char sql[] = "SELECT id, uuid, username, started_at, minutes, note"
+	                          " FROM wo_labor WHERE wo_id = ?1 ORDER BY started_at, id";
+	sqlite3_stmt *st;
+	int rc = prepare_for(s, sql, wo_number, &st, e);
+
+	if (rc != WR_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct wr_labor l;
+		memset(&l, 0, sizeof l);
+		l.id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, l.uuid, sizeof l.uuid);
+		store_col_text(st, 2, l.username, sizeof l.username);
+		l.started_at = sqlite3_column_int64(st, 3);
+		l.minutes = sqlite3_column_int(st, 4);
+		store_col_text(st, 5, l.note, sizeof l.note);
+		int stop = cb(&l, ctx);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing labour");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- parts */
+
+int store_part_add(struct store *s, const char *wo_number, const struct wr_part *p,
+                   struct wr_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO wo_part(uuid, wo_id, part_code, description, qty, unit_cost, at,"
+		" version, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)";
+	char uuid[WR_UUID_BUF], puuid[WR_UUID_BUF], text[120];
+	int64_t id, now = wr_now();
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!p->part_code[0])
+		return wr_fail(e, WR_EINPUT, "a part needs a part code");
+	if (!isfinite(p->qty) || p->qty <= 0)
+		return wr_fail(e, WR_EINPUT, "part quantity must be more than 0");
+	if (!isnan(p->unit_cost) && (!isfinite(p->unit_cost) || p->unit_cost < 0))
+		return wr_fail(e, WR_EINPUT, "part unit cost must be zero or more");
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = wo_key(s, wo_number, &id, uuid, e);
+	if (rc == WR_OK && !(st = store_stmt(s, sql, e)))
+		rc = WR_EDB;
+	if (rc == WR_OK) {
+		if (wr_uuid_valid(p->uuid))
+			wr_strlcpy(puuid, p->uuid, sizeof puuid);
+		else
+			wr_uuid_new(puuid);
+		store_bind_text(st, 1, puuid);
+		sqlite3_bind_int64(st, 2, id);
+		store_bind_text(st, 3, p->part_code);
+		store_bind_text(st, 4, p->description);
+		sqlite3_bind_double(st, 5, p->qty);
+		store_bind_real(st, 6, p->unit_cost);
+		sqlite3_bind_int64(st, 7, p->at == WR_NO_TIME || p->at == 0 ? now : p->at);
+		sqlite3_bind_int64(st, 8, now);
+		rc = step_done(s, st, "saving a part", e);
+	}
+	snprintf(text, sizeof text, "%g x %.64s", p->qty, p->part_code);
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", uuid, wo_number, "part", NULL, text, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int store_part_list(struct store *s, const char *wo_number, wr_part_cb cb, void *ctx,
+                    struct wr_err *e)
+{
+	static const char sql[] = "SELECT id, uuid, part_code, description, qty, unit_cost, at"
+	                          " FROM wo_part WHERE wo_id = ?1 ORDER BY at, id";
+	sqlite3_stmt *st;
+	int rc = prepare_for(s, sql, wo_number, &st, e);
+
+	if (rc != WR_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct wr_part p;
+		memset(&p, 0, sizeof p);
+		p.id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, p.uuid, sizeof p.uuid);
+		store_col_text(st, 2, p.part_code, sizeof p.part_code);
+		store_col_text(st, 3, p.description, sizeof p.description);
+		p.qty = sqlite3_column_double(st, 4);
+		p.unit_cost = store_col_real(st, 5);
+		p.at = sqlite3_column_int64(st, 6);
+		int stop = cb(&p, ctx);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing parts");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- notes */
+
+int store_note_add(struct store *s, const char *wo_number, const char *body, struct wr_err *e)
+{
+	static const char sql[] = "INSERT INTO wo_note(uuid, wo_id, author, at, body)"
+	                          " VALUES(?1, ?2, ?3, ?4, ?5)";
+	char uuid[WR_UUID_BUF], nuuid[WR_UUID_BUF];
+	const char *p = body;
+	int64_t id;
+	sqlite3_stmt *st;
+	int rc;
+
+	while (p && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (!p || !*p)
+		return wr_fail(e, WR_EINPUT, "a note needs some text");
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = wo_key(s, wo_number, &id, uuid, e);
+	if (rc == WR_OK && !(st = store_stmt(s, sql, e)))
+		rc = WR_EDB;
+	if (rc == WR_OK) {
+		wr_uuid_new(nuuid);
+		store_bind_text(st, 1, nuuid);
+		sqlite3_bind_int64(st, 2, id);
+		store_bind_text(st, 3, store_actor(s));
+		sqlite3_bind_int64(st, 4, wr_now());
+		store_bind_text(st, 5, body);
+		rc = step_done(s, st, "saving a note", e);
+	}
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", uuid, wo_number, "note", NULL, body, e);
+	/* Notes of finished corrective work are part of its fault-index text. */
+	if (rc == WR_OK)
+		rc = store_fault_index(s, id, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int store_note_list(struct store *s, const char *wo_number, wr_note_cb cb, void *ctx,
+                    struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT id, author, at, body FROM wo_note WHERE wo_id = ?1 ORDER BY at, id";
+	sqlite3_stmt *st;
+	int rc = prepare_for(s, sql, wo_number, &st, e);
+
+	if (rc != WR_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct wr_note n;
+		memset(&n, 0, sizeof n);
+		n.id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, n.author, sizeof n.author);
+		n.at = sqlite3_column_int64(st, 2);
+		n.body = (const char *)sqlite3_column_text(st, 3);
+		if (!n.body)
+			n.body = "";
+		int stop = cb(&n, ctx);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing notes");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --------------------------------------------------------------- checklist */
+
+int store_check_append(struct store *s, int64_t wo_id, const char *task, struct wr_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO wo_check(uuid, wo_id, seq, task, version, updated_at)"
+		" VALUES(?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM wo_check WHERE wo_id = ?2),"
+		" ?3, 1, ?4)";
+	char uuid[WR_UUID_BUF];
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+
+	if (!st)
+		return WR_EDB;
+	wr_uuid_new(uuid);
+	store_bind_text(st, 1, uuid);
+	sqlite3_bind_int64(st, 2, wo_id);
+	store_bind_text(st, 3, task);
+	sqlite3_bind_int64(st, 4, wr_now());
+	return step_done(s, st, "saving a checklist item", e);
+}
+
+int store_check_add(struct store *s, const char *wo_number, const char *task, struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF];
+	int64_t id;
+	int rc;
+
+	if (!task || !*task)
+		return wr_fail(e, WR_EINPUT, "a checklist item needs a task");
+	if (strlen(task) > 159)
+		return wr_fail(e, WR_EINPUT, "checklist task is too long (at most 159 bytes)");
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = wo_key(s, wo_number, &id, uuid, e);
+	if (rc == WR_OK)
+		rc = store_check_append(s, id, task, e);
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", uuid, wo_number, "check", NULL, task, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int store_check_set(struct store *s, const char *wo_number, int seq, int result,
+                    const char *note, struct wr_err *e)
+{
+	static const char q_get[] =
+		"SELECT id, result, note FROM wo_check WHERE wo_id = ?1 AND seq = ?2";
+	static const char q_set[] =
+		"UPDATE wo_check SET result = ?1, note = ?2, done_by = ?3, done_at = ?4,"
+		" version = version + 1, updated_at = ?5 WHERE id = ?6";
+	char uuid[WR_UUID_BUF], oldnote[160] = "", field[24], oldt[200], newt[200];
+	int64_t id, cid = 0, now = wr_now();
+	int rc, r, oldres = 0;
+	sqlite3_stmt *st;
+
+	if (result < CR_PENDING || result > CR_NA)
+		return wr_fail(e, WR_EINPUT, "checklist result %d is not pending, pass, fail or n/a",
+		               result);
+	if (note && strlen(note) > 159)
+		return wr_fail(e, WR_EINPUT, "checklist note is too long (at most 159 bytes)");
+	if (!note)
+		note = "";
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = wo_key(s, wo_number, &id, uuid, e)) != WR_OK)
+		goto fail;
+	if (!(st = store_stmt(s, q_get, e))) {
+		rc = WR_EDB;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, seq);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		cid = sqlite3_column_int64(st, 0);
+		oldres = sqlite3_column_int(st, 1);
+		store_col_text(st, 2, oldnote, sizeof oldnote);
+	}
+	store_stmt_done(st);
+	if (r == SQLITE_DONE) {
+		rc = wr_fail(e, WR_ENOTFOUND, "%s has no checklist item %d", wo_number, seq);
+		goto fail;
+	}
+	if (r != SQLITE_ROW) {
+		rc = store_dberr(s, e, "reading a checklist");
+		goto fail;
+	}
+	if (oldres == result && !strcmp(oldnote, note)) {
+		store_rollback(s);
+		return WR_OK;
+	}
+	if (!(st = store_stmt(s, q_set, e))) {
+		rc = WR_EDB;
+		goto fail;
+	}
+	sqlite3_bind_int(st, 1, result);
+	store_bind_text(st, 2, note);
+	/* Back to pending means not done: nobody did it, at no time. */
+	store_bind_text(st, 3, result == CR_PENDING ? "" : store_actor(s));
+	if (result != CR_PENDING)
+		sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, cid);
+	if ((rc = step_done(s, st, "saving a checklist item", e)) != WR_OK)
+		goto fail;
+	snprintf(field, sizeof field, "check %d", seq);
+	snprintf(oldt, sizeof oldt, "%s%s%s", wr_check_result_name(oldres), oldnote[0] ? ": " : "",
+	         oldnote);
+	snprintf(newt, sizeof newt, "%s%s%s", wr_check_result_name(result), note[0] ? ": " : "",
+	         note);
+	if ((rc = store_audit(s, "wo", uuid, wo_number, field, oldt, newt, e)) != WR_OK)
+		goto fail;
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+	return rc;
+}
+
+int store_check_list(struct store *s, const char *wo_number, wr_check_cb cb, void *ctx,
+                     struct wr_err *e)
+{
+	static const char sql[] = "SELECT id, seq, task, result, note, done_by, done_at"
+	                          " FROM wo_check WHERE wo_id = ?1 ORDER BY seq";
+	sqlite3_stmt *st;
+	int rc = prepare_for(s, sql, wo_number, &st, e);
+
+	if (rc != WR_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct wr_check_item c;
+		memset(&c, 0, sizeof c);
+		c.id = sqlite3_column_int64(st, 0);
+		c.seq = sqlite3_column_int(st, 1);
+		store_col_text(st, 2, c.task, sizeof c.task);
+		c.result = sqlite3_column_int(st, 3);
+		store_col_text(st, 4, c.note, sizeof c.note);
+		store_col_text(st, 5, c.done_by, sizeof c.done_by);
+		c.done_at = store_col_time(st, 6);
+		int stop = cb(&c, ctx);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing a checklist");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ----------------------------------------------------------- failure codes */
+
+int store_code_put(struct store *s, const struct wr_code *c, struct wr_err *e)
+{
+	static const char q_get[] = "SELECT description FROM failure_code WHERE kind = ?1 AND code = ?2";
+	static const char q_put[] =
+		"INSERT INTO failure_code(kind, code, description) VALUES(?1, ?2, ?3)"
+		" ON CONFLICT(kind, code) DO UPDATE SET description = excluded.description";
+	static const char *const kinds[] = {"problem", "cause", "remedy"};
+	char old[128] = "", key[48];
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if (c->kind < FC_PROBLEM || c->kind > FC_REMEDY)
+		return wr_fail(e, WR_EINPUT, "code kind %d is not problem, cause or remedy", c->kind);
+	if (!c->code[0])
+		return wr_fail(e, WR_EINPUT, "a %s code cannot be empty", kinds[c->kind]);
+	if (strlen(c->code) > 31 || strlen(c->description) > 127)
+		return wr_fail(e, WR_EINPUT, "%s code '%.31s...' is too long (code at most 31 bytes,"
+		               " description 127)", kinds[c->kind], c->code);
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if (!(st = store_stmt(s, q_get, e))) {
+		store_rollback(s);
+		return WR_EDB;
+	}
+	sqlite3_bind_int(st, 1, c->kind);
+	store_bind_text(st, 2, c->code);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		store_col_text(st, 0, old, sizeof old);
+	store_stmt_done(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		store_rollback(s);
+		return store_dberr(s, e, "reading failure codes");
+	}
+	if (r == SQLITE_ROW && !strcmp(old, c->description)) {
+		store_rollback(s);
+		return WR_OK;
+	}
+	if (!(st = store_stmt(s, q_put, e))) {
+		store_rollback(s);
+		return WR_EDB;
+	}
+	sqlite3_bind_int(st, 1, c->kind);
+	store_bind_text(st, 2, c->code);
+	store_bind_text(st, 3, c->description);
+	rc = step_done(s, st, "saving a failure code", e);
+	snprintf(key, sizeof key, "%s:%.31s", kinds[c->kind], c->code);
+	if (rc == WR_OK)
+		rc = store_audit(s, "code", "", key, "description", r == SQLITE_ROW ? old : NULL,
+		                 c->description, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int store_code_list(struct store *s, int kind, wr_code_cb cb, void *ctx, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT kind, code, description FROM failure_code WHERE kind = ?1 ORDER BY code";
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (kind < FC_PROBLEM || kind > FC_REMEDY)
+		return wr_fail(e, WR_EINPUT, "code kind %d is not problem, cause or remedy", kind);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_dberr(s, e, "listing failure codes");
+	}
+	sqlite3_bind_int(st, 1, kind);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct wr_code c;
+		memset(&c, 0, sizeof c);
+		c.kind = sqlite3_column_int(st, 0);
+		store_col_text(st, 1, c.code, sizeof c.code);
+		store_col_text(st, 2, c.description, sizeof c.description);
+		int stop = cb(&c, ctx);
+		if (stop) {
+			sqlite3_finalize(st);
+			return stop;
+		}
+	}
+	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing failure codes");
+	sqlite3_finalize(st);
+	return rc;
+}

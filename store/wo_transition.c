@@ -1,0 +1,244 @@
+/*
+ * wo_transition.c - moving a work order along its lifecycle, and what
+ * finishing work does elsewhere: the asset's failure history, the fault
+ * index and the PM schedule the work belongs to.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "wo_internal.h"
+
+/* "closed, in_progress": the statuses allowed after `from`. */
+static void allowed_list(int from, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (int to = 0; to < WS__COUNT; to++) {
+		if (!wr_wo_transition_ok(from, to))
+			continue;
+		if (buf[0])
+			wr_strlcpy(buf + strlen(buf), ", ", n - strlen(buf));
+		wr_strlcpy(buf + strlen(buf), wr_wo_status_name(to), n - strlen(buf));
+	}
+}
+
+int store_wo_transition(struct store *s, const char *number, int to, struct wr_err *e)
+{
+	static const char sql[] =
+		"UPDATE wo SET status = ?1, started_at = ?2, completed_at = ?3, completed_by = ?4,"
+		" closed_at = ?5, version = version + 1, updated_at = ?6 WHERE id = ?7";
+	struct wr_wo w;
+	int64_t pm_id, pm_due, now = wr_now();
+	char allowed[160];
+	sqlite3_stmt *st;
+	int rc, from;
+
+	if (to < 0 || to >= WS__COUNT)
+		return wr_fail(e, WR_EINPUT, "status %d is not a work-order status", to);
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = store_wo_read(s, number, &w, &pm_id, &pm_due, e)) != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	from = w.status;
+	if (from == to) {
+		/* Asking for the status it already has changes nothing: a repeated
+		 * key press or a replayed sync must not fail. */
+		wr_wo_clear(&w);
+		store_rollback(s);
+		return WR_OK;
+	}
+	if (!wr_wo_transition_ok(from, to)) {
+		allowed_list(from, allowed, sizeof allowed);
+		if (allowed[0])
+			rc = wr_fail(e, WR_EINPUT, "%s cannot go from %s to %s; from %s it can go to: %s",
+			             w.number, wr_wo_status_name(from), wr_wo_status_name(to),
+			             wr_wo_status_name(from), allowed);
+		else
+			rc = wr_fail(e, WR_EINPUT, "%s is %s, which is final: it cannot change any more",
+			             w.number, wr_wo_status_name(from));
+		goto fail;
+	}
+
+	w.status = to;
+	if (to == WS_IN_PROGRESS && w.started_at == WR_NO_TIME)
+		w.started_at = now;
+	if (to == WS_DONE) {
+		w.completed_at = now;
+		wr_strlcpy(w.completed_by, store_actor(s), sizeof w.completed_by);
+	}
+	if (from == WS_DONE && to == WS_IN_PROGRESS) {
+		/* Reopened: the work is not complete any more. */
+		w.completed_at = WR_NO_TIME;
+		w.completed_by[0] = '\0';
+	}
+	if (to == WS_CLOSED) {
+		w.closed_at = now;
+		if (w.completed_at == WR_NO_TIME)
+			w.completed_at = now;
+	}
+
+	if (!(st = store_stmt(s, sql, e))) {
+		rc = WR_EDB;
+		goto fail;
+	}
+	sqlite3_bind_int(st, 1, to);
+	store_bind_time(st, 2, w.started_at);
+	store_bind_time(st, 3, w.completed_at);
+	store_bind_text(st, 4, w.completed_by);
+	store_bind_time(st, 5, w.closed_at);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, w.id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "changing a status");
+	store_stmt_done(st);
+	if (rc == WR_OK)
+		rc = store_audit(s, "wo", w.uuid, w.number, "status", wr_wo_status_name(from),
+		                 wr_wo_status_name(to), e);
+	if (rc == WR_OK)
+		rc = store_wo_finish_effects(s, &w, pm_id, pm_due, from, e);
+	if (rc != WR_OK)
+		goto fail;
+	wr_wo_clear(&w);
+	return store_commit(s, e);
+fail:
+	wr_wo_clear(&w);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------- side effects */
+
+static int finished(int status)
+{
+	return status == WS_DONE || status == WS_CLOSED;
+}
+
+int store_wo_finish_effects(struct store *s, const struct wr_wo *w, int64_t pm_id,
+                            int64_t pm_due, int old_status, struct wr_err *e)
+{
+	int rc = store_fault_index(s, w->id, e);
+
+	if (rc == WR_OK && finished(w->status))
+		rc = store_wo_failure_event_sync(s, w->id, e);
+	if (rc != WR_OK || !pm_id)
+		return rc;
+	/* A PM occurrence counts once: done, or closed without passing done. */
+	if (finished(w->status) && !finished(old_status))
+		rc = store_pm_on_wo_finished(s, pm_id, pm_due, w->due_at, 1, w->completed_at, e);
+	else if (w->status == WS_CANCELLED)
+		rc = store_pm_on_wo_finished(s, pm_id, pm_due, w->due_at, 0, wr_now(), e);
+	return rc;
+}
+
+int store_wo_failure_event_sync(struct store *s, int64_t wo_id, struct wr_err *e)
+{
+	static const char q_wo[] =
+		"SELECT w.number, w.type, w.status, w.is_failure, w.asset_id, a.tag,"
+		" coalesce(w.downtime_start, w.created_at), w.problem, w.title"
+		" FROM wo w LEFT JOIN asset a ON a.id = w.asset_id WHERE w.id = ?1";
+	static const char q_stale[] =
+		"SELECT e.id, e.uuid, e.at FROM event e WHERE e.wo_id = ?1 AND e.kind = 1"
+		" AND NOT (e.asset_id IS ?2 AND e.at IS ?3 AND e.code = ?4 AND ?5)";
+	static const char q_del[] = "DELETE FROM event WHERE id = ?1";
+	static const char q_have[] =
+		"SELECT 1 FROM event WHERE asset_id = ?1 AND at = ?2 AND kind = 1";
+	static const char q_link[] =
+		"UPDATE event SET wo_id = ?1 WHERE asset_id = ?2 AND at = ?3 AND kind = 1"
+		" AND wo_id IS NULL";
+	char number[32] = "", tag[64] = "", code[32] = "";
+	char title[160] = "", when[WR_DATE_BUF];
+	int64_t asset_id = 0, at = WR_NO_TIME;
+	int want = 0, rc = WR_OK, r;
+	sqlite3_stmt *st;
+
+	if (!(st = store_stmt(s, q_wo, e)))
+		return WR_EDB;
+	sqlite3_bind_int64(st, 1, wo_id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		store_col_text(st, 0, number, sizeof number);
+		want = sqlite3_column_int(st, 1) == WT_CORRECTIVE &&
+		       finished(sqlite3_column_int(st, 2)) && sqlite3_column_int(st, 3) &&
+		       sqlite3_column_type(st, 4) != SQLITE_NULL;
+		asset_id = sqlite3_column_int64(st, 4);
+		store_col_text(st, 5, tag, sizeof tag);
+		at = sqlite3_column_int64(st, 6);
+		store_col_text(st, 7, code, sizeof code);
+		store_col_text(st, 8, title, sizeof title);
+	} else if (r != SQLITE_DONE) {
+		rc = store_dberr(s, e, "reading a work order");
+	}
+	store_stmt_done(st);
+	if (rc != WR_OK || r == SQLITE_DONE)
+		return rc;
+
+	/* Events this work order produced that no longer describe it go. */
+	for (;;) {
+		int64_t ev = 0, evat = 0;
+		char evuuid[WR_UUID_BUF] = "";
+		if (!(st = store_stmt(s, q_stale, e)))
+			return WR_EDB;
+		sqlite3_bind_int64(st, 1, wo_id);
+		sqlite3_bind_int64(st, 2, asset_id);
+		sqlite3_bind_int64(st, 3, at);
+		store_bind_text(st, 4, code);
+		sqlite3_bind_int(st, 5, want);
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			ev = sqlite3_column_int64(st, 0);
+			store_col_text(st, 1, evuuid, sizeof evuuid);
+			evat = sqlite3_column_int64(st, 2);
+		}
+		store_stmt_done(st);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW)
+			return store_dberr(s, e, "reading asset history");
+		if (!(st = store_stmt(s, q_del, e)))
+			return WR_EDB;
+		sqlite3_bind_int64(st, 1, ev);
+		r = sqlite3_step(st);
+		store_stmt_done(st);
+		if (r != SQLITE_DONE)
+			return store_dberr(s, e, "updating asset history");
+		rc = store_audit(s, "event", evuuid, tag, "deleted", wr_date_fmt(evat, when), NULL, e);
+		if (rc != WR_OK)
+			return rc;
+	}
+	if (!want)
+		return WR_OK;
+
+	/* An identical event (imported history, or this one already) stays. */
+	if (!(st = store_stmt(s, q_have, e)))
+		return WR_EDB;
+	sqlite3_bind_int64(st, 1, asset_id);
+	sqlite3_bind_int64(st, 2, at);
+	r = sqlite3_step(st);
+	store_stmt_done(st);
+	if (r == SQLITE_ROW)
+		return WR_OK;
+	if (r != SQLITE_DONE)
+		return store_dberr(s, e, "reading asset history");
+
+	struct wr_event ev;
+	memset(&ev, 0, sizeof ev);
+	wr_strlcpy(ev.asset_tag, tag, sizeof ev.asset_tag);
+	ev.at = at;
+	ev.kind = EV_FAILURE;
+	wr_strlcpy(ev.code, code, sizeof ev.code);
+	ev.notes = title[0] ? title : NULL;
+	wr_strlcpy(ev.wo_number, number, sizeof ev.wo_number);
+	ev.updated_at = WR_NO_TIME;
+	if ((rc = store_event_add(s, &ev, e)) != WR_OK)
+		return rc;
+	/* Make sure the new event names its work order, whichever way the
+	 * history module records it. */
+	if (!(st = store_stmt(s, q_link, e)))
+		return WR_EDB;
+	sqlite3_bind_int64(st, 1, wo_id);
+	sqlite3_bind_int64(st, 2, asset_id);
+	sqlite3_bind_int64(st, 3, at);
+	r = sqlite3_step(st);
+	store_stmt_done(st);
+	return r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "linking a failure to its work order");
+}

@@ -1,0 +1,25 @@
+/*
+ * testdb.h - a fresh, throw-away store for unit tests.
+ *
+ * Each test that needs a database calls testdb_open() in its setup and
+ * testdb_close() in its teardown.  The database lives in its own mkdtemp()
+ * folder under $TMPDIR (or /tmp), so tests running in parallel never share
+ * a file, and nothing is left behind.
+ */
+#ifndef WRENCH_TESTS_TESTDB_H
+#define WRENCH_TESTS_TESTDB_H
+
+#include <stddef.h>
+#include "store.h"
+
+/* Creates a temporary folder, opens (creates and migrates) wrench.db in it
+ * with the actor "tester", and writes the database path to path_out (n bytes;
+ * 512 is plenty).  Fails the running test with ck_abort_msg() if anything
+ * goes wrong, so callers need not check the result. */
+struct store *testdb_open(char *path_out, size_t n);
+
+/* Closes the store (s may be NULL) and removes the database, its -wal and
+ * -shm files and the temporary folder made by testdb_open(). */
+void testdb_close(struct store *s, const char *path);
+
+#endif
