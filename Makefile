@@ -23,7 +23,11 @@ CHECK_LIBS   := $(shell pkg-config --libs check)
 WARN    = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT    ?= -O2 -g
 CFLAGS ?=
-ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_XOPEN_SOURCE_EXTENDED -D_DEFAULT_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+# CI builds warning-free or not at all.
+ifeq ($(CI),true)
+WERROR = -Werror
+endif
+ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_XOPEN_SOURCE_EXTENDED -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS ?=
 
 BUILD  ?= build
@@ -36,7 +40,7 @@ TEST_HELPERS = $(wildcard tests/helpers/*.c)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all check unit-tests shell-tests asan valgrind bench install uninstall clean
+.PHONY: all check unit-tests shell-tests tui-tests asan valgrind bench install uninstall clean
 all: wrench
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h) $(wildcard store/*.h tui/*.h predict/*.h sync/*.h cli/*.h)
@@ -64,9 +68,12 @@ unit-tests: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WRENCH_SRC=$(CURDIR) $(TEST_ENV) $$t; done
 
 shell-tests: wrench
-	@set -e; for t in tests/cli/*.sh; do [ -f "$$t" ] || continue; echo "== $$t"; WRENCH=$(CURDIR)/wrench WRENCH_SRC=$(CURDIR) bash $$t; done
+	@set -e; for t in $(filter-out tests/cli/lib.sh,$(wildcard tests/cli/*.sh)); do echo "== $$t"; WRENCH=$(CURDIR)/wrench WRENCH_SRC=$(CURDIR) bash $$t; done
 
-check: wrench unit-tests shell-tests
+tui-tests: wrench
+	@WRENCH=$(CURDIR)/wrench WRENCH_SRC=$(CURDIR) bash tests/tui/run.sh
+
+check: wrench unit-tests shell-tests tui-tests
 	@echo "all tests passed"
 
 asan:

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make bench: every benchmark, printing its figures.
+#
+#   import   wrench import workorders (1,000,000 rows over 100,000 assets)
+#            against the sqlite3 shell's .import of the same file into a bare
+#            table, in the same run; prints the ratio (target <= 2)
+#   list     a filtered `wrench wo list` on that database (target < 50 ms)
+#   rank     `wrench rank` over 100,000 assets with 1,000,000 history events,
+#            end to end (read, fit, score, print) (target < 1 s)
+#   predict  the predict engine alone, in memory (fits per second)
+#   tui      first screen and per-keystroke times in a pseudo-terminal, and
+#            resident memory (targets 200 ms, 30 ms, 50 MB)
+#
+# BENCH_DIR keeps the generated data and databases (default bench/out);
+# BENCH_ONLY="import list" runs a subset.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+W="$root/wrench"
+B="$root/build/bench"
+out=${BENCH_DIR:-$root/bench/out}
+only=${BENCH_ONLY:-"import list rank predict tui"}
+mkdir -p "$out"
+export WRENCH_TODAY=2026-11-01 WRENCH_USER=bench
+
+want() { [[ " $only " == *" $1 "* ]]; }
+now() { date +%s%N; }
+ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
+
+# Median of a list of numbers (one per line).
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+if [ ! -s "$out/workorders.csv" ]; then
+	echo "generating data (100,000 assets, 1,000,000 work orders, 1,000,000 events)..."
+	"$B/gen" "$out" 100000 1000000 1000000
+fi
+
+db="$out/bench.db"
+if want import || [ ! -s "$db" ]; then
+	rm -f "$db" "$db"-wal "$db"-shm "$out/bare.db"
+	"$W" --db "$db" init >/dev/null
+	t0=$(now); "$W" --db "$db" import assets "$out/assets.csv" >/dev/null; t1=$(now)
+	echo "import assets: 100,000 rows in $(ms "$t0" "$t1") ms"
+	t0=$(now); "$W" --db "$db" import workorders "$out/workorders.csv" >/dev/null; t1=$(now)
+	ours=$(ms "$t0" "$t1")
+	t0=$(now); sqlite3 "$out/bare.db" ".import --csv $out/workorders.csv wo"; t1=$(now)
+	bare=$(ms "$t0" "$t1")
+	rm -f "$out/bare.db"
+	echo "import workorders: wrench $ours ms, sqlite3 .import $bare ms," \
+	     "ratio $(awk -v a="$ours" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') (target <= 2, stretch 1.5)"
+fi
+
+if want list; then
+	for args in "--status open --asset A012345" "--assignee tech07 --status in_progress --limit 50" \
+	            "--priority urgent --status on_hold --limit 50"; do
+		for i in $(seq 1 15); do
+			t0=$(now); "$W" --db "$db" wo list $args >/dev/null; t1=$(now)
+			ms "$t0" "$t1"; echo
+		done | median | awk -v a="$args" '{ printf "wo list %s: median %.1f ms of 15 runs (target < 50 ms)\n", a, $1 }'
+	done
+fi
+
+if want rank; then
+	hist="$out/history.db"
+	if [ ! -s "$hist" ]; then
+		"$W" --db "$hist" init >/dev/null
+		"$W" --db "$hist" import assets "$out/assets.csv" >/dev/null
+		t0=$(now); "$W" --db "$hist" import history "$out/history.csv" >/dev/null; t1=$(now)
+		echo "import history: 1,000,000 events in $(ms "$t0" "$t1") ms"
+	fi
+	for i in 1 2 3 4 5; do
+		t0=$(now); "$W" --db "$hist" rank --at 2026-11-01 --format csv >/dev/null; t1=$(now)
+		ms "$t0" "$t1"; echo
+	done | median | awk '{ printf "rank 100,000 assets / 1,000,000 events, all rows printed: median %.1f ms of 5 runs (target < 1000 ms)\n", $1 }'
+fi
+
+if want predict && [ -x "$B/bench_predict" ]; then
+	"$B/bench_predict"
+fi
+
+if want tui && [ -x "$root/bench/tui.sh" ]; then
+	bash "$root/bench/tui.sh" "$W" "$db"
+fi

@@ -1,0 +1,204 @@
+/*
+ * cli.h - what the files of cli/ share: the invocation context, the option
+ * parser, the output writers and the subcommands.  Nothing outside cli/
+ * includes it.
+ *
+ * Exit codes are the contract with scripts: 0 ok, 1 bad input or data (the
+ * command line was well-formed but the data was refused or wrong), 2 usage
+ * (unknown command or option, missing argument, a malformed value for an
+ * option that steers the command such as --format or --limit).
+ */
+#ifndef WRENCH_CLI_H
+#define WRENCH_CLI_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include "util.h"
+#include "store.h"
+
+#define WRENCH_VERSION "0.1.0"
+
+#define CLI_OK 0
+#define CLI_BAD 1
+#define CLI_USAGE 2
+/* Returned by a store callback to end a listing early (--limit); the store
+ * passes a callback's nonzero return back, so the caller maps it to OK. */
+#define CLI_STOP 1000
+
+/* One invocation: the global options and the store once it is open. */
+struct cli {
+	const char *db_path;    /* --db, or NULL for the default */
+	const char *user;       /* --user, or NULL for $WRENCH_USER / $USER */
+	const char *cmd;        /* "wo set": names the command in messages */
+	struct store *st;
+};
+
+/* Opens the store: `create` nonzero creates a missing database (init,
+ * import, demo); otherwise a missing one is an error that says how to make
+ * one.  Prints the error and returns an exit code on failure, 0 on success. */
+int cli_open(struct cli *c, int create);
+void cli_close(struct cli *c);
+/* The path the store would be opened at (--db or the default); NULL with a
+ * message printed when no default can be worked out. */
+const char *cli_db_path(struct cli *c, char *buf, size_t n);
+
+/* Prints "wrench: CMD: message" on stderr and returns the exit code for rc. */
+int cli_fail(const struct cli *c, const struct wr_err *e);
+int cli_failf(const struct cli *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Maps an enum wr_rc to an exit code (0, 1 or 2). */
+int cli_exit_code(int rc);
+/* Flushes stdout and reports a write error (disk full, closed pipe) as 1. */
+int cli_finish(const struct cli *c, int code);
+
+/* ------------------------------------------------------------- options */
+
+struct arg_opt {
+	const char *name;       /* long name without dashes; NULL ends a list */
+	char short_name;        /* e.g. 'o', or 0 */
+	int has_value;          /* 1: takes a value (--x V or --x=V) */
+	const char *value_name; /* shown in help, e.g. "DATE" */
+	const char *help;
+};
+
+struct cmd_spec {
+	const char *name;       /* "wo list" */
+	const char *args;       /* positional part of the synopsis, e.g. "NUM TEXT" */
+	const char *summary;    /* one line shown by --help */
+	const struct arg_opt *opts;
+	int min_pos, max_pos;   /* positional argument counts; max -1 = any */
+	const char *noun;       /* what an unknown option is called: "option" or "field" */
+	const char *more;       /* extra help text, may be NULL */
+};
+
+#define ARGS_MAX_OPTS 48
+#define ARGS_MAX_POS 64
+#define ARGS_MAX_ORDER 64
+
+struct args {
+	const struct cmd_spec *spec;
+	const char *val[ARGS_MAX_OPTS];  /* last value given (flags get "1") */
+	int count[ARGS_MAX_OPTS];
+	const char *pos[ARGS_MAX_POS];
+	int npos;
+	/* Options in command-line order, for commands where order and
+	 * repetition matter (wo set applies fields as given). */
+	int order_opt[ARGS_MAX_ORDER];
+	const char *order_val[ARGS_MAX_ORDER];
+	int norder;
+};
+
+/* Parses argv[1..argc) (argv[0] is the command word) against spec.  --db
+ * and --user are accepted anywhere and stored in c; -h/--help prints the
+ * command's help on stdout.  Returns 0 to go on, -1 when help was printed
+ * (exit 0), or CLI_USAGE with the error already printed. */
+int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv,
+               struct args *a);
+/* The value of an option by long name, or NULL when it was not given. */
+const char *args_get(const struct args *a, const char *name);
+int args_has(const struct args *a, const char *name);
+void args_help(const struct cmd_spec *spec, FILE *f);
+/* Usage error for this command: prints the message and the help hint. */
+int args_usage(const struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Value parsers.  On failure they print an error naming the option and
+ * return `code`, or CLI_USAGE for those without one: a malformed value of an
+ * option that steers the command (--limit, --horizon, --from) is a usage
+ * error, while a value meant for a record (wo new --due, wo part --qty) is
+ * bad input, as the store would say for wo set.  0 on success.  A NULL value
+ * leaves *out untouched (the default). */
+int args_int(const struct cli *c, const char *opt, const char *v, long lo, long hi, long *out);
+int args_days(const struct cli *c, const char *opt, const char *v, double *days);
+int args_date(const struct cli *c, const char *opt, const char *v, int64_t *out, int code);
+int args_real(const struct cli *c, const char *opt, const char *v, double *out, int code);
+
+/* Closest candidate to `word` among `cands` (NULL-terminated) by edit
+ * distance, or NULL when none is close enough to suggest. */
+const char *args_suggest(const char *word, const char *const *cands);
+
+/* ------------------------------------------------------------- output */
+
+enum out_fmt { OUT_TABLE, OUT_CSV, OUT_JSON };
+/* Parses --format; allow_table 0 for commands with no table form.  Prints a
+ * usage error and returns CLI_USAGE on a bad name. */
+int out_format(const struct cli *c, const char *v, int dflt, int allow_table, int *fmt);
+
+/* A row writer.  Table output is buffered (column widths need every row);
+ * CSV and JSON stream.  numeric[i] nonzero renders column i unquoted in JSON
+ * (null when the cell is empty or not a number) and right-aligned in
+ * tables. */
+struct out {
+	FILE *f;
+	int fmt;
+	size_t ncols;
+	const char *const *head;
+	const int *numeric;
+	size_t nrows;
+	char **cells;           /* table mode: nrows * ncols copies */
+	size_t cap;
+	int failed;             /* out of memory */
+};
+int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *head,
+              const int *numeric);
+int out_row(struct out *o, const char *const *cells);
+/* Writes what is buffered and frees everything; returns 0, or -1 when an
+ * allocation failed on the way (the output is then incomplete). */
+int out_end(struct out *o);
+/* Renders a whole report table. */
+int out_wr_table(FILE *f, int fmt, const struct wr_table *t);
+
+/* Writers used by the "show" commands and JSON documents. */
+void out_text(FILE *f, const char *s);        /* control characters made visible-safe */
+void out_json_str(FILE *f, const char *s);    /* quoted and escaped */
+void out_json_num(FILE *f, double v);         /* null for NAN or infinity */
+void out_csv_cell(FILE *f, const char *s, int numeric);
+
+/* Number formatting for cells: "" for NAN, else %.*g trimmed. */
+char *out_num(char *buf, size_t n, double v, int digits);
+
+/* ------------------------------------------------------------ commands */
+
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_asset(struct cli *c, int argc, char **argv);
+int cmd_wo(struct cli *c, int argc, char **argv);
+int cmd_pm(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_rank(struct cli *c, int argc, char **argv);
+int cmd_fit(struct cli *c, int argc, char **argv);
+int cmd_backtest(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_ui(struct cli *c, int argc, char **argv);
+
+/* The work-order commands that change things (cmd_wo_edit.c). */
+int wo_cmd_new(struct cli *c, int argc, char **argv);
+int wo_cmd_set(struct cli *c, int argc, char **argv);
+int wo_cmd_open(struct cli *c, int argc, char **argv);
+int wo_cmd_start(struct cli *c, int argc, char **argv);
+int wo_cmd_hold(struct cli *c, int argc, char **argv);
+int wo_cmd_done(struct cli *c, int argc, char **argv);
+int wo_cmd_close(struct cli *c, int argc, char **argv);
+int wo_cmd_cancel(struct cli *c, int argc, char **argv);
+int wo_cmd_reopen(struct cli *c, int argc, char **argv);
+int wo_cmd_note(struct cli *c, int argc, char **argv);
+int wo_cmd_labor(struct cli *c, int argc, char **argv);
+int wo_cmd_part(struct cli *c, int argc, char **argv);
+
+/* A group command ("wo", "asset", "pm") dispatches on its second word. */
+struct subcmd {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *summary;
+};
+int cli_dispatch(struct cli *c, const char *group, const struct subcmd *subs, int argc,
+                 char **argv);
+
+/* ------------------------------------------------------------ demo data */
+
+/* Fills an empty store with the demo plant and two years of history ending
+ * at `today`.  Deterministic for a given today.  One transaction. */
+int demo_build(struct store *s, int64_t today, struct wr_err *e);
+
+#endif

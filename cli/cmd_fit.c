@@ -1,0 +1,434 @@
+/*
+ * cmd_fit.c - `wrench fit FILE`: a Weibull fit of life data from a CSV
+ * file, for reliability work that does not come from the database (a test
+ * rig, a vendor's data, a textbook example).
+ *
+ * The file has a header naming a time column and a state column (F for a
+ * failure, S for a suspension), and optionally a count column.  A file with
+ * no header is read as time,state[,count].  Every bad row is reported as
+ * FILE:LINE: reason before anything is fitted.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "predict.h"
+
+#define FIT_MAX_FIELDS 32
+#define FIT_MAX_BAD 20        /* rows reported before giving up on the list */
+
+struct fit_data {
+	double *t, *count;
+	int *failed;
+	size_t n, cap;
+	int has_count;
+};
+
+/* Splits a line into fields at delim, honouring double quotes ("" inside
+ * quotes is a quote).  Modifies line; returns the field count. */
+static int split_line(char *line, char delim, char **fields, int max)
+{
+	int n = 0;
+	char *r = line, *w;
+
+	while (n < max) {
+		char *start = r;
+		w = r;
+		fields[n++] = start;
+		if (*r == '"') {
+			r++;
+			while (*r) {
+				if (*r == '"' && r[1] == '"') {
+					*w++ = '"';
+					r += 2;
+				} else if (*r == '"') {
+					r++;
+					break;
+				} else {
+					*w++ = *r++;
+				}
+			}
+			while (*r && *r != delim)
+				r++;
+		} else {
+			while (*r && *r != delim)
+				*w++ = *r++;
+		}
+		if (*r == delim) {
+			*w = '\0';
+			r++;
+			continue;
+		}
+		*w = '\0';
+		break;
+	}
+	for (int i = 0; i < n; i++)
+		wr_trim(fields[i]);
+	return n;
+}
+
+static int name_is(const char *s, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (wr_streq_ci(s, names[i]))
+			return 1;
+	return 0;
+}
+
+static const char *const time_names[] = {
+	"time", "t", "life", "age", "hours", "days", "cycles", "tte", NULL
+};
+static const char *const state_names[] = {
+	"state", "status", "event", "failed", "failure", "type", "censored", NULL
+};
+static const char *const count_names[] = {
+	"count", "n", "qty", "quantity", "number", "weight", "freq", NULL
+};
+
+/* 1 failure, 0 suspension, -1 not a state. */
+static int parse_state(const char *s)
+{
+	static const char *const f[] = {"f", "failure", "failed", "fail", "1", "true", "yes",
+	                                "x", NULL};
+	static const char *const susp[] = {"s", "suspension", "suspended", "censored", "c",
+	                                   "r", "0", "false", "no", "survivor", "running", NULL};
+	if (name_is(s, f))
+		return 1;
+	if (name_is(s, susp))
+		return 0;
+	return -1;
+}
+
+static int parse_num(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int push(struct fit_data *d, double t, int failed, double count)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		double *t2 = realloc(d->t, cap * sizeof *t2);
+		if (!t2)
+			return -1;
+		d->t = t2;
+		double *c2 = realloc(d->count, cap * sizeof *c2);
+		if (!c2)
+			return -1;
+		d->count = c2;
+		int *f2 = realloc(d->failed, cap * sizeof *f2);
+		if (!f2)
+			return -1;
+		d->failed = f2;
+		d->cap = cap;
+	}
+	d->t[d->n] = t;
+	d->failed[d->n] = failed;
+	d->count[d->n] = count;
+	d->n++;
+	return 0;
+}
+
+static void fit_data_free(struct fit_data *d)
+{
+	free(d->t);
+	free(d->count);
+	free(d->failed);
+}
+
+/* Reads the file; returns 0, or an exit code with the errors printed. */
+static int read_fit_file(const struct cli *c, const char *path, struct fit_data *d)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL;
+	size_t lcap = 0, lineno = 0, bad = 0;
+	ssize_t len;
+	int col_t = 0, col_s = 1, col_c = -1, header_done = 0;
+	char delim = ',';
+
+	memset(d, 0, sizeof *d);
+	if (!f)
+		return cli_failf(c, CLI_BAD, "cannot open %s: %s", path, strerror(errno));
+	while ((len = getline(&line, &lcap, f)) >= 0) {
+		char *fields[FIT_MAX_FIELDS], *p = line;
+		double t, cnt = 1;
+		int nf, st;
+
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (lineno == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+		    (unsigned char)p[2] == 0xBF)
+			p += 3;   /* UTF-8 byte-order mark */
+		if (!*wr_trim(p) || p[0] == '#')
+			continue;
+		if (!header_done) {
+			/* The first line fixes the delimiter and, when it names
+			 * its columns, where they are. */
+			if (strchr(p, ';') && !strchr(p, ','))
+				delim = ';';
+			else if (strchr(p, '\t') && !strchr(p, ','))
+				delim = '\t';
+			nf = split_line(p, delim, fields, FIT_MAX_FIELDS);
+			header_done = 1;
+			if (parse_num(fields[0], &t) != 0) {
+				col_t = col_s = col_c = -1;
+				for (int i = 0; i < nf; i++) {
+					if (col_t < 0 && name_is(fields[i], time_names))
+						col_t = i;
+					else if (col_s < 0 && name_is(fields[i], state_names))
+						col_s = i;
+					else if (col_c < 0 && name_is(fields[i], count_names))
+						col_c = i;
+				}
+				if (col_t < 0 || col_s < 0) {
+					free(line);
+					if (f != stdin)
+						fclose(f);
+					return cli_failf(c, CLI_BAD, "%s:%zu: the header needs a time column "
+					                 "and a state column (F or S), e.g. 'time,state,count'",
+					                 path, lineno);
+				}
+				d->has_count = col_c >= 0;
+				continue;
+			}
+			/* No header: time,state[,count]. */
+			col_c = nf > 2 ? 2 : -1;
+			d->has_count = col_c >= 0;
+			/* fields were split in place: re-join is not needed, parse them. */
+		} else {
+			nf = split_line(p, delim, fields, FIT_MAX_FIELDS);
+		}
+		{
+			const char *why = NULL;
+			char msg[160];
+			/* A missing count at the end of a row counts one. */
+			int need = col_t > col_s ? col_t : col_s;
+			if (nf <= need) {
+				snprintf(msg, sizeof msg, "expected %d columns, found %d", need + 1, nf);
+				why = msg;
+			} else if (parse_num(fields[col_t], &t) != 0) {
+				snprintf(msg, sizeof msg, "time '%.40s' is not a number", fields[col_t]);
+				why = msg;
+			} else if (!(t > 0)) {
+				snprintf(msg, sizeof msg, "time %g must be more than zero", t);
+				why = msg;
+			} else if ((st = parse_state(fields[col_s])) < 0) {
+				snprintf(msg, sizeof msg, "state '%.40s' is not F (failure) or S "
+				         "(suspension)", fields[col_s]);
+				why = msg;
+			} else if (col_c >= 0 && col_c < nf && fields[col_c][0] &&
+			           (parse_num(fields[col_c], &cnt) != 0 || !(cnt > 0))) {
+				snprintf(msg, sizeof msg, "count '%.40s' must be a number above zero",
+				         fields[col_c]);
+				why = msg;
+			}
+			if (why) {
+				if (bad < FIT_MAX_BAD)
+					fprintf(stderr, "%s:%zu: %s\n", path, lineno, why);
+				bad++;
+				continue;
+			}
+			if (push(d, t, st, cnt) != 0) {
+				free(line);
+				if (f != stdin)
+					fclose(f);
+				return cli_failf(c, CLI_BAD, "out of memory reading %s", path);
+			}
+		}
+	}
+	free(line);
+	if (ferror(f)) {
+		if (f != stdin)
+			fclose(f);
+		return cli_failf(c, CLI_BAD, "cannot read %s: %s", path, strerror(errno));
+	}
+	if (f != stdin)
+		fclose(f);
+	if (bad)
+		return cli_failf(c, CLI_BAD, "%s: %zu bad row%s%s; nothing was fitted", path, bad,
+		                 bad == 1 ? "" : "s", bad > FIT_MAX_BAD ? " (first 20 shown)" : "");
+	if (d->n == 0)
+		return cli_failf(c, CLI_BAD, "%s has no data rows (expected time,state[,count])",
+		                 path);
+	return 0;
+}
+
+/* A stable token for scripts; predict_status_str is for people. */
+static const char *status_key(enum predict_status s)
+{
+	switch (s) {
+	case PREDICT_OK: return "ok";
+	case PREDICT_EMPTY: return "empty";
+	case PREDICT_BAD_INPUT: return "bad_input";
+	case PREDICT_NO_FAILURES: return "no_failures";
+	case PREDICT_ONE_FAILURE: return "one_failure";
+	case PREDICT_DEGENERATE: return "degenerate";
+	case PREDICT_NO_FINITE_MLE: return "no_finite_mle";
+	case PREDICT_NO_CONVERGENCE: return "no_convergence";
+	}
+	return "unknown";
+}
+
+static const char *method_key(enum predict_method m)
+{
+	return m == PREDICT_M_MLE ? "mle" : m == PREDICT_M_WEIBAYES ? "weibayes" : "none";
+}
+
+static void jnum(const char *k, double v, int first)
+{
+	printf("%s\n  \"%s\": ", first ? "" : ",", k);
+	out_json_num(stdout, v);
+}
+
+static void fit_json(const struct predict_fit *r)
+{
+	printf("{");
+	jnum("beta", r->beta, 1);
+	jnum("eta", r->eta, 0);
+	jnum("loglik", r->loglik, 0);
+	jnum("n", r->n, 0);
+	jnum("failures", r->failures, 0);
+	jnum("suspensions", r->suspensions, 0);
+	printf(",\n  \"status\": \"%s\",\n  \"method\": \"%s\",\n  \"message\": ",
+	       status_key(r->status), method_key(r->method));
+	out_json_str(stdout, r->msg);
+	jnum("conf", r->conf, 0);
+	jnum("beta_lo", r->beta_b.lo, 0);
+	jnum("beta_hi", r->beta_b.hi, 0);
+	jnum("eta_lo", r->eta_b.lo, 0);
+	jnum("eta_hi", r->eta_b.hi, 0);
+	jnum("se_log_eta", r->se_log_eta, 0);
+	jnum("se_log_beta", r->se_log_sigma, 0);
+	jnum("blife_p", r->blife_p, 0);
+	jnum("blife", r->blife, 0);
+	jnum("blife_lo", r->blife_b.lo, 0);
+	jnum("blife_hi", r->blife_b.hi, 0);
+	jnum("mtbf", r->mtbf, 0);
+	jnum("weibayes_eta_lo", r->weibayes_eta_lo, 0);
+	printf(",\n  \"iterations\": %d,\n  \"mrr\": {\"ok\": %s, \"beta\": ", r->iterations,
+	       r->mrr.ok ? "true" : "false");
+	out_json_num(stdout, r->mrr.ok ? r->mrr.beta_xy : NAN);
+	printf(", \"eta\": ");
+	out_json_num(stdout, r->mrr.ok ? r->mrr.eta_xy : NAN);
+	printf(", \"beta_yx\": ");
+	out_json_num(stdout, r->mrr.ok ? r->mrr.beta_yx : NAN);
+	printf(", \"eta_yx\": ");
+	out_json_num(stdout, r->mrr.ok ? r->mrr.eta_yx : NAN);
+	printf(", \"r2\": ");
+	out_json_num(stdout, r->mrr.ok ? r->mrr.r2 : NAN);
+	printf(", \"points\": %zu}\n}\n", r->mrr.points);
+}
+
+static const char *num(char *b, double v)
+{
+	if (!isfinite(v))
+		return "-";
+	return out_num(b, 32, v, 6);
+}
+
+static void fit_text(const struct predict_fit *r)
+{
+	char a[32], b[32], c2[32];
+	int pct = (int)lround(r->conf * 100);
+
+	printf("data:            %s failures, %s suspensions (%s in all)\n", num(a, r->failures),
+	       num(b, r->suspensions), num(c2, r->n));
+	printf("status:          %s (%s)\n", predict_status_str(r->status),
+	       predict_method_str(r->method));
+	if (r->msg[0])
+		printf("                 %s\n", r->msg);
+	if (!r->has_estimate)
+		return;
+	printf("beta (shape):    %-12s %d%% bounds [%s, %s]\n", num(a, r->beta), pct,
+	       num(b, r->beta_b.lo), num(c2, r->beta_b.hi));
+	printf("eta (scale):     %-12s %d%% bounds [%s, %s]\n", num(a, r->eta), pct,
+	       num(b, r->eta_b.lo), num(c2, r->eta_b.hi));
+	if (r->method == PREDICT_M_MLE) {
+		printf("log-likelihood:  %s\n", num(a, r->loglik));
+		printf("se(log eta):     %s\n", num(a, r->se_log_eta));
+		printf("se(log beta):    %s\n", num(a, r->se_log_sigma));
+	} else if (isfinite(r->weibayes_eta_lo)) {
+		printf("eta lower bound: %s (one-sided %d%%)\n", num(a, r->weibayes_eta_lo), pct);
+	}
+	{
+		char label[32];
+		snprintf(label, sizeof label, "B%g life:", r->blife_p * 100);
+		printf("%-17s%-12s %d%% bounds [%s, %s]\n", label, num(a, r->blife), pct,
+		       num(b, r->blife_b.lo), num(c2, r->blife_b.hi));
+	}
+	printf("mean life:       %s\n", num(a, r->mtbf));
+	if (r->mrr.ok)
+		printf("rank regression: beta %s, eta %s (X on Y), r^2 %s, %zu points\n",
+		       num(a, r->mrr.beta_xy), num(b, r->mrr.eta_xy), num(c2, r->mrr.r2),
+		       r->mrr.points);
+}
+
+static const struct arg_opt fit_opts[] = {
+	{"conf", 0, 1, "C", "two-sided confidence level of the bounds (default 0.90)"},
+	{"weibayes-beta", 0, 1, "B", "when beta cannot be estimated, use this beta (WeiBayes)"},
+	{"format", 0, 1, "FMT", "text (default) or json"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec fit_spec = {
+	"fit", "FILE",
+	"Fits a two-parameter Weibull distribution by maximum likelihood to the life data\n"
+	"in FILE (CSV; '-' reads standard input): a header with a time column and a state\n"
+	"column (F failure, S suspension) and optionally a count column.  Prints beta,\n"
+	"eta, the log-likelihood, standard errors, confidence bounds, the B10 life, the\n"
+	"mean life and the rank-regression estimate.  When beta cannot be estimated (no\n"
+	"failures, one failure) the status says why; that is not an error.",
+	fit_opts, 1, 1, NULL, NULL
+};
+
+int cmd_fit(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct fit_data d;
+	struct predict_fit_opts fo;
+	struct predict_fit r;
+	struct wr_err e = {0, ""};
+	const char *fv;
+	int json = 0, rc = args_parse(c, &fit_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	fv = args_get(&a, "format");
+	if (fv && strcmp(fv, "json") == 0)
+		json = 1;
+	else if (fv && strcmp(fv, "text") != 0 && strcmp(fv, "table") != 0)
+		return args_usage(c, "--format wants text or json, not '%s'", fv);
+	predict_fit_opts_init(&fo);
+	if ((rc = args_real(c, "conf", args_get(&a, "conf"), &fo.conf, CLI_USAGE)) != 0 ||
+	    (rc = args_real(c, "weibayes-beta", args_get(&a, "weibayes-beta"),
+	                    &fo.weibayes_beta, CLI_USAGE)) != 0)
+		return rc;
+	if (args_has(&a, "conf") && !(fo.conf > 0 && fo.conf < 1))
+		return args_usage(c, "--conf wants a level between 0 and 1, e.g. 0.9");
+	if (args_has(&a, "weibayes-beta") && !(fo.weibayes_beta > 0))
+		return args_usage(c, "--weibayes-beta must be more than zero");
+	if ((rc = read_fit_file(c, a.pos[0], &d)) != 0)
+		return rc;
+	memset(&r, 0, sizeof r);
+	rc = predict_fit(d.t, d.failed, d.has_count ? d.count : NULL, d.n, &fo, &r, &e);
+	fit_data_free(&d);
+	if (rc != WR_OK)
+		return cli_fail(c, &e);
+	if (json)
+		fit_json(&r);
+	else
+		fit_text(&r);
+	return CLI_OK;
+}

@@ -1,0 +1,219 @@
+/*
+ * cmd_io.c - `wrench import` and `wrench export`: CSV in, CSV or JSON out,
+ * through csvio.h.
+ *
+ * An import either writes every row or, when a row is bad, nothing at all;
+ * --skip-bad writes the good rows and puts the bad ones in a rejects file.
+ * Bad rows are reported as FILE:LINE: reason, the form editors and CI logs
+ * turn into links.  An export to a file goes through a temporary file in the
+ * same folder and a rename, so a reader never sees half a file and a failed
+ * export leaves the old file as it was.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+#include "csvio.h"
+
+static const char entity_list[] =
+	"locations, assets, meters, readings, pms, workorders, history";
+
+static int parse_entity(const struct cli *c, const char *s, int *out)
+{
+	if (csvio_entity_parse(s, out) != WR_OK)
+		return args_usage(c, "unknown entity '%s'; valid: %s", s, entity_list);
+	return 0;
+}
+
+/* ------------------------------------------------------------- import */
+
+static const struct arg_opt import_opts[] = {
+	{"dry-run", 0, 0, NULL, "check every row and report, but write nothing"},
+	{"skip-bad", 0, 1, "REJECTS.csv", "import the good rows; write the bad ones here "
+	 "with a reason column"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec import_spec = {
+	"import", "ENTITY FILE",
+	"Imports a CSV file.  ENTITY is one of: locations, assets, meters, readings, pms,\n"
+	"workorders, history.  Rows are matched on their natural key, so importing the\n"
+	"same file again changes nothing.  Without --skip-bad a single bad row means\n"
+	"nothing is written.  Bad rows are listed on stderr as FILE:LINE: reason.",
+	import_opts, 2, 2, NULL,
+	"exit status: 0 every row imported; 1 some row was rejected (or the file is\n"
+	"unreadable); 2 usage."
+};
+
+struct import_ctx {
+	const char *file;
+	size_t bad;
+	int progress;           /* stderr is a terminal: show a running count */
+	int shown;
+};
+
+static void on_bad(size_t line, const char *reason, void *ctx)
+{
+	struct import_ctx *ic = ctx;
+
+	if (ic->shown) {
+		fputs("\r\033[K", stderr);
+		ic->shown = 0;
+	}
+	fprintf(stderr, "%s:%zu: %s\n", ic->file, line, reason);
+	ic->bad++;
+}
+
+static void on_progress(size_t rows, size_t bytes, size_t total, void *ctx)
+{
+	struct import_ctx *ic = ctx;
+
+	if (!ic->progress)
+		return;
+	if (total)
+		fprintf(stderr, "\rimporting %s: %zu rows, %d%%", ic->file, rows,
+		        (int)(100.0 * (double)bytes / (double)total));
+	else
+		fprintf(stderr, "\rimporting %s: %zu rows", ic->file, rows);
+	ic->shown = 1;
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct csvio_import_opts o;
+	struct csvio_result r;
+	struct import_ctx ic;
+	struct wr_err e = {0, ""};
+	int entity, rc = args_parse(c, &import_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = parse_entity(c, a.pos[0], &entity)) != 0)
+		return rc;
+	if (args_has(&a, "skip-bad") && !*args_get(&a, "skip-bad"))
+		return args_usage(c, "--skip-bad needs a file name for the rejected rows");
+	if ((rc = cli_open(c, 1)) != 0)
+		return rc;
+
+	memset(&ic, 0, sizeof ic);
+	ic.file = a.pos[1];
+	ic.progress = isatty(STDERR_FILENO);
+	memset(&o, 0, sizeof o);
+	o.dry_run = args_has(&a, "dry-run");
+	o.rejects_path = args_get(&a, "skip-bad");
+	o.on_bad = on_bad;
+	o.on_progress = on_progress;
+	o.ctx = &ic;
+	memset(&r, 0, sizeof r);
+	rc = csvio_import(c->st, entity, a.pos[1], &o, &r, &e);
+	if (ic.shown)
+		fputs("\r\033[K", stderr);
+	if (rc != WR_OK)
+		return cli_fail(c, &e);
+	printf("%s: %zu rows: %zu inserted, %zu updated, %zu unchanged, %zu rejected%s\n",
+	       a.pos[1], r.rows, r.inserted, r.updated, r.unchanged, r.rejected,
+	       o.dry_run ? " (dry run: nothing written)" : "");
+	if (r.rejected) {
+		if (o.rejects_path)
+			fprintf(stderr, "wrench: import: %zu bad rows written to %s\n", r.rejected,
+			        o.rejects_path);
+		return CLI_BAD;
+	}
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------- export */
+
+static const struct arg_opt export_opts[] = {
+	{"output", 'o', 1, "FILE", "write to FILE (atomically) instead of standard output"},
+	{"format", 0, 1, "FMT", "csv (default) or json"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec export_spec = {
+	"export", "ENTITY",
+	"Writes every row of ENTITY (locations, assets, meters, readings, pms, workorders,\n"
+	"history) in the columns import reads, ordered by natural key.",
+	export_opts, 1, 1, NULL, NULL
+};
+
+/* Writes the export into a temporary file beside `path` and renames it into
+ * place once it is complete and on disk. */
+static int export_to_file(struct cli *c, int entity, int fmt, const char *path)
+{
+	struct wr_err e = {0, ""};
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	FILE *f;
+	mode_t mask;
+	int fd, rc;
+
+	if (!tmp)
+		return cli_failf(c, CLI_BAD, "out of memory");
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".tmp-XXXXXX", 12);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = cli_failf(c, CLI_BAD, "cannot create a file beside %s: %s", path,
+		               strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	/* mkstemp makes the file private; give it the mode a plain create
+	 * would.  A failure here is not fatal: the content is still right. */
+	mask = umask(0);
+	umask(mask);
+	rc = fchmod(fd, 0666 & ~mask);
+	(void)rc;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return cli_failf(c, CLI_BAD, "cannot write %s: %s", path, strerror(errno));
+	}
+	rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, f, &e);
+	if (rc == WR_OK && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
+		rc = wr_fail(&e, WR_EINPUT, "cannot write %s: %s", path, strerror(errno));
+	if (fclose(f) != 0 && rc == WR_OK)
+		rc = wr_fail(&e, WR_EINPUT, "cannot write %s: %s", path, strerror(errno));
+	if (rc == WR_OK && rename(tmp, path) != 0)
+		rc = wr_fail(&e, WR_EINPUT, "cannot replace %s: %s", path, strerror(errno));
+	if (rc != WR_OK) {
+		unlink(tmp);
+		free(tmp);
+		return cli_fail(c, &e);
+	}
+	free(tmp);
+	return CLI_OK;
+}
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct wr_err e = {0, ""};
+	const char *path;
+	int entity, fmt, rc = args_parse(c, &export_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = parse_entity(c, a.pos[0], &entity)) != 0)
+		return rc;
+	if ((rc = out_format(c, args_get(&a, "format"), OUT_CSV, 0, &fmt)) != 0)
+		return rc;
+	path = args_get(&a, "output");
+	if (path && !*path)
+		return args_usage(c, "-o needs a file name");
+	if ((rc = cli_open(c, 0)) != 0)
+		return rc;
+	if (path && strcmp(path, "-") != 0)
+		return export_to_file(c, entity, fmt, path);
+	rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, stdout, &e);
+	if (rc != WR_OK)
+		return cli_fail(c, &e);
+	return CLI_OK;
+}

@@ -1,0 +1,431 @@
+/*
+ * cmd_predict.c - `wrench rank` and `wrench backtest`: the failure-risk
+ * ranking of predict.h over the store's history, and its test against what
+ * actually happened.  (`wrench fit` is in cmd_fit.c.)
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "predict.h"
+
+#define MAX_CODES 32
+
+/* Splits --codes a,b,c in place into codes[]; returns the count. */
+static size_t split_codes(char *s, const char **codes, size_t max)
+{
+	size_t n = 0;
+	char *p = s;
+
+	while (p && *p && n < max) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		wr_trim(p);
+		if (*p)
+			codes[n++] = p;
+		p = comma ? comma + 1 : NULL;
+	}
+	return n;
+}
+
+/* Options shared by rank and backtest: which history to load and how. */
+struct model_args {
+	char codes_buf[512];
+	const char *codes[MAX_CODES];
+	struct wr_life_opts lo;
+	struct predict_opts po;
+};
+
+static int model_args(const struct cli *c, const struct args *a, struct model_args *m)
+{
+	const char *v;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	predict_opts_init(&m->po);
+	m->lo.cls = args_get(a, "class");
+	if ((v = args_get(a, "codes")) != NULL) {
+		if (wr_strlcpy(m->codes_buf, v, sizeof m->codes_buf) >= sizeof m->codes_buf)
+			return args_usage(c, "--codes is too long");
+		m->lo.ncodes = split_codes(m->codes_buf, m->codes, MAX_CODES);
+		if (m->lo.ncodes == 0)
+			return args_usage(c, "--codes wants failure codes separated by commas");
+		m->lo.codes = m->codes;
+	}
+	if ((rc = args_days(c, "horizon", args_get(a, "horizon"), &m->po.horizon)) != 0)
+		return rc;
+	if (args_has(a, "op-time")) {
+		m->po.op_time = 1;
+		m->lo.with_readings = 1;
+	}
+	if ((rc = args_real(c, "cost-planned", args_get(a, "cost-planned"),
+	                    &m->po.cost_planned, CLI_USAGE)) != 0 ||
+	    (rc = args_real(c, "cost-failure", args_get(a, "cost-failure"),
+	                    &m->po.cost_failure, CLI_USAGE)) != 0)
+		return rc;
+	if (m->po.cost_planned < 0 || m->po.cost_failure < 0)
+		return args_usage(c, "costs cannot be negative");
+	if ((m->po.cost_planned > 0) != (m->po.cost_failure > 0))
+		return args_usage(c, "give both --cost-planned and --cost-failure, or neither");
+	return 0;
+}
+
+#define MODEL_OPTS \
+	{"horizon", 0, 1, "DUR", "look-ahead window, e.g. 30d, 2w, 3mo (default 30d)"}, \
+	{"class", 0, 1, "CLASS", "only assets of this class"}, \
+	{"codes", 0, 1, "A,B", "only failures with these problem codes count"}, \
+	{"op-time", 0, 0, NULL, "measure lives in run hours where meters exist"}, \
+	{"cost-planned", 0, 1, "X", "cost of a planned replacement (age-replacement advice)"}, \
+	{"cost-failure", 0, 1, "Y", "cost of a failure (with --cost-planned)"}
+
+/* ---------------------------------------------------------------- rank */
+
+static const struct arg_opt rank_opts[] = {
+	{"at", 0, 1, "DATE", "rank as of this date (default today)"},
+	MODEL_OPTS,
+	{"top", 0, 1, "N", "only the N riskiest"},
+	{"format", 0, 1, "FMT", "table (default), csv or json"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec rank_spec = {
+	"rank", "",
+	"Ranks in-service assets by the probability of failing within the horizon, from\n"
+	"Weibull models fitted per class (shapes pooled when a class has few failures,\n"
+	"each asset's scale shrunk toward its class).  Columns: p_fail, expected\n"
+	"failures in the horizon, age of the current life (days, or hours with\n"
+	"--op-time), beta with bounds and what it means, eta, method, MTBF, B10 life,\n"
+	"failures so far, time observed, failure trend, and age-replacement advice when\n"
+	"costs are given.",
+	rank_opts, 0, 0, NULL, NULL
+};
+
+static const char *const rank_head[] = {
+	"rank", "asset", "class", "p_fail", "expected_failures", "age", "beta", "beta_lo",
+	"beta_hi", "eta", "meaning", "method", "mtbf", "b10", "failures", "observed", "trend",
+	"replace_at", "saving"
+};
+static const int rank_numeric[] = {
+	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1
+};
+#define RANK_COLS (sizeof rank_head / sizeof rank_head[0])
+
+static void print_classes(const struct predict_ranking *r)
+{
+	size_t i;
+	char b[32], lo[32], hi[32], eta[32];
+
+	printf("\nclasses (horizon %.0f days):\n", r->horizon);
+	for (i = 0; i < r->nclasses; i++) {
+		const struct predict_class *pc = &r->classes[i];
+		printf("  %-20s beta %s [%s, %s] %-16s eta %s  (%s; %zu units, %.0f failures)\n",
+		       pc->cls, out_num(b, sizeof b, pc->beta, 3),
+		       out_num(lo, sizeof lo, pc->beta_b.lo, 3),
+		       out_num(hi, sizeof hi, pc->beta_b.hi, 3), predict_beta_meaning_str(pc->meaning),
+		       out_num(eta, sizeof eta, pc->eta, 4), predict_method_str(pc->method), pc->units,
+		       pc->failures);
+	}
+}
+
+int cmd_rank(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct model_args m;
+	struct ld_set ld;
+	struct predict_ranking r;
+	struct wr_err e = {0, ""};
+	struct out o;
+	int64_t at = WR_NO_TIME;
+	long top = 0;
+	int fmt, digits, rc = args_parse(c, &rank_spec, argc, argv, &a);
+	size_t i;
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = out_format(c, args_get(&a, "format"), OUT_TABLE, 1, &fmt)) != 0 ||
+	    (rc = args_int(c, "top", args_get(&a, "top"), 1, 100000000, &top)) != 0 ||
+	    (rc = model_args(c, &a, &m)) != 0 ||
+	    (rc = args_date(c, "at", args_get(&a, "at"), &at, CLI_USAGE)) != 0)
+		return rc;
+	if (at == WR_NO_TIME)
+		at = wr_today();
+	if ((rc = cli_open(c, 0)) != 0)
+		return rc;
+	memset(&ld, 0, sizeof ld);
+	if (store_life_load(c->st, &m.lo, &ld, &e) != WR_OK)
+		return cli_fail(c, &e);
+	memset(&r, 0, sizeof r);
+	rc = predict_rank(&ld, (double)at / WR_DAY, &m.po, &r, &e);
+	store_life_free(&ld);
+	if (rc != WR_OK)
+		return cli_fail(c, &e);
+
+	digits = fmt == OUT_TABLE ? 4 : 8;
+	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
+	for (i = 0; i < r.n && (top == 0 || i < (size_t)top); i++) {
+		const struct predict_item *it = &r.items[i];
+		char v[RANK_COLS][40];
+		const char *cells[RANK_COLS];
+		size_t k;
+
+		snprintf(v[0], sizeof v[0], "%zu", i + 1);
+		out_num(v[3], sizeof v[3], it->p_fail, digits);
+		out_num(v[4], sizeof v[4], it->expected_failures, digits);
+		out_num(v[5], sizeof v[5], it->age, digits);
+		out_num(v[6], sizeof v[6], it->beta, digits);
+		out_num(v[7], sizeof v[7], it->beta_b.lo, digits);
+		out_num(v[8], sizeof v[8], it->beta_b.hi, digits);
+		out_num(v[9], sizeof v[9], it->eta, digits);
+		out_num(v[12], sizeof v[12], it->mtbf, digits);
+		out_num(v[13], sizeof v[13], it->b10, digits);
+		snprintf(v[14], sizeof v[14], "%d", it->failures);
+		out_num(v[15], sizeof v[15], it->observed, digits);
+		out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
+		out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
+		for (k = 0; k < RANK_COLS; k++)
+			cells[k] = v[k];
+		cells[1] = it->tag;
+		cells[2] = it->cls;
+		cells[10] = predict_beta_meaning_str(it->meaning);
+		cells[11] = predict_method_str(it->method);
+		cells[16] = predict_trend_str(it->trend.flag);
+		if (out_row(&o, cells) != 0)
+			break;
+	}
+	rc = out_end(&o);
+	if (rc == 0 && fmt == OUT_TABLE)
+		print_classes(&r);
+	predict_rank_free(&r);
+	if (rc != 0)
+		return cli_failf(c, CLI_BAD, "out of memory while printing the ranking");
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ backtest */
+
+static const struct arg_opt bt_opts[] = {
+	{"from", 0, 1, "DATE", "first cutoff (required)"},
+	{"to", 0, 1, "DATE", "last cutoff at or before this date (required)"},
+	{"every", 0, 1, "DUR", "step between cutoffs: 1mo (default), 2w, 90d, 1y"},
+	MODEL_OPTS,
+	{"top-k", 0, 1, "K", "precision among the K riskiest (default: the number that failed)"},
+	{"format", 0, 1, "FMT", "table (default) or json"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec bt_spec = {
+	"backtest", "",
+	"Replays the ranking at each cutoff using only the history before it, and scores\n"
+	"it against which assets failed within the horizon after it: AUC, precision at\n"
+	"k and Brier score of the model, compared with ranking by age, by failure count,\n"
+	"by naive MTBF, and with the past base rate (climatology).",
+	bt_opts, 0, 0, NULL, NULL
+};
+
+/* Stable JSON keys for the scorers (predict_scorer_str is for people). */
+static const char *const scorer_key[PREDICT_S_COUNT_] = {
+	"model", "age", "count", "mtbf", "climatology"
+};
+
+/* The cutoffs from..to stepping by `every`: calendar months and years when
+ * the step is given in them (so cutoffs stay on the same day of the month),
+ * else days. */
+static int make_cutoffs(const struct cli *c, int64_t from, int64_t to, const char *every,
+                        double **out, size_t *n)
+{
+	long months = 0;
+	double days = 0;
+	size_t cap = 0, k;
+	double *v = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (!every)
+		every = "1mo";
+	{
+		char *end;
+		long num;
+		errno = 0;
+		num = strtol(every, &end, 10);
+		if (end != every && num > 0 && num < 1200 && !strcmp(end, "mo"))
+			months = num;
+		else if (end != every && num > 0 && num < 100 && (!strcmp(end, "y") ||
+		                                                  !strcmp(end, "yr")))
+			months = 12 * num;
+	}
+	if (!months) {
+		int rc = args_days(c, "every", every, &days);
+		if (rc)
+			return rc;
+		if (days < 1)
+			return args_usage(c, "--every must be at least one day");
+	}
+	for (k = 0;; k++) {
+		int64_t t = months ? wr_date_add_months(from, (int)(k * (size_t)months))
+		                   : from + (int64_t)llround((double)k * days * WR_DAY);
+		if (t > to)
+			break;
+		if (k >= 10000) {
+			free(v);
+			return args_usage(c, "more than 10000 cutoffs; use a longer --every");
+		}
+		if (*n == cap) {
+			double *q;
+			cap = cap ? cap * 2 : 32;
+			q = realloc(v, cap * sizeof *q);
+			if (!q) {
+				free(v);
+				return cli_failf(c, CLI_BAD, "out of memory");
+			}
+			v = q;
+		}
+		v[(*n)++] = (double)t / WR_DAY;
+	}
+	*out = v;
+	return 0;
+}
+
+static void json_metric_group(const char *name, const struct predict_metrics *m, int which,
+                              int brier_only_prob)
+{
+	int s, first = 1;
+
+	printf("\"%s\": {", name);
+	for (s = 0; s < PREDICT_S_COUNT_; s++) {
+		double v = which == 0 ? m[s].auc : which == 1 ? m[s].prec_k : m[s].brier;
+		if (brier_only_prob && s != PREDICT_S_MODEL && s != PREDICT_S_MTBF &&
+		    s != PREDICT_S_CLIMATE)
+			continue;
+		printf("%s\"%s\": ", first ? "" : ", ", scorer_key[s]);
+		out_json_num(stdout, v);
+		first = 0;
+	}
+	printf("}");
+}
+
+static void bt_json(const struct predict_backtest *b)
+{
+	size_t i;
+	char at[WR_DATE_BUF];
+
+	printf("{\n  \"horizon\": ");
+	out_json_num(stdout, b->horizon);
+	printf(",\n  \"cutoffs\": [");
+	for (i = 0; i < b->n; i++) {
+		const struct predict_cutoff *cu = &b->cuts[i];
+		printf("%s\n    {\"at\": \"%s\", \"scored\": %zu, \"positives\": %zu, \"k\": %zu, "
+		       "\"base_rate\": ", i ? "," : "",
+		       wr_date_fmt_day((int64_t)llround(cu->T * WR_DAY), at), cu->scored,
+		       cu->positives, cu->k);
+		out_json_num(stdout, cu->base_rate);
+		printf(", ");
+		json_metric_group("auc", cu->m, 0, 0);
+		printf(", ");
+		json_metric_group("precision_at_k", cu->m, 1, 0);
+		printf(", ");
+		json_metric_group("brier", cu->m, 2, 1);
+		printf("}");
+	}
+	printf("%s],\n  \"mean\": {", b->n ? "\n  " : "");
+	json_metric_group("auc", b->mean, 0, 0);
+	printf(", ");
+	json_metric_group("precision_at_k", b->mean, 1, 0);
+	printf(", ");
+	json_metric_group("brier", b->mean, 2, 1);
+	printf("}\n}\n");
+}
+
+static void bt_table(const struct predict_backtest *b)
+{
+	static const char *const head[] = {
+		"cutoff", "scored", "failed", "auc_model", "auc_age", "auc_count", "auc_mtbf",
+		"p@k_model", "p@k_age", "brier_model", "brier_climate"
+	};
+	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	struct out o;
+	size_t i, k;
+
+	out_begin(&o, stdout, OUT_TABLE, 11, head, numeric);
+	for (i = 0; i <= b->n; i++) {
+		const struct predict_metrics *m = i < b->n ? b->cuts[i].m : b->mean;
+		char v[11][32];
+		const char *cells[11];
+
+		if (i < b->n) {
+			wr_date_fmt_day((int64_t)llround(b->cuts[i].T * WR_DAY), v[0]);
+			snprintf(v[1], sizeof v[1], "%zu", b->cuts[i].scored);
+			snprintf(v[2], sizeof v[2], "%zu", b->cuts[i].positives);
+		} else {
+			wr_strlcpy(v[0], "mean", sizeof v[0]);
+			v[1][0] = v[2][0] = '\0';
+		}
+		out_num(v[3], 32, m[PREDICT_S_MODEL].auc, 3);
+		out_num(v[4], 32, m[PREDICT_S_AGE].auc, 3);
+		out_num(v[5], 32, m[PREDICT_S_COUNT].auc, 3);
+		out_num(v[6], 32, m[PREDICT_S_MTBF].auc, 3);
+		out_num(v[7], 32, m[PREDICT_S_MODEL].prec_k, 3);
+		out_num(v[8], 32, m[PREDICT_S_AGE].prec_k, 3);
+		out_num(v[9], 32, m[PREDICT_S_MODEL].brier, 3);
+		out_num(v[10], 32, m[PREDICT_S_CLIMATE].brier, 3);
+		for (k = 0; k < 11; k++)
+			cells[k] = v[k];
+		out_row(&o, cells);
+	}
+	out_end(&o);
+}
+
+int cmd_backtest(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct model_args m;
+	struct ld_set ld;
+	struct predict_backtest b;
+	struct wr_err e = {0, ""};
+	int64_t from = WR_NO_TIME, to = WR_NO_TIME;
+	double *cuts = NULL;
+	size_t ncut = 0;
+	long topk = 0;
+	int fmt, rc = args_parse(c, &bt_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!args_get(&a, "from") || !args_get(&a, "to"))
+		return args_usage(c, "--from DATE and --to DATE are required");
+	if ((rc = out_format(c, args_get(&a, "format"), OUT_TABLE, 1, &fmt)) != 0)
+		return rc;
+	if (fmt == OUT_CSV)
+		return args_usage(c, "--format wants table or json");
+	if ((rc = args_int(c, "top-k", args_get(&a, "top-k"), 1, 100000000, &topk)) != 0 ||
+	    (rc = model_args(c, &a, &m)) != 0 ||
+	    (rc = args_date(c, "from", args_get(&a, "from"), &from, CLI_USAGE)) != 0 ||
+	    (rc = args_date(c, "to", args_get(&a, "to"), &to, CLI_USAGE)) != 0)
+		return rc;
+	if (to < from)
+		return args_usage(c, "--to is before --from");
+	m.po.top_k = (size_t)topk;
+	if ((rc = make_cutoffs(c, from, to, args_get(&a, "every"), &cuts, &ncut)) != 0)
+		return rc;
+	if ((rc = cli_open(c, 0)) != 0) {
+		free(cuts);
+		return rc;
+	}
+	memset(&ld, 0, sizeof ld);
+	if (store_life_load(c->st, &m.lo, &ld, &e) != WR_OK) {
+		free(cuts);
+		return cli_fail(c, &e);
+	}
+	memset(&b, 0, sizeof b);
+	rc = predict_backtest(&ld, cuts, ncut, &m.po, &b, &e);
+	store_life_free(&ld);
+	free(cuts);
+	if (rc != WR_OK)
+		return cli_fail(c, &e);
+	if (fmt == OUT_JSON)
+		bt_json(&b);
+	else
+		bt_table(&b);
+	predict_backtest_free(&b);
+	return CLI_OK;
+}

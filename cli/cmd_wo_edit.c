@@ -1,0 +1,442 @@
+/*
+ * cmd_wo_edit.c - the `wrench wo` commands that change work orders: new,
+ * set, the lifecycle moves, note, labor and part.
+ *
+ * Each command runs in one transaction: `wo set` with five fields changes
+ * all five or none, and a lifecycle move given several numbers moves all of
+ * them or none.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+/* The fields store_wo_set() knows, as options of `wo set` and `wo done`. */
+#define WO_FIELD_OPTS \
+	{"title", 0, 1, "TEXT", "one-line summary"}, \
+	{"type", 0, 1, "T", "corrective, preventive, inspection or request"}, \
+	{"priority", 0, 1, "P", "low, medium, high or urgent (or 1-4)"}, \
+	{"asset", 0, 1, "TAG", "the asset worked on"}, \
+	{"assignee", 0, 1, "USER", "who does the work"}, \
+	{"due", 0, 1, "DATE", "due date (YYYY-MM-DD [HH:MM])"}, \
+	{"description", 0, 1, "TEXT", "what is wrong, what to do"}, \
+	{"problem", 0, 1, "CODE", "problem (failure mode) code"}, \
+	{"cause", 0, 1, "CODE", "cause code"}, \
+	{"remedy", 0, 1, "CODE", "remedy code"}, \
+	{"failure", 0, 1, "yes|no", "the work restored a failed asset (counts in MTBF)"}, \
+	{"downtime-start", 0, 1, "DATE", "when the asset stopped"}, \
+	{"downtime-end", 0, 1, "DATE", "when it ran again"}, \
+	{"est-hours", 0, 1, "H", "estimated hours of work"}
+
+static const struct arg_opt set_opts[] = {
+	WO_FIELD_OPTS,
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec set_spec = {
+	"wo set", "NUM --FIELD VALUE [--FIELD VALUE ...]",
+	"Changes fields of a work order, all in one transaction: either every change\n"
+	"is made or none.  Status changes use wo open|start|hold|done|close|cancel.",
+	set_opts, 1, 1, "field", NULL
+};
+
+/* Applies the parsed field options in command-line order. */
+static int apply_fields(struct cli *c, const struct args *a, const char *num,
+                        struct wr_err *e)
+{
+	int i;
+
+	for (i = 0; i < a->norder; i++) {
+		const char *name = a->spec->opts[a->order_opt[i]].name;
+		if (strcmp(name, "note") == 0)
+			continue;
+		if (store_wo_set(c->st, num, name, a->order_val[i], e) != WR_OK)
+			return e->rc ? e->rc : WR_EINPUT;
+	}
+	return WR_OK;
+}
+
+int wo_cmd_set(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct wr_err e = {0, ""};
+	int rc = args_parse(c, &set_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (a.norder == 0)
+		return args_usage(c, "nothing to change: give --FIELD VALUE (fields: title, type, "
+		                  "priority, asset, assignee, due, description, problem, cause, "
+		                  "remedy, failure, downtime-start, downtime-end, est-hours)");
+	if ((rc = cli_open(c, 0)) != 0)
+		return rc;
+	if (store_begin(c->st, &e) != WR_OK)
+		return cli_fail(c, &e);
+	if (apply_fields(c, &a, a.pos[0], &e) != WR_OK || store_commit(c->st, &e) != WR_OK) {
+		store_rollback(c->st);
+		return cli_fail(c, &e);
+	}
+	printf("%s: updated %d field%s\n", a.pos[0], a.norder, a.norder == 1 ? "" : "s");
+	return CLI_OK;
+}
+
+/* ---------------------------------------------------------------- new */
+
+static const struct arg_opt new_opts[] = {
+	{"asset", 0, 1, "TAG", "the asset (required)"},
+	{"title", 0, 1, "TEXT", "one-line summary (required)"},
+	{"type", 0, 1, "T", "corrective (default), preventive, inspection or request"},
+	{"priority", 0, 1, "P", "low, medium (default), high or urgent"},
+	{"assignee", 0, 1, "USER", "who does the work"},
+	{"due", 0, 1, "DATE", "due date"},
+	{"description", 0, 1, "TEXT", "what is wrong, what to do"},
+	{"est-hours", 0, 1, "H", "estimated hours"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec new_spec = {
+	"wo new", "",
+	"Creates a work order and prints its number (e.g. WO-000123) on standard output.\n"
+	"A request (--type request) starts as requested and waits for 'wo open'.",
+	new_opts, 0, 0, NULL, NULL
+};
+
+int wo_cmd_new(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct wr_wo w;
+	struct wr_err e = {0, ""};
+	const char *v;
+	int rc = args_parse(c, &new_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	if (!args_get(&a, "asset") || !*args_get(&a, "asset"))
+		return args_usage(c, "--asset TAG is required");
+	if (!args_get(&a, "title") || !*args_get(&a, "title"))
+		return args_usage(c, "--title TEXT is required");
+	wr_wo_init(&w);
+	if (wr_strlcpy(w.asset_tag, args_get(&a, "asset"), sizeof w.asset_tag) >= sizeof w.asset_tag)
+		return cli_failf(c, CLI_BAD, "no asset with tag %.40s... (longer than any tag)",
+		                 args_get(&a, "asset"));
+	if (wr_strlcpy(w.title, args_get(&a, "title"), sizeof w.title) >= sizeof w.title)
+		return cli_failf(c, CLI_BAD, "--title is longer than %zu bytes; put the detail "
+		                 "in --description", sizeof w.title - 1);
+	if ((v = args_get(&a, "type")) != NULL && wr_wo_type_parse(v, &w.type) != WR_OK)
+		return cli_failf(c, CLI_BAD, "--type: unknown value '%s'; valid: corrective, "
+		                 "preventive, inspection, request", v);
+	/* A request waits for a planner's approval (wo open). */
+	if (w.type == WT_REQUEST)
+		w.status = WS_REQUESTED;
+	if ((v = args_get(&a, "priority")) != NULL && wr_priority_parse(v, &w.priority) != WR_OK)
+		return cli_failf(c, CLI_BAD, "--priority: unknown value '%s'; valid: low, medium, "
+		                 "high, urgent (or 1-4)", v);
+	if ((v = args_get(&a, "assignee")) != NULL)
+		wr_strlcpy(w.assignee, v, sizeof w.assignee);
+	if ((rc = args_date(c, "due", args_get(&a, "due"), &w.due_at, CLI_BAD)) != 0)
+		return rc;
+	if ((rc = args_real(c, "est-hours", args_get(&a, "est-hours"), &w.est_hours,
+	                    CLI_BAD)) != 0)
+		return rc;
+	if (!isnan(w.est_hours) && w.est_hours < 0)
+		return cli_failf(c, CLI_BAD, "--est-hours cannot be negative");
+	if ((v = args_get(&a, "description")) != NULL && !(w.description = wr_strdup(v)))
+		return cli_failf(c, CLI_BAD, "out of memory");
+	if ((rc = cli_open(c, 0)) != 0) {
+		wr_wo_clear(&w);
+		return rc;
+	}
+	if (!w.requested_by[0])
+		wr_strlcpy(w.requested_by, store_actor(c->st), sizeof w.requested_by);
+	rc = store_wo_create(c->st, &w, &e);
+	if (rc != WR_OK) {
+		wr_wo_clear(&w);
+		return cli_fail(c, &e);
+	}
+	printf("%s\n", w.number);
+	wr_wo_clear(&w);
+	return CLI_OK;
+}
+
+/* ----------------------------------------------------------- lifecycle */
+
+static const struct arg_opt move_opts[] = {
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct arg_opt done_opts[] = {
+	WO_FIELD_OPTS,
+	{"note", 0, 1, "TEXT", "add a note (what was done) before completing"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+#define MOVE_SPEC(ident, verb, text) \
+	static const struct cmd_spec ident = { \
+		"wo " verb, "NUM [NUM ...]", text, move_opts, 1, -1, NULL, NULL \
+	}
+MOVE_SPEC(open_spec, "open", "Approves requests: requested -> open.");
+MOVE_SPEC(start_spec, "start", "Starts work: open or on_hold -> in_progress.");
+MOVE_SPEC(hold_spec, "hold", "Puts work on hold: open or in_progress -> on_hold.");
+MOVE_SPEC(close_spec, "close", "Closes completed work: done -> closed.");
+MOVE_SPEC(cancel_spec, "cancel", "Cancels work that is not finished.");
+MOVE_SPEC(reopen_spec, "reopen", "Reopens completed work: done -> in_progress.");
+
+static const struct cmd_spec done_spec = {
+	"wo done", "NUM [NUM ...]",
+	"Completes work: open, in_progress -> done.  Field options (as for wo set) and\n"
+	"--note are applied first, in the same transaction.  Completing corrective work\n"
+	"flagged --failure yes adds a failure to the asset's history; completing a PM\n"
+	"work order advances its schedule.",
+	done_opts, 1, -1, NULL, NULL
+};
+
+/* Moves every numbered work order to `to`, all or none.  from_only >= 0
+ * limits the move to work orders in that status (reopen). */
+static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_only, int argc,
+                char **argv)
+{
+	struct args a;
+	struct wr_err e = {0, ""};
+	int *from;
+	const char *note;
+	int i, rc = args_parse(c, spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	note = args_get(&a, "note");
+	if (note && !*note)
+		return args_usage(c, "--note needs some text");
+	if ((rc = cli_open(c, 0)) != 0)
+		return rc;
+	from = calloc((size_t)a.npos, sizeof *from);
+	if (!from)
+		return cli_failf(c, CLI_BAD, "out of memory");
+	if (store_begin(c->st, &e) != WR_OK) {
+		free(from);
+		return cli_fail(c, &e);
+	}
+	for (i = 0; i < a.npos; i++) {
+		struct wr_wo w;
+		const char *num = a.pos[i];
+
+		wr_wo_init(&w);
+		rc = store_wo_get(c->st, num, &w, &e);
+		from[i] = w.status;
+		wr_wo_clear(&w);
+		if (rc != WR_OK)
+			break;
+		if (from_only >= 0 && from[i] != from_only) {
+			rc = wr_fail(&e, WR_EINPUT, "%s is %s; only %s work orders can be %s", num,
+			             wr_wo_status_name(from[i]), wr_wo_status_name(from_only),
+			             spec->name + 3);
+			break;
+		}
+		if ((rc = apply_fields(c, &a, num, &e)) != WR_OK)
+			break;
+		if (note && (rc = store_note_add(c->st, num, note, &e)) != WR_OK)
+			break;
+		if ((rc = store_wo_transition(c->st, num, to, &e)) != WR_OK)
+			break;
+	}
+	if (rc == WR_OK)
+		rc = store_commit(c->st, &e);
+	if (rc != WR_OK) {
+		store_rollback(c->st);
+		free(from);
+		return cli_fail(c, &e);
+	}
+	for (i = 0; i < a.npos; i++)
+		printf("%s: %s -> %s\n", a.pos[i], wr_wo_status_name(from[i]),
+		       wr_wo_status_name(to));
+	free(from);
+	return CLI_OK;
+}
+
+int wo_cmd_open(struct cli *c, int argc, char **argv)
+{
+	return move(c, &open_spec, WS_OPEN, -1, argc, argv);
+}
+
+int wo_cmd_start(struct cli *c, int argc, char **argv)
+{
+	return move(c, &start_spec, WS_IN_PROGRESS, -1, argc, argv);
+}
+
+int wo_cmd_hold(struct cli *c, int argc, char **argv)
+{
+	return move(c, &hold_spec, WS_ON_HOLD, -1, argc, argv);
+}
+
+int wo_cmd_done(struct cli *c, int argc, char **argv)
+{
+	return move(c, &done_spec, WS_DONE, -1, argc, argv);
+}
+
+int wo_cmd_close(struct cli *c, int argc, char **argv)
+{
+	return move(c, &close_spec, WS_CLOSED, -1, argc, argv);
+}
+
+int wo_cmd_cancel(struct cli *c, int argc, char **argv)
+{
+	return move(c, &cancel_spec, WS_CANCELLED, -1, argc, argv);
+}
+
+int wo_cmd_reopen(struct cli *c, int argc, char **argv)
+{
+	return move(c, &reopen_spec, WS_IN_PROGRESS, WS_DONE, argc, argv);
+}
+
+/* ---------------------------------------------------------------- note */
+
+static const struct cmd_spec note_spec = {
+	"wo note", "NUM TEXT...",
+	"Adds a note to a work order (notes are never edited or deleted).  The words\n"
+	"of TEXT are joined with spaces.",
+	move_opts, 2, -1, NULL, NULL
+};
+
+int wo_cmd_note(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct wr_buf b = {NULL, 0, 0};
+	struct wr_err e = {0, ""};
+	int i, rc = args_parse(c, &note_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	for (i = 1; i < a.npos; i++)
+		if ((i > 1 && wr_buf_add(&b, " ", 1) != WR_OK) ||
+		    wr_buf_add(&b, a.pos[i], strlen(a.pos[i])) != WR_OK) {
+			wr_buf_free(&b);
+			return cli_failf(c, CLI_BAD, "out of memory");
+		}
+	if (!b.p || !*wr_trim(b.p)) {
+		wr_buf_free(&b);
+		return args_usage(c, "the note is empty");
+	}
+	if ((rc = cli_open(c, 0)) != 0) {
+		wr_buf_free(&b);
+		return rc;
+	}
+	rc = store_note_add(c->st, a.pos[0], b.p, &e);
+	wr_buf_free(&b);
+	if (rc != WR_OK)
+		return cli_fail(c, &e);
+	printf("%s: note added\n", a.pos[0]);
+	return CLI_OK;
+}
+
+/* --------------------------------------------------------------- labor */
+
+static const struct arg_opt labor_opts[] = {
+	{"minutes", 0, 1, "M", "minutes worked"},
+	{"note", 0, 1, "TEXT", "what the time was spent on"},
+	{"start", 0, 0, NULL, "start a timer for you on this work order"},
+	{"stop", 0, 0, NULL, "stop your running timer and record the time"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec labor_spec = {
+	"wo labor", "NUM",
+	"Records labour by the acting user (--user): either --minutes M, or a timer\n"
+	"with --start and later --stop (a running timer survives a closed terminal).",
+	labor_opts, 1, 1, NULL, NULL
+};
+
+int wo_cmd_labor(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct wr_err e = {0, ""};
+	const char *num;
+	long minutes = 0;
+	int modes, rc = args_parse(c, &labor_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	num = a.pos[0];
+	modes = args_has(&a, "minutes") + args_has(&a, "start") + args_has(&a, "stop");
+	if (modes != 1)
+		return args_usage(c, "give exactly one of --minutes M, --start or --stop");
+	if (args_has(&a, "minutes")) {
+		const char *v = args_get(&a, "minutes");
+		char *end;
+		minutes = strtol(v, &end, 10);
+		if (end == v || *end || minutes <= 0 || minutes > 100000)
+			return cli_failf(c, CLI_BAD, "--minutes wants a whole number of minutes from "
+			                 "1 to 100000, not '%s'", v);
+	}
+	if ((rc = cli_open(c, 0)) != 0)
+		return rc;
+	if (args_has(&a, "start")) {
+		if (store_labor_start(c->st, num, &e) != WR_OK)
+			return cli_fail(c, &e);
+		printf("%s: timer started for %s\n", num, store_actor(c->st));
+		return CLI_OK;
+	}
+	if (args_has(&a, "stop")) {
+		int m = 0;
+		if (store_labor_stop(c->st, num, &m, &e) != WR_OK)
+			return cli_fail(c, &e);
+		printf("%s: timer stopped, %d min recorded for %s\n", num, m, store_actor(c->st));
+		return CLI_OK;
+	}
+	if (store_labor_add(c->st, num, (int)minutes, args_get(&a, "note"), &e) != WR_OK)
+		return cli_fail(c, &e);
+	printf("%s: %ld min recorded for %s\n", num, minutes, store_actor(c->st));
+	return CLI_OK;
+}
+
+/* ---------------------------------------------------------------- part */
+
+static const struct arg_opt part_opts[] = {
+	{"code", 0, 1, "CODE", "part number (required)"},
+	{"qty", 0, 1, "Q", "quantity used (required)"},
+	{"cost", 0, 1, "X", "unit cost"},
+	{"description", 0, 1, "TEXT", "what the part is"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
+static const struct cmd_spec part_spec = {
+	"wo part", "NUM", "Records a part used on a work order.", part_opts, 1, 1, NULL, NULL
+};
+
+int wo_cmd_part(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	struct wr_part p;
+	struct wr_err e = {0, ""};
+	const char *v;
+	int rc = args_parse(c, &part_spec, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? CLI_OK : rc;
+	memset(&p, 0, sizeof p);
+	p.unit_cost = NAN;
+	v = args_get(&a, "code");
+	if (!v || !*v)
+		return args_usage(c, "--code CODE is required");
+	if (wr_strlcpy(p.part_code, v, sizeof p.part_code) >= sizeof p.part_code)
+		return cli_failf(c, CLI_BAD, "--code is longer than %zu bytes",
+		                 sizeof p.part_code - 1);
+	if (!args_get(&a, "qty"))
+		return args_usage(c, "--qty Q is required");
+	if ((rc = args_real(c, "qty", args_get(&a, "qty"), &p.qty, CLI_BAD)) != 0)
+		return rc;
+	if (!(p.qty > 0))
+		return cli_failf(c, CLI_BAD, "--qty must be more than zero, not '%s'",
+		                 args_get(&a, "qty"));
+	if ((rc = args_real(c, "cost", args_get(&a, "cost"), &p.unit_cost, CLI_BAD)) != 0)
+		return rc;
+	if (!isnan(p.unit_cost) && p.unit_cost < 0)
+		return cli_failf(c, CLI_BAD, "--cost cannot be negative");
+	if ((v = args_get(&a, "description")) != NULL)
+		wr_strlcpy(p.description, v, sizeof p.description);
+	p.at = wr_now();
+	if ((rc = cli_open(c, 0)) != 0)
+		return rc;
+	if (store_part_add(c->st, a.pos[0], &p, &e) != WR_OK)
+		return cli_fail(c, &e);
+	printf("%s: part %s x %g recorded\n", a.pos[0], p.part_code, p.qty);
+	return CLI_OK;
+}

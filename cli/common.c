@@ -1,0 +1,158 @@
+/*
+ * common.c - what every command does the same way: opening the database,
+ * reporting errors with the command's name, mapping result codes to exit
+ * codes and dispatching a group's subcommands.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include "cli.h"
+
+const char *cli_db_path(struct cli *c, char *buf, size_t n)
+{
+	if (c->db_path && *c->db_path)
+		return c->db_path;
+	if (c->db_path && !*c->db_path) {
+		fprintf(stderr, "wrench: %s: --db needs a file name\n", c->cmd ? c->cmd : "wrench");
+		return NULL;
+	}
+	if (!store_default_path(buf, n)) {
+		fprintf(stderr, "wrench: %s: cannot tell where the database lives: set "
+		        "XDG_DATA_HOME or HOME, or pass --db PATH\n", c->cmd ? c->cmd : "wrench");
+		return NULL;
+	}
+	return buf;
+}
+
+int cli_open(struct cli *c, int create)
+{
+	struct wr_err e = {0, ""};
+	char buf[4096];
+	const char *path = cli_db_path(c, buf, sizeof buf);
+	int rc;
+
+	if (!path)
+		return CLI_USAGE;
+	if (create)
+		rc = store_open(path, &c->st, &e);
+	else
+		rc = store_open_existing(path, &c->st, &e);
+	if (rc == WR_ENOTFOUND && !create)
+		return cli_failf(c, CLI_BAD, "no database at %s; create one with 'wrench init' "
+		                 "(or 'wrench --db %s init'), or try 'wrench demo'", path, path);
+	if (rc != WR_OK) {
+		c->st = NULL;
+		return cli_fail(c, &e);
+	}
+	if (c->user && *c->user)
+		store_set_actor(c->st, c->user);
+	return CLI_OK;
+}
+
+void cli_close(struct cli *c)
+{
+	if (c->st)
+		store_close(c->st);
+	c->st = NULL;
+}
+
+int cli_exit_code(int rc)
+{
+	if (rc == WR_OK)
+		return CLI_OK;
+	if (rc == WR_EUSAGE)
+		return CLI_USAGE;
+	return CLI_BAD;
+}
+
+int cli_fail(const struct cli *c, const struct wr_err *e)
+{
+	const char *msg = e && e->msg[0] ? e->msg : "failed (no message)";
+
+	fprintf(stderr, "wrench: %s: %s\n", c->cmd ? c->cmd : "wrench", msg);
+	return cli_exit_code(e && e->rc ? e->rc : WR_EINPUT);
+}
+
+int cli_failf(const struct cli *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "wrench: %s: ", c->cmd ? c->cmd : "wrench");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cli_finish(const struct cli *c, int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "wrench: %s: could not write the output (disk full or "
+		        "closed pipe?)\n", c->cmd ? c->cmd : "wrench");
+		return code ? code : CLI_BAD;
+	}
+	return code;
+}
+
+static void group_help(const char *group, const struct subcmd *subs, FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: wrench %s COMMAND [options] ...\n\ncommands:\n", group);
+	for (i = 0; subs[i].name; i++)
+		fprintf(f, "  %-10s %s\n", subs[i].name, subs[i].summary);
+	fprintf(f, "\n'wrench %s COMMAND --help' describes one command.\n", group);
+}
+
+int cli_dispatch(struct cli *c, const char *group, const struct subcmd *subs, int argc,
+                 char **argv)
+{
+	const char *names[64];
+	const char *hint;
+	size_t i, n = 0;
+	int k = 1;
+
+	c->cmd = group;
+	/* Global options may come between the group and its command. */
+	while (k < argc && argv[k][0] == '-') {
+		if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
+			group_help(group, subs, stdout);
+			return CLI_OK;
+		}
+		if ((strcmp(argv[k], "--db") == 0 || strcmp(argv[k], "--user") == 0) &&
+		    k + 1 < argc) {
+			if (argv[k][2] == 'd')
+				c->db_path = argv[k + 1];
+			else
+				c->user = argv[k + 1];
+			k += 2;
+			continue;
+		}
+		if (strncmp(argv[k], "--db=", 5) == 0) {
+			c->db_path = argv[k] + 5;
+			k++;
+			continue;
+		}
+		if (strncmp(argv[k], "--user=", 7) == 0) {
+			c->user = argv[k] + 7;
+			k++;
+			continue;
+		}
+		return args_usage(c, "unknown option '%s' before the command", argv[k]);
+	}
+	if (k >= argc) {
+		group_help(group, subs, stderr);
+		return CLI_USAGE;
+	}
+	for (i = 0; subs[i].name; i++) {
+		if (strcmp(subs[i].name, argv[k]) == 0)
+			return subs[i].run(c, argc - k, argv + k);
+		if (n + 1 < sizeof names / sizeof names[0])
+			names[n++] = subs[i].name;
+	}
+	names[n] = NULL;
+	hint = args_suggest(argv[k], names);
+	if (hint)
+		return args_usage(c, "unknown command '%s'; did you mean '%s'?", argv[k], hint);
+	return args_usage(c, "unknown command '%s'", argv[k]);
+}
