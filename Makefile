@@ -81,7 +81,7 @@ asan:
 		LDFLAGS="-fsanitize=address,undefined" TEST_ENV="CK_FORK=no ASAN_OPTIONS=detect_leaks=1" unit-tests
 
 valgrind: $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; CK_FORK=no WRENCH_SRC=$(CURDIR) valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite $$t; done
+	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; CK_FORK=no WRENCH_SRC=$(CURDIR) valgrind -q --error-exitcode=9 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite $$t; done
 
 bench: wrench $(BENCH_BIN)
 	@bash bench/run.sh

@@ -241,6 +241,16 @@ struct predict_class_beta {
 	double beta;
 };
 
+/* The hazard behind p_fail (the ranking's failure probabilities).  Either
+ * way beta, eta, MTBF, B10 and the age-replacement advice describe each
+ * unit by its Weibull fit. */
+enum predict_hazard {
+	PREDICT_HAZARD_PIECEWISE = 0,  /* default: piecewise-constant class hazards,
+	                                  pooled across classes, bins chosen by AIC */
+	PREDICT_HAZARD_WEIBULL         /* the class's Weibull shape */
+};
+const char *predict_hazard_str(enum predict_hazard h);
+
 struct predict_opts {
 	double horizon;          /* days; default PREDICT_HORIZON_DEFAULT */
 	double conf;             /* bounds; default PREDICT_CONF_DEFAULT */
@@ -252,6 +262,7 @@ struct predict_opts {
 	double history_start;    /* days: history complete from here on; NAN or 0 = always */
 	int min_class_failures;  /* default PREDICT_MIN_CLASS_FAILURES */
 	size_t top_k;            /* backtest precision at k; 0 = number of positives */
+	enum predict_hazard hazard;  /* default PREDICT_HAZARD_PIECEWISE */
 };
 void predict_opts_init(struct predict_opts *o);
 
@@ -276,6 +287,10 @@ struct predict_class {
 	double observed;              /* sum of all lives (the exposure) */
 	double eb_a, eb_b;            /* inverse-gamma prior of eta^beta (b in days^beta) */
 	double eta;                   /* the class's typical eta: (b / a)^(1/beta) */
+	/* The piecewise hazard (NAN under the Weibull hazard): the class's
+	 * rate relative to a typical class, and the inverse-gamma prior of the
+	 * units' hazard multipliers (hz_a, hz_b dimensionless). */
+	double hz_ratio, hz_a, hz_b;
 };
 
 /* One in-service unit, as of the ranking date. */
@@ -307,6 +322,17 @@ struct predict_ranking {
 	double global_beta;           /* pooled shape over all classes; NAN unless a class needed it */
 	enum predict_status global_status;
 	double T, horizon;
+	/* The hazard that gave p_fail.  Piecewise: hazard_bins bins (chosen by
+	 * AIC), class shapes shrunk toward the pooled shape with strength
+	 * hazard_nu (coefficient of variation 1/sqrt(nu)); 0 and NAN when the
+	 * Weibull hazard was asked for or no failure was recorded. */
+	enum predict_hazard hazard;
+	size_t hazard_bins;
+	double hazard_nu;
+	/* AIC of the two descriptions (class level, unit frailty aside); the
+	 * piecewise hazard is used only when its AIC is the lower.  NAN when
+	 * not computed. */
+	double hazard_aic_weibull, hazard_aic_piecewise;
 };
 
 /* Scores every in-service unit with a known renewal before T.  Shapes are

@@ -5,6 +5,7 @@
 #define WRENCH_PREDICT_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "predict.h"
 
 /* ---- special functions (mathfn.c) ---- */
@@ -53,6 +54,59 @@ void pi_beta_bounds(double beta, double v_s, double conf, struct predict_bounds 
 #define PI_EB_A_MIN 0.01
 #define PI_EB_A_MAX 1e4
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b);
+
+/* ---- piecewise-constant class hazards (hazard.c) ---- */
+#define PI_HZ_KMAX 256           /* bins of the finest grid */
+#define PI_HZ_CELLS_MAX 4000000  /* classes x bins kept in memory at most */
+#define PI_HZ_NU_MIN 0.01        /* class shapes on their own ... */
+#define PI_HZ_NU_MAX 1e4         /* ... to the pooled shape */
+
+/* Lives grouped by class: class c holds [cs[c], cs[c+1]).  en (entry age,
+ * delayed entry) may be NULL.  ft holds the nf failure times (the t of the
+ * failed lives, in any order; pi_hz_fit sorts it in place). */
+struct pi_hz_in {
+	const double *t, *en;
+	double *ft;
+	size_t nf;
+	const int *failed;
+	const size_t *cs;
+	size_t nc;
+};
+
+/* A grid of bins with a lookup table for finding a time's bin. */
+struct pi_hz_grid {
+	const double *e;
+	size_t nb;
+	unsigned shift;          /* table index: (bits of t >> shift) - k0 */
+	uint64_t k0;
+	size_t nlut;
+	size_t *lut;             /* NULL with fewer than three bins */
+};
+
+struct pi_hz {
+	int ok;                  /* 0: no failure anywhere, no hazard */
+	size_t nb, nc;           /* bins, classes */
+	size_t fine;             /* bins of the finest grid considered */
+	double failures;
+	double *edge;            /* nb + 1: 0 = edge[0] < ... < edge[nb] = INFINITY */
+	double *h;               /* nc x nb: hazard of class c in bin k */
+	double *H;               /* nc x nb: cumulative hazard at edge[k] */
+	double *h0;              /* nb: the pooled hazard of a typical class */
+	double *kappa;           /* nc: class rate relative to h0 */
+	double nu;               /* shrinkage of class shapes toward the pool */
+	double loglik, aic;      /* of the pooled model on the chosen grid */
+	struct pi_hz_grid grid;  /* over edge */
+	double *d, *X, *r;       /* failures and exposures (nc x nb), failures per class */
+};
+/* Chooses the grid (at most kmax bins) by AIC and fits the pooled model
+ * (h0, kappa, aic).  WR_OK (z->ok = 0 when there is no failure) or
+ * WR_ENOMEM. */
+int pi_hz_fit(const struct pi_hz_in *in, size_t kmax, struct pi_hz *z);
+/* Then the class hazards h and H (nu by marginal likelihood); WR_ENOMEM. */
+int pi_hz_finish(struct pi_hz *z);
+/* Lambda_c(x), the cumulative hazard of class c at age x. */
+double pi_hz_cum(const struct pi_hz *z, size_t c, double x);
+void pi_hz_free(struct pi_hz *z);
 
 
 #endif

@@ -27,6 +27,7 @@
  * longest life, so nothing overflows whatever the time unit.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "predict_int.h"
@@ -38,6 +39,15 @@ void predict_opts_init(struct predict_opts *o)
 	o->conf = PREDICT_CONF_DEFAULT;
 	o->min_class_failures = PREDICT_MIN_CLASS_FAILURES;
 	o->history_start = NAN;
+}
+
+const char *predict_hazard_str(enum predict_hazard h)
+{
+	switch (h) {
+	case PREDICT_HAZARD_PIECEWISE: return "piecewise";
+	case PREDICT_HAZARD_WEIBULL: return "weibull";
+	}
+	return "unknown";
 }
 
 const char *predict_beta_meaning_str(enum predict_beta_meaning m)
@@ -80,7 +90,9 @@ static int ukey_cmp(const void *pa, const void *pb)
 /* A scored unit before its item is written.  Items are large, so the
  * ranking sorts these small keys and writes each item once, in order. */
 struct ikey {
-	double p, A, B;      /* P(fail) and the posterior IG(A, B) */
+	double p, A, B;      /* P(fail) and the Weibull posterior IG(A, B) */
+	double hA, hB;       /* the piecewise hazard's posterior Gamma(hA, hB) */
+	int hz;              /* 1: p comes from the piecewise hazard */
 	double h;            /* horizon in the clock of the analysis */
 	const char *tag;
 	size_t unit;
@@ -106,6 +118,7 @@ struct cwork {
 	double tref;         /* times are scaled by this */
 	double a, b;         /* the prior, b in units of tref^beta */
 	double G;            /* Gamma(1 + 1/beta) */
+	double loglik;       /* of the class's Weibull, frailty aside (see weibull_aic) */
 	struct predict_agerep ar1;  /* age replacement for eta = 1 */
 };
 
@@ -242,7 +255,7 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
                        struct predict_ranking *out, struct wr_err *e)
 {
 	struct predict_class *pc = &out->classes[c];
-	double beta = pc->beta, tref = 0.0, a, b, lt;
+	double beta = pc->beta, tref = 0.0, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
 	size_t i, j;
 	int rc;
 
@@ -260,7 +273,10 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		double S = 0.0;
 		for (j = 0; j < w->nl; j++) {
 			const struct predict_life *l = &lives[w->l0 + j];
-			S += exp(beta * (log(l->t) - lt));
+			double lx = log(l->t) - lt;
+			S += exp(beta * lx);
+			if (l->failed)
+				slf += lx;
 			/* Delayed entry: only the part after the history began
 			 * is evidence of survival. */
 			if (l->entry > 0.0)
@@ -268,16 +284,22 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		}
 		scratch[i] = S;
 		ir[i] = w->r;
+		st += S;
+		rt += w->r;
 	}
+	/* The class's Weibull log-likelihood at its shape with the scale at
+	 * its maximum, theta = st / rt, delayed entry respected; densities per
+	 * unit of t (hence - rt ln tref).  A class without failures has its
+	 * supremum 0 (theta -> infinity), as under the piecewise hazard. */
+	cw->loglik = rt > 0.0 && st > 0.0
+	                 ? rt * log(beta) + (beta - 1.0) * slf - rt * log(st / rt) - rt - rt * lt
+	                 : 0.0;
 	rc = pi_eb_fit(ir, scratch, nu, &a, &b);
 	if (rc == WR_ENOMEM)
 		return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
 	if (rc) {
 		/* No failure in the class: the WeiBayes convention of one
 		 * failure, spread over the class's whole exposure. */
-		double st = 0.0;
-		for (i = 0; i < nu; i++)
-			st += scratch[i];
 		a = 1.0;
 		b = st > 0.0 ? st : 1.0;
 	}
@@ -309,9 +331,138 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		k->A = a + w->r;
 		k->B = b + scratch[i];
 		k->p = p_within(beta, k->A, k->B, w->age / tref, k->h / tref);
+		k->hz = 0;
+		k->hA = k->hB = NAN;
 		k->tag = s->units[u].tag;
 		k->unit = u;
 	}
+	return WR_OK;
+}
+
+/* Failure probability within the horizon from the piecewise hazard:
+ * D = Lambda_c(age + h) - Lambda_c(age), the unit's multiplier of the class
+ * hazard ~ Gamma(A, rate B). */
+static double p_hazard(const struct pi_hz *z, size_t c, double A, double B, double age, double h)
+{
+	double d = pi_hz_cum(z, c, age + h) - pi_hz_cum(z, c, age);
+
+	return d > 0.0 ? -expm1(-A * log1p(d / B)) : 0.0;
+}
+
+/*
+ * AIC of the Weibull description the ranking would otherwise use: the
+ * classes' log-likelihoods (the unit frailty aside, like the piecewise
+ * model's AIC it is compared with), one scale per class with failures, one
+ * shape per class fitted on its own and one for the pooled shape if any
+ * class borrowed it.  Shapes assumed (beta = 1) or fixed by the user cost
+ * nothing.  The shapes are the MLEs of the pooled lives without delayed
+ * entry, so with history_start the Weibull is evaluated a little off its
+ * maximum: the comparison then leans, slightly, toward the piecewise model.
+ */
+static double weibull_aic(const struct predict_ranking *out, const struct cwork *cw)
+{
+	double L = 0.0, k = 0.0;
+	size_t c;
+	int global = 0;
+
+	for (c = 0; c < out->nclasses; c++) {
+		const struct predict_class *pc = &out->classes[c];
+		L += cw[c].loglik;
+		k += pc->failures > 0.0;
+		if (pc->method == PREDICT_M_CLASS)
+			k += 1.0;
+		else if (pc->method == PREDICT_M_GLOBAL)
+			global = 1;
+	}
+	return -2.0 * L + 2.0 * (k + global);
+}
+
+/* What the piecewise step needs from predict_rank(). */
+struct pwctx {
+	const struct ld_set *s;
+	const struct uwork *uw;
+	const struct predict_life *lives;
+	const size_t *order, *units;  /* class c's units: order[units[c] .. units[c+1]) */
+	const size_t *cs;             /* class c's lives in the class-ordered arrays */
+	const size_t *kidx;           /* unit -> key, or SIZE_MAX when not scored */
+	struct ikey *keys;
+};
+
+/*
+ * The piecewise hazard (hazard.c) in place of the Weibull shape for p, when
+ * its AIC beats the Weibull's (aic_w): the class hazards, then, as in
+ * class_prior(), empirical Bayes on each unit's multiplier of its class
+ * hazard (exposure S_i = sum of Lambda_c over its lives, entry respected)
+ * and p integrated over the posterior.  Classes with a shape fixed by the
+ * user keep the Weibull p.  S and ir hold one value per unit (class order).
+ */
+static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double aic_w,
+                     struct predict_ranking *out, struct pi_hz *z, double *S, int *ir,
+                     struct wr_err *e)
+{
+	size_t c, i, j;
+	int rc;
+
+	out->hazard_aic_weibull = aic_w;
+	rc = pi_hz_fit(in, PI_HZ_KMAX, z);
+	if (rc)
+		return wr_fail(e, rc, "out of memory fitting the class hazards");
+	if (!z->ok)
+		return WR_OK;
+	out->hazard_aic_piecewise = z->aic;
+	if (!(z->aic < aic_w))
+		return WR_OK;
+	rc = pi_hz_finish(z);
+	if (rc)
+		return wr_fail(e, rc, "out of memory fitting the class hazards");
+	for (c = 0; c < out->nclasses; c++) {
+		struct predict_class *pc = &out->classes[c];
+		size_t u0 = x->units[c], nu = x->units[c + 1] - u0;
+		double a, b;
+		for (i = u0; i < u0 + nu; i++) {
+			const struct uwork *w = &x->uw[x->order[i]];
+			double sum = 0.0;
+			for (j = 0; j < w->nl; j++) {
+				const struct predict_life *l = &x->lives[w->l0 + j];
+				sum += pi_hz_cum(z, c, l->t);
+				if (l->entry > 0.0)
+					sum -= pi_hz_cum(z, c, l->entry);
+			}
+			S[i] = sum > 0.0 ? sum : 0.0;
+			ir[i] = w->r;
+		}
+		rc = pi_eb_fit(ir + u0, S + u0, nu, &a, &b);
+		if (rc == WR_ENOMEM)
+			return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
+		if (rc) {
+			/* No failure in the class: one, spread over its
+			 * exposure (the WeiBayes convention). */
+			double st = 0.0;
+			for (i = u0; i < u0 + nu; i++)
+				st += S[i];
+			a = 1.0;
+			b = st > 0.0 ? st : 1.0;
+		}
+		pc->hz_ratio = z->kappa[c];
+		pc->hz_a = a;
+		pc->hz_b = b;
+		if (pc->method == PREDICT_M_FIXED)
+			continue;
+		for (i = u0; i < u0 + nu; i++) {
+			size_t u = x->order[i];
+			struct ikey *k;
+			if (x->kidx[u] == SIZE_MAX)
+				continue;
+			k = &x->keys[x->kidx[u]];
+			k->hz = 1;
+			k->hA = a + x->uw[u].r;
+			k->hB = b + S[i];
+			k->p = p_hazard(z, c, k->hA, k->hB, x->uw[u].age, k->h);
+		}
+	}
+	out->hazard = PREDICT_HAZARD_PIECEWISE;
+	out->hazard_bins = z->nb;
+	out->hazard_nu = z->nu;
 	return WR_OK;
 }
 
@@ -320,7 +471,7 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 static int fill_item(const struct ld_set *s, const struct predict_opts *o,
                      const struct ikey *k, const struct uwork *w,
                      const struct predict_class *pc, size_t c, const struct cwork *cw,
-                     const struct predict_life *lives, double *scratch,
+                     const struct predict_life *lives, const struct pi_hz *z, double *scratch,
                      struct predict_item *it, struct wr_err *e)
 {
 	double beta = pc->beta, eta, pn, cum = 0.0;
@@ -335,7 +486,10 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	it->p_fail = k->p;
 	/* Renewal: a failure, on average half way through the horizon, starts
 	 * a new life that may fail in what is left. */
-	pn = p_within(beta, k->A, k->B, 0.0, 0.5 * k->h / cw->tref);
+	if (k->hz)
+		pn = p_hazard(z, c, k->hA, k->hB, 0.0, 0.5 * k->h);
+	else
+		pn = p_within(beta, k->A, k->B, 0.0, 0.5 * k->h / cw->tref);
 	it->expected_failures = k->p * (1.0 + pn);
 	eta = cw->tref * exp(log(k->B / k->A) / beta);
 	it->age = w->age;
@@ -386,15 +540,21 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	struct predict_life *lives = NULL;
 	struct uwork *uw = NULL;
 	size_t *order = NULL, *cs = NULL, *units = NULL;
-	double *ct = NULL, *scratch = NULL;
+	double *ct = NULL, *ce = NULL, *cft = NULL, *scratch = NULL;
 	int *cf = NULL, *ir = NULL;
 	struct ikey *keys = NULL;
 	struct cwork *cw = NULL;
-	size_t i, j, cap = 0, nl = 0, maxl = 1, nc = 0, nk = 0;
+	size_t *kidx = NULL;
+	struct pi_hz z;
+	size_t i, j, cap = 0, nl = 0, maxl = 1, nc = 0, nk = 0, nft = 0;
 	int rc = WR_OK;
 
 	memset(out, 0, sizeof *out);
+	memset(&z, 0, sizeof z);
 	out->global_beta = NAN;
+	out->hazard = PREDICT_HAZARD_WEIBULL;
+	out->hazard_nu = NAN;
+	out->hazard_aic_weibull = out->hazard_aic_piecewise = NAN;
 	if (o_in)
 		o = *o_in;
 	else
@@ -461,8 +621,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	cs = malloc((nc + 1) * sizeof *cs);
 	units = malloc((nc + 1) * sizeof *units);
 	ct = malloc((nl ? nl : 1) * sizeof *ct);
+	ce = malloc((nl ? nl : 1) * sizeof *ce);
+	cft = malloc((nl ? nl : 1) * sizeof *cft);
 	cf = malloc((nl ? nl : 1) * sizeof *cf);
-	if (!out->classes || !cs || !units || !ct || !cf)
+	if (!out->classes || !cs || !units || !ct || !ce || !cft || !cf)
 		goto oom;
 	out->nclasses = nc;
 	nc = 0;
@@ -477,6 +639,8 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 			cs[nc] = nl;
 			copy_name(out->classes[nc].cls, s->units[u].cls, sizeof out->classes[nc].cls);
 			out->classes[nc].beta_b.lo = out->classes[nc].beta_b.hi = NAN;
+			out->classes[nc].hz_ratio = out->classes[nc].hz_a = NAN;
+			out->classes[nc].hz_b = NAN;
 			nc++;
 		}
 		pc = &out->classes[nc - 1];
@@ -487,7 +651,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		pc->observed += w->obs;
 		for (j = 0; j < w->nl; j++) {
 			ct[nl] = lives[w->l0 + j].t;
+			ce[nl] = lives[w->l0 + j].entry;
 			cf[nl] = lives[w->l0 + j].failed;
+			if (cf[nl])
+				cft[nft++] = ct[nl];
 			nl++;
 		}
 	}
@@ -513,6 +680,38 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 			goto done;
 	}
 
+	/* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
+	if (o.hazard == PREDICT_HAZARD_PIECEWISE) {
+		struct pi_hz_in in;
+		struct pwctx x;
+		kidx = malloc(s->nunits * sizeof *kidx);
+		if (!kidx)
+			goto oom;
+		for (i = 0; i < s->nunits; i++)
+			kidx[i] = SIZE_MAX;
+		for (i = 0; i < nk; i++)
+			kidx[keys[i].unit] = i;
+		in.t = ct;
+		in.en = ce;
+		in.ft = cft;
+		in.nf = nft;
+		in.failed = cf;
+		in.cs = cs;
+		in.nc = nc;
+		x.s = s;
+		x.uw = uw;
+		x.lives = lives;
+		x.order = order;
+		x.units = units;
+		x.cs = cs;
+		x.kidx = kidx;
+		x.keys = keys;
+		/* scratch holds at least nunits doubles. */
+		rc = piecewise(&x, &in, weibull_aic(out, cw), out, &z, scratch, ir, e);
+		if (rc)
+			goto done;
+	}
+
 	/* Step 4: the items, in ranking order. */
 	qsort(keys, nk, sizeof *keys, ikey_cmp);
 	out->items = calloc(nk ? nk : 1, sizeof *out->items);
@@ -521,7 +720,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	for (i = 0; i < nk; i++) {
 		const struct uwork *w = &uw[keys[i].unit];
 		rc = fill_item(s, &o, &keys[i], w, &out->classes[w->cls], w->cls, &cw[w->cls], lives,
-		               scratch, &out->items[i], e);
+		               &z, scratch, &out->items[i], e);
 		if (rc)
 			goto done;
 		out->n++;
@@ -536,7 +735,11 @@ done:
 	free(cs);
 	free(units);
 	free(ct);
+	free(ce);
+	free(cft);
 	free(cf);
+	free(kidx);
+	pi_hz_free(&z);
 	free(scratch);
 	free(ir);
 	free(keys);

@@ -1,0 +1,458 @@
+/*
+ * csv_import.c - csvio_import(): reads a CSV file row by row and hands each
+ * row to its entity's handler, all inside one transaction.
+ *
+ * Atomicity.  The whole file is one transaction.  Rows are written as they
+ * are read (so a row may refer to a record defined earlier in the same file),
+ * and every bad row is reported; at the end the transaction commits only if
+ * no row was bad, or if the caller asked for the bad rows to be set aside in
+ * a rejects file (--skip-bad).  A bad row never leaves a trace: a handler
+ * finds every reason to refuse a row before its first write.  A dry run
+ * does all of this and rolls back.
+ *
+ * Rows that name a parent defined further down the file (an export ordered by
+ * tag lists "A-1" under parent "Z-LINE" before "Z-LINE" itself) are kept
+ * aside and retried once the file has been read, until no more of them can
+ * be placed; what is left names a parent that is nowhere.
+ *
+ * Audit.  Inserting a million work orders one audit row each would double
+ * the work, so an import writes one summary row ("import", field = entity,
+ * "N inserted, M updated from FILE"); updates of existing records are still
+ * audited field by field, like any other change.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv_import.h"
+
+#define PROGRESS_EVERY 10000
+/* The page cache during an import grows with the file (the database grows
+ * about three bytes per byte of CSV, and a cache that holds it all never
+ * spills a page only to read it back), between 16 MiB and 512 MiB. */
+#define IMPORT_CACHE_MIN_KIB 16384
+#define IMPORT_CACHE_MAX_KIB 524288
+
+/* Inserting a large file row by row into a table's secondary indexes costs
+ * several times the insert itself (each row lands at a different place in
+ * each index); building an index afresh from the finished table is a sort.
+ * So a large import drops the table's non-unique indexes first and builds
+ * them again at the end, inside the same transaction (a failed import
+ * restores them with everything else).  Unique indexes stay: they are what
+ * finds existing records.  "Large" means at least BULK_BYTES of CSV, holding
+ * (at BULK_ROW_BYTES a row) at least half as many rows as the table has. */
+#define BULK_BYTES ((off_t)8 << 20)
+#define BULK_ROW_BYTES 100
+
+struct defrow {
+	size_t line;
+	size_t n;
+	char *blob;             /* the fields, each NUL-terminated */
+	size_t *len;
+};
+
+struct driver {
+	struct csv_imp im;
+	csv_row_handler handler;
+	const struct csvio_import_opts *o;
+	struct csvio_result *r;
+	const char *path;
+	struct wr_err *e;
+	int have_header;
+	char delim;
+	size_t nbad;
+	FILE *rej;
+	char *rej_tmp;
+	struct defrow *defer;
+	size_t ndefer, capdefer;
+};
+
+static const csv_row_handler handlers[CE__COUNT] = {
+	csv_import_location, csv_import_asset, csv_import_meter, csv_import_reading,
+	csv_import_pm,       csv_import_wo,    csv_import_event,
+};
+
+/* ------------------------------------------------------------ rejects */
+
+static int rejects_open(struct driver *d, const struct csv_row *hdr)
+{
+	const char *path = d->o->rejects_path;
+	size_t n = strlen(path);
+	int fd;
+
+	if (!(d->rej_tmp = malloc(n + 8)))
+		return wr_fail(d->e, WR_ENOMEM, "out of memory");
+	memcpy(d->rej_tmp, path, n);
+	memcpy(d->rej_tmp + n, ".XXXXXX", 8);
+	if ((fd = mkstemp(d->rej_tmp)) < 0 || !(d->rej = fdopen(fd, "w"))) {
+		int err = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(d->rej_tmp);
+		}
+		free(d->rej_tmp);
+		d->rej_tmp = NULL;
+		return wr_fail(d->e, WR_EINPUT, "cannot write the rejects file %s: %s", path,
+		               strerror(err));
+	}
+	for (size_t i = 0; i < hdr->n; i++) {
+		csv_write_field(d->rej, hdr->f[i], hdr->len[i], d->delim);
+		putc(d->delim, d->rej);
+	}
+	fputs("reason\n", d->rej);
+	return WR_OK;
+}
+
+static void rejects_row(struct driver *d, const struct csv_row *row, const char *why)
+{
+	size_t n = row->n > d->im.cm.nhead ? row->n : d->im.cm.nhead;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i < row->n)
+			csv_write_field(d->rej, row->f[i], row->len[i], d->delim);
+		putc(d->delim, d->rej);
+	}
+	csv_write_field(d->rej, why, strlen(why), d->delim);
+	putc('\n', d->rej);
+}
+
+/* Closes the rejects file; on success it is renamed into place later. */
+static int rejects_finish(struct driver *d)
+{
+	int bad = ferror(d->rej) != 0;
+
+	bad |= fflush(d->rej) != 0;
+	bad |= fsync(fileno(d->rej)) != 0;
+	bad |= fclose(d->rej) != 0;
+	d->rej = NULL;
+	if (bad)
+		return wr_fail(d->e, WR_EINPUT, "cannot write the rejects file %s: %s",
+		               d->o->rejects_path, strerror(errno));
+	return WR_OK;
+}
+
+/* ---------------------------------------------------------------- rows */
+
+static void bad_row(struct driver *d, const struct csv_row *row, const char *why)
+{
+	d->nbad++;
+	d->r->rejected++;
+	if (d->o->on_bad)
+		d->o->on_bad(row->line, why, d->o->ctx);
+	if (d->rej)
+		rejects_row(d, row, why);
+}
+
+static int defer_row(struct driver *d, const struct csv_row *row)
+{
+	struct defrow *x;
+	size_t total = 0;
+
+	if (d->ndefer == d->capdefer) {
+		size_t cap = d->capdefer ? d->capdefer * 2 : 64;
+		struct defrow *nd = realloc(d->defer, cap * sizeof *nd);
+		if (!nd)
+			return wr_fail(d->e, WR_ENOMEM, "out of memory");
+		d->defer = nd;
+		d->capdefer = cap;
+	}
+	x = &d->defer[d->ndefer];
+	for (size_t i = 0; i < row->n; i++)
+		total += row->len[i] + 1;
+	x->line = row->line;
+	x->n = row->n;
+	x->blob = malloc(total ? total : 1);
+	x->len = malloc((row->n ? row->n : 1) * sizeof *x->len);
+	if (!x->blob || !x->len) {
+		free(x->blob);
+		free(x->len);
+		return wr_fail(d->e, WR_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0, o = 0; i < row->n; i++) {
+		memcpy(x->blob + o, row->f[i], row->len[i] + 1);
+		x->len[i] = row->len[i];
+		o += row->len[i] + 1;
+	}
+	d->ndefer++;
+	return WR_OK;
+}
+
+/* Handles one data row.  *deferred tells the retry loop whether the row is
+ * still waiting for its parent. */
+static int handle(struct driver *d, const struct csv_row *row, int *deferred)
+{
+	const struct csv_entity_map *m = d->im.m;
+	struct csv_rec rec;
+	char why[600];
+	int rc;
+
+	*deferred = 0;
+	if (row->bad_utf8) {
+		size_t c = (size_t)row->bad_utf8 - 1;
+		snprintf(why, sizeof why,
+		         "column %zu is not UTF-8 text; save the file as CSV UTF-8 (Excel: \"CSV UTF-8\")",
+		         c + 1);
+		bad_row(d, row, why);
+		return WR_OK;
+	}
+	for (size_t i = d->im.cm.nhead; i < row->n; i++) {
+		if (row->len[i]) {
+			snprintf(why, sizeof why,
+			         "%zu fields but the header has %zu; put quotes around text that holds "
+			         "a '%c'",
+			         row->n, d->im.cm.nhead, row->delim);
+			bad_row(d, row, why);
+			return WR_OK;
+		}
+	}
+	csv_rec_init(m, &rec);
+	if (csv_map_row(m, &d->im.cm, row, &rec, &d->im.present, &d->im.byname, why, sizeof why)) {
+		csv_rec_clear(m, &rec);
+		bad_row(d, row, why);
+		return WR_OK;
+	}
+	why[0] = '\0';
+	rc = d->handler(&d->im, &rec, why, sizeof why, d->e);
+	csv_rec_clear(m, &rec);
+	switch (rc) {
+	case ROW_INSERTED:
+		d->r->inserted++;
+		return WR_OK;
+	case ROW_UPDATED:
+		d->r->updated++;
+		return WR_OK;
+	case ROW_UNCHANGED:
+		d->r->unchanged++;
+		return WR_OK;
+	case ROW_BAD:
+		bad_row(d, row, why);
+		return WR_OK;
+	case ROW_DEFER:
+		*deferred = 1;
+		return WR_OK;
+	default:
+		return d->e && d->e->rc ? d->e->rc : WR_EDB;
+	}
+}
+
+static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
+{
+	struct driver *d = ctx;
+	int deferred, rc;
+
+	(void)e;
+	if (!d->have_header) {
+		d->have_header = 1;
+		d->delim = row->delim;
+		if ((rc = csv_map_header(d->im.m, row, &d->im.cm, d->e)) != WR_OK)
+			return rc;
+		if (d->o->rejects_path && !d->o->dry_run)
+			return rejects_open(d, row);
+		return WR_OK;
+	}
+	d->r->rows++;
+	if (d->o->on_progress && d->r->rows % PROGRESS_EVERY == 0)
+		d->o->on_progress(d->r->rows, row->bytes, row->total, d->o->ctx);
+	if ((rc = handle(d, row, &deferred)) != WR_OK)
+		return rc;
+	return deferred ? defer_row(d, row) : WR_OK;
+}
+
+/* Retries the rows that waited for a parent until none can be placed; a
+ * last pass reports the rest as bad. */
+static int retry_deferred(struct driver *d)
+{
+	int progress = 1, rc = WR_OK;
+
+	while (d->ndefer && rc == WR_OK) {
+		if (!progress)
+			d->im.final_pass = 1;
+		progress = 0;
+		size_t keep = 0;
+		for (size_t k = 0; k < d->ndefer; k++) {
+			struct defrow *x = &d->defer[k];
+			char *fp[CSV_MAX_FIELDS];
+			struct csv_row row;
+			int deferred = 0;
+			memset(&row, 0, sizeof row);
+			for (size_t i = 0, o = 0; i < x->n; i++) {
+				fp[i] = x->blob + o;
+				o += x->len[i] + 1;
+			}
+			row.line = x->line;
+			row.n = x->n;
+			row.f = fp;
+			row.len = x->len;
+			row.delim = d->delim;
+			if (rc == WR_OK)
+				rc = handle(d, &row, &deferred);
+			if (rc == WR_OK && deferred) {
+				d->defer[keep++] = *x;
+				continue;
+			}
+			progress = 1;
+			free(x->blob);
+			free(x->len);
+		}
+		d->ndefer = keep;
+		if (d->im.final_pass && d->ndefer && rc == WR_OK)
+			rc = wr_fail(d->e, WR_EDB, "internal error: rows still waiting after the last pass");
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static int64_t table_max_id(struct store *s, int entity, struct wr_err *e)
+{
+	static const char *const q[CE__COUNT] = {
+		"SELECT coalesce(max(id), 0) FROM location", "SELECT coalesce(max(id), 0) FROM asset",
+		"SELECT coalesce(max(id), 0) FROM meter",    "SELECT coalesce(max(id), 0) FROM reading",
+		"SELECT coalesce(max(id), 0) FROM pm",       "SELECT coalesce(max(id), 0) FROM wo",
+		"SELECT coalesce(max(id), 0) FROM event",
+	};
+	sqlite3_stmt *st = store_stmt(s, q[entity], e);
+	int64_t v = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else
+		store_dberr(s, e, "reading the table size");
+	store_stmt_done(st);
+	return v;
+}
+
+static int summary_audit(struct driver *d)
+{
+	char uuid[WR_UUID_BUF], text[600];
+	const char *base = strrchr(d->path, '/');
+
+	wr_uuid_new(uuid);
+	snprintf(text, sizeof text, "%zu inserted, %zu updated from %s", d->r->inserted,
+	         d->r->updated, d->path);
+	return store_audit(d->im.s, "import", uuid, base ? base + 1 : d->path, d->im.m->name, NULL,
+	                   text, d->e);
+}
+
+static int page_cache(struct store *s, int kib, int *old)
+{
+	sqlite3_stmt *st;
+	char sql[64];
+
+	if (old && sqlite3_prepare_v2(s->db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*old = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", kib);
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+int csvio_import(struct store *s, int entity, const char *path,
+                 const struct csvio_import_opts *o, struct csvio_result *r, struct wr_err *e)
+{
+	static const struct csvio_import_opts no_opts;
+	struct csvio_result local;
+	struct driver d;
+	struct csv_saved_indexes saved = {NULL, 0};
+	struct stat sb;
+	int rc, old_cache = -2000, began = 0;
+
+	if (!r)
+		r = &local;
+	memset(r, 0, sizeof *r);
+	if (!s || !path || !*path)
+		return wr_fail(e, WR_EUSAGE, "import: no database or file given");
+	if (!csv_map_entity(entity))
+		return wr_fail(e, WR_EUSAGE,
+		               "import: unknown entity; use locations, assets, meters, readings, pms, "
+		               "workorders or history");
+	memset(&d, 0, sizeof d);
+	d.o = o ? o : &no_opts;
+	d.r = r;
+	d.e = e;
+	d.path = path;
+	d.delim = ',';
+	d.handler = handlers[entity];
+	d.im.s = s;
+	d.im.m = csv_map_entity(entity);
+	d.im.now = wr_now();
+	if (d.o->rejects_path && !*d.o->rejects_path)
+		return wr_fail(e, WR_EUSAGE, "import: the rejects file name is empty");
+
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		sb.st_size = 0;
+	long long kib = (long long)sb.st_size * 3 / 1024;
+	if (kib < IMPORT_CACHE_MIN_KIB)
+		kib = IMPORT_CACHE_MIN_KIB;
+	if (kib > IMPORT_CACHE_MAX_KIB)
+		kib = IMPORT_CACHE_MAX_KIB;
+	page_cache(s, -(int)kib, &old_cache);
+	rc = store_begin(s, e);
+	if (rc == WR_OK) {
+		began = 1;
+		d.im.max_id = table_max_id(s, entity, e);
+		if (d.im.max_id < 0)
+			rc = WR_EDB;
+	}
+	if (rc == WR_OK && sb.st_size >= BULK_BYTES &&
+	    sb.st_size / BULK_ROW_BYTES >= d.im.max_id / 2)
+		rc = csv_drop_indexes(s, entity, &saved, e);
+	if (rc == WR_OK)
+		rc = csv_read_file(path, on_row, &d, e);
+	if (rc == WR_OK && !d.have_header)
+		rc = wr_fail(e, WR_EINPUT, "%s is empty; the first line must name the columns", path);
+	if (rc == WR_OK)
+		rc = retry_deferred(&d);
+	/* An import that will be rolled back anyway skips the finishing work. */
+	int doomed = d.o->dry_run || (d.nbad && !d.o->rejects_path);
+	if (rc == WR_OK && !doomed && entity == CE_WORKORDERS)
+		rc = csv_import_wo_finish(&d.im, e);
+	if (rc == WR_OK && !doomed)
+		rc = csv_restore_indexes(s, &saved, e);
+	if (d.o->on_progress && rc == WR_OK)
+		d.o->on_progress(r->rows, 0, 0, d.o->ctx);
+	if (d.rej) {
+		int frc = rejects_finish(&d);
+		if (rc == WR_OK)
+			rc = frc;
+	}
+	if (rc == WR_OK && d.nbad && !d.o->rejects_path)
+		rc = wr_fail(e, WR_EINPUT, "%zu bad row%s; nothing imported; fix %s or use --skip-bad",
+		             d.nbad, d.nbad == 1 ? "" : "s", d.nbad == 1 ? "it" : "them");
+	if (rc == WR_OK && !d.o->dry_run && r->inserted + r->updated > 0)
+		rc = summary_audit(&d);
+	if (began) {
+		if (rc == WR_OK && !d.o->dry_run)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
+	}
+	if (d.rej_tmp) {
+		if (rc == WR_OK && rename(d.rej_tmp, d.o->rejects_path) != 0)
+			rc = wr_fail(e, WR_EINPUT,
+			             "imported, but the rejects file %s could not be written: %s",
+			             d.o->rejects_path, strerror(errno));
+		if (rc != WR_OK)
+			unlink(d.rej_tmp);
+		free(d.rej_tmp);
+	}
+	for (size_t k = 0; k < d.ndefer; k++) {
+		free(d.defer[k].blob);
+		free(d.defer[k].len);
+	}
+	free(d.defer);
+	csv_free_indexes(&saved);
+	free(d.im.seen.v);
+	csv_keys_free(&d.im.assets);
+	csv_keys_free(&d.im.locations);
+	csv_keys_free(&d.im.pms);
+	page_cache(s, old_cache, NULL);
+	if (rc != WR_OK && e && e->rc == WR_OK)
+		e->rc = rc;
+	return rc;
+}

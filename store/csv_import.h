@@ -1,0 +1,147 @@
+/*
+ * csv_import.h - what the CSV import driver (csv_import.c) shares with the
+ * per-entity row handlers (csv_import_rec.c, csv_import_wo.c).  Private to
+ * store/.
+ *
+ * The driver reads the file, maps the header, parses each row into a struct
+ * csv_rec and hands it to the entity's handler, which resolves references,
+ * then inserts, updates (audited field by field) or leaves the record alone,
+ * and says which it did.
+ */
+#ifndef WRENCH_STORE_CSV_IMPORT_H
+#define WRENCH_STORE_CSV_IMPORT_H
+
+#include <stdio.h>
+#include "csvio.h"
+#include "internal.h"
+#include "csv_map.h"
+
+/* What a handler did with a row. */
+enum {
+	ROW_FATAL = -1,     /* stop the import: e says why */
+	ROW_INSERTED,
+	ROW_UPDATED,
+	ROW_UNCHANGED,
+	ROW_BAD,            /* why says what to fix */
+	ROW_DEFER           /* needs a record later in the file: try again at the end */
+};
+
+/* Text key -> row id, filled as keys are looked up or inserted. */
+struct csv_keys {
+	char **key;
+	int64_t *id;
+	size_t cap, n;
+};
+
+/* A set of row ids. */
+struct csv_ids {
+	int64_t *v;
+	size_t cap, n;
+};
+
+struct csv_imp {
+	struct store *s;
+	const struct csv_entity_map *m;
+	struct csv_colmap cm;
+	int64_t now;
+	int64_t max_id;         /* the entity table's largest id before the import */
+	struct csv_ids seen;    /* existing rows this file has already touched */
+	struct csv_keys assets, locations, pms;
+	uint32_t present;       /* fields the current row sets */
+	uint32_t byname;        /* fields the current row names by name */
+	int final_pass;         /* retrying deferred rows: no more deferring */
+};
+
+/* Row handlers.  rec holds the parsed row (defaults where the file is
+ * silent); the handler may modify it. */
+typedef int (*csv_row_handler)(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                               struct wr_err *e);
+int csv_import_location(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                        struct wr_err *e);
+int csv_import_asset(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                     struct wr_err *e);
+int csv_import_meter(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                     struct wr_err *e);
+int csv_import_reading(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                       struct wr_err *e);
+int csv_import_event(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                     struct wr_err *e);
+int csv_import_pm(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                  struct wr_err *e);
+int csv_import_wo(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+                  struct wr_err *e);
+/* After the last row: indexes the work orders the import inserted for fault
+ * search. */
+int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e);
+
+/* ---- helpers for the handlers (csv_import.c) ---- */
+
+/* Row id of an asset / location / PM named by key, or, when field `field`
+ * came from a by-name column, by a unique name.  Returns the id (> 0), 0 when
+ * there is none (why says so), -2 when the name is ambiguous (why says so),
+ * or -1 on a database error (e filled). */
+int64_t csv_imp_asset(struct csv_imp *im, char *tag, size_t ntag, int field, char *why,
+                      size_t nwhy, struct wr_err *e);
+int64_t csv_imp_location(struct csv_imp *im, char *code, size_t ncode, int field, char *why,
+                         size_t nwhy, struct wr_err *e);
+int64_t csv_imp_pm(struct csv_imp *im, char *code, size_t ncode, char *why, size_t nwhy,
+                   struct wr_err *e);
+/* Remembers a key inserted by this import. */
+int csv_keys_put(struct csv_keys *k, const char *key, int64_t id);
+void csv_keys_free(struct csv_keys *k);
+
+/* Called when a row's key matched an existing row: 1 when this file already
+ * inserted or touched that row (the key is repeated: why says so), else 0
+ * after remembering it; -1 when out of memory. */
+int csv_imp_repeated(struct csv_imp *im, int64_t id, const char *key, char *why, size_t nwhy,
+                     struct wr_err *e);
+
+/* Compares rec with old field by field (fields the row does not set have
+ * been merged from old already), writing one audit row per changed field
+ * under the record's uuid and key.  Returns the number of changed fields, or
+ * -1 with e filled.  `changed` gets a bit per changed field. */
+int csv_imp_audit_changes(struct csv_imp *im, const struct csv_rec *rec,
+                          const struct csv_rec *old, const char *uuid, const char *key,
+                          uint32_t *changed, struct wr_err *e);
+
+/* The uuid for a new record: the row's when it has one, else a new UUIDv7. */
+const char *csv_imp_new_uuid(const char *given, char *buf);
+
+/* Binds text without copying: the caller keeps it alive until the step. */
+int csv_bind_static(sqlite3_stmt *st, int i, const char *v);
+
+/* When a failed insert was refused by a uniqueness rule other than the
+ * natural key, says which (uuid taken ...) in why and returns ROW_BAD. */
+int csv_imp_unique_clash(struct csv_imp *im, const char *uuid, char *why, size_t nwhy,
+                         struct wr_err *e);
+
+/* Steps a statement that returns no rows and resets it; WR_OK or the
+ * error in e (what says what was being done). */
+int csv_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e);
+/* Steps an INSERT ... ON CONFLICT DO NOTHING: 1 inserted, 0 not, -1 error. */
+int csv_step_insert(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e);
+/* Maps a key lookup (csv_imp_asset ...) onto a handler result: 0 to go on
+ * (found), ROW_DEFER when a parent may come later in the file, ROW_BAD,
+ * ROW_FATAL. */
+int csv_ref_result(int64_t id, int may_defer, const struct csv_imp *im);
+/* A bit per named field (NULL-terminated names). */
+uint32_t csv_field_bits(const struct csv_entity_map *m, const char *const *names);
+
+/* The index of a field by name, looked up once per call site. */
+#define FIELD(var, name)                                                                    \
+	static int var = -2;                                                                    \
+	if (var == -2)                                                                          \
+	var = csv_map_index(im->m, name)
+
+/* The non-unique indexes of an entity's table, dropped for a large import
+ * (see csv_import.c) and built again from their saved SQL. */
+struct csv_saved_indexes {
+	char **sql;
+	size_t n;
+};
+int csv_drop_indexes(struct store *s, int entity, struct csv_saved_indexes *saved,
+                     struct wr_err *e);
+int csv_restore_indexes(struct store *s, struct csv_saved_indexes *saved, struct wr_err *e);
+void csv_free_indexes(struct csv_saved_indexes *saved);
+
+#endif

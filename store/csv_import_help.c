@@ -1,0 +1,404 @@
+/*
+ * csv_import_help.c - what the CSV row handlers share (see csv_import.h):
+ * key caches, the set of rows a file has touched, key resolution (by key
+ * or by a unique name), the field-by-field audit of updates, and the
+ * dropping and rebuilding of secondary indexes around a large import.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_import.h"
+
+/* ------------------------------------------------------------ key cache */
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+static int64_t keys_get(const struct csv_keys *k, const char *key)
+{
+	if (!k->cap)
+		return 0;
+	for (size_t i = hash_str(key) & (k->cap - 1);; i = (i + 1) & (k->cap - 1)) {
+		if (!k->key[i])
+			return 0;
+		if (strcmp(k->key[i], key) == 0)
+			return k->id[i];
+	}
+}
+
+int csv_keys_put(struct csv_keys *k, const char *key, int64_t id)
+{
+	if ((k->n + 1) * 10 > k->cap * 7) {
+		size_t cap = k->cap ? k->cap * 2 : 256;
+		char **nk = calloc(cap, sizeof *nk);
+		int64_t *ni = calloc(cap, sizeof *ni);
+		if (!nk || !ni) {
+			free(nk);
+			free(ni);
+			return -1;
+		}
+		for (size_t i = 0; i < k->cap; i++) {
+			if (!k->key[i])
+				continue;
+			size_t j = hash_str(k->key[i]) & (cap - 1);
+			while (nk[j])
+				j = (j + 1) & (cap - 1);
+			nk[j] = k->key[i];
+			ni[j] = k->id[i];
+		}
+		free(k->key);
+		free(k->id);
+		k->key = nk;
+		k->id = ni;
+		k->cap = cap;
+	}
+	size_t i = hash_str(key) & (k->cap - 1);
+	while (k->key[i]) {
+		if (strcmp(k->key[i], key) == 0) {
+			k->id[i] = id;
+			return 0;
+		}
+		i = (i + 1) & (k->cap - 1);
+	}
+	if (!(k->key[i] = wr_strdup(key)))
+		return -1;
+	k->id[i] = id;
+	k->n++;
+	return 0;
+}
+
+void csv_keys_free(struct csv_keys *k)
+{
+	for (size_t i = 0; i < k->cap; i++)
+		free(k->key[i]);
+	free(k->key);
+	free(k->id);
+	memset(k, 0, sizeof *k);
+}
+
+/* ---------------------------------------------------------------- id set */
+
+static size_t hash_id(int64_t v)
+{
+	uint64_t x = (uint64_t)v * 0x9e3779b97f4a7c15u;
+	return (size_t)(x ^ (x >> 29));
+}
+
+/* Adds v; returns 1 if it was there already, 0 if added, -1 out of memory. */
+static int ids_add(struct csv_ids *s, int64_t v)
+{
+	if ((s->n + 1) * 10 > s->cap * 7) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		int64_t *nv = calloc(cap, sizeof *nv);
+		if (!nv)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->v[i])
+				continue;
+			size_t j = hash_id(s->v[i]) & (cap - 1);
+			while (nv[j])
+				j = (j + 1) & (cap - 1);
+			nv[j] = s->v[i];
+		}
+		free(s->v);
+		s->v = nv;
+		s->cap = cap;
+	}
+	size_t i = hash_id(v) & (s->cap - 1);
+	while (s->v[i]) {
+		if (s->v[i] == v)
+			return 1;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->v[i] = v;
+	s->n++;
+	return 0;
+}
+
+/* ------------------------------------------------------ handler helpers */
+
+int csv_bind_static(sqlite3_stmt *st, int i, const char *v)
+{
+	return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+const char *csv_imp_new_uuid(const char *given, char *buf)
+{
+	if (given && given[0])
+		wr_strlcpy(buf, given, WR_UUID_BUF);   /* checked and lower-cased by the parser */
+	else
+		wr_uuid_new(buf);
+	return buf;
+}
+
+/* Looks up one id with a single-parameter statement: > 0 found, 0 none,
+ * -1 error; with limit2 set, -2 when two rows match.  When the statement
+ * has a second column (the key of a record found by name), it is copied to
+ * keyout. */
+static int64_t lookup_id(struct store *s, const char *sql, const char *key, int limit2,
+                         char *keyout, size_t nkey, struct wr_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int64_t id = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (keyout && sqlite3_column_count(st) > 1)
+			store_col_text(st, 1, keyout, nkey);
+		if (limit2) {
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				id = -2;
+			else if (rc != SQLITE_DONE)
+				id = -1, store_dberr(s, e, "looking up a name");
+		}
+	} else if (rc != SQLITE_DONE) {
+		id = -1;
+		store_dberr(s, e, "looking up a key");
+	}
+	store_stmt_done(st);
+	return id;
+}
+
+/* Resolves key (a buffer of nkey bytes in the record) to a row id.  A key
+ * found by name is replaced by the record's real key, so that comparisons
+ * with what the database holds see like with like. */
+static int64_t resolve(struct csv_imp *im, struct csv_keys *cache, char *key, size_t nkey,
+                       int field, const char *q_key, const char *q_name, const char *what,
+                       const char *keyname, char *why, size_t nwhy, struct wr_err *e)
+{
+	int64_t id = keys_get(cache, key);
+	int byname = field >= 0 && q_name && (im->byname & (1u << field));
+
+	if (id > 0)
+		return id;
+	id = lookup_id(im->s, q_key, key, 0, NULL, 0, e);
+	if (id > 0) {
+		if (csv_keys_put(cache, key, id) != 0)
+			return wr_fail(e, WR_ENOMEM, "out of memory"), -1;
+		return id;
+	}
+	if (id < 0)
+		return -1;
+	if (byname) {
+		char real[128];
+		id = lookup_id(im->s, q_name, key, 1, real, sizeof real, e);
+		if (id == -2)
+			snprintf(why, nwhy, "'%s' is the name of several %ss; give the %s instead", key, what,
+			         keyname);
+		if (id > 0)
+			wr_strlcpy(key, real, nkey);
+		if (id != 0)
+			return id;
+		snprintf(why, nwhy, "no %s has the %s or name '%s'", what, keyname, key);
+	} else {
+		snprintf(why, nwhy, "no %s with %s '%s'", what, keyname, key);
+	}
+	return 0;
+}
+
+int64_t csv_imp_asset(struct csv_imp *im, char *tag, size_t ntag, int field, char *why,
+                      size_t nwhy, struct wr_err *e)
+{
+	static const char q_key[] = "SELECT id FROM asset WHERE tag = ?1";
+	static const char q_name[] = "SELECT id, tag FROM asset WHERE name = ?1 LIMIT 2";
+	return resolve(im, &im->assets, tag, ntag, field, q_key, q_name, "asset", "tag", why, nwhy,
+	               e);
+}
+
+int64_t csv_imp_location(struct csv_imp *im, char *code, size_t ncode, int field, char *why,
+                         size_t nwhy, struct wr_err *e)
+{
+	static const char q_key[] = "SELECT id FROM location WHERE code = ?1";
+	static const char q_name[] = "SELECT id, code FROM location WHERE name = ?1 LIMIT 2";
+	return resolve(im, &im->locations, code, ncode, field, q_key, q_name, "location", "code", why,
+	               nwhy, e);
+}
+
+int64_t csv_imp_pm(struct csv_imp *im, char *code, size_t ncode, char *why, size_t nwhy,
+                   struct wr_err *e)
+{
+	static const char q_key[] = "SELECT id FROM pm WHERE code = ?1";
+	return resolve(im, &im->pms, code, ncode, -1, q_key, NULL, "PM schedule", "code", why, nwhy,
+	               e);
+}
+
+int csv_imp_repeated(struct csv_imp *im, int64_t id, const char *key, char *why, size_t nwhy,
+                     struct wr_err *e)
+{
+	int rc = id > im->max_id ? 1 : ids_add(&im->seen, id);
+
+	if (rc < 0) {
+		wr_fail(e, WR_ENOMEM, "out of memory");
+		return -1;
+	}
+	if (rc == 1)
+		snprintf(why, nwhy, "%s is on an earlier row of this file too; keep one row per record",
+		         key);
+	return rc;
+}
+
+int csv_imp_audit_changes(struct csv_imp *im, const struct csv_rec *rec,
+                          const struct csv_rec *old, const char *uuid, const char *key,
+                          uint32_t *changed, struct wr_err *e)
+{
+	const struct csv_entity_map *m = im->m;
+	int n = 0;
+
+	*changed = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		char b1[64], b2[64];
+		if (m->f[i].type == FT_UUID || (m->f[i].flags & CF_IMPORT))
+			continue;
+		if (csv_map_same(m, i, rec, old))
+			continue;
+		const char *ov = csv_map_text(m, i, old, b1, sizeof b1);
+		const char *nv = csv_map_text(m, i, rec, b2, sizeof b2);
+		if (store_audit(im->s, m->audit, uuid, key, m->f[i].name, ov[0] ? ov : NULL,
+		                nv[0] ? nv : NULL, e) != WR_OK)
+			return -1;
+		*changed |= 1u << i;
+		n++;
+	}
+	return n;
+}
+
+int csv_imp_unique_clash(struct csv_imp *im, const char *uuid, char *why, size_t nwhy,
+                         struct wr_err *e)
+{
+	static const char *const q[CE__COUNT] = {
+		"SELECT 1 FROM location WHERE uuid = ?1", "SELECT 1 FROM asset WHERE uuid = ?1",
+		"SELECT 1 FROM meter WHERE uuid = ?1",    "SELECT 1 FROM reading WHERE uuid = ?1",
+		"SELECT 1 FROM pm WHERE uuid = ?1",       "SELECT 1 FROM wo WHERE uuid = ?1",
+		"SELECT 1 FROM event WHERE uuid = ?1",
+	};
+	int64_t hit = lookup_id(im->s, q[im->m->entity], uuid, 0, NULL, 0, e);
+
+	if (hit < 0)
+		return ROW_FATAL;
+	if (hit > 0)
+		snprintf(why, nwhy,
+		         "uuid %s already belongs to another %s (a key cannot be renamed by import); "
+		         "empty the uuid cell to add a new record",
+		         uuid, im->m->audit);
+	else
+		snprintf(why, nwhy, "clashes with an existing record: %s",
+		         sqlite3_errmsg(im->s->db));
+	return ROW_BAD;
+}
+
+/* ------------------------------------------------- secondary indexes */
+
+int csv_drop_indexes(struct store *s, int entity, struct csv_saved_indexes *saved,
+                     struct wr_err *e)
+{
+	static const char q[] =
+		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
+		" AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'";
+	sqlite3_stmt *st = store_stmt(s, q, e);
+	char *names[32];
+	size_t n = 0;
+	int rc, r;
+
+	if (!st)
+		return WR_EDB;
+	store_bind_text(st, 1, csv_map_entity(entity)->audit);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < 32) {
+		names[n] = wr_strdup((const char *)sqlite3_column_text(st, 0));
+		char *sql = wr_strdup((const char *)sqlite3_column_text(st, 1));
+		char **grown = realloc(saved->sql, (saved->n + 1) * sizeof *grown);
+		if (!names[n] || !sql || !grown) {
+			free(names[n]);
+			free(sql);
+			if (grown)
+				saved->sql = grown;
+			r = SQLITE_NOMEM;
+			break;
+		}
+		saved->sql = grown;
+		saved->sql[saved->n++] = sql;
+		n++;
+	}
+	store_stmt_done(st);
+	rc = r == SQLITE_DONE || r == SQLITE_ROW ? WR_OK
+	     : r == SQLITE_NOMEM               ? wr_fail(e, WR_ENOMEM, "out of memory")
+	                                       : store_dberr(s, e, "reading the schema");
+	for (size_t i = 0; i < n; i++) {
+		if (rc == WR_OK) {
+			/* The name comes from the schema, not from the user; quote it anyway. */
+			char *sql = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
+			rc = sql ? store_exec(s, sql, e) : wr_fail(e, WR_ENOMEM, "out of memory");
+			sqlite3_free(sql);
+		}
+		free(names[i]);
+	}
+	return rc;
+}
+
+int csv_restore_indexes(struct store *s, struct csv_saved_indexes *saved, struct wr_err *e)
+{
+	int rc = WR_OK;
+
+	for (size_t i = 0; i < saved->n && rc == WR_OK; i++)
+		rc = store_exec(s, saved->sql[i], e);
+	return rc;
+}
+
+void csv_free_indexes(struct csv_saved_indexes *saved)
+{
+	for (size_t i = 0; i < saved->n; i++)
+		free(saved->sql[i]);
+	free(saved->sql);
+}
+
+
+/* ---------------------------------------------------------- statements */
+
+int csv_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e)
+{
+	int rc = sqlite3_step(st);
+	store_stmt_done(st);
+	if (rc == SQLITE_DONE)
+		return WR_OK;
+	return store_dberr(s, e, what);
+}
+
+int csv_step_insert(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e)
+{
+	if (csv_step_done(s, st, what, e) != WR_OK)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+int csv_ref_result(int64_t id, int may_defer, const struct csv_imp *im)
+{
+	if (id > 0)
+		return 0;
+	if (id == -1)
+		return ROW_FATAL;
+	if (id == 0 && may_defer && !im->final_pass)
+		return ROW_DEFER;
+	return ROW_BAD;
+}
+
+uint32_t csv_field_bits(const struct csv_entity_map *m, const char *const *names)
+{
+	uint32_t bits = 0;
+
+	for (; *names; names++) {
+		int i = csv_map_index(m, *names);
+		if (i >= 0)
+			bits |= 1u << i;
+	}
+	return bits;
+}

@@ -1,0 +1,418 @@
+/*
+ * csv_read.c - the streaming CSV reader (see csv_read.h).
+ *
+ * libcsv does the RFC 4180 parsing but knows nothing of lines, so the file
+ * is fed to it one physical line at a time: a record ends only at a line
+ * break outside quotes, so every record's end falls at the end of some
+ * piece, and the line a record starts on is the line of the first piece
+ * that holds something other than blanks since the previous record ended.
+ * Blank lines and lines of spaces are skipped by libcsv itself.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <csv.h>
+
+#include "csv_read.h"
+
+#define CHUNK 65536
+
+struct reader {
+	struct csv_parser p;
+	csv_row_fn fn;
+	void *ctx;
+	struct wr_err *e;
+	char *buf;              /* the fields of the current record, each NUL-terminated */
+	size_t blen, bcap;
+	size_t *off, *len;      /* field offsets into buf and lengths */
+	char **ptr;             /* field pointers handed to the callback */
+	size_t nf, fcap, pcap;
+	int bad_utf8;
+	int in_record;
+	size_t line;            /* physical line being fed */
+	size_t rec_line;        /* line the current record started on */
+	size_t index;
+	size_t bytes, total;
+	char delim;
+	/* Why the reader must stop, checked after each piece. */
+	enum { GO, STOP_CB, STOP_FIELDS, STOP_SIZE, STOP_NUL, STOP_NOMEM } stop;
+	int cb_rc;
+};
+
+/* 1 when s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates,
+ * nothing above U+10FFFF). */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k;
+		unsigned lo = 0x80, hi = 0xbf;
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef) {
+			k = 2;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			k = 3;
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		} else
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if (i + j >= n)
+				return 0;
+			unsigned char d = s[i + j];
+			if (j == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xbf))
+				return 0;
+		}
+		i += k + 1;
+	}
+	return 1;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static void on_field(void *s, size_t n, void *data)
+{
+	struct reader *r = data;
+
+	if (r->stop != GO)
+		return;
+	if (r->nf >= CSV_MAX_FIELDS) {
+		r->stop = STOP_FIELDS;
+		return;
+	}
+	if (r->blen + n + 1 > CSV_MAX_RECORD) {
+		r->stop = STOP_SIZE;
+		return;
+	}
+	if (n && memchr(s, 0, n)) {
+		r->stop = STOP_NUL;
+		return;
+	}
+	size_t fcap = r->fcap;
+	if (grow((void **)&r->buf, &r->bcap, r->blen + n + 1, 1) ||
+	    grow((void **)&r->off, &fcap, r->nf + 1, sizeof *r->off) ||
+	    grow((void **)&r->len, &r->fcap, r->nf + 1, sizeof *r->len)) {
+		r->stop = STOP_NOMEM;
+		return;
+	}
+	/* off and len grow together; ptr is sized from fcap when the record ends. */
+	if (n)
+		memcpy(r->buf + r->blen, s, n);
+	r->buf[r->blen + n] = '\0';
+	if (!r->bad_utf8 && !utf8_ok((const unsigned char *)r->buf + r->blen, n))
+		r->bad_utf8 = (int)r->nf + 1;
+	r->off[r->nf] = r->blen;
+	r->len[r->nf] = n;
+	r->nf++;
+	r->blen += n + 1;
+}
+
+static void on_record(int c, void *data)
+{
+	struct reader *r = data;
+	struct csv_row row;
+	size_t i;
+	int blank = 1;
+
+	(void)c;
+	r->in_record = 0;
+	if (r->stop != GO) {
+		r->nf = r->blen = 0;
+		return;
+	}
+	for (i = 0; i < r->nf; i++)
+		if (r->len[i])
+			blank = 0;
+	if (blank) {
+		r->nf = r->blen = 0;
+		r->bad_utf8 = 0;
+		return;
+	}
+	if (r->pcap < r->fcap) {
+		char **p = realloc(r->ptr, r->fcap * sizeof *p);
+		if (!p) {
+			r->stop = STOP_NOMEM;
+			return;
+		}
+		r->ptr = p;
+		r->pcap = r->fcap;
+	}
+	char **ptr = r->ptr;
+	for (i = 0; i < r->nf; i++)
+		ptr[i] = r->buf + r->off[i];
+	row.line = r->rec_line;
+	row.index = r->index++;
+	row.n = r->nf;
+	row.f = ptr;
+	row.len = r->len;
+	row.bad_utf8 = r->bad_utf8;
+	row.bytes = r->bytes;
+	row.total = r->total;
+	row.delim = r->delim;
+	r->nf = r->blen = 0;
+	r->bad_utf8 = 0;
+	r->cb_rc = r->fn(&row, r->ctx, r->e);
+	if (r->cb_rc != WR_OK)
+		r->stop = STOP_CB;
+}
+
+/* The reason the reader stopped, as the function's result. */
+static int stopped(struct reader *r)
+{
+	switch (r->stop) {
+	case GO:
+		return WR_OK;
+	case STOP_CB:
+		return r->cb_rc;
+	case STOP_FIELDS:
+		return wr_fail(r->e, WR_EINPUT, "line %zu: more than %d columns; is this a CSV file?",
+		               r->rec_line, CSV_MAX_FIELDS);
+	case STOP_SIZE:
+		return wr_fail(r->e, WR_EINPUT,
+		               "line %zu: the record is longer than %zu MiB; is a quote left open?",
+		               r->rec_line, CSV_MAX_RECORD >> 20);
+	case STOP_NUL:
+		return wr_fail(r->e, WR_EINPUT,
+		               "line %zu: the file holds a NUL byte; save it as CSV (UTF-8) text",
+		               r->line);
+	case STOP_NOMEM:
+		break;
+	}
+	return wr_fail(r->e, WR_ENOMEM, "out of memory reading the CSV file");
+}
+
+/* 1 when the piece holds something other than blanks and line ends. */
+static int has_content(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 1;
+	return 0;
+}
+
+/* Looks at the first line: Excel's "sep=X" line names the delimiter (and is
+ * consumed); otherwise ';' wins when it appears more often than ',' outside
+ * quotes.  Returns the number of bytes to skip. */
+static size_t detect_delim(const char *s, size_t n, char *delim)
+{
+	size_t commas = 0, semis = 0, i;
+	int quoted = 0;
+
+	*delim = ',';
+	if (n >= 5 && (s[0] == 's' || s[0] == 'S') && (s[1] == 'e' || s[1] == 'E') &&
+	    (s[2] == 'p' || s[2] == 'P') && s[3] == '=' && s[4] != '\r' && s[4] != '\n' &&
+	    s[4] != '"') {
+		size_t j = 5;
+		if (j < n && s[j] == '\r')
+			j++;
+		if (j < n && s[j] == '\n') {
+			*delim = s[4];
+			return j + 1;
+		}
+	}
+	for (i = 0; i < n && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && s[i] == ',')
+			commas++;
+		else if (!quoted && s[i] == ';')
+			semis++;
+	}
+	if (semis > commas)
+		*delim = ';';
+	return 0;
+}
+
+/* Feeds one piece (at most one line) to libcsv. */
+static int feed(struct reader *r, const char *s, size_t n)
+{
+	if (!r->in_record && has_content(s, n)) {
+		r->in_record = 1;
+		r->rec_line = r->line;
+	}
+	size_t done = csv_parse(&r->p, s, n, on_field, on_record, r);
+	r->bytes += done;
+	if (r->stop != GO)
+		return stopped(r);
+	if (done < n) {
+		if (csv_error(&r->p) == CSV_ENOMEM || csv_error(&r->p) == CSV_ETOOBIG)
+			return wr_fail(r->e, WR_ENOMEM, "out of memory reading the CSV file");
+		return wr_fail(r->e, WR_EINPUT,
+		               "line %zu: misplaced quote: a quoted field must be closed right before "
+		               "the delimiter or the line end, and quotes inside it doubled (\"\")",
+		               r->line);
+	}
+	if (csv_get_buffer_size(&r->p) > CSV_MAX_RECORD) {
+		r->stop = STOP_SIZE;
+		return stopped(r);
+	}
+	return WR_OK;
+}
+
+static int read_all(struct reader *r, FILE *in)
+{
+	char *chunk = malloc(CHUNK);
+	int first = 1, rc = WR_OK;
+
+	if (!chunk)
+		return wr_fail(r->e, WR_ENOMEM, "out of memory reading the CSV file");
+	for (;;) {
+		size_t n = fread(chunk, 1, CHUNK, in), pos = 0;
+		if (n == 0)
+			break;
+		if (first) {
+			first = 0;
+			if (n >= 2 && (((unsigned char)chunk[0] == 0xff && (unsigned char)chunk[1] == 0xfe) ||
+			               ((unsigned char)chunk[0] == 0xfe && (unsigned char)chunk[1] == 0xff))) {
+				rc = wr_fail(r->e, WR_EINPUT,
+				             "the file is UTF-16 text; save it as CSV UTF-8 (comma delimited)");
+				break;
+			}
+			if (n >= 3 && (unsigned char)chunk[0] == 0xef && (unsigned char)chunk[1] == 0xbb &&
+			    (unsigned char)chunk[2] == 0xbf)
+				pos = 3;
+			size_t skip = detect_delim(chunk + pos, n - pos, &r->delim);
+			if (skip) {
+				pos += skip;
+				r->line++;
+			}
+			r->bytes = pos;
+			csv_set_delim(&r->p, (unsigned char)r->delim);
+		}
+		while (pos < n) {
+			const char *nl = memchr(chunk + pos, '\n', n - pos);
+			size_t len = nl ? (size_t)(nl - (chunk + pos)) + 1 : n - pos;
+			rc = feed(r, chunk + pos, len);
+			if (rc != WR_OK)
+				goto out;
+			pos += len;
+			if (nl)
+				r->line++;
+		}
+	}
+	if (rc == WR_OK && ferror(in))
+		rc = wr_fail(r->e, WR_EINPUT, "cannot read the file: %s", strerror(errno));
+	if (rc == WR_OK) {
+		if (csv_fini(&r->p, on_field, on_record, r) != 0)
+			rc = wr_fail(r->e, WR_EINPUT,
+			             "line %zu: a quoted field is never closed (a quote is missing)",
+			             r->rec_line);
+		else
+			rc = stopped(r);
+	}
+out:
+	free(chunk);
+	return rc;
+}
+
+int csv_read_file(const char *path, csv_row_fn fn, void *ctx, struct wr_err *e)
+{
+	struct reader r;
+	FILE *in;
+	struct stat sb;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	r.e = e;
+	r.line = 1;
+	r.delim = ',';
+	if (strcmp(path, "-") == 0)
+		in = stdin;
+	else if (!(in = fopen(path, "rb")))
+		return wr_fail(e, errno == ENOENT ? WR_ENOTFOUND : WR_EINPUT, "cannot open %s: %s", path,
+		               strerror(errno));
+	if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
+		r.total = (size_t)sb.st_size;
+	else if (in != stdin && fstat(fileno(in), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(in);
+		return wr_fail(e, WR_EINPUT, "%s is a folder, not a CSV file", path);
+	}
+	/* Strict: a quote in the middle of an unquoted field or text after a
+	 * closing quote is an error to report, not something to guess about.
+	 * Fields are NUL-terminated for the callback's convenience. */
+	if (csv_init(&r.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		if (in != stdin)
+			fclose(in);
+		return wr_fail(e, WR_ENOMEM, "out of memory starting the CSV reader");
+	}
+	rc = read_all(&r, in);
+	csv_free(&r.p);
+	free(r.buf);
+	free(r.off);
+	free(r.len);
+	free(r.ptr);
+	if (in != stdin)
+		fclose(in);
+	return rc;
+}
+
+void csv_norm_name(const char *in, char *out, size_t n)
+{
+	size_t o = 0;
+
+	if (n == 0)
+		return;
+	for (; *in && o + 1 < n; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c == ' ' || c == '\t' || c == '_' || c == '-' || c == '.' || c == '/' || c == '#' ||
+		    c == '\r' || c == '\n')
+			continue;
+		out[o++] = (char)tolower(c);
+	}
+	out[o] = '\0';
+}
+
+int csv_write_field(FILE *f, const char *s, size_t n, char delim)
+{
+	int quote = 0;
+
+	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		quote = 1;
+	for (size_t i = 0; i < n && !quote; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			quote = 1;
+	if (!quote)
+		return n && fwrite(s, 1, n, f) != n ? -1 : 0;
+	if (putc('"', f) == EOF)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' && putc('"', f) == EOF)
+			return -1;
+		if (putc(s[i], f) == EOF)
+			return -1;
+	}
+	return putc('"', f) == EOF ? -1 : 0;
+}

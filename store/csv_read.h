@@ -1,0 +1,57 @@
+/*
+ * csv_read.h - a streaming CSV reader over libcsv, private to store/.
+ *
+ * The reader hands one record at a time to a callback, so memory stays
+ * bounded by the longest record whatever the size of the file.  It skips a
+ * UTF-8 byte-order mark, accepts CRLF or LF line ends, follows RFC 4180
+ * (quoted fields, doubled quotes, quoted line breaks), picks ';' as the
+ * delimiter when the header line has more of them than commas (or when the
+ * file starts with Excel's "sep=;" line), and tells the callback the line
+ * each record starts on, counting the line breaks inside quoted fields.
+ */
+#ifndef WRENCH_STORE_CSV_READ_H
+#define WRENCH_STORE_CSV_READ_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "util.h"
+
+/* Limits that keep a malformed file (an unclosed quote swallowing the rest of
+ * a large file) from exhausting memory. */
+#define CSV_MAX_FIELDS 512
+#define CSV_MAX_RECORD ((size_t)4 << 20)
+
+struct csv_row {
+	size_t line;        /* 1-based line the record starts on */
+	size_t index;       /* 0 for the first record (the header), then 1, 2 ... */
+	size_t n;           /* number of fields */
+	char **f;           /* NUL-terminated fields, writable by the callback */
+	size_t *len;        /* their lengths */
+	int bad_utf8;       /* 1-based number of the first field that is not UTF-8, or 0 */
+	size_t bytes;       /* bytes of the file consumed so far */
+	size_t total;       /* size of the file, 0 when unknown (a pipe) */
+	char delim;         /* the delimiter in use */
+};
+
+/* Called for every record that is not blank (a record whose fields are all
+ * empty, such as the ",,," rows spreadsheets leave behind, is skipped).
+ * Returns WR_OK to go on; anything else stops the reader, which returns that
+ * code with e as the callback filled it. */
+typedef int (*csv_row_fn)(struct csv_row *row, void *ctx, struct wr_err *e);
+
+/* Reads path ("-" for standard input).  Returns WR_OK, the callback's code,
+ * or WR_EINPUT for a file that is not CSV text (malformed quotes, a NUL byte,
+ * UTF-16, a record over the limits), with a message naming the line. */
+int csv_read_file(const char *path, csv_row_fn fn, void *ctx, struct wr_err *e);
+
+/* Normalises a header name for matching: lower case ASCII, and blanks, '_',
+ * '-', '.', '/' and '#' dropped, so "Location Name", "location_name" and
+ * "LOCATION-NAME" compare equal.  out holds n bytes. */
+void csv_norm_name(const char *in, char *out, size_t n);
+
+/* Writes one field with RFC 4180 quoting when it needs it (the delimiter, a
+ * quote, CR or LF inside, or a blank at either end, which readers trim).
+ * Returns 0, or -1 when the stream fails. */
+int csv_write_field(FILE *f, const char *s, size_t n, char delim);
+
+#endif

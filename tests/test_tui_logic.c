@@ -1,0 +1,516 @@
+/*
+ * test_tui_logic.c - the pure logic under the terminal UI: the sanitizer,
+ * the barcode burst detector, the line editor, the keymap table and the
+ * keyset-paged row window.  No terminal is needed.
+ */
+#include <check.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tui/keymap.h"
+#include "../tui/klist.h"
+#include "../tui/lineedit.h"
+#include "../tui/sanitize.h"
+#include "../tui/scanner.h"
+
+/* ------------------------------------------------------------ sanitize */
+
+START_TEST(sanitize_replaces_controls)
+{
+	char out[128];
+	int cols = tui_sanitize("a\x1b[31mb\x07" "c\x7f" "d", out, sizeof out, -1, 1);
+
+	ck_assert_str_eq(out, "a?[31mb?c?d");
+	ck_assert_int_eq(cols, 11);
+	tui_sanitize("tab\there\nnl\rcr", out, sizeof out, -1, 1);
+	ck_assert_str_eq(out, "tab here nl cr");
+	/* C1 controls (U+0080..U+009F, encoded in two bytes) and CSI. */
+	tui_sanitize("x\xc2\x9b" "31my", out, sizeof out, -1, 1);
+	ck_assert_str_eq(out, "x?31my");
+	/* A bidirectional override cannot reorder the line. */
+	tui_sanitize("ab\xe2\x80\xae" "cd", out, sizeof out, -1, 1);
+	ck_assert_str_eq(out, "ab?cd");
+}
+END_TEST
+
+START_TEST(sanitize_keeps_utf8_and_cuts_by_width)
+{
+	char out[128];
+	int cols;
+
+	cols = tui_sanitize("caf\xc3\xa9 ok", out, sizeof out, -1, 1);
+	ck_assert_str_eq(out, "caf\xc3\xa9 ok");
+	ck_assert_int_eq(cols, 7);
+	/* Without UTF-8 the accented letter becomes one '?'. */
+	tui_sanitize("caf\xc3\xa9", out, sizeof out, -1, 0);
+	ck_assert_str_eq(out, "caf?");
+	/* Width cut: a double-width character is never split. */
+	cols = tui_sanitize("ab\xe6\x97\xa5\xe6\x9c\xac", out, sizeof out, 5, 1);
+	ck_assert_str_eq(out, "ab\xe6\x97\xa5");
+	ck_assert_int_eq(cols, 4);
+	cols = tui_sanitize("abcdef", out, sizeof out, 3, 1);
+	ck_assert_str_eq(out, "abc");
+	ck_assert_int_eq(cols, 3);
+	/* The buffer size is respected, always terminated, whole characters. */
+	tui_sanitize("\xc3\xa9\xc3\xa9\xc3\xa9", out, 4, -1, 1);
+	ck_assert_str_eq(out, "\xc3\xa9");
+	ck_assert_int_eq(tui_width("ab\xe6\x97\xa5", 1), 4);
+	ck_assert_int_eq(tui_sanitize(NULL, out, sizeof out, -1, 1), 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+START_TEST(sanitize_rejects_bad_utf8)
+{
+	char out[64];
+	unsigned cp;
+
+	/* Stray continuation byte, overlong '/', surrogate, truncated sequence. */
+	tui_sanitize("a\x80" "b", out, sizeof out, -1, 1);
+	ck_assert_str_eq(out, "a?b");
+	tui_sanitize("\xc0\xaf", out, sizeof out, -1, 1);
+	ck_assert_str_eq(out, "??");
+	ck_assert_int_eq(tui_utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0);
+	tui_sanitize("x\xe2\x82", out, sizeof out, -1, 1);
+	ck_assert_str_eq(out, "x??");
+	ck_assert_int_eq(tui_utf8_decode((const unsigned char *)"\xf0\x9f\x94\xa7", 4, &cp), 4);
+	ck_assert_uint_eq(cp, 0x1f527);
+	ck_assert_uint_eq(tui_fit("abc def", 7, 4, 1), 4);
+	ck_assert_uint_eq(tui_fit("\xc3\xa9\xc3\xa9", 4, 1, 1), 2);
+}
+END_TEST
+
+/* ------------------------------------------------------------- scanner */
+
+static int feed_string(struct scanner *sc, const char *s, int64_t *t, int gap, int *keys,
+                       int *nkeys)
+{
+	int r = SCAN_NONE, k;
+
+	for (; *s; s++) {
+		r = scanner_feed(sc, (unsigned char)*s, *t);
+		*t += gap;
+		while (scanner_take(sc, &k))
+			keys[(*nkeys)++] = k;
+	}
+	return r;
+}
+
+START_TEST(scanner_detects_fast_burst)
+{
+	struct scanner sc;
+	int keys[64], n = 0;
+	int64_t t = 1000;
+
+	scanner_init(&sc);
+	ck_assert_int_eq(feed_string(&sc, "WO-000123", &t, 5, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 0);                 /* all held */
+	ck_assert_int_eq(scanner_feed(&sc, '\n', t), SCAN_CODE);
+	ck_assert_str_eq(sc.code, "WO-000123");
+	ck_assert_int_eq(scanner_take(&sc, &keys[0]), 0);
+	/* Tab ends a scan too. */
+	t += 5000;
+	feed_string(&sc, "PUMP-1", &t, 3, keys, &n);
+	ck_assert_int_eq(scanner_feed(&sc, '\t', t), SCAN_CODE);
+	ck_assert_str_eq(sc.code, "PUMP-1");
+}
+END_TEST
+
+START_TEST(scanner_gives_back_typing)
+{
+	struct scanner sc;
+	int keys[64], n = 0, k;
+	int64_t t = 1000;
+
+	scanner_init(&sc);
+	/* Keys that cannot start a code (lower case, punctuation) are never
+	 * held: j and k act at once. */
+	feed_string(&sc, "jj-k", &t, 200, keys, &n);
+	ck_assert_int_eq(n, 4);
+	ck_assert_int_eq(scanner_wait_ms(&sc, t), -1);
+	/* Slow upper-case keys: each is handed back when the next arrives
+	 * late, the last on the timeout. */
+	n = 0;
+	feed_string(&sc, "GGQ", &t, 200, keys, &n);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(scanner_wait_ms(&sc, t - 200), SCAN_GAP_MS);
+	scanner_timeout(&sc, t);
+	ck_assert_int_eq(scanner_take(&sc, &k), 1);
+	ck_assert_int_eq(k, 'Q');
+	ck_assert_int_eq(scanner_wait_ms(&sc, t), -1);
+	/* A fast burst shorter than SCAN_MIN_LEN ending in Enter is typing. */
+	n = 0;
+	t += 1000;
+	feed_string(&sc, "2j", &t, 2, keys, &n);
+	ck_assert_int_eq(scanner_feed(&sc, '\n', t), SCAN_NONE);
+	while (scanner_take(&sc, &k))
+		keys[n++] = k;
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(keys[0], '2');
+	ck_assert_int_eq(keys[1], 'j');
+	ck_assert_int_eq(keys[2], '\n');
+	/* A burst without Enter is typing, given back on the timeout. */
+	n = 0;
+	t += 1000;
+	feed_string(&sc, "Abcdef", &t, 2, keys, &n);
+	ck_assert_int_eq(n, 0);          /* held once an upper-case key began it */
+	scanner_timeout(&sc, t + SCAN_GAP_MS);
+	while (scanner_take(&sc, &k))
+		keys[n++] = k;
+	ck_assert_int_eq(n, 6);
+	/* A function key ends a burst and follows the held keys. */
+	n = 0;
+	t += 1000;
+	feed_string(&sc, "Xy", &t, 2, keys, &n);
+	scanner_feed(&sc, 0x01000000 | 0402, t);
+	while (scanner_take(&sc, &k))
+		keys[n++] = k;
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(keys[2], 0x01000000 | 0402);
+}
+END_TEST
+
+START_TEST(scanner_ignores_repeat_within_two_seconds)
+{
+	struct scanner sc;
+	int keys[64], n = 0;
+	int64_t t = 10000;
+
+	scanner_init(&sc);
+	feed_string(&sc, "WO-000001", &t, 4, keys, &n);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_CODE);
+	t += 1500;
+	feed_string(&sc, "WO-000001", &t, 4, keys, &n);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_REPEAT);
+	/* Another code is not a repeat. */
+	t += 100;
+	feed_string(&sc, "WO-000002", &t, 4, keys, &n);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_CODE);
+	/* The first code again, more than two seconds after it was taken. */
+	t += SCAN_REPEAT_MS + 1;
+	feed_string(&sc, "WO-000002", &t, 4, keys, &n);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_CODE);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ lineedit */
+
+START_TEST(lineedit_edits)
+{
+	struct lineedit le;
+	char out[64];
+
+	le_init(&le, "pump", 0);
+	ck_assert_int_eq(le.cur, 4);
+	ck_assert_int_eq(le_key(&le, 's'), LE_CHANGED);
+	ck_assert_str_eq(le_text(&le, out, sizeof out), "pumps");
+	ck_assert_int_eq(le_key(&le, 127), LE_CHANGED);           /* Backspace */
+	ck_assert_int_eq(le_key(&le, TK_CTRL('a')), LE_MOVED);
+	le_key(&le, 'a');
+	ck_assert_str_eq(le_text(&le, out, sizeof out), "apump");
+	ck_assert_int_eq(le_key(&le, TK_CTRL('k')), LE_CHANGED);
+	ck_assert_str_eq(le_text(&le, out, sizeof out), "a");
+	le_set(&le, "one two");
+	ck_assert_int_eq(le_key(&le, TK_CTRL('w')), LE_CHANGED);
+	ck_assert_str_eq(le_text(&le, out, sizeof out), "one ");
+	ck_assert_int_eq(le_key(&le, '\n'), LE_ENTER);
+	ck_assert_int_eq(le_key(&le, TK_ESC), LE_CANCEL);
+	ck_assert_int_eq(le_key(&le, '\t'), LE_TAB);
+	ck_assert_int_eq(le_key(&le, 3), LE_IGNORED);              /* ^C is no text */
+	/* Non-ASCII text round-trips in a UTF-8 locale. */
+	le_set(&le, "caf\xc3\xa9");
+	ck_assert_int_eq(le.len, 4);
+	ck_assert_str_eq(le_text(&le, out, sizeof out), "caf\xc3\xa9");
+	le_key(&le, 0x65e5);
+	ck_assert_int_eq(le_cursor_cols(&le), 6);
+	/* The maximum length holds. */
+	le_init(&le, "", 3);
+	le_key(&le, 'a');
+	le_key(&le, 'b');
+	le_key(&le, 'c');
+	ck_assert_int_eq(le_key(&le, 'd'), LE_MOVED);
+	ck_assert_str_eq(le_text(&le, out, sizeof out), "abc");
+	/* The visible part keeps the cursor in a narrow field. */
+	le_init(&le, "abcdefghij", 0);
+	ck_assert_int_eq(le_view_start(&le, 4), 7);
+}
+END_TEST
+
+/* -------------------------------------------------------------- keymap */
+
+START_TEST(keymap_table_is_consistent)
+{
+	size_t n, i, j;
+	const struct tui_binding *t = tk_bindings(&n);
+	int v;
+
+	ck_assert_int_eq((int)n, ACT__COUNT - 1);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(t[i].action, (int)i + 1);
+		ck_assert_msg(t[i].keys[0] != 0, "%s has no key", t[i].name);
+		ck_assert_msg(t[i].help && strlen(t[i].help) > 5, "%s has no help", t[i].name);
+		if (t[i].flags & KB_HH)
+			ck_assert_msg(t[i].hh_label != NULL, "%s: no bar label", t[i].name);
+		ck_assert_ptr_eq(tk_binding(t[i].action), &t[i]);
+	}
+	/* No key means two things on one view at the same level. */
+	for (v = 0; v < VIEW__COUNT; v++)
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++) {
+				int a, b;
+
+				if (!tk_applies(&t[i], v) || !tk_applies(&t[j], v))
+					continue;
+				if ((t[i].views == TK_ALL) != (t[j].views == TK_ALL))
+					continue;
+				for (a = 0; a < TK_MAX_KEYS && t[i].keys[a]; a++)
+					for (b = 0; b < TK_MAX_KEYS && t[j].keys[b]; b++)
+						ck_assert_msg(t[i].keys[a] != t[j].keys[b],
+						              "key %d is both %s and %s on view %d",
+						              t[i].keys[a], t[i].name, t[j].name, v);
+			}
+}
+END_TEST
+
+START_TEST(keymap_lookup_prefers_view_keys)
+{
+	char buf[32];
+
+	ck_assert_int_eq(tk_lookup('j', VIEW_WO_LIST), ACT_DOWN);
+	ck_assert_int_eq(tk_lookup('Q', VIEW_HELP), ACT_QUIT);
+	/* Digits switch screens, except in a pick list where they choose. */
+	ck_assert_int_eq(tk_lookup('2', VIEW_HOME), ACT_GO_WO);
+	ck_assert_int_eq(tk_lookup('2', VIEW_PICK), ACT_CHOOSE_NUM);
+	/* A view's own key only works there. */
+	ck_assert_int_eq(tk_lookup('t', VIEW_WO_DETAIL), ACT_STATUS);
+	ck_assert_int_eq(tk_lookup('t', VIEW_WO_LIST), ACT_NONE);
+	ck_assert_int_eq(tk_lookup('s', VIEW_FORM), ACT_SAVE);
+	ck_assert_int_eq(tk_lookup(0, VIEW_HOME), ACT_NONE);
+	ck_assert_str_eq(tk_name('\n', buf, sizeof buf), "Enter");
+	ck_assert_str_eq(tk_name(TK_ESC, buf, sizeof buf), "Esc");
+	ck_assert_str_eq(tk_name(TK_CTRL('s'), buf, sizeof buf), "^S");
+	ck_assert_str_eq(tk_name('q', buf, sizeof buf), "q");
+	/* Enter and carriage return show once. */
+	ck_assert_str_eq(tk_keys_text(tk_binding(ACT_OPEN), buf, sizeof buf), "Enter");
+}
+END_TEST
+
+/* --------------------------------------------------------------- klist */
+
+/* A fake table of ids 1..N shown newest first, paged like store_wo_page. */
+struct fake {
+	int total;
+	int fetches;
+};
+struct row {
+	long id;
+	char *owned;      /* checks that clear() runs for every dropped row */
+};
+static int live_rows;
+
+static int fake_fetch(void *ctx, const void *anchor, int backward, int limit, void *out,
+                      int *n, struct wr_err *e)
+{
+	struct fake *f = ctx;
+	struct row *r = out;
+	const struct row *a = anchor;
+	long id, first;
+	int i;
+
+	(void)e;
+	f->fetches++;
+	*n = 0;
+	if (!backward) {
+		first = a ? a->id - 1 : f->total;
+		for (id = first; id >= 1 && *n < limit; id--) {
+			r[*n].id = id;
+			r[*n].owned = malloc(8);
+			live_rows++;
+			(*n)++;
+		}
+	} else {
+		/* The limit ids just above the anchor (or the oldest), newest first. */
+		long lo = a ? a->id + 1 : 1, hi = lo + limit - 1;
+
+		if (hi > f->total)
+			hi = f->total;
+		for (id = hi, i = 0; id >= lo; id--, i++) {
+			r[i].id = id;
+			r[i].owned = malloc(8);
+			live_rows++;
+		}
+		*n = i;
+	}
+	return WR_OK;
+}
+
+static void fake_clear(void *row)
+{
+	struct row *r = row;
+
+	free(r->owned);
+	r->owned = NULL;
+	live_rows--;
+}
+
+static long cur_id(const struct klist *l)
+{
+	const struct row *r = klist_cur(l);
+
+	return r ? r->id : -1;
+}
+
+START_TEST(klist_pages_through_a_big_table)
+{
+	struct fake f = { 100000, 0 };
+	struct klist l;
+	struct wr_err e = { 0, "" };
+	int i;
+
+	klist_init(&l, sizeof(struct row), fake_fetch, fake_clear, &f);
+	klist_set_page(&l, 10);
+	ck_assert_int_eq(klist_first(&l, &e), WR_OK);
+	ck_assert_int_eq(l.n, 10);          /* one screenful */
+	ck_assert_int_eq(cur_id(&l), 100000);
+	ck_assert_int_eq(l.at_start, 1);
+	ck_assert_int_eq(l.at_end, 0);
+	/* Walking down 1000 rows keeps the window small and the position known. */
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(klist_move(&l, 1, &e), WR_OK);
+	ck_assert_int_eq(cur_id(&l), 99000);
+	ck_assert_int_eq((int)klist_pos(&l), 1000);
+	ck_assert_int_le(l.n, 40);
+	ck_assert_int_le(live_rows, 40);
+	/* And back up past the start of the window. */
+	for (i = 0; i < 995; i++)
+		klist_move(&l, -1, &e);
+	ck_assert_int_eq(cur_id(&l), 99995);
+	ck_assert_int_eq((int)klist_pos(&l), 5);
+	klist_move(&l, -100, &e);
+	ck_assert_int_eq(cur_id(&l), 100000);
+	ck_assert_int_eq(l.at_start, 1);
+	/* Pages. */
+	klist_move(&l, 25, &e);
+	ck_assert_int_eq(cur_id(&l), 99975);
+	/* End: the oldest row, reached without walking. */
+	f.fetches = 0;
+	ck_assert_int_eq(klist_last(&l, &e), WR_OK);
+	ck_assert_int_eq(f.fetches, 1);
+	ck_assert_int_eq(cur_id(&l), 1);
+	ck_assert_int_eq(l.at_end, 1);
+	ck_assert_int_eq((int)klist_pos(&l), -1);   /* unknown until counted */
+	klist_move(&l, -30, &e);
+	ck_assert_int_eq(cur_id(&l), 31);
+	klist_move(&l, 1000, &e);
+	ck_assert_int_eq(cur_id(&l), 1);
+	/* Refresh keeps the cursor on its row. */
+	klist_move(&l, -7, &e);
+	ck_assert_int_eq(cur_id(&l), 8);
+	ck_assert_int_eq(klist_refresh(&l, &e), WR_OK);
+	ck_assert_int_eq(cur_id(&l), 8);
+	klist_free(&l);
+	ck_assert_int_eq(live_rows, 0);
+}
+END_TEST
+
+START_TEST(klist_small_and_empty_tables)
+{
+	struct fake f = { 0, 0 };
+	struct klist l;
+	struct wr_err e = { 0, "" };
+
+	klist_init(&l, sizeof(struct row), fake_fetch, fake_clear, &f);
+	klist_set_page(&l, 10);
+	ck_assert_int_eq(klist_first(&l, &e), WR_OK);
+	ck_assert_ptr_null(klist_cur(&l));
+	ck_assert_int_eq(klist_move(&l, 1, &e), WR_OK);
+	ck_assert_int_eq(klist_last(&l, &e), WR_OK);
+	ck_assert_ptr_null(klist_cur(&l));
+	f.total = 5;
+	klist_first(&l, &e);
+	ck_assert_int_eq(l.n, 5);
+	ck_assert_int_eq(l.at_end, 1);
+	ck_assert_int_eq((int)l.count, 5);
+	klist_move(&l, 3, &e);
+	ck_assert_int_eq(cur_id(&l), 2);
+	klist_move(&l, 10, &e);
+	ck_assert_int_eq(cur_id(&l), 1);
+	klist_last(&l, &e);
+	ck_assert_int_eq((int)klist_pos(&l), 4);
+	/* Prefetch loads the next page when the cursor nears the end of the
+	 * window, and nothing once it is far from both ends. */
+	{
+		int fetched = 0;
+
+		klist_first(&l, &e);             /* 10 of 5 -> at_end */
+		f.total = 1000;
+		klist_first(&l, &e);
+		ck_assert_int_eq(l.n, 10);
+		ck_assert_int_eq(klist_prefetch(&l, &fetched, &e), WR_OK);
+		ck_assert_int_eq(fetched, 1);
+		ck_assert_int_eq(l.n, 20);
+		klist_move(&l, 5, &e);
+		klist_prefetch(&l, &fetched, &e);
+		ck_assert_int_eq(fetched, 0);
+		ck_assert_int_eq(cur_id(&l), 995);
+		/* From the end, prefetch reaches backward. */
+		klist_last(&l, &e);
+		klist_prefetch(&l, &fetched, &e);
+		ck_assert_int_eq(fetched, 1);
+		ck_assert_int_eq(cur_id(&l), 1);
+		klist_move(&l, -15, &e);
+		ck_assert_int_eq(cur_id(&l), 16);
+	}
+	/* Filling for a taller screen loads more without moving the cursor. */
+	f.total = 1000;
+	klist_first(&l, &e);
+	klist_move(&l, 2, &e);
+	ck_assert_int_eq(klist_fill(&l, 35, &e), WR_OK);
+	ck_assert_int_ge(l.n, 35);
+	ck_assert_int_eq(cur_id(&l), 998);
+	klist_scroll(&l, 10);
+	ck_assert_int_eq(l.top, 0);
+	klist_move(&l, 20, &e);
+	klist_scroll(&l, 10);
+	ck_assert_int_eq(l.cur - l.top, 9);
+	klist_free(&l);
+	ck_assert_int_eq(live_rows, 0);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("tui_logic");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, sanitize_replaces_controls);
+	tcase_add_test(tc, sanitize_keeps_utf8_and_cuts_by_width);
+	tcase_add_test(tc, sanitize_rejects_bad_utf8);
+	tcase_add_test(tc, scanner_detects_fast_burst);
+	tcase_add_test(tc, scanner_gives_back_typing);
+	tcase_add_test(tc, scanner_ignores_repeat_within_two_seconds);
+	tcase_add_test(tc, lineedit_edits);
+	tcase_add_test(tc, keymap_table_is_consistent);
+	tcase_add_test(tc, keymap_lookup_prefers_view_keys);
+	tcase_add_test(tc, klist_pages_through_a_big_table);
+	tcase_add_test(tc, klist_small_and_empty_tables);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	/* wcwidth and the line editor need a UTF-8 locale. */
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		setlocale(LC_ALL, "");
+	sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

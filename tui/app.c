@@ -1,0 +1,349 @@
+/*
+ * app.c - tui_run(): terminal setup, the input loop with its barcode
+ * detector, redraw batching, resizing and the timing log.  The view stack
+ * is in stack.c, what keys do in input.c.
+ *
+ * The loop: draw what the last keys asked for (wnoutrefresh per window,
+ * then one doupdate), do lazy work if the keyboard is idle, then block on
+ * the next key.  Nothing curses-related runs in a signal handler: ncurses
+ * turns SIGWINCH into KEY_RESIZE, which arrives here like any key.
+ */
+#include "app.h"
+#include "screens.h"
+#include "theme.h"
+#include "views.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIN_COLS 40
+#define MIN_ROWS 16
+#define DESK_COLS 100
+
+/* --------------------------------------------------------------- layout */
+
+static void free_windows(struct app *a)
+{
+	WINDOW **w[] = { &a->w_title, &a->w_body, &a->w_msg, &a->w_bar };
+	size_t i;
+
+	for (i = 0; i < sizeof w / sizeof w[0]; i++) {
+		if (*w[i])
+			delwin(*w[i]);
+		*w[i] = NULL;
+	}
+}
+
+static int relayout(struct app *a)
+{
+	getmaxyx(stdscr, a->rows, a->cols);
+	free_windows(a);
+	if (a->rows < MIN_ROWS || a->cols < MIN_COLS) {
+		a->layout = LAYOUT_SMALL;
+		return 0;
+	}
+	a->layout = a->cols >= DESK_COLS ? LAYOUT_DESK : LAYOUT_HANDHELD;
+	a->body_h = a->rows - 3;
+	a->w_title = newwin(1, a->cols, 0, 0);
+	a->w_body = newwin(a->body_h, a->cols, 1, 0);
+	a->w_msg = newwin(1, a->cols, a->rows - 2, 0);
+	a->w_bar = newwin(1, a->cols, a->rows - 1, 0);
+	if (!a->w_title || !a->w_body || !a->w_msg || !a->w_bar) {
+		free_windows(a);
+		a->layout = LAYOUT_SMALL;
+		return -1;
+	}
+	return 0;
+}
+
+static void render(struct app *a, int flags)
+{
+	struct view *v = app_top(a);
+
+	if (flags & R_RESIZE)
+		relayout(a);
+	a->cur_win = NULL;
+	if (a->layout == LAYOUT_SMALL) {
+		draw_too_small(a);
+		curs_set(0);
+		doupdate();
+		return;
+	}
+	/* After a resize the terminal may have reflowed what it showed: paint
+	 * everything again rather than trust curses' idea of the screen. */
+	if (flags & R_RESIZE)
+		clearok(curscr, TRUE);
+	draw_title(a);
+	werase(a->w_body);
+	if (v) {
+		/* A modal view draws over the one below it. */
+		if ((v->ops->flags & VF_MODAL) && a->depth > 1) {
+			struct view *u = a->stack[a->depth - 2];
+
+			u->ops->draw(a, u, a->w_body, a->body_h, a->cols);
+			a->cur_win = NULL;
+		}
+		v->ops->draw(a, v, a->w_body, a->body_h, a->cols);
+	}
+	draw_msg(a);
+	draw_keybar(a);
+	wnoutrefresh(a->w_title);
+	wnoutrefresh(a->w_bar);
+	if (a->cur_win == a->w_body) {
+		wnoutrefresh(a->w_msg);
+		wnoutrefresh(a->w_body);
+	} else {
+		wnoutrefresh(a->w_body);
+		wnoutrefresh(a->w_msg);
+	}
+	if (a->cur_win) {
+		wmove(a->cur_win, a->cur_y, a->cur_x);
+		wnoutrefresh(a->cur_win);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+	doupdate();
+}
+
+/* -------------------------------------------------------------- timing */
+
+static void timing_line(struct app *a, const char *what, int key, int64_t us)
+{
+	char name[16];
+
+	if (!a->timing)
+		return;
+	if (key)
+		fprintf(a->timing, "%s %s %lld\n", what, tk_name(key, name, sizeof name),
+		        (long long)us);
+	else
+		fprintf(a->timing, "%s %lld\n", what, (long long)us);
+	fflush(a->timing);
+}
+
+/* ------------------------------------------------------------ the loop */
+
+static int read_key(struct app *a, int timeout_ms, int *key)
+{
+	wint_t wc;
+	int r;
+
+	wtimeout(a->w_in, timeout_ms);
+	r = wget_wch(a->w_in, &wc);
+	if (r == ERR)
+		return 0;
+	*key = r == KEY_CODE_YES ? TK_FN((int)wc) : (int)wc;
+	return 1;
+}
+
+/* Whether the scanner watches the keys now: not while text is typed. */
+static int scanning(struct app *a)
+{
+	struct view *v = app_top(a);
+
+	return v && !v->text_input && !(v->ops->flags & VF_NOSCAN) && !a->prompt.active &&
+	       !a->confirm.active && a->layout != LAYOUT_SMALL;
+}
+
+/* Handles the keys the detector gives back, then a completed scan.  The
+ * first key handled is left in *first for the timing log. */
+static int drain_scanner(struct app *a, int result, int *first)
+{
+	int k, flags = 0;
+
+	while (scanner_take(&a->scan, &k)) {
+		if (!*first)
+			*first = k;
+		flags |= app_handle_key(a, k);
+	}
+	if (result == SCAN_CODE) {
+		a->msg[0] = '\0';
+		app_open_code(a, a->scan.code);
+		flags |= R_ALL;
+	} else if (result == SCAN_REPEAT) {
+		app_msg(a, "Ignored repeated scan '%s'", a->scan.code);
+		flags |= R_ALL;
+	}
+	if (flags && !*first)
+		*first = '\n';
+	return flags;
+}
+
+static void loop(struct app *a, int64_t t_start)
+{
+	int flags = R_ALL | R_RESIZE, first = 1, pending_key = 0;
+	/* Timing: a key held by the barcode detector counts from when it was
+	 * read, so the log includes the wait for the next key of a burst. */
+	int64_t pending_t0 = 0, burst_t0 = 0;
+
+	while (!a->quit && a->depth > 0) {
+		struct view *v;
+		int key, wait, k0 = 0;
+
+		if (flags & ~R_UNHANDLED) {
+			render(a, flags);
+			if (first) {
+				timing_line(a, "startup", 0, app_now_us() - t_start);
+				first = 0;
+			}
+			if (pending_key) {
+				timing_line(a, "key", pending_key, app_now_us() - pending_t0);
+				pending_key = 0;
+			}
+		}
+		flags = 0;
+		if (a->quit)
+			break;
+
+		v = app_top(a);
+		wait = scanner_wait_ms(&a->scan, app_now_us() / 1000);
+		if (wait < 0 && v->idle_pending && v->ops->idle && a->layout != LAYOUT_SMALL) {
+			/* Lazy work only while nothing is typed ahead. */
+			if (!read_key(a, 0, &key)) {
+				flags = v->ops->idle(a, v);
+				continue;
+			}
+		} else {
+			if (wait < 0)
+				wait = v->poll_ms > 0 ? v->poll_ms : v->tick ? 5000 : -1;
+			if (!read_key(a, wait, &key)) {
+				if (scanner_wait_ms(&a->scan, app_now_us() / 1000) >= 0) {
+					scanner_timeout(&a->scan, app_now_us() / 1000);
+					flags = drain_scanner(a, SCAN_NONE, &k0);
+					if (flags) {
+						pending_key = k0;
+						pending_t0 = burst_t0;
+					}
+				} else if (v->poll_ms > 0 && v->ops->idle &&
+				           a->layout != LAYOUT_SMALL) {
+					flags = v->ops->idle(a, v);
+				} else if (v->tick) {
+					flags = R_VIEW;
+				}
+				continue;
+			}
+		}
+		pending_t0 = app_now_us();
+		pending_key = key;
+		if (key == TK_FN(KEY_RESIZE)) {
+			flags = R_RESIZE | R_ALL;
+			continue;
+		}
+		if (scanning(a)) {
+			int r;
+
+			if (scanner_wait_ms(&a->scan, pending_t0 / 1000) <= 0)
+				burst_t0 = pending_t0;
+			r = scanner_feed(&a->scan, key, pending_t0 / 1000);
+			flags = drain_scanner(a, r, &k0);
+			pending_key = k0;
+			pending_t0 = burst_t0;
+		} else {
+			/* Keys held before focus moved to a text field go there. */
+			int k;
+
+			while (scanner_take(&a->scan, &k))
+				flags |= app_handle_key(a, k);
+			flags |= app_handle_key(a, key);
+		}
+		if (flags & R_QUIT)
+			a->quit = 1;
+		if (!flags)
+			pending_key = 0;
+	}
+}
+
+int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
+{
+	struct app *a;
+	SCREEN *scr;
+	const char *tf, *cs;
+	int64_t t_start = app_now_us();
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return wr_fail(e, WR_EUSAGE,
+		               "the interface needs a terminal: run wrench in one, or use a "
+		               "command such as 'wrench wo list'");
+	a = calloc(1, sizeof *a);
+	if (!a)
+		return wr_fail(e, WR_ENOMEM, "out of memory starting the interface");
+	a->s = s;
+	if (o)
+		a->opts = *o;
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	a->utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	draw_init(a->utf8);
+	tf = getenv("WRENCH_TUI_TIMING");
+	if (tf && *tf) {
+		a->timing = fopen(tf, "a");
+		if (!a->timing) {
+			free(a);
+			return wr_fail(e, WR_EINPUT, "cannot open WRENCH_TUI_TIMING file %s", tf);
+		}
+	}
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		if (a->timing)
+			fclose(a->timing);
+		free(a);
+		return wr_fail(e, WR_EUSAGE,
+		               "cannot start the interface: the terminal type '%s' is unknown "
+		               "(set TERM, for example TERM=xterm)",
+		               getenv("TERM") ? getenv("TERM") : "");
+	}
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	/* Keys are read from a window nobody draws in: reading from a window
+	 * that has changed would refresh it over the real ones. */
+	a->w_in = newwin(1, 1, 0, 0);
+	if (!a->w_in) {
+		endwin();
+		delscreen(scr);
+		if (a->timing)
+			fclose(a->timing);
+		free(a);
+		return wr_fail(e, WR_ENOMEM, "cannot create a curses window");
+	}
+	keypad(a->w_in, TRUE);
+	wnoutrefresh(a->w_in);
+	set_escdelay(25);
+	a->color = theme_init();
+	if (a->opts.mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+		          NULL);
+	scanner_init(&a->scan);
+	relayout(a);
+	if (app_push(a, VIEW_HOME, NULL) != 0) {
+		free_windows(a);
+		delwin(a->w_in);
+		endwin();
+		delscreen(scr);
+		if (a->timing)
+			fclose(a->timing);
+		wr_fail(e, WR_EDB, "cannot open the home screen: %s", a->msg);
+		free(a);
+		return e ? e->rc : WR_EDB;
+	}
+	if (a->opts.open_record && *a->opts.open_record)
+		app_open_code(a, a->opts.open_record);
+	loop(a, t_start);
+	app_pop_above(a, 0);
+	free_windows(a);
+	delwin(a->w_in);
+	endwin();
+	delscreen(scr);
+	if (a->timing)
+		fclose(a->timing);
+	free(a);
+	return WR_OK;
+}
+

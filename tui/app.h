@@ -1,0 +1,211 @@
+/*
+ * app.h - what the files of tui/ share: the application state, the view
+ * stack, the view operations table, redraw flags and the small services
+ * (messages, confirmations, prompts) that views call.  Only tui/ includes
+ * it, and it is the only header that pulls in curses.
+ *
+ * A view never draws in response to a key.  Its action() and key()
+ * functions change state and return redraw flags; the main loop in app.c
+ * then calls draw() for what needs it, batches the output with
+ * wnoutrefresh() and sends it with one doupdate() before the next blocking
+ * read.  See tui/README.md for how to add a view.
+ */
+#ifndef WRENCH_TUI_APP_H
+#define WRENCH_TUI_APP_H
+
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <curses.h>
+#include <stdint.h>
+#include "tui.h"
+#include "keymap.h"
+#include "lineedit.h"
+#include "scanner.h"
+
+/* Redraw flags returned by actions (in the manner of htop's Htop_Reaction).
+ * R_UNHANDLED tells the caller that the view did not use the action, so the
+ * application's global handling applies. */
+enum {
+	R_NONE = 0,
+	R_LINE = 1 << 0,      /* only the cursor line(s) of the body changed */
+	R_VIEW = 1 << 1,      /* the body of the top view */
+	R_ALL = 1 << 2,       /* title, body, message line and key bar */
+	R_RESIZE = 1 << 3,    /* the terminal changed size: rebuild windows */
+	R_QUIT = 1 << 4,      /* leave the program */
+	R_UNHANDLED = 1 << 5
+};
+
+/* View flags. */
+enum {
+	VF_NOSCAN = 1 << 0,   /* printable keys are data here: no scan detection */
+	VF_MODAL = 1 << 1     /* drawn over the view below (pick lists) */
+};
+
+struct app;
+struct view;
+
+/* The operations of one kind of view, registered in views.h.  Only draw
+ * and action are required; the rest may be NULL. */
+struct view_ops {
+	const char *name;     /* stable identifier, e.g. "wo_list" */
+	const char *title;    /* heading used in help */
+	unsigned flags;       /* VF_* */
+	/* Allocates v->st from arg (view specific, may be NULL).  Returns 0, or
+	 * -1 after app_msg_error() said why; the view is then not pushed. */
+	int (*open)(struct app *a, struct view *v, const void *arg);
+	void (*close)(struct app *a, struct view *v);
+	/* Draws the body into w (h rows, wd columns, origin 0,0). */
+	void (*draw)(struct app *a, struct view *v, WINDOW *w, int h, int wd);
+	/* A keymap action (enum tui_action).  Returns R_* flags. */
+	int (*action)(struct app *a, struct view *v, int act);
+	/* Raw keys while v->text_input is set (search fields, forms): the
+	 * view sees every key before the keymap.  R_UNHANDLED passes the key
+	 * on to the keymap. */
+	int (*key)(struct app *a, struct view *v, int key);
+	/* Called when the view is on top again after the view above it
+	 * closed: data may have changed, reload. */
+	int (*resume)(struct app *a, struct view *v);
+	/* Lazy work (counts, rankings) done while no key is waiting; called
+	 * while v->idle_pending is set.  Returns R_* flags. */
+	int (*idle)(struct app *a, struct view *v);
+	/* A mouse click at body row y, column x (desk terminals). */
+	int (*click)(struct app *a, struct view *v, int y, int x);
+	/* Nonzero when the view holds an edit that has not been saved. */
+	int (*dirty)(struct app *a, struct view *v);
+};
+
+struct view {
+	const struct view_ops *ops;
+	int id;               /* enum tui_view_id (views.h) */
+	void *st;             /* the view's own state */
+	char title[160];      /* shown in the title bar; set by the view */
+	int text_input;       /* keys go to ops->key first */
+	int idle_pending;     /* ops->idle has work to do */
+	int tick;             /* redraw every few seconds (a running timer) */
+	int poll_ms;          /* > 0: call ops->idle this often while no key
+	                       * comes (polling a background job) */
+};
+
+enum tui_layout { LAYOUT_SMALL, LAYOUT_HANDHELD, LAYOUT_DESK };
+
+#define APP_STACK_MAX 16
+#define APP_MSG_MAX 256
+
+/* A single-line prompt shown in the message line (search, filter values). */
+typedef int (*app_prompt_cb)(struct app *a, void *ctx, const char *text, int done);
+typedef int (*app_confirm_cb)(struct app *a, void *ctx, int yes);
+
+struct app {
+	struct store *s;
+	struct tui_opts opts;
+	int rows, cols;
+	enum tui_layout layout;
+	int color, utf8;      /* colours in use; UTF-8 locale (else ASCII lines) */
+	WINDOW *w_title, *w_body, *w_msg, *w_bar;
+	WINDOW *w_in;         /* keys are read here; never drawn in */
+	int body_h;
+
+	struct view *stack[APP_STACK_MAX];
+	int depth;
+
+	char msg[APP_MSG_MAX];
+	int msg_role;         /* theme role of the message */
+
+	/* An open yes/no question owns the keyboard until answered. */
+	struct {
+		int active;
+		char question[160];
+		app_confirm_cb cb;
+		void *ctx;
+	} confirm;
+	/* An open prompt owns the keyboard until Enter or Esc. */
+	struct {
+		int active;
+		char label[48];
+		struct lineedit le;
+		char saved[256];      /* text before the prompt, restored on Esc */
+		app_prompt_cb cb;
+		void *ctx;
+		int incremental;      /* call cb after each change (done = 0) */
+	} prompt;
+
+	struct scanner scan;
+	struct tui_keybar_hit {
+		int x0, x1, action;
+	} bar_hits[24];
+	int nbar_hits;
+
+	/* Where the terminal cursor goes after drawing (a text field); set
+	 * during draw, NULL hides the cursor. */
+	WINDOW *cur_win;
+	int cur_y, cur_x;
+
+	int last_key;         /* the key behind the action being handled */
+	int pending_goto;     /* navigation waiting for "Discard changes?" */
+	FILE *timing;         /* WRENCH_TUI_TIMING */
+	int quit;
+};
+
+/* ---- services for views (app.c) ---- */
+
+/* Pushes a new view of the given id; returns 0 or -1 (message set). */
+int app_push(struct app *a, int view_id, const void *arg);
+/* Pushes by name (views of other engineers); -1 and a message when the
+ * view is not built in. */
+int app_push_name(struct app *a, const char *name, const void *arg);
+/* Removes v from the stack wherever it is and frees it. */
+void app_remove(struct app *a, struct view *v);
+/* The top view, or NULL. */
+struct view *app_top(struct app *a);
+/* Opens a work order's detail, or an asset (its screen when built,
+ * otherwise the work orders of that asset); messages on failure. */
+int app_open_wo(struct app *a, const char *number);
+int app_open_asset(struct app *a, const char *tag);
+/* Opens a scanned or typed code: work-order number first, then asset tag. */
+int app_open_code(struct app *a, const char *code);
+
+void app_msg(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void app_msg_error(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void app_confirm(struct app *a, const char *question, app_confirm_cb cb, void *ctx);
+void app_prompt(struct app *a, const char *label, const char *initial, int incremental,
+                app_prompt_cb cb, void *ctx);
+/* Nonzero when some view on the stack has an unsaved edit. */
+int app_any_dirty(struct app *a);
+/* The view id registered under a name, or -1 when not built in. */
+int app_view_id(const char *name);
+/* Goes to a top-level screen: closes views above an existing one of that
+ * id, or above Home and opens it (asking first when an edit is unsaved). */
+int app_goto(struct app *a, int view_id);
+/* Monotonic clock. */
+int64_t app_now_us(void);
+/* Closes the views above the first keep (0: all). */
+void app_pop_above(struct app *a, int keep);
+/* Handles one key (input.c); returns R_* flags. */
+int app_handle_key(struct app *a, int key);
+
+/* ---- drawing helpers (draw.c) ---- */
+
+void draw_init(int utf8);
+
+/* Writes s sanitized, cut to at most maxw columns, at (y, x) with attr.
+ * Returns the columns written. */
+int draw_text(WINDOW *w, int y, int x, const char *s, int maxw, attr_t attr);
+/* Like draw_text, then pads with blanks to exactly width columns. */
+void draw_line(WINDOW *w, int y, int x, const char *s, int width, attr_t attr);
+/* printf into a line (the formatted text is sanitized too). */
+void draw_linef(WINDOW *w, int y, int x, int width, attr_t attr, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void draw_vline(struct app *a, WINDOW *w, int x, int y0, int h);
+void draw_hline(struct app *a, WINDOW *w, int y, int x0, int wd);
+void draw_title(struct app *a);
+void draw_msg(struct app *a);
+void draw_keybar(struct app *a);
+void draw_too_small(struct app *a);
+
+/* Small formatting helpers shared by views. */
+const char *fmt_day(int64_t t, char *buf);            /* "" when absent; buf WR_DATE_BUF */
+int wo_is_overdue(const struct wr_wo *w, int64_t today);
+int wo_is_active(int status);                         /* not done, closed, cancelled */
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * input.c - what a key does: an open question or prompt takes it first,
+ * then a view in text input, then the keymap turns it into an action for
+ * the view, and what the view leaves (R_UNHANDLED) is handled here: quit,
+ * back, help, screen switching.  Mouse clicks become the same actions.
+ */
+#include "app.h"
+#include "screens.h"
+#include "views.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ the keys */
+
+static int quit_confirmed(struct app *a, void *ctx, int yes)
+{
+	(void)ctx;
+	if (yes)
+		a->quit = 1;
+	return R_ALL;
+}
+
+static int back_confirmed(struct app *a, void *ctx, int yes)
+{
+	struct view *v = ctx;
+	int i;
+
+	if (!yes)
+		return R_ALL;
+	/* Still open?  (The answer may come after other keys.) */
+	for (i = 0; i < a->depth; i++)
+		if (a->stack[i] == v) {
+			app_remove(a, v);
+			break;
+		}
+	return R_ALL;
+}
+
+static int request_quit(struct app *a)
+{
+	if (app_any_dirty(a)) {
+		app_confirm(a, "Discard unsaved changes and quit? y/n", quit_confirmed, NULL);
+		return R_ALL;
+	}
+	a->quit = 1;
+	return R_QUIT;
+}
+
+static int global_action(struct app *a, struct view *v, int act)
+{
+	int from;
+
+	switch (act) {
+	case ACT_QUIT:
+		return request_quit(a);
+	case ACT_BACK:
+		if (a->depth <= 1)
+			return request_quit(a);
+		if (v->ops->dirty && v->ops->dirty(a, v)) {
+			app_confirm(a, "Discard changes? y/n", back_confirmed, v);
+			return R_ALL;
+		}
+		app_remove(a, v);
+		return R_ALL;
+	case ACT_HELP:
+		from = v ? v->id : VIEW_HOME;
+		if (v && v->id == VIEW_HELP)
+			return R_NONE;
+		app_push(a, VIEW_HELP, &from);
+		return R_ALL;
+	case ACT_GO_HOME:
+		return app_goto(a, VIEW_HOME);
+	case ACT_GO_WO:
+		return app_goto(a, VIEW_WO_LIST);
+	case ACT_GO_ASSETS:
+	case ACT_GO_PM:
+	case ACT_GO_RISK: {
+		static const char *const names[] = { "asset_list", "pm_list", "risk" };
+		static const char *const words[] = { "asset list", "PM", "risk ranking" };
+		int i = act == ACT_GO_ASSETS ? 0 : act == ACT_GO_PM ? 1 : 2;
+		int id = app_view_id(names[i]);
+
+		if (id < 0) {
+			app_msg_error(a, "The %s screen is not built yet.", words[i]);
+			return R_ALL;
+		}
+		return app_goto(a, id);
+	}
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return R_ALL;
+	default:
+		return R_NONE;
+	}
+}
+
+static int confirm_key(struct app *a, int key)
+{
+	app_confirm_cb cb = a->confirm.cb;
+	void *ctx = a->confirm.ctx;
+
+	if (key == 'y' || key == 'Y') {
+		a->confirm.active = 0;
+		return cb(a, ctx, 1) | R_ALL;
+	}
+	if (key == 'n' || key == 'N' || key == TK_ESC || key == 'q') {
+		a->confirm.active = 0;
+		return cb(a, ctx, 0) | R_ALL;
+	}
+	return R_NONE;
+}
+
+static int prompt_key(struct app *a, int key)
+{
+	char text[LE_MAX * 4 + 1];
+	int r;
+	app_prompt_cb cb = a->prompt.cb;
+	void *ctx = a->prompt.ctx;
+
+	/* ^C leaves from anywhere, a prompt included (Q is text here). */
+	if (key == TK_CTRL('c')) {
+		a->prompt.active = 0;
+		return cb(a, ctx, a->prompt.saved, -1) | request_quit(a) | R_ALL;
+	}
+	r = le_key(&a->prompt.le, key);
+
+	switch (r) {
+	case LE_CHANGED:
+		if (a->prompt.incremental)
+			return cb(a, ctx, le_text(&a->prompt.le, text, sizeof text), 0) | R_ALL;
+		return R_ALL;
+	case LE_MOVED:
+		return R_ALL;
+	case LE_ENTER:
+	case LE_TAB:
+		a->prompt.active = 0;
+		return cb(a, ctx, le_text(&a->prompt.le, text, sizeof text), 1) | R_ALL;
+	case LE_CANCEL:
+		a->prompt.active = 0;
+		return cb(a, ctx, a->prompt.saved, -1) | R_ALL;
+	default:
+		return R_NONE;
+	}
+}
+
+static int mouse_event(struct app *a, struct view *v);
+
+int app_handle_key(struct app *a, int key)
+{
+	struct view *v = app_top(a);
+	int act, r;
+
+	if (key == TK_FN(KEY_RESIZE))
+		return R_RESIZE | R_ALL;
+	if (a->confirm.active)
+		return confirm_key(a, key);
+	if (a->prompt.active)
+		return prompt_key(a, key);
+	a->msg[0] = '\0';
+	if (!v)
+		return R_QUIT;
+	if (a->layout == LAYOUT_SMALL) {
+		act = tk_lookup(key, v->id);
+		if (act == ACT_QUIT)
+			return request_quit(a);
+		return R_NONE;
+	}
+	if (key == TK_FN(KEY_MOUSE))
+		return mouse_event(a, v);
+	a->last_key = key;
+	if (v->text_input && v->ops->key) {
+		r = v->ops->key(a, v, key);
+		if (!(r & R_UNHANDLED))
+			return r | R_VIEW;
+	}
+	act = tk_lookup(key, v->id);
+	if (act == ACT_NONE) {
+		if (!v->text_input && v->ops->key) {
+			r = v->ops->key(a, v, key);
+			if (!(r & R_UNHANDLED))
+				return r;
+		}
+		return R_ALL;
+	}
+	r = v->ops->action(a, v, act);
+	if (r & R_UNHANDLED)
+		r = (r & ~R_UNHANDLED) | global_action(a, v, act);
+	return r;
+}
+
+static int run_action(struct app *a, int act)
+{
+	struct view *v = app_top(a);
+	int r;
+
+	if (!v)
+		return R_NONE;
+	r = v->ops->action(a, v, act);
+	if (r & R_UNHANDLED)
+		r = (r & ~R_UNHANDLED) | global_action(a, v, act);
+	return r;
+}
+
+static int mouse_event(struct app *a, struct view *v)
+{
+	MEVENT me;
+	int i, r = R_NONE;
+
+	if (getmouse(&me) != OK)
+		return R_NONE;
+	if (me.bstate & BUTTON4_PRESSED) {
+		for (i = 0; i < 3; i++)
+			r |= run_action(a, ACT_UP);
+		return r;
+	}
+	if (me.bstate & BUTTON5_PRESSED) {
+		for (i = 0; i < 3; i++)
+			r |= run_action(a, ACT_DOWN);
+		return r;
+	}
+	if (!(me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)))
+		return R_NONE;
+	if (me.y == a->rows - 1) {
+		for (i = 0; i < a->nbar_hits; i++)
+			if (me.x >= a->bar_hits[i].x0 && me.x < a->bar_hits[i].x1)
+				return run_action(a, a->bar_hits[i].action);
+		return R_NONE;
+	}
+	if (me.y >= 1 && me.y < 1 + a->body_h && v->ops->click)
+		return v->ops->click(a, v, me.y - 1, me.x);
+	return R_NONE;
+}

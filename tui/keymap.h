@@ -1,0 +1,138 @@
+/*
+ * keymap.h - the one table of keys.  Key dispatch, the help screen and the
+ * key-hint bar are all generated from TUI_KEYMAP below, so a key cannot be
+ * documented differently from what it does (the idea of tig's request
+ * table and calcurse's keydefs).
+ *
+ * This header does not include curses: the KEY_* names in the table are
+ * only expanded in keymap.c.  Keys are ints: a character is its Unicode
+ * code point, a curses function key is TK_FN(KEY_...).
+ */
+#ifndef WRENCH_TUI_KEYMAP_H
+#define WRENCH_TUI_KEYMAP_H
+
+#include <stddef.h>
+#include "views.h"
+
+#define TK_FN(k) (0x01000000 | (k))
+#define TK_IS_FN(k) (((k) & 0x01000000) != 0)
+#define TK_CTRL(c) ((c) & 0x1f)
+#define TK_ESC 27
+#define TK_MAX_KEYS 10
+
+/* Flags of an entry. */
+#define KB_HH 1        /* label shown in the handheld (40-column) key bar */
+#define KB_DESK 2      /* label shown in the desk key bar */
+#define KB_RIGHT 4     /* kept at the right end of the bar (always shown) */
+#define KB_BOTH (KB_HH | KB_DESK)
+
+#define TK_ALL 0ull    /* views: every view */
+#define TK_LISTS (VM(HOME) | VM(WO_LIST) | VM(FAULT) | VM(HELP) | VM(PICK) | VM(WO_DETAIL) | VM(FORM))
+
+/*
+ * X(ACTION, name, (keys), views, handheld label, desk label, flags, help)
+ *
+ * Entries naming a view take precedence over TK_ALL entries for the same
+ * key, so a view can give a key its own meaning (digits choose items in a
+ * pick list but switch screens elsewhere).
+ */
+#define TUI_KEYMAP(X) \
+	X(ACT_QUIT, "quit", ('Q', TK_CTRL('c')), TK_ALL, "", "Quit", KB_DESK, \
+	  "Quit wrench (asks first when an edit is unsaved)") \
+	X(ACT_BACK, "back", ('q', TK_ESC), TK_ALL, "Back", "Back", KB_BOTH | KB_RIGHT, \
+	  "Close this screen; on Home, quit") \
+	X(ACT_HELP, "help", ('?', TK_FN(KEY_F(1))), TK_ALL, "Help", "Help", KB_BOTH | KB_RIGHT, \
+	  "This help: every key, generated from the keymap") \
+	X(ACT_GO_HOME, "go-home", ('1'), TK_ALL, "Home", "Home", KB_BOTH, \
+	  "Go to Home: my work, overdue PM, assets at risk, sync") \
+	X(ACT_GO_WO, "go-wo", ('2'), TK_ALL, "WO", "Work orders", KB_BOTH, \
+	  "Go to the work-order list") \
+	X(ACT_GO_ASSETS, "go-assets", ('3'), TK_ALL, "Ast", "Assets", KB_BOTH, \
+	  "Go to the asset list") \
+	X(ACT_GO_PM, "go-pm", ('4'), TK_ALL, "PM", "PM", KB_DESK, \
+	  "Go to preventive maintenance schedules") \
+	X(ACT_GO_RISK, "go-risk", ('5'), TK_ALL, "Risk", "Risk", KB_DESK, \
+	  "Go to the failure-risk ranking") \
+	X(ACT_UP, "up", ('k', TK_FN(KEY_UP)), TK_ALL, "", "", 0, \
+	  "Move up") \
+	X(ACT_DOWN, "down", ('j', TK_FN(KEY_DOWN)), TK_ALL, "", "", 0, \
+	  "Move down") \
+	X(ACT_PGUP, "page-up", (TK_FN(KEY_PPAGE), TK_CTRL('b'), '-'), TK_ALL, "", "", 0, \
+	  "Page up") \
+	X(ACT_PGDN, "page-down", (TK_FN(KEY_NPAGE), TK_CTRL('f'), ' '), TK_ALL, "", "", 0, \
+	  "Page down") \
+	X(ACT_TOP, "top", ('g', TK_FN(KEY_HOME)), TK_ALL, "", "", 0, \
+	  "First row (newest)") \
+	X(ACT_BOTTOM, "bottom", ('G', TK_FN(KEY_END)), TK_ALL, "", "", 0, \
+	  "Last row (oldest)") \
+	X(ACT_OPEN, "open", ('\n', '\r', TK_FN(KEY_ENTER)), TK_ALL, "", "Open", 0, \
+	  "Open the selected row, or choose it") \
+	X(ACT_NEXT, "next", ('\t'), TK_ALL, "", "", 0, \
+	  "Next section or field") \
+	X(ACT_PREV, "previous", (TK_FN(KEY_BTAB)), TK_ALL, "", "", 0, \
+	  "Previous section or field") \
+	X(ACT_REDRAW, "redraw", (TK_CTRL('l')), TK_ALL, "", "", 0, \
+	  "Redraw the screen") \
+	X(ACT_SEARCH, "search", ('/'), VM(WO_LIST) | VM(HOME), "Find", "Search", KB_BOTH, \
+	  "Search work orders: updates as you type, Enter keeps, Esc cancels") \
+	X(ACT_FILTER, "filter", ('f'), VM(WO_LIST), "Filt", "Filter", KB_BOTH, \
+	  "Filter by status, priority, type, assignee or asset") \
+	X(ACT_CLEAR, "clear-filter", ('F'), VM(WO_LIST), "", "Clear filter", KB_DESK, \
+	  "Clear every filter and the search") \
+	X(ACT_NEW, "new", ('n'), VM(HOME) | VM(WO_LIST), "New", "New WO", KB_BOTH, \
+	  "Quick-create a work order or request") \
+	X(ACT_STATUS, "status", ('t'), VM(WO_DETAIL), "Stat", "Status", KB_BOTH, \
+	  "Change status (only the allowed transitions are offered)") \
+	X(ACT_TIMER, "timer", ('w'), VM(WO_DETAIL), "Time", "Timer", KB_BOTH, \
+	  "Start or stop my labour timer on this work order") \
+	X(ACT_NOTE, "note", ('a'), VM(WO_DETAIL), "Note", "Add note", KB_BOTH, \
+	  "Append a note") \
+	X(ACT_PART, "part", ('p'), VM(WO_DETAIL), "Part", "Add part", KB_DESK, \
+	  "Add a part used") \
+	X(ACT_CODES, "codes", ('c'), VM(WO_DETAIL), "Code", "Codes", KB_DESK, \
+	  "Set the problem, cause and remedy codes from pick lists") \
+	X(ACT_CHECK, "check", ('x'), VM(WO_DETAIL), "", "Checklist", KB_DESK, \
+	  "Checklist: set the selected item to pass, fail, n/a or pending in turn") \
+	X(ACT_DIAG, "diagnose", ('d'), VM(WO_DETAIL), "", "Diagnose", KB_DESK, \
+	  "Fault diagnosis: similar past faults and what fixed them") \
+	X(ACT_EDIT, "edit", ('e'), VM(WO_DETAIL) | VM(FORM), "Edit", "Edit", KB_DESK, \
+	  "Edit: the work order's fields, or the selected form field") \
+	X(ACT_SAVE, "save", ('s', TK_FN(KEY_F(2)), TK_CTRL('s')), VM(FORM), "Save", "Save", KB_BOTH, \
+	  "Save the form (also Enter on its last field)") \
+	X(ACT_CHOOSE_NUM, "choose-number", ('1', '2', '3', '4', '5', '6', '7', '8', '9'), VM(PICK), \
+	  "", "", 0, "Choose the item with that number")
+
+enum tui_action {
+	ACT_NONE = 0,
+#define TK_ENUM(act, name, keys, views, hh, desk, flags, help) act,
+	TUI_KEYMAP(TK_ENUM)
+#undef TK_ENUM
+	ACT__COUNT
+};
+
+struct tui_binding {
+	int action;
+	const char *name;
+	int keys[TK_MAX_KEYS];      /* 0-terminated unless full */
+	unsigned long long views;   /* TK_ALL or a VM() set */
+	const char *hh_label, *desk_label;
+	int flags;
+	const char *help;
+};
+
+/* The table, in its declared order. */
+const struct tui_binding *tk_bindings(size_t *n);
+/* The action a key has on a view: an entry naming the view wins over a
+ * TK_ALL entry.  ACT_NONE when the key means nothing there. */
+int tk_lookup(int key, int view_id);
+/* The binding of an action, or NULL. */
+const struct tui_binding *tk_binding(int action);
+/* Nonzero when the binding applies on the view. */
+int tk_applies(const struct tui_binding *b, int view_id);
+/* A short printable name: "j", "Enter", "Esc", "Tab", "F1", "^S", "PgDn",
+ * "Space".  buf holds at least 16 bytes.  Returns buf. */
+char *tk_name(int key, char *buf, size_t n);
+/* "j/Down" for every key of a binding. */
+char *tk_keys_text(const struct tui_binding *b, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * klist.h - a window of rows around the cursor over a keyset-paged query,
+ * so that a list of a million work orders keeps only a few screenfuls in
+ * memory and every key costs one small indexed query at most.
+ *
+ * The list knows nothing of the records: a fetch callback reads a page
+ * after or before an anchor row, in display order, and a clear callback
+ * frees what a row owns.  Counting is left to the caller (store counts are
+ * slow on big tables and done lazily when the keyboard is idle).
+ */
+#ifndef WRENCH_TUI_KLIST_H
+#define WRENCH_TUI_KLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+/* Fetches at most limit rows in display order into out:
+ *   anchor == NULL, backward == 0: the first rows;
+ *   anchor == NULL, backward != 0: the last rows;
+ *   anchor != NULL, backward == 0: the rows after anchor;
+ *   anchor != NULL, backward != 0: the rows just before anchor.
+ * Reads only the key fields of anchor.  Sets *n; returns WR_OK or an error. */
+typedef int (*klist_fetch_fn)(void *ctx, const void *anchor, int backward, int limit,
+                              void *out, int *n, struct wr_err *e);
+typedef void (*klist_clear_fn)(void *row);
+
+struct klist {
+	size_t rec_size;
+	klist_fetch_fn fetch;
+	klist_clear_fn clear;       /* may be NULL */
+	void *ctx;
+
+	char *rows;                 /* n rows of rec_size bytes */
+	int n, cap;
+	int cur, top;               /* cursor and first shown row, window indexes */
+	int at_start, at_end;       /* the window holds the first / last row */
+	int64_t base;               /* absolute index of rows[0]; -1 unknown */
+	int64_t count;              /* total rows; -1 until the caller counts */
+	int page;                   /* rows fetched at a time (a screenful) */
+};
+
+void klist_init(struct klist *l, size_t rec_size, klist_fetch_fn fetch, klist_clear_fn clear,
+                void *ctx);
+void klist_free(struct klist *l);
+/* Rows per fetch; the window keeps about four pages. */
+void klist_set_page(struct klist *l, int page);
+void *klist_row(const struct klist *l, int i);
+void *klist_cur(const struct klist *l);     /* NULL when empty */
+
+int klist_first(struct klist *l, struct wr_err *e);   /* reload from the top */
+int klist_last(struct klist *l, struct wr_err *e);    /* jump to the end */
+/* Moves the cursor by delta rows (page keys pass +-page), fetching as needed. */
+int klist_move(struct klist *l, int delta, struct wr_err *e);
+/* Re-reads the rows around the cursor (after an edit), keeping its place. */
+int klist_refresh(struct klist *l, struct wr_err *e);
+/* Loads rows after the window until it holds at least upto rows (or the
+ * end), without moving the cursor: the terminal grew. */
+int klist_fill(struct klist *l, int upto, struct wr_err *e);
+/* Fetches one page ahead when the cursor is within a page of either end
+ * of the window, so that moving on costs no query; for idle time.  Sets
+ * *fetched when it fetched. */
+int klist_prefetch(struct klist *l, int *fetched, struct wr_err *e);
+/* Adjusts top so that the cursor shows in h rows. */
+void klist_scroll(struct klist *l, int h);
+/* Absolute index of the cursor, -1 unknown. */
+int64_t klist_pos(const struct klist *l);
+
+#endif

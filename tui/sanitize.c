@@ -1,0 +1,154 @@
+/*
+ * sanitize.c - display-safe copies of untrusted text (see sanitize.h).
+ */
+#include "sanitize.h"
+
+#include <string.h>
+#include <wchar.h>
+
+int tui_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c;
+	int len, i;
+
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	/* Reject overlong forms, surrogates and values past U+10FFFF. */
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Invisible characters that reorder text: shown as '?' so that a record
+ * cannot make the line around it read differently from what it holds. */
+static int is_bidi_control(unsigned cp)
+{
+	return (cp >= 0x200e && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c;
+}
+
+int tui_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int utf8)
+{
+	const unsigned char *p = (const unsigned char *)(src ? src : "");
+	size_t left = strlen((const char *)p), out = 0;
+	int cols = 0;
+
+	if (dstsz == 0)
+		return 0;
+	while (left > 0) {
+		unsigned cp;
+		int len = tui_utf8_decode(p, left, &cp);
+		char repl = 0;
+		int w = 1;
+
+		if (len == 0) {
+			len = 1;
+			repl = '?';
+		} else if (cp == '\t' || cp == '\n' || cp == '\r') {
+			repl = ' ';
+		} else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+		           is_bidi_control(cp)) {
+			repl = '?';
+		} else if (cp >= 0x80) {
+			if (!utf8) {
+				repl = '?';
+			} else {
+				w = wcwidth((wchar_t)cp);
+				if (w < 0) {
+					repl = '?';
+					w = 1;
+				}
+			}
+		}
+		if (maxcols >= 0 && cols + w > maxcols)
+			break;
+		if (repl) {
+			if (out + 1 >= dstsz)
+				break;
+			dst[out++] = repl;
+		} else {
+			if (out + (size_t)len >= dstsz)
+				break;
+			memmove(dst + out, p, (size_t)len);
+			out += (size_t)len;
+		}
+		cols += w;
+		p += len;
+		left -= (size_t)len;
+	}
+	dst[out] = '\0';
+	return cols;
+}
+
+int tui_width(const char *s, int utf8)
+{
+	/* Long strings are measured in pieces of whole characters. */
+	char tmp[1024];
+	int cols = 0;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t left = strlen((const char *)p);
+
+	while (left > 0) {
+		size_t chunk = left < 512 ? left : 512;
+
+		/* Do not split a character: extend to its end. */
+		while (chunk < left && (p[chunk] & 0xc0) == 0x80)
+			chunk++;
+		memcpy(tmp, p, chunk);
+		tmp[chunk] = '\0';
+		cols += tui_sanitize(tmp, tmp, sizeof tmp, -1, utf8);
+		p += chunk;
+		left -= chunk;
+	}
+	return cols;
+}
+
+size_t tui_fit(const char *s, size_t len, int maxcols, int utf8)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0;
+	int cols = 0;
+
+	while (used < len) {
+		unsigned cp;
+		int n = tui_utf8_decode(p + used, len - used, &cp), w = 1;
+
+		if (n == 0)
+			n = 1;
+		else if (utf8 && cp >= 0xa0 && !is_bidi_control(cp)) {
+			w = wcwidth((wchar_t)cp);
+			if (w < 0)
+				w = 1;
+		}
+		if (cols + w > maxcols)
+			break;
+		cols += w;
+		used += (size_t)n;
+	}
+	return used;
+}

@@ -1,0 +1,258 @@
+/*
+ * stack.c - the view stack and the services views call: messages,
+ * confirmations, prompts, opening records and switching screens.
+ */
+#include "app.h"
+#include "screens.h"
+#include "theme.h"
+#include "views.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const struct view_ops *const view_table[VIEW__COUNT] = {
+#define TUI_VIEW_ROW(id, name) &view_##name##_ops,
+	TUI_VIEWS(TUI_VIEW_ROW)
+#undef TUI_VIEW_ROW
+};
+
+int64_t app_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void vmsg(struct app *a, int role, const char *fmt, va_list ap)
+{
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	a->msg_role = role;
+}
+
+void app_msg(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(a, ROLE_OK, fmt, ap);
+	va_end(ap);
+}
+
+void app_msg_error(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(a, ROLE_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void app_confirm(struct app *a, const char *question, app_confirm_cb cb, void *ctx)
+{
+	a->confirm.active = 1;
+	snprintf(a->confirm.question, sizeof a->confirm.question, "%s", question);
+	a->confirm.cb = cb;
+	a->confirm.ctx = ctx;
+}
+
+void app_prompt(struct app *a, const char *label, const char *initial, int incremental,
+                app_prompt_cb cb, void *ctx)
+{
+	a->prompt.active = 1;
+	snprintf(a->prompt.label, sizeof a->prompt.label, "%s", label);
+	snprintf(a->prompt.saved, sizeof a->prompt.saved, "%s", initial ? initial : "");
+	le_init(&a->prompt.le, initial, 0);
+	a->prompt.cb = cb;
+	a->prompt.ctx = ctx;
+	a->prompt.incremental = incremental;
+}
+
+/* ---------------------------------------------------------- view stack */
+
+struct view *app_top(struct app *a)
+{
+	return a->depth > 0 ? a->stack[a->depth - 1] : NULL;
+}
+
+int app_view_id(const char *name)
+{
+	int i;
+
+	for (i = 0; i < VIEW__COUNT; i++)
+		if (strcmp(view_table[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
+int app_push(struct app *a, int view_id, const void *arg)
+{
+	struct view *v;
+
+	if (view_id < 0 || view_id >= VIEW__COUNT)
+		return -1;
+	if (a->depth == APP_STACK_MAX) {
+		app_msg_error(a, "Too many screens open: press q to close some.");
+		return -1;
+	}
+	v = calloc(1, sizeof *v);
+	if (!v) {
+		app_msg_error(a, "Out of memory opening a screen.");
+		return -1;
+	}
+	v->ops = view_table[view_id];
+	v->id = view_id;
+	snprintf(v->title, sizeof v->title, "%s", v->ops->title);
+	if (v->ops->open && v->ops->open(a, v, arg) != 0) {
+		free(v);
+		return -1;
+	}
+	a->stack[a->depth++] = v;
+	return 0;
+}
+
+int app_push_name(struct app *a, const char *name, const void *arg)
+{
+	int id = app_view_id(name);
+
+	if (id < 0) {
+		app_msg_error(a, "The %s screen is not built into this wrench yet.", name);
+		return -1;
+	}
+	return app_push(a, id, arg);
+}
+
+void app_remove(struct app *a, struct view *v)
+{
+	int i, was_top = app_top(a) == v, modal = (v->ops->flags & VF_MODAL) != 0;
+
+	for (i = 0; i < a->depth; i++)
+		if (a->stack[i] == v)
+			break;
+	if (i == a->depth)
+		return;
+	memmove(&a->stack[i], &a->stack[i + 1], (size_t)(a->depth - i - 1) * sizeof a->stack[0]);
+	a->depth--;
+	if (v->ops->close)
+		v->ops->close(a, v);
+	free(v);
+	/* The view below may show data the closed view changed: let it
+	 * reload.  A pick list changes nothing itself (its callback reloads
+	 * what it changes), so closing one costs no query. */
+	if (was_top && !modal && a->depth > 0) {
+		struct view *t = app_top(a);
+
+		if (t->ops->resume)
+			t->ops->resume(a, t);
+	}
+}
+
+int app_any_dirty(struct app *a)
+{
+	int i;
+
+	for (i = 0; i < a->depth; i++) {
+		struct view *v = a->stack[i];
+
+		if (v->ops->dirty && v->ops->dirty(a, v))
+			return 1;
+	}
+	return 0;
+}
+
+void app_pop_above(struct app *a, int keep)
+{
+	while (a->depth > keep)
+		app_remove(a, app_top(a));
+}
+
+static int do_goto(struct app *a, int view_id)
+{
+	int i;
+
+	for (i = 0; i < a->depth; i++)
+		if (a->stack[i]->id == view_id)
+			break;
+	if (i < a->depth) {
+		app_pop_above(a, i + 1);
+		return R_ALL;
+	}
+	app_pop_above(a, 1);
+	app_push(a, view_id, NULL);
+	return R_ALL;
+}
+
+static int goto_confirmed(struct app *a, void *ctx, int yes)
+{
+	(void)ctx;
+	if (!yes)
+		return R_ALL;
+	return do_goto(a, a->pending_goto);
+}
+
+int app_goto(struct app *a, int view_id)
+{
+	if (view_id < 0)
+		return R_ALL;
+	if (app_any_dirty(a)) {
+		a->pending_goto = view_id;
+		app_confirm(a, "Discard changes? y/n", goto_confirmed, NULL);
+		return R_ALL;
+	}
+	return do_goto(a, view_id);
+}
+
+int app_open_wo(struct app *a, const char *number)
+{
+	return app_push(a, VIEW_WO_DETAIL, number);
+}
+
+int app_open_asset(struct app *a, const char *tag)
+{
+	struct wo_list_arg arg;
+	int id = app_view_id("asset_detail");
+
+	if (id >= 0)
+		return app_push(a, id, tag);
+	/* Until the asset screen exists, an asset opens as its work orders. */
+	memset(&arg, 0, sizeof arg);
+	arg.asset_tag = tag;
+	return app_push(a, VIEW_WO_LIST, &arg);
+}
+
+int app_open_code(struct app *a, const char *code)
+{
+	struct wr_err e = { 0, "" };
+	struct wr_wo wo;
+	struct wr_asset as;
+	char c[SCAN_MAX + 1];
+	int rc;
+
+	snprintf(c, sizeof c, "%s", code);
+	wr_trim(c);
+	if (!c[0])
+		return -1;
+	wr_wo_init(&wo);
+	rc = store_wo_get(a->s, c, &wo, &e);
+	wr_wo_clear(&wo);
+	if (rc == WR_OK)
+		return app_open_wo(a, c);
+	if (rc != WR_ENOTFOUND) {
+		app_msg_error(a, "%s", e.msg);
+		return -1;
+	}
+	rc = store_asset_get(a->s, c, &as, &e);
+	if (rc == WR_OK)
+		return app_open_asset(a, c);
+	if (rc != WR_ENOTFOUND) {
+		app_msg_error(a, "%s", e.msg);
+		return -1;
+	}
+	app_msg_error(a, "no asset or work order '%s'", c);
+	return -1;
+}

@@ -1,0 +1,400 @@
+/*
+ * view_wo_list.c - the work-order list: keyset paging through the store
+ * (never the whole table), incremental search, filters (wo_filter.c), a
+ * count taken in the background, and on desk terminals the selected work
+ * order beside the list.
+ */
+#include "app.h"
+#include "theme.h"
+#include "wo_list.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *wo_status_short(int st)
+{
+	static const char *const s[] = { "req", "open", "prog", "hold", "done", "clsd", "canc" };
+
+	return st >= 0 && st < WS__COUNT ? s[st] : "?";
+}
+
+static const char *prio_short(int p)
+{
+	switch (p) {
+	case PR_LOW: return "L";
+	case PR_MEDIUM: return "M";
+	case PR_HIGH: return "H";
+	case PR_URGENT: return "U!";
+	default: return "?";
+	}
+}
+
+static int fetch(void *ctx, const void *anchor, int backward, int limit, void *out, int *n,
+                 struct wr_err *e)
+{
+	struct wo_list *l = ctx;
+	const struct wr_wo *w = anchor;
+
+	return store_wo_page(l->s, &l->f, w ? w->id : 0, backward, limit, out, n, e);
+}
+
+static void clear_row(void *row)
+{
+	wr_wo_clear(row);
+}
+
+static void sync_filter(struct wo_list *l)
+{
+	l->f.asset_tag = l->asset[0] ? l->asset : NULL;
+	l->f.assignee = l->assignee[0] ? l->assignee : NULL;
+	l->f.search = l->search[0] ? l->search : NULL;
+}
+
+static void set_title(struct wo_list *l)
+{
+	char pos[48];
+	int64_t p = klist_pos(&l->list);
+
+	if (l->list.n == 0)
+		snprintf(pos, sizeof pos, "0");
+	else if (p >= 0 && l->list.count >= 0)
+		snprintf(pos, sizeof pos, "%lld/%lld", (long long)p + 1, (long long)l->list.count);
+	else if (p >= 0)
+		snprintf(pos, sizeof pos, "%lld/...", (long long)p + 1);
+	else if (l->list.count >= 0)
+		snprintf(pos, sizeof pos, "?/%lld", (long long)l->list.count);
+	else
+		snprintf(pos, sizeof pos, "...");
+	if (l->asset[0])
+		snprintf(l->v->title, sizeof l->v->title, "Work orders: asset %s %s", l->asset, pos);
+	else
+		snprintf(l->v->title, sizeof l->v->title, "Work orders %s", pos);
+}
+
+/* Reloads from the top after a filter change. */
+int wo_list_reload(struct app *a, struct wo_list *l)
+{
+	struct wr_err e = { 0, "" };
+
+	sync_filter(l);
+	bgjob_cancel(&l->count_job);
+	l->v->poll_ms = 0;
+	l->list.count = -1;
+	l->counted = 0;
+	if (klist_first(&l->list, &e) != WR_OK) {
+		app_msg_error(a, "%s", e.msg);
+		return R_ALL;
+	}
+	l->preview_stale = 1;
+	l->v->idle_pending = 1;
+	set_title(l);
+	return R_ALL;
+}
+
+static int list_open(struct app *a, struct view *v, const void *arg)
+{
+	const struct wo_list_arg *la = arg;
+	struct wo_list *l = calloc(1, sizeof *l);
+
+	if (!l) {
+		app_msg_error(a, "Out of memory.");
+		return -1;
+	}
+	l->s = a->s;
+	l->v = v;
+	v->st = l;
+	klist_init(&l->list, sizeof(struct wr_wo), fetch, clear_row, l);
+	klist_set_page(&l->list, a->body_h > 4 ? a->body_h - 1 : 12);
+	if (la) {
+		snprintf(l->asset, sizeof l->asset, "%s", la->asset_tag ? la->asset_tag : "");
+		snprintf(l->assignee, sizeof l->assignee, "%s", la->assignee ? la->assignee : "");
+		snprintf(l->search, sizeof l->search, "%s", la->search ? la->search : "");
+		l->f.status_mask = la->status_mask;
+	}
+	wo_list_reload(a, l);
+	return 0;
+}
+
+static void list_close(struct app *a, struct view *v)
+{
+	struct wo_list *l = v->st;
+
+	(void)a;
+	bgjob_cancel(&l->count_job);
+	klist_free(&l->list);
+	wo_doc_free(&l->preview);
+	free(l);
+}
+
+static int list_resume(struct app *a, struct view *v)
+{
+	struct wo_list *l = v->st;
+	struct wr_err e = { 0, "" };
+
+	if (klist_refresh(&l->list, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	l->preview_stale = 1;
+	bgjob_cancel(&l->count_job);
+	v->poll_ms = 0;
+	l->counted = 0;
+	v->idle_pending = 1;
+	set_title(l);
+	return R_ALL;
+}
+
+/* The job: the count of the filter as decimal text. */
+static int count_job(struct store *s, const void *arg, char *out, size_t n, struct wr_err *e)
+{
+	int64_t count = 0;
+	int rc = store_wo_count(s, arg, &count, e);
+
+	if (rc == WR_OK)
+		snprintf(out, n, "%lld", (long long)count);
+	return rc;
+}
+
+static void count_done(struct wo_list *l, int rc, const char *text)
+{
+	if (rc == WR_OK) {
+		l->list.count = strtoll(text, NULL, 10);
+		if (l->list.at_end && l->list.base < 0)
+			l->list.base = l->list.count - l->list.n;
+	}
+	set_title(l);
+}
+
+static int list_idle(struct app *a, struct view *v)
+{
+	struct wo_list *l = v->st;
+	struct wr_err e = { 0, "" };
+
+	if (l->need_fill) {
+		l->need_fill = 0;
+		if (l->rows > l->list.page)
+			klist_set_page(&l->list, l->rows);
+		if (klist_fill(&l->list, l->list.top + l->rows, &e) != WR_OK)
+			app_msg_error(a, "%s", e.msg);
+		return R_VIEW;
+	}
+	if (l->preview_stale) {
+		const struct wr_wo *w = klist_cur(&l->list);
+
+		l->preview_stale = 0;
+		if (a->layout == LAYOUT_DESK && w &&
+		    (!l->preview.loaded || strcmp(l->preview.wo.number, w->number) != 0)) {
+			/* Tried once per row: a failure is not retried in a loop. */
+			wr_strlcpy(l->preview_tried, w->number, sizeof l->preview_tried);
+			wo_doc_load(a->s, w->number, &l->preview, &e);
+			return R_VIEW;
+		}
+		return R_NONE;
+	}
+	{
+		int fetched = 0;
+
+		if (klist_prefetch(&l->list, &fetched, &e) != WR_OK) {
+			app_msg_error(a, "%s", e.msg);
+			return R_ALL;
+		}
+		if (fetched)
+			return R_VIEW;
+	}
+	if (!l->counted) {
+		/* Counting a million rows takes up to a second: a child does it
+		 * while the keys stay live; the answer is polled for below. */
+		l->counted = 1;
+		if (bgjob_start(&l->count_job, store_path(a->s), count_job, &l->f) == 0) {
+			v->poll_ms = 50;
+			v->idle_pending = 0;
+			return R_NONE;
+		}
+		count_done(l, count_job(a->s, &l->f, l->count_job.out, sizeof l->count_job.out, &e),
+		           l->count_job.out);
+		return R_ALL;
+	}
+	if (bgjob_running(&l->count_job)) {
+		if (bgjob_poll(&l->count_job) == 0)
+			return R_NONE;
+		v->poll_ms = 0;
+		count_done(l, l->count_job.rc, l->count_job.out);
+		return R_ALL;
+	}
+	v->idle_pending = 0;
+	return R_NONE;
+}
+
+static void draw_row(struct app *a, WINDOW *w, int y, int wd, const struct wr_wo *r, int sel)
+{
+	char line[400], due[WR_DATE_BUF];
+	int64_t today = wr_today();
+	int overdue = wo_is_overdue(r, today);
+	int role = sel ? ROLE_SELECTION
+	           : overdue ? ROLE_OVERDUE
+	           : r->priority == PR_URGENT ? ROLE_URGENT
+	           : !wo_is_active(r->status) ? ROLE_DIM
+	           : ROLE_NORMAL;
+
+	/* The selection and overdue state also show as ">" and "!". */
+	if (wd >= 70)
+		snprintf(line, sizeof line, "%s%s%-10s %-4s %-2s %-10s %-10s %s", sel ? ">" : " ",
+		         overdue ? "!" : " ", r->number, wo_status_short(r->status),
+		         prio_short(r->priority), r->asset_tag, fmt_day(r->due_at, due), r->title);
+	else
+		snprintf(line, sizeof line, "%s%s%-9s %-4s %-2s %s", sel ? ">" : " ",
+		         overdue ? "!" : " ", r->number, wo_status_short(r->status),
+		         prio_short(r->priority), r->title);
+	draw_line(w, y, 0, line, wd, theme_attr(role));
+	(void)a;
+}
+
+static void list_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+{
+	struct wo_list *l = v->st;
+	char ft[256];
+	int lw = wd, i;
+
+	if (a->layout == LAYOUT_DESK)
+		lw = wd * 45 / 100;
+	wo_filter_text(l, ft, sizeof ft);
+	if (ft[0])
+		draw_line(w, 0, 0, ft, lw, theme_attr(ROLE_WARN));
+	else
+		draw_line(w, 0, 0, "all work orders  (f filter, / search)", lw, theme_attr(ROLE_DIM));
+	l->rows = h - 1;
+	klist_scroll(&l->list, l->rows);
+	if (l->list.top + l->rows > l->list.n && !l->list.at_end) {
+		/* The terminal grew: load more when the keyboard is idle. */
+		l->need_fill = 1;
+		v->idle_pending = 1;
+	}
+	if (l->list.n == 0)
+		draw_line(w, 1, 1, ft[0] ? "no work order matches" : "no work orders yet", lw - 1,
+		          theme_attr(ROLE_DIM));
+	for (i = 0; i < l->rows && l->list.top + i < l->list.n; i++) {
+		int k = l->list.top + i;
+
+		draw_row(a, w, 1 + i, lw, klist_row(&l->list, k), k == l->list.cur);
+	}
+	if (a->layout == LAYOUT_DESK) {
+		const struct wr_wo *cur = klist_cur(&l->list);
+
+		draw_vline(a, w, lw, 0, h);
+		if (cur && strcmp(l->preview_tried, cur->number) != 0) {
+			/* Load it when idle (the terminal may just have grown). */
+			l->preview_stale = 1;
+			v->idle_pending = 1;
+		}
+		if (cur && l->preview.loaded && strcmp(l->preview.wo.number, cur->number) == 0) {
+			wo_doc_layout(&l->preview, wd - lw - 2);
+			wo_doc_draw(a, w, 0, lw + 2, h, wd - lw - 2, &l->preview, 0, -1);
+		} else if (cur) {
+			draw_line(w, 0, lw + 2, cur->number, wd - lw - 2, theme_attr(ROLE_DIM));
+		}
+	}
+}
+
+static int moved(struct app *a, struct wo_list *l, int rc, struct wr_err *e)
+{
+	/* The next page is fetched between keys (list_idle). */
+	if (rc != WR_OK)
+		app_msg_error(a, "%s", e->msg);
+	l->preview_stale = 1;
+	l->v->idle_pending = 1;
+	set_title(l);
+	return R_ALL;
+}
+
+/* ---- search: the list follows each key, with a screenful per query ---- */
+
+static int search_cb(struct app *a, void *ctx, const char *text, int done)
+{
+	struct view *v = ctx;
+	struct wo_list *l = v->st;
+
+	snprintf(l->search, sizeof l->search, "%s", text);
+	(void)done;
+	return wo_list_reload(a, l);
+}
+
+static int list_action(struct app *a, struct view *v, int act)
+{
+	struct wo_list *l = v->st;
+	struct wr_err e = { 0, "" };
+	const struct wr_wo *cur = klist_cur(&l->list);
+	int page = l->rows > 1 ? l->rows - 1 : 1;
+
+	switch (act) {
+	case ACT_UP:
+		return moved(a, l, klist_move(&l->list, -1, &e), &e);
+	case ACT_DOWN:
+		return moved(a, l, klist_move(&l->list, 1, &e), &e);
+	case ACT_PGUP:
+		l->list.top -= page;
+		if (l->list.top < 0)
+			l->list.top = 0;
+		return moved(a, l, klist_move(&l->list, -page, &e), &e);
+	case ACT_PGDN: {
+		int rc = klist_move(&l->list, page, &e);
+
+		/* Keep the cursor at the same screen row: scroll with it. */
+		if (l->list.cur >= l->list.top + l->rows)
+			l->list.top = l->list.cur;
+		return moved(a, l, rc, &e);
+	}
+	case ACT_TOP:
+		return moved(a, l, klist_first(&l->list, &e), &e);
+	case ACT_BOTTOM:
+		return moved(a, l, klist_last(&l->list, &e), &e);
+	case ACT_OPEN:
+		if (cur)
+			app_open_wo(a, cur->number);
+		return R_ALL;
+	case ACT_SEARCH:
+		app_prompt(a, "/", l->search, 1, search_cb, v);
+		return R_ALL;
+	case ACT_FILTER:
+		wo_filter_menu(a, v);
+		return R_ALL;
+	case ACT_CLEAR:
+		memset(&l->f, 0, sizeof l->f);
+		l->asset[0] = l->assignee[0] = l->search[0] = '\0';
+		return wo_list_reload(a, l);
+	case ACT_NEW:
+		wo_new_open(a, l->asset[0] ? l->asset : NULL);
+		return R_ALL;
+	default:
+		return R_UNHANDLED;
+	}
+}
+
+static int list_click(struct app *a, struct view *v, int y, int x)
+{
+	struct wo_list *l = v->st;
+	int k = l->list.top + y - 1;
+
+	if (a->layout == LAYOUT_DESK && x > a->cols * 45 / 100)
+		return R_NONE;
+	if (y >= 1 && k < l->list.n) {
+		if (k == l->list.cur)
+			return list_action(a, v, ACT_OPEN);
+		l->list.cur = k;
+		l->preview_stale = 1;
+		v->idle_pending = 1;
+		set_title(l);
+		return R_VIEW;
+	}
+	return R_NONE;
+}
+
+const struct view_ops view_wo_list_ops = {
+	.name = "wo_list",
+	.title = "Work orders",
+	.open = list_open,
+	.close = list_close,
+	.draw = list_draw,
+	.action = list_action,
+	.resume = list_resume,
+	.idle = list_idle,
+	.click = list_click,
+};

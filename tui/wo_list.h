@@ -1,0 +1,38 @@
+/*
+ * wo_list.h - the work-order list view's state, shared by the view
+ * (view_wo_list.c) and its filter menu (wo_filter.c).
+ */
+#ifndef WRENCH_TUI_WO_LIST_H
+#define WRENCH_TUI_WO_LIST_H
+
+#include "app.h"
+#include "bgjob.h"
+#include "klist.h"
+#include "screens.h"
+
+struct wo_list {
+	struct store *s;
+	struct view *v;
+	struct klist list;
+	/* The filter, owned here; f's pointers point into these buffers. */
+	struct wr_wo_filter f;
+	char asset[64], assignee[64], search[128];
+	int counted;             /* list.count holds the count of this filter */
+	struct bgjob count_job;  /* counting runs in a child: slow on big tables */
+	struct wo_doc preview;   /* desk: the selected work order */
+	int preview_stale;
+	int rows;                /* list rows at the last draw */
+	int need_fill;           /* the screen shows more rows than are loaded */
+	char preview_tried[32];  /* the last number the preview tried to load */
+};
+
+/* Reloads from the top after a filter change; returns R_* flags. */
+int wo_list_reload(struct app *a, struct wo_list *l);
+/* Opens the filter menu (status, priority, type, assignee, asset...). */
+void wo_filter_menu(struct app *a, struct view *v);
+/* The active filters as one line ("status:open prio:high /pump"). */
+void wo_filter_text(const struct wo_list *l, char *buf, size_t n);
+/* Short status names for narrow rows ("prog" for in_progress). */
+const char *wo_status_short(int st);
+
+#endif
