@@ -65,6 +65,20 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	    (rc = args_real(c, "cost-failure", args_get(a, "cost-failure"),
 	                    &m->po.cost_failure, CLI_USAGE)) != 0)
 		return rc;
+	if ((v = args_get(a, "history-from")) != NULL) {
+		int64_t t;
+		if ((rc = args_date(c, "history-from", v, &t, CLI_USAGE)) != 0)
+			return rc;
+		m->po.history_start = (double)t / WR_DAY;
+	}
+	if ((v = args_get(a, "hazard")) != NULL) {
+		if (!strcmp(v, "piecewise"))
+			m->po.hazard = PREDICT_HAZARD_PIECEWISE;
+		else if (!strcmp(v, "weibull"))
+			m->po.hazard = PREDICT_HAZARD_WEIBULL;
+		else
+			return args_usage(c, "--hazard is piecewise or weibull, not '%s'", v);
+	}
 	if (m->po.cost_planned < 0 || m->po.cost_failure < 0)
 		return args_usage(c, "costs cannot be negative");
 	if ((m->po.cost_planned > 0) != (m->po.cost_failure > 0))
@@ -74,7 +88,9 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 
 #define MODEL_OPTS \
 	{"horizon", 0, 1, "DUR", "look-ahead window, e.g. 30d, 2w, 3mo (default 30d)"}, \
-	{"class", 0, 1, "CLASS", "only assets of this class"}, \
+	{"class", 0, 1, "C[,C...]", "only assets of these classes"}, \
+	{"history-from", 0, 1, "DATE", "history is complete only from DATE (earlier lives enter late)"}, \
+	{"hazard", 0, 1, "H", "piecewise (default: chosen by AIC against Weibull) or weibull"}, \
 	{"codes", 0, 1, "A,B", "only failures with these problem codes count"}, \
 	{"op-time", 0, 0, NULL, "measure lives in run hours where meters exist"}, \
 	{"cost-planned", 0, 1, "X", "cost of a planned replacement (age-replacement advice)"}, \
@@ -93,8 +109,9 @@ static const struct arg_opt rank_opts[] = {
 static const struct cmd_spec rank_spec = {
 	"rank", "",
 	"Ranks in-service assets by the probability of failing within the horizon, from\n"
-	"Weibull models fitted per class (shapes pooled when a class has few failures,\n"
-	"each asset's scale shrunk toward its class).  Columns: p_fail, expected\n"
+	"models fitted per class: a Weibull shape (pooled when a class has few failures)\n"
+	"or, when it fits better by AIC, a piecewise-constant hazard; each asset's own\n"
+	"rate is shrunk toward its class by empirical Bayes.  Columns: p_fail, expected\n"
 	"failures in the horizon, age of the current life (days, or hours with\n"
 	"--op-time), beta with bounds and what it means, eta, method, MTBF, B10 life,\n"
 	"failures so far, time observed, failure trend, and age-replacement advice when\n"

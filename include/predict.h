@@ -245,9 +245,10 @@ struct predict_class_beta {
  * way beta, eta, MTBF, B10 and the age-replacement advice describe each
  * unit by its Weibull fit. */
 enum predict_hazard {
-	PREDICT_HAZARD_PIECEWISE = 0,  /* default: piecewise-constant class hazards,
-	                                  pooled across classes, bins chosen by AIC */
-	PREDICT_HAZARD_WEIBULL         /* the class's Weibull shape */
+	PREDICT_HAZARD_PIECEWISE = 0,  /* default: piecewise-constant class hazards
+	                                  (pooled across classes, bins chosen by
+	                                  AIC) when their AIC beats the Weibull's */
+	PREDICT_HAZARD_WEIBULL         /* always the class's Weibull shape */
 };
 const char *predict_hazard_str(enum predict_hazard h);
 
@@ -287,9 +288,10 @@ struct predict_class {
 	double observed;              /* sum of all lives (the exposure) */
 	double eb_a, eb_b;            /* inverse-gamma prior of eta^beta (b in days^beta) */
 	double eta;                   /* the class's typical eta: (b / a)^(1/beta) */
-	/* The piecewise hazard (NAN under the Weibull hazard): the class's
-	 * rate relative to a typical class, and the inverse-gamma prior of the
-	 * units' hazard multipliers (hz_a, hz_b dimensionless). */
+	/* The piecewise hazard (NAN when p_fail came from the Weibull): the
+	 * class's rate relative to a typical class (for a class without
+	 * failures, one failure over its exposure), and the gamma prior of its
+	 * units' multipliers of the class hazard (shape hz_a, rate hz_b). */
 	double hz_ratio, hz_a, hz_b;
 };
 
@@ -324,8 +326,9 @@ struct predict_ranking {
 	double T, horizon;
 	/* The hazard that gave p_fail.  Piecewise: hazard_bins bins (chosen by
 	 * AIC), class shapes shrunk toward the pooled shape with strength
-	 * hazard_nu (coefficient of variation 1/sqrt(nu)); 0 and NAN when the
-	 * Weibull hazard was asked for or no failure was recorded. */
+	 * hazard_nu (coefficient of variation 1/sqrt(nu)).  WEIBULL, 0 and NAN
+	 * when the Weibull gave p_fail: asked for, better on AIC, or no
+	 * failure recorded anywhere. */
 	enum predict_hazard hazard;
 	size_t hazard_bins;
 	double hazard_nu;
@@ -335,9 +338,12 @@ struct predict_ranking {
 	double hazard_aic_weibull, hazard_aic_piecewise;
 };
 
-/* Scores every in-service unit with a known renewal before T.  Shapes are
- * fitted per class, thin classes borrow the pooled shape and each unit's eta
- * is shrunk toward its class by empirical Bayes.  See predict/README.md. */
+/* Scores every in-service unit with a known renewal before T.  Weibull
+ * shapes are fitted per class (thin classes borrow the pooled shape); unless
+ * o->hazard asks for the Weibull, piecewise-constant class hazards compete
+ * with them on AIC and give p_fail when they win.  Each unit's scale (or
+ * hazard multiplier) is shrunk toward its class by empirical Bayes.  See
+ * predict/README.md. */
 int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o,
                  struct predict_ranking *out, struct wr_err *e);
 void predict_rank_free(struct predict_ranking *r);

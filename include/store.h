@@ -473,7 +473,7 @@ int store_report(struct store *s, int report, const struct wr_report_opts *o,
 /* --------------------------------------------------------------- life data */
 
 struct wr_life_opts {
-	const char *cls;            /* NULL = every class */
+	const char *cls;            /* NULL = every class; else a class or a comma-separated list */
 	const char *const *codes;   /* failure codes that count; NULL = all.  A
 	                             * failure with another code is a renewal that
 	                             * ends the life as a suspension. */

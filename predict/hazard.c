@@ -165,7 +165,7 @@ double pi_hz_cum(const struct pi_hz *z, size_t c, double x)
  * Failures d and exposures X of every class on the grid e (nb bins), cells
  * c * nb + k.  cnt is scratch of nb + 1 doubles: lives covering whole bins
  * are counted in a difference array and multiplied by the widths at the end,
- * so each life costs two binary searches.
+ * so each life costs two bin look-ups (one without delayed entry).
  */
 static void accumulate(const struct pi_hz_in *in, const struct pi_hz_grid *g, double *d,
                        double *X, double *cnt)

@@ -22,6 +22,13 @@
  *     The unit's eta is (B / A)^(1/beta), the posterior mean of the rate
  *     1/theta turned back into a scale: that mean always exists, and for a
  *     short horizon p is linear in the rate.
+ *  3b. Unless the Weibull hazard was asked for, the piecewise-constant class
+ *     hazards of hazard.c compete with the Weibull shapes on AIC (class
+ *     level, unit frailty aside).  When they win, p comes from them instead:
+ *     the same empirical Bayes on each unit's multiplier of its class's
+ *     cumulative hazard Lambda_c, and p = 1 - (1 + D / B)^-A with
+ *     D = Lambda_c(age + H) - Lambda_c(age).  The Weibull numbers (beta, eta,
+ *     MTBF, B10, age replacement) still describe each unit.
  *
  * All t^beta are computed as (t / t_ref)^beta with t_ref the class's
  * longest life, so nothing overflows whatever the time unit.
@@ -379,11 +386,9 @@ static double weibull_aic(const struct predict_ranking *out, const struct cwork 
 
 /* What the piecewise step needs from predict_rank(). */
 struct pwctx {
-	const struct ld_set *s;
 	const struct uwork *uw;
 	const struct predict_life *lives;
 	const size_t *order, *units;  /* class c's units: order[units[c] .. units[c+1]) */
-	const size_t *cs;             /* class c's lives in the class-ordered arrays */
 	const size_t *kidx;           /* unit -> key, or SIZE_MAX when not scored */
 	struct ikey *keys;
 };
@@ -698,12 +703,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		in.failed = cf;
 		in.cs = cs;
 		in.nc = nc;
-		x.s = s;
 		x.uw = uw;
 		x.lives = lives;
 		x.order = order;
 		x.units = units;
-		x.cs = cs;
 		x.kidx = kidx;
 		x.keys = keys;
 		/* scratch holds at least nunits doubles. */

@@ -31,10 +31,13 @@
 /* cls is the class, or the model for assets without one; it is also what
  * the class filter matches, so that a filtered load is exactly one pool. */
 #define CLS_EXPR "coalesce(nullif(a.class, ''), a.model)"
+/* The filter is one class or a comma-separated list of classes (the
+ * components of a machine model are several classes that form one study). */
+#define CLS_MATCH "instr(',' || lower(?1) || ',', ',' || lower(" CLS_EXPR ") || ',') > 0"
 
 static const char q_assets[] =
 	"SELECT a.id, a.tag, " CLS_EXPR ", a.install_date, a.status FROM asset a"
-	" WHERE ?1 IS NULL OR " CLS_EXPR " = ?1 COLLATE NOCASE ORDER BY a.id";
+	" WHERE ?1 IS NULL OR " CLS_MATCH " ORDER BY a.id";
 
 /* Events: code is asked for only when a code filter is given, and then only
  * for failures, because SQLite defers the seek from the index into the table
@@ -47,7 +50,7 @@ static const char q_assets[] =
 #define EVENTS_CLS(code)                                                       \
 	"SELECT ev.asset_id, ev.at, ev.kind, " code                            \
 	" FROM asset a JOIN event ev ON ev.asset_id = a.id"                    \
-	" WHERE " CLS_EXPR " = ?1 COLLATE NOCASE ORDER BY a.id, ev.at, ev.kind"
+	" WHERE " CLS_MATCH " ORDER BY a.id, ev.at, ev.kind"
 #define FAILURE_CODE "CASE WHEN ev.kind = 1 THEN ev.code END"
 
 static const char q_events[] = EVENTS_ALL("NULL");

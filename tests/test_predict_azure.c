@@ -16,11 +16,14 @@
  * to that date: a life already running then is left-truncated.
  *
  * Acceptance: monthly cutoffs 2020-03-01 .. 2020-12-01, 30-day horizon; the
- * model must beat every baseline on mean AUC and have a Brier score below
- * climatology's (and below naive MTBF's).  The issue's target mean AUC is
- * 0.78; what this model reaches is measured and asserted as it is (0.766
- * with the component type as class, 0.774 with machine model + component),
- * so a regression fails the test.
+ * model must beat every baseline on mean AUC, have a Brier score below
+ * climatology's (and below naive MTBF's) and reach the issue's target mean
+ * AUC of 0.78.  It does with the default piecewise hazard, which the AIC
+ * picks at every cutoff (a failure-free month after each renewal, then a
+ * roughly flat hazard: no Weibull shape fits that): 0.784 with the
+ * component type as class, 0.797 with machine model + component.  The
+ * Weibull hazard, still available as an option, gives 0.766 and 0.774; it
+ * is measured too, so that a regression of either fails the test.
  */
 #include <check.h>
 #include <math.h>
@@ -230,7 +233,7 @@ START_TEST(test_azure_backtest)
 	print_bt("Azure PdM, class = component type", &bt);
 	ck_assert_uint_eq(bt.n, 10);
 	ck_assert_uint_eq(bt.cuts[0].scored, 400);
-	ck_assert(bt.mean[PREDICT_S_MODEL].auc >= 0.76);
+	ck_assert(bt.mean[PREDICT_S_MODEL].auc >= 0.78);
 	for (k = 1; k < PREDICT_S_COUNT_; k++)
 		if (isfinite(bt.mean[k].auc))
 			ck_assert_msg(bt.mean[PREDICT_S_MODEL].auc > bt.mean[k].auc,
@@ -259,7 +262,7 @@ START_TEST(test_azure_backtest_model_classes)
 	o.history_start = day(2020, 1, 1);
 	ck_assert_int_eq(predict_backtest(&s, c, 10, &o, &bt, &e), WR_OK);
 	print_bt("Azure PdM, class = machine model + component", &bt);
-	ck_assert(bt.mean[PREDICT_S_MODEL].auc >= 0.77);
+	ck_assert(bt.mean[PREDICT_S_MODEL].auc >= 0.79);
 	for (k = 1; k < PREDICT_S_COUNT_; k++)
 		if (isfinite(bt.mean[k].auc))
 			ck_assert(bt.mean[PREDICT_S_MODEL].auc > bt.mean[k].auc + 0.05);
@@ -273,6 +276,49 @@ START_TEST(test_azure_backtest_model_classes)
 }
 END_TEST
 
+/* The hazard behind those numbers: piecewise at every cutoff, by AIC; and
+ * the Weibull hazard, asked for, as it was. */
+START_TEST(test_azure_hazard_choice)
+{
+	struct ld_set s;
+	struct predict_opts o;
+	struct predict_backtest pw, wb;
+	struct predict_ranking r;
+	double c[10];
+	int with_model, i;
+
+	cutoffs(c);
+	for (with_model = 0; with_model < 2; with_model++) {
+		load_azure(&s, with_model);
+		predict_opts_init(&o);
+		o.horizon = 30.0;
+		o.history_start = day(2020, 1, 1);
+		for (i = 0; i < 10; i++) {
+			ck_assert_int_eq(predict_rank(&s, c[i], &o, &r, NULL), WR_OK);
+			printf("%s %.0f: %s hazard, %zu bins, nu %.3g, AIC %.1f vs Weibull %.1f\n",
+			       with_model ? "model+comp" : "comp", c[i], predict_hazard_str(r.hazard),
+			       r.hazard_bins, r.hazard_nu, r.hazard_aic_piecewise, r.hazard_aic_weibull);
+			ck_assert_int_eq(r.hazard, PREDICT_HAZARD_PIECEWISE);
+			ck_assert(r.hazard_bins >= 2);
+			predict_rank_free(&r);
+		}
+		ck_assert_int_eq(predict_backtest(&s, c, 10, &o, &pw, NULL), WR_OK);
+		o.hazard = PREDICT_HAZARD_WEIBULL;
+		ck_assert_int_eq(predict_backtest(&s, c, 10, &o, &wb, NULL), WR_OK);
+		printf("%s: mean AUC piecewise %.4f, Weibull %.4f; Brier %.4f, %.4f\n",
+		       with_model ? "model+comp" : "comp", pw.mean[PREDICT_S_MODEL].auc,
+		       wb.mean[PREDICT_S_MODEL].auc, pw.mean[PREDICT_S_MODEL].brier,
+		       wb.mean[PREDICT_S_MODEL].brier);
+		ck_assert(wb.mean[PREDICT_S_MODEL].auc >= (with_model ? 0.77 : 0.76));
+		ck_assert(pw.mean[PREDICT_S_MODEL].auc > wb.mean[PREDICT_S_MODEL].auc + 0.015);
+		ck_assert(pw.mean[PREDICT_S_MODEL].brier < wb.mean[PREDICT_S_MODEL].brier);
+		predict_backtest_free(&pw);
+		predict_backtest_free(&wb);
+		free_set(&s);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("predict_azure");
@@ -283,6 +329,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_azure_backtest);
 	tcase_add_test(tc, test_azure_backtest_model_classes);
+	tcase_add_test(tc, test_azure_hazard_choice);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
