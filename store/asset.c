@@ -110,22 +110,7 @@ static int is_ancestor_or_self(struct store *s, int64_t id, int64_t start, struc
 		" UNION SELECT asset.parent_id FROM asset JOIN up ON asset.id = up.id"
 		" WHERE asset.parent_id IS NOT NULL)"
 		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc, found = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		found = 1;
-	else if (rc == SQLITE_DONE)
-		found = 0;
-	else
-		store_dberr(s, e, "checking the asset hierarchy");
-	store_stmt_done(st);
-	return found;
+	return store_exists2(s, sql, start, id, "checking the asset hierarchy", e);
 }
 
 static int audit_text(struct store *s, const struct wr_asset *old, const char *field,

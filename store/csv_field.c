@@ -85,7 +85,9 @@ void csv_rec_clear(const struct csv_entity_map *m, struct csv_rec *rec)
 
 /* ------------------------------------------------------------- header */
 
-/* Calls fn for the canonical name (rank 0) and each alias (rank 1..). */
+/* How well a normalised header name matches a field: 0 for its canonical
+ * name, 1.. for its aliases in order, -1 for no match.  byname is set when
+ * the alias names records by their name (a leading '~'). */
 static int header_rank(const struct csv_field *f, const char *norm, int *byname)
 {
 	char w[64], nw[64];

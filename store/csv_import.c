@@ -42,9 +42,12 @@
  * them again at the end, inside the same transaction (a failed import
  * restores them with everything else).  Unique indexes stay: they are what
  * finds existing records.  "Large" means at least BULK_BYTES of CSV, holding
- * (at BULK_ROW_BYTES a row) at least half as many rows as the table has. */
+ * (at BULK_ROW_BYTES a row) at least half as many rows as the table has;
+ * and the drop waits until BULK_ROWS rows have really been inserted, so
+ * that re-importing a large file (all rows unchanged) rebuilds nothing. */
 #define BULK_BYTES ((off_t)8 << 20)
 #define BULK_ROW_BYTES 100
+#define BULK_ROWS 20000
 
 struct defrow {
 	size_t line;
@@ -55,6 +58,9 @@ struct defrow {
 
 struct driver {
 	struct csv_imp im;
+	int bulk;               /* a large file: drop indexes once BULK_ROWS are in */
+	struct csv_saved_indexes saved;
+	int dropped;
 	csv_row_handler handler;
 	const struct csvio_import_opts *o;
 	struct csvio_result *r;
@@ -257,6 +263,11 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 		d->o->on_progress(d->r->rows, row->bytes, row->total, d->o->ctx);
 	if ((rc = handle(d, row, &deferred)) != WR_OK)
 		return rc;
+	if (d->bulk && !d->dropped && d->r->inserted >= BULK_ROWS) {
+		d->dropped = 1;
+		if ((rc = csv_drop_indexes(d->im.s, d->im.m->entity, &d->saved, d->e)) != WR_OK)
+			return rc;
+	}
 	return deferred ? defer_row(d, row) : WR_OK;
 }
 
@@ -358,7 +369,6 @@ int csvio_import(struct store *s, int entity, const char *path,
 	static const struct csvio_import_opts no_opts;
 	struct csvio_result local;
 	struct driver d;
-	struct csv_saved_indexes saved = {NULL, 0};
 	struct stat sb;
 	int rc, old_cache = -2000, began = 0;
 
@@ -399,9 +409,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 		if (d.im.max_id < 0)
 			rc = WR_EDB;
 	}
-	if (rc == WR_OK && sb.st_size >= BULK_BYTES &&
-	    sb.st_size / BULK_ROW_BYTES >= d.im.max_id / 2)
-		rc = csv_drop_indexes(s, entity, &saved, e);
+	d.bulk = !d.o->dry_run && sb.st_size >= BULK_BYTES && sb.st_size / BULK_ROW_BYTES >= d.im.max_id / 2;
 	if (rc == WR_OK)
 		rc = csv_read_file(path, on_row, &d, e);
 	if (rc == WR_OK && !d.have_header)
@@ -413,7 +421,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	if (rc == WR_OK && !doomed && entity == CE_WORKORDERS)
 		rc = csv_import_wo_finish(&d.im, e);
 	if (rc == WR_OK && !doomed)
-		rc = csv_restore_indexes(s, &saved, e);
+		rc = csv_restore_indexes(s, &d.saved, e);
 	if (d.o->on_progress && rc == WR_OK)
 		d.o->on_progress(r->rows, 0, 0, d.o->ctx);
 	if (d.rej) {
@@ -446,7 +454,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 		free(d.defer[k].len);
 	}
 	free(d.defer);
-	csv_free_indexes(&saved);
+	csv_free_indexes(&d.saved);
 	free(d.im.seen.v);
 	csv_keys_free(&d.im.assets);
 	csv_keys_free(&d.im.locations);

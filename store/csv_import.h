@@ -1,6 +1,8 @@
 /*
  * csv_import.h - what the CSV import driver (csv_import.c) shares with the
- * per-entity row handlers (csv_import_rec.c, csv_import_wo.c).  Private to
+ * per-entity row handlers (csv_import_rec.c: locations, assets;
+ * csv_import_meter.c: meters, readings, history; csv_import_wo.c;
+ * csv_import_pm.c) and their helpers (csv_import_help.c).  Private to
  * store/.
  *
  * The driver reads the file, maps the header, parses each row into a struct

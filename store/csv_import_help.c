@@ -292,8 +292,8 @@ int csv_imp_unique_clash(struct csv_imp *im, const char *uuid, char *why, size_t
 		         "empty the uuid cell to add a new record",
 		         uuid, im->m->audit);
 	else
-		snprintf(why, nwhy, "clashes with an existing record: %s",
-		         sqlite3_errmsg(im->s->db));
+		snprintf(why, nwhy, "clashes with an existing %s (a uniqueness rule of the database)",
+		         im->m->audit);
 	return ROW_BAD;
 }
 

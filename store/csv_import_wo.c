@@ -1,6 +1,6 @@
 /*
- * csv_import_wo.c - CSV row handlers for work orders and PM schedules (see
- * csv_import.h and the plan at the top of csv_import_rec.c).
+ * csv_import_wo.c - the CSV row handler for work orders (see csv_import.h
+ * and the plan at the top of csv_import_rec.c).
  *
  * Work orders are the bulk of any migration (a million rows is a plausible
  * history), so a new work order costs one INSERT with every text bound in
@@ -281,7 +281,7 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 		" SELECT csv_import_uuid(), w.asset_id, coalesce(w.downtime_start, w.created_at), ?5,"
 		" w.problem, nullif(w.title, ''), w.id, ?6"
 		" FROM wo w WHERE w.id > ?1 AND w.type = ?2 AND w.status IN (?3, ?4)"
-		" AND w.is_failure AND w.asset_id IS NOT NULL ORDER BY w.id"
+		" AND w.is_failure AND w.asset_id IS NOT NULL ORDER BY w.asset_id, 3"
 		" ON CONFLICT(asset_id, at, kind) DO UPDATE SET wo_id = excluded.wo_id"
 		" WHERE event.wo_id IS NULL";
 	static const char q_fts[] =

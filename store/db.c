@@ -169,6 +169,27 @@ int64_t store_id_of(struct store *s, const char *table, const char *key, struct 
 	return id;
 }
 
+int store_exists2(struct store *s, const char *sql, int64_t a, int64_t b, const char *what,
+                  struct wr_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc, found = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		found = 1;
+	else if (rc == SQLITE_DONE)
+		found = 0;
+	else
+		store_dberr(s, e, what);
+	store_stmt_done(st);
+	return found;
+}
+
 int store_audit(struct store *s, const char *entity, const char *uuid, const char *key,
                 const char *field, const char *old_value, const char *new_value,
                 struct wr_err *e)

@@ -60,6 +60,11 @@ int64_t store_id_of(struct store *s, const char *table, const char *key, struct 
 /* table is one of: location (code), asset (tag), pm (code), wo (number),
  * app_user (username).  Unknown table names are a programming error and fail. */
 
+/* Runs a query binding ?1 = a and ?2 = b: 1 when it returns a row, 0 when
+ * not, -1 on error (e says what failed, using `what`). */
+int store_exists2(struct store *s, const char *sql, int64_t a, int64_t b, const char *what,
+                  struct wr_err *e);
+
 /* Audit log.  entity and key name the record; old/new may be NULL. */
 int store_audit(struct store *s, const char *entity, const char *uuid, const char *key,
                 const char *field, const char *old_value, const char *new_value,

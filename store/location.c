@@ -44,22 +44,7 @@ static int is_ancestor_or_self(struct store *s, int64_t id, int64_t start, struc
 		" UNION SELECT location.parent_id FROM location JOIN up ON location.id = up.id"
 		" WHERE location.parent_id IS NOT NULL)"
 		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc, found = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		found = 1;
-	else if (rc == SQLITE_DONE)
-		found = 0;
-	else
-		store_dberr(s, e, "checking the location hierarchy");
-	store_stmt_done(st);
-	return found;
+	return store_exists2(s, sql, start, id, "checking the location hierarchy", e);
 }
 
 static int location_put_tx(struct store *s, const struct wr_location *l, struct wr_err *e)

@@ -17,6 +17,7 @@
 #include "helpers/testdb.h"
 #include "csvio.h"
 #include "store.h"
+#include "../store/internal.h"   /* the schema, to see indexes survive a bulk import */
 
 static struct store *S;
 static char P[512];
@@ -159,6 +160,37 @@ static char *export(const char *entity, int format)
 	ck_assert_msg(csvio_export(S, ent, format, f, &E) == WR_OK, "export %s: %s", entity, E.msg);
 	fclose(f);
 	return buf;
+}
+
+/* The names of a table's indexes, sorted and joined by spaces. */
+static void index_names(const char *table, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	ck_assert(sqlite3_prepare_v2(S->db,
+	                             "SELECT name FROM sqlite_master WHERE type = 'index'"
+	                             " AND tbl_name = ?1 ORDER BY name",
+	                             -1, &st, NULL) == SQLITE_OK);
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out + strlen(out), n - strlen(out), "%s ", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* The root page of an index: a rebuilt index gets a new one. */
+static int64_t index_root(const char *name)
+{
+	sqlite3_stmt *st;
+	int64_t root = -1;
+
+	ck_assert(sqlite3_prepare_v2(S->db, "SELECT rootpage FROM sqlite_master WHERE name = ?1", -1,
+	                             &st, NULL) == SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		root = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return root;
 }
 
 static void import_nasty(void)
@@ -848,19 +880,29 @@ START_TEST(test_many_rows_and_progress)
 	const char *path = tmp_path("many.csv");
 	FILE *f = fopen(path, "w");
 	struct csvio_import_opts o;
+	char pad[320], before[512], after[512];
+	struct wr_wo_filter flt;
+	int64_t nopen = 0, root_before, root_after;
 	struct wr_wo w;
+
+	memset(pad, 'x', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
 
 	ck_assert(f != NULL);
 	fputs("number,title,type,status,asset,created,completed,failure,problem,description\n", f);
 	for (int i = 1; i <= 25000; i++) {
 		char created[WR_DATE_BUF];
 		wr_date_fmt(wr_date_from_ymd(2021, 1, 1) + i * 60, created);
-		fprintf(f, "W-%06d,Job %d,corrective,%s,P-%d,%s,%s,%s,BRG,\"Bearing %d, noisy\"\n", i,
-		        i, i % 2 ? "closed" : "open", i % 7, created, i % 2 ? "2021-03-02" : "",
-		        i % 4 == 1 ? "yes" : "no", i);
+		/* Long descriptions make the file big enough (8 MiB) for the import to
+		 * drop and rebuild the secondary indexes. */
+		fprintf(f, "W-%06d,Job %d,corrective,%s,P-%d,%s,%s,%s,BRG,\"Bearing %d, noisy. %s\"\n",
+		        i, i, i % 2 ? "closed" : "open", i % 7, created, i % 2 ? "2021-03-02" : "",
+		        i % 4 == 1 ? "yes" : "no", i, pad);
 	}
 	fclose(f);
 	OK(import_text("assets", "tag\nP-0\nP-1\nP-2\nP-3\nP-4\nP-5\nP-6\n"));
+	index_names("wo", before, sizeof before);
+	root_before = index_root("wo_status");
 	memset(&o, 0, sizeof o);
 	o.on_progress = on_progress;
 	progress_calls = 0;
@@ -869,7 +911,8 @@ START_TEST(test_many_rows_and_progress)
 	ck_assert_uint_ge(progress_calls, 3);
 	ck_assert_uint_eq(progress_rows, 25000);
 	OK(store_wo_get(S, "W-012345", &w, &E));
-	ck_assert_str_eq(w.description, "Bearing 12345, noisy");
+	ck_assert_int_eq(strncmp(w.description, "Bearing 12345, noisy. xxx", 25), 0);
+	ck_assert_uint_eq(strlen(w.description), strlen("Bearing 12345, noisy. ") + sizeof pad - 1);
 	wr_wo_clear(&w);
 	/* Failures: every closed one with failure=yes (i % 4 == 1). */
 	struct events ev = {0};
@@ -879,6 +922,17 @@ START_TEST(test_many_rows_and_progress)
 		want += i % 7 == 1 && i % 4 == 1;
 	ck_assert_int_eq(ev.failures, want);
 	ck_assert_int_eq(ev.n, want);
+	/* The indexes came back, and queries that use them see every row. */
+	index_names("wo", after, sizeof after);
+	root_after = index_root("wo_status");
+	/* Rebuilt (a large file), so it lives on new pages. */
+	ck_assert_int_ne(root_before, root_after);
+	ck_assert_str_eq(before, after);
+	ck_assert_msg(strstr(after, "wo_status"), "%s", after);
+	memset(&flt, 0, sizeof flt);
+	flt.status_mask = 1u << WS_OPEN;
+	OK(store_wo_count(S, &flt, &nopen, &E));
+	ck_assert_int_eq(nopen, 12500);
 	/* Importing it again changes nothing. */
 	OK(csvio_import(S, CE_WORKORDERS, path, &o, &R, &E));
 	ck_assert_uint_eq(R.unchanged, 25000);

@@ -74,19 +74,13 @@ static int global_action(struct app *a, struct view *v, int act)
 	case ACT_GO_WO:
 		return app_goto(a, VIEW_WO_LIST);
 	case ACT_GO_ASSETS:
+		return app_goto(a, VIEW_ASSET_LIST);
 	case ACT_GO_PM:
-	case ACT_GO_RISK: {
-		static const char *const names[] = { "asset_list", "pm_list", "risk" };
-		static const char *const words[] = { "asset list", "PM", "risk ranking" };
-		int i = act == ACT_GO_ASSETS ? 0 : act == ACT_GO_PM ? 1 : 2;
-		int id = app_view_id(names[i]);
-
-		if (id < 0) {
-			app_msg_error(a, "The %s screen is not built yet.", words[i]);
-			return R_ALL;
-		}
-		return app_goto(a, id);
-	}
+		return app_goto(a, VIEW_PM_LIST);
+	case ACT_GO_RISK:
+		return app_goto(a, VIEW_RISK);
+	case ACT_GO_IO:
+		return app_goto(a, VIEW_IO);
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return R_ALL;

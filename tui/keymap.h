@@ -53,6 +53,8 @@
 	  "Go to preventive maintenance schedules") \
 	X(ACT_GO_RISK, "go-risk", ('5'), TK_ALL, "Risk", "Risk", KB_DESK, \
 	  "Go to the failure-risk ranking") \
+	X(ACT_GO_IO, "go-import", ('6'), TK_ALL, "", "Import", KB_DESK, \
+	  "Go to import and export of CSV and JSON files") \
 	X(ACT_UP, "up", ('k', TK_FN(KEY_UP)), TK_ALL, "", "", 0, \
 	  "Move up") \
 	X(ACT_DOWN, "down", ('j', TK_FN(KEY_DOWN)), TK_ALL, "", "", 0, \
@@ -100,7 +102,39 @@
 	X(ACT_SAVE, "save", ('s', TK_FN(KEY_F(2)), TK_CTRL('s')), VM(FORM), "Save", "Save", KB_BOTH, \
 	  "Save the form (also Enter on its last field)") \
 	X(ACT_CHOOSE_NUM, "choose-number", ('1', '2', '3', '4', '5', '6', '7', '8', '9'), VM(PICK), \
-	  "", "", 0, "Choose the item with that number")
+	  "", "", 0, "Choose the item with that number") \
+	X(ACT_EXPAND, "expand", ('l', TK_FN(KEY_RIGHT)), VM(ASSET_LIST), "", "Expand", 0, \
+	  "Tree: open the selected location or asset to show what is in or below it") \
+	X(ACT_COLLAPSE, "collapse", ('h', TK_FN(KEY_LEFT)), VM(ASSET_LIST), "", "", 0, \
+	  "Tree: close the selected node, or go up to its parent") \
+	X(ACT_ASSET_FIND, "find-asset", ('/'), VM(ASSET_LIST), "Find", "Search", KB_BOTH, \
+	  "Search assets by tag, name, class or serial: a flat list that follows each key") \
+	X(ACT_TREE, "tree-or-list", ('t'), VM(ASSET_LIST), "Tree", "Tree/list", KB_BOTH, \
+	  "Switch between the location tree and the flat list of every asset") \
+	X(ACT_ASSET_NEW, "new-for-asset", ('n'), VM(ASSET_LIST) | VM(ASSET_DETAIL), "New", "New WO", \
+	  KB_BOTH, "Quick-create a work order or request for this asset") \
+	X(ACT_READING, "reading", ('r'), VM(ASSET_DETAIL), "Read", "Reading", KB_BOTH, \
+	  "Enter a meter reading (Enter on a meter line chooses that meter)") \
+	X(ACT_PLOT, "plot", ('v'), VM(ASSET_DETAIL), "Plot", "Plot", KB_BOTH, \
+	  "Show or hide the reliability curve R(t) with the asset's age marked") \
+	X(ACT_ASSET_WOS, "asset-work", ('o'), VM(ASSET_DETAIL), "", "All WOs", KB_DESK, \
+	  "Every work order of this asset, in the work-order list") \
+	X(ACT_IO, "import-export", ('i'), VM(ASSET_LIST) | VM(PM_LIST), "", "Import/export", KB_DESK, \
+	  "Import or export CSV: locations, assets, meters, readings, PM, work orders, history") \
+	X(ACT_PM_EDIT, "edit-pm", ('e'), VM(PM_LIST), "Edit", "Edit", KB_BOTH, \
+	  "Edit the selected PM schedule (planners)") \
+	X(ACT_PM_GENERATE, "generate", ('m'), VM(PM_LIST), "Make", "Generate due", KB_BOTH, \
+	  "Make the work orders of every due PM now (asks first, then says how many)") \
+	X(ACT_FORECAST, "forecast", ('f'), VM(PM_LIST), "Fcst", "Forecast", KB_BOTH, \
+	  "PM workload forecast: planned hours per week") \
+	X(ACT_SPAN, "span", ('t'), VM(PM_FORECAST), "Span", "30/90 days", KB_BOTH, \
+	  "Switch the forecast between the next 30 and 90 days") \
+	X(ACT_SORT, "sort", ('s'), VM(RISK), "Sort", "Sort", KB_BOTH, \
+	  "Sort by the next column: p_fail, asset, class, age, beta, eta, MTBF, trend") \
+	X(ACT_REVERSE, "reverse", ('r'), VM(RISK), "Rev", "Reverse", KB_BOTH, \
+	  "Reverse the sort order") \
+	X(ACT_REPORT, "report", ('r'), VM(IO), "Rep", "Bad rows", KB_BOTH, \
+	  "Show the report of the last import or dry run again")
 
 enum tui_action {
 	ACT_NONE = 0,

@@ -105,4 +105,23 @@ struct pick_spec {
 
 /* ---- fault diagnosis (view_fault.c): open() takes the work-order number ---- */
 
+/* ---- assets (view_asset_list.c, view_asset_detail.c; the card: asset_doc.h) ---- */
+/* asset_list: open() takes NULL or a struct asset_list_arg. */
+struct asset_list_arg {
+	const char *search;        /* start in the flat list with this search */
+};
+/* asset_detail: open() takes the asset tag (const char *). */
+
+/* ---- PM (view_pm_list.c, view_pm_forecast.c) ---- */
+/* pm_list: open() takes NULL.  pm_forecast: NULL or a const int * of days
+ * (30 or 90). */
+
+/* ---- risk ranking (view_risk.c): open() takes NULL ---- */
+
+/* ---- import/export (view_io.c): open() takes NULL or a struct io_arg ---- */
+struct io_arg {
+	int entity;                /* enum csv_entity */
+	const char *path;          /* a file to start with, may be NULL */
+};
+
 #endif

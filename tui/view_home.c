@@ -188,12 +188,12 @@ static void compute_risk(struct app *a, struct home_state *h)
 	memset(&rk, 0, sizeof rk);
 	h->risk_state = 1;
 	if (store_life_load(a->s, &lo, &ld, &e) != WR_OK) {
-		snprintf(h->risk_msg, sizeof h->risk_msg, "%s", e.msg);
+		snprintf(h->risk_msg, sizeof h->risk_msg, "%.150s", e.msg);
 		return;
 	}
 	predict_opts_init(&po);
 	if (predict_rank(&ld, (double)wr_today() / WR_DAY, &po, &rk, &e) != WR_OK) {
-		snprintf(h->risk_msg, sizeof h->risk_msg, "%s", e.msg);
+		snprintf(h->risk_msg, sizeof h->risk_msg, "%.150s", e.msg);
 		store_life_free(&ld);
 		return;
 	}

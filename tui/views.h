@@ -14,7 +14,13 @@
 	X(FAULT, fault) \
 	X(HELP, help) \
 	X(FORM, form) \
-	X(PICK, pick)
+	X(PICK, pick) \
+	X(ASSET_LIST, asset_list) \
+	X(ASSET_DETAIL, asset_detail) \
+	X(PM_LIST, pm_list) \
+	X(PM_FORECAST, pm_forecast) \
+	X(RISK, risk) \
+	X(IO, io)
 
 enum tui_view_id {
 #define TUI_VIEW_ENUM(id, name) VIEW_##id,

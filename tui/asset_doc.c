@@ -1,0 +1,489 @@
+/*
+ * asset_doc.c - an asset as lines of text, and its reliability card (see
+ * asset_doc.h).  Loading copies what the screen shows into fixed arrays,
+ * so the views never hold store callbacks' pointers; layout turns those
+ * rows into lines for a width; drawing goes through the sanitizing
+ * helpers only.
+ */
+#include "asset_doc.h"
+#include "plot.h"
+#include "screens.h"
+#include "theme.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------- reliability */
+
+void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizon,
+                       struct asset_rel *r)
+{
+	struct wr_life_opts lo;
+	struct predict_opts po;
+	struct predict_ranking rk;
+	struct ld_set ld;
+	struct wr_err e = { 0, "" };
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->horizon = horizon;
+	r->T = (double)wr_today() / WR_DAY;
+	if (as->status == AS_RETIRED) {
+		r->state = AR_UNRANKED;
+		snprintf(r->msg, sizeof r->msg, "retired: not ranked");
+		return;
+	}
+	memset(&lo, 0, sizeof lo);
+	memset(&ld, 0, sizeof ld);
+	memset(&rk, 0, sizeof rk);
+	/* Only the asset's class: the class fixes the shape and the prior
+	 * of its scale, and loading one class keeps this cheap. */
+	lo.cls = as->cls[0] ? as->cls : NULL;
+	if (store_life_load(s, &lo, &ld, &e) != WR_OK) {
+		r->state = AR_ERROR;
+		snprintf(r->msg, sizeof r->msg, "%s", e.msg);
+		return;
+	}
+	predict_opts_init(&po);
+	po.horizon = horizon;
+	if (predict_rank(&ld, r->T, &po, &rk, &e) != WR_OK) {
+		r->state = AR_ERROR;
+		snprintf(r->msg, sizeof r->msg, "%s", e.msg);
+		store_life_free(&ld);
+		return;
+	}
+	r->state = AR_UNRANKED;
+	snprintf(r->msg, sizeof r->msg,
+	         "not ranked: no install date or failure on record to date its current life");
+	for (i = 0; i < rk.n; i++)
+		if (strcmp(rk.items[i].tag, as->tag) == 0) {
+			r->it = rk.items[i];
+			r->state = AR_OK;
+			if (r->it.class_index < rk.nclasses) {
+				r->class_units = rk.classes[r->it.class_index].units;
+				r->class_failures = rk.classes[r->it.class_index].failures;
+			}
+			break;
+		}
+	predict_rank_free(&rk);
+	store_life_free(&ld);
+}
+
+/* One primed card (asset_rel_prime); the TUI is single-threaded. */
+static struct {
+	int set;
+	const struct store *s;
+	struct asset_rel rel;
+} primed;
+
+void asset_rel_prime(struct store *s, const struct asset_rel *r)
+{
+	primed.set = 1;
+	primed.s = s;
+	primed.rel = *r;
+}
+
+/* "254d", "3.5d": durations on the card. */
+static char *days(double d, char *buf, size_t n)
+{
+	if (isnan(d))
+		snprintf(buf, n, "?");
+	else if (d < 10)
+		snprintf(buf, n, "%.1fd", d);
+	else
+		snprintf(buf, n, "%.0fd", d);
+	return buf;
+}
+
+static int p_role(double p)
+{
+	return p >= 0.5 ? ROLE_URGENT : p >= 0.2 ? ROLE_WARN : ROLE_NORMAL;
+}
+
+/* ---------------------------------------------------------- loading */
+
+static int meter_cb(const struct wr_meter *m, void *ctx)
+{
+	struct asset_doc *d = ctx;
+	struct asset_meter_row *r;
+
+	if (d->nmeters == AD_MAX_METERS)
+		return 0;
+	r = &d->meters[d->nmeters++];
+	wr_strlcpy(r->name, m->name, sizeof r->name);
+	wr_strlcpy(r->unit, m->unit, sizeof r->unit);
+	r->kind = m->kind;
+	r->value = m->last_value;
+	r->at = m->last_at;
+	return 0;
+}
+
+static int child_cb(const struct wr_asset *c, void *ctx)
+{
+	struct asset_doc *d = ctx;
+
+	if (d->nchildren < AD_MAX_CHILDREN) {
+		wr_strlcpy(d->children[d->nchildren].tag, c->tag, sizeof d->children[0].tag);
+		wr_strlcpy(d->children[d->nchildren].name, c->name, sizeof d->children[0].name);
+		d->nchildren++;
+	}
+	d->children_total++;
+	return 0;
+}
+
+static int event_cb(const struct wr_event *ev, void *ctx)
+{
+	struct asset_doc *d = ctx;
+
+	if (d->nevents < AD_MAX_EVENTS) {
+		struct asset_ev_row *r = &d->events[d->nevents++];
+
+		r->at = ev->at;
+		r->kind = ev->kind;
+		wr_strlcpy(r->code, ev->code, sizeof r->code);
+		wr_strlcpy(r->wo, ev->wo_number, sizeof r->wo);
+		wr_strlcpy(r->notes, ev->notes ? ev->notes : "", sizeof r->notes);
+	}
+	d->events_total++;
+	return 0;
+}
+
+static const unsigned active_mask =
+	(1u << WS_REQUESTED) | (1u << WS_OPEN) | (1u << WS_IN_PROGRESS) | (1u << WS_ON_HOLD);
+
+/* The newest work orders of the asset with a status in mask, at most max. */
+static int load_wos(struct store *s, struct asset_doc *d, unsigned mask, int max,
+                    struct asset_wo_row *out, int *nout, struct wr_err *e)
+{
+	struct wr_wo_filter f;
+	struct wr_wo *rows = calloc((size_t)max, sizeof *rows);
+	int64_t today = wr_today();
+	int n = 0, i, rc;
+
+	*nout = 0;
+	if (!rows)
+		return wr_fail(e, WR_ENOMEM, "out of memory loading work orders");
+	memset(&f, 0, sizeof f);
+	f.asset_tag = d->as.tag;
+	f.status_mask = mask;
+	rc = store_wo_page(s, &f, 0, 0, max, rows, &n, e);
+	for (i = 0; i < n; i++) {
+		struct asset_wo_row *r = &out[i];
+
+		wr_strlcpy(r->number, rows[i].number, sizeof r->number);
+		wr_strlcpy(r->title, rows[i].title, sizeof r->title);
+		r->status = rows[i].status;
+		r->priority = rows[i].priority;
+		r->due = rows[i].completed_at != WR_NO_TIME && !wo_is_active(rows[i].status)
+		         ? rows[i].completed_at : rows[i].due_at;
+		r->overdue = wo_is_overdue(&rows[i], today);
+		wr_wo_clear(&rows[i]);
+	}
+	free(rows);
+	if (rc == WR_OK)
+		*nout = n;
+	return rc;
+}
+
+static int load_work(struct store *s, struct asset_doc *d, struct wr_err *e)
+{
+	struct wr_wo_filter f;
+	int rc;
+
+	rc = load_wos(s, d, active_mask, AD_MAX_WOS, d->wos, &d->nwos, e);
+	d->wo_total = d->nwos;
+	if (rc == WR_OK && d->nwos == AD_MAX_WOS) {
+		memset(&f, 0, sizeof f);
+		f.asset_tag = d->as.tag;
+		f.status_mask = active_mask;
+		rc = store_wo_count(s, &f, &d->wo_total, e);
+	}
+	/* What was done on it lately: what a technician asks first. */
+	if (rc == WR_OK)
+		rc = load_wos(s, d, (1u << WS_DONE) | (1u << WS_CLOSED), AD_MAX_DONE, d->done,
+		              &d->ndone, e);
+	return rc;
+}
+
+int asset_doc_load(struct store *s, const char *tag, int full, struct asset_doc *d,
+                   struct wr_err *e)
+{
+	struct asset_rel keep = d->rel;
+	int same = d->loaded && strcmp(d->as.tag, tag) == 0, rc;
+	struct asset_line *lines = d->lines;
+	int cap = d->caplines;
+
+	/* The line buffer is reused; everything else starts again. */
+	memset(d, 0, sizeof *d);
+	d->lines = lines;
+	d->caplines = cap;
+	d->width = -1;
+	rc = store_asset_get(s, tag, &d->as, e);
+	if (rc == WR_OK && full) {
+		rc = store_meter_list(s, tag, meter_cb, d, e);
+		if (rc == WR_OK)
+			rc = load_work(s, d, e);
+		if (rc == WR_OK)
+			rc = store_asset_children(s, tag, child_cb, d, e);
+		if (rc == WR_OK)
+			rc = store_event_list(s, tag, event_cb, d, e);
+	}
+	if (rc != WR_OK) {
+		memset(&d->as, 0, sizeof d->as);
+		d->nmeters = d->nwos = d->ndone = d->nevents = d->nchildren = 0;
+		return rc;
+	}
+	d->loaded = 1;
+	d->full = full;
+	/* The card depends on the whole class's history, not on this
+	 * screen's rows; a reload after a reading keeps it. */
+	if (same && keep.state != AR_PENDING)
+		d->rel = keep;
+	if (primed.set && primed.s == s && strcmp(primed.rel.it.tag, tag) == 0) {
+		d->rel = primed.rel;
+		primed.set = 0;
+	}
+	return WR_OK;
+}
+
+void asset_doc_free(struct asset_doc *d)
+{
+	free(d->lines);
+	d->lines = NULL;
+	d->nlines = d->caplines = 0;
+	d->loaded = 0;
+}
+
+void asset_doc_invalidate(struct asset_doc *d)
+{
+	d->width = -1;
+}
+
+/* ----------------------------------------------------------- layout */
+
+static int add(struct asset_doc *d, int kind, int ref, int role, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int add(struct asset_doc *d, int kind, int ref, int role, const char *fmt, ...)
+{
+	struct asset_line *l;
+	va_list ap;
+
+	if (d->nlines == d->caplines) {
+		int cap = d->caplines ? 2 * d->caplines : 64;
+		struct asset_line *p = realloc(d->lines, (size_t)cap * sizeof *p);
+
+		if (!p)
+			return -1;
+		d->lines = p;
+		d->caplines = cap;
+	}
+	l = &d->lines[d->nlines++];
+	l->kind = kind;
+	l->ref = ref;
+	l->role = role;
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof l->text, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static void layout_card(struct asset_doc *d, int width, int utf8)
+{
+	const struct asset_rel *r = &d->rel;
+	const struct predict_item *it = &r->it;
+	const char *b = utf8 ? "\xce\xb2" : "beta", *h = utf8 ? "\xce\xb7" : "eta";
+	char age[24], eta[24], mtbf[24], b10[24];
+
+	add(d, AL_HEAD, 0, ROLE_HEADING, "Reliability, next %.0f days", r->horizon);
+	if (r->state == AR_PENDING) {
+		add(d, AL_REL, 0, ROLE_DIM, " computing...");
+		return;
+	}
+	if (r->state != AR_OK) {
+		add(d, AL_REL, 0, r->state == AR_ERROR ? ROLE_ERROR : ROLE_DIM, " %s", r->msg);
+		return;
+	}
+	days(it->age, age, sizeof age);
+	days(it->eta, eta, sizeof eta);
+	days(it->mtbf, mtbf, sizeof mtbf);
+	days(it->b10, b10, sizeof b10);
+	if (width >= 60) {
+		add(d, AL_REL, 0, p_role(it->p_fail),
+		    " P(fail within %.0fd) %.1f%%   age %s   failures %d", r->horizon,
+		    100.0 * it->p_fail, age, it->failures);
+		if (isnan(it->beta_b.lo))
+			add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s   %s %s", b, it->beta,
+			    predict_beta_meaning_str(it->meaning), h, eta);
+		else
+			add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f [%.2f, %.2f] %s   %s %s", b, it->beta,
+			    it->beta_b.lo, it->beta_b.hi, predict_beta_meaning_str(it->meaning), h, eta);
+		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s   B10 %s   trend: %s", mtbf, b10,
+		    predict_trend_str(it->trend.flag));
+		add(d, AL_REL, 0, ROLE_DIM, " method: %s (%s: %zu units, %.0f failures)",
+		    predict_method_str(it->method), it->cls, r->class_units, r->class_failures);
+	} else {
+		add(d, AL_REL, 0, p_role(it->p_fail), " P(fail) %.1f%%  age %s", 100.0 * it->p_fail,
+		    age);
+		add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s  %s %s", b, it->beta,
+		    predict_beta_meaning_str(it->meaning), h, eta);
+		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s  B10 %s", mtbf, b10);
+		add(d, AL_REL, 0, ROLE_NORMAL, " trend: %s, %d failures",
+		    predict_trend_str(it->trend.flag), it->failures);
+		add(d, AL_REL, 0, ROLE_DIM, " method: %s", predict_method_str(it->method));
+	}
+}
+
+static const char *status_word(int st)
+{
+	return st == AS_DOWN ? "DOWN" : wr_asset_status_name(st);
+}
+
+int asset_doc_layout(struct asset_doc *d, int width, int utf8)
+{
+	const struct wr_asset *as = &d->as;
+	const char *dot = utf8 ? " \xc2\xb7 " : ", ";
+	char day[WR_DATE_BUF];
+	int i;
+
+	if (d->width == width && d->utf8 == utf8 && d->nlines > 0)
+		return 0;
+	d->nlines = 0;
+	d->width = width;
+	d->utf8 = utf8;
+	if (!d->loaded)
+		return 0;
+	add(d, AL_HEAD, 0, ROLE_HEADING, "%s  %s", as->tag, as->name);
+	add(d, AL_TEXT, 0, as->status == AS_DOWN ? ROLE_OVERDUE : ROLE_NORMAL,
+	    "%s%s%s%scriticality %d", as->cls[0] ? as->cls : "no class", dot,
+	    status_word(as->status), dot, as->criticality);
+	add(d, AL_TEXT, 0, ROLE_NORMAL, "Location: %s", as->location_code[0] ? as->location_code : "-");
+	if (as->parent_tag[0])
+		add(d, AL_PARENT, 0, ROLE_NORMAL, "Part of: %s", as->parent_tag);
+	if (as->manufacturer[0] || as->model[0] || as->serial[0])
+		add(d, AL_TEXT, 0, ROLE_NORMAL, "%s%s%s%s%s", as->manufacturer,
+		    as->manufacturer[0] && as->model[0] ? " " : "", as->model,
+		    as->serial[0] ? "  s/n " : "", as->serial);
+	add(d, AL_TEXT, 0, ROLE_NORMAL, "Installed: %s",
+	    as->install_date == WR_NO_TIME ? "unknown" : wr_date_fmt_day(as->install_date, day));
+	layout_card(d, width, utf8);
+	if (!d->full)
+		return 0;
+
+	add(d, AL_HEAD, 0, ROLE_HEADING, "Meters (%d)", d->nmeters);
+	if (d->nmeters == 0)
+		add(d, AL_TEXT, 0, ROLE_DIM, " no meters");
+	for (i = 0; i < d->nmeters; i++) {
+		const struct asset_meter_row *m = &d->meters[i];
+		char at[WR_DATE_BUF];
+
+		if (isnan(m->value))
+			add(d, AL_METER, i, ROLE_NORMAL, " %s: no reading yet", m->name);
+		else
+			add(d, AL_METER, i, ROLE_NORMAL, " %s: %.10g %s at %s", m->name, m->value, m->unit,
+			    wr_date_fmt(m->at, at));
+	}
+
+	add(d, AL_HEAD, 0, ROLE_HEADING, "Open work orders (%lld)", (long long)d->wo_total);
+	if (d->nwos == 0)
+		add(d, AL_TEXT, 0, ROLE_DIM, " none open");
+	for (i = 0; i < d->nwos; i++) {
+		const struct asset_wo_row *w = &d->wos[i];
+		char due[WR_DATE_BUF];
+
+		add(d, AL_WO, i, w->overdue ? ROLE_OVERDUE : w->priority == PR_URGENT ? ROLE_URGENT
+		                                                                     : ROLE_NORMAL,
+		    "%s%s %s %s%s%s", w->overdue ? "!" : " ", w->number, wr_wo_status_name(w->status),
+		    width >= 60 && w->due != WR_NO_TIME ? fmt_day(w->due, due) : "",
+		    width >= 60 && w->due != WR_NO_TIME ? " " : "", w->title);
+	}
+	if (d->wo_total > d->nwos)
+		add(d, AL_MORE_WO, 0, ROLE_DIM, " ... %lld more: o lists them all",
+		    (long long)(d->wo_total - d->nwos));
+
+	if (d->ndone > 0) {
+		add(d, AL_HEAD, 0, ROLE_HEADING, "Recent work done");
+		for (i = 0; i < d->ndone; i++) {
+			const struct asset_wo_row *w = &d->done[i];
+			char when[WR_DATE_BUF];
+
+			add(d, AL_DONE, i, ROLE_NORMAL, " %s %s%s%s", w->number,
+			    width >= 60 && w->due != WR_NO_TIME ? fmt_day(w->due, when) : "",
+			    width >= 60 && w->due != WR_NO_TIME ? " " : "", w->title);
+		}
+	}
+
+	if (d->children_total > 0) {
+		add(d, AL_HEAD, 0, ROLE_HEADING, "Sub-assets (%d)", d->children_total);
+		for (i = 0; i < d->nchildren; i++)
+			add(d, AL_CHILD, i, ROLE_NORMAL, " %s  %s", d->children[i].tag,
+			    d->children[i].name);
+		if (d->children_total > d->nchildren)
+			add(d, AL_TEXT, 0, ROLE_DIM, " ... %d more", d->children_total - d->nchildren);
+	}
+
+	add(d, AL_HEAD, 0, ROLE_HEADING, "History (%d)", d->events_total);
+	if (d->nevents == 0)
+		add(d, AL_TEXT, 0, ROLE_DIM, " no history");
+	for (i = 0; i < d->nevents; i++) {
+		const struct asset_ev_row *ev = &d->events[i];
+
+		add(d, AL_EVENT, i, ev->kind == EV_FAILURE ? ROLE_WARN : ROLE_NORMAL,
+		    " %s %s%s%s%s%s %s", fmt_day(ev->at, day), wr_event_kind_name(ev->kind),
+		    ev->code[0] ? " " : "", ev->code, ev->wo[0] ? " " : "", ev->wo, ev->notes);
+	}
+	if (d->events_total > d->nevents)
+		add(d, AL_TEXT, 0, ROLE_DIM, " ... %d older events", d->events_total - d->nevents);
+	return 0;
+}
+
+void asset_doc_draw(struct app *a, WINDOW *w, int y, int x, int h, int wd,
+                    const struct asset_doc *d, int top, int sel)
+{
+	int i, g = sel >= 0 ? 1 : 0;
+
+	(void)a;
+	for (i = 0; i < h && top + i < d->nlines; i++) {
+		const struct asset_line *l = &d->lines[top + i];
+		int on = top + i == sel;
+		attr_t at = theme_attr(on ? ROLE_SELECTION : l->role);
+
+		if (g)
+			draw_line(w, y + i, x, on ? ">" : " ", 1, at);
+		draw_line(w, y + i, x + g, l->text, wd - g, at);
+	}
+}
+
+void asset_rel_draw_plot(struct app *a, WINDOW *w, int y, int x, int h, int wd,
+                         const struct asset_rel *r)
+{
+	struct plot *p;
+	int i;
+
+	if (r->state != AR_OK) {
+		draw_line(w, y, x, "Reliability curve", wd, theme_attr(ROLE_HEADING));
+		draw_line(w, y + 1, x, r->state == AR_PENDING ? "computing..." : r->msg, wd,
+		          theme_attr(ROLE_DIM));
+		return;
+	}
+	draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "R(t), %s %.2f %s %.0fd",
+	           a->utf8 ? "\xce\xb2" : "beta", r->it.beta, a->utf8 ? "\xce\xb7" : "eta",
+	           r->it.eta);
+	p = malloc(sizeof *p);
+	if (!p || plot_reliability(p, r->it.beta, r->it.eta, r->it.age, r->horizon, wd, h - 2,
+	                           a->utf8) != 0) {
+		draw_line(w, y + 1, x, p ? "(too small to plot)" : "(out of memory)", wd,
+		          theme_attr(ROLE_DIM));
+		free(p);
+		return;
+	}
+	for (i = 0; i < p->h; i++)
+		draw_line(w, y + 1 + i, x, p->line[i], wd, theme_attr(ROLE_NORMAL));
+	draw_linef(w, y + 1 + p->h, x, wd, theme_attr(ROLE_DIM),
+	           "%s now (age)  %s next %.0f days", a->utf8 ? "\xe2\x94\x8a" : ":",
+	           a->utf8 ? "\xe2\x94\x81" : "=", r->horizon);
+	free(p);
+}

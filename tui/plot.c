@@ -1,0 +1,231 @@
+/*
+ * plot.c - the reliability curve as text (see plot.h).
+ *
+ * The plot is first laid out in a grid of cells, each holding either an
+ * ASCII character (labels) or a glyph code, and the grid is then turned
+ * into lines, the glyphs becoming ASCII or UTF-8 characters.  Every glyph
+ * is one display column wide in both sets, so a line never exceeds the
+ * box however the terminal is set up.
+ */
+#include "plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Glyph codes live above the ASCII range in the cell grid. */
+enum {
+	G_CURVE = 256,   /* a point of R(t) */
+	G_AGE,           /* the vertical age marker */
+	G_AGE_POINT,     /* R at the current age */
+	G_YAXIS,
+	G_YTICK,         /* the y axis at a labelled row */
+	G_XAXIS,
+	G_XWIN,          /* the x axis inside the look-ahead window */
+	G_CORNER
+};
+
+static const char *glyph(int g, int utf8)
+{
+	switch (g) {
+	case G_CURVE: return utf8 ? "\xe2\x80\xa2" : "*";        /* U+2022 bullet */
+	case G_AGE: return utf8 ? "\xe2\x94\x8a" : ":";          /* U+250A dashed bar */
+	case G_AGE_POINT: return utf8 ? "\xe2\x97\x86" : "O";    /* U+25C6 diamond */
+	case G_YAXIS: return utf8 ? "\xe2\x94\x82" : "|";        /* U+2502 */
+	case G_YTICK: return utf8 ? "\xe2\x94\xa4" : "+";        /* U+2524 */
+	case G_XAXIS: return utf8 ? "\xe2\x94\x80" : "-";        /* U+2500 */
+	case G_XWIN: return utf8 ? "\xe2\x94\x81" : "=";         /* U+2501 heavy */
+	case G_CORNER: return utf8 ? "\xe2\x94\x94" : "+";       /* U+2514 */
+	default: return " ";
+	}
+}
+
+double plot_nice_ceil(double x)
+{
+	static const double steps[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
+	double base;
+	size_t i;
+
+	if (!(x > 0) || !isfinite(x))
+		return NAN;
+	base = pow(10.0, floor(log10(x)));
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (steps[i] * base >= x * (1 - 1e-12))
+			return steps[i] * base;
+	return 10 * base;
+}
+
+double plot_tmax(double beta, double eta, double age, double horizon)
+{
+	double need;
+
+	if (!(beta > 0) || !(eta > 0) || !isfinite(beta) || !isfinite(eta))
+		return NAN;
+	/* The time by which 99% have failed; a small beta puts it absurdly
+	 * far out (the curve would hug the left edge), so stop at 20 eta. */
+	need = eta * pow(log(100.0), 1.0 / beta);
+	if (!isfinite(need) || need > 20 * eta)
+		need = 20 * eta;
+	if (isfinite(age) && age >= 0) {
+		double end = age + (isfinite(horizon) && horizon > 0 ? horizon : 0);
+
+		if (end * 1.1 > need)
+			need = end * 1.1;
+	}
+	return plot_nice_ceil(need);
+}
+
+int plot_col_of(double t, double tmax, int pw)
+{
+	int c;
+
+	if (!(t >= 0) || !(tmax > 0) || t > tmax || pw <= 0)
+		return -1;
+	c = (int)(t / tmax * pw);
+	return c >= pw ? pw - 1 : c;
+}
+
+int plot_row_of(double r, int ph)
+{
+	if (ph <= 1)
+		return 0;
+	if (!(r >= 0))
+		r = 0;
+	if (r > 1)
+		r = 1;
+	return (int)lround((1 - r) * (ph - 1));
+}
+
+/* "254d", "1.5d", "12000d": the day counts written under the axis. */
+static void fmt_days(double d, char *buf, size_t n)
+{
+	if (d < 10 && d != floor(d))
+		snprintf(buf, n, "%.1fd", d);
+	else
+		snprintf(buf, n, "%.0fd", d);
+}
+
+static void put_text(short cells[][PLOT_MAX_W], int row, int col, const char *s, int w)
+{
+	for (; *s && col < w; s++, col++)
+		if (col >= 0)
+			cells[row][col] = (short)(unsigned char)*s;
+}
+
+int plot_reliability(struct plot *p, double beta, double eta, double age, double horizon,
+                     int w, int h, int utf8)
+{
+	short cells[PLOT_MAX_H][PLOT_MAX_W];
+	char lab[32], end[32];
+	int r, c, x0 = PLOT_GUTTER, half, lw, ew;
+
+	memset(p, 0, sizeof *p);
+	p->age_col = p->win0 = p->win1 = -1;
+	if (w > PLOT_MAX_W)
+		w = PLOT_MAX_W;
+	if (h > PLOT_MAX_H)
+		h = PLOT_MAX_H;
+	p->tmax = plot_tmax(beta, eta, age, horizon);
+	if (w < PLOT_MIN_W || h < PLOT_MIN_H || isnan(p->tmax))
+		return -1;
+	p->w = w;
+	p->h = h;
+	p->pw = w - x0;
+	p->ph = h - 2;
+	for (r = 0; r < h; r++)
+		for (c = 0; c < w; c++)
+			cells[r][c] = ' ';
+
+	/* The y axis and its labels. */
+	half = plot_row_of(0.5, p->ph);
+	for (r = 0; r < p->ph; r++)
+		cells[r][x0 - 1] = r == 0 || r == half || r == p->ph - 1 ? G_YTICK : G_YAXIS;
+	put_text(cells, 0, 0, "1.0", w);
+	put_text(cells, half, 0, "0.5", w);
+	put_text(cells, p->ph - 1, 0, "  0", w);
+
+	/* The curve: each column covers a span of time, and every row between
+	 * R at its two edges is marked, so a steep drop stays connected. */
+	for (c = 0; c < p->pw; c++) {
+		double t0 = p->tmax * c / p->pw, t1 = p->tmax * (c + 1) / p->pw;
+		int ra = plot_row_of(exp(-pow(t0 / eta, beta)), p->ph);
+		int rb = plot_row_of(exp(-pow(t1 / eta, beta)), p->ph);
+
+		p->curve_row[c] = plot_row_of(exp(-pow((t0 + t1) / 2 / eta, beta)), p->ph);
+		for (r = ra; r <= rb; r++)
+			cells[r][x0 + c] = G_CURVE;
+	}
+
+	/* The x axis, thicker over the window from the age to age + horizon. */
+	cells[p->ph][x0 - 1] = G_CORNER;
+	for (c = 0; c < p->pw; c++)
+		cells[p->ph][x0 + c] = G_XAXIS;
+	if (isfinite(age) && age >= 0)
+		p->age_col = plot_col_of(age, p->tmax, p->pw);
+	if (p->age_col >= 0) {
+		double t1 = age + (isfinite(horizon) && horizon > 0 ? horizon : 0);
+
+		p->win0 = p->age_col;
+		p->win1 = plot_col_of(t1 < p->tmax ? t1 : p->tmax, p->tmax, p->pw);
+		for (c = p->win0; c <= p->win1; c++)
+			cells[p->ph][x0 + c] = G_XWIN;
+		for (r = 0; r < p->ph; r++)
+			if (cells[r][x0 + p->age_col] != G_CURVE)
+				cells[r][x0 + p->age_col] = G_AGE;
+		cells[plot_row_of(exp(-pow(age / eta, beta)), p->ph)][x0 + p->age_col] = G_AGE_POINT;
+	}
+
+	/* Labels: 0 under the corner, the axis end on the right, the age under
+	 * its marker when it fits between them. */
+	put_text(cells, p->ph + 1, x0 - 1, "0", w);
+	fmt_days(p->tmax, end, sizeof end);
+	ew = (int)strlen(end);
+	put_text(cells, p->ph + 1, w - ew, end, w);
+	if (p->age_col >= 0) {
+		char d[24];
+		int at;
+
+		fmt_days(age, d, sizeof d);
+		snprintf(lab, sizeof lab, "age %s", d);
+		lw = (int)strlen(lab);
+		at = x0 + p->age_col - lw / 2;
+		if (at < x0 + 1)
+			at = x0 + 1;
+		if (at + lw > w - ew - 1) {
+			/* Too close to the right end: the short form, or nothing. */
+			snprintf(lab, sizeof lab, "%s", d);
+			lw = (int)strlen(lab);
+			at = x0 + p->age_col - lw / 2;
+			if (at < x0 + 1)
+				at = x0 + 1;
+		}
+		if (at + lw <= w - ew - 1)
+			put_text(cells, p->ph + 1, at, lab, w);
+	}
+
+	for (r = 0; r < h; r++) {
+		char *o = p->line[r];
+		int last = w - 1;
+
+		/* Trailing blanks are left out. */
+		while (last >= 0 && cells[r][last] == ' ')
+			last--;
+		for (c = 0; c <= last; c++) {
+			const char *g;
+			char one[2];
+
+			if (cells[r][c] < 128) {
+				one[0] = (char)cells[r][c];
+				one[1] = '\0';
+				g = one;
+			} else {
+				g = glyph(cells[r][c], utf8);
+			}
+			/* Room is guaranteed: at most 3 bytes per column. */
+			while (*g)
+				*o++ = *g++;
+		}
+		*o = '\0';
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * plot.h - the reliability curve R(t) = exp(-(t/eta)^beta) drawn as lines
+ * of text, with the asset's current age and the look-ahead window marked.
+ * Pure arithmetic and string building, no curses, so that the layout is
+ * unit-tested (tests/test_tui_plot.c); the views draw the lines through
+ * the sanitizing draw helpers like any other text.
+ *
+ * The box of w x h characters holds, from the top: h - 2 rows of the
+ * curve with the y axis labelled 1.0, 0.5 and 0 in a gutter of
+ * PLOT_GUTTER columns; the x axis, on which the window from the age to
+ * age + horizon is drawn thicker; and a row of labels: 0 on the left, the
+ * age under its marker and the end of the axis (days) on the right.
+ */
+#ifndef WRENCH_TUI_PLOT_H
+#define WRENCH_TUI_PLOT_H
+
+#define PLOT_MAX_W 240
+#define PLOT_MAX_H 60
+#define PLOT_MIN_W 20
+#define PLOT_MIN_H 6
+#define PLOT_GUTTER 5          /* "1.0 |" */
+
+struct plot {
+	int w, h;                  /* the box, in columns and rows */
+	int pw, ph;                /* the curve area, right of the gutter, above the axis */
+	double tmax;               /* the time at the right end of the axis */
+	int age_col;               /* curve-area column of the age marker; -1 when off */
+	int win0, win1;            /* columns of the window [age, age + horizon] */
+	int curve_row[PLOT_MAX_W]; /* curve-area row of R at each column (0 = top, R = 1) */
+	/* Each line is at most w display columns: ASCII, or UTF-8 box and
+	 * bullet characters of one column each when utf8 was asked for. */
+	char line[PLOT_MAX_H][PLOT_MAX_W * 3 + 1];
+};
+
+/* Where the axis ends: a round number of days past both the time by which
+ * 99% of units have failed and age + horizon.  NAN for bad parameters. */
+double plot_tmax(double beta, double eta, double age, double horizon);
+/* The smallest 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten
+ * that is >= x (x > 0): axis ends people can read. */
+double plot_nice_ceil(double x);
+/* The curve-area column of time t (0 .. pw - 1), or -1 beyond the axis. */
+int plot_col_of(double t, double tmax, int pw);
+/* The curve-area row of a reliability r in [0, 1] (0 = top = 1.0). */
+int plot_row_of(double r, int ph);
+
+/* Lays out the plot in a box of w x h characters (clamped to the limits
+ * above).  age and horizon may be NAN (no marker, no window).  Returns 0,
+ * or -1 when beta or eta is not a positive number or the box is smaller
+ * than PLOT_MIN_W x PLOT_MIN_H (the plot is then empty). */
+int plot_reliability(struct plot *p, double beta, double eta, double age, double horizon,
+                     int w, int h, int utf8);
+
+#endif
