@@ -16,7 +16,7 @@ CC      ?= cc
 PKGS     = ncursesw sqlite3 libcurl libcjson
 # ncursesw's flags carry their own -D_XOPEN_SOURCE/-D_DEFAULT_SOURCE; ours win.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lm -pthread
 CHECK_CFLAGS := $(shell pkg-config --cflags check)
 CHECK_LIBS   := $(shell pkg-config --libs check)
 

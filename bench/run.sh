@@ -77,6 +77,6 @@ if want predict && [ -x "$B/bench_predict" ]; then
 	"$B/bench_predict"
 fi
 
-if want tui && [ -x "$root/bench/tui.sh" ]; then
+if want tui; then
 	bash "$root/bench/tui.sh" "$W" "$db"
 fi

@@ -84,6 +84,14 @@ char *wr_trim(char *s);
 /* Copies with truncation, always terminated; returns strlen(src) like strlcpy. */
 size_t wr_strlcpy(char *dst, const char *src, size_t n);
 
+/* Large working arrays (per asset, per event).  Memory is faulted in 4 KiB
+ * at a time, which for arrays of tens of megabytes costs as much as the
+ * arithmetic on them; blocks of 2 MiB and more are therefore aligned and
+ * offered to the kernel for transparent huge pages.  Release with free().
+ * NULL on failure or overflow. */
+void *wr_malloc_large(size_t n, size_t size);
+void *wr_calloc_large(size_t n, size_t size);
+
 /* Growable byte buffer used for building output. */
 struct wr_buf {
 	char *p;

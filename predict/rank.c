@@ -583,9 +583,9 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		if (m > maxl)
 			maxl = m;
 	}
-	lives = malloc(cap * sizeof *lives);
-	uw = malloc(s->nunits * sizeof *uw);
-	order = malloc(s->nunits * sizeof *order);
+	lives = wr_malloc_large(cap, sizeof *lives);
+	uw = wr_malloc_large(s->nunits, sizeof *uw);
+	order = wr_malloc_large(s->nunits, sizeof *order);
 	if (!lives || !uw || !order)
 		goto oom;
 
@@ -606,7 +606,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 
 	/* Group by class. */
 	{
-		struct ukey *k = malloc(s->nunits * sizeof *k);
+		struct ukey *k = wr_malloc_large(s->nunits, sizeof *k);
 		if (!k)
 			goto oom;
 		for (i = 0; i < s->nunits; i++) {
@@ -625,10 +625,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	out->classes = calloc(nc, sizeof *out->classes);
 	cs = malloc((nc + 1) * sizeof *cs);
 	units = malloc((nc + 1) * sizeof *units);
-	ct = malloc((nl ? nl : 1) * sizeof *ct);
-	ce = malloc((nl ? nl : 1) * sizeof *ce);
-	cft = malloc((nl ? nl : 1) * sizeof *cft);
-	cf = malloc((nl ? nl : 1) * sizeof *cf);
+	ct = wr_malloc_large(nl ? nl : 1, sizeof *ct);
+	ce = wr_malloc_large(nl ? nl : 1, sizeof *ce);
+	cft = wr_malloc_large(nl ? nl : 1, sizeof *cft);
+	cf = wr_malloc_large(nl ? nl : 1, sizeof *cf);
 	if (!out->classes || !cs || !units || !ct || !ce || !cft || !cf)
 		goto oom;
 	out->nclasses = nc;
@@ -672,10 +672,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		goto done;
 
 	/* Step 3: priors and failure probabilities. */
-	keys = malloc(s->nunits * sizeof *keys);
+	keys = wr_malloc_large(s->nunits, sizeof *keys);
 	cw = malloc(nc * sizeof *cw);
-	scratch = malloc((s->nunits > maxl ? s->nunits : maxl) * sizeof *scratch);
-	ir = malloc(s->nunits * sizeof *ir);
+	scratch = wr_malloc_large(s->nunits > maxl ? s->nunits : maxl, sizeof *scratch);
+	ir = wr_malloc_large(s->nunits, sizeof *ir);
 	if (!keys || !cw || !scratch || !ir)
 		goto oom;
 	for (i = 0; i < nc; i++) {
@@ -689,7 +689,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	if (o.hazard == PREDICT_HAZARD_PIECEWISE) {
 		struct pi_hz_in in;
 		struct pwctx x;
-		kidx = malloc(s->nunits * sizeof *kidx);
+		kidx = wr_malloc_large(s->nunits, sizeof *kidx);
 		if (!kidx)
 			goto oom;
 		for (i = 0; i < s->nunits; i++)
@@ -717,7 +717,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 
 	/* Step 4: the items, in ranking order. */
 	qsort(keys, nk, sizeof *keys, ikey_cmp);
-	out->items = calloc(nk ? nk : 1, sizeof *out->items);
+	out->items = wr_calloc_large(nk ? nk : 1, sizeof *out->items);
 	if (!out->items)
 		goto oom;
 	for (i = 0; i < nk; i++) {

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -341,17 +343,28 @@ static void rng_seed(void)
 		rng_state[1] = 1;
 }
 
+/* A forked child must not continue its parent's sequence.  getpid() is a
+ * real system call, too slow to ask for every UUID of a bulk import, so the
+ * generator is re-seeded from a fork handler instead. */
+static int rng_ready;
+
+static void rng_after_fork(void)
+{
+	rng_ready = 0;
+}
+
 void wr_uuid_new(char *buf)
 {
-	static pid_t seeded_pid;
+	static int handler;
 	static uint64_t last_ms, seq;
 	struct timespec ts;
 	unsigned char b[16];
 
-	/* Re-seed after fork so that two processes never share a sequence. */
-	if (seeded_pid != getpid()) {
+	if (!rng_ready) {
+		if (!handler)
+			handler = pthread_atfork(NULL, NULL, rng_after_fork) == 0;
 		rng_seed();
-		seeded_pid = getpid();
+		rng_ready = 1;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
@@ -398,6 +411,37 @@ int wr_uuid_valid(const char *s)
 		}
 	}
 	return 1;
+}
+
+/* ----------------------------------------------------------- large arrays */
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *wr_malloc_large(size_t n, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	bytes = n * size;
+	if (bytes < HUGE_PAGE)
+		return malloc(bytes ? bytes : 1);
+	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);   /* advice only: a refusal is harmless */
+#endif
+	return p;
+}
+
+void *wr_calloc_large(size_t n, size_t size)
+{
+	void *p = wr_malloc_large(n, size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
 }
 
 /* ---------------------------------------------------------------- strings */
