@@ -447,7 +447,7 @@ static int open_flags(struct store **out, const char *path, int flags, struct wr
 	 * table scans while keeping the handheld's memory small. */
 	if (check_version(s, e) != WR_OK ||
 	    store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	                  " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;",
+	                  " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384; PRAGMA mmap_size=1073741824;",
 	               e) != WR_OK ||
 	    migrate(s, e) != WR_OK) {
 		if (e && !strstr(e->msg, path))
