@@ -416,6 +416,14 @@ int store_pm_get(struct store *s, const char *code, struct wr_pm *out, struct wr
 int store_pm_set(struct store *s, const char *code, const char *field, const char *value,
                  struct wr_err *e);
 int store_pm_list(struct store *s, wr_pm_cb cb, void *ctx, struct wr_err *e);
+/* A page of at most limit schedules in code order, for lists that must not
+ * read the whole table: after_code NULL or "" gives the first rows (backward:
+ * the last rows); otherwise the rows after after_code (backward: the rows
+ * just before it).  Always in ascending code order; sets *n.  The caller
+ * owns the rows' checklists (wr_pm_clear); on error no rows are returned. */
+int store_pm_page(struct store *s, const char *after_code, int backward, int limit,
+                  struct wr_pm *out, int *n, struct wr_err *e);
+int store_pm_count(struct store *s, int64_t *n, struct wr_err *e);
 
 /* A PM occurrence due on or before today + days (calendar), or whose meter
  * has reached its next due value (meter).  wo_number is "" when no work order

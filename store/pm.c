@@ -237,6 +237,55 @@ int store_pm_list(struct store *s, wr_pm_cb cb, void *ctx, struct wr_err *e)
 	return rc;
 }
 
+int store_pm_page(struct store *s, const char *after_code, int backward, int limit,
+                  struct wr_pm *out, int *n, struct wr_err *e)
+{
+	/* Keyset paging on the unique code index: each page is one short
+	 * indexed query however large the table.  A backward page is read in
+	 * descending order (the rows nearest the anchor) and turned round. */
+	static const char q_first[] = PM_SELECT " ORDER BY p.code LIMIT ?1";
+	static const char q_after[] = PM_SELECT " WHERE p.code > ?2 ORDER BY p.code LIMIT ?1";
+	static const char q_last[] = PM_SELECT " ORDER BY p.code DESC LIMIT ?1";
+	static const char q_before[] =
+		PM_SELECT " WHERE p.code < ?2 ORDER BY p.code DESC LIMIT ?1";
+	int anchored = after_code && *after_code, got = 0, r = SQLITE_DONE, rc = WR_OK;
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if (limit <= 0)
+		return WR_OK;
+	st = store_stmt(s, backward ? (anchored ? q_before : q_last) : (anchored ? q_after : q_first),
+	                e);
+	if (!st)
+		return WR_EDB;
+	sqlite3_bind_int(st, 1, limit);
+	if (anchored)
+		store_bind_text(st, 2, after_code);
+	while (got < limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (pm_from_row(st, &out[got]) != WR_OK) {
+			rc = wr_fail(e, WR_ENOMEM, "out of memory listing PM schedules");
+			break;
+		}
+		got++;
+	}
+	if (rc == WR_OK && got < limit && r != SQLITE_DONE)
+		rc = store_dberr(s, e, "listing PM schedules");
+	store_stmt_done(st);
+	if (rc != WR_OK) {
+		/* Nothing half-read is handed back: the caller owns no rows. */
+		for (int i = 0; i < got; i++)
+			wr_pm_clear(&out[i]);
+		return rc;
+	}
+	for (int i = 0, j = got - 1; backward && i < j; i++, j--) {
+		struct wr_pm t = out[i];
+		out[i] = out[j];
+		out[j] = t;
+	}
+	*n = got;
+	return WR_OK;
+}
+
 int store_meter_latest(struct store *s, int64_t meter_id, double *value, struct wr_err *e)
 {
 	static const char sql[] =
@@ -743,4 +792,20 @@ int store_pm_on_wo_finished(struct store *s, int64_t pm_id, int64_t occurrence, 
 out:
 	wr_pm_clear(&p);
 	return rc;
+}
+
+int store_pm_count(struct store *s, int64_t *n, struct wr_err *e)
+{
+	static const char sql[] = "SELECT count(*) FROM pm";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return WR_EDB;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return rc == SQLITE_ROW ? WR_OK : store_dberr(s, e, "counting PM schedules");
 }

@@ -620,6 +620,101 @@ START_TEST(list_by_code)
 }
 END_TEST
 
+/* Pages forward and backward, each in ascending code order and at most the
+ * limit, put together give exactly store_pm_list's order. */
+START_TEST(page_by_code)
+{
+	static const char *const codes[] = {"PM-E", "PM-B", "PM-G", "PM-A", "PM-F", "PM-C", "PM-D"};
+	struct wr_pm rows[3];
+	char all[256] = "", fwd[256] = "", back[256] = "", tmp[256], after[64] = "";
+	int n = -1, pages = 0;
+
+	/* An empty table: no rows either way, and a zero limit reads nothing. */
+	OK(store_pm_page(S, NULL, 0, 3, rows, &n, &E));
+	ck_assert_int_eq(n, 0);
+	OK(store_pm_page(S, NULL, 1, 3, rows, &n, &E));
+	ck_assert_int_eq(n, 0);
+	OK(store_pm_page(S, "PM-A", 1, 3, rows, &n, &E));
+	ck_assert_int_eq(n, 0);
+
+	add_asset("A-1");
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		calendar_pm(codes[i], day(2024, 1, 1), 1, PU_MONTH, 0);
+	OK(store_pm_set(S, "PM-C", "checklist", "Drain\nFill", &E));
+	OK(store_pm_list(S, collect_code, all, &E));
+	ck_assert_str_eq(all, "PM-A PM-B PM-C PM-D PM-E PM-F PM-G ");
+	int64_t count = -1;
+	OK(store_pm_count(S, &count, &E));
+	ck_assert_int_eq(count, 7);
+	OK(store_pm_page(S, "", 0, 0, rows, &n, &E));
+	ck_assert_int_eq(n, 0);
+
+	/* Forward from the start ("" as NULL) until a short page. */
+	do {
+		OK(store_pm_page(S, after, 0, 3, rows, &n, &E));
+		ck_assert_int_le(n, 3);
+		for (int i = 0; i < n; i++) {
+			if (i > 0)
+				ck_assert(strcmp(rows[i - 1].code, rows[i].code) < 0);
+			if (!strcmp(rows[i].code, "PM-C"))
+				ck_assert_str_eq(rows[i].checklist, "Drain\nFill");
+			strcat(fwd, rows[i].code);
+			strcat(fwd, " ");
+		}
+		if (n > 0)
+			wr_strlcpy(after, rows[n - 1].code, sizeof after);
+		for (int i = 0; i < n; i++)
+			wr_pm_clear(&rows[i]);
+		ck_assert_int_lt(++pages, 10);
+	} while (n == 3);
+	ck_assert_str_eq(fwd, all);
+	ck_assert_int_eq(pages, 3);
+
+	/* Backward from the end, each page put before what came already. */
+	after[0] = '\0';
+	pages = 0;
+	do {
+		OK(store_pm_page(S, after[0] ? after : NULL, 1, 3, rows, &n, &E));
+		ck_assert_int_le(n, 3);
+		tmp[0] = '\0';
+		for (int i = 0; i < n; i++) {
+			if (i > 0)
+				ck_assert(strcmp(rows[i - 1].code, rows[i].code) < 0);
+			strcat(tmp, rows[i].code);
+			strcat(tmp, " ");
+		}
+		if (n > 0)
+			wr_strlcpy(after, rows[0].code, sizeof after);
+		for (int i = 0; i < n; i++)
+			wr_pm_clear(&rows[i]);
+		strcat(tmp, back);
+		strcpy(back, tmp);
+		ck_assert_int_lt(++pages, 10);
+	} while (n == 3);
+	ck_assert_str_eq(back, all);
+	ck_assert_int_eq(pages, 3);
+
+	/* An anchor that is not a code pages from where it would sort. */
+	OK(store_pm_page(S, "PM-B5", 0, 2, rows, &n, &E));
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(rows[0].code, "PM-C");
+	ck_assert_str_eq(rows[1].code, "PM-D");
+	wr_pm_clear(&rows[0]);
+	wr_pm_clear(&rows[1]);
+	OK(store_pm_page(S, "PM-B5", 1, 3, rows, &n, &E));
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(rows[0].code, "PM-A");
+	ck_assert_str_eq(rows[1].code, "PM-B");
+	wr_pm_clear(&rows[0]);
+	wr_pm_clear(&rows[1]);
+	/* Past either end: nothing. */
+	OK(store_pm_page(S, "PM-G", 0, 3, rows, &n, &E));
+	ck_assert_int_eq(n, 0);
+	OK(store_pm_page(S, "PM-A", 1, 3, rows, &n, &E));
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
 static Suite *pm_suite(void)
 {
 	Suite *s = suite_create("store_pm");
@@ -638,6 +733,7 @@ static Suite *pm_suite(void)
 	tcase_add_test(tc, meter_schedule);
 	tcase_add_test(tc, forecast_weeks);
 	tcase_add_test(tc, list_by_code);
+	tcase_add_test(tc, page_by_code);
 	suite_add_tcase(s, tc);
 	return s;
 }

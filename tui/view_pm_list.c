@@ -4,12 +4,15 @@
  * a schedule (planners), generating the due work orders now, and the
  * workload forecast (view_pm_forecast.c).
  *
- * The store has no paged PM query, so the schedules are read once into
- * compact rows (a few hundred bytes each, no checklists): a plant has
- * about as many schedules as assets, not as many as work orders.
+ * The schedules are paged through the store by code (klist.h, with
+ * store_pm_page), so only a few screenfuls of compact rows (no checklists)
+ * are in memory however many schedules there are.  The due marks come from
+ * store_pm_due, which returns only due occurrences: that short list is kept
+ * sorted by code and applied to each row as it is fetched.
  */
 #include "app.h"
 #include "csvio.h"
+#include "klist.h"
 #include "screens.h"
 #include "theme.h"
 
@@ -33,11 +36,25 @@ struct pm_row {
 	char wo[32];               /* the due occurrence's work order, "" if none */
 };
 
+/* A due occurrence of a schedule, for marking its row. */
+struct pm_mark {
+	char code[64];
+	char wo[32];
+	int due;                   /* DUE_NOW or DUE_OVERDUE */
+	int seq;                   /* order store_pm_due gave it */
+};
+
 struct pm_list {
 	struct view *v;
-	struct pm_row *rows;
-	int n, cap, cur, top, nrows;
+	struct store *s;
+	struct klist list;         /* of struct pm_row */
+	int nrows;                 /* list rows on screen */
+	int need_fill;             /* the terminal grew: load more when idle */
+	struct pm_mark *marks;     /* sorted by code, then seq */
+	int nmarks, capmarks;
 	int overdue;
+	/* The count, taken when idle (see count_rows). */
+	int counted;
 	/* The edit form's schedule and its values before editing. */
 	char edit_code[64];
 	struct form_field before[FORM_MAX];
@@ -48,21 +65,37 @@ static const char *const unit_short[] = { "d", "w", "mo" };
 static const char *const mode_words[] = { "fixed", "floating" };
 static const char *const yes_no[] = { "yes", "no" };
 
-static int pm_cb(const struct wr_pm *p, void *ctx)
+static int mark_cmp(const void *a, const void *b)
 {
-	struct pm_list *l = ctx;
-	struct pm_row *r;
+	const struct pm_mark *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
 
-	if (l->n == l->cap) {
-		int cap = l->cap ? 2 * l->cap : 64;
-		struct pm_row *np = realloc(l->rows, (size_t)cap * sizeof *np);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
 
-		if (!np)
-			return WR_ENOMEM;
-		l->rows = np;
-		l->cap = cap;
-	}
-	r = &l->rows[l->n++];
+static int mark_code_cmp(const void *key, const void *m)
+{
+	return strcmp(key, ((const struct pm_mark *)m)->code);
+}
+
+/* The mark of a schedule: as before paging, the last of its occurrences in
+ * store_pm_due's order wins when it has more than one. */
+static const struct pm_mark *mark_of(const struct pm_list *l, const char *code)
+{
+	const struct pm_mark *m;
+
+	if (l->nmarks == 0)
+		return NULL;
+	m = bsearch(code, l->marks, (size_t)l->nmarks, sizeof *l->marks, mark_code_cmp);
+	while (m && m + 1 < l->marks + l->nmarks && strcmp(m[1].code, code) == 0)
+		m++;
+	return m;
+}
+
+static void row_from_pm(const struct pm_list *l, const struct wr_pm *p, struct pm_row *r)
+{
+	const struct pm_mark *m = mark_of(l, p->code);
+
 	memset(r, 0, sizeof *r);
 	wr_strlcpy(r->code, p->code, sizeof r->code);
 	wr_strlcpy(r->title, p->title, sizeof r->title);
@@ -79,57 +112,159 @@ static int pm_cb(const struct wr_pm *p, void *ctx)
 	r->next_meter = p->next_meter;
 	r->est_hours = p->est_hours;
 	r->next_due = p->next_due;
-	return 0;
+	if (m) {
+		r->due = m->due;
+		wr_strlcpy(r->wo, m->wo, sizeof r->wo);
+	}
+}
+
+/* klist fetch: a page of schedules by code, made into compact rows. */
+static int fetch(void *ctx, const void *anchor, int backward, int limit, void *out, int *n,
+                 struct wr_err *e)
+{
+	struct pm_list *l = ctx;
+	const struct pm_row *at = anchor;
+	struct pm_row *rows = out;
+	struct wr_pm *buf;
+	int got = 0, rc, i;
+
+	*n = 0;
+	if (limit <= 0)
+		return WR_OK;
+	/* Full records only for the page being read; the checklists go at once. */
+	buf = malloc((size_t)limit * sizeof *buf);
+	if (!buf)
+		return wr_fail(e, WR_ENOMEM, "out of memory loading PM schedules");
+	rc = store_pm_page(l->s, at ? at->code : NULL, backward, limit, buf, &got, e);
+	for (i = 0; rc == WR_OK && i < got; i++) {
+		row_from_pm(l, &buf[i], &rows[i]);
+		wr_pm_clear(&buf[i]);
+	}
+	free(buf);
+	if (rc == WR_OK)
+		*n = got;
+	return rc;
 }
 
 static int due_cb(const struct wr_pm_due *d, void *ctx)
 {
 	struct pm_list *l = ctx;
-	int i;
+	struct pm_mark *m;
 
-	/* Rows are in code order: a binary search would do, but the due
-	 * list is short and this runs once per load. */
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->rows[i].code, d->pm_code) == 0) {
-			l->rows[i].due = d->overdue ? DUE_OVERDUE : DUE_NOW;
-			wr_strlcpy(l->rows[i].wo, d->wo_number, sizeof l->rows[i].wo);
-			if (d->overdue)
-				l->overdue++;
-			break;
-		}
+	if (l->nmarks == l->capmarks) {
+		int cap = l->capmarks ? 2 * l->capmarks : 32;
+		struct pm_mark *nm = realloc(l->marks, (size_t)cap * sizeof *nm);
+
+		if (!nm)
+			return WR_ENOMEM;
+		l->marks = nm;
+		l->capmarks = cap;
+	}
+	m = &l->marks[l->nmarks];
+	memset(m, 0, sizeof *m);
+	wr_strlcpy(m->code, d->pm_code, sizeof m->code);
+	wr_strlcpy(m->wo, d->wo_number, sizeof m->wo);
+	m->due = d->overdue ? DUE_OVERDUE : DUE_NOW;
+	m->seq = l->nmarks++;
+	if (d->overdue)
+		l->overdue++;
 	return 0;
 }
 
-static int load(struct app *a, struct pm_list *l)
+static void set_title(struct pm_list *l)
+{
+	if (l->list.count >= 0)
+		snprintf(l->v->title, sizeof l->v->title, "PM schedules %lld, %d overdue",
+		         (long long)l->list.count, l->overdue);
+	else
+		snprintf(l->v->title, sizeof l->v->title, "PM schedules ..., %d overdue", l->overdue);
+}
+
+/* Reads the due marks again; before the rows, which take their marks. */
+static int load_marks(struct app *a, struct pm_list *l, struct wr_err *e)
+{
+	int rc;
+
+	l->nmarks = 0;
+	l->overdue = 0;
+	rc = store_pm_due(a->s, wr_today(), 0, due_cb, l, e);
+	if (rc == WR_ENOMEM)
+		wr_fail(e, WR_ENOMEM, "Out of memory.");
+	if (l->nmarks > 1)
+		qsort(l->marks, (size_t)l->nmarks, sizeof *l->marks, mark_cmp);
+	return rc;
+}
+
+/* The count is known at once when the window holds every row, else after
+ * the idle count. */
+static void reset_count(struct pm_list *l)
+{
+	l->counted = l->list.at_start && l->list.at_end;
+	l->list.count = l->counted ? l->list.n : -1;
+	l->v->idle_pending = 1;
+}
+
+/* Puts the window around the schedule `code` with the cursor on it, at
+ * screen row `screen`.  klist has no seek, so the window is made to hold
+ * just a row with that key (all the fetch reads of an anchor) and
+ * klist_refresh reads the rows around it as it does for a cursor row.
+ * Sets *found when the cursor is on that schedule afterwards. */
+static int seek(struct pm_list *l, const char *code, int screen, int *found, struct wr_err *e)
+{
+	struct pm_row *key = calloc(1, sizeof *key);
+	const struct pm_row *cur;
+	int rc;
+
+	*found = 0;
+	if (!key)
+		return wr_fail(e, WR_ENOMEM, "out of memory loading PM schedules");
+	wr_strlcpy(key->code, code, sizeof key->code);
+	klist_free(&l->list);
+	l->list.rows = (char *)key;
+	l->list.n = l->list.cap = 1;
+	l->list.cur = 0;
+	l->list.top = -screen;        /* klist_refresh keeps cur - top */
+	l->list.at_start = l->list.at_end = 0;
+	/* Rows may have come or gone before it: its position is unknown. */
+	l->list.base = -1;
+	rc = klist_refresh(&l->list, e);
+	if (rc != WR_OK) {
+		klist_free(&l->list);   /* never leave the bare key row shown */
+		return rc;
+	}
+	cur = klist_cur(&l->list);
+	*found = cur && strcmp(cur->code, code) == 0;
+	return WR_OK;
+}
+
+/* Reads marks and rows again (after an edit, generating or an import),
+ * keeping the cursor on the same schedule if it is still there, else
+ * going to the top. */
+static void reload_window(struct app *a, struct pm_list *l)
 {
 	struct wr_err e = { 0, "" };
+	const struct pm_row *cur = klist_cur(&l->list);
 	char keep[64] = "";
-	int rc, i;
+	int rc, found = 0, screen = l->list.cur - l->list.top;
 
-	if (l->cur < l->n)
-		wr_strlcpy(keep, l->rows[l->cur].code, sizeof keep);
-	l->n = 0;
-	l->overdue = 0;
-	rc = store_pm_list(a->s, pm_cb, l, &e);
-	if (rc == WR_OK)
-		rc = store_pm_due(a->s, wr_today(), 0, due_cb, l, &e);
+	if (cur)
+		wr_strlcpy(keep, cur->code, sizeof keep);
+	rc = load_marks(a, l, &e);
+	if (rc == WR_OK && keep[0])
+		rc = seek(l, keep, screen, &found, &e);
+	if (rc == WR_OK && !found)
+		rc = klist_first(&l->list, &e);
 	if (rc != WR_OK)
-		app_msg_error(a, "%s", rc == WR_ENOMEM ? "Out of memory." : e.msg);
-	/* Keep the cursor on the same schedule. */
-	for (i = 0; keep[0] && i < l->n; i++)
-		if (strcmp(l->rows[i].code, keep) == 0) {
-			l->cur = i;
-			break;
-		}
-	if (l->cur >= l->n)
-		l->cur = l->n > 0 ? l->n - 1 : 0;
-	snprintf(l->v->title, sizeof l->v->title, "PM schedules %d, %d overdue", l->n, l->overdue);
-	return rc == WR_OK ? 0 : -1;
+		app_msg_error(a, "%s", e.msg);
+	reset_count(l);
+	set_title(l);
 }
 
 static int pm_open(struct app *a, struct view *v, const void *arg)
 {
 	struct pm_list *l = calloc(1, sizeof *l);
+	struct wr_err e = { 0, "" };
+	int rc;
 
 	(void)arg;
 	if (!l) {
@@ -137,8 +272,17 @@ static int pm_open(struct app *a, struct view *v, const void *arg)
 		return -1;
 	}
 	l->v = v;
+	l->s = a->s;
 	v->st = l;
-	load(a, l);
+	klist_init(&l->list, sizeof(struct pm_row), fetch, NULL, l);
+	klist_set_page(&l->list, a->body_h > 4 ? a->body_h - 1 : 12);
+	rc = load_marks(a, l, &e);
+	if (rc == WR_OK)
+		rc = klist_first(&l->list, &e);
+	if (rc != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	reset_count(l);
+	set_title(l);
 	return 0;
 }
 
@@ -147,14 +291,61 @@ static void pm_close(struct app *a, struct view *v)
 	struct pm_list *l = v->st;
 
 	(void)a;
-	free(l->rows);
+	klist_free(&l->list);
+	free(l->marks);
 	free(l);
 }
 
 static int pm_resume(struct app *a, struct view *v)
 {
-	load(a, v->st);
+	reload_window(a, v->st);
 	return R_ALL;
+}
+
+/* The count is one query on the small schedule table, taken when idle so
+ * that the first rows show at once. */
+static int count_rows(struct pm_list *l, struct wr_err *e)
+{
+	int64_t n;
+	int rc = store_pm_count(l->s, &n, e);
+
+	l->counted = 1;          /* not retried in a loop on error */
+	if (rc != WR_OK)
+		return rc;
+	l->list.count = n;
+	if (l->list.at_end && l->list.base < 0)
+		l->list.base = l->list.count - l->list.n;
+	return WR_OK;
+}
+
+static int pm_idle(struct app *a, struct view *v)
+{
+	struct pm_list *l = v->st;
+	struct wr_err e = { 0, "" };
+	int fetched = 0;
+
+	if (l->need_fill) {
+		l->need_fill = 0;
+		if (l->nrows > l->list.page)
+			klist_set_page(&l->list, l->nrows);
+		if (klist_fill(&l->list, l->list.top + l->nrows, &e) != WR_OK)
+			app_msg_error(a, "%s", e.msg);
+		return R_VIEW;
+	}
+	if (klist_prefetch(&l->list, &fetched, &e) != WR_OK) {
+		app_msg_error(a, "%s", e.msg);
+		return R_ALL;
+	}
+	if (fetched)
+		return R_VIEW;
+	if (!l->counted) {
+		if (count_rows(l, &e) != WR_OK)
+			app_msg_error(a, "%s", e.msg);
+		set_title(l);
+		return R_ALL;
+	}
+	v->idle_pending = 0;
+	return R_NONE;
 }
 
 static void every_text(const struct pm_row *r, char *buf, size_t n)
@@ -192,15 +383,17 @@ static void pm_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 		draw_linef(w, 0, 0, wd, theme_attr(ROLE_LABEL), "  %-13s %-5s %-10s %s", "schedule",
 		           "every", "next due", "who");
 	l->nrows = h - 1;
-	if (l->cur < l->top)
-		l->top = l->cur;
-	if (l->cur >= l->top + l->nrows)
-		l->top = l->cur - l->nrows + 1;
-	if (l->n == 0)
+	klist_scroll(&l->list, l->nrows);
+	if (l->list.top + l->nrows > l->list.n && !l->list.at_end) {
+		/* The terminal grew: load more when the keyboard is idle. */
+		l->need_fill = 1;
+		v->idle_pending = 1;
+	}
+	if (l->list.n == 0)
 		draw_line(w, 1, 1, "no PM schedules yet: import them (i)", wd - 1, theme_attr(ROLE_DIM));
-	for (i = 0; i < l->nrows && l->top + i < l->n; i++) {
-		const struct pm_row *r = &l->rows[l->top + i];
-		int sel = l->top + i == l->cur;
+	for (i = 0; i < l->nrows && l->list.top + i < l->list.n; i++) {
+		const struct pm_row *r = klist_row(&l->list, l->list.top + i);
+		int sel = l->list.top + i == l->list.cur;
 		char every[24], next[WR_DATE_BUF + 8], hours[16], line[512];
 		int role = sel ? ROLE_SELECTION : !r->active ? ROLE_DIM
 		           : r->due == DUE_OVERDUE ? ROLE_OVERDUE
@@ -315,11 +508,12 @@ static int open_edit(struct app *a, struct pm_list *l)
 	struct form_spec spec;
 	struct form_field *f = spec.fields;
 	struct wr_err e = { 0, "" };
+	const struct pm_row *cur = klist_cur(&l->list);
 	struct wr_pm p;
 
-	if (l->cur >= l->n || !may_edit(a))
+	if (!cur || !may_edit(a))
 		return R_ALL;
-	if (store_pm_get(a->s, l->rows[l->cur].code, &p, &e) != WR_OK) {
+	if (store_pm_get(a->s, cur->code, &p, &e) != WR_OK) {
 		app_msg_error(a, "%s", e.msg);
 		return R_ALL;
 	}
@@ -392,7 +586,7 @@ static int generate_confirmed(struct app *a, void *ctx, int yes)
 		app_msg_error(a, "%s", e.msg);
 		return R_ALL;
 	}
-	load(a, l);
+	reload_window(a, l);
 	if (created == 0)
 		app_msg(a, "No new work orders: every due PM already has one.");
 	else
@@ -400,40 +594,52 @@ static int generate_confirmed(struct app *a, void *ctx, int yes)
 	return R_ALL;
 }
 
+static int moved(struct app *a, struct pm_list *l, int rc, struct wr_err *e)
+{
+	/* The next page is fetched between keys (pm_idle). */
+	if (rc != WR_OK)
+		app_msg_error(a, "%s", e->msg);
+	l->v->idle_pending = 1;
+	return R_ALL;
+}
+
 static int pm_action(struct app *a, struct view *v, int act)
 {
 	struct pm_list *l = v->st;
+	struct wr_err e = { 0, "" };
+	const struct pm_row *cur = klist_cur(&l->list);
 	int page = l->nrows > 1 ? l->nrows - 1 : 1;
 
 	switch (act) {
 	case ACT_UP:
-		if (l->cur > 0)
-			l->cur--;
-		return R_VIEW;
+		return moved(a, l, klist_move(&l->list, -1, &e), &e);
 	case ACT_DOWN:
-		if (l->cur < l->n - 1)
-			l->cur++;
-		return R_VIEW;
+		return moved(a, l, klist_move(&l->list, 1, &e), &e);
 	case ACT_PGUP:
-		l->cur = l->cur > page ? l->cur - page : 0;
-		return R_VIEW;
-	case ACT_PGDN:
-		l->cur = l->cur + page < l->n ? l->cur + page : (l->n > 0 ? l->n - 1 : 0);
-		return R_VIEW;
+		l->list.top -= page;
+		if (l->list.top < 0)
+			l->list.top = 0;
+		return moved(a, l, klist_move(&l->list, -page, &e), &e);
+	case ACT_PGDN: {
+		int rc = klist_move(&l->list, page, &e);
+
+		/* Keep the cursor at the same screen row: scroll with it. */
+		if (l->list.cur >= l->list.top + l->nrows)
+			l->list.top = l->list.cur;
+		return moved(a, l, rc, &e);
+	}
 	case ACT_TOP:
-		l->cur = 0;
-		return R_VIEW;
+		return moved(a, l, klist_first(&l->list, &e), &e);
 	case ACT_BOTTOM:
-		l->cur = l->n > 0 ? l->n - 1 : 0;
-		return R_VIEW;
+		return moved(a, l, klist_last(&l->list, &e), &e);
 	case ACT_OPEN:
 		/* The due work order when there is one, else the asset. */
-		if (l->cur >= l->n)
+		if (!cur)
 			return R_NONE;
-		if (l->rows[l->cur].wo[0])
-			app_open_wo(a, l->rows[l->cur].wo);
-		else if (l->rows[l->cur].asset[0])
-			app_open_asset(a, l->rows[l->cur].asset);
+		if (cur->wo[0])
+			app_open_wo(a, cur->wo);
+		else if (cur->asset[0])
+			app_open_asset(a, cur->asset);
 		return R_ALL;
 	case ACT_PM_EDIT:
 		return open_edit(a, l);
@@ -454,14 +660,15 @@ static int pm_action(struct app *a, struct view *v, int act)
 static int pm_click(struct app *a, struct view *v, int y, int x)
 {
 	struct pm_list *l = v->st;
-	int k = l->top + y - 1;
+	int k = l->list.top + y - 1;
 
 	(void)x;
-	if (y < 1 || k >= l->n)
+	if (y < 1 || k >= l->list.n)
 		return R_NONE;
-	if (k == l->cur)
+	if (k == l->list.cur)
 		return pm_action(a, v, ACT_OPEN);
-	l->cur = k;
+	l->list.cur = k;
+	v->idle_pending = 1;
 	return R_VIEW;
 }
 
@@ -473,5 +680,6 @@ const struct view_ops view_pm_list_ops = {
 	.draw = pm_draw,
 	.action = pm_action,
 	.resume = pm_resume,
+	.idle = pm_idle,
 	.click = pm_click,
 };
