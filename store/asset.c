@@ -101,18 +101,6 @@ static int check_tag(const char *tag, struct wr_err *e)
 	return WR_OK;
 }
 
-/* 1 when asset `id` is `start` or one of start's ancestors, 0 if not, -1 on
- * error (UNION stops the walk on a loop already in the table). */
-static int is_ancestor_or_self(struct store *s, int64_t id, int64_t start, struct wr_err *e)
-{
-	static const char sql[] =
-		"WITH RECURSIVE up(id) AS (SELECT ?1"
-		" UNION SELECT asset.parent_id FROM asset JOIN up ON asset.id = up.id"
-		" WHERE asset.parent_id IS NOT NULL)"
-		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
-	return store_exists2(s, sql, start, id, "checking the asset hierarchy", e);
-}
-
 static int audit_text(struct store *s, const struct wr_asset *old, const char *field,
                       const char *ov, const char *nv, struct wr_err *e)
 {
@@ -247,7 +235,7 @@ static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err
 		return WR_OK;   /* unchanged: no write, no version bump */
 
 	if (parent_id && strcmp(old.parent_tag, a->parent_tag) != 0) {
-		int cyc = is_ancestor_or_self(s, old.id, parent_id, e);
+		int cyc = store_tree_has_ancestor(s, TREE_ASSET, old.id, parent_id, e);
 		if (cyc < 0)
 			return WR_EDB;
 		if (cyc)

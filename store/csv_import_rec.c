@@ -16,36 +16,6 @@
 
 #include "csv_import.h"
 
-/* 1 when `id` is `start` or one of its ancestors in table (asset or
- * location), 0 when not, -1 on error.  UNION stops even on a stored cycle. */
-static int is_ancestor(struct store *s, int asset, int64_t id, int64_t start, struct wr_err *e)
-{
-	static const char q_asset[] =
-		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM asset a"
-		" JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)"
-		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
-	static const char q_location[] =
-		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT l.parent_id FROM location l"
-		" JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)"
-		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, asset ? q_asset : q_location, e);
-	int rc, found = -1;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		found = 1;
-	else if (rc == SQLITE_DONE)
-		found = 0;
-	else
-		store_dberr(s, e, "checking the hierarchy");
-	store_stmt_done(st);
-	return found;
-}
-
 /* ----------------------------------------------------------- locations */
 
 int csv_import_location(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
@@ -124,7 +94,7 @@ int csv_import_location(struct csv_imp *im, struct csv_rec *rec, char *why, size
 		return rc < 0 ? ROW_FATAL : ROW_BAD;
 	csv_map_merge(im->m, im->present, rec, &old);
 	if (parent_id && strcmp(l->parent_code, old.u.loc.parent_code) != 0) {
-		if ((rc = is_ancestor(im->s, 0, id, parent_id, e)) < 0)
+		if ((rc = store_tree_has_ancestor(im->s, TREE_LOCATION, id, parent_id, e)) < 0)
 			return ROW_FATAL;
 		if (rc) {
 			snprintf(why, nwhy, "location %s cannot move under %s, which is inside it", l->code,
@@ -264,7 +234,7 @@ int csv_import_asset(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 		return rc < 0 ? ROW_FATAL : ROW_BAD;
 	csv_map_merge(im->m, im->present, rec, &old);
 	if (parent_id && strcmp(a->parent_tag, o->parent_tag) != 0) {
-		if ((rc = is_ancestor(im->s, 1, id, parent_id, e)) < 0)
+		if ((rc = store_tree_has_ancestor(im->s, TREE_ASSET, id, parent_id, e)) < 0)
 			return ROW_FATAL;
 		if (rc) {
 			snprintf(why, nwhy, "asset %s cannot move under %s, which is part of it", a->tag,

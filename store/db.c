@@ -169,23 +169,32 @@ int64_t store_id_of(struct store *s, const char *table, const char *key, struct 
 	return id;
 }
 
-int store_exists2(struct store *s, const char *sql, int64_t a, int64_t b, const char *what,
-                  struct wr_err *e)
+int store_tree_has_ancestor(struct store *s, int tree, int64_t node, int64_t start,
+                            struct wr_err *e)
 {
-	sqlite3_stmt *st = store_stmt(s, sql, e);
+	static const char q_asset[] =
+		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT a.parent_id FROM asset a"
+		" JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)"
+		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
+	static const char q_location[] =
+		"WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT l.parent_id FROM location l"
+		" JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)"
+		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, tree == TREE_ASSET ? q_asset : q_location, e);
 	int rc, found = -1;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
+	sqlite3_bind_int64(st, 1, start);
+	sqlite3_bind_int64(st, 2, node);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		found = 1;
 	else if (rc == SQLITE_DONE)
 		found = 0;
 	else
-		store_dberr(s, e, what);
+		store_dberr(s, e, tree == TREE_ASSET ? "checking the asset hierarchy"
+		                                     : "checking the location hierarchy");
 	store_stmt_done(st);
 	return found;
 }

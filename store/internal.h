@@ -60,10 +60,13 @@ int64_t store_id_of(struct store *s, const char *table, const char *key, struct 
 /* table is one of: location (code), asset (tag), pm (code), wo (number),
  * app_user (username).  Unknown table names are a programming error and fail. */
 
-/* Runs a query binding ?1 = a and ?2 = b: 1 when it returns a row, 0 when
- * not, -1 on error (e says what failed, using `what`). */
-int store_exists2(struct store *s, const char *sql, int64_t a, int64_t b, const char *what,
-                  struct wr_err *e);
+/* Hierarchies (assets under assets, locations under locations): 1 when row
+ * `node` is `start` or one of start's ancestors, 0 when not, -1 on error.
+ * Making `start` the parent of `node` would close a loop exactly when this
+ * is 1.  UNION (not UNION ALL) ends the walk even on a loop already stored. */
+enum store_tree { TREE_ASSET, TREE_LOCATION };
+int store_tree_has_ancestor(struct store *s, int tree, int64_t node, int64_t start,
+                            struct wr_err *e);
 
 /* Audit log.  entity and key name the record; old/new may be NULL. */
 int store_audit(struct store *s, const char *entity, const char *uuid, const char *key,

@@ -34,19 +34,6 @@ static int audit_field(struct store *s, const char *uuid, const char *code, cons
 	return store_audit(s, ENTITY, uuid, code, field, old_value, new_value, e);
 }
 
-/* 1 when location `id` is `start` or one of its ancestors, 0 when not, -1 on
- * error.  UNION (not UNION ALL) ends the walk even if the table somehow holds
- * a cycle already. */
-static int is_ancestor_or_self(struct store *s, int64_t id, int64_t start, struct wr_err *e)
-{
-	static const char sql[] =
-		"WITH RECURSIVE up(id) AS (SELECT ?1"
-		" UNION SELECT location.parent_id FROM location JOIN up ON location.id = up.id"
-		" WHERE location.parent_id IS NOT NULL)"
-		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
-	return store_exists2(s, sql, start, id, "checking the location hierarchy", e);
-}
-
 static int location_put_tx(struct store *s, const struct wr_location *l, struct wr_err *e)
 {
 	static const char q_old[] =
@@ -133,7 +120,7 @@ static int location_put_tx(struct store *s, const struct wr_location *l, struct 
 		return WR_OK;   /* unchanged: write nothing, keep the version */
 
 	if (parent_id && strcmp(old.parent_code, l->parent_code) != 0) {
-		int cyc = is_ancestor_or_self(s, old.id, parent_id, e);
+		int cyc = store_tree_has_ancestor(s, TREE_LOCATION, old.id, parent_id, e);
 		if (cyc < 0)
 			return WR_EDB;
 		if (cyc)
