@@ -256,6 +256,22 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 	return store_dberr(s, e, "running a report");
 }
 
+/* The TOTAL row of mtbf and mttr: a count, the hours it is over, and
+ * their mean (blank when the count is zero). */
+static int add_mean_total(struct wr_table *t, int64_t count, double hours, struct wr_err *e)
+{
+	char nb[32], hb[32], mb[32] = "";
+	const char *cells[5] = {"TOTAL", "", nb, hb, mb};
+
+	snprintf(nb, sizeof nb, "%lld", (long long)count);
+	fmt_hours(hours, hb);
+	if (count)
+		fmt_hours(hours / (double)count, mb);
+	if (wr_table_add_row(t, cells) != WR_OK)
+		return wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	return WR_OK;
+}
+
 /* -------------------------------------------------------------------- mtbf */
 
 static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table *t,
@@ -306,16 +322,8 @@ static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table 
 		rc = store_dberr(s, e, "running a report");
 	sqlite3_finalize(st);
 	free(dt.v);
-	if (rc == WR_OK) {
-		char nb[32], ob[32], mb[32] = "";
-		const char *cells[5] = {"TOTAL", "", nb, ob, mb};
-		snprintf(nb, sizeof nb, "%lld", (long long)fail_total);
-		fmt_hours(op_total, ob);
-		if (fail_total)
-			fmt_hours(op_total / (double)fail_total, mb);
-		if (wr_table_add_row(t, cells) != WR_OK)
-			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
-	}
+	if (rc == WR_OK)
+		rc = add_mean_total(t, fail_total, op_total, e);
 	return rc;
 }
 
@@ -382,16 +390,8 @@ static int report_mttr(struct store *s, const struct scope *sc, struct wr_table 
 	if (rc == WR_OK && r != SQLITE_DONE)
 		rc = store_dberr(s, e, "running a report");
 	sqlite3_finalize(st);
-	if (rc == WR_OK) {
-		char nb[32], hb[32], mb[32] = "";
-		const char *cells[5] = {"TOTAL", "", nb, hb, mb};
-		snprintf(nb, sizeof nb, "%lld", (long long)ntotal);
-		fmt_hours(total, hb);
-		if (ntotal)
-			fmt_hours(total / (double)ntotal, mb);
-		if (wr_table_add_row(t, cells) != WR_OK)
-			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
-	}
+	if (rc == WR_OK)
+		rc = add_mean_total(t, ntotal, total, e);
 	return rc;
 }
 
