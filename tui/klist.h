@@ -66,4 +66,9 @@ void klist_scroll(struct klist *l, int h);
 /* Absolute index of the cursor, -1 unknown. */
 int64_t klist_pos(const struct klist *l);
 
+/* The movement actions of the keymap (up, down, page up and down, top,
+ * bottom) applied to a list showing `rows` rows.  Returns the klist result,
+ * or -1 when act is not a movement (the caller handles it). */
+int klist_action(struct klist *l, int act, int rows, struct wr_err *e);
+
 #endif

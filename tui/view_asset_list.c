@@ -646,8 +646,8 @@ static int moved(struct app *a, struct alist *s, int rc, struct wr_err *e)
 
 static int tree_action(struct app *a, struct view *v, struct alist *s, int act)
 {
-	int page = s->rows > 1 ? s->rows - 1 : 1;
 	struct tnode *t = s->cur < s->n ? &s->nodes[s->cur] : NULL;
+	int page = s->rows > 1 ? s->rows - 1 : 1;
 
 	s->preview_stale = 1;
 	v->idle_pending = 1;
@@ -698,30 +698,13 @@ static int flat_action(struct app *a, struct view *v, struct alist *s, int act)
 {
 	struct wr_err e = { 0, "" };
 	const struct wr_asset *cur = klist_cur(&s->list);
-	int page = s->rows > 1 ? s->rows - 1 : 1;
 
 	(void)v;
-	switch (act) {
-	case ACT_UP:
-		return moved(a, s, klist_move(&s->list, -1, &e), &e);
-	case ACT_DOWN:
-		return moved(a, s, klist_move(&s->list, 1, &e), &e);
-	case ACT_PGUP:
-		s->list.top -= page;
-		if (s->list.top < 0)
-			s->list.top = 0;
-		return moved(a, s, klist_move(&s->list, -page, &e), &e);
-	case ACT_PGDN: {
-		int rc = klist_move(&s->list, page, &e);
+	int moved_rc = klist_action(&s->list, act, s->rows, &e);
 
-		if (s->list.cur >= s->list.top + s->rows)
-			s->list.top = s->list.cur;
-		return moved(a, s, rc, &e);
-	}
-	case ACT_TOP:
-		return moved(a, s, klist_first(&s->list, &e), &e);
-	case ACT_BOTTOM:
-		return moved(a, s, klist_last(&s->list, &e), &e);
+	if (moved_rc >= 0)
+		return moved(a, s, moved_rc, &e);
+	switch (act) {
 	case ACT_OPEN:
 	case ACT_EXPAND:
 		if (cur)

@@ -322,30 +322,12 @@ static int list_action(struct app *a, struct view *v, int act)
 	struct wo_list *l = v->st;
 	struct wr_err e = { 0, "" };
 	const struct wr_wo *cur = klist_cur(&l->list);
-	int page = l->rows > 1 ? l->rows - 1 : 1;
 
+	int moved_rc = klist_action(&l->list, act, l->rows, &e);
+
+	if (moved_rc >= 0)
+		return moved(a, l, moved_rc, &e);
 	switch (act) {
-	case ACT_UP:
-		return moved(a, l, klist_move(&l->list, -1, &e), &e);
-	case ACT_DOWN:
-		return moved(a, l, klist_move(&l->list, 1, &e), &e);
-	case ACT_PGUP:
-		l->list.top -= page;
-		if (l->list.top < 0)
-			l->list.top = 0;
-		return moved(a, l, klist_move(&l->list, -page, &e), &e);
-	case ACT_PGDN: {
-		int rc = klist_move(&l->list, page, &e);
-
-		/* Keep the cursor at the same screen row: scroll with it. */
-		if (l->list.cur >= l->list.top + l->rows)
-			l->list.top = l->list.cur;
-		return moved(a, l, rc, &e);
-	}
-	case ACT_TOP:
-		return moved(a, l, klist_first(&l->list, &e), &e);
-	case ACT_BOTTOM:
-		return moved(a, l, klist_last(&l->list, &e), &e);
 	case ACT_OPEN:
 		if (cur)
 			app_open_wo(a, cur->number);
