@@ -34,6 +34,8 @@ static size_t split_codes(char *s, const char **codes, size_t max)
 struct model_args {
 	char codes_buf[512];
 	const char *codes[MAX_CODES];
+	char beta_buf[512];
+	struct predict_class_beta betas[MAX_CODES];
 	struct wr_life_opts lo;
 	struct predict_opts po;
 };
@@ -65,6 +67,32 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	    (rc = args_real(c, "cost-failure", args_get(a, "cost-failure"),
 	                    &m->po.cost_failure, CLI_USAGE)) != 0)
 		return rc;
+	if ((v = args_get(a, "beta")) != NULL) {
+		const char *items[MAX_CODES];
+		size_t n;
+
+		if (wr_strlcpy(m->beta_buf, v, sizeof m->beta_buf) >= sizeof m->beta_buf)
+			return args_usage(c, "--beta is too long");
+		n = split_codes(m->beta_buf, items, MAX_CODES);
+		if (n == 0)
+			return args_usage(c, "--beta wants CLASS=BETA, e.g. --beta gearbox=2.5");
+		for (size_t i = 0; i < n; i++) {
+			char *eq = strchr(items[i], '='), *end;
+			double b;
+
+			if (!eq || eq == items[i])
+				return args_usage(c, "--beta: '%s' is not CLASS=BETA", items[i]);
+			*eq = '\0';
+			b = strtod(eq + 1, &end);
+			if (end == eq + 1 || *end || !(b > 0.05 && b < 50))
+				return args_usage(c, "--beta %s: the shape must be a number from 0.05 to 50",
+				                  items[i]);
+			m->betas[i].cls = items[i];
+			m->betas[i].beta = b;
+		}
+		m->po.fixed = m->betas;
+		m->po.nfixed = n;
+	}
 	if ((v = args_get(a, "history-from")) != NULL) {
 		int64_t t;
 		if ((rc = args_date(c, "history-from", v, &t, CLI_USAGE)) != 0)
@@ -91,6 +119,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	{"class", 0, 1, "C[,C...]", "only assets of these classes"}, \
 	{"history-from", 0, 1, "DATE", "history is complete only from DATE (earlier lives enter late)"}, \
 	{"hazard", 0, 1, "H", "piecewise (default: chosen by AIC against Weibull) or weibull"}, \
+	{"beta", 0, 1, "C=B[,...]", "fix the Weibull shape of class C to B (WeiBayes)"}, \
 	{"codes", 0, 1, "A,B", "only failures with these problem codes count"}, \
 	{"op-time", 0, 0, NULL, "measure lives in run hours where meters exist"}, \
 	{"cost-planned", 0, 1, "X", "cost of a planned replacement (age-replacement advice)"}, \
@@ -132,17 +161,22 @@ static const int rank_numeric[] = {
 static void print_classes(const struct predict_ranking *r)
 {
 	size_t i;
-	char b[32], lo[32], hi[32], eta[32];
+	char b[32], lo[32], hi[32], bounds[80], eta[32];
 
 	printf("\nclasses (horizon %.0f days):\n", r->horizon);
 	for (i = 0; i < r->nclasses; i++) {
 		const struct predict_class *pc = &r->classes[i];
-		printf("  %-20s beta %s [%s, %s] %-16s eta %s  (%s; %zu units, %.0f failures)\n",
-		       pc->cls, out_num(b, sizeof b, pc->beta, 3),
-		       out_num(lo, sizeof lo, pc->beta_b.lo, 3),
-		       out_num(hi, sizeof hi, pc->beta_b.hi, 3), predict_beta_meaning_str(pc->meaning),
-		       out_num(eta, sizeof eta, pc->eta, 4), predict_method_str(pc->method), pc->units,
-		       pc->failures);
+		/* A shape the user fixed, or the assumed beta = 1, has no bounds. */
+		if (isnan(pc->beta_b.lo) || isnan(pc->beta_b.hi))
+			snprintf(bounds, sizeof bounds, "%s", "(no bounds)");
+		else
+			snprintf(bounds, sizeof bounds, "[%s, %s]",
+			         out_num(lo, sizeof lo, pc->beta_b.lo, 3),
+			         out_num(hi, sizeof hi, pc->beta_b.hi, 3));
+		printf("  %-20s beta %s %s %-16s eta %s  (%s; %zu units, %.0f failures)\n",
+		       pc->cls, out_num(b, sizeof b, pc->beta, 3), bounds,
+		       predict_beta_meaning_str(pc->meaning), out_num(eta, sizeof eta, pc->eta, 4),
+		       predict_method_str(pc->method), pc->units, pc->failures);
 	}
 }
 

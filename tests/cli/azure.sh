@@ -38,4 +38,19 @@ assert_eq "rows have asset, p_fail, beta, eta, age" true \
 	"$(jq 'all(.[]; has("asset") and has("p_fail") and has("beta") and has("eta") and has("age"))' <<<"$OUT")"
 assert_eq "sorted by p_fail, highest first" true \
 	"$(jq '[.[].p_fail] as $p | $p == ($p | sort | reverse)' <<<"$OUT")"
+# WeiBayes: a shape fixed by the user for one class is used as given, and
+# only that class's method changes.
+w rank --at 2021-01-01 --class comp1,comp2 --history-from 2020-01-01 --beta comp1=2.5 --format json
+check_rc "rank with a fixed shape runs" 0
+assert_eq "comp1 rows use the fixed shape" true \
+	"$(jq '[.[] | select(.class == "comp1") | .beta == 2.5] | all' <<<"$OUT")"
+assert_eq "comp1 rows say the shape was fixed" true \
+	"$(jq '[.[] | select(.class == "comp1") | .method | test("fixed")] | all' <<<"$OUT")"
+assert_eq "comp2 rows keep their fitted shape" true \
+	"$(jq '[.[] | select(.class == "comp2") | .beta != 2.5 and (.method | test("fixed") | not)] | all' <<<"$OUT")"
+w rank --beta comp1=fast
+check_rc "a shape that is not a number is a usage error" 2
+assert_contains "the message names the class" "$ERR" "--beta comp1"
+w rank --beta comp1
+check_rc "a class without a shape is a usage error" 2
 finish
