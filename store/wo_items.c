@@ -39,23 +39,32 @@ static int wo_key(struct store *s, const char *number, int64_t *id, char *uuid,
 	return WR_OK;
 }
 
-/* Prepares an uncached statement bound to the work order's id. */
-static int prepare_for(struct store *s, const char *sql, const char *number, sqlite3_stmt **st,
-                       struct wr_err *e)
-{
-	int64_t id;
-	int rc = wo_key(s, number, &id, NULL, e);
+/* Each list of a work order's items is one query bound to its id; the row
+ * callback turns a row into the item and hands it on.  The statement is
+ * not cached because the caller's callback may use the store meanwhile.  A
+ * non-zero callback result stops the walk and is returned as is. */
+typedef void (*any_cb)(void);    /* a list callback, cast back by its row function */
+typedef int (*item_row_fn)(sqlite3_stmt *st, any_cb cb, void *ctx);
 
-	*st = NULL;
+static int walk_items(struct store *s, const char *sql, const char *number, item_row_fn row,
+                      any_cb cb, void *ctx, const char *what, struct wr_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id;
+	int rc = wo_key(s, number, &id, NULL, e), stop = 0;
+
 	if (rc != WR_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(*st);
-		*st = NULL;
-		return store_dberr(s, e, "reading a work order");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_dberr(s, e, what);
 	}
-	sqlite3_bind_int64(*st, 1, id);
-	return WR_OK;
+	sqlite3_bind_int64(st, 1, id);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = row(st, cb, ctx);
+	rc = stop ? stop : rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, what);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Runs a one-statement write whose parameters are already bound. */
@@ -213,34 +222,26 @@ int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struc
 	return store_commit(s, e);
 }
 
+static int labor_row(sqlite3_stmt *st, any_cb cb, void *ctx)
+{
+	struct wr_labor l;
+	memset(&l, 0, sizeof l);
+	l.id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, l.uuid, sizeof l.uuid);
+	store_col_text(st, 2, l.username, sizeof l.username);
+	l.started_at = sqlite3_column_int64(st, 3);
+	l.minutes = sqlite3_column_int(st, 4);
+	store_col_text(st, 5, l.note, sizeof l.note);
+	return ((wr_labor_cb)cb)(&l, ctx);
+}
+
 int store_labor_list(struct store *s, const char *wo_number, wr_labor_cb cb, void *ctx,
                      struct wr_err *e)
 {
 	static const char sql[] = "SELECT id, uuid, username, started_at, minutes, note"
 	                          " FROM wo_labor WHERE wo_id = ?1 ORDER BY started_at, id";
-	sqlite3_stmt *st;
-	int rc = prepare_for(s, sql, wo_number, &st, e);
 
-	if (rc != WR_OK)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wr_labor l;
-		memset(&l, 0, sizeof l);
-		l.id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, l.uuid, sizeof l.uuid);
-		store_col_text(st, 2, l.username, sizeof l.username);
-		l.started_at = sqlite3_column_int64(st, 3);
-		l.minutes = sqlite3_column_int(st, 4);
-		store_col_text(st, 5, l.note, sizeof l.note);
-		int stop = cb(&l, ctx);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
-	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing labour");
-	sqlite3_finalize(st);
-	return rc;
+	return walk_items(s, sql, wo_number, labor_row, (any_cb)cb, ctx, "listing labour", e);
 }
 
 /* ------------------------------------------------------------------- parts */
@@ -292,35 +293,27 @@ int store_part_add(struct store *s, const char *wo_number, const struct wr_part 
 	return store_commit(s, e);
 }
 
+static int part_row(sqlite3_stmt *st, any_cb cb, void *ctx)
+{
+	struct wr_part p;
+	memset(&p, 0, sizeof p);
+	p.id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, p.uuid, sizeof p.uuid);
+	store_col_text(st, 2, p.part_code, sizeof p.part_code);
+	store_col_text(st, 3, p.description, sizeof p.description);
+	p.qty = sqlite3_column_double(st, 4);
+	p.unit_cost = store_col_real(st, 5);
+	p.at = sqlite3_column_int64(st, 6);
+	return ((wr_part_cb)cb)(&p, ctx);
+}
+
 int store_part_list(struct store *s, const char *wo_number, wr_part_cb cb, void *ctx,
                     struct wr_err *e)
 {
 	static const char sql[] = "SELECT id, uuid, part_code, description, qty, unit_cost, at"
 	                          " FROM wo_part WHERE wo_id = ?1 ORDER BY at, id";
-	sqlite3_stmt *st;
-	int rc = prepare_for(s, sql, wo_number, &st, e);
 
-	if (rc != WR_OK)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wr_part p;
-		memset(&p, 0, sizeof p);
-		p.id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, p.uuid, sizeof p.uuid);
-		store_col_text(st, 2, p.part_code, sizeof p.part_code);
-		store_col_text(st, 3, p.description, sizeof p.description);
-		p.qty = sqlite3_column_double(st, 4);
-		p.unit_cost = store_col_real(st, 5);
-		p.at = sqlite3_column_int64(st, 6);
-		int stop = cb(&p, ctx);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
-	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing parts");
-	sqlite3_finalize(st);
-	return rc;
+	return walk_items(s, sql, wo_number, part_row, (any_cb)cb, ctx, "listing parts", e);
 }
 
 /* ------------------------------------------------------------------- notes */
@@ -365,34 +358,26 @@ int store_note_add(struct store *s, const char *wo_number, const char *body, str
 	return store_commit(s, e);
 }
 
+static int note_row(sqlite3_stmt *st, any_cb cb, void *ctx)
+{
+	struct wr_note n;
+	memset(&n, 0, sizeof n);
+	n.id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, n.author, sizeof n.author);
+	n.at = sqlite3_column_int64(st, 2);
+	n.body = (const char *)sqlite3_column_text(st, 3);
+	if (!n.body)
+		n.body = "";
+	return ((wr_note_cb)cb)(&n, ctx);
+}
+
 int store_note_list(struct store *s, const char *wo_number, wr_note_cb cb, void *ctx,
                     struct wr_err *e)
 {
 	static const char sql[] =
 		"SELECT id, author, at, body FROM wo_note WHERE wo_id = ?1 ORDER BY at, id";
-	sqlite3_stmt *st;
-	int rc = prepare_for(s, sql, wo_number, &st, e);
 
-	if (rc != WR_OK)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wr_note n;
-		memset(&n, 0, sizeof n);
-		n.id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, n.author, sizeof n.author);
-		n.at = sqlite3_column_int64(st, 2);
-		n.body = (const char *)sqlite3_column_text(st, 3);
-		if (!n.body)
-			n.body = "";
-		int stop = cb(&n, ctx);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
-	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing notes");
-	sqlite3_finalize(st);
-	return rc;
+	return walk_items(s, sql, wo_number, note_row, (any_cb)cb, ctx, "listing notes", e);
 }
 
 /* --------------------------------------------------------------- checklist */
@@ -516,35 +501,27 @@ fail:
 	return rc;
 }
 
+static int check_row(sqlite3_stmt *st, any_cb cb, void *ctx)
+{
+	struct wr_check_item c;
+	memset(&c, 0, sizeof c);
+	c.id = sqlite3_column_int64(st, 0);
+	c.seq = sqlite3_column_int(st, 1);
+	store_col_text(st, 2, c.task, sizeof c.task);
+	c.result = sqlite3_column_int(st, 3);
+	store_col_text(st, 4, c.note, sizeof c.note);
+	store_col_text(st, 5, c.done_by, sizeof c.done_by);
+	c.done_at = store_col_time(st, 6);
+	return ((wr_check_cb)cb)(&c, ctx);
+}
+
 int store_check_list(struct store *s, const char *wo_number, wr_check_cb cb, void *ctx,
                      struct wr_err *e)
 {
 	static const char sql[] = "SELECT id, seq, task, result, note, done_by, done_at"
 	                          " FROM wo_check WHERE wo_id = ?1 ORDER BY seq";
-	sqlite3_stmt *st;
-	int rc = prepare_for(s, sql, wo_number, &st, e);
 
-	if (rc != WR_OK)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wr_check_item c;
-		memset(&c, 0, sizeof c);
-		c.id = sqlite3_column_int64(st, 0);
-		c.seq = sqlite3_column_int(st, 1);
-		store_col_text(st, 2, c.task, sizeof c.task);
-		c.result = sqlite3_column_int(st, 3);
-		store_col_text(st, 4, c.note, sizeof c.note);
-		store_col_text(st, 5, c.done_by, sizeof c.done_by);
-		c.done_at = store_col_time(st, 6);
-		int stop = cb(&c, ctx);
-		if (stop) {
-			sqlite3_finalize(st);
-			return stop;
-		}
-	}
-	rc = rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing a checklist");
-	sqlite3_finalize(st);
-	return rc;
+	return walk_items(s, sql, wo_number, check_row, (any_cb)cb, ctx, "listing a checklist", e);
 }
 
 /* ----------------------------------------------------------- failure codes */
