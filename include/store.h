@@ -281,6 +281,30 @@ int store_wo_list(struct store *s, const struct wr_wo_filter *f, wr_wo_cb cb, vo
  * at most limit, always returned newest first.  Count in *n. */
 int store_wo_page(struct store *s, const struct wr_wo_filter *f, int64_t cursor_id, int backward,
                   int limit, struct wr_wo *out, int *n, struct wr_err *e);
+/* store_wo_page for an interface that must answer every key at once: a
+ * filter few rows pass (a search term matching nothing) would otherwise read
+ * the whole table before it could say so.  It examines at most span ids next
+ * to the cursor (the window starts at the first id past it) and says how far
+ * it got:
+ *   more = 0: an ordinary page (n == limit), or the end of the list;
+ *   more = 1: fewer than limit rows, but ids past the window are still to
+ *             be examined.
+ * Either way next is the cursor_id of the following page in that direction.
+ * Concatenated, the pages are exactly store_wo_page's.  cache keeps the
+ * assets whose tag matches the search between calls (re-read when the search
+ * or the database changes): zero the struct first, and release it with
+ * store_wo_scan_free. */
+struct wr_wo_scan_cache;
+struct wr_wo_scan {
+	int64_t span;           /* in: ids examined per call (>= 1) */
+	int more;               /* out */
+	int64_t next;           /* out */
+	struct wr_wo_scan_cache *cache;
+};
+int store_wo_scan_page(struct store *s, const struct wr_wo_filter *f, int64_t cursor_id,
+                       int backward, int limit, struct wr_wo_scan *sc, struct wr_wo *out,
+                       int *n, struct wr_err *e);
+void store_wo_scan_free(struct wr_wo_scan *sc);
 int store_wo_count(struct store *s, const struct wr_wo_filter *f, int64_t *n, struct wr_err *e);
 
 /* Labour.  A running timer is a labour entry with minutes < 0: it survives a

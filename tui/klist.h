@@ -7,6 +7,14 @@
  * after or before an anchor row, in display order, and a clear callback
  * frees what a row owns.  Counting is left to the caller (store counts are
  * slow on big tables and done lazily when the keyboard is idle).
+ *
+ * A list may instead be fed by a bounded scan (klist_init_scan), which
+ * answers within a time budget: fewer rows than asked, yet not the end,
+ * and a key to resume from.  The window then remembers that key past its
+ * last (or before its first) row, an incomplete page is not taken for the
+ * end, and the next fetch that way resumes from the key, not from the row.
+ * Keys do at most one short scan each; klist_prefetch, from idle time,
+ * carries the scan on while klist_scanning says so.
  */
 #ifndef WRENCH_TUI_KLIST_H
 #define WRENCH_TUI_KLIST_H
@@ -24,17 +32,29 @@
 typedef int (*klist_fetch_fn)(void *ctx, const void *anchor, int backward, int limit,
                               void *out, int *n, struct wr_err *e);
 typedef void (*klist_clear_fn)(void *row);
+/* A bounded fetch: like klist_fetch_fn, but it may stop short of limit
+ * rows before the end, having examined as much as it may.  It then sets
+ * *more and writes into resume a record whose key fields say where to go
+ * on (it is passed back as the anchor; clear() is called on it when it is
+ * dropped).  *more is 0 on a full page, at the end, and on error. */
+typedef int (*klist_scan_fn)(void *ctx, const void *anchor, int backward, int limit, void *out,
+                             int *n, void *resume, int *more, struct wr_err *e);
 
 struct klist {
 	size_t rec_size;
 	klist_fetch_fn fetch;
+	klist_scan_fn scan;         /* instead of fetch (klist_init_scan) */
 	klist_clear_fn clear;       /* may be NULL */
 	void *ctx;
+	/* Where a short scan resumes past the last row (fwd_key) or before the
+	 * first (bwd_key); NULL: from that row itself, as a plain list does. */
+	char *fwd_key, *bwd_key;
 
 	char *rows;                 /* n rows of rec_size bytes */
 	int n, cap;
 	int cur, top;               /* cursor and first shown row, window indexes */
-	int at_start, at_end;       /* the window holds the first / last row */
+	int at_start, at_end;       /* the window holds the first / last row
+	                             * (never while a key waits that way) */
 	int64_t base;               /* absolute index of rows[0]; -1 unknown */
 	int64_t count;              /* total rows; -1 until the caller counts */
 	int page;                   /* rows fetched at a time (a screenful) */
@@ -42,6 +62,8 @@ struct klist {
 
 void klist_init(struct klist *l, size_t rec_size, klist_fetch_fn fetch, klist_clear_fn clear,
                 void *ctx);
+void klist_init_scan(struct klist *l, size_t rec_size, klist_scan_fn scan, klist_clear_fn clear,
+                     void *ctx);
 void klist_free(struct klist *l);
 /* Rows per fetch; the window keeps about four pages. */
 void klist_set_page(struct klist *l, int page);
@@ -50,7 +72,8 @@ void *klist_cur(const struct klist *l);     /* NULL when empty */
 
 int klist_first(struct klist *l, struct wr_err *e);   /* reload from the top */
 int klist_last(struct klist *l, struct wr_err *e);    /* jump to the end */
-/* Moves the cursor by delta rows (page keys pass +-page), fetching as needed. */
+/* Moves the cursor by delta rows (page keys pass +-page), fetching as
+ * needed; a short scan stops it at the last row found (idle time goes on). */
 int klist_move(struct klist *l, int delta, struct wr_err *e);
 /* Re-reads the rows around the cursor (after an edit), keeping its place. */
 int klist_refresh(struct klist *l, struct wr_err *e);
@@ -61,6 +84,9 @@ int klist_fill(struct klist *l, int upto, struct wr_err *e);
  * of the window, so that moving on costs no query; for idle time.  Sets
  * *fetched when it fetched. */
 int klist_prefetch(struct klist *l, int *fetched, struct wr_err *e);
+/* Nonzero while a short scan has left rows unexamined within a page of the
+ * cursor: klist_prefetch will fetch again (the list is "searching"). */
+int klist_scanning(const struct klist *l);
 /* Adjusts top so that the cursor shows in h rows. */
 void klist_scroll(struct klist *l, int h);
 /* Absolute index of the cursor, -1 unknown. */

@@ -3,6 +3,14 @@
  * (never the whole table), incremental search, filters (wo_filter.c), a
  * count taken in the background, and on desk terminals the selected work
  * order beside the list.
+ *
+ * A search is a substring match that no index serves: a term few rows
+ * contain would read the whole table before the list could say "no more".
+ * So while a search is active the list pages by bounded scans
+ * (store_wo_scan_page): a key costs one chunk of about 10 ms and draws what
+ * it found, and idle time goes on chunk by chunk until the screen is full
+ * or the table is exhausted, saying "searching..." meanwhile.  A new key
+ * abandons the old scan (klist_first replaces the window).
  */
 #include "app.h"
 #include "theme.h"
@@ -30,13 +38,62 @@ static const char *prio_short(int p)
 	}
 }
 
+#define SPAN_FIRST 32768      /* ids per chunk before any was timed */
+#define SPAN_MIN 1024
+#define SPAN_MAX ((int64_t)1 << 40)
+#define CHUNK_US 10000         /* aim; kept within 8-12 ms */
+
+/* Scales the span toward CHUNK_US from a chunk that took us.  A chunk that
+ * stopped early (a full page) says nothing about a whole window, unless it
+ * was slow even so; a chunk from the top may include reading the search's
+ * asset tags once (store), so it only shrinks the span when far too slow. */
+static void adapt_span(struct wo_list *l, int64_t us, int whole, int first)
+{
+	int64_t span = l->span;
+
+	if (us < 1)
+		us = 1;
+	if (us > (first ? 2 * CHUNK_US : CHUNK_US * 6 / 5))
+		span = span * CHUNK_US / us;
+	else if (whole && !first && us < CHUNK_US * 4 / 5)
+		span = us * 4 < CHUNK_US ? span * 4 : span * CHUNK_US / us;
+	l->span = span < SPAN_MIN ? SPAN_MIN : span > SPAN_MAX ? SPAN_MAX : span;
+}
+
 static int fetch(void *ctx, const void *anchor, int backward, int limit, void *out, int *n,
-                 struct wr_err *e)
+                 void *resume, int *more, struct wr_err *e)
 {
 	struct wo_list *l = ctx;
 	const struct wr_wo *w = anchor;
+	int64_t us;
+	int rc;
 
-	return store_wo_page(l->s, &l->f, w ? w->id : 0, backward, limit, out, n, e);
+	*more = 0;
+	if (!l->f.search)
+		/* Filters walk indexes: a page comes quickly. */
+		return store_wo_page(l->s, &l->f, w ? w->id : 0, backward, limit, out, n, e);
+	/* A chunk from the top answers a key, and may first have to find the
+	 * asset tags the term matches (a scan of every tag): a quarter of the
+	 * span keeps the key well inside its 30 ms; idle time does the rest. */
+	l->scan.span = w ? l->span : l->span / 4;
+	us = app_now_us();
+	rc = store_wo_scan_page(l->s, &l->f, w ? w->id : 0, backward, limit, &l->scan, out, n, e);
+	if (rc != WR_OK)
+		return rc;
+	us = app_now_us() - us;
+	adapt_span(l, us, *n < limit, w == NULL);
+	if (l->timing)
+		/* A key that comes during a chunk waits for it: log them all. */
+		fprintf(l->timing, "scan %lld\n", (long long)us);
+	if (l->scan.more) {
+		/* The resume key is a record with only the id: where to go on. */
+		struct wr_wo *k = resume;
+
+		wr_wo_init(k);
+		k->id = l->scan.next;
+		*more = 1;
+	}
+	return WR_OK;
 }
 
 static void clear_row(void *row)
@@ -66,10 +123,28 @@ static void set_title(struct wo_list *l)
 		snprintf(pos, sizeof pos, "?/%lld", (long long)l->list.count);
 	else
 		snprintf(pos, sizeof pos, "...");
+	/* While a scan goes on, what shows is not all there is. */
+	if (klist_scanning(&l->list) && l->list.n == 0)
+		snprintf(pos, sizeof pos, "searching...");
+	else if (klist_scanning(&l->list))
+		snprintf(pos + strlen(pos), sizeof pos - strlen(pos), " searching...");
 	if (l->asset[0])
 		snprintf(l->v->title, sizeof l->v->title, "Work orders: asset %s %s", l->asset, pos);
 	else
 		snprintf(l->v->title, sizeof l->v->title, "Work orders %s", pos);
+}
+
+/* The timing log gets "search US" when a search has its screenful or its
+ * end, US from the key that set the text; bench/tui.sh reads it. */
+static void search_timing(struct wo_list *l)
+{
+	if (!l->search_t0 || klist_scanning(&l->list))
+		return;
+	if (l->timing) {
+		fprintf(l->timing, "search %lld\n", (long long)(app_now_us() - l->search_t0));
+		fflush(l->timing);
+	}
+	l->search_t0 = 0;
 }
 
 /* Reloads from the top after a filter change. */
@@ -104,7 +179,9 @@ static int list_open(struct app *a, struct view *v, const void *arg)
 	l->s = a->s;
 	l->v = v;
 	v->st = l;
-	klist_init(&l->list, sizeof(struct wr_wo), fetch, clear_row, l);
+	l->span = SPAN_FIRST;
+	l->timing = a->timing;
+	klist_init_scan(&l->list, sizeof(struct wr_wo), fetch, clear_row, l);
 	klist_set_page(&l->list, a->body_h > 4 ? a->body_h - 1 : 12);
 	if (la) {
 		snprintf(l->asset, sizeof l->asset, "%s", la->asset_tag ? la->asset_tag : "");
@@ -123,6 +200,7 @@ static void list_close(struct app *a, struct view *v)
 	(void)a;
 	bgjob_cancel(&l->count_job);
 	klist_free(&l->list);
+	store_wo_scan_free(&l->scan);
 	wo_doc_free(&l->preview);
 	free(l);
 }
@@ -164,7 +242,7 @@ static void count_done(struct wo_list *l, int rc, const char *text)
 	set_title(l);
 }
 
-static int list_idle(struct app *a, struct view *v)
+static int idle_step(struct app *a, struct view *v)
 {
 	struct wo_list *l = v->st;
 	struct wr_err e = { 0, "" };
@@ -175,6 +253,7 @@ static int list_idle(struct app *a, struct view *v)
 			klist_set_page(&l->list, l->rows);
 		if (klist_fill(&l->list, l->list.top + l->rows, &e) != WR_OK)
 			app_msg_error(a, "%s", e.msg);
+		set_title(l);
 		return R_VIEW;
 	}
 	if (l->preview_stale) {
@@ -191,14 +270,24 @@ static int list_idle(struct app *a, struct view *v)
 		return R_NONE;
 	}
 	{
-		int fetched = 0;
+		int fetched = 0, had_row = l->list.n > 0;
 
 		if (klist_prefetch(&l->list, &fetched, &e) != WR_OK) {
 			app_msg_error(a, "%s", e.msg);
 			return R_ALL;
 		}
-		if (fetched)
+		if (fetched) {
+			/* A scan may have found the first row: preview it. */
+			l->preview_stale = !had_row;
+			set_title(l);
 			return R_VIEW;
+		}
+	}
+	if (!l->counted && l->list.at_start && l->list.at_end) {
+		/* The window holds every match: that is the count. */
+		l->counted = 1;
+		l->list.count = l->list.n;
+		set_title(l);
 	}
 	if (!l->counted) {
 		/* Counting a million rows takes up to a second: a child does it
@@ -222,6 +311,14 @@ static int list_idle(struct app *a, struct view *v)
 	}
 	v->idle_pending = 0;
 	return R_NONE;
+}
+
+static int list_idle(struct app *a, struct view *v)
+{
+	int rc = idle_step(a, v);
+
+	search_timing(v->st);
+	return rc;
 }
 
 static void draw_row(struct app *a, WINDOW *w, int y, int wd, const struct wr_wo *r, int sel)
@@ -269,8 +366,11 @@ static void list_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 		v->idle_pending = 1;
 	}
 	if (l->list.n == 0)
-		draw_line(w, 1, 1, ft[0] ? "no work order matches" : "no work orders yet", lw - 1,
-		          theme_attr(ROLE_DIM));
+		draw_line(w, 1, 1,
+		          klist_scanning(&l->list) ? "searching..."
+		          : ft[0]                  ? "no work order matches"
+		                                   : "no work orders yet",
+		          lw - 1, theme_attr(ROLE_DIM));
 	for (i = 0; i < l->rows && l->list.top + i < l->list.n; i++) {
 		int k = l->list.top + i;
 
@@ -311,10 +411,16 @@ static int search_cb(struct app *a, void *ctx, const char *text, int done)
 {
 	struct view *v = ctx;
 	struct wo_list *l = v->st;
+	int rc;
 
+	/* Enter keeps the search as it stands: a scan under way goes on. */
+	if (done == 1 && strcmp(l->search, text) == 0)
+		return R_ALL;
 	snprintf(l->search, sizeof l->search, "%s", text);
-	(void)done;
-	return wo_list_reload(a, l);
+	l->search_t0 = l->search[0] ? app_now_us() : 0;
+	rc = wo_list_reload(a, l);
+	search_timing(l);
+	return rc;
 }
 
 static int list_action(struct app *a, struct view *v, int act)

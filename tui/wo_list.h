@@ -24,6 +24,13 @@ struct wo_list {
 	int rows;                /* list rows at the last draw */
 	int need_fill;           /* the screen shows more rows than are loaded */
 	char preview_tried[32];  /* the last number the preview tried to load */
+	/* A search pages by bounded scans: each key does one chunk of about
+	 * 10 ms (span ids, adapted to the time chunks take) and idle time
+	 * does the rest, so that a rare term never blocks the keyboard. */
+	struct wr_wo_scan scan;
+	int64_t span;
+	int64_t search_t0;       /* timing log: when the search text changed */
+	FILE *timing;            /* the app's WRENCH_TUI_TIMING log, or NULL */
 };
 
 /* Reloads from the top after a filter change; returns R_* flags. */
