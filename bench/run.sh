@@ -3,7 +3,8 @@
 #
 #   import   wrench import workorders (1,000,000 rows over 100,000 assets)
 #            against the sqlite3 shell's .import of the same file into a bare
-#            table, in the same run; prints the ratio (target <= 2)
+#            table, in the same run; prints the ratio (target <= 2), and
+#            the floor: that .import plus the indexes the lists need
 #   list     a filtered `wrench wo list` on that database (target < 50 ms)
 #   rank     `wrench rank` over 100,000 assets with 1,000,000 history events,
 #            end to end (read, fit, score, print) (target < 1 s)
@@ -36,20 +37,33 @@ fi
 
 db="$out/bench.db"
 if want import || [ ! -s "$db" ]; then
-	rm -f "$db" "$db"-wal "$db"-shm "$out/bare.db"
+	rm -f "$db" "$db"-wal "$db"-shm "$out/bare.db" "$out/floor.db"
 	"$W" --db "$db" init >/dev/null
 	t0=$(now); "$W" --db "$db" import assets "$out/assets.csv" >/dev/null; t1=$(now)
 	echo "import assets: 100,000 rows in $(ms "$t0" "$t1") ms"
+	# Each import starts with nothing of the one before left to write back.
+	sync
 	t0=$(now); "$W" --db "$db" import workorders "$out/workorders.csv" >/dev/null; t1=$(now)
 	ours=$(ms "$t0" "$t1")
+	sync
 	t0=$(now); sqlite3 "$out/bare.db" ".import --csv $out/workorders.csv wo"; t1=$(now)
 	bare=$(ms "$t0" "$t1")
-	rm -f "$out/bare.db"
 	echo "import workorders: wrench $ours ms, sqlite3 .import $bare ms," \
 	     "ratio $(awk -v a="$ours" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') (target <= 2, stretch 1.5)"
+	# The floor: .import again, then only the indexes the lists need
+	# (bench/floor.sql).
+	sync
+	t0=$(now)
+	sqlite3 "$out/floor.db" ".import --csv $out/workorders.csv wo" ".read $root/bench/floor.sql"
+	t1=$(now)
+	floor=$(ms "$t0" "$t1")
+	rm -f "$out/bare.db" "$out/floor.db"
+	echo "import floor: sqlite3 .import plus the work-order lists' indexes $floor ms," \
+	     "ratio $(awk -v a="$floor" -v b="$bare" 'BEGIN { printf "%.2f", a / b }') to .import alone"
 fi
 
 if want list; then
+	sync   # measure the list, not the kernel writing back the import
 	for args in "--status open --asset A012345" "--assignee tech07 --status in_progress --limit 50" \
 	            "--priority urgent --status on_hold --limit 50"; do
 		for i in $(seq 1 15); do

@@ -44,7 +44,9 @@
  * finds existing records.  "Large" means at least BULK_BYTES of CSV, holding
  * (at BULK_ROW_BYTES a row) at least half as many rows as the table has;
  * and the drop waits until BULK_ROWS rows have really been inserted, so
- * that re-importing a large file (all rows unchanged) rebuilds nothing. */
+ * that re-importing a large file (all rows unchanged) rebuilds nothing.
+ * A file of BULK_BYTES or more is also loaded with a rollback journal and
+ * without SQLite's foreign-key checks (store_bulk_enter in db.c says why). */
 #define BULK_BYTES ((off_t)8 << 20)
 #define BULK_ROW_BYTES 100
 #define BULK_ROWS 20000
@@ -402,6 +404,9 @@ int csvio_import(struct store *s, int entity, const char *path,
 	if (kib > IMPORT_CACHE_MAX_KIB)
 		kib = IMPORT_CACHE_MAX_KIB;
 	page_cache(s, -(int)kib, &old_cache);
+	int bulk_load = !d.o->dry_run && sb.st_size >= BULK_BYTES;
+	if (bulk_load)
+		store_bulk_enter(s);
 	rc = store_begin(s, e);
 	if (rc == WR_OK) {
 		began = 1;
@@ -440,6 +445,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 		else
 			store_rollback(s);
 	}
+	if (bulk_load)
+		store_bulk_leave(s);
 	if (d.rej_tmp) {
 		if (rc == WR_OK && rename(d.rej_tmp, d.o->rejects_path) != 0)
 			rc = wr_fail(e, WR_EINPUT,

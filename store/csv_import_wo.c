@@ -281,7 +281,7 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 		" SELECT csv_import_uuid(), w.asset_id, coalesce(w.downtime_start, w.created_at), ?5,"
 		" w.problem, nullif(w.title, ''), w.id, ?6"
 		" FROM wo w WHERE w.id > ?1 AND w.type = ?2 AND w.status IN (?3, ?4)"
-		" AND w.is_failure AND w.asset_id IS NOT NULL ORDER BY w.asset_id, 3"
+		" AND w.is_failure AND w.asset_id IS NOT NULL"
 		" ON CONFLICT(asset_id, at, kind) DO UPDATE SET wo_id = excluded.wo_id"
 		" WHERE event.wo_id IS NULL";
 	static const char q_fts[] =

@@ -289,6 +289,53 @@ int store_parse_bool_field(const char *field, const char *v, int *out, struct wr
 
 /* ----------------------------------------------------------- transactions */
 
+/* A bulk load (a large CSV import) writes hundreds of megabytes in one
+ * transaction.  In WAL mode every page of it is written twice (to the WAL,
+ * then copied into the database by the checkpoint at commit): a third of a
+ * million-row import.  With a rollback journal, pages the transaction adds
+ * beyond the end of the file need no journal at all, and the commit is
+ * still atomic and durable (synchronous=FULL).  Leaving WAL needs the only
+ * connection to the file; when another is open the switch is refused and
+ * the load simply runs in WAL.  Foreign-key enforcement is also switched off
+ * for the load: the importer resolves every reference itself (an unknown
+ * asset or PM is a bad row), so SQLite's check of each row would only repeat
+ * it.  Both pragmas are no-ops inside a transaction, hence the tx_depth
+ * test.  store_bulk_leave() restores both; a crash in between leaves a valid
+ * database in rollback mode, and the next store_open() sets WAL again. */
+void store_bulk_enter(struct store *s)
+{
+	sqlite3_stmt *st;
+
+	s->bulk = 0;
+	if (s->tx_depth != 0)
+		return;
+	s->bulk = BULK_ACTIVE;
+	sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=DELETE", -1, &st, NULL) != SQLITE_OK)
+		return;
+	/* Another connection makes the switch fail: find out at once rather
+	 * than after the busy timeout. */
+	sqlite3_busy_timeout(s->db, 0);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    wr_streq_ci((const char *)sqlite3_column_text(st, 0), "delete"))
+		s->bulk |= BULK_LEFT_WAL;
+	sqlite3_finalize(st);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+}
+
+void store_bulk_leave(struct store *s)
+{
+	if (!s->bulk)
+		return;
+	if (s->tx_depth == 0) {
+		if (s->bulk & BULK_LEFT_WAL)
+			sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	}
+	s->bulk = 0;
+}
+
+
 int store_begin(struct store *s, struct wr_err *e)
 {
 	if (s->tx_depth == 0) {

@@ -25,6 +25,7 @@ struct store {
 	char *path;
 	char actor[64];
 	int tx_depth;        /* store_begin nesting; >1 uses savepoints */
+	int bulk;            /* BULK_* flags between store_bulk_enter and _leave */
 	struct stmt_slot cache[STMT_CACHE];
 	int ncache;
 };
@@ -34,6 +35,14 @@ struct store {
  * caller binds, steps, and need not finalize; store_stmt_done() resets it. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct wr_err *e);
 void store_stmt_done(sqlite3_stmt *st);
+
+/* Around a bulk load's transaction (see db.c): a rollback journal instead
+ * of the WAL when this is the only connection, and no foreign-key checks.
+ * Call enter before store_begin and leave after the commit or rollback;
+ * both do nothing when a transaction is already open. */
+enum { BULK_ACTIVE = 1, BULK_LEFT_WAL = 2 };
+void store_bulk_enter(struct store *s);
+void store_bulk_leave(struct store *s);
 
 /* Fills e from the connection's last error, with a sentence of context. */
 int store_dberr(struct store *s, struct wr_err *e, const char *what);

@@ -1,6 +1,6 @@
 /*
- * pm_engine.c - which PM occurrences are due, generating their work orders,
- * and forecasting the PM workload.
+ * pm_engine.c - which PM occurrences are due, and generating their work
+ * orders (the workload forecast is in pm_forecast.c).
  *
  * An occurrence is identified by (PM, key): the key is the due date of a
  * calendar occurrence, and for a meter schedule the due meter value rounded
@@ -254,101 +254,4 @@ int store_pm_generate(struct store *s, int64_t today, int days, int *created, st
 	if (created)
 		*created = n;
 	return WR_OK;
-}
-
-/* ---------------------------------------------------------------- forecast */
-
-static int has_wo(struct store *s, int64_t pm_id, int64_t key, int *yes, struct wr_err *e)
-{
-	char number[32];
-	int rc = occ_wo(s, pm_id, key, number, sizeof number, e);
-	*yes = number[0] != '\0';
-	return rc;
-}
-
-int store_pm_forecast(struct store *s, int64_t from, int weeks, double *hours, int *counts,
-                      struct wr_err *e)
-{
-	static const char q_pm[] =
-		"SELECT id, interval_n, unit, floating, start_date, last_done, next_due, est_hours"
-		" FROM pm WHERE active = 1 AND kind = 0";
-	static const char q_open[] =
-		"SELECT w.due_at, coalesce(w.est_hours, p.est_hours) FROM wo w"
-		" LEFT JOIN pm p ON p.id = w.pm_id"
-		" WHERE w.pm_id IS NOT NULL AND w.status IN (0, 1, 2, 3)"
-		" AND w.due_at >= ?1 AND w.due_at < ?2";
-	int64_t start, end;
-	sqlite3_stmt *st = NULL;
-	int r, rc = WR_OK;
-
-	if (weeks <= 0)
-		return WR_OK;
-	for (int i = 0; i < weeks; i++) {
-		hours[i] = 0;
-		counts[i] = 0;
-	}
-	start = store_day_of(from);
-	end = start + (int64_t)weeks * 7 * WR_DAY;
-
-	/* Projected occurrences with no work order yet. */
-	if (sqlite3_prepare_v2(s->db, q_pm, -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_dberr(s, e, "forecasting PM work");
-	}
-	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct wr_pm p;
-		int64_t id = sqlite3_column_int64(st, 0);
-		wr_pm_init(&p);
-		p.interval = sqlite3_column_int(st, 1);
-		p.unit = sqlite3_column_int(st, 2);
-		p.floating = sqlite3_column_int(st, 3);
-		p.start_date = store_col_time(st, 4);
-		p.last_done = store_col_time(st, 5);
-		p.next_due = store_col_time(st, 6);
-		double est = store_col_real(st, 7);
-		if (p.next_due == WR_NO_TIME)
-			store_pm_compute_next(&p);
-		if (p.start_date == WR_NO_TIME)
-			p.start_date = p.next_due;
-		if (p.interval < 1)
-			p.interval = 1;
-		int64_t t = p.next_due;
-		/* Fixed schedules overdue from before the window: jump to the grid. */
-		if (!p.floating && t < start)
-			t = store_pm_grid_after(&p, start - 1);
-		for (int guard = 0; t < end && guard < 100000; guard++) {
-			if (t >= start) {
-				int yes;
-				if ((rc = has_wo(s, id, t, &yes, e)) != WR_OK)
-					break;
-				if (!yes) {
-					int wk = (int)((t - start) / (7 * WR_DAY));
-					hours[wk] += isnan(est) ? 0 : est;
-					counts[wk]++;
-				}
-			}
-			t = p.floating ? store_pm_add_units(t, p.interval, p.unit)
-			               : store_pm_grid_after(&p, t);
-		}
-	}
-	if (rc == WR_OK && r != SQLITE_DONE)
-		rc = store_dberr(s, e, "forecasting PM work");
-	sqlite3_finalize(st);
-	if (rc != WR_OK)
-		return rc;
-
-	/* Generated work not done yet, where it is due. */
-	if (!(st = store_stmt(s, q_open, e)))
-		return WR_EDB;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, end);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int wk = (int)((sqlite3_column_int64(st, 0) - start) / (7 * WR_DAY));
-		double h = store_col_real(st, 1);
-		hours[wk] += isnan(h) ? 0 : h;
-		counts[wk]++;
-	}
-	rc = r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "forecasting PM work");
-	store_stmt_done(st);
-	return rc;
 }

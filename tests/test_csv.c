@@ -866,19 +866,71 @@ END_TEST
 
 static size_t progress_calls, progress_rows;
 
+
+/* A work-order file big enough (8 MiB) for a bulk load: long descriptions.
+ * bad_asset names an unknown asset on the last row when set. */
+static const char *write_many(const char *name, const char *bad_asset)
+{
+	const char *path = tmp_path(name);
+	FILE *f = fopen(path, "w");
+	char pad[320];
+
+	memset(pad, 'x', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	ck_assert(f != NULL);
+	fputs("number,title,type,status,asset,created,completed,failure,problem,description\n", f);
+	for (int i = 1; i <= 25000; i++) {
+		char created[WR_DATE_BUF], asset[16];
+		wr_date_fmt(wr_date_from_ymd(2021, 1, 1) + i * 60, created);
+		snprintf(asset, sizeof asset, "P-%d", i % 7);
+		fprintf(f, "W-%06d,Job %d,corrective,%s,%s,%s,%s,%s,BRG,\"Bearing %d, noisy. %s\"\n",
+		        i, i, i % 2 ? "closed" : "open",
+		        bad_asset && i == 25000 ? bad_asset : asset, created,
+		        i % 2 ? "2021-03-02" : "", i % 4 == 1 ? "yes" : "no", i, pad);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+static void pragma_text(struct store *s, const char *pragma, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+
+	ck_assert(sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL) == SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, n, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* A bulk load runs with a rollback journal and without foreign-key checks
+ * (store/db.c); afterwards the connection is as it was. */
+static void assert_normal_mode(struct store *s)
+{
+	char v[32];
+
+	pragma_text(s, "PRAGMA journal_mode", v, sizeof v);
+	ck_assert_str_eq(v, "wal");
+	pragma_text(s, "PRAGMA foreign_keys", v, sizeof v);
+	ck_assert_str_eq(v, "1");
+}
+
+/* Counts the calls; with a store as ctx, notes the journal mode in the
+ * middle of the import. */
+static char mode_during[32];
+
 static void on_progress(size_t rows, size_t bytes, size_t total, void *ctx)
 {
 	(void)bytes;
 	(void)total;
-	(void)ctx;
 	progress_calls++;
 	progress_rows = rows;
+	if (ctx)
+		pragma_text(ctx, "PRAGMA journal_mode", mode_during, sizeof mode_during);
 }
 
 START_TEST(test_many_rows_and_progress)
 {
-	const char *path = tmp_path("many.csv");
-	FILE *f = fopen(path, "w");
+	const char *path = write_many("many.csv", NULL);
 	struct csvio_import_opts o;
 	char pad[320], before[512], after[512];
 	struct wr_wo_filter flt;
@@ -887,28 +939,18 @@ START_TEST(test_many_rows_and_progress)
 
 	memset(pad, 'x', sizeof pad - 1);
 	pad[sizeof pad - 1] = '\0';
-
-	ck_assert(f != NULL);
-	fputs("number,title,type,status,asset,created,completed,failure,problem,description\n", f);
-	for (int i = 1; i <= 25000; i++) {
-		char created[WR_DATE_BUF];
-		wr_date_fmt(wr_date_from_ymd(2021, 1, 1) + i * 60, created);
-		/* Long descriptions make the file big enough (8 MiB) for the import to
-		 * drop and rebuild the secondary indexes. */
-		fprintf(f, "W-%06d,Job %d,corrective,%s,P-%d,%s,%s,%s,BRG,\"Bearing %d, noisy. %s\"\n",
-		        i, i, i % 2 ? "closed" : "open", i % 7, created, i % 2 ? "2021-03-02" : "",
-		        i % 4 == 1 ? "yes" : "no", i, pad);
-	}
-	fclose(f);
 	OK(import_text("assets", "tag\nP-0\nP-1\nP-2\nP-3\nP-4\nP-5\nP-6\n"));
 	index_names("wo", before, sizeof before);
 	root_before = index_root("wo_status");
 	memset(&o, 0, sizeof o);
 	o.on_progress = on_progress;
+	o.ctx = S;
 	progress_calls = 0;
 	OK(csvio_import(S, CE_WORKORDERS, path, &o, &R, &E));
 	ck_assert_uint_eq(R.inserted, 25000);
 	ck_assert_uint_ge(progress_calls, 3);
+	/* The only connection: the load ran with a rollback journal. */
+	ck_assert_str_eq(mode_during, "delete");
 	ck_assert_uint_eq(progress_rows, 25000);
 	OK(store_wo_get(S, "W-012345", &w, &E));
 	ck_assert_int_eq(strncmp(w.description, "Bearing 12345, noisy. xxx", 25), 0);
@@ -933,10 +975,53 @@ START_TEST(test_many_rows_and_progress)
 	flt.status_mask = 1u << WS_OPEN;
 	OK(store_wo_count(S, &flt, &nopen, &E));
 	ck_assert_int_eq(nopen, 12500);
+	assert_normal_mode(S);
 	/* Importing it again changes nothing. */
 	OK(csvio_import(S, CE_WORKORDERS, path, &o, &R, &E));
 	ck_assert_uint_eq(R.unchanged, 25000);
 	ck_assert_int_eq(audit_rows("import", NULL, "workorders"), 1);
+	assert_normal_mode(S);
+}
+END_TEST
+
+/* Without SQLite's foreign-key checks a bulk load still refuses a row that
+ * names an unknown asset, and writes nothing; with another connection open
+ * it keeps to the WAL, and that reader never sees a half-done import. */
+START_TEST(test_bulk_load_checks_and_readers)
+{
+	const char *bad = write_many("bad.csv", "NOPE-1");
+	const char *good = write_many("good.csv", NULL);
+	char path2[512];
+	struct store *reader;
+	struct csvio_import_opts o;
+	struct wr_wo_filter flt;
+	int64_t n = -1;
+
+	OK(import_text("assets", "tag\nP-0\nP-1\nP-2\nP-3\nP-4\nP-5\nP-6\n"));
+	ck_assert_int_ne(csvio_import(S, CE_WORKORDERS, bad, NULL, &R, &E), WR_OK);
+	ck_assert_msg(strstr(E.msg, "1 bad row"), "%s", E.msg);
+	ck_assert_uint_eq(R.rejected, 1);
+	memset(&flt, 0, sizeof flt);
+	OK(store_wo_count(S, &flt, &n, &E));
+	ck_assert_int_eq(n, 0);
+	assert_normal_mode(S);
+
+	/* A second connection on the same file, open during the load. */
+	snprintf(path2, sizeof path2, "%s", P);
+	ck_assert_int_eq(store_open_existing(path2, &reader, &E), WR_OK);
+	OK(store_wo_count(reader, &flt, &n, &E));
+	ck_assert_int_eq(n, 0);
+	memset(&o, 0, sizeof o);
+	o.on_progress = on_progress;
+	o.ctx = S;
+	OK(csvio_import(S, CE_WORKORDERS, good, &o, &R, &E));
+	ck_assert_uint_eq(R.inserted, 25000);
+	ck_assert_str_eq(mode_during, "wal");
+	assert_normal_mode(S);
+	OK(store_wo_count(reader, &flt, &n, &E));
+	ck_assert_int_eq(n, 25000);
+	store_close(reader);
+	memset(&E, 0, sizeof E);
 }
 END_TEST
 
@@ -970,6 +1055,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_json_control_characters);
 	tcase_add_test(tc, test_entity_names);
 	tcase_add_test(tc, test_many_rows_and_progress);
+	tcase_add_test(tc, test_bulk_load_checks_and_readers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -600,6 +600,84 @@ START_TEST(forecast_weeks)
 }
 END_TEST
 
+/* Meter schedules are projected from the meter's recent rate of use. */
+START_TEST(forecast_meter_schedules)
+{
+	struct wr_meter m;
+	struct wr_pm p;
+	double h[4];
+	int c[4];
+
+	add_asset("C-1");
+	memset(&m, 0, sizeof m);
+	wr_strlcpy(m.asset_tag, "C-1", sizeof m.asset_tag);
+	wr_strlcpy(m.name, "hours", sizeof m.name);
+	m.kind = MK_RUNHOURS;
+	OK(store_meter_put(S, &m, &E));
+	wr_strlcpy(m.name, "pressure", sizeof m.name);
+	m.kind = MK_GAUGE;
+	OK(store_meter_put(S, &m, &E));
+
+	wr_pm_init(&p);
+	wr_strlcpy(p.code, "PM-100H", sizeof p.code);
+	wr_strlcpy(p.asset_tag, "C-1", sizeof p.asset_tag);
+	p.kind = PK_METER;
+	wr_strlcpy(p.meter, "hours", sizeof p.meter);
+	p.meter_interval = 100;
+	p.last_meter = 1200;            /* next service at 1300 h */
+	p.est_hours = 2;
+	OK(store_pm_put(S, &p, &E));
+
+	/* One reading: no rate yet, and 1300 h not reached: nothing planned. */
+	reading("2024-01-01", 1000);
+	OK(store_pm_forecast(S, day(2024, 1, 31), 4, h, c, &E));
+	ck_assert_int_eq(c[0] + c[1] + c[2] + c[3], 0);
+
+	/* 10 h a day since.  A reading from before the 90-day window is not
+	 * used when the window has one (with it the rate would be 3.3 h a day). */
+	reading("2023-01-01", 0);
+	reading("2024-01-11", 1100);
+	reading("2024-01-31", 1300);
+	OK(store_pm_forecast(S, day(2024, 1, 31), 4, h, c, &E));
+	/* week 0 (Jan 31 - Feb 6): 1300 h, reached on Jan 31
+	 * week 1 (Feb 7 - 13):     1400 h on Feb 10
+	 * week 2 (Feb 14 - 20):    1500 h on Feb 20
+	 * week 3 (Feb 21 - 27):    nothing; 1600 h falls on Mar 1 */
+	ck_assert_int_eq(c[0], 1);
+	ck_assert_int_eq(c[1], 1);
+	ck_assert_int_eq(c[2], 1);
+	ck_assert_int_eq(c[3], 0);
+	ck_assert(fabs(h[0] + h[1] + h[2] - 6) < 1e-9);
+
+	/* The reached occurrence gets its work order: counted once, from it. */
+	ck_assert_int_eq(generate(day(2024, 1, 31), 0), 1);
+	OK(store_pm_forecast(S, day(2024, 1, 31), 4, h, c, &E));
+	ck_assert_int_eq(c[0], 1);
+	ck_assert_int_eq(c[1] + c[2] + c[3], 2);
+
+	/* A gauge has no rate of use: a schedule on it counts the value it
+	 * has reached, and nothing is projected from its rise. */
+	wr_strlcpy(p.code, "PM-GAUGE", sizeof p.code);
+	wr_strlcpy(p.meter, "pressure", sizeof p.meter);
+	p.meter_interval = 1;
+	p.last_meter = 0;
+	OK(store_pm_put(S, &p, &E));
+	struct wr_reading r;
+	memset(&r, 0, sizeof r);
+	wr_strlcpy(r.asset_tag, "C-1", sizeof r.asset_tag);
+	wr_strlcpy(r.meter, "pressure", sizeof r.meter);
+	r.at = day(2024, 1, 1);
+	r.value = 0.5;
+	OK(store_reading_add(S, &r, &E));
+	r.at = day(2024, 1, 31);
+	r.value = 4;
+	OK(store_reading_add(S, &r, &E));
+	OK(store_pm_forecast(S, day(2024, 1, 31), 4, h, c, &E));
+	ck_assert_int_eq(c[0], 2);
+	ck_assert_int_eq(c[0] + c[1] + c[2] + c[3], 4);
+}
+END_TEST
+
 static int collect_code(const struct wr_pm *p, void *ctx)
 {
 	char *s = ctx;
@@ -732,6 +810,7 @@ static Suite *pm_suite(void)
 	tcase_add_test(tc, generated_fields_and_checklist);
 	tcase_add_test(tc, meter_schedule);
 	tcase_add_test(tc, forecast_weeks);
+	tcase_add_test(tc, forecast_meter_schedules);
 	tcase_add_test(tc, list_by_code);
 	tcase_add_test(tc, page_by_code);
 	suite_add_tcase(s, tc);
