@@ -44,6 +44,10 @@ enum { BULK_ACTIVE = 1, BULK_LEFT_WAL = 2 };
 void store_bulk_enter(struct store *s);
 void store_bulk_leave(struct store *s);
 
+/* Unmaps the database file after a scan that read much of it, so that the
+ * pages it touched stop counting as the process's memory (db.c). */
+void store_unmap(struct store *s);
+
 /* Fills e from the connection's last error, with a sentence of context. */
 int store_dberr(struct store *s, struct wr_err *e, const char *what);
 

@@ -15,58 +15,15 @@
  * fixed fragments below (never from user text, which is always bound).
  *
  * A filter that few rows pass (a search term matching nothing) makes a walk
- * read the whole index before it can say "no more rows".  The bounded scan
- * (store_wo_scan_page) runs the same walks restricted to a window of ids
- * next to the cursor, all of the drivers' indexes ending in id, and says
- * where it stopped, so that an interface can spread the scan over idle time.
+ * read the whole index before it can say "no more rows"; wo_scan.c runs the
+ * same walks a window of ids at a time, for interfaces that must answer
+ * every key at once.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "wo_internal.h"
-
-#define OPEN_MASK \
-	((1u << WS_REQUESTED) | (1u << WS_OPEN) | (1u << WS_IN_PROGRESS) | (1u << WS_ON_HOLD))
-#define ALL_MASK ((1u << WS__COUNT) - 1)
-#define LIST_BATCH 256
-/* Up to this many assets whose tag matches a search are listed in the
- * walks' SQL as bound ids; past it the walks fall back to the subquery. */
-#define TAGS_LISTED 512
-#define TAG_PARAM 13          /* parameter number of the first listed asset id */
-#define SPAN_MAX (INT64_MAX / 4)
-
-enum q_mode { Q_DESC, Q_ASC, Q_COUNT };
-enum driver { D_ROWID, D_ASSET, D_STATUS, D_ASSIGNEE };
-
-/* A filter made ready to run: the asset resolved, the overdue condition
- * folded into the status mask, the search turned into a LIKE pattern. */
-struct wo_query {
-	const struct wr_wo_filter *f;
-	int64_t asset_id;     /* 0 = no asset filter */
-	int no_asset;         /* asset_tag "": work orders without an asset */
-	int none;             /* the filter can match nothing (unknown asset) */
-	unsigned smask;       /* 0 = any status */
-	int driver;           /* enum driver: which index the walks follow */
-	char *like;           /* NULL = no search */
-	int64_t today;
-	int bounded;          /* walks stay within ids lo..hi (a bounded scan) */
-	int64_t lo, hi;
-	const struct wr_wo_scan_cache *tags;   /* bounded: the search's asset ids */
-};
-
-/* The assets whose tag matches a search, resolved once per search rather
- * than once per walk: the tag scan reads every asset (6 ms on 100,000), which
- * would otherwise be most of a bounded chunk's time, times the number of
- * per-status walks.  Valid while the search text and the database's data
- * version (bumped by any commit, from this connection or another) hold; a
- * search typed on from one that no tag matched matches none either. */
-struct wr_wo_scan_cache {
-	char *term;             /* the search the ids are for; NULL = invalid */
-	unsigned version;
-	int n;                  /* matching assets; -1: more than TAGS_LISTED */
-	int64_t ids[TAGS_LISTED];
-};
+#include "wo_query.h"
 
 static char *like_pattern(const char *search)
 {
@@ -94,8 +51,8 @@ static int bits(unsigned m)
 	return n;
 }
 
-static int query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query *q,
-                      struct wr_err *e)
+int wo_query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query *q,
+                  struct wr_err *e)
 {
 	static const struct wr_wo_filter any;
 
@@ -138,7 +95,7 @@ static int query_init(struct store *s, const struct wr_wo_filter *f, struct wo_q
 	return WR_OK;
 }
 
-static void query_free(struct wo_query *q)
+void wo_query_free(struct wo_query *q)
 {
 	free(q->like);
 	q->like = NULL;
@@ -364,9 +321,8 @@ static int fetch_rows(struct store *s, const int64_t *ids, int n, struct wr_wo *
 	return rc;
 }
 
-/* A page for a prepared query: the ids, then their rows. */
-static int query_page(struct store *s, const struct wo_query *q, int64_t cursor_id, int backward,
-                      int limit, struct wr_wo *out, int *n, int64_t *ids, struct wr_err *e)
+int wo_query_page(struct store *s, const struct wo_query *q, int64_t cursor_id, int backward,
+                  int limit, struct wr_wo *out, int *n, int64_t *ids, struct wr_err *e)
 {
 	int got = 0, rc = page_ids(s, q, cursor_id, backward, limit, ids, &got, e);
 
@@ -387,162 +343,19 @@ int store_wo_page(struct store *s, const struct wr_wo_filter *f, int64_t cursor_
 	*n = 0;
 	if (limit <= 0)
 		return WR_OK;
-	if ((rc = query_init(s, f, &q, e)) != WR_OK) {
-		query_free(&q);
+	if ((rc = wo_query_init(s, f, &q, e)) != WR_OK) {
+		wo_query_free(&q);
 		return rc;
 	}
 	ids = malloc(sizeof *ids * (size_t)limit);
 	if (!ids) {
-		query_free(&q);
+		wo_query_free(&q);
 		return wr_fail(e, WR_ENOMEM, "out of memory listing work orders");
 	}
-	rc = query_page(s, &q, cursor_id, backward, limit, out, n, ids, e);
+	rc = wo_query_page(s, &q, cursor_id, backward, limit, out, n, ids, e);
 	free(ids);
-	query_free(&q);
+	wo_query_free(&q);
 	return rc;
-}
-
-/* ---------------------------------------------------------- bounded scan */
-
-/* The existing id nearest to from in the walk's direction (below it going
- * forward, above it going backward), whatever the filter; *found = 0 when
- * the table ends there.  One step down the primary key. */
-static int edge_id(struct store *s, int backward, int64_t from, int64_t *id, int *found,
-                   struct wr_err *e)
-{
-	static const char below[] = "SELECT id FROM wo WHERE id < ?1 ORDER BY id DESC LIMIT 1";
-	static const char above[] = "SELECT id FROM wo WHERE id > ?1 ORDER BY id ASC LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, backward ? above : below, e);
-	int r;
-
-	*found = 0;
-	if (!st)
-		return WR_EDB;
-	sqlite3_bind_int64(st, 1, from);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*found = 1;
-	}
-	store_stmt_done(st);
-	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "listing work orders");
-}
-
-/* Points q->tags at the assets matching the search, from the cache when it
- * is still valid.  Call after a statement has run, so that the data version
- * read here is that of the snapshot just read. */
-static int tags_resolve(struct store *s, struct wo_query *q, struct wr_wo_scan *sc,
-                        struct wr_err *e)
-{
-	static const char sql[] = "SELECT id FROM asset WHERE tag LIKE ?1 ESCAPE '\\' LIMIT ?2";
-	struct wr_wo_scan_cache *c = sc->cache;
-	unsigned version = 0;
-	sqlite3_stmt *st;
-	int r;
-
-	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
-		return store_dberr(s, e, "listing work orders");
-	/* The same search, or one typed on from a search no tag matched (a tag
-	 * containing the longer term would contain the shorter): no scan. */
-	if (c && c->term && c->version == version &&
-	    (strcmp(c->term, q->f->search) == 0 || (c->n == 0 && strstr(q->f->search, c->term)))) {
-		q->tags = c;
-		return WR_OK;
-	}
-	if (!c && !(c = sc->cache = calloc(1, sizeof *c)))
-		return wr_fail(e, WR_ENOMEM, "out of memory searching work orders");
-	free(c->term);
-	c->term = NULL;
-	c->n = 0;
-	if (!(st = store_stmt(s, sql, e)))
-		return WR_EDB;
-	sqlite3_bind_text(st, 1, q->like, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, TAGS_LISTED + 1);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (c->n == TAGS_LISTED) {
-			c->n = -1;      /* too many to list: the walks use the subquery */
-			r = SQLITE_DONE;
-			break;
-		}
-		c->ids[c->n++] = sqlite3_column_int64(st, 0);
-	}
-	store_stmt_done(st);
-	if (r != SQLITE_DONE)
-		return store_dberr(s, e, "searching asset tags");
-	if (!(c->term = wr_strdup(q->f->search)))
-		return wr_fail(e, WR_ENOMEM, "out of memory searching work orders");
-	c->version = version;
-	q->tags = c;
-	return WR_OK;
-}
-
-int store_wo_scan_page(struct store *s, const struct wr_wo_filter *f, int64_t cursor_id,
-                       int backward, int limit, struct wr_wo_scan *sc, struct wr_wo *out,
-                       int *n, struct wr_err *e)
-{
-	/* The window is ids edge..edge+d (backward) or edge-d..edge. */
-	int64_t d = (sc->span < 1 ? 1 : sc->span > SPAN_MAX ? SPAN_MAX : sc->span) - 1;
-	int64_t *ids = NULL, edge = 0;
-	struct wo_query q;
-	int rc, found;
-
-	*n = 0;
-	sc->more = 0;
-	sc->next = cursor_id;
-	if (limit <= 0)
-		return WR_OK;
-	if ((rc = query_init(s, f, &q, e)) != WR_OK || q.none)
-		goto done;
-	/* The window starts at the first existing id past the cursor, so that
-	 * a gap in the ids costs no empty chunks. */
-	if (backward)
-		rc = edge_id(s, 1, cursor_id < 0 ? 0 : cursor_id, &edge, &found, e);
-	else
-		rc = edge_id(s, 0, cursor_id <= 0 ? INT64_MAX : cursor_id, &edge, &found, e);
-	if (rc != WR_OK || !found)
-		goto done;
-	q.bounded = 1;
-	if (backward) {
-		q.lo = edge;
-		q.hi = edge > INT64_MAX - d ? INT64_MAX : edge + d;
-	} else {
-		q.hi = edge;
-		q.lo = edge < INT64_MIN + d ? INT64_MIN : edge - d;
-	}
-	if (q.like && (rc = tags_resolve(s, &q, sc, e)) != WR_OK)
-		goto done;
-	if (!(ids = malloc(sizeof *ids * (size_t)limit))) {
-		rc = wr_fail(e, WR_ENOMEM, "out of memory listing work orders");
-		goto done;
-	}
-	if ((rc = query_page(s, &q, cursor_id, backward, limit, out, n, ids, e)) != WR_OK)
-		goto done;
-	if (*n == limit) {
-		/* A full page: the window may hold more past its last row. */
-		sc->next = backward ? ids[0] : ids[*n - 1];
-		goto done;
-	}
-	/* The whole window was examined; more only if the table goes on. */
-	sc->next = backward ? q.hi : q.lo;
-	rc = edge_id(s, backward, sc->next, &edge, &found, e);
-	sc->more = rc == WR_OK && found;
-	if (rc != WR_OK)
-		for (int i = 0; i < *n; i++)
-			wr_wo_clear(&out[i]);
-done:
-	if (rc != WR_OK)
-		*n = 0;
-	free(ids);
-	query_free(&q);
-	return rc;
-}
-
-void store_wo_scan_free(struct wr_wo_scan *sc)
-{
-	if (sc->cache)
-		free(sc->cache->term);
-	free(sc->cache);
-	sc->cache = NULL;
 }
 
 int store_wo_list(struct store *s, const struct wr_wo_filter *f, wr_wo_cb cb, void *ctx,
@@ -553,13 +366,13 @@ int store_wo_list(struct store *s, const struct wr_wo_filter *f, wr_wo_cb cb, vo
 	struct wr_wo *rows;
 	int rc, n;
 
-	if ((rc = query_init(s, f, &q, e)) != WR_OK) {
-		query_free(&q);
+	if ((rc = wo_query_init(s, f, &q, e)) != WR_OK) {
+		wo_query_free(&q);
 		return rc;
 	}
 	rows = malloc(sizeof *rows * LIST_BATCH);
 	if (!rows) {
-		query_free(&q);
+		wo_query_free(&q);
 		return wr_fail(e, WR_ENOMEM, "out of memory listing work orders");
 	}
 	/* Batches keep memory flat and leave no statement running while the
@@ -585,7 +398,7 @@ int store_wo_list(struct store *s, const struct wr_wo_filter *f, wr_wo_cb cb, vo
 		cursor = ids[n - 1];
 	}
 	free(rows);
-	query_free(&q);
+	wo_query_free(&q);
 	return rc;
 }
 
@@ -596,8 +409,8 @@ int store_wo_count(struct store *s, const struct wr_wo_filter *f, int64_t *n, st
 	int rc;
 
 	*n = 0;
-	if ((rc = query_init(s, f, &q, e)) != WR_OK || q.none) {
-		query_free(&q);
+	if ((rc = wo_query_init(s, f, &q, e)) != WR_OK || q.none) {
+		wo_query_free(&q);
 		return rc;
 	}
 	int per_status = q.driver == D_STATUS || q.driver == D_ASSIGNEE;
@@ -615,6 +428,6 @@ int store_wo_count(struct store *s, const struct wr_wo_filter *f, int64_t *n, st
 		if (status < 0)
 			break;
 	}
-	query_free(&q);
+	wo_query_free(&q);
 	return rc;
 }

@@ -402,6 +402,71 @@ START_TEST(matching_asset_tags)
 }
 END_TEST
 
+/* Kilobytes of the database file resident in this process's mappings
+ * (Linux /proc/self/smaps): what reading through mmap adds to its memory. */
+static long mapped_kib(const char *path)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[1024];
+	long kib = 0, v;
+	int in_db = 0;
+
+	ck_assert(f != NULL);
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (strchr(line, '-') && strchr(line, ' ') && strchr(line, '-') < strchr(line, ' ')) {
+			/* A mapping's first line ends in the file it maps. */
+			size_t m = strlen(path);
+			in_db = n >= m && strcmp(line + n - m, path) == 0;
+		} else if (in_db && sscanf(line, "Rss: %ld kB", &v) == 1) {
+			kib += v;
+		}
+	}
+	fclose(f);
+	return kib;
+}
+
+/* A search through the whole table chunk by chunk leaves almost nothing of
+ * the file mapped; the same search as one store_wo_page maps all it read. */
+START_TEST(chunks_leave_the_file_unmapped)
+{
+	struct wr_wo_filter f;
+	struct wr_wo_scan sc;
+	struct wr_wo out[8];
+	int n, chunks = 0;
+	int64_t cursor = 0;
+
+	add_asset("A-1");
+	/* About 24 MB of work orders, written straight into the table. */
+	ck_assert(sqlite3_exec(S->db,
+	                       "WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i"
+	                       " WHERE k < 40000)"
+	                       " INSERT INTO wo(uuid, number, title, description, created_at,"
+	                       " updated_at) SELECT printf('u-%d', k), printf('W-%06d', k),"
+	                       " printf('Job %d ', k) || hex(zeroblob(250)), '', 0, 0 FROM i",
+	                       NULL, NULL, NULL) == SQLITE_OK);
+	memset(&f, 0, sizeof f);
+	f.search = "qxz";
+	memset(&sc, 0, sizeof sc);
+	sc.span = 2000;
+	do {
+		OK(store_wo_scan_page(S, &f, cursor, 0, 8, &sc, out, &n, &E));
+		ck_assert_int_eq(n, 0);
+		cursor = sc.next;
+		chunks++;
+	} while (sc.more);
+	ck_assert_int_ge(chunks, 20);
+	ck_assert_int_lt(mapped_kib(P), 4096);
+	store_wo_scan_free(&sc);
+
+	OK(store_wo_page(S, &f, 0, 0, 8, out, &n, &E));
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_gt(mapped_kib(P), 16384);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("store_wo_scan");
@@ -413,6 +478,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, windows_that_find_nothing);
 	tcase_add_test(tc, partial_windows_and_frontier);
 	tcase_add_test(tc, matching_asset_tags);
+	tcase_add_test(tc, chunks_leave_the_file_unmapped);
 	suite_add_tcase(s, tc);
 	return s;
 }
