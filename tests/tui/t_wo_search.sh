@@ -3,7 +3,8 @@
 # chunks (120,000 work orders): a term that matches nothing ends on "no work
 # order matches", a term matching only the oldest row finds it, a term whose
 # matches are far apart finds the far one too, and the timing log records
-# when the result is complete.
+# when the result is complete; a type filter matching one old row finds it
+# the same way.
 source "$(dirname "$0")/lib.sh"
 
 make_big_db() {
@@ -11,10 +12,11 @@ make_big_db() {
 	printf 'tag,name\nBIG-1,Big pump\n' >"$T_DIR/assets.csv"
 	w import assets "$T_DIR/assets.csv" >/dev/null || return 1
 	awk 'BEGIN {
-		print "number,title,asset,status"
+		print "number,title,asset,status,type"
 		for (i = 1; i <= 120000; i++)
-			printf "WO-%07d,%s %d,%s,%s\n", i, i == 1 ? "Needle far down" : "Routine check", i,
-			       i % 3 ? "BIG-1" : "", i % 2 ? "done" : "open"
+			printf "WO-%07d,%s %d,%s,%s,%s\n", i, i == 1 ? "Needle far down" : "Routine check", i,
+			       i % 3 ? "BIG-1" : "", i % 2 ? "done" : "open",
+			       i == 5 ? "request" : "corrective"
 	}' >"$T_DIR/wo.csv"
 	w import workorders "$T_DIR/wo.csv" >/dev/null
 }
@@ -61,6 +63,16 @@ for size in "80 24" "40 16"; do
 	expect "Work orders 12/12" "$1x$2: twelve matches in all"
 	keys g
 	expect "Work orders 1/12" "$1x$2: g returns to the newest match"
+	keys F
+	# A filter no index serves, on a value one row has, far down: scanned
+	# like a search.
+	keys f
+	keys 3
+	expect "Type" "$1x$2: the type pick list opens"
+	keys 5
+	expect "WO-0000005" "$1x$2: a type filter matching only an old row finds it"
+	expect "Work orders 1/1" "$1x$2: and counts it alone"
+	expect_not "searching" "$1x$2: nothing says searching after the end"
 	keys Q
 	expect "EXITED 0" "$1x$2: Q quits"
 done
