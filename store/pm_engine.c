@@ -46,9 +46,8 @@ static int occ_push(struct occ_list *l, const struct occ *o)
 	return WR_OK;
 }
 
-/* The work order generated for an occurrence, "" when none. */
-static int occ_wo(struct store *s, int64_t pm_id, int64_t key, char *number, size_t n,
-                  struct wr_err *e)
+int store_pm_occurrence_wo(struct store *s, int64_t pm_id, int64_t key, char *number,
+                           size_t n, struct wr_err *e)
 {
 	static const char sql[] = "SELECT number FROM wo WHERE pm_id = ?1 AND pm_due = ?2";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
@@ -137,7 +136,7 @@ static int collect(struct store *s, int64_t today, int64_t horizon, int with_lea
 			o.d.overdue = p.next_due < today;
 			o.key = p.next_due;
 		}
-		rc = occ_wo(s, o.pm_id, o.key, o.d.wo_number, sizeof o.d.wo_number, e);
+		rc = store_pm_occurrence_wo(s, o.pm_id, o.key, o.d.wo_number, sizeof o.d.wo_number, e);
 		if (rc == WR_OK && occ_push(out, &o) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory listing due PM work");
 	}

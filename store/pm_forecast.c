@@ -28,18 +28,11 @@
 
 static int has_wo(struct store *s, int64_t pm_id, int64_t key, int *yes, struct wr_err *e)
 {
-	static const char sql[] = "SELECT 1 FROM wo WHERE pm_id = ?1 AND pm_due = ?2";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int r;
+	char number[32];
+	int rc = store_pm_occurrence_wo(s, pm_id, key, number, sizeof number, e);
 
-	if (!st)
-		return WR_EDB;
-	sqlite3_bind_int64(st, 1, pm_id);
-	sqlite3_bind_int64(st, 2, key);
-	r = sqlite3_step(st);
-	store_stmt_done(st);
-	*yes = r == SQLITE_ROW;
-	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading PM work");
+	*yes = number[0] != '\0';
+	return rc;
 }
 
 struct week_sums {

@@ -1,6 +1,7 @@
 /*
  * wo_internal.h - what the work-order and PM files of store/ share with each
- * other (wo.c, wo_transition.c, wo_items.c, fault.c, pm.c, pm_engine.c) and
+ * other (wo.c, wo_transition.c, wo_items.c, fault.c, pm.c, pm_engine.c,
+ * pm_forecast.c, wo_query.c, wo_scan.c) and
  * nobody else needs: the raw insert that knows about PM occurrences, the
  * side effects of finishing work, and the PM calendar arithmetic.
  */
@@ -65,6 +66,11 @@ int store_wo_counter_raise(struct store *s, long long n, struct wr_err *e);
 
 /* Appends a task as the next checklist item (seq = last + 1). */
 int store_check_append(struct store *s, int64_t wo_id, const char *task, struct wr_err *e);
+
+/* The number of the work order generated for a PM occurrence (the PM and
+ * its key, wo.pm_due; see pm_engine.c), "" when none. */
+int store_pm_occurrence_wo(struct store *s, int64_t pm_id, int64_t key, char *number,
+                           size_t n, struct wr_err *e);
 
 /* Adds n schedule units to t (months clamp at the month's end). */
 int64_t store_pm_add_units(int64_t t, int n, int unit);
