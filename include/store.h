@@ -305,6 +305,11 @@ int store_wo_scan_page(struct store *s, const struct wr_wo_filter *f, int64_t cu
                        int backward, int limit, struct wr_wo_scan *sc, struct wr_wo *out,
                        int *n, struct wr_err *e);
 void store_wo_scan_free(struct wr_wo_scan *sc);
+/* Nonzero when the filter has a condition that no index serves (a search,
+ * a type, priority or overdue condition; the indexes serve status, asset
+ * and assignee): a page of it may read much of the table, so an interface
+ * that answers every key should page it with store_wo_scan_page. */
+int store_wo_filter_scans(const struct wr_wo_filter *f);
 int store_wo_count(struct store *s, const struct wr_wo_filter *f, int64_t *n, struct wr_err *e);
 
 /* Labour.  A running timer is a labour entry with minutes < 0: it survives a

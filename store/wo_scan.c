@@ -148,6 +148,11 @@ done:
 	return rc;
 }
 
+int store_wo_filter_scans(const struct wr_wo_filter *f)
+{
+	return f && ((f->search && *f->search) || f->type_mask || f->priority || f->overdue_only);
+}
+
 void store_wo_scan_free(struct wr_wo_scan *sc)
 {
 	if (sc->cache)

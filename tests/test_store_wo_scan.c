@@ -402,6 +402,34 @@ START_TEST(matching_asset_tags)
 }
 END_TEST
 
+/* Status, asset and assignee are served by indexes; the rest is scanned. */
+START_TEST(which_filters_scan)
+{
+	struct wr_wo_filter f;
+
+	memset(&f, 0, sizeof f);
+	ck_assert(!store_wo_filter_scans(NULL));
+	ck_assert(!store_wo_filter_scans(&f));
+	f.status_mask = 1u << WS_OPEN;
+	f.asset_tag = "A-1";
+	f.assignee = "ann";
+	ck_assert(!store_wo_filter_scans(&f));
+	f.search = "";
+	ck_assert(!store_wo_filter_scans(&f));
+	f.search = "x";
+	ck_assert(store_wo_filter_scans(&f));
+	f.search = NULL;
+	f.type_mask = 1u << WT_REQUEST;
+	ck_assert(store_wo_filter_scans(&f));
+	f.type_mask = 0;
+	f.priority = PR_URGENT;
+	ck_assert(store_wo_filter_scans(&f));
+	f.priority = 0;
+	f.overdue_only = 1;
+	ck_assert(store_wo_filter_scans(&f));
+}
+END_TEST
+
 /* Kilobytes of the database file resident in this process's mappings
  * (Linux /proc/self/smaps): what reading through mmap adds to its memory. */
 static long mapped_kib(const char *path)
@@ -479,6 +507,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, partial_windows_and_frontier);
 	tcase_add_test(tc, matching_asset_tags);
 	tcase_add_test(tc, chunks_leave_the_file_unmapped);
+	tcase_add_test(tc, which_filters_scan);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,9 +6,9 @@
  *
  * A search is a substring match that no index serves: a term few rows
  * contain would read the whole table before the list could say "no more".
- * So would a type, priority or overdue filter on a value few rows have (the
- * indexes serve status, asset and assignee).  So while a search or such a
- * filter is active the list pages by bounded scans
+ * So would a type, priority or overdue filter on a value few rows have.
+ * So while such a filter is active (store_wo_filter_scans) the list pages by
+ * bounded scans
  * (store_wo_scan_page): a key costs one chunk of about 10 ms and draws what
  * it found, and idle time goes on chunk by chunk until the screen is full
  * or the table is exhausted, saying "searching..." meanwhile.  A new key
@@ -71,8 +71,8 @@ static int fetch(void *ctx, const void *anchor, int backward, int limit, void *o
 	int rc;
 
 	*more = 0;
-	if (!l->f.search && !l->f.type_mask && !l->f.priority && !l->f.overdue_only)
-		/* Status, asset and assignee walk indexes: a page comes quickly. */
+	if (!store_wo_filter_scans(&l->f))
+		/* The filter walks indexes: a page comes quickly. */
 		return store_wo_page(l->s, &l->f, w ? w->id : 0, backward, limit, out, n, e);
 	/* A chunk from the top answers a key, and may first have to find the
 	 * asset tags the term matches (a scan of every tag): a quarter of the
