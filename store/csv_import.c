@@ -414,7 +414,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 		if (d.im.max_id < 0)
 			rc = WR_EDB;
 	}
-	d.bulk = !d.o->dry_run && sb.st_size >= BULK_BYTES && sb.st_size / BULK_ROW_BYTES >= d.im.max_id / 2;
+	/* Indexes are rebuilt only when the file may double the table. */
+	d.bulk = bulk_load && sb.st_size / BULK_ROW_BYTES >= d.im.max_id / 2;
 	if (rc == WR_OK)
 		rc = csv_read_file(path, on_row, &d, e);
 	if (rc == WR_OK && !d.have_header)
