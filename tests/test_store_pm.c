@@ -44,14 +44,6 @@ static void today_is(const char *ymd)
 	setenv("WRENCH_TODAY", ymd, 1);
 }
 
-static void add_asset(const char *tag)
-{
-	struct wr_asset a;
-	wr_asset_init(&a);
-	wr_strlcpy(a.tag, tag, sizeof a.tag);
-	OK(store_asset_put(S, &a, &E));
-}
-
 static void calendar_pm(const char *code, int64_t start, int interval, int unit, int floating)
 {
 	struct wr_pm p;
@@ -142,7 +134,7 @@ START_TEST(pm_put_get_noop_and_refusals)
 {
 	struct wr_pm p, g;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	wr_pm_init(&p);
 	wr_strlcpy(p.code, "PM-OIL", sizeof p.code);
 	wr_strlcpy(p.title, "Oil change", sizeof p.title);
@@ -210,7 +202,7 @@ START_TEST(pm_set_recomputes)
 {
 	struct wr_pm g;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	calendar_pm("PM-F", day(2024, 1, 10), 1, PU_MONTH, 1);
 	OK(store_pm_set(S, "PM-F", "last-done", "2024-02-01", &E));
 	g = pm("PM-F");
@@ -264,7 +256,7 @@ START_TEST(fixed_grid_month_ends_no_drift_no_skip)
 	char n[32];
 	struct wr_pm g;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	calendar_pm("PM-M", day(2024, 1, 31), 1, PU_MONTH, 0);
 	ck_assert_int_eq(generate(day(2024, 1, 31), 0), 1);
 	wo_of("PM-M", day(2024, 1, 31), n);
@@ -297,7 +289,7 @@ START_TEST(floating_advances_from_completion)
 	char n[32];
 	struct wr_pm g;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	calendar_pm("PM-F", day(2024, 1, 10), 30, PU_DAY, 1);
 	ck_assert_int_eq(generate(day(2024, 1, 10), 0), 1);
 	wo_of("PM-F", day(2024, 1, 10), n);
@@ -321,7 +313,7 @@ START_TEST(missed_occurrences_one_at_a_time)
 	char n[32];
 	struct due_rows r;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	calendar_pm("PM-W", day(2023, 11, 1), 1, PU_WEEK, 0);
 	r = due(day(2024, 1, 15), 0);
 	ck_assert_int_eq(r.n, 1);   /* not eleven */
@@ -363,7 +355,7 @@ START_TEST(lead_time)
 	struct wr_pm p;
 	struct due_rows r;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	wr_pm_init(&p);
 	wr_strlcpy(p.code, "PM-L", sizeof p.code);
 	wr_strlcpy(p.asset_tag, "A-1", sizeof p.asset_tag);
@@ -391,7 +383,7 @@ START_TEST(cancel_skips_occurrence)
 	char n[32];
 	struct wr_pm g;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	calendar_pm("PM-C", day(2024, 1, 1), 1, PU_MONTH, 0);
 	ck_assert_int_eq(generate(day(2024, 1, 1), 0), 1);
 	wo_of("PM-C", day(2024, 1, 1), n);
@@ -425,7 +417,7 @@ START_TEST(generated_fields_and_checklist)
 	struct wr_pm p;
 	char n[32];
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	wr_pm_init(&p);
 	wr_strlcpy(p.code, "PM-K", sizeof p.code);
 	wr_strlcpy(p.title, "Quarterly inspection", sizeof p.title);
@@ -486,7 +478,7 @@ START_TEST(meter_schedule)
 	struct wr_pm p, g;
 	struct due_rows r;
 
-	add_asset("C-1");
+	testdb_add_asset(S, "C-1", NULL);
 	memset(&m, 0, sizeof m);
 	wr_strlcpy(m.asset_tag, "C-1", sizeof m.asset_tag);
 	wr_strlcpy(m.name, "hours", sizeof m.name);
@@ -551,7 +543,7 @@ START_TEST(forecast_weeks)
 	int c[4];
 	struct wr_pm p;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	wr_pm_init(&p);
 	wr_strlcpy(p.code, "W", sizeof p.code);
 	wr_strlcpy(p.asset_tag, "A-1", sizeof p.asset_tag);
@@ -608,7 +600,7 @@ START_TEST(forecast_meter_schedules)
 	double h[4];
 	int c[4];
 
-	add_asset("C-1");
+	testdb_add_asset(S, "C-1", NULL);
 	memset(&m, 0, sizeof m);
 	wr_strlcpy(m.asset_tag, "C-1", sizeof m.asset_tag);
 	wr_strlcpy(m.name, "hours", sizeof m.name);
@@ -689,7 +681,7 @@ static int collect_code(const struct wr_pm *p, void *ctx)
 START_TEST(list_by_code)
 {
 	char s[64] = "";
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	calendar_pm("B", day(2024, 1, 1), 1, PU_MONTH, 0);
 	calendar_pm("A", day(2024, 1, 1), 1, PU_MONTH, 0);
 	calendar_pm("C", day(2024, 1, 1), 1, PU_MONTH, 0);
@@ -715,7 +707,7 @@ START_TEST(page_by_code)
 	OK(store_pm_page(S, "PM-A", 1, 3, rows, &n, &E));
 	ck_assert_int_eq(n, 0);
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		calendar_pm(codes[i], day(2024, 1, 1), 1, PU_MONTH, 0);
 	OK(store_pm_set(S, "PM-C", "checklist", "Drain\nFill", &E));

@@ -40,16 +40,6 @@ static int64_t day(int y, int m, int d)
 	return wr_date_from_ymd(y, m, d);
 }
 
-static void add_asset(const char *tag, const char *cls)
-{
-	struct wr_asset a;
-	wr_asset_init(&a);
-	wr_strlcpy(a.tag, tag, sizeof a.tag);
-	wr_strlcpy(a.name, tag, sizeof a.name);
-	wr_strlcpy(a.cls, cls, sizeof a.cls);
-	OK(store_asset_put(S, &a, &E));
-}
-
 /* Creates an open corrective work order and returns its number in num. */
 static void new_wo(const char *title, const char *asset, char *num)
 {
@@ -105,7 +95,7 @@ START_TEST(create_numbers_and_validates)
 	struct wr_wo w;
 	char n1[32], n2[32];
 
-	add_asset("P-1", "pump");
+	testdb_add_asset(S, "P-1", "pump");
 	new_wo("First", "P-1", n1);
 	new_wo("Second", NULL, n2);
 	ck_assert_str_eq(n1, "WO-000001");
@@ -178,8 +168,8 @@ START_TEST(set_fields_validated_and_audited)
 	char n[32];
 	struct wr_wo w;
 
-	add_asset("P-1", "pump");
-	add_asset("P-2", "pump");
+	testdb_add_asset(S, "P-1", "pump");
+	testdb_add_asset(S, "P-2", "pump");
 	new_wo("Leak", "P-1", n);
 
 	OK(store_wo_set(S, n, "title", "Big leak", &E));
@@ -418,7 +408,7 @@ START_TEST(failure_event_on_done)
 	char n[32], n2[32], n3[32];
 	struct ev_rows r = {0};
 
-	add_asset("P-1", "pump");
+	testdb_add_asset(S, "P-1", "pump");
 	new_wo("Seized", "P-1", n);
 	OK(store_wo_set(S, n, "failure", "yes", &E));
 	OK(store_wo_set(S, n, "problem", "SEIZED", &E));
@@ -548,9 +538,9 @@ static void make_many(void)
 	static const char *assignees[] = {"ann", "bob", ""};
 	static const int statuses[] = {WS_OPEN, WS_DONE, WS_CLOSED, WS_IN_PROGRESS, WS_DONE,
 	                               WS_REQUESTED, WS_ON_HOLD, WS_CANCELLED, WS_DONE};
-	add_asset("A-1", "pump");
-	add_asset("A-2", "pump");
-	add_asset("FAN-3", "fan");
+	testdb_add_asset(S, "A-1", "pump");
+	testdb_add_asset(S, "A-2", "pump");
+	testdb_add_asset(S, "FAN-3", "fan");
 	ck_assert_int_eq(store_begin(S, &E), WR_OK);
 	for (int i = 0; i < NWO; i++) {
 		struct wr_wo w;
@@ -1007,9 +997,9 @@ START_TEST(fault_similarity_ranking)
 	struct wr_fault f[10];
 	int n = -1;
 
-	add_asset("P-1", "pump");
-	add_asset("P-2", "pump");
-	add_asset("M-1", "motor");
+	testdb_add_asset(S, "P-1", "pump");
+	testdb_add_asset(S, "P-2", "pump");
+	testdb_add_asset(S, "M-1", "motor");
 	past_fault("P-2", "Bearing noise and vibration", "NOISE", "replaced bearing 6204", 3, cls1);
 	past_fault("P-1", "Bearing noise", "NOISE", "greased the bearing", 2, same);
 	past_fault("P-2", "Seal leak", "LEAK", "new mechanical seal", 5, cls2);

@@ -36,16 +36,6 @@ static void teardown(void)
 	unsetenv("WRENCH_TODAY");
 }
 
-static void add_asset(const char *tag)
-{
-	struct wr_asset a;
-
-	wr_asset_init(&a);
-	wr_strlcpy(a.tag, tag, sizeof a.tag);
-	wr_strlcpy(a.name, tag, sizeof a.name);
-	OK(store_asset_put(S, &a, &E));
-}
-
 static void add_wo(const char *title, const char *asset, const char *assignee, int status)
 {
 	struct wr_wo w;
@@ -69,9 +59,9 @@ static void make_table(void)
 	static const char *const assignees[] = { "ann", "bob", "" };
 	static const char *const assets[] = { "A-1", "A-2", "NEEDLE-9", NULL };
 
-	add_asset("A-1");
-	add_asset("A-2");
-	add_asset("NEEDLE-9");
+	testdb_add_asset(S, "A-1", NULL);
+	testdb_add_asset(S, "A-2", NULL);
+	testdb_add_asset(S, "NEEDLE-9", NULL);
 	OK(store_begin(S, &E));
 	for (int i = 0; i < NWO; i++) {
 		char title[64];
@@ -361,7 +351,7 @@ START_TEST(matching_asset_tags)
 	OK(store_begin(S, &E));
 	for (int i = 0; i < 600; i++) {
 		snprintf(tag, sizeof tag, "BULK-%03d", i);
-		add_asset(tag);
+		testdb_add_asset(S, tag, NULL);
 		if (i % 150 == 7)
 			add_wo("Bulk job", tag, "bob", WS_OPEN);
 	}
@@ -391,7 +381,7 @@ START_TEST(matching_asset_tags)
 	sc.span = 50;
 	/* Ids up to 164: windows 115..164, (hole) 50..99, 0..49. */
 	ck_assert_int_eq(scan_all(&f, &ref, 0, 50, 5, &sc, "late before"), 3);
-	add_asset("LATE-1");
+	testdb_add_asset(S, "LATE-1", NULL);
 	add_wo("Late job", "LATE-1", "", WS_OPEN);
 	reference(&f, &ref);
 	ck_assert_int_eq(ref.n, 1);
@@ -466,7 +456,7 @@ START_TEST(chunks_leave_the_file_unmapped)
 	int n, chunks = 0;
 	int64_t cursor = 0;
 
-	add_asset("A-1");
+	testdb_add_asset(S, "A-1", NULL);
 	/* About 24 MB of work orders, written straight into the table. */
 	ck_assert(sqlite3_exec(S->db,
 	                       "WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i"

@@ -68,3 +68,16 @@ void testdb_close(struct store *s, const char *path)
 		rmdir(dir);
 	}
 }
+
+void testdb_add_asset(struct store *s, const char *tag, const char *cls)
+{
+	struct wr_err e = { 0, "" };
+	struct wr_asset a;
+
+	wr_asset_init(&a);
+	wr_strlcpy(a.tag, tag, sizeof a.tag);
+	wr_strlcpy(a.name, tag, sizeof a.name);
+	wr_strlcpy(a.cls, cls ? cls : "", sizeof a.cls);
+	if (store_asset_put(s, &a, &e) != WR_OK)
+		ck_abort_msg("testdb: adding asset %s failed: %s", tag, e.msg);
+}

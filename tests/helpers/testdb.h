@@ -22,4 +22,8 @@ struct store *testdb_open(char *path_out, size_t n);
  * -shm files and the temporary folder made by testdb_open(). */
 void testdb_close(struct store *s, const char *path);
 
+/* Adds an asset named after its tag, of class cls (NULL: none), failing
+ * the running test if the store refuses it. */
+void testdb_add_asset(struct store *s, const char *tag, const char *cls);
+
 #endif
