@@ -33,7 +33,7 @@ int args_usage(const struct cli *c, const char *fmt, ...)
 	else
 		fputs("wrench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	if (c->cmd)
 		fprintf(stderr, " (see 'wrench %s --help')\n", c->cmd);
@@ -139,7 +139,7 @@ static int unknown_option(const struct cli *c, const struct cmd_spec *spec, cons
 
 	if (spec->noun && strcmp(spec->noun, "field") == 0) {
 		/* Fields are a closed list people need to see in full. */
-		fprintf(stderr, "wrench: %s: unknown %s '%s'; valid: ", c->cmd, noun, shown);
+		out_printf(stderr, "wrench: %s: unknown %s '%s'; valid: ", c->cmd, noun, shown);
 		for (i = 0; cands[i]; i++)
 			fprintf(stderr, "%s%s", i ? ", " : "", cands[i]);
 		fputc('\n', stderr);
@@ -365,7 +365,7 @@ int args_date(const struct cli *c, const char *opt, const char *v, int64_t *out,
 	if (!v)
 		return 0;
 	if (wr_date_parse(v, out, &e) != WR_OK) {
-		fprintf(stderr, "wrench: %s: --%s: %s\n", c->cmd, opt, e.msg);
+		out_printf(stderr, "wrench: %s: --%s: %s\n", c->cmd, opt, e.msg);
 		return code;
 	}
 	return 0;
@@ -381,7 +381,7 @@ int args_real(const struct cli *c, const char *opt, const char *v, double *out, 
 	errno = 0;
 	d = strtod(v, &end);
 	if (end == v || *end != '\0' || errno == ERANGE || !isfinite(d)) {
-		fprintf(stderr, "wrench: %s: --%s wants a number, not '%s'\n", c->cmd, opt, v);
+		out_printf(stderr, "wrench: %s: --%s wants a number, not '%s'\n", c->cmd, opt, v);
 		return code;
 	}
 	*out = d;

@@ -11,6 +11,7 @@
 #ifndef WRENCH_CLI_H
 #define WRENCH_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
 #include "util.h"
@@ -148,8 +149,21 @@ int out_end(struct out *o);
 /* Renders a whole report table. */
 int out_wr_table(FILE *f, int fmt, const struct wr_table *t);
 
+/* Every string of data (from the database, a file, the command line or the
+ * environment) is printed with these.  To a terminal the text goes through
+ * wr_term_sanitize() (termtext.h): control characters and escape sequences
+ * come out as '?'.  To a file or a pipe it is written unchanged.  Fixed text
+ * of wrench's own may be printed with printf. */
+int out_is_terminal(FILE *f);                  /* decided once for stdout, stderr */
+void out_write(FILE *f, const char *s, size_t n);
+void out_put(FILE *f, const char *s);          /* one value; NULL writes nothing */
+/* Formats, then writes as out_put() does, except that line breaks are kept
+ * (on a terminal too: a line break cannot act on it). */
+void out_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 /* Writers used by the "show" commands and JSON documents. */
-void out_text(FILE *f, const char *s);        /* control characters made visible-safe */
+void out_text(FILE *f, const char *s);        /* free text: line breaks indented by 4 */
 void out_json_str(FILE *f, const char *s);    /* quoted and escaped */
 void out_json_num(FILE *f, double v);         /* null for NAN or infinity */
 void out_csv_cell(FILE *f, const char *s, int numeric);

@@ -95,9 +95,9 @@ static int show_child(const struct wr_asset *as, void *ctx)
 
 	if ((*n)++ == 0)
 		printf("\nChildren:\n");
-	printf("  %-16s ", as->tag);
+	out_printf(stdout, "  %-16s ", as->tag);
 	out_text(stdout, as->name);
-	printf(" (%s)\n", as->cls);
+	out_printf(stdout, " (%s)\n", as->cls);
 	return 0;
 }
 
@@ -108,12 +108,12 @@ static int show_meter(const struct wr_meter *m, void *ctx)
 
 	if ((*n)++ == 0)
 		printf("\nMeters:\n");
-	printf("  %-12s ", m->name);
+	out_printf(stdout, "  %-12s ", m->name);
 	if (isnan(m->last_value))
 		printf("no reading\n");
 	else
-		printf("%s %s at %s\n", out_num(v, sizeof v, m->last_value, 10), m->unit,
-		       wr_date_fmt(m->last_at, at));
+		out_printf(stdout, "%s %s at %s\n", out_num(v, sizeof v, m->last_value, 10), m->unit,
+		           wr_date_fmt(m->last_at, at));
 	return 0;
 }
 
@@ -124,9 +124,9 @@ static int show_wo(const struct wr_wo *w, void *ctx)
 
 	if ((*n)++ == 0)
 		printf("\nOpen work orders:\n");
-	printf("  %-10s %-11s %-7s %-10s ", w->number, wr_wo_status_name(w->status),
-	       wr_priority_name(w->priority), w->due_at == WR_NO_TIME ? "-" :
-	       wr_date_fmt_day(w->due_at, due));
+	out_printf(stdout, "  %-10s %-11s %-7s %-10s ", w->number, wr_wo_status_name(w->status),
+	           wr_priority_name(w->priority), w->due_at == WR_NO_TIME ? "-" :
+	           wr_date_fmt_day(w->due_at, due));
 	out_text(stdout, w->title);
 	putchar('\n');
 	return 0;
@@ -147,9 +147,9 @@ static int show_event(const struct wr_event *ev, void *ctx)
 	}
 	if (h->n++ == 0)
 		printf("\nHistory (newest first):\n");
-	printf("  %-10s %-11s %-10s %-10s ", wr_date_fmt_day(ev->at, at),
-	       wr_event_kind_name(ev->kind), ev->code[0] ? ev->code : "-",
-	       ev->wo_number[0] ? ev->wo_number : "-");
+	out_printf(stdout, "  %-10s %-11s %-10s %-10s ", wr_date_fmt_day(ev->at, at),
+	           wr_event_kind_name(ev->kind), ev->code[0] ? ev->code : "-",
+	           ev->wo_number[0] ? ev->wo_number : "-");
 	if (ev->notes)
 		out_text(stdout, ev->notes);
 	putchar('\n');

@@ -44,7 +44,7 @@ static int print_summary(struct cli *c, const char *path)
 
 	if (store_summary(c->st, wr_today(), &sm, &e) != WR_OK)
 		return cli_fail(c, &e);
-	printf("database:     %s\n", path);
+	out_printf(stdout, "database:     %s\n", path);
 	printf("sites:        %lld\n", (long long)sm.sites);
 	printf("locations:    %lld\n", (long long)sm.locations);
 	printf("assets:       %lld\n", (long long)sm.assets);
@@ -141,10 +141,10 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 			return cli_fail(c, &e);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		fprintf(stderr, "wrench: demo plant created in %s (%.1f s)\n", path,
-		        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		out_printf(stderr, "wrench: demo plant created in %s (%.1f s)\n", path,
+		           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	} else if (nassets > 0 && args_has(&a, "no-ui")) {
-		fprintf(stderr, "wrench: using the existing demo database %s\n", path);
+		out_printf(stderr, "wrench: using the existing demo database %s\n", path);
 	}
 	/* The demo is seen through the demo technician's eyes unless the
 	 * caller said who they are. */

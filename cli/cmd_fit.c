@@ -236,7 +236,7 @@ static int read_fit_file(const struct cli *c, const char *path, struct fit_data 
 			}
 			if (why) {
 				if (bad < FIT_MAX_BAD)
-					fprintf(stderr, "%s:%zu: %s\n", path, lineno, why);
+					out_printf(stderr, "%s:%zu: %s\n", path, lineno, why);
 				bad++;
 				continue;
 			}

@@ -24,7 +24,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	printf("database ready: %s (schema version %d)\n", store_path(c->st),
-	       store_schema_version(c->st));
+	out_printf(stdout, "database ready: %s (schema version %d)\n", store_path(c->st),
+	           store_schema_version(c->st));
 	return CLI_OK;
 }

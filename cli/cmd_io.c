@@ -63,7 +63,7 @@ static void on_bad(size_t line, const char *reason, void *ctx)
 		fputs("\r\033[K", stderr);
 		ic->shown = 0;
 	}
-	fprintf(stderr, "%s:%zu: %s\n", ic->file, line, reason);
+	out_printf(stderr, "%s:%zu: %s\n", ic->file, line, reason);
 	ic->bad++;
 }
 
@@ -73,11 +73,13 @@ static void on_progress(size_t rows, size_t bytes, size_t total, void *ctx)
 
 	if (!ic->progress)
 		return;
+	/* The carriage return is wrench's own: it rewrites the line. */
+	fputc('\r', stderr);
 	if (total)
-		fprintf(stderr, "\rimporting %s: %zu rows, %d%%", ic->file, rows,
-		        (int)(100.0 * (double)bytes / (double)total));
+		out_printf(stderr, "importing %s: %zu rows, %d%%", ic->file, rows,
+		           (int)(100.0 * (double)bytes / (double)total));
 	else
-		fprintf(stderr, "\rimporting %s: %zu rows", ic->file, rows);
+		out_printf(stderr, "importing %s: %zu rows", ic->file, rows);
 	ic->shown = 1;
 }
 
@@ -101,7 +103,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 
 	memset(&ic, 0, sizeof ic);
 	ic.file = a.pos[1];
-	ic.progress = isatty(STDERR_FILENO);
+	ic.progress = out_is_terminal(stderr);
 	memset(&o, 0, sizeof o);
 	o.dry_run = args_has(&a, "dry-run");
 	o.rejects_path = args_get(&a, "skip-bad");
@@ -114,13 +116,13 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
-	printf("%s: %zu rows: %zu inserted, %zu updated, %zu unchanged, %zu rejected%s\n",
-	       a.pos[1], r.rows, r.inserted, r.updated, r.unchanged, r.rejected,
-	       o.dry_run ? " (dry run: nothing written)" : "");
+	out_printf(stdout, "%s: %zu rows: %zu inserted, %zu updated, %zu unchanged, "
+	           "%zu rejected%s\n", a.pos[1], r.rows, r.inserted, r.updated, r.unchanged,
+	           r.rejected, o.dry_run ? " (dry run: nothing written)" : "");
 	if (r.rejected) {
 		if (o.rejects_path)
-			fprintf(stderr, "wrench: import: %zu bad rows written to %s\n", r.rejected,
-			        o.rejects_path);
+			out_printf(stderr, "wrench: import: %zu bad rows written to %s\n",
+			           r.rejected, o.rejects_path);
 		return CLI_BAD;
 	}
 	return CLI_OK;
@@ -192,6 +194,36 @@ static int export_to_file(struct cli *c, int entity, int fmt, const char *path)
 	return CLI_OK;
 }
 
+/* An export shown on a terminal goes through the sanitizer like any other
+ * output: the store writes it to a temporary file, which is then copied out
+ * line by line. */
+static int export_to_terminal(struct cli *c, int entity, int fmt)
+{
+	struct wr_err e = {0, ""};
+	FILE *tmp = tmpfile();
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc;
+
+	if (!tmp)
+		return cli_failf(c, CLI_BAD, "cannot create a temporary file: %s", strerror(errno));
+	rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, tmp, &e);
+	if (rc == WR_OK && fseek(tmp, 0, SEEK_SET) != 0)
+		rc = wr_fail(&e, WR_EINPUT, "cannot read the export back: %s", strerror(errno));
+	while (rc == WR_OK && (n = getline(&line, &cap, tmp)) > 0) {
+		int nl = line[n - 1] == '\n';
+		out_write(stdout, line, (size_t)n - (size_t)nl);
+		if (nl)
+			fputc('\n', stdout);
+	}
+	if (rc == WR_OK && ferror(tmp))
+		rc = wr_fail(&e, WR_EINPUT, "cannot read the export back: %s", strerror(errno));
+	free(line);
+	fclose(tmp);
+	return rc == WR_OK ? CLI_OK : cli_fail(c, &e);
+}
+
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -212,6 +244,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		return rc;
 	if (path && strcmp(path, "-") != 0)
 		return export_to_file(c, entity, fmt, path);
+	if (out_is_terminal(stdout))
+		return export_to_terminal(c, entity, fmt);
 	rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, stdout, &e);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);

@@ -173,10 +173,11 @@ static void print_classes(const struct predict_ranking *r)
 			snprintf(bounds, sizeof bounds, "[%s, %s]",
 			         out_num(lo, sizeof lo, pc->beta_b.lo, 3),
 			         out_num(hi, sizeof hi, pc->beta_b.hi, 3));
-		printf("  %-20s beta %s %s %-16s eta %s  (%s; %zu units, %.0f failures)\n",
-		       pc->cls, out_num(b, sizeof b, pc->beta, 3), bounds,
-		       predict_beta_meaning_str(pc->meaning), out_num(eta, sizeof eta, pc->eta, 4),
-		       predict_method_str(pc->method), pc->units, pc->failures);
+		out_printf(stdout, "  %-20s beta %s %s %-16s eta %s  (%s; %zu units, %.0f "
+		           "failures)\n", pc->cls, out_num(b, sizeof b, pc->beta, 3), bounds,
+		           predict_beta_meaning_str(pc->meaning),
+		           out_num(eta, sizeof eta, pc->eta, 4), predict_method_str(pc->method),
+		           pc->units, pc->failures);
 	}
 }
 

@@ -241,7 +241,7 @@ static int show_labor(const struct wr_labor *l, void *ctx)
 		fputc('}', stdout);
 		return 0;
 	}
-	printf("  %-19s %-12s ", wr_date_fmt(l->started_at, at), l->username);
+	out_printf(stdout, "  %-19s %-12s ", wr_date_fmt(l->started_at, at), l->username);
 	if (l->minutes < 0)
 		printf("(timer running)");
 	else
@@ -273,7 +273,7 @@ static int show_part(const struct wr_part *p, void *ctx)
 		fputc('}', stdout);
 		return 0;
 	}
-	printf("  %-16s x %-6s", p->part_code, out_num(q, sizeof q, p->qty, 6));
+	out_printf(stdout, "  %-16s x %-6s", p->part_code, out_num(q, sizeof q, p->qty, 6));
 	if (!isnan(p->unit_cost))
 		printf(" @ %s", out_num(cost, sizeof cost, p->unit_cost, 10));
 	if (p->description[0]) {
@@ -301,7 +301,7 @@ static int show_note(const struct wr_note *n, void *ctx)
 		fputc('}', stdout);
 		return 0;
 	}
-	printf("  %s %s:\n    ", wr_date_fmt(n->at, at), n->author);
+	out_printf(stdout, "  %s %s:\n    ", wr_date_fmt(n->at, at), n->author);
 	out_text(stdout, n->body);
 	putchar('\n');
 	return 0;

@@ -76,7 +76,8 @@ int wo_cmd_set(struct cli *c, int argc, char **argv)
 		store_rollback(c->st);
 		return cli_fail(c, &e);
 	}
-	printf("%s: updated %d field%s\n", a.pos[0], a.norder, a.norder == 1 ? "" : "s");
+	out_printf(stdout, "%s: updated %d field%s\n", a.pos[0], a.norder,
+	           a.norder == 1 ? "" : "s");
 	return CLI_OK;
 }
 
@@ -153,7 +154,7 @@ int wo_cmd_new(struct cli *c, int argc, char **argv)
 		wr_wo_clear(&w);
 		return cli_fail(c, &e);
 	}
-	printf("%s\n", w.number);
+	out_printf(stdout, "%s\n", w.number);
 	wr_wo_clear(&w);
 	return CLI_OK;
 }
@@ -246,8 +247,8 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 		return cli_fail(c, &e);
 	}
 	for (i = 0; i < a.npos; i++)
-		printf("%s: %s -> %s\n", a.pos[i], wr_wo_status_name(from[i]),
-		       wr_wo_status_name(to));
+		out_printf(stdout, "%s: %s -> %s\n", a.pos[i], wr_wo_status_name(from[i]),
+		           wr_wo_status_name(to));
 	free(from);
 	return CLI_OK;
 }
@@ -323,7 +324,7 @@ int wo_cmd_note(struct cli *c, int argc, char **argv)
 	wr_buf_free(&b);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
-	printf("%s: note added\n", a.pos[0]);
+	out_printf(stdout, "%s: note added\n", a.pos[0]);
 	return CLI_OK;
 }
 
@@ -371,19 +372,20 @@ int wo_cmd_labor(struct cli *c, int argc, char **argv)
 	if (args_has(&a, "start")) {
 		if (store_labor_start(c->st, num, &e) != WR_OK)
 			return cli_fail(c, &e);
-		printf("%s: timer started for %s\n", num, store_actor(c->st));
+		out_printf(stdout, "%s: timer started for %s\n", num, store_actor(c->st));
 		return CLI_OK;
 	}
 	if (args_has(&a, "stop")) {
 		int m = 0;
 		if (store_labor_stop(c->st, num, &m, &e) != WR_OK)
 			return cli_fail(c, &e);
-		printf("%s: timer stopped, %d min recorded for %s\n", num, m, store_actor(c->st));
+		out_printf(stdout, "%s: timer stopped, %d min recorded for %s\n", num, m,
+		           store_actor(c->st));
 		return CLI_OK;
 	}
 	if (store_labor_add(c->st, num, (int)minutes, args_get(&a, "note"), &e) != WR_OK)
 		return cli_fail(c, &e);
-	printf("%s: %ld min recorded for %s\n", num, minutes, store_actor(c->st));
+	out_printf(stdout, "%s: %ld min recorded for %s\n", num, minutes, store_actor(c->st));
 	return CLI_OK;
 }
 
@@ -437,6 +439,6 @@ int wo_cmd_part(struct cli *c, int argc, char **argv)
 		return rc;
 	if (store_part_add(c->st, a.pos[0], &p, &e) != WR_OK)
 		return cli_fail(c, &e);
-	printf("%s: part %s x %g recorded\n", a.pos[0], p.part_code, p.qty);
+	out_printf(stdout, "%s: part %s x %g recorded\n", a.pos[0], p.part_code, p.qty);
 	return CLI_OK;
 }

@@ -68,7 +68,8 @@ int cli_fail(const struct cli *c, const struct wr_err *e)
 {
 	const char *msg = e && e->msg[0] ? e->msg : "failed (no message)";
 
-	fprintf(stderr, "wrench: %s: %s\n", c->cmd ? c->cmd : "wrench", msg);
+	fprintf(stderr, "wrench: %s: ", c->cmd ? c->cmd : "wrench");
+	out_printf(stderr, "%s\n", msg);
 	return cli_exit_code(e && e->rc ? e->rc : WR_EINPUT);
 }
 
@@ -78,7 +79,7 @@ int cli_failf(const struct cli *c, int code, const char *fmt, ...)
 
 	fprintf(stderr, "wrench: %s: ", c->cmd ? c->cmd : "wrench");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	out_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;

@@ -1,19 +1,27 @@
 /*
- * out.c - rendering rows as an aligned text table, CSV or JSON.
+ * out.c - rendering rows as an aligned text table, CSV or JSON, and the
+ * writers every command prints data with.
  *
- * Tables are for people: control characters and terminal escapes in cells
- * are replaced (a title containing ESC [ 2 J must not clear the screen),
- * long cells are clipped with '~', numbers are right-aligned.  CSV follows
- * RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote, CR
- * or LF, quotes doubled; text a spreadsheet would run as a formula gets a
- * leading apostrophe, as csvio's export does.  JSON is an array of objects
- * keyed by the column names, valid UTF-8 (bad bytes become U+FFFD).
+ * Text from the database or a file goes to a terminal only through
+ * wr_term_sanitize() (termtext.h): a title containing ESC [ 2 J must not
+ * clear the screen, nor an OSC 52 sequence fill the clipboard.  Written to a
+ * file or a pipe it stays byte-exact; whether a stream is a terminal is
+ * decided once per standard stream.  Tables are for people: long cells are
+ * clipped with '~', numbers are right-aligned.  CSV follows RFC 4180: CRLF
+ * line ends, fields quoted when they hold a comma, quote, CR or LF, quotes
+ * doubled; text a spreadsheet would run as a formula gets a leading
+ * apostrophe, as csvio's export does.  JSON is an array of objects keyed by
+ * the column names, valid UTF-8: bytes that are not UTF-8 become U+FFFD, and
+ * control characters (C0, DEL, C1, bidirectional) are \u escapes.
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "termtext.h"
 
 /* Widest a column may grow in a table before its cells are clipped (the
  * last column is never clipped: nothing follows it). */
@@ -48,190 +56,188 @@ char *out_num(char *buf, size_t n, double v, int digits)
 	return buf;
 }
 
-/* ---------------------------------------------------------------- UTF-8 */
+/* ------------------------------------------------------------ terminal */
 
-/* Decodes one UTF-8 sequence at s (len bytes available).  Returns its
- * length and the code point, or 0 for an invalid or truncated sequence. */
-static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
+int out_is_terminal(FILE *f)
 {
-	unsigned c = s[0], v;
-	size_t n, i;
+	/* The standard streams are asked once: their target does not change
+	 * while wrench runs.  Any other stream is asked each time. */
+	static int out_tty = -1, err_tty = -1;
+	int *known = f == stdout ? &out_tty : f == stderr ? &err_tty : NULL;
+	int fd = fileno(f), tty;
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		v = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
-	    (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
+	if (known && *known >= 0)
+		return *known;
+	tty = fd >= 0 && isatty(fd) == 1;
+	if (known)
+		*known = tty;
+	return tty;
 }
 
-/* Display columns of a code point: 0 for combining marks, 2 for the wide
- * East Asian ranges and emoji, 1 otherwise.  An approximation of wcwidth()
- * that does not depend on the locale. */
-static int cp_width(unsigned cp)
+/* Whether UTF-8 may reach the terminal: the locale says, once (main sets
+ * LC_CTYPE from the environment before anything is printed). */
+static int term_utf8(void)
 {
-	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
-	    (cp >= 0xFE00 && cp <= 0xFE0F))
-		return 0;
-	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-	    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
-	    (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
-		return 2;
-	return 1;
+	static int utf8 = -1;
+
+	if (utf8 < 0)
+		utf8 = wr_term_utf8();
+	return utf8;
 }
 
-/* Is the code point a control character (C0, DEL, C1)?  C1 includes the
- * single-byte CSI some terminals honour. */
-static int cp_control(unsigned cp)
+/* Writes s[0..n) to a terminal through wr_term_sanitize(), in pieces of
+ * whole characters so that no buffer needs allocating. */
+static void put_term(FILE *f, const char *s, size_t n)
 {
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+	char in[512 + 4], out[sizeof in];
+
+	while (n > 0) {
+		size_t k = n < 512 ? n : 512;
+
+		/* A character is not split between pieces: a sequence is at most
+		 * three continuation bytes long past its lead byte. */
+		while (k < n && k < 512 + 3 && ((unsigned char)s[k] & 0xc0) == 0x80)
+			k++;
+		memcpy(in, s, k);
+		in[k] = '\0';
+		wr_term_sanitize(in, out, sizeof out, -1, term_utf8());
+		fputs(out, f);
+		s += k;
+		n -= k;
+	}
 }
 
-static size_t text_width(const char *s);
-
-/* Writes s for a terminal, at most `maxw` display columns (0: no limit),
- * clipping with '~'; returns the columns written.  Control characters and
- * invalid bytes become '?', except that tab and newline become a space. */
-static size_t put_safe(FILE *f, const char *s, size_t maxw)
+void out_write(FILE *f, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), w = 0, room = 0;
-	int clip = maxw && text_width(s) > maxw;
-
-	if (clip)
-		room = maxw - 1;    /* keep a column for the clip mark */
-	while (*p) {
-		unsigned cp;
-		size_t n = utf8_decode(p, len, &cp);
-		int cw;
-
-		if (n == 0) {
-			cp = '?';
-			n = 1;
-		}
-		cw = cp_control(cp) ? 1 : cp_width(cp);
-		if (clip && w + (size_t)cw > room)
-			break;
-		if (cp == '\t' || cp == '\n' || cp == '\r')
-			fputc(' ', f);
-		else if (cp_control(cp) || (n == 1 && *p >= 0x80))
-			fputc('?', f);
-		else
-			fwrite(p, 1, n, f);
-		w += (size_t)cw;
-		p += n;
-		len -= n;
-	}
-	if (clip) {
-		fputc('~', f);
-		w++;
-	}
-	return w;
+	if (out_is_terminal(f))
+		put_term(f, s, n);
+	else
+		fwrite(s, 1, n, f);
 }
 
-static size_t text_width(const char *s)
+void out_put(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), w = 0;
+	if (s)
+		out_write(f, s, strlen(s));
+}
 
-	while (*p) {
-		unsigned cp;
-		size_t n = utf8_decode(p, len, &cp);
-		if (n == 0) {
-			cp = '?';
-			n = 1;
-		}
-		w += (size_t)(cp_control(cp) ? 1 : cp_width(cp));
-		p += n;
-		len -= n;
+/* Writes s keeping its line breaks; after each one, `indent` (may be ""). */
+static void put_lines(FILE *f, const char *s, const char *indent)
+{
+	const char *nl;
+
+	while ((nl = strchr(s, '\n')) != NULL) {
+		out_write(f, s, (size_t)(nl - s));
+		fputc('\n', f);
+		fputs(indent, f);
+		s = nl + 1;
 	}
-	return w;
+	out_write(f, s, strlen(s));
+}
+
+void out_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char small[512], *big = NULL;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (big = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+	va_end(again);
+	/* Out of memory for a long message: its first 511 bytes still go out. */
+	if (n >= 0)
+		put_lines(f, big ? big : small, "");
+	free(big);
+}
+
+void out_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vprintf(f, fmt, ap);
+	va_end(ap);
 }
 
 void out_text(FILE *f, const char *s)
 {
-	/* Free text keeps its line breaks (indented by the caller's layout);
-	 * everything else unsafe is replaced. */
-	const char *line = s;
+	/* Free text keeps its line breaks, indented by the caller's layout. */
+	put_lines(f, s ? s : "", "    ");
+}
 
-	while (line) {
-		const char *nl = strchr(line, '\n');
-		size_t n = nl ? (size_t)(nl - line) : strlen(line);
-		char *piece = malloc(n + 1);
+/* Display columns of a cell in a table. */
+static size_t text_width(const char *s)
+{
+	return (size_t)wr_term_width(s, term_utf8());
+}
 
-		if (!piece)
-			return;
-		memcpy(piece, line, n);
-		piece[n] = '\0';
-		put_safe(f, piece, 0);
-		free(piece);
-		if (!nl)
-			break;
-		fputs("\n    ", f);
-		line = nl + 1;
+/* Writes a table cell, at most `maxw` display columns (0: no limit),
+ * clipping with '~'; returns the columns written. */
+static size_t put_cell(FILE *f, const char *s, size_t maxw)
+{
+	size_t w = text_width(s), n = strlen(s);
+
+	if (!maxw || w <= maxw) {
+		out_write(f, s, n);
+		return w;
 	}
+	/* Keep a column for the clip mark.  What is cut off starts on a
+	 * character boundary, so its width is what the kept part lacks. */
+	n = wr_term_fit(s, n, (int)maxw - 1, term_utf8());
+	out_write(f, s, n);
+	fputc('~', f);
+	return w - text_width(s + n) + 1;
 }
 
 /* ----------------------------------------------------------------- JSON */
 
+/* Writes the JSON escape of one code point that may not appear raw. */
+static void json_escape(FILE *f, unsigned cp)
+{
+	switch (cp) {
+	case '"': fputs("\\\"", f); break;
+	case '\\': fputs("\\\\", f); break;
+	case '\n': fputs("\\n", f); break;
+	case '\r': fputs("\\r", f); break;
+	case '\t': fputs("\\t", f); break;
+	case '\b': fputs("\\b", f); break;
+	case '\f': fputs("\\f", f); break;
+	default: fprintf(f, "\\u%04x", cp);
+	}
+}
+
 void out_json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
 	size_t len = strlen((const char *)p);
 
 	fputc('"', f);
 	while (*p) {
 		unsigned cp;
-		size_t n = utf8_decode(p, len, &cp);
+		size_t n = (size_t)wr_utf8_decode(p, len, &cp);
 
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			p++;
-			len--;
+		/* Characters a terminal may act on (C1 too: U+009B is a one-byte
+		 * CSI) are escaped wherever the document goes; JSON allows it and
+		 * a reader gets the same string back. */
+		if (n > 0 && cp != '"' && cp != '\\' && !wr_term_unsafe(cp)) {
+			p += n;
+			len -= n;
 			continue;
 		}
-		switch (cp) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		default:
-			if (cp < 0x20 || cp == 0x7F)
-				fprintf(f, "\\u%04x", cp);
-			else
-				fwrite(p, 1, n, f);
+		out_write(f, (const char *)run, (size_t)(p - run));
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			n = 1;
+		} else {
+			json_escape(f, cp);
 		}
 		p += n;
 		len -= n;
+		run = p;
 	}
+	out_write(f, (const char *)run, (size_t)(p - run));
 	fputc('"', f);
 }
 
@@ -305,7 +311,7 @@ static void json_row(FILE *f, size_t ncols, const char *const *head, const int *
 
 void out_csv_cell(FILE *f, const char *s, int numeric)
 {
-	const char *p;
+	const char *p, *q;
 	int quote = 0, guard = 0;
 
 	if (!s)
@@ -321,17 +327,19 @@ void out_csv_cell(FILE *f, const char *s, int numeric)
 	if (!quote) {
 		if (guard)
 			fputc('\'', f);
-		fputs(s, f);
+		out_put(f, s);
 		return;
 	}
 	fputc('"', f);
 	if (guard)
 		fputc('\'', f);
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
+	/* Each quote is written twice: the run up to and including it, then
+	 * the quote again. */
+	for (p = s; (q = strchr(p, '"')) != NULL; p = q + 1) {
+		out_write(f, p, (size_t)(q - p) + 1);
+		fputc('"', f);
 	}
+	out_put(f, p);
 	fputc('"', f);
 }
 
@@ -383,9 +391,9 @@ static void table_write(FILE *f, size_t ncols, const char *const *head, const in
 			if (numeric && numeric[i] && r > 0) {
 				for (k = 0; k < pad; k++)
 					fputc(' ', f);
-				put_safe(f, v, last ? 0 : w[i]);
+				put_cell(f, v, last ? 0 : w[i]);
 			} else {
-				size_t done = put_safe(f, v, last ? 0 : w[i]);
+				size_t done = put_cell(f, v, last ? 0 : w[i]);
 				if (!last)
 					for (k = done; k < w[i]; k++)
 						fputc(' ', f);

@@ -20,6 +20,7 @@
 #include "csvio.h"
 #include "csv_map.h"
 #include "internal.h"
+#include "termtext.h"
 #include "wo_internal.h"
 
 static const char *const export_sql[CE__COUNT] = {
@@ -192,59 +193,33 @@ static void write_csv_row(FILE *out, const struct csv_entity_map *m, const struc
 	putc('\n', out);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when the byte is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t k;
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 1;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		k = 2;
-		lo = s[0] == 0xe0 ? 0xa0 : 0x80;
-		hi = s[0] == 0xed ? 0x9f : 0xbf;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		k = 3;
-		lo = s[0] == 0xf0 ? 0x90 : 0x80;
-		hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-	} else
-		return 0;
-	for (size_t j = 1; j <= k; j++) {
-		unsigned char c = s[j];
-		if (j == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xbf))
-			return 0;
-	}
-	return k + 1;
-}
-
-/* A JSON string: quote, backslash and control characters escaped (\u00XX),
- * bytes that are not UTF-8 replaced by U+FFFD so the output always parses. */
+/* A JSON string: quote and backslash escaped, and every character a
+ * terminal may act on (C0, DEL, C1 such as the one-byte CSI U+009B, the
+ * bidirectional controls) as \uXXXX; bytes that are not UTF-8 are replaced
+ * by U+FFFD so the output always parses. */
 static void json_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
 
 	putc('"', out);
-	while (*p) {
-		if (*p == '"' || *p == '\\') {
+	while (left > 0) {
+		unsigned cp;
+		size_t k = (size_t)wr_utf8_decode(p, left, &cp);
+
+		if (k == 0) {
+			fputs("\\ufffd", out);
+			k = 1;
+		} else if (cp == '"' || cp == '\\') {
 			putc('\\', out);
-			putc(*p++, out);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p++);
-		} else if (*p < 0x80) {
-			putc(*p++, out);
+			putc((int)cp, out);
+		} else if (wr_term_unsafe(cp)) {
+			fprintf(out, "\\u%04x", cp);
 		} else {
-			size_t k = utf8_len(p);
-			if (k == 0) {
-				fputs("\\ufffd", out);
-				p++;
-			} else {
-				fwrite(p, 1, k, out);
-				p += k;
-			}
+			fwrite(p, 1, k, out);
 		}
+		p += k;
+		left -= k;
 	}
 	putc('"', out);
 }

@@ -1,6 +1,6 @@
 /*
- * test_tui_logic.c - the pure logic under the terminal UI: the sanitizer,
- * the barcode burst detector, the line editor, the keymap table and the
+ * test_tui_logic.c - the pure logic under the terminal UI: the barcode
+ * burst detector, the line editor, the keymap table and the
  * keyset-paged row window.  No terminal is needed.
  */
 #include <check.h>
@@ -11,75 +11,7 @@
 #include "../tui/keymap.h"
 #include "../tui/klist.h"
 #include "../tui/lineedit.h"
-#include "../tui/sanitize.h"
 #include "../tui/scanner.h"
-
-/* ------------------------------------------------------------ sanitize */
-
-START_TEST(sanitize_replaces_controls)
-{
-	char out[128];
-	int cols = tui_sanitize("a\x1b[31mb\x07" "c\x7f" "d", out, sizeof out, -1, 1);
-
-	ck_assert_str_eq(out, "a?[31mb?c?d");
-	ck_assert_int_eq(cols, 11);
-	tui_sanitize("tab\there\nnl\rcr", out, sizeof out, -1, 1);
-	ck_assert_str_eq(out, "tab here nl cr");
-	/* C1 controls (U+0080..U+009F, encoded in two bytes) and CSI. */
-	tui_sanitize("x\xc2\x9b" "31my", out, sizeof out, -1, 1);
-	ck_assert_str_eq(out, "x?31my");
-	/* A bidirectional override cannot reorder the line. */
-	tui_sanitize("ab\xe2\x80\xae" "cd", out, sizeof out, -1, 1);
-	ck_assert_str_eq(out, "ab?cd");
-}
-END_TEST
-
-START_TEST(sanitize_keeps_utf8_and_cuts_by_width)
-{
-	char out[128];
-	int cols;
-
-	cols = tui_sanitize("caf\xc3\xa9 ok", out, sizeof out, -1, 1);
-	ck_assert_str_eq(out, "caf\xc3\xa9 ok");
-	ck_assert_int_eq(cols, 7);
-	/* Without UTF-8 the accented letter becomes one '?'. */
-	tui_sanitize("caf\xc3\xa9", out, sizeof out, -1, 0);
-	ck_assert_str_eq(out, "caf?");
-	/* Width cut: a double-width character is never split. */
-	cols = tui_sanitize("ab\xe6\x97\xa5\xe6\x9c\xac", out, sizeof out, 5, 1);
-	ck_assert_str_eq(out, "ab\xe6\x97\xa5");
-	ck_assert_int_eq(cols, 4);
-	cols = tui_sanitize("abcdef", out, sizeof out, 3, 1);
-	ck_assert_str_eq(out, "abc");
-	ck_assert_int_eq(cols, 3);
-	/* The buffer size is respected, always terminated, whole characters. */
-	tui_sanitize("\xc3\xa9\xc3\xa9\xc3\xa9", out, 4, -1, 1);
-	ck_assert_str_eq(out, "\xc3\xa9");
-	ck_assert_int_eq(tui_width("ab\xe6\x97\xa5", 1), 4);
-	ck_assert_int_eq(tui_sanitize(NULL, out, sizeof out, -1, 1), 0);
-	ck_assert_str_eq(out, "");
-}
-END_TEST
-
-START_TEST(sanitize_rejects_bad_utf8)
-{
-	char out[64];
-	unsigned cp;
-
-	/* Stray continuation byte, overlong '/', surrogate, truncated sequence. */
-	tui_sanitize("a\x80" "b", out, sizeof out, -1, 1);
-	ck_assert_str_eq(out, "a?b");
-	tui_sanitize("\xc0\xaf", out, sizeof out, -1, 1);
-	ck_assert_str_eq(out, "??");
-	ck_assert_int_eq(tui_utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0);
-	tui_sanitize("x\xe2\x82", out, sizeof out, -1, 1);
-	ck_assert_str_eq(out, "x??");
-	ck_assert_int_eq(tui_utf8_decode((const unsigned char *)"\xf0\x9f\x94\xa7", 4, &cp), 4);
-	ck_assert_uint_eq(cp, 0x1f527);
-	ck_assert_uint_eq(tui_fit("abc def", 7, 4, 1), 4);
-	ck_assert_uint_eq(tui_fit("\xc3\xa9\xc3\xa9", 4, 1, 1), 2);
-}
-END_TEST
 
 /* ------------------------------------------------------------- scanner */
 
@@ -485,9 +417,6 @@ static Suite *suite(void)
 	Suite *s = suite_create("tui_logic");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, sanitize_replaces_controls);
-	tcase_add_test(tc, sanitize_keeps_utf8_and_cuts_by_width);
-	tcase_add_test(tc, sanitize_rejects_bad_utf8);
 	tcase_add_test(tc, scanner_detects_fast_burst);
 	tcase_add_test(tc, scanner_gives_back_typing);
 	tcase_add_test(tc, scanner_ignores_repeat_within_two_seconds);

@@ -10,10 +10,10 @@
  */
 #include "app.h"
 #include "screens.h"
+#include "termtext.h"
 #include "theme.h"
 #include "views.h"
 
-#include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -264,7 +264,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 {
 	struct app *a;
 	SCREEN *scr;
-	const char *tf, *cs;
+	const char *tf;
 	int64_t t_start = app_now_us();
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -278,8 +278,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	if (o)
 		a->opts = *o;
 	setlocale(LC_ALL, "");
-	cs = nl_langinfo(CODESET);
-	a->utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	a->utf8 = wr_term_utf8();
 	draw_init(a->utf8);
 	tf = getenv("WRENCH_TUI_TIMING");
 	if (tf && *tf) {

@@ -2,10 +2,10 @@
  * draw.c - drawing helpers shared by the views: sanitized text, lines,
  * the title bar, the message line, the key bar and the "terminal too
  * small" screen.  Every string that reaches curses from here has been
- * through tui_sanitize().
+ * through wr_term_sanitize().
  */
 #include "app.h"
-#include "sanitize.h"
+#include "termtext.h"
 #include "theme.h"
 
 #include <stdarg.h>
@@ -29,7 +29,7 @@ int draw_text(WINDOW *w, int y, int x, const char *s, int maxw, attr_t attr)
 		return 0;
 	if (maxw > 500)
 		maxw = 500;
-	cols = tui_sanitize(s, buf, sizeof buf, maxw, utf8_mode);
+	cols = wr_term_sanitize(s, buf, sizeof buf, maxw, utf8_mode);
 	wattrset(w, attr);
 	mvwaddstr(w, y, x, buf);
 	wattrset(w, A_NORMAL);

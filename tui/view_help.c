@@ -5,7 +5,7 @@
  * cannot drift from what the keys do.
  */
 #include "app.h"
-#include "sanitize.h"
+#include "termtext.h"
 #include "screens.h"
 #include "theme.h"
 
@@ -150,7 +150,7 @@ static void layout(struct app *a, struct help *h, int width)
 
 		do {
 			int avail = first ? width : width - h->lines[i].indent;
-			size_t end = off + tui_fit(t + off, len - off, avail > 8 ? avail : 8, a->utf8);
+			size_t end = off + wr_term_fit(t + off, len - off, avail > 8 ? avail : 8, a->utf8);
 
 			if (end < len) {
 				size_t b = end;

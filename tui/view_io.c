@@ -15,7 +15,7 @@
  */
 #include "app.h"
 #include "csvio.h"
-#include "sanitize.h"
+#include "termtext.h"
 #include "screens.h"
 #include "theme.h"
 
@@ -126,7 +126,7 @@ static int draw_wrapped(struct app *a, WINDOW *w, int y, int maxy, int wd, const
 
 	while (off < len && y < maxy) {
 		int x = first ? 0 : indent, cols = wd - x;
-		size_t fit = tui_fit(text + off, len - off, cols, a->utf8), cut = fit;
+		size_t fit = wr_term_fit(text + off, len - off, cols, a->utf8), cut = fit;
 		char part[600];
 
 		if (fit == 0)

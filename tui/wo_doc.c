@@ -3,7 +3,7 @@
  * the detail view and the desk preview (see screens.h).
  */
 #include "app.h"
-#include "sanitize.h"
+#include "termtext.h"
 #include "screens.h"
 #include "theme.h"
 
@@ -276,7 +276,7 @@ int wo_doc_layout(struct wo_doc *d, int width)
 			const char *p = memchr(t + off, '\n', len - off);
 
 			nl = p ? (size_t)(p - t) : len;
-			end = off + tui_fit(t + off, nl - off, width, utf8);
+			end = off + wr_term_fit(t + off, nl - off, width, utf8);
 			if (end < nl) {
 				/* Break at the last blank that fits, if any. */
 				size_t b = end;

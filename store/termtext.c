@@ -1,12 +1,13 @@
 /*
- * sanitize.c - display-safe copies of untrusted text (see sanitize.h).
+ * termtext.c - display-safe copies of untrusted text (see termtext.h).
  */
-#include "sanitize.h"
+#include "termtext.h"
 
+#include <langinfo.h>
 #include <string.h>
 #include <wchar.h>
 
-int tui_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+int wr_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
 	unsigned c;
 	int len, i;
@@ -52,7 +53,19 @@ static int is_bidi_control(unsigned cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c;
 }
 
-int tui_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int utf8)
+int wr_term_unsafe(unsigned cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp);
+}
+
+int wr_term_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int wr_term_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int utf8)
 {
 	const unsigned char *p = (const unsigned char *)(src ? src : "");
 	size_t left = strlen((const char *)p), out = 0;
@@ -62,7 +75,7 @@ int tui_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int utf8
 		return 0;
 	while (left > 0) {
 		unsigned cp;
-		int len = tui_utf8_decode(p, left, &cp);
+		int len = wr_utf8_decode(p, left, &cp);
 		char repl = 0;
 		int w = 1;
 
@@ -71,8 +84,7 @@ int tui_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int utf8
 			repl = '?';
 		} else if (cp == '\t' || cp == '\n' || cp == '\r') {
 			repl = ' ';
-		} else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
-		           is_bidi_control(cp)) {
+		} else if (wr_term_unsafe(cp)) {
 			repl = '?';
 		} else if (cp >= 0x80) {
 			if (!utf8) {
@@ -105,7 +117,7 @@ int tui_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int utf8
 	return cols;
 }
 
-int tui_width(const char *s, int utf8)
+int wr_term_width(const char *s, int utf8)
 {
 	/* Long strings are measured in pieces of whole characters. */
 	char tmp[1024];
@@ -121,14 +133,14 @@ int tui_width(const char *s, int utf8)
 			chunk++;
 		memcpy(tmp, p, chunk);
 		tmp[chunk] = '\0';
-		cols += tui_sanitize(tmp, tmp, sizeof tmp, -1, utf8);
+		cols += wr_term_sanitize(tmp, tmp, sizeof tmp, -1, utf8);
 		p += chunk;
 		left -= chunk;
 	}
 	return cols;
 }
 
-size_t tui_fit(const char *s, size_t len, int maxcols, int utf8)
+size_t wr_term_fit(const char *s, size_t len, int maxcols, int utf8)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t used = 0;
@@ -136,11 +148,11 @@ size_t tui_fit(const char *s, size_t len, int maxcols, int utf8)
 
 	while (used < len) {
 		unsigned cp;
-		int n = tui_utf8_decode(p + used, len - used, &cp), w = 1;
+		int n = wr_utf8_decode(p + used, len - used, &cp), w = 1;
 
 		if (n == 0)
 			n = 1;
-		else if (utf8 && cp >= 0xa0 && !is_bidi_control(cp)) {
+		else if (utf8 && !wr_term_unsafe(cp) && cp >= 0x80) {
 			w = wcwidth((wchar_t)cp);
 			if (w < 0)
 				w = 1;
