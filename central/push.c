@@ -115,7 +115,7 @@ static int receipt_store(PGconn *c, const struct batch *b, int i, const cJSON *r
                          struct wr_err *e, char *sqlstate)
 {
 	static const char sql[] = "INSERT INTO push_receipt(device, seq, hash, result)"
-	                          " VALUES ($1, $2::bigint, decode($3, 'hex'), $4::jsonb)";
+	                          " VALUES ($1, $2::bigint, decode($3, 'hex'), $4::json)";
 	char seq[24], *text = cJSON_PrintUnformatted(result);
 	const char *params[4] = {b->device, seq, b->hash[i], text};
 	PGresult *r;

@@ -48,7 +48,7 @@ static const char migration_1[] =
 	"CREATE INDEX change_log_uuid ON change_log(uuid);"
 
 	"CREATE TABLE push_receipt("
-	" device text NOT NULL, seq bigint NOT NULL, hash bytea NOT NULL, result jsonb NOT NULL,"
+	" device text NOT NULL, seq bigint NOT NULL, hash bytea NOT NULL, result json NOT NULL,"
 	" at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (device, seq));"
 
 	"CREATE TABLE counter(name text PRIMARY KEY, value bigint NOT NULL);"
