@@ -52,12 +52,14 @@ static int read_meta(PGconn *c, char *epoch, size_t n, unsigned long long *horiz
 static int page(PGconn *c, const struct principal *p, struct cursor *cu, int limit,
                 struct wr_buf *b, int *more, struct wr_err *e)
 {
+	/* The ORDER BY names the table's columns: a bare "xid" would be the
+	 * text output column, and "1028" sorts before "727". */
 	static const char sql[] =
 		"SELECT xid::text, seq, entity, uuid::text, version, op, site, data::text"
 		" FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint)"
 		" AND xid < pg_snapshot_xmin(pg_current_snapshot())"
 		" AND ($3::text[] IS NULL OR sites && $3::text[])"
-		" ORDER BY xid, seq LIMIT $4::int";
+		" ORDER BY change_log.xid, change_log.seq LIMIT $4::int";
 	char seq[24], lim[16], sites[1200];
 	const char *params[4] = {cu->xid, seq, principal_sites_array(p, sites, sizeof sites), lim};
 	PGresult *r;

@@ -110,7 +110,7 @@ api() {
 	BODY=$(cat "$T/body")
 }
 
-fail() { echo "FAIL: $*" >&2; [ -n "${BODY:-}" ] && echo "  last body: $BODY" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; [ -n "${BODY:-}" ] && echo "  last body: ${BODY:0:600}" >&2; exit 1; }
 
 expect_status() {
 	[ "$STATUS" = "$1" ] || fail "${2:-request}: expected HTTP $1, got $STATUS"
