@@ -40,8 +40,8 @@ TEST_HELPERS = $(wildcard tests/helpers/*.c)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all check unit-tests shell-tests tui-tests asan valgrind bench install uninstall clean
-all: wrench
+.PHONY: central-tests all check unit-tests shell-tests tui-tests asan valgrind bench install uninstall clean
+all: wrench wrench-central
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h) $(wildcard store/*.h tui/*.h predict/*.h sync/*.h cli/*.h)
 	@mkdir -p $(dir $@)
@@ -73,8 +73,28 @@ shell-tests: wrench
 tui-tests: wrench
 	@WRENCH=$(CURDIR)/wrench WRENCH_SRC=$(CURDIR) bash tests/tui/run.sh
 
-check: wrench unit-tests shell-tests tui-tests
+check: wrench unit-tests shell-tests tui-tests central-tests
 	@echo "all tests passed"
+
+# ---- wrench-central: the plant's sync server (central/, PostgreSQL) ----------
+# It shares the plain C of store/util.c (dates, UUIDs, strings) and
+# store/enums.c (the work-order state machine), and never any SQLite code.
+CENTRAL_PKGS    = libpq libmicrohttpd libsodium zlib libcjson
+CENTRAL_CFLAGS := $(shell pkg-config --cflags $(CENTRAL_PKGS) 2>/dev/null)
+CENTRAL_LIBS   := $(shell pkg-config --libs $(CENTRAL_PKGS) 2>/dev/null) -lm -pthread
+CENTRAL_SRC     = $(wildcard central/*.c) store/util.c store/enums.c
+CENTRAL_OBJ     = $(CENTRAL_SRC:%.c=$(BUILD)/central-obj/%.o)
+
+$(BUILD)/central-obj/%.o: %.c $(wildcard include/*.h central/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CENTRAL_CFLAGS) -c $< -o $@
+
+wrench-central: $(CENTRAL_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CENTRAL_LIBS)
+
+# Needs PostgreSQL's server binaries (initdb, pg_ctl): it fails, never skips.
+central-tests: wrench-central
+	@WRENCH_CENTRAL=$(CURDIR)/wrench-central bash tests/central/run.sh
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -86,7 +106,7 @@ valgrind: $(TEST_BIN)
 bench: wrench $(BENCH_BIN)
 	@bash bench/run.sh
 
-install: wrench
+install: wrench wrench-central
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 wrench $(DESTDIR)$(BINDIR)/wrench
 	install -m 644 assets/wrench.1 $(DESTDIR)$(MANDIR)/wrench.1
@@ -95,4 +115,4 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wrench $(DESTDIR)$(MANDIR)/wrench.1
 
 clean:
-	rm -rf build build-asan wrench
+	rm -rf build build-asan wrench wrench-central

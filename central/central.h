@@ -1,0 +1,265 @@
+/*
+ * central.h - the modules of wrench-central, the plant's sync server.
+ *
+ * The server keeps no state between requests beyond counters: every record,
+ * token and idempotency receipt is in PostgreSQL, so several instances can
+ * serve one database.  docs/sync-api.md is the protocol this implements.
+ */
+#ifndef WRENCH_CENTRAL_H
+#define WRENCH_CENTRAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+#include <libpq-fe.h>
+
+#include "util.h"
+
+#define CENTRAL_VERSION "0.1"
+#define PROTOCOL_CURRENT 1
+#define PROTOCOL_OLDEST 1
+#define PAGE_MAX 500
+#define BATCH_MAX 500
+
+/* ------------------------------------------------------------ database */
+
+/* migrate.c: the schema's migrations, each in its own transaction. */
+extern const int central_schema_version;
+int central_migrate(PGconn *c, struct wr_err *e);
+/* WR_OK when the database has exactly this server's schema. */
+int central_schema_check(PGconn *c, struct wr_err *e);
+/* Opens a connection; the message names the conninfo's problem. */
+PGconn *central_connect(const char *conninfo, struct wr_err *e);
+
+/* db_pool.c: one connection per worker thread, handed out and back. */
+int pool_open(const char *conninfo, int size, struct wr_err *e);
+PGconn *pool_get(void);           /* blocks until one is free */
+void pool_put(PGconn *c);         /* resets a broken connection */
+void pool_close(void);
+void pool_stats(int *size, int *in_use);
+
+/* Runs a parameterised statement (text parameters, text results); NULL
+ * parameters are SQL NULLs.  Returns the result, or NULL with e filled when
+ * it did not end in PGRES_COMMAND_OK / PGRES_TUPLES_OK.  sqlstate (6 bytes)
+ * receives the error's SQLSTATE when given. */
+PGresult *db_exec(PGconn *c, const char *sql, int n, const char *const *params,
+                  struct wr_err *e, char *sqlstate);
+int db_cmd(PGconn *c, const char *sql, struct wr_err *e);
+
+/* --------------------------------------------------------------- tokens */
+
+enum role { RO_TECHNICIAN, RO_PLANNER, RO_ADMIN, RO__COUNT };
+const char *role_name(int r);
+int role_parse(const char *s);   /* -1 when unknown */
+
+#define SITES_MAX 16
+struct principal {
+	long long token_id;
+	char user[65];
+	int role;
+	int nsites;              /* 0: every site */
+	char sites[SITES_MAX][65];
+};
+
+/* auth.c */
+/* The hexadecimal token (65 bytes with NUL) and its SHA-256 (32 bytes). */
+void token_new(char hex[65]);
+int token_hash_hex(const char *hex, unsigned char hash[32]);
+/* Looks a bearer token up: WR_OK, WR_ENOTFOUND (unknown, revoked, bad form)
+ * or WR_EDB. */
+int auth_lookup(PGconn *c, const char *authorization, struct principal *p, struct wr_err *e);
+int principal_sees(const struct principal *p, const char *site);
+/* The principal's sites as a PostgreSQL text[] literal, or NULL for every
+ * site.  buf holds at least 1200 bytes. */
+const char *principal_sites_array(const struct principal *p, char *buf, size_t n);
+
+/* ------------------------------------------------------------- entities */
+
+enum ftype { F_TEXT, F_KEY, F_ENUM, F_INT, F_NUM, F_BOOL, F_DATE, F_INSTANT, F_REF };
+#define FF_REQUIRED 1u   /* must be given at creation */
+#define FF_FIXED 2u      /* cannot change after creation */
+
+struct field {
+	const char *name;
+	enum ftype type;
+	long min, max;             /* F_INT range; F_TEXT/F_KEY maximum bytes in max */
+	const char *const *enums;  /* F_ENUM: NULL-terminated names */
+	const char *ref;           /* F_REF: the referenced entity */
+	unsigned flags;
+	const char *def;           /* default as JSON text, NULL for null */
+};
+
+enum site_rule { SITE_LOCATION, SITE_ASSET, SITE_VIA_REF };
+
+struct entity {
+	const char *name;
+	int write_role;          /* lowest role that may write */
+	int append_only;
+	int is_register;         /* may be deleted */
+	const struct field *f;
+	size_t n;
+	const char *key_field;   /* unique natural key, or NULL */
+	enum site_rule site;
+	const char *site_ref;    /* SITE_VIA_REF: the field whose record gives the site */
+	const char *owner_ref;   /* child entities: the field naming the owner record */
+};
+
+const struct entity *entity_find(const char *name);
+const struct field *entity_field(const struct entity *en, const char *name);
+extern const char *const wo_status_names[];
+
+/* validate.c: a value from a request, checked and made canonical (empty
+ * text becomes null, instants become "YYYY-MM-DDTHH:MM:SSZ").  Returns a
+ * new item, or NULL with a message in e saying what is wrong. */
+cJSON *field_value(const struct field *f, const cJSON *v, struct wr_err *e);
+int rfc3339_parse(const char *s, int64_t *utc);
+void rfc3339_fmt(int64_t utc, char out[21]);
+int date_valid(const char *s);
+/* "YYYY-MM-DDTHH:MM:SSZ" for the current instant. */
+void now_instant(char out[21]);
+
+/* json_in.c: strict parsing of request bodies.  Refuses text that is not
+ * UTF-8, nested deeper than 32 levels, or with trailing bytes. */
+cJSON *json_parse_strict(const char *s, size_t n, struct wr_err *e);
+
+/* ------------------------------------------------------------- mutations */
+
+enum mstatus { MS_APPLIED, MS_MERGED, MS_CONFLICT, MS_REJECTED, MS_DEFERRED, MS__COUNT };
+const char *mstatus_name(int s);
+
+struct mutation {
+	const char *entity;
+	const char *op;            /* create, update, delete */
+	const char *uuid;
+	long long base_version;
+	const cJSON *fields;       /* { name: {"old": v, "new": v} } */
+	int if_match;              /* resources: refuse (412) unless base_version is current */
+};
+
+/* mutation.c: the shape and values of a mutation (or of a create's or
+ * update's fields), checked before anything is written. */
+int mutation_check(const cJSON *mj, struct mutation *m, long long *seq, struct wr_err *e);
+int fields_check(const struct entity *en, const char *op, const cJSON *fields, struct wr_err *e);
+
+/* apply.c: applies one mutation inside the caller's transaction.  Returns
+ * WR_OK with a result object (status, version, ...) in *result, or WR_EDB
+ * when the database failed and the transaction must be abandoned.  sqlstate
+ * tells a deadlock or serialization failure from other database errors. */
+int mutation_apply(PGconn *c, const struct principal *p, const struct mutation *m,
+                   cJSON **result, struct wr_err *e, char *sqlstate);
+/* The result's status, as enum mstatus. */
+int result_status(const cJSON *result);
+
+/* merge.c: the pure part of an update: the new record from the current one
+ * and the client's fields.  conflicts receives one entry per field changed
+ * on both sides; *changed counts the fields that changed. */
+int merge_fields(const struct entity *en, cJSON *rec, const cJSON *fields,
+                 cJSON *conflicts, int *changed, struct wr_err *e);
+/* The state machine's side effects of a status change on a work order. */
+int wo_status_effects(cJSON *rec, const char *from, const char *to, const char *user,
+                      const cJSON *fields, struct wr_err *e);
+
+/* record.c: reading records as the wire shows them. */
+/* The record's JSON as served: data plus uuid, version, updated_at. */
+cJSON *record_wire(const char *uuid, const char *version, const char *updated_at,
+                   const char *data);
+/* Loads a visible, live record; NULL with rc WR_ENOTFOUND when absent. */
+cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, const char *uuid,
+                   long long *version, int *rc, struct wr_err *e);
+/* Writes the change-log row of a record (compacting the record's older row)
+ * and the NOTIFY that wakes long polls. */
+int change_log_write(PGconn *c, const char *entity, const char *uuid, long long version,
+                     const char *op, const char *site, const char *data, struct wr_err *e);
+
+/* ----------------------------------------------------------------- http */
+
+struct req;
+struct reply {
+	int status;
+	char *body;            /* malloc'd */
+	size_t len;
+	const char *type;      /* content type */
+	char etag[32];
+	char location[160];
+	int retry_after;       /* seconds, 0 = none */
+	const char *allow;
+};
+
+/* problem.c */
+int problem(struct reply *r, int status, const char *type, const char *title,
+            const char *instance, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int problem_json(struct reply *r, int status, cJSON *extra_owned, const char *type,
+                 const char *title, const char *instance, const char *detail);
+int reply_json(struct reply *r, int status, cJSON *body_owned);
+
+/* gzip.c */
+int gzip_deflate(const char *in, size_t n, char **out, size_t *outn);
+/* Inflates a gzip body; WR_EINPUT when it is not gzip, WR_ECONFLICT when
+ * it would exceed cap. */
+int gzip_inflate(const char *in, size_t n, size_t cap, char **out, size_t *outn);
+
+/* The request as the endpoints see it. */
+struct request {
+	const char *method;
+	const char *path;          /* without the query string */
+	const char *(*arg)(const struct request *rq, const char *name);
+	const char *(*header)(const struct request *rq, const char *name);
+	const char *body;
+	size_t body_len;
+	struct principal who;
+	int authed;
+	void *conn;                /* the MHD connection */
+	void *state;               /* the long poll's state between resumes */
+	int stopping;              /* the server is shutting down */
+};
+
+/* route.c: one request to one answer.  Returns 1 when the request was
+ * suspended (long poll) and no reply is ready. */
+int route(struct request *rq, struct reply *r);
+/* endpoints */
+int ep_health(struct request *rq, struct reply *r);
+int ep_changes(PGconn *c, struct request *rq, struct reply *r);
+int ep_push(PGconn *c, struct request *rq, struct reply *r);
+int ep_resource(PGconn *c, struct request *rq, struct reply *r);
+int ep_users(PGconn *c, struct request *rq, struct reply *r);
+int ep_metrics(struct request *rq, struct reply *r);
+
+/* longpoll.c */
+int longpoll_start(const char *conninfo, struct wr_err *e);
+/* Parks the connection until a change, its deadline or the recheck time. */
+void longpoll_park(void *conn, int64_t deadline_ms, int recheck, unsigned long generation);
+/* Counts wake-ups; read before a poll's query, passed to longpoll_park. */
+unsigned long longpoll_generation(void);
+void longpoll_resume_all(void);
+void longpoll_stop(void);
+int longpoll_waiting(void);
+int64_t mono_ms(void);
+
+/* metrics.c */
+enum endpoint { EP_HEALTH, EP_CHANGES, EP_PUSH, EP_RESOURCE, EP_USERS, EP_METRICS, EP_OTHER,
+                EP__COUNT };
+void metrics_request(int endpoint, int status, double seconds);
+void metrics_mutation(int mstatus);
+char *metrics_text(size_t *len);
+
+/* ratelimit.c */
+void ratelimit_config(double per_second, double burst);
+/* 0 when allowed; otherwise the seconds to wait. */
+int ratelimit_take(long long token_id);
+
+/* http.c */
+struct serve_opts {
+	const char *conninfo;
+	const char *host;
+	int port;
+	int threads;
+	const char *tls_cert, *tls_key;
+	size_t max_body;
+	double rate;
+};
+int http_serve(const struct serve_opts *o, struct wr_err *e);
+
+/* failpoint.c: test-only crash points (WRENCH_CENTRAL_FAILPOINT). */
+void failpoint(const char *name);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * health.c - GET /api/v1/health (no token), GET /api/v1/users (admins)
+ * and GET /metrics (admins).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "central.h"
+
+int ep_health(struct request *rq, struct reply *r)
+{
+	PGconn *c = pool_get();
+	PGresult *res = c ? db_exec(c, "SELECT 1 FROM central_meta", 0, NULL, NULL, NULL) : NULL;
+	cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray();
+	int ok = res != NULL;
+
+	(void)rq;
+	PQclear(res);
+	pool_put(c);
+	cJSON_AddStringToObject(out, "status", ok ? "ok" : "unavailable");
+	cJSON_AddStringToObject(out, "server", "wrench-central " CENTRAL_VERSION);
+	cJSON_AddNumberToObject(out, "protocol", PROTOCOL_CURRENT);
+	for (int v = PROTOCOL_OLDEST; v <= PROTOCOL_CURRENT; v++)
+		cJSON_AddItemToArray(list, cJSON_CreateNumber(v));
+	cJSON_AddItemToObject(out, "protocols", list);
+	cJSON_AddStringToObject(out, "database", ok ? "ok" : "unreachable");
+	if (!ok)
+		r->retry_after = 5;
+	return reply_json(r, ok ? 200 : 503, out);
+}
+
+int ep_users(PGconn *c, struct request *rq, struct reply *r)
+{
+	static const char sql[] =
+		"SELECT coalesce(json_agg(json_build_object('user', u.name, 'role', u.role,"
+		" 'tokens', (SELECT coalesce(json_agg(json_build_object('id', t.id, 'sites', t.sites,"
+		"   'created', t.created_at, 'revoked', t.revoked_at) ORDER BY t.id), '[]')"
+		"   FROM token t WHERE t.user_id = u.id)) ORDER BY u.name), '[]')::text FROM app_user u";
+	struct wr_err e = {0};
+	PGresult *res;
+	struct wr_buf b = {0};
+
+	if (rq->who.role < RO_ADMIN)
+		return problem(r, 403, "forbidden", "Forbidden", rq->path, "only admins manage users");
+	if (!(res = db_exec(c, sql, 0, NULL, &e, NULL)))
+		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
+	wr_buf_addf(&b, "{\"items\":%s,\"next\":null}", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	r->status = 200;
+	r->body = b.p;
+	r->len = b.len;
+	r->type = "application/json";
+	return 0;
+}
+
+int ep_metrics(struct request *rq, struct reply *r)
+{
+	if (rq->who.role < RO_ADMIN)
+		return problem(r, 403, "forbidden", "Forbidden", rq->path, "metrics are for admins");
+	r->body = metrics_text(&r->len);
+	r->status = 200;
+	r->type = "text/plain; version=0.0.4";
+	return 0;
+}

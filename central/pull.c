@@ -1,0 +1,185 @@
+/*
+ * pull.c - GET /api/v1/changes: the change feed after a cursor, in pages,
+ * served only below the transaction-id watermark so that a late commit is
+ * never skipped (docs/sync-api.md 3.1), and parked as a long poll when
+ * there is nothing yet.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "central.h"
+#include "cursor.h"
+
+struct poll_state {
+	int64_t deadline_ms;
+};
+
+static int int_arg(const struct request *rq, const char *name, int def, int lo, int hi, int *out)
+{
+	const char *v = rq->arg(rq, name);
+	char *end;
+	long n;
+
+	*out = def;
+	if (!v || !*v)
+		return WR_OK;
+	n = strtol(v, &end, 10);
+	if (*end || n < lo || n > hi)
+		return WR_EINPUT;
+	*out = (int)n;
+	return WR_OK;
+}
+
+static int read_meta(PGconn *c, char *epoch, size_t n, unsigned long long *horizon,
+                     struct wr_err *e)
+{
+	PGresult *r = db_exec(c, "SELECT epoch, horizon_xid::text FROM central_meta", 0, NULL, e, NULL);
+	if (!r)
+		return WR_EDB;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return wr_fail(e, WR_EDB, "central_meta is empty: run wrench-central migrate");
+	}
+	wr_strlcpy(epoch, PQgetvalue(r, 0, 0), n);
+	*horizon = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	return WR_OK;
+}
+
+/* The page after cu: appends the changes to b and moves cu to the last.
+ * Returns the number of rows served, or -1. */
+static int page(PGconn *c, const struct principal *p, struct cursor *cu, int limit,
+                struct wr_buf *b, int *more, struct wr_err *e)
+{
+	/* The ORDER BY names the table's columns: a bare "xid" would be the
+	 * text output column, and "1028" sorts before "727". */
+	static const char sql[] =
+		"SELECT xid::text, seq, entity, uuid::text, version, op, site, data::text"
+		" FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint)"
+		" AND xid < pg_snapshot_xmin(pg_current_snapshot())"
+		" AND ($3::text[] IS NULL OR sites && $3::text[])"
+		" ORDER BY change_log.xid, change_log.seq LIMIT $4::int";
+	char seq[24], lim[16], sites[1200];
+	const char *params[4] = {cu->xid, seq, principal_sites_array(p, sites, sizeof sites), lim};
+	PGresult *r;
+	int n;
+
+	snprintf(seq, sizeof seq, "%lld", cu->seq);
+	snprintf(lim, sizeof lim, "%d", limit + 1);
+	if (!(r = db_exec(c, sql, 4, params, e, NULL)))
+		return -1;
+	n = PQntuples(r);
+	*more = n > limit;
+	if (n > limit)
+		n = limit;
+	for (int i = 0; i < n; i++) {
+		const char *site = PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6);
+		/* A record that left the token's sites is gone, for this token. */
+		int gone = !strcmp(PQgetvalue(r, i, 5), "delete") || !principal_sees(p, site);
+		wr_buf_addf(b, "%s{\"entity\":\"%s\",\"uuid\":\"%s\",\"version\":%s,\"op\":\"%s\",\"data\":",
+		            i ? "," : "", PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
+		            gone ? "delete" : "upsert");
+		wr_buf_addf(b, "%s}", gone ? "null" : PQgetvalue(r, i, 7));
+	}
+	if (n > 0) {
+		wr_strlcpy(cu->xid, PQgetvalue(r, n - 1, 0), sizeof cu->xid);
+		cu->seq = atoll(PQgetvalue(r, n - 1, 1));
+	}
+	PQclear(r);
+	return n;
+}
+
+/* 1 when changes past the cursor exist but an older transaction still
+ * holds them back: the poll then looks again every second. */
+static int held_back(PGconn *c, const struct cursor *cu)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint)"
+		" AND xid >= pg_snapshot_xmin(pg_current_snapshot()))";
+	char seq[24];
+	const char *params[2] = {cu->xid, seq};
+	PGresult *r;
+	int yes;
+
+	snprintf(seq, sizeof seq, "%lld", cu->seq);
+	if (!(r = db_exec(c, sql, 2, params, NULL, NULL)))
+		return 1;
+	yes = !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	return yes;
+}
+
+static int reset(struct reply *r, const char *path, const char *epoch, const char *why)
+{
+	cJSON *extra = cJSON_CreateObject();
+	cJSON_AddStringToObject(extra, "epoch", epoch);
+	return problem_json(r, 410, extra, "reset", "Start the sync again", path, why);
+}
+
+static int answer(struct reply *r, struct wr_buf *b, const struct cursor *cu, int more)
+{
+	char next[400];
+
+	if (cursor_encode(cu, next, sizeof next) != WR_OK)
+		return problem(r, 500, "internal", "Internal error", NULL, "the cursor is too long");
+	wr_buf_addf(b, "],\"next\":\"%s\",\"more\":%s}", next, more ? "true" : "false");
+	if (!b->p)
+		return problem(r, 500, "internal", "Internal error", NULL, "out of memory");
+	r->status = 200;
+	r->body = b->p;
+	r->len = b->len;
+	r->type = "application/json";
+	return 0;
+}
+
+int ep_changes(PGconn *c, struct request *rq, struct reply *r)
+{
+	struct wr_err e = {0};
+	struct cursor cu;
+	struct wr_buf b = {0};
+	struct poll_state *ps = rq->state;
+	char epoch[40];
+	unsigned long long horizon = 0;
+	const char *cs = rq->arg(rq, "cursor");
+	int limit, wait, more = 0, n;
+	unsigned long gen = longpoll_generation();
+
+	if (int_arg(rq, "limit", PAGE_MAX, 1, PAGE_MAX, &limit) != WR_OK ||
+	    int_arg(rq, "wait", 0, 0, 60, &wait) != WR_OK)
+		return problem(r, 400, "invalid-field", "A parameter has a wrong value", rq->path,
+		               "limit must be 1..%d and wait 0..60 seconds", PAGE_MAX);
+	if (read_meta(c, epoch, sizeof epoch, &horizon, &e) != WR_OK)
+		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
+	if (!cs || !*cs) {
+		memset(&cu, 0, sizeof cu);
+		wr_strlcpy(cu.epoch, epoch, sizeof cu.epoch);
+		wr_strlcpy(cu.xid, "0", sizeof cu.xid);
+	} else if (cursor_decode(cs, &cu) != WR_OK) {
+		return problem(r, 400, "bad-cursor", "The cursor is not valid", rq->path,
+		               "pass the \"next\" of a previous answer unchanged, or no cursor to start");
+	}
+	if (strcmp(cu.epoch, epoch) != 0)
+		return reset(r, rq->path, epoch,
+		             "the cursor belongs to another database (it was re-created or restored)");
+	if (strtoull(cu.xid, NULL, 10) < horizon && (cu.seq > 0 || strcmp(cu.xid, "0")))
+		return reset(r, rq->path, epoch, "the cursor is older than the retention horizon");
+	wr_buf_add(&b, "{\"changes\":[", 12);
+	if ((n = page(c, &rq->who, &cu, limit, &b, &more, &e)) < 0) {
+		wr_buf_free(&b);
+		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
+	}
+	if (n == 0 && wait > 0 && !rq->stopping) {
+		if (!ps && (ps = calloc(1, sizeof *ps))) {
+			ps->deadline_ms = mono_ms() + (int64_t)wait * 1000;
+			rq->state = ps;
+		}
+		if (ps && mono_ms() < ps->deadline_ms) {
+			int recheck = held_back(c, &cu);
+			wr_buf_free(&b);
+			longpoll_park(rq->conn, ps->deadline_ms, recheck, gen);
+			return 1;
+		}
+	}
+	return answer(r, &b, &cu, more);
+}

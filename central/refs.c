@@ -1,0 +1,129 @@
+/*
+ * refs.c - what a record points to: each reference checked (it exists, is
+ * of the right entity, is live and is visible to the token), the record's
+ * site derived from it (docs/sync-api.md 1.2), its natural key and the
+ * list of UUIDs it refers to.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "central.h"
+#include "refs.h"
+
+static const char *str_of(const cJSON *rec, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Looks up one reference; fills site (may be empty for none). */
+static int check_ref(PGconn *c, const struct principal *p, const struct field *f,
+                     const char *uuid, const cJSON *rec, char *site, size_t n, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT entity, deleted, site, data->>'asset' FROM record WHERE uuid = $1::uuid";
+	const char *params[1] = {uuid};
+	PGresult *r = db_exec(c, sql, 1, params, e, NULL);
+	int rc = WR_OK;
+
+	if (!r)
+		return WR_EDB;
+	site[0] = '\0';
+	if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), f->ref) != 0 ||
+	    !strcmp(PQgetvalue(r, 0, 1), "t") ||
+	    !principal_sees(p, PQgetisnull(r, 0, 2) ? NULL : PQgetvalue(r, 0, 2))) {
+		rc = wr_fail(e, WR_ENOTFOUND, "%s: there is no record of %s with UUID %s", f->name,
+		             f->ref, uuid);
+	} else {
+		if (!PQgetisnull(r, 0, 2))
+			wr_strlcpy(site, PQgetvalue(r, 0, 2), n);
+		/* A reading's meter must be a meter of the reading's asset. */
+		const char *asset = str_of(rec, "asset");
+		if (!strcmp(f->ref, "meters") && asset && strcmp(asset, PQgetvalue(r, 0, 3)) != 0)
+			rc = wr_fail(e, WR_EINPUT, "%s: meter %s is not a meter of asset %s", f->name,
+			             uuid, asset);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static const char *ref_site(const struct refs *rf, const char *field)
+{
+	for (int i = 0; i < rf->n; i++)
+		if (!strcmp(rf->field[i], field))
+			return rf->site[i][0] ? rf->site[i] : NULL;
+	return NULL;
+}
+
+static void derive_site(const struct entity *en, const cJSON *rec, struct refs *rf)
+{
+	const char *s = NULL;
+
+	switch (en->site) {
+	case SITE_LOCATION: {
+		const char *kind = str_of(rec, "kind"), *parent = str_of(rec, "parent");
+		if ((kind && !strcmp(kind, "site")) || !parent)
+			s = str_of(rec, "code");
+		else
+			s = ref_site(rf, "parent");
+		break;
+	}
+	case SITE_ASSET:
+		s = str_of(rec, "location") ? ref_site(rf, "location") : ref_site(rf, "parent");
+		break;
+	case SITE_VIA_REF:
+		s = ref_site(rf, en->site_ref);
+		break;
+	}
+	rf->has_site = s != NULL;
+	wr_strlcpy(rf->record_site, s ? s : "", sizeof rf->record_site);
+}
+
+static void derive_key(const struct entity *en, const cJSON *rec, struct refs *rf)
+{
+	const char *k = en->key_field ? str_of(rec, en->key_field) : NULL;
+
+	rf->has_key = 0;
+	if (k) {
+		wr_strlcpy(rf->key, k, sizeof rf->key);
+		rf->has_key = 1;
+	} else if (!strcmp(en->name, "meters") && str_of(rec, "asset") && str_of(rec, "name")) {
+		/* A meter's name is unique within its asset. */
+		snprintf(rf->key, sizeof rf->key, "%s/%s", str_of(rec, "asset"), str_of(rec, "name"));
+		rf->has_key = 1;
+	}
+}
+
+int refs_resolve(PGconn *c, const struct principal *p, const struct entity *en,
+                 const char *uuid, const cJSON *rec, struct refs *rf, struct wr_err *e)
+{
+	size_t len = 0;
+
+	memset(rf, 0, sizeof *rf);
+	len += (size_t)snprintf(rf->array, sizeof rf->array, "{");
+	for (size_t i = 0; i < en->n; i++) {
+		const struct field *f = &en->f[i];
+		const char *v = f->type == F_REF ? str_of(rec, f->name) : NULL;
+		int rc;
+		if (!v)
+			continue;
+		if (!strcmp(v, uuid))
+			return wr_fail(e, WR_EINPUT, "%s: a record cannot refer to itself", f->name);
+		if (rf->n >= REFS_MAX)
+			break;
+		rc = check_ref(c, p, f, v, rec, rf->site[rf->n], sizeof rf->site[0], e);
+		if (rc != WR_OK)
+			return rc;
+		rf->field[rf->n++] = f->name;
+		len += (size_t)snprintf(rf->array + len, sizeof rf->array - len, "%s%s",
+		                        len > 1 ? "," : "", v);
+	}
+	snprintf(rf->array + len, sizeof rf->array - len, "}");
+	derive_site(en, rec, rf);
+	derive_key(en, rec, rf);
+	if (!principal_sees(p, rf->has_site ? rf->record_site : NULL))
+		return wr_fail(e, WR_ENOTFOUND,
+		               "this token is limited to its sites, and this %s would not be in one of them",
+		               en->name);
+	return WR_OK;
+}

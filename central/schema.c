@@ -1,0 +1,58 @@
+/*
+ * schema.c - the central database's schema as numbered migrations.
+ *
+ * Records of every entity live in one table, their fields as jsonb checked
+ * by the server before they are written (validate.c): the entities are
+ * described once, in entity.c, and a new field needs no migration.  refs
+ * holds the UUIDs a record points to, so that "who refers to this" and "the
+ * notes of this work order" are index lookups.
+ *
+ * change_log is the pull feed: one row per record (compacted), written in
+ * the transaction of the change, ordered by (xid, seq); see pull.c and
+ * docs/sync-api.md section 3.1.  Never edit a released migration: append.
+ */
+#include "central.h"
+
+static const char migration_1[] =
+	"CREATE TABLE central_meta("
+	" one int PRIMARY KEY CHECK (one = 1),"
+	" epoch text NOT NULL,"
+	" horizon_xid xid8 NOT NULL DEFAULT '0',"
+	" created_at timestamptz NOT NULL DEFAULT now());"
+
+	"CREATE TABLE app_user("
+	" id bigserial PRIMARY KEY, name text NOT NULL UNIQUE,"
+	" role text NOT NULL CHECK (role IN ('technician', 'planner', 'admin')),"
+	" created_at timestamptz NOT NULL DEFAULT now());"
+
+	"CREATE TABLE token("
+	" id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES app_user(id),"
+	" hash bytea NOT NULL UNIQUE, sites text[] NOT NULL DEFAULT '{}',"
+	" created_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz);"
+
+	"CREATE TABLE record("
+	" uuid uuid PRIMARY KEY, entity text NOT NULL, key text, site text,"
+	" refs uuid[] NOT NULL DEFAULT '{}',"
+	" version bigint NOT NULL, deleted boolean NOT NULL DEFAULT false, data jsonb NOT NULL,"
+	" updated_at timestamptz NOT NULL DEFAULT now(), updated_by text NOT NULL);"
+	"CREATE UNIQUE INDEX record_key ON record(entity, key) WHERE key IS NOT NULL;"
+	"CREATE INDEX record_entity ON record(entity, uuid);"
+	"CREATE INDEX record_refs ON record USING gin(refs);"
+
+	"CREATE TABLE change_log("
+	" seq bigserial PRIMARY KEY, xid xid8 NOT NULL DEFAULT pg_current_xact_id(),"
+	" entity text NOT NULL, uuid uuid NOT NULL, version bigint NOT NULL,"
+	" op text NOT NULL CHECK (op IN ('upsert', 'delete')),"
+	" site text, sites text[] NOT NULL DEFAULT '{}', data jsonb);"
+	"CREATE INDEX change_log_position ON change_log(xid, seq);"
+	"CREATE INDEX change_log_uuid ON change_log(uuid);"
+
+	"CREATE TABLE push_receipt("
+	" device text NOT NULL, seq bigint NOT NULL, hash bytea NOT NULL, result json NOT NULL,"
+	" at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (device, seq));"
+
+	"CREATE TABLE counter(name text PRIMARY KEY, value bigint NOT NULL);"
+	"INSERT INTO counter VALUES ('wo_number', 0);";
+
+const char *const central_migrations[] = {migration_1};
+const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);

@@ -1,0 +1,139 @@
+# lib.sh - helpers for the wrench-central integration tests: a throwaway
+# PostgreSQL cluster, databases, servers, tokens and HTTP calls.
+# Sourced by run.sh; every test runs with `set -euo pipefail`.
+
+PG_BIN=""
+find_pg() {
+	local d
+	if command -v initdb >/dev/null 2>&1; then PG_BIN=$(dirname "$(command -v initdb)"); return 0; fi
+	for d in /usr/lib/postgresql/*/bin; do
+		[ -x "$d/initdb" ] && PG_BIN=$d
+	done
+	[ -n "$PG_BIN" ]
+}
+
+# Runs a PostgreSQL server program as the postgres user when we are root
+# (initdb refuses root).
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+	local p
+	for _ in $(seq 200); do
+		p=$(( (RANDOM % 30000) + 20000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+	done
+	return 1
+}
+
+pg_setup() {
+	if ! find_pg; then
+		echo "FAIL: PostgreSQL's server programs (initdb, pg_ctl) are not installed;" >&2
+		echo "      install the Debian package postgresql (see README)" >&2
+		exit 1
+	fi
+	T=$(mktemp -d /tmp/wrench-central-test.XXXXXX)
+	chmod 755 "$T"
+	mkdir -p "$T/data" "$T/sock"
+	if [ "$(id -u)" -eq 0 ]; then chown postgres "$T/data" "$T/sock"; fi
+	PGPORT_T=$(free_port)
+	as_pg "$PG_BIN/initdb" -D "$T/data" -A trust -U postgres >"$T/initdb.log" 2>&1 ||
+		{ cat "$T/initdb.log" >&2; exit 1; }
+	as_pg "$PG_BIN/pg_ctl" -D "$T/data" -l "$T/sock/pg.log" -w \
+		-o "-k $T/sock -c listen_addresses= -p $PGPORT_T -c fsync=off" start >/dev/null ||
+		{ cat "$T/sock/pg.log" >&2; exit 1; }
+	PGADMIN="host=$T/sock port=$PGPORT_T user=postgres dbname=postgres"
+}
+
+pg_teardown() {
+	local p
+	for p in ${SERVER_PIDS:-}; do kill -9 "$p" 2>/dev/null || true; done
+	if [ -n "${T:-}" ] && [ -d "$T" ]; then
+		as_pg "$PG_BIN/pg_ctl" -D "$T/data" -m immediate -w stop >/dev/null 2>&1 || true
+		rm -rf "$T"
+	fi
+}
+
+# db_new NAME: a new, migrated database; sets DB to its conninfo.
+db_new() {
+	psql "$PGADMIN" -qAtc "DROP DATABASE IF EXISTS $1" >/dev/null 2>&1
+	psql "$PGADMIN" -qAtc "CREATE DATABASE $1" >/dev/null
+	DB="host=$T/sock port=$PGPORT_T user=postgres dbname=$1"
+	"$WRENCH_CENTRAL" migrate --db "$DB" 2>/dev/null
+}
+
+sql() { psql "$DB" -qAtc "$1"; }
+
+# server_start NAME [ENV=VALUE...]: starts wrench-central on a free port;
+# sets NAME_URL and NAME_PID.  Waits (up to 30 s) until health answers.
+server_start() {
+	local name=$1 port pid
+	shift
+	port=$(free_port)
+	env "$@" "$WRENCH_CENTRAL" serve --db "$DB" --listen "127.0.0.1:$port" --threads 4 \
+		--rate 10000 --max-body 65536 2>>"$T/$name.log" &
+	pid=$!
+	SERVER_PIDS="${SERVER_PIDS:-} $pid"
+	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"
+	printf -v "${name}_PID" '%s' "$pid"
+	for _ in $(seq 300); do
+		curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || { cat "$T/$name.log" >&2; fail "server $name did not start"; }
+		sleep 0.1
+	done
+	fail "server $name did not answer within 30 s"
+}
+
+server_stop() {
+	local pid=$1
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+# token ROLE [SITE...]: prints a new token for user ROLE-SITES.
+token() {
+	local role=$1 args=() s
+	shift
+	for s in "$@"; do args+=(--site "$s"); done
+	"$WRENCH_CENTRAL" token add --db "$DB" --user "$role${1:+-$1}" --role "$role" "${args[@]}"
+}
+
+# api METHOD URL TOKEN [BODY|@FILE] [curl options...]: sets STATUS and BODY.
+api() {
+	local method=$1 url=$2 tok=$3 data=${4:-}
+	shift 4 2>/dev/null || shift $#
+	local args=(-s -o "$T/body" -w '%{http_code}' -X "$method" -D "$T/headers")
+	[ -n "$tok" ] && args+=(-H "Authorization: Bearer $tok")
+	[ -n "$data" ] && args+=(-H 'Content-Type: application/json' --data-binary "$data")
+	STATUS=$(curl "${args[@]}" "$@" "$url") || STATUS=000
+	BODY=$(cat "$T/body")
+}
+
+fail() { echo "FAIL: $*" >&2; [ -n "${BODY:-}" ] && echo "  last body: ${BODY:0:600}" >&2; exit 1; }
+
+expect_status() {
+	[ "$STATUS" = "$1" ] || fail "${2:-request}: expected HTTP $1, got $STATUS"
+}
+
+# expect_jq FILTER EXPECTED [what]: the body's jq value.
+expect_jq() {
+	local got
+	got=$(printf '%s' "$BODY" | jq -r "$1") || fail "${3:-body}: not JSON"
+	[ "$got" = "$2" ] || fail "${3:-body}: $1 is '$got', expected '$2'"
+}
+
+expect_problem() {
+	expect_status "$1" "$2"
+	grep -qi '^content-type: application/problem+json' "$T/headers" ||
+		fail "$2: not application/problem+json"
+	expect_jq .status "$1" "$2"
+}
+
+uuid() { cat /proc/sys/kernel/random/uuid; }
+
+# waits (up to 30 s) until a command succeeds
+eventually() {
+	for _ in $(seq 300); do "$@" && return 0; sleep 0.1; done
+	fail "timed out waiting for: $*"
+}

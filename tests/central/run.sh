@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# run.sh - the wrench-central integration tests: a throwaway PostgreSQL
+# cluster in a temporary directory (Unix socket there, no TCP), each test
+# file with databases and servers of its own, everything removed afterwards.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+: "${WRENCH_CENTRAL:?set WRENCH_CENTRAL to the wrench-central binary}"
+for tool in curl jq psql; do
+	command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed" >&2; exit 1; }
+done
+. "$here/lib.sh"
+trap pg_teardown EXIT
+pg_setup
+for t in "$here"/t_*.sh; do
+	echo "== $t"
+	( set -euo pipefail
+	  trap 'for p in ${SERVER_PIDS:-}; do kill -9 "$p" 2>/dev/null || true; done' EXIT
+	  . "$t" )
+done
+echo "central tests passed"
