@@ -1,7 +1,7 @@
 # wrench - offline-first maintenance client.  GNU make.
 #
 #   make            build ./wrench
-#   make check      build and run every test (unit, CLI, terminal UI)
+#   make check      build and run every test (binds, unit, CLI, terminal UI)
 #   make asan       the tests under AddressSanitizer + UBSan
 #   make valgrind   the unit tests under valgrind
 #   make bench      benchmarks (print their figures)
@@ -40,7 +40,7 @@ TEST_HELPERS = $(wildcard tests/helpers/*.c)
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: central-tests all check unit-tests shell-tests tui-tests asan valgrind bench install uninstall clean
+.PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan valgrind bench install uninstall clean
 all: wrench wrench-central
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h) $(wildcard store/*.h tui/*.h predict/*.h sync/*.h cli/*.h)
@@ -73,7 +73,11 @@ shell-tests: wrench
 tui-tests: wrench
 	@WRENCH=$(CURDIR)/wrench WRENCH_SRC=$(CURDIR) bash tests/tui/run.sh
 
-check: wrench unit-tests shell-tests tui-tests central-tests
+# Every SQLite bind in the tree is checked (store/internal.h says how).
+check-binds:
+	@WRENCH_SRC=$(CURDIR) bash tests/lint/binds.sh
+
+check: wrench check-binds unit-tests shell-tests tui-tests central-tests
 	@echo "all tests passed"
 
 # ---- wrench-central: the plant's sync server (central/, PostgreSQL) ----------

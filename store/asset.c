@@ -68,7 +68,12 @@ static int asset_get(struct store *s, const char *tag, struct wr_asset *out, str
 
 	if (!st)
 		return WR_EDB;
-	store_bind_text(st, 1, tag);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, tag);
+	if ((rc = store_binds_check(&b, e, "reading an asset")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_asset(st, out);
@@ -157,24 +162,24 @@ static int same_asset(const struct wr_asset *o, const struct wr_asset *n)
 }
 
 /* Binds the fields shared by INSERT and UPDATE to ?2..?13. */
-static void bind_fields(sqlite3_stmt *st, const struct wr_asset *a, int64_t parent_id,
+static void bind_fields(struct store_binds *b, const struct wr_asset *a, int64_t parent_id,
                         int64_t location_id)
 {
-	store_bind_text(st, 2, a->tag);
-	store_bind_text(st, 3, a->name);
-	store_bind_text(st, 4, a->description);
-	store_bind_text(st, 5, a->cls);
+	store_bind_text(b, 2, a->tag);
+	store_bind_text(b, 3, a->name);
+	store_bind_text(b, 4, a->description);
+	store_bind_text(b, 5, a->cls);
 	if (parent_id)
-		sqlite3_bind_int64(st, 6, parent_id);
+		store_bind_int64(b, 6, parent_id);
 	if (location_id)
-		sqlite3_bind_int64(st, 7, location_id);
-	sqlite3_bind_int(st, 8, a->criticality);
-	sqlite3_bind_int(st, 9, a->status);
-	store_bind_time(st, 10, a->install_date);
-	store_bind_text(st, 11, a->serial);
-	store_bind_text(st, 12, a->manufacturer);
-	store_bind_text(st, 13, a->model);
-	sqlite3_bind_int64(st, 14, wr_now());
+		store_bind_int64(b, 7, location_id);
+	store_bind_int(b, 8, a->criticality);
+	store_bind_int(b, 9, a->status);
+	store_bind_time(b, 10, a->install_date);
+	store_bind_text(b, 11, a->serial);
+	store_bind_text(b, 12, a->manufacturer);
+	store_bind_text(b, 13, a->model);
+	store_bind_int64(b, 14, wr_now());
 }
 
 static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err *e)
@@ -221,9 +226,10 @@ static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err
 			wr_uuid_new(uuid);
 		if (!(st = store_stmt(s, q_insert, e)))
 			return WR_EDB;
-		store_bind_text(st, 1, uuid);
-		bind_fields(st, a, parent_id, location_id);
-		rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "adding an asset");
+		struct store_binds b = store_binds_start(st);
+		store_bind_text(&b, 1, uuid);
+		bind_fields(&b, a, parent_id, location_id);
+		rc = store_run(s, &b, e, "adding an asset");
 		store_stmt_done(st);
 		if (rc != WR_OK)
 			return rc;
@@ -246,9 +252,10 @@ static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err
 	}
 	if (!(st = store_stmt(s, q_update, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, old.id);
-	bind_fields(st, a, parent_id, location_id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "updating an asset");
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, old.id);
+	bind_fields(&b, a, parent_id, location_id);
+	rc = store_run(s, &b, e, "updating an asset");
 	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
@@ -404,15 +411,21 @@ static char *like_pattern(const char *search, int *oom)
 	return p;
 }
 
-/* Steps a statement the caller prepared (uncached, because callbacks may
- * re-enter the store, even this very query for a tree), calling cb per row;
- * finalizes it.  A non-zero callback result stops the walk and is returned. */
-static int stream(struct store *s, sqlite3_stmt *st, wr_asset_cb cb, void *ctx,
+/* Checks the binds and steps a statement the caller prepared (uncached,
+ * because callbacks may re-enter the store, even this very query for a tree),
+ * calling cb per row; finalizes it.  A non-zero callback result stops the
+ * walk and is returned. */
+static int stream(struct store *s, const struct store_binds *b, wr_asset_cb cb, void *ctx,
                   struct wr_err *e)
 {
+	sqlite3_stmt *st = b->st;
 	struct wr_asset a;
 	int rc;
 
+	if ((rc = store_binds_check(b, e, "listing assets")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
 		read_asset(st, &a);
@@ -450,9 +463,10 @@ int store_asset_list(struct store *s, const char *search, wr_asset_cb cb, void *
 		free(pat);
 		return rc;
 	}
+	struct store_binds b = store_binds_start(st);
 	if (pat)
-		sqlite3_bind_text(st, 1, pat, -1, free);
-	return stream(s, st, cb, ctx, e);
+		store_bind_text_owned(&b, 1, pat);
+	return stream(s, &b, cb, ctx, e);
 }
 
 int store_asset_page(struct store *s, const char *search, const char *after, int backward,
@@ -479,11 +493,16 @@ int store_asset_page(struct store *s, const char *search, const char *after, int
 		free(pat);
 		return WR_EDB;
 	}
+	struct store_binds b = store_binds_start(st);
 	if (pat)
-		sqlite3_bind_text(st, 1, pat, -1, free);
+		store_bind_text_owned(&b, 1, pat);
 	if (sql != q_last)
-		store_bind_text(st, 2, after ? after : "");
-	sqlite3_bind_int(st, 3, limit);
+		store_bind_text(&b, 2, after ? after : "");
+	store_bind_int(&b, 3, limit);
+	if ((rc = store_binds_check(&b, e, "paging assets")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	while (k < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		read_asset(st, &out[k++]);
 	rc = k == limit || rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "paging assets");
@@ -521,9 +540,10 @@ int store_asset_children(struct store *s, const char *parent_tag, wr_asset_cb cb
 	}
 	if ((rc = prepare(s, id ? q_under : q_top, &st, e)) != WR_OK)
 		return rc;
+	struct store_binds b = store_binds_start(st);
 	if (id)
-		sqlite3_bind_int64(st, 1, id);
-	return stream(s, st, cb, ctx, e);
+		store_bind_int64(&b, 1, id);
+	return stream(s, &b, cb, ctx, e);
 }
 
 int store_asset_at_location(struct store *s, const char *location_code, wr_asset_cb cb,
@@ -545,9 +565,10 @@ int store_asset_at_location(struct store *s, const char *location_code, wr_asset
 	}
 	if ((rc = prepare(s, id ? q_at : q_none, &st, e)) != WR_OK)
 		return rc;
+	struct store_binds b = store_binds_start(st);
 	if (id)
-		sqlite3_bind_int64(st, 1, id);
-	return stream(s, st, cb, ctx, e);
+		store_bind_int64(&b, 1, id);
+	return stream(s, &b, cb, ctx, e);
 }
 
 int store_asset_count(struct store *s, int64_t *n, struct wr_err *e)

@@ -27,11 +27,16 @@ int store_audit_list(struct store *s, const char *entity, const char *key, int l
 	/* Uncached: the callback may use the store. */
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "reading the audit log");
+	struct store_binds b = store_binds_start(st);
 	if (entity)
-		store_bind_text(st, 1, entity);
+		store_bind_text(&b, 1, entity);
 	if (key)
-		store_bind_text(st, 2, key);
-	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+		store_bind_text(&b, 2, key);
+	store_bind_int(&b, 3, limit > 0 ? limit : -1);
+	if ((rc = store_binds_check(&b, e, "reading the audit log")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
 		memset(&a, 0, sizeof a);

@@ -109,19 +109,19 @@ int csv_imp_audit_changes(struct csv_imp *im, const struct csv_rec *rec,
 /* The uuid for a new record: the row's when it has one, else a new UUIDv7. */
 const char *csv_imp_new_uuid(const char *given, char *buf);
 
-/* Binds text without copying: the caller keeps it alive until the step. */
-int csv_bind_static(sqlite3_stmt *st, int i, const char *v);
-
 /* When a failed insert was refused by a uniqueness rule other than the
  * natural key, says which (uuid taken ...) in why and returns ROW_BAD. */
 int csv_imp_unique_clash(struct csv_imp *im, const char *uuid, char *why, size_t nwhy,
                          struct wr_err *e);
 
-/* Steps a statement that returns no rows and resets it; WR_OK or the
- * error in e (what says what was being done). */
-int csv_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e);
-/* Steps an INSERT ... ON CONFLICT DO NOTHING: 1 inserted, 0 not, -1 error. */
-int csv_step_insert(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e);
+/* Check the binds of a statement, step it and reset it.  csv_step_done is
+ * for a statement that returns no rows: WR_OK or the error in e (what says
+ * what was being done).  csv_step_insert is for an INSERT ... ON CONFLICT DO
+ * NOTHING: 1 inserted, 0 not, -1 error. */
+int csv_step_done(struct store *s, const struct store_binds *b, const char *what,
+                  struct wr_err *e);
+int csv_step_insert(struct store *s, const struct store_binds *b, const char *what,
+                    struct wr_err *e);
 /* Maps a key lookup (csv_imp_asset ...) onto a handler result: 0 to go on
  * (found), ROW_DEFER when a parent may come later in the file, ROW_BAD,
  * ROW_FATAL. */

@@ -122,11 +122,6 @@ static int ids_add(struct csv_ids *s, int64_t v)
 
 /* ------------------------------------------------------ handler helpers */
 
-int csv_bind_static(sqlite3_stmt *st, int i, const char *v)
-{
-	return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
-}
-
 const char *csv_imp_new_uuid(const char *given, char *buf)
 {
 	if (given && given[0])
@@ -149,7 +144,12 @@ static int64_t lookup_id(struct store *s, const char *sql, const char *key, int 
 
 	if (!st)
 		return -1;
-	store_bind_text(st, 1, key);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, key);
+	if (store_binds_check(&b, e, "looking up a key") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -312,7 +312,12 @@ int csv_drop_indexes(struct store *s, int entity, struct csv_saved_indexes *save
 
 	if (!st)
 		return WR_EDB;
-	store_bind_text(st, 1, csv_map_entity(entity)->audit);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, csv_map_entity(entity)->audit);
+	if ((rc = store_binds_check(&b, e, "reading the schema")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < 32) {
 		names[n] = wr_strdup((const char *)sqlite3_column_text(st, 0));
 		char *sql = wr_strdup((const char *)sqlite3_column_text(st, 1));
@@ -364,20 +369,20 @@ void csv_free_indexes(struct csv_saved_indexes *saved)
 
 /* ---------------------------------------------------------- statements */
 
-int csv_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e)
+int csv_step_done(struct store *s, const struct store_binds *b, const char *what,
+                  struct wr_err *e)
 {
-	int rc = sqlite3_step(st);
-	store_stmt_done(st);
-	if (rc == SQLITE_DONE)
-		return WR_OK;
-	return store_dberr(s, e, what);
+	int rc = store_run(s, b, e, what);
+	store_stmt_done(b->st);
+	return rc;
 }
 
-int csv_step_insert(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e)
+int csv_step_insert(struct store *s, const struct store_binds *b, const char *what,
+                    struct wr_err *e)
 {
-	if (csv_step_done(s, st, what, e) != WR_OK)
-		return -1;
-	return sqlite3_changes(s->db) > 0;
+	int rc = store_run(s, b, e, what);
+	store_stmt_done(b->st);
+	return rc != WR_OK ? -1 : sqlite3_changes(s->db) > 0;
 }
 
 int csv_ref_result(int64_t id, int may_defer, const struct csv_imp *im)

@@ -22,8 +22,11 @@ static int64_t meter_of(struct store *s, int64_t asset_id, const char *name, int
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, asset_id);
-	csv_bind_static(st, 2, name);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	store_bind_text_static(&b, 2, name);
+	if (store_binds_check(&b, e, "looking up a meter") != WR_OK)
+		return store_stmt_done(st), -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		if (kind)
@@ -61,13 +64,14 @@ int csv_import_meter(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 		return rc;
 	if (!(st = store_stmt(im->s, q_insert, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, csv_imp_new_uuid(m->uuid, uuid));
-	sqlite3_bind_int64(st, 2, asset_id);
-	csv_bind_static(st, 3, m->name);
-	csv_bind_static(st, 4, m->unit);
-	sqlite3_bind_int(st, 5, m->kind);
-	sqlite3_bind_int64(st, 6, im->now);
-	if ((rc = csv_step_insert(im->s, st, "adding a meter", e)) < 0)
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, csv_imp_new_uuid(m->uuid, uuid));
+	store_bind_int64(&b, 2, asset_id);
+	store_bind_text_static(&b, 3, m->name);
+	store_bind_text_static(&b, 4, m->unit);
+	store_bind_int(&b, 5, m->kind);
+	store_bind_int64(&b, 6, im->now);
+	if ((rc = csv_step_insert(im->s, &b, "adding a meter", e)) < 0)
 		return ROW_FATAL;
 	if (rc == 1)
 		return ROW_INSERTED;
@@ -76,8 +80,11 @@ int csv_import_meter(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 	old.u.meter = *m;
 	if (!(st = store_stmt(im->s, q_old, e)))
 		return ROW_FATAL;
-	sqlite3_bind_int64(st, 1, asset_id);
-	csv_bind_static(st, 2, m->name);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	store_bind_text_static(&b, 2, m->name);
+	if (store_binds_check(&b, e, "reading a meter") != WR_OK)
+		return store_stmt_done(st), ROW_FATAL;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		store_col_text(st, 1, old.u.meter.uuid, sizeof old.u.meter.uuid);
@@ -97,11 +104,12 @@ int csv_import_meter(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
 	if (!(st = store_stmt(im->s, q_update, e)))
 		return ROW_FATAL;
-	sqlite3_bind_int64(st, 1, id);
-	csv_bind_static(st, 2, m->unit);
-	sqlite3_bind_int(st, 3, m->kind);
-	sqlite3_bind_int64(st, 4, im->now);
-	return csv_step_done(im->s, st, "updating a meter", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_text_static(&b, 2, m->unit);
+	store_bind_int(&b, 3, m->kind);
+	store_bind_int64(&b, 4, im->now);
+	return csv_step_done(im->s, &b, "updating a meter", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
 }
 
 /* ------------------------------------------------------------ readings */
@@ -121,8 +129,11 @@ static int check_cumulative(struct csv_imp *im, int64_t meter_id, const struct w
 		char d1[WR_DATE_BUF], d2[WR_DATE_BUF];
 		if (!st)
 			return ROW_FATAL;
-		sqlite3_bind_int64(st, 1, meter_id);
-		sqlite3_bind_int64(st, 2, r->at);
+		struct store_binds b = store_binds_start(st);
+		store_bind_int64(&b, 1, meter_id);
+		store_bind_int64(&b, 2, r->at);
+		if (store_binds_check(&b, e, "checking meter readings") != WR_OK)
+			return store_stmt_done(st), ROW_FATAL;
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			int64_t at = sqlite3_column_int64(st, 0);
 			double v = sqlite3_column_double(st, 1);
@@ -179,12 +190,13 @@ int csv_import_reading(struct csv_imp *im, struct csv_rec *rec, char *why, size_
 
 	if (!(st = store_stmt(im->s, q_insert, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, csv_imp_new_uuid(r->uuid, uuid));
-	sqlite3_bind_int64(st, 2, meter_id);
-	sqlite3_bind_int64(st, 3, r->at);
-	sqlite3_bind_double(st, 4, r->value);
-	sqlite3_bind_int64(st, 5, im->now);
-	if ((rc = csv_step_insert(im->s, st, "adding a reading", e)) < 0)
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, csv_imp_new_uuid(r->uuid, uuid));
+	store_bind_int64(&b, 2, meter_id);
+	store_bind_int64(&b, 3, r->at);
+	store_bind_double(&b, 4, r->value);
+	store_bind_int64(&b, 5, im->now);
+	if ((rc = csv_step_insert(im->s, &b, "adding a reading", e)) < 0)
 		return ROW_FATAL;
 	if (rc == 1)
 		return ROW_INSERTED;
@@ -193,8 +205,11 @@ int csv_import_reading(struct csv_imp *im, struct csv_rec *rec, char *why, size_
 	old.u.reading = *r;
 	if (!(st = store_stmt(im->s, q_old, e)))
 		return ROW_FATAL;
-	sqlite3_bind_int64(st, 1, meter_id);
-	sqlite3_bind_int64(st, 2, r->at);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, meter_id);
+	store_bind_int64(&b, 2, r->at);
+	if (store_binds_check(&b, e, "reading a meter reading") != WR_OK)
+		return store_stmt_done(st), ROW_FATAL;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		store_col_text(st, 1, old.u.reading.uuid, sizeof old.u.reading.uuid);
@@ -213,10 +228,11 @@ int csv_import_reading(struct csv_imp *im, struct csv_rec *rec, char *why, size_
 		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
 	if (!(st = store_stmt(im->s, q_update, e)))
 		return ROW_FATAL;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_double(st, 2, r->value);
-	sqlite3_bind_int64(st, 3, im->now);
-	return csv_step_done(im->s, st, "correcting a reading", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_double(&b, 2, r->value);
+	store_bind_int64(&b, 3, im->now);
+	return csv_step_done(im->s, &b, "correcting a reading", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
 }
 
 /* -------------------------------------------------------------- history */
@@ -249,14 +265,15 @@ int csv_import_event(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 	}
 	if (!(st = store_stmt(im->s, q_insert, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, csv_imp_new_uuid(ev->uuid, uuid));
-	sqlite3_bind_int64(st, 2, asset_id);
-	sqlite3_bind_int64(st, 3, ev->at);
-	sqlite3_bind_int(st, 4, ev->kind);
-	csv_bind_static(st, 5, ev->code);
-	store_bind_text_null(st, 6, ev->notes);
-	sqlite3_bind_int64(st, 7, im->now);
-	if ((rc = csv_step_insert(im->s, st, "adding an event", e)) < 0)
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, csv_imp_new_uuid(ev->uuid, uuid));
+	store_bind_int64(&b, 2, asset_id);
+	store_bind_int64(&b, 3, ev->at);
+	store_bind_int(&b, 4, ev->kind);
+	store_bind_text_static(&b, 5, ev->code);
+	store_bind_text_null(&b, 6, ev->notes);
+	store_bind_int64(&b, 7, im->now);
+	if ((rc = csv_step_insert(im->s, &b, "adding an event", e)) < 0)
 		return ROW_FATAL;
 	if (rc == 1)
 		return ROW_INSERTED;
@@ -267,9 +284,12 @@ int csv_import_event(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 	wr_strlcpy(old.u.ev.asset_tag, ev->asset_tag, sizeof old.u.ev.asset_tag);
 	if (!(st = store_stmt(im->s, q_old, e)))
 		return ROW_FATAL;
-	sqlite3_bind_int64(st, 1, asset_id);
-	sqlite3_bind_int64(st, 2, ev->at);
-	sqlite3_bind_int(st, 3, ev->kind);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	store_bind_int64(&b, 2, ev->at);
+	store_bind_int(&b, 3, ev->kind);
+	if (store_binds_check(&b, e, "reading an event") != WR_OK)
+		return store_stmt_done(st), ROW_FATAL;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		store_col_text(st, 1, old.u.ev.uuid, sizeof old.u.ev.uuid);
@@ -295,11 +315,12 @@ int csv_import_event(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 			if (!(st = store_stmt(im->s, q_update, e)))
 				rc = -1;
 			else {
-				sqlite3_bind_int64(st, 1, id);
-				csv_bind_static(st, 2, ev->code);
-				store_bind_text_null(st, 3, ev->notes);
-				sqlite3_bind_int64(st, 4, im->now);
-				rc = csv_step_done(im->s, st, "updating an event", e) == WR_OK ? 2 : -1;
+				b = store_binds_start(st);
+				store_bind_int64(&b, 1, id);
+				store_bind_text_static(&b, 2, ev->code);
+				store_bind_text_null(&b, 3, ev->notes);
+				store_bind_int64(&b, 4, im->now);
+				rc = csv_step_done(im->s, &b, "updating an event", e) == WR_OK ? 2 : -1;
 			}
 		}
 		csv_rec_clear(im->m, &old);

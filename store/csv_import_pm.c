@@ -14,34 +14,34 @@
 #include "csv_import.h"
 #include "wo_internal.h"
 
-static void bind_pm(sqlite3_stmt *st, const struct wr_pm *p, int64_t asset_id, int64_t meter_id,
-                    int64_t now)
+static void bind_pm(struct store_binds *b, const struct wr_pm *p, int64_t asset_id,
+                    int64_t meter_id, int64_t now)
 {
-	csv_bind_static(st, 3, p->title);
+	store_bind_text_static(b, 3, p->title);
 	if (asset_id)
-		sqlite3_bind_int64(st, 4, asset_id);
-	sqlite3_bind_int(st, 5, p->kind);
-	sqlite3_bind_int(st, 6, p->interval);
-	sqlite3_bind_int(st, 7, p->unit);
-	sqlite3_bind_int(st, 8, p->floating);
+		store_bind_int64(b, 4, asset_id);
+	store_bind_int(b, 5, p->kind);
+	store_bind_int(b, 6, p->interval);
+	store_bind_int(b, 7, p->unit);
+	store_bind_int(b, 8, p->floating);
 	if (meter_id)
-		sqlite3_bind_int64(st, 9, meter_id);
-	store_bind_real(st, 10, p->meter_interval);
-	sqlite3_bind_int(st, 11, p->lead_days);
-	store_bind_time(st, 12, p->start_date);
-	store_bind_time(st, 13, p->last_done);
-	store_bind_real(st, 14, p->last_meter);
-	store_bind_time(st, 15, p->next_due);
-	store_bind_real(st, 16, p->next_meter);
-	store_bind_real(st, 17, p->est_hours);
-	csv_bind_static(st, 18, p->assignee);
-	csv_bind_static(st, 19, p->team);
+		store_bind_int64(b, 9, meter_id);
+	store_bind_real(b, 10, p->meter_interval);
+	store_bind_int(b, 11, p->lead_days);
+	store_bind_time(b, 12, p->start_date);
+	store_bind_time(b, 13, p->last_done);
+	store_bind_real(b, 14, p->last_meter);
+	store_bind_time(b, 15, p->next_due);
+	store_bind_real(b, 16, p->next_meter);
+	store_bind_real(b, 17, p->est_hours);
+	store_bind_text_static(b, 18, p->assignee);
+	store_bind_text_static(b, 19, p->team);
 	if (p->checklist)
-		csv_bind_static(st, 20, p->checklist);
-	sqlite3_bind_int(st, 21, p->wo_type);
-	sqlite3_bind_int(st, 22, p->priority);
-	sqlite3_bind_int(st, 23, p->active);
-	sqlite3_bind_int64(st, 24, now);
+		store_bind_text_static(b, 20, p->checklist);
+	store_bind_int(b, 21, p->wo_type);
+	store_bind_int(b, 22, p->priority);
+	store_bind_int(b, 23, p->active);
+	store_bind_int64(b, 24, now);
 }
 
 /* Checks a schedule and resolves its asset and meter; 0 to go on. */
@@ -89,8 +89,11 @@ static int pm_refs(struct csv_imp *im, struct wr_pm *p, int64_t *asset_id, int64
 		}
 		if (!(st = store_stmt(im->s, q_meter, e)))
 			return ROW_FATAL;
-		sqlite3_bind_int64(st, 1, *asset_id);
-		csv_bind_static(st, 2, p->meter);
+		struct store_binds b = store_binds_start(st);
+		store_bind_int64(&b, 1, *asset_id);
+		store_bind_text_static(&b, 2, p->meter);
+		if (store_binds_check(&b, e, "looking up a meter") != WR_OK)
+			return store_stmt_done(st), ROW_FATAL;
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			*meter_id = sqlite3_column_int64(st, 0);
 		store_stmt_done(st);
@@ -124,7 +127,10 @@ static int64_t pm_read(struct csv_imp *im, const char *code, struct csv_rec *old
 
 	if (!st)
 		return -1;
-	csv_bind_static(st, 1, code);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, code);
+	if (store_binds_check(&b, e, "reading a PM schedule") != WR_OK)
+		return store_stmt_done(st), -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		wr_strlcpy(o->code, code, sizeof o->code);
@@ -189,6 +195,7 @@ int csv_import_pm(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwh
 	char uuid[WR_UUID_BUF], key[96];
 	int64_t asset_id, meter_id, id;
 	sqlite3_stmt *st;
+	struct store_binds b;
 	uint32_t changed;
 	int rc;
 
@@ -209,11 +216,12 @@ int csv_import_pm(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwh
 		rc = ROW_FATAL;
 		if (!(st = store_stmt(im->s, q_insert, e)))
 			goto done;
-		csv_bind_static(st, 1, csv_imp_new_uuid(p->uuid, uuid));
-		csv_bind_static(st, 2, p->code);
-		bind_pm(st, p, asset_id, meter_id, im->now);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			store_dberr(im->s, e, "adding a PM schedule");
+		b = store_binds_start(st);
+		store_bind_text_static(&b, 1, csv_imp_new_uuid(p->uuid, uuid));
+		store_bind_text_static(&b, 2, p->code);
+		bind_pm(&b, p, asset_id, meter_id, im->now);
+		if (store_run(im->s, &b, e, "adding a PM schedule") != WR_OK)
+			rc = ROW_FATAL;
 		else if (sqlite3_changes(im->s->db) == 0)
 			rc = csv_imp_unique_clash(im, uuid, why, nwhy, e);
 		else if (csv_keys_put(&im->pms, p->code, sqlite3_last_insert_rowid(im->s->db)) != 0)
@@ -249,12 +257,11 @@ int csv_import_pm(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwh
 	rc = ROW_FATAL;
 	if (!(st = store_stmt(im->s, q_update, e)))
 		goto done;
-	sqlite3_bind_int64(st, 1, id);
-	bind_pm(st, p, asset_id, meter_id, im->now);
-	if (sqlite3_step(st) == SQLITE_DONE)
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	bind_pm(&b, p, asset_id, meter_id, im->now);
+	if (store_run(im->s, &b, e, "updating a PM schedule") == WR_OK)
 		rc = ROW_UPDATED;
-	else
-		store_dberr(im->s, e, "updating a PM schedule");
 	store_stmt_done(st);
 done:
 	csv_rec_clear(im->m, &old);

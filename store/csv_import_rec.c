@@ -56,14 +56,15 @@ int csv_import_location(struct csv_imp *im, struct csv_rec *rec, char *why, size
 
 	if (!(st = store_stmt(im->s, q_insert, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, csv_imp_new_uuid(l->uuid, uuid));
-	csv_bind_static(st, 2, l->code);
-	csv_bind_static(st, 3, l->name);
-	csv_bind_static(st, 4, l->kind[0] ? l->kind : l->parent_code[0] ? "area" : "site");
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, csv_imp_new_uuid(l->uuid, uuid));
+	store_bind_text_static(&b, 2, l->code);
+	store_bind_text_static(&b, 3, l->name);
+	store_bind_text_static(&b, 4, l->kind[0] ? l->kind : l->parent_code[0] ? "area" : "site");
 	if (parent_id)
-		sqlite3_bind_int64(st, 5, parent_id);
-	sqlite3_bind_int64(st, 6, im->now);
-	if ((rc = csv_step_insert(im->s, st, "adding a location", e)) < 0)
+		store_bind_int64(&b, 5, parent_id);
+	store_bind_int64(&b, 6, im->now);
+	if ((rc = csv_step_insert(im->s, &b, "adding a location", e)) < 0)
 		return ROW_FATAL;
 	if (rc == 1)
 		return csv_keys_put(&im->locations, l->code, sqlite3_last_insert_rowid(im->s->db))
@@ -73,7 +74,10 @@ int csv_import_location(struct csv_imp *im, struct csv_rec *rec, char *why, size
 	csv_rec_init(im->m, &old);
 	if (!(st = store_stmt(im->s, q_old, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, l->code);
+	b = store_binds_start(st);
+	store_bind_text_static(&b, 1, l->code);
+	if (store_binds_check(&b, e, "reading a location") != WR_OK)
+		return store_stmt_done(st), ROW_FATAL;
 	id = 0;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -106,28 +110,29 @@ int csv_import_location(struct csv_imp *im, struct csv_rec *rec, char *why, size
 		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
 	if (!(st = store_stmt(im->s, q_update, e)))
 		return ROW_FATAL;
-	sqlite3_bind_int64(st, 1, id);
-	csv_bind_static(st, 2, l->name);
-	csv_bind_static(st, 3, l->kind);
-	store_bind_text_null(st, 4, l->parent_code);
-	sqlite3_bind_int64(st, 5, im->now);
-	return csv_step_done(im->s, st, "updating a location", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_text_static(&b, 2, l->name);
+	store_bind_text_static(&b, 3, l->kind);
+	store_bind_text_null(&b, 4, l->parent_code);
+	store_bind_int64(&b, 5, im->now);
+	return csv_step_done(im->s, &b, "updating a location", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
 }
 
 /* -------------------------------------------------------------- assets */
 
-static void bind_asset(sqlite3_stmt *st, const struct wr_asset *a, int64_t now)
+static void bind_asset(struct store_binds *b, const struct wr_asset *a, int64_t now)
 {
-	csv_bind_static(st, 3, a->name);
-	csv_bind_static(st, 4, a->description);
-	csv_bind_static(st, 5, a->cls);
-	sqlite3_bind_int(st, 8, a->criticality);
-	sqlite3_bind_int(st, 9, a->status);
-	store_bind_time(st, 10, a->install_date);
-	csv_bind_static(st, 11, a->serial);
-	csv_bind_static(st, 12, a->manufacturer);
-	csv_bind_static(st, 13, a->model);
-	sqlite3_bind_int64(st, 14, now);
+	store_bind_text_static(b, 3, a->name);
+	store_bind_text_static(b, 4, a->description);
+	store_bind_text_static(b, 5, a->cls);
+	store_bind_int(b, 8, a->criticality);
+	store_bind_int(b, 9, a->status);
+	store_bind_time(b, 10, a->install_date);
+	store_bind_text_static(b, 11, a->serial);
+	store_bind_text_static(b, 12, a->manufacturer);
+	store_bind_text_static(b, 13, a->model);
+	store_bind_int64(b, 14, now);
 }
 
 int csv_import_asset(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
@@ -187,14 +192,15 @@ int csv_import_asset(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 
 	if (!(st = store_stmt(im->s, q_insert, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, csv_imp_new_uuid(a->uuid, uuid));
-	csv_bind_static(st, 2, a->tag);
-	bind_asset(st, a, im->now);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, csv_imp_new_uuid(a->uuid, uuid));
+	store_bind_text_static(&b, 2, a->tag);
+	bind_asset(&b, a, im->now);
 	if (parent_id)
-		sqlite3_bind_int64(st, 6, parent_id);
+		store_bind_int64(&b, 6, parent_id);
 	if (location_id)
-		sqlite3_bind_int64(st, 7, location_id);
-	if ((rc = csv_step_insert(im->s, st, "adding an asset", e)) < 0)
+		store_bind_int64(&b, 7, location_id);
+	if ((rc = csv_step_insert(im->s, &b, "adding an asset", e)) < 0)
 		return ROW_FATAL;
 	if (rc == 1)
 		return csv_keys_put(&im->assets, a->tag, sqlite3_last_insert_rowid(im->s->db))
@@ -205,7 +211,10 @@ int csv_import_asset(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 	o = &old.u.asset;
 	if (!(st = store_stmt(im->s, q_old, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, a->tag);
+	b = store_binds_start(st);
+	store_bind_text_static(&b, 1, a->tag);
+	if (store_binds_check(&b, e, "reading an asset") != WR_OK)
+		return store_stmt_done(st), ROW_FATAL;
 	id = 0;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -246,10 +255,11 @@ int csv_import_asset(struct csv_imp *im, struct csv_rec *rec, char *why, size_t 
 		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
 	if (!(st = store_stmt(im->s, q_update, e)))
 		return ROW_FATAL;
-	sqlite3_bind_int64(st, 1, id);
-	bind_asset(st, a, im->now);
-	store_bind_text_null(st, 6, a->parent_tag);
-	store_bind_text_null(st, 7, a->location_code);
-	return csv_step_done(im->s, st, "updating an asset", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	bind_asset(&b, a, im->now);
+	store_bind_text_null(&b, 6, a->parent_tag);
+	store_bind_text_null(&b, 7, a->location_code);
+	return csv_step_done(im->s, &b, "updating an asset", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
 }
 

@@ -24,36 +24,36 @@
 #include "wo_internal.h"
 
 /* Binds ?3 .. ?26 of the insert and of the update (same numbering). */
-static void bind_wo(sqlite3_stmt *st, const struct wr_wo *w, int64_t asset_id, int64_t pm_id,
-                    int64_t pm_due, int64_t now)
+static void bind_wo(struct store_binds *b, const struct wr_wo *w, int64_t asset_id,
+                    int64_t pm_id, int64_t pm_due, int64_t now)
 {
-	csv_bind_static(st, 3, w->title);
-	sqlite3_bind_int(st, 4, w->type);
-	sqlite3_bind_int(st, 5, w->status);
-	sqlite3_bind_int(st, 6, w->priority);
+	store_bind_text_static(b, 3, w->title);
+	store_bind_int(b, 4, w->type);
+	store_bind_int(b, 5, w->status);
+	store_bind_int(b, 6, w->priority);
 	if (asset_id)
-		sqlite3_bind_int64(st, 7, asset_id);
-	csv_bind_static(st, 8, w->assignee);
-	csv_bind_static(st, 9, w->requested_by);
-	store_bind_time(st, 10, w->due_at);
+		store_bind_int64(b, 7, asset_id);
+	store_bind_text_static(b, 8, w->assignee);
+	store_bind_text_static(b, 9, w->requested_by);
+	store_bind_time(b, 10, w->due_at);
 	if (w->description)
-		csv_bind_static(st, 11, w->description);
-	csv_bind_static(st, 12, w->problem);
-	csv_bind_static(st, 13, w->cause);
-	csv_bind_static(st, 14, w->remedy);
-	sqlite3_bind_int(st, 15, w->is_failure);
-	store_bind_time(st, 16, w->downtime_start);
-	store_bind_time(st, 17, w->downtime_end);
+		store_bind_text_static(b, 11, w->description);
+	store_bind_text_static(b, 12, w->problem);
+	store_bind_text_static(b, 13, w->cause);
+	store_bind_text_static(b, 14, w->remedy);
+	store_bind_int(b, 15, w->is_failure);
+	store_bind_time(b, 16, w->downtime_start);
+	store_bind_time(b, 17, w->downtime_end);
 	if (pm_id)
-		sqlite3_bind_int64(st, 18, pm_id);
-	store_bind_time(st, 19, pm_due);
-	store_bind_real(st, 20, w->est_hours);
-	sqlite3_bind_int64(st, 21, w->created_at);
-	store_bind_time(st, 22, w->started_at);
-	store_bind_time(st, 23, w->completed_at);
-	store_bind_time(st, 24, w->closed_at);
-	csv_bind_static(st, 25, w->completed_by);
-	sqlite3_bind_int64(st, 26, now);
+		store_bind_int64(b, 18, pm_id);
+	store_bind_time(b, 19, pm_due);
+	store_bind_real(b, 20, w->est_hours);
+	store_bind_int64(b, 21, w->created_at);
+	store_bind_time(b, 22, w->started_at);
+	store_bind_time(b, 23, w->completed_at);
+	store_bind_time(b, 24, w->closed_at);
+	store_bind_text_static(b, 25, w->completed_by);
+	store_bind_int64(b, 26, now);
 }
 
 /* Resolves the asset and PM a work order names; 0 to go on. */
@@ -103,9 +103,12 @@ static int occurrence_taken(struct csv_imp *im, int64_t pm_id, int64_t pm_due, i
 		return 0;
 	if (!(st = store_stmt(im->s, sql, e)))
 		return -1;
-	sqlite3_bind_int64(st, 1, pm_id);
-	sqlite3_bind_int64(st, 2, pm_due);
-	sqlite3_bind_int64(st, 3, self);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, pm_id);
+	store_bind_int64(&b, 2, pm_due);
+	store_bind_int64(&b, 3, self);
+	if (store_binds_check(&b, e, "checking PM occurrences") != WR_OK)
+		return store_stmt_done(st), -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_col_text(st, 0, other, sizeof other);
 		snprintf(why, nwhy, "PM %s already has work order %s for its occurrence due %s",
@@ -166,13 +169,12 @@ int csv_import_wo(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwh
 
 	if (!(st = store_stmt(im->s, q_insert, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, csv_imp_new_uuid(w->uuid, uuid));
-	csv_bind_static(st, 2, w->number);
-	bind_wo(st, w, asset_id, pm_id, pm_due, im->now);
-	rc = sqlite3_step(st);
-	store_stmt_done(st);
-	if (rc != SQLITE_DONE)
-		return store_dberr(im->s, e, "adding a work order"), ROW_FATAL;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, csv_imp_new_uuid(w->uuid, uuid));
+	store_bind_text_static(&b, 2, w->number);
+	bind_wo(&b, w, asset_id, pm_id, pm_due, im->now);
+	if (csv_step_done(im->s, &b, "adding a work order", e) != WR_OK)
+		return ROW_FATAL;
 	if (sqlite3_changes(im->s->db) > 0) {
 		/* csv_import_wo_finish() adds its failure event and indexes it
 		 * for fault search. */
@@ -182,7 +184,10 @@ int csv_import_wo(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwh
 	/* The number exists (or a uniqueness rule refused the row). */
 	if (!(st = store_stmt(im->s, q_old, e)))
 		return ROW_FATAL;
-	csv_bind_static(st, 1, w->number);
+	b = store_binds_start(st);
+	store_bind_text_static(&b, 1, w->number);
+	if (store_binds_check(&b, e, "reading a work order") != WR_OK)
+		return store_stmt_done(st), ROW_FATAL;
 	csv_rec_init(im->m, &old);
 	o = &old.u.wo;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -233,14 +238,11 @@ int csv_import_wo(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwh
 	rc = ROW_FATAL;
 	if (!(st = store_stmt(im->s, q_update, e)))
 		goto done;
-	sqlite3_bind_int64(st, 1, id);
-	bind_wo(st, w, asset_id, pm_id, pm_due, im->now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		store_dberr(im->s, e, "updating a work order");
-		store_stmt_done(st);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	bind_wo(&b, w, asset_id, pm_id, pm_due, im->now);
+	if (csv_step_done(im->s, &b, "updating a work order", e) != WR_OK)
 		goto done;
-	}
-	store_stmt_done(st);
 	if ((changed & fault_mask) && store_fault_index(im->s, id, e) != WR_OK)
 		goto done;
 	if ((changed & event_mask) && store_wo_failure_event_sync(im->s, id, e) != WR_OK)
@@ -305,19 +307,21 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 		int rc;
 		if (!st)
 			return WR_EDB;
-		sqlite3_bind_int64(st, 1, im->max_id);
-		sqlite3_bind_int(st, 2, WT_CORRECTIVE);
-		sqlite3_bind_int(st, 3, WS_DONE);
-		sqlite3_bind_int(st, 4, WS_CLOSED);
+		struct store_binds b = store_binds_start(st);
+		store_bind_int64(&b, 1, im->max_id);
+		store_bind_int(&b, 2, WT_CORRECTIVE);
+		store_bind_int(&b, 3, WS_DONE);
+		store_bind_int(&b, 4, WS_CLOSED);
 		if (i == 0) {
-			sqlite3_bind_int(st, 5, EV_FAILURE);
-			sqlite3_bind_int64(st, 6, im->now);
+			store_bind_int(&b, 5, EV_FAILURE);
+			store_bind_int64(&b, 6, im->now);
 		}
-		rc = sqlite3_step(st);
-		store_stmt_done(st);
-		if (rc != SQLITE_DONE)
-			return store_dberr(im->s, e, i ? "indexing work orders for fault search"
-			                               : "adding failure events to the asset history");
+		rc = csv_step_done(im->s, &b,
+		                   i ? "indexing work orders for fault search"
+		                     : "adding failure events to the asset history",
+		                   e);
+		if (rc != WR_OK)
+			return rc;
 	}
 	return WR_OK;
 }

@@ -81,34 +81,6 @@ void store_stmt_done(sqlite3_stmt *st)
 	}
 }
 
-/* ---------------------------------------------------------------- binding */
-
-int store_bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
-int store_bind_text_null(sqlite3_stmt *st, int i, const char *v)
-{
-	if (!v || !*v)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-}
-
-int store_bind_time(sqlite3_stmt *st, int i, int64_t t)
-{
-	if (t == WR_NO_TIME)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_int64(st, i, t);
-}
-
-int store_bind_real(sqlite3_stmt *st, int i, double v)
-{
-	if (isnan(v))
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_double(st, i, v);
-}
-
 void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
@@ -159,7 +131,12 @@ int64_t store_id_of(struct store *s, const char *table, const char *key, struct 
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	if (!st)
 		return -1;
-	store_bind_text(st, 1, key);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, key);
+	if (store_binds_check(&b, e, "looking up a key") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
 	int64_t id = 0;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -182,20 +159,26 @@ int store_tree_has_ancestor(struct store *s, int tree, int64_t node, int64_t sta
 		" JOIN up ON l.id = up.id WHERE l.parent_id IS NOT NULL)"
 		" SELECT 1 FROM up WHERE id = ?2 LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, tree == TREE_ASSET ? q_asset : q_location, e);
+	const char *what = tree == TREE_ASSET ? "checking the asset hierarchy"
+	                                      : "checking the location hierarchy";
 	int rc, found = -1;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, node);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, start);
+	store_bind_int64(&b, 2, node);
+	if (store_binds_check(&b, e, what) != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		found = 1;
 	else if (rc == SQLITE_DONE)
 		found = 0;
 	else
-		store_dberr(s, e, tree == TREE_ASSET ? "checking the asset hierarchy"
-		                                     : "checking the location hierarchy");
+		store_dberr(s, e, what);
 	store_stmt_done(st);
 	return found;
 }
@@ -210,17 +193,18 @@ int store_audit(struct store *s, const char *entity, const char *uuid, const cha
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, wr_now());
-	store_bind_text(st, 2, s->actor);
-	store_bind_text(st, 3, entity);
-	store_bind_text(st, 4, uuid);
-	store_bind_text(st, 5, key);
-	store_bind_text(st, 6, field);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, wr_now());
+	store_bind_text(&b, 2, s->actor);
+	store_bind_text(&b, 3, entity);
+	store_bind_text(&b, 4, uuid);
+	store_bind_text(&b, 5, key);
+	store_bind_text(&b, 6, field);
 	if (old_value)
-		store_bind_text(st, 7, old_value);
+		store_bind_text(&b, 7, old_value);
 	if (new_value)
-		store_bind_text(st, 8, new_value);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "writing the audit log");
+		store_bind_text(&b, 8, new_value);
+	int rc = store_run(s, &b, e, "writing the audit log");
 	store_stmt_done(st);
 	return rc;
 }

@@ -52,16 +52,17 @@ static int event_add_tx(struct store *s, const struct wr_event *ev, struct wr_er
 		wr_uuid_new(uuid);
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
-	store_bind_text(st, 1, uuid);
-	sqlite3_bind_int64(st, 2, asset_id);
-	sqlite3_bind_int64(st, 3, ev->at);
-	sqlite3_bind_int(st, 4, ev->kind);
-	store_bind_text(st, 5, ev->code);
-	store_bind_text_null(st, 6, ev->notes);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	store_bind_int64(&b, 2, asset_id);
+	store_bind_int64(&b, 3, ev->at);
+	store_bind_int(&b, 4, ev->kind);
+	store_bind_text(&b, 5, ev->code);
+	store_bind_text_null(&b, 6, ev->notes);
 	if (wo_id)
-		sqlite3_bind_int64(st, 7, wo_id);
-	sqlite3_bind_int64(st, 8, wr_now());
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "adding an event");
+		store_bind_int64(&b, 7, wo_id);
+	store_bind_int64(&b, 8, wr_now());
+	rc = store_run(s, &b, e, "adding an event");
 	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
@@ -118,7 +119,12 @@ int store_event_list(struct store *s, const char *asset_tag, wr_event_cb cb, voi
 	/* Uncached: the callback may use the store. */
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "listing history");
-	sqlite3_bind_int64(st, 1, asset_id);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	if ((rc = store_binds_check(&b, e, "listing history")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
 		memset(&ev, 0, sizeof ev);

@@ -38,15 +38,21 @@ int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e)
 
 	if (!(st = store_stmt(s, q_del, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, wo_id);
-	r = sqlite3_step(st);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, wo_id);
+	rc = store_run(s, &b, e, "updating the fault index");
 	store_stmt_done(st);
-	if (r != SQLITE_DONE)
-		return store_dberr(s, e, "updating the fault index");
+	if (rc != WR_OK)
+		return rc;
 
 	if (!(st = store_stmt(s, q_wo, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, wo_id);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, wo_id);
+	if ((rc = store_binds_check(&b, e, "reading a work order")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		int status = sqlite3_column_int(st, 1);
@@ -65,10 +71,11 @@ int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e)
 		return WR_EDB;
 	}
 	/* The row's values are copied by sqlite3_bind_value before st moves. */
-	sqlite3_bind_int64(ins, 1, wo_id);
+	struct store_binds bi = store_binds_start(ins);
+	store_bind_int64(&bi, 1, wo_id);
 	for (int i = 2; i <= 5; i++)
-		sqlite3_bind_value(ins, i, sqlite3_column_value(st, i));
-	rc = sqlite3_step(ins) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "updating the fault index");
+		store_bind_value(&bi, i, sqlite3_column_value(st, i));
+	rc = store_run(s, &bi, e, "updating the fault index");
 	store_stmt_done(ins);
 	store_stmt_done(st);
 	return rc;
@@ -252,12 +259,17 @@ static int run_search(struct store *s, const char *match, int64_t asset_id, int6
 		sqlite3_finalize(st);
 		return store_dberr(s, e, "searching past faults");
 	}
-	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, asset_id);
-	sqlite3_bind_int64(st, 3, self);
-	sqlite3_bind_int(st, 4, restrict_class);
-	store_bind_text(st, 5, cls);
-	sqlite3_bind_int(st, 6, limit);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, match);
+	store_bind_int64(&b, 2, asset_id);
+	store_bind_int64(&b, 3, self);
+	store_bind_int(&b, 4, restrict_class);
+	store_bind_text(&b, 5, cls);
+	store_bind_int(&b, 6, limit);
+	if ((rc = store_binds_check(&b, e, "searching past faults")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		read_fault(st, &out[(*n)++]);
 	if (*n < limit && rc != SQLITE_DONE)
@@ -278,7 +290,12 @@ static int asset_class(struct store *s, const char *tag, int64_t *id, char *cls,
 
 	if (!st)
 		return WR_EDB;
-	store_bind_text(st, 1, tag);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, tag);
+	if ((r = store_binds_check(&b, e, "reading an asset")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
@@ -298,7 +315,12 @@ static int notes_terms(struct store *s, int64_t wo_id, struct terms *t, struct w
 
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, wo_id);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, wo_id);
+	if ((rc = store_binds_check(&b, e, "reading notes")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
 		if (terms_add(t, (const char *)sqlite3_column_text(st, 0)) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory reading notes");

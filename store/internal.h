@@ -54,12 +54,55 @@ int store_dberr(struct store *s, struct wr_err *e, const char *what);
 /* Runs SQL with no results (schema, pragmas). */
 int store_exec(struct store *s, const char *sql, struct wr_err *e);
 
-/* Binding helpers: empty string and WR_NO_TIME / NAN bind as NULL where the
- * column is nullable (use the _null variants). */
-int store_bind_text(sqlite3_stmt *st, int i, const char *v);
-int store_bind_text_null(sqlite3_stmt *st, int i, const char *v);  /* "" -> NULL */
-int store_bind_time(sqlite3_stmt *st, int i, int64_t t);            /* WR_NO_TIME -> NULL */
-int store_bind_real(sqlite3_stmt *st, int i, double v);             /* NAN -> NULL */
+/* Binding (bind.c).  Every parameter is bound through a struct store_binds,
+ * which keeps the first bind that failed (SQLITE_TOOBIG for a value over the
+ * length limit, SQLITE_NOMEM, SQLITE_RANGE for a wrong index); and nothing
+ * steps a statement before store_binds_check or store_run has turned that
+ * failure into an error, so no statement ever runs with a parameter left
+ * NULL by a failed bind.  A parameter not bound at all is NULL.
+ *
+ *     struct store_binds b = store_binds_start(st);
+ *     store_bind_text(&b, 1, a->tag);
+ *     if (parent_id)
+ *             store_bind_int64(&b, 2, parent_id);
+ *     rc = store_run(s, &b, e, "saving an asset");      (no rows expected)
+ *   or, before stepping a query:
+ *     if (store_binds_check(&b, e, "looking up an asset") != WR_OK) ...
+ *
+ * Each statement gets a binder of its own (b = store_binds_start(st) again
+ * for the next one).  A helper that binds part of a row takes a
+ * `struct store_binds *`; one that checks and steps takes a
+ * `const struct store_binds *`.  tests/lint/binds.sh (make check) fails on
+ * a sqlite3_bind_ call outside bind.c, on a binder that reaches sqlite3_step
+ * or the end of its function unchecked, and on binds through a binder
+ * already checked. */
+struct store_binds {
+	sqlite3_stmt *st;
+	int rc;       /* SQLITE_OK, or the result of the first bind that failed */
+	int param;    /* that bind's parameter index */
+};
+struct store_binds store_binds_start(sqlite3_stmt *st);
+void store_bind_int(struct store_binds *b, int i, int v);
+void store_bind_int64(struct store_binds *b, int i, int64_t v);
+void store_bind_double(struct store_binds *b, int i, double v);
+void store_bind_null(struct store_binds *b, int i);
+void store_bind_value(struct store_binds *b, int i, const sqlite3_value *v);
+void store_bind_text(struct store_binds *b, int i, const char *v);       /* NULL -> "" */
+void store_bind_text_null(struct store_binds *b, int i, const char *v);  /* "" -> NULL */
+/* Not copied: v must stay unchanged until the statement is reset (the bulk
+ * import binds its parsed fields so, to save a copy per field). */
+void store_bind_text_static(struct store_binds *b, int i, const char *v); /* NULL -> "" */
+void store_bind_text_owned(struct store_binds *b, int i, char *v);       /* frees v */
+void store_bind_time(struct store_binds *b, int i, int64_t t);           /* WR_NO_TIME -> NULL */
+void store_bind_real(struct store_binds *b, int i, double v);            /* NAN -> NULL */
+/* WR_OK, or the first failed bind as an error with SQLite's message and
+ * `what` as context (WR_EINPUT for a value too long, WR_ENOMEM, WR_EDB). */
+int store_binds_check(const struct store_binds *b, struct wr_err *e, const char *what)
+	__attribute__((warn_unused_result));
+/* Checks the binds, then steps a statement that returns no rows: WR_OK, or
+ * the failed bind's or step's error.  The caller still resets or finalizes. */
+int store_run(struct store *s, const struct store_binds *b, struct wr_err *e, const char *what)
+	__attribute__((warn_unused_result));
 
 /* Column helpers: copy text into a fixed buffer (NULL -> ""), read times
  * (NULL -> WR_NO_TIME), reals (NULL -> NAN), duplicate text to the heap. */

@@ -344,13 +344,15 @@ void store_life_free(struct ld_set *ld)
 	memset(ld, 0, sizeof *ld);
 }
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *cls)
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *cls,
+                   struct wr_err *e)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-		return -1;
+		return store_dberr(s, e, "loading asset history");
+	struct store_binds b = store_binds_start(*st);
 	if (cls && sqlite3_bind_parameter_count(*st) >= 1)
-		sqlite3_bind_text(*st, 1, cls, -1, SQLITE_STATIC);
-	return 0;
+		store_bind_text_static(&b, 1, cls);
+	return store_binds_check(&b, e, "loading asset history");
 }
 
 int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set *out,
@@ -372,11 +374,10 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 		return store_dberr(s, e, "loading asset history");
 	if (b.code_list && (rc = collect_not_counted(s, &b, o, e)) != WR_OK)
 		goto done;
-	if (prepare(s, q_assets, &ast, cls) || prepare(s, q_ev, &ev.st, cls) ||
-	    (o && o->with_readings && prepare(s, q_readings, &rd.st, NULL))) {
-		rc = store_dberr(s, e, "loading asset history");
+	if ((rc = prepare(s, q_assets, &ast, cls, e)) != WR_OK ||
+	    (rc = prepare(s, q_ev, &ev.st, cls, e)) != WR_OK ||
+	    (o && o->with_readings && (rc = prepare(s, q_readings, &rd.st, NULL, e)) != WR_OK))
 		goto done;
-	}
 	cur_next(&ev);
 	if (rd.st)
 		cur_next(&rd);

@@ -66,7 +66,12 @@ static int location_put_tx(struct store *s, const struct wr_location *l, struct 
 	st = store_stmt(s, q_old, e);
 	if (!st)
 		return WR_EDB;
-	store_bind_text(st, 1, l->code);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, l->code);
+	if ((rc = store_binds_check(&b, e, "reading a location")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	memset(&old, 0, sizeof old);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -101,14 +106,15 @@ static int location_put_tx(struct store *s, const struct wr_location *l, struct 
 		st = store_stmt(s, q_insert, e);
 		if (!st)
 			return WR_EDB;
-		store_bind_text(st, 1, uuid);
-		store_bind_text(st, 2, l->code);
-		store_bind_text(st, 3, l->name);
-		store_bind_text(st, 4, kind);
+		b = store_binds_start(st);
+		store_bind_text(&b, 1, uuid);
+		store_bind_text(&b, 2, l->code);
+		store_bind_text(&b, 3, l->name);
+		store_bind_text(&b, 4, kind);
 		if (parent_id)
-			sqlite3_bind_int64(st, 5, parent_id);
-		sqlite3_bind_int64(st, 6, wr_now());
-		rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "adding a location");
+			store_bind_int64(&b, 5, parent_id);
+		store_bind_int64(&b, 6, wr_now());
+		rc = store_run(s, &b, e, "adding a location");
 		store_stmt_done(st);
 		if (rc != WR_OK)
 			return rc;
@@ -133,13 +139,14 @@ static int location_put_tx(struct store *s, const struct wr_location *l, struct 
 	st = store_stmt(s, q_update, e);
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, old.id);
-	store_bind_text(st, 2, l->name);
-	store_bind_text(st, 3, kind);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, old.id);
+	store_bind_text(&b, 2, l->name);
+	store_bind_text(&b, 3, kind);
 	if (parent_id)
-		sqlite3_bind_int64(st, 4, parent_id);
-	sqlite3_bind_int64(st, 5, wr_now());
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "updating a location");
+		store_bind_int64(&b, 4, parent_id);
+	store_bind_int64(&b, 5, wr_now());
+	rc = store_run(s, &b, e, "updating a location");
 	store_stmt_done(st);
 	if (rc == WR_OK)
 		rc = audit_field(s, old.uuid, l->code, "name", old.name, l->name, e);
@@ -196,7 +203,12 @@ int store_location_get(struct store *s, const char *code, struct wr_location *ou
 
 	if (!st)
 		return WR_EDB;
-	store_bind_text(st, 1, code);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, code);
+	if ((rc = store_binds_check(&b, e, "reading a location")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_location(st, out);

@@ -61,7 +61,12 @@ static int readings_decrease(struct store *s, int64_t meter_id, struct wr_err *e
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, meter_id);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, meter_id);
+	if (store_binds_check(&b, e, "checking meter readings") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		found = 1;
@@ -92,8 +97,13 @@ static int meter_put_tx(struct store *s, const struct wr_meter *m, int64_t asset
 	if (!st)
 		return WR_EDB;
 	snprintf(key, sizeof key, "%s/%s", m->asset_tag, m->name);
-	sqlite3_bind_int64(st, 1, asset_id);
-	store_bind_text(st, 2, m->name);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	store_bind_text(&b, 2, m->name);
+	if ((rc = store_binds_check(&b, e, "reading a meter")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -114,13 +124,14 @@ static int meter_put_tx(struct store *s, const struct wr_meter *m, int64_t asset
 			wr_uuid_new(uuid);
 		if (!(st = store_stmt(s, q_insert, e)))
 			return WR_EDB;
-		store_bind_text(st, 1, uuid);
-		sqlite3_bind_int64(st, 2, asset_id);
-		store_bind_text(st, 3, m->name);
-		store_bind_text(st, 4, m->unit);
-		sqlite3_bind_int(st, 5, m->kind);
-		sqlite3_bind_int64(st, 6, wr_now());
-		rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "adding a meter");
+		b = store_binds_start(st);
+		store_bind_text(&b, 1, uuid);
+		store_bind_int64(&b, 2, asset_id);
+		store_bind_text(&b, 3, m->name);
+		store_bind_text(&b, 4, m->unit);
+		store_bind_int(&b, 5, m->kind);
+		store_bind_int64(&b, 6, wr_now());
+		rc = store_run(s, &b, e, "adding a meter");
 		store_stmt_done(st);
 		if (rc != WR_OK)
 			return rc;
@@ -140,11 +151,12 @@ static int meter_put_tx(struct store *s, const struct wr_meter *m, int64_t asset
 	}
 	if (!(st = store_stmt(s, q_update, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	store_bind_text(st, 2, m->unit);
-	sqlite3_bind_int(st, 3, m->kind);
-	sqlite3_bind_int64(st, 4, wr_now());
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "updating a meter");
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_text(&b, 2, m->unit);
+	store_bind_int(&b, 3, m->kind);
+	store_bind_int64(&b, 4, wr_now());
+	rc = store_run(s, &b, e, "updating a meter");
 	store_stmt_done(st);
 	if (rc == WR_OK && strcmp(unit, m->unit) != 0)
 		rc = store_audit(s, "meter", uuid, key, "unit", unit, m->unit, e);
@@ -210,8 +222,13 @@ int store_meter_list(struct store *s, const char *asset_tag, wr_meter_cb cb, voi
 	}
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "listing meters");
+	struct store_binds b = store_binds_start(st);
 	if (asset_id)
-		sqlite3_bind_int64(st, 1, asset_id);
+		store_bind_int64(&b, 1, asset_id);
+	if ((rc = store_binds_check(&b, e, "listing meters")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
 		memset(&m, 0, sizeof m);
@@ -258,8 +275,13 @@ static int find_meter(struct store *s, const char *tag, const char *name, struct
 		return wr_fail(e, WR_ENOTFOUND, "no asset with tag %s", tag);
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, asset_id);
-	store_bind_text(st, 2, name);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	store_bind_text(&b, 2, name);
+	if ((rc = store_binds_check(&b, e, "reading a meter")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		m->id = sqlite3_column_int64(st, 0);
@@ -289,8 +311,13 @@ static int neighbour(struct store *s, int64_t meter_id, int64_t at, int later, i
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, meter_id);
-	sqlite3_bind_int64(st, 2, at);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, meter_id);
+	store_bind_int64(&b, 2, at);
+	if (store_binds_check(&b, e, "reading meter history") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*n_at = sqlite3_column_int64(st, 0);
@@ -357,8 +384,13 @@ static int reading_add_tx(struct store *s, const struct wr_reading *r, struct wr
 		return rc;
 	if (!(st = store_stmt(s, q_old, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, m.id);
-	sqlite3_bind_int64(st, 2, r->at);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, m.id);
+	store_bind_int64(&b, 2, r->at);
+	if ((rc = store_binds_check(&b, e, "reading a meter reading")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -383,12 +415,13 @@ static int reading_add_tx(struct store *s, const struct wr_reading *r, struct wr
 			wr_uuid_new(uuid);
 		if (!(st = store_stmt(s, q_insert, e)))
 			return WR_EDB;
-		store_bind_text(st, 1, uuid);
-		sqlite3_bind_int64(st, 2, m.id);
-		sqlite3_bind_int64(st, 3, r->at);
-		sqlite3_bind_double(st, 4, r->value);
-		sqlite3_bind_int64(st, 5, wr_now());
-		rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "adding a reading");
+		b = store_binds_start(st);
+		store_bind_text(&b, 1, uuid);
+		store_bind_int64(&b, 2, m.id);
+		store_bind_int64(&b, 3, r->at);
+		store_bind_double(&b, 4, r->value);
+		store_bind_int64(&b, 5, wr_now());
+		rc = store_run(s, &b, e, "adding a reading");
 		store_stmt_done(st);
 		if (rc != WR_OK)
 			return rc;
@@ -397,10 +430,11 @@ static int reading_add_tx(struct store *s, const struct wr_reading *r, struct wr
 	}
 	if (!(st = store_stmt(s, q_update, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_double(st, 2, r->value);
-	sqlite3_bind_int64(st, 3, wr_now());
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "correcting a reading");
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_double(&b, 2, r->value);
+	store_bind_int64(&b, 3, wr_now());
+	rc = store_run(s, &b, e, "correcting a reading");
 	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
@@ -457,10 +491,15 @@ int store_reading_list(struct store *s, const char *asset_tag, const char *meter
 		return wr_fail(e, WR_ENOTFOUND, "no asset with tag %s", asset_tag ? asset_tag : "");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "listing readings");
-	sqlite3_bind_int64(st, 1, asset_id);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
 	if (m.id)
-		sqlite3_bind_int64(st, 2, m.id);
-	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+		store_bind_int64(&b, 2, m.id);
+	store_bind_int(&b, 3, limit > 0 ? limit : -1);
+	if ((rc = store_binds_check(&b, e, "listing readings")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
 		memset(&r, 0, sizeof r);

@@ -180,10 +180,15 @@ static int pm_read(struct store *s, const char *code, int64_t id, struct wr_pm *
 	wr_pm_init(out);
 	if (!st)
 		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
 	if (code)
-		store_bind_text(st, 1, code);
+		store_bind_text(&b, 1, code);
 	else
-		sqlite3_bind_int64(st, 1, id);
+		store_bind_int64(&b, 1, id);
+	if ((rc = store_binds_check(&b, e, "reading a PM schedule")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		if (pm_from_row(st, out) != WR_OK)
@@ -258,9 +263,14 @@ int store_pm_page(struct store *s, const char *after_code, int backward, int lim
 	                e);
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int(st, 1, limit);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, limit);
 	if (anchored)
-		store_bind_text(st, 2, after_code);
+		store_bind_text(&b, 2, after_code);
+	if ((rc = store_binds_check(&b, e, "listing PM schedules")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	while (got < limit && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (pm_from_row(st, &out[got]) != WR_OK) {
 			rc = wr_fail(e, WR_ENOMEM, "out of memory listing PM schedules");
@@ -296,7 +306,12 @@ int store_meter_latest(struct store *s, int64_t meter_id, double *value, struct 
 	*value = NAN;
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, meter_id);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, meter_id);
+	if ((r = store_binds_check(&b, e, "reading a meter")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		*value = sqlite3_column_double(st, 0);
@@ -406,6 +421,34 @@ static int schedule_changed(const struct wr_pm *a, const struct wr_pm *b)
 	return 0;
 }
 
+/* The meter a meter schedule counts: WR_OK, or WR_EINPUT when its asset has
+ * no meter of that name. */
+static int pm_meter_id(struct store *s, const struct wr_pm *p, int64_t asset_id,
+                       int64_t *meter_id, struct wr_err *e)
+{
+	static const char sql[] = "SELECT id FROM meter WHERE asset_id = ?1 AND name = ?2";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int r, rc;
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	store_bind_text(&b, 2, p->meter);
+	if ((rc = store_binds_check(&b, e, "reading meters")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*meter_id = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	if (r == SQLITE_DONE)
+		return wr_fail(e, WR_EINPUT, "PM %s: asset %s has no meter named %s", p->code,
+		               p->asset_tag, p->meter);
+	return r == SQLITE_ROW ? WR_OK : store_dberr(s, e, "reading meters");
+}
+
 /*
  * Insert or update by code.  exact == 0 (store_pm_put): on an update, absent
  * start, last done, last meter, next due and next meter keep their stored
@@ -429,7 +472,6 @@ static int pm_write(struct store *s, const struct wr_pm *in, int exact, struct w
 		" next_meter = ?16, est_hours = ?17, assignee = ?18, team = ?19, checklist = ?20,"
 		" wo_type = ?21, priority = ?22, active = ?23, version = version + 1,"
 		" updated_at = ?24 WHERE id = ?25";
-	static const char q_meter[] = "SELECT id FROM meter WHERE asset_id = ?1 AND name = ?2";
 	struct wr_pm old, p = *in;
 	int64_t asset_id = 0, meter_id = 0, now = wr_now();
 	int rc, exists, changed = 0;
@@ -457,23 +499,8 @@ static int pm_write(struct store *s, const struct wr_pm *in, int exact, struct w
 		else if (asset_id < 0)
 			rc = WR_EDB;
 	}
-	if (rc == WR_OK && p.kind == PK_METER) {
-		if (!(st = store_stmt(s, q_meter, e)))
-			rc = WR_EDB;
-		else {
-			sqlite3_bind_int64(st, 1, asset_id);
-			store_bind_text(st, 2, p.meter);
-			int r = sqlite3_step(st);
-			if (r == SQLITE_ROW)
-				meter_id = sqlite3_column_int64(st, 0);
-			store_stmt_done(st);
-			if (r == SQLITE_DONE)
-				rc = wr_fail(e, WR_EINPUT, "PM %s: asset %s has no meter named %s", p.code,
-				             p.asset_tag, p.meter);
-			else if (r != SQLITE_ROW)
-				rc = store_dberr(s, e, "reading meters");
-		}
-	}
+	if (rc == WR_OK && p.kind == PK_METER)
+		rc = pm_meter_id(s, &p, asset_id, &meter_id, e);
 	if (rc != WR_OK)
 		goto fail;
 
@@ -535,35 +562,36 @@ static int pm_write(struct store *s, const struct wr_pm *in, int exact, struct w
 		rc = WR_EDB;
 		goto fail;
 	}
-	store_bind_text(st, 1, p.uuid);
-	store_bind_text(st, 2, p.code);
-	store_bind_text(st, 3, p.title);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, p.uuid);
+	store_bind_text(&b, 2, p.code);
+	store_bind_text(&b, 3, p.title);
 	if (asset_id > 0)
-		sqlite3_bind_int64(st, 4, asset_id);
-	sqlite3_bind_int(st, 5, p.kind);
-	sqlite3_bind_int(st, 6, p.interval);
-	sqlite3_bind_int(st, 7, p.unit);
-	sqlite3_bind_int(st, 8, p.floating);
+		store_bind_int64(&b, 4, asset_id);
+	store_bind_int(&b, 5, p.kind);
+	store_bind_int(&b, 6, p.interval);
+	store_bind_int(&b, 7, p.unit);
+	store_bind_int(&b, 8, p.floating);
 	if (meter_id > 0)
-		sqlite3_bind_int64(st, 9, meter_id);
-	store_bind_real(st, 10, p.meter_interval);
-	sqlite3_bind_int(st, 11, p.lead_days);
-	store_bind_time(st, 12, p.start_date);
-	store_bind_time(st, 13, p.last_done);
-	store_bind_real(st, 14, p.last_meter);
-	store_bind_time(st, 15, p.next_due);
-	store_bind_real(st, 16, p.next_meter);
-	store_bind_real(st, 17, p.est_hours);
-	store_bind_text(st, 18, p.assignee);
-	store_bind_text(st, 19, p.team);
-	store_bind_text_null(st, 20, p.checklist);
-	sqlite3_bind_int(st, 21, p.wo_type);
-	sqlite3_bind_int(st, 22, p.priority);
-	sqlite3_bind_int(st, 23, p.active);
-	sqlite3_bind_int64(st, 24, now);
+		store_bind_int64(&b, 9, meter_id);
+	store_bind_real(&b, 10, p.meter_interval);
+	store_bind_int(&b, 11, p.lead_days);
+	store_bind_time(&b, 12, p.start_date);
+	store_bind_time(&b, 13, p.last_done);
+	store_bind_real(&b, 14, p.last_meter);
+	store_bind_time(&b, 15, p.next_due);
+	store_bind_real(&b, 16, p.next_meter);
+	store_bind_real(&b, 17, p.est_hours);
+	store_bind_text(&b, 18, p.assignee);
+	store_bind_text(&b, 19, p.team);
+	store_bind_text_null(&b, 20, p.checklist);
+	store_bind_int(&b, 21, p.wo_type);
+	store_bind_int(&b, 22, p.priority);
+	store_bind_int(&b, 23, p.active);
+	store_bind_int64(&b, 24, now);
 	if (exists)
-		sqlite3_bind_int64(st, 25, old.id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "saving a PM schedule");
+		store_bind_int64(&b, 25, old.id);
+	rc = store_run(s, &b, e, "saving a PM schedule");
 	store_stmt_done(st);
 	if (rc != WR_OK)
 		goto fail;
@@ -781,13 +809,14 @@ int store_pm_on_wo_finished(struct store *s, int64_t pm_id, int64_t occurrence, 
 		rc = WR_EDB;
 		goto out;
 	}
-	store_bind_time(st, 1, n.last_done);
-	store_bind_real(st, 2, n.last_meter);
-	store_bind_time(st, 3, n.next_due);
-	store_bind_real(st, 4, n.next_meter);
-	sqlite3_bind_int64(st, 5, wr_now());
-	sqlite3_bind_int64(st, 6, pm_id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "advancing a PM schedule");
+	struct store_binds b = store_binds_start(st);
+	store_bind_time(&b, 1, n.last_done);
+	store_bind_real(&b, 2, n.last_meter);
+	store_bind_time(&b, 3, n.next_due);
+	store_bind_real(&b, 4, n.next_meter);
+	store_bind_int64(&b, 5, wr_now());
+	store_bind_int64(&b, 6, pm_id);
+	rc = store_run(s, &b, e, "advancing a PM schedule");
 	store_stmt_done(st);
 out:
 	wr_pm_clear(&p);

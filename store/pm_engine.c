@@ -56,8 +56,13 @@ int store_pm_occurrence_wo(struct store *s, int64_t pm_id, int64_t key, char *nu
 	number[0] = '\0';
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, pm_id);
-	sqlite3_bind_int64(st, 2, key);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, pm_id);
+	store_bind_int64(&b, 2, key);
+	if ((r = store_binds_check(&b, e, "reading PM work")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		store_col_text(st, 0, number, n);

@@ -53,8 +53,8 @@ static void add_work(struct week_sums *w, int64_t t, double est)
 }
 
 /* The first reading the query finds: ?1 is the meter, ?2 a time the
- * reading is before, ?3 the start of the rate window (a query that does
- * not name a parameter ignores it).  WR_ENOTFOUND when there is none. */
+ * reading is before, ?3 the start of the rate window (bound only when the
+ * query has them).  WR_ENOTFOUND when there is none. */
 static int reading_at(struct store *s, const char *sql, int64_t meter_id, int64_t before,
                       int64_t *at, double *value, struct wr_err *e)
 {
@@ -63,9 +63,17 @@ static int reading_at(struct store *s, const char *sql, int64_t meter_id, int64_
 
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, meter_id);
-	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int64(st, 3, before - (int64_t)RATE_WINDOW_DAYS * WR_DAY);
+	int np = sqlite3_bind_parameter_count(st);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, meter_id);
+	if (np >= 2)
+		store_bind_int64(&b, 2, before);
+	if (np >= 3)
+		store_bind_int64(&b, 3, before - (int64_t)RATE_WINDOW_DAYS * WR_DAY);
+	if ((r = store_binds_check(&b, e, "reading meter readings")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		*at = sqlite3_column_int64(st, 0);
@@ -241,8 +249,13 @@ int store_pm_forecast(struct store *s, int64_t from, int weeks, double *hours, i
 	/* Generated work not done yet, where it is due. */
 	if (!(st = store_stmt(s, q_open, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, w.start);
-	sqlite3_bind_int64(st, 2, w.end);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, w.start);
+	store_bind_int64(&b, 2, w.end);
+	if ((rc = store_binds_check(&b, e, "forecasting PM work")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
 		add_work(&w, sqlite3_column_int64(st, 0), store_col_real(st, 1));
 	rc = r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "forecasting PM work");

@@ -65,25 +65,31 @@ struct scope {
 /* Asset filter: ?3 class, ?4 tag (NULL = any), on the asset row "a". */
 #define ASSET_FILTER " AND (?3 IS NULL OR a.class = ?3) AND (?4 IS NULL OR a.tag = ?4)"
 
-static void bind_scope(sqlite3_stmt *st, const struct scope *sc)
+/* Prepares a report's query and binds its scope: ?1 from, ?2 end, ?3 class
+ * and ?4 tag. */
+static int prepare(struct store *s, const char *sql, const struct scope *sc, sqlite3_stmt **st,
+                   struct wr_err *e)
 {
-	sqlite3_bind_int64(st, 1, sc->from);
-	sqlite3_bind_int64(st, 2, sc->end);
-	if (sc->cls)
-		store_bind_text(st, 3, sc->cls);
-	if (sc->tag)
-		store_bind_text(st, 4, sc->tag);
-}
+	int rc;
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wr_err *e)
-{
 	*st = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
 		sqlite3_finalize(*st);
 		*st = NULL;
 		return store_dberr(s, e, "running a report");
 	}
-	return WR_OK;
+	struct store_binds b = store_binds_start(*st);
+	store_bind_int64(&b, 1, sc->from);
+	store_bind_int64(&b, 2, sc->end);
+	if (sc->cls)
+		store_bind_text(&b, 3, sc->cls);
+	if (sc->tag)
+		store_bind_text(&b, 4, sc->tag);
+	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	return rc;
 }
 
 static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct scope *sc,
@@ -204,10 +210,14 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 	int have = 0, r, rc;
 
 	memset(m, 0, sizeof *m);
-	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
-	bind_scope(st, sc);
-	sqlite3_bind_int64(st, 5, sc->now);
+	struct store_binds binds = store_binds_start(st);
+	store_bind_int64(&binds, 5, sc->now);
+	if ((rc = store_binds_check(&binds, e, "running a report")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int64_t from = asset_start(sc, store_col_time(st, 1));
@@ -295,11 +305,10 @@ static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table 
 		return wr_fail(e, rc, "out of memory running a report");
 	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
 		return rc;
-	if ((rc = prepare(s, sql, &st, e)) != WR_OK) {
+	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK) {
 		free(dt.v);
 		return rc;
 	}
-	bind_scope(st, sc);
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 4);
 		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
@@ -353,9 +362,8 @@ static int report_mttr(struct store *s, const struct scope *sc, struct wr_table 
 
 	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
-	bind_scope(st, sc);
 	/* Rows come sorted by asset: a row is emitted when the asset changes. */
 	for (;;) {
 		char ntag[64] = "", ncls[64] = "";
@@ -415,11 +423,10 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		return wr_fail(e, rc, "out of memory running a report");
 	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
 		return rc;
-	if ((rc = prepare(s, sql, &st, e)) != WR_OK) {
+	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK) {
 		free(dt.v);
 		return rc;
 	}
-	bind_scope(st, sc);
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
@@ -484,10 +491,14 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 
 	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
-	bind_scope(st, sc);
-	sqlite3_bind_int64(st, 5, sc->today);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 5, sc->today);
+	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		char cb[32], hb[32], ob[32];
 		int64_t c = sqlite3_column_int64(st, 2), o = sqlite3_column_int64(st, 4);
@@ -555,9 +566,8 @@ static int report_compliance(struct store *s, const struct scope *sc, struct wr_
 
 	if ((rc = wr_table_init(t, 6, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, &st, e)) != WR_OK)
+	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
-	bind_scope(st, sc);
 	for (;;) {
 		char m[16] = "";
 		int64_t due = 0;

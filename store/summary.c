@@ -30,12 +30,17 @@ int store_summary(struct store *s, int64_t today, struct wr_summary *out, struct
 
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int(st, 1, WS_REQUESTED);
-	sqlite3_bind_int(st, 2, WS_OPEN);
-	sqlite3_bind_int(st, 3, WS_IN_PROGRESS);
-	sqlite3_bind_int(st, 4, WS_ON_HOLD);
-	sqlite3_bind_int64(st, 5, today);
-	sqlite3_bind_int(st, 6, EV_FAILURE);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, WS_REQUESTED);
+	store_bind_int(&b, 2, WS_OPEN);
+	store_bind_int(&b, 3, WS_IN_PROGRESS);
+	store_bind_int(&b, 4, WS_ON_HOLD);
+	store_bind_int64(&b, 5, today);
+	store_bind_int(&b, 6, EV_FAILURE);
+	if ((rc = store_binds_check(&b, e, "counting records")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		int64_t *f[] = {&out->sites, &out->locations, &out->assets,  &out->meters,

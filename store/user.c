@@ -40,7 +40,12 @@ int store_user_get(struct store *s, const char *username, struct wr_user *out, s
 
 	if (!st)
 		return WR_EDB;
-	store_bind_text(st, 1, username);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, username);
+	if ((rc = store_binds_check(&b, e, "reading a user")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_user(st, out);
@@ -82,13 +87,14 @@ static int user_put_tx(struct store *s, const struct wr_user *u, struct wr_err *
 			wr_uuid_new(uuid);
 		if (!(st = store_stmt(s, q_insert, e)))
 			return WR_EDB;
-		store_bind_text(st, 1, uuid);
-		store_bind_text(st, 2, u->username);
-		store_bind_text(st, 3, u->name);
-		sqlite3_bind_int(st, 4, u->role);
-		store_bind_text(st, 5, u->team);
-		sqlite3_bind_int64(st, 6, wr_now());
-		rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "adding a user");
+		struct store_binds b = store_binds_start(st);
+		store_bind_text(&b, 1, uuid);
+		store_bind_text(&b, 2, u->username);
+		store_bind_text(&b, 3, u->name);
+		store_bind_int(&b, 4, u->role);
+		store_bind_text(&b, 5, u->team);
+		store_bind_int64(&b, 6, wr_now());
+		rc = store_run(s, &b, e, "adding a user");
 		store_stmt_done(st);
 		if (rc != WR_OK)
 			return rc;
@@ -101,12 +107,13 @@ static int user_put_tx(struct store *s, const struct wr_user *u, struct wr_err *
 
 	if (!(st = store_stmt(s, q_update, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, old.id);
-	store_bind_text(st, 3, u->name);
-	sqlite3_bind_int(st, 4, u->role);
-	store_bind_text(st, 5, u->team);
-	sqlite3_bind_int64(st, 6, wr_now());
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "updating a user");
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, old.id);
+	store_bind_text(&b, 3, u->name);
+	store_bind_int(&b, 4, u->role);
+	store_bind_text(&b, 5, u->team);
+	store_bind_int64(&b, 6, wr_now());
+	rc = store_run(s, &b, e, "updating a user");
 	store_stmt_done(st);
 	if (rc == WR_OK)
 		rc = audit_field(s, &old, "name", old.name, u->name, e);

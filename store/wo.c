@@ -91,7 +91,12 @@ int store_wo_read(struct store *s, const char *number, struct wr_wo *out, int64_
 		return wr_fail(e, WR_EINPUT, "no work-order number given");
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
-	store_bind_text(st, 1, number);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, number);
+	if ((rc = store_binds_check(&b, e, "reading a work order")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		rc = store_wo_from_row(st, out, pm_id, pm_due);
@@ -183,10 +188,11 @@ int store_wo_counter_raise(struct store *s, long long n, struct wr_err *e)
 
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, n);
-	rc = sqlite3_step(st);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, n);
+	rc = store_run(s, &b, e, "numbering a work order");
 	store_stmt_done(st);
-	return rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "numbering a work order");
+	return rc;
 }
 
 static int next_number(struct store *s, char *out, size_t n, struct wr_err *e)
@@ -308,36 +314,37 @@ int store_wo_insert(struct store *s, struct wr_wo *w, int64_t pm_due, struct wr_
 		store_rollback(s);
 		return WR_EDB;
 	}
-	store_bind_text(st, 1, w->uuid);
-	store_bind_text(st, 2, w->number);
-	store_bind_text(st, 3, w->title);
-	sqlite3_bind_int(st, 4, w->type);
-	sqlite3_bind_int(st, 5, w->status);
-	sqlite3_bind_int(st, 6, w->priority);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, w->uuid);
+	store_bind_text(&b, 2, w->number);
+	store_bind_text(&b, 3, w->title);
+	store_bind_int(&b, 4, w->type);
+	store_bind_int(&b, 5, w->status);
+	store_bind_int(&b, 6, w->priority);
 	if (asset_id > 0)
-		sqlite3_bind_int64(st, 7, asset_id);
-	store_bind_text(st, 8, w->assignee);
-	store_bind_text(st, 9, w->requested_by);
-	store_bind_time(st, 10, w->due_at);
-	store_bind_text_null(st, 11, w->description);
-	store_bind_text(st, 12, w->problem);
-	store_bind_text(st, 13, w->cause);
-	store_bind_text(st, 14, w->remedy);
-	sqlite3_bind_int(st, 15, w->is_failure ? 1 : 0);
-	store_bind_time(st, 16, w->downtime_start);
-	store_bind_time(st, 17, w->downtime_end);
+		store_bind_int64(&b, 7, asset_id);
+	store_bind_text(&b, 8, w->assignee);
+	store_bind_text(&b, 9, w->requested_by);
+	store_bind_time(&b, 10, w->due_at);
+	store_bind_text_null(&b, 11, w->description);
+	store_bind_text(&b, 12, w->problem);
+	store_bind_text(&b, 13, w->cause);
+	store_bind_text(&b, 14, w->remedy);
+	store_bind_int(&b, 15, w->is_failure ? 1 : 0);
+	store_bind_time(&b, 16, w->downtime_start);
+	store_bind_time(&b, 17, w->downtime_end);
 	if (pm_id > 0)
-		sqlite3_bind_int64(st, 18, pm_id);
+		store_bind_int64(&b, 18, pm_id);
 	if (pm_id > 0)
-		store_bind_time(st, 19, pm_due);
-	store_bind_real(st, 20, w->est_hours);
-	sqlite3_bind_int64(st, 21, w->created_at);
-	store_bind_time(st, 22, w->started_at);
-	store_bind_time(st, 23, w->completed_at);
-	store_bind_time(st, 24, w->closed_at);
-	store_bind_text(st, 25, w->completed_by);
-	sqlite3_bind_int64(st, 26, now);
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "saving a work order");
+		store_bind_time(&b, 19, pm_due);
+	store_bind_real(&b, 20, w->est_hours);
+	store_bind_int64(&b, 21, w->created_at);
+	store_bind_time(&b, 22, w->started_at);
+	store_bind_time(&b, 23, w->completed_at);
+	store_bind_time(&b, 24, w->closed_at);
+	store_bind_text(&b, 25, w->completed_by);
+	store_bind_int64(&b, 26, now);
+	rc = store_run(s, &b, e, "saving a work order");
 	store_stmt_done(st);
 	if (rc == WR_OK) {
 		w->id = sqlite3_last_insert_rowid(s->db);
@@ -521,26 +528,26 @@ static int apply_value(struct store *s, size_t f, const char *value, struct wr_w
 	return unknown_field(fd->name, e);
 }
 
-static void bind_value(sqlite3_stmt *st, size_t f, const struct wr_wo *nw, int64_t asset_id)
+static void bind_value(struct store_binds *b, size_t f, const struct wr_wo *nw, int64_t asset_id)
 {
 	switch (f) {
-	case 0: store_bind_text(st, 1, nw->title); break;
-	case 1: sqlite3_bind_int(st, 1, nw->type); break;
-	case 2: sqlite3_bind_int(st, 1, nw->priority); break;
+	case 0: store_bind_text(b, 1, nw->title); break;
+	case 1: store_bind_int(b, 1, nw->type); break;
+	case 2: store_bind_int(b, 1, nw->priority); break;
 	case 3:
 		if (asset_id > 0)
-			sqlite3_bind_int64(st, 1, asset_id);
+			store_bind_int64(b, 1, asset_id);
 		break;
-	case 4: store_bind_text(st, 1, nw->assignee); break;
-	case 5: store_bind_time(st, 1, nw->due_at); break;
-	case 6: store_bind_text_null(st, 1, nw->description); break;
-	case 7: store_bind_text(st, 1, nw->problem); break;
-	case 8: store_bind_text(st, 1, nw->cause); break;
-	case 9: store_bind_text(st, 1, nw->remedy); break;
-	case 10: sqlite3_bind_int(st, 1, nw->is_failure); break;
-	case 11: store_bind_time(st, 1, nw->downtime_start); break;
-	case 12: store_bind_time(st, 1, nw->downtime_end); break;
-	case 13: store_bind_real(st, 1, nw->est_hours); break;
+	case 4: store_bind_text(b, 1, nw->assignee); break;
+	case 5: store_bind_time(b, 1, nw->due_at); break;
+	case 6: store_bind_text_null(b, 1, nw->description); break;
+	case 7: store_bind_text(b, 1, nw->problem); break;
+	case 8: store_bind_text(b, 1, nw->cause); break;
+	case 9: store_bind_text(b, 1, nw->remedy); break;
+	case 10: store_bind_int(b, 1, nw->is_failure); break;
+	case 11: store_bind_time(b, 1, nw->downtime_start); break;
+	case 12: store_bind_time(b, 1, nw->downtime_end); break;
+	case 13: store_bind_real(b, 1, nw->est_hours); break;
 	}
 }
 
@@ -602,10 +609,11 @@ int store_wo_set(struct store *s, const char *number, const char *field, const c
 		rc = WR_EDB;
 		goto fail;
 	}
-	bind_value(st, f, &nw, asset_id);
-	sqlite3_bind_int64(st, 2, wr_now());
-	sqlite3_bind_int64(st, 3, w.id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "saving a work order");
+	struct store_binds b = store_binds_start(st);
+	bind_value(&b, f, &nw, asset_id);
+	store_bind_int64(&b, 2, wr_now());
+	store_bind_int64(&b, 3, w.id);
+	rc = store_run(s, &b, e, "saving a work order");
 	store_stmt_done(st);
 	if (rc == WR_OK)
 		rc = store_audit(s, "wo", w.uuid, w.number, wo_fields[f].name, o, n, e);

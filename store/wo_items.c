@@ -24,7 +24,12 @@ static int wo_key(struct store *s, const char *number, int64_t *id, char *uuid,
 		return wr_fail(e, WR_EINPUT, "no work-order number given");
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
-	store_bind_text(st, 1, number);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, number);
+	if ((r = store_binds_check(&b, e, "reading a work order")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
@@ -59,7 +64,12 @@ static int walk_items(struct store *s, const char *sql, const char *number, item
 		sqlite3_finalize(st);
 		return store_dberr(s, e, what);
 	}
-	sqlite3_bind_int64(st, 1, id);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	if ((rc = store_binds_check(&b, e, what)) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		stop = row(st, cb, ctx);
 	rc = stop ? stop : rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, what);
@@ -68,10 +78,11 @@ static int walk_items(struct store *s, const char *sql, const char *number, item
 }
 
 /* Runs a one-statement write whose parameters are already bound. */
-static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct wr_err *e)
+static int step_done(struct store *s, const struct store_binds *b, const char *what,
+                     struct wr_err *e)
 {
-	int rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, what);
-	store_stmt_done(st);
+	int rc = store_run(s, b, e, what);
+	store_stmt_done(b->st);
 	return rc;
 }
 
@@ -90,14 +101,15 @@ static int labor_insert_row(struct store *s, int64_t wo_id, int64_t started, int
 	if (!st)
 		return WR_EDB;
 	wr_uuid_new(uuid);
-	store_bind_text(st, 1, uuid);
-	sqlite3_bind_int64(st, 2, wo_id);
-	store_bind_text(st, 3, store_actor(s));
-	sqlite3_bind_int64(st, 4, started);
-	sqlite3_bind_int(st, 5, minutes);
-	store_bind_text(st, 6, note);
-	sqlite3_bind_int64(st, 7, wr_now());
-	return step_done(s, st, "saving labour", e);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	store_bind_int64(&b, 2, wo_id);
+	store_bind_text(&b, 3, store_actor(s));
+	store_bind_int64(&b, 4, started);
+	store_bind_int(&b, 5, minutes);
+	store_bind_text(&b, 6, note);
+	store_bind_int64(&b, 7, wr_now());
+	return step_done(s, &b, "saving labour", e);
 }
 
 int store_labor_add(struct store *s, const char *wo_number, int minutes, const char *note,
@@ -143,8 +155,13 @@ static int running_timer(struct store *s, int64_t wo_id, int64_t *lid, int64_t *
 	*lid = 0;
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, wo_id);
-	store_bind_text(st, 2, store_actor(s));
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, wo_id);
+	store_bind_text(&b, 2, store_actor(s));
+	if ((r = store_binds_check(&b, e, "reading labour")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		*lid = sqlite3_column_int64(st, 0);
@@ -204,10 +221,11 @@ int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struc
 		if (!(st = store_stmt(s, sql, e)))
 			rc = WR_EDB;
 		else {
-			sqlite3_bind_int(st, 1, m);
-			sqlite3_bind_int64(st, 2, now);
-			sqlite3_bind_int64(st, 3, lid);
-			rc = step_done(s, st, "stopping a timer", e);
+			struct store_binds b = store_binds_start(st);
+			store_bind_int(&b, 1, m);
+			store_bind_int64(&b, 2, now);
+			store_bind_int64(&b, 3, lid);
+			rc = step_done(s, &b, "stopping a timer", e);
 		}
 	}
 	snprintf(text, sizeof text, "stopped: %d min", m);
@@ -273,15 +291,16 @@ int store_part_add(struct store *s, const char *wo_number, const struct wr_part 
 			wr_strlcpy(puuid, p->uuid, sizeof puuid);
 		else
 			wr_uuid_new(puuid);
-		store_bind_text(st, 1, puuid);
-		sqlite3_bind_int64(st, 2, id);
-		store_bind_text(st, 3, p->part_code);
-		store_bind_text(st, 4, p->description);
-		sqlite3_bind_double(st, 5, p->qty);
-		store_bind_real(st, 6, p->unit_cost);
-		sqlite3_bind_int64(st, 7, p->at == WR_NO_TIME || p->at == 0 ? now : p->at);
-		sqlite3_bind_int64(st, 8, now);
-		rc = step_done(s, st, "saving a part", e);
+		struct store_binds b = store_binds_start(st);
+		store_bind_text(&b, 1, puuid);
+		store_bind_int64(&b, 2, id);
+		store_bind_text(&b, 3, p->part_code);
+		store_bind_text(&b, 4, p->description);
+		store_bind_double(&b, 5, p->qty);
+		store_bind_real(&b, 6, p->unit_cost);
+		store_bind_int64(&b, 7, p->at == WR_NO_TIME || p->at == 0 ? now : p->at);
+		store_bind_int64(&b, 8, now);
+		rc = step_done(s, &b, "saving a part", e);
 	}
 	snprintf(text, sizeof text, "%g x %.64s", p->qty, p->part_code);
 	if (rc == WR_OK)
@@ -339,12 +358,13 @@ int store_note_add(struct store *s, const char *wo_number, const char *body, str
 		rc = WR_EDB;
 	if (rc == WR_OK) {
 		wr_uuid_new(nuuid);
-		store_bind_text(st, 1, nuuid);
-		sqlite3_bind_int64(st, 2, id);
-		store_bind_text(st, 3, store_actor(s));
-		sqlite3_bind_int64(st, 4, wr_now());
-		store_bind_text(st, 5, body);
-		rc = step_done(s, st, "saving a note", e);
+		struct store_binds b = store_binds_start(st);
+		store_bind_text(&b, 1, nuuid);
+		store_bind_int64(&b, 2, id);
+		store_bind_text(&b, 3, store_actor(s));
+		store_bind_int64(&b, 4, wr_now());
+		store_bind_text(&b, 5, body);
+		rc = step_done(s, &b, "saving a note", e);
 	}
 	if (rc == WR_OK)
 		rc = store_audit(s, "wo", uuid, wo_number, "note", NULL, body, e);
@@ -394,11 +414,12 @@ int store_check_append(struct store *s, int64_t wo_id, const char *task, struct 
 	if (!st)
 		return WR_EDB;
 	wr_uuid_new(uuid);
-	store_bind_text(st, 1, uuid);
-	sqlite3_bind_int64(st, 2, wo_id);
-	store_bind_text(st, 3, task);
-	sqlite3_bind_int64(st, 4, wr_now());
-	return step_done(s, st, "saving a checklist item", e);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	store_bind_int64(&b, 2, wo_id);
+	store_bind_text(&b, 3, task);
+	store_bind_int64(&b, 4, wr_now());
+	return step_done(s, &b, "saving a checklist item", e);
 }
 
 int store_check_add(struct store *s, const char *wo_number, const char *task, struct wr_err *e)
@@ -453,8 +474,13 @@ int store_check_set(struct store *s, const char *wo_number, int seq, int result,
 		rc = WR_EDB;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, seq);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_int(&b, 2, seq);
+	if ((rc = store_binds_check(&b, e, "reading a checklist")) != WR_OK) {
+		store_stmt_done(st);
+		goto fail;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		cid = sqlite3_column_int64(st, 0);
@@ -478,15 +504,16 @@ int store_check_set(struct store *s, const char *wo_number, int seq, int result,
 		rc = WR_EDB;
 		goto fail;
 	}
-	sqlite3_bind_int(st, 1, result);
-	store_bind_text(st, 2, note);
+	b = store_binds_start(st);
+	store_bind_int(&b, 1, result);
+	store_bind_text(&b, 2, note);
 	/* Back to pending means not done: nobody did it, at no time. */
-	store_bind_text(st, 3, result == CR_PENDING ? "" : store_actor(s));
+	store_bind_text(&b, 3, result == CR_PENDING ? "" : store_actor(s));
 	if (result != CR_PENDING)
-		sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, cid);
-	if ((rc = step_done(s, st, "saving a checklist item", e)) != WR_OK)
+		store_bind_int64(&b, 4, now);
+	store_bind_int64(&b, 5, now);
+	store_bind_int64(&b, 6, cid);
+	if ((rc = step_done(s, &b, "saving a checklist item", e)) != WR_OK)
 		goto fail;
 	snprintf(field, sizeof field, "check %d", seq);
 	snprintf(oldt, sizeof oldt, "%s%s%s", wr_check_result_name(oldres), oldnote[0] ? ": " : "",
@@ -550,15 +577,22 @@ int store_code_put(struct store *s, const struct wr_code *c, struct wr_err *e)
 		store_rollback(s);
 		return WR_EDB;
 	}
-	sqlite3_bind_int(st, 1, c->kind);
-	store_bind_text(st, 2, c->code);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, c->kind);
+	store_bind_text(&b, 2, c->code);
+	if ((rc = store_binds_check(&b, e, "reading failure codes")) != WR_OK) {
+		store_stmt_done(st);
+		store_rollback(s);
+		return rc;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		store_col_text(st, 0, old, sizeof old);
 	store_stmt_done(st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		rc = store_dberr(s, e, "reading failure codes");   /* before the rollback clears it */
 		store_rollback(s);
-		return store_dberr(s, e, "reading failure codes");
+		return rc;
 	}
 	if (r == SQLITE_ROW && !strcmp(old, c->description)) {
 		store_rollback(s);
@@ -568,10 +602,11 @@ int store_code_put(struct store *s, const struct wr_code *c, struct wr_err *e)
 		store_rollback(s);
 		return WR_EDB;
 	}
-	sqlite3_bind_int(st, 1, c->kind);
-	store_bind_text(st, 2, c->code);
-	store_bind_text(st, 3, c->description);
-	rc = step_done(s, st, "saving a failure code", e);
+	b = store_binds_start(st);
+	store_bind_int(&b, 1, c->kind);
+	store_bind_text(&b, 2, c->code);
+	store_bind_text(&b, 3, c->description);
+	rc = step_done(s, &b, "saving a failure code", e);
 	snprintf(key, sizeof key, "%s:%.31s", kinds[c->kind], c->code);
 	if (rc == WR_OK)
 		rc = store_audit(s, "code", "", key, "description", r == SQLITE_ROW ? old : NULL,
@@ -596,7 +631,12 @@ int store_code_list(struct store *s, int kind, wr_code_cb cb, void *ctx, struct 
 		sqlite3_finalize(st);
 		return store_dberr(s, e, "listing failure codes");
 	}
-	sqlite3_bind_int(st, 1, kind);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, kind);
+	if ((rc = store_binds_check(&b, e, "listing failure codes")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct wr_code c;
 		memset(&c, 0, sizeof c);

@@ -175,6 +175,7 @@ static int prepare_walk(struct store *s, const struct wo_query *q, int status, i
 {
 	struct wr_buf b = {0};
 	sqlite3_stmt *st = NULL;
+	int rc;
 
 	*out = NULL;
 	if (build_sql(q, status, mode, &b) != WR_OK) {
@@ -189,32 +190,37 @@ static int prepare_walk(struct store *s, const struct wo_query *q, int status, i
 	/* Unused parameter numbers are simply never referenced; binding them
 	 * anyway keeps this function independent of which fragments were used. */
 	int np = sqlite3_bind_parameter_count(st);
+	struct store_binds binds = store_binds_start(st);
 	if (np >= 1)
-		sqlite3_bind_int(st, 1, status);
+		store_bind_int(&binds, 1, status);
 	if (np >= 2)
-		sqlite3_bind_int64(st, 2, q->asset_id);
+		store_bind_int64(&binds, 2, q->asset_id);
 	if (np >= 3)
-		store_bind_text(st, 3, q->f->assignee);
+		store_bind_text(&binds, 3, q->f->assignee);
 	if (np >= 4)
-		sqlite3_bind_int64(st, 4, q->smask);
+		store_bind_int64(&binds, 4, q->smask);
 	if (np >= 5)
-		sqlite3_bind_int64(st, 5, q->f->type_mask);
+		store_bind_int64(&binds, 5, q->f->type_mask);
 	if (np >= 6)
-		sqlite3_bind_int(st, 6, q->f->priority);
+		store_bind_int(&binds, 6, q->f->priority);
 	if (np >= 7 && q->like)
-		sqlite3_bind_text(st, 7, q->like, -1, SQLITE_STATIC);
+		store_bind_text_static(&binds, 7, q->like);
 	if (np >= 8)
-		sqlite3_bind_int64(st, 8, q->today);
+		store_bind_int64(&binds, 8, q->today);
 	if (np >= 9)
-		sqlite3_bind_int64(st, 9, cursor);
+		store_bind_int64(&binds, 9, cursor);
 	if (np >= 10)
-		sqlite3_bind_int(st, 10, limit);
+		store_bind_int(&binds, 10, limit);
 	if (np >= 12) {
-		sqlite3_bind_int64(st, 11, q->lo);
-		sqlite3_bind_int64(st, 12, q->hi);
+		store_bind_int64(&binds, 11, q->lo);
+		store_bind_int64(&binds, 12, q->hi);
 	}
 	for (int i = 0; q->tags && i < q->tags->n && TAG_PARAM + i <= np; i++)
-		sqlite3_bind_int64(st, TAG_PARAM + i, q->tags->ids[i]);
+		store_bind_int64(&binds, TAG_PARAM + i, q->tags->ids[i]);
+	if ((rc = store_binds_check(&binds, e, "listing work orders")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	*out = st;
 	return WR_OK;
 }
@@ -303,7 +309,10 @@ static int fetch_rows(struct store *s, const int64_t *ids, int n, struct wr_wo *
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
 	for (i = 0; i < n && rc == WR_OK; i++) {
-		sqlite3_bind_int64(st, 1, ids[i]);
+		struct store_binds b = store_binds_start(st);
+		store_bind_int64(&b, 1, ids[i]);
+		if ((rc = store_binds_check(&b, e, "reading work orders")) != WR_OK)
+			break;
 		int r = sqlite3_step(st);
 		if (r == SQLITE_ROW) {
 			if (store_wo_from_row(st, &out[i], NULL, NULL) != WR_OK)

@@ -27,7 +27,12 @@ static int edge_id(struct store *s, int backward, int64_t from, int64_t *id, int
 	*found = 0;
 	if (!st)
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, from);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, from);
+	if ((r = store_binds_check(&b, e, "listing work orders")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
@@ -65,8 +70,13 @@ static int tags_resolve(struct store *s, struct wo_query *q, struct wr_wo_scan *
 	c->n = 0;
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
-	sqlite3_bind_text(st, 1, q->like, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, TAGS_LISTED + 1);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text_static(&b, 1, q->like);
+	store_bind_int(&b, 2, TAGS_LISTED + 1);
+	if ((r = store_binds_check(&b, e, "searching asset tags")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (c->n == TAGS_LISTED) {
 			c->n = -1;      /* too many to list: the walks use the subquery */

@@ -82,14 +82,15 @@ int store_wo_transition(struct store *s, const char *number, int to, struct wr_e
 		rc = WR_EDB;
 		goto fail;
 	}
-	sqlite3_bind_int(st, 1, to);
-	store_bind_time(st, 2, w.started_at);
-	store_bind_time(st, 3, w.completed_at);
-	store_bind_text(st, 4, w.completed_by);
-	store_bind_time(st, 5, w.closed_at);
-	sqlite3_bind_int64(st, 6, now);
-	sqlite3_bind_int64(st, 7, w.id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? WR_OK : store_dberr(s, e, "changing a status");
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, to);
+	store_bind_time(&b, 2, w.started_at);
+	store_bind_time(&b, 3, w.completed_at);
+	store_bind_text(&b, 4, w.completed_by);
+	store_bind_time(&b, 5, w.closed_at);
+	store_bind_int64(&b, 6, now);
+	store_bind_int64(&b, 7, w.id);
+	rc = store_run(s, &b, e, "changing a status");
 	store_stmt_done(st);
 	if (rc == WR_OK)
 		rc = store_audit(s, "wo", w.uuid, w.number, "status", wr_wo_status_name(from),
@@ -153,7 +154,12 @@ int store_wo_failure_event_sync(struct store *s, int64_t wo_id, struct wr_err *e
 
 	if (!(st = store_stmt(s, q_wo, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, wo_id);
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, wo_id);
+	if ((rc = store_binds_check(&b, e, "reading a work order")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		store_col_text(st, 0, number, sizeof number);
@@ -178,11 +184,16 @@ int store_wo_failure_event_sync(struct store *s, int64_t wo_id, struct wr_err *e
 		char evuuid[WR_UUID_BUF] = "";
 		if (!(st = store_stmt(s, q_stale, e)))
 			return WR_EDB;
-		sqlite3_bind_int64(st, 1, wo_id);
-		sqlite3_bind_int64(st, 2, asset_id);
-		sqlite3_bind_int64(st, 3, at);
-		store_bind_text(st, 4, code);
-		sqlite3_bind_int(st, 5, want);
+		b = store_binds_start(st);
+		store_bind_int64(&b, 1, wo_id);
+		store_bind_int64(&b, 2, asset_id);
+		store_bind_int64(&b, 3, at);
+		store_bind_text(&b, 4, code);
+		store_bind_int(&b, 5, want);
+		if ((rc = store_binds_check(&b, e, "reading asset history")) != WR_OK) {
+			store_stmt_done(st);
+			return rc;
+		}
 		r = sqlite3_step(st);
 		if (r == SQLITE_ROW) {
 			ev = sqlite3_column_int64(st, 0);
@@ -196,11 +207,12 @@ int store_wo_failure_event_sync(struct store *s, int64_t wo_id, struct wr_err *e
 			return store_dberr(s, e, "reading asset history");
 		if (!(st = store_stmt(s, q_del, e)))
 			return WR_EDB;
-		sqlite3_bind_int64(st, 1, ev);
-		r = sqlite3_step(st);
+		b = store_binds_start(st);
+		store_bind_int64(&b, 1, ev);
+		rc = store_run(s, &b, e, "updating asset history");
 		store_stmt_done(st);
-		if (r != SQLITE_DONE)
-			return store_dberr(s, e, "updating asset history");
+		if (rc != WR_OK)
+			return rc;
 		rc = store_audit(s, "event", evuuid, tag, "deleted", wr_date_fmt(evat, when), NULL, e);
 		if (rc != WR_OK)
 			return rc;
@@ -211,8 +223,13 @@ int store_wo_failure_event_sync(struct store *s, int64_t wo_id, struct wr_err *e
 	/* An identical event (imported history, or this one already) stays. */
 	if (!(st = store_stmt(s, q_have, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, asset_id);
-	sqlite3_bind_int64(st, 2, at);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, asset_id);
+	store_bind_int64(&b, 2, at);
+	if ((rc = store_binds_check(&b, e, "reading asset history")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
 	r = sqlite3_step(st);
 	store_stmt_done(st);
 	if (r == SQLITE_ROW)
@@ -235,10 +252,11 @@ int store_wo_failure_event_sync(struct store *s, int64_t wo_id, struct wr_err *e
 	 * history module records it. */
 	if (!(st = store_stmt(s, q_link, e)))
 		return WR_EDB;
-	sqlite3_bind_int64(st, 1, wo_id);
-	sqlite3_bind_int64(st, 2, asset_id);
-	sqlite3_bind_int64(st, 3, at);
-	r = sqlite3_step(st);
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, wo_id);
+	store_bind_int64(&b, 2, asset_id);
+	store_bind_int64(&b, 3, at);
+	rc = store_run(s, &b, e, "linking a failure to its work order");
 	store_stmt_done(st);
-	return r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "linking a failure to its work order");
+	return rc;
 }

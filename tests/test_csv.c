@@ -172,9 +172,11 @@ static void index_names(const char *table, char *out, size_t n)
 	                             "SELECT name FROM sqlite_master WHERE type = 'index'"
 	                             " AND tbl_name = ?1 ORDER BY name",
 	                             -1, &st, NULL) == SQLITE_OK);
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	ck_assert_int_eq(sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC), SQLITE_OK);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
 		snprintf(out + strlen(out), n - strlen(out), "%s ", sqlite3_column_text(st, 0));
+	ck_assert_int_eq(r, SQLITE_DONE);
 	sqlite3_finalize(st);
 }
 
@@ -186,8 +188,10 @@ static int64_t index_root(const char *name)
 
 	ck_assert(sqlite3_prepare_v2(S->db, "SELECT rootpage FROM sqlite_master WHERE name = ?1", -1,
 	                             &st, NULL) == SQLITE_OK);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	ck_assert_int_eq(sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC), SQLITE_OK);
+	int r = sqlite3_step(st);
+	ck_assert(r == SQLITE_ROW || r == SQLITE_DONE);
+	if (r == SQLITE_ROW)
 		root = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return root;

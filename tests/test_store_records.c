@@ -1064,11 +1064,11 @@ static void raw_wo(const char *number, int status, int64_t due)
 	                                    " updated_at) VALUES(?1, ?2, ?3, ?4, 0, 0)",
 	                                    -1, &st, NULL),
 	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, status);
+	ck_assert_int_eq(sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_bind_int(st, 3, status), SQLITE_OK);
 	if (due != WR_NO_TIME)
-		sqlite3_bind_int64(st, 4, due);
+		ck_assert_int_eq(sqlite3_bind_int64(st, 4, due), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 }
