@@ -5,16 +5,12 @@
  * An import either writes every row or, when a row is bad, nothing at all;
  * --skip-bad writes the good rows and puts the bad ones in a rejects file.
  * Bad rows are reported as FILE:LINE: reason, the form editors and CI logs
- * turn into links.  An export to a file goes through a temporary file in the
- * same folder and a rename, so a reader never sees half a file and a failed
- * export leaves the old file as it was.
+ * turn into links.  Files are written whole or not at all, never over the
+ * database or the input (outfile.h).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "cli.h"
 #include "csvio.h"
 
@@ -143,57 +139,6 @@ static const struct cmd_spec export_spec = {
 	export_opts, 1, 1, NULL, NULL
 };
 
-/* Writes the export into a temporary file beside `path` and renames it into
- * place once it is complete and on disk. */
-static int export_to_file(struct cli *c, int entity, int fmt, const char *path)
-{
-	struct wr_err e = {0, ""};
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	FILE *f;
-	mode_t mask;
-	int fd, rc;
-
-	if (!tmp)
-		return cli_failf(c, CLI_BAD, "out of memory");
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp-XXXXXX", 12);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = cli_failf(c, CLI_BAD, "cannot create a file beside %s: %s", path,
-		               strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	/* mkstemp makes the file private; give it the mode a plain create
-	 * would.  A failure here is not fatal: the content is still right. */
-	mask = umask(0);
-	umask(mask);
-	rc = fchmod(fd, 0666 & ~mask);
-	(void)rc;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return cli_failf(c, CLI_BAD, "cannot write %s: %s", path, strerror(errno));
-	}
-	rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, f, &e);
-	if (rc == WR_OK && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
-		rc = wr_fail(&e, WR_EINPUT, "cannot write %s: %s", path, strerror(errno));
-	if (fclose(f) != 0 && rc == WR_OK)
-		rc = wr_fail(&e, WR_EINPUT, "cannot write %s: %s", path, strerror(errno));
-	if (rc == WR_OK && rename(tmp, path) != 0)
-		rc = wr_fail(&e, WR_EINPUT, "cannot replace %s: %s", path, strerror(errno));
-	if (rc != WR_OK) {
-		unlink(tmp);
-		free(tmp);
-		return cli_fail(c, &e);
-	}
-	free(tmp);
-	return CLI_OK;
-}
-
 /* An export shown on a terminal goes through the sanitizer like any other
  * output: the store writes it to a temporary file, which is then copied out
  * line by line. */
@@ -243,10 +188,11 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	if (path && strcmp(path, "-") != 0)
-		return export_to_file(c, entity, fmt, path);
-	if (out_is_terminal(stdout))
+		rc = csvio_export_file(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, path, &e);
+	else if (out_is_terminal(stdout))
 		return export_to_terminal(c, entity, fmt);
-	rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, stdout, &e);
+	else
+		rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, stdout, &e);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
 	return CLI_OK;

@@ -30,7 +30,8 @@ typedef void (*csvio_progress_cb)(size_t rows, size_t bytes, size_t total, void 
 struct csvio_import_opts {
 	int dry_run;                 /* validate and count; write nothing */
 	const char *rejects_path;    /* --skip-bad: import good rows, write bad
-	                              * ones here with a "reason" column */
+	                              * ones here with a "reason" column (never
+	                              * over the database or the input file) */
 	csvio_bad_cb on_bad;
 	csvio_progress_cb on_progress;
 	void *ctx;
@@ -56,5 +57,10 @@ enum csv_format { CF_CSV, CF_JSON };
  * (leading =, +, -, @, tab, CR) are neutralised with a leading apostrophe in
  * CSV, and the importer strips that apostrophe again. */
 int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_err *e);
+/* The same into the file at path, whole or not at all (outfile.h): a failed
+ * export leaves an existing file as it was.  Refuses the database itself
+ * and its journal files, by whatever name. */
+int csvio_export_file(struct store *s, int entity, int format, const char *path,
+                      struct wr_err *e);
 
 #endif

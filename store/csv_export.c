@@ -13,6 +13,7 @@
  * The export reads inside one savepoint, so it sees a single state of the
  * database even while another process writes.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "csvio.h"
 #include "csv_map.h"
 #include "internal.h"
+#include "outfile.h"
 #include "termtext.h"
 #include "wo_internal.h"
 
@@ -309,10 +311,31 @@ int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_e
 	}
 	if (format == CF_JSON)
 		fputs(rows ? "\n]\n" : "]\n", out);
+	/* errno holds the cause of a failed write: the loop stops at the first
+	 * one, and nothing in between makes a system call. */
 	if (fflush(out) != 0 || ferror(out))
-		rc = wr_fail(e, WR_EINPUT, "cannot write the export (disk full?)");
+		rc = wr_fail(e, WR_EINPUT, "cannot write the export: %s", strerror(errno));
 out:
 	sqlite3_finalize(st);
 	sqlite3_exec(s->db, "RELEASE csv_export", NULL, NULL, NULL);
 	return rc;
+}
+
+int csvio_export_file(struct store *s, int entity, int format, const char *path,
+                      struct wr_err *e)
+{
+	const struct wr_outfile_guard db = { store_path(s), "the database", 1 };
+	struct wr_outfile o;
+	int rc = wr_outfile_open(&o, path, &db, 1, e);
+
+	if (rc != WR_OK)
+		return rc;
+	rc = csvio_export(s, entity, format, o.f, e);
+	if (rc != WR_OK) {
+		if (ferror(o.f))
+			wr_err_prefix(e, "%s: ", path);
+		wr_outfile_abort(&o);
+		return rc;
+	}
+	return wr_outfile_commit(&o, e);
 }

@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "csv_import.h"
+#include "outfile.h"
 
 #define PROGRESS_EVERY 10000
 /* The page cache during an import grows with the file (the database grows
@@ -71,8 +71,7 @@ struct driver {
 	int have_header;
 	char delim;
 	size_t nbad;
-	FILE *rej;
-	char *rej_tmp;
+	struct wr_outfile rej;  /* the rejects file; rej.f is NULL when none */
 	struct defrow *defer;
 	size_t ndefer, capdefer;
 };
@@ -84,33 +83,28 @@ static const csv_row_handler handlers[CE__COUNT] = {
 
 /* ------------------------------------------------------------ rejects */
 
-static int rejects_open(struct driver *d, const struct csv_row *hdr)
+/* Opens the rejects file before anything is read or written, so that a
+ * name that is the database or the input file is refused up front.  It is
+ * renamed into place only once the import has committed. */
+static int rejects_open(struct driver *d)
 {
-	const char *path = d->o->rejects_path;
-	size_t n = strlen(path);
-	int fd;
+	const struct wr_outfile_guard g[] = {
+		{ store_path(d->im.s), "the database", 1 },
+		{ d->path, "the input file", 0 },
+	};
 
-	if (!(d->rej_tmp = malloc(n + 8)))
-		return wr_fail(d->e, WR_ENOMEM, "out of memory");
-	memcpy(d->rej_tmp, path, n);
-	memcpy(d->rej_tmp + n, ".XXXXXX", 8);
-	if ((fd = mkstemp(d->rej_tmp)) < 0 || !(d->rej = fdopen(fd, "w"))) {
-		int err = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(d->rej_tmp);
-		}
-		free(d->rej_tmp);
-		d->rej_tmp = NULL;
-		return wr_fail(d->e, WR_EINPUT, "cannot write the rejects file %s: %s", path,
-		               strerror(err));
-	}
+	if (!d->o->rejects_path || d->o->dry_run)
+		return WR_OK;
+	return wr_outfile_open(&d->rej, d->o->rejects_path, g, sizeof g / sizeof *g, d->e);
+}
+
+static void rejects_header(struct driver *d, const struct csv_row *hdr)
+{
 	for (size_t i = 0; i < hdr->n; i++) {
-		csv_write_field(d->rej, hdr->f[i], hdr->len[i], d->delim);
-		putc(d->delim, d->rej);
+		csv_write_field(d->rej.f, hdr->f[i], hdr->len[i], d->delim);
+		putc(d->delim, d->rej.f);
 	}
-	fputs("reason\n", d->rej);
-	return WR_OK;
+	fputs("reason\n", d->rej.f);
 }
 
 static void rejects_row(struct driver *d, const struct csv_row *row, const char *why)
@@ -119,23 +113,17 @@ static void rejects_row(struct driver *d, const struct csv_row *row, const char 
 
 	for (size_t i = 0; i < n; i++) {
 		if (i < row->n)
-			csv_write_field(d->rej, row->f[i], row->len[i], d->delim);
-		putc(d->delim, d->rej);
+			csv_write_field(d->rej.f, row->f[i], row->len[i], d->delim);
+		putc(d->delim, d->rej.f);
 	}
-	csv_write_field(d->rej, why, strlen(why), d->delim);
-	putc('\n', d->rej);
+	csv_write_field(d->rej.f, why, strlen(why), d->delim);
+	putc('\n', d->rej.f);
 }
 
-/* Closes the rejects file; on success it is renamed into place later. */
-static int rejects_finish(struct driver *d)
+/* Every bad row must be in the rejects file before the import commits. */
+static int rejects_flush(struct driver *d)
 {
-	int bad = ferror(d->rej) != 0;
-
-	bad |= fflush(d->rej) != 0;
-	bad |= fsync(fileno(d->rej)) != 0;
-	bad |= fclose(d->rej) != 0;
-	d->rej = NULL;
-	if (bad)
+	if (fflush(d->rej.f) != 0 || ferror(d->rej.f))
 		return wr_fail(d->e, WR_EINPUT, "cannot write the rejects file %s: %s",
 		               d->o->rejects_path, strerror(errno));
 	return WR_OK;
@@ -149,7 +137,7 @@ static void bad_row(struct driver *d, const struct csv_row *row, const char *why
 	d->r->rejected++;
 	if (d->o->on_bad)
 		d->o->on_bad(row->line, why, d->o->ctx);
-	if (d->rej)
+	if (d->rej.f)
 		rejects_row(d, row, why);
 }
 
@@ -256,8 +244,8 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 		d->delim = row->delim;
 		if ((rc = csv_map_header(d->im.m, row, &d->im.cm, d->e)) != WR_OK)
 			return rc;
-		if (d->o->rejects_path && !d->o->dry_run)
-			return rejects_open(d, row);
+		if (d->rej.f)
+			rejects_header(d, row);
 		return WR_OK;
 	}
 	d->r->rows++;
@@ -395,6 +383,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	d.im.now = wr_now();
 	if (d.o->rejects_path && !*d.o->rejects_path)
 		return wr_fail(e, WR_EUSAGE, "import: the rejects file name is empty");
+	if ((rc = rejects_open(&d)) != WR_OK)
+		return rc;
 
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 		sb.st_size = 0;
@@ -430,11 +420,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 		rc = csv_restore_indexes(s, &d.saved, e);
 	if (d.o->on_progress && rc == WR_OK)
 		d.o->on_progress(r->rows, 0, 0, d.o->ctx);
-	if (d.rej) {
-		int frc = rejects_finish(&d);
-		if (rc == WR_OK)
-			rc = frc;
-	}
+	if (rc == WR_OK && d.rej.f)
+		rc = rejects_flush(&d);
 	if (rc == WR_OK && d.nbad && !d.o->rejects_path)
 		rc = wr_fail(e, WR_EINPUT, "%zu bad row%s; nothing imported; fix %s or use --skip-bad",
 		             d.nbad, d.nbad == 1 ? "" : "s", d.nbad == 1 ? "it" : "them");
@@ -448,15 +435,11 @@ int csvio_import(struct store *s, int entity, const char *path,
 	}
 	if (bulk_load)
 		store_bulk_leave(s);
-	if (d.rej_tmp) {
-		if (rc == WR_OK && rename(d.rej_tmp, d.o->rejects_path) != 0)
-			rc = wr_fail(e, WR_EINPUT,
-			             "imported, but the rejects file %s could not be written: %s",
-			             d.o->rejects_path, strerror(errno));
-		if (rc != WR_OK)
-			unlink(d.rej_tmp);
-		free(d.rej_tmp);
+	if (rc == WR_OK && d.rej.f && wr_outfile_commit(&d.rej, e) != WR_OK) {
+		wr_err_prefix(e, "imported, but the rejects file failed: ");
+		rc = WR_EINPUT;
 	}
+	wr_outfile_abort(&d.rej);
 	for (size_t k = 0; k < d.ndefer; k++) {
 		free(d.defer[k].blob);
 		free(d.defer[k].len);

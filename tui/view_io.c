@@ -9,9 +9,8 @@
  * csvio_import() is one blocking call.  The framework repaints only
  * between keys, so the progress line is painted from the import's
  * progress callback directly: one line in the message window, at most ten
- * times a second, nothing else (see paint_progress).  An export writes a
- * temporary file beside the target and renames it into place, so a failed
- * export never leaves half a file.
+ * times a second, nothing else (see paint_progress).  An export is written
+ * whole or not at all, never over the database (csvio_export_file).
  */
 #include "app.h"
 #include "csvio.h"
@@ -19,12 +18,10 @@
 #include "screens.h"
 #include "theme.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 enum { M_ENTITY, M_FILE, M_IMPORT, M_DRY, M_CSV, M_JSON, M__COUNT };
 enum { RUN_NONE, RUN_IMPORT, RUN_DRY, RUN_EXPORT };
@@ -331,53 +328,6 @@ static int run_import(struct app *a, struct io *io, int dry)
 	return R_ALL;
 }
 
-/* Writes the export beside the target and renames it into place. */
-static int write_export(struct app *a, struct io *io, int format, const char *path,
-                        struct wr_err *e)
-{
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	mode_t mask;
-	FILE *f;
-	int fd, rc;
-
-	if (!tmp)
-		return wr_fail(e, WR_ENOMEM, "out of memory");
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp-XXXXXX", 12);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = wr_fail(e, WR_EINPUT, "cannot create a file beside %s: %s", path,
-		             strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	/* mkstemp makes the file private; give it a plain create's mode. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0) {
-		/* Not fatal: the content is right, only the mode is tighter. */
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return wr_fail(e, WR_EINPUT, "cannot write %s: %s", path, strerror(errno));
-	}
-	rc = csvio_export(a->s, io->entity, format, f, e);
-	if (rc == WR_OK && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
-		rc = wr_fail(e, WR_EINPUT, "cannot write %s: %s", path, strerror(errno));
-	if (fclose(f) != 0 && rc == WR_OK)
-		rc = wr_fail(e, WR_EINPUT, "cannot write %s: %s", path, strerror(errno));
-	if (rc == WR_OK && rename(tmp, path) != 0)
-		rc = wr_fail(e, WR_EINPUT, "cannot replace %s: %s", path, strerror(errno));
-	if (rc != WR_OK)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 static int run_export(struct app *a, struct io *io, int format)
 {
 	struct wr_err e = { 0, "" };
@@ -388,7 +338,7 @@ static int run_export(struct app *a, struct io *io, int format)
 	io->ran = RUN_EXPORT;
 	io->nbad = io->bad_total = 0;
 	io->detail[0] = '\0';
-	if (write_export(a, io, format, path, &e) != WR_OK) {
+	if (csvio_export_file(a->s, io->entity, format, path, &e) != WR_OK) {
 		io->ok = 0;
 		snprintf(io->summary, sizeof io->summary, "Export failed: nothing was written.");
 		snprintf(io->detail, sizeof io->detail, "%s", e.msg);

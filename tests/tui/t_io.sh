@@ -2,7 +2,8 @@
 # Import/export: a CSV with bad rows shows the report (line: reason) and
 # imports nothing; a dry run writes nothing; a good import writes; exports
 # (CSV, JSON, another entity from the pick list) are byte-identical to
-# `wrench export`; replacing a file is asked first; a missing file says so.
+# `wrench export`; replacing a file is asked first, and the database is never
+# replaced; a missing file says so.
 source "$(dirname "$0")/lib.sh"
 make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -117,6 +118,15 @@ for size in "80 24" "40 16"; do
 	keys y
 	expect "Exported assets as CSV" "$tag: y replaces it"
 	check "$tag: with the export" cmp -s "$T_DIR/keep.csv" "$T_DIR/want.csv"
+
+	# The database is never an export's target, whatever the answer.
+	type_path "$DB"
+	keys j j
+	keys Enter
+	expect "The file exists: replace it? y/n" "$tag: the database is an existing file"
+	keys y
+	expect "refusing to write" "$tag: an export over the database is refused"
+	check "$tag: the database is still a wrench database" has_asset IO-2
 
 	# Another entity, chosen by number: readings (4).
 	keys g
