@@ -240,23 +240,6 @@ int store_parse_time_field(const char *field, const char *v, int64_t *out, struc
 	return WR_OK;
 }
 
-int store_parse_real_field(const char *field, const char *v, double *out, struct wr_err *e)
-{
-	char *end;
-	if (!v || !*v) {
-		*out = NAN;
-		return WR_OK;
-	}
-	errno = 0;
-	double d = strtod(v, &end);
-	while (*end == ' ')
-		end++;
-	if (end == v || *end || errno || !isfinite(d))
-		return wr_fail(e, WR_EINPUT, "%s: '%.40s' is not a number", field, v);
-	*out = d;
-	return WR_OK;
-}
-
 int store_parse_int_field(const char *field, const char *v, long lo, long hi, long *out,
                           struct wr_err *e)
 {

@@ -421,6 +421,10 @@ int store_reading_add(struct store *s, const struct wr_reading *r, struct wr_err
 	if (!isfinite(r->value))
 		return wr_fail(e, WR_EINPUT, "meter %s on %s: a reading needs a number", r->meter,
 		               r->asset_tag);
+	if (store_num_check(WN_METER, "value", r->value, e) != WR_OK) {
+		wr_err_prefix(e, "meter %s on %s: ", r->meter, r->asset_tag);
+		return WR_EINPUT;
+	}
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
 	rc = reading_add_tx(s, r, e);

@@ -367,28 +367,34 @@ static int pm_validate(const struct wr_pm *p, struct wr_err *e)
 		               p->code);
 	if (p->kind != PK_CALENDAR && p->kind != PK_METER)
 		return wr_fail(e, WR_EINPUT, "PM %s: kind must be calendar or meter", p->code);
-	if (p->kind == PK_CALENDAR && (p->interval < 1 || p->interval > 10000))
-		return wr_fail(e, WR_EINPUT, "PM %s: interval must be a whole number from 1 to 10000",
-		               p->code);
 	if (p->unit < PU_DAY || p->unit > PU_MONTH)
 		return wr_fail(e, WR_EINPUT, "PM %s: unit must be day, week or month", p->code);
+	if (p->kind == PK_CALENDAR &&
+	    store_num_check(WN_INTERVAL_DAY + p->unit, "interval", p->interval, e) != WR_OK)
+		goto bad;
 	if (p->kind == PK_METER) {
 		if (!p->asset_tag[0] || !p->meter[0])
 			return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs an asset and a meter",
 			               p->code);
-		if (!isfinite(p->meter_interval) || p->meter_interval <= 0)
-			return wr_fail(e, WR_EINPUT, "PM %s: meter interval must be more than 0", p->code);
+		if (isnan(p->meter_interval))
+			return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs a meter interval",
+			               p->code);
+		if (store_num_check(WN_METER_INTERVAL, "meter-interval", p->meter_interval, e) != WR_OK)
+			goto bad;
 	}
-	if (p->lead_days < 0 || p->lead_days > 3650)
-		return wr_fail(e, WR_EINPUT, "PM %s: lead days must be from 0 to 3650", p->code);
+	if (store_num_check(WN_LEAD_DAYS, "lead-days", p->lead_days, e) != WR_OK)
+		goto bad;
 	if (p->wo_type < 0 || p->wo_type >= WT__COUNT)
 		return wr_fail(e, WR_EINPUT, "PM %s: work-order type %d is unknown", p->code, p->wo_type);
 	if (p->priority < PR_LOW || p->priority > PR_URGENT)
 		return wr_fail(e, WR_EINPUT, "PM %s: priority must be low, medium, high or urgent",
 		               p->code);
-	if (!isnan(p->est_hours) && (!isfinite(p->est_hours) || p->est_hours < 0))
-		return wr_fail(e, WR_EINPUT, "PM %s: estimated hours must be zero or more", p->code);
+	if (store_num_check(WN_HOURS, "est-hours", p->est_hours, e) != WR_OK)
+		goto bad;
 	return WR_OK;
+bad:
+	wr_err_prefix(e, "PM %s: ", p->code);
+	return WR_EINPUT;
 }
 
 static int schedule_changed(const struct wr_pm *a, const struct wr_pm *b)
@@ -620,7 +626,6 @@ int store_pm_set(struct store *s, const char *code, const char *field, const cha
                  struct wr_err *e)
 {
 	struct wr_pm p;
-	long l;
 	double d;
 	int f, rc, b;
 	char *dup = NULL;
@@ -642,10 +647,17 @@ int store_pm_set(struct store *s, const char *code, const char *field, const cha
 		if (parse_kind(value, &p.kind) != WR_OK)
 			rc = wr_fail(e, WR_EINPUT, "kind: '%.40s' is not calendar or meter", value);
 		break;
-	case PF_INTERVAL:
-		if ((rc = store_parse_int_field("interval", value, 1, 10000, &l, e)) == WR_OK)
-			p.interval = (int)l;
+	case PF_INTERVAL: {
+		int unit = p.unit >= PU_DAY && p.unit <= PU_MONTH ? p.unit : PU_MONTH;
+		if ((rc = store_num_parse(WN_INTERVAL_DAY + unit, "interval", value, &d, e)) != WR_OK)
+			break;
+		if (isnan(d))
+			rc = wr_fail(e, WR_EINPUT, "interval: a number of %ss is required",
+			             unit_names[unit]);
+		else
+			p.interval = (int)d;
 		break;
+	}
 	case PF_UNIT:
 		if (parse_unit(value, &p.unit) != WR_OK)
 			rc = wr_fail(e, WR_EINPUT, "unit: '%.40s' is not day, week or month", value);
@@ -658,12 +670,14 @@ int store_pm_set(struct store *s, const char *code, const char *field, const cha
 	case PF_METER: wr_strlcpy(p.meter, value, sizeof p.meter); break;
 	case PF_METER_INTERVAL:
 	case PF_EST:
-		if ((rc = store_parse_real_field(pm_field_names[f], value, &d, e)) == WR_OK)
+		if ((rc = store_num_parse(f == PF_EST ? WN_HOURS : WN_METER_INTERVAL,
+		                          pm_field_names[f], value, &d, e)) == WR_OK)
 			*(f == PF_EST ? &p.est_hours : &p.meter_interval) = d;
 		break;
 	case PF_LEAD:
-		if ((rc = store_parse_int_field("lead-days", value, 0, 3650, &l, e)) == WR_OK)
-			p.lead_days = (int)l;
+		/* Empty is no lead time. */
+		if ((rc = store_num_parse(WN_LEAD_DAYS, "lead-days", value, &d, e)) == WR_OK)
+			p.lead_days = isnan(d) ? 0 : (int)d;
 		break;
 	case PF_START:
 	case PF_LAST_DONE:

@@ -107,11 +107,8 @@ int store_labor_add(struct store *s, const char *wo_number, int minutes, const c
 	int64_t id;
 	int rc;
 
-	if (minutes <= 0)
-		return wr_fail(e, WR_EINPUT, "labour minutes must be more than 0, not %d", minutes);
-	if (minutes > 100000)
-		return wr_fail(e, WR_EINPUT, "%d minutes of labour is more than two months; check it",
-		               minutes);
+	if (store_num_check(WN_MINUTES, "minutes", minutes, e) != WR_OK)
+		return WR_EINPUT;
 	if (note && strlen(note) > 159)
 		return wr_fail(e, WR_EINPUT, "labour note is too long (at most 159 bytes)");
 	if ((rc = store_begin(s, e)) != WR_OK)
@@ -259,10 +256,11 @@ int store_part_add(struct store *s, const char *wo_number, const struct wr_part 
 
 	if (!p->part_code[0])
 		return wr_fail(e, WR_EINPUT, "a part needs a part code");
-	if (!isfinite(p->qty) || p->qty <= 0)
-		return wr_fail(e, WR_EINPUT, "part quantity must be more than 0");
-	if (!isnan(p->unit_cost) && (!isfinite(p->unit_cost) || p->unit_cost < 0))
-		return wr_fail(e, WR_EINPUT, "part unit cost must be zero or more");
+	if (isnan(p->qty))
+		return wr_fail(e, WR_EINPUT, "qty: a part needs a quantity");
+	if (store_num_check(WN_QTY, "qty", p->qty, e) != WR_OK ||
+	    store_num_check(WN_COST, "unit cost", p->unit_cost, e) != WR_OK)
+		return WR_EINPUT;
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
 	rc = wo_key(s, wo_number, &id, uuid, e);
