@@ -310,8 +310,9 @@ static int make_cutoffs(const struct cli *c, int64_t from, int64_t to, const cha
 		int rc = args_days(c, "every", every, &days);
 		if (rc)
 			return rc;
-		if (days < 1)
-			return args_usage(c, "--every must be at least one day");
+		/* Bounded, so that no cutoff lies past what an int64 holds. */
+		if (days < 1 || days > 36525)
+			return args_usage(c, "--every must be from one day to 100 years");
 	}
 	for (k = 0;; k++) {
 		int64_t t = months ? wr_date_add_months(from, (int)(k * (size_t)months))

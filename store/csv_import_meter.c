@@ -124,7 +124,7 @@ static int check_cumulative(struct csv_imp *im, int64_t meter_id, const struct w
 		sqlite3_bind_int64(st, 1, meter_id);
 		sqlite3_bind_int64(st, 2, r->at);
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t at = sqlite3_column_int64(st, 0);
+			int64_t at = store_col_time(st, 0);
 			double v = sqlite3_column_double(st, 1);
 			if (later ? r->value > v : r->value < v) {
 				snprintf(why, nwhy,

@@ -119,7 +119,7 @@ int64_t store_col_time(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return WR_NO_TIME;
-	return sqlite3_column_int64(st, i);
+	return wr_time_clamp(sqlite3_column_int64(st, i));
 }
 
 double store_col_real(sqlite3_stmt *st, int i)

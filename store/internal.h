@@ -62,7 +62,10 @@ int store_bind_time(sqlite3_stmt *st, int i, int64_t t);            /* WR_NO_TIM
 int store_bind_real(sqlite3_stmt *st, int i, double v);             /* NAN -> NULL */
 
 /* Column helpers: copy text into a fixed buffer (NULL -> ""), read times
- * (NULL -> WR_NO_TIME), reals (NULL -> NAN), duplicate text to the heap. */
+ * (NULL -> WR_NO_TIME; a time outside the dates wrench accepts, which only
+ * another program can have written, reads as the nearest accepted one: see
+ * wr_time_clamp), reals (NULL -> NAN), duplicate text to the heap.  Every
+ * time read for arithmetic or display goes through store_col_time. */
 void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n);
 int64_t store_col_time(sqlite3_stmt *st, int i);
 double store_col_real(sqlite3_stmt *st, int i);

@@ -293,7 +293,7 @@ static int neighbour(struct store *s, int64_t meter_id, int64_t at, int later, i
 	sqlite3_bind_int64(st, 2, at);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*n_at = sqlite3_column_int64(st, 0);
+		*n_at = store_col_time(st, 0);
 		*n_value = sqlite3_column_double(st, 1);
 		found = 1;
 	} else if (rc == SQLITE_DONE) {
@@ -472,7 +472,7 @@ int store_reading_list(struct store *s, const char *asset_tag, const char *meter
 		store_col_text(st, 1, r.uuid, sizeof r.uuid);
 		store_col_text(st, 2, r.asset_tag, sizeof r.asset_tag);
 		store_col_text(st, 3, r.meter, sizeof r.meter);
-		r.at = sqlite3_column_int64(st, 4);
+		r.at = store_col_time(st, 4);
 		r.value = sqlite3_column_double(st, 5);
 		r.version = sqlite3_column_int64(st, 6);
 		r.updated_at = store_col_time(st, 7);

@@ -8,12 +8,16 @@
  * the asset's meters.  Generating and completing their work orders is in
  * pm_engine.c and wo_transition.c.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wo_internal.h"
+
+/* Corrections of a grid estimate (see grid_index). */
+#define GRID_STEPS 64
 
 static const char *const kind_names[] = {"calendar", "meter"};
 static const char *const unit_names[] = {"day", "week", "month"};
@@ -48,10 +52,24 @@ void wr_pm_clear(struct wr_pm *p)
 
 /* ------------------------------------------------------ calendar arithmetic */
 
+/* The arithmetic on schedules takes any instant and any interval without
+ * overflowing (stored dates are within the accepted ones already, see
+ * store_col_time, but a sum must not be undefined even when they are not):
+ * sums saturate, and grid indexes are estimated in floating point. */
+static int64_t add_saturated(int64_t t, int64_t d)
+{
+	if (d > 0 && t > INT64_MAX - d)
+		return INT64_MAX;
+	if (d < 0 && t < INT64_MIN - d)
+		return INT64_MIN;
+	return t + d;
+}
+
 int64_t store_day_of(int64_t t)
 {
 	int64_t d = t / WR_DAY;
-	if (t % WR_DAY < 0)
+	/* Within a day of INT64_MIN the floor is not representable. */
+	if (t % WR_DAY < 0 && d > INT64_MIN / WR_DAY)
 		d--;
 	return d * WR_DAY;
 }
@@ -59,16 +77,22 @@ int64_t store_day_of(int64_t t)
 int64_t store_pm_add_units(int64_t t, int n, int unit)
 {
 	switch (unit) {
-	case PU_DAY: return t + (int64_t)n * WR_DAY;
-	case PU_WEEK: return t + (int64_t)n * 7 * WR_DAY;
+	case PU_DAY: return add_saturated(t, (int64_t)n * WR_DAY);
+	case PU_WEEK: return add_saturated(t, (int64_t)n * 7 * WR_DAY);
 	default: return wr_date_add_months(t, n);
 	}
 }
 
 int64_t store_pm_grid(const struct wr_pm *p, int64_t k)
 {
-	int iv = p->interval > 0 ? p->interval : 1;
-	return store_pm_add_units(p->start_date, (int)(k * iv), p->unit);
+	int64_t iv = p->interval > 0 ? p->interval : 1, units;
+
+	/* No grid date of interest is more than a few hundred thousand units
+	 * from the start: a larger k is cut there rather than overflow. */
+	if (k < 0)
+		k = 0;
+	units = k > INT_MAX / iv ? INT_MAX : k * iv;
+	return store_pm_add_units(p->start_date, (int)units, p->unit);
 }
 
 /* The index k of the last grid date <= t (k >= 0; 0 when t is before it). */
@@ -81,11 +105,13 @@ static int64_t grid_index(const struct wr_pm *p, int64_t t)
 
 	if (t <= p->start_date)
 		return 0;
-	/* An estimate from the average step, corrected to the exact grid. */
-	k = (int64_t)((double)(t - p->start_date) / (step * iv));
-	while (k > 0 && store_pm_grid(p, k) > t)
+	/* An estimate from the average step, corrected to the exact grid.  The
+	 * estimate is a step or two off at most, so the corrections are bounded
+	 * instead of trusted to end (on dates no plant has, they would not). */
+	k = (int64_t)(((double)t - (double)p->start_date) / (step * iv));
+	for (int n = 0; n < GRID_STEPS && k > 0 && store_pm_grid(p, k) > t; n++)
 		k--;
-	while (store_pm_grid(p, k + 1) <= t)
+	for (int n = 0; n < GRID_STEPS && store_pm_grid(p, k + 1) <= t; n++)
 		k++;
 	return k;
 }
@@ -120,7 +146,9 @@ void store_pm_compute_next(struct wr_pm *p)
 		 * early or a little late both count for their own occurrence). */
 		int64_t day = store_day_of(p->last_done), k = grid_index(p, day);
 		int64_t a = store_pm_grid(p, k), b = store_pm_grid(p, k + 1);
-		if (b - day < day - a)
+		/* In floating point: exact for any real date, and no overflow on
+		 * the far ends a tampered database can hold. */
+		if ((double)b - (double)day < (double)day - (double)a)
 			k++;
 		p->next_due = store_pm_grid(p, k + 1);
 	}

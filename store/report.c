@@ -116,7 +116,7 @@ static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct
 			return WR_EDB;
 		int r = sqlite3_step(st);
 		sc->from = r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-		               ? store_day_of(sqlite3_column_int64(st, 0))
+		               ? store_day_of(store_col_time(st, 0))
 		               : sc->today - 365 * (int64_t)WR_DAY;
 		store_stmt_done(st);
 		if (r != SQLITE_ROW)
@@ -217,7 +217,7 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int64_t from = asset_start(sc, store_col_time(st, 1));
-		int64_t a = sqlite3_column_int64(st, 2), b = store_col_time(st, 3);
+		int64_t a = store_col_time(st, 2), b = store_col_time(st, 3);
 		if (b == WR_NO_TIME || b <= a)
 			continue;
 		if (a < from)
@@ -570,7 +570,7 @@ static int report_compliance(struct store *s, const struct scope *sc, struct wr_
 		r = sqlite3_step(st);
 		if (r == SQLITE_ROW) {
 			int y, mo, d;
-			due = sqlite3_column_int64(st, 0);
+			due = store_col_time(st, 0);
 			wr_date_to_ymd(due, &y, &mo, &d);
 			snprintf(m, sizeof m, "%04d-%02d", y, mo);
 		}

@@ -145,7 +145,7 @@ static int running_timer(struct store *s, int64_t wo_id, int64_t *lid, int64_t *
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		*lid = sqlite3_column_int64(st, 0);
-		*started = sqlite3_column_int64(st, 1);
+		*started = store_col_time(st, 1);
 	}
 	store_stmt_done(st);
 	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading labour");
@@ -226,7 +226,7 @@ static int labor_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	l.id = sqlite3_column_int64(st, 0);
 	store_col_text(st, 1, l.uuid, sizeof l.uuid);
 	store_col_text(st, 2, l.username, sizeof l.username);
-	l.started_at = sqlite3_column_int64(st, 3);
+	l.started_at = store_col_time(st, 3);
 	l.minutes = sqlite3_column_int(st, 4);
 	store_col_text(st, 5, l.note, sizeof l.note);
 	return ((wr_labor_cb)cb)(&l, ctx);
@@ -301,7 +301,7 @@ static int part_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	store_col_text(st, 3, p.description, sizeof p.description);
 	p.qty = sqlite3_column_double(st, 4);
 	p.unit_cost = store_col_real(st, 5);
-	p.at = sqlite3_column_int64(st, 6);
+	p.at = store_col_time(st, 6);
 	return ((wr_part_cb)cb)(&p, ctx);
 }
 
@@ -362,7 +362,7 @@ static int note_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	memset(&n, 0, sizeof n);
 	n.id = sqlite3_column_int64(st, 0);
 	store_col_text(st, 1, n.author, sizeof n.author);
-	n.at = sqlite3_column_int64(st, 2);
+	n.at = store_col_time(st, 2);
 	n.body = (const char *)sqlite3_column_text(st, 3);
 	if (!n.body)
 		n.body = "";
