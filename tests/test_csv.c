@@ -634,6 +634,56 @@ START_TEST(test_parents_forward_missing_cycle)
 }
 END_TEST
 
+START_TEST(test_parent_loop_in_file)
+{
+	/* A and B name each other: neither can be placed, and the reason is
+	 * the loop, with its lines, not that the other is unknown. */
+	ck_assert_int_eq(import_text("assets", "tag,parent\nA,B\nB,A\nC,\n"), WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 2);
+	ck_assert_uint_eq(BAD.line[0], 2);
+	ck_assert_str_eq(BAD.reason[0], "parent loop: A -> B -> A (lines 2, 3)");
+	ck_assert_uint_eq(BAD.line[1], 3);
+	ck_assert_str_eq(BAD.reason[1], "parent loop: B -> A -> B (lines 3, 2)");
+	ck_assert_int_eq(asset_count(), 0);
+
+	/* Rows hanging below a loop say so; a parent that is nowhere stays
+	 * what it was. */
+	ck_assert_int_eq(import_text("assets", "tag,parent\nX,Y\nY,Z\nZ,X\nD,X\nE,D\nF,NOWHERE\n"),
+	                 WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 6);
+	for (int i = 0; i < 6; i++) {
+		if (BAD.line[i] == 4)
+			ck_assert_str_eq(BAD.reason[i], "parent loop: Z -> X -> Y -> Z (lines 4, 2, 3)");
+		else if (BAD.line[i] == 5)
+			ck_assert_str_eq(BAD.reason[i],
+			                 "parent X is in a parent loop: X -> Y -> Z -> X (lines 2, 3, 4)");
+		else if (BAD.line[i] == 6)
+			ck_assert_str_eq(BAD.reason[i],
+			                 "parent D is under a parent loop: X -> Y -> Z -> X (lines 2, 3, 4)");
+		else if (BAD.line[i] == 7)
+			ck_assert_msg(strstr(BAD.reason[i], "NOWHERE") && !strstr(BAD.reason[i], "loop"),
+			              "%s", BAD.reason[i]);
+	}
+
+	/* Locations too, and parents named by name (Atlas "Parent Location"). */
+	ck_assert_int_eq(import_text("locations", "code,name,parent location\n"
+	                                          "L1,Hall,Yard\nL2,Yard,Hall\n"),
+	                 WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 2);
+	ck_assert_str_eq(BAD.reason[0], "parent loop: L1 -> L2 -> L1 (lines 2, 3)");
+
+	/* A long loop is shortened. */
+	char text[400] = "tag,parent\n";
+	for (int i = 0; i < 12; i++)
+		snprintf(text + strlen(text), sizeof text - strlen(text), "N%02d,N%02d\n", i,
+		         (i + 1) % 12);
+	ck_assert_int_eq(import_text("assets", text), WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 12);
+	ck_assert_str_eq(BAD.reason[0], "parent loop: N00 -> N01 -> N02 -> N03 -> N04 -> N05 -> "
+	                                "N06 -> N07 -> ... (lines 2, 3, 4, 5, 6, 7, 8, 9, ...)");
+}
+END_TEST
+
 START_TEST(test_repeated_key)
 {
 	ck_assert_int_eq(import_text("assets", "tag,name\nD-1,a\nD-2,b\nD-1,c\n"), WR_EINPUT);
@@ -1045,6 +1095,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_bad_bytes_and_widths);
 	tcase_add_test(tc, test_atlas_templates);
 	tcase_add_test(tc, test_parents_forward_missing_cycle);
+	tcase_add_test(tc, test_parent_loop_in_file);
 	tcase_add_test(tc, test_repeated_key);
 	tcase_add_test(tc, test_cumulative_readings);
 	tcase_add_test(tc, test_workorder_side_effects);
