@@ -406,6 +406,46 @@ START_TEST(test_bom_crlf)
 }
 END_TEST
 
+/* A file whose line breaks are CR alone (old Mac) reads like any other,
+ * line numbers included, also where a CR ends the reader's 64 KiB chunk. */
+START_TEST(test_cr_line_ends)
+{
+	struct wr_asset a;
+	static char big[70000];
+	const char *head = "tag,status,padding\r";   /* an unknown column: ignored */
+	size_t o;
+
+	OK(import_text("assets", "tag,description\rP-1,\"Pump\rone\"\rP-2,Two\r"));
+	ck_assert_uint_eq(R.inserted, 2);
+	OK(store_asset_get(S, "P-2", &a, &E));
+	ck_assert_str_eq(a.description, "Two");
+	ck_assert_int_eq(import_text("assets", "tag,status\rP-1,\"x\ry\"\rP-2,bogus\r\rP-3,worse"),
+	                 WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 3);
+	ck_assert_uint_eq(BAD.line[0], 2);
+	ck_assert_uint_eq(BAD.line[1], 4);
+	ck_assert_uint_eq(BAD.line[2], 6);
+	/* Excel's "sep=" line with a CR. */
+	OK(import_text("assets", "sep=;\rtag;name\rP-9;Nine, with comma\r"));
+	OK(store_asset_get(S, "P-9", &a, &E));
+	ck_assert_str_eq(a.name, "Nine, with comma");
+
+	/* The first record's CR (or CR of its CRLF) is the chunk's last byte. */
+	for (int crlf = 0; crlf < 2; crlf++) {
+		o = (size_t)snprintf(big, sizeof big, "%sQ-1,,", head);
+		memset(big + o, 'x', 65535 - o);
+		o = 65535;
+		big[o++] = '\r';
+		if (crlf)
+			big[o++] = '\n';
+		snprintf(big + o, sizeof big - o, "Q-2,bogus,%s", crlf ? "\r\n" : "\r");
+		ck_assert_int_eq(import_text("assets", big), WR_EINPUT);
+		ck_assert_int_eq(BAD.n, 1);
+		ck_assert_msg(BAD.line[0] == 3, "%s: line %zu", crlf ? "CRLF" : "CR", BAD.line[0]);
+	}
+}
+END_TEST
+
 struct readings {
 	int n;
 	double v[8];
@@ -1087,6 +1127,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_reimport_changes_nothing);
 	tcase_add_test(tc, test_update_is_audited);
 	tcase_add_test(tc, test_bom_crlf);
+	tcase_add_test(tc, test_cr_line_ends);
 	tcase_add_test(tc, test_semicolon_delimiter);
 	tcase_add_test(tc, test_headers_and_aliases);
 	tcase_add_test(tc, test_missing_required_column);
