@@ -84,6 +84,13 @@ int store_num_check(int kind, const char *field, double v, struct wr_err *e);
 int store_num_parse(int kind, const char *field, const char *text, double *out,
                     struct wr_err *e);
 
+/* The longest search text (--search, the interface's incremental search):
+ * far more than any tag, number or title needs, far less than SQLite's
+ * limit on a LIKE pattern.  store_search_check says so before anything is
+ * read; every search function checks it too. */
+#define WR_SEARCH_MAX 200
+int store_search_check(const char *search, struct wr_err *e);
+
 /* --------------------------------------------------------------- locations */
 
 /* A location hierarchy: a root location is a site (kind "site"); below it

@@ -3,7 +3,7 @@
  * checks themselves, and that every way into the store applies them - the
  * record functions the command line and the terminal interface call, the
  * field setters, and CSV import - with a message naming the field and the
- * range, and nothing written.
+ * range, and nothing written.  And the longest search text.
  */
 #include <check.h>
 #include <math.h>
@@ -302,6 +302,52 @@ START_TEST(csv_import)
 }
 END_TEST
 
+static int count_wo(const struct wr_wo *w, void *ctx)
+{
+	(void)w;
+	++*(int *)ctx;
+	return 0;
+}
+
+static int count_asset(const struct wr_asset *a, void *ctx)
+{
+	(void)a;
+	++*(int *)ctx;
+	return 0;
+}
+
+START_TEST(search_length)
+{
+	static char longest[WR_SEARCH_MAX + 1], huge[60001];
+	struct wr_wo_filter f;
+	struct wr_wo w[4];
+	struct wr_asset a[4];
+	int64_t count;
+	int n = 0;
+
+	plant();
+	memset(longest, 'x', WR_SEARCH_MAX);
+	memset(huge, 'x', sizeof huge - 1);
+	memset(&f, 0, sizeof f);
+	f.search = longest;
+	OK(store_search_check(longest, &E));
+	OK(store_search_check(NULL, &E));
+	OK(store_wo_list(S, &f, count_wo, &n, &E));
+	OK(store_asset_list(S, longest, count_asset, &n, &E));
+	ck_assert_int_eq(n, 0);
+
+	/* Past the limit every search says so before reading anything. */
+	f.search = huge;
+	REFUSED(store_search_check(huge, &E), "60000 bytes", "longer than the 200");
+	REFUSED(store_wo_list(S, &f, count_wo, &n, &E), "60000 bytes", "200");
+	REFUSED(store_wo_page(S, &f, 0, 0, 4, w, &n, &E), "60000 bytes", "200");
+	REFUSED(store_wo_count(S, &f, &count, &E), "60000 bytes", "200");
+	REFUSED(store_asset_list(S, huge, count_asset, &n, &E), "60000 bytes", "200");
+	REFUSED(store_asset_page(S, huge, NULL, 0, 4, a, &n, &E), "60000 bytes", "200");
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
 static Suite *bounds_suite(void)
 {
 	Suite *s = suite_create("store_bounds");
@@ -312,6 +358,7 @@ static Suite *bounds_suite(void)
 	tcase_add_test(tc, record_functions);
 	tcase_add_test(tc, pm_schedules);
 	tcase_add_test(tc, csv_import);
+	tcase_add_test(tc, search_length);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -52,6 +52,32 @@ assert_contains "CSV est_hours bound with the line" "$ERR" \
 w wo show W-1
 check_rc "the good row was not imported either" 1
 
+# ---- messages: a parent loop in one file, CR line ends, a long --search
+printf 'tag,parent\nA,B\nB,A\nC,\n' >"$TMP/loop.csv"
+w import assets "$TMP/loop.csv"
+check_rc "import a parent loop" 1
+assert_contains "loop named with its lines" "$ERR" "loop.csv:2: parent loop: A -> B -> A (lines 2, 3)"
+assert_not_contains "not an unknown tag" "$ERR" "no asset with tag"
+printf 'tag,criticality\rM-1,3\rM-2,9\rM-3,4\r' >"$TMP/mac.csv"
+w import assets "$TMP/mac.csv"
+check_rc "import a CR-only file with a bad row" 1
+assert_contains "CR-only line number" "$ERR" "mac.csv:3: criticality"
+printf 'tag,criticality\rM-1,3\rM-3,4\r' >"$TMP/mac.csv"
+w import assets "$TMP/mac.csv"
+check_rc "import a CR-only file" 0
+LONG=$(head -c 60000 /dev/zero | tr '\0' x)
+for cmd in "wo list" "asset list"; do
+	for fmt in table csv json; do
+		# shellcheck disable=SC2086
+		w $cmd --search "$LONG" --format "$fmt"
+		check_rc "$cmd --search 60000 bytes ($fmt)" 2
+		assert_eq "$cmd ($fmt) prints nothing" "" "$OUT"
+		assert_contains "$cmd ($fmt) names the limit" "$ERR" "longer than the 200 a search may have"
+	done
+done
+w wo list --search "$(head -c 200 /dev/zero | tr '\0' x)"
+check_rc "a 200-byte search" 0
+
 # ---- dates in CSV files and on the command line
 cat >"$TMP/history.csv" <<'EOF'
 asset,date,event

@@ -1,6 +1,6 @@
 /*
- * numbers.c - the range of every number a record holds, and the checks
- * that every way in uses (see enum wr_num in store.h).
+ * bounds.c - the range of every number a record holds (see enum wr_num in
+ * store.h) and the longest search text, with the checks every way in uses.
  *
  * The bounds are generous on purpose: they are there to catch a slip of the
  * keyboard or a column of the wrong unit, not to second-guess a plant.  A
@@ -101,4 +101,14 @@ int store_num_parse(int kind, const char *field, const char *text, double *out,
 		return out_of_range(r, field, text, e);
 	*out = d;
 	return WR_OK;
+}
+
+int store_search_check(const char *search, struct wr_err *e)
+{
+	size_t n = search ? strlen(search) : 0;
+
+	if (n <= WR_SEARCH_MAX)
+		return WR_OK;
+	return wr_fail(e, WR_EINPUT, "a search text of %zu bytes is longer than the %d a search may "
+	               "have; search for a shorter part of it", n, WR_SEARCH_MAX);
 }
