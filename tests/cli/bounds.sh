@@ -35,6 +35,9 @@ assert_contains "qty bound" "$ERR" "--qty: 0 is out of range (more than 0, up to
 w wo part WO-000001 --code BRG --qty 2 --cost 1e12
 check_rc "wo part --cost 1e12" 1
 assert_contains "cost bound" "$ERR" "--cost: 1e12 is out of range (0 to 1000000000)"
+w rank --cost-planned 1e300 --cost-failure 5
+check_rc "rank --cost-planned 1e300" 2
+assert_contains "rank cost bound" "$ERR" "--cost-planned: 1e300 is out of range (0 to 1000000000)"
 w wo show WO-000001 --format json
 assert_eq "nothing half-written" "0" "$(printf '%s' "$OUT" | jq '.parts | length')"
 assert_eq "the good labour is there" "90" "$(printf '%s' "$OUT" | jq '[.labor[].minutes] | add')"
