@@ -58,6 +58,8 @@ static int asset_list(struct cli *c, int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = out_format(c, args_get(&a, "format"), OUT_TABLE, 1, &fmt)) != 0)
 		return rc;
+	if (store_search_check(args_get(&a, "search"), &e) != WR_OK)
+		return args_usage(c, "--search: %s", e.msg);
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	out_begin(&o, stdout, fmt, LIST_COLS, list_head, list_numeric);

@@ -40,6 +40,23 @@ struct model_args {
 	struct predict_opts po;
 };
 
+/* A cost option: a number in the range of costs (enum wr_num); left as it
+ * is when the option is absent. */
+static int cost_arg(const struct cli *c, const char *opt, const char *v, double *out)
+{
+	struct wr_err e = {0, ""};
+	double d;
+
+	if (!v)
+		return 0;
+	if (store_num_parse(WN_COST, opt, v, &d, &e) != WR_OK)
+		return args_usage(c, "%s", e.msg);
+	if (isnan(d))
+		return args_usage(c, "%s wants a cost", opt);
+	*out = d;
+	return 0;
+}
+
 static int model_args(const struct cli *c, const struct args *a, struct model_args *m)
 {
 	const char *v;
@@ -62,10 +79,10 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 		m->po.op_time = 1;
 		m->lo.with_readings = 1;
 	}
-	if ((rc = args_real(c, "cost-planned", args_get(a, "cost-planned"),
-	                    &m->po.cost_planned, CLI_USAGE)) != 0 ||
-	    (rc = args_real(c, "cost-failure", args_get(a, "cost-failure"),
-	                    &m->po.cost_failure, CLI_USAGE)) != 0)
+	if ((rc = cost_arg(c, "--cost-planned", args_get(a, "cost-planned"),
+	                   &m->po.cost_planned)) != 0 ||
+	    (rc = cost_arg(c, "--cost-failure", args_get(a, "cost-failure"),
+	                   &m->po.cost_failure)) != 0)
 		return rc;
 	if ((v = args_get(a, "beta")) != NULL) {
 		const char *items[MAX_CODES];
@@ -107,8 +124,6 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 		else
 			return args_usage(c, "--hazard is piecewise or weibull, not '%s'", v);
 	}
-	if (m->po.cost_planned < 0 || m->po.cost_failure < 0)
-		return args_usage(c, "costs cannot be negative");
 	if ((m->po.cost_planned > 0) != (m->po.cost_failure > 0))
 		return args_usage(c, "give both --cost-planned and --cost-failure, or neither");
 	return 0;
@@ -311,8 +326,9 @@ static int make_cutoffs(const struct cli *c, int64_t from, int64_t to, const cha
 		int rc = args_days(c, "every", every, &days);
 		if (rc)
 			return rc;
-		if (days < 1)
-			return args_usage(c, "--every must be at least one day");
+		/* Bounded, so that no cutoff lies past what an int64 holds. */
+		if (days < 1 || days > 36525)
+			return args_usage(c, "--every must be from one day to 100 years");
 	}
 	for (k = 0;; k++) {
 		int64_t t = months ? wr_date_add_months(from, (int)(k * (size_t)months))

@@ -122,6 +122,8 @@ static int wo_list(struct cli *c, int argc, char **argv)
 	f.asset_tag = args_get(&a, "asset");
 	f.assignee = args_get(&a, "assignee");
 	f.search = args_get(&a, "search");
+	if (store_search_check(f.search, &e) != WR_OK)
+		return args_usage(c, "--search: %s", e.msg);
 	f.overdue_only = args_has(&a, "overdue");
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;

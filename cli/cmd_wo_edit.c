@@ -136,11 +136,9 @@ int wo_cmd_new(struct cli *c, int argc, char **argv)
 		wr_strlcpy(w.assignee, v, sizeof w.assignee);
 	if ((rc = args_date(c, "due", args_get(&a, "due"), &w.due_at, CLI_BAD)) != 0)
 		return rc;
-	if ((rc = args_real(c, "est-hours", args_get(&a, "est-hours"), &w.est_hours,
-	                    CLI_BAD)) != 0)
-		return rc;
-	if (!isnan(w.est_hours) && w.est_hours < 0)
-		return cli_failf(c, CLI_BAD, "--est-hours cannot be negative");
+	if (store_num_parse(WN_HOURS, "--est-hours", args_get(&a, "est-hours"), &w.est_hours,
+	                    &e) != WR_OK)
+		return cli_fail(c, &e);
 	if ((v = args_get(&a, "description")) != NULL && !(w.description = wr_strdup(v)))
 		return cli_failf(c, CLI_BAD, "out of memory");
 	if ((rc = cli_open(c, 0)) != 0) {
@@ -360,12 +358,12 @@ int wo_cmd_labor(struct cli *c, int argc, char **argv)
 	if (modes != 1)
 		return args_usage(c, "give exactly one of --minutes M, --start or --stop");
 	if (args_has(&a, "minutes")) {
-		const char *v = args_get(&a, "minutes");
-		char *end;
-		minutes = strtol(v, &end, 10);
-		if (end == v || *end || minutes <= 0 || minutes > 100000)
-			return cli_failf(c, CLI_BAD, "--minutes wants a whole number of minutes from "
-			                 "1 to 100000, not '%s'", v);
+		double d;
+		if (store_num_parse(WN_MINUTES, "--minutes", args_get(&a, "minutes"), &d, &e) != WR_OK)
+			return cli_fail(c, &e);
+		if (isnan(d))
+			return args_usage(c, "--minutes wants a number of minutes");
+		minutes = (long)d;
 	}
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
@@ -423,15 +421,11 @@ int wo_cmd_part(struct cli *c, int argc, char **argv)
 		                 sizeof p.part_code - 1);
 	if (!args_get(&a, "qty"))
 		return args_usage(c, "--qty Q is required");
-	if ((rc = args_real(c, "qty", args_get(&a, "qty"), &p.qty, CLI_BAD)) != 0)
-		return rc;
-	if (!(p.qty > 0))
-		return cli_failf(c, CLI_BAD, "--qty must be more than zero, not '%s'",
-		                 args_get(&a, "qty"));
-	if ((rc = args_real(c, "cost", args_get(&a, "cost"), &p.unit_cost, CLI_BAD)) != 0)
-		return rc;
-	if (!isnan(p.unit_cost) && p.unit_cost < 0)
-		return cli_failf(c, CLI_BAD, "--cost cannot be negative");
+	if (store_num_parse(WN_QTY, "--qty", args_get(&a, "qty"), &p.qty, &e) != WR_OK ||
+	    store_num_parse(WN_COST, "--cost", args_get(&a, "cost"), &p.unit_cost, &e) != WR_OK)
+		return cli_fail(c, &e);
+	if (isnan(p.qty))
+		return args_usage(c, "--qty Q is required");
 	if ((v = args_get(&a, "description")) != NULL)
 		wr_strlcpy(p.description, v, sizeof p.description);
 	p.at = wr_now();

@@ -55,6 +55,42 @@ void store_rollback(struct store *s);
  * ~/.local/share/wrench/wrench.db.  Returns buf or NULL if it cannot tell. */
 char *store_default_path(char *buf, size_t n);
 
+/* ----------------------------------------------------------------- numbers */
+
+/* The numbers records hold, each with the range it must lie in: wide enough
+ * for any plant, narrow enough that a slip (1e300, seconds typed as
+ * minutes, a reading with three digits too many) is refused where it enters
+ * instead of being summed into every report.  Every way in (CSV import, the
+ * command line, the terminal interface) checks against this one table:
+ *   WN_HOURS           estimated hours of a job        0 to 10000
+ *   WN_MINUTES         one labour entry                1 to 14400 (ten days), whole
+ *   WN_QTY             quantity of a part used         more than 0, up to 1000000
+ *   WN_COST            unit cost of a part             0 to 1000000000
+ *   WN_METER           a meter reading                 -1e12 to 1e12
+ *   WN_METER_INTERVAL  a meter schedule's interval     more than 0, up to 1e9
+ *   WN_LEAD_DAYS       a schedule's lead time          0 to 365 days, whole
+ *   WN_INTERVAL_DAY + unit (enum wr_pm_unit): a calendar schedule's interval,
+ *                      at most 30 years: 1 to 10957 days, 1565 weeks or 360
+ *                      months, whole */
+enum wr_num {
+	WN_HOURS, WN_MINUTES, WN_QTY, WN_COST, WN_METER, WN_METER_INTERVAL, WN_LEAD_DAYS,
+	WN_INTERVAL_DAY, WN_INTERVAL_WEEK, WN_INTERVAL_MONTH, WN__COUNT
+};
+/* WR_OK when v lies in the range of kind (NAN, "unknown", is left to the
+ * caller); otherwise WR_EINPUT with "FIELD: V is out of range (LO to HI)". */
+int store_num_check(int kind, const char *field, double v, struct wr_err *e);
+/* Parses text (blanks around it allowed) as a number of that kind and checks
+ * its range; empty text gives NAN.  Messages name field and the range. */
+int store_num_parse(int kind, const char *field, const char *text, double *out,
+                    struct wr_err *e);
+
+/* The longest search text (--search, the interface's incremental search):
+ * far more than any tag, number or title needs, far less than SQLite's
+ * limit on a LIKE pattern.  store_search_check says so before anything is
+ * read; every search function checks it too. */
+#define WR_SEARCH_MAX 200
+int store_search_check(const char *search, struct wr_err *e);
+
 /* --------------------------------------------------------------- locations */
 
 /* A location hierarchy: a root location is a site (kind "site"); below it

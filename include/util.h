@@ -43,9 +43,23 @@ void wr_err_prefix(struct wr_err *e, const char *fmt, ...)
 #define WR_NO_TIME INT64_MIN
 #define WR_DAY 86400
 
+/* The dates wrench accepts: 1900-01-01 00:00:00 to 2999-12-31 23:59:59.
+ * wr_date_parse refuses anything outside them, and a date outside them in
+ * the database (written by another program) is read as the nearest one
+ * inside (wr_time_clamp), so that no sum of dates overflows and no loop
+ * over dates runs for ages.  The date functions below take any int64 all
+ * the same: they compute in years 1 to 9999 and saturate beyond. */
+#define WR_DATE_FIRST_YEAR 1900
+#define WR_DATE_LAST_YEAR 2999
+#define WR_TIME_MIN INT64_C(-2208988800)    /* 1900-01-01 00:00:00 */
+#define WR_TIME_MAX INT64_C(32503679999)    /* 2999-12-31 23:59:59 */
+/* t brought into WR_TIME_MIN..WR_TIME_MAX (WR_NO_TIME too: test it first). */
+int64_t wr_time_clamp(int64_t t);
+
 /* Accepts: YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z], YYYY-MM-DD HH:MM[:SS],
- * M/D/YYYY, M/D/YYYY H:MM[:SS] [AM|PM].  Surrounding blanks are ignored.
- * Returns WR_OK or WR_EINPUT (with a message naming the accepted forms). */
+ * M/D/YYYY, M/D/YYYY H:MM[:SS] [AM|PM], in the years 1900 to 2999.
+ * Surrounding blanks are ignored.  Returns WR_OK or WR_EINPUT (with a
+ * message naming the accepted forms, or the accepted years). */
 int wr_date_parse(const char *s, int64_t *out, struct wr_err *e);
 /* Canonical form: "YYYY-MM-DD" when the time is midnight, otherwise
  * "YYYY-MM-DD HH:MM:SS".  buf must hold WR_DATE_BUF bytes.  Empty string for

@@ -63,17 +63,24 @@ static double first_renewal(const struct ld_set *s, size_t u)
 	return un->nev ? s->events[un->ev0].t : NAN;
 }
 
+/* Horizons the climatology looks back over at most: a base rate needs
+ * many unit-horizons, not every one since the oldest date in the data (an
+ * install in 1900 and a one-day horizon would be 45000 of them per unit
+ * and cutoff). */
+#define PAST_HORIZONS 1000
+
 /*
  * The climatology rate, from the past only: the horizons [T - kH, T - (k-1)H)
- * for k = 1, 2, ... back to the start of the data, and in each of them the
- * in-service units whose history had begun; the rate is the fraction of
- * those unit-horizons that saw a failure.  Using the future base rate would
- * hand climatology knowledge the model never gets.
+ * for k = 1, 2, ... back to the start of the data (at most PAST_HORIZONS),
+ * and in each of them the in-service units whose history had begun; the rate
+ * is the fraction of those unit-horizons that saw a failure.  Using the
+ * future base rate would hand climatology knowledge the model never gets.
  */
 static double past_rate(const struct ld_set *s, double T, double H, double history_start)
 {
 	double start = INFINITY, pos = 0.0, tot = 0.0, w;
 	size_t u;
+	int k;
 
 	for (u = 0; u < s->nunits; u++) {
 		double f = first_renewal(s, u);
@@ -83,7 +90,7 @@ static double past_rate(const struct ld_set *s, double T, double H, double histo
 	/* Before the history is complete an absent failure proves nothing. */
 	if (isfinite(history_start) && history_start > start)
 		start = history_start;
-	for (w = T - H; w >= start; w -= H) {
+	for (w = T - H, k = 0; w >= start && k < PAST_HORIZONS; w -= H, k++) {
 		for (u = 0; u < s->nunits; u++) {
 			if (!s->units[u].in_service || !(first_renewal(s, u) < w))
 				continue;

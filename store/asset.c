@@ -455,8 +455,11 @@ int store_asset_list(struct store *s, const char *search, wr_asset_cb cb, void *
 	static const char sql[] = "SELECT " ASSET_COLS " WHERE " ASSET_MATCH " ORDER BY a.tag";
 	sqlite3_stmt *st;
 	int oom, rc;
-	char *pat = like_pattern(search, &oom);
+	char *pat;
 
+	if (store_search_check(search, e) != WR_OK)
+		return WR_EINPUT;
+	pat = like_pattern(search, &oom);
 	if (oom)
 		return wr_fail(e, WR_ENOMEM, "out of memory searching assets");
 	if ((rc = prepare(s, sql, &st, e)) != WR_OK) {
@@ -484,6 +487,8 @@ int store_asset_page(struct store *s, const char *search, const char *after, int
 	char *pat;
 
 	*n = 0;
+	if (store_search_check(search, e) != WR_OK)
+		return WR_EINPUT;
 	if (limit <= 0)
 		return WR_OK;
 	pat = like_pattern(search, &oom);

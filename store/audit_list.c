@@ -41,7 +41,7 @@ int store_audit_list(struct store *s, const char *entity, const char *key, int l
 		int stop;
 		memset(&a, 0, sizeof a);
 		a.id = sqlite3_column_int64(st, 0);
-		a.at = sqlite3_column_int64(st, 1);
+		a.at = store_col_time(st, 1);
 		store_col_text(st, 2, a.who, sizeof a.who);
 		store_col_text(st, 3, a.entity, sizeof a.entity);
 		store_col_text(st, 4, a.key, sizeof a.key);

@@ -269,6 +269,15 @@ static int parse_value(const struct csv_field *f, const char *v, size_t len, cha
 		return 0;
 	case FT_INT: {
 		char *end;
+		if (f->range) {
+			double d;
+			if (store_num_parse(f->range - 1, f->name, tmp, &d, &e) != WR_OK) {
+				snprintf(why, nwhy, "%s", e.msg);
+				return -1;
+			}
+			*AT(rec, f, int) = (int)d;
+			return 0;
+		}
 		errno = 0;
 		long n = strtol(tmp, &end, 10);
 		if (end == tmp || *end || errno || n < f->lo || n > f->hi) {
@@ -295,9 +304,8 @@ static int parse_value(const struct csv_field *f, const char *v, size_t len, cha
 			snprintf(why, nwhy, "%s: '%s' is not a number", f->name, tmp);
 			return -1;
 		}
-		if (((f->flags & CF_NONNEG) && d < 0) || ((f->flags & CF_POSITIVE) && d <= 0)) {
-			snprintf(why, nwhy, "%s: %s must be %s", f->name, tmp,
-			         (f->flags & CF_POSITIVE) ? "more than 0" : "0 or more");
+		if (f->range && store_num_check(f->range - 1, f->name, d, &e) != WR_OK) {
+			snprintf(why, nwhy, "%s", e.msg);
 			return -1;
 		}
 		*AT(rec, f, double) = d;

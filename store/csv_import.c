@@ -261,15 +261,121 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 	return deferred ? defer_row(d, row) : WR_OK;
 }
 
+/* The row of a deferred record, its fields pointing into the record's blob
+ * (fp holds the pointers). */
+static void deferred_row(const struct driver *d, const struct defrow *x, char **fp,
+                         struct csv_row *row)
+{
+	memset(row, 0, sizeof *row);
+	for (size_t i = 0, o = 0; i < x->n; i++) {
+		fp[i] = x->blob + o;
+		o += x->len[i] + 1;
+	}
+	row->line = x->line;
+	row->n = x->n;
+	row->f = fp;
+	row->len = x->len;
+	row->delim = d->delim;
+}
+
+/* Texts of the rows still waiting, for csv_parent_loops. */
+struct waiting {
+	char **key, **name, **parent;
+	unsigned char *by_name;
+	size_t *line;
+};
+
+static void waiting_free(struct waiting *w, size_t n)
+{
+	for (size_t k = 0; w->key && k < n; k++) {
+		free(w->key[k]);
+		free(w->name[k]);
+		free(w->parent[k]);
+	}
+	free(w->key);
+	free(w->name);
+	free(w->parent);
+	free(w->by_name);
+	free(w->line);
+}
+
+/* Reads the key, name and parent of deferred row k into w. */
+static int waiting_row(struct driver *d, size_t k, int f_key, int f_name, int f_parent,
+                       struct waiting *w)
+{
+	const struct csv_entity_map *m = d->im.m;
+	char *fp[CSV_MAX_FIELDS], why[600], buf[64];
+	struct csv_row row;
+	struct csv_rec rec;
+	uint32_t present, byname;
+	int ok;
+
+	deferred_row(d, &d->defer[k], fp, &row);
+	csv_rec_init(m, &rec);
+	ok = csv_map_row(m, &d->im.cm, &row, &rec, &present, &byname, why, sizeof why) == 0;
+	w->key[k] = wr_strdup(ok ? csv_map_text(m, (size_t)f_key, &rec, buf, sizeof buf) : "");
+	w->name[k] = wr_strdup(ok && f_name >= 0 ? csv_map_text(m, (size_t)f_name, &rec, buf,
+	                                                         sizeof buf) : "");
+	w->parent[k] = wr_strdup(ok ? csv_map_text(m, (size_t)f_parent, &rec, buf, sizeof buf) : "");
+	w->by_name[k] = ok && (byname & (1u << f_parent)) != 0;
+	w->line[k] = row.line;
+	csv_rec_clear(m, &rec);
+	return w->key[k] && w->name[k] && w->parent[k] ? WR_OK : WR_ENOMEM;
+}
+
+/* Before the last pass: a message for each waiting row caught in a parent
+ * loop within the file, or below one (csv_parent_loops); *out gets
+ * d->ndefer messages, NULL for the rows whose parent is simply nowhere. */
+static int loop_reasons(struct driver *d, char ***out)
+{
+	const struct csv_entity_map *m = d->im.m;
+	int f_parent = csv_map_index(m, "parent"), f_name = csv_map_index(m, "name"), f_key = 0;
+	size_t n = d->ndefer;
+	struct waiting w;
+	char **why;
+	int rc = WR_OK;
+
+	*out = NULL;
+	if (f_parent < 0 || m->f[f_key].type != FT_KEY)
+		return WR_OK;
+	w.key = calloc(n, sizeof *w.key);
+	w.name = calloc(n, sizeof *w.name);
+	w.parent = calloc(n, sizeof *w.parent);
+	w.by_name = calloc(n, 1);
+	w.line = calloc(n, sizeof *w.line);
+	why = calloc(n, sizeof *why);
+	if (!w.key || !w.name || !w.parent || !w.by_name || !w.line || !why)
+		rc = WR_ENOMEM;
+	for (size_t k = 0; k < n && rc == WR_OK; k++)
+		rc = waiting_row(d, k, f_key, f_name, f_parent, &w);
+	if (rc == WR_OK)
+		rc = csv_parent_loops((const char *const *)w.key, (const char *const *)w.name,
+		                      (const char *const *)w.parent, w.by_name, w.line, n, why, d->e);
+	else
+		wr_fail(d->e, rc, "out of memory looking for parent loops");
+	waiting_free(&w, n);
+	if (rc != WR_OK) {
+		free(why);
+		return rc;
+	}
+	*out = why;
+	return WR_OK;
+}
+
 /* Retries the rows that waited for a parent until none can be placed; a
- * last pass reports the rest as bad. */
+ * last pass reports the rest as bad: a parent loop within the file as one,
+ * any other row by its handler (its parent is nowhere). */
 static int retry_deferred(struct driver *d)
 {
 	int progress = 1, rc = WR_OK;
 
 	while (d->ndefer && rc == WR_OK) {
-		if (!progress)
+		char **loops = NULL;
+		size_t nloops = d->ndefer;
+		if (!progress) {
 			d->im.final_pass = 1;
+			rc = loop_reasons(d, &loops);
+		}
 		progress = 0;
 		size_t keep = 0;
 		for (size_t k = 0; k < d->ndefer; k++) {
@@ -277,17 +383,10 @@ static int retry_deferred(struct driver *d)
 			char *fp[CSV_MAX_FIELDS];
 			struct csv_row row;
 			int deferred = 0;
-			memset(&row, 0, sizeof row);
-			for (size_t i = 0, o = 0; i < x->n; i++) {
-				fp[i] = x->blob + o;
-				o += x->len[i] + 1;
-			}
-			row.line = x->line;
-			row.n = x->n;
-			row.f = fp;
-			row.len = x->len;
-			row.delim = d->delim;
-			if (rc == WR_OK)
+			deferred_row(d, x, fp, &row);
+			if (rc == WR_OK && loops && loops[k])
+				bad_row(d, &row, loops[k]);
+			else if (rc == WR_OK)
 				rc = handle(d, &row, &deferred);
 			if (rc == WR_OK && deferred) {
 				d->defer[keep++] = *x;
@@ -298,6 +397,9 @@ static int retry_deferred(struct driver *d)
 			free(x->len);
 		}
 		d->ndefer = keep;
+		for (size_t k = 0; loops && k < nloops; k++)
+			free(loops[k]);
+		free(loops);
 		if (d->im.final_pass && d->ndefer && rc == WR_OK)
 			rc = wr_fail(d->e, WR_EDB, "internal error: rows still waiting after the last pass");
 	}

@@ -126,6 +126,16 @@ int csv_step_insert(struct store *s, const struct store_binds *b, const char *wh
  * (found), ROW_DEFER when a parent may come later in the file, ROW_BAD,
  * ROW_FATAL. */
 int csv_ref_result(int64_t id, int may_defer, const struct csv_imp *im);
+/* For the n rows still waiting for a parent at the end of an import (row
+ * i has the key key[i] and the name name[i], names the parent parent[i] -
+ * by its name when by_name[i], else by its key - and starts on line
+ * line[i]): why[i] gets an allocated message for each row in a parent loop
+ * ("parent loop: A -> B -> A (lines 2, 3)") or below one, NULL for the
+ * others, whose parent is nowhere.  WR_OK, or WR_ENOMEM with every why[i]
+ * NULL. */
+int csv_parent_loops(const char *const *key, const char *const *name, const char *const *parent,
+                     const unsigned char *by_name, const size_t *line, size_t n, char **why,
+                     struct wr_err *e);
 /* A bit per named field (NULL-terminated names). */
 uint32_t csv_field_bits(const struct csv_entity_map *m, const char *const *names);
 

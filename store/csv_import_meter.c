@@ -135,7 +135,7 @@ static int check_cumulative(struct csv_imp *im, int64_t meter_id, const struct w
 		if (store_binds_check(&b, e, "checking meter readings") != WR_OK)
 			return store_stmt_done(st), ROW_FATAL;
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t at = sqlite3_column_int64(st, 0);
+			int64_t at = store_col_time(st, 0);
 			double v = sqlite3_column_double(st, 1);
 			if (later ? r->value > v : r->value < v) {
 				snprintf(why, nwhy,

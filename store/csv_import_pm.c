@@ -67,10 +67,12 @@ static int pm_refs(struct csv_imp *im, struct wr_pm *p, int64_t *asset_id, int64
 		if (*asset_id <= 0)
 			return ROW_BAD;
 	}
-	if (p->kind == PK_CALENDAR && p->interval < 1) {
-		snprintf(why, nwhy, "interval: a calendar schedule repeats every 1 or more %ss",
-		         csv_pm_unit_name(p->unit));
-		return ROW_BAD;
+	if (p->kind == PK_CALENDAR) {
+		struct wr_err range = {0, ""};
+		if (store_num_check(WN_INTERVAL_DAY + p->unit, "interval", p->interval, &range) != WR_OK) {
+			snprintf(why, nwhy, "%s", range.msg);
+			return ROW_BAD;
+		}
 	}
 	if (p->kind == PK_METER) {
 		if (!p->meter[0] || !*asset_id) {

@@ -34,9 +34,11 @@
 
 #define OFF(m) offsetof(struct csv_rec, u.m)
 #define SZ(m) sizeof(((struct csv_rec *)0)->u.m)
-#define TXT(nm, al, ty, m, fl) {nm, al, ty, OFF(m), SZ(m), 0, 0, NULL, NULL, fl}
-#define NUM(nm, al, ty, m, lo, hi, fl) {nm, al, ty, OFF(m), SZ(m), lo, hi, NULL, NULL, fl}
-#define ENUM(nm, al, m, lo, hi, en, ep, fl) {nm, al, FT_ENUM, OFF(m), SZ(m), lo, hi, en, ep, fl}
+#define TXT(nm, al, ty, m, fl) {nm, al, ty, OFF(m), SZ(m), 0, 0, NULL, NULL, fl, 0}
+#define NUM(nm, al, ty, m, lo, hi, fl) {nm, al, ty, OFF(m), SZ(m), lo, hi, NULL, NULL, fl, 0}
+#define ENUM(nm, al, m, lo, hi, en, ep, fl) {nm, al, FT_ENUM, OFF(m), SZ(m), lo, hi, en, ep, fl, 0}
+/* A number with the range of an enum wr_num. */
+#define RANGED(nm, al, ty, m, kind, fl) {nm, al, ty, OFF(m), SZ(m), 0, 0, NULL, NULL, fl, (kind) + 1}
 
 /* ------------------------------------------------------ enums of our own */
 
@@ -150,7 +152,7 @@ static const struct csv_field asset_fields[] = {
 	TXT("model", "model number|model no", FT_TEXT, asset.model, 0),
 	TXT("uuid", "", FT_UUID, asset.uuid, 0),
 	{"archived", "", FT_BOOL, offsetof(struct csv_rec, archived), sizeof(int), 0, 0, NULL, NULL,
-	 CF_IMPORT},
+	 CF_IMPORT, 0},
 };
 
 static const struct csv_field meter_fields[] = {
@@ -167,8 +169,8 @@ static const struct csv_field reading_fields[] = {
 	TXT("meter", "meter name|name", FT_KEY, reading.meter, CF_REQUIRED),
 	NUM("at", "date|time|datetime|date time|timestamp|reading date|read at|recorded at|when",
 	    FT_TIME, reading.at, 0, 0, CF_REQUIRED | CF_NONEMPTY),
-	NUM("value", "reading|reading value|meter reading", FT_REAL, reading.value, 0, 0,
-	    CF_REQUIRED | CF_NONEMPTY),
+	RANGED("value", "reading|reading value|meter reading", FT_REAL, reading.value, WN_METER,
+	       CF_REQUIRED | CF_NONEMPTY),
 	TXT("uuid", "", FT_UUID, reading.uuid, 0),
 };
 
@@ -183,14 +185,14 @@ static const struct csv_field pm_fields[] = {
 	     csv_pm_unit_name, pm_unit_parse, 0),
 	NUM("floating", "recurrence based on|based on|float", FT_BOOL, pm.floating, 0, 0, 0),
 	TXT("meter", "meter name", FT_TEXT, pm.meter, 0),
-	NUM("meter_interval", "meter every|meter interval n|every meter", FT_REAL, pm.meter_interval,
-	    0, 0, CF_POSITIVE),
-	NUM("lead_days", "lead|lead time|lead days", FT_INT, pm.lead_days, 0, 3650, 0),
+	RANGED("meter_interval", "meter every|meter interval n|every meter", FT_REAL,
+	       pm.meter_interval, WN_METER_INTERVAL, 0),
+	RANGED("lead_days", "lead|lead time|lead days", FT_INT, pm.lead_days, WN_LEAD_DAYS, 0),
 	NUM("start_date", "start|starts on|starts|start at|first due", FT_TIME, pm.start_date, 0, 0,
 	    CF_KEEP),
 	NUM("last_done", "last completed|last done at|last", FT_TIME, pm.last_done, 0, 0, 0),
-	NUM("est_hours", "estimated hours|est hours|hours|estimated duration|duration", FT_REAL,
-	    pm.est_hours, 0, 0, CF_NONNEG),
+	RANGED("est_hours", "estimated hours|est hours|hours|estimated duration|duration", FT_REAL,
+	       pm.est_hours, WN_HOURS, 0),
 	TXT("assignee", "assigned to|technician|primary user|primary user email", FT_TEXT,
 	    pm.assignee, 0),
 	TXT("team", "team name|crew", FT_TEXT, pm.team, 0),
@@ -224,8 +226,8 @@ static const struct csv_field wo_fields[] = {
 	NUM("downtime_start", "down from|down at|downtime from", FT_TIME, wo.downtime_start, 0, 0, 0),
 	NUM("downtime_end", "down to|up at|downtime to", FT_TIME, wo.downtime_end, 0, 0, 0),
 	TXT("pm", "pm code|schedule", FT_TEXT, wo.pm_code, 0),
-	NUM("est_hours", "estimated hours|est hours|estimated duration", FT_REAL, wo.est_hours, 0, 0,
-	    CF_NONNEG),
+	RANGED("est_hours", "estimated hours|est hours|estimated duration", FT_REAL, wo.est_hours,
+	       WN_HOURS, 0),
 	NUM("created", "created at|created on|date created|opened|reported", FT_TIME, wo.created_at,
 	    0, 0, CF_KEEP),
 	NUM("started", "started at|started on", FT_TIME, wo.started_at, 0, 0, 0),

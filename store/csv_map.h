@@ -33,8 +33,6 @@ enum csv_ftype {
 #define CF_IMPORT   0x02u  /* read on import only (Atlas extras), never exported */
 #define CF_KEEP     0x04u  /* an empty cell leaves the field as it is */
 #define CF_NONEMPTY 0x08u  /* every row needs a value */
-#define CF_NONNEG   0x10u  /* numbers must be >= 0 */
-#define CF_POSITIVE 0x20u  /* numbers must be > 0 */
 
 struct csv_field {
 	const char *name;       /* canonical column name */
@@ -47,6 +45,8 @@ struct csv_field {
 	const char *(*ename)(int);
 	int (*eparse)(const char *, int *);
 	unsigned flags;
+	int range;              /* FT_INT, FT_REAL: 1 + the enum wr_num whose range
+	                         * the value must lie in (store_num_parse), 0 none */
 };
 
 /* One record of any entity.  The union members are the store's own structs,

@@ -32,6 +32,7 @@ struct reader {
 	size_t nf, fcap, pcap;
 	int bad_utf8;
 	int in_record;
+	int cr_pending;         /* the last chunk ended with CR (see feed_lines) */
 	size_t line;            /* physical line being fed */
 	size_t rec_line;        /* line the current record started on */
 	size_t index;
@@ -236,9 +237,11 @@ static size_t detect_delim(const char *s, size_t n, char *delim)
 		size_t j = 5;
 		if (j < n && s[j] == '\r')
 			j++;
-		if (j < n && s[j] == '\n') {
+		if (j < n && s[j] == '\n')
+			j++;
+		if (j > 5) {
 			*delim = s[4];
-			return j + 1;
+			return j;
 		}
 	}
 	for (i = 0; i < n && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
@@ -280,6 +283,46 @@ static int feed(struct reader *r, const char *s, size_t n)
 	return WR_OK;
 }
 
+static size_t next_of(const char *chunk, size_t from, size_t n, int c)
+{
+	const char *p = memchr(chunk + from, c, n - from);
+	return p ? (size_t)(p - chunk) : n;
+}
+
+/* Feeds chunk[pos..n) one physical line at a time.  A line ends with LF,
+ * CRLF, or a CR alone (old Mac files), so that line numbers hold for all
+ * three; a CR at the very end of the chunk may be half of a CRLF, and the
+ * next chunk decides (cr_pending). */
+static int feed_lines(struct reader *r, const char *chunk, size_t pos, size_t n)
+{
+	size_t lf = next_of(chunk, pos, n, '\n'), cr = next_of(chunk, pos, n, '\r');
+
+	while (pos < n) {
+		size_t end = n;
+		int ends = 0;
+
+		if (lf < pos)
+			lf = next_of(chunk, pos, n, '\n');
+		if (cr < pos)
+			cr = next_of(chunk, pos, n, '\r');
+		if (cr < lf && !(cr + 1 < n && chunk[cr + 1] == '\n')) {
+			end = cr + 1;
+			ends = end < n;
+			r->cr_pending = !ends;
+		} else if (lf < n) {
+			end = lf + 1;
+			ends = 1;
+		}
+		int rc = feed(r, chunk + pos, end - pos);
+		if (rc != WR_OK)
+			return rc;
+		pos = end;
+		if (ends)
+			r->line++;
+	}
+	return WR_OK;
+}
+
 static int read_all(struct reader *r, FILE *in)
 {
 	char *chunk = malloc(CHUNK);
@@ -310,16 +353,15 @@ static int read_all(struct reader *r, FILE *in)
 			r->bytes = pos;
 			csv_set_delim(&r->p, (unsigned char)r->delim);
 		}
-		while (pos < n) {
-			const char *nl = memchr(chunk + pos, '\n', n - pos);
-			size_t len = nl ? (size_t)(nl - (chunk + pos)) + 1 : n - pos;
-			rc = feed(r, chunk + pos, len);
-			if (rc != WR_OK)
-				goto out;
-			pos += len;
-			if (nl)
+		if (r->cr_pending && pos < n) {
+			/* The chunk before ended in CR: a line end unless LF follows. */
+			r->cr_pending = 0;
+			if (chunk[pos] != '\n')
 				r->line++;
 		}
+		rc = feed_lines(r, chunk, pos, n);
+		if (rc != WR_OK)
+			goto out;
 	}
 	if (rc == WR_OK && ferror(in))
 		rc = wr_fail(r->e, WR_EINPUT, "cannot read the file: %s", strerror(errno));

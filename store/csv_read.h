@@ -3,7 +3,7 @@
  *
  * The reader hands one record at a time to a callback, so memory stays
  * bounded by the longest record whatever the size of the file.  It skips a
- * UTF-8 byte-order mark, accepts CRLF or LF line ends, follows RFC 4180
+ * UTF-8 byte-order mark, accepts CRLF, LF or CR line ends, follows RFC 4180
  * (quoted fields, doubled quotes, quoted line breaks), picks ';' as the
  * delimiter when the header line has more of them than commas (or when the
  * file starts with Excel's "sep=;" line), and tells the callback the line

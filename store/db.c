@@ -91,7 +91,7 @@ int64_t store_col_time(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return WR_NO_TIME;
-	return sqlite3_column_int64(st, i);
+	return wr_time_clamp(sqlite3_column_int64(st, i));
 }
 
 double store_col_real(sqlite3_stmt *st, int i)
@@ -221,23 +221,6 @@ int store_parse_time_field(const char *field, const char *v, int64_t *out, struc
 		wr_err_prefix(e, "%s: ", field);
 		return WR_EINPUT;
 	}
-	return WR_OK;
-}
-
-int store_parse_real_field(const char *field, const char *v, double *out, struct wr_err *e)
-{
-	char *end;
-	if (!v || !*v) {
-		*out = NAN;
-		return WR_OK;
-	}
-	errno = 0;
-	double d = strtod(v, &end);
-	while (*end == ' ')
-		end++;
-	if (end == v || *end || errno || !isfinite(d))
-		return wr_fail(e, WR_EINPUT, "%s: '%.40s' is not a number", field, v);
-	*out = d;
 	return WR_OK;
 }
 

@@ -131,7 +131,7 @@ int store_event_list(struct store *s, const char *asset_tag, wr_event_cb cb, voi
 		ev.id = sqlite3_column_int64(st, 0);
 		store_col_text(st, 1, ev.uuid, sizeof ev.uuid);
 		store_col_text(st, 2, ev.asset_tag, sizeof ev.asset_tag);
-		ev.at = sqlite3_column_int64(st, 3);
+		ev.at = store_col_time(st, 3);
 		ev.kind = sqlite3_column_int(st, 4);
 		store_col_text(st, 5, ev.code, sizeof ev.code);
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL && !(ev.notes = store_col_dup(st, 6))) {

@@ -105,7 +105,10 @@ int store_run(struct store *s, const struct store_binds *b, struct wr_err *e, co
 	__attribute__((warn_unused_result));
 
 /* Column helpers: copy text into a fixed buffer (NULL -> ""), read times
- * (NULL -> WR_NO_TIME), reals (NULL -> NAN), duplicate text to the heap. */
+ * (NULL -> WR_NO_TIME; a time outside the dates wrench accepts, which only
+ * another program can have written, reads as the nearest accepted one: see
+ * wr_time_clamp), reals (NULL -> NAN), duplicate text to the heap.  Every
+ * time read for arithmetic or display goes through store_col_time. */
 void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t n);
 int64_t store_col_time(sqlite3_stmt *st, int i);
 double store_col_real(sqlite3_stmt *st, int i);
@@ -134,9 +137,9 @@ int store_audit(struct store *s, const char *entity, const char *uuid, const cha
 int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);
 
 /* Shared by the record modules: parses a field value into an instant, a
- * number or a yes/no, with messages naming the field. */
+ * whole number or a yes/no, with messages naming the field (numbers with a
+ * range of their own: store_num_parse in store.h). */
 int store_parse_time_field(const char *field, const char *v, int64_t *out, struct wr_err *e);
-int store_parse_real_field(const char *field, const char *v, double *out, struct wr_err *e);
 int store_parse_int_field(const char *field, const char *v, long lo, long hi, long *out,
                           struct wr_err *e);
 int store_parse_bool_field(const char *field, const char *v, int *out, struct wr_err *e);

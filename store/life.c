@@ -185,7 +185,9 @@ static int take_events(struct life_build *b, struct cursor *c, int64_t asset_id,
 
 	cur_skip_to(c, asset_id);
 	for (; c->has && c->asset_id == asset_id; cur_next(c)) {
-		int64_t at = sqlite3_column_int64(c->st, 1);
+		/* at as stored finds the failure's code; the model gets it within
+		 * the accepted dates, like every date read (store_col_time). */
+		int64_t at = sqlite3_column_int64(c->st, 1), t = wr_time_clamp(at);
 		int kind = sqlite3_column_int(c->st, 2);
 
 		if (kind == EV_FAILURE && b->code_list) {
@@ -206,7 +208,7 @@ static int take_events(struct life_build *b, struct cursor *c, int64_t asset_id,
 		} else {
 			kind = kind == EV_INSTALL ? LD_INSTALL : LD_REPLACEMENT;
 		}
-		if (ld->nevents > first && at == last_at) {
+		if (ld->nevents > first && t == last_at) {
 			struct ld_event *prev = &ld->events[ld->nevents - 1];
 			if (kind_rank(kind) > kind_rank(prev->kind))
 				prev->kind = kind;
@@ -214,11 +216,11 @@ static int take_events(struct life_build *b, struct cursor *c, int64_t asset_id,
 		}
 		if (grow((void **)&ld->events, &b->cap_events, ld->nevents, sizeof *ld->events))
 			return -1;
-		ld->events[ld->nevents].t = (double)at / WR_DAY;
+		ld->events[ld->nevents].t = (double)t / WR_DAY;
 		ld->events[ld->nevents].op = NAN;
 		ld->events[ld->nevents].kind = kind;
 		ld->nevents++;
-		last_at = at;
+		last_at = t;
 	}
 	return 0;
 }
@@ -233,7 +235,7 @@ static int take_readings(struct life_build *b, struct cursor *c, int64_t asset_i
 		if (grow((void **)&ld->readings, &b->cap_readings, ld->nreadings,
 		         sizeof *ld->readings))
 			return -1;
-		ld->readings[ld->nreadings].t = (double)sqlite3_column_int64(c->st, 1) / WR_DAY;
+		ld->readings[ld->nreadings].t = (double)store_col_time(c->st, 1) / WR_DAY;
 		ld->readings[ld->nreadings].value = sqlite3_column_double(c->st, 2);
 		ld->nreadings++;
 	}
@@ -272,7 +274,7 @@ static int load_unit(struct life_build *b, sqlite3_stmt *ast, struct cursor *ev,
 	store_col_text(ast, 2, u->cls, sizeof u->cls);
 	u->install = sqlite3_column_type(ast, 3) == SQLITE_NULL
 	                 ? NAN
-	                 : (double)sqlite3_column_int64(ast, 3) / WR_DAY;
+	                 : (double)store_col_time(ast, 3) / WR_DAY;
 	u->in_service = sqlite3_column_int(ast, 4) != AS_RETIRED;
 	u->ev0 = ld->nevents;
 	u->rd0 = ld->nreadings;

@@ -320,7 +320,7 @@ static int neighbour(struct store *s, int64_t meter_id, int64_t at, int later, i
 	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*n_at = sqlite3_column_int64(st, 0);
+		*n_at = store_col_time(st, 0);
 		*n_value = sqlite3_column_double(st, 1);
 		found = 1;
 	} else if (rc == SQLITE_DONE) {
@@ -455,6 +455,10 @@ int store_reading_add(struct store *s, const struct wr_reading *r, struct wr_err
 	if (!isfinite(r->value))
 		return wr_fail(e, WR_EINPUT, "meter %s on %s: a reading needs a number", r->meter,
 		               r->asset_tag);
+	if (store_num_check(WN_METER, "value", r->value, e) != WR_OK) {
+		wr_err_prefix(e, "meter %s on %s: ", r->meter, r->asset_tag);
+		return WR_EINPUT;
+	}
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
 	rc = reading_add_tx(s, r, e);
@@ -507,7 +511,7 @@ int store_reading_list(struct store *s, const char *asset_tag, const char *meter
 		store_col_text(st, 1, r.uuid, sizeof r.uuid);
 		store_col_text(st, 2, r.asset_tag, sizeof r.asset_tag);
 		store_col_text(st, 3, r.meter, sizeof r.meter);
-		r.at = sqlite3_column_int64(st, 4);
+		r.at = store_col_time(st, 4);
 		r.value = sqlite3_column_double(st, 5);
 		r.version = sqlite3_column_int64(st, 6);
 		r.updated_at = store_col_time(st, 7);

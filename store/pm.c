@@ -8,12 +8,16 @@
  * the asset's meters.  Generating and completing their work orders is in
  * pm_engine.c and wo_transition.c.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wo_internal.h"
+
+/* Corrections of a grid estimate (see grid_index). */
+#define GRID_STEPS 64
 
 static const char *const kind_names[] = {"calendar", "meter"};
 static const char *const unit_names[] = {"day", "week", "month"};
@@ -48,10 +52,24 @@ void wr_pm_clear(struct wr_pm *p)
 
 /* ------------------------------------------------------ calendar arithmetic */
 
+/* The arithmetic on schedules takes any instant and any interval without
+ * overflowing (stored dates are within the accepted ones already, see
+ * store_col_time, but a sum must not be undefined even when they are not):
+ * sums saturate, and grid indexes are estimated in floating point. */
+static int64_t add_saturated(int64_t t, int64_t d)
+{
+	if (d > 0 && t > INT64_MAX - d)
+		return INT64_MAX;
+	if (d < 0 && t < INT64_MIN - d)
+		return INT64_MIN;
+	return t + d;
+}
+
 int64_t store_day_of(int64_t t)
 {
 	int64_t d = t / WR_DAY;
-	if (t % WR_DAY < 0)
+	/* Within a day of INT64_MIN the floor is not representable. */
+	if (t % WR_DAY < 0 && d > INT64_MIN / WR_DAY)
 		d--;
 	return d * WR_DAY;
 }
@@ -59,16 +77,22 @@ int64_t store_day_of(int64_t t)
 int64_t store_pm_add_units(int64_t t, int n, int unit)
 {
 	switch (unit) {
-	case PU_DAY: return t + (int64_t)n * WR_DAY;
-	case PU_WEEK: return t + (int64_t)n * 7 * WR_DAY;
+	case PU_DAY: return add_saturated(t, (int64_t)n * WR_DAY);
+	case PU_WEEK: return add_saturated(t, (int64_t)n * 7 * WR_DAY);
 	default: return wr_date_add_months(t, n);
 	}
 }
 
 int64_t store_pm_grid(const struct wr_pm *p, int64_t k)
 {
-	int iv = p->interval > 0 ? p->interval : 1;
-	return store_pm_add_units(p->start_date, (int)(k * iv), p->unit);
+	int64_t iv = p->interval > 0 ? p->interval : 1, units;
+
+	/* No grid date of interest is more than a few hundred thousand units
+	 * from the start: a larger k is cut there rather than overflow. */
+	if (k < 0)
+		k = 0;
+	units = k > INT_MAX / iv ? INT_MAX : k * iv;
+	return store_pm_add_units(p->start_date, (int)units, p->unit);
 }
 
 /* The index k of the last grid date <= t (k >= 0; 0 when t is before it). */
@@ -81,11 +105,13 @@ static int64_t grid_index(const struct wr_pm *p, int64_t t)
 
 	if (t <= p->start_date)
 		return 0;
-	/* An estimate from the average step, corrected to the exact grid. */
-	k = (int64_t)((double)(t - p->start_date) / (step * iv));
-	while (k > 0 && store_pm_grid(p, k) > t)
+	/* An estimate from the average step, corrected to the exact grid.  The
+	 * estimate is a step or two off at most, so the corrections are bounded
+	 * instead of trusted to end (on dates no plant has, they would not). */
+	k = (int64_t)(((double)t - (double)p->start_date) / (step * iv));
+	for (int n = 0; n < GRID_STEPS && k > 0 && store_pm_grid(p, k) > t; n++)
 		k--;
-	while (store_pm_grid(p, k + 1) <= t)
+	for (int n = 0; n < GRID_STEPS && store_pm_grid(p, k + 1) <= t; n++)
 		k++;
 	return k;
 }
@@ -120,7 +146,9 @@ void store_pm_compute_next(struct wr_pm *p)
 		 * early or a little late both count for their own occurrence). */
 		int64_t day = store_day_of(p->last_done), k = grid_index(p, day);
 		int64_t a = store_pm_grid(p, k), b = store_pm_grid(p, k + 1);
-		if (b - day < day - a)
+		/* In floating point: exact for any real date, and no overflow on
+		 * the far ends a tampered database can hold. */
+		if ((double)b - (double)day < (double)day - (double)a)
 			k++;
 		p->next_due = store_pm_grid(p, k + 1);
 	}
@@ -382,28 +410,34 @@ static int pm_validate(const struct wr_pm *p, struct wr_err *e)
 		               p->code);
 	if (p->kind != PK_CALENDAR && p->kind != PK_METER)
 		return wr_fail(e, WR_EINPUT, "PM %s: kind must be calendar or meter", p->code);
-	if (p->kind == PK_CALENDAR && (p->interval < 1 || p->interval > 10000))
-		return wr_fail(e, WR_EINPUT, "PM %s: interval must be a whole number from 1 to 10000",
-		               p->code);
 	if (p->unit < PU_DAY || p->unit > PU_MONTH)
 		return wr_fail(e, WR_EINPUT, "PM %s: unit must be day, week or month", p->code);
+	if (p->kind == PK_CALENDAR &&
+	    store_num_check(WN_INTERVAL_DAY + p->unit, "interval", p->interval, e) != WR_OK)
+		goto bad;
 	if (p->kind == PK_METER) {
 		if (!p->asset_tag[0] || !p->meter[0])
 			return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs an asset and a meter",
 			               p->code);
-		if (!isfinite(p->meter_interval) || p->meter_interval <= 0)
-			return wr_fail(e, WR_EINPUT, "PM %s: meter interval must be more than 0", p->code);
+		if (isnan(p->meter_interval))
+			return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs a meter interval",
+			               p->code);
+		if (store_num_check(WN_METER_INTERVAL, "meter-interval", p->meter_interval, e) != WR_OK)
+			goto bad;
 	}
-	if (p->lead_days < 0 || p->lead_days > 3650)
-		return wr_fail(e, WR_EINPUT, "PM %s: lead days must be from 0 to 3650", p->code);
+	if (store_num_check(WN_LEAD_DAYS, "lead-days", p->lead_days, e) != WR_OK)
+		goto bad;
 	if (p->wo_type < 0 || p->wo_type >= WT__COUNT)
 		return wr_fail(e, WR_EINPUT, "PM %s: work-order type %d is unknown", p->code, p->wo_type);
 	if (p->priority < PR_LOW || p->priority > PR_URGENT)
 		return wr_fail(e, WR_EINPUT, "PM %s: priority must be low, medium, high or urgent",
 		               p->code);
-	if (!isnan(p->est_hours) && (!isfinite(p->est_hours) || p->est_hours < 0))
-		return wr_fail(e, WR_EINPUT, "PM %s: estimated hours must be zero or more", p->code);
+	if (store_num_check(WN_HOURS, "est-hours", p->est_hours, e) != WR_OK)
+		goto bad;
 	return WR_OK;
+bad:
+	wr_err_prefix(e, "PM %s: ", p->code);
+	return WR_EINPUT;
 }
 
 static int schedule_changed(const struct wr_pm *a, const struct wr_pm *b)
@@ -648,7 +682,6 @@ int store_pm_set(struct store *s, const char *code, const char *field, const cha
                  struct wr_err *e)
 {
 	struct wr_pm p;
-	long l;
 	double d;
 	int f, rc, b;
 	char *dup = NULL;
@@ -670,10 +703,17 @@ int store_pm_set(struct store *s, const char *code, const char *field, const cha
 		if (parse_kind(value, &p.kind) != WR_OK)
 			rc = wr_fail(e, WR_EINPUT, "kind: '%.40s' is not calendar or meter", value);
 		break;
-	case PF_INTERVAL:
-		if ((rc = store_parse_int_field("interval", value, 1, 10000, &l, e)) == WR_OK)
-			p.interval = (int)l;
+	case PF_INTERVAL: {
+		int unit = p.unit >= PU_DAY && p.unit <= PU_MONTH ? p.unit : PU_MONTH;
+		if ((rc = store_num_parse(WN_INTERVAL_DAY + unit, "interval", value, &d, e)) != WR_OK)
+			break;
+		if (isnan(d))
+			rc = wr_fail(e, WR_EINPUT, "interval: a number of %ss is required",
+			             unit_names[unit]);
+		else
+			p.interval = (int)d;
 		break;
+	}
 	case PF_UNIT:
 		if (parse_unit(value, &p.unit) != WR_OK)
 			rc = wr_fail(e, WR_EINPUT, "unit: '%.40s' is not day, week or month", value);
@@ -686,12 +726,14 @@ int store_pm_set(struct store *s, const char *code, const char *field, const cha
 	case PF_METER: wr_strlcpy(p.meter, value, sizeof p.meter); break;
 	case PF_METER_INTERVAL:
 	case PF_EST:
-		if ((rc = store_parse_real_field(pm_field_names[f], value, &d, e)) == WR_OK)
+		if ((rc = store_num_parse(f == PF_EST ? WN_HOURS : WN_METER_INTERVAL,
+		                          pm_field_names[f], value, &d, e)) == WR_OK)
 			*(f == PF_EST ? &p.est_hours : &p.meter_interval) = d;
 		break;
 	case PF_LEAD:
-		if ((rc = store_parse_int_field("lead-days", value, 0, 3650, &l, e)) == WR_OK)
-			p.lead_days = (int)l;
+		/* Empty is no lead time. */
+		if ((rc = store_num_parse(WN_LEAD_DAYS, "lead-days", value, &d, e)) == WR_OK)
+			p.lead_days = isnan(d) ? 0 : (int)d;
 		break;
 	case PF_START:
 	case PF_LAST_DONE:

@@ -76,7 +76,7 @@ static int reading_at(struct store *s, const char *sql, int64_t meter_id, int64_
 	}
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
-		*at = sqlite3_column_int64(st, 0);
+		*at = store_col_time(st, 0);
 		*value = sqlite3_column_double(st, 1);
 	}
 	store_stmt_done(st);
@@ -156,10 +156,13 @@ static int project_meter(struct store *s, sqlite3_stmt *pm, struct week_sums *w,
 		value = v_last + step;
 	}
 	for (int k = 0; !isnan(rate) && k < MAX_OCCURRENCES; k++, value += step) {
-		int64_t t = t_last + (int64_t)ceil((value - v_last) / rate);
+		/* In seconds from the last reading; a slow meter's next value
+		 * can lie further ahead than an int64 reaches. */
+		double ahead = ceil((value - v_last) / rate);
 
-		if (t >= w->end)
+		if (!(ahead < (double)(w->end - t_last)))
 			break;
+		int64_t t = t_last + (int64_t)ahead;
 		if (t < w->start)
 			continue;
 		if ((rc = has_wo(s, id, llround(value), &yes, e)) != WR_OK)
@@ -257,7 +260,7 @@ int store_pm_forecast(struct store *s, int64_t from, int weeks, double *hours, i
 		return rc;
 	}
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		add_work(&w, sqlite3_column_int64(st, 0), store_col_real(st, 1));
+		add_work(&w, store_col_time(st, 0), store_col_real(st, 1));
 	rc = r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "forecasting PM work");
 	store_stmt_done(st);
 	return rc;

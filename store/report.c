@@ -122,7 +122,7 @@ static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct
 			return WR_EDB;
 		int r = sqlite3_step(st);
 		sc->from = r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-		               ? store_day_of(sqlite3_column_int64(st, 0))
+		               ? store_day_of(store_col_time(st, 0))
 		               : sc->today - 365 * (int64_t)WR_DAY;
 		store_stmt_done(st);
 		if (r != SQLITE_ROW)
@@ -144,9 +144,15 @@ static int64_t asset_start(const struct scope *sc, int64_t install)
 	return install != WR_NO_TIME && install > sc->from ? install : sc->from;
 }
 
-static void fmt_hours(double h, char *buf)
+/* Hours with two decimals.  A value too long for that (only a database
+ * written by another program holds one: wrench bounds what it stores, see
+ * enum wr_num) is written in exponent form rather than cut short. */
+static void fmt_hours(double h, char *buf, size_t n)
 {
-	snprintf(buf, 32, "%.2f", h);
+	int len = snprintf(buf, n, "%.2f", h);
+
+	if (len < 0 || (size_t)len >= n)
+		snprintf(buf, n, "%.15g", h);
 }
 
 /* ---------------------------------------------------------------- downtime */
@@ -221,7 +227,7 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		int64_t from = asset_start(sc, store_col_time(st, 1));
-		int64_t a = sqlite3_column_int64(st, 2), b = store_col_time(st, 3);
+		int64_t a = store_col_time(st, 2), b = store_col_time(st, 3);
 		if (b == WR_NO_TIME || b <= a)
 			continue;
 		if (a < from)
@@ -274,9 +280,9 @@ static int add_mean_total(struct wr_table *t, int64_t count, double hours, struc
 	const char *cells[5] = {"TOTAL", "", nb, hb, mb};
 
 	snprintf(nb, sizeof nb, "%lld", (long long)count);
-	fmt_hours(hours, hb);
+	fmt_hours(hours, hb, sizeof hb);
 	if (count)
-		fmt_hours(hours / (double)count, mb);
+		fmt_hours(hours / (double)count, mb, sizeof mb);
 	if (wr_table_add_row(t, cells) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	return WR_OK;
@@ -320,8 +326,8 @@ static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table 
 		store_col_text(st, 1, tag, sizeof tag);
 		store_col_text(st, 2, cls, sizeof cls);
 		snprintf(nb, sizeof nb, "%lld", (long long)n);
-		fmt_hours(op, ob);
-		fmt_hours(op / (double)n, mb);
+		fmt_hours(op, ob, sizeof ob);
+		fmt_hours(op / (double)n, mb, sizeof mb);
 		op_total += op;
 		fail_total += n;
 		if (wr_table_add_row(t, cells) != WR_OK)
@@ -376,8 +382,8 @@ static int report_mttr(struct store *s, const struct scope *sc, struct wr_table 
 			char nb[32], hb[32], mb[32];
 			const char *cells[5] = {tag, cls, nb, hb, mb};
 			snprintf(nb, sizeof nb, "%lld", (long long)n);
-			fmt_hours(sum, hb);
-			fmt_hours(sum / (double)n, mb);
+			fmt_hours(sum, hb, sizeof hb);
+			fmt_hours(sum / (double)n, mb, sizeof mb);
 			if (wr_table_add_row(t, cells) != WR_OK) {
 				rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
 				break;
@@ -441,8 +447,8 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		const char *cells[5] = {tag, cls, db, pb, ab};
 		store_col_text(st, 1, tag, sizeof tag);
 		store_col_text(st, 2, cls, sizeof cls);
-		fmt_hours((double)down / 3600.0, db);
-		fmt_hours((double)span / 3600.0, pb);
+		fmt_hours((double)down / 3600.0, db, sizeof db);
+		fmt_hours((double)span / 3600.0, pb, sizeof pb);
 		snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - (double)down / (double)span));
 		if (wr_table_add_row(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
@@ -454,8 +460,8 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 	if (rc == WR_OK) {
 		char db[32], pb[32], ab[32] = "";
 		const char *cells[5] = {"TOTAL", "", db, pb, ab};
-		fmt_hours(down_total / 3600.0, db);
-		fmt_hours(span_total / 3600.0, pb);
+		fmt_hours(down_total / 3600.0, db, sizeof db);
+		fmt_hours(span_total / 3600.0, pb, sizeof pb);
 		if (span_total > 0)
 			snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - down_total / span_total));
 		if (wr_table_add_row(t, cells) != WR_OK)
@@ -506,7 +512,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		const char *cells[5] = {wr_wo_status_name(sqlite3_column_int(st, 0)),
 		                        wr_priority_name(sqlite3_column_int(st, 1)), cb, hb, ob};
 		snprintf(cb, sizeof cb, "%lld", (long long)c);
-		fmt_hours(h, hb);
+		fmt_hours(h, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)o);
 		count += c;
 		overdue += o;
@@ -521,7 +527,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		char cb[32], hb[32], ob[32];
 		const char *cells[5] = {"TOTAL", "", cb, hb, ob};
 		snprintf(cb, sizeof cb, "%lld", (long long)count);
-		fmt_hours(hours, hb);
+		fmt_hours(hours, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)overdue);
 		if (wr_table_add_row(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
@@ -574,7 +580,7 @@ static int report_compliance(struct store *s, const struct scope *sc, struct wr_
 		r = sqlite3_step(st);
 		if (r == SQLITE_ROW) {
 			int y, mo, d;
-			due = sqlite3_column_int64(st, 0);
+			due = store_col_time(st, 0);
 			wr_date_to_ymd(due, &y, &mo, &d);
 			snprintf(m, sizeof m, "%04d-%02d", y, mo);
 		}

@@ -50,6 +50,23 @@ void wr_err_prefix(struct wr_err *e, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ dates */
 
+/* The instants the arithmetic below works in, years 1 to 9999: wider than
+ * the dates wrench accepts, so that a date near the end of those plus an
+ * interval is still exact, and narrow enough that no product or sum of
+ * them overflows.  Anything outside is brought to the nearest end first. */
+#define CALC_MIN INT64_C(-62135596800)      /* 0001-01-01 00:00:00 */
+#define CALC_MAX INT64_C(253402300799)      /* 9999-12-31 23:59:59 */
+
+static int64_t calc_clamp(int64_t t)
+{
+	return t < CALC_MIN ? CALC_MIN : t > CALC_MAX ? CALC_MAX : t;
+}
+
+int64_t wr_time_clamp(int64_t t)
+{
+	return t < WR_TIME_MIN ? WR_TIME_MIN : t > WR_TIME_MAX ? WR_TIME_MAX : t;
+}
+
 /* Days since 1970-01-01 of a civil date, valid for every year we care about
  * (Howard Hinnant's days_from_civil algorithm, restated). */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -88,6 +105,11 @@ static int month_days(int y, int m)
 
 int64_t wr_date_from_ymd(int y, int m, int d)
 {
+	/* Out-of-range parts are brought to the nearest valid one (a day past
+	 * the month's end rolls into the next month, as it always has). */
+	y = y < 1 ? 1 : y > 9999 ? 9999 : y;
+	m = m < 1 ? 1 : m > 12 ? 12 : m;
+	d = d < 1 ? 1 : d > 31 ? 31 : d;
 	return days_from_civil(y, m, d) * WR_DAY;
 }
 
@@ -99,15 +121,25 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 void wr_date_to_ymd(int64_t t, int *y, int *m, int *d)
 {
-	civil_from_days(floor_div(t, WR_DAY), y, m, d);
+	civil_from_days(floor_div(calc_clamp(t), WR_DAY), y, m, d);
+}
+
+/* Seconds since midnight, 0 to WR_DAY - 1. */
+static int64_t time_of_day(int64_t t)
+{
+	int64_t r = t % WR_DAY;
+	return r < 0 ? r + WR_DAY : r;
 }
 
 int64_t wr_date_add_months(int64_t t, int n)
 {
 	int y, m, d;
-	int64_t secs = t - floor_div(t, WR_DAY) * WR_DAY;
+	int64_t secs = time_of_day(t = calc_clamp(t));
 	wr_date_to_ymd(t, &y, &m, &d);
 	int64_t total = (int64_t)y * 12 + (m - 1) + n;
+	/* Past year 9999 (or before year 1) the date stays at the end. */
+	if (total < 12 || total > 9999 * (int64_t)12 + 11)
+		return total < 12 ? CALC_MIN : CALC_MAX;
 	y = (int)floor_div(total, 12);
 	m = (int)(total - (int64_t)y * 12) + 1;
 	if (d > month_days(y, m))
@@ -133,6 +165,11 @@ static int read_num(const char **p, int width, int *out)
 static int valid_ymd(int y, int m, int d)
 {
 	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
+}
+
+static int supported_year(int y)
+{
+	return y >= WR_DATE_FIRST_YEAR && y <= WR_DATE_LAST_YEAR;
 }
 
 /* Parses "HH:MM[:SS]" with optional AM/PM after blanks; *p advanced. */
@@ -208,6 +245,9 @@ int wr_date_parse(const char *s, int64_t *out, struct wr_err *e)
 		p++;
 	if (*p || !valid_ymd(y, m, d))
 		goto bad;
+	if (!supported_year(y))
+		return wr_fail(e, WR_EINPUT, "'%.40s' is outside the dates wrench accepts, "
+		               "%d-01-01 to %d-12-31", start, WR_DATE_FIRST_YEAR, WR_DATE_LAST_YEAR);
 	*out = wr_date_from_ymd(y, m, d) + secs;
 	return WR_OK;
 bad:
@@ -223,7 +263,7 @@ char *wr_date_fmt(int64_t t, char *buf)
 		buf[0] = 0;
 		return buf;
 	}
-	int64_t secs = t - floor_div(t, WR_DAY) * WR_DAY;
+	int64_t secs = time_of_day(t = calc_clamp(t));
 	wr_date_to_ymd(t, &y, &m, &d);
 	if (secs == 0)
 		snprintf(buf, WR_DATE_BUF, "%04d-%02d-%02d", y, m, d);

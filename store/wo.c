@@ -235,8 +235,8 @@ static int validate(const struct wr_wo *w, struct wr_err *e)
 	if (w->priority < PR_LOW || w->priority > PR_URGENT)
 		return wr_fail(e, WR_EINPUT, "priority %d is not one of 1 (low) .. 4 (urgent)",
 		               w->priority);
-	if (!isnan(w->est_hours) && (!isfinite(w->est_hours) || w->est_hours < 0))
-		return wr_fail(e, WR_EINPUT, "estimated hours must be zero or more");
+	if (store_num_check(WN_HOURS, "est_hours", w->est_hours, e) != WR_OK)
+		return WR_EINPUT;
 	if (w->downtime_start != WR_NO_TIME && w->downtime_end != WR_NO_TIME &&
 	    w->downtime_end < w->downtime_start)
 		return wr_fail(e, WR_EINPUT, "downtime ends before it starts");
@@ -518,10 +518,8 @@ static int apply_value(struct store *s, size_t f, const char *value, struct wr_w
 		}
 		return WR_OK;
 	case 13:
-		if (store_parse_real_field("est-hours", value, &d, e) != WR_OK)
+		if (store_num_parse(WN_HOURS, "est-hours", value, &d, e) != WR_OK)
 			return WR_EINPUT;
-		if (!isnan(d) && d < 0)
-			return wr_fail(e, WR_EINPUT, "est-hours must be zero or more, not %g", d);
 		nw->est_hours = d;
 		return WR_OK;
 	}

@@ -119,11 +119,8 @@ int store_labor_add(struct store *s, const char *wo_number, int minutes, const c
 	int64_t id;
 	int rc;
 
-	if (minutes <= 0)
-		return wr_fail(e, WR_EINPUT, "labour minutes must be more than 0, not %d", minutes);
-	if (minutes > 100000)
-		return wr_fail(e, WR_EINPUT, "%d minutes of labour is more than two months; check it",
-		               minutes);
+	if (store_num_check(WN_MINUTES, "minutes", minutes, e) != WR_OK)
+		return WR_EINPUT;
 	if (note && strlen(note) > 159)
 		return wr_fail(e, WR_EINPUT, "labour note is too long (at most 159 bytes)");
 	if ((rc = store_begin(s, e)) != WR_OK)
@@ -165,7 +162,7 @@ static int running_timer(struct store *s, int64_t wo_id, int64_t *lid, int64_t *
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		*lid = sqlite3_column_int64(st, 0);
-		*started = sqlite3_column_int64(st, 1);
+		*started = store_col_time(st, 1);
 	}
 	store_stmt_done(st);
 	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading labour");
@@ -247,7 +244,7 @@ static int labor_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	l.id = sqlite3_column_int64(st, 0);
 	store_col_text(st, 1, l.uuid, sizeof l.uuid);
 	store_col_text(st, 2, l.username, sizeof l.username);
-	l.started_at = sqlite3_column_int64(st, 3);
+	l.started_at = store_col_time(st, 3);
 	l.minutes = sqlite3_column_int(st, 4);
 	store_col_text(st, 5, l.note, sizeof l.note);
 	return ((wr_labor_cb)cb)(&l, ctx);
@@ -277,10 +274,11 @@ int store_part_add(struct store *s, const char *wo_number, const struct wr_part 
 
 	if (!p->part_code[0])
 		return wr_fail(e, WR_EINPUT, "a part needs a part code");
-	if (!isfinite(p->qty) || p->qty <= 0)
-		return wr_fail(e, WR_EINPUT, "part quantity must be more than 0");
-	if (!isnan(p->unit_cost) && (!isfinite(p->unit_cost) || p->unit_cost < 0))
-		return wr_fail(e, WR_EINPUT, "part unit cost must be zero or more");
+	if (isnan(p->qty))
+		return wr_fail(e, WR_EINPUT, "qty: a part needs a quantity");
+	if (store_num_check(WN_QTY, "qty", p->qty, e) != WR_OK ||
+	    store_num_check(WN_COST, "unit cost", p->unit_cost, e) != WR_OK)
+		return WR_EINPUT;
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
 	rc = wo_key(s, wo_number, &id, uuid, e);
@@ -322,7 +320,7 @@ static int part_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	store_col_text(st, 3, p.description, sizeof p.description);
 	p.qty = sqlite3_column_double(st, 4);
 	p.unit_cost = store_col_real(st, 5);
-	p.at = sqlite3_column_int64(st, 6);
+	p.at = store_col_time(st, 6);
 	return ((wr_part_cb)cb)(&p, ctx);
 }
 
@@ -384,7 +382,7 @@ static int note_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	memset(&n, 0, sizeof n);
 	n.id = sqlite3_column_int64(st, 0);
 	store_col_text(st, 1, n.author, sizeof n.author);
-	n.at = sqlite3_column_int64(st, 2);
+	n.at = store_col_time(st, 2);
 	n.body = (const char *)sqlite3_column_text(st, 3);
 	if (!n.body)
 		n.body = "";

@@ -87,6 +87,8 @@ int wo_query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query
 		q->driver = D_STATUS;
 	else
 		q->driver = D_ROWID;
+	if (store_search_check(f->search, e) != WR_OK)
+		return WR_EINPUT;
 	if (f->search && *f->search) {
 		q->like = like_pattern(f->search);
 		if (!q->like)

@@ -410,6 +410,46 @@ START_TEST(test_bom_crlf)
 }
 END_TEST
 
+/* A file whose line breaks are CR alone (old Mac) reads like any other,
+ * line numbers included, also where a CR ends the reader's 64 KiB chunk. */
+START_TEST(test_cr_line_ends)
+{
+	struct wr_asset a;
+	static char big[70000];
+	const char *head = "tag,status,padding\r";   /* an unknown column: ignored */
+	size_t o;
+
+	OK(import_text("assets", "tag,description\rP-1,\"Pump\rone\"\rP-2,Two\r"));
+	ck_assert_uint_eq(R.inserted, 2);
+	OK(store_asset_get(S, "P-2", &a, &E));
+	ck_assert_str_eq(a.description, "Two");
+	ck_assert_int_eq(import_text("assets", "tag,status\rP-1,\"x\ry\"\rP-2,bogus\r\rP-3,worse"),
+	                 WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 3);
+	ck_assert_uint_eq(BAD.line[0], 2);
+	ck_assert_uint_eq(BAD.line[1], 4);
+	ck_assert_uint_eq(BAD.line[2], 6);
+	/* Excel's "sep=" line with a CR. */
+	OK(import_text("assets", "sep=;\rtag;name\rP-9;Nine, with comma\r"));
+	OK(store_asset_get(S, "P-9", &a, &E));
+	ck_assert_str_eq(a.name, "Nine, with comma");
+
+	/* The first record's CR (or CR of its CRLF) is the chunk's last byte. */
+	for (int crlf = 0; crlf < 2; crlf++) {
+		o = (size_t)snprintf(big, sizeof big, "%sQ-1,,", head);
+		memset(big + o, 'x', 65535 - o);
+		o = 65535;
+		big[o++] = '\r';
+		if (crlf)
+			big[o++] = '\n';
+		snprintf(big + o, sizeof big - o, "Q-2,bogus,%s", crlf ? "\r\n" : "\r");
+		ck_assert_int_eq(import_text("assets", big), WR_EINPUT);
+		ck_assert_int_eq(BAD.n, 1);
+		ck_assert_msg(BAD.line[0] == 3, "%s: line %zu", crlf ? "CRLF" : "CR", BAD.line[0]);
+	}
+}
+END_TEST
+
 struct readings {
 	int n;
 	double v[8];
@@ -635,6 +675,56 @@ START_TEST(test_parents_forward_missing_cycle)
 	/* Locations too. */
 	OK(import_text("locations", "code,parent\nL2,L1\nL1,\n"));
 	ck_assert_int_eq(import_text("locations", "code,parent\nL1,L2\n"), WR_EINPUT);
+}
+END_TEST
+
+START_TEST(test_parent_loop_in_file)
+{
+	/* A and B name each other: neither can be placed, and the reason is
+	 * the loop, with its lines, not that the other is unknown. */
+	ck_assert_int_eq(import_text("assets", "tag,parent\nA,B\nB,A\nC,\n"), WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 2);
+	ck_assert_uint_eq(BAD.line[0], 2);
+	ck_assert_str_eq(BAD.reason[0], "parent loop: A -> B -> A (lines 2, 3)");
+	ck_assert_uint_eq(BAD.line[1], 3);
+	ck_assert_str_eq(BAD.reason[1], "parent loop: B -> A -> B (lines 3, 2)");
+	ck_assert_int_eq(asset_count(), 0);
+
+	/* Rows hanging below a loop say so; a parent that is nowhere stays
+	 * what it was. */
+	ck_assert_int_eq(import_text("assets", "tag,parent\nX,Y\nY,Z\nZ,X\nD,X\nE,D\nF,NOWHERE\n"),
+	                 WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 6);
+	for (int i = 0; i < 6; i++) {
+		if (BAD.line[i] == 4)
+			ck_assert_str_eq(BAD.reason[i], "parent loop: Z -> X -> Y -> Z (lines 4, 2, 3)");
+		else if (BAD.line[i] == 5)
+			ck_assert_str_eq(BAD.reason[i],
+			                 "parent X is in a parent loop: X -> Y -> Z -> X (lines 2, 3, 4)");
+		else if (BAD.line[i] == 6)
+			ck_assert_str_eq(BAD.reason[i],
+			                 "parent D is under a parent loop: X -> Y -> Z -> X (lines 2, 3, 4)");
+		else if (BAD.line[i] == 7)
+			ck_assert_msg(strstr(BAD.reason[i], "NOWHERE") && !strstr(BAD.reason[i], "loop"),
+			              "%s", BAD.reason[i]);
+	}
+
+	/* Locations too, and parents named by name (Atlas "Parent Location"). */
+	ck_assert_int_eq(import_text("locations", "code,name,parent location\n"
+	                                          "L1,Hall,Yard\nL2,Yard,Hall\n"),
+	                 WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 2);
+	ck_assert_str_eq(BAD.reason[0], "parent loop: L1 -> L2 -> L1 (lines 2, 3)");
+
+	/* A long loop is shortened. */
+	char text[400] = "tag,parent\n";
+	for (int i = 0; i < 12; i++)
+		snprintf(text + strlen(text), sizeof text - strlen(text), "N%02d,N%02d\n", i,
+		         (i + 1) % 12);
+	ck_assert_int_eq(import_text("assets", text), WR_EINPUT);
+	ck_assert_int_eq(BAD.n, 12);
+	ck_assert_str_eq(BAD.reason[0], "parent loop: N00 -> N01 -> N02 -> N03 -> N04 -> N05 -> "
+	                                "N06 -> N07 -> ... (lines 2, 3, 4, 5, 6, 7, 8, 9, ...)");
 }
 END_TEST
 
@@ -1041,6 +1131,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_reimport_changes_nothing);
 	tcase_add_test(tc, test_update_is_audited);
 	tcase_add_test(tc, test_bom_crlf);
+	tcase_add_test(tc, test_cr_line_ends);
 	tcase_add_test(tc, test_semicolon_delimiter);
 	tcase_add_test(tc, test_headers_and_aliases);
 	tcase_add_test(tc, test_missing_required_column);
@@ -1049,6 +1140,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_bad_bytes_and_widths);
 	tcase_add_test(tc, test_atlas_templates);
 	tcase_add_test(tc, test_parents_forward_missing_cycle);
+	tcase_add_test(tc, test_parent_loop_in_file);
 	tcase_add_test(tc, test_repeated_key);
 	tcase_add_test(tc, test_cumulative_readings);
 	tcase_add_test(tc, test_workorder_side_effects);

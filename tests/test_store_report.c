@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "helpers/testdb.h"
 #include "store.h"
 
@@ -263,6 +265,42 @@ START_TEST(backlog)
 }
 END_TEST
 
+/* Writes straight into the database, as another program could. */
+static void tamper(const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	ck_assert_int_eq(sqlite3_open(P, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+START_TEST(backlog_large_hours)
+{
+	struct wr_table t;
+	const struct spec big = {"A", 0, WS_OPEN, PR_HIGH, 0, 0, 0, 0, 0, 0, 1, NULL};
+
+	/* wrench stores at most 10000 hours a job; a database written by
+	 * another program may hold anything, and the totals must still be
+	 * whole numbers, not their first 31 characters. */
+	wo(&big);
+	wo(&big);
+	tamper("UPDATE wo SET est_hours = 1e35 WHERE status = 1");
+	OK(store_report(S, RP_BACKLOG, NULL, &t, &E));
+	ck_assert_uint_eq(t.nrows, 3);
+	ck_assert_str_eq(t.cells[0 * 5 + 0], "open");
+	ck_assert_str_eq(t.cells[2 * 5 + 0], "TOTAL");
+	for (size_t r = 0; r < 3; r += 2) {
+		const char *cell = t.cells[r * 5 + 3];
+		double want = 2e35, got = strtod(cell, NULL);
+		ck_assert_msg(fabs(got - want) <= 1e-9 * want, "row %zu: %s", r, cell);
+	}
+	wr_table_free(&t);
+}
+END_TEST
+
 START_TEST(pm_compliance)
 {
 	struct wr_table t;
@@ -382,6 +420,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, mttr);
 	tcase_add_test(tc, availability);
 	tcase_add_test(tc, backlog);
+	tcase_add_test(tc, backlog_large_hours);
 	tcase_add_test(tc, pm_compliance);
 	tcase_add_test(tc, refusals_and_names);
 	tcase_add_test(tc, table_basics);
