@@ -410,6 +410,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	rc = store_begin(s, e);
 	if (rc == WR_OK) {
 		began = 1;
+		/* Whoever waits for the write lock meanwhile learns who has it. */
+		store_lock_claim(s, "an import");
 		d.im.max_id = table_max_id(s, entity, e);
 		if (d.im.max_id < 0)
 			rc = WR_EDB;
@@ -448,6 +450,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	}
 	if (bulk_load)
 		store_bulk_leave(s);
+	store_lock_release(s);
 	if (d.rej_tmp) {
 		if (rc == WR_OK && rename(d.rej_tmp, d.o->rejects_path) != 0)
 			rc = wr_fail(e, WR_EINPUT,
