@@ -26,11 +26,17 @@ keys A-1
 keys Enter
 keys Enter
 keys Enter
-if wait_for "waiting for an import in progress (pid $IMP" 60; then
+# The message line is the screen's next to last row; nothing of the wait
+# may reach the screen any other way (as text written to stderr would).
+msg_says_waiting() {
+	screen | sed -n 23p | grep -qF "waiting for an import in progress (pid $IMP"
+}
+if retry 60 msg_says_waiting; then
 	pass "the message line says the save waits for the import"
 else
-	fail "no word of the wait"
+	fail "no word of the wait in the message line"
 fi
+expect_not "wrench: ui:" "the wait is not written over the screen"
 
 printf 'tag,name\nB-1,Second pump\n' >"$T_DIR/hold.csv"
 check "the import finishes" wait "$IMP"
