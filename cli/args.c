@@ -4,8 +4,9 @@
  * Long options take their value as the next word (--status open) or after an
  * equals sign (--status=open); flags take none.  A few options have a
  * one-letter form (-o FILE, -h).  "--" ends the options, so a positional
- * argument may start with a dash.  The global options --db and --user are
- * accepted anywhere on the line so that scripts can put them where they like.
+ * argument may start with a dash.  The global options --db, --user and --wait
+ * are accepted anywhere on the line so that scripts can put them where they
+ * like.
  *
  * Errors go to stderr as "wrench: CMD: what is wrong" followed by a hint
  * naming the command's --help; they are usage errors (exit 2).
@@ -20,6 +21,8 @@
 static const struct arg_opt global_opts[] = {
 	{"db", 0, 1, "PATH", "database file (default $XDG_DATA_HOME/wrench/wrench.db)"},
 	{"user", 0, 1, "NAME", "who is acting, for the audit log (default $WRENCH_USER, $USER)"},
+	{"wait", 0, 1, "SECONDS", "wait this long for another program's lock (default "
+	 "$WRENCH_BUSY_TIMEOUT, else 60)"},
 	{"help", 'h', 0, NULL, "show this help"},
 	{NULL, 0, 0, NULL, NULL}
 };
@@ -219,7 +222,7 @@ int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv
 			int g = find_long(global_opts, name, len);
 			if (g < 0)
 				return unknown_option(c, spec, w);
-			if (g == 2) {   /* --help */
+			if (g == 3) {   /* --help */
 				args_help(spec, stdout);
 				return -1;
 			}
@@ -232,8 +235,10 @@ int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv
 			}
 			if (global == 1)
 				c->db_path = val;
-			else
+			else if (global == 2)
 				c->user = val;
+			else
+				c->wait = val;
 			continue;
 		}
 		if (spec->opts[k].has_value) {

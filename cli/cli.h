@@ -30,14 +30,21 @@
 struct cli {
 	const char *db_path;    /* --db, or NULL for the default */
 	const char *user;       /* --user, or NULL for $WRENCH_USER / $USER */
+	const char *wait;       /* --wait SECONDS, or NULL for $WRENCH_BUSY_TIMEOUT / 60 */
 	const char *cmd;        /* "wo set": names the command in messages */
 	struct store *st;
 };
 
-/* Opens the store: `create` nonzero creates a missing database (init,
- * import, demo); otherwise a missing one is an error that says how to make
- * one.  Prints the error and returns an exit code on failure, 0 on success. */
+/* Opens the store: `create` nonzero creates a missing or empty database
+ * (init, import, demo); otherwise a missing one is an error that says how to
+ * make one.  While another program holds the database, it waits (--wait),
+ * saying so on stderr after a second.  Prints the error and returns an exit
+ * code on failure, 0 on success. */
 int cli_open(struct cli *c, int create);
+/* Takes a global option (--db, --user, --wait, with its value as the next
+ * word or after '=') at argv[*k] and advances *k past it.  Returns 1 when
+ * taken, 0 when argv[*k] is not one, -1 when its value is missing. */
+int cli_global_option(struct cli *c, int argc, char **argv, int *k);
 void cli_close(struct cli *c);
 /* The path the store would be opened at (--db or the default); NULL with a
  * message printed when no default can be worked out. */

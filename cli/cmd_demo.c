@@ -164,9 +164,9 @@ static const struct arg_opt ui_opts[] = {
 
 static const struct cmd_spec ui_spec = {
 	"ui", "[TAG|NUM]",
-	"Opens the terminal interface on the database (creating it if missing),\n"
-	"optionally on an asset tag or work-order number.  'wrench' with no command\n"
-	"does the same.",
+	"Opens the terminal interface on the database (made by 'wrench init' or\n"
+	"'wrench import'), optionally on an asset tag or work-order number.  'wrench'\n"
+	"with no command does the same.",
 	ui_opts, 0, 1, NULL, NULL
 };
 
@@ -180,7 +180,7 @@ int cmd_ui(struct cli *c, int argc, char **argv)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return args_usage(c, "the interface needs a terminal; for scripts use the "
 		                  "commands listed by 'wrench --help'");
-	if ((rc = cli_open(c, 1)) != 0)
+	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	return run_tui(c, a.npos ? a.pos[0] : NULL, args_has(&a, "mouse"));
 }

@@ -23,22 +23,41 @@ const char *cli_db_path(struct cli *c, char *buf, size_t n)
 	return buf;
 }
 
+/* Told by the store when a wait for another program's lock passes a second:
+ * a command that seems to hang must say why. */
+static void say_waiting(const char *holder, void *ctx)
+{
+	const struct cli *c = ctx;
+
+	if (holder)
+		fprintf(stderr, "wrench: %s: waiting for %s...\n", c->cmd ? c->cmd : "wrench", holder);
+	else
+		fprintf(stderr, "wrench: %s: waiting for the database (another program is "
+		        "writing to it)...\n", c->cmd ? c->cmd : "wrench");
+}
+
 int cli_open(struct cli *c, int create)
 {
 	struct wr_err e = {0, ""};
+	struct store_opts o;
 	char buf[4096];
 	const char *path = cli_db_path(c, buf, sizeof buf);
 	int rc;
 
 	if (!path)
 		return CLI_USAGE;
-	if (create)
-		rc = store_open(path, &c->st, &e);
-	else
-		rc = store_open_existing(path, &c->st, &e);
+	memset(&o, 0, sizeof o);
+	o.create = create;
+	o.wait_s = -1;
+	o.on_wait = say_waiting;
+	o.ctx = c;
+	if (c->wait && ((rc = args_real(c, "wait", c->wait, &o.wait_s, CLI_USAGE)) != 0 ||
+	                o.wait_s < 0))
+		return rc ? rc : args_usage(c, "--wait wants a number of seconds, 0 or more");
+	rc = store_open_with(path, &o, &c->st, &e);
 	if (rc == WR_ENOTFOUND && !create)
-		return cli_failf(c, CLI_BAD, "no database at %s; create one with 'wrench init' "
-		                 "(or 'wrench --db %s init'), or try 'wrench demo'", path, path);
+		return cli_failf(c, CLI_BAD, "%s (or 'wrench --db %s init'), or try 'wrench demo'",
+		                 e.msg, path);
 	if (rc != WR_OK) {
 		c->st = NULL;
 		return cli_fail(c, &e);
@@ -46,6 +65,33 @@ int cli_open(struct cli *c, int create)
 	if (c->user && *c->user)
 		store_set_actor(c->st, c->user);
 	return CLI_OK;
+}
+
+int cli_global_option(struct cli *c, int argc, char **argv, int *k)
+{
+	static const char *const names[] = {"--db", "--user", "--wait"};
+	const char **dst[] = {&c->db_path, &c->user, &c->wait};
+	const char *w = argv[*k];
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t n = strlen(names[i]);
+
+		if (strncmp(w, names[i], n) != 0)
+			continue;
+		if (w[n] == '=') {
+			*dst[i] = w + n + 1;
+			*k += 1;
+			return 1;
+		}
+		if (w[n] != '\0')
+			continue;
+		if (*k + 1 >= argc)
+			return -1;
+		*dst[i] = argv[*k + 1];
+		*k += 2;
+		return 1;
+	}
+	return 0;
 }
 
 void cli_close(struct cli *c)
@@ -120,25 +166,8 @@ int cli_dispatch(struct cli *c, const char *group, const struct subcmd *subs, in
 			group_help(group, subs, stdout);
 			return CLI_OK;
 		}
-		if ((strcmp(argv[k], "--db") == 0 || strcmp(argv[k], "--user") == 0) &&
-		    k + 1 < argc) {
-			if (argv[k][2] == 'd')
-				c->db_path = argv[k + 1];
-			else
-				c->user = argv[k + 1];
-			k += 2;
+		if (cli_global_option(c, argc, argv, &k) == 1)
 			continue;
-		}
-		if (strncmp(argv[k], "--db=", 5) == 0) {
-			c->db_path = argv[k] + 5;
-			k++;
-			continue;
-		}
-		if (strncmp(argv[k], "--user=", 7) == 0) {
-			c->user = argv[k] + 7;
-			k++;
-			continue;
-		}
 		return args_usage(c, "unknown option '%s' before the command", argv[k]);
 	}
 	if (k >= argc) {

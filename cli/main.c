@@ -1,10 +1,10 @@
 /*
  * main.c - wrench's entry point: global options, then one command.
  *
- *   wrench [--db PATH] [--user NAME] COMMAND ...
+ *   wrench [--db PATH] [--user NAME] [--wait SECONDS] COMMAND ...
  *
  * With no command, wrench opens the terminal interface on the default
- * database (creating it).  Everything else lives in the cmd_*.c files, which
+ * database.  Everything else lives in the cmd_*.c files, which
  * are part of the library so that tests can link them.
  */
 #include <locale.h>
@@ -36,7 +36,8 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: wrench [--db PATH] [--user NAME] COMMAND [options] ...\n\n"
+	fprintf(f, "usage: wrench [--db PATH] [--user NAME] [--wait SECONDS] COMMAND [options] ..."
+	        "\n\n"
 	        "Offline maintenance work orders, preventive maintenance and failure "
 	        "prediction.\nWith no command, opens the terminal interface.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
@@ -44,6 +45,8 @@ static void usage(FILE *f)
 	fprintf(f, "\nglobal options:\n"
 	        "  --db PATH      database file (default $XDG_DATA_HOME/wrench/wrench.db)\n"
 	        "  --user NAME    who is acting (default $WRENCH_USER, then $USER)\n"
+	        "  --wait SECONDS how long to wait while another program holds the database\n"
+	        "                 (default $WRENCH_BUSY_TIMEOUT, else 60)\n"
 	        "  -h, --help     this help; 'wrench COMMAND --help' for one command\n"
 	        "  --version      print the version\n"
 	        "\nexit status: 0 ok, 1 bad input or data, 2 usage.  See wrench(1).\n");
@@ -71,25 +74,11 @@ int main(int argc, char **argv)
 			printf("wrench %s\n", WRENCH_VERSION);
 			return cli_finish(&c, CLI_OK);
 		}
-		if (strcmp(w, "--db") == 0 || strcmp(w, "--user") == 0) {
-			if (k + 1 >= argc)
-				return args_usage(&c, "option '%s' needs a value", w);
-			if (w[2] == 'd')
-				c.db_path = argv[k + 1];
-			else
-				c.user = argv[k + 1];
-			k += 2;
+		switch (cli_global_option(&c, argc, argv, &k)) {
+		case 1:
 			continue;
-		}
-		if (strncmp(w, "--db=", 5) == 0) {
-			c.db_path = w + 5;
-			k++;
-			continue;
-		}
-		if (strncmp(w, "--user=", 7) == 0) {
-			c.user = w + 7;
-			k++;
-			continue;
+		case -1:
+			return args_usage(&c, "option '%s' needs a value", w);
 		}
 		return args_usage(&c, "unknown option '%s'", w);
 	}

@@ -32,12 +32,36 @@ struct store;
 
 /* ---------------------------------------------------------------- database */
 
-/* Opens (creating the file and its folder if missing) and migrates the
- * database.  A database whose user_version is newer than this program is
- * refused with a message saying to upgrade wrench. */
+/* Told when a wait for another program's lock passes a second (once per
+ * wait).  holder is "an import in progress (pid N, started at T)" when the
+ * program holding the database said who it is, else NULL. */
+typedef void (*store_wait_fn)(const char *holder, void *ctx);
+
+struct store_opts {
+	int create;             /* create a missing or empty database (and its folder) */
+	double wait_s;          /* how long to wait for a lock; < 0: $WRENCH_BUSY_TIMEOUT, else 60 */
+	store_wait_fn on_wait;  /* may be NULL */
+	void *ctx;
+};
+
+/* Opens the database and migrates an older schema.  A file wrench cannot
+ * read (not SQLite, a negative or newer schema version, tables of its schema
+ * missing, someone else's tables) is refused, WR_EINPUT "not a wrench
+ * database: PATH (why)", before a byte of it changes; a newer one's reason
+ * says to upgrade wrench.  Without o->create, a missing or empty (zero-byte
+ * or schema-less) file is WR_ENOTFOUND with a message saying to run 'wrench
+ * init', and is left alone.  A database that cannot be written (a read-only
+ * file or folder) is opened for reading; writes then fail with "cannot write
+ * PATH: read-only (why)".  Every error keeps SQLite's code in e->db_code. */
+int store_open_with(const char *path, const struct store_opts *o, struct store **out,
+                    struct wr_err *e);   /* o NULL: no create, the default wait */
+/* store_open_with() with create set and the default wait. */
 int store_open(const char *path, struct store **out, struct wr_err *e);
-/* Opens only an existing database (no create); WR_ENOTFOUND if absent. */
+/* store_open_with() without create and with the default wait. */
 int store_open_existing(const char *path, struct store **out, struct wr_err *e);
+/* Replaces the hook told about long waits (the terminal interface paints the
+ * message line instead of writing to stderr); fn NULL tells nobody. */
+void store_set_wait_hook(struct store *s, store_wait_fn fn, void *ctx);
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
 int store_schema_version(struct store *s);

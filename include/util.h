@@ -22,10 +22,15 @@ enum wr_rc {
 };
 
 /* Every fallible library call takes a struct wr_err * (may be NULL) and
- * fills msg with a sentence for the person at the keyboard. */
+ * fills msg with a sentence for the person at the keyboard.  db_code keeps
+ * SQLite's extended result code when the database failed (SQLITE_BUSY,
+ * SQLITE_CONSTRAINT_UNIQUE, SQLITE_FULL...), so that a caller can tell a lock
+ * from a duplicate without reading the message; 0 for every other failure.
+ * `struct wr_err e = {0, ""}` starts it empty. */
 struct wr_err {
 	int rc;
 	char msg[512];
+	int db_code;
 };
 
 /* Sets e->rc and formats e->msg; returns rc so callers can write

@@ -502,6 +502,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	rc = store_begin(s, e);
 	if (rc == WR_OK) {
 		began = 1;
+		/* Whoever waits for the write lock meanwhile learns who has it. */
+		store_lock_claim(s, "an import");
 		d.im.max_id = table_max_id(s, entity, e);
 		if (d.im.max_id < 0)
 			rc = WR_EDB;
@@ -537,6 +539,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	}
 	if (bulk_load)
 		store_bulk_leave(s);
+	store_lock_release(s);
 	if (rc == WR_OK && d.rej.f && wr_outfile_commit(&d.rej, e) != WR_OK) {
 		wr_err_prefix(e, "imported, but the rejects file failed: ");
 		rc = WR_EINPUT;

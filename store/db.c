@@ -6,9 +6,10 @@
  * synchronous=FULL makes each commit survive a battery pull on a handheld
  * (NORMAL in WAL mode may lose the last transactions on power loss), and
  * every write transaction starts with BEGIN IMMEDIATE so that a second writer
- * waits on the busy timeout at the start instead of failing at its first
+ * waits for the lock (busy.c) at the start instead of failing at its first
  * write with SQLITE_BUSY half way through.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -20,30 +21,34 @@
 
 #include "internal.h"
 
-#define BUSY_TIMEOUT_MS 10000
 #define MMAP_BYTES "1073741824"   /* 1 GiB of the file read through mmap */
 
 int store_dberr(struct store *s, struct wr_err *e, const char *what)
 {
 	int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+	int sys_errno = s && s->db ? sqlite3_system_errno(s->db) : 0;
 	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "no database";
+	char reason[PATH_MAX + 512];
 	int rc = WR_EDB;
+
 	if ((code & 0xff) == SQLITE_CONSTRAINT)
 		rc = WR_ECONFLICT;
-	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-		return wr_fail(e, rc, "%s: the database is busy (another wrench is writing); try again",
-		               what);
-	return wr_fail(e, rc, "%s: %s", what, msg);
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+		store_busy_reason(s, reason, sizeof reason);
+		msg = reason;
+	} else if (store_file_reason(s, code, sys_errno, reason, sizeof reason)) {
+		msg = reason;
+	}
+	wr_fail(e, rc, "%s: %s", what, msg);
+	if (e)
+		e->db_code = code;
+	return rc;
 }
 
 int store_exec(struct store *s, const char *sql, struct wr_err *e)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		wr_fail(e, WR_EDB, "database error: %s", msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return WR_EDB;
-	}
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_dberr(s, e, "database error");
 	return WR_OK;
 }
 
@@ -293,13 +298,13 @@ void store_bulk_enter(struct store *s)
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=DELETE", -1, &st, NULL) != SQLITE_OK)
 		return;
 	/* Another connection makes the switch fail: find out at once rather
-	 * than after the busy timeout. */
-	sqlite3_busy_timeout(s->db, 0);
+	 * than after the wait for locks. */
+	s->no_wait = 1;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
 	    wr_streq_ci((const char *)sqlite3_column_text(st, 0), "delete"))
 		s->bulk |= BULK_LEFT_WAL;
 	sqlite3_finalize(st);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	s->no_wait = 0;
 }
 
 void store_bulk_leave(struct store *s)
@@ -378,70 +383,60 @@ static int make_parent_dirs(const char *path, struct wr_err *e)
 	return WR_OK;
 }
 
-static int read_version(struct store *s, int *version, struct wr_err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*version = 0;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return store_dberr(s, e, "reading the schema version");
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW) {
-		if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_NOTADB)
-			return wr_fail(e, WR_EINPUT, "%s is not a wrench database (not SQLite at all)",
-			               s->path);
-		return store_dberr(s, e, "reading the schema version");
-	}
-	return WR_OK;
-}
-
-/* Refuses a database this program is too old for, before changing it. */
-static int check_version(struct store *s, struct wr_err *e)
-{
-	int version;
-	if (read_version(s, &version, e) != WR_OK)
-		return e ? e->rc : WR_EDB;
-	if (version > store_migration_count)
-		return wr_fail(e, WR_EDB,
-		               "%s was written by a newer wrench (schema %d; this one knows up to %d): "
-		               "upgrade wrench to open it",
-		               s->path, version, store_migration_count);
-	return WR_OK;
-}
-
+/* Runs the pending migrations in one transaction: a failure leaves the
+ * database at its old version, untouched.  The version is read again under
+ * the write lock, so that two programs opening an old database at once
+ * migrate it once. */
 static int migrate(struct store *s, struct wr_err *e)
 {
+	char sql[64];
 	int version;
 
-	if (read_version(s, &version, e) != WR_OK)
-		return e ? e->rc : WR_EDB;
-	if (version == store_migration_count)
-		return WR_OK;
-
-	/* All pending migrations in one transaction: a failure leaves the
-	 * database at its old version, untouched. */
 	if (store_begin(s, e) != WR_OK)
-		return WR_EDB;
+		return e->rc;
+	version = store_schema_version(s);
+	if (version < 0 || version > store_migration_count) {
+		store_rollback(s);
+		return wr_fail(e, WR_EDB, "the schema version changed while opening (now %d)",
+		               version);
+	}
 	for (int v = version; v < store_migration_count; v++) {
-		for (const char *const *sql = store_migrations[v]; *sql; sql++) {
-			if (store_exec(s, *sql, e) != WR_OK) {
+		for (const char *const *q = store_migrations[v]; *q; q++) {
+			if (store_exec(s, *q, e) != WR_OK) {
 				wr_err_prefix(e, "upgrading the database to schema %d: ", v + 1);
 				store_rollback(s);
-				return WR_EDB;
+				return e->rc;
 			}
 		}
 	}
-	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_migration_count);
 	if (store_exec(s, sql, e) != WR_OK) {
 		store_rollback(s);
-		return WR_EDB;
+		return e->rc;
 	}
 	return store_commit(s, e);
+}
+
+/* WAL is set at every open: a bulk load killed half way leaves the rollback
+ * journal.  Switching needs the database to itself for a moment, and SQLite
+ * fails the switch at once instead of calling the busy handler (the
+ * statement already holds a read lock when it finds it needs more), so the
+ * wait is here.  A file or folder that cannot be written keeps its mode:
+ * reading still works, and a write says why it cannot. */
+static int set_wal(struct store *s, struct wr_err *e)
+{
+	int64_t start = store_mono_ms();
+
+	if (sqlite3_db_readonly(s->db, "main") == 1)
+		return WR_OK;
+	for (int count = 0;; count++) {
+		int rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+
+		if (rc == SQLITE_OK || store_is_readonly_code(rc))
+			return WR_OK;
+		if ((rc & 0xff) != SQLITE_BUSY || !store_busy_wait(s, start, count))
+			return store_dberr(s, e, "opening the database");
+	}
 }
 
 static void default_actor(struct store *s)
@@ -454,46 +449,133 @@ static void default_actor(struct store *s)
 	wr_strlcpy(s->actor, u, sizeof s->actor);
 }
 
-static int open_flags(struct store **out, const char *path, int flags, struct wr_err *e)
+/* (Re)connects s to name, with extended result codes and the busy handler. */
+static int connect_db(struct store *s, const char *name, int flags, struct wr_err *e)
 {
-	struct store *s = calloc(1, sizeof *s);
-	*out = NULL;
-	if (!s)
+	if (s->db)
+		sqlite3_close(s->db);
+	s->db = NULL;
+	int rc = sqlite3_open_v2(name, &s->db, flags, NULL);
+	if (!s->db)
 		return wr_fail(e, WR_ENOMEM, "out of memory opening the database");
-	s->path = wr_strdup(path);
-	if (!s->path) {
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_handler(s->db, store_on_busy, s);
+	return rc == SQLITE_OK ? WR_OK : store_dberr(s, e, "opening the database");
+}
+
+/* "file:PATH?immutable=1", the path percent-encoded; 0 if it does not fit. */
+static int immutable_uri(const char *path, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t k = wr_strlcpy(buf, "file:", n);
+
+	for (const unsigned char *p = (const unsigned char *)path; *p && k + 4 < n; p++) {
+		if (isalnum(*p) || strchr("/._-~", *p)) {
+			buf[k++] = (char)*p;
+		} else {
+			buf[k++] = '%';
+			buf[k++] = hex[*p >> 4];
+			buf[k++] = hex[*p & 15];
+		}
+	}
+	buf[k] = '\0';
+	return k + sizeof "?immutable=1" <= n && wr_strlcpy(buf + k, "?immutable=1", n - k) < n - k;
+}
+
+/* A database whose file or folder cannot be written can still be read:
+ * through a read-only connection when its -wal and -shm files exist or can
+ * be made, else, when there is no -wal (no program has the database open),
+ * as an immutable file, which needs no lock and no file beside it. */
+static int reconnect_readonly(struct store *s, int *version, int *empty, struct wr_err *e)
+{
+	char name[PATH_MAX * 3 + 32];
+	struct stat sb;
+
+	if (connect_db(s, s->path, SQLITE_OPEN_READONLY, e) == WR_OK &&
+	    store_inspect(s, version, empty, e) == WR_OK)
+		return WR_OK;
+	snprintf(name, sizeof name, "%s-wal", s->path);
+	if (!store_is_readonly_code(e->db_code) || stat(name, &sb) == 0 ||
+	    !immutable_uri(s->path, name, sizeof name))
+		return e->rc;
+	if (connect_db(s, name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, e) != WR_OK)
+		return e->rc;
+	return store_inspect(s, version, empty, e);
+}
+
+/* The pragmas are set after the file has been judged readable, because
+ * setting WAL rewrites the header: a database from a newer wrench, or a
+ * file that is not a wrench database at all, is refused without a byte of
+ * it changing.  The 16 MiB page cache serves the reports' table scans while
+ * keeping the handheld's memory small.  Reads go through mmap: the first
+ * look at a cold part of a large database (the oldest work orders, say)
+ * then costs page faults instead of a read() per page, which kept the list
+ * keys under 30 ms on a million rows.  The price is that a failing disk
+ * shows as SIGBUS rather than an error; writes still go through the WAL, so
+ * nothing committed is at risk. */
+static int open_store(struct store *s, const struct store_opts *o, struct wr_err *e)
+{
+	int version = 0, empty = 0;
+	int flags = SQLITE_OPEN_READWRITE | (o->create ? SQLITE_OPEN_CREATE : 0);
+	int rc = store_wait_setup(s, o->wait_s, e);
+
+	if (rc == WR_OK)
+		rc = connect_db(s, s->path, flags, e);
+	if (rc == WR_OK)
+		rc = store_inspect(s, &version, &empty, e);
+	if (rc != WR_OK && !o->create && store_is_readonly_code(e->db_code))
+		rc = reconnect_readonly(s, &version, &empty, e);
+	if (rc == WR_OK && empty && !o->create)
+		rc = wr_fail(e, WR_ENOTFOUND, "not a wrench database: %s (the file is empty); "
+		             "create one with 'wrench init'", s->path);
+	if (rc == WR_OK)
+		rc = set_wal(s, e);
+	if (rc == WR_OK)
+		rc = store_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		                   " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
+		                   " PRAGMA mmap_size=" MMAP_BYTES ";", e);
+	if (rc == WR_OK && version != store_migration_count)
+		rc = migrate(s, e);
+	return rc;
+}
+
+int store_open_with(const char *path, const struct store_opts *o, struct store **out,
+                    struct wr_err *e)
+{
+	static const struct store_opts defaults = {0, -1, NULL, NULL};
+	struct wr_err le = {0, ""};
+	struct stat sb;
+	struct store *s;
+
+	*out = NULL;
+	if (!o)
+		o = &defaults;
+	if (!path || !*path)
+		return wr_fail(e, WR_EINPUT, "no database path given");
+	if (strcmp(path, ":memory:") != 0 && o->create && make_parent_dirs(path, e) != WR_OK)
+		return WR_EINPUT;
+	if (strcmp(path, ":memory:") != 0 && !o->create && stat(path, &sb) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return wr_fail(e, WR_ENOTFOUND, "no database at %s; create one with 'wrench init'",
+			               path);
+		return wr_fail(e, WR_EINPUT, "cannot open database %s: %s", path, strerror(errno));
+	}
+	s = calloc(1, sizeof *s);
+	if (!s || !(s->path = wr_strdup(path))) {
 		free(s);
 		return wr_fail(e, WR_ENOMEM, "out of memory opening the database");
 	}
+	s->lock_fd = -1;
+	s->on_wait = o->on_wait;
+	s->wait_ctx = o->ctx;
 	default_actor(s);
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		wr_fail(e, WR_EDB, "cannot open database %s: %s", path,
-		        s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	if (open_store(s, o, &le) != WR_OK) {
+		if (!strstr(le.msg, path))
+			wr_err_prefix(&le, "%s: ", path);
 		store_close(s);
-		return WR_EDB;
-	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	/* The version is checked before anything else touches the file: a
-	 * database from a newer wrench, or a file that is not a wrench database
-	 * at all, must be refused without a byte of it changing (setting WAL
-	 * rewrites the header). journal_mode must be set outside a transaction;
-	 * it persists in the file.  The 16 MiB page cache serves the reports'
-	 * table scans while keeping the handheld's memory small.  Reads go
-	 * through mmap: the first look at a cold part of a large database (the
-	 * oldest work orders, say) then costs page faults instead of a read()
-	 * per page, which kept the list keys under 30 ms on a million rows.  The
-	 * price is that a failing disk shows as SIGBUS rather than an error;
-	 * writes still go through the WAL, so nothing committed is at risk. */
-	if (check_version(s, e) != WR_OK ||
-	    store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	                  " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384; PRAGMA mmap_size=" MMAP_BYTES ";",
-	               e) != WR_OK ||
-	    migrate(s, e) != WR_OK) {
-		if (e && !strstr(e->msg, path))
-			wr_err_prefix(e, "%s: ", path);
-		store_close(s);
-		return e ? e->rc : WR_EDB;
+		if (e)
+			*e = le;
+		return le.rc ? le.rc : WR_EDB;
 	}
 	*out = s;
 	return WR_OK;
@@ -501,22 +583,14 @@ static int open_flags(struct store **out, const char *path, int flags, struct wr
 
 int store_open(const char *path, struct store **out, struct wr_err *e)
 {
-	if (!path || !*path)
-		return wr_fail(e, WR_EINPUT, "no database path given");
-	if (strcmp(path, ":memory:") != 0 && make_parent_dirs(path, e) != WR_OK)
-		return WR_EINPUT;
-	return open_flags(out, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, e);
+	const struct store_opts o = {1, -1, NULL, NULL};
+	return store_open_with(path, &o, out, e);
 }
 
 int store_open_existing(const char *path, struct store **out, struct wr_err *e)
 {
-	struct stat sb;
-	*out = NULL;
-	if (!path || !*path)
-		return wr_fail(e, WR_EINPUT, "no database path given");
-	if (stat(path, &sb) != 0)
-		return wr_fail(e, WR_ENOTFOUND, "no database at %s; create one with 'wrench init'", path);
-	return open_flags(out, path, SQLITE_OPEN_READWRITE, e);
+	const struct store_opts o = {0, -1, NULL, NULL};
+	return store_open_with(path, &o, out, e);
 }
 
 void store_close(struct store *s)
@@ -531,6 +605,7 @@ void store_close(struct store *s)
 		sqlite3_finalize(s->cache[i].st);
 	if (s->db)
 		sqlite3_close(s->db);
+	store_lock_release(s);
 	free(s->path);
 	free(s);
 }

@@ -28,7 +28,60 @@ struct store {
 	int bulk;            /* BULK_* flags between store_bulk_enter and _leave */
 	struct stmt_slot cache[STMT_CACHE];
 	int ncache;
+	/* Waiting for other programs' locks (busy.c). */
+	int64_t wait_ms;     /* how long one lock is waited for */
+	int no_wait;         /* fail at once instead (the bulk load's probe) */
+	int64_t busy_start;  /* when the current wait began, monotonic ms */
+	int64_t last_busy_ms; /* the wait's last call, monotonic ms */
+	int told;            /* on_wait has been told about this wait */
+	int gave_up;         /* the last wait ran out (for the message) */
+	store_wait_fn on_wait;
+	void *wait_ctx;
+	int lock_fd;         /* the lock-info file this store holds, or -1 */
 };
+
+/* ---- waiting for locks (busy.c) ----
+ * SQLite calls store_on_busy() while a lock it needs is held elsewhere: it
+ * sleeps with a growing pause, tells s->on_wait once a wait passes a
+ * second, and gives up after s->wait_ms.  store_busy_wait() is the same wait for callers
+ * that retry a statement SQLite fails without calling the handler; start_ms
+ * is store_mono_ms() at their first try, count their number of retries.
+ * Both return 1 to try again, 0 to give up. */
+int store_on_busy(void *arg, int count);
+int store_busy_wait(struct store *s, int64_t start_ms, int count);
+int64_t store_mono_ms(void);
+/* Sets s->wait_ms from wait_s, or from $WRENCH_BUSY_TIMEOUT (else 60 s)
+ * when wait_s < 0; a malformed variable is WR_EINPUT. */
+int store_wait_setup(struct store *s, double wait_s, struct wr_err *e);
+/* The sentence for a lock that was waited for in vain: who holds it (the
+ * lock-info file) and how to wait longer. */
+void store_busy_reason(struct store *s, char *buf, size_t n);
+
+/* A long write (an import) says who holds the database in a file beside it,
+ * PATH.lock-info, locked with fcntl for as long as it runs: a process killed
+ * with -9 loses its lock at once, so stale contents are never believed.
+ * Claiming is best effort (a folder that cannot be written only costs the
+ * waiting programs the name of the holder).  store_lock_holder() writes
+ * "an import in progress (pid N, started at T)" to buf and returns 1 when a
+ * live process holds the file, else 0. */
+void store_lock_claim(struct store *s, const char *what);
+void store_lock_release(struct store *s);
+int store_lock_holder(const char *db_path, char *buf, size_t n);
+
+/* ---- the database file (dbfile.c) ----
+ * store_inspect() reads the schema version and checks that the tables of
+ * that version's schema are there, writing nothing.  It returns WR_OK with
+ * *empty set for a file with no schema at all (zero bytes, or SQLite with
+ * nothing in it), WR_EINPUT "not a wrench database: PATH (why)" for a file
+ * wrench cannot read, or a database error. */
+int store_inspect(struct store *s, int *version, int *empty, struct wr_err *e);
+/* Why the file could not be read or written, when its folder or its disk
+ * says (full, read-only, a file size limit): a sentence saying what to fix,
+ * written to buf; 0 when there is nothing to say beyond SQLite's message. */
+int store_file_reason(const struct store *s, int code, int sys_errno, char *buf, size_t n);
+/* SQLITE_READONLY* and SQLITE_CANTOPEN: the file or its folder cannot be
+ * written (or the -wal and -shm files beside it created). */
+int store_is_readonly_code(int code);
 
 /* Returns a prepared, reset statement for a string literal (cached by its
  * address, so pass the same literal each time), or NULL with e filled.  The

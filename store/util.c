@@ -28,6 +28,7 @@ int wr_fail(struct wr_err *e, int rc, const char *fmt, ...)
 		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 		va_end(ap);
 		e->rc = rc;
+		e->db_code = 0;
 	}
 	return rc;
 }

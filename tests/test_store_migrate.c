@@ -2,11 +2,14 @@
  * test_store_migrate.c - opening and migrating the database.
  *
  * A fresh database gets the current schema with WAL, foreign keys and
- * synchronous=FULL; a database from a newer wrench is refused and left
- * byte-for-byte alone; reopening changes nothing; a migration that fails
- * leaves the old version as it was.
+ * synchronous=FULL; reopening changes nothing.  A file wrench cannot read
+ * (from a newer wrench, a negative version, tables missing, someone else's
+ * tables, not SQLite) is refused as "not a wrench database" and left
+ * byte-for-byte alone, with nothing beside it; an empty file is declined
+ * without init and initialised with it.
  */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,7 +189,8 @@ static void check_refused_untouched(const char *journal_mode)
 
 	ck_assert_int_ne(rc, WR_OK);
 	ck_assert_ptr_null(s);
-	ck_assert_msg(strstr(e.msg, "newer") && strstr(e.msg, "upgrade"),
+	ck_assert_msg(strstr(e.msg, "not a wrench database: ") && strstr(e.msg, "newer") &&
+	              strstr(e.msg, "upgrade"),
 	              "message should say the file is newer and to upgrade: %s", e.msg);
 	ck_assert_int_eq(rc2, rc);
 	/* Left untouched: same bytes, same version and contents, no WAL. */
@@ -210,27 +214,86 @@ START_TEST(newer_database_refused_rollback_journal)
 }
 END_TEST
 
-START_TEST(failed_migration_changes_nothing)
+/* What a refused or declined open did to a file: it must do nothing. */
+struct open_outcome {
+	int rc;
+	char msg[512];
+	int same;        /* the file has the same bytes as before */
+	int side_files;  /* a -wal, -shm or -journal file was left beside it */
+};
+
+static int side_file(const char *db, const char *suffix)
 {
-	/* A version-0 file that already holds a table named like one of ours
-	 * (someone else's database): migration 1 fails part-way through and
-	 * must leave the file exactly as it was. */
-	char dir[512], db[600];
+	char path[700];
+	snprintf(path, sizeof path, "%s%s", db, suffix);
+	return exists(path);
+}
+
+/* Opens db with store_open (create) or store_open_existing and measures
+ * the file afterwards; a store that did open is closed again. */
+static struct open_outcome try_open(const char *db, int create)
+{
+	struct open_outcome out;
 	struct store *s = (struct store *)1;
 	struct wr_err e = {0, ""};
+	unsigned char *before, *after;
+	size_t nb = 0, na = 0;
+
+	before = slurp(db, &nb);
+	ck_assert_ptr_nonnull(before);
+	out.rc = create ? store_open(db, &s, &e) : store_open_existing(db, &s, &e);
+	if (out.rc == WR_OK)
+		store_close(s);
+	else
+		ck_assert_ptr_null(s);
+	wr_strlcpy(out.msg, e.msg, sizeof out.msg);
+	after = slurp(db, &na);
+	out.same = after && na == nb && memcmp(before, after, nb) == 0;
+	out.side_files = side_file(db, "-wal") || side_file(db, "-shm") ||
+	                 side_file(db, "-journal");
+	free(before);
+	free(after);
+	return out;
+}
+
+/* Both kinds of open refuse db as "not a wrench database: PATH (...)"
+ * naming `why`, and leave it exactly as it was. */
+static void check_not_wrench(const char *db, const char *why)
+{
+	char want[700];
+
+	snprintf(want, sizeof want, "not a wrench database: %s (", db);
+	for (int create = 0; create <= 1; create++) {
+		struct open_outcome o = try_open(db, create);
+
+		ck_assert_msg(o.rc == WR_EINPUT, "%s: rc %d, want WR_EINPUT: %s", why, o.rc, o.msg);
+		ck_assert_msg(strstr(o.msg, want) && strstr(o.msg, why),
+		              "message should start '%s' and say '%s': %s", want, why, o.msg);
+		ck_assert_msg(o.same, "a refused open changed the file (%s)", why);
+		ck_assert_msg(!o.side_files, "a refused open left a file beside it (%s)", why);
+	}
+}
+
+static void raw_exec(const char *db, const char *sql)
+{
+	sqlite3 *raw;
+
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(raw, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
+	              sqlite3_errmsg(raw));
+	ck_assert_int_eq(sqlite3_close(raw), SQLITE_OK);
+}
+
+START_TEST(someone_elses_database_refused)
+{
+	/* A version-0 file that holds tables (someone else's database, one of
+	 * them named like ours) is not initialised on top of. */
+	char dir[512], db[600];
 	sqlite3 *raw;
 
 	scratch(dir, sizeof dir, db, sizeof db);
-	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(raw,
-	                              "CREATE TABLE wo(x); INSERT INTO wo VALUES(7);",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
-	sqlite3_close(raw);
-
-	ck_assert_int_ne(store_open(db, &s, &e), WR_OK);
-	ck_assert_ptr_null(s);
-	ck_assert_ptr_nonnull(strstr(e.msg, "wo"));
+	raw_exec(db, "CREATE TABLE wo(x); INSERT INTO wo VALUES(7);");
+	check_not_wrench(db, "another program's tables");
 
 	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
 	ck_assert_int_eq(query_int(raw, "PRAGMA user_version"), 0);
@@ -239,6 +302,102 @@ START_TEST(failed_migration_changes_nothing)
 	sqlite3_close(raw);
 	testdb_close(NULL, db);
 	rmdir(dir);
+}
+END_TEST
+
+/* A negative user_version once indexed the migration table out of bounds
+ * (SIGBUS).  In both journal modes: setting WAL must not happen either. */
+START_TEST(negative_version_refused)
+{
+	static const char *const modes[] = {"wal", "delete"};
+	char dir[512], db[600], sql[200];
+
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		scratch(dir, sizeof dir, db, sizeof db);
+		snprintf(sql, sizeof sql, "PRAGMA journal_mode=%s; CREATE TABLE wo(x);"
+		         " PRAGMA user_version = %d;", modes[i], i ? INT_MIN : -1);
+		raw_exec(db, sql);
+		check_not_wrench(db, "schema version -");
+		testdb_close(NULL, db);
+		rmdir(dir);
+	}
+}
+END_TEST
+
+START_TEST(missing_tables_refused)
+{
+	char dir[512], db[600];
+	struct store *s = NULL;
+	struct wr_err e = {0, ""};
+
+	scratch(dir, sizeof dir, db, sizeof db);
+	ck_assert_int_eq(store_open(db, &s, &e), WR_OK);
+	store_close(s);
+	/* A wrench database with its work orders and PMs gone: the version
+	 * claims the current schema, the tables say otherwise. */
+	raw_exec(db, "PRAGMA foreign_keys=OFF; DROP TABLE wo; DROP TABLE pm;");
+	check_not_wrench(db, "tables pm, wo missing");
+	testdb_close(NULL, db);
+
+	/* The virtual table counts too. */
+	ck_assert_int_eq(store_open(db, &s, &e), WR_OK);
+	store_close(s);
+	raw_exec(db, "DROP TABLE fault_fts;");
+	check_not_wrench(db, "table fault_fts missing");
+	testdb_close(NULL, db);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(not_sqlite_refused)
+{
+	char dir[512], db[600];
+	FILE *f;
+
+	scratch(dir, sizeof dir, db, sizeof db);
+	f = fopen(db, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("tag,name\nP-1,Pump\n", f);
+	fclose(f);
+	check_not_wrench(db, "not an SQLite database");
+	testdb_close(NULL, db);
+	rmdir(dir);
+}
+END_TEST
+
+/* A zero-byte file, or an SQLite file with nothing in it, is no database
+ * yet: opening an existing database declines it untouched and says to run
+ * init; store_open (init, import, demo) makes the database in it. */
+START_TEST(empty_file_needs_init)
+{
+	char dir[512], db[600];
+	struct store *s = NULL;
+	struct wr_err e = {0, ""};
+	FILE *f;
+
+	for (int schemaless = 0; schemaless <= 1; schemaless++) {
+		struct open_outcome o;
+
+		scratch(dir, sizeof dir, db, sizeof db);
+		if (schemaless) {
+			raw_exec(db, "PRAGMA user_version = 0; VACUUM;");
+		} else {
+			f = fopen(db, "w");
+			ck_assert_ptr_nonnull(f);
+			fclose(f);
+		}
+		o = try_open(db, 0);
+		ck_assert_msg(o.rc == WR_ENOTFOUND, "rc %d: %s", o.rc, o.msg);
+		ck_assert_ptr_nonnull(strstr(o.msg, "not a wrench database"));
+		ck_assert_ptr_nonnull(strstr(o.msg, "(the file is empty)"));
+		ck_assert_ptr_nonnull(strstr(o.msg, "wrench init"));
+		ck_assert_msg(o.same && !o.side_files, "declining an empty file changed it");
+
+		ck_assert_msg(store_open(db, &s, &e) == WR_OK, "%s", e.msg);
+		ck_assert_int_eq(store_schema_version(s), STORE_SCHEMA_VERSION);
+		testdb_close(s, db);
+		rmdir(dir);
+	}
 }
 END_TEST
 
@@ -270,7 +429,11 @@ int main(void)
 	tcase_add_test(tc, reopen_is_idempotent);
 	tcase_add_test(tc, newer_database_refused_wal);
 	tcase_add_test(tc, newer_database_refused_rollback_journal);
-	tcase_add_test(tc, failed_migration_changes_nothing);
+	tcase_add_test(tc, someone_elses_database_refused);
+	tcase_add_test(tc, negative_version_refused);
+	tcase_add_test(tc, missing_tables_refused);
+	tcase_add_test(tc, not_sqlite_refused);
+	tcase_add_test(tc, empty_file_needs_init);
 	tcase_add_test(tc, open_existing_needs_a_file);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -260,6 +260,25 @@ static void loop(struct app *a, int64_t t_start)
 	}
 }
 
+/* Told by the store when a write has waited a second for another program's
+ * lock (an import, say): the screen would otherwise freeze without a word
+ * until the wait ends or gives up.  Like an import's progress, it paints the
+ * message line at once, outside the main loop's render. */
+static void paint_wait(const char *holder, void *ctx)
+{
+	struct app *a = ctx;
+	char text[300];
+
+	if (!a->w_msg)
+		return;
+	snprintf(text, sizeof text, "waiting for %s...",
+	         holder ? holder : "the database (another program is writing to it)");
+	werase(a->w_msg);
+	draw_line(a->w_msg, 0, 0, text, a->cols, theme_attr(ROLE_WARN));
+	wnoutrefresh(a->w_msg);
+	doupdate();
+}
+
 int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 {
 	struct app *a;
@@ -321,7 +340,9 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 		          NULL);
 	scanner_init(&a->scan);
 	relayout(a);
+	store_set_wait_hook(s, paint_wait, a);
 	if (app_push(a, VIEW_HOME, NULL) != 0) {
+		store_set_wait_hook(s, NULL, NULL);
 		free_windows(a);
 		delwin(a->w_in);
 		endwin();
@@ -336,6 +357,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 		app_open_code(a, a->opts.open_record);
 	loop(a, t_start);
 	app_pop_above(a, 0);
+	store_set_wait_hook(s, NULL, NULL);
 	free_windows(a);
 	delwin(a->w_in);
 	endwin();

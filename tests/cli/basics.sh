@@ -54,7 +54,7 @@ if [ -f "$MAN" ]; then
 			fi
 		done
 	done
-	for var in WRENCH_USER WRENCH_TODAY XDG_DATA_HOME NO_COLOR; do
+	for var in WRENCH_USER WRENCH_TODAY WRENCH_BUSY_TIMEOUT XDG_DATA_HOME NO_COLOR; do
 		assert_contains "man page documents $var" "$(cat "$MAN")" ".B $var"
 	done
 else

@@ -60,6 +60,7 @@ void testdb_close(struct store *s, const char *path)
 	remove_with_suffix(path, "-wal");
 	remove_with_suffix(path, "-shm");
 	remove_with_suffix(path, "-journal");
+	remove_with_suffix(path, ".lock-info");
 	if (wr_strlcpy(dir, path, sizeof dir) >= sizeof dir)
 		return;
 	slash = strrchr(dir, '/');

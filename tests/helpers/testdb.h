@@ -18,8 +18,9 @@
  * goes wrong, so callers need not check the result. */
 struct store *testdb_open(char *path_out, size_t n);
 
-/* Closes the store (s may be NULL) and removes the database, its -wal and
- * -shm files and the temporary folder made by testdb_open(). */
+/* Closes the store (s may be NULL) and removes the database, its -wal,
+ * -shm, -journal and .lock-info files and the temporary folder made by
+ * testdb_open(). */
 void testdb_close(struct store *s, const char *path);
 
 /* Adds an asset named after its tag, of class cls (NULL: none), failing
