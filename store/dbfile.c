@@ -61,9 +61,11 @@ static const char *next_table(const char *p, char *name, size_t n)
 /* 1 when the table is missing, 0 when it is there, -1 on error. */
 static int table_missing(sqlite3_stmt *st, const char *name)
 {
+	struct store_binds b = store_binds_start(st);
 	int rc;
 
-	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+	store_bind_text(&b, 1, name);
+	if (store_binds_check(&b, NULL, "checking the schema") != WR_OK)
 		return -1;
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
