@@ -11,6 +11,8 @@
 #   predict  the predict engine alone, in memory (fits per second)
 #   tui      first screen and per-keystroke times in a pseudo-terminal, and
 #            resident memory (targets 200 ms, 30 ms, 50 MB)
+#   crash    tests/cli/crash.sh with CRASH_POINTS=400 kill -9 points (imports
+#            and edits); prints the points tried and the failed checks
 #
 # BENCH_DIR keeps the generated data and databases (default bench/out);
 # BENCH_ONLY="import list" runs a subset.
@@ -19,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 W="$root/wrench"
 B="$root/build/bench"
 out=${BENCH_DIR:-$root/bench/out}
-only=${BENCH_ONLY:-"import list rank predict tui"}
+only=${BENCH_ONLY:-"import list rank predict tui crash"}
 mkdir -p "$out"
 export WRENCH_TODAY=2026-11-01 WRENCH_USER=bench
 
@@ -94,4 +96,9 @@ fi
 
 if want tui; then
 	bash "$root/bench/tui.sh" "$W" "$db"
+fi
+
+if want crash; then
+	CRASH_POINTS=${CRASH_POINTS:-400} WRENCH="$W" WRENCH_SRC="$root" bash "$root/tests/cli/crash.sh" |
+		tail -2
 fi
