@@ -5,6 +5,7 @@
 #   make asan       the tests under AddressSanitizer + UBSan
 #   make valgrind   the unit tests under valgrind
 #   make bench      benchmarks (print their figures)
+#   make fuzz       libFuzzer harnesses, a minute each (needs clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
@@ -111,6 +112,35 @@ valgrind: $(TEST_BIN)
 
 bench: wrench $(BENCH_BIN)
 	@bash bench/run.sh
+
+# ------------------------------------------------------------------ fuzzing
+# make fuzz [FUZZ_SECONDS=60] [FUZZ_CC=clang]: every tests/fuzz/fuzz_NAME.c is
+# a libFuzzer harness (a new file is a new harness), built with clang,
+# ASan and UBSan in its own build folder and run for FUZZ_SECONDS, one after
+# the other, from the seeds in tests/fuzz/corpus/NAME/ (tests/fuzz/run.sh).
+# Needs clang and its runtime libraries (Debian 12: clang libclang-rt-14-dev).
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_BUILD    = build-fuzz
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_HELPERS  = $(wildcard tests/fuzz/lib/*.c)
+
+.PHONY: fuzz fuzz-bins clean-fuzz
+fuzz:
+	@bash tests/fuzz/run.sh toolchain $(FUZZ_CC)
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+	@bash tests/fuzz/run.sh run $(FUZZ_SECONDS) $(FUZZ_SRC:tests/%.c=$(FUZZ_BUILD)/%)
+
+fuzz-bins: $(FUZZ_SRC:tests/%.c=$(BUILD)/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_HELPERS) $(wildcard tests/fuzz/lib/*.h) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz/lib -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(FUZZ_HELPERS) $(LIB) $(PKG_LIBS)
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf $(FUZZ_BUILD)
 
 install: wrench wrench-central
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

@@ -325,7 +325,7 @@ int64_t wr_now(void)
 int wr_duration_parse(const char *s, double *days, struct wr_err *e)
 {
 	char *end;
-	double v;
+	double v, d;
 
 	if (!s || !*s)
 		return wr_fail(e, WR_EINPUT, "missing duration; use e.g. 30d, 2w, 3mo, 1y");
@@ -334,17 +334,21 @@ int wr_duration_parse(const char *s, double *days, struct wr_err *e)
 	if (end == s || errno || !isfinite(v) || v < 0)
 		goto bad;
 	if (!*end || !strcmp(end, "d") || !strcmp(end, "day") || !strcmp(end, "days"))
-		*days = v;
+		d = v;
 	else if (!strcmp(end, "h"))
-		*days = v / 24.0;
+		d = v / 24.0;
 	else if (!strcmp(end, "w") || !strcmp(end, "wk") || !strcmp(end, "weeks"))
-		*days = v * 7.0;
+		d = v * 7.0;
 	else if (!strcmp(end, "mo") || !strcmp(end, "month") || !strcmp(end, "months"))
-		*days = v * 30.4375;
+		d = v * 30.4375;
 	else if (!strcmp(end, "y") || !strcmp(end, "yr") || !strcmp(end, "years"))
-		*days = v * 365.25;
+		d = v * 365.25;
 	else
 		goto bad;
+	/* A finite number of years can still be an infinite number of days. */
+	if (!isfinite(d))
+		goto bad;
+	*days = d;
 	return WR_OK;
 bad:
 	return wr_fail(e, WR_EINPUT, "'%.40s' is not a duration; use e.g. 30d, 12h, 2w, 3mo, 1y", s);

@@ -1231,6 +1231,26 @@ START_TEST(wo_transition_table)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_duration.c: a finite number of years, months or
+ * weeks could overflow to an infinite number of days, which the callers
+ * took for a (very long) positive duration. */
+START_TEST(duration_parse_refuses_overflow)
+{
+	double days = -1;
+
+	OK(wr_duration_parse("2w", &days, &E));
+	ck_assert(days == 14);
+	OK(wr_duration_parse("1e300y", &days, &E));
+	ck_assert(isfinite(days) && days > 1e302);
+	days = -1;
+	ck_assert_int_eq(wr_duration_parse("1e308y", &days, &E), WR_EINPUT);
+	ck_assert_msg(strstr(E.msg, "not a duration"), "%s", E.msg);
+	ck_assert_int_eq(wr_duration_parse("1.7e308w", &days, &E), WR_EINPUT);
+	ck_assert_int_eq(wr_duration_parse("1e308mo", &days, &E), WR_EINPUT);
+	ck_assert(days == -1);
+}
+END_TEST
+
 static Suite *records_suite(void)
 {
 	Suite *s = suite_create("store_records");
@@ -1255,6 +1275,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, summary_counts);
 	tcase_add_test(tc, enum_names_and_parsers);
 	tcase_add_test(tc, wo_transition_table);
+	tcase_add_test(tc, duration_parse_refuses_overflow);
 	suite_add_tcase(s, tc);
 	return s;
 }
