@@ -1,9 +1,9 @@
 # wrench - offline-first maintenance client.  GNU make.
 #
 #   make            build ./wrench
-#   make check      build and run every test (binds, unit, CLI, terminal UI)
-#   make asan       the tests under AddressSanitizer + UBSan
-#   make valgrind   the unit tests under valgrind
+#   make check      build and run every test (bind lint, unit, CLI, terminal UI, central server)
+#   make asan       the unit and CLI tests under AddressSanitizer + UBSan
+#   make valgrind   the unit and CLI tests under valgrind
 #   make bench      benchmarks (print their figures)
 #   make fuzz       libFuzzer harnesses, a minute each (needs clang)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -34,54 +34,73 @@ ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_XOPEN_SOURCE_EXTENDED -D_DEFAULT_SO
 LDFLAGS ?=
 
 BUILD  ?= build
+# The binary the CLI and terminal tests run (make asan builds its own).
+WRENCH_BIN ?= wrench
 LIB_SRC  = $(wildcard store/*.c predict/*.c sync/*.c tui/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      = $(BUILD)/libwrench.a
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_HELPERS = $(wildcard tests/helpers/*.c)
+TEST_HELPERS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/helpers/*.c))
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# Every object has a dependency file naming the headers it includes, so a
+# header change rebuilds exactly the objects that include it.
+DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o))
 
-.PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan valgrind bench install uninstall clean
+.PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan san-tests valgrind bench install uninstall clean
 all: wrench wrench-central
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h) $(wildcard store/*.h tui/*.h predict/*.h sync/*.h cli/*.h)
+# An object without its dependency file (built before there were any) is
+# rebuilt too: the empty rule below lets a missing one count as changed.
+$(BUILD)/%.o: %.c $(BUILD)/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%.o: EXTRA_CFLAGS = $(CHECK_CFLAGS) -Itests
+
+$(DEPS):
+-include $(DEPS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-wrench: $(BUILD)/cli/main.o $(LIB)
+$(WRENCH_BIN): $(BUILD)/cli/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TEST_HELPERS) $(LIB) $(CHECK_LIBS) $(PKG_LIBS) -lutil
+$(TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPERS) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(TEST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lutil
 
-$(BUILD)/bench/%: bench/%.c $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lutil
+# This test makes wrench's own allocations fail one by one.
+$(BUILD)/tests/test_tui_asset_tree_oom: TEST_LDFLAGS = -Wl,--wrap=realloc
 
-# Unit tests run with CK_FORK=no under the sanitizers and valgrind so that
-# reports come from the test process itself.
+$(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lutil
+
+# Each suite runs every test binary or script, even after a failure, and
+# ends with the line "N passed, M failed"; check sums the three suites.
+TEST_ENV_ALL = WRENCH=$(abspath $(WRENCH_BIN)) WRENCH_CENTRAL=$(CURDIR)/wrench-central WRENCH_SRC=$(CURDIR) $(TEST_ENV)
+
 unit-tests: $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; WRENCH_SRC=$(CURDIR) $(TEST_ENV) $$t; done
+	@$(TEST_ENV_ALL) bash tests/check.sh unit $(TEST_BIN)
 
-shell-tests: wrench
-	@set -e; for t in $(filter-out tests/cli/lib.sh,$(wildcard tests/cli/*.sh)); do echo "== $$t"; WRENCH=$(CURDIR)/wrench WRENCH_SRC=$(CURDIR) bash $$t; done
+shell-tests: $(WRENCH_BIN)
+	@$(TEST_ENV_ALL) bash tests/check.sh cli
 
-tui-tests: wrench
-	@WRENCH=$(CURDIR)/wrench WRENCH_SRC=$(CURDIR) bash tests/tui/run.sh
+tui-tests: $(WRENCH_BIN)
+	@$(TEST_ENV_ALL) bash tests/check.sh tui
 
 # Every SQLite bind in the tree is checked (store/internal.h says how).
 check-binds:
-	@WRENCH_SRC=$(CURDIR) bash tests/lint/binds.sh
+	@WRENCH_SRC=$(CURDIR) bash tests/check.sh binds
 
-check: wrench check-binds unit-tests shell-tests tui-tests central-tests
-	@echo "all tests passed"
+# Needs PostgreSQL's server binaries (initdb, pg_ctl): it fails, never skips.
+central-tests: wrench-central
+	@$(TEST_ENV_ALL) bash tests/check.sh central
+
+check: $(WRENCH_BIN) wrench-central $(TEST_BIN)
+	@$(TEST_ENV_ALL) bash tests/check.sh binds,unit,cli,tui,central $(TEST_BIN)
 
 # ---- wrench-central: the plant's sync server (central/, PostgreSQL) ----------
 # It shares the plain C of store/util.c (dates, UUIDs, strings) and
@@ -91,26 +110,40 @@ CENTRAL_CFLAGS := $(shell pkg-config --cflags $(CENTRAL_PKGS) 2>/dev/null)
 CENTRAL_LIBS   := $(shell pkg-config --libs $(CENTRAL_PKGS) 2>/dev/null) -lm -pthread
 CENTRAL_SRC     = $(wildcard central/*.c) store/util.c store/enums.c
 CENTRAL_OBJ     = $(CENTRAL_SRC:%.c=$(BUILD)/central-obj/%.o)
+DEPS           += $(CENTRAL_OBJ:.o=.d)
 
-$(BUILD)/central-obj/%.o: %.c $(wildcard include/*.h central/*.h)
+$(BUILD)/central-obj/%.o: %.c $(BUILD)/central-obj/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CENTRAL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(CENTRAL_CFLAGS) -MMD -MP -c $< -o $@
 
 wrench-central: $(CENTRAL_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CENTRAL_LIBS)
 
-# Needs PostgreSQL's server binaries (initdb, pg_ctl): it fails, never skips.
-central-tests: wrench-central
-	@WRENCH_CENTRAL=$(CURDIR)/wrench-central bash tests/central/run.sh
-
+# Under the sanitizers and valgrind the unit tests run with CK_FORK=no so
+# that reports come from the test process itself.  Reports are written to
+# files in REPORTS, which tests/check.sh requires to be empty at the end;
+# exit status 97 also fails the command that had the error.
+SAN_BUILD = build-asan
+REPORTS = $(CURDIR)/$(BUILD)/reports
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" TEST_ENV="CK_FORK=no ASAN_OPTIONS=detect_leaks=1" unit-tests
+	$(MAKE) BUILD=$(SAN_BUILD) WRENCH_BIN=$(SAN_BUILD)/wrench \
+		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" san-tests
 
-valgrind: $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; CK_FORK=no WRENCH_SRC=$(CURDIR) valgrind -q --error-exitcode=9 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite $$t; done
+san-tests: $(WRENCH_BIN) $(TEST_BIN)
+	@$(TEST_ENV_ALL) CK_FORK=no REPORT_DIR=$(REPORTS) \
+		ASAN_OPTIONS=detect_leaks=1:exitcode=97:log_path=$(REPORTS)/asan \
+		UBSAN_OPTIONS=print_stacktrace=1:exitcode=97:log_path=$(REPORTS)/ubsan \
+		bash tests/check.sh unit,cli $(TEST_BIN)
 
-bench: wrench $(BENCH_BIN)
+VALGRIND = valgrind -q --error-exitcode=97 --child-silent-after-fork=yes --leak-check=full \
+	--errors-for-leak-kinds=definite --log-file=$(REPORTS)/valgrind.%p
+valgrind: $(WRENCH_BIN) $(TEST_BIN)
+	@WRENCH=$(CURDIR)/tests/valgrind-wrench WRENCH_REAL=$(abspath $(WRENCH_BIN)) \
+		WRENCH_SRC=$(CURDIR) CK_FORK=no REPORT_DIR=$(REPORTS) VALGRIND="$(VALGRIND)" \
+		UNIT_WRAPPER="$(VALGRIND)" bash tests/check.sh unit,cli $(TEST_BIN)
+
+bench: $(WRENCH_BIN) $(BENCH_BIN)
 	@bash bench/run.sh
 
 # ------------------------------------------------------------------ fuzzing
@@ -145,10 +178,11 @@ clean-fuzz:
 install: wrench wrench-central
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 wrench $(DESTDIR)$(BINDIR)/wrench
+	install -m 755 wrench-central $(DESTDIR)$(BINDIR)/wrench-central
 	install -m 644 assets/wrench.1 $(DESTDIR)$(MANDIR)/wrench.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/wrench $(DESTDIR)$(MANDIR)/wrench.1
+	rm -f $(DESTDIR)$(BINDIR)/wrench $(DESTDIR)$(BINDIR)/wrench-central $(DESTDIR)$(MANDIR)/wrench.1
 
 clean:
 	rm -rf build build-asan wrench wrench-central

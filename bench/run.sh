@@ -9,6 +9,9 @@
 #   rank     `wrench rank` over 100,000 assets with 1,000,000 history events,
 #            end to end (read, fit, score, print) (target < 1 s)
 #   predict  the predict engine alone, in memory (fits per second)
+#   life     reading the life data of 100,000 assets with 1,000,000 events
+#            (store_life_load), against SQLite alone reading the same rows
+#            in the same run; prints the ratio
 #   tui      first screen and per-keystroke times in a pseudo-terminal, and
 #            resident memory (targets 200 ms, 30 ms, 50 MB)
 #   crash    tests/cli/crash.sh with CRASH_POINTS=400 kill -9 points (imports
@@ -21,7 +24,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 W="$root/wrench"
 B="$root/build/bench"
 out=${BENCH_DIR:-$root/bench/out}
-only=${BENCH_ONLY:-"import list rank predict tui crash"}
+only=${BENCH_ONLY:-"import list rank predict life tui crash"}
 mkdir -p "$out"
 export WRENCH_TODAY=2026-11-01 WRENCH_USER=bench
 
@@ -95,6 +98,10 @@ fi
 
 if want predict && [ -x "$B/bench_predict" ]; then
 	"$B/bench_predict"
+fi
+
+if want life && [ -x "$B/bench_life" ]; then
+	"$B/bench_life"
 fi
 
 if want tui; then

@@ -147,7 +147,8 @@ static void fit_data_free(struct fit_data *d)
 	free(d->failed);
 }
 
-/* Reads the file; returns 0, or an exit code with the errors printed. */
+/* Reads the file into d (which the caller frees, whatever the result);
+ * returns 0, or an exit code with the errors printed. */
 static int read_fit_file(const struct cli *c, const char *path, struct fit_data *d)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -419,8 +420,10 @@ int cmd_fit(struct cli *c, int argc, char **argv)
 		return args_usage(c, "--conf wants a level between 0 and 1, e.g. 0.9");
 	if (args_has(&a, "weibayes-beta") && !(fo.weibayes_beta > 0))
 		return args_usage(c, "--weibayes-beta must be more than zero");
-	if ((rc = read_fit_file(c, a.pos[0], &d)) != 0)
+	if ((rc = read_fit_file(c, a.pos[0], &d)) != 0) {
+		fit_data_free(&d);
 		return rc;
+	}
 	memset(&r, 0, sizeof r);
 	rc = predict_fit(d.t, d.failed, d.has_count ? d.count : NULL, d.n, &fo, &r, &e);
 	fit_data_free(&d);

@@ -106,19 +106,6 @@ double pi_gamma_p(double a, double x)
 	return 1.0 - gamma_q_cf(a, x);
 }
 
-double pi_gamma_q(double a, double x)
-{
-	if (!(a > 0.0) || isnan(x))
-		return NAN;
-	if (x <= 0.0)
-		return 1.0;
-	if (isinf(x))
-		return 0.0;
-	if (x < a + 1.0)
-		return 1.0 - gamma_p_series(a, x);
-	return gamma_q_cf(a, x);
-}
-
 double pi_chi2_cdf(double x, double df)
 {
 	return pi_gamma_p(0.5 * df, 0.5 * x);

@@ -14,9 +14,8 @@ double pi_norm_cdf(double x);
 double pi_norm_quantile(double p);
 /* The two-sided multiplier for level conf, e.g. 1.645 for 0.90. */
 double pi_conf_z(double conf);
-/* Regularised lower incomplete gamma P(a, x) and upper Q(a, x) = 1 - P. */
+/* Regularised lower incomplete gamma P(a, x). */
 double pi_gamma_p(double a, double x);
-double pi_gamma_q(double a, double x);
 double pi_chi2_cdf(double x, double df);
 double pi_chi2_quantile(double p, double df);
 

@@ -151,15 +151,11 @@ struct app {
 
 /* Pushes a new view of the given id; returns 0 or -1 (message set). */
 int app_push(struct app *a, int view_id, const void *arg);
-/* Pushes by name (views of other engineers); -1 and a message when the
- * view is not built in. */
-int app_push_name(struct app *a, const char *name, const void *arg);
 /* Removes v from the stack wherever it is and frees it. */
 void app_remove(struct app *a, struct view *v);
 /* The top view, or NULL. */
 struct view *app_top(struct app *a);
-/* Opens a work order's detail, or an asset (its screen when built,
- * otherwise the work orders of that asset); messages on failure. */
+/* Opens a work order's detail, or an asset's; messages on failure. */
 int app_open_wo(struct app *a, const char *number);
 int app_open_asset(struct app *a, const char *tag);
 /* Opens a scanned or typed code: work-order number first, then asset tag. */
@@ -172,8 +168,6 @@ void app_prompt(struct app *a, const char *label, const char *initial, int incre
                 app_prompt_cb cb, void *ctx);
 /* Nonzero when some view on the stack has an unsaved edit. */
 int app_any_dirty(struct app *a);
-/* The view id registered under a name, or -1 when not built in. */
-int app_view_id(const char *name);
 /* Goes to a top-level screen: closes views above an existing one of that
  * id, or above Home and opens it (asking first when an edit is unsaved). */
 int app_goto(struct app *a, int view_id);

@@ -104,9 +104,3 @@ int scanner_take(struct scanner *sc, int *key)
 	*key = sc->out[sc->outpos++];
 	return 1;
 }
-
-void scanner_reset(struct scanner *sc)
-{
-	sc->nheld = 0;
-	sc->nout = sc->outpos = 0;
-}

@@ -56,8 +56,5 @@ void scanner_timeout(struct scanner *sc, int64_t now_ms);
 int scanner_wait_ms(const struct scanner *sc, int64_t now_ms);
 /* Takes the next key to handle as typed; 0 when there is none. */
 int scanner_take(struct scanner *sc, int *key);
-/* Drops held keys without handing them back (focus moved to a text field:
- * those keys were handed back already, so this only resets state). */
-void scanner_reset(struct scanner *sc);
 
 #endif

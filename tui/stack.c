@@ -80,16 +80,6 @@ struct view *app_top(struct app *a)
 	return a->depth > 0 ? a->stack[a->depth - 1] : NULL;
 }
 
-int app_view_id(const char *name)
-{
-	int i;
-
-	for (i = 0; i < VIEW__COUNT; i++)
-		if (strcmp(view_table[i]->name, name) == 0)
-			return i;
-	return -1;
-}
-
 int app_push(struct app *a, int view_id, const void *arg)
 {
 	struct view *v;
@@ -114,17 +104,6 @@ int app_push(struct app *a, int view_id, const void *arg)
 	}
 	a->stack[a->depth++] = v;
 	return 0;
-}
-
-int app_push_name(struct app *a, const char *name, const void *arg)
-{
-	int id = app_view_id(name);
-
-	if (id < 0) {
-		app_msg_error(a, "The %s screen is not built into this wrench yet.", name);
-		return -1;
-	}
-	return app_push(a, id, arg);
 }
 
 void app_remove(struct app *a, struct view *v)
@@ -214,15 +193,7 @@ int app_open_wo(struct app *a, const char *number)
 
 int app_open_asset(struct app *a, const char *tag)
 {
-	struct wo_list_arg arg;
-	int id = app_view_id("asset_detail");
-
-	if (id >= 0)
-		return app_push(a, id, tag);
-	/* Until the asset screen exists, an asset opens as its work orders. */
-	memset(&arg, 0, sizeof arg);
-	arg.asset_tag = tag;
-	return app_push(a, VIEW_WO_LIST, &arg);
+	return app_push(a, VIEW_ASSET_DETAIL, tag);
 }
 
 int app_open_code(struct app *a, const char *code)

@@ -193,6 +193,8 @@ static int add_assets(struct alist *s, int pos, int depth, struct gather *g, int
 	return k;
 }
 
+static int collapse(struct alist *s, int i);
+
 static int expand(struct app *a, struct alist *s, int i)
 {
 	struct tnode *t = &s->nodes[i];
@@ -228,17 +230,23 @@ static int expand(struct app *a, struct alist *s, int i)
 	} else {
 		rc = store_asset_children(a->s, t->key, gather_cb, &g, &e);
 	}
+	/* Marked open now, so that a failure below closes it again: the
+	 * sub-locations already added go, and Enter can try again. */
 	t->expanded = 1;
 	if (rc != WR_OK) {
 		free(g.rows);
+		collapse(s, i);
 		app_msg_error(a, "%s", rc == WR_ENOMEM ? "Out of memory." : e.msg);
 		return R_ALL;
 	}
 	/* Assets go after the sub-locations. */
 	added = add_assets(s, i + 1 + nloc, t->depth + 1, &g, t->kind != TN_ASSET);
 	free(g.rows);
-	if (added < 0)
-		goto oom;
+	if (added < 0) {
+		collapse(s, i);
+		app_msg_error(a, "Out of memory.");
+		return R_ALL;
+	}
 	t = &s->nodes[i];
 	t->has_kids = nloc + added > 0;
 	if (nloc + added == 0) {
@@ -248,7 +256,6 @@ static int expand(struct app *a, struct alist *s, int i)
 	}
 	return R_VIEW;
 oom:
-	free(g.rows);
 	app_msg_error(a, "Out of memory.");
 	return R_ALL;
 }

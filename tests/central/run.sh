@@ -11,10 +11,24 @@ done
 . "$here/lib.sh"
 trap pg_teardown EXIT
 pg_setup
+# Every test file runs, even after one fails; each counts once in the
+# closing "N passed, M failed" line that tests/check.sh sums.
+passed=0 failed=0
 for t in "$here"/t_*.sh; do
 	echo "== $t"
+	# Not in an `if`: errexit would be off inside the subshell there.
+	set +e
 	( set -euo pipefail
 	  trap 'for p in ${SERVER_PIDS:-}; do kill -9 "$p" 2>/dev/null || true; done' EXIT
 	  . "$t" )
+	status=$?
+	set -e
+	if [ "$status" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $t ended with status $status" >&2
+		failed=$((failed + 1))
+	fi
 done
-echo "central tests passed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -114,5 +114,10 @@ fi
 if ! lint "${files[@]}"; then
 	status=1
 fi
-[ $status -eq 0 ] && echo "binds: ${#files[@]} files, $starts binders, every bind checked"
+if [ $status -eq 0 ]; then
+	echo "binds: ${#files[@]} files, $starts binders, every bind checked"
+	echo "1 passed, 0 failed"
+else
+	echo "0 passed, 1 failed"
+fi
 exit $status

@@ -6,8 +6,11 @@
 #   WRENCH_SRC  the repository root
 #
 # Screens are polled until the expected text shows (never fixed sleeps for
-# results), on a private tmux server that is killed on exit.
+# results), on a private tmux server that is killed on exit.  T_WAIT is the
+# deadline of every such wait in seconds: generous, because a busy machine
+# is slow, and it costs nothing when the text shows at once.
 set -u
+T_WAIT=${T_WAIT:-30}
 
 if [ -z "${WRENCH_SRC:-}" ]; then
 	WRENCH_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -96,55 +99,63 @@ start_args() {
 
 # new_session COLS ROWS COMMAND: a fresh tmux server running COMMAND.
 new_session() {
-	local try
+	local end=$((SECONDS + T_WAIT))
 	tm kill-server >/dev/null 2>&1 || true
-	for try in 1 2 3; do
-		# A server that is still shutting down refuses the new session.
-		sleep 0.2
-		tm -f /dev/null new-session -d -s main -x "$1" -y "$2" \
-			"$3; echo EXITED \$?; sleep 600" 2>/dev/null && return 0
+	# A server that is still shutting down refuses the new session.
+	until tm -f /dev/null new-session -d -s main -x "$1" -y "$2" \
+		"$3; echo EXITED \$?; sleep 600" 2>/dev/null; do
+		if [ $SECONDS -ge $end ]; then
+			echo "cannot start tmux" >&2
+			return 1
+		fi
+		sleep 0.1
 	done
-	echo "cannot start tmux" >&2
-	return 1
 }
 
 screen() { tm capture-pane -p -t main; }
 
-# keys K...: sends keys, then lets wrench take them (a pause longer than
-# the barcode detector's 20 ms, so that separate calls are not one burst).
+# keys K...: sends keys as a person types them: a pause after each call,
+# longer than the barcode detector's 20 ms, so that separate calls are not
+# one burst.  (Should wrench be descheduled long enough that keys of two
+# calls arrive together, it still takes them as typed keys: only four or
+# more letters or digits ending in Enter make a scan, which no test types
+# outside a text field.)
 keys() {
 	tm send-keys -t main "$@"
 	sleep 0.06
 }
 
-# scan TEXT: a barcode scan, typed as one fast burst ending in Enter.
+# scan CODE...: barcode scans, each typed as a fast burst ending in Enter,
+# all in one write to the terminal (two codes: the same scan twice, well
+# inside the 2 s in which a repeat is ignored, however slow the machine).
 scan() {
-	tm send-keys -t main "$1" Enter
+	local code keys=()
+	for code in "$@"; do
+		keys+=("$code" Enter)
+	done
+	tm send-keys -t main "${keys[@]}"
 	sleep 0.06
 }
 
 resize() { tm resize-window -t main -x "$1" -y "$2"; }
 
-# wait_for TEXT [SECONDS]: polls the screen until it shows TEXT.
+# wait_for TEXT [SECONDS]: polls the screen until it shows TEXT (at most
+# T_WAIT seconds).
 wait_for() {
-	local text=$1 limit=${2:-6} i=0
-	while [ $i -lt $((limit * 20)) ]; do
-		screen | grep -qF -- "$text" && return 0
+	local text=$1 end=$((SECONDS + ${2:-$T_WAIT}))
+	until screen | grep -qF -- "$text"; do
+		[ $SECONDS -lt $end ] || return 1
 		sleep 0.05
-		i=$((i + 1))
 	done
-	return 1
 }
 
 # wait_gone TEXT [SECONDS]: polls until TEXT is no longer on screen.
 wait_gone() {
-	local text=$1 limit=${2:-6} i=0
-	while [ $i -lt $((limit * 20)) ]; do
-		screen | grep -qF -- "$text" || return 0
+	local text=$1 end=$((SECONDS + ${2:-$T_WAIT}))
+	while screen | grep -qF -- "$text"; do
+		[ $SECONDS -lt $end ] || return 1
 		sleep 0.05
-		i=$((i + 1))
 	done
-	return 1
 }
 
 pass() { T_PASS=$((T_PASS + 1)); echo "ok   $1"; }
@@ -178,16 +189,14 @@ db_field() {
 	w wo show "$1" | awk -v f="$2" 'index($0, f " ") == 1 { sub("^" f " +", ""); print; exit }'
 }
 
-# retry SECONDS COMMAND...: polls a condition (the database after a key).
+# retry COMMAND...: polls a condition (the database after a key), at most
+# T_WAIT seconds.
 retry() {
-	local limit=$1 i=0
-	shift
-	while [ $i -lt $((limit * 20)) ]; do
-		"$@" && return 0
+	local end=$((SECONDS + T_WAIT))
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
 		sleep 0.05
-		i=$((i + 1))
 	done
-	return 1
 }
 
 finish() {

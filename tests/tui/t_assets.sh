@@ -10,7 +10,7 @@ make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; e
 # The selected row (drawn with ">" in the first column) contains TEXT.
 selected() { screen | grep '^>' | grep -qF -- "$1"; }
 expect_sel() {
-	if retry 6 selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
+	if retry selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
 }
 # The card's numbers, from the CLI ranking of the asset's class.
 rank_field() {
@@ -105,7 +105,7 @@ for size in "80 24" "40 16"; do
 	keys "$high"
 	keys Enter
 	expect "Reading $high h recorded" "$tag: a good reading is saved"
-	check "$tag: wrench asset show has the reading" retry 3 \
+	check "$tag: wrench asset show has the reading" retry \
 		bash -c "[ \"\$(\"$WRENCH\" --db \"$DB\" asset show AC-1001 | awk '\$1 == \"hours\" { print \$2 }')\" = $high ]"
 	expect "hours: $high h" "$tag: the screen shows the new reading"
 	keys q

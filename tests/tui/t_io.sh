@@ -9,7 +9,7 @@ make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; e
 
 selected() { screen | grep '^>' | grep -qF -- "$1"; }
 expect_sel() {
-	if retry 6 selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
+	if retry selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
 }
 has_asset() { w asset show "$1" >/dev/null 2>&1; }
 no_asset() { ! has_asset "$1"; }
@@ -153,9 +153,9 @@ for size in "80 24" "40 16"; do
 		keys 4
 		type_path "$T_DIR/big.csv"
 		keys Enter
-		if wait_for "Importing [" 10; then pass "$tag: a progress bar shows during a long import"
+		if wait_for "Importing ["; then pass "$tag: a progress bar shows during a long import"
 		else fail "$tag: a progress bar shows during a long import (no 'Importing [')"; fi
-		if wait_for "Imported 300000 rows: 300000 inserted" 60; then
+		if wait_for "Imported 300000 rows: 300000 inserted" $((4 * T_WAIT)); then
 			pass "$tag: the long import completes"
 		else
 			fail "$tag: the long import completes"

@@ -8,7 +8,7 @@ make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; e
 
 selected() { screen | grep '^>' | grep -qF -- "$1"; }
 expect_sel() {
-	if retry 6 selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
+	if retry selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
 }
 pm_every() { w pm list --format csv | awk -F, -v c="$1" '$1 == c { print $4 }'; }
 pm_hours() { w pm list --format csv | awk -F, -v c="$1" '$1 == c { print $9 }'; }

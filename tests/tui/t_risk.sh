@@ -7,7 +7,7 @@ make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; e
 
 selected() { screen | grep '^>' | grep -qF -- "$1"; }
 expect_sel() {
-	if retry 6 selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
+	if retry selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
 }
 
 w rank --format csv >"$T_DIR/rank.csv" || { echo "wrench rank failed"; echo "0 passed, 1 failed"; exit 1; }

@@ -47,7 +47,7 @@ for size in "80 24" "40 16"; do
 	expect "all work orders" "$1x$2: Esc cancels the search"
 	keys /
 	keys S e a l
-	sleep 0.1
+	wait_for "/Seal"
 	keys Enter
 	expect "/Seal" "$1x$2: Enter keeps the search"
 	expect "$LEAK" "$1x$2: the kept search lists $LEAK"
