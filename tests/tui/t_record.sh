@@ -46,7 +46,8 @@ run_record() {
 	keys Enter
 	expect "n: now" "$tag: the downtime field says n is now"
 	keys n
-	expect "2026-03-02 " "$tag: n puts the time now into downtime start"
+	check "$tag: n puts the time now into downtime start" \
+		retry 6 bash -c "tmux -L \"$T_SOCK\" capture-pane -p -t main | grep -qE 'Down from +2026-03-02 '"
 	keys Enter n Enter
 	keys Right
 	expect "< BRK" "$tag: the problem code is chosen from the list"
