@@ -189,6 +189,20 @@ static const struct cmd_spec done_spec = {
 	done_opts, 1, -1, NULL, NULL
 };
 
+/* What move() tells after the commit about timers it stopped. */
+struct stopped_timers {
+	const char *num;
+	struct wr_buf out;
+};
+
+static int timer_stopped(const struct wr_labor *l, void *ctx)
+{
+	struct stopped_timers *t = ctx;
+
+	return wr_buf_addf(&t->out, "%s: running timer of %s stopped, %d min recorded\n", t->num,
+	                   l->username, l->minutes);
+}
+
 /* Moves every numbered work order to `to`, all or none.  from_only >= 0
  * limits the move to work orders in that status (reopen). */
 static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_only, int argc,
@@ -196,6 +210,7 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 {
 	struct args a;
 	struct wr_err e = {0, ""};
+	struct stopped_timers timers = {NULL, {NULL, 0, 0}};
 	int *from;
 	const char *note;
 	int i, rc = args_parse(c, spec, argc, argv, &a);
@@ -234,6 +249,16 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 			break;
 		if (note && (rc = store_note_add(c->st, num, note, &e)) != WR_OK)
 			break;
+		/* Finished work runs no timer: the transition books what runs;
+		 * stopping them here first lets us say so. */
+		timers.num = num;
+		if ((to == WS_DONE || to == WS_CLOSED || to == WS_CANCELLED) &&
+		    from[i] != to &&
+		    (rc = store_labor_stop_all(c->st, num, timer_stopped, &timers, &e)) != WR_OK) {
+			if (rc == WR_ENOMEM)
+				wr_fail(&e, rc, "out of memory");
+			break;
+		}
 		if ((rc = store_wo_transition(c->st, num, to, &e)) != WR_OK)
 			break;
 	}
@@ -242,12 +267,16 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 	if (rc != WR_OK) {
 		store_rollback(c->st);
 		free(from);
+		wr_buf_free(&timers.out);
 		return cli_fail(c, &e);
 	}
+	if (timers.out.p)
+		out_printf(stdout, "%s", timers.out.p);
 	for (i = 0; i < a.npos; i++)
 		out_printf(stdout, "%s: %s -> %s\n", a.pos[i], wr_wo_status_name(from[i]),
 		           wr_wo_status_name(to));
 	free(from);
+	wr_buf_free(&timers.out);
 	return CLI_OK;
 }
 
@@ -333,15 +362,42 @@ static const struct arg_opt labor_opts[] = {
 	{"note", 0, 1, "TEXT", "what the time was spent on"},
 	{"start", 0, 0, NULL, "start a timer for you on this work order"},
 	{"stop", 0, 0, NULL, "stop your running timer and record the time"},
+	{"switch", 0, 0, NULL, "with --start: stop and record your timer on another work order"},
 	{NULL, 0, 0, NULL, NULL}
 };
 
 static const struct cmd_spec labor_spec = {
 	"wo labor", "NUM",
 	"Records labour by the acting user (--user): either --minutes M, or a timer\n"
-	"with --start and later --stop (a running timer survives a closed terminal).",
+	"with --start and later --stop (a running timer survives a closed terminal).\n"
+	"A timer runs only on work that is not done, closed or cancelled, and one user\n"
+	"runs one timer: --start while yours runs elsewhere is refused, naming it, and\n"
+	"--start --switch stops and records that one first.  Completing, closing or\n"
+	"cancelling a work order stops and records its running timers.",
 	labor_opts, 1, 1, NULL, NULL
 };
+
+static int labor_start(struct cli *c, const char *num, int switch_other)
+{
+	struct wr_err e = {0, ""};
+	char other[32] = "";
+	int m = 0;
+
+	if (switch_other) {
+		if (store_labor_switch(c->st, num, other, sizeof other, &m, &e) != WR_OK)
+			return cli_fail(c, &e);
+	} else if (store_labor_start(c->st, num, &e) != WR_OK) {
+		if (e.rc == WR_ECONFLICT && strstr(e.msg, "switch timers"))
+			wr_strlcpy(e.msg + strlen(e.msg), " (--start --switch)",
+			           sizeof e.msg - strlen(e.msg));
+		return cli_fail(c, &e);
+	}
+	if (other[0])
+		out_printf(stdout, "%s: timer stopped, %d min recorded for %s\n", other, m,
+		           store_actor(c->st));
+	out_printf(stdout, "%s: timer started for %s\n", num, store_actor(c->st));
+	return CLI_OK;
+}
 
 int wo_cmd_labor(struct cli *c, int argc, char **argv)
 {
@@ -357,6 +413,8 @@ int wo_cmd_labor(struct cli *c, int argc, char **argv)
 	modes = args_has(&a, "minutes") + args_has(&a, "start") + args_has(&a, "stop");
 	if (modes != 1)
 		return args_usage(c, "give exactly one of --minutes M, --start or --stop");
+	if (args_has(&a, "switch") && !args_has(&a, "start"))
+		return args_usage(c, "--switch goes with --start");
 	if (args_has(&a, "minutes")) {
 		double d;
 		if (store_num_parse(WN_MINUTES, "--minutes", args_get(&a, "minutes"), &d, &e) != WR_OK)
@@ -367,12 +425,8 @@ int wo_cmd_labor(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
-	if (args_has(&a, "start")) {
-		if (store_labor_start(c->st, num, &e) != WR_OK)
-			return cli_fail(c, &e);
-		out_printf(stdout, "%s: timer started for %s\n", num, store_actor(c->st));
-		return CLI_OK;
-	}
+	if (args_has(&a, "start"))
+		return labor_start(c, num, args_has(&a, "switch"));
 	if (args_has(&a, "stop")) {
 		int m = 0;
 		if (store_labor_stop(c->st, num, &m, &e) != WR_OK)

@@ -4,6 +4,7 @@
  * codes and dispatching a group's subcommands.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -36,6 +37,14 @@ static void say_waiting(const char *holder, void *ctx)
 		        "writing to it)...\n", c->cmd ? c->cmd : "wrench");
 }
 
+/* 1 when the variable is set to 1, yes or true. */
+static int getenv_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && (!strcmp(v, "1") || wr_streq_ci(v, "yes") || wr_streq_ci(v, "true"));
+}
+
 int cli_open(struct cli *c, int create)
 {
 	struct wr_err e = {0, ""};
@@ -64,6 +73,9 @@ int cli_open(struct cli *c, int create)
 	}
 	if (c->user && *c->user)
 		store_set_actor(c->st, c->user);
+	/* Until the configuration file exists, an environment variable says
+	 * whether completing corrective work requires its failure codes. */
+	store_set_require_codes(c->st, getenv_flag("WRENCH_REQUIRE_CODES"));
 	return CLI_OK;
 }
 

@@ -333,6 +333,12 @@ int store_wo_set(struct store *s, const char *number, const char *field, const c
  * PM work order advances its schedule.  Refused transitions say which are
  * allowed from the current status. */
 int store_wo_transition(struct store *s, const char *number, int to_status, struct wr_err *e);
+/* Whether completing corrective work needs its problem, cause and remedy
+ * codes: off (the default), interfaces ask for them but allow skipping; on,
+ * store_wo_transition refuses to move corrective work to done without all
+ * three.  Set by the command line from WRENCH_REQUIRE_CODES=1. */
+void store_set_require_codes(struct store *s, int on);
+int store_require_codes(const struct store *s);
 /* Streams every match, newest first (by id). */
 int store_wo_list(struct store *s, const struct wr_wo_filter *f, wr_wo_cb cb, void *ctx,
                   struct wr_err *e);
@@ -385,9 +391,26 @@ struct wr_labor {
 typedef int (*wr_labor_cb)(const struct wr_labor *l, void *ctx);
 int store_labor_add(struct store *s, const char *wo_number, int minutes, const char *note,
                     struct wr_err *e);
+/* Starts the actor's timer.  Refused on work that is done, closed or
+ * cancelled, and while the actor's timer runs on any work order (one person
+ * times one job at a time; the message names it). */
 int store_labor_start(struct store *s, const char *wo_number, struct wr_err *e);
+/* store_labor_start, except that the actor's timer on another work order is
+ * stopped and booked first, in the same transaction: its number goes to
+ * stopped ("" when none ran) and its time to *minutes. */
+int store_labor_switch(struct store *s, const char *wo_number, char *stopped, size_t n,
+                       int *minutes, struct wr_err *e);
+/* The actor's running timer on any work order: its number ("" when none)
+ * and start. */
+int store_labor_running(struct store *s, char *wo_number, size_t n, int64_t *since,
+                        struct wr_err *e);
 /* Stops the actor's running timer on that work order; *minutes gets the time. */
 int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struct wr_err *e);
+/* Stops and books every timer running on the work order, whoever runs it;
+ * cb (may be NULL) gets each entry as booked.  Moving a work order to done,
+ * closed or cancelled does this too (store_wo_transition). */
+int store_labor_stop_all(struct store *s, const char *wo_number, wr_labor_cb cb, void *ctx,
+                         struct wr_err *e);
 int store_labor_list(struct store *s, const char *wo_number, wr_labor_cb cb, void *ctx,
                      struct wr_err *e);
 

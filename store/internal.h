@@ -26,6 +26,7 @@ struct store {
 	char actor[64];
 	int tx_depth;        /* store_begin nesting; >1 uses savepoints */
 	int bulk;            /* BULK_* flags between store_bulk_enter and _leave */
+	int require_codes;   /* completing corrective work needs its codes */
 	struct stmt_slot cache[STMT_CACHE];
 	int ncache;
 	/* Waiting for other programs' locks (busy.c). */

@@ -64,6 +64,11 @@ int store_pm_on_wo_finished(struct store *s, int64_t pm_id, int64_t occurrence, 
 int store_wo_number_value(const char *number, long long *n);
 int store_wo_counter_raise(struct store *s, long long n, struct wr_err *e);
 
+/* store_labor_stop_all inside the caller's transaction, for a work order
+ * known by id (uuid and number for the audit log). */
+int store_labor_stop_all_id(struct store *s, int64_t wo_id, const char *wo_number,
+                            const char *uuid, wr_labor_cb cb, void *ctx, struct wr_err *e);
+
 /* Appends a task as the next checklist item (seq = last + 1). */
 int store_check_append(struct store *s, int64_t wo_id, const char *task, struct wr_err *e);
 

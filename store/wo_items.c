@@ -168,25 +168,143 @@ static int running_timer(struct store *s, int64_t wo_id, int64_t *lid, int64_t *
 	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading labour");
 }
 
-int store_labor_start(struct store *s, const char *wo_number, struct wr_err *e)
+/* A timer runs only on work that can still be done: not on work that is
+ * done (reopen it first), closed or cancelled. */
+static int timer_allowed(struct store *s, int64_t wo_id, const char *number, struct wr_err *e)
 {
-	char uuid[WR_UUID_BUF], when[WR_DATE_BUF];
-	int64_t id, lid, started, now = wr_now();
-	int rc;
+	static const char sql[] = "SELECT status FROM wo WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int r, status = -1;
 
-	if ((rc = store_begin(s, e)) != WR_OK)
-		return rc;
-	rc = wo_key(s, wo_number, &id, uuid, e);
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, wo_id);
+	if ((r = store_binds_check(&b, e, "reading a work order")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		status = sqlite3_column_int(st, 0);
+	store_stmt_done(st);
+	if (r != SQLITE_ROW)
+		return store_dberr(s, e, "reading a work order");
+	if (status == WS_DONE)
+		return wr_fail(e, WR_EINPUT, "%s is done: reopen it to time more work on it", number);
+	if (status == WS_CLOSED || status == WS_CANCELLED)
+		return wr_fail(e, WR_EINPUT, "%s is %s: no labour timer can run on it", number,
+		               wr_wo_status_name(status));
+	return WR_OK;
+}
+
+int store_labor_running(struct store *s, char *wo_number, size_t n, int64_t *since,
+                        struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT w.number, l.started_at FROM wo_labor l JOIN wo w ON w.id = l.wo_id"
+		" WHERE l.username = ?1 AND l.minutes < 0 ORDER BY l.id LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int r;
+
+	wo_number[0] = '\0';
+	*since = WR_NO_TIME;
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, store_actor(s));
+	if ((r = store_binds_check(&b, e, "reading labour")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		store_col_text(st, 0, wo_number, n);
+		*since = store_col_time(st, 1);
+	}
+	store_stmt_done(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading labour");
+}
+
+/* Books a running timer (labour row lid, started then): whole minutes,
+ * rounded up, since a started job is at least a minute. */
+static int labor_book(struct store *s, int64_t lid, int64_t started, int *minutes,
+                      struct wr_err *e)
+{
+	static const char sql[] =
+		"UPDATE wo_labor SET minutes = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3";
+	int64_t now = wr_now(), secs = now - started;
+	int64_t mins = secs <= 0 ? 1 : (secs + 59) / 60;
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+
+	*minutes = mins > 1000000 ? 1000000 : (int)mins;
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, *minutes);
+	store_bind_int64(&b, 2, now);
+	store_bind_int64(&b, 3, lid);
+	return step_done(s, &b, "stopping a timer", e);
+}
+
+static int labor_start_tx(struct store *s, const char *wo_number, int switch_other,
+                          char *stopped, size_t n, int *minutes, struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF], when[WR_DATE_BUF], other[32];
+	int64_t id, lid, started, since;
+	int rc = wo_key(s, wo_number, &id, uuid, e);
+
+	if (rc == WR_OK)
+		rc = timer_allowed(s, id, wo_number, e);
 	if (rc == WR_OK)
 		rc = running_timer(s, id, &lid, &started, e);
 	if (rc == WR_OK && lid)
-		rc = wr_fail(e, WR_ECONFLICT, "%s already has a timer running on %s since %s; stop it first",
-		             store_actor(s), wo_number, wr_date_fmt(started, when));
+		return wr_fail(e, WR_ECONFLICT, "%s already has a timer running on %s since %s; stop it first",
+		               store_actor(s), wo_number, wr_date_fmt(started, when));
 	if (rc == WR_OK)
-		rc = labor_insert_row(s, id, now, -1, "", e);
+		rc = store_labor_running(s, other, sizeof other, &since, e);
+	/* One person times one job at a time. */
+	if (rc == WR_OK && other[0] && !switch_other)
+		return wr_fail(e, WR_ECONFLICT, "%s already has a timer running on %s since %s;"
+		               " stop it first, or switch timers (which stops and books it)",
+		               store_actor(s), other, wr_date_fmt(since, when));
+	if (rc == WR_OK && other[0]) {
+		rc = store_labor_stop(s, other, minutes, e);
+		if (stopped)
+			wr_strlcpy(stopped, other, n);
+	}
+	if (rc == WR_OK)
+		rc = labor_insert_row(s, id, wr_now(), -1, "", e);
 	if (rc == WR_OK)
 		rc = store_audit(s, "wo", uuid, wo_number, "timer", NULL, "started", e);
-	if (rc != WR_OK) {
+	return rc;
+}
+
+int store_labor_switch(struct store *s, const char *wo_number, char *stopped, size_t n,
+                       int *minutes, struct wr_err *e)
+{
+	int rc, m = 0;
+
+	if (stopped && n)
+		stopped[0] = '\0';
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = labor_start_tx(s, wo_number, 1, stopped, n, &m, e)) != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	if (minutes)
+		*minutes = m;
+	return store_commit(s, e);
+}
+
+int store_labor_start(struct store *s, const char *wo_number, struct wr_err *e)
+{
+	int rc, m = 0;
+
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = labor_start_tx(s, wo_number, 0, NULL, 0, &m, e)) != WR_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -195,12 +313,9 @@ int store_labor_start(struct store *s, const char *wo_number, struct wr_err *e)
 
 int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struct wr_err *e)
 {
-	static const char sql[] =
-		"UPDATE wo_labor SET minutes = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3";
 	char uuid[WR_UUID_BUF], text[64];
-	int64_t id, lid = 0, started = 0, now = wr_now();
+	int64_t id, lid = 0, started = 0;
 	int rc, m = 0;
-	sqlite3_stmt *st;
 
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
@@ -210,21 +325,8 @@ int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struc
 	if (rc == WR_OK && !lid)
 		rc = wr_fail(e, WR_ENOTFOUND, "%s has no timer running on %s", store_actor(s),
 		             wo_number);
-	if (rc == WR_OK) {
-		/* Whole minutes, rounded up: a started job is at least a minute. */
-		int64_t secs = now - started;
-		int64_t mins = secs <= 0 ? 1 : (secs + 59) / 60;
-		m = mins > 1000000 ? 1000000 : (int)mins;
-		if (!(st = store_stmt(s, sql, e)))
-			rc = WR_EDB;
-		else {
-			struct store_binds b = store_binds_start(st);
-			store_bind_int(&b, 1, m);
-			store_bind_int64(&b, 2, now);
-			store_bind_int64(&b, 3, lid);
-			rc = step_done(s, &b, "stopping a timer", e);
-		}
-	}
+	if (rc == WR_OK)
+		rc = labor_book(s, lid, started, &m, e);
 	snprintf(text, sizeof text, "stopped: %d min", m);
 	if (rc == WR_OK)
 		rc = store_audit(s, "wo", uuid, wo_number, "timer", NULL, text, e);
@@ -234,6 +336,70 @@ int store_labor_stop(struct store *s, const char *wo_number, int *minutes, struc
 	}
 	if (minutes)
 		*minutes = m;
+	return store_commit(s, e);
+}
+
+int store_labor_stop_all_id(struct store *s, int64_t wo_id, const char *wo_number,
+                            const char *uuid, wr_labor_cb cb, void *ctx, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT id, uuid, username, started_at FROM wo_labor WHERE wo_id = ?1 AND minutes < 0"
+		" ORDER BY id LIMIT 1";
+	char text[120];
+	int rc, r;
+
+	/* One at a time: each booking changes the rows the query sees. */
+	for (;;) {
+		struct wr_labor l;
+		sqlite3_stmt *st = store_stmt(s, sql, e);
+
+		if (!st)
+			return WR_EDB;
+		memset(&l, 0, sizeof l);
+		struct store_binds b = store_binds_start(st);
+		store_bind_int64(&b, 1, wo_id);
+		if ((rc = store_binds_check(&b, e, "reading labour")) != WR_OK) {
+			store_stmt_done(st);
+			return rc;
+		}
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			l.id = sqlite3_column_int64(st, 0);
+			store_col_text(st, 1, l.uuid, sizeof l.uuid);
+			store_col_text(st, 2, l.username, sizeof l.username);
+			l.started_at = store_col_time(st, 3);
+		}
+		store_stmt_done(st);
+		if (r == SQLITE_DONE)
+			return WR_OK;
+		if (r != SQLITE_ROW)
+			return store_dberr(s, e, "reading labour");
+		if ((rc = labor_book(s, l.id, l.started_at, &l.minutes, e)) != WR_OK)
+			return rc;
+		snprintf(text, sizeof text, "stopped: %d min by %.63s", l.minutes, l.username);
+		if ((rc = store_audit(s, "wo", uuid, wo_number, "timer", NULL, text, e)) != WR_OK)
+			return rc;
+		if (cb && (rc = cb(&l, ctx)) != 0)
+			return rc;
+	}
+}
+
+int store_labor_stop_all(struct store *s, const char *wo_number, wr_labor_cb cb, void *ctx,
+                         struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF];
+	int64_t id;
+	int rc;
+
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = wo_key(s, wo_number, &id, uuid, e);
+	if (rc == WR_OK)
+		rc = store_labor_stop_all_id(s, id, wo_number, uuid, cb, ctx, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
 	return store_commit(s, e);
 }
 

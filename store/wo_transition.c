@@ -21,6 +21,43 @@ static void allowed_list(int from, char *buf, size_t n)
 	}
 }
 
+void store_set_require_codes(struct store *s, int on)
+{
+	s->require_codes = on ? 1 : 0;
+}
+
+int store_require_codes(const struct store *s)
+{
+	return s->require_codes;
+}
+
+/* With codes required, corrective work is done only with all three codes. */
+static int codes_check(const struct store *s, const struct wr_wo *w, int to, struct wr_err *e)
+{
+	char missing[40] = "";
+
+	if (!s->require_codes || to != WS_DONE || w->type != WT_CORRECTIVE)
+		return WR_OK;
+	if (!w->problem[0])
+		wr_strlcpy(missing, "problem", sizeof missing);
+	if (!w->cause[0])
+		wr_strlcpy(missing + strlen(missing), missing[0] ? ", cause" : "cause",
+		           sizeof missing - strlen(missing));
+	if (!w->remedy[0])
+		wr_strlcpy(missing + strlen(missing), missing[0] ? ", remedy" : "remedy",
+		           sizeof missing - strlen(missing));
+	if (!missing[0])
+		return WR_OK;
+	return wr_fail(e, WR_EINPUT, "%s is corrective work and failure codes are required to"
+	               " complete it: set its %s code%s first", w->number, missing,
+	               strchr(missing, ',') ? "s" : "");
+}
+
+static int is_final(int status)
+{
+	return status == WS_DONE || status == WS_CLOSED || status == WS_CANCELLED;
+}
+
 int store_wo_transition(struct store *s, const char *number, int to, struct wr_err *e)
 {
 	static const char sql[] =
@@ -59,6 +96,12 @@ int store_wo_transition(struct store *s, const char *number, int to, struct wr_e
 			             w.number, wr_wo_status_name(from));
 		goto fail;
 	}
+	if ((rc = codes_check(s, &w, to, e)) != WR_OK)
+		goto fail;
+	/* No timer runs on finished work: what ran is booked. */
+	if (is_final(to) &&
+	    (rc = store_labor_stop_all_id(s, w.id, w.number, w.uuid, NULL, NULL, e)) != WR_OK)
+		goto fail;
 
 	w.status = to;
 	if (to == WS_IN_PROGRESS && w.started_at == WR_NO_TIME)

@@ -771,6 +771,103 @@ START_TEST(labour_and_timer)
 }
 END_TEST
 
+/* A timer runs only on work still to be done, one per person, and is
+ * booked when the work order is finished. */
+START_TEST(timer_rules)
+{
+	char n1[32], n2[32], n3[32], other[32], sql[200];
+	int minutes = -1;
+	int64_t since;
+	struct labor_rows r = {0};
+
+	store_set_actor(S, "ann");
+	new_wo("First", NULL, n1);
+	new_wo("Second", NULL, n2);
+	new_wo("Third", NULL, n3);
+
+	/* Closed, cancelled and done work: refused, nothing written. */
+	OK(store_wo_transition(S, n3, WS_CANCELLED, &E));
+	ck_assert_int_eq(store_labor_start(S, n3, &E), WR_EINPUT);
+	ck_assert_msg(strstr(E.msg, n3) && strstr(E.msg, "cancelled"), "%s", E.msg);
+	ck_assert_int_eq(store_labor_switch(S, n3, other, sizeof other, &minutes, &E), WR_EINPUT);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM wo_labor"), 0);
+
+	/* One timer per person: the second is refused, naming the first. */
+	OK(store_labor_start(S, n1, &E));
+	ck_assert_int_eq(store_labor_start(S, n2, &E), WR_ECONFLICT);
+	ck_assert_msg(strstr(E.msg, n1) != NULL, "%s", E.msg);
+	OK(store_labor_running(S, other, sizeof other, &since, &E));
+	ck_assert_str_eq(other, n1);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM wo_labor WHERE minutes < 0"), 1);
+	/* Switching books the first (started 125 s ago: 3 min) and starts the second. */
+	snprintf(sql, sizeof sql, "UPDATE wo_labor SET started_at = started_at - 125 WHERE minutes < 0");
+	ck_assert_int_eq(sqlite3_exec(S->db, sql, NULL, NULL, NULL), SQLITE_OK);
+	OK(store_labor_switch(S, n2, other, sizeof other, &minutes, &E));
+	ck_assert_str_eq(other, n1);
+	ck_assert_int_eq(minutes, 3);
+	OK(store_labor_running(S, other, sizeof other, &since, &E));
+	ck_assert_str_eq(other, n2);
+	OK(store_labor_list(S, n1, collect_labor, &r, &E));
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_int_eq(r.l[0].minutes, 3);
+
+	/* Another person's timer on the same job is theirs. */
+	store_set_actor(S, "bob");
+	OK(store_labor_start(S, n2, &E));
+	/* Completing books every running timer; then none may start. */
+	OK(store_wo_transition(S, n2, WS_DONE, &E));
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM wo_labor WHERE minutes < 0"), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM wo_labor WHERE minutes > 0"), 3);
+	ck_assert_int_eq(store_labor_start(S, n2, &E), WR_EINPUT);
+	ck_assert_msg(strstr(E.msg, "reopen") != NULL, "%s", E.msg);
+	OK(store_wo_transition(S, n2, WS_CLOSED, &E));
+	ck_assert_int_eq(store_labor_start(S, n2, &E), WR_EINPUT);
+	ck_assert_msg(strstr(E.msg, "closed") != NULL, "%s", E.msg);
+
+	/* Cancelling books too; stop_all reports each entry. */
+	store_set_actor(S, "ann");
+	OK(store_labor_start(S, n1, &E));
+	memset(&r, 0, sizeof r);
+	OK(store_labor_stop_all(S, n1, collect_labor, &r, &E));
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.l[0].username, "ann");
+	ck_assert_int_eq(r.l[0].minutes, 1);
+	OK(store_labor_start(S, n1, &E));
+	OK(store_wo_transition(S, n1, WS_CANCELLED, &E));
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM wo_labor WHERE minutes < 0"), 0);
+	OK(store_labor_running(S, other, sizeof other, &since, &E));
+	ck_assert_str_eq(other, "");
+}
+END_TEST
+
+/* With codes required, corrective work is completed only with all three. */
+START_TEST(codes_required)
+{
+	char n[32], pm[32];
+	struct wr_wo w;
+
+	new_wo("Leak", NULL, n);
+	new_wo("Lube", NULL, pm);
+	OK(store_wo_set(S, pm, "type", "preventive", &E));
+	ck_assert_int_eq(store_require_codes(S), 0);
+	store_set_require_codes(S, 1);
+	OK(store_wo_set(S, n, "problem", "LEAK", &E));
+	ck_assert_int_eq(store_wo_transition(S, n, WS_DONE, &E), WR_EINPUT);
+	ck_assert_msg(strstr(E.msg, n) && strstr(E.msg, "cause, remedy codes"), "%s", E.msg);
+	w = get(n);
+	ck_assert_int_eq(w.status, WS_OPEN);
+	wr_wo_clear(&w);
+	OK(store_wo_set(S, n, "cause", "WEAR", &E));
+	OK(store_wo_set(S, n, "remedy", "REPLACE", &E));
+	OK(store_wo_transition(S, n, WS_DONE, &E));
+	/* Other work needs no codes; switched off, neither does corrective. */
+	OK(store_wo_transition(S, pm, WS_DONE, &E));
+	store_set_require_codes(S, 0);
+	new_wo("Noise", NULL, n);
+	OK(store_wo_transition(S, n, WS_DONE, &E));
+}
+END_TEST
+
 /* ---------------------------------------------------------- parts, notes */
 
 struct part_rows {
@@ -1071,6 +1168,8 @@ static Suite *wo_suite(void)
 	tcase_add_test(tc, list_page_count_agree);
 	tcase_add_test(tc, list_callback_stops);
 	tcase_add_test(tc, labour_and_timer);
+	tcase_add_test(tc, timer_rules);
+	tcase_add_test(tc, codes_required);
 	tcase_add_test(tc, parts);
 	tcase_add_test(tc, notes_append_only);
 	tcase_add_test(tc, checklist);

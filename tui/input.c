@@ -55,8 +55,12 @@ static int global_action(struct app *a, struct view *v, int act)
 	case ACT_QUIT:
 		return request_quit(a);
 	case ACT_BACK:
-		if (a->depth <= 1)
-			return request_quit(a);
+		/* Esc and q are pressed often and in haste: on Home they must
+		 * not end the session.  Q quits. */
+		if (a->depth <= 1) {
+			app_msg(a, "Press Q to quit.");
+			return R_ALL;
+		}
 		if (v->ops->dirty && v->ops->dirty(a, v)) {
 			app_confirm(a, "Discard changes? y/n", back_confirmed, v);
 			return R_ALL;

@@ -40,7 +40,7 @@
 	X(ACT_QUIT, "quit", ('Q', TK_CTRL('c')), TK_ALL, "", "Quit", KB_DESK, \
 	  "Quit wrench (asks first when an edit is unsaved)") \
 	X(ACT_BACK, "back", ('q', TK_ESC), TK_ALL, "Back", "Back", KB_BOTH | KB_RIGHT, \
-	  "Close this screen; on Home, quit") \
+	  "Close this screen (on Home it does nothing: Q quits)") \
 	X(ACT_HELP, "help", ('?', TK_FN(KEY_F(1))), TK_ALL, "Help", "Help", KB_BOTH | KB_RIGHT, \
 	  "This help: every key, generated from the keymap") \
 	X(ACT_GO_HOME, "go-home", ('1'), TK_ALL, "Home", "Home", KB_BOTH, \
@@ -93,6 +93,8 @@
 	  "Add a part used") \
 	X(ACT_CODES, "codes", ('c'), VM(WO_DETAIL), "Code", "Codes", KB_DESK, \
 	  "Set the problem, cause and remedy codes from pick lists") \
+	X(ACT_FAILURE, "failure", ('F'), VM(WO_DETAIL), "Fail", "Failure", KB_DESK, \
+	  "Failure record: failure yes/no, downtime start and end (n = now), codes") \
 	X(ACT_CHECK, "check", ('x'), VM(WO_DETAIL), "", "Checklist", KB_DESK, \
 	  "Checklist: set the selected item to pass, fail, n/a or pending in turn") \
 	X(ACT_DIAG, "diagnose", ('d'), VM(WO_DETAIL), "", "Diagnose", KB_DESK, \

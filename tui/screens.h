@@ -21,7 +21,7 @@ struct wo_list_arg {
  * logical items (one per field, note, part...) that wo_doc_layout() wraps
  * into display lines for a width.  The detail view and the desk preview of
  * the list share it. */
-enum { DL_TEXT, DL_HEAD, DL_SECTION, DL_CHECK, DL_CODES, DL_STATUS, DL_TIMER };
+enum { DL_TEXT, DL_HEAD, DL_SECTION, DL_CHECK, DL_CODES, DL_STATUS, DL_TIMER, DL_FAILURE };
 struct wo_doc_item {
 	char *text;
 	int role;                  /* theme role */
@@ -71,6 +71,7 @@ struct form_field {
 	int nchoices, choice;      /* FF_CHOICE: the chosen index */
 	int required;              /* save refuses an empty value */
 	int max;                   /* characters (FF_TEXT), 0 = 255 */
+	int now_key;               /* FF_TEXT holding a time: n puts the time now in */
 };
 /* Saves the fields (each trimmed); returns WR_OK or an error whose message
  * the form shows, staying open with the edits intact. */

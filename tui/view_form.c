@@ -127,7 +127,9 @@ static void form_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 		const struct form_field *fd = &f->spec.fields[f->cur];
 		const char *hint;
 
-		if (v->text_input && fd->kind == FF_TEXT)
+		if (v->text_input && fd->kind == FF_TEXT && fd->now_key)
+			hint = "n: now  Enter: next/save  F2: save";
+		else if (v->text_input && fd->kind == FF_TEXT)
 			hint = "Enter: next/save  Esc: done  F2: save";
 		else if (fd->kind == FF_CHOICE)
 			hint = "Left/Right: change  Enter: next  s: save";
@@ -193,6 +195,16 @@ static int field_done(struct app *a, struct view *v)
 	return R_VIEW;
 }
 
+/* n in a time field: the time now, in the form the store reads back. */
+static int field_now(struct view *v)
+{
+	struct form_state *f = v->st;
+	char now[WR_DATE_BUF];
+
+	le_init(&f->le[f->cur], wr_date_fmt(wr_now(), now), f->spec.fields[f->cur].max);
+	return R_VIEW;
+}
+
 static int form_key(struct app *a, struct view *v, int key)
 {
 	struct form_state *f = v->st;
@@ -200,6 +212,8 @@ static int form_key(struct app *a, struct view *v, int key)
 
 	if (key == TK_FN(KEY_F(2)) || key == TK_CTRL('s'))
 		return form_save(a, v);
+	if (fd->kind == FF_TEXT && fd->now_key && (key == 'n' || key == 'N'))
+		return field_now(v);
 	/* Choosing mode: a text field takes no keys until edited. */
 	if (!v->text_input && fd->kind == FF_TEXT)
 		return R_UNHANDLED;

@@ -54,6 +54,7 @@ static void detail_close(struct app *a, struct view *v)
 
 	(void)a;
 	wo_doc_free(&d->doc);
+	wo_rec_free(d);
 	free(d);
 }
 
@@ -148,6 +149,8 @@ static int open_line(struct app *a, struct detail *d)
 		return wo_act_check(a, d);
 	case DL_TIMER:
 		return wo_act_timer(a, d);
+	case DL_FAILURE:
+		return wo_rec_failure(a, d);
 	default:
 		return R_NONE;
 	}
@@ -215,6 +218,8 @@ static int detail_action(struct app *a, struct view *v, int act)
 		return wo_act_part(a, d);
 	case ACT_CODES:
 		return wo_act_codes(a, d);
+	case ACT_FAILURE:
+		return wo_rec_failure(a, d);
 	case ACT_CHECK:
 		return wo_act_check(a, d);
 	case ACT_EDIT:

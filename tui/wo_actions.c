@@ -18,16 +18,7 @@
 
 static int status_cb(struct app *a, void *ctx, const struct pick_item *it)
 {
-	struct detail *d = ctx;
-	struct wr_err e = { 0, "" };
-
-	if (store_wo_transition(a->s, d->number, it->value, &e) != WR_OK) {
-		app_msg_error(a, "%s", e.msg);
-		return R_ALL;
-	}
-	wo_detail_reload(a, d);
-	app_msg(a, "%s is now %s.", d->number, wr_wo_status_name(it->value));
-	return R_ALL;
+	return wo_rec_status(a, ctx, it->value);
 }
 
 int wo_act_status(struct app *a, struct detail *d)
@@ -83,12 +74,8 @@ int wo_act_timer(struct app *a, struct detail *d)
 		wo_detail_reload(a, d);
 		app_msg(a, "Timer stopped: %d min booked on %s.", minutes, d->number);
 	} else {
-		if (store_labor_start(a->s, d->number, &e) != WR_OK) {
-			app_msg_error(a, "%s", e.msg);
-			return R_ALL;
-		}
-		wo_detail_reload(a, d);
-		app_msg(a, "Timer started on %s.", d->number);
+		/* Where and when a timer may start: wo_record.c. */
+		return wo_rec_timer_start(a, d);
 	}
 	wo_detail_select(d, DL_TIMER, 0);
 	return R_ALL;

@@ -128,6 +128,26 @@ static int check_cb(const struct wr_check_item *c, void *ctx)
 	return 0;
 }
 
+/* Corrective work (and any work flagged as a failure) shows its failure
+ * record: the flag and the downtime, with its length. */
+static void add_failure(struct wo_doc *d, const struct wr_wo *w)
+{
+	char a[WR_DATE_BUF], z[WR_DATE_BUF], len[32] = "";
+
+	if (w->type != WT_CORRECTIVE && !w->is_failure && w->downtime_start == WR_NO_TIME)
+		return;
+	add(d, DL_FAILURE, w->is_failure ? ROLE_WARN : ROLE_NORMAL, "Failure: %s",
+	    w->is_failure ? "yes" : "no (F records it)");
+	if (w->downtime_start == WR_NO_TIME && w->downtime_end == WR_NO_TIME)
+		return;
+	if (w->downtime_start != WR_NO_TIME && w->downtime_end != WR_NO_TIME)
+		snprintf(len, sizeof len, " (%lld min)",
+		         (long long)((w->downtime_end - w->downtime_start) / 60));
+	add(d, DL_FAILURE, ROLE_NORMAL, "Downtime: %s to %s%s",
+	    w->downtime_start != WR_NO_TIME ? wr_date_fmt(w->downtime_start, a) : "?",
+	    w->downtime_end != WR_NO_TIME ? wr_date_fmt(w->downtime_end, z) : "-", len);
+}
+
 int wo_doc_load(struct store *s, const char *number, struct wo_doc *d, struct wr_err *e)
 {
 	char day[WR_DATE_BUF], buf[64];
@@ -160,6 +180,7 @@ int wo_doc_load(struct store *s, const char *number, struct wo_doc *d, struct wr
 	add(d, DL_CODES, ROLE_NORMAL, "Codes: problem %s / cause %s / remedy %s",
 	    w->problem[0] ? w->problem : "-", w->cause[0] ? w->cause : "-",
 	    w->remedy[0] ? w->remedy : "-");
+	add_failure(d, w);
 	/* The timer line is filled in after the labour list tells whether the
 	 * actor's timer runs; remember where it goes. */
 	add(d, DL_TIMER, ROLE_NORMAL, "Timer: stopped");

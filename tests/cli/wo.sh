@@ -217,6 +217,58 @@ check_rc "wo list table" 0
 assert_contains "table header" "$OUT" "number"
 assert_contains "table row" "$OUT" "Belt squeal"
 
+# ---- timer rules: one timer per person, none on finished work, booked on completion
+w wo new --asset P-1 --title "Timer one"
+T1=$OUT
+w wo new --asset P-1 --title "Timer two"
+T2=$OUT
+w wo labor "$T1" --start
+check_rc "start a timer on open work" 0
+w wo labor "$T2" --start
+check_rc "a second timer for the same user is refused" 1
+assert_contains "the refusal names the running timer" "$ERR" "running on $T1"
+assert_contains "the refusal says how to switch" "$ERR" "--switch"
+w wo labor "$T2" --start --switch
+check_rc "--switch stops the first timer and starts the second" 0
+assert_contains "--switch says the first was recorded" "$OUT" "$T1: timer stopped, 1 min recorded for alice"
+assert_contains "--switch says the second started" "$OUT" "$T2: timer started for alice"
+w wo labor "$T1" --stop
+check_rc "the first timer no longer runs" 1
+w wo labor "$T1" --switch --minutes 5
+check_rc "--switch without --start" 2
+w wo done "$T2"
+check_rc "wo done with a running timer" 0
+assert_contains "wo done says it stopped and recorded the timer" "$OUT" \
+	"$T2: running timer of alice stopped, 1 min recorded"
+w wo show "$T2" --format json
+assert_eq "the timer's minutes are booked" "1" "$(printf '%s' "$OUT" | jq '[.labor[] | select(.minutes > 0)] | length')"
+w wo show "$T2"
+assert_not_contains "no timer runs on done work" "$OUT" "timer running"
+w wo labor "$T2" --start
+check_rc "no timer on done work" 1
+assert_contains "done work: reopen it first" "$ERR" "reopen"
+w wo close "$T2"
+w wo labor "$T2" --start
+check_rc "no timer on closed work" 1
+assert_contains "closed work is named" "$ERR" "$T2 is closed"
+w wo labor "$T1" --start
+w wo cancel "$T1"
+assert_contains "wo cancel stops and records the timer" "$OUT" "$T1: running timer of alice stopped"
+w wo labor "$T1" --start
+check_rc "no timer on cancelled work" 1
+assert_contains "cancelled work is named" "$ERR" "$T1 is cancelled"
+
+# ---- WRENCH_REQUIRE_CODES=1: corrective work is completed only with its codes
+w wo new --asset P-1 --title "Needs codes"
+T3=$OUT
+WRENCH_REQUIRE_CODES=1 w wo done "$T3" --problem LEAK
+check_rc "codes required: done without cause and remedy is refused" 1
+assert_contains "the refusal names the missing codes" "$ERR" "cause, remedy codes"
+w wo show "$T3" --format json
+assert_eq "nothing was written" "open" "$(printf '%s' "$OUT" | jq -r .status)"
+WRENCH_REQUIRE_CODES=1 w wo done "$T3" --problem LEAK --cause WEAR --remedy REPLACE
+check_rc "codes required: done with all three codes" 0
+
 # ---- hostile text: quotes and commas in CSV, escapes in JSON; into a pipe
 # the stored bytes are kept (on a terminal they are not: termsafe.sh)
 w wo new --asset P-2 --title "$(printf 'Say "hi", then\033[2J=cmd')"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Home at 80x24 and 40x16: the four sections, the key bar, help generated
-# from the keymap, q quits.
+# from the keymap, Q quits (q does not).
 source "$(dirname "$0")/lib.sh"
 make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -23,7 +23,9 @@ for size in "80 24" "40 16"; do
 	keys q
 	expect "My open work" "$1x$2: q closes help"
 	keys q
-	expect "EXITED 0" "$1x$2: q on home quits with status 0"
+	expect "Press Q to quit" "$1x$2: q on home does not quit, it says how"
+	keys Q
+	expect "EXITED 0" "$1x$2: Q on home quits with status 0"
 done
 
 # Help lists the keymap's own words (the table in tui/keymap.h).
