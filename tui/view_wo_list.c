@@ -291,6 +291,8 @@ static int idle_step(struct app *a, struct view *v)
 		l->counted = 1;
 		l->list.count = l->list.n;
 		set_title(l);
+		/* The title changed: it must be drawn now, not at the next key. */
+		return R_ALL;
 	}
 	if (!l->counted) {
 		/* Counting a million rows takes up to a second: a child does it
