@@ -12,7 +12,7 @@ printf 'tag,name,class\nSC-1,Screen one,pump\n' >"$T_DIR/good.csv"
 mkdir -p "$T_DIR/imports"
 printf 'tag,name,class\nSC-2,Completed path,pump\n' >"$T_DIR/imports/completion-target.csv"
 printf 'tag,name,class\nQ-1,Bad,pump,extra\nQ-2,"Open quote,pump\nQ-3,Three,pump\n' >"$T_DIR/quote.csv"
-MISSING="$T_DIR/no-such-dir-abcdefghij/missing-file-klmnopqrstuvwxyz.csv"
+MISSING="$T_DIR/no-such-dir-abcdefghij-0123456789/missing-file-klmnopqrstuvwxyz.csv"
 
 # joined: the screen's text as one line without blanks (for wrapped text).
 joined() { screen | tr -d ' \n'; }
