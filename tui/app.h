@@ -91,6 +91,14 @@ enum tui_layout { LAYOUT_SMALL, LAYOUT_HANDHELD, LAYOUT_DESK };
 
 #define APP_STACK_MAX 16
 #define APP_MSG_MAX 256
+#define APP_HIST_MAX 50
+
+/* One message as kept for the message history screen. */
+struct app_hist {
+	char text[APP_MSG_MAX];
+	int role;             /* ROLE_ERROR for errors */
+	int64_t at;           /* wall-clock seconds */
+};
 
 /* A single-line prompt shown in the message line (search, filter values). */
 typedef int (*app_prompt_cb)(struct app *a, void *ctx, const char *text, int done);
@@ -111,6 +119,9 @@ struct app {
 
 	char msg[APP_MSG_MAX];
 	int msg_role;         /* theme role of the message */
+	/* The recent messages, a ring: the message history screen (M). */
+	struct app_hist hist[APP_HIST_MAX];
+	int nhist, hist_next;
 
 	/* An open yes/no question owns the keyboard until answered. */
 	struct {
@@ -128,6 +139,11 @@ struct app {
 		app_prompt_cb cb;
 		void *ctx;
 		int incremental;      /* call cb after each change (done = 0) */
+		/* Set by app_prompt_edit: the first printable key replaces the
+		 * initial text (shown selected); Tab calls complete (a file
+		 * path's completion) instead of ending the prompt. */
+		int replace;
+		void (*complete)(char *text, size_t n);
 	} prompt;
 
 	struct scanner scan;
@@ -166,6 +182,9 @@ void app_msg_error(struct app *a, const char *fmt, ...) __attribute__((format(pr
 void app_confirm(struct app *a, const char *question, app_confirm_cb cb, void *ctx);
 void app_prompt(struct app *a, const char *label, const char *initial, int incremental,
                 app_prompt_cb cb, void *ctx);
+/* For the prompt just opened: replace (the first printable key replaces
+ * the initial text) and complete (Tab completes the text in place). */
+void app_prompt_edit(struct app *a, int replace, void (*complete)(char *text, size_t n));
 /* Nonzero when some view on the stack has an unsaved edit. */
 int app_any_dirty(struct app *a);
 /* Goes to a top-level screen: closes views above an existing one of that
@@ -196,6 +215,10 @@ void draw_title(struct app *a);
 void draw_msg(struct app *a);
 void draw_keybar(struct app *a);
 void draw_too_small(struct app *a);
+/* Bytes of s (len bytes, sanitized) that make its next line of at most
+ * cols columns, broken after a blank where there is one; at least one
+ * character. */
+size_t draw_wrap_len(const char *s, size_t len, int cols, int utf8);
 
 /* Small formatting helpers shared by views. */
 const char *fmt_day(int64_t t, char *buf);            /* "" when absent; buf WR_DATE_BUF */

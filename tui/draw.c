@@ -98,6 +98,51 @@ void draw_title(struct app *a)
 		draw_text(a->w_title, 0, a->cols - rw, right, rw, at);
 }
 
+size_t draw_wrap_len(const char *s, size_t len, int cols, int utf8)
+{
+	size_t fit = wr_term_fit(s, len, cols, utf8), i;
+
+	if (fit == 0)
+		return len > 0 ? 1 : 0;
+	if (fit >= len)
+		return len;
+	for (i = fit; i > 0; i--)
+		if (s[i] == ' ')
+			return i;
+	return fit;
+}
+
+/* A message wider than the terminal wraps upward over the body's last rows
+ * (up to half the body), so that it reads in full; the next key clears it
+ * and the body is drawn again.  The history screen (M) keeps it too. */
+static void draw_msg_text(struct app *a)
+{
+	char buf[APP_MSG_MAX * 4], line[APP_MSG_MAX * 4];
+	size_t off[32], len[32], n, o = 0;
+	int nl = 0, maxl = a->body_h / 2 + 1, i;
+	attr_t at = theme_attr(a->msg_role);
+
+	wr_term_sanitize(a->msg, buf, sizeof buf, APP_MSG_MAX * 2, utf8_mode);
+	n = strlen(buf);
+	if (maxl > 32)
+		maxl = 32;
+	while (o < n && nl < maxl) {
+		off[nl] = o;
+		len[nl] = draw_wrap_len(buf + o, n - o, a->cols, utf8_mode);
+		o += len[nl++];
+		while (buf[o] == ' ')
+			o++;
+	}
+	for (i = 0; i < nl; i++) {
+		int last = i == nl - 1;
+
+		memcpy(line, buf + off[i], len[i]);
+		line[len[i]] = '\0';
+		draw_line(last ? a->w_msg : a->w_body, last ? 0 : a->body_h - (nl - 1) + i, 0, line,
+		          a->cols, at);
+	}
+}
+
 void draw_msg(struct app *a)
 {
 	WINDOW *w = a->w_msg;
@@ -119,7 +164,9 @@ void draw_msg(struct app *a)
 		int start = le_view_start(&a->prompt.le, avail);
 
 		le_text_from(&a->prompt.le, start, text, sizeof text);
-		draw_line(w, 0, lw, text, avail, theme_attr(ROLE_INPUT));
+		/* A prefilled text that typing replaces shows selected. */
+		draw_line(w, 0, lw, text, avail,
+		          theme_attr(a->prompt.replace ? ROLE_SELECTION : ROLE_INPUT));
 		a->cur_win = w;
 		a->cur_y = 0;
 		a->cur_x = lw + le_cols_between(&a->prompt.le, start, a->prompt.le.cur);
@@ -128,7 +175,7 @@ void draw_msg(struct app *a)
 		return;
 	}
 	if (a->msg[0])
-		draw_line(w, 0, 0, a->msg, a->cols, theme_attr(a->msg_role));
+		draw_msg_text(a);
 }
 
 /* Appends one "key label" item at x; returns the next x or -1 when it

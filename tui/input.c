@@ -85,6 +85,11 @@ static int global_action(struct app *a, struct view *v, int act)
 		return app_goto(a, VIEW_RISK);
 	case ACT_GO_IO:
 		return app_goto(a, VIEW_IO);
+	case ACT_MESSAGES:
+		if (v && v->id == VIEW_MESSAGES)
+			return R_NONE;
+		app_push(a, VIEW_MESSAGES, NULL);
+		return R_ALL;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return R_ALL;
@@ -121,6 +126,19 @@ static int prompt_key(struct app *a, int key)
 		a->prompt.active = 0;
 		return cb(a, ctx, a->prompt.saved, -1) | request_quit(a) | R_ALL;
 	}
+	if (a->prompt.replace) {
+		/* A prefilled path is a suggestion: typing replaces it, while
+		 * arrows, Backspace and Tab edit it. */
+		a->prompt.replace = 0;
+		if (!TK_IS_FN(key) && key >= ' ' && key != 127)
+			le_set(&a->prompt.le, "");
+	}
+	if (key == '\t' && a->prompt.complete) {
+		le_text(&a->prompt.le, text, sizeof text);
+		a->prompt.complete(text, sizeof text);
+		le_set(&a->prompt.le, text);
+		return R_ALL;
+	}
 	r = le_key(&a->prompt.le, key);
 
 	switch (r) {
@@ -147,7 +165,7 @@ static int mouse_event(struct app *a, struct view *v);
 int app_handle_key(struct app *a, int key)
 {
 	struct view *v = app_top(a);
-	int act, r;
+	int act, r, cleared;
 
 	if (key == TK_FN(KEY_RESIZE))
 		return R_RESIZE | R_ALL;
@@ -155,6 +173,8 @@ int app_handle_key(struct app *a, int key)
 		return confirm_key(a, key);
 	if (a->prompt.active)
 		return prompt_key(a, key);
+	/* A wrapped message covers rows of the body: they are drawn again. */
+	cleared = a->msg[0] ? R_ALL : R_NONE;
 	a->msg[0] = '\0';
 	if (!v)
 		return R_QUIT;
@@ -165,7 +185,7 @@ int app_handle_key(struct app *a, int key)
 		return R_NONE;
 	}
 	if (key == TK_FN(KEY_MOUSE))
-		return mouse_event(a, v);
+		return mouse_event(a, v) | cleared;
 	a->last_key = key;
 	if (v->text_input && v->ops->key) {
 		r = v->ops->key(a, v, key);
@@ -177,14 +197,14 @@ int app_handle_key(struct app *a, int key)
 		if (!v->text_input && v->ops->key) {
 			r = v->ops->key(a, v, key);
 			if (!(r & R_UNHANDLED))
-				return r;
+				return r | cleared;
 		}
 		return R_ALL;
 	}
 	r = v->ops->action(a, v, act);
 	if (r & R_UNHANDLED)
 		r = (r & ~R_UNHANDLED) | global_action(a, v, act);
-	return r;
+	return r | cleared;
 }
 
 static int run_action(struct app *a, int act)

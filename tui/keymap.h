@@ -55,6 +55,8 @@
 	  "Go to the failure-risk ranking") \
 	X(ACT_GO_IO, "go-import", ('6'), TK_ALL, "", "Import", KB_DESK, \
 	  "Go to import and export of CSV and JSON files") \
+	X(ACT_MESSAGES, "messages", ('M'), TK_ALL, "", "Messages", KB_DESK, \
+	  "Message history: the recent messages in full, errors first") \
 	X(ACT_UP, "up", ('k', TK_FN(KEY_UP)), TK_ALL, "", "", 0, \
 	  "Move up") \
 	X(ACT_DOWN, "down", ('j', TK_FN(KEY_DOWN)), TK_ALL, "", "", 0, \

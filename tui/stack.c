@@ -31,8 +31,20 @@ int64_t app_now_us(void)
 
 static void vmsg(struct app *a, int role, const char *fmt, va_list ap)
 {
+	struct app_hist *h;
+
 	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
 	a->msg_role = role;
+	if (!a->msg[0])
+		return;
+	/* Kept for the history screen: the line is cleared by the next key. */
+	h = &a->hist[a->hist_next];
+	memcpy(h->text, a->msg, sizeof h->text);
+	h->role = role;
+	h->at = (int64_t)time(NULL);
+	a->hist_next = (a->hist_next + 1) % APP_HIST_MAX;
+	if (a->nhist < APP_HIST_MAX)
+		a->nhist++;
 }
 
 void app_msg(struct app *a, const char *fmt, ...)
@@ -71,6 +83,14 @@ void app_prompt(struct app *a, const char *label, const char *initial, int incre
 	a->prompt.cb = cb;
 	a->prompt.ctx = ctx;
 	a->prompt.incremental = incremental;
+	a->prompt.replace = 0;
+	a->prompt.complete = NULL;
+}
+
+void app_prompt_edit(struct app *a, int replace, void (*complete)(char *text, size_t n))
+{
+	a->prompt.replace = replace && a->prompt.saved[0];
+	a->prompt.complete = complete;
 }
 
 /* ---------------------------------------------------------- view stack */

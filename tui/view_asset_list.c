@@ -12,6 +12,7 @@
  */
 #include "app.h"
 #include "asset_doc.h"
+#include "columns.h"
 #include "klist.h"
 #include "screens.h"
 #include "theme.h"
@@ -533,29 +534,67 @@ static void draw_tree_row(struct app *a, WINDOW *w, int y, int wd, const struct 
 	draw_line(w, y, 0, line, wd, theme_attr(role));
 }
 
-static void draw_flat_row(WINDOW *w, int y, int wd, const struct wr_asset *as, int sel)
+/* The flat list's columns in display order, each with its priority
+ * (columns.h): tag and name always; class and status as the width allows
+ * (a row without the status column writes it before the name).  On a desk
+ * all fit in 56 columns, which leaves the card its wide wording at 120. */
+enum { AC_TAG, AC_CLASS, AC_STATUS, AC_NAME, AC__COUNT };
+static const struct tcol asset_cols[AC__COUNT] = {
+	[AC_TAG] = { "tag", 10, 1, 0 },
+	[AC_CLASS] = { "class", 16, 3, 0 },
+	[AC_STATUS] = { "status", 7, 4, 0 },
+	[AC_NAME] = { "name", 18, 2, 1 },
+};
+
+/* The list's width: the whole terminal, or on a desk the part beside the
+ * preview, made wide enough for every column (up to 60%). */
+static int list_width(const struct app *a, int wd)
 {
-	char line[400];
+	int full = 1 + tcol_full_width(asset_cols, AC__COUNT), lw;
+
+	if (a->layout != LAYOUT_DESK)
+		return wd;
+	lw = wd * 45 / 100;
+	if (lw < full)
+		lw = full < wd * 60 / 100 ? full : wd * 60 / 100;
+	return lw;
+}
+
+static void draw_flat_row(struct app *a, WINDOW *w, int y, int wd, const struct wr_asset *as,
+                          int sel)
+{
+	char line[1024], name[300];
+	const char *cell[AC__COUNT];
+	int shown[AC__COUNT], i;
+	size_t o = 1;
 	int role = sel ? ROLE_SELECTION : as->status == AS_DOWN ? ROLE_OVERDUE
 	           : as->status == AS_RETIRED ? ROLE_DIM : ROLE_NORMAL;
 
-	if (wd >= 70)
-		snprintf(line, sizeof line, "%s%-10s %-18.18s %-12.12s %s", sel ? ">" : " ", as->tag,
-		         as->cls, as->status == AS_OPERATIONAL ? "" : wr_asset_status_name(as->status),
-		         as->name);
-	else
-		snprintf(line, sizeof line, "%s%-9s %s%s", sel ? ">" : " ", as->tag,
-		         as->status == AS_DOWN ? "DOWN " : "", as->name);
+	cell[AC_TAG] = as->tag;
+	cell[AC_CLASS] = as->cls;
+	/* Only what is not normal: DOWN, standby, retired. */
+	cell[AC_STATUS] = as->status == AS_OPERATIONAL ? ""
+	                  : as->status == AS_DOWN      ? "DOWN"
+	                                               : wr_asset_status_name(as->status);
+	cell[AC_NAME] = as->name;
+	tcol_layout(asset_cols, AC__COUNT, wd - 1, shown);
+	if (!shown[AC_STATUS] && cell[AC_STATUS][0]) {
+		/* State is never colour alone. */
+		snprintf(name, sizeof name, "%s %s", cell[AC_STATUS], as->name);
+		cell[AC_NAME] = name;
+	}
+	snprintf(line, sizeof line, "%s", sel ? ">" : " ");
+	for (i = 0; i < AC__COUNT; i++)
+		if (shown[i])
+			o = tcol_cell(line, o, sizeof line, cell[i], shown[i], a->utf8);
 	draw_line(w, y, 0, line, wd, theme_attr(role));
 }
 
 static void list_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 {
 	struct alist *s = v->st;
-	int lw = wd, i;
+	int lw = list_width(a, wd), i;
 
-	if (a->layout == LAYOUT_DESK)
-		lw = wd * 45 / 100;
 	s->rows = h - 1;
 	if (s->mode == MODE_TREE) {
 		draw_line(w, 0, 0, "locations  (l/h open/close, / search, t list)", lw,
@@ -590,7 +629,7 @@ static void list_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 		for (i = 0; i < s->rows && s->list.top + i < s->list.n; i++) {
 			int k = s->list.top + i;
 
-			draw_flat_row(w, 1 + i, lw, klist_row(&s->list, k), k == s->list.cur);
+			draw_flat_row(a, w, 1 + i, lw, klist_row(&s->list, k), k == s->list.cur);
 		}
 	}
 	if (a->layout == LAYOUT_DESK) {
@@ -763,7 +802,7 @@ static int list_click(struct app *a, struct view *v, int y, int x)
 {
 	struct alist *s = v->st;
 
-	if (a->layout == LAYOUT_DESK && x > a->cols * 45 / 100)
+	if (a->layout == LAYOUT_DESK && x >= list_width(a, a->cols))
 		return R_NONE;
 	if (y < 1)
 		return R_NONE;

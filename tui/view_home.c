@@ -22,7 +22,10 @@
 #define HOME_MAX_ITEMS 12
 #define STOP_SCAN 99        /* a callback's "enough rows" (not an error) */
 
-enum { HK_WO, HK_PM, HK_RISK };
+/* Item kinds; HK_ALL_* are the rows that open a section's full screen. */
+enum { HK_WO, HK_PM, HK_RISK, HK_ALL_WO, HK_ALL_PM, HK_ALL_RISK };
+
+#define HOME_LINES (3 * HOME_MAX_ITEMS + 12)
 
 struct home_item {
 	int kind;
@@ -42,10 +45,13 @@ struct home_state {
 	int risk_state;        /* 0 not started, 2 running, 1 done */
 	struct bgjob job;
 	char risk_msg[160];
-	int cur;               /* index into the visible selectable items */
-	/* Filled by draw: the selectable items shown, in screen order. */
-	const struct home_item *shown[3 * HOME_MAX_ITEMS];
-	int shown_y[3 * HOME_MAX_ITEMS];
+	struct home_item more[3];   /* "all my open work orders >" ... */
+	int cur;               /* index into the selectable items */
+	int top;               /* the first row shown: Home scrolls */
+	/* Filled by draw: the selectable items in order, and the body row
+	 * each shows on (-1: scrolled out). */
+	const struct home_item *shown[HOME_LINES];
+	int shown_y[HOME_LINES];
 	int nshown;
 };
 
@@ -307,85 +313,157 @@ static int home_idle(struct app *a, struct view *v)
 	return R_NONE;
 }
 
-/* Rows per section for a body of h rows: four headings; PM and risk get
- * what they need up to a quarter of the rest each, my work the remainder. */
-static void section_rows(const struct home_state *st, int h, int *nwo, int *npm, int *nrisk)
-{
-	int avail = h - 4, cap;
+/* One row of Home as laid out: a heading, a note ("none overdue") or an
+ * item that the cursor can select. */
+struct home_line {
+	const struct home_item *it;   /* NULL: heading or note */
+	char text[96];
+	int heading;
+};
 
-	if (avail < 3)
-		avail = 3;
-	cap = avail / 4 < 1 ? 1 : avail / 4 > 5 ? 5 : avail / 4;
-	*nrisk = st->nrisk < 1 ? 1 : st->nrisk > cap ? cap : st->nrisk;
-	*npm = st->npm < 1 ? 1 : st->npm > cap ? cap : st->npm;
-	*nwo = avail - *nrisk - *npm;
-	if (*nwo < 1)
-		*nwo = 1;
-	if (*nwo > HOME_MAX_ITEMS)
-		*nwo = HOME_MAX_ITEMS;
+static void add_text(struct home_line *ln, int *n, int max, const char *text, int heading)
+{
+	if (*n >= max)
+		return;
+	ln[*n].it = NULL;
+	wr_strlcpy(ln[*n].text, text, sizeof ln[*n].text);
+	ln[*n].heading = heading;
+	(*n)++;
 }
 
-static void draw_items(struct app *a, struct home_state *h, WINDOW *w, int *y, int wd,
-                       const struct home_item *items, int n, int max)
+static void add_items(struct home_line *ln, int *n, int max, const struct home_item *items,
+                      int count)
 {
 	int i;
 
-	(void)a;
-	for (i = 0; i < n && i < max; i++, (*y)++) {
-		int sel = h->nshown == h->cur;
-		attr_t at = theme_attr(sel ? ROLE_SELECTION : items[i].role);
-
-		draw_line(w, *y, 0, sel ? ">" : " ", 1, at);
-		draw_line(w, *y, 1, items[i].text, wd - 1, at);
-		if (h->nshown < (int)(sizeof h->shown / sizeof h->shown[0])) {
-			h->shown[h->nshown] = &items[i];
-			h->shown_y[h->nshown] = *y;
-			h->nshown++;
-		}
+	for (i = 0; i < count && *n < max; i++, (*n)++) {
+		ln[*n].it = &items[i];
+		ln[*n].text[0] = '\0';
+		ln[*n].heading = 0;
 	}
+}
+
+/* The row that opens a section's full screen, after its items. */
+static void more_item(struct home_item *it, int kind, const char *text)
+{
+	it->kind = kind;
+	it->key[0] = '\0';
+	wr_strlcpy(it->text, text, sizeof it->text);
+	it->role = ROLE_DIM;
+}
+
+/* Every row of Home, all sections in full: the body scrolls over them. */
+static int home_lines(struct home_state *h, struct home_line *ln, int max)
+{
+	char head[96];
+	int n = 0;
+
+	if (h->wo_count >= 0)
+		snprintf(head, sizeof head, "My open work (%lld)", (long long)h->wo_count);
+	else
+		snprintf(head, sizeof head, "My open work (%d+)", h->nwo);
+	add_text(ln, &n, max, head, 1);
+	if (h->nwo == 0)
+		add_text(ln, &n, max, "nothing assigned to you", 0);
+	add_items(ln, &n, max, h->wo, h->nwo);
+	more_item(&h->more[0], HK_ALL_WO, "  all my open work orders >");
+	add_items(ln, &n, max, &h->more[0], 1);
+
+	snprintf(head, sizeof head, "Overdue PM (%d)", h->pm_total);
+	add_text(ln, &n, max, head, 1);
+	if (h->npm == 0)
+		add_text(ln, &n, max, "none overdue", 0);
+	add_items(ln, &n, max, h->pm, h->npm);
+	more_item(&h->more[1], HK_ALL_PM, "  all PM schedules >");
+	add_items(ln, &n, max, &h->more[1], 1);
+
+	add_text(ln, &n, max, "At risk (next 30 days)", 1);
+	if (h->risk_state != 1)
+		add_text(ln, &n, max, "ranking assets...", 0);
+	else if (h->nrisk == 0)
+		add_text(ln, &n, max, h->risk_msg, 0);
+	add_items(ln, &n, max, h->risk, h->nrisk);
+	more_item(&h->more[2], HK_ALL_RISK, "  the whole risk ranking >");
+	add_items(ln, &n, max, &h->more[2], 1);
+	return n;
+}
+
+/* Scrolls so that the selected row shows, with its section's heading when
+ * it is the section's first row. */
+static void scroll_to(struct home_state *h, const struct home_line *ln, int sel, int rows)
+{
+	int want = sel;
+
+	if (sel > 0 && ln[sel - 1].heading)
+		want = sel - 1;
+	if (want < h->top)
+		h->top = want;
+	if (sel >= h->top + rows)
+		h->top = sel - rows + 1;
+	if (h->top < 0)
+		h->top = 0;
 }
 
 static void home_draw(struct app *a, struct view *v, WINDOW *w, int hgt, int wd)
 {
 	struct home_state *h = v->st;
-	int y = 0, nwo, npm, nrisk;
-	char head[96];
+	struct home_line ln[HOME_LINES];
+	int n = home_lines(h, ln, HOME_LINES), i, k, sel = -1, rows = hgt - 1;
 	attr_t hd = theme_attr(ROLE_HEADING), dim = theme_attr(ROLE_DIM);
 
-	section_rows(h, hgt, &nwo, &npm, &nrisk);
+	(void)a;
 	h->nshown = 0;
-	if (h->wo_count >= 0)
-		snprintf(head, sizeof head, "My open work (%lld)", (long long)h->wo_count);
-	else
-		snprintf(head, sizeof head, "My open work (%d+)", h->nwo);
-	draw_line(w, y++, 0, head, wd, hd);
-	if (h->nwo == 0)
-		draw_line(w, y++, 1, "nothing assigned to you", wd - 1, dim);
-	draw_items(a, h, w, &y, wd, h->wo, h->nwo, nwo);
-
-	snprintf(head, sizeof head, "Overdue PM (%d)", h->pm_total);
-	draw_line(w, y++, 0, head, wd, hd);
-	if (h->npm == 0)
-		draw_line(w, y++, 1, "none overdue", wd - 1, dim);
-	draw_items(a, h, w, &y, wd, h->pm, h->npm, npm);
-
-	draw_line(w, y++, 0, "At risk (next 30 days)", wd, hd);
-	if (h->risk_state != 1)
-		draw_line(w, y++, 1, "ranking assets...", wd - 1, dim);
-	else if (h->nrisk == 0)
-		draw_line(w, y++, 1, h->risk_msg, wd - 1, dim);
-	draw_items(a, h, w, &y, wd, h->risk, h->nrisk, nrisk);
-
-	if (y < hgt) {
-		draw_text(w, y, 0, "Sync: ", wd, hd);
-		draw_text(w, y, 6, "offline: sync not configured", wd - 6, dim);
-	}
+	for (i = 0; i < n; i++)
+		if (ln[i].it && h->nshown++ == h->cur)
+			sel = i;
 	if (h->cur >= h->nshown)
 		h->cur = h->nshown > 0 ? h->nshown - 1 : 0;
+	if (sel >= 0)
+		scroll_to(h, ln, sel, rows);
+	h->nshown = 0;
+	for (i = 0, k = 0; i < n; i++) {
+		int y = i - h->top;
+
+		if (ln[i].it) {
+			int is_sel = k == h->cur;
+			attr_t at = theme_attr(is_sel ? ROLE_SELECTION : ln[i].it->role);
+
+			h->shown[k] = ln[i].it;
+			h->shown_y[k++] = y >= 0 && y < rows ? y : -1;
+			if (y >= 0 && y < rows) {
+				draw_line(w, y, 0, is_sel ? ">" : " ", 1, at);
+				draw_line(w, y, 1, ln[i].it->text, wd - 1, at);
+			}
+		} else if (y >= 0 && y < rows) {
+			draw_line(w, y, ln[i].heading ? 0 : 1, ln[i].text, wd - 1, ln[i].heading ? hd : dim);
+		}
+	}
+	h->nshown = k;
+	/* The sync state keeps the last row: it is not part of the scroll. */
+	draw_text(w, hgt - 1, 0, "Sync: ", wd, hd);
+	draw_text(w, hgt - 1, 6, "offline: sync not configured", wd - 6, dim);
 }
 
-static int open_item(struct app *a, const struct home_item *it)
+static int open_all(struct app *a, struct home_state *h, int kind)
 {
+	struct wo_list_arg arg;
+
+	(void)h;
+	if (kind == HK_ALL_PM || kind == HK_ALL_RISK) {
+		app_push(a, kind == HK_ALL_PM ? VIEW_PM_LIST : VIEW_RISK, NULL);
+		return R_ALL;
+	}
+	memset(&arg, 0, sizeof arg);
+	arg.assignee = store_actor(a->s);
+	arg.status_mask = my_status_mask;
+	app_push(a, VIEW_WO_LIST, &arg);
+	return R_ALL;
+}
+
+static int open_item(struct app *a, struct home_state *h, const struct home_item *it)
+{
+	if (it->kind == HK_ALL_WO || it->kind == HK_ALL_PM || it->kind == HK_ALL_RISK)
+		return open_all(a, h, it->kind);
 	if (it->kind == HK_WO || (it->kind == HK_PM && it->key[0])) {
 		app_open_wo(a, it->key);
 	} else if (it->kind == HK_PM) {
@@ -402,9 +480,10 @@ static int next_section(struct home_state *h, int dir)
 
 	if (h->nshown == 0)
 		return R_NONE;
-	kind = h->shown[h->cur]->kind;
+	/* A section's "all ... >" row belongs to it (HK_ALL_WO % 3 == HK_WO). */
+	kind = h->shown[h->cur]->kind % 3;
 	for (i = h->cur + dir; i >= 0 && i < h->nshown; i += dir)
-		if (h->shown[i]->kind != kind) {
+		if (h->shown[i]->kind % 3 != kind) {
 			h->cur = i;
 			return R_VIEW;
 		}
@@ -442,6 +521,14 @@ static int home_action(struct app *a, struct view *v, int act)
 		if (h->cur < h->nshown - 1)
 			h->cur++;
 		return R_VIEW;
+	case ACT_PGUP:
+		h->cur = h->cur > a->body_h - 2 ? h->cur - (a->body_h - 2) : 0;
+		return R_VIEW;
+	case ACT_PGDN:
+		h->cur += a->body_h - 2;
+		if (h->cur >= h->nshown)
+			h->cur = h->nshown > 0 ? h->nshown - 1 : 0;
+		return R_VIEW;
 	case ACT_TOP:
 		h->cur = 0;
 		return R_VIEW;
@@ -454,7 +541,7 @@ static int home_action(struct app *a, struct view *v, int act)
 		return next_section(h, -1);
 	case ACT_OPEN:
 		if (h->cur < h->nshown)
-			return open_item(a, h->shown[h->cur]);
+			return open_item(a, h, h->shown[h->cur]);
 		return R_NONE;
 	case ACT_NEW:
 		wo_new_open(a, NULL);
@@ -474,9 +561,9 @@ static int home_click(struct app *a, struct view *v, int y, int x)
 
 	(void)x;
 	for (i = 0; i < h->nshown; i++)
-		if (h->shown_y[i] == y) {
+		if (h->shown_y[i] == y && y >= 0) {
 			h->cur = i;
-			return open_item(a, h->shown[i]);
+			return open_item(a, h, h->shown[i]);
 		}
 	return R_NONE;
 }

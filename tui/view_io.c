@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 enum { M_ENTITY, M_FILE, M_IMPORT, M_DRY, M_CSV, M_JSON, M__COUNT };
@@ -280,6 +281,16 @@ static void expand_path(const char *in, char *out, size_t n)
 		snprintf(out, n, "%s", in);
 }
 
+/* Whether the import's error is only its count of bad rows (listed in the
+ * report), not a failure that stopped it reading the file. */
+static int bad_rows_only(const struct io *io, const char *msg)
+{
+	char head[64];
+
+	snprintf(head, sizeof head, "%zu bad row", io->bad_total);
+	return strncmp(msg, head, strlen(head)) == 0;
+}
+
 static int run_import(struct app *a, struct io *io, int dry)
 {
 	struct csvio_import_opts o;
@@ -316,8 +327,17 @@ static int run_import(struct app *a, struct io *io, int dry)
 		snprintf(io->detail, sizeof io->detail, "%s",
 		         dry ? "Dry run: an import of this file would write nothing; fix the rows."
 		             : "The import is all or nothing: fix the rows and import again.");
-		app_msg_error(a, "%zu bad row%s: nothing was %s.", io->bad_total,
-		              io->bad_total == 1 ? "" : "s", dry ? "written" : "imported");
+		if (!bad_rows_only(io, e.msg)) {
+			/* The file stopped being readable (an unclosed quote): say
+			 * so, and that the rows after it were not checked. */
+			snprintf(io->detail, sizeof io->detail,
+			         "Reading stopped at %s; the rows after it were not checked.", e.msg);
+			app_msg_error(a, "%zu bad row%s, and %s.", io->bad_total,
+			              io->bad_total == 1 ? "" : "s", e.msg);
+		} else {
+			app_msg_error(a, "%zu bad row%s: nothing was %s.", io->bad_total,
+			              io->bad_total == 1 ? "" : "s", dry ? "written" : "imported");
+		}
 	} else {
 		snprintf(io->summary, sizeof io->summary, "Nothing was %s.",
 		         dry ? "written" : "imported");
@@ -420,6 +440,50 @@ static int path_cb(struct app *a, void *ctx, const char *text, int done)
 	return R_ALL;
 }
 
+/* Tab in the path prompt: completes the last part of the path to the
+ * longest prefix the directory's matching entries share, and a single
+ * matching directory with its "/".  Nothing matches: the text stays. */
+static void complete_path(char *text, size_t n)
+{
+	char typed[1100], dir[1100], common[256];
+	const char *slash = strrchr(text, '/'), *base = slash ? slash + 1 : text;
+	size_t blen = strlen(base), dlen = slash ? (size_t)(slash - text) + 1 : 0, clen = 0;
+	int matches = 0, isdir = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(typed, sizeof typed, "%.*s", (int)dlen, dlen ? text : "./");
+	expand_path(typed, dir, sizeof dir);
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t k;
+
+		if (strncmp(de->d_name, base, blen) != 0 || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 || (de->d_name[0] == '.' && base[0] != '.'))
+			continue;
+		if (matches++ == 0) {
+			wr_strlcpy(common, de->d_name, sizeof common);
+			clen = strlen(common);
+		}
+		for (k = 0; k < clen && common[k] == de->d_name[k]; k++)
+			;
+		clen = k;
+		common[clen] = '\0';
+		if (matches == 1) {
+			struct stat sb;
+			char full[1400];
+
+			snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
+			isdir = stat(full, &sb) == 0 && S_ISDIR(sb.st_mode);
+		}
+	}
+	closedir(d);
+	if (matches == 0 || dlen + clen + 2 > n)
+		return;
+	snprintf(text + dlen, n - dlen, "%s%s", common, matches == 1 && isdir ? "/" : "");
+}
+
 static void ask_path(struct app *a, struct io *io)
 {
 	char initial[1024];
@@ -430,6 +494,7 @@ static void ask_path(struct app *a, struct io *io)
 		snprintf(initial, sizeof initial, "%s.%s", csvio_entity_name(io->entity),
 		         io->cur == M_JSON ? "json" : "csv");
 	app_prompt(a, "File: ", initial, 0, path_cb, io);
+	app_prompt_edit(a, 1, complete_path);
 }
 
 static int run(struct app *a, struct io *io, int what)

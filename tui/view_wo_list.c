@@ -15,6 +15,7 @@
  * abandons the old scan (klist_first replaces the window).
  */
 #include "app.h"
+#include "columns.h"
 #include "theme.h"
 #include "wo_list.h"
 
@@ -290,6 +291,8 @@ static int idle_step(struct app *a, struct view *v)
 		l->counted = 1;
 		l->list.count = l->list.n;
 		set_title(l);
+		/* The title changed: it must be drawn now, not at the next key. */
+		return R_ALL;
 	}
 	if (!l->counted) {
 		/* Counting a million rows takes up to a second: a child does it
@@ -323,9 +326,41 @@ static int list_idle(struct app *a, struct view *v)
 	return rc;
 }
 
+/* The list's columns in display order, each with its priority: the
+ * number, status, priority and title always show; asset and due as the
+ * width allows (columns.h).  The sort can name columns from this table. */
+enum { WC_NUMBER, WC_STATUS, WC_PRIO, WC_ASSET, WC_DUE, WC_TITLE, WC__COUNT };
+static const struct tcol wo_cols[WC__COUNT] = {
+	[WC_NUMBER] = { "number", 10, 1, 0 },
+	[WC_STATUS] = { "status", 4, 2, 0 },
+	[WC_PRIO] = { "priority", 2, 3, 0 },
+	[WC_ASSET] = { "asset", 10, 5, 0 },
+	[WC_DUE] = { "due", 10, 6, 0 },
+	[WC_TITLE] = { "title", 16, 4, 1 },
+};
+#define ROW_MARKS 2            /* ">" and "!" before the columns */
+
+/* The list's width: the whole terminal, or on a desk the part beside the
+ * preview, made wide enough for every column (up to 60%) so that a desk
+ * shows no fewer columns than a handheld. */
+static int list_width(const struct app *a, int wd)
+{
+	int full = ROW_MARKS + tcol_full_width(wo_cols, WC__COUNT), lw;
+
+	if (a->layout != LAYOUT_DESK)
+		return wd;
+	lw = wd * 45 / 100;
+	if (lw < full)
+		lw = full < wd * 60 / 100 ? full : wd * 60 / 100;
+	return lw;
+}
+
 static void draw_row(struct app *a, WINDOW *w, int y, int wd, const struct wr_wo *r, int sel)
 {
-	char line[400], due[WR_DATE_BUF];
+	char line[1024], due[WR_DATE_BUF];
+	const char *cell[WC__COUNT];
+	int shown[WC__COUNT], i;
+	size_t o;
 	int64_t today = wr_today();
 	int overdue = wo_is_overdue(r, today);
 	int role = sel ? ROLE_SELECTION
@@ -334,27 +369,28 @@ static void draw_row(struct app *a, WINDOW *w, int y, int wd, const struct wr_wo
 	           : !wo_is_active(r->status) ? ROLE_DIM
 	           : ROLE_NORMAL;
 
+	cell[WC_NUMBER] = r->number;
+	cell[WC_STATUS] = wo_status_short(r->status);
+	cell[WC_PRIO] = prio_short(r->priority);
+	cell[WC_ASSET] = r->asset_tag;
+	cell[WC_DUE] = fmt_day(r->due_at, due);
+	cell[WC_TITLE] = r->title;
+	tcol_layout(wo_cols, WC__COUNT, wd - ROW_MARKS, shown);
 	/* The selection and overdue state also show as ">" and "!". */
-	if (wd >= 70)
-		snprintf(line, sizeof line, "%s%s%-10s %-4s %-2s %-10s %-10s %s", sel ? ">" : " ",
-		         overdue ? "!" : " ", r->number, wo_status_short(r->status),
-		         prio_short(r->priority), r->asset_tag, fmt_day(r->due_at, due), r->title);
-	else
-		snprintf(line, sizeof line, "%s%s%-9s %-4s %-2s %s", sel ? ">" : " ",
-		         overdue ? "!" : " ", r->number, wo_status_short(r->status),
-		         prio_short(r->priority), r->title);
+	snprintf(line, sizeof line, "%s%s", sel ? ">" : " ", overdue ? "!" : " ");
+	o = strlen(line);
+	for (i = 0; i < WC__COUNT; i++)
+		if (shown[i])
+			o = tcol_cell(line, o, sizeof line, cell[i], shown[i], a->utf8);
 	draw_line(w, y, 0, line, wd, theme_attr(role));
-	(void)a;
 }
 
 static void list_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 {
 	struct wo_list *l = v->st;
 	char ft[256];
-	int lw = wd, i;
+	int lw = list_width(a, wd), i;
 
-	if (a->layout == LAYOUT_DESK)
-		lw = wd * 45 / 100;
 	wo_filter_text(l, ft, sizeof ft);
 	if (ft[0])
 		draw_line(w, 0, 0, ft, lw, theme_attr(ROLE_WARN));
@@ -463,7 +499,7 @@ static int list_click(struct app *a, struct view *v, int y, int x)
 	struct wo_list *l = v->st;
 	int k = l->list.top + y - 1;
 
-	if (a->layout == LAYOUT_DESK && x > a->cols * 45 / 100)
+	if (a->layout == LAYOUT_DESK && x >= list_width(a, a->cols))
 		return R_NONE;
 	if (y >= 1 && k < l->list.n) {
 		if (k == l->list.cur)

@@ -20,7 +20,8 @@
 	X(PM_LIST, pm_list) \
 	X(PM_FORECAST, pm_forecast) \
 	X(RISK, risk) \
-	X(IO, io)
+	X(IO, io) \
+	X(MESSAGES, messages)
 
 enum tui_view_id {
 #define TUI_VIEW_ENUM(id, name) VIEW_##id,

@@ -336,7 +336,9 @@ void wo_doc_draw(struct app *a, WINDOW *w, int y, int x, int h, int wd,
 
 		/* The selection shows as ">" as well as in colour. */
 		if (gutter)
-			draw_line(w, y + i, x, here ? ">" : " ", 1, theme_attr(ROLE_KEY));
+			/* In the row's own colour: no strip of another in column 0. */
+			draw_line(w, y + i, x, here ? ">" : " ", 1,
+			          theme_attr(here ? ROLE_SELECTION : ROLE_NORMAL));
 		if (l->item < 0)
 			continue;
 		it = &d->items[l->item];
