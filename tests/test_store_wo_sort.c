@@ -139,7 +139,7 @@ static int walk_all(int key, int desc, int64_t *ids, int *shorts)
 START_TEST(every_column_both_ways)
 {
 	make_table();
-	for (int key = WSORT_NUMBER; key < WSORT__COUNT; key++)
+	for (int key = WSORT_ID; key < WSORT__COUNT; key++)
 		for (int desc = 0; desc < 2; desc++) {
 			int64_t want[NWO], fwd[NWO];
 			int shorts = 0, nw = expected(key, desc, want);
@@ -162,7 +162,7 @@ END_TEST
 START_TEST(backward_from_the_end)
 {
 	make_table();
-	for (int key = WSORT_NUMBER; key < WSORT__COUNT; key++)
+	for (int key = WSORT_ID; key < WSORT__COUNT; key++)
 		for (int desc = 0; desc < 2; desc++) {
 			struct wr_wo_filter f = filter();
 			struct wr_wo out[5], anchor, resume;
@@ -240,7 +240,7 @@ START_TEST(sort_names)
 		ck_assert_int_eq(k, i);
 	}
 	ck_assert_int_eq(wr_wo_sort_parse("colour", &k), WR_EINPUT);
-	ck_assert_int_eq(store_wo_sorted_page(S, NULL, WSORT_ID, 0, NULL, 0, 5, 5, NULL, &k, &k, NULL,
+	ck_assert_int_eq(store_wo_sorted_page(S, NULL, WSORT__COUNT, 0, NULL, 0, 5, 5, NULL, &k, &k, NULL,
 	                                      &E), WR_EINPUT);
 }
 END_TEST
