@@ -15,6 +15,7 @@
  * abandons the old scan (klist_first replaces the window).
  */
 #include "app.h"
+#include "find.h"
 #include "theme.h"
 #include "wo_list.h"
 
@@ -424,6 +425,8 @@ static int search_cb(struct app *a, void *ctx, const char *text, int done)
 	int rc;
 
 	/* Enter keeps the search as it stands: a scan under way goes on. */
+	if (done == 1)
+		find_remember(a, text);
 	if (done == 1 && strcmp(l->search, text) == 0)
 		return R_ALL;
 	snprintf(l->search, sizeof l->search, "%s", text);
@@ -431,6 +434,29 @@ static int search_cb(struct app *a, void *ctx, const char *text, int done)
 	rc = wo_list_reload(a, l);
 	search_timing(l);
 	return rc;
+}
+
+static int wo_matches(const void *row, void *ctx)
+{
+	const struct wr_wo *w = row;
+	const struct app *a = ctx;
+
+	return find_has(a, w->number) || find_has(a, w->title) || find_has(a, w->asset_tag);
+}
+
+/* n and N: the next row (in the list's order) holding the last search. */
+static int find_next(struct app *a, struct wo_list *l, int act)
+{
+	struct wr_err e = { 0, "" };
+	int dir = find_dir(a, act), found = 0;
+
+	if (!dir)
+		return R_ALL;
+	if (klist_find(&l->list, dir, wo_matches, a, FIND_MAX, &found, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	else if (!found)
+		find_none(a, dir);
+	return moved(a, l, WR_OK, &e);
 }
 
 static int list_action(struct app *a, struct view *v, int act)
@@ -454,6 +480,9 @@ static int list_action(struct app *a, struct view *v, int act)
 	case ACT_FILTER:
 		wo_filter_menu(a, v);
 		return R_ALL;
+	case ACT_FIND_NEXT:
+	case ACT_FIND_PREV:
+		return find_next(a, l, act);
 	case ACT_WO_SORT:
 		wo_sort_menu(a, v);
 		return R_ALL;
