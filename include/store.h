@@ -350,8 +350,8 @@ int store_wo_count(struct store *s, const struct wr_wo_filter *f, int64_t *n, st
 
 /* The work-order list sorted by a column.  The order is (column, id)
  * ascending, or all of it reversed with desc; a work order without an asset
- * sorts as tag "", one without a due date after every date.  WSORT_ID is
- * the plain list (store_wo_page, newest first), not served here. */
+ * sorts as tag "", one without a due date after every date.  WSORT_ID with
+ * desc is store_wo_page's order (newest first), which pages faster there. */
 enum wr_wo_sort {
 	WSORT_ID, WSORT_NUMBER, WSORT_STATUS, WSORT_PRIORITY, WSORT_ASSET, WSORT_DUE, WSORT_TITLE,
 	WSORT__COUNT

@@ -51,6 +51,7 @@ static const char *key_expr(int key)
 	case WSORT_STATUS: return "w.status";
 	case WSORT_PRIORITY: return "w.priority";
 	case WSORT_DUE: return "ifnull(w.due_at, 9223372036854775807)";
+	case WSORT_ID: return "w.id";
 	default: return "w.title";
 	}
 }
@@ -154,6 +155,8 @@ static int prepare(struct store *s, const struct wo_query *q, const struct walk 
 		anchor = NULL;
 	if (anchor && key_is_text(wk->key))
 		store_bind_text(&binds, 11, wk->anchor_text);
+	else if (anchor && wk->key == WSORT_ID)
+		store_bind_int64(&binds, 11, anchor->id);
 	else if (anchor && wk->key == WSORT_DUE)
 		store_bind_int64(&binds, 11, anchor->due_at == WR_NO_TIME ? NO_DUE : anchor->due_at);
 	else if (anchor)
@@ -181,7 +184,7 @@ static void set_resume(struct wr_wo *r, int key, sqlite3_stmt *st)
 		r->status = sqlite3_column_int(st, 1);
 	else if (key == WSORT_PRIORITY)
 		r->priority = sqlite3_column_int(st, 1);
-	else {
+	else if (key != WSORT_ID) {
 		int64_t due = sqlite3_column_int64(st, 1);
 		r->due_at = due == NO_DUE ? WR_NO_TIME : due;
 	}
@@ -248,7 +251,7 @@ int store_wo_sorted_page(struct store *s, const struct wr_wo_filter *f, int key,
 
 	*n = 0;
 	*more = 0;
-	if (key <= WSORT_ID || key >= WSORT__COUNT)
+	if (key < WSORT_ID || key >= WSORT__COUNT)
 		return wr_fail(e, WR_EINPUT, "no such sort column (%d)", key);
 	if (limit <= 0)
 		return WR_OK;
