@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -377,6 +377,42 @@ void store_wo_scan_free(struct wr_wo_scan *sc);
  * that answers every key should page it with store_wo_scan_page. */
 int store_wo_filter_scans(const struct wr_wo_filter *f);
 int store_wo_count(struct store *s, const struct wr_wo_filter *f, int64_t *n, struct wr_err *e);
+
+/* The work-order list sorted by a column.  The order is (column, id)
+ * ascending, or all of it reversed with desc; a work order without an asset
+ * sorts as tag "", one without a due date after every date.  WSORT_ID with
+ * desc is store_wo_page's order (newest first), which pages faster there. */
+enum wr_wo_sort {
+	WSORT_ID, WSORT_NUMBER, WSORT_STATUS, WSORT_PRIORITY, WSORT_ASSET, WSORT_DUE, WSORT_TITLE,
+	WSORT__COUNT
+};
+const char *wr_wo_sort_name(int key);          /* "number", "due", ... ("id" for WSORT_ID) */
+int wr_wo_sort_parse(const char *s, int *out);
+/* One page of the sorted list, keyset-paged on (column, id) along an index,
+ * so that no call sorts the table: rows after anchor (NULL: from the start),
+ * or the rows just before it going backward, in display order.  A filter the
+ * index does not serve is checked row by row, and at most budget index
+ * entries are examined per call: fewer than limit rows with *more set means
+ * "not the end yet, go on from *resume" (a record holding only id and the
+ * sort column; clear it with wr_wo_clear).  *more is 0 on a full page and
+ * at the end. */
+int store_wo_sorted_page(struct store *s, const struct wr_wo_filter *f, int key, int desc,
+                         const struct wr_wo *anchor, int backward, int limit, int budget,
+                         struct wr_wo *out, int *n, int *more, struct wr_wo *resume,
+                         struct wr_err *e);
+
+/* Saved filters of the work-order list: a name and the filter as text (the
+ * interface's own format; the store keeps it as given).  Saving a name
+ * again replaces its text. */
+#define WR_FILTER_NAME_MAX 40
+#define WR_FILTER_SPEC_MAX 400
+int store_filter_save(struct store *s, const char *name, const char *spec, struct wr_err *e);
+/* spec gets the text (WR_ENOTFOUND when no filter has that name). */
+int store_filter_get(struct store *s, const char *name, char *spec, size_t n, struct wr_err *e);
+int store_filter_delete(struct store *s, const char *name, struct wr_err *e);
+/* Every saved filter by name; cb returning nonzero stops (that is returned). */
+typedef int (*wr_filter_cb)(const char *name, const char *spec, void *ctx);
+int store_filter_list(struct store *s, wr_filter_cb cb, void *ctx, struct wr_err *e);
 
 /* Labour.  A running timer is a labour entry with minutes < 0: it survives a
  * killed terminal and is stopped later. */

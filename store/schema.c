@@ -183,7 +183,23 @@ static const char *const migration_1[] = {
 	NULL,
 };
 
+/* The planner's desk: the work-order list sorted by a column pages along
+ * an index on (column, id) (store/wo_sort.c; number, status and asset have
+ * theirs already), and saved filters are kept by name.  A missing due date
+ * is indexed as the largest time so that it sorts after every date and the
+ * keyset never meets a NULL. */
+static const char *const migration_2[] = {
+	"CREATE INDEX wo_priority ON wo(priority, id);"
+	"CREATE INDEX wo_due ON wo(ifnull(due_at, 9223372036854775807), id);"
+	"CREATE INDEX wo_title ON wo(title, id);"
+	"CREATE TABLE saved_filter("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE,"
+	" spec TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
+	migration_2,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

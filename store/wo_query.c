@@ -110,21 +110,15 @@ void wo_query_free(struct wo_query *q)
  * mask, ?6 priority, ?7 LIKE pattern, ?8 today, ?9 cursor, ?10 limit, ?11 and
  * ?12 the bounded window, ?13... the listed asset ids of a search.
  */
-static int build_sql(const struct wo_query *q, int status, int mode, struct wr_buf *b)
+/* Appends the filter's conditions, each as " AND ...", to b; the per-status
+ * walks pass their status (>= 0), others -1.  The parameter numbers are
+ * build_sql's. */
+int wo_query_conds(const struct wo_query *q, int status, struct wr_buf *b)
 {
 	const struct wr_wo_filter *f = q->f;
 	int by_assignee = f->assignee != NULL;
 	int ok = 1;
 
-	ok &= wr_buf_addf(b, "%s", mode == Q_COUNT ? "SELECT count(*) FROM wo w"
-	                                           : "SELECT w.id FROM wo w") == WR_OK;
-	if (q->driver == D_ASSET)
-		ok &= wr_buf_addf(b, " INDEXED BY wo_asset") == WR_OK;
-	else if (q->driver == D_STATUS)
-		ok &= wr_buf_addf(b, " INDEXED BY wo_status") == WR_OK;
-	else if (q->driver == D_ASSIGNEE)
-		ok &= wr_buf_addf(b, " INDEXED BY wo_assignee") == WR_OK;
-	ok &= wr_buf_addf(b, " WHERE 1") == WR_OK;
 	if (status >= 0)
 		ok &= wr_buf_addf(b, " AND w.status = ?1") == WR_OK;
 	else if (q->smask)
@@ -157,6 +151,23 @@ static int build_sql(const struct wo_query *q, int status, int mode, struct wr_b
 	}
 	if (f->overdue_only)
 		ok &= wr_buf_addf(b, " AND w.due_at < ?8") == WR_OK;
+	return ok ? WR_OK : WR_ENOMEM;
+}
+
+static int build_sql(const struct wo_query *q, int status, int mode, struct wr_buf *b)
+{
+	int ok = 1;
+
+	ok &= wr_buf_addf(b, "%s", mode == Q_COUNT ? "SELECT count(*) FROM wo w"
+	                                           : "SELECT w.id FROM wo w") == WR_OK;
+	if (q->driver == D_ASSET)
+		ok &= wr_buf_addf(b, " INDEXED BY wo_asset") == WR_OK;
+	else if (q->driver == D_STATUS)
+		ok &= wr_buf_addf(b, " INDEXED BY wo_status") == WR_OK;
+	else if (q->driver == D_ASSIGNEE)
+		ok &= wr_buf_addf(b, " INDEXED BY wo_assignee") == WR_OK;
+	ok &= wr_buf_addf(b, " WHERE 1") == WR_OK;
+	ok &= wo_query_conds(q, status, b) == WR_OK;
 	if (mode != Q_COUNT && q->bounded)
 		/* The window, which lies past the cursor, is the only id range:
 		 * with a second bound SQLite might walk from the cursor instead. */
@@ -170,6 +181,41 @@ static int build_sql(const struct wo_query *q, int status, int mode, struct wr_b
 	else if (mode == Q_ASC)
 		ok &= wr_buf_addf(b, " ORDER BY w.id ASC LIMIT ?10") == WR_OK;
 	return ok ? WR_OK : WR_ENOMEM;
+}
+
+/* Binds the parameters of build_sql's fragments that st uses. */
+void wo_query_bind(struct store_binds *binds, const struct wo_query *q, int status,
+                   int64_t cursor, int limit)
+{
+	/* Unused parameter numbers are simply never referenced; binding them
+	 * anyway keeps this function independent of which fragments were used. */
+	int np = sqlite3_bind_parameter_count(binds->st);
+	if (np >= 1)
+		store_bind_int(binds, 1, status);
+	if (np >= 2)
+		store_bind_int64(binds, 2, q->asset_id);
+	if (np >= 3)
+		store_bind_text(binds, 3, q->f->assignee);
+	if (np >= 4)
+		store_bind_int64(binds, 4, q->smask);
+	if (np >= 5)
+		store_bind_int64(binds, 5, q->f->type_mask);
+	if (np >= 6)
+		store_bind_int(binds, 6, q->f->priority);
+	if (np >= 7 && q->like)
+		store_bind_text_static(binds, 7, q->like);
+	if (np >= 8)
+		store_bind_int64(binds, 8, q->today);
+	if (np >= 9)
+		store_bind_int64(binds, 9, cursor);
+	if (np >= 10)
+		store_bind_int(binds, 10, limit);
+	if (np >= 12) {
+		store_bind_int64(binds, 11, q->lo);
+		store_bind_int64(binds, 12, q->hi);
+	}
+	for (int i = 0; q->tags && i < q->tags->n && TAG_PARAM + i <= np; i++)
+		store_bind_int64(binds, TAG_PARAM + i, q->tags->ids[i]);
 }
 
 static int prepare_walk(struct store *s, const struct wo_query *q, int status, int mode,
@@ -189,36 +235,8 @@ static int prepare_walk(struct store *s, const struct wo_query *q, int status, i
 		return store_dberr(s, e, "listing work orders");
 	}
 	wr_buf_free(&b);
-	/* Unused parameter numbers are simply never referenced; binding them
-	 * anyway keeps this function independent of which fragments were used. */
-	int np = sqlite3_bind_parameter_count(st);
 	struct store_binds binds = store_binds_start(st);
-	if (np >= 1)
-		store_bind_int(&binds, 1, status);
-	if (np >= 2)
-		store_bind_int64(&binds, 2, q->asset_id);
-	if (np >= 3)
-		store_bind_text(&binds, 3, q->f->assignee);
-	if (np >= 4)
-		store_bind_int64(&binds, 4, q->smask);
-	if (np >= 5)
-		store_bind_int64(&binds, 5, q->f->type_mask);
-	if (np >= 6)
-		store_bind_int(&binds, 6, q->f->priority);
-	if (np >= 7 && q->like)
-		store_bind_text_static(&binds, 7, q->like);
-	if (np >= 8)
-		store_bind_int64(&binds, 8, q->today);
-	if (np >= 9)
-		store_bind_int64(&binds, 9, cursor);
-	if (np >= 10)
-		store_bind_int(&binds, 10, limit);
-	if (np >= 12) {
-		store_bind_int64(&binds, 11, q->lo);
-		store_bind_int64(&binds, 12, q->hi);
-	}
-	for (int i = 0; q->tags && i < q->tags->n && TAG_PARAM + i <= np; i++)
-		store_bind_int64(&binds, TAG_PARAM + i, q->tags->ids[i]);
+	wo_query_bind(&binds, q, status, cursor, limit);
 	if ((rc = store_binds_check(&binds, e, "listing work orders")) != WR_OK) {
 		sqlite3_finalize(st);
 		return rc;
@@ -299,7 +317,7 @@ static int page_ids(struct store *s, const struct wo_query *q, int64_t cursor, i
 }
 
 /* Reads full rows for ids into out[]. */
-static int fetch_rows(struct store *s, const int64_t *ids, int n, struct wr_wo *out,
+int wo_query_rows(struct store *s, const int64_t *ids, int n, struct wr_wo *out,
                       struct wr_err *e)
 {
 	static const char sql[] = WO_SELECT " WHERE w.id = ?1";
@@ -338,7 +356,7 @@ int wo_query_page(struct store *s, const struct wo_query *q, int64_t cursor_id, 
 	int got = 0, rc = page_ids(s, q, cursor_id, backward, limit, ids, &got, e);
 
 	if (rc == WR_OK)
-		rc = fetch_rows(s, ids, got, out, e);
+		rc = wo_query_rows(s, ids, got, out, e);
 	if (rc == WR_OK)
 		*n = got;
 	return rc;
@@ -392,7 +410,7 @@ int store_wo_list(struct store *s, const struct wr_wo_filter *f, wr_wo_cb cb, vo
 		rc = page_ids(s, &q, cursor, 0, LIST_BATCH, ids, &n, e);
 		if (rc != WR_OK || n == 0)
 			break;
-		if ((rc = fetch_rows(s, ids, n, rows, e)) != WR_OK)
+		if ((rc = wo_query_rows(s, ids, n, rows, e)) != WR_OK)
 			break;
 		int stop = 0;
 		for (int i = 0; i < n; i++) {

@@ -51,6 +51,15 @@ struct wr_wo_scan_cache {
 int wo_query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query *q,
                   struct wr_err *e);
 void wo_query_free(struct wo_query *q);
+/* The filter's conditions as " AND ..." fragments (status >= 0: only that
+ * status), and the binding of their parameters (?1..?10, ?13...); a
+ * statement may use ?11 for its own purpose (wo_sort.c does). */
+int wo_query_conds(const struct wo_query *q, int status, struct wr_buf *b);
+void wo_query_bind(struct store_binds *binds, const struct wo_query *q, int status,
+                   int64_t cursor, int limit);
+/* Reads the full rows of ids[0..n) into out[]. */
+int wo_query_rows(struct store *s, const int64_t *ids, int n, struct wr_wo *out,
+                  struct wr_err *e);
 /* A page for a prepared query: its ids (newest first) into ids[], which
  * holds limit, then their rows into out[]. */
 int wo_query_page(struct store *s, const struct wo_query *q, int64_t cursor_id, int backward,

@@ -161,6 +161,8 @@ struct app {
 	int pending_goto;     /* navigation waiting for "Discard changes?" */
 	FILE *timing;         /* WRENCH_TUI_TIMING */
 	int quit;
+	/* The last search typed in any list: n and N look for it again. */
+	char last_search[128];
 };
 
 /* ---- services for views (app.c) ---- */

@@ -27,6 +27,8 @@
 #define KB_BOTH (KB_HH | KB_DESK)
 
 #define TK_ALL 0ull    /* views: every view */
+/* The lists where n and N repeat the last search. */
+#define TK_LISTS_N (VM(WO_LIST) | VM(ASSET_LIST) | VM(PM_LIST) | VM(RISK))
 #define TK_LISTS (VM(HOME) | VM(WO_LIST) | VM(FAULT) | VM(HELP) | VM(PICK) | VM(WO_DETAIL) | VM(FORM))
 
 /*
@@ -83,8 +85,16 @@
 	  "Filter by status, priority, type, assignee or asset") \
 	X(ACT_CLEAR, "clear-filter", ('F'), VM(WO_LIST), "", "Clear filter", KB_DESK, \
 	  "Clear every filter and the search") \
-	X(ACT_NEW, "new", ('n'), VM(HOME) | VM(WO_LIST), "New", "New WO", KB_BOTH, \
+	X(ACT_NEW, "new", ('c'), VM(HOME) | VM(WO_LIST), "New", "New WO", KB_BOTH, \
 	  "Quick-create a work order or request") \
+	X(ACT_WO_SORT, "sort-column", ('s'), VM(WO_LIST), "Sort", "Sort", KB_DESK, \
+	  "Sort by a column: number, status, priority, asset, due, title (or newest first)") \
+	X(ACT_WO_REVERSE, "reverse-sort", ('r'), VM(WO_LIST), "", "Reverse", KB_DESK, \
+	  "Reverse the order of the list") \
+	X(ACT_FIND_NEXT, "search-next", ('n'), TK_LISTS_N, "", "", 0, \
+	  "Repeat the last search forward: the next row that contains its text") \
+	X(ACT_FIND_PREV, "search-previous", ('N'), TK_LISTS_N, "", "", 0, \
+	  "Repeat the last search backward: the previous row that contains its text") \
 	X(ACT_STATUS, "status", ('t'), VM(WO_DETAIL), "Stat", "Status", KB_BOTH, \
 	  "Change status (only the allowed transitions are offered)") \
 	X(ACT_TIMER, "timer", ('w'), VM(WO_DETAIL), "Time", "Timer", KB_BOTH, \
@@ -115,7 +125,7 @@
 	  "Search assets by tag, name, class or serial: a flat list that follows each key") \
 	X(ACT_TREE, "tree-or-list", ('t'), VM(ASSET_LIST), "Tree", "Tree/list", KB_BOTH, \
 	  "Switch between the location tree and the flat list of every asset") \
-	X(ACT_ASSET_NEW, "new-for-asset", ('n'), VM(ASSET_LIST) | VM(ASSET_DETAIL), "New", "New WO", \
+	X(ACT_ASSET_NEW, "new-for-asset", ('c'), VM(ASSET_LIST) | VM(ASSET_DETAIL), "New", "New WO", \
 	  KB_BOTH, "Quick-create a work order or request for this asset") \
 	X(ACT_READING, "reading", ('r'), VM(ASSET_DETAIL), "Read", "Reading", KB_BOTH, \
 	  "Enter a meter reading (Enter on a meter line chooses that meter)") \

@@ -96,5 +96,11 @@ int64_t klist_pos(const struct klist *l);
  * bottom) applied to a list showing `rows` rows.  Returns the klist result,
  * or -1 when act is not a movement (the caller handles it). */
 int klist_action(struct klist *l, int act, int rows, struct wr_err *e);
+/* Moves the cursor to the next (dir 1) or previous (dir -1) row that
+ * match() accepts, looking at most max rows away (a bound on a million
+ * rows); *found says whether it did.  When none is found the cursor goes
+ * back to where it was. */
+int klist_find(struct klist *l, int dir, int (*match)(const void *row, void *ctx), void *ctx,
+               int max, int *found, struct wr_err *e);
 
 #endif

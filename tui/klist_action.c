@@ -33,3 +33,31 @@ int klist_action(struct klist *l, int act, int rows, struct wr_err *e)
 		return -1;
 	}
 }
+
+int klist_find(struct klist *l, int dir, int (*match)(const void *row, void *ctx), void *ctx,
+               int max, int *found, struct wr_err *e)
+{
+	int moved = 0, rc = WR_OK, stalls = 0;
+
+	*found = 0;
+	while (moved < max && l->n > 0) {
+		int before = l->cur, fetched = 0;
+
+		if ((rc = klist_move(l, dir, e)) != WR_OK)
+			return rc;
+		if (l->cur == before) {
+			/* The window's end: a scan may have more past it. */
+			if (!klist_scanning(l) || ++stalls > max)
+				break;
+			if ((rc = klist_prefetch(l, &fetched, e)) != WR_OK)
+				return rc;
+			continue;
+		}
+		moved++;
+		if (match(klist_cur(l), ctx)) {
+			*found = 1;
+			return WR_OK;
+		}
+	}
+	return moved ? klist_move(l, -dir * moved, e) : WR_OK;
+}

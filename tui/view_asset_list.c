@@ -11,6 +11,7 @@
  * plant's structure: sites, areas, rooms) is read once.
  */
 #include "app.h"
+#include "find.h"
 #include "asset_doc.h"
 #include "columns.h"
 #include "klist.h"
@@ -668,6 +669,8 @@ static int search_cb(struct app *a, void *ctx, const char *text, int done)
 	struct alist *s = v->st;
 
 	wr_strlcpy(s->search, text, sizeof s->search);
+	if (done == 1)
+		find_remember(a, text);
 	if (done == -1 && s->prompt_mode == MODE_TREE && !s->search[0]) {
 		/* Esc on a new search: back where it started. */
 		s->mode = MODE_TREE;
@@ -761,12 +764,53 @@ static int flat_action(struct app *a, struct view *v, struct alist *s, int act)
 	}
 }
 
+static const char *node_text(int i, void *ctx)
+{
+	const struct alist *s = ctx;
+	static char buf[256];
+
+	snprintf(buf, sizeof buf, "%s %s", s->nodes[i].key, s->nodes[i].name);
+	return buf;
+}
+
+static int asset_matches(const void *row, void *ctx)
+{
+	const struct wr_asset *as = row;
+
+	return find_has(ctx, as->tag) || find_has(ctx, as->name) || find_has(ctx, as->cls);
+}
+
+/* n and N: the tree's open nodes, or the flat list's rows. */
+static int find_next(struct app *a, struct alist *s, int act)
+{
+	struct wr_err e = { 0, "" };
+	int dir = find_dir(a, act), found = 0, i;
+
+	if (!dir)
+		return R_ALL;
+	if (s->mode == MODE_TREE) {
+		if ((i = find_index(a, s->n, s->cur, dir, node_text, s)) < 0)
+			find_none(a, dir);
+		else
+			s->cur = i;
+		return moved(a, s, WR_OK, &e);
+	}
+	if (klist_find(&s->list, dir, asset_matches, a, FIND_MAX, &found, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	else if (!found)
+		find_none(a, dir);
+	return moved(a, s, WR_OK, &e);
+}
+
 static int list_action(struct app *a, struct view *v, int act)
 {
 	struct alist *s = v->st;
 	const char *tag = cur_tag(s);
 
 	switch (act) {
+	case ACT_FIND_NEXT:
+	case ACT_FIND_PREV:
+		return find_next(a, s, act);
 	case ACT_ASSET_FIND:
 		s->prompt_mode = s->mode;
 		if (s->mode == MODE_TREE) {

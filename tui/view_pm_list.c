@@ -11,6 +11,7 @@
  * sorted by code and applied to each row as it is fetched.
  */
 #include "app.h"
+#include "find.h"
 #include "csvio.h"
 #include "klist.h"
 #include "screens.h"
@@ -603,6 +604,28 @@ static int moved(struct app *a, struct pm_list *l, int rc, struct wr_err *e)
 	return R_ALL;
 }
 
+static int pm_matches(const void *row, void *ctx)
+{
+	const struct pm_row *r = row;
+
+	return find_has(ctx, r->code) || find_has(ctx, r->title) || find_has(ctx, r->asset);
+}
+
+/* n and N: the next schedule holding the last search. */
+static int pm_find(struct app *a, struct pm_list *l, int act)
+{
+	struct wr_err e = { 0, "" };
+	int dir = find_dir(a, act), found = 0;
+
+	if (!dir)
+		return R_ALL;
+	if (klist_find(&l->list, dir, pm_matches, a, FIND_MAX, &found, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	else if (!found)
+		find_none(a, dir);
+	return moved(a, l, WR_OK, &e);
+}
+
 static int pm_action(struct app *a, struct view *v, int act)
 {
 	struct pm_list *l = v->st;
@@ -625,6 +648,9 @@ static int pm_action(struct app *a, struct view *v, int act)
 		return R_ALL;
 	case ACT_PM_EDIT:
 		return open_edit(a, l);
+	case ACT_FIND_NEXT:
+	case ACT_FIND_PREV:
+		return pm_find(a, l, act);
 	case ACT_PM_GENERATE:
 		app_confirm(a, "Generate due PM work orders? y/n", generate_confirmed, l);
 		return R_ALL;

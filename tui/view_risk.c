@@ -10,6 +10,7 @@
  * screen is open (sorting only reorders an index over the result).
  */
 #include "app.h"
+#include "find.h"
 #include "asset_doc.h"
 #include "predict.h"
 #include "screens.h"
@@ -338,6 +339,16 @@ static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 	}
 }
 
+static const char *row_text(int i, void *ctx)
+{
+	const struct risk *r = ctx;
+	const struct predict_item *it = &r->rk.items[r->order[i]];
+	static char buf[160];
+
+	snprintf(buf, sizeof buf, "%s %s", it->tag, it->cls);
+	return buf;
+}
+
 static int risk_action(struct app *a, struct view *v, int act)
 {
 	struct risk *r = v->st;
@@ -364,6 +375,16 @@ static int risk_action(struct app *a, struct view *v, int act)
 	case ACT_BOTTOM:
 		r->cur = n > 0 ? n - 1 : 0;
 		return R_VIEW;
+	case ACT_FIND_NEXT:
+	case ACT_FIND_PREV: {
+		int dir = find_dir(a, act), i;
+
+		if (dir && n > 0 && (i = find_index(a, n, r->cur, dir, row_text, r)) >= 0)
+			r->cur = i;
+		else if (dir)
+			find_none(a, dir);
+		return R_ALL;
+	}
 	case ACT_SORT:
 	case ACT_REVERSE:
 		if (n == 0)

@@ -16,6 +16,7 @@
  */
 #include "app.h"
 #include "columns.h"
+#include "find.h"
 #include "theme.h"
 #include "wo_list.h"
 
@@ -45,6 +46,7 @@ static const char *prio_short(int p)
 #define SPAN_MIN 1024
 #define SPAN_MAX ((int64_t)1 << 40)
 #define CHUNK_US 10000         /* aim; kept within 8-12 ms */
+#define SORT_BUDGET 2000       /* index entries a sorted page examines per call */
 
 /* Scales the span toward CHUNK_US from a chunk that took us.  A chunk that
  * stopped early (a full page) says nothing about a whole window, unless it
@@ -72,6 +74,11 @@ static int fetch(void *ctx, const void *anchor, int backward, int limit, void *o
 	int rc;
 
 	*more = 0;
+	if (l->sort != WSORT_ID || !l->sort_desc)
+		/* Sorted by a column: a bounded walk of its index, about 10 ms
+		 * for 2000 entries on a million work orders. */
+		return store_wo_sorted_page(l->s, &l->f, l->sort, l->sort_desc, w, backward, limit,
+		                            SORT_BUDGET, out, n, more, resume, e);
 	if (!store_wo_filter_scans(&l->f))
 		/* The filter walks indexes: a page comes quickly. */
 		return store_wo_page(l->s, &l->f, w ? w->id : 0, backward, limit, out, n, e);
@@ -183,6 +190,8 @@ static int list_open(struct app *a, struct view *v, const void *arg)
 	l->v = v;
 	v->st = l;
 	l->span = SPAN_FIRST;
+	l->sort = WSORT_ID;
+	l->sort_desc = 1;
 	l->timing = a->timing;
 	klist_init_scan(&l->list, sizeof(struct wr_wo), fetch, clear_row, l);
 	klist_set_page(&l->list, a->body_h > 4 ? a->body_h - 1 : 12);
@@ -452,6 +461,8 @@ static int search_cb(struct app *a, void *ctx, const char *text, int done)
 	int rc;
 
 	/* Enter keeps the search as it stands: a scan under way goes on. */
+	if (done == 1)
+		find_remember(a, text);
 	if (done == 1 && strcmp(l->search, text) == 0)
 		return R_ALL;
 	snprintf(l->search, sizeof l->search, "%s", text);
@@ -459,6 +470,29 @@ static int search_cb(struct app *a, void *ctx, const char *text, int done)
 	rc = wo_list_reload(a, l);
 	search_timing(l);
 	return rc;
+}
+
+static int wo_matches(const void *row, void *ctx)
+{
+	const struct wr_wo *w = row;
+	const struct app *a = ctx;
+
+	return find_has(a, w->number) || find_has(a, w->title) || find_has(a, w->asset_tag);
+}
+
+/* n and N: the next row (in the list's order) holding the last search. */
+static int find_next(struct app *a, struct wo_list *l, int act)
+{
+	struct wr_err e = { 0, "" };
+	int dir = find_dir(a, act), found = 0;
+
+	if (!dir)
+		return R_ALL;
+	if (klist_find(&l->list, dir, wo_matches, a, FIND_MAX, &found, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	else if (!found)
+		find_none(a, dir);
+	return moved(a, l, WR_OK, &e);
 }
 
 static int list_action(struct app *a, struct view *v, int act)
@@ -482,6 +516,14 @@ static int list_action(struct app *a, struct view *v, int act)
 	case ACT_FILTER:
 		wo_filter_menu(a, v);
 		return R_ALL;
+	case ACT_FIND_NEXT:
+	case ACT_FIND_PREV:
+		return find_next(a, l, act);
+	case ACT_WO_SORT:
+		wo_sort_menu(a, v);
+		return R_ALL;
+	case ACT_WO_REVERSE:
+		return wo_sort_reverse(a, l);
 	case ACT_CLEAR:
 		memset(&l->f, 0, sizeof l->f);
 		l->asset[0] = l->assignee[0] = l->search[0] = '\0';

@@ -30,6 +30,10 @@ struct wo_list {
 	struct wr_wo_scan scan;
 	int64_t span;
 	int64_t search_t0;       /* timing log: when the search text changed */
+	/* The order: WSORT_ID with sort_desc is the plain list (newest
+	 * first); any other is paged by store_wo_sorted_page, a bounded walk
+	 * along the column's index. */
+	int sort, sort_desc;
 	FILE *timing;            /* the app's WRENCH_TUI_TIMING log, or NULL */
 };
 
@@ -39,6 +43,15 @@ int wo_list_reload(struct app *a, struct wo_list *l);
 void wo_filter_menu(struct app *a, struct view *v);
 /* The active filters as one line ("status:open prio:high /pump"). */
 void wo_filter_text(const struct wo_list *l, char *buf, size_t n);
+/* Opens the sort menu (the columns); wo_sort_reverse flips the order. */
+void wo_sort_menu(struct app *a, struct view *v);
+int wo_sort_reverse(struct app *a, struct wo_list *l);
+/* The filter and sort as saved-filter text, and back (wo_saved.c). */
+void wo_saved_encode(const struct wo_list *l, char *buf, size_t n);
+int wo_saved_decode(struct wo_list *l, const char *spec, struct wr_err *e);
+/* Filter menu items: save the current filter by name; pick a saved one. */
+void wo_saved_save(struct app *a, struct view *v);
+void wo_saved_pick(struct app *a, struct view *v);
 /* Short status names for narrow rows ("prog" for in_progress). */
 const char *wo_status_short(int st);
 

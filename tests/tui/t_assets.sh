@@ -166,8 +166,8 @@ for size in "80 24" "40 16"; do
 	expect "$newest open" "$tag: Enter opens the work order"
 	keys q
 	expect "Asset TST-PUMP-1" "$tag: q returns to the asset"
-	keys n
-	expect "New work order" "$tag: n opens quick-create"
+	keys c
+	expect "New work order" "$tag: c opens quick-create"
 	expect "TST-PUMP-1" "$tag: with the asset filled in"
 	keys "Bearing noise $tag"
 	keys F2

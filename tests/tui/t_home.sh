@@ -37,6 +37,8 @@ keys '?'
 expect "Keys on Work orders" "help starts with the list's keys"
 expect "Filter by status, priority, type, assignee or asset" "help shows the filter key's help"
 expect "Quit wrench (asks first when an edit is unsaved)" "help shows the global keys"
+# The list's own keys come first; the other screens' follow further down.
+keys Space
 expect "Start or stop my labour timer on this work order" "help shows other screens' keys"
 keys Q
 expect "EXITED 0" "Q quits from help"

@@ -13,8 +13,8 @@ for size in "80 24" "40 16"; do
 	keys 2
 	wait_for "Work orders"
 	# Typed but not saved: leaving asks first; n keeps the form.
-	keys n
-	expect "New work order" "$tag: n opens the quick-create form"
+	keys c
+	expect "New work order" "$tag: c opens the quick-create form"
 	keys "Unsaved pump $tag"
 	keys Escape
 	keys q
@@ -27,7 +27,7 @@ for size in "80 24" "40 16"; do
 	expect "all work orders" "$tag: y discards and returns to the list"
 	check "$tag: nothing was written" [ "$(count_title "Unsaved pump $tag")" -eq 0 ]
 	# Quit with an unsaved edit asks too.
-	keys n
+	keys c
 	keys "Half typed"
 	keys Escape
 	keys Q
@@ -40,7 +40,7 @@ for size in "80 24" "40 16"; do
 	expect "all work orders" "$tag: y drops it"
 	# A real one: title, asset, priority high, type corrective; Enter on
 	# the last field saves.
-	keys n
+	keys c
 	keys "Pump noisy $tag"
 	keys Enter
 	keys TST-PUMP-1
@@ -56,7 +56,7 @@ for size in "80 24" "40 16"; do
 		bash -c "[ \"$(db_field "$num" Asset)/$(db_field "$num" Priority)/$(db_field "$num" Type)\" = TST-PUMP-1/high/corrective ]"
 	# An unknown asset is refused with a message; the form stays.
 	keys q
-	keys n
+	keys c
 	keys "Bad asset $tag"
 	keys Enter
 	keys NO-SUCH-TAG
@@ -75,8 +75,8 @@ done
 # From Home: a request.
 start 80 24
 wait_for "My open work"
-keys n
-expect "New work order" "home: n opens quick-create"
+keys c
+expect "New work order" "home: c opens quick-create"
 keys "Request from home"
 keys Enter
 keys Enter

@@ -23,7 +23,7 @@ expect "Codes: problem" "120x40: the selected work order's detail shows"
 expect "1 Home" "120x40: the desk key bar"
 check "120x40: wrench is still running" bash -c "! tmux -L $T_SOCK capture-pane -p -t main | grep -q EXITED"
 # A form keeps its text through a resize.
-keys n
+keys c
 wait_for "New work order"
 keys "Typed before resize"
 resize 40 16

@@ -44,7 +44,7 @@ for size in "80 24" "40 16"; do
 	keys q
 	wait_for "My open work"
 	# In a text field a scan is typed text: the asset field takes the tag.
-	keys n
+	keys c
 	wait_for "New work order"
 	scan "Scanned title"
 	scan "TST-FAN-1"

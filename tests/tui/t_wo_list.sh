@@ -31,6 +31,8 @@ for size in "80 24" "40 16"; do
 	keys 1
 	expect "Status" "$1x$2: the status pick list opens"
 	keys 6
+	expect "[x] done" "$1x$2: the status menu marks done and stays open"
+	keys 9
 	expect "status:done" "$1x$2: the filter bar shows status:done"
 	done_n=$(w wo list --status done --format csv | tail -n +2 | wc -l)
 	expect "/$done_n" "$1x$2: the count follows the filter ($done_n done)"
