@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "util.h"
 #include "store.h"
+#include "config.h"
 
 #define WRENCH_VERSION "0.1.0"
 
@@ -33,6 +34,7 @@ struct cli {
 	const char *wait;       /* --wait SECONDS, or NULL for $WRENCH_BUSY_TIMEOUT / 60 */
 	const char *cmd;        /* "wo set": names the command in messages */
 	struct store *st;
+	const struct wr_config *cfg; /* the configuration file's settings, or NULL */
 };
 
 /* Opens the store: `create` nonzero creates a missing or empty database
@@ -49,6 +51,12 @@ void cli_close(struct cli *c);
 /* The path the store would be opened at (--db or the default); NULL with a
  * message printed when no default can be worked out. */
 const char *cli_db_path(struct cli *c, char *buf, size_t n);
+
+/* Reads the configuration file and the environment into cfg, says each bad
+ * line on stderr ("wrench: FILE:LINE: ..."), and sets c->cfg. */
+void cli_config(struct cli *c, struct wr_config *cfg);
+/* wrench --print-config: every setting, its value and where it came from. */
+int cli_print_config(struct cli *c);
 
 /* Prints "wrench: CMD: message" on stderr and returns the exit code for rc. */
 int cli_fail(const struct cli *c, const struct wr_err *e);

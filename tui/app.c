@@ -334,11 +334,13 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	keypad(a->w_in, TRUE);
 	wnoutrefresh(a->w_in);
 	set_escdelay(25);
+	tui_config_apply(a, a->opts.config);
 	a->color = theme_init();
 	if (a->opts.mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
 		          NULL);
 	scanner_init(&a->scan);
+	scanner_configure(&a->scan, &a->scan_cfg);
 	relayout(a);
 	store_set_wait_hook(s, paint_wait, a);
 	if (app_push(a, VIEW_HOME, NULL) != 0) {
@@ -353,6 +355,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 		free(a);
 		return e ? e->rc : WR_EDB;
 	}
+	tui_config_messages(a, a->opts.config);
 	if (a->opts.open_record && *a->opts.open_record)
 		app_open_code(a, a->opts.open_record);
 	loop(a, t_start);

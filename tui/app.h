@@ -147,6 +147,7 @@ struct app {
 	} prompt;
 
 	struct scanner scan;
+	struct scan_config scan_cfg;  /* the configuration's scanner settings */
 	struct tui_keybar_hit {
 		int x0, x1, action;
 	} bar_hits[24];
@@ -164,6 +165,14 @@ struct app {
 	/* The last search typed in any list: n and N look for it again. */
 	char last_search[128];
 };
+
+/* ---- the configuration file's settings (tui_config.c) ---- */
+
+/* Before the screen starts: key bindings and colours from the
+ * configuration, and the scanner's settings into a->scan_cfg. */
+void tui_config_apply(struct app *a, const struct wr_config *c);
+/* Once the screen is up: its bad lines, as error messages. */
+void tui_config_messages(struct app *a, const struct wr_config *c);
 
 /* ---- services for views (app.c) ---- */
 

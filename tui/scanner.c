@@ -2,6 +2,7 @@
  * scanner.c - barcode burst detection (see scanner.h).
  */
 #include "scanner.h"
+#include "config.h"
 
 #include <string.h>
 
@@ -12,6 +13,12 @@ void scanner_init(struct scanner *sc)
 	sc->min_len = SCAN_MIN_LEN;
 	sc->repeat_ms = SCAN_REPEAT_MS;
 	sc->last_code_ms = INT64_MIN / 2;
+}
+
+void scanner_configure(struct scanner *sc, const struct scan_config *c)
+{
+	if (c->scan_window_ms > 0)
+		sc->gap_ms = c->scan_window_ms;
 }
 
 static void emit(struct scanner *sc, int key)

@@ -46,6 +46,10 @@ struct scanner {
 };
 
 void scanner_init(struct scanner *sc);
+/* Takes the configuration's settings: the window (the longest gap).  The
+ * prefix and suffix are passed on too, for the detector to use. */
+struct scan_config;
+void scanner_configure(struct scanner *sc, const struct scan_config *c);
 /* Feeds one key read at now_ms.  Enter is '\n' or '\r', Tab '\t'; other
  * non-printable keys simply end a burst. */
 int scanner_feed(struct scanner *sc, int key, int64_t now_ms);

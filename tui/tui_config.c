@@ -1,0 +1,187 @@
+/*
+ * tui_config.c - what the configuration file sets in the interface: the
+ * names and defaults it may set (asked by cli/config.c through tui.h), and
+ * applying the parsed settings to the keymap, the theme and the scanner.
+ */
+#include "app.h"
+#include "theme.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Keys with several codes under one name: giving an action the name gives
+ * it every code (Enter arrives as ^J, ^M or KEY_ENTER by terminal). */
+static const int same_enter[] = {'\n', '\r', TK_FN(KEY_ENTER)};
+static const int same_bksp[] = {127, TK_FN(KEY_BACKSPACE)};
+
+/* The named keys a configuration may use beside characters and ^X. */
+static const int named_keys[] = {
+	'\n', '\t', TK_ESC, ' ', 127, TK_FN(KEY_UP), TK_FN(KEY_DOWN), TK_FN(KEY_LEFT),
+	TK_FN(KEY_RIGHT), TK_FN(KEY_PPAGE), TK_FN(KEY_NPAGE), TK_FN(KEY_HOME), TK_FN(KEY_END),
+	TK_FN(KEY_BTAB), TK_FN(KEY_DC),
+};
+
+size_t tui_cfg_nactions(void)
+{
+	size_t n;
+
+	tk_bindings(&n);
+	return n;
+}
+
+static char *underscored(const char *name, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < n; i++)
+		buf[i] = name[i] == '-' ? '_' : name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+char *tui_cfg_action(size_t i, char *buf, size_t n)
+{
+	size_t count;
+	const struct tui_binding *t = tk_bindings(&count);
+
+	return underscored(i < count ? t[i].name : "", buf, n);
+}
+
+char *tui_cfg_action_keys(size_t i, char *buf, size_t n)
+{
+	size_t count, len = 0;
+	const struct tui_binding *t = tk_bindings(&count);
+	char one[16], last[16] = "";
+
+	buf[0] = '\0';
+	for (int k = 0; i < count && k < TK_MAX_KEYS && t[i].keys[k]; k++) {
+		tk_name(t[i].keys[k], one, sizeof one);
+		if (strcmp(one, last) == 0)
+			continue;
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? " " : "",
+		                        one);
+		memcpy(last, one, sizeof last);
+	}
+	return buf;
+}
+
+int tui_cfg_key(const char *name)
+{
+	char buf[16];
+	size_t i;
+
+	if (name[0] && !name[1] && name[0] > ' ' && name[0] < 127)
+		return name[0];
+	if (name[0] == '^' && name[1] >= '@' && name[1] <= '_' && !name[2])
+		return TK_CTRL(name[1]);
+	if (name[0] == '^' && name[1] >= 'a' && name[1] <= 'z' && !name[2])
+		return TK_CTRL(name[1]);
+	for (i = 0; i < sizeof named_keys / sizeof named_keys[0]; i++)
+		if (wr_streq_ci(name, tk_name(named_keys[i], buf, sizeof buf)))
+			return named_keys[i];
+	for (i = 1; i <= 24; i++)
+		if (wr_streq_ci(name, tk_name(TK_FN(KEY_F((int)i)), buf, sizeof buf)))
+			return TK_FN(KEY_F((int)i));
+	return 0;
+}
+
+size_t tui_cfg_nroles(void)
+{
+	return ROLE__COUNT;
+}
+
+char *tui_cfg_role(size_t i, char *buf, size_t n)
+{
+	static const char *const names[] = {
+#define TUI_ROLE_NAME(r, fg, bg, ca, ma) #r,
+		TUI_ROLES(TUI_ROLE_NAME)
+#undef TUI_ROLE_NAME
+	};
+	size_t k;
+
+	for (k = 0; i < ROLE__COUNT && names[i][k] && k + 1 < n; k++)
+		buf[k] = (char)(names[i][k] >= 'A' && names[i][k] <= 'Z' ? names[i][k] + 32
+		                                                      : names[i][k]);
+	buf[k] = '\0';
+	return buf;
+}
+
+void tui_cfg_role_colors(size_t i, int *fg, int *bg)
+{
+	theme_get_colors((int)i, fg, bg);
+}
+
+int tui_cfg_scan_window_ms(void)
+{
+	return SCAN_GAP_MS;
+}
+
+/* The codes of a binding, each key with the codes that share its name. */
+static int expand_keys(const int *in, int *out)
+{
+	int n = 0;
+
+	for (int i = 0; i < CFG_MAX_KEYS && in[i]; i++) {
+		const int *same = &in[i];
+		size_t nsame = 1;
+
+		if (in[i] == '\n') {
+			same = same_enter;
+			nsame = sizeof same_enter / sizeof same_enter[0];
+		} else if (in[i] == 127) {
+			same = same_bksp;
+			nsame = sizeof same_bksp / sizeof same_bksp[0];
+		}
+		for (size_t k = 0; k < nsame && n < TK_MAX_KEYS; k++)
+			out[n++] = same[k];
+	}
+	return n;
+}
+
+static void apply_binding(const struct cfg_item *it)
+{
+	size_t count;
+	const struct tui_binding *t = tk_bindings(&count);
+	char name[CFG_KEY_MAX];
+	int keys[TK_MAX_KEYS], n;
+
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(it->key + 5, underscored(t[i].name, name, sizeof name)) != 0)
+			continue;
+		n = expand_keys(it->ival, keys);
+		if (n > 0)
+			tk_rebind(t[i].action, keys, n);
+		return;
+	}
+}
+
+void tui_config_apply(struct app *a, const struct wr_config *c)
+{
+	char name[CFG_KEY_MAX];
+
+	a->scan_cfg.scan_window_ms = SCAN_GAP_MS;
+	a->scan_cfg.scan_suffix[0] = '\n';
+	a->scan_cfg.scan_suffix[1] = '\t';
+	if (!c)
+		return;
+	cfg_scan(c, &a->scan_cfg);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cfg_item *it = &c->items[i];
+
+		if (it->origin == CFG_DEFAULT)
+			continue;
+		if (it->kind == CFG_KEYS && strncmp(it->key, "bind.", 5) == 0)
+			apply_binding(it);
+		if (it->kind != CFG_COLOR)
+			continue;
+		for (int r = 0; r < ROLE__COUNT; r++)
+			if (strcmp(it->key + 6, tui_cfg_role((size_t)r, name, sizeof name)) == 0)
+				theme_set_colors(r, it->ival[0], it->ival[1]);
+	}
+}
+
+void tui_config_messages(struct app *a, const struct wr_config *c)
+{
+	for (int i = 0; c && i < c->nmsgs; i++)
+		app_msg_error(a, "%s", c->msgs[i]);
+}
