@@ -14,7 +14,7 @@ void cli_config(struct cli *c, struct wr_config *cfg)
 	cfg_env(cfg);
 	for (int i = 0; i < cfg->nmsgs; i++) {
 		fputs("wrench: ", stderr);
-		out_printf(stderr, "%s (the default is used)\n", cfg->msgs[i]);
+		out_printf(stderr, "%s (line ignored)\n", cfg->msgs[i]);
 	}
 	c->cfg = cfg;
 }
