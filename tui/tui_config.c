@@ -138,6 +138,21 @@ static int expand_keys(const int *in, int *out)
 	return n;
 }
 
+/* The keys the file gave actions that they did not have: only these can
+ * clash with another action (the defaults are checked by the unit tests). */
+static struct {
+	int action, key;
+} fresh[64];
+static int nfresh;
+
+static int binding_has(const struct tui_binding *b, int key)
+{
+	for (int k = 0; k < TK_MAX_KEYS && b->keys[k]; k++)
+		if (b->keys[k] == key)
+			return 1;
+	return 0;
+}
+
 static void apply_binding(const struct cfg_item *it)
 {
 	size_t count;
@@ -149,9 +164,49 @@ static void apply_binding(const struct cfg_item *it)
 		if (strcmp(it->key + 5, underscored(t[i].name, name, sizeof name)) != 0)
 			continue;
 		n = expand_keys(it->ival, keys);
+		for (int k = 0; k < n && nfresh < (int)(sizeof fresh / sizeof fresh[0]); k++)
+			if (!binding_has(&t[i], keys[k])) {
+				fresh[nfresh].action = t[i].action;
+				fresh[nfresh++].key = keys[k];
+			}
 		if (n > 0)
 			tk_rebind(t[i].action, keys, n);
 		return;
+	}
+}
+
+static const char *view_title(int id)
+{
+	switch (id) {
+#define TUI_CFG_VIEW_TITLE(vid, name) case VIEW_##vid: return view_##name##_ops.title;
+	TUI_VIEWS(TUI_CFG_VIEW_TITLE)
+#undef TUI_CFG_VIEW_TITLE
+	default:
+		return "?";
+	}
+}
+
+/* A new key that another action has on the same view: one of the two
+ * loses it there, which the person who wrote the file must hear about. */
+static void say_clash(struct app *a, int action, int key)
+{
+	size_t count;
+	const struct tui_binding *t = tk_bindings(&count), *b = tk_binding(action), *won;
+	char kname[16], name[CFG_KEY_MAX];
+
+	for (size_t i = 0; b && i < count; i++) {
+		int v = 0;
+
+		if (&t[i] == b || !binding_has(&t[i], key))
+			continue;
+		while (v < VIEW__COUNT && !(tk_applies(b, v) && tk_applies(&t[i], v)))
+			v++;
+		if (v == VIEW__COUNT)
+			continue;
+		won = tk_binding(tk_lookup(key, v));
+		app_msg_error(a, "bind.%s: %s is also '%s' on %s, where it means '%s'",
+		              underscored(b->name, name, sizeof name), tk_name(key, kname, sizeof kname),
+		              t[i].name, view_title(v), won ? won->name : "?");
 	}
 }
 
@@ -184,4 +239,6 @@ void tui_config_messages(struct app *a, const struct wr_config *c)
 {
 	for (int i = 0; c && i < c->nmsgs; i++)
 		app_msg_error(a, "%s", c->msgs[i]);
+	for (int i = 0; i < nfresh; i++)
+		say_clash(a, fresh[i].action, fresh[i].key);
 }

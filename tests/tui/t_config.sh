@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The configuration file in the interface, at 40x16 and 120x40: a rebound
 # key works and its old key does not, help and the key bar show the new
-# key, a bad line is named in the message line and the rest of the file
-# still applies, and require_codes = yes from the file blocks completing a
+# key, a rebound key that clashes with another action is named, a bad line
+# is named in the message history and the rest of the file still applies
+# (a colour), and require_codes = yes from the file blocks completing a
 # corrective work order without its codes.
 source "$(dirname "$0")/lib.sh"
 make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; exit 1; }
@@ -15,13 +16,24 @@ cat >"$XDG_CONFIG_HOME/wrench/config" <<'EOF'
 bind.quick_create = x
 colour.x = red
 require_codes = yes
+color.title = white,magenta
+# w is the timer on a work order: the file is told it clashes there
+bind.redraw = ^L w
 EOF
+
+# The title bar's background is magenta (SGR 45) when color.title applies.
+title_magenta() { tm capture-pane -p -e -t main | head -1 | grep -q '45m'; }
 
 run_config() {
 	local cols=$1 rows=$2 tag="$1x$2" asset="CFG-$1" n
 
 	start "$cols" "$rows"
-	expect "colour.x" "$tag: the bad line is shown in the message line"
+	expect "bind.redraw" "$tag: a clash of a rebound key is shown in the message line"
+	expect "'timer'" "$tag: the clash names the other action"
+	check "$tag: color.title colours the title bar" retry title_magenta
+	keys M
+	expect "colour.x" "$tag: the bad line is in the message history"
+	keys q
 	keys 2
 	expect "Work orders" "$tag: the work-order list opens"
 	if [ "$cols" -ge 100 ]; then
