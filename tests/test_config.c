@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "tui.h"
+#include "../tui/scanner.h"
 
 static struct wr_config cfg;
 
@@ -262,6 +263,37 @@ START_TEST(where_the_file_is_and_loading_it)
 }
 END_TEST
 
+/* Feeds "AB-12" then Enter with `gap` ms between keys; 1 when a scan. */
+static int burst(struct scanner *sc, int gap)
+{
+	const char *code = "AB-12\n";
+	int64_t t = 1000;
+	int r = SCAN_NONE, k;
+
+	for (; *code; code++, t += gap) {
+		r = scanner_feed(sc, *code, t);
+		while (scanner_take(sc, &k))
+			;
+	}
+	return r == SCAN_CODE;
+}
+
+START_TEST(the_scanner_takes_the_configured_window)
+{
+	struct scanner sc;
+	struct scan_config s;
+
+	setup();
+	cfg_parse(&cfg, "cf", "scan.window_ms = 300\n");
+	cfg_scan(&cfg, &s);
+	scanner_init(&sc);
+	ck_assert_int_eq(burst(&sc, 200), 0);    /* the built-in window is shorter */
+	scanner_init(&sc);
+	scanner_configure(&sc, &s);
+	ck_assert_int_eq(burst(&sc, 200), 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("config");
@@ -275,6 +307,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, bad_values_keep_the_setting);
 	tcase_add_test(tc, environment_overrides_the_file);
 	tcase_add_test(tc, where_the_file_is_and_loading_it);
+	tcase_add_test(tc, the_scanner_takes_the_configured_window);
 	suite_add_tcase(s, tc);
 	return s;
 }
