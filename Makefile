@@ -110,7 +110,11 @@ CENTRAL_CFLAGS := $(shell pkg-config --cflags $(CENTRAL_PKGS) 2>/dev/null)
 CENTRAL_LIBS   := $(shell pkg-config --libs $(CENTRAL_PKGS) 2>/dev/null) -lm -pthread
 CENTRAL_SRC     = $(wildcard central/*.c) store/util.c store/enums.c
 CENTRAL_OBJ     = $(CENTRAL_SRC:%.c=$(BUILD)/central-obj/%.o)
-DEPS           += $(CENTRAL_OBJ:.o=.d)
+CENTRAL_DEPS    = $(CENTRAL_OBJ:.o=.d)
+
+# As for the client's objects: a missing dependency file counts as changed.
+$(CENTRAL_DEPS):
+-include $(CENTRAL_DEPS)
 
 $(BUILD)/central-obj/%.o: %.c $(BUILD)/central-obj/%.d
 	@mkdir -p $(dir $@)
