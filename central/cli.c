@@ -53,6 +53,31 @@ int cmd_migrate(int argc, char **argv, struct wr_err *e)
 	return rc;
 }
 
+int cmd_compact(int argc, char **argv, struct wr_err *e)
+{
+	static const char *const known[] = {"--db", "--older-than", NULL};
+	const char *days = opt(argc, argv, "--older-than");
+	struct compact_stats st;
+	char *end = NULL;
+	long n = days ? strtol(days, &end, 10) : -1;
+	PGconn *c;
+	int rc;
+
+	if (check_opts(argc, argv, known, e) != WR_OK)
+		return WR_EUSAGE;
+	if (!days || !*days || *end || n < 0 || n > 36500)
+		return wr_fail(e, WR_EUSAGE, "compact: --older-than DAYS is required (0..36500)");
+	if (!(c = connect_db(argc, argv, e)))
+		return WR_EDB;
+	if ((rc = central_schema_check(c, e)) == WR_OK &&
+	    (rc = central_compact(c, (int)n, &st, e)) == WR_OK)
+		printf("purged %lld tombstones, narrowed %lld rows to their present site;"
+		       " retention horizon (%s, %lld)\n",
+		       st.tombstones, st.narrowed, st.horizon_xid, st.horizon_seq);
+	PQfinish(c);
+	return rc;
+}
+
 static int site_ok(const char *s)
 {
 	if (!*s || strlen(s) > 64)
