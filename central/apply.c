@@ -375,6 +375,8 @@ static int do_update(PGconn *c, const struct principal *p, const struct entity *
 			goto reject;
 		version++;
 		rc = write_record(c, p, en, m->uuid, version, cur->data, &rf, 0, e, sqlstate);
+		if (rc == WR_OK && strcmp(cur->site, rf.has_site ? rf.record_site : "") != 0)
+			rc = sites_follow(c, m->uuid, rf.has_site ? rf.record_site : NULL, e, sqlstate);
 		if (rc != WR_OK) {
 			cJSON_Delete(conflicts);
 			return rc;

@@ -179,6 +179,17 @@ cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, con
 int change_log_write(PGconn *c, const char *entity, const char *uuid, long long version,
                      const char *op, const char *site, const char *data, struct wr_err *e);
 
+/* Rewrites the records of uuids (a uuid[] literal) with their new site,
+ * and their change-log rows. */
+int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_err *e);
+
+/* sites.c: every transaction that writes records starts with write_begin;
+ * a record whose site changed calls sites_follow, and the records whose
+ * site comes from it follow it in the same transaction. */
+int write_begin(PGconn *c, struct wr_err *e);
+int sites_follow(PGconn *c, const char *uuid, const char *site, struct wr_err *e,
+                 char *sqlstate);
+
 /* ----------------------------------------------------------------- http */
 
 struct req;

@@ -199,7 +199,7 @@ static int one(PGconn *c, const struct principal *p, const struct batch *b, int 
 static int attempt(PGconn *c, const struct principal *p, const struct batch *b,
                    cJSON *results, int *status, struct wr_err *e, char *sqlstate)
 {
-	if (db_cmd(c, "BEGIN", e) != WR_OK)
+	if (write_begin(c, e) != WR_OK)
 		return WR_EDB;
 	for (int i = 0; i < b->n; i++) {
 		cJSON *res = NULL;

@@ -83,3 +83,28 @@ int change_log_write(PGconn *c, const char *entity, const char *uuid, long long 
 	PQclear(r);
 	return WR_OK;
 }
+
+/* The same for records whose site changed and nothing else (sites.c):
+ * their rows are written again, with the same version and data, in one
+ * statement for the whole list. */
+int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_err *e)
+{
+	static const char sql[] =
+		"WITH r AS (UPDATE record SET site = $2::text WHERE uuid = ANY($1::uuid[])"
+		"  RETURNING uuid, entity, version, site, jsonb_build_object('uuid', uuid,"
+		"  'version', version, 'updated_at', " UPDATED_AT ") || data AS wire),"
+		" old AS (DELETE FROM change_log WHERE uuid = ANY($1::uuid[]) RETURNING uuid, sites),"
+		" n AS (SELECT pg_notify('wrench_changes', ''))"
+		" INSERT INTO change_log(entity, uuid, version, op, site, sites, data)"
+		" SELECT r.entity, r.uuid, r.version, 'upsert', r.site,"
+		"  ARRAY(SELECT DISTINCT s FROM (SELECT unnest(o.sites) FROM old o WHERE o.uuid = r.uuid"
+		"   UNION SELECT r.site) x(s) WHERE s IS NOT NULL),"
+		"  r.wire FROM r, n";
+	const char *params[2] = {uuids, site};
+	PGresult *r = db_exec(c, sql, 2, params, e, NULL);
+
+	if (!r)
+		return WR_EDB;
+	PQclear(r);
+	return WR_OK;
+}

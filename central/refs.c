@@ -55,26 +55,29 @@ static const char *ref_site(const struct refs *rf, const char *field)
 	return NULL;
 }
 
-static void derive_site(const struct entity *en, const cJSON *rec, struct refs *rf)
+const char *site_source(const struct entity *en, const cJSON *rec)
 {
-	const char *s = NULL;
-
 	switch (en->site) {
 	case SITE_LOCATION: {
-		const char *kind = str_of(rec, "kind"), *parent = str_of(rec, "parent");
-		if ((kind && !strcmp(kind, "site")) || !parent)
-			s = str_of(rec, "code");
-		else
-			s = ref_site(rf, "parent");
-		break;
+		const char *kind = str_of(rec, "kind");
+		return (kind && !strcmp(kind, "site")) || !str_of(rec, "parent") ? NULL : "parent";
 	}
 	case SITE_ASSET:
-		s = str_of(rec, "location") ? ref_site(rf, "location") : ref_site(rf, "parent");
-		break;
+		return str_of(rec, "location") ? "location" : "parent";
 	case SITE_VIA_REF:
-		s = ref_site(rf, en->site_ref);
-		break;
+		return en->site_ref;
 	}
+	return NULL;
+}
+
+static void derive_site(const struct entity *en, const cJSON *rec, struct refs *rf)
+{
+	const char *src = site_source(en, rec), *s;
+
+	if (en->site == SITE_LOCATION && !src)
+		s = str_of(rec, "code");   /* a site, or a location at the top: its own */
+	else
+		s = src ? ref_site(rf, src) : NULL;
 	rf->has_site = s != NULL;
 	wr_strlcpy(rf->record_site, s ? s : "", sizeof rf->record_site);
 }

@@ -20,4 +20,8 @@ struct refs {
 int refs_resolve(PGconn *c, const struct principal *p, const struct entity *en,
                  const char *uuid, const cJSON *rec, struct refs *rf, struct wr_err *e);
 
+/* The reference field whose record gives this record its site
+ * (docs/sync-api.md 1.2), or NULL for a location that is its own site. */
+const char *site_source(const struct entity *en, const cJSON *rec);
+
 #endif
