@@ -371,7 +371,8 @@ static int do_update(PGconn *c, const struct principal *p, const struct entity *
 		return WR_OK;
 	}
 	if (changed) {
-		if (refs_resolve(c, p, en, m->uuid, cur->data, &rf, e) != WR_OK)
+		if (refs_check_cycles(c, en, m->uuid, cur->data, m->fields, e, sqlstate) != WR_OK ||
+		    refs_resolve(c, p, en, m->uuid, cur->data, &rf, e) != WR_OK)
 			goto reject;
 		version++;
 		rc = write_record(c, p, en, m->uuid, version, cur->data, &rf, 0, e, sqlstate);

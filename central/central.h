@@ -187,6 +187,8 @@ int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_
  * a record whose site changed calls sites_follow, and the records whose
  * site comes from it follow it in the same transaction. */
 int write_begin(PGconn *c, struct wr_err *e);
+/* The place lock, exclusively, until the transaction ends. */
+int place_lock(PGconn *c, struct wr_err *e, char *sqlstate);
 int sites_follow(PGconn *c, const char *uuid, const char *site, struct wr_err *e,
                  char *sqlstate);
 

@@ -130,3 +130,47 @@ int refs_resolve(PGconn *c, const struct principal *p, const struct entity *en,
 		               en->name);
 	return WR_OK;
 }
+
+/* 1 when uuid is parent or one of its ancestors through field; -1 when the
+ * database failed. */
+static int beneath(PGconn *c, const char *field, const char *parent, const char *uuid,
+                   struct wr_err *e)
+{
+	/* UNION (not UNION ALL) ends the walk even on a circle already there. */
+	static const char sql[] =
+		"WITH RECURSIVE up(uuid) AS (SELECT $1::uuid UNION"
+		" SELECT (r.data->>$3)::uuid FROM up JOIN record r ON r.uuid = up.uuid"
+		" WHERE r.data->>$3 IS NOT NULL)"
+		" SELECT EXISTS (SELECT 1 FROM up WHERE uuid = $2::uuid)";
+	const char *params[3] = {parent, uuid, field};
+	PGresult *r = db_exec(c, sql, 3, params, e, NULL);
+	int yes;
+
+	if (!r)
+		return -1;
+	yes = !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	return yes;
+}
+
+int refs_check_cycles(PGconn *c, const struct entity *en, const char *uuid, const cJSON *rec,
+                      const cJSON *fields, struct wr_err *e, char *sqlstate)
+{
+	for (size_t i = 0; i < en->n; i++) {
+		const struct field *f = &en->f[i];
+		const char *v = str_of(rec, f->name);
+		int yes;
+		if (f->type != F_REF || strcmp(f->ref, en->name) != 0 || !v ||
+		    !cJSON_GetObjectItemCaseSensitive(fields, f->name))
+			continue;
+		/* Two moves that would close a circle together are made one
+		 * after the other: the second sees the first. */
+		if (place_lock(c, e, sqlstate) != WR_OK || (yes = beneath(c, f->name, v, uuid, e)) < 0)
+			return WR_EDB;
+		if (yes)
+			return wr_fail(e, WR_EINPUT,
+			               "%s: %s is this record or beneath it, so it cannot be its %s",
+			               f->name, v, f->name);
+	}
+	return WR_OK;
+}

@@ -10,14 +10,15 @@
  * new change-log row: a device of the old site gets their tombstones and a
  * device of the new site gets the records (docs/sync-api.md 1.2).
  *
- * One transaction-scoped advisory lock keeps this exact under concurrency.
- * Every writing transaction holds it shared from its start, before it reads
- * any site; a transaction that changes a site takes it exclusively before
- * it looks for the records beneath, so it waits until every transaction
- * that may have read the old site (and written a record under it) has
- * ended, and finds their records.  Transactions that start later wait for
- * it and read the new site.  Site changes are rare; the shared lock costs
- * a writing transaction nothing but the lock itself.
+ * One transaction-scoped advisory lock, the place lock, keeps this exact
+ * under concurrency.  Every writing transaction holds it shared from its
+ * start, before it reads any site; a transaction that changes a site takes
+ * it exclusively before it looks for the records beneath, so it waits
+ * until every transaction that may have read the old site (and written a
+ * record under it) has ended, and finds their records.  Transactions that
+ * start later wait for it and read the new site.  A change of a parent
+ * takes it too before it looks for a cycle (refs.c).  Such changes are
+ * rare; the shared lock costs a writing transaction nothing but the lock.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,19 @@
 int write_begin(PGconn *c, struct wr_err *e)
 {
 	return db_cmd(c, "BEGIN; SELECT pg_advisory_xact_lock_shared(" SITES_LOCK ")", e);
+}
+
+/* Two transactions that take it at once wait for each other's shared lock:
+ * PostgreSQL ends one with a deadlock (sqlstate 40P01), and a push tries
+ * it again. */
+int place_lock(PGconn *c, struct wr_err *e, char *sqlstate)
+{
+	PGresult *r = db_exec(c, "SELECT pg_advisory_xact_lock(" SITES_LOCK ")", 0, NULL, e, sqlstate);
+
+	if (!r)
+		return WR_EDB;
+	PQclear(r);
+	return WR_OK;
 }
 
 struct uuids {
@@ -134,15 +148,9 @@ static int resite(PGconn *c, const struct uuids *l, const char *site, struct wr_
 int sites_follow(PGconn *c, const char *uuid, const char *site, struct wr_err *e,
                  char *sqlstate)
 {
-	static const char lock[] = "SELECT pg_advisory_xact_lock(" SITES_LOCK ")";
 	struct uuids front = {0}, next = {0};
-	/* Two transactions that change sites at once wait for each other's
-	 * shared lock: PostgreSQL ends one with a deadlock (sqlstate 40P01),
-	 * and a push tries it again. */
-	PGresult *r = db_exec(c, lock, 0, NULL, e, sqlstate);
-	int rc = r ? WR_OK : WR_EDB;
+	int rc = place_lock(c, e, sqlstate);
 
-	PQclear(r);
 	if (rc == WR_OK)
 		rc = uuids_add(&front, uuid, e);
 	while (rc == WR_OK && front.n > 0) {

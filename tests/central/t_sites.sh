@@ -110,5 +110,49 @@ jq -e '.parent' "$T/move.json" >/dev/null || fail "the move back: $(cat "$T/move
 pull "$B_URL" "$SOUTH" "$S2"
 printf '%s' "$BODY" | jq -e --arg x "$X" '[.changes[] | select(.uuid == $x) | .op] | . == ["delete"]' >/dev/null ||
 	fail "SOUTH still has the late work order: $(ops)"
+
+# Parents never go round in a circle: not the record itself, not one of
+# the records beneath it, for locations and assets alike.
+L1=$(uuid); L2=$(uuid); L3=$(uuid)
+api POST "$B_URL/api/v1/push" "$PLAN" "$(batch tree "$(create 1 locations "$L1" '"code":{"new":"L1"}'),$(create 2 locations "$L2" "\"code\":{\"new\":\"L2\"},$(ref parent "$L1")"),$(create 3 locations "$L3" "\"code\":{\"new\":\"L3\"},$(ref parent "$L2")")")"
+expect_jq '[.results[].status] | unique | join(",")' applied "a chain of locations"
+cycle() {   # cycle SEQ ENTITY UUID BASE NEW WHAT
+	api POST "$B_URL/api/v1/push" "$PLAN" "$(batch tree "$(update "$1" "$2" "$3" "$4" "\"parent\":{\"old\":null,\"new\":\"$5\"}")")"
+	expect_jq '.results[0].status + " " + .results[0].reason.code' "rejected invalid" "$6"
+	expect_jq '.results[0].reason.detail | test("beneath it")' true "$6: the reason"
+}
+cycle 4 locations "$L1" 1 "$L3" "a location under its grandchild"
+cycle 5 locations "$L1" 1 "$L2" "a location under its child"
+cycle 6 locations "$L1" 1 "$L1" "a location under itself"
+cycle 7 assets "$P2" 2 "$P1C" "an asset under its motor"
+[ "$(sql "SELECT count(*) FROM record WHERE uuid IN ('$L1', '$P2') AND data->>'parent' IS NOT NULL")" = 0 ] ||
+	fail "a refused parent was written"
+api POST "$B_URL/api/v1/push" "$PLAN" "$(batch tree "$(update 8 locations "$L3" 1 "\"parent\":{\"old\":\"$L2\",\"new\":\"$L1\"}")")"
+expect_jq '.results[0].status' applied "a location moved up, under its grandparent"
+
+# Two moves that would close a circle together (within one site, so that
+# no site changes), through two instances, the first one's commit held:
+# the second waits for it, sees it, and is refused.
+C1=$(uuid); C2=$(uuid)
+api POST "$B_URL/api/v1/push" "$PLAN" "$(batch tree "$(create 9 locations "$C1" "\"code\":{\"new\":\"C1\"},$(ref parent "$N")"),$(create 10 locations "$C2" "\"code\":{\"new\":\"C2\"},$(ref parent "$N")")")"
+expect_jq '[.results[].status] | unique | join(",")' applied "two locations"
+touch "$T/pause"
+curl -s -o "$T/c1.json" -X POST -H "Authorization: Bearer $PLAN" \
+	--data-binary "$(batch c1 "$(update 1 locations "$C1" 1 "\"parent\":{\"old\":\"$N\",\"new\":\"$C2\"}")")" \
+	"$A_URL/api/v1/push" &
+C1PID=$!
+eventually held
+curl -s -o "$T/c2.json" -X POST -H "Authorization: Bearer $PLAN" \
+	--data-binary "$(batch c2 "$(update 1 locations "$C2" 1 "\"parent\":{\"old\":\"$N\",\"new\":\"$C1\"}")")" \
+	"$B_URL/api/v1/push" &
+MPID=$!
+eventually moving
+rm "$T/pause"
+wait "$C1PID"
+wait "$MPID"
+[ "$(jq -r '.results[0].status' "$T/c1.json") $(jq -r '.results[0].status + " " + .results[0].reason.code' "$T/c2.json")" = \
+  "applied rejected invalid" ] || fail "two moves closing a circle: $(cat "$T/c1.json" "$T/c2.json")"
+[ "$(sql "SELECT count(*) FROM record WHERE uuid IN ('$C1', '$C2') AND data->>'parent' = ANY(ARRAY['$C1', '$C2'])")" = 1 ] ||
+	fail "the two locations are each other's parents"
 server_stop "$A_PID"
 server_stop "$B_PID"
