@@ -43,6 +43,9 @@ PGconn *central_connect(const char *conninfo, struct wr_err *e);
 int pool_open(const char *conninfo, int size, struct wr_err *e);
 PGconn *pool_get(void);           /* blocks until one is free */
 void pool_put(PGconn *c);         /* resets a broken connection */
+/* Reconnects a connection found broken (its server restarted, say): 1 when
+ * it was broken and works again, so that the failed query may be retried. */
+int pool_revive(PGconn *c);
 void pool_close(void);
 void pool_stats(int *size, int *in_use);
 

@@ -225,6 +225,7 @@ int cmd_serve(int argc, char **argv, struct wr_err *e)
 	char host[64];
 	const char *t = opt(argc, argv, "--threads"), *mb = opt(argc, argv, "--max-body");
 	const char *rate = opt(argc, argv, "--rate");
+	char *end = NULL;
 	PGconn *c;
 
 	if (check_opts(argc, argv, known, e) != WR_OK ||
@@ -233,11 +234,14 @@ int cmd_serve(int argc, char **argv, struct wr_err *e)
 	o.conninfo = opt(argc, argv, "--db");
 	o.threads = t ? atoi(t) : 4;
 	o.max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
-	o.rate = rate ? atof(rate) : 50;
+	o.rate = rate ? strtod(rate, &end) : 50;
 	o.tls_cert = opt(argc, argv, "--tls-cert");
 	o.tls_key = opt(argc, argv, "--tls-key");
 	if (o.threads < 1 || o.threads > 256)
 		return wr_fail(e, WR_EUSAGE, "serve: --threads must be 1..256");
+	if (rate && (end == rate || *end || !(o.rate >= 0)))
+		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
+		                             "0 for no limit");
 	if (o.max_body < 1024)
 		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
 	if (!o.tls_cert != !o.tls_key)

@@ -121,17 +121,25 @@ PGconn *pool_get(void)
 	return c;
 }
 
+int pool_revive(PGconn *c)
+{
+	if (!c || PQstatus(c) == CONNECTION_OK)
+		return 0;
+	PQreset(c);
+	if (PQstatus(c) != CONNECTION_OK)
+		return 0;
+	PQclear(PQexec(c, "SET TIME ZONE 'UTC'"));
+	return 1;
+}
+
 void pool_put(PGconn *c)
 {
 	if (!c)
 		return;
 	/* A connection left inside a transaction by an error path is rolled
 	 * back; a broken one is reconnected, so the next user gets a clean one. */
-	if (PQstatus(c) != CONNECTION_OK) {
-		PQreset(c);
-		if (PQstatus(c) == CONNECTION_OK)
-			PQclear(PQexec(c, "SET TIME ZONE 'UTC'"));
-	}
+	if (PQstatus(c) != CONNECTION_OK)
+		pool_revive(c);
 	else if (PQtransactionStatus(c) != PQTRANS_IDLE)
 		PQclear(PQexec(c, "ROLLBACK"));
 	pthread_mutex_lock(&pool.mu);

@@ -256,7 +256,7 @@ int ep_push(PGconn *c, struct request *rq, struct reply *r)
 	for (int a = 0; status && a < ATTEMPTS; a++) {
 		results = cJSON_CreateArray();
 		rc = attempt(c, &rq->who, &b, results, status, &e, sqlstate);
-		if (rc == WR_OK || !retryable(sqlstate))
+		if (rc == WR_OK || !retryable(sqlstate) || PQstatus(c) != CONNECTION_OK)
 			break;
 		PQclear(PQexec(c, "ROLLBACK"));
 		cJSON_Delete(results);
