@@ -118,8 +118,9 @@ api() {
 	local args=(-s -o "$T/body" -w '%{http_code}' -X "$method" -D "$T/headers")
 	[ -n "$tok" ] && args+=(-H "Authorization: Bearer $tok")
 	[ -n "$data" ] && args+=(-H 'Content-Type: application/json' --data-binary "$data")
+	rm -f "$T/body" "$T/headers"
 	STATUS=$(curl "${args[@]}" "$@" "$url") || STATUS=000
-	BODY=$(cat "$T/body")
+	BODY=$(cat "$T/body" 2>/dev/null || true)
 }
 
 fail() { echo "FAIL: $*" >&2; [ -n "${BODY:-}" ] && echo "  last body: ${BODY:0:600}" >&2; exit 1; }

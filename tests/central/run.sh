@@ -20,6 +20,6 @@ for t in "${tests[@]}"; do
 	echo "== $t"
 	( set -euo pipefail
 	  trap 'for p in ${SERVER_PIDS:-}; do kill -9 "$p" 2>/dev/null || true; done' EXIT
-	  . "$t" )
+	  . "$t" ) || { echo "FAIL: $t ended with status $?" >&2; exit 1; }
 done
 echo "central tests passed"
