@@ -16,35 +16,27 @@ static const char *str_of(const cJSON *rec, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Looks up one reference; fills site (may be empty for none). */
+/* Checks one reference; fills site (empty for none). */
 static int check_ref(PGconn *c, const struct principal *p, const struct field *f,
                      const char *uuid, const cJSON *rec, char *site, size_t n, struct wr_err *e)
 {
-	static const char sql[] =
-		"SELECT entity, deleted, site, data->>'asset' FROM record WHERE uuid = $1::uuid";
-	const char *params[1] = {uuid};
-	PGresult *r = db_exec(c, sql, 1, params, e, NULL);
-	int rc = WR_OK;
+	const struct known *k = txn_load(c, uuid, 0, e);
+	const char *asset = str_of(rec, "asset");
 
-	if (!r)
-		return WR_EDB;
 	site[0] = '\0';
-	if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), f->ref) != 0 ||
-	    !strcmp(PQgetvalue(r, 0, 1), "t") ||
-	    !principal_sees(p, PQgetisnull(r, 0, 2) ? NULL : PQgetvalue(r, 0, 2))) {
-		rc = wr_fail(e, WR_ENOTFOUND, "%s: there is no record of %s with UUID %s", f->name,
-		             f->ref, uuid);
-	} else {
-		if (!PQgetisnull(r, 0, 2))
-			wr_strlcpy(site, PQgetvalue(r, 0, 2), n);
-		/* A reading's meter must be a meter of the reading's asset. */
-		const char *asset = str_of(rec, "asset");
-		if (!strcmp(f->ref, "meters") && asset && strcmp(asset, PQgetvalue(r, 0, 3)) != 0)
-			rc = wr_fail(e, WR_EINPUT, "%s: meter %s is not a meter of asset %s", f->name,
-			             uuid, asset);
-	}
-	PQclear(r);
-	return rc;
+	if (!k)
+		return WR_EDB;
+	if (!k->found || strcmp(k->entity, f->ref) != 0 || k->deleted ||
+	    !principal_sees(p, k->has_site ? k->site : NULL))
+		return wr_fail(e, WR_ENOTFOUND, "%s: there is no record of %s with UUID %s", f->name,
+		               f->ref, uuid);
+	if (k->has_site)
+		wr_strlcpy(site, k->site, n);
+	/* A reading's meter must be a meter of the reading's asset. */
+	if (!strcmp(f->ref, "meters") && asset && strcmp(asset, k->asset) != 0)
+		return wr_fail(e, WR_EINPUT, "%s: meter %s is not a meter of asset %s", f->name, uuid,
+		               asset);
+	return WR_OK;
 }
 
 static const char *ref_site(const struct refs *rf, const char *field)

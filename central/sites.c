@@ -12,7 +12,7 @@
  *
  * One transaction-scoped advisory lock, the place lock, keeps this exact
  * under concurrency.  Every writing transaction holds it shared from its
- * start, before it reads any site; a transaction that changes a site takes
+ * start (txn_begin), before it reads any site; a transaction that changes a site takes
  * it exclusively before it looks for the records beneath, so it waits
  * until every transaction that may have read the old site (and written a
  * record under it) has ended, and finds their records.  Transactions that
@@ -26,20 +26,14 @@
 #include "central.h"
 #include "refs.h"
 
-#define SITES_LOCK "hashtext('wrench-central: sites')"
 #define CHUNK 500
-
-int write_begin(PGconn *c, struct wr_err *e)
-{
-	return db_cmd(c, "BEGIN; SELECT pg_advisory_xact_lock_shared(" SITES_LOCK ")", e);
-}
 
 /* Two transactions that take it at once wait for each other's shared lock:
  * PostgreSQL ends one with a deadlock (sqlstate 40P01), and a push tries
  * it again. */
 int place_lock(PGconn *c, struct wr_err *e, char *sqlstate)
 {
-	PGresult *r = db_exec(c, "SELECT pg_advisory_xact_lock(" SITES_LOCK ")", 0, NULL, e, sqlstate);
+	PGresult *r = db_exec(c, "SELECT pg_advisory_xact_lock(" PLACE_LOCK_KEY ")", 0, NULL, e, sqlstate);
 
 	if (!r)
 		return WR_EDB;
@@ -135,6 +129,7 @@ static int resite(PGconn *c, const struct uuids *l, const char *site, struct wr_
 		size_t to = i + CHUNK < l->n ? i + CHUNK : l->n;
 		char *arr = array_of(l, i, to);
 		int rc = arr ? change_log_resite(c, arr, site, e) : wr_fail(e, WR_ENOMEM, "out of memory");
+		txn_forget(NULL);
 		free(arr);
 		if (rc != WR_OK)
 			return rc;
