@@ -66,7 +66,7 @@ cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, con
 #define NEW_SITES                                                                     \
 	"ARRAY(SELECT DISTINCT s FROM (SELECT unnest(o.sites) FROM old o WHERE o.uuid = r.uuid" \
 	" UNION SELECT r.site) x(s) WHERE s IS NOT NULL)"
-#define WIRE "jsonb_build_object('uuid', r.uuid, 'version', r.version, 'updated_at', r.at) || r.data"
+#define WIRE "(jsonb_build_object('uuid', r.uuid, 'version', r.version, 'updated_at', r.at) || r.data)::json"
 #define RETURNING " RETURNING uuid, entity, version, site, data, " UPDATED_AT " AS at"
 #define LOG_NEW_ROWS                                                                    \
 	" old AS (DELETE FROM change_log WHERE uuid = ANY(ARRAY(SELECT uuid FROM r)) RETURNING uuid, sites)," \
@@ -157,7 +157,7 @@ int change_log_write(PGconn *c, const char *entity, const char *uuid, long long 
 		"  $5::text AS site),"
 		" old AS (DELETE FROM change_log WHERE uuid = $2::uuid RETURNING uuid, sites)"
 		" INSERT INTO change_log(entity, uuid, version, op, site, sites, data)"
-		" SELECT r.entity, r.uuid, r.version, $4, r.site, " NEW_SITES ", $6::jsonb FROM r";
+		" SELECT r.entity, r.uuid, r.version, $4, r.site, " NEW_SITES ", $6::json FROM r";
 	char vs[24];
 	const char *params[6] = {entity, uuid, vs, op, site, data};
 	PGresult *r;
