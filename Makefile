@@ -107,7 +107,7 @@ asan:
 valgrind: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== valgrind $$t"; CK_FORK=no WRENCH_SRC=$(CURDIR) valgrind -q --error-exitcode=9 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite $$t; done
 
-bench: wrench $(BENCH_BIN)
+bench: wrench wrench-central $(BENCH_BIN)
 	@bash bench/run.sh
 
 install: wrench wrench-central

@@ -11,6 +11,9 @@
 #   predict  the predict engine alone, in memory (fits per second)
 #   tui      first screen and per-keystroke times in a pseudo-terminal, and
 #            resident memory (targets 200 ms, 30 ms, 50 MB)
+#   central  wrench-central against PostgreSQL: pushes (against pgbench),
+#            pulls, 100 devices syncing, 1,000 long polls, a soak
+#            (bench/central.sh says what; needs PostgreSQL and pgbench)
 #
 # BENCH_DIR keeps the generated data and databases (default bench/out);
 # BENCH_ONLY="import list" runs a subset.
@@ -19,7 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 W="$root/wrench"
 B="$root/build/bench"
 out=${BENCH_DIR:-$root/bench/out}
-only=${BENCH_ONLY:-"import list rank predict tui"}
+only=${BENCH_ONLY:-"import list rank predict tui central"}
 mkdir -p "$out"
 export WRENCH_TODAY=2026-11-01 WRENCH_USER=bench
 
@@ -30,13 +33,16 @@ ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
 # Median of a list of numbers (one per line).
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-if [ ! -s "$out/workorders.csv" ]; then
+# The generated plant is for the benchmarks of wrench itself.
+needs_data() { want import || want list || want rank || want tui; }
+
+if needs_data && [ ! -s "$out/workorders.csv" ]; then
 	echo "generating data (100,000 assets, 1,000,000 work orders, 1,000,000 events)..."
 	"$B/gen" "$out" 100000 1000000 1000000
 fi
 
 db="$out/bench.db"
-if want import || [ ! -s "$db" ]; then
+if want import || { needs_data && [ ! -s "$db" ]; }; then
 	rm -f "$db" "$db"-wal "$db"-shm "$out/bare.db" "$out/floor.db"
 	"$W" --db "$db" init >/dev/null
 	t0=$(now); "$W" --db "$db" import assets "$out/assets.csv" >/dev/null; t1=$(now)
@@ -94,4 +100,8 @@ fi
 
 if want tui; then
 	bash "$root/bench/tui.sh" "$W" "$db"
+fi
+
+if want central; then
+	bash "$root/bench/central.sh"
 fi
