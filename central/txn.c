@@ -21,6 +21,7 @@
  * sites.c), and a record deleted meanwhile by another transaction is the
  * same race as with a new query.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,22 @@ static _Thread_local struct {
 	cJSON *queue;         /* rows for record_put_many */
 	char now[24];
 } T;
+
+/* The table of a thread that ends (a worker at shutdown) is freed with it. */
+static pthread_key_t table_key;
+static int table_key_made;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void table_free(void *slot)
+{
+	free(slot);
+}
+
+static void table_key_make(void)
+{
+	/* Without the key a table would only outlive its thread. */
+	table_key_made = pthread_key_create(&table_key, table_free) == 0;
+}
 
 static size_t hash_of(const char *s)
 {
@@ -92,6 +109,8 @@ static struct known *txn_know(const char *uuid)
 		}
 		T.cap = cap;
 		free(old);
+		if (pthread_once(&table_once, table_key_make) == 0 && table_key_made)
+			pthread_setspecific(table_key, T.slot);
 	}
 	for (i = hash_of(uuid) & (T.cap - 1); T.slot[i].uuid[0]; i = (i + 1) & (T.cap - 1))
 		if (!strcmp(T.slot[i].uuid, uuid))
