@@ -123,6 +123,24 @@ scan() {
 	sleep 0.06
 }
 
+# paced MS TEXT [SUFFIX]: a scanner that sends TEXT one key every MS
+# milliseconds, then SUFFIX (default Enter; "" for none).  tmux itself waits
+# between the keys (run-shell -d), so no process start stretches the gaps.
+# Keep ';' out of TEXT (tmux reads it as a command separator).
+paced() {
+	local ms=$1 text=$2 suffix=${3-Enter} i delay args=()
+	delay=$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')
+	for ((i = 0; i < ${#text}; i++)); do
+		[ "$i" -gt 0 ] && args+=(run-shell -d "$delay" \;)
+		args+=(send-keys -t main -l "${text:i:1}" \;)
+	done
+	if [ -n "$suffix" ]; then
+		args+=(run-shell -d "$delay" \; send-keys -t main "$suffix")
+	fi
+	tm "${args[@]}"
+	sleep 0.3
+}
+
 resize() { tm resize-window -t main -x "$1" -y "$2"; }
 
 # wait_for TEXT [SECONDS]: polls the screen until it shows TEXT.
