@@ -11,7 +11,7 @@ void scan_config_default(struct scan_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->window_ms = SCAN_WINDOW_MS;
-	c->guard_ms = 3 * SCAN_WINDOW_MS;
+	c->guard_ms = 2 * SCAN_WINDOW_MS;
 	c->min_len = SCAN_MIN_LEN;
 	c->prefix = 0;
 	snprintf(c->suffix, sizeof c->suffix, "\n\t");
@@ -28,7 +28,7 @@ static int parse_window(struct scan_config *c, const char *s, char *err, size_t 
 		return -1;
 	}
 	c->window_ms = (int)v;
-	c->guard_ms = 3 * (int)v < 150 ? 150 : 3 * (int)v;
+	c->guard_ms = 2 * (int)v < 150 ? 150 : 2 * (int)v;
 	return 0;
 }
 

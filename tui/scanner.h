@@ -46,7 +46,8 @@
  * or the configuration file). */
 struct scan_config {
 	int window_ms;      /* longest gap between keys of a scan */
-	int guard_ms;       /* in a menu, how long a choosing key waits alone */
+	int guard_ms;       /* in a menu, how long a choosing key waits alone:
+	                     * two windows, at least 150 ms */
 	int min_len;        /* shortest code */
 	int prefix;         /* the key a scanner sends first, 0 for none */
 	char suffix[8];     /* keys that end a scan ('\n' stands for Enter, CR too) */

@@ -111,10 +111,11 @@ new_session() {
 screen() { tm capture-pane -p -t main; }
 
 # keys K...: sends keys, then lets wrench take them (a pause longer than
-# the barcode detector's 20 ms, so that separate calls are not one burst).
+# the barcode detector's 75 ms window, so that separate calls are not one
+# burst: text typed at once and then Enter would be a scan).
 keys() {
 	tm send-keys -t main "$@"
-	sleep 0.06
+	sleep 0.1
 }
 
 # scan TEXT: a barcode scan, typed as one fast burst ending in Enter.

@@ -57,7 +57,7 @@ run_detail() {
 	expect "(none)" "$tag: the problem code pick list opens"
 	keys 2
 	expect "problem code" "$tag: the problem code is set"
-	check "$tag: the problem code is in the database" \
+	check "$tag: the problem code is in the database" retry 3 \
 		bash -c "[ \"\$(\"$WRENCH\" --db \"$DB\" wo show $num | awk '/^Problem/ { print \$2 }')\" != - ]"
 	keys Q
 	expect "EXITED 0" "$tag: Q quits"
