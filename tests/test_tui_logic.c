@@ -208,6 +208,12 @@ START_TEST(scanner_in_text_inserts_and_drops_the_suffix)
 	n = 0;
 	ck_assert_int_eq(feed_ctx(&sc, "AC-1001\t", &t, 50, SCAN_IN_TEXT, keys, &n), SCAN_TEXT);
 	ck_assert_int_eq(n, 7);
+	/* In a prompt, where Enter only accepts the text, the scan keeps it. */
+	n = 0;
+	ck_assert_int_eq(feed_ctx(&sc, "AC-1001\n", &t, 5, SCAN_IN_TEXT | SCAN_ENTER_OK, keys, &n),
+	                 SCAN_TEXT);
+	ck_assert_int_eq(n, 8);
+	ck_assert_int_eq(keys[7], '\n');
 	/* Typing at a person's pace keeps its Enter. */
 	n = 0;
 	ck_assert_int_eq(feed_ctx(&sc, "Pump 3\n", &t, 120, SCAN_IN_TEXT, keys, &n), SCAN_NONE);

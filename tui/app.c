@@ -166,7 +166,11 @@ static int scan_ctx(struct app *a, int key)
 {
 	struct view *v = app_top(a);
 
-	if (a->prompt.active || (v && v->text_input))
+	/* A prompt's Enter only accepts its text (a search, a code): a scan
+	 * there may end with it.  A form's Enter moves on or saves. */
+	if (a->prompt.active)
+		return SCAN_IN_TEXT | SCAN_ENTER_OK;
+	if (v && v->text_input)
 		return SCAN_IN_TEXT;
 	if (a->confirm.active)
 		return SCAN_IN_MENU | (key == 'y' || key == 'Y' || key == 'n' || key == 'N' ||
@@ -298,13 +302,20 @@ static void loop(struct app *a, int64_t t_start)
  * message line and the defaults stay. */
 static void scan_setup(struct app *a)
 {
+	const char *name[3] = { "WRENCH_SCAN_WINDOW_MS", "WRENCH_SCAN_PREFIX",
+	                        "WRENCH_SCAN_SUFFIX" };
 	char err[160];
+	int i;
 
 	scan_config_default(&a->scan_cfg);
-	if (scan_config_parse(&a->scan_cfg, getenv("WRENCH_SCAN_WINDOW_MS"),
-	                      getenv("WRENCH_SCAN_PREFIX"), getenv("WRENCH_SCAN_SUFFIX"), err,
-	                      sizeof err) != 0)
-		snprintf(a->scan_err, sizeof a->scan_err, "%s; using the default", err);
+	for (i = 0; i < 3; i++) {
+		const char *v = getenv(name[i]);
+
+		if (v && scan_config_parse(&a->scan_cfg, i == 0 ? v : NULL, i == 1 ? v : NULL,
+		                           i == 2 ? v : NULL, err, sizeof err) != 0)
+			snprintf(a->scan_err, sizeof a->scan_err, "%s: %s; using the default",
+			         name[i], err);
+	}
 	scanner_init(&a->scan, &a->scan_cfg);
 }
 

@@ -246,7 +246,7 @@ static void run_reset(struct scanner *sc)
 
 /* In a text field every key is text at once; the detector only watches
  * for the suffix of a scan, which it drops. */
-static int feed_text(struct scanner *sc, int key, int64_t now_ms)
+static int feed_text(struct scanner *sc, int key, int64_t now_ms, int ctx)
 {
 	int fast = now_ms - sc->run_ms <= sc->cfg.window_ms;
 
@@ -260,6 +260,8 @@ static int feed_text(struct scanner *sc, int key, int64_t now_ms)
 	    (sc->run_prefixed || (sc->run_ok && fast && sc->run_len >= sc->cfg.min_len))) {
 		memcpy(sc->code, sc->run, (size_t)sc->run_len + 1);
 		run_reset(sc);
+		if (ctx & SCAN_ENTER_OK)
+			emit(sc, key);
 		return SCAN_TEXT;
 	}
 	if (code_char(key) && sc->run_len < SCAN_MAX && (sc->run_len > 0 || key != ' ')) {
@@ -303,7 +305,7 @@ int scanner_feed(struct scanner *sc, int key, int64_t now_ms, int ctx)
 	if (ctx & SCAN_IN_TEXT) {
 		if (sc->nheld > 0 || sc->prefixed)
 			r = settle(sc);      /* focus moved to a text field */
-		return feed_text(sc, key, now_ms) != SCAN_NONE ? SCAN_TEXT : r;
+		return feed_text(sc, key, now_ms, ctx) != SCAN_NONE ? SCAN_TEXT : r;
 	}
 	run_reset(sc);
 	if (sc->cfg.prefix && key == sc->cfg.prefix) {

@@ -17,7 +17,8 @@
  *    is dropped, never acted on; keys that only move (SCAN_KEY_SAFE) and
  *    Enter alone act at once;
  *  - text (a field being edited): nothing waits, every key is text; only
- *    the suffix that ends a scan is dropped, so a scan never submits.
+ *    the suffix that ends a scan is dropped, so a scan never submits a form
+ *    (in a prompt, SCAN_ENTER_OK, it stays: Enter there only accepts).
  * Pure logic on (key, time in ms) events, no curses or clock: unit-tested.
  *
  * Use:
@@ -75,7 +76,9 @@ enum scan_result {
 enum {
 	SCAN_IN_MENU = 1 << 0,  /* a menu, confirmation or form is open */
 	SCAN_IN_TEXT = 1 << 1,  /* a text field takes printable keys */
-	SCAN_KEY_SAFE = 1 << 2  /* in a menu, this key alone only moves */
+	SCAN_KEY_SAFE = 1 << 2, /* in a menu, this key alone only moves */
+	SCAN_ENTER_OK = 1 << 3  /* in text, Enter only accepts the text (a
+	                         * prompt): a scan's suffix is kept */
 };
 
 struct scanner {

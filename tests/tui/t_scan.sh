@@ -143,6 +143,10 @@ paced 300 "+$LEAK"
 expect "Seal leaking again" "prefix: a slow scan after + opens $LEAK"
 keys q
 wait_for "My open work"
-start 40 16 WRENCH_SCAN_WINDOW_MS=fast
-expect "scanner window 'fast' must be a number" "a bad WRENCH_SCAN_WINDOW_MS is named"
+start 120 40 WRENCH_SCAN_WINDOW_MS=fast WRENCH_SCAN_PREFIX=+
+expect "WRENCH_SCAN_WINDOW_MS: scanner window 'fast' must be a number" \
+	"a bad WRENCH_SCAN_WINDOW_MS is named"
+wait_for "My open work"
+paced 300 "+$TWO"
+expect "Test open job for tech" "the good WRENCH_SCAN_PREFIX beside it still applies"
 finish
