@@ -18,8 +18,8 @@ check "the import holds the database" retry test -s "$DB.lock-info"
 
 start 80 24
 expect "My open work" "home opens beside the import"
-keys n
-expect "New work order" "n opens the quick-create form"
+keys c
+expect "New work order" "c opens the quick-create form"
 keys "Pump rattles"
 keys Enter
 keys A-1
