@@ -12,10 +12,8 @@ void cli_config(struct cli *c, struct wr_config *cfg)
 	if (cfg_defaults(cfg) == 0 && cfg_default_path(path, sizeof path))
 		cfg_load(cfg, path);
 	cfg_env(cfg);
-	for (int i = 0; i < cfg->nmsgs; i++) {
-		fputs("wrench: ", stderr);
-		out_printf(stderr, "%s (line ignored)\n", cfg->msgs[i]);
-	}
+	for (int i = 0; i < cfg->nmsgs; i++)
+		out_printf(stderr, "wrench: %s\n", cfg->msgs[i]);
 	c->cfg = cfg;
 }
 

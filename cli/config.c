@@ -15,6 +15,15 @@
 #include "tui.h"
 #include "util.h"
 
+/* The scanner's settings and the variables that override them. */
+static const struct {
+	const char *key, *var;
+} scan_vars[] = {
+	{"scan.window_ms", "WRENCH_SCAN_WINDOW_MS"},
+	{"scan.prefix", "WRENCH_SCAN_PREFIX"},
+	{"scan.suffix", "WRENCH_SCAN_SUFFIX"},
+};
+
 /* Colour names, in the order of their curses numbers (COLOR_BLACK is 0). */
 static const char *const color_names[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"
@@ -95,20 +104,19 @@ static int add_tables(struct wr_config *c)
 int cfg_defaults(struct wr_config *c)
 {
 	char path[4096];
-	struct cfg_item *it;
 
 	memset(c, 0, sizeof *c);
 	if (!store_default_path(path, sizeof path))
 		path[0] = '\0';
 	add(c, "database", CFG_PATH, path);
 	add(c, "require_codes", CFG_BOOL, "no");
-	it = add(c, "scan.window_ms", CFG_MS, "");
-	snprintf(it->value, sizeof it->value, "%d", tui_cfg_scan_window_ms());
-	it->ival[0] = tui_cfg_scan_window_ms();
-	add(c, "scan.prefix", CFG_CHAR, "");
-	it = add(c, "scan.suffix", CFG_KEYS, "Enter Tab");
-	it->ival[0] = '\n';
-	it->ival[1] = '\t';
+	for (size_t i = 0; i < sizeof scan_vars / sizeof scan_vars[0]; i++) {
+		char val[CFG_VALUE_MAX];
+
+		if (!tui_cfg_scan_default(scan_vars[i].key, val, sizeof val))
+			val[0] = '\0';
+		add(c, scan_vars[i].key, CFG_SCAN, val);
+	}
 	if (add_tables(c) != 0) {
 		say(c, "too many settings for the configuration table (%d)", CFG_MAX_ITEMS);
 		return -1;
@@ -177,8 +185,8 @@ static int bool_parse(const char *v)
 	return -1;
 }
 
-/* Keys separated by spaces into it->ival; max 1 for the scanner's prefix. */
-static int keys_parse(const char *v, int max, int ascii, int *out, char *why, size_t n)
+/* Keys separated by spaces into out, at most max. */
+static int keys_parse(const char *v, int max, int *out, char *why, size_t n)
 {
 	char copy[CFG_VALUE_MAX], *save = NULL, *w;
 	int k = 0;
@@ -187,7 +195,7 @@ static int keys_parse(const char *v, int max, int ascii, int *out, char *why, si
 	for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		int code = tui_cfg_key(w);
 
-		if (code == 0 || (ascii && (code <= 0 || code >= 127))) {
+		if (code == 0) {
 			snprintf(why, n, "'%s' is not a key (a character, ^X, F1-F24, Enter, "
 			         "Esc, Tab, Space, Up, Down, Left, Right, PgUp, PgDn, Home, End)", w);
 			return -1;
@@ -198,7 +206,7 @@ static int keys_parse(const char *v, int max, int ascii, int *out, char *why, si
 		}
 		out[k++] = code;
 	}
-	if (k == 0 && max > 1) {
+	if (k == 0) {
 		snprintf(why, n, "no key given");
 		return -1;
 	}
@@ -226,9 +234,6 @@ static int color_value(const char *v, int *out, char *why, size_t n)
 /* Checks a value for its kind and fills ival; the reason in why on error. */
 static int value_parse(struct cfg_item *it, const char *v, int *ival, char *why, size_t n)
 {
-	char *end;
-	long ms;
-
 	memset(ival, 0, sizeof(int) * CFG_MAX_KEYS);
 	switch (it->kind) {
 	case CFG_PATH:
@@ -242,19 +247,11 @@ static int value_parse(struct cfg_item *it, const char *v, int *ival, char *why,
 		if (ival[0] < 0)
 			return snprintf(why, n, "'%s' is not yes or no", v), -1;
 		return 0;
-	case CFG_MS:
-		errno = 0;
-		ms = strtol(v, &end, 10);
-		if (errno || end == v || *end || ms < 1 || ms > 1000)
-			return snprintf(why, n, "'%s' is not a number of milliseconds from 1 to 1000",
-			                v), -1;
-		ival[0] = (int)ms;
+	case CFG_SCAN:
+		/* Checked in set(), which takes the canonical text. */
 		return 0;
-	case CFG_CHAR:
-		return keys_parse(v, 1, 1, ival, why, n);
 	case CFG_KEYS:
-		return keys_parse(v, strncmp(it->key, "bind.", 5) ? 3 : CFG_MAX_KEYS,
-		                  strncmp(it->key, "bind.", 5) != 0, ival, why, n);
+		return keys_parse(v, CFG_MAX_KEYS, ival, why, n);
 	case CFG_COLOR:
 		return color_value(v, ival, why, n);
 	}
@@ -281,7 +278,13 @@ static int set(struct cfg_item *it, const char *v, char *why, size_t n)
 	char norm[CFG_VALUE_MAX];
 
 	wr_strlcpy(norm, v, sizeof norm);
-	if (it->kind == CFG_KEYS || it->kind == CFG_CHAR) {
+	if (it->kind == CFG_SCAN) {
+		if (tui_cfg_scan_check(it->key, v, norm, sizeof norm, why, n) != 0)
+			return -1;
+		wr_strlcpy(it->value, norm, sizeof it->value);
+		return 0;
+	}
+	if (it->kind == CFG_KEYS) {
 		/* One space between keys, as --print-config shows them. */
 		char *save = NULL, *w, copy[CFG_VALUE_MAX];
 		size_t len = 0;
@@ -367,16 +370,16 @@ static void parse_line(struct wr_config *c, const char *name, int lineno, char *
 	if (!*t || *t == '#')
 		return;
 	if ((bad = split(t, &key, val, sizeof val)) != NULL) {
-		say(c, "%s:%d: %s", name, lineno, bad);
+		say(c, "%s:%d: %s (line ignored)", name, lineno, bad);
 		return;
 	}
 	normalize_key(key, norm, sizeof norm);
 	if (!(it = find(c, norm))) {
-		say(c, "%s:%d: unknown key '%s'", name, lineno, key);
+		say(c, "%s:%d: unknown key '%s' (line ignored)", name, lineno, key);
 		return;
 	}
 	if (set(it, val, why, sizeof why) != 0) {
-		say(c, "%s:%d: %s: %s", name, lineno, it->key, why);
+		say(c, "%s:%d: %s: %s (line ignored)", name, lineno, it->key, why);
 		return;
 	}
 	it->origin = CFG_FILE;
@@ -394,7 +397,7 @@ void cfg_parse(struct wr_config *c, const char *name, const char *text)
 		char line[CFG_VALUE_MAX + CFG_KEY_MAX + 64];
 
 		if (len >= sizeof line)
-			say(c, "%s:%d: the line is too long", name, lineno);
+			say(c, "%s:%d: the line is too long (line ignored)", name, lineno);
 		else {
 			memcpy(line, text, len);
 			line[len] = '\0';
@@ -438,11 +441,32 @@ void cfg_load(struct wr_config *c, const char *path)
 	free(buf);
 }
 
+/* A scanner variable over the file: a bad one is named, and the value
+ * from the file or the default stays. */
+static void scan_env(struct wr_config *c, const char *key, const char *var)
+{
+	const char *v = getenv(var);
+	struct cfg_item *it = find(c, key);
+	char why[200], origin[CFG_MSG_MAX];
+
+	if (!v || !it)
+		return;
+	if (set(it, v, why, sizeof why) != 0) {
+		say(c, "%s: %s; using %s = %s (%s)", var, why, key,
+		    it->value[0] ? it->value : "\"\"", cfg_origin_text(c, it, origin, sizeof origin));
+		return;
+	}
+	it->origin = CFG_ENV;
+	wr_strlcpy(it->source, var, sizeof it->source);
+}
+
 void cfg_env(struct wr_config *c)
 {
 	const char *v = getenv("WRENCH_REQUIRE_CODES");
 	struct cfg_item *it = find(c, "require_codes");
 
+	for (size_t i = 0; i < sizeof scan_vars / sizeof scan_vars[0]; i++)
+		scan_env(c, scan_vars[i].key, scan_vars[i].var);
 	/* As before the file existed: 1, yes or true require, anything else
 	 * (even empty) does not. */
 	if (!v || !it)
@@ -463,19 +487,6 @@ void cfg_set_option(struct wr_config *c, const char *key, const char *value,
 	wr_strlcpy(it->value, value, sizeof it->value);
 	it->origin = CFG_OPTION;
 	wr_strlcpy(it->source, option, sizeof it->source);
-}
-
-void cfg_scan(const struct wr_config *c, struct scan_config *s)
-{
-	const struct cfg_item *w = cfg_get(c, "scan.window_ms");
-	const struct cfg_item *p = cfg_get(c, "scan.prefix");
-	const struct cfg_item *x = cfg_get(c, "scan.suffix");
-
-	memset(s, 0, sizeof *s);
-	s->scan_window_ms = w ? w->ival[0] : tui_cfg_scan_window_ms();
-	s->scan_prefix = p ? p->ival[0] : 0;
-	for (int i = 0; x && i < 3 && x->ival[i]; i++)
-		s->scan_suffix[i] = x->ival[i];
 }
 
 char *cfg_origin_text(const struct wr_config *c, const struct cfg_item *it, char *buf,

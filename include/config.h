@@ -5,10 +5,12 @@
  * and hands it to the terminal interface (tui_opts.config), which applies
  * the key bindings, colours and scanner settings.
  *
- * Every setting has a value in force and where it came from (its default,
- * a line of the file, or the environment), which `wrench --print-config`
- * prints.  A bad line is skipped with a message "FILE:LINE: what is wrong"
- * in cfg->msgs, and the setting keeps the value it had.
+ * Every setting has a value in force and where it came from, which
+ * `wrench --print-config` prints.  The command line wins over the
+ * environment (WRENCH_REQUIRE_CODES, WRENCH_SCAN_*), the environment over
+ * the file, the file over the defaults.  A bad line is skipped with a
+ * message "FILE:LINE: what is wrong (line ignored)" in cfg->msgs, and the
+ * setting keeps the value it had; so is a bad environment variable.
  */
 #ifndef WRENCH_CONFIG_H
 #define WRENCH_CONFIG_H
@@ -23,25 +25,20 @@
 #define CFG_MAX_KEYS 10    /* keys of one binding (TK_MAX_KEYS) */
 
 enum cfg_origin { CFG_DEFAULT, CFG_FILE, CFG_ENV, CFG_OPTION };
-enum cfg_kind { CFG_PATH, CFG_BOOL, CFG_MS, CFG_CHAR, CFG_KEYS, CFG_COLOR };
+/* CFG_SCAN: a scanner setting, checked by the interface (tui_cfg_scan_set),
+ * written as its WRENCH_SCAN_* variable is. */
+enum cfg_kind { CFG_PATH, CFG_BOOL, CFG_SCAN, CFG_KEYS, CFG_COLOR };
 
 struct cfg_item {
 	char key[CFG_KEY_MAX];        /* "bind.quick_create" */
-	char value[CFG_VALUE_MAX];    /* canonical text: "yes", "c ^N", "black,cyan" */
+	char value[CFG_VALUE_MAX];    /* canonical text: "yes", "c ^N", "black,cyan", "75" */
 	int kind;                     /* enum cfg_kind */
-	/* The value parsed: key codes (0-terminated), fg and bg colours, the
-	 * number of milliseconds, or 1/0 for yes/no. */
+	/* The value parsed: key codes (0-terminated), fg and bg colours, or
+	 * 1/0 for yes/no (a scanner setting keeps only its text). */
 	int ival[CFG_MAX_KEYS];
 	int origin;                   /* enum cfg_origin */
 	int line;                     /* the file's line when origin is CFG_FILE */
 	char source[64];              /* the variable or option when CFG_ENV/CFG_OPTION */
-};
-
-/* The scanner's settings, owned by the app and handed to the detector. */
-struct scan_config {
-	int scan_window_ms;           /* longest gap between two keys of a scan */
-	int scan_prefix;              /* key the scanner sends first, 0 for none */
-	int scan_suffix[4];           /* keys that end a scan, 0-terminated */
 };
 
 struct wr_config {
@@ -63,7 +60,10 @@ void cfg_parse(struct wr_config *c, const char *name, const char *text);
 /* Reads and parses the file at path; a missing file is no error (nothing
  * changes).  An unreadable one adds a message. */
 void cfg_load(struct wr_config *c, const char *path);
-/* The environment wins over the file: WRENCH_REQUIRE_CODES. */
+/* The environment wins over the file: WRENCH_REQUIRE_CODES,
+ * WRENCH_SCAN_WINDOW_MS, WRENCH_SCAN_PREFIX, WRENCH_SCAN_SUFFIX.  A bad
+ * scanner variable adds a message and the value from the file or the
+ * default stays. */
 void cfg_env(struct wr_config *c);
 /* Sets a value from a command-line option (e.g. --db) as in force. */
 void cfg_set_option(struct wr_config *c, const char *key, const char *value,
@@ -73,8 +73,6 @@ void cfg_set_option(struct wr_config *c, const char *key, const char *value,
 const struct cfg_item *cfg_get(const struct wr_config *c, const char *key);
 /* "yes" settings: 1, else 0. */
 int cfg_bool(const struct wr_config *c, const char *key);
-/* The scanner's settings in force. */
-void cfg_scan(const struct wr_config *c, struct scan_config *s);
 /* "FILE:LINE", "default" or "environment WRENCH_X" for an item. */
 char *cfg_origin_text(const struct wr_config *c, const struct cfg_item *it, char *buf,
                       size_t n);

@@ -32,7 +32,12 @@ size_t tui_cfg_nroles(void);
 char *tui_cfg_role(size_t i, char *buf, size_t n);
 /* A role's default colours: curses colour numbers, -1 the terminal's own. */
 void tui_cfg_role_colors(size_t i, int *fg, int *bg);
-/* The scanner's default window in milliseconds. */
-int tui_cfg_scan_window_ms(void);
+/* The scanner's settings, "scan.window_ms", "scan.prefix" and
+ * "scan.suffix", written as WRENCH_SCAN_WINDOW_MS, _PREFIX and _SUFFIX
+ * are: a setting's default text in buf (NULL for no such setting), and a
+ * value checked, its canonical text in buf, or -1 with what to fix in why. */
+char *tui_cfg_scan_default(const char *key, char *buf, size_t n);
+int tui_cfg_scan_check(const char *key, const char *value, char *buf, size_t n, char *why,
+                       size_t whyn);
 
 #endif

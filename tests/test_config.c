@@ -1,7 +1,8 @@
 /*
  * test_config.c - the configuration file's parser (cli/config.c): every
  * kind of key, comments, blanks, quotes, duplicates, unknown keys and bad
- * values, the environment over the file, and where the file is.
+ * values, the environment over the file (and a bad variable beside it), the
+ * scanner's settings reaching the detector, and where the file is.
  */
 #include <check.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "tui.h"
-#include "../tui/scanner.h"
+#include "../tui/app.h"
 
 static struct wr_config cfg;
 
@@ -18,6 +19,9 @@ static void setup(void)
 {
 	setenv("XDG_DATA_HOME", "/data", 1);
 	unsetenv("WRENCH_REQUIRE_CODES");
+	unsetenv("WRENCH_SCAN_WINDOW_MS");
+	unsetenv("WRENCH_SCAN_PREFIX");
+	unsetenv("WRENCH_SCAN_SUFFIX");
 	ck_assert_int_eq(cfg_defaults(&cfg), 0);
 }
 
@@ -56,9 +60,9 @@ START_TEST(defaults_cover_every_action_and_role)
 	setup();
 	assert_value("database", "/data/wrench/wrench.db", CFG_DEFAULT, 0);
 	assert_value("require_codes", "no", CFG_DEFAULT, 0);
-	ck_assert_int_eq(item("scan.window_ms")->ival[0], tui_cfg_scan_window_ms());
+	assert_value("scan.window_ms", "75", CFG_DEFAULT, 0);
 	assert_value("scan.prefix", "", CFG_DEFAULT, 0);
-	assert_value("scan.suffix", "Enter Tab", CFG_DEFAULT, 0);
+	assert_value("scan.suffix", "enter,tab", CFG_DEFAULT, 0);
 	assert_value("bind.quick_create", "c", CFG_DEFAULT, 0);
 	assert_value("bind.save", "s F2 ^S", CFG_DEFAULT, 0);
 	assert_value("color.selection", "black,cyan", CFG_DEFAULT, 0);
@@ -101,7 +105,7 @@ START_TEST(every_key_from_a_file)
 	ck_assert_int_eq(cfg_bool(&cfg, "require_codes"), 1);
 	assert_value("scan.window_ms", "50", CFG_FILE, 3);
 	assert_value("scan.prefix", "^B", CFG_FILE, 4);
-	assert_value("scan.suffix", "Tab", CFG_FILE, 5);
+	assert_value("scan.suffix", "tab", CFG_FILE, 5);
 	assert_value("bind.quick_create", "x ^N", CFG_FILE, 6);
 	ck_assert_int_eq(item("bind.quick_create")->ival[0], 'x');
 	ck_assert_int_eq(item("bind.quick_create")->ival[1], 'N' & 0x1f);
@@ -110,11 +114,11 @@ START_TEST(every_key_from_a_file)
 	ck_assert_int_eq(item("color.selection")->ival[0], 7);
 	ck_assert_int_eq(item("color.selection")->ival[1], 1);
 	ck_assert_int_eq(item("bind.open")->ival[0], '\n');
-	cfg_scan(&cfg, &sc);
-	ck_assert_int_eq(sc.scan_window_ms, 50);
-	ck_assert_int_eq(sc.scan_prefix, 2);
-	ck_assert_int_eq(sc.scan_suffix[0], '\t');
-	ck_assert_int_eq(sc.scan_suffix[1], 0);
+	tui_cfg_scan_config(&cfg, &sc);
+	ck_assert_int_eq(sc.window_ms, 50);
+	ck_assert_int_eq(sc.guard_ms, 150);
+	ck_assert_int_eq(sc.prefix, 2);
+	ck_assert_str_eq(sc.suffix, "\t");
 }
 END_TEST
 
@@ -190,11 +194,12 @@ START_TEST(bad_values_keep_the_setting)
 	          "database = \"\"\n");
 	ck_assert_int_eq(cfg.nmsgs, 12);
 	ck_assert(has_msg("cf:2: ", "'maybe' is not yes or no"));
-	ck_assert(has_msg("cf:3: ", "milliseconds"));
-	ck_assert(has_msg("cf:4: ", "milliseconds"));
-	ck_assert(has_msg("cf:5: ", "milliseconds"));
-	ck_assert(has_msg("cf:6: ", "is not a key"));
-	ck_assert(has_msg("cf:7: ", "'Up' is not a key"));
+	ck_assert(has_msg("cf:3: ", "milliseconds from 5 to 1000"));
+	ck_assert(has_msg("cf:4: ", "milliseconds from 5 to 1000"));
+	ck_assert(has_msg("cf:5: ", "milliseconds from 5 to 1000"));
+	ck_assert(has_msg("cf:6: ", "one printable character"));
+	ck_assert(has_msg("cf:7: ", "write enter, tab or enter,tab"));
+	ck_assert(has_msg("cf:2: ", "(line ignored)"));
 	ck_assert(has_msg("cf:8: ", "no key given"));
 	ck_assert(has_msg("cf:9: ", "'Hyper' is not a key"));
 	ck_assert(has_msg("cf:10: ", "at most 10 keys"));
@@ -202,8 +207,9 @@ START_TEST(bad_values_keep_the_setting)
 	ck_assert(has_msg("cf:12: ", "mauve"));
 	ck_assert(has_msg("cf:13: ", "the path is empty"));
 	assert_value("require_codes", "yes", CFG_FILE, 1);
-	ck_assert_int_eq(item("scan.window_ms")->ival[0], tui_cfg_scan_window_ms());
-	assert_value("scan.suffix", "Enter Tab", CFG_DEFAULT, 0);
+	assert_value("scan.window_ms", "75", CFG_DEFAULT, 0);
+	assert_value("scan.prefix", "", CFG_DEFAULT, 0);
+	assert_value("scan.suffix", "enter,tab", CFG_DEFAULT, 0);
 	assert_value("bind.quick_create", "c", CFG_DEFAULT, 0);
 	assert_value("color.title", "white,blue", CFG_DEFAULT, 0);
 }
@@ -226,6 +232,45 @@ START_TEST(environment_overrides_the_file)
 	cfg_env(&cfg);
 	ck_assert_int_eq(cfg_bool(&cfg, "require_codes"), 1);
 	unsetenv("WRENCH_REQUIRE_CODES");
+}
+END_TEST
+
+START_TEST(scanner_variables_override_the_file)
+{
+	struct scan_config sc;
+	char buf[64];
+
+	setup();
+	cfg_parse(&cfg, "cf", "scan.window_ms = 50\nscan.prefix = +\nscan.suffix = tab\n");
+	setenv("WRENCH_SCAN_WINDOW_MS", "120", 1);
+	setenv("WRENCH_SCAN_PREFIX", "ab", 1);
+	setenv("WRENCH_SCAN_SUFFIX", "Enter", 1);
+	cfg_env(&cfg);
+	assert_value("scan.window_ms", "120", CFG_ENV, 0);
+	ck_assert_str_eq(cfg_origin_text(&cfg, item("scan.window_ms"), buf, sizeof buf),
+	                 "environment WRENCH_SCAN_WINDOW_MS");
+	assert_value("scan.suffix", "enter", CFG_ENV, 0);
+	/* A bad variable is named, with the value that stays and its origin. */
+	ck_assert_int_eq(cfg.nmsgs, 1);
+	ck_assert(has_msg("WRENCH_SCAN_PREFIX: ", "one printable character"));
+	ck_assert(has_msg("WRENCH_SCAN_PREFIX: ", "using scan.prefix = + (cf:2)"));
+	assert_value("scan.prefix", "+", CFG_FILE, 2);
+	tui_cfg_scan_config(&cfg, &sc);
+	ck_assert_int_eq(sc.window_ms, 120);
+	ck_assert_int_eq(sc.guard_ms, 240);
+	ck_assert_int_eq(sc.prefix, '+');
+	ck_assert_str_eq(sc.suffix, "\n");
+	/* An empty prefix variable means no prefix, over the file's. */
+	setup();
+	cfg_parse(&cfg, "cf", "scan.prefix = ^B\n");
+	setenv("WRENCH_SCAN_PREFIX", "", 1);
+	cfg_env(&cfg);
+	assert_value("scan.prefix", "", CFG_ENV, 0);
+	tui_cfg_scan_config(&cfg, &sc);
+	ck_assert_int_eq(sc.prefix, 0);
+	unsetenv("WRENCH_SCAN_WINDOW_MS");
+	unsetenv("WRENCH_SCAN_PREFIX");
+	unsetenv("WRENCH_SCAN_SUFFIX");
 }
 END_TEST
 
@@ -263,7 +308,9 @@ START_TEST(where_the_file_is_and_loading_it)
 }
 END_TEST
 
-/* Feeds "AB-12" then Enter with `gap` ms between keys; 1 when a scan. */
+/* Feeds "AB-12" then Enter with `gap` ms between keys as a list's
+ * commands would get them, letting the detector's waits run out as the
+ * app does; 1 when the burst is taken for a scan. */
 static int burst(struct scanner *sc, int gap)
 {
 	const char *code = "AB-12\n";
@@ -271,7 +318,11 @@ static int burst(struct scanner *sc, int gap)
 	int r = SCAN_NONE, k;
 
 	for (; *code; code++, t += gap) {
-		r = scanner_feed(sc, *code, t);
+		if (scanner_wait_ms(sc, t) == 0)
+			scanner_timeout(sc, t);
+		while (scanner_take(sc, &k))
+			;
+		r = scanner_feed(sc, *code, t, 0);
 		while (scanner_take(sc, &k))
 			;
 	}
@@ -284,13 +335,15 @@ START_TEST(the_scanner_takes_the_configured_window)
 	struct scan_config s;
 
 	setup();
+	tui_cfg_scan_config(&cfg, &s);
+	scanner_init(&sc, &s);
+	ck_assert_int_eq(burst(&sc, 200), 0);    /* the default window is shorter */
 	cfg_parse(&cfg, "cf", "scan.window_ms = 300\n");
-	cfg_scan(&cfg, &s);
-	scanner_init(&sc);
-	ck_assert_int_eq(burst(&sc, 200), 0);    /* the built-in window is shorter */
-	scanner_init(&sc);
-	scanner_configure(&sc, &s);
+	tui_cfg_scan_config(&cfg, &s);
+	scanner_init(&sc, &s);
 	ck_assert_int_eq(burst(&sc, 200), 1);
+	tui_cfg_scan_config(NULL, &s);           /* no configuration: the defaults */
+	ck_assert_int_eq(s.window_ms, 75);
 }
 END_TEST
 
@@ -306,6 +359,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, unknown_keys_and_bad_lines_name_file_and_line);
 	tcase_add_test(tc, bad_values_keep_the_setting);
 	tcase_add_test(tc, environment_overrides_the_file);
+	tcase_add_test(tc, scanner_variables_override_the_file);
 	tcase_add_test(tc, where_the_file_is_and_loading_it);
 	tcase_add_test(tc, the_scanner_takes_the_configured_window);
 	suite_add_tcase(s, tc);

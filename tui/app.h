@@ -38,7 +38,8 @@ enum {
 
 /* View flags. */
 enum {
-	VF_NOSCAN = 1 << 0,   /* printable keys are data here: no scan detection */
+	VF_NOSCAN = 1 << 0,   /* a menu or form: a key that chooses acts only when
+	                       * typed alone; no scan acts on it (scanner.h) */
 	VF_MODAL = 1 << 1     /* drawn over the view below (pick lists) */
 };
 
@@ -146,8 +147,8 @@ struct app {
 		void (*complete)(char *text, size_t n);
 	} prompt;
 
+	struct scan_config scan_cfg;  /* the scanner's settings (tui_config_apply) */
 	struct scanner scan;
-	struct scan_config scan_cfg;  /* the configuration's scanner settings */
 	struct tui_keybar_hit {
 		int x0, x1, action;
 	} bar_hits[24];
@@ -169,9 +170,14 @@ struct app {
 /* ---- the configuration file's settings (tui_config.c) ---- */
 
 /* Before the screen starts: key bindings and colours from the
- * configuration, and the scanner's settings into a->scan_cfg. */
+ * configuration, and the scanner's settings into a->scan_cfg (the defaults
+ * when c is NULL). */
 void tui_config_apply(struct app *a, const struct wr_config *c);
-/* Once the screen is up: its bad lines, as error messages. */
+/* The scanner's settings in force in c (file and environment read by
+ * cfg_load and cfg_env); the defaults when c is NULL. */
+void tui_cfg_scan_config(const struct wr_config *c, struct scan_config *s);
+/* Once the screen is up: its bad lines and bad variables, as error
+ * messages, and keys the file gave that clash with another action. */
 void tui_config_messages(struct app *a, const struct wr_config *c);
 
 /* ---- services for views (app.c) ---- */
@@ -185,8 +191,13 @@ struct view *app_top(struct app *a);
 /* Opens a work order's detail, or an asset's; messages on failure. */
 int app_open_wo(struct app *a, const char *number);
 int app_open_asset(struct app *a, const char *tag);
-/* Opens a scanned or typed code: work-order number first, then asset tag. */
+/* Opens a typed code: work-order number first, then asset tag, case and
+ * surrounding blanks ignored; else says "no asset or work order CODE". */
 int app_open_code(struct app *a, const char *code);
+/* Opens a scanned code like app_open_code, first dismissing an open
+ * confirmation (its callback is not called) and closing pick lists without
+ * a choice; an unknown code changes nothing but the message. */
+int app_open_scan(struct app *a, const char *code);
 
 void app_msg(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_msg_error(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -111,9 +111,80 @@ void tui_cfg_role_colors(size_t i, int *fg, int *bg)
 	theme_get_colors((int)i, fg, bg);
 }
 
-int tui_cfg_scan_window_ms(void)
+/* Which argument of scan_config_parse() a setting is: 0 the window, 1 the
+ * prefix, 2 the suffix; -1 for none. */
+static int scan_arg(const char *key)
 {
-	return SCAN_GAP_MS;
+	static const char *const keys[] = {"scan.window_ms", "scan.prefix", "scan.suffix"};
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* A setting of s as WRENCH_SCAN_* would give it: "75", "^B", "enter,tab". */
+static char *scan_text(const struct scan_config *s, int arg, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (arg == 0)
+		snprintf(buf, n, "%d", s->window_ms);
+	else if (arg == 1 && s->prefix > 0 && s->prefix < ' ')
+		snprintf(buf, n, "^%c", s->prefix + '@');
+	else if (arg == 1 && s->prefix)
+		snprintf(buf, n, "%c", s->prefix);
+	for (const char *k = s->suffix; arg == 2 && *k; k++)
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? "," : "",
+		                        *k == '\t' ? "tab" : "enter");
+	return buf;
+}
+
+char *tui_cfg_scan_default(const char *key, char *buf, size_t n)
+{
+	struct scan_config s;
+
+	if (scan_arg(key) < 0)
+		return NULL;
+	scan_config_default(&s);
+	return scan_text(&s, scan_arg(key), buf, n);
+}
+
+int tui_cfg_scan_check(const char *key, const char *value, char *buf, size_t n, char *why,
+                       size_t whyn)
+{
+	struct scan_config s;
+	int arg = scan_arg(key);
+
+	scan_config_default(&s);
+	if (arg < 0) {
+		snprintf(why, whyn, "not a scanner setting");
+		return -1;
+	}
+	if (scan_config_parse(&s, arg == 0 ? value : NULL, arg == 1 ? value : NULL,
+	                      arg == 2 ? value : NULL, why, whyn) != 0)
+		return -1;
+	scan_text(&s, arg, buf, n);
+	return 0;
+}
+
+void tui_cfg_scan_config(const struct wr_config *c, struct scan_config *s)
+{
+	const struct cfg_item *w = c ? cfg_get(c, "scan.window_ms") : NULL;
+	const struct cfg_item *p = c ? cfg_get(c, "scan.prefix") : NULL;
+	const struct cfg_item *x = c ? cfg_get(c, "scan.suffix") : NULL;
+	char why[200];
+
+	scan_config_default(s);
+	/* The values were checked when read: each one parses alone, so none
+	 * can stop the others. */
+	if (w)
+		(void)scan_config_parse(s, w->value, NULL, NULL, why, sizeof why);
+	if (p)
+		(void)scan_config_parse(s, NULL, p->value, NULL, why, sizeof why);
+	if (x)
+		(void)scan_config_parse(s, NULL, NULL, x->value, why, sizeof why);
 }
 
 /* The codes of a binding, each key with the codes that share its name. */
@@ -214,12 +285,9 @@ void tui_config_apply(struct app *a, const struct wr_config *c)
 {
 	char name[CFG_KEY_MAX];
 
-	a->scan_cfg.scan_window_ms = SCAN_GAP_MS;
-	a->scan_cfg.scan_suffix[0] = '\n';
-	a->scan_cfg.scan_suffix[1] = '\t';
+	tui_cfg_scan_config(c, &a->scan_cfg);
 	if (!c)
 		return;
-	cfg_scan(c, &a->scan_cfg);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cfg_item *it = &c->items[i];
 
