@@ -3,8 +3,9 @@
 # key works and its old key does not, help and the key bar show the new
 # key, a rebound key that clashes with another action is named, a bad line
 # is named in the message history and the rest of the file still applies
-# (a colour), and require_codes = yes from the file blocks completing a
-# corrective work order without its codes.
+# (a colour), the file's scan.prefix makes a slow scan after it a scan, and
+# require_codes = yes from the file blocks completing a corrective work
+# order without its codes.
 source "$(dirname "$0")/lib.sh"
 make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -19,6 +20,8 @@ require_codes = yes
 color.title = white,magenta
 # w is the timer on a work order: the file is told it clashes there
 bind.redraw = ^L w
+# a scanner that sends + before each code
+scan.prefix = +
 EOF
 
 # The title bar's background is magenta (SGR 45) when color.title applies.
@@ -53,6 +56,13 @@ run_config() {
 	expect "New work order" "$tag: x opens the quick-create form"
 	keys Escape q
 	expect "Work orders" "$tag: the empty form closes"
+	# scan.prefix = + from the file: keys after + are a scan however slow
+	# (300 ms a key, four times the default window).
+	paced 300 "+$TWO"
+	expect "Status: open" "$tag: a slow scan after the file's prefix opens the work order"
+	expect "Test open job for tech" "$tag: ... the one scanned"
+	keys q
+	expect "Work orders" "$tag: back on the list after the scan"
 	keys Q
 	expect "EXITED 0" "$tag: Q quits"
 
