@@ -14,7 +14,7 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 
 CC      ?= cc
-PKGS     = ncursesw sqlite3 libcurl libcjson
+PKGS     = ncursesw sqlite3 libcurl libcjson zlib
 # ncursesw's flags carry their own -D_XOPEN_SOURCE/-D_DEFAULT_SOURCE; ours win.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lm -pthread

@@ -49,6 +49,10 @@ int sync_retry_run(const struct sync_retry *p, sync_attempt_fn fn, void *arg,
 /* ---- gzip.c ---- */
 /* in as a gzip stream in a new buffer (free it). */
 int sync_gzip(const char *in, size_t n, char **out, size_t *outn, struct wr_err *e);
+/* A whole gzip stream decoded into a new NUL-terminated buffer of at most
+ * cap bytes. */
+enum { SYNC_GZ_OK, SYNC_GZ_DAMAGED, SYNC_GZ_OVER, SYNC_GZ_NOMEM };
+int sync_gunzip(const char *in, size_t n, size_t cap, char **out, size_t *outn);
 
 /* ---- http.c: one libcurl easy handle ---- */
 struct sync_http;
