@@ -42,9 +42,10 @@ static void no_sleep(void *ctx, double s)
 
 static void keep_log(void *ctx, const char *line)
 {
+	size_t n = strlen(Log);
+
 	(void)ctx;
-	strncat(Log, line, sizeof Log - strlen(Log) - 2);
-	strcat(Log, "\n");
+	snprintf(Log + n, sizeof Log - n, "%s\n", line);
 }
 
 static void setup(void)
