@@ -50,6 +50,9 @@ static void keep_log(void *ctx, const char *line)
 
 static void setup(void)
 {
+	/* The fake server is on this machine, whatever proxy the
+	 * environment names (proxy_from_the_environment sets its own). */
+	setenv("no_proxy", "127.0.0.1,localhost", 1);
 	H = fakehttp_start();
 	memset(&O, 0, sizeof O);
 	O.url = fakehttp_url(H);
@@ -555,6 +558,26 @@ START_TEST(pull_arguments_are_checked)
 }
 END_TEST
 
+START_TEST(proxy_from_the_environment)
+{
+	struct sync_server s;
+
+	/* The fake server plays the proxy: the request line carries the
+	 * whole URL of a server that does not exist. */
+	setenv("http_proxy", fakehttp_url(H), 1);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	O.url = "http://127.0.0.1:9/base/";
+	fakehttp_add_json(H, 200, NULL, HEALTH);
+	open_transport();
+	ck_assert_msg(sync_hello(T, &s, &E) == SYNC_OK, "hello: %s", E.msg);
+	unsetenv("http_proxy");
+	ck_assert_msg(starts(fakehttp_request(H, 0, NULL),
+	                     "GET http://127.0.0.1:9/base/api/v1/health HTTP/1.1\r\n"),
+	              "request: %.80s", fakehttp_request(H, 0, NULL));
+}
+END_TEST
+
 START_TEST(rc_names)
 {
 	ck_assert_str_eq(sync_rc_name(SYNC_OK), "ok");
@@ -589,6 +612,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, a_long_poll_may_stay_silent_for_its_wait);
 	tcase_add_test(tc, open_refuses_what_cannot_work);
 	tcase_add_test(tc, pull_arguments_are_checked);
+	tcase_add_test(tc, proxy_from_the_environment);
 	tcase_add_test(tc, rc_names);
 	suite_add_tcase(s, tc);
 	return s;
