@@ -175,7 +175,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 port=$(free_port)
 "$WRENCH_CENTRAL" serve --db "$DB" --listen "127.0.0.1:$port" --tls-cert "$T/tls.crt" \
 	--tls-key "$T/tls.key" 2>>"$T/tls.log" &
-SERVER_PIDS="${SERVER_PIDS:-} $!"
+tls_pid=$!
+SERVER_PIDS="${SERVER_PIDS:-} $tls_pid"
 tls_up() { curl -fs --cacert "$T/tls.crt" "https://127.0.0.1:$port/api/v1/health" >/dev/null; }
 eventually tls_up
 drive --url "https://127.0.0.1:$port" --token "$PLAN" hello
@@ -184,3 +185,4 @@ grep -q "is not trusted .*--ca-file" "$T/err" || fail "the TLS refusal: $ERR"
 drive --url "https://127.0.0.1:$port" --token "$PLAN" --ca-file "$T/tls.crt" hello
 expect_rc 0 "a certificate trusted through the CA file"
 expect_out "server wrench-central [0-9.]+ protocol 1" "hello over TLS"
+server_stop "$tls_pid"
