@@ -14,7 +14,8 @@
 /* Instants are written and read in UTC whatever the server's zone.  The
  * prepared statements below are planned for their parameters each time:
  * a plan made once for every value can be far worse (a batch's = ANY of
- * UUIDs planned as a scan of the table while it was still small). */
+ * UUIDs planned as a scan of the table while it was still small).  A push's
+ * transaction is the exception (txn_begin, txn.c). */
 #define SESSION_SETUP "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan"
 
 /* The statements a pool connection has prepared: the server parses and

@@ -135,7 +135,7 @@ static int write_one(PGconn *c, struct request *rq, struct reply *r, const struc
 	cJSON *res = NULL;
 	int rc;
 
-	if (txn_begin(c, 0, &e) != WR_OK)
+	if (txn_begin(c, 0, 0, &e) != WR_OK)
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
 	rc = mutation_apply(c, &rq->who, m, &res, &e, sqlstate);
 	if (rc == WR_EDB && !strcmp(sqlstate, "23505")) {
