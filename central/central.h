@@ -190,7 +190,7 @@ int change_log_write(PGconn *c, const char *entity, const char *uuid, long long 
                      const char *op, const char *site, const char *data, struct wr_err *e);
 
 /* Commits a writing transaction and wakes the long polls of every
- * instance. */
+ * instance (longpoll.c). */
 int changes_commit(PGconn *c, struct wr_err *e);
 /* Rewrites the records of uuids (a uuid[] literal) with their new site,
  * and their change-log rows. */
@@ -307,6 +307,10 @@ void longpoll_park(void *conn, int64_t deadline_ms, int recheck, unsigned long g
 /* Counts wake-ups; read before a poll's query, passed to longpoll_park. */
 unsigned long longpoll_generation(void);
 void longpoll_resume_all(void);
+/* A write committed: this instance's polls look again, and the long-poll
+ * thread notifies every instance.  0 when there is no thread to tell (the
+ * server is stopping): the caller notifies by itself. */
+int longpoll_changed(void);
 void longpoll_stop(void);
 int longpoll_waiting(void);
 int64_t mono_ms(void);

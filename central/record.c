@@ -186,20 +186,25 @@ int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_
 	return WR_OK;
 }
 
-/* The commit, and the notification that wakes the long polls of every
- * instance, sent right after it in the same round trip but in a
- * transaction of its own.  A NOTIFY inside the writing transaction would be
- * atomic with it, but PostgreSQL serialises the commits of every
+/* The commit, and then the notification that wakes the long polls of every
+ * instance, which the long-poll thread sends for every commit made since
+ * its last one (longpoll.c).  A NOTIFY inside the writing transaction
+ * would be atomic with it, but PostgreSQL serialises the commits of every
  * transaction that notifies (they hold one lock across the commit and its
  * WAL flush), which caps the whole server at one commit per disk flush.
- * The notifying transaction need not be durable, so it does not wait for
- * its flush.  The price: if the server dies between the commit and the
- * notification, waiting polls learn of the change only at their next
- * wake-up (the change itself is never lost). */
+ * The price: if the server dies between the commit and the notification,
+ * waiting polls of other instances learn of the change only at their next
+ * wake-up (the change itself is never lost).  While the server stops,
+ * the thread is gone and the writer notifies by itself, in a transaction
+ * that need not be durable and so does not wait for its flush. */
 int changes_commit(PGconn *c, struct wr_err *e)
 {
-	static const char sql[] = "COMMIT; BEGIN; SET LOCAL synchronous_commit TO off;"
-	                          " SELECT pg_notify('wrench_changes', ''); COMMIT";
+	static const char notify[] = "BEGIN; SET LOCAL synchronous_commit TO off;"
+	                             " NOTIFY wrench_changes; COMMIT";
 
-	return db_cmd(c, sql, e);
+	if (db_cmd(c, "COMMIT", e) != WR_OK)
+		return WR_EDB;
+	if (!longpoll_changed())
+		PQclear(PQexec(c, notify));
+	return WR_OK;
 }
