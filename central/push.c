@@ -154,8 +154,8 @@ static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, c
                           struct wr_err *e, char *sqlstate)
 {
 	static const char sql[] =
-		"INSERT INTO push_receipt(device, seq, hash, result) SELECT $1, (r->>'seq')::bigint,"
-		" decode(r->>'hash', 'hex'), r->'result' FROM json_array_elements($2::json) r";
+		"INSERT INTO push_receipt(device, seq, hash, result) SELECT $1, r.seq, decode(r.hash, 'hex'),"
+		" r.result FROM json_to_recordset($2::json) AS r(seq bigint, hash text, result json)";
 	cJSON *list = cJSON_CreateArray();
 	const char *params[2] = {b->device, NULL};
 	char *text;

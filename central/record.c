@@ -68,10 +68,12 @@ cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, con
 	" UNION SELECT r.site) x(s) WHERE s IS NOT NULL)"
 #define WIRE "(jsonb_build_object('uuid', r.uuid, 'version', r.version, 'updated_at', r.at) || r.data)::json"
 #define RETURNING " RETURNING uuid, entity, version, site, data, " UPDATED_AT " AS at"
-#define LOG_NEW_ROWS                                                                    \
-	" old AS (DELETE FROM change_log WHERE uuid = ANY(ARRAY(SELECT uuid FROM r)) RETURNING uuid, sites)," \
+#define LOG_ROWS_REPLACING(old_of)                                                        \
+	" old AS (DELETE FROM change_log WHERE uuid = ANY(ARRAY(SELECT uuid FROM " old_of "))"  \
+	"  RETURNING uuid, sites),"                                                            \
 	" log AS (INSERT INTO change_log(entity, uuid, version, op, site, sites, data)"        \
 	"  SELECT r.entity, r.uuid, r.version, 'upsert', r.site, " NEW_SITES ", " WIRE " FROM r)"
+#define LOG_NEW_ROWS LOG_ROWS_REPLACING("r")
 
 /* The write queued (txn.c), as record_put_many takes it.  It is taken to
  * write: the flush tells otherwise. */
@@ -124,6 +126,9 @@ int record_put(PGconn *c, int insert, const char *const params[8], char updated_
 	return WR_OK;
 }
 
+/* Only the updated records can have an earlier change-log row: a record
+ * is never removed from its table (a delete marks it), so a UUID that an
+ * insert finds free has never been logged. */
 int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e, char *sqlstate)
 {
 	static const char sql[] =
@@ -138,7 +143,7 @@ int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e,
 		"  RETURNING record.uuid, record.entity, record.version, record.site, record.data, "
 		UPDATED_AT " AS at),"
 		" r AS (SELECT * FROM i UNION ALL SELECT * FROM u),"
-		LOG_NEW_ROWS " SELECT count(*) FROM r";
+		LOG_ROWS_REPLACING("u") " SELECT count(*) FROM r";
 	const char *params[1] = {rows};
 	PGresult *r = db_exec(c, sql, 1, params, e, sqlstate);
 

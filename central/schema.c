@@ -66,5 +66,11 @@ static const char migration_2[] =
 static const char migration_3[] =
 	"ALTER TABLE change_log ALTER COLUMN data TYPE json USING data::json;";
 
-const char *const central_migrations[] = {migration_1, migration_2, migration_3};
+/* The refs index is written by every record a push creates.  Its pending
+ * list (fastupdate) made every insert take the index's one metapage lock,
+ * so concurrent pushes waited for each other there, and now and then one
+ * of them merged the whole list. */
+static const char migration_4[] = "ALTER INDEX record_refs SET (fastupdate = off);";
+
+const char *const central_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);
