@@ -212,8 +212,10 @@ int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const
 
 void txn_end(void)
 {
-	for (size_t i = 0; i < T.cap; i++)
-		clear_slot(&T.slot[i]);
+	/* Twice per request: only the slots in use are emptied. */
+	for (size_t i = 0; T.n && i < T.cap; i++)
+		if (T.slot[i].uuid[0])
+			clear_slot(&T.slot[i]);
 	T.n = 0;
 	cJSON_Delete(T.queue);
 	T.queue = NULL;
