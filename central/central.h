@@ -205,9 +205,14 @@ int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e,
  * its queued record writes (see txn.c for why). */
 #define PLACE_LOCK_KEY "hashtext('wrench-central: sites')"
 #define TXN_REDO "WRRDO"   /* sqlstate: run the push again without queueing */
+/* How a transaction holds a record it read: a record it refers to is held
+ * FOR KEY SHARE, one it changes FOR UPDATE, which waits for each other: a
+ * delete never misses a reference being made meanwhile, nor a reference a
+ * delete being made (txn.c). */
+enum txn_lock { TXN_READ, TXN_KEY_SHARE, TXN_FOR_UPDATE };
 struct known {
 	char uuid[40];
-	int found, locked, deleted, has_site, stale;
+	int found, locked, deleted, has_site, stale;   /* locked: enum txn_lock */
 	char entity[16], site[65], asset[40], updated_at[24], updated_by[65];
 	long long version;
 	cJSON *data;
@@ -224,11 +229,12 @@ int txn_deferring(void);
  * The pointers txn_known and txn_load return stay valid until the next
  * txn_load, txn_prefetch or txn_wrote. */
 const struct known *txn_known(const char *uuid);
-/* The record as known, read (lock: FOR UPDATE) when it is not known yet or
- * not locked as asked; NULL with e filled when the database failed. */
+/* The record as known, read (and locked as lock says, enum txn_lock) when
+ * it is not known yet or not locked as asked; NULL with e filled when the
+ * database failed. */
 const struct known *txn_load(PGconn *c, const char *uuid, int lock, struct wr_err *e);
-/* Reads the records of target (locked; those absent are known absent) and
- * of ref at once.  The uuids must be valid. */
+/* Reads the records of target (FOR UPDATE; those absent are known absent)
+ * and of ref (FOR KEY SHARE) at once.  The uuids must be valid. */
 int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const *ref, int nr,
                  struct wr_err *e);
 /* Records what this transaction wrote: later reads find it here. */
