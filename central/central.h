@@ -29,13 +29,15 @@ int central_migrate(PGconn *c, struct wr_err *e);
 /* WR_OK when the database has exactly this server's schema. */
 int central_schema_check(PGconn *c, struct wr_err *e);
 /* compact.c: purges tombstones and the sites records have left from
- * change-log rows older than days, and moves the retention horizon. */
+ * change-log rows older than days, and moves the retention horizon; then
+ * purges the push receipts older than receipt_days. */
 struct compact_stats {
-	long long tombstones, narrowed;
+	long long tombstones, narrowed, receipts;
 	char horizon_xid[24];
 	long long horizon_seq;
 };
-int central_compact(PGconn *c, int days, struct compact_stats *st, struct wr_err *e);
+int central_compact(PGconn *c, int days, int receipt_days, struct compact_stats *st,
+                    struct wr_err *e);
 /* Opens a connection; the message names the conninfo's problem. */
 PGconn *central_connect(const char *conninfo, struct wr_err *e);
 
