@@ -30,9 +30,9 @@ int central_migrate(PGconn *c, struct wr_err *e);
 int central_schema_check(PGconn *c, struct wr_err *e);
 /* compact.c: purges tombstones and the sites records have left from
  * change-log rows older than days, and moves the retention horizon; then
- * purges the push receipts older than receipt_days. */
+ * purges the push receipts and idempotency keys older than receipt_days. */
 struct compact_stats {
-	long long tombstones, narrowed, receipts;
+	long long tombstones, narrowed, receipts, keys;
 	char horizon_xid[24];
 	long long horizon_seq;
 };
@@ -307,6 +307,24 @@ int ep_push(PGconn *c, struct request *rq, struct reply *r);
 int ep_resource(PGconn *c, struct request *rq, struct reply *r);
 int ep_users(PGconn *c, struct request *rq, struct reply *r);
 int ep_metrics(struct request *rq, struct reply *r);
+
+/* idem.c: the Idempotency-Key of resource POSTs. */
+struct idem {
+	char owner[65];   /* the token's user */
+	char key[256];
+	char hash[65];    /* SHA-256 of the method, path and body */
+};
+#define IDEM_NEW 100       /* no answer stored: the request runs */
+#define IDEM_ANSWERED 101  /* r holds the answer: the stored one, 409 or 422 */
+/* 1 with k filled when the request has the header, 0 when it has none, -1
+ * (a 400 in r) when its value is not a key. */
+int idem_parse(const struct request *rq, struct idem *k, struct reply *r);
+/* Inside the request's transaction: takes the key (IDEM_NEW), or answers
+ * (IDEM_ANSWERED); WR_EDB when the database failed. */
+int idem_claim(PGconn *c, const struct idem *k, const char *path, struct reply *r,
+               struct wr_err *e);
+/* Stores r as the key's answer, in the transaction of its effect. */
+int idem_store(PGconn *c, const struct idem *k, const struct reply *r, struct wr_err *e);
 
 /* longpoll.c */
 int longpoll_start(const char *conninfo, struct wr_err *e);

@@ -14,7 +14,9 @@
  * watermark are touched: they are final, and their positions never change.
  *
  * Push receipts (push.c) are kept so that a retried push gets its stored
- * results; they too are purged after a retention period of their own.  A
+ * results, and the answers of POSTs with an Idempotency-Key (idem.c) for
+ * the same reason; they too are purged after a retention period of their
+ * own.  A
  * push retried after that is applied afresh (docs/sync-api.md 4).
  */
 #include <stdio.h>
@@ -78,10 +80,12 @@ static int compact_tx(PGconn *c, const char *days, struct compact_stats *st, str
 int central_compact(PGconn *c, int days, int receipt_days, struct compact_stats *st,
                     struct wr_err *e)
 {
-	/* A transaction of its own: the receipts have nothing to do with the
+	/* Transactions of their own: the receipts have nothing to do with the
 	 * horizon, and the change log's compaction need not wait for them. */
 	static const char receipts[] =
 		"DELETE FROM push_receipt WHERE at < now() - $1::int * interval '1 day'";
+	static const char keys[] =
+		"DELETE FROM idempotency_key WHERE at < now() - $1::int * interval '1 day'";
 	char ds[16], rs[16];
 
 	memset(st, 0, sizeof *st);
@@ -95,5 +99,7 @@ int central_compact(PGconn *c, int days, int receipt_days, struct compact_stats 
 	}
 	if (db_cmd(c, "COMMIT", e) != WR_OK)
 		return WR_EDB;
-	return run(c, receipts, rs, &st->receipts, e);
+	if (run(c, receipts, rs, &st->receipts, e) != WR_OK)
+		return WR_EDB;
+	return run(c, keys, rs, &st->keys, e);
 }

@@ -72,5 +72,14 @@ static const char migration_3[] =
  * of them merged the whole list. */
 static const char migration_4[] = "ALTER INDEX record_refs SET (fastupdate = off);";
 
-const char *const central_migrations[] = {migration_1, migration_2, migration_3, migration_4};
+/* The answers of resource POSTs sent with an Idempotency-Key (idem.c),
+ * kept as long as the push receipts (compact.c). */
+static const char migration_5[] =
+	"CREATE TABLE idempotency_key("
+	" owner text NOT NULL, key text NOT NULL, hash bytea NOT NULL, status int NOT NULL,"
+	" location text NOT NULL, etag text NOT NULL, body text NOT NULL,"
+	" at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (owner, key));";
+
+const char *const central_migrations[] = {migration_1, migration_2, migration_3, migration_4,
+                                          migration_5};
 const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);
