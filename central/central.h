@@ -220,9 +220,8 @@ struct known {
 	cJSON *data;
 };
 /* BEGIN, the place lock held shared (sites.c), and the transaction's time;
- * defer: queue record writes; plan_once: plan each statement once per
- * connection (see txn.c). */
-int txn_begin(PGconn *c, int defer, int plan_once, struct wr_err *e);
+ * defer: queue record writes. */
+int txn_begin(PGconn *c, int defer, struct wr_err *e);
 /* Drops what this thread knew and queued: the transaction is over. */
 void txn_end(void);
 const char *txn_now(void);   /* "YYYY-MM-DDTHH:MM:SSZ": now() of the transaction */

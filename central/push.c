@@ -111,9 +111,9 @@ static char *seq_array(const struct batch *b)
 /* The results already stored for the batch's keys, in one query: res[i] is
  * the stored result, key_reused when the stored mutation was another one,
  * or stays NULL.  The range of the batch's seqs bounds the index scan
- * whatever plan the statement gets (txn.c plans it once): a plan that took
- * only the device as its index condition read every receipt the device
- * ever had. */
+ * whatever plan the statement gets (it is planned once, db_pool.c): a plan
+ * that took only the device as its index condition read every receipt the
+ * device ever had. */
 static int receipts_load(PGconn *c, const struct batch *b, cJSON **res, struct wr_err *e)
 {
 	static const char sql[] = "SELECT seq, encode(hash, 'hex'), result::text FROM push_receipt"
@@ -306,7 +306,7 @@ static int attempt(PGconn *c, const struct principal *p, const struct batch *b, 
 	}
 	if (!fresh)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	if (txn_begin(c, defer, 1, e) == WR_OK && prefetch(c, b, e) == WR_OK &&
+	if (txn_begin(c, defer, e) == WR_OK && prefetch(c, b, e) == WR_OK &&
 	    apply_all(c, p, b, res, fresh, status, e, sqlstate) == WR_OK &&
 	    txn_flush(c, e, sqlstate) == WR_OK &&
 	    receipts_store(c, b, res, fresh, e, sqlstate) == WR_OK)

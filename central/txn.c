@@ -254,28 +254,17 @@ int txn_wrote(const char *uuid, const char *entity, long long version, const cJS
 	return WR_OK;
 }
 
-/* A push runs the same few statements hundreds of times a second, and
- * planning them again at every call (the session's force_custom_plan,
- * db_pool.c) cost as much as running them.  Its transaction plans each
- * statement once per connection instead, with sequential scans ruled out:
- * a plan made once must not depend on the table being small when it was
- * made (a plan made on an empty table and kept while the table grew read
- * it whole at every call).  Every statement a push runs reads only rows it
- * names by an indexed key, so an index is always there to take. */
-#define PLAN_ONCE "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off;"
 #define BEGIN_LOCKED                                                                        \
-	" SELECT pg_advisory_xact_lock_shared(" PLACE_LOCK_KEY "),"                               \
+	"BEGIN; SELECT pg_advisory_xact_lock_shared(" PLACE_LOCK_KEY "),"                         \
 	" to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-int txn_begin(PGconn *c, int defer, int plan_once, struct wr_err *e)
+int txn_begin(PGconn *c, int defer, struct wr_err *e)
 {
-	static const char custom[] = "BEGIN;" BEGIN_LOCKED;
-	static const char once[] = "BEGIN; " PLAN_ONCE BEGIN_LOCKED;
 	PGresult *r;
 
 	txn_end();
 	T.defer = defer;
-	r = PQexec(c, plan_once ? once : custom);
+	r = PQexec(c, BEGIN_LOCKED);
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		wr_fail(e, WR_EDB, "database: %s", r ? PQresultErrorMessage(r) : PQerrorMessage(c));
 		PQclear(r);
