@@ -30,7 +30,7 @@
 /* The shortest time between two notifications of this instance's writes:
  * under load one NOTIFY tells the writes of many pushes.  Each NOTIFY is a
  * transaction that wakes every listening backend and every instance's
- * listener; one per push cost a push an eighth of its time. */
+ * listener; one per push cost a push about a tenth of its time. */
 #define NOTIFY_GAP_MS 10
 
 struct waiter {
