@@ -190,6 +190,12 @@ int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_rank(struct cli *c, int argc, char **argv);
 int cmd_fit(struct cli *c, int argc, char **argv);
 int cmd_backtest(struct cli *c, int argc, char **argv);
+/* `asset show`'s reliability section (cmd_predict.c): the asset's row of the
+ * whole plant's ranking as of `at` with the default model and `horizon`
+ * days, the same p_fail as `wrench rank`, Home and the asset card.  Text, or
+ * with json a ",\n  \"reliability\": {...}" member.  0 or an exit code. */
+int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
+                          double horizon, int json);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_ui(struct cli *c, int argc, char **argv);
 

@@ -497,3 +497,109 @@ int cmd_backtest(struct cli *c, int argc, char **argv)
 	predict_backtest_free(&b);
 	return CLI_OK;
 }
+
+/* ------------------------------------------------- asset show's section */
+
+/* Numbers as `rank --format json` writes them (8 digits), null for NAN. */
+static void rel_num(const char *key, double v)
+{
+	char b[40];
+
+	printf(", \"%s\": ", key);
+	out_num(b, sizeof b, v, 8);
+	fputs(b[0] ? b : "null", stdout);
+}
+
+static void rel_json(const struct predict_ranking *r, const struct predict_item *it,
+                     const char *note)
+{
+	char at[WR_DATE_BUF];
+
+	printf(",\n  \"reliability\": {\"at\": \"%s\"",
+	       wr_date_fmt_day((int64_t)llround(r->T * WR_DAY), at));
+	rel_num("horizon", r->horizon);
+	if (!it) {
+		fputs(", \"ranked\": false, \"note\": ", stdout);
+		out_json_str(stdout, note);
+		fputs("}", stdout);
+		return;
+	}
+	fputs(", \"ranked\": true", stdout);
+	rel_num("p_fail", it->p_fail);
+	rel_num("expected_failures", it->expected_failures);
+	rel_num("age", it->age);
+	rel_num("beta", it->beta);
+	rel_num("beta_lo", it->beta_b.lo);
+	rel_num("beta_hi", it->beta_b.hi);
+	rel_num("eta", it->eta);
+	printf(", \"meaning\": \"%s\", \"method\": \"%s\"", predict_beta_meaning_str(it->meaning),
+	       predict_method_str(it->method));
+	rel_num("mtbf", it->mtbf);
+	rel_num("b10", it->b10);
+	printf(", \"failures\": %d", it->failures);
+	rel_num("observed", it->observed);
+	printf(", \"trend\": \"%s\"}", predict_trend_str(it->trend.flag));
+}
+
+static void rel_text(const struct predict_ranking *r, const struct predict_item *it,
+                     const char *note)
+{
+	char at[WR_DATE_BUF], b[5][32];
+
+	printf("\nReliability, next %s days (as of %s):\n", out_num(b[0], sizeof b[0], r->horizon, 6),
+	       wr_date_fmt_day((int64_t)llround(r->T * WR_DAY), at));
+	if (!it) {
+		printf("  %s\n", note);
+		return;
+	}
+	printf("  P(fail)      %.1f%%   expected failures %s\n", 100.0 * it->p_fail,
+	       out_num(b[1], sizeof b[1], it->expected_failures, 3));
+	printf("  age          %s days; %d failures in %s days observed\n",
+	       out_num(b[0], sizeof b[0], it->age, 4), it->failures,
+	       out_num(b[1], sizeof b[1], it->observed, 4));
+	out_printf(stdout, "  beta         %s [%s, %s] %s; eta %s days (%s, class %s)\n",
+	           out_num(b[0], sizeof b[0], it->beta, 3), out_num(b[1], sizeof b[1], it->beta_b.lo, 3),
+	           out_num(b[2], sizeof b[2], it->beta_b.hi, 3),
+	           predict_beta_meaning_str(it->meaning), out_num(b[3], sizeof b[3], it->eta, 4),
+	           predict_method_str(it->method), it->cls);
+	printf("  MTBF         %s days; B10 %s days; trend: %s\n",
+	       out_num(b[0], sizeof b[0], it->mtbf, 4), out_num(b[1], sizeof b[1], it->b10, 4),
+	       predict_trend_str(it->trend.flag));
+}
+
+int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
+                          double horizon, int json)
+{
+	struct wr_life_opts lo;
+	struct predict_opts po;
+	struct predict_ranking r;
+	struct ld_set ld;
+	struct wr_err e = {0, ""};
+	const struct predict_item *it;
+	const char *note = "not ranked: no install date or failure on record to date its "
+	                   "current life";
+	int rc;
+
+	memset(&lo, 0, sizeof lo);
+	memset(&ld, 0, sizeof ld);
+	memset(&r, 0, sizeof r);
+	predict_opts_init(&po);
+	po.horizon = horizon;
+	/* The whole plant, with the defaults of `wrench rank`: the model is
+	 * fitted across classes, and one asset has one p_fail. */
+	if (store_life_load(c->st, &lo, &ld, &e) != WR_OK)
+		return cli_fail(c, &e);
+	rc = predict_rank(&ld, (double)at / WR_DAY, &po, &r, &e);
+	store_life_free(&ld);
+	if (rc != WR_OK)
+		return cli_fail(c, &e);
+	it = predict_rank_find(&r, as->tag);
+	if (as->status == AS_RETIRED)
+		note = "retired: not ranked";
+	if (json)
+		rel_json(&r, it, note);
+	else
+		rel_text(&r, it, note);
+	predict_rank_free(&r);
+	return 0;
+}

@@ -336,6 +336,9 @@ struct predict_ranking {
 	 * piecewise hazard is used only when its AIC is the lower.  NAN when
 	 * not computed. */
 	double hazard_aic_weibull, hazard_aic_piecewise;
+	/* The fitted plant model itself (internal to predict/): what
+	 * predict_p_fail() reads.  Freed by predict_rank_free(). */
+	struct pi_plant *plant;
 };
 
 /* Scores every in-service unit with a known renewal before T.  Weibull
@@ -347,6 +350,20 @@ struct predict_ranking {
 int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o,
                  struct predict_ranking *out, struct wr_err *e);
 void predict_rank_free(struct predict_ranking *r);
+
+/* The one p_fail: the probability that unit `unit` (an index into the
+ * ld_set that was ranked) fails within `horizon` days after the ranking
+ * date, from the plant model predict_rank() fitted (converted to operating
+ * hours per unit with op_time, like the ranking's horizon).  The model does
+ * not depend on the horizon, so any horizon may be asked; the items' p_fail
+ * are this function at the ranking's horizon, and every screen and command
+ * shows those.  WR_EINPUT (and *p NAN) when the unit is not ranked (retired,
+ * no renewal known before the date) or the horizon is not positive. */
+int predict_p_fail(const struct predict_ranking *r, size_t unit, double horizon, double *p,
+                   struct wr_err *e);
+
+/* The item of the asset tagged `tag`, or NULL when it is not ranked. */
+const struct predict_item *predict_rank_find(const struct predict_ranking *r, const char *tag);
 
 /* --------------------------------------------------------------- backtest */
 

@@ -142,7 +142,9 @@ static int one_cutoff(const struct ld_set *s, double T, const struct predict_opt
 			rate = pc->failures / pc->observed;
 		else
 			rate = grate;
-		sc[PREDICT_S_MODEL * n + i] = it->p_fail;
+		rc = predict_p_fail(&r, it->unit, o->horizon, &sc[PREDICT_S_MODEL * n + i], e);
+		if (rc)
+			goto done;
 		sc[PREDICT_S_AGE * n + i] = it->age;
 		sc[PREDICT_S_COUNT * n + i] = it->failures;
 		sc[PREDICT_S_MTBF * n + i] = -expm1(-it->horizon * rate);

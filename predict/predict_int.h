@@ -108,4 +108,33 @@ double pi_hz_cum(const struct pi_hz *z, size_t c, double x);
 void pi_hz_free(struct pi_hz *z);
 
 
+
+/* ---- the fitted plant model behind every p_fail (pfail.c) ---- */
+/* One unit as the model sees it at T. */
+struct pi_punit {
+	double age;              /* current life in the analysis clock; NAN: not ranked */
+	double clock;            /* analysis time per calendar day (1, or operating hours) */
+	double A, B;             /* Weibull: posterior Gamma(A, rate B) of 1/theta, B in tref^beta */
+	double hA, hB;           /* piecewise: posterior Gamma(hA, rate hB) of the multiplier */
+	size_t cls;              /* into pi_plant.c and predict_ranking.classes */
+	int hz;                  /* 1: p from the class's piecewise hazard, else the Weibull */
+};
+struct pi_pclass {
+	double beta, tref;       /* Weibull shape; times are scaled by tref */
+};
+struct pi_plant {
+	struct pi_punit *u;      /* one per unit of the ld_set */
+	size_t nunits;
+	struct pi_pclass *c;
+	size_t nclasses;
+	struct pi_hz z;          /* the class hazards when some unit uses them (z.ok) */
+};
+/* WR_OK or WR_ENOMEM (*out NULL). */
+int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses);
+void pi_plant_free(struct pi_plant *p);
+/* P(fail in (age, age + h]) for unit u, age and h in its analysis clock. */
+double pi_plant_p(const struct pi_plant *p, size_t unit, double age, double h);
+/* The same at the unit's age for a horizon in days: every p_fail. */
+double pi_plant_pfail(const struct pi_plant *p, size_t unit, double horizon);
+
 #endif

@@ -97,10 +97,7 @@ static int ukey_cmp(const void *pa, const void *pb)
 /* A scored unit before its item is written.  Items are large, so the
  * ranking sorts these small keys and writes each item once, in order. */
 struct ikey {
-	double p, A, B;      /* P(fail) and the Weibull posterior IG(A, B) */
-	double hA, hB;       /* the piecewise hazard's posterior Gamma(hA, hB) */
-	int hz;              /* 1: p comes from the piecewise hazard */
-	double h;            /* horizon in the clock of the analysis */
+	double p;            /* P(fail), from the plant model (pfail.c) */
 	const char *tag;
 	size_t unit;
 };
@@ -240,27 +237,15 @@ meaning:
 	return WR_OK;
 }
 
-/* Failure probability within the horizon for posterior IG(A, B), age and
- * horizon h in units of t_ref. */
-static double p_within(double beta, double A, double B, double age, double h)
-{
-	double d;
-
-	if (age > 0.0)
-		d = exp(beta * log(age)) * expm1(beta * log1p(h / age));
-	else
-		d = exp(beta * log(h));
-	return -expm1(-A * log1p(d / B));
-}
-
 /* Step 3 for one class: exposures, the prior, and every in-service unit's
- * failure probability (keys appended at *nk). */
+ * posterior in the plant model (keys appended at *nk; p comes later). */
 static int class_prior(const struct ld_set *s, const struct predict_opts *o, double T,
                        size_t c, const size_t *units, size_t nu, const struct uwork *uw,
                        const struct predict_life *lives, double *scratch, int *ir,
                        struct cwork *cw, struct ikey *keys, size_t *nk,
                        struct predict_ranking *out, struct wr_err *e)
 {
+	struct pi_plant *pl = out->plant;
 	struct predict_class *pc = &out->classes[c];
 	double beta = pc->beta, tref = 0.0, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
 	size_t i, j;
@@ -314,6 +299,8 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	pc->eb_b = exp(log(b) + beta * lt);
 	pc->eta = tref * exp(log(b / a) / beta);
 	cw->tref = tref;
+	pl->c[c].beta = beta;
+	pl->c[c].tref = tref;
 	cw->a = a;
 	cw->b = b;
 	cw->G = exp(lgamma(1.0 + 1.0 / beta));
@@ -330,30 +317,23 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	for (i = 0; i < nu; i++) {
 		size_t u = units[i];
 		const struct uwork *w = &uw[u];
+		struct pi_punit *pu = &pl->u[u];
 		struct ikey *k;
+		pu->cls = c;
 		if (!s->units[u].in_service || !isfinite(w->age))
 			continue;
 		k = &keys[(*nk)++];
-		k->h = o->op_time ? predict_op_span(s, u, T, T, T + o->horizon) : o->horizon;
-		k->A = a + w->r;
-		k->B = b + scratch[i];
-		k->p = p_within(beta, k->A, k->B, w->age / tref, k->h / tref);
-		k->hz = 0;
-		k->hA = k->hB = NAN;
+		/* The horizon in the unit's clock: beyond T the meter is
+		 * extrapolated at its last rate, so the span is linear in it. */
+		pu->clock = o->op_time ? predict_op_span(s, u, T, T, T + o->horizon) / o->horizon : 1.0;
+		pu->age = w->age;
+		pu->A = a + w->r;
+		pu->B = b + scratch[i];
+		k->p = NAN;
 		k->tag = s->units[u].tag;
 		k->unit = u;
 	}
 	return WR_OK;
-}
-
-/* Failure probability within the horizon from the piecewise hazard:
- * D = Lambda_c(age + h) - Lambda_c(age), the unit's multiplier of the class
- * hazard ~ Gamma(A, rate B). */
-static double p_hazard(const struct pi_hz *z, size_t c, double A, double B, double age, double h)
-{
-	double d = pi_hz_cum(z, c, age + h) - pi_hz_cum(z, c, age);
-
-	return d > 0.0 ? -expm1(-A * log1p(d / B)) : 0.0;
 }
 
 /*
@@ -389,22 +369,21 @@ struct pwctx {
 	const struct uwork *uw;
 	const struct predict_life *lives;
 	const size_t *order, *units;  /* class c's units: order[units[c] .. units[c+1]) */
-	const size_t *kidx;           /* unit -> key, or SIZE_MAX when not scored */
-	struct ikey *keys;
 };
 
 /*
  * The piecewise hazard (hazard.c) in place of the Weibull shape for p, when
  * its AIC beats the Weibull's (aic_w): the class hazards, then, as in
  * class_prior(), empirical Bayes on each unit's multiplier of its class
- * hazard (exposure S_i = sum of Lambda_c over its lives, entry respected)
- * and p integrated over the posterior.  Classes with a shape fixed by the
- * user keep the Weibull p.  S and ir hold one value per unit (class order).
+ * hazard (exposure S_i = sum of Lambda_c over its lives, entry respected),
+ * kept in the plant model for p.  Classes with a shape fixed by the user
+ * keep the Weibull p.  S and ir hold one value per unit (class order).
  */
 static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double aic_w,
-                     struct predict_ranking *out, struct pi_hz *z, double *S, int *ir,
-                     struct wr_err *e)
+                     struct predict_ranking *out, double *S, int *ir, struct wr_err *e)
 {
+	struct pi_plant *pl = out->plant;
+	struct pi_hz *z = &pl->z;
 	size_t c, i, j;
 	int rc;
 
@@ -415,8 +394,10 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 	if (!z->ok)
 		return WR_OK;
 	out->hazard_aic_piecewise = z->aic;
-	if (!(z->aic < aic_w))
+	if (!(z->aic < aic_w)) {
+		pi_hz_free(z);
 		return WR_OK;
+	}
 	rc = pi_hz_finish(z);
 	if (rc)
 		return wr_fail(e, rc, "out of memory fitting the class hazards");
@@ -454,15 +435,10 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 		if (pc->method == PREDICT_M_FIXED)
 			continue;
 		for (i = u0; i < u0 + nu; i++) {
-			size_t u = x->order[i];
-			struct ikey *k;
-			if (x->kidx[u] == SIZE_MAX)
-				continue;
-			k = &x->keys[x->kidx[u]];
-			k->hz = 1;
-			k->hA = a + x->uw[u].r;
-			k->hB = b + S[i];
-			k->p = p_hazard(z, c, k->hA, k->hB, x->uw[u].age, k->h);
+			struct pi_punit *pu = &pl->u[x->order[i]];
+			pu->hz = 1;
+			pu->hA = a + x->uw[x->order[i]].r;
+			pu->hB = b + S[i];
 		}
 	}
 	out->hazard = PREDICT_HAZARD_PIECEWISE;
@@ -476,9 +452,10 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 static int fill_item(const struct ld_set *s, const struct predict_opts *o,
                      const struct ikey *k, const struct uwork *w,
                      const struct predict_class *pc, size_t c, const struct cwork *cw,
-                     const struct predict_life *lives, const struct pi_hz *z, double *scratch,
-                     struct predict_item *it, struct wr_err *e)
+                     const struct predict_life *lives, const struct pi_plant *pl,
+                     double *scratch, struct predict_item *it, struct wr_err *e)
 {
+	const struct pi_punit *pu = &pl->u[k->unit];
 	double beta = pc->beta, eta, pn, cum = 0.0;
 	size_t j, nf = 0;
 	int rc;
@@ -487,16 +464,13 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	copy_name(it->cls, s->units[k->unit].cls, sizeof it->cls);
 	it->unit = k->unit;
 	it->class_index = c;
-	it->horizon = k->h;
+	it->horizon = o->horizon * pu->clock;
 	it->p_fail = k->p;
 	/* Renewal: a failure, on average half way through the horizon, starts
 	 * a new life that may fail in what is left. */
-	if (k->hz)
-		pn = p_hazard(z, c, k->hA, k->hB, 0.0, 0.5 * k->h);
-	else
-		pn = p_within(beta, k->A, k->B, 0.0, 0.5 * k->h / cw->tref);
+	pn = pi_plant_p(pl, k->unit, 0.0, 0.5 * it->horizon);
 	it->expected_failures = k->p * (1.0 + pn);
-	eta = cw->tref * exp(log(k->B / k->A) / beta);
+	eta = cw->tref * exp(log(pu->B / pu->A) / beta);
 	it->age = w->age;
 	it->beta = beta;
 	it->eta = eta;
@@ -549,13 +523,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	int *cf = NULL, *ir = NULL;
 	struct ikey *keys = NULL;
 	struct cwork *cw = NULL;
-	size_t *kidx = NULL;
-	struct pi_hz z;
 	size_t i, j, cap = 0, nl = 0, maxl = 1, nc = 0, nk = 0, nft = 0;
 	int rc = WR_OK;
 
 	memset(out, 0, sizeof *out);
-	memset(&z, 0, sizeof z);
 	out->global_beta = NAN;
 	out->hazard = PREDICT_HAZARD_WEIBULL;
 	out->hazard_nu = NAN;
@@ -629,7 +600,8 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	ce = wr_malloc_large(nl ? nl : 1, sizeof *ce);
 	cft = wr_malloc_large(nl ? nl : 1, sizeof *cft);
 	cf = wr_malloc_large(nl ? nl : 1, sizeof *cf);
-	if (!out->classes || !cs || !units || !ct || !ce || !cft || !cf)
+	if (!out->classes || !cs || !units || !ct || !ce || !cft || !cf ||
+	    pi_plant_alloc(&out->plant, s->nunits, nc) != WR_OK)
 		goto oom;
 	out->nclasses = nc;
 	nc = 0;
@@ -689,13 +661,6 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	if (o.hazard == PREDICT_HAZARD_PIECEWISE) {
 		struct pi_hz_in in;
 		struct pwctx x;
-		kidx = wr_malloc_large(s->nunits, sizeof *kidx);
-		if (!kidx)
-			goto oom;
-		for (i = 0; i < s->nunits; i++)
-			kidx[i] = SIZE_MAX;
-		for (i = 0; i < nk; i++)
-			kidx[keys[i].unit] = i;
 		in.t = ct;
 		in.en = ce;
 		in.ft = cft;
@@ -707,15 +672,16 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		x.lives = lives;
 		x.order = order;
 		x.units = units;
-		x.kidx = kidx;
-		x.keys = keys;
 		/* scratch holds at least nunits doubles. */
-		rc = piecewise(&x, &in, weibull_aic(out, cw), out, &z, scratch, ir, e);
+		rc = piecewise(&x, &in, weibull_aic(out, cw), out, scratch, ir, e);
 		if (rc)
 			goto done;
 	}
 
-	/* Step 4: the items, in ranking order. */
+	/* Step 4: every p from the plant model, then the items, in ranking
+	 * order. */
+	for (i = 0; i < nk; i++)
+		keys[i].p = pi_plant_pfail(out->plant, keys[i].unit, o.horizon);
 	qsort(keys, nk, sizeof *keys, ikey_cmp);
 	out->items = wr_calloc_large(nk ? nk : 1, sizeof *out->items);
 	if (!out->items)
@@ -723,7 +689,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	for (i = 0; i < nk; i++) {
 		const struct uwork *w = &uw[keys[i].unit];
 		rc = fill_item(s, &o, &keys[i], w, &out->classes[w->cls], w->cls, &cw[w->cls], lives,
-		               &z, scratch, &out->items[i], e);
+		               out->plant, scratch, &out->items[i], e);
 		if (rc)
 			goto done;
 		out->n++;
@@ -741,8 +707,6 @@ done:
 	free(ce);
 	free(cft);
 	free(cf);
-	free(kidx);
-	pi_hz_free(&z);
 	free(scratch);
 	free(ir);
 	free(keys);
@@ -758,7 +722,9 @@ void predict_rank_free(struct predict_ranking *r)
 		return;
 	free(r->items);
 	free(r->classes);
+	pi_plant_free(r->plant);
 	r->items = NULL;
 	r->classes = NULL;
+	r->plant = NULL;
 	r->n = r->nclasses = 0;
 }
