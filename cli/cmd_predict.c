@@ -373,6 +373,48 @@ static void json_metric_group(const char *name, const struct predict_metrics *m,
 	printf("}");
 }
 
+/* One scorer's calibration table as a JSON object. */
+static void json_calib(const struct predict_calib *cb)
+{
+	size_t k;
+
+	printf("{\"n\": %zu, \"predicted\": ", cb->n);
+	out_json_num(stdout, cb->predicted);
+	printf(", \"observed\": ");
+	out_json_num(stdout, cb->observed);
+	printf(", \"ratio\": ");
+	out_json_num(stdout, cb->ratio);
+	printf(", \"deciles\": [");
+	for (k = 0; k < PREDICT_CALIB_BINS; k++) {
+		const struct predict_calib_bin *bn = &cb->bin[k];
+		printf("%s\n      {\"n\": %zu, \"p_lo\": ", k ? "," : "", bn->n);
+		out_json_num(stdout, bn->p_lo);
+		printf(", \"p_hi\": ");
+		out_json_num(stdout, bn->p_hi);
+		printf(", \"predicted\": ");
+		out_json_num(stdout, bn->predicted);
+		printf(", \"observed\": ");
+		out_json_num(stdout, bn->observed);
+		printf("}");
+	}
+	printf("]}");
+}
+
+static void bt_json_calib(const struct predict_backtest *b)
+{
+	int s, first = 1;
+
+	printf(",\n  \"calibration\": {");
+	for (s = 0; s < PREDICT_S_COUNT_; s++) {
+		if (b->calib[s].n == 0)
+			continue;
+		printf("%s\n    \"%s\": ", first ? "" : ",", scorer_key[s]);
+		json_calib(&b->calib[s]);
+		first = 0;
+	}
+	printf("\n  }");
+}
+
 static void bt_json(const struct predict_backtest *b)
 {
 	size_t i;
@@ -388,6 +430,8 @@ static void bt_json(const struct predict_backtest *b)
 		       wr_date_fmt_day((int64_t)llround(cu->T * WR_DAY), at), cu->scored,
 		       cu->positives, cu->k);
 		out_json_num(stdout, cu->base_rate);
+		printf(", \"predicted\": ");
+		out_json_num(stdout, cu->predicted);
 		printf(", ");
 		json_metric_group("auc", cu->m, 0, 0);
 		printf(", ");
@@ -402,46 +446,98 @@ static void bt_json(const struct predict_backtest *b)
 	json_metric_group("precision_at_k", b->mean, 1, 0);
 	printf(", ");
 	json_metric_group("brier", b->mean, 2, 1);
-	printf("}\n}\n");
+	printf("}");
+	bt_json_calib(b);
+	printf("\n}\n");
 }
 
 static void bt_table(const struct predict_backtest *b)
 {
 	static const char *const head[] = {
-		"cutoff", "scored", "failed", "auc_model", "auc_age", "auc_count", "auc_mtbf",
-		"p@k_model", "p@k_age", "brier_model", "brier_climate"
+		"cutoff", "scored", "failed", "predicted", "auc_model", "auc_age", "auc_count",
+		"auc_mtbf", "p@k_model", "p@k_age", "brier_model", "brier_climate"
 	};
-	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 	struct out o;
 	size_t i, k;
 
-	out_begin(&o, stdout, OUT_TABLE, 11, head, numeric);
+	out_begin(&o, stdout, OUT_TABLE, 12, head, numeric);
 	for (i = 0; i <= b->n; i++) {
 		const struct predict_metrics *m = i < b->n ? b->cuts[i].m : b->mean;
-		char v[11][32];
-		const char *cells[11];
+		char v[12][32];
+		const char *cells[12];
 
 		if (i < b->n) {
 			wr_date_fmt_day((int64_t)llround(b->cuts[i].T * WR_DAY), v[0]);
 			snprintf(v[1], sizeof v[1], "%zu", b->cuts[i].scored);
 			snprintf(v[2], sizeof v[2], "%zu", b->cuts[i].positives);
+			out_num(v[3], 32, b->cuts[i].predicted, 3);
 		} else {
 			wr_strlcpy(v[0], "mean", sizeof v[0]);
-			v[1][0] = v[2][0] = '\0';
+			v[1][0] = v[2][0] = v[3][0] = '\0';
 		}
-		out_num(v[3], 32, m[PREDICT_S_MODEL].auc, 3);
-		out_num(v[4], 32, m[PREDICT_S_AGE].auc, 3);
-		out_num(v[5], 32, m[PREDICT_S_COUNT].auc, 3);
-		out_num(v[6], 32, m[PREDICT_S_MTBF].auc, 3);
-		out_num(v[7], 32, m[PREDICT_S_MODEL].prec_k, 3);
-		out_num(v[8], 32, m[PREDICT_S_AGE].prec_k, 3);
-		out_num(v[9], 32, m[PREDICT_S_MODEL].brier, 3);
-		out_num(v[10], 32, m[PREDICT_S_CLIMATE].brier, 3);
-		for (k = 0; k < 11; k++)
+		out_num(v[4], 32, m[PREDICT_S_MODEL].auc, 3);
+		out_num(v[5], 32, m[PREDICT_S_AGE].auc, 3);
+		out_num(v[6], 32, m[PREDICT_S_COUNT].auc, 3);
+		out_num(v[7], 32, m[PREDICT_S_MTBF].auc, 3);
+		out_num(v[8], 32, m[PREDICT_S_MODEL].prec_k, 3);
+		out_num(v[9], 32, m[PREDICT_S_AGE].prec_k, 3);
+		out_num(v[10], 32, m[PREDICT_S_MODEL].brier, 3);
+		out_num(v[11], 32, m[PREDICT_S_CLIMATE].brier, 3);
+		for (k = 0; k < 12; k++)
 			cells[k] = v[k];
 		out_row(&o, cells);
 	}
 	out_end(&o);
+}
+
+/* The model's calibration by decile of p, then every probability
+ * scorer's total. */
+static void bt_table_calib(const struct predict_backtest *b)
+{
+	static const char *const head[] = {
+		"decile", "n", "p_from", "p_to", "predicted", "observed", "ratio"
+	};
+	const int numeric[] = {0, 1, 1, 1, 1, 1, 1};
+	const struct predict_calib *cb = &b->calib[PREDICT_S_MODEL];
+	struct out o;
+	size_t i, k;
+	int s;
+
+	printf("\ncalibration of the model (every asset at every cutoff, by decile of p_fail):\n");
+	out_begin(&o, stdout, OUT_TABLE, 7, head, numeric);
+	for (i = 0; i <= PREDICT_CALIB_BINS; i++) {
+		const struct predict_calib_bin *bn = i < PREDICT_CALIB_BINS ? &cb->bin[i] : NULL;
+		char v[7][32];
+		const char *cells[7];
+
+		if (bn)
+			snprintf(v[0], sizeof v[0], "%zu", i + 1);
+		else
+			wr_strlcpy(v[0], "total", sizeof v[0]);
+		snprintf(v[1], sizeof v[1], "%zu", bn ? bn->n : cb->n);
+		out_num(v[2], 32, bn ? bn->p_lo : NAN, 3);
+		out_num(v[3], 32, bn ? bn->p_hi : NAN, 3);
+		out_num(v[4], 32, bn ? bn->predicted : cb->predicted, 4);
+		out_num(v[5], 32, bn ? bn->observed : cb->observed, 4);
+		out_num(v[6], 32, bn ? (bn->observed > 0 ? bn->predicted / bn->observed : NAN)
+		                     : cb->ratio, 3);
+		for (k = 0; k < 7; k++)
+			cells[k] = v[k];
+		out_row(&o, cells);
+	}
+	out_end(&o);
+	printf("failures predicted / observed in all:");
+	for (s = 0; s < PREDICT_S_COUNT_; s++) {
+		char r[32], pr[32], ob[32];
+		if (b->calib[s].n == 0)
+			continue;
+		printf("%s %s %s / %s (%s)", s ? "," : "", predict_scorer_str(s),
+		       out_num(pr, sizeof pr, b->calib[s].predicted, 4),
+		       out_num(ob, sizeof ob, b->calib[s].observed, 4),
+		       out_num(r, sizeof r, b->calib[s].ratio, 3));
+	}
+	printf("\n");
 }
 
 int cmd_backtest(struct cli *c, int argc, char **argv)
@@ -492,8 +588,10 @@ int cmd_backtest(struct cli *c, int argc, char **argv)
 		return cli_fail(c, &e);
 	if (fmt == OUT_JSON)
 		bt_json(&b);
-	else
+	else {
 		bt_table(&b);
+		bt_table_calib(&b);
+	}
 	predict_backtest_free(&b);
 	return CLI_OK;
 }

@@ -384,11 +384,32 @@ struct predict_metrics {
 	double brier;            /* NAN for scores that are not probabilities */
 };
 
+/* Calibration: predicted against observed failures.  The predictions are
+ * sorted by p and cut into PREDICT_CALIB_BINS groups of equal count
+ * (deciles; ties may straddle a boundary, which matters nothing since tied
+ * predictions are alike); in each, the sum of p (the failures expected)
+ * beside the failures seen.  A calibrated model has ratio near 1 overall
+ * and in every bin with enough failures to tell. */
+#define PREDICT_CALIB_BINS 10
+struct predict_calib_bin {
+	size_t n;                /* predictions in the bin (0 with fewer than 10 in all) */
+	double p_lo, p_hi;       /* their smallest and largest p; NAN when empty */
+	double predicted;        /* sum of p */
+	double observed;         /* failures seen */
+};
+struct predict_calib {
+	size_t n;                /* predictions; 0: not computed (not probabilities) */
+	double predicted, observed;
+	double ratio;            /* predicted / observed; NAN when nothing failed */
+	struct predict_calib_bin bin[PREDICT_CALIB_BINS];  /* by rising p */
+};
+
 struct predict_cutoff {
 	double T;
 	size_t scored, positives;
 	size_t k;                /* precision-at-k used this k */
 	double base_rate;        /* the past-only climatology rate */
+	double predicted;        /* failures the model expected: the sum of its p */
 	struct predict_metrics m[PREDICT_S_COUNT_];
 };
 
@@ -396,6 +417,10 @@ struct predict_backtest {
 	struct predict_cutoff *cuts;
 	size_t n;
 	struct predict_metrics mean[PREDICT_S_COUNT_];  /* over cutoffs with a value */
+	/* Over every (unit, cutoff) scored, for the scorers whose scores are
+	 * probabilities (model, naive MTBF, climatology at the cutoffs that
+	 * have a base rate); n = 0 for the others. */
+	struct predict_calib calib[PREDICT_S_COUNT_];
 	double horizon;
 };
 
@@ -411,5 +436,11 @@ void predict_backtest_free(struct predict_backtest *b);
  * k = 0 means the number of positives. */
 int predict_metrics(const double *score, const int *label, size_t n, size_t k,
                     int prob, struct predict_metrics *out, struct wr_err *e);
+
+/* Calibration of probabilities p[i] against outcomes label[i] (0/1).
+ * WR_EINPUT when a p is not in [0, 1], WR_ENOMEM; n = 0 gives an empty
+ * table (ratio NAN). */
+int predict_calibration(const double *p, const int *label, size_t n, struct predict_calib *out,
+                        struct wr_err *e);
 
 #endif

@@ -101,8 +101,47 @@ static double past_rate(const struct ld_set *s, double T, double H, double histo
 	return tot > 0.0 ? pos / tot : NAN;
 }
 
+/* The probability scorers' (p, outcome) pairs over every cutoff, for the
+ * calibration tables. */
+struct pool {
+	double *p[PREDICT_S_COUNT_];
+	int *y[PREDICT_S_COUNT_];
+	size_t n[PREDICT_S_COUNT_], cap[PREDICT_S_COUNT_];
+};
+
+static int pool_add(struct pool *q, size_t k, const double *p, const int *y, size_t n)
+{
+	if (q->n[k] + n > q->cap[k]) {
+		size_t cap = 2 * (q->n[k] + n);
+		double *np = realloc(q->p[k], cap * sizeof *np);
+		int *ny;
+		if (!np)
+			return WR_ENOMEM;
+		q->p[k] = np;
+		ny = realloc(q->y[k], cap * sizeof *ny);
+		if (!ny)
+			return WR_ENOMEM;
+		q->y[k] = ny;
+		q->cap[k] = cap;
+	}
+	memcpy(q->p[k] + q->n[k], p, n * sizeof *p);
+	memcpy(q->y[k] + q->n[k], y, n * sizeof *y);
+	q->n[k] += n;
+	return WR_OK;
+}
+
+static void pool_free(struct pool *q)
+{
+	size_t k;
+
+	for (k = 0; k < PREDICT_S_COUNT_; k++) {
+		free(q->p[k]);
+		free(q->y[k]);
+	}
+}
+
 static int one_cutoff(const struct ld_set *s, double T, const struct predict_opts *o,
-                      struct predict_cutoff *c, struct wr_err *e)
+                      struct predict_cutoff *c, struct pool *q, struct wr_err *e)
 {
 	struct predict_ranking r;
 	double *sc = NULL, grate, gf = 0.0, go = 0.0;
@@ -145,6 +184,7 @@ static int one_cutoff(const struct ld_set *s, double T, const struct predict_opt
 		rc = predict_p_fail(&r, it->unit, o->horizon, &sc[PREDICT_S_MODEL * n + i], e);
 		if (rc)
 			goto done;
+		c->predicted += sc[PREDICT_S_MODEL * n + i];
 		sc[PREDICT_S_AGE * n + i] = it->age;
 		sc[PREDICT_S_COUNT * n + i] = it->failures;
 		sc[PREDICT_S_MTBF * n + i] = -expm1(-it->horizon * rate);
@@ -157,6 +197,10 @@ static int one_cutoff(const struct ld_set *s, double T, const struct predict_opt
 		rc = predict_metrics(sc + k * n, lab, n, c->k, prob, &c->m[k], e);
 		if (rc)
 			goto done;
+		if (prob && pool_add(q, k, sc + k * n, lab, n) != WR_OK) {
+			rc = wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
+			goto done;
+		}
 	}
 done:
 	free(sc);
@@ -170,10 +214,12 @@ int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
                      struct wr_err *e)
 {
 	struct predict_opts o;
+	struct pool q;
 	size_t i, k;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	memset(&q, 0, sizeof q);
 	if (o_in)
 		o = *o_in;
 	else
@@ -188,12 +234,16 @@ int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
 		return wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
 	out->n = ncut;
 	for (i = 0; i < ncut; i++) {
-		rc = one_cutoff(s, cutoffs[i], &o, &out->cuts[i], e);
-		if (rc) {
-			predict_backtest_free(out);
-			return rc;
-		}
+		rc = one_cutoff(s, cutoffs[i], &o, &out->cuts[i], &q, e);
+		if (rc)
+			goto fail;
 	}
+	for (k = 0; k < PREDICT_S_COUNT_; k++) {
+		rc = predict_calibration(q.p[k], q.y[k], q.n[k], &out->calib[k], e);
+		if (rc)
+			goto fail;
+	}
+	pool_free(&q);
 	/* Means over the cutoffs where the metric exists. */
 	for (k = 0; k < PREDICT_S_COUNT_; k++) {
 		double sa = 0.0, sp = 0.0, sb = 0.0, na = 0.0, np = 0.0, nb = 0.0;
@@ -217,6 +267,10 @@ int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
 		out->mean[k].brier = nb > 0.0 ? sb / nb : NAN;
 	}
 	return WR_OK;
+fail:
+	pool_free(&q);
+	predict_backtest_free(out);
+	return rc;
 }
 
 void predict_backtest_free(struct predict_backtest *b)
