@@ -278,6 +278,7 @@ static const struct arg_opt bt_opts[] = {
 	{"every", 0, 1, "DUR", "step between cutoffs: 1mo (default), 2w, 90d, 1y"},
 	MODEL_OPTS,
 	{"top-k", 0, 1, "K", "precision among the K riskiest (default: the number that failed)"},
+	{"truth", 0, 1, "FILE", "true p_fail per asset and cutoff (a simulated plant): score the oracle"},
 	{"format", 0, 1, "FMT", "table (default) or json"},
 	{NULL, 0, 0, NULL, NULL}
 };
@@ -287,13 +288,15 @@ static const struct cmd_spec bt_spec = {
 	"Replays the ranking at each cutoff using only the history before it, and scores\n"
 	"it against which assets failed within the horizon after it: AUC, precision at\n"
 	"k and Brier score of the model, compared with ranking by age, by failure count,\n"
-	"by naive MTBF, and with the past base rate (climatology).",
+	"by naive MTBF, and with the past base rate (climatology); then the model's\n"
+	"calibration (failures predicted against observed, by decile of p_fail).  With\n"
+	"--truth, the true model (the oracle) is scored beside them.",
 	bt_opts, 0, 0, NULL, NULL
 };
 
 /* Stable JSON keys for the scorers (predict_scorer_str is for people). */
 static const char *const scorer_key[PREDICT_S_COUNT_] = {
-	"model", "age", "count", "mtbf", "climatology"
+	"model", "age", "count", "mtbf", "climatology", "oracle"
 };
 
 /* The cutoffs from..to stepping by `every`: calendar months and years when
@@ -355,16 +358,21 @@ static int make_cutoffs(const struct cli *c, int64_t from, int64_t to, const cha
 	return 0;
 }
 
-static void json_metric_group(const char *name, const struct predict_metrics *m, int which,
-                              int brier_only_prob)
+/* Scorers a backtest reports: the oracle only when the truth was given. */
+static int scored(const struct predict_backtest *b, int s)
+{
+	return s != PREDICT_S_ORACLE || b->has_truth;
+}
+
+static void json_metric_group(const struct predict_backtest *b, const char *name,
+                              const struct predict_metrics *m, int which, int brier_only_prob)
 {
 	int s, first = 1;
 
 	printf("\"%s\": {", name);
 	for (s = 0; s < PREDICT_S_COUNT_; s++) {
 		double v = which == 0 ? m[s].auc : which == 1 ? m[s].prec_k : m[s].brier;
-		if (brier_only_prob && s != PREDICT_S_MODEL && s != PREDICT_S_MTBF &&
-		    s != PREDICT_S_CLIMATE)
+		if (!scored(b, s) || (brier_only_prob && (s == PREDICT_S_AGE || s == PREDICT_S_COUNT)))
 			continue;
 		printf("%s\"%s\": ", first ? "" : ", ", scorer_key[s]);
 		out_json_num(stdout, v);
@@ -384,6 +392,10 @@ static void json_calib(const struct predict_calib *cb)
 	out_json_num(stdout, cb->observed);
 	printf(", \"ratio\": ");
 	out_json_num(stdout, cb->ratio);
+	if (isfinite(cb->truth)) {
+		printf(", \"truth\": ");
+		out_json_num(stdout, cb->truth);
+	}
 	printf(", \"deciles\": [");
 	for (k = 0; k < PREDICT_CALIB_BINS; k++) {
 		const struct predict_calib_bin *bn = &cb->bin[k];
@@ -395,6 +407,10 @@ static void json_calib(const struct predict_calib *cb)
 		out_json_num(stdout, bn->predicted);
 		printf(", \"observed\": ");
 		out_json_num(stdout, bn->observed);
+		if (isfinite(bn->truth)) {
+			printf(", \"truth\": ");
+			out_json_num(stdout, bn->truth);
+		}
 		printf("}");
 	}
 	printf("]}");
@@ -415,7 +431,34 @@ static void bt_json_calib(const struct predict_backtest *b)
 	printf("\n  }");
 }
 
-static void bt_json(const struct predict_backtest *b)
+/* Per truth group: pairs scored, failures observed, and predicted by
+ * each probability scorer. */
+static void bt_json_groups(const struct predict_backtest *b, char (*names)[32])
+{
+	size_t g;
+	int s;
+
+	if (!b->ngroups)
+		return;
+	printf(",\n  \"groups\": {");
+	for (g = 0; g < b->ngroups; g++) {
+		const struct predict_group *gr = &b->groups[g];
+		printf("%s\n    ", g ? "," : "");
+		out_json_str(stdout, names[g]);
+		printf(": {\"n\": %zu, \"observed\": ", gr->n);
+		out_json_num(stdout, gr->observed);
+		printf(", \"predicted\": {");
+		for (s = 0; s < PREDICT_S_COUNT_; s++)
+			if (b->calib[s].n) {
+				printf("%s\"%s\": ", s ? ", " : "", scorer_key[s]);
+				out_json_num(stdout, gr->predicted[s]);
+			}
+		printf("}}");
+	}
+	printf("\n  }");
+}
+
+static void bt_json(const struct predict_backtest *b, char (*names)[32])
 {
 	size_t i;
 	char at[WR_DATE_BUF];
@@ -433,21 +476,22 @@ static void bt_json(const struct predict_backtest *b)
 		printf(", \"predicted\": ");
 		out_json_num(stdout, cu->predicted);
 		printf(", ");
-		json_metric_group("auc", cu->m, 0, 0);
+		json_metric_group(b, "auc", cu->m, 0, 0);
 		printf(", ");
-		json_metric_group("precision_at_k", cu->m, 1, 0);
+		json_metric_group(b, "precision_at_k", cu->m, 1, 0);
 		printf(", ");
-		json_metric_group("brier", cu->m, 2, 1);
+		json_metric_group(b, "brier", cu->m, 2, 1);
 		printf("}");
 	}
 	printf("%s],\n  \"mean\": {", b->n ? "\n  " : "");
-	json_metric_group("auc", b->mean, 0, 0);
+	json_metric_group(b, "auc", b->mean, 0, 0);
 	printf(", ");
-	json_metric_group("precision_at_k", b->mean, 1, 0);
+	json_metric_group(b, "precision_at_k", b->mean, 1, 0);
 	printf(", ");
-	json_metric_group("brier", b->mean, 2, 1);
+	json_metric_group(b, "brier", b->mean, 2, 1);
 	printf("}");
 	bt_json_calib(b);
+	bt_json_groups(b, names);
 	printf("\n}\n");
 }
 
@@ -491,25 +535,64 @@ static void bt_table(const struct predict_backtest *b)
 	out_end(&o);
 }
 
+/* With the truth: every scorer's mean AUC and Brier with the oracle's,
+ * how far the model got from the best baseline to the oracle, and the
+ * groups' failures predicted and observed. */
+static void bt_table_truth(const struct predict_backtest *b, char (*names)[32])
+{
+	const struct predict_metrics *m = b->mean;
+	double best = NAN, gap;
+	size_t g;
+	int s;
+
+	if (!b->has_truth)
+		return;
+	printf("\nagainst the truth (oracle: the true p_fail), means over the cutoffs:\n");
+	printf("  %-13s %6s %8s\n", "scorer", "AUC", "Brier");
+	for (s = 0; s < PREDICT_S_COUNT_; s++) {
+		char au[32], br[32];
+		printf("  %-13s %6s %8s\n", predict_scorer_str(s), out_num(au, sizeof au, m[s].auc, 3),
+		       out_num(br, sizeof br, m[s].brier, 4));
+		if (s != PREDICT_S_MODEL && s != PREDICT_S_ORACLE && isfinite(m[s].auc) &&
+		    !(m[s].auc <= best))
+			best = m[s].auc;
+	}
+	gap = (m[PREDICT_S_MODEL].auc - best) / (m[PREDICT_S_ORACLE].auc - best);
+	printf("  the model's AUC is %.0f%% of the way from the best baseline to the oracle\n",
+	       100.0 * gap);
+	for (g = 0; g < b->ngroups; g++) {
+		const struct predict_group *gr = &b->groups[g];
+		char ob[32], mo[32], tr[32], ra[32];
+		out_printf(stdout, "  %-13s %zu predictions: observed %s, model %s (ratio %s), "
+		           "truth %s\n", names[g], gr->n, out_num(ob, sizeof ob, gr->observed, 4),
+		           out_num(mo, sizeof mo, gr->predicted[PREDICT_S_MODEL], 4),
+		           out_num(ra, sizeof ra, gr->observed > 0 ? gr->predicted[PREDICT_S_MODEL] /
+		                                                     gr->observed : NAN, 3),
+		           out_num(tr, sizeof tr, gr->predicted[PREDICT_S_ORACLE], 4));
+	}
+}
+
 /* The model's calibration by decile of p, then every probability
  * scorer's total. */
 static void bt_table_calib(const struct predict_backtest *b)
 {
 	static const char *const head[] = {
-		"decile", "n", "p_from", "p_to", "predicted", "observed", "ratio"
+		"decile", "n", "p_from", "p_to", "predicted", "observed", "ratio", "true_p"
 	};
-	const int numeric[] = {0, 1, 1, 1, 1, 1, 1};
+	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1};
 	const struct predict_calib *cb = &b->calib[PREDICT_S_MODEL];
+	size_t ncol = b->has_truth ? 8 : 7;
 	struct out o;
 	size_t i, k;
 	int s;
 
-	printf("\ncalibration of the model (every asset at every cutoff, by decile of p_fail):\n");
-	out_begin(&o, stdout, OUT_TABLE, 7, head, numeric);
+	printf("\ncalibration of the model (every asset at every cutoff, by decile of p_fail%s):\n",
+	       b->has_truth ? "; true_p: the failures the truth expects of the same assets" : "");
+	out_begin(&o, stdout, OUT_TABLE, ncol, head, numeric);
 	for (i = 0; i <= PREDICT_CALIB_BINS; i++) {
 		const struct predict_calib_bin *bn = i < PREDICT_CALIB_BINS ? &cb->bin[i] : NULL;
-		char v[7][32];
-		const char *cells[7];
+		char v[8][32];
+		const char *cells[8];
 
 		if (bn)
 			snprintf(v[0], sizeof v[0], "%zu", i + 1);
@@ -522,7 +605,8 @@ static void bt_table_calib(const struct predict_backtest *b)
 		out_num(v[5], 32, bn ? bn->observed : cb->observed, 4);
 		out_num(v[6], 32, bn ? (bn->observed > 0 ? bn->predicted / bn->observed : NAN)
 		                     : cb->ratio, 3);
-		for (k = 0; k < 7; k++)
+		out_num(v[7], 32, bn ? bn->truth : cb->truth, 4);
+		for (k = 0; k < 8; k++)
 			cells[k] = v[k];
 		out_row(&o, cells);
 	}
@@ -540,13 +624,53 @@ static void bt_table_calib(const struct predict_backtest *b)
 	printf("\n");
 }
 
+/* Loads the history (and the truth), runs the backtest and prints it. */
+static int run_backtest(struct cli *c, struct model_args *m, const char *truth_path,
+                        const double *cuts, size_t ncut, int fmt)
+{
+	struct ld_set ld;
+	struct predict_backtest b;
+	struct predict_truth pt;
+	struct cli_truth t;
+	struct wr_err e = {0, ""};
+	int rc;
+
+	memset(&ld, 0, sizeof ld);
+	memset(&t, 0, sizeof t);
+	if (store_life_load(c->st, &m->lo, &ld, &e) != WR_OK)
+		return cli_fail(c, &e);
+	if (truth_path && (rc = cli_read_truth(c, truth_path, &ld, cuts, ncut, &t)) != 0) {
+		cli_truth_free(&t);
+		store_life_free(&ld);
+		return rc;
+	}
+	pt.p = t.p;
+	pt.nunits = ld.nunits;
+	pt.group = t.group;
+	pt.ngroups = t.ngroups;
+	memset(&b, 0, sizeof b);
+	rc = predict_backtest_truth(&ld, cuts, ncut, &m->po, truth_path ? &pt : NULL, &b, &e);
+	store_life_free(&ld);
+	if (rc != WR_OK) {
+		cli_truth_free(&t);
+		return cli_fail(c, &e);
+	}
+	if (fmt == OUT_JSON) {
+		bt_json(&b, t.group_names);
+	} else {
+		bt_table(&b);
+		bt_table_truth(&b, t.group_names);
+		bt_table_calib(&b);
+	}
+	cli_truth_free(&t);
+	predict_backtest_free(&b);
+	return CLI_OK;
+}
+
 int cmd_backtest(struct cli *c, int argc, char **argv)
 {
 	struct args a;
 	struct model_args m;
-	struct ld_set ld;
-	struct predict_backtest b;
-	struct wr_err e = {0, ""};
 	int64_t from = WR_NO_TIME, to = WR_NO_TIME;
 	double *cuts = NULL;
 	size_t ncut = 0;
@@ -571,29 +695,10 @@ int cmd_backtest(struct cli *c, int argc, char **argv)
 	m.po.top_k = (size_t)topk;
 	if ((rc = make_cutoffs(c, from, to, args_get(&a, "every"), &cuts, &ncut)) != 0)
 		return rc;
-	if ((rc = cli_open(c, 0)) != 0) {
-		free(cuts);
-		return rc;
-	}
-	memset(&ld, 0, sizeof ld);
-	if (store_life_load(c->st, &m.lo, &ld, &e) != WR_OK) {
-		free(cuts);
-		return cli_fail(c, &e);
-	}
-	memset(&b, 0, sizeof b);
-	rc = predict_backtest(&ld, cuts, ncut, &m.po, &b, &e);
-	store_life_free(&ld);
+	if ((rc = cli_open(c, 0)) == 0)
+		rc = run_backtest(c, &m, args_get(&a, "truth"), cuts, ncut, fmt);
 	free(cuts);
-	if (rc != WR_OK)
-		return cli_fail(c, &e);
-	if (fmt == OUT_JSON)
-		bt_json(&b);
-	else {
-		bt_table(&b);
-		bt_table_calib(&b);
-	}
-	predict_backtest_free(&b);
-	return CLI_OK;
+	return rc;
 }
 
 /* ------------------------------------------------- asset show's section */

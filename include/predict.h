@@ -374,6 +374,7 @@ enum predict_scorer {
 	PREDICT_S_COUNT,         /* failures before the cutoff */
 	PREDICT_S_MTBF,          /* 1 - exp(-H / naive MTBF) */
 	PREDICT_S_CLIMATE,       /* the past base rate, the same for every unit */
+	PREDICT_S_ORACLE,        /* the true probability, when it is known (simulated plants) */
 	PREDICT_S_COUNT_
 };
 const char *predict_scorer_str(enum predict_scorer s);
@@ -396,10 +397,11 @@ struct predict_calib_bin {
 	double p_lo, p_hi;       /* their smallest and largest p; NAN when empty */
 	double predicted;        /* sum of p */
 	double observed;         /* failures seen */
+	double truth;            /* sum of the true p of the same predictions; NAN unknown */
 };
 struct predict_calib {
 	size_t n;                /* predictions; 0: not computed (not probabilities) */
-	double predicted, observed;
+	double predicted, observed, truth;
 	double ratio;            /* predicted / observed; NAN when nothing failed */
 	struct predict_calib_bin bin[PREDICT_CALIB_BINS];  /* by rising p */
 };
@@ -413,9 +415,20 @@ struct predict_cutoff {
 	struct predict_metrics m[PREDICT_S_COUNT_];
 };
 
+/* Predicted and observed failures of one group of units (a truth group)
+ * over every cutoff. */
+struct predict_group {
+	size_t n;                /* (unit, cutoff) pairs scored */
+	double observed;
+	double predicted[PREDICT_S_COUNT_];  /* sums of p; 0 for scorers without one */
+};
+
 struct predict_backtest {
 	struct predict_cutoff *cuts;
 	size_t n;
+	int has_truth;           /* the oracle was scored (predict_backtest_truth) */
+	struct predict_group *groups;   /* ngroups, with a truth that has groups */
+	size_t ngroups;
 	struct predict_metrics mean[PREDICT_S_COUNT_];  /* over cutoffs with a value */
 	/* Over every (unit, cutoff) scored, for the scorers whose scores are
 	 * probabilities (model, naive MTBF, climatology at the cutoffs that
@@ -431,16 +444,37 @@ int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
                      struct wr_err *e);
 void predict_backtest_free(struct predict_backtest *b);
 
+/* The truth of a simulated plant: the true probability that unit u fails
+ * within the horizon after cutoff c is p[c * nunits + u] (NAN where the unit
+ * is not in service at c), and the unit belongs to group[u] (0 .. ngroups-1,
+ * or -1; group may be NULL). */
+struct predict_truth {
+	const double *p;
+	size_t nunits;           /* must be the ld_set's */
+	const int *group;
+	size_t ngroups;
+};
+
+/* predict_backtest, with the oracle scored beside the model and the
+ * baselines on the same units and cutoffs, and the predicted and observed
+ * failures per group.  WR_EINPUT when a scored unit has no true p at a
+ * cutoff (the truth must cover every unit the ranking scores). */
+int predict_backtest_truth(const struct ld_set *s, const double *cutoffs, size_t ncut,
+                           const struct predict_opts *o, const struct predict_truth *truth,
+                           struct predict_backtest *out, struct wr_err *e);
+
 /* The metrics alone, for tests and other scorers: score[i] and label[i]
  * (0/1); prob nonzero when scores are probabilities (Brier computed);
  * k = 0 means the number of positives. */
 int predict_metrics(const double *score, const int *label, size_t n, size_t k,
                     int prob, struct predict_metrics *out, struct wr_err *e);
 
-/* Calibration of probabilities p[i] against outcomes label[i] (0/1).
- * WR_EINPUT when a p is not in [0, 1], WR_ENOMEM; n = 0 gives an empty
- * table (ratio NAN). */
-int predict_calibration(const double *p, const int *label, size_t n, struct predict_calib *out,
-                        struct wr_err *e);
+/* Calibration of probabilities p[i] against outcomes label[i] (0/1), and
+ * when truth is not NULL the true probabilities truth[i] of the same
+ * predictions summed alike (the failures the truth expects in each bin:
+ * observed without the noise).  WR_EINPUT when a p is not in [0, 1],
+ * WR_ENOMEM; n = 0 gives an empty table (ratio NAN). */
+int predict_calibration(const double *p, const double *truth, const int *label, size_t n,
+                        struct predict_calib *out, struct wr_err *e);
 
 #endif

@@ -28,6 +28,7 @@ const char *predict_scorer_str(enum predict_scorer s)
 	case PREDICT_S_COUNT: return "failure count";
 	case PREDICT_S_MTBF: return "naive MTBF";
 	case PREDICT_S_CLIMATE: return "climatology";
+	case PREDICT_S_ORACLE: return "oracle";
 	case PREDICT_S_COUNT_: break;
 	}
 	return "unknown";
@@ -140,8 +141,44 @@ static void pool_free(struct pool *q)
 	}
 }
 
+/* What one cutoff needs to know of the truth: its row of p, and where
+ * the groups' sums go. */
+struct cut_truth {
+	const struct predict_truth *t;
+	const double *p;         /* this cutoff's row */
+	struct predict_group *groups;
+};
+
+/* The oracle's scores (the true p of each scored unit) and the groups'
+ * sums. */
+static int score_truth(const struct cut_truth *ct, const struct predict_ranking *r,
+                       const double *sc, const int *lab, double *oracle, struct wr_err *e)
+{
+	size_t i, n = r->n, k;
+
+	for (i = 0; i < n; i++) {
+		const struct predict_item *it = &r->items[i];
+		int g;
+		oracle[i] = ct->p[it->unit];
+		if (!(oracle[i] >= 0.0 && oracle[i] <= 1.0))
+			return wr_fail(e, WR_EINPUT, "the truth has no probability for asset %s at "
+			               "the cutoff %g (days since 1970)", it->tag, r->T);
+		g = ct->t->group ? ct->t->group[it->unit] : -1;
+		if (g < 0 || (size_t)g >= ct->t->ngroups)
+			continue;
+		ct->groups[g].n++;
+		ct->groups[g].observed += lab[i];
+		for (k = 0; k < PREDICT_S_COUNT_; k++)
+			if (k == PREDICT_S_MODEL || k == PREDICT_S_MTBF || k == PREDICT_S_CLIMATE)
+				ct->groups[g].predicted[k] += sc[k * n + i];
+		ct->groups[g].predicted[PREDICT_S_ORACLE] += oracle[i];
+	}
+	return WR_OK;
+}
+
 static int one_cutoff(const struct ld_set *s, double T, const struct predict_opts *o,
-                      struct predict_cutoff *c, struct pool *q, struct wr_err *e)
+                      const struct cut_truth *ct, struct predict_cutoff *c, struct pool *q,
+                      struct wr_err *e)
 {
 	struct predict_ranking r;
 	double *sc = NULL, grate, gf = 0.0, go = 0.0;
@@ -190,10 +227,17 @@ static int one_cutoff(const struct ld_set *s, double T, const struct predict_opt
 		sc[PREDICT_S_MTBF * n + i] = -expm1(-it->horizon * rate);
 		sc[PREDICT_S_CLIMATE * n + i] = isfinite(c->base_rate) ? c->base_rate : 0.0;
 	}
+	if (ct) {
+		rc = score_truth(ct, &r, sc, lab, sc + PREDICT_S_ORACLE * n, e);
+		if (rc)
+			goto done;
+	}
 	c->k = o->top_k ? o->top_k : c->positives;
 	for (k = 0; k < PREDICT_S_COUNT_; k++) {
 		int prob = k == PREDICT_S_MODEL || k == PREDICT_S_MTBF ||
-		           (k == PREDICT_S_CLIMATE && isfinite(c->base_rate));
+		           (k == PREDICT_S_CLIMATE && isfinite(c->base_rate)) || k == PREDICT_S_ORACLE;
+		if (k == PREDICT_S_ORACLE && !ct)
+			continue;
 		rc = predict_metrics(sc + k * n, lab, n, c->k, prob, &c->m[k], e);
 		if (rc)
 			goto done;
@@ -213,41 +257,17 @@ int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
                      const struct predict_opts *o_in, struct predict_backtest *out,
                      struct wr_err *e)
 {
-	struct predict_opts o;
-	struct pool q;
-	size_t i, k;
-	int rc;
+	return predict_backtest_truth(s, cutoffs, ncut, o_in, NULL, out, e);
+}
 
-	memset(out, 0, sizeof *out);
-	memset(&q, 0, sizeof q);
-	if (o_in)
-		o = *o_in;
-	else
-		predict_opts_init(&o);
-	out->horizon = o.horizon;
-	if (!(o.horizon > 0.0) || !isfinite(o.horizon))
-		return wr_fail(e, WR_EINPUT, "the horizon must be a positive number of days");
-	if (ncut == 0)
-		return wr_fail(e, WR_EINPUT, "the backtest needs at least one cutoff date");
-	out->cuts = calloc(ncut, sizeof *out->cuts);
-	if (!out->cuts)
-		return wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
-	out->n = ncut;
-	for (i = 0; i < ncut; i++) {
-		rc = one_cutoff(s, cutoffs[i], &o, &out->cuts[i], &q, e);
-		if (rc)
-			goto fail;
-	}
-	for (k = 0; k < PREDICT_S_COUNT_; k++) {
-		rc = predict_calibration(q.p[k], q.y[k], q.n[k], &out->calib[k], e);
-		if (rc)
-			goto fail;
-	}
-	pool_free(&q);
-	/* Means over the cutoffs where the metric exists. */
+/* Means over the cutoffs where the metric exists. */
+static void means(struct predict_backtest *out)
+{
+	size_t i, k;
+
 	for (k = 0; k < PREDICT_S_COUNT_; k++) {
 		double sa = 0.0, sp = 0.0, sb = 0.0, na = 0.0, np = 0.0, nb = 0.0;
-		for (i = 0; i < ncut; i++) {
+		for (i = 0; i < out->n; i++) {
 			const struct predict_metrics *m = &out->cuts[i].m[k];
 			if (isfinite(m->auc)) {
 				sa += m->auc;
@@ -266,6 +286,62 @@ int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
 		out->mean[k].prec_k = np > 0.0 ? sp / np : NAN;
 		out->mean[k].brier = nb > 0.0 ? sb / nb : NAN;
 	}
+}
+
+int predict_backtest_truth(const struct ld_set *s, const double *cutoffs, size_t ncut,
+                           const struct predict_opts *o_in, const struct predict_truth *truth,
+                           struct predict_backtest *out, struct wr_err *e)
+{
+	struct predict_opts o;
+	struct pool q;
+	struct cut_truth ct;
+	size_t i, k;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	memset(&q, 0, sizeof q);
+	if (o_in)
+		o = *o_in;
+	else
+		predict_opts_init(&o);
+	out->horizon = o.horizon;
+	if (!(o.horizon > 0.0) || !isfinite(o.horizon))
+		return wr_fail(e, WR_EINPUT, "the horizon must be a positive number of days");
+	if (ncut == 0)
+		return wr_fail(e, WR_EINPUT, "the backtest needs at least one cutoff date");
+	if (truth && (!s || truth->nunits != s->nunits || !truth->p))
+		return wr_fail(e, WR_EINPUT, "the truth does not describe the units of the history");
+	out->cuts = calloc(ncut, sizeof *out->cuts);
+	if (!out->cuts)
+		return wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
+	out->n = ncut;
+	if (truth && truth->ngroups) {
+		out->groups = calloc(truth->ngroups, sizeof *out->groups);
+		if (!out->groups) {
+			rc = wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
+			goto fail;
+		}
+		out->ngroups = truth->ngroups;
+	}
+	out->has_truth = truth != NULL;
+	ct.t = truth;
+	ct.groups = out->groups;
+	for (i = 0; i < ncut; i++) {
+		ct.p = truth ? truth->p + i * truth->nunits : NULL;
+		rc = one_cutoff(s, cutoffs[i], &o, truth ? &ct : NULL, &out->cuts[i], &q, e);
+		if (rc)
+			goto fail;
+	}
+	for (k = 0; k < PREDICT_S_COUNT_; k++) {
+		/* The model's and the oracle's pairs were added together, so
+		 * they line up. */
+		const double *t = truth && k == PREDICT_S_MODEL ? q.p[PREDICT_S_ORACLE] : NULL;
+		rc = predict_calibration(q.p[k], t, q.y[k], q.n[k], &out->calib[k], e);
+		if (rc)
+			goto fail;
+	}
+	pool_free(&q);
+	means(out);
 	return WR_OK;
 fail:
 	pool_free(&q);
@@ -278,6 +354,8 @@ void predict_backtest_free(struct predict_backtest *b)
 	if (!b)
 		return;
 	free(b->cuts);
+	free(b->groups);
 	b->cuts = NULL;
-	b->n = 0;
+	b->groups = NULL;
+	b->n = b->ngroups = 0;
 }
