@@ -215,6 +215,34 @@ struct predict_trend {
 int predict_trend(const double *times, size_t n, double T_end,
                   struct predict_trend *out, struct wr_err *e);
 
+/* ----------------------------------------------------- repairable systems */
+
+/* One repairable system observed over the ages (start, end], with the ages
+ * of its failures, each minimally repaired (the system goes on as old as
+ * it was). */
+struct predict_system {
+	double start, end;
+	const double *fail;
+	size_t n;
+};
+
+/* The power-law process (Crow-AMSAA): failures arrive at the intensity
+ * lambda beta t^(beta-1) in the system's age.  beta > 1: deteriorating. */
+struct predict_power_law {
+	int ok;                  /* 0: fewer than two failures, or no finite maximum */
+	double n;                /* failures */
+	double beta, lambda;
+	double loglik;           /* sum ln intensity(x_i) - expected failures */
+	struct predict_bounds beta_b;   /* two-sided at conf, Crow's chi-square */
+};
+
+/* One beta and one lambda for all the systems, by maximum likelihood
+ * (MIL-HDBK-189's closed form when every system runs from age 0 to one
+ * age).  WR_EINPUT when a window is empty or a failure lies outside its
+ * window, WR_ENOMEM; else WR_OK (read out->ok). */
+int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double conf,
+                          struct predict_power_law *out, struct wr_err *e);
+
 /* ------------------------------------------------------- age replacement */
 
 struct predict_agerep {

@@ -109,6 +109,24 @@ void pi_hz_free(struct pi_hz *z);
 
 
 
+/* ---- the power-law process of minimal repair (plp.c) ---- */
+#define PI_PLP_BETA_MIN 0.01
+#define PI_PLP_BETA_MAX 100.0
+/* Failure ages x (any order) of systems observed over (s0[q], s1[q]];
+ * scale is set by pi_plp_fit. */
+struct pi_plp_in {
+	const double *x, *s0, *s1;
+	size_t nx, nsys;
+	double scale;
+};
+struct pi_plp {
+	int ok;                  /* 0: fewer than two failures, bad input, or no interior maximum */
+	double n, beta, lambda, loglik;
+	struct predict_bounds beta_b;
+};
+/* Pooled MLE (one beta, one lambda) with two-sided bounds at conf. */
+void pi_plp_fit(const struct pi_plp_in *in, double conf, struct pi_plp *out);
+
 /* ---- the fitted plant model behind every p_fail (pfail.c) ---- */
 /* One unit as the model sees it at T. */
 struct pi_punit {

@@ -1,0 +1,258 @@
+/*
+ * test_predict_repair.c - repairable systems: the power-law process
+ * (Crow-AMSAA) fitted over several systems (predict_power_law_fit),
+ * checked against MIL-HDBK-189's closed forms where they exist (one
+ * system, or systems observed from age 0 to one age, time- or
+ * failure-truncated), against chi-square table values for the bounds, and
+ * where no closed form exists (windows that start late and end apart)
+ * against an independently written likelihood: its slope is zero at the
+ * estimate and the estimate is its maximum.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "predict.h"
+
+static double rel(double a, double b)
+{
+	return fabs(a - b) / fabs(b);
+}
+
+/* One system, time-truncated at T = 200: beta = n / sum ln(T / t_i),
+ * lambda = n / T^beta (MIL-HDBK-189, Crow 1974). */
+START_TEST(test_plp_single_closed_form)
+{
+	static const double t[] = {4.3, 17.1, 30.0, 59.2, 80.5, 111.0, 134.9, 150.2, 171.1, 190.6};
+	struct predict_system s = {0.0, 200.0, t, 10};
+	struct predict_power_law f;
+	struct wr_err e = {0, ""};
+	double sl = 0.0, beta;
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		sl += log(200.0 / t[i]);
+	beta = 10.0 / sl;
+	ck_assert_int_eq(predict_power_law_fit(&s, 1, 0.90, &f, &e), WR_OK);
+	ck_assert(f.ok);
+	ck_assert_msg(rel(f.beta, beta) < 1e-10, "beta %.15g, closed form %.15g", f.beta, beta);
+	ck_assert(rel(f.lambda, 10.0 / pow(200.0, beta)) < 1e-9);
+	/* The log-likelihood at the maximum: sum ln(lambda beta t^(beta-1)) - n. */
+	{
+		double L = -10.0;
+		for (i = 0; i < 10; i++)
+			L += log(f.lambda * f.beta * pow(t[i], f.beta - 1.0));
+		ck_assert(fabs(f.loglik - L) < 1e-9);
+	}
+	/* Bounds, 90% two-sided with 2n = 20 degrees of freedom: the
+	 * chi-square table's 10.851 and 31.410 (5% and 95% points). */
+	ck_assert(rel(f.beta_b.lo, f.beta * 10.851 / 20.0) < 2e-4);
+	ck_assert(rel(f.beta_b.hi, f.beta * 31.410 / 20.0) < 2e-4);
+	/* The same failures in hours (x 24): beta unchanged, lambda over 24^beta,
+	 * the log-likelihood less n ln 24 (densities per hour). */
+	{
+		double th[10];
+		struct predict_system sh = {0.0, 200.0 * 24.0, th, 10};
+		struct predict_power_law g;
+		for (i = 0; i < 10; i++)
+			th[i] = 24.0 * t[i];
+		ck_assert_int_eq(predict_power_law_fit(&sh, 1, 0.90, &g, &e), WR_OK);
+		ck_assert(rel(g.beta, f.beta) < 1e-10);
+		ck_assert(rel(g.lambda, f.lambda / pow(24.0, f.beta)) < 1e-9);
+		ck_assert(fabs(g.loglik - (f.loglik - 10.0 * log(24.0))) < 1e-8);
+	}
+}
+END_TEST
+
+/* Failure-truncated (the last failure ends the observation): beta =
+ * n / sum_{i<n} ln(t_n / t_i). */
+START_TEST(test_plp_failure_truncated)
+{
+	static const double t[] = {12.0, 45.0, 77.0, 90.0, 131.0, 150.0, 160.0};
+	struct predict_system s = {0.0, 160.0, t, 7};
+	struct predict_power_law f;
+	double sl = 0.0;
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		sl += log(160.0 / t[i]);
+	ck_assert_int_eq(predict_power_law_fit(&s, 1, 0.90, &f, NULL), WR_OK);
+	ck_assert(rel(f.beta, 7.0 / sl) < 1e-10);
+	ck_assert(f.beta > 1.0);
+}
+END_TEST
+
+/* Several systems observed from age 0 to one age T (Crow 1974): beta =
+ * N / sum over every failure of ln(T / t). */
+START_TEST(test_plp_systems_closed_form)
+{
+	static const double a[] = {33.0, 120.0, 410.0, 700.0, 900.0};
+	static const double b[] = {250.0, 590.0};
+	static const double c[] = {15.0, 320.0, 520.0, 610.0, 810.0, 950.0};
+	struct predict_system s[] = {{0.0, 1000.0, a, 5}, {0.0, 1000.0, b, 2}, {0.0, 1000.0, c, 6}};
+	struct predict_power_law f;
+	double sl = 0.0;
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		sl += log(1000.0 / a[i]);
+	for (i = 0; i < 2; i++)
+		sl += log(1000.0 / b[i]);
+	for (i = 0; i < 6; i++)
+		sl += log(1000.0 / c[i]);
+	ck_assert_int_eq(predict_power_law_fit(s, 3, 0.90, &f, NULL), WR_OK);
+	ck_assert(f.ok && f.n == 13.0);
+	ck_assert(rel(f.beta, 13.0 / sl) < 1e-10);
+	ck_assert(rel(f.lambda, 13.0 / (3.0 * pow(1000.0, f.beta))) < 1e-9);
+}
+END_TEST
+
+/* The log-likelihood of systems sharing (beta, lambda), written out. */
+static double plp_loglik(const struct predict_system *s, size_t n, double beta, double lambda)
+{
+	double L = 0.0;
+	size_t q, i;
+
+	for (q = 0; q < n; q++) {
+		for (i = 0; i < s[q].n; i++)
+			L += log(lambda * beta) + (beta - 1.0) * log(s[q].fail[i]);
+		L -= lambda * (pow(s[q].end, beta) - pow(s[q].start, beta));
+	}
+	return L;
+}
+
+/* The profile: lambda at its maximum for this beta. */
+static double profile(const struct predict_system *s, size_t n, double beta)
+{
+	double N = 0.0, E = 0.0;
+	size_t q;
+
+	for (q = 0; q < n; q++) {
+		N += (double)s[q].n;
+		E += pow(s[q].end, beta) - pow(s[q].start, beta);
+	}
+	return plp_loglik(s, n, beta, N / E);
+}
+
+/* Windows that start late (bought second-hand, or history from a date)
+ * and end apart: no closed form.  The estimate is where the independently
+ * written likelihood is highest and flat. */
+START_TEST(test_plp_windows)
+{
+	static const double a[] = {520.0, 610.0, 700.0, 760.0};
+	static const double b[] = {140.0, 260.0};
+	static const double c[] = {1030.0, 1100.0, 1180.0, 1210.0, 1290.0};
+	struct predict_system s[] = {{400.0, 800.0, a, 4}, {0.0, 300.0, b, 2}, {900.0, 1300.0, c, 5}};
+	struct predict_power_law f;
+	double h = 1e-5, d;
+
+	ck_assert_int_eq(predict_power_law_fit(s, 3, 0.90, &f, NULL), WR_OK);
+	ck_assert(f.ok);
+	ck_assert(fabs(f.loglik - profile(s, 3, f.beta)) < 1e-9);
+	ck_assert(fabs(f.loglik - plp_loglik(s, 3, f.beta, f.lambda)) < 1e-9);
+	d = (profile(s, 3, f.beta * (1 + h)) - profile(s, 3, f.beta * (1 - h))) / (2 * h * f.beta);
+	ck_assert_msg(fabs(d) < 1e-4, "slope %g at beta %g", d, f.beta);
+	ck_assert(profile(s, 3, f.beta * 1.01) < f.loglik);
+	ck_assert(profile(s, 3, f.beta * 0.99) < f.loglik);
+	/* lambda is the maximum for that beta. */
+	ck_assert(plp_loglik(s, 3, f.beta, f.lambda * 1.01) < f.loglik);
+	ck_assert(plp_loglik(s, 3, f.beta, f.lambda * 0.99) < f.loglik);
+	/* Failures crowd toward the ends of the windows: deteriorating. */
+	ck_assert_msg(f.beta > 1.0, "beta %g", f.beta);
+}
+END_TEST
+
+static uint64_t rs = 5;
+
+static double unif(void)
+{
+	uint64_t z = (rs += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/* 300 systems with staggered windows drawn from beta = 2.5, lambda such
+ * that a system sees about 10 failures by age 1000: recovered. */
+START_TEST(test_plp_recovers_simulated)
+{
+	enum { NS = 300, MAXF = 64 };
+	static double fail[NS][MAXF];
+	static struct predict_system s[NS];
+	const double beta = 2.5, theta = 1000.0 / pow(10.0, 1.0 / 2.5);
+	struct predict_power_law f;
+	size_t q;
+
+	for (q = 0; q < NS; q++) {
+		double start = 500.0 * unif(), end = start + 300.0 + 900.0 * unif();
+		double L = pow(start / theta, beta);
+		s[q].start = start;
+		s[q].end = end;
+		s[q].fail = fail[q];
+		s[q].n = 0;
+		for (;;) {
+			double x;
+			L -= log(unif());
+			x = theta * pow(L, 1.0 / beta);
+			if (x > end || s[q].n == MAXF)
+				break;
+			fail[q][s[q].n++] = x;
+		}
+	}
+	ck_assert_int_eq(predict_power_law_fit(s, NS, 0.90, &f, NULL), WR_OK);
+	ck_assert_msg(rel(f.beta, beta) < 0.05, "beta %g for 2.5", f.beta);
+	ck_assert(f.beta_b.lo < beta && f.beta_b.hi > beta);
+	ck_assert(rel(f.lambda, pow(theta, -beta)) < 0.3);
+}
+END_TEST
+
+START_TEST(test_plp_refusals)
+{
+	static const double t[] = {5.0, 50.0};
+	static const double one[] = {5.0};
+	struct predict_system s = {10.0, 100.0, t, 2};
+	struct predict_power_law f;
+	struct wr_err e = {0, ""};
+
+	/* A failure before its window. */
+	ck_assert_int_eq(predict_power_law_fit(&s, 1, 0.90, &f, &e), WR_EINPUT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "outside"));
+	s.start = 0.0;
+	s.end = 0.0;
+	ck_assert_int_eq(predict_power_law_fit(&s, 1, 0.90, &f, &e), WR_EINPUT);
+	/* One failure: no estimate, not an error. */
+	s.end = 100.0;
+	s.fail = one;
+	s.n = 1;
+	ck_assert_int_eq(predict_power_law_fit(&s, 1, 0.90, &f, &e), WR_OK);
+	ck_assert(!f.ok && isnan(f.beta));
+	ck_assert_int_eq(predict_power_law_fit(NULL, 0, 0.90, &f, &e), WR_OK);
+	ck_assert(!f.ok);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *su = suite_create("predict_repair");
+	TCase *tc = tcase_create("repair");
+	SRunner *sr;
+	int nf;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_plp_single_closed_form);
+	tcase_add_test(tc, test_plp_failure_truncated);
+	tcase_add_test(tc, test_plp_systems_closed_form);
+	tcase_add_test(tc, test_plp_windows);
+	tcase_add_test(tc, test_plp_recovers_simulated);
+	tcase_add_test(tc, test_plp_refusals);
+	suite_add_tcase(su, tc);
+	sr = srunner_create(su);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
