@@ -11,13 +11,15 @@
 #
 # PLANTS_SEEDS (default "1 2 3") and PLANTS_VARIANTS (default
 # "base none strong deteriorating small") choose the plants; small is the
-# base variant with 200 assets, the others have 2000.
+# base variant with 200 assets, the others have 2000.  PLANTS_OPTS are
+# model options for backtest and rank (e.g. --renewal-only).
 set -euo pipefail
 W=$1
 SIM=$2
 dir=$3
 seeds=${PLANTS_SEEDS:-"1 2 3"}
 variants=${PLANTS_VARIANTS:-"base none strong deteriorating small"}
+opts=${PLANTS_OPTS:-}
 mkdir -p "$dir"
 summary="$dir/summary.txt"
 : >"$summary"
@@ -38,9 +40,11 @@ for variant in $variants; do
 		"$W" --db "$db" init >/dev/null
 		"$W" --db "$db" import assets "$d/assets.csv" >/dev/null
 		"$W" --db "$db" import history "$d/history.csv" >/dev/null
-		# shellcheck disable=SC2086 # the range is several options
-		"$W" --db "$db" backtest $range --truth "$d/truth.csv" --format json >"$d/backtest.json"
-		"$W" --db "$db" rank --at 2024-12-01 --format json >"$d/rank.json"
+		# shellcheck disable=SC2086 # the range and the options are several words
+		"$W" --db "$db" backtest $range $opts --truth "$d/truth.csv" --format json \
+			>"$d/backtest.json"
+		# shellcheck disable=SC2086
+		"$W" --db "$db" rank --at 2024-12-01 $opts --format json >"$d/rank.json"
 		betas=$(jq -r --slurpfile r "$d/rank.json" -R -s '
 			($r[0] | group_by(.class) | map({key: .[0].class, value: .[0].beta}) | from_entries)
 				as $fit

@@ -116,6 +116,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 			return rc;
 		m->po.history_start = (double)t / WR_DAY;
 	}
+	m->po.renewal_only = args_has(a, "renewal-only");
 	if ((v = args_get(a, "hazard")) != NULL) {
 		if (!strcmp(v, "piecewise"))
 			m->po.hazard = PREDICT_HAZARD_PIECEWISE;
@@ -134,6 +135,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	{"class", 0, 1, "C[,C...]", "only assets of these classes"}, \
 	{"history-from", 0, 1, "DATE", "history is complete only from DATE (earlier lives enter late)"}, \
 	{"hazard", 0, 1, "H", "piecewise (default: chosen by AIC against Weibull) or weibull"}, \
+	{"renewal-only", 0, 0, NULL, "every failure renews (default: minimal repair where the data say so)"}, \
 	{"beta", 0, 1, "C=B[,...]", "fix the Weibull shape of class C to B (WeiBayes)"}, \
 	{"codes", 0, 1, "A,B", "only failures with these problem codes count"}, \
 	{"op-time", 0, 0, NULL, "measure lives in run hours where meters exist"}, \
@@ -154,22 +156,24 @@ static const struct cmd_spec rank_spec = {
 	"rank", "",
 	"Ranks in-service assets by the probability of failing within the horizon, from\n"
 	"models fitted per class: a Weibull shape (pooled when a class has few failures)\n"
-	"or, when it fits better by AIC, a piecewise-constant hazard; each asset's own\n"
-	"rate is shrunk toward its class by empirical Bayes.  Columns: p_fail, expected\n"
-	"failures in the horizon, age of the current life (days, or hours with\n"
-	"--op-time), beta with bounds and what it means, eta, method, MTBF, B10 life,\n"
-	"failures so far, time observed, failure trend, and age-replacement advice when\n"
-	"costs are given.",
+	"or, when it fits better by AIC, a piecewise-constant hazard; for classes whose\n"
+	"history says failures are repaired rather than renewed, the power law of minimal\n"
+	"repair (Crow-AMSAA); each asset's own rate is shrunk toward its class by\n"
+	"empirical Bayes.  Columns: p_fail, expected failures in the horizon, age of\n"
+	"the current life (days, or hours with --op-time), beta with bounds and what it\n"
+	"means, eta, method, MTBF, B10 life, failures so far, time observed, failure\n"
+	"trend, age-replacement advice when costs are given, the process (renewal or\n"
+	"minimal repair) and the power law's beta.",
 	rank_opts, 0, 0, NULL, NULL
 };
 
 static const char *const rank_head[] = {
 	"rank", "asset", "class", "p_fail", "expected_failures", "age", "beta", "beta_lo",
 	"beta_hi", "eta", "meaning", "method", "mtbf", "b10", "failures", "observed", "trend",
-	"replace_at", "saving"
+	"replace_at", "saving", "process", "repair_beta"
 };
 static const int rank_numeric[] = {
-	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1
+	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0, 1
 };
 #define RANK_COLS (sizeof rank_head / sizeof rank_head[0])
 
@@ -193,6 +197,14 @@ static void print_classes(const struct predict_ranking *r)
 		           predict_beta_meaning_str(pc->meaning),
 		           out_num(eta, sizeof eta, pc->eta, 4), predict_method_str(pc->method),
 		           pc->units, pc->failures);
+		if (pc->process == PREDICT_PROCESS_MINIMAL_REPAIR)
+			out_printf(stdout, "  %-20s minimal repair: power law beta %s [%s, %s], "
+			           "log marginal likelihood %s against %s renewed\n", "",
+			           out_num(b, sizeof b, pc->repair_beta, 3),
+			           out_num(lo, sizeof lo, pc->repair_beta_b.lo, 3),
+			           out_num(hi, sizeof hi, pc->repair_beta_b.hi, 3),
+			           out_num(eta, sizeof eta, pc->marginal_repair, 6),
+			           out_num(bounds, sizeof bounds, pc->marginal_renewal, 6));
 	}
 }
 
@@ -251,6 +263,8 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 		out_num(v[15], sizeof v[15], it->observed, digits);
 		out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
 		out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
+		out_num(v[20], sizeof v[20], it->process == PREDICT_PROCESS_MINIMAL_REPAIR
+		                                 ? r.classes[it->class_index].repair_beta : NAN, digits);
 		for (k = 0; k < RANK_COLS; k++)
 			cells[k] = v[k];
 		cells[1] = it->tag;
@@ -258,6 +272,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 		cells[10] = predict_beta_meaning_str(it->meaning);
 		cells[11] = predict_method_str(it->method);
 		cells[16] = predict_trend_str(it->trend.flag);
+		cells[19] = predict_process_str(it->process);
 		if (out_row(&o, cells) != 0)
 			break;
 	}
@@ -741,7 +756,8 @@ static void rel_json(const struct predict_ranking *r, const struct predict_item 
 	rel_num("b10", it->b10);
 	printf(", \"failures\": %d", it->failures);
 	rel_num("observed", it->observed);
-	printf(", \"trend\": \"%s\"}", predict_trend_str(it->trend.flag));
+	printf(", \"trend\": \"%s\", \"process\": \"%s\"}", predict_trend_str(it->trend.flag),
+	       predict_process_str(it->process));
 }
 
 static void rel_text(const struct predict_ranking *r, const struct predict_item *it,
@@ -768,6 +784,7 @@ static void rel_text(const struct predict_ranking *r, const struct predict_item 
 	printf("  MTBF         %s days; B10 %s days; trend: %s\n",
 	       out_num(b[0], sizeof b[0], it->mtbf, 4), out_num(b[1], sizeof b[1], it->b10, 4),
 	       predict_trend_str(it->trend.flag));
+	printf("  process      %s\n", predict_process_str(it->process));
 }
 
 int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,

@@ -280,6 +280,13 @@ enum predict_hazard {
 };
 const char *predict_hazard_str(enum predict_hazard h);
 
+/* How failures are put right, as the ranking models it. */
+enum predict_process {
+	PREDICT_PROCESS_RENEWAL = 0,    /* replaced: a failure starts a new life */
+	PREDICT_PROCESS_MINIMAL_REPAIR  /* repaired: the unit goes on as old as it was */
+};
+const char *predict_process_str(enum predict_process p);
+
 struct predict_opts {
 	double horizon;          /* days; default PREDICT_HORIZON_DEFAULT */
 	double conf;             /* bounds; default PREDICT_CONF_DEFAULT */
@@ -292,6 +299,7 @@ struct predict_opts {
 	int min_class_failures;  /* default PREDICT_MIN_CLASS_FAILURES */
 	size_t top_k;            /* backtest precision at k; 0 = number of positives */
 	enum predict_hazard hazard;  /* default PREDICT_HAZARD_PIECEWISE */
+	int renewal_only;        /* 1: never minimal repair (default 0: the data decide) */
 };
 void predict_opts_init(struct predict_opts *o);
 
@@ -321,6 +329,15 @@ struct predict_class {
 	 * failures, one failure over its exposure), and the gamma prior of its
 	 * units' multipliers of the class hazard (shape hz_a, rate hz_b). */
 	double hz_ratio, hz_a, hz_b;
+	/* Renewal or minimal repair, by likelihood (calendar time only): the
+	 * power law's shape with bounds and both log-likelihoods (NAN when
+	 * not fitted). */
+	enum predict_process process;
+	double repair_beta;
+	struct predict_bounds repair_beta_b;
+	double loglik_renewal, loglik_repair;
+	/* The same with the units' gamma priors integrated out: what decides. */
+	double marginal_renewal, marginal_repair;
 };
 
 /* One in-service unit, as of the ranking date. */
@@ -337,6 +354,7 @@ struct predict_item {
 	struct predict_bounds beta_b;
 	enum predict_beta_meaning meaning;
 	enum predict_method method;
+	enum predict_process process; /* of its class: how p_fail was modelled */
 	double mtbf, b10;
 	int failures;                 /* before the ranking date */
 	double observed;              /* time under observation (sum of lives) */

@@ -37,6 +37,8 @@ int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses)
 		u->A = u->B = u->hA = u->hB = NAN;
 		u->cls = 0;
 		u->hz = 0;
+		u->mr = 0;
+		u->sys_age = u->mA = u->mB = NAN;
 	}
 	*out = p;
 	return WR_OK;
@@ -79,11 +81,34 @@ double pi_plant_p(const struct pi_plant *p, size_t unit, double age, double h)
 	return p_of_d(u->A, u->B, d);
 }
 
+/* Minimal repair: the power law's cumulative intensity over the window
+ * at the system's age, in units of the class's tref^beta. */
+static double mr_d(const struct pi_plant *p, const struct pi_punit *u, double h)
+{
+	const struct pi_pclass *c = &p->c[u->cls];
+	double a = u->sys_age / c->mr_tref, x = h / c->mr_tref;
+
+	if (a > 0.0)
+		return exp(c->mr_beta * log(a)) * expm1(c->mr_beta * log1p(x / a));
+	return exp(c->mr_beta * log(x));
+}
+
 double pi_plant_pfail(const struct pi_plant *p, size_t unit, double horizon)
 {
 	const struct pi_punit *u = &p->u[unit];
 
+	if (u->mr)
+		return p_of_d(u->mA, u->mB, mr_d(p, u, horizon));
 	return pi_plant_p(p, unit, u->age, horizon * u->clock);
+}
+
+double pi_plant_expected(const struct pi_plant *p, size_t unit, double horizon, double pf)
+{
+	const struct pi_punit *u = &p->u[unit];
+
+	if (u->mr)
+		return u->mA / u->mB * mr_d(p, u, horizon);
+	return pf * (1.0 + pi_plant_p(p, unit, 0.0, 0.5 * horizon * u->clock));
 }
 
 int predict_p_fail(const struct predict_ranking *r, size_t unit, double horizon, double *p,
@@ -96,12 +121,22 @@ int predict_p_fail(const struct predict_ranking *r, size_t unit, double horizon,
 		return wr_fail(e, WR_EINPUT, "no fitted model to ask for a failure probability");
 	if (!(horizon > 0.0) || !isfinite(horizon))
 		return wr_fail(e, WR_EINPUT, "the horizon must be a positive number of days");
-	if (unit >= pl->nunits || !isfinite(pl->u[unit].age))
+	if (unit >= pl->nunits || !isfinite(pl->u[unit].age) ||
+	    (pl->u[unit].mr && !isfinite(pl->u[unit].sys_age)))
 		return wr_fail(e, WR_EINPUT,
 		               "unit %zu is not ranked: retired, or no install or failure on record "
 		               "before the ranking date", unit);
 	*p = pi_plant_pfail(pl, unit, horizon);
 	return WR_OK;
+}
+
+const char *predict_process_str(enum predict_process p)
+{
+	switch (p) {
+	case PREDICT_PROCESS_RENEWAL: return "renewal";
+	case PREDICT_PROCESS_MINIMAL_REPAIR: return "minimal repair";
+	}
+	return "unknown";
 }
 
 const struct predict_item *predict_rank_find(const struct predict_ranking *r, const char *tag)

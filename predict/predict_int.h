@@ -53,6 +53,9 @@ void pi_beta_bounds(double beta, double v_s, double conf, struct predict_bounds 
 #define PI_EB_A_MIN 0.01
 #define PI_EB_A_MAX 1e4
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b);
+/* The class's log marginal likelihood at (a, b): sum over units of
+ * a ln b - (a + r) ln(b + S) + ln Gamma(a + r) - ln Gamma(a). */
+double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b);
 
 /* ---- piecewise-constant class hazards (hazard.c) ---- */
 #define PI_HZ_KMAX 256           /* bins of the finest grid */
@@ -136,9 +139,13 @@ struct pi_punit {
 	double hA, hB;           /* piecewise: posterior Gamma(hA, rate hB) of the multiplier */
 	size_t cls;              /* into pi_plant.c and predict_ranking.classes */
 	int hz;                  /* 1: p from the class's piecewise hazard, else the Weibull */
+	int mr;                  /* 1: minimal repair (repair.c): p from the power law */
+	double sys_age;          /* mr: the system's age (days); NAN: not ranked */
+	double mA, mB;           /* mr: posterior Gamma(mA, rate mB) of the rate, mB in tref^beta */
 };
 struct pi_pclass {
 	double beta, tref;       /* Weibull shape; times are scaled by tref */
+	double mr_beta, mr_tref; /* the power law's, for minimal repair */
 };
 struct pi_plant {
 	struct pi_punit *u;      /* one per unit of the ld_set */
@@ -154,5 +161,26 @@ void pi_plant_free(struct pi_plant *p);
 double pi_plant_p(const struct pi_plant *p, size_t unit, double age, double h);
 /* The same at the unit's age for a horizon in days: every p_fail. */
 double pi_plant_pfail(const struct pi_plant *p, size_t unit, double horizon);
+/* Failures expected within the horizon (days), p_fail being pf: under
+ * minimal repair the posterior mean of the count; under renewal p (1 +
+ * p of a new unit over half the horizon), a second-order approximation. */
+double pi_plant_expected(const struct pi_plant *p, size_t unit, double horizon, double pf);
+
+/* ---- renewal or minimal repair, per class (repair.c) ---- */
+#define PI_REPAIR_MARGIN 1.0      /* log marginal likelihood minimal repair must gain */
+struct pi_repair_in {
+	const struct ld_set *s;
+	double T, history_start, conf;
+	double marginal;         /* the renewal model's log marginal likelihood (frailty in) */
+	const size_t *units;     /* the class's units */
+	size_t nu, c;
+	double *scratch;         /* nu doubles */
+};
+/* Fits the power law on the class's systems and its units' gamma prior;
+ * when its log marginal likelihood beats in->marginal (the renewal
+ * model's), the class's units take it in the plant model, pc->process says
+ * so and *loglik becomes its log-likelihood.  WR_ENOMEM. */
+int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, double *loglik,
+                    struct pi_plant *pl, struct wr_err *e);
 
 #endif

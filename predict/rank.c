@@ -123,6 +123,7 @@ struct cwork {
 	double a, b;         /* the prior, b in units of tref^beta */
 	double G;            /* Gamma(1 + 1/beta) */
 	double loglik;       /* of the class's Weibull, frailty aside (see weibull_aic) */
+	double marginal;     /* the same with the units' gamma prior integrated out */
 	struct predict_agerep ar1;  /* age replacement for eta = 1 */
 };
 
@@ -295,6 +296,11 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		a = 1.0;
 		b = st > 0.0 ? st : 1.0;
 	}
+	/* With the units' prior integrated out: what renewal is compared
+	 * with when minimal repair is tried (repair.c). */
+	cw->marginal = rt > 0.0 ? rt * log(beta) + (beta - 1.0) * slf - rt * lt +
+	                              pi_eb_marginal(ir, scratch, nu, a, b)
+	                        : 0.0;
 	pc->eb_a = a;
 	pc->eb_b = exp(log(b) + beta * lt);
 	pc->eta = tref * exp(log(b / a) / beta);
@@ -334,6 +340,37 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		k->unit = u;
 	}
 	return WR_OK;
+}
+
+/* Step 3c: minimal repair instead of renewal for the class when the data
+ * say so (repair.c).  Only in calendar time, for classes with their own
+ * shape and enough failures; a shape fixed by the user means renewal. */
+static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *o, double T,
+                             size_t c, const size_t *units, size_t nu, double *scratch,
+                             struct cwork *cw, struct predict_ranking *out, struct wr_err *e)
+{
+	struct predict_class *pc = &out->classes[c];
+	struct pi_repair_in in;
+
+	pc->process = PREDICT_PROCESS_RENEWAL;
+	pc->repair_beta = pc->loglik_repair = NAN;
+	pc->repair_beta_b.lo = pc->repair_beta_b.hi = NAN;
+	pc->loglik_renewal = cw->loglik;
+	pc->marginal_renewal = pc->marginal_repair = NAN;
+	if (o->renewal_only || o->op_time || pc->method == PREDICT_M_FIXED ||
+	    pc->failures < (double)o->min_class_failures)
+		return WR_OK;
+	in.s = s;
+	in.T = T;
+	in.history_start = isfinite(o->history_start) && o->history_start > 0.0
+	                       ? o->history_start : NAN;
+	in.conf = o->conf;
+	in.marginal = cw->marginal;
+	in.units = units;
+	in.nu = nu;
+	in.c = c;
+	in.scratch = scratch;
+	return pi_repair_class(&in, pc, &cw->loglik, out->plant, e);
 }
 
 /*
@@ -432,7 +469,8 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 		pc->hz_ratio = z->kappa[c];
 		pc->hz_a = a;
 		pc->hz_b = b;
-		if (pc->method == PREDICT_M_FIXED)
+		/* A shape fixed by the user, or minimal repair, keeps its p. */
+		if (pc->method == PREDICT_M_FIXED || pc->process == PREDICT_PROCESS_MINIMAL_REPAIR)
 			continue;
 		for (i = u0; i < u0 + nu; i++) {
 			struct pi_punit *pu = &pl->u[x->order[i]];
@@ -456,7 +494,7 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
                      double *scratch, struct predict_item *it, struct wr_err *e)
 {
 	const struct pi_punit *pu = &pl->u[k->unit];
-	double beta = pc->beta, eta, pn, cum = 0.0;
+	double beta = pc->beta, eta, cum = 0.0;
 	size_t j, nf = 0;
 	int rc;
 
@@ -467,9 +505,10 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	it->horizon = o->horizon * pu->clock;
 	it->p_fail = k->p;
 	/* Renewal: a failure, on average half way through the horizon, starts
-	 * a new life that may fail in what is left. */
-	pn = pi_plant_p(pl, k->unit, 0.0, 0.5 * it->horizon);
-	it->expected_failures = k->p * (1.0 + pn);
+	 * a new life that may fail in what is left; minimal repair: the
+	 * expected count. */
+	it->expected_failures = pi_plant_expected(pl, k->unit, o->horizon, k->p);
+	it->process = pc->process;
 	eta = cw->tref * exp(log(pu->B / pu->A) / beta);
 	it->age = w->age;
 	it->beta = beta;
@@ -653,6 +692,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	for (i = 0; i < nc; i++) {
 		rc = class_prior(s, &o, T, i, order + units[i], units[i + 1] - units[i], uw, lives,
 		                 scratch, ir, &cw[i], keys, &nk, out, e);
+		if (rc)
+			goto done;
+		rc = repair_or_renewal(s, &o, T, i, order + units[i], units[i + 1] - units[i], scratch,
+		                       &cw[i], out, e);
 		if (rc)
 			goto done;
 	}

@@ -235,6 +235,224 @@ START_TEST(test_plp_refusals)
 }
 END_TEST
 
+/* ------------------------------------------------ minimal repair in the ranking */
+
+#define UCAP 400
+#define ECAP 20000
+
+static struct ld_unit U[UCAP];
+static struct ld_event E[ECAP];
+static struct ld_set S;
+
+static void unit(const char *tag, const char *cls, double install)
+{
+	struct ld_unit *u = &U[S.nunits++];
+
+	ck_assert(S.nunits <= UCAP);
+	memset(u, 0, sizeof *u);
+	snprintf(u->tag, sizeof u->tag, "%s", tag);
+	snprintf(u->cls, sizeof u->cls, "%s", cls);
+	u->install = install;
+	u->in_service = 1;
+	u->ev0 = S.nevents;
+}
+
+static void event(double t, int kind)
+{
+	ck_assert(S.nevents < ECAP);
+	E[S.nevents].t = t;
+	E[S.nevents].op = NAN;
+	E[S.nevents].kind = kind;
+	S.nevents++;
+	U[S.nunits - 1].nev++;
+}
+
+/* 120 pumps renewed at failure (Weibull, beta 2, eta 400 days) and 120
+ * presses repaired (power law, beta 2.5, about 8 failures by age 2000
+ * days), installed over the first 500 days, history to day 2400. */
+static void plant(void)
+{
+	const double theta = 2000.0 / pow(8.0, 1.0 / 2.5);
+	char tag[16];
+	size_t i;
+
+	memset(&S, 0, sizeof S);
+	S.units = U;
+	S.events = E;
+	rs = 77;
+	for (i = 0; i < 120; i++) {
+		double t = 500.0 * unif();
+		snprintf(tag, sizeof tag, "PU%03zu", i);
+		unit(tag, "pump", t);
+		for (;;) {
+			t += 400.0 * sqrt(-log(unif()));
+			if (t >= 2400.0)
+				break;
+			event(t, LD_FAILURE);
+		}
+	}
+	for (i = 0; i < 120; i++) {
+		double install = 500.0 * unif(), L = 0.0;
+		snprintf(tag, sizeof tag, "PR%03zu", i);
+		unit(tag, "press", install);
+		for (;;) {
+			double t;
+			L -= log(unif());
+			t = install + theta * pow(L, 1.0 / 2.5);
+			if (t >= 2400.0)
+				break;
+			event(t, LD_FAILURE);
+		}
+	}
+}
+
+static const struct predict_class *class_of(const struct predict_ranking *r, const char *c)
+{
+	size_t i;
+
+	for (i = 0; i < r->nclasses; i++)
+		if (strcmp(r->classes[i].cls, c) == 0)
+			return &r->classes[i];
+	ck_abort_msg("no class %s", c);
+	return NULL;
+}
+
+/* The data decide: the presses are repaired, the pumps renewed; the power
+ * law's beta is found. */
+START_TEST(test_rank_chooses_the_process)
+{
+	struct predict_opts o;
+	struct predict_ranking r;
+	struct wr_err e = {0, ""};
+	const struct predict_class *pu, *pr;
+	size_t i;
+
+	plant();
+	predict_opts_init(&o);
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, &r, &e), WR_OK);
+	pu = class_of(&r, "pump");
+	pr = class_of(&r, "press");
+	ck_assert_int_eq(pu->process, PREDICT_PROCESS_RENEWAL);
+	ck_assert_int_eq(pr->process, PREDICT_PROCESS_MINIMAL_REPAIR);
+	ck_assert(pr->marginal_repair > pr->marginal_renewal + 1.0);
+	ck_assert(pu->marginal_renewal > pu->marginal_repair);
+	ck_assert_msg(rel(pr->repair_beta, 2.5) < 0.15, "press beta %g", pr->repair_beta);
+	ck_assert(pr->repair_beta_b.lo < 2.5 && pr->repair_beta_b.hi > 2.5);
+	for (i = 0; i < r.n; i++) {
+		const struct predict_item *it = &r.items[i];
+		ck_assert_int_eq(it->process, it->tag[1] == 'R' ? PREDICT_PROCESS_MINIMAL_REPAIR
+		                                                : PREDICT_PROCESS_RENEWAL);
+		/* Expected failures count repeats: never below p. */
+		ck_assert(it->expected_failures >= it->p_fail);
+	}
+	predict_rank_free(&r);
+	/* Asked not to, it renews everything. */
+	o.renewal_only = 1;
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, &r, &e), WR_OK);
+	ck_assert_int_eq(class_of(&r, "press")->process, PREDICT_PROCESS_RENEWAL);
+	ck_assert(isnan(class_of(&r, "press")->repair_beta));
+	predict_rank_free(&r);
+}
+END_TEST
+
+/* p of a deteriorating press rises with each failure.  And any horizon
+ * asked of the model is what a ranking at that horizon says. */
+START_TEST(test_rank_p_rises_with_failures)
+{
+	struct predict_opts o;
+	struct predict_ranking a, b;
+	struct wr_err e = {0, ""};
+	const struct predict_item *ia, *ib;
+	const struct ld_unit *u;
+	double tf = NAN, p;
+	size_t i, k, checked = 0;
+
+	plant();
+	predict_opts_init(&o);
+	for (i = 0; i < S.nunits && checked < 5; i++) {
+		u = &U[i];
+		if (u->tag[1] != 'R' || u->nev < 4)
+			continue;
+		tf = E[u->ev0 + 3].t;   /* its fourth failure */
+		if (!(tf < 2000.0))
+			continue;
+		for (k = 0; k < 2; k++) {
+			o.renewal_only = (int)k;
+			ck_assert_int_eq(predict_rank(&S, tf - 1e-3, &o, &a, &e), WR_OK);
+			ck_assert_int_eq(predict_rank(&S, tf + 1e-3, &o, &b, &e), WR_OK);
+			ia = predict_rank_find(&a, u->tag);
+			ib = predict_rank_find(&b, u->tag);
+			ck_assert(ia && ib && ib->failures == ia->failures + 1);
+			/* Either way the life since the last renewal starts again;
+			 * under minimal repair the unit stays as old and p rises. */
+			ck_assert(ib->age < 0.01);
+			if (k == 0)
+				ck_assert_msg(ib->p_fail > ia->p_fail, "%s: %g before, %g after",
+				              u->tag, ia->p_fail, ib->p_fail);
+			predict_rank_free(&a);
+			predict_rank_free(&b);
+		}
+		checked++;
+	}
+	ck_assert_uint_eq(checked, 5);
+	o.renewal_only = 0;
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, &a, &e), WR_OK);
+	o.horizon = 90.0;
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, &b, &e), WR_OK);
+	for (i = 0; i < b.n; i++) {
+		ck_assert_int_eq(predict_p_fail(&a, b.items[i].unit, 90.0, &p, &e), WR_OK);
+		ck_assert(p == b.items[i].p_fail);
+	}
+	predict_rank_free(&a);
+	predict_rank_free(&b);
+}
+END_TEST
+
+/* Over twelve monthly cutoffs the presses' predicted failures match those
+ * observed (renewal predicts about half). */
+START_TEST(test_rank_repair_calibrated)
+{
+	struct predict_opts o;
+	struct predict_backtest bt;
+	struct predict_truth t;
+	struct wr_err e = {0, ""};
+	double cut[12], *tp;
+	int *grp;
+	size_t k, u;
+
+	plant();
+	predict_opts_init(&o);
+	for (k = 0; k < 12; k++)
+		cut[k] = 2000.0 + 30.0 * (double)k;
+	/* Groups only (the truth's p is not what is tested): pumps 0, presses 1. */
+	tp = malloc(12 * S.nunits * sizeof *tp);
+	grp = malloc(S.nunits * sizeof *grp);
+	ck_assert(tp && grp);
+	for (u = 0; u < S.nunits; u++) {
+		grp[u] = U[u].tag[1] == 'R';
+		for (k = 0; k < 12; k++)
+			tp[k * S.nunits + u] = 0.5;
+	}
+	t.p = tp;
+	t.nunits = S.nunits;
+	t.group = grp;
+	t.ngroups = 2;
+	for (k = 0; k < 2; k++) {
+		double ratio;
+		o.renewal_only = (int)k;
+		ck_assert_int_eq(predict_backtest_truth(&S, cut, 12, &o, &t, &bt, &e), WR_OK);
+		ratio = bt.groups[1].predicted[PREDICT_S_MODEL] / bt.groups[1].observed;
+		if (k == 0)
+			ck_assert_msg(ratio > 0.85 && ratio < 1.18, "presses: predicted/observed %g", ratio);
+		else
+			ck_assert_msg(ratio < 0.8, "renewed presses: predicted/observed %g", ratio);
+		predict_backtest_free(&bt);
+	}
+	free(tp);
+	free(grp);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("predict_repair");
@@ -249,6 +467,9 @@ int main(void)
 	tcase_add_test(tc, test_plp_windows);
 	tcase_add_test(tc, test_plp_recovers_simulated);
 	tcase_add_test(tc, test_plp_refusals);
+	tcase_add_test(tc, test_rank_chooses_the_process);
+	tcase_add_test(tc, test_rank_p_rises_with_failures);
+	tcase_add_test(tc, test_rank_repair_calibrated);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -323,8 +323,9 @@ static void layout_card(struct asset_doc *d, int width, int utf8)
 			    it->beta_b.lo, it->beta_b.hi, predict_beta_meaning_str(it->meaning), h, eta);
 		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s   B10 %s   trend: %s", mtbf, b10,
 		    predict_trend_str(it->trend.flag));
-		add(d, AL_REL, 0, ROLE_DIM, " method: %s (%s: %zu units, %.0f failures)",
-		    predict_method_str(it->method), it->cls, r->class_units, r->class_failures);
+		add(d, AL_REL, 0, ROLE_DIM, " method: %s, %s (%s: %zu units, %.0f failures)",
+		    predict_method_str(it->method), predict_process_str(it->process), it->cls,
+		    r->class_units, r->class_failures);
 	} else {
 		add(d, AL_REL, 0, p_role(it->p_fail), " P(fail) %.1f%%  age %s", 100.0 * it->p_fail,
 		    age);
