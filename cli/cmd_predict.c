@@ -117,6 +117,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 		m->po.history_start = (double)t / WR_DAY;
 	}
 	m->po.renewal_only = args_has(a, "renewal-only");
+	m->po.frailty = args_has(a, "frailty");
 	if ((v = args_get(a, "hazard")) != NULL) {
 		if (!strcmp(v, "piecewise"))
 			m->po.hazard = PREDICT_HAZARD_PIECEWISE;
@@ -136,6 +137,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	{"history-from", 0, 1, "DATE", "history is complete only from DATE (earlier lives enter late)"}, \
 	{"hazard", 0, 1, "H", "piecewise (default: chosen by AIC against Weibull) or weibull"}, \
 	{"renewal-only", 0, 0, NULL, "every failure renews (default: minimal repair where the data say so)"}, \
+	{"frailty", 0, 0, NULL, "fit class shapes with the assets' variation (gamma frailty)"}, \
 	{"beta", 0, 1, "C=B[,...]", "fix the Weibull shape of class C to B (WeiBayes)"}, \
 	{"codes", 0, 1, "A,B", "only failures with these problem codes count"}, \
 	{"op-time", 0, 0, NULL, "measure lives in run hours where meters exist"}, \

@@ -54,7 +54,9 @@ enum predict_method {
 	PREDICT_M_CLASS,         /* class shape by MLE on the class's lives; eta by empirical Bayes */
 	PREDICT_M_GLOBAL,        /* class too thin: shape pooled over all classes; eta by EB */
 	PREDICT_M_EXPONENTIAL,   /* no usable shape anywhere: beta = 1 assumed; eta by EB */
-	PREDICT_M_FIXED          /* shape fixed by the user for the class (WeiBayes); eta by EB */
+	PREDICT_M_FIXED,         /* shape fixed by the user for the class (WeiBayes); eta by EB */
+	PREDICT_M_FRAILTY        /* class shape by the marginal likelihood with the units' gamma
+	                            frailty (predict_opts.frailty); eta by EB */
 };
 const char *predict_method_str(enum predict_method m);
 
@@ -215,6 +217,33 @@ struct predict_trend {
 int predict_trend(const double *times, size_t n, double T_end,
                   struct predict_trend *out, struct wr_err *e);
 
+/* ------------------------------------------------- unit-to-unit variation */
+
+/* One unit's lives (failures and suspensions) for predict_frailty_fit. */
+struct predict_frailty_unit {
+	const double *t;
+	const int *failed;
+	size_t n;
+};
+
+/* Weibull lives whose units differ: unit i's hazard is Z_i times the
+ * class's, Z_i gamma with mean 1 (theta_i = eta_i^beta ~ IG(a, b)). */
+struct predict_frailty {
+	int ok;                  /* 0: no failures, or no finite maximum */
+	double beta;             /* the units' shape, the frailty integrated out */
+	struct predict_bounds beta_b;
+	double a, b;             /* the prior of theta = eta^beta (b in time^beta) */
+	double eta;              /* a typical unit's scale, (b / a)^(1/beta) */
+	double cv;               /* coefficient of variation of the units' rates, 1/sqrt(a) */
+	double marginal;         /* the log marginal likelihood at the maximum */
+	double pooled_beta;      /* the shape with one scale for all units, for comparison */
+};
+
+/* Fits (beta, a, b) by the marginal likelihood (frailty.c).  WR_EINPUT for
+ * a time <= 0 or not finite, WR_ENOMEM; else WR_OK (read out->ok). */
+int predict_frailty_fit(const struct predict_frailty_unit *u, size_t n, double conf,
+                        struct predict_frailty *out, struct wr_err *e);
+
 /* ----------------------------------------------------- repairable systems */
 
 /* One repairable system observed over the ages (start, end], with the ages
@@ -300,6 +329,7 @@ struct predict_opts {
 	size_t top_k;            /* backtest precision at k; 0 = number of positives */
 	enum predict_hazard hazard;  /* default PREDICT_HAZARD_PIECEWISE */
 	int renewal_only;        /* 1: never minimal repair (default 0: the data decide) */
+	int frailty;             /* 1: class shapes with the units' frailty (see frailty.c) */
 };
 void predict_opts_init(struct predict_opts *o);
 

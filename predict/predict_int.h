@@ -112,6 +112,24 @@ void pi_hz_free(struct pi_hz *z);
 
 
 
+/* ---- the class shape with gamma frailty (frailty.c) ---- */
+/* Unit i of the class has the lives lives[l0[i] .. l0[i] + nl[i]) and r[i]
+ * failures; times are scaled by tref; S and D are scratch of nu. */
+struct pi_frailty_in {
+	const struct predict_life *lives;
+	const size_t *l0, *nl;
+	const int *r;
+	size_t nu;
+	double tref;
+	double *S, *D;
+};
+struct pi_frailty {
+	int ok;                  /* 0: no failures, or no finite maximum */
+	double beta, v_logbeta, marginal;
+};
+/* beta0: the pooled MLE (the search starts there).  WR_OK or WR_ENOMEM. */
+int pi_frailty_shape(const struct pi_frailty_in *in, double beta0, struct pi_frailty *out);
+
 /* ---- the power-law process of minimal repair (plp.c) ---- */
 #define PI_PLP_BETA_MIN 0.01
 #define PI_PLP_BETA_MAX 100.0

@@ -238,6 +238,48 @@ meaning:
 	return WR_OK;
 }
 
+/* Step 2b (predict_opts.frailty): the class shape with the units' frailty
+ * in the model (frailty.c) in place of the pooled MLE.  S holds nu
+ * doubles; ir nu ints. */
+static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
+                        const struct predict_life *lives, double tref, double conf, double *S,
+                        int *ir, struct predict_class *pc)
+{
+	struct pi_frailty_in in;
+	struct pi_frailty f;
+	size_t *l0 = malloc(2 * nu * sizeof *l0), i;
+	double *D = malloc(nu * sizeof *D);
+	int rc = WR_ENOMEM;
+
+	if (l0 && D) {
+		for (i = 0; i < nu; i++) {
+			l0[i] = uw[units[i]].l0;
+			l0[nu + i] = uw[units[i]].nl;
+			ir[i] = uw[units[i]].r;
+		}
+		in.lives = lives;
+		in.l0 = l0;
+		in.nl = l0 + nu;
+		in.r = ir;
+		in.nu = nu;
+		in.tref = tref;
+		in.S = S;
+		in.D = D;
+		rc = pi_frailty_shape(&in, pc->beta, &f);
+		if (rc == WR_OK && f.ok) {
+			double z = pi_conf_z(conf), sd = sqrt(f.v_logbeta);
+			pc->beta = f.beta;
+			pc->beta_b.lo = isfinite(sd) ? f.beta * exp(-z * sd) : NAN;
+			pc->beta_b.hi = isfinite(sd) ? f.beta * exp(z * sd) : NAN;
+			pc->method = PREDICT_M_FRAILTY;
+			pc->meaning = meaning_of(pc->method, pc->beta, &pc->beta_b);
+		}
+	}
+	free(l0);
+	free(D);
+	return rc;
+}
+
 /* Step 3 for one class: exposures, the prior, and every in-service unit's
  * posterior in the plant model (keys appended at *nk; p comes later). */
 static int class_prior(const struct ld_set *s, const struct predict_opts *o, double T,
@@ -261,6 +303,12 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	if (!(tref > 0.0))
 		tref = 1.0;
 	lt = log(tref);
+	if (o->frailty && pc->method == PREDICT_M_CLASS) {
+		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc);
+		if (rc)
+			return wr_fail(e, rc, "out of memory fitting the shape of class %s", pc->cls);
+		beta = pc->beta;
+	}
 	for (i = 0; i < nu; i++) {
 		const struct uwork *w = &uw[units[i]];
 		double S = 0.0;
@@ -393,7 +441,7 @@ static double weibull_aic(const struct predict_ranking *out, const struct cwork 
 		const struct predict_class *pc = &out->classes[c];
 		L += cw[c].loglik;
 		k += pc->failures > 0.0;
-		if (pc->method == PREDICT_M_CLASS)
+		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY)
 			k += 1.0;
 		else if (pc->method == PREDICT_M_GLOBAL)
 			global = 1;
