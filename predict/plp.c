@@ -17,7 +17,8 @@
  *               - N sum_q (s1^beta ln s1 - s0^beta ln s0) / sum_q (s1^beta - s0^beta),
  *
  * is strictly decreasing (the last ratio is the mean of ln s under a
- * positive weight, which rises with beta), so its root is unique.  With
+ * positive weight, which rises with beta), so its root is unique; Newton's
+ * method finds it in a few steps.  With
  * every s0 = 0 and one end T it is Crow's closed form
  * beta = N / sum ln(T / x_i) (MIL-HDBK-189); the unit tests check the
  * iteration against it.  Ages are scaled by the longest s1, so nothing
@@ -30,31 +31,46 @@
 #include <string.h>
 #include "predict_int.h"
 
-/* The profile score and the ratio of its last term at beta, on ages
- * already divided by the longest window end. */
-static double plp_score(const struct pi_plp_in *in, double beta, double sum_lx)
+/* The profile score g(beta) and its slope, on the windows' logarithms
+ * (ages divided by the longest window end, so every one is <= 0; lb is
+ * -INFINITY for a window from age 0).  The slope is -N / beta^2 - N times
+ * the variance of ln s under the weights of the ratio. */
+static double plp_score(const struct pi_plp_in *in, const double *la, const double *lb,
+                        double beta, double sum_lx, double *slope)
 {
-	double num = 0.0, den = 0.0, n = (double)in->nx;
+	double num = 0.0, num2 = 0.0, den = 0.0, n = (double)in->nx, m;
 	size_t q;
 
 	for (q = 0; q < in->nsys; q++) {
-		double a = in->s1[q] / in->scale, b = in->s0[q] / in->scale;
-		double pa = exp(beta * log(a)), pb = b > 0.0 ? exp(beta * log(b)) : 0.0;
-		num += pa * log(a) - (b > 0.0 ? pb * log(b) : 0.0);
-		den += pa - pb;
+		double pa = exp(beta * la[q]);
+		num += pa * la[q];
+		num2 += pa * la[q] * la[q];
+		den += pa;
+		if (isfinite(lb[q])) {
+			double pb = exp(beta * lb[q]);
+			num -= pb * lb[q];
+			num2 -= pb * lb[q] * lb[q];
+			den -= pb;
+		}
 	}
-	return n / beta + sum_lx - n * num / den;
+	m = num / den;
+	*slope = -n / (beta * beta) - n * (num2 / den - m * m);
+	return n / beta + sum_lx - n * m;
 }
 
-/* The scaled sum of ln x; 0 when a failure age is outside its bounds. */
-static int plp_check(const struct pi_plp_in *in, double *sum_lx)
+/* The scaled sum of ln x and the windows' logarithms; -1 when a window or
+ * a failure age is not a positive number in order. */
+static int plp_check(const struct pi_plp_in *in, double *la, double *lb, double *sum_lx)
 {
 	size_t i, q;
 
 	*sum_lx = 0.0;
-	for (q = 0; q < in->nsys; q++)
+	for (q = 0; q < in->nsys; q++) {
 		if (!(in->s1[q] > in->s0[q]) || !(in->s0[q] >= 0.0) || !isfinite(in->s1[q]))
 			return -1;
+		la[q] = log(in->s1[q] / in->scale);
+		lb[q] = in->s0[q] > 0.0 ? log(in->s0[q] / in->scale) : -INFINITY;
+	}
 	for (i = 0; i < in->nx; i++) {
 		if (!(in->x[i] > 0.0) || !isfinite(in->x[i]))
 			return -1;
@@ -63,47 +79,69 @@ static int plp_check(const struct pi_plp_in *in, double *sum_lx)
 	return 0;
 }
 
-/* The root of the decreasing score by bisection in ln beta, to 1e-13 of
- * ln beta (about 34 halvings of [ln 0.01, ln 100]). */
-static double plp_root(const struct pi_plp_in *in, double sum_lx)
+/* The root of the decreasing score: Newton in beta from the closed form of
+ * systems that all start at 0, kept inside a bracket that shrinks with
+ * every evaluation (bisection in ln beta when a step leaves it).  Without
+ * a root the bracket closes on one of its ends, which pi_plp_fit reports
+ * as no finite maximum. */
+static double plp_root(const struct pi_plp_in *in, const double *la, const double *lb,
+                       double sum_lx)
 {
-	double lo = log(PI_PLP_BETA_MIN), hi = log(PI_PLP_BETA_MAX);
+	double lo = PI_PLP_BETA_MIN, hi = PI_PLP_BETA_MAX, beta, d;
 	int k;
 
-	if (plp_score(in, PI_PLP_BETA_MIN, sum_lx) <= 0.0)
-		return PI_PLP_BETA_MIN;
-	if (plp_score(in, PI_PLP_BETA_MAX, sum_lx) >= 0.0)
-		return PI_PLP_BETA_MAX;
-	for (k = 0; k < 200 && hi - lo > 1e-13; k++) {
-		double mid = 0.5 * (lo + hi);
-		if (plp_score(in, exp(mid), sum_lx) > 0.0)
-			lo = mid;
+	beta = sum_lx < 0.0 ? -(double)in->nx / sum_lx : 1.0;
+	if (!(beta > lo && beta < hi))
+		beta = 1.0;
+	for (k = 0; k < 100; k++) {
+		double g = plp_score(in, la, lb, beta, sum_lx, &d), next;
+		if (g > 0.0)
+			lo = beta;
 		else
-			hi = mid;
+			hi = beta;
+		next = d < 0.0 ? beta - g / d : -1.0;
+		if (!(next > lo && next < hi))
+			next = sqrt(lo * hi);
+		if (fabs(next - beta) <= 1e-11 * beta)
+			return next;
+		beta = next;
 	}
-	return exp(0.5 * (lo + hi));
+	return beta;
 }
 
-void pi_plp_fit(const struct pi_plp_in *in_, double conf, struct pi_plp *out)
+int pi_plp_fit(const struct pi_plp_in *in_, double conf, struct pi_plp *out)
 {
 	struct pi_plp_in in = *in_;
-	double sum_lx, den = 0.0, n = (double)in.nx, z;
+	double sum_lx, den = 0.0, n = (double)in.nx, z, *la, *lb;
 	size_t q;
 
 	out->ok = 0;
 	out->beta = out->lambda = out->loglik = NAN;
 	out->beta_b.lo = out->beta_b.hi = NAN;
 	out->n = n;
+	out->scale = out->sum_lx = NAN;
 	in.scale = 0.0;
 	for (q = 0; q < in.nsys; q++)
 		if (in.s1[q] > in.scale)
 			in.scale = in.s1[q];
-	if (in.nx < 2 || in.nsys == 0 || !(in.scale > 0.0) || plp_check(&in, &sum_lx) != 0)
-		return;
-	out->beta = plp_root(&in, sum_lx);
+	if (in.nx < 2 || in.nsys == 0 || !(in.scale > 0.0))
+		return WR_OK;
+	la = in.lab ? in.lab : malloc(2 * in.nsys * sizeof *la);
+	if (!la)
+		return WR_ENOMEM;
+	lb = la + in.nsys;
+	if (plp_check(&in, la, lb, &sum_lx) != 0) {
+		if (!in.lab)
+			free(la);
+		return WR_OK;
+	}
+	out->scale = in.scale;
+	out->sum_lx = sum_lx;
+	out->beta = plp_root(&in, la, lb, sum_lx);
 	for (q = 0; q < in.nsys; q++)
-		den += exp(out->beta * log(in.s1[q] / in.scale)) -
-		       (in.s0[q] > 0.0 ? exp(out->beta * log(in.s0[q] / in.scale)) : 0.0);
+		den += exp(out->beta * la[q]) - (isfinite(lb[q]) ? exp(out->beta * lb[q]) : 0.0);
+	if (!in.lab)
+		free(la);
 	/* lambda in the caller's unit of time: lambda / scale^beta. */
 	out->lambda = exp(log(n / den) - out->beta * log(in.scale));
 	/* At the maximum lambda sum (s1^beta - s0^beta) = N. */
@@ -112,7 +150,8 @@ void pi_plp_fit(const struct pi_plp_in *in_, double conf, struct pi_plp *out)
 	z = 1.0 - (conf > 0.0 && conf < 1.0 ? conf : PREDICT_CONF_DEFAULT);
 	out->beta_b.lo = out->beta * pi_chi2_quantile(0.5 * z, 2.0 * n) / (2.0 * n);
 	out->beta_b.hi = out->beta * pi_chi2_quantile(1.0 - 0.5 * z, 2.0 * n) / (2.0 * n);
-	out->ok = out->beta > PI_PLP_BETA_MIN && out->beta < PI_PLP_BETA_MAX;
+	out->ok = out->beta > 1.001 * PI_PLP_BETA_MIN && out->beta < 0.999 * PI_PLP_BETA_MAX;
+	return WR_OK;
 }
 
 int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double conf,
@@ -122,6 +161,7 @@ int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double 
 	struct pi_plp f;
 	double *buf;
 	size_t q, i, nx = 0;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	out->beta = out->lambda = out->loglik = NAN;
@@ -145,14 +185,17 @@ int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double 
 	in.s1 = buf + nx + nsys;
 	in.nx = nx;
 	in.nsys = nsys;
+	in.lab = NULL;
 	for (q = 0, nx = 0; q < nsys; q++) {
 		buf[in.nx + q] = sys[q].start;
 		buf[in.nx + nsys + q] = sys[q].end;
 		for (i = 0; i < sys[q].n; i++)
 			buf[nx++] = sys[q].fail[i];
 	}
-	pi_plp_fit(&in, conf, &f);
+	rc = pi_plp_fit(&in, conf, &f);
 	free(buf);
+	if (rc)
+		return wr_fail(e, rc, "out of memory fitting the power-law process");
 	out->ok = f.ok;
 	out->n = f.n;
 	out->beta = f.beta;

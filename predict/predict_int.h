@@ -139,14 +139,18 @@ struct pi_plp_in {
 	const double *x, *s0, *s1;
 	size_t nx, nsys;
 	double scale;
+	double *lab;             /* NULL, or 2 nsys doubles that receive ln(s1 / scale)
+	                            and then ln(s0 / scale) (-INFINITY for 0) */
 };
 struct pi_plp {
 	int ok;                  /* 0: fewer than two failures, bad input, or no interior maximum */
 	double n, beta, lambda, loglik;
 	struct predict_bounds beta_b;
+	double scale, sum_lx;    /* the longest s1, and sum ln(x / scale) */
 };
-/* Pooled MLE (one beta, one lambda) with two-sided bounds at conf. */
-void pi_plp_fit(const struct pi_plp_in *in, double conf, struct pi_plp *out);
+/* Pooled MLE (one beta, one lambda) with two-sided bounds at conf.
+ * WR_OK (read out->ok) or WR_ENOMEM. */
+int pi_plp_fit(const struct pi_plp_in *in, double conf, struct pi_plp *out);
 
 /* ---- the fitted plant model behind every p_fail (pfail.c) ---- */
 /* One unit as the model sees it at T. */
@@ -186,7 +190,14 @@ double pi_plant_expected(const struct pi_plant *p, size_t unit, double horizon, 
 
 /* ---- renewal or minimal repair, per class (repair.c) ---- */
 #define PI_REPAIR_MARGIN 1.0      /* log marginal likelihood minimal repair must gain */
+/* Memory reused from class to class (fresh pages for every class cost
+ * more than the fit); free() mem at the end. */
+struct pi_repair_ws {
+	void *mem;
+	size_t cap;
+};
 struct pi_repair_in {
+	struct pi_repair_ws *ws;
 	const struct ld_set *s;
 	double T, history_start, conf;
 	double marginal;         /* the renewal model's log marginal likelihood (frailty in) */

@@ -395,7 +395,8 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
  * shape and enough failures; a shape fixed by the user means renewal. */
 static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *o, double T,
                              size_t c, const size_t *units, size_t nu, double *scratch,
-                             struct cwork *cw, struct predict_ranking *out, struct wr_err *e)
+                             struct pi_repair_ws *ws, struct cwork *cw,
+                             struct predict_ranking *out, struct wr_err *e)
 {
 	struct predict_class *pc = &out->classes[c];
 	struct pi_repair_in in;
@@ -408,6 +409,7 @@ static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *
 	if (o->renewal_only || o->op_time || pc->method == PREDICT_M_FIXED ||
 	    pc->failures < (double)o->min_class_failures)
 		return WR_OK;
+	in.ws = ws;
 	in.s = s;
 	in.T = T;
 	in.history_start = isfinite(o->history_start) && o->history_start > 0.0
@@ -610,6 +612,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	int *cf = NULL, *ir = NULL;
 	struct ikey *keys = NULL;
 	struct cwork *cw = NULL;
+	struct pi_repair_ws ws = {NULL, 0};
 	size_t i, j, cap = 0, nl = 0, maxl = 1, nc = 0, nk = 0, nft = 0;
 	int rc = WR_OK;
 
@@ -743,7 +746,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		if (rc)
 			goto done;
 		rc = repair_or_renewal(s, &o, T, i, order + units[i], units[i + 1] - units[i], scratch,
-		                       &cw[i], out, e);
+		                       &ws, &cw[i], out, e);
 		if (rc)
 			goto done;
 	}
@@ -798,6 +801,7 @@ done:
 	free(ce);
 	free(cft);
 	free(cf);
+	free(ws.mem);
 	free(scratch);
 	free(ir);
 	free(keys);

@@ -42,22 +42,13 @@
  * per unit its windows [w0, w0 + nw), failures and current system age. */
 struct rsys {
 	double *x, *s0, *s1;
+	double *lab;             /* ln(s1 / scale), then ln(s0 / scale), from the fit */
 	size_t nx, nw;
 	size_t *w0, *nwu;
 	int *r;
 	double *sys_age;
 };
 
-static void rsys_free(struct rsys *y)
-{
-	free(y->x);
-	free(y->s0);
-	free(y->s1);
-	free(y->w0);
-	free(y->nwu);
-	free(y->r);
-	free(y->sys_age);
-}
 
 /* Closes the window of a system that started at `start` and is seen to
  * `end` (calendar days), entering at history_start h0. */
@@ -112,56 +103,66 @@ static void unit_systems(const struct ld_set *s, size_t u, double T, double h0, 
 	y->nwu[k] = y->nw - y->w0[k];
 }
 
-static int rsys_build(const struct ld_set *s, double T, double h0, const size_t *units,
-                      size_t nu, struct rsys *y)
+/* The class's arrays, carved from the workspace (grown when too small):
+ * doubles and size_t first, the ints last. */
+static int rsys_build(const struct pi_repair_in *in, struct rsys *y)
 {
-	size_t i, nev = 0;
+	size_t i, nev = 0, nu = in->nu, nw, need;
+	char *m;
 
 	memset(y, 0, sizeof *y);
 	for (i = 0; i < nu; i++)
-		nev += s->units[units[i]].nev;
-	y->x = malloc((nev ? nev : 1) * sizeof *y->x);
-	y->s0 = malloc((nev + nu) * sizeof *y->s0);
-	y->s1 = malloc((nev + nu) * sizeof *y->s1);
-	y->w0 = malloc(nu * sizeof *y->w0);
-	y->nwu = malloc(nu * sizeof *y->nwu);
-	y->r = malloc(nu * sizeof *y->r);
-	y->sys_age = malloc(nu * sizeof *y->sys_age);
-	if (!y->x || !y->s0 || !y->s1 || !y->w0 || !y->nwu || !y->r || !y->sys_age)
-		return WR_ENOMEM;
+		nev += in->s->units[in->units[i]].nev;
+	nw = nev + nu;
+	need = (nev + 1 + 4 * nw + nu) * sizeof(double) + 2 * nu * sizeof(size_t) +
+	       nu * sizeof(int);
+	if (need > in->ws->cap) {
+		void *p = realloc(in->ws->mem, need);
+		if (!p)
+			return WR_ENOMEM;
+		in->ws->mem = p;
+		in->ws->cap = need;
+	}
+	m = in->ws->mem;
+	y->x = (double *)m;
+	y->s0 = y->x + nev + 1;
+	y->s1 = y->s0 + nw;
+	y->lab = y->s1 + nw;
+	y->sys_age = y->lab + 2 * nw;
+	y->w0 = (size_t *)(void *)(y->sys_age + nu);
+	y->nwu = y->w0 + nu;
+	y->r = (int *)(void *)(y->nwu + nu);
 	for (i = 0; i < nu; i++)
-		unit_systems(s, units[i], T, h0, y, i);
+		unit_systems(in->s, in->units[i], in->T, in->history_start, y, i);
 	return WR_OK;
 }
 
-/* The units' exposures S (scaled by tref) at the class shape and their
- * gamma prior (a, b) by empirical Bayes; WR_OK, WR_EINPUT (no failure) or
- * WR_ENOMEM. */
-static int repair_prior(const struct rsys *y, size_t nu, double beta, double tref, double *S,
-                        double *a, double *b)
+/* The units' exposures S (scaled by the fit's scale, with the windows'
+ * logarithms it left in y->lab) at the class shape and their gamma prior
+ * (a, b) by empirical Bayes; WR_OK, WR_EINPUT (no failure) or WR_ENOMEM. */
+static int repair_prior(const struct rsys *y, size_t nu, double beta, double *S, double *a,
+                        double *b)
 {
+	const double *la = y->lab, *lb = y->lab + y->nw;
 	size_t i, j;
 
 	for (i = 0; i < nu; i++) {
 		S[i] = 0.0;
 		for (j = y->w0[i]; j < y->w0[i] + y->nwu[i]; j++)
-			S[i] += exp(beta * log(y->s1[j] / tref)) -
-			        (y->s0[j] > 0.0 ? exp(beta * log(y->s0[j] / tref)) : 0.0);
+			S[i] += exp(beta * la[j]) - (isfinite(lb[j]) ? exp(beta * lb[j]) : 0.0);
 	}
 	return pi_eb_fit(y->r, S, nu, a, b);
 }
 
 /* The log marginal likelihood of minimal repair: the failures' densities
  * in days with each unit's rate integrated over the prior. */
-static double repair_marginal(const struct rsys *y, size_t nu, double beta, double tref,
+static double repair_marginal(const struct rsys *y, size_t nu, const struct pi_plp *f,
                               const double *S, double a, double b)
 {
-	double L = 0.0, lt = log(tref);
-	size_t i;
+	double n = (double)y->nx, lt = log(f->scale);
 
-	for (i = 0; i < y->nx; i++)
-		L += log(beta) + (beta - 1.0) * (log(y->x[i]) - lt) - lt;
-	return L + pi_eb_marginal(y->r, S, nu, a, b);
+	return n * (log(f->beta) - lt) + (f->beta - 1.0) * f->sum_lx +
+	       pi_eb_marginal(y->r, S, nu, a, b);
 }
 
 /* Each unit's posterior into the plant model. */
@@ -188,42 +189,37 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	struct rsys y;
 	struct pi_plp_in pin;
 	struct pi_plp f;
-	double tref = 0.0, a = NAN, b = NAN;
-	size_t i;
+	double tref, a = NAN, b = NAN;
 	int rc;
 
 	pc->loglik_renewal = *loglik;
-	rc = rsys_build(in->s, in->T, in->history_start, in->units, in->nu, &y);
-	if (rc) {
-		rsys_free(&y);
+	rc = rsys_build(in, &y);
+	if (rc)
 		return wr_fail(e, rc, "out of memory fitting minimal repair in class %s", pc->cls);
-	}
 	pin.x = y.x;
 	pin.nx = y.nx;
 	pin.s0 = y.s0;
 	pin.s1 = y.s1;
 	pin.nsys = y.nw;
-	pi_plp_fit(&pin, in->conf, &f);
+	pin.lab = y.lab;
+	if (pi_plp_fit(&pin, in->conf, &f) != WR_OK)
+		return wr_fail(e, WR_ENOMEM, "out of memory fitting minimal repair in class %s",
+		               pc->cls);
 	pc->loglik_repair = f.loglik;
 	pc->repair_beta = f.beta;
 	pc->repair_beta_b = f.beta_b;
-	for (i = 0; i < y.nw; i++)
-		if (y.s1[i] > tref)
-			tref = y.s1[i];
-	rc = f.ok ? repair_prior(&y, in->nu, f.beta, tref, in->scratch, &a, &b) : WR_EINPUT;
-	if (rc == WR_ENOMEM) {
-		rsys_free(&y);
+	tref = f.scale;
+	rc = f.ok ? repair_prior(&y, in->nu, f.beta, in->scratch, &a, &b) : WR_EINPUT;
+	if (rc == WR_ENOMEM)
 		return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
-	}
 	pc->marginal_renewal = in->marginal;
 	if (rc == WR_OK) {
-		pc->marginal_repair = repair_marginal(&y, in->nu, f.beta, tref, in->scratch, a, b);
+		pc->marginal_repair = repair_marginal(&y, in->nu, &f, in->scratch, a, b);
 		if (pc->marginal_repair > in->marginal + PI_REPAIR_MARGIN) {
 			repair_units(&y, in->units, in->nu, f.beta, tref, in->scratch, a, b, pl, in->c);
 			pc->process = PREDICT_PROCESS_MINIMAL_REPAIR;
 			*loglik = f.loglik;
 		}
 	}
-	rsys_free(&y);
 	return WR_OK;
 }
