@@ -210,6 +210,14 @@ static void print_classes(const struct predict_ranking *r)
 	}
 }
 
+/* The class's power-law beta of an asset under minimal repair, else NAN. */
+static double repair_beta(const struct predict_ranking *r, const struct predict_item *it)
+{
+	if (it->process != PREDICT_PROCESS_MINIMAL_REPAIR || it->class_index >= r->nclasses)
+		return NAN;
+	return r->classes[it->class_index].repair_beta;
+}
+
 int cmd_rank(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -265,8 +273,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 		out_num(v[15], sizeof v[15], it->observed, digits);
 		out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
 		out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
-		out_num(v[20], sizeof v[20], it->process == PREDICT_PROCESS_MINIMAL_REPAIR
-		                                 ? r.classes[it->class_index].repair_beta : NAN, digits);
+		out_num(v[20], sizeof v[20], repair_beta(&r, it), digits);
 		for (k = 0; k < RANK_COLS; k++)
 			cells[k] = v[k];
 		cells[1] = it->tag;

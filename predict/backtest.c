@@ -176,14 +176,76 @@ static int score_truth(const struct cut_truth *ct, const struct predict_ranking 
 	return WR_OK;
 }
 
+/* The scores of every scorer but the oracle (sc holds n per scorer) and
+ * the labels, for the units ranked at T. */
+static int score_units(const struct ld_set *s, const struct predict_ranking *r,
+                       const struct predict_opts *o, struct predict_cutoff *c, double *sc,
+                       int *lab, struct wr_err *e)
+{
+	double grate, gf = 0.0, go = 0.0, T = r->T;
+	size_t i, n = r->n;
+	int rc;
+
+	for (i = 0; i < r->nclasses; i++) {
+		gf += r->classes[i].failures;
+		go += r->classes[i].observed;
+	}
+	grate = go > 0.0 ? (gf > 0.0 ? gf : 1.0) / go : 0.0;
+	for (i = 0; i < n; i++) {
+		const struct predict_item *it = &r->items[i];
+		const struct predict_class *pc = &r->classes[it->class_index];
+		double rate;
+		lab[i] = failed_in(s, it->unit, T, T + o->horizon);
+		c->positives += lab[i];
+		if (it->failures > 0 && it->observed > 0.0)
+			rate = it->failures / it->observed;
+		else if (pc->failures > 0.0 && pc->observed > 0.0)
+			rate = pc->failures / pc->observed;
+		else
+			rate = grate;
+		rc = predict_p_fail(r, it->unit, o->horizon, &sc[PREDICT_S_MODEL * n + i], e);
+		if (rc)
+			return rc;
+		c->predicted += sc[PREDICT_S_MODEL * n + i];
+		sc[PREDICT_S_AGE * n + i] = it->age;
+		sc[PREDICT_S_COUNT * n + i] = it->failures;
+		sc[PREDICT_S_MTBF * n + i] = -expm1(-it->horizon * rate);
+		sc[PREDICT_S_CLIMATE * n + i] = isfinite(c->base_rate) ? c->base_rate : 0.0;
+	}
+	return WR_OK;
+}
+
+/* Each scorer's metrics, and the probabilities into the calibration pool. */
+static int score_metrics(const struct predict_opts *o, int truth, struct predict_cutoff *c,
+                         const double *sc, const int *lab, size_t n, struct pool *q,
+                         struct wr_err *e)
+{
+	size_t k;
+	int rc;
+
+	c->k = o->top_k ? o->top_k : c->positives;
+	for (k = 0; k < PREDICT_S_COUNT_; k++) {
+		int prob = k == PREDICT_S_MODEL || k == PREDICT_S_MTBF ||
+		           (k == PREDICT_S_CLIMATE && isfinite(c->base_rate)) || k == PREDICT_S_ORACLE;
+		if (k == PREDICT_S_ORACLE && !truth)
+			continue;
+		rc = predict_metrics(sc + k * n, lab, n, c->k, prob, &c->m[k], e);
+		if (rc)
+			return rc;
+		if (prob && pool_add(q, k, sc + k * n, lab, n) != WR_OK)
+			return wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
+	}
+	return WR_OK;
+}
+
 static int one_cutoff(const struct ld_set *s, double T, const struct predict_opts *o,
                       const struct cut_truth *ct, struct predict_cutoff *c, struct pool *q,
                       struct wr_err *e)
 {
 	struct predict_ranking r;
-	double *sc = NULL, grate, gf = 0.0, go = 0.0;
+	double *sc = NULL;
 	int *lab = NULL, rc;
-	size_t i, n, k;
+	size_t n, k;
 
 	memset(c, 0, sizeof *c);
 	c->T = T;
@@ -197,56 +259,14 @@ static int one_cutoff(const struct ld_set *s, double T, const struct predict_opt
 	c->base_rate = past_rate(s, T, o->horizon, o->history_start);
 	sc = malloc((n ? n : 1) * PREDICT_S_COUNT_ * sizeof *sc);
 	lab = malloc((n ? n : 1) * sizeof *lab);
-	if (!sc || !lab) {
+	if (!sc || !lab)
 		rc = wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
-		goto done;
-	}
-	for (i = 0; i < r.nclasses; i++) {
-		gf += r.classes[i].failures;
-		go += r.classes[i].observed;
-	}
-	grate = go > 0.0 ? (gf > 0.0 ? gf : 1.0) / go : 0.0;
-	for (i = 0; i < n; i++) {
-		const struct predict_item *it = &r.items[i];
-		const struct predict_class *pc = &r.classes[it->class_index];
-		double rate;
-		lab[i] = failed_in(s, it->unit, T, T + o->horizon);
-		c->positives += lab[i];
-		if (it->failures > 0 && it->observed > 0.0)
-			rate = it->failures / it->observed;
-		else if (pc->failures > 0.0 && pc->observed > 0.0)
-			rate = pc->failures / pc->observed;
-		else
-			rate = grate;
-		rc = predict_p_fail(&r, it->unit, o->horizon, &sc[PREDICT_S_MODEL * n + i], e);
-		if (rc)
-			goto done;
-		c->predicted += sc[PREDICT_S_MODEL * n + i];
-		sc[PREDICT_S_AGE * n + i] = it->age;
-		sc[PREDICT_S_COUNT * n + i] = it->failures;
-		sc[PREDICT_S_MTBF * n + i] = -expm1(-it->horizon * rate);
-		sc[PREDICT_S_CLIMATE * n + i] = isfinite(c->base_rate) ? c->base_rate : 0.0;
-	}
-	if (ct) {
+	if (rc == WR_OK)
+		rc = score_units(s, &r, o, c, sc, lab, e);
+	if (rc == WR_OK && ct)
 		rc = score_truth(ct, &r, sc, lab, sc + PREDICT_S_ORACLE * n, e);
-		if (rc)
-			goto done;
-	}
-	c->k = o->top_k ? o->top_k : c->positives;
-	for (k = 0; k < PREDICT_S_COUNT_; k++) {
-		int prob = k == PREDICT_S_MODEL || k == PREDICT_S_MTBF ||
-		           (k == PREDICT_S_CLIMATE && isfinite(c->base_rate)) || k == PREDICT_S_ORACLE;
-		if (k == PREDICT_S_ORACLE && !ct)
-			continue;
-		rc = predict_metrics(sc + k * n, lab, n, c->k, prob, &c->m[k], e);
-		if (rc)
-			goto done;
-		if (prob && pool_add(q, k, sc + k * n, lab, n) != WR_OK) {
-			rc = wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
-			goto done;
-		}
-	}
-done:
+	if (rc == WR_OK)
+		rc = score_metrics(o, ct != NULL, c, sc, lab, n, q, e);
 	free(sc);
 	free(lab);
 	predict_rank_free(&r);
@@ -288,6 +308,23 @@ static void means(struct predict_backtest *out)
 	}
 }
 
+/* The cutoffs' results and the truth's groups. */
+static int bt_alloc(struct predict_backtest *out, size_t ncut, const struct predict_truth *truth)
+{
+	out->cuts = calloc(ncut, sizeof *out->cuts);
+	if (!out->cuts)
+		return WR_ENOMEM;
+	out->n = ncut;
+	out->has_truth = truth != NULL;
+	if (truth && truth->ngroups) {
+		out->groups = calloc(truth->ngroups, sizeof *out->groups);
+		if (!out->groups)
+			return WR_ENOMEM;
+		out->ngroups = truth->ngroups;
+	}
+	return WR_OK;
+}
+
 int predict_backtest_truth(const struct ld_set *s, const double *cutoffs, size_t ncut,
                            const struct predict_opts *o_in, const struct predict_truth *truth,
                            struct predict_backtest *out, struct wr_err *e)
@@ -311,19 +348,10 @@ int predict_backtest_truth(const struct ld_set *s, const double *cutoffs, size_t
 		return wr_fail(e, WR_EINPUT, "the backtest needs at least one cutoff date");
 	if (truth && (!s || truth->nunits != s->nunits || !truth->p))
 		return wr_fail(e, WR_EINPUT, "the truth does not describe the units of the history");
-	out->cuts = calloc(ncut, sizeof *out->cuts);
-	if (!out->cuts)
+	if (bt_alloc(out, ncut, truth) != WR_OK) {
+		predict_backtest_free(out);
 		return wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
-	out->n = ncut;
-	if (truth && truth->ngroups) {
-		out->groups = calloc(truth->ngroups, sizeof *out->groups);
-		if (!out->groups) {
-			rc = wr_fail(e, WR_ENOMEM, "out of memory in the backtest");
-			goto fail;
-		}
-		out->ngroups = truth->ngroups;
 	}
-	out->has_truth = truth != NULL;
 	ct.t = truth;
 	ct.groups = out->groups;
 	for (i = 0; i < ncut; i++) {

@@ -280,6 +280,44 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 	return rc;
 }
 
+/* The class's longest life: times are scaled by it. */
+static double class_tref(const size_t *units, size_t nu, const struct uwork *uw,
+                         const struct predict_life *lives)
+{
+	double tref = 0.0;
+	size_t i, j;
+
+	for (i = 0; i < nu; i++) {
+		const struct uwork *w = &uw[units[i]];
+		for (j = 0; j < w->nl; j++)
+			if (lives[w->l0 + j].t > tref)
+				tref = lives[w->l0 + j].t;
+	}
+	return tref > 0.0 ? tref : 1.0;
+}
+
+/* A unit's exposure sum (t / tref)^beta over its lives; *slf gains the
+ * scaled ln t of its failures. */
+static double unit_exposure(const struct uwork *w, const struct predict_life *lives, double beta,
+                            double lt, double *slf)
+{
+	double S = 0.0;
+	size_t j;
+
+	for (j = 0; j < w->nl; j++) {
+		const struct predict_life *l = &lives[w->l0 + j];
+		double lx = log(l->t) - lt;
+		S += exp(beta * lx);
+		if (l->failed)
+			*slf += lx;
+		/* Delayed entry: only the part after the history began is
+		 * evidence of survival. */
+		if (l->entry > 0.0)
+			S -= exp(beta * (log(l->entry) - lt));
+	}
+	return S;
+}
+
 /* Step 3 for one class: exposures, the prior, and every in-service unit's
  * posterior in the plant model (keys appended at *nk; p comes later). */
 static int class_prior(const struct ld_set *s, const struct predict_opts *o, double T,
@@ -290,18 +328,11 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 {
 	struct pi_plant *pl = out->plant;
 	struct predict_class *pc = &out->classes[c];
-	double beta = pc->beta, tref = 0.0, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
-	size_t i, j;
+	double beta = pc->beta, tref, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
+	size_t i;
 	int rc;
 
-	for (i = 0; i < nu; i++) {
-		const struct uwork *w = &uw[units[i]];
-		for (j = 0; j < w->nl; j++)
-			if (lives[w->l0 + j].t > tref)
-				tref = lives[w->l0 + j].t;
-	}
-	if (!(tref > 0.0))
-		tref = 1.0;
+	tref = class_tref(units, nu, uw, lives);
 	lt = log(tref);
 	if (o->frailty && pc->method == PREDICT_M_CLASS) {
 		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc);
@@ -311,21 +342,9 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	}
 	for (i = 0; i < nu; i++) {
 		const struct uwork *w = &uw[units[i]];
-		double S = 0.0;
-		for (j = 0; j < w->nl; j++) {
-			const struct predict_life *l = &lives[w->l0 + j];
-			double lx = log(l->t) - lt;
-			S += exp(beta * lx);
-			if (l->failed)
-				slf += lx;
-			/* Delayed entry: only the part after the history began
-			 * is evidence of survival. */
-			if (l->entry > 0.0)
-				S -= exp(beta * (log(l->entry) - lt));
-		}
-		scratch[i] = S;
+		scratch[i] = unit_exposure(w, lives, beta, lt, &slf);
 		ir[i] = w->r;
-		st += S;
+		st += scratch[i];
 		rt += w->r;
 	}
 	/* The class's Weibull log-likelihood at its shape with the scale at
