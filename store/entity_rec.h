@@ -40,6 +40,10 @@ struct entity_rec {
 void entity_rec_init(const struct wr_entity *en, struct entity_rec *rec);
 /* Frees the heap text of a record. */
 void entity_rec_clear(const struct wr_entity *en, struct entity_rec *rec);
+/* Makes dst a copy of src with heap text of its own: WR_OK, or WR_ENOMEM
+ * (dst then holds no heap text). */
+int entity_rec_copy(const struct wr_entity *en, struct entity_rec *dst,
+                    const struct entity_rec *src);
 /* Copies every field not in present from old into rec (heap text moves). */
 void entity_rec_merge(const struct wr_entity *en, uint32_t present, struct entity_rec *rec,
                       struct entity_rec *old);

@@ -102,6 +102,26 @@ void entity_rec_clear(const struct wr_entity *en, struct entity_rec *rec)
 	}
 }
 
+int entity_rec_copy(const struct wr_entity *en, struct entity_rec *dst,
+                    const struct entity_rec *src)
+{
+	int rc = WR_OK;
+
+	*dst = *src;
+	for (size_t i = 0; i < en->n; i++) {
+		const struct wr_field *f = &en->f[i];
+		const char *t = *CAT(src, f, char *);
+		if (!(f->flags & EF_HEAP))
+			continue;
+		*AT(dst, f, char *) = rc == WR_OK && t ? wr_strdup(t) : NULL;
+		if (t && !*AT(dst, f, char *))
+			rc = WR_ENOMEM;
+	}
+	if (rc != WR_OK)
+		entity_rec_clear(en, dst);
+	return rc;
+}
+
 void entity_rec_merge(const struct wr_entity *en, uint32_t present, struct entity_rec *rec,
                       struct entity_rec *old)
 {

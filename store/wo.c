@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity_rec.h"
 #include "wo_internal.h"
 
 void wr_wo_init(struct wr_wo *w)
@@ -370,264 +371,119 @@ int store_wo_create(struct store *s, struct wr_wo *w, struct wr_err *e)
 
 /* --------------------------------------------------------------------- set */
 
-enum field_kind { FK_TEXT, FK_INT, FK_TIME, FK_REAL, FK_ASSET };
-
-struct wo_field {
-	const char *name;
-	const char *sql;     /* ?1 value, ?2 updated_at, ?3 id */
-	int kind;
-	size_t max;          /* text: longest accepted length in bytes */
-};
-
-#define SET_SQL(col) \
-	"UPDATE wo SET " col " = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3"
-
-static const struct wo_field wo_fields[] = {
-	{"title", SET_SQL("title"), FK_TEXT, 159},
-	{"type", SET_SQL("type"), FK_INT, 0},
-	{"priority", SET_SQL("priority"), FK_INT, 0},
-	{"asset", SET_SQL("asset_id"), FK_ASSET, 63},
-	{"assignee", SET_SQL("assignee"), FK_TEXT, 63},
-	{"due", SET_SQL("due_at"), FK_TIME, 0},
-	{"description", SET_SQL("description"), FK_TEXT, 65535},
-	{"problem", SET_SQL("problem"), FK_TEXT, 31},
-	{"cause", SET_SQL("cause"), FK_TEXT, 31},
-	{"remedy", SET_SQL("remedy"), FK_TEXT, 31},
-	{"failure", SET_SQL("is_failure"), FK_INT, 0},
-	{"downtime-start", SET_SQL("downtime_start"), FK_TIME, 0},
-	{"downtime-end", SET_SQL("downtime_end"), FK_TIME, 0},
-	{"est-hours", SET_SQL("est_hours"), FK_REAL, 0},
-};
-#define NFIELDS (sizeof wo_fields / sizeof wo_fields[0])
-
-/* A field's current value as the audit log writes it: names for enums,
- * canonical dates, yes/no. */
-static void field_text(const struct wr_wo *w, size_t f, char *buf, size_t n, const char **big)
+/* The fields `set` changes are those the descriptor marks so
+ * (store/entity.c); their values are parsed there too. */
+static int unknown_field(const struct wr_entity *en, const char *field, struct wr_err *e)
 {
-	char d[WR_DATE_BUF];
+	char list[400];
 
-	*big = NULL;
-	buf[0] = '\0';
-	switch (f) {
-	case 0: wr_strlcpy(buf, w->title, n); break;
-	case 1: wr_strlcpy(buf, wr_wo_type_name(w->type), n); break;
-	case 2: wr_strlcpy(buf, wr_priority_name(w->priority), n); break;
-	case 3: wr_strlcpy(buf, w->asset_tag, n); break;
-	case 4: wr_strlcpy(buf, w->assignee, n); break;
-	case 5: wr_strlcpy(buf, wr_date_fmt(w->due_at, d), n); break;
-	case 6: *big = w->description ? w->description : ""; break;
-	case 7: wr_strlcpy(buf, w->problem, n); break;
-	case 8: wr_strlcpy(buf, w->cause, n); break;
-	case 9: wr_strlcpy(buf, w->remedy, n); break;
-	case 10: wr_strlcpy(buf, w->is_failure ? "yes" : "no", n); break;
-	case 11: wr_strlcpy(buf, wr_date_fmt(w->downtime_start, d), n); break;
-	case 12: wr_strlcpy(buf, wr_date_fmt(w->downtime_end, d), n); break;
-	case 13:
-		if (!isnan(w->est_hours))
-			snprintf(buf, n, "%g", w->est_hours);
-		break;
-	}
-}
-
-static int unknown_field(const char *field, struct wr_err *e)
-{
-	char list[400] = "";
-	for (size_t i = 0; i < NFIELDS; i++) {
-		if (i)
-			wr_strlcpy(list + strlen(list), ", ", sizeof list - strlen(list));
-		wr_strlcpy(list + strlen(list), wo_fields[i].name, sizeof list - strlen(list));
-	}
+	entity_set_names(en, list, sizeof list);
 	return wr_fail(e, WR_EINPUT, "unknown work-order field '%.40s'; valid fields: %s", field,
 	               list);
 }
 
-/* Parses value for field f into the copy nw of the record, checking it. */
-static int apply_value(struct store *s, size_t f, const char *value, struct wr_wo *nw,
+/* What a work order requires of field f once nw holds its new value (old
+ * the stored one): a title, an asset that exists (its row id into
+ * *asset_id), downtime that ends after it starts. */
+static int check_field(struct store *s, const struct wr_field *f, const struct wr_wo *nw,
                        int64_t *asset_id, struct wr_err *e)
 {
-	const struct wo_field *fd = &wo_fields[f];
-	int64_t t;
-	double d;
-	int b;
+	char a[WR_DATE_BUF], z[WR_DATE_BUF];
 
-	if (fd->kind == FK_TEXT || fd->kind == FK_ASSET) {
-		if (strlen(value) > fd->max)
-			return wr_fail(e, WR_EINPUT, "%s is too long (at most %zu bytes)", fd->name,
-			               fd->max);
+	if (!strcmp(f->name, "title") && !nw->title[0])
+		return wr_fail(e, WR_EINPUT, "a work order needs a title");
+	if (!strcmp(f->name, "asset") && nw->asset_tag[0]) {
+		*asset_id = store_id_of(s, "asset", nw->asset_tag, e);
+		if (*asset_id < 0)
+			return WR_EDB;
+		if (*asset_id == 0)
+			return wr_fail(e, WR_EINPUT, "no asset with tag %s", nw->asset_tag);
 	}
-	switch (f) {
-	case 0:
-		if (!*value)
-			return wr_fail(e, WR_EINPUT, "a work order needs a title");
-		wr_strlcpy(nw->title, value, sizeof nw->title);
-		return WR_OK;
-	case 1:
-		if (wr_wo_type_parse(value, &nw->type) != WR_OK)
-			return wr_fail(e, WR_EINPUT,
-			               "type: '%.40s' is not one of corrective, preventive, inspection,"
-			               " request", value);
-		return WR_OK;
-	case 2:
-		if (wr_priority_parse(value, &nw->priority) != WR_OK)
-			return wr_fail(e, WR_EINPUT,
-			               "priority: '%.40s' is not one of low, medium, high, urgent (or 1-4)",
-			               value);
-		return WR_OK;
-	case 3:
-		*asset_id = 0;
-		if (*value) {
-			*asset_id = store_id_of(s, "asset", value, e);
-			if (*asset_id < 0)
-				return WR_EDB;
-			if (*asset_id == 0)
-				return wr_fail(e, WR_EINPUT, "no asset with tag %s", value);
-		}
-		wr_strlcpy(nw->asset_tag, value, sizeof nw->asset_tag);
-		return WR_OK;
-	case 4: wr_strlcpy(nw->assignee, value, sizeof nw->assignee); return WR_OK;
-	case 5:
-		if (store_parse_time_field("due", value, &t, e) != WR_OK)
-			return WR_EINPUT;
-		nw->due_at = t;
-		return WR_OK;
-	case 6:
-		/* The copy points at the caller's text; nothing is freed from it. */
-		nw->description = *value ? (char *)value : NULL;
-		return WR_OK;
-	case 7: wr_strlcpy(nw->problem, value, sizeof nw->problem); return WR_OK;
-	case 8: wr_strlcpy(nw->cause, value, sizeof nw->cause); return WR_OK;
-	case 9: wr_strlcpy(nw->remedy, value, sizeof nw->remedy); return WR_OK;
-	case 10:
-		if (store_parse_bool_field("failure", value, &b, e) != WR_OK)
-			return WR_EINPUT;
-		nw->is_failure = b;
-		return WR_OK;
-	case 11:
-	case 12:
-		if (store_parse_time_field(fd->name, value, &t, e) != WR_OK)
-			return WR_EINPUT;
-		if (f == 11)
-			nw->downtime_start = t;
-		else
-			nw->downtime_end = t;
-		if (nw->downtime_start != WR_NO_TIME && nw->downtime_end != WR_NO_TIME &&
-		    nw->downtime_end < nw->downtime_start) {
-			char a[WR_DATE_BUF], z[WR_DATE_BUF];
-			return wr_fail(e, WR_EINPUT, "downtime-end %s is before downtime-start %s",
-			               wr_date_fmt(nw->downtime_end, z), wr_date_fmt(nw->downtime_start, a));
-		}
-		return WR_OK;
-	case 13:
-		if (store_num_parse(WN_HOURS, "est-hours", value, &d, e) != WR_OK)
-			return WR_EINPUT;
-		nw->est_hours = d;
-		return WR_OK;
-	}
-	return unknown_field(fd->name, e);
+	if (!strncmp(f->name, "downtime_", 9) && nw->downtime_start != WR_NO_TIME &&
+	    nw->downtime_end != WR_NO_TIME && nw->downtime_end < nw->downtime_start)
+		return wr_fail(e, WR_EINPUT, "downtime-end %s is before downtime-start %s",
+		               wr_date_fmt(nw->downtime_end, z), wr_date_fmt(nw->downtime_start, a));
+	return WR_OK;
 }
 
-static void bind_value(struct store_binds *b, size_t f, const struct wr_wo *nw, int64_t asset_id)
+/* Writes field f of nw over the stored work order (old), audited under the
+ * field's `set` name. */
+static int write_field(struct store *s, const struct wr_entity *en, const struct wr_field *f,
+                       const struct entity_rec *old, const struct entity_rec *nw,
+                       int64_t asset_id, struct wr_err *e)
 {
-	switch (f) {
-	case 0: store_bind_text(b, 1, nw->title); break;
-	case 1: store_bind_int(b, 1, nw->type); break;
-	case 2: store_bind_int(b, 1, nw->priority); break;
-	case 3:
-		if (asset_id > 0)
-			store_bind_int64(b, 1, asset_id);
-		break;
-	case 4: store_bind_text(b, 1, nw->assignee); break;
-	case 5: store_bind_time(b, 1, nw->due_at); break;
-	case 6: store_bind_text_null(b, 1, nw->description); break;
-	case 7: store_bind_text(b, 1, nw->problem); break;
-	case 8: store_bind_text(b, 1, nw->cause); break;
-	case 9: store_bind_text(b, 1, nw->remedy); break;
-	case 10: store_bind_int(b, 1, nw->is_failure); break;
-	case 11: store_bind_time(b, 1, nw->downtime_start); break;
-	case 12: store_bind_time(b, 1, nw->downtime_end); break;
-	case 13: store_bind_real(b, 1, nw->est_hours); break;
+	const char *sql = entity_sql_set(en, (size_t)(f - en->f));
+	char name[48], ob[64], nb[64];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!sql)
+		return wr_fail(e, WR_EDB, "internal error: no SQL to set %s", f->name);
+	if (!(st = store_stmt(s, sql, e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_field(&b, 1, f, nw, asset_id);
+	store_bind_int64(&b, 2, wr_now());
+	store_bind_int64(&b, 3, old->u.wo.id);
+	rc = store_run(s, &b, e, "saving a work order");
+	store_stmt_done(st);
+	if (rc != WR_OK)
+		return rc;
+	return store_audit(s, "wo", old->u.wo.uuid, old->u.wo.number,
+	                   entity_set_name(f, name, sizeof name),
+	                   entity_value_text(f, old, ob, sizeof ob),
+	                   entity_value_text(f, nw, nb, sizeof nb), e);
+}
+
+/* Inside the caller's transaction: field f of work order `number` set
+ * from value.  A value equal to the stored one writes nothing. */
+static int set_field(struct store *s, const struct wr_entity *en, const struct wr_field *f,
+                     const char *number, const char *value, struct wr_err *e)
+{
+	struct entity_rec old, nw;
+	int64_t asset_id = 0;
+	int rc;
+
+	entity_rec_init(en, &old);
+	if ((rc = store_wo_read(s, number, &old.u.wo, NULL, NULL, e)) != WR_OK)
+		return rc;
+	if ((rc = entity_rec_copy(en, &nw, &old)) != WR_OK) {
+		wr_wo_clear(&old.u.wo);
+		return wr_fail(e, rc, "out of memory");
 	}
+	rc = entity_set_value(f, value, &nw, e);
+	if (rc == WR_OK)
+		rc = check_field(s, f, &nw.u.wo, &asset_id, e);
+	if (rc == WR_OK && !entity_value_same(f, &old, &nw))
+		rc = write_field(s, en, f, &old, &nw, asset_id, e);
+	/* Finished work keeps its history and fault index in step with edits
+	 * made after completion (a downtime start filled in later, a code). */
+	if (rc == WR_OK && (old.u.wo.status == WS_DONE || old.u.wo.status == WS_CLOSED) &&
+	    !entity_value_same(f, &old, &nw)) {
+		rc = store_wo_failure_event_sync(s, old.u.wo.id, e);
+		if (rc == WR_OK)
+			rc = store_fault_index(s, old.u.wo.id, e);
+	}
+	entity_rec_clear(en, &nw);
+	entity_rec_clear(en, &old);
+	return rc;
 }
 
 int store_wo_set(struct store *s, const char *number, const char *field, const char *value,
                  struct wr_err *e)
 {
-	struct wr_wo w, nw;
-	char oldt[200], newt[200];
-	const char *oldbig, *newbig, *o, *n;
-	int64_t asset_id = -1;
-	size_t f;
-	sqlite3_stmt *st;
+	const struct wr_entity *en = wr_entity_get(CE_WORKORDERS);
+	int f = entity_set_field(en, field);
 	int rc;
 
-	if (!field)
-		return unknown_field("", e);
-	for (f = 0; f < NFIELDS; f++)
-		if (wr_streq_ci(field, wo_fields[f].name))
-			break;
-	if (f == NFIELDS) {
-		/* "downtime_start" and "est_hours" are the same fields spelled as
-		 * in the CSV columns. */
-		char alt[40];
-		wr_strlcpy(alt, field, sizeof alt);
-		for (char *p = alt; *p; p++)
-			if (*p == '_')
-				*p = '-';
-		for (f = 0; f < NFIELDS; f++)
-			if (wr_streq_ci(alt, wo_fields[f].name))
-				break;
-		if (f == NFIELDS)
-			return unknown_field(field, e);
-	}
-	if (!value)
-		value = "";
+	if (f < 0)
+		return unknown_field(en, field ? field : "", e);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
-	if ((rc = store_wo_read(s, number, &w, NULL, NULL, e)) != WR_OK) {
+	rc = set_field(s, en, &en->f[f], number, value, e);
+	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;
 	}
-	nw = w;
-	rc = apply_value(s, f, value, &nw, &asset_id, e);
-	if (rc != WR_OK)
-		goto fail;
-	field_text(&w, f, oldt, sizeof oldt, &oldbig);
-	field_text(&nw, f, newt, sizeof newt, &newbig);
-	o = oldbig ? oldbig : oldt;
-	n = newbig ? newbig : newt;
-	if (!strcmp(o, n)) {
-		/* Nothing changes: nothing is written, the version stays. */
-		wr_wo_clear(&w);
-		store_rollback(s);
-		return WR_OK;
-	}
-	if (f == 3 && asset_id < 0)
-		asset_id = 0;
-	if (!(st = store_stmt(s, wo_fields[f].sql, e))) {
-		rc = WR_EDB;
-		goto fail;
-	}
-	struct store_binds b = store_binds_start(st);
-	bind_value(&b, f, &nw, asset_id);
-	store_bind_int64(&b, 2, wr_now());
-	store_bind_int64(&b, 3, w.id);
-	rc = store_run(s, &b, e, "saving a work order");
-	store_stmt_done(st);
-	if (rc == WR_OK)
-		rc = store_audit(s, "wo", w.uuid, w.number, wo_fields[f].name, o, n, e);
-	/* Finished work keeps its history and fault index in step with edits
-	 * made after completion (a downtime start filled in later, a code). */
-	if (rc == WR_OK && (w.status == WS_DONE || w.status == WS_CLOSED)) {
-		rc = store_wo_failure_event_sync(s, w.id, e);
-		if (rc == WR_OK)
-			rc = store_fault_index(s, w.id, e);
-	}
-	if (rc != WR_OK)
-		goto fail;
-	wr_wo_clear(&w);
 	return store_commit(s, e);
-fail:
-	wr_wo_clear(&w);
-	store_rollback(s);
-	return rc;
 }
