@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "entity_rec.h"
 
 #define ENTITY "asset"
 
@@ -288,92 +288,32 @@ int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e)
 
 /* ------------------------------------------------------------------- set */
 
-static const char set_fields[] = "name, description, class, parent, location, criticality, "
-                                 "status, install-date, serial, manufacturer, model";
-
-/* Copies a text value into a fixed field, refusing one that does not fit. */
-static int set_text(char *dst, size_t n, const char *field, const char *v, struct wr_err *e)
-{
-	size_t len = strlen(v);
-
-	if (len >= n)
-		return wr_fail(e, WR_EINPUT, "%s is too long (%zu characters; at most %zu)", field, len,
-		               n - 1);
-	memcpy(dst, v, len + 1);
-	return WR_OK;
-}
-
-/* Field names compare ignoring case, with '_' and '-' alike. */
-static int field_is(const char *given, const char *name)
-{
-	for (; *given && *name; given++, name++) {
-		char c = (char)tolower((unsigned char)*given);
-		if (c == '_')
-			c = '-';
-		if (c != *name)
-			return 0;
-	}
-	return *given == '\0' && *name == '\0';
-}
-
-static int apply_field(struct wr_asset *a, const char *field, const char *v, struct wr_err *e)
-{
-	if (field_is(field, "name"))
-		return set_text(a->name, sizeof a->name, "name", v, e);
-	if (field_is(field, "description"))
-		return set_text(a->description, sizeof a->description, "description", v, e);
-	if (field_is(field, "class"))
-		return set_text(a->cls, sizeof a->cls, "class", v, e);
-	if (field_is(field, "parent"))
-		return set_text(a->parent_tag, sizeof a->parent_tag, "parent", v, e);
-	if (field_is(field, "location"))
-		return set_text(a->location_code, sizeof a->location_code, "location", v, e);
-	if (field_is(field, "serial"))
-		return set_text(a->serial, sizeof a->serial, "serial", v, e);
-	if (field_is(field, "manufacturer"))
-		return set_text(a->manufacturer, sizeof a->manufacturer, "manufacturer", v, e);
-	if (field_is(field, "model"))
-		return set_text(a->model, sizeof a->model, "model", v, e);
-	if (field_is(field, "criticality")) {
-		long n;
-		int rc = store_parse_int_field("criticality", v, 1, 5, &n, e);
-		if (rc == WR_OK)
-			a->criticality = (int)n;
-		return rc;
-	}
-	if (field_is(field, "status")) {
-		if (wr_asset_status_parse(v, &a->status) != WR_OK)
-			return wr_fail(e, WR_EINPUT,
-			               "status: '%.40s' is not an asset status; use operational, down, "
-			               "standby or retired",
-			               v);
-		return WR_OK;
-	}
-	if (field_is(field, "install-date"))
-		return store_parse_time_field("install-date", v, &a->install_date, e);
-	return wr_fail(e, WR_EINPUT, "unknown asset field '%.40s'; fields are: %s", field, set_fields);
-}
-
+/* The fields set changes, and their parsing, are the descriptor's
+ * (store/entity.c); store_asset_put checks the result like any put. */
 int store_asset_set(struct store *s, const char *tag, const char *field, const char *value,
                     struct wr_err *e)
 {
+	const struct wr_entity *en = wr_entity_get(CE_ASSETS);
+	char names[300];
+	struct entity_rec rec;
 	struct wr_err tmp;
-	struct wr_asset a;
-	int rc;
+	int f = entity_set_field(en, field), rc;
 
 	if (!e)
 		e = &tmp;
+	entity_set_names(en, names, sizeof names);
 	if (!field)
-		return wr_fail(e, WR_EUSAGE, "which asset field? fields are: %s", set_fields);
-	if (!value)
-		value = "";
+		return wr_fail(e, WR_EUSAGE, "which asset field? fields are: %s", names);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
-	rc = asset_get(s, tag, &a, e);
+	entity_rec_init(en, &rec);
+	rc = asset_get(s, tag, &rec.u.asset, e);
+	if (rc == WR_OK && f < 0)
+		rc = wr_fail(e, WR_EINPUT, "unknown asset field '%.40s'; fields are: %s", field, names);
 	if (rc == WR_OK)
-		rc = apply_field(&a, field, value, e);
+		rc = entity_set_value(&en->f[f], value, &rec, e);
 	if (rc == WR_OK)
-		rc = store_asset_put(s, &a, e);
+		rc = store_asset_put(s, &rec.u.asset, e);
 	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;

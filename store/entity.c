@@ -66,7 +66,7 @@ static const char *const pm_kind_words[] = {"calendar|time|date|time based", "me
 static const char *const pm_unit_words[] = {
 	"day|days|d|daily",
 	"week|weeks|w|wk|weekly",
-	"month|months|mo|mon|monthly",
+	"month|months|mo|mon|m|monthly",
 	"year|years|y|yr|yearly|annual|annually",
 };
 

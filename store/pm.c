@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity_rec.h"
 #include "wo_internal.h"
 
 /* Corrections of a grid estimate (see grid_index). */
@@ -642,144 +643,54 @@ int store_pm_put(struct store *s, const struct wr_pm *p, struct wr_err *e)
 	return pm_write(s, p, 0, e);
 }
 
-static int parse_kind(const char *v, int *out)
+/* The fields set changes, and their parsing, are the descriptor's
+ * (store/entity.c); what a schedule adds: dates of the schedule are days,
+ * and an interval counts units of the schedule's unit. */
+static int set_rules(struct wr_pm *p, const struct wr_field *f, struct wr_err *e)
 {
-	if (wr_streq_ci(v, "calendar") || wr_streq_ci(v, "time") || wr_streq_ci(v, "date"))
-		return *out = PK_CALENDAR, WR_OK;
-	if (wr_streq_ci(v, "meter") || wr_streq_ci(v, "usage"))
-		return *out = PK_METER, WR_OK;
-	return WR_EINPUT;
-}
-
-static int parse_unit(const char *v, int *out)
-{
-	static const struct { const char *name; int unit; } tab[] = {
-		{"d", PU_DAY}, {"day", PU_DAY}, {"days", PU_DAY}, {"daily", PU_DAY},
-		{"w", PU_WEEK}, {"week", PU_WEEK}, {"weeks", PU_WEEK}, {"weekly", PU_WEEK},
-		{"mo", PU_MONTH}, {"m", PU_MONTH}, {"month", PU_MONTH}, {"months", PU_MONTH},
-		{"monthly", PU_MONTH},
-	};
-	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-		if (wr_streq_ci(v, tab[i].name))
-			return *out = tab[i].unit, WR_OK;
-	return WR_EINPUT;
-}
-
-static int unknown_pm_field(const char *field, struct wr_err *e)
-{
-	char list[400] = "";
-	for (int i = 0; i < PF__COUNT; i++) {
-		if (i == PF_LAST_METER || i == PF_NEXT_METER)
-			continue;
-		if (list[0])
-			wr_strlcpy(list + strlen(list), ", ", sizeof list - strlen(list));
-		wr_strlcpy(list + strlen(list), pm_field_names[i], sizeof list - strlen(list));
+	if (!strcmp(f->name, "start_date") && p->start_date != WR_NO_TIME)
+		p->start_date = store_day_of(p->start_date);
+	if (!strcmp(f->name, "last_done") && p->last_done != WR_NO_TIME)
+		p->last_done = store_day_of(p->last_done);
+	if (!strcmp(f->name, "interval")) {
+		int unit = p->unit >= PU_DAY && p->unit <= PU_MONTH ? p->unit : PU_MONTH;
+		return store_num_check(WN_INTERVAL_DAY + unit, "interval", p->interval, e);
 	}
-	return wr_fail(e, WR_EINPUT, "unknown PM field '%.40s'; valid fields: %s", field, list);
+	return WR_OK;
 }
 
 int store_pm_set(struct store *s, const char *code, const char *field, const char *value,
                  struct wr_err *e)
 {
-	struct wr_pm p;
-	double d;
-	int f, rc, b;
-	char *dup = NULL;
+	const struct wr_entity *en = wr_entity_get(CE_PMS);
+	int f = entity_set_field(en, field), rc;
+	struct entity_rec rec;
+	char names[400];
 
-	for (f = 0; f < PF__COUNT; f++)
-		if (f != PF_LAST_METER && f != PF_NEXT_METER && field &&
-		    wr_streq_ci(field, pm_field_names[f]))
-			break;
-	if (f == PF__COUNT)
-		return unknown_pm_field(field ? field : "", e);
-	if (!value)
-		value = "";
-	if ((rc = store_pm_get(s, code, &p, e)) != WR_OK)
+	if (f < 0) {
+		entity_set_names(en, names, sizeof names);
+		return wr_fail(e, WR_EINPUT, "unknown PM field '%.40s'; valid fields: %s",
+		               field ? field : "", names);
+	}
+	entity_rec_init(en, &rec);
+	if ((rc = store_pm_get(s, code, &rec.u.pm, e)) != WR_OK)
 		return rc;
-	switch (f) {
-	case PF_TITLE: wr_strlcpy(p.title, value, sizeof p.title); break;
-	case PF_ASSET: wr_strlcpy(p.asset_tag, value, sizeof p.asset_tag); break;
-	case PF_KIND:
-		if (parse_kind(value, &p.kind) != WR_OK)
-			rc = wr_fail(e, WR_EINPUT, "kind: '%.40s' is not calendar or meter", value);
-		break;
-	case PF_INTERVAL: {
-		int unit = p.unit >= PU_DAY && p.unit <= PU_MONTH ? p.unit : PU_MONTH;
-		if ((rc = store_num_parse(WN_INTERVAL_DAY + unit, "interval", value, &d, e)) != WR_OK)
-			break;
-		if (isnan(d))
-			rc = wr_fail(e, WR_EINPUT, "interval: a number of %ss is required",
-			             unit_names[unit]);
-		else
-			p.interval = (int)d;
-		break;
-	}
-	case PF_UNIT:
-		if (parse_unit(value, &p.unit) != WR_OK)
-			rc = wr_fail(e, WR_EINPUT, "unit: '%.40s' is not day, week or month", value);
-		break;
-	case PF_FLOATING:
-	case PF_ACTIVE:
-		if ((rc = store_parse_bool_field(pm_field_names[f], value, &b, e)) == WR_OK)
-			*(f == PF_ACTIVE ? &p.active : &p.floating) = b;
-		break;
-	case PF_METER: wr_strlcpy(p.meter, value, sizeof p.meter); break;
-	case PF_METER_INTERVAL:
-	case PF_EST:
-		if ((rc = store_num_parse(f == PF_EST ? WN_HOURS : WN_METER_INTERVAL,
-		                          pm_field_names[f], value, &d, e)) == WR_OK)
-			*(f == PF_EST ? &p.est_hours : &p.meter_interval) = d;
-		break;
-	case PF_LEAD:
-		/* Empty is no lead time. */
-		if ((rc = store_num_parse(WN_LEAD_DAYS, "lead-days", value, &d, e)) == WR_OK)
-			p.lead_days = isnan(d) ? 0 : (int)d;
-		break;
-	case PF_START:
-	case PF_LAST_DONE:
-	case PF_NEXT_DUE: {
-		int64_t t;
-		if ((rc = store_parse_time_field(pm_field_names[f], value, &t, e)) != WR_OK)
-			break;
-		if (f == PF_START)
-			p.start_date = t == WR_NO_TIME ? t : store_day_of(t);
-		else if (f == PF_LAST_DONE)
-			p.last_done = t == WR_NO_TIME ? t : store_day_of(t);
-		else
-			p.next_due = t;
-		break;
-	}
-	case PF_ASSIGNEE: wr_strlcpy(p.assignee, value, sizeof p.assignee); break;
-	case PF_TEAM: wr_strlcpy(p.team, value, sizeof p.team); break;
-	case PF_CHECKLIST:
-		if (*value && !(dup = wr_strdup(value)))
-			rc = wr_fail(e, WR_ENOMEM, "out of memory");
-		free(p.checklist);
-		p.checklist = dup;
-		break;
-	case PF_TYPE:
-		if (wr_wo_type_parse(value, &p.wo_type) != WR_OK)
-			rc = wr_fail(e, WR_EINPUT, "type: '%.40s' is not a work-order type", value);
-		break;
-	case PF_PRIORITY:
-		if (wr_priority_parse(value, &p.priority) != WR_OK)
-			rc = wr_fail(e, WR_EINPUT, "priority: '%.40s' is not low, medium, high or urgent",
-			             value);
-		break;
-	}
+	rc = entity_set_value(&en->f[f], value, &rec, e);
+	if (rc == WR_OK)
+		rc = set_rules(&rec.u.pm, &en->f[f], e);
 	/* A changed schedule (not an explicit next due) gets its next due
 	 * computed again. */
-	if (rc == WR_OK && f != PF_NEXT_DUE) {
+	if (rc == WR_OK && strcmp(en->f[f].name, "next_due") != 0) {
 		struct wr_pm cur;
-		if ((rc = store_pm_get(s, code, &cur, e)) == WR_OK && schedule_changed(&cur, &p)) {
-			p.next_due = WR_NO_TIME;
-			p.next_meter = NAN;
+		if ((rc = store_pm_get(s, code, &cur, e)) == WR_OK && schedule_changed(&cur, &rec.u.pm)) {
+			rec.u.pm.next_due = WR_NO_TIME;
+			rec.u.pm.next_meter = NAN;
 		}
 		wr_pm_clear(&cur);
 	}
 	if (rc == WR_OK)
-		rc = pm_write(s, &p, 1, e);
-	wr_pm_clear(&p);
+		rc = pm_write(s, &rec.u.pm, 1, e);
+	entity_rec_clear(en, &rec);
 	return rc;
 }
 
