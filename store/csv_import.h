@@ -107,6 +107,11 @@ void csv_keys_free(struct csv_keys *k);
 int csv_imp_repeated(struct csv_imp *im, int64_t id, const char *key, char *why, size_t nwhy,
                      struct wr_err *e);
 
+/* Fills the fields the row does not set from the stored record old:
+ * 0, or -1 with e filled when out of memory. */
+int csv_imp_merge(struct csv_imp *im, struct entity_rec *rec, const struct entity_rec *old,
+                  struct wr_err *e);
+
 /* Compares rec with old field by field (fields the row does not set have
  * been merged from old already), writing one audit row per changed field
  * under the record's uuid and key.  Returns the number of changed fields, or

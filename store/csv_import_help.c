@@ -356,6 +356,15 @@ int csv_imp_repeated(struct csv_imp *im, int64_t id, const char *key, char *why,
 	return rc;
 }
 
+int csv_imp_merge(struct csv_imp *im, struct entity_rec *rec, const struct entity_rec *old,
+                  struct wr_err *e)
+{
+	if (entity_rec_merge(im->en, im->present, rec, old) == WR_OK)
+		return 0;
+	wr_fail(e, WR_ENOMEM, "out of memory");
+	return -1;
+}
+
 int csv_imp_audit_changes(struct csv_imp *im, const struct entity_rec *rec,
                           const struct entity_rec *old, const char *uuid, const char *key,
                           uint32_t *changed, struct wr_err *e)

@@ -38,6 +38,23 @@ static int64_t meter_of(struct store *s, int64_t asset_id, const char *name, int
 	return id;
 }
 
+/* The stored record (row id, read into old) merged with rec, audited and
+ * written when something differs (key names it in the audit log). */
+static int update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
+                  const struct entity_rec *old, const char *key, const char *updating,
+                  struct wr_err *e)
+{
+	uint32_t changed;
+	int rc;
+
+	if (csv_imp_merge(im, rec, old, e) != 0)
+		return ROW_FATAL;
+	rc = csv_imp_audit_changes(im, rec, old, csv_rec_uuid(im, old), key, &changed, e);
+	if (rc <= 0)
+		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
+	return csv_row_update(im, id, rec, updating, e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+}
+
 /* The rest of every handler here: insert rec, or update the stored record
  * with its key (label names it in messages, key in the audit log). */
 static int put(struct csv_imp *im, struct entity_rec *rec, const char *label, const char *key,
@@ -45,27 +62,20 @@ static int put(struct csv_imp *im, struct entity_rec *rec, const char *label, co
                struct wr_err *e)
 {
 	struct entity_rec old;
-	uint32_t changed;
 	int64_t id;
 	int rc = csv_row_insert(im, rec, adding, e);
 
 	if (rc != 0)
 		return rc < 0 ? ROW_FATAL : ROW_INSERTED;
-	if ((id = csv_row_old(im, rec, &old, e)) <= 0) {
-		entity_rec_clear(im->en, &old);
-		return id < 0 ? ROW_FATAL : csv_imp_unique_clash(im, csv_rec_uuid(im, rec), why, nwhy, e);
-	}
-	rc = csv_imp_repeated(im, id, label, why, nwhy, e);
-	if (rc == 0) {
-		entity_rec_merge(im->en, im->present, rec, &old);
-		rc = csv_imp_audit_changes(im, rec, &old, csv_rec_uuid(im, &old), key, &changed, e);
-		if (rc > 0)
-			rc = csv_row_update(im, id, rec, updating, e) == WR_OK ? 2 : -1;
-		entity_rec_clear(im->en, &old);
-		return rc < 0 ? ROW_FATAL : rc == 0 ? ROW_UNCHANGED : ROW_UPDATED;
-	}
+	id = csv_row_old(im, rec, &old, e);
+	if (id <= 0)
+		rc = id < 0 ? ROW_FATAL : csv_imp_unique_clash(im, csv_rec_uuid(im, rec), why, nwhy, e);
+	else if ((rc = csv_imp_repeated(im, id, label, why, nwhy, e)) != 0)
+		rc = rc < 0 ? ROW_FATAL : ROW_BAD;
+	else
+		rc = update(im, id, rec, &old, key, updating, e);
 	entity_rec_clear(im->en, &old);
-	return rc < 0 ? ROW_FATAL : ROW_BAD;
+	return rc;
 }
 
 int csv_import_meter(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,

@@ -131,7 +131,8 @@ static int pm_update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
 	snprintf(key, sizeof key, "PM %s", p->code);
 	if ((rc = csv_imp_repeated(im, id, key, why, nwhy, e)) != 0)
 		return rc < 0 ? ROW_FATAL : ROW_BAD;
-	entity_rec_merge(im->en, im->present, rec, old);
+	if (csv_imp_merge(im, rec, old, e) != 0)
+		return ROW_FATAL;
 	if ((rc = pm_refs(im, rec, why, nwhy, e)) != 0)
 		return rc;
 	rc = csv_imp_audit_changes(im, rec, old, old->u.pm.uuid, p->code, &changed, e);

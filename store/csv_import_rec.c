@@ -53,7 +53,8 @@ static int update_node(struct csv_imp *im, struct entity_rec *rec, struct entity
 	uint32_t changed;
 	int rc;
 
-	entity_rec_merge(im->en, im->present, rec, old);
+	if (csv_imp_merge(im, rec, old, e) != 0)
+		return ROW_FATAL;
 	if ((rc = csv_imp_merged_refs(im, rec, why, nwhy, e)) != 0)
 		return rc;
 	rc = check_move(im, tree, id, f_parent, key, (const char *)rec + p->off,

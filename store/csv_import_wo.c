@@ -116,7 +116,8 @@ static int wo_update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
 		fault_mask = csv_field_bits(im->en, fault_fields);
 		event_mask = csv_field_bits(im->en, event_fields);
 	}
-	entity_rec_merge(im->en, im->present, rec, old);
+	if (csv_imp_merge(im, rec, old, e) != 0)
+		return ROW_FATAL;
 	if ((rc = wo_refs(im, rec, why, nwhy, e)) != 0)
 		return rc;
 	/* The occurrence a PM work order stands for stays while its PM does. */

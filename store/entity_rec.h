@@ -44,9 +44,10 @@ void entity_rec_clear(const struct wr_entity *en, struct entity_rec *rec);
  * (dst then holds no heap text). */
 int entity_rec_copy(const struct wr_entity *en, struct entity_rec *dst,
                     const struct entity_rec *src);
-/* Copies every field not in present from old into rec (heap text moves). */
-void entity_rec_merge(const struct wr_entity *en, uint32_t present, struct entity_rec *rec,
-                      struct entity_rec *old);
+/* Copies every field not in present from old into rec: WR_OK, or
+ * WR_ENOMEM when heap text cannot be copied. */
+int entity_rec_merge(const struct wr_entity *en, uint32_t present, struct entity_rec *rec,
+                     const struct entity_rec *old);
 
 /* ---- values of each type (entity_value.c) ---- */
 

@@ -122,21 +122,25 @@ int entity_rec_copy(const struct wr_entity *en, struct entity_rec *dst,
 	return rc;
 }
 
-void entity_rec_merge(const struct wr_entity *en, uint32_t present, struct entity_rec *rec,
-                      struct entity_rec *old)
+int entity_rec_merge(const struct wr_entity *en, uint32_t present, struct entity_rec *rec,
+                     const struct entity_rec *old)
 {
 	for (size_t i = 0; i < en->n; i++) {
 		const struct wr_field *f = &en->f[i];
+		const char *t;
 		if (present & (1u << i))
 			continue;
-		if (f->flags & EF_HEAP) {
-			free(*AT(rec, f, char *));
-			*AT(rec, f, char *) = *AT(old, f, char *);
-			*AT(old, f, char *) = NULL;
-		} else {
-			memcpy(AT(rec, f, char), AT(old, f, char), f->size);
+		if (!(f->flags & EF_HEAP)) {
+			memcpy(AT(rec, f, char), CAT(old, f, char), f->size);
+			continue;
 		}
+		/* A copy: old still holds the stored text to compare with. */
+		free(*AT(rec, f, char *));
+		t = *CAT(old, f, char *);
+		if ((*AT(rec, f, char *) = t ? wr_strdup(t) : NULL) == NULL && t)
+			return WR_ENOMEM;
 	}
+	return WR_OK;
 }
 
 /* --------------------------------------------------------------- parsing */
