@@ -100,6 +100,8 @@ struct wr_entity {
 	void (*init)(struct entity_rec *rec);  /* the store's defaults for a new record */
 	const struct wr_field *f;
 	size_t n;
+	size_t version_off, updated_off;  /* the store's own: where its record keeps the row's
+	                         * version and updated_at (the row id comes first) */
 };
 
 /* The descriptor of an entity, NULL for a number that is none. */

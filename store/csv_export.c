@@ -173,7 +173,7 @@ static int write_rows(struct store *s, sqlite3_stmt *st, const struct wr_entity 
 
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		entity_rec_init(en, &rec);
-		rc = entity_fill(en, st, 1, &rec);
+		rc = entity_fill(en, st, &rec);
 		if (rc == WR_OK && format == CF_CSV)
 			write_csv_row(out, en, &rec);
 		else if (rc == WR_OK)

@@ -178,7 +178,7 @@ int64_t csv_row_old(struct csv_imp *im, const struct entity_rec *rec, struct ent
 	}
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
-		if (entity_fill(im->en, st, 1, old) != WR_OK)
+		if (entity_fill(im->en, st, old) != WR_OK)
 			rc = SQLITE_NOMEM;
 	}
 	store_stmt_done(st);
@@ -369,26 +369,9 @@ int csv_imp_audit_changes(struct csv_imp *im, const struct entity_rec *rec,
                           const struct entity_rec *old, const char *uuid, const char *key,
                           uint32_t *changed, struct wr_err *e)
 {
-	const struct wr_entity *en = im->en;
-	int n = 0;
+	const struct entity_audit how = {uuid, key, EF_IMPORT | EF_HIDDEN, 0};
 
-	*changed = 0;
-	for (size_t i = 0; i < en->n; i++) {
-		const struct wr_field *f = &en->f[i];
-		char b1[64], b2[64];
-		if (f->type == FT_UUID || (f->flags & (EF_IMPORT | EF_HIDDEN)))
-			continue;
-		if (entity_value_same(f, rec, old))
-			continue;
-		const char *ov = entity_value_text(f, old, b1, sizeof b1);
-		const char *nv = entity_value_text(f, rec, b2, sizeof b2);
-		if (store_audit(im->s, en->table, uuid, key, f->name, ov[0] ? ov : NULL,
-		                nv[0] ? nv : NULL, e) != WR_OK)
-			return -1;
-		*changed |= 1u << i;
-		n++;
-	}
-	return n;
+	return entity_audit_changes(im->s, im->en, old, rec, &how, changed, e);
 }
 
 int csv_imp_unique_clash(struct csv_imp *im, const char *uuid, char *why, size_t nwhy,

@@ -337,28 +337,47 @@ static const struct wr_field history[] = {
 	F("uuid", FT_UUID, ev.uuid, .column = "uuid", .flags = EF_TECH, .merge = MERGE_APPEND),
 };
 
-#define FIELDS(t) t, sizeof t / sizeof t[0]
+/* Every record starts with its row id, as entity_fill assumes. */
+_Static_assert(offsetof(struct wr_location, id) == 0 && offsetof(struct wr_asset, id) == 0 &&
+               offsetof(struct wr_meter, id) == 0 && offsetof(struct wr_reading, id) == 0 &&
+               offsetof(struct wr_pm, id) == 0 && offsetof(struct wr_wo, id) == 0 &&
+               offsetof(struct wr_event, id) == 0, "a record's row id comes first");
+
+#define FIELDS(t) .f = t, .n = sizeof t / sizeof t[0]
+#define ROW(m)                                                                                  \
+	.version_off = offsetof(struct entity_rec, u.m.version),                                   \
+	.updated_off = offsetof(struct entity_rec, u.m.updated_at)
+
 static const struct wr_entity entities[CE__COUNT] = {
-	{CE_LOCATIONS, "locations", "locations|location|loc|locs", "location", "l",
-	 "LEFT JOIN location p ON p.id = l.parent_id", "l.code", 0, ROLE_PLANNER, NULL,
-	 FIELDS(locations)},
-	{CE_ASSETS, "assets", "assets|asset|equipment", "asset", "a",
-	 "LEFT JOIN asset p ON p.id = a.parent_id LEFT JOIN location l ON l.id = a.location_id",
-	 "a.tag", 0, ROLE_PLANNER, init_asset, FIELDS(assets)},
-	{CE_METERS, "meters", "meters|meter", "meter", "m", "JOIN asset a ON a.id = m.asset_id",
-	 "a.tag, m.name", 0, ROLE_PLANNER, init_meter, FIELDS(meters)},
-	{CE_READINGS, "readings", "readings|reading|meter readings", "reading", "r",
-	 "JOIN meter m ON m.id = r.meter_id JOIN asset a ON a.id = m.asset_id",
-	 "a.tag, m.name, r.at", 1, ROLE_TECHNICIAN, NULL, FIELDS(readings)},
-	{CE_PMS, "pms", "pms|pm|pm schedules|pm schedule|schedules|preventive maintenance", "pm",
-	 "p", "LEFT JOIN asset a ON a.id = p.asset_id LEFT JOIN meter m ON m.id = p.meter_id",
-	 "p.code", 0, ROLE_PLANNER, init_pm, FIELDS(pms)},
-	{CE_WORKORDERS, "workorders", "workorders|workorder|work orders|work order|wo|wos", "wo",
-	 "w", "LEFT JOIN asset a ON a.id = w.asset_id LEFT JOIN pm p ON p.id = w.pm_id",
-	 "w.number", 0, ROLE_TECHNICIAN, init_wo, FIELDS(workorders)},
-	{CE_HISTORY, "history", "history|events|event|asset history", "event", "e",
-	 "JOIN asset a ON a.id = e.asset_id", "a.tag, e.at, e.kind", 1, ROLE_TECHNICIAN,
-	 init_event, FIELDS(history)},
+	{.id = CE_LOCATIONS, .name = "locations", .words = "locations|location|loc|locs",
+	 .table = "location", .alias = "l", .joins = "LEFT JOIN location p ON p.id = l.parent_id",
+	 .order = "l.code", .writer = ROLE_PLANNER, FIELDS(locations), ROW(loc)},
+	{.id = CE_ASSETS, .name = "assets", .words = "assets|asset|equipment", .table = "asset",
+	 .alias = "a",
+	 .joins = "LEFT JOIN asset p ON p.id = a.parent_id LEFT JOIN location l ON l.id = a.location_id",
+	 .order = "a.tag", .writer = ROLE_PLANNER, .init = init_asset, FIELDS(assets), ROW(asset)},
+	{.id = CE_METERS, .name = "meters", .words = "meters|meter", .table = "meter", .alias = "m",
+	 .joins = "JOIN asset a ON a.id = m.asset_id", .order = "a.tag, m.name",
+	 .writer = ROLE_PLANNER, .init = init_meter, FIELDS(meters), ROW(meter)},
+	{.id = CE_READINGS, .name = "readings", .words = "readings|reading|meter readings",
+	 .table = "reading", .alias = "r",
+	 .joins = "JOIN meter m ON m.id = r.meter_id JOIN asset a ON a.id = m.asset_id",
+	 .order = "a.tag, m.name, r.at", .append_only = 1, .writer = ROLE_TECHNICIAN,
+	 FIELDS(readings), ROW(reading)},
+	{.id = CE_PMS, .name = "pms",
+	 .words = "pms|pm|pm schedules|pm schedule|schedules|preventive maintenance", .table = "pm",
+	 .alias = "p",
+	 .joins = "LEFT JOIN asset a ON a.id = p.asset_id LEFT JOIN meter m ON m.id = p.meter_id",
+	 .order = "p.code", .writer = ROLE_PLANNER, .init = init_pm, FIELDS(pms), ROW(pm)},
+	{.id = CE_WORKORDERS, .name = "workorders",
+	 .words = "workorders|workorder|work orders|work order|wo|wos", .table = "wo", .alias = "w",
+	 .joins = "LEFT JOIN asset a ON a.id = w.asset_id LEFT JOIN pm p ON p.id = w.pm_id",
+	 .order = "w.number", .writer = ROLE_TECHNICIAN, .init = init_wo, FIELDS(workorders),
+	 ROW(wo)},
+	{.id = CE_HISTORY, .name = "history", .words = "history|events|event|asset history",
+	 .table = "event", .alias = "e", .joins = "JOIN asset a ON a.id = e.asset_id",
+	 .order = "a.tag, e.at, e.kind", .append_only = 1, .writer = ROLE_TECHNICIAN,
+	 .init = init_event, FIELDS(history), ROW(ev)},
 };
 
 const struct wr_entity *wr_entity_get(int entity)

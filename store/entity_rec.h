@@ -34,7 +34,7 @@ struct entity_rec {
  * twelve months; no schedule stores it. */
 #define PM_UNIT_YEAR 3
 
-/* ---- records (entity_value.c) ---- */
+/* ---- records (entity_rec.c) ---- */
 
 /* Fills rec with the entity's defaults (every time absent, numbers NAN). */
 void entity_rec_init(const struct wr_entity *en, struct entity_rec *rec);
@@ -48,6 +48,30 @@ int entity_rec_copy(const struct wr_entity *en, struct entity_rec *dst,
  * WR_ENOMEM when heap text cannot be copied. */
 int entity_rec_merge(const struct wr_entity *en, uint32_t present, struct entity_rec *rec,
                      const struct entity_rec *old);
+
+/* 1 when an update may change field f: it is stored, not part of the key,
+ * not the uuid. */
+int entity_field_changes(const struct wr_field *f);
+/* 1 when every field an update may change is the same in a and b. */
+int entity_rec_same(const struct wr_entity *en, const struct entity_rec *a,
+                    const struct entity_rec *b);
+
+/* How entity_audit_changes writes the audit log: under the record's uuid
+ * and key; fields with a flag of skip are left out (the uuid always is).
+ * The store's record modules name fields as `set` does ("install-date")
+ * and write empty values as "", an import by their columns ("install_date")
+ * with empty values NULL. */
+struct entity_audit {
+	const char *uuid, *key;
+	unsigned skip;
+	int set_names;
+};
+/* Writes an audit row for every field that differs between old and nw:
+ * the number of fields changed, with a bit per field in *changed, or -1
+ * with e filled. */
+int entity_audit_changes(struct store *s, const struct wr_entity *en, const struct entity_rec *old,
+                         const struct entity_rec *nw, const struct entity_audit *how,
+                         uint32_t *changed, struct wr_err *e);
 
 /* ---- values of each type (entity_value.c) ---- */
 
@@ -99,10 +123,10 @@ int entity_set_value(const struct wr_field *f, const char *value, struct entity_
  * can be the key of the statement cache (store_stmt).  NULL only when the
  * descriptor does not fit the buffers, which the unit tests rule out.
  *
- * The read selects the row id and then every field with SQL (select or
- * column), in the descriptor's order, from the table and its joins: export
- * appends its ORDER BY, and the key read its WHERE on the stored natural
- * key.  The insert writes every field with a column, then updated_at; the
+ * The read selects the row id, version and updated_at, then every field
+ * with SQL (select or column), in the descriptor's order, from the table
+ * and its joins: export appends its ORDER BY, the key read its WHERE on the
+ * stored natural key, and a record module its own (entity_sql_read).  The insert writes every field with a column, then updated_at; the
  * update every such field that is not part of the key nor the uuid, then
  * updated_at, with the row id last; both bind in that order from ?1. */
 enum entity_stmt {
@@ -110,6 +134,7 @@ enum entity_stmt {
 	ES_BY_KEY,      /* the read of one record by its natural key */
 	ES_BY_ID,       /* the read of one record by its row id (?1) */
 	ES_INSERT,      /* INSERT ... ON CONFLICT DO NOTHING */
+	ES_CREATE,      /* the same INSERT, failing on a conflict */
 	ES_UPDATE,
 	ES_MAX_ID,      /* the table's largest row id, 0 when empty */
 	ES_UUID_TAKEN,  /* 1 when a row has the uuid ?1 */
@@ -120,17 +145,26 @@ const char *entity_sql(const struct wr_entity *en, int stmt);
  * WHERE id = ?3" for field i, which has a column. */
 const char *entity_sql_set(const struct wr_entity *en, size_t i);
 
-/* Fills rec (holding its defaults) from a row of a read, the fields
- * starting at column `first`.  WR_OK, or WR_ENOMEM when heap text cannot
- * be copied. */
-int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, int first, struct entity_rec *rec);
+/* The read followed by suffix (a WHERE, ORDER BY or LIMIT clause), with
+ * the columns extra (NULL: none) after the fields': built on first use and
+ * kept for the process, known by the addresses of extra and suffix, which
+ * must be string literals.  NULL when out of memory or room. */
+const char *entity_sql_read(const struct wr_entity *en, const char *extra, const char *suffix);
+/* The number of columns a read gives before extra ones: the index of the
+ * first extra column. */
+int entity_read_columns(const struct wr_entity *en);
+
+/* Fills rec (holding its defaults) from a row of a read: the row id,
+ * version and updated_at, and every field.  WR_OK, or WR_ENOMEM when heap
+ * text cannot be copied. */
+int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec *rec);
 
 /* Binds field i of rec as parameter `param`; ref is the row id a
  * reference resolved to (0: none, NULL). */
 void entity_bind_field(struct store_binds *b, int param, const struct wr_field *f,
                        const struct entity_rec *rec, int64_t ref);
-/* Binds a whole record to ES_INSERT or ES_UPDATE (id: the row's, 0 for
- * the insert); ref[i] is the row id field i refers to. */
+/* Binds a whole record to ES_INSERT, ES_CREATE or ES_UPDATE (id: the
+ * row's, 0 for an insert); ref[i] is the row id field i refers to. */
 void entity_bind_write(struct store_binds *b, const struct wr_entity *en, int update,
                        const struct entity_rec *rec, const int64_t *ref, int64_t id,
                        int64_t now);

@@ -7,11 +7,14 @@
  * background job of the terminal interface may import while the
  * interface reads), into static buffers that are never freed: the
  * statement cache (store_stmt) knows a statement by the address of its
- * text, so that address must never be reused for another one.
+ * text, so that address must never be reused for another one.  The reads
+ * the record modules make with their own conditions (entity_sql_read) are
+ * built on first use, under a lock, and kept as long.
  */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "entity_rec.h"
@@ -33,16 +36,10 @@ static pthread_once_t built_once = PTHREAD_ONCE_INIT;
 /* ------------------------------------------------------------ which fields */
 
 /* Read: everything stored or computed in SQL.  Written: what has a column.
- * Updated: what may change once the record exists (not its key, not its
- * uuid). */
+ * Updated: what may change once the record exists (entity_field_changes). */
 static int is_read(const struct wr_field *f)
 {
 	return f->select || f->column;
-}
-
-static int is_updated(const struct wr_field *f)
-{
-	return f->column && !(f->flags & EF_KEY) && f->type != FT_UUID;
 }
 
 /* ---------------------------------------------------------------- building */
@@ -71,10 +68,11 @@ static void put(struct sqlbuf *b, const char *fmt, ...)
 		b->o += (size_t)k;
 }
 
-/* "SELECT a.id, <every field read> FROM asset a <joins>" */
-static void put_read(struct sqlbuf *b, const struct wr_entity *en)
+/* "SELECT a.id, a.version, a.updated_at, <every field read>[, extra]
+ * FROM asset a <joins>" */
+static void put_read(struct sqlbuf *b, const struct wr_entity *en, const char *extra)
 {
-	put(b, "SELECT %s.id", en->alias);
+	put(b, "SELECT %s.id, %s.version, %s.updated_at", en->alias, en->alias, en->alias);
 	for (size_t i = 0; i < en->n; i++) {
 		const struct wr_field *f = &en->f[i];
 		if (!is_read(f))
@@ -84,6 +82,8 @@ static void put_read(struct sqlbuf *b, const struct wr_entity *en)
 		else
 			put(b, ", %s.%s", en->alias, f->column);
 	}
+	if (extra && *extra)
+		put(b, ", %s", extra);
 	put(b, " FROM %s %s%s%s", en->table, en->alias, en->joins[0] ? " " : "", en->joins);
 }
 
@@ -92,11 +92,11 @@ static void build_reads(struct built *t, const struct wr_entity *en, int *ok)
 	struct sqlbuf b = {t->stmt[ES_EXPORT], SQL_MAX, 0, 1};
 	int k = 0;
 
-	put_read(&b, en);
+	put_read(&b, en, NULL);
 	put(&b, " ORDER BY %s", en->order);
 	*ok &= b.ok;
 	b = (struct sqlbuf){t->stmt[ES_BY_KEY], SQL_MAX, 0, 1};
-	put_read(&b, en);
+	put_read(&b, en, NULL);
 	for (size_t i = 0; i < en->n; i++) {
 		if ((en->f[i].flags & EF_KEY) && en->f[i].column) {
 			put(&b, "%s %s.%s = ?%d", k ? " AND" : " WHERE", en->alias, en->f[i].column, k + 1);
@@ -105,7 +105,7 @@ static void build_reads(struct built *t, const struct wr_entity *en, int *ok)
 	}
 	*ok &= b.ok && k > 0;
 	b = (struct sqlbuf){t->stmt[ES_BY_ID], SQL_MAX, 0, 1};
-	put_read(&b, en);
+	put_read(&b, en, NULL);
 	put(&b, " WHERE %s.id = ?1", en->alias);
 	*ok &= b.ok;
 }
@@ -125,13 +125,15 @@ static void build_writes(struct built *t, const struct wr_entity *en, int *ok)
 	put(&b, "updated_at) VALUES(");
 	for (int p = 1; p <= k; p++)
 		put(&b, "?%d, ", p);
-	put(&b, "?%d) ON CONFLICT DO NOTHING", k + 1);
+	put(&b, "?%d)", k + 1);
+	*ok &= b.ok && snprintf(t->stmt[ES_CREATE], SQL_MAX, "%s", t->stmt[ES_INSERT]) < SQL_MAX;
+	put(&b, " ON CONFLICT DO NOTHING");
 	*ok &= b.ok;
 	b = (struct sqlbuf){t->stmt[ES_UPDATE], SQL_MAX, 0, 1};
 	k = 0;
 	put(&b, "UPDATE %s SET ", en->table);
 	for (size_t i = 0; i < en->n; i++)
-		if (is_updated(&en->f[i]))
+		if (entity_field_changes(&en->f[i]))
 			put(&b, "%s = ?%d, ", en->f[i].column, ++k);
 	put(&b, "updated_at = ?%d, version = version + 1 WHERE id = ?%d", k + 1, k + 2);
 	*ok &= b.ok;
@@ -176,12 +178,74 @@ const char *entity_sql_set(const struct wr_entity *en, size_t i)
 	return built[en->id].ok ? built[en->id].set[i] : NULL;
 }
 
+/* ------------------------------------------------ reads of the modules */
+
+#define READS_MAX 64
+
+struct read_sql {
+	const struct wr_entity *en;
+	const char *extra, *suffix;   /* the caller's literals: their addresses are the key */
+	char *sql;
+};
+
+static struct read_sql reads[READS_MAX];
+static int nreads;
+static pthread_mutex_t reads_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *build_read(const struct wr_entity *en, const char *extra, const char *suffix)
+{
+	struct sqlbuf b = {malloc(SQL_MAX), SQL_MAX, 0, 1};
+
+	if (!b.p)
+		return NULL;
+	put_read(&b, en, extra);
+	put(&b, "%s", suffix);
+	if (!b.ok) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+const char *entity_sql_read(const struct wr_entity *en, const char *extra, const char *suffix)
+{
+	const char *sql = NULL;
+	int i;
+
+	if (pthread_mutex_lock(&reads_lock) != 0)
+		return NULL;
+	for (i = 0; i < nreads; i++)
+		if (reads[i].en == en && reads[i].extra == extra && reads[i].suffix == suffix)
+			break;
+	if (i < nreads) {
+		sql = reads[i].sql;
+	} else if (nreads < READS_MAX) {
+		reads[nreads] = (struct read_sql){en, extra, suffix, build_read(en, extra, suffix)};
+		sql = reads[nreads].sql;
+		nreads += sql != NULL;
+	}
+	pthread_mutex_unlock(&reads_lock);
+	return sql;
+}
+
+int entity_read_columns(const struct wr_entity *en)
+{
+	int n = 3;
+
+	for (size_t i = 0; i < en->n; i++)
+		n += is_read(&en->f[i]);
+	return n;
+}
+
 /* ----------------------------------------------------------- rows, binds */
 
-int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, int first, struct entity_rec *rec)
+int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec *rec)
 {
-	int c = first;
+	int c = 3;
 
+	*(int64_t *)(void *)rec = sqlite3_column_int64(st, 0);
+	*(int64_t *)(void *)((char *)rec + en->version_off) = sqlite3_column_int64(st, 1);
+	*(int64_t *)(void *)((char *)rec + en->updated_off) = store_col_time(st, 2);
 	for (size_t i = 0; i < en->n; i++) {
 		const struct wr_field *f = &en->f[i];
 		char *at = (char *)rec + f->off;
@@ -244,7 +308,7 @@ void entity_bind_write(struct store_binds *b, const struct wr_entity *en, int up
 	int p = 0;
 
 	for (size_t i = 0; i < en->n; i++)
-		if (update ? is_updated(&en->f[i]) : en->f[i].column != NULL)
+		if (update ? entity_field_changes(&en->f[i]) : en->f[i].column != NULL)
 			entity_bind_field(b, ++p, &en->f[i], rec, ref[i]);
 	store_bind_int64(b, ++p, now);
 	if (update)

@@ -119,7 +119,7 @@ START_TEST(test_descriptors_match_the_schema)
 {
 	for (int ent = 0; ent < CE__COUNT; ent++) {
 		const struct wr_entity *en = wr_entity_get(ent);
-		int read = 1, uuids = 0;
+		int read = 3, uuids = 0;
 		ck_assert_int_eq(en->id, ent);
 		ck_assert_msg(en->n <= ENTITY_MAX_FIELDS, "%s: too many fields", en->name);
 		for (size_t i = 0; i < en->n; i++) {
@@ -795,7 +795,7 @@ static void stored(const struct wr_entity *en, const struct wr_field *f, char *o
 	ck_assert_int_eq(sqlite3_bind_int64(st, 1, id), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	entity_rec_init(en, &rec);
-	OK(entity_fill(en, st, 1, &rec));
+	OK(entity_fill(en, st, &rec));
 	sqlite3_finalize(st);
 	wr_strlcpy(out, entity_value_text(f, &rec, t, sizeof t), n);
 	entity_rec_clear(en, &rec);
