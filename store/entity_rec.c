@@ -108,7 +108,8 @@ int entity_audit_changes(struct store *s, const struct wr_entity *en, const stru
 	for (size_t i = 0; i < en->n; i++) {
 		const struct wr_field *f = &en->f[i];
 		char b1[64], b2[64], name[48];
-		if (f->type == FT_UUID || (f->flags & how->skip) || entity_value_same(f, old, nw))
+		if (f->type == FT_UUID || (f->flags & how->skip) ||
+		    (how->only && !(how->only & (1u << i))) || entity_value_same(f, old, nw))
 			continue;
 		const char *ov = entity_value_text(f, old, b1, sizeof b1);
 		const char *nv = entity_value_text(f, nw, b2, sizeof b2);

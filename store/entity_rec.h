@@ -57,14 +57,16 @@ int entity_rec_same(const struct wr_entity *en, const struct entity_rec *a,
                     const struct entity_rec *b);
 
 /* How entity_audit_changes writes the audit log: under the record's uuid
- * and key; fields with a flag of skip are left out (the uuid always is).
- * The store's record modules name fields as `set` does ("install-date")
- * and write empty values as "", an import by their columns ("install_date")
- * with empty values NULL. */
+ * and key; fields with a flag of skip are left out (the uuid always is),
+ * and so are those without a bit in only when it is not 0.  The store's
+ * record modules name fields as `set` does ("install-date") and write
+ * empty values as "", an import by their columns ("install_date") with
+ * empty values NULL. */
 struct entity_audit {
 	const char *uuid, *key;
 	unsigned skip;
 	int set_names;
+	uint32_t only;
 };
 /* Writes an audit row for every field that differs between old and nw:
  * the number of fields changed, with a bit per field in *changed, or -1

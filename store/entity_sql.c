@@ -275,7 +275,7 @@ void entity_bind_field(struct store_binds *b, int param, const struct wr_field *
 {
 	if (f->flags & EF_HEAP) {
 		const char *v = *AT(rec, f, char *);
-		if (v)
+		if (v && *v)    /* empty heap text is stored as NULL */
 			store_bind_text_static(b, param, v);
 		return;
 	}
