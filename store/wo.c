@@ -39,57 +39,53 @@ void wr_wo_clear(struct wr_wo *w)
 	}
 }
 
+static const struct wr_entity *workorders(void)
+{
+	return wr_entity_get(CE_WORKORDERS);
+}
+
+static const char wo_extra[] = "w.pm_id";
+
+const char *store_wo_sql(const char *suffix, struct wr_err *e)
+{
+	const char *sql = entity_sql_read(workorders(), wo_extra, suffix);
+
+	if (!sql)
+		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
+	return sql;
+}
+
 int store_wo_from_row(sqlite3_stmt *st, struct wr_wo *w, int64_t *pm_id, int64_t *pm_due)
 {
-	wr_wo_init(w);
-	w->id = sqlite3_column_int64(st, 0);
-	store_col_text(st, 1, w->uuid, sizeof w->uuid);
-	store_col_text(st, 2, w->number, sizeof w->number);
-	store_col_text(st, 3, w->title, sizeof w->title);
-	w->type = sqlite3_column_int(st, 4);
-	w->status = sqlite3_column_int(st, 5);
-	w->priority = sqlite3_column_int(st, 6);
-	store_col_text(st, 7, w->asset_tag, sizeof w->asset_tag);
-	store_col_text(st, 8, w->assignee, sizeof w->assignee);
-	store_col_text(st, 9, w->requested_by, sizeof w->requested_by);
-	w->due_at = store_col_time(st, 10);
-	store_col_text(st, 12, w->problem, sizeof w->problem);
-	store_col_text(st, 13, w->cause, sizeof w->cause);
-	store_col_text(st, 14, w->remedy, sizeof w->remedy);
-	w->is_failure = sqlite3_column_int(st, 15);
-	w->downtime_start = store_col_time(st, 16);
-	w->downtime_end = store_col_time(st, 17);
-	store_col_text(st, 18, w->pm_code, sizeof w->pm_code);
-	w->est_hours = store_col_real(st, 19);
-	w->created_at = store_col_time(st, 20);
-	w->started_at = store_col_time(st, 21);
-	w->completed_at = store_col_time(st, 22);
-	w->closed_at = store_col_time(st, 23);
-	store_col_text(st, 24, w->completed_by, sizeof w->completed_by);
-	w->version = sqlite3_column_int64(st, 25);
-	w->updated_at = store_col_time(st, 26);
-	if (pm_id)
-		*pm_id = sqlite3_column_int64(st, 27);
-	if (pm_due)
-		*pm_due = store_col_time(st, 28);
-	if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-		w->description = store_col_dup(st, 11);
-		if (!w->description)
-			return WR_ENOMEM;
+	struct entity_rec rec;
+
+	entity_rec_init(workorders(), &rec);
+	if (entity_fill(workorders(), st, &rec) != WR_OK) {
+		entity_rec_clear(workorders(), &rec);
+		wr_wo_init(w);
+		return WR_ENOMEM;
 	}
+	*w = rec.u.wo;
+	if (pm_id)
+		*pm_id = sqlite3_column_int64(st, entity_read_columns(workorders()));
+	if (pm_due)
+		*pm_due = rec.pm_due;
 	return WR_OK;
 }
 
 int store_wo_read(struct store *s, const char *number, struct wr_wo *out, int64_t *pm_id,
                   int64_t *pm_due, struct wr_err *e)
 {
-	static const char sql[] = WO_SELECT " WHERE w.number = ?1";
+	static const char where[] = " WHERE w.number = ?1";
+	const char *sql;
 	sqlite3_stmt *st;
 	int rc;
 
 	wr_wo_init(out);
 	if (!number || !*number)
 		return wr_fail(e, WR_EINPUT, "no work-order number given");
+	if (!(sql = store_wo_sql(where, e)))
+		return WR_ENOMEM;
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
@@ -246,112 +242,94 @@ static int validate(const struct wr_wo *w, struct wr_err *e)
 	return WR_OK;
 }
 
-int store_wo_insert(struct store *s, struct wr_wo *w, int64_t pm_due, struct wr_err *e)
+/* The row ids of the asset and PM a new work order names, and its number:
+ * the next automatic one, or the one given if it is free. */
+static int insert_refs(struct store *s, struct wr_wo *w, int64_t *asset_id, int64_t *pm_id,
+                       struct wr_err *e)
 {
-	static const char sql[] =
-		"INSERT INTO wo(uuid, number, title, type, status, priority, asset_id, assignee,"
-		" requested_by, due_at, description, problem, cause, remedy, is_failure,"
-		" downtime_start, downtime_end, pm_id, pm_due, est_hours, created_at, started_at,"
-		" completed_at, closed_at, completed_by, version, updated_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-		" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 1, ?26)";
-	int64_t asset_id = 0, pm_id = 0, now = wr_now();
 	long long explicit_n;
-	sqlite3_stmt *st;
-	int rc;
+	int64_t dup;
 
-	if ((rc = validate(w, e)) != WR_OK)
-		return rc;
-	if ((rc = store_begin(s, e)) != WR_OK)
-		return rc;
-	if (w->asset_tag[0]) {
-		asset_id = store_id_of(s, "asset", w->asset_tag, e);
-		if (asset_id == 0)
-			rc = wr_fail(e, WR_EINPUT, "no asset with tag %s", w->asset_tag);
-		else if (asset_id < 0)
-			rc = WR_EDB;
-	}
-	if (rc == WR_OK && w->pm_code[0]) {
-		pm_id = store_id_of(s, "pm", w->pm_code, e);
-		if (pm_id == 0)
-			rc = wr_fail(e, WR_EINPUT, "no PM schedule with code %s", w->pm_code);
-		else if (pm_id < 0)
-			rc = WR_EDB;
-	}
-	if (rc == WR_OK && !w->number[0])
-		rc = next_number(s, w->number, sizeof w->number, e);
-	else if (rc == WR_OK) {
-		int64_t dup = store_id_of(s, "wo", w->number, e);
-		if (dup > 0)
-			rc = wr_fail(e, WR_ECONFLICT, "work order %s already exists", w->number);
-		else if (dup < 0)
-			rc = WR_EDB;
-		else if (store_wo_number_value(w->number, &explicit_n))
-			rc = store_wo_counter_raise(s, explicit_n, e);
-	}
-	if (rc != WR_OK) {
-		store_rollback(s);
-		return rc;
-	}
+	if (w->asset_tag[0] && (*asset_id = store_id_of(s, "asset", w->asset_tag, e)) <= 0)
+		return *asset_id < 0 ? WR_EDB : wr_fail(e, WR_EINPUT, "no asset with tag %s", w->asset_tag);
+	if (w->pm_code[0] && (*pm_id = store_id_of(s, "pm", w->pm_code, e)) <= 0)
+		return *pm_id < 0 ? WR_EDB
+		                  : wr_fail(e, WR_EINPUT, "no PM schedule with code %s", w->pm_code);
+	if (!w->number[0])
+		return next_number(s, w->number, sizeof w->number, e);
+	if ((dup = store_id_of(s, "wo", w->number, e)) != 0)
+		return dup < 0 ? WR_EDB
+		               : wr_fail(e, WR_ECONFLICT, "work order %s already exists", w->number);
+	if (store_wo_number_value(w->number, &explicit_n))
+		return store_wo_counter_raise(s, explicit_n, e);
+	return WR_OK;
+}
 
-	/* Timestamps the status implies but the caller left out are "now", so
-	 * a record created as done looks like one that was completed. */
+/* Timestamps the status implies but the caller left out are "now", so a
+ * record created as done looks like one that was completed. */
+static void insert_defaults(struct store *s, struct wr_wo *w, int64_t now)
+{
+	int finished = w->status == WS_DONE || w->status == WS_CLOSED;
+
 	if (!wr_uuid_valid(w->uuid))
 		wr_uuid_new(w->uuid);
 	if (w->created_at == WR_NO_TIME)
 		w->created_at = now;
 	if (w->status == WS_IN_PROGRESS && w->started_at == WR_NO_TIME)
 		w->started_at = now;
-	if ((w->status == WS_DONE || w->status == WS_CLOSED) && w->completed_at == WR_NO_TIME)
+	if (finished && w->completed_at == WR_NO_TIME)
 		w->completed_at = now;
-	if ((w->status == WS_DONE || w->status == WS_CLOSED) && !w->completed_by[0])
+	if (finished && !w->completed_by[0])
 		wr_strlcpy(w->completed_by, store_actor(s), sizeof w->completed_by);
 	if (w->status == WS_CLOSED && w->closed_at == WR_NO_TIME)
 		w->closed_at = now;
 	if (!w->requested_by[0] && w->type == WT_REQUEST)
 		wr_strlcpy(w->requested_by, store_actor(s), sizeof w->requested_by);
+	w->is_failure = w->is_failure ? 1 : 0;
+}
 
-	if (!(st = store_stmt(s, sql, e))) {
-		store_rollback(s);
+/* The insert itself: the descriptor's columns, the PM occurrence only
+ * with its PM. */
+static int insert_row(struct store *s, const struct wr_wo *w, int64_t asset_id, int64_t pm_id,
+                      int64_t pm_due, int64_t now, struct wr_err *e)
+{
+	const struct wr_entity *en = workorders();
+	int64_t ref[ENTITY_MAX_FIELDS] = {0};
+	struct entity_rec rec;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A shallow copy: its description is the caller's. */
+	rec.u.wo = *w;
+	rec.pm_due = pm_id > 0 ? pm_due : WR_NO_TIME;
+	ref[wr_entity_field(en, "asset")] = asset_id;
+	ref[wr_entity_field(en, "pm")] = pm_id;
+	if (!(st = store_stmt(s, entity_sql(en, ES_CREATE), e)))
 		return WR_EDB;
-	}
 	struct store_binds b = store_binds_start(st);
-	store_bind_text(&b, 1, w->uuid);
-	store_bind_text(&b, 2, w->number);
-	store_bind_text(&b, 3, w->title);
-	store_bind_int(&b, 4, w->type);
-	store_bind_int(&b, 5, w->status);
-	store_bind_int(&b, 6, w->priority);
-	if (asset_id > 0)
-		store_bind_int64(&b, 7, asset_id);
-	store_bind_text(&b, 8, w->assignee);
-	store_bind_text(&b, 9, w->requested_by);
-	store_bind_time(&b, 10, w->due_at);
-	store_bind_text_null(&b, 11, w->description);
-	store_bind_text(&b, 12, w->problem);
-	store_bind_text(&b, 13, w->cause);
-	store_bind_text(&b, 14, w->remedy);
-	store_bind_int(&b, 15, w->is_failure ? 1 : 0);
-	store_bind_time(&b, 16, w->downtime_start);
-	store_bind_time(&b, 17, w->downtime_end);
-	if (pm_id > 0)
-		store_bind_int64(&b, 18, pm_id);
-	if (pm_id > 0)
-		store_bind_time(&b, 19, pm_due);
-	store_bind_real(&b, 20, w->est_hours);
-	store_bind_int64(&b, 21, w->created_at);
-	store_bind_time(&b, 22, w->started_at);
-	store_bind_time(&b, 23, w->completed_at);
-	store_bind_time(&b, 24, w->closed_at);
-	store_bind_text(&b, 25, w->completed_by);
-	store_bind_int64(&b, 26, now);
+	entity_bind_write(&b, en, 0, &rec, ref, 0, now);
 	rc = store_run(s, &b, e, "saving a work order");
 	store_stmt_done(st);
+	return rc;
+}
+
+int store_wo_insert(struct store *s, struct wr_wo *w, int64_t pm_due, struct wr_err *e)
+{
+	int64_t asset_id = 0, pm_id = 0, now = wr_now();
+	int rc;
+
+	if ((rc = validate(w, e)) != WR_OK)
+		return rc;
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = insert_refs(s, w, &asset_id, &pm_id, e)) == WR_OK) {
+		insert_defaults(s, w, now);
+		rc = insert_row(s, w, asset_id, pm_id, pm_due, now, e);
+	}
 	if (rc == WR_OK) {
 		w->id = sqlite3_last_insert_rowid(s->db);
 		w->version = 1;
 		w->updated_at = now;
-		w->is_failure = w->is_failure ? 1 : 0;
 		rc = store_audit(s, "wo", w->uuid, w->number, "created", NULL, w->number, e);
 	}
 	if (rc == WR_OK && (w->status == WS_DONE || w->status == WS_CLOSED ||
