@@ -556,6 +556,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	csv_keys_free(&d.im.assets);
 	csv_keys_free(&d.im.locations);
 	csv_keys_free(&d.im.pms);
+	csv_keys_free(&d.im.wos);
 	page_cache(s, old_cache, NULL);
 	if (rc != WR_OK && e && e->rc == WR_OK)
 		e->rc = rc;

@@ -51,7 +51,7 @@ struct csv_imp {
 	int64_t now;
 	int64_t max_id;         /* the entity table's largest id before the import */
 	struct csv_ids seen;    /* existing rows this file has already touched */
-	struct csv_keys assets, locations, pms;
+	struct csv_keys assets, locations, pms, wos;
 	uint32_t present;       /* fields the current row sets */
 	uint32_t byname;        /* fields the current row names by name */
 	int64_t ref[ENTITY_MAX_FIELDS];  /* the row ids the current row's references
@@ -83,8 +83,8 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e);
 
 /* ---- helpers for the handlers (csv_import.c) ---- */
 
-/* Resolves reference field `field` of rec (to an asset, a location or a PM
- * schedule) by its key or, when the row named it in a by-name column, by a
+/* Resolves reference field `field` of rec (to an asset, a location, a PM
+ * schedule or a work order) by its key or, when the row named it in a by-name column, by a
  * unique name (and then puts the record's real key in its place, so that
  * comparisons with what the database holds see like with like); keeps the
  * row id in im->ref.  Returns the id (> 0), 0 when there is none (why says
@@ -92,9 +92,8 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e);
  * error (e filled). */
 int64_t csv_imp_ref(struct csv_imp *im, struct entity_rec *rec, int field, char *why,
                     size_t nwhy, struct wr_err *e);
-/* After a merge: resolves the references to assets, locations and PM
- * schedules that came from the stored record (so the update writes their
- * ids).  0 to go on, else the handler's result (see csv_ref_result). */
+/* After a merge: resolves the references that came from the stored record
+ * (so the update writes their ids).  0 to go on, else the handler's result (see csv_ref_result). */
 int csv_imp_merged_refs(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                         struct wr_err *e);
 /* Remembers a key inserted by this import. */

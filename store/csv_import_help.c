@@ -163,30 +163,7 @@ int csv_row_insert(struct csv_imp *im, struct entity_rec *rec, const char *what,
 int64_t csv_row_old(struct csv_imp *im, const struct entity_rec *rec, struct entity_rec *old,
                     struct wr_err *e)
 {
-	sqlite3_stmt *st;
-	int64_t id = 0;
-	int rc;
-
-	entity_rec_init(im->en, old);
-	if (!(st = entity_stmt(im, ES_BY_KEY, e)))
-		return -1;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_key(&b, im->en, rec, im->ref);
-	if (store_binds_check(&b, e, "reading the stored record") != WR_OK) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		if (entity_fill(im->en, st, old) != WR_OK)
-			rc = SQLITE_NOMEM;
-	}
-	store_stmt_done(st);
-	if (rc == SQLITE_NOMEM)
-		return wr_fail(e, WR_ENOMEM, "out of memory reading the stored record"), -1;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(im->s, e, "reading the stored record"), -1;
-	return id;
+	return entity_read_key(im->s, im->en, rec, im->ref, old, e);
 }
 
 int csv_row_update(struct csv_imp *im, int64_t id, const struct entity_rec *rec,
@@ -293,6 +270,8 @@ static const struct ref_kind *ref_kind(struct csv_imp *im, int entity, struct cs
 		"SELECT id, code FROM location WHERE name = ?1 LIMIT 2", "location", "code"};
 	static const struct ref_kind pm = {"SELECT id FROM pm WHERE code = ?1", NULL, "PM schedule",
 	                                   "code"};
+	static const struct ref_kind wo = {"SELECT id FROM wo WHERE number = ?1", NULL,
+	                                   "work order", "number"};
 
 	switch (entity) {
 	case CE_ASSETS:
@@ -304,6 +283,9 @@ static const struct ref_kind *ref_kind(struct csv_imp *im, int entity, struct cs
 	case CE_PMS:
 		*cache = &im->pms;
 		return &pm;
+	case CE_WORKORDERS:
+		*cache = &im->wos;
+		return &wo;
 	default:
 		return NULL;
 	}

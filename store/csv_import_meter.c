@@ -42,13 +42,15 @@ static int64_t meter_of(struct store *s, int64_t asset_id, const char *name, int
  * written when something differs (key names it in the audit log). */
 static int update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
                   const struct entity_rec *old, const char *key, const char *updating,
-                  struct wr_err *e)
+                  char *why, size_t nwhy, struct wr_err *e)
 {
 	uint32_t changed;
 	int rc;
 
 	if (csv_imp_merge(im, rec, old, e) != 0)
 		return ROW_FATAL;
+	if ((rc = csv_imp_merged_refs(im, rec, why, nwhy, e)) != 0)
+		return rc;
 	rc = csv_imp_audit_changes(im, rec, old, csv_rec_uuid(im, old), key, &changed, e);
 	if (rc <= 0)
 		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
@@ -73,7 +75,7 @@ static int put(struct csv_imp *im, struct entity_rec *rec, const char *label, co
 	else if ((rc = csv_imp_repeated(im, id, label, why, nwhy, e)) != 0)
 		rc = rc < 0 ? ROW_FATAL : ROW_BAD;
 	else
-		rc = update(im, id, rec, &old, key, updating, e);
+		rc = update(im, id, rec, &old, key, updating, why, nwhy, e);
 	entity_rec_clear(im->en, &old);
 	return rc;
 }

@@ -319,6 +319,7 @@ static const struct wr_field workorders[] = {
 };
 #undef T
 
+/* An event a work order made (wo_transition.c) names it: the store's own. */
 static const struct wr_field history[] = {
 	F("asset", FT_REF, ev.asset_tag, .column = "asset_id", .select = "a.tag", .ref = CE_ASSETS,
 	  .flags = EF_KEY | EF_REQUIRED | EF_TECH, .merge = MERGE_APPEND,
@@ -335,6 +336,8 @@ static const struct wr_field history[] = {
 	F("notes", FT_TEXT, ev.notes, .column = "notes", .flags = EF_LINES | EF_HEAP | EF_TECH,
 	  .merge = MERGE_APPEND, .aliases = "note|comment|comments|remarks"),
 	F("uuid", FT_UUID, ev.uuid, .column = "uuid", .flags = EF_TECH, .merge = MERGE_APPEND),
+	F("wo", FT_REF, ev.wo_number, .column = "wo_id", .select = "w.number",
+	  .ref = CE_WORKORDERS, .flags = EF_HIDDEN, .merge = MERGE_NONE),
 };
 
 /* Every record starts with its row id, as entity_fill assumes. */
@@ -375,7 +378,8 @@ static const struct wr_entity entities[CE__COUNT] = {
 	 .order = "w.number", .writer = ROLE_TECHNICIAN, .init = init_wo, FIELDS(workorders),
 	 ROW(wo)},
 	{.id = CE_HISTORY, .name = "history", .words = "history|events|event|asset history",
-	 .table = "event", .alias = "e", .joins = "JOIN asset a ON a.id = e.asset_id",
+	 .table = "event", .alias = "e",
+	 .joins = "JOIN asset a ON a.id = e.asset_id LEFT JOIN wo w ON w.id = e.wo_id",
 	 .order = "a.tag, e.at, e.kind", .append_only = 1, .writer = ROLE_TECHNICIAN,
 	 .init = init_event, FIELDS(history), ROW(ev)},
 };

@@ -161,6 +161,12 @@ int entity_read_columns(const struct wr_entity *en);
  * text cannot be copied. */
 int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec *rec);
 
+/* Reads the stored record with rec's natural key (references as the row
+ * ids in ref, by field) into old, which it initialises (the caller clears
+ * it): the row id, 0 when there is none, -1 with e filled on an error. */
+int64_t entity_read_key(struct store *s, const struct wr_entity *en, const struct entity_rec *rec,
+                        const int64_t *ref, struct entity_rec *old, struct wr_err *e);
+
 /* Binds field i of rec as parameter `param`; ref is the row id a
  * reference resolved to (0: none, NULL). */
 void entity_bind_field(struct store_binds *b, int param, const struct wr_field *f,

@@ -270,6 +270,38 @@ int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec 
 	return WR_OK;
 }
 
+int64_t entity_read_key(struct store *s, const struct wr_entity *en, const struct entity_rec *rec,
+                        const int64_t *ref, struct entity_rec *old, struct wr_err *e)
+{
+	const char *sql = entity_sql(en, ES_BY_KEY);
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc;
+
+	entity_rec_init(en, old);
+	if (!sql)
+		return wr_fail(e, WR_EDB, "internal error: no SQL for %s", en->name), -1;
+	if (!(st = store_stmt(s, sql, e)))
+		return -1;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_key(&b, en, rec, ref);
+	if (store_binds_check(&b, e, "reading the stored record") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (entity_fill(en, st, old) != WR_OK)
+			rc = SQLITE_NOMEM;
+	}
+	store_stmt_done(st);
+	if (rc == SQLITE_NOMEM)
+		return wr_fail(e, WR_ENOMEM, "out of memory reading the stored record"), -1;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, e, "reading the stored record"), -1;
+	return id;
+}
+
 void entity_bind_field(struct store_binds *b, int param, const struct wr_field *f,
                        const struct entity_rec *rec, int64_t ref)
 {
