@@ -10,9 +10,10 @@
  * names; the other header names import accepts), where it lives (the SQL
  * column written, the expression read) and how it behaves: whether `set`
  * changes it one at a time, whether a technician may change it, how sync
- * merges it.  CSV import and export, JSON export, `wo set` and the audit
- * log all read these tables, so adding a field is one line here (and the
- * schema migration that adds its column).
+ * merges it.  CSV import and export, JSON export, `set`, the store's reads
+ * and writes of each record and its audit log all read these tables, so
+ * adding a field is one line here (with the schema migration that adds its
+ * column and the member of the store's struct that holds it).
  */
 #ifndef WRENCH_ENTITY_H
 #define WRENCH_ENTITY_H

@@ -1,8 +1,9 @@
 /*
  * entity.c - the descriptor of every entity (see include/entity.h): one
- * line per field.  Adding a field to an entity is one line here and the
- * schema migration that adds its column; CSV import and export, JSON
- * export, `set` and the audit log then know it.
+ * line per field.  Adding a field to an entity is one line here, the
+ * schema migration that adds its column and the member of the store's
+ * struct that holds it; CSV import and export, JSON export, `set`, the
+ * record's reads and writes and the audit log then know it.
  *
  * Each line names the field (its CSV column and JSON key), its type and
  * where it lives in the store's record, then only what differs from the

@@ -1,9 +1,10 @@
 /*
  * entity_rec.h - the store's side of the entity descriptors (include/
- * entity.h), private to store/: a record of any entity, the one place that
- * parses, compares and writes a value of each field type
- * (entity_value.c), and the SQL that reads and writes a whole record,
- * built from the descriptor (entity_sql.c).
+ * entity.h), private to store/: a record of any entity and what is done to
+ * a whole one (entity_rec.c), the one place that parses, compares and
+ * writes a value of each field type (entity_value.c), and the SQL that
+ * reads and writes a whole record, built from the descriptor
+ * (entity_sql.c).
  */
 #ifndef WRENCH_STORE_ENTITY_REC_H
 #define WRENCH_STORE_ENTITY_REC_H
@@ -86,8 +87,8 @@ int entity_audit_changes(struct store *s, const struct wr_entity *en, const stru
 int entity_value_parse(const struct wr_field *f, const char *v, size_t len, char delim,
                        struct entity_rec *rec, char *why, size_t nwhy);
 /* Empties field f of rec: "" for text and references, NULL on the heap,
- * no time, NAN, no for yes/no; whole numbers and enumerations keep the
- * value they have. */
+ * no time, NAN; yes/no, whole numbers and enumerations keep the value
+ * they have (a file's empty cell means their default). */
 void entity_value_clear(const struct wr_field *f, struct entity_rec *rec);
 /* 1 when field f holds the same value in a and b. */
 int entity_value_same(const struct wr_field *f, const struct entity_rec *a,
@@ -128,8 +129,9 @@ int entity_set_value(const struct wr_field *f, const char *value, struct entity_
  * The read selects the row id, version and updated_at, then every field
  * with SQL (select or column), in the descriptor's order, from the table
  * and its joins: export appends its ORDER BY, the key read its WHERE on the
- * stored natural key, and a record module its own (entity_sql_read).  The insert writes every field with a column, then updated_at; the
- * update every such field that is not part of the key nor the uuid, then
+ * stored natural key, and a record module its own (entity_sql_read).  The
+ * insert writes every field with a column, then updated_at; the update
+ * every field an update may change (entity_field_changes), then
  * updated_at, with the row id last; both bind in that order from ?1. */
 enum entity_stmt {
 	ES_EXPORT,      /* the read, in export order */
