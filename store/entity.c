@@ -358,7 +358,8 @@ static const struct wr_entity entities[CE__COUNT] = {
 	 .order = "l.code", .writer = ROLE_PLANNER, FIELDS(locations), ROW(loc)},
 	{.id = CE_ASSETS, .name = "assets", .words = "assets|asset|equipment", .table = "asset",
 	 .alias = "a",
-	 .joins = "LEFT JOIN asset p ON p.id = a.parent_id LEFT JOIN location l ON l.id = a.location_id",
+	 .joins = "LEFT JOIN asset p ON p.id = a.parent_id"
+	          " LEFT JOIN location l ON l.id = a.location_id",
 	 .order = "a.tag", .writer = ROLE_PLANNER, .init = init_asset, FIELDS(assets), ROW(asset)},
 	{.id = CE_METERS, .name = "meters", .words = "meters|meter", .table = "meter", .alias = "m",
 	 .joins = "JOIN asset a ON a.id = m.asset_id", .order = "a.tag, m.name",

@@ -113,10 +113,13 @@ int entity_audit_changes(struct store *s, const struct wr_entity *en, const stru
 			continue;
 		const char *ov = entity_value_text(f, old, b1, sizeof b1);
 		const char *nv = entity_value_text(f, nw, b2, sizeof b2);
-		const char *field = how->set_names ? entity_set_name(f, name, sizeof name) : f->name;
-		if (how->set_names ? store_audit(s, en->table, how->uuid, how->key, field, ov, nv, e)
-		                   : store_audit(s, en->table, how->uuid, how->key, field,
-		                                 ov[0] ? ov : NULL, nv[0] ? nv : NULL, e))
+		if (!how->set_names) {
+			ov = ov[0] ? ov : NULL;
+			nv = nv[0] ? nv : NULL;
+		}
+		if (store_audit(s, en->table, how->uuid, how->key,
+		                how->set_names ? entity_set_name(f, name, sizeof name) : f->name, ov, nv,
+		                e) != WR_OK)
 			return -1;
 		*changed |= 1u << i;
 		n++;

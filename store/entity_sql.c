@@ -99,8 +99,9 @@ static void build_reads(struct built *t, const struct wr_entity *en, int *ok)
 	put_read(&b, en, NULL);
 	for (size_t i = 0; i < en->n; i++) {
 		if ((en->f[i].flags & EF_KEY) && en->f[i].column) {
-			put(&b, "%s %s.%s = ?%d", k ? " AND" : " WHERE", en->alias, en->f[i].column, k + 1);
 			k++;
+			put(&b, "%s %s.%s = ?%d", k > 1 ? " AND" : " WHERE", en->alias, en->f[i].column,
+			    k);
 		}
 	}
 	*ok &= b.ok && k > 0;
@@ -157,7 +158,8 @@ static void build_all(void)
 			continue;
 		build_reads(t, en, &ok);
 		build_writes(t, en, &ok);
-		snprintf(t->stmt[ES_MAX_ID], SQL_MAX, "SELECT coalesce(max(id), 0) FROM %s", en->table);
+		snprintf(t->stmt[ES_MAX_ID], SQL_MAX, "SELECT coalesce(max(id), 0) FROM %s",
+		         en->table);
 		snprintf(t->stmt[ES_UUID_TAKEN], SQL_MAX, "SELECT 1 FROM %s WHERE uuid = ?1",
 		         en->table);
 		t->ok = ok;
