@@ -51,9 +51,10 @@ int entity_rec_copy(const struct wr_entity *en, struct entity_rec *dst,
 	*dst = *src;
 	for (size_t i = 0; i < en->n; i++) {
 		const struct wr_field *f = &en->f[i];
-		const char *t = *CAT(src, f, char *);
+		const char *t;
 		if (!(f->flags & EF_HEAP))
 			continue;
+		t = *CAT(src, f, char *);
 		*AT(dst, f, char *) = rc == WR_OK && t ? wr_strdup(t) : NULL;
 		if (t && !*AT(dst, f, char *))
 			rc = WR_ENOMEM;
