@@ -10,6 +10,7 @@
  */
 #include "app.h"
 #include "asset_doc.h"
+#include "keyseq.h"
 #include "screens.h"
 #include "termtext.h"
 #include "theme.h"
@@ -131,6 +132,44 @@ static void timing_line(struct app *a, const char *what, int key, int64_t us)
 
 /* ------------------------------------------------------------ the loop */
 
+/* After an ESC that curses did not make a function key: the rest of an
+ * escape sequence the terminal description does not name (keyseq.h), read
+ * from what has already arrived.  Returns the key (TK_FN), 0 to drop an
+ * unknown sequence whole, or 27 for a plain Esc (a following key that
+ * starts no sequence is given back to curses). */
+static int read_escape(struct app *a)
+{
+	char seq[KEYSEQ_MAX];
+	size_t n = 0;
+	wint_t wc;
+	int r, code;
+
+	wtimeout(a->w_in, 0);
+	r = wget_wch(a->w_in, &wc);
+	if (r == ERR)
+		return 27;
+	if (r == KEY_CODE_YES || (wc != '[' && wc != 'O')) {
+		if (r == KEY_CODE_YES ? ungetch((int)wc) == ERR : unget_wch((wchar_t)wc) == ERR)
+			return 0;
+		return 27;
+	}
+	seq[n++] = (char)wc;
+	/* SS3 (ESC O) is one more byte; CSI (ESC [) runs to its final byte. */
+	while (n < sizeof seq && (r = wget_wch(a->w_in, &wc)) != ERR) {
+		if (r == KEY_CODE_YES || wc >= 0x80) {
+			/* Not part of a sequence: a key of its own, read next. */
+			if (r == KEY_CODE_YES ? ungetch((int)wc) == ERR : unget_wch((wchar_t)wc) == ERR)
+				return 0;
+			break;
+		}
+		seq[n++] = (char)wc;
+		if (seq[0] == 'O' || keyseq_final((int)wc))
+			break;
+	}
+	code = keyseq_decode(seq, n);
+	return code ? TK_FN(code) : 0;
+}
+
 static int read_key(struct app *a, int timeout_ms, int *key)
 {
 	wint_t wc;
@@ -141,7 +180,9 @@ static int read_key(struct app *a, int timeout_ms, int *key)
 	if (r == ERR)
 		return 0;
 	*key = r == KEY_CODE_YES ? TK_FN((int)wc) : (int)wc;
-	return 1;
+	if (*key == 27)
+		*key = read_escape(a);
+	return *key != 0;
 }
 
 /* Keys that, alone, only move in a menu or do nothing there. */
