@@ -137,6 +137,10 @@
 	  "Import or export CSV: locations, assets, meters, readings, PM, work orders, history") \
 	X(ACT_PM_EDIT, "edit-pm", ('e'), VM(PM_LIST), "Edit", "Edit", KB_BOTH, \
 	  "Edit the selected PM schedule (planners)") \
+	X(ACT_PM_NEW, "new-pm", ('c'), VM(PM_LIST), "New", "New PM", KB_DESK, \
+	  "Create a PM schedule: code, title, asset, interval and unit (or meter) (planners)") \
+	X(ACT_PM_DETAIL, "pm-detail", ('d'), VM(PM_LIST), "Det", "Detail", KB_DESK, \
+	  "The selected schedule: its next occurrences and the work orders it generated") \
 	X(ACT_PM_GENERATE, "generate", ('m'), VM(PM_LIST), "Make", "Generate due", KB_BOTH, \
 	  "Make the work orders of every due PM now (asks first, then says how many)") \
 	X(ACT_FORECAST, "forecast", ('f'), VM(PM_LIST), "Fcst", "Forecast", KB_BOTH, \
