@@ -151,6 +151,12 @@
 	  "Sort by the next column: p_fail, asset, class, age, beta, eta, MTBF, trend") \
 	X(ACT_REVERSE, "reverse", ('r'), VM(RISK), "Rev", "Reverse", KB_BOTH, \
 	  "Reverse the sort order") \
+	X(ACT_RISK_FIND, "find-risk", ('/'), VM(RISK), "Find", "Search", KB_DESK, \
+	  "Search assets by tag or class: the rows narrow as you type, Esc cancels") \
+	X(ACT_RISK_CLASS, "class-filter", ('c'), VM(RISK), "Cls", "Class", KB_DESK, \
+	  "Show one class only (a pick list of the ranked classes, or all)") \
+	X(ACT_HORIZON, "horizon", ('h'), VM(RISK), "Hor", "Horizon", KB_DESK, \
+	  "Rank again for another horizon: 7, 30 or 90 days (the keys stay live meanwhile)") \
 	X(ACT_REPORT, "report", ('r'), VM(IO), "Rep", "Bad rows", KB_BOTH, \
 	  "Show the report of the last import or dry run again")
 
