@@ -147,7 +147,7 @@ valgrind: $(WRENCH_BIN) $(TEST_BIN)
 		WRENCH_SRC=$(CURDIR) CK_FORK=no REPORT_DIR=$(REPORTS) VALGRIND="$(VALGRIND)" \
 		UNIT_WRAPPER="$(VALGRIND)" bash tests/check.sh unit,cli $(TEST_BIN)
 
-bench: $(WRENCH_BIN) $(BENCH_BIN)
+bench: $(WRENCH_BIN) wrench-central $(BENCH_BIN)
 	@bash bench/run.sh
 
 # ------------------------------------------------------------------ fuzzing

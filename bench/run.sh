@@ -16,6 +16,9 @@
 #            resident memory (targets 200 ms, 30 ms, 50 MB)
 #   crash    tests/cli/crash.sh with CRASH_POINTS=400 kill -9 points (imports
 #            and edits); prints the points tried and the failed checks
+#   central  wrench-central against PostgreSQL: pushes (against pgbench),
+#            pulls, 100 devices syncing, 1,000 long polls, a soak
+#            (bench/central.sh says what; needs PostgreSQL and pgbench)
 #
 # BENCH_DIR keeps the generated data and databases (default bench/out);
 # BENCH_ONLY="import list" runs a subset.
@@ -24,7 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 W="$root/wrench"
 B="$root/build/bench"
 out=${BENCH_DIR:-$root/bench/out}
-only=${BENCH_ONLY:-"import list rank predict life tui crash"}
+only=${BENCH_ONLY:-"import list rank predict life tui crash central"}
 mkdir -p "$out"
 export WRENCH_TODAY=2026-11-01 WRENCH_USER=bench
 
@@ -35,7 +38,7 @@ ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
 # Median of a list of numbers (one per line).
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# The generated plant is for the benchmarks that read it.
+# The generated plant is for the benchmarks of wrench itself.
 needs_data() { want import || want list || want rank || want tui; }
 
 if needs_data && [ ! -s "$out/workorders.csv" ]; then
@@ -111,4 +114,8 @@ fi
 if want crash; then
 	CRASH_POINTS=${CRASH_POINTS:-400} WRENCH="$W" WRENCH_SRC="$root" bash "$root/tests/cli/crash.sh" |
 		tail -2
+fi
+
+if want central; then
+	bash "$root/bench/central.sh"
 fi

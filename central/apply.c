@@ -72,28 +72,25 @@ static int reject_from(const struct wr_err *e, const char *uuid, cJSON **result)
 	return WR_OK;
 }
 
+/* The record to change, locked for this transaction (txn.c may know it
+ * already: the push read its whole batch at once). */
 static int load_current(PGconn *c, const char *uuid, struct current *cur, struct wr_err *e)
 {
-	static const char sql[] = "SELECT entity, version, deleted, data::text, site, " UPDATED_AT
-	                          ", updated_by FROM record WHERE uuid = $1::uuid FOR UPDATE";
-	const char *params[1] = {uuid};
-	PGresult *r = db_exec(c, sql, 1, params, e, NULL);
+	const struct known *k = txn_load(c, uuid, 1, e);
 
 	memset(cur, 0, sizeof *cur);
-	if (!r)
-		return WR_EDB;
-	if (PQntuples(r) == 1) {
-		cur->found = 1;
-		wr_strlcpy(cur->entity, PQgetvalue(r, 0, 0), sizeof cur->entity);
-		cur->version = atoll(PQgetvalue(r, 0, 1));
-		cur->deleted = !strcmp(PQgetvalue(r, 0, 2), "t");
-		cur->data = cJSON_Parse(PQgetvalue(r, 0, 3));
-		wr_strlcpy(cur->site, PQgetvalue(r, 0, 4), sizeof cur->site);
-		wr_strlcpy(cur->updated_at, PQgetvalue(r, 0, 5), sizeof cur->updated_at);
-		wr_strlcpy(cur->updated_by, PQgetvalue(r, 0, 6), sizeof cur->updated_by);
-	}
-	PQclear(r);
-	if (cur->found && !cur->data)
+	if (!k)
+		return e->rc ? e->rc : WR_EDB;
+	if (!k->found)
+		return WR_OK;
+	cur->found = 1;
+	wr_strlcpy(cur->entity, k->entity, sizeof cur->entity);
+	cur->version = k->version;
+	cur->deleted = k->deleted;
+	wr_strlcpy(cur->site, k->site, sizeof cur->site);
+	wr_strlcpy(cur->updated_at, k->updated_at, sizeof cur->updated_at);
+	wr_strlcpy(cur->updated_by, k->updated_by, sizeof cur->updated_by);
+	if (!(cur->data = cJSON_Duplicate(k->data, 1)))
 		return wr_fail(e, WR_ENOMEM, "out of memory");
 	return WR_OK;
 }
@@ -110,42 +107,25 @@ static cJSON *wire_of(const char *uuid, long long version, const char *updated_a
 	return w;
 }
 
-/* Inserts or updates the record row and its change-log row. */
+/* Inserts or updates the record row and its change-log row: *written is 0
+ * when an insert found the UUID or the natural key taken. */
 static int write_record(PGconn *c, const struct principal *p, const struct entity *en,
                         const char *uuid, long long version, const cJSON *data,
-                        const struct refs *rf, int insert, struct wr_err *e, char *sqlstate)
+                        const struct refs *rf, int insert, char updated_at[24], int *written,
+                        struct wr_err *e, char *sqlstate)
 {
-	static const char ins[] =
-		"INSERT INTO record(uuid, entity, key, site, refs, version, data, updated_by)"
-		" VALUES ($1::uuid, $2, $3, $4, $5::uuid[], $6::bigint, $7::jsonb, $8) RETURNING " UPDATED_AT;
-	static const char upd[] =
-		"UPDATE record SET key = $3, site = $4, refs = $5::uuid[], version = $6::bigint,"
-		" data = $7::jsonb, updated_by = $8, updated_at = now()"
-		" WHERE uuid = $1::uuid AND entity = $2 RETURNING " UPDATED_AT;
-	char vs[24], *text = cJSON_PrintUnformatted(data), *wtext;
+	char vs[24], *text = cJSON_PrintUnformatted(data);
 	const char *params[8] = {uuid, en->name, rf->has_key ? rf->key : NULL,
 	                         rf->has_site ? rf->record_site : NULL, rf->array, vs, text, p->user};
-	PGresult *r;
-	cJSON *w;
 	int rc;
 
 	if (!text)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
 	snprintf(vs, sizeof vs, "%lld", version);
-	r = db_exec(c, insert ? ins : upd, 8, params, e, sqlstate);
+	rc = record_put(c, insert, params, updated_at, written, e, sqlstate);
 	free(text);
-	if (!r)
-		return WR_EDB;
-	w = wire_of(uuid, version, PQgetvalue(r, 0, 0), data);
-	PQclear(r);
-	if (!w || !(wtext = cJSON_PrintUnformatted(w))) {
-		cJSON_Delete(w);
-		return wr_fail(e, WR_ENOMEM, "out of memory");
-	}
-	rc = change_log_write(c, en->name, uuid, version, "upsert",
-	                      rf->has_site ? rf->record_site : NULL, wtext, e);
-	free(wtext);
-	cJSON_Delete(w);
+	if (rc == WR_OK && *written)
+		rc = txn_wrote(uuid, en->name, version, data, params[3], p->user, e);
 	return rc;
 }
 
@@ -263,7 +243,8 @@ static int do_create(PGconn *c, const struct principal *p, const struct entity *
 {
 	struct refs rf;
 	cJSON *rec;
-	int rc;
+	char at[24];
+	int rc, written = 0;
 
 	if (cur->found) {
 		if (!strcmp(cur->entity, en->name) && !cur->deleted &&
@@ -295,8 +276,13 @@ static int do_create(PGconn *c, const struct principal *p, const struct entity *
 		cJSON_Delete(rec);
 		return reject_from(e, m->uuid, result);
 	}
-	rc = write_record(c, p, en, m->uuid, 1, rec, &rf, 1, e, sqlstate);
-	if (rc == WR_OK) {
+	rc = write_record(c, p, en, m->uuid, 1, rec, &rf, 1, at, &written, e, sqlstate);
+	if (rc == WR_OK && !written) {
+		/* Created meanwhile by another device, or its key is taken. */
+		*result = rejected(m->uuid, "duplicate",
+		                   "another record already has this UUID or natural key (tag, code,"
+		                   " number or meter name)");
+	} else if (rc == WR_OK) {
 		*result = result_new(MS_APPLIED, m->uuid);
 		cJSON_AddNumberToObject(*result, "version", 1);
 		if (!strcmp(en->name, "workorders"))
@@ -353,7 +339,8 @@ static int do_update(PGconn *c, const struct principal *p, const struct entity *
                      struct wr_err *e, char *sqlstate)
 {
 	cJSON *conflicts = cJSON_CreateArray(), *wire = NULL;
-	int changed = 0, from = -1, to, rc = WR_OK;
+	char at[24];
+	int changed = 0, from = -1, to, rc = WR_OK, written = 0;
 	long long version = cur->version;
 	struct refs rf;
 
@@ -371,16 +358,22 @@ static int do_update(PGconn *c, const struct principal *p, const struct entity *
 		return WR_OK;
 	}
 	if (changed) {
-		if (refs_resolve(c, p, en, m->uuid, cur->data, &rf, e) != WR_OK)
+		if (refs_check_cycles(c, en, m->uuid, cur->data, m->fields, e, sqlstate) != WR_OK ||
+		    refs_resolve(c, p, en, m->uuid, cur->data, &rf, e) != WR_OK)
 			goto reject;
 		version++;
-		rc = write_record(c, p, en, m->uuid, version, cur->data, &rf, 0, e, sqlstate);
+		rc = write_record(c, p, en, m->uuid, version, cur->data, &rf, 0, at, &written, e,
+		                  sqlstate);
+		if (rc == WR_OK && !written)
+			rc = wr_fail(e, WR_EDB, "the record %s vanished while locked", m->uuid);
+		if (rc == WR_OK && strcmp(cur->site, rf.has_site ? rf.record_site : "") != 0)
+			rc = sites_follow(c, m->uuid, rf.has_site ? rf.record_site : NULL, e, sqlstate);
 		if (rc != WR_OK) {
 			cJSON_Delete(conflicts);
 			return rc;
 		}
 	}
-	wire = wire_of(m->uuid, version, cur->updated_at, cur->data);
+	wire = wire_of(m->uuid, version, changed ? at : cur->updated_at, cur->data);
 	if (cJSON_GetArraySize(conflicts) > 0) {
 		*result = conflict_result(m->uuid, cur, version, conflicts, wire);
 	} else {
@@ -428,6 +421,7 @@ static int do_delete(PGconn *c, const struct principal *p, const struct entity *
 	if (!(r = db_exec(c, del, 2, params, e, NULL)))
 		return WR_EDB;
 	PQclear(r);
+	txn_forget(m->uuid);
 	if (change_log_write(c, en->name, m->uuid, cur->version + 1, "delete",
 	                     cur->site[0] ? cur->site : NULL, NULL, e) != WR_OK)
 		return WR_EDB;

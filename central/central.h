@@ -28,6 +28,14 @@ extern const int central_schema_version;
 int central_migrate(PGconn *c, struct wr_err *e);
 /* WR_OK when the database has exactly this server's schema. */
 int central_schema_check(PGconn *c, struct wr_err *e);
+/* compact.c: purges tombstones and the sites records have left from
+ * change-log rows older than days, and moves the retention horizon. */
+struct compact_stats {
+	long long tombstones, narrowed;
+	char horizon_xid[24];
+	long long horizon_seq;
+};
+int central_compact(PGconn *c, int days, struct compact_stats *st, struct wr_err *e);
 /* Opens a connection; the message names the conninfo's problem. */
 PGconn *central_connect(const char *conninfo, struct wr_err *e);
 
@@ -35,6 +43,9 @@ PGconn *central_connect(const char *conninfo, struct wr_err *e);
 int pool_open(const char *conninfo, int size, struct wr_err *e);
 PGconn *pool_get(void);           /* blocks until one is free */
 void pool_put(PGconn *c);         /* resets a broken connection */
+/* Reconnects a connection found broken (its server restarted, say): 1 when
+ * it was broken and works again, so that the failed query may be retried. */
+int pool_revive(PGconn *c);
 void pool_close(void);
 void pool_stats(int *size, int *in_use);
 
@@ -166,10 +177,74 @@ cJSON *record_wire(const char *uuid, const char *version, const char *updated_at
 /* Loads a visible, live record; NULL with rc WR_ENOTFOUND when absent. */
 cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, const char *uuid,
                    long long *version, int *rc, struct wr_err *e);
-/* Writes the change-log row of a record (compacting the record's older row)
- * and the NOTIFY that wakes long polls. */
+/* Writes a record's row and its change-log row in one statement: an
+ * INSERT that writes nothing when the UUID or the natural key is taken
+ * (*written 0), or an UPDATE.  params: uuid, entity, key, site, refs (a
+ * uuid[] literal), version, data, user.  updated_at receives the row's
+ * time as the wire shows it. */
+int record_put(PGconn *c, int insert, const char *const params[8], char updated_at[24],
+               int *written, struct wr_err *e, char *sqlstate);
+/* Writes the change-log row of a record (compacting the record's older
+ * row); op is "upsert" or "delete". */
 int change_log_write(PGconn *c, const char *entity, const char *uuid, long long version,
                      const char *op, const char *site, const char *data, struct wr_err *e);
+
+/* Commits a writing transaction and wakes the long polls of every
+ * instance. */
+int changes_commit(PGconn *c, struct wr_err *e);
+/* Rewrites the records of uuids (a uuid[] literal) with their new site,
+ * and their change-log rows. */
+int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_err *e);
+
+/* Writes the queued rows (txn.c), a JSON array of {ins, uuid, entity, key,
+ * site, refs, version, data, by}, in one statement; *written counts the
+ * rows written (an insert whose UUID or key is taken writes none). */
+int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e, char *sqlstate);
+
+/* txn.c: this thread's writing transaction: what it knows of records, and
+ * its queued record writes (see txn.c for why). */
+#define PLACE_LOCK_KEY "hashtext('wrench-central: sites')"
+#define TXN_REDO "WRRDO"   /* sqlstate: run the push again without queueing */
+struct known {
+	char uuid[40];
+	int found, locked, deleted, has_site, stale;
+	char entity[16], site[65], asset[40], updated_at[24], updated_by[65];
+	long long version;
+	cJSON *data;
+};
+/* BEGIN, the place lock held shared (sites.c), and the transaction's time;
+ * defer: queue record writes. */
+int txn_begin(PGconn *c, int defer, struct wr_err *e);
+/* Drops what this thread knew and queued: the transaction is over. */
+void txn_end(void);
+const char *txn_now(void);   /* "YYYY-MM-DDTHH:MM:SSZ": now() of the transaction */
+int txn_deferring(void);
+/* What the transaction knows of a record, NULL when nothing (or stale).
+ * The pointers txn_known and txn_load return stay valid until the next
+ * txn_load, txn_prefetch or txn_wrote. */
+const struct known *txn_known(const char *uuid);
+/* The record as known, read (lock: FOR UPDATE) when it is not known yet or
+ * not locked as asked; NULL with e filled when the database failed. */
+const struct known *txn_load(PGconn *c, const char *uuid, int lock, struct wr_err *e);
+/* Reads the records of target (locked; those absent are known absent) and
+ * of ref at once.  The uuids must be valid. */
+int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const *ref, int nr,
+                 struct wr_err *e);
+/* Records what this transaction wrote: later reads find it here. */
+int txn_wrote(const char *uuid, const char *entity, long long version, const cJSON *data,
+              const char *site, const char *user, struct wr_err *e);
+void txn_forget(const char *uuid);   /* NULL: every record */
+int txn_defer(PGconn *c, cJSON *row, const char *uuid, struct wr_err *e, char *sqlstate);
+/* Writes the queue; TXN_REDO in sqlstate when an insert found its UUID or
+ * key taken. */
+int txn_flush(PGconn *c, struct wr_err *e, char *sqlstate);
+
+/* sites.c: a record whose site changed calls sites_follow, and the records
+ * whose site comes from it follow it in the same transaction. */
+/* The place lock, exclusively, until the transaction ends. */
+int place_lock(PGconn *c, struct wr_err *e, char *sqlstate);
+int sites_follow(PGconn *c, const char *uuid, const char *site, struct wr_err *e,
+                 char *sqlstate);
 
 /* ----------------------------------------------------------------- http */
 

@@ -53,6 +53,31 @@ int cmd_migrate(int argc, char **argv, struct wr_err *e)
 	return rc;
 }
 
+int cmd_compact(int argc, char **argv, struct wr_err *e)
+{
+	static const char *const known[] = {"--db", "--older-than", NULL};
+	const char *days = opt(argc, argv, "--older-than");
+	struct compact_stats st;
+	char *end = NULL;
+	long n = days ? strtol(days, &end, 10) : -1;
+	PGconn *c;
+	int rc;
+
+	if (check_opts(argc, argv, known, e) != WR_OK)
+		return WR_EUSAGE;
+	if (!days || !*days || *end || n < 0 || n > 36500)
+		return wr_fail(e, WR_EUSAGE, "compact: --older-than DAYS is required (0..36500)");
+	if (!(c = connect_db(argc, argv, e)))
+		return WR_EDB;
+	if ((rc = central_schema_check(c, e)) == WR_OK &&
+	    (rc = central_compact(c, (int)n, &st, e)) == WR_OK)
+		printf("purged %lld tombstones, narrowed %lld rows to their present site;"
+		       " retention horizon (%s, %lld)\n",
+		       st.tombstones, st.narrowed, st.horizon_xid, st.horizon_seq);
+	PQfinish(c);
+	return rc;
+}
+
 static int site_ok(const char *s)
 {
 	if (!*s || strlen(s) > 64)
@@ -200,6 +225,7 @@ int cmd_serve(int argc, char **argv, struct wr_err *e)
 	char host[64];
 	const char *t = opt(argc, argv, "--threads"), *mb = opt(argc, argv, "--max-body");
 	const char *rate = opt(argc, argv, "--rate");
+	char *end = NULL;
 	PGconn *c;
 
 	if (check_opts(argc, argv, known, e) != WR_OK ||
@@ -208,11 +234,14 @@ int cmd_serve(int argc, char **argv, struct wr_err *e)
 	o.conninfo = opt(argc, argv, "--db");
 	o.threads = t ? atoi(t) : 4;
 	o.max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
-	o.rate = rate ? atof(rate) : 50;
+	o.rate = rate ? strtod(rate, &end) : 50;
 	o.tls_cert = opt(argc, argv, "--tls-cert");
 	o.tls_key = opt(argc, argv, "--tls-key");
 	if (o.threads < 1 || o.threads > 256)
 		return wr_fail(e, WR_EUSAGE, "serve: --threads must be 1..256");
+	if (rate && (end == rate || *end || !(o.rate >= 0)))
+		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
+		                             "0 for no limit");
 	if (o.max_body < 1024)
 		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
 	if (!o.tls_cert != !o.tls_key)

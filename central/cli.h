@@ -6,6 +6,7 @@
 
 int cmd_migrate(int argc, char **argv, struct wr_err *e);
 int cmd_token(int argc, char **argv, struct wr_err *e);
+int cmd_compact(int argc, char **argv, struct wr_err *e);
 int cmd_serve(int argc, char **argv, struct wr_err *e);
 
 #endif

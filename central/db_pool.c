@@ -5,18 +5,36 @@
  * ever spliced into a statement.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "central.h"
+
+/* Instants are written and read in UTC whatever the server's zone.  The
+ * prepared statements below are planned for their parameters each time:
+ * a plan made once for every value can be far worse (a batch's = ANY of
+ * UUIDs planned as a scan of the table while it was still small). */
+#define SESSION_SETUP "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan"
+
+/* The statements a pool connection has prepared: the server parses and
+ * plans each of the few statements once per connection instead of at every
+ * call.  A connection is used by one thread at a time. */
+#define PREPARED_MAX 64
+struct prepared {
+	char *sql[PREPARED_MAX];
+	size_t hash[PREPARED_MAX];
+	int n;
+};
 
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t freed;
 	PGconn **conns;
 	int *busy;
+	struct prepared *prep;
 	int size, in_use;
-} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0};
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, NULL, 0, 0};
 
 PGconn *central_connect(const char *conninfo, struct wr_err *e)
 {
@@ -31,8 +49,7 @@ PGconn *central_connect(const char *conninfo, struct wr_err *e)
 		PQfinish(c);
 		return NULL;
 	}
-	/* Instants are written and read in UTC whatever the server's zone. */
-	if (db_cmd(c, "SET TIME ZONE 'UTC'", e) != WR_OK) {
+	if (db_cmd(c, SESSION_SETUP, e) != WR_OK) {
 		PQfinish(c);
 		return NULL;
 	}
@@ -46,14 +63,76 @@ static void strip_newline(char *s)
 		s[--n] = '\0';
 }
 
+static size_t sql_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static struct prepared *prepared_of(PGconn *c)
+{
+	for (int i = 0; i < pool.size; i++)
+		if (pool.conns[i] == c)
+			return &pool.prep[i];
+	return NULL;
+}
+
+static void prepared_forget(struct prepared *p)
+{
+	for (int i = 0; p && i < p->n; i++)
+		free(p->sql[i]);
+	if (p)
+		p->n = 0;
+}
+
+/* Runs sql as a statement prepared on this connection, preparing it the
+ * first time; a connection outside the pool, a full cache or a failed
+ * PREPARE run it unprepared (which then reports any error). */
+static PGresult *run(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	struct prepared *p = prepared_of(c);
+	size_t h = sql_hash(sql);
+	char name[16];
+	int i;
+
+	for (i = 0; p && i < p->n; i++)
+		if (p->hash[i] == h && !strcmp(p->sql[i], sql))
+			break;
+	snprintf(name, sizeof name, "s%d", i);
+	if (p && i == p->n && i < PREPARED_MAX) {
+		PGresult *r = PQprepare(c, name, sql, n, NULL);
+		int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (ok && (p->sql[i] = wr_strdup(sql))) {
+			p->hash[i] = h;
+			p->n++;
+		} else if (ok) {
+			PQclear(PQexec(c, "DEALLOCATE ALL"));
+			prepared_forget(p);
+			i = PREPARED_MAX;
+		}
+	}
+	if (!p || i >= p->n)
+		return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	return PQexecPrepared(c, name, n, params, NULL, NULL, 0);
+}
+
+/* Every statement first writes the record writes queued before it (txn.c),
+ * so that it sees them. */
 PGresult *db_exec(PGconn *c, const char *sql, int n, const char *const *params,
                   struct wr_err *e, char *sqlstate)
 {
-	PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	PGresult *res;
+	ExecStatusType st;
 
 	if (sqlstate)
 		sqlstate[0] = '\0';
+	if (txn_flush(c, e, sqlstate) != WR_OK)
+		return NULL;
+	res = run(c, sql, n, params);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
 	if (sqlstate && res && PQresultErrorField(res, PG_DIAG_SQLSTATE))
@@ -69,8 +148,13 @@ PGresult *db_exec(PGconn *c, const char *sql, int n, const char *const *params,
  * go through the simple protocol, which allows more than one. */
 int db_cmd(PGconn *c, const char *sql, struct wr_err *e)
 {
-	PGresult *res = PQexec(c, sql);
-	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	PGresult *res;
+	ExecStatusType st;
+
+	if (txn_flush(c, e, NULL) != WR_OK)
+		return WR_EDB;
+	res = PQexec(c, sql);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		PQclear(res);
@@ -87,7 +171,8 @@ int pool_open(const char *conninfo, int size, struct wr_err *e)
 {
 	pool.conns = calloc((size_t)size, sizeof *pool.conns);
 	pool.busy = calloc((size_t)size, sizeof *pool.busy);
-	if (!pool.conns || !pool.busy)
+	pool.prep = calloc((size_t)size, sizeof *pool.prep);
+	if (!pool.conns || !pool.busy || !pool.prep)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
 	pool.size = size;
 	for (int i = 0; i < size; i++) {
@@ -121,17 +206,27 @@ PGconn *pool_get(void)
 	return c;
 }
 
+int pool_revive(PGconn *c)
+{
+	if (!c || PQstatus(c) == CONNECTION_OK)
+		return 0;
+	PQreset(c);
+	prepared_forget(prepared_of(c));   /* the new session has none */
+	if (PQstatus(c) != CONNECTION_OK)
+		return 0;
+	PQclear(PQexec(c, SESSION_SETUP));
+	return 1;
+}
+
 void pool_put(PGconn *c)
 {
+	txn_end();
 	if (!c)
 		return;
 	/* A connection left inside a transaction by an error path is rolled
 	 * back; a broken one is reconnected, so the next user gets a clean one. */
-	if (PQstatus(c) != CONNECTION_OK) {
-		PQreset(c);
-		if (PQstatus(c) == CONNECTION_OK)
-			PQclear(PQexec(c, "SET TIME ZONE 'UTC'"));
-	}
+	if (PQstatus(c) != CONNECTION_OK)
+		pool_revive(c);
 	else if (PQtransactionStatus(c) != PQTRANS_IDLE)
 		PQclear(PQexec(c, "ROLLBACK"));
 	pthread_mutex_lock(&pool.mu);
@@ -147,13 +242,18 @@ void pool_put(PGconn *c)
 
 void pool_close(void)
 {
-	for (int i = 0; i < pool.size; i++)
+	for (int i = 0; i < pool.size; i++) {
 		if (pool.conns[i])
 			PQfinish(pool.conns[i]);
+		if (pool.prep)
+			prepared_forget(&pool.prep[i]);
+	}
 	free(pool.conns);
 	free(pool.busy);
+	free(pool.prep);
 	pool.conns = NULL;
 	pool.busy = NULL;
+	pool.prep = NULL;
 	pool.size = 0;
 }
 

@@ -8,26 +8,38 @@
 
 #include "central.h"
 
+static int database_answers(PGconn *c)
+{
+	PGresult *res = c ? db_exec(c, "SELECT 1 FROM central_meta", 0, NULL, NULL, NULL) : NULL;
+
+	if (!res && pool_revive(c))
+		res = db_exec(c, "SELECT 1 FROM central_meta", 0, NULL, NULL, NULL);
+	PQclear(res);
+	return res != NULL;
+}
+
+/* Without the database the answer is a 503 problem that still names the
+ * protocols, so that a client can tell "server down" from "too old". */
 int ep_health(struct request *rq, struct reply *r)
 {
 	PGconn *c = pool_get();
-	PGresult *res = c ? db_exec(c, "SELECT 1 FROM central_meta", 0, NULL, NULL, NULL) : NULL;
 	cJSON *out = cJSON_CreateObject(), *list = cJSON_CreateArray();
-	int ok = res != NULL;
+	int ok = database_answers(c);
 
-	(void)rq;
-	PQclear(res);
 	pool_put(c);
-	cJSON_AddStringToObject(out, "status", ok ? "ok" : "unavailable");
+	if (ok)
+		cJSON_AddStringToObject(out, "status", "ok");
 	cJSON_AddStringToObject(out, "server", "wrench-central " CENTRAL_VERSION);
 	cJSON_AddNumberToObject(out, "protocol", PROTOCOL_CURRENT);
 	for (int v = PROTOCOL_OLDEST; v <= PROTOCOL_CURRENT; v++)
 		cJSON_AddItemToArray(list, cJSON_CreateNumber(v));
 	cJSON_AddItemToObject(out, "protocols", list);
 	cJSON_AddStringToObject(out, "database", ok ? "ok" : "unreachable");
-	if (!ok)
-		r->retry_after = 5;
-	return reply_json(r, ok ? 200 : 503, out);
+	if (ok)
+		return reply_json(r, 200, out);
+	r->retry_after = 5;
+	return problem_json(r, 503, out, "unavailable", "The database is unavailable", rq->path,
+	                    "the server cannot reach its database; try again shortly");
 }
 
 int ep_users(PGconn *c, struct request *rq, struct reply *r)

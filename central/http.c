@@ -341,7 +341,8 @@ int http_serve(const struct serve_opts *o, struct wr_err *e)
 	int sig = 0;
 
 	H.max_body = o->max_body;
-	ratelimit_config(o->rate, o->rate * 2);
+	/* Bursts of twice the rate, and at least one request. */
+	ratelimit_config(o->rate, o->rate * 2 < 1 ? 1 : o->rate * 2);
 	raise_fd_limit();
 	if (o->tls_key && (!(key = slurp(o->tls_key, e)) || !(cert = slurp(o->tls_cert, e)))) {
 		free(key);

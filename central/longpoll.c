@@ -3,9 +3,10 @@
  *
  * A poll with nothing to serve is suspended (libmicrohttpd keeps the socket,
  * no thread waits on it) and listed here.  One thread holds its own
- * PostgreSQL connection with LISTEN wrench_changes; every committed change
- * notifies it (record.c), on whichever instance it was made, and it resumes
- * every parked poll, which then runs its query again.  The same thread
+ * PostgreSQL connection with LISTEN wrench_changes; every committed write
+ * notifies it right after its commit (record.c), on whichever instance it
+ * was made, and it resumes every parked poll, which then runs its query
+ * again.  The same thread
  * resumes polls whose deadline has come, and every second those whose
  * changes an older open transaction held back.  The generation counter
  * closes the gap between a poll's query and its parking: a notification in

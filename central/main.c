@@ -17,6 +17,8 @@ static const char usage[] =
 	"      create the user if needed and print a new token\n"
 	"  token list --db CONNINFO\n"
 	"  token revoke --db CONNINFO --id N\n"
+	"  compact --db CONNINFO --older-than DAYS\n"
+	"      purge tombstones older than DAYS; older cursors then get a reset\n"
 	"  serve --db CONNINFO --listen ADDR:PORT [--threads N] [--tls-cert FILE --tls-key FILE]\n"
 	"        [--max-body BYTES] [--rate REQUESTS_PER_SECOND]\n"
 	"\n"
@@ -40,6 +42,8 @@ int main(int argc, char **argv)
 		rc = cmd_migrate(argc - 2, argv + 2, &e);
 	else if (!strcmp(argv[1], "token"))
 		rc = cmd_token(argc - 2, argv + 2, &e);
+	else if (!strcmp(argv[1], "compact"))
+		rc = cmd_compact(argc - 2, argv + 2, &e);
 	else if (!strcmp(argv[1], "serve"))
 		rc = cmd_serve(argc - 2, argv + 2, &e);
 	else

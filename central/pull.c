@@ -31,18 +31,67 @@ static int int_arg(const struct request *rq, const char *name, int def, int lo, 
 	return WR_OK;
 }
 
-static int read_meta(PGconn *c, char *epoch, size_t n, unsigned long long *horizon,
-                     struct wr_err *e)
+struct meta {
+	char epoch[40];
+	unsigned long long horizon_xid;   /* the retention horizon's position */
+	long long horizon_seq;
+};
+
+static int read_meta(PGconn *c, struct meta *m, struct wr_err *e)
 {
-	PGresult *r = db_exec(c, "SELECT epoch, horizon_xid::text FROM central_meta", 0, NULL, e, NULL);
+	PGresult *r = db_exec(c, "SELECT epoch, horizon_xid::text, horizon_seq FROM central_meta",
+	                      0, NULL, e, NULL);
 	if (!r)
 		return WR_EDB;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		return wr_fail(e, WR_EDB, "central_meta is empty: run wrench-central migrate");
 	}
-	wr_strlcpy(epoch, PQgetvalue(r, 0, 0), n);
-	*horizon = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+	wr_strlcpy(m->epoch, PQgetvalue(r, 0, 0), sizeof m->epoch);
+	m->horizon_xid = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+	m->horizon_seq = atoll(PQgetvalue(r, 0, 2));
+	PQclear(r);
+	return WR_OK;
+}
+
+/* -1, 0 or 1 as position (x1, s1) is before, at or after (x2, s2). */
+static int position_cmp(unsigned long long x1, long long s1, unsigned long long x2, long long s2)
+{
+	if (x1 != x2)
+		return x1 < x2 ? -1 : 1;
+	return s1 < s2 ? -1 : s1 > s2;
+}
+
+/* A cursor before the horizon may have missed rows that compaction purged
+ * or narrowed (compact.c).  The empty cursor starts from the snapshot and
+ * misses nothing. */
+static int before_horizon(const struct cursor *cu, const struct meta *m)
+{
+	unsigned long long x = strtoull(cu->xid, NULL, 10);
+	if (x == 0 && cu->seq == 0)
+		return 0;
+	return position_cmp(x, cu->seq, m->horizon_xid, m->horizon_seq) < 0;
+}
+
+/* A site-limited token passes over rows of other sites: once it is up to
+ * date, its cursor moves to the last row below the watermark even when that
+ * row was not for it, so that the cursor keeps up with the log (and with the
+ * retention horizon) while its sites are quiet. */
+static int skip_to_tail(PGconn *c, struct cursor *cu, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT xid::text, seq FROM change_log WHERE xid < pg_snapshot_xmin(pg_current_snapshot())"
+		" ORDER BY xid DESC, seq DESC LIMIT 1";
+	PGresult *r = db_exec(c, sql, 0, NULL, e, NULL);
+
+	if (!r)
+		return WR_EDB;
+	if (PQntuples(r) == 1 &&
+	    position_cmp(strtoull(PQgetvalue(r, 0, 0), NULL, 10), atoll(PQgetvalue(r, 0, 1)),
+	                 strtoull(cu->xid, NULL, 10), cu->seq) > 0) {
+		wr_strlcpy(cu->xid, PQgetvalue(r, 0, 0), sizeof cu->xid);
+		cu->seq = atoll(PQgetvalue(r, 0, 1));
+	}
 	PQclear(r);
 	return WR_OK;
 }
@@ -133,39 +182,36 @@ static int answer(struct reply *r, struct wr_buf *b, const struct cursor *cu, in
 	return 0;
 }
 
-int ep_changes(PGconn *c, struct request *rq, struct reply *r)
+/* The pull inside its transaction; see ep_changes. */
+static int changes_tx(PGconn *c, struct request *rq, struct reply *r, int limit, int wait)
 {
 	struct wr_err e = {0};
 	struct cursor cu;
 	struct wr_buf b = {0};
 	struct poll_state *ps = rq->state;
-	char epoch[40];
-	unsigned long long horizon = 0;
+	struct meta m;
 	const char *cs = rq->arg(rq, "cursor");
-	int limit, wait, more = 0, n;
+	int more = 0, n;
 	unsigned long gen = longpoll_generation();
 
-	if (int_arg(rq, "limit", PAGE_MAX, 1, PAGE_MAX, &limit) != WR_OK ||
-	    int_arg(rq, "wait", 0, 0, 60, &wait) != WR_OK)
-		return problem(r, 400, "invalid-field", "A parameter has a wrong value", rq->path,
-		               "limit must be 1..%d and wait 0..60 seconds", PAGE_MAX);
-	if (read_meta(c, epoch, sizeof epoch, &horizon, &e) != WR_OK)
+	if (read_meta(c, &m, &e) != WR_OK)
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
 	if (!cs || !*cs) {
 		memset(&cu, 0, sizeof cu);
-		wr_strlcpy(cu.epoch, epoch, sizeof cu.epoch);
+		wr_strlcpy(cu.epoch, m.epoch, sizeof cu.epoch);
 		wr_strlcpy(cu.xid, "0", sizeof cu.xid);
 	} else if (cursor_decode(cs, &cu) != WR_OK) {
 		return problem(r, 400, "bad-cursor", "The cursor is not valid", rq->path,
 		               "pass the \"next\" of a previous answer unchanged, or no cursor to start");
 	}
-	if (strcmp(cu.epoch, epoch) != 0)
-		return reset(r, rq->path, epoch,
+	if (strcmp(cu.epoch, m.epoch) != 0)
+		return reset(r, rq->path, m.epoch,
 		             "the cursor belongs to another database (it was re-created or restored)");
-	if (strtoull(cu.xid, NULL, 10) < horizon && (cu.seq > 0 || strcmp(cu.xid, "0")))
-		return reset(r, rq->path, epoch, "the cursor is older than the retention horizon");
+	if (before_horizon(&cu, &m))
+		return reset(r, rq->path, m.epoch, "the cursor is older than the retention horizon");
 	wr_buf_add(&b, "{\"changes\":[", 12);
-	if ((n = page(c, &rq->who, &cu, limit, &b, &more, &e)) < 0) {
+	if ((n = page(c, &rq->who, &cu, limit, &b, &more, &e)) < 0 ||
+	    (!more && rq->who.nsites > 0 && skip_to_tail(c, &cu, &e) != WR_OK)) {
 		wr_buf_free(&b);
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
 	}
@@ -182,4 +228,26 @@ int ep_changes(PGconn *c, struct request *rq, struct reply *r)
 		}
 	}
 	return answer(r, &b, &cu, more);
+}
+
+/* The epoch, the horizon and the page are read in one repeatable-read
+ * transaction, from one snapshot: a compaction that commits meanwhile is
+ * either wholly seen (and the cursor checked against its horizon) or not
+ * at all (and its purged rows still served). */
+int ep_changes(PGconn *c, struct request *rq, struct reply *r)
+{
+	struct wr_err e = {0};
+	int limit, wait, rc;
+
+	if (int_arg(rq, "limit", PAGE_MAX, 1, PAGE_MAX, &limit) != WR_OK ||
+	    int_arg(rq, "wait", 0, 0, 60, &wait) != WR_OK)
+		return problem(r, 400, "invalid-field", "A parameter has a wrong value", rq->path,
+		               "limit must be 1..%d and wait 0..60 seconds", PAGE_MAX);
+	if (db_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e) != WR_OK) {
+		r->retry_after = 1;
+		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
+	}
+	rc = changes_tx(c, rq, r, limit, wait);
+	PQclear(PQexec(c, "COMMIT"));
+	return rc;
 }

@@ -15,6 +15,7 @@
 #include "central.h"
 
 #define ATTEMPTS 4
+#define REFS_PER_MUTATION 4   /* read ahead; more are read when needed */
 
 struct batch {
 	const char *device;
@@ -82,50 +83,91 @@ static int batch_check(const cJSON *body, struct batch *b, struct wr_err *e)
 	return WR_OK;
 }
 
-/* The stored receipt of (device, seq): 1 found, 0 none, -1 database error. */
-static int receipt_find(PGconn *c, const struct batch *b, int i, cJSON **result, struct wr_err *e)
+static cJSON *key_reused(const char *uuid)
 {
-	static const char sql[] =
-		"SELECT encode(hash, 'hex'), result::text FROM push_receipt WHERE device = $1 AND seq = $2";
-	char seq[24];
-	const char *params[2] = {b->device, seq};
-	PGresult *r;
-	int found;
+	cJSON *r = cJSON_CreateObject(), *reason;
 
-	snprintf(seq, sizeof seq, "%lld", b->seq[i]);
-	if (!(r = db_exec(c, sql, 2, params, e, NULL)))
-		return -1;
-	found = PQntuples(r) == 1;
-	if (found && !strcmp(PQgetvalue(r, 0, 0), b->hash[i])) {
-		*result = cJSON_Parse(PQgetvalue(r, 0, 1));
-	} else if (found) {
-		*result = cJSON_CreateObject();
-		cJSON_AddStringToObject(*result, "status", "rejected");
-		cJSON_AddStringToObject(*result, "uuid", b->m[i].uuid);
-		cJSON *reason = cJSON_AddObjectToObject(*result, "reason");
-		cJSON_AddStringToObject(reason, "code", "key_reused");
-		cJSON_AddStringToObject(reason, "detail",
-		                        "this device already sent another mutation with this seq");
-	}
-	PQclear(r);
-	return found;
+	cJSON_AddStringToObject(r, "status", "rejected");
+	cJSON_AddStringToObject(r, "uuid", uuid);
+	reason = cJSON_AddObjectToObject(r, "reason");
+	cJSON_AddStringToObject(reason, "code", "key_reused");
+	cJSON_AddStringToObject(reason, "detail",
+	                        "this device already sent another mutation with this seq");
+	return r;
 }
 
-static int receipt_store(PGconn *c, const struct batch *b, int i, const cJSON *result,
-                         struct wr_err *e, char *sqlstate)
+/* The batch's seqs as a bigint[] literal. */
+static char *seq_array(const struct batch *b)
 {
-	static const char sql[] = "INSERT INTO push_receipt(device, seq, hash, result)"
-	                          " VALUES ($1, $2::bigint, decode($3, 'hex'), $4::json)";
-	char seq[24], *text = cJSON_PrintUnformatted(result);
-	const char *params[4] = {b->device, seq, b->hash[i], text};
+	struct wr_buf a = {0};
+
+	wr_buf_add(&a, "{", 1);
+	for (int i = 0; i < b->n; i++)
+		wr_buf_addf(&a, "%s%lld", i ? "," : "", b->seq[i]);
+	wr_buf_add(&a, "}", 1);
+	return a.p;
+}
+
+/* The results already stored for the batch's keys, in one query: res[i] is
+ * the stored result, key_reused when the stored mutation was another one,
+ * or stays NULL. */
+static int receipts_load(PGconn *c, const struct batch *b, cJSON **res, struct wr_err *e)
+{
+	static const char sql[] = "SELECT seq, encode(hash, 'hex'), result::text FROM push_receipt"
+	                          " WHERE device = $1 AND seq = ANY($2::bigint[])";
+	char *seqs = seq_array(b);
+	const char *params[2] = {b->device, seqs};
 	PGresult *r;
 
+	if (!seqs)
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	r = db_exec(c, sql, 2, params, e, NULL);
+	free(seqs);
+	if (!r)
+		return WR_EDB;
+	for (int k = 0; k < PQntuples(r); k++)
+		for (int i = 0; i < b->n; i++)
+			if (b->seq[i] == atoll(PQgetvalue(r, k, 0)))
+				res[i] = !strcmp(PQgetvalue(r, k, 1), b->hash[i])
+				                 ? cJSON_Parse(PQgetvalue(r, k, 2))
+				                 : key_reused(b->m[i].uuid);
+	PQclear(r);
+	return WR_OK;
+}
+
+/* The receipts of the mutations applied in this attempt, in one statement.
+ * A key that a concurrent push of the same device stored meanwhile fails
+ * it (23505): the attempt is made again and finds that receipt. */
+static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, const int *fresh,
+                          struct wr_err *e, char *sqlstate)
+{
+	static const char sql[] =
+		"INSERT INTO push_receipt(device, seq, hash, result) SELECT $1, (r->>'seq')::bigint,"
+		" decode(r->>'hash', 'hex'), r->'result' FROM json_array_elements($2::json) r";
+	cJSON *list = cJSON_CreateArray();
+	const char *params[2] = {b->device, NULL};
+	char *text;
+	PGresult *r;
+	int n = 0;
+
+	for (int i = 0; list && i < b->n; i++) {
+		cJSON *one = fresh[i] ? cJSON_CreateObject() : NULL;
+		if (!one)
+			continue;
+		cJSON_AddNumberToObject(one, "seq", (double)b->seq[i]);
+		cJSON_AddStringToObject(one, "hash", b->hash[i]);
+		cJSON_AddItemToObject(one, "result", cJSON_Duplicate(res[i], 1));
+		cJSON_AddItemToArray(list, one);
+		n++;
+	}
+	text = list ? cJSON_PrintUnformatted(list) : NULL;
+	cJSON_Delete(list);
 	if (!text)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	snprintf(seq, sizeof seq, "%lld", b->seq[i]);
-	r = db_exec(c, sql, 4, params, e, sqlstate);
+	params[1] = text;
+	r = n ? db_exec(c, sql, 2, params, e, sqlstate) : NULL;
 	free(text);
-	if (!r)
+	if (n && !r)
 		return WR_EDB;
 	PQclear(r);
 	return WR_OK;
@@ -153,70 +195,115 @@ static int blocked(const struct batch *b, int i, const int *status)
 	return 0;
 }
 
-static int savepoint(PGconn *c, const char *what, struct wr_err *e)
-{
-	return db_cmd(c, what, e);
-}
-
-/* One mutation in its savepoint.  WR_EDB ends the attempt; sqlstate says
- * whether it is worth another. */
+/* One mutation.  Only an update can fail on a natural key another record
+ * holds (a create then writes nothing, apply.c): it runs in a savepoint so
+ * that the failure undoes it alone, and its queued write (txn.c) is made
+ * inside the savepoint (the writes queued before it, when the savepoint is
+ * set).  WR_EDB ends the attempt; sqlstate says whether it is worth
+ * another. */
 static int one(PGconn *c, const struct principal *p, const struct batch *b, int i,
                cJSON **result, struct wr_err *e, char *sqlstate)
 {
-	int rc, found = receipt_find(c, b, i, result, e);
+	int guarded = !strcmp(b->m[i].op, "update"), rc;
 
-	if (found < 0)
-		return WR_EDB;
-	if (found)
-		return *result ? WR_OK : wr_fail(e, WR_ENOMEM, "out of memory");
-	if (savepoint(c, "SAVEPOINT m", e) != WR_OK)
+	if (guarded && (txn_flush(c, e, sqlstate) != WR_OK || db_cmd(c, "SAVEPOINT m", e) != WR_OK))
 		return WR_EDB;
 	rc = mutation_apply(c, p, &b->m[i], result, e, sqlstate);
-	if (rc == WR_EDB && !strcmp(sqlstate, "23505")) {
-		if (savepoint(c, "ROLLBACK TO SAVEPOINT m", e) != WR_OK)
+	if (rc == WR_OK && guarded && txn_flush(c, e, sqlstate) != WR_OK) {
+		cJSON_Delete(*result);
+		*result = NULL;
+		rc = WR_EDB;
+	}
+	if (rc == WR_EDB && guarded && !strcmp(sqlstate, "23505")) {
+		if (db_cmd(c, "ROLLBACK TO SAVEPOINT m", e) != WR_OK)
 			return WR_EDB;
 		*result = duplicate_key(b->m[i].uuid);
-		rc = WR_OK;
+		rc = *result ? WR_OK : wr_fail(e, WR_ENOMEM, "out of memory");
 	}
 	if (rc != WR_OK)
 		return rc;
-	if (receipt_store(c, b, i, *result, e, sqlstate) != WR_OK) {
-		if (strcmp(sqlstate, "23505") != 0)
-			return WR_EDB;
-		/* The same key committed meanwhile by a concurrent push: its
-		 * result is the one that counts. */
-		cJSON_Delete(*result);
-		*result = NULL;
-		if (savepoint(c, "ROLLBACK TO SAVEPOINT m", e) != WR_OK ||
-		    receipt_find(c, b, i, result, e) != 1)
-			return WR_EDB;
-		return *result ? WR_OK : wr_fail(e, WR_ENOMEM, "out of memory");
-	}
-	return savepoint(c, "RELEASE SAVEPOINT m", e);
+	return guarded ? db_cmd(c, "RELEASE SAVEPOINT m", e) : WR_OK;
 }
 
-/* One attempt at the whole batch.  WR_OK with results, or WR_EDB. */
-static int attempt(PGconn *c, const struct principal *p, const struct batch *b,
-                   cJSON *results, int *status, struct wr_err *e, char *sqlstate)
+/* The mutations of one attempt, into res (without their seq); fresh marks
+ * those applied now, whose receipts are to be stored.  A deferred one is
+ * not answered for good: it gets no receipt. */
+static int apply_all(PGconn *c, const struct principal *p, const struct batch *b, cJSON **res,
+                     int *fresh, int *status, struct wr_err *e, char *sqlstate)
 {
-	if (db_cmd(c, "BEGIN", e) != WR_OK)
+	if (receipts_load(c, b, res, e) != WR_OK)
 		return WR_EDB;
 	for (int i = 0; i < b->n; i++) {
-		cJSON *res = NULL;
-		if (blocked(b, i, status)) {
-			res = cJSON_CreateObject();
-			cJSON_AddStringToObject(res, "status", "deferred");
-			cJSON_AddStringToObject(res, "uuid", b->m[i].uuid);
-		} else if (one(c, p, b, i, &res, e, sqlstate) != WR_OK) {
-			cJSON_Delete(res);
-			return WR_EDB;
+		if (!res[i] && blocked(b, i, status)) {
+			res[i] = cJSON_CreateObject();
+			cJSON_AddStringToObject(res[i], "status", "deferred");
+			cJSON_AddStringToObject(res[i], "uuid", b->m[i].uuid);
+		} else if (!res[i]) {
+			if (one(c, p, b, i, &res[i], e, sqlstate) != WR_OK)
+				return WR_EDB;
+			fresh[i] = 1;
 		}
-		status[i] = result_status(res);
-		cJSON_AddNumberToObject(res, "seq", (double)b->seq[i]);
-		cJSON_AddItemToArray(results, res);
+		if (!res[i])
+			return wr_fail(e, WR_ENOMEM, "out of memory");
+		status[i] = result_status(res[i]);
 	}
+	return WR_OK;
+}
+
+/* The batch's records (locked) and the records its fields refer to, read
+ * in one query before the mutations look at them one by one (txn.c). */
+static int prefetch(PGconn *c, const struct batch *b, struct wr_err *e)
+{
+	const char **target = calloc((size_t)b->n + 1, sizeof *target);
+	const char **ref = calloc((size_t)b->n * REFS_PER_MUTATION + 1, sizeof *ref);
+	int nt = 0, nr = 0, rc;
+
+	for (int i = 0; target && ref && i < b->n; i++) {
+		const struct entity *en = entity_find(b->m[i].entity);
+		const cJSON *ch, *fields = en ? b->m[i].fields : NULL;
+		if (wr_uuid_valid(b->m[i].uuid))
+			target[nt++] = b->m[i].uuid;
+		cJSON_ArrayForEach(ch, fields) {
+			const struct field *f = entity_field(en, ch->string);
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(ch, "new");
+			if (f && f->type == F_REF && cJSON_IsString(v) && wr_uuid_valid(v->valuestring) &&
+			    nr < b->n * REFS_PER_MUTATION)
+				ref[nr++] = v->valuestring;
+		}
+	}
+	if (target && ref)
+		rc = txn_prefetch(c, target, nt, ref, nr, e);
+	else
+		rc = wr_fail(e, WR_ENOMEM, "out of memory");
+	free(target);
+	free(ref);
+	return rc;
+}
+
+/* One attempt at the whole batch: WR_OK with every result in res, or
+ * WR_EDB with the transaction to roll back.  defer: queue the record
+ * writes (txn.c). */
+static int attempt(PGconn *c, const struct principal *p, const struct batch *b, cJSON **res,
+                   int *status, int defer, struct wr_err *e, char *sqlstate)
+{
+	int *fresh = calloc((size_t)b->n + 1, sizeof *fresh), rc = WR_EDB;
+
+	for (int i = 0; i < b->n; i++) {
+		cJSON_Delete(res[i]);
+		res[i] = NULL;
+	}
+	if (!fresh)
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	if (txn_begin(c, defer, e) == WR_OK && prefetch(c, b, e) == WR_OK &&
+	    apply_all(c, p, b, res, fresh, status, e, sqlstate) == WR_OK &&
+	    txn_flush(c, e, sqlstate) == WR_OK &&
+	    receipts_store(c, b, res, fresh, e, sqlstate) == WR_OK)
+		rc = WR_OK;
+	free(fresh);
+	if (rc != WR_OK)
+		return rc;
 	failpoint("before-commit");
-	if (db_cmd(c, "COMMIT", e) != WR_OK) {
+	if (changes_commit(c, e) != WR_OK) {
 		wr_strlcpy(sqlstate, "40001", 6);
 		return WR_EDB;
 	}
@@ -224,9 +311,13 @@ static int attempt(PGconn *c, const struct principal *p, const struct batch *b,
 	return WR_OK;
 }
 
+/* Serialization failures and deadlocks, a receipt stored meanwhile by a
+ * concurrent push of the same keys (the next attempt finds it), and a
+ * queued insert that found its record created meanwhile (TXN_REDO). */
 static int retryable(const char *sqlstate)
 {
-	return !strcmp(sqlstate, "40001") || !strcmp(sqlstate, "40P01");
+	return !strcmp(sqlstate, "40001") || !strcmp(sqlstate, "40P01") ||
+	       !strcmp(sqlstate, "23505") || !strcmp(sqlstate, TXN_REDO);
 }
 
 static void batch_free(struct batch *b)
@@ -236,12 +327,33 @@ static void batch_free(struct batch *b)
 	free(b->hash);
 }
 
+static int unavailable(struct reply *r, const char *path, const char *why)
+{
+	fprintf(stderr, "wrench-central: push: %s\n", why);
+	r->retry_after = 1;
+	return problem(r, 503, "unavailable", "The database could not take the push", path,
+	               "try again shortly");
+}
+
+/* The answer: the results in order, each with its seq. */
+static cJSON *answer(const struct batch *b, cJSON **res)
+{
+	cJSON *out = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(out, "results");
+
+	for (int i = 0; i < b->n; i++) {
+		cJSON_AddNumberToObject(res[i], "seq", (double)b->seq[i]);
+		cJSON_AddItemToArray(list, res[i]);
+		res[i] = NULL;
+	}
+	return out;
+}
+
 int ep_push(PGconn *c, struct request *rq, struct reply *r)
 {
 	struct wr_err e = {0};
 	struct batch b = {0};
-	cJSON *body = json_parse_strict(rq->body, rq->body_len, &e), *out, *results = NULL;
-	int *status = NULL, rc = WR_EDB;
+	cJSON *body = json_parse_strict(rq->body, rq->body_len, &e), **res = NULL;
+	int *status = NULL, rc = WR_EDB, out;
 	char sqlstate[6] = "";
 
 	if (!body)
@@ -253,32 +365,29 @@ int ep_push(PGconn *c, struct request *rq, struct reply *r)
 		return problem(r, 400, "invalid-field", "A field has a wrong value", rq->path, "%s", e.msg);
 	}
 	status = calloc((size_t)b.n + 1, sizeof *status);
-	for (int a = 0; status && a < ATTEMPTS; a++) {
-		results = cJSON_CreateArray();
-		rc = attempt(c, &rq->who, &b, results, status, &e, sqlstate);
-		if (rc == WR_OK || !retryable(sqlstate))
+	res = calloc((size_t)b.n + 1, sizeof *res);
+	for (int a = 0, defer = 1; status && res && a < ATTEMPTS; a++) {
+		rc = attempt(c, &rq->who, &b, res, status, defer, &e, sqlstate);
+		if (rc == WR_OK || !retryable(sqlstate) || PQstatus(c) != CONNECTION_OK)
 			break;
+		txn_end();
 		PQclear(PQexec(c, "ROLLBACK"));
-		cJSON_Delete(results);
-		results = NULL;
+		defer &= strcmp(sqlstate, TXN_REDO) != 0;
 	}
 	if (rc != WR_OK) {
+		txn_end();
 		PQclear(PQexec(c, "ROLLBACK"));
-		cJSON_Delete(results);
-		fprintf(stderr, "wrench-central: push: %s\n", e.msg);
-		free(status);
-		cJSON_Delete(body);
-		batch_free(&b);
-		r->retry_after = 1;
-		return problem(r, 503, "unavailable", "The database could not take the push", rq->path,
-		               "try again shortly");
+		out = unavailable(r, rq->path, status && res ? e.msg : "out of memory");
+	} else {
+		for (int i = 0; i < b.n; i++)
+			metrics_mutation(status[i]);
+		out = reply_json(r, 200, answer(&b, res));
 	}
-	for (int i = 0; i < b.n; i++)
-		metrics_mutation(status[i]);
+	for (int i = 0; res && i < b.n; i++)
+		cJSON_Delete(res[i]);
+	free(res);
 	free(status);
 	cJSON_Delete(body);
 	batch_free(&b);
-	out = cJSON_CreateObject();
-	cJSON_AddItemToObject(out, "results", results);
-	return reply_json(r, 200, out);
+	return out;
 }

@@ -57,22 +57,107 @@ cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, con
 	return out;
 }
 
-/* Compaction happens here: the record's earlier row goes in the same
- * statement that adds its new one, carrying the sites the record was in, so
- * that a device of a site the record left still gets its tombstone.  The
- * notification is delivered when the transaction commits, and wakes the
- * long polls of every instance. */
+/* Compaction happens here: a record's earlier change-log row goes in the
+ * statement that adds its new one (CTE "old"), and the new row carries the
+ * sites the earlier one carried as well as the record's present site, so
+ * that a device of a site the record left still gets its tombstone.  Each
+ * statement below names its new rows "r" (uuid, entity, version, site,
+ * data, at). */
+#define NEW_SITES                                                                     \
+	"ARRAY(SELECT DISTINCT s FROM (SELECT unnest(o.sites) FROM old o WHERE o.uuid = r.uuid" \
+	" UNION SELECT r.site) x(s) WHERE s IS NOT NULL)"
+#define WIRE "(jsonb_build_object('uuid', r.uuid, 'version', r.version, 'updated_at', r.at) || r.data)::json"
+#define RETURNING " RETURNING uuid, entity, version, site, data, " UPDATED_AT " AS at"
+#define LOG_NEW_ROWS                                                                    \
+	" old AS (DELETE FROM change_log WHERE uuid = ANY(ARRAY(SELECT uuid FROM r)) RETURNING uuid, sites)," \
+	" log AS (INSERT INTO change_log(entity, uuid, version, op, site, sites, data)"        \
+	"  SELECT r.entity, r.uuid, r.version, 'upsert', r.site, " NEW_SITES ", " WIRE " FROM r)"
+
+/* The write queued (txn.c), as record_put_many takes it.  It is taken to
+ * write: the flush tells otherwise. */
+static int record_defer(PGconn *c, int insert, const char *const params[8], char updated_at[24],
+                        int *written, struct wr_err *e, char *sqlstate)
+{
+	cJSON *row = cJSON_CreateObject();
+
+	if (!row || !cJSON_AddBoolToObject(row, "ins", insert) ||
+	    !cJSON_AddStringToObject(row, "uuid", params[0]) ||
+	    !cJSON_AddStringToObject(row, "entity", params[1]) ||
+	    !cJSON_AddItemToObject(row, "key", params[2] ? cJSON_CreateString(params[2])
+	                                                 : cJSON_CreateNull()) ||
+	    !cJSON_AddItemToObject(row, "site", params[3] ? cJSON_CreateString(params[3])
+	                                                  : cJSON_CreateNull()) ||
+	    !cJSON_AddStringToObject(row, "refs", params[4]) ||
+	    !cJSON_AddNumberToObject(row, "version", atof(params[5])) ||
+	    !cJSON_AddItemToObject(row, "data", cJSON_CreateRaw(params[6])) ||
+	    !cJSON_AddStringToObject(row, "by", params[7])) {
+		cJSON_Delete(row);
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	}
+	*written = 1;
+	wr_strlcpy(updated_at, txn_now(), 24);
+	return txn_defer(c, row, params[0], e, sqlstate);
+}
+
+int record_put(PGconn *c, int insert, const char *const params[8], char updated_at[24],
+               int *written, struct wr_err *e, char *sqlstate)
+{
+	static const char ins[] =
+		"WITH r AS (INSERT INTO record(uuid, entity, key, site, refs, version, data, updated_by)"
+		" VALUES ($1::uuid, $2, $3, $4, $5::uuid[], $6::bigint, $7::jsonb, $8)"
+		" ON CONFLICT DO NOTHING" RETURNING "),"
+		LOG_NEW_ROWS " SELECT at FROM r";
+	static const char upd[] =
+		"WITH r AS (UPDATE record SET key = $3, site = $4, refs = $5::uuid[], version = $6::bigint,"
+		" data = $7::jsonb, updated_by = $8, updated_at = now()"
+		" WHERE uuid = $1::uuid AND entity = $2" RETURNING "),"
+		LOG_NEW_ROWS " SELECT at FROM r";
+	PGresult *r;
+
+	if (txn_deferring())
+		return record_defer(c, insert, params, updated_at, written, e, sqlstate);
+	if (!(r = db_exec(c, insert ? ins : upd, 8, params, e, sqlstate)))
+		return WR_EDB;
+	*written = PQntuples(r) == 1;
+	wr_strlcpy(updated_at, *written ? PQgetvalue(r, 0, 0) : "", 24);
+	PQclear(r);
+	return WR_OK;
+}
+
+int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e, char *sqlstate)
+{
+	static const char sql[] =
+		"WITH w AS (SELECT * FROM json_to_recordset($1::json) AS w(ins boolean, uuid uuid,"
+		"  entity text, key text, site text, refs uuid[], version bigint, data jsonb, by text)),"
+		" i AS (INSERT INTO record(uuid, entity, key, site, refs, version, data, updated_by)"
+		"  SELECT uuid, entity, key, site, refs, version, data, by FROM w WHERE ins"
+		"  ON CONFLICT DO NOTHING" RETURNING "),"
+		" u AS (UPDATE record SET key = w.key, site = w.site, refs = w.refs, version = w.version,"
+		"  data = w.data, updated_by = w.by, updated_at = now() FROM w"
+		"  WHERE NOT w.ins AND record.uuid = w.uuid AND record.entity = w.entity"
+		"  RETURNING record.uuid, record.entity, record.version, record.site, record.data, "
+		UPDATED_AT " AS at),"
+		" r AS (SELECT * FROM i UNION ALL SELECT * FROM u),"
+		LOG_NEW_ROWS " SELECT count(*) FROM r";
+	const char *params[1] = {rows};
+	PGresult *r = db_exec(c, sql, 1, params, e, sqlstate);
+
+	if (!r)
+		return WR_EDB;
+	*written = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return WR_OK;
+}
+
 int change_log_write(PGconn *c, const char *entity, const char *uuid, long long version,
                      const char *op, const char *site, const char *data, struct wr_err *e)
 {
 	static const char sql[] =
-		"WITH old AS (DELETE FROM change_log WHERE uuid = $2::uuid RETURNING sites),"
-		" n AS (SELECT pg_notify('wrench_changes', ''))"
+		"WITH r AS (SELECT $1::text AS entity, $2::uuid AS uuid, $3::bigint AS version,"
+		"  $5::text AS site),"
+		" old AS (DELETE FROM change_log WHERE uuid = $2::uuid RETURNING uuid, sites)"
 		" INSERT INTO change_log(entity, uuid, version, op, site, sites, data)"
-		" SELECT $1, $2::uuid, $3::bigint, $4, $5::text,"
-		"  ARRAY(SELECT DISTINCT s FROM (SELECT unnest(sites) AS s FROM old"
-		"   UNION SELECT $5::text WHERE $5::text IS NOT NULL) x WHERE s IS NOT NULL),"
-		"  $6::jsonb FROM n";
+		" SELECT r.entity, r.uuid, r.version, $4, r.site, " NEW_SITES ", $6::json FROM r";
 	char vs[24];
 	const char *params[6] = {entity, uuid, vs, op, site, data};
 	PGresult *r;
@@ -82,4 +167,39 @@ int change_log_write(PGconn *c, const char *entity, const char *uuid, long long 
 		return WR_EDB;
 	PQclear(r);
 	return WR_OK;
+}
+
+/* The same for records whose site changed and nothing else (sites.c):
+ * their rows are written again, with the same version and data, in one
+ * statement for the whole list. */
+int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_err *e)
+{
+	static const char sql[] =
+		"WITH r AS (UPDATE record SET site = $2::text WHERE uuid = ANY($1::uuid[])" RETURNING "),"
+		LOG_NEW_ROWS " SELECT count(*) FROM r";
+	const char *params[2] = {uuids, site};
+	PGresult *r = db_exec(c, sql, 2, params, e, NULL);
+
+	if (!r)
+		return WR_EDB;
+	PQclear(r);
+	return WR_OK;
+}
+
+/* The commit, and the notification that wakes the long polls of every
+ * instance, sent right after it in the same round trip but in a
+ * transaction of its own.  A NOTIFY inside the writing transaction would be
+ * atomic with it, but PostgreSQL serialises the commits of every
+ * transaction that notifies (they hold one lock across the commit and its
+ * WAL flush), which caps the whole server at one commit per disk flush.
+ * The notifying transaction need not be durable, so it does not wait for
+ * its flush.  The price: if the server dies between the commit and the
+ * notification, waiting polls learn of the change only at their next
+ * wake-up (the change itself is never lost). */
+int changes_commit(PGconn *c, struct wr_err *e)
+{
+	static const char sql[] = "COMMIT; BEGIN; SET LOCAL synchronous_commit TO off;"
+	                          " SELECT pg_notify('wrench_changes', ''); COMMIT";
+
+	return db_cmd(c, sql, e);
 }

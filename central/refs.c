@@ -16,35 +16,27 @@ static const char *str_of(const cJSON *rec, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Looks up one reference; fills site (may be empty for none). */
+/* Checks one reference; fills site (empty for none). */
 static int check_ref(PGconn *c, const struct principal *p, const struct field *f,
                      const char *uuid, const cJSON *rec, char *site, size_t n, struct wr_err *e)
 {
-	static const char sql[] =
-		"SELECT entity, deleted, site, data->>'asset' FROM record WHERE uuid = $1::uuid";
-	const char *params[1] = {uuid};
-	PGresult *r = db_exec(c, sql, 1, params, e, NULL);
-	int rc = WR_OK;
+	const struct known *k = txn_load(c, uuid, 0, e);
+	const char *asset = str_of(rec, "asset");
 
-	if (!r)
-		return WR_EDB;
 	site[0] = '\0';
-	if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 0), f->ref) != 0 ||
-	    !strcmp(PQgetvalue(r, 0, 1), "t") ||
-	    !principal_sees(p, PQgetisnull(r, 0, 2) ? NULL : PQgetvalue(r, 0, 2))) {
-		rc = wr_fail(e, WR_ENOTFOUND, "%s: there is no record of %s with UUID %s", f->name,
-		             f->ref, uuid);
-	} else {
-		if (!PQgetisnull(r, 0, 2))
-			wr_strlcpy(site, PQgetvalue(r, 0, 2), n);
-		/* A reading's meter must be a meter of the reading's asset. */
-		const char *asset = str_of(rec, "asset");
-		if (!strcmp(f->ref, "meters") && asset && strcmp(asset, PQgetvalue(r, 0, 3)) != 0)
-			rc = wr_fail(e, WR_EINPUT, "%s: meter %s is not a meter of asset %s", f->name,
-			             uuid, asset);
-	}
-	PQclear(r);
-	return rc;
+	if (!k)
+		return WR_EDB;
+	if (!k->found || strcmp(k->entity, f->ref) != 0 || k->deleted ||
+	    !principal_sees(p, k->has_site ? k->site : NULL))
+		return wr_fail(e, WR_ENOTFOUND, "%s: there is no record of %s with UUID %s", f->name,
+		               f->ref, uuid);
+	if (k->has_site)
+		wr_strlcpy(site, k->site, n);
+	/* A reading's meter must be a meter of the reading's asset. */
+	if (!strcmp(f->ref, "meters") && asset && strcmp(asset, k->asset) != 0)
+		return wr_fail(e, WR_EINPUT, "%s: meter %s is not a meter of asset %s", f->name, uuid,
+		               asset);
+	return WR_OK;
 }
 
 static const char *ref_site(const struct refs *rf, const char *field)
@@ -55,26 +47,29 @@ static const char *ref_site(const struct refs *rf, const char *field)
 	return NULL;
 }
 
-static void derive_site(const struct entity *en, const cJSON *rec, struct refs *rf)
+const char *site_source(const struct entity *en, const cJSON *rec)
 {
-	const char *s = NULL;
-
 	switch (en->site) {
 	case SITE_LOCATION: {
-		const char *kind = str_of(rec, "kind"), *parent = str_of(rec, "parent");
-		if ((kind && !strcmp(kind, "site")) || !parent)
-			s = str_of(rec, "code");
-		else
-			s = ref_site(rf, "parent");
-		break;
+		const char *kind = str_of(rec, "kind");
+		return (kind && !strcmp(kind, "site")) || !str_of(rec, "parent") ? NULL : "parent";
 	}
 	case SITE_ASSET:
-		s = str_of(rec, "location") ? ref_site(rf, "location") : ref_site(rf, "parent");
-		break;
+		return str_of(rec, "location") ? "location" : "parent";
 	case SITE_VIA_REF:
-		s = ref_site(rf, en->site_ref);
-		break;
+		return en->site_ref;
 	}
+	return NULL;
+}
+
+static void derive_site(const struct entity *en, const cJSON *rec, struct refs *rf)
+{
+	const char *src = site_source(en, rec), *s;
+
+	if (en->site == SITE_LOCATION && !src)
+		s = str_of(rec, "code");   /* a site, or a location at the top: its own */
+	else
+		s = src ? ref_site(rf, src) : NULL;
 	rf->has_site = s != NULL;
 	wr_strlcpy(rf->record_site, s ? s : "", sizeof rf->record_site);
 }
@@ -125,5 +120,49 @@ int refs_resolve(PGconn *c, const struct principal *p, const struct entity *en,
 		return wr_fail(e, WR_ENOTFOUND,
 		               "this token is limited to its sites, and this %s would not be in one of them",
 		               en->name);
+	return WR_OK;
+}
+
+/* 1 when uuid is parent or one of its ancestors through field; -1 when the
+ * database failed. */
+static int beneath(PGconn *c, const char *field, const char *parent, const char *uuid,
+                   struct wr_err *e)
+{
+	/* UNION (not UNION ALL) ends the walk even on a circle already there. */
+	static const char sql[] =
+		"WITH RECURSIVE up(uuid) AS (SELECT $1::uuid UNION"
+		" SELECT (r.data->>$3)::uuid FROM up JOIN record r ON r.uuid = up.uuid"
+		" WHERE r.data->>$3 IS NOT NULL)"
+		" SELECT EXISTS (SELECT 1 FROM up WHERE uuid = $2::uuid)";
+	const char *params[3] = {parent, uuid, field};
+	PGresult *r = db_exec(c, sql, 3, params, e, NULL);
+	int yes;
+
+	if (!r)
+		return -1;
+	yes = !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	return yes;
+}
+
+int refs_check_cycles(PGconn *c, const struct entity *en, const char *uuid, const cJSON *rec,
+                      const cJSON *fields, struct wr_err *e, char *sqlstate)
+{
+	for (size_t i = 0; i < en->n; i++) {
+		const struct field *f = &en->f[i];
+		const char *v = str_of(rec, f->name);
+		int yes;
+		if (f->type != F_REF || strcmp(f->ref, en->name) != 0 || !v ||
+		    !cJSON_GetObjectItemCaseSensitive(fields, f->name))
+			continue;
+		/* Two moves that would close a circle together are made one
+		 * after the other: the second sees the first. */
+		if (place_lock(c, e, sqlstate) != WR_OK || (yes = beneath(c, f->name, v, uuid, e)) < 0)
+			return WR_EDB;
+		if (yes)
+			return wr_fail(e, WR_EINPUT,
+			               "%s: %s is this record or beneath it, so it cannot be its %s",
+			               f->name, v, f->name);
+	}
 	return WR_OK;
 }

@@ -20,4 +20,14 @@ struct refs {
 int refs_resolve(PGconn *c, const struct principal *p, const struct entity *en,
                  const char *uuid, const cJSON *rec, struct refs *rf, struct wr_err *e);
 
+/* For an update that sets a parent (a reference to the same entity): WR_OK,
+ * WR_EINPUT when the new parent is the record itself or beneath it, or
+ * WR_EDB. */
+int refs_check_cycles(PGconn *c, const struct entity *en, const char *uuid, const cJSON *rec,
+                      const cJSON *fields, struct wr_err *e, char *sqlstate);
+
+/* The reference field whose record gives this record its site
+ * (docs/sync-api.md 1.2), or NULL for a location that is its own site. */
+const char *site_source(const struct entity *en, const cJSON *rec);
+
 #endif

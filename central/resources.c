@@ -135,7 +135,7 @@ static int write_one(PGconn *c, struct request *rq, struct reply *r, const struc
 	cJSON *res = NULL;
 	int rc;
 
-	if (db_cmd(c, "BEGIN", &e) != WR_OK)
+	if (txn_begin(c, 0, &e) != WR_OK)
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
 	rc = mutation_apply(c, &rq->who, m, &res, &e, sqlstate);
 	if (rc == WR_EDB && !strcmp(sqlstate, "23505")) {
@@ -153,7 +153,7 @@ static int write_one(PGconn *c, struct request *rq, struct reply *r, const struc
 		cJSON_Delete(res);
 		return rc;
 	}
-	if (rc != WR_OK || db_cmd(c, "COMMIT", &e) != WR_OK) {
+	if (rc != WR_OK || changes_commit(c, &e) != WR_OK) {
 		cJSON_Delete(res);
 		PQclear(PQexec(c, "ROLLBACK"));
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);

@@ -33,6 +33,10 @@ static int authenticate(PGconn *c, struct request *rq, struct reply *r)
 	if (rq->authed)
 		return 1;
 	rc = auth_lookup(c, rq->header(rq, "Authorization"), &rq->who, &e);
+	/* The first query of a request finds a connection that PostgreSQL
+	 * dropped while it was idle (a restart); the request need not fail. */
+	if (rc == WR_EDB && pool_revive(c))
+		rc = auth_lookup(c, rq->header(rq, "Authorization"), &rq->who, &e);
 	if (rc == WR_EDB) {
 		r->retry_after = 1;
 		problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);

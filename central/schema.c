@@ -54,5 +54,17 @@ static const char migration_1[] =
 	"CREATE TABLE counter(name text PRIMARY KEY, value bigint NOT NULL);"
 	"INSERT INTO counter VALUES ('wo_number', 0);";
 
-const char *const central_migrations[] = {migration_1};
+/* The retention horizon (compact.c): the position of the last change-log
+ * row that compaction purged or narrowed, and the age of every row. */
+static const char migration_2[] =
+	"ALTER TABLE central_meta ADD COLUMN horizon_seq bigint NOT NULL DEFAULT 0;"
+	"ALTER TABLE change_log ADD COLUMN at timestamptz NOT NULL DEFAULT now();";
+
+/* The change log's rows are written once and read by every device: kept
+ * as the JSON text they are served as, not as jsonb that every pull would
+ * have to print again. */
+static const char migration_3[] =
+	"ALTER TABLE change_log ALTER COLUMN data TYPE json USING data::json;";
+
+const char *const central_migrations[] = {migration_1, migration_2, migration_3};
 const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);

@@ -11,23 +11,6 @@
 
 #include "central.h"
 
-static int64_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : dm[m - 1];
-}
-
 static int digits(const char *s, int n, int *out)
 {
 	*out = 0;
@@ -43,8 +26,7 @@ static int digits(const char *s, int n, int *out)
 static int ymd(const char *s, int *y, int *m, int *d)
 {
 	return digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) && s[7] == '-' &&
-	       digits(s + 8, 2, d) && *y >= 1 && *m >= 1 && *m <= 12 && *d >= 1 &&
-	       *d <= days_in_month(*y, *m);
+	       digits(s + 8, 2, d) && wr_date_valid_ymd(*y, *m, *d);
 }
 
 int date_valid(const char *s)
@@ -84,7 +66,7 @@ int rfc3339_parse(const char *s, int64_t *utc)
 	}
 	if (*p)
 		return 0;
-	*utc = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) -
+	*utc = wr_date_from_ymd(y, mo, d) + h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) -
 	       (oh * 3600 + om * 60);
 	return 1;
 }

@@ -322,6 +322,15 @@ struct wr_wo_filter {
  * number, created_at and version back into *w. */
 int store_wo_create(struct store *s, struct wr_wo *w, struct wr_err *e);
 int store_wo_get(struct store *s, const char *number, struct wr_wo *out, struct wr_err *e);
+/* The stored number of the work order (store_asset_find_tag: the tag of the
+ * asset) that code names, ignoring case: WR_OK with it in out,
+ * WR_ENOTFOUND or WR_EDB.  Without any_case only the code as given, in
+ * capitals and in small letters are looked up (through the index); with it
+ * every row is compared ignoring case too. */
+int store_wo_find_number(struct store *s, const char *code, int any_case, char *out, size_t n,
+                         struct wr_err *e);
+int store_asset_find_tag(struct store *s, const char *code, int any_case, char *out, size_t n,
+                         struct wr_err *e);
 /* Sets one field by name: title, type, priority, asset, assignee, due,
  * description, problem, cause, remedy, failure (yes/no), downtime-start,
  * downtime-end, est-hours.  Status changes go through store_wo_transition. */

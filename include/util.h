@@ -75,6 +75,8 @@ char *wr_date_fmt(int64_t t, char *buf);
 char *wr_date_fmt_day(int64_t t, char *buf);
 /* Civil date arithmetic. */
 int64_t wr_date_from_ymd(int y, int m, int d);
+/* 1 when y-m-d is a real calendar date in years 1 to 9999. */
+int wr_date_valid_ymd(int y, int m, int d);
 void wr_date_to_ymd(int64_t t, int *y, int *m, int *d);
 /* Adds n months, clamping the day to the month's length (Jan 31 + 1 = Feb 28/29). */
 int64_t wr_date_add_months(int64_t t, int n);

@@ -163,7 +163,7 @@ static int read_num(const char **p, int width, int *out)
 	return 0;
 }
 
-static int valid_ymd(int y, int m, int d)
+int wr_date_valid_ymd(int y, int m, int d)
 {
 	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
 }
@@ -244,7 +244,7 @@ int wr_date_parse(const char *s, int64_t *out, struct wr_err *e)
 	}
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
-	if (*p || !valid_ymd(y, m, d))
+	if (*p || !wr_date_valid_ymd(y, m, d))
 		goto bad;
 	if (!supported_year(y))
 		return wr_fail(e, WR_EINPUT, "'%.40s' is outside the dates wrench accepts, "

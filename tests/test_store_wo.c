@@ -53,6 +53,33 @@ static void new_wo(const char *title, const char *asset, char *num)
 	wr_wo_clear(&w);
 }
 
+/* A scanned code names a work order or an asset whatever its case. */
+START_TEST(find_codes_ignoring_case)
+{
+	char num[32], found[64];
+
+	testdb_add_asset(S, "ac-2002", NULL);
+	testdb_add_asset(S, "Pump-7", NULL);
+	new_wo("Seal", "ac-2002", num);
+	OK(store_wo_find_number(S, num, 0, found, sizeof found, &E));
+	ck_assert_str_eq(found, num);
+	num[0] = (char)(num[0] + 'a' - 'A');        /* wo-000001 */
+	OK(store_wo_find_number(S, num, 0, found, sizeof found, &E));
+	ck_assert_str_ne(found, num);
+	OK(store_asset_find_tag(S, "AC-2002", 0, found, sizeof found, &E));
+	ck_assert_str_eq(found, "ac-2002");
+	/* Mixed case needs the comparison of every row. */
+	ck_assert_int_eq(store_asset_find_tag(S, "PUMP-7", 0, found, sizeof found, &E),
+	                 WR_ENOTFOUND);
+	OK(store_asset_find_tag(S, "PUMP-7", 1, found, sizeof found, &E));
+	ck_assert_str_eq(found, "Pump-7");
+	ck_assert_int_eq(store_asset_find_tag(S, "AC-2003", 1, found, sizeof found, &E),
+	                 WR_ENOTFOUND);
+	ck_assert_int_eq(store_wo_find_number(S, "AC-2002", 1, found, sizeof found, &E),
+	                 WR_ENOTFOUND);
+}
+END_TEST
+
 static struct wr_wo get(const char *num)
 {
 	struct wr_wo w;
@@ -1161,6 +1188,7 @@ static Suite *wo_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, create_numbers_and_validates);
+	tcase_add_test(tc, find_codes_ignoring_case);
 	tcase_add_test(tc, set_fields_validated_and_audited);
 	tcase_add_test(tc, lifecycle_every_transition);
 	tcase_add_test(tc, lifecycle_timestamps);

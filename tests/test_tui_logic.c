@@ -15,13 +15,18 @@
 
 /* ------------------------------------------------------------- scanner */
 
-static int feed_string(struct scanner *sc, const char *s, int64_t *t, int gap, int *keys,
-                       int *nkeys)
+/* Feeds s one key every gap ms in context ctx; the keys handed back are
+ * appended to keys.  Returns the last result other than SCAN_NONE. */
+static int feed_ctx(struct scanner *sc, const char *s, int64_t *t, int gap, int ctx, int *keys,
+                    int *nkeys)
 {
 	int r = SCAN_NONE, k;
 
 	for (; *s; s++) {
-		r = scanner_feed(sc, (unsigned char)*s, *t);
+		int ri = scanner_feed(sc, (unsigned char)*s, *t, ctx);
+
+		if (ri != SCAN_NONE)
+			r = ri;
 		*t += gap;
 		while (scanner_take(sc, &k))
 			keys[(*nkeys)++] = k;
@@ -29,23 +34,48 @@ static int feed_string(struct scanner *sc, const char *s, int64_t *t, int gap, i
 	return r;
 }
 
-START_TEST(scanner_detects_fast_burst)
+static int feed_string(struct scanner *sc, const char *s, int64_t *t, int gap, int *keys,
+                       int *nkeys)
+{
+	return feed_ctx(sc, s, t, gap, 0, keys, nkeys);
+}
+
+/* Lets the detector's wait run out; returns its result, keys appended. */
+static int settle(struct scanner *sc, int64_t *t, int *keys, int *nkeys)
+{
+	int k, r;
+
+	*t += 1000;
+	r = scanner_timeout(sc, *t);
+	while (scanner_take(sc, &k))
+		keys[(*nkeys)++] = k;
+	return r;
+}
+
+START_TEST(scanner_detects_bursts_at_5_and_50_ms)
 {
 	struct scanner sc;
 	int keys[64], n = 0;
 	int64_t t = 1000;
 
-	scanner_init(&sc);
+	scanner_init(&sc, NULL);
 	ck_assert_int_eq(feed_string(&sc, "WO-000123", &t, 5, keys, &n), SCAN_NONE);
 	ck_assert_int_eq(n, 0);                 /* all held */
-	ck_assert_int_eq(scanner_feed(&sc, '\n', t), SCAN_CODE);
+	ck_assert_int_eq(scanner_feed(&sc, '\n', t, 0), SCAN_CODE);
 	ck_assert_str_eq(sc.code, "WO-000123");
 	ck_assert_int_eq(scanner_take(&sc, &keys[0]), 0);
-	/* Tab ends a scan too. */
+	/* Tab ends a scan too, and a slow scanner (50 ms a key) is a scanner. */
 	t += 5000;
-	feed_string(&sc, "PUMP-1", &t, 3, keys, &n);
-	ck_assert_int_eq(scanner_feed(&sc, '\t', t), SCAN_CODE);
+	ck_assert_int_eq(feed_string(&sc, "PUMP-1\t", &t, 50, keys, &n), SCAN_CODE);
 	ck_assert_str_eq(sc.code, "PUMP-1");
+	t += 5000;
+	ck_assert_int_eq(feed_string(&sc, "AC-1001\r", &t, SCAN_WINDOW_MS, keys, &n), SCAN_CODE);
+	ck_assert_str_eq(sc.code, "AC-1001");
+	ck_assert_int_eq(n, 0);
+	/* A trailing blank stays in the code (the app trims it). */
+	t += 5000;
+	ck_assert_int_eq(feed_string(&sc, "AC-1002 \n", &t, 5, keys, &n), SCAN_CODE);
+	ck_assert_str_eq(sc.code, "AC-1002 ");
 }
 END_TEST
 
@@ -55,51 +85,203 @@ START_TEST(scanner_gives_back_typing)
 	int keys[64], n = 0, k;
 	int64_t t = 1000;
 
-	scanner_init(&sc);
+	scanner_init(&sc, NULL);
 	/* Keys that cannot start a code (lower case, punctuation) are never
 	 * held: j and k act at once. */
 	feed_string(&sc, "jj-k", &t, 200, keys, &n);
 	ck_assert_int_eq(n, 4);
 	ck_assert_int_eq(scanner_wait_ms(&sc, t), -1);
-	/* Slow upper-case keys: each is handed back when the next arrives
-	 * late, the last on the timeout. */
+	/* Human typing (80 to 200 ms a key) is never a scan, Enter or not:
+	 * each key is handed back when the next arrives late. */
+	n = 0;
+	ck_assert_int_eq(feed_string(&sc, "WO-000123\n", &t, 80, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 10);
+	ck_assert_int_eq(keys[9], '\n');
+	n = 0;
+	ck_assert_int_eq(feed_string(&sc, "AC-1001\t", &t, 200, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 8);
+	/* The last upper-case key waits the window, then acts. */
 	n = 0;
 	feed_string(&sc, "GGQ", &t, 200, keys, &n);
 	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(scanner_wait_ms(&sc, t - 200), SCAN_GAP_MS);
+	ck_assert_int_eq(scanner_wait_ms(&sc, t - 200), SCAN_WINDOW_MS);
 	scanner_timeout(&sc, t);
 	ck_assert_int_eq(scanner_take(&sc, &k), 1);
 	ck_assert_int_eq(k, 'Q');
 	ck_assert_int_eq(scanner_wait_ms(&sc, t), -1);
-	/* A fast burst shorter than SCAN_MIN_LEN ending in Enter is typing. */
+	/* "2j" typed quickly acts at once when the j comes: nothing waits. */
 	n = 0;
 	t += 1000;
-	feed_string(&sc, "2j", &t, 2, keys, &n);
-	ck_assert_int_eq(scanner_feed(&sc, '\n', t), SCAN_NONE);
-	while (scanner_take(&sc, &k))
-		keys[n++] = k;
-	ck_assert_int_eq(n, 3);
+	feed_string(&sc, "2j", &t, 5, keys, &n);
+	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(keys[0], '2');
 	ck_assert_int_eq(keys[1], 'j');
-	ck_assert_int_eq(keys[2], '\n');
+	ck_assert_int_eq(scanner_wait_ms(&sc, t), -1);
+	/* A fast burst shorter than the minimum ending in Enter is typing. */
+	n = 0;
+	t += 1000;
+	ck_assert_int_eq(feed_string(&sc, "AB1\n", &t, 2, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 4);
+	ck_assert_int_eq(keys[3], '\n');
 	/* A burst without Enter is typing, given back on the timeout. */
 	n = 0;
 	t += 1000;
-	feed_string(&sc, "Abcdef", &t, 2, keys, &n);
-	ck_assert_int_eq(n, 0);          /* held once an upper-case key began it */
-	scanner_timeout(&sc, t + SCAN_GAP_MS);
-	while (scanner_take(&sc, &k))
-		keys[n++] = k;
+	feed_string(&sc, "ABcdef", &t, 2, keys, &n);
+	ck_assert_int_eq(n, 0);          /* held once two code keys began it */
+	settle(&sc, &t, keys, &n);
 	ck_assert_int_eq(n, 6);
 	/* A function key ends a burst and follows the held keys. */
 	n = 0;
 	t += 1000;
-	feed_string(&sc, "Xy", &t, 2, keys, &n);
-	scanner_feed(&sc, 0x01000000 | 0402, t);
+	feed_string(&sc, "XY", &t, 2, keys, &n);
+	scanner_feed(&sc, 0x01000000 | 0402, t, 0);
 	while (scanner_take(&sc, &k))
 		keys[n++] = k;
 	ck_assert_int_eq(n, 3);
 	ck_assert_int_eq(keys[2], 0x01000000 | 0402);
+}
+END_TEST
+
+START_TEST(scanner_never_acts_on_a_menu)
+{
+	struct scanner sc;
+	int keys[64], n = 0, gap;
+	int64_t t = 1000;
+	int gaps[] = { 5, 50, 80, 140 };
+	size_t i;
+
+	scanner_init(&sc, NULL);
+	/* A scan at 5 or 50 ms a key, or slowed down on a loaded machine: no
+	 * key of it is handed to the menu; it is a scan. */
+	for (i = 0; i < sizeof gaps / sizeof gaps[0]; i++) {
+		gap = gaps[i];
+		n = 0;
+		t += 5000;
+		ck_assert_int_eq(feed_ctx(&sc, "AC-1041\n", &t, gap, SCAN_IN_MENU, keys, &n),
+		                 SCAN_CODE);
+		ck_assert_int_eq(n, 0);
+		ck_assert_str_eq(sc.code, "AC-1041");
+	}
+	/* A long burst that is no scan (no suffix) is dropped, not acted on. */
+	n = 0;
+	t += 5000;
+	ck_assert_int_eq(feed_ctx(&sc, "4y41", &t, 60, SCAN_IN_MENU, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(settle(&sc, &t, keys, &n), SCAN_DROPPED);
+	ck_assert_int_eq(n, 0);
+	ck_assert_str_eq(sc.code, "4y41");
+	/* A digit alone chooses, once no other key followed within the guard. */
+	n = 0;
+	t += 5000;
+	feed_ctx(&sc, "4", &t, 0, SCAN_IN_MENU, keys, &n);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(scanner_wait_ms(&sc, t), sc.cfg.guard_ms);
+	ck_assert_int_eq(settle(&sc, &t, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(keys[0], '4');
+	/* Keys that only move, and Enter alone, act at once. */
+	n = 0;
+	feed_ctx(&sc, "jj", &t, 30, SCAN_IN_MENU | SCAN_KEY_SAFE, keys, &n);
+	feed_ctx(&sc, "\n", &t, 30, SCAN_IN_MENU, keys, &n);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(scanner_wait_ms(&sc, t), -1);
+	/* A person's quick short burst acts key by key after the guard. */
+	n = 0;
+	t += 5000;
+	feed_ctx(&sc, "2y", &t, 40, SCAN_IN_MENU, keys, &n);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(settle(&sc, &t, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 2);
+}
+END_TEST
+
+START_TEST(scanner_in_text_inserts_and_drops_the_suffix)
+{
+	struct scanner sc;
+	int keys[64], n = 0;
+	int64_t t = 1000;
+
+	scanner_init(&sc, NULL);
+	/* Nothing waits in a text field; a scan's Enter is dropped. */
+	ck_assert_int_eq(feed_ctx(&sc, "TST-FAN-1\n", &t, 5, SCAN_IN_TEXT, keys, &n), SCAN_TEXT);
+	ck_assert_int_eq(n, 9);
+	ck_assert_str_eq(sc.code, "TST-FAN-1");
+	n = 0;
+	ck_assert_int_eq(feed_ctx(&sc, "AC-1001\t", &t, 50, SCAN_IN_TEXT, keys, &n), SCAN_TEXT);
+	ck_assert_int_eq(n, 7);
+	/* In a prompt, where Enter only accepts the text, the scan keeps it. */
+	n = 0;
+	ck_assert_int_eq(feed_ctx(&sc, "AC-1001\n", &t, 5, SCAN_IN_TEXT | SCAN_ENTER_OK, keys, &n),
+	                 SCAN_TEXT);
+	ck_assert_int_eq(n, 8);
+	ck_assert_int_eq(keys[7], '\n');
+	/* Typing at a person's pace keeps its Enter. */
+	n = 0;
+	ck_assert_int_eq(feed_ctx(&sc, "Pump 3\n", &t, 120, SCAN_IN_TEXT, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 7);
+	ck_assert_int_eq(keys[6], '\n');
+}
+END_TEST
+
+START_TEST(scanner_prefix_makes_detection_exact)
+{
+	struct scan_config c;
+	struct scanner sc;
+	int keys[64], n = 0;
+	int64_t t = 1000;
+	char err[200];
+
+	scan_config_default(&c);
+	ck_assert_int_eq(scan_config_parse(&c, NULL, "~", "enter", err, sizeof err), 0);
+	scanner_init(&sc, &c);
+	/* After the prefix, keys are the code whatever the timing. */
+	ck_assert_int_eq(feed_string(&sc, "~ac-1001\n", &t, 300, keys, &n), SCAN_CODE);
+	ck_assert_str_eq(sc.code, "ac-1001");
+	ck_assert_int_eq(n, 0);
+	/* Without it, a fast burst is typing, and capitals never wait. */
+	t += 5000;
+	ck_assert_int_eq(feed_string(&sc, "W", &t, 5, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(feed_string(&sc, "O-000123\n", &t, 5, keys, &n), SCAN_NONE);
+	ck_assert_int_eq(n, 10);
+	/* Tab is no suffix here. */
+	n = 0;
+	t += 5000;
+	ck_assert_int_eq(feed_string(&sc, "~AC-1\t", &t, 5, keys, &n), SCAN_DROPPED);
+	ck_assert_int_eq(n, 0);
+	/* A prefix with nothing after it gives up after a while, acting on
+	 * nothing. */
+	feed_string(&sc, "~AC", &t, 5, keys, &n);
+	ck_assert_int_eq(settle(&sc, &t, keys, &n), SCAN_DROPPED);
+	ck_assert_int_eq(n, 0);
+	/* In a menu, the prefix scan closes nothing by itself: it is a scan. */
+	n = 0;
+	t += 5000;
+	ck_assert_int_eq(feed_ctx(&sc, "~4y\n", &t, 300, SCAN_IN_MENU, keys, &n), SCAN_CODE);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+START_TEST(scanner_config_parses_and_refuses)
+{
+	struct scan_config c;
+	char err[200];
+
+	scan_config_default(&c);
+	ck_assert_int_eq(c.window_ms, SCAN_WINDOW_MS);
+	ck_assert_int_ge(c.window_ms, 50);
+	ck_assert_int_eq(c.min_len, SCAN_MIN_LEN);
+	ck_assert_str_eq(c.suffix, "\n\t");
+	ck_assert_int_eq(scan_config_parse(&c, "30", "^B", "tab", err, sizeof err), 0);
+	ck_assert_int_eq(c.window_ms, 30);
+	ck_assert_int_eq(c.prefix, 2);
+	ck_assert_str_eq(c.suffix, "\t");
+	ck_assert_int_eq(scan_config_parse(&c, "fast", NULL, NULL, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "5 to 1000"));
+	ck_assert_int_eq(scan_config_parse(&c, "40", "ab", NULL, err, sizeof err), -1);
+	ck_assert_int_eq(c.window_ms, 30);        /* unchanged on error */
+	ck_assert_int_eq(scan_config_parse(&c, NULL, NULL, "space", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "enter,tab"));
+	ck_assert_int_eq(scan_config_parse(&c, NULL, "^J", NULL, err, sizeof err), -1);
 }
 END_TEST
 
@@ -109,20 +291,20 @@ START_TEST(scanner_ignores_repeat_within_two_seconds)
 	int keys[64], n = 0;
 	int64_t t = 10000;
 
-	scanner_init(&sc);
+	scanner_init(&sc, NULL);
 	feed_string(&sc, "WO-000001", &t, 4, keys, &n);
-	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_CODE);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t, 0), SCAN_CODE);
 	t += 1500;
 	feed_string(&sc, "WO-000001", &t, 4, keys, &n);
-	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_REPEAT);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t, 0), SCAN_REPEAT);
 	/* Another code is not a repeat. */
 	t += 100;
 	feed_string(&sc, "WO-000002", &t, 4, keys, &n);
-	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_CODE);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t, 0), SCAN_CODE);
 	/* The first code again, more than two seconds after it was taken. */
 	t += SCAN_REPEAT_MS + 1;
 	feed_string(&sc, "WO-000002", &t, 4, keys, &n);
-	ck_assert_int_eq(scanner_feed(&sc, '\r', t), SCAN_CODE);
+	ck_assert_int_eq(scanner_feed(&sc, '\r', t, 0), SCAN_CODE);
 	ck_assert_int_eq(n, 0);
 }
 END_TEST
@@ -417,8 +599,12 @@ static Suite *suite(void)
 	Suite *s = suite_create("tui_logic");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, scanner_detects_fast_burst);
+	tcase_add_test(tc, scanner_detects_bursts_at_5_and_50_ms);
 	tcase_add_test(tc, scanner_gives_back_typing);
+	tcase_add_test(tc, scanner_never_acts_on_a_menu);
+	tcase_add_test(tc, scanner_in_text_inserts_and_drops_the_suffix);
+	tcase_add_test(tc, scanner_prefix_makes_detection_exact);
+	tcase_add_test(tc, scanner_config_parses_and_refuses);
 	tcase_add_test(tc, scanner_ignores_repeat_within_two_seconds);
 	tcase_add_test(tc, lineedit_edits);
 	tcase_add_test(tc, keymap_table_is_consistent);

@@ -143,13 +143,43 @@ static int read_key(struct app *a, int timeout_ms, int *key)
 	return 1;
 }
 
-/* Whether the scanner watches the keys now: not while text is typed. */
-static int scanning(struct app *a)
+/* Keys that, alone, only move in a menu or do nothing there. */
+static int harmless_in_menu(int act)
+{
+	switch (act) {
+	case ACT_NONE:
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PGUP:
+	case ACT_PGDN:
+	case ACT_TOP:
+	case ACT_BOTTOM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* What the barcode detector needs to know about the context of a key:
+ * text being typed, a menu (confirmation, pick list, form) or commands. */
+static int scan_ctx(struct app *a, int key)
 {
 	struct view *v = app_top(a);
 
-	return v && !v->text_input && !(v->ops->flags & VF_NOSCAN) && !a->prompt.active &&
-	       !a->confirm.active && a->layout != LAYOUT_SMALL;
+	/* A prompt's Enter only accepts its text (a search, a code): a scan
+	 * there may end with it.  A form's Enter moves on or saves. */
+	if (a->prompt.active)
+		return SCAN_IN_TEXT | SCAN_ENTER_OK;
+	if (v && v->text_input)
+		return SCAN_IN_TEXT;
+	if (a->confirm.active)
+		return SCAN_IN_MENU | (key == 'y' || key == 'Y' || key == 'n' || key == 'N' ||
+		                               key == 'q'
+		                       ? 0
+		                       : SCAN_KEY_SAFE);
+	if (!v || !(v->ops->flags & (VF_NOSCAN | VF_MODAL)))
+		return 0;
+	return SCAN_IN_MENU | (harmless_in_menu(tk_lookup(key, v->id)) ? SCAN_KEY_SAFE : 0);
 }
 
 /* Handles the keys the detector gives back, then a completed scan.  The
@@ -163,13 +193,22 @@ static int drain_scanner(struct app *a, int result, int *first)
 			*first = k;
 		flags |= app_handle_key(a, k);
 	}
-	if (result == SCAN_CODE) {
-		a->msg[0] = '\0';
-		app_open_code(a, a->scan.code);
+	switch (result) {
+	case SCAN_CODE:
+		app_open_scan(a, a->scan.code);
 		flags |= R_ALL;
-	} else if (result == SCAN_REPEAT) {
+		break;
+	case SCAN_REPEAT:
 		app_msg(a, "Ignored repeated scan '%s'", a->scan.code);
 		flags |= R_ALL;
+		break;
+	case SCAN_DROPPED:
+		/* A burst in a menu that was not a scan: none of it acted. */
+		app_msg_error(a, "Ignored fast keys '%s' (scan again)", a->scan.code);
+		flags |= R_ALL;
+		break;
+	default:
+		break;
 	}
 	if (flags && !*first)
 		*first = '\n';
@@ -215,8 +254,9 @@ static void loop(struct app *a, int64_t t_start)
 				wait = v->poll_ms > 0 ? v->poll_ms : v->tick ? 5000 : -1;
 			if (!read_key(a, wait, &key)) {
 				if (scanner_wait_ms(&a->scan, app_now_us() / 1000) >= 0) {
-					scanner_timeout(&a->scan, app_now_us() / 1000);
-					flags = drain_scanner(a, SCAN_NONE, &k0);
+					int r = scanner_timeout(&a->scan, app_now_us() / 1000);
+
+					flags = drain_scanner(a, r, &k0);
 					if (flags) {
 						pending_key = k0;
 						pending_t0 = burst_t0;
@@ -236,22 +276,19 @@ static void loop(struct app *a, int64_t t_start)
 			flags = R_RESIZE | R_ALL;
 			continue;
 		}
-		if (scanning(a)) {
+		if (a->layout != LAYOUT_SMALL) {
 			int r;
 
 			if (scanner_wait_ms(&a->scan, pending_t0 / 1000) <= 0)
 				burst_t0 = pending_t0;
-			r = scanner_feed(&a->scan, key, pending_t0 / 1000);
+			r = scanner_feed(&a->scan, key, pending_t0 / 1000, scan_ctx(a, key));
 			flags = drain_scanner(a, r, &k0);
 			pending_key = k0;
 			pending_t0 = burst_t0;
 		} else {
-			/* Keys held before focus moved to a text field go there. */
-			int k;
-
-			while (scanner_take(&a->scan, &k))
-				flags |= app_handle_key(a, k);
-			flags |= app_handle_key(a, key);
+			/* Too small to show anything: only q works, at once. */
+			scanner_reset(&a->scan);
+			flags = app_handle_key(a, key);
 		}
 		if (flags & R_QUIT)
 			a->quit = 1;
@@ -277,6 +314,28 @@ static void paint_wait(const char *holder, void *ctx)
 	draw_line(a->w_msg, 0, 0, text, a->cols, theme_attr(ROLE_WARN));
 	wnoutrefresh(a->w_msg);
 	doupdate();
+}
+
+/* The scanner's settings: the defaults, then WRENCH_SCAN_WINDOW_MS,
+ * WRENCH_SCAN_PREFIX and WRENCH_SCAN_SUFFIX.  A bad value is named in the
+ * message line and the defaults stay. */
+static void scan_setup(struct app *a)
+{
+	const char *name[3] = { "WRENCH_SCAN_WINDOW_MS", "WRENCH_SCAN_PREFIX",
+	                        "WRENCH_SCAN_SUFFIX" };
+	char err[160];
+	int i;
+
+	scan_config_default(&a->scan_cfg);
+	for (i = 0; i < 3; i++) {
+		const char *v = getenv(name[i]);
+
+		if (v && scan_config_parse(&a->scan_cfg, i == 0 ? v : NULL, i == 1 ? v : NULL,
+		                           i == 2 ? v : NULL, err, sizeof err) != 0)
+			snprintf(a->scan_err, sizeof a->scan_err, "%s: %s; using the default",
+			         name[i], err);
+	}
+	scanner_init(&a->scan, &a->scan_cfg);
 }
 
 int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
@@ -338,7 +397,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	if (a->opts.mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
 		          NULL);
-	scanner_init(&a->scan);
+	scan_setup(a);
 	relayout(a);
 	store_set_wait_hook(s, paint_wait, a);
 	if (app_push(a, VIEW_HOME, NULL) != 0) {
@@ -355,6 +414,8 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	}
 	if (a->opts.open_record && *a->opts.open_record)
 		app_open_code(a, a->opts.open_record);
+	if (a->scan_err[0])
+		app_msg_error(a, "%s", a->scan_err);
 	loop(a, t_start);
 	app_pop_above(a, 0);
 	store_set_wait_hook(s, NULL, NULL);

@@ -38,7 +38,8 @@ enum {
 
 /* View flags. */
 enum {
-	VF_NOSCAN = 1 << 0,   /* printable keys are data here: no scan detection */
+	VF_NOSCAN = 1 << 0,   /* a menu or form: a key that chooses acts only when
+	                       * typed alone; no scan acts on it (scanner.h) */
 	VF_MODAL = 1 << 1     /* drawn over the view below (pick lists) */
 };
 
@@ -146,6 +147,8 @@ struct app {
 		void (*complete)(char *text, size_t n);
 	} prompt;
 
+	struct scan_config scan_cfg;  /* the scanner's settings */
+	char scan_err[200];           /* a bad scanner setting, shown at start */
 	struct scanner scan;
 	struct tui_keybar_hit {
 		int x0, x1, action;
@@ -176,8 +179,13 @@ struct view *app_top(struct app *a);
 /* Opens a work order's detail, or an asset's; messages on failure. */
 int app_open_wo(struct app *a, const char *number);
 int app_open_asset(struct app *a, const char *tag);
-/* Opens a scanned or typed code: work-order number first, then asset tag. */
+/* Opens a typed code: work-order number first, then asset tag, case and
+ * surrounding blanks ignored; else says "no asset or work order CODE". */
 int app_open_code(struct app *a, const char *code);
+/* Opens a scanned code like app_open_code, first dismissing an open
+ * confirmation (its callback is not called) and closing pick lists without
+ * a choice; an unknown code changes nothing but the message. */
+int app_open_scan(struct app *a, const char *code);
 
 void app_msg(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void app_msg_error(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

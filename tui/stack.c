@@ -216,34 +216,62 @@ int app_open_asset(struct app *a, const char *tag)
 	return app_push(a, VIEW_ASSET_DETAIL, tag);
 }
 
-int app_open_code(struct app *a, const char *code)
+/* Finds what code names, ignoring case and surrounding blanks: 'w' and the
+ * work order's number or 'a' and the asset's tag in out; 0 when nothing
+ * matches or the lookup failed (the message is then set).  The indexed
+ * look-ups of both tables come before the row-by-row comparison. */
+static int resolve_code(struct app *a, const char *code, char *out, size_t n)
 {
 	struct wr_err e = { 0, "" };
-	struct wr_wo wo;
-	struct wr_asset as;
 	char c[SCAN_MAX + 1];
-	int rc;
+	int any, rc;
 
 	snprintf(c, sizeof c, "%s", code);
 	wr_trim(c);
 	if (!c[0])
-		return -1;
-	wr_wo_init(&wo);
-	rc = store_wo_get(a->s, c, &wo, &e);
-	wr_wo_clear(&wo);
-	if (rc == WR_OK)
-		return app_open_wo(a, c);
-	if (rc != WR_ENOTFOUND) {
-		app_msg_error(a, "%s", e.msg);
-		return -1;
+		return 0;
+	for (any = 0; any < 2; any++) {
+		rc = store_wo_find_number(a->s, c, any, out, n, &e);
+		if (rc == WR_OK)
+			return 'w';
+		if (rc == WR_ENOTFOUND)
+			rc = store_asset_find_tag(a->s, c, any, out, n, &e);
+		if (rc == WR_OK)
+			return 'a';
+		if (rc != WR_ENOTFOUND) {
+			app_msg_error(a, "%s", e.msg);
+			return 0;
+		}
 	}
-	rc = store_asset_get(a->s, c, &as, &e);
-	if (rc == WR_OK)
-		return app_open_asset(a, c);
-	if (rc != WR_ENOTFOUND) {
-		app_msg_error(a, "%s", e.msg);
-		return -1;
-	}
-	app_msg_error(a, "no asset or work order '%s'", c);
+	app_msg_error(a, "no asset or work order %s", c);
+	return 0;
+}
+
+int app_open_code(struct app *a, const char *code)
+{
+	char found[256];
+	int kind = resolve_code(a, code, found, sizeof found);
+
+	if (kind == 'w')
+		return app_open_wo(a, found);
+	if (kind == 'a')
+		return app_open_asset(a, found);
 	return -1;
+}
+
+int app_open_scan(struct app *a, const char *code)
+{
+	char found[256];
+	int kind = resolve_code(a, code, found, sizeof found);
+
+	if (!kind)
+		return -1;
+	/* The scan answers no question and chooses nothing: an open
+	 * confirmation is dismissed without calling back, pick lists close
+	 * without a choice.  A form stays below the record, edits kept. */
+	a->confirm.active = 0;
+	while (a->depth > 1 && (app_top(a)->ops->flags & VF_MODAL))
+		app_remove(a, app_top(a));
+	a->msg[0] = '\0';
+	return kind == 'w' ? app_open_wo(a, found) : app_open_asset(a, found);
 }

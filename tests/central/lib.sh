@@ -40,10 +40,20 @@ pg_setup() {
 	PGPORT_T=$(free_port)
 	as_pg "$PG_BIN/initdb" -D "$T/data" -A trust -U postgres >"$T/initdb.log" 2>&1 ||
 		{ cat "$T/initdb.log" >&2; exit 1; }
-	as_pg "$PG_BIN/pg_ctl" -D "$T/data" -l "$T/sock/pg.log" -w \
-		-o "-k $T/sock -c listen_addresses= -p $PGPORT_T -c fsync=off" start >/dev/null ||
-		{ cat "$T/sock/pg.log" >&2; exit 1; }
+	pg_start
 	PGADMIN="host=$T/sock port=$PGPORT_T user=postgres dbname=postgres"
+}
+
+# pg_start and pg_kill: the cluster up, and down the hard way (no
+# shutdown checkpoint, every connection cut, as in a crash).  PG_OPTS are
+# the server's settings: the tests do without fsync, the benchmarks set it.
+pg_start() {
+	as_pg "$PG_BIN/pg_ctl" -D "$T/data" -l "$T/sock/pg.log" -w \
+		-o "-k $T/sock -c listen_addresses= -p $PGPORT_T ${PG_OPTS--c fsync=off}" start >/dev/null ||
+		{ cat "$T/sock/pg.log" >&2; exit 1; }
+}
+pg_kill() {
+	as_pg "$PG_BIN/pg_ctl" -D "$T/data" -m immediate -w stop >/dev/null
 }
 
 pg_teardown() {
@@ -66,23 +76,34 @@ db_new() {
 sql() { psql "$DB" -qAtc "$1"; }
 
 # server_start NAME [ENV=VALUE...]: starts wrench-central on a free port;
-# sets NAME_URL and NAME_PID.  Waits (up to 30 s) until health answers.
+# sets NAME_URL, NAME_PORT and NAME_PID.  Waits (up to 30 s) until health
+# answers.  SERVE_OPTS are options of serve that win over the tests'.  A
+# port taken by another program between free_port and the server's bind is
+# tried again with another.
 server_start() {
-	local name=$1 port pid
+	local name=$1 port pid try
 	shift
-	port=$(free_port)
-	env "$@" "$WRENCH_CENTRAL" serve --db "$DB" --listen "127.0.0.1:$port" --threads 4 \
-		--rate 10000 --max-body 65536 2>>"$T/$name.log" &
-	pid=$!
-	SERVER_PIDS="${SERVER_PIDS:-} $pid"
-	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"
-	printf -v "${name}_PID" '%s' "$pid"
-	for _ in $(seq 300); do
-		curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && return 0
-		kill -0 "$pid" 2>/dev/null || { cat "$T/$name.log" >&2; fail "server $name did not start"; }
-		sleep 0.1
+	for try in 1 2 3 4 5; do
+		port=$(free_port)
+		# shellcheck disable=SC2086
+		env "$@" "$WRENCH_CENTRAL" serve ${SERVE_OPTS:-} --db "$DB" --listen "127.0.0.1:$port" \
+			--threads 4 --rate 10000 --max-body 65536 2>>"$T/$name.log" &
+		pid=$!
+		SERVER_PIDS="${SERVER_PIDS:-} $pid"
+		printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"
+		printf -v "${name}_PORT" '%s' "$port"
+		printf -v "${name}_PID" '%s' "$pid"
+		for _ in $(seq 300); do
+			curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && return 0
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && fail "server $name did not answer within 30 s"
+		wait "$pid" 2>/dev/null || true
+		grep -q "cannot listen on 127.0.0.1:$port" "$T/$name.log" || break
 	done
-	fail "server $name did not answer within 30 s"
+	cat "$T/$name.log" >&2
+	fail "server $name did not start"
 }
 
 server_stop() {
@@ -106,8 +127,9 @@ api() {
 	local args=(-s -o "$T/body" -w '%{http_code}' -X "$method" -D "$T/headers")
 	[ -n "$tok" ] && args+=(-H "Authorization: Bearer $tok")
 	[ -n "$data" ] && args+=(-H 'Content-Type: application/json' --data-binary "$data")
+	rm -f "$T/body" "$T/headers"
 	STATUS=$(curl "${args[@]}" "$@" "$url") || STATUS=000
-	BODY=$(cat "$T/body")
+	BODY=$(cat "$T/body" 2>/dev/null || true)
 }
 
 fail() { echo "FAIL: $*" >&2; [ -n "${BODY:-}" ] && echo "  last body: ${BODY:0:600}" >&2; exit 1; }

@@ -11,10 +11,15 @@ done
 . "$here/lib.sh"
 trap pg_teardown EXIT
 pg_setup
+# Arguments name test files to run (e.g. t_push), by default all of them.
 # Every test file runs, even after one fails; each counts once in the
 # closing "N passed, M failed" line that tests/check.sh sums.
+tests=()
+for name in "$@"; do tests+=("$here/${name%.sh}.sh"); done
+[ $# -gt 0 ] || tests=("$here"/t_*.sh)
 passed=0 failed=0
-for t in "$here"/t_*.sh; do
+for t in "${tests[@]}"; do
+	[ -f "$t" ] || { echo "FAIL: no test $t" >&2; failed=$((failed + 1)); continue; }
 	echo "== $t"
 	# Not in an `if`: errexit would be off inside the subshell there.
 	set +e

@@ -93,6 +93,8 @@ api GET "$A_URL/api/v1/changes" "$NORTH"
 expect_status 200 "NORTH token pulls"
 [ "$(printf '%s' "$BODY" | jq -r '[.changes[] | select(.op == "upsert") | .data.tag // .data.code // empty] | sort | join(",")')" = "NORTH,P-N1" ] ||
 	fail "NORTH token's pull shows other sites"
+printf '%s' "$BODY" | jq -e --arg s "$S" --arg a "$AS" '[.changes[].uuid] | index($s) == null and index($a) == null' >/dev/null ||
+	fail "NORTH token's pull names SOUTH's records"
 api POST "$A_URL/api/v1/push" "$NORTH" "{\"device\":\"d2\",\"mutations\":[{\"seq\":1,\"entity\":\"assets\",\"op\":\"update\",\"uuid\":\"$AS\",\"base_version\":1,\"fields\":{\"name\":{\"old\":null,\"new\":\"x\"}}}]}"
 expect_jq '.results[0].reason.code' not_found "NORTH token pushes to a SOUTH asset"
 [ "$(sql "SELECT data->>'name' FROM record WHERE uuid = '$AS'")" = "" ] || fail "SOUTH asset changed"

@@ -119,4 +119,41 @@ cat "$T"/c?.json | jq -r '.results[] | .status + " " + .number' | sort >"$T/numb
 	fail "the numbers in the database are not unique"
 [ "$(sql "SELECT max(key) FROM record WHERE entity = 'workorders'")" = WO-000031 ] ||
 	fail "the numbers are not in sequence"
+
+# An update to a natural key another record holds is rejected alone; the
+# batch's other mutations apply.
+A1=$(uuid); A2=$(uuid); A3=$(uuid)
+api POST "$A_URL/api/v1/push" "$PLAN" "$(batch keys "$(mut 1 create "$A1" 0 '"tag":{"new":"K-1"}' assets),$(mut 2 create "$A2" 0 '"tag":{"new":"K-2"}' assets),$(mut 3 create "$A3" 0 '"tag":{"new":"K-3"}' assets)")"
+expect_jq '[.results[].status] | join(",")' "applied,applied,applied" "three assets"
+api POST "$A_URL/api/v1/push" "$PLAN" "$(batch keys "$(mut 4 update "$A2" 1 '"tag":{"old":"K-2","new":"K-1"}' assets),$(mut 5 update "$A3" 1 '"name":{"old":null,"new":"Pump 3"}' assets)")"
+expect_jq '[.results[] | .status + ":" + (.reason.code // "")] | join(",")' "rejected:duplicate,applied:" \
+	"a tag taken by another asset"
+[ "$(sql "SELECT data->>'tag' FROM record WHERE uuid = '$A2'") $(sql "SELECT data->>'name' FROM record WHERE uuid = '$A3'")" = "K-2 Pump 3" ] ||
+	fail "the batch with a taken tag"
 server_stop "$A_PID"
+
+# One UUID created at once from two devices through two instances, with
+# other content: the first commit wins, the second is told duplicate (its
+# write was queued on the first's absence, and is made again).
+server_start C WRENCH_CENTRAL_FAILPOINT=pause-before-commit WRENCH_CENTRAL_PAUSE_FILE="$T/pause"
+server_start D
+X=$(uuid)
+touch "$T/pause"
+curl -s -o "$T/first.json" -X POST -H "Authorization: Bearer $PLAN" \
+	--data-binary "$(batch race1 "$(mut 1 create "$X" 0 '"code":{"new":"RACE-1"}' locations)")" "$C_URL/api/v1/push" &
+FIRST=$!
+held() { [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' AND backend_xid IS NOT NULL")" -ge 1 ]; }
+eventually held
+curl -s -o "$T/second.json" -X POST -H "Authorization: Bearer $PLAN" \
+	--data-binary "$(batch race2 "$(mut 1 create "$X" 0 '"code":{"new":"RACE-2"}' locations)")" "$D_URL/api/v1/push" &
+SECOND=$!
+waiting() { [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")" -ge 1 ]; }
+eventually waiting
+rm "$T/pause"
+wait "$FIRST"
+wait "$SECOND"
+[ "$(jq -r '.results[0].status' "$T/first.json") $(jq -r '.results[0].status + " " + .results[0].reason.code' "$T/second.json")" = \
+  "applied rejected duplicate" ] || fail "one UUID created twice at once: $(cat "$T/first.json" "$T/second.json")"
+[ "$(sql "SELECT data->>'code' FROM record WHERE uuid = '$X'")" = RACE-1 ] || fail "the second create changed the record"
+server_stop "$C_PID"
+server_stop "$D_PID"

@@ -36,7 +36,10 @@ tty_run() {
 	else
 		cmd="$cmd >$(printf '%q' "$TMP/.other")"
 	fi
-	script -qec "$cmd" /dev/null </dev/null >"$TMP/.tty" 2>"$TMP/.script-err"
+	# script(1) runs the command with $SHELL, and printf %q quotes for bash:
+	# under CI's shell (dash) the $'...' quoting of a control byte is a
+	# syntax error and the terminal receives nothing.
+	SHELL=$BASH script -qec "$cmd" /dev/null </dev/null >"$TMP/.tty" 2>"$TMP/.script-err"
 	RC=$?
 }
 
@@ -51,7 +54,7 @@ assert_clean() {
 		pass
 	else
 		fail "$1: $bad raw control byte(s) reached the terminal" \
-			"$(LC_ALL=C od -c "$TMP/.tty" | head -6)"
+			"$(LC_ALL=C od -c "$TMP/.tty" | head -6; head -3 "$TMP/.script-err")"
 	fi
 }
 

@@ -114,15 +114,12 @@ new_session() {
 
 screen() { tm capture-pane -p -t main; }
 
-# keys K...: sends keys as a person types them: a pause after each call,
-# longer than the barcode detector's 20 ms, so that separate calls are not
-# one burst.  (Should wrench be descheduled long enough that keys of two
-# calls arrive together, it still takes them as typed keys: only four or
-# more letters or digits ending in Enter make a scan, which no test types
-# outside a text field.)
+# keys K...: sends keys, then lets wrench take them (a pause longer than
+# the barcode detector's 75 ms window, so that separate calls are not one
+# burst: text typed at once and then Enter would be a scan).
 keys() {
 	tm send-keys -t main "$@"
-	sleep 0.06
+	sleep 0.1
 }
 
 # scan CODE...: barcode scans, each typed as a fast burst ending in Enter,
@@ -135,6 +132,24 @@ scan() {
 	done
 	tm send-keys -t main "${keys[@]}"
 	sleep 0.06
+}
+
+# paced MS TEXT [SUFFIX]: a scanner that sends TEXT one key every MS
+# milliseconds, then SUFFIX (default Enter; "" for none).  tmux itself waits
+# between the keys (run-shell -d), so no process start stretches the gaps.
+# Keep ';' out of TEXT (tmux reads it as a command separator).
+paced() {
+	local ms=$1 text=$2 suffix=${3-Enter} i delay args=()
+	delay=$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')
+	for ((i = 0; i < ${#text}; i++)); do
+		[ "$i" -gt 0 ] && args+=(run-shell -d "$delay" \;)
+		args+=(send-keys -t main -l "${text:i:1}" \;)
+	done
+	if [ -n "$suffix" ]; then
+		args+=(run-shell -d "$delay" \; send-keys -t main "$suffix")
+	fi
+	tm "${args[@]}"
+	sleep 0.3
 }
 
 resize() { tm resize-window -t main -x "$1" -y "$2"; }
@@ -189,10 +204,15 @@ db_field() {
 	w wo show "$1" | awk -v f="$2" 'index($0, f " ") == 1 { sub("^" f " +", ""); print; exit }'
 }
 
-# retry COMMAND...: polls a condition (the database after a key), at most
-# T_WAIT seconds.
+# retry [SECONDS] COMMAND...: polls a condition (the database after a key),
+# at most T_WAIT seconds.  A leading number (older tests name their own
+# deadline) is read as a wish and never shortens the suite's deadline.
 retry() {
 	local end=$((SECONDS + T_WAIT))
+	if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+		[ "$1" -le "$T_WAIT" ] || end=$((SECONDS + $1))
+		shift
+	fi
 	until "$@"; do
 		[ $SECONDS -lt $end ] || return 1
 		sleep 0.05

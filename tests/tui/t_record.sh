@@ -141,7 +141,7 @@ run_record() {
 	keys t 3
 	expect "Cancel $n5" "$tag: cancel asks again"
 	keys y
-	expect "$n5 is now cancelled; 1 min booked" "$tag: y cancels and books the timer"
+	expect "$n5 is now cancelled; 1 min" "$tag: y cancels and books the timer"
 	check "$tag: the database says cancelled" retry 5 json_is "$n5" .status cancelled
 	check "$tag: no timer runs on the cancelled work" retry 5 not_running "$n5"
 	keys Q

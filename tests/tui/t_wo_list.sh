@@ -2,6 +2,8 @@
 # The work-order list: scroll, ends, filter, incremental search, open,
 # and the desk layout with the list and the detail side by side.
 source "$(dirname "$0")/lib.sh"
+
+menu_gone() { ! screen | grep -qF -- "$1"; }
 make_db || { echo "cannot build the test database"; echo "0 passed, 1 failed"; exit 1; }
 total=$(w wo list --format csv | tail -n +2 | wc -l)
 
@@ -33,6 +35,8 @@ for size in "80 24" "40 16"; do
 	keys 6
 	expect "[x] done" "$1x$2: the status menu marks done and stays open"
 	keys 9
+	# A digit in a menu acts once no other key follows (a scan guard).
+	check "$1x$2: 9 closes the status menu" retry menu_gone "Statuses:"
 	expect "status:done" "$1x$2: the filter bar shows status:done"
 	done_n=$(w wo list --status done --format csv | tail -n +2 | wc -l)
 	expect "/$done_n" "$1x$2: the count follows the filter ($done_n done)"

@@ -1,0 +1,324 @@
+/*
+ * txn.c - the state of this thread's writing transaction: what it knows of
+ * the records it has read or written, and the record writes it has queued.
+ *
+ * On a machine of a few cores a push's cost is mostly its round trips to
+ * PostgreSQL, not their work, so a push does few of them: it reads the
+ * records of the whole batch in one query (txn_prefetch), the mutations
+ * then find them here instead of asking again, and the records they write
+ * are queued and written by one statement (record_put_many) just before
+ * the transaction's next other statement, whichever it is: db_exec and
+ * db_cmd flush the queue first, so every statement sees every write before
+ * it, as if each had been made at once.  A queued insert assumes what the
+ * batch's read showed (the UUID free); when the statement finds it taken
+ * after all (another device created it meanwhile), the flush fails with
+ * TXN_REDO and the push runs again without queueing, which gives the exact
+ * answer.
+ *
+ * Each thread serves one request at a time, so the state is per thread;
+ * txn_begin empties it.  What it holds was read in this transaction as a
+ * new query would read it: sites cannot change meanwhile (the place lock,
+ * sites.c), and a record deleted meanwhile by another transaction is the
+ * same race as with a new query.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "central.h"
+
+#define UPDATED_AT "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define KNOWN_COLUMNS                                                                    \
+	"uuid::text, entity, version, deleted, data::text, site, " UPDATED_AT ", updated_by," \
+	" data->>'asset'"
+
+static _Thread_local struct {
+	struct known *slot;   /* open addressing by uuid */
+	size_t cap, n;
+	int defer;
+	cJSON *queue;         /* rows for record_put_many */
+	char now[24];
+} T;
+
+/* The table of a thread that ends (a worker at shutdown) is freed with it. */
+static pthread_key_t table_key;
+static int table_key_made;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void table_free(void *slot)
+{
+	free(slot);
+}
+
+static void table_key_make(void)
+{
+	/* Without the key a table would only outlive its thread. */
+	table_key_made = pthread_key_create(&table_key, table_free) == 0;
+}
+
+static size_t hash_of(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void clear_slot(struct known *k)
+{
+	cJSON_Delete(k->data);
+	memset(k, 0, sizeof *k);
+}
+
+void txn_forget(const char *uuid)
+{
+	for (size_t i = 0; i < T.cap; i++)
+		if (T.slot[i].uuid[0] && (!uuid || !strcmp(T.slot[i].uuid, uuid)))
+			T.slot[i].stale = 1;
+}
+
+const struct known *txn_known(const char *uuid)
+{
+	for (size_t i = T.cap ? hash_of(uuid) & (T.cap - 1) : 0; T.cap && T.slot[i].uuid[0];
+	     i = (i + 1) & (T.cap - 1))
+		if (!strcmp(T.slot[i].uuid, uuid))
+			return T.slot[i].stale ? NULL : &T.slot[i];
+	return NULL;
+}
+
+/* The slot of uuid, emptied for new facts; NULL without memory. */
+static struct known *txn_know(const char *uuid)
+{
+	size_t i;
+
+	if (T.n * 2 >= T.cap) {
+		size_t cap = T.cap ? T.cap * 2 : 256;
+		struct known *old = T.slot, *ns = calloc(cap, sizeof *ns);
+		if (!ns)
+			return NULL;
+		T.slot = ns;
+		T.n = 0;
+		for (size_t j = 0; j < T.cap; j++) {
+			if (old[j].uuid[0]) {
+				for (i = hash_of(old[j].uuid) & (cap - 1); ns[i].uuid[0]; i = (i + 1) & (cap - 1))
+					;
+				ns[i] = old[j];
+				T.n++;
+			}
+		}
+		T.cap = cap;
+		free(old);
+		if (pthread_once(&table_once, table_key_make) == 0 && table_key_made)
+			pthread_setspecific(table_key, T.slot);
+	}
+	for (i = hash_of(uuid) & (T.cap - 1); T.slot[i].uuid[0]; i = (i + 1) & (T.cap - 1))
+		if (!strcmp(T.slot[i].uuid, uuid))
+			break;
+	if (!T.slot[i].uuid[0])
+		T.n++;
+	clear_slot(&T.slot[i]);
+	wr_strlcpy(T.slot[i].uuid, uuid, sizeof T.slot[i].uuid);
+	return &T.slot[i];
+}
+
+/* Takes the rows of a KNOWN_COLUMNS query, starting at column off. */
+static int know_rows(PGresult *r, int off, int row, int locked, struct wr_err *e)
+{
+	struct known *k = txn_know(PQgetvalue(r, row, off));
+
+	if (!k)
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	k->found = 1;
+	k->locked = locked;
+	wr_strlcpy(k->entity, PQgetvalue(r, row, off + 1), sizeof k->entity);
+	k->version = atoll(PQgetvalue(r, row, off + 2));
+	k->deleted = !strcmp(PQgetvalue(r, row, off + 3), "t");
+	k->data = cJSON_Parse(PQgetvalue(r, row, off + 4));
+	k->has_site = !PQgetisnull(r, row, off + 5);
+	wr_strlcpy(k->site, PQgetvalue(r, row, off + 5), sizeof k->site);
+	wr_strlcpy(k->updated_at, PQgetvalue(r, row, off + 6), sizeof k->updated_at);
+	wr_strlcpy(k->updated_by, PQgetvalue(r, row, off + 7), sizeof k->updated_by);
+	wr_strlcpy(k->asset, PQgetvalue(r, row, off + 8), sizeof k->asset);
+	return k->data ? WR_OK : wr_fail(e, WR_ENOMEM, "out of memory");
+}
+
+/* An absent record, known to be absent (locked: as a target of this
+ * transaction's writes, so that nobody else's create is waited for). */
+static int know_absent(const char *uuid, int locked, struct wr_err *e)
+{
+	struct known *k = txn_know(uuid);
+
+	if (!k)
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	k->locked = locked;
+	return WR_OK;
+}
+
+const struct known *txn_load(PGconn *c, const char *uuid, int lock, struct wr_err *e)
+{
+	static const char plain[] = "SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = $1::uuid";
+	static const char locking[] =
+		"SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = $1::uuid FOR UPDATE";
+	const struct known *k = txn_known(uuid);
+	const char *params[1] = {uuid};
+	PGresult *r;
+	int rc;
+
+	if (k && (k->locked || !lock))
+		return k;
+	if (!(r = db_exec(c, lock ? locking : plain, 1, params, e, NULL)))
+		return NULL;
+	rc = PQntuples(r) == 1 ? know_rows(r, 0, 0, lock, e) : know_absent(uuid, lock, e);
+	PQclear(r);
+	return rc == WR_OK ? txn_known(uuid) : NULL;
+}
+
+/* The uuid[] literal of list[0..n). */
+static char *uuid_array(const char *const *list, int n)
+{
+	struct wr_buf b = {0};
+
+	wr_buf_add(&b, "{", 1);
+	for (int i = 0; i < n; i++)
+		wr_buf_addf(&b, "%s%s", i ? "," : "", list[i]);
+	wr_buf_add(&b, "}", 1);
+	return b.p;
+}
+
+int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const *ref, int nr,
+                 struct wr_err *e)
+{
+	static const char sql[] =
+		"WITH t AS (SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = ANY($1::uuid[]) FOR UPDATE)"
+		" SELECT true, * FROM t UNION ALL SELECT false, " KNOWN_COLUMNS " FROM record"
+		" WHERE uuid = ANY($2::uuid[]) AND uuid <> ALL($1::uuid[])";
+	char *targets = uuid_array(target, nt), *refs = uuid_array(ref, nr);
+	const char *params[2] = {targets, refs};
+	PGresult *r = targets && refs ? db_exec(c, sql, 2, params, e, NULL) : NULL;
+	int rc = r ? WR_OK : targets && refs ? WR_EDB : wr_fail(e, WR_ENOMEM, "out of memory");
+
+	free(targets);
+	free(refs);
+	for (int i = 0; rc == WR_OK && i < PQntuples(r); i++)
+		rc = know_rows(r, 1, i, !strcmp(PQgetvalue(r, i, 0), "t"), e);
+	PQclear(r);
+	/* The targets not found are absent, as far as this transaction knows. */
+	for (int i = 0; rc == WR_OK && i < nt; i++)
+		if (!txn_known(target[i]))
+			rc = know_absent(target[i], 1, e);
+	return rc;
+}
+
+void txn_end(void)
+{
+	for (size_t i = 0; i < T.cap; i++)
+		clear_slot(&T.slot[i]);
+	T.n = 0;
+	cJSON_Delete(T.queue);
+	T.queue = NULL;
+	T.defer = 0;
+}
+
+int txn_wrote(const char *uuid, const char *entity, long long version, const cJSON *data,
+              const char *site, const char *user, struct wr_err *e)
+{
+	struct known *k = txn_know(uuid);
+	const cJSON *asset = cJSON_GetObjectItemCaseSensitive(data, "asset");
+
+	if (!k || !(k->data = cJSON_Duplicate(data, 1)))
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	k->found = k->locked = 1;
+	wr_strlcpy(k->entity, entity, sizeof k->entity);
+	k->version = version;
+	k->has_site = site != NULL;
+	wr_strlcpy(k->site, site ? site : "", sizeof k->site);
+	wr_strlcpy(k->asset, cJSON_IsString(asset) ? asset->valuestring : "", sizeof k->asset);
+	wr_strlcpy(k->updated_at, T.now, sizeof k->updated_at);
+	wr_strlcpy(k->updated_by, user, sizeof k->updated_by);
+	return WR_OK;
+}
+
+int txn_begin(PGconn *c, int defer, struct wr_err *e)
+{
+	static const char sql[] =
+		"BEGIN; SELECT pg_advisory_xact_lock_shared(" PLACE_LOCK_KEY "),"
+		" to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+	PGresult *r;
+
+	txn_end();
+	T.defer = defer;
+	r = PQexec(c, sql);
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		wr_fail(e, WR_EDB, "database: %s", r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+		PQclear(r);
+		return WR_EDB;
+	}
+	wr_strlcpy(T.now, PQgetvalue(r, 0, 1), sizeof T.now);
+	PQclear(r);
+	return WR_OK;
+}
+
+const char *txn_now(void)
+{
+	return T.now;
+}
+
+int txn_deferring(void)
+{
+	return T.defer;
+}
+
+static int queued(const char *uuid)
+{
+	const cJSON *row;
+	cJSON_ArrayForEach(row, T.queue) {
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(row, "uuid");
+		if (cJSON_IsString(u) && !strcmp(u->valuestring, uuid))
+			return 1;
+	}
+	return 0;
+}
+
+int txn_defer(PGconn *c, cJSON *row, const char *uuid, struct wr_err *e, char *sqlstate)
+{
+	/* A record is written once per statement: a second write waits for
+	 * the first. */
+	if (queued(uuid) && txn_flush(c, e, sqlstate) != WR_OK) {
+		cJSON_Delete(row);
+		return WR_EDB;
+	}
+	if (!T.queue && !(T.queue = cJSON_CreateArray())) {
+		cJSON_Delete(row);
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	}
+	cJSON_AddItemToArray(T.queue, row);
+	return WR_OK;
+}
+
+int txn_flush(PGconn *c, struct wr_err *e, char *sqlstate)
+{
+	cJSON *q = T.queue;
+	int n = cJSON_GetArraySize(q), written = 0, rc;
+	char *text;
+
+	if (!q)
+		return WR_OK;
+	T.queue = NULL;   /* taken first: record_put_many's own statement must not flush */
+	if (PQtransactionStatus(c) != PQTRANS_INTRANS) {
+		cJSON_Delete(q);
+		return wr_fail(e, WR_EDB, "internal: record writes queued outside a transaction");
+	}
+	text = cJSON_PrintUnformatted(q);
+	cJSON_Delete(q);
+	if (!text)
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	rc = record_put_many(c, text, &written, e, sqlstate);
+	free(text);
+	if (rc == WR_OK && written != n) {
+		if (sqlstate)
+			wr_strlcpy(sqlstate, TXN_REDO, 6);
+		return wr_fail(e, WR_EDB, "a record of this push was created meanwhile elsewhere");
+	}
+	return rc;
+}

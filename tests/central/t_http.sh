@@ -1,0 +1,60 @@
+# t_http.sh - the HTTP side: gzip answers, the per-token rate limit (429
+# with Retry-After), and 413 for a body over the cap before it is read.
+db_new http
+SERVE_OPTS="--rate 0.2" server_start A
+PLAN=$(token planner)
+OTHER=$(token planner)
+ADMIN=$(token admin)
+muts=""
+for n in $(seq 40); do
+	muts="$muts${muts:+,}{\"seq\":$n,\"entity\":\"locations\",\"op\":\"create\",\"uuid\":\"$(uuid)\",\"base_version\":0,\"fields\":{\"code\":{\"new\":\"LOC-$n\"},\"name\":{\"new\":\"Location number $n\"}}}"
+done
+# The rate is one request per five seconds with a burst of one: each step
+# uses a token of its own, and its first request.
+api POST "$A_URL/api/v1/push" "$ADMIN" "{\"device\":\"d1\",\"mutations\":[$muts]}"
+expect_jq '[.results[].status] | unique | join(",")' applied "forty locations"
+
+# Gzip: Accept-Encoding: gzip gives Content-Encoding: gzip and a body that
+# gunzips to the very JSON sent without it.
+code=$(curl -s -o "$T/zipped" -D "$T/headers" -w '%{http_code}' -H "Authorization: Bearer $PLAN" \
+	-H 'Accept-Encoding: gzip' "$A_URL/api/v1/changes?limit=40")
+[ "$code" = 200 ] || fail "a gzip pull: HTTP $code"
+grep -qi '^content-encoding: gzip' "$T/headers" || fail "the pull is not gzip-encoded"
+grep -qi '^vary: accept-encoding' "$T/headers" || fail "no Vary: Accept-Encoding"
+gunzip -c <"$T/zipped" >"$T/unzipped" || fail "the gzip body does not gunzip"
+api GET "$A_URL/api/v1/changes?limit=40" "$OTHER"
+expect_status 200 "a plain pull"
+grep -qi '^content-encoding' "$T/headers" && fail "a pull without Accept-Encoding is encoded"
+cmp -s "$T/unzipped" "$T/body" || fail "the gunzipped body differs from the plain one"
+[ "$(jq '.changes | length' "$T/unzipped")" = 40 ] || fail "the gunzipped pull"
+[ "$(stat -c %s "$T/unzipped")" -gt 1024 ] || fail "the page is too small to be compressed"
+
+# The rate limit: a token over its rate gets 429 problem+json with
+# Retry-After; another token is not affected.
+LIMITED=$(token technician)
+# (One curl, one connection: six requests in quick succession.)
+six=()
+for _ in 1 2 3 4 5 6; do six+=(-o /dev/null "$A_URL/api/v1/assets"); done
+curl -s -w '%{http_code}\n' -H "Authorization: Bearer $LIMITED" "${six[@]}" >"$T/codes"
+[ "$(head -1 "$T/codes")" = 200 ] || fail "the first request of a token: $(paste -sd' ' "$T/codes")"
+[ "$(grep -c '^429$' "$T/codes")" -ge 3 ] || fail "no 429 over the rate: $(paste -sd' ' "$T/codes")"
+api GET "$A_URL/api/v1/assets" "$LIMITED"
+expect_problem 429 "a request over the rate"
+expect_jq .type urn:wrench:problem:rate-limited "the 429"
+after=$(grep -i '^retry-after:' "$T/headers" | tr -dc 0-9)
+[ -n "$after" ] && [ "$after" -ge 1 ] && [ "$after" -le 5 ] || fail "Retry-After is '$after', not 1..5"
+api GET "$A_URL/api/v1/assets" "$(token technician)"
+expect_status 200 "another token meanwhile"
+allowed() { api GET "$A_URL/api/v1/assets" "$LIMITED"; [ "$STATUS" = 200 ]; }
+eventually allowed
+
+# A Content-Length over the cap is refused before the body is read: the
+# answer comes although the body is never sent.
+exec 3<>"/dev/tcp/127.0.0.1/$A_PORT"
+printf 'POST /api/v1/push HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n' \
+	"$(token planner)" >&3
+line=""
+IFS= read -r -t 30 line <&3 || true
+exec 3<&-
+case $line in "HTTP/1.1 413"*) ;; *) fail "a body over the cap, unsent: '${line%$'\r'}' within 30 s" ;; esac
+server_stop "$A_PID"
