@@ -30,10 +30,10 @@ for size in "40 16" "120 40"; do
 	# c: the form; code, title, asset, every 2 weeks (month, Left: week).
 	keys c
 	expect "New PM schedule" "$tag: c opens the new-schedule form"
-	keys "$code" Enter
-	keys "Test lube round $n" Enter
-	keys TST-PUMP-1 Enter
-	keys 2 Enter
+	keys "$code"; keys Enter
+	keys "Test lube round $n"; keys Enter
+	keys TST-PUMP-1; keys Enter
+	keys 2; keys Enter
 	keys Left
 	expect "week" "$tag: the unit is chosen in the form"
 	keys F2
@@ -47,10 +47,10 @@ for size in "40 16" "120 40"; do
 	# The same code again is refused, and nothing is saved.
 	keys c
 	wait_for "New PM schedule"
-	keys "$code" Enter
-	keys "Duplicate" Enter
-	keys "" Enter
-	keys 1 Enter
+	keys "$code"; keys Enter
+	keys "Duplicate"; keys Enter
+	keys ""; keys Enter
+	keys 1; keys Enter
 	keys F2
 	expect "already exists" "$tag: a taken code is refused"
 	check "$tag: nothing more was saved" [ "$(pm_count)" -eq $((before + 1)) ]
