@@ -10,7 +10,10 @@
  * sorting, the search (/) and the class filter (c) only rebuild an index
  * over the result.  Choosing another horizon (h: 7, 30 or 90 days) ranks
  * again in a new job while the keys stay live and the old numbers stay on
- * screen, marked "ranking...".  The job's answer (every item, more than a
+ * screen, marked "ranking...".  Before the first ranking there are no rows
+ * for keys to move over, so the moves typed meanwhile (j, k, g, n, N, s,
+ * r...) are held and done, in order, on the rows when they arrive, as if
+ * the ranking had been there.  The job's answer (every item, more than a
  * pipe's text holds) travels through an unlinked temporary file whose
  * descriptor the child inherits, so nothing is left behind if it is
  * cancelled.
@@ -36,6 +39,8 @@ static const char *const col_names[SC__COUNT] = {
 };
 /* The first direction of each column: the riskiest end first. */
 static const int col_desc[SC__COUNT] = { 1, 0, 0, 1, 1, 0, 0, 0 };
+/* Moves held while the first ranking is computed; more are dropped. */
+#define HELD_MAX 32
 
 struct risk {
 	struct view *v;
@@ -51,6 +56,8 @@ struct risk {
 	struct bgjob job;
 	int job_fd;                /* the job's answer file, -1 when none */
 	int ranking;               /* a job is ranking for `horizon` */
+	int held[HELD_MAX];        /* moves typed before the first ranking */
+	int nheld;
 	int cur, top, rows;
 };
 
@@ -404,6 +411,48 @@ static void risk_close(struct app *a, struct view *v)
 	free(r);
 }
 
+static int risk_action(struct app *a, struct view *v, int act);
+
+/* Before the first ranking: holds a move over the rows for when they
+ * arrive.  Returns nonzero when the action was taken care of (n and N with
+ * no search to repeat say so at once). */
+static int hold(struct app *a, struct risk *r, int act)
+{
+	switch (act) {
+	case ACT_FIND_NEXT:
+	case ACT_FIND_PREV:
+		if (!find_dir(a, act))
+			return 1;
+		/* fall through */
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PGUP:
+	case ACT_PGDN:
+	case ACT_TOP:
+	case ACT_BOTTOM:
+	case ACT_SORT:
+	case ACT_REVERSE:
+		if (r->nheld < HELD_MAX)
+			r->held[r->nheld++] = act;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Once the first ranking is in (or has failed), the held moves are done
+ * on its rows (or dropped). */
+static void release_held(struct app *a, struct view *v, struct risk *r)
+{
+	int i, n = r->nheld;
+
+	if (r->state == 0)
+		return;
+	r->nheld = 0;
+	for (i = 0; r->state == 1 && i < n; i++)
+		risk_action(a, v, r->held[i]);
+}
+
 static int risk_idle(struct app *a, struct view *v)
 {
 	struct risk *r = v->st;
@@ -413,6 +462,7 @@ static int risk_idle(struct app *a, struct view *v)
 	v->idle_pending = 0;
 	if (r->state == 0 && !r->ranking) {
 		start_ranking(a, r);
+		release_held(a, v, r);
 		set_title(r);
 		return R_ALL;
 	}
@@ -427,6 +477,7 @@ static int risk_idle(struct app *a, struct view *v)
 	else
 		r->msg[0] = '\0';
 	stop_job(r);
+	release_held(a, v, r);
 	set_title(r);
 	return R_ALL;
 }
@@ -489,6 +540,9 @@ static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 	int i, desc, size = wd >= 100 ? 2 : wd >= 60 ? 1 : 0;
 	const char *beta = a->utf8 ? "\xce\xb2" : "beta", *eta = a->utf8 ? "\xce\xb7" : "eta";
 
+	/* Known from the first paint on, for page moves held before the
+	 * first ranking. */
+	r->rows = h - 2;
 	if (r->state == 0) {
 		draw_line(w, 0, 0, "Computing the failure-risk ranking...", wd, theme_attr(ROLE_HEADING));
 		draw_line(w, 1, 0, "(every asset's history is read and fitted once)", wd,
@@ -548,7 +602,6 @@ static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 			cell(line, o, sizeof line, "   B10 fails method", 0, 0);
 	}
 	draw_line(w, 1, 0, line, wd, theme_attr(ROLE_LABEL));
-	r->rows = h - 2;
 	if (r->cur < r->top)
 		r->top = r->cur;
 	if (r->cur >= r->top + r->rows)
@@ -702,6 +755,8 @@ static int risk_action(struct app *a, struct view *v, int act)
 	struct risk *r = v->st;
 	int n = r->state == 1 ? (int)r->nshown : 0, page = r->rows > 1 ? r->rows - 1 : 1;
 
+	if (r->state == 0 && hold(a, r, act))
+		return R_ALL;
 	switch (act) {
 	case ACT_UP:
 		if (r->cur > 0)

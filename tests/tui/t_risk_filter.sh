@@ -31,6 +31,18 @@ nomatch=$(awk -F, -v t="$(echo "$term" | tr 'A-Z' 'a-z')" \
 top_at() { rank --horizon "$1" | awk -F, 'NR == 1 { printf "%s %.1f\n", $2, 100 * $4 }'; }
 read -r top7 p7 <<<"$(top_at 7d)"
 read -r top90 p90 <<<"$(top_at 90d)"
+# n and N with a search kept (Enter) and a class: the search is the top
+# asset of the class without its last two characters; the rows of the
+# class that match it, in the order of the whole ranking at 90 and at 7
+# days (the screen filters the ranking of every asset).
+cterm=${cls_top%??}
+in_order() {
+	rank --horizon "$1" | awk -F, -v c="$cls" -v t="$(echo "$cterm" | tr 'A-Z' 'a-z')" \
+		'$3 == c && (index(tolower($2), t) || index(tolower($3), t)) { print $2 }'
+}
+mapfile -t C90 < <(in_order 90d)
+mapfile -t C7 < <(in_order 7d)
+[ "${#C90[@]}" -ge 3 ] || { echo "class $cls has too few assets for n and N"; echo "0 passed, 1 failed"; exit 1; }
 
 for size in "40 16" "120 40"; do
 	set -- $size
@@ -78,6 +90,32 @@ for size in "40 16" "120 40"; do
 	keys g
 	expect_sel "$p90" "$tag: at 90 days $top90 has its 90-day probability ($p90%)"
 	expect_sel "$top90" "$tag: and comes first"
+
+	# n and N over the rows a kept search and a class leave, at 90 days,
+	# then at 7 (the search, the class and n stay through the new ranking).
+	keys /
+	keys "$cterm"
+	keys Enter
+	keys c
+	keys 2
+	expect "Failure risk, ${#C90[@]} of $ranked, class" "$tag: / '$cterm' and class $cls keep ${#C90[@]} rows"
+	keys g
+	keys n
+	expect_sel "${C90[1]}" "$tag: n goes to the next of them (${C90[1]})"
+	keys n
+	expect_sel "${C90[2]}" "$tag: n again (${C90[2]})"
+	keys N
+	expect_sel "${C90[1]}" "$tag: N goes back (${C90[1]})"
+	keys h
+	keys 1
+	# The menu closed and the ranking for 7 days is in.
+	if [ "$1" -ge 100 ]; then wait_for "p% = P(fail in 7 days)"; else wait_for ", 7d (s col"; fi
+	expect "Failure risk, ${#C7[@]} of $ranked" "$tag: at 7 days the search and the class stay"
+	keys g
+	keys n
+	expect_sel "${C7[1]}" "$tag: n at 7 days goes to ${C7[1]}, as wrench rank --horizon 7d"
+	keys N
+	expect_sel "${C7[0]}" "$tag: and N back to ${C7[0]}"
 	keys Q
 	expect "EXITED 0" "$tag: Q quits"
 done
