@@ -14,7 +14,7 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 
 CC      ?= cc
-PKGS     = ncursesw sqlite3 libcurl libcjson
+PKGS     = ncursesw sqlite3 libcurl libcjson zlib
 # ncursesw's flags carry their own -D_XOPEN_SOURCE/-D_DEFAULT_SOURCE; ours win.
 PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lm -pthread
@@ -42,11 +42,13 @@ LIB      = $(BUILD)/libwrench.a
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/helpers/*.c))
+# Drives the sync transport against a real wrench-central (tests/central).
+SYNC_DRIVE = $(BUILD)/tests/tools/sync_drive
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # Every object has a dependency file naming the headers it includes, so a
 # header change rebuilds exactly the objects that include it.
-DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o))
+DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o) $(SYNC_DRIVE).o)
 
 .PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan san-tests valgrind bench install uninstall clean
 all: wrench wrench-central
@@ -75,12 +77,16 @@ $(TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPERS) $(LIB)
 # This test makes wrench's own allocations fail one by one.
 $(BUILD)/tests/test_tui_asset_tree_oom: TEST_LDFLAGS = -Wl,--wrap=realloc
 
+$(SYNC_DRIVE): $(SYNC_DRIVE).o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 $(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lutil
 
 # Each suite runs every test binary or script, even after a failure, and
 # ends with the line "N passed, M failed"; check sums the three suites.
-TEST_ENV_ALL = WRENCH=$(abspath $(WRENCH_BIN)) WRENCH_CENTRAL=$(CURDIR)/wrench-central WRENCH_SRC=$(CURDIR) $(TEST_ENV)
+TEST_ENV_ALL = WRENCH=$(abspath $(WRENCH_BIN)) WRENCH_CENTRAL=$(CURDIR)/wrench-central WRENCH_SRC=$(CURDIR) \
+	SYNC_DRIVE=$(abspath $(SYNC_DRIVE)) $(TEST_ENV)
 
 unit-tests: $(TEST_BIN)
 	@$(TEST_ENV_ALL) bash tests/check.sh unit $(TEST_BIN)
@@ -96,10 +102,10 @@ check-binds:
 	@WRENCH_SRC=$(CURDIR) bash tests/check.sh binds
 
 # Needs PostgreSQL's server binaries (initdb, pg_ctl): it fails, never skips.
-central-tests: wrench-central
+central-tests: wrench-central $(SYNC_DRIVE)
 	@$(TEST_ENV_ALL) bash tests/check.sh central
 
-check: $(WRENCH_BIN) wrench-central $(TEST_BIN)
+check: $(WRENCH_BIN) wrench-central $(TEST_BIN) $(SYNC_DRIVE)
 	@$(TEST_ENV_ALL) bash tests/check.sh binds,unit,cli,tui,central $(TEST_BIN)
 
 # ---- wrench-central: the plant's sync server (central/, PostgreSQL) ----------

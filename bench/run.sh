@@ -16,6 +16,9 @@
 #            resident memory (targets 200 ms, 30 ms, 50 MB)
 #   crash    tests/cli/crash.sh with CRASH_POINTS=400 kill -9 points (imports
 #            and edits); prints the points tried and the failed checks
+#   plants   simulated plants with known truth (bench/plantsim.c, bench/plants.sh):
+#            the model's AUC, Brier and calibration against the baselines and
+#            the true model, and its class shapes against the true ones
 #   central  wrench-central against PostgreSQL: pushes (against pgbench),
 #            pulls, 100 devices syncing, 1,000 long polls, a soak
 #            (bench/central.sh says what; needs PostgreSQL and pgbench)
@@ -27,7 +30,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 W="$root/wrench"
 B="$root/build/bench"
 out=${BENCH_DIR:-$root/bench/out}
-only=${BENCH_ONLY:-"import list rank predict life tui crash central"}
+only=${BENCH_ONLY:-"import list rank predict life tui crash plants central"}
 mkdir -p "$out"
 export WRENCH_TODAY=2026-11-01 WRENCH_USER=bench
 
@@ -114,6 +117,10 @@ fi
 if want crash; then
 	CRASH_POINTS=${CRASH_POINTS:-400} WRENCH="$W" WRENCH_SRC="$root" bash "$root/tests/cli/crash.sh" |
 		tail -2
+fi
+
+if want plants; then
+	bash "$root/bench/plants.sh" "$W" "$B/plantsim" "$out/plants"
 fi
 
 if want central; then

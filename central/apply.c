@@ -76,7 +76,7 @@ static int reject_from(const struct wr_err *e, const char *uuid, cJSON **result)
  * already: the push read its whole batch at once). */
 static int load_current(PGconn *c, const char *uuid, struct current *cur, struct wr_err *e)
 {
-	const struct known *k = txn_load(c, uuid, 1, e);
+	const struct known *k = txn_load(c, uuid, TXN_FOR_UPDATE, e);
 
 	memset(cur, 0, sizeof *cur);
 	if (!k)

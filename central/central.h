@@ -29,13 +29,15 @@ int central_migrate(PGconn *c, struct wr_err *e);
 /* WR_OK when the database has exactly this server's schema. */
 int central_schema_check(PGconn *c, struct wr_err *e);
 /* compact.c: purges tombstones and the sites records have left from
- * change-log rows older than days, and moves the retention horizon. */
+ * change-log rows older than days, and moves the retention horizon; then
+ * purges the push receipts and idempotency keys older than receipt_days. */
 struct compact_stats {
-	long long tombstones, narrowed;
+	long long tombstones, narrowed, receipts, keys;
 	char horizon_xid[24];
 	long long horizon_seq;
 };
-int central_compact(PGconn *c, int days, struct compact_stats *st, struct wr_err *e);
+int central_compact(PGconn *c, int days, int receipt_days, struct compact_stats *st,
+                    struct wr_err *e);
 /* Opens a connection; the message names the conninfo's problem. */
 PGconn *central_connect(const char *conninfo, struct wr_err *e);
 
@@ -190,7 +192,7 @@ int change_log_write(PGconn *c, const char *entity, const char *uuid, long long 
                      const char *op, const char *site, const char *data, struct wr_err *e);
 
 /* Commits a writing transaction and wakes the long polls of every
- * instance. */
+ * instance (longpoll.c). */
 int changes_commit(PGconn *c, struct wr_err *e);
 /* Rewrites the records of uuids (a uuid[] literal) with their new site,
  * and their change-log rows. */
@@ -205,9 +207,14 @@ int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e,
  * its queued record writes (see txn.c for why). */
 #define PLACE_LOCK_KEY "hashtext('wrench-central: sites')"
 #define TXN_REDO "WRRDO"   /* sqlstate: run the push again without queueing */
+/* How a transaction holds a record it read: a record it refers to is held
+ * FOR KEY SHARE, one it changes FOR UPDATE, which waits for each other: a
+ * delete never misses a reference being made meanwhile, nor a reference a
+ * delete being made (txn.c). */
+enum txn_lock { TXN_READ, TXN_KEY_SHARE, TXN_FOR_UPDATE };
 struct known {
 	char uuid[40];
-	int found, locked, deleted, has_site, stale;
+	int found, locked, deleted, has_site, stale;   /* locked: enum txn_lock */
 	char entity[16], site[65], asset[40], updated_at[24], updated_by[65];
 	long long version;
 	cJSON *data;
@@ -223,11 +230,12 @@ int txn_deferring(void);
  * The pointers txn_known and txn_load return stay valid until the next
  * txn_load, txn_prefetch or txn_wrote. */
 const struct known *txn_known(const char *uuid);
-/* The record as known, read (lock: FOR UPDATE) when it is not known yet or
- * not locked as asked; NULL with e filled when the database failed. */
+/* The record as known, read (and locked as lock says, enum txn_lock) when
+ * it is not known yet or not locked as asked; NULL with e filled when the
+ * database failed. */
 const struct known *txn_load(PGconn *c, const char *uuid, int lock, struct wr_err *e);
-/* Reads the records of target (locked; those absent are known absent) and
- * of ref at once.  The uuids must be valid. */
+/* Reads the records of target (FOR UPDATE; those absent are known absent)
+ * and of ref (FOR KEY SHARE) at once.  The uuids must be valid. */
 int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const *ref, int nr,
                  struct wr_err *e);
 /* Records what this transaction wrote: later reads find it here. */
@@ -299,6 +307,24 @@ int ep_resource(PGconn *c, struct request *rq, struct reply *r);
 int ep_users(PGconn *c, struct request *rq, struct reply *r);
 int ep_metrics(struct request *rq, struct reply *r);
 
+/* idem.c: the Idempotency-Key of resource POSTs. */
+struct idem {
+	char owner[65];   /* the token's user */
+	char key[256];
+	char hash[65];    /* SHA-256 of the method, path and body */
+};
+#define IDEM_NEW 100       /* no answer stored: the request runs */
+#define IDEM_ANSWERED 101  /* r holds the answer: the stored one, 409 or 422 */
+/* 1 with k filled when the request has the header, 0 when it has none, -1
+ * (a 400 in r) when its value is not a key. */
+int idem_parse(const struct request *rq, struct idem *k, struct reply *r);
+/* Inside the request's transaction: takes the key (IDEM_NEW), or answers
+ * (IDEM_ANSWERED); WR_EDB when the database failed. */
+int idem_claim(PGconn *c, const struct idem *k, const char *path, struct reply *r,
+               struct wr_err *e);
+/* Stores r as the key's answer, in the transaction of its effect. */
+int idem_store(PGconn *c, const struct idem *k, const struct reply *r, struct wr_err *e);
+
 /* longpoll.c */
 int longpoll_start(const char *conninfo, struct wr_err *e);
 /* Parks the connection until a change, its deadline or the recheck time. */
@@ -306,6 +332,10 @@ void longpoll_park(void *conn, int64_t deadline_ms, int recheck, unsigned long g
 /* Counts wake-ups; read before a poll's query, passed to longpoll_park. */
 unsigned long longpoll_generation(void);
 void longpoll_resume_all(void);
+/* A write committed: this instance's polls look again, and the long-poll
+ * thread notifies every instance.  0 when there is no thread to tell (the
+ * server is stopping): the caller notifies by itself. */
+int longpoll_changed(void);
 void longpoll_stop(void);
 int longpoll_waiting(void);
 int64_t mono_ms(void);

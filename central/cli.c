@@ -53,27 +53,37 @@ int cmd_migrate(int argc, char **argv, struct wr_err *e)
 	return rc;
 }
 
+/* A number of days, 0..36500; -1 when it is not one. */
+static long days_of(const char *s)
+{
+	char *end = NULL;
+	long n = s && *s ? strtol(s, &end, 10) : -1;
+
+	return n >= 0 && n <= 36500 && end && !*end ? n : -1;
+}
+
 int cmd_compact(int argc, char **argv, struct wr_err *e)
 {
-	static const char *const known[] = {"--db", "--older-than", NULL};
-	const char *days = opt(argc, argv, "--older-than");
+	static const char *const known[] = {"--db", "--older-than", "--receipts-older-than", NULL};
+	const char *rdays = opt(argc, argv, "--receipts-older-than");
+	long n = days_of(opt(argc, argv, "--older-than")), rn = rdays ? days_of(rdays) : n;
 	struct compact_stats st;
-	char *end = NULL;
-	long n = days ? strtol(days, &end, 10) : -1;
 	PGconn *c;
 	int rc;
 
 	if (check_opts(argc, argv, known, e) != WR_OK)
 		return WR_EUSAGE;
-	if (!days || !*days || *end || n < 0 || n > 36500)
+	if (n < 0)
 		return wr_fail(e, WR_EUSAGE, "compact: --older-than DAYS is required (0..36500)");
+	if (rn < 0)
+		return wr_fail(e, WR_EUSAGE, "compact: --receipts-older-than takes DAYS (0..36500)");
 	if (!(c = connect_db(argc, argv, e)))
 		return WR_EDB;
 	if ((rc = central_schema_check(c, e)) == WR_OK &&
-	    (rc = central_compact(c, (int)n, &st, e)) == WR_OK)
+	    (rc = central_compact(c, (int)n, (int)rn, &st, e)) == WR_OK)
 		printf("purged %lld tombstones, narrowed %lld rows to their present site;"
-		       " retention horizon (%s, %lld)\n",
-		       st.tombstones, st.narrowed, st.horizon_xid, st.horizon_seq);
+		       " retention horizon (%s, %lld); purged %lld push receipts and %lld idempotency keys\n",
+		       st.tombstones, st.narrowed, st.horizon_xid, st.horizon_seq, st.receipts, st.keys);
 	PQfinish(c);
 	return rc;
 }

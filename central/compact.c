@@ -12,6 +12,12 @@
  * was removed, so the pull answers it with a reset; a cursor at or after it
  * had already passed every row touched.  Only rows below the transaction
  * watermark are touched: they are final, and their positions never change.
+ *
+ * Push receipts (push.c) are kept so that a retried push gets its stored
+ * results, and the answers of POSTs with an Idempotency-Key (idem.c) for
+ * the same reason; they too are purged after a retention period of their
+ * own.  A
+ * push retried after that is applied afresh (docs/sync-api.md 4).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,17 +77,29 @@ static int compact_tx(PGconn *c, const char *days, struct compact_stats *st, str
 	return WR_OK;
 }
 
-int central_compact(PGconn *c, int days, struct compact_stats *st, struct wr_err *e)
+int central_compact(PGconn *c, int days, int receipt_days, struct compact_stats *st,
+                    struct wr_err *e)
 {
-	char ds[16];
+	/* Transactions of their own: the receipts have nothing to do with the
+	 * horizon, and the change log's compaction need not wait for them. */
+	static const char receipts[] =
+		"DELETE FROM push_receipt WHERE at < now() - $1::int * interval '1 day'";
+	static const char keys[] =
+		"DELETE FROM idempotency_key WHERE at < now() - $1::int * interval '1 day'";
+	char ds[16], rs[16];
 
 	memset(st, 0, sizeof *st);
 	snprintf(ds, sizeof ds, "%d", days);
+	snprintf(rs, sizeof rs, "%d", receipt_days);
 	if (db_cmd(c, "BEGIN", e) != WR_OK)
 		return WR_EDB;
 	if (compact_tx(c, ds, st, e) != WR_OK) {
 		PQclear(PQexec(c, "ROLLBACK"));
 		return WR_EDB;
 	}
-	return db_cmd(c, "COMMIT", e);
+	if (db_cmd(c, "COMMIT", e) != WR_OK)
+		return WR_EDB;
+	if (run(c, receipts, rs, &st->receipts, e) != WR_OK)
+		return WR_EDB;
+	return run(c, keys, rs, &st->keys, e);
 }

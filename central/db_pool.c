@@ -12,10 +12,21 @@
 #include "central.h"
 
 /* Instants are written and read in UTC whatever the server's zone.  The
- * prepared statements below are planned for their parameters each time:
- * a plan made once for every value can be far worse (a batch's = ANY of
- * UUIDs planned as a scan of the table while it was still small). */
+ * commands (migrate, compact, token) plan each statement for its values. */
 #define SESSION_SETUP "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan"
+/* The server runs the same few statements hundreds of times a second, and
+ * planning them again at every call cost as much as running them, so a
+ * pool connection plans each statement once, with sequential scans ruled
+ * out: a plan made once must not depend on how small a table was when it
+ * was made (a plan made on an empty table and kept while the table grew
+ * read it whole at every call).  Every statement the server runs reads the
+ * rows it names by an indexed key, so an index is always there to take;
+ * the one that is not written for one plan (a resource list, resources.c)
+ * asks for its own plan in its transaction.  A scan that has no index to
+ * take (central_meta's one row) keeps its sequential scan, at a cost that
+ * PostgreSQL then found worth compiling (JIT) at every call: no statement
+ * of the server is worth compiling. */
+#define POOL_SETUP "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; SET jit = off"
 
 /* The statements a pool connection has prepared: the server parses and
  * plans each of the few statements once per connection instead of at every
@@ -176,7 +187,8 @@ int pool_open(const char *conninfo, int size, struct wr_err *e)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
 	pool.size = size;
 	for (int i = 0; i < size; i++) {
-		if (!(pool.conns[i] = central_connect(conninfo, e))) {
+		if (!(pool.conns[i] = central_connect(conninfo, e)) ||
+		    db_cmd(pool.conns[i], POOL_SETUP, e) != WR_OK) {
 			pool_close();
 			return WR_EDB;
 		}
@@ -214,7 +226,7 @@ int pool_revive(PGconn *c)
 	prepared_forget(prepared_of(c));   /* the new session has none */
 	if (PQstatus(c) != CONNECTION_OK)
 		return 0;
-	PQclear(PQexec(c, SESSION_SETUP));
+	PQclear(PQexec(c, SESSION_SETUP "; " POOL_SETUP));
 	return 1;
 }
 

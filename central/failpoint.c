@@ -1,7 +1,7 @@
 /*
  * failpoint.c - crash points for the tests, and nothing else.
  *
- * WRENCH_CENTRAL_FAILPOINT names one point of a push:
+ * WRENCH_CENTRAL_FAILPOINT names one point of a push or a resource write:
  *   before-commit        the process ends (_exit) just before COMMIT;
  *   after-commit         it ends just after COMMIT, before the answer;
  *   pause-before-commit  it holds the open transaction while the file named

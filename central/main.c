@@ -17,7 +17,7 @@ static const char usage[] =
 	"      create the user if needed and print a new token\n"
 	"  token list --db CONNINFO\n"
 	"  token revoke --db CONNINFO --id N\n"
-	"  compact --db CONNINFO --older-than DAYS\n"
+	"  compact --db CONNINFO --older-than DAYS [--receipts-older-than DAYS]\n"
 	"      purge tombstones older than DAYS; older cursors then get a reset\n"
 	"  serve --db CONNINFO --listen ADDR:PORT [--threads N] [--tls-cert FILE --tls-key FILE]\n"
 	"        [--max-body BYTES] [--rate REQUESTS_PER_SECOND]\n"

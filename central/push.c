@@ -110,18 +110,30 @@ static char *seq_array(const struct batch *b)
 
 /* The results already stored for the batch's keys, in one query: res[i] is
  * the stored result, key_reused when the stored mutation was another one,
- * or stays NULL. */
+ * or stays NULL.  The range of the batch's seqs bounds the index scan
+ * whatever plan the statement gets (it is planned once, db_pool.c): a plan
+ * that took only the device as its index condition read every receipt the
+ * device ever had. */
 static int receipts_load(PGconn *c, const struct batch *b, cJSON **res, struct wr_err *e)
 {
 	static const char sql[] = "SELECT seq, encode(hash, 'hex'), result::text FROM push_receipt"
-	                          " WHERE device = $1 AND seq = ANY($2::bigint[])";
-	char *seqs = seq_array(b);
-	const char *params[2] = {b->device, seqs};
+	                          " WHERE device = $1 AND seq = ANY($2::bigint[])"
+	                          " AND seq BETWEEN $3::bigint AND $4::bigint";
+	char *seqs = seq_array(b), lo[24], hi[24];
+	const char *params[4] = {b->device, seqs, lo, hi};
+	long long mn = b->n ? b->seq[0] : 0, mx = mn;
 	PGresult *r;
+
+	for (int i = 1; i < b->n; i++) {
+		mn = b->seq[i] < mn ? b->seq[i] : mn;
+		mx = b->seq[i] > mx ? b->seq[i] : mx;
+	}
+	snprintf(lo, sizeof lo, "%lld", mn);
+	snprintf(hi, sizeof hi, "%lld", mx);
 
 	if (!seqs)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	r = db_exec(c, sql, 2, params, e, NULL);
+	r = db_exec(c, sql, 4, params, e, NULL);
 	free(seqs);
 	if (!r)
 		return WR_EDB;
@@ -142,8 +154,8 @@ static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, c
                           struct wr_err *e, char *sqlstate)
 {
 	static const char sql[] =
-		"INSERT INTO push_receipt(device, seq, hash, result) SELECT $1, (r->>'seq')::bigint,"
-		" decode(r->>'hash', 'hex'), r->'result' FROM json_array_elements($2::json) r";
+		"INSERT INTO push_receipt(device, seq, hash, result) SELECT $1, r.seq, decode(r.hash, 'hex'),"
+		" r.result FROM json_to_recordset($2::json) AS r(seq bigint, hash text, result json)";
 	cJSON *list = cJSON_CreateArray();
 	const char *params[2] = {b->device, NULL};
 	char *text;

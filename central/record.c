@@ -68,10 +68,12 @@ cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, con
 	" UNION SELECT r.site) x(s) WHERE s IS NOT NULL)"
 #define WIRE "(jsonb_build_object('uuid', r.uuid, 'version', r.version, 'updated_at', r.at) || r.data)::json"
 #define RETURNING " RETURNING uuid, entity, version, site, data, " UPDATED_AT " AS at"
-#define LOG_NEW_ROWS                                                                    \
-	" old AS (DELETE FROM change_log WHERE uuid = ANY(ARRAY(SELECT uuid FROM r)) RETURNING uuid, sites)," \
+#define LOG_ROWS_REPLACING(old_of)                                                        \
+	" old AS (DELETE FROM change_log WHERE uuid = ANY(ARRAY(SELECT uuid FROM " old_of "))"  \
+	"  RETURNING uuid, sites),"                                                            \
 	" log AS (INSERT INTO change_log(entity, uuid, version, op, site, sites, data)"        \
 	"  SELECT r.entity, r.uuid, r.version, 'upsert', r.site, " NEW_SITES ", " WIRE " FROM r)"
+#define LOG_NEW_ROWS LOG_ROWS_REPLACING("r")
 
 /* The write queued (txn.c), as record_put_many takes it.  It is taken to
  * write: the flush tells otherwise. */
@@ -124,6 +126,9 @@ int record_put(PGconn *c, int insert, const char *const params[8], char updated_
 	return WR_OK;
 }
 
+/* Only the updated records can have an earlier change-log row: a record
+ * is never removed from its table (a delete marks it), so a UUID that an
+ * insert finds free has never been logged. */
 int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e, char *sqlstate)
 {
 	static const char sql[] =
@@ -138,7 +143,7 @@ int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e,
 		"  RETURNING record.uuid, record.entity, record.version, record.site, record.data, "
 		UPDATED_AT " AS at),"
 		" r AS (SELECT * FROM i UNION ALL SELECT * FROM u),"
-		LOG_NEW_ROWS " SELECT count(*) FROM r";
+		LOG_ROWS_REPLACING("u") " SELECT count(*) FROM r";
 	const char *params[1] = {rows};
 	PGresult *r = db_exec(c, sql, 1, params, e, sqlstate);
 
@@ -186,20 +191,25 @@ int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_
 	return WR_OK;
 }
 
-/* The commit, and the notification that wakes the long polls of every
- * instance, sent right after it in the same round trip but in a
- * transaction of its own.  A NOTIFY inside the writing transaction would be
- * atomic with it, but PostgreSQL serialises the commits of every
+/* The commit, and then the notification that wakes the long polls of every
+ * instance, which the long-poll thread sends for every commit made since
+ * its last one (longpoll.c).  A NOTIFY inside the writing transaction
+ * would be atomic with it, but PostgreSQL serialises the commits of every
  * transaction that notifies (they hold one lock across the commit and its
  * WAL flush), which caps the whole server at one commit per disk flush.
- * The notifying transaction need not be durable, so it does not wait for
- * its flush.  The price: if the server dies between the commit and the
- * notification, waiting polls learn of the change only at their next
- * wake-up (the change itself is never lost). */
+ * The price: if the server dies between the commit and the notification,
+ * waiting polls of other instances learn of the change only at their next
+ * wake-up (the change itself is never lost).  While the server stops,
+ * the thread is gone and the writer notifies by itself, in a transaction
+ * that need not be durable and so does not wait for its flush. */
 int changes_commit(PGconn *c, struct wr_err *e)
 {
-	static const char sql[] = "COMMIT; BEGIN; SET LOCAL synchronous_commit TO off;"
-	                          " SELECT pg_notify('wrench_changes', ''); COMMIT";
+	static const char notify[] = "BEGIN; SET LOCAL synchronous_commit TO off;"
+	                             " NOTIFY wrench_changes; COMMIT";
 
-	return db_cmd(c, sql, e);
+	if (db_cmd(c, "COMMIT", e) != WR_OK)
+		return WR_EDB;
+	if (!longpoll_changed())
+		PQclear(PQexec(c, notify));
+	return WR_OK;
 }

@@ -16,11 +16,13 @@ static const char *str_of(const cJSON *rec, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Checks one reference; fills site (empty for none). */
+/* Checks one reference; fills site (empty for none).  The record referred
+ * to is held FOR KEY SHARE until the transaction ends, so that it cannot be
+ * deleted meanwhile (txn.c). */
 static int check_ref(PGconn *c, const struct principal *p, const struct field *f,
                      const char *uuid, const cJSON *rec, char *site, size_t n, struct wr_err *e)
 {
-	const struct known *k = txn_load(c, uuid, 0, e);
+	const struct known *k = txn_load(c, uuid, TXN_KEY_SHARE, e);
 	const char *asset = str_of(rec, "asset");
 
 	site[0] = '\0';

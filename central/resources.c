@@ -52,6 +52,9 @@ static int parse_path(const char *path, struct target *t)
 	return 1;
 }
 
+#define CUSTOM_PLAN \
+	"BEGIN; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_seqscan = on"
+
 static int list(PGconn *c, struct request *rq, struct reply *r, const struct target *t)
 {
 	static const char sql[] =
@@ -77,8 +80,11 @@ static int list(PGconn *c, struct request *rq, struct reply *r, const struct tar
 		return problem(r, 400, "invalid-field", "A parameter has a wrong value", rq->path,
 		               "limit must be 1..%d and after a \"next\" from a previous page", PAGE_MAX);
 	snprintf(limit, sizeof limit, "%ld", n + 1);
-	if (!(res = db_exec(c, sql, 6, params, &e, NULL)))
+	/* Planned for its values (db_pool.c): which of its conditions apply,
+	 * and so which index, depends on them. */
+	if (db_cmd(c, CUSTOM_PLAN, &e) != WR_OK || !(res = db_exec(c, sql, 6, params, &e, NULL)))
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
+	PQclear(PQexec(c, "COMMIT"));
 	out = cJSON_CreateObject();
 	items = cJSON_AddArrayToObject(out, "items");
 	rows = PQntuples(res);
@@ -126,9 +132,57 @@ static int refused(struct request *rq, struct reply *r, const cJSON *res)
 	return problem(r, 400, "invalid-field", "A field has a wrong value", rq->path, "%s", d);
 }
 
-/* Runs one mutation in its own transaction and answers with the record. */
+/* The answer to a mutation refused or failed inside write_one, whose
+ * transaction is then rolled back. */
+static int write_refused(PGconn *c, struct request *rq, struct reply *r, int rc,
+                         const char *sqlstate, const cJSON *res, const struct wr_err *e)
+{
+	PQclear(PQexec(c, "ROLLBACK"));
+	if (rc == WR_EDB && !strcmp(sqlstate, "23505"))
+		return problem(r, 409, "conflict", "Already exists", rq->path,
+		               "another record already has this natural key (tag, code, number or name)");
+	if (rc != WR_OK)
+		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s",
+		               e->msg);
+	/* A resource write is all or nothing: a partial merge is refused. */
+	if (result_status(res) == MS_MERGED)
+		return problem(r, 412, "precondition-failed", "The record changed", rq->path,
+		               "the record changed meanwhile; read it again");
+	return refused(rq, r, res);
+}
+
+/* The record as the transaction wrote it, as the answer; stored with the
+ * request's key when it has one; then the commit. */
+static int write_answer(PGconn *c, struct request *rq, struct reply *r, const struct target *t,
+                        const struct mutation *m, int created, const struct idem *key)
+{
+	struct target t2 = *t;
+	struct wr_err e = {0};
+
+	wr_strlcpy(t2.uuid, m->uuid, sizeof t2.uuid);
+	one(c, rq, r, &t2);
+	if (created && r->status == 200) {
+		r->status = 201;
+		snprintf(r->location, sizeof r->location, "/api/v1/%s/%s", t->en->name, m->uuid);
+	}
+	if (r->status / 100 != 2) {
+		PQclear(PQexec(c, "ROLLBACK"));
+		return 0;
+	}
+	if ((key && idem_store(c, key, r, &e) != WR_OK) ||
+	    (failpoint("before-commit"), changes_commit(c, &e) != WR_OK)) {
+		PQclear(PQexec(c, "ROLLBACK"));
+		r->etag[0] = r->location[0] = '\0';
+		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
+	}
+	failpoint("after-commit");
+	return 0;
+}
+
+/* Runs one mutation in its own transaction and answers with the record.
+ * With an Idempotency-Key, a request already answered gets that answer. */
 static int write_one(PGconn *c, struct request *rq, struct reply *r, const struct target *t,
-                     struct mutation *m, int created)
+                     struct mutation *m, int created, const struct idem *key)
 {
 	struct wr_err e = {0};
 	char sqlstate[6] = "";
@@ -137,35 +191,18 @@ static int write_one(PGconn *c, struct request *rq, struct reply *r, const struc
 
 	if (txn_begin(c, 0, &e) != WR_OK)
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
+	if (key && (rc = idem_claim(c, key, rq->path, r, &e)) != IDEM_NEW) {
+		PQclear(PQexec(c, "ROLLBACK"));
+		return rc == IDEM_ANSWERED ? 0
+		                           : problem(r, 503, "unavailable", "The database is unavailable",
+		                                     rq->path, "%s", e.msg);
+	}
 	rc = mutation_apply(c, &rq->who, m, &res, &e, sqlstate);
-	if (rc == WR_EDB && !strcmp(sqlstate, "23505")) {
-		PQclear(PQexec(c, "ROLLBACK"));
-		return problem(r, 409, "conflict", "Already exists", rq->path,
-		               "another record already has this natural key (tag, code, number or name)");
-	}
-	if (rc == WR_OK && result_status(res) != MS_APPLIED) {
-		/* A resource write is all or nothing: a partial merge is refused. */
-		PQclear(PQexec(c, "ROLLBACK"));
-		rc = result_status(res) == MS_MERGED ? problem(r, 412, "precondition-failed",
-		                                               "The record changed", rq->path,
-		                                               "the record changed meanwhile; read it again")
-		                                     : refused(rq, r, res);
-		cJSON_Delete(res);
-		return rc;
-	}
-	if (rc != WR_OK || changes_commit(c, &e) != WR_OK) {
-		cJSON_Delete(res);
-		PQclear(PQexec(c, "ROLLBACK"));
-		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);
-	}
+	if (rc != WR_OK || result_status(res) != MS_APPLIED)
+		rc = write_refused(c, rq, r, rc, sqlstate, res, &e);
+	else
+		rc = write_answer(c, rq, r, t, m, created, key);
 	cJSON_Delete(res);
-	struct target t2 = *t;
-	wr_strlcpy(t2.uuid, m->uuid, sizeof t2.uuid);
-	rc = one(c, rq, r, &t2);
-	if (created && r->status == 200) {
-		r->status = 201;
-		snprintf(r->location, sizeof r->location, "/api/v1/%s/%s", t->en->name, m->uuid);
-	}
 	return rc;
 }
 
@@ -213,12 +250,13 @@ static int create(PGconn *c, struct request *rq, struct reply *r, const struct t
 	char uuid[WR_UUID_BUF];
 	struct wr_err e = {0};
 	struct mutation m = {t->en->name, "create", uuid, 0, NULL, 0};
-	int rc;
+	struct idem key;
+	int rc, keyed;
 
 	if (rq->who.role < t->en->write_role)
 		return problem(r, 403, "forbidden", "Forbidden", rq->path,
 		               "a %s may not create %s", role_name(rq->who.role), t->en->name);
-	if (!(body = body_object(rq, r)))
+	if ((keyed = idem_parse(rq, &key, r)) < 0 || !(body = body_object(rq, r)))
 		return 0;
 	if (t->owner) {
 		/* The owner is the one in the path. */
@@ -244,7 +282,7 @@ static int create(PGconn *c, struct request *rq, struct reply *r, const struct t
 	m.fields = fields;
 	struct target t2 = *t;
 	t2.owner = NULL;
-	rc = write_one(c, rq, r, &t2, &m, 1);
+	rc = write_one(c, rq, r, &t2, &m, 1, keyed ? &key : NULL);
 	cJSON_Delete(fields);
 	return rc;
 }
@@ -307,7 +345,7 @@ static int patch(PGconn *c, struct request *rq, struct reply *r, const struct ta
 	}
 	m.base_version = version;
 	m.fields = fields;
-	rc = write_one(c, rq, r, t, &m, 0);
+	rc = write_one(c, rq, r, t, &m, 0, NULL);
 	cJSON_Delete(fields);
 	return rc;
 }

@@ -66,5 +66,20 @@ static const char migration_2[] =
 static const char migration_3[] =
 	"ALTER TABLE change_log ALTER COLUMN data TYPE json USING data::json;";
 
-const char *const central_migrations[] = {migration_1, migration_2, migration_3};
+/* The refs index is written by every record a push creates.  Its pending
+ * list (fastupdate) made every insert take the index's one metapage lock,
+ * so concurrent pushes waited for each other there, and now and then one
+ * of them merged the whole list. */
+static const char migration_4[] = "ALTER INDEX record_refs SET (fastupdate = off);";
+
+/* The answers of resource POSTs sent with an Idempotency-Key (idem.c),
+ * kept as long as the push receipts (compact.c). */
+static const char migration_5[] =
+	"CREATE TABLE idempotency_key("
+	" owner text NOT NULL, key text NOT NULL, hash bytea NOT NULL, status int NOT NULL,"
+	" location text NOT NULL, etag text NOT NULL, body text NOT NULL,"
+	" at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (owner, key));";
+
+const char *const central_migrations[] = {migration_1, migration_2, migration_3, migration_4,
+                                          migration_5};
 const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);

@@ -15,6 +15,14 @@
  * TXN_REDO and the push runs again without queueing, which gives the exact
  * answer.
  *
+ * A record the transaction refers to (a work order's asset, a note's work
+ * order) is read FOR KEY SHARE, and a record it changes or deletes FOR
+ * UPDATE.  The two wait for each other, so a delete and a write that refers
+ * to the deleted record never both commit: the reference made first holds
+ * the delete until it commits, and the delete then finds it (its check
+ * runs in a later snapshot); the delete made first holds the reference,
+ * which then reads the record deleted.
+ *
  * Each thread serves one request at a time, so the state is per thread;
  * txn_begin empties it.  What it holds was read in this transaction as a
  * new query would read it: sites cannot change meanwhile (the place lock,
@@ -157,17 +165,19 @@ static int know_absent(const char *uuid, int locked, struct wr_err *e)
 
 const struct known *txn_load(PGconn *c, const char *uuid, int lock, struct wr_err *e)
 {
-	static const char plain[] = "SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = $1::uuid";
-	static const char locking[] =
-		"SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = $1::uuid FOR UPDATE";
+	static const char *const sql[] = {
+		"SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = $1::uuid",
+		"SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = $1::uuid FOR KEY SHARE",
+		"SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = $1::uuid FOR UPDATE"};
 	const struct known *k = txn_known(uuid);
 	const char *params[1] = {uuid};
 	PGresult *r;
 	int rc;
 
-	if (k && (k->locked || !lock))
+	if (k && k->locked >= lock)
 		return k;
-	if (!(r = db_exec(c, lock ? locking : plain, 1, params, e, NULL)))
+	if (!(r = db_exec(c, sql[lock == TXN_FOR_UPDATE ? 2 : lock == TXN_KEY_SHARE], 1, params, e,
+	                  NULL)))
 		return NULL;
 	rc = PQntuples(r) == 1 ? know_rows(r, 0, 0, lock, e) : know_absent(uuid, lock, e);
 	PQclear(r);
@@ -190,9 +200,10 @@ int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const
                  struct wr_err *e)
 {
 	static const char sql[] =
-		"WITH t AS (SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = ANY($1::uuid[]) FOR UPDATE)"
-		" SELECT true, * FROM t UNION ALL SELECT false, " KNOWN_COLUMNS " FROM record"
-		" WHERE uuid = ANY($2::uuid[]) AND uuid <> ALL($1::uuid[])";
+		"WITH t AS (SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = ANY($1::uuid[]) FOR UPDATE),"
+		" s AS (SELECT " KNOWN_COLUMNS " FROM record"
+		"  WHERE uuid = ANY($2::uuid[]) AND uuid <> ALL($1::uuid[]) FOR KEY SHARE)"
+		" SELECT true, * FROM t UNION ALL SELECT false, * FROM s";
 	char *targets = uuid_array(target, nt), *refs = uuid_array(ref, nr);
 	const char *params[2] = {targets, refs};
 	PGresult *r = targets && refs ? db_exec(c, sql, 2, params, e, NULL) : NULL;
@@ -201,19 +212,22 @@ int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const
 	free(targets);
 	free(refs);
 	for (int i = 0; rc == WR_OK && i < PQntuples(r); i++)
-		rc = know_rows(r, 1, i, !strcmp(PQgetvalue(r, i, 0), "t"), e);
+		rc = know_rows(r, 1, i, !strcmp(PQgetvalue(r, i, 0), "t") ? TXN_FOR_UPDATE : TXN_KEY_SHARE,
+		               e);
 	PQclear(r);
 	/* The targets not found are absent, as far as this transaction knows. */
 	for (int i = 0; rc == WR_OK && i < nt; i++)
 		if (!txn_known(target[i]))
-			rc = know_absent(target[i], 1, e);
+			rc = know_absent(target[i], TXN_FOR_UPDATE, e);
 	return rc;
 }
 
 void txn_end(void)
 {
-	for (size_t i = 0; i < T.cap; i++)
-		clear_slot(&T.slot[i]);
+	/* Twice per request: only the slots in use are emptied. */
+	for (size_t i = 0; T.n && i < T.cap; i++)
+		if (T.slot[i].uuid[0])
+			clear_slot(&T.slot[i]);
 	T.n = 0;
 	cJSON_Delete(T.queue);
 	T.queue = NULL;
@@ -228,7 +242,8 @@ int txn_wrote(const char *uuid, const char *entity, long long version, const cJS
 
 	if (!k || !(k->data = cJSON_Duplicate(data, 1)))
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	k->found = k->locked = 1;
+	k->found = 1;
+	k->locked = TXN_FOR_UPDATE;
 	wr_strlcpy(k->entity, entity, sizeof k->entity);
 	k->version = version;
 	k->has_site = site != NULL;
@@ -239,16 +254,17 @@ int txn_wrote(const char *uuid, const char *entity, long long version, const cJS
 	return WR_OK;
 }
 
+#define BEGIN_LOCKED                                                                        \
+	"BEGIN; SELECT pg_advisory_xact_lock_shared(" PLACE_LOCK_KEY "),"                         \
+	" to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 int txn_begin(PGconn *c, int defer, struct wr_err *e)
 {
-	static const char sql[] =
-		"BEGIN; SELECT pg_advisory_xact_lock_shared(" PLACE_LOCK_KEY "),"
-		" to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 	PGresult *r;
 
 	txn_end();
 	T.defer = defer;
-	r = PQexec(c, sql);
+	r = PQexec(c, BEGIN_LOCKED);
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		wr_fail(e, WR_EDB, "database: %s", r ? PQresultErrorMessage(r) : PQerrorMessage(c));
 		PQclear(r);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "util.h"
 #include "store.h"
+#include "config.h"
 
 #define WRENCH_VERSION "0.1.0"
 
@@ -33,6 +34,7 @@ struct cli {
 	const char *wait;       /* --wait SECONDS, or NULL for $WRENCH_BUSY_TIMEOUT / 60 */
 	const char *cmd;        /* "wo set": names the command in messages */
 	struct store *st;
+	const struct wr_config *cfg; /* the configuration file's settings, or NULL */
 };
 
 /* Opens the store: `create` nonzero creates a missing or empty database
@@ -49,6 +51,12 @@ void cli_close(struct cli *c);
 /* The path the store would be opened at (--db or the default); NULL with a
  * message printed when no default can be worked out. */
 const char *cli_db_path(struct cli *c, char *buf, size_t n);
+
+/* Reads the configuration file and the environment into cfg, says each bad
+ * line on stderr ("wrench: FILE:LINE: ..."), and sets c->cfg. */
+void cli_config(struct cli *c, struct wr_config *cfg);
+/* wrench --print-config: every setting, its value and where it came from. */
+int cli_print_config(struct cli *c);
 
 /* Prints "wrench: CMD: message" on stderr and returns the exit code for rc. */
 int cli_fail(const struct cli *c, const struct wr_err *e);
@@ -190,6 +198,28 @@ int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_rank(struct cli *c, int argc, char **argv);
 int cmd_fit(struct cli *c, int argc, char **argv);
 int cmd_backtest(struct cli *c, int argc, char **argv);
+/* `backtest --truth FILE` (truth.c): the true p of every loaded unit at
+ * every cutoff, p[cut * nunits + unit] (NAN where the file has none), and
+ * each unit's group (-1: none). */
+#define CLI_TRUTH_MAX_GROUPS 16
+struct cli_truth {
+	double *p;
+	int *group;
+	char group_names[CLI_TRUTH_MAX_GROUPS][32];
+	size_t ngroups, rows;
+};
+/* Reads FILE for the units of ld and the cutoffs (days); 0, or an exit
+ * code with the errors printed.  Free with cli_truth_free whatever the
+ * result. */
+int cli_read_truth(const struct cli *c, const char *path, const struct ld_set *ld,
+                   const double *cuts, size_t ncut, struct cli_truth *t);
+void cli_truth_free(struct cli_truth *t);
+/* `asset show`'s reliability section (cmd_predict.c): the asset's row of the
+ * whole plant's ranking as of `at` with the default model and `horizon`
+ * days, the same p_fail as `wrench rank`, Home and the asset card.  Text, or
+ * with json a ",\n  \"reliability\": {...}" member.  0 or an exit code. */
+int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
+                          double horizon, int json);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_ui(struct cli *c, int argc, char **argv);
 

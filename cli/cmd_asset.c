@@ -75,13 +75,24 @@ static int asset_list(struct cli *c, int argc, char **argv)
 
 static const struct arg_opt show_opts[] = {
 	{"history", 0, 1, "N", "history events to show (default 10)"},
+	{"at", 0, 1, "DATE", "reliability as of this date (default today)"},
+	{"horizon", 0, 1, "DUR", "reliability look-ahead, e.g. 30d, 3mo (default 30d)"},
+	{"format", 0, 1, "FMT", "text (default) or json"},
 	{NULL, 0, 0, NULL, NULL}
 };
 
 static const struct cmd_spec show_spec = {
 	"asset show", "TAG",
-	"Shows an asset: its details, children, meters, open work orders and recent history.",
+	"Shows an asset: its details, its reliability (the probability of failing within\n"
+	"the horizon, from the plant model `wrench rank` uses), children, meters, open\n"
+	"work orders and recent history.",
 	show_opts, 1, 1, NULL, NULL
+};
+
+/* What the listings of `asset show` share: JSON or text, items so far, and
+ * for the history the limit and how many were left out. */
+struct show_ctx {
+	int json, n, limit, more;
 };
 
 static void field(const char *label, const char *value)
@@ -91,12 +102,52 @@ static void field(const char *label, const char *value)
 	putchar('\n');
 }
 
+static void json_kv(const char *k, const char *v, int first)
+{
+	fputs(first ? "\n  " : ",\n  ", stdout);
+	out_json_str(stdout, k);
+	fputs(": ", stdout);
+	out_json_str(stdout, v);
+}
+
+/* Opens a listing at its first item: a heading, or a JSON key and '['. */
+static void list_open(struct show_ctx *sc, const char *title, const char *key)
+{
+	if (sc->n++ > 0) {
+		if (sc->json)
+			fputs(",", stdout);
+		return;
+	}
+	if (sc->json)
+		printf(",\n  \"%s\": [", key);
+	else
+		printf("\n%s:\n", title);
+}
+
+static void list_close(struct show_ctx *sc, const char *key, const char *none)
+{
+	if (sc->json)
+		printf(sc->n ? "\n  ]" : ",\n  \"%s\": []", key);
+	else if (sc->n == 0 && none)
+		printf("\n%s\n", none);
+	sc->n = 0;
+}
+
 static int show_child(const struct wr_asset *as, void *ctx)
 {
-	int *n = ctx;
+	struct show_ctx *sc = ctx;
 
-	if ((*n)++ == 0)
-		printf("\nChildren:\n");
+	list_open(sc, "Children", "children");
+	if (sc->json) {
+		fputs("\n    {\"tag\": ", stdout);
+		out_json_str(stdout, as->tag);
+		fputs(", \"name\": ", stdout);
+		out_json_str(stdout, as->name);
+		fputs(", \"class\": ", stdout);
+		out_json_str(stdout, as->cls);
+		fputs("}", stdout);
+		return 0;
+	}
 	out_printf(stdout, "  %-16s ", as->tag);
 	out_text(stdout, as->name);
 	out_printf(stdout, " (%s)\n", as->cls);
@@ -105,11 +156,26 @@ static int show_child(const struct wr_asset *as, void *ctx)
 
 static int show_meter(const struct wr_meter *m, void *ctx)
 {
-	int *n = ctx;
+	struct show_ctx *sc = ctx;
 	char v[32], at[WR_DATE_BUF];
 
-	if ((*n)++ == 0)
-		printf("\nMeters:\n");
+	list_open(sc, "Meters", "meters");
+	if (sc->json) {
+		fputs("\n    {\"name\": ", stdout);
+		out_json_str(stdout, m->name);
+		fputs(", \"unit\": ", stdout);
+		out_json_str(stdout, m->unit);
+		fputs(", \"value\": ", stdout);
+		out_json_num(stdout, m->last_value);
+		fputs(", \"at\": ", stdout);
+		if (isnan(m->last_value))
+			fputs("null}", stdout);
+		else {
+			out_json_str(stdout, wr_date_fmt(m->last_at, at));
+			fputs("}", stdout);
+		}
+		return 0;
+	}
 	out_printf(stdout, "  %-12s ", m->name);
 	if (isnan(m->last_value))
 		printf("no reading\n");
@@ -121,11 +187,27 @@ static int show_meter(const struct wr_meter *m, void *ctx)
 
 static int show_wo(const struct wr_wo *w, void *ctx)
 {
-	int *n = ctx;
+	struct show_ctx *sc = ctx;
 	char due[WR_DATE_BUF];
 
-	if ((*n)++ == 0)
-		printf("\nOpen work orders:\n");
+	list_open(sc, "Open work orders", "open_work_orders");
+	if (sc->json) {
+		fputs("\n    {\"number\": ", stdout);
+		out_json_str(stdout, w->number);
+		fputs(", \"status\": ", stdout);
+		out_json_str(stdout, wr_wo_status_name(w->status));
+		fputs(", \"priority\": ", stdout);
+		out_json_str(stdout, wr_priority_name(w->priority));
+		fputs(", \"due\": ", stdout);
+		if (w->due_at == WR_NO_TIME)
+			fputs("null", stdout);
+		else
+			out_json_str(stdout, wr_date_fmt_day(w->due_at, due));
+		fputs(", \"title\": ", stdout);
+		out_json_str(stdout, w->title);
+		fputs("}", stdout);
+		return 0;
+	}
 	out_printf(stdout, "  %-10s %-11s %-7s %-10s ", w->number, wr_wo_status_name(w->status),
 	           wr_priority_name(w->priority), w->due_at == WR_NO_TIME ? "-" :
 	           wr_date_fmt_day(w->due_at, due));
@@ -134,21 +216,30 @@ static int show_wo(const struct wr_wo *w, void *ctx)
 	return 0;
 }
 
-struct hist_ctx {
-	int n, limit, more;
-};
-
 static int show_event(const struct wr_event *ev, void *ctx)
 {
-	struct hist_ctx *h = ctx;
+	struct show_ctx *sc = ctx;
 	char at[WR_DATE_BUF];
 
-	if (h->n >= h->limit) {
-		h->more++;
+	if (sc->n >= sc->limit) {
+		sc->more++;
 		return 0;
 	}
-	if (h->n++ == 0)
-		printf("\nHistory (newest first):\n");
+	list_open(sc, "History (newest first)", "history");
+	if (sc->json) {
+		fputs("\n    {\"at\": ", stdout);
+		out_json_str(stdout, wr_date_fmt(ev->at, at));
+		fputs(", \"kind\": ", stdout);
+		out_json_str(stdout, wr_event_kind_name(ev->kind));
+		fputs(", \"code\": ", stdout);
+		out_json_str(stdout, ev->code);
+		fputs(", \"wo\": ", stdout);
+		out_json_str(stdout, ev->wo_number);
+		fputs(", \"notes\": ", stdout);
+		out_json_str(stdout, ev->notes ? ev->notes : "");
+		fputs("}", stdout);
+		return 0;
+	}
 	out_printf(stdout, "  %-10s %-11s %-10s %-10s ", wr_date_fmt_day(ev->at, at),
 	           wr_event_kind_name(ev->kind), ev->code[0] ? ev->code : "-",
 	           ev->wo_number[0] ? ev->wo_number : "-");
@@ -158,64 +249,111 @@ static int show_event(const struct wr_event *ev, void *ctx)
 	return 0;
 }
 
+static void show_fields(const struct wr_asset *as, int json)
+{
+	char buf[WR_DATE_BUF], num[16];
+
+	snprintf(num, sizeof num, "%d", as->criticality);
+	if (json) {
+		fputs("{", stdout);
+		json_kv("tag", as->tag, 1);
+		json_kv("name", as->name, 0);
+		json_kv("description", as->description, 0);
+		json_kv("class", as->cls, 0);
+		json_kv("status", wr_asset_status_name(as->status), 0);
+		printf(",\n  \"criticality\": %s", num);
+		json_kv("location", as->location_code, 0);
+		json_kv("parent", as->parent_tag, 0);
+		json_kv("manufacturer", as->manufacturer, 0);
+		json_kv("model", as->model, 0);
+		json_kv("serial", as->serial, 0);
+		json_kv("installed", as->install_date == WR_NO_TIME ? "" :
+		        wr_date_fmt_day(as->install_date, buf), 0);
+		return;
+	}
+	field("Tag", as->tag);
+	field("Name", as->name);
+	if (as->description[0])
+		field("Description", as->description);
+	field("Class", as->cls);
+	field("Status", wr_asset_status_name(as->status));
+	field("Criticality", num);
+	field("Location", as->location_code[0] ? as->location_code : "-");
+	field("Parent", as->parent_tag[0] ? as->parent_tag : "-");
+	field("Manufacturer", as->manufacturer[0] ? as->manufacturer : "-");
+	field("Model", as->model[0] ? as->model : "-");
+	field("Serial", as->serial[0] ? as->serial : "-");
+	field("Installed", as->install_date == WR_NO_TIME ? "-" :
+	      wr_date_fmt_day(as->install_date, buf));
+}
+
+/* Children, meters, open work and history, each a listing. */
+static int show_lists(struct cli *c, const struct wr_asset *as, struct show_ctx *sc,
+                      struct wr_err *e)
+{
+	struct wr_wo_filter f;
+
+	if (store_asset_children(c->st, as->tag, show_child, sc, e) != WR_OK)
+		return -1;
+	list_close(sc, "children", NULL);
+	if (store_meter_list(c->st, as->tag, show_meter, sc, e) != WR_OK)
+		return -1;
+	list_close(sc, "meters", NULL);
+	memset(&f, 0, sizeof f);
+	f.asset_tag = as->tag;
+	f.status_mask = (1u << WS_REQUESTED) | (1u << WS_OPEN) | (1u << WS_IN_PROGRESS) |
+	                (1u << WS_ON_HOLD);
+	if (store_wo_list(c->st, &f, show_wo, sc, e) != WR_OK)
+		return -1;
+	list_close(sc, "open_work_orders", "No open work orders.");
+	if (store_event_list(c->st, as->tag, show_event, sc, e) != WR_OK)
+		return -1;
+	if (!sc->json && sc->more)
+		printf("  ... %d older (--history N shows more)\n", sc->more);
+	list_close(sc, "history", sc->more ? NULL : "No history.");
+	if (sc->json)
+		printf(",\n  \"history_more\": %d", sc->more);
+	return 0;
+}
+
 static int asset_show(struct cli *c, int argc, char **argv)
 {
 	struct args a;
 	struct wr_asset as;
-	struct wr_wo_filter f;
 	struct wr_err e = {0, ""};
-	struct hist_ctx h = {0, 10, 0};
-	char buf[WR_DATE_BUF], num[16];
+	struct show_ctx sc = {0, 0, 10, 0};
+	const char *fv;
+	int64_t at = WR_NO_TIME;
+	double horizon = 30.0;
 	long limit = 10;
-	int n, rc = args_parse(c, &show_spec, argc, argv, &a);
+	int rc = args_parse(c, &show_spec, argc, argv, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = args_int(c, "history", args_get(&a, "history"), 0, 100000, &limit)) != 0)
+	fv = args_get(&a, "format");
+	if (fv && strcmp(fv, "json") == 0)
+		sc.json = 1;
+	else if (fv && strcmp(fv, "text") != 0 && strcmp(fv, "table") != 0)
+		return args_usage(c, "--format wants text or json, not '%s'", fv);
+	if ((rc = args_int(c, "history", args_get(&a, "history"), 0, 100000, &limit)) != 0 ||
+	    (rc = args_date(c, "at", args_get(&a, "at"), &at, CLI_USAGE)) != 0 ||
+	    (rc = args_days(c, "horizon", args_get(&a, "horizon"), &horizon)) != 0)
 		return rc;
-	h.limit = (int)limit;
+	sc.limit = (int)limit;
+	if (at == WR_NO_TIME)
+		at = wr_today();
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	if (store_asset_get(c->st, a.pos[0], &as, &e) != WR_OK)
 		return cli_fail(c, &e);
-
-	field("Tag", as.tag);
-	field("Name", as.name);
-	if (as.description[0])
-		field("Description", as.description);
-	field("Class", as.cls);
-	field("Status", wr_asset_status_name(as.status));
-	snprintf(num, sizeof num, "%d", as.criticality);
-	field("Criticality", num);
-	field("Location", as.location_code[0] ? as.location_code : "-");
-	field("Parent", as.parent_tag[0] ? as.parent_tag : "-");
-	field("Manufacturer", as.manufacturer[0] ? as.manufacturer : "-");
-	field("Model", as.model[0] ? as.model : "-");
-	field("Serial", as.serial[0] ? as.serial : "-");
-	field("Installed", as.install_date == WR_NO_TIME ? "-" :
-	      wr_date_fmt_day(as.install_date, buf));
-
-	n = 0;
-	if (store_asset_children(c->st, as.tag, show_child, &n, &e) != WR_OK)
+	show_fields(&as, sc.json);
+	if ((rc = cli_asset_reliability(c, &as, at, horizon, sc.json)) != 0)
+		return rc;
+	rc = show_lists(c, &as, &sc, &e);
+	if (sc.json)
+		fputs("\n}\n", stdout);
+	if (rc != 0)
 		return cli_fail(c, &e);
-	n = 0;
-	if (store_meter_list(c->st, as.tag, show_meter, &n, &e) != WR_OK)
-		return cli_fail(c, &e);
-	memset(&f, 0, sizeof f);
-	f.asset_tag = as.tag;
-	f.status_mask = (1u << WS_REQUESTED) | (1u << WS_OPEN) | (1u << WS_IN_PROGRESS) |
-	                (1u << WS_ON_HOLD);
-	n = 0;
-	if (store_wo_list(c->st, &f, show_wo, &n, &e) != WR_OK)
-		return cli_fail(c, &e);
-	if (n == 0)
-		printf("\nNo open work orders.\n");
-	if (store_event_list(c->st, as.tag, show_event, &h, &e) != WR_OK)
-		return cli_fail(c, &e);
-	if (h.n == 0 && h.more == 0)
-		printf("\nNo history.\n");
-	else if (h.more)
-		printf("  ... %d older (--history N shows more)\n", h.more);
 	return CLI_OK;
 }
 

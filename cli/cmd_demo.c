@@ -67,6 +67,7 @@ static int run_tui(struct cli *c, const char *open_record, int mouse)
 	memset(&o, 0, sizeof o);
 	o.open_record = open_record;
 	o.mouse = mouse;
+	o.config = c->cfg;
 	if (tui_run(c->st, &o, &e) != WR_OK)
 		return cli_fail(c, &e);
 	return CLI_OK;

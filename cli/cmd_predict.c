@@ -116,6 +116,8 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 			return rc;
 		m->po.history_start = (double)t / WR_DAY;
 	}
+	m->po.renewal_only = args_has(a, "renewal-only");
+	m->po.frailty = args_has(a, "frailty");
 	if ((v = args_get(a, "hazard")) != NULL) {
 		if (!strcmp(v, "piecewise"))
 			m->po.hazard = PREDICT_HAZARD_PIECEWISE;
@@ -134,6 +136,8 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	{"class", 0, 1, "C[,C...]", "only assets of these classes"}, \
 	{"history-from", 0, 1, "DATE", "history is complete only from DATE (earlier lives enter late)"}, \
 	{"hazard", 0, 1, "H", "piecewise (default: chosen by AIC against Weibull) or weibull"}, \
+	{"renewal-only", 0, 0, NULL, "every failure renews (default: minimal repair where the data say so)"}, \
+	{"frailty", 0, 0, NULL, "fit class shapes with the assets' variation (gamma frailty)"}, \
 	{"beta", 0, 1, "C=B[,...]", "fix the Weibull shape of class C to B (WeiBayes)"}, \
 	{"codes", 0, 1, "A,B", "only failures with these problem codes count"}, \
 	{"op-time", 0, 0, NULL, "measure lives in run hours where meters exist"}, \
@@ -154,22 +158,24 @@ static const struct cmd_spec rank_spec = {
 	"rank", "",
 	"Ranks in-service assets by the probability of failing within the horizon, from\n"
 	"models fitted per class: a Weibull shape (pooled when a class has few failures)\n"
-	"or, when it fits better by AIC, a piecewise-constant hazard; each asset's own\n"
-	"rate is shrunk toward its class by empirical Bayes.  Columns: p_fail, expected\n"
-	"failures in the horizon, age of the current life (days, or hours with\n"
-	"--op-time), beta with bounds and what it means, eta, method, MTBF, B10 life,\n"
-	"failures so far, time observed, failure trend, and age-replacement advice when\n"
-	"costs are given.",
+	"or, when it fits better by AIC, a piecewise-constant hazard; for classes whose\n"
+	"history says failures are repaired rather than renewed, the power law of minimal\n"
+	"repair (Crow-AMSAA); each asset's own rate is shrunk toward its class by\n"
+	"empirical Bayes.  Columns: p_fail, expected failures in the horizon, age of\n"
+	"the current life (days, or hours with --op-time), beta with bounds and what it\n"
+	"means, eta, method, MTBF, B10 life, failures so far, time observed, failure\n"
+	"trend, age-replacement advice when costs are given, the process (renewal or\n"
+	"minimal repair) and the power law's beta.",
 	rank_opts, 0, 0, NULL, NULL
 };
 
 static const char *const rank_head[] = {
 	"rank", "asset", "class", "p_fail", "expected_failures", "age", "beta", "beta_lo",
 	"beta_hi", "eta", "meaning", "method", "mtbf", "b10", "failures", "observed", "trend",
-	"replace_at", "saving"
+	"replace_at", "saving", "process", "repair_beta"
 };
 static const int rank_numeric[] = {
-	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1
+	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0, 1
 };
 #define RANK_COLS (sizeof rank_head / sizeof rank_head[0])
 
@@ -193,7 +199,23 @@ static void print_classes(const struct predict_ranking *r)
 		           predict_beta_meaning_str(pc->meaning),
 		           out_num(eta, sizeof eta, pc->eta, 4), predict_method_str(pc->method),
 		           pc->units, pc->failures);
+		if (pc->process == PREDICT_PROCESS_MINIMAL_REPAIR)
+			out_printf(stdout, "  %-20s minimal repair: power law beta %s [%s, %s], "
+			           "log marginal likelihood %s against %s renewed\n", "",
+			           out_num(b, sizeof b, pc->repair_beta, 3),
+			           out_num(lo, sizeof lo, pc->repair_beta_b.lo, 3),
+			           out_num(hi, sizeof hi, pc->repair_beta_b.hi, 3),
+			           out_num(eta, sizeof eta, pc->marginal_repair, 6),
+			           out_num(bounds, sizeof bounds, pc->marginal_renewal, 6));
 	}
+}
+
+/* The class's power-law beta of an asset under minimal repair, else NAN. */
+static double repair_beta(const struct predict_ranking *r, const struct predict_item *it)
+{
+	if (it->process != PREDICT_PROCESS_MINIMAL_REPAIR || it->class_index >= r->nclasses)
+		return NAN;
+	return r->classes[it->class_index].repair_beta;
 }
 
 int cmd_rank(struct cli *c, int argc, char **argv)
@@ -251,6 +273,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 		out_num(v[15], sizeof v[15], it->observed, digits);
 		out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
 		out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
+		out_num(v[20], sizeof v[20], repair_beta(&r, it), digits);
 		for (k = 0; k < RANK_COLS; k++)
 			cells[k] = v[k];
 		cells[1] = it->tag;
@@ -258,6 +281,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 		cells[10] = predict_beta_meaning_str(it->meaning);
 		cells[11] = predict_method_str(it->method);
 		cells[16] = predict_trend_str(it->trend.flag);
+		cells[19] = predict_process_str(it->process);
 		if (out_row(&o, cells) != 0)
 			break;
 	}
@@ -278,6 +302,7 @@ static const struct arg_opt bt_opts[] = {
 	{"every", 0, 1, "DUR", "step between cutoffs: 1mo (default), 2w, 90d, 1y"},
 	MODEL_OPTS,
 	{"top-k", 0, 1, "K", "precision among the K riskiest (default: the number that failed)"},
+	{"truth", 0, 1, "FILE", "true p_fail per asset and cutoff (a simulated plant): score the oracle"},
 	{"format", 0, 1, "FMT", "table (default) or json"},
 	{NULL, 0, 0, NULL, NULL}
 };
@@ -287,13 +312,15 @@ static const struct cmd_spec bt_spec = {
 	"Replays the ranking at each cutoff using only the history before it, and scores\n"
 	"it against which assets failed within the horizon after it: AUC, precision at\n"
 	"k and Brier score of the model, compared with ranking by age, by failure count,\n"
-	"by naive MTBF, and with the past base rate (climatology).",
+	"by naive MTBF, and with the past base rate (climatology); then the model's\n"
+	"calibration (failures predicted against observed, by decile of p_fail).  With\n"
+	"--truth, the true model (the oracle) is scored beside them.",
 	bt_opts, 0, 0, NULL, NULL
 };
 
 /* Stable JSON keys for the scorers (predict_scorer_str is for people). */
 static const char *const scorer_key[PREDICT_S_COUNT_] = {
-	"model", "age", "count", "mtbf", "climatology"
+	"model", "age", "count", "mtbf", "climatology", "oracle"
 };
 
 /* The cutoffs from..to stepping by `every`: calendar months and years when
@@ -355,16 +382,21 @@ static int make_cutoffs(const struct cli *c, int64_t from, int64_t to, const cha
 	return 0;
 }
 
-static void json_metric_group(const char *name, const struct predict_metrics *m, int which,
-                              int brier_only_prob)
+/* Scorers a backtest reports: the oracle only when the truth was given. */
+static int scored(const struct predict_backtest *b, int s)
+{
+	return s != PREDICT_S_ORACLE || b->has_truth;
+}
+
+static void json_metric_group(const struct predict_backtest *b, const char *name,
+                              const struct predict_metrics *m, int which, int brier_only_prob)
 {
 	int s, first = 1;
 
 	printf("\"%s\": {", name);
 	for (s = 0; s < PREDICT_S_COUNT_; s++) {
 		double v = which == 0 ? m[s].auc : which == 1 ? m[s].prec_k : m[s].brier;
-		if (brier_only_prob && s != PREDICT_S_MODEL && s != PREDICT_S_MTBF &&
-		    s != PREDICT_S_CLIMATE)
+		if (!scored(b, s) || (brier_only_prob && (s == PREDICT_S_AGE || s == PREDICT_S_COUNT)))
 			continue;
 		printf("%s\"%s\": ", first ? "" : ", ", scorer_key[s]);
 		out_json_num(stdout, v);
@@ -373,7 +405,84 @@ static void json_metric_group(const char *name, const struct predict_metrics *m,
 	printf("}");
 }
 
-static void bt_json(const struct predict_backtest *b)
+/* One scorer's calibration table as a JSON object. */
+static void json_calib(const struct predict_calib *cb)
+{
+	size_t k;
+
+	printf("{\"n\": %zu, \"predicted\": ", cb->n);
+	out_json_num(stdout, cb->predicted);
+	printf(", \"observed\": ");
+	out_json_num(stdout, cb->observed);
+	printf(", \"ratio\": ");
+	out_json_num(stdout, cb->ratio);
+	if (isfinite(cb->truth)) {
+		printf(", \"truth\": ");
+		out_json_num(stdout, cb->truth);
+	}
+	printf(", \"deciles\": [");
+	for (k = 0; k < PREDICT_CALIB_BINS; k++) {
+		const struct predict_calib_bin *bn = &cb->bin[k];
+		printf("%s\n      {\"n\": %zu, \"p_lo\": ", k ? "," : "", bn->n);
+		out_json_num(stdout, bn->p_lo);
+		printf(", \"p_hi\": ");
+		out_json_num(stdout, bn->p_hi);
+		printf(", \"predicted\": ");
+		out_json_num(stdout, bn->predicted);
+		printf(", \"observed\": ");
+		out_json_num(stdout, bn->observed);
+		if (isfinite(bn->truth)) {
+			printf(", \"truth\": ");
+			out_json_num(stdout, bn->truth);
+		}
+		printf("}");
+	}
+	printf("]}");
+}
+
+static void bt_json_calib(const struct predict_backtest *b)
+{
+	int s, first = 1;
+
+	printf(",\n  \"calibration\": {");
+	for (s = 0; s < PREDICT_S_COUNT_; s++) {
+		if (b->calib[s].n == 0)
+			continue;
+		printf("%s\n    \"%s\": ", first ? "" : ",", scorer_key[s]);
+		json_calib(&b->calib[s]);
+		first = 0;
+	}
+	printf("\n  }");
+}
+
+/* Per truth group: pairs scored, failures observed, and predicted by
+ * each probability scorer. */
+static void bt_json_groups(const struct predict_backtest *b, char (*names)[32])
+{
+	size_t g;
+	int s;
+
+	if (!b->ngroups)
+		return;
+	printf(",\n  \"groups\": {");
+	for (g = 0; g < b->ngroups; g++) {
+		const struct predict_group *gr = &b->groups[g];
+		printf("%s\n    ", g ? "," : "");
+		out_json_str(stdout, names[g]);
+		printf(": {\"n\": %zu, \"observed\": ", gr->n);
+		out_json_num(stdout, gr->observed);
+		printf(", \"predicted\": {");
+		for (s = 0; s < PREDICT_S_COUNT_; s++)
+			if (b->calib[s].n) {
+				printf("%s\"%s\": ", s ? ", " : "", scorer_key[s]);
+				out_json_num(stdout, gr->predicted[s]);
+			}
+		printf("}}");
+	}
+	printf("\n  }");
+}
+
+static void bt_json(const struct predict_backtest *b, char (*names)[32])
 {
 	size_t i;
 	char at[WR_DATE_BUF];
@@ -388,69 +497,204 @@ static void bt_json(const struct predict_backtest *b)
 		       wr_date_fmt_day((int64_t)llround(cu->T * WR_DAY), at), cu->scored,
 		       cu->positives, cu->k);
 		out_json_num(stdout, cu->base_rate);
+		printf(", \"predicted\": ");
+		out_json_num(stdout, cu->predicted);
 		printf(", ");
-		json_metric_group("auc", cu->m, 0, 0);
+		json_metric_group(b, "auc", cu->m, 0, 0);
 		printf(", ");
-		json_metric_group("precision_at_k", cu->m, 1, 0);
+		json_metric_group(b, "precision_at_k", cu->m, 1, 0);
 		printf(", ");
-		json_metric_group("brier", cu->m, 2, 1);
+		json_metric_group(b, "brier", cu->m, 2, 1);
 		printf("}");
 	}
 	printf("%s],\n  \"mean\": {", b->n ? "\n  " : "");
-	json_metric_group("auc", b->mean, 0, 0);
+	json_metric_group(b, "auc", b->mean, 0, 0);
 	printf(", ");
-	json_metric_group("precision_at_k", b->mean, 1, 0);
+	json_metric_group(b, "precision_at_k", b->mean, 1, 0);
 	printf(", ");
-	json_metric_group("brier", b->mean, 2, 1);
-	printf("}\n}\n");
+	json_metric_group(b, "brier", b->mean, 2, 1);
+	printf("}");
+	bt_json_calib(b);
+	bt_json_groups(b, names);
+	printf("\n}\n");
 }
 
 static void bt_table(const struct predict_backtest *b)
 {
 	static const char *const head[] = {
-		"cutoff", "scored", "failed", "auc_model", "auc_age", "auc_count", "auc_mtbf",
-		"p@k_model", "p@k_age", "brier_model", "brier_climate"
+		"cutoff", "scored", "failed", "predicted", "auc_model", "auc_age", "auc_count",
+		"auc_mtbf", "p@k_model", "p@k_age", "brier_model", "brier_climate"
 	};
-	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 	struct out o;
 	size_t i, k;
 
-	out_begin(&o, stdout, OUT_TABLE, 11, head, numeric);
+	out_begin(&o, stdout, OUT_TABLE, 12, head, numeric);
 	for (i = 0; i <= b->n; i++) {
 		const struct predict_metrics *m = i < b->n ? b->cuts[i].m : b->mean;
-		char v[11][32];
-		const char *cells[11];
+		char v[12][32];
+		const char *cells[12];
 
 		if (i < b->n) {
 			wr_date_fmt_day((int64_t)llround(b->cuts[i].T * WR_DAY), v[0]);
 			snprintf(v[1], sizeof v[1], "%zu", b->cuts[i].scored);
 			snprintf(v[2], sizeof v[2], "%zu", b->cuts[i].positives);
+			out_num(v[3], 32, b->cuts[i].predicted, 3);
 		} else {
 			wr_strlcpy(v[0], "mean", sizeof v[0]);
-			v[1][0] = v[2][0] = '\0';
+			v[1][0] = v[2][0] = v[3][0] = '\0';
 		}
-		out_num(v[3], 32, m[PREDICT_S_MODEL].auc, 3);
-		out_num(v[4], 32, m[PREDICT_S_AGE].auc, 3);
-		out_num(v[5], 32, m[PREDICT_S_COUNT].auc, 3);
-		out_num(v[6], 32, m[PREDICT_S_MTBF].auc, 3);
-		out_num(v[7], 32, m[PREDICT_S_MODEL].prec_k, 3);
-		out_num(v[8], 32, m[PREDICT_S_AGE].prec_k, 3);
-		out_num(v[9], 32, m[PREDICT_S_MODEL].brier, 3);
-		out_num(v[10], 32, m[PREDICT_S_CLIMATE].brier, 3);
-		for (k = 0; k < 11; k++)
+		out_num(v[4], 32, m[PREDICT_S_MODEL].auc, 3);
+		out_num(v[5], 32, m[PREDICT_S_AGE].auc, 3);
+		out_num(v[6], 32, m[PREDICT_S_COUNT].auc, 3);
+		out_num(v[7], 32, m[PREDICT_S_MTBF].auc, 3);
+		out_num(v[8], 32, m[PREDICT_S_MODEL].prec_k, 3);
+		out_num(v[9], 32, m[PREDICT_S_AGE].prec_k, 3);
+		out_num(v[10], 32, m[PREDICT_S_MODEL].brier, 3);
+		out_num(v[11], 32, m[PREDICT_S_CLIMATE].brier, 3);
+		for (k = 0; k < 12; k++)
 			cells[k] = v[k];
 		out_row(&o, cells);
 	}
 	out_end(&o);
 }
 
+/* With the truth: every scorer's mean AUC and Brier with the oracle's,
+ * how far the model got from the best baseline to the oracle, and the
+ * groups' failures predicted and observed. */
+static void bt_table_truth(const struct predict_backtest *b, char (*names)[32])
+{
+	const struct predict_metrics *m = b->mean;
+	double best = NAN, gap;
+	size_t g;
+	int s;
+
+	if (!b->has_truth)
+		return;
+	printf("\nagainst the truth (oracle: the true p_fail), means over the cutoffs:\n");
+	printf("  %-13s %6s %8s\n", "scorer", "AUC", "Brier");
+	for (s = 0; s < PREDICT_S_COUNT_; s++) {
+		char au[32], br[32];
+		printf("  %-13s %6s %8s\n", predict_scorer_str(s), out_num(au, sizeof au, m[s].auc, 3),
+		       out_num(br, sizeof br, m[s].brier, 4));
+		if (s != PREDICT_S_MODEL && s != PREDICT_S_ORACLE && isfinite(m[s].auc) &&
+		    !(m[s].auc <= best))
+			best = m[s].auc;
+	}
+	gap = (m[PREDICT_S_MODEL].auc - best) / (m[PREDICT_S_ORACLE].auc - best);
+	printf("  the model's AUC is %.0f%% of the way from the best baseline to the oracle\n",
+	       100.0 * gap);
+	for (g = 0; g < b->ngroups; g++) {
+		const struct predict_group *gr = &b->groups[g];
+		char ob[32], mo[32], tr[32], ra[32];
+		out_printf(stdout, "  %-13s %zu predictions: observed %s, model %s (ratio %s), "
+		           "truth %s\n", names[g], gr->n, out_num(ob, sizeof ob, gr->observed, 4),
+		           out_num(mo, sizeof mo, gr->predicted[PREDICT_S_MODEL], 4),
+		           out_num(ra, sizeof ra, gr->observed > 0 ? gr->predicted[PREDICT_S_MODEL] /
+		                                                     gr->observed : NAN, 3),
+		           out_num(tr, sizeof tr, gr->predicted[PREDICT_S_ORACLE], 4));
+	}
+}
+
+/* The model's calibration by decile of p, then every probability
+ * scorer's total. */
+static void bt_table_calib(const struct predict_backtest *b)
+{
+	static const char *const head[] = {
+		"decile", "n", "p_from", "p_to", "predicted", "observed", "ratio", "true_p"
+	};
+	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1};
+	const struct predict_calib *cb = &b->calib[PREDICT_S_MODEL];
+	size_t ncol = b->has_truth ? 8 : 7;
+	struct out o;
+	size_t i, k;
+	int s;
+
+	printf("\ncalibration of the model (every asset at every cutoff, by decile of p_fail%s):\n",
+	       b->has_truth ? "; true_p: the failures the truth expects of the same assets" : "");
+	out_begin(&o, stdout, OUT_TABLE, ncol, head, numeric);
+	for (i = 0; i <= PREDICT_CALIB_BINS; i++) {
+		const struct predict_calib_bin *bn = i < PREDICT_CALIB_BINS ? &cb->bin[i] : NULL;
+		char v[8][32];
+		const char *cells[8];
+
+		if (bn)
+			snprintf(v[0], sizeof v[0], "%zu", i + 1);
+		else
+			wr_strlcpy(v[0], "total", sizeof v[0]);
+		snprintf(v[1], sizeof v[1], "%zu", bn ? bn->n : cb->n);
+		out_num(v[2], 32, bn ? bn->p_lo : NAN, 3);
+		out_num(v[3], 32, bn ? bn->p_hi : NAN, 3);
+		out_num(v[4], 32, bn ? bn->predicted : cb->predicted, 4);
+		out_num(v[5], 32, bn ? bn->observed : cb->observed, 4);
+		out_num(v[6], 32, bn ? (bn->observed > 0 ? bn->predicted / bn->observed : NAN)
+		                     : cb->ratio, 3);
+		out_num(v[7], 32, bn ? bn->truth : cb->truth, 4);
+		for (k = 0; k < 8; k++)
+			cells[k] = v[k];
+		out_row(&o, cells);
+	}
+	out_end(&o);
+	printf("failures predicted / observed in all:");
+	for (s = 0; s < PREDICT_S_COUNT_; s++) {
+		char r[32], pr[32], ob[32];
+		if (b->calib[s].n == 0)
+			continue;
+		printf("%s %s %s / %s (%s)", s ? "," : "", predict_scorer_str(s),
+		       out_num(pr, sizeof pr, b->calib[s].predicted, 4),
+		       out_num(ob, sizeof ob, b->calib[s].observed, 4),
+		       out_num(r, sizeof r, b->calib[s].ratio, 3));
+	}
+	printf("\n");
+}
+
+/* Loads the history (and the truth), runs the backtest and prints it. */
+static int run_backtest(struct cli *c, struct model_args *m, const char *truth_path,
+                        const double *cuts, size_t ncut, int fmt)
+{
+	struct ld_set ld;
+	struct predict_backtest b;
+	struct predict_truth pt;
+	struct cli_truth t;
+	struct wr_err e = {0, ""};
+	int rc;
+
+	memset(&ld, 0, sizeof ld);
+	memset(&t, 0, sizeof t);
+	if (store_life_load(c->st, &m->lo, &ld, &e) != WR_OK)
+		return cli_fail(c, &e);
+	if (truth_path && (rc = cli_read_truth(c, truth_path, &ld, cuts, ncut, &t)) != 0) {
+		cli_truth_free(&t);
+		store_life_free(&ld);
+		return rc;
+	}
+	pt.p = t.p;
+	pt.nunits = ld.nunits;
+	pt.group = t.group;
+	pt.ngroups = t.ngroups;
+	memset(&b, 0, sizeof b);
+	rc = predict_backtest_truth(&ld, cuts, ncut, &m->po, truth_path ? &pt : NULL, &b, &e);
+	store_life_free(&ld);
+	if (rc != WR_OK) {
+		cli_truth_free(&t);
+		return cli_fail(c, &e);
+	}
+	if (fmt == OUT_JSON) {
+		bt_json(&b, t.group_names);
+	} else {
+		bt_table(&b);
+		bt_table_truth(&b, t.group_names);
+		bt_table_calib(&b);
+	}
+	cli_truth_free(&t);
+	predict_backtest_free(&b);
+	return CLI_OK;
+}
+
 int cmd_backtest(struct cli *c, int argc, char **argv)
 {
 	struct args a;
 	struct model_args m;
-	struct ld_set ld;
-	struct predict_backtest b;
-	struct wr_err e = {0, ""};
 	int64_t from = WR_NO_TIME, to = WR_NO_TIME;
 	double *cuts = NULL;
 	size_t ncut = 0;
@@ -475,25 +719,116 @@ int cmd_backtest(struct cli *c, int argc, char **argv)
 	m.po.top_k = (size_t)topk;
 	if ((rc = make_cutoffs(c, from, to, args_get(&a, "every"), &cuts, &ncut)) != 0)
 		return rc;
-	if ((rc = cli_open(c, 0)) != 0) {
-		free(cuts);
-		return rc;
-	}
-	memset(&ld, 0, sizeof ld);
-	if (store_life_load(c->st, &m.lo, &ld, &e) != WR_OK) {
-		free(cuts);
-		return cli_fail(c, &e);
-	}
-	memset(&b, 0, sizeof b);
-	rc = predict_backtest(&ld, cuts, ncut, &m.po, &b, &e);
-	store_life_free(&ld);
+	if ((rc = cli_open(c, 0)) == 0)
+		rc = run_backtest(c, &m, args_get(&a, "truth"), cuts, ncut, fmt);
 	free(cuts);
+	return rc;
+}
+
+/* ------------------------------------------------- asset show's section */
+
+/* Numbers as `rank --format json` writes them (8 digits), null for NAN. */
+static void rel_num(const char *key, double v)
+{
+	char b[40];
+
+	printf(", \"%s\": ", key);
+	out_num(b, sizeof b, v, 8);
+	fputs(b[0] ? b : "null", stdout);
+}
+
+static void rel_json(const struct predict_ranking *r, const struct predict_item *it,
+                     const char *note)
+{
+	char at[WR_DATE_BUF];
+
+	printf(",\n  \"reliability\": {\"at\": \"%s\"",
+	       wr_date_fmt_day((int64_t)llround(r->T * WR_DAY), at));
+	rel_num("horizon", r->horizon);
+	if (!it) {
+		fputs(", \"ranked\": false, \"note\": ", stdout);
+		out_json_str(stdout, note);
+		fputs("}", stdout);
+		return;
+	}
+	fputs(", \"ranked\": true", stdout);
+	rel_num("p_fail", it->p_fail);
+	rel_num("expected_failures", it->expected_failures);
+	rel_num("age", it->age);
+	rel_num("beta", it->beta);
+	rel_num("beta_lo", it->beta_b.lo);
+	rel_num("beta_hi", it->beta_b.hi);
+	rel_num("eta", it->eta);
+	printf(", \"meaning\": \"%s\", \"method\": \"%s\"", predict_beta_meaning_str(it->meaning),
+	       predict_method_str(it->method));
+	rel_num("mtbf", it->mtbf);
+	rel_num("b10", it->b10);
+	printf(", \"failures\": %d", it->failures);
+	rel_num("observed", it->observed);
+	printf(", \"trend\": \"%s\", \"process\": \"%s\"}", predict_trend_str(it->trend.flag),
+	       predict_process_str(it->process));
+}
+
+static void rel_text(const struct predict_ranking *r, const struct predict_item *it,
+                     const char *note)
+{
+	char at[WR_DATE_BUF], b[5][32];
+
+	printf("\nReliability, next %s days (as of %s):\n", out_num(b[0], sizeof b[0], r->horizon, 6),
+	       wr_date_fmt_day((int64_t)llround(r->T * WR_DAY), at));
+	if (!it) {
+		printf("  %s\n", note);
+		return;
+	}
+	printf("  P(fail)      %.1f%%   expected failures %s\n", 100.0 * it->p_fail,
+	       out_num(b[1], sizeof b[1], it->expected_failures, 3));
+	printf("  age          %s days; %d failures in %s days observed\n",
+	       out_num(b[0], sizeof b[0], it->age, 4), it->failures,
+	       out_num(b[1], sizeof b[1], it->observed, 4));
+	out_printf(stdout, "  beta         %s [%s, %s] %s; eta %s days (%s, class %s)\n",
+	           out_num(b[0], sizeof b[0], it->beta, 3), out_num(b[1], sizeof b[1], it->beta_b.lo, 3),
+	           out_num(b[2], sizeof b[2], it->beta_b.hi, 3),
+	           predict_beta_meaning_str(it->meaning), out_num(b[3], sizeof b[3], it->eta, 4),
+	           predict_method_str(it->method), it->cls);
+	printf("  MTBF         %s days; B10 %s days; trend: %s\n",
+	       out_num(b[0], sizeof b[0], it->mtbf, 4), out_num(b[1], sizeof b[1], it->b10, 4),
+	       predict_trend_str(it->trend.flag));
+	printf("  process      %s\n", predict_process_str(it->process));
+}
+
+int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
+                          double horizon, int json)
+{
+	struct wr_life_opts lo;
+	struct predict_opts po;
+	struct predict_ranking r;
+	struct ld_set ld;
+	struct wr_err e = {0, ""};
+	const struct predict_item *it;
+	const char *note = "not ranked: no install date or failure on record to date its "
+	                   "current life";
+	int rc;
+
+	memset(&lo, 0, sizeof lo);
+	memset(&ld, 0, sizeof ld);
+	memset(&r, 0, sizeof r);
+	predict_opts_init(&po);
+	po.horizon = horizon;
+	/* The whole plant, with the defaults of `wrench rank`: the model is
+	 * fitted across classes, and one asset has one p_fail. */
+	if (store_life_load(c->st, &lo, &ld, &e) != WR_OK)
+		return cli_fail(c, &e);
+	rc = predict_rank(&ld, (double)at / WR_DAY, &po, &r, &e);
+	store_life_free(&ld);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
-	if (fmt == OUT_JSON)
-		bt_json(&b);
+	it = predict_rank_find(&r, as->tag);
+	if (as->status == AS_RETIRED)
+		note = "retired: not ranked";
+	if (json)
+		rel_json(&r, it, note);
 	else
-		bt_table(&b);
-	predict_backtest_free(&b);
-	return CLI_OK;
+		rel_text(&r, it, note);
+	predict_rank_free(&r);
+	return 0;
 }

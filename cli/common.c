@@ -16,6 +16,9 @@ const char *cli_db_path(struct cli *c, char *buf, size_t n)
 		fprintf(stderr, "wrench: %s: --db needs a file name\n", c->cmd ? c->cmd : "wrench");
 		return NULL;
 	}
+	if (c->cfg && cfg_get(c->cfg, "database") &&
+	    cfg_get(c->cfg, "database")->origin != CFG_DEFAULT)
+		return cfg_get(c->cfg, "database")->value;
 	if (!store_default_path(buf, n)) {
 		fprintf(stderr, "wrench: %s: cannot tell where the database lives: set "
 		        "XDG_DATA_HOME or HOME, or pass --db PATH\n", c->cmd ? c->cmd : "wrench");
@@ -73,9 +76,11 @@ int cli_open(struct cli *c, int create)
 	}
 	if (c->user && *c->user)
 		store_set_actor(c->st, c->user);
-	/* Until the configuration file exists, an environment variable says
-	 * whether completing corrective work requires its failure codes. */
-	store_set_require_codes(c->st, getenv_flag("WRENCH_REQUIRE_CODES"));
+	/* Whether completing corrective work requires its failure codes: the
+	 * configuration's require_codes, which WRENCH_REQUIRE_CODES overrides
+	 * (cfg_env); without a configuration, the variable alone. */
+	store_set_require_codes(c->st, c->cfg ? cfg_bool(c->cfg, "require_codes")
+	                                      : getenv_flag("WRENCH_REQUIRE_CODES"));
 	return CLI_OK;
 }
 

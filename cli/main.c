@@ -49,16 +49,19 @@ static void usage(FILE *f)
 	        "                 (default $WRENCH_BUSY_TIMEOUT, else 60)\n"
 	        "  -h, --help     this help; 'wrench COMMAND --help' for one command\n"
 	        "  --version      print the version\n"
+	        "  --print-config print the settings in force and where each comes from\n"
+	        "                 ($XDG_CONFIG_HOME/wrench/config, see wrench(1))\n"
 	        "\nexit status: 0 ok, 1 bad input or data, 2 usage.  See wrench(1).\n");
 }
 
 int main(int argc, char **argv)
 {
 	struct cli c;
+	static struct wr_config cfg;
 	const char *names[NCOMMANDS + 1];
 	const char *hint;
 	size_t i;
-	int k = 1;
+	int k = 1, print_config = 0;
 
 	/* Only the character type follows the environment (for the terminal
 	 * interface); numbers are always printed with a decimal point. */
@@ -69,6 +72,11 @@ int main(int argc, char **argv)
 		if (strcmp(w, "-h") == 0 || strcmp(w, "--help") == 0) {
 			usage(stdout);
 			return cli_finish(&c, CLI_OK);
+		}
+		if (strcmp(w, "--print-config") == 0) {
+			print_config = 1;
+			k++;
+			continue;
 		}
 		if (strcmp(w, "--version") == 0) {
 			printf("wrench %s\n", WRENCH_VERSION);
@@ -82,6 +90,11 @@ int main(int argc, char **argv)
 		}
 		return args_usage(&c, "unknown option '%s'", w);
 	}
+	cli_config(&c, &cfg);
+	if (c.db_path && *c.db_path)
+		cfg_set_option(&cfg, "database", c.db_path, "--db");
+	if (print_config)
+		return cli_finish(&c, cli_print_config(&c));
 	if (k >= argc) {
 		int code = cmd_ui(&c, 1, (char *[]){"ui", NULL});
 		cli_close(&c);

@@ -54,7 +54,9 @@ enum predict_method {
 	PREDICT_M_CLASS,         /* class shape by MLE on the class's lives; eta by empirical Bayes */
 	PREDICT_M_GLOBAL,        /* class too thin: shape pooled over all classes; eta by EB */
 	PREDICT_M_EXPONENTIAL,   /* no usable shape anywhere: beta = 1 assumed; eta by EB */
-	PREDICT_M_FIXED          /* shape fixed by the user for the class (WeiBayes); eta by EB */
+	PREDICT_M_FIXED,         /* shape fixed by the user for the class (WeiBayes); eta by EB */
+	PREDICT_M_FRAILTY        /* class shape by the marginal likelihood with the units' gamma
+	                            frailty (predict_opts.frailty); eta by EB */
 };
 const char *predict_method_str(enum predict_method m);
 
@@ -215,6 +217,61 @@ struct predict_trend {
 int predict_trend(const double *times, size_t n, double T_end,
                   struct predict_trend *out, struct wr_err *e);
 
+/* ------------------------------------------------- unit-to-unit variation */
+
+/* One unit's lives (failures and suspensions) for predict_frailty_fit. */
+struct predict_frailty_unit {
+	const double *t;
+	const int *failed;
+	size_t n;
+};
+
+/* Weibull lives whose units differ: unit i's hazard is Z_i times the
+ * class's, Z_i gamma with mean 1 (theta_i = eta_i^beta ~ IG(a, b)). */
+struct predict_frailty {
+	int ok;                  /* 0: no failures, or no finite maximum */
+	double beta;             /* the units' shape, the frailty integrated out */
+	struct predict_bounds beta_b;
+	double a, b;             /* the prior of theta = eta^beta (b in time^beta) */
+	double eta;              /* a typical unit's scale, (b / a)^(1/beta) */
+	double cv;               /* coefficient of variation of the units' rates, 1/sqrt(a) */
+	double marginal;         /* the log marginal likelihood at the maximum */
+	double pooled_beta;      /* the shape with one scale for all units, for comparison */
+};
+
+/* Fits (beta, a, b) by the marginal likelihood (frailty.c).  WR_EINPUT for
+ * a time <= 0 or not finite, WR_ENOMEM; else WR_OK (read out->ok). */
+int predict_frailty_fit(const struct predict_frailty_unit *u, size_t n, double conf,
+                        struct predict_frailty *out, struct wr_err *e);
+
+/* ----------------------------------------------------- repairable systems */
+
+/* One repairable system observed over the ages (start, end], with the ages
+ * of its failures, each minimally repaired (the system goes on as old as
+ * it was). */
+struct predict_system {
+	double start, end;
+	const double *fail;
+	size_t n;
+};
+
+/* The power-law process (Crow-AMSAA): failures arrive at the intensity
+ * lambda beta t^(beta-1) in the system's age.  beta > 1: deteriorating. */
+struct predict_power_law {
+	int ok;                  /* 0: fewer than two failures, or no finite maximum */
+	double n;                /* failures */
+	double beta, lambda;
+	double loglik;           /* sum ln intensity(x_i) - expected failures */
+	struct predict_bounds beta_b;   /* two-sided at conf, Crow's chi-square */
+};
+
+/* One beta and one lambda for all the systems, by maximum likelihood
+ * (MIL-HDBK-189's closed form when every system runs from age 0 to one
+ * age).  WR_EINPUT when a window is empty or a failure lies outside its
+ * window, WR_ENOMEM; else WR_OK (read out->ok). */
+int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double conf,
+                          struct predict_power_law *out, struct wr_err *e);
+
 /* ------------------------------------------------------- age replacement */
 
 struct predict_agerep {
@@ -252,6 +309,13 @@ enum predict_hazard {
 };
 const char *predict_hazard_str(enum predict_hazard h);
 
+/* How failures are put right, as the ranking models it. */
+enum predict_process {
+	PREDICT_PROCESS_RENEWAL = 0,    /* replaced: a failure starts a new life */
+	PREDICT_PROCESS_MINIMAL_REPAIR  /* repaired: the unit goes on as old as it was */
+};
+const char *predict_process_str(enum predict_process p);
+
 struct predict_opts {
 	double horizon;          /* days; default PREDICT_HORIZON_DEFAULT */
 	double conf;             /* bounds; default PREDICT_CONF_DEFAULT */
@@ -264,6 +328,8 @@ struct predict_opts {
 	int min_class_failures;  /* default PREDICT_MIN_CLASS_FAILURES */
 	size_t top_k;            /* backtest precision at k; 0 = number of positives */
 	enum predict_hazard hazard;  /* default PREDICT_HAZARD_PIECEWISE */
+	int renewal_only;        /* 1: never minimal repair (default 0: the data decide) */
+	int frailty;             /* 1: class shapes with the units' frailty (see frailty.c) */
 };
 void predict_opts_init(struct predict_opts *o);
 
@@ -293,6 +359,15 @@ struct predict_class {
 	 * failures, one failure over its exposure), and the gamma prior of its
 	 * units' multipliers of the class hazard (shape hz_a, rate hz_b). */
 	double hz_ratio, hz_a, hz_b;
+	/* Renewal or minimal repair, by likelihood (calendar time only): the
+	 * power law's shape with bounds and both log-likelihoods (NAN when
+	 * not fitted). */
+	enum predict_process process;
+	double repair_beta;
+	struct predict_bounds repair_beta_b;
+	double loglik_renewal, loglik_repair;
+	/* The same with the units' gamma priors integrated out: what decides. */
+	double marginal_renewal, marginal_repair;
 };
 
 /* One in-service unit, as of the ranking date. */
@@ -309,6 +384,7 @@ struct predict_item {
 	struct predict_bounds beta_b;
 	enum predict_beta_meaning meaning;
 	enum predict_method method;
+	enum predict_process process; /* of its class: how p_fail was modelled */
 	double mtbf, b10;
 	int failures;                 /* before the ranking date */
 	double observed;              /* time under observation (sum of lives) */
@@ -336,6 +412,9 @@ struct predict_ranking {
 	 * piecewise hazard is used only when its AIC is the lower.  NAN when
 	 * not computed. */
 	double hazard_aic_weibull, hazard_aic_piecewise;
+	/* The fitted plant model itself (internal to predict/): what
+	 * predict_p_fail() reads.  Freed by predict_rank_free(). */
+	struct pi_plant *plant;
 };
 
 /* Scores every in-service unit with a known renewal before T.  Weibull
@@ -348,6 +427,20 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o,
                  struct predict_ranking *out, struct wr_err *e);
 void predict_rank_free(struct predict_ranking *r);
 
+/* The one p_fail: the probability that unit `unit` (an index into the
+ * ld_set that was ranked) fails within `horizon` days after the ranking
+ * date, from the plant model predict_rank() fitted (converted to operating
+ * hours per unit with op_time, like the ranking's horizon).  The model does
+ * not depend on the horizon, so any horizon may be asked; the items' p_fail
+ * are this function at the ranking's horizon, and every screen and command
+ * shows those.  WR_EINPUT (and *p NAN) when the unit is not ranked (retired,
+ * no renewal known before the date) or the horizon is not positive. */
+int predict_p_fail(const struct predict_ranking *r, size_t unit, double horizon, double *p,
+                   struct wr_err *e);
+
+/* The item of the asset tagged `tag`, or NULL when it is not ranked. */
+const struct predict_item *predict_rank_find(const struct predict_ranking *r, const char *tag);
+
 /* --------------------------------------------------------------- backtest */
 
 /* Scores compared by the backtest.  Higher means riskier. */
@@ -357,6 +450,7 @@ enum predict_scorer {
 	PREDICT_S_COUNT,         /* failures before the cutoff */
 	PREDICT_S_MTBF,          /* 1 - exp(-H / naive MTBF) */
 	PREDICT_S_CLIMATE,       /* the past base rate, the same for every unit */
+	PREDICT_S_ORACLE,        /* the true probability, when it is known (simulated plants) */
 	PREDICT_S_COUNT_
 };
 const char *predict_scorer_str(enum predict_scorer s);
@@ -367,18 +461,55 @@ struct predict_metrics {
 	double brier;            /* NAN for scores that are not probabilities */
 };
 
+/* Calibration: predicted against observed failures.  The predictions are
+ * sorted by p and cut into PREDICT_CALIB_BINS groups of equal count
+ * (deciles; ties may straddle a boundary, which matters nothing since tied
+ * predictions are alike); in each, the sum of p (the failures expected)
+ * beside the failures seen.  A calibrated model has ratio near 1 overall
+ * and in every bin with enough failures to tell. */
+#define PREDICT_CALIB_BINS 10
+struct predict_calib_bin {
+	size_t n;                /* predictions in the bin (0 with fewer than 10 in all) */
+	double p_lo, p_hi;       /* their smallest and largest p; NAN when empty */
+	double predicted;        /* sum of p */
+	double observed;         /* failures seen */
+	double truth;            /* sum of the true p of the same predictions; NAN unknown */
+};
+struct predict_calib {
+	size_t n;                /* predictions; 0: not computed (not probabilities) */
+	double predicted, observed, truth;
+	double ratio;            /* predicted / observed; NAN when nothing failed */
+	struct predict_calib_bin bin[PREDICT_CALIB_BINS];  /* by rising p */
+};
+
 struct predict_cutoff {
 	double T;
 	size_t scored, positives;
 	size_t k;                /* precision-at-k used this k */
 	double base_rate;        /* the past-only climatology rate */
+	double predicted;        /* failures the model expected: the sum of its p */
 	struct predict_metrics m[PREDICT_S_COUNT_];
+};
+
+/* Predicted and observed failures of one group of units (a truth group)
+ * over every cutoff. */
+struct predict_group {
+	size_t n;                /* (unit, cutoff) pairs scored */
+	double observed;
+	double predicted[PREDICT_S_COUNT_];  /* sums of p; 0 for scorers without one */
 };
 
 struct predict_backtest {
 	struct predict_cutoff *cuts;
 	size_t n;
+	int has_truth;           /* the oracle was scored (predict_backtest_truth) */
+	struct predict_group *groups;   /* ngroups, with a truth that has groups */
+	size_t ngroups;
 	struct predict_metrics mean[PREDICT_S_COUNT_];  /* over cutoffs with a value */
+	/* Over every (unit, cutoff) scored, for the scorers whose scores are
+	 * probabilities (model, naive MTBF, climatology at the cutoffs that
+	 * have a base rate); n = 0 for the others. */
+	struct predict_calib calib[PREDICT_S_COUNT_];
 	double horizon;
 };
 
@@ -389,10 +520,37 @@ int predict_backtest(const struct ld_set *s, const double *cutoffs, size_t ncut,
                      struct wr_err *e);
 void predict_backtest_free(struct predict_backtest *b);
 
+/* The truth of a simulated plant: the true probability that unit u fails
+ * within the horizon after cutoff c is p[c * nunits + u] (NAN where the unit
+ * is not in service at c), and the unit belongs to group[u] (0 .. ngroups-1,
+ * or -1; group may be NULL). */
+struct predict_truth {
+	const double *p;
+	size_t nunits;           /* must be the ld_set's */
+	const int *group;
+	size_t ngroups;
+};
+
+/* predict_backtest, with the oracle scored beside the model and the
+ * baselines on the same units and cutoffs, and the predicted and observed
+ * failures per group.  WR_EINPUT when a scored unit has no true p at a
+ * cutoff (the truth must cover every unit the ranking scores). */
+int predict_backtest_truth(const struct ld_set *s, const double *cutoffs, size_t ncut,
+                           const struct predict_opts *o, const struct predict_truth *truth,
+                           struct predict_backtest *out, struct wr_err *e);
+
 /* The metrics alone, for tests and other scorers: score[i] and label[i]
  * (0/1); prob nonzero when scores are probabilities (Brier computed);
  * k = 0 means the number of positives. */
 int predict_metrics(const double *score, const int *label, size_t n, size_t k,
                     int prob, struct predict_metrics *out, struct wr_err *e);
+
+/* Calibration of probabilities p[i] against outcomes label[i] (0/1), and
+ * when truth is not NULL the true probabilities truth[i] of the same
+ * predictions summed alike (the failures the truth expects in each bin:
+ * observed without the noise).  WR_EINPUT when a p is not in [0, 1],
+ * WR_ENOMEM; n = 0 gives an empty table (ratio NAN). */
+int predict_calibration(const double *p, const double *truth, const int *label, size_t n,
+                        struct predict_calib *out, struct wr_err *e);
 
 #endif

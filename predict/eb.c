@@ -162,3 +162,13 @@ int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 	return isfinite(*a) && isfinite(*b) ? WR_OK : WR_EINPUT;
 }
 
+
+double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b)
+{
+	double L = 0.0, lga = lgamma(a), lb = log(b);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		L += a * lb - (a + r[i]) * log(b + S[i]) + lgamma(a + r[i]) - lga;
+	return L;
+}

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "predict_int.h"
 
 struct sl {
@@ -114,5 +115,95 @@ int predict_metrics(const double *score, const int *label, size_t n, size_t k,
 	if (prob)
 		out->brier = bs / (double)n;
 	free(v);
+	return WR_OK;
+}
+
+/* Sorted by p, then by input position, so that equal inputs give equal
+ * tables whatever qsort does with ties. */
+struct pl {
+	double p, t;
+	size_t i;
+	int y;
+};
+
+static int pl_cmp(const void *pa, const void *pb)
+{
+	const struct pl *a = pa, *b = pb;
+
+	if (a->p != b->p)
+		return a->p < b->p ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static void calib_bins(const struct pl *v, size_t n, struct predict_calib *out)
+{
+	size_t k, i;
+
+	for (k = 0; k < PREDICT_CALIB_BINS; k++) {
+		struct predict_calib_bin *b = &out->bin[k];
+		size_t lo = k * n / PREDICT_CALIB_BINS, hi = (k + 1) * n / PREDICT_CALIB_BINS;
+		b->n = hi - lo;
+		b->p_lo = b->p_hi = NAN;
+		b->predicted = b->observed = b->truth = 0.0;
+		if (hi > lo) {
+			b->p_lo = v[lo].p;
+			b->p_hi = v[hi - 1].p;
+		}
+		for (i = lo; i < hi; i++) {
+			b->predicted += v[i].p;
+			b->observed += v[i].y;
+			b->truth += v[i].t;
+		}
+		out->predicted += b->predicted;
+		out->observed += b->observed;
+		out->truth += b->truth;
+	}
+}
+
+/* The empty table: no predictions, every number that needs one NAN. */
+static void calib_empty(struct predict_calib *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	out->ratio = out->truth = NAN;
+	for (i = 0; i < PREDICT_CALIB_BINS; i++)
+		out->bin[i].p_lo = out->bin[i].p_hi = out->bin[i].truth = NAN;
+}
+
+int predict_calibration(const double *p, const double *truth, const int *label, size_t n,
+                        struct predict_calib *out, struct wr_err *e)
+{
+	struct pl *v;
+	size_t i;
+
+	calib_empty(out);
+	for (i = 0; i < n; i++)
+		if (!(p[i] >= 0.0 && p[i] <= 1.0) || (truth && !(truth[i] >= 0.0 && truth[i] <= 1.0)))
+			return wr_fail(e, WR_EINPUT, "probability %zu is %g, not in [0, 1]", i + 1,
+			               !(p[i] >= 0.0 && p[i] <= 1.0) ? p[i] : truth[i]);
+	if (n == 0)
+		return WR_OK;
+	v = malloc(n * sizeof *v);
+	if (!v)
+		return wr_fail(e, WR_ENOMEM, "out of memory in the calibration table");
+	for (i = 0; i < n; i++) {
+		v[i].p = p[i];
+		v[i].t = truth ? truth[i] : 0.0;
+		v[i].i = i;
+		v[i].y = label[i] != 0;
+	}
+	qsort(v, n, sizeof *v, pl_cmp);
+	out->n = n;
+	out->truth = 0.0;
+	calib_bins(v, n, out);
+	free(v);
+	if (!truth) {
+		out->truth = NAN;
+		for (i = 0; i < PREDICT_CALIB_BINS; i++)
+			out->bin[i].truth = NAN;
+	}
+	if (out->observed > 0.0)
+		out->ratio = out->predicted / out->observed;
 	return WR_OK;
 }

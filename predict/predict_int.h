@@ -53,6 +53,9 @@ void pi_beta_bounds(double beta, double v_s, double conf, struct predict_bounds 
 #define PI_EB_A_MIN 0.01
 #define PI_EB_A_MAX 1e4
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b);
+/* The class's log marginal likelihood at (a, b): sum over units of
+ * a ln b - (a + r) ln(b + S) + ln Gamma(a + r) - ln Gamma(a). */
+double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b);
 
 /* ---- piecewise-constant class hazards (hazard.c) ---- */
 #define PI_HZ_KMAX 256           /* bins of the finest grid */
@@ -107,5 +110,106 @@ int pi_hz_finish(struct pi_hz *z);
 double pi_hz_cum(const struct pi_hz *z, size_t c, double x);
 void pi_hz_free(struct pi_hz *z);
 
+
+
+/* ---- the class shape with gamma frailty (frailty.c) ---- */
+/* Unit i of the class has the lives lives[l0[i] .. l0[i] + nl[i]) and r[i]
+ * failures; times are scaled by tref; S and D are scratch of nu. */
+struct pi_frailty_in {
+	const struct predict_life *lives;
+	const size_t *l0, *nl;
+	const int *r;
+	size_t nu;
+	double tref;
+	double *S, *D;
+};
+struct pi_frailty {
+	int ok;                  /* 0: no failures, or no finite maximum */
+	double beta, v_logbeta, marginal;
+};
+/* beta0: the pooled MLE (the search starts there).  WR_OK or WR_ENOMEM. */
+int pi_frailty_shape(const struct pi_frailty_in *in, double beta0, struct pi_frailty *out);
+
+/* ---- the power-law process of minimal repair (plp.c) ---- */
+#define PI_PLP_BETA_MIN 0.01
+#define PI_PLP_BETA_MAX 100.0
+/* Failure ages x (any order) of systems observed over (s0[q], s1[q]];
+ * scale is set by pi_plp_fit. */
+struct pi_plp_in {
+	const double *x, *s0, *s1;
+	size_t nx, nsys;
+	double scale;
+	double *lab;             /* NULL, or 2 nsys doubles that receive ln(s1 / scale)
+	                            and then ln(s0 / scale) (-INFINITY for 0) */
+};
+struct pi_plp {
+	int ok;                  /* 0: fewer than two failures, bad input, or no interior maximum */
+	double n, beta, lambda, loglik;
+	struct predict_bounds beta_b;
+	double scale, sum_lx;    /* the longest s1, and sum ln(x / scale) */
+};
+/* Pooled MLE (one beta, one lambda) with two-sided bounds at conf.
+ * WR_OK (read out->ok) or WR_ENOMEM. */
+int pi_plp_fit(const struct pi_plp_in *in, double conf, struct pi_plp *out);
+
+/* ---- the fitted plant model behind every p_fail (pfail.c) ---- */
+/* One unit as the model sees it at T. */
+struct pi_punit {
+	double age;              /* current life in the analysis clock; NAN: not ranked */
+	double clock;            /* analysis time per calendar day (1, or operating hours) */
+	double A, B;             /* Weibull: posterior Gamma(A, rate B) of 1/theta, B in tref^beta */
+	double hA, hB;           /* piecewise: posterior Gamma(hA, rate hB) of the multiplier */
+	size_t cls;              /* into pi_plant.c and predict_ranking.classes */
+	int hz;                  /* 1: p from the class's piecewise hazard, else the Weibull */
+	int mr;                  /* 1: minimal repair (repair.c): p from the power law */
+	double sys_age;          /* mr: the system's age (days); NAN: not ranked */
+	double mA, mB;           /* mr: posterior Gamma(mA, rate mB) of the rate, mB in tref^beta */
+};
+struct pi_pclass {
+	double beta, tref;       /* Weibull shape; times are scaled by tref */
+	double mr_beta, mr_tref; /* the power law's, for minimal repair */
+};
+struct pi_plant {
+	struct pi_punit *u;      /* one per unit of the ld_set */
+	size_t nunits;
+	struct pi_pclass *c;
+	size_t nclasses;
+	struct pi_hz z;          /* the class hazards when some unit uses them (z.ok) */
+};
+/* WR_OK or WR_ENOMEM (*out NULL). */
+int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses);
+void pi_plant_free(struct pi_plant *p);
+/* P(fail in (age, age + h]) for unit u, age and h in its analysis clock. */
+double pi_plant_p(const struct pi_plant *p, size_t unit, double age, double h);
+/* The same at the unit's age for a horizon in days: every p_fail. */
+double pi_plant_pfail(const struct pi_plant *p, size_t unit, double horizon);
+/* Failures expected within the horizon (days), p_fail being pf: under
+ * minimal repair the posterior mean of the count; under renewal p (1 +
+ * p of a new unit over half the horizon), a second-order approximation. */
+double pi_plant_expected(const struct pi_plant *p, size_t unit, double horizon, double pf);
+
+/* ---- renewal or minimal repair, per class (repair.c) ---- */
+#define PI_REPAIR_MARGIN 1.0      /* log marginal likelihood minimal repair must gain */
+/* Memory reused from class to class (fresh pages for every class cost
+ * more than the fit); free() mem at the end. */
+struct pi_repair_ws {
+	void *mem;
+	size_t cap;
+};
+struct pi_repair_in {
+	struct pi_repair_ws *ws;
+	const struct ld_set *s;
+	double T, history_start, conf;
+	double marginal;         /* the renewal model's log marginal likelihood (frailty in) */
+	const size_t *units;     /* the class's units */
+	size_t nu, c;
+	double *scratch;         /* nu doubles */
+};
+/* Fits the power law on the class's systems and its units' gamma prior;
+ * when its log marginal likelihood beats in->marginal (the renewal
+ * model's), the class's units take it in the plant model, pc->process says
+ * so and *loglik becomes its log-likelihood.  WR_ENOMEM. */
+int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, double *loglik,
+                    struct pi_plant *pl, struct wr_err *e);
 
 #endif

@@ -97,10 +97,7 @@ static int ukey_cmp(const void *pa, const void *pb)
 /* A scored unit before its item is written.  Items are large, so the
  * ranking sorts these small keys and writes each item once, in order. */
 struct ikey {
-	double p, A, B;      /* P(fail) and the Weibull posterior IG(A, B) */
-	double hA, hB;       /* the piecewise hazard's posterior Gamma(hA, hB) */
-	int hz;              /* 1: p comes from the piecewise hazard */
-	double h;            /* horizon in the clock of the analysis */
+	double p;            /* P(fail), from the plant model (pfail.c) */
 	const char *tag;
 	size_t unit;
 };
@@ -126,6 +123,7 @@ struct cwork {
 	double a, b;         /* the prior, b in units of tref^beta */
 	double G;            /* Gamma(1 + 1/beta) */
 	double loglik;       /* of the class's Weibull, frailty aside (see weibull_aic) */
+	double marginal;     /* the same with the units' gamma prior integrated out */
 	struct predict_agerep ar1;  /* age replacement for eta = 1 */
 };
 
@@ -240,31 +238,54 @@ meaning:
 	return WR_OK;
 }
 
-/* Failure probability within the horizon for posterior IG(A, B), age and
- * horizon h in units of t_ref. */
-static double p_within(double beta, double A, double B, double age, double h)
+/* Step 2b (predict_opts.frailty): the class shape with the units' frailty
+ * in the model (frailty.c) in place of the pooled MLE.  S holds nu
+ * doubles; ir nu ints. */
+static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
+                        const struct predict_life *lives, double tref, double conf, double *S,
+                        int *ir, struct predict_class *pc)
 {
-	double d;
+	struct pi_frailty_in in;
+	struct pi_frailty f;
+	size_t *l0 = malloc(2 * nu * sizeof *l0), i;
+	double *D = malloc(nu * sizeof *D);
+	int rc = WR_ENOMEM;
 
-	if (age > 0.0)
-		d = exp(beta * log(age)) * expm1(beta * log1p(h / age));
-	else
-		d = exp(beta * log(h));
-	return -expm1(-A * log1p(d / B));
+	if (l0 && D) {
+		for (i = 0; i < nu; i++) {
+			l0[i] = uw[units[i]].l0;
+			l0[nu + i] = uw[units[i]].nl;
+			ir[i] = uw[units[i]].r;
+		}
+		in.lives = lives;
+		in.l0 = l0;
+		in.nl = l0 + nu;
+		in.r = ir;
+		in.nu = nu;
+		in.tref = tref;
+		in.S = S;
+		in.D = D;
+		rc = pi_frailty_shape(&in, pc->beta, &f);
+		if (rc == WR_OK && f.ok) {
+			double z = pi_conf_z(conf), sd = sqrt(f.v_logbeta);
+			pc->beta = f.beta;
+			pc->beta_b.lo = isfinite(sd) ? f.beta * exp(-z * sd) : NAN;
+			pc->beta_b.hi = isfinite(sd) ? f.beta * exp(z * sd) : NAN;
+			pc->method = PREDICT_M_FRAILTY;
+			pc->meaning = meaning_of(pc->method, pc->beta, &pc->beta_b);
+		}
+	}
+	free(l0);
+	free(D);
+	return rc;
 }
 
-/* Step 3 for one class: exposures, the prior, and every in-service unit's
- * failure probability (keys appended at *nk). */
-static int class_prior(const struct ld_set *s, const struct predict_opts *o, double T,
-                       size_t c, const size_t *units, size_t nu, const struct uwork *uw,
-                       const struct predict_life *lives, double *scratch, int *ir,
-                       struct cwork *cw, struct ikey *keys, size_t *nk,
-                       struct predict_ranking *out, struct wr_err *e)
+/* The class's longest life: times are scaled by it. */
+static double class_tref(const size_t *units, size_t nu, const struct uwork *uw,
+                         const struct predict_life *lives)
 {
-	struct predict_class *pc = &out->classes[c];
-	double beta = pc->beta, tref = 0.0, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
+	double tref = 0.0;
 	size_t i, j;
-	int rc;
 
 	for (i = 0; i < nu; i++) {
 		const struct uwork *w = &uw[units[i]];
@@ -272,26 +293,58 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 			if (lives[w->l0 + j].t > tref)
 				tref = lives[w->l0 + j].t;
 	}
-	if (!(tref > 0.0))
-		tref = 1.0;
+	return tref > 0.0 ? tref : 1.0;
+}
+
+/* A unit's exposure sum (t / tref)^beta over its lives; *slf gains the
+ * scaled ln t of its failures. */
+static double unit_exposure(const struct uwork *w, const struct predict_life *lives, double beta,
+                            double lt, double *slf)
+{
+	double S = 0.0;
+	size_t j;
+
+	for (j = 0; j < w->nl; j++) {
+		const struct predict_life *l = &lives[w->l0 + j];
+		double lx = log(l->t) - lt;
+		S += exp(beta * lx);
+		if (l->failed)
+			*slf += lx;
+		/* Delayed entry: only the part after the history began is
+		 * evidence of survival. */
+		if (l->entry > 0.0)
+			S -= exp(beta * (log(l->entry) - lt));
+	}
+	return S;
+}
+
+/* Step 3 for one class: exposures, the prior, and every in-service unit's
+ * posterior in the plant model (keys appended at *nk; p comes later). */
+static int class_prior(const struct ld_set *s, const struct predict_opts *o, double T,
+                       size_t c, const size_t *units, size_t nu, const struct uwork *uw,
+                       const struct predict_life *lives, double *scratch, int *ir,
+                       struct cwork *cw, struct ikey *keys, size_t *nk,
+                       struct predict_ranking *out, struct wr_err *e)
+{
+	struct pi_plant *pl = out->plant;
+	struct predict_class *pc = &out->classes[c];
+	double beta = pc->beta, tref, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
+	size_t i;
+	int rc;
+
+	tref = class_tref(units, nu, uw, lives);
 	lt = log(tref);
+	if (o->frailty && pc->method == PREDICT_M_CLASS) {
+		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc);
+		if (rc)
+			return wr_fail(e, rc, "out of memory fitting the shape of class %s", pc->cls);
+		beta = pc->beta;
+	}
 	for (i = 0; i < nu; i++) {
 		const struct uwork *w = &uw[units[i]];
-		double S = 0.0;
-		for (j = 0; j < w->nl; j++) {
-			const struct predict_life *l = &lives[w->l0 + j];
-			double lx = log(l->t) - lt;
-			S += exp(beta * lx);
-			if (l->failed)
-				slf += lx;
-			/* Delayed entry: only the part after the history began
-			 * is evidence of survival. */
-			if (l->entry > 0.0)
-				S -= exp(beta * (log(l->entry) - lt));
-		}
-		scratch[i] = S;
+		scratch[i] = unit_exposure(w, lives, beta, lt, &slf);
 		ir[i] = w->r;
-		st += S;
+		st += scratch[i];
 		rt += w->r;
 	}
 	/* The class's Weibull log-likelihood at its shape with the scale at
@@ -310,10 +363,17 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		a = 1.0;
 		b = st > 0.0 ? st : 1.0;
 	}
+	/* With the units' prior integrated out: what renewal is compared
+	 * with when minimal repair is tried (repair.c). */
+	cw->marginal = rt > 0.0 ? rt * log(beta) + (beta - 1.0) * slf - rt * lt +
+	                              pi_eb_marginal(ir, scratch, nu, a, b)
+	                        : 0.0;
 	pc->eb_a = a;
 	pc->eb_b = exp(log(b) + beta * lt);
 	pc->eta = tref * exp(log(b / a) / beta);
 	cw->tref = tref;
+	pl->c[c].beta = beta;
+	pl->c[c].tref = tref;
 	cw->a = a;
 	cw->b = b;
 	cw->G = exp(lgamma(1.0 + 1.0 / beta));
@@ -330,30 +390,56 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	for (i = 0; i < nu; i++) {
 		size_t u = units[i];
 		const struct uwork *w = &uw[u];
+		struct pi_punit *pu = &pl->u[u];
 		struct ikey *k;
+		pu->cls = c;
 		if (!s->units[u].in_service || !isfinite(w->age))
 			continue;
 		k = &keys[(*nk)++];
-		k->h = o->op_time ? predict_op_span(s, u, T, T, T + o->horizon) : o->horizon;
-		k->A = a + w->r;
-		k->B = b + scratch[i];
-		k->p = p_within(beta, k->A, k->B, w->age / tref, k->h / tref);
-		k->hz = 0;
-		k->hA = k->hB = NAN;
+		/* The horizon in the unit's clock: beyond T the meter is
+		 * extrapolated at its last rate, so the span is linear in it. */
+		pu->clock = o->op_time ? predict_op_span(s, u, T, T, T + o->horizon) / o->horizon : 1.0;
+		pu->age = w->age;
+		pu->A = a + w->r;
+		pu->B = b + scratch[i];
+		k->p = NAN;
 		k->tag = s->units[u].tag;
 		k->unit = u;
 	}
 	return WR_OK;
 }
 
-/* Failure probability within the horizon from the piecewise hazard:
- * D = Lambda_c(age + h) - Lambda_c(age), the unit's multiplier of the class
- * hazard ~ Gamma(A, rate B). */
-static double p_hazard(const struct pi_hz *z, size_t c, double A, double B, double age, double h)
+/* Step 3c: minimal repair instead of renewal for the class when the data
+ * say so (repair.c).  Only in calendar time, for classes with their own
+ * shape and enough failures; a shape fixed by the user means renewal. */
+static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *o, double T,
+                             size_t c, const size_t *units, size_t nu, double *scratch,
+                             struct pi_repair_ws *ws, struct cwork *cw,
+                             struct predict_ranking *out, struct wr_err *e)
 {
-	double d = pi_hz_cum(z, c, age + h) - pi_hz_cum(z, c, age);
+	struct predict_class *pc = &out->classes[c];
+	struct pi_repair_in in;
 
-	return d > 0.0 ? -expm1(-A * log1p(d / B)) : 0.0;
+	pc->process = PREDICT_PROCESS_RENEWAL;
+	pc->repair_beta = pc->loglik_repair = NAN;
+	pc->repair_beta_b.lo = pc->repair_beta_b.hi = NAN;
+	pc->loglik_renewal = cw->loglik;
+	pc->marginal_renewal = pc->marginal_repair = NAN;
+	if (o->renewal_only || o->op_time || pc->method == PREDICT_M_FIXED ||
+	    pc->failures < (double)o->min_class_failures)
+		return WR_OK;
+	in.ws = ws;
+	in.s = s;
+	in.T = T;
+	in.history_start = isfinite(o->history_start) && o->history_start > 0.0
+	                       ? o->history_start : NAN;
+	in.conf = o->conf;
+	in.marginal = cw->marginal;
+	in.units = units;
+	in.nu = nu;
+	in.c = c;
+	in.scratch = scratch;
+	return pi_repair_class(&in, pc, &cw->loglik, out->plant, e);
 }
 
 /*
@@ -376,7 +462,7 @@ static double weibull_aic(const struct predict_ranking *out, const struct cwork 
 		const struct predict_class *pc = &out->classes[c];
 		L += cw[c].loglik;
 		k += pc->failures > 0.0;
-		if (pc->method == PREDICT_M_CLASS)
+		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY)
 			k += 1.0;
 		else if (pc->method == PREDICT_M_GLOBAL)
 			global = 1;
@@ -389,22 +475,21 @@ struct pwctx {
 	const struct uwork *uw;
 	const struct predict_life *lives;
 	const size_t *order, *units;  /* class c's units: order[units[c] .. units[c+1]) */
-	const size_t *kidx;           /* unit -> key, or SIZE_MAX when not scored */
-	struct ikey *keys;
 };
 
 /*
  * The piecewise hazard (hazard.c) in place of the Weibull shape for p, when
  * its AIC beats the Weibull's (aic_w): the class hazards, then, as in
  * class_prior(), empirical Bayes on each unit's multiplier of its class
- * hazard (exposure S_i = sum of Lambda_c over its lives, entry respected)
- * and p integrated over the posterior.  Classes with a shape fixed by the
- * user keep the Weibull p.  S and ir hold one value per unit (class order).
+ * hazard (exposure S_i = sum of Lambda_c over its lives, entry respected),
+ * kept in the plant model for p.  Classes with a shape fixed by the user
+ * keep the Weibull p.  S and ir hold one value per unit (class order).
  */
 static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double aic_w,
-                     struct predict_ranking *out, struct pi_hz *z, double *S, int *ir,
-                     struct wr_err *e)
+                     struct predict_ranking *out, double *S, int *ir, struct wr_err *e)
 {
+	struct pi_plant *pl = out->plant;
+	struct pi_hz *z = &pl->z;
 	size_t c, i, j;
 	int rc;
 
@@ -415,8 +500,10 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 	if (!z->ok)
 		return WR_OK;
 	out->hazard_aic_piecewise = z->aic;
-	if (!(z->aic < aic_w))
+	if (!(z->aic < aic_w)) {
+		pi_hz_free(z);
 		return WR_OK;
+	}
 	rc = pi_hz_finish(z);
 	if (rc)
 		return wr_fail(e, rc, "out of memory fitting the class hazards");
@@ -451,18 +538,14 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 		pc->hz_ratio = z->kappa[c];
 		pc->hz_a = a;
 		pc->hz_b = b;
-		if (pc->method == PREDICT_M_FIXED)
+		/* A shape fixed by the user, or minimal repair, keeps its p. */
+		if (pc->method == PREDICT_M_FIXED || pc->process == PREDICT_PROCESS_MINIMAL_REPAIR)
 			continue;
 		for (i = u0; i < u0 + nu; i++) {
-			size_t u = x->order[i];
-			struct ikey *k;
-			if (x->kidx[u] == SIZE_MAX)
-				continue;
-			k = &x->keys[x->kidx[u]];
-			k->hz = 1;
-			k->hA = a + x->uw[u].r;
-			k->hB = b + S[i];
-			k->p = p_hazard(z, c, k->hA, k->hB, x->uw[u].age, k->h);
+			struct pi_punit *pu = &pl->u[x->order[i]];
+			pu->hz = 1;
+			pu->hA = a + x->uw[x->order[i]].r;
+			pu->hB = b + S[i];
 		}
 	}
 	out->hazard = PREDICT_HAZARD_PIECEWISE;
@@ -476,10 +559,11 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 static int fill_item(const struct ld_set *s, const struct predict_opts *o,
                      const struct ikey *k, const struct uwork *w,
                      const struct predict_class *pc, size_t c, const struct cwork *cw,
-                     const struct predict_life *lives, const struct pi_hz *z, double *scratch,
-                     struct predict_item *it, struct wr_err *e)
+                     const struct predict_life *lives, const struct pi_plant *pl,
+                     double *scratch, struct predict_item *it, struct wr_err *e)
 {
-	double beta = pc->beta, eta, pn, cum = 0.0;
+	const struct pi_punit *pu = &pl->u[k->unit];
+	double beta = pc->beta, eta, cum = 0.0;
 	size_t j, nf = 0;
 	int rc;
 
@@ -487,16 +571,14 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	copy_name(it->cls, s->units[k->unit].cls, sizeof it->cls);
 	it->unit = k->unit;
 	it->class_index = c;
-	it->horizon = k->h;
+	it->horizon = o->horizon * pu->clock;
 	it->p_fail = k->p;
 	/* Renewal: a failure, on average half way through the horizon, starts
-	 * a new life that may fail in what is left. */
-	if (k->hz)
-		pn = p_hazard(z, c, k->hA, k->hB, 0.0, 0.5 * k->h);
-	else
-		pn = p_within(beta, k->A, k->B, 0.0, 0.5 * k->h / cw->tref);
-	it->expected_failures = k->p * (1.0 + pn);
-	eta = cw->tref * exp(log(k->B / k->A) / beta);
+	 * a new life that may fail in what is left; minimal repair: the
+	 * expected count. */
+	it->expected_failures = pi_plant_expected(pl, k->unit, o->horizon, k->p);
+	it->process = pc->process;
+	eta = cw->tref * exp(log(pu->B / pu->A) / beta);
 	it->age = w->age;
 	it->beta = beta;
 	it->eta = eta;
@@ -549,13 +631,11 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	int *cf = NULL, *ir = NULL;
 	struct ikey *keys = NULL;
 	struct cwork *cw = NULL;
-	size_t *kidx = NULL;
-	struct pi_hz z;
+	struct pi_repair_ws ws = {NULL, 0};
 	size_t i, j, cap = 0, nl = 0, maxl = 1, nc = 0, nk = 0, nft = 0;
 	int rc = WR_OK;
 
 	memset(out, 0, sizeof *out);
-	memset(&z, 0, sizeof z);
 	out->global_beta = NAN;
 	out->hazard = PREDICT_HAZARD_WEIBULL;
 	out->hazard_nu = NAN;
@@ -629,7 +709,8 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	ce = wr_malloc_large(nl ? nl : 1, sizeof *ce);
 	cft = wr_malloc_large(nl ? nl : 1, sizeof *cft);
 	cf = wr_malloc_large(nl ? nl : 1, sizeof *cf);
-	if (!out->classes || !cs || !units || !ct || !ce || !cft || !cf)
+	if (!out->classes || !cs || !units || !ct || !ce || !cft || !cf ||
+	    pi_plant_alloc(&out->plant, s->nunits, nc) != WR_OK)
 		goto oom;
 	out->nclasses = nc;
 	nc = 0;
@@ -683,19 +764,16 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		                 scratch, ir, &cw[i], keys, &nk, out, e);
 		if (rc)
 			goto done;
+		rc = repair_or_renewal(s, &o, T, i, order + units[i], units[i + 1] - units[i], scratch,
+		                       &ws, &cw[i], out, e);
+		if (rc)
+			goto done;
 	}
 
 	/* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
 	if (o.hazard == PREDICT_HAZARD_PIECEWISE) {
 		struct pi_hz_in in;
 		struct pwctx x;
-		kidx = wr_malloc_large(s->nunits, sizeof *kidx);
-		if (!kidx)
-			goto oom;
-		for (i = 0; i < s->nunits; i++)
-			kidx[i] = SIZE_MAX;
-		for (i = 0; i < nk; i++)
-			kidx[keys[i].unit] = i;
 		in.t = ct;
 		in.en = ce;
 		in.ft = cft;
@@ -707,15 +785,16 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		x.lives = lives;
 		x.order = order;
 		x.units = units;
-		x.kidx = kidx;
-		x.keys = keys;
 		/* scratch holds at least nunits doubles. */
-		rc = piecewise(&x, &in, weibull_aic(out, cw), out, &z, scratch, ir, e);
+		rc = piecewise(&x, &in, weibull_aic(out, cw), out, scratch, ir, e);
 		if (rc)
 			goto done;
 	}
 
-	/* Step 4: the items, in ranking order. */
+	/* Step 4: every p from the plant model, then the items, in ranking
+	 * order. */
+	for (i = 0; i < nk; i++)
+		keys[i].p = pi_plant_pfail(out->plant, keys[i].unit, o.horizon);
 	qsort(keys, nk, sizeof *keys, ikey_cmp);
 	out->items = wr_calloc_large(nk ? nk : 1, sizeof *out->items);
 	if (!out->items)
@@ -723,7 +802,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	for (i = 0; i < nk; i++) {
 		const struct uwork *w = &uw[keys[i].unit];
 		rc = fill_item(s, &o, &keys[i], w, &out->classes[w->cls], w->cls, &cw[w->cls], lives,
-		               &z, scratch, &out->items[i], e);
+		               out->plant, scratch, &out->items[i], e);
 		if (rc)
 			goto done;
 		out->n++;
@@ -741,8 +820,7 @@ done:
 	free(ce);
 	free(cft);
 	free(cf);
-	free(kidx);
-	pi_hz_free(&z);
+	free(ws.mem);
 	free(scratch);
 	free(ir);
 	free(keys);
@@ -758,7 +836,9 @@ void predict_rank_free(struct predict_ranking *r)
 		return;
 	free(r->items);
 	free(r->classes);
+	pi_plant_free(r->plant);
 	r->items = NULL;
 	r->classes = NULL;
+	r->plant = NULL;
 	r->n = r->nclasses = 0;
 }

@@ -486,6 +486,81 @@ START_TEST(test_metrics_ties)
 }
 END_TEST
 
+START_TEST(test_calibration_by_hand)
+{
+	/* p = 1/20 .. 20/20, given out of order; bins of two: bin k holds
+	 * (2k+1)/20 and (2k+2)/20, so it predicts (4k+3)/20 failures.  Failed:
+	 * p = 2, 5, 10, 15, 16 and 20 twentieths, i.e. bins 0, 2, 4, 7, 7, 9. */
+	static const int fail20[] = {2, 5, 10, 15, 16, 20};
+	static const double obs[10] = {1, 0, 1, 0, 1, 0, 0, 2, 0, 1};
+	double p[20];
+	int y[20];
+	struct predict_calib c;
+	struct wr_err e = {0, ""};
+	size_t i, k;
+
+	for (i = 0; i < 20; i++) {
+		size_t twentieths = (7 * i) % 20 + 1;   /* a permutation of 1..20 */
+		p[i] = (double)twentieths / 20.0;
+		y[i] = 0;
+		for (k = 0; k < 6; k++)
+			y[i] |= fail20[k] == (int)twentieths;
+	}
+	ck_assert_int_eq(predict_calibration(p, NULL, y, 20, &c, &e), WR_OK);
+	ck_assert_uint_eq(c.n, 20);
+	for (k = 0; k < PREDICT_CALIB_BINS; k++) {
+		ck_assert_uint_eq(c.bin[k].n, 2);
+		ck_assert(fabs(c.bin[k].predicted - (4.0 * (double)k + 3.0) / 20.0) < 1e-15);
+		ck_assert(c.bin[k].observed == obs[k]);
+		ck_assert(c.bin[k].p_lo == (2.0 * (double)k + 1.0) / 20.0);
+		ck_assert(c.bin[k].p_hi == (2.0 * (double)k + 2.0) / 20.0);
+	}
+	ck_assert(fabs(c.predicted - 10.5) < 1e-14);
+	ck_assert(c.observed == 6.0);
+	ck_assert(fabs(c.ratio - 1.75) < 1e-14);
+	ck_assert(isnan(c.truth) && isnan(c.bin[0].truth));
+	/* A truth of half of each p is summed in the same bins. */
+	{
+		double half[20];
+		for (i = 0; i < 20; i++)
+			half[i] = p[i] / 2.0;
+		ck_assert_int_eq(predict_calibration(p, half, y, 20, &c, &e), WR_OK);
+		for (k = 0; k < PREDICT_CALIB_BINS; k++)
+			ck_assert(fabs(c.bin[k].truth - (4.0 * (double)k + 3.0) / 40.0) < 1e-15);
+		ck_assert(fabs(c.truth - 5.25) < 1e-14);
+	}
+
+	/* Fewer than ten: bins 3, 6 and 9 hold one each, the others none. */
+	ck_assert_int_eq(predict_calibration(p, NULL, y, 3, &c, &e), WR_OK);
+	for (k = 0; k < PREDICT_CALIB_BINS; k++) {
+		ck_assert_uint_eq(c.bin[k].n, k == 3 || k == 6 || k == 9);
+		ck_assert(c.bin[k].n ? isfinite(c.bin[k].p_lo) : isnan(c.bin[k].p_lo));
+	}
+	/* Ties keep the input order: ten equal p, the first five failed. */
+	{
+		double t[10] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+		int yt[10] = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0};
+		ck_assert_int_eq(predict_calibration(t, NULL, yt, 10, &c, &e), WR_OK);
+		for (k = 0; k < PREDICT_CALIB_BINS; k++)
+			ck_assert(c.bin[k].observed == (k < 5) && c.bin[k].predicted == 0.5);
+		ck_assert(c.ratio == 1.0);
+	}
+	/* Nothing failed: no ratio.  Nothing at all: an empty table. */
+	for (i = 0; i < 20; i++)
+		y[i] = 0;
+	ck_assert_int_eq(predict_calibration(p, NULL, y, 20, &c, &e), WR_OK);
+	ck_assert(isnan(c.ratio) && c.observed == 0.0);
+	ck_assert_int_eq(predict_calibration(NULL, NULL, NULL, 0, &c, &e), WR_OK);
+	ck_assert(c.n == 0 && isnan(c.ratio) && isnan(c.bin[0].p_lo));
+	/* Not probabilities. */
+	p[4] = 1.5;
+	ck_assert_int_eq(predict_calibration(p, NULL, y, 20, &c, &e), WR_EINPUT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "probability 5"));
+	p[4] = NAN;
+	ck_assert_int_eq(predict_calibration(p, NULL, y, 20, &c, &e), WR_EINPUT);
+}
+END_TEST
+
 START_TEST(test_backtest_no_peek)
 {
 	struct predict_backtest a, b;
@@ -519,6 +594,63 @@ START_TEST(test_backtest_no_peek)
 	ck_assert(isfinite(a.cuts[0].base_rate));
 	ck_assert(isnan(a.cuts[0].m[PREDICT_S_AGE].brier));
 	ck_assert(a.mean[PREDICT_S_CLIMATE].auc == 0.5);
+	/* The model's calibration totals are the cutoffs' sums. */
+	ck_assert_uint_eq(a.calib[PREDICT_S_MODEL].n, a.cuts[0].scored + a.cuts[1].scored);
+	ck_assert(a.calib[PREDICT_S_MODEL].observed ==
+	          (double)(a.cuts[0].positives + a.cuts[1].positives));
+	ck_assert(fabs(a.calib[PREDICT_S_MODEL].predicted - a.cuts[0].predicted -
+	               a.cuts[1].predicted) < 1e-9);
+	ck_assert(a.cuts[0].predicted > 0.0);
+	ck_assert_uint_eq(a.calib[PREDICT_S_AGE].n, 0);
+	ck_assert_uint_eq(a.calib[PREDICT_S_MTBF].n, a.calib[PREDICT_S_MODEL].n);
+	ck_assert(!a.has_truth && isnan(a.mean[PREDICT_S_ORACLE].auc));
+	ck_assert(isnan(a.calib[PREDICT_S_MODEL].truth));
+	{
+		/* A truth that knows the outcomes: the oracle's AUC is 1 and its
+		 * Brier 0; every unit in group 0, so the group holds everything. */
+		double tp[2 * MAXU];
+		int grp[MAXU];
+		struct predict_truth t;
+		struct predict_backtest c;
+		struct wr_err e = {0, ""};
+		size_t k, u;
+		for (k = 0; k < 2; k++)
+			for (u = 0; u < F.s.nunits; u++) {
+				const struct ld_unit *un = &F.u[u];
+				double f = 0.0;
+				for (i = 0; i < un->nev; i++)
+					if (F.ev[un->ev0 + i].kind == LD_FAILURE && F.ev[un->ev0 + i].t >= cut[k] &&
+					    F.ev[un->ev0 + i].t < cut[k] + 30.0)
+						f = 1.0;
+				tp[k * F.s.nunits + u] = f;
+				grp[u] = 0;
+			}
+		t.p = tp;
+		t.nunits = F.s.nunits;
+		t.group = grp;
+		t.ngroups = 1;
+		ck_assert_int_eq(predict_backtest_truth(&F.s, cut, 2, &o, &t, &c, &e), WR_OK);
+		ck_assert(c.has_truth && c.mean[PREDICT_S_ORACLE].auc == 1.0);
+		ck_assert(c.mean[PREDICT_S_ORACLE].brier == 0.0);
+		ck_assert(c.calib[PREDICT_S_ORACLE].ratio == 1.0);
+		ck_assert(c.calib[PREDICT_S_MODEL].truth == c.calib[PREDICT_S_MODEL].observed);
+		ck_assert_uint_eq(c.ngroups, 1);
+		ck_assert_uint_eq(c.groups[0].n, c.calib[PREDICT_S_MODEL].n);
+		ck_assert(c.groups[0].observed == c.calib[PREDICT_S_MODEL].observed);
+		ck_assert(fabs(c.groups[0].predicted[PREDICT_S_MODEL] -
+		               c.calib[PREDICT_S_MODEL].predicted) < 1e-9);
+		ck_assert(c.groups[0].predicted[PREDICT_S_ORACLE] == c.groups[0].observed);
+		/* The model is scored as without the truth (b: the same history). */
+		ck_assert(c.mean[PREDICT_S_MODEL].auc == b.mean[PREDICT_S_MODEL].auc);
+		ck_assert(c.calib[PREDICT_S_MODEL].predicted == b.calib[PREDICT_S_MODEL].predicted);
+		predict_backtest_free(&c);
+		/* A unit without a true p, a truth of another plant: refused. */
+		tp[F.s.nunits + 3] = NAN;
+		ck_assert_int_eq(predict_backtest_truth(&F.s, cut, 2, &o, &t, &c, &e), WR_EINPUT);
+		ck_assert_ptr_nonnull(strstr(e.msg, "no probability for asset"));
+		t.nunits = 3;
+		ck_assert_int_eq(predict_backtest_truth(&F.s, cut, 2, &o, &t, &c, &e), WR_EINPUT);
+	}
 	predict_backtest_free(&a);
 	predict_backtest_free(&b);
 	ck_assert_int_eq(predict_backtest(&F.s, cut, 0, &o, &a, NULL), WR_EINPUT);
@@ -542,6 +674,7 @@ int main(void)
 	tcase_add_test(tc, test_trend_known);
 	tcase_add_test(tc, test_age_replacement_grid);
 	tcase_add_test(tc, test_metrics_ties);
+	tcase_add_test(tc, test_calibration_by_hand);
 	tcase_add_test(tc, test_backtest_no_peek);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);

@@ -316,28 +316,6 @@ static void paint_wait(const char *holder, void *ctx)
 	doupdate();
 }
 
-/* The scanner's settings: the defaults, then WRENCH_SCAN_WINDOW_MS,
- * WRENCH_SCAN_PREFIX and WRENCH_SCAN_SUFFIX.  A bad value is named in the
- * message line and the defaults stay. */
-static void scan_setup(struct app *a)
-{
-	const char *name[3] = { "WRENCH_SCAN_WINDOW_MS", "WRENCH_SCAN_PREFIX",
-	                        "WRENCH_SCAN_SUFFIX" };
-	char err[160];
-	int i;
-
-	scan_config_default(&a->scan_cfg);
-	for (i = 0; i < 3; i++) {
-		const char *v = getenv(name[i]);
-
-		if (v && scan_config_parse(&a->scan_cfg, i == 0 ? v : NULL, i == 1 ? v : NULL,
-		                           i == 2 ? v : NULL, err, sizeof err) != 0)
-			snprintf(a->scan_err, sizeof a->scan_err, "%s: %s; using the default",
-			         name[i], err);
-	}
-	scanner_init(&a->scan, &a->scan_cfg);
-}
-
 int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 {
 	struct app *a;
@@ -393,11 +371,12 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	keypad(a->w_in, TRUE);
 	wnoutrefresh(a->w_in);
 	set_escdelay(25);
+	tui_config_apply(a, a->opts.config);
 	a->color = theme_init();
 	if (a->opts.mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
 		          NULL);
-	scan_setup(a);
+	scanner_init(&a->scan, &a->scan_cfg);
 	relayout(a);
 	store_set_wait_hook(s, paint_wait, a);
 	if (app_push(a, VIEW_HOME, NULL) != 0) {
@@ -414,8 +393,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	}
 	if (a->opts.open_record && *a->opts.open_record)
 		app_open_code(a, a->opts.open_record);
-	if (a->scan_err[0])
-		app_msg_error(a, "%s", a->scan_err);
+	tui_config_messages(a, a->opts.config);
 	loop(a, t_start);
 	app_pop_above(a, 0);
 	store_set_wait_hook(s, NULL, NULL);

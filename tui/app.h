@@ -147,8 +147,7 @@ struct app {
 		void (*complete)(char *text, size_t n);
 	} prompt;
 
-	struct scan_config scan_cfg;  /* the scanner's settings */
-	char scan_err[200];           /* a bad scanner setting, shown at start */
+	struct scan_config scan_cfg;  /* the scanner's settings (tui_config_apply) */
 	struct scanner scan;
 	struct tui_keybar_hit {
 		int x0, x1, action;
@@ -167,6 +166,19 @@ struct app {
 	/* The last search typed in any list: n and N look for it again. */
 	char last_search[128];
 };
+
+/* ---- the configuration file's settings (tui_config.c) ---- */
+
+/* Before the screen starts: key bindings and colours from the
+ * configuration, and the scanner's settings into a->scan_cfg (the defaults
+ * when c is NULL). */
+void tui_config_apply(struct app *a, const struct wr_config *c);
+/* The scanner's settings in force in c (file and environment read by
+ * cfg_load and cfg_env); the defaults when c is NULL. */
+void tui_cfg_scan_config(const struct wr_config *c, struct scan_config *s);
+/* Once the screen is up: its bad lines and bad variables, as error
+ * messages, and keys the file gave that clash with another action. */
+void tui_config_messages(struct app *a, const struct wr_config *c);
 
 /* ---- services for views (app.c) ---- */
 

@@ -26,7 +26,7 @@ void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizo
 	struct predict_ranking rk;
 	struct ld_set ld;
 	struct wr_err e = { 0, "" };
-	size_t i;
+	const struct predict_item *it;
 
 	memset(r, 0, sizeof *r);
 	r->horizon = horizon;
@@ -39,9 +39,10 @@ void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizo
 	memset(&lo, 0, sizeof lo);
 	memset(&ld, 0, sizeof ld);
 	memset(&rk, 0, sizeof rk);
-	/* Only the asset's class: the class fixes the shape and the prior
-	 * of its scale, and loading one class keeps this cheap. */
-	lo.cls = as->cls[0] ? as->cls : NULL;
+	/* The whole plant, as the ranking loads it: the model (the piecewise
+	 * hazard, the pooled shape) is fitted across classes, and one asset
+	 * must have one p_fail on the card, Home, the risk screen and the
+	 * CLI. */
 	if (store_life_load(s, &lo, &ld, &e) != WR_OK) {
 		r->state = AR_ERROR;
 		snprintf(r->msg, sizeof r->msg, "%s", e.msg);
@@ -58,16 +59,15 @@ void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizo
 	r->state = AR_UNRANKED;
 	snprintf(r->msg, sizeof r->msg,
 	         "not ranked: no install date or failure on record to date its current life");
-	for (i = 0; i < rk.n; i++)
-		if (strcmp(rk.items[i].tag, as->tag) == 0) {
-			r->it = rk.items[i];
-			r->state = AR_OK;
-			if (r->it.class_index < rk.nclasses) {
-				r->class_units = rk.classes[r->it.class_index].units;
-				r->class_failures = rk.classes[r->it.class_index].failures;
-			}
-			break;
+	it = predict_rank_find(&rk, as->tag);
+	if (it) {
+		r->it = *it;
+		r->state = AR_OK;
+		if (it->class_index < rk.nclasses) {
+			r->class_units = rk.classes[it->class_index].units;
+			r->class_failures = rk.classes[it->class_index].failures;
 		}
+	}
 	predict_rank_free(&rk);
 	store_life_free(&ld);
 }
@@ -323,8 +323,9 @@ static void layout_card(struct asset_doc *d, int width, int utf8)
 			    it->beta_b.lo, it->beta_b.hi, predict_beta_meaning_str(it->meaning), h, eta);
 		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s   B10 %s   trend: %s", mtbf, b10,
 		    predict_trend_str(it->trend.flag));
-		add(d, AL_REL, 0, ROLE_DIM, " method: %s (%s: %zu units, %.0f failures)",
-		    predict_method_str(it->method), it->cls, r->class_units, r->class_failures);
+		add(d, AL_REL, 0, ROLE_DIM, " method: %s, %s (%s: %zu units, %.0f failures)",
+		    predict_method_str(it->method), predict_process_str(it->process), it->cls,
+		    r->class_units, r->class_failures);
 	} else {
 		add(d, AL_REL, 0, p_role(it->p_fail), " P(fail) %.1f%%  age %s", 100.0 * it->p_fail,
 		    age);

@@ -6,8 +6,8 @@
  *
  * Loading reads only what one screen shows (a few dozen rows of each
  * kind, never a whole table).  The reliability card is computed
- * separately, because it loads the life data of the asset's class and
- * fits it: views do that in idle() after the first paint.
+ * separately, because it loads the plant's life data and fits it: views
+ * do that in idle() after the first paint.
  */
 #ifndef WRENCH_TUI_ASSET_DOC_H
 #define WRENCH_TUI_ASSET_DOC_H
@@ -29,9 +29,10 @@ struct asset_rel {
 	double class_failures;
 };
 
-/* Ranks the asset's class as of today (store_life_load restricted to the
- * class, then predict_rank) and keeps this asset's row.  Never fails:
- * problems end up in r->state and r->msg. */
+/* Ranks the whole plant as of today (store_life_load, then predict_rank
+ * with the defaults, as Home, the risk screen and `wrench rank` do) and
+ * keeps this asset's row.  Never fails: problems end up in r->state and
+ * r->msg. */
 void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizon,
                        struct asset_rel *r);
 

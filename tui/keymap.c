@@ -8,7 +8,9 @@
 
 #define TK_UNPAREN(...) __VA_ARGS__
 
-static const struct tui_binding bindings[] = {
+/* Not const: the configuration file may give an action other keys
+ * (tk_rebind), and dispatch, help and the key bar then all follow. */
+static struct tui_binding bindings[] = {
 #define TK_ROW(act, nm, keys, vw, hh, desk, fl, hp) \
 	{ act, nm, { TK_UNPAREN keys }, vw, hh, desk, fl, hp },
 	TUI_KEYMAP(TK_ROW)
@@ -29,6 +31,23 @@ const struct tui_binding *tk_binding(int action)
 		if (bindings[i].action == action)
 			return &bindings[i];
 	return NULL;
+}
+
+int tk_rebind(int action, const int *keys, int n)
+{
+	size_t i;
+	int k;
+
+	if (n < 1 || n > TK_MAX_KEYS)
+		return -1;
+	for (i = 0; i < sizeof bindings / sizeof bindings[0]; i++) {
+		if (bindings[i].action != action)
+			continue;
+		for (k = 0; k < TK_MAX_KEYS; k++)
+			bindings[i].keys[k] = k < n ? keys[k] : 0;
+		return 0;
+	}
+	return -1;
 }
 
 int tk_applies(const struct tui_binding *b, int view_id)

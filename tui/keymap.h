@@ -85,7 +85,7 @@
 	  "Filter by status, priority, type, assignee or asset") \
 	X(ACT_CLEAR, "clear-filter", ('F'), VM(WO_LIST), "", "Clear filter", KB_DESK, \
 	  "Clear every filter and the search") \
-	X(ACT_NEW, "new", ('c'), VM(HOME) | VM(WO_LIST), "New", "New WO", KB_BOTH, \
+	X(ACT_NEW, "quick-create", ('c'), VM(HOME) | VM(WO_LIST), "New", "New WO", KB_BOTH, \
 	  "Quick-create a work order or request") \
 	X(ACT_WO_SORT, "sort-column", ('s'), VM(WO_LIST), "Sort", "Sort", KB_DESK, \
 	  "Sort by a column: number, status, priority, asset, due, title (or newest first)") \
@@ -185,6 +185,9 @@ const struct tui_binding *tk_bindings(size_t *n);
 int tk_lookup(int key, int view_id);
 /* The binding of an action, or NULL. */
 const struct tui_binding *tk_binding(int action);
+/* Gives an action these keys instead of its own (the configuration file's
+ * bind.NAME); n from 1 to TK_MAX_KEYS.  0, or -1 for no such action. */
+int tk_rebind(int action, const int *keys, int n);
 /* Nonzero when the binding applies on the view. */
 int tk_applies(const struct tui_binding *b, int view_id);
 /* A short printable name: "j", "Enter", "Esc", "Tab", "F1", "^S", "PgDn",

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void scan_config_default(struct scan_config *c)
 {
@@ -59,7 +60,9 @@ static int parse_suffix(struct scan_config *c, const char *s, char *err, size_t 
 
 	snprintf(buf, sizeof buf, "%s", s);
 	for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		char k = strcmp(tok, "enter") == 0 ? '\n' : strcmp(tok, "tab") == 0 ? '\t' : 0;
+		char k = strcasecmp(tok, "enter") == 0 ? '\n'
+		         : strcasecmp(tok, "tab") == 0 ? '\t'
+		                                       : 0;
 
 		if (!k) {
 			snprintf(err, errsz, "scanner suffix '%s': write enter, tab or enter,tab", s);

@@ -11,13 +11,31 @@ struct role_def {
 	attr_t color_attr, mono_attr;
 };
 
-static const struct role_def roles[ROLE__COUNT] = {
+/* Not const: the configuration file's color.ROLE sets a role's colours
+ * before theme_init (theme_set_colors). */
+static struct role_def roles[ROLE__COUNT] = {
 #define TUI_ROLE_ROW(r, fg, bg, ca, ma) { fg, bg, ca, ma },
 	TUI_ROLES(TUI_ROLE_ROW)
 #undef TUI_ROLE_ROW
 };
 
 static int use_color;
+
+void theme_set_colors(int role, int fg, int bg)
+{
+	if (role < 0 || role >= ROLE__COUNT)
+		return;
+	roles[role].fg = (short)fg;
+	roles[role].bg = (short)bg;
+}
+
+void theme_get_colors(int role, int *fg, int *bg)
+{
+	if (role < 0 || role >= ROLE__COUNT)
+		role = ROLE_NORMAL;
+	*fg = roles[role].fg;
+	*bg = roles[role].bg;
+}
 
 int theme_init(void)
 {

@@ -36,6 +36,10 @@ enum tui_role {
 /* Sets up colour pairs when the terminal has colours and NO_COLOR is not
  * set.  Returns nonzero when colours are in use. */
 int theme_init(void);
+/* A role's colours (curses numbers, -1 the terminal's own): the default,
+ * or what theme_set_colors gave it before theme_init. */
+void theme_set_colors(int role, int fg, int bg);
+void theme_get_colors(int role, int *fg, int *bg);
 /* The attribute (pair and flags) to draw a role with. */
 unsigned long theme_attr(int role);
 

@@ -4,9 +4,9 @@
  * reliability curve with the asset's age marked, meters with "enter a
  * reading", open work orders, sub-assets and history.
  *
- * The card needs the life data of the asset's class and a fit, so the
- * screen paints first with "computing..." and the card is worked out in
- * idle().  On a handheld the curve is a page of its own (v); from 100
+ * The card needs the plant's life data and a fit (the model behind every
+ * p_fail), so the screen paints first with "computing..." and the card is
+ * worked out in idle().  On a handheld the curve is a page of its own (v); from 100
  * columns it stands beside the text.
  */
 #include "app.h"

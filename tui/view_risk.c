@@ -818,8 +818,8 @@ static int risk_action(struct app *a, struct view *v, int act)
 			struct asset_rel rel;
 
 			/* The card shows the numbers of this ranking, the one the
-			 * row came from (a class-only fit can differ a little for
-			 * classes that borrow the pooled shape). */
+			 * row came from (the card's own fit would give the same,
+			 * but this spares loading and fitting the plant again). */
 			memset(&rel, 0, sizeof rel);
 			rel.state = AR_OK;
 			rel.it = *it;

@@ -44,7 +44,7 @@ C1=$NEXT
 
 # Rows younger than the retention period are kept.
 out=$(compact 1)
-[ "$out" = "purged 0 tombstones, narrowed 0 rows to their present site; retention horizon (0, 0)" ] ||
+[ "$out" = "purged 0 tombstones, narrowed 0 rows to their present site; retention horizon (0, 0); purged 0 push receipts and 0 idempotency keys" ] ||
 	fail "compact of young rows: $out"
 pull "$PLAN" "$C0"
 expect_status 200 "a cursor before young tombstones"
@@ -81,4 +81,36 @@ case $out in "purged 0 tombstones, narrowed 0 rows"*) ;; *) fail "a second compa
 [ "$(sql "SELECT horizon_xid || '/' || horizon_seq FROM central_meta")" = "$h" ] || fail "the horizon moved"
 rc=0; "$WRENCH_CENTRAL" compact --db "$DB" 2>/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "compact without --older-than: exit $rc"
+
+# Push receipts are purged after their own retention period (by default
+# that of --older-than).  A retry of a purged push is applied afresh, with
+# no second effect: its create is recognised by its UUID and fields, its
+# update finds its value there already; a retry of a push whose receipts
+# are kept gets them back.
+O=$(uuid); Y=$(uuid)
+OLD_PUSH=$(batch aged "$(loc 1 "$O" AGED area),{\"seq\":2,\"entity\":\"locations\",\"op\":\"update\",\"uuid\":\"$O\",\"base_version\":1,\"fields\":{\"name\":{\"old\":null,\"new\":\"Aged\"}}}")
+api POST "$A_URL/api/v1/push" "$PLAN" "$OLD_PUSH"
+expect_jq '[.results[].status] | join(",")' "applied,applied" "the push whose receipts age"
+YOUNG_PUSH=$(batch young "$(loc 1 "$Y" YOUNG area)")
+api POST "$A_URL/api/v1/push" "$PLAN" "$YOUNG_PUSH"
+expect_jq '.results[0].status' applied "the push whose receipts stay"
+sql "UPDATE push_receipt SET at = at - interval '40 days' WHERE device = 'aged'" >/dev/null
+kept=$(sql "SELECT count(*) FROM push_receipt WHERE device <> 'aged'")
+out=$("$WRENCH_CENTRAL" compact --db "$DB" --older-than 7 --receipts-older-than 41)
+case $out in *"; purged 0 push receipts and 0 idempotency keys") ;; *) fail "compact of receipts younger than 41 days: $out" ;; esac
+out=$("$WRENCH_CENTRAL" compact --db "$DB" --older-than 7 --receipts-older-than 30)
+case $out in *"; purged 2 push receipts and 0 idempotency keys") ;; *) fail "compact of receipts older than 30 days: $out" ;; esac
+[ "$(sql "SELECT count(*) FROM push_receipt WHERE device = 'aged'")" = 0 ] || fail "aged receipts kept"
+[ "$(sql "SELECT count(*) FROM push_receipt")" = "$kept" ] || fail "young receipts purged"
+api POST "$A_URL/api/v1/push" "$PLAN" "$OLD_PUSH"
+expect_jq '[.results[] | .status + ":" + (.version | tostring)] | join(",")' "applied:2,merged:2" \
+	"a retry after the receipts' retention"
+[ "$(sql "SELECT version FROM record WHERE uuid = '$O'")" = 2 ] || fail "the retry changed the record"
+api POST "$A_URL/api/v1/push" "$PLAN" "$YOUNG_PUSH"
+expect_jq '.results[0].status + " " + (.results[0].version | tostring)' "applied 1" "a retry within it"
+sql "UPDATE push_receipt SET at = at - interval '40 days'" >/dev/null
+out=$(compact 30)
+case $out in *"; purged $(( kept + 2 )) push receipts and 0 idempotency keys") ;; *) fail "compact's default receipt retention: $out" ;; esac
+rc=0; "$WRENCH_CENTRAL" compact --db "$DB" --older-than 7 --receipts-older-than x 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "compact with a bad --receipts-older-than: exit $rc"
 server_stop "$A_PID"

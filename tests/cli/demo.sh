@@ -131,9 +131,25 @@ assert_eq "mean brier has model and climatology" "true" \
 assert_eq "precision at k reported" "true" "$(printf '%s' "$B" | jq '.mean.precision_at_k | has("model")')"
 assert_eq "model AUC is a probability" "true" "$(printf '%s' "$B" | jq '.mean.auc.model >= 0 and .mean.auc.model <= 1')"
 assert_eq "the model beats ranking by age" "true" "$(printf '%s' "$B" | jq '.mean.auc.model > .mean.auc.age')"
+# Calibration: every asset at every cutoff, in ten deciles of p_fail.
+assert_eq "calibration of the probability scorers" '["climatology","model","mtbf"]' \
+	"$(printf '%s' "$B" | jq -c '.calibration | keys')"
+assert_eq "ten deciles" "10" "$(printf '%s' "$B" | jq '.calibration.model.deciles | length')"
+assert_eq "deciles hold every scored asset" "true" \
+	"$(printf '%s' "$B" | jq '([.calibration.model.deciles[].n] | add) == ([.cutoffs[].scored] | add)')"
+assert_eq "observed failures are the cutoffs' positives" "true" \
+	"$(printf '%s' "$B" | jq '.calibration.model.observed == ([.cutoffs[].positives] | add)')"
+assert_eq "predicted failures are the sums of p_fail" "true" \
+	"$(printf '%s' "$B" | jq '(.calibration.model.predicted - ([.cutoffs[].predicted] | add)) | fabs < 1e-6')"
+assert_eq "deciles by rising p_fail" "true" \
+	"$(printf '%s' "$B" | jq '[.calibration.model.deciles[].p_lo] as $p | $p == ($p | sort)')"
+assert_eq "the model is calibrated on the demo plant (0.8 to 1.25)" "true" \
+	"$(printf '%s' "$B" | jq '.calibration.model.ratio >= 0.8 and .calibration.model.ratio <= 1.25')"
 run "$WRENCH" --db "$DEMO" backtest --from 2024-03-01 --to 2024-06-01 --every 2w
 check_rc "backtest table" 0
 assert_contains "table has a mean row" "$OUT" "mean"
+assert_contains "table has the calibration by decile" "$OUT" "calibration of the model"
+assert_contains "and the totals" "$OUT" "failures predicted / observed in all: model"
 run "$WRENCH" --db "$DEMO" backtest --from 2024-03-01
 check_rc "backtest without --to" 2
 run "$WRENCH" --db "$DEMO" backtest --from 2024-03-01 --to 2024-01-01

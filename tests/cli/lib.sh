@@ -4,7 +4,8 @@
 #   WRENCH_SRC the repository root
 #
 # Each test gets a private temporary folder ($TMP, removed on exit) holding
-# its databases, and a fixed environment: XDG_DATA_HOME and HOME point into
+# its databases, and a fixed environment: XDG_DATA_HOME, XDG_CONFIG_HOME
+# (no configuration file unless a test writes one) and HOME point into
 # $TMP so nothing outside it is touched, WRENCH_USER and WRENCH_TODAY are
 # cleared unless the test sets them.
 #
@@ -40,6 +41,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/wrench-cli.XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
 export XDG_DATA_HOME="$TMP/xdg"
 export HOME="$TMP/home"
+export XDG_CONFIG_HOME="$TMP/config"
 export USER=tester
 unset WRENCH_USER WRENCH_TODAY NO_COLOR
 export LC_ALL=C

@@ -26,6 +26,9 @@ T_FAIL=0
 T_SOCK="wrench-test-$$"
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/wrench-tui-XXXXXX")
 DB="$T_DIR/wrench.db"
+# No configuration file but the one a test writes, and no file of the
+# user's read even through HOME.
+export XDG_CONFIG_HOME="$T_DIR/config" XDG_DATA_HOME="$T_DIR/data" HOME="$T_DIR/home"
 
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "tmux is not installed (Debian package tmux): terminal tests skipped"

@@ -12,9 +12,9 @@ selected() { screen | grep '^>' | grep -qF -- "$1"; }
 expect_sel() {
 	if retry selected "$1"; then pass "$2"; else fail "$2 (the selected row is not '$1')"; fi
 }
-# The card's numbers, from the CLI ranking of the asset's class.
+# The card's numbers, from the CLI ranking of the plant (the card's model).
 rank_field() {
-	w rank --class "$1" --format csv | awk -F, -v t="$2" -v c="$3" \
+	w rank --format csv | awk -F, -v t="$2" -v c="$3" \
 		'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } NR > 1 && $2 == t { print $col[c] }'
 }
 meter_value() { w asset show "$1" | awk '$1 == "hours" { print $2 }'; }

@@ -1,0 +1,225 @@
+/*
+ * repair.c - renewal or minimal repair, class by class.
+ *
+ * The ranking's Weibull (and piecewise) models renew a unit at every
+ * failure: its age falls to zero and so does its risk.  A unit that is
+ * repaired instead goes on as old as it was (minimal repair), and a
+ * deteriorating one fails faster and faster.  History records a failure
+ * the same way in both cases, so the data decide: for each class the
+ * power-law process of minimal repair (plp.c) is fitted on the same events
+ * and wins when its log marginal likelihood, the units' gamma priors
+ * integrated out, beats the renewal Weibull's by more than
+ * PI_REPAIR_MARGIN (both have a shape, a scale and the prior's two
+ * parameters).  Renewal, what a failure record means unless the data say
+ * otherwise, wins ties and near-ties: a margin of 1 is a Bayes factor of
+ * e, "positive evidence" on Kass and Raftery's scale, and keeps small
+ * classes, whose likelihoods tell the two apart by a few tenths, renewed.
+ * The frailty matters: without it, pooled lives of units that differ look
+ * like minimal repair (a failure-prone unit keeps failing), and on the
+ * Azure history one component class would switch.
+ *
+ * The systems.  A unit's system starts at its installation (or, when that
+ * is unknown, at its first event) and at every replacement or
+ * re-installation, which give a new unit; failures are repairs at the
+ * system's age; the current system runs to T (a retired unit's stops at its
+ * last event).  With history_start, a system that began earlier enters at
+ * its age then (failures before are not counted).  Calendar time only:
+ * with operating time the classes stay renewal.
+ *
+ * The units.  As for the Weibull, the class shape is fixed and each unit's
+ * rate gets the class's gamma prior fitted by empirical Bayes (eb.c) on
+ * its failures r_i and exposure S_i = sum (s1^beta - s0^beta) over its
+ * windows, so p = 1 - (1 + D / B)^-A with D = (s + H)^beta - s^beta at the
+ * system age s: it rises with the age, and every failure raises the
+ * unit's rate.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "predict_int.h"
+
+/* The class's systems: windows s0/s1 (scaled later), failure ages x, and
+ * per unit its windows [w0, w0 + nw), failures and current system age. */
+struct rsys {
+	double *x, *s0, *s1;
+	double *lab;             /* ln(s1 / scale), then ln(s0 / scale), from the fit */
+	size_t nx, nw;
+	size_t *w0, *nwu;
+	int *r;
+	double *sys_age;
+};
+
+
+/* Closes the window of a system that started at `start` and is seen to
+ * `end` (calendar days), entering at history_start h0. */
+static void close_window(struct rsys *y, double start, double end, double h0)
+{
+	double s0 = isfinite(h0) && h0 > start ? h0 - start : 0.0;
+
+	if (end - start > s0) {
+		y->s0[y->nw] = s0;
+		y->s1[y->nw] = end - start;
+		y->nw++;
+	}
+}
+
+/* Unit u's systems as of T, appended to y. */
+static void unit_systems(const struct ld_set *s, size_t u, double T, double h0, struct rsys *y,
+                         size_t k)
+{
+	const struct ld_unit *un = &s->units[u];
+	double start = isfinite(un->install) && un->install < T ? un->install : NAN, last = NAN;
+	size_t i;
+
+	y->w0[k] = y->nw;
+	y->r[k] = 0;
+	y->sys_age[k] = NAN;
+	for (i = 0; i < un->nev; i++) {
+		const struct ld_event *ev = &s->events[un->ev0 + i];
+		if (!(ev->t < T))
+			break;
+		if (isfinite(un->install) && ev->t < un->install)
+			continue;
+		last = ev->t;
+		if (!isfinite(start)) {
+			start = ev->t;
+		} else if (ev->kind == LD_FAILURE) {
+			double age = ev->t - start;
+			if (age > 0.0 && !(isfinite(h0) && ev->t <= h0)) {
+				y->x[y->nx++] = age;
+				y->r[k]++;
+			}
+		} else {
+			close_window(y, start, ev->t, h0);
+			start = ev->t;
+		}
+	}
+	if (isfinite(start) && un->in_service) {
+		close_window(y, start, T, h0);
+		y->sys_age[k] = T - start;
+	} else if (isfinite(start) && isfinite(last) && last > start) {
+		close_window(y, start, last, h0);
+	}
+	y->nwu[k] = y->nw - y->w0[k];
+}
+
+/* The class's arrays, carved from the workspace (grown when too small):
+ * doubles and size_t first, the ints last. */
+static int rsys_build(const struct pi_repair_in *in, struct rsys *y)
+{
+	size_t i, nev = 0, nu = in->nu, nw, need;
+	char *m;
+
+	memset(y, 0, sizeof *y);
+	for (i = 0; i < nu; i++)
+		nev += in->s->units[in->units[i]].nev;
+	nw = nev + nu;
+	need = (nev + 1 + 4 * nw + nu) * sizeof(double) + 2 * nu * sizeof(size_t) +
+	       nu * sizeof(int);
+	if (need > in->ws->cap) {
+		void *p = realloc(in->ws->mem, need);
+		if (!p)
+			return WR_ENOMEM;
+		in->ws->mem = p;
+		in->ws->cap = need;
+	}
+	m = in->ws->mem;
+	y->x = (double *)m;
+	y->s0 = y->x + nev + 1;
+	y->s1 = y->s0 + nw;
+	y->lab = y->s1 + nw;
+	y->sys_age = y->lab + 2 * nw;
+	y->w0 = (size_t *)(void *)(y->sys_age + nu);
+	y->nwu = y->w0 + nu;
+	y->r = (int *)(void *)(y->nwu + nu);
+	for (i = 0; i < nu; i++)
+		unit_systems(in->s, in->units[i], in->T, in->history_start, y, i);
+	return WR_OK;
+}
+
+/* The units' exposures S (scaled by the fit's scale, with the windows'
+ * logarithms it left in y->lab) at the class shape and their gamma prior
+ * (a, b) by empirical Bayes; WR_OK, WR_EINPUT (no failure) or WR_ENOMEM. */
+static int repair_prior(const struct rsys *y, size_t nu, double beta, double *S, double *a,
+                        double *b)
+{
+	const double *la = y->lab, *lb = y->lab + y->nw;
+	size_t i, j;
+
+	for (i = 0; i < nu; i++) {
+		S[i] = 0.0;
+		for (j = y->w0[i]; j < y->w0[i] + y->nwu[i]; j++)
+			S[i] += exp(beta * la[j]) - (isfinite(lb[j]) ? exp(beta * lb[j]) : 0.0);
+	}
+	return pi_eb_fit(y->r, S, nu, a, b);
+}
+
+/* The log marginal likelihood of minimal repair: the failures' densities
+ * in days with each unit's rate integrated over the prior. */
+static double repair_marginal(const struct rsys *y, size_t nu, const struct pi_plp *f,
+                              const double *S, double a, double b)
+{
+	double n = (double)y->nx, lt = log(f->scale);
+
+	return n * (log(f->beta) - lt) + (f->beta - 1.0) * f->sum_lx +
+	       pi_eb_marginal(y->r, S, nu, a, b);
+}
+
+/* Each unit's posterior into the plant model. */
+static void repair_units(const struct rsys *y, const size_t *units, size_t nu, double beta,
+                         double tref, const double *S, double a, double b, struct pi_plant *pl,
+                         size_t c)
+{
+	size_t i;
+
+	pl->c[c].mr_beta = beta;
+	pl->c[c].mr_tref = tref;
+	for (i = 0; i < nu; i++) {
+		struct pi_punit *pu = &pl->u[units[i]];
+		pu->mr = 1;
+		pu->sys_age = y->sys_age[i];
+		pu->mA = a + y->r[i];
+		pu->mB = b + S[i];
+	}
+}
+
+int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, double *loglik,
+                    struct pi_plant *pl, struct wr_err *e)
+{
+	struct rsys y;
+	struct pi_plp_in pin;
+	struct pi_plp f;
+	double tref, a = NAN, b = NAN;
+	int rc;
+
+	pc->loglik_renewal = *loglik;
+	rc = rsys_build(in, &y);
+	if (rc)
+		return wr_fail(e, rc, "out of memory fitting minimal repair in class %s", pc->cls);
+	pin.x = y.x;
+	pin.nx = y.nx;
+	pin.s0 = y.s0;
+	pin.s1 = y.s1;
+	pin.nsys = y.nw;
+	pin.lab = y.lab;
+	if (pi_plp_fit(&pin, in->conf, &f) != WR_OK)
+		return wr_fail(e, WR_ENOMEM, "out of memory fitting minimal repair in class %s",
+		               pc->cls);
+	pc->loglik_repair = f.loglik;
+	pc->repair_beta = f.beta;
+	pc->repair_beta_b = f.beta_b;
+	tref = f.scale;
+	rc = f.ok ? repair_prior(&y, in->nu, f.beta, in->scratch, &a, &b) : WR_EINPUT;
+	if (rc == WR_ENOMEM)
+		return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
+	pc->marginal_renewal = in->marginal;
+	if (rc == WR_OK) {
+		pc->marginal_repair = repair_marginal(&y, in->nu, &f, in->scratch, a, b);
+		if (pc->marginal_repair > in->marginal + PI_REPAIR_MARGIN) {
+			repair_units(&y, in->units, in->nu, f.beta, tref, in->scratch, a, b, pl, in->c);
+			pc->process = PREDICT_PROCESS_MINIMAL_REPAIR;
+			*loglik = f.loglik;
+		}
+	}
+	return WR_OK;
+}

@@ -1,0 +1,629 @@
+/*
+ * central_parse.c - wrench-central's answers read into the plain C types
+ * of sync.h, checked strictly: every member the protocol promises is there
+ * with its type, results match the batch they answer, and anything else
+ * (garbage, a truncated body, a wrong type) is SYNC_EPROTO with the place
+ * named ("changes[3].version: not an integer >= 1") and nothing returned.
+ * Unknown members are ignored, as docs/sync-api.md asks of clients.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Integers travel as JSON numbers: exact up to 2^53. */
+#define EXACT_MAX 9007199254740992.0
+/* The place of a member in the answer, "results[3].record.title". */
+#define PATHN 256
+
+/* One answer being read: where its memory goes, and the first error. */
+struct rd {
+	struct sync_arena *a;
+	struct wr_err *e;
+	int rc; /* SYNC_OK until something is wrong */
+};
+
+static int fail_at(struct rd *r, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_at(struct rd *r, const char *path, const char *fmt, ...)
+{
+	char what[300];
+	va_list ap;
+
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	wr_fail(r->e, WR_EINPUT, "%s%s%s", path, *path ? ": " : "", what);
+	return r->rc = SYNC_EPROTO;
+}
+
+/* fail_at for the member name of path. */
+static int fail_in(struct rd *r, const char *path, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail_in(struct rd *r, const char *path, const char *name, const char *fmt, ...)
+{
+	char where[PATHN], what[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(where, sizeof where, "%.190s%s%.60s", path, *path ? "." : "", name);
+	return fail_at(r, where, "%s", what);
+}
+
+static int out_of_memory(struct rd *r)
+{
+	if (r->rc == SYNC_OK) {
+		wr_fail(r->e, WR_ENOMEM, "out of memory reading the server's answer");
+		r->rc = SYNC_ENOMEM;
+	}
+	return r->rc;
+}
+
+/* The parsed document, or NULL with the error set. */
+static cJSON *parse_doc(struct rd *r, const char *body, size_t len)
+{
+	const char *end = NULL;
+	cJSON *doc;
+
+	if (strlen(body) != len) {
+		fail_at(r, "", "the answer holds a NUL byte");
+		return NULL;
+	}
+	if (!(doc = cJSON_ParseWithOpts(body, &end, 1))) {
+		size_t at = end && end >= body ? (size_t)(end - body) : 0;
+		fail_at(r, "", "not complete JSON (stops making sense at byte %zu of %zu)", at, len);
+		r->rc = CENTRAL_DAMAGED;
+		return NULL;
+	}
+	if (!cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		fail_at(r, "", "not a JSON object");
+		return NULL;
+	}
+	return doc;
+}
+
+static void sub(char *out, size_t n, const char *path, const char *name)
+{
+	snprintf(out, n, "%.190s%s%.60s", path, *path ? "." : "", name);
+}
+
+static void sub_i(char *out, size_t n, const char *path, size_t i)
+{
+	snprintf(out, n, "%.190s[%zu]", path, i);
+}
+
+/* ------------------------------------------------------------- members */
+
+static const cJSON *member(struct rd *r, const cJSON *obj, const char *path, const char *name)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, name);
+	char p[PATHN];
+
+	if (!j) {
+		sub(p, sizeof p, path, name);
+		fail_at(r, p, "missing");
+	}
+	return j;
+}
+
+static char *dup_text(struct rd *r, const char *path, const char *s)
+{
+	char *copy;
+
+	if (!sync_utf8_ok(s)) {
+		fail_at(r, path, "not UTF-8");
+		return NULL;
+	}
+	if (!(copy = sync_arena_strdup(r->a, s)))
+		out_of_memory(r);
+	return copy;
+}
+
+/* A string member (null too when nullable: NULL comes back). */
+static const char *get_text(struct rd *r, const cJSON *obj, const char *path, const char *name,
+                            int nullable)
+{
+	const cJSON *j = member(r, obj, path, name);
+	char p[PATHN];
+
+	if (!j)
+		return NULL;
+	sub(p, sizeof p, path, name);
+	if (nullable && cJSON_IsNull(j))
+		return NULL;
+	if (!cJSON_IsString(j)) {
+		fail_at(r, p, "not a string%s", nullable ? " or null" : "");
+		return NULL;
+	}
+	return dup_text(r, p, j->valuestring);
+}
+
+static int int_of(const cJSON *j, int64_t min, int64_t *out)
+{
+	double d;
+
+	if (!cJSON_IsNumber(j))
+		return 0;
+	d = j->valuedouble;
+	if (!isfinite(d) || d != floor(d) || d < (double)min || d > EXACT_MAX)
+		return 0;
+	*out = (int64_t)d;
+	return 1;
+}
+
+static int64_t get_int(struct rd *r, const cJSON *obj, const char *path, const char *name,
+                       int64_t min)
+{
+	const cJSON *j = member(r, obj, path, name);
+	char p[PATHN];
+	int64_t v = 0;
+
+	if (j && !int_of(j, min, &v)) {
+		sub(p, sizeof p, path, name);
+		fail_at(r, p, "not an integer >= %lld", (long long)min);
+	}
+	return v;
+}
+
+static int get_value(struct rd *r, const cJSON *j, const char *path, struct sync_value *v)
+{
+	memset(v, 0, sizeof *v);
+	if (cJSON_IsNull(j)) {
+		v->type = SYNC_NULL;
+	} else if (cJSON_IsBool(j)) {
+		v->type = SYNC_BOOL;
+		v->boolean = cJSON_IsTrue(j);
+	} else if (cJSON_IsNumber(j) && isfinite(j->valuedouble)) {
+		v->type = SYNC_NUMBER;
+		v->number = j->valuedouble;
+	} else if (cJSON_IsString(j)) {
+		v->type = SYNC_TEXT;
+		v->text = dup_text(r, path, j->valuestring);
+	} else {
+		return fail_at(r, path, "not a value (text, number, true, false or null)");
+	}
+	return r->rc;
+}
+
+/* ------------------------------------------------------------- records */
+
+static int is_own_member(const char *name)
+{
+	return !strcmp(name, "uuid") || !strcmp(name, "version") || !strcmp(name, "updated_at");
+}
+
+static int read_fields(struct rd *r, const cJSON *obj, const char *path, struct sync_record *rec)
+{
+	struct sync_field *f;
+	const cJSON *j;
+	size_t n = 0;
+	char p[PATHN];
+
+	f = sync_arena_alloc(r->a, (size_t)cJSON_GetArraySize(obj), sizeof *f);
+	if (!f && cJSON_GetArraySize(obj) > 0)
+		return out_of_memory(r);
+	cJSON_ArrayForEach(j, obj) {
+		if (is_own_member(j->string))
+			continue;
+		snprintf(p, sizeof p, "%.190s.%.60s", path, j->string);
+		if (!sync_name_ok(j->string, 64))
+			return fail_at(r, p, "not a field name (a-z, 0-9 and _)");
+		if (get_value(r, j, p, &f[n].value) != SYNC_OK)
+			return r->rc;
+		f[n++].name = j->string;
+	}
+	/* The names point into the document: copy them once it is read. */
+	for (size_t i = 0; i < n; i++)
+		if (!(f[i].name = sync_arena_strdup(r->a, f[i].name)))
+			return out_of_memory(r);
+	rec->fields = f;
+	rec->nfields = n;
+	return SYNC_OK;
+}
+
+static int read_record(struct rd *r, const cJSON *obj, const char *path, const char *uuid,
+                       int64_t version, struct sync_record *rec)
+{
+	if (!cJSON_IsObject(obj))
+		return fail_at(r, path, "not an object (a record)");
+	rec->uuid = get_text(r, obj, path, "uuid", 0);
+	rec->version = get_int(r, obj, path, "version", 1);
+	rec->updated_at = get_text(r, obj, path, "updated_at", 0);
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	if (strcmp(rec->uuid, uuid))
+		return fail_in(r, path, "uuid", "%s is not the uuid %s it belongs to", rec->uuid, uuid);
+	if (version && rec->version != version)
+		return fail_in(r, path, "version", "%lld, but the answer names version %lld",
+		               (long long)rec->version, (long long)version);
+	return read_fields(r, obj, path, rec);
+}
+
+const struct sync_value *sync_record_get(const struct sync_record *r, const char *name)
+{
+	for (size_t i = 0; r && i < r->nfields; i++)
+		if (!strcmp(r->fields[i].name, name))
+			return &r->fields[i].value;
+	return NULL;
+}
+
+/* -------------------------------------------------------------- health */
+
+static int negotiate(struct rd *r, const cJSON *list, struct sync_server *out)
+{
+	const cJSON *j;
+	int64_t v, low = 0, high = 0;
+
+	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1)
+		return fail_at(r, "protocols", "not a list of versions");
+	out->protocol = 0;
+	cJSON_ArrayForEach(j, list) {
+		if (!int_of(j, 1, &v) || v > 1000)
+			return fail_at(r, "protocols", "not a list of versions");
+		low = !low || v < low ? v : low;
+		high = v > high ? v : high;
+		if (v == SYNC_PROTOCOL)
+			out->protocol = SYNC_PROTOCOL;
+	}
+	if (out->protocol)
+		return SYNC_OK;
+	wr_fail(r->e, WR_EINPUT, "this client speaks sync protocol %d; the server (%s) speaks %d "
+	        "(and accepts %lld to %lld): update %s", SYNC_PROTOCOL, out->name,
+	        out->server_protocol, (long long)low, (long long)high,
+	        low > SYNC_PROTOCOL ? "wrench on this device" : "the server");
+	return r->rc = SYNC_EVERSION;
+}
+
+int central_parse_health(const char *body, size_t len, struct sync_server *out, struct wr_err *e)
+{
+	struct rd r = {sync_arena_new(), e, SYNC_OK};
+	cJSON *doc;
+	const char *name, *status;
+	int64_t proto;
+
+	memset(out, 0, sizeof *out);
+	if (!r.a)
+		return out_of_memory(&r);
+	if ((doc = parse_doc(&r, body, len))) {
+		status = get_text(&r, doc, "", "status", 0);
+		name = get_text(&r, doc, "", "server", 0);
+		proto = get_int(&r, doc, "", "protocol", 1);
+		if (r.rc == SYNC_OK && strcmp(status, "ok"))
+			fail_at(&r, "status", "\"%.40s\", not \"ok\"", status);
+		if (r.rc == SYNC_OK) {
+			wr_strlcpy(out->name, name, sizeof out->name);
+			out->server_protocol = proto > 1000 ? 1000 : (int)proto;
+			negotiate(&r, member(&r, doc, "", "protocols"), out);
+		}
+		cJSON_Delete(doc);
+	}
+	sync_arena_free(r.a);
+	if (r.rc != SYNC_OK)
+		memset(out, 0, sizeof *out);
+	return r.rc;
+}
+
+/* ---------------------------------------------------------------- pull */
+
+static int read_change(struct rd *r, const cJSON *j, const char *path, struct sync_change *c)
+{
+	const char *op;
+	const cJSON *data;
+	char p[PATHN];
+
+	if (!cJSON_IsObject(j))
+		return fail_at(r, path, "not an object (a change)");
+	c->entity = get_text(r, j, path, "entity", 0);
+	c->uuid = get_text(r, j, path, "uuid", 0);
+	c->version = get_int(r, j, path, "version", 1);
+	op = get_text(r, j, path, "op", 0);
+	data = member(r, j, path, "data");
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	if (!sync_name_ok(c->entity, 32))
+		return fail_in(r, path, "entity", "not an entity name");
+	if (!sync_uuid_ok(c->uuid))
+		return fail_in(r, path, "uuid", "not a lower-case UUID");
+	sub(p, sizeof p, path, "data");
+	if (!strcmp(op, "delete")) {
+		c->op = SYNC_TOMBSTONE;
+		return cJSON_IsNull(data) ? SYNC_OK : fail_at(r, p, "not null in a delete");
+	}
+	if (strcmp(op, "upsert"))
+		return fail_in(r, path, "op", "\"%.40s\" is not upsert or delete", op);
+	c->op = SYNC_UPSERT;
+	return read_record(r, data, p, c->uuid, c->version, &c->data);
+}
+
+static int read_page(struct rd *r, const cJSON *doc, int limit, struct sync_page *out)
+{
+	const cJSON *list = member(r, doc, "", "changes"), *j, *more;
+	char p[PATHN];
+	size_t i = 0;
+
+	out->next = (char *)get_text(r, doc, "", "next", 0);
+	more = member(r, doc, "", "more");
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	if (!cJSON_IsArray(list))
+		return fail_at(r, "changes", "not a list");
+	if (!cJSON_IsBool(more))
+		return fail_at(r, "more", "not true or false");
+	if (!*out->next || strlen(out->next) > 1024)
+		return fail_at(r, "next", "not a cursor (1 to 1024 characters)");
+	out->n = (size_t)cJSON_GetArraySize(list);
+	if (out->n > (size_t)limit)
+		return fail_at(r, "changes", "%zu changes, over the limit of %d asked for", out->n, limit);
+	out->more = cJSON_IsTrue(more);
+	if (out->n && !(out->changes = sync_arena_alloc(r->a, out->n, sizeof *out->changes)))
+		return out_of_memory(r);
+	cJSON_ArrayForEach(j, list) {
+		sub_i(p, sizeof p, "changes", i);
+		if (read_change(r, j, p, &out->changes[i++]) != SYNC_OK)
+			return r->rc;
+	}
+	return SYNC_OK;
+}
+
+int central_parse_page(const char *body, size_t len, int limit, struct sync_page *out,
+                       struct wr_err *e)
+{
+	struct rd r = {sync_arena_new(), e, SYNC_OK};
+	cJSON *doc;
+
+	memset(out, 0, sizeof *out);
+	if (!r.a)
+		return out_of_memory(&r);
+	if ((doc = parse_doc(&r, body, len))) {
+		read_page(&r, doc, limit, out);
+		cJSON_Delete(doc);
+	}
+	if (r.rc != SYNC_OK) {
+		sync_arena_free(r.a);
+		memset(out, 0, sizeof *out);
+		return r.rc;
+	}
+	out->mem = r.a;
+	return SYNC_OK;
+}
+
+void sync_page_free(struct sync_page *p)
+{
+	if (!p)
+		return;
+	sync_arena_free(p->mem);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---------------------------------------------------------------- push */
+
+static const char *const status_names[] = {"applied", "merged", "conflict", "rejected",
+                                           "deferred"};
+
+static int read_status(struct rd *r, const char *s, const char *path, enum sync_status *out)
+{
+	for (int i = 0; i <= SYNC_DEFERRED; i++)
+		if (!strcmp(s, status_names[i])) {
+			*out = (enum sync_status)i;
+			return SYNC_OK;
+		}
+	return fail_in(r, path, "status", "\"%.40s\" is not applied, merged, conflict, rejected or deferred", s);
+}
+
+static int read_conflict(struct rd *r, const cJSON *j, const char *path, struct sync_conflict *c)
+{
+	static const char *const names[] = {"base", "mine", "theirs"};
+	struct sync_value *v[] = {&c->base, &c->mine, &c->theirs};
+	char p[PATHN];
+
+	if (!cJSON_IsObject(j))
+		return fail_at(r, path, "not an object (a conflicting field)");
+	c->field = get_text(r, j, path, "field", 0);
+	for (int k = 0; k < 3 && r->rc == SYNC_OK; k++) {
+		const cJSON *m = member(r, j, path, names[k]);
+		sub(p, sizeof p, path, names[k]);
+		if (m)
+			get_value(r, m, p, v[k]);
+	}
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	if (cJSON_GetObjectItemCaseSensitive(j, "by"))
+		c->by = get_text(r, j, path, "by", 1);
+	if (cJSON_GetObjectItemCaseSensitive(j, "at"))
+		c->at = get_text(r, j, path, "at", 1);
+	return r->rc;
+}
+
+static int read_conflicts(struct rd *r, const cJSON *j, const char *path, struct sync_result *res)
+{
+	struct sync_conflict *c;
+	const cJSON *one;
+	char p[PATHN], q[PATHN];
+	size_t i = 0;
+
+	sub(p, sizeof p, path, "conflicts");
+	if (!j || !cJSON_IsArray(j))
+		return j ? fail_at(r, p, "not a list") : r->rc;
+	res->nconflicts = (size_t)cJSON_GetArraySize(j);
+	if (!(c = sync_arena_alloc(r->a, res->nconflicts, sizeof *c)))
+		return out_of_memory(r);
+	cJSON_ArrayForEach(one, j) {
+		sub_i(q, sizeof q, p, i);
+		if (read_conflict(r, one, q, &c[i++]) != SYNC_OK)
+			return r->rc;
+	}
+	res->conflicts = c;
+	return SYNC_OK;
+}
+
+static int read_reason(struct rd *r, const cJSON *j, const char *path, struct sync_result *res)
+{
+	char p[PATHN];
+
+	sub(p, sizeof p, path, "reason");
+	if (!j)
+		return r->rc;
+	if (!cJSON_IsObject(j))
+		return fail_at(r, p, "not an object");
+	res->reason_code = get_text(r, j, p, "code", 0);
+	res->reason_detail = get_text(r, j, p, "detail", 0);
+	if (r->rc == SYNC_OK && !*res->reason_code)
+		return fail_at(r, p, "the code is empty");
+	return r->rc;
+}
+
+/* The members that come with each status. */
+static int read_outcome(struct rd *r, const cJSON *j, const char *path, struct sync_result *res)
+{
+	char p[PATHN];
+
+	if (res->status == SYNC_DEFERRED)
+		return SYNC_OK;
+	if (res->status == SYNC_REJECTED)
+		return read_reason(r, member(r, j, path, "reason"), path, res);
+	res->version = get_int(r, j, path, "version", 1);
+	if (res->status == SYNC_APPLIED) {
+		const cJSON *num = cJSON_GetObjectItemCaseSensitive(j, "number");
+		if (num && !cJSON_IsNull(num))
+			res->number = get_text(r, j, path, "number", 0);
+		return r->rc;
+	}
+	if (res->status == SYNC_CONFLICT &&
+	    read_conflicts(r, member(r, j, path, "conflicts"), path, res) != SYNC_OK)
+		return r->rc;
+	sub(p, sizeof p, path, "record");
+	res->has_record = 1;
+	return r->rc != SYNC_OK ? r->rc
+	                        : read_record(r, member(r, j, path, "record"), p, res->uuid,
+	                                      res->version, &res->record);
+}
+
+static int read_result(struct rd *r, const cJSON *j, const char *path,
+                       const struct sync_mutation *m, struct sync_result *res)
+{
+	const char *status;
+
+	if (!cJSON_IsObject(j))
+		return fail_at(r, path, "not an object (a result)");
+	res->seq = get_int(r, j, path, "seq", 1);
+	status = get_text(r, j, path, "status", 0);
+	res->uuid = get_text(r, j, path, "uuid", 0);
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	if (res->seq != m->seq)
+		return fail_in(r, path, "seq", "%lld, but the mutation sent there has seq %lld",
+		               (long long)res->seq, (long long)m->seq);
+	if (strcmp(res->uuid, m->uuid))
+		return fail_in(r, path, "uuid", "%s, but the mutation sent there is of %s", res->uuid,
+		               m->uuid);
+	if (read_status(r, status, path, &res->status) != SYNC_OK)
+		return r->rc;
+	return read_outcome(r, j, path, res);
+}
+
+static int read_results(struct rd *r, const cJSON *doc, const struct sync_batch *b,
+                        struct sync_push_reply *out)
+{
+	const cJSON *list = member(r, doc, "", "results"), *j;
+	char p[PATHN];
+	size_t i = 0;
+
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	if (!cJSON_IsArray(list))
+		return fail_at(r, "results", "not a list");
+	if ((size_t)cJSON_GetArraySize(list) != b->n)
+		return fail_at(r, "results", "%d results for %zu mutations", cJSON_GetArraySize(list),
+		               b->n);
+	if (!(out->results = sync_arena_alloc(r->a, b->n, sizeof *out->results)))
+		return out_of_memory(r);
+	cJSON_ArrayForEach(j, list) {
+		sub_i(p, sizeof p, "results", i);
+		if (read_result(r, j, p, &b->mutations[i], &out->results[i]) != SYNC_OK)
+			return r->rc;
+		i++;
+	}
+	out->n = b->n;
+	return SYNC_OK;
+}
+
+int central_parse_push(const char *body, size_t len, const struct sync_batch *b,
+                       struct sync_push_reply *out, struct wr_err *e)
+{
+	struct rd r = {sync_arena_new(), e, SYNC_OK};
+	cJSON *doc;
+
+	memset(out, 0, sizeof *out);
+	out->refused = -1;
+	if (!r.a)
+		return out_of_memory(&r);
+	if ((doc = parse_doc(&r, body, len))) {
+		read_results(&r, doc, b, out);
+		cJSON_Delete(doc);
+	}
+	if (r.rc != SYNC_OK) {
+		sync_arena_free(r.a);
+		memset(out, 0, sizeof *out);
+		out->refused = -1;
+		return r.rc;
+	}
+	out->mem = r.a;
+	return SYNC_OK;
+}
+
+void sync_push_reply_free(struct sync_push_reply *r)
+{
+	if (!r)
+		return;
+	sync_arena_free(r->mem);
+	memset(r, 0, sizeof *r);
+	r->refused = -1;
+}
+
+/* ------------------------------------------------------------ problems */
+
+int central_parse_problem(const char *body, size_t len, char *type, size_t ntype, char *detail,
+                          size_t ndetail)
+{
+	static const char prefix[] = "urn:wrench:problem:";
+	cJSON *doc = strlen(body) == len ? cJSON_Parse(body) : NULL;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "type");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(doc, "detail");
+	const cJSON *title = cJSON_GetObjectItemCaseSensitive(doc, "title");
+	const char *say = cJSON_IsString(d) && *d->valuestring ? d->valuestring
+	                  : cJSON_IsString(title)                ? title->valuestring
+	                                                         : NULL;
+	int ok = cJSON_IsString(t) && say;
+
+	type[0] = detail[0] = '\0';
+	if (ok) {
+		const char *s = t->valuestring;
+		wr_strlcpy(type, strncmp(s, prefix, sizeof prefix - 1) ? s : s + sizeof prefix - 1,
+		           ntype);
+		wr_strlcpy(detail, say, ndetail);
+	}
+	cJSON_Delete(doc);
+	return ok;
+}
+
+long central_problem_index(const char *detail)
+{
+	char *end;
+	long i;
+
+	if (strncmp(detail, "mutations[", 10))
+		return -1;
+	i = strtol(detail + 10, &end, 10);
+	return end > detail + 10 && *end == ']' && i >= 0 ? i : -1;
+}

@@ -1,0 +1,276 @@
+/*
+ * test_predict_frailty.c - the Weibull shape when units differ
+ * (predict_frailty_fit: gamma frailty, the class's marginal likelihood).
+ * The marginal likelihood it maximises is checked against an independent
+ * computation, each unit's likelihood integrated over its rate by
+ * quadrature, and the estimate is that integral's maximum; on simulated
+ * fleets the frailty shape finds the units' beta where the pooled MLE is
+ * biased low, and agrees with the pooled MLE when the units are alike.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "predict.h"
+
+#define NU 300
+#define NL 6
+
+static double T[NU][NL];
+static int FL[NU][NL];
+static struct predict_frailty_unit UN[NU];
+static uint64_t rs;
+
+static double unif(void)
+{
+	uint64_t z = (rs += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/* Gamma(k, 1) by Marsaglia and Tsang (k >= 1). */
+static double gamma_k(double k)
+{
+	double d = k - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+
+	for (;;) {
+		double x = sqrt(-2.0 * log(unif())) * cos(2.0 * M_PI * unif()), v = 1.0 + c * x;
+		if (v <= 0.0)
+			continue;
+		v = v * v * v;
+		if (log(unif()) < 0.5 * x * x + d - d * v + d * log(v))
+			return d * v;
+	}
+}
+
+/* nu units with 1 to NL - 1 failed lives and a running one, drawn from
+ * Weibull(beta, eta) with a gamma frailty of shape k on the hazard (k = 0:
+ * units alike). */
+static void fleet(size_t nu, double beta, double eta, double k)
+{
+	size_t i, j;
+
+	for (i = 0; i < nu; i++) {
+		double z = k > 0.0 ? gamma_k(k) / k : 1.0, scale = eta * pow(z, -1.0 / beta);
+		size_t n = 2 + (size_t)(unif() * (NL - 2));
+		for (j = 0; j < n; j++) {
+			T[i][j] = scale * pow(-log(unif()), 1.0 / beta);
+			FL[i][j] = j + 1 < n;
+		}
+		/* The running life: a fraction of a full one, a suspension. */
+		T[i][n - 1] *= unif();
+		UN[i].t = T[i];
+		UN[i].failed = FL[i];
+		UN[i].n = n;
+	}
+}
+
+/* ln of one unit's marginal likelihood by quadrature over its rate rho =
+ * 1/theta ~ Gamma(a, rate b): the integrand in ln rho on a fine grid. */
+static double unit_marginal(const struct predict_frailty_unit *u, double beta, double a,
+                            double b)
+{
+	double r = 0.0, S = 0.0, dens = 0.0, mean = a / b, sum = 0.0, h = 0.002, mx = -INFINITY;
+	size_t j;
+	int k;
+
+	for (j = 0; j < u->n; j++) {
+		S += pow(u->t[j], beta);
+		if (u->failed[j]) {
+			r += 1.0;
+			dens += log(beta) + (beta - 1.0) * log(u->t[j]);
+		}
+	}
+	/* Two passes: the largest term, then the sum scaled by it. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (k = -12000; k <= 6000; k++) {
+			double lr = log(mean) + h * k, rho = exp(lr);
+			double lf = r * lr - rho * S + a * log(b) + (a - 1.0) * lr - b * rho - lgamma(a) + lr;
+			if (pass == 0)
+				mx = lf > mx ? lf : mx;
+			else
+				sum += exp(lf - mx) * h;
+		}
+	}
+	return dens + mx + log(sum);
+}
+
+static double marginal(size_t nu, double beta, double a, double b)
+{
+	double L = 0.0;
+	size_t i;
+
+	for (i = 0; i < nu; i++)
+		L += unit_marginal(&UN[i], beta, a, b);
+	return L;
+}
+
+START_TEST(test_frailty_marginal_by_quadrature)
+{
+	struct predict_frailty f;
+	struct wr_err e = {0, ""};
+	double L;
+
+	rs = 3;
+	fleet(60, 2.5, 300.0, 2.0);
+	ck_assert_int_eq(predict_frailty_fit(UN, 60, 0.90, &f, &e), WR_OK);
+	ck_assert(f.ok);
+	L = marginal(60, f.beta, f.a, f.b);
+	ck_assert_msg(fabs(L - f.marginal) < 1e-6 * fabs(L), "quadrature %.10g, fit %.10g", L,
+	              f.marginal);
+	/* The estimate is the quadrature's maximum in every direction: flat
+	 * in beta, and lower all around. */
+	{
+		double h = 1e-4, d = (marginal(60, f.beta * (1 + h), f.a, f.b) -
+		                      marginal(60, f.beta * (1 - h), f.a, f.b)) / (2 * h * f.beta);
+		ck_assert_msg(fabs(d) < 0.02, "slope %g in beta", d);
+	}
+	ck_assert(marginal(60, f.beta * 1.01, f.a, f.b) < L);
+	ck_assert(marginal(60, f.beta * 0.99, f.a, f.b) < L);
+	ck_assert(marginal(60, f.beta, f.a * 1.05, f.b * 1.05) < L);
+	ck_assert(marginal(60, f.beta, f.a * 0.95, f.b * 0.95) < L);
+	ck_assert(marginal(60, f.beta, f.a, f.b * 1.05) < L);
+	ck_assert(marginal(60, f.beta, f.a, f.b * 0.95) < L);
+	ck_assert(f.beta_b.lo < f.beta && f.beta < f.beta_b.hi);
+	ck_assert(fabs(f.eta - pow(f.b / f.a, 1.0 / f.beta)) < 1e-9 * f.eta);
+	ck_assert(fabs(f.cv - 1.0 / sqrt(f.a)) < 1e-12);
+}
+END_TEST
+
+/* Units that differ (frailty CV 0.7): the pooled MLE is biased low, the
+ * frailty fit finds beta = 3 and the variation. */
+START_TEST(test_frailty_recovers_the_shape)
+{
+	struct predict_frailty f;
+	struct wr_err e = {0, ""};
+
+	rs = 11;
+	fleet(NU, 3.0, 100.0, 2.0);
+	ck_assert_int_eq(predict_frailty_fit(UN, NU, 0.90, &f, &e), WR_OK);
+	ck_assert(f.ok);
+	ck_assert_msg(f.pooled_beta < 2.6, "pooled beta %g", f.pooled_beta);
+	ck_assert_msg(fabs(f.beta - 3.0) < 0.15 * 3.0, "frailty beta %g for 3", f.beta);
+	ck_assert(f.beta_b.lo < 3.0 && f.beta_b.hi > 3.0);
+	ck_assert_msg(fabs(f.cv - sqrt(0.5)) < 0.25, "cv %g for 0.71", f.cv);
+}
+END_TEST
+
+/* Units alike: the frailty fit is the pooled MLE, the variation small. */
+START_TEST(test_frailty_alike)
+{
+	struct predict_frailty f;
+	struct wr_err e = {0, ""};
+
+	rs = 5;
+	fleet(NU, 2.0, 100.0, 0.0);
+	ck_assert_int_eq(predict_frailty_fit(UN, NU, 0.90, &f, &e), WR_OK);
+	ck_assert(f.ok);
+	ck_assert_msg(fabs(f.beta - f.pooled_beta) < 0.05 * f.pooled_beta, "frailty %g, pooled %g",
+	              f.beta, f.pooled_beta);
+	ck_assert(fabs(f.beta - 2.0) < 0.2);
+	ck_assert_msg(f.cv < 0.3, "cv %g", f.cv);
+}
+END_TEST
+
+/* In the ranking (predict_opts.frailty): the class shape with the
+ * frailty, its bounds and label; without the option the pooled MLE. */
+START_TEST(test_frailty_in_the_ranking)
+{
+	static struct ld_unit u[NU];
+	static struct ld_event ev[NU * NL];
+	struct ld_set s;
+	struct predict_opts o;
+	struct predict_ranking r;
+	struct wr_err e = {0, ""};
+	size_t i, j;
+
+	rs = 11;
+	fleet(NU, 3.0, 100.0, 2.0);
+	memset(&s, 0, sizeof s);
+	s.units = u;
+	s.events = ev;
+	for (i = 0; i < NU; i++) {
+		double t = 0.0;
+		memset(&u[i], 0, sizeof u[i]);
+		snprintf(u[i].tag, sizeof u[i].tag, "U%03zu", i);
+		snprintf(u[i].cls, sizeof u[i].cls, "valve");
+		u[i].in_service = 1;
+		u[i].install = 0.0;
+		u[i].ev0 = s.nevents;
+		/* Failed lives end in failures; the running one runs to T. */
+		for (j = 0; j + 1 < UN[i].n; j++) {
+			t += T[i][j];
+			ev[s.nevents].t = t;
+			ev[s.nevents].op = NAN;
+			ev[s.nevents].kind = LD_FAILURE;
+			s.nevents++;
+			u[i].nev++;
+		}
+		u[i].install = 1000.0 - t - T[i][UN[i].n - 1];
+		for (j = 0; j < u[i].nev; j++)
+			ev[u[i].ev0 + j].t += u[i].install;
+		s.nunits++;
+	}
+	predict_opts_init(&o);
+	o.hazard = PREDICT_HAZARD_WEIBULL;
+	o.renewal_only = 1;
+	ck_assert_int_eq(predict_rank(&s, 1000.0, &o, &r, &e), WR_OK);
+	ck_assert_int_eq(r.classes[0].method, PREDICT_M_CLASS);
+	ck_assert_msg(r.classes[0].beta < 2.6, "pooled %g", r.classes[0].beta);
+	predict_rank_free(&r);
+	o.frailty = 1;
+	ck_assert_int_eq(predict_rank(&s, 1000.0, &o, &r, &e), WR_OK);
+	ck_assert_int_eq(r.classes[0].method, PREDICT_M_FRAILTY);
+	ck_assert_msg(fabs(r.classes[0].beta - 3.0) < 0.45, "frailty %g", r.classes[0].beta);
+	ck_assert(r.classes[0].beta_b.lo > 1.0);
+	ck_assert_int_eq(r.classes[0].meaning, PREDICT_BETA_WEAROUT);
+	ck_assert(r.items[0].beta == r.classes[0].beta);
+	ck_assert_str_eq(predict_method_str(r.items[0].method), "class frailty MLE + EB");
+	predict_rank_free(&r);
+}
+END_TEST
+
+START_TEST(test_frailty_refusals)
+{
+	static const double bad[] = {3.0, -1.0};
+	static const int fl[] = {1, 0};
+	static const double none[] = {3.0, 5.0};
+	static const int nofail[] = {0, 0};
+	struct predict_frailty_unit u = {bad, fl, 2};
+	struct predict_frailty f;
+	struct wr_err e = {0, ""};
+
+	ck_assert_int_eq(predict_frailty_fit(&u, 1, 0.90, &f, &e), WR_EINPUT);
+	ck_assert(!f.ok && isnan(f.beta));
+	u.t = none;
+	u.failed = nofail;
+	ck_assert_int_eq(predict_frailty_fit(&u, 1, 0.90, &f, &e), WR_OK);
+	ck_assert(!f.ok);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *su = suite_create("predict_frailty");
+	TCase *tc = tcase_create("frailty");
+	SRunner *sr;
+	int nf;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_frailty_marginal_by_quadrature);
+	tcase_add_test(tc, test_frailty_recovers_the_shape);
+	tcase_add_test(tc, test_frailty_alike);
+	tcase_add_test(tc, test_frailty_in_the_ranking);
+	tcase_add_test(tc, test_frailty_refusals);
+	suite_add_tcase(su, tc);
+	sr = srunner_create(su);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
