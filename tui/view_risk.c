@@ -228,7 +228,9 @@ struct rank_arg {
 
 /* The answer file: the ranking's struct, then its items, then its classes
  * (plain data: the one pointer an item holds, agerep.why, is a static
- * string, at the same address in the parent after a fork). */
+ * string, at the same address in the parent after a fork).  The ranking's
+ * own pointers (items, classes, and the fitted model, plant, which stays
+ * in the child) are the child's addresses: read_answer replaces them. */
 static int put(int fd, off_t *at, const void *p, size_t n)
 {
 	const char *c = p;
@@ -286,6 +288,9 @@ static int read_answer(int fd, struct predict_ranking *rk)
 
 	if (get(fd, &at, rk, sizeof *rk) != 0)
 		return -1;
+	/* The model is not sent (the screen shows the items' p_fail); the
+	 * child's address must never reach predict_rank_free. */
+	rk->plant = NULL;
 	rk->items = calloc(rk->n ? rk->n : 1, sizeof *rk->items);
 	rk->classes = calloc(rk->nclasses ? rk->nclasses : 1, sizeof *rk->classes);
 	if (!rk->items || !rk->classes || get(fd, &at, rk->items, rk->n * sizeof *rk->items) != 0 ||
