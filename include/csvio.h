@@ -12,12 +12,9 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include "entity.h"     /* enum csv_entity, and the columns of each entity */
 #include "store.h"
 
-enum csv_entity {
-	CE_LOCATIONS, CE_ASSETS, CE_METERS, CE_READINGS, CE_PMS, CE_WORKORDERS, CE_HISTORY,
-	CE__COUNT
-};
 const char *csvio_entity_name(int entity);             /* "locations", ... */
 int csvio_entity_parse(const char *s, int *out);       /* also singular forms */
 

@@ -65,6 +65,10 @@ void store_set_wait_hook(struct store *s, store_wait_fn fn, void *ctx);
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
 int store_schema_version(struct store *s);
+/* A number that differs whenever the content may have changed since it was
+ * last read (a commit by another connection or this one): screens keep a
+ * costly result while it stays the same. */
+int store_change_stamp(struct store *s, int64_t *stamp, struct wr_err *e);
 
 /* Who is acting: recorded in the audit log, labour entries and notes.
  * Defaults to $WRENCH_USER, else $USER, else "unknown". */

@@ -6,16 +6,16 @@
  * a location.  Both references must exist when written, and the asset tree
  * may not loop.  Updates write one audit row per changed field and bump the
  * version once; a put that changes nothing writes nothing, so re-importing
- * the same spreadsheet leaves the database byte-for-byte alone.
+ * the same spreadsheet leaves the database byte-for-byte alone.  Which
+ * fields an asset has, how each is read, compared, written and audited, is
+ * the assets' descriptor (store/entity.c).
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-
-#define ENTITY "asset"
+#include "entity_rec.h"
 
 void wr_asset_init(struct wr_asset *a)
 {
@@ -26,48 +26,50 @@ void wr_asset_init(struct wr_asset *a)
 	a->updated_at = WR_NO_TIME;
 }
 
-#define ASSET_COLS                                                                          \
-	"a.id, a.uuid, a.tag, a.name, a.description, a.class, coalesce(p.tag, ''),"         \
-	" coalesce(l.code, ''), a.criticality, a.status, a.install_date, a.serial,"         \
-	" a.manufacturer, a.model, a.version, a.updated_at"                                 \
-	" FROM asset a LEFT JOIN asset p ON p.id = a.parent_id"                             \
-	" LEFT JOIN location l ON l.id = a.location_id"
-
 /* The search condition for ?1, a LIKE pattern (NULL matches everything). */
 #define ASSET_MATCH                                                                         \
 	"(?1 IS NULL OR a.tag LIKE ?1 ESCAPE '\\' OR a.name LIKE ?1 ESCAPE '\\'"            \
 	" OR a.class LIKE ?1 ESCAPE '\\' OR a.serial LIKE ?1 ESCAPE '\\')"
 
-static void read_asset(sqlite3_stmt *st, struct wr_asset *a)
+static const struct wr_entity *assets(void)
 {
-	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(st, 0);
-	store_col_text(st, 1, a->uuid, sizeof a->uuid);
-	store_col_text(st, 2, a->tag, sizeof a->tag);
-	store_col_text(st, 3, a->name, sizeof a->name);
-	store_col_text(st, 4, a->description, sizeof a->description);
-	store_col_text(st, 5, a->cls, sizeof a->cls);
-	store_col_text(st, 6, a->parent_tag, sizeof a->parent_tag);
-	store_col_text(st, 7, a->location_code, sizeof a->location_code);
-	a->criticality = sqlite3_column_int(st, 8);
-	a->status = sqlite3_column_int(st, 9);
-	a->install_date = store_col_time(st, 10);
-	store_col_text(st, 11, a->serial, sizeof a->serial);
-	store_col_text(st, 12, a->manufacturer, sizeof a->manufacturer);
-	store_col_text(st, 13, a->model, sizeof a->model);
-	a->version = sqlite3_column_int64(st, 14);
-	a->updated_at = store_col_time(st, 15);
+	return wr_entity_get(CE_ASSETS);
+}
+
+/* The read of every field of an asset followed by suffix (a literal). */
+static const char *asset_sql(const char *suffix, struct wr_err *e)
+{
+	const char *sql = entity_sql_read(assets(), NULL, suffix);
+
+	if (!sql)
+		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
+	return sql;
+}
+
+/* An asset from a row of a read: WR_OK, or WR_ENOMEM (e filled). */
+static int read_asset(sqlite3_stmt *st, struct wr_asset *a, struct wr_err *e)
+{
+	struct entity_rec rec;
+
+	entity_rec_init(assets(), &rec);
+	if (entity_fill(assets(), st, &rec) != WR_OK) {
+		entity_rec_clear(assets(), &rec);
+		return wr_fail(e, WR_ENOMEM, "out of memory reading an asset");
+	}
+	*a = rec.u.asset;
+	return WR_OK;
 }
 
 /* Looks an asset up by tag: WR_OK, WR_ENOTFOUND (message set) or WR_EDB. */
 static int asset_get(struct store *s, const char *tag, struct wr_asset *out, struct wr_err *e)
 {
-	static const char sql[] = "SELECT " ASSET_COLS " WHERE a.tag = ?1";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
+	static const char where[] = " WHERE a.tag = ?1";
+	const char *sql = asset_sql(where, e);
+	sqlite3_stmt *st = sql ? store_stmt(s, sql, e) : NULL;
 	int rc;
 
 	if (!st)
-		return WR_EDB;
+		return sql ? WR_EDB : WR_ENOMEM;
 	struct store_binds b = store_binds_start(st);
 	store_bind_text(&b, 1, tag);
 	if ((rc = store_binds_check(&b, e, "reading an asset")) != WR_OK) {
@@ -76,8 +78,7 @@ static int asset_get(struct store *s, const char *tag, struct wr_asset *out, str
 	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		read_asset(st, out);
-		rc = WR_OK;
+		rc = read_asset(st, out, e);
 	} else if (rc == SQLITE_DONE) {
 		rc = wr_fail(e, WR_ENOTFOUND, "no asset with tag %s", tag ? tag : "");
 	} else {
@@ -106,142 +107,66 @@ static int check_tag(const char *tag, struct wr_err *e)
 	return WR_OK;
 }
 
-static int audit_text(struct store *s, const struct wr_asset *old, const char *field,
-                      const char *ov, const char *nv, struct wr_err *e)
+/* The row ids of the asset's parent and location into ref (by field), or
+ * why they cannot be used. */
+static int asset_refs(struct store *s, const struct wr_asset *a, int64_t *ref, struct wr_err *e)
 {
-	if (strcmp(ov, nv) == 0)
-		return WR_OK;
-	return store_audit(s, ENTITY, old->uuid, old->tag, field, ov, nv, e);
-}
-
-static int audit_int(struct store *s, const struct wr_asset *old, const char *field, int ov,
-                     int nv, struct wr_err *e)
-{
-	char a[16], b[16];
-
-	if (ov == nv)
-		return WR_OK;
-	snprintf(a, sizeof a, "%d", ov);
-	snprintf(b, sizeof b, "%d", nv);
-	return store_audit(s, ENTITY, old->uuid, old->tag, field, a, b, e);
-}
-
-/* Audits every field that differs between old and new. */
-static int audit_changes(struct store *s, const struct wr_asset *o, const struct wr_asset *n,
-                         struct wr_err *e)
-{
-	char d1[WR_DATE_BUF], d2[WR_DATE_BUF];
-	int rc = WR_OK;
-
-	if (rc == WR_OK) rc = audit_text(s, o, "name", o->name, n->name, e);
-	if (rc == WR_OK) rc = audit_text(s, o, "description", o->description, n->description, e);
-	if (rc == WR_OK) rc = audit_text(s, o, "class", o->cls, n->cls, e);
-	if (rc == WR_OK) rc = audit_text(s, o, "parent", o->parent_tag, n->parent_tag, e);
-	if (rc == WR_OK) rc = audit_text(s, o, "location", o->location_code, n->location_code, e);
-	if (rc == WR_OK) rc = audit_int(s, o, "criticality", o->criticality, n->criticality, e);
-	if (rc == WR_OK)
-		rc = audit_text(s, o, "status", wr_asset_status_name(o->status),
-		                wr_asset_status_name(n->status), e);
-	if (rc == WR_OK)
-		rc = audit_text(s, o, "install-date", wr_date_fmt(o->install_date, d1),
-		                wr_date_fmt(n->install_date, d2), e);
-	if (rc == WR_OK) rc = audit_text(s, o, "serial", o->serial, n->serial, e);
-	if (rc == WR_OK) rc = audit_text(s, o, "manufacturer", o->manufacturer, n->manufacturer, e);
-	if (rc == WR_OK) rc = audit_text(s, o, "model", o->model, n->model, e);
-	return rc;
-}
-
-static int same_asset(const struct wr_asset *o, const struct wr_asset *n)
-{
-	return !strcmp(o->name, n->name) && !strcmp(o->description, n->description) &&
-	       !strcmp(o->cls, n->cls) && !strcmp(o->parent_tag, n->parent_tag) &&
-	       !strcmp(o->location_code, n->location_code) && o->criticality == n->criticality &&
-	       o->status == n->status && o->install_date == n->install_date &&
-	       !strcmp(o->serial, n->serial) && !strcmp(o->manufacturer, n->manufacturer) &&
-	       !strcmp(o->model, n->model);
-}
-
-/* Binds the fields shared by INSERT and UPDATE to ?2..?13. */
-static void bind_fields(struct store_binds *b, const struct wr_asset *a, int64_t parent_id,
-                        int64_t location_id)
-{
-	store_bind_text(b, 2, a->tag);
-	store_bind_text(b, 3, a->name);
-	store_bind_text(b, 4, a->description);
-	store_bind_text(b, 5, a->cls);
-	if (parent_id)
-		store_bind_int64(b, 6, parent_id);
-	if (location_id)
-		store_bind_int64(b, 7, location_id);
-	store_bind_int(b, 8, a->criticality);
-	store_bind_int(b, 9, a->status);
-	store_bind_time(b, 10, a->install_date);
-	store_bind_text(b, 11, a->serial);
-	store_bind_text(b, 12, a->manufacturer);
-	store_bind_text(b, 13, a->model);
-	store_bind_int64(b, 14, wr_now());
-}
-
-static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err *e)
-{
-	static const char q_insert[] =
-		"INSERT INTO asset(uuid, tag, name, description, class, parent_id, location_id,"
-		" criticality, status, install_date, serial, manufacturer, model, updated_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-	static const char q_update[] =
-		"UPDATE asset SET tag = ?2, name = ?3, description = ?4, class = ?5, parent_id = ?6,"
-		" location_id = ?7, criticality = ?8, status = ?9, install_date = ?10, serial = ?11,"
-		" manufacturer = ?12, model = ?13, updated_at = ?14, version = version + 1"
-		" WHERE id = ?1";
-	struct wr_asset old;
-	int64_t parent_id = 0, location_id = 0;
-	sqlite3_stmt *st;
-	int rc;
+	const struct wr_entity *en = assets();
+	int64_t *parent = &ref[wr_entity_field(en, "parent")];
+	int64_t *location = &ref[wr_entity_field(en, "location")];
 
 	if (a->parent_tag[0]) {
 		if (strcmp(a->parent_tag, a->tag) == 0)
 			return wr_fail(e, WR_EINPUT, "asset %s cannot be its own parent", a->tag);
-		parent_id = store_id_of(s, "asset", a->parent_tag, e);
-		if (parent_id < 0)
+		if ((*parent = store_id_of(s, "asset", a->parent_tag, e)) < 0)
 			return WR_EDB;
-		if (parent_id == 0)
+		if (*parent == 0)
 			return wr_fail(e, WR_EINPUT, "asset %s: parent asset %s does not exist; add it first",
 			               a->tag, a->parent_tag);
 	}
 	if (a->location_code[0]) {
-		location_id = store_id_of(s, "location", a->location_code, e);
-		if (location_id < 0)
+		if ((*location = store_id_of(s, "location", a->location_code, e)) < 0)
 			return WR_EDB;
-		if (location_id == 0)
+		if (*location == 0)
 			return wr_fail(e, WR_EINPUT, "asset %s: location %s does not exist; add it first",
 			               a->tag, a->location_code);
 	}
+	return WR_OK;
+}
 
-	rc = asset_get(s, a->tag, &old, e);
-	if (rc == WR_ENOTFOUND) {
-		char uuid[WR_UUID_BUF];
-		if (wr_uuid_valid(a->uuid))
-			wr_strlcpy(uuid, a->uuid, sizeof uuid);
-		else
-			wr_uuid_new(uuid);
-		if (!(st = store_stmt(s, q_insert, e)))
-			return WR_EDB;
-		struct store_binds b = store_binds_start(st);
-		store_bind_text(&b, 1, uuid);
-		bind_fields(&b, a, parent_id, location_id);
-		rc = store_run(s, &b, e, "adding an asset");
-		store_stmt_done(st);
-		if (rc != WR_OK)
-			return rc;
-		return store_audit(s, ENTITY, uuid, a->tag, "*created*", NULL, a->tag, e);
-	}
+static int asset_insert(struct store *s, struct entity_rec *nw, const int64_t *ref,
+                        struct wr_err *e)
+{
+	struct wr_asset *a = &nw->u.asset;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!wr_uuid_valid(a->uuid))
+		wr_uuid_new(a->uuid);
+	if (!(st = store_stmt(s, entity_sql(assets(), ES_CREATE), e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_write(&b, assets(), 0, nw, ref, 0, wr_now());
+	rc = store_run(s, &b, e, "adding an asset");
+	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
-	if (same_asset(&old, a))
-		return WR_OK;   /* unchanged: no write, no version bump */
+	return store_audit(s, assets()->table, a->uuid, a->tag, "*created*", NULL, a->tag, e);
+}
 
-	if (parent_id && strcmp(old.parent_tag, a->parent_tag) != 0) {
-		int cyc = store_tree_has_ancestor(s, TREE_ASSET, old.id, parent_id, e);
+/* Writes nw over the stored asset old, auditing each changed field. */
+static int asset_update(struct store *s, const struct entity_rec *old,
+                        const struct entity_rec *nw, const int64_t *ref, struct wr_err *e)
+{
+	const struct wr_asset *o = &old->u.asset, *a = &nw->u.asset;
+	const struct entity_audit how = {o->uuid, o->tag, EF_IMPORT | EF_HIDDEN, 1};
+	int64_t parent = ref[wr_entity_field(assets(), "parent")];
+	uint32_t changed;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (parent && strcmp(o->parent_tag, a->parent_tag) != 0) {
+		int cyc = store_tree_has_ancestor(s, TREE_ASSET, o->id, parent, e);
 		if (cyc < 0)
 			return WR_EDB;
 		if (cyc)
@@ -250,16 +175,36 @@ static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err
 			               "would make a loop",
 			               a->tag, a->parent_tag, a->parent_tag, a->tag);
 	}
-	if (!(st = store_stmt(s, q_update, e)))
+	if (!(st = store_stmt(s, entity_sql(assets(), ES_UPDATE), e)))
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 1, old.id);
-	bind_fields(&b, a, parent_id, location_id);
+	entity_bind_write(&b, assets(), 1, nw, ref, o->id, wr_now());
 	rc = store_run(s, &b, e, "updating an asset");
 	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
-	return audit_changes(s, &old, a, e);
+	return entity_audit_changes(s, assets(), old, nw, &how, &changed, e) < 0 ? WR_EDB : WR_OK;
+}
+
+static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err *e)
+{
+	int64_t ref[ENTITY_MAX_FIELDS] = {0};
+	struct entity_rec old, nw;
+	int rc;
+
+	if ((rc = asset_refs(s, a, ref, e)) != WR_OK)
+		return rc;
+	entity_rec_init(assets(), &nw);
+	nw.u.asset = *a;
+	entity_rec_init(assets(), &old);
+	rc = asset_get(s, a->tag, &old.u.asset, e);
+	if (rc == WR_ENOTFOUND)
+		return asset_insert(s, &nw, ref, e);
+	if (rc != WR_OK)
+		return rc;
+	if (entity_rec_same(assets(), &old, &nw))
+		return WR_OK;   /* unchanged: no write, no version bump */
+	return asset_update(s, &old, &nw, ref, e);
 }
 
 int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e)
@@ -288,92 +233,32 @@ int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e)
 
 /* ------------------------------------------------------------------- set */
 
-static const char set_fields[] = "name, description, class, parent, location, criticality, "
-                                 "status, install-date, serial, manufacturer, model";
-
-/* Copies a text value into a fixed field, refusing one that does not fit. */
-static int set_text(char *dst, size_t n, const char *field, const char *v, struct wr_err *e)
-{
-	size_t len = strlen(v);
-
-	if (len >= n)
-		return wr_fail(e, WR_EINPUT, "%s is too long (%zu characters; at most %zu)", field, len,
-		               n - 1);
-	memcpy(dst, v, len + 1);
-	return WR_OK;
-}
-
-/* Field names compare ignoring case, with '_' and '-' alike. */
-static int field_is(const char *given, const char *name)
-{
-	for (; *given && *name; given++, name++) {
-		char c = (char)tolower((unsigned char)*given);
-		if (c == '_')
-			c = '-';
-		if (c != *name)
-			return 0;
-	}
-	return *given == '\0' && *name == '\0';
-}
-
-static int apply_field(struct wr_asset *a, const char *field, const char *v, struct wr_err *e)
-{
-	if (field_is(field, "name"))
-		return set_text(a->name, sizeof a->name, "name", v, e);
-	if (field_is(field, "description"))
-		return set_text(a->description, sizeof a->description, "description", v, e);
-	if (field_is(field, "class"))
-		return set_text(a->cls, sizeof a->cls, "class", v, e);
-	if (field_is(field, "parent"))
-		return set_text(a->parent_tag, sizeof a->parent_tag, "parent", v, e);
-	if (field_is(field, "location"))
-		return set_text(a->location_code, sizeof a->location_code, "location", v, e);
-	if (field_is(field, "serial"))
-		return set_text(a->serial, sizeof a->serial, "serial", v, e);
-	if (field_is(field, "manufacturer"))
-		return set_text(a->manufacturer, sizeof a->manufacturer, "manufacturer", v, e);
-	if (field_is(field, "model"))
-		return set_text(a->model, sizeof a->model, "model", v, e);
-	if (field_is(field, "criticality")) {
-		long n;
-		int rc = store_parse_int_field("criticality", v, 1, 5, &n, e);
-		if (rc == WR_OK)
-			a->criticality = (int)n;
-		return rc;
-	}
-	if (field_is(field, "status")) {
-		if (wr_asset_status_parse(v, &a->status) != WR_OK)
-			return wr_fail(e, WR_EINPUT,
-			               "status: '%.40s' is not an asset status; use operational, down, "
-			               "standby or retired",
-			               v);
-		return WR_OK;
-	}
-	if (field_is(field, "install-date"))
-		return store_parse_time_field("install-date", v, &a->install_date, e);
-	return wr_fail(e, WR_EINPUT, "unknown asset field '%.40s'; fields are: %s", field, set_fields);
-}
-
+/* The fields set changes, and their parsing, are the descriptor's
+ * (store/entity.c); store_asset_put checks the result like any put. */
 int store_asset_set(struct store *s, const char *tag, const char *field, const char *value,
                     struct wr_err *e)
 {
+	const struct wr_entity *en = wr_entity_get(CE_ASSETS);
+	char names[300];
+	struct entity_rec rec;
 	struct wr_err tmp;
-	struct wr_asset a;
-	int rc;
+	int f = entity_set_field(en, field), rc;
 
 	if (!e)
 		e = &tmp;
+	entity_set_names(en, names, sizeof names);
 	if (!field)
-		return wr_fail(e, WR_EUSAGE, "which asset field? fields are: %s", set_fields);
-	if (!value)
-		value = "";
+		return wr_fail(e, WR_EUSAGE, "which asset field? fields are: %s", names);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
-	rc = asset_get(s, tag, &a, e);
+	entity_rec_init(en, &rec);
+	rc = asset_get(s, tag, &rec.u.asset, e);
+	if (rc == WR_OK && f < 0)
+		rc = wr_fail(e, WR_EINPUT, "unknown asset field '%.40s'; fields are: %s", field, names);
 	if (rc == WR_OK)
-		rc = apply_field(&a, field, value, e);
+		rc = entity_set_value(&en->f[f], value, &rec, e);
 	if (rc == WR_OK)
-		rc = store_asset_put(s, &a, e);
+		rc = store_asset_put(s, &rec.u.asset, e);
 	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;
@@ -427,9 +312,8 @@ static int stream(struct store *s, const struct store_binds *b, wr_asset_cb cb, 
 		return rc;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop;
-		read_asset(st, &a);
-		if ((stop = cb(&a, ctx)) != 0) {
+		int stop = read_asset(st, &a, e);
+		if (stop != WR_OK || (stop = cb(&a, ctx)) != 0) {
 			sqlite3_finalize(st);
 			return stop;
 		}
@@ -439,8 +323,14 @@ static int stream(struct store *s, const struct store_binds *b, wr_asset_cb cb, 
 	return rc;
 }
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct wr_err *e)
+/* Prepares the read of assets followed by suffix (a literal). */
+static int prepare(struct store *s, const char *suffix, sqlite3_stmt **st, struct wr_err *e)
 {
+	const char *sql = asset_sql(suffix, e);
+
+	*st = NULL;
+	if (!sql)
+		return WR_ENOMEM;
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
 		sqlite3_finalize(*st);
 		*st = NULL;
@@ -452,7 +342,7 @@ static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct w
 int store_asset_list(struct store *s, const char *search, wr_asset_cb cb, void *ctx,
                      struct wr_err *e)
 {
-	static const char sql[] = "SELECT " ASSET_COLS " WHERE " ASSET_MATCH " ORDER BY a.tag";
+	static const char sql[] = " WHERE " ASSET_MATCH " ORDER BY a.tag";
 	sqlite3_stmt *st;
 	int oom, rc;
 	char *pat;
@@ -472,16 +362,28 @@ int store_asset_list(struct store *s, const char *search, wr_asset_cb cb, void *
 	return stream(s, &b, cb, ctx, e);
 }
 
+/* Reads up to limit assets of a page's statement into out; *k gets how many. */
+static int read_page(struct store *s, sqlite3_stmt *st, int limit, struct wr_asset *out, int *k,
+                     struct wr_err *e)
+{
+	int r = SQLITE_DONE, rc = WR_OK;
+
+	while (rc == WR_OK && *k < limit && (r = sqlite3_step(st)) == SQLITE_ROW)
+		rc = read_asset(st, &out[(*k)++], e);
+	if (rc == WR_OK && *k < limit && r != SQLITE_DONE)
+		rc = store_dberr(s, e, "paging assets");
+	return rc;
+}
+
 int store_asset_page(struct store *s, const char *search, const char *after, int backward,
                      int limit, struct wr_asset *out, int *n, struct wr_err *e)
 {
-	static const char q_fwd[] = "SELECT " ASSET_COLS " WHERE a.tag > ?2 AND " ASSET_MATCH
-	                            " ORDER BY a.tag LIMIT ?3";
-	static const char q_back[] = "SELECT " ASSET_COLS " WHERE a.tag < ?2 AND " ASSET_MATCH
-	                             " ORDER BY a.tag DESC LIMIT ?3";
-	static const char q_last[] = "SELECT " ASSET_COLS " WHERE " ASSET_MATCH
-	                             " ORDER BY a.tag DESC LIMIT ?3";
-	const char *sql = !backward ? q_fwd : after && *after ? q_back : q_last;
+	static const char q_fwd[] = " WHERE a.tag > ?2 AND " ASSET_MATCH " ORDER BY a.tag LIMIT ?3";
+	static const char q_back[] =
+		" WHERE a.tag < ?2 AND " ASSET_MATCH " ORDER BY a.tag DESC LIMIT ?3";
+	static const char q_last[] = " WHERE " ASSET_MATCH " ORDER BY a.tag DESC LIMIT ?3";
+	const char *q = !backward ? q_fwd : after && *after ? q_back : q_last;
+	const char *sql = asset_sql(q, e);
 	sqlite3_stmt *st;
 	int oom, rc, k = 0;
 	char *pat;
@@ -491,6 +393,8 @@ int store_asset_page(struct store *s, const char *search, const char *after, int
 		return WR_EINPUT;
 	if (limit <= 0)
 		return WR_OK;
+	if (!sql)
+		return WR_ENOMEM;
 	pat = like_pattern(search, &oom);
 	if (oom)
 		return wr_fail(e, WR_ENOMEM, "out of memory searching assets");
@@ -501,16 +405,14 @@ int store_asset_page(struct store *s, const char *search, const char *after, int
 	struct store_binds b = store_binds_start(st);
 	if (pat)
 		store_bind_text_owned(&b, 1, pat);
-	if (sql != q_last)
+	if (q != q_last)
 		store_bind_text(&b, 2, after ? after : "");
 	store_bind_int(&b, 3, limit);
 	if ((rc = store_binds_check(&b, e, "paging assets")) != WR_OK) {
 		store_stmt_done(st);
 		return rc;
 	}
-	while (k < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_asset(st, &out[k++]);
-	rc = k == limit || rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "paging assets");
+	rc = read_page(s, st, limit, out, &k, e);
 	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
@@ -530,8 +432,8 @@ int store_asset_page(struct store *s, const char *search, const char *after, int
 int store_asset_children(struct store *s, const char *parent_tag, wr_asset_cb cb, void *ctx,
                          struct wr_err *e)
 {
-	static const char q_top[] = "SELECT " ASSET_COLS " WHERE a.parent_id IS NULL ORDER BY a.tag";
-	static const char q_under[] = "SELECT " ASSET_COLS " WHERE a.parent_id = ?1 ORDER BY a.tag";
+	static const char q_top[] = " WHERE a.parent_id IS NULL ORDER BY a.tag";
+	static const char q_under[] = " WHERE a.parent_id = ?1 ORDER BY a.tag";
 	sqlite3_stmt *st;
 	int64_t id = 0;
 	int rc;
@@ -554,9 +456,8 @@ int store_asset_children(struct store *s, const char *parent_tag, wr_asset_cb cb
 int store_asset_at_location(struct store *s, const char *location_code, wr_asset_cb cb,
                             void *ctx, struct wr_err *e)
 {
-	static const char q_none[] =
-		"SELECT " ASSET_COLS " WHERE a.location_id IS NULL ORDER BY a.tag";
-	static const char q_at[] = "SELECT " ASSET_COLS " WHERE a.location_id = ?1 ORDER BY a.tag";
+	static const char q_none[] = " WHERE a.location_id IS NULL ORDER BY a.tag";
+	static const char q_at[] = " WHERE a.location_id = ?1 ORDER BY a.tag";
 	sqlite3_stmt *st;
 	int64_t id = 0;
 	int rc;

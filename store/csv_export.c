@@ -1,7 +1,9 @@
 /*
  * csv_export.c - csvio_export(): every record of an entity as CSV or JSON,
- * in the columns import reads (csv_map.c), ordered by the natural key so
- * that two exports of the same data are the same bytes.
+ * in the columns import reads (the entity's descriptor, store/entity.c:
+ * every field but those read on import only and the store's hidden ones),
+ * read by the SQL built from that descriptor and ordered by the natural
+ * key, so that two exports of the same data are the same bytes.
  *
  * CSV follows RFC 4180 with LF line ends: a cell is quoted only when it
  * must be.  A text cell a spreadsheet would run as a formula (starting with
@@ -19,133 +21,21 @@
 #include <string.h>
 
 #include "csvio.h"
-#include "csv_map.h"
-#include "internal.h"
+#include "csv_read.h"
+#include "entity_rec.h"
 #include "outfile.h"
 #include "termtext.h"
-#include "wo_internal.h"
 
-static const char *const export_sql[CE__COUNT] = {
-	"SELECT l.code, l.name, l.kind, coalesce(p.code, ''), l.uuid FROM location l"
-	" LEFT JOIN location p ON p.id = l.parent_id ORDER BY l.code",
-
-	"SELECT a.tag, a.name, a.description, a.class, coalesce(p.tag, ''), coalesce(l.code, ''),"
-	" a.criticality, a.status, a.install_date, a.serial, a.manufacturer, a.model, a.uuid"
-	" FROM asset a LEFT JOIN asset p ON p.id = a.parent_id"
-	" LEFT JOIN location l ON l.id = a.location_id ORDER BY a.tag",
-
-	"SELECT a.tag, m.name, m.unit, m.kind, m.uuid FROM meter m JOIN asset a ON a.id = m.asset_id"
-	" ORDER BY a.tag, m.name",
-
-	"SELECT a.tag, m.name, r.at, r.value, r.uuid FROM reading r"
-	" JOIN meter m ON m.id = r.meter_id JOIN asset a ON a.id = m.asset_id"
-	" ORDER BY a.tag, m.name, r.at",
-
-	"SELECT p.code, p.title, coalesce(a.tag, ''), p.kind, p.interval_n, p.unit, p.floating,"
-	" coalesce(m.name, ''), p.meter_interval, p.lead_days, p.start_date, p.last_done,"
-	" p.est_hours, p.assignee, p.team, p.priority, p.wo_type, p.active, p.checklist, p.uuid"
-	" FROM pm p LEFT JOIN asset a ON a.id = p.asset_id LEFT JOIN meter m ON m.id = p.meter_id"
-	" ORDER BY p.code",
-
-	WO_SELECT " ORDER BY w.number",
-
-	"SELECT a.tag, e.at, e.kind, e.code, e.notes, e.uuid FROM event e"
-	" JOIN asset a ON a.id = e.asset_id ORDER BY a.tag, e.at, e.kind",
-};
-
-/* Fills rec from a row of export_sql[entity]; WR_ENOMEM when heap text
- * cannot be copied. */
-static int fill(int entity, sqlite3_stmt *st, struct csv_rec *rec)
+/* Text a person wrote (a key, a name, notes): what a spreadsheet might run. */
+static int is_text(const struct wr_field *f)
 {
-	switch (entity) {
-	case CE_LOCATIONS: {
-		struct wr_location *l = &rec->u.loc;
-		store_col_text(st, 0, l->code, sizeof l->code);
-		store_col_text(st, 1, l->name, sizeof l->name);
-		store_col_text(st, 2, l->kind, sizeof l->kind);
-		store_col_text(st, 3, l->parent_code, sizeof l->parent_code);
-		store_col_text(st, 4, l->uuid, sizeof l->uuid);
-		return WR_OK;
-	}
-	case CE_ASSETS: {
-		struct wr_asset *a = &rec->u.asset;
-		store_col_text(st, 0, a->tag, sizeof a->tag);
-		store_col_text(st, 1, a->name, sizeof a->name);
-		store_col_text(st, 2, a->description, sizeof a->description);
-		store_col_text(st, 3, a->cls, sizeof a->cls);
-		store_col_text(st, 4, a->parent_tag, sizeof a->parent_tag);
-		store_col_text(st, 5, a->location_code, sizeof a->location_code);
-		a->criticality = sqlite3_column_int(st, 6);
-		a->status = sqlite3_column_int(st, 7);
-		a->install_date = store_col_time(st, 8);
-		store_col_text(st, 9, a->serial, sizeof a->serial);
-		store_col_text(st, 10, a->manufacturer, sizeof a->manufacturer);
-		store_col_text(st, 11, a->model, sizeof a->model);
-		store_col_text(st, 12, a->uuid, sizeof a->uuid);
-		return WR_OK;
-	}
-	case CE_METERS: {
-		struct wr_meter *m = &rec->u.meter;
-		store_col_text(st, 0, m->asset_tag, sizeof m->asset_tag);
-		store_col_text(st, 1, m->name, sizeof m->name);
-		store_col_text(st, 2, m->unit, sizeof m->unit);
-		m->kind = sqlite3_column_int(st, 3);
-		store_col_text(st, 4, m->uuid, sizeof m->uuid);
-		return WR_OK;
-	}
-	case CE_READINGS: {
-		struct wr_reading *r = &rec->u.reading;
-		store_col_text(st, 0, r->asset_tag, sizeof r->asset_tag);
-		store_col_text(st, 1, r->meter, sizeof r->meter);
-		r->at = store_col_time(st, 2);
-		r->value = store_col_real(st, 3);
-		store_col_text(st, 4, r->uuid, sizeof r->uuid);
-		return WR_OK;
-	}
-	case CE_PMS: {
-		struct wr_pm *p = &rec->u.pm;
-		store_col_text(st, 0, p->code, sizeof p->code);
-		store_col_text(st, 1, p->title, sizeof p->title);
-		store_col_text(st, 2, p->asset_tag, sizeof p->asset_tag);
-		p->kind = sqlite3_column_int(st, 3);
-		p->interval = sqlite3_column_int(st, 4);
-		p->unit = sqlite3_column_int(st, 5);
-		p->floating = sqlite3_column_int(st, 6);
-		store_col_text(st, 7, p->meter, sizeof p->meter);
-		p->meter_interval = store_col_real(st, 8);
-		p->lead_days = sqlite3_column_int(st, 9);
-		p->start_date = store_col_time(st, 10);
-		p->last_done = store_col_time(st, 11);
-		p->est_hours = store_col_real(st, 12);
-		store_col_text(st, 13, p->assignee, sizeof p->assignee);
-		store_col_text(st, 14, p->team, sizeof p->team);
-		p->priority = sqlite3_column_int(st, 15);
-		p->wo_type = sqlite3_column_int(st, 16);
-		p->active = sqlite3_column_int(st, 17);
-		store_col_text(st, 19, p->uuid, sizeof p->uuid);
-		p->checklist = store_col_dup(st, 18);
-		return p->checklist || sqlite3_column_type(st, 18) == SQLITE_NULL ? WR_OK : WR_ENOMEM;
-	}
-	case CE_WORKORDERS:
-		return store_wo_from_row(st, &rec->u.wo, NULL, NULL);
-	case CE_HISTORY: {
-		struct wr_event *ev = &rec->u.ev;
-		store_col_text(st, 0, ev->asset_tag, sizeof ev->asset_tag);
-		ev->at = store_col_time(st, 1);
-		ev->kind = sqlite3_column_int(st, 2);
-		store_col_text(st, 3, ev->code, sizeof ev->code);
-		store_col_text(st, 5, ev->uuid, sizeof ev->uuid);
-		ev->notes = store_col_dup(st, 4);
-		return ev->notes || sqlite3_column_type(st, 4) == SQLITE_NULL ? WR_OK : WR_ENOMEM;
-	}
-	default:
-		return WR_EUSAGE;
-	}
+	return f->type == FT_TEXT || f->type == FT_REF;
 }
 
-static int is_text(const struct csv_field *f)
+/* The fields a file holds. */
+static int in_files(const struct wr_field *f)
 {
-	return f->type == FT_KEY || f->type == FT_TEXT || f->type == FT_NOTE || f->type == FT_HEAP;
+	return !(f->flags & (EF_IMPORT | EF_HIDDEN));
 }
 
 /* 1 when a spreadsheet would take the cell for a formula: it starts with
@@ -158,19 +48,19 @@ static int needs_neutralising(const char *s)
 	return *s && strchr("=+-@\t\r", *s) != NULL;
 }
 
-static void write_csv_row(FILE *out, const struct csv_entity_map *m, const struct csv_rec *rec)
+static void write_csv_row(FILE *out, const struct wr_entity *en, const struct entity_rec *rec)
 {
 	int first = 1;
 
-	for (size_t i = 0; i < m->n; i++) {
-		const struct csv_field *f = &m->f[i];
+	for (size_t i = 0; i < en->n; i++) {
+		const struct wr_field *f = &en->f[i];
 		char buf[64];
-		if (f->flags & CF_IMPORT)
+		if (!in_files(f))
 			continue;
 		if (!first)
 			putc(',', out);
 		first = 0;
-		const char *v = csv_map_text(m, i, rec, buf, sizeof buf);
+		const char *v = entity_value_text(f, rec, buf, sizeof buf);
 		if (is_text(f) && needs_neutralising(v)) {
 			/* The apostrophe goes inside the quotes, so quote by hand when
 			 * the rest needs it. */
@@ -226,28 +116,28 @@ static void json_string(FILE *out, const char *s)
 	putc('"', out);
 }
 
-static void write_json_row(FILE *out, const struct csv_entity_map *m, const struct csv_rec *rec,
+static void write_json_row(FILE *out, const struct wr_entity *en, const struct entity_rec *rec,
                            int first_row)
 {
 	int first = 1;
 
 	fputs(first_row ? "\n{" : ",\n{", out);
-	for (size_t i = 0; i < m->n; i++) {
-		const struct csv_field *f = &m->f[i];
+	for (size_t i = 0; i < en->n; i++) {
+		const struct wr_field *f = &en->f[i];
 		char buf[64];
-		if (f->flags & CF_IMPORT)
+		if (!in_files(f))
 			continue;
 		if (!first)
 			putc(',', out);
 		first = 0;
 		json_string(out, f->name);
 		putc(':', out);
-		const char *v = csv_map_text(m, i, rec, buf, sizeof buf);
+		const char *v = entity_value_text(f, rec, buf, sizeof buf);
 		if (f->type == FT_BOOL)
 			fputs(v[0] == 'y' ? "true" : "false", out);
 		else if (!v[0])
 			fputs("null", out);
-		else if (csv_map_numeric(f))
+		else if (entity_value_numeric(f))
 			fputs(v, out);
 		else
 			json_string(out, v);
@@ -255,67 +145,80 @@ static void write_json_row(FILE *out, const struct csv_entity_map *m, const stru
 	putc('}', out);
 }
 
-int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_err *e)
+static void write_start(FILE *out, const struct wr_entity *en, int format)
 {
-	const struct csv_entity_map *m = csv_map_entity(entity);
-	sqlite3_stmt *st = NULL;
-	struct csv_rec rec;
+	int first = 1;
+
+	if (format == CF_JSON) {
+		putc('[', out);
+		return;
+	}
+	for (size_t i = 0; i < en->n; i++) {
+		if (!in_files(&en->f[i]))
+			continue;
+		fprintf(out, "%s%s", first ? "" : ",", en->f[i].name);
+		first = 0;
+	}
+	putc('\n', out);
+}
+
+/* Writes every row of the export's statement; stops at the first failed
+ * write (the caller reports it). */
+static int write_rows(struct store *s, sqlite3_stmt *st, const struct wr_entity *en, int format,
+                      FILE *out, struct wr_err *e)
+{
+	struct entity_rec rec;
 	size_t rows = 0;
 	int rc = WR_OK, r;
 
-	if (!m)
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		entity_rec_init(en, &rec);
+		rc = entity_fill(en, st, &rec);
+		if (rc == WR_OK && format == CF_CSV)
+			write_csv_row(out, en, &rec);
+		else if (rc == WR_OK)
+			write_json_row(out, en, &rec, rows == 0);
+		rows++;
+		entity_rec_clear(en, &rec);
+		if (rc != WR_OK)
+			return wr_fail(e, rc, "out of memory exporting %s", en->name);
+		if (ferror(out))
+			break;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_dberr(s, e, "exporting");
+	if (format == CF_JSON)
+		fputs(rows ? "\n]\n" : "]\n", out);
+	return WR_OK;
+}
+
+int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_err *e)
+{
+	const struct wr_entity *en = wr_entity_get(entity);
+	const char *sql = en ? entity_sql(en, ES_EXPORT) : NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!en)
 		return wr_fail(e, WR_EUSAGE,
 		               "export: unknown entity; use locations, assets, meters, readings, pms, "
 		               "workorders or history");
 	if (format != CF_CSV && format != CF_JSON)
 		return wr_fail(e, WR_EUSAGE, "export: unknown format; use csv or json");
+	if (!sql)
+		return wr_fail(e, WR_EDB, "internal error: the export of %s has no SQL", en->name);
 	if (sqlite3_exec(s->db, "SAVEPOINT csv_export", NULL, NULL, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "starting the export");
-	if (sqlite3_prepare_v2(s->db, export_sql[entity], -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = store_dberr(s, e, "preparing the export");
-		goto out;
-	}
-	if (format == CF_CSV) {
-		int first = 1;
-		for (size_t i = 0; i < m->n; i++) {
-			if (m->f[i].flags & CF_IMPORT)
-				continue;
-			fprintf(out, "%s%s", first ? "" : ",", m->f[i].name);
-			first = 0;
-		}
-		putc('\n', out);
 	} else {
-		putc('[', out);
+		write_start(out, en, format);
+		rc = write_rows(s, st, en, format, out, e);
 	}
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		csv_rec_init(m, &rec);
-		rc = fill(entity, st, &rec);
-		if (rc == WR_OK) {
-			if (format == CF_CSV)
-				write_csv_row(out, m, &rec);
-			else
-				write_json_row(out, m, &rec, rows == 0);
-			rows++;
-		}
-		csv_rec_clear(m, &rec);
-		if (rc != WR_OK) {
-			wr_fail(e, rc, "out of memory exporting %s", m->name);
-			goto out;
-		}
-		if (ferror(out))
-			break;
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		rc = store_dberr(s, e, "exporting");
-		goto out;
-	}
-	if (format == CF_JSON)
-		fputs(rows ? "\n]\n" : "]\n", out);
 	/* errno holds the cause of a failed write: the loop stops at the first
 	 * one, and nothing in between makes a system call. */
-	if (fflush(out) != 0 || ferror(out))
+	if (rc == WR_OK && (fflush(out) != 0 || ferror(out)))
 		rc = wr_fail(e, WR_EINPUT, "cannot write the export: %s", strerror(errno));
-out:
 	sqlite3_finalize(st);
 	sqlite3_exec(s->db, "RELEASE csv_export", NULL, NULL, NULL);
 	return rc;

@@ -179,8 +179,8 @@ static int defer_row(struct driver *d, const struct csv_row *row)
  * still waiting for its parent. */
 static int handle(struct driver *d, const struct csv_row *row, int *deferred)
 {
-	const struct csv_entity_map *m = d->im.m;
-	struct csv_rec rec;
+	const struct wr_entity *en = d->im.en;
+	struct entity_rec rec;
 	char why[600];
 	int rc;
 
@@ -203,15 +203,16 @@ static int handle(struct driver *d, const struct csv_row *row, int *deferred)
 			return WR_OK;
 		}
 	}
-	csv_rec_init(m, &rec);
-	if (csv_map_row(m, &d->im.cm, row, &rec, &d->im.present, &d->im.byname, why, sizeof why)) {
-		csv_rec_clear(m, &rec);
+	entity_rec_init(en, &rec);
+	if (csv_map_row(en, &d->im.cm, row, &rec, &d->im.present, &d->im.byname, why, sizeof why)) {
+		entity_rec_clear(en, &rec);
 		bad_row(d, row, why);
 		return WR_OK;
 	}
 	why[0] = '\0';
+	memset(d->im.ref, 0, sizeof d->im.ref);
 	rc = d->handler(&d->im, &rec, why, sizeof why, d->e);
-	csv_rec_clear(m, &rec);
+	entity_rec_clear(en, &rec);
 	switch (rc) {
 	case ROW_INSERTED:
 		d->r->inserted++;
@@ -242,7 +243,7 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 	if (!d->have_header) {
 		d->have_header = 1;
 		d->delim = row->delim;
-		if ((rc = csv_map_header(d->im.m, row, &d->im.cm, d->e)) != WR_OK)
+		if ((rc = csv_map_header(d->im.en, row, &d->im.cm, d->e)) != WR_OK)
 			return rc;
 		if (d->rej.f)
 			rejects_header(d, row);
@@ -255,7 +256,7 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 		return rc;
 	if (d->bulk && !d->dropped && d->r->inserted >= BULK_ROWS) {
 		d->dropped = 1;
-		if ((rc = csv_drop_indexes(d->im.s, d->im.m->entity, &d->saved, d->e)) != WR_OK)
+		if ((rc = csv_drop_indexes(d->im.s, d->im.en->id, &d->saved, d->e)) != WR_OK)
 			return rc;
 	}
 	return deferred ? defer_row(d, row) : WR_OK;
@@ -303,23 +304,24 @@ static void waiting_free(struct waiting *w, size_t n)
 static int waiting_row(struct driver *d, size_t k, int f_key, int f_name, int f_parent,
                        struct waiting *w)
 {
-	const struct csv_entity_map *m = d->im.m;
+	const struct wr_entity *en = d->im.en;
 	char *fp[CSV_MAX_FIELDS], why[600], buf[64];
 	struct csv_row row;
-	struct csv_rec rec;
+	struct entity_rec rec;
 	uint32_t present, byname;
 	int ok;
 
 	deferred_row(d, &d->defer[k], fp, &row);
-	csv_rec_init(m, &rec);
-	ok = csv_map_row(m, &d->im.cm, &row, &rec, &present, &byname, why, sizeof why) == 0;
-	w->key[k] = wr_strdup(ok ? csv_map_text(m, (size_t)f_key, &rec, buf, sizeof buf) : "");
-	w->name[k] = wr_strdup(ok && f_name >= 0 ? csv_map_text(m, (size_t)f_name, &rec, buf,
-	                                                         sizeof buf) : "");
-	w->parent[k] = wr_strdup(ok ? csv_map_text(m, (size_t)f_parent, &rec, buf, sizeof buf) : "");
+	entity_rec_init(en, &rec);
+	ok = csv_map_row(en, &d->im.cm, &row, &rec, &present, &byname, why, sizeof why) == 0;
+	w->key[k] = wr_strdup(ok ? entity_value_text(&en->f[f_key], &rec, buf, sizeof buf) : "");
+	w->name[k] = wr_strdup(ok && f_name >= 0 ? entity_value_text(&en->f[f_name], &rec, buf,
+	                                                             sizeof buf) : "");
+	w->parent[k] = wr_strdup(ok ? entity_value_text(&en->f[f_parent], &rec, buf, sizeof buf)
+	                            : "");
 	w->by_name[k] = ok && (byname & (1u << f_parent)) != 0;
 	w->line[k] = row.line;
-	csv_rec_clear(m, &rec);
+	entity_rec_clear(en, &rec);
 	return w->key[k] && w->name[k] && w->parent[k] ? WR_OK : WR_ENOMEM;
 }
 
@@ -328,15 +330,15 @@ static int waiting_row(struct driver *d, size_t k, int f_key, int f_name, int f_
  * d->ndefer messages, NULL for the rows whose parent is simply nowhere. */
 static int loop_reasons(struct driver *d, char ***out)
 {
-	const struct csv_entity_map *m = d->im.m;
-	int f_parent = csv_map_index(m, "parent"), f_name = csv_map_index(m, "name"), f_key = 0;
+	const struct wr_entity *en = d->im.en;
+	int f_parent = wr_entity_field(en, "parent"), f_name = wr_entity_field(en, "name"), f_key = 0;
 	size_t n = d->ndefer;
 	struct waiting w;
 	char **why;
 	int rc = WR_OK;
 
 	*out = NULL;
-	if (f_parent < 0 || m->f[f_key].type != FT_KEY)
+	if (f_parent < 0 || !(en->f[f_key].flags & EF_KEY))
 		return WR_OK;
 	w.key = calloc(n, sizeof *w.key);
 	w.name = calloc(n, sizeof *w.name);
@@ -408,18 +410,17 @@ static int retry_deferred(struct driver *d)
 
 /* ---------------------------------------------------------------- main */
 
-static int64_t table_max_id(struct store *s, int entity, struct wr_err *e)
+static int64_t table_max_id(struct store *s, const struct wr_entity *en, struct wr_err *e)
 {
-	static const char *const q[CE__COUNT] = {
-		"SELECT coalesce(max(id), 0) FROM location", "SELECT coalesce(max(id), 0) FROM asset",
-		"SELECT coalesce(max(id), 0) FROM meter",    "SELECT coalesce(max(id), 0) FROM reading",
-		"SELECT coalesce(max(id), 0) FROM pm",       "SELECT coalesce(max(id), 0) FROM wo",
-		"SELECT coalesce(max(id), 0) FROM event",
-	};
-	sqlite3_stmt *st = store_stmt(s, q[entity], e);
+	const char *q = entity_sql(en, ES_MAX_ID);
+	sqlite3_stmt *st;
 	int64_t v = -1;
 
-	if (!st)
+	if (!q) {
+		wr_fail(e, WR_EDB, "internal error: no SQL for %s", en->name);
+		return -1;
+	}
+	if (!(st = store_stmt(s, q, e)))
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
@@ -437,7 +438,7 @@ static int summary_audit(struct driver *d)
 	wr_uuid_new(uuid);
 	snprintf(text, sizeof text, "%zu inserted, %zu updated from %s", d->r->inserted,
 	         d->r->updated, d->path);
-	return store_audit(d->im.s, "import", uuid, base ? base + 1 : d->path, d->im.m->name, NULL,
+	return store_audit(d->im.s, "import", uuid, base ? base + 1 : d->path, d->im.en->name, NULL,
 	                   text, d->e);
 }
 
@@ -469,7 +470,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	memset(r, 0, sizeof *r);
 	if (!s || !path || !*path)
 		return wr_fail(e, WR_EUSAGE, "import: no database or file given");
-	if (!csv_map_entity(entity))
+	if (!wr_entity_get(entity))
 		return wr_fail(e, WR_EUSAGE,
 		               "import: unknown entity; use locations, assets, meters, readings, pms, "
 		               "workorders or history");
@@ -481,7 +482,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	d.delim = ',';
 	d.handler = handlers[entity];
 	d.im.s = s;
-	d.im.m = csv_map_entity(entity);
+	d.im.en = wr_entity_get(entity);
 	d.im.now = wr_now();
 	if (d.o->rejects_path && !*d.o->rejects_path)
 		return wr_fail(e, WR_EUSAGE, "import: the rejects file name is empty");
@@ -504,7 +505,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 		began = 1;
 		/* Whoever waits for the write lock meanwhile learns who has it. */
 		store_lock_claim(s, "an import");
-		d.im.max_id = table_max_id(s, entity, e);
+		d.im.max_id = table_max_id(s, d.im.en, e);
 		if (d.im.max_id < 0)
 			rc = WR_EDB;
 	}
@@ -555,6 +556,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	csv_keys_free(&d.im.assets);
 	csv_keys_free(&d.im.locations);
 	csv_keys_free(&d.im.pms);
+	csv_keys_free(&d.im.wos);
 	page_cache(s, old_cache, NULL);
 	if (rc != WR_OK && e && e->rc == WR_OK)
 		e->rc = rc;

@@ -6,9 +6,12 @@
  * store/.
  *
  * The driver reads the file, maps the header, parses each row into a struct
- * csv_rec and hands it to the entity's handler, which resolves references,
- * then inserts, updates (audited field by field) or leaves the record alone,
- * and says which it did.
+ * entity_rec and hands it to the entity's handler, which resolves references
+ * and checks what its entity requires, then inserts, updates (audited field
+ * by field) or leaves the record alone, and says which it did.  The SQL of
+ * every insert, read and update is built from the entity's descriptor
+ * (csv_row_insert, csv_row_old, csv_row_update below), so a handler lists no
+ * columns.
  */
 #ifndef WRENCH_STORE_CSV_IMPORT_H
 #define WRENCH_STORE_CSV_IMPORT_H
@@ -43,34 +46,36 @@ struct csv_ids {
 
 struct csv_imp {
 	struct store *s;
-	const struct csv_entity_map *m;
+	const struct wr_entity *en;
 	struct csv_colmap cm;
 	int64_t now;
 	int64_t max_id;         /* the entity table's largest id before the import */
 	struct csv_ids seen;    /* existing rows this file has already touched */
-	struct csv_keys assets, locations, pms;
+	struct csv_keys assets, locations, pms, wos;
 	uint32_t present;       /* fields the current row sets */
 	uint32_t byname;        /* fields the current row names by name */
+	int64_t ref[ENTITY_MAX_FIELDS];  /* the row ids the current row's references
+	                         * resolved to, by field (0: none) */
 	int final_pass;         /* retrying deferred rows: no more deferring */
 };
 
 /* Row handlers.  rec holds the parsed row (defaults where the file is
  * silent); the handler may modify it. */
-typedef int (*csv_row_handler)(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
-                               struct wr_err *e);
-int csv_import_location(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+typedef int (*csv_row_handler)(struct csv_imp *im, struct entity_rec *rec, char *why,
+                               size_t nwhy, struct wr_err *e);
+int csv_import_location(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                         struct wr_err *e);
-int csv_import_asset(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_asset(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                      struct wr_err *e);
-int csv_import_meter(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_meter(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                      struct wr_err *e);
-int csv_import_reading(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_reading(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                        struct wr_err *e);
-int csv_import_event(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_event(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                      struct wr_err *e);
-int csv_import_pm(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_pm(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                   struct wr_err *e);
-int csv_import_wo(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                   struct wr_err *e);
 /* After the last row: indexes the work orders the import inserted for fault
  * search. */
@@ -78,16 +83,19 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e);
 
 /* ---- helpers for the handlers (csv_import.c) ---- */
 
-/* Row id of an asset / location / PM named by key, or, when field `field`
- * came from a by-name column, by a unique name.  Returns the id (> 0), 0 when
- * there is none (why says so), -2 when the name is ambiguous (why says so),
- * or -1 on a database error (e filled). */
-int64_t csv_imp_asset(struct csv_imp *im, char *tag, size_t ntag, int field, char *why,
-                      size_t nwhy, struct wr_err *e);
-int64_t csv_imp_location(struct csv_imp *im, char *code, size_t ncode, int field, char *why,
-                         size_t nwhy, struct wr_err *e);
-int64_t csv_imp_pm(struct csv_imp *im, char *code, size_t ncode, char *why, size_t nwhy,
-                   struct wr_err *e);
+/* Resolves reference field `field` of rec (to an asset, a location, a PM
+ * schedule or a work order) by its key or, when the row named it in a by-name column, by a
+ * unique name (and then puts the record's real key in its place, so that
+ * comparisons with what the database holds see like with like); keeps the
+ * row id in im->ref.  Returns the id (> 0), 0 when there is none (why says
+ * so), -2 when the name is ambiguous (why says so), or -1 on a database
+ * error (e filled). */
+int64_t csv_imp_ref(struct csv_imp *im, struct entity_rec *rec, int field, char *why,
+                    size_t nwhy, struct wr_err *e);
+/* After a merge: resolves the references that came from the stored record
+ * (so the update writes their ids).  0 to go on, else the handler's result (see csv_ref_result). */
+int csv_imp_merged_refs(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                        struct wr_err *e);
 /* Remembers a key inserted by this import. */
 int csv_keys_put(struct csv_keys *k, const char *key, int64_t id);
 void csv_keys_free(struct csv_keys *k);
@@ -98,16 +106,34 @@ void csv_keys_free(struct csv_keys *k);
 int csv_imp_repeated(struct csv_imp *im, int64_t id, const char *key, char *why, size_t nwhy,
                      struct wr_err *e);
 
+/* Fills the fields the row does not set from the stored record old:
+ * 0, or -1 with e filled when out of memory. */
+int csv_imp_merge(struct csv_imp *im, struct entity_rec *rec, const struct entity_rec *old,
+                  struct wr_err *e);
+
 /* Compares rec with old field by field (fields the row does not set have
  * been merged from old already), writing one audit row per changed field
  * under the record's uuid and key.  Returns the number of changed fields, or
  * -1 with e filled.  `changed` gets a bit per changed field. */
-int csv_imp_audit_changes(struct csv_imp *im, const struct csv_rec *rec,
-                          const struct csv_rec *old, const char *uuid, const char *key,
+int csv_imp_audit_changes(struct csv_imp *im, const struct entity_rec *rec,
+                          const struct entity_rec *old, const char *uuid, const char *key,
                           uint32_t *changed, struct wr_err *e);
 
-/* The uuid for a new record: the row's when it has one, else a new UUIDv7. */
-const char *csv_imp_new_uuid(const char *given, char *buf);
+/* The record's SQL, from its descriptor.  csv_row_insert inserts rec (a
+ * new UUIDv7 in its uuid when the row gives none), references as in
+ * im->ref: 1 inserted, 0 when a uniqueness rule refused it (the key
+ * exists), -1 error.  csv_row_old reads the stored record with rec's
+ * natural key into old (which it initialises; the caller clears it): its
+ * row id, 0 when there is none, -1 error.  csv_row_update writes rec over
+ * row id: WR_OK or the error. */
+int csv_row_insert(struct csv_imp *im, struct entity_rec *rec, const char *what,
+                   struct wr_err *e);
+int64_t csv_row_old(struct csv_imp *im, const struct entity_rec *rec, struct entity_rec *old,
+                    struct wr_err *e);
+int csv_row_update(struct csv_imp *im, int64_t id, const struct entity_rec *rec,
+                   const char *what, struct wr_err *e);
+/* The uuid of rec (its entity's uuid field). */
+const char *csv_rec_uuid(const struct csv_imp *im, const struct entity_rec *rec);
 
 /* When a failed insert was refused by a uniqueness rule other than the
  * natural key, says which (uuid taken ...) in why and returns ROW_BAD. */
@@ -122,7 +148,7 @@ int csv_step_done(struct store *s, const struct store_binds *b, const char *what
                   struct wr_err *e);
 int csv_step_insert(struct store *s, const struct store_binds *b, const char *what,
                     struct wr_err *e);
-/* Maps a key lookup (csv_imp_asset ...) onto a handler result: 0 to go on
+/* Maps a key lookup (csv_imp_ref) onto a handler result: 0 to go on
  * (found), ROW_DEFER when a parent may come later in the file, ROW_BAD,
  * ROW_FATAL. */
 int csv_ref_result(int64_t id, int may_defer, const struct csv_imp *im);
@@ -137,13 +163,14 @@ int csv_parent_loops(const char *const *key, const char *const *name, const char
                      const unsigned char *by_name, const size_t *line, size_t n, char **why,
                      struct wr_err *e);
 /* A bit per named field (NULL-terminated names). */
-uint32_t csv_field_bits(const struct csv_entity_map *m, const char *const *names);
+uint32_t csv_field_bits(const struct wr_entity *en, const char *const *names);
 
-/* The index of a field by name, looked up once per call site. */
+/* The index of a field by name, looked up once per call site: so only in a
+ * function that serves one entity. */
 #define FIELD(var, name)                                                                    \
 	static int var = -2;                                                                    \
 	if (var == -2)                                                                          \
-	var = csv_map_index(im->m, name)
+	var = wr_entity_field(im->en, name)
 
 /* The non-unique indexes of an entity's table, dropped for a large import
  * (see csv_import.c) and built again from their saved SQL. */

@@ -122,13 +122,60 @@ static int ids_add(struct csv_ids *s, int64_t v)
 
 /* ------------------------------------------------------ handler helpers */
 
-const char *csv_imp_new_uuid(const char *given, char *buf)
+/* ------------------------------------------------------- whole records */
+
+const char *csv_rec_uuid(const struct csv_imp *im, const struct entity_rec *rec)
 {
-	if (given && given[0])
-		wr_strlcpy(buf, given, WR_UUID_BUF);   /* checked and lower-cased by the parser */
-	else
-		wr_uuid_new(buf);
-	return buf;
+	for (size_t i = 0; i < im->en->n; i++)
+		if (im->en->f[i].type == FT_UUID)
+			return (const char *)rec + im->en->f[i].off;
+	return "";
+}
+
+/* The statement of one of the entity's SQL, or NULL with e filled. */
+static sqlite3_stmt *entity_stmt(struct csv_imp *im, int which, struct wr_err *e)
+{
+	const char *sql = entity_sql(im->en, which);
+
+	if (!sql) {
+		wr_fail(e, WR_EDB, "internal error: no SQL for %s", im->en->name);
+		return NULL;
+	}
+	return store_stmt(im->s, sql, e);
+}
+
+int csv_row_insert(struct csv_imp *im, struct entity_rec *rec, const char *what,
+                   struct wr_err *e)
+{
+	/* The parser checked and lower-cased a uuid the row gives. */
+	char *uuid = (char *)csv_rec_uuid(im, rec);
+	sqlite3_stmt *st;
+
+	if (!uuid[0])
+		wr_uuid_new(uuid);
+	if (!(st = entity_stmt(im, ES_INSERT, e)))
+		return -1;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_write(&b, im->en, 0, rec, im->ref, 0, im->now);
+	return csv_step_insert(im->s, &b, what, e);
+}
+
+int64_t csv_row_old(struct csv_imp *im, const struct entity_rec *rec, struct entity_rec *old,
+                    struct wr_err *e)
+{
+	return entity_read_key(im->s, im->en, rec, im->ref, old, e);
+}
+
+int csv_row_update(struct csv_imp *im, int64_t id, const struct entity_rec *rec,
+                   const char *what, struct wr_err *e)
+{
+	sqlite3_stmt *st = entity_stmt(im, ES_UPDATE, e);
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_write(&b, im->en, 1, rec, im->ref, id, im->now);
+	return csv_step_done(im->s, &b, what, e);
 }
 
 /* Looks up one id with a single-parameter statement: > 0 found, 0 none,
@@ -207,30 +254,73 @@ static int64_t resolve(struct csv_imp *im, struct csv_keys *cache, char *key, si
 	return 0;
 }
 
-int64_t csv_imp_asset(struct csv_imp *im, char *tag, size_t ntag, int field, char *why,
-                      size_t nwhy, struct wr_err *e)
+/* What resolves a key of each entity a reference may name: the lookup by
+ * key, the lookup by name (none: only keys), and the words of messages. */
+struct ref_kind {
+	const char *q_key, *q_name, *what, *keyname;
+};
+
+static const struct ref_kind *ref_kind(struct csv_imp *im, int entity, struct csv_keys **cache)
 {
-	static const char q_key[] = "SELECT id FROM asset WHERE tag = ?1";
-	static const char q_name[] = "SELECT id, tag FROM asset WHERE name = ?1 LIMIT 2";
-	return resolve(im, &im->assets, tag, ntag, field, q_key, q_name, "asset", "tag", why, nwhy,
-	               e);
+	static const struct ref_kind asset = {"SELECT id FROM asset WHERE tag = ?1",
+	                                      "SELECT id, tag FROM asset WHERE name = ?1 LIMIT 2",
+	                                      "asset", "tag"};
+	static const struct ref_kind location = {
+		"SELECT id FROM location WHERE code = ?1",
+		"SELECT id, code FROM location WHERE name = ?1 LIMIT 2", "location", "code"};
+	static const struct ref_kind pm = {"SELECT id FROM pm WHERE code = ?1", NULL, "PM schedule",
+	                                   "code"};
+	static const struct ref_kind wo = {"SELECT id FROM wo WHERE number = ?1", NULL,
+	                                   "work order", "number"};
+
+	switch (entity) {
+	case CE_ASSETS:
+		*cache = &im->assets;
+		return &asset;
+	case CE_LOCATIONS:
+		*cache = &im->locations;
+		return &location;
+	case CE_PMS:
+		*cache = &im->pms;
+		return &pm;
+	case CE_WORKORDERS:
+		*cache = &im->wos;
+		return &wo;
+	default:
+		return NULL;
+	}
 }
 
-int64_t csv_imp_location(struct csv_imp *im, char *code, size_t ncode, int field, char *why,
-                         size_t nwhy, struct wr_err *e)
+int64_t csv_imp_ref(struct csv_imp *im, struct entity_rec *rec, int field, char *why,
+                    size_t nwhy, struct wr_err *e)
 {
-	static const char q_key[] = "SELECT id FROM location WHERE code = ?1";
-	static const char q_name[] = "SELECT id, code FROM location WHERE name = ?1 LIMIT 2";
-	return resolve(im, &im->locations, code, ncode, field, q_key, q_name, "location", "code", why,
-	               nwhy, e);
+	const struct wr_field *f = &im->en->f[field];
+	struct csv_keys *cache = NULL;
+	const struct ref_kind *k = ref_kind(im, f->ref, &cache);
+	int64_t id;
+
+	if (f->type != FT_REF || !k)
+		return wr_fail(e, WR_EDB, "internal error: %s is no reference to resolve", f->name), -1;
+	id = resolve(im, cache, (char *)rec + f->off, f->size, k->q_name ? field : -1, k->q_key,
+	             k->q_name, k->what, k->keyname, why, nwhy, e);
+	im->ref[field] = id > 0 ? id : 0;
+	return id;
 }
 
-int64_t csv_imp_pm(struct csv_imp *im, char *code, size_t ncode, char *why, size_t nwhy,
-                   struct wr_err *e)
+int csv_imp_merged_refs(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                        struct wr_err *e)
 {
-	static const char q_key[] = "SELECT id FROM pm WHERE code = ?1";
-	return resolve(im, &im->pms, code, ncode, -1, q_key, NULL, "PM schedule", "code", why, nwhy,
-	               e);
+	for (size_t i = 0; i < im->en->n; i++) {
+		const struct wr_field *f = &im->en->f[i];
+		struct csv_keys *cache;
+		if (f->type != FT_REF || !f->column || im->ref[i] || !((char *)rec + f->off)[0] ||
+		    !ref_kind(im, f->ref, &cache))
+			continue;
+		int rc = csv_ref_result(csv_imp_ref(im, rec, (int)i, why, nwhy, e), 0, im);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 int csv_imp_repeated(struct csv_imp *im, int64_t id, const char *key, char *why, size_t nwhy,
@@ -248,52 +338,44 @@ int csv_imp_repeated(struct csv_imp *im, int64_t id, const char *key, char *why,
 	return rc;
 }
 
-int csv_imp_audit_changes(struct csv_imp *im, const struct csv_rec *rec,
-                          const struct csv_rec *old, const char *uuid, const char *key,
+int csv_imp_merge(struct csv_imp *im, struct entity_rec *rec, const struct entity_rec *old,
+                  struct wr_err *e)
+{
+	if (entity_rec_merge(im->en, im->present, rec, old) == WR_OK)
+		return 0;
+	wr_fail(e, WR_ENOMEM, "out of memory");
+	return -1;
+}
+
+int csv_imp_audit_changes(struct csv_imp *im, const struct entity_rec *rec,
+                          const struct entity_rec *old, const char *uuid, const char *key,
                           uint32_t *changed, struct wr_err *e)
 {
-	const struct csv_entity_map *m = im->m;
-	int n = 0;
+	const struct entity_audit how = {uuid, key, EF_IMPORT | EF_HIDDEN, 0};
 
-	*changed = 0;
-	for (size_t i = 0; i < m->n; i++) {
-		char b1[64], b2[64];
-		if (m->f[i].type == FT_UUID || (m->f[i].flags & CF_IMPORT))
-			continue;
-		if (csv_map_same(m, i, rec, old))
-			continue;
-		const char *ov = csv_map_text(m, i, old, b1, sizeof b1);
-		const char *nv = csv_map_text(m, i, rec, b2, sizeof b2);
-		if (store_audit(im->s, m->audit, uuid, key, m->f[i].name, ov[0] ? ov : NULL,
-		                nv[0] ? nv : NULL, e) != WR_OK)
-			return -1;
-		*changed |= 1u << i;
-		n++;
-	}
-	return n;
+	return entity_audit_changes(im->s, im->en, old, rec, &how, changed, e);
 }
 
 int csv_imp_unique_clash(struct csv_imp *im, const char *uuid, char *why, size_t nwhy,
                          struct wr_err *e)
 {
-	static const char *const q[CE__COUNT] = {
-		"SELECT 1 FROM location WHERE uuid = ?1", "SELECT 1 FROM asset WHERE uuid = ?1",
-		"SELECT 1 FROM meter WHERE uuid = ?1",    "SELECT 1 FROM reading WHERE uuid = ?1",
-		"SELECT 1 FROM pm WHERE uuid = ?1",       "SELECT 1 FROM wo WHERE uuid = ?1",
-		"SELECT 1 FROM event WHERE uuid = ?1",
-	};
-	int64_t hit = lookup_id(im->s, q[im->m->entity], uuid, 0, NULL, 0, e);
+	const char *q = entity_sql(im->en, ES_UUID_TAKEN);
+	int64_t hit;
 
-	if (hit < 0)
+	if (!q) {
+		wr_fail(e, WR_EDB, "internal error: no SQL for %s", im->en->name);
+		return ROW_FATAL;
+	}
+	if ((hit = lookup_id(im->s, q, uuid, 0, NULL, 0, e)) < 0)
 		return ROW_FATAL;
 	if (hit > 0)
 		snprintf(why, nwhy,
 		         "uuid %s already belongs to another %s (a key cannot be renamed by import); "
 		         "empty the uuid cell to add a new record",
-		         uuid, im->m->audit);
+		         uuid, im->en->table);
 	else
 		snprintf(why, nwhy, "clashes with an existing %s (a uniqueness rule of the database)",
-		         im->m->audit);
+		         im->en->table);
 	return ROW_BAD;
 }
 
@@ -313,7 +395,7 @@ int csv_drop_indexes(struct store *s, int entity, struct csv_saved_indexes *save
 	if (!st)
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
-	store_bind_text(&b, 1, csv_map_entity(entity)->audit);
+	store_bind_text(&b, 1, wr_entity_get(entity)->table);
 	if ((rc = store_binds_check(&b, e, "reading the schema")) != WR_OK) {
 		store_stmt_done(st);
 		return rc;
@@ -396,12 +478,12 @@ int csv_ref_result(int64_t id, int may_defer, const struct csv_imp *im)
 	return ROW_BAD;
 }
 
-uint32_t csv_field_bits(const struct csv_entity_map *m, const char *const *names)
+uint32_t csv_field_bits(const struct wr_entity *en, const char *const *names)
 {
 	uint32_t bits = 0;
 
 	for (; *names; names++) {
-		int i = csv_map_index(m, *names);
+		int i = wr_entity_field(en, *names);
 		if (i >= 0)
 			bits |= 1u << i;
 	}

@@ -3,7 +3,6 @@
  * history events (see csv_import.h and the plan at the top of
  * csv_import_rec.c).
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,77 +38,60 @@ static int64_t meter_of(struct store *s, int64_t asset_id, const char *name, int
 	return id;
 }
 
-int csv_import_meter(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+/* The stored record (row id, read into old) merged with rec, audited and
+ * written when something differs (key names it in the audit log). */
+static int update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
+                  const struct entity_rec *old, const char *key, const char *updating,
+                  char *why, size_t nwhy, struct wr_err *e)
+{
+	uint32_t changed;
+	int rc;
+
+	if (csv_imp_merge(im, rec, old, e) != 0)
+		return ROW_FATAL;
+	if ((rc = csv_imp_merged_refs(im, rec, why, nwhy, e)) != 0)
+		return rc;
+	rc = csv_imp_audit_changes(im, rec, old, csv_rec_uuid(im, old), key, &changed, e);
+	if (rc <= 0)
+		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
+	return csv_row_update(im, id, rec, updating, e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+}
+
+/* The rest of every handler here: insert rec, or update the stored record
+ * with its key (label names it in messages, key in the audit log). */
+static int put(struct csv_imp *im, struct entity_rec *rec, const char *label, const char *key,
+               const char *adding, const char *updating, char *why, size_t nwhy,
+               struct wr_err *e)
+{
+	struct entity_rec old;
+	int64_t id;
+	int rc = csv_row_insert(im, rec, adding, e);
+
+	if (rc != 0)
+		return rc < 0 ? ROW_FATAL : ROW_INSERTED;
+	id = csv_row_old(im, rec, &old, e);
+	if (id <= 0)
+		rc = id < 0 ? ROW_FATAL : csv_imp_unique_clash(im, csv_rec_uuid(im, rec), why, nwhy, e);
+	else if ((rc = csv_imp_repeated(im, id, label, why, nwhy, e)) != 0)
+		rc = rc < 0 ? ROW_FATAL : ROW_BAD;
+	else
+		rc = update(im, id, rec, &old, key, updating, why, nwhy, e);
+	entity_rec_clear(im->en, &old);
+	return rc;
+}
+
+int csv_import_meter(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                      struct wr_err *e)
 {
-	static const char q_insert[] =
-		"INSERT INTO meter(uuid, asset_id, name, unit, kind, updated_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
-	static const char q_old[] =
-		"SELECT id, uuid, unit, kind FROM meter WHERE asset_id = ?1 AND name = ?2";
-	static const char q_update[] =
-		"UPDATE meter SET unit = ?2, kind = ?3, updated_at = ?4, version = version + 1"
-		" WHERE id = ?1";
 	struct wr_meter *m = &rec->u.meter;
-	struct csv_rec old;
-	char uuid[WR_UUID_BUF], key[160];
-	int64_t asset_id, id = 0;
-	sqlite3_stmt *st;
-	uint32_t changed;
+	char key[160];
 	int rc;
 	FIELD(f_asset, "asset");
 
-	asset_id = csv_imp_asset(im, m->asset_tag, sizeof m->asset_tag, f_asset, why, nwhy, e);
-	if ((rc = csv_ref_result(asset_id, 0, im)) != 0)
+	if ((rc = csv_ref_result(csv_imp_ref(im, rec, f_asset, why, nwhy, e), 0, im)) != 0)
 		return rc;
-	if (!(st = store_stmt(im->s, q_insert, e)))
-		return ROW_FATAL;
-	struct store_binds b = store_binds_start(st);
-	store_bind_text_static(&b, 1, csv_imp_new_uuid(m->uuid, uuid));
-	store_bind_int64(&b, 2, asset_id);
-	store_bind_text_static(&b, 3, m->name);
-	store_bind_text_static(&b, 4, m->unit);
-	store_bind_int(&b, 5, m->kind);
-	store_bind_int64(&b, 6, im->now);
-	if ((rc = csv_step_insert(im->s, &b, "adding a meter", e)) < 0)
-		return ROW_FATAL;
-	if (rc == 1)
-		return ROW_INSERTED;
-
-	csv_rec_init(im->m, &old);
-	old.u.meter = *m;
-	if (!(st = store_stmt(im->s, q_old, e)))
-		return ROW_FATAL;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, asset_id);
-	store_bind_text_static(&b, 2, m->name);
-	if (store_binds_check(&b, e, "reading a meter") != WR_OK)
-		return store_stmt_done(st), ROW_FATAL;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, old.u.meter.uuid, sizeof old.u.meter.uuid);
-		store_col_text(st, 2, old.u.meter.unit, sizeof old.u.meter.unit);
-		old.u.meter.kind = sqlite3_column_int(st, 3);
-	}
-	store_stmt_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(im->s, e, "reading a meter"), ROW_FATAL;
-	if (!id)
-		return csv_imp_unique_clash(im, uuid, why, nwhy, e);
 	snprintf(key, sizeof key, "%s/%s", m->asset_tag, m->name);
-	if ((rc = csv_imp_repeated(im, id, key, why, nwhy, e)) != 0)
-		return rc < 0 ? ROW_FATAL : ROW_BAD;
-	csv_map_merge(im->m, im->present, rec, &old);
-	if ((rc = csv_imp_audit_changes(im, rec, &old, old.u.meter.uuid, key, &changed, e)) <= 0)
-		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
-	if (!(st = store_stmt(im->s, q_update, e)))
-		return ROW_FATAL;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, id);
-	store_bind_text_static(&b, 2, m->unit);
-	store_bind_int(&b, 3, m->kind);
-	store_bind_int64(&b, 4, im->now);
-	return csv_step_done(im->s, &b, "updating a meter", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+	return put(im, rec, key, key, "adding a meter", "updating a meter", why, nwhy, e);
 }
 
 /* ------------------------------------------------------------ readings */
@@ -155,25 +137,17 @@ static int check_cumulative(struct csv_imp *im, int64_t meter_id, const struct w
 	return 0;
 }
 
-int csv_import_reading(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_reading(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                        struct wr_err *e)
 {
-	static const char q_insert[] =
-		"INSERT INTO reading(uuid, meter_id, at, value, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)"
-		" ON CONFLICT DO NOTHING";
-	static const char q_old[] = "SELECT id, uuid, value FROM reading WHERE meter_id = ?1 AND at = ?2";
-	static const char q_update[] =
-		"UPDATE reading SET value = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1";
 	struct wr_reading *r = &rec->u.reading;
-	struct csv_rec old;
-	char uuid[WR_UUID_BUF], key[200], d[WR_DATE_BUF];
-	int64_t asset_id, meter_id, id = 0;
-	sqlite3_stmt *st;
-	uint32_t changed;
+	char key[200], d[WR_DATE_BUF];
+	int64_t asset_id, meter_id;
 	int rc, kind = MK_GAUGE;
 	FIELD(f_asset, "asset");
+	FIELD(f_meter, "meter");
 
-	asset_id = csv_imp_asset(im, r->asset_tag, sizeof r->asset_tag, f_asset, why, nwhy, e);
+	asset_id = csv_imp_ref(im, rec, f_asset, why, nwhy, e);
 	if ((rc = csv_ref_result(asset_id, 0, im)) != 0)
 		return rc;
 	meter_id = meter_of(im->s, asset_id, r->meter, &kind, e);
@@ -184,148 +158,33 @@ int csv_import_reading(struct csv_imp *im, struct csv_rec *rec, char *why, size_
 		         r->meter);
 		return ROW_BAD;
 	}
+	im->ref[f_meter] = meter_id;
 	if ((kind == MK_RUNHOURS || kind == MK_COUNTER) &&
 	    (rc = check_cumulative(im, meter_id, r, why, nwhy, e)) != 0)
 		return rc;
-
-	if (!(st = store_stmt(im->s, q_insert, e)))
-		return ROW_FATAL;
-	struct store_binds b = store_binds_start(st);
-	store_bind_text_static(&b, 1, csv_imp_new_uuid(r->uuid, uuid));
-	store_bind_int64(&b, 2, meter_id);
-	store_bind_int64(&b, 3, r->at);
-	store_bind_double(&b, 4, r->value);
-	store_bind_int64(&b, 5, im->now);
-	if ((rc = csv_step_insert(im->s, &b, "adding a reading", e)) < 0)
-		return ROW_FATAL;
-	if (rc == 1)
-		return ROW_INSERTED;
-
-	csv_rec_init(im->m, &old);
-	old.u.reading = *r;
-	if (!(st = store_stmt(im->s, q_old, e)))
-		return ROW_FATAL;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, meter_id);
-	store_bind_int64(&b, 2, r->at);
-	if (store_binds_check(&b, e, "reading a meter reading") != WR_OK)
-		return store_stmt_done(st), ROW_FATAL;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, old.u.reading.uuid, sizeof old.u.reading.uuid);
-		old.u.reading.value = sqlite3_column_double(st, 2);
-	}
-	store_stmt_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(im->s, e, "reading a meter reading"), ROW_FATAL;
-	if (!id)
-		return csv_imp_unique_clash(im, uuid, why, nwhy, e);
 	snprintf(key, sizeof key, "%s/%s@%s", r->asset_tag, r->meter, wr_date_fmt(r->at, d));
-	if ((rc = csv_imp_repeated(im, id, key, why, nwhy, e)) != 0)
-		return rc < 0 ? ROW_FATAL : ROW_BAD;
-	csv_map_merge(im->m, im->present, rec, &old);
-	if ((rc = csv_imp_audit_changes(im, rec, &old, old.u.reading.uuid, key, &changed, e)) <= 0)
-		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
-	if (!(st = store_stmt(im->s, q_update, e)))
-		return ROW_FATAL;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, id);
-	store_bind_double(&b, 2, r->value);
-	store_bind_int64(&b, 3, im->now);
-	return csv_step_done(im->s, &b, "correcting a reading", e) == WR_OK ? ROW_UPDATED : ROW_FATAL;
+	return put(im, rec, key, key, "adding a reading", "correcting a reading", why, nwhy, e);
 }
 
 /* -------------------------------------------------------------- history */
 
-int csv_import_event(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
+int csv_import_event(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                      struct wr_err *e)
 {
-	static const char q_insert[] =
-		"INSERT INTO event(uuid, asset_id, at, kind, code, notes, updated_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
-	static const char q_old[] =
-		"SELECT id, uuid, code, notes FROM event WHERE asset_id = ?1 AND at = ?2 AND kind = ?3";
-	static const char q_update[] =
-		"UPDATE event SET code = ?2, notes = ?3, updated_at = ?4, version = version + 1"
-		" WHERE id = ?1";
 	struct wr_event *ev = &rec->u.ev;
-	struct csv_rec old;
-	char uuid[WR_UUID_BUF], key[200], d[WR_DATE_BUF];
-	int64_t asset_id, id = 0;
-	sqlite3_stmt *st;
-	uint32_t changed;
+	char key[200], d[WR_DATE_BUF];
+	int64_t asset_id;
 	int rc;
 	FIELD(f_asset, "asset");
 
-	asset_id = csv_imp_asset(im, ev->asset_tag, sizeof ev->asset_tag, f_asset, why, nwhy, e);
+	asset_id = csv_imp_ref(im, rec, f_asset, why, nwhy, e);
 	if ((rc = csv_ref_result(asset_id, 0, im)) != 0) {
 		if (asset_id == 0)
 			snprintf(why + strlen(why), nwhy - strlen(why), "; import assets first");
 		return rc;
 	}
-	if (!(st = store_stmt(im->s, q_insert, e)))
-		return ROW_FATAL;
-	struct store_binds b = store_binds_start(st);
-	store_bind_text_static(&b, 1, csv_imp_new_uuid(ev->uuid, uuid));
-	store_bind_int64(&b, 2, asset_id);
-	store_bind_int64(&b, 3, ev->at);
-	store_bind_int(&b, 4, ev->kind);
-	store_bind_text_static(&b, 5, ev->code);
-	store_bind_text_null(&b, 6, ev->notes);
-	store_bind_int64(&b, 7, im->now);
-	if ((rc = csv_step_insert(im->s, &b, "adding an event", e)) < 0)
-		return ROW_FATAL;
-	if (rc == 1)
-		return ROW_INSERTED;
-
-	csv_rec_init(im->m, &old);
-	old.u.ev.at = ev->at;
-	old.u.ev.kind = ev->kind;
-	wr_strlcpy(old.u.ev.asset_tag, ev->asset_tag, sizeof old.u.ev.asset_tag);
-	if (!(st = store_stmt(im->s, q_old, e)))
-		return ROW_FATAL;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, asset_id);
-	store_bind_int64(&b, 2, ev->at);
-	store_bind_int(&b, 3, ev->kind);
-	if (store_binds_check(&b, e, "reading an event") != WR_OK)
-		return store_stmt_done(st), ROW_FATAL;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, old.u.ev.uuid, sizeof old.u.ev.uuid);
-		store_col_text(st, 2, old.u.ev.code, sizeof old.u.ev.code);
-		old.u.ev.notes = store_col_dup(st, 3);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL && !old.u.ev.notes)
-			rc = SQLITE_NOMEM;
-	}
-	store_stmt_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		csv_rec_clear(im->m, &old);
-		return store_dberr(im->s, e, "reading an event"), ROW_FATAL;
-	}
-	if (!id)
-		return csv_imp_unique_clash(im, uuid, why, nwhy, e);
 	snprintf(key, sizeof key, "%s %s on %s", wr_event_kind_name(ev->kind), ev->asset_tag,
 	         wr_date_fmt(ev->at, d));
-	rc = csv_imp_repeated(im, id, key, why, nwhy, e);
-	if (rc == 0) {
-		csv_map_merge(im->m, im->present, rec, &old);
-		rc = csv_imp_audit_changes(im, rec, &old, old.u.ev.uuid, ev->asset_tag, &changed, e);
-		if (rc > 0) {
-			if (!(st = store_stmt(im->s, q_update, e)))
-				rc = -1;
-			else {
-				b = store_binds_start(st);
-				store_bind_int64(&b, 1, id);
-				store_bind_text_static(&b, 2, ev->code);
-				store_bind_text_null(&b, 3, ev->notes);
-				store_bind_int64(&b, 4, im->now);
-				rc = csv_step_done(im->s, &b, "updating an event", e) == WR_OK ? 2 : -1;
-			}
-		}
-		csv_rec_clear(im->m, &old);
-		return rc < 0 ? ROW_FATAL : rc == 0 ? ROW_UNCHANGED : ROW_UPDATED;
-	}
-	csv_rec_clear(im->m, &old);
-	return rc < 0 ? ROW_FATAL : ROW_BAD;
+	return put(im, rec, key, ev->asset_tag, "adding an event", "updating an event", why, nwhy,
+	           e);
 }

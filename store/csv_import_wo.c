@@ -23,70 +23,45 @@
 #include "csv_import.h"
 #include "wo_internal.h"
 
-/* Binds ?3 .. ?26 of the insert and of the update (same numbering). */
-static void bind_wo(struct store_binds *b, const struct wr_wo *w, int64_t asset_id,
-                    int64_t pm_id, int64_t pm_due, int64_t now)
+/* Resolves the asset and PM a work order names (im->ref); 0 to go on. */
+static int wo_refs(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                   struct wr_err *e)
 {
-	store_bind_text_static(b, 3, w->title);
-	store_bind_int(b, 4, w->type);
-	store_bind_int(b, 5, w->status);
-	store_bind_int(b, 6, w->priority);
-	if (asset_id)
-		store_bind_int64(b, 7, asset_id);
-	store_bind_text_static(b, 8, w->assignee);
-	store_bind_text_static(b, 9, w->requested_by);
-	store_bind_time(b, 10, w->due_at);
-	if (w->description)
-		store_bind_text_static(b, 11, w->description);
-	store_bind_text_static(b, 12, w->problem);
-	store_bind_text_static(b, 13, w->cause);
-	store_bind_text_static(b, 14, w->remedy);
-	store_bind_int(b, 15, w->is_failure);
-	store_bind_time(b, 16, w->downtime_start);
-	store_bind_time(b, 17, w->downtime_end);
-	if (pm_id)
-		store_bind_int64(b, 18, pm_id);
-	store_bind_time(b, 19, pm_due);
-	store_bind_real(b, 20, w->est_hours);
-	store_bind_int64(b, 21, w->created_at);
-	store_bind_time(b, 22, w->started_at);
-	store_bind_time(b, 23, w->completed_at);
-	store_bind_time(b, 24, w->closed_at);
-	store_bind_text_static(b, 25, w->completed_by);
-	store_bind_int64(b, 26, now);
-}
-
-/* Resolves the asset and PM a work order names; 0 to go on. */
-static int wo_refs(struct csv_imp *im, struct wr_wo *w, int64_t *asset_id, int64_t *pm_id,
-                   char *why, size_t nwhy, struct wr_err *e)
-{
-	static int f_asset = -2;
+	struct wr_wo *w = &rec->u.wo;
+	int64_t id;
 	size_t n;
+	FIELD(f_asset, "asset");
+	FIELD(f_pm, "pm");
 
-	if (f_asset == -2)
-		f_asset = csv_map_index(im->m, "asset");
-	*asset_id = *pm_id = 0;
+	im->ref[f_asset] = im->ref[f_pm] = 0;
 	if (w->asset_tag[0]) {
-		*asset_id = csv_imp_asset(im, w->asset_tag, sizeof w->asset_tag, f_asset, why, nwhy, e);
-		if (*asset_id == -1)
+		if ((id = csv_imp_ref(im, rec, f_asset, why, nwhy, e)) == -1)
 			return ROW_FATAL;
-		if (*asset_id <= 0) {
-			if (*asset_id == 0 && (n = strlen(why)) < nwhy)
+		if (id <= 0) {
+			if (id == 0 && (n = strlen(why)) < nwhy)
 				snprintf(why + n, nwhy - n, "; import assets first");
 			return ROW_BAD;
 		}
 	}
 	if (w->pm_code[0]) {
-		*pm_id = csv_imp_pm(im, w->pm_code, sizeof w->pm_code, why, nwhy, e);
-		if (*pm_id == -1)
+		if ((id = csv_imp_ref(im, rec, f_pm, why, nwhy, e)) == -1)
 			return ROW_FATAL;
-		if (*pm_id <= 0) {
+		if (id <= 0) {
 			if ((n = strlen(why)) < nwhy)
 				snprintf(why + n, nwhy - n, "; import pms first");
 			return ROW_BAD;
 		}
 	}
 	return 0;
+}
+
+static int downtime_backwards(const struct wr_wo *w, char *why, size_t nwhy)
+{
+	if (w->downtime_start == WR_NO_TIME || w->downtime_end == WR_NO_TIME ||
+	    w->downtime_end >= w->downtime_start)
+		return 0;
+	snprintf(why, nwhy, "downtime_end is before downtime_start");
+	return 1;
 }
 
 /* Another work order already standing for this PM occurrence: 1 (why
@@ -121,139 +96,102 @@ static int occurrence_taken(struct csv_imp *im, int64_t pm_id, int64_t pm_due, i
 	return taken;
 }
 
-int csv_import_wo(struct csv_imp *im, struct csv_rec *rec, char *why, size_t nwhy,
-                  struct wr_err *e)
+/* A stored work order (row id, read into old) merged with the row: checked
+ * again (what the file left out came from the database), audited and
+ * written, with the fault index and the failure history kept in step. */
+static int wo_update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
+                     struct entity_rec *old, char *why, size_t nwhy, struct wr_err *e)
 {
-	static const char q_insert[] =
-		"INSERT INTO wo(uuid, number, title, type, status, priority, asset_id, assignee,"
-		" requested_by, due_at, description, problem, cause, remedy, is_failure,"
-		" downtime_start, downtime_end, pm_id, pm_due, est_hours, created_at, started_at,"
-		" completed_at, closed_at, completed_by, updated_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-		" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT DO NOTHING";
-	static const char q_old[] = WO_SELECT " WHERE w.number = ?1";
-	static const char q_update[] =
-		"UPDATE wo SET title = ?3, type = ?4, status = ?5, priority = ?6, asset_id = ?7,"
-		" assignee = ?8, requested_by = ?9, due_at = ?10, description = ?11, problem = ?12,"
-		" cause = ?13, remedy = ?14, is_failure = ?15, downtime_start = ?16,"
-		" downtime_end = ?17, pm_id = ?18, pm_due = ?19, est_hours = ?20, created_at = ?21,"
-		" started_at = ?22, completed_at = ?23, closed_at = ?24, completed_by = ?25,"
-		" updated_at = ?26, version = version + 1 WHERE id = ?1";
 	static const char *const fault_fields[] = {"type", "status", "title", "description", "problem",
 	                                           "cause", "remedy", NULL};
 	static const char *const event_fields[] = {"type", "status", "failure", "downtime_start",
 	                                           "created", "problem", "asset", NULL};
 	static uint32_t fault_mask, event_mask;
-	struct wr_wo *w = &rec->u.wo, *o;
-	struct csv_rec old;
-	char uuid[WR_UUID_BUF], key[64];
-	int64_t asset_id, pm_id, pm_due, old_pm_id = 0, old_pm_due = WR_NO_TIME, id = 0;
-	sqlite3_stmt *st;
+	struct wr_wo *w = &rec->u.wo;
 	uint32_t changed;
 	int rc;
+	FIELD(f_pm, "pm");
 
 	if (!fault_mask) {
-		fault_mask = csv_field_bits(im->m, fault_fields);
-		event_mask = csv_field_bits(im->m, event_fields);
+		fault_mask = csv_field_bits(im->en, fault_fields);
+		event_mask = csv_field_bits(im->en, event_fields);
 	}
-	if ((rc = wo_refs(im, w, &asset_id, &pm_id, why, nwhy, e)) != 0)
+	if (csv_imp_merge(im, rec, old, e) != 0)
+		return ROW_FATAL;
+	if ((rc = wo_refs(im, rec, why, nwhy, e)) != 0)
+		return rc;
+	/* The occurrence a PM work order stands for stays while its PM does. */
+	if (strcmp(w->pm_code, old->u.wo.pm_code) != 0)
+		rec->pm_due = im->ref[f_pm] ? w->due_at : WR_NO_TIME;
+	if (strcmp(w->pm_code, old->u.wo.pm_code) != 0 || rec->pm_due != old->pm_due) {
+		rc = occurrence_taken(im, im->ref[f_pm], rec->pm_due, id, w, why, nwhy, e);
+		if (rc != 0)
+			return rc < 0 ? ROW_FATAL : ROW_BAD;
+	}
+	if (downtime_backwards(w, why, nwhy))
+		return ROW_BAD;
+	rc = csv_imp_audit_changes(im, rec, old, old->u.wo.uuid, w->number, &changed, e);
+	if (rc <= 0)
+		return rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
+	if (csv_row_update(im, id, rec, "updating a work order", e) != WR_OK)
+		return ROW_FATAL;
+	if ((changed & fault_mask) && store_fault_index(im->s, id, e) != WR_OK)
+		return ROW_FATAL;
+	if ((changed & event_mask) && store_wo_failure_event_sync(im->s, id, e) != WR_OK)
+		return ROW_FATAL;
+	return ROW_UPDATED;
+}
+
+/* The number exists, or a uniqueness rule refused the row. */
+static int wo_existing(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                       struct wr_err *e)
+{
+	struct wr_wo *w = &rec->u.wo;
+	struct entity_rec old;
+	char key[64];
+	int64_t id = csv_row_old(im, rec, &old, e);
+	int rc;
+	FIELD(f_pm, "pm");
+
+	if (id == 0) {
+		rc = occurrence_taken(im, im->ref[f_pm], rec->pm_due, 0, w, why, nwhy, e);
+		if (rc == 0)
+			rc = csv_imp_unique_clash(im, w->uuid, why, nwhy, e);
+		else
+			rc = rc < 0 ? ROW_FATAL : ROW_BAD;
+	} else if (id < 0) {
+		rc = ROW_FATAL;
+	} else {
+		snprintf(key, sizeof key, "work order %s", w->number);
+		rc = csv_imp_repeated(im, id, key, why, nwhy, e);
+		if (rc != 0)
+			rc = rc < 0 ? ROW_FATAL : ROW_BAD;
+		else
+			rc = wo_update(im, id, rec, &old, why, nwhy, e);
+	}
+	entity_rec_clear(im->en, &old);
+	return rc;
+}
+
+int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                  struct wr_err *e)
+{
+	struct wr_wo *w = &rec->u.wo;
+	int rc;
+	FIELD(f_pm, "pm");
+
+	if ((rc = wo_refs(im, rec, why, nwhy, e)) != 0)
 		return rc;
 	if (w->created_at == WR_NO_TIME)
 		w->created_at = im->now;
-	pm_due = pm_id ? w->due_at : WR_NO_TIME;
-	if (w->downtime_start != WR_NO_TIME && w->downtime_end != WR_NO_TIME &&
-	    w->downtime_end < w->downtime_start) {
-		snprintf(why, nwhy, "downtime_end is before downtime_start");
+	rec->pm_due = im->ref[f_pm] ? w->due_at : WR_NO_TIME;
+	if (downtime_backwards(w, why, nwhy))
 		return ROW_BAD;
-	}
-
-	if (!(st = store_stmt(im->s, q_insert, e)))
-		return ROW_FATAL;
-	struct store_binds b = store_binds_start(st);
-	store_bind_text_static(&b, 1, csv_imp_new_uuid(w->uuid, uuid));
-	store_bind_text_static(&b, 2, w->number);
-	bind_wo(&b, w, asset_id, pm_id, pm_due, im->now);
-	if (csv_step_done(im->s, &b, "adding a work order", e) != WR_OK)
-		return ROW_FATAL;
-	if (sqlite3_changes(im->s->db) > 0) {
-		/* csv_import_wo_finish() adds its failure event and indexes it
-		 * for fault search. */
-		return ROW_INSERTED;
-	}
-
-	/* The number exists (or a uniqueness rule refused the row). */
-	if (!(st = store_stmt(im->s, q_old, e)))
-		return ROW_FATAL;
-	b = store_binds_start(st);
-	store_bind_text_static(&b, 1, w->number);
-	if (store_binds_check(&b, e, "reading a work order") != WR_OK)
-		return store_stmt_done(st), ROW_FATAL;
-	csv_rec_init(im->m, &old);
-	o = &old.u.wo;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (store_wo_from_row(st, o, &old_pm_id, &old_pm_due) != WR_OK)
-			rc = SQLITE_NOMEM;
-		id = o->id;
-	}
-	store_stmt_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		csv_rec_clear(im->m, &old);
-		return wr_fail(e, WR_EDB, "reading work order %s: %s", w->number,
-		               rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(im->s->db)),
-		       ROW_FATAL;
-	}
-	if (!id) {
-		rc = occurrence_taken(im, pm_id, pm_due, 0, w, why, nwhy, e);
-		if (rc != 0)
-			return rc < 0 ? ROW_FATAL : ROW_BAD;
-		return csv_imp_unique_clash(im, uuid, why, nwhy, e);
-	}
-
-	snprintf(key, sizeof key, "work order %s", w->number);
-	if ((rc = csv_imp_repeated(im, id, key, why, nwhy, e)) != 0)
-		goto done_bad;
-	csv_map_merge(im->m, im->present, rec, &old);
-	/* Fields the row left out came from the database: resolve them too. */
-	if ((rc = wo_refs(im, w, &asset_id, &pm_id, why, nwhy, e)) != 0)
-		goto done;
-	if (strcmp(w->pm_code, o->pm_code) == 0)
-		pm_due = old_pm_due;
-	else
-		pm_due = pm_id ? w->due_at : WR_NO_TIME;
-	if (pm_id != old_pm_id || pm_due != old_pm_due) {
-		if ((rc = occurrence_taken(im, pm_id, pm_due, id, w, why, nwhy, e)) != 0)
-			goto done_bad;
-	}
-	if (w->downtime_start != WR_NO_TIME && w->downtime_end != WR_NO_TIME &&
-	    w->downtime_end < w->downtime_start) {
-		snprintf(why, nwhy, "downtime_end is before downtime_start");
-		rc = ROW_BAD;
-		goto done;
-	}
-	rc = csv_imp_audit_changes(im, rec, &old, o->uuid, w->number, &changed, e);
-	if (rc <= 0) {
-		rc = rc < 0 ? ROW_FATAL : ROW_UNCHANGED;
-		goto done;
-	}
-	rc = ROW_FATAL;
-	if (!(st = store_stmt(im->s, q_update, e)))
-		goto done;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, id);
-	bind_wo(&b, w, asset_id, pm_id, pm_due, im->now);
-	if (csv_step_done(im->s, &b, "updating a work order", e) != WR_OK)
-		goto done;
-	if ((changed & fault_mask) && store_fault_index(im->s, id, e) != WR_OK)
-		goto done;
-	if ((changed & event_mask) && store_wo_failure_event_sync(im->s, id, e) != WR_OK)
-		goto done;
-	rc = ROW_UPDATED;
-done:
-	csv_rec_clear(im->m, &old);
-	return rc;
-done_bad:
-	csv_rec_clear(im->m, &old);
-	return rc < 0 ? ROW_FATAL : ROW_BAD;
+	/* A new work order costs this one statement; csv_import_wo_finish()
+	 * adds its failure event and indexes it for fault search. */
+	if ((rc = csv_row_insert(im, rec, "adding a work order", e)) != 0)
+		return rc < 0 ? ROW_FATAL : ROW_INSERTED;
+	return wo_existing(im, rec, why, nwhy, e);
 }
 
 /* A UUIDv7 for rows made by INSERT ... SELECT. */

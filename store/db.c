@@ -214,52 +214,6 @@ int store_audit(struct store *s, const char *entity, const char *uuid, const cha
 	return rc;
 }
 
-/* ---------------------------------------------------------- field parsing */
-
-int store_parse_time_field(const char *field, const char *v, int64_t *out, struct wr_err *e)
-{
-	if (!v || !*v) {
-		*out = WR_NO_TIME;
-		return WR_OK;
-	}
-	if (wr_date_parse(v, out, e) != WR_OK) {
-		wr_err_prefix(e, "%s: ", field);
-		return WR_EINPUT;
-	}
-	return WR_OK;
-}
-
-int store_parse_int_field(const char *field, const char *v, long lo, long hi, long *out,
-                          struct wr_err *e)
-{
-	char *end;
-	if (!v || !*v)
-		return wr_fail(e, WR_EINPUT, "%s: a whole number from %ld to %ld is required", field, lo,
-		               hi);
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	while (*end == ' ')
-		end++;
-	if (end == v || *end || errno || n < lo || n > hi)
-		return wr_fail(e, WR_EINPUT, "%s: '%.40s' is not a whole number from %ld to %ld", field,
-		               v, lo, hi);
-	*out = n;
-	return WR_OK;
-}
-
-int store_parse_bool_field(const char *field, const char *v, int *out, struct wr_err *e)
-{
-	static const char *const yes[] = {"yes", "y", "true", "t", "1", "x"};
-	static const char *const no[] = {"no", "n", "false", "f", "0", ""};
-	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-		if (wr_streq_ci(v, yes[i]))
-			return *out = 1, WR_OK;
-	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-		if (wr_streq_ci(v ? v : "", no[i]))
-			return *out = 0, WR_OK;
-	return wr_fail(e, WR_EINPUT, "%s: '%.40s' is not yes or no", field, v);
-}
-
 /* Reads go through mmap (see store_open), so every page a scan of the
  * whole file touches stays mapped and counts in the process's resident
  * memory: 240 MB after a search through a million work orders, on a

@@ -190,12 +190,4 @@ int store_audit(struct store *s, const char *entity, const char *uuid, const cha
  * FTS row if it is finished corrective work, delete it otherwise). */
 int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);
 
-/* Shared by the record modules: parses a field value into an instant, a
- * whole number or a yes/no, with messages naming the field (numbers with a
- * range of their own: store_num_parse in store.h). */
-int store_parse_time_field(const char *field, const char *v, int64_t *out, struct wr_err *e);
-int store_parse_int_field(const char *field, const char *v, long lo, long hi, long *out,
-                          struct wr_err *e);
-int store_parse_bool_field(const char *field, const char *v, int *out, struct wr_err *e);
-
 #endif

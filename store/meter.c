@@ -13,13 +13,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "entity_rec.h"
 
 static const char *const kind_names[] = {"runhours", "counter", "gauge"};
 
 static const char *kind_name(int k)
 {
 	return k >= MK_RUNHOURS && k <= MK_GAUGE ? kind_names[k] : "?";
+}
+
+/* Meters and readings are read, written and audited as their descriptors
+ * say (store/entity.c). */
+static const struct wr_entity *meters(void)
+{
+	return wr_entity_get(CE_METERS);
+}
+
+static const struct wr_entity *readings(void)
+{
+	return wr_entity_get(CE_READINGS);
+}
+
+/* Inserts rec (a new UUIDv7 when it has none) with its references in ref;
+ * what says what it is doing. */
+static int create(struct store *s, const struct wr_entity *en, struct entity_rec *rec,
+                  char *uuid, const int64_t *ref, const char *what, struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!wr_uuid_valid(uuid))
+		wr_uuid_new(uuid);
+	if (!(st = store_stmt(s, entity_sql(en, ES_CREATE), e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_write(&b, en, 0, rec, ref, 0, wr_now());
+	rc = store_run(s, &b, e, what);
+	store_stmt_done(st);
+	return rc;
+}
+
+/* Writes nw over the stored old (row id) and audits each changed field
+ * under key. */
+static int update(struct store *s, const struct wr_entity *en, int64_t id,
+                  const struct entity_rec *old, const struct entity_rec *nw, const int64_t *ref,
+                  const char *uuid, const char *key, const char *what, struct wr_err *e)
+{
+	const struct entity_audit how = {uuid, key, EF_IMPORT | EF_HIDDEN, 1, 0};
+	uint32_t changed;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = store_stmt(s, entity_sql(en, ES_UPDATE), e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_write(&b, en, 1, nw, ref, id, wr_now());
+	rc = store_run(s, &b, e, what);
+	store_stmt_done(st);
+	if (rc != WR_OK)
+		return rc;
+	return entity_audit_changes(s, en, old, nw, &how, &changed, e) < 0 ? WR_EDB : WR_OK;
 }
 
 static int cumulative(int kind)
@@ -81,65 +134,26 @@ static int readings_decrease(struct store *s, int64_t meter_id, struct wr_err *e
 static int meter_put_tx(struct store *s, const struct wr_meter *m, int64_t asset_id,
                         struct wr_err *e)
 {
-	static const char q_old[] =
-		"SELECT id, uuid, unit, kind FROM meter WHERE asset_id = ?1 AND name = ?2";
-	static const char q_insert[] =
-		"INSERT INTO meter(uuid, asset_id, name, unit, kind, updated_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
-	static const char q_update[] =
-		"UPDATE meter SET unit = ?2, kind = ?3, updated_at = ?4, version = version + 1"
-		" WHERE id = ?1";
-	char key[160], uuid[WR_UUID_BUF], unit[16];
-	int64_t id = 0;
-	int kind = 0, rc;
-	sqlite3_stmt *st = store_stmt(s, q_old, e);
+	int64_t ref[ENTITY_MAX_FIELDS] = {0}, id;
+	struct entity_rec old, nw;
+	char key[160];
+	int rc;
 
-	if (!st)
-		return WR_EDB;
 	snprintf(key, sizeof key, "%s/%s", m->asset_tag, m->name);
-	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 1, asset_id);
-	store_bind_text(&b, 2, m->name);
-	if ((rc = store_binds_check(&b, e, "reading a meter")) != WR_OK) {
-		store_stmt_done(st);
-		return rc;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, uuid, sizeof uuid);
-		store_col_text(st, 2, unit, sizeof unit);
-		kind = sqlite3_column_int(st, 3);
-	} else if (rc != SQLITE_DONE) {
-		rc = store_dberr(s, e, "reading a meter");
-		store_stmt_done(st);
-		return rc;
-	}
-	store_stmt_done(st);
-
+	ref[wr_entity_field(meters(), "asset")] = asset_id;
+	entity_rec_init(meters(), &nw);
+	nw.u.meter = *m;
+	if ((id = entity_read_key(s, meters(), &nw, ref, &old, e)) < 0)
+		return WR_EDB;
 	if (id == 0) {
-		if (wr_uuid_valid(m->uuid))
-			wr_strlcpy(uuid, m->uuid, sizeof uuid);
-		else
-			wr_uuid_new(uuid);
-		if (!(st = store_stmt(s, q_insert, e)))
-			return WR_EDB;
-		b = store_binds_start(st);
-		store_bind_text(&b, 1, uuid);
-		store_bind_int64(&b, 2, asset_id);
-		store_bind_text(&b, 3, m->name);
-		store_bind_text(&b, 4, m->unit);
-		store_bind_int(&b, 5, m->kind);
-		store_bind_int64(&b, 6, wr_now());
-		rc = store_run(s, &b, e, "adding a meter");
-		store_stmt_done(st);
-		if (rc != WR_OK)
-			return rc;
-		return store_audit(s, "meter", uuid, key, "*created*", NULL, key, e);
+		rc = create(s, meters(), &nw, nw.u.meter.uuid, ref, "adding a meter", e);
+		return rc != WR_OK ? rc
+		                   : store_audit(s, "meter", nw.u.meter.uuid, key, "*created*", NULL, key,
+		                                 e);
 	}
-	if (strcmp(unit, m->unit) == 0 && kind == m->kind)
+	if (entity_rec_same(meters(), &old, &nw))
 		return WR_OK;   /* unchanged */
-	if (cumulative(m->kind) && !cumulative(kind)) {
+	if (cumulative(m->kind) && !cumulative(old.u.meter.kind)) {
 		int dec = readings_decrease(s, id, e);
 		if (dec < 0)
 			return WR_EDB;
@@ -149,20 +163,7 @@ static int meter_put_tx(struct store *s, const struct wr_meter *m, int64_t asset
 			               "%s meter never goes down",
 			               key, kind_name(m->kind), kind_name(m->kind));
 	}
-	if (!(st = store_stmt(s, q_update, e)))
-		return WR_EDB;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, id);
-	store_bind_text(&b, 2, m->unit);
-	store_bind_int(&b, 3, m->kind);
-	store_bind_int64(&b, 4, wr_now());
-	rc = store_run(s, &b, e, "updating a meter");
-	store_stmt_done(st);
-	if (rc == WR_OK && strcmp(unit, m->unit) != 0)
-		rc = store_audit(s, "meter", uuid, key, "unit", unit, m->unit, e);
-	if (rc == WR_OK && kind != m->kind)
-		rc = store_audit(s, "meter", uuid, key, "kind", kind_name(kind), kind_name(m->kind), e);
-	return rc;
+	return update(s, meters(), id, &old, &nw, ref, old.u.meter.uuid, key, "updating a meter", e);
 }
 
 int store_meter_put(struct store *s, const struct wr_meter *m, struct wr_err *e)
@@ -201,18 +202,19 @@ int store_meter_list(struct store *s, const char *asset_tag, wr_meter_cb cb, voi
                      struct wr_err *e)
 {
 	/* The latest reading comes from the (meter_id, at) unique index. */
-	static const char sql[] =
-		"SELECT m.id, m.uuid, a.tag, m.name, m.unit, m.kind,"
-		" (SELECT value FROM reading r WHERE r.meter_id = m.id ORDER BY at DESC LIMIT 1),"
-		" (SELECT at FROM reading r WHERE r.meter_id = m.id ORDER BY at DESC LIMIT 1),"
-		" m.version, m.updated_at"
-		" FROM meter m JOIN asset a ON a.id = m.asset_id"
-		" WHERE ?1 IS NULL OR m.asset_id = ?1 ORDER BY a.tag, m.name";
+	static const char latest[] =
+		"(SELECT value FROM reading r WHERE r.meter_id = m.id ORDER BY at DESC LIMIT 1),"
+		" (SELECT at FROM reading r WHERE r.meter_id = m.id ORDER BY at DESC LIMIT 1)";
+	static const char where[] = " WHERE ?1 IS NULL OR m.asset_id = ?1 ORDER BY a.tag, m.name";
+	const char *sql = entity_sql_read(meters(), latest, where);
+	int last = entity_read_columns(meters());
 	sqlite3_stmt *st = NULL;
-	struct wr_meter m;
+	struct entity_rec m;
 	int64_t asset_id = 0;
 	int rc;
 
+	if (!sql)
+		return wr_fail(e, WR_ENOMEM, "out of memory listing meters");
 	if (asset_tag && *asset_tag) {
 		asset_id = store_id_of(s, "asset", asset_tag, e);
 		if (asset_id < 0)
@@ -231,18 +233,14 @@ int store_meter_list(struct store *s, const char *asset_tag, wr_meter_cb cb, voi
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
-		memset(&m, 0, sizeof m);
-		m.id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, m.uuid, sizeof m.uuid);
-		store_col_text(st, 2, m.asset_tag, sizeof m.asset_tag);
-		store_col_text(st, 3, m.name, sizeof m.name);
-		store_col_text(st, 4, m.unit, sizeof m.unit);
-		m.kind = sqlite3_column_int(st, 5);
-		m.last_value = store_col_real(st, 6);
-		m.last_at = store_col_time(st, 7);
-		m.version = sqlite3_column_int64(st, 8);
-		m.updated_at = store_col_time(st, 9);
-		if ((stop = cb(&m, ctx)) != 0) {
+		entity_rec_init(meters(), &m);
+		if (entity_fill(meters(), st, &m) != WR_OK) {
+			sqlite3_finalize(st);
+			return wr_fail(e, WR_ENOMEM, "out of memory listing meters");
+		}
+		m.u.meter.last_value = store_col_real(st, last);
+		m.u.meter.last_at = store_col_time(st, last + 1);
+		if ((stop = cb(&m.u.meter, ctx)) != 0) {
 			sqlite3_finalize(st);
 			return stop;
 		}
@@ -368,78 +366,32 @@ static int check_monotonic(struct store *s, const struct wr_reading *r, const st
 
 static int reading_add_tx(struct store *s, const struct wr_reading *r, struct wr_err *e)
 {
-	static const char q_old[] = "SELECT id, uuid, value FROM reading WHERE meter_id = ?1 AND at = ?2";
-	static const char q_insert[] =
-		"INSERT INTO reading(uuid, meter_id, at, value, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-	static const char q_update[] =
-		"UPDATE reading SET value = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1";
-	char key[200], d[WR_DATE_BUF], uuid[WR_UUID_BUF], v1[32], v2[32];
+	int64_t ref[ENTITY_MAX_FIELDS] = {0}, id;
+	const struct wr_field *value = &readings()->f[wr_entity_field(readings(), "value")];
+	char key[200], d[WR_DATE_BUF], v[64];
+	struct entity_rec old, nw;
 	struct meter_ref m;
-	int64_t id = 0;
-	double old_value = NAN;
-	sqlite3_stmt *st;
 	int rc = find_meter(s, r->asset_tag, r->meter, &m, e);
 
 	if (rc != WR_OK)
 		return rc;
-	if (!(st = store_stmt(s, q_old, e)))
+	ref[wr_entity_field(readings(), "meter")] = m.id;
+	entity_rec_init(readings(), &nw);
+	nw.u.reading = *r;
+	if ((id = entity_read_key(s, readings(), &nw, ref, &old, e)) < 0)
 		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 1, m.id);
-	store_bind_int64(&b, 2, r->at);
-	if ((rc = store_binds_check(&b, e, "reading a meter reading")) != WR_OK) {
-		store_stmt_done(st);
-		return rc;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, uuid, sizeof uuid);
-		old_value = sqlite3_column_double(st, 2);
-	} else if (rc != SQLITE_DONE) {
-		rc = store_dberr(s, e, "reading a meter reading");
-		store_stmt_done(st);
-		return rc;
-	}
-	store_stmt_done(st);
-	if (id && old_value == r->value)
+	if (id && entity_rec_same(readings(), &old, &nw))
 		return WR_OK;   /* the same reading again */
 	if ((rc = check_monotonic(s, r, &m, e)) != WR_OK)
 		return rc;
-
 	snprintf(key, sizeof key, "%s/%s@%s", r->asset_tag, r->meter, wr_date_fmt(r->at, d));
-	if (id == 0) {
-		if (wr_uuid_valid(r->uuid))
-			wr_strlcpy(uuid, r->uuid, sizeof uuid);
-		else
-			wr_uuid_new(uuid);
-		if (!(st = store_stmt(s, q_insert, e)))
-			return WR_EDB;
-		b = store_binds_start(st);
-		store_bind_text(&b, 1, uuid);
-		store_bind_int64(&b, 2, m.id);
-		store_bind_int64(&b, 3, r->at);
-		store_bind_double(&b, 4, r->value);
-		store_bind_int64(&b, 5, wr_now());
-		rc = store_run(s, &b, e, "adding a reading");
-		store_stmt_done(st);
-		if (rc != WR_OK)
-			return rc;
-		return store_audit(s, "reading", uuid, key, "*created*", NULL,
-		                   fmt_num(r->value, v2, sizeof v2), e);
-	}
-	if (!(st = store_stmt(s, q_update, e)))
-		return WR_EDB;
-	b = store_binds_start(st);
-	store_bind_int64(&b, 1, id);
-	store_bind_double(&b, 2, r->value);
-	store_bind_int64(&b, 3, wr_now());
-	rc = store_run(s, &b, e, "correcting a reading");
-	store_stmt_done(st);
-	if (rc != WR_OK)
+	if (id)
+		return update(s, readings(), id, &old, &nw, ref, old.u.reading.uuid, key,
+		              "correcting a reading", e);
+	if ((rc = create(s, readings(), &nw, nw.u.reading.uuid, ref, "adding a reading", e)) != WR_OK)
 		return rc;
-	return store_audit(s, "reading", uuid, key, "value", fmt_num(old_value, v1, sizeof v1),
-	                   fmt_num(r->value, v2, sizeof v2), e);
+	return store_audit(s, "reading", nw.u.reading.uuid, key, "*created*", NULL,
+	                   entity_value_text(value, &nw, v, sizeof v), e);
 }
 
 int store_reading_add(struct store *s, const struct wr_reading *r, struct wr_err *e)
@@ -473,17 +425,17 @@ int store_reading_list(struct store *s, const char *asset_tag, const char *meter
                        wr_reading_cb cb, void *ctx, struct wr_err *e)
 {
 	/* Newest first; ?2 NULL means every meter of the asset. */
-	static const char sql[] =
-		"SELECT r.id, r.uuid, a.tag, m.name, r.at, r.value, r.version, r.updated_at"
-		" FROM reading r JOIN meter m ON m.id = r.meter_id JOIN asset a ON a.id = m.asset_id"
-		" WHERE m.asset_id = ?1 AND (?2 IS NULL OR m.id = ?2)"
-		" ORDER BY r.at DESC, m.name LIMIT ?3";
-	struct wr_reading r;
+	static const char where[] = " WHERE m.asset_id = ?1 AND (?2 IS NULL OR m.id = ?2)"
+	                            " ORDER BY r.at DESC, m.name LIMIT ?3";
+	const char *sql = entity_sql_read(readings(), NULL, where);
+	struct entity_rec r;
 	struct meter_ref m = {0, 0};
 	sqlite3_stmt *st = NULL;
 	int64_t asset_id;
 	int rc;
 
+	if (!sql)
+		return wr_fail(e, WR_ENOMEM, "out of memory listing readings");
 	if (meter && *meter) {
 		if ((rc = find_meter(s, asset_tag, meter, &m, e)) != WR_OK)
 			return rc;
@@ -506,16 +458,12 @@ int store_reading_list(struct store *s, const char *asset_tag, const char *meter
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
-		memset(&r, 0, sizeof r);
-		r.id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, r.uuid, sizeof r.uuid);
-		store_col_text(st, 2, r.asset_tag, sizeof r.asset_tag);
-		store_col_text(st, 3, r.meter, sizeof r.meter);
-		r.at = store_col_time(st, 4);
-		r.value = sqlite3_column_double(st, 5);
-		r.version = sqlite3_column_int64(st, 6);
-		r.updated_at = store_col_time(st, 7);
-		if ((stop = cb(&r, ctx)) != 0) {
+		entity_rec_init(readings(), &r);
+		if (entity_fill(readings(), st, &r) != WR_OK) {
+			sqlite3_finalize(st);
+			return wr_fail(e, WR_ENOMEM, "out of memory listing readings");
+		}
+		if ((stop = cb(&r.u.reading, ctx)) != 0) {
 			sqlite3_finalize(st);
 			return stop;
 		}

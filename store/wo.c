@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity_rec.h"
 #include "wo_internal.h"
 
 void wr_wo_init(struct wr_wo *w)
@@ -38,57 +39,53 @@ void wr_wo_clear(struct wr_wo *w)
 	}
 }
 
+static const struct wr_entity *workorders(void)
+{
+	return wr_entity_get(CE_WORKORDERS);
+}
+
+static const char wo_extra[] = "w.pm_id";
+
+const char *store_wo_sql(const char *suffix, struct wr_err *e)
+{
+	const char *sql = entity_sql_read(workorders(), wo_extra, suffix);
+
+	if (!sql)
+		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
+	return sql;
+}
+
 int store_wo_from_row(sqlite3_stmt *st, struct wr_wo *w, int64_t *pm_id, int64_t *pm_due)
 {
-	wr_wo_init(w);
-	w->id = sqlite3_column_int64(st, 0);
-	store_col_text(st, 1, w->uuid, sizeof w->uuid);
-	store_col_text(st, 2, w->number, sizeof w->number);
-	store_col_text(st, 3, w->title, sizeof w->title);
-	w->type = sqlite3_column_int(st, 4);
-	w->status = sqlite3_column_int(st, 5);
-	w->priority = sqlite3_column_int(st, 6);
-	store_col_text(st, 7, w->asset_tag, sizeof w->asset_tag);
-	store_col_text(st, 8, w->assignee, sizeof w->assignee);
-	store_col_text(st, 9, w->requested_by, sizeof w->requested_by);
-	w->due_at = store_col_time(st, 10);
-	store_col_text(st, 12, w->problem, sizeof w->problem);
-	store_col_text(st, 13, w->cause, sizeof w->cause);
-	store_col_text(st, 14, w->remedy, sizeof w->remedy);
-	w->is_failure = sqlite3_column_int(st, 15);
-	w->downtime_start = store_col_time(st, 16);
-	w->downtime_end = store_col_time(st, 17);
-	store_col_text(st, 18, w->pm_code, sizeof w->pm_code);
-	w->est_hours = store_col_real(st, 19);
-	w->created_at = store_col_time(st, 20);
-	w->started_at = store_col_time(st, 21);
-	w->completed_at = store_col_time(st, 22);
-	w->closed_at = store_col_time(st, 23);
-	store_col_text(st, 24, w->completed_by, sizeof w->completed_by);
-	w->version = sqlite3_column_int64(st, 25);
-	w->updated_at = store_col_time(st, 26);
-	if (pm_id)
-		*pm_id = sqlite3_column_int64(st, 27);
-	if (pm_due)
-		*pm_due = store_col_time(st, 28);
-	if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-		w->description = store_col_dup(st, 11);
-		if (!w->description)
-			return WR_ENOMEM;
+	struct entity_rec rec;
+
+	entity_rec_init(workorders(), &rec);
+	if (entity_fill(workorders(), st, &rec) != WR_OK) {
+		entity_rec_clear(workorders(), &rec);
+		wr_wo_init(w);
+		return WR_ENOMEM;
 	}
+	*w = rec.u.wo;
+	if (pm_id)
+		*pm_id = sqlite3_column_int64(st, entity_read_columns(workorders()));
+	if (pm_due)
+		*pm_due = rec.pm_due;
 	return WR_OK;
 }
 
 int store_wo_read(struct store *s, const char *number, struct wr_wo *out, int64_t *pm_id,
                   int64_t *pm_due, struct wr_err *e)
 {
-	static const char sql[] = WO_SELECT " WHERE w.number = ?1";
+	static const char where[] = " WHERE w.number = ?1";
+	const char *sql;
 	sqlite3_stmt *st;
 	int rc;
 
 	wr_wo_init(out);
 	if (!number || !*number)
 		return wr_fail(e, WR_EINPUT, "no work-order number given");
+	if (!(sql = store_wo_sql(where, e)))
+		return WR_ENOMEM;
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
@@ -245,112 +242,94 @@ static int validate(const struct wr_wo *w, struct wr_err *e)
 	return WR_OK;
 }
 
-int store_wo_insert(struct store *s, struct wr_wo *w, int64_t pm_due, struct wr_err *e)
+/* The row ids of the asset and PM a new work order names, and its number:
+ * the next automatic one, or the one given if it is free. */
+static int insert_refs(struct store *s, struct wr_wo *w, int64_t *asset_id, int64_t *pm_id,
+                       struct wr_err *e)
 {
-	static const char sql[] =
-		"INSERT INTO wo(uuid, number, title, type, status, priority, asset_id, assignee,"
-		" requested_by, due_at, description, problem, cause, remedy, is_failure,"
-		" downtime_start, downtime_end, pm_id, pm_due, est_hours, created_at, started_at,"
-		" completed_at, closed_at, completed_by, version, updated_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-		" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 1, ?26)";
-	int64_t asset_id = 0, pm_id = 0, now = wr_now();
 	long long explicit_n;
-	sqlite3_stmt *st;
-	int rc;
+	int64_t dup;
 
-	if ((rc = validate(w, e)) != WR_OK)
-		return rc;
-	if ((rc = store_begin(s, e)) != WR_OK)
-		return rc;
-	if (w->asset_tag[0]) {
-		asset_id = store_id_of(s, "asset", w->asset_tag, e);
-		if (asset_id == 0)
-			rc = wr_fail(e, WR_EINPUT, "no asset with tag %s", w->asset_tag);
-		else if (asset_id < 0)
-			rc = WR_EDB;
-	}
-	if (rc == WR_OK && w->pm_code[0]) {
-		pm_id = store_id_of(s, "pm", w->pm_code, e);
-		if (pm_id == 0)
-			rc = wr_fail(e, WR_EINPUT, "no PM schedule with code %s", w->pm_code);
-		else if (pm_id < 0)
-			rc = WR_EDB;
-	}
-	if (rc == WR_OK && !w->number[0])
-		rc = next_number(s, w->number, sizeof w->number, e);
-	else if (rc == WR_OK) {
-		int64_t dup = store_id_of(s, "wo", w->number, e);
-		if (dup > 0)
-			rc = wr_fail(e, WR_ECONFLICT, "work order %s already exists", w->number);
-		else if (dup < 0)
-			rc = WR_EDB;
-		else if (store_wo_number_value(w->number, &explicit_n))
-			rc = store_wo_counter_raise(s, explicit_n, e);
-	}
-	if (rc != WR_OK) {
-		store_rollback(s);
-		return rc;
-	}
+	if (w->asset_tag[0] && (*asset_id = store_id_of(s, "asset", w->asset_tag, e)) <= 0)
+		return *asset_id < 0 ? WR_EDB : wr_fail(e, WR_EINPUT, "no asset with tag %s", w->asset_tag);
+	if (w->pm_code[0] && (*pm_id = store_id_of(s, "pm", w->pm_code, e)) <= 0)
+		return *pm_id < 0 ? WR_EDB
+		                  : wr_fail(e, WR_EINPUT, "no PM schedule with code %s", w->pm_code);
+	if (!w->number[0])
+		return next_number(s, w->number, sizeof w->number, e);
+	if ((dup = store_id_of(s, "wo", w->number, e)) != 0)
+		return dup < 0 ? WR_EDB
+		               : wr_fail(e, WR_ECONFLICT, "work order %s already exists", w->number);
+	if (store_wo_number_value(w->number, &explicit_n))
+		return store_wo_counter_raise(s, explicit_n, e);
+	return WR_OK;
+}
 
-	/* Timestamps the status implies but the caller left out are "now", so
-	 * a record created as done looks like one that was completed. */
+/* Timestamps the status implies but the caller left out are "now", so a
+ * record created as done looks like one that was completed. */
+static void insert_defaults(struct store *s, struct wr_wo *w, int64_t now)
+{
+	int finished = w->status == WS_DONE || w->status == WS_CLOSED;
+
 	if (!wr_uuid_valid(w->uuid))
 		wr_uuid_new(w->uuid);
 	if (w->created_at == WR_NO_TIME)
 		w->created_at = now;
 	if (w->status == WS_IN_PROGRESS && w->started_at == WR_NO_TIME)
 		w->started_at = now;
-	if ((w->status == WS_DONE || w->status == WS_CLOSED) && w->completed_at == WR_NO_TIME)
+	if (finished && w->completed_at == WR_NO_TIME)
 		w->completed_at = now;
-	if ((w->status == WS_DONE || w->status == WS_CLOSED) && !w->completed_by[0])
+	if (finished && !w->completed_by[0])
 		wr_strlcpy(w->completed_by, store_actor(s), sizeof w->completed_by);
 	if (w->status == WS_CLOSED && w->closed_at == WR_NO_TIME)
 		w->closed_at = now;
 	if (!w->requested_by[0] && w->type == WT_REQUEST)
 		wr_strlcpy(w->requested_by, store_actor(s), sizeof w->requested_by);
+	w->is_failure = w->is_failure ? 1 : 0;
+}
 
-	if (!(st = store_stmt(s, sql, e))) {
-		store_rollback(s);
+/* The insert itself: the descriptor's columns, the PM occurrence only
+ * with its PM. */
+static int insert_row(struct store *s, const struct wr_wo *w, int64_t asset_id, int64_t pm_id,
+                      int64_t pm_due, int64_t now, struct wr_err *e)
+{
+	const struct wr_entity *en = workorders();
+	int64_t ref[ENTITY_MAX_FIELDS] = {0};
+	struct entity_rec rec;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A shallow copy: its description is the caller's. */
+	rec.u.wo = *w;
+	rec.pm_due = pm_id > 0 ? pm_due : WR_NO_TIME;
+	ref[wr_entity_field(en, "asset")] = asset_id;
+	ref[wr_entity_field(en, "pm")] = pm_id;
+	if (!(st = store_stmt(s, entity_sql(en, ES_CREATE), e)))
 		return WR_EDB;
-	}
 	struct store_binds b = store_binds_start(st);
-	store_bind_text(&b, 1, w->uuid);
-	store_bind_text(&b, 2, w->number);
-	store_bind_text(&b, 3, w->title);
-	store_bind_int(&b, 4, w->type);
-	store_bind_int(&b, 5, w->status);
-	store_bind_int(&b, 6, w->priority);
-	if (asset_id > 0)
-		store_bind_int64(&b, 7, asset_id);
-	store_bind_text(&b, 8, w->assignee);
-	store_bind_text(&b, 9, w->requested_by);
-	store_bind_time(&b, 10, w->due_at);
-	store_bind_text_null(&b, 11, w->description);
-	store_bind_text(&b, 12, w->problem);
-	store_bind_text(&b, 13, w->cause);
-	store_bind_text(&b, 14, w->remedy);
-	store_bind_int(&b, 15, w->is_failure ? 1 : 0);
-	store_bind_time(&b, 16, w->downtime_start);
-	store_bind_time(&b, 17, w->downtime_end);
-	if (pm_id > 0)
-		store_bind_int64(&b, 18, pm_id);
-	if (pm_id > 0)
-		store_bind_time(&b, 19, pm_due);
-	store_bind_real(&b, 20, w->est_hours);
-	store_bind_int64(&b, 21, w->created_at);
-	store_bind_time(&b, 22, w->started_at);
-	store_bind_time(&b, 23, w->completed_at);
-	store_bind_time(&b, 24, w->closed_at);
-	store_bind_text(&b, 25, w->completed_by);
-	store_bind_int64(&b, 26, now);
+	entity_bind_write(&b, en, 0, &rec, ref, 0, now);
 	rc = store_run(s, &b, e, "saving a work order");
 	store_stmt_done(st);
+	return rc;
+}
+
+int store_wo_insert(struct store *s, struct wr_wo *w, int64_t pm_due, struct wr_err *e)
+{
+	int64_t asset_id = 0, pm_id = 0, now = wr_now();
+	int rc;
+
+	if ((rc = validate(w, e)) != WR_OK)
+		return rc;
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = insert_refs(s, w, &asset_id, &pm_id, e)) == WR_OK) {
+		insert_defaults(s, w, now);
+		rc = insert_row(s, w, asset_id, pm_id, pm_due, now, e);
+	}
 	if (rc == WR_OK) {
 		w->id = sqlite3_last_insert_rowid(s->db);
 		w->version = 1;
 		w->updated_at = now;
-		w->is_failure = w->is_failure ? 1 : 0;
 		rc = store_audit(s, "wo", w->uuid, w->number, "created", NULL, w->number, e);
 	}
 	if (rc == WR_OK && (w->status == WS_DONE || w->status == WS_CLOSED ||
@@ -370,264 +349,119 @@ int store_wo_create(struct store *s, struct wr_wo *w, struct wr_err *e)
 
 /* --------------------------------------------------------------------- set */
 
-enum field_kind { FK_TEXT, FK_INT, FK_TIME, FK_REAL, FK_ASSET };
-
-struct wo_field {
-	const char *name;
-	const char *sql;     /* ?1 value, ?2 updated_at, ?3 id */
-	int kind;
-	size_t max;          /* text: longest accepted length in bytes */
-};
-
-#define SET_SQL(col) \
-	"UPDATE wo SET " col " = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3"
-
-static const struct wo_field wo_fields[] = {
-	{"title", SET_SQL("title"), FK_TEXT, 159},
-	{"type", SET_SQL("type"), FK_INT, 0},
-	{"priority", SET_SQL("priority"), FK_INT, 0},
-	{"asset", SET_SQL("asset_id"), FK_ASSET, 63},
-	{"assignee", SET_SQL("assignee"), FK_TEXT, 63},
-	{"due", SET_SQL("due_at"), FK_TIME, 0},
-	{"description", SET_SQL("description"), FK_TEXT, 65535},
-	{"problem", SET_SQL("problem"), FK_TEXT, 31},
-	{"cause", SET_SQL("cause"), FK_TEXT, 31},
-	{"remedy", SET_SQL("remedy"), FK_TEXT, 31},
-	{"failure", SET_SQL("is_failure"), FK_INT, 0},
-	{"downtime-start", SET_SQL("downtime_start"), FK_TIME, 0},
-	{"downtime-end", SET_SQL("downtime_end"), FK_TIME, 0},
-	{"est-hours", SET_SQL("est_hours"), FK_REAL, 0},
-};
-#define NFIELDS (sizeof wo_fields / sizeof wo_fields[0])
-
-/* A field's current value as the audit log writes it: names for enums,
- * canonical dates, yes/no. */
-static void field_text(const struct wr_wo *w, size_t f, char *buf, size_t n, const char **big)
+/* The fields `set` changes are those the descriptor marks so
+ * (store/entity.c); their values are parsed there too. */
+static int unknown_field(const struct wr_entity *en, const char *field, struct wr_err *e)
 {
-	char d[WR_DATE_BUF];
+	char list[400];
 
-	*big = NULL;
-	buf[0] = '\0';
-	switch (f) {
-	case 0: wr_strlcpy(buf, w->title, n); break;
-	case 1: wr_strlcpy(buf, wr_wo_type_name(w->type), n); break;
-	case 2: wr_strlcpy(buf, wr_priority_name(w->priority), n); break;
-	case 3: wr_strlcpy(buf, w->asset_tag, n); break;
-	case 4: wr_strlcpy(buf, w->assignee, n); break;
-	case 5: wr_strlcpy(buf, wr_date_fmt(w->due_at, d), n); break;
-	case 6: *big = w->description ? w->description : ""; break;
-	case 7: wr_strlcpy(buf, w->problem, n); break;
-	case 8: wr_strlcpy(buf, w->cause, n); break;
-	case 9: wr_strlcpy(buf, w->remedy, n); break;
-	case 10: wr_strlcpy(buf, w->is_failure ? "yes" : "no", n); break;
-	case 11: wr_strlcpy(buf, wr_date_fmt(w->downtime_start, d), n); break;
-	case 12: wr_strlcpy(buf, wr_date_fmt(w->downtime_end, d), n); break;
-	case 13:
-		if (!isnan(w->est_hours))
-			snprintf(buf, n, "%g", w->est_hours);
-		break;
-	}
-}
-
-static int unknown_field(const char *field, struct wr_err *e)
-{
-	char list[400] = "";
-	for (size_t i = 0; i < NFIELDS; i++) {
-		if (i)
-			wr_strlcpy(list + strlen(list), ", ", sizeof list - strlen(list));
-		wr_strlcpy(list + strlen(list), wo_fields[i].name, sizeof list - strlen(list));
-	}
+	entity_set_names(en, list, sizeof list);
 	return wr_fail(e, WR_EINPUT, "unknown work-order field '%.40s'; valid fields: %s", field,
 	               list);
 }
 
-/* Parses value for field f into the copy nw of the record, checking it. */
-static int apply_value(struct store *s, size_t f, const char *value, struct wr_wo *nw,
+/* What a work order requires of field f once nw holds its new value (old
+ * the stored one): a title, an asset that exists (its row id into
+ * *asset_id), downtime that ends after it starts. */
+static int check_field(struct store *s, const struct wr_field *f, const struct wr_wo *nw,
                        int64_t *asset_id, struct wr_err *e)
 {
-	const struct wo_field *fd = &wo_fields[f];
-	int64_t t;
-	double d;
-	int b;
+	char a[WR_DATE_BUF], z[WR_DATE_BUF];
 
-	if (fd->kind == FK_TEXT || fd->kind == FK_ASSET) {
-		if (strlen(value) > fd->max)
-			return wr_fail(e, WR_EINPUT, "%s is too long (at most %zu bytes)", fd->name,
-			               fd->max);
+	if (!strcmp(f->name, "title") && !nw->title[0])
+		return wr_fail(e, WR_EINPUT, "a work order needs a title");
+	if (!strcmp(f->name, "asset") && nw->asset_tag[0]) {
+		*asset_id = store_id_of(s, "asset", nw->asset_tag, e);
+		if (*asset_id < 0)
+			return WR_EDB;
+		if (*asset_id == 0)
+			return wr_fail(e, WR_EINPUT, "no asset with tag %s", nw->asset_tag);
 	}
-	switch (f) {
-	case 0:
-		if (!*value)
-			return wr_fail(e, WR_EINPUT, "a work order needs a title");
-		wr_strlcpy(nw->title, value, sizeof nw->title);
-		return WR_OK;
-	case 1:
-		if (wr_wo_type_parse(value, &nw->type) != WR_OK)
-			return wr_fail(e, WR_EINPUT,
-			               "type: '%.40s' is not one of corrective, preventive, inspection,"
-			               " request", value);
-		return WR_OK;
-	case 2:
-		if (wr_priority_parse(value, &nw->priority) != WR_OK)
-			return wr_fail(e, WR_EINPUT,
-			               "priority: '%.40s' is not one of low, medium, high, urgent (or 1-4)",
-			               value);
-		return WR_OK;
-	case 3:
-		*asset_id = 0;
-		if (*value) {
-			*asset_id = store_id_of(s, "asset", value, e);
-			if (*asset_id < 0)
-				return WR_EDB;
-			if (*asset_id == 0)
-				return wr_fail(e, WR_EINPUT, "no asset with tag %s", value);
-		}
-		wr_strlcpy(nw->asset_tag, value, sizeof nw->asset_tag);
-		return WR_OK;
-	case 4: wr_strlcpy(nw->assignee, value, sizeof nw->assignee); return WR_OK;
-	case 5:
-		if (store_parse_time_field("due", value, &t, e) != WR_OK)
-			return WR_EINPUT;
-		nw->due_at = t;
-		return WR_OK;
-	case 6:
-		/* The copy points at the caller's text; nothing is freed from it. */
-		nw->description = *value ? (char *)value : NULL;
-		return WR_OK;
-	case 7: wr_strlcpy(nw->problem, value, sizeof nw->problem); return WR_OK;
-	case 8: wr_strlcpy(nw->cause, value, sizeof nw->cause); return WR_OK;
-	case 9: wr_strlcpy(nw->remedy, value, sizeof nw->remedy); return WR_OK;
-	case 10:
-		if (store_parse_bool_field("failure", value, &b, e) != WR_OK)
-			return WR_EINPUT;
-		nw->is_failure = b;
-		return WR_OK;
-	case 11:
-	case 12:
-		if (store_parse_time_field(fd->name, value, &t, e) != WR_OK)
-			return WR_EINPUT;
-		if (f == 11)
-			nw->downtime_start = t;
-		else
-			nw->downtime_end = t;
-		if (nw->downtime_start != WR_NO_TIME && nw->downtime_end != WR_NO_TIME &&
-		    nw->downtime_end < nw->downtime_start) {
-			char a[WR_DATE_BUF], z[WR_DATE_BUF];
-			return wr_fail(e, WR_EINPUT, "downtime-end %s is before downtime-start %s",
-			               wr_date_fmt(nw->downtime_end, z), wr_date_fmt(nw->downtime_start, a));
-		}
-		return WR_OK;
-	case 13:
-		if (store_num_parse(WN_HOURS, "est-hours", value, &d, e) != WR_OK)
-			return WR_EINPUT;
-		nw->est_hours = d;
-		return WR_OK;
-	}
-	return unknown_field(fd->name, e);
+	if (!strncmp(f->name, "downtime_", 9) && nw->downtime_start != WR_NO_TIME &&
+	    nw->downtime_end != WR_NO_TIME && nw->downtime_end < nw->downtime_start)
+		return wr_fail(e, WR_EINPUT, "downtime-end %s is before downtime-start %s",
+		               wr_date_fmt(nw->downtime_end, z), wr_date_fmt(nw->downtime_start, a));
+	return WR_OK;
 }
 
-static void bind_value(struct store_binds *b, size_t f, const struct wr_wo *nw, int64_t asset_id)
+/* Writes field f of nw over the stored work order (old), audited under the
+ * field's `set` name. */
+static int write_field(struct store *s, const struct wr_entity *en, const struct wr_field *f,
+                       const struct entity_rec *old, const struct entity_rec *nw,
+                       int64_t asset_id, struct wr_err *e)
 {
-	switch (f) {
-	case 0: store_bind_text(b, 1, nw->title); break;
-	case 1: store_bind_int(b, 1, nw->type); break;
-	case 2: store_bind_int(b, 1, nw->priority); break;
-	case 3:
-		if (asset_id > 0)
-			store_bind_int64(b, 1, asset_id);
-		break;
-	case 4: store_bind_text(b, 1, nw->assignee); break;
-	case 5: store_bind_time(b, 1, nw->due_at); break;
-	case 6: store_bind_text_null(b, 1, nw->description); break;
-	case 7: store_bind_text(b, 1, nw->problem); break;
-	case 8: store_bind_text(b, 1, nw->cause); break;
-	case 9: store_bind_text(b, 1, nw->remedy); break;
-	case 10: store_bind_int(b, 1, nw->is_failure); break;
-	case 11: store_bind_time(b, 1, nw->downtime_start); break;
-	case 12: store_bind_time(b, 1, nw->downtime_end); break;
-	case 13: store_bind_real(b, 1, nw->est_hours); break;
+	const char *sql = entity_sql_set(en, (size_t)(f - en->f));
+	char name[48], ob[64], nb[64];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!sql)
+		return wr_fail(e, WR_EDB, "internal error: no SQL to set %s", f->name);
+	if (!(st = store_stmt(s, sql, e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_field(&b, 1, f, nw, asset_id);
+	store_bind_int64(&b, 2, wr_now());
+	store_bind_int64(&b, 3, old->u.wo.id);
+	rc = store_run(s, &b, e, "saving a work order");
+	store_stmt_done(st);
+	if (rc != WR_OK)
+		return rc;
+	return store_audit(s, "wo", old->u.wo.uuid, old->u.wo.number,
+	                   entity_set_name(f, name, sizeof name),
+	                   entity_value_text(f, old, ob, sizeof ob),
+	                   entity_value_text(f, nw, nb, sizeof nb), e);
+}
+
+/* Inside the caller's transaction: field f of work order `number` set
+ * from value.  A value equal to the stored one writes nothing. */
+static int set_field(struct store *s, const struct wr_entity *en, const struct wr_field *f,
+                     const char *number, const char *value, struct wr_err *e)
+{
+	struct entity_rec old, nw;
+	int64_t asset_id = 0;
+	int rc;
+
+	entity_rec_init(en, &old);
+	if ((rc = store_wo_read(s, number, &old.u.wo, NULL, NULL, e)) != WR_OK)
+		return rc;
+	if ((rc = entity_rec_copy(en, &nw, &old)) != WR_OK) {
+		wr_wo_clear(&old.u.wo);
+		return wr_fail(e, rc, "out of memory");
 	}
+	rc = entity_set_value(f, value, &nw, e);
+	if (rc == WR_OK)
+		rc = check_field(s, f, &nw.u.wo, &asset_id, e);
+	if (rc == WR_OK && !entity_value_same(f, &old, &nw))
+		rc = write_field(s, en, f, &old, &nw, asset_id, e);
+	/* Finished work keeps its history and fault index in step with edits
+	 * made after completion (a downtime start filled in later, a code). */
+	if (rc == WR_OK && (old.u.wo.status == WS_DONE || old.u.wo.status == WS_CLOSED) &&
+	    !entity_value_same(f, &old, &nw)) {
+		rc = store_wo_failure_event_sync(s, old.u.wo.id, e);
+		if (rc == WR_OK)
+			rc = store_fault_index(s, old.u.wo.id, e);
+	}
+	entity_rec_clear(en, &nw);
+	entity_rec_clear(en, &old);
+	return rc;
 }
 
 int store_wo_set(struct store *s, const char *number, const char *field, const char *value,
                  struct wr_err *e)
 {
-	struct wr_wo w, nw;
-	char oldt[200], newt[200];
-	const char *oldbig, *newbig, *o, *n;
-	int64_t asset_id = -1;
-	size_t f;
-	sqlite3_stmt *st;
+	const struct wr_entity *en = wr_entity_get(CE_WORKORDERS);
+	int f = entity_set_field(en, field);
 	int rc;
 
-	if (!field)
-		return unknown_field("", e);
-	for (f = 0; f < NFIELDS; f++)
-		if (wr_streq_ci(field, wo_fields[f].name))
-			break;
-	if (f == NFIELDS) {
-		/* "downtime_start" and "est_hours" are the same fields spelled as
-		 * in the CSV columns. */
-		char alt[40];
-		wr_strlcpy(alt, field, sizeof alt);
-		for (char *p = alt; *p; p++)
-			if (*p == '_')
-				*p = '-';
-		for (f = 0; f < NFIELDS; f++)
-			if (wr_streq_ci(alt, wo_fields[f].name))
-				break;
-		if (f == NFIELDS)
-			return unknown_field(field, e);
-	}
-	if (!value)
-		value = "";
+	if (f < 0)
+		return unknown_field(en, field ? field : "", e);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
-	if ((rc = store_wo_read(s, number, &w, NULL, NULL, e)) != WR_OK) {
+	rc = set_field(s, en, &en->f[f], number, value, e);
+	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;
 	}
-	nw = w;
-	rc = apply_value(s, f, value, &nw, &asset_id, e);
-	if (rc != WR_OK)
-		goto fail;
-	field_text(&w, f, oldt, sizeof oldt, &oldbig);
-	field_text(&nw, f, newt, sizeof newt, &newbig);
-	o = oldbig ? oldbig : oldt;
-	n = newbig ? newbig : newt;
-	if (!strcmp(o, n)) {
-		/* Nothing changes: nothing is written, the version stays. */
-		wr_wo_clear(&w);
-		store_rollback(s);
-		return WR_OK;
-	}
-	if (f == 3 && asset_id < 0)
-		asset_id = 0;
-	if (!(st = store_stmt(s, wo_fields[f].sql, e))) {
-		rc = WR_EDB;
-		goto fail;
-	}
-	struct store_binds b = store_binds_start(st);
-	bind_value(&b, f, &nw, asset_id);
-	store_bind_int64(&b, 2, wr_now());
-	store_bind_int64(&b, 3, w.id);
-	rc = store_run(s, &b, e, "saving a work order");
-	store_stmt_done(st);
-	if (rc == WR_OK)
-		rc = store_audit(s, "wo", w.uuid, w.number, wo_fields[f].name, o, n, e);
-	/* Finished work keeps its history and fault index in step with edits
-	 * made after completion (a downtime start filled in later, a code). */
-	if (rc == WR_OK && (w.status == WS_DONE || w.status == WS_CLOSED)) {
-		rc = store_wo_failure_event_sync(s, w.id, e);
-		if (rc == WR_OK)
-			rc = store_fault_index(s, w.id, e);
-	}
-	if (rc != WR_OK)
-		goto fail;
-	wr_wo_clear(&w);
 	return store_commit(s, e);
-fail:
-	wr_wo_clear(&w);
-	store_rollback(s);
-	return rc;
 }

@@ -10,19 +10,13 @@
 
 #include "internal.h"
 
-/* The columns store_wo_from_row() reads, in its order; "w" is the wo row. */
-#define WO_COLUMNS \
-	"w.id, w.uuid, w.number, w.title, w.type, w.status, w.priority, a.tag," \
-	" w.assignee, w.requested_by, w.due_at, w.description, w.problem, w.cause, w.remedy," \
-	" w.is_failure, w.downtime_start, w.downtime_end, p.code, w.est_hours, w.created_at," \
-	" w.started_at, w.completed_at, w.closed_at, w.completed_by, w.version, w.updated_at," \
-	" w.pm_id, w.pm_due"
-#define WO_SELECT \
-	"SELECT " WO_COLUMNS " FROM wo w LEFT JOIN asset a ON a.id = w.asset_id" \
-	" LEFT JOIN pm p ON p.id = w.pm_id"
-
-/* Fills w from a row of WO_SELECT (description on the heap); WR_ENOMEM when
- * the description cannot be copied. */
+/* The read of every field of a work order (the descriptor's, store/entity.c)
+ * with the row id of its PM after them, followed by suffix (a literal
+ * WHERE clause on "w", the wo row): NULL with e filled when out of memory. */
+const char *store_wo_sql(const char *suffix, struct wr_err *e);
+/* Fills w from a row of store_wo_sql (description on the heap), and pm_id
+ * (0 when none) and pm_due (WR_NO_TIME when none) when they are not NULL;
+ * WR_ENOMEM when the description cannot be copied. */
 int store_wo_from_row(sqlite3_stmt *st, struct wr_wo *w, int64_t *pm_id, int64_t *pm_due);
 
 /* Reads a work order by number; also returns its row's pm_id (0 when none)

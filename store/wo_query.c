@@ -320,12 +320,15 @@ static int page_ids(struct store *s, const struct wo_query *q, int64_t cursor, i
 int wo_query_rows(struct store *s, const int64_t *ids, int n, struct wr_wo *out,
                       struct wr_err *e)
 {
-	static const char sql[] = WO_SELECT " WHERE w.id = ?1";
+	static const char where[] = " WHERE w.id = ?1";
+	const char *sql;
 	sqlite3_stmt *st;
 	int rc = WR_OK, i;
 
 	if (n == 0)
 		return WR_OK;
+	if (!(sql = store_wo_sql(where, e)))
+		return WR_ENOMEM;
 	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
 	for (i = 0; i < n && rc == WR_OK; i++) {

@@ -9,6 +9,7 @@
  * turns SIGWINCH into KEY_RESIZE, which arrives here like any key.
  */
 #include "app.h"
+#include "asset_doc.h"
 #include "screens.h"
 #include "termtext.h"
 #include "theme.h"
@@ -395,6 +396,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 		app_open_code(a, a->opts.open_record);
 	tui_config_messages(a, a->opts.config);
 	loop(a, t_start);
+	asset_rel_forget();
 	app_pop_above(a, 0);
 	store_set_wait_hook(s, NULL, NULL);
 	free_windows(a);

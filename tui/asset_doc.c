@@ -18,13 +18,65 @@
 
 /* ------------------------------------------------------- reliability */
 
-void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizon,
-                       struct asset_rel *r)
+/* The plant's ranking, kept while the database, the day and the horizon
+ * stay the same: the card of each row in the asset list reads it, and
+ * fitting the whole plant again for every row costs about a second on a
+ * plant of 100,000 assets.  The TUI is single-threaded. */
+static struct {
+	int valid;
+	const struct store *s;
+	int64_t stamp, day;
+	double horizon;
+	struct predict_ranking rk;
+} plant;
+
+void asset_rel_forget(void)
+{
+	if (plant.valid)
+		predict_rank_free(&plant.rk);
+	memset(&plant, 0, sizeof plant);
+}
+
+/* The whole plant, as the ranking loads it: the model (the piecewise
+ * hazard, the pooled shape) is fitted across classes, and one asset must
+ * have one p_fail on the card, Home, the risk screen and the CLI. */
+static int plant_ranking(struct store *s, double horizon, double T, struct wr_err *e)
 {
 	struct wr_life_opts lo;
 	struct predict_opts po;
-	struct predict_ranking rk;
 	struct ld_set ld;
+	int64_t stamp;
+	int rc;
+
+	if (store_change_stamp(s, &stamp, e) != WR_OK)
+		return e->rc;
+	if (plant.valid && plant.s == s && plant.stamp == stamp && plant.day == wr_today() &&
+	    plant.horizon == horizon)
+		return WR_OK;
+	asset_rel_forget();
+	memset(&lo, 0, sizeof lo);
+	memset(&ld, 0, sizeof ld);
+	rc = store_life_load(s, &lo, &ld, e);
+	if (rc != WR_OK)
+		return rc;
+	predict_opts_init(&po);
+	po.horizon = horizon;
+	rc = predict_rank(&ld, T, &po, &plant.rk, e);
+	store_life_free(&ld);
+	if (rc != WR_OK)
+		return rc;
+	plant.valid = 1;
+	plant.s = s;
+	plant.stamp = stamp;
+	plant.day = wr_today();
+	plant.horizon = horizon;
+	return WR_OK;
+}
+
+void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizon,
+                       struct asset_rel *r)
+{
+	struct predict_ranking *rk = &plant.rk;
 	struct wr_err e = { 0, "" };
 	const struct predict_item *it;
 
@@ -36,40 +88,23 @@ void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizo
 		snprintf(r->msg, sizeof r->msg, "retired: not ranked");
 		return;
 	}
-	memset(&lo, 0, sizeof lo);
-	memset(&ld, 0, sizeof ld);
-	memset(&rk, 0, sizeof rk);
-	/* The whole plant, as the ranking loads it: the model (the piecewise
-	 * hazard, the pooled shape) is fitted across classes, and one asset
-	 * must have one p_fail on the card, Home, the risk screen and the
-	 * CLI. */
-	if (store_life_load(s, &lo, &ld, &e) != WR_OK) {
+	if (plant_ranking(s, horizon, r->T, &e) != WR_OK) {
 		r->state = AR_ERROR;
 		snprintf(r->msg, sizeof r->msg, "%s", e.msg);
-		return;
-	}
-	predict_opts_init(&po);
-	po.horizon = horizon;
-	if (predict_rank(&ld, r->T, &po, &rk, &e) != WR_OK) {
-		r->state = AR_ERROR;
-		snprintf(r->msg, sizeof r->msg, "%s", e.msg);
-		store_life_free(&ld);
 		return;
 	}
 	r->state = AR_UNRANKED;
 	snprintf(r->msg, sizeof r->msg,
 	         "not ranked: no install date or failure on record to date its current life");
-	it = predict_rank_find(&rk, as->tag);
+	it = predict_rank_find(rk, as->tag);
 	if (it) {
 		r->it = *it;
 		r->state = AR_OK;
-		if (it->class_index < rk.nclasses) {
-			r->class_units = rk.classes[it->class_index].units;
-			r->class_failures = rk.classes[it->class_index].failures;
+		if (it->class_index < rk->nclasses) {
+			r->class_units = rk->classes[it->class_index].units;
+			r->class_failures = rk->classes[it->class_index].failures;
 		}
 	}
-	predict_rank_free(&rk);
-	store_life_free(&ld);
 }
 
 /* One primed card (asset_rel_prime); the TUI is single-threaded. */

@@ -32,9 +32,12 @@ struct asset_rel {
 /* Ranks the whole plant as of today (store_life_load, then predict_rank
  * with the defaults, as Home, the risk screen and `wrench rank` do) and
  * keeps this asset's row.  Never fails: problems end up in r->state and
- * r->msg. */
+ * r->msg.  The plant's ranking is kept until the database changes
+ * (store_change_stamp), the day turns or another horizon is asked. */
 void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizon,
                        struct asset_rel *r);
+/* Releases the kept ranking (at the end of the interface). */
+void asset_rel_forget(void);
 
 /* Hands a card computed elsewhere (the risk ranking, for its drill-down)
  * to the next asset_doc_load() of that asset in that store, so that the

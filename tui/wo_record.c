@@ -168,7 +168,7 @@ static void field_code(const struct form_field *f, char *out, size_t n)
 	size_t len;
 
 	if (f->kind == FF_TEXT) {
-		snprintf(out, n, "%s", f->value);
+		wr_strlcpy(out, f->value, n);
 		return;
 	}
 	if (f->choice <= 0 || f->choice >= f->nchoices) {

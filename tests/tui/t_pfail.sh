@@ -37,6 +37,22 @@ for t in $(printf '%s\n' $top $picked | awk '!seen[$0]++'); do
 	keys q
 	wait_for "My open work"
 done
+
+# The card's ranking is kept while the database stays the same: a failure
+# recorded by another program (yesterday: the ranking counts the days
+# before today) is on the card the next time it is opened.
+p_before=$(pct "$(awk -F, -v t="$top" '$2 == t { print $4 }' "$T_DIR/rank.csv")")
+printf 'asset,date,event,code,notes\n%s,%s,failure,,\n' "$top" "$(date -u -d "$WRENCH_TODAY - 1 day" +%F)" >"$T_DIR/fail.csv"
+w import history "$T_DIR/fail.csv" >/dev/null 2>&1
+# The whole plant's model moved with it: the checks below read the new ranking.
+w rank --format csv >"$T_DIR/rank.csv"
+p_after=$(pct "$(awk -F, -v t="$top" '$2 == t { print $4 }' "$T_DIR/rank.csv")")
+check "a failure today changes $top's p_fail ($p_before -> $p_after)" [ "$p_before" != "$p_after" ]
+scan "$top"
+expect "Asset $top" "80x24: scanning $top again opens it"
+expect "P(fail within 30d) $p_after" "80x24: its card has the failure recorded meanwhile ($p_after)"
+keys q
+wait_for "My open work"
 keys Q
 expect "EXITED 0" "80x24: Q quits"
 
