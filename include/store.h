@@ -585,6 +585,27 @@ int store_pm_list(struct store *s, wr_pm_cb cb, void *ctx, struct wr_err *e);
 int store_pm_page(struct store *s, const char *after_code, int backward, int limit,
                   struct wr_pm *out, int *n, struct wr_err *e);
 int store_pm_count(struct store *s, int64_t *n, struct wr_err *e);
+/* Creates a new schedule (validated as store_pm_put does); WR_ECONFLICT when
+ * a schedule already has its code, which store_pm_put would overwrite. */
+int store_pm_create(struct store *s, const struct wr_pm *p, struct wr_err *e);
+
+/* An occurrence of a schedule ahead, and its work order when generated. */
+struct wr_pm_occ {
+	int64_t due_at;         /* calendar; WR_NO_TIME for meter schedules */
+	double due_meter;       /* meter; NAN for calendar schedules */
+	char wo_number[32];     /* "" when none yet */
+};
+/* The next n occurrences of schedule `code`, as the engine counts them: the
+ * schedule's next due (or next meter value) first, then the ones after it
+ * (floating schedules as if each were done on its due day).  *meter_now is
+ * the meter's latest reading (NAN for calendar schedules or no reading). */
+int store_pm_next(struct store *s, const char *code, int n, struct wr_pm_occ *out, int *got,
+                  double *meter_now, struct wr_err *e);
+/* The work orders schedule `code` generated, newest first, at most limit
+ * (and at most STORE_PM_WOS_MAX).  The caller clears them (wr_wo_clear). */
+#define STORE_PM_WOS_MAX 200
+int store_pm_wos(struct store *s, const char *code, int limit, struct wr_wo *out, int *n,
+                 struct wr_err *e);
 
 /* A PM occurrence due on or before today + days (calendar), or whose meter
  * has reached its next due value (meter).  wo_number is "" when no work order

@@ -562,6 +562,26 @@ int store_pm_put(struct store *s, const struct wr_pm *p, struct wr_err *e)
 	return pm_write(s, p, 0, e);
 }
 
+int store_pm_create(struct store *s, const struct wr_pm *p, struct wr_err *e)
+{
+	struct wr_pm old;
+	int rc;
+
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = pm_read(s, p->code, 0, &old, NULL, e);
+	wr_pm_clear(&old);
+	if (rc == WR_OK)
+		rc = wr_fail(e, WR_ECONFLICT, "PM %s already exists: choose another code", p->code);
+	else if (rc == WR_ENOTFOUND)
+		rc = pm_write(s, p, 0, e);
+	if (rc != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
 /* The fields set changes, and their parsing, are the descriptor's
  * (store/entity.c); what a schedule adds: dates of the schedule are days,
  * and an interval counts units of the schedule's unit. */

@@ -137,6 +137,10 @@
 	  "Import or export CSV: locations, assets, meters, readings, PM, work orders, history") \
 	X(ACT_PM_EDIT, "edit-pm", ('e'), VM(PM_LIST), "Edit", "Edit", KB_BOTH, \
 	  "Edit the selected PM schedule (planners)") \
+	X(ACT_PM_NEW, "new-pm", ('c'), VM(PM_LIST), "New", "New PM", KB_DESK, \
+	  "Create a PM schedule: code, title, asset, interval and unit (or meter) (planners)") \
+	X(ACT_PM_DETAIL, "pm-detail", ('d'), VM(PM_LIST), "Det", "Detail", KB_DESK, \
+	  "The selected schedule: its next occurrences and the work orders it generated") \
 	X(ACT_PM_GENERATE, "generate", ('m'), VM(PM_LIST), "Make", "Generate due", KB_BOTH, \
 	  "Make the work orders of every due PM now (asks first, then says how many)") \
 	X(ACT_FORECAST, "forecast", ('f'), VM(PM_LIST), "Fcst", "Forecast", KB_BOTH, \
@@ -147,6 +151,12 @@
 	  "Sort by the next column: p_fail, asset, class, age, beta, eta, MTBF, trend") \
 	X(ACT_REVERSE, "reverse", ('r'), VM(RISK), "Rev", "Reverse", KB_BOTH, \
 	  "Reverse the sort order") \
+	X(ACT_RISK_FIND, "find-risk", ('/'), VM(RISK), "Find", "Search", KB_DESK, \
+	  "Search assets by tag or class: the rows narrow as you type, Esc cancels") \
+	X(ACT_RISK_CLASS, "class-filter", ('c'), VM(RISK), "Cls", "Class", KB_DESK, \
+	  "Show one class only (a pick list of the ranked classes, or all)") \
+	X(ACT_HORIZON, "horizon", ('h'), VM(RISK), "Hor", "Horizon", KB_DESK, \
+	  "Rank again for another horizon: 7, 30 or 90 days (the keys stay live meanwhile)") \
 	X(ACT_REPORT, "report", ('r'), VM(IO), "Rep", "Bad rows", KB_BOTH, \
 	  "Show the report of the last import or dry run again")
 

@@ -116,6 +116,10 @@ struct asset_list_arg {
 /* ---- PM (view_pm_list.c, view_pm_forecast.c) ---- */
 /* pm_list: open() takes NULL.  pm_forecast: NULL or a const int * of days
  * (30 or 90). */
+/* The form that creates a schedule (pm_new.c; planners); on saving, the
+ * new code is copied into created (64 bytes, owned by the caller's view). */
+int pm_new_open(struct app *a, char *created);
+/* pm_detail: open() takes the schedule's code (const char *). */
 
 /* ---- risk ranking (view_risk.c): open() takes NULL ---- */
 

@@ -59,6 +59,8 @@ struct pm_list {
 	/* The edit form's schedule and its values before editing. */
 	char edit_code[64];
 	struct form_field before[FORM_MAX];
+	/* A schedule just created in the form: the list goes to it. */
+	char created[64];
 };
 
 static const char *const unit_words[] = { "day", "week", "month" };
@@ -299,7 +301,16 @@ static void pm_close(struct app *a, struct view *v)
 
 static int pm_resume(struct app *a, struct view *v)
 {
-	reload_window(a, v->st);
+	struct pm_list *l = v->st;
+	struct wr_err e = { 0, "" };
+	int found = 0;
+
+	reload_window(a, l);
+	if (l->created[0] && seek(l, l->created, l->list.cur - l->list.top, &found, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	if (l->created[0] && !found && klist_first(&l->list, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	l->created[0] = '\0';
 	return R_ALL;
 }
 
@@ -648,6 +659,14 @@ static int pm_action(struct app *a, struct view *v, int act)
 		return R_ALL;
 	case ACT_PM_EDIT:
 		return open_edit(a, l);
+	case ACT_PM_NEW:
+		if (may_edit(a))
+			pm_new_open(a, l->created);
+		return R_ALL;
+	case ACT_PM_DETAIL:
+		if (cur)
+			app_push(a, VIEW_PM_DETAIL, cur->code);
+		return R_ALL;
 	case ACT_FIND_NEXT:
 	case ACT_FIND_PREV:
 		return pm_find(a, l, act);

@@ -19,6 +19,7 @@
 	X(ASSET_DETAIL, asset_detail) \
 	X(PM_LIST, pm_list) \
 	X(PM_FORECAST, pm_forecast) \
+	X(PM_DETAIL, pm_detail) \
 	X(RISK, risk) \
 	X(IO, io) \
 	X(MESSAGES, messages)

@@ -68,6 +68,13 @@ for size in "120 40" "40 16"; do
 	expect_sel "${RK[1]}" "$tag: risk: and the next (${RK[1]})"
 	keys N
 	expect_sel "${RK[0]}" "$tag: risk: N goes back"
+	# Typed ahead in one write with the 5 that opens the ranking, before
+	# there are rows: n and n wait for the ranking and are done on it.
+	keys 1
+	wait_for "My open work"
+	tm send-keys -t main 5 n n
+	expect_sel "${RK[1]}" "$tag: risk: n n typed before the ranking is done on it (${RK[1]})"
+	expect_not "No later row" "$tag: risk: and no n says that nothing matches"
 	keys Q
 	expect "EXITED 0" "$tag: Q quits"
 done
