@@ -19,9 +19,12 @@ tm() { tmux -L "$sock" "$@"; }
 cleanup() { tm kill-server 2>/dev/null || true; [ -n "${TUI_TIMING_LOG:-}" ] || rm -f "$tlog"; }
 trap cleanup EXIT
 
-# Keys are sent one at a time with a pause, as a person types: a burst of
-# printable keys ending in Enter would be taken for a barcode scan.
-key() { tm send-keys -t b "$@"; sleep 0.05; }
+# Keys are sent one at a time with a pause, as a person types (120 ms, a
+# brisk 100 words a minute): keys closer than the barcode detector's 75 ms
+# window are held together as a possible scan until the burst ends, and a
+# capital or digit typed alone waits out the window (it is counted: the
+# time runs from reading the key).
+key() { tm send-keys -t b "$@"; sleep 0.12; }
 wait_for() {
 	for _ in $(seq 1 400); do
 		tm capture-pane -p -t b | grep -q -- "$1" && return 0
