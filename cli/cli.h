@@ -143,7 +143,9 @@ int out_format(const struct cli *c, const char *v, int dflt, int allow_table, in
 /* A row writer.  Table output is buffered (column widths need every row);
  * CSV and JSON stream.  numeric[i] nonzero renders column i unquoted in JSON
  * (null when the cell is empty or not a number) and right-aligned in
- * tables. */
+ * tables.  A table fits `width` display columns (out_fit): its text columns
+ * are cut with an ellipsis, widest first; the first column (the key: a
+ * work-order number, an asset tag, a PM code) and the numbers never are. */
 struct out {
 	FILE *f;
 	int fmt;
@@ -153,6 +155,7 @@ struct out {
 	size_t nrows;
 	char **cells;           /* table mode: nrows * ncols copies */
 	size_t cap;
+	size_t width;           /* table mode: out_columns(f) from out_begin; 0 none */
 	int failed;             /* out of memory */
 };
 int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *head,
@@ -163,6 +166,19 @@ int out_row(struct out *o, const char *const *cells);
 int out_end(struct out *o);
 /* Renders a whole report table. */
 int out_wr_table(FILE *f, int fmt, const struct wr_table *t);
+
+/* The blanks between two columns of a table. */
+#define OUT_GAP 2
+/* The display columns a table written to f must fit: 0 (no limit) unless f
+ * is a terminal; on one, COLUMNS when it is a whole number from 1 to 65535,
+ * else the terminal's width (TIOCGWINSZ), else 80. */
+size_t out_columns(FILE *f);
+/* Narrows the widths w[0..ncols) of a table's columns until they and the
+ * gaps between them fit `width`: the widest column above its floor gives
+ * way first, so those that give way end up equally wide; none goes below
+ * floor[i].  Returns the table's width, more than `width` when the floors
+ * do not fit. */
+size_t out_fit(size_t ncols, size_t *w, const size_t *floor, size_t width);
 
 /* Every string of data (from the database, a file, the command line or the
  * environment) is printed with these.  To a terminal the text goes through
