@@ -19,7 +19,8 @@
 #include "cli.h"
 
 static const struct arg_opt global_opts[] = {
-	{"db", 0, 1, "PATH", "database file (default $XDG_DATA_HOME/wrench/wrench.db)"},
+	{"db", 0, 1, "PATH", "database file (default $WRENCH_DB, else the configuration file's, "
+	 "else $XDG_DATA_HOME/wrench/wrench.db)"},
 	{"user", 0, 1, "NAME", "who is acting, for the audit log (default $WRENCH_USER, $USER)"},
 	{"wait", 0, 1, "SECONDS", "wait this long for another program's lock (default "
 	 "$WRENCH_BUSY_TIMEOUT, else 60)"},
