@@ -17,8 +17,7 @@
 #include "util.h"
 #include "store.h"
 #include "config.h"
-
-#define WRENCH_VERSION "0.1.0"
+#include "version.h"
 
 #define CLI_OK 0
 #define CLI_BAD 1
