@@ -34,6 +34,9 @@ struct cli {
 	const char *cmd;        /* "wo set": names the command in messages */
 	struct store *st;
 	const struct wr_config *cfg; /* the configuration file's settings, or NULL */
+	/* wrench --complete-words: the command named prints the words it takes
+	 * (args_list) instead of running. */
+	int list_words;
 };
 
 /* Opens the store: `create` nonzero creates a missing or empty database
@@ -105,14 +108,27 @@ struct args {
 
 /* Parses argv[1..argc) (argv[0] is the command word) against spec.  --db
  * and --user are accepted anywhere and stored in c; -h/--help prints the
- * command's help on stdout.  Returns 0 to go on, -1 when help was printed
- * (exit 0), or CLI_USAGE with the error already printed. */
+ * command's help on stdout, and so does c->list_words its words
+ * (args_list) without looking at argv.  Returns 0 to go on, -1 when help
+ * was printed (exit 0), or CLI_USAGE with the error already printed. */
 int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv,
                struct args *a);
 /* The value of an option by long name, or NULL when it was not given. */
 const char *args_get(const struct args *a, const char *name);
 int args_has(const struct args *a, const char *name);
 void args_help(const struct cmd_spec *spec, FILE *f);
+/* The options every command takes (--db, --user, --wait, -h/--help). */
+const struct arg_opt *args_globals(void);
+/* Options as --help shows them, one a line. */
+void args_help_opts(const struct arg_opt *opts, FILE *f);
+/* The words of a command for completion scripts (wrench --complete-words),
+ * one a line of four tab-separated fields KIND WORD VALUE TEXT: "command",
+ * a subcommand's name, "", its summary; "option", -o or --name, the name of
+ * its value ("" for a flag), its help; "argument", the synopsis of what
+ * follows the options ("ENTITY FILE"), "", "".  args_list lists a
+ * command's options, the global ones and its arguments. */
+void args_list_opts(const struct arg_opt *opts, FILE *f);
+void args_list(const struct cmd_spec *spec, FILE *f);
 /* Usage error for this command: prints the message and the help hint. */
 int args_usage(const struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -195,6 +195,12 @@ int cli_dispatch(struct cli *c, const char *group, const struct subcmd *subs, in
 			continue;
 		return args_usage(c, "unknown option '%s' before the command", argv[k]);
 	}
+	if (k >= argc && c->list_words) {
+		for (i = 0; subs[i].name; i++)
+			printf("command\t%s\t\t%s\n", subs[i].name, subs[i].summary);
+		args_list_opts(args_globals(), stdout);
+		return CLI_OK;
+	}
 	if (k >= argc) {
 		group_help(group, subs, stderr);
 		return CLI_USAGE;
