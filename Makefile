@@ -6,12 +6,14 @@
 #   make valgrind   the unit and CLI tests under valgrind
 #   make bench      benchmarks (print their figures)
 #   make fuzz       libFuzzer harnesses, a minute each (needs clang)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binaries, man page, bash and zsh completion)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
 CC      ?= cc
 PKGS     = ncursesw sqlite3 libcurl libcjson zlib
@@ -50,7 +52,8 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # header change rebuilds exactly the objects that include it.
 DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o) $(SYNC_DRIVE).o)
 
-.PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan san-tests valgrind bench install uninstall clean
+.PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan san-tests valgrind bench install uninstall clean \
+	install-completion uninstall-completion
 all: wrench wrench-central
 
 # An object without its dependency file (built before there were any) is
@@ -190,9 +193,19 @@ install: wrench wrench-central
 	install -m 755 wrench $(DESTDIR)$(BINDIR)/wrench
 	install -m 755 wrench-central $(DESTDIR)$(BINDIR)/wrench-central
 	install -m 644 assets/wrench.1 $(DESTDIR)$(MANDIR)/wrench.1
+	$(MAKE) install-completion
 
-uninstall:
+# The completion scripts ask wrench for its words: nothing to build.
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 assets/completion/wrench.bash $(DESTDIR)$(BASHCOMPDIR)/wrench
+	install -m 644 assets/completion/_wrench $(DESTDIR)$(ZSHCOMPDIR)/_wrench
+
+uninstall: uninstall-completion
 	rm -f $(DESTDIR)$(BINDIR)/wrench $(DESTDIR)$(BINDIR)/wrench-central $(DESTDIR)$(MANDIR)/wrench.1
+
+uninstall-completion:
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/wrench $(DESTDIR)$(ZSHCOMPDIR)/_wrench
 
 clean:
 	rm -rf build build-asan wrench wrench-central

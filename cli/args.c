@@ -19,7 +19,8 @@
 #include "cli.h"
 
 static const struct arg_opt global_opts[] = {
-	{"db", 0, 1, "PATH", "database file (default $XDG_DATA_HOME/wrench/wrench.db)"},
+	{"db", 0, 1, "PATH", "database file (default $WRENCH_DB, else the configuration file's, "
+	 "else $XDG_DATA_HOME/wrench/wrench.db)"},
 	{"user", 0, 1, "NAME", "who is acting, for the audit log (default $WRENCH_USER, $USER)"},
 	{"wait", 0, 1, "SECONDS", "wait this long for another program's lock (default "
 	 "$WRENCH_BUSY_TIMEOUT, else 60)"},
@@ -162,6 +163,10 @@ int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv
 	memset(a, 0, sizeof *a);
 	a->spec = spec;
 	c->cmd = spec->name;
+	if (c->list_words) {
+		args_list(spec, stdout);
+		return -1;
+	}
 	for (i = 1; i < argc; i++) {
 		const char *w = argv[i];
 		const char *val = NULL, *name;
@@ -299,7 +304,12 @@ int args_has(const struct args *a, const char *name)
 	return k >= 0 && a->count[k] > 0;
 }
 
-static void help_opts(const struct arg_opt *opts, FILE *f)
+const struct arg_opt *args_globals(void)
+{
+	return global_opts;
+}
+
+void args_help_opts(const struct arg_opt *opts, FILE *f)
 {
 	int i;
 
@@ -327,12 +337,34 @@ void args_help(const struct cmd_spec *spec, FILE *f)
 	if (spec->opts && spec->opts[0].name) {
 		fprintf(f, "\n%s:\n", spec->noun && strcmp(spec->noun, "field") == 0
 		        ? "fields" : "options");
-		help_opts(spec->opts, f);
+		args_help_opts(spec->opts, f);
 	}
 	if (spec->more)
 		fprintf(f, "\n%s\n", spec->more);
 	fprintf(f, "\nglobal options:\n");
-	help_opts(global_opts, f);
+	args_help_opts(global_opts, f);
+}
+
+void args_list_opts(const struct arg_opt *opts, FILE *f)
+{
+	int i;
+
+	for (i = 0; opts && opts[i].name; i++) {
+		const char *v = opts[i].has_value && opts[i].value_name ? opts[i].value_name : "";
+		const char *h = opts[i].help ? opts[i].help : "";
+
+		if (opts[i].short_name)
+			fprintf(f, "option\t-%c\t%s\t%s\n", opts[i].short_name, v, h);
+		fprintf(f, "option\t--%s\t%s\t%s\n", opts[i].name, v, h);
+	}
+}
+
+void args_list(const struct cmd_spec *spec, FILE *f)
+{
+	args_list_opts(spec->opts, f);
+	args_list_opts(global_opts, f);
+	if (spec->args && *spec->args)
+		fprintf(f, "argument\t%s\t\t\n", spec->args);
 }
 
 int args_int(const struct cli *c, const char *opt, const char *v, long lo, long hi, long *out)

@@ -17,8 +17,7 @@
 #include "util.h"
 #include "store.h"
 #include "config.h"
-
-#define WRENCH_VERSION "0.1.0"
+#include "version.h"
 
 #define CLI_OK 0
 #define CLI_BAD 1
@@ -35,6 +34,9 @@ struct cli {
 	const char *cmd;        /* "wo set": names the command in messages */
 	struct store *st;
 	const struct wr_config *cfg; /* the configuration file's settings, or NULL */
+	/* wrench --complete-words: the command named prints the words it takes
+	 * (args_list) instead of running. */
+	int list_words;
 };
 
 /* Opens the store: `create` nonzero creates a missing or empty database
@@ -106,14 +108,27 @@ struct args {
 
 /* Parses argv[1..argc) (argv[0] is the command word) against spec.  --db
  * and --user are accepted anywhere and stored in c; -h/--help prints the
- * command's help on stdout.  Returns 0 to go on, -1 when help was printed
- * (exit 0), or CLI_USAGE with the error already printed. */
+ * command's help on stdout, and so does c->list_words its words
+ * (args_list) without looking at argv.  Returns 0 to go on, -1 when help
+ * was printed (exit 0), or CLI_USAGE with the error already printed. */
 int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv,
                struct args *a);
 /* The value of an option by long name, or NULL when it was not given. */
 const char *args_get(const struct args *a, const char *name);
 int args_has(const struct args *a, const char *name);
 void args_help(const struct cmd_spec *spec, FILE *f);
+/* The options every command takes (--db, --user, --wait, -h/--help). */
+const struct arg_opt *args_globals(void);
+/* Options as --help shows them, one a line. */
+void args_help_opts(const struct arg_opt *opts, FILE *f);
+/* The words of a command for completion scripts (wrench --complete-words),
+ * one a line of four tab-separated fields KIND WORD VALUE TEXT: "command",
+ * a subcommand's name, "", its summary; "option", -o or --name, the name of
+ * its value ("" for a flag), its help; "argument", the synopsis of what
+ * follows the options ("ENTITY FILE"), "", "".  args_list lists a
+ * command's options, the global ones and its arguments. */
+void args_list_opts(const struct arg_opt *opts, FILE *f);
+void args_list(const struct cmd_spec *spec, FILE *f);
 /* Usage error for this command: prints the message and the help hint. */
 int args_usage(const struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -143,7 +158,9 @@ int out_format(const struct cli *c, const char *v, int dflt, int allow_table, in
 /* A row writer.  Table output is buffered (column widths need every row);
  * CSV and JSON stream.  numeric[i] nonzero renders column i unquoted in JSON
  * (null when the cell is empty or not a number) and right-aligned in
- * tables. */
+ * tables.  A table fits `width` display columns (out_fit): its text columns
+ * are cut with an ellipsis, widest first; the first column (the key: a
+ * work-order number, an asset tag, a PM code) and the numbers never are. */
 struct out {
 	FILE *f;
 	int fmt;
@@ -153,6 +170,7 @@ struct out {
 	size_t nrows;
 	char **cells;           /* table mode: nrows * ncols copies */
 	size_t cap;
+	size_t width;           /* table mode: out_columns(f) from out_begin; 0 none */
 	int failed;             /* out of memory */
 };
 int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *head,
@@ -163,6 +181,19 @@ int out_row(struct out *o, const char *const *cells);
 int out_end(struct out *o);
 /* Renders a whole report table. */
 int out_wr_table(FILE *f, int fmt, const struct wr_table *t);
+
+/* The blanks between two columns of a table. */
+#define OUT_GAP 2
+/* The display columns a table written to f must fit: 0 (no limit) unless f
+ * is a terminal; on one, COLUMNS when it is a whole number from 1 to 65535,
+ * else the terminal's width (TIOCGWINSZ), else 80. */
+size_t out_columns(FILE *f);
+/* Narrows the widths w[0..ncols) of a table's columns until they and the
+ * gaps between them fit `width`: the widest column above its floor gives
+ * way first, so those that give way end up equally wide; none goes below
+ * floor[i].  Returns the table's width, more than `width` when the floors
+ * do not fit. */
+size_t out_fit(size_t ncols, size_t *w, const size_t *floor, size_t width);
 
 /* Every string of data (from the database, a file, the command line or the
  * environment) is printed with these.  To a terminal the text goes through

@@ -10,15 +10,23 @@
 
 const char *cli_db_path(struct cli *c, char *buf, size_t n)
 {
+	const struct cfg_item *it = c->cfg ? cfg_get(c->cfg, "database") : NULL;
+	const char *env = getenv("WRENCH_DB");
+
 	if (c->db_path && *c->db_path)
 		return c->db_path;
 	if (c->db_path && !*c->db_path) {
 		fprintf(stderr, "wrench: %s: --db needs a file name\n", c->cmd ? c->cmd : "wrench");
 		return NULL;
 	}
-	if (c->cfg && cfg_get(c->cfg, "database") &&
-	    cfg_get(c->cfg, "database")->origin != CFG_DEFAULT)
-		return cfg_get(c->cfg, "database")->value;
+	if (it && it->origin == CFG_ENV && !it->value[0]) {
+		fprintf(stderr, "wrench: %s: WRENCH_DB is %s: set it to the database file, or unset "
+		        "it to use the configuration file's database or the default\n",
+		        c->cmd ? c->cmd : "wrench", env && *env ? "too long" : "empty");
+		return NULL;
+	}
+	if (it && it->origin != CFG_DEFAULT)
+		return it->value;
 	if (!store_default_path(buf, n)) {
 		fprintf(stderr, "wrench: %s: cannot tell where the database lives: set "
 		        "XDG_DATA_HOME or HOME, or pass --db PATH\n", c->cmd ? c->cmd : "wrench");
@@ -186,6 +194,12 @@ int cli_dispatch(struct cli *c, const char *group, const struct subcmd *subs, in
 		if (cli_global_option(c, argc, argv, &k) == 1)
 			continue;
 		return args_usage(c, "unknown option '%s' before the command", argv[k]);
+	}
+	if (k >= argc && c->list_words) {
+		for (i = 0; subs[i].name; i++)
+			printf("command\t%s\t\t%s\n", subs[i].name, subs[i].summary);
+		args_list_opts(args_globals(), stdout);
+		return CLI_OK;
 	}
 	if (k >= argc) {
 		group_help(group, subs, stderr);

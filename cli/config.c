@@ -460,11 +460,33 @@ static void scan_env(struct wr_config *c, const char *key, const char *var)
 	wr_strlcpy(it->source, var, sizeof it->source);
 }
 
+/* WRENCH_DB over the file's database.  An empty (or too long) one is kept,
+ * as an empty value, for cli_db_path() to refuse: falling back to another
+ * database would write where the user did not mean to. */
+static void db_env(struct wr_config *c)
+{
+	const char *v = getenv("WRENCH_DB");
+	struct cfg_item *it = find(c, "database");
+	char why[200];
+
+	if (!v || !it)
+		return;
+	if (!*v)
+		it->value[0] = '\0';
+	else if (set(it, v, why, sizeof why) != 0) {
+		say(c, "WRENCH_DB: %s", why);
+		it->value[0] = '\0';
+	}
+	it->origin = CFG_ENV;
+	wr_strlcpy(it->source, "WRENCH_DB", sizeof it->source);
+}
+
 void cfg_env(struct wr_config *c)
 {
 	const char *v = getenv("WRENCH_REQUIRE_CODES");
 	struct cfg_item *it = find(c, "require_codes");
 
+	db_env(c);
 	for (size_t i = 0; i < sizeof scan_vars / sizeof scan_vars[0]; i++)
 		scan_env(c, scan_vars[i].key, scan_vars[i].var);
 	/* As before the file existed: 1, yes or true require, anything else

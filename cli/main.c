@@ -2,6 +2,7 @@
  * main.c - wrench's entry point: global options, then one command.
  *
  *   wrench [--db PATH] [--user NAME] [--wait SECONDS] COMMAND ...
+ *   wrench --complete-words [COMMAND [SUBCOMMAND]]   (for completion scripts)
  *
  * With no command, wrench opens the terminal interface on the default
  * database.  Everything else lives in the cmd_*.c files, which
@@ -32,6 +33,14 @@ static const struct {
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
+/* The options only wrench itself takes, before any command; with the
+ * global options (args_globals) they are its help and its completion. */
+static const struct arg_opt main_opts[] = {
+	{"version", 'V', 0, NULL, "print the version"},
+	{"print-config", 0, 0, NULL, "print the settings in force and where each comes from"},
+	{NULL, 0, 0, NULL, NULL}
+};
+
 static void usage(FILE *f)
 {
 	size_t i;
@@ -42,16 +51,49 @@ static void usage(FILE *f)
 	        "prediction.\nWith no command, opens the terminal interface.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nglobal options:\n"
-	        "  --db PATH      database file (default $XDG_DATA_HOME/wrench/wrench.db)\n"
-	        "  --user NAME    who is acting (default $WRENCH_USER, then $USER)\n"
-	        "  --wait SECONDS how long to wait while another program holds the database\n"
-	        "                 (default $WRENCH_BUSY_TIMEOUT, else 60)\n"
-	        "  -h, --help     this help; 'wrench COMMAND --help' for one command\n"
-	        "  --version      print the version\n"
-	        "  --print-config print the settings in force and where each comes from\n"
-	        "                 ($XDG_CONFIG_HOME/wrench/config, see wrench(1))\n"
+	fprintf(f, "\nglobal options:\n");
+	args_help_opts(args_globals(), f);
+	args_help_opts(main_opts, f);
+	fprintf(f, "\n'wrench COMMAND --help' describes one command.  The configuration file is\n"
+	        "$XDG_CONFIG_HOME/wrench/config.\n"
 	        "\nexit status: 0 ok, 1 bad input or data, 2 usage.  See wrench(1).\n");
+}
+
+/* wrench --complete-words with no command: the commands and the options
+ * wrench takes before one (see args_list_opts). */
+static int list_words(void)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("command\t%s\t\t%s\n", commands[i].name, commands[i].summary);
+	args_list_opts(args_globals(), stdout);
+	args_list_opts(main_opts, stdout);
+	return CLI_OK;
+}
+
+/* Takes an option only wrench itself has at argv[*k]: 1 when taken (*k
+ * moves on), 0 when it is none, -1 when it ends wrench (help, version). */
+static int main_option(struct cli *c, char **argv, int *k, int *print_config)
+{
+	const char *w = argv[*k];
+
+	if (strcmp(w, "-h") == 0 || strcmp(w, "--help") == 0) {
+		usage(stdout);
+		return -1;
+	}
+	if (strcmp(w, "-V") == 0 || strcmp(w, "--version") == 0) {
+		printf("wrench %s\n", WRENCH_VERSION);
+		return -1;
+	}
+	if (strcmp(w, "--print-config") == 0)
+		*print_config = 1;
+	else if (strcmp(w, "--complete-words") == 0)
+		c->list_words = 1;
+	else
+		return 0;
+	*k += 1;
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -64,22 +106,17 @@ int main(int argc, char **argv)
 	int k = 1, print_config = 0;
 
 	/* Only the character type follows the environment (for the terminal
-	 * interface); numbers are always printed with a decimal point. */
+	 * interface and the display widths of table cells); numbers are always
+	 * printed with a decimal point. */
 	setlocale(LC_CTYPE, "");
 	memset(&c, 0, sizeof c);
 	while (k < argc && argv[k][0] == '-') {
 		const char *w = argv[k];
-		if (strcmp(w, "-h") == 0 || strcmp(w, "--help") == 0) {
-			usage(stdout);
-			return cli_finish(&c, CLI_OK);
-		}
-		if (strcmp(w, "--print-config") == 0) {
-			print_config = 1;
-			k++;
+
+		switch (main_option(&c, argv, &k, &print_config)) {
+		case 1:
 			continue;
-		}
-		if (strcmp(w, "--version") == 0) {
-			printf("wrench %s\n", WRENCH_VERSION);
+		case -1:
 			return cli_finish(&c, CLI_OK);
 		}
 		switch (cli_global_option(&c, argc, argv, &k)) {
@@ -95,6 +132,8 @@ int main(int argc, char **argv)
 		cfg_set_option(&cfg, "database", c.db_path, "--db");
 	if (print_config)
 		return cli_finish(&c, cli_print_config(&c));
+	if (k >= argc && c.list_words)
+		return cli_finish(&c, list_words());
 	if (k >= argc) {
 		int code = cmd_ui(&c, 1, (char *[]){"ui", NULL});
 		cli_close(&c);

@@ -6,8 +6,10 @@
  * wr_term_sanitize() (termtext.h): a title containing ESC [ 2 J must not
  * clear the screen, nor an OSC 52 sequence fill the clipboard.  Written to a
  * file or a pipe it stays byte-exact; whether a stream is a terminal is
- * decided once per standard stream.  Tables are for people: long cells are
- * clipped with '~', numbers are right-aligned.  CSV follows RFC 4180: CRLF
+ * decided once per standard stream.  Tables are for people: numbers are
+ * right-aligned, and on a terminal a table fits its width (out_fit.c), its
+ * text cells cut with an ellipsis; into a file or a pipe it keeps its full
+ * width.  Display widths are wr_term_width()'s.  CSV follows RFC 4180: CRLF
  * line ends, fields quoted when they hold a comma, quote, CR or LF, quotes
  * doubled; text a spreadsheet would run as a formula gets a leading
  * apostrophe, as csvio's export does.  JSON is an array of objects keyed by
@@ -22,10 +24,6 @@
 #include <unistd.h>
 #include "cli.h"
 #include "termtext.h"
-
-/* Widest a column may grow in a table before its cells are clipped (the
- * last column is never clipped: nothing follows it). */
-#define OUT_CLIP 48
 
 int out_format(const struct cli *c, const char *v, int dflt, int allow_table, int *fmt)
 {
@@ -173,22 +171,36 @@ static size_t text_width(const char *s)
 	return (size_t)wr_term_width(s, term_utf8());
 }
 
-/* Writes a table cell, at most `maxw` display columns (0: no limit),
- * clipping with '~'; returns the columns written. */
+/* What ends a cut cell: an ellipsis where the locale is UTF-8, else three
+ * dots; and its display columns. */
+static const char *ellipsis(size_t *cols)
+{
+	*cols = term_utf8() ? 1 : 3;
+	return term_utf8() ? "\xe2\x80\xa6" : "...";
+}
+
+/* Writes a table cell in at most `maxw` display columns, cut with the
+ * ellipsis when it is wider; returns the columns written. */
 static size_t put_cell(FILE *f, const char *s, size_t maxw)
 {
-	size_t w = text_width(s), n = strlen(s);
+	size_t w = text_width(s), n = strlen(s), ew;
+	const char *ell = ellipsis(&ew);
 
-	if (!maxw || w <= maxw) {
+	if (w <= maxw) {
 		out_write(f, s, n);
 		return w;
 	}
-	/* Keep a column for the clip mark.  What is cut off starts on a
-	 * character boundary, so its width is what the kept part lacks. */
-	n = wr_term_fit(s, n, (int)maxw - 1, term_utf8());
+	if (maxw < ew) {
+		/* Narrower than the dots (out_fit's floors prevent it). */
+		fwrite(ell, 1, maxw, f);
+		return maxw;
+	}
+	/* What is cut off starts on a character boundary, so its width is
+	 * what the kept part lacks. */
+	n = wr_term_fit(s, n, (int)(maxw - ew), term_utf8());
 	out_write(f, s, n);
-	fputc('~', f);
-	return w - text_width(s + n) + 1;
+	fputs(ell, f);
+	return w - text_width(s + n) + ew;
 }
 
 /* ----------------------------------------------------------------- JSON */
@@ -357,51 +369,75 @@ static void csv_row(FILE *f, size_t ncols, const char *const *cells, const int *
 
 /* ---------------------------------------------------------------- table */
 
-static void table_write(FILE *f, size_t ncols, const char *const *head, const int *numeric,
-                        char **cells, size_t nrows)
+/* The natural width of each column (its widest cell, header included) in
+ * w, and in floor the least it may be cut to: the key column and numbers
+ * keep theirs (a number's header may be cut), text may shrink to the
+ * ellipsis alone. */
+static void table_widths(const struct out *o, size_t *w, size_t *floor)
 {
-	size_t *w = calloc(ncols ? ncols : 1, sizeof *w);
-	size_t r, i;
+	size_t r, i, ew;
+
+	ellipsis(&ew);
+	for (i = 0; i < o->ncols; i++) {
+		size_t hw = text_width(o->head[i]), cells = 0;
+
+		for (r = 0; r < o->nrows; r++) {
+			size_t cw = text_width(o->cells[r * o->ncols + i]);
+			if (cw > cells)
+				cells = cw;
+		}
+		w[i] = hw > cells ? hw : cells;
+		floor[i] = w[i] < ew ? w[i] : ew;
+		if (i == 0)
+			floor[i] = w[i];
+		else if (o->numeric && o->numeric[i] && cells > floor[i])
+			floor[i] = cells;
+	}
+}
+
+/* Writes line r of the table (0 the header) in the column widths w.  The
+ * last column is not padded: nothing follows it. */
+static void table_line(const struct out *o, const size_t *w, size_t r)
+{
+	size_t i, k;
+
+	for (i = 0; i < o->ncols; i++) {
+		const char *v = r == 0 ? o->head[i] : o->cells[(r - 1) * o->ncols + i];
+		size_t done = 0;
+
+		if (i)
+			fprintf(o->f, "%*s", OUT_GAP, "");
+		if (r > 0 && o->numeric && o->numeric[i])
+			for (k = text_width(v); k < w[i]; k++, done++)
+				fputc(' ', o->f);
+		done += put_cell(o->f, v, w[i]);
+		if (i + 1 < o->ncols)
+			for (k = done; k < w[i]; k++)
+				fputc(' ', o->f);
+	}
+	fputc('\n', o->f);
+}
+
+/* Writes the table in o->width columns, or whole when it has no width or
+ * cannot fit it even cut to its floors (many numeric columns): lines that
+ * wrap anyway had better lose nothing.  Returns -1 when out of memory
+ * (nothing is written). */
+static int table_write(const struct out *o)
+{
+	size_t n = o->ncols, *w = calloc(n ? 3 * n : 1, sizeof *w), r;
 
 	if (!w)
-		return;
-	for (i = 0; i < ncols; i++)
-		w[i] = text_width(head[i]);
-	for (r = 0; r < nrows; r++)
-		for (i = 0; i < ncols; i++) {
-			size_t cw = text_width(cells[r * ncols + i]);
-			if (cw > w[i])
-				w[i] = cw;
-		}
-	for (i = 0; i + 1 < ncols; i++)
-		if (w[i] > OUT_CLIP)
-			w[i] = OUT_CLIP;
-	for (r = 0; r <= nrows; r++) {
-		for (i = 0; i < ncols; i++) {
-			const char *v = r == 0 ? head[i] : cells[(r - 1) * ncols + i];
-			int last = i + 1 == ncols;
-			size_t vw = text_width(v), pad = 0, k;
-
-			if (vw > w[i])
-				vw = w[i];
-			if (vw < w[i])
-				pad = w[i] - vw;
-			if (i)
-				fputs("  ", f);
-			if (numeric && numeric[i] && r > 0) {
-				for (k = 0; k < pad; k++)
-					fputc(' ', f);
-				put_cell(f, v, last ? 0 : w[i]);
-			} else {
-				size_t done = put_cell(f, v, last ? 0 : w[i]);
-				if (!last)
-					for (k = done; k < w[i]; k++)
-						fputc(' ', f);
-			}
-		}
-		fputc('\n', f);
+		return -1;
+	table_widths(o, w, w + n);
+	if (o->width) {
+		memcpy(w + 2 * n, w, n * sizeof *w);
+		if (out_fit(n, w, w + n, o->width) > o->width)
+			memcpy(w, w + 2 * n, n * sizeof *w);
 	}
+	for (r = 0; r <= o->nrows; r++)
+		table_line(o, w, r);
 	free(w);
+	return 0;
 }
 
 /* --------------------------------------------------------------- writer */
@@ -415,6 +451,8 @@ int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *
 	o->ncols = ncols;
 	o->head = head;
 	o->numeric = numeric;
+	if (fmt == OUT_TABLE)
+		o->width = out_columns(f);
 	if (fmt == OUT_CSV)
 		csv_row(f, ncols, head, NULL);
 	return 0;
@@ -470,8 +508,8 @@ int out_end(struct out *o)
 
 	if (o->fmt == OUT_JSON)
 		fputs(o->nrows ? "\n]\n" : "[]\n", o->f);
-	else if (o->fmt == OUT_TABLE && !o->failed)
-		table_write(o->f, o->ncols, o->head, o->numeric, o->cells, o->nrows);
+	else if (o->fmt == OUT_TABLE && !o->failed && table_write(o) != 0)
+		o->failed = 1;
 	if (o->fmt == OUT_TABLE) {
 		for (i = 0; i < o->nrows * o->ncols; i++)
 			free(o->cells[i]);

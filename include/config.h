@@ -7,8 +7,8 @@
  *
  * Every setting has a value in force and where it came from, which
  * `wrench --print-config` prints.  The command line wins over the
- * environment (WRENCH_REQUIRE_CODES, WRENCH_SCAN_*), the environment over
- * the file, the file over the defaults.  A bad line is skipped with a
+ * environment (WRENCH_DB, WRENCH_REQUIRE_CODES, WRENCH_SCAN_*), the
+ * environment over the file, the file over the defaults.  A bad line is skipped with a
  * message "FILE:LINE: what is wrong (line ignored)" in cfg->msgs, and the
  * setting keeps the value it had; so is a bad environment variable.
  */
@@ -60,10 +60,11 @@ void cfg_parse(struct wr_config *c, const char *name, const char *text);
 /* Reads and parses the file at path; a missing file is no error (nothing
  * changes).  An unreadable one adds a message. */
 void cfg_load(struct wr_config *c, const char *path);
-/* The environment wins over the file: WRENCH_REQUIRE_CODES,
+/* The environment wins over the file: WRENCH_DB, WRENCH_REQUIRE_CODES,
  * WRENCH_SCAN_WINDOW_MS, WRENCH_SCAN_PREFIX, WRENCH_SCAN_SUFFIX.  A bad
  * scanner variable adds a message and the value from the file or the
- * default stays. */
+ * default stays; an empty WRENCH_DB sets the database to "" (from the
+ * environment), which the command line refuses. */
 void cfg_env(struct wr_config *c);
 /* Sets a value from a command-line option (e.g. --db) as in force. */
 void cfg_set_option(struct wr_config *c, const char *key, const char *value,

@@ -239,7 +239,7 @@ struct sync_options {
 	const char *url;            /* "https://central.plant:8443"; plain http only to this machine */
 	const char *token;          /* 64 lower-case hexadecimal digits; never printed */
 	const char *ca_file;        /* PEM file of the plant's own CA; NULL: the system's CAs */
-	const char *client_version; /* for the User-Agent, "0.1.0" */
+	const char *client_version; /* for the User-Agent; NULL: WRENCH_VERSION (version.h) */
 	long connect_timeout;       /* seconds [15] */
 	long stall_seconds;         /* a link slower than stall_bytes per second for this
 	                               long counts as stalled [30] (a long poll adds its wait) */

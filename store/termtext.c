@@ -65,6 +65,35 @@ int wr_term_utf8(void)
 	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+/* How one character shows on a terminal: its display columns, and in *repl
+ * the byte that stands in for it ('?' or a blank), or 0 when it shows as
+ * itself.  len 0 is a byte that is not UTF-8.  The one place that measures
+ * display width: the C library's wcwidth() under the user's locale
+ * (LC_CTYPE), so wide characters (CJK, emoji) count 2 and combining marks 0,
+ * as the terminal draws them. */
+static int char_cols(int len, unsigned cp, int utf8, char *repl)
+{
+	int w;
+
+	*repl = 0;
+	if (len > 0 && (cp == '\t' || cp == '\n' || cp == '\r')) {
+		*repl = ' ';
+		return 1;
+	}
+	if (len == 0 || wr_term_unsafe(cp) || (cp >= 0x80 && !utf8)) {
+		*repl = '?';
+		return 1;
+	}
+	if (cp < 0x80)
+		return 1;
+	w = wcwidth((wchar_t)cp);
+	if (w < 0) {
+		*repl = '?';
+		return 1;
+	}
+	return w;
+}
+
 int wr_term_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int utf8)
 {
 	const unsigned char *p = (const unsigned char *)(src ? src : "");
@@ -74,29 +103,13 @@ int wr_term_sanitize(const char *src, char *dst, size_t dstsz, int maxcols, int 
 	if (dstsz == 0)
 		return 0;
 	while (left > 0) {
-		unsigned cp;
+		unsigned cp = 0;
 		int len = wr_utf8_decode(p, left, &cp);
-		char repl = 0;
-		int w = 1;
+		char repl;
+		int w = char_cols(len, cp, utf8, &repl);
 
-		if (len == 0) {
+		if (len == 0)
 			len = 1;
-			repl = '?';
-		} else if (cp == '\t' || cp == '\n' || cp == '\r') {
-			repl = ' ';
-		} else if (wr_term_unsafe(cp)) {
-			repl = '?';
-		} else if (cp >= 0x80) {
-			if (!utf8) {
-				repl = '?';
-			} else {
-				w = wcwidth((wchar_t)cp);
-				if (w < 0) {
-					repl = '?';
-					w = 1;
-				}
-			}
-		}
 		if (maxcols >= 0 && cols + w > maxcols)
 			break;
 		if (repl) {
@@ -147,20 +160,15 @@ size_t wr_term_fit(const char *s, size_t len, int maxcols, int utf8)
 	int cols = 0;
 
 	while (used < len) {
-		unsigned cp;
-		int n = wr_utf8_decode(p + used, len - used, &cp), w = 1;
+		unsigned cp = 0;
+		int n = wr_utf8_decode(p + used, len - used, &cp);
+		char repl;
+		int w = char_cols(n, cp, utf8, &repl);
 
-		if (n == 0)
-			n = 1;
-		else if (utf8 && !wr_term_unsafe(cp) && cp >= 0x80) {
-			w = wcwidth((wchar_t)cp);
-			if (w < 0)
-				w = 1;
-		}
 		if (cols + w > maxcols)
 			break;
 		cols += w;
-		used += (size_t)n;
+		used += n > 0 ? (size_t)n : 1;
 	}
 	return used;
 }

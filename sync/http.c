@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "version.h"
 
 #define TOKEN_LEN 64
 #define TEXT_OF(x) #x
@@ -285,7 +286,8 @@ static void fill_names(struct sync_http *h, const struct sync_options *o)
 		h->base[--n] = '\0';
 	snprintf(h->auth, sizeof h->auth, "Authorization: Bearer %s", o->token);
 	snprintf(h->agent, sizeof h->agent, "wrench/%.40s libcurl/%.30s",
-	         o->client_version ? o->client_version : "unknown", v && v->version ? v->version : "?");
+	         o->client_version ? o->client_version : WRENCH_VERSION,
+	         v && v->version ? v->version : "?");
 	h->stall_seconds = o->stall_seconds > 0 ? o->stall_seconds : 30;
 	h->max_reply = o->max_reply > 0 ? o->max_reply : (size_t)32 << 20;
 }

@@ -16,6 +16,7 @@
 
 #include "helpers/fakehttp.h"
 #include "../sync/internal.h"
+#include "version.h"
 
 #define TOKEN "0f4c5e9a0f4c5e9a0f4c5e9a0f4c5e9a0f4c5e9a0f4c5e9a0f4c5e9a0f4c5e9a"
 #define U1 "01a2393a-1dab-7233-9969-5c12364986e9"
@@ -148,6 +149,21 @@ START_TEST(hello_sends_token_protocol_and_agent)
 	ck_assert_str_eq(header(0, "Wrench-Protocol", v, sizeof v), "1");
 	ck_assert(starts(header(0, "User-Agent", v, sizeof v), "wrench/9.8.7 libcurl/"));
 	ck_assert_msg(strstr(header(0, "Accept-Encoding", v, sizeof v), "gzip"), "no gzip: %s", v);
+}
+END_TEST
+
+/* Without a version of its own, the client sends wrench's (version.h). */
+START_TEST(agent_defaults_to_the_version_header)
+{
+	struct sync_server s;
+	char v[200];
+
+	O.client_version = NULL;
+	fakehttp_add_json(H, 200, NULL, HEALTH);
+	open_transport();
+	ck_assert_int_eq(sync_hello(T, &s, &E), SYNC_OK);
+	ck_assert_msg(starts(header(0, "User-Agent", v, sizeof v), "wrench/" WRENCH_VERSION " libcurl/"),
+	              "User-Agent: %s", v);
 }
 END_TEST
 
@@ -596,6 +612,7 @@ static Suite *http_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, hello_sends_token_protocol_and_agent);
+	tcase_add_test(tc, agent_defaults_to_the_version_header);
 	tcase_add_test(tc, gzip_answers_are_decoded);
 	tcase_add_test(tc, push_bodies_go_gzipped);
 	tcase_add_test(tc, small_push_bodies_go_plain);

@@ -6,8 +6,8 @@
 # Each test gets a private temporary folder ($TMP, removed on exit) holding
 # its databases, and a fixed environment: XDG_DATA_HOME, XDG_CONFIG_HOME
 # (no configuration file unless a test writes one) and HOME point into
-# $TMP so nothing outside it is touched, WRENCH_USER and WRENCH_TODAY are
-# cleared unless the test sets them.
+# $TMP so nothing outside it is touched, WRENCH_USER, WRENCH_TODAY,
+# WRENCH_DB and COLUMNS are cleared unless the test sets them.
 #
 #   run CMD ARGS...      runs a command; sets RC, OUT (stdout), ERR (stderr)
 #   w ARGS...            run "$WRENCH" --db "$DB" ARGS...
@@ -43,7 +43,7 @@ export XDG_DATA_HOME="$TMP/xdg"
 export HOME="$TMP/home"
 export XDG_CONFIG_HOME="$TMP/config"
 export USER=tester
-unset WRENCH_USER WRENCH_TODAY NO_COLOR
+unset WRENCH_USER WRENCH_TODAY WRENCH_DB COLUMNS NO_COLOR
 export LC_ALL=C
 DB="$TMP/test.db"
 

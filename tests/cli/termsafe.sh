@@ -38,8 +38,11 @@ tty_run() {
 	fi
 	# script(1) runs the command with $SHELL, and printf %q quotes for bash:
 	# under CI's shell (dash) the $'...' quoting of a control byte is a
-	# syntax error and the terminal receives nothing.
-	SHELL=$BASH script -qec "$cmd" /dev/null </dev/null >"$TMP/.tty" 2>"$TMP/.script-err"
+	# syntax error and the terminal receives nothing.  A table on a
+	# terminal fits its width (width.sh); these checks want whole cells, so
+	# COLUMNS makes the terminal wide.
+	COLUMNS=4000 SHELL=$BASH script -qec "$cmd" /dev/null </dev/null >"$TMP/.tty" \
+		2>"$TMP/.script-err"
 	RC=$?
 }
 
