@@ -290,8 +290,10 @@ static int read_fit_file(const struct cli *c, const char *path, struct fit_data 
 			if (kind < 0) {
 				free(line);
 				close_input(f);
-				return cli_failf(c, CLI_BAD, "%s:%zu: the header needs a time column "
-				                 "and a state column (F or S), e.g. 'time,state,count'",
+				return cli_failf(c, CLI_BAD,
+				                 "%s:%zu: the header needs a time column "
+				                 "and a state column (F or S), "
+				                 "e.g. 'time,state,count'",
 				                 path, lineno);
 			}
 			if (kind > 0)

@@ -825,12 +825,12 @@ static int class_priors(const struct ld_set *s, const struct predict_opts *o, do
 	for (i = 0; i < r->nc; i++) {
 		const size_t *units = r->order + r->units[i];
 		size_t nu = r->units[i + 1] - r->units[i];
-		rc = class_prior(s, o, T, i, units, nu, r->uw, r->lives, r->scratch, r->ir, &r->cw[i],
-		                 r->keys, &r->nk, out, e);
+		rc = class_prior(s, o, T, i, units, nu, r->uw, r->lives, r->scratch, r->ir,
+		                 &r->cw[i], r->keys, &r->nk, out, e);
 		if (rc)
 			return rc;
-		rc = repair_or_renewal(s, o, T, i, units, nu, r->scratch, &r->repair, &r->cw[i], out,
-		                       e);
+		rc = repair_or_renewal(s, o, T, i, units, nu, r->scratch, &r->repair, &r->cw[i],
+		                       out, e);
 		if (rc)
 			return rc;
 	}

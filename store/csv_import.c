@@ -544,8 +544,9 @@ static int finish_rows(struct driver *d, int entity)
 	if (rc == WR_OK && d->rej.f)
 		rc = rejects_flush(d);
 	if (rc == WR_OK && d->nbad && !d->o->rejects_path)
-		rc = wr_fail(d->e, WR_EINPUT, "%zu bad row%s; nothing imported; fix %s or use --skip-bad",
-		             d->nbad, d->nbad == 1 ? "" : "s", d->nbad == 1 ? "it" : "them");
+		rc = wr_fail(d->e, WR_EINPUT,
+		             "%zu bad row%s; nothing imported; fix %s or use --skip-bad", d->nbad,
+		             d->nbad == 1 ? "" : "s", d->nbad == 1 ? "it" : "them");
 	if (rc == WR_OK && !d->o->dry_run && d->r->inserted + d->r->updated > 0)
 		rc = summary_audit(d);
 	return rc;

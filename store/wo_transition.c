@@ -300,8 +300,8 @@ static int delete_stale_events(struct store *s, int64_t wo_id, const struct wo_f
 		store_stmt_done(st);
 		if (rc != WR_OK)
 			return rc;
-		rc = store_audit(s, "event", evuuid, f->tag, "deleted", wr_date_fmt(evat, when), NULL,
-		                 e);
+		rc = store_audit(s, "event", evuuid, f->tag, "deleted", wr_date_fmt(evat, when),
+		                 NULL, e);
 		if (rc != WR_OK)
 			return rc;
 	}

@@ -621,7 +621,8 @@ static void draw_flat(struct app *a, struct view *v, struct alist *s, WINDOW *w,
 	if (s->search[0])
 		draw_linef(w, 0, 0, lw, theme_attr(ROLE_WARN), "/%s", s->search);
 	else
-		draw_line(w, 0, 0, "all assets by tag  (/ search, t tree)", lw, theme_attr(ROLE_DIM));
+		draw_line(w, 0, 0, "all assets by tag  (/ search, t tree)", lw,
+		          theme_attr(ROLE_DIM));
 	klist_scroll(&s->list, s->rows);
 	if (s->list.top + s->rows > s->list.n && !s->list.at_end) {
 		s->need_fill = 1;
