@@ -35,22 +35,39 @@ int date_valid(const char *s)
 	return strlen(s) == 10 && ymd(s, &y, &m, &d);
 }
 
-int rfc3339_parse(const char *s, int64_t *utc)
+/* "THH:MM:SS" at s (after the date) into seconds of the day; 0 when
+ * malformed. A leap second counts as the one before it. */
+static int hms(const char *s, int *secs)
 {
-	int y, mo, d, h, mi, sec, oh = 0, om = 0;
-	const char *p = s + 19;
+	int h, mi, sec;
 
-	if (strlen(s) < 20 || !ymd(s, &y, &mo, &d) || (s[10] != 'T' && s[10] != 't') ||
-	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &sec) || h > 23 || mi > 59 || sec > 60)
+	if ((s[0] != 'T' && s[0] != 't') || !digits(s + 1, 2, &h) || s[3] != ':' ||
+	    !digits(s + 4, 2, &mi) || s[6] != ':' || !digits(s + 7, 2, &sec) || h > 23 ||
+	    mi > 59 || sec > 60)
 		return 0;
-	if (*p == '.') {
-		/* Fractions of a second are accepted and dropped. */
-		if (!isdigit((unsigned char)p[1]))
-			return 0;
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	}
+	*secs = h * 3600 + mi * 60 + (sec == 60 ? 59 : sec);
+	return 1;
+}
+
+/* Skips fractions of a second, which are accepted and dropped; NULL when
+ * the dot has no digits. */
+static const char *skip_fraction(const char *p)
+{
+	if (*p != '.')
+		return p;
+	if (!isdigit((unsigned char)p[1]))
+		return NULL;
+	for (p++; isdigit((unsigned char)*p); p++)
+		;
+	return p;
+}
+
+/* The zone at p ("Z" or "+HH:MM" / "-HH:MM") as seconds east of UTC, with
+ * nothing after it; 0 when malformed. */
+static int zone_offset(const char *p, int *off)
+{
+	int oh = 0, om = 0;
+
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
@@ -66,8 +83,21 @@ int rfc3339_parse(const char *s, int64_t *utc)
 	}
 	if (*p)
 		return 0;
-	*utc = wr_date_from_ymd(y, mo, d) + h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) -
-	       (oh * 3600 + om * 60);
+	*off = oh * 3600 + om * 60;
+	return 1;
+}
+
+int rfc3339_parse(const char *s, int64_t *utc)
+{
+	int y, mo, d, secs, off;
+	const char *p;
+
+	if (strlen(s) < 20 || !ymd(s, &y, &mo, &d) || !hms(s + 10, &secs))
+		return 0;
+	p = skip_fraction(s + 19);
+	if (!p || !zone_offset(p, &off))
+		return 0;
+	*utc = wr_date_from_ymd(y, mo, d) + secs - off;
 	return 1;
 }
 

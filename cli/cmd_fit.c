@@ -147,6 +147,119 @@ static void fit_data_free(struct fit_data *d)
 	free(d->failed);
 }
 
+/* Where the columns are and how they are separated, as the first line
+ * says. */
+struct fit_layout {
+	int col_t, col_s, col_c;
+	int header_done;
+	char delim;
+};
+
+/* Cuts the line end and, on the first line, a UTF-8 byte-order mark. */
+static char *line_text(char *line, ssize_t len, size_t lineno)
+{
+	char *p = line;
+
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	if (lineno == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+	    (unsigned char)p[2] == 0xBF)
+		p += 3;   /* UTF-8 byte-order mark */
+	return p;
+}
+
+static char first_line_delim(const char *p)
+{
+	if (strchr(p, ';') && !strchr(p, ','))
+		return ';';
+	if (strchr(p, '\t') && !strchr(p, ','))
+		return '\t';
+	return ',';
+}
+
+/* Finds the named columns of a header; -1 when time or state is missing. */
+static int header_columns(char **fields, int nf, struct fit_layout *l)
+{
+	l->col_t = l->col_s = l->col_c = -1;
+	for (int i = 0; i < nf; i++) {
+		if (l->col_t < 0 && name_is(fields[i], time_names))
+			l->col_t = i;
+		else if (l->col_s < 0 && name_is(fields[i], state_names))
+			l->col_s = i;
+		else if (l->col_c < 0 && name_is(fields[i], count_names))
+			l->col_c = i;
+	}
+	return l->col_t < 0 || l->col_s < 0 ? -1 : 0;
+}
+
+/* The first line fixes the delimiter and, when it names its columns,
+ * where they are. Returns 1 for a header, 0 for a data row (split into
+ * fields) and -1 for a header without time or state. */
+static int first_line(char *p, char **fields, int *nf, struct fit_layout *l, struct fit_data *d)
+{
+	double t;
+
+	l->delim = first_line_delim(p);
+	*nf = split_line(p, l->delim, fields, FIT_MAX_FIELDS);
+	l->header_done = 1;
+	if (parse_num(fields[0], &t) != 0) {
+		if (header_columns(fields, *nf, l) != 0)
+			return -1;
+		d->has_count = l->col_c >= 0;
+		return 1;
+	}
+	/* No header: time,state[,count]. */
+	l->col_c = *nf > 2 ? 2 : -1;
+	d->has_count = l->col_c >= 0;
+	/* fields were split in place: re-join is not needed, parse them. */
+	return 0;
+}
+
+/* Parses one data row into t, st and cnt; returns NULL, or what is wrong
+ * with the row (in msg). */
+static const char *row_problem(char **fields, int nf, const struct fit_layout *l, double *t,
+                               int *st, double *cnt, char *msg, size_t msz)
+{
+	/* A missing count at the end of a row counts one. */
+	int need = l->col_t > l->col_s ? l->col_t : l->col_s;
+	int col_c = l->col_c;
+
+	if (nf <= need)
+		snprintf(msg, msz, "expected %d columns, found %d", need + 1, nf);
+	else if (parse_num(fields[l->col_t], t) != 0)
+		snprintf(msg, msz, "time '%.40s' is not a number", fields[l->col_t]);
+	else if (!(*t > 0))
+		snprintf(msg, msz, "time %g must be more than zero", *t);
+	else if ((*st = parse_state(fields[l->col_s])) < 0)
+		snprintf(msg, msz, "state '%.40s' is not F (failure) or S "
+		         "(suspension)", fields[l->col_s]);
+	else if (col_c >= 0 && col_c < nf && fields[col_c][0] &&
+	         (parse_num(fields[col_c], cnt) != 0 || !(*cnt > 0)))
+		snprintf(msg, msz, "count '%.40s' must be a number above zero", fields[col_c]);
+	else
+		return NULL;
+	return msg;
+}
+
+static void close_input(FILE *f)
+{
+	if (f != stdin)
+		fclose(f);
+}
+
+/* What the whole file came to once read without an I/O error. */
+static int fit_file_verdict(const struct cli *c, const char *path, size_t bad,
+                            const struct fit_data *d)
+{
+	if (bad)
+		return cli_failf(c, CLI_BAD, "%s: %zu bad row%s%s; nothing was fitted", path, bad,
+		                 bad == 1 ? "" : "s", bad > FIT_MAX_BAD ? " (first 20 shown)" : "");
+	if (d->n == 0)
+		return cli_failf(c, CLI_BAD, "%s has no data rows (expected time,state[,count])",
+		                 path);
+	return 0;
+}
+
 /* Reads the file into d (which the caller frees, whatever the result);
  * returns 0, or an exit code with the errors printed. */
 static int read_fit_file(const struct cli *c, const char *path, struct fit_data *d)
@@ -155,115 +268,57 @@ static int read_fit_file(const struct cli *c, const char *path, struct fit_data 
 	char *line = NULL;
 	size_t lcap = 0, lineno = 0, bad = 0;
 	ssize_t len;
-	int col_t = 0, col_s = 1, col_c = -1, header_done = 0;
-	char delim = ',';
+	struct fit_layout l = {0, 1, -1, 0, ','};
 
 	memset(d, 0, sizeof *d);
 	if (!f)
 		return cli_failf(c, CLI_BAD, "cannot open %s: %s", path, strerror(errno));
 	while ((len = getline(&line, &lcap, f)) >= 0) {
-		char *fields[FIT_MAX_FIELDS], *p = line;
+		char *fields[FIT_MAX_FIELDS], *p;
+		const char *why;
+		char msg[160];
 		double t, cnt = 1;
 		int nf, st;
 
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (lineno == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-		    (unsigned char)p[2] == 0xBF)
-			p += 3;   /* UTF-8 byte-order mark */
+		p = line_text(line, len, ++lineno);
 		if (!*wr_trim(p) || p[0] == '#')
 			continue;
-		if (!header_done) {
-			/* The first line fixes the delimiter and, when it names
-			 * its columns, where they are. */
-			if (strchr(p, ';') && !strchr(p, ','))
-				delim = ';';
-			else if (strchr(p, '\t') && !strchr(p, ','))
-				delim = '\t';
-			nf = split_line(p, delim, fields, FIT_MAX_FIELDS);
-			header_done = 1;
-			if (parse_num(fields[0], &t) != 0) {
-				col_t = col_s = col_c = -1;
-				for (int i = 0; i < nf; i++) {
-					if (col_t < 0 && name_is(fields[i], time_names))
-						col_t = i;
-					else if (col_s < 0 && name_is(fields[i], state_names))
-						col_s = i;
-					else if (col_c < 0 && name_is(fields[i], count_names))
-						col_c = i;
-				}
-				if (col_t < 0 || col_s < 0) {
-					free(line);
-					if (f != stdin)
-						fclose(f);
-					return cli_failf(c, CLI_BAD, "%s:%zu: the header needs a time column "
-					                 "and a state column (F or S), e.g. 'time,state,count'",
-					                 path, lineno);
-				}
-				d->has_count = col_c >= 0;
-				continue;
-			}
-			/* No header: time,state[,count]. */
-			col_c = nf > 2 ? 2 : -1;
-			d->has_count = col_c >= 0;
-			/* fields were split in place: re-join is not needed, parse them. */
+		if (l.header_done) {
+			nf = split_line(p, l.delim, fields, FIT_MAX_FIELDS);
 		} else {
-			nf = split_line(p, delim, fields, FIT_MAX_FIELDS);
-		}
-		{
-			const char *why = NULL;
-			char msg[160];
-			/* A missing count at the end of a row counts one. */
-			int need = col_t > col_s ? col_t : col_s;
-			if (nf <= need) {
-				snprintf(msg, sizeof msg, "expected %d columns, found %d", need + 1, nf);
-				why = msg;
-			} else if (parse_num(fields[col_t], &t) != 0) {
-				snprintf(msg, sizeof msg, "time '%.40s' is not a number", fields[col_t]);
-				why = msg;
-			} else if (!(t > 0)) {
-				snprintf(msg, sizeof msg, "time %g must be more than zero", t);
-				why = msg;
-			} else if ((st = parse_state(fields[col_s])) < 0) {
-				snprintf(msg, sizeof msg, "state '%.40s' is not F (failure) or S "
-				         "(suspension)", fields[col_s]);
-				why = msg;
-			} else if (col_c >= 0 && col_c < nf && fields[col_c][0] &&
-			           (parse_num(fields[col_c], &cnt) != 0 || !(cnt > 0))) {
-				snprintf(msg, sizeof msg, "count '%.40s' must be a number above zero",
-				         fields[col_c]);
-				why = msg;
-			}
-			if (why) {
-				if (bad < FIT_MAX_BAD)
-					out_printf(stderr, "%s:%zu: %s\n", path, lineno, why);
-				bad++;
-				continue;
-			}
-			if (push(d, t, st, cnt) != 0) {
+			int kind = first_line(p, fields, &nf, &l, d);
+			if (kind < 0) {
 				free(line);
-				if (f != stdin)
-					fclose(f);
-				return cli_failf(c, CLI_BAD, "out of memory reading %s", path);
+				close_input(f);
+				return cli_failf(c, CLI_BAD,
+				                 "%s:%zu: the header needs a time column "
+				                 "and a state column (F or S), "
+				                 "e.g. 'time,state,count'",
+				                 path, lineno);
 			}
+			if (kind > 0)
+				continue;
+		}
+		why = row_problem(fields, nf, &l, &t, &st, &cnt, msg, sizeof msg);
+		if (why) {
+			if (bad < FIT_MAX_BAD)
+				out_printf(stderr, "%s:%zu: %s\n", path, lineno, why);
+			bad++;
+			continue;
+		}
+		if (push(d, t, st, cnt) != 0) {
+			free(line);
+			close_input(f);
+			return cli_failf(c, CLI_BAD, "out of memory reading %s", path);
 		}
 	}
 	free(line);
 	if (ferror(f)) {
-		if (f != stdin)
-			fclose(f);
+		close_input(f);
 		return cli_failf(c, CLI_BAD, "cannot read %s: %s", path, strerror(errno));
 	}
-	if (f != stdin)
-		fclose(f);
-	if (bad)
-		return cli_failf(c, CLI_BAD, "%s: %zu bad row%s%s; nothing was fitted", path, bad,
-		                 bad == 1 ? "" : "s", bad > FIT_MAX_BAD ? " (first 20 shown)" : "");
-	if (d->n == 0)
-		return cli_failf(c, CLI_BAD, "%s has no data rows (expected time,state[,count])",
-		                 path);
-	return 0;
+	close_input(f);
+	return fit_file_verdict(c, path, bad, d);
 }
 
 /* A stable token for scripts; predict_status_str is for people. */

@@ -485,6 +485,47 @@ static int read_meters(struct hist *h, int64_t day)
 
 /* ------------------------------------------------------------ driver */
 
+/* Finishes the pending preventive work due by day. */
+static int finish_due_pms(struct hist *h, int64_t day)
+{
+	int i, rc = WR_OK;
+
+	for (i = 0; rc == WR_OK && i < h->npend;) {
+		if (h->pend[i].day <= day) {
+			struct pending pd = h->pend[i];
+			h->pend[i] = h->pend[--h->npend];
+			rc = finish_pm(h, &pd);
+		} else {
+			i++;
+		}
+	}
+	return rc;
+}
+
+/* One day of the plant's history: meter readings once a week, the
+ * preventive work generated and done, and the day's failures (from *fi
+ * on). */
+static int simulate_day(struct hist *h, int64_t day, int *fi)
+{
+	struct demo_plant *p = h->p;
+	int rc = WR_OK, created;
+
+	demo_as_of(h->s, DEMO_USER, day);
+	if ((day - p->start) / WR_DAY % 7 == 0)
+		rc = read_meters(h, day);
+	if (rc == WR_OK)
+		rc = store_pm_generate(h->s, day, 0, &created, h->e);
+	if (rc == WR_OK && created > 0)
+		rc = collect_new(h);
+	if (rc == WR_OK)
+		rc = finish_due_pms(h, day);
+	while (rc == WR_OK && *fi < h->nfails && h->fails[*fi].at < day + WR_DAY) {
+		const struct failure *f = &h->fails[(*fi)++];
+		rc = f->planned ? write_replacement(h, f) : write_failure_wo(h, f);
+	}
+	return rc;
+}
+
 int demo_history_build(struct store *s, struct demo_plant *p, struct wr_err *e)
 {
 	struct hist h;
@@ -507,29 +548,8 @@ int demo_history_build(struct store *s, struct demo_plant *p, struct wr_err *e)
 		rc = write_installs(&h);
 	while (rc == WR_OK && fi < h.nfails && h.fails[fi].at < p->start)
 		rc = write_old_failure(&h, &h.fails[fi++]);
-
-	for (day = p->start; rc == WR_OK && day < p->today; day += WR_DAY) {
-		demo_as_of(s, DEMO_USER, day);
-		if ((day - p->start) / WR_DAY % 7 == 0)
-			rc = read_meters(&h, day);
-		if (rc == WR_OK)
-			rc = store_pm_generate(s, day, 0, &created, e);
-		if (rc == WR_OK && created > 0)
-			rc = collect_new(&h);
-		for (i = 0; rc == WR_OK && i < h.npend;) {
-			if (h.pend[i].day <= day) {
-				struct pending pd = h.pend[i];
-				h.pend[i] = h.pend[--h.npend];
-				rc = finish_pm(&h, &pd);
-			} else {
-				i++;
-			}
-		}
-		while (rc == WR_OK && fi < h.nfails && h.fails[fi].at < day + WR_DAY) {
-			const struct failure *f = &h.fails[fi++];
-			rc = f->planned ? write_replacement(&h, f) : write_failure_wo(&h, f);
-		}
-	}
+	for (day = p->start; rc == WR_OK && day < p->today; day += WR_DAY)
+		rc = simulate_day(&h, day, &fi);
 	if (rc == WR_OK)
 		rc = demo_present_build(s, p, e);
 	if (rc == WR_OK) {

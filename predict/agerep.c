@@ -41,11 +41,51 @@ static double phi(double beta, double G, double x, double *dphi)
 	return beta * pow(x, beta - 1.0) * G * P + expm1(-xb);
 }
 
+/* Brackets the root of phi(x) = kappa in [*lo, *hi] by doubling hi; -1
+ * when it lies beyond any practical age. */
+static int bracket_optimum(double beta, double G, double kappa, double *lo, double *hi)
+{
+	double d;
+	int i;
+
+	for (i = 0; i < 2000 && phi(beta, G, *hi, &d) < kappa; i++) {
+		*lo = *hi;
+		*hi *= 2.0;
+	}
+	return i == 2000 ? -1 : 0;
+}
+
+/* The root of phi(x) = kappa in [lo, hi]: Newton's steps, bisection where
+ * a step would leave the bracket. */
+static double solve_optimum(double beta, double G, double kappa, double lo, double hi)
+{
+	double x = 0.5 * (lo + hi), d;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		double f = phi(beta, G, x, &d) - kappa, nx;
+		if (f == 0.0)
+			break;
+		if (f < 0.0)
+			lo = x;
+		else
+			hi = x;
+		nx = d > 0.0 ? x - f / d : 0.5 * (lo + hi);
+		if (!(nx > lo && nx < hi))
+			nx = 0.5 * (lo + hi);
+		if (fabs(nx - x) <= 1e-13 * x || hi - lo <= 1e-14 * hi) {
+			x = nx;
+			break;
+		}
+		x = nx;
+	}
+	return x;
+}
+
 int predict_age_replacement(double beta, double eta, double cp, double cf,
                             struct predict_agerep *out, struct wr_err *e)
 {
-	double G, kappa, lo = 0.0, hi = 1.0, x, d;
-	int i;
+	double G, kappa, lo = 0.0, hi = 1.0;
 
 	out->ok = 0;
 	out->why = NULL;
@@ -66,33 +106,11 @@ int predict_age_replacement(double beta, double eta, double cp, double cf,
 	}
 	G = exp(lgamma(1.0 + 1.0 / beta));
 	kappa = cp / (cf - cp);
-	for (i = 0; i < 2000 && phi(beta, G, hi, &d) < kappa; i++) {
-		lo = hi;
-		hi *= 2.0;
-	}
-	if (i == 2000) {
+	if (bracket_optimum(beta, G, kappa, &lo, &hi) != 0) {
 		out->why = "the optimum lies beyond any practical age";
 		return WR_OK;
 	}
-	x = 0.5 * (lo + hi);
-	for (i = 0; i < 200; i++) {
-		double f = phi(beta, G, x, &d) - kappa, nx;
-		if (f == 0.0)
-			break;
-		if (f < 0.0)
-			lo = x;
-		else
-			hi = x;
-		nx = d > 0.0 ? x - f / d : 0.5 * (lo + hi);
-		if (!(nx > lo && nx < hi))
-			nx = 0.5 * (lo + hi);
-		if (fabs(nx - x) <= 1e-13 * x || hi - lo <= 1e-14 * hi) {
-			x = nx;
-			break;
-		}
-		x = nx;
-	}
-	out->t_opt = eta * x;
+	out->t_opt = eta * solve_optimum(beta, G, kappa, lo, hi);
 	out->cost_rate = predict_age_replacement_cost(beta, eta, cp, cf, out->t_opt);
 	out->saving = 1.0 - out->cost_rate / out->cost_rate_rtf;
 	out->ok = 1;

@@ -78,12 +78,79 @@ static double clamp_la(double la)
 	return la < lo ? lo : la > hi ? hi : la;
 }
 
+/* The search direction in (ln a, ln b) from the gradient g and Hessian h. */
+static void eb_direction(const double *g, const double *h, double la, double *sa, double *sb)
+{
+	double det = h[0] * h[2] - h[1] * h[1];
+
+	if (h[0] < 0.0 && det > 0.0) {
+		/* Newton: solve H s = -g. */
+		*sa = (-g[0] * h[2] + g[1] * h[1]) / det;
+		*sb = (-g[1] * h[0] + g[0] * h[1]) / det;
+	} else {
+		/* Not concave here: a gradient step of modest length. */
+		double gn = sqrt(g[0] * g[0] + g[1] * g[1]);
+		*sa = g[0] / (gn > 1.0 ? gn : 1.0);
+		*sb = g[1] / (gn > 1.0 ? gn : 1.0);
+	}
+	/* At a bound of a with the step pointing outside, optimise b
+	 * alone. */
+	if ((la >= log(PI_EB_A_MAX) - 1e-12 && *sa > 0.0) ||
+	    (la <= log(PI_EB_A_MIN) + 1e-12 && *sa < 0.0)) {
+		*sa = 0.0;
+		*sb = h[2] < 0.0 ? -g[1] / h[2] : g[1];
+	}
+	/* Long jumps in log space are never needed. */
+	if (fabs(*sa) > 2.0 || fabs(*sb) > 2.0) {
+		double m = fabs(*sa) > fabs(*sb) ? fabs(*sa) : fabs(*sb);
+		*sa *= 2.0 / m;
+		*sb *= 2.0 / m;
+	}
+}
+
+/* Halves the step (sa, sb) until the likelihood does not fall below L;
+ * then (sa, sb) is the step taken and *nl its likelihood. Returns -1 when
+ * no step of 40 halvings does. */
+static int eb_line_search(const struct ebdata *d, double la, double lb, double L, double *sa,
+                          double *sb, double *nl)
+{
+	double step = 1.0;
+	int tries;
+
+	for (tries = 0; tries < 40; tries++) {
+		double na = clamp_la(la + step * *sa), nb = lb + step * *sb;
+		*nl = eb_eval(d, na, nb, NULL, NULL);
+		if (*nl >= L) {
+			*sa = na - la;
+			*sb = nb - lb;
+			return 0;
+		}
+		step *= 0.5;
+	}
+	return -1;
+}
+
+/* ngt[k]: how many units have more than k failures (rmax of them). */
+static double *eb_count_above(const int *r, size_t n, int rmax)
+{
+	double *ngt = calloc((size_t)rmax, sizeof *ngt);
+	size_t i;
+	int k;
+
+	if (!ngt)
+		return NULL;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < r[i]; k++)
+			ngt[k] += 1.0;
+	return ngt;
+}
+
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 {
 	struct ebdata d;
 	double *ngt, R = 0.0, ST = 0.0, la, lb, L;
 	size_t i;
-	int k, it, rmax = 0;
+	int it, rmax = 0;
 
 	for (i = 0; i < n; i++) {
 		R += r[i];
@@ -93,12 +160,9 @@ int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 	}
 	if (!(R > 0.0) || !(ST > 0.0))
 		return WR_EINPUT;
-	ngt = calloc((size_t)rmax, sizeof *ngt);
+	ngt = eb_count_above(r, n, rmax);
 	if (!ngt)
 		return WR_ENOMEM;
-	for (i = 0; i < n; i++)
-		for (k = 0; k < r[i]; k++)
-			ngt[k] += 1.0;
 	d.r = r;
 	d.S = S;
 	d.n = n;
@@ -111,44 +175,10 @@ int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 	lb = log(ST / R);
 	L = eb_eval(&d, la, lb, NULL, NULL);
 	for (it = 0; it < 200; it++) {
-		double g[2], h[3], det, sa, sb, step = 1.0, nl = 0.0;
-		int tries;
+		double g[2], h[3], sa, sb, nl = 0.0;
 		eb_eval(&d, la, lb, g, h);
-		det = h[0] * h[2] - h[1] * h[1];
-		if (h[0] < 0.0 && det > 0.0) {
-			/* Newton: solve H s = -g. */
-			sa = (-g[0] * h[2] + g[1] * h[1]) / det;
-			sb = (-g[1] * h[0] + g[0] * h[1]) / det;
-		} else {
-			/* Not concave here: a gradient step of modest length. */
-			double gn = sqrt(g[0] * g[0] + g[1] * g[1]);
-			sa = g[0] / (gn > 1.0 ? gn : 1.0);
-			sb = g[1] / (gn > 1.0 ? gn : 1.0);
-		}
-		/* At a bound of a with the step pointing outside, optimise b
-		 * alone. */
-		if ((la >= log(PI_EB_A_MAX) - 1e-12 && sa > 0.0) ||
-		    (la <= log(PI_EB_A_MIN) + 1e-12 && sa < 0.0)) {
-			sa = 0.0;
-			sb = h[2] < 0.0 ? -g[1] / h[2] : g[1];
-		}
-		/* Long jumps in log space are never needed. */
-		if (fabs(sa) > 2.0 || fabs(sb) > 2.0) {
-			double m = fabs(sa) > fabs(sb) ? fabs(sa) : fabs(sb);
-			sa *= 2.0 / m;
-			sb *= 2.0 / m;
-		}
-		for (tries = 0; tries < 40; tries++) {
-			double na = clamp_la(la + step * sa), nb = lb + step * sb;
-			nl = eb_eval(&d, na, nb, NULL, NULL);
-			if (nl >= L) {
-				sa = na - la;
-				sb = nb - lb;
-				break;
-			}
-			step *= 0.5;
-		}
-		if (tries == 40)
+		eb_direction(g, h, la, &sa, &sb);
+		if (eb_line_search(&d, la, lb, L, &sa, &sb, &nl) != 0)
 			break;
 		la += sa;
 		lb += sb;

@@ -208,19 +208,9 @@ int predict_weibayes(const double *t, const int *failed, const double *count, si
 	return WR_OK;
 }
 
-int predict_fit(const double *t, const int *failed, const double *count, size_t n,
-                const struct predict_fit_opts *o, struct predict_fit *r,
-                struct wr_err *e)
+/* Every estimate unknown, the confidence and B-life percentage in range. */
+static void fit_init(const struct predict_fit_opts *o, struct predict_fit *r)
 {
-	struct predict_fit_opts def;
-	struct pi_mle m;
-	int rc;
-	size_t i;
-
-	if (!o) {
-		predict_fit_opts_init(&def);
-		o = &def;
-	}
 	memset(r, 0, sizeof *r);
 	r->beta = r->eta = r->loglik = NAN;
 	r->v_mu = r->v_mu_s = r->v_s = NAN;
@@ -230,11 +220,11 @@ int predict_fit(const double *t, const int *failed, const double *count, size_t 
 	r->conf = o->conf > 0.0 && o->conf < 1.0 ? o->conf : PREDICT_CONF_DEFAULT;
 	r->blife_p = o->blife_p > 0.0 && o->blife_p < 1.0 ? o->blife_p : 0.10;
 	r->mrr.beta_yx = r->mrr.eta_yx = r->mrr.beta_xy = r->mrr.eta_xy = r->mrr.r2 = NAN;
+}
 
-	rc = check_input(t, count, n, r, e);
-	if (rc)
-		return rc;
-	for (i = 0; i < n; i++) {
+static void count_units(const int *failed, const double *count, size_t n, struct predict_fit *r)
+{
+	for (size_t i = 0; i < n; i++) {
 		double c = count ? count[i] : 1.0;
 		r->n += c;
 		if (failed[i])
@@ -242,6 +232,59 @@ int predict_fit(const double *t, const int *failed, const double *count, size_t 
 		else
 			r->suspensions += c;
 	}
+}
+
+/* The maximum-likelihood estimates and their bounds into r. */
+static void take_mle(const struct pi_mle *m, struct predict_fit *r)
+{
+	double z = pi_conf_z(r->conf);
+
+	r->method = PREDICT_M_MLE;
+	r->has_estimate = 1;
+	r->beta = m->beta;
+	r->eta = m->eta;
+	r->loglik = m->loglik;
+	r->v_mu = m->v_mu;
+	r->v_mu_s = m->v_mu_s;
+	r->v_s = m->v_s;
+	r->se_log_eta = sqrt(m->v_mu);
+	r->se_log_sigma = sqrt(m->v_s);
+	pi_beta_bounds(m->beta, m->v_s, r->conf, &r->beta_b);
+	if (isfinite(r->se_log_eta)) {
+		r->eta_b.lo = m->eta * exp(-z * r->se_log_eta);
+		r->eta_b.hi = m->eta * exp(z * r->se_log_eta);
+	}
+}
+
+/* The regression alternative is extra information: fractional counts
+ * only leave it out. */
+static int counts_integral(const double *count, size_t n)
+{
+	int integral = 1;
+
+	for (size_t i = 0; count && i < n; i++)
+		if (count[i] != floor(count[i]) || count[i] > 1e8)
+			integral = 0;
+	return integral;
+}
+
+int predict_fit(const double *t, const int *failed, const double *count, size_t n,
+                const struct predict_fit_opts *o, struct predict_fit *r,
+                struct wr_err *e)
+{
+	struct predict_fit_opts def;
+	struct pi_mle m;
+	int rc;
+
+	if (!o) {
+		predict_fit_opts_init(&def);
+		o = &def;
+	}
+	fit_init(o, r);
+	rc = check_input(t, count, n, r, e);
+	if (rc)
+		return rc;
+	count_units(failed, count, n, r);
 
 	rc = pi_mle(t, failed, count, n, &m);
 	if (rc)
@@ -250,22 +293,7 @@ int predict_fit(const double *t, const int *failed, const double *count, size_t 
 	r->iterations = m.iterations;
 	status_msg(r);
 	if (m.status == PREDICT_OK) {
-		double z = pi_conf_z(r->conf);
-		r->method = PREDICT_M_MLE;
-		r->has_estimate = 1;
-		r->beta = m.beta;
-		r->eta = m.eta;
-		r->loglik = m.loglik;
-		r->v_mu = m.v_mu;
-		r->v_mu_s = m.v_mu_s;
-		r->v_s = m.v_s;
-		r->se_log_eta = sqrt(m.v_mu);
-		r->se_log_sigma = sqrt(m.v_s);
-		pi_beta_bounds(m.beta, m.v_s, r->conf, &r->beta_b);
-		if (isfinite(r->se_log_eta)) {
-			r->eta_b.lo = m.eta * exp(-z * r->se_log_eta);
-			r->eta_b.hi = m.eta * exp(z * r->se_log_eta);
-		}
+		take_mle(&m, r);
 	} else if (o->weibayes_beta > 0.0) {
 		rc = predict_weibayes(t, failed, count, n, o->weibayes_beta, r->conf, &r->eta,
 		                      &r->weibayes_eta_lo, e);
@@ -282,19 +310,10 @@ int predict_fit(const double *t, const int *failed, const double *count, size_t 
 		r->mtbf = predict_weibull_mean(r->beta, r->eta);
 		r->blife = predict_fit_blife(r, r->blife_p, &r->blife_b);
 	}
-
-	/* The regression alternative is extra information: fractional counts
-	 * only leave it out. */
-	{
-		int integral = 1;
-		for (i = 0; count && i < n; i++)
-			if (count[i] != floor(count[i]) || count[i] > 1e8)
-				integral = 0;
-		if (integral) {
-			rc = predict_mrr(t, failed, count, n, &r->mrr, e);
-			if (rc == WR_ENOMEM)
-				return rc;
-		}
+	if (counts_integral(count, n)) {
+		rc = predict_mrr(t, failed, count, n, &r->mrr, e);
+		if (rc == WR_ENOMEM)
+			return rc;
 	}
 	return WR_OK;
 }

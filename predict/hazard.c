@@ -207,47 +207,51 @@ static void accumulate(const struct pi_hz_in *in, const struct pi_hz_grid *g, do
 	}
 }
 
-/*
- * The pooled proportional-hazards fit on a grid: h0 (nb) and kappa (nc),
- * by iterative proportional fitting.  Classes without failures have
- * kappa = 0 (their maximum-likelihood value) and do not take part.
- * kappa is normalised to an exposure-weighted mean of 1 over the classes
- * with failures, so that h0 is the hazard of a typical class.  Returns the
- * log-likelihood.
- */
-static double ph_fit(const double *d, const double *X, size_t nb, size_t nc, const double *r,
-                     double *h0, double *kappa)
+/* One pass of the baseline: h0_k = failures / kappa-weighted exposure. */
+static void ph_baseline(const double *d, const double *X, size_t nb, size_t nc,
+                        const double *kappa, double *h0)
 {
-	double L = 0.0, sx = 0.0, skx = 0.0, s;
 	size_t c, k;
-	int it;
 
-	for (c = 0; c < nc; c++)
-		kappa[c] = r[c] > 0.0 ? 1.0 : 0.0;
-	for (it = 0; it < 500; it++) {
-		double change = 0.0;
-		for (k = 0; k < nb; k++) {
-			double dk = 0.0, den = 0.0;
-			for (c = 0; c < nc; c++) {
-				dk += d[c * nb + k];
-				den += kappa[c] * X[c * nb + k];
-			}
-			h0[k] = dk > 0.0 && den > 0.0 ? dk / den : 0.0;
-		}
+	for (k = 0; k < nb; k++) {
+		double dk = 0.0, den = 0.0;
 		for (c = 0; c < nc; c++) {
-			double e = 0.0, nk;
-			if (!(r[c] > 0.0))
-				continue;
-			for (k = 0; k < nb; k++)
-				e += h0[k] * X[c * nb + k];
-			nk = e > 0.0 ? r[c] / e : kappa[c];
-			if (fabs(log(nk / kappa[c])) > change)
-				change = fabs(log(nk / kappa[c]));
-			kappa[c] = nk;
+			dk += d[c * nb + k];
+			den += kappa[c] * X[c * nb + k];
 		}
-		if (change < 1e-10)
-			break;
+		h0[k] = dk > 0.0 && den > 0.0 ? dk / den : 0.0;
 	}
+}
+
+/* One pass of the class factors; returns the largest change of ln kappa. */
+static double ph_kappa_step(const double *X, size_t nb, size_t nc, const double *r,
+                            const double *h0, double *kappa)
+{
+	double change = 0.0;
+	size_t c, k;
+
+	for (c = 0; c < nc; c++) {
+		double e = 0.0, nk;
+		if (!(r[c] > 0.0))
+			continue;
+		for (k = 0; k < nb; k++)
+			e += h0[k] * X[c * nb + k];
+		nk = e > 0.0 ? r[c] / e : kappa[c];
+		if (fabs(log(nk / kappa[c])) > change)
+			change = fabs(log(nk / kappa[c]));
+		kappa[c] = nk;
+	}
+	return change;
+}
+
+/* Scales kappa to an exposure-weighted mean of 1 over the classes with
+ * failures, and h0 the other way. */
+static void ph_normalise(const double *X, size_t nb, size_t nc, const double *r, double *h0,
+                         double *kappa)
+{
+	double sx = 0.0, skx = 0.0, s;
+	size_t c, k;
+
 	for (c = 0; c < nc; c++) {
 		double xc = 0.0;
 		if (!(r[c] > 0.0))
@@ -262,6 +266,14 @@ static double ph_fit(const double *d, const double *X, size_t nb, size_t nc, con
 		kappa[c] /= s;
 	for (k = 0; k < nb; k++)
 		h0[k] *= s;
+}
+
+static double ph_loglik(const double *d, const double *X, size_t nb, size_t nc, const double *r,
+                        const double *h0, const double *kappa)
+{
+	double L = 0.0;
+	size_t c, k;
+
 	for (c = 0; c < nc; c++) {
 		if (!(r[c] > 0.0))
 			continue;
@@ -273,6 +285,31 @@ static double ph_fit(const double *d, const double *X, size_t nb, size_t nc, con
 		}
 	}
 	return L;
+}
+
+/*
+ * The pooled proportional-hazards fit on a grid: h0 (nb) and kappa (nc),
+ * by iterative proportional fitting.  Classes without failures have
+ * kappa = 0 (their maximum-likelihood value) and do not take part.
+ * kappa is normalised to an exposure-weighted mean of 1 over the classes
+ * with failures, so that h0 is the hazard of a typical class.  Returns the
+ * log-likelihood.
+ */
+static double ph_fit(const double *d, const double *X, size_t nb, size_t nc, const double *r,
+                     double *h0, double *kappa)
+{
+	size_t c;
+	int it;
+
+	for (c = 0; c < nc; c++)
+		kappa[c] = r[c] > 0.0 ? 1.0 : 0.0;
+	for (it = 0; it < 500; it++) {
+		ph_baseline(d, X, nb, nc, kappa, h0);
+		if (ph_kappa_step(X, nb, nc, r, h0, kappa) < 1e-10)
+			break;
+	}
+	ph_normalise(X, nb, nc, r, h0, kappa);
+	return ph_loglik(d, X, nb, nc, r, h0, kappa);
 }
 
 /* The cells that inform nu: classes with failures, bins with exposure. */
@@ -439,6 +476,90 @@ static int dbl_cmp(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
+/* The range of the failure times and, while there are at most kmax of
+ * them, the set of distinct ones (hashed on their bits). Returns 1 when
+ * there are more than kmax distinct times, else 0 with *nd of them. */
+static int distinct_times(const double *ft, size_t nf, size_t kmax, uint64_t *set, size_t cap,
+                          size_t *nd, double *lo, double *hi)
+{
+	size_t i;
+	int many = 0;
+
+	for (i = 0; i < nf; i++) {
+		uint64_t k = dkey(ft[i]);
+		size_t h;
+		if (ft[i] < *lo)
+			*lo = ft[i];
+		if (ft[i] > *hi)
+			*hi = ft[i];
+		if (many)
+			continue;
+		h = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 40) & (cap - 1);
+		while (set[h] && set[h] != k)
+			h = (h + 1) & (cap - 1);
+		if (!set[h]) {
+			set[h] = k;
+			if (++*nd > kmax)
+				many = 1;
+		}
+	}
+	return many;
+}
+
+/* The edges at the distinct failure times e[1..nd] but the last; returns
+ * their count (with e[0]). */
+static size_t distinct_edges(const uint64_t *set, size_t cap, size_t nd, double *e)
+{
+	size_t i, n = 1;
+
+	for (i = 0; i < cap; i++)
+		if (set[i])
+			e[n++] = dval(set[i]);
+	qsort(e + 1, nd, sizeof *e, dbl_cmp);
+	/* e[1..nd] are the distinct times; the last one is not an edge. */
+	return nd;
+}
+
+/* The edges at the failure-count quantiles of a histogram of the failure
+ * times; *n counts them (with e[0]). */
+static int quantile_edges(const double *ft, size_t nf, size_t kmax, double lo, double hi,
+                          double *e, size_t *n)
+{
+	unsigned sh = 44;
+	size_t *cnt, nbk, b, i, next = 1, last = 0;
+	uint64_t klo, khi;
+	double cum = 0.0;
+
+	klo = dkey(lo) >> sh;
+	khi = dkey(hi) >> sh;
+	while (khi - klo > ((uint64_t)1 << 20)) {
+		sh++;
+		klo = dkey(lo) >> sh;
+		khi = dkey(hi) >> sh;
+	}
+	nbk = (size_t)(khi - klo) + 1;
+	cnt = calloc(nbk, sizeof *cnt);
+	if (!cnt)
+		return WR_ENOMEM;
+	for (i = 0; i < nf; i++)
+		cnt[(dkey(ft[i]) >> sh) - klo]++;
+	for (b = 0; b < nbk; b++)
+		if (cnt[b])
+			last = b;
+	for (b = 0; b < last && *n < kmax; b++) {
+		if (!cnt[b])
+			continue;
+		cum += (double)cnt[b];
+		if (cum * (double)kmax >= (double)next * (double)nf) {
+			e[(*n)++] = dval(((klo + b + 1) << sh) - 1);
+			while (next < kmax && cum * (double)kmax >= (double)next * (double)nf)
+				next++;
+		}
+	}
+	free(cnt);
+	return WR_OK;
+}
+
 /*
  * The finest grid (edges in *fe, nb + 1 of them).  With at most kmax
  * distinct failure times, a cut at each but the last, so that every bin
@@ -452,10 +573,9 @@ static int dbl_cmp(const void *pa, const void *pb)
  */
 static int fine_grid(const double *ft, size_t nf, size_t kmax, double **fe, size_t *nb)
 {
-	uint64_t *set, klo, khi;
-	size_t cap = 16, nd = 0, i, n = 1;
+	uint64_t *set;
+	size_t cap = 16, nd = 0, n = 1;
 	double lo = INFINITY, hi = 0.0, *e;
-	int many = 0;
 
 	while (cap < 4 * (kmax + 1))
 		cap <<= 1;
@@ -466,66 +586,13 @@ static int fine_grid(const double *ft, size_t nf, size_t kmax, double **fe, size
 		free(e);
 		return WR_ENOMEM;
 	}
-	for (i = 0; i < nf; i++) {
-		uint64_t k = dkey(ft[i]);
-		size_t h;
-		if (ft[i] < lo)
-			lo = ft[i];
-		if (ft[i] > hi)
-			hi = ft[i];
-		if (many)
-			continue;
-		h = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 40) & (cap - 1);
-		while (set[h] && set[h] != k)
-			h = (h + 1) & (cap - 1);
-		if (!set[h]) {
-			set[h] = k;
-			if (++nd > kmax)
-				many = 1;
-		}
-	}
 	e[0] = 0.0;
-	if (!many) {
-		for (i = 0; i < cap; i++)
-			if (set[i])
-				e[n++] = dval(set[i]);
-		qsort(e + 1, nd, sizeof *e, dbl_cmp);
-		/* e[1..nd] are the distinct times; the last one is not an edge. */
-		n = nd;
-	} else {
-		unsigned sh = 44;
-		size_t *cnt, nbk, b, next = 1, last = 0;
-		double cum = 0.0;
-		klo = dkey(lo) >> sh;
-		khi = dkey(hi) >> sh;
-		while (khi - klo > ((uint64_t)1 << 20)) {
-			sh++;
-			klo = dkey(lo) >> sh;
-			khi = dkey(hi) >> sh;
-		}
-		nbk = (size_t)(khi - klo) + 1;
-		cnt = calloc(nbk, sizeof *cnt);
-		if (!cnt) {
-			free(set);
-			free(e);
-			return WR_ENOMEM;
-		}
-		for (i = 0; i < nf; i++)
-			cnt[(dkey(ft[i]) >> sh) - klo]++;
-		for (b = 0; b < nbk; b++)
-			if (cnt[b])
-				last = b;
-		for (b = 0; b < last && n < kmax; b++) {
-			if (!cnt[b])
-				continue;
-			cum += (double)cnt[b];
-			if (cum * (double)kmax >= (double)next * (double)nf) {
-				e[n++] = dval(((klo + b + 1) << sh) - 1);
-				while (next < kmax && cum * (double)kmax >= (double)next * (double)nf)
-					next++;
-			}
-		}
-		free(cnt);
+	if (!distinct_times(ft, nf, kmax, set, cap, &nd, &lo, &hi)) {
+		n = distinct_edges(set, cap, nd, e);
+	} else if (quantile_edges(ft, nf, kmax, lo, hi, e, &n) != WR_OK) {
+		free(set);
+		free(e);
+		return WR_ENOMEM;
 	}
 	e[n] = INFINITY;
 	free(set);
@@ -564,13 +631,166 @@ static int alloc_grid(struct pi_hz *z, size_t nb, size_t nc)
 	return z->edge && z->h && z->H && z->h0 && z->kappa && z->d && z->X ? WR_OK : WR_ENOMEM;
 }
 
+/* The working arrays of one fit on nb fine bins and nc classes. */
+struct hz_work {
+	double *d, *X, *ad, *aX, *cnt, *fd, *h0, *kap;
+	size_t *grp, *best_grp;
+};
+
+static int hz_work_alloc(struct hz_work *w, size_t nb, size_t nc)
+{
+	w->d = malloc(nc * nb * sizeof *w->d);
+	w->X = malloc(nc * nb * sizeof *w->X);
+	w->ad = malloc(nc * nb * sizeof *w->ad);
+	w->aX = malloc(nc * nb * sizeof *w->aX);
+	w->cnt = malloc((nb + 1) * sizeof *w->cnt);
+	w->fd = malloc(nb * sizeof *w->fd);
+	w->h0 = malloc(nb * sizeof *w->h0);
+	w->kap = malloc(nc * sizeof *w->kap);
+	w->grp = malloc((nb + 1) * sizeof *w->grp);
+	w->best_grp = malloc((nb + 1) * sizeof *w->best_grp);
+	return w->d && w->X && w->ad && w->aX && w->cnt && w->fd && w->h0 && w->kap && w->grp &&
+	               w->best_grp
+	           ? WR_OK
+	           : WR_ENOMEM;
+}
+
+static void hz_work_free(struct hz_work *w)
+{
+	free(w->d);
+	free(w->X);
+	free(w->ad);
+	free(w->aX);
+	free(w->cnt);
+	free(w->fd);
+	free(w->h0);
+	free(w->kap);
+	free(w->grp);
+	free(w->best_grp);
+}
+
+/* The cells are classes x bins: keep them within a memory budget. */
+static size_t hz_kmax(size_t kmax, size_t nc)
+{
+	if (kmax < 1)
+		kmax = 1;
+	if (kmax > PI_HZ_CELLS_MAX / nc)
+		kmax = PI_HZ_CELLS_MAX / nc > 0 ? PI_HZ_CELLS_MAX / nc : 1;
+	return kmax;
+}
+
+/* The failures of each fine bin (fd) and of each class (r). */
+static void failure_totals(const double *d, size_t nb, size_t nc, double *fd, double *r)
+{
+	size_t c, k;
+
+	for (k = 0; k < nb; k++)
+		fd[k] = 0.0;
+	for (c = 0; c < nc; c++)
+		for (k = 0; k < nb; k++) {
+			fd[k] += d[c * nb + k];
+			r[c] += d[c * nb + k];
+		}
+}
+
+/* Groups the nb fine bins into at most K of equal failure shares:
+ * grp[j] is the first fine bin of coarse bin j and grp[ncoarse] = nb.
+ * A coarse bin closes after fine bin k when the failures so far reach the
+ * next K-quantile; tied quantiles give fewer bins. Returns ncoarse. */
+static size_t quantile_groups(const double *fd, size_t nb, size_t nf, size_t K, size_t *grp)
+{
+	size_t k, ncoarse = 1, next = 1;
+	double cum = 0.0;
+
+	grp[0] = 0;
+	for (k = 0; k + 1 < nb && ncoarse < K; k++) {
+		cum += fd[k];
+		if (cum * (double)K >= (double)next * (double)nf) {
+			grp[ncoarse++] = k + 1;
+			while (next < K && cum * (double)K >= (double)next * (double)nf)
+				next++;
+		}
+	}
+	grp[ncoarse] = nb;
+	return ncoarse;
+}
+
+/* Sums the fine cells (d, X on nb bins) into the ncoarse bins of grp. */
+static void coarsen(const double *d, const double *X, size_t nb, size_t nc, const size_t *grp,
+                    size_t ncoarse, double *ad, double *aX)
+{
+	size_t c, j, k;
+
+	for (c = 0; c < nc; c++)
+		for (j = 0; j < ncoarse; j++) {
+			double sd = 0.0, sX = 0.0;
+			for (k = grp[j]; k < grp[j + 1]; k++) {
+				sd += d[c * nb + k];
+				sX += X[c * nb + k];
+			}
+			ad[c * ncoarse + j] = sd;
+			aX[c * ncoarse + j] = sX;
+		}
+}
+
+/* Candidate grids: K = 1, 2, 4, ... bins of equal failure shares, and the
+ * finest grid itself; the one of least AIC goes to w->best_grp. Returns
+ * its bin count. */
+static size_t choose_grid(struct hz_work *w, size_t nb, size_t nc, size_t nf, const double *r,
+                          double *best_aic)
+{
+	size_t c, K, best_K = 0;
+
+	for (K = 1;; K *= 2) {
+		size_t ncoarse;
+		double L, aic, npar = 0.0;
+		if (K > nb)
+			K = nb;
+		ncoarse = quantile_groups(w->fd, nb, nf, K, w->grp);
+		coarsen(w->d, w->X, nb, nc, w->grp, ncoarse, w->ad, w->aX);
+		L = ph_fit(w->ad, w->aX, ncoarse, nc, r, w->h0, w->kap);
+		for (c = 0; c < nc; c++)
+			npar += r[c] > 0.0;
+		npar += (double)ncoarse - 1.0;
+		aic = -2.0 * L + 2.0 * npar;
+		if (aic < *best_aic - 1e-9) {
+			*best_aic = aic;
+			best_K = ncoarse;
+			memcpy(w->best_grp, w->grp, (ncoarse + 1) * sizeof *w->grp);
+		}
+		if (K == nb)
+			break;
+	}
+	return best_K;
+}
+
+/* Fills z with the chosen grid of best_K bins and fits it. */
+static int set_chosen_grid(struct pi_hz *z, const struct hz_work *w, const double *fe,
+                           size_t nb, size_t nc, size_t best_K, const double *r)
+{
+	size_t k;
+	int rc = alloc_grid(z, best_K, nc);
+
+	if (rc)
+		return rc;
+	for (k = 0; k < best_K; k++)
+		z->edge[k] = fe[w->best_grp[k]];
+	z->edge[best_K] = INFINITY;
+	rc = grid_init(&z->grid, z->edge, best_K);
+	if (rc)
+		return rc;
+	coarsen(w->d, w->X, nb, nc, w->best_grp, best_K, z->d, z->X);
+	z->fine = nb;
+	z->loglik = ph_fit(z->d, z->X, best_K, nc, r, z->h0, z->kappa);
+	return WR_OK;
+}
+
 int pi_hz_fit(const struct pi_hz_in *in, size_t kmax, struct pi_hz *z)
 {
 	struct pi_hz_grid fg = {0};
-	double *fe = NULL, *d = NULL, *X = NULL, *ad = NULL, *aX = NULL;
-	double *cnt = NULL, *r = NULL, *h0 = NULL, *kap = NULL, *fd = NULL;
-	size_t *grp = NULL, *best_grp = NULL;
-	size_t nf, nb = 0, c, i, k, K, best_K = 0, nc = in->nc;
+	struct hz_work w = {0};
+	double *fe = NULL, *r = NULL;
+	size_t nf, nb = 0, best_K, nc = in->nc;
 	double best_aic = INFINITY;
 	int rc = WR_ENOMEM;
 
@@ -580,121 +800,30 @@ int pi_hz_fit(const struct pi_hz_in *in, size_t kmax, struct pi_hz *z)
 	nf = in->nf;
 	if (nf == 0)
 		return WR_OK;
-	/* The cells are classes x bins: keep them within a memory budget. */
-	if (kmax < 1)
-		kmax = 1;
-	if (kmax > PI_HZ_CELLS_MAX / nc)
-		kmax = PI_HZ_CELLS_MAX / nc > 0 ? PI_HZ_CELLS_MAX / nc : 1;
+	kmax = hz_kmax(kmax, nc);
 
 	r = calloc(nc, sizeof *r);
 	if (!r || fine_grid(in->ft, nf, kmax, &fe, &nb) || grid_init(&fg, fe, nb))
 		goto done;
-
-	d = malloc(nc * nb * sizeof *d);
-	X = malloc(nc * nb * sizeof *X);
-	ad = malloc(nc * nb * sizeof *ad);
-	aX = malloc(nc * nb * sizeof *aX);
-	cnt = malloc((nb + 1) * sizeof *cnt);
-	fd = malloc(nb * sizeof *fd);
-	h0 = malloc(nb * sizeof *h0);
-	kap = malloc(nc * sizeof *kap);
-	grp = malloc((nb + 1) * sizeof *grp);
-	best_grp = malloc((nb + 1) * sizeof *best_grp);
-	if (!d || !X || !ad || !aX || !cnt || !fd || !h0 || !kap || !grp || !best_grp)
+	if (hz_work_alloc(&w, nb, nc) != WR_OK)
 		goto done;
-	accumulate(in, &fg, d, X, cnt);
-	for (k = 0; k < nb; k++)
-		fd[k] = 0.0;
-	for (c = 0; c < nc; c++)
-		for (k = 0; k < nb; k++) {
-			fd[k] += d[c * nb + k];
-			r[c] += d[c * nb + k];
-		}
-
-	/* Candidate grids: K = 1, 2, 4, ... bins of equal failure shares,
-	 * and the finest grid itself.  grp[j] is the first fine bin of
-	 * coarse bin j; grp[K] = nb. */
-	for (K = 1;; K *= 2) {
-		size_t j, ncoarse = 1, next = 1;
-		double cum = 0.0, L, aic, npar = 0.0;
-		if (K > nb)
-			K = nb;
-		/* Close a coarse bin after fine bin k when the failures so far
-		 * reach the next K-quantile; tied quantiles give fewer bins. */
-		grp[0] = 0;
-		for (k = 0; k + 1 < nb && ncoarse < K; k++) {
-			cum += fd[k];
-			if (cum * (double)K >= (double)next * (double)nf) {
-				grp[ncoarse++] = k + 1;
-				while (next < K && cum * (double)K >= (double)next * (double)nf)
-					next++;
-			}
-		}
-		grp[ncoarse] = nb;
-		for (c = 0; c < nc; c++)
-			for (j = 0; j < ncoarse; j++) {
-				double sd = 0.0, sX = 0.0;
-				for (k = grp[j]; k < grp[j + 1]; k++) {
-					sd += d[c * nb + k];
-					sX += X[c * nb + k];
-				}
-				ad[c * ncoarse + j] = sd;
-				aX[c * ncoarse + j] = sX;
-			}
-		L = ph_fit(ad, aX, ncoarse, nc, r, h0, kap);
-		for (c = 0; c < nc; c++)
-			npar += r[c] > 0.0;
-		npar += (double)ncoarse - 1.0;
-		aic = -2.0 * L + 2.0 * npar;
-		if (aic < best_aic - 1e-9) {
-			best_aic = aic;
-			best_K = ncoarse;
-			memcpy(best_grp, grp, (ncoarse + 1) * sizeof *grp);
-		}
-		if (K == nb)
-			break;
-	}
+	accumulate(in, &fg, w.d, w.X, w.cnt);
+	failure_totals(w.d, nb, nc, w.fd, r);
+	best_K = choose_grid(&w, nb, nc, nf, r, &best_aic);
 
 	/* The chosen grid. */
-	rc = alloc_grid(z, best_K, nc);
+	rc = set_chosen_grid(z, &w, fe, nb, nc, best_K, r);
 	if (rc)
 		goto done;
-	for (k = 0; k < best_K; k++)
-		z->edge[k] = fe[best_grp[k]];
-	z->edge[best_K] = INFINITY;
-	rc = grid_init(&z->grid, z->edge, best_K);
-	if (rc)
-		goto done;
-	for (c = 0; c < nc; c++)
-		for (k = 0; k < best_K; k++) {
-			double sd = 0.0, sX = 0.0;
-			for (i = best_grp[k]; i < best_grp[k + 1]; i++) {
-				sd += d[c * nb + i];
-				sX += X[c * nb + i];
-			}
-			z->d[c * best_K + k] = sd;
-			z->X[c * best_K + k] = sX;
-		}
-	z->fine = nb;
 	z->aic = best_aic;
 	z->failures = (double)nf;
-	z->loglik = ph_fit(z->d, z->X, best_K, nc, r, z->h0, z->kappa);
 	z->r = r;
 	r = NULL;
 	z->ok = 1;
 done:
 	grid_free(&fg);
 	free(fe);
-	free(d);
-	free(X);
-	free(ad);
-	free(aX);
-	free(cnt);
-	free(fd);
-	free(h0);
-	free(kap);
-	free(grp);
-	free(best_grp);
+	hz_work_free(&w);
 	free(r);
 	if (rc)
 		pi_hz_free(z);

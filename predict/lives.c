@@ -139,6 +139,25 @@ size_t predict_lives_max(const struct ld_unit *u)
 	return u->nev + 1;
 }
 
+/* The clock reading at an event: its own run hours when measured. */
+static double event_clock(const struct ld_set *s, const struct ld_unit *u, double T,
+                          int op_time, const struct ld_event *ev)
+{
+	if (op_time && isfinite(ev->op))
+		return ev->op;
+	return clock_at(s, u, T, op_time, ev->t);
+}
+
+static void set_life(struct predict_life *l, double t, int failed, int running, double entry)
+{
+	l->t = t;
+	l->failed = failed;
+	l->running = running;
+	l->entry = entry;
+	if (l->entry >= t)
+		l->entry = 0.0;   /* cannot happen with sorted data */
+}
+
 size_t predict_lives(const struct ld_set *s, size_t unit, double T, int op_time,
                      double history_start, struct predict_life *out, double *age)
 {
@@ -165,21 +184,12 @@ size_t predict_lives(const struct ld_set *s, size_t unit, double T, int op_time,
 		 * of this unit. */
 		if (isfinite(install) && ev->t < install)
 			continue;
-		if (op_time && isfinite(ev->op))
-			x = ev->op;
-		else
-			x = clock_at(s, u, T, op_time, ev->t);
+		x = event_clock(s, u, T, op_time, ev);
 		/* Before the first renewal the start is unknown (left
 		 * truncation): that span is not a life. */
-		if (isfinite(start) && x - start > 0.0) {
-			out[n].t = x - start;
-			out[n].failed = ev->kind == LD_FAILURE;
-			out[n].running = 0;
-			out[n].entry = entry_of(start, start_t, h0, history_start);
-			if (out[n].entry >= out[n].t)
-				out[n].entry = 0.0;   /* cannot happen with sorted data */
-			n++;
-		}
+		if (isfinite(start) && x - start > 0.0)
+			set_life(&out[n++], x - start, ev->kind == LD_FAILURE, 0,
+			         entry_of(start, start_t, h0, history_start));
 		start = x;
 		start_t = ev->t;
 	}
@@ -189,15 +199,8 @@ size_t predict_lives(const struct ld_set *s, size_t unit, double T, int op_time,
 			a = 0.0;
 		if (age)
 			*age = a;
-		if (a > 0.0) {
-			out[n].t = a;
-			out[n].failed = 0;
-			out[n].running = 1;
-			out[n].entry = entry_of(start, start_t, h0, history_start);
-			if (out[n].entry >= a)
-				out[n].entry = 0.0;
-			n++;
-		}
+		if (a > 0.0)
+			set_life(&out[n++], a, 0, 1, entry_of(start, start_t, h0, history_start));
 	}
 	return n;
 }

@@ -620,113 +620,178 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	return WR_OK;
 }
 
-int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_in,
-                 struct predict_ranking *out, struct wr_err *e)
-{
-	struct predict_opts o;
-	struct predict_life *lives = NULL;
-	struct uwork *uw = NULL;
-	size_t *order = NULL, *cs = NULL, *units = NULL;
-	double *ct = NULL, *ce = NULL, *cft = NULL, *scratch = NULL;
-	int *cf = NULL, *ir = NULL;
-	struct ikey *keys = NULL;
-	struct cwork *cw = NULL;
-	struct pi_repair_ws ws = {NULL, 0};
-	size_t i, j, cap = 0, nl = 0, maxl = 1, nc = 0, nk = 0, nft = 0;
-	int rc = WR_OK;
+/* The working arrays of one ranking; rank_ws_free releases them all. */
+struct rank_ws {
+	struct predict_life *lives;
+	struct uwork *uw;
+	size_t *order, *cs, *units;
+	double *ct, *ce, *cft, *scratch;
+	int *cf, *ir;
+	struct ikey *keys;
+	struct cwork *cw;
+	struct pi_repair_ws repair;
+	size_t nl, maxl, nc, nk, nft;
+};
 
+static void rank_ws_free(struct rank_ws *r)
+{
+	free(r->lives);
+	free(r->uw);
+	free(r->order);
+	free(r->cs);
+	free(r->units);
+	free(r->ct);
+	free(r->ce);
+	free(r->cft);
+	free(r->cf);
+	free(r->repair.mem);
+	free(r->scratch);
+	free(r->ir);
+	free(r->keys);
+	free(r->cw);
+}
+
+static int rank_oom(const struct ld_set *s, struct wr_err *e)
+{
+	return wr_fail(e, WR_ENOMEM, "out of memory ranking %zu units", s->nunits);
+}
+
+static void ranking_init(struct predict_ranking *out)
+{
 	memset(out, 0, sizeof *out);
 	out->global_beta = NAN;
 	out->hazard = PREDICT_HAZARD_WEIBULL;
 	out->hazard_nu = NAN;
 	out->hazard_aic_weibull = out->hazard_aic_piecewise = NAN;
+}
+
+/* The caller's options (or the defaults) with out-of-range settings
+ * replaced; a horizon or date that cannot be ranked is an error. */
+static int rank_opts(const struct predict_opts *o_in, double T, struct predict_opts *o,
+                     struct wr_err *e)
+{
 	if (o_in)
-		o = *o_in;
+		*o = *o_in;
 	else
-		predict_opts_init(&o);
-	if (!(o.horizon > 0.0) || !isfinite(o.horizon))
+		predict_opts_init(o);
+	if (!(o->horizon > 0.0) || !isfinite(o->horizon))
 		return wr_fail(e, WR_EINPUT, "the horizon must be a positive number of days");
-	if (!(o.conf > 0.0 && o.conf < 1.0))
-		o.conf = PREDICT_CONF_DEFAULT;
-	if (o.min_class_failures < 2)
-		o.min_class_failures = 2;
+	if (!(o->conf > 0.0 && o->conf < 1.0))
+		o->conf = PREDICT_CONF_DEFAULT;
+	if (o->min_class_failures < 2)
+		o->min_class_failures = 2;
 	if (!isfinite(T))
 		return wr_fail(e, WR_EINPUT, "the ranking date is not a valid time");
-	out->T = T;
-	out->horizon = o.horizon;
-	if (!s || s->nunits == 0)
-		return WR_OK;
+	return WR_OK;
+}
 
+/* Step 1: every unit's lives, one after another in r->lives. Returns -1
+ * when out of memory. */
+static int collect_lives(const struct ld_set *s, const struct predict_opts *o, double T,
+                         struct rank_ws *r)
+{
+	size_t i, j, cap = 0;
+
+	r->maxl = 1;
 	for (i = 0; i < s->nunits; i++) {
 		size_t m = predict_lives_max(&s->units[i]);
 		cap += m;
-		if (m > maxl)
-			maxl = m;
+		if (m > r->maxl)
+			r->maxl = m;
 	}
-	lives = wr_malloc_large(cap, sizeof *lives);
-	uw = wr_malloc_large(s->nunits, sizeof *uw);
-	order = wr_malloc_large(s->nunits, sizeof *order);
-	if (!lives || !uw || !order)
-		goto oom;
-
-	/* Step 1: lives. */
+	r->lives = wr_malloc_large(cap, sizeof *r->lives);
+	r->uw = wr_malloc_large(s->nunits, sizeof *r->uw);
+	r->order = wr_malloc_large(s->nunits, sizeof *r->order);
+	if (!r->lives || !r->uw || !r->order)
+		return -1;
 	for (i = 0; i < s->nunits; i++) {
-		struct uwork *w = &uw[i];
-		w->l0 = nl;
-		w->nl = predict_lives(s, i, T, o.op_time, o.history_start, lives + nl, &w->age);
+		struct uwork *w = &r->uw[i];
+		w->l0 = r->nl;
+		w->nl = predict_lives(s, i, T, o->op_time, o->history_start, r->lives + r->nl,
+		                      &w->age);
 		w->r = 0;
 		w->obs = 0.0;
 		for (j = 0; j < w->nl; j++) {
-			w->r += lives[nl + j].failed;
-			w->obs += lives[nl + j].t;
+			w->r += r->lives[r->nl + j].failed;
+			w->obs += r->lives[r->nl + j].t;
 		}
-		nl += w->nl;
-		order[i] = i;
+		r->nl += w->nl;
+		r->order[i] = i;
 	}
+	return 0;
+}
 
-	/* Group by class. */
-	{
-		struct ukey *k = wr_malloc_large(s->nunits, sizeof *k);
-		if (!k)
-			goto oom;
-		for (i = 0; i < s->nunits; i++) {
-			k[i].cls = s->units[i].cls;
-			k[i].u = i;
-		}
-		qsort(k, s->nunits, sizeof *k, ukey_cmp);
-		for (i = 0; i < s->nunits; i++)
-			order[i] = k[i].u;
-		free(k);
-	}
-	for (i = 0; i < s->nunits; i++)
-		if (i == 0 || strncmp(s->units[order[i]].cls, s->units[order[i - 1]].cls,
-		                      sizeof s->units[0].cls) != 0)
-			nc++;
-	out->classes = calloc(nc, sizeof *out->classes);
-	cs = malloc((nc + 1) * sizeof *cs);
-	units = malloc((nc + 1) * sizeof *units);
-	ct = wr_malloc_large(nl ? nl : 1, sizeof *ct);
-	ce = wr_malloc_large(nl ? nl : 1, sizeof *ce);
-	cft = wr_malloc_large(nl ? nl : 1, sizeof *cft);
-	cf = wr_malloc_large(nl ? nl : 1, sizeof *cf);
-	if (!out->classes || !cs || !units || !ct || !ce || !cft || !cf ||
-	    pi_plant_alloc(&out->plant, s->nunits, nc) != WR_OK)
-		goto oom;
-	out->nclasses = nc;
-	nc = 0;
-	nl = 0;
+static int starts_class(const struct ld_set *s, const size_t *order, size_t i)
+{
+	return i == 0 || strncmp(s->units[order[i]].cls, s->units[order[i - 1]].cls,
+	                         sizeof s->units[0].cls) != 0;
+}
+
+/* Sorts r->order by class and counts the classes into r->nc. Returns -1
+ * when out of memory. */
+static int order_by_class(const struct ld_set *s, struct rank_ws *r)
+{
+	struct ukey *k = wr_malloc_large(s->nunits, sizeof *k);
+	size_t i;
+
+	if (!k)
+		return -1;
 	for (i = 0; i < s->nunits; i++) {
-		size_t u = order[i];
-		struct uwork *w = &uw[u];
+		k[i].cls = s->units[i].cls;
+		k[i].u = i;
+	}
+	qsort(k, s->nunits, sizeof *k, ukey_cmp);
+	for (i = 0; i < s->nunits; i++)
+		r->order[i] = k[i].u;
+	free(k);
+	for (i = 0; i < s->nunits; i++)
+		if (starts_class(s, r->order, i))
+			r->nc++;
+	return 0;
+}
+
+/* The class arrays and the plant model, sized for r->nc classes and
+ * r->nl lives. Returns -1 when out of memory. */
+static int alloc_classes(const struct ld_set *s, struct rank_ws *r, struct predict_ranking *out)
+{
+	size_t n = r->nl ? r->nl : 1;
+
+	out->classes = calloc(r->nc, sizeof *out->classes);
+	r->cs = malloc((r->nc + 1) * sizeof *r->cs);
+	r->units = malloc((r->nc + 1) * sizeof *r->units);
+	r->ct = wr_malloc_large(n, sizeof *r->ct);
+	r->ce = wr_malloc_large(n, sizeof *r->ce);
+	r->cft = wr_malloc_large(n, sizeof *r->cft);
+	r->cf = wr_malloc_large(n, sizeof *r->cf);
+	if (!out->classes || !r->cs || !r->units || !r->ct || !r->ce || !r->cft || !r->cf ||
+	    pi_plant_alloc(&out->plant, s->nunits, r->nc) != WR_OK)
+		return -1;
+	out->nclasses = r->nc;
+	return 0;
+}
+
+static void class_open(struct predict_class *pc, const char *cls)
+{
+	copy_name(pc->cls, cls, sizeof pc->cls);
+	pc->beta_b.lo = pc->beta_b.hi = NAN;
+	pc->hz_ratio = pc->hz_a = NAN;
+	pc->hz_b = NAN;
+}
+
+/* Pools the lives class by class: r->ct, r->ce and r->cf hold them in
+ * class order, class c's from r->cs[c], and r->cft the failure times. */
+static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predict_ranking *out)
+{
+	size_t i, j, nc = 0, nl = 0;
+
+	for (i = 0; i < s->nunits; i++) {
+		size_t u = r->order[i];
+		struct uwork *w = &r->uw[u];
 		struct predict_class *pc;
-		if (i == 0 || strncmp(s->units[u].cls, s->units[order[i - 1]].cls,
-		                      sizeof s->units[0].cls) != 0) {
-			units[nc] = i;
-			cs[nc] = nl;
-			copy_name(out->classes[nc].cls, s->units[u].cls, sizeof out->classes[nc].cls);
-			out->classes[nc].beta_b.lo = out->classes[nc].beta_b.hi = NAN;
-			out->classes[nc].hz_ratio = out->classes[nc].hz_a = NAN;
-			out->classes[nc].hz_b = NAN;
+		if (starts_class(s, r->order, i)) {
+			r->units[nc] = i;
+			r->cs[nc] = nl;
+			class_open(&out->classes[nc], s->units[u].cls);
 			nc++;
 		}
 		pc = &out->classes[nc - 1];
@@ -736,95 +801,130 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		pc->failures += w->r;
 		pc->observed += w->obs;
 		for (j = 0; j < w->nl; j++) {
-			ct[nl] = lives[w->l0 + j].t;
-			ce[nl] = lives[w->l0 + j].entry;
-			cf[nl] = lives[w->l0 + j].failed;
-			if (cf[nl])
-				cft[nft++] = ct[nl];
+			r->ct[nl] = r->lives[w->l0 + j].t;
+			r->ce[nl] = r->lives[w->l0 + j].entry;
+			r->cf[nl] = r->lives[w->l0 + j].failed;
+			if (r->cf[nl])
+				r->cft[r->nft++] = r->ct[nl];
 			nl++;
 		}
 	}
-	cs[nc] = nl;
-	units[nc] = s->nunits;
+	r->nc = nc;
+	r->nl = nl;
+	r->cs[nc] = nl;
+	r->units[nc] = s->nunits;
+}
+
+/* Step 3: each class's prior, failure probabilities and process. */
+static int class_priors(const struct ld_set *s, const struct predict_opts *o, double T,
+                        struct rank_ws *r, struct predict_ranking *out, struct wr_err *e)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->nc; i++) {
+		const size_t *units = r->order + r->units[i];
+		size_t nu = r->units[i + 1] - r->units[i];
+		rc = class_prior(s, o, T, i, units, nu, r->uw, r->lives, r->scratch, r->ir,
+		                 &r->cw[i], r->keys, &r->nk, out, e);
+		if (rc)
+			return rc;
+		rc = repair_or_renewal(s, o, T, i, units, nu, r->scratch, &r->repair, &r->cw[i],
+		                       out, e);
+		if (rc)
+			return rc;
+	}
+	return WR_OK;
+}
+
+/* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
+static int piecewise_step(struct rank_ws *r, struct predict_ranking *out, struct wr_err *e)
+{
+	struct pi_hz_in in;
+	struct pwctx x;
+
+	in.t = r->ct;
+	in.en = r->ce;
+	in.ft = r->cft;
+	in.nf = r->nft;
+	in.failed = r->cf;
+	in.cs = r->cs;
+	in.nc = r->nc;
+	x.uw = r->uw;
+	x.lives = r->lives;
+	x.order = r->order;
+	x.units = r->units;
+	/* scratch holds at least nunits doubles. */
+	return piecewise(&x, &in, weibull_aic(out, r->cw), out, r->scratch, r->ir, e);
+}
+
+/* Step 4: every p from the plant model, then the items, in ranking
+ * order. */
+static int rank_items(const struct ld_set *s, const struct predict_opts *o, struct rank_ws *r,
+                      struct predict_ranking *out, struct wr_err *e)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->nk; i++)
+		r->keys[i].p = pi_plant_pfail(out->plant, r->keys[i].unit, o->horizon);
+	qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
+	out->items = wr_calloc_large(r->nk ? r->nk : 1, sizeof *out->items);
+	if (!out->items)
+		return rank_oom(s, e);
+	for (i = 0; i < r->nk; i++) {
+		const struct uwork *w = &r->uw[r->keys[i].unit];
+		rc = fill_item(s, o, &r->keys[i], w, &out->classes[w->cls], w->cls, &r->cw[w->cls],
+		               r->lives, out->plant, r->scratch, &out->items[i], e);
+		if (rc)
+			return rc;
+		out->n++;
+	}
+	return WR_OK;
+}
+
+int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_in,
+                 struct predict_ranking *out, struct wr_err *e)
+{
+	struct predict_opts o;
+	struct rank_ws r;
+	int rc;
+
+	ranking_init(out);
+	rc = rank_opts(o_in, T, &o, e);
+	if (rc)
+		return rc;
+	out->T = T;
+	out->horizon = o.horizon;
+	if (!s || s->nunits == 0)
+		return WR_OK;
+
+	memset(&r, 0, sizeof r);
+	if (collect_lives(s, &o, T, &r) || order_by_class(s, &r) || alloc_classes(s, &r, out))
+		goto oom;
+	pool_classes(s, &r, out);
 
 	/* Step 2. */
-	rc = class_shapes(&o, ct, cf, cs, out, e);
+	rc = class_shapes(&o, r.ct, r.cf, r.cs, out, e);
 	if (rc)
 		goto done;
 
-	/* Step 3: priors and failure probabilities. */
-	keys = wr_malloc_large(s->nunits, sizeof *keys);
-	cw = malloc(nc * sizeof *cw);
-	scratch = wr_malloc_large(s->nunits > maxl ? s->nunits : maxl, sizeof *scratch);
-	ir = wr_malloc_large(s->nunits, sizeof *ir);
-	if (!keys || !cw || !scratch || !ir)
+	r.keys = wr_malloc_large(s->nunits, sizeof *r.keys);
+	r.cw = malloc(r.nc * sizeof *r.cw);
+	r.scratch = wr_malloc_large(s->nunits > r.maxl ? s->nunits : r.maxl, sizeof *r.scratch);
+	r.ir = wr_malloc_large(s->nunits, sizeof *r.ir);
+	if (!r.keys || !r.cw || !r.scratch || !r.ir)
 		goto oom;
-	for (i = 0; i < nc; i++) {
-		rc = class_prior(s, &o, T, i, order + units[i], units[i + 1] - units[i], uw, lives,
-		                 scratch, ir, &cw[i], keys, &nk, out, e);
-		if (rc)
-			goto done;
-		rc = repair_or_renewal(s, &o, T, i, order + units[i], units[i + 1] - units[i], scratch,
-		                       &ws, &cw[i], out, e);
-		if (rc)
-			goto done;
-	}
-
-	/* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
-	if (o.hazard == PREDICT_HAZARD_PIECEWISE) {
-		struct pi_hz_in in;
-		struct pwctx x;
-		in.t = ct;
-		in.en = ce;
-		in.ft = cft;
-		in.nf = nft;
-		in.failed = cf;
-		in.cs = cs;
-		in.nc = nc;
-		x.uw = uw;
-		x.lives = lives;
-		x.order = order;
-		x.units = units;
-		/* scratch holds at least nunits doubles. */
-		rc = piecewise(&x, &in, weibull_aic(out, cw), out, scratch, ir, e);
-		if (rc)
-			goto done;
-	}
-
-	/* Step 4: every p from the plant model, then the items, in ranking
-	 * order. */
-	for (i = 0; i < nk; i++)
-		keys[i].p = pi_plant_pfail(out->plant, keys[i].unit, o.horizon);
-	qsort(keys, nk, sizeof *keys, ikey_cmp);
-	out->items = wr_calloc_large(nk ? nk : 1, sizeof *out->items);
-	if (!out->items)
-		goto oom;
-	for (i = 0; i < nk; i++) {
-		const struct uwork *w = &uw[keys[i].unit];
-		rc = fill_item(s, &o, &keys[i], w, &out->classes[w->cls], w->cls, &cw[w->cls], lives,
-		               out->plant, scratch, &out->items[i], e);
-		if (rc)
-			goto done;
-		out->n++;
-	}
+	rc = class_priors(s, &o, T, &r, out, e);
+	if (!rc && o.hazard == PREDICT_HAZARD_PIECEWISE)
+		rc = piecewise_step(&r, out, e);
+	if (!rc)
+		rc = rank_items(s, &o, &r, out, e);
 	goto done;
 oom:
-	rc = wr_fail(e, WR_ENOMEM, "out of memory ranking %zu units", s->nunits);
+	rc = rank_oom(s, e);
 done:
-	free(lives);
-	free(uw);
-	free(order);
-	free(cs);
-	free(units);
-	free(ct);
-	free(ce);
-	free(cft);
-	free(cf);
-	free(ws.mem);
-	free(scratch);
-	free(ir);
-	free(keys);
-	free(cw);
+	rank_ws_free(&r);
 	if (rc)
 		predict_rank_free(out);
 	return rc;

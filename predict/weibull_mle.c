@@ -156,14 +156,58 @@ static void covariance(const double *u, const int *failed, const double *w, size
 	m->v_s = imm / det;
 }
 
+/* Why the data have no maximum-likelihood fit, or PREDICT_OK when they
+ * may have one (r failures, the longest time tmax). */
+static enum predict_status mle_feasible(const double *t, const int *failed, size_t n,
+                                        double tmax, double r)
+{
+	size_t i;
+	int all_at_max = 1;
+
+	if (!(r > 0.0))
+		return PREDICT_NO_FAILURES;
+	for (i = 0; i < n; i++)
+		if (failed[i] && t[i] < tmax)
+			all_at_max = 0;
+	if (all_at_max) {
+		/* The profile equation has no root: the likelihood rises for
+		 * ever as beta grows.  Several failures tied at the end are the
+		 * degenerate "all failures at one time" case. */
+		return r >= 2.0 ? PREDICT_DEGENERATE : PREDICT_NO_FINITE_MLE;
+	}
+	if (r < 2.0)
+		return PREDICT_ONE_FAILURE;
+	return PREDICT_OK;
+}
+
+/* Log-likelihood on the original time scale, as survreg reports it:
+ * failures contribute ln f(t), suspensions ln R(t). u is ln t - lmax. */
+static double mle_loglik(const double *u, const int *failed, const double *w, size_t n,
+                         double lmax, double beta, double eta)
+{
+	double le = log(eta), ll = 0.0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double wi = w ? w[i] : 1.0;
+		double lt = u[i] + lmax;
+		double z = beta * (lt - le);
+		if (failed[i])
+			ll += wi * (log(beta) - le + (beta - 1.0) * (lt - le));
+		ll -= wi * exp(z);
+	}
+	return ll;
+}
+
 int pi_mle(const double *t, const int *failed, const double *w, size_t n,
            struct pi_mle *m)
 {
 	struct prof p;
+	enum predict_status why;
 	double tmax = 0.0, r = 0.0, nn = 0.0, suf = 0.0, s0, lmax;
 	double *u;
 	size_t i, sb[2];
-	int it, all_at_max = 1;
+	int it;
 
 	m->status = PREDICT_NO_CONVERGENCE;
 	m->beta = m->eta = m->loglik = NAN;
@@ -184,22 +228,9 @@ int pi_mle(const double *t, const int *failed, const double *w, size_t n,
 	}
 	m->r = r;
 	m->n = nn;
-	if (!(r > 0.0)) {
-		m->status = PREDICT_NO_FAILURES;
-		return WR_OK;
-	}
-	for (i = 0; i < n; i++)
-		if (failed[i] && t[i] < tmax)
-			all_at_max = 0;
-	if (all_at_max) {
-		/* The profile equation has no root: the likelihood rises for
-		 * ever as beta grows.  Several failures tied at the end are the
-		 * degenerate "all failures at one time" case. */
-		m->status = r >= 2.0 ? PREDICT_DEGENERATE : PREDICT_NO_FINITE_MLE;
-		return WR_OK;
-	}
-	if (r < 2.0) {
-		m->status = PREDICT_ONE_FAILURE;
+	why = mle_feasible(t, failed, n, tmax, r);
+	if (why != PREDICT_OK) {
+		m->status = why;
 		return WR_OK;
 	}
 
@@ -231,21 +262,7 @@ int pi_mle(const double *t, const int *failed, const double *w, size_t n,
 	m->iterations = it;
 	prof_g(&p, m->beta, NULL, &s0);
 	m->eta = tmax * exp(log(s0 / r) / m->beta);
-
-	/* Log-likelihood on the original time scale, as survreg reports it:
-	 * failures contribute ln f(t), suspensions ln R(t). */
-	{
-		double le = log(m->eta), ll = 0.0;
-		for (i = 0; i < n; i++) {
-			double wi = w ? w[i] : 1.0;
-			double lt = u[i] + lmax;
-			double z = m->beta * (lt - le);
-			if (failed[i])
-				ll += wi * (log(m->beta) - le + (m->beta - 1.0) * (lt - le));
-			ll -= wi * exp(z);
-		}
-		m->loglik = ll;
-	}
+	m->loglik = mle_loglik(u, failed, w, n, lmax, m->beta, m->eta);
 	covariance(u, failed, w, n, tmax, m);
 	free(u);
 	m->status = PREDICT_OK;
@@ -265,13 +282,52 @@ void pi_beta_bounds(double beta, double v_s, double conf, struct predict_bounds 
 	b->hi = beta * exp(z * sqrt(v_s));
 }
 
+/* The log times of the strata with failures, each scaled by its own
+ * longest time, one after another in u (stratum k from sb[k], rc[k]
+ * failures); sums into *suf, *R and *ns. Returns 1 when some failure is
+ * not at its stratum's longest time. */
+static int scale_strata(const double *t, const int *failed, const size_t *start,
+                        size_t nstrata, double *u, size_t *sb, double *rc, double *suf,
+                        double *R, size_t *ns)
+{
+	size_t c, i, m = 0;
+	int informative = 0;
+
+	sb[0] = 0;
+	for (c = 0; c < nstrata; c++) {
+		double tmax = 0.0, r = 0.0, lmax;
+		for (i = start[c]; i < start[c + 1]; i++) {
+			if (t[i] > tmax)
+				tmax = t[i];
+			if (failed[i])
+				r += 1.0;
+		}
+		if (r == 0.0)
+			continue;
+		lmax = log(tmax);
+		for (i = start[c]; i < start[c + 1]; i++) {
+			u[m] = log(t[i]) - lmax;
+			if (failed[i]) {
+				*suf += u[m];
+				if (t[i] < tmax)
+					informative = 1;
+			}
+			m++;
+		}
+		rc[*ns] = r;
+		*R += r;
+		sb[++*ns] = m;
+	}
+	return informative;
+}
+
 int pi_shape_strata(const double *t, const int *failed, const size_t *start,
                     size_t nstrata, struct pi_shape *out)
 {
 	struct prof p;
 	double *u, *rc, suf = 0.0, R = 0.0, dg;
-	size_t *sb, c, i, ns = 0, m = 0;
-	int it, informative = 0;
+	size_t *sb, ns = 0;
+	int it, informative;
 
 	out->status = PREDICT_NO_CONVERGENCE;
 	out->beta = out->v_logbeta = NAN;
@@ -290,31 +346,7 @@ int pi_shape_strata(const double *t, const int *failed, const size_t *start,
 		return WR_ENOMEM;
 	}
 	/* Keep the strata with failures, each scaled by its own longest time. */
-	sb[0] = 0;
-	for (c = 0; c < nstrata; c++) {
-		double tmax = 0.0, r = 0.0, lmax;
-		for (i = start[c]; i < start[c + 1]; i++) {
-			if (t[i] > tmax)
-				tmax = t[i];
-			if (failed[i])
-				r += 1.0;
-		}
-		if (r == 0.0)
-			continue;
-		lmax = log(tmax);
-		for (i = start[c]; i < start[c + 1]; i++) {
-			u[m] = log(t[i]) - lmax;
-			if (failed[i]) {
-				suf += u[m];
-				if (t[i] < tmax)
-					informative = 1;
-			}
-			m++;
-		}
-		rc[ns] = r;
-		R += r;
-		sb[++ns] = m;
-	}
+	informative = scale_strata(t, failed, start, nstrata, u, sb, rc, &suf, &R, &ns);
 	out->failures = R;
 	if (R == 0.0)
 		out->status = PREDICT_NO_FAILURES;

@@ -456,14 +456,147 @@ static int page_cache(struct store *s, int kib, int *old)
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 }
 
+/* The size of the file to import, or 0 when it is not a regular file. */
+static off_t import_file_size(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	return sb.st_size;
+}
+
+/* The page cache for an import: three times the file, within bounds. */
+static int import_cache_kib(off_t size)
+{
+	long long kib = (long long)size * 3 / 1024;
+
+	if (kib < IMPORT_CACHE_MIN_KIB)
+		kib = IMPORT_CACHE_MIN_KIB;
+	if (kib > IMPORT_CACHE_MAX_KIB)
+		kib = IMPORT_CACHE_MAX_KIB;
+	return (int)kib;
+}
+
+static int driver_init(struct driver *d, struct store *s, int entity, const char *path,
+                       const struct csvio_import_opts *o, struct csvio_result *r,
+                       struct wr_err *e)
+{
+	static const struct csvio_import_opts no_opts;
+
+	memset(d, 0, sizeof *d);
+	d->o = o ? o : &no_opts;
+	d->r = r;
+	d->e = e;
+	d->path = path;
+	d->delim = ',';
+	d->handler = handlers[entity];
+	d->im.s = s;
+	d->im.en = wr_entity_get(entity);
+	d->im.now = wr_now();
+	if (d->o->rejects_path && !*d->o->rejects_path)
+		return wr_fail(e, WR_EUSAGE, "import: the rejects file name is empty");
+	return rejects_open(d);
+}
+
+/* Opens the import's transaction and learns the table's highest id. */
+static int import_begin(struct driver *d, int *began)
+{
+	int rc = store_begin(d->im.s, d->e);
+
+	if (rc != WR_OK)
+		return rc;
+	*began = 1;
+	/* Whoever waits for the write lock meanwhile learns who has it. */
+	store_lock_claim(d->im.s, "an import");
+	d->im.max_id = table_max_id(d->im.s, d->im.en, d->e);
+	if (d->im.max_id < 0)
+		return WR_EDB;
+	return WR_OK;
+}
+
+static int read_rows(struct driver *d)
+{
+	int rc = csv_read_file(d->path, on_row, d, d->e);
+
+	if (rc == WR_OK && !d->have_header)
+		rc = wr_fail(d->e, WR_EINPUT, "%s is empty; the first line must name the columns",
+		             d->path);
+	if (rc == WR_OK)
+		rc = retry_deferred(d);
+	return rc;
+}
+
+/* What follows the rows once all were read without error: the work
+ * orders' and indexes' finishing, the rejects and the audit. */
+static int finish_rows(struct driver *d, int entity)
+{
+	/* An import that will be rolled back anyway skips the finishing work. */
+	int doomed = d->o->dry_run || (d->nbad && !d->o->rejects_path);
+	int rc = WR_OK;
+
+	if (!doomed && entity == CE_WORKORDERS)
+		rc = csv_import_wo_finish(&d->im, d->e);
+	if (rc == WR_OK && !doomed)
+		rc = csv_restore_indexes(d->im.s, &d->saved, d->e);
+	if (d->o->on_progress && rc == WR_OK)
+		d->o->on_progress(d->r->rows, 0, 0, d->o->ctx);
+	if (rc == WR_OK && d->rej.f)
+		rc = rejects_flush(d);
+	if (rc == WR_OK && d->nbad && !d->o->rejects_path)
+		rc = wr_fail(d->e, WR_EINPUT,
+		             "%zu bad row%s; nothing imported; fix %s or use --skip-bad", d->nbad,
+		             d->nbad == 1 ? "" : "s", d->nbad == 1 ? "it" : "them");
+	if (rc == WR_OK && !d->o->dry_run && d->r->inserted + d->r->updated > 0)
+		rc = summary_audit(d);
+	return rc;
+}
+
+/* Commits (or rolls back), gives the lock back and renames the rejects
+ * file into place once the import has committed. */
+static int import_end(struct driver *d, int rc, int began, int bulk_load)
+{
+	struct store *s = d->im.s;
+
+	if (began) {
+		if (rc == WR_OK && !d->o->dry_run)
+			rc = store_commit(s, d->e);
+		else
+			store_rollback(s);
+	}
+	if (bulk_load)
+		store_bulk_leave(s);
+	store_lock_release(s);
+	if (rc == WR_OK && d->rej.f && wr_outfile_commit(&d->rej, d->e) != WR_OK) {
+		wr_err_prefix(d->e, "imported, but the rejects file failed: ");
+		rc = WR_EINPUT;
+	}
+	return rc;
+}
+
+static void driver_free(struct driver *d)
+{
+	wr_outfile_abort(&d->rej);
+	for (size_t k = 0; k < d->ndefer; k++) {
+		free(d->defer[k].blob);
+		free(d->defer[k].len);
+	}
+	free(d->defer);
+	csv_free_indexes(&d->saved);
+	free(d->im.seen.v);
+	csv_keys_free(&d->im.assets);
+	csv_keys_free(&d->im.locations);
+	csv_keys_free(&d->im.pms);
+	csv_keys_free(&d->im.wos);
+}
+
 int csvio_import(struct store *s, int entity, const char *path,
                  const struct csvio_import_opts *o, struct csvio_result *r, struct wr_err *e)
 {
-	static const struct csvio_import_opts no_opts;
 	struct csvio_result local;
 	struct driver d;
-	struct stat sb;
-	int rc, old_cache = -2000, began = 0;
+	off_t size;
+	int rc, old_cache = -2000, began = 0, bulk_load;
 
 	if (!r)
 		r = &local;
@@ -474,89 +607,23 @@ int csvio_import(struct store *s, int entity, const char *path,
 		return wr_fail(e, WR_EUSAGE,
 		               "import: unknown entity; use locations, assets, meters, readings, pms, "
 		               "workorders or history");
-	memset(&d, 0, sizeof d);
-	d.o = o ? o : &no_opts;
-	d.r = r;
-	d.e = e;
-	d.path = path;
-	d.delim = ',';
-	d.handler = handlers[entity];
-	d.im.s = s;
-	d.im.en = wr_entity_get(entity);
-	d.im.now = wr_now();
-	if (d.o->rejects_path && !*d.o->rejects_path)
-		return wr_fail(e, WR_EUSAGE, "import: the rejects file name is empty");
-	if ((rc = rejects_open(&d)) != WR_OK)
+	if ((rc = driver_init(&d, s, entity, path, o, r, e)) != WR_OK)
 		return rc;
 
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-		sb.st_size = 0;
-	long long kib = (long long)sb.st_size * 3 / 1024;
-	if (kib < IMPORT_CACHE_MIN_KIB)
-		kib = IMPORT_CACHE_MIN_KIB;
-	if (kib > IMPORT_CACHE_MAX_KIB)
-		kib = IMPORT_CACHE_MAX_KIB;
-	page_cache(s, -(int)kib, &old_cache);
-	int bulk_load = !d.o->dry_run && sb.st_size >= BULK_BYTES;
+	size = import_file_size(path);
+	page_cache(s, -import_cache_kib(size), &old_cache);
+	bulk_load = !d.o->dry_run && size >= BULK_BYTES;
 	if (bulk_load)
 		store_bulk_enter(s);
-	rc = store_begin(s, e);
-	if (rc == WR_OK) {
-		began = 1;
-		/* Whoever waits for the write lock meanwhile learns who has it. */
-		store_lock_claim(s, "an import");
-		d.im.max_id = table_max_id(s, d.im.en, e);
-		if (d.im.max_id < 0)
-			rc = WR_EDB;
-	}
+	rc = import_begin(&d, &began);
 	/* Indexes are rebuilt only when the file may double the table. */
-	d.bulk = bulk_load && sb.st_size / BULK_ROW_BYTES >= d.im.max_id / 2;
+	d.bulk = bulk_load && size / BULK_ROW_BYTES >= d.im.max_id / 2;
 	if (rc == WR_OK)
-		rc = csv_read_file(path, on_row, &d, e);
-	if (rc == WR_OK && !d.have_header)
-		rc = wr_fail(e, WR_EINPUT, "%s is empty; the first line must name the columns", path);
+		rc = read_rows(&d);
 	if (rc == WR_OK)
-		rc = retry_deferred(&d);
-	/* An import that will be rolled back anyway skips the finishing work. */
-	int doomed = d.o->dry_run || (d.nbad && !d.o->rejects_path);
-	if (rc == WR_OK && !doomed && entity == CE_WORKORDERS)
-		rc = csv_import_wo_finish(&d.im, e);
-	if (rc == WR_OK && !doomed)
-		rc = csv_restore_indexes(s, &d.saved, e);
-	if (d.o->on_progress && rc == WR_OK)
-		d.o->on_progress(r->rows, 0, 0, d.o->ctx);
-	if (rc == WR_OK && d.rej.f)
-		rc = rejects_flush(&d);
-	if (rc == WR_OK && d.nbad && !d.o->rejects_path)
-		rc = wr_fail(e, WR_EINPUT, "%zu bad row%s; nothing imported; fix %s or use --skip-bad",
-		             d.nbad, d.nbad == 1 ? "" : "s", d.nbad == 1 ? "it" : "them");
-	if (rc == WR_OK && !d.o->dry_run && r->inserted + r->updated > 0)
-		rc = summary_audit(&d);
-	if (began) {
-		if (rc == WR_OK && !d.o->dry_run)
-			rc = store_commit(s, e);
-		else
-			store_rollback(s);
-	}
-	if (bulk_load)
-		store_bulk_leave(s);
-	store_lock_release(s);
-	if (rc == WR_OK && d.rej.f && wr_outfile_commit(&d.rej, e) != WR_OK) {
-		wr_err_prefix(e, "imported, but the rejects file failed: ");
-		rc = WR_EINPUT;
-	}
-	wr_outfile_abort(&d.rej);
-	for (size_t k = 0; k < d.ndefer; k++) {
-		free(d.defer[k].blob);
-		free(d.defer[k].len);
-	}
-	free(d.defer);
-	csv_free_indexes(&d.saved);
-	free(d.im.seen.v);
-	csv_keys_free(&d.im.assets);
-	csv_keys_free(&d.im.locations);
-	csv_keys_free(&d.im.pms);
-	csv_keys_free(&d.im.wos);
+		rc = finish_rows(&d, entity);
+	rc = import_end(&d, rc, began, bulk_load);
+	driver_free(&d);
 	page_cache(s, old_cache, NULL);
 	if (rc != WR_OK && e && e->rc == WR_OK)
 		e->rc = rc;

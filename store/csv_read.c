@@ -222,28 +222,32 @@ static int has_content(const char *s, size_t n)
 	return 0;
 }
 
-/* Looks at the first line: Excel's "sep=X" line names the delimiter (and is
- * consumed); otherwise ';' wins when it appears more often than ',' outside
- * quotes.  Returns the number of bytes to skip. */
-static size_t detect_delim(const char *s, size_t n, char *delim)
+/* Excel's "sep=X" line, a whole line, names the delimiter; returns its
+ * length with the line end, or 0 when the first line is not one. */
+static size_t sep_line(const char *s, size_t n, char *delim)
+{
+	size_t j = 5;
+
+	if (n < 5 || (s[0] != 's' && s[0] != 'S') || (s[1] != 'e' && s[1] != 'E') ||
+	    (s[2] != 'p' && s[2] != 'P') || s[3] != '=' || s[4] == '\r' || s[4] == '\n' ||
+	    s[4] == '"')
+		return 0;
+	if (j < n && s[j] == '\r')
+		j++;
+	if (j < n && s[j] == '\n')
+		j++;
+	if (j == 5)
+		return 0;
+	*delim = s[4];
+	return j;
+}
+
+/* 1 when ';' appears more often than ',' outside quotes on the first line. */
+static int semicolons_win(const char *s, size_t n)
 {
 	size_t commas = 0, semis = 0, i;
 	int quoted = 0;
 
-	*delim = ',';
-	if (n >= 5 && (s[0] == 's' || s[0] == 'S') && (s[1] == 'e' || s[1] == 'E') &&
-	    (s[2] == 'p' || s[2] == 'P') && s[3] == '=' && s[4] != '\r' && s[4] != '\n' &&
-	    s[4] != '"') {
-		size_t j = 5;
-		if (j < n && s[j] == '\r')
-			j++;
-		if (j < n && s[j] == '\n')
-			j++;
-		if (j > 5) {
-			*delim = s[4];
-			return j;
-		}
-	}
 	for (i = 0; i < n && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
 		if (s[i] == '"')
 			quoted = !quoted;
@@ -252,7 +256,21 @@ static size_t detect_delim(const char *s, size_t n, char *delim)
 		else if (!quoted && s[i] == ';')
 			semis++;
 	}
-	if (semis > commas)
+	return semis > commas;
+}
+
+/* Looks at the first line: Excel's "sep=X" line names the delimiter (and is
+ * consumed); otherwise ';' wins when it appears more often than ',' outside
+ * quotes.  Returns the number of bytes to skip. */
+static size_t detect_delim(const char *s, size_t n, char *delim)
+{
+	size_t skip;
+
+	*delim = ',';
+	skip = sep_line(s, n, delim);
+	if (skip)
+		return skip;
+	if (semicolons_win(s, n))
 		*delim = ';';
 	return 0;
 }
@@ -323,6 +341,41 @@ static int feed_lines(struct reader *r, const char *chunk, size_t pos, size_t n)
 	return WR_OK;
 }
 
+/* The start of the file: refuses UTF-16, skips a UTF-8 byte-order mark and
+ * a "sep=" line and sets the delimiter. *pos is where the rows start. */
+static int read_file_start(struct reader *r, const char *chunk, size_t n, size_t *pos)
+{
+	const unsigned char *u = (const unsigned char *)chunk;
+	size_t skip;
+
+	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+		return wr_fail(r->e, WR_EINPUT,
+		               "the file is UTF-16 text; save it as CSV UTF-8 (comma delimited)");
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		*pos = 3;
+	skip = detect_delim(chunk + *pos, n - *pos, &r->delim);
+	if (skip) {
+		*pos += skip;
+		r->line++;
+	}
+	r->bytes = *pos;
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	return WR_OK;
+}
+
+/* After the last chunk: a read error, an open quote, or the reader's own
+ * stop. */
+static int read_end(struct reader *r, FILE *in)
+{
+	if (ferror(in))
+		return wr_fail(r->e, WR_EINPUT, "cannot read the file: %s", strerror(errno));
+	if (csv_fini(&r->p, on_field, on_record, r) != 0)
+		return wr_fail(r->e, WR_EINPUT,
+		               "line %zu: a quoted field is never closed (a quote is missing)",
+		               r->rec_line);
+	return stopped(r);
+}
+
 static int read_all(struct reader *r, FILE *in)
 {
 	char *chunk = malloc(CHUNK);
@@ -336,22 +389,9 @@ static int read_all(struct reader *r, FILE *in)
 			break;
 		if (first) {
 			first = 0;
-			if (n >= 2 && (((unsigned char)chunk[0] == 0xff && (unsigned char)chunk[1] == 0xfe) ||
-			               ((unsigned char)chunk[0] == 0xfe && (unsigned char)chunk[1] == 0xff))) {
-				rc = wr_fail(r->e, WR_EINPUT,
-				             "the file is UTF-16 text; save it as CSV UTF-8 (comma delimited)");
+			rc = read_file_start(r, chunk, n, &pos);
+			if (rc != WR_OK)
 				break;
-			}
-			if (n >= 3 && (unsigned char)chunk[0] == 0xef && (unsigned char)chunk[1] == 0xbb &&
-			    (unsigned char)chunk[2] == 0xbf)
-				pos = 3;
-			size_t skip = detect_delim(chunk + pos, n - pos, &r->delim);
-			if (skip) {
-				pos += skip;
-				r->line++;
-			}
-			r->bytes = pos;
-			csv_set_delim(&r->p, (unsigned char)r->delim);
 		}
 		if (r->cr_pending && pos < n) {
 			/* The chunk before ended in CR: a line end unless LF follows. */
@@ -363,16 +403,8 @@ static int read_all(struct reader *r, FILE *in)
 		if (rc != WR_OK)
 			goto out;
 	}
-	if (rc == WR_OK && ferror(in))
-		rc = wr_fail(r->e, WR_EINPUT, "cannot read the file: %s", strerror(errno));
-	if (rc == WR_OK) {
-		if (csv_fini(&r->p, on_field, on_record, r) != 0)
-			rc = wr_fail(r->e, WR_EINPUT,
-			             "line %zu: a quoted field is never closed (a quote is missing)",
-			             r->rec_line);
-		else
-			rc = stopped(r);
-	}
+	if (rc == WR_OK)
+		rc = read_end(r, in);
 out:
 	free(chunk);
 	return rc;
@@ -437,16 +469,21 @@ void csv_norm_name(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
+/* A field is quoted when it has blanks at an end (which readers would
+ * trim), the delimiter, a quote or a line end. */
+static int needs_quotes(const char *s, size_t n, char delim)
+{
+	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			return 1;
+	return 0;
+}
+
 int csv_write_field(FILE *f, const char *s, size_t n, char delim)
 {
-	int quote = 0;
-
-	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		quote = 1;
-	for (size_t i = 0; i < n && !quote; i++)
-		if (s[i] == delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			quote = 1;
-	if (!quote)
+	if (!needs_quotes(s, n, delim))
 		return n && fwrite(s, 1, n, f) != n ? -1 : 0;
 	if (putc('"', f) == EOF)
 		return -1;

@@ -110,6 +110,46 @@ static void terms_free(struct terms *t)
 	t->n = 0;
 }
 
+static int word_byte(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+enum { TOKEN_BUF = 64 };
+
+/* Copies the next token at *pp, ASCII lowered, into buf (at most
+ * TOKEN_BUF - 1 bytes) and returns its length; 0 at the end of the text. */
+static size_t next_token(const unsigned char **pp, char buf[TOKEN_BUF])
+{
+	const unsigned char *p = *pp;
+	size_t n = 0;
+
+	while (*p && !word_byte(*p))
+		p++;
+	while (*p && word_byte(*p)) {
+		if (n < TOKEN_BUF - 1)
+			buf[n++] = (char)tolower(*p);
+		p++;
+	}
+	/* A token cut at the buffer's end may split a UTF-8 sequence:
+	 * drop the partial character. */
+	while (n > 0 && n == TOKEN_BUF - 1 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0 && n == TOKEN_BUF - 1 && (unsigned char)buf[n - 1] >= 0xc0)
+		n--;
+	buf[n] = '\0';
+	*pp = p;
+	return n;
+}
+
+static int terms_have(const struct terms *t, const char *word)
+{
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->word[i], word))
+			return 1;
+	return 0;
+}
+
 /* Adds the word tokens of text: runs of ASCII letters and digits and of
  * non-ASCII bytes (UTF-8 letters), ASCII lowered, stop words and
  * one-character tokens dropped, duplicates skipped.  Returns WR_ENOMEM on
@@ -119,28 +159,9 @@ static int terms_add(struct terms *t, const char *text)
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
 
 	while (*p && t->n < MAX_TERMS) {
-		char buf[64];
-		size_t n = 0;
-		while (*p && !(isalnum(*p) || *p >= 0x80))
-			p++;
-		while (*p && (isalnum(*p) || *p >= 0x80)) {
-			if (n < sizeof buf - 1)
-				buf[n++] = (char)tolower(*p);
-			p++;
-		}
-		/* A token cut at the buffer's end may split a UTF-8 sequence:
-		 * drop the partial character. */
-		while (n > 0 && n == sizeof buf - 1 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
-			n--;
-		if (n > 0 && n == sizeof buf - 1 && (unsigned char)buf[n - 1] >= 0xc0)
-			n--;
-		buf[n] = '\0';
-		if (n < 2 || is_stopword(buf, n))
-			continue;
-		int dup = 0;
-		for (int i = 0; i < t->n && !dup; i++)
-			dup = !strcmp(t->word[i], buf);
-		if (dup)
+		char buf[TOKEN_BUF];
+		size_t n = next_token(&p, buf);
+		if (n < 2 || is_stopword(buf, n) || terms_have(t, buf))
 			continue;
 		if (!(t->word[t->n] = wr_strdup(buf)))
 			return WR_ENOMEM;

@@ -175,6 +175,29 @@ static int code_counts(const struct wr_life_opts *o, const char *code)
 	return 0;
 }
 
+/* The life-data kind of the event at the cursor (stored kind `kind`, at
+ * `at`): a failure counts as one only when its problem code does. */
+static int event_kind(struct life_build *b, const struct cursor *c, int64_t asset_id,
+                      int64_t at, int kind, const struct wr_life_opts *o)
+{
+	if (kind == EV_FAILURE && b->code_list) {
+		/* Both run in (asset, instant) order: advance, then look. */
+		while (b->inc < b->nnc &&
+		       (b->nc[b->inc].asset_id < asset_id ||
+		        (b->nc[b->inc].asset_id == asset_id && b->nc[b->inc].at < at)))
+			b->inc++;
+		return b->inc < b->nnc && b->nc[b->inc].asset_id == asset_id &&
+		               b->nc[b->inc].at == at
+		           ? LD_REPLACEMENT
+		           : LD_FAILURE;
+	}
+	if (kind == EV_FAILURE) {
+		const unsigned char *code = o && o->codes ? sqlite3_column_text(c->st, 3) : NULL;
+		return code_counts(o, code ? (const char *)code : "") ? LD_FAILURE : LD_REPLACEMENT;
+	}
+	return kind == EV_INSTALL ? LD_INSTALL : LD_REPLACEMENT;
+}
+
 /* Appends the events of asset_id to the current unit. */
 static int take_events(struct life_build *b, struct cursor *c, int64_t asset_id,
                        const struct wr_life_opts *o)
@@ -188,26 +211,8 @@ static int take_events(struct life_build *b, struct cursor *c, int64_t asset_id,
 		/* at as stored finds the failure's code; the model gets it within
 		 * the accepted dates, like every date read (store_col_time). */
 		int64_t at = sqlite3_column_int64(c->st, 1), t = wr_time_clamp(at);
-		int kind = sqlite3_column_int(c->st, 2);
+		int kind = event_kind(b, c, asset_id, at, sqlite3_column_int(c->st, 2), o);
 
-		if (kind == EV_FAILURE && b->code_list) {
-			/* Both run in (asset, instant) order: advance, then look. */
-			while (b->inc < b->nnc &&
-			       (b->nc[b->inc].asset_id < asset_id ||
-			        (b->nc[b->inc].asset_id == asset_id && b->nc[b->inc].at < at)))
-				b->inc++;
-			kind = b->inc < b->nnc && b->nc[b->inc].asset_id == asset_id &&
-			               b->nc[b->inc].at == at
-			           ? LD_REPLACEMENT
-			           : LD_FAILURE;
-		} else if (kind == EV_FAILURE) {
-			const unsigned char *code =
-				o && o->codes ? sqlite3_column_text(c->st, 3) : NULL;
-			kind = code_counts(o, code ? (const char *)code : "") ? LD_FAILURE
-			                                                      : LD_REPLACEMENT;
-		} else {
-			kind = kind == EV_INSTALL ? LD_INSTALL : LD_REPLACEMENT;
-		}
 		if (ld->nevents > first && t == last_at) {
 			struct ld_event *prev = &ld->events[ld->nevents - 1];
 			if (kind_rank(kind) > kind_rank(prev->kind))
@@ -357,6 +362,24 @@ static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const ch
 	return store_binds_check(&b, e, "loading asset history");
 }
 
+/* Reads every unit of the asset cursor, with its events and readings. */
+static int load_units(struct store *s, struct life_build *b, sqlite3_stmt *ast,
+                      struct cursor *ev, struct cursor *rd, const struct wr_life_opts *o,
+                      struct wr_err *e)
+{
+	int rc;
+
+	cur_next(ev);
+	if (rd->st)
+		cur_next(rd);
+	while ((rc = sqlite3_step(ast)) == SQLITE_ROW)
+		if (load_unit(b, ast, ev, rd, o))
+			return wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
+	if (rc != SQLITE_DONE || cur_failed(ev) || cur_failed(rd))
+		return store_dberr(s, e, "loading asset history");
+	return WR_OK;
+}
+
 int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set *out,
                     struct wr_err *e)
 {
@@ -366,7 +389,7 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 	struct life_build b = {out, 0, 0, 0, NULL, 0, 0, 0, codes && !cls};
 	struct cursor ev = {NULL, 0, 0, SQLITE_DONE}, rd = {NULL, 0, 0, SQLITE_DONE};
 	sqlite3_stmt *ast = NULL;
-	int rc, oom = 0;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	/* One snapshot for every cursor, even if a writer commits between the
@@ -380,21 +403,7 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 	    (rc = prepare(s, q_ev, &ev.st, cls, e)) != WR_OK ||
 	    (o && o->with_readings && (rc = prepare(s, q_readings, &rd.st, NULL, e)) != WR_OK))
 		goto done;
-	cur_next(&ev);
-	if (rd.st)
-		cur_next(&rd);
-	while ((rc = sqlite3_step(ast)) == SQLITE_ROW) {
-		if (load_unit(&b, ast, &ev, &rd, o)) {
-			oom = 1;
-			break;
-		}
-	}
-	if (oom)
-		rc = wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
-	else if (rc != SQLITE_DONE || cur_failed(&ev) || cur_failed(&rd))
-		rc = store_dberr(s, e, "loading asset history");
-	else
-		rc = WR_OK;
+	rc = load_units(s, &b, ast, &ev, &rd, o, e);
 done:
 	free(b.nc);
 	sqlite3_finalize(ast);

@@ -346,8 +346,30 @@ int store_meter_latest(struct store *s, int64_t meter_id, double *value, struct 
 
 /* ------------------------------------------------------------------ write */
 
+/* A number out of range: its message names the schedule. */
+static int pm_number_bad(const struct wr_pm *p, struct wr_err *e)
+{
+	wr_err_prefix(e, "PM %s: ", p->code);
+	return WR_EINPUT;
+}
+
+static int pm_validate_meter(const struct wr_pm *p, struct wr_err *e)
+{
+	if (!p->asset_tag[0] || !p->meter[0])
+		return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs an asset and a meter",
+		               p->code);
+	if (isnan(p->meter_interval))
+		return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs a meter interval",
+		               p->code);
+	if (store_num_check(WN_METER_INTERVAL, "meter-interval", p->meter_interval, e) != WR_OK)
+		return pm_number_bad(p, e);
+	return WR_OK;
+}
+
 static int pm_validate(const struct wr_pm *p, struct wr_err *e)
 {
+	int rc;
+
 	if (!p->code[0])
 		return wr_fail(e, WR_EINPUT, "a PM schedule needs a code");
 	if (strlen(p->code) > 63 || strlen(p->title) > 159)
@@ -359,30 +381,19 @@ static int pm_validate(const struct wr_pm *p, struct wr_err *e)
 		return wr_fail(e, WR_EINPUT, "PM %s: unit must be day, week or month", p->code);
 	if (p->kind == PK_CALENDAR &&
 	    store_num_check(WN_INTERVAL_DAY + p->unit, "interval", p->interval, e) != WR_OK)
-		goto bad;
-	if (p->kind == PK_METER) {
-		if (!p->asset_tag[0] || !p->meter[0])
-			return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs an asset and a meter",
-			               p->code);
-		if (isnan(p->meter_interval))
-			return wr_fail(e, WR_EINPUT, "PM %s: a meter schedule needs a meter interval",
-			               p->code);
-		if (store_num_check(WN_METER_INTERVAL, "meter-interval", p->meter_interval, e) != WR_OK)
-			goto bad;
-	}
+		return pm_number_bad(p, e);
+	if (p->kind == PK_METER && (rc = pm_validate_meter(p, e)) != WR_OK)
+		return rc;
 	if (store_num_check(WN_LEAD_DAYS, "lead-days", p->lead_days, e) != WR_OK)
-		goto bad;
+		return pm_number_bad(p, e);
 	if (p->wo_type < 0 || p->wo_type >= WT__COUNT)
 		return wr_fail(e, WR_EINPUT, "PM %s: work-order type %d is unknown", p->code, p->wo_type);
 	if (p->priority < PR_LOW || p->priority > PR_URGENT)
 		return wr_fail(e, WR_EINPUT, "PM %s: priority must be low, medium, high or urgent",
 		               p->code);
 	if (store_num_check(WN_HOURS, "est-hours", p->est_hours, e) != WR_OK)
-		goto bad;
+		return pm_number_bad(p, e);
 	return WR_OK;
-bad:
-	wr_err_prefix(e, "PM %s: ", p->code);
-	return WR_EINPUT;
 }
 
 /* 1 when a field that decides when the schedule is due differs. */

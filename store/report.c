@@ -92,13 +92,34 @@ static int prepare(struct store *s, const char *sql, const struct scope *sc, sql
 	return rc;
 }
 
-static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct scope *sc,
-                         struct wr_err *e)
+/* With no start given, the period starts on the day of the first event or
+ * work order (a year before the end when that leaves it empty). */
+static int first_day(struct store *s, struct scope *sc, struct wr_err *e)
 {
 	static const char q_first[] =
 		"SELECT min(m) FROM (SELECT min(at) AS m FROM event"
 		" UNION ALL SELECT min(created_at) FROM wo)";
+	sqlite3_stmt *st = store_stmt(s, q_first, e);
+
+	if (!st)
+		return WR_EDB;
+	int r = sqlite3_step(st);
+	sc->from = r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+	               ? store_day_of(store_col_time(st, 0))
+	               : sc->today - 365 * (int64_t)WR_DAY;
+	store_stmt_done(st);
+	if (r != SQLITE_ROW)
+		return store_dberr(s, e, "running a report");
+	if (sc->from >= sc->end)
+		sc->from = sc->end - 365 * (int64_t)WR_DAY;
+	return WR_OK;
+}
+
+static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct scope *sc,
+                         struct wr_err *e)
+{
 	int64_t to;
+	int rc;
 
 	memset(sc, 0, sizeof *sc);
 	sc->today = wr_today();
@@ -114,22 +135,10 @@ static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct
 	}
 	to = o && o->to != WR_NO_TIME ? o->to : sc->today;
 	sc->end = to == store_day_of(to) ? to + WR_DAY : to;
-	if (o && o->from != WR_NO_TIME) {
+	if (o && o->from != WR_NO_TIME)
 		sc->from = o->from;
-	} else {
-		sqlite3_stmt *st = store_stmt(s, q_first, e);
-		if (!st)
-			return WR_EDB;
-		int r = sqlite3_step(st);
-		sc->from = r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-		               ? store_day_of(store_col_time(st, 0))
-		               : sc->today - 365 * (int64_t)WR_DAY;
-		store_stmt_done(st);
-		if (r != SQLITE_ROW)
-			return store_dberr(s, e, "running a report");
-		if (sc->from >= sc->end)
-			sc->from = sc->end - 365 * (int64_t)WR_DAY;
-	}
+	else if ((rc = first_day(s, sc, e)) != WR_OK)
+		return rc;
 	if (sc->from >= sc->end) {
 		char a[WR_DATE_BUF], b[WR_DATE_BUF];
 		return wr_fail(e, WR_EINPUT, "the period is empty: from %s is not before to %s",
@@ -196,6 +205,73 @@ static int64_t dt_lookup(const struct dt_map *m, int64_t id)
 	return lo < m->n && m->v[lo].asset_id == id ? m->v[lo].secs : 0;
 }
 
+/* The downtime intervals of one asset being merged: [lo, hi) is the open
+ * one (when have), sum what the closed ones add up to. */
+struct dt_merge {
+	int64_t cur, lo, hi, sum;
+	int have;
+};
+
+/* Closes asset g->cur's last interval and records its total; -1 when out
+ * of memory. */
+static int dt_close_asset(struct dt_merge *g, struct dt_map *m)
+{
+	if (g->have)
+		g->sum += g->hi - g->lo;
+	if (g->cur && g->sum > 0 && dt_push(m, g->cur, g->sum) != WR_OK)
+		return -1;
+	return 0;
+}
+
+/* Adds [a, b) to the asset's intervals, merging it into the open one when
+ * they overlap (rows come in order of start). */
+static void dt_add_interval(struct dt_merge *g, int64_t a, int64_t b)
+{
+	if (g->have && a <= g->hi) {
+		if (b > g->hi)
+			g->hi = b;
+		return;
+	}
+	if (g->have)
+		g->sum += g->hi - g->lo;
+	g->lo = a;
+	g->hi = b;
+	g->have = 1;
+}
+
+/* Merges the downtime rows of the query into m; returns the last step's
+ * result, SQLITE_NOMEM when out of memory. */
+static int dt_merge_rows(const struct scope *sc, sqlite3_stmt *st, struct dt_map *m)
+{
+	struct dt_merge g = {0, 0, 0, 0, 0};
+	int r;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t from = asset_start(sc, store_col_time(st, 1));
+		int64_t a = store_col_time(st, 2), b = store_col_time(st, 3);
+		if (b == WR_NO_TIME || b <= a)
+			continue;
+		if (a < from)
+			a = from;
+		if (b > sc->end)
+			b = sc->end;
+		if (id != g.cur) {
+			if (dt_close_asset(&g, m) != 0)
+				break;
+			g.cur = id;
+			g.sum = 0;
+			g.have = 0;
+		}
+		if (b <= a)
+			continue;
+		dt_add_interval(&g, a, b);
+	}
+	if (r == SQLITE_DONE && dt_close_asset(&g, m) != 0)
+		r = SQLITE_NOMEM;
+	return r;
+}
+
 /* Merged downtime per asset within each asset's period, sorted by asset id. */
 static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *m,
                         struct wr_err *e)
@@ -212,8 +288,7 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 		" WHERE w.downtime_start IS NOT NULL AND w.downtime_start < ?2 AND ?1 IS NOT NULL"
 		ASSET_FILTER " ORDER BY w.asset_id, w.downtime_start";
 	sqlite3_stmt *st;
-	int64_t cur = 0, lo = 0, hi = 0, sum = 0;
-	int have = 0, r, rc;
+	int r, rc;
 
 	memset(m, 0, sizeof *m);
 	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
@@ -224,44 +299,7 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 		sqlite3_finalize(st);
 		return rc;
 	}
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t from = asset_start(sc, store_col_time(st, 1));
-		int64_t a = store_col_time(st, 2), b = store_col_time(st, 3);
-		if (b == WR_NO_TIME || b <= a)
-			continue;
-		if (a < from)
-			a = from;
-		if (b > sc->end)
-			b = sc->end;
-		if (id != cur) {
-			if (have)
-				sum += hi - lo;
-			if (cur && sum > 0 && dt_push(m, cur, sum) != WR_OK)
-				break;
-			cur = id;
-			sum = 0;
-			have = 0;
-		}
-		if (b <= a)
-			continue;
-		if (have && a <= hi) {
-			if (b > hi)
-				hi = b;
-		} else {
-			if (have)
-				sum += hi - lo;
-			lo = a;
-			hi = b;
-			have = 1;
-		}
-	}
-	if (r == SQLITE_DONE) {
-		if (have)
-			sum += hi - lo;
-		if (cur && sum > 0 && dt_push(m, cur, sum) != WR_OK)
-			r = SQLITE_NOMEM;
-	}
+	r = dt_merge_rows(sc, st, m);
 	sqlite3_finalize(st);
 	if (r == SQLITE_DONE)
 		return WR_OK;

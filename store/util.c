@@ -208,40 +208,64 @@ static int parse_clock(const char **p, int ampm_allowed, int *secs)
 	return 0;
 }
 
+static int starts_iso_year(const char *p)
+{
+	return isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+	       isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && p[4] == '-';
+}
+
+/* ISO 8601 and "YYYY-MM-DD HH:MM:SS"; -1 when malformed. */
+static int parse_iso_date(const char **pp, int *y, int *m, int *d, int *secs)
+{
+	const char *p = *pp;
+
+	if (read_num(&p, 4, y) || *p++ != '-' || read_num(&p, 2, m) || *p++ != '-' ||
+	    read_num(&p, 2, d))
+		return -1;
+	if (*p == 'T' || *p == 't' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
+		p++;
+		if (parse_clock(&p, 0, secs))
+			return -1;
+		if (*p == 'Z' || *p == 'z')
+			p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* US spreadsheet form M/D/YYYY [h:mm[:ss] [AM|PM]]; -1 when malformed. */
+static int parse_us_date(const char **pp, int *y, int *m, int *d, int *secs)
+{
+	const char *p = *pp;
+
+	if (read_num(&p, -2, m) || *p++ != '/' || read_num(&p, -2, d) || *p++ != '/' ||
+	    read_num(&p, 4, y))
+		return -1;
+	if (*p == ' ' && isdigit((unsigned char)p[1])) {
+		p++;
+		if (parse_clock(&p, 1, secs))
+			return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
 int wr_date_parse(const char *s, int64_t *out, struct wr_err *e)
 {
 	const char *p = s;
-	int y, m, d, secs = 0;
+	int y, m, d, secs = 0, bad;
 
 	if (!s)
 		return wr_fail(e, WR_EINPUT, "missing date");
 	while (*p == ' ' || *p == '\t')
 		p++;
 	const char *start = p;
-	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
-	    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) && p[4] == '-') {
-		/* ISO 8601 and "YYYY-MM-DD HH:MM:SS". */
-		if (read_num(&p, 4, &y) || *p++ != '-' || read_num(&p, 2, &m) || *p++ != '-' ||
-		    read_num(&p, 2, &d))
-			goto bad;
-		if (*p == 'T' || *p == 't' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
-			p++;
-			if (parse_clock(&p, 0, &secs))
-				goto bad;
-			if (*p == 'Z' || *p == 'z')
-				p++;
-		}
-	} else {
-		/* US spreadsheet form M/D/YYYY [h:mm[:ss] [AM|PM]]. */
-		if (read_num(&p, -2, &m) || *p++ != '/' || read_num(&p, -2, &d) || *p++ != '/' ||
-		    read_num(&p, 4, &y))
-			goto bad;
-		if (*p == ' ' && isdigit((unsigned char)p[1])) {
-			p++;
-			if (parse_clock(&p, 1, &secs))
-				goto bad;
-		}
-	}
+	if (starts_iso_year(p))
+		bad = parse_iso_date(&p, &y, &m, &d, &secs);
+	else
+		bad = parse_us_date(&p, &y, &m, &d, &secs);
+	if (bad)
+		goto bad;
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
 	if (*p || !wr_date_valid_ymd(y, m, d))
@@ -322,6 +346,25 @@ int64_t wr_now(void)
 	return now;
 }
 
+/* v in the unit named by unit (empty: days) as days; -1 for an unknown
+ * unit. */
+static int duration_in_days(double v, const char *unit, double *d)
+{
+	if (!*unit || !strcmp(unit, "d") || !strcmp(unit, "day") || !strcmp(unit, "days"))
+		*d = v;
+	else if (!strcmp(unit, "h"))
+		*d = v / 24.0;
+	else if (!strcmp(unit, "w") || !strcmp(unit, "wk") || !strcmp(unit, "weeks"))
+		*d = v * 7.0;
+	else if (!strcmp(unit, "mo") || !strcmp(unit, "month") || !strcmp(unit, "months"))
+		*d = v * 30.4375;
+	else if (!strcmp(unit, "y") || !strcmp(unit, "yr") || !strcmp(unit, "years"))
+		*d = v * 365.25;
+	else
+		return -1;
+	return 0;
+}
+
 int wr_duration_parse(const char *s, double *days, struct wr_err *e)
 {
 	char *end;
@@ -333,17 +376,7 @@ int wr_duration_parse(const char *s, double *days, struct wr_err *e)
 	v = strtod(s, &end);
 	if (end == s || errno || !isfinite(v) || v < 0)
 		goto bad;
-	if (!*end || !strcmp(end, "d") || !strcmp(end, "day") || !strcmp(end, "days"))
-		d = v;
-	else if (!strcmp(end, "h"))
-		d = v / 24.0;
-	else if (!strcmp(end, "w") || !strcmp(end, "wk") || !strcmp(end, "weeks"))
-		d = v * 7.0;
-	else if (!strcmp(end, "mo") || !strcmp(end, "month") || !strcmp(end, "months"))
-		d = v * 30.4375;
-	else if (!strcmp(end, "y") || !strcmp(end, "yr") || !strcmp(end, "years"))
-		d = v * 365.25;
-	else
+	if (duration_in_days(v, end, &d) != 0)
 		goto bad;
 	/* A finite number of years can still be an infinite number of days. */
 	if (!isfinite(d))

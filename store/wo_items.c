@@ -610,18 +610,83 @@ int store_check_add(struct store *s, const char *wo_number, const char *task, st
 	return store_commit(s, e);
 }
 
-int store_check_set(struct store *s, const char *wo_number, int seq, int result,
-                    const char *note, struct wr_err *e)
+enum { CHECK_NOTE_BUF = 160 };   /* a checklist note and its NUL */
+
+/* Checklist item seq of work order id: its row id, result and note. */
+static int read_check(struct store *s, const char *wo_number, int64_t id, int seq,
+                      int64_t *cid, int *oldres, char oldnote[CHECK_NOTE_BUF],
+                      struct wr_err *e)
 {
 	static const char q_get[] =
 		"SELECT id, result, note FROM wo_check WHERE wo_id = ?1 AND seq = ?2";
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if (!(st = store_stmt(s, q_get, e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_int(&b, 2, seq);
+	if ((rc = store_binds_check(&b, e, "reading a checklist")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*cid = sqlite3_column_int64(st, 0);
+		*oldres = sqlite3_column_int(st, 1);
+		store_col_text(st, 2, oldnote, CHECK_NOTE_BUF);
+	}
+	store_stmt_done(st);
+	if (r == SQLITE_DONE)
+		return wr_fail(e, WR_ENOTFOUND, "%s has no checklist item %d", wo_number, seq);
+	if (r != SQLITE_ROW)
+		return store_dberr(s, e, "reading a checklist");
+	return WR_OK;
+}
+
+static int write_check(struct store *s, int64_t cid, int result, const char *note, int64_t now,
+                       struct wr_err *e)
+{
 	static const char q_set[] =
 		"UPDATE wo_check SET result = ?1, note = ?2, done_by = ?3, done_at = ?4,"
 		" version = version + 1, updated_at = ?5 WHERE id = ?6";
-	char uuid[WR_UUID_BUF], oldnote[160] = "", field[24], oldt[200], newt[200];
-	int64_t id, cid = 0, now = wr_now();
-	int rc, r, oldres = 0;
 	sqlite3_stmt *st;
+
+	if (!(st = store_stmt(s, q_set, e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, result);
+	store_bind_text(&b, 2, note);
+	/* Back to pending means not done: nobody did it, at no time. */
+	store_bind_text(&b, 3, result == CR_PENDING ? "" : store_actor(s));
+	if (result != CR_PENDING)
+		store_bind_int64(&b, 4, now);
+	store_bind_int64(&b, 5, now);
+	store_bind_int64(&b, 6, cid);
+	return step_done(s, &b, "saving a checklist item", e);
+}
+
+static int audit_check(struct store *s, const char *uuid, const char *wo_number, int seq,
+                       int oldres, const char *oldnote, int result, const char *note,
+                       struct wr_err *e)
+{
+	char field[24], oldt[200], newt[200];
+
+	snprintf(field, sizeof field, "check %d", seq);
+	snprintf(oldt, sizeof oldt, "%s%s%s", wr_check_result_name(oldres), oldnote[0] ? ": " : "",
+	         oldnote);
+	snprintf(newt, sizeof newt, "%s%s%s", wr_check_result_name(result), note[0] ? ": " : "",
+	         note);
+	return store_audit(s, "wo", uuid, wo_number, field, oldt, newt, e);
+}
+
+int store_check_set(struct store *s, const char *wo_number, int seq, int result,
+                    const char *note, struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF], oldnote[CHECK_NOTE_BUF] = "";
+	int64_t id, cid = 0, now = wr_now();
+	int rc, oldres = 0;
 
 	if (result < CR_PENDING || result > CR_NA)
 		return wr_fail(e, WR_EINPUT, "checklist result %d is not pending, pass, fail or n/a",
@@ -634,57 +699,15 @@ int store_check_set(struct store *s, const char *wo_number, int seq, int result,
 		return rc;
 	if ((rc = wo_key(s, wo_number, &id, uuid, e)) != WR_OK)
 		goto fail;
-	if (!(st = store_stmt(s, q_get, e))) {
-		rc = WR_EDB;
+	if ((rc = read_check(s, wo_number, id, seq, &cid, &oldres, oldnote, e)) != WR_OK)
 		goto fail;
-	}
-	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 1, id);
-	store_bind_int(&b, 2, seq);
-	if ((rc = store_binds_check(&b, e, "reading a checklist")) != WR_OK) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		cid = sqlite3_column_int64(st, 0);
-		oldres = sqlite3_column_int(st, 1);
-		store_col_text(st, 2, oldnote, sizeof oldnote);
-	}
-	store_stmt_done(st);
-	if (r == SQLITE_DONE) {
-		rc = wr_fail(e, WR_ENOTFOUND, "%s has no checklist item %d", wo_number, seq);
-		goto fail;
-	}
-	if (r != SQLITE_ROW) {
-		rc = store_dberr(s, e, "reading a checklist");
-		goto fail;
-	}
 	if (oldres == result && !strcmp(oldnote, note)) {
 		store_rollback(s);
 		return WR_OK;
 	}
-	if (!(st = store_stmt(s, q_set, e))) {
-		rc = WR_EDB;
+	if ((rc = write_check(s, cid, result, note, now, e)) != WR_OK)
 		goto fail;
-	}
-	b = store_binds_start(st);
-	store_bind_int(&b, 1, result);
-	store_bind_text(&b, 2, note);
-	/* Back to pending means not done: nobody did it, at no time. */
-	store_bind_text(&b, 3, result == CR_PENDING ? "" : store_actor(s));
-	if (result != CR_PENDING)
-		store_bind_int64(&b, 4, now);
-	store_bind_int64(&b, 5, now);
-	store_bind_int64(&b, 6, cid);
-	if ((rc = step_done(s, &b, "saving a checklist item", e)) != WR_OK)
-		goto fail;
-	snprintf(field, sizeof field, "check %d", seq);
-	snprintf(oldt, sizeof oldt, "%s%s%s", wr_check_result_name(oldres), oldnote[0] ? ": " : "",
-	         oldnote);
-	snprintf(newt, sizeof newt, "%s%s%s", wr_check_result_name(result), note[0] ? ": " : "",
-	         note);
-	if ((rc = store_audit(s, "wo", uuid, wo_number, field, oldt, newt, e)) != WR_OK)
+	if ((rc = audit_check(s, uuid, wo_number, seq, oldres, oldnote, result, note, e)) != WR_OK)
 		goto fail;
 	return store_commit(s, e);
 fail:

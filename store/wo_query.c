@@ -51,15 +51,10 @@ static int bits(unsigned m)
 	return n;
 }
 
-int wo_query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query *q,
-                  struct wr_err *e)
+/* The status mask the query walks (0: every status); an empty one
+ * matches nothing. */
+static void status_scope(const struct wr_wo_filter *f, struct wo_query *q)
 {
-	static const struct wr_wo_filter any;
-
-	memset(q, 0, sizeof *q);
-	q->f = f ? f : &any;
-	f = q->f;
-	q->today = wr_today();
 	q->smask = f->status_mask & ALL_MASK;
 	if (f->status_mask && !q->smask)
 		q->none = 1;
@@ -70,6 +65,30 @@ int wo_query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query
 	}
 	if (q->smask == ALL_MASK)
 		q->smask = 0;
+}
+
+/* The index that drives the walk: the most selective filter given. */
+static int walk_driver(const struct wr_wo_filter *f, const struct wo_query *q)
+{
+	if (q->asset_id || q->no_asset)
+		return D_ASSET;
+	if (f->assignee)
+		return D_ASSIGNEE;
+	if (q->smask)
+		return D_STATUS;
+	return D_ROWID;
+}
+
+int wo_query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query *q,
+                  struct wr_err *e)
+{
+	static const struct wr_wo_filter any;
+
+	memset(q, 0, sizeof *q);
+	q->f = f ? f : &any;
+	f = q->f;
+	q->today = wr_today();
+	status_scope(f, q);
 	if (f->asset_tag && !*f->asset_tag)
 		q->no_asset = 1;
 	if (f->asset_tag && *f->asset_tag) {
@@ -79,14 +98,7 @@ int wo_query_init(struct store *s, const struct wr_wo_filter *f, struct wo_query
 		if (q->asset_id == 0)
 			q->none = 1;
 	}
-	if (q->asset_id || q->no_asset)
-		q->driver = D_ASSET;
-	else if (f->assignee)
-		q->driver = D_ASSIGNEE;
-	else if (q->smask)
-		q->driver = D_STATUS;
-	else
-		q->driver = D_ROWID;
+	q->driver = walk_driver(f, q);
 	if (store_search_check(f->search, e) != WR_OK)
 		return WR_EINPUT;
 	if (f->search && *f->search) {

@@ -95,12 +95,64 @@ static int tags_resolve(struct store *s, struct wo_query *q, struct wr_wo_scan *
 	return WR_OK;
 }
 
+/* The window spans span ids, within 1..SPAN_MAX; returns span - 1. */
+static int64_t window_reach(const struct wr_wo_scan *sc)
+{
+	return (sc->span < 1 ? 1 : sc->span > SPAN_MAX ? SPAN_MAX : sc->span) - 1;
+}
+
+/* The window starts at the first existing id past the cursor, so that a
+ * gap in the ids costs no empty chunks. */
+static int window_edge(struct store *s, int backward, int64_t cursor_id, int64_t *edge,
+                       int *found, struct wr_err *e)
+{
+	if (backward)
+		return edge_id(s, 1, cursor_id < 0 ? 0 : cursor_id, edge, found, e);
+	return edge_id(s, 0, cursor_id <= 0 ? INT64_MAX : cursor_id, edge, found, e);
+}
+
+/* The window is ids edge..edge+d (backward) or edge-d..edge. */
+static void set_window(struct wo_query *q, int64_t edge, int64_t d, int backward)
+{
+	q->bounded = 1;
+	if (backward) {
+		q->lo = edge;
+		q->hi = edge > INT64_MAX - d ? INT64_MAX : edge + d;
+	} else {
+		q->hi = edge;
+		q->lo = edge < INT64_MIN + d ? INT64_MIN : edge - d;
+	}
+}
+
+/* Where the next page starts, and whether there is one, after a page of n
+ * rows (ids) from window q. */
+static int next_page(struct store *s, const struct wo_query *q, int backward, int limit,
+                     const int64_t *ids, struct wr_wo_scan *sc, struct wr_wo *out, int n,
+                     struct wr_err *e)
+{
+	int64_t edge;
+	int rc, found;
+
+	if (n == limit) {
+		/* A full page: the window may hold more past its last row. */
+		sc->next = backward ? ids[0] : ids[n - 1];
+		return WR_OK;
+	}
+	/* The whole window was examined; more only if the table goes on. */
+	sc->next = backward ? q->hi : q->lo;
+	rc = edge_id(s, backward, sc->next, &edge, &found, e);
+	sc->more = rc == WR_OK && found;
+	if (rc != WR_OK)
+		for (int i = 0; i < n; i++)
+			wr_wo_clear(&out[i]);
+	return rc;
+}
+
 int store_wo_scan_page(struct store *s, const struct wr_wo_filter *f, int64_t cursor_id,
                        int backward, int limit, struct wr_wo_scan *sc, struct wr_wo *out,
                        int *n, struct wr_err *e)
 {
-	/* The window is ids edge..edge+d (backward) or edge-d..edge. */
-	int64_t d = (sc->span < 1 ? 1 : sc->span > SPAN_MAX ? SPAN_MAX : sc->span) - 1;
+	int64_t d = window_reach(sc);
 	int64_t *ids = NULL, edge = 0;
 	struct wo_query q;
 	int rc, found;
@@ -112,22 +164,10 @@ int store_wo_scan_page(struct store *s, const struct wr_wo_filter *f, int64_t cu
 		return WR_OK;
 	if ((rc = wo_query_init(s, f, &q, e)) != WR_OK || q.none)
 		goto done;
-	/* The window starts at the first existing id past the cursor, so that
-	 * a gap in the ids costs no empty chunks. */
-	if (backward)
-		rc = edge_id(s, 1, cursor_id < 0 ? 0 : cursor_id, &edge, &found, e);
-	else
-		rc = edge_id(s, 0, cursor_id <= 0 ? INT64_MAX : cursor_id, &edge, &found, e);
+	rc = window_edge(s, backward, cursor_id, &edge, &found, e);
 	if (rc != WR_OK || !found)
 		goto done;
-	q.bounded = 1;
-	if (backward) {
-		q.lo = edge;
-		q.hi = edge > INT64_MAX - d ? INT64_MAX : edge + d;
-	} else {
-		q.hi = edge;
-		q.lo = edge < INT64_MIN + d ? INT64_MIN : edge - d;
-	}
+	set_window(&q, edge, d, backward);
 	if (q.like && (rc = tags_resolve(s, &q, sc, e)) != WR_OK)
 		goto done;
 	if (!(ids = malloc(sizeof *ids * (size_t)limit))) {
@@ -136,18 +176,7 @@ int store_wo_scan_page(struct store *s, const struct wr_wo_filter *f, int64_t cu
 	}
 	if ((rc = wo_query_page(s, &q, cursor_id, backward, limit, out, n, ids, e)) != WR_OK)
 		goto done;
-	if (*n == limit) {
-		/* A full page: the window may hold more past its last row. */
-		sc->next = backward ? ids[0] : ids[*n - 1];
-		goto done;
-	}
-	/* The whole window was examined; more only if the table goes on. */
-	sc->next = backward ? q.hi : q.lo;
-	rc = edge_id(s, backward, sc->next, &edge, &found, e);
-	sc->more = rc == WR_OK && found;
-	if (rc != WR_OK)
-		for (int i = 0; i < *n; i++)
-			wr_wo_clear(&out[i]);
+	rc = next_page(s, &q, backward, limit, ids, sc, out, *n, e);
 done:
 	if (rc != WR_OK)
 		*n = 0;

@@ -378,20 +378,12 @@ static const char *status_word(int st)
 	return st == AS_DOWN ? "DOWN" : wr_asset_status_name(st);
 }
 
-int asset_doc_layout(struct asset_doc *d, int width, int utf8)
+static void layout_header(struct asset_doc *d, int utf8)
 {
 	const struct wr_asset *as = &d->as;
 	const char *dot = utf8 ? " \xc2\xb7 " : ", ";
 	char day[WR_DATE_BUF];
-	int i;
 
-	if (d->width == width && d->utf8 == utf8 && d->nlines > 0)
-		return 0;
-	d->nlines = 0;
-	d->width = width;
-	d->utf8 = utf8;
-	if (!d->loaded)
-		return 0;
 	add(d, AL_HEAD, 0, ROLE_HEADING, "%s  %s", as->tag, as->name);
 	add(d, AL_TEXT, 0, as->status == AS_DOWN ? ROLE_OVERDUE : ROLE_NORMAL,
 	    "%s%s%s%scriticality %d", as->cls[0] ? as->cls : "no class", dot,
@@ -405,9 +397,11 @@ int asset_doc_layout(struct asset_doc *d, int width, int utf8)
 		    as->serial[0] ? "  s/n " : "", as->serial);
 	add(d, AL_TEXT, 0, ROLE_NORMAL, "Installed: %s",
 	    as->install_date == WR_NO_TIME ? "unknown" : wr_date_fmt_day(as->install_date, day));
-	layout_card(d, width, utf8);
-	if (!d->full)
-		return 0;
+}
+
+static void layout_meters(struct asset_doc *d)
+{
+	int i;
 
 	add(d, AL_HEAD, 0, ROLE_HEADING, "Meters (%d)", d->nmeters);
 	if (d->nmeters == 0)
@@ -422,6 +416,11 @@ int asset_doc_layout(struct asset_doc *d, int width, int utf8)
 			add(d, AL_METER, i, ROLE_NORMAL, " %s: %.10g %s at %s", m->name, m->value, m->unit,
 			    wr_date_fmt(m->at, at));
 	}
+}
+
+static void layout_open_wos(struct asset_doc *d, int width)
+{
+	int i;
 
 	add(d, AL_HEAD, 0, ROLE_HEADING, "Open work orders (%lld)", (long long)d->wo_total);
 	if (d->nwos == 0)
@@ -439,27 +438,43 @@ int asset_doc_layout(struct asset_doc *d, int width, int utf8)
 	if (d->wo_total > d->nwos)
 		add(d, AL_MORE_WO, 0, ROLE_DIM, " ... %lld more: o lists them all",
 		    (long long)(d->wo_total - d->nwos));
+}
 
-	if (d->ndone > 0) {
-		add(d, AL_HEAD, 0, ROLE_HEADING, "Recent work done");
-		for (i = 0; i < d->ndone; i++) {
-			const struct asset_wo_row *w = &d->done[i];
-			char when[WR_DATE_BUF];
+static void layout_done(struct asset_doc *d, int width)
+{
+	int i;
 
-			add(d, AL_DONE, i, ROLE_NORMAL, " %s %s%s%s", w->number,
-			    width >= 60 && w->due != WR_NO_TIME ? fmt_day(w->due, when) : "",
-			    width >= 60 && w->due != WR_NO_TIME ? " " : "", w->title);
-		}
+	if (d->ndone <= 0)
+		return;
+	add(d, AL_HEAD, 0, ROLE_HEADING, "Recent work done");
+	for (i = 0; i < d->ndone; i++) {
+		const struct asset_wo_row *w = &d->done[i];
+		char when[WR_DATE_BUF];
+
+		add(d, AL_DONE, i, ROLE_NORMAL, " %s %s%s%s", w->number,
+		    width >= 60 && w->due != WR_NO_TIME ? fmt_day(w->due, when) : "",
+		    width >= 60 && w->due != WR_NO_TIME ? " " : "", w->title);
 	}
+}
 
-	if (d->children_total > 0) {
-		add(d, AL_HEAD, 0, ROLE_HEADING, "Sub-assets (%d)", d->children_total);
-		for (i = 0; i < d->nchildren; i++)
-			add(d, AL_CHILD, i, ROLE_NORMAL, " %s  %s", d->children[i].tag,
-			    d->children[i].name);
-		if (d->children_total > d->nchildren)
-			add(d, AL_TEXT, 0, ROLE_DIM, " ... %d more", d->children_total - d->nchildren);
-	}
+static void layout_children(struct asset_doc *d)
+{
+	int i;
+
+	if (d->children_total <= 0)
+		return;
+	add(d, AL_HEAD, 0, ROLE_HEADING, "Sub-assets (%d)", d->children_total);
+	for (i = 0; i < d->nchildren; i++)
+		add(d, AL_CHILD, i, ROLE_NORMAL, " %s  %s", d->children[i].tag,
+		    d->children[i].name);
+	if (d->children_total > d->nchildren)
+		add(d, AL_TEXT, 0, ROLE_DIM, " ... %d more", d->children_total - d->nchildren);
+}
+
+static void layout_events(struct asset_doc *d)
+{
+	char day[WR_DATE_BUF];
+	int i;
 
 	add(d, AL_HEAD, 0, ROLE_HEADING, "History (%d)", d->events_total);
 	if (d->nevents == 0)
@@ -473,6 +488,26 @@ int asset_doc_layout(struct asset_doc *d, int width, int utf8)
 	}
 	if (d->events_total > d->nevents)
 		add(d, AL_TEXT, 0, ROLE_DIM, " ... %d older events", d->events_total - d->nevents);
+}
+
+int asset_doc_layout(struct asset_doc *d, int width, int utf8)
+{
+	if (d->width == width && d->utf8 == utf8 && d->nlines > 0)
+		return 0;
+	d->nlines = 0;
+	d->width = width;
+	d->utf8 = utf8;
+	if (!d->loaded)
+		return 0;
+	layout_header(d, utf8);
+	layout_card(d, width, utf8);
+	if (!d->full)
+		return 0;
+	layout_meters(d);
+	layout_open_wos(d, width);
+	layout_done(d, width);
+	layout_children(d);
+	layout_events(d);
 	return 0;
 }
 

@@ -58,36 +58,53 @@ static int delete_at(struct lineedit *le, int at, int count)
 	return LE_CHANGED;
 }
 
-int le_key(struct lineedit *le, int key)
+/* A function key (arrows, Home, End, Backspace, Delete, Enter, Shift-Tab). */
+static int fn_key(struct lineedit *le, int key)
 {
-	if (TK_IS_FN(key)) {
-		switch (key & ~0x01000000) {
-		case KEY_LEFT:
-			if (le->cur > 0)
-				le->cur--;
-			return LE_MOVED;
-		case KEY_RIGHT:
-			if (le->cur < le->len)
-				le->cur++;
-			return LE_MOVED;
-		case KEY_HOME:
-			le->cur = 0;
-			return LE_MOVED;
-		case KEY_END:
-			le->cur = le->len;
-			return LE_MOVED;
-		case KEY_BACKSPACE:
-			return le->cur > 0 ? delete_at(le, le->cur - 1, 1) : LE_MOVED;
-		case KEY_DC:
-			return le->cur < le->len ? delete_at(le, le->cur, 1) : LE_MOVED;
-		case KEY_ENTER:
-			return LE_ENTER;
-		case KEY_BTAB:
-			return LE_BACKTAB;
-		default:
-			return LE_IGNORED;
-		}
+	switch (key & ~0x01000000) {
+	case KEY_LEFT:
+		if (le->cur > 0)
+			le->cur--;
+		return LE_MOVED;
+	case KEY_RIGHT:
+		if (le->cur < le->len)
+			le->cur++;
+		return LE_MOVED;
+	case KEY_HOME:
+		le->cur = 0;
+		return LE_MOVED;
+	case KEY_END:
+		le->cur = le->len;
+		return LE_MOVED;
+	case KEY_BACKSPACE:
+		return le->cur > 0 ? delete_at(le, le->cur - 1, 1) : LE_MOVED;
+	case KEY_DC:
+		return le->cur < le->len ? delete_at(le, le->cur, 1) : LE_MOVED;
+	case KEY_ENTER:
+		return LE_ENTER;
+	case KEY_BTAB:
+		return LE_BACKTAB;
+	default:
+		return LE_IGNORED;
 	}
+}
+
+/* Ctrl-W: deletes the word before the cursor and the blanks after it. */
+static int delete_word_back(struct lineedit *le)
+{
+	int at = le->cur;
+
+	while (at > 0 && le->buf[at - 1] == L' ')
+		at--;
+	while (at > 0 && le->buf[at - 1] != L' ')
+		at--;
+	return at < le->cur ? delete_at(le, at, le->cur - at) : LE_MOVED;
+}
+
+/* A control key of the editor (Enter, Esc, Tab, the Emacs keys); -1 for
+ * any other key. */
+static int control_key(struct lineedit *le, int key)
+{
 	switch (key) {
 	case '\n':
 	case '\r':
@@ -111,18 +128,16 @@ int le_key(struct lineedit *le, int key)
 		return le->cur > 0 ? delete_at(le, 0, le->cur) : LE_MOVED;
 	case TK_CTRL('k'):
 		return le->cur < le->len ? delete_at(le, le->cur, le->len - le->cur) : LE_MOVED;
-	case TK_CTRL('w'): {
-		int at = le->cur;
-
-		while (at > 0 && le->buf[at - 1] == L' ')
-			at--;
-		while (at > 0 && le->buf[at - 1] != L' ')
-			at--;
-		return at < le->cur ? delete_at(le, at, le->cur - at) : LE_MOVED;
-	}
+	case TK_CTRL('w'):
+		return delete_word_back(le);
 	default:
-		break;
+		return -1;
 	}
+}
+
+/* Inserts a printable character at the cursor. */
+static int insert_char(struct lineedit *le, int key)
+{
 	if (key < 0x20 || key == 0x7f || (key >= 0x80 && key < 0xa0) || key > 0x10ffff)
 		return LE_IGNORED;
 	if (le->len >= le->max)
@@ -132,6 +147,16 @@ int le_key(struct lineedit *le, int key)
 	le->buf[le->cur++] = (wchar_t)key;
 	le->len++;
 	return LE_CHANGED;
+}
+
+int le_key(struct lineedit *le, int key)
+{
+	int r;
+
+	if (TK_IS_FN(key))
+		return fn_key(le, key);
+	r = control_key(le, key);
+	return r >= 0 ? r : insert_char(le, key);
 }
 
 char *le_text(const struct lineedit *le, char *out, size_t n)

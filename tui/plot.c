@@ -112,12 +112,126 @@ static void put_text(short cells[][PLOT_MAX_W], int row, int col, const char *s,
 			cells[row][col] = (short)(unsigned char)*s;
 }
 
+/* The y axis and its labels. */
+static void draw_y_axis(const struct plot *p, short cells[][PLOT_MAX_W], int w)
+{
+	int r, x0 = PLOT_GUTTER, half = plot_row_of(0.5, p->ph);
+
+	for (r = 0; r < p->ph; r++)
+		cells[r][x0 - 1] = r == 0 || r == half || r == p->ph - 1 ? G_YTICK : G_YAXIS;
+	put_text(cells, 0, 0, "1.0", w);
+	put_text(cells, half, 0, "0.5", w);
+	put_text(cells, p->ph - 1, 0, "  0", w);
+}
+
+/* The curve: each column covers a span of time, and every row between
+ * R at its two edges is marked, so a steep drop stays connected. */
+static void draw_curve(struct plot *p, short cells[][PLOT_MAX_W], double beta, double eta)
+{
+	int r, c, x0 = PLOT_GUTTER;
+
+	for (c = 0; c < p->pw; c++) {
+		double t0 = p->tmax * c / p->pw, t1 = p->tmax * (c + 1) / p->pw;
+		int ra = plot_row_of(exp(-pow(t0 / eta, beta)), p->ph);
+		int rb = plot_row_of(exp(-pow(t1 / eta, beta)), p->ph);
+
+		p->curve_row[c] = plot_row_of(exp(-pow((t0 + t1) / 2 / eta, beta)), p->ph);
+		for (r = ra; r <= rb; r++)
+			cells[r][x0 + c] = G_CURVE;
+	}
+}
+
+/* The x axis, thicker over the window from the age to age + horizon. */
+static void draw_x_axis(struct plot *p, short cells[][PLOT_MAX_W], double beta, double eta,
+                        double age, double horizon)
+{
+	int r, c, x0 = PLOT_GUTTER;
+	double t1;
+
+	cells[p->ph][x0 - 1] = G_CORNER;
+	for (c = 0; c < p->pw; c++)
+		cells[p->ph][x0 + c] = G_XAXIS;
+	if (isfinite(age) && age >= 0)
+		p->age_col = plot_col_of(age, p->tmax, p->pw);
+	if (p->age_col < 0)
+		return;
+	t1 = age + (isfinite(horizon) && horizon > 0 ? horizon : 0);
+
+	p->win0 = p->age_col;
+	p->win1 = plot_col_of(t1 < p->tmax ? t1 : p->tmax, p->tmax, p->pw);
+	for (c = p->win0; c <= p->win1; c++)
+		cells[p->ph][x0 + c] = G_XWIN;
+	for (r = 0; r < p->ph; r++)
+		if (cells[r][x0 + p->age_col] != G_CURVE)
+			cells[r][x0 + p->age_col] = G_AGE;
+	cells[plot_row_of(exp(-pow(age / eta, beta)), p->ph)][x0 + p->age_col] = G_AGE_POINT;
+}
+
+/* Where a label of width lw centred under the age marker starts. */
+static int age_label_at(const struct plot *p, int lw)
+{
+	int x0 = PLOT_GUTTER, at = x0 + p->age_col - lw / 2;
+
+	return at < x0 + 1 ? x0 + 1 : at;
+}
+
+/* Labels: 0 under the corner, the axis end on the right, the age under
+ * its marker when it fits between them. */
+static void draw_x_labels(const struct plot *p, short cells[][PLOT_MAX_W], int w, double age)
+{
+	char lab[32], end[32], d[24];
+	int lw, ew, at;
+
+	put_text(cells, p->ph + 1, PLOT_GUTTER - 1, "0", w);
+	fmt_days(p->tmax, end, sizeof end);
+	ew = (int)strlen(end);
+	put_text(cells, p->ph + 1, w - ew, end, w);
+	if (p->age_col < 0)
+		return;
+	fmt_days(age, d, sizeof d);
+	snprintf(lab, sizeof lab, "age %s", d);
+	lw = (int)strlen(lab);
+	at = age_label_at(p, lw);
+	if (at + lw > w - ew - 1) {
+		/* Too close to the right end: the short form, or nothing. */
+		snprintf(lab, sizeof lab, "%s", d);
+		lw = (int)strlen(lab);
+		at = age_label_at(p, lw);
+	}
+	if (at + lw <= w - ew - 1)
+		put_text(cells, p->ph + 1, at, lab, w);
+}
+
+/* One row of cells as text, trailing blanks left out. */
+static void row_text(const short *cells, int w, int utf8, char *o)
+{
+	int c, last = w - 1;
+
+	while (last >= 0 && cells[last] == ' ')
+		last--;
+	for (c = 0; c <= last; c++) {
+		const char *g;
+		char one[2];
+
+		if (cells[c] < 128) {
+			one[0] = (char)cells[c];
+			one[1] = '\0';
+			g = one;
+		} else {
+			g = glyph(cells[c], utf8);
+		}
+		/* Room is guaranteed: at most 3 bytes per column. */
+		while (*g)
+			*o++ = *g++;
+	}
+	*o = '\0';
+}
+
 int plot_reliability(struct plot *p, double beta, double eta, double age, double horizon,
                      int w, int h, int utf8)
 {
 	short cells[PLOT_MAX_H][PLOT_MAX_W];
-	char lab[32], end[32];
-	int r, c, x0 = PLOT_GUTTER, half, lw, ew;
+	int r, c;
 
 	memset(p, 0, sizeof *p);
 	p->age_col = p->win0 = p->win1 = -1;
@@ -130,102 +244,16 @@ int plot_reliability(struct plot *p, double beta, double eta, double age, double
 		return -1;
 	p->w = w;
 	p->h = h;
-	p->pw = w - x0;
+	p->pw = w - PLOT_GUTTER;
 	p->ph = h - 2;
 	for (r = 0; r < h; r++)
 		for (c = 0; c < w; c++)
 			cells[r][c] = ' ';
-
-	/* The y axis and its labels. */
-	half = plot_row_of(0.5, p->ph);
-	for (r = 0; r < p->ph; r++)
-		cells[r][x0 - 1] = r == 0 || r == half || r == p->ph - 1 ? G_YTICK : G_YAXIS;
-	put_text(cells, 0, 0, "1.0", w);
-	put_text(cells, half, 0, "0.5", w);
-	put_text(cells, p->ph - 1, 0, "  0", w);
-
-	/* The curve: each column covers a span of time, and every row between
-	 * R at its two edges is marked, so a steep drop stays connected. */
-	for (c = 0; c < p->pw; c++) {
-		double t0 = p->tmax * c / p->pw, t1 = p->tmax * (c + 1) / p->pw;
-		int ra = plot_row_of(exp(-pow(t0 / eta, beta)), p->ph);
-		int rb = plot_row_of(exp(-pow(t1 / eta, beta)), p->ph);
-
-		p->curve_row[c] = plot_row_of(exp(-pow((t0 + t1) / 2 / eta, beta)), p->ph);
-		for (r = ra; r <= rb; r++)
-			cells[r][x0 + c] = G_CURVE;
-	}
-
-	/* The x axis, thicker over the window from the age to age + horizon. */
-	cells[p->ph][x0 - 1] = G_CORNER;
-	for (c = 0; c < p->pw; c++)
-		cells[p->ph][x0 + c] = G_XAXIS;
-	if (isfinite(age) && age >= 0)
-		p->age_col = plot_col_of(age, p->tmax, p->pw);
-	if (p->age_col >= 0) {
-		double t1 = age + (isfinite(horizon) && horizon > 0 ? horizon : 0);
-
-		p->win0 = p->age_col;
-		p->win1 = plot_col_of(t1 < p->tmax ? t1 : p->tmax, p->tmax, p->pw);
-		for (c = p->win0; c <= p->win1; c++)
-			cells[p->ph][x0 + c] = G_XWIN;
-		for (r = 0; r < p->ph; r++)
-			if (cells[r][x0 + p->age_col] != G_CURVE)
-				cells[r][x0 + p->age_col] = G_AGE;
-		cells[plot_row_of(exp(-pow(age / eta, beta)), p->ph)][x0 + p->age_col] = G_AGE_POINT;
-	}
-
-	/* Labels: 0 under the corner, the axis end on the right, the age under
-	 * its marker when it fits between them. */
-	put_text(cells, p->ph + 1, x0 - 1, "0", w);
-	fmt_days(p->tmax, end, sizeof end);
-	ew = (int)strlen(end);
-	put_text(cells, p->ph + 1, w - ew, end, w);
-	if (p->age_col >= 0) {
-		char d[24];
-		int at;
-
-		fmt_days(age, d, sizeof d);
-		snprintf(lab, sizeof lab, "age %s", d);
-		lw = (int)strlen(lab);
-		at = x0 + p->age_col - lw / 2;
-		if (at < x0 + 1)
-			at = x0 + 1;
-		if (at + lw > w - ew - 1) {
-			/* Too close to the right end: the short form, or nothing. */
-			snprintf(lab, sizeof lab, "%s", d);
-			lw = (int)strlen(lab);
-			at = x0 + p->age_col - lw / 2;
-			if (at < x0 + 1)
-				at = x0 + 1;
-		}
-		if (at + lw <= w - ew - 1)
-			put_text(cells, p->ph + 1, at, lab, w);
-	}
-
-	for (r = 0; r < h; r++) {
-		char *o = p->line[r];
-		int last = w - 1;
-
-		/* Trailing blanks are left out. */
-		while (last >= 0 && cells[r][last] == ' ')
-			last--;
-		for (c = 0; c <= last; c++) {
-			const char *g;
-			char one[2];
-
-			if (cells[r][c] < 128) {
-				one[0] = (char)cells[r][c];
-				one[1] = '\0';
-				g = one;
-			} else {
-				g = glyph(cells[r][c], utf8);
-			}
-			/* Room is guaranteed: at most 3 bytes per column. */
-			while (*g)
-				*o++ = *g++;
-		}
-		*o = '\0';
-	}
+	draw_y_axis(p, cells, w);
+	draw_curve(p, cells, beta, eta);
+	draw_x_axis(p, cells, beta, eta, age, horizon);
+	draw_x_labels(p, cells, w, age);
+	for (r = 0; r < h; r++)
+		row_text(cells[r], w, utf8, p->line[r]);
 	return 0;
 }

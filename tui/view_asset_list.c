@@ -591,74 +591,96 @@ static void draw_flat_row(struct app *a, WINDOW *w, int y, int wd, const struct 
 	draw_line(w, y, 0, line, wd, theme_attr(role));
 }
 
+/* The location tree in the left lw columns, scrolled to the cursor. */
+static void draw_tree(struct app *a, struct alist *s, WINDOW *w, int lw)
+{
+	int i;
+
+	draw_line(w, 0, 0, "locations  (l/h open/close, / search, t list)", lw,
+	          theme_attr(ROLE_DIM));
+	if (s->cur >= s->n)
+		s->cur = s->n - 1;
+	if (s->cur < 0)
+		s->cur = 0;
+	if (s->cur < s->top)
+		s->top = s->cur;
+	if (s->cur >= s->top + s->rows)
+		s->top = s->cur - s->rows + 1;
+	if (s->n == 0)
+		draw_line(w, 1, 1, "no locations or assets yet: import some (i)", lw - 1,
+		          theme_attr(ROLE_DIM));
+	for (i = 0; i < s->rows && s->top + i < s->n; i++)
+		draw_tree_row(a, w, 1 + i, lw, &s->nodes[s->top + i], s->top + i == s->cur);
+}
+
+/* The flat list of assets by tag; asks for more rows when it runs out. */
+static void draw_flat(struct app *a, struct view *v, struct alist *s, WINDOW *w, int lw)
+{
+	int i;
+
+	if (s->search[0])
+		draw_linef(w, 0, 0, lw, theme_attr(ROLE_WARN), "/%s", s->search);
+	else
+		draw_line(w, 0, 0, "all assets by tag  (/ search, t tree)", lw,
+		          theme_attr(ROLE_DIM));
+	klist_scroll(&s->list, s->rows);
+	if (s->list.top + s->rows > s->list.n && !s->list.at_end) {
+		s->need_fill = 1;
+		v->idle_pending = 1;
+	}
+	if (s->list.n == 0)
+		draw_line(w, 1, 1, s->search[0] ? "no asset matches" : "no assets yet", lw - 1,
+		          theme_attr(ROLE_DIM));
+	for (i = 0; i < s->rows && s->list.top + i < s->list.n; i++) {
+		int k = s->list.top + i;
+
+		draw_flat_row(a, w, 1 + i, lw, klist_row(&s->list, k), k == s->list.cur);
+	}
+}
+
+/* The desk layout's preview right of column lw: the asset's card and,
+ * when there is room, its curve; loaded when idle. */
+static void draw_preview(struct app *a, struct view *v, struct alist *s, WINDOW *w, int h,
+                         int wd, int lw)
+{
+	const char *tag = cur_tag(s);
+
+	draw_vline(a, w, lw, 0, h);
+	if (tag && strcmp(s->preview_tried, tag) != 0) {
+		s->preview_stale = 1;
+		v->idle_pending = 1;
+	}
+	if (tag && s->preview.loaded && strcmp(s->preview.as.tag, tag) == 0) {
+		int ph = h - 12;
+
+		asset_doc_layout(&s->preview, wd - lw - 2, a->utf8);
+		asset_doc_draw(a, w, 0, lw + 2, h, wd - lw - 2, &s->preview, 0, -1);
+		/* The curve below the card when there is room for it. */
+		if (s->preview.nlines + 1 < h - 8) {
+			ph = h - s->preview.nlines - 1;
+			asset_rel_draw_plot(a, w, s->preview.nlines + 1, lw + 2, ph > 20 ? 20 : ph,
+			                    wd - lw - 2, &s->preview.rel);
+		}
+	} else if (tag) {
+		draw_line(w, 0, lw + 2, tag, wd - lw - 2, theme_attr(ROLE_DIM));
+	} else if (s->mode == MODE_TREE && s->cur < s->n) {
+		draw_line(w, 0, lw + 2, "Enter or l opens the location", wd - lw - 2,
+		          theme_attr(ROLE_DIM));
+	}
+}
+
 static void list_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 {
 	struct alist *s = v->st;
-	int lw = list_width(a, wd), i;
+	int lw = list_width(a, wd);
 
 	s->rows = h - 1;
-	if (s->mode == MODE_TREE) {
-		draw_line(w, 0, 0, "locations  (l/h open/close, / search, t list)", lw,
-		          theme_attr(ROLE_DIM));
-		if (s->cur >= s->n)
-			s->cur = s->n - 1;
-		if (s->cur < 0)
-			s->cur = 0;
-		if (s->cur < s->top)
-			s->top = s->cur;
-		if (s->cur >= s->top + s->rows)
-			s->top = s->cur - s->rows + 1;
-		if (s->n == 0)
-			draw_line(w, 1, 1, "no locations or assets yet: import some (i)", lw - 1,
-			          theme_attr(ROLE_DIM));
-		for (i = 0; i < s->rows && s->top + i < s->n; i++)
-			draw_tree_row(a, w, 1 + i, lw, &s->nodes[s->top + i], s->top + i == s->cur);
-	} else {
-		if (s->search[0])
-			draw_linef(w, 0, 0, lw, theme_attr(ROLE_WARN), "/%s", s->search);
-		else
-			draw_line(w, 0, 0, "all assets by tag  (/ search, t tree)", lw,
-			          theme_attr(ROLE_DIM));
-		klist_scroll(&s->list, s->rows);
-		if (s->list.top + s->rows > s->list.n && !s->list.at_end) {
-			s->need_fill = 1;
-			v->idle_pending = 1;
-		}
-		if (s->list.n == 0)
-			draw_line(w, 1, 1, s->search[0] ? "no asset matches" : "no assets yet", lw - 1,
-			          theme_attr(ROLE_DIM));
-		for (i = 0; i < s->rows && s->list.top + i < s->list.n; i++) {
-			int k = s->list.top + i;
-
-			draw_flat_row(a, w, 1 + i, lw, klist_row(&s->list, k), k == s->list.cur);
-		}
-	}
-	if (a->layout == LAYOUT_DESK) {
-		const char *tag = cur_tag(s);
-
-		draw_vline(a, w, lw, 0, h);
-		if (tag && strcmp(s->preview_tried, tag) != 0) {
-			s->preview_stale = 1;
-			v->idle_pending = 1;
-		}
-		if (tag && s->preview.loaded && strcmp(s->preview.as.tag, tag) == 0) {
-			int ph = h - 12;
-
-			asset_doc_layout(&s->preview, wd - lw - 2, a->utf8);
-			asset_doc_draw(a, w, 0, lw + 2, h, wd - lw - 2, &s->preview, 0, -1);
-			/* The curve below the card when there is room for it. */
-			if (s->preview.nlines + 1 < h - 8) {
-				ph = h - s->preview.nlines - 1;
-				asset_rel_draw_plot(a, w, s->preview.nlines + 1, lw + 2, ph > 20 ? 20 : ph,
-				                    wd - lw - 2, &s->preview.rel);
-			}
-		} else if (tag) {
-			draw_line(w, 0, lw + 2, tag, wd - lw - 2, theme_attr(ROLE_DIM));
-		} else if (s->mode == MODE_TREE && s->cur < s->n) {
-			draw_line(w, 0, lw + 2, "Enter or l opens the location", wd - lw - 2,
-			          theme_attr(ROLE_DIM));
-		}
-	}
+	if (s->mode == MODE_TREE)
+		draw_tree(a, s, w, lw);
+	else
+		draw_flat(a, v, s, w, lw);
+	if (a->layout == LAYOUT_DESK)
+		draw_preview(a, v, s, w, h, wd, lw);
 }
 
 /* ---- search: the flat list follows each key ---- */

@@ -76,11 +76,10 @@ static int form_dirty(struct app *a, struct view *v)
 	return 0;
 }
 
-static void form_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+/* The label column: the longest label and two, at most a third of wd. */
+static int label_width(const struct form_state *f, int wd)
 {
-	struct form_state *f = v->st;
-	int i, lw = 0, y = 0;
-	char text[LE_MAX * 4 + 1];
+	int i, lw = 0;
 
 	for (i = 0; i < f->spec.n; i++) {
 		int l = (int)strlen(f->spec.fields[i].label);
@@ -89,8 +88,56 @@ static void form_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 			lw = l;
 	}
 	lw += 2;
-	if (lw > wd / 3)
-		lw = wd / 3;
+	return lw > wd / 3 ? wd / 3 : lw;
+}
+
+static void draw_choice(WINDOW *w, int y, int x, int vw, const struct form_field *fd, int sel)
+{
+	char val[160];
+
+	snprintf(val, sizeof val, "< %s >",
+	         fd->choice >= 0 && fd->choice < fd->nchoices ? fd->choices[fd->choice] : "");
+	draw_line(w, y, x, val, vw, theme_attr(sel ? ROLE_SELECTION : ROLE_NORMAL));
+}
+
+/* A text field, scrolled to its cursor and showing it while it is edited. */
+static void draw_text_field(struct app *a, struct view *v, WINDOW *w, int y, int x, int vw,
+                            int wd, int i)
+{
+	struct form_state *f = v->st;
+	int sel = i == f->cur;
+	int start = sel && v->text_input ? le_view_start(&f->le[i], vw) : 0;
+	char text[LE_MAX * 4 + 1];
+
+	le_text_from(&f->le[i], start, text, sizeof text);
+	draw_line(w, y, x, text, vw,
+	          theme_attr(sel ? (v->text_input ? ROLE_INPUT : ROLE_SELECTION) : ROLE_NORMAL));
+	if (sel && v->text_input) {
+		a->cur_win = w;
+		a->cur_y = y;
+		a->cur_x = x + le_cols_between(&f->le[i], start, f->le[i].cur);
+		if (a->cur_x >= wd)
+			a->cur_x = wd - 1;
+	}
+}
+
+/* The keys that apply to the current field. */
+static const char *form_hint(const struct view *v, const struct form_field *fd)
+{
+	if (v->text_input && fd->kind == FF_TEXT && fd->now_key)
+		return "n: now  Enter: next/save  F2: save";
+	if (v->text_input && fd->kind == FF_TEXT)
+		return "Enter: next/save  Esc: done  F2: save";
+	if (fd->kind == FF_CHOICE)
+		return "Left/Right: change  Enter: next  s: save";
+	return "j/k: field  Enter: edit  s: save  q: leave";
+}
+
+static void form_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+{
+	struct form_state *f = v->st;
+	int i, lw = label_width(f, wd), y = 0;
+
 	for (i = 0; i < f->spec.n && y < h - 2; i++, y++) {
 		const struct form_field *fd = &f->spec.fields[i];
 		int sel = i == f->cur, vw = wd - lw - 1;
@@ -99,44 +146,14 @@ static void form_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 		snprintf(label, sizeof label, "%s%s", fd->label, fd->required ? "*" : "");
 		draw_line(w, y, 0, sel ? ">" : " ", 1, theme_attr(ROLE_KEY));
 		draw_line(w, y, 1, label, lw, theme_attr(sel ? ROLE_HEADING : ROLE_LABEL));
-		if (fd->kind == FF_CHOICE) {
-			char val[160];
-
-			snprintf(val, sizeof val, "< %s >",
-			         fd->choice >= 0 && fd->choice < fd->nchoices ? fd->choices[fd->choice] : "");
-			draw_line(w, y, lw + 1, val, vw,
-			          theme_attr(sel ? ROLE_SELECTION : ROLE_NORMAL));
-		} else {
-			int start = sel && v->text_input ? le_view_start(&f->le[i], vw) : 0;
-
-			le_text_from(&f->le[i], start, text, sizeof text);
-			draw_line(w, y, lw + 1, text, vw,
-			          theme_attr(sel ? (v->text_input ? ROLE_INPUT : ROLE_SELECTION)
-			                         : ROLE_NORMAL));
-			if (sel && v->text_input) {
-				a->cur_win = w;
-				a->cur_y = y;
-				a->cur_x = lw + 1 + le_cols_between(&f->le[i], start, f->le[i].cur);
-				if (a->cur_x >= wd)
-					a->cur_x = wd - 1;
-			}
-		}
+		if (fd->kind == FF_CHOICE)
+			draw_choice(w, y, lw + 1, vw, fd, sel);
+		else
+			draw_text_field(a, v, w, y, lw + 1, vw, wd, i);
 	}
 	y++;
-	if (y < h) {
-		const struct form_field *fd = &f->spec.fields[f->cur];
-		const char *hint;
-
-		if (v->text_input && fd->kind == FF_TEXT && fd->now_key)
-			hint = "n: now  Enter: next/save  F2: save";
-		else if (v->text_input && fd->kind == FF_TEXT)
-			hint = "Enter: next/save  Esc: done  F2: save";
-		else if (fd->kind == FF_CHOICE)
-			hint = "Left/Right: change  Enter: next  s: save";
-		else
-			hint = "j/k: field  Enter: edit  s: save  q: leave";
-		draw_line(w, y, 0, hint, wd, theme_attr(ROLE_DIM));
-	}
+	if (y < h)
+		draw_line(w, y, 0, form_hint(v, &f->spec.fields[f->cur]), wd, theme_attr(ROLE_DIM));
 }
 
 static int form_save(struct app *a, struct view *v)

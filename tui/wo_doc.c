@@ -148,23 +148,12 @@ static void add_failure(struct wo_doc *d, const struct wr_wo *w)
 	    w->downtime_end != WR_NO_TIME ? wr_date_fmt(w->downtime_end, z) : "-", len);
 }
 
-int wo_doc_load(struct store *s, const char *number, struct wo_doc *d, struct wr_err *e)
+/* The work order's own fields, before its lists. */
+static void add_summary(struct wo_doc *d, const struct wr_wo *w)
 {
-	char day[WR_DATE_BUF], buf[64];
-	struct wr_wo *w;
-	int rc, i, section;
+	char day[WR_DATE_BUF];
 	int64_t today = wr_today();
 
-	doc_reset(d);
-	wr_wo_init(&d->wo);
-	rc = store_wo_get(s, number, &d->wo, e);
-	if (rc != WR_OK) {
-		wr_wo_clear(&d->wo);
-		return rc;
-	}
-	d->loaded = 1;
-	d->width = -1;
-	w = &d->wo;
 	add(d, DL_HEAD, ROLE_HEADING, "%s  %s  %s%s", w->number, wr_wo_type_name(w->type),
 	    w->priority == PR_URGENT ? "URGENT" : wr_priority_name(w->priority),
 	    w->is_failure ? "  failure" : "");
@@ -181,19 +170,18 @@ int wo_doc_load(struct store *s, const char *number, struct wo_doc *d, struct wr
 	    w->problem[0] ? w->problem : "-", w->cause[0] ? w->cause : "-",
 	    w->remedy[0] ? w->remedy : "-");
 	add_failure(d, w);
-	/* The timer line is filled in after the labour list tells whether the
-	 * actor's timer runs; remember where it goes. */
-	add(d, DL_TIMER, ROLE_NORMAL, "Timer: stopped");
-	i = d->nitems - 1;
-	if (w->description && w->description[0]) {
-		add(d, DL_SECTION, ROLE_HEADING, "Description");
-		add(d, DL_TEXT, ROLE_NORMAL, "%s", w->description);
-	}
+}
 
-	section = d->nitems;
+/* The checklist heading says how much is done; no checklist, no heading. */
+static int add_checklist(struct store *s, const char *number, struct wo_doc *d,
+                         struct wr_err *e)
+{
+	char buf[64];
+	int rc, section = d->nitems;
+
 	add(d, DL_SECTION, ROLE_HEADING, "Checklist");
 	if ((rc = store_check_list(s, number, check_cb, d, e)) != WR_OK)
-		goto fail;
+		return rc;
 	if (d->checks == 0) {
 		free(d->items[--d->nitems].text);
 	} else {
@@ -201,13 +189,22 @@ int wo_doc_load(struct store *s, const char *number, struct wo_doc *d, struct wr
 		snprintf(buf, sizeof buf, "Checklist (%d/%d done)", d->checks_done, d->checks);
 		d->items[section].text = wr_strdup(buf);
 	}
+	return WR_OK;
+}
 
-	add(d, DL_SECTION, ROLE_HEADING, "Parts");
-	section = d->nitems;
-	if ((rc = store_part_list(s, number, part_cb, d, e)) != WR_OK)
-		goto fail;
+/* Under a list's heading, " none" when the list added nothing. */
+static void add_none_since(struct wo_doc *d, int section)
+{
 	if (d->nitems == section)
 		add(d, DL_TEXT, ROLE_DIM, " none");
+}
+
+static int add_labour(struct store *s, const char *number, struct wo_doc *d,
+                      struct wr_err *e)
+{
+	struct wr_wo *w = &d->wo;
+	char buf[64];
+	int rc, section;
 
 	add(d, DL_SECTION, ROLE_HEADING, "Labour");
 	section = d->nitems;
@@ -218,32 +215,76 @@ int wo_doc_load(struct store *s, const char *number, struct wo_doc *d, struct wr
 	rc = store_labor_list(s, number, labor_cb, d, e);
 	snprintf(w->completed_by, sizeof w->completed_by, "%s", buf);
 	if (rc != WR_OK)
+		return rc;
+	add_none_since(d, section);
+	return WR_OK;
+}
+
+/* The timer line at item i, now that the labour list has told whether
+ * the actor's timer runs. */
+static void fill_timer(struct wo_doc *d, int i)
+{
+	char since[WR_DATE_BUF], text[160];
+
+	if (i >= d->nitems || d->items[i].kind != DL_TIMER)
+		return;
+	if (d->timer_running) {
+		int64_t mins = (wr_now() - d->timer_since) / 60;
+
+		snprintf(text, sizeof text, "Timer: RUNNING since %s (%lld min)",
+		         wr_date_fmt(d->timer_since, since), (long long)(mins < 0 ? 0 : mins));
+		d->items[i].role = ROLE_WARN;
+	} else {
+		snprintf(text, sizeof text, "Timer: stopped, %d min booked", d->labour_minutes);
+	}
+	free(d->items[i].text);
+	d->items[i].text = wr_strdup(text);
+}
+
+int wo_doc_load(struct store *s, const char *number, struct wo_doc *d, struct wr_err *e)
+{
+	struct wr_wo *w;
+	int rc, i, section;
+
+	doc_reset(d);
+	wr_wo_init(&d->wo);
+	rc = store_wo_get(s, number, &d->wo, e);
+	if (rc != WR_OK) {
+		wr_wo_clear(&d->wo);
+		return rc;
+	}
+	d->loaded = 1;
+	d->width = -1;
+	w = &d->wo;
+	add_summary(d, w);
+	/* The timer line is filled in after the labour list tells whether the
+	 * actor's timer runs; remember where it goes. */
+	add(d, DL_TIMER, ROLE_NORMAL, "Timer: stopped");
+	i = d->nitems - 1;
+	if (w->description && w->description[0]) {
+		add(d, DL_SECTION, ROLE_HEADING, "Description");
+		add(d, DL_TEXT, ROLE_NORMAL, "%s", w->description);
+	}
+
+	if ((rc = add_checklist(s, number, d, e)) != WR_OK)
 		goto fail;
-	if (d->nitems == section)
-		add(d, DL_TEXT, ROLE_DIM, " none");
+
+	add(d, DL_SECTION, ROLE_HEADING, "Parts");
+	section = d->nitems;
+	if ((rc = store_part_list(s, number, part_cb, d, e)) != WR_OK)
+		goto fail;
+	add_none_since(d, section);
+
+	if ((rc = add_labour(s, number, d, e)) != WR_OK)
+		goto fail;
 
 	add(d, DL_SECTION, ROLE_HEADING, "Notes");
 	section = d->nitems;
 	if ((rc = store_note_list(s, number, note_cb, d, e)) != WR_OK)
 		goto fail;
-	if (d->nitems == section)
-		add(d, DL_TEXT, ROLE_DIM, " none");
+	add_none_since(d, section);
 
-	if (i < d->nitems && d->items[i].kind == DL_TIMER) {
-		char since[WR_DATE_BUF], text[160];
-
-		if (d->timer_running) {
-			int64_t mins = (wr_now() - d->timer_since) / 60;
-
-			snprintf(text, sizeof text, "Timer: RUNNING since %s (%lld min)",
-			         wr_date_fmt(d->timer_since, since), (long long)(mins < 0 ? 0 : mins));
-			d->items[i].role = ROLE_WARN;
-		} else {
-			snprintf(text, sizeof text, "Timer: stopped, %d min booked", d->labour_minutes);
-		}
-		free(d->items[i].text);
-		d->items[i].text = wr_strdup(text);
-	}
+	fill_timer(d, i);
 	for (i = 0; i < d->nitems; i++)
 		if (!d->items[i].text) {
 			rc = wr_fail(e, WR_ENOMEM, "out of memory reading %s", number);
