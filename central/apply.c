@@ -334,13 +334,30 @@ static cJSON *conflict_result(const char *uuid, const struct current *cur, long 
 	return r;
 }
 
+/* Writes the merged record cur->data as `version` of uuid, which must still
+ * be there, and moves it to its new site if the merge changed the site. */
+static int write_update(PGconn *c, const struct principal *p, const struct entity *en,
+                        const char *uuid, long long version, const struct current *cur,
+                        const struct refs *rf, char at[24], struct wr_err *e, char *sqlstate)
+{
+	int written = 0;
+	int rc = write_record(c, p, en, uuid, version, cur->data, rf, 0, at, &written, e,
+	                      sqlstate);
+
+	if (rc == WR_OK && !written)
+		rc = wr_fail(e, WR_EDB, "the record %s vanished while locked", uuid);
+	if (rc == WR_OK && strcmp(cur->site, rf->has_site ? rf->record_site : "") != 0)
+		rc = sites_follow(c, uuid, rf->has_site ? rf->record_site : NULL, e, sqlstate);
+	return rc;
+}
+
 static int do_update(PGconn *c, const struct principal *p, const struct entity *en,
                      const struct mutation *m, struct current *cur, cJSON **result,
                      struct wr_err *e, char *sqlstate)
 {
 	cJSON *conflicts = cJSON_CreateArray(), *wire = NULL;
 	char at[24];
-	int changed = 0, from = -1, to, rc = WR_OK, written = 0;
+	int changed = 0, from = -1, to, rc = WR_OK;
 	long long version = cur->version;
 	struct refs rf;
 
@@ -362,12 +379,7 @@ static int do_update(PGconn *c, const struct principal *p, const struct entity *
 		    refs_resolve(c, p, en, m->uuid, cur->data, &rf, e) != WR_OK)
 			goto reject;
 		version++;
-		rc = write_record(c, p, en, m->uuid, version, cur->data, &rf, 0, at, &written, e,
-		                  sqlstate);
-		if (rc == WR_OK && !written)
-			rc = wr_fail(e, WR_EDB, "the record %s vanished while locked", m->uuid);
-		if (rc == WR_OK && strcmp(cur->site, rf.has_site ? rf.record_site : "") != 0)
-			rc = sites_follow(c, m->uuid, rf.has_site ? rf.record_site : NULL, e, sqlstate);
+		rc = write_update(c, p, en, m->uuid, version, cur, &rf, at, e, sqlstate);
 		if (rc != WR_OK) {
 			cJSON_Delete(conflicts);
 			return rc;

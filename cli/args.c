@@ -155,119 +155,130 @@ static int unknown_option(const struct cli *c, const struct cmd_spec *spec, cons
 	return args_usage(c, "unknown %s '%s'", noun, word);
 }
 
-int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv,
-               struct args *a)
+/* Whether word w of the command line is a positional argument: anything
+ * after "--", a word not starting with a dash, a lone "-" (conventionally
+ * stdin), or a negative number such as -5. */
+static int is_positional(int only_pos, const char *w)
 {
-	int i, only_pos = 0;
+	return only_pos || w[0] != '-' || w[1] == '\0' || (w[1] >= '0' && w[1] <= '9');
+}
 
-	memset(a, 0, sizeof *a);
-	a->spec = spec;
-	c->cmd = spec->name;
-	if (c->list_words) {
-		args_list(spec, stdout);
-		return -1;
-	}
-	for (i = 1; i < argc; i++) {
-		const char *w = argv[i];
-		const char *val = NULL, *name;
-		size_t len;
-		int k, global = 0, has_eq = 0;
+static int add_positional(struct cli *c, struct args *a, const char *w)
+{
+	if (a->npos >= ARGS_MAX_POS)
+		return args_usage(c, "too many arguments");
+	a->pos[a->npos++] = w;
+	return 0;
+}
 
-		if (only_pos || w[0] != '-' || w[1] == '\0') {
-			/* A lone "-" is a positional (conventionally stdin). */
-			if (a->npos >= ARGS_MAX_POS)
-				return args_usage(c, "too many arguments");
-			a->pos[a->npos++] = w;
-			continue;
+/* Short option argv[*i]: -o FILE, -oFILE, -h.  Sets *k and *val and returns
+ * 0, or returns -1 after showing the help, or a usage error. */
+static int parse_short(struct cli *c, const struct cmd_spec *spec, int argc, char **argv,
+                       int *i, int *k, const char **val)
+{
+	const char *w = argv[*i];
+
+	*k = find_short(spec->opts, w[1]);
+	if (*k < 0) {
+		if (w[1] == 'h' && w[2] == '\0') {
+			args_help(spec, stdout);
+			return -1;
 		}
-		if (strcmp(w, "--") == 0) {
-			only_pos = 1;
-			continue;
-		}
-		if (w[1] != '-') {
-			/* Short option: -o FILE, -oFILE, -h.  A negative number
-			 * such as -5 is not an option. */
-			if (w[1] >= '0' && w[1] <= '9') {
-				if (a->npos >= ARGS_MAX_POS)
-					return args_usage(c, "too many arguments");
-				a->pos[a->npos++] = w;
-				continue;
-			}
-			k = find_short(spec->opts, w[1]);
-			if (k < 0) {
-				if (w[1] == 'h' && w[2] == '\0') {
-					args_help(spec, stdout);
-					return -1;
-				}
-				return args_usage(c, "unknown option '%s'", w);
-			}
-			if (spec->opts[k].has_value) {
-				if (w[2])
-					val = w + 2;
-				else if (i + 1 < argc)
-					val = argv[++i];
-				else
-					return args_usage(c, "option '-%c' needs a value (%s)",
-					                  w[1], spec->opts[k].value_name);
-			} else if (w[2]) {
-				return args_usage(c, "option '-%c' takes no value", w[1]);
-			} else {
-				val = "1";
-			}
-			goto store_value;
-		}
-		name = w + 2;
-		len = strcspn(name, "=");
-		if (name[len] == '=') {
-			has_eq = 1;
-			val = name + len + 1;
-		}
-		k = find_long(spec->opts, name, len);
-		if (k < 0) {
-			int g = find_long(global_opts, name, len);
-			if (g < 0)
-				return unknown_option(c, spec, w);
-			if (g == 3) {   /* --help */
-				args_help(spec, stdout);
-				return -1;
-			}
-			global = g + 1;
-			if (!has_eq) {
-				if (i + 1 >= argc)
-					return args_usage(c, "option '--%s' needs a value (%s)",
-					                  global_opts[g].name, global_opts[g].value_name);
-				val = argv[++i];
-			}
-			if (global == 1)
-				c->db_path = val;
-			else if (global == 2)
-				c->user = val;
-			else
-				c->wait = val;
-			continue;
-		}
-		if (spec->opts[k].has_value) {
-			if (!has_eq) {
-				if (i + 1 >= argc)
-					return args_usage(c, "%s '--%s' needs a value (%s)",
-					                  spec->noun ? spec->noun : "option",
-					                  spec->opts[k].name, spec->opts[k].value_name);
-				val = argv[++i];
-			}
-		} else {
-			if (has_eq)
-				return args_usage(c, "option '--%s' takes no value", spec->opts[k].name);
-			val = "1";
-		}
-store_value:
-		a->val[k] = val;
-		a->count[k]++;
-		if (a->norder >= ARGS_MAX_ORDER)
-			return args_usage(c, "too many options");
-		a->order_opt[a->norder] = k;
-		a->order_val[a->norder] = val;
-		a->norder++;
+		return args_usage(c, "unknown option '%s'", w);
 	}
+	if (spec->opts[*k].has_value) {
+		if (w[2])
+			*val = w + 2;
+		else if (*i + 1 < argc)
+			*val = argv[++*i];
+		else
+			return args_usage(c, "option '-%c' needs a value (%s)",
+			                  w[1], spec->opts[*k].value_name);
+	} else if (w[2]) {
+		return args_usage(c, "option '-%c' takes no value", w[1]);
+	} else {
+		*val = "1";
+	}
+	return 0;
+}
+
+/* Global option number g (an index into global_opts other than --help), its
+ * value after an equals sign (val) or as the next word. */
+static int parse_global(struct cli *c, int g, int argc, char **argv, int *i,
+                        int has_eq, const char *val)
+{
+	if (!has_eq) {
+		if (*i + 1 >= argc)
+			return args_usage(c, "option '--%s' needs a value (%s)",
+			                  global_opts[g].name, global_opts[g].value_name);
+		val = argv[++*i];
+	}
+	if (g == 0)
+		c->db_path = val;
+	else if (g == 1)
+		c->user = val;
+	else
+		c->wait = val;
+	return 0;
+}
+
+/* Long option argv[*i]: --name, --name VALUE or --name=VALUE.  Sets *k and
+ * *val and returns 0; a global option is stored at once and leaves *k at -1.
+ * Returns -1 after showing the help, or a usage error. */
+static int parse_long(struct cli *c, const struct cmd_spec *spec, int argc, char **argv,
+                      int *i, int *k, const char **val)
+{
+	const char *w = argv[*i];
+	const char *name = w + 2;
+	size_t len = strcspn(name, "=");
+	int has_eq = 0;
+
+	if (name[len] == '=') {
+		has_eq = 1;
+		*val = name + len + 1;
+	}
+	*k = find_long(spec->opts, name, len);
+	if (*k < 0) {
+		int g = find_long(global_opts, name, len);
+		if (g < 0)
+			return unknown_option(c, spec, w);
+		if (g == 3) {   /* --help */
+			args_help(spec, stdout);
+			return -1;
+		}
+		return parse_global(c, g, argc, argv, i, has_eq, *val);
+	}
+	if (spec->opts[*k].has_value) {
+		if (!has_eq) {
+			if (*i + 1 >= argc)
+				return args_usage(c, "%s '--%s' needs a value (%s)",
+				                  spec->noun ? spec->noun : "option",
+				                  spec->opts[*k].name, spec->opts[*k].value_name);
+			*val = argv[++*i];
+		}
+	} else {
+		if (has_eq)
+			return args_usage(c, "option '--%s' takes no value", spec->opts[*k].name);
+		*val = "1";
+	}
+	return 0;
+}
+
+static int store_value(struct cli *c, struct args *a, int k, const char *val)
+{
+	a->val[k] = val;
+	a->count[k]++;
+	if (a->norder >= ARGS_MAX_ORDER)
+		return args_usage(c, "too many options");
+	a->order_opt[a->norder] = k;
+	a->order_val[a->norder] = val;
+	a->norder++;
+	return 0;
+}
+
+static int check_positional_count(struct cli *c, const struct cmd_spec *spec,
+                                  const struct args *a)
+{
 	if (a->npos < spec->min_pos) {
 		if (spec->args && *spec->args)
 			return args_usage(c, "missing argument: expected %s", spec->args);
@@ -280,6 +291,48 @@ store_value:
 		                  a->pos[spec->max_pos], spec->args ? spec->args : "fewer");
 	}
 	return 0;
+}
+
+int args_parse(struct cli *c, const struct cmd_spec *spec, int argc, char **argv,
+               struct args *a)
+{
+	int i, rc, only_pos = 0;
+
+	memset(a, 0, sizeof *a);
+	a->spec = spec;
+	c->cmd = spec->name;
+	if (c->list_words) {
+		args_list(spec, stdout);
+		return -1;
+	}
+	for (i = 1; i < argc; i++) {
+		const char *w = argv[i];
+		const char *val = NULL;
+		int k;
+
+		if (is_positional(only_pos, w)) {
+			rc = add_positional(c, a, w);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (strcmp(w, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (w[1] != '-')
+			rc = parse_short(c, spec, argc, argv, &i, &k, &val);
+		else
+			rc = parse_long(c, spec, argc, argv, &i, &k, &val);
+		if (rc)
+			return rc;
+		if (k < 0)
+			continue;   /* a global option, already stored */
+		rc = store_value(c, a, k, val);
+		if (rc)
+			return rc;
+	}
+	return check_positional_count(c, spec, a);
 }
 
 static int index_of(const struct args *a, const char *name)

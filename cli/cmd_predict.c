@@ -57,6 +57,65 @@ static int cost_arg(const struct cli *c, const char *opt, const char *v, double 
 	return 0;
 }
 
+/* --codes A,B: only failures with these problem codes count. */
+static int codes_arg(const struct cli *c, const char *v, struct model_args *m)
+{
+	if (!v)
+		return 0;
+	if (wr_strlcpy(m->codes_buf, v, sizeof m->codes_buf) >= sizeof m->codes_buf)
+		return args_usage(c, "--codes is too long");
+	m->lo.ncodes = split_codes(m->codes_buf, m->codes, MAX_CODES);
+	if (m->lo.ncodes == 0)
+		return args_usage(c, "--codes wants failure codes separated by commas");
+	m->lo.codes = m->codes;
+	return 0;
+}
+
+/* --beta C=B[,...]: Weibull shapes the user fixes per class. */
+static int beta_arg(const struct cli *c, const char *v, struct model_args *m)
+{
+	const char *items[MAX_CODES];
+	size_t n;
+
+	if (!v)
+		return 0;
+	if (wr_strlcpy(m->beta_buf, v, sizeof m->beta_buf) >= sizeof m->beta_buf)
+		return args_usage(c, "--beta is too long");
+	n = split_codes(m->beta_buf, items, MAX_CODES);
+	if (n == 0)
+		return args_usage(c, "--beta wants CLASS=BETA, e.g. --beta gearbox=2.5");
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(items[i], '='), *end;
+		double b;
+
+		if (!eq || eq == items[i])
+			return args_usage(c, "--beta: '%s' is not CLASS=BETA", items[i]);
+		*eq = '\0';
+		b = strtod(eq + 1, &end);
+		if (end == eq + 1 || *end || !(b > 0.05 && b < 50))
+			return args_usage(c, "--beta %s: the shape must be a number from 0.05 to 50",
+			                  items[i]);
+		m->betas[i].cls = items[i];
+		m->betas[i].beta = b;
+	}
+	m->po.fixed = m->betas;
+	m->po.nfixed = n;
+	return 0;
+}
+
+static int hazard_arg(const struct cli *c, const char *v, struct predict_opts *po)
+{
+	if (!v)
+		return 0;
+	if (!strcmp(v, "piecewise"))
+		po->hazard = PREDICT_HAZARD_PIECEWISE;
+	else if (!strcmp(v, "weibull"))
+		po->hazard = PREDICT_HAZARD_WEIBULL;
+	else
+		return args_usage(c, "--hazard is piecewise or weibull, not '%s'", v);
+	return 0;
+}
+
 static int model_args(const struct cli *c, const struct args *a, struct model_args *m)
 {
 	const char *v;
@@ -65,14 +124,8 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	memset(m, 0, sizeof *m);
 	predict_opts_init(&m->po);
 	m->lo.cls = args_get(a, "class");
-	if ((v = args_get(a, "codes")) != NULL) {
-		if (wr_strlcpy(m->codes_buf, v, sizeof m->codes_buf) >= sizeof m->codes_buf)
-			return args_usage(c, "--codes is too long");
-		m->lo.ncodes = split_codes(m->codes_buf, m->codes, MAX_CODES);
-		if (m->lo.ncodes == 0)
-			return args_usage(c, "--codes wants failure codes separated by commas");
-		m->lo.codes = m->codes;
-	}
+	if ((rc = codes_arg(c, args_get(a, "codes"), m)) != 0)
+		return rc;
 	if ((rc = args_days(c, "horizon", args_get(a, "horizon"), &m->po.horizon)) != 0)
 		return rc;
 	if (args_has(a, "op-time")) {
@@ -84,32 +137,8 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	    (rc = cost_arg(c, "--cost-failure", args_get(a, "cost-failure"),
 	                   &m->po.cost_failure)) != 0)
 		return rc;
-	if ((v = args_get(a, "beta")) != NULL) {
-		const char *items[MAX_CODES];
-		size_t n;
-
-		if (wr_strlcpy(m->beta_buf, v, sizeof m->beta_buf) >= sizeof m->beta_buf)
-			return args_usage(c, "--beta is too long");
-		n = split_codes(m->beta_buf, items, MAX_CODES);
-		if (n == 0)
-			return args_usage(c, "--beta wants CLASS=BETA, e.g. --beta gearbox=2.5");
-		for (size_t i = 0; i < n; i++) {
-			char *eq = strchr(items[i], '='), *end;
-			double b;
-
-			if (!eq || eq == items[i])
-				return args_usage(c, "--beta: '%s' is not CLASS=BETA", items[i]);
-			*eq = '\0';
-			b = strtod(eq + 1, &end);
-			if (end == eq + 1 || *end || !(b > 0.05 && b < 50))
-				return args_usage(c, "--beta %s: the shape must be a number from 0.05 to 50",
-				                  items[i]);
-			m->betas[i].cls = items[i];
-			m->betas[i].beta = b;
-		}
-		m->po.fixed = m->betas;
-		m->po.nfixed = n;
-	}
+	if ((rc = beta_arg(c, args_get(a, "beta"), m)) != 0)
+		return rc;
 	if ((v = args_get(a, "history-from")) != NULL) {
 		int64_t t;
 		if ((rc = args_date(c, "history-from", v, &t, CLI_USAGE)) != 0)
@@ -118,14 +147,8 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	}
 	m->po.renewal_only = args_has(a, "renewal-only");
 	m->po.frailty = args_has(a, "frailty");
-	if ((v = args_get(a, "hazard")) != NULL) {
-		if (!strcmp(v, "piecewise"))
-			m->po.hazard = PREDICT_HAZARD_PIECEWISE;
-		else if (!strcmp(v, "weibull"))
-			m->po.hazard = PREDICT_HAZARD_WEIBULL;
-		else
-			return args_usage(c, "--hazard is piecewise or weibull, not '%s'", v);
-	}
+	if ((rc = hazard_arg(c, args_get(a, "hazard"), &m->po)) != 0)
+		return rc;
 	if ((m->po.cost_planned > 0) != (m->po.cost_failure > 0))
 		return args_usage(c, "give both --cost-planned and --cost-failure, or neither");
 	return 0;
@@ -218,6 +241,40 @@ static double repair_beta(const struct predict_ranking *r, const struct predict_
 	return r->classes[it->class_index].repair_beta;
 }
 
+/* Writes the ranking's item i (rank i + 1) as a row of o. */
+static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, int digits)
+{
+	const struct predict_item *it = &r->items[i];
+	char v[RANK_COLS][40];
+	const char *cells[RANK_COLS];
+	size_t k;
+
+	snprintf(v[0], sizeof v[0], "%zu", i + 1);
+	out_num(v[3], sizeof v[3], it->p_fail, digits);
+	out_num(v[4], sizeof v[4], it->expected_failures, digits);
+	out_num(v[5], sizeof v[5], it->age, digits);
+	out_num(v[6], sizeof v[6], it->beta, digits);
+	out_num(v[7], sizeof v[7], it->beta_b.lo, digits);
+	out_num(v[8], sizeof v[8], it->beta_b.hi, digits);
+	out_num(v[9], sizeof v[9], it->eta, digits);
+	out_num(v[12], sizeof v[12], it->mtbf, digits);
+	out_num(v[13], sizeof v[13], it->b10, digits);
+	snprintf(v[14], sizeof v[14], "%d", it->failures);
+	out_num(v[15], sizeof v[15], it->observed, digits);
+	out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
+	out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
+	out_num(v[20], sizeof v[20], repair_beta(r, it), digits);
+	for (k = 0; k < RANK_COLS; k++)
+		cells[k] = v[k];
+	cells[1] = it->tag;
+	cells[2] = it->cls;
+	cells[10] = predict_beta_meaning_str(it->meaning);
+	cells[11] = predict_method_str(it->method);
+	cells[16] = predict_trend_str(it->trend.flag);
+	cells[19] = predict_process_str(it->process);
+	return out_row(o, cells);
+}
+
 int cmd_rank(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -253,38 +310,9 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 
 	digits = fmt == OUT_TABLE ? 4 : 8;
 	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
-	for (i = 0; i < r.n && (top == 0 || i < (size_t)top); i++) {
-		const struct predict_item *it = &r.items[i];
-		char v[RANK_COLS][40];
-		const char *cells[RANK_COLS];
-		size_t k;
-
-		snprintf(v[0], sizeof v[0], "%zu", i + 1);
-		out_num(v[3], sizeof v[3], it->p_fail, digits);
-		out_num(v[4], sizeof v[4], it->expected_failures, digits);
-		out_num(v[5], sizeof v[5], it->age, digits);
-		out_num(v[6], sizeof v[6], it->beta, digits);
-		out_num(v[7], sizeof v[7], it->beta_b.lo, digits);
-		out_num(v[8], sizeof v[8], it->beta_b.hi, digits);
-		out_num(v[9], sizeof v[9], it->eta, digits);
-		out_num(v[12], sizeof v[12], it->mtbf, digits);
-		out_num(v[13], sizeof v[13], it->b10, digits);
-		snprintf(v[14], sizeof v[14], "%d", it->failures);
-		out_num(v[15], sizeof v[15], it->observed, digits);
-		out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
-		out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
-		out_num(v[20], sizeof v[20], repair_beta(&r, it), digits);
-		for (k = 0; k < RANK_COLS; k++)
-			cells[k] = v[k];
-		cells[1] = it->tag;
-		cells[2] = it->cls;
-		cells[10] = predict_beta_meaning_str(it->meaning);
-		cells[11] = predict_method_str(it->method);
-		cells[16] = predict_trend_str(it->trend.flag);
-		cells[19] = predict_process_str(it->process);
-		if (out_row(&o, cells) != 0)
+	for (i = 0; i < r.n && (top == 0 || i < (size_t)top); i++)
+		if (rank_row(&o, &r, i, digits) != 0)
 			break;
-	}
 	rc = out_end(&o);
 	if (rc == 0 && fmt == OUT_TABLE)
 		print_classes(&r);
@@ -326,6 +354,21 @@ static const char *const scorer_key[PREDICT_S_COUNT_] = {
 /* The cutoffs from..to stepping by `every`: calendar months and years when
  * the step is given in them (so cutoffs stay on the same day of the month),
  * else days. */
+/* The step of --every in calendar months (Nmo, Ny, Nyr), else 0. */
+static long every_months(const char *every)
+{
+	char *end;
+	long num;
+
+	errno = 0;
+	num = strtol(every, &end, 10);
+	if (end != every && num > 0 && num < 1200 && !strcmp(end, "mo"))
+		return num;
+	if (end != every && num > 0 && num < 100 && (!strcmp(end, "y") || !strcmp(end, "yr")))
+		return 12 * num;
+	return 0;
+}
+
 static int make_cutoffs(const struct cli *c, int64_t from, int64_t to, const char *every,
                         double **out, size_t *n)
 {
@@ -338,17 +381,7 @@ static int make_cutoffs(const struct cli *c, int64_t from, int64_t to, const cha
 	*n = 0;
 	if (!every)
 		every = "1mo";
-	{
-		char *end;
-		long num;
-		errno = 0;
-		num = strtol(every, &end, 10);
-		if (end != every && num > 0 && num < 1200 && !strcmp(end, "mo"))
-			months = num;
-		else if (end != every && num > 0 && num < 100 && (!strcmp(end, "y") ||
-		                                                  !strcmp(end, "yr")))
-			months = 12 * num;
-	}
+	months = every_months(every);
 	if (!months) {
 		int rc = args_days(c, "every", every, &days);
 		if (rc)

@@ -102,12 +102,45 @@ static const struct cmd_spec new_spec = {
 	new_opts, 0, 0, NULL, NULL
 };
 
+/* Fills w from the options of wo new, or prints why it cannot. */
+static int new_fields(struct cli *c, const struct args *a, struct wr_wo *w, struct wr_err *e)
+{
+	const char *v;
+	int rc;
+
+	if (wr_strlcpy(w->asset_tag, args_get(a, "asset"), sizeof w->asset_tag) >=
+	    sizeof w->asset_tag)
+		return cli_failf(c, CLI_BAD, "no asset with tag %.40s... (longer than any tag)",
+		                 args_get(a, "asset"));
+	if (wr_strlcpy(w->title, args_get(a, "title"), sizeof w->title) >= sizeof w->title)
+		return cli_failf(c, CLI_BAD, "--title is longer than %zu bytes; put the detail "
+		                 "in --description", sizeof w->title - 1);
+	if ((v = args_get(a, "type")) != NULL && wr_wo_type_parse(v, &w->type) != WR_OK)
+		return cli_failf(c, CLI_BAD, "--type: unknown value '%s'; valid: corrective, "
+		                 "preventive, inspection, request", v);
+	/* A request waits for a planner's approval (wo open). */
+	if (w->type == WT_REQUEST)
+		w->status = WS_REQUESTED;
+	if ((v = args_get(a, "priority")) != NULL && wr_priority_parse(v, &w->priority) != WR_OK)
+		return cli_failf(c, CLI_BAD, "--priority: unknown value '%s'; valid: low, medium, "
+		                 "high, urgent (or 1-4)", v);
+	if ((v = args_get(a, "assignee")) != NULL)
+		wr_strlcpy(w->assignee, v, sizeof w->assignee);
+	if ((rc = args_date(c, "due", args_get(a, "due"), &w->due_at, CLI_BAD)) != 0)
+		return rc;
+	if (store_num_parse(WN_HOURS, "--est-hours", args_get(a, "est-hours"), &w->est_hours,
+	                    e) != WR_OK)
+		return cli_fail(c, e);
+	if ((v = args_get(a, "description")) != NULL && !(w->description = wr_strdup(v)))
+		return cli_failf(c, CLI_BAD, "out of memory");
+	return CLI_OK;
+}
+
 int wo_cmd_new(struct cli *c, int argc, char **argv)
 {
 	struct args a;
 	struct wr_wo w;
 	struct wr_err e = {0, ""};
-	const char *v;
 	int rc = args_parse(c, &new_spec, argc, argv, &a);
 
 	if (rc)
@@ -117,30 +150,8 @@ int wo_cmd_new(struct cli *c, int argc, char **argv)
 	if (!args_get(&a, "title") || !*args_get(&a, "title"))
 		return args_usage(c, "--title TEXT is required");
 	wr_wo_init(&w);
-	if (wr_strlcpy(w.asset_tag, args_get(&a, "asset"), sizeof w.asset_tag) >= sizeof w.asset_tag)
-		return cli_failf(c, CLI_BAD, "no asset with tag %.40s... (longer than any tag)",
-		                 args_get(&a, "asset"));
-	if (wr_strlcpy(w.title, args_get(&a, "title"), sizeof w.title) >= sizeof w.title)
-		return cli_failf(c, CLI_BAD, "--title is longer than %zu bytes; put the detail "
-		                 "in --description", sizeof w.title - 1);
-	if ((v = args_get(&a, "type")) != NULL && wr_wo_type_parse(v, &w.type) != WR_OK)
-		return cli_failf(c, CLI_BAD, "--type: unknown value '%s'; valid: corrective, "
-		                 "preventive, inspection, request", v);
-	/* A request waits for a planner's approval (wo open). */
-	if (w.type == WT_REQUEST)
-		w.status = WS_REQUESTED;
-	if ((v = args_get(&a, "priority")) != NULL && wr_priority_parse(v, &w.priority) != WR_OK)
-		return cli_failf(c, CLI_BAD, "--priority: unknown value '%s'; valid: low, medium, "
-		                 "high, urgent (or 1-4)", v);
-	if ((v = args_get(&a, "assignee")) != NULL)
-		wr_strlcpy(w.assignee, v, sizeof w.assignee);
-	if ((rc = args_date(c, "due", args_get(&a, "due"), &w.due_at, CLI_BAD)) != 0)
+	if ((rc = new_fields(c, &a, &w, &e)) != CLI_OK)
 		return rc;
-	if (store_num_parse(WN_HOURS, "--est-hours", args_get(&a, "est-hours"), &w.est_hours,
-	                    &e) != WR_OK)
-		return cli_fail(c, &e);
-	if ((v = args_get(&a, "description")) != NULL && !(w.description = wr_strdup(v)))
-		return cli_failf(c, CLI_BAD, "out of memory");
 	if ((rc = cli_open(c, 0)) != 0) {
 		wr_wo_clear(&w);
 		return rc;
@@ -203,6 +214,43 @@ static int timer_stopped(const struct wr_labor *l, void *ctx)
 	                   l->username, l->minutes);
 }
 
+/* Within move()'s transaction, moves work order num to `to` after applying
+ * the field options and the note; sets *from to the status it had. */
+static int move_one(struct cli *c, const struct cmd_spec *spec, const struct args *a,
+                    const char *num, int to, int from_only, struct stopped_timers *timers,
+                    int *from, struct wr_err *e)
+{
+	const char *note = args_get(a, "note");
+	struct wr_wo w;
+	int rc;
+
+	wr_wo_init(&w);
+	rc = store_wo_get(c->st, num, &w, e);
+	*from = w.status;
+	wr_wo_clear(&w);
+	if (rc != WR_OK)
+		return rc;
+	if (from_only >= 0 && *from != from_only)
+		return wr_fail(e, WR_EINPUT, "%s is %s; only %s work orders can be %s", num,
+		               wr_wo_status_name(*from), wr_wo_status_name(from_only),
+		               spec->name + 3);
+	if ((rc = apply_fields(c, a, num, e)) != WR_OK)
+		return rc;
+	if (note && (rc = store_note_add(c->st, num, note, e)) != WR_OK)
+		return rc;
+	/* Finished work runs no timer: the transition books what runs;
+	 * stopping them here first lets us say so. */
+	timers->num = num;
+	if ((to == WS_DONE || to == WS_CLOSED || to == WS_CANCELLED) &&
+	    *from != to &&
+	    (rc = store_labor_stop_all(c->st, num, timer_stopped, timers, e)) != WR_OK) {
+		if (rc == WR_ENOMEM)
+			wr_fail(e, rc, "out of memory");
+		return rc;
+	}
+	return store_wo_transition(c->st, num, to, e);
+}
+
 /* Moves every numbered work order to `to`, all or none.  from_only >= 0
  * limits the move to work orders in that status (reopen). */
 static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_only, int argc,
@@ -229,39 +277,10 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 		free(from);
 		return cli_fail(c, &e);
 	}
-	for (i = 0; i < a.npos; i++) {
-		struct wr_wo w;
-		const char *num = a.pos[i];
-
-		wr_wo_init(&w);
-		rc = store_wo_get(c->st, num, &w, &e);
-		from[i] = w.status;
-		wr_wo_clear(&w);
-		if (rc != WR_OK)
+	for (i = 0; i < a.npos; i++)
+		if ((rc = move_one(c, spec, &a, a.pos[i], to, from_only, &timers, &from[i],
+		                   &e)) != WR_OK)
 			break;
-		if (from_only >= 0 && from[i] != from_only) {
-			rc = wr_fail(&e, WR_EINPUT, "%s is %s; only %s work orders can be %s", num,
-			             wr_wo_status_name(from[i]), wr_wo_status_name(from_only),
-			             spec->name + 3);
-			break;
-		}
-		if ((rc = apply_fields(c, &a, num, &e)) != WR_OK)
-			break;
-		if (note && (rc = store_note_add(c->st, num, note, &e)) != WR_OK)
-			break;
-		/* Finished work runs no timer: the transition books what runs;
-		 * stopping them here first lets us say so. */
-		timers.num = num;
-		if ((to == WS_DONE || to == WS_CLOSED || to == WS_CANCELLED) &&
-		    from[i] != to &&
-		    (rc = store_labor_stop_all(c->st, num, timer_stopped, &timers, &e)) != WR_OK) {
-			if (rc == WR_ENOMEM)
-				wr_fail(&e, rc, "out of memory");
-			break;
-		}
-		if ((rc = store_wo_transition(c->st, num, to, &e)) != WR_OK)
-			break;
-	}
 	if (rc == WR_OK)
 		rc = store_commit(c->st, &e);
 	if (rc != WR_OK) {
