@@ -257,28 +257,84 @@ static int drain_scanner(struct app *a, int result, int *first)
 	return flags;
 }
 
+/* The main loop's timing: a key held by the barcode detector counts from
+ * when it was read, so the log includes the wait for the next key of a
+ * burst. */
+struct loop_timing {
+	int64_t t_start, pending_t0, burst_t0;
+	int first, pending_key;
+};
+
+/* Repaints what flags name and logs the startup or the key it answers. */
+static void paint(struct app *a, int flags, struct loop_timing *t)
+{
+	render(a, flags);
+	if (t->first) {
+		timing_line(a, "startup", 0, app_now_us() - t->t_start);
+		t->first = 0;
+	}
+	if (t->pending_key) {
+		timing_line(a, "key", t->pending_key, app_now_us() - t->pending_t0);
+		t->pending_key = 0;
+	}
+}
+
+/* No key came within the wait: ends a scanner burst, polls the view or
+ * ticks its clock.  Returns what to repaint. */
+static int on_no_key(struct app *a, struct view *v, struct loop_timing *t)
+{
+	int flags = 0, k0 = 0;
+
+	if (scanner_wait_ms(&a->scan, app_now_us() / 1000) >= 0) {
+		int r = scanner_timeout(&a->scan, app_now_us() / 1000);
+
+		flags = drain_scanner(a, r, &k0);
+		if (flags) {
+			t->pending_key = k0;
+			t->pending_t0 = t->burst_t0;
+		}
+	} else if (v->poll_ms > 0 && v->ops->idle && a->layout != LAYOUT_SMALL) {
+		flags = v->ops->idle(a, v);
+	} else if (v->tick) {
+		flags = R_VIEW;
+	}
+	return flags;
+}
+
+/* Hands a key to the barcode detector, which passes typed keys on to the
+ * views.  Returns what to repaint. */
+static int on_key(struct app *a, int key, struct loop_timing *t)
+{
+	int flags, k0 = 0;
+
+	if (a->layout != LAYOUT_SMALL) {
+		int r;
+
+		if (scanner_wait_ms(&a->scan, t->pending_t0 / 1000) <= 0)
+			t->burst_t0 = t->pending_t0;
+		r = scanner_feed(&a->scan, key, t->pending_t0 / 1000, scan_ctx(a, key));
+		flags = drain_scanner(a, r, &k0);
+		t->pending_key = k0;
+		t->pending_t0 = t->burst_t0;
+	} else {
+		/* Too small to show anything: only q works, at once. */
+		scanner_reset(&a->scan);
+		flags = app_handle_key(a, key);
+	}
+	return flags;
+}
+
 static void loop(struct app *a, int64_t t_start)
 {
-	int flags = R_ALL | R_RESIZE, first = 1, pending_key = 0;
-	/* Timing: a key held by the barcode detector counts from when it was
-	 * read, so the log includes the wait for the next key of a burst. */
-	int64_t pending_t0 = 0, burst_t0 = 0;
+	int flags = R_ALL | R_RESIZE;
+	struct loop_timing t = { t_start, 0, 0, 1, 0 };
 
 	while (!a->quit && a->depth > 0) {
 		struct view *v;
-		int key, wait, k0 = 0;
+		int key, wait;
 
-		if (flags & ~R_UNHANDLED) {
-			render(a, flags);
-			if (first) {
-				timing_line(a, "startup", 0, app_now_us() - t_start);
-				first = 0;
-			}
-			if (pending_key) {
-				timing_line(a, "key", pending_key, app_now_us() - pending_t0);
-				pending_key = 0;
-			}
-		}
+		if (flags & ~R_UNHANDLED)
+			paint(a, flags, &t);
 		flags = 0;
 		if (a->quit)
 			break;
@@ -295,47 +351,21 @@ static void loop(struct app *a, int64_t t_start)
 			if (wait < 0)
 				wait = v->poll_ms > 0 ? v->poll_ms : v->tick ? 5000 : -1;
 			if (!read_key(a, wait, &key)) {
-				if (scanner_wait_ms(&a->scan, app_now_us() / 1000) >= 0) {
-					int r = scanner_timeout(&a->scan, app_now_us() / 1000);
-
-					flags = drain_scanner(a, r, &k0);
-					if (flags) {
-						pending_key = k0;
-						pending_t0 = burst_t0;
-					}
-				} else if (v->poll_ms > 0 && v->ops->idle &&
-				           a->layout != LAYOUT_SMALL) {
-					flags = v->ops->idle(a, v);
-				} else if (v->tick) {
-					flags = R_VIEW;
-				}
+				flags = on_no_key(a, v, &t);
 				continue;
 			}
 		}
-		pending_t0 = app_now_us();
-		pending_key = key;
+		t.pending_t0 = app_now_us();
+		t.pending_key = key;
 		if (key == TK_FN(KEY_RESIZE)) {
 			flags = R_RESIZE | R_ALL;
 			continue;
 		}
-		if (a->layout != LAYOUT_SMALL) {
-			int r;
-
-			if (scanner_wait_ms(&a->scan, pending_t0 / 1000) <= 0)
-				burst_t0 = pending_t0;
-			r = scanner_feed(&a->scan, key, pending_t0 / 1000, scan_ctx(a, key));
-			flags = drain_scanner(a, r, &k0);
-			pending_key = k0;
-			pending_t0 = burst_t0;
-		} else {
-			/* Too small to show anything: only q works, at once. */
-			scanner_reset(&a->scan);
-			flags = app_handle_key(a, key);
-		}
+		flags = on_key(a, key, &t);
 		if (flags & R_QUIT)
 			a->quit = 1;
 		if (!flags)
-			pending_key = 0;
+			t.pending_key = 0;
 	}
 }
 

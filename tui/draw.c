@@ -210,6 +210,53 @@ static const char *bar_label(struct app *a, const struct tui_binding *b)
 	return a->layout == LAYOUT_DESK ? b->desk_label : b->hh_label;
 }
 
+/* Draws the right-hand items, in table order, flush with the right edge.
+ * Returns the column the other items must end before. */
+static int bar_right_items(struct app *a, const struct tui_binding *tab, size_t n, int want,
+                           int vid)
+{
+	const struct tui_binding *right[8];
+	int nr = 0, need = 0, j, x, rx;
+	size_t i;
+
+	for (i = 0; i < n && nr < 8; i++) {
+		const struct tui_binding *b = &tab[i];
+		char key[16];
+
+		if (!(b->flags & KB_RIGHT) || !(b->flags & want) || !tk_applies(b, vid))
+			continue;
+		tk_name(b->keys[0], key, sizeof key);
+		need += (int)strlen(key) + (a->layout == LAYOUT_DESK ? 2 : 1) +
+		        (int)strlen(bar_label(a, b));
+		right[nr++] = b;
+	}
+	rx = a->cols - need;
+	if (rx < 0)
+		rx = 0;
+	for (j = 0, x = rx; j < nr; j++) {
+		int nx = bar_item(a, x, a->cols, right[j], bar_label(a, right[j]));
+
+		if (nx < 0)
+			break;
+		x = nx;
+	}
+	return rx - 1;
+}
+
+/* Whether binding b is a left-hand item of this pass (0: the view's own
+ * keys, 1: the global ones) that means its action in view v. */
+static int bar_left_shows(const struct view *v, const struct tui_binding *b, int want, int vid,
+                          int pass)
+{
+	if ((b->flags & KB_RIGHT) || !(b->flags & want) || !tk_applies(b, vid))
+		return 0;
+	if ((pass == 0) != (b->views != TK_ALL))
+		return 0;
+	if (v && tk_lookup(b->keys[0], vid) != b->action)
+		return 0;   /* the key means something else here */
+	return 1;
+}
+
 void draw_keybar(struct app *a)
 {
 	struct view *v = app_top(a);
@@ -221,46 +268,15 @@ void draw_keybar(struct app *a)
 	a->nbar_hits = 0;
 	draw_line(a->w_bar, 0, 0, "", a->cols, theme_attr(ROLE_KEYBAR));
 	/* Right-hand items first, so they always show, in table order. */
-	{
-		const struct tui_binding *right[8];
-		int nr = 0, need = 0, j;
-
-		for (i = 0; i < n && nr < 8; i++) {
-			const struct tui_binding *b = &tab[i];
-			char key[16];
-
-			if (!(b->flags & KB_RIGHT) || !(b->flags & want) || !tk_applies(b, vid))
-				continue;
-			tk_name(b->keys[0], key, sizeof key);
-			need += (int)strlen(key) + (a->layout == LAYOUT_DESK ? 2 : 1) +
-			        (int)strlen(bar_label(a, b));
-			right[nr++] = b;
-		}
-		rx = a->cols - need;
-		if (rx < 0)
-			rx = 0;
-		for (j = 0, x = rx; j < nr; j++) {
-			int nx = bar_item(a, x, a->cols, right[j], bar_label(a, right[j]));
-
-			if (nx < 0)
-				break;
-			x = nx;
-		}
-		x = 0;
-		rx -= 1;
-	}
+	rx = bar_right_items(a, tab, n, want, vid);
 	/* Then the view's own keys, then the global ones, while they fit. */
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < n; i++) {
 			const struct tui_binding *b = &tab[i];
 			int nx;
 
-			if ((b->flags & KB_RIGHT) || !(b->flags & want) || !tk_applies(b, vid))
+			if (!bar_left_shows(v, b, want, vid, pass))
 				continue;
-			if ((pass == 0) != (b->views != TK_ALL))
-				continue;
-			if (v && tk_lookup(b->keys[0], vid) != b->action)
-				continue;   /* the key means something else here */
 			nx = bar_item(a, x, rx, b, bar_label(a, b));
 			if (nx < 0)
 				continue;

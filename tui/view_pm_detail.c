@@ -71,6 +71,50 @@ static void describe(struct pm_detail *d, const struct wr_pm *p)
 	         p->last_done == WR_NO_TIME ? "never" : fmt_day(p->last_done, day));
 }
 
+/* The "Next occurrences" section: its heading, then each coming date or
+ * meter reading (or why there is none). */
+static void add_occurrences(struct pm_detail *d, const struct wr_pm *p,
+                            const struct wr_pm_occ *occ, int nocc, double now)
+{
+	int i;
+
+	if (p->kind == PK_METER && !isnan(now))
+		snprintf(add(d, ROLE_LABEL, -1)->text, sizeof d->lines[0].text,
+		         "Next occurrences (meter now %.10g)", now);
+	else
+		snprintf(add(d, ROLE_LABEL, -1)->text, sizeof d->lines[0].text,
+		         "Next occurrences");
+	if (!p->active)
+		snprintf(add(d, ROLE_DIM, -1)->text, sizeof d->lines[0].text,
+		         "  none: the schedule is off");
+	for (i = 0; p->active && i < nocc; i++) {
+		char day[WR_DATE_BUF], when[48];
+		int overdue = occ[i].due_at != WR_NO_TIME && occ[i].due_at < wr_today();
+
+		if (occ[i].due_at != WR_NO_TIME)
+			snprintf(when, sizeof when, "%s", fmt_day(occ[i].due_at, day));
+		else
+			snprintf(when, sizeof when, "at %.10g", occ[i].due_meter);
+		snprintf(add(d, overdue ? ROLE_OVERDUE : ROLE_NORMAL, -1)->text,
+		         sizeof d->lines[0].text, " %s%-10s %s", overdue ? "!" : " ", when,
+		         occ[i].wo_number[0] ? occ[i].wo_number : "");
+	}
+}
+
+/* One selectable line per work order the schedule generated. */
+static void add_wos(struct pm_detail *d, const struct wr_wo *wos, int nwo)
+{
+	int i;
+
+	for (i = 0; i < nwo; i++) {
+		char day[WR_DATE_BUF];
+
+		snprintf(add(d, ROLE_NORMAL, d->nwos)->text, sizeof d->lines[0].text,
+		         "%-10s %-11s %-10s %s", wos[i].number, wr_wo_status_name(wos[i].status),
+		         fmt_day(wos[i].due_at, day), wos[i].title);
+		wr_strlcpy(d->wos[d->nwos++], wos[i].number, sizeof d->wos[0]);
+	}
+}
 
 static int load(struct app *a, struct pm_detail *d, struct wr_err *e)
 {
@@ -97,27 +141,7 @@ static int load(struct app *a, struct pm_detail *d, struct wr_err *e)
 	if (rc == WR_OK)
 		rc = store_pm_wos(a->s, d->code, PMD_WOS, wos, &nwo, e);
 	if (rc == WR_OK) {
-		if (p.kind == PK_METER && !isnan(now))
-			snprintf(add(d, ROLE_LABEL, -1)->text, sizeof d->lines[0].text,
-			         "Next occurrences (meter now %.10g)", now);
-		else
-			snprintf(add(d, ROLE_LABEL, -1)->text, sizeof d->lines[0].text,
-			         "Next occurrences");
-		if (!p.active)
-			snprintf(add(d, ROLE_DIM, -1)->text, sizeof d->lines[0].text,
-			         "  none: the schedule is off");
-		for (i = 0; p.active && i < nocc; i++) {
-			char day[WR_DATE_BUF], when[48];
-			int overdue = occ[i].due_at != WR_NO_TIME && occ[i].due_at < wr_today();
-
-			if (occ[i].due_at != WR_NO_TIME)
-				snprintf(when, sizeof when, "%s", fmt_day(occ[i].due_at, day));
-			else
-				snprintf(when, sizeof when, "at %.10g", occ[i].due_meter);
-			snprintf(add(d, overdue ? ROLE_OVERDUE : ROLE_NORMAL, -1)->text,
-			         sizeof d->lines[0].text, " %s%-10s %s", overdue ? "!" : " ", when,
-			         occ[i].wo_number[0] ? occ[i].wo_number : "");
-		}
+		add_occurrences(d, &p, occ, nocc, now);
 		snprintf(add(d, ROLE_LABEL, -1)->text, sizeof d->lines[0].text,
 		         "Work orders %d%s (newest first)", nwo, nwo == PMD_WOS ? "+" : "");
 		if (nwo == 0)
@@ -125,14 +149,8 @@ static int load(struct app *a, struct pm_detail *d, struct wr_err *e)
 			         "  none generated yet");
 	}
 	d->nwos = 0;
-	for (i = 0; rc == WR_OK && i < nwo; i++) {
-		char day[WR_DATE_BUF];
-
-		snprintf(add(d, ROLE_NORMAL, d->nwos)->text, sizeof d->lines[0].text,
-		         "%-10s %-11s %-10s %s", wos[i].number, wr_wo_status_name(wos[i].status),
-		         fmt_day(wos[i].due_at, day), wos[i].title);
-		wr_strlcpy(d->wos[d->nwos++], wos[i].number, sizeof d->wos[0]);
-	}
+	if (rc == WR_OK)
+		add_wos(d, wos, nwo);
 	for (i = 0; i < nwo; i++)
 		wr_wo_clear(&wos[i]);
 	free(wos);

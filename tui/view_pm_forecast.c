@@ -67,6 +67,37 @@ static int fc_resume(struct app *a, struct view *v)
 	return R_ALL;
 }
 
+/* Shows as many weeks as rows are free, scrolled to keep the last in view. */
+static void fit_rows(struct forecast *f, int rows)
+{
+	f->rows = rows < f->weeks ? rows : f->weeks;
+	if (f->top > f->weeks - f->rows)
+		f->top = f->weeks - f->rows;
+	if (f->top < 0)
+		f->top = 0;
+}
+
+/* Week i on screen line y: its date, hours, work orders and a bar of
+ * blocks scaled so the busiest week fills barw columns. */
+static void draw_week(const struct forecast *f, WINDOW *w, int y, int i, int wd, double max,
+                      int barw, const char *full)
+{
+	int wide = wd >= 60;
+	char day[WR_DATE_BUF], line[1024];
+	int len = max > 0 ? (int)(f->hours[i] / max * barw + 0.5) : 0, k;
+	size_t o;
+
+	wr_date_fmt_day(f->from + (int64_t)i * 7 * WR_DAY, day);
+	o = (size_t)snprintf(line, sizeof line, "%-*s %6.1fh %4d ", wide ? 10 : 5,
+	                     wide ? day : day + 5, f->hours[i], f->counts[i]);
+	/* A week with some work always shows at least one block. */
+	if (len == 0 && f->hours[i] > 0)
+		len = 1;
+	for (k = 0; k < len && o + 4 < sizeof line; k++)
+		o += (size_t)snprintf(line + o, sizeof line - o, "%s", full);
+	draw_line(w, y, 0, line, wd, theme_attr(ROLE_NORMAL));
+}
+
 static void fc_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 {
 	struct forecast *f = v->st;
@@ -92,27 +123,10 @@ static void fc_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 		           wide ? "week of" : "week", "hours", "WOs");
 		rows--;
 	}
-	f->rows = rows < f->weeks ? rows : f->weeks;
-	if (f->top > f->weeks - f->rows)
-		f->top = f->weeks - f->rows;
-	if (f->top < 0)
-		f->top = 0;
+	fit_rows(f, rows);
 	barw = wd - (wide ? 10 : 5) - 15;
-	for (i = f->top; i < f->top + f->rows && i < f->weeks; i++, y++) {
-		char day[WR_DATE_BUF], line[1024];
-		int len = max > 0 ? (int)(f->hours[i] / max * barw + 0.5) : 0, k;
-		size_t o;
-
-		wr_date_fmt_day(f->from + (int64_t)i * 7 * WR_DAY, day);
-		o = (size_t)snprintf(line, sizeof line, "%-*s %6.1fh %4d ", wide ? 10 : 5,
-		                     wide ? day : day + 5, f->hours[i], f->counts[i]);
-		/* A week with some work always shows at least one block. */
-		if (len == 0 && f->hours[i] > 0)
-			len = 1;
-		for (k = 0; k < len && o + 4 < sizeof line; k++)
-			o += (size_t)snprintf(line + o, sizeof line - o, "%s", full);
-		draw_line(w, y, 0, line, wd, theme_attr(ROLE_NORMAL));
-	}
+	for (i = f->top; i < f->top + f->rows && i < f->weeks; i++, y++)
+		draw_week(f, w, y, i, wd, max, barw, full);
 	if (y < h)
 		draw_linef(w, y, 0, wd, theme_attr(ROLE_LABEL), "total %.1fh, %d WOs%s (t: %d days)",
 		           total, n, f->rows < f->weeks ? ", j/k scroll" : "", f->days == 30 ? 90 : 30);

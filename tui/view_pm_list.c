@@ -378,12 +378,9 @@ static void next_text(const struct pm_row *r, char *buf, size_t n)
 		snprintf(buf, n, "%s", r->next_due == WR_NO_TIME ? "-" : fmt_day(r->next_due, day));
 }
 
-static void pm_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+/* The column headings, as many as the width holds. */
+static void draw_pm_headings(WINDOW *w, int wd, int size)
 {
-	struct pm_list *l = v->st;
-	int i, size = wd >= 100 ? 2 : wd >= 60 ? 1 : 0;
-
-	(void)a;
 	if (size == 2)
 		draw_linef(w, 0, 0, wd, theme_attr(ROLE_LABEL), "  %-16s %-10s %-6s %-5s %-10s %-10s %5s %s",
 		           "schedule", "asset", "every", "mode", "next due", "assignee", "hours",
@@ -394,6 +391,55 @@ static void pm_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 	else
 		draw_linef(w, 0, 0, wd, theme_attr(ROLE_LABEL), "  %-13s %-5s %-10s %s", "schedule",
 		           "every", "next due", "who");
+}
+
+/* The colour of a row: selected, off, overdue, due now or normal. */
+static int pm_row_role(const struct pm_row *r, int sel)
+{
+	return sel ? ROLE_SELECTION : !r->active ? ROLE_DIM
+	       : r->due == DUE_OVERDUE ? ROLE_OVERDUE
+	       : r->due == DUE_NOW ? ROLE_WARN : ROLE_NORMAL;
+}
+
+/* Table row i (counted from the top of the screen). */
+static void draw_pm_row(const struct pm_list *l, WINDOW *w, int i, int wd, int size)
+{
+	const struct pm_row *r = klist_row(&l->list, l->list.top + i);
+	int sel = l->list.top + i == l->list.cur;
+	char every[24], next[WR_DATE_BUF + 8], hours[16], line[512];
+	const char *mark = r->due == DUE_OVERDUE ? "!" : r->due == DUE_NOW ? "*" : " ";
+
+	every_text(r, every, sizeof every);
+	next_text(r, next, sizeof next);
+	if (isnan(r->est_hours))
+		snprintf(hours, sizeof hours, "-");
+	else
+		snprintf(hours, sizeof hours, "%.4g", r->est_hours);
+	if (size == 2)
+		snprintf(line, sizeof line, "%s%s%-16s %-10s %-6s %-5s %-10s %-10s %5s %s%s",
+		         sel ? ">" : " ", mark,
+		         r->code, r->asset, every, r->kind == PK_METER ? "meter"
+		                                   : r->floating ? "float" : "fixed",
+		         next, r->assignee, hours, r->active ? "" : "(off) ", r->title);
+	else if (size == 1)
+		snprintf(line, sizeof line, "%s%s%-14s %-10s %-5s %-10s %-10s %s%s",
+		         sel ? ">" : " ", mark, r->code,
+		         r->asset, every, r->active ? next : "off", r->assignee,
+		         r->active ? "" : "(off) ", r->title);
+	else
+		snprintf(line, sizeof line, "%s%s%-13s %-5s %-10s %s", sel ? ">" : " ", mark,
+		         r->code, every,
+		         r->active ? next : "off", r->assignee);
+	draw_line(w, 1 + i, 0, line, wd, theme_attr(pm_row_role(r, sel)));
+}
+
+static void pm_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+{
+	struct pm_list *l = v->st;
+	int i, size = wd >= 100 ? 2 : wd >= 60 ? 1 : 0;
+
+	(void)a;
+	draw_pm_headings(w, wd, size);
 	l->nrows = h - 1;
 	klist_scroll(&l->list, l->nrows);
 	if (l->list.top + l->nrows > l->list.n && !l->list.at_end) {
@@ -403,38 +449,8 @@ static void pm_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 	}
 	if (l->list.n == 0)
 		draw_line(w, 1, 1, "no PM schedules yet: import them (i)", wd - 1, theme_attr(ROLE_DIM));
-	for (i = 0; i < l->nrows && l->list.top + i < l->list.n; i++) {
-		const struct pm_row *r = klist_row(&l->list, l->list.top + i);
-		int sel = l->list.top + i == l->list.cur;
-		char every[24], next[WR_DATE_BUF + 8], hours[16], line[512];
-		int role = sel ? ROLE_SELECTION : !r->active ? ROLE_DIM
-		           : r->due == DUE_OVERDUE ? ROLE_OVERDUE
-		           : r->due == DUE_NOW ? ROLE_WARN : ROLE_NORMAL;
-		const char *mark = r->due == DUE_OVERDUE ? "!" : r->due == DUE_NOW ? "*" : " ";
-
-		every_text(r, every, sizeof every);
-		next_text(r, next, sizeof next);
-		if (isnan(r->est_hours))
-			snprintf(hours, sizeof hours, "-");
-		else
-			snprintf(hours, sizeof hours, "%.4g", r->est_hours);
-		if (size == 2)
-			snprintf(line, sizeof line, "%s%s%-16s %-10s %-6s %-5s %-10s %-10s %5s %s%s",
-			         sel ? ">" : " ", mark,
-			         r->code, r->asset, every, r->kind == PK_METER ? "meter"
-			                                   : r->floating ? "float" : "fixed",
-			         next, r->assignee, hours, r->active ? "" : "(off) ", r->title);
-		else if (size == 1)
-			snprintf(line, sizeof line, "%s%s%-14s %-10s %-5s %-10s %-10s %s%s",
-			         sel ? ">" : " ", mark, r->code,
-			         r->asset, every, r->active ? next : "off", r->assignee,
-			         r->active ? "" : "(off) ", r->title);
-		else
-			snprintf(line, sizeof line, "%s%s%-13s %-5s %-10s %s", sel ? ">" : " ", mark,
-			         r->code, every,
-			         r->active ? next : "off", r->assignee);
-		draw_line(w, 1 + i, 0, line, wd, theme_attr(role));
-	}
+	for (i = 0; i < l->nrows && l->list.top + i < l->list.n; i++)
+		draw_pm_row(l, w, i, wd, size);
 }
 
 /* ---- edit (planners) ---- */

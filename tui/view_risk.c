@@ -536,30 +536,30 @@ static void head_name(const struct risk *r, int col, const char *label, int utf8
 		snprintf(buf, n, "%s", label);
 }
 
-static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+/* The two screens shown instead of the table: while the first ranking
+ * is computed and when it failed.  Returns 1 when one was drawn. */
+static int draw_state(const struct risk *r, WINDOW *w, int wd)
 {
-	struct risk *r = v->st;
-	char hd[SC__COUNT][24], line[512];
-	const char *order;
-	size_t o;
-	int i, desc, size = wd >= 100 ? 2 : wd >= 60 ? 1 : 0;
-	const char *beta = a->utf8 ? "\xce\xb2" : "beta", *eta = a->utf8 ? "\xce\xb7" : "eta";
-
-	/* Known from the first paint on, for page moves held before the
-	 * first ranking. */
-	r->rows = h - 2;
 	if (r->state == 0) {
 		draw_line(w, 0, 0, "Computing the failure-risk ranking...", wd, theme_attr(ROLE_HEADING));
 		draw_line(w, 1, 0, "(every asset's history is read and fitted once)", wd,
 		          theme_attr(ROLE_DIM));
-		return;
+		return 1;
 	}
 	if (r->state < 0) {
 		draw_line(w, 0, 0, "The ranking could not be computed:", wd, theme_attr(ROLE_ERROR));
 		draw_line(w, 1, 0, r->msg, wd, theme_attr(ROLE_NORMAL));
-		return;
+		return 1;
 	}
-	desc = col_desc[r->sort] ^ r->reverse;
+	return 0;
+}
+
+/* The top line: a ranking in progress, an error, or the sort order. */
+static void draw_status(const struct risk *r, WINDOW *w, int wd, int size)
+{
+	int desc = col_desc[r->sort] ^ r->reverse;
+	const char *order;
+
 	if (r->sort == SC_ASSET || r->sort == SC_CLASS)
 		order = desc ? "Z-A" : "A-Z";
 	else if (r->sort == SC_TREND)
@@ -578,6 +578,15 @@ static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 	else
 		draw_linef(w, 0, 0, wd, theme_attr(ROLE_DIM), "by %s %s, %.0fd (s col, r rev)",
 		           col_names[r->sort], order, r->rk.horizon);
+}
+
+/* The column headings on the second line, as many as the width holds. */
+static void draw_headings(const struct app *a, const struct risk *r, WINDOW *w, int wd, int size)
+{
+	char hd[SC__COUNT][24], line[512];
+	size_t o;
+	const char *beta = a->utf8 ? "\xce\xb2" : "beta", *eta = a->utf8 ? "\xce\xb7" : "eta";
+
 	head_name(r, SC_ASSET, "asset", a->utf8, hd[SC_ASSET], sizeof hd[0]);
 	head_name(r, SC_CLASS, "class", a->utf8, hd[SC_CLASS], sizeof hd[0]);
 	head_name(r, SC_PFAIL, "p%", a->utf8, hd[SC_PFAIL], sizeof hd[0]);
@@ -607,6 +616,49 @@ static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 			cell(line, o, sizeof line, "   B10 fails method", 0, 0);
 	}
 	draw_line(w, 1, 0, line, wd, theme_attr(ROLE_LABEL));
+}
+
+/* Table row i (counted from the top of the screen), coloured by its risk. */
+static void draw_row(const struct risk *r, WINDOW *w, int i, int wd, int size)
+{
+	const struct predict_item *it = &r->rk.items[r->order[r->top + i]];
+	int sel = r->top + i == r->cur;
+	char line[512], p[16], age[16], b[16], e[16], m[16], b10[16];
+	int role = sel ? ROLE_SELECTION : it->p_fail >= 0.5 ? ROLE_URGENT
+	           : it->p_fail >= 0.2 ? ROLE_WARN : ROLE_NORMAL;
+
+	fmt_num(p, sizeof p, 100 * it->p_fail, "%.1f");
+	fmt_num(age, sizeof age, it->age, "%.0f");
+	fmt_num(b, sizeof b, it->beta, "%.2f");
+	fmt_num(e, sizeof e, it->eta, "%.0f");
+	fmt_num(m, sizeof m, it->mtbf, "%.0f");
+	fmt_num(b10, sizeof b10, it->b10, "%.0f");
+	if (size == 0)
+		snprintf(line, sizeof line, "%s%-12.12s%6s %5s", sel ? ">" : " ", it->tag, p, b);
+	else if (size == 1)
+		snprintf(line, sizeof line, "%s%-10.10s %-16.16s %6s %6s %5s %6s %6s %s",
+		         sel ? ">" : " ", it->tag, it->cls, p, age, b, e, m,
+		         trend_short(it->trend.flag));
+	else
+		snprintf(line, sizeof line, "%s%-10.10s %-16.16s %6s %6s %5s %6s %6s %-6s %6s %5d %s",
+		         sel ? ">" : " ", it->tag, it->cls, p, age, b, e, m,
+		         trend_short(it->trend.flag), b10, it->failures,
+		         predict_method_str(it->method));
+	draw_line(w, 2 + i, 0, line, wd, theme_attr(role));
+}
+
+static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+{
+	struct risk *r = v->st;
+	int i, size = wd >= 100 ? 2 : wd >= 60 ? 1 : 0;
+
+	/* Known from the first paint on, for page moves held before the
+	 * first ranking. */
+	r->rows = h - 2;
+	if (draw_state(r, w, wd))
+		return;
+	draw_status(r, w, wd, size);
+	draw_headings(a, r, w, wd, size);
 	if (r->cur < r->top)
 		r->top = r->cur;
 	if (r->cur >= r->top + r->rows)
@@ -617,32 +669,8 @@ static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 	else if (r->nshown == 0)
 		draw_line(w, 2, 1, "no asset matches the search or the class (c: all classes)",
 		          wd - 1, theme_attr(ROLE_DIM));
-	for (i = 0; i < r->rows && r->top + i < (int)r->nshown; i++) {
-		const struct predict_item *it = &r->rk.items[r->order[r->top + i]];
-		int sel = r->top + i == r->cur;
-		char p[16], age[16], b[16], e[16], m[16], b10[16];
-		int role = sel ? ROLE_SELECTION : it->p_fail >= 0.5 ? ROLE_URGENT
-		           : it->p_fail >= 0.2 ? ROLE_WARN : ROLE_NORMAL;
-
-		fmt_num(p, sizeof p, 100 * it->p_fail, "%.1f");
-		fmt_num(age, sizeof age, it->age, "%.0f");
-		fmt_num(b, sizeof b, it->beta, "%.2f");
-		fmt_num(e, sizeof e, it->eta, "%.0f");
-		fmt_num(m, sizeof m, it->mtbf, "%.0f");
-		fmt_num(b10, sizeof b10, it->b10, "%.0f");
-		if (size == 0)
-			snprintf(line, sizeof line, "%s%-12.12s%6s %5s", sel ? ">" : " ", it->tag, p, b);
-		else if (size == 1)
-			snprintf(line, sizeof line, "%s%-10.10s %-16.16s %6s %6s %5s %6s %6s %s",
-			         sel ? ">" : " ", it->tag, it->cls, p, age, b, e, m,
-			         trend_short(it->trend.flag));
-		else
-			snprintf(line, sizeof line, "%s%-10.10s %-16.16s %6s %6s %5s %6s %6s %-6s %6s %5d %s",
-			         sel ? ">" : " ", it->tag, it->cls, p, age, b, e, m,
-			         trend_short(it->trend.flag), b10, it->failures,
-			         predict_method_str(it->method));
-		draw_line(w, 2 + i, 0, line, wd, theme_attr(role));
-	}
+	for (i = 0; i < r->rows && r->top + i < (int)r->nshown; i++)
+		draw_row(r, w, i, wd, size);
 }
 
 static const char *row_text(int i, void *ctx)
@@ -755,6 +783,57 @@ static int pick_horizon(struct app *a, struct risk *r)
 	return R_ALL;
 }
 
+/* n/N: the next or previous row that matches the last search. */
+static int find_row(struct app *a, struct risk *r, int act, int n)
+{
+	int dir = find_dir(a, act), i;
+
+	if (dir && n > 0 && (i = find_index(a, n, r->cur, dir, row_text, r)) >= 0)
+		r->cur = i;
+	else if (dir)
+		find_none(a, dir);
+	return R_ALL;
+}
+
+/* s: sort by the next column; r: reverse the order. */
+static int resort(struct risk *r, int act, int n)
+{
+	if (n == 0)
+		return R_NONE;
+	if (act == ACT_SORT) {
+		r->sort = (r->sort + 1) % SC__COUNT;
+		r->reverse = 0;
+	} else {
+		r->reverse = !r->reverse;
+	}
+	sort_rows(r);
+	/* A new order is read from its top. */
+	r->cur = r->top = 0;
+	return R_VIEW;
+}
+
+/* Opens the asset card of the selected row. */
+static void open_row(struct app *a, const struct risk *r)
+{
+	const struct predict_item *it = &r->rk.items[r->order[r->cur]];
+	struct asset_rel rel;
+
+	/* The card shows the numbers of this ranking, the one the
+	 * row came from (the card's own fit would give the same,
+	 * but this spares loading and fitting the plant again). */
+	memset(&rel, 0, sizeof rel);
+	rel.state = AR_OK;
+	rel.it = *it;
+	rel.T = r->rk.T;
+	rel.horizon = r->rk.horizon;
+	if (it->class_index < r->rk.nclasses) {
+		rel.class_units = r->rk.classes[it->class_index].units;
+		rel.class_failures = r->rk.classes[it->class_index].failures;
+	}
+	asset_rel_prime(a->s, &rel);
+	app_push(a, VIEW_ASSET_DETAIL, it->tag);
+}
+
 static int risk_action(struct app *a, struct view *v, int act)
 {
 	struct risk *r = v->st;
@@ -784,15 +863,8 @@ static int risk_action(struct app *a, struct view *v, int act)
 		r->cur = n > 0 ? n - 1 : 0;
 		return R_VIEW;
 	case ACT_FIND_NEXT:
-	case ACT_FIND_PREV: {
-		int dir = find_dir(a, act), i;
-
-		if (dir && n > 0 && (i = find_index(a, n, r->cur, dir, row_text, r)) >= 0)
-			r->cur = i;
-		else if (dir)
-			find_none(a, dir);
-		return R_ALL;
-	}
+	case ACT_FIND_PREV:
+		return find_row(a, r, act, n);
 	case ACT_RISK_FIND:
 		if (r->state != 1)
 			return R_NONE;
@@ -805,38 +877,10 @@ static int risk_action(struct app *a, struct view *v, int act)
 		return pick_horizon(a, r);
 	case ACT_SORT:
 	case ACT_REVERSE:
-		if (n == 0)
-			return R_NONE;
-		if (act == ACT_SORT) {
-			r->sort = (r->sort + 1) % SC__COUNT;
-			r->reverse = 0;
-		} else {
-			r->reverse = !r->reverse;
-		}
-		sort_rows(r);
-		/* A new order is read from its top. */
-		r->cur = r->top = 0;
-		return R_VIEW;
+		return resort(r, act, n);
 	case ACT_OPEN:
-		if (r->cur < n) {
-			const struct predict_item *it = &r->rk.items[r->order[r->cur]];
-			struct asset_rel rel;
-
-			/* The card shows the numbers of this ranking, the one the
-			 * row came from (the card's own fit would give the same,
-			 * but this spares loading and fitting the plant again). */
-			memset(&rel, 0, sizeof rel);
-			rel.state = AR_OK;
-			rel.it = *it;
-			rel.T = r->rk.T;
-			rel.horizon = r->rk.horizon;
-			if (it->class_index < r->rk.nclasses) {
-				rel.class_units = r->rk.classes[it->class_index].units;
-				rel.class_failures = r->rk.classes[it->class_index].failures;
-			}
-			asset_rel_prime(a->s, &rel);
-			app_push(a, VIEW_ASSET_DETAIL, it->tag);
-		}
+		if (r->cur < n)
+			open_row(a, r);
 		return R_ALL;
 	default:
 		return R_UNHANDLED;
