@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "helpers/lifeset.h"
 #include "predict.h"
 
 #define UCAP 160
@@ -39,26 +40,12 @@ static double unif(void)
 
 static void unit(const char *tag, const char *cls, double install)
 {
-	struct ld_unit *u;
-
-	ck_assert(S.nunits < UCAP);
-	u = &U[S.nunits++];
-	memset(u, 0, sizeof *u);
-	snprintf(u->tag, sizeof u->tag, "%s", tag);
-	snprintf(u->cls, sizeof u->cls, "%s", cls);
-	u->install = install;
-	u->in_service = 1;
-	u->ev0 = S.nevents;
+	lifeset_unit(&S, UCAP, tag, cls, install);
 }
 
 static void event(double t, int kind)
 {
-	ck_assert(S.nevents < ECAP);
-	E[S.nevents].t = t;
-	E[S.nevents].op = NAN;
-	E[S.nevents].kind = kind;
-	S.nevents++;
-	U[S.nunits - 1].nev++;
+	lifeset_event(&S, ECAP, t, kind);
 }
 
 /* Renewed at failures from day 0 to T: lives of `delay` days plus a
@@ -82,9 +69,7 @@ static void plant(void)
 	char tag[16];
 	size_t i;
 
-	memset(&S, 0, sizeof S);
-	S.units = U;
-	S.events = E;
+	lifeset_start(&S, U, E);
 	S.readings = RD;
 	rs = 1234;
 	for (i = 0; i < 60; i++) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "helpers/lifeset.h"
 #include "predict.h"
 
 static double rel(double a, double b)
@@ -246,25 +247,12 @@ static struct ld_set S;
 
 static void unit(const char *tag, const char *cls, double install)
 {
-	struct ld_unit *u = &U[S.nunits++];
-
-	ck_assert(S.nunits <= UCAP);
-	memset(u, 0, sizeof *u);
-	snprintf(u->tag, sizeof u->tag, "%s", tag);
-	snprintf(u->cls, sizeof u->cls, "%s", cls);
-	u->install = install;
-	u->in_service = 1;
-	u->ev0 = S.nevents;
+	lifeset_unit(&S, UCAP, tag, cls, install);
 }
 
 static void event(double t, int kind)
 {
-	ck_assert(S.nevents < ECAP);
-	E[S.nevents].t = t;
-	E[S.nevents].op = NAN;
-	E[S.nevents].kind = kind;
-	S.nevents++;
-	U[S.nunits - 1].nev++;
+	lifeset_event(&S, ECAP, t, kind);
 }
 
 /* 120 pumps renewed at failure (Weibull, beta 2, eta 400 days) and 120
@@ -276,9 +264,7 @@ static void plant(void)
 	char tag[16];
 	size_t i;
 
-	memset(&S, 0, sizeof S);
-	S.units = U;
-	S.events = E;
+	lifeset_start(&S, U, E);
 	rs = 77;
 	for (i = 0; i < 120; i++) {
 		double t = 500.0 * unif();
