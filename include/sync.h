@@ -256,4 +256,37 @@ struct sync_options {
 int sync_central_open(const struct sync_options *o, struct sync_transport **out,
                       struct wr_err *e);
 
+/* ---- the engine (sync/engine.c) ----
+ * One sync: hello, push the outbox in batches until it is empty (or only
+ * held entries remain), pull pages until the server says up to date,
+ * applying each page with its cursor in one local transaction; repeat
+ * while either side still moved (a pull may bring work the user made
+ * elsewhere, a push results may release held entries).  A reset answer
+ * makes it take a fresh snapshot and push the device's recent history
+ * again.  Progress is kept per batch and per page: a sync cut anywhere
+ * resumes where it stopped.  The store is the engine's own connection
+ * (the terminal interface runs the engine on a thread of its own). */
+struct store;
+struct sync_progress {
+	const char *phase;       /* "push", "pull", "wait" */
+	int64_t pushed, pulled;  /* mutations pushed, changes applied so far */
+	double seconds;          /* since the sync began */
+};
+struct sync_run_opts {
+	int wait;                /* seconds of long poll for the last pull, 0: none */
+	void (*progress)(void *ctx, const struct sync_progress *p);  /* NULL: none */
+	void *ctx;
+	volatile int *cancel;    /* not NULL and nonzero: stop at the next batch or page */
+};
+struct sync_outcome {
+	int64_t pushed, pulled;  /* mutations settled, changes applied */
+	int64_t conflicts, rejected;  /* waiting for the user after this sync */
+	int reset;               /* the server answered reset */
+	char user[64], role[16]; /* as the server said */
+};
+/* SYNC_OK when everything was exchanged; otherwise the enum sync_rc of the
+ * failure with e saying why (what was exchanged before it is kept). */
+int sync_run(struct store *s, struct sync_transport *t, const struct sync_run_opts *o,
+             struct sync_outcome *out, struct wr_err *e);
+
 #endif
