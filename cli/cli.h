@@ -171,11 +171,19 @@ struct out {
 	char **cells;           /* table mode: nrows * ncols copies */
 	size_t cap;
 	size_t width;           /* table mode: out_columns(f) from out_begin; 0 none */
+	const unsigned char *give_way;  /* per column: 0 always shown, else the order in
+	                                 * which columns are dropped (highest first) */
 	int failed;             /* out of memory */
 };
 int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *head,
               const int *numeric);
 int out_row(struct out *o, const char *const *cells);
+/* On a terminal too narrow for the whole table, columns with a rank in
+ * rank[] (one per column; 0 never) are dropped, highest first, before any
+ * text column is cut below a readable width; the rest then fit as
+ * out_fit says.  Into a file or a pipe nothing is dropped.  rank must live
+ * until out_end. */
+void out_give_way(struct out *o, const unsigned char *rank);
 /* Writes what is buffered and frees everything; returns 0, or -1 when an
  * allocation failed on the way (the output is then incomplete). */
 int out_end(struct out *o);

@@ -22,6 +22,9 @@ static const char *const list_head[] = {
 	"manufacturer", "model", "serial", "installed"
 };
 static const int list_numeric[] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+/* On a narrow terminal the maker's details go first; tag, name and status
+ * stay. */
+static const unsigned char list_give_way[] = {0, 0, 3, 5, 6, 4, 0, 8, 9, 10, 7};
 #define LIST_COLS (sizeof list_head / sizeof list_head[0])
 
 static int list_row(const struct wr_asset *as, void *ctx)
@@ -63,6 +66,7 @@ static int asset_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	out_begin(&o, stdout, fmt, LIST_COLS, list_head, list_numeric);
+	out_give_way(&o, list_give_way);
 	rc = store_asset_list(c->st, args_get(&a, "search"), list_row, &o, &e);
 	if (out_end(&o) != 0)
 		return cli_failf(c, CLI_BAD, "out of memory while listing assets");

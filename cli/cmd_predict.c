@@ -197,6 +197,11 @@ static const char *const rank_head[] = {
 	"beta_hi", "eta", "meaning", "method", "mtbf", "b10", "failures", "observed", "trend",
 	"replace_at", "saving", "process", "repair_beta"
 };
+/* On a narrow terminal the ranking keeps its rank, asset and p_fail; the
+ * fit's details go first, the class and expected failures last. */
+static const unsigned char rank_give_way[] = {
+	0, 0, 3, 0, 4, 5, 7, 18, 17, 10, 11, 8, 9, 14, 6, 13, 12, 15, 16, 19, 20
+};
 static const int rank_numeric[] = {
 	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0, 1
 };
@@ -310,6 +315,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 
 	digits = fmt == OUT_TABLE ? 4 : 8;
 	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
+	out_give_way(&o, rank_give_way);
 	for (i = 0; i < r.n && (top == 0 || i < (size_t)top); i++)
 		if (rank_row(&o, &r, i, digits) != 0)
 			break;

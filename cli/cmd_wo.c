@@ -65,6 +65,9 @@ static const char *const list_head[] = {
 	"number", "type", "status", "priority", "asset", "assignee", "due", "created", "title"
 };
 #define LIST_COLS (sizeof list_head / sizeof list_head[0])
+/* On a narrow terminal: the creation date goes first, then the type, who,
+ * priority and due date; number, status, asset and title stay. */
+static const unsigned char list_give_way[LIST_COLS] = {0, 5, 0, 3, 1, 4, 2, 6, 0};
 
 struct list_ctx {
 	struct out o;
@@ -128,6 +131,7 @@ static int wo_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	out_begin(&lc.o, stdout, fmt, LIST_COLS, list_head, NULL);
+	out_give_way(&lc.o, list_give_way);
 	rc = store_wo_list(c->st, &f, list_row, &lc, &e);
 	if (rc == CLI_STOP)
 		rc = WR_OK;

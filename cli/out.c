@@ -395,27 +395,91 @@ static void table_widths(const struct out *o, size_t *w, size_t *floor)
 	}
 }
 
-/* Writes line r of the table (0 the header) in the column widths w.  The
- * last column is not padded: nothing follows it. */
-static void table_line(const struct out *o, const size_t *w, size_t r)
+/* Writes line r of the table (0 the header): the n shown columns col[],
+ * in the widths w.  The last column is not padded: nothing follows it. */
+static void table_line(const struct out *o, const size_t *w, const size_t *col, size_t n,
+                       size_t r)
 {
-	size_t i, k;
+	size_t j, k;
 
-	for (i = 0; i < o->ncols; i++) {
+	for (j = 0; j < n; j++) {
+		size_t i = col[j], done = 0;
 		const char *v = r == 0 ? o->head[i] : o->cells[(r - 1) * o->ncols + i];
-		size_t done = 0;
 
-		if (i)
+		if (j)
 			fprintf(o->f, "%*s", OUT_GAP, "");
 		if (r > 0 && o->numeric && o->numeric[i])
-			for (k = text_width(v); k < w[i]; k++, done++)
+			for (k = text_width(v); k < w[j]; k++, done++)
 				fputc(' ', o->f);
-		done += put_cell(o->f, v, w[i]);
-		if (i + 1 < o->ncols)
-			for (k = done; k < w[i]; k++)
+		done += put_cell(o->f, v, w[j]);
+		if (j + 1 < n)
+			for (k = done; k < w[j]; k++)
 				fputc(' ', o->f);
 	}
 	fputc('\n', o->f);
+}
+
+/* The least width a text column is cut to before the table drops a column
+ * that may give way (out_give_way): narrower, a cell says too little to be
+ * worth its place, and a narrow terminal is better served by fewer columns
+ * it can read. */
+#define OUT_COMFORT 12
+
+/* The widths of the table as shown.  The arrays hold a value per column. */
+struct table_layout {
+	size_t *w, *floor;      /* natural widths and floors, every column */
+	size_t *vw, *vf, *col;  /* the shown columns: widths, floors, indexes */
+	unsigned char *gone;    /* 1 for a column dropped */
+	size_t n;               /* shown columns */
+};
+
+/* Gathers the columns not dropped into vw, vf and col, with each text
+ * floor raised to `comfort` (or the column's whole width when narrower). */
+static void layout_shown(const struct out *o, struct table_layout *t, size_t comfort)
+{
+	size_t i;
+
+	t->n = 0;
+	for (i = 0; i < o->ncols; i++) {
+		size_t f = t->floor[i];
+
+		if (t->gone[i])
+			continue;
+		if (f < comfort)
+			f = t->w[i] < comfort ? t->w[i] : comfort;
+		t->col[t->n] = i;
+		t->vw[t->n] = t->w[i];
+		t->vf[t->n] = f;
+		t->n++;
+	}
+}
+
+/* The shown column that gives way next (the highest rank), or ncols. */
+static size_t next_to_drop(const struct out *o, const unsigned char *gone)
+{
+	size_t i, best = o->ncols;
+
+	for (i = 0; i < o->ncols; i++)
+		if (!gone[i] && o->give_way[i] &&
+		    (best == o->ncols || o->give_way[i] > o->give_way[best]))
+			best = i;
+	return best;
+}
+
+/* Drops columns in their give-way order until the rest fit the width
+ * with no text column cut below OUT_COMFORT, or none may go. */
+static void layout_drop(const struct out *o, struct table_layout *t)
+{
+	for (;;) {
+		size_t d;
+
+		layout_shown(o, t, OUT_COMFORT);
+		if (out_fit(t->n, t->vw, t->vf, o->width) <= o->width)
+			return;
+		if ((d = next_to_drop(o, t->gone)) == o->ncols)
+			return;
+		t->gone[d] = 1;
+	}
 }
 
 /* Writes the table in o->width columns, or whole when it has no width or
@@ -424,20 +488,34 @@ static void table_line(const struct out *o, const size_t *w, size_t r)
  * (nothing is written). */
 static int table_write(const struct out *o)
 {
-	size_t n = o->ncols, *w = calloc(n ? 3 * n : 1, sizeof *w), r;
+	size_t n = o->ncols ? o->ncols : 1, r;
+	size_t *mem = calloc(5 * n, sizeof *mem);
+	struct table_layout t = {mem, mem + n, mem + 2 * n, mem + 3 * n, mem + 4 * n, NULL, 0};
 
-	if (!w)
+	t.gone = calloc(n, 1);
+	if (!mem || !t.gone) {
+		free(mem);
+		free(t.gone);
 		return -1;
-	table_widths(o, w, w + n);
-	if (o->width) {
-		memcpy(w + 2 * n, w, n * sizeof *w);
-		if (out_fit(n, w, w + n, o->width) > o->width)
-			memcpy(w, w + 2 * n, n * sizeof *w);
+	}
+	table_widths(o, t.w, t.floor);
+	if (o->width && o->give_way)
+		layout_drop(o, &t);
+	layout_shown(o, &t, 0);
+	if (o->width && out_fit(t.n, t.vw, t.vf, o->width) > o->width) {
+		memset(t.gone, 0, n);
+		layout_shown(o, &t, 0);
 	}
 	for (r = 0; r <= o->nrows; r++)
-		table_line(o, w, r);
-	free(w);
+		table_line(o, t.vw, t.col, t.n, r);
+	free(mem);
+	free(t.gone);
 	return 0;
+}
+
+void out_give_way(struct out *o, const unsigned char *rank)
+{
+	o->give_way = rank;
 }
 
 /* --------------------------------------------------------------- writer */

@@ -83,6 +83,27 @@ for cols in 40 80; do
 		"$EMOJI"
 done
 
+# Too narrow for every column: columns give way in the table's order
+# before any text is cut to nothing.  At 40 the list keeps number, status,
+# asset and title (each header whole); at 80 it has dropped only the type
+# and the creation date; at 200 it drops nothing.
+header() { head -1 "$TMP/.tty" | tr -s ' '; }
+on_tty "" -- LC_ALL=$UTF8 COLUMNS=40
+assert_eq "wo list at 40 keeps number, status, asset, title" "number status asset title" \
+	"$(header)"
+on_tty "" -- LC_ALL=$UTF8 COLUMNS=80
+assert_eq "wo list at 80 drops type and created" \
+	"number status priority asset assignee due title" "$(header)"
+on_tty "" -- LC_ALL=$UTF8 COLUMNS=200
+assert_eq "wo list at 200 drops nothing" \
+	"number type status priority asset assignee due created title" "$(header)"
+# A table that no narrowing fits (the pipe rule: lose nothing) is whole,
+# and into a pipe no column is dropped whatever COLUMNS says.
+LC_ALL=$UTF8 COLUMNS=40 run "$WRENCH" --db "$DB" wo list
+assert_eq "wo list into a pipe keeps every column" \
+	"number type status priority asset assignee due created title" \
+	"$(printf '%s\n' "$OUT" | head -1 | tr -s ' ')"
+
 # Wide enough: nothing is cut, and the terminal gets what a pipe gets.
 on_tty "" -- LC_ALL=$UTF8 COLUMNS=200
 fits "wo list at COLUMNS=200" 200
