@@ -272,6 +272,38 @@ struct predict_power_law {
 int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double conf,
                           struct predict_power_law *out, struct wr_err *e);
 
+/* Imperfect repair: the generalized renewal process with virtual age
+ * (Kijima).  After failure n, x_n after failure n - 1, the system's virtual
+ * age is v_n = v_(n-1) + q x_n (type I: the repair undoes the damage of the
+ * last interval only) or v_n = q (v_(n-1) + x_n) (type II: a share of all of
+ * it), and it fails at the Weibull intensity (beta / eta)(v / eta)^(beta-1)
+ * of its virtual age.  q = 0 is renewal (Weibull lives), q = 1 minimal
+ * repair (the power law with lambda = eta^-beta). */
+enum predict_kijima {
+	PREDICT_KIJIMA_I = 1,
+	PREDICT_KIJIMA_II = 2
+};
+const char *predict_kijima_str(enum predict_kijima t);
+
+struct predict_grp {
+	int ok;                  /* 0: fewer than two failures, or no finite maximum */
+	enum predict_kijima type;
+	double n;                /* failures */
+	double q;                /* restoration factor: 0 renewal .. 1 minimal repair */
+	struct predict_bounds q_b;  /* likelihood-ratio bounds at conf within [0, 1];
+	                               NAN when q was given */
+	double beta, eta;
+	double loglik;           /* sum ln intensity(v_i) - cumulative intensity */
+};
+
+/* Fits (q, beta, eta) by maximum likelihood over systems observed from age
+ * start (virtual age = start: no failure known before) to end, failures in
+ * ascending order, or (beta, eta) at a given q (NAN: fitted).  WR_EINPUT
+ * for a bad window, failure, type or q, WR_ENOMEM; else WR_OK (read
+ * out->ok). */
+int predict_grp_fit(const struct predict_system *sys, size_t nsys, enum predict_kijima type,
+                    double q, double conf, struct predict_grp *out, struct wr_err *e);
+
 /* ------------------------------------------------------- age replacement */
 
 struct predict_agerep {

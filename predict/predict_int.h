@@ -141,6 +141,7 @@ struct pi_plp_in {
 	double scale;
 	double *lab;             /* NULL, or 2 nsys doubles that receive ln(s1 / scale)
 	                            and then ln(s0 / scale) (-INFINITY for 0) */
+	double beta0;            /* > 0: Newton starts here (a nearby fit's beta) */
 };
 struct pi_plp {
 	int ok;                  /* 0: fewer than two failures, bad input, or no interior maximum */
@@ -151,6 +152,36 @@ struct pi_plp {
 /* Pooled MLE (one beta, one lambda) with two-sided bounds at conf.
  * WR_OK (read out->ok) or WR_ENOMEM. */
 int pi_plp_fit(const struct pi_plp_in *in, double conf, struct pi_plp *out);
+
+/* ---- imperfect repair, Kijima's virtual age (grp.c) ---- */
+/* Systems as windows: window k observed over the ages (s0[k], s1[k]] of a
+ * system that started at age 0, with the ages of all its failures known
+ * since then, fa[wf0[k] .. wf0[k + 1]) ascending (those at or before s0
+ * only set the virtual age). */
+struct pi_grp_sys {
+	const double *fa;
+	const size_t *wf0;
+	const double *s0, *s1;
+	size_t nw;
+};
+/* The intervals of virtual age at one q: windows (vb, ve], failures x,
+ * window k's intervals [iv0[k], iv0[k + 1]), its virtual age at s1 in
+ * vend[k]; lab is pi_plp_in's. */
+struct pi_grp_work {
+	double *x, *vb, *ve, *lab, *vend;
+	size_t *iv0;
+	size_t nx, ni;
+};
+/* For nfa failures over nw windows; WR_OK or WR_ENOMEM. */
+int pi_grp_work_alloc(struct pi_grp_work *w, size_t nfa, size_t nw);
+void pi_grp_work_free(struct pi_grp_work *w);
+void pi_grp_intervals(const struct pi_grp_sys *y, enum predict_kijima type, double q,
+                      struct pi_grp_work *w);
+/* The intervals at q and the power law over them: (beta, lambda) at their
+ * maximum for that q, f->loglik its profile log-likelihood.  beta0: start
+ * (0 = default).  WR_OK or WR_ENOMEM. */
+int pi_grp_eval(const struct pi_grp_sys *y, enum predict_kijima type, double q, double beta0,
+                double conf, struct pi_grp_work *w, struct pi_plp *f);
 
 /* ---- the fitted plant model behind every p_fail (pfail.c) ---- */
 /* One unit as the model sees it at T. */

@@ -202,6 +202,7 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	pin.s1 = y.s1;
 	pin.nsys = y.nw;
 	pin.lab = y.lab;
+	pin.beta0 = 0.0;
 	if (pi_plp_fit(&pin, in->conf, &f) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory fitting minimal repair in class %s",
 		               pc->cls);
