@@ -344,9 +344,21 @@ const char *predict_hazard_str(enum predict_hazard h);
 /* How failures are put right, as the ranking models it. */
 enum predict_process {
 	PREDICT_PROCESS_RENEWAL = 0,    /* replaced: a failure starts a new life */
-	PREDICT_PROCESS_MINIMAL_REPAIR  /* repaired: the unit goes on as old as it was */
+	PREDICT_PROCESS_MINIMAL_REPAIR, /* repaired: the unit goes on as old as it was */
+	PREDICT_PROCESS_IMPERFECT_REPAIR /* repaired in part: Kijima's virtual age */
 };
 const char *predict_process_str(enum predict_process p);
+
+/* The model that gave a class's p_fail. */
+enum predict_model {
+	PREDICT_MODEL_WEIBULL = 0,   /* renewal, the class's Weibull shape */
+	PREDICT_MODEL_PIECEWISE,     /* renewal, the piecewise-constant class hazard */
+	PREDICT_MODEL_POWER_LAW,     /* minimal repair, Crow-AMSAA */
+	PREDICT_MODEL_KIJIMA_I,      /* imperfect repair, virtual age of type I */
+	PREDICT_MODEL_KIJIMA_II      /* imperfect repair, virtual age of type II */
+};
+/* "weibull", "piecewise", "power-law", "kijima-i", "kijima-ii". */
+const char *predict_model_str(enum predict_model m);
 
 struct predict_opts {
 	double horizon;          /* days; default PREDICT_HORIZON_DEFAULT */
@@ -400,6 +412,21 @@ struct predict_class {
 	double loglik_renewal, loglik_repair;
 	/* The same with the units' gamma priors integrated out: what decides. */
 	double marginal_renewal, marginal_repair;
+	/* Imperfect repair (Kijima, when tried; else NAN): the best log
+	 * marginal likelihood found and, when it won (process IMPERFECT_REPAIR),
+	 * its type and restoration factor q; repair_beta is then its shape. */
+	double marginal_imperfect;
+	enum predict_kijima repair_kijima;
+	double repair_q;
+	/* What gave p_fail. */
+	enum predict_model model;
+	/* Unit-to-unit variation: the coefficient of variation of the units'
+	 * scales (eta, or the repair process's) under the class's
+	 * empirical-Bayes prior, with likelihood-ratio bounds at conf; NAN
+	 * when the class has no failure, INFINITY where the prior has no
+	 * second moment. */
+	double scale_cv;
+	struct predict_bounds scale_cv_b;
 };
 
 /* One in-service unit, as of the ranking date. */
@@ -417,6 +444,7 @@ struct predict_item {
 	enum predict_beta_meaning meaning;
 	enum predict_method method;
 	enum predict_process process; /* of its class: how p_fail was modelled */
+	enum predict_model model;     /* of its class: what gave p_fail */
 	double mtbf, b10;
 	int failures;                 /* before the ranking date */
 	double observed;              /* time under observation (sum of lives) */

@@ -47,17 +47,23 @@ static void add_window(struct pi_grp_work *w, double b, double e, int failed)
 		w->x[w->nx++] = e;
 }
 
+/* Window k's failure count, for the units' exposures. */
+static void count_window(struct pi_grp_work *w, size_t k, size_t nx0)
+{
+	w->wn[k] = (int)(w->nx - nx0);
+}
+
 static double next_age(enum predict_kijima type, double q, double v, double len)
 {
 	return type == PREDICT_KIJIMA_II ? q * (v + len) : v + q * len;
 }
 
-/* System k's intervals; *r gains its failures counted. */
+/* System k's intervals, its virtual age at its end and its failures. */
 static void window_intervals(const struct pi_grp_sys *y, size_t k, enum predict_kijima type,
                              double q, struct pi_grp_work *w)
 {
 	double v = 0.0, prev = 0.0, s0 = y->s0[k], s1 = y->s1[k];
-	size_t j;
+	size_t j, nx0 = w->nx;
 
 	w->iv0[k] = w->ni;
 	for (j = y->wf0[k]; j < y->wf0[k + 1]; j++) {
@@ -72,6 +78,7 @@ static void window_intervals(const struct pi_grp_sys *y, size_t k, enum predict_
 	if (s1 > prev)
 		add_window(w, s0 > prev ? v + (s0 - prev) : v, v + (s1 - prev), 0);
 	w->vend[k] = s1 > prev ? v + (s1 - prev) : v;
+	count_window(w, k, nx0);
 }
 
 void pi_grp_intervals(const struct pi_grp_sys *y, enum predict_kijima type, double q,
@@ -93,7 +100,8 @@ int pi_grp_work_alloc(struct pi_grp_work *w, size_t nfa, size_t nw)
 	w->x = malloc(5 * cap * sizeof *w->x);
 	w->iv0 = malloc((nw + 1) * sizeof *w->iv0);
 	w->vend = malloc((nw + 1) * sizeof *w->vend);
-	if (!w->x || !w->iv0 || !w->vend) {
+	w->wn = malloc((nw + 1) * sizeof *w->wn);
+	if (!w->x || !w->iv0 || !w->vend || !w->wn) {
 		pi_grp_work_free(w);
 		return WR_ENOMEM;
 	}
@@ -108,6 +116,7 @@ void pi_grp_work_free(struct pi_grp_work *w)
 	free(w->x);
 	free(w->iv0);
 	free(w->vend);
+	free(w->wn);
 	memset(w, 0, sizeof *w);
 }
 

@@ -18,6 +18,8 @@ double pi_conf_z(double conf);
 double pi_gamma_p(double a, double x);
 double pi_chi2_cdf(double x, double df);
 double pi_chi2_quantile(double p, double df);
+/* The trigamma function psi'(x), x > 0 (NAN otherwise). */
+double pi_trigamma(double x);
 
 /* ---- the maximum-likelihood core (weibull_mle.c) ---- */
 struct pi_mle {
@@ -56,6 +58,14 @@ int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b);
 /* The class's log marginal likelihood at (a, b): sum over units of
  * a ln b - (a + r) ln(b + S) + ln Gamma(a + r) - ln Gamma(a). */
 double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b);
+
+/* The units' variation under the class's prior IG(a, b) of theta =
+ * eta^beta: the spread of ln eta (sqrt(psi'(a)) / beta) as the coefficient
+ * of variation of log-normal scales with that spread, sqrt(e^(sd^2) - 1),
+ * and its bounds at conf from the likelihood-ratio interval of a (b at its
+ * maximum for each a).  cv NAN when beta is not positive. */
+void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, double beta,
+                 double conf, double *cv, struct predict_bounds *cb);
 
 /* ---- piecewise-constant class hazards (hazard.c) ---- */
 #define PI_HZ_KMAX 256           /* bins of the finest grid */
@@ -166,10 +176,11 @@ struct pi_grp_sys {
 };
 /* The intervals of virtual age at one q: windows (vb, ve], failures x,
  * window k's intervals [iv0[k], iv0[k + 1]), its virtual age at s1 in
- * vend[k]; lab is pi_plp_in's. */
+ * vend[k] and its failures in wn[k]; lab is pi_plp_in's. */
 struct pi_grp_work {
 	double *x, *vb, *ve, *lab, *vend;
 	size_t *iv0;
+	int *wn;
 	size_t nx, ni;
 };
 /* For nfa failures over nw windows; WR_OK or WR_ENOMEM. */
@@ -220,6 +231,18 @@ double pi_plant_pfail(const struct pi_plant *p, size_t unit, double horizon);
 double pi_plant_expected(const struct pi_plant *p, size_t unit, double horizon, double pf);
 
 /* ---- renewal or minimal repair, per class (repair.c) ---- */
+/* A class's systems: windows s0/s1 (ages; scaled later), the failure ages
+ * counted (after history_start) x, and all failure ages fa since each
+ * system's start, window k's in fa[wf0[k] .. wf0[k + 1]); per unit its
+ * windows [w0, w0 + nwu), failures counted r and current system age. */
+struct pi_rsys {
+	double *x, *fa, *s0, *s1;
+	double *lab;             /* ln(s1 / scale), then ln(s0 / scale), from the fit */
+	size_t nx, nfa, nw;
+	size_t *w0, *nwu, *wf0;
+	int *r;
+	double *sys_age;
+};
 #define PI_REPAIR_MARGIN 1.0      /* log marginal likelihood minimal repair must gain */
 /* Memory reused from class to class (fresh pages for every class cost
  * more than the fit); free() mem at the end. */
@@ -235,6 +258,7 @@ struct pi_repair_in {
 	const size_t *units;     /* the class's units */
 	size_t nu, c;
 	double *scratch;         /* nu doubles */
+	size_t min_fail;         /* failures after a repair that imperfect repair needs */
 };
 /* Fits the power law on the class's systems and its units' gamma prior;
  * when its log marginal likelihood beats in->marginal (the renewal
@@ -242,5 +266,20 @@ struct pi_repair_in {
  * so and *loglik becomes its log-likelihood.  WR_ENOMEM. */
 int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, double *loglik,
                     struct pi_plant *pl, struct wr_err *e);
+
+/* ---- imperfect repair in the ranking (imperfect.c) ---- */
+struct pi_imperfect_in {
+	const struct pi_rsys *y;    /* the class's systems (repair.c) */
+	const size_t *units;
+	size_t nu, c, min_fail;
+	double conf, beta0;      /* beta0: the power law's shape, where Newton starts */
+	double beat;             /* the log marginal likelihood to beat, penalties in */
+	double *scratch;         /* nu doubles */
+};
+/* Tries Kijima I and II on the class; when one wins, the class's units
+ * take it in the plant model, pc says so and *loglik becomes its
+ * log-likelihood.  WR_OK or WR_ENOMEM. */
+int pi_imperfect_class(const struct pi_imperfect_in *in, struct predict_class *pc,
+                       double *loglik, struct pi_plant *pl);
 
 #endif

@@ -362,6 +362,9 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		 * failure, spread over the class's whole exposure. */
 		a = 1.0;
 		b = st > 0.0 ? st : 1.0;
+		pc->scale_cv = pc->scale_cv_b.lo = pc->scale_cv_b.hi = NAN;
+	} else {
+		pi_scale_cv(ir, scratch, nu, a, b, beta, o->conf, &pc->scale_cv, &pc->scale_cv_b);
 	}
 	/* With the units' prior integrated out: what renewal is compared
 	 * with when minimal repair is tried (repair.c). */
@@ -425,6 +428,8 @@ static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *
 	pc->repair_beta_b.lo = pc->repair_beta_b.hi = NAN;
 	pc->loglik_renewal = cw->loglik;
 	pc->marginal_renewal = pc->marginal_repair = NAN;
+	pc->marginal_imperfect = pc->repair_q = NAN;
+	pc->repair_kijima = PREDICT_KIJIMA_I;
 	if (o->renewal_only || o->op_time || pc->method == PREDICT_M_FIXED ||
 	    pc->failures < (double)o->min_class_failures)
 		return WR_OK;
@@ -439,6 +444,7 @@ static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *
 	in.nu = nu;
 	in.c = c;
 	in.scratch = scratch;
+	in.min_fail = (size_t)o->min_class_failures;
 	return pi_repair_class(&in, pc, &cw->loglik, out->plant, e);
 }
 
@@ -538,9 +544,10 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double ai
 		pc->hz_ratio = z->kappa[c];
 		pc->hz_a = a;
 		pc->hz_b = b;
-		/* A shape fixed by the user, or minimal repair, keeps its p. */
-		if (pc->method == PREDICT_M_FIXED || pc->process == PREDICT_PROCESS_MINIMAL_REPAIR)
+		/* A shape fixed by the user, or a repair process, keeps its p. */
+		if (pc->method == PREDICT_M_FIXED || pc->process != PREDICT_PROCESS_RENEWAL)
 			continue;
+		pc->model = PREDICT_MODEL_PIECEWISE;
 		for (i = u0; i < u0 + nu; i++) {
 			struct pi_punit *pu = &pl->u[x->order[i]];
 			pu->hz = 1;
@@ -578,6 +585,7 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	 * expected count. */
 	it->expected_failures = pi_plant_expected(pl, k->unit, o->horizon, k->p);
 	it->process = pc->process;
+	it->model = pc->model;
 	eta = cw->tref * exp(log(pu->B / pu->A) / beta);
 	it->age = w->age;
 	it->beta = beta;
