@@ -373,7 +373,8 @@ struct predict_opts {
 	size_t top_k;            /* backtest precision at k; 0 = number of positives */
 	enum predict_hazard hazard;  /* default PREDICT_HAZARD_PIECEWISE */
 	int renewal_only;        /* 1: never minimal repair (default 0: the data decide) */
-	int frailty;             /* 1: class shapes with the units' frailty (see frailty.c) */
+	int frailty;             /* 1: class shapes with the units' frailty (see frailty.c);
+	                            the default hazard choice fits them so anyway */
 };
 void predict_opts_init(struct predict_opts *o);
 
@@ -468,9 +469,10 @@ struct predict_ranking {
 	enum predict_hazard hazard;
 	size_t hazard_bins;
 	double hazard_nu;
-	/* AIC of the two descriptions (class level, unit frailty aside); the
-	 * piecewise hazard is used only when its AIC is the lower.  NAN when
-	 * not computed. */
+	/* AIC of the two descriptions of the renewal classes, on their log
+	 * marginal likelihoods (the units' gamma frailty integrated out, the
+	 * Weibull shapes fitted with it); the piecewise hazard is used only
+	 * when its AIC is the lower.  NAN when not computed. */
 	double hazard_aic_weibull, hazard_aic_piecewise;
 	/* The fitted plant model itself (internal to predict/): what
 	 * predict_p_fail() reads.  Freed by predict_rank_free(). */

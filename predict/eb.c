@@ -147,6 +147,11 @@ static double *eb_count_above(const int *r, size_t n, int rmax)
 
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 {
+	return pi_eb_fit_from(r, S, n, 1.0, a, b);
+}
+
+int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a, double *b)
+{
 	struct ebdata d;
 	double *ngt, R = 0.0, ST = 0.0, la, lb, L;
 	size_t i;
@@ -169,10 +174,10 @@ int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 	d.ngt = ngt;
 	d.rmax = rmax;
 
-	/* Start from a = 1 with the prior mean rate a / b equal to the pooled
+	/* Start from a0 with the prior mean rate a / b equal to the pooled
 	 * rate R / sum S. */
-	la = 0.0;
-	lb = log(ST / R);
+	la = clamp_la(a0 > 0.0 && isfinite(a0) ? log(a0) : 0.0);
+	lb = la + log(ST / R);
 	L = eb_eval(&d, la, lb, NULL, NULL);
 	for (it = 0; it < 200; it++) {
 		double g[2], h[3], sa, sb, nl = 0.0;
@@ -243,7 +248,7 @@ static double eb_bound(const struct ebdata *d, double la, double lb, double end,
 
 	if (eb_profile(d, end, &lbo) >= target)
 		return end;
-	for (k = 0; k < 40 && fabs(out - in) > 0.02; k++) {
+	for (k = 0; k < 40 && fabs(out - in) > 0.05; k++) {
 		double m = 0.5 * (in + out), l = lb;
 		if (eb_profile(d, m, &l) >= target)
 			in = m;

@@ -55,6 +55,8 @@ void pi_beta_bounds(double beta, double v_s, double conf, struct predict_bounds 
 #define PI_EB_A_MIN 0.01
 #define PI_EB_A_MAX 1e4
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b);
+/* The same from a = a0 (a nearby fit's) instead of 1. */
+int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a, double *b);
 /* The class's log marginal likelihood at (a, b): sum over units of
  * a ln b - (a + r) ln(b + S) + ln Gamma(a + r) - ln Gamma(a). */
 double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b);
@@ -72,6 +74,7 @@ void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, do
 #define PI_HZ_CELLS_MAX 4000000  /* classes x bins kept in memory at most */
 #define PI_HZ_NU_MIN 0.01        /* class shapes on their own ... */
 #define PI_HZ_NU_MAX 1e4         /* ... to the pooled shape */
+#define PI_HZ_MIN_BIN_FAILURES 2 /* failures per bin, at least, on average */
 
 /* Lives grouped by class: class c holds [cs[c], cs[c+1]).  en (entry age,
  * delayed entry) may be NULL.  ft holds the nf failure times (the t of the
@@ -132,6 +135,7 @@ struct pi_frailty_in {
 	size_t nu;
 	double tref;
 	double *S, *D;
+	double *a0;              /* the last fit's a, where the next one starts */
 };
 struct pi_frailty {
 	int ok;                  /* 0: no failures, or no finite maximum */

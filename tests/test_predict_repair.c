@@ -316,6 +316,7 @@ START_TEST(test_rank_chooses_the_process)
 	pr = class_of(&r, "press");
 	ck_assert_int_eq(pu->process, PREDICT_PROCESS_RENEWAL);
 	ck_assert_int_eq(pr->process, PREDICT_PROCESS_MINIMAL_REPAIR);
+	ck_assert_int_eq(pr->model, PREDICT_MODEL_POWER_LAW);
 	ck_assert(pr->marginal_repair > pr->marginal_renewal + 1.0);
 	ck_assert(pu->marginal_renewal > pu->marginal_repair);
 	ck_assert_msg(rel(pr->repair_beta, 2.5) < 0.15, "press beta %g", pr->repair_beta);
