@@ -210,10 +210,18 @@ double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double 
 
 /* ----------------------------------------- the variation and its bounds */
 
+/* At the ends of a's range: a = PI_EB_A_MAX means units alike (CV 0),
+ * a = PI_EB_A_MIN that the data set no limit (INFINITY); so does a spread
+ * of ln eta beyond 3 (a CV beyond 90: scales a factor 20 apart per
+ * standard deviation), where the number would only mislead. */
 static double cv_of(double a, double beta)
 {
 	double sd2 = pi_trigamma(a) / (beta * beta);
 
+	if (a >= PI_EB_A_MAX * (1.0 - 1e-9))
+		return 0.0;
+	if (a <= PI_EB_A_MIN * (1.0 + 1e-9) || !(sd2 <= 9.0))
+		return INFINITY;
 	return sqrt(expm1(sd2));
 }
 
@@ -224,7 +232,7 @@ static double eb_profile(const struct ebdata *d, double la, double *lb)
 	double g[2], h[3];
 	int it;
 
-	for (it = 0; it < 50; it++) {
+	for (it = 0; it < 30; it++) {
 		double step;
 		eb_eval(d, la, *lb, g, h);
 		step = h[2] < 0.0 ? -g[1] / h[2] : (g[1] > 0.0 ? 0.5 : -0.5);
@@ -233,7 +241,8 @@ static double eb_profile(const struct ebdata *d, double la, double *lb)
 		else if (step < -2.0)
 			step = -2.0;
 		*lb += step;
-		if (fabs(step) < 1e-8)
+		/* A bound needs b to a few digits only. */
+		if (fabs(step) < 1e-5)
 			break;
 	}
 	return eb_eval(d, la, *lb, NULL, NULL);
@@ -255,7 +264,8 @@ static double eb_bound(const struct ebdata *d, double la, double lb, double end,
 		else
 			out = m;
 	}
-	return 0.5 * (in + out);
+	/* Never below the target short of the end: the end it is. */
+	return out == end ? end : 0.5 * (in + out);
 }
 
 void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, double beta,

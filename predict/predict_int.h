@@ -65,7 +65,8 @@ double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double 
  * eta^beta: the spread of ln eta (sqrt(psi'(a)) / beta) as the coefficient
  * of variation of log-normal scales with that spread, sqrt(e^(sd^2) - 1),
  * and its bounds at conf from the likelihood-ratio interval of a (b at its
- * maximum for each a).  cv NAN when beta is not positive. */
+ * maximum for each a).  cv NAN when beta is not positive; 0 with a at
+ * PI_EB_A_MAX (units alike), INFINITY at PI_EB_A_MIN (no limit found). */
 void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, double beta,
                  double conf, double *cv, struct predict_bounds *cb);
 
