@@ -173,10 +173,13 @@ static void imp_units(const struct imp_ctx *x, const size_t *units, const struct
 	pl->c[c].mr_tref = b->f.scale;
 	for (i = 0; i < x->nu; i++) {
 		struct pi_punit *pu = &pl->u[units[i]];
+		size_t k = y->w0[i] + y->nwu[i] - 1;
 		pu->mr = 1;
-		/* The current system is the unit's last window. */
-		pu->sys_age = isfinite(y->sys_age[i]) && y->nwu[i] > 0
-		                  ? x->w.vend[y->w0[i] + y->nwu[i] - 1] : NAN;
+		/* The current system is the unit's last window, unless it had
+		 * none (ranked before history_start): then its age as it is. */
+		pu->sys_age = y->sys_age[i];
+		if (isfinite(y->sys_age[i]) && y->nwu[i] > 0 && y->s1[k] == y->sys_age[i])
+			pu->sys_age = x->w.vend[k];
 		pu->mA = b->a + x->r[i];
 		pu->mB = b->b + x->S[i];
 	}
