@@ -6,8 +6,9 @@
 # fitted class shapes.  Prints, per plant, the mean AUC and Brier of the
 # model, of the best baseline and of the oracle (the true model), how far
 # the model's AUC got from the best baseline to the oracle, failures
-# predicted over observed (all, and deteriorating assets), and each
-# renewal class's true -> fitted beta; then the means per variant.
+# predicted over observed (all, and deteriorating assets), each renewal
+# class's true -> fitted beta and how many classes each model gave p_fail
+# (at the last cutoff); then the means per variant.
 #
 # PLANTS_SEEDS (default "1 2 3") and PLANTS_VARIANTS (default
 # "base none strong deteriorating small") choose the plants; small is the
@@ -57,6 +58,10 @@ for variant in $variants; do
 			| split("\n")[1:] | map(select(length > 0) | split(","))
 			| map(select(.[1] == "renewal") | {t: (.[2] | tonumber), f: $fit[.[0]]})
 			| max_by(.t) | "\(.t) \(.f)"' "$d/classes.csv")
+		# The model that gave each class's p_fail, counted (rank's `model`).
+		models=$(jq -r 'group_by(.class) | map(.[0].model // "-") | group_by(.)
+			| map("\(.[0]) \(length)") | join(", ")' "$d/rank.json")
+		betas="$betas; models: $models"
 		jq -r --arg v "$variant" --arg s "$seed" --arg n "$n" --arg betas "$betas" \
 			--arg worst "$worst" '
 			.mean.auc as $a | .mean.brier as $b

@@ -160,7 +160,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	{"history-from", 0, 1, "DATE", "history is complete only from DATE (earlier lives enter late)"}, \
 	{"hazard", 0, 1, "H", "piecewise (default: chosen by AIC against Weibull) or weibull"}, \
 	{"renewal-only", 0, 0, NULL, "every failure renews (default: minimal repair where the data say so)"}, \
-	{"frailty", 0, 0, NULL, "fit class shapes with the assets' variation (gamma frailty)"}, \
+	{"frailty", 0, 0, NULL, "class shapes with the assets' variation, also with --hazard weibull"}, \
 	{"beta", 0, 1, "C=B[,...]", "fix the Weibull shape of class C to B (WeiBayes)"}, \
 	{"codes", 0, 1, "A,B", "only failures with these problem codes count"}, \
 	{"op-time", 0, 0, NULL, "measure lives in run hours where meters exist"}, \
@@ -187,25 +187,52 @@ static const struct cmd_spec rank_spec = {
 	"empirical Bayes.  Columns: p_fail, expected failures in the horizon, age of\n"
 	"the current life (days, or hours with --op-time), beta with bounds and what it\n"
 	"means, eta, method, MTBF, B10 life, failures so far, time observed, failure\n"
-	"trend, age-replacement advice when costs are given, the process (renewal or\n"
-	"minimal repair) and the power law's beta.",
+	"trend, age-replacement advice when costs are given, the process (renewal,\n"
+	"minimal or imperfect repair) and its beta, the model that gave p_fail\n"
+	"(weibull, piecewise, power-law, kijima-i or kijima-ii), the restoration factor\n"
+	"q of imperfect repair, and the class's coefficient of variation of unit scales\n"
+	"with its bounds.",
 	rank_opts, 0, 0, NULL, NULL
 };
 
 static const char *const rank_head[] = {
 	"rank", "asset", "class", "p_fail", "expected_failures", "age", "beta", "beta_lo",
 	"beta_hi", "eta", "meaning", "method", "mtbf", "b10", "failures", "observed", "trend",
-	"replace_at", "saving", "process", "repair_beta"
+	"replace_at", "saving", "process", "repair_beta", "model", "repair_q", "scale_cv",
+	"scale_cv_lo", "scale_cv_hi"
 };
 /* On a narrow terminal the ranking keeps its rank, asset and p_fail; the
  * fit's details go first, the class and expected failures last. */
 static const unsigned char rank_give_way[] = {
-	0, 0, 3, 0, 4, 5, 7, 18, 17, 10, 11, 8, 9, 14, 6, 13, 12, 15, 16, 19, 20
+	0, 0, 3, 0, 4, 5, 7, 18, 17, 10, 11, 8, 9, 14, 6, 13, 12, 15, 16, 19, 20, 21, 22, 23,
+	24, 25
 };
 static const int rank_numeric[] = {
-	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0, 1
+	1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1
 };
 #define RANK_COLS (sizeof rank_head / sizeof rank_head[0])
+
+/* A coefficient of variation for text: "inf" where the data set no limit,
+ * "-" where there is none. */
+static const char *cv_text(char *b, size_t n, double v)
+{
+	if (isinf(v))
+		return "inf";
+	if (isnan(v))
+		return "-";
+	return out_num(b, n, v, 3);
+}
+
+/* The model behind a class's p_fail and its units' variation. */
+static void print_class_model(const struct predict_class *pc)
+{
+	char cv[32], lo[32], hi[32];
+
+	out_printf(stdout, "  %-20s model %s; unit scales vary by CV %s [%s, %s]\n", "",
+	           predict_model_str(pc->model), cv_text(cv, sizeof cv, pc->scale_cv),
+	           cv_text(lo, sizeof lo, pc->scale_cv_b.lo),
+	           cv_text(hi, sizeof hi, pc->scale_cv_b.hi));
+}
 
 static void print_classes(const struct predict_ranking *r)
 {
@@ -235,21 +262,41 @@ static void print_classes(const struct predict_ranking *r)
 			           out_num(hi, sizeof hi, pc->repair_beta_b.hi, 3),
 			           out_num(eta, sizeof eta, pc->marginal_repair, 6),
 			           out_num(bounds, sizeof bounds, pc->marginal_renewal, 6));
+		if (pc->process == PREDICT_PROCESS_IMPERFECT_REPAIR)
+			out_printf(stdout, "  %-20s imperfect repair (%s): q %s, beta %s, log marginal "
+			           "likelihood %s against %s renewed\n", "",
+			           predict_kijima_str(pc->repair_kijima),
+			           out_num(lo, sizeof lo, pc->repair_q, 3),
+			           out_num(b, sizeof b, pc->repair_beta, 3),
+			           out_num(eta, sizeof eta, pc->marginal_imperfect, 6),
+			           out_num(bounds, sizeof bounds, pc->marginal_renewal, 6));
+		print_class_model(pc);
 	}
 }
 
-/* The class's power-law beta of an asset under minimal repair, else NAN. */
+/* The class's repair-process beta of a repaired asset, else NAN. */
 static double repair_beta(const struct predict_ranking *r, const struct predict_item *it)
 {
-	if (it->process != PREDICT_PROCESS_MINIMAL_REPAIR || it->class_index >= r->nclasses)
+	if (it->process == PREDICT_PROCESS_RENEWAL || it->class_index >= r->nclasses)
 		return NAN;
 	return r->classes[it->class_index].repair_beta;
+}
+
+/* The asset's class (its model, q and variation). */
+static const struct predict_class *class_of_item(const struct predict_ranking *r,
+                                                 const struct predict_item *it)
+{
+	static const struct predict_class none = {.repair_q = NAN, .scale_cv = NAN,
+	                                          .scale_cv_b = {NAN, NAN}};
+
+	return it->class_index < r->nclasses ? &r->classes[it->class_index] : &none;
 }
 
 /* Writes the ranking's item i (rank i + 1) as a row of o. */
 static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, int digits)
 {
 	const struct predict_item *it = &r->items[i];
+	const struct predict_class *pc = class_of_item(r, it);
 	char v[RANK_COLS][40];
 	const char *cells[RANK_COLS];
 	size_t k;
@@ -269,6 +316,10 @@ static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, in
 	out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
 	out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
 	out_num(v[20], sizeof v[20], repair_beta(r, it), digits);
+	out_num(v[22], sizeof v[22], pc->repair_q, digits);
+	out_num(v[23], sizeof v[23], pc->scale_cv, digits);
+	out_num(v[24], sizeof v[24], pc->scale_cv_b.lo, digits);
+	out_num(v[25], sizeof v[25], pc->scale_cv_b.hi, digits);
 	for (k = 0; k < RANK_COLS; k++)
 		cells[k] = v[k];
 	cells[1] = it->tag;
@@ -277,6 +328,7 @@ static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, in
 	cells[11] = predict_method_str(it->method);
 	cells[16] = predict_trend_str(it->trend.flag);
 	cells[19] = predict_process_str(it->process);
+	cells[21] = predict_model_str(it->model);
 	return out_row(o, cells);
 }
 
@@ -804,8 +856,36 @@ static void rel_json(const struct predict_ranking *r, const struct predict_item 
 	rel_num("b10", it->b10);
 	printf(", \"failures\": %d", it->failures);
 	rel_num("observed", it->observed);
-	printf(", \"trend\": \"%s\", \"process\": \"%s\"}", predict_trend_str(it->trend.flag),
-	       predict_process_str(it->process));
+	printf(", \"trend\": \"%s\", \"process\": \"%s\", \"model\": \"%s\"",
+	       predict_trend_str(it->trend.flag), predict_process_str(it->process),
+	       predict_model_str(it->model));
+	rel_num("repair_beta", repair_beta(r, it));
+	rel_num("repair_q", class_of_item(r, it)->repair_q);
+	rel_num("scale_cv", class_of_item(r, it)->scale_cv);
+	rel_num("scale_cv_lo", class_of_item(r, it)->scale_cv_b.lo);
+	rel_num("scale_cv_hi", class_of_item(r, it)->scale_cv_b.hi);
+	fputs("}", stdout);
+}
+
+/* The process and model lines of the asset card in text. */
+static void rel_text_model(const struct predict_ranking *r, const struct predict_item *it)
+{
+	const struct predict_class *pc = class_of_item(r, it);
+	char b[4][32];
+
+	if (it->process == PREDICT_PROCESS_IMPERFECT_REPAIR)
+		printf("  process      %s (%s, q %s; beta %s)\n", predict_process_str(it->process),
+		       predict_kijima_str(pc->repair_kijima), out_num(b[0], sizeof b[0], pc->repair_q, 3),
+		       out_num(b[1], sizeof b[1], pc->repair_beta, 3));
+	else if (it->process == PREDICT_PROCESS_MINIMAL_REPAIR)
+		printf("  process      %s (power law beta %s)\n", predict_process_str(it->process),
+		       out_num(b[1], sizeof b[1], pc->repair_beta, 3));
+	else
+		printf("  process      %s\n", predict_process_str(it->process));
+	printf("  model        %s; unit scales in the class vary by CV %s [%s, %s]\n",
+	       predict_model_str(it->model), cv_text(b[0], sizeof b[0], pc->scale_cv),
+	       cv_text(b[1], sizeof b[1], pc->scale_cv_b.lo),
+	       cv_text(b[2], sizeof b[2], pc->scale_cv_b.hi));
 }
 
 static void rel_text(const struct predict_ranking *r, const struct predict_item *it,
@@ -832,7 +912,7 @@ static void rel_text(const struct predict_ranking *r, const struct predict_item 
 	printf("  MTBF         %s days; B10 %s days; trend: %s\n",
 	       out_num(b[0], sizeof b[0], it->mtbf, 4), out_num(b[1], sizeof b[1], it->b10, 4),
 	       predict_trend_str(it->trend.flag));
-	printf("  process      %s\n", predict_process_str(it->process));
+	rel_text_model(r, it);
 }
 
 int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,

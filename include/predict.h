@@ -272,6 +272,38 @@ struct predict_power_law {
 int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double conf,
                           struct predict_power_law *out, struct wr_err *e);
 
+/* Imperfect repair: the generalized renewal process with virtual age
+ * (Kijima).  After failure n, x_n after failure n - 1, the system's virtual
+ * age is v_n = v_(n-1) + q x_n (type I: the repair undoes the damage of the
+ * last interval only) or v_n = q (v_(n-1) + x_n) (type II: a share of all of
+ * it), and it fails at the Weibull intensity (beta / eta)(v / eta)^(beta-1)
+ * of its virtual age.  q = 0 is renewal (Weibull lives), q = 1 minimal
+ * repair (the power law with lambda = eta^-beta). */
+enum predict_kijima {
+	PREDICT_KIJIMA_I = 1,
+	PREDICT_KIJIMA_II = 2
+};
+const char *predict_kijima_str(enum predict_kijima t);
+
+struct predict_grp {
+	int ok;                  /* 0: fewer than two failures, or no finite maximum */
+	enum predict_kijima type;
+	double n;                /* failures */
+	double q;                /* restoration factor: 0 renewal .. 1 minimal repair */
+	struct predict_bounds q_b;  /* likelihood-ratio bounds at conf within [0, 1];
+	                               NAN when q was given */
+	double beta, eta;
+	double loglik;           /* sum ln intensity(v_i) - cumulative intensity */
+};
+
+/* Fits (q, beta, eta) by maximum likelihood over systems observed from age
+ * start (virtual age = start: no failure known before) to end, failures in
+ * ascending order, or (beta, eta) at a given q (NAN: fitted).  WR_EINPUT
+ * for a bad window, failure, type or q, WR_ENOMEM; else WR_OK (read
+ * out->ok). */
+int predict_grp_fit(const struct predict_system *sys, size_t nsys, enum predict_kijima type,
+                    double q, double conf, struct predict_grp *out, struct wr_err *e);
+
 /* ------------------------------------------------------- age replacement */
 
 struct predict_agerep {
@@ -312,9 +344,21 @@ const char *predict_hazard_str(enum predict_hazard h);
 /* How failures are put right, as the ranking models it. */
 enum predict_process {
 	PREDICT_PROCESS_RENEWAL = 0,    /* replaced: a failure starts a new life */
-	PREDICT_PROCESS_MINIMAL_REPAIR  /* repaired: the unit goes on as old as it was */
+	PREDICT_PROCESS_MINIMAL_REPAIR, /* repaired: the unit goes on as old as it was */
+	PREDICT_PROCESS_IMPERFECT_REPAIR /* repaired in part: Kijima's virtual age */
 };
 const char *predict_process_str(enum predict_process p);
+
+/* The model that gave a class's p_fail. */
+enum predict_model {
+	PREDICT_MODEL_WEIBULL = 0,   /* renewal, the class's Weibull shape */
+	PREDICT_MODEL_PIECEWISE,     /* renewal, the piecewise-constant class hazard */
+	PREDICT_MODEL_POWER_LAW,     /* minimal repair, Crow-AMSAA */
+	PREDICT_MODEL_KIJIMA_I,      /* imperfect repair, virtual age of type I */
+	PREDICT_MODEL_KIJIMA_II      /* imperfect repair, virtual age of type II */
+};
+/* "weibull", "piecewise", "power-law", "kijima-i", "kijima-ii". */
+const char *predict_model_str(enum predict_model m);
 
 struct predict_opts {
 	double horizon;          /* days; default PREDICT_HORIZON_DEFAULT */
@@ -329,7 +373,8 @@ struct predict_opts {
 	size_t top_k;            /* backtest precision at k; 0 = number of positives */
 	enum predict_hazard hazard;  /* default PREDICT_HAZARD_PIECEWISE */
 	int renewal_only;        /* 1: never minimal repair (default 0: the data decide) */
-	int frailty;             /* 1: class shapes with the units' frailty (see frailty.c) */
+	int frailty;             /* 1: class shapes with the units' frailty (see frailty.c);
+	                            the default hazard choice fits them so anyway */
 };
 void predict_opts_init(struct predict_opts *o);
 
@@ -368,6 +413,21 @@ struct predict_class {
 	double loglik_renewal, loglik_repair;
 	/* The same with the units' gamma priors integrated out: what decides. */
 	double marginal_renewal, marginal_repair;
+	/* Imperfect repair (Kijima, when tried; else NAN): the best log
+	 * marginal likelihood found and, when it won (process IMPERFECT_REPAIR),
+	 * its type and restoration factor q; repair_beta is then its shape. */
+	double marginal_imperfect;
+	enum predict_kijima repair_kijima;
+	double repair_q;
+	/* What gave p_fail. */
+	enum predict_model model;
+	/* Unit-to-unit variation: the coefficient of variation of the units'
+	 * scales (eta, or the repair process's) under the class's
+	 * empirical-Bayes prior, with likelihood-ratio bounds at conf; NAN
+	 * when the class has no failure, INFINITY where the prior has no
+	 * second moment. */
+	double scale_cv;
+	struct predict_bounds scale_cv_b;
 };
 
 /* One in-service unit, as of the ranking date. */
@@ -385,6 +445,7 @@ struct predict_item {
 	enum predict_beta_meaning meaning;
 	enum predict_method method;
 	enum predict_process process; /* of its class: how p_fail was modelled */
+	enum predict_model model;     /* of its class: what gave p_fail */
 	double mtbf, b10;
 	int failures;                 /* before the ranking date */
 	double observed;              /* time under observation (sum of lives) */
@@ -408,9 +469,10 @@ struct predict_ranking {
 	enum predict_hazard hazard;
 	size_t hazard_bins;
 	double hazard_nu;
-	/* AIC of the two descriptions (class level, unit frailty aside); the
-	 * piecewise hazard is used only when its AIC is the lower.  NAN when
-	 * not computed. */
+	/* AIC of the two descriptions of the renewal classes, on their log
+	 * marginal likelihoods (the units' gamma frailty integrated out, the
+	 * Weibull shapes fitted with it); the piecewise hazard is used only
+	 * when its AIC is the lower.  NAN when not computed. */
 	double hazard_aic_weibull, hazard_aic_piecewise;
 	/* The fitted plant model itself (internal to predict/): what
 	 * predict_p_fail() reads.  Freed by predict_rank_free(). */

@@ -147,6 +147,11 @@ static double *eb_count_above(const int *r, size_t n, int rmax)
 
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 {
+	return pi_eb_fit_from(r, S, n, 1.0, a, b);
+}
+
+int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a, double *b)
+{
 	struct ebdata d;
 	double *ngt, R = 0.0, ST = 0.0, la, lb, L;
 	size_t i;
@@ -169,10 +174,10 @@ int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 	d.ngt = ngt;
 	d.rmax = rmax;
 
-	/* Start from a = 1 with the prior mean rate a / b equal to the pooled
+	/* Start from a0 with the prior mean rate a / b equal to the pooled
 	 * rate R / sum S. */
-	la = 0.0;
-	lb = log(ST / R);
+	la = clamp_la(a0 > 0.0 && isfinite(a0) ? log(a0) : 0.0);
+	lb = la + log(ST / R);
 	L = eb_eval(&d, la, lb, NULL, NULL);
 	for (it = 0; it < 200; it++) {
 		double g[2], h[3], sa, sb, nl = 0.0;
@@ -201,4 +206,93 @@ double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double 
 	for (i = 0; i < n; i++)
 		L += a * lb - (a + r[i]) * log(b + S[i]) + lgamma(a + r[i]) - lga;
 	return L;
+}
+
+/* ----------------------------------------- the variation and its bounds */
+
+/* At the ends of a's range: a = PI_EB_A_MAX means units alike (CV 0),
+ * a = PI_EB_A_MIN that the data set no limit (INFINITY); so does a spread
+ * of ln eta beyond 3 (a CV beyond 90: scales a factor 20 apart per
+ * standard deviation), where the number would only mislead. */
+static double cv_of(double a, double beta)
+{
+	double sd2 = pi_trigamma(a) / (beta * beta);
+
+	if (a >= PI_EB_A_MAX * (1.0 - 1e-9))
+		return 0.0;
+	if (a <= PI_EB_A_MIN * (1.0 + 1e-9) || !(sd2 <= 9.0))
+		return INFINITY;
+	return sqrt(expm1(sd2));
+}
+
+/* The marginal likelihood at ln a with b at its maximum (Newton in ln b
+ * from *lb, which is left there). */
+static double eb_profile(const struct ebdata *d, double la, double *lb)
+{
+	double g[2], h[3];
+	int it;
+
+	for (it = 0; it < 30; it++) {
+		double step;
+		eb_eval(d, la, *lb, g, h);
+		step = h[2] < 0.0 ? -g[1] / h[2] : (g[1] > 0.0 ? 0.5 : -0.5);
+		if (step > 2.0)
+			step = 2.0;
+		else if (step < -2.0)
+			step = -2.0;
+		*lb += step;
+		/* A bound needs b to a few digits only. */
+		if (fabs(step) < 1e-5)
+			break;
+	}
+	return eb_eval(d, la, *lb, NULL, NULL);
+}
+
+/* The end of the interval between la (inside) and `end`: where the
+ * profile falls to `target`; the end itself when it never does. */
+static double eb_bound(const struct ebdata *d, double la, double lb, double end, double target)
+{
+	double in = la, out = end, lbo = lb;
+	int k;
+
+	if (eb_profile(d, end, &lbo) >= target)
+		return end;
+	for (k = 0; k < 40 && fabs(out - in) > 0.05; k++) {
+		double m = 0.5 * (in + out), l = lb;
+		if (eb_profile(d, m, &l) >= target)
+			in = m;
+		else
+			out = m;
+	}
+	/* Never below the target short of the end: the end it is. */
+	return out == end ? end : 0.5 * (in + out);
+}
+
+void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, double beta,
+                 double conf, double *cv, struct predict_bounds *cb)
+{
+	struct ebdata d;
+	double la = log(a), lb = log(b), target;
+	int rmax = 0;
+	size_t i;
+
+	*cv = cb->lo = cb->hi = NAN;
+	if (!(beta > 0.0) || !(a > 0.0) || !(b > 0.0))
+		return;
+	*cv = cv_of(a, beta);
+	for (i = 0; i < n; i++)
+		if (r[i] > rmax)
+			rmax = r[i];
+	d.r = r;
+	d.S = S;
+	d.n = n;
+	d.rmax = rmax;
+	d.ngt = eb_count_above(r, n, rmax);
+	if (!d.ngt && rmax > 0)
+		return;
+	target = eb_eval(&d, la, lb, NULL, NULL) - 0.5 * pi_chi2_quantile(conf, 1.0);
+	/* A larger a is less variation. */
+	cb->lo = cv_of(exp(eb_bound(&d, la, lb, log(PI_EB_A_MAX), target)), beta);
+	cb->hi = cv_of(exp(eb_bound(&d, la, lb, log(PI_EB_A_MIN), target)), beta);
+	free((void *)d.ngt);
 }

@@ -60,9 +60,10 @@ static int fr_eval(const struct pi_frailty_in *in, double beta, struct freval *v
 		in->S[i] = S > 0.0 ? S : 0.0;
 		in->D[i] = D;
 	}
-	rc = pi_eb_fit(in->r, in->S, in->nu, &v->a, &v->b);
+	rc = pi_eb_fit_from(in->r, in->S, in->nu, *in->a0, &v->a, &v->b);
 	if (rc)
 		return rc;
+	*in->a0 = v->a;
 	for (i = 0; i < in->nu; i++)
 		sd += (v->a + in->r[i]) * in->D[i] / (v->b + in->S[i]);
 	v->M = rt * log(beta) + (beta - 1.0) * slf - rt * lt +
@@ -80,7 +81,7 @@ static int fr_root(const struct pi_frailty_in *in, double lo, double hi, double 
 	struct freval v;
 	int k, rc;
 
-	for (k = 0; k < 60 && hi - lo > 1e-9; k++) {
+	for (k = 0; k < 60 && hi - lo > 1e-6; k++) {
 		double x = lo - glo * (hi - lo) / (ghi - glo);
 		if (!(x > lo + 0.01 * (hi - lo) && x < hi - 0.01 * (hi - lo)))
 			x = 0.5 * (lo + hi);
@@ -189,7 +190,7 @@ int predict_frailty_fit(const struct predict_frailty_unit *u, size_t n, double c
 	struct pi_frailty f;
 	struct pi_mle m;
 	struct predict_life *lv;
-	double *t, *S, *D, tref;
+	double *t, *S, *D, tref, a0 = 1.0;
 	int *fl, *r, rc;
 	size_t i, nlv = 0, *l0;
 
@@ -217,6 +218,7 @@ int predict_frailty_fit(const struct predict_frailty_unit *u, size_t n, double c
 		in.tref = tref;
 		in.S = S;
 		in.D = D;
+		in.a0 = &a0;
 		out->pooled_beta = m.beta;
 		rc = pi_frailty_shape(&in, m.beta, &f);
 		if (rc == WR_OK && f.ok) {

@@ -746,6 +746,10 @@ static size_t choose_grid(struct hz_work *w, size_t nb, size_t nc, size_t nf, co
 		double L, aic, npar = 0.0;
 		if (K > nb)
 			K = nb;
+		/* Bins resting on a few failures each are noise, whatever
+		 * the AIC says. */
+		if (K > 1 && (double)nf < PI_HZ_MIN_BIN_FAILURES * (double)K)
+			break;
 		ncoarse = quantile_groups(w->fd, nb, nf, K, w->grp);
 		coarsen(w->d, w->X, nb, nc, w->grp, ncoarse, w->ad, w->aX);
 		L = ph_fit(w->ad, w->aX, ncoarse, nc, r, w->h0, w->kap);

@@ -147,3 +147,20 @@ double pi_chi2_quantile(double p, double df)
 	}
 	return x;
 }
+
+double pi_trigamma(double x)
+{
+	double r = 0.0, x2;
+
+	if (!(x > 0.0))
+		return NAN;
+	/* Up by the recurrence psi'(x) = psi'(x + 1) + 1/x^2, then the
+	 * asymptotic series, accurate to about 1e-12 from x = 6. */
+	while (x < 6.0) {
+		r += 1.0 / (x * x);
+		x += 1.0;
+	}
+	x2 = 1.0 / (x * x);
+	return r + 1.0 / x + 0.5 * x2 +
+	       x2 / x * (1.0 / 6.0 - x2 * (1.0 / 30.0 - x2 * (1.0 / 42.0 - x2 / 30.0)));
+}

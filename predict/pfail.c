@@ -135,6 +135,19 @@ const char *predict_process_str(enum predict_process p)
 	switch (p) {
 	case PREDICT_PROCESS_RENEWAL: return "renewal";
 	case PREDICT_PROCESS_MINIMAL_REPAIR: return "minimal repair";
+	case PREDICT_PROCESS_IMPERFECT_REPAIR: return "imperfect repair";
+	}
+	return "unknown";
+}
+
+const char *predict_model_str(enum predict_model m)
+{
+	switch (m) {
+	case PREDICT_MODEL_WEIBULL: return "weibull";
+	case PREDICT_MODEL_PIECEWISE: return "piecewise";
+	case PREDICT_MODEL_POWER_LAW: return "power-law";
+	case PREDICT_MODEL_KIJIMA_I: return "kijima-i";
+	case PREDICT_MODEL_KIJIMA_II: return "kijima-ii";
 	}
 	return "unknown";
 }

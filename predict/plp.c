@@ -90,7 +90,7 @@ static double plp_root(const struct pi_plp_in *in, const double *la, const doubl
 	double lo = PI_PLP_BETA_MIN, hi = PI_PLP_BETA_MAX, beta, d;
 	int k;
 
-	beta = sum_lx < 0.0 ? -(double)in->nx / sum_lx : 1.0;
+	beta = in->beta0 > 0.0 ? in->beta0 : sum_lx < 0.0 ? -(double)in->nx / sum_lx : 1.0;
 	if (!(beta > lo && beta < hi))
 		beta = 1.0;
 	for (k = 0; k < 100; k++) {
@@ -186,6 +186,7 @@ int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double 
 	in.nx = nx;
 	in.nsys = nsys;
 	in.lab = NULL;
+	in.beta0 = 0.0;
 	for (q = 0, nx = 0; q < nsys; q++) {
 		buf[in.nx + q] = sys[q].start;
 		buf[in.nx + nsys + q] = sys[q].end;

@@ -18,6 +18,8 @@ double pi_conf_z(double conf);
 double pi_gamma_p(double a, double x);
 double pi_chi2_cdf(double x, double df);
 double pi_chi2_quantile(double p, double df);
+/* The trigamma function psi'(x), x > 0 (NAN otherwise). */
+double pi_trigamma(double x);
 
 /* ---- the maximum-likelihood core (weibull_mle.c) ---- */
 struct pi_mle {
@@ -53,15 +55,27 @@ void pi_beta_bounds(double beta, double v_s, double conf, struct predict_bounds 
 #define PI_EB_A_MIN 0.01
 #define PI_EB_A_MAX 1e4
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b);
+/* The same from a = a0 (a nearby fit's) instead of 1. */
+int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a, double *b);
 /* The class's log marginal likelihood at (a, b): sum over units of
  * a ln b - (a + r) ln(b + S) + ln Gamma(a + r) - ln Gamma(a). */
 double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b);
+
+/* The units' variation under the class's prior IG(a, b) of theta =
+ * eta^beta: the spread of ln eta (sqrt(psi'(a)) / beta) as the coefficient
+ * of variation of log-normal scales with that spread, sqrt(e^(sd^2) - 1),
+ * and its bounds at conf from the likelihood-ratio interval of a (b at its
+ * maximum for each a).  cv NAN when beta is not positive; 0 with a at
+ * PI_EB_A_MAX (units alike), INFINITY at PI_EB_A_MIN (no limit found). */
+void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, double beta,
+                 double conf, double *cv, struct predict_bounds *cb);
 
 /* ---- piecewise-constant class hazards (hazard.c) ---- */
 #define PI_HZ_KMAX 256           /* bins of the finest grid */
 #define PI_HZ_CELLS_MAX 4000000  /* classes x bins kept in memory at most */
 #define PI_HZ_NU_MIN 0.01        /* class shapes on their own ... */
 #define PI_HZ_NU_MAX 1e4         /* ... to the pooled shape */
+#define PI_HZ_MIN_BIN_FAILURES 2 /* failures per bin, at least, on average */
 
 /* Lives grouped by class: class c holds [cs[c], cs[c+1]).  en (entry age,
  * delayed entry) may be NULL.  ft holds the nf failure times (the t of the
@@ -122,6 +136,7 @@ struct pi_frailty_in {
 	size_t nu;
 	double tref;
 	double *S, *D;
+	double *a0;              /* the last fit's a, where the next one starts */
 };
 struct pi_frailty {
 	int ok;                  /* 0: no failures, or no finite maximum */
@@ -141,6 +156,7 @@ struct pi_plp_in {
 	double scale;
 	double *lab;             /* NULL, or 2 nsys doubles that receive ln(s1 / scale)
 	                            and then ln(s0 / scale) (-INFINITY for 0) */
+	double beta0;            /* > 0: Newton starts here (a nearby fit's beta) */
 };
 struct pi_plp {
 	int ok;                  /* 0: fewer than two failures, bad input, or no interior maximum */
@@ -151,6 +167,37 @@ struct pi_plp {
 /* Pooled MLE (one beta, one lambda) with two-sided bounds at conf.
  * WR_OK (read out->ok) or WR_ENOMEM. */
 int pi_plp_fit(const struct pi_plp_in *in, double conf, struct pi_plp *out);
+
+/* ---- imperfect repair, Kijima's virtual age (grp.c) ---- */
+/* Systems as windows: window k observed over the ages (s0[k], s1[k]] of a
+ * system that started at age 0, with the ages of all its failures known
+ * since then, fa[wf0[k] .. wf0[k + 1]) ascending (those at or before s0
+ * only set the virtual age). */
+struct pi_grp_sys {
+	const double *fa;
+	const size_t *wf0;
+	const double *s0, *s1;
+	size_t nw;
+};
+/* The intervals of virtual age at one q: windows (vb, ve], failures x,
+ * window k's intervals [iv0[k], iv0[k + 1]), its virtual age at s1 in
+ * vend[k] and its failures in wn[k]; lab is pi_plp_in's. */
+struct pi_grp_work {
+	double *x, *vb, *ve, *lab, *vend;
+	size_t *iv0;
+	int *wn;
+	size_t nx, ni;
+};
+/* For nfa failures over nw windows; WR_OK or WR_ENOMEM. */
+int pi_grp_work_alloc(struct pi_grp_work *w, size_t nfa, size_t nw);
+void pi_grp_work_free(struct pi_grp_work *w);
+void pi_grp_intervals(const struct pi_grp_sys *y, enum predict_kijima type, double q,
+                      struct pi_grp_work *w);
+/* The intervals at q and the power law over them: (beta, lambda) at their
+ * maximum for that q, f->loglik its profile log-likelihood.  beta0: start
+ * (0 = default).  WR_OK or WR_ENOMEM. */
+int pi_grp_eval(const struct pi_grp_sys *y, enum predict_kijima type, double q, double beta0,
+                double conf, struct pi_grp_work *w, struct pi_plp *f);
 
 /* ---- the fitted plant model behind every p_fail (pfail.c) ---- */
 /* One unit as the model sees it at T. */
@@ -189,6 +236,18 @@ double pi_plant_pfail(const struct pi_plant *p, size_t unit, double horizon);
 double pi_plant_expected(const struct pi_plant *p, size_t unit, double horizon, double pf);
 
 /* ---- renewal or minimal repair, per class (repair.c) ---- */
+/* A class's systems: windows s0/s1 (ages; scaled later), the failure ages
+ * counted (after history_start) x, and all failure ages fa since each
+ * system's start, window k's in fa[wf0[k] .. wf0[k + 1]); per unit its
+ * windows [w0, w0 + nwu), failures counted r and current system age. */
+struct pi_rsys {
+	double *x, *fa, *s0, *s1;
+	double *lab;             /* ln(s1 / scale), then ln(s0 / scale), from the fit */
+	size_t nx, nfa, nw;
+	size_t *w0, *nwu, *wf0;
+	int *r;
+	double *sys_age;
+};
 #define PI_REPAIR_MARGIN 1.0      /* log marginal likelihood minimal repair must gain */
 /* Memory reused from class to class (fresh pages for every class cost
  * more than the fit); free() mem at the end. */
@@ -204,6 +263,7 @@ struct pi_repair_in {
 	const size_t *units;     /* the class's units */
 	size_t nu, c;
 	double *scratch;         /* nu doubles */
+	size_t min_fail;         /* failures after a repair that imperfect repair needs */
 };
 /* Fits the power law on the class's systems and its units' gamma prior;
  * when its log marginal likelihood beats in->marginal (the renewal
@@ -211,5 +271,20 @@ struct pi_repair_in {
  * so and *loglik becomes its log-likelihood.  WR_ENOMEM. */
 int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, double *loglik,
                     struct pi_plant *pl, struct wr_err *e);
+
+/* ---- imperfect repair in the ranking (imperfect.c) ---- */
+struct pi_imperfect_in {
+	const struct pi_rsys *y;    /* the class's systems (repair.c) */
+	const size_t *units;
+	size_t nu, c, min_fail;
+	double conf, beta0;      /* beta0: the power law's shape, where Newton starts */
+	double beat;             /* the log marginal likelihood to beat, penalties in */
+	double *scratch;         /* nu doubles */
+};
+/* Tries Kijima I and II on the class; when one wins, the class's units
+ * take it in the plant model, pc says so and *loglik becomes its
+ * log-likelihood.  WR_OK or WR_ENOMEM. */
+int pi_imperfect_class(const struct pi_imperfect_in *in, struct predict_class *pc,
+                       double *loglik, struct pi_plant *pl);
 
 #endif

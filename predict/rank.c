@@ -23,8 +23,10 @@
  *     1/theta turned back into a scale: that mean always exists, and for a
  *     short horizon p is linear in the rate.
  *  3b. Unless the Weibull hazard was asked for, the piecewise-constant class
- *     hazards of hazard.c compete with the Weibull shapes on AIC (class
- *     level, unit frailty aside).  When they win, p comes from them instead:
+ *     hazards of hazard.c compete with the Weibull shapes on AIC of the log
+ *     marginal likelihoods (the units' frailty integrated out; the class
+ *     shapes are then fitted with it, frailty.c).  When they win, p comes
+ *     from them instead:
  *     the same empirical Bayes on each unit's multiplier of its class's
  *     cumulative hazard Lambda_c, and p = 1 - (1 + D / B)^-A with
  *     D = Lambda_c(age + H) - Lambda_c(age).  The Weibull numbers (beta, eta,
@@ -248,7 +250,7 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 	struct pi_frailty_in in;
 	struct pi_frailty f;
 	size_t *l0 = malloc(2 * nu * sizeof *l0), i;
-	double *D = malloc(nu * sizeof *D);
+	double *D = malloc(nu * sizeof *D), a0 = 1.0;
 	int rc = WR_ENOMEM;
 
 	if (l0 && D) {
@@ -265,6 +267,7 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 		in.tref = tref;
 		in.S = S;
 		in.D = D;
+		in.a0 = &a0;
 		rc = pi_frailty_shape(&in, pc->beta, &f);
 		if (rc == WR_OK && f.ok) {
 			double z = pi_conf_z(conf), sd = sqrt(f.v_logbeta);
@@ -334,7 +337,7 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 
 	tref = class_tref(units, nu, uw, lives);
 	lt = log(tref);
-	if (o->frailty && pc->method == PREDICT_M_CLASS) {
+	if ((o->frailty || o->hazard == PREDICT_HAZARD_PIECEWISE) && pc->method == PREDICT_M_CLASS) {
 		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc);
 		if (rc)
 			return wr_fail(e, rc, "out of memory fitting the shape of class %s", pc->cls);
@@ -362,6 +365,9 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		 * failure, spread over the class's whole exposure. */
 		a = 1.0;
 		b = st > 0.0 ? st : 1.0;
+		pc->scale_cv = pc->scale_cv_b.lo = pc->scale_cv_b.hi = NAN;
+	} else {
+		pi_scale_cv(ir, scratch, nu, a, b, beta, o->conf, &pc->scale_cv, &pc->scale_cv_b);
 	}
 	/* With the units' prior integrated out: what renewal is compared
 	 * with when minimal repair is tried (repair.c). */
@@ -425,6 +431,8 @@ static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *
 	pc->repair_beta_b.lo = pc->repair_beta_b.hi = NAN;
 	pc->loglik_renewal = cw->loglik;
 	pc->marginal_renewal = pc->marginal_repair = NAN;
+	pc->marginal_imperfect = pc->repair_q = NAN;
+	pc->repair_kijima = PREDICT_KIJIMA_I;
 	if (o->renewal_only || o->op_time || pc->method == PREDICT_M_FIXED ||
 	    pc->failures < (double)o->min_class_failures)
 		return WR_OK;
@@ -439,35 +447,8 @@ static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *
 	in.nu = nu;
 	in.c = c;
 	in.scratch = scratch;
+	in.min_fail = (size_t)o->min_class_failures;
 	return pi_repair_class(&in, pc, &cw->loglik, out->plant, e);
-}
-
-/*
- * AIC of the Weibull description the ranking would otherwise use: the
- * classes' log-likelihoods (the unit frailty aside, like the piecewise
- * model's AIC it is compared with), one scale per class with failures, one
- * shape per class fitted on its own and one for the pooled shape if any
- * class borrowed it.  Shapes assumed (beta = 1) or fixed by the user cost
- * nothing.  The shapes are the MLEs of the pooled lives without delayed
- * entry, so with history_start the Weibull is evaluated a little off its
- * maximum: the comparison then leans, slightly, toward the piecewise model.
- */
-static double weibull_aic(const struct predict_ranking *out, const struct cwork *cw)
-{
-	double L = 0.0, k = 0.0;
-	size_t c;
-	int global = 0;
-
-	for (c = 0; c < out->nclasses; c++) {
-		const struct predict_class *pc = &out->classes[c];
-		L += cw[c].loglik;
-		k += pc->failures > 0.0;
-		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY)
-			k += 1.0;
-		else if (pc->method == PREDICT_M_GLOBAL)
-			global = 1;
-	}
-	return -2.0 * L + 2.0 * (k + global);
 }
 
 /* What the piecewise step needs from predict_rank(). */
@@ -477,77 +458,164 @@ struct pwctx {
 	const size_t *order, *units;  /* class c's units: order[units[c] .. units[c+1]) */
 };
 
-/*
- * The piecewise hazard (hazard.c) in place of the Weibull shape for p, when
- * its AIC beats the Weibull's (aic_w): the class hazards, then, as in
- * class_prior(), empirical Bayes on each unit's multiplier of its class
- * hazard (exposure S_i = sum of Lambda_c over its lives, entry respected),
- * kept in the plant model for p.  Classes with a shape fixed by the user
- * keep the Weibull p.  S and ir hold one value per unit (class order).
- */
-static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, double aic_w,
-                     struct predict_ranking *out, double *S, int *ir, struct wr_err *e)
+/* Whether class c's p can come from the piecewise hazard: a renewal class
+ * without a shape fixed by the user. */
+static int piecewise_may(const struct predict_class *pc)
 {
-	struct pi_plant *pl = out->plant;
-	struct pi_hz *z = &pl->z;
-	size_t c, i, j;
+	return pc->method != PREDICT_M_FIXED && pc->process == PREDICT_PROCESS_RENEWAL;
+}
+
+/* Empirical Bayes on each unit of class c's multiplier of its class
+ * hazard (exposure S_i = sum of Lambda_c over its lives, entry respected;
+ * S and ir in class order) into pc->hz_a, hz_b.  Returns the class's log
+ * marginal likelihood (failure densities, the multipliers integrated
+ * out; 0 without failures), or NAN when out of memory. */
+static double piecewise_class(const struct pwctx *x, const struct pi_hz *z, size_t c,
+                              double *S, int *ir, struct predict_class *pc)
+{
+	size_t u0 = x->units[c], nu = x->units[c + 1] - u0, i, j, k;
+	double a, b, L = 0.0;
 	int rc;
 
-	out->hazard_aic_weibull = aic_w;
+	for (i = u0; i < u0 + nu; i++) {
+		const struct uwork *w = &x->uw[x->order[i]];
+		double sum = 0.0;
+		for (j = 0; j < w->nl; j++) {
+			const struct predict_life *l = &x->lives[w->l0 + j];
+			sum += pi_hz_cum(z, c, l->t);
+			if (l->entry > 0.0)
+				sum -= pi_hz_cum(z, c, l->entry);
+		}
+		S[i] = sum > 0.0 ? sum : 0.0;
+		ir[i] = w->r;
+	}
+	rc = pi_eb_fit(ir + u0, S + u0, nu, &a, &b);
+	if (rc == WR_ENOMEM)
+		return NAN;
+	if (rc) {
+		/* No failure in the class: one, spread over its exposure (the
+		 * WeiBayes convention). */
+		double st = 0.0;
+		for (i = u0; i < u0 + nu; i++)
+			st += S[i];
+		a = 1.0;
+		b = st > 0.0 ? st : 1.0;
+	} else {
+		for (k = 0; k < z->nb; k++)
+			if (z->d[c * z->nb + k] > 0.0)
+				L += z->d[c * z->nb + k] * log(z->h[c * z->nb + k]);
+		L += pi_eb_marginal(ir + u0, S + u0, nu, a, b);
+	}
+	pc->hz_ratio = z->kappa[c];
+	pc->hz_a = a;
+	pc->hz_b = b;
+	return L;
+}
+
+/*
+ * The two descriptions of the renewal classes compared, each with the
+ * units' variation integrated out (what the empirical Bayes step does
+ * anyway): AIC on the log marginal likelihoods.  Weibull: a shape per
+ * class fitted on its own (one for the pooled shape if any class borrowed
+ * it) and the prior's two parameters per class with failures.  Piecewise:
+ * K - 1 shape parameters of the pooled hazard (its level is the prior's),
+ * nu when several classes share it, and the prior's two per class.  Left
+ * out, the frailty made pooled lives of units that differ look
+ * non-Weibull, and the piecewise hazard overfitted small classes.
+ */
+static void piecewise_aic(const struct predict_ranking *out, const struct cwork *cw,
+                          const struct pi_hz *z, const double *Lpw, double *aic_w,
+                          double *aic_p)
+{
+	double Lw = 0.0, Lp = 0.0, kw = 0.0, kp = (double)z->nb - 1.0, nfc = 0.0;
+	size_t c;
+	int global = 0;
+
+	for (c = 0; c < out->nclasses; c++) {
+		const struct predict_class *pc = &out->classes[c];
+		if (!piecewise_may(pc) || !(pc->failures > 0.0))
+			continue;
+		Lw += cw[c].marginal;
+		Lp += Lpw[c];
+		nfc += 1.0;
+		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY)
+			kw += 1.0;
+		else if (pc->method == PREDICT_M_GLOBAL)
+			global = 1;
+	}
+	kw += 2.0 * nfc + global;
+	/* nu at an end of its range is no parameter: the class shapes are then
+	 * the pooled one (or each class's own, which K and kappa count). */
+	kp += 2.0 * nfc + (nfc > 1.0 && z->nu > PI_HZ_NU_MIN && z->nu < PI_HZ_NU_MAX);
+	*aic_w = -2.0 * Lw + 2.0 * kw;
+	*aic_p = -2.0 * Lp + 2.0 * kp;
+}
+
+/* The renewal classes' units take the piecewise hazard in the plant
+ * model (S and ir as piecewise_class left them). */
+static void piecewise_units(const struct pwctx *x, struct predict_ranking *out, const double *S)
+{
+	struct pi_plant *pl = out->plant;
+	size_t c, i;
+
+	for (c = 0; c < out->nclasses; c++) {
+		struct predict_class *pc = &out->classes[c];
+		if (!piecewise_may(pc))
+			continue;
+		pc->model = PREDICT_MODEL_PIECEWISE;
+		for (i = x->units[c]; i < x->units[c + 1]; i++) {
+			struct pi_punit *pu = &pl->u[x->order[i]];
+			pu->hz = 1;
+			pu->hA = pc->hz_a + x->uw[x->order[i]].r;
+			pu->hB = pc->hz_b + S[i];
+		}
+	}
+}
+
+static void piecewise_drop(struct predict_ranking *out)
+{
+	size_t c;
+
+	for (c = 0; c < out->nclasses; c++)
+		out->classes[c].hz_ratio = out->classes[c].hz_a = out->classes[c].hz_b = NAN;
+	pi_hz_free(&out->plant->z);
+}
+
+/*
+ * The piecewise hazard (hazard.c) in place of the Weibull shape for p, when
+ * its AIC beats the Weibull's (piecewise_aic): the class hazards, then, as
+ * in class_prior(), empirical Bayes on each unit's multiplier of its class
+ * hazard, kept in the plant model for p.  Classes with a shape fixed by the
+ * user or a repair process keep theirs.  S and ir hold one value per unit
+ * (class order), Lpw one per class.
+ */
+static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, const struct cwork *cw,
+                     struct predict_ranking *out, double *S, int *ir, double *Lpw,
+                     struct wr_err *e)
+{
+	struct pi_hz *z = &out->plant->z;
+	size_t c;
+	int rc;
+
 	rc = pi_hz_fit(in, PI_HZ_KMAX, z);
 	if (rc)
 		return wr_fail(e, rc, "out of memory fitting the class hazards");
 	if (!z->ok)
 		return WR_OK;
-	out->hazard_aic_piecewise = z->aic;
-	if (!(z->aic < aic_w)) {
-		pi_hz_free(z);
-		return WR_OK;
-	}
 	rc = pi_hz_finish(z);
 	if (rc)
 		return wr_fail(e, rc, "out of memory fitting the class hazards");
 	for (c = 0; c < out->nclasses; c++) {
-		struct predict_class *pc = &out->classes[c];
-		size_t u0 = x->units[c], nu = x->units[c + 1] - u0;
-		double a, b;
-		for (i = u0; i < u0 + nu; i++) {
-			const struct uwork *w = &x->uw[x->order[i]];
-			double sum = 0.0;
-			for (j = 0; j < w->nl; j++) {
-				const struct predict_life *l = &x->lives[w->l0 + j];
-				sum += pi_hz_cum(z, c, l->t);
-				if (l->entry > 0.0)
-					sum -= pi_hz_cum(z, c, l->entry);
-			}
-			S[i] = sum > 0.0 ? sum : 0.0;
-			ir[i] = w->r;
-		}
-		rc = pi_eb_fit(ir + u0, S + u0, nu, &a, &b);
-		if (rc == WR_ENOMEM)
-			return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
-		if (rc) {
-			/* No failure in the class: one, spread over its
-			 * exposure (the WeiBayes convention). */
-			double st = 0.0;
-			for (i = u0; i < u0 + nu; i++)
-				st += S[i];
-			a = 1.0;
-			b = st > 0.0 ? st : 1.0;
-		}
-		pc->hz_ratio = z->kappa[c];
-		pc->hz_a = a;
-		pc->hz_b = b;
-		/* A shape fixed by the user, or minimal repair, keeps its p. */
-		if (pc->method == PREDICT_M_FIXED || pc->process == PREDICT_PROCESS_MINIMAL_REPAIR)
-			continue;
-		for (i = u0; i < u0 + nu; i++) {
-			struct pi_punit *pu = &pl->u[x->order[i]];
-			pu->hz = 1;
-			pu->hA = a + x->uw[x->order[i]].r;
-			pu->hB = b + S[i];
-		}
+		Lpw[c] = piecewise_class(x, z, c, S, ir, &out->classes[c]);
+		if (isnan(Lpw[c]))
+			return wr_fail(e, WR_ENOMEM, "out of memory in the empirical Bayes fit");
 	}
+	piecewise_aic(out, cw, z, Lpw, &out->hazard_aic_weibull, &out->hazard_aic_piecewise);
+	if (!(out->hazard_aic_piecewise < out->hazard_aic_weibull)) {
+		piecewise_drop(out);
+		return WR_OK;
+	}
+	piecewise_units(x, out, S);
 	out->hazard = PREDICT_HAZARD_PIECEWISE;
 	out->hazard_bins = z->nb;
 	out->hazard_nu = z->nu;
@@ -578,6 +646,7 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	 * expected count. */
 	it->expected_failures = pi_plant_expected(pl, k->unit, o->horizon, k->p);
 	it->process = pc->process;
+	it->model = pc->model;
 	eta = cw->tref * exp(log(pu->B / pu->A) / beta);
 	it->age = w->age;
 	it->beta = beta;
@@ -842,6 +911,8 @@ static int piecewise_step(struct rank_ws *r, struct predict_ranking *out, struct
 {
 	struct pi_hz_in in;
 	struct pwctx x;
+	double *Lpw;
+	int rc;
 
 	in.t = r->ct;
 	in.en = r->ce;
@@ -855,7 +926,12 @@ static int piecewise_step(struct rank_ws *r, struct predict_ranking *out, struct
 	x.order = r->order;
 	x.units = r->units;
 	/* scratch holds at least nunits doubles. */
-	return piecewise(&x, &in, weibull_aic(out, r->cw), out, r->scratch, r->ir, e);
+	Lpw = malloc((r->nc + 1) * sizeof *Lpw);
+	if (!Lpw)
+		return wr_fail(e, WR_ENOMEM, "out of memory fitting the class hazards");
+	rc = piecewise(&x, &in, r->cw, out, r->scratch, r->ir, Lpw, e);
+	free(Lpw);
+	return rc;
 }
 
 /* Step 4: every p from the plant model, then the items, in ranking

@@ -38,38 +38,31 @@
 #include <string.h>
 #include "predict_int.h"
 
-/* The class's systems: windows s0/s1 (scaled later), failure ages x, and
- * per unit its windows [w0, w0 + nw), failures and current system age. */
-struct rsys {
-	double *x, *s0, *s1;
-	double *lab;             /* ln(s1 / scale), then ln(s0 / scale), from the fit */
-	size_t nx, nw;
-	size_t *w0, *nwu;
-	int *r;
-	double *sys_age;
-};
-
-
 /* Closes the window of a system that started at `start` and is seen to
- * `end` (calendar days), entering at history_start h0. */
-static void close_window(struct rsys *y, double start, double end, double h0)
+ * `end` (calendar days), entering at history_start h0; its failures are
+ * fa[f0 ..).  A system not seen after h0 leaves nothing. */
+static void close_window(struct pi_rsys *y, double start, double end, double h0, size_t f0)
 {
 	double s0 = isfinite(h0) && h0 > start ? h0 - start : 0.0;
 
 	if (end - start > s0) {
 		y->s0[y->nw] = s0;
 		y->s1[y->nw] = end - start;
+		y->wf0[y->nw] = f0;
 		y->nw++;
+		y->wf0[y->nw] = y->nfa;
+	} else {
+		y->nfa = f0;
 	}
 }
 
 /* Unit u's systems as of T, appended to y. */
-static void unit_systems(const struct ld_set *s, size_t u, double T, double h0, struct rsys *y,
+static void unit_systems(const struct ld_set *s, size_t u, double T, double h0, struct pi_rsys *y,
                          size_t k)
 {
 	const struct ld_unit *un = &s->units[u];
 	double start = isfinite(un->install) && un->install < T ? un->install : NAN, last = NAN;
-	size_t i;
+	size_t i, f0 = y->nfa;
 
 	y->w0[k] = y->nw;
 	y->r[k] = 0;
@@ -85,27 +78,32 @@ static void unit_systems(const struct ld_set *s, size_t u, double T, double h0, 
 			start = ev->t;
 		} else if (ev->kind == LD_FAILURE) {
 			double age = ev->t - start;
+			if (age > 0.0)
+				y->fa[y->nfa++] = age;
 			if (age > 0.0 && !(isfinite(h0) && ev->t <= h0)) {
 				y->x[y->nx++] = age;
 				y->r[k]++;
 			}
 		} else {
-			close_window(y, start, ev->t, h0);
+			close_window(y, start, ev->t, h0, f0);
 			start = ev->t;
+			f0 = y->nfa;
 		}
 	}
 	if (isfinite(start) && un->in_service) {
-		close_window(y, start, T, h0);
+		close_window(y, start, T, h0, f0);
 		y->sys_age[k] = T - start;
 	} else if (isfinite(start) && isfinite(last) && last > start) {
-		close_window(y, start, last, h0);
+		close_window(y, start, last, h0, f0);
+	} else {
+		y->nfa = f0;
 	}
 	y->nwu[k] = y->nw - y->w0[k];
 }
 
 /* The class's arrays, carved from the workspace (grown when too small):
  * doubles and size_t first, the ints last. */
-static int rsys_build(const struct pi_repair_in *in, struct rsys *y)
+static int rsys_build(const struct pi_repair_in *in, struct pi_rsys *y)
 {
 	size_t i, nev = 0, nu = in->nu, nw, need;
 	char *m;
@@ -114,8 +112,8 @@ static int rsys_build(const struct pi_repair_in *in, struct rsys *y)
 	for (i = 0; i < nu; i++)
 		nev += in->s->units[in->units[i]].nev;
 	nw = nev + nu;
-	need = (nev + 1 + 4 * nw + nu) * sizeof(double) + 2 * nu * sizeof(size_t) +
-	       nu * sizeof(int);
+	need = (2 * (nev + 1) + 4 * nw + nu) * sizeof(double) +
+	       (2 * nu + nw + 1) * sizeof(size_t) + nu * sizeof(int);
 	if (need > in->ws->cap) {
 		void *p = realloc(in->ws->mem, need);
 		if (!p)
@@ -125,13 +123,16 @@ static int rsys_build(const struct pi_repair_in *in, struct rsys *y)
 	}
 	m = in->ws->mem;
 	y->x = (double *)m;
-	y->s0 = y->x + nev + 1;
+	y->fa = y->x + nev + 1;
+	y->s0 = y->fa + nev + 1;
 	y->s1 = y->s0 + nw;
 	y->lab = y->s1 + nw;
 	y->sys_age = y->lab + 2 * nw;
 	y->w0 = (size_t *)(void *)(y->sys_age + nu);
 	y->nwu = y->w0 + nu;
-	y->r = (int *)(void *)(y->nwu + nu);
+	y->wf0 = y->nwu + nu;
+	y->wf0[0] = 0;
+	y->r = (int *)(void *)(y->wf0 + nw + 1);
 	for (i = 0; i < nu; i++)
 		unit_systems(in->s, in->units[i], in->T, in->history_start, y, i);
 	return WR_OK;
@@ -140,7 +141,7 @@ static int rsys_build(const struct pi_repair_in *in, struct rsys *y)
 /* The units' exposures S (scaled by the fit's scale, with the windows'
  * logarithms it left in y->lab) at the class shape and their gamma prior
  * (a, b) by empirical Bayes; WR_OK, WR_EINPUT (no failure) or WR_ENOMEM. */
-static int repair_prior(const struct rsys *y, size_t nu, double beta, double *S, double *a,
+static int repair_prior(const struct pi_rsys *y, size_t nu, double beta, double *S, double *a,
                         double *b)
 {
 	const double *la = y->lab, *lb = y->lab + y->nw;
@@ -156,7 +157,7 @@ static int repair_prior(const struct rsys *y, size_t nu, double beta, double *S,
 
 /* The log marginal likelihood of minimal repair: the failures' densities
  * in days with each unit's rate integrated over the prior. */
-static double repair_marginal(const struct rsys *y, size_t nu, const struct pi_plp *f,
+static double repair_marginal(const struct pi_rsys *y, size_t nu, const struct pi_plp *f,
                               const double *S, double a, double b)
 {
 	double n = (double)y->nx, lt = log(f->scale);
@@ -165,12 +166,17 @@ static double repair_marginal(const struct rsys *y, size_t nu, const struct pi_p
 	       pi_eb_marginal(y->r, S, nu, a, b);
 }
 
-/* Each unit's posterior into the plant model. */
-static void repair_units(const struct rsys *y, const size_t *units, size_t nu, double beta,
-                         double tref, const double *S, double a, double b, struct pi_plant *pl,
-                         size_t c)
+/* Each unit's posterior into the plant model, and the class's unit
+ * variation under this prior. */
+static void repair_units(const struct pi_repair_in *in, const struct pi_rsys *y, double beta,
+                         double tref, double a, double b, struct predict_class *pc,
+                         struct pi_plant *pl)
 {
-	size_t i;
+	const size_t *units = in->units;
+	const double *S = in->scratch;
+	size_t i, nu = in->nu, c = in->c;
+
+	pi_scale_cv(y->r, S, nu, a, b, beta, in->conf, &pc->scale_cv, &pc->scale_cv_b);
 
 	pl->c[c].mr_beta = beta;
 	pl->c[c].mr_tref = tref;
@@ -183,10 +189,35 @@ static void repair_units(const struct rsys *y, const size_t *units, size_t nu, d
 	}
 }
 
+/* Imperfect repair against the better of the two ends, each penalised as
+ * they are compared (renewal wins near-ties with minimal repair), q at the
+ * price of one parameter more (imperfect.c). */
+static int imperfect(const struct pi_repair_in *in, const struct pi_rsys *y,
+                     struct predict_class *pc, double *loglik, struct pi_plant *pl,
+                     struct wr_err *e)
+{
+	struct pi_imperfect_in im;
+	double ren = in->marginal + PI_REPAIR_MARGIN, rep = pc->marginal_repair;
+
+	im.y = y;
+	im.units = in->units;
+	im.nu = in->nu;
+	im.c = in->c;
+	im.min_fail = in->min_fail;
+	im.conf = in->conf;
+	im.beta0 = isfinite(pc->repair_beta) ? pc->repair_beta : 0.0;
+	im.beat = (isfinite(rep) && rep > ren ? rep : ren) + PI_REPAIR_MARGIN;
+	im.scratch = in->scratch;
+	if (pi_imperfect_class(&im, pc, loglik, pl) != WR_OK)
+		return wr_fail(e, WR_ENOMEM, "out of memory fitting imperfect repair in class %s",
+		               pc->cls);
+	return WR_OK;
+}
+
 int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, double *loglik,
                     struct pi_plant *pl, struct wr_err *e)
 {
-	struct rsys y;
+	struct pi_rsys y;
 	struct pi_plp_in pin;
 	struct pi_plp f;
 	double tref, a = NAN, b = NAN;
@@ -202,6 +233,7 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	pin.s1 = y.s1;
 	pin.nsys = y.nw;
 	pin.lab = y.lab;
+	pin.beta0 = 0.0;
 	if (pi_plp_fit(&pin, in->conf, &f) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory fitting minimal repair in class %s",
 		               pc->cls);
@@ -216,10 +248,11 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	if (rc == WR_OK) {
 		pc->marginal_repair = repair_marginal(&y, in->nu, &f, in->scratch, a, b);
 		if (pc->marginal_repair > in->marginal + PI_REPAIR_MARGIN) {
-			repair_units(&y, in->units, in->nu, f.beta, tref, in->scratch, a, b, pl, in->c);
+			repair_units(in, &y, f.beta, tref, a, b, pc, pl);
 			pc->process = PREDICT_PROCESS_MINIMAL_REPAIR;
+			pc->model = PREDICT_MODEL_POWER_LAW;
 			*loglik = f.loglik;
 		}
 	}
-	return WR_OK;
+	return imperfect(in, &y, pc, loglik, pl, e);
 }

@@ -316,6 +316,7 @@ START_TEST(test_rank_chooses_the_process)
 	pr = class_of(&r, "press");
 	ck_assert_int_eq(pu->process, PREDICT_PROCESS_RENEWAL);
 	ck_assert_int_eq(pr->process, PREDICT_PROCESS_MINIMAL_REPAIR);
+	ck_assert_int_eq(pr->model, PREDICT_MODEL_POWER_LAW);
 	ck_assert(pr->marginal_repair > pr->marginal_renewal + 1.0);
 	ck_assert(pu->marginal_renewal > pu->marginal_repair);
 	ck_assert_msg(rel(pr->repair_beta, 2.5) < 0.15, "press beta %g", pr->repair_beta);
@@ -435,6 +436,87 @@ START_TEST(test_rank_repair_calibrated)
 }
 END_TEST
 
+/* 120 pumps as above and 150 mills repaired in part: Kijima type I with
+ * q = 0.4 (a repair undoes 60 % of the last interval's ageing), Weibull
+ * intensity beta 2.5, eta 300 days, in the virtual age. */
+static void plant_mills(void)
+{
+	char tag[16];
+	size_t i;
+
+	plant();
+	S.nunits = 120;
+	S.nevents = U[119].ev0 + U[119].nev;
+	rs = 78;
+	for (i = 0; i < 150; i++) {
+		double t = 500.0 * unif(), v = 0.0;
+		snprintf(tag, sizeof tag, "MI%03zu", i);
+		unit(tag, "mill", t);
+		for (;;) {
+			double x = 300.0 * pow(pow(v / 300.0, 2.5) - log(unif()), 1.0 / 2.5) - v;
+			t += x;
+			if (t >= 2400.0)
+				break;
+			event(t, LD_FAILURE);
+			v += 0.4 * x;
+		}
+	}
+}
+
+/* The mills are found repaired in part, with their q; the pumps stay
+ * renewed; and the mills' predicted failures match those observed over
+ * twelve monthly cutoffs, where minimal repair over-predicts. */
+START_TEST(test_rank_imperfect_repair)
+{
+	struct predict_opts o;
+	struct predict_ranking r;
+	struct predict_backtest bt;
+	struct predict_truth t;
+	struct wr_err e = {0, ""};
+	const struct predict_class *mi;
+	double cut[12], *tp, ratio;
+	int *grp;
+	size_t k, u;
+
+	plant_mills();
+	predict_opts_init(&o);
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, &r, &e), WR_OK);
+	mi = class_of(&r, "mill");
+	ck_assert_int_eq(class_of(&r, "pump")->process, PREDICT_PROCESS_RENEWAL);
+	ck_assert_int_eq(class_of(&r, "pump")->model, PREDICT_MODEL_WEIBULL);
+	ck_assert_int_eq(mi->process, PREDICT_PROCESS_IMPERFECT_REPAIR);
+	ck_assert_int_eq(mi->model, PREDICT_MODEL_KIJIMA_I);
+	ck_assert_msg(fabs(mi->repair_q - 0.4) < 0.15, "q %g for 0.4", mi->repair_q);
+	ck_assert_msg(rel(mi->repair_beta, 2.5) < 0.2, "beta %g for 2.5", mi->repair_beta);
+	ck_assert(mi->marginal_imperfect > mi->marginal_repair + 1.0);
+	ck_assert(mi->marginal_imperfect > mi->marginal_renewal + 2.0);
+	for (k = 0; k < r.n; k++)
+		ck_assert_int_eq(r.items[k].model, class_of(&r, r.items[k].cls)->model);
+	predict_rank_free(&r);
+
+	for (k = 0; k < 12; k++)
+		cut[k] = 2000.0 + 30.0 * (double)k;
+	tp = malloc(12 * S.nunits * sizeof *tp);
+	grp = malloc(S.nunits * sizeof *grp);
+	ck_assert(tp && grp);
+	for (u = 0; u < S.nunits; u++) {
+		grp[u] = U[u].tag[0] == 'M';
+		for (k = 0; k < 12; k++)
+			tp[k * S.nunits + u] = 0.5;
+	}
+	t.p = tp;
+	t.nunits = S.nunits;
+	t.group = grp;
+	t.ngroups = 2;
+	ck_assert_int_eq(predict_backtest_truth(&S, cut, 12, &o, &t, &bt, &e), WR_OK);
+	ratio = bt.groups[1].predicted[PREDICT_S_MODEL] / bt.groups[1].observed;
+	ck_assert_msg(ratio > 0.85 && ratio < 1.18, "mills: predicted/observed %g", ratio);
+	predict_backtest_free(&bt);
+	free(tp);
+	free(grp);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("predict_repair");
@@ -452,6 +534,7 @@ int main(void)
 	tcase_add_test(tc, test_rank_chooses_the_process);
 	tcase_add_test(tc, test_rank_p_rises_with_failures);
 	tcase_add_test(tc, test_rank_repair_calibrated);
+	tcase_add_test(tc, test_rank_imperfect_repair);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

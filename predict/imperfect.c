@@ -1,0 +1,238 @@
+/*
+ * imperfect.c - imperfect repair in the ranking: Kijima's generalized
+ * renewal process (grp.c) competes, class by class, with renewal and
+ * minimal repair, its two ends (repair.c).
+ *
+ * On the class's systems (repair.c's windows, with every failure since a
+ * system's start to set its virtual age) and for a restoration factor q,
+ * the Weibull intensity of the virtual age is fitted as grp.c does, and
+ * each unit's rate gets the class's gamma prior by empirical Bayes on its
+ * failures r_i and exposure S_i = sum (v_e^beta - v_b^beta) over its
+ * intervals of virtual age, exactly as minimal repair does.  What decides
+ * is the log marginal likelihood (the units' rates integrated out: without
+ * the frailty, units that differ look repaired), and q costs one more
+ * parameter than either end: imperfect repair must beat the better end,
+ * penalised as repair.c compares the ends, by more than 1 (AIC's price of
+ * a parameter).  The simpler model wins ties.
+ *
+ * q is only identifiable from failures that follow a repair of the same
+ * system (the first failure after a renewal has the same likelihood at
+ * every q), so a class needs min_fail of those.  Each type is first
+ * fitted at q = 1/2, and q is searched (golden section over [0, 1], to
+ * within IMP_TOL) only when one of them already wins: an optimum so near
+ * an end that q = 1/2 does not beat that end gains little over it, and the
+ * classes where an end wins cost two fits (with Newton started at the
+ * power law's beta).
+ *
+ * p then comes from the virtual age v now: p = 1 - (1 + D / B)^-A with
+ * D = (v + H)^beta - v^beta, through the same plant-model fields as
+ * minimal repair (pfail.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "predict_int.h"
+
+#define IMP_TOL 0.02             /* q to within this */
+
+/* One fit: type, q and what follows from them. */
+struct imp_fit {
+	enum predict_kijima type;
+	double q, M;
+	struct pi_plp f;
+	double a, b;
+};
+
+struct imp_ctx {
+	const struct pi_rsys *y;
+	struct pi_grp_sys g;
+	struct pi_grp_work w;
+	size_t nu;
+	double conf, beta0;
+	double *S;
+	int *r;
+	int oom;
+};
+
+/* Failures that follow an earlier failure of the same system, counted. */
+static size_t repeats(const struct pi_rsys *y)
+{
+	size_t k, j, n = 0;
+
+	for (k = 0; k < y->nw; k++)
+		for (j = y->wf0[k] + 1; j < y->wf0[k + 1]; j++)
+			n += y->fa[j] > y->s0[k];
+	return n;
+}
+
+/* The units' failures and exposures over their intervals at the fit. */
+static void imp_exposures(struct imp_ctx *x, const struct pi_plp *f)
+{
+	const struct pi_rsys *y = x->y;
+	const double *la = x->w.lab, *lb = x->w.lab + x->w.ni;
+	size_t i, k, j;
+
+	for (i = 0; i < x->nu; i++) {
+		double S = 0.0;
+		int r = 0;
+		for (k = y->w0[i]; k < y->w0[i] + y->nwu[i]; k++) {
+			r += x->w.wn[k];
+			for (j = x->w.iv0[k]; j < x->w.iv0[k + 1]; j++)
+				S += exp(f->beta * la[j]) - (isfinite(lb[j]) ? exp(f->beta * lb[j]) : 0.0);
+		}
+		x->S[i] = S;
+		x->r[i] = r;
+	}
+}
+
+/* The log marginal likelihood at (type, q); -INFINITY without one. */
+static double imp_eval(struct imp_ctx *x, enum predict_kijima type, double q, struct imp_fit *o)
+{
+	int rc;
+
+	o->type = type;
+	o->q = q;
+	o->M = -INFINITY;
+	if (pi_grp_eval(&x->g, type, q, x->beta0, x->conf, &x->w, &o->f) != WR_OK) {
+		x->oom = 1;
+		return o->M;
+	}
+	if (!o->f.ok)
+		return o->M;
+	imp_exposures(x, &o->f);
+	rc = pi_eb_fit(x->r, x->S, x->nu, &o->a, &o->b);
+	if (rc == WR_ENOMEM)
+		x->oom = 1;
+	if (rc)
+		return o->M;
+	o->M = o->f.n * (log(o->f.beta) - log(o->f.scale)) + (o->f.beta - 1.0) * o->f.sum_lx +
+	       pi_eb_marginal(x->r, x->S, x->nu, o->a, o->b);
+	return o->M;
+}
+
+/* Golden section on q in [lo, hi] for the type of *best, which it
+ * improves in place. */
+static void imp_refine(struct imp_ctx *x, double lo, double hi, struct imp_fit *best)
+{
+	const double g = 0.5 * (sqrt(5.0) - 1.0);
+	struct imp_fit fc, fd;
+	double c = hi - g * (hi - lo), d = lo + g * (hi - lo);
+
+	imp_eval(x, best->type, c, &fc);
+	imp_eval(x, best->type, d, &fd);
+	while (hi - lo > IMP_TOL && !x->oom) {
+		if (fc.M >= fd.M) {
+			hi = d;
+			d = c;
+			fd = fc;
+			c = hi - g * (hi - lo);
+			imp_eval(x, best->type, c, &fc);
+		} else {
+			lo = c;
+			c = d;
+			fc = fd;
+			d = lo + g * (hi - lo);
+			imp_eval(x, best->type, d, &fd);
+		}
+	}
+	if (fc.M > best->M)
+		*best = fc;
+	if (fd.M > best->M)
+		*best = fd;
+}
+
+/* The grid, then the refinement when the grid's best beats `beat`. */
+static void imp_search(struct imp_ctx *x, double beat, struct imp_fit *best)
+{
+	struct imp_fit t;
+	int type;
+
+	best->M = -INFINITY;
+	for (type = PREDICT_KIJIMA_I; type <= PREDICT_KIJIMA_II; type++)
+		if (imp_eval(x, (enum predict_kijima)type, 0.5, &t) > best->M)
+			*best = t;
+	if (!(best->M > beat) || x->oom)
+		return;
+	imp_refine(x, 0.0, 1.0, best);
+	/* Leave the work arrays (intervals, exposures) at the best fit. */
+	t = *best;
+	imp_eval(x, t.type, t.q, best);
+}
+
+/* The class's units take the fit: virtual age now, posterior rate. */
+static void imp_units(const struct imp_ctx *x, const size_t *units, const struct imp_fit *b,
+                      struct predict_class *pc, struct pi_plant *pl, size_t c)
+{
+	const struct pi_rsys *y = x->y;
+	size_t i;
+
+	pi_scale_cv(x->r, x->S, x->nu, b->a, b->b, b->f.beta, x->conf, &pc->scale_cv,
+	            &pc->scale_cv_b);
+
+	pl->c[c].mr_beta = b->f.beta;
+	pl->c[c].mr_tref = b->f.scale;
+	for (i = 0; i < x->nu; i++) {
+		struct pi_punit *pu = &pl->u[units[i]];
+		size_t k = y->w0[i] + y->nwu[i] - 1;
+		pu->mr = 1;
+		/* The current system is the unit's last window, unless it had
+		 * none (ranked before history_start): then its age as it is. */
+		pu->sys_age = y->sys_age[i];
+		if (isfinite(y->sys_age[i]) && y->nwu[i] > 0 && y->s1[k] == y->sys_age[i])
+			pu->sys_age = x->w.vend[k];
+		pu->mA = b->a + x->r[i];
+		pu->mB = b->b + x->S[i];
+	}
+}
+
+static void imp_report(const struct imp_fit *b, struct predict_class *pc, double *loglik)
+{
+	pc->process = PREDICT_PROCESS_IMPERFECT_REPAIR;
+	pc->model = b->type == PREDICT_KIJIMA_II ? PREDICT_MODEL_KIJIMA_II : PREDICT_MODEL_KIJIMA_I;
+	pc->repair_kijima = b->type;
+	pc->repair_q = b->q;
+	pc->repair_beta = b->f.beta;
+	pc->repair_beta_b.lo = pc->repair_beta_b.hi = NAN;
+	*loglik = b->f.loglik;
+}
+
+int pi_imperfect_class(const struct pi_imperfect_in *in, struct predict_class *pc,
+                       double *loglik, struct pi_plant *pl)
+{
+	struct imp_ctx x;
+	struct imp_fit best;
+	int rc = WR_OK;
+
+	pc->marginal_imperfect = NAN;
+	if (repeats(in->y) < in->min_fail)
+		return WR_OK;
+	memset(&x, 0, sizeof x);
+	x.y = in->y;
+	x.g.fa = in->y->fa;
+	x.g.wf0 = in->y->wf0;
+	x.g.s0 = in->y->s0;
+	x.g.s1 = in->y->s1;
+	x.g.nw = in->y->nw;
+	x.nu = in->nu;
+	x.conf = in->conf;
+	x.beta0 = in->beta0;
+	x.S = in->scratch;
+	x.r = malloc((in->nu + 1) * sizeof *x.r);
+	if (!x.r || pi_grp_work_alloc(&x.w, in->y->nfa, in->y->nw) != WR_OK) {
+		free(x.r);
+		return WR_ENOMEM;
+	}
+	imp_search(&x, in->beat, &best);
+	if (x.oom) {
+		rc = WR_ENOMEM;
+	} else if (isfinite(best.M)) {
+		pc->marginal_imperfect = best.M;
+		if (best.M > in->beat) {
+			imp_units(&x, in->units, &best, pc, pl, in->c);
+			imp_report(&best, pc, loglik);
+		}
+	}
+	pi_grp_work_free(&x.w);
+	free(x.r);
+	return rc;
+}
