@@ -335,11 +335,13 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 		free(from);
 		return cli_fail(c, &e);
 	}
-	version = base;
-	for (i = 0; i < a.npos; i++)
+	for (i = 0; i < a.npos; i++) {
+		/* Each work order's edits chain from its own version. */
+		version = base;
 		if ((rc = move_one(c, spec, &a, a.pos[i], to, from_only, &timers, &from[i],
 		                   &version, &e)) != WR_OK)
 			break;
+	}
 	if (rc == WR_OK)
 		rc = store_commit(c->st, &e);
 	if (rc != WR_OK) {

@@ -170,7 +170,7 @@ static int conflict_chosen(struct app *a, void *ctx, int choice)
 		/* Based on the version the conflict screen showed. */
 		int r = wo_save_act(a, d, &d->pending, &saved);
 		if (saved)
-			app_msg(a, "%s saved: your values replaced theirs.", d->number);
+			app_msg(a, "%s saved: mine replaced theirs.", d->number);
 		return r;
 	}
 	if (choice == CONFLICT_THEIRS) {

@@ -61,9 +61,15 @@ assert_eq "stale done changed nothing (status)" "in_progress" "$(echo "$OUT" | j
 assert_eq "stale done added no note" "0" "$(echo "$OUT" | jq '.notes | length')"
 assert_eq "stale done set no code" "" "$(echo "$OUT" | jq -r .problem)"
 
-# ---- without --if-version nothing is checked, as before
+# ---- without --if-version nothing is checked, as before, and a move of
+# several work orders with fields changes each from its own version
 w wo set "$N" --title "Unchecked"
 check_rc "wo set without --if-version" 0
+w wo new --asset P-1 --title "Third"
+K=$OUT
+w wo start "$K"
+w wo done "$N" "$K" --problem WEAR --note "both"
+check_rc "wo done of two work orders with a field" 0
 
 # ---- usage: a version is a positive whole number, for one work order
 w wo set "$N" --title x --if-version abc
