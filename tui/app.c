@@ -314,6 +314,15 @@ static int poll_changes(struct app *a)
 	return app_reload(a);
 }
 
+/* What the first screen shows is the data of this stamp. */
+static void stamp_start(struct app *a)
+{
+	struct wr_err e = { 0, "" };
+
+	if (store_change_stamp(a->s, &a->stamp, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+}
+
 /* No key came within the wait: ends a scanner burst, polls the view or
  * ticks its clock, and looks for changes made elsewhere.  Returns what to
  * repaint. */
@@ -504,8 +513,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	}
 	if (a->opts.open_record && *a->opts.open_record)
 		app_open_code(a, a->opts.open_record);
-	if (store_change_stamp(s, &a->stamp, e) != WR_OK)
-		app_msg_error(a, "%s", e ? e->msg : "cannot read the database's change stamp");
+	stamp_start(a);
 	tui_config_messages(a, a->opts.config);
 	loop(a, t_start);
 	asset_rel_forget();
