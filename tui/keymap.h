@@ -118,7 +118,7 @@
 	X(ACT_CF_REDO, "conflict-redo", ('r'), VM(CONFLICT), "Redo", "Reload & redo", KB_BOTH, \
 	  "A save refused because the record changed: reload it and open the editor again") \
 	X(ACT_CF_MINE, "conflict-mine", ('m'), VM(CONFLICT), "Mine", "Save mine", KB_BOTH, \
-	  "A save refused because the record changed: save my values over theirs") \
+	  "A save refused because the record changed: save the fields kept mine (Enter chooses)") \
 	X(ACT_CF_THEIRS, "conflict-theirs", ('t'), VM(CONFLICT), "Thrs", "Keep theirs", KB_BOTH, \
 	  "A save refused because the record changed: keep theirs, drop mine") \
 	X(ACT_CHOOSE_NUM, "choose-number", ('1', '2', '3', '4', '5', '6', '7', '8', '9'), VM(PICK), \

@@ -110,8 +110,9 @@ struct conflict_row {
 	char mine[160], theirs[160];   /* as shown; "" shows as "-" */
 };
 enum { CONFLICT_REDO, CONFLICT_MINE, CONFLICT_THEIRS };
-/* Called after the conflict screen closed and the view below reloaded. */
-typedef int (*conflict_fn)(struct app *a, void *ctx, int choice);
+/* Called after the conflict screen closed and the view below reloaded.
+ * With CONFLICT_MINE, bit i of theirs set: row i keeps theirs. */
+typedef int (*conflict_fn)(struct app *a, void *ctx, int choice, unsigned theirs);
 struct conflict_spec {
 	const char *message;           /* the store's: who changed it, when */
 	const struct conflict_row *rows;   /* copied by open() */

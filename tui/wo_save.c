@@ -161,19 +161,44 @@ static int conflict_rows(struct app *a, struct detail *d, struct wo_plan *p,
 
 /* ---- the choice ---- */
 
-static int conflict_chosen(struct app *a, void *ctx, int choice)
+/* The plan without the rows kept theirs (bit i of theirs: row i, counted
+ * as conflict_rows counts them).  Returns whether anything is left. */
+static int keep_mine(struct wo_plan *p, unsigned theirs)
+{
+	struct wo_plan q = *p;
+	int i, row = 0;
+
+	q.n = 0;
+	for (i = 0; i < p->n; i++) {
+		if (!(theirs & (1u << row)))
+			wo_plan_set(&q, p->field[i], p->value[i]);
+		/* A clearing set belongs to the row of the set after it. */
+		if (!(i + 1 < p->n && !strcmp(p->field[i], p->field[i + 1])))
+			row++;
+	}
+	if (p->check_seq > 0 && (theirs & (1u << row++)))
+		q.check_seq = 0;
+	if (p->to >= 0 && (theirs & (1u << row))) {
+		q.to = -1;
+		q.book = 0;
+	}
+	*p = q;
+	return p->n > 0 || p->check_seq > 0 || p->to >= 0;
+}
+
+static int conflict_chosen(struct app *a, void *ctx, int choice, unsigned theirs)
 {
 	struct detail *d = ctx;
 	int saved = 0;
 
-	if (choice == CONFLICT_MINE) {
+	if (choice == CONFLICT_MINE && keep_mine(&d->pending, theirs)) {
 		/* Based on the version the conflict screen showed. */
 		int r = wo_save_act(a, d, &d->pending, &saved);
 		if (saved)
 			app_msg(a, "%s saved: mine replaced theirs.", d->number);
 		return r;
 	}
-	if (choice == CONFLICT_THEIRS) {
+	if (choice != CONFLICT_REDO) {
 		app_msg(a, "%s: kept theirs; your change was not saved.", d->number);
 		return R_ALL;
 	}

@@ -36,6 +36,7 @@ expect_two() {
 }
 title_is() { [ "$(db_field "$1" Title)" = "$2" ]; }
 status_is() { [ "$(db_field "$1" Status)" = "$2" ]; }
+assignee_is() { [ "$(db_field "$1" Assignee)" = "$2" ]; }
 
 # edit_title WHO TEXT: replaces the title in the open edit form and saves.
 edit_title() {
@@ -50,8 +51,11 @@ edit_title() {
 	fi
 }
 
-# both_edit: both terminals open the edit form of the work order shown.
+# both_edit TITLE: once both terminals show the work order with TITLE (the
+# version just saved), both open its edit form.
 both_edit() {
+	expect "$1" "$tag: alice's detail shows '$1'"
+	expect_two "$1" "$tag: bob's detail shows '$1'"
 	keys e
 	keys_two e
 	expect "Edit work order" "$tag: alice's edit form opens"
@@ -68,7 +72,7 @@ run_pair() {
 	expect_two "Status: open" "$tag: bob sees $n"
 
 	# Both edit from the same version; alice saves first.
-	both_edit
+	both_edit "Seal leak"
 	edit_title main "Alice title"
 	expect "$n saved" "$tag: alice's save goes through"
 	check "$tag: alice's title is in the database" retry title_is "$n" "Alice title"
@@ -88,18 +92,36 @@ run_pair() {
 	check "$tag: the redone title is in the database" retry title_is "$n" "Bob redo"
 	expect "Bob redo" "$tag: alice's open detail shows bob's change by itself"
 
-	# Save mine: alice overwrites bob knowingly.
-	both_edit
+	# Choose field by field: alice changed the title and the assignee, bob
+	# the title; alice keeps bob's title and saves her assignee over it.
+	both_edit "Bob redo"
 	edit_title two "Bob first"
 	expect_two "$n saved" "$tag: bob saves first this time"
-	edit_title main "Alice mine"
+	keys C-u
+	keys "Alice mine"
+	keys Enter Enter Enter
+	keys "ann"
+	keys C-s
 	expect "was changed by bob" "$tag: alice's save is refused, naming bob"
+	expect "Title: keep mine" "$tag: each field starts as mine"
+	expect "Assignee" "$tag: the conflict lists both of alice's fields"
+	keys Enter
+	expect "Title: keep theirs" "$tag: Enter keeps theirs for the title"
+	keys m
+	expect "mine replaced theirs" "$tag: m saves as chosen"
+	check "$tag: bob's title is kept" retry title_is "$n" "Bob first"
+	check "$tag: alice's assignee is saved" retry assignee_is "$n" ann
+	both_edit "Assignee: ann"
+	edit_title two "Bob again"
+	expect_two "$n saved" "$tag: bob saves first again"
+	edit_title main "Alice mine"
+	expect "was changed by bob" "$tag: alice is refused again"
 	keys m
 	expect "mine replaced theirs" "$tag: m saves alice's value"
 	check "$tag: alice's value is in the database" retry title_is "$n" "Alice mine"
 
 	# Keep theirs: bob drops his edit.
-	both_edit
+	both_edit "Alice mine"
 	edit_title main "Alice keeps"
 	expect "$n saved" "$tag: alice saves"
 	edit_title two "Bob drops"
