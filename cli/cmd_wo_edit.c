@@ -279,15 +279,17 @@ static int move_one(struct cli *c, const struct cmd_spec *spec, const struct arg
 {
 	const char *note = args_get(a, "note");
 	struct wr_wo w;
-	int rc;
+	int rc, stale;
 
 	wr_wo_init(&w);
 	rc = store_wo_get(c->st, num, &w, e);
 	*from = w.status;
+	/* A stale --if-version is the conflict, whatever the status now. */
+	stale = *version > 0 && w.version != *version;
 	wr_wo_clear(&w);
 	if (rc != WR_OK)
 		return rc;
-	if (from_only >= 0 && *from != from_only)
+	if (from_only >= 0 && *from != from_only && !stale)
 		return wr_fail(e, WR_EINPUT, "%s is %s; only %s work orders can be %s", num,
 		               wr_wo_status_name(*from), wr_wo_status_name(from_only),
 		               spec->name + 3);

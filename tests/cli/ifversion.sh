@@ -61,6 +61,11 @@ assert_eq "stale done changed nothing (status)" "in_progress" "$(echo "$OUT" | j
 assert_eq "stale done added no note" "0" "$(echo "$OUT" | jq '.notes | length')"
 assert_eq "stale done set no code" "" "$(echo "$OUT" | jq -r .problem)"
 
+# ---- a stale version is the conflict even where the move itself would be
+# refused (reopen wants done work)
+w wo reopen "$N" --if-version "$V2"
+check_rc "wo reopen --if-version (stale, not done) exits 3" 3
+
 # ---- without --if-version nothing is checked, as before, and a move of
 # several work orders with fields changes each from its own version
 w wo set "$N" --title "Unchecked"
