@@ -22,6 +22,9 @@
 #define CLI_OK 0
 #define CLI_BAD 1
 #define CLI_USAGE 2
+/* A version-checked edit (--if-version) found that the record had been
+ * changed since that version: nothing was changed. */
+#define CLI_CONFLICT 3
 /* Returned by a store callback to end a listing early (--limit); the store
  * passes a callback's nonzero return back, so the caller maps it to OK. */
 #define CLI_STOP 1000

@@ -367,6 +367,8 @@ static void show_fields_text(const struct wr_wo *w)
 	field("Completed", tm(w->completed_at, b));
 	field("Completed by", w->completed_by[0] ? w->completed_by : "-");
 	field("Closed", tm(w->closed_at, b));
+	snprintf(h, sizeof h, "%lld", (long long)w->version);
+	field("Version", h);
 	if (w->description && *w->description) {
 		printf("\nDescription:\n    ");
 		out_text(stdout, w->description);

@@ -6,6 +6,7 @@
  * all five or none, and a lifecycle move given several numbers moves all of
  * them or none.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,56 +29,110 @@
 	{"downtime-end", 0, 1, "DATE", "when it ran again"}, \
 	{"est-hours", 0, 1, "H", "estimated hours of work"}
 
+/* Scripts that read a work order and change it later name the version
+ * they read (wo show): the change is refused, exit 3, when someone changed
+ * the work order in between. */
+#define IF_VERSION_OPT \
+	{"if-version", 0, 1, "N", "change it only if it is still at version N (else exit 3)"}
+
 static const struct arg_opt set_opts[] = {
 	WO_FIELD_OPTS,
+	IF_VERSION_OPT,
 	{NULL, 0, 0, NULL, NULL}
 };
 
 static const struct cmd_spec set_spec = {
-	"wo set", "NUM --FIELD VALUE [--FIELD VALUE ...]",
+	"wo set", "NUM --FIELD VALUE [--FIELD VALUE ...] [--if-version N]",
 	"Changes fields of a work order, all in one transaction: either every change\n"
-	"is made or none.  Status changes use wo open|start|hold|done|close|cancel.",
+	"is made or none.  Status changes use wo open|start|hold|done|close|cancel.\n"
+	"With --if-version N (the version 'wo show' gives), nothing is changed and the\n"
+	"exit status is 3 when the work order has been changed since version N.",
 	set_opts, 1, 1, "field", NULL
 };
 
-/* Applies the parsed field options in command-line order. */
+/* The options that are not fields of the work order. */
+static int not_a_field(const char *name)
+{
+	return strcmp(name, "note") == 0 || strcmp(name, "if-version") == 0;
+}
+
+/* The version --if-version names into *version (0 without it): WR_OK, or
+ * CLI_USAGE after saying what is wrong. */
+static int if_version(struct cli *c, const struct args *a, int64_t *version)
+{
+	const char *v = args_get(a, "if-version");
+	long n = 0;
+	int rc;
+
+	*version = 0;
+	if (!v)
+		return CLI_OK;
+	if (a->npos > 1)
+		return args_usage(c, "--if-version goes with one work order, not %d", a->npos);
+	if ((rc = args_int(c, "if-version", v, 1, LONG_MAX, &n)) != 0)
+		return rc;
+	*version = n;
+	return CLI_OK;
+}
+
+/* A failed edit: exit 3 for a version conflict, else as any failure. */
+static int edit_fail(struct cli *c, const struct wr_err *e, int64_t version)
+{
+	int code = cli_fail(c, e);
+
+	return version > 0 && e->rc == WR_ECONFLICT ? CLI_CONFLICT : code;
+}
+
+/* Applies the parsed field options in command-line order, each based on
+ * the version the one before left (*version 0: unchecked). */
 static int apply_fields(struct cli *c, const struct args *a, const char *num,
-                        struct wr_err *e)
+                        int64_t *version, struct wr_err *e)
 {
 	int i;
 
 	for (i = 0; i < a->norder; i++) {
 		const char *name = a->spec->opts[a->order_opt[i]].name;
-		if (strcmp(name, "note") == 0)
+		if (not_a_field(name))
 			continue;
-		if (store_wo_set(c->st, num, name, a->order_val[i], e) != WR_OK)
+		if (store_wo_set_if(c->st, num, name, a->order_val[i], version, e) != WR_OK)
 			return e->rc ? e->rc : WR_EINPUT;
 	}
 	return WR_OK;
+}
+
+static int count_fields(const struct args *a)
+{
+	int i, n = 0;
+
+	for (i = 0; i < a->norder; i++)
+		n += !not_a_field(a->spec->opts[a->order_opt[i]].name);
+	return n;
 }
 
 int wo_cmd_set(struct cli *c, int argc, char **argv)
 {
 	struct args a;
 	struct wr_err e = {0, ""};
-	int rc = args_parse(c, &set_spec, argc, argv, &a);
+	int64_t version, base;
+	int n, rc = args_parse(c, &set_spec, argc, argv, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	if (a.norder == 0)
+	if ((n = count_fields(&a)) == 0)
 		return args_usage(c, "nothing to change: give --FIELD VALUE (fields: title, type, "
 		                  "priority, asset, assignee, due, description, problem, cause, "
 		                  "remedy, failure, downtime-start, downtime-end, est-hours)");
-	if ((rc = cli_open(c, 0)) != 0)
+	if ((rc = if_version(c, &a, &base)) != CLI_OK || (rc = cli_open(c, 0)) != 0)
 		return rc;
 	if (store_begin(c->st, &e) != WR_OK)
 		return cli_fail(c, &e);
-	if (apply_fields(c, &a, a.pos[0], &e) != WR_OK || store_commit(c->st, &e) != WR_OK) {
+	version = base;
+	if (apply_fields(c, &a, a.pos[0], &version, &e) != WR_OK ||
+	    store_commit(c->st, &e) != WR_OK) {
 		store_rollback(c->st);
-		return cli_fail(c, &e);
+		return edit_fail(c, &e, base);
 	}
-	out_printf(stdout, "%s: updated %d field%s\n", a.pos[0], a.norder,
-	           a.norder == 1 ? "" : "s");
+	out_printf(stdout, "%s: updated %d field%s\n", a.pos[0], n, n == 1 ? "" : "s");
 	return CLI_OK;
 }
 
@@ -171,18 +226,20 @@ int wo_cmd_new(struct cli *c, int argc, char **argv)
 /* ----------------------------------------------------------- lifecycle */
 
 static const struct arg_opt move_opts[] = {
+	IF_VERSION_OPT,
 	{NULL, 0, 0, NULL, NULL}
 };
 
 static const struct arg_opt done_opts[] = {
 	WO_FIELD_OPTS,
 	{"note", 0, 1, "TEXT", "add a note (what was done) before completing"},
+	IF_VERSION_OPT,
 	{NULL, 0, 0, NULL, NULL}
 };
 
 #define MOVE_SPEC(ident, verb, text) \
 	static const struct cmd_spec ident = { \
-		"wo " verb, "NUM [NUM ...]", text, move_opts, 1, -1, NULL, NULL \
+		"wo " verb, "NUM [NUM ...] [--if-version N]", text, move_opts, 1, -1, NULL, NULL \
 	}
 MOVE_SPEC(open_spec, "open", "Approves requests: requested -> open.");
 MOVE_SPEC(start_spec, "start", "Starts work: open or on_hold -> in_progress.");
@@ -192,7 +249,7 @@ MOVE_SPEC(cancel_spec, "cancel", "Cancels work that is not finished.");
 MOVE_SPEC(reopen_spec, "reopen", "Reopens completed work: done -> in_progress.");
 
 static const struct cmd_spec done_spec = {
-	"wo done", "NUM [NUM ...]",
+	"wo done", "NUM [NUM ...] [--if-version N]",
 	"Completes work: open, in_progress -> done.  Field options (as for wo set) and\n"
 	"--note are applied first, in the same transaction.  Completing corrective work\n"
 	"flagged --failure yes adds a failure to the asset's history; completing a PM\n"
@@ -218,23 +275,25 @@ static int timer_stopped(const struct wr_labor *l, void *ctx)
  * the field options and the note; sets *from to the status it had. */
 static int move_one(struct cli *c, const struct cmd_spec *spec, const struct args *a,
                     const char *num, int to, int from_only, struct stopped_timers *timers,
-                    int *from, struct wr_err *e)
+                    int *from, int64_t *version, struct wr_err *e)
 {
 	const char *note = args_get(a, "note");
 	struct wr_wo w;
-	int rc;
+	int rc, stale;
 
 	wr_wo_init(&w);
 	rc = store_wo_get(c->st, num, &w, e);
 	*from = w.status;
+	/* A stale --if-version is the conflict, whatever the status now. */
+	stale = *version > 0 && w.version != *version;
 	wr_wo_clear(&w);
 	if (rc != WR_OK)
 		return rc;
-	if (from_only >= 0 && *from != from_only)
+	if (from_only >= 0 && *from != from_only && !stale)
 		return wr_fail(e, WR_EINPUT, "%s is %s; only %s work orders can be %s", num,
 		               wr_wo_status_name(*from), wr_wo_status_name(from_only),
 		               spec->name + 3);
-	if ((rc = apply_fields(c, a, num, e)) != WR_OK)
+	if ((rc = apply_fields(c, a, num, version, e)) != WR_OK)
 		return rc;
 	if (note && (rc = store_note_add(c->st, num, note, e)) != WR_OK)
 		return rc;
@@ -248,7 +307,7 @@ static int move_one(struct cli *c, const struct cmd_spec *spec, const struct arg
 			wr_fail(e, rc, "out of memory");
 		return rc;
 	}
-	return store_wo_transition(c->st, num, to, e);
+	return store_wo_transition_if(c->st, num, to, version, e);
 }
 
 /* Moves every numbered work order to `to`, all or none.  from_only >= 0
@@ -259,6 +318,7 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 	struct args a;
 	struct wr_err e = {0, ""};
 	struct stopped_timers timers = {NULL, {NULL, 0, 0}};
+	int64_t base, version;
 	int *from;
 	const char *note;
 	int i, rc = args_parse(c, spec, argc, argv, &a);
@@ -268,7 +328,7 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 	note = args_get(&a, "note");
 	if (note && !*note)
 		return args_usage(c, "--note needs some text");
-	if ((rc = cli_open(c, 0)) != 0)
+	if ((rc = if_version(c, &a, &base)) != CLI_OK || (rc = cli_open(c, 0)) != 0)
 		return rc;
 	from = calloc((size_t)a.npos, sizeof *from);
 	if (!from)
@@ -277,17 +337,20 @@ static int move(struct cli *c, const struct cmd_spec *spec, int to, int from_onl
 		free(from);
 		return cli_fail(c, &e);
 	}
-	for (i = 0; i < a.npos; i++)
+	for (i = 0; i < a.npos; i++) {
+		/* Each work order's edits chain from its own version. */
+		version = base;
 		if ((rc = move_one(c, spec, &a, a.pos[i], to, from_only, &timers, &from[i],
-		                   &e)) != WR_OK)
+		                   &version, &e)) != WR_OK)
 			break;
+	}
 	if (rc == WR_OK)
 		rc = store_commit(c->st, &e);
 	if (rc != WR_OK) {
 		store_rollback(c->st);
 		free(from);
 		wr_buf_free(&timers.out);
-		return cli_fail(c, &e);
+		return edit_fail(c, &e, base);
 	}
 	if (timers.out.p)
 		out_printf(stdout, "%s", timers.out.p);

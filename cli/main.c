@@ -56,7 +56,8 @@ static void usage(FILE *f)
 	args_help_opts(main_opts, f);
 	fprintf(f, "\n'wrench COMMAND --help' describes one command.  The configuration file is\n"
 	        "$XDG_CONFIG_HOME/wrench/config.\n"
-	        "\nexit status: 0 ok, 1 bad input or data, 2 usage.  See wrench(1).\n");
+	        "\nexit status: 0 ok, 1 bad input or data, 2 usage, 3 conflict (--if-version).\n"
+	        "See wrench(1).\n");
 }
 
 /* wrench --complete-words with no command: the commands and the options

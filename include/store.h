@@ -174,6 +174,9 @@ int store_asset_get(struct store *s, const char *tag, struct wr_asset *out, stru
  * criticality, status, install-date, serial, manufacturer, model). */
 int store_asset_set(struct store *s, const char *tag, const char *field, const char *value,
                     struct wr_err *e);
+/* Version-checked (see store_wo_set_if). */
+int store_asset_set_if(struct store *s, const char *tag, const char *field, const char *value,
+                       int64_t *version, struct wr_err *e);
 /* search: NULL for all, else matches tag, name, class, serial (case-insensitive
  * substring).  Ordered by tag.  Streams rows: memory stays flat. */
 int store_asset_list(struct store *s, const char *search, wr_asset_cb cb, void *ctx,
@@ -346,6 +349,23 @@ int store_wo_set(struct store *s, const char *number, const char *field, const c
  * PM work order advances its schedule.  Refused transitions say which are
  * allowed from the current status. */
 int store_wo_transition(struct store *s, const char *number, int to_status, struct wr_err *e);
+/* Version-checked edits, for a screen or a script that read a record and
+ * saves a change to it later: *version is the version the edit is based on
+ * (the record's version field as it was read; NULL or 0: unchecked, as the
+ * calls without _if).  When the record has moved on since, nothing changes
+ * and the call fails with WR_ECONFLICT, "WO-000123 was changed by NAME at
+ * TIME (version N, you had M)", who and when from the audit log; the check
+ * is part of the UPDATE, inside the transaction, so nothing is ever written
+ * over a version the edit did not see.  An edit that would change nothing
+ * is checked too.  On success *version is the record's version after the
+ * edit, so that several edits in one transaction (store_begin) chain, each
+ * based on the one before.  store_asset_set_if and store_pm_set_if (with
+ * the record's version) and store_check_set_if (with the checklist item's,
+ * wr_check_item.version) work alike. */
+int store_wo_set_if(struct store *s, const char *number, const char *field, const char *value,
+                    int64_t *version, struct wr_err *e);
+int store_wo_transition_if(struct store *s, const char *number, int to_status,
+                           int64_t *version, struct wr_err *e);
 /* Whether completing corrective work needs its problem, cause and remedy
  * codes: off (the default), interfaces ask for them but allow skipping; on,
  * store_wo_transition refuses to move corrective work to done without all
@@ -500,11 +520,15 @@ struct wr_check_item {
 	char note[160];
 	char done_by[64];
 	int64_t done_at;
+	int64_t version;        /* the item's own: each change of it adds one */
 };
 typedef int (*wr_check_cb)(const struct wr_check_item *c, void *ctx);
 int store_check_add(struct store *s, const char *wo_number, const char *task, struct wr_err *e);
 int store_check_set(struct store *s, const char *wo_number, int seq, int result,
                     const char *note, struct wr_err *e);
+/* Version-checked on the item's version (see store_wo_set_if). */
+int store_check_set_if(struct store *s, const char *wo_number, int seq, int result,
+                       const char *note, int64_t *version, struct wr_err *e);
 int store_check_list(struct store *s, const char *wo_number, wr_check_cb cb, void *ctx,
                      struct wr_err *e);
 
@@ -576,6 +600,9 @@ int store_pm_put(struct store *s, const struct wr_pm *p, struct wr_err *e);
 int store_pm_get(struct store *s, const char *code, struct wr_pm *out, struct wr_err *e);
 int store_pm_set(struct store *s, const char *code, const char *field, const char *value,
                  struct wr_err *e);
+/* Version-checked (see store_wo_set_if). */
+int store_pm_set_if(struct store *s, const char *code, const char *field, const char *value,
+                    int64_t *version, struct wr_err *e);
 int store_pm_list(struct store *s, wr_pm_cb cb, void *ctx, struct wr_err *e);
 /* A page of at most limit schedules in code order, for lists that must not
  * read the whole table: after_code NULL or "" gives the first rows (backward:

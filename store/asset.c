@@ -154,9 +154,11 @@ static int asset_insert(struct store *s, struct entity_rec *nw, const int64_t *r
 	return store_audit(s, assets()->table, a->uuid, a->tag, "*created*", NULL, a->tag, e);
 }
 
-/* Writes nw over the stored asset old, auditing each changed field. */
+/* Writes nw over the stored asset old, auditing each changed field;
+ * refused when base is set and the row has moved on. */
 static int asset_update(struct store *s, const struct entity_rec *old,
-                        const struct entity_rec *nw, const int64_t *ref, struct wr_err *e)
+                        const struct entity_rec *nw, const int64_t *ref, const int64_t *base,
+                        struct wr_err *e)
 {
 	const struct wr_asset *o = &old->u.asset, *a = &nw->u.asset;
 	const struct entity_audit how = {o->uuid, o->tag, EF_IMPORT | EF_HIDDEN, 1};
@@ -179,14 +181,22 @@ static int asset_update(struct store *s, const struct entity_rec *old,
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
 	entity_bind_write(&b, assets(), 1, nw, ref, o->id, wr_now());
+	store_bind_base(&b, base);
 	rc = store_run(s, &b, e, "updating an asset");
 	store_stmt_done(st);
+	if (rc == WR_OK) {
+		char name[80];
+		snprintf(name, sizeof name, "asset %s", o->tag);
+		const struct store_vref r = {assets()->table, o->tag, NULL, name};
+		rc = store_version_written(s, &r, assets()->table, o->id, base, e);
+	}
 	if (rc != WR_OK)
 		return rc;
 	return entity_audit_changes(s, assets(), old, nw, &how, &changed, e) < 0 ? WR_EDB : WR_OK;
 }
 
-static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err *e)
+static int asset_put_tx(struct store *s, const struct wr_asset *a, const int64_t *base,
+                        struct wr_err *e)
 {
 	int64_t ref[ENTITY_MAX_FIELDS] = {0};
 	struct entity_rec old, nw;
@@ -204,10 +214,13 @@ static int asset_put_tx(struct store *s, const struct wr_asset *a, struct wr_err
 		return rc;
 	if (entity_rec_same(assets(), &old, &nw))
 		return WR_OK;   /* unchanged: no write, no version bump */
-	return asset_update(s, &old, &nw, ref, e);
+	return asset_update(s, &old, &nw, ref, base, e);
 }
 
-int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e)
+/* store_asset_put, refused when base is set and the stored asset has
+ * moved on from it. */
+static int asset_put_based(struct store *s, const struct wr_asset *a, const int64_t *base,
+                           struct wr_err *e)
 {
 	struct wr_err tmp;
 	int rc;
@@ -223,12 +236,17 @@ int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e)
 		return wr_fail(e, WR_EINPUT, "asset %s: unknown status %d", a->tag, a->status);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
-	rc = asset_put_tx(s, a, e);
+	rc = asset_put_tx(s, a, base, e);
 	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;
 	}
 	return store_commit(s, e);
+}
+
+int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e)
+{
+	return asset_put_based(s, a, NULL, e);
 }
 
 /* ------------------------------------------------------------------- set */
@@ -237,6 +255,24 @@ int store_asset_put(struct store *s, const struct wr_asset *a, struct wr_err *e)
  * (store/entity.c); store_asset_put checks the result like any put. */
 int store_asset_set(struct store *s, const char *tag, const char *field, const char *value,
                     struct wr_err *e)
+{
+	return store_asset_set_if(s, tag, field, value, NULL, e);
+}
+
+/* Inside the transaction: refused when version names another than the
+ * stored asset's. */
+static int asset_stale(struct store *s, const struct wr_asset *a, const int64_t *version,
+                       struct wr_err *e)
+{
+	char name[80];
+
+	snprintf(name, sizeof name, "asset %s", a->tag);
+	const struct store_vref r = {assets()->table, a->tag, NULL, name};
+	return store_version_check(s, &r, a->version, version, e);
+}
+
+int store_asset_set_if(struct store *s, const char *tag, const char *field, const char *value,
+                       int64_t *version, struct wr_err *e)
 {
 	const struct wr_entity *en = wr_entity_get(CE_ASSETS);
 	char names[300];
@@ -253,12 +289,16 @@ int store_asset_set(struct store *s, const char *tag, const char *field, const c
 		return rc;
 	entity_rec_init(en, &rec);
 	rc = asset_get(s, tag, &rec.u.asset, e);
+	if (rc == WR_OK)
+		rc = asset_stale(s, &rec.u.asset, version, e);
 	if (rc == WR_OK && f < 0)
 		rc = wr_fail(e, WR_EINPUT, "unknown asset field '%.40s'; fields are: %s", field, names);
 	if (rc == WR_OK)
 		rc = entity_set_value(&en->f[f], value, &rec, e);
 	if (rc == WR_OK)
-		rc = store_asset_put(s, &rec.u.asset, e);
+		rc = asset_put_based(s, &rec.u.asset, version, e);
+	if (rc == WR_OK && version)
+		rc = store_version_of(s, assets()->table, rec.u.asset.id, version, e);
 	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;

@@ -22,7 +22,7 @@
 #define AT(rec, f, T) ((const T *)(const void *)((const char *)(rec) + (f)->off))
 
 #define SQL_MAX 2048
-#define SET_SQL_MAX 160
+#define SET_SQL_MAX 200
 
 struct built {
 	char stmt[ES__COUNT][SQL_MAX];
@@ -136,14 +136,17 @@ static void build_writes(struct built *t, const struct wr_entity *en, int *ok)
 	for (size_t i = 0; i < en->n; i++)
 		if (entity_field_changes(&en->f[i]))
 			put(&b, "%s = ?%d, ", en->f[i].column, ++k);
-	put(&b, "updated_at = ?%d, version = version + 1 WHERE id = ?%d", k + 1, k + 2);
+	/* The last parameter is the version the change was based on (see
+	 * store_bind_base): left NULL, the update is unchecked. */
+	put(&b, "updated_at = ?%d, version = version + 1 WHERE id = ?%d AND (?%d IS NULL OR"
+	    " version = ?%d)", k + 1, k + 2, k + 3, k + 3);
 	*ok &= b.ok;
 	for (size_t i = 0; i < en->n; i++) {
 		if (!en->f[i].column)
 			continue;
 		b = (struct sqlbuf){t->set[i], SET_SQL_MAX, 0, 1};
-		put(&b, "UPDATE %s SET %s = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
-		    en->table, en->f[i].column);
+		put(&b, "UPDATE %s SET %s = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3"
+		    " AND (?4 IS NULL OR version = ?4)", en->table, en->f[i].column);
 		*ok &= b.ok;
 	}
 }

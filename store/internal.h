@@ -186,6 +186,32 @@ int store_audit(struct store *s, const char *entity, const char *uuid, const cha
                 const char *field, const char *old_value, const char *new_value,
                 struct wr_err *e);
 
+/* Version-checked edits (version.c).  A record as the conflict message
+ * names it: the audit log's entity and key (and field, when the record is
+ * a part of another, like a checklist item, or NULL), and name for people
+ * ("WO-000123", "asset P-101"). */
+struct store_vref {
+	const char *entity, *key, *field, *name;
+};
+/* WR_ECONFLICT "NAME was changed by WHO at WHEN (version STORED, you had
+ * BASE)", who and when from the audit log's last row of the record. */
+int store_version_conflict(struct store *s, const struct store_vref *r, int64_t stored,
+                           int64_t base, struct wr_err *e);
+/* WR_OK when base is NULL, 0 (an unchecked edit) or the stored version;
+ * otherwise the conflict. */
+int store_version_check(struct store *s, const struct store_vref *r, int64_t stored,
+                        const int64_t *base, struct wr_err *e);
+/* Binds *base to the last parameter of a guarded UPDATE ("... AND (?N IS
+ * NULL OR version = ?N)"); nothing when the edit is unchecked. */
+void store_bind_base(struct store_binds *b, const int64_t *base);
+/* After a guarded UPDATE of row id of table: the conflict when a checked
+ * edit changed no row (the record moved on), else WR_OK. */
+int store_version_written(struct store *s, const struct store_vref *r, const char *table,
+                          int64_t id, const int64_t *base, struct wr_err *e);
+/* The version of row id of table (wo, asset, pm, wo_check). */
+int store_version_of(struct store *s, const char *table, int64_t id, int64_t *version,
+                     struct wr_err *e);
+
 /* Fault-diagnosis index upkeep for one work order (insert or replace its
  * FTS row if it is finished corrective work, delete it otherwise). */
 int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);

@@ -489,10 +489,13 @@ static int pm_refs(struct store *s, const struct wr_pm *p, int64_t *ref, struct 
 	return WR_OK;
 }
 
+/* The schedule as a version conflict names it. */
+#define pm_vref(p) ((const struct store_vref){"pm", (p)->code, NULL, (p)->code})
+
 /* Writes p: a new schedule (old NULL), else over the stored one, auditing
  * every field that changes (nothing changed: nothing written, *same set). */
 static int pm_store(struct store *s, struct entity_rec *p, const struct entity_rec *old,
-                    const int64_t *ref, int *same, struct wr_err *e)
+                    const int64_t *ref, const int64_t *base, int *same, struct wr_err *e)
 {
 	struct wr_pm *n = &p->u.pm;
 	uint32_t changed;
@@ -517,8 +520,12 @@ static int pm_store(struct store *s, struct entity_rec *p, const struct entity_r
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
 	entity_bind_write(&b, pms(), old != NULL, p, ref, old ? old->u.pm.id : 0, wr_now());
+	if (old)
+		store_bind_base(&b, base);
 	rc = store_run(s, &b, e, "saving a PM schedule");
 	store_stmt_done(st);
+	if (rc == WR_OK && old)
+		rc = store_version_written(s, &pm_vref(&old->u.pm), "pm", old->u.pm.id, base, e);
 	return rc;
 }
 
@@ -530,7 +537,8 @@ static int pm_store(struct store *s, struct entity_rec *p, const struct entity_r
  * due / next meter is computed when the schedule is new or its defining
  * fields changed.
  */
-static int pm_write(struct store *s, const struct wr_pm *in, int exact, struct wr_err *e)
+static int pm_write(struct store *s, const struct wr_pm *in, int exact, const int64_t *base,
+                    struct wr_err *e)
 {
 	int64_t ref[ENTITY_MAX_FIELDS] = {0};
 	struct entity_rec old, p;
@@ -558,7 +566,7 @@ static int pm_write(struct store *s, const struct wr_pm *in, int exact, struct w
 		rc = pm_refs(s, &p.u.pm, ref, e);
 	if (rc == WR_OK) {
 		pm_schedule(&p.u.pm, &old.u.pm, exists, exact);
-		rc = pm_store(s, &p, exists ? &old : NULL, ref, &same, e);
+		rc = pm_store(s, &p, exists ? &old : NULL, ref, base, &same, e);
 	}
 	wr_pm_clear(&old.u.pm);
 	if (rc != WR_OK || same) {
@@ -570,7 +578,7 @@ static int pm_write(struct store *s, const struct wr_pm *in, int exact, struct w
 
 int store_pm_put(struct store *s, const struct wr_pm *p, struct wr_err *e)
 {
-	return pm_write(s, p, 0, e);
+	return pm_write(s, p, 0, NULL, e);
 }
 
 int store_pm_create(struct store *s, const struct wr_pm *p, struct wr_err *e)
@@ -585,7 +593,7 @@ int store_pm_create(struct store *s, const struct wr_pm *p, struct wr_err *e)
 	if (rc == WR_OK)
 		rc = wr_fail(e, WR_ECONFLICT, "PM %s already exists: choose another code", p->code);
 	else if (rc == WR_ENOTFOUND)
-		rc = pm_write(s, p, 0, e);
+		rc = pm_write(s, p, 0, NULL, e);
 	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;
@@ -612,25 +620,28 @@ static int set_rules(struct wr_pm *p, const struct wr_field *f, struct wr_err *e
 int store_pm_set(struct store *s, const char *code, const char *field, const char *value,
                  struct wr_err *e)
 {
-	const struct wr_entity *en = wr_entity_get(CE_PMS);
-	int f = entity_set_field(en, field), rc;
-	struct entity_rec rec;
-	char names[400];
+	return store_pm_set_if(s, code, field, value, NULL, e);
+}
 
-	if (f < 0) {
-		entity_set_names(en, names, sizeof names);
-		return wr_fail(e, WR_EINPUT, "unknown PM field '%.40s'; valid fields: %s",
-		               field ? field : "", names);
-	}
-	entity_rec_init(en, &rec);
+/* Inside store_pm_set_if's transaction: field f of schedule `code` set
+ * from value and written, based on version. */
+static int pm_set_tx(struct store *s, const char *code, const struct wr_field *f,
+                     const char *value, int64_t *version, struct wr_err *e)
+{
+	struct entity_rec rec;
+	int rc;
+
+	entity_rec_init(pms(), &rec);
 	if ((rc = store_pm_get(s, code, &rec.u.pm, e)) != WR_OK)
 		return rc;
-	rc = entity_set_value(&en->f[f], value, &rec, e);
+	rc = store_version_check(s, &pm_vref(&rec.u.pm), rec.u.pm.version, version, e);
 	if (rc == WR_OK)
-		rc = set_rules(&rec.u.pm, &en->f[f], e);
+		rc = entity_set_value(f, value, &rec, e);
+	if (rc == WR_OK)
+		rc = set_rules(&rec.u.pm, f, e);
 	/* A changed schedule (not an explicit next due) gets its next due
 	 * computed again. */
-	if (rc == WR_OK && strcmp(en->f[f].name, "next_due") != 0) {
+	if (rc == WR_OK && strcmp(f->name, "next_due") != 0) {
 		struct wr_pm cur;
 		if ((rc = store_pm_get(s, code, &cur, e)) == WR_OK && schedule_changed(&cur, &rec.u.pm)) {
 			rec.u.pm.next_due = WR_NO_TIME;
@@ -639,9 +650,32 @@ int store_pm_set(struct store *s, const char *code, const char *field, const cha
 		wr_pm_clear(&cur);
 	}
 	if (rc == WR_OK)
-		rc = pm_write(s, &rec.u.pm, 1, e);
-	entity_rec_clear(en, &rec);
+		rc = pm_write(s, &rec.u.pm, 1, version, e);
+	if (rc == WR_OK && version)
+		rc = store_version_of(s, "pm", rec.u.pm.id, version, e);
+	entity_rec_clear(pms(), &rec);
 	return rc;
+}
+
+int store_pm_set_if(struct store *s, const char *code, const char *field, const char *value,
+                    int64_t *version, struct wr_err *e)
+{
+	const struct wr_entity *en = wr_entity_get(CE_PMS);
+	int f = entity_set_field(en, field), rc;
+	char names[400];
+
+	if (f < 0) {
+		entity_set_names(en, names, sizeof names);
+		return wr_fail(e, WR_EINPUT, "unknown PM field '%.40s'; valid fields: %s",
+		               field ? field : "", names);
+	}
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	if ((rc = pm_set_tx(s, code, &en->f[f], value, version, e)) != WR_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
 }
 
 /* --------------------------------------------- completion of an occurrence */

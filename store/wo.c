@@ -391,12 +391,19 @@ static int check_field(struct store *s, const struct wr_field *f, const struct w
 	return WR_OK;
 }
 
+/* The work order as a version conflict names it. */
+static struct store_vref wo_vref(const struct wr_wo *w)
+{
+	return (struct store_vref){"wo", w->number, NULL, w->number};
+}
+
 /* Writes field f of nw over the stored work order (old), audited under the
- * field's `set` name. */
+ * field's `set` name; refused when base is set and the row has moved on. */
 static int write_field(struct store *s, const struct wr_entity *en, const struct wr_field *f,
                        const struct entity_rec *old, const struct entity_rec *nw,
-                       int64_t asset_id, struct wr_err *e)
+                       int64_t asset_id, const int64_t *base, struct wr_err *e)
 {
+	const struct store_vref r = wo_vref(&old->u.wo);
 	const char *sql = entity_sql_set(en, (size_t)(f - en->f));
 	char name[48], ob[64], nb[64];
 	sqlite3_stmt *st;
@@ -410,8 +417,11 @@ static int write_field(struct store *s, const struct wr_entity *en, const struct
 	entity_bind_field(&b, 1, f, nw, asset_id);
 	store_bind_int64(&b, 2, wr_now());
 	store_bind_int64(&b, 3, old->u.wo.id);
+	store_bind_base(&b, base);
 	rc = store_run(s, &b, e, "saving a work order");
 	store_stmt_done(st);
+	if (rc == WR_OK)
+		rc = store_version_written(s, &r, "wo", old->u.wo.id, base, e);
 	if (rc != WR_OK)
 		return rc;
 	return store_audit(s, "wo", old->u.wo.uuid, old->u.wo.number,
@@ -421,9 +431,11 @@ static int write_field(struct store *s, const struct wr_entity *en, const struct
 }
 
 /* Inside the caller's transaction: field f of work order `number` set
- * from value.  A value equal to the stored one writes nothing. */
+ * from value.  A value equal to the stored one writes nothing.  version:
+ * see store_wo_set_if. */
 static int set_field(struct store *s, const struct wr_entity *en, const struct wr_field *f,
-                     const char *number, const char *value, struct wr_err *e)
+                     const char *number, const char *value, int64_t *version,
+                     struct wr_err *e)
 {
 	struct entity_rec old, nw;
 	int64_t asset_id = 0;
@@ -432,6 +444,11 @@ static int set_field(struct store *s, const struct wr_entity *en, const struct w
 	entity_rec_init(en, &old);
 	if ((rc = store_wo_read(s, number, &old.u.wo, NULL, NULL, e)) != WR_OK)
 		return rc;
+	const struct store_vref r = wo_vref(&old.u.wo);
+	if ((rc = store_version_check(s, &r, old.u.wo.version, version, e)) != WR_OK) {
+		wr_wo_clear(&old.u.wo);
+		return rc;
+	}
 	if ((rc = entity_rec_copy(en, &nw, &old)) != WR_OK) {
 		wr_wo_clear(&old.u.wo);
 		return wr_fail(e, rc, "out of memory");
@@ -440,7 +457,7 @@ static int set_field(struct store *s, const struct wr_entity *en, const struct w
 	if (rc == WR_OK)
 		rc = check_field(s, f, &nw.u.wo, &asset_id, e);
 	if (rc == WR_OK && !entity_value_same(f, &old, &nw))
-		rc = write_field(s, en, f, &old, &nw, asset_id, e);
+		rc = write_field(s, en, f, &old, &nw, asset_id, version, e);
 	/* Finished work keeps its history and fault index in step with edits
 	 * made after completion (a downtime start filled in later, a code). */
 	if (rc == WR_OK && (old.u.wo.status == WS_DONE || old.u.wo.status == WS_CLOSED) &&
@@ -449,6 +466,8 @@ static int set_field(struct store *s, const struct wr_entity *en, const struct w
 		if (rc == WR_OK)
 			rc = store_fault_index(s, old.u.wo.id, e);
 	}
+	if (rc == WR_OK && version)
+		rc = store_version_of(s, "wo", old.u.wo.id, version, e);
 	entity_rec_clear(en, &nw);
 	entity_rec_clear(en, &old);
 	return rc;
@@ -456,6 +475,12 @@ static int set_field(struct store *s, const struct wr_entity *en, const struct w
 
 int store_wo_set(struct store *s, const char *number, const char *field, const char *value,
                  struct wr_err *e)
+{
+	return store_wo_set_if(s, number, field, value, NULL, e);
+}
+
+int store_wo_set_if(struct store *s, const char *number, const char *field, const char *value,
+                    int64_t *version, struct wr_err *e)
 {
 	const struct wr_entity *en = wr_entity_get(CE_WORKORDERS);
 	int f = entity_set_field(en, field);
@@ -465,7 +490,7 @@ int store_wo_set(struct store *s, const char *number, const char *field, const c
 		return unknown_field(en, field ? field : "", e);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
-	rc = set_field(s, en, &en->f[f], number, value, e);
+	rc = set_field(s, en, &en->f[f], number, value, version, e);
 	if (rc != WR_OK) {
 		store_rollback(s);
 		return rc;

@@ -612,13 +612,14 @@ int store_check_add(struct store *s, const char *wo_number, const char *task, st
 
 enum { CHECK_NOTE_BUF = 160 };   /* a checklist note and its NUL */
 
-/* Checklist item seq of work order id: its row id, result and note. */
+/* Checklist item seq of work order id: its row id, result, note and
+ * version. */
 static int read_check(struct store *s, const char *wo_number, int64_t id, int seq,
                       int64_t *cid, int *oldres, char oldnote[CHECK_NOTE_BUF],
-                      struct wr_err *e)
+                      int64_t *version, struct wr_err *e)
 {
 	static const char q_get[] =
-		"SELECT id, result, note FROM wo_check WHERE wo_id = ?1 AND seq = ?2";
+		"SELECT id, result, note, version FROM wo_check WHERE wo_id = ?1 AND seq = ?2";
 	sqlite3_stmt *st;
 	int rc, r;
 
@@ -636,6 +637,7 @@ static int read_check(struct store *s, const char *wo_number, int64_t id, int se
 		*cid = sqlite3_column_int64(st, 0);
 		*oldres = sqlite3_column_int(st, 1);
 		store_col_text(st, 2, oldnote, CHECK_NOTE_BUF);
+		*version = sqlite3_column_int64(st, 3);
 	}
 	store_stmt_done(st);
 	if (r == SQLITE_DONE)
@@ -646,11 +648,12 @@ static int read_check(struct store *s, const char *wo_number, int64_t id, int se
 }
 
 static int write_check(struct store *s, int64_t cid, int result, const char *note, int64_t now,
-                       struct wr_err *e)
+                       const int64_t *base, struct wr_err *e)
 {
 	static const char q_set[] =
 		"UPDATE wo_check SET result = ?1, note = ?2, done_by = ?3, done_at = ?4,"
-		" version = version + 1, updated_at = ?5 WHERE id = ?6";
+		" version = version + 1, updated_at = ?5 WHERE id = ?6"
+		" AND (?7 IS NULL OR version = ?7)";
 	sqlite3_stmt *st;
 
 	if (!(st = store_stmt(s, q_set, e)))
@@ -664,6 +667,7 @@ static int write_check(struct store *s, int64_t cid, int result, const char *not
 		store_bind_int64(&b, 4, now);
 	store_bind_int64(&b, 5, now);
 	store_bind_int64(&b, 6, cid);
+	store_bind_base(&b, base);
 	return step_done(s, &b, "saving a checklist item", e);
 }
 
@@ -684,8 +688,29 @@ static int audit_check(struct store *s, const char *uuid, const char *wo_number,
 int store_check_set(struct store *s, const char *wo_number, int seq, int result,
                     const char *note, struct wr_err *e)
 {
+	return store_check_set_if(s, wo_number, seq, result, note, NULL, e);
+}
+
+/* The checklist item as a version conflict names it: "WO-000123 check 2",
+ * who and when from its own rows of the audit log. */
+static int check_stale(struct store *s, const char *wo_number, int seq, int64_t stored,
+                       const int64_t *base, int64_t cid, int written, struct wr_err *e)
+{
+	char field[24], name[64];
+	struct store_vref r = {"wo", wo_number, field, name};
+
+	snprintf(field, sizeof field, "check %d", seq);
+	snprintf(name, sizeof name, "%s check %d", wo_number, seq);
+	if (written)
+		return store_version_written(s, &r, "wo_check", cid, base, e);
+	return store_version_check(s, &r, stored, base, e);
+}
+
+int store_check_set_if(struct store *s, const char *wo_number, int seq, int result,
+                       const char *note, int64_t *version, struct wr_err *e)
+{
 	char uuid[WR_UUID_BUF], oldnote[CHECK_NOTE_BUF] = "";
-	int64_t id, cid = 0, now = wr_now();
+	int64_t id, cid = 0, stored = 0, now = wr_now();
 	int rc, oldres = 0;
 
 	if (result < CR_PENDING || result > CR_NA)
@@ -699,16 +724,24 @@ int store_check_set(struct store *s, const char *wo_number, int seq, int result,
 		return rc;
 	if ((rc = wo_key(s, wo_number, &id, uuid, e)) != WR_OK)
 		goto fail;
-	if ((rc = read_check(s, wo_number, id, seq, &cid, &oldres, oldnote, e)) != WR_OK)
+	if ((rc = read_check(s, wo_number, id, seq, &cid, &oldres, oldnote, &stored, e)) != WR_OK)
+		goto fail;
+	if ((rc = check_stale(s, wo_number, seq, stored, version, cid, 0, e)) != WR_OK)
 		goto fail;
 	if (oldres == result && !strcmp(oldnote, note)) {
 		store_rollback(s);
+		if (version)
+			*version = stored;
 		return WR_OK;
 	}
-	if ((rc = write_check(s, cid, result, note, now, e)) != WR_OK)
+	if ((rc = write_check(s, cid, result, note, now, version, e)) != WR_OK)
+		goto fail;
+	if ((rc = check_stale(s, wo_number, seq, stored, version, cid, 1, e)) != WR_OK)
 		goto fail;
 	if ((rc = audit_check(s, uuid, wo_number, seq, oldres, oldnote, result, note, e)) != WR_OK)
 		goto fail;
+	if (version)
+		*version = stored + 1;
 	return store_commit(s, e);
 fail:
 	store_rollback(s);
@@ -726,13 +759,14 @@ static int check_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	store_col_text(st, 4, c.note, sizeof c.note);
 	store_col_text(st, 5, c.done_by, sizeof c.done_by);
 	c.done_at = store_col_time(st, 6);
+	c.version = sqlite3_column_int64(st, 7);
 	return ((wr_check_cb)cb)(&c, ctx);
 }
 
 int store_check_list(struct store *s, const char *wo_number, wr_check_cb cb, void *ctx,
                      struct wr_err *e)
 {
-	static const char sql[] = "SELECT id, seq, task, result, note, done_by, done_at"
+	static const char sql[] = "SELECT id, seq, task, result, note, done_by, done_at, version"
 	                          " FROM wo_check WHERE wo_id = ?1 ORDER BY seq";
 
 	return walk_items(s, sql, wo_number, check_row, (any_cb)cb, ctx, "listing a checklist", e);

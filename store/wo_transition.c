@@ -95,13 +95,16 @@ static void set_status(struct store *s, struct wr_wo *w, int from, int to, int64
 	}
 }
 
-/* Writes the status set_status made, and audits the change. */
+/* Writes the status set_status made, and audits the change; refused when
+ * base is set and the row has moved on. */
 static int write_status(struct store *s, const struct wr_wo *w, int from, int to, int64_t now,
-                        struct wr_err *e)
+                        const int64_t *base, struct wr_err *e)
 {
 	static const char sql[] =
 		"UPDATE wo SET status = ?1, started_at = ?2, completed_at = ?3, completed_by = ?4,"
-		" closed_at = ?5, version = version + 1, updated_at = ?6 WHERE id = ?7";
+		" closed_at = ?5, version = version + 1, updated_at = ?6 WHERE id = ?7"
+		" AND (?8 IS NULL OR version = ?8)";
+	const struct store_vref r = {"wo", w->number, NULL, w->number};
 	sqlite3_stmt *st;
 	int rc;
 
@@ -115,8 +118,11 @@ static int write_status(struct store *s, const struct wr_wo *w, int from, int to
 	store_bind_time(&b, 5, w->closed_at);
 	store_bind_int64(&b, 6, now);
 	store_bind_int64(&b, 7, w->id);
+	store_bind_base(&b, base);
 	rc = store_run(s, &b, e, "changing a status");
 	store_stmt_done(st);
+	if (rc == WR_OK)
+		rc = store_version_written(s, &r, "wo", w->id, base, e);
 	if (rc == WR_OK)
 		rc = store_audit(s, "wo", w->uuid, w->number, "status", wr_wo_status_name(from),
 		                 wr_wo_status_name(to), e);
@@ -124,6 +130,28 @@ static int write_status(struct store *s, const struct wr_wo *w, int from, int to
 }
 
 int store_wo_transition(struct store *s, const char *number, int to, struct wr_err *e)
+{
+	return store_wo_transition_if(s, number, to, NULL, e);
+}
+
+/* Inside the transaction: the work order read, and refused when version
+ * names another than its own. */
+static int read_checked(struct store *s, const char *number, struct wr_wo *w, int64_t *pm_id,
+                        int64_t *pm_due, const int64_t *version, struct wr_err *e)
+{
+	int rc = store_wo_read(s, number, w, pm_id, pm_due, e);
+
+	if (rc == WR_OK) {
+		const struct store_vref r = {"wo", w->number, NULL, w->number};
+		rc = store_version_check(s, &r, w->version, version, e);
+	}
+	if (rc != WR_OK)
+		wr_wo_clear(w);
+	return rc;
+}
+
+int store_wo_transition_if(struct store *s, const char *number, int to, int64_t *version,
+                           struct wr_err *e)
 {
 	struct wr_wo w;
 	int64_t pm_id, pm_due, now = wr_now();
@@ -133,7 +161,7 @@ int store_wo_transition(struct store *s, const char *number, int to, struct wr_e
 		return wr_fail(e, WR_EINPUT, "status %d is not a work-order status", to);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
-	if ((rc = store_wo_read(s, number, &w, &pm_id, &pm_due, e)) != WR_OK) {
+	if ((rc = read_checked(s, number, &w, &pm_id, &pm_due, version, e)) != WR_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -141,6 +169,8 @@ int store_wo_transition(struct store *s, const char *number, int to, struct wr_e
 	if (from == to) {
 		/* Asking for the status it already has changes nothing: a repeated
 		 * key press or a replayed sync must not fail. */
+		if (version)
+			*version = w.version;
 		wr_wo_clear(&w);
 		store_rollback(s);
 		return WR_OK;
@@ -156,9 +186,11 @@ int store_wo_transition(struct store *s, const char *number, int to, struct wr_e
 	    (rc = store_labor_stop_all_id(s, w.id, w.number, w.uuid, NULL, NULL, e)) != WR_OK)
 		goto fail;
 	set_status(s, &w, from, to, now);
-	rc = write_status(s, &w, from, to, now, e);
+	rc = write_status(s, &w, from, to, now, version, e);
 	if (rc == WR_OK)
 		rc = store_wo_finish_effects(s, &w, pm_id, pm_due, from, e);
+	if (rc == WR_OK && version)
+		rc = store_version_of(s, "wo", w.id, version, e);
 	if (rc != WR_OK)
 		goto fail;
 	wr_wo_clear(&w);

@@ -279,8 +279,53 @@ static void paint(struct app *a, int flags, struct loop_timing *t)
 	}
 }
 
+/* How often the database is asked whether it changed while no key comes. */
+#define CHANGE_POLL_MS 1000
+
+int app_reload(struct app *a)
+{
+	struct view *v = app_top(a);
+	struct wr_err e = { 0, "" };
+
+	/* What the screen shows from now on is this stamp's data. */
+	if (store_change_stamp(a->s, &a->stamp, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+	if (!v || !v->ops->resume)
+		return R_NONE;
+	return v->ops->resume(a, v) | R_ALL;
+}
+
+/* A change made elsewhere (another terminal, a sync, the command line)
+ * shows within about a second: PRAGMA data_version, through the store's
+ * change stamp, is read once a second while no key comes, and when it has
+ * moved the top view reloads.  A form or a pick list has nothing to reload
+ * (the view below reloads when it is on top again). */
+static int poll_changes(struct app *a)
+{
+	int64_t now = app_now_us(), stamp;
+	struct wr_err e = { 0, "" };
+
+	if (now - a->stamp_read_us < CHANGE_POLL_MS * 1000LL)
+		return R_NONE;
+	a->stamp_read_us = now;
+	/* A failed read changes nothing: the next poll tries again. */
+	if (store_change_stamp(a->s, &stamp, &e) != WR_OK || stamp == a->stamp)
+		return R_NONE;
+	return app_reload(a);
+}
+
+/* What the first screen shows is the data of this stamp. */
+static void stamp_start(struct app *a)
+{
+	struct wr_err e = { 0, "" };
+
+	if (store_change_stamp(a->s, &a->stamp, &e) != WR_OK)
+		app_msg_error(a, "%s", e.msg);
+}
+
 /* No key came within the wait: ends a scanner burst, polls the view or
- * ticks its clock.  Returns what to repaint. */
+ * ticks its clock, and looks for changes made elsewhere.  Returns what to
+ * repaint. */
 static int on_no_key(struct app *a, struct view *v, struct loop_timing *t)
 {
 	int flags = 0, k0 = 0;
@@ -298,6 +343,8 @@ static int on_no_key(struct app *a, struct view *v, struct loop_timing *t)
 	} else if (v->tick) {
 		flags = R_VIEW;
 	}
+	if (a->layout != LAYOUT_SMALL && scanner_wait_ms(&a->scan, app_now_us() / 1000) < 0)
+		flags |= poll_changes(a);
 	return flags;
 }
 
@@ -349,7 +396,8 @@ static void loop(struct app *a, int64_t t_start)
 			}
 		} else {
 			if (wait < 0)
-				wait = v->poll_ms > 0 ? v->poll_ms : v->tick ? 5000 : -1;
+				wait = v->poll_ms > 0 && v->poll_ms < CHANGE_POLL_MS ? v->poll_ms
+				                                                     : CHANGE_POLL_MS;
 			if (!read_key(a, wait, &key)) {
 				flags = on_no_key(a, v, &t);
 				continue;
@@ -465,6 +513,7 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	}
 	if (a->opts.open_record && *a->opts.open_record)
 		app_open_code(a, a->opts.open_record);
+	stamp_start(a);
 	tui_config_messages(a, a->opts.config);
 	loop(a, t_start);
 	asset_rel_forget();

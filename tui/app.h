@@ -165,6 +165,11 @@ struct app {
 	int quit;
 	/* The last search typed in any list: n and N look for it again. */
 	char last_search[128];
+	/* The database's change stamp (store_change_stamp) when the screen
+	 * last reloaded, and when it was last read: app.c reads it about once
+	 * a second while no key comes. */
+	int64_t stamp;
+	int64_t stamp_read_us;
 };
 
 /* ---- the configuration file's settings (tui_config.c) ---- */
@@ -218,6 +223,9 @@ int64_t app_now_us(void);
 void app_pop_above(struct app *a, int keep);
 /* Handles one key (input.c); returns R_* flags. */
 int app_handle_key(struct app *a, int key);
+/* Reloads the data of the top view (its resume) when it shows some: after
+ * a change made elsewhere, and on ^L.  Returns R_* flags. */
+int app_reload(struct app *a);
 
 /* ---- drawing helpers (draw.c) ---- */
 

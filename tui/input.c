@@ -92,7 +92,7 @@ static int global_action(struct app *a, struct view *v, int act)
 		return R_ALL;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
-		return R_ALL;
+		return app_reload(a) | R_ALL;
 	default:
 		return R_NONE;
 	}

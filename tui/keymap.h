@@ -78,7 +78,7 @@
 	X(ACT_PREV, "previous", (TK_FN(KEY_BTAB)), TK_ALL, "", "", 0, \
 	  "Previous section or field") \
 	X(ACT_REDRAW, "redraw", (TK_CTRL('l')), TK_ALL, "", "", 0, \
-	  "Redraw the screen") \
+	  "Redraw the screen and reload what it shows from the database") \
 	X(ACT_SEARCH, "search", ('/'), VM(WO_LIST) | VM(HOME), "Find", "Search", KB_BOTH, \
 	  "Search work orders: updates as you type, Enter keeps, Esc cancels") \
 	X(ACT_FILTER, "filter", ('f'), VM(WO_LIST), "Filt", "Filter", KB_BOTH, \
@@ -115,6 +115,12 @@
 	  "Edit: the work order's fields, or the selected form field") \
 	X(ACT_SAVE, "save", ('s', TK_FN(KEY_F(2)), TK_CTRL('s')), VM(FORM), "Save", "Save", KB_BOTH, \
 	  "Save the form (also Enter on its last field)") \
+	X(ACT_CF_REDO, "conflict-redo", ('r'), VM(CONFLICT), "Redo", "Reload & redo", KB_BOTH, \
+	  "A save refused because the record changed: reload it and open the editor again") \
+	X(ACT_CF_MINE, "conflict-mine", ('m'), VM(CONFLICT), "Mine", "Save mine", KB_BOTH, \
+	  "A save refused because the record changed: save the fields kept mine (Enter chooses)") \
+	X(ACT_CF_THEIRS, "conflict-theirs", ('t'), VM(CONFLICT), "Thrs", "Keep theirs", KB_BOTH, \
+	  "A save refused because the record changed: keep theirs, drop mine") \
 	X(ACT_CHOOSE_NUM, "choose-number", ('1', '2', '3', '4', '5', '6', '7', '8', '9'), VM(PICK), \
 	  "", "", 0, "Choose the item with that number") \
 	X(ACT_EXPAND, "expand", ('l', TK_FN(KEY_RIGHT)), VM(ASSET_LIST), "", "Expand", 0, \

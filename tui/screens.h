@@ -29,6 +29,7 @@ struct wo_doc_item {
 	int seq;                   /* checklist seq for DL_CHECK */
 	int result;                /* checklist result for DL_CHECK */
 	char note[160];            /* checklist note, kept when the result changes */
+	int64_t version;           /* the checklist item's, as loaded (DL_CHECK) */
 };
 struct wo_doc_line {
 	int item;                  /* index into items */
@@ -100,6 +101,24 @@ struct pick_spec {
 	int cur;                   /* initially selected */
 	pick_fn cb;
 	void *ctx;                 /* must outlive the pick list */
+};
+
+/* ---- a save refused: the record changed (view_conflict.c) ---- */
+#define CONFLICT_ROWS 10
+struct conflict_row {
+	char label[24];
+	char mine[160], theirs[160];   /* as shown; "" shows as "-" */
+};
+enum { CONFLICT_REDO, CONFLICT_MINE, CONFLICT_THEIRS };
+/* Called after the conflict screen closed and the view below reloaded.
+ * With CONFLICT_MINE, bit i of theirs set: row i keeps theirs. */
+typedef int (*conflict_fn)(struct app *a, void *ctx, int choice, unsigned theirs);
+struct conflict_spec {
+	const char *message;           /* the store's: who changed it, when */
+	const struct conflict_row *rows;   /* copied by open() */
+	int n;
+	conflict_fn cb;
+	void *ctx;                     /* must outlive the screen */
 };
 
 /* ---- help (view_help.c): open() takes a pointer to the caller's view id ---- */

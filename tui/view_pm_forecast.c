@@ -61,9 +61,15 @@ static void fc_close(struct app *a, struct view *v)
 	free(v->st);
 }
 
+/* Reloaded (a work order changed, here or elsewhere): the same weeks stay
+ * in view. */
 static int fc_resume(struct app *a, struct view *v)
 {
-	load(a, v, v->st);
+	struct forecast *f = v->st;
+	int top = f->top;
+
+	load(a, v, f);
+	f->top = top;
 	return R_ALL;
 }
 

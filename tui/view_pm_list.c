@@ -58,6 +58,7 @@ struct pm_list {
 	int counted;
 	/* The edit form's schedule and its values before editing. */
 	char edit_code[64];
+	int64_t edit_version;      /* the schedule's version the form was filled from */
 	struct form_field before[FORM_MAX];
 	/* A schedule just created in the form: the list goes to it. */
 	char created[64];
@@ -470,17 +471,24 @@ static int may_edit(struct app *a)
 	return 1;
 }
 
+/* Each change based on the version the one before left, the first on the
+ * version the form was filled from (*version). */
 static int set_if_changed(struct app *a, const char *code, const struct form_field *now,
                           const struct form_field *was, const char *field, const char *value,
-                          struct wr_err *e)
+                          int64_t *version, struct wr_err *e)
 {
 	int rc;
 
 	if (now->kind == FF_CHOICE ? now->choice == was->choice
 	                           : strcmp(now->value, was->value) == 0)
 		return WR_OK;
-	rc = store_pm_set(a->s, code, field, value, e);
-	if (rc != WR_OK)
+	rc = store_pm_set_if(a->s, code, field, value, version, e);
+	if (rc == WR_ECONFLICT)
+		/* Saving again would still be refused: the form's values are
+		 * from the version before. */
+		snprintf(e->msg + strlen(e->msg), sizeof e->msg - strlen(e->msg),
+		         "; q, then e to edit it again");
+	else if (rc != WR_OK)
 		wr_err_prefix(e, "%s: ", now->label);
 	return rc;
 }
@@ -491,6 +499,7 @@ static int save_pm(struct app *a, void *ctx, const struct form_field *f, int n,
 	struct pm_list *l = ctx;
 	const struct form_field *b = l->before;
 	const char *code = l->edit_code;
+	int64_t version = l->edit_version;
 	struct wr_pm p;
 	int rc, meter;
 
@@ -503,23 +512,24 @@ static int save_pm(struct app *a, void *ctx, const struct form_field *f, int n,
 	if ((rc = store_begin(a->s, e)) != WR_OK)
 		return rc;
 	/* One transaction: either every changed field is saved or none. */
-	rc = set_if_changed(a, code, &f[0], &b[0], "title", f[0].value, e);
+	rc = set_if_changed(a, code, &f[0], &b[0], "title", f[0].value, &version, e);
 	if (rc == WR_OK)
 		rc = set_if_changed(a, code, &f[1], &b[1], meter ? "meter-interval" : "interval",
-		                    f[1].value, e);
+		                    f[1].value, &version, e);
 	if (rc == WR_OK && !meter)
-		rc = set_if_changed(a, code, &f[2], &b[2], "unit", unit_words[f[2].choice], e);
+		rc = set_if_changed(a, code, &f[2], &b[2], "unit", unit_words[f[2].choice], &version, e);
 	if (rc == WR_OK)
-		rc = set_if_changed(a, code, &f[3], &b[3], "floating", f[3].choice ? "yes" : "no", e);
+		rc = set_if_changed(a, code, &f[3], &b[3], "floating", f[3].choice ? "yes" : "no",
+		                    &version, e);
 	if (rc == WR_OK)
-		rc = set_if_changed(a, code, &f[4], &b[4], "lead-days", f[4].value, e);
+		rc = set_if_changed(a, code, &f[4], &b[4], "lead-days", f[4].value, &version, e);
 	if (rc == WR_OK)
-		rc = set_if_changed(a, code, &f[5], &b[5], "est-hours", f[5].value, e);
+		rc = set_if_changed(a, code, &f[5], &b[5], "est-hours", f[5].value, &version, e);
 	if (rc == WR_OK)
-		rc = set_if_changed(a, code, &f[6], &b[6], "assignee", f[6].value, e);
+		rc = set_if_changed(a, code, &f[6], &b[6], "assignee", f[6].value, &version, e);
 	if (rc == WR_OK)
 		rc = set_if_changed(a, code, &f[7], &b[7], "active", f[7].choice == 0 ? "yes" : "no",
-		                    e);
+		                    &version, e);
 	if (rc != WR_OK) {
 		store_rollback(a->s);
 		return rc;
@@ -547,6 +557,7 @@ static int open_edit(struct app *a, struct pm_list *l)
 	}
 	memset(&spec, 0, sizeof spec);
 	wr_strlcpy(l->edit_code, p.code, sizeof l->edit_code);
+	l->edit_version = p.version;
 	spec.title = l->edit_code;
 	spec.n = 8;
 	f[0].label = "Title";

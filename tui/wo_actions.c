@@ -203,17 +203,19 @@ static int code_cb(const struct wr_code *c, void *ctx)
 
 static int set_code(struct app *a, struct detail *d, const char *code)
 {
-	struct wr_err e = { 0, "" };
 	const char *field = code_field[d->code_kind];
+	struct wo_plan p;
+	int saved, r;
 
-	if (store_wo_set(a->s, d->number, field, code, &e) != WR_OK) {
-		app_msg_error(a, "%s", e.msg);
+	wo_plan_init(&p, d, REDO_CODES);
+	if (wo_plan_set(&p, field, code) != WR_OK)
 		return R_ALL;
+	r = wo_save_act(a, d, &p, &saved);
+	if (saved) {
+		wo_detail_select(d, DL_CODES, 0);
+		app_msg(a, "%s code %s.", field, code[0] ? code : "cleared");
 	}
-	wo_detail_reload(a, d);
-	wo_detail_select(d, DL_CODES, 0);
-	app_msg(a, "%s code %s.", field, code[0] ? code : "cleared");
-	return R_ALL;
+	return r;
 }
 
 static int code_chosen(struct app *a, void *ctx, const struct pick_item *it)
@@ -300,8 +302,8 @@ int wo_act_codes(struct app *a, struct detail *d)
 int wo_act_check(struct app *a, struct detail *d)
 {
 	const struct wo_doc_item *it = wo_detail_sel_item(d);
-	struct wr_err e = { 0, "" };
-	int seq, next;
+	struct wo_plan p;
+	int seq, next, saved, r;
 
 	if (!it || it->kind != DL_CHECK) {
 		if (d->doc.checks == 0)
@@ -314,14 +316,17 @@ int wo_act_check(struct app *a, struct detail *d)
 	/* pending -> pass -> fail -> n/a -> pending */
 	next = it->result == CR_PENDING ? CR_PASS : it->result == CR_PASS ? CR_FAIL
 	     : it->result == CR_FAIL ? CR_NA : CR_PENDING;
-	if (store_check_set(a->s, d->number, seq, next, it->note, &e) != WR_OK) {
-		app_msg_error(a, "%s", e.msg);
-		return R_ALL;
+	wo_plan_init(&p, d, REDO_CHECK);
+	p.check_seq = seq;
+	p.check_result = next;
+	wr_strlcpy(p.check_note, it->note, sizeof p.check_note);
+	p.check_version = it->version;
+	r = wo_save_act(a, d, &p, &saved);
+	if (saved) {
+		wo_detail_select(d, DL_CHECK, seq);
+		app_msg(a, "Item %d: %s.", seq, wr_check_result_name(next));
 	}
-	wo_detail_reload(a, d);
-	wo_detail_select(d, DL_CHECK, seq);
-	app_msg(a, "Item %d: %s.", seq, wr_check_result_name(next));
-	return R_ALL;
+	return r;
 }
 
 /* ---- edit fields ---- */
@@ -335,38 +340,38 @@ static int save_edit(struct app *a, void *ctx, const struct form_field *f, int n
 	struct detail *d = ctx;
 	const struct wr_wo *w = &d->doc.wo;
 	char due[WR_DATE_BUF], est[32];
-	int rc;
+	struct wo_plan p;
+	int rc = WR_OK, conflict;
 
 	(void)n;
-	if ((rc = store_begin(a->s, e)) != WR_OK)
-		return rc;
 	fmt_day(w->due_at, due);
 	if (isnan(w->est_hours))
 		est[0] = '\0';
 	else
 		snprintf(est, sizeof est, "%g", w->est_hours);
-	/* Only changed fields are written, so the audit log shows edits only. */
-	if (rc == WR_OK && strcmp(f[0].value, w->title) != 0)
-		rc = store_wo_set(a->s, d->number, "title", f[0].value, e);
+	/* Only changed fields are written, so the audit log shows edits only;
+	 * all of them based on the version the form was filled from. */
+	wo_plan_init(&p, d, REDO_EDIT);
+	if (strcmp(f[0].value, w->title) != 0)
+		rc = wo_plan_set(&p, "title", f[0].value);
 	if (rc == WR_OK && f[1].choice + 1 != w->priority)
-		rc = store_wo_set(a->s, d->number, "priority", prio_names[f[1].choice], e);
+		rc = wo_plan_set(&p, "priority", prio_names[f[1].choice]);
 	if (rc == WR_OK && f[2].choice != w->type)
-		rc = store_wo_set(a->s, d->number, "type", type_names[f[2].choice], e);
+		rc = wo_plan_set(&p, "type", type_names[f[2].choice]);
 	if (rc == WR_OK && strcmp(f[3].value, w->assignee) != 0)
-		rc = store_wo_set(a->s, d->number, "assignee", f[3].value, e);
+		rc = wo_plan_set(&p, "assignee", f[3].value);
 	if (rc == WR_OK && strcmp(f[4].value, w->asset_tag) != 0)
-		rc = store_wo_set(a->s, d->number, "asset", f[4].value, e);
+		rc = wo_plan_set(&p, "asset", f[4].value);
 	if (rc == WR_OK && strcmp(f[5].value, due) != 0)
-		rc = store_wo_set(a->s, d->number, "due", f[5].value, e);
+		rc = wo_plan_set(&p, "due", f[5].value);
 	if (rc == WR_OK && strcmp(f[6].value, est) != 0)
-		rc = store_wo_set(a->s, d->number, "est-hours", f[6].value, e);
-	if (rc != WR_OK) {
-		store_rollback(a->s);
+		rc = wo_plan_set(&p, "est-hours", f[6].value);
+	if (rc != WR_OK)
+		return wr_fail(e, rc, "too many changes at once");
+	if ((rc = wo_save(a, d, &p, &conflict, e)) != WR_OK)
 		return rc;
-	}
-	if ((rc = store_commit(a->s, e)) != WR_OK)
-		return rc;
-	app_msg(a, "%s saved.", d->number);
+	if (!conflict)
+		app_msg(a, "%s saved.", d->number);
 	return WR_OK;
 }
 

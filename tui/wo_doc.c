@@ -123,6 +123,7 @@ static int check_cb(const struct wr_check_item *c, void *ctx)
 	if (it) {
 		it->seq = c->seq;
 		it->result = r;
+		it->version = c->version;
 		snprintf(it->note, sizeof it->note, "%s", c->note);
 	}
 	return 0;

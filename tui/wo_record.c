@@ -59,38 +59,26 @@ void wo_rec_free(struct detail *d)
 
 /* ---- booking and moving ---- */
 
-static int add_minutes(const struct wr_labor *l, void *ctx)
-{
-	*(int *)ctx += l->minutes;
-	return 0;
-}
-
 /* Moves the work order, first booking any running timer when the work is
- * finished; one transaction.  The message says what was booked. */
+ * finished; one transaction, based on the version shown.  The message
+ * says what was booked. */
 static int move_to(struct app *a, struct detail *d, int to)
 {
-	struct wr_err e = { 0, "" };
-	int booked = 0, rc = store_begin(a->s, &e);
+	struct wo_plan p;
+	int saved, r;
 
-	if (rc == WR_OK && is_final(to))
-		rc = store_labor_stop_all(a->s, d->number, add_minutes, &booked, &e);
-	if (rc == WR_OK)
-		rc = store_wo_transition(a->s, d->number, to, &e);
-	if (rc == WR_OK)
-		rc = store_commit(a->s, &e);
-	else
-		store_rollback(a->s);
-	if (rc != WR_OK) {
-		app_msg_error(a, "%s", e.msg);
-		return R_ALL;
-	}
-	wo_detail_reload(a, d);
+	wo_plan_init(&p, d, REDO_STATUS);
+	p.to = to;
+	p.book = is_final(to);
+	r = wo_save_act(a, d, &p, &saved);
+	if (!saved)
+		return r;
 	/* Messages and questions fit the 40-column handheld. */
-	if (booked)
-		app_msg(a, "%s is now %s; %d min booked.", d->number, wr_wo_status_name(to), booked);
+	if (p.booked)
+		app_msg(a, "%s is now %s; %d min booked.", d->number, wr_wo_status_name(to), p.booked);
 	else
 		app_msg(a, "%s is now %s.", d->number, wr_wo_status_name(to));
-	return R_ALL;
+	return r;
 }
 
 /* ---- the failure record form ---- */
@@ -179,9 +167,9 @@ static void field_code(const struct form_field *f, char *out, size_t n)
 	snprintf(out, n, "%.*s", (int)len, f->choices[f->choice]);
 }
 
-/* Writes the fields that changed (so the audit log shows edits only). */
-static int write_record(struct app *a, struct detail *d, const struct form_field *f,
-                        struct wr_err *e)
+/* The fields that changed, into the plan (so the audit log shows edits
+ * only). */
+static int plan_record(struct detail *d, const struct form_field *f, struct wo_plan *p)
 {
 	const struct wr_wo *w = &d->doc.wo;
 	const char *old_code[3] = { w->problem, w->cause, w->remedy };
@@ -191,19 +179,19 @@ static int write_record(struct app *a, struct detail *d, const struct form_field
 	wr_date_fmt(w->downtime_start, start);
 	wr_date_fmt(w->downtime_end, end);
 	if (f[RF_FAILURE].choice != (w->is_failure ? 1 : 0))
-		rc = store_wo_set(a->s, d->number, "failure", yes_no[f[RF_FAILURE].choice], e);
+		rc = wo_plan_set(p, "failure", yes_no[f[RF_FAILURE].choice]);
 	/* With both ends moving, the old end must not judge the new start. */
 	if (rc == WR_OK && strcmp(f[RF_START].value, start) != 0 &&
 	    strcmp(f[RF_END].value, end) != 0 && end[0])
-		rc = store_wo_set(a->s, d->number, "downtime-end", "", e);
+		rc = wo_plan_set(p, "downtime-end", "");
 	if (rc == WR_OK && strcmp(f[RF_START].value, start) != 0)
-		rc = store_wo_set(a->s, d->number, "downtime-start", f[RF_START].value, e);
+		rc = wo_plan_set(p, "downtime-start", f[RF_START].value);
 	if (rc == WR_OK && strcmp(f[RF_END].value, end) != 0)
-		rc = store_wo_set(a->s, d->number, "downtime-end", f[RF_END].value, e);
+		rc = wo_plan_set(p, "downtime-end", f[RF_END].value);
 	for (k = 0; k < 3 && rc == WR_OK; k++) {
 		field_code(&f[RF_PROBLEM + k], code, sizeof code);
 		if (strcmp(code, old_code[k]) != 0)
-			rc = store_wo_set(a->s, d->number, kind_field[k], code, e);
+			rc = wo_plan_set(p, kind_field[k], code);
 	}
 	return rc;
 }
@@ -212,24 +200,22 @@ static int save_record(struct app *a, void *ctx, const struct form_field *f, int
                        struct wr_err *e)
 {
 	struct detail *d = ctx;
-	int booked = 0, rc;
+	struct wo_plan p;
+	int rc, conflict;
 
 	(void)n;
-	if ((rc = store_begin(a->s, e)) != WR_OK)
-		return rc;
-	rc = write_record(a, d, f, e);
-	if (rc == WR_OK && d->completing)
-		rc = store_labor_stop_all(a->s, d->number, add_minutes, &booked, e);
-	if (rc == WR_OK && d->completing)
-		rc = store_wo_transition(a->s, d->number, WS_DONE, e);
-	if (rc != WR_OK) {
-		store_rollback(a->s);
-		return rc;
+	wo_plan_init(&p, d, REDO_RECORD);
+	p.completing = d->completing;
+	if (plan_record(d, f, &p) != WR_OK)
+		return wr_fail(e, WR_EINPUT, "too many changes at once");
+	if (d->completing) {
+		p.book = 1;
+		p.to = WS_DONE;
 	}
-	if ((rc = store_commit(a->s, e)) != WR_OK)
+	if ((rc = wo_save(a, d, &p, &conflict, e)) != WR_OK || conflict)
 		return rc;
-	if (d->completing && booked)
-		app_msg(a, "%s is now done; %d min booked.", d->number, booked);
+	if (d->completing && p.booked)
+		app_msg(a, "%s is now done; %d min booked.", d->number, p.booked);
 	else if (d->completing)
 		app_msg(a, "%s is now done.", d->number);
 	else
@@ -277,6 +263,11 @@ static int open_record(struct app *a, struct detail *d, int completing)
 		app_msg(a, "%s", store_require_codes(a->s) ? "Codes are required to complete."
 		                                           : "Failure, downtime, codes; s saves.");
 	return R_ALL;
+}
+
+int wo_rec_open(struct app *a, struct detail *d, int completing)
+{
+	return open_record(a, d, completing);
 }
 
 int wo_rec_failure(struct app *a, struct detail *d)
@@ -352,10 +343,13 @@ static int timer_go(struct app *a, struct detail *d)
 {
 	struct wr_err e = { 0, "" };
 	char other[32] = "", extra[96] = "";
+	int64_t version = d->doc.wo.version;
 	int minutes = 0, rc = store_begin(a->s, &e);
 
+	/* Based on the version shown: a refusal says who changed it, and the
+	 * view reloads for the key to be pressed again. */
 	if (rc == WR_OK && d->timer_start_wo)
-		rc = store_wo_transition(a->s, d->number, WS_IN_PROGRESS, &e);
+		rc = store_wo_transition_if(a->s, d->number, WS_IN_PROGRESS, &version, &e);
 	if (rc == WR_OK && d->timer_switch)
 		rc = store_labor_switch(a->s, d->number, other, sizeof other, &minutes, &e);
 	else if (rc == WR_OK)
@@ -366,6 +360,7 @@ static int timer_go(struct app *a, struct detail *d)
 		store_rollback(a->s);
 	if (rc != WR_OK) {
 		app_msg_error(a, "%s", e.msg);
+		wo_detail_reload(a, d);
 		return R_ALL;
 	}
 	if (d->timer_start_wo)
