@@ -78,12 +78,20 @@ int sync_base_set(struct store *s, const struct wr_entity *en, const char *uuid,
 /* The server version held for uuid, 0 when none; -1 on an error. */
 int64_t sync_base_get(struct store *s, const char *uuid, struct wr_err *e);
 
+/* ---- the outbox (sync_outbox.c) ---- */
+/* Marks entry seq rejected with why, for the user (sync_conflict kind 1). */
+int sync_reject(struct store *s, int64_t seq, const char *why, struct wr_err *e);
+/* Deletes acknowledged entries older than the time kept for a reset. */
+int sync_purge(struct store *s, struct wr_err *e);
+
 /* ---- the outbox triggers (sync_schema.c) ---- */
 /* Installs the outbox triggers when those in the file are not the ones
  * the descriptors make (store_open calls it). */
 int store_sync_install(struct store *s, struct wr_err *e);
 
 /* ---- work-order numbers (sync_state.c) ---- */
+/* The next provisional number P-<device8>-<n> into buf.  WR_OK or error. */
+int sync_provisional_number(struct store *s, char *buf, size_t n, struct wr_err *e);
 /* A provisional number P-<device8>-<n> into buf when a server is
  * remembered (1), else 0 (the plain numbering applies); -1 on an error. */
 int store_sync_wo_number(struct store *s, char *buf, size_t n, struct wr_err *e);

@@ -179,33 +179,49 @@ static int next_provisional(struct store *s, int64_t *n, struct wr_err *e)
 	return rc == SQLITE_ROW ? WR_OK : store_dberr(s, e, "numbering a work order");
 }
 
-int store_sync_wo_number(struct store *s, char *buf, size_t n, struct wr_err *e)
+/* The device's id, and whether a server is remembered. */
+static int device_server(struct store *s, char *device, size_t n, int *server, struct wr_err *e)
 {
 	static const char sql[] = "SELECT device, server <> '' FROM sync_state";
 	sqlite3_stmt *q = store_stmt(s, sql, e);
-	char device[64] = "";
-	int64_t k;
-	int rc, server = 0;
+	int rc;
 
 	if (!q)
-		return -1;
+		return WR_EDB;
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		store_col_text(q, 0, device, sizeof device);
-		server = sqlite3_column_int(q, 1);
+		store_col_text(q, 0, device, n);
+		*server = sqlite3_column_int(q, 1);
 	}
 	store_stmt_done(q);
-	if (rc != SQLITE_ROW) {
-		store_dberr(s, e, "numbering a work order");
-		return -1;
-	}
-	if (!server)
-		return 0;
-	/* A number left by an earlier try (a rolled-back create) is skipped. */
+	return rc == SQLITE_ROW ? WR_OK : store_dberr(s, e, "numbering a work order");
+}
+
+int sync_provisional_number(struct store *s, char *buf, size_t n, struct wr_err *e)
+{
+	char device[64] = "";
+	int64_t k;
+	int server = 0;
+
+	if (device_server(s, device, sizeof device, &server, e) != WR_OK)
+		return WR_EDB;
+	/* A number taken already (imported, say) is skipped. */
 	do {
 		if (next_provisional(s, &k, e) != WR_OK)
-			return -1;
+			return WR_EDB;
 		snprintf(buf, n, "P-%.8s-%lld", device, (long long)k);
 	} while ((k = store_id_of(s, "wo", buf, e)) > 0);
-	return k < 0 ? -1 : 1;
+	return k < 0 ? WR_EDB : WR_OK;
+}
+
+int store_sync_wo_number(struct store *s, char *buf, size_t n, struct wr_err *e)
+{
+	char device[64];
+	int server = 0;
+
+	if (device_server(s, device, sizeof device, &server, e) != WR_OK)
+		return -1;
+	if (!server)
+		return 0;
+	return sync_provisional_number(s, buf, n, e) == WR_OK ? 1 : -1;
 }
