@@ -7,8 +7,8 @@
 # canonical numbers.  A technician's edit of the asset register is
 # rejected with its reason (exit 3), listed, dropped, and blocks nothing
 # else.  Also: sync --status as text and JSON, a token file readable by
-# others refused, what to pass when nothing is remembered, and exit 1 when
-# the server is down.
+# others refused, what to pass when nothing is remembered, a progress line
+# on a terminal (script(1)), and exit 1 when the server is down.
 . "$(dirname "${BASH_SOURCE[0]}")/sync_lib.sh"
 command -v sqlite3 >/dev/null || fail "sqlite3 is not installed"
 
@@ -161,6 +161,15 @@ ok a sync
 ok b sync
 same a b "after dropping the rejected edit"
 same plan a "the planner at the end"
+
+# ---- on a terminal, a progress line with the rate before the summary
+command -v script >/dev/null || fail "script (util-linux) is not installed"
+ok a wo set "$WO" --assignee carol
+script -qefc "'$WRENCH' --db '$T/a.db' sync" "$T/tty.log" </dev/null >/dev/null ||
+	fail "sync on a terminal failed: $(cat "$T/tty.log")"
+tty=$(tr '\r' '\n' <"$T/tty.log")
+expect_in "$tty" "sync: push: 1 pushed, 0 pulled \([0-9]+ records/s\)" "the progress line"
+expect_in "$tty" "synced with $A_URL as technician \(technician\): 1 pushed" "the summary on a terminal"
 
 # ---- the server is down: exit 1, saying why, and nothing is lost
 ok a wo set "$WO" --priority high
