@@ -14,7 +14,11 @@
  * one outbox entry in the same SQLite transaction as the change itself:
  * the device's next sequence number, the entity, the record's UUID, the
  * server version the device's copy is based on, and each changed field
- * with its value before and after (a create: every field with its value).
+ * with its value before and after.  A create is only its head: the first
+ * push reads every field of the record as it is then into the entry, for
+ * good (a retry sends the same), and drops the record's updates made
+ * before (the create carries them), or, when the record has been deleted
+ * meanwhile, the create and all that followed it (the server never had it).
  * A kill -9 at any point therefore leaves both or neither.  Changes the
  * store makes on the server's behalf (a pulled page, a push result, a
  * resolution's "take theirs") write no entry.

@@ -35,6 +35,9 @@ int sync_field_updated(const struct wr_field *f);
 /* Appends the SQL of field f's wire value over the row named row ("NEW",
  * "OLD", a table alias): what the outbox triggers write. */
 void sync_wire_sql(struct sbuf *b, const struct wr_field *f, const char *row);
+/* Appends the SQL of a create's fields over the row named row:
+ * json_object('f', json_object('new', wire), ...) of every created field. */
+void sync_create_sql(struct sbuf *b, const struct wr_entity *en, const char *row);
 /* Appends an SQL value that compares equal exactly when the wire values
  * are equal (text: '' and NULL alike). */
 void sync_cmp_sql(struct sbuf *b, const struct wr_field *f, const char *row);
@@ -82,6 +85,13 @@ int sync_base_set(struct store *s, const struct wr_entity *en, const char *uuid,
 int64_t sync_base_get(struct store *s, const char *uuid, struct wr_err *e);
 
 /* ---- the outbox (sync_outbox.c) ---- */
+/* The condition on outbox o of an entry a push may send: pending, and its
+ * record has nothing waiting for the user. */
+/* Only the entries after a conflict or a rejected one wait: those before
+ * it (a create, say) still go. */
+#define SYNC_UNHELD \
+	"o.state = 0 AND NOT EXISTS (SELECT 1 FROM sync_conflict c" \
+	" WHERE c.uuid = o.uuid AND c.seq < o.seq)"
 /* Marks entry seq rejected with why, for the user (sync_conflict kind 1). */
 int sync_reject(struct store *s, int64_t seq, const char *why, struct wr_err *e);
 /* Deletes acknowledged entries older than the time kept for a reset. */
@@ -91,6 +101,14 @@ int sync_purge(struct store *s, struct wr_err *e);
 /* The key people know record uuid of en by (a tag, a number), into buf. */
 int sync_record_key(struct store *s, const struct wr_entity *en, const char *uuid, char *buf,
                     size_t n, struct wr_err *e);
+
+/* ---- creates (sync_seal.c) ---- */
+/* Fills the fields of the creates among the first max pending entries
+ * from their records as they are now, once (a retry sends the same), and
+ * drops what need not go: the record's later pending updates (the create
+ * carries them), or, when the record is gone, the create and every pending
+ * entry of it (the server never had it).  Its own transaction. */
+int sync_seal(struct store *s, size_t max, struct wr_err *e);
 
 /* ---- the outbox triggers (sync_schema.c) ---- */
 /* Installs the outbox triggers when those in the file are not the ones

@@ -152,11 +152,7 @@ static int fill_batch(struct store *s, struct batch_mem *mem, size_t max, struct
 		" CASE WHEN o.op <> 'create' AND o.base_version = 0"
 		"  THEN coalesce((SELECT b.version FROM sync_base b WHERE b.uuid = o.uuid), 1)"
 		"  ELSE o.base_version END, o.fields FROM outbox o"
-		/* Only the entries after a conflict or a rejected one wait: those
-		 * before it (a create, say) still go. */
-		" WHERE o.state = 0 AND NOT EXISTS (SELECT 1 FROM sync_conflict c"
-		"  WHERE c.uuid = o.uuid AND c.seq < o.seq)"
-		" ORDER BY o.seq LIMIT ?1";
+		" WHERE " SYNC_UNHELD " ORDER BY o.seq LIMIT ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	int rc = WR_OK, r;
 	size_t k = 0;
@@ -193,6 +189,8 @@ int store_sync_batch(struct store *s, size_t max, struct sync_batch *b, struct w
 	b->mutations = mem->m;
 	b->device = mem->device;
 	rc = read_device(s, mem->device, sizeof mem->device, e);
+	if (rc == WR_OK)
+		rc = sync_seal(s, max, e);
 	if (rc == WR_OK)
 		rc = fill_batch(s, mem, max, e);
 	if (rc != WR_OK) {

@@ -3,12 +3,13 @@
  * descriptors (docs/sync-design: every change, whoever makes it, writes
  * its outbox entry in the same transaction).
  *
- * Each synced table gets AFTER INSERT (a create with every field's new
- * value), AFTER UPDATE (an update with the old and new value of each field
- * whose wire value changed, and no entry when none did) and, for the
- * register (the planner's entities), AFTER DELETE triggers.  They are
- * persistent, so other programs writing the file feed the outbox too, and
- * are made again at open when the descriptors have changed since (a hash
+ * Each synced table gets AFTER INSERT (a create: its head only, the
+ * fields are read from the record when it is first pushed), AFTER UPDATE
+ * (an update with the old and new value of each field whose wire value
+ * changed, and no entry when none did) and, for the register (the
+ * planner's entities), AFTER DELETE triggers.  They are persistent, so
+ * other programs writing the file feed the outbox too, and are made again
+ * at open when the descriptors have changed since (a hash
  * of their SQL is kept in sync_state.triggers).  They stay quiet while
  * the store writes the server's data (sync_state.applying = 1).
  */
@@ -21,14 +22,22 @@
 static const char quiet[] = "(SELECT applying FROM sync_state) = 0";
 
 /* INSERT INTO outbox ... SELECT next_seq, ... FROM sync_state; and the
- * sequence's step: the entry's head up to its fields. */
+ * sequence's step: the entry's head up to its fields.  A create stops
+ * there: its fields are left at the column's default, '{}', which
+ * store_sync_batch fills from the record as it is when first pushed
+ * (sync_seal.c), so a create costs no more than its head.  The sequence is
+ * a counter, never max(seq) + 1: entries are deleted (purged, dropped), and
+ * a seq the server has seen must never carry another mutation. */
 static void entry_head(struct sbuf *b, const struct wr_entity *en, const char *row,
                        const char *op)
 {
-	sbuf_put(b, " BEGIN INSERT INTO outbox(seq, entity, uuid, op, base_version, fields)"
-	            " SELECT next_seq, '%s', %s.uuid, '%s', ", en->name, row, op);
-	if (strcmp(op, "create") == 0)
-		sbuf_put(b, "0, ");
+	int create = strcmp(op, "create") == 0;
+
+	sbuf_put(b, " BEGIN INSERT INTO outbox(seq, entity, uuid, op, base_version%s)"
+	            " SELECT next_seq, '%s', %s.uuid, '%s', ", create ? "" : ", fields",
+	         en->name, row, op);
+	if (create)
+		sbuf_put(b, "0");
 	else
 		sbuf_put(b, "coalesce((SELECT version FROM sync_base WHERE uuid = %s.uuid), 0), ",
 		         row);
@@ -37,23 +46,6 @@ static void entry_head(struct sbuf *b, const struct wr_entity *en, const char *r
 static void entry_tail(struct sbuf *b)
 {
 	sbuf_put(b, " FROM sync_state; UPDATE sync_state SET next_seq = next_seq + 1; END;\n");
-}
-
-/* json_object('f', json_object('new', wire), ...) over NEW. */
-static void create_fields(struct sbuf *b, const struct wr_entity *en)
-{
-	int first = 1;
-
-	sbuf_put(b, "json_object(");
-	for (size_t i = 0; i < en->n; i++) {
-		if (!sync_field_created(&en->f[i]))
-			continue;
-		sbuf_put(b, "%s'%s', json_object('new', ", first ? "" : ", ", en->f[i].name);
-		sync_wire_sql(b, &en->f[i], "NEW");
-		sbuf_put(b, ")");
-		first = 0;
-	}
-	sbuf_put(b, ")");
 }
 
 static void create_trigger(struct sbuf *b, const struct wr_entity *en)
@@ -66,7 +58,6 @@ static void create_trigger(struct sbuf *b, const struct wr_entity *en)
 		sbuf_put(b, ")");
 	}
 	entry_head(b, en, "NEW", "create");
-	create_fields(b, en);
 	entry_tail(b);
 }
 
@@ -80,7 +71,6 @@ static void draft_trigger(struct sbuf *b, const struct wr_entity *en)
 	sbuf_put_row(b, en->draft, "NEW");
 	sbuf_put(b, ")");
 	entry_head(b, en, "NEW", "create");
-	create_fields(b, en);
 	entry_tail(b);
 }
 

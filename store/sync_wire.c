@@ -66,6 +66,22 @@ void sync_wire_sql(struct sbuf *b, const struct wr_field *f, const char *row)
 	}
 }
 
+void sync_create_sql(struct sbuf *b, const struct wr_entity *en, const char *row)
+{
+	int first = 1;
+
+	sbuf_put(b, "json_object(");
+	for (size_t i = 0; i < en->n; i++) {
+		if (!sync_field_created(&en->f[i]))
+			continue;
+		sbuf_put(b, "%s'%s', json_object('new', ", first ? "" : ", ", en->f[i].name);
+		sync_wire_sql(b, &en->f[i], row);
+		sbuf_put(b, ")");
+		first = 0;
+	}
+	sbuf_put(b, ")");
+}
+
 void sync_cmp_sql(struct sbuf *b, const struct wr_field *f, const char *row)
 {
 	if (f->wire)

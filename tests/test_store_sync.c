@@ -103,10 +103,22 @@ static void expect_one(struct store *s, int64_t since, const char *entity, const
 	}
 }
 
-/* The value at JSON path p of the fields of the last entry. */
+/* Fills the creates' fields, as the first push does (a create's entry is
+ * only its head until then). */
+static void seal(struct store *s)
+{
+	struct wr_err e = {0, ""};
+	struct sync_batch b;
+
+	ck_assert_msg(store_sync_batch(s, SYNC_BATCH_MAX, &b, &e) == WR_OK, "batch: %s", e.msg);
+	store_sync_batch_free(&b);
+}
+
+/* The value at JSON path p of the fields of the last entry (sealed). */
 static char *last_field(struct store *s, const char *p, char *buf, size_t n)
 {
 	char sql[256];
+	seal(s);
 	snprintf(sql, sizeof sql,
 	         "SELECT json_extract(fields, '%s') FROM outbox ORDER BY seq DESC LIMIT 1", p);
 	return q_text(s, sql, buf, n);
@@ -225,6 +237,7 @@ static void page_from(struct store *s, struct tpage *t, int reverse)
 	cJSON *rec;
 
 	memset(t, 0, sizeof *t);
+	seal(s);
 	t->recs = cJSON_CreateObject();
 	ck_assert_int_eq(sqlite3_prepare_v2(s->db, "SELECT entity, uuid, op, fields FROM outbox"
 	                                           " ORDER BY seq", -1, &st, NULL), SQLITE_OK);
@@ -528,6 +541,156 @@ static void issues(struct store *s, struct issues *is)
 	ck_assert_msg(store_sync_issues(s, collect, is, &e) == WR_OK, "%s", e.msg);
 }
 
+/* ------------------------------------------------------------- creates */
+
+/* A create's entry is its head until the first push, which fills it from
+ * the record as it is then, once: the edits made before are in it (and not
+ * sent again), and a retry of it sends the same bytes whatever happened to
+ * the record since. */
+START_TEST(create_sent_as_it_is_when_pushed)
+{
+	struct sync_batch b;
+	char num[32], sealed[2048], again[2048], sql[128];
+	int64_t wo_seq;
+
+	testdb_add_asset(S, "P-1", NULL);
+	new_wo(S, "Leak", num, sizeof num);
+	wo_seq = mark(S);
+	set(S, num, "title", "Leak at the seal");
+	set(S, num, "title", "Seal leak");
+	set(S, num, "priority", "high");
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 0"), 5);
+	snprintf(sql, sizeof sql, "SELECT fields FROM outbox WHERE seq = %lld", (long long)wo_seq);
+	ck_assert_str_eq(q_text(S, sql, sealed, sizeof sealed), "{}");
+
+	batch(S, &b, 2);
+	ck_assert_int_eq(b.mutations[1].seq, wo_seq);
+	ck_assert_int_eq(b.mutations[1].op, SYNC_CREATE);
+	ck_assert_str_eq(edit_of(&b.mutations[1], "title")->new_value.text, "Seal leak");
+	ck_assert_str_eq(edit_of(&b.mutations[1], "priority")->new_value.text, "high");
+	ck_assert_str_eq(edit_of(&b.mutations[1], "number")->new_value.text, num);
+	store_sync_batch_free(&b);
+	q_text(S, sql, sealed, sizeof sealed);
+	ck_assert_ptr_nonnull(strstr(sealed, "\"title\":{\"new\":\"Seal leak\"}"));
+
+	/* The answer was lost; the record changes before the retry. */
+	set(S, num, "title", "Pump seal leak");
+	batch(S, &b, 3);
+	ck_assert_int_eq(b.mutations[1].seq, wo_seq);
+	ck_assert_str_eq(edit_of(&b.mutations[1], "title")->new_value.text, "Seal leak");
+	ck_assert_int_eq(b.mutations[2].op, SYNC_UPDATE);
+	ck_assert_str_eq(edit_of(&b.mutations[2], "title")->old_value.text, "Seal leak");
+	ck_assert_str_eq(edit_of(&b.mutations[2], "title")->new_value.text, "Pump seal leak");
+	store_sync_batch_free(&b);
+	ck_assert_str_eq(q_text(S, sql, again, sizeof again), sealed);
+}
+END_TEST
+
+/* A record created and deleted before any push: nothing of it is sent,
+ * and the entries after it go out. */
+START_TEST(create_and_delete_before_push_send_nothing)
+{
+	struct sync_batch b;
+	struct store_sync_state st;
+	struct wr_err e = {0, ""};
+
+	testdb_add_asset(S, "P-9", NULL);
+	exec(S, "UPDATE asset SET name = 'Spare' WHERE tag = 'P-9'");
+	exec(S, "DELETE FROM asset WHERE tag = 'P-9'");
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 0"), 3);
+	batch(S, &b, 0);
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(store_sync_state(S, &st, &e), WR_OK);
+	ck_assert_int_eq(st.pending, 0);
+
+	/* More of them than a batch holds, then one that stays. */
+	for (int i = 0; i < SYNC_BATCH_MAX + 5; i++) {
+		char tag[16];
+		snprintf(tag, sizeof tag, "X-%d", i);
+		testdb_add_asset(S, tag, NULL);
+	}
+	exec(S, "DELETE FROM asset WHERE tag LIKE 'X-%'");
+	testdb_add_asset(S, "P-1", NULL);
+	batch(S, &b, 1);
+	ck_assert_str_eq(edit_of(&b.mutations[0], "tag")->new_value.text, "P-1");
+	store_sync_batch_free(&b);
+}
+END_TEST
+
+/* A seq, once taken, is never taken again: not after the entries at the
+ * top of the outbox are dropped unsent, nor after acknowledged ones are
+ * purged (the server keeps a receipt of every seq it has seen). */
+START_TEST(seqs_never_used_twice)
+{
+	struct sync_batch b;
+	struct sync_result r[1];
+	int64_t top;
+
+	testdb_add_asset(S, "P-9", NULL);
+	exec(S, "DELETE FROM asset WHERE tag = 'P-9'");
+	top = mark(S);
+	batch(S, &b, 0);
+	store_sync_batch_free(&b);
+	testdb_add_asset(S, "P-1", NULL);
+	ck_assert_int_eq(mark(S), top + 1);
+
+	batch(S, &b, 1);
+	r[0] = result(&b.mutations[0], SYNC_APPLIED, 1);
+	settle(S, &b, r, 1);
+	store_sync_batch_free(&b);
+	/* Acknowledged long ago: the next settle purges it. */
+	exec(S, "UPDATE outbox SET settled_at = 0");
+	batch(S, &b, 0);
+	settle(S, &b, r, 0);
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox"), 0);
+	testdb_add_asset(S, "P-2", NULL);
+	ck_assert_int_eq(mark(S), top + 2);
+}
+END_TEST
+
+/* An import of n records writes n heads, numbered one after another, and
+ * nothing else; the push reads each record's fields. */
+START_TEST(import_writes_heads)
+{
+	struct sync_batch b;
+	char *csv = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&csv, &len);
+	const int n = 120;
+	int64_t m;
+
+	ck_assert_ptr_nonnull(f);
+	testdb_add_asset(S, "P-1", NULL);
+	fprintf(f, "number,title,asset,priority\n");
+	for (int i = 1; i <= n; i++)
+		fprintf(f, "WO-%06d,Job %d,P-1,high\n", i, i);
+	ck_assert_int_eq(fclose(f), 0);
+	m = mark(S);
+	import_ok(S, CE_WORKORDERS, csv);
+	free(csv);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox"), n + 1);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE entity = 'workorders'"
+	                          " AND op = 'create' AND base_version = 0 AND fields = '{}'"), n);
+	ck_assert_int_eq(mark(S), m + n);
+	ck_assert_int_eq(q_int(S, "SELECT min(seq) FROM outbox WHERE entity = 'workorders'"), m + 1);
+
+	{
+		struct wr_err e = {0, ""};
+		ck_assert_msg(store_sync_batch(S, SYNC_BATCH_MAX, &b, &e) == WR_OK, "%s", e.msg);
+		ck_assert_uint_eq(b.n, (size_t)n + 1);
+	}
+	for (int i = 1; i <= n; i++) {
+		char title[32];
+		snprintf(title, sizeof title, "Job %d", i);
+		ck_assert_str_eq(edit_of(&b.mutations[i], "title")->new_value.text, title);
+		ck_assert_str_eq(edit_of(&b.mutations[i], "priority")->new_value.text, "high");
+	}
+	store_sync_batch_free(&b);
+}
+END_TEST
+
 /* A work order pushed: created (provisional, then canonical number), then
  * an edit settled as merged with the server's other change taken. */
 START_TEST(settle_applied_and_merged)
@@ -547,6 +710,10 @@ START_TEST(settle_applied_and_merged)
 	ck_assert_int_eq(store_sync_state(S, &st, &e), WR_OK);
 	ck_assert_int_eq(strncmp(num + 2, st.device, 8), 0);
 	ck_assert_int_eq(st.pending, 2);
+	/* A push whose answer is lost: the creates go out (sealed), and the
+	 * edit after it is an update of its own. */
+	batch(S, &b, 2);
+	store_sync_batch_free(&b);
 	set(S, num, "priority", "high");
 
 	batch(S, &b, 3);
@@ -980,6 +1147,10 @@ int main(void)
 	tcase_add_test(tc, every_write_path_makes_one_entry);
 	tcase_add_test(tc, applying_writes_no_entry);
 	tcase_add_test(tc, change_and_entry_together);
+	tcase_add_test(tc, create_sent_as_it_is_when_pushed);
+	tcase_add_test(tc, create_and_delete_before_push_send_nothing);
+	tcase_add_test(tc, seqs_never_used_twice);
+	tcase_add_test(tc, import_writes_heads);
 	tcase_add_test(tc, settle_applied_and_merged);
 	tcase_add_test(tc, conflict_and_rejected_wait_for_the_user);
 	tcase_add_test(tc, keep_mine_and_take_theirs);
