@@ -132,8 +132,9 @@ static int run(struct store *s, const char *sql, const char *uuid, int64_t n, co
 	return rc;
 }
 
-/* Seals create u, or drops its record's entries when the record is gone
- * (*dropped set). */
+/* Seals create u and folds its record's pending updates into it, or drops
+ * its record's entries when the record is gone; *dropped is set when
+ * entries went (the window is then looked at again). */
 static int seal_one(struct store *s, sqlite3_stmt **rec, const struct unsealed *u,
                     int *dropped, struct wr_err *e)
 {
@@ -154,7 +155,13 @@ static int seal_one(struct store *s, sqlite3_stmt **rec, const struct unsealed *
 	}
 	rc = run(s, seal, u->uuid, u->seq, fields, e);
 	free(fields);
-	return rc == WR_OK ? run(s, fold, u->uuid, u->seq, NULL, e) : rc;
+	if (rc == WR_OK)
+		rc = run(s, fold, u->uuid, u->seq, NULL, e);
+	/* Folded updates inside the window make room for entries after it,
+	 * which may be creates still to seal. */
+	if (rc == WR_OK && sqlite3_changes(s->db) > 0)
+		*dropped = 1;
+	return rc;
 }
 
 int sync_seal(struct store *s, size_t max, struct wr_err *e)

@@ -618,6 +618,37 @@ START_TEST(create_and_delete_before_push_send_nothing)
 }
 END_TEST
 
+/* Updates folded into their create inside the batch's window make room
+ * for entries after it: a create that comes into the window so is sealed
+ * too, never sent without its fields (the server refuses a create with
+ * none, and the whole batch with it). */
+START_TEST(folded_updates_make_room_for_sealed_creates)
+{
+	struct sync_batch b;
+	struct wr_err e = {0, ""};
+
+	testdb_add_asset(S, "P-1", NULL);
+	for (int i = 0; i < 3; i++) {
+		char sql[80];
+		snprintf(sql, sizeof sql, "UPDATE asset SET name = 'Pump %d' WHERE tag = 'P-1'", i);
+		exec(S, sql);
+	}
+	testdb_add_asset(S, "P-2", NULL);
+	testdb_add_asset(S, "P-3", NULL);
+	testdb_add_asset(S, "P-4", NULL);
+	/* A window of 4: P-1's create and updates; the folding brings P-2..P-4. */
+	ck_assert_msg(store_sync_batch(S, 4, &b, &e) == WR_OK, "batch: %s", e.msg);
+	ck_assert_uint_eq(b.n, 4);
+	for (size_t i = 0; i < b.n; i++) {
+		ck_assert_int_eq(b.mutations[i].op, SYNC_CREATE);
+		ck_assert_msg(b.mutations[i].nedits > 0, "create %zu (seq %lld) has no fields", i,
+		              (long long)b.mutations[i].seq);
+	}
+	ck_assert_str_eq(edit_of(&b.mutations[0], "name")->new_value.text, "Pump 2");
+	store_sync_batch_free(&b);
+}
+END_TEST
+
 /* A seq, once taken, is never taken again: not after the entries at the
  * top of the outbox are dropped unsent, nor after acknowledged ones are
  * purged (the server keeps a receipt of every seq it has seen). */
@@ -1149,6 +1180,7 @@ int main(void)
 	tcase_add_test(tc, change_and_entry_together);
 	tcase_add_test(tc, create_sent_as_it_is_when_pushed);
 	tcase_add_test(tc, create_and_delete_before_push_send_nothing);
+	tcase_add_test(tc, folded_updates_make_room_for_sealed_creates);
 	tcase_add_test(tc, seqs_never_used_twice);
 	tcase_add_test(tc, import_writes_heads);
 	tcase_add_test(tc, settle_applied_and_merged);
