@@ -192,7 +192,7 @@ int csv_map_row(const struct wr_entity *en, struct csv_colmap *cm,
 		pick_cell(f, cm, i, row, &v, &len, &bn);
 		if (len == 0 && (f->flags & EF_KEEP))
 			continue;
-		if (len == 0 && (f->flags & (EF_KEY | EF_NONEMPTY))) {
+		if (len == 0 && (f->flags & (EF_KEY | EF_NONEMPTY)) && !(f->flags & EF_NAMED)) {
 			snprintf(why, nwhy, "%s is empty; every row needs one", f->name);
 			return -1;
 		}

@@ -61,7 +61,8 @@
 static const char *const meter_kind_words[] = {
 	"runhours|run hours|hours|hour meter|running hours",
 	"counter|count|cycles|starts",
-	"gauge|level|measurement",
+	"gauge|level|measurement|condition",
+	"usage",
 };
 static const char *const pm_kind_words[] = {"calendar|time|date|time based", "meter|usage|meter based"};
 static const char *const pm_unit_words[] = {
@@ -88,9 +89,11 @@ static const char *pm_unit_name(int u)
 	return u >= 0 && u <= 2 ? n[u] : "unknown";
 }
 
+/* Also Atlas's "usage" (MK_USAGE), which the meter importer resolves;
+ * `set` keeps to lo..hi and refuses it. */
 static int meter_kind_parse(const char *s, int *out)
 {
-	int v = entity_word_lookup(s, meter_kind_words, 3);
+	int v = entity_word_lookup(s, meter_kind_words, 4);
 	return v < 0 ? WR_EINPUT : (*out = v, WR_OK);
 }
 
@@ -140,7 +143,7 @@ static void init_event(struct entity_rec *r)
 /* ---------------------------------------------------------- the tables */
 
 static const struct wr_field locations[] = {
-	F("code", FT_TEXT, loc.code, .column = "code", .flags = EF_KEY | EF_REQUIRED,
+	F("code", FT_TEXT, loc.code, .column = "code", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
 	  .aliases = "location code|location|loc|id"),
 	F("name", FT_TEXT, loc.name, .column = "name", .aliases = "location name|title"),
 	F("kind", FT_TEXT, loc.kind, .column = "kind", .aliases = "type|location type|level"),
@@ -151,7 +154,7 @@ static const struct wr_field locations[] = {
 };
 
 static const struct wr_field assets[] = {
-	F("tag", FT_TEXT, asset.tag, .column = "tag", .flags = EF_KEY | EF_REQUIRED,
+	F("tag", FT_TEXT, asset.tag, .column = "tag", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
 	  .aliases = "asset tag|asset|tag number|asset number|barcode|bar code|asset id|id"),
 	F("name", FT_TEXT, asset.name, .column = "name", .flags = EF_SET, .aliases = "asset name"),
 	F("description", FT_TEXT, asset.description, .column = "description",
@@ -189,7 +192,7 @@ static const struct wr_field meters[] = {
 	F("unit", FT_TEXT, meter.unit, .column = "unit", .aliases = "units|uom"),
 	F("kind", FT_ENUM, meter.kind, .column = "kind",
 	  ENUMS(MK_RUNHOURS, MK_GAUGE, meter_kind_name, meter_kind_parse),
-	  .aliases = "type|meter type|meter kind"),
+	  .aliases = "type|meter type|meter kind|category|meter category"),
 	F("uuid", FT_UUID, meter.uuid, .column = "uuid", .merge = MERGE_APPEND),
 };
 
@@ -214,10 +217,9 @@ static const struct wr_field readings[] = {
 /* A schedule's next due date or meter value follows from the schedule:
  * hidden fields the store computes (csv_import_pm.c, pm.c). */
 static const struct wr_field pms[] = {
-	F("code", FT_TEXT, pm.code, .column = "code", .flags = EF_KEY | EF_REQUIRED,
+	F("code", FT_TEXT, pm.code, .column = "code", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
 	  .aliases = "pm code|pm|schedule code|id"),
-	F("title", FT_TEXT, pm.title, .column = "title", .flags = EF_SET,
-	  .aliases = "name|pm name|task"),
+	F("title", FT_TEXT, pm.title, .column = "title", .flags = EF_SET, .aliases = "task"),
 	F("asset", FT_REF, pm.asset_tag, .column = "asset_id", .select = "a.tag", .ref = CE_ASSETS,
 	  .flags = EF_SET, .aliases = "asset tag|tag|~asset name"),
 	F("kind", FT_ENUM, pm.kind, .column = "kind", .flags = EF_SET,
@@ -244,7 +246,7 @@ static const struct wr_field pms[] = {
 	F("est_hours", FT_NUMBER, pm.est_hours, .column = "est_hours", RANGE(WN_HOURS),
 	  .flags = EF_SET, .aliases = "estimated hours|est hours|hours|estimated duration|duration"),
 	F("assignee", FT_TEXT, pm.assignee, .column = "assignee", .flags = EF_SET,
-	  .aliases = "assigned to|technician|primary user|primary user email"),
+	  .aliases = "primary user|primary user email|primary worker|assigned to|technician"),
 	F("team", FT_TEXT, pm.team, .column = "team", .flags = EF_SET, .aliases = "team name|crew"),
 	F("priority", FT_ENUM, pm.priority, .column = "priority", .flags = EF_SET,
 	  ENUMS(PR_LOW, PR_URGENT, wr_priority_name, wr_priority_parse)),
@@ -254,6 +256,12 @@ static const struct wr_field pms[] = {
 	F("active", FT_BOOL, pm.active, .column = "active", .flags = EF_SET, .aliases = "enabled"),
 	F("checklist", FT_TEXT, pm.checklist, .column = "checklist",
 	  .flags = EF_LINES | EF_HEAP | EF_SET, .aliases = "tasks|checklist items|steps"),
+	F("weekdays", FT_TEXT, pm.weekdays, .column = "weekdays", .flags = EF_SET,
+	  .aliases = "days of week|days|on days|week days"),
+	F("ends_on", FT_DATE, pm.ends_on, .column = "ends_on", .flags = EF_SET, .cli = "ends",
+	  .aliases = "ends on|end date|ends|until"),
+	F("due_delay", FT_INT, pm.due_delay, .column = "due_delay", .lo = 0, .hi = 3650,
+	  .flags = EF_SET, .aliases = "due date delay|due delay|delay days"),
 	F("uuid", FT_UUID, pm.uuid, .column = "uuid", .merge = MERGE_APPEND),
 	F("last_meter", FT_NUMBER, pm.last_meter, .column = "last_meter", .flags = EF_HIDDEN,
 	  .merge = MERGE_NONE),
@@ -261,6 +269,8 @@ static const struct wr_field pms[] = {
 	  .merge = MERGE_NONE),
 	F("next_meter", FT_NUMBER, pm.next_meter, .column = "next_meter", .flags = EF_HIDDEN,
 	  .merge = MERGE_NONE),
+	X("name", FT_TEXT, name, .flags = EF_IMPORT, .merge = MERGE_NONE,
+	  .aliases = "pm name|schedule name"),
 };
 
 /* Status and the times of the lifecycle move through the state machine
@@ -282,7 +292,7 @@ static const struct wr_field workorders[] = {
 	F("asset", FT_REF, wo.asset_tag, .column = "asset_id", .select = "a.tag", .ref = CE_ASSETS,
 	  .flags = EF_SET | T, .aliases = "asset tag|tag|equipment|~asset name"),
 	F("assignee", FT_TEXT, wo.assignee, .column = "assignee", .flags = EF_SET | T,
-	  .aliases = "assigned to|technician|primary user|primary user email"),
+	  .aliases = "primary user|primary user email|primary worker|assigned to|technician"),
 	F("requested_by", FT_TEXT, wo.requested_by, .column = "requested_by", .flags = T,
 	  .aliases = "requester|requestor|requested by"),
 	F("due", FT_DATE, wo.due_at, .column = "due_at", .flags = EF_SET | T,
@@ -314,7 +324,7 @@ static const struct wr_field workorders[] = {
 	F("closed", FT_DATETIME, wo.closed_at, .column = "closed_at", .flags = T,
 	  .aliases = "closed at|closed on"),
 	F("completed_by", FT_TEXT, wo.completed_by, .column = "completed_by", .flags = T,
-	  .aliases = "completed by email|finished by"),
+	  .aliases = "completed by|completed by email|finished by"),
 	F("uuid", FT_UUID, wo.uuid, .column = "uuid", .flags = T, .merge = MERGE_APPEND),
 	X("pm_due", FT_DATE, pm_due, .column = "pm_due", .flags = EF_HIDDEN, .merge = MERGE_NONE),
 };

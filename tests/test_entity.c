@@ -441,6 +441,9 @@ static const char *sample(const struct wr_entity *en, const struct wr_field *f, 
 		[CE_LOCATIONS] = {"L1", "L2"}, [CE_ASSETS] = {"A1", "A2"},
 		[CE_METERS] = {"hours", "cycles"}, [CE_PMS] = {"P1", "P2"},
 	};
+	/* A PM's days of the week: days, in their canonical form. */
+	if (!strcmp(f->name, "weekdays"))
+		return v == 1 ? "mon,thu" : "tue";
 	switch (f->type) {
 	case FT_TEXT:
 		if (f->flags & EF_KEY)
