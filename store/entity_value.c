@@ -64,7 +64,7 @@ static int bool_parse(const char *s, int *out)
 {
 	static const char *const words[] = {
 		"no|n|false|f|0|off|fixed|scheduled date|scheduled|schedule",
-		"yes|y|true|t|1|on|x|floating|completed date|completion|completed",
+		"yes|y|true|t|1|on|x|floating|completed date|completion date|completion|completed",
 	};
 	int v = entity_word_lookup(s, words, 2);
 	return v < 0 ? WR_EINPUT : (*out = v, WR_OK);
