@@ -324,8 +324,8 @@ static int touched(const struct csv_imp *im, int64_t id)
 	return 0;
 }
 
-/* The key a name makes: its ASCII letters and digits in capitals and its
- * other UTF-8 characters as they are, every run of anything else one '-',
+/* The key a name makes: its letters and digits, in capitals where ASCII
+ * and Latin-1 have them, every run of anything else one '-',
  * cut to at most n - 1 bytes on a character's boundary. */
 static void key_of_name(const char *name, char *out, size_t n)
 {
@@ -345,8 +345,15 @@ static void key_of_name(const char *name, char *out, size_t n)
 		if (gap && o)
 			out[o++] = '-';
 		gap = 0;
-		for (size_t j = 0; j < k; j++)
-			out[o++] = (char)(p[j] < 0x80 ? toupper(p[j]) : p[j]);
+		out[o++] = (char)(k == 1 ? toupper(*p) : *p);
+		/* Latin-1's small letters in UTF-8 as capitals too, but for the
+		 * division sign and the y with diaeresis (its capital is not in
+		 * Latin-1). */
+		if (k == 2)
+			out[o++] = (char)(p[0] == 0xc3 && p[1] >= 0xa0 && p[1] <= 0xbe && p[1] != 0xb7
+			                      ? p[1] - 0x20 : p[1]);
+		for (size_t j = 2; j < k; j++)
+			out[o++] = (char)p[j];
 		p += k;
 	}
 	out[o] = '\0';

@@ -479,10 +479,18 @@ void csv_norm_name(const char *in, char *out, size_t n)
 	if (n == 0)
 		return;
 	for (; *in && o + 1 < n; in++) {
-		unsigned char c = (unsigned char)*in;
+		unsigned char c = (unsigned char)*in, d = (unsigned char)in[1];
 		if (c == ' ' || c == '\t' || c == '_' || c == '-' || c == '.' || c == '/' || c == '#' ||
 		    c == '\r' || c == '\n')
 			continue;
+		/* The capitals of Latin-1 in UTF-8 (\u00C0 to \u00DE but the
+		 * multiplication sign) too: "\u00DCbergeordneter" is "\u00FCbergeordneter". */
+		if (c == 0xc3 && d >= 0x80 && d <= 0x9e && d != 0x97 && o + 2 < n) {
+			out[o++] = (char)c;
+			out[o++] = (char)(d + 0x20);
+			in++;
+			continue;
+		}
 		out[o++] = (char)tolower(c);
 	}
 	out[o] = '\0';

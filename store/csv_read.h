@@ -59,8 +59,8 @@ struct csv_read_opts {
 int csv_read_file_opts(const char *path, struct csv_read_opts *opts, csv_row_fn fn, void *ctx,
                        struct wr_err *e);
 
-/* Normalises a header name for matching: lower case ASCII, and blanks, '_',
- * '-', '.', '/' and '#' dropped, so "Location Name", "location_name" and
+/* Normalises a header name for matching: lower case ASCII and Latin-1
+ * letters, and blanks, '_', '-', '.', '/' and '#' dropped, so "Location Name", "location_name" and
  * "LOCATION-NAME" compare equal.  out holds n bytes. */
 void csv_norm_name(const char *in, char *out, size_t n);
 

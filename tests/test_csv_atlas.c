@@ -79,7 +79,7 @@ START_TEST(blank_ids_make_codes)
 	ck_assert_str_eq(l.name, "Main Facility 1");
 	OK(store_location_get(S, "BROODING-HOUSE-1", &l, &E));
 	ck_assert_str_eq(l.parent_code, "MAIN-FACILITY-1");
-	OK(store_location_get(S, "HALLE-S\xC3\xBC" "D-NORD", &l, &E));
+	OK(store_location_get(S, "HALLE-S\xC3\x9C" "D-NORD", &l, &E));
 	/* Imported again: the same records, found by name. */
 	OK(import_text("locations", locations));
 	ck_assert_uint_eq(R.unchanged, 3);
@@ -210,6 +210,53 @@ START_TEST(workorder_dates_from_the_file)
 }
 END_TEST
 
+/* Atlas's templates in its other languages: their headers and words. */
+START_TEST(other_languages)
+{
+	struct wr_location l;
+	struct wr_asset a;
+	struct wr_wo w;
+	struct wr_pm p;
+
+	OK(import_text("locations", "ID,Name,Adresse,\xC3\x9C" "bergeordneter Standort\n"
+	                            ",Werk,,\n,Halle 1,,Werk\n"));
+	OK(store_location_get(S, "HALLE-1", &l, &E));
+	ck_assert_str_eq(l.parent_code, "WERK");
+	OK(import_text("assets", "ID,Nom,Statut,Archiv\xC3\xA9,Nom de l'Emplacement,Code Barres,"
+	                         "Cat\xC3\xA9gorie,Num\xC3\xA9ro de s\xC3\xA9rie\n"
+	                         ",Pompe 1,En panne,Non,Halle 1,P-1,Pompes,SN-9\n"));
+	OK(store_asset_get(S, "P-1", &a, &E));
+	ck_assert_str_eq(a.name, "Pompe 1");
+	ck_assert_int_eq(a.status, AS_DOWN);
+	ck_assert_str_eq(a.location_code, "HALLE-1");
+	ck_assert_str_eq(a.cls, "Pompes");
+	ck_assert_str_eq(a.serial, "SN-9");
+	OK(import_text("workorders",
+	               "ID,T\xC3\xADtulo,Estado,Prioridad,Nombre del activo,Completado por,Completado,"
+	               "Fecha de vencimiento\n"
+	               "7,Cambiar sello,Completa,Alto,Pompe 1,ana@x,2024-05-02 10:00,2024-05-01\n"));
+	OK(store_wo_get(S, "7", &w, &E));
+	ck_assert_str_eq(w.title, "Cambiar sello");
+	ck_assert_int_eq(w.status, WS_DONE);
+	ck_assert_int_eq(w.priority, PR_HIGH);
+	ck_assert_str_eq(w.asset_tag, "P-1");
+	ck_assert_str_eq(w.completed_by, "ana@x");
+	ck_assert_int_eq(w.due_at, wr_date_from_ymd(2024, 5, 1));
+	wr_wo_clear(&w);
+	OK(import_text("pms", "ID,Nome,Come\xC3\xA7" "a em,Frequ\xC3\xAA" "ncia,"
+	                      "Tipo de Recorr\xC3\xAA" "ncia,T\xC3\xADtulo,Nome do Ativo,Prioridade\n"
+	                      ",Inspe\xC3\xA7\xC3\xA3o semanal,2024-01-01,2,Semanal,Inspecionar,"
+	                      "Pompe 1,Alta\n"));
+	OK(store_pm_get(S, "INSPE\xC3\x87\xC3\x83O-SEMANAL", &p, &E));
+	ck_assert_str_eq(p.title, "Inspecionar");
+	ck_assert_int_eq(p.interval, 2);
+	ck_assert_int_eq(p.unit, PU_WEEK);
+	ck_assert_int_eq(p.priority, PR_HIGH);
+	ck_assert_str_eq(p.asset_tag, "P-1");
+	wr_pm_clear(&p);
+}
+END_TEST
+
 static Suite *atlas_suite(void)
 {
 	Suite *s = suite_create("csv_atlas");
@@ -221,6 +268,7 @@ static Suite *atlas_suite(void)
 	tcase_add_test(tc, meter_category);
 	tcase_add_test(tc, pm_name_days_end_delay);
 	tcase_add_test(tc, workorder_dates_from_the_file);
+	tcase_add_test(tc, other_languages);
 	suite_add_tcase(s, tc);
 	return s;
 }
