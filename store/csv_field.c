@@ -104,6 +104,8 @@ int csv_map_header(const struct wr_entity *en, const struct csv_row *hdr,
 				k--;
 			}
 			rank_of[i][k] = rank;
+			if (rank == 0)
+				cm->own_name |= 1u << i;
 			cm->col[i][k] = (int)j;
 			cm->byname[i][k] = (unsigned char)byname;
 			cm->ncol[i]++;
@@ -192,7 +194,10 @@ int csv_map_row(const struct wr_entity *en, struct csv_colmap *cm,
 		pick_cell(f, cm, i, row, &v, &len, &bn);
 		if (len == 0 && (f->flags & EF_KEEP))
 			continue;
-		if (len == 0 && (f->flags & (EF_KEY | EF_NONEMPTY)) && !(f->flags & EF_NAMED)) {
+		/* A key a file names only by another system's column (Atlas's
+		 * blank ID) may be made from the name; wrench's own column not. */
+		int named = (f->flags & EF_NAMED) && !(cm->own_name & (1u << i));
+		if (len == 0 && (f->flags & (EF_KEY | EF_NONEMPTY)) && !named) {
 			snprintf(why, nwhy, "%s is empty; every row needs one", f->name);
 			return -1;
 		}

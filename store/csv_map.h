@@ -21,6 +21,7 @@ struct csv_colmap {
 	int col[ENTITY_MAX_FIELDS][CSV_MAX_ALT];
 	unsigned char byname[ENTITY_MAX_FIELDS][CSV_MAX_ALT];
 	size_t nhead;           /* columns in the header */
+	uint32_t own_name;      /* a bit per field the header names by its own name */
 	/* The order of day and month in the file's D/M/YYYY dates (enum
 	 * csvio_date_order): given, or proven by the first unambiguous date
 	 * (its line and text, for messages). */

@@ -97,6 +97,9 @@ START_TEST(blank_ids_make_codes)
 	OK(import_text("locations", "code,name\nX1,Twin\nX2,Twin\n"));
 	ck_assert_int_eq(import_text("locations", "ID,Name\n,Twin\n"), WR_EINPUT);
 	ck_assert_msg(strstr(BAD_WHY, "several locations are named 'Twin'"), "%s", BAD_WHY);
+	/* wrench's own column must be filled. */
+	ck_assert_int_eq(import_text("locations", "code,name\n,Pump House\n"), WR_EINPUT);
+	ck_assert_msg(strstr(BAD_WHY, "code is empty; every row needs one"), "%s", BAD_WHY);
 	/* Neither: nothing to make a code from. */
 	ck_assert_int_eq(import_text("locations", "ID,Name,Address\n,,Road 2\n"), WR_EINPUT);
 	ck_assert_msg(strstr(BAD_WHY, "code is empty and so is the name"), "%s", BAD_WHY);
