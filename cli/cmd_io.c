@@ -140,6 +140,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	if (r.converted_line)
 		out_printf(stderr, "wrench: import: %s is not UTF-8 from line %zu on; read it as "
 		           "Windows-1252 (name another with --encoding)\n", a.pos[1], r.converted_line);
+	if (r.lost_line)
+		out_printf(stderr, "wrench: import: %s:%zu holds U+FFFD, a character lost before wrench "
+		           "read the file; check the text there\n", a.pos[1], r.lost_line);
 	out_printf(stdout, "%s: %zu rows: %zu inserted, %zu updated, %zu unchanged, "
 	           "%zu rejected%s\n", a.pos[1], r.rows, r.inserted, r.updated, r.unchanged,
 	           r.rejected, o.dry_run ? " (dry run: nothing written)" : "");

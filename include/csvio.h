@@ -54,6 +54,8 @@ struct csvio_result {
 	size_t inserted, updated, unchanged, rejected;
 	size_t converted_line;       /* not UTF-8 from this line on: read as
 	                              * Windows-1252 (0: it was UTF-8) */
+	size_t lost_line;            /* the first line holding U+FFFD, a character
+	                              * lost before wrench read the file (0: none) */
 	int date_order;              /* the order of day and month it read dates in
 	                              * (CSVIO_DATE_AUTO: no D/M/YYYY date needed one) */
 };

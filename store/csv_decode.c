@@ -207,6 +207,8 @@ static int auto_piece(struct csv_decode *d, const char *s, size_t n, size_t line
 		int k = u[i] < 0x80 ? 1 : csv_utf8_char(u + i, n - i);
 		if (k > 1)
 			d->saw_utf8 = 1;
+		if (k == 3 && !d->lost_line && u[i] == 0xef && u[i + 1] == 0xbf && u[i + 2] == 0xbd)
+			d->lost_line = line;
 		if (k == 0 && keep_carry(d, s + i, n - i) == 0) {
 			n = i;
 			break;

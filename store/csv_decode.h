@@ -15,6 +15,8 @@ struct csv_decode {
 	char name[48];          /* the encoding, for messages */
 	int saw_utf8;           /* a UTF-8 character beyond ASCII was read (or a BOM) */
 	size_t switched_line;   /* not UTF-8 from this line on: read as Windows-1252 */
+	size_t lost_line;       /* the first line holding U+FFFD, the mark of a
+	                         * character an earlier program could not read */
 	unsigned char carry[8]; /* the start of a character a piece ended in */
 	size_t ncarry;
 	char *in, *out;         /* carry + piece, and the converted text */

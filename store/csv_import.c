@@ -553,6 +553,7 @@ static int read_rows(struct driver *d)
 	int rc = csv_read_file_opts(d->path, &d->ropts, on_row, d, d->e);
 
 	d->r->converted_line = d->ropts.converted_line;
+	d->r->lost_line = d->ropts.lost_line;
 	d->r->date_order = d->im.cm.date_order;
 	if (rc == WR_OK && !d->have_header)
 		rc = wr_fail(d->e, WR_EINPUT, "%s is empty; the first line must name the columns",

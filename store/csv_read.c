@@ -466,8 +466,10 @@ int csv_read_file_opts(const char *path, struct csv_read_opts *opts, csv_row_fn 
 	rc = csv_decode_open(&r.dec, opts ? opts->encoding : NULL, e);
 	if (rc == WR_OK)
 		rc = read_path(&r, path, fn, ctx, e);
-	if (opts)
+	if (opts) {
 		opts->converted_line = r.dec.switched_line;
+		opts->lost_line = r.dec.lost_line;
+	}
 	csv_decode_close(&r.dec);
 	return rc;
 }

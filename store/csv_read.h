@@ -51,6 +51,8 @@ struct csv_read_opts {
 	                          * held UTF-8 beyond ASCII */
 	size_t converted_line;   /* out: with encoding NULL, the line from which the
 	                          * file was read as Windows-1252 (0: none) */
+	size_t lost_line;        /* out: with encoding NULL, the first line holding
+	                          * U+FFFD (0: none) */
 };
 /* csv_read_file, with the file's text converted to UTF-8 as opts says
  * (opts NULL: as csv_read_file).  A byte the encoding does not have is an

@@ -13,7 +13,8 @@
  * MERGE_FIELD), bounds and, for an enumeration, its names.
  *
  * Atlas CMMS headers.  Atlas's import templates name records differently
- * from wrench, so a migrating planner's files are read like this:
+ * from wrench, so a migrating planner's files are read like this (a blank
+ * ID, as Atlas leaves it for new records, is made from the name: EF_NAMED):
  *   locations   ID -> code, Name -> name, Parent Location (a name) -> parent
  *   assets      Barcode -> tag when filled, else ID; Name, Description,
  *               Category -> class, Serial Number, Status (Atlas states, see
@@ -22,14 +23,22 @@
  *   work orders ID -> number, Title, Status, Priority, Description,
  *               Due Date, Estimated Duration -> est_hours (hours),
  *               Asset Name -> asset, Primary User Email -> assignee,
- *               Completed By Email -> completed_by, Completed On -> completed
- *   PMs         ID -> code, Title (else Name) -> title, Asset Name -> asset,
- *               Starts On -> start_date, Frequency -> interval, Recurrence
- *               Type DAILY/WEEKLY/MONTHLY/YEARLY -> unit (a year is 12
- *               months), Recurrence Based On SCHEDULED_DATE/COMPLETED_DATE
- *               -> floating no/yes, Estimated Duration -> est_hours
+ *               Completed By (Email) -> completed_by, Completed On ->
+ *               completed (and created, when the file gives no creation date)
+ *   meters      Name, Unit, Asset Name -> asset, Category -> kind (Condition
+ *               a gauge, Usage run hours or a counter by the unit)
+ *   PMs         ID (else Name) -> code, Title (else Name) -> title, Asset
+ *               Name -> asset, Starts On -> start_date, Ends On -> ends_on,
+ *               Frequency -> interval, Recurrence Type DAILY/WEEKLY/MONTHLY/
+ *               YEARLY -> unit (a year is 12 months), Recurrence Based On
+ *               SCHEDULED_DATE/COMPLETED_DATE -> floating no/yes, Days Of Week
+ *               -> weekdays, Due Date Delay -> due_delay, Estimated Duration
+ *               -> est_hours, Primary Worker (else Assigned To) -> assignee
  * A column holding a name rather than a key ("Parent Asset", "Asset Name",
  * "Location Name") is resolved by key first and then by a unique name.
+ * Atlas writes its templates in other languages too: the French, German,
+ * Spanish and Portuguese names of these columns (Atlas's messages_*.properties)
+ * are aliases here, their words for states and priorities in store/enums.c.
  * Columns wrench does not know (Area, Teams, Vendors ...) are ignored.
  *
  * Who writes what follows the sync protocol (docs/sync-api.md, section 7):

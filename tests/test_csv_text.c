@@ -106,6 +106,11 @@ START_TEST(test_latin1_found_and_converted)
 	OK(import_bytes("assets", "tag,name\nU-1,\xC2\xB0" "C\n", NULL, 0));
 	asset_is("U-1", "\xC2\xB0" "C");
 	ck_assert_uint_eq(R.converted_line, 0);
+	ck_assert_uint_eq(R.lost_line, 0);
+	/* U+FFFD: a character some program lost before; kept, and pointed out. */
+	OK(import_bytes("assets", "tag,name\nU-2,x\nU-3,\xEF\xBF\xBD" "C\n", NULL, 0));
+	asset_is("U-3", "\xEF\xBF\xBD" "C");
+	ck_assert_uint_eq(R.lost_line, 3);
 }
 END_TEST
 

@@ -32,6 +32,7 @@ imp() {
 imp locations location.csv 5 "5 inserted, 0 updated, 0 unchanged, 0 rejected"
 imp assets asset.csv 3 "3 inserted, 0 updated, 0 unchanged, 0 rejected"
 imp meters meter.csv 3 "3 inserted, 0 updated, 0 unchanged, 0 rejected"
+assert_contains "U+FFFD is pointed out" "$ERR" "meter.csv:2 holds U+FFFD, a character lost before wrench read the file"
 imp pms preventive_maintenance.csv 4 "4 inserted, 0 updated, 0 unchanged, 0 rejected"
 imp workorders work_order.csv 3 "3 inserted, 0 updated, 0 unchanged, 0 rejected"
 
