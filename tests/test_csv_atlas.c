@@ -213,7 +213,8 @@ START_TEST(workorder_dates_from_the_file)
 }
 END_TEST
 
-/* Atlas's templates in its other languages: their headers and words. */
+/* Atlas's templates in its other languages (French, German, Spanish,
+ * Portuguese, Dutch, Italian): their headers and words. */
 START_TEST(other_languages)
 {
 	struct wr_location l;
@@ -246,6 +247,20 @@ START_TEST(other_languages)
 	ck_assert_str_eq(w.completed_by, "ana@x");
 	ck_assert_int_eq(w.due_at, wr_date_from_ymd(2024, 5, 1));
 	wr_wo_clear(&w);
+	/* Dutch and Italian. */
+	OK(import_text("workorders", "ID,Titel,Status,Prioriteit,Assetnaam,Voltooid Door,Voltooid Op,"
+	                             "Aanmaakdatum\n"
+	                             "8,Lager vervangen,Voltooid,Hoog,Pompe 1,jan@x,2024-05-03 09:00,"
+	                             "2024-05-02 08:00\n"));
+	OK(store_wo_get(S, "8", &w, &E));
+	ck_assert_int_eq(w.status, WS_DONE);
+	ck_assert_int_eq(w.priority, PR_HIGH);
+	ck_assert_str_eq(w.completed_by, "jan@x");
+	ck_assert_int_eq(w.created_at, wr_date_from_ymd(2024, 5, 2) + 8 * 3600);
+	wr_wo_clear(&w);
+	OK(import_text("locations", "ID,Nome,Posizione Genitore\n,Reparto,Halle 1\n"));
+	OK(store_location_get(S, "REPARTO", &l, &E));
+	ck_assert_str_eq(l.parent_code, "HALLE-1");
 	OK(import_text("pms", "ID,Nome,Come\xC3\xA7" "a em,Frequ\xC3\xAA" "ncia,"
 	                      "Tipo de Recorr\xC3\xAA" "ncia,T\xC3\xADtulo,Nome do Ativo,Prioridade\n"
 	                      ",Inspe\xC3\xA7\xC3\xA3o semanal,2024-01-01,2,Semanal,Inspecionar,"
