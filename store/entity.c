@@ -38,8 +38,8 @@
  * "Location Name") is resolved by key first and then by a unique name.
  * Atlas writes its templates in other languages too: the French, German,
  * Spanish, Portuguese, Italian and Dutch names of these columns (Atlas's
- * messages_*.properties)
- * are aliases here, their words for states and priorities in store/enums.c.
+ * messages_*.properties) are aliases here, their words for states and
+ * priorities in store/enums.c.
  * Columns wrench does not know (Area, Teams, Vendors ...) are ignored.
  *
  * Who writes what follows the sync protocol (docs/sync-api.md, section 7):
