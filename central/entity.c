@@ -57,7 +57,8 @@ static const struct field pms[] = {
 	NUM("meter_interval"), INT("lead_days", 0, 3650, "0"), DATE("start_date"),
 	DATE("last_done"), NUM("est_hours"), TEXT("assignee", 64), TEXT("team", 64),
 	ENUM("priority", priority, "\"medium\""), ENUM("wo_type", wo_type, "\"preventive\""),
-	BOOL("active", "true"), TEXT("checklist", 8000),
+	BOOL("active", "true"), TEXT("checklist", 8000), TEXT("weekdays", 32), DATE("ends_on"),
+	INT("due_delay", 0, 3650, "0"),
 };
 
 static const struct field workorders[] = {

@@ -30,6 +30,10 @@ static const struct arg_opt import_opts[] = {
 	{"dry-run", 0, 0, NULL, "check every row and report, but write nothing"},
 	{"skip-bad", 0, 1, "REJECTS.csv", "import the good rows; write the bad ones here "
 	 "with a reason column"},
+	{"encoding", 0, 1, "NAME", "the file's character set (windows-1252, latin1, ...; "
+	 "default: UTF-8, or Windows-1252 when it is not)"},
+	{"date-order", 0, 1, "dmy|mdy", "day first (03/04/2025 is 3 April) or month first "
+	 "(March 4); default: what the file's dates prove"},
 	{NULL, 0, 0, NULL, NULL}
 };
 
@@ -79,6 +83,22 @@ static void on_progress(size_t rows, size_t bytes, size_t total, void *ctx)
 	ic->shown = 1;
 }
 
+/* --date-order: 0, or the usage error. */
+static int parse_date_order(const struct cli *c, const char *s, int *out)
+{
+	*out = CSVIO_DATE_AUTO;
+	if (!s)
+		return 0;
+	if (strcmp(s, "dmy") == 0)
+		*out = CSVIO_DATE_DMY;
+	else if (strcmp(s, "mdy") == 0)
+		*out = CSVIO_DATE_MDY;
+	else
+		return args_usage(c, "--date-order takes dmy (day first) or mdy (month first), not '%s'",
+		                  s);
+	return 0;
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -94,14 +114,19 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		return rc;
 	if (args_has(&a, "skip-bad") && !*args_get(&a, "skip-bad"))
 		return args_usage(c, "--skip-bad needs a file name for the rejected rows");
+	if (args_has(&a, "encoding") && !*args_get(&a, "encoding"))
+		return args_usage(c, "--encoding needs the name of a character set");
+	memset(&o, 0, sizeof o);
+	if ((rc = parse_date_order(c, args_get(&a, "date-order"), &o.date_order)) != 0)
+		return rc;
 	if ((rc = cli_open(c, 1)) != 0)
 		return rc;
 
 	memset(&ic, 0, sizeof ic);
 	ic.file = a.pos[1];
 	ic.progress = out_is_terminal(stderr);
-	memset(&o, 0, sizeof o);
 	o.dry_run = args_has(&a, "dry-run");
+	o.encoding = args_get(&a, "encoding");
 	o.rejects_path = args_get(&a, "skip-bad");
 	o.on_bad = on_bad;
 	o.on_progress = on_progress;
@@ -112,6 +137,12 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		fputs("\r\033[K", stderr);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
+	if (r.converted_line)
+		out_printf(stderr, "wrench: import: %s is not UTF-8 from line %zu on; read it as "
+		           "Windows-1252 (name another with --encoding)\n", a.pos[1], r.converted_line);
+	if (r.lost_line)
+		out_printf(stderr, "wrench: import: %s:%zu holds U+FFFD, a character lost before wrench "
+		           "read the file; check the text there\n", a.pos[1], r.lost_line);
 	out_printf(stdout, "%s: %zu rows: %zu inserted, %zu updated, %zu unchanged, "
 	           "%zu rejected%s\n", a.pos[1], r.rows, r.inserted, r.updated, r.unchanged,
 	           r.rejected, o.dry_run ? " (dry run: nothing written)" : "");

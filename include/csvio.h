@@ -24,8 +24,23 @@ typedef void (*csvio_bad_cb)(size_t line, const char *reason, void *ctx);
 /* Called now and then while importing: bytes read of total (0 if unknown). */
 typedef void (*csvio_progress_cb)(size_t rows, size_t bytes, size_t total, void *ctx);
 
+/* The order of day and month in a file's D/M/YYYY dates. */
+enum csvio_date_order {
+	CSVIO_DATE_AUTO,             /* the order the file's unambiguous dates prove
+	                              * (13/04/2025 is day first, 04/13/2025 month
+	                              * first); a file whose dates are all ambiguous
+	                              * (03/04/2025) is refused */
+	CSVIO_DATE_DMY,              /* day first: 03/04/2025 is 3 April */
+	CSVIO_DATE_MDY               /* month first: 03/04/2025 is March 4 */
+};
+
 struct csvio_import_opts {
 	int dry_run;                 /* validate and count; write nothing */
+	const char *encoding;        /* the file's character set, an iconv name
+	                              * ("windows-1252", "latin1"); NULL: UTF-8, and
+	                              * a file that is not UTF-8 is read as
+	                              * Windows-1252 when no line before was UTF-8 */
+	int date_order;              /* enum csvio_date_order */
 	const char *rejects_path;    /* --skip-bad: import good rows, write bad
 	                              * ones here with a "reason" column (never
 	                              * over the database or the input file) */
@@ -37,6 +52,12 @@ struct csvio_import_opts {
 struct csvio_result {
 	size_t rows;                 /* data rows read */
 	size_t inserted, updated, unchanged, rejected;
+	size_t converted_line;       /* not UTF-8 from this line on: read as
+	                              * Windows-1252 (0: it was UTF-8) */
+	size_t lost_line;            /* the first line holding U+FFFD, a character
+	                              * lost before wrench read the file (0: none) */
+	int date_order;              /* the order of day and month it read dates in
+	                              * (CSVIO_DATE_AUTO: no D/M/YYYY date needed one) */
 };
 
 /* Imports a file.  Without rejects_path, any bad row means nothing is written:

@@ -66,6 +66,10 @@ enum wr_merge {
 #define EF_SET      0x100u  /* `set` changes it one at a time (other fields follow
                              * their record's own rules: keys, the state machine) */
 #define EF_TECH     0x200u  /* a technician may change it (else only a planner) */
+#define EF_NAMED    0x400u  /* a key a file may leave empty when it names the column
+                             * otherwise than by the field's name (Atlas's blank
+                             * ID): import makes it from the record's name
+                             * (csv_imp_key_from_name) */
 
 struct entity_rec;           /* the store's record of any entity (store/) */
 

@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -591,6 +591,11 @@ struct wr_pm {
 	int wo_type;            /* type of generated work orders (preventive by default) */
 	int priority;
 	int active;
+	char weekdays[32];      /* weekly schedules: the days of the week, "mon,wed,fri"
+	                         * ("" : the start date's day) */
+	int64_t ends_on;        /* no occurrence after this day (WR_NO_TIME: none) */
+	int due_delay;          /* a generated work order is due this many days after
+	                         * its occurrence's date */
 	int64_t version, updated_at;
 };
 typedef int (*wr_pm_cb)(const struct wr_pm *p, void *ctx);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "csv_map.h"
+#include "csvio.h"
 
 /* ------------------------------------------------------------- header */
 
@@ -103,6 +104,8 @@ int csv_map_header(const struct wr_entity *en, const struct csv_row *hdr,
 				k--;
 			}
 			rank_of[i][k] = rank;
+			if (rank == 0)
+				cm->own_name |= 1u << i;
 			cm->col[i][k] = (int)j;
 			cm->byname[i][k] = (unsigned char)byname;
 			cm->ncol[i]++;
@@ -158,7 +161,23 @@ static void pick_cell(const struct wr_field *f, const struct csv_colmap *cm, siz
 	}
 }
 
-int csv_map_row(const struct wr_entity *en, const struct csv_colmap *cm,
+/* Parses one non-empty cell into field f; a date in the file's order of
+ * day and month.  0, -1 (why filled), or -2 for a date nothing settles. */
+static int parse_cell(const struct wr_field *f, struct csv_colmap *cm, const struct csv_row *row,
+                      const char *v, size_t len, struct entity_rec *rec, char *why, size_t nwhy)
+{
+	char buf[64];
+	int rc = 0;
+
+	if ((f->type == FT_DATE || f->type == FT_DATETIME) && len < sizeof buf &&
+	    !(v = csv_date_cell(cm, row, f, v, len, buf, sizeof buf, &rc, why, nwhy)))
+		return rc;
+	if (v == buf)
+		len = strlen(buf);
+	return entity_value_parse(f, v, len, row->delim, rec, why, nwhy) != 0 ? -1 : 0;
+}
+
+int csv_map_row(const struct wr_entity *en, struct csv_colmap *cm,
                 const struct csv_row *row, struct entity_rec *rec, uint32_t *present,
                 uint32_t *byname, char *why, size_t nwhy)
 {
@@ -168,21 +187,24 @@ int csv_map_row(const struct wr_entity *en, const struct csv_colmap *cm,
 		const struct wr_field *f = &en->f[i];
 		const char *v;
 		size_t len;
-		int bn;
+		int bn, rc;
 
 		if (cm->ncol[i] == 0)
 			continue;
 		pick_cell(f, cm, i, row, &v, &len, &bn);
 		if (len == 0 && (f->flags & EF_KEEP))
 			continue;
-		if (len == 0 && (f->flags & (EF_KEY | EF_NONEMPTY))) {
+		/* A key a file names only by another system's column (Atlas's
+		 * blank ID) may be made from the name; wrench's own column not. */
+		int named = (f->flags & EF_NAMED) && !(cm->own_name & (1u << i));
+		if (len == 0 && (f->flags & (EF_KEY | EF_NONEMPTY)) && !named) {
 			snprintf(why, nwhy, "%s is empty; every row needs one", f->name);
 			return -1;
 		}
 		if (len == 0)
 			entity_value_clear(f, rec);
-		else if (entity_value_parse(f, v, len, row->delim, rec, why, nwhy) != 0)
-			return -1;
+		else if ((rc = parse_cell(f, cm, row, v, len, rec, why, nwhy)) != 0)
+			return rc;
 		*present |= 1u << i;
 		if (len && bn)
 			*byname |= 1u << i;

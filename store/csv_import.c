@@ -74,6 +74,8 @@ struct driver {
 	struct wr_outfile rej;  /* the rejects file; rej.f is NULL when none */
 	struct defrow *defer;
 	size_t ndefer, capdefer;
+	struct csv_read_opts ropts;  /* the file's encoding */
+	int scanned;            /* the file was read for its order of day and month */
 };
 
 static const csv_row_handler handlers[CE__COUNT] = {
@@ -175,6 +177,32 @@ static int defer_row(struct driver *d, const struct csv_row *row)
 	return WR_OK;
 }
 
+/* Parses row into rec: 0, ROW_BAD (why says why) or ROW_FATAL (d->e
+ * filled).  The first date that could be day/month or month/day while
+ * nothing has settled the file's order has the whole file read for one
+ * that settles it; when none does, the file is refused. */
+static int map_row(struct driver *d, const struct csv_row *row, struct entity_rec *rec,
+                   char *why, size_t nwhy)
+{
+	const struct wr_entity *en = d->im.en;
+	int rc = csv_map_row(en, &d->im.cm, row, rec, &d->im.present, &d->im.byname, why, nwhy);
+
+	if (rc == -2 && !d->scanned) {
+		struct csv_read_opts ro = d->ropts;
+		d->scanned = 1;
+		if (csv_date_scan(en, &d->im.cm, d->path, &ro, d->e) != WR_OK)
+			return ROW_FATAL;
+		entity_rec_clear(en, rec);
+		entity_rec_init(en, rec);
+		rc = csv_map_row(en, &d->im.cm, row, rec, &d->im.present, &d->im.byname, why, nwhy);
+	}
+	if (rc == -2) {
+		wr_fail(d->e, WR_EINPUT, "%s", why);
+		return ROW_FATAL;
+	}
+	return rc ? ROW_BAD : 0;
+}
+
 /* Handles one data row.  *deferred tells the retry loop whether the row is
  * still waiting for its parent. */
 static int handle(struct driver *d, const struct csv_row *row, int *deferred)
@@ -188,7 +216,8 @@ static int handle(struct driver *d, const struct csv_row *row, int *deferred)
 	if (row->bad_utf8) {
 		size_t c = (size_t)row->bad_utf8 - 1;
 		snprintf(why, sizeof why,
-		         "column %zu is not UTF-8 text; save the file as CSV UTF-8 (Excel: \"CSV UTF-8\")",
+		         "column %zu is not UTF-8 text; save the file as CSV UTF-8 (Excel: \"CSV UTF-8\"), "
+		         "or name its encoding with --encoding (e.g. --encoding windows-1252)",
 		         c + 1);
 		bad_row(d, row, why);
 		return WR_OK;
@@ -204,8 +233,10 @@ static int handle(struct driver *d, const struct csv_row *row, int *deferred)
 		}
 	}
 	entity_rec_init(en, &rec);
-	if (csv_map_row(en, &d->im.cm, row, &rec, &d->im.present, &d->im.byname, why, sizeof why)) {
+	if ((rc = map_row(d, row, &rec, why, sizeof why)) != 0) {
 		entity_rec_clear(en, &rec);
+		if (rc == ROW_FATAL)
+			return d->e && d->e->rc ? d->e->rc : WR_EINPUT;
 		bad_row(d, row, why);
 		return WR_OK;
 	}
@@ -245,6 +276,7 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 		d->delim = row->delim;
 		if ((rc = csv_map_header(d->im.en, row, &d->im.cm, d->e)) != WR_OK)
 			return rc;
+		d->im.cm.date_order = d->o->date_order;
 		if (d->rej.f)
 			rejects_header(d, row);
 		return WR_OK;
@@ -494,6 +526,7 @@ static int driver_init(struct driver *d, struct store *s, int entity, const char
 	d->im.s = s;
 	d->im.en = wr_entity_get(entity);
 	d->im.now = wr_now();
+	d->ropts.encoding = d->o->encoding;
 	if (d->o->rejects_path && !*d->o->rejects_path)
 		return wr_fail(e, WR_EUSAGE, "import: the rejects file name is empty");
 	return rejects_open(d);
@@ -517,8 +550,11 @@ static int import_begin(struct driver *d, int *began)
 
 static int read_rows(struct driver *d)
 {
-	int rc = csv_read_file(d->path, on_row, d, d->e);
+	int rc = csv_read_file_opts(d->path, &d->ropts, on_row, d, d->e);
 
+	d->r->converted_line = d->ropts.converted_line;
+	d->r->lost_line = d->ropts.lost_line;
+	d->r->date_order = d->im.cm.date_order;
 	if (rc == WR_OK && !d->have_header)
 		rc = wr_fail(d->e, WR_EINPUT, "%s is empty; the first line must name the columns",
 		             d->path);

@@ -92,6 +92,14 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e);
  * error (e filled). */
 int64_t csv_imp_ref(struct csv_imp *im, struct entity_rec *rec, int field, char *why,
                     size_t nwhy, struct wr_err *e);
+/* A key for a record whose row leaves it empty (field, an EF_NAMED key):
+ * the key of the stored record with that name (locations, assets), else
+ * one made from the name ("Main Facility 1" -> MAIN-FACILITY-1) and, when
+ * a record of another name has it, "-2", "-3" ...; so importing the same
+ * file again finds the same records.  0 (the key filled), ROW_BAD (why
+ * says why) or ROW_FATAL. */
+int csv_imp_key_from_name(struct csv_imp *im, struct entity_rec *rec, int field,
+                          const char *name, char *why, size_t nwhy, struct wr_err *e);
 /* After a merge: resolves the references that came from the stored record
  * (so the update writes their ids).  0 to go on, else the handler's result (see csv_ref_result). */
 int csv_imp_merged_refs(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,

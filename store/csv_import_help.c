@@ -4,6 +4,7 @@
  * or by a unique name), the field-by-field audit of updates, and the
  * dropping and rebuilding of secondary indexes around a large import.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,6 +306,105 @@ int64_t csv_imp_ref(struct csv_imp *im, struct entity_rec *rec, int field, char 
 	             k->q_name, k->what, k->keyname, why, nwhy, e);
 	im->ref[field] = id > 0 ? id : 0;
 	return id;
+}
+
+/* ------------------------------------------------ keys made from names */
+
+/* 1 when this import inserted or touched the row. */
+static int touched(const struct csv_imp *im, int64_t id)
+{
+	const struct csv_ids *ids = &im->seen;
+
+	if (id > im->max_id)
+		return 1;
+	for (size_t i = ids->cap ? hash_id(id) & (ids->cap - 1) : 0; ids->cap && ids->v[i];
+	     i = (i + 1) & (ids->cap - 1))
+		if (ids->v[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The key a name makes: its letters and digits, in capitals where ASCII
+ * and Latin-1 have them, every run of anything else one '-',
+ * cut to at most n - 1 bytes on a character's boundary. */
+static void key_of_name(const char *name, char *out, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t o = 0;
+	int gap = 0;
+
+	while (*p) {
+		size_t k = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+		if (*p < 0x80 && !isalnum(*p)) {
+			gap = 1;
+			p++;
+			continue;
+		}
+		if (o + k + (gap && o) >= n || strnlen((const char *)p, k) < k)
+			break;
+		if (gap && o)
+			out[o++] = '-';
+		gap = 0;
+		out[o++] = (char)(k == 1 ? toupper(*p) : *p);
+		/* Latin-1's small letters in UTF-8 as capitals too, but for the
+		 * division sign and the y with diaeresis (its capital is not in
+		 * Latin-1). */
+		if (k == 2)
+			out[o++] = (char)(p[0] == 0xc3 && p[1] >= 0xa0 && p[1] <= 0xbe && p[1] != 0xb7
+			                      ? p[1] - 0x20 : p[1]);
+		for (size_t j = 2; j < k; j++)
+			out[o++] = (char)p[j];
+		p += k;
+	}
+	out[o] = '\0';
+}
+
+int csv_imp_key_from_name(struct csv_imp *im, struct entity_rec *rec, int field,
+                          const char *name, char *why, size_t nwhy, struct wr_err *e)
+{
+	const struct wr_field *f = &im->en->f[field];
+	char *key = (char *)rec + f->off, base[128], real[128];
+	struct csv_keys *cache;
+	const struct ref_kind *k = ref_kind(im, im->en->id, &cache);
+	int64_t id = 0;
+
+	if (!k)
+		return wr_fail(e, WR_EDB, "internal error: %s has no keys", im->en->name), ROW_FATAL;
+	if (!name[0]) {
+		snprintf(why, nwhy, "%s is empty and so is the name; every row needs one of them",
+		         f->name);
+		return ROW_BAD;
+	}
+	/* A record of that name keeps its key: importing the file again
+	 * updates it. */
+	if (k->q_name && (id = lookup_id(im->s, k->q_name, name, 1, real, sizeof real, e)) > 0)
+		return wr_strlcpy(key, real, f->size), 0;
+	if (id == -1)
+		return ROW_FATAL;
+	if (id == -2) {
+		snprintf(why, nwhy, "%s is empty and several %ss are named '%.60s'; give the %s",
+		         f->name, k->what, name, k->keyname);
+		return ROW_BAD;
+	}
+	key_of_name(name, base, (f->size < sizeof base ? f->size : sizeof base) - 4);
+	if (!base[0]) {
+		snprintf(why, nwhy, "%s is empty and the name '%.60s' makes none; give one", f->name,
+		         name);
+		return ROW_BAD;
+	}
+	/* Taken by a record of another name (or, where records have no name
+	 * to tell, by another row of this file): the next free "-2", "-3" ... */
+	wr_strlcpy(key, base, f->size);
+	for (int n = 2; n < 1000; n++) {
+		if ((id = lookup_id(im->s, k->q_key, key, 0, NULL, 0, e)) < 0)
+			return ROW_FATAL;
+		if (id == 0 || (!k->q_name && !touched(im, id)))
+			return 0;
+		snprintf(key, f->size, "%s-%d", base, n);
+	}
+	snprintf(why, nwhy, "%s is empty and every %s made from '%.60s' is taken; give one",
+	         f->name, k->keyname, name);
+	return ROW_BAD;
 }
 
 int csv_imp_merged_refs(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv_import.h"
 
@@ -80,6 +81,18 @@ static int put(struct csv_imp *im, struct entity_rec *rec, const char *label, co
 	return rc;
 }
 
+/* 1 when a meter's unit is hours ("h", "hrs", "Hours" ...). */
+static int unit_is_hours(const char *u)
+{
+	static const char *const hours[] = {"h", "hr", "hrs", "hour", "hours", "std", "heures",
+	                                    "stunden", "horas", NULL};
+
+	for (int i = 0; hours[i]; i++)
+		if (strcasecmp(u, hours[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int csv_import_meter(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                      struct wr_err *e)
 {
@@ -88,6 +101,9 @@ int csv_import_meter(struct csv_imp *im, struct entity_rec *rec, char *why, size
 	int rc;
 	FIELD(f_asset, "asset");
 
+	/* Atlas's "Usage" meters count up: hours run, or anything else. */
+	if (m->kind == MK_USAGE)
+		m->kind = unit_is_hours(m->unit) ? MK_RUNHOURS : MK_COUNTER;
 	if ((rc = csv_ref_result(csv_imp_ref(im, rec, f_asset, why, nwhy, e), 0, im)) != 0)
 		return rc;
 	snprintf(key, sizeof key, "%s/%s", m->asset_tag, m->name);

@@ -63,6 +63,8 @@ static int pm_refs(struct csv_imp *im, struct entity_rec *rec, char *why, size_t
 		p->unit = PU_MONTH;
 		p->interval *= 12;
 	}
+	if (store_pm_check_schedule(p, why, nwhy) != 0)
+		return ROW_BAD;
 	if (p->asset_tag[0]) {
 		asset_id = csv_imp_ref(im, rec, f_asset, why, nwhy, e);
 		if (asset_id == -1)
@@ -119,7 +121,7 @@ static int pm_update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
 {
 	static const char *const schedule_fields[] = {"kind", "interval", "unit", "floating",
 	                                              "meter", "meter_interval", "start_date",
-	                                              "last_done", NULL};
+	                                              "last_done", "weekdays", NULL};
 	static uint32_t schedule_mask;
 	struct wr_pm *p = &rec->u.pm;
 	char key[96];
@@ -146,13 +148,36 @@ static int pm_update(struct csv_imp *im, int64_t id, struct entity_rec *rec,
 
 /* PM schedules are few, so the stored one is read first: a row that sets
  * only some columns is checked once merged with it. */
+/* Atlas's schedules have a name besides the title of their work: the
+ * title when the row has none, and the code when it has none (Atlas
+ * leaves the ID of a new record empty).  0 to go on. */
+static int pm_named(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                    struct wr_err *e)
+{
+	struct wr_pm *p = &rec->u.pm;
+	FIELD(f_code, "code");
+	FIELD(f_title, "title");
+
+	if (!p->title[0] && rec->name[0]) {
+		wr_strlcpy(p->title, rec->name, sizeof p->title);
+		im->present |= 1u << f_title;
+	}
+	if (p->code[0])
+		return 0;
+	return csv_imp_key_from_name(im, rec, f_code, rec->name[0] ? rec->name : p->title, why,
+	                             nwhy, e);
+}
+
 int csv_import_pm(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                   struct wr_err *e)
 {
 	struct entity_rec old;
-	int64_t id = csv_row_old(im, rec, &old, e);
+	int64_t id;
 	int rc;
 
+	if ((rc = pm_named(im, rec, why, nwhy, e)) != 0)
+		return rc;
+	id = csv_row_old(im, rec, &old, e);
 	rc = id < 0 ? ROW_FATAL : id == 0 ? pm_insert(im, rec, why, nwhy, e)
 	                                  : pm_update(im, id, rec, &old, why, nwhy, e);
 	entity_rec_clear(im->en, &old);

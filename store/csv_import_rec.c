@@ -110,7 +110,10 @@ int csv_import_location(struct csv_imp *im, struct entity_rec *rec, char *why, s
 	char label[96];
 	int rc;
 	FIELD(f_parent, "parent");
+	FIELD(f_code, "code");
 
+	if (!l->code[0] && (rc = csv_imp_key_from_name(im, rec, f_code, l->name, why, nwhy, e)) != 0)
+		return rc;
 	if (strcmp(l->parent_code, l->code) == 0) {
 		snprintf(why, nwhy, "location %s cannot be its own parent", l->code);
 		return ROW_BAD;
@@ -138,7 +141,10 @@ int csv_import_asset(struct csv_imp *im, struct entity_rec *rec, char *why, size
 	FIELD(f_parent, "parent");
 	FIELD(f_location, "location");
 	FIELD(f_status, "status");
+	FIELD(f_tag, "tag");
 
+	if (!a->tag[0] && (rc = csv_imp_key_from_name(im, rec, f_tag, a->name, why, nwhy, e)) != 0)
+		return rc;
 	if (rec->archived) {
 		a->status = AS_RETIRED;
 		im->present |= 1u << f_status;

@@ -173,6 +173,21 @@ static int wo_existing(struct csv_imp *im, struct entity_rec *rec, char *why, si
 	return rc;
 }
 
+/* A new work order the file gives no creation time: it was created by
+ * the first thing the file says happened to it (its downtime, start,
+ * completion, closing), else now.  Atlas's templates give only the
+ * completion. */
+static int64_t created_of(const struct wr_wo *w, int64_t now)
+{
+	const int64_t t[] = {w->downtime_start, w->started_at, w->completed_at, w->closed_at};
+	int64_t first = WR_NO_TIME;
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i] != WR_NO_TIME && (first == WR_NO_TIME || t[i] < first))
+			first = t[i];
+	return first != WR_NO_TIME && first < now ? first : now;
+}
+
 int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                   struct wr_err *e)
 {
@@ -183,7 +198,7 @@ int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t 
 	if ((rc = wo_refs(im, rec, why, nwhy, e)) != 0)
 		return rc;
 	if (w->created_at == WR_NO_TIME)
-		w->created_at = im->now;
+		w->created_at = created_of(w, im->now);
 	rec->pm_due = im->ref[f_pm] ? w->due_at : WR_NO_TIME;
 	if (downtime_backwards(w, why, nwhy))
 		return ROW_BAD;

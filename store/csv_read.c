@@ -16,6 +16,7 @@
 
 #include <csv.h>
 
+#include "csv_decode.h"
 #include "csv_read.h"
 
 #define CHUNK 65536
@@ -38,6 +39,7 @@ struct reader {
 	size_t index;
 	size_t bytes, total;
 	char delim;
+	struct csv_decode dec;  /* the file's text as UTF-8 */
 	/* Why the reader must stop, checked after each piece. */
 	enum { GO, STOP_CB, STOP_FIELDS, STOP_SIZE, STOP_NUL, STOP_NOMEM } stop;
 	int cb_rc;
@@ -47,40 +49,11 @@ struct reader {
  * nothing above U+10FFFF). */
 static int utf8_ok(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k;
-		unsigned lo = 0x80, hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			k = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else
+	for (size_t i = 0; i < n;) {
+		int k = s[i] < 0x80 ? 1 : csv_utf8_char(s + i, n - i);
+		if (k <= 0)
 			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if (i + j >= n)
-				return 0;
-			unsigned char d = s[i + j];
-			if (j == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xbf))
-				return 0;
-		}
-		i += k + 1;
+		i += (size_t)k;
 	}
 	return 1;
 }
@@ -301,6 +274,19 @@ static int feed(struct reader *r, const char *s, size_t n)
 	return WR_OK;
 }
 
+/* Feeds one piece of the file as UTF-8; bytes counts the file's own. */
+static int feed_text(struct reader *r, const char *s, size_t n)
+{
+	size_t before = r->bytes, nt;
+	const char *t;
+	int rc = csv_decode_piece(&r->dec, s, n, r->line, &t, &nt, r->e);
+
+	if (rc == WR_OK && nt)
+		rc = feed(r, t, nt);
+	r->bytes = before + n;
+	return rc;
+}
+
 static size_t next_of(const char *chunk, size_t from, size_t n, int c)
 {
 	const char *p = memchr(chunk + from, c, n - from);
@@ -331,7 +317,7 @@ static int feed_lines(struct reader *r, const char *chunk, size_t pos, size_t n)
 			end = lf + 1;
 			ends = 1;
 		}
-		int rc = feed(r, chunk + pos, end - pos);
+		int rc = feed_text(r, chunk + pos, end - pos);
 		if (rc != WR_OK)
 			return rc;
 		pos = end;
@@ -351,8 +337,10 @@ static int read_file_start(struct reader *r, const char *chunk, size_t n, size_t
 	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
 		return wr_fail(r->e, WR_EINPUT,
 		               "the file is UTF-16 text; save it as CSV UTF-8 (comma delimited)");
-	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
 		*pos = 3;
+		r->dec.saw_utf8 = 1;    /* the mark says UTF-8 */
+	}
 	skip = detect_delim(chunk + *pos, n - *pos, &r->delim);
 	if (skip) {
 		*pos += skip;
@@ -367,8 +355,16 @@ static int read_file_start(struct reader *r, const char *chunk, size_t n, size_t
  * stop. */
 static int read_end(struct reader *r, FILE *in)
 {
+	const char *t;
+	size_t nt;
+	int rc;
+
 	if (ferror(in))
 		return wr_fail(r->e, WR_EINPUT, "cannot read the file: %s", strerror(errno));
+	if ((rc = csv_decode_end(&r->dec, r->line, &t, &nt, r->e)) != WR_OK)
+		return rc;
+	if (nt && (rc = feed(r, t, nt)) != WR_OK)
+		return rc;
 	if (csv_fini(&r->p, on_field, on_record, r) != 0)
 		return wr_fail(r->e, WR_EINPUT,
 		               "line %zu: a quoted field is never closed (a quote is missing)",
@@ -412,12 +408,18 @@ out:
 
 int csv_read_file(const char *path, csv_row_fn fn, void *ctx, struct wr_err *e)
 {
-	struct reader r;
+	return csv_read_file_opts(path, NULL, fn, ctx, e);
+}
+
+/* Reads path with r set up (its decoder open). */
+static int read_path(struct reader *rp, const char *path, csv_row_fn fn, void *ctx,
+                     struct wr_err *e)
+{
+	struct reader r = *rp;
 	FILE *in;
 	struct stat sb;
 	int rc;
 
-	memset(&r, 0, sizeof r);
 	r.fn = fn;
 	r.ctx = ctx;
 	r.e = e;
@@ -450,6 +452,25 @@ int csv_read_file(const char *path, csv_row_fn fn, void *ctx, struct wr_err *e)
 	free(r.ptr);
 	if (in != stdin)
 		fclose(in);
+	rp->dec = r.dec;
+	return rc;
+}
+
+int csv_read_file_opts(const char *path, struct csv_read_opts *opts, csv_row_fn fn, void *ctx,
+                       struct wr_err *e)
+{
+	struct reader r;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	rc = csv_decode_open(&r.dec, opts ? opts->encoding : NULL, e);
+	if (rc == WR_OK)
+		rc = read_path(&r, path, fn, ctx, e);
+	if (opts) {
+		opts->converted_line = r.dec.switched_line;
+		opts->lost_line = r.dec.lost_line;
+	}
+	csv_decode_close(&r.dec);
 	return rc;
 }
 
@@ -460,10 +481,18 @@ void csv_norm_name(const char *in, char *out, size_t n)
 	if (n == 0)
 		return;
 	for (; *in && o + 1 < n; in++) {
-		unsigned char c = (unsigned char)*in;
+		unsigned char c = (unsigned char)*in, d = (unsigned char)in[1];
 		if (c == ' ' || c == '\t' || c == '_' || c == '-' || c == '.' || c == '/' || c == '#' ||
 		    c == '\r' || c == '\n')
 			continue;
+		/* The capitals of Latin-1 in UTF-8 (\u00C0 to \u00DE but the
+		 * multiplication sign) too: "\u00DCbergeordneter" is "\u00FCbergeordneter". */
+		if (c == 0xc3 && d >= 0x80 && d <= 0x9e && d != 0x97 && o + 2 < n) {
+			out[o++] = (char)c;
+			out[o++] = (char)(d + 0x20);
+			in++;
+			continue;
+		}
 		out[o++] = (char)tolower(c);
 	}
 	out[o] = '\0';

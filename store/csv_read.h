@@ -44,8 +44,25 @@ typedef int (*csv_row_fn)(struct csv_row *row, void *ctx, struct wr_err *e);
  * UTF-16, a record over the limits), with a message naming the line. */
 int csv_read_file(const char *path, csv_row_fn fn, void *ctx, struct wr_err *e);
 
-/* Normalises a header name for matching: lower case ASCII, and blanks, '_',
- * '-', '.', '/' and '#' dropped, so "Location Name", "location_name" and
+/* How to read the file's bytes as text (csv_decode.c). */
+struct csv_read_opts {
+	const char *encoding;    /* an iconv name; NULL: UTF-8, or Windows-1252 from the
+	                          * first byte that is not UTF-8 when no line before
+	                          * held UTF-8 beyond ASCII */
+	size_t converted_line;   /* out: with encoding NULL, the line from which the
+	                          * file was read as Windows-1252 (0: none) */
+	size_t lost_line;        /* out: with encoding NULL, the first line holding
+	                          * U+FFFD (0: none) */
+};
+/* csv_read_file, with the file's text converted to UTF-8 as opts says
+ * (opts NULL: as csv_read_file).  A byte the encoding does not have is an
+ * error naming its line; an unknown encoding, or one that does not write
+ * ASCII as ASCII (UTF-16), is an error before anything is read. */
+int csv_read_file_opts(const char *path, struct csv_read_opts *opts, csv_row_fn fn, void *ctx,
+                       struct wr_err *e);
+
+/* Normalises a header name for matching: lower case ASCII and Latin-1
+ * letters, and blanks, '_', '-', '.', '/' and '#' dropped, so "Location Name", "location_name" and
  * "LOCATION-NAME" compare equal.  out holds n bytes. */
 void csv_norm_name(const char *in, char *out, size_t n);
 

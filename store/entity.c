@@ -13,7 +13,8 @@
  * MERGE_FIELD), bounds and, for an enumeration, its names.
  *
  * Atlas CMMS headers.  Atlas's import templates name records differently
- * from wrench, so a migrating planner's files are read like this:
+ * from wrench, so a migrating planner's files are read like this (a blank
+ * ID, as Atlas leaves it for new records, is made from the name: EF_NAMED):
  *   locations   ID -> code, Name -> name, Parent Location (a name) -> parent
  *   assets      Barcode -> tag when filled, else ID; Name, Description,
  *               Category -> class, Serial Number, Status (Atlas states, see
@@ -22,14 +23,23 @@
  *   work orders ID -> number, Title, Status, Priority, Description,
  *               Due Date, Estimated Duration -> est_hours (hours),
  *               Asset Name -> asset, Primary User Email -> assignee,
- *               Completed By Email -> completed_by, Completed On -> completed
- *   PMs         ID -> code, Title (else Name) -> title, Asset Name -> asset,
- *               Starts On -> start_date, Frequency -> interval, Recurrence
- *               Type DAILY/WEEKLY/MONTHLY/YEARLY -> unit (a year is 12
- *               months), Recurrence Based On SCHEDULED_DATE/COMPLETED_DATE
- *               -> floating no/yes, Estimated Duration -> est_hours
+ *               Completed By (Email) -> completed_by, Completed On ->
+ *               completed (and created, when the file gives no creation date)
+ *   meters      Name, Unit, Asset Name -> asset, Category -> kind (Condition
+ *               a gauge, Usage run hours or a counter by the unit)
+ *   PMs         ID (else Name) -> code, Title (else Name) -> title, Asset
+ *               Name -> asset, Starts On -> start_date, Ends On -> ends_on,
+ *               Frequency -> interval, Recurrence Type DAILY/WEEKLY/MONTHLY/
+ *               YEARLY -> unit (a year is 12 months), Recurrence Based On
+ *               SCHEDULED_DATE/COMPLETED_DATE -> floating no/yes, Days Of Week
+ *               -> weekdays, Due Date Delay -> due_delay, Estimated Duration
+ *               -> est_hours, Primary Worker (else Assigned To) -> assignee
  * A column holding a name rather than a key ("Parent Asset", "Asset Name",
  * "Location Name") is resolved by key first and then by a unique name.
+ * Atlas writes its templates in other languages too: the French, German,
+ * Spanish, Portuguese, Italian and Dutch names of these columns (Atlas's
+ * messages_*.properties) are aliases here, their words for states and
+ * priorities in store/enums.c.
  * Columns wrench does not know (Area, Teams, Vendors ...) are ignored.
  *
  * Who writes what follows the sync protocol (docs/sync-api.md, section 7):
@@ -61,14 +71,15 @@
 static const char *const meter_kind_words[] = {
 	"runhours|run hours|hours|hour meter|running hours",
 	"counter|count|cycles|starts",
-	"gauge|level|measurement",
+	"gauge|level|measurement|condition",
+	"usage",
 };
 static const char *const pm_kind_words[] = {"calendar|time|date|time based", "meter|usage|meter based"};
 static const char *const pm_unit_words[] = {
-	"day|days|d|daily",
-	"week|weeks|w|wk|weekly",
-	"month|months|mo|mon|m|monthly",
-	"year|years|y|yr|yearly|annual|annually",
+	"day|days|d|daily|quotidien|täglich|diario|diário|giornaliero|dagelijks",
+	"week|weeks|w|wk|weekly|hebdomadaire|wöchentlich|semanal|settimanale|wekelijks",
+	"month|months|mo|mon|m|monthly|mensuel|monatlich|mensual|mensal|mensile|maandelijks",
+	"year|years|y|yr|yearly|annual|annually|annuel|jährlich|anual|annuale|jaarlijks",
 };
 
 static const char *meter_kind_name(int k)
@@ -88,9 +99,11 @@ static const char *pm_unit_name(int u)
 	return u >= 0 && u <= 2 ? n[u] : "unknown";
 }
 
+/* Also Atlas's "usage" (MK_USAGE), which the meter importer resolves;
+ * `set` keeps to lo..hi and refuses it. */
 static int meter_kind_parse(const char *s, int *out)
 {
-	int v = entity_word_lookup(s, meter_kind_words, 3);
+	int v = entity_word_lookup(s, meter_kind_words, 4);
 	return v < 0 ? WR_EINPUT : (*out = v, WR_OK);
 }
 
@@ -140,56 +153,72 @@ static void init_event(struct entity_rec *r)
 /* ---------------------------------------------------------- the tables */
 
 static const struct wr_field locations[] = {
-	F("code", FT_TEXT, loc.code, .column = "code", .flags = EF_KEY | EF_REQUIRED,
+	F("code", FT_TEXT, loc.code, .column = "code", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
 	  .aliases = "location code|location|loc|id"),
-	F("name", FT_TEXT, loc.name, .column = "name", .aliases = "location name|title"),
+	F("name", FT_TEXT, loc.name, .column = "name",
+	  .aliases = "location name|title|nom|nombre|nome|naam"),
 	F("kind", FT_TEXT, loc.kind, .column = "kind", .aliases = "type|location type|level"),
 	F("parent", FT_REF, loc.parent_code, .column = "parent_id", .select = "p.code",
 	  .ref = CE_LOCATIONS,
-	  .aliases = "parent code|parent location code|~parent location|~parent location name"),
+	  .aliases = "parent code|parent location code|~parent location|~parent location name"
+	             "|~emplacement parent|~übergeordneter standort|~ubicación principal"
+	             "|~local principal|~posizione genitore|~bovenliggende locatie"),
 	F("uuid", FT_UUID, loc.uuid, .column = "uuid", .merge = MERGE_APPEND),
 };
 
 static const struct wr_field assets[] = {
-	F("tag", FT_TEXT, asset.tag, .column = "tag", .flags = EF_KEY | EF_REQUIRED,
-	  .aliases = "asset tag|asset|tag number|asset number|barcode|bar code|asset id|id"),
-	F("name", FT_TEXT, asset.name, .column = "name", .flags = EF_SET, .aliases = "asset name"),
+	F("tag", FT_TEXT, asset.tag, .column = "tag", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
+	  .aliases = "asset tag|asset|tag number|asset number|barcode|bar code|code barres"
+	             "|código de barras|codice a barre|streepjescode|asset id|id"),
+	F("name", FT_TEXT, asset.name, .column = "name", .flags = EF_SET,
+	  .aliases = "asset name|nom|nombre|nome|naam"),
 	F("description", FT_TEXT, asset.description, .column = "description",
-	  .flags = EF_LINES | EF_SET, .aliases = "desc|details"),
+	  .flags = EF_LINES | EF_SET,
+	  .aliases = "desc|details|beschreibung|descripción|descrição|descrizione|beschrijving"),
 	F("class", FT_TEXT, asset.cls, .column = "class", .flags = EF_SET,
-	  .aliases = "asset class|category|type|asset type"),
+	  .aliases = "asset class|category|type|asset type|catégorie|kategorie|categoría|categoria"
+	             "|categorie"),
 	F("parent", FT_REF, asset.parent_tag, .column = "parent_id", .select = "p.tag",
 	  .ref = CE_ASSETS, .flags = EF_SET,
-	  .aliases = "parent tag|parent asset tag|~parent asset|~parent asset name"),
+	  .aliases = "parent tag|parent asset tag|~parent asset|~parent asset name"
+	             "|~equipement parent|~übergeordneter vermögenswert|~activo principal"
+	             "|~ativo principal|~asset genitore|~bovenliggende asset"),
 	F("location", FT_REF, asset.location_code, .column = "location_id", .select = "l.code",
-	  .ref = CE_LOCATIONS, .flags = EF_SET, .aliases = "location code|~location name"),
+	  .ref = CE_LOCATIONS, .flags = EF_SET,
+	  .aliases = "location code|~location name|~nom de l'emplacement|~standortname|~ubicación"
+	             "|~nome do local|~nome posizione|~locatienaam"),
 	F("criticality", FT_INT, asset.criticality, .column = "criticality", .lo = 1, .hi = 5,
 	  .flags = EF_SET, .aliases = "crit"),
 	F("status", FT_ENUM, asset.status, .column = "status", .flags = EF_SET,
 	  ENUMS(0, AS__COUNT - 1, wr_asset_status_name, wr_asset_status_parse),
-	  .aliases = "asset status|state"),
+	  .aliases = "asset status|state|statut|estado|stato"),
 	F("install_date", FT_DATE, asset.install_date, .column = "install_date", .flags = EF_SET,
 	  .aliases = "installed|install date|installation date|in service date|commissioned"),
 	F("serial", FT_TEXT, asset.serial, .column = "serial", .flags = EF_SET,
-	  .aliases = "serial number|serial no|sn"),
+	  .aliases = "serial number|serial no|sn|numéro de série|seriennummer|número de serie"
+	             "|número de série|numero di serie|serienummer"),
 	F("manufacturer", FT_TEXT, asset.manufacturer, .column = "manufacturer", .flags = EF_SET,
 	  .aliases = "make|maker|brand"),
 	F("model", FT_TEXT, asset.model, .column = "model", .flags = EF_SET,
 	  .aliases = "model number|model no"),
 	F("uuid", FT_UUID, asset.uuid, .column = "uuid", .merge = MERGE_APPEND),
-	X("archived", FT_BOOL, archived, .flags = EF_IMPORT, .merge = MERGE_NONE),
+	X("archived", FT_BOOL, archived, .flags = EF_IMPORT, .merge = MERGE_NONE,
+	  .aliases = "archivé|archiviert|archivado|arquivado|archiviato|gearchiveerd"),
 };
 
 static const struct wr_field meters[] = {
 	F("asset", FT_REF, meter.asset_tag, .column = "asset_id", .select = "a.tag",
 	  .ref = CE_ASSETS, .flags = EF_KEY | EF_REQUIRED, .merge = MERGE_APPEND,
-	  .aliases = "asset tag|tag|~asset name"),
+	  .aliases = "asset tag|tag|~asset name|~nom de l'equipement|~vermögenswertname"
+	             "|~nombre del activo|~nome do ativo|~nome asset|~assetnaam"),
 	F("name", FT_TEXT, meter.name, .column = "name", .flags = EF_KEY | EF_REQUIRED,
-	  .aliases = "meter|meter name"),
-	F("unit", FT_TEXT, meter.unit, .column = "unit", .aliases = "units|uom"),
+	  .aliases = "meter|meter name|nom|nombre|nome|naam"),
+	F("unit", FT_TEXT, meter.unit, .column = "unit",
+	  .aliases = "units|uom|unité|einheit|unidad|unidade|unità|eenheid"),
 	F("kind", FT_ENUM, meter.kind, .column = "kind",
 	  ENUMS(MK_RUNHOURS, MK_GAUGE, meter_kind_name, meter_kind_parse),
-	  .aliases = "type|meter type|meter kind"),
+	  .aliases = "type|meter type|meter kind|category|meter category|catégorie|kategorie"
+	             "|categoría|categoria|categorie"),
 	F("uuid", FT_UUID, meter.uuid, .column = "uuid", .merge = MERGE_APPEND),
 };
 
@@ -216,20 +245,26 @@ static const struct wr_field readings[] = {
 /* A schedule's next due date or meter value follows from the schedule:
  * hidden fields the store computes (csv_import_pm.c, pm.c). */
 static const struct wr_field pms[] = {
-	F("code", FT_TEXT, pm.code, .column = "code", .flags = EF_KEY | EF_REQUIRED,
+	F("code", FT_TEXT, pm.code, .column = "code", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
 	  .aliases = "pm code|pm|schedule code|id"),
 	F("title", FT_TEXT, pm.title, .column = "title", .flags = EF_SET,
-	  .aliases = "name|pm name|task"),
+	  .aliases = "task|titre|titel|título|titolo"),
 	F("asset", FT_REF, pm.asset_tag, .column = "asset_id", .select = "a.tag", .ref = CE_ASSETS,
-	  .flags = EF_SET, .aliases = "asset tag|tag|~asset name"),
+	  .flags = EF_SET,
+	  .aliases = "asset tag|tag|~asset name|~nom de l'equipement|~vermögenswertname"
+	             "|~nombre del activo|~nome do ativo|~nome asset|~assetnaam"),
 	F("kind", FT_ENUM, pm.kind, .column = "kind", .flags = EF_SET,
 	  ENUMS(PK_CALENDAR, PK_METER, pm_kind_name, pm_kind_parse),
 	  .aliases = "pm kind|trigger|schedule type"),
 	F("interval", FT_INT, pm.interval, .column = "interval_n", .lo = 0, .hi = 100000,
-	  .flags = EF_SET, .aliases = "every|frequency|interval n"),
+	  .flags = EF_SET,
+	  .aliases = "every|frequency|interval n|fréquence|häufigkeit|frecuencia|frequência"
+	             "|frequenza|frequentie"),
 	F("unit", FT_ENUM, pm.unit, .column = "unit", .flags = EF_SET,
 	  ENUMS(PU_DAY, PU_MONTH, pm_unit_name, pm_unit_parse),
-	  .aliases = "interval unit|period|recurrence type|recurrence"),
+	  .aliases = "interval unit|period|recurrence type|recurrence|schedule recurrence type"
+	             "|type de récurrence|wiederholungstyp|tipo de recurrencia|tipo de recorrência"
+	             "|tipo di ricorrenza|herhalingstype"),
 	F("floating", FT_BOOL, pm.floating, .column = "floating", .flags = EF_SET,
 	  .aliases = "recurrence based on|based on|float"),
 	F("meter", FT_REF, pm.meter, .column = "meter_id", .select = "m.name", .ref = CE_METERS,
@@ -240,22 +275,38 @@ static const struct wr_field pms[] = {
 	F("lead_days", FT_INT, pm.lead_days, .column = "lead_days", RANGE(WN_LEAD_DAYS),
 	  .flags = EF_SET, .aliases = "lead|lead time|lead days"),
 	F("start_date", FT_DATE, pm.start_date, .column = "start_date", .flags = EF_KEEP | EF_SET,
-	  .cli = "start", .aliases = "start|starts on|starts|start at|first due"),
+	  .cli = "start",
+	  .aliases = "start|starts on|starts|start at|first due|commence le|beginnt am|comienza el"
+	             "|começa em|inizia il|begint op"),
 	F("last_done", FT_DATE, pm.last_done, .column = "last_done", .flags = EF_SET,
 	  .aliases = "last completed|last done at|last"),
 	F("est_hours", FT_NUMBER, pm.est_hours, .column = "est_hours", RANGE(WN_HOURS),
-	  .flags = EF_SET, .aliases = "estimated hours|est hours|hours|estimated duration|duration"),
+	  .flags = EF_SET,
+	  .aliases = "estimated hours|est hours|hours|estimated duration|duration|heures estimées"
+	             "|geschätzte dauer|duración estimada|duração estimada|durata stimata"
+	             "|geschatte duur"),
 	F("assignee", FT_TEXT, pm.assignee, .column = "assignee", .flags = EF_SET,
-	  .aliases = "assigned to|technician|primary user|primary user email"),
-	F("team", FT_TEXT, pm.team, .column = "team", .flags = EF_SET, .aliases = "team name|crew"),
+	  .aliases = "primary user|primary user email|primary worker|assigned to|technician"
+	             "|travailleur principal|primärer benutzer|usuario principal|usuário principal"
+	             "|utente principale|primaire gebruiker"),
+	F("team", FT_TEXT, pm.team, .column = "team", .flags = EF_SET,
+	  .aliases = "team name|crew|nom de l'equipe|teamname|nombre del equipo|nome da equipe"
+	             "|nome team|teamnaam"),
 	F("priority", FT_ENUM, pm.priority, .column = "priority", .flags = EF_SET,
-	  ENUMS(PR_LOW, PR_URGENT, wr_priority_name, wr_priority_parse)),
+	  ENUMS(PR_LOW, PR_URGENT, wr_priority_name, wr_priority_parse),
+	  .aliases = "priorité|priorität|prioridad|prioridade|priorità|prioriteit"),
 	F("wo_type", FT_ENUM, pm.wo_type, .column = "wo_type", .flags = EF_SET, .cli = "type",
 	  ENUMS(0, WT__COUNT - 1, wr_wo_type_name, wr_wo_type_parse),
 	  .aliases = "type|work type|wo type"),
 	F("active", FT_BOOL, pm.active, .column = "active", .flags = EF_SET, .aliases = "enabled"),
 	F("checklist", FT_TEXT, pm.checklist, .column = "checklist",
 	  .flags = EF_LINES | EF_HEAP | EF_SET, .aliases = "tasks|checklist items|steps"),
+	F("weekdays", FT_TEXT, pm.weekdays, .column = "weekdays", .flags = EF_SET,
+	  .aliases = "days of week|days|on days|week days"),
+	F("ends_on", FT_DATE, pm.ends_on, .column = "ends_on", .flags = EF_SET, .cli = "ends",
+	  .aliases = "ends on|end date|ends|until"),
+	F("due_delay", FT_INT, pm.due_delay, .column = "due_delay", .lo = 0, .hi = 3650,
+	  .flags = EF_SET, .aliases = "due date delay|due delay|delay days"),
 	F("uuid", FT_UUID, pm.uuid, .column = "uuid", .merge = MERGE_APPEND),
 	F("last_meter", FT_NUMBER, pm.last_meter, .column = "last_meter", .flags = EF_HIDDEN,
 	  .merge = MERGE_NONE),
@@ -263,6 +314,8 @@ static const struct wr_field pms[] = {
 	  .merge = MERGE_NONE),
 	F("next_meter", FT_NUMBER, pm.next_meter, .column = "next_meter", .flags = EF_HIDDEN,
 	  .merge = MERGE_NONE),
+	X("name", FT_TEXT, name, .flags = EF_IMPORT, .merge = MERGE_NONE,
+	  .aliases = "pm name|schedule name|nom|nombre|nome|naam"),
 };
 
 /* Status and the times of the lifecycle move through the state machine
@@ -272,25 +325,32 @@ static const struct wr_field workorders[] = {
 	F("number", FT_TEXT, wo.number, .column = "number", .flags = EF_KEY | EF_REQUIRED,
 	  .merge = MERGE_SERVER, .aliases = "wo|wo number|work order|work order number|wo no|id"),
 	F("title", FT_TEXT, wo.title, .column = "title", .flags = EF_SET | T,
-	  .aliases = "summary|subject"),
+	  .aliases = "summary|subject|titre|titel|título|titolo"),
 	F("type", FT_ENUM, wo.type, .column = "type", .flags = EF_SET | T,
 	  ENUMS(0, WT__COUNT - 1, wr_wo_type_name, wr_wo_type_parse),
 	  .aliases = "wo type|work type"),
 	F("status", FT_ENUM, wo.status, .column = "status", .flags = T,
 	  ENUMS(0, WS__COUNT - 1, wr_wo_status_name, wr_wo_status_parse),
-	  .aliases = "wo status|state"),
+	  .aliases = "wo status|state|statut|estado|stato"),
 	F("priority", FT_ENUM, wo.priority, .column = "priority", .flags = EF_SET | T,
-	  ENUMS(PR_LOW, PR_URGENT, wr_priority_name, wr_priority_parse)),
+	  ENUMS(PR_LOW, PR_URGENT, wr_priority_name, wr_priority_parse),
+	  .aliases = "priorité|priorität|prioridad|prioridade|priorità|prioriteit"),
 	F("asset", FT_REF, wo.asset_tag, .column = "asset_id", .select = "a.tag", .ref = CE_ASSETS,
-	  .flags = EF_SET | T, .aliases = "asset tag|tag|equipment|~asset name"),
+	  .flags = EF_SET | T,
+	  .aliases = "asset tag|tag|equipment|~asset name|~nom de l'equipement|~vermögenswertname"
+	             "|~nombre del activo|~nome do ativo|~nome asset|~assetnaam"),
 	F("assignee", FT_TEXT, wo.assignee, .column = "assignee", .flags = EF_SET | T,
-	  .aliases = "assigned to|technician|primary user|primary user email"),
+	  .aliases = "primary user|primary user email|primary worker|assigned to|technician"
+	             "|travailleur principal|primärer benutzer|usuario principal|usuário principal"
+	             "|utente principale|primaire gebruiker"),
 	F("requested_by", FT_TEXT, wo.requested_by, .column = "requested_by", .flags = T,
 	  .aliases = "requester|requestor|requested by"),
 	F("due", FT_DATE, wo.due_at, .column = "due_at", .flags = EF_SET | T,
-	  .aliases = "due date|due at|due on|due by"),
+	  .aliases = "due date|due at|due on|due by|date d'échéance|fälligkeitsdatum"
+	             "|fecha de vencimiento|data de vencimento|data di scadenza|vervaldatum"),
 	F("description", FT_TEXT, wo.description, .column = "description", .hi = 65535,
-	  .flags = EF_LINES | EF_HEAP | EF_SET | T, .aliases = "details|desc"),
+	  .flags = EF_LINES | EF_HEAP | EF_SET | T,
+	  .aliases = "details|desc|beschreibung|descripción|descrição|descrizione|beschrijving"),
 	F("problem", FT_TEXT, wo.problem, .column = "problem", .flags = EF_SET | T,
 	  .aliases = "problem code"),
 	F("cause", FT_TEXT, wo.cause, .column = "cause", .flags = EF_SET | T,
@@ -306,17 +366,22 @@ static const struct wr_field workorders[] = {
 	F("pm", FT_REF, wo.pm_code, .column = "pm_id", .select = "p.code", .ref = CE_PMS,
 	  .flags = T, .aliases = "pm code|schedule"),
 	F("est_hours", FT_NUMBER, wo.est_hours, .column = "est_hours", RANGE(WN_HOURS),
-	  .flags = EF_SET | T, .aliases = "estimated hours|est hours|estimated duration"),
+	  .flags = EF_SET | T,
+	  .aliases = "estimated hours|est hours|estimated duration|heures estimées|geschätzte dauer"
+	             "|duración estimada|duração estimada|durata stimata|geschatte duur"),
 	F("created", FT_DATETIME, wo.created_at, .column = "created_at", .flags = EF_KEEP | T,
-	  .aliases = "created at|created on|date created|opened|reported"),
+	  .aliases = "created at|created on|date created|opened|reported|date de création"
+	             "|erstellt am|fecha de creación|data de criação|data creazione|aanmaakdatum"),
 	F("started", FT_DATETIME, wo.started_at, .column = "started_at", .flags = T,
 	  .aliases = "started at|started on"),
 	F("completed", FT_DATETIME, wo.completed_at, .column = "completed_at", .flags = T,
-	  .aliases = "completed at|completed on|completion date|date completed|finished"),
+	  .aliases = "completed at|completed on|completion date|date completed|finished|terminé le"
+	             "|abgeschlossen am|completado|concluído em|completato il|voltooid op"),
 	F("closed", FT_DATETIME, wo.closed_at, .column = "closed_at", .flags = T,
 	  .aliases = "closed at|closed on"),
 	F("completed_by", FT_TEXT, wo.completed_by, .column = "completed_by", .flags = T,
-	  .aliases = "completed by email|finished by"),
+	  .aliases = "completed by|completed by email|finished by|terminé par|abgeschlossen von"
+	             "|completado por|concluído por|completato da|voltooid door"),
 	F("uuid", FT_UUID, wo.uuid, .column = "uuid", .flags = T, .merge = MERGE_APPEND),
 	X("pm_due", FT_DATE, pm_due, .column = "pm_due", .flags = EF_HIDDEN, .merge = MERGE_NONE),
 };

@@ -26,6 +26,8 @@ struct entity_rec {
 		struct wr_event ev;
 	} u;
 	int archived;           /* assets: Atlas "Archived", read on import only */
+	char name[160];         /* PMs: Atlas "Name", read on import only (the code
+	                         * and, without a title, the title) */
 	int64_t pm_due;         /* work orders: the PM occurrence it stands for */
 };
 
@@ -34,6 +36,9 @@ struct entity_rec {
 /* The PM unit parser's value for "year", which the PM importer turns into
  * twelve months; no schedule stores it. */
 #define PM_UNIT_YEAR 3
+/* The meter kind parser's value for Atlas's "Usage", which the meter
+ * importer turns into run hours (a unit of hours) or a counter. */
+#define MK_USAGE 3
 
 /* ---- records (entity_rec.c) ---- */
 

@@ -63,8 +63,9 @@ int entity_word_lookup(const char *s, const char *const *lists, int n)
 static int bool_parse(const char *s, int *out)
 {
 	static const char *const words[] = {
-		"no|n|false|f|0|off|fixed|scheduled date|scheduled|schedule",
-		"yes|y|true|t|1|on|x|floating|completed date|completion|completed",
+		"no|n|false|f|0|off|fixed|scheduled date|scheduled|schedule|non|nein|não|nao|nee",
+		"yes|y|true|t|1|on|x|floating|completed date|completion date|completion|completed"
+		"|oui|ja|si|sí|sim|sì",
 	};
 	int v = entity_word_lookup(s, words, 2);
 	return v < 0 ? WR_EINPUT : (*out = v, WR_OK);

@@ -94,6 +94,14 @@ static const struct alias asset_status_alias[] = {
 	{"out_of_service", AS_DOWN},
 	{"scrapped", AS_RETIRED},
 	{"decommissioned", AS_RETIRED},
+	/* Atlas's templates in French, German, Spanish, Portuguese, Italian and
+	 * Dutch. */
+	{"opérationnel", AS_OPERATIONAL}, {"operationnel", AS_OPERATIONAL},
+	{"en_panne", AS_DOWN},            {"operativo", AS_OPERATIONAL},
+	{"operatico", AS_OPERATIONAL},    {"caído", AS_DOWN},
+	{"caido", AS_DOWN},               {"operacional", AS_OPERATIONAL},
+	{"inoperante", AS_DOWN},          {"fermo", AS_DOWN},
+	{"operationeel", AS_OPERATIONAL}, {"buiten_bedrijf", AS_DOWN},
 };
 
 int wr_asset_status_parse(const char *s, int *out)
@@ -173,6 +181,20 @@ static const struct alias wo_status_alias[] = {
 	{"complete", WS_DONE},       {"completed", WS_DONE},
 	{"closed", WS_CLOSED},       {"cancelled", WS_CANCELLED},
 	{"canceled", WS_CANCELLED},
+	/* Atlas's templates in French, German, Spanish, Portuguese, Italian and
+	 * Dutch. */
+	{"ouvert", WS_OPEN},         {"en_cours", WS_IN_PROGRESS},
+	{"en_pause", WS_ON_HOLD},    {"termine", WS_DONE},
+	{"terminé", WS_DONE},        {"offen", WS_OPEN},
+	{"in_bearbeitung", WS_IN_PROGRESS}, {"in_wartestellung", WS_ON_HOLD},
+	{"abgeschlossen", WS_DONE},  {"abierta", WS_OPEN},
+	{"en_progreso", WS_IN_PROGRESS}, {"en_espera", WS_ON_HOLD},
+	{"completa", WS_DONE},       {"aberto", WS_OPEN},
+	{"em_andamento", WS_IN_PROGRESS}, {"em_espera", WS_ON_HOLD},
+	{"concluído", WS_DONE},      {"concluido", WS_DONE},
+	{"aperto", WS_OPEN},         {"in_corso", WS_IN_PROGRESS}, {"in_attesa", WS_ON_HOLD},
+	{"completato", WS_DONE},     {"in_uitvoering", WS_IN_PROGRESS},
+	{"in_de_wacht", WS_ON_HOLD}, {"voltooid", WS_DONE},
 };
 
 int wr_wo_status_parse(const char *s, int *out)
@@ -196,6 +218,14 @@ static const struct alias priority_alias[] = {
 	{"3", PR_HIGH},        {"4", PR_URGENT},      {"none", PR_LOW},
 	{"normal", PR_MEDIUM}, {"med", PR_MEDIUM},    {"critical", PR_URGENT},
 	{"emergency", PR_URGENT},
+	/* Atlas's templates in French, German, Spanish, Portuguese, Italian and
+	 * Dutch. */
+	{"aucune", PR_LOW},    {"basse", PR_LOW},     {"moyenne", PR_MEDIUM}, {"haute", PR_HIGH},
+	{"keine", PR_LOW},     {"niedrig", PR_LOW},   {"hoch", PR_HIGH},      {"ninguna", PR_LOW},
+	{"bajo", PR_LOW},      {"medio", PR_MEDIUM},  {"alto", PR_HIGH},      {"nenhum", PR_LOW},
+	{"baixa", PR_LOW},     {"média", PR_MEDIUM},  {"media", PR_MEDIUM},   {"alta", PR_HIGH},
+	{"nessuna", PR_LOW},   {"bassa", PR_LOW},     {"geen", PR_LOW},       {"laag", PR_LOW},
+	{"gemiddeld", PR_MEDIUM}, {"hoog", PR_HIGH},
 };
 
 int wr_priority_parse(const char *s, int *out)

@@ -42,6 +42,7 @@ void wr_pm_init(struct wr_pm *p)
 	p->wo_type = WT_PREVENTIVE;
 	p->priority = PR_MEDIUM;
 	p->active = 1;
+	p->ends_on = WR_NO_TIME;
 	p->updated_at = WR_NO_TIME;
 }
 
@@ -121,9 +122,15 @@ static int64_t grid_index(const struct wr_pm *p, int64_t t)
 
 int64_t store_pm_grid_after(const struct wr_pm *p, int64_t t)
 {
+	unsigned mask = store_pm_weekday_mask(p);
+
+	if (mask && p->unit == PU_WEEK)
+		return store_weekdays_after(p->start_date, p->interval, mask, t);
 	if (t < p->start_date)
-		return p->start_date;
-	return store_pm_grid(p, grid_index(p, t) + 1);
+		return store_weekday_from(mask, p->start_date);
+	/* On chosen days: the grid date moved to the next of them, which is
+	 * still after t. */
+	return store_weekday_from(mask, store_pm_grid(p, grid_index(p, t) + 1));
 }
 
 void store_pm_compute_next(struct wr_pm *p)
@@ -137,12 +144,11 @@ void store_pm_compute_next(struct wr_pm *p)
 	p->next_meter = NAN;
 	if (p->start_date == WR_NO_TIME)
 		p->start_date = wr_today();
-	if (p->last_done == WR_NO_TIME) {
-		p->next_due = p->start_date;
-	} else if (p->floating) {
-		p->next_due = store_pm_add_units(store_day_of(p->last_done), p->interval, p->unit);
-	} else if (p->last_done < p->start_date) {
-		p->next_due = p->start_date;
+	if (p->last_done == WR_NO_TIME || (!p->floating && p->last_done < p->start_date)) {
+		p->next_due = store_pm_first(p);
+	} else if (p->floating || store_pm_weekday_mask(p)) {
+		/* On chosen days of the week: the first after the last done. */
+		p->next_due = store_pm_next_after(p, store_day_of(p->last_done));
 	} else {
 		/* Which occurrence a completion was for is not recorded on the
 		 * schedule; take the grid date nearest to it (work done a little
@@ -401,7 +407,7 @@ static int schedule_changed(const struct wr_pm *a, const struct wr_pm *b)
 {
 	static const char *const defining[] = {"kind", "interval", "unit", "floating", "meter",
 	                                       "meter_interval", "start_date", "last_done",
-	                                       "last_meter", NULL};
+	                                       "last_meter", "weekdays", NULL};
 	struct entity_rec x, y;
 
 	/* Shallow copies, compared and never cleared. */
@@ -555,6 +561,9 @@ static int pm_write(struct store *s, const struct wr_pm *in, int exact, const in
 	}
 	if ((rc = pm_validate(&p.u.pm, e)) != WR_OK)
 		return rc;
+	char why[200];
+	if (store_pm_check_schedule(&p.u.pm, why, sizeof why) != 0)
+		return wr_fail(e, WR_EINPUT, "PM %s: %s", p.u.pm.code, why);
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
 	entity_rec_init(pms(), &old);
@@ -614,6 +623,9 @@ static int set_rules(struct wr_pm *p, const struct wr_field *f, struct wr_err *e
 		int unit = p->unit >= PU_DAY && p->unit <= PU_MONTH ? p->unit : PU_MONTH;
 		return store_num_check(WN_INTERVAL_DAY + unit, "interval", p->interval, e);
 	}
+	char why[200];
+	if (store_pm_check_schedule(p, why, sizeof why) != 0)
+		return wr_fail(e, WR_EINPUT, "%s", why);
 	return WR_OK;
 }
 
@@ -719,12 +731,11 @@ static void advance_calendar(struct wr_pm *p, struct wr_pm *n, int64_t occurrenc
 	if (p->start_date == WR_NO_TIME)
 		p->start_date = occ != WR_NO_TIME ? occ : wr_today();
 	if (p->floating && done && completed_at != WR_NO_TIME) {
-		n->next_due = store_pm_add_units(store_day_of(completed_at), p->interval, p->unit);
+		n->next_due = store_pm_next_after(p, store_day_of(completed_at));
 	} else if (occ != WR_NO_TIME) {
 		/* Fixed schedules keep their grid: the next occurrence after the
 		 * one just finished, never moving backwards. */
-		int64_t next = p->floating ? store_pm_add_units(occ, p->interval, p->unit)
-		                           : store_pm_grid_after(p, occ);
+		int64_t next = store_pm_next_after(p, occ);
 		if (n->next_due == WR_NO_TIME || next > n->next_due)
 			n->next_due = next;
 	}

@@ -70,12 +70,11 @@ int store_pm_next(struct store *s, const char *code, int n, struct wr_pm_occ *ou
 			key = llround(v);
 			v += p.meter_interval;
 		} else {
-			if (t == WR_NO_TIME)
+			if (t == WR_NO_TIME || store_pm_ended(&p, t))
 				break;
-			o->due_at = t;
+			o->due_at = store_pm_due_of(&p, t);
 			key = t;
-			t = p.floating ? store_pm_add_units(t, p.interval > 0 ? p.interval : 1, p.unit)
-			               : store_pm_grid_after(&p, t);
+			t = store_pm_next_after(&p, t);
 		}
 		rc = store_pm_occurrence_wo(s, p.id, key, o->wo_number, sizeof o->wo_number, e);
 		if (rc == WR_OK)

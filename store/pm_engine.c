@@ -70,10 +70,80 @@ int store_pm_occurrence_wo(struct store *s, int64_t pm_id, int64_t key, char *nu
 	return r == SQLITE_ROW || r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading PM work");
 }
 
+/* The schedule and the start of its occurrence from a row of collect's
+ * query; *meter_id the row id of its meter. */
+static void read_schedule(sqlite3_stmt *st, struct wr_pm *p, struct occ *o, int64_t *meter_id)
+{
+	wr_pm_init(p);
+	memset(o, 0, sizeof *o);
+	o->pm_id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, o->d.pm_code, sizeof o->d.pm_code);
+	store_col_text(st, 2, o->d.title, sizeof o->d.title);
+	store_col_text(st, 3, o->d.asset_tag, sizeof o->d.asset_tag);
+	p->kind = sqlite3_column_int(st, 4);
+	p->interval = sqlite3_column_int(st, 5);
+	p->unit = sqlite3_column_int(st, 6);
+	p->floating = sqlite3_column_int(st, 7);
+	*meter_id = sqlite3_column_int64(st, 8);
+	p->meter_interval = store_col_real(st, 9);
+	o->lead_days = sqlite3_column_int(st, 10);
+	p->start_date = store_col_time(st, 11);
+	p->last_done = store_col_time(st, 12);
+	p->last_meter = store_col_real(st, 13);
+	p->next_due = store_col_time(st, 14);
+	p->next_meter = store_col_real(st, 15);
+	store_col_text(st, 16, p->weekdays, sizeof p->weekdays);
+	p->ends_on = store_col_time(st, 17);
+	p->due_delay = sqlite3_column_int(st, 18);
+	o->d.due_at = WR_NO_TIME;
+	o->d.due_meter = NAN;
+	o->d.meter_now = NAN;
+}
+
+/* A meter schedule's occurrence, when its meter has reached it: 1 (o
+ * filled), 0 not due, or -1 (e filled). */
+static int meter_occurrence(struct store *s, struct wr_pm *p, int64_t meter_id, int64_t today,
+                            struct occ *o, struct wr_err *e)
+{
+	if (isnan(p->next_meter))
+		store_pm_compute_next(p);
+	if (!meter_id || isnan(p->next_meter) || store_pm_ended(p, today))
+		return 0;
+	if (store_meter_latest(s, meter_id, &o->d.meter_now, e) != WR_OK)
+		return -1;
+	if (isnan(o->d.meter_now) || o->d.meter_now < p->next_meter)
+		return 0;
+	o->d.due_meter = p->next_meter;
+	o->d.overdue = o->d.meter_now > p->next_meter;
+	o->key = llround(p->next_meter);
+	return 1;
+}
+
+/* A calendar schedule's occurrence, when it falls by horizon (its lead days
+ * earlier when with_lead) and not after the schedule's end: 1 (o filled),
+ * else 0.  Its work order is due the due-date delay after it. */
+static int calendar_occurrence(struct wr_pm *p, int64_t today, int64_t horizon, int with_lead,
+                               struct occ *o)
+{
+	int64_t lead = with_lead ? (int64_t)o->lead_days * WR_DAY : 0;
+
+	/* Records written straight into the table (an import) may not carry a
+	 * next due yet: work it out as store_pm_put would. */
+	if (p->next_due == WR_NO_TIME)
+		store_pm_compute_next(p);
+	if (p->next_due == WR_NO_TIME || store_pm_ended(p, p->next_due) ||
+	    p->next_due - lead > horizon)
+		return 0;
+	o->d.due_at = store_pm_due_of(p, p->next_due);
+	o->d.overdue = o->d.due_at < today;
+	o->key = p->next_due;
+	return 1;
+}
+
 /*
  * Every active schedule's current occurrence that is due by horizon: a
- * calendar due date <= horizon (+ lead days when with_lead), or a meter
- * whose latest reading has reached its next due value.
+ * calendar occurrence on or before horizon (+ lead days when with_lead),
+ * or a meter whose latest reading has reached its next due value.
  */
 static int collect(struct store *s, int64_t today, int64_t horizon, int with_lead,
                    struct occ_list *out, struct wr_err *e)
@@ -81,7 +151,7 @@ static int collect(struct store *s, int64_t today, int64_t horizon, int with_lea
 	static const char sql[] =
 		"SELECT p.id, p.code, p.title, a.tag, p.kind, p.interval_n, p.unit, p.floating,"
 		" p.meter_id, p.meter_interval, p.lead_days, p.start_date, p.last_done, p.last_meter,"
-		" p.next_due, p.next_meter"
+		" p.next_due, p.next_meter, p.weekdays, p.ends_on, p.due_delay"
 		" FROM pm p LEFT JOIN asset a ON a.id = p.asset_id WHERE p.active = 1 ORDER BY p.code";
 	sqlite3_stmt *st = NULL;
 	int r, rc = WR_OK;
@@ -94,53 +164,15 @@ static int collect(struct store *s, int64_t today, int64_t horizon, int with_lea
 		struct wr_pm p;
 		struct occ o;
 		int64_t meter_id;
+		int due;
 
-		wr_pm_init(&p);
-		memset(&o, 0, sizeof o);
-		o.pm_id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, o.d.pm_code, sizeof o.d.pm_code);
-		store_col_text(st, 2, o.d.title, sizeof o.d.title);
-		store_col_text(st, 3, o.d.asset_tag, sizeof o.d.asset_tag);
-		p.kind = sqlite3_column_int(st, 4);
-		p.interval = sqlite3_column_int(st, 5);
-		p.unit = sqlite3_column_int(st, 6);
-		p.floating = sqlite3_column_int(st, 7);
-		meter_id = sqlite3_column_int64(st, 8);
-		p.meter_interval = store_col_real(st, 9);
-		o.lead_days = sqlite3_column_int(st, 10);
-		p.start_date = store_col_time(st, 11);
-		p.last_done = store_col_time(st, 12);
-		p.last_meter = store_col_real(st, 13);
-		p.next_due = store_col_time(st, 14);
-		p.next_meter = store_col_real(st, 15);
-		o.d.due_at = WR_NO_TIME;
-		o.d.due_meter = NAN;
-		o.d.meter_now = NAN;
-
-		if (p.kind == PK_METER) {
-			if (isnan(p.next_meter))
-				store_pm_compute_next(&p);
-			if (!meter_id || isnan(p.next_meter))
-				continue;
-			if ((rc = store_meter_latest(s, meter_id, &o.d.meter_now, e)) != WR_OK)
-				break;
-			if (isnan(o.d.meter_now) || o.d.meter_now < p.next_meter)
-				continue;
-			o.d.due_meter = p.next_meter;
-			o.d.overdue = o.d.meter_now > p.next_meter;
-			o.key = llround(p.next_meter);
-		} else {
-			/* Records written straight into the table (an import) may not
-			 * carry a next due yet: work it out as store_pm_put would. */
-			if (p.next_due == WR_NO_TIME)
-				store_pm_compute_next(&p);
-			int64_t lead = with_lead ? (int64_t)o.lead_days * WR_DAY : 0;
-			if (p.next_due - lead > horizon)
-				continue;
-			o.d.due_at = p.next_due;
-			o.d.overdue = p.next_due < today;
-			o.key = p.next_due;
-		}
+		read_schedule(st, &p, &o, &meter_id);
+		due = p.kind == PK_METER ? meter_occurrence(s, &p, meter_id, today, &o, e)
+		                         : calendar_occurrence(&p, today, horizon, with_lead, &o);
+		if (due < 0)
+			rc = e && e->rc ? e->rc : WR_EDB;
+		if (due <= 0)
+			continue;
 		rc = store_pm_occurrence_wo(s, o.pm_id, o.key, o.d.wo_number, sizeof o.d.wo_number, e);
 		if (rc == WR_OK && occ_push(out, &o) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory listing due PM work");
@@ -207,8 +239,8 @@ static int generate_one(struct store *s, const struct occ *o, int64_t today, str
 	wr_strlcpy(w.assignee, p.assignee, sizeof w.assignee);
 	wr_strlcpy(w.pm_code, p.code, sizeof w.pm_code);
 	w.est_hours = p.est_hours;
-	/* A meter occurrence is due the day the meter got there: today. */
-	w.due_at = o->d.due_at != WR_NO_TIME ? o->d.due_at : today;
+	/* A meter occurrence happens the day the meter got there: today. */
+	w.due_at = o->d.due_at != WR_NO_TIME ? o->d.due_at : store_pm_due_of(&p, today);
 	rc = store_wo_insert(s, &w, o->key, e);
 	for (char *line = p.checklist; rc == WR_OK && line && *line;) {
 		char *end = strchr(line, '\n'), task[160];

@@ -187,6 +187,9 @@ static int project_calendar(struct store *s, sqlite3_stmt *pm, struct week_sums 
 	p.start_date = store_col_time(pm, 4);
 	p.last_done = store_col_time(pm, 5);
 	p.next_due = store_col_time(pm, 6);
+	store_col_text(pm, 14, p.weekdays, sizeof p.weekdays);
+	p.ends_on = store_col_time(pm, 15);
+	p.due_delay = sqlite3_column_int(pm, 16);
 	if (p.next_due == WR_NO_TIME)
 		store_pm_compute_next(&p);
 	if (p.start_date == WR_NO_TIME)
@@ -197,15 +200,18 @@ static int project_calendar(struct store *s, sqlite3_stmt *pm, struct week_sums 
 	/* Fixed schedules overdue from before the window: jump to the grid. */
 	if (!p.floating && t < w->start)
 		t = store_pm_grid_after(&p, w->start - 1);
-	for (int guard = 0; t < w->end && guard < 100000; guard++) {
+	/* The work lands on its due date, the due-date delay after the
+	 * occurrence; none after the schedule's end. */
+	for (int guard = 0; t != WR_NO_TIME && t < w->end && !store_pm_ended(&p, t) && guard < 100000;
+	     guard++) {
 		if (t >= w->start) {
 			int yes, rc = has_wo(s, id, t, &yes, e);
 			if (rc != WR_OK)
 				return rc;
 			if (!yes)
-				add_work(w, t, est);
+				add_work(w, store_pm_due_of(&p, t), est);
 		}
-		t = p.floating ? store_pm_add_units(t, p.interval, p.unit) : store_pm_grid_after(&p, t);
+		t = store_pm_next_after(&p, t);
 	}
 	return WR_OK;
 }
@@ -215,7 +221,8 @@ int store_pm_forecast(struct store *s, int64_t from, int weeks, double *hours, i
 {
 	static const char q_pm[] =
 		"SELECT p.id, p.interval_n, p.unit, p.floating, p.start_date, p.last_done, p.next_due,"
-		" p.est_hours, p.meter_id, p.meter_interval, m.kind, p.last_meter, p.next_meter, p.kind"
+		" p.est_hours, p.meter_id, p.meter_interval, m.kind, p.last_meter, p.next_meter, p.kind,"
+		" p.weekdays, p.ends_on, p.due_delay"
 		" FROM pm p LEFT JOIN meter m ON m.id = p.meter_id WHERE p.active = 1";
 	static const char q_open[] =
 		"SELECT w.due_at, coalesce(w.est_hours, p.est_hours) FROM wo w"

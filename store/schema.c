@@ -252,9 +252,22 @@ static const char *const migration_3[] = {
 	NULL,
 };
 
+/* Schedules from other systems (Atlas CMMS): a weekly schedule on chosen
+ * days of the week, an end date after which it makes no more work, and a
+ * delay between an occurrence's date (when its work order is made) and the
+ * work order's due date. */
+static const char *const migration_4[] = {
+	"ALTER TABLE pm ADD COLUMN weekdays TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE pm ADD COLUMN ends_on INTEGER;"
+	"ALTER TABLE pm ADD COLUMN due_delay INTEGER NOT NULL DEFAULT 0"
+	" CHECK (due_delay BETWEEN 0 AND 3650);",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

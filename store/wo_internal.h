@@ -81,6 +81,42 @@ int64_t store_pm_grid_after(const struct wr_pm *p, int64_t t);
 /* Next due date / meter value from the schedule fields (start, last done,
  * last meter): used when a PM is created or its schedule is edited. */
 void store_pm_compute_next(struct wr_pm *p);
+
+/* ---- days of the week, end date, due-date delay (pm_weekdays.c) ---- */
+
+/* The days a text names ("Monday,Wednesday,Friday", "mon wed fri", Atlas's
+ * "0;2;4" with 0 for Monday, and the names of Atlas's other languages) as
+ * bits, bit 0 Monday to bit 6 Sunday: 0, or -1 with the word that names
+ * no day in bad (n bytes). */
+int store_weekdays_parse(const char *s, unsigned *mask, char *bad, size_t n);
+/* The canonical text of the days: "mon,wed,fri" ("" for none). */
+void store_weekdays_fmt(unsigned mask, char *buf, size_t n);
+/* A calendar schedule's days of the week as bits; 0 when it has none (or
+ * is a meter schedule).  A weekly schedule runs on them every interval
+ * weeks; a daily or monthly one moves each of its dates to the next of
+ * them. */
+unsigned store_pm_weekday_mask(const struct wr_pm *p);
+/* The first day strictly after t of a schedule every interval weeks, counted
+ * from the week (Monday to Sunday) of start, on the days of mask and not
+ * before start; WR_NO_TIME for an empty mask. */
+int64_t store_weekdays_after(int64_t start, int interval, unsigned mask, int64_t t);
+/* The first day on or after t that is one of mask's (t itself when the
+ * mask is empty). */
+int64_t store_weekday_from(unsigned mask, int64_t t);
+/* A calendar schedule's first occurrence: its start date, or its first day
+ * of the week from it. */
+int64_t store_pm_first(const struct wr_pm *p);
+/* The occurrence after the one on t: a fixed schedule's next grid date, a
+ * floating one's an interval later (on its next day of the week). */
+int64_t store_pm_next_after(const struct wr_pm *p, int64_t t);
+/* 1 when the occurrence on t falls after the schedule's end date. */
+int store_pm_ended(const struct wr_pm *p, int64_t t);
+/* The due date of the work order of the occurrence on t: the due-date
+ * delay later. */
+int64_t store_pm_due_of(const struct wr_pm *p, int64_t occurrence);
+/* Checks the days of the week and the end date of a schedule and writes
+ * its days in their canonical form: 0, or -1 with why (n bytes) filled. */
+int store_pm_check_schedule(struct wr_pm *p, char *why, size_t n);
 /* The latest reading of a meter (by id); NAN when it has none. */
 int store_meter_latest(struct store *s, int64_t meter_id, double *value, struct wr_err *e);
 

@@ -22,6 +22,10 @@
 static struct store *S;
 static char P[512];
 static struct wr_err E;
+/* The file's encoding and order of day and month for the next imports
+ * (cleared by setup). */
+static const char *ENCODING;
+static int DATE_ORDER;
 
 /* Files a test wrote next to its database, removed in teardown. */
 static char made[32][600];
@@ -32,6 +36,8 @@ static void setup(void)
 	S = testdb_open(P, sizeof P);
 	memset(&E, 0, sizeof E);
 	nmade = 0;
+	ENCODING = NULL;
+	DATE_ORDER = CSVIO_DATE_AUTO;
 }
 
 static void teardown(void)
@@ -131,6 +137,8 @@ static int import_opts(const char *entity, const char *path, int dry, const char
 	memset(&E, 0, sizeof E);
 	o.dry_run = dry;
 	o.rejects_path = rejects;
+	o.encoding = ENCODING;
+	o.date_order = DATE_ORDER;
 	o.on_bad = log_bad;
 	o.ctx = &BAD;
 	return csvio_import(S, ent, path, &o, &R, &E);
@@ -474,6 +482,10 @@ START_TEST(test_semicolon_delimiter)
 
 	OK(import_text("assets", "tag\nP-1\n"));
 	OK(import_text("meters", "asset,name,kind\nP-1,hours,runhours\n"));
+	/* 01/02/2021: nothing in the file says which is the day. */
+	ck_assert_int_eq(import("readings", fixture("semicolon_readings.csv")), WR_EINPUT);
+	ck_assert_msg(strstr(E.msg, "line 2") && strstr(E.msg, "--date-order dmy"), "%s", E.msg);
+	DATE_ORDER = CSVIO_DATE_MDY;
 	OK(import("readings", fixture("semicolon_readings.csv")));
 	ck_assert_uint_eq(R.inserted, 2);
 	OK(store_reading_list(S, "P-1", "hours", 0, collect_reading, &rd, &E));
@@ -482,6 +494,7 @@ START_TEST(test_semicolon_delimiter)
 	double lo = rd.v[0] < rd.v[1] ? rd.v[0] : rd.v[1], hi = rd.v[0] < rd.v[1] ? rd.v[1] : rd.v[0];
 	ck_assert(lo == 1.5);
 	ck_assert(hi == 12.25);
+	ck_assert(rd.at[0] == wr_date_from_ymd(2021, 1, 2) || rd.at[1] == wr_date_from_ymd(2021, 1, 2));
 	/* Excel's "sep=" line names the delimiter. */
 	OK(import_text("assets", "sep=;\ntag;name\nP-9;Nine, with comma\n"));
 	OK(store_asset_get(S, "P-9", &a, &E));
@@ -538,6 +551,7 @@ START_TEST(test_date_formats)
 	for (size_t i = 0; i < n; i++)
 		snprintf(text + strlen(text), sizeof text - strlen(text), "D-%zu,\"%s\"\n", i,
 		         cases[i].text);
+	DATE_ORDER = CSVIO_DATE_MDY;
 	OK(import_text("assets", text));
 	for (size_t i = 0; i < n; i++) {
 		char tag[16];
@@ -571,7 +585,9 @@ END_TEST
 
 START_TEST(test_bad_bytes_and_widths)
 {
-	ck_assert_int_eq(import_text("assets", "tag,name\nP-1,caf\xE9\nP-2,a,b,c\nP-3,a,,,\n"),
+	/* UTF-8 and then a byte that is not: the file mixes encodings. */
+	ck_assert_int_eq(import_text("assets", "tag,name\nP-1,caf\xC3\xA9 caf\xE9\nP-2,a,b,c\n"
+	                                       "P-3,a,,,\n"),
 	                 WR_EINPUT);
 	ck_assert_int_eq(BAD.n, 2);
 	ck_assert_uint_eq(BAD.line[0], 2);
@@ -888,7 +904,7 @@ START_TEST(test_round_trip_every_entity)
 	                             "comma\n  indented \"\"quote\"\"\",pump,Z-PARENT,Z-LINE,5,down,"
 	                             "2019-03-04 14:30:00,SN-1,\"Grundfos, Inc.\",CR 10,"),
 	              "%s", assets);
-	ck_assert_msg(strstr(assets, "\nTABBY,'quoted,'\ttab first,,,,2,operational,2003-01-02 "
+	ck_assert_msg(strstr(assets, "\nTABBY,'quoted,'\ttab first,,,,2,operational,2003-01-22 "
 	                             "16:05:06,,,trailing,"),
 	              "%s", assets);
 	ck_assert_msg(strstr(assets, "\nZ-PARENT,漢字 mötor 🚀,\"  padded  \",motor,,AREA-1,1,standby,"

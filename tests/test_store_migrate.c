@@ -425,7 +425,7 @@ START_TEST(schema_2_gets_sync)
 	ck_assert_int_eq(sqlite3_close(raw), SQLITE_OK);
 
 	ck_assert_msg(store_open_existing(db, &s, &e) == WR_OK, "%s", e.msg);
-	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(store_schema_version(s), STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM sync_state"), 1);
 	query_text(s->db, "SELECT device FROM sync_state", device, sizeof device);
 	ck_assert_msg(wr_uuid_valid(device) && device[14] == '4', "device id %s", device);

@@ -123,9 +123,13 @@ w import assets "$TMP/p1.csv"
 printf 'asset,name,kind\nP-1,hours,runhours\n' >"$TMP/m.csv"
 w import meters "$TMP/m.csv"
 w import readings "$D/semicolon_readings.csv"
+check_rc "01/02/2021: day and month unknown" 1
+assert_contains "the hint names --date-order" "$ERR" "pass --date-order dmy (day first"
+w import --date-order mdy readings "$D/semicolon_readings.csv"
 check_rc "import a ';' file with decimal commas" 0
 w export readings
 assert_contains "decimal comma read" "$OUT" "P-1,hours,2021-01-03 10:00:00,12.25,"
+assert_contains "month first as asked" "$OUT" "P-1,hours,2021-01-02,1.5,"
 
 # ---- the Azure example script
 AZ="$WRENCH_SRC/tests/data/azure-pdm"
