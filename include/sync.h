@@ -250,6 +250,11 @@ struct sync_options {
 	 * (attempt 2 of 6)"); NULL: silent. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
+	/* Not NULL and nonzero: the request in flight stops at once (within
+	 * libcurl's progress interval) and the call fails with
+	 * SYNC_ETEMPORARY, not tried again.  The terminal interface ends a
+	 * background long poll this way when it quits or syncs now. */
+	volatile int *cancel;
 };
 /* Proxies come from the usual environment variables (https_proxy,
  * no_proxy...); TLS certificates are always verified. */
