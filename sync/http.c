@@ -486,7 +486,7 @@ static int transfer_failure(struct sync_http *h, const struct sync_http_req *rq,
 	}
 	if (c == CURLE_ABORTED_BY_CALLBACK) {
 		wr_fail(e, WR_EINPUT, "%s %s stopped: the sync was cancelled", rq->method, path);
-		return SYNC_ETEMPORARY;
+		return SYNC_ECANCELLED;
 	}
 	if (c == CURLE_URL_MALFORMAT || c == CURLE_UNSUPPORTED_PROTOCOL) {
 		wr_fail(e, WR_EINPUT, "%s%s is not a usable address: %s", h->base, path, why);

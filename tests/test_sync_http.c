@@ -549,7 +549,7 @@ START_TEST(a_raised_cancel_flag_ends_a_long_poll)
 	fakehttp_add(H, NULL, 0, 0);
 	open_transport();
 	ck_assert_int_eq(pthread_create(&th, NULL, cancel_when_asked, &c), 0);
-	ck_assert_int_eq(sync_pull(T, &rq, &p, &E), SYNC_ETEMPORARY);
+	ck_assert_int_eq(sync_pull(T, &rq, &p, &E), SYNC_ECANCELLED);
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
 	ck_assert_msg(strstr(E.msg, "cancelled"), "message: %s", E.msg);
 	/* Not tried again. */
