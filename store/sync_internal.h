@@ -69,6 +69,9 @@ int sync_kept_fields(struct store *s, const struct wr_entity *en, const char *uu
  * it for later.  Expects applying = 1.  WR_OK or an error. */
 int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
                       uint32_t kept, int *parked, struct wr_err *e);
+/* Moves a local work order of another uuid off number (to a provisional
+ * one), so that the record uuid can take it. */
+int sync_free_number(struct store *s, const char *number, const char *uuid, struct wr_err *e);
 /* The row id of the record of en with that uuid, 0 when none, -1 error. */
 int64_t sync_row_id(struct store *s, const struct wr_entity *en, const char *uuid,
                     struct wr_err *e);
@@ -83,6 +86,11 @@ int64_t sync_base_get(struct store *s, const char *uuid, struct wr_err *e);
 int sync_reject(struct store *s, int64_t seq, const char *why, struct wr_err *e);
 /* Deletes acknowledged entries older than the time kept for a reset. */
 int sync_purge(struct store *s, struct wr_err *e);
+
+/* ---- issues (sync_issue.c) ---- */
+/* The key people know record uuid of en by (a tag, a number), into buf. */
+int sync_record_key(struct store *s, const struct wr_entity *en, const char *uuid, char *buf,
+                    size_t n, struct wr_err *e);
 
 /* ---- the outbox triggers (sync_schema.c) ---- */
 /* Installs the outbox triggers when those in the file are not the ones

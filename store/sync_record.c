@@ -240,24 +240,24 @@ static int run_plan(struct store *s, const struct plan *p, int64_t id, struct wr
 	return rc;
 }
 
-/* A pulled work-order number that a local work order of another UUID has
- * (its provisional number, or a number the planner typed) moves the local
- * one to a new provisional number: the server numbers it when it arrives. */
-static int free_number(struct store *s, const struct sync_record *r, struct wr_err *e)
+/* A work-order number from the server that a local work order of another
+ * UUID has (its provisional number, or a number the planner typed) moves
+ * the local one to a new provisional number: the server numbers it when
+ * it arrives. */
+int sync_free_number(struct store *s, const char *number, const char *uuid, struct wr_err *e)
 {
 	static const char find[] = "SELECT id FROM wo WHERE number = ?1 AND uuid <> ?2";
 	static const char move[] = "UPDATE wo SET number = ?2 WHERE id = ?1";
-	const struct sync_value *v = sync_record_get(r, "number");
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_stmt(s, find, e);
 	char num[32];
 	int64_t id = 0;
 	int rc;
 
-	if (!v || v->type != SYNC_TEXT || !(st = store_stmt(s, find, e)))
-		return v && v->type == SYNC_TEXT ? WR_EDB : WR_OK;
+	if (!st)
+		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
-	store_bind_text(&b, 1, v->text);
-	store_bind_text(&b, 2, r->uuid);
+	store_bind_text(&b, 1, number);
+	store_bind_text(&b, 2, uuid);
 	if ((rc = store_binds_check(&b, e, "numbering a work order")) == WR_OK) {
 		rc = sqlite3_step(st);
 		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -267,14 +267,22 @@ static int free_number(struct store *s, const struct sync_record *r, struct wr_e
 	store_stmt_done(st);
 	if (rc != WR_OK || !id)
 		return rc;
-	if (sync_provisional_number(s, num, sizeof num, e) != WR_OK || !(st = store_stmt(s, move, e)))
-		return e && e->rc ? e->rc : WR_EDB;
+	if ((rc = sync_provisional_number(s, num, sizeof num, e)) != WR_OK)
+		return rc;
+	if (!(st = store_stmt(s, move, e)))
+		return WR_EDB;
 	b = store_binds_start(st);
 	store_bind_int64(&b, 1, id);
 	store_bind_text(&b, 2, num);
 	rc = store_run(s, &b, e, "numbering a work order");
 	store_stmt_done(st);
 	return rc;
+}
+
+static int free_number(struct store *s, const struct sync_record *r, struct wr_err *e)
+{
+	const struct sync_value *v = sync_record_get(r, "number");
+	return v && v->type == SYNC_TEXT ? sync_free_number(s, v->text, r->uuid, e) : WR_OK;
 }
 
 int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
