@@ -350,8 +350,11 @@ static void loop(struct app *a, int64_t t_start)
 		} else {
 			if (wait < 0)
 				wait = v->poll_ms > 0 ? v->poll_ms : v->tick ? 5000 : -1;
+			/* Sync's state is looked at about once a second. */
+			if (a->sync && (wait < 0 || wait > 1000))
+				wait = 1000;
 			if (!read_key(a, wait, &key)) {
-				flags = on_no_key(a, v, &t);
+				flags = on_no_key(a, v, &t) | app_sync_tick(a);
 				continue;
 			}
 		}
@@ -466,7 +469,9 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 	if (a->opts.open_record && *a->opts.open_record)
 		app_open_code(a, a->opts.open_record);
 	tui_config_messages(a, a->opts.config);
+	app_sync_start(a);
 	loop(a, t_start);
+	app_sync_stop(a);
 	asset_rel_forget();
 	app_pop_above(a, 0);
 	store_set_wait_hook(s, NULL, NULL);

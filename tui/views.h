@@ -22,7 +22,8 @@
 	X(PM_DETAIL, pm_detail) \
 	X(RISK, risk) \
 	X(IO, io) \
-	X(MESSAGES, messages)
+	X(MESSAGES, messages) \
+	X(SYNC_REVIEW, sync_review)
 
 enum tui_view_id {
 #define TUI_VIEW_ENUM(id, name) VIEW_##id,
