@@ -47,13 +47,13 @@ START_TEST(last_sync_and_counts)
 	st.pending = 3;
 	st.conflicts = 1;
 	st.rejected = 2;
-	ck_assert_str_eq(text(NULL, SYNC_TEXT_HOME), "synced 5 min ago, 3 to send, 1 conflict, 2 rejected");
+	ck_assert_str_eq(text(NULL, SYNC_TEXT_HOME), "1 conflict, 2 rejected, 3 to send, synced 5 min ago");
 	ck_assert_str_eq(text(NULL, SYNC_TEXT_BRIEF), "5m +3 !3");
 	st.conflicts = 2;
 	st.rejected = 0;
-	ck_assert_str_eq(text(NULL, SYNC_TEXT_HOME), "synced 5 min ago, 3 to send, 2 conflicts");
+	ck_assert_str_eq(text(NULL, SYNC_TEXT_HOME), "2 conflicts, 3 to send, synced 5 min ago");
 	st.last_sync = 0;
-	ck_assert_str_eq(text(NULL, SYNC_TEXT_HOME), "never synced, 3 to send, 2 conflicts");
+	ck_assert_str_eq(text(NULL, SYNC_TEXT_HOME), "2 conflicts, 3 to send, never synced");
 }
 END_TEST
 

@@ -58,21 +58,24 @@ static void brief_text(const struct store_sync_state *st, const struct syncbg_st
 		snprintf(buf + len, n - len, " !%lld", (long long)(st->conflicts + st->rejected));
 }
 
+/* What waits for the user first: at 40 columns the end is cut. */
 static void home_text(const struct store_sync_state *st, const struct syncbg_status *bs,
                       int64_t now, char *buf, size_t n)
 {
 	char words[64];
-	size_t len;
+	size_t len = 0;
 
-	state_words(st, bs, now, 0, words, sizeof words);
-	len = (size_t)snprintf(buf, n, "%s", words);
-	if (st->pending > 0 && len < n)
-		len += (size_t)snprintf(buf + len, n - len, ", %lld to send", (long long)st->pending);
-	if (st->conflicts > 0 && len < n)
-		len += (size_t)snprintf(buf + len, n - len, ", %lld conflict%s",
-		                        (long long)st->conflicts, st->conflicts == 1 ? "" : "s");
+	buf[0] = '\0';
+	if (st->conflicts > 0)
+		len += (size_t)snprintf(buf, n, "%lld conflict%s, ", (long long)st->conflicts,
+		                        st->conflicts == 1 ? "" : "s");
 	if (st->rejected > 0 && len < n)
-		snprintf(buf + len, n - len, ", %lld rejected", (long long)st->rejected);
+		len += (size_t)snprintf(buf + len, n - len, "%lld rejected, ", (long long)st->rejected);
+	if (st->pending > 0 && len < n)
+		len += (size_t)snprintf(buf + len, n - len, "%lld to send, ", (long long)st->pending);
+	state_words(st, bs, now, 0, words, sizeof words);
+	if (len < n)
+		snprintf(buf + len, n - len, "%s", words);
 }
 
 void sync_text(const struct store_sync_state *st, const struct syncbg_status *bs, int64_t now,

@@ -14,7 +14,7 @@ struct syncbg_status;
 
 enum sync_text_form {
 	SYNC_TEXT_BRIEF,  /* the handheld title bar: "5m +3 !2" */
-	SYNC_TEXT_HOME    /* Home and the desk title bar: "synced 5 min ago, 3 to send, 2 conflicts" */
+	SYNC_TEXT_HOME    /* Home and the desk title bar: "2 conflicts, 3 to send, synced 5 min ago" */
 };
 
 /* The summary.  st NULL or without a server: "" (brief), else "offline:

@@ -57,7 +57,7 @@ static void set_title(struct view *v, const struct conflicts *c)
 
 	for (i = 0; i < c->n; i++)
 		nc += !c->it[i].rejected;
-	snprintf(v->title, sizeof v->title, "Conflicts (%zu), rejected (%zu)", nc, c->n - nc);
+	snprintf(v->title, sizeof v->title, "Conflicts %zu, rejected %zu", nc, c->n - nc);
 }
 
 static void load(struct app *a, struct view *v, struct conflicts *c)
@@ -414,6 +414,8 @@ static int edit(struct app *a, struct view *v)
 	field_label(it->field, label, sizeof label - 2);
 	strcat(label, ": ");
 	app_prompt(a, label, it->mine, 0, edit_done, v);
+	/* Mine is offered to change: typing replaces it, arrows edit it. */
+	app_prompt_edit(a, 1, NULL);
 	return R_ALL;
 }
 
