@@ -73,6 +73,9 @@ run_review() {
 	expect "wrench: Home" "$tag: q goes back to Home"
 	keys 7
 	expect "Conflicts 3, rejected 1" "$tag: 7 opens the review"
+	keys '?'
+	expect "Conflict: keep my value" "$tag: help names the review's keys"
+	keys q
 	expect "$WO1  workorders" "$tag: a record's conflicts under its number"
 	expect "Priority  mine: high  theirs: low (kw" "$tag: one field per line, mine and theirs"
 	# The selected line is shown whole, wrapped at 40 columns.
