@@ -19,7 +19,8 @@ enum sync_text_form {
 
 /* The summary.  st NULL or without a server: "" (brief), else "offline:
  * sync not configured".  bs is the background thread's state, NULL when it
- * does not run; now is the wall clock in seconds. */
+ * does not run; now is the clock of st->last_sync (wr_now: the plant's
+ * wall clock in seconds). */
 void sync_text(const struct store_sync_state *st, const struct syncbg_status *bs, int64_t now,
                int form, char *buf, size_t n);
 /* secs ago in words: "just now", "5 min ago", "3 h ago", "2 days ago";

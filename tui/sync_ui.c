@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* How often the loop looks, in microseconds: a pulled change shows on the
  * open screen within about a second. */
@@ -101,7 +100,8 @@ void app_sync_text(struct app *a, int form, char *buf, size_t n)
 {
 	const struct store_sync_state *st = app_sync_state(a);
 
-	sync_text(st, app_sync_thread(a), (int64_t)time(NULL), form, buf, n);
+	/* The store keeps the last sync on the plant's wall clock. */
+	sync_text(st, app_sync_thread(a), wr_now(), form, buf, n);
 }
 
 /* Starts the thread once a server is remembered. */
