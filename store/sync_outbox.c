@@ -146,8 +146,16 @@ static int read_device(struct store *s, char *buf, size_t n, struct wr_err *e)
 static int fill_batch(struct store *s, struct batch_mem *mem, size_t max, struct wr_err *e)
 {
 	static const char sql[] =
-		"SELECT o.seq, o.entity, o.uuid, o.op, o.base_version, o.fields FROM outbox o"
-		" WHERE o.state = 0 AND NOT EXISTS (SELECT 1 FROM sync_conflict c WHERE c.uuid = o.uuid)"
+		"SELECT o.seq, o.entity, o.uuid, o.op,"
+		/* An edit made before the record's create reached the server was
+		 * written with base 0; its base is the version that create made. */
+		" CASE WHEN o.op <> 'create' AND o.base_version = 0"
+		"  THEN coalesce((SELECT b.version FROM sync_base b WHERE b.uuid = o.uuid), 1)"
+		"  ELSE o.base_version END, o.fields FROM outbox o"
+		/* Only the entries after a conflict or a rejected one wait: those
+		 * before it (a create, say) still go. */
+		" WHERE o.state = 0 AND NOT EXISTS (SELECT 1 FROM sync_conflict c"
+		"  WHERE c.uuid = o.uuid AND c.seq < o.seq)"
 		" ORDER BY o.seq LIMIT ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	int rc = WR_OK, r;

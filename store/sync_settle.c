@@ -32,8 +32,10 @@ static int rebase_after_create(struct store *s, const char *uuid, int64_t versio
                                struct wr_err *e)
 {
 	static const char sql[] =
-		"UPDATE outbox SET base_version = ?2 WHERE uuid = ?1 AND state = 0 AND base_version = 0"
-		" AND op <> 'create'";
+		/* "+state": the record's few entries by outbox_uuid, not every
+		 * pending entry by outbox_state (once per settled create). */
+		"UPDATE outbox SET base_version = ?2 WHERE uuid = ?1 AND +state = 0"
+		" AND base_version = 0 AND op <> 'create'";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	int rc;
 
