@@ -7,7 +7,10 @@
 # same records; quitting while a long poll waits ends at once with status 0.
 : "${WRENCH:?set WRENCH to the wrench binary (run through make central-tests)}"
 command -v tmux >/dev/null || fail "tmux is not installed (Debian package tmux)"
-export WRENCH_TODAY=2024-05-20 XDG_CONFIG_HOME=$T/config XDG_DATA_HOME=$T/data-home
+# The devices' files in a folder of this test's own ($T is the whole run's).
+D=$T/tui-sync
+mkdir -p "$D"
+export WRENCH_TODAY=2024-05-20 XDG_CONFIG_HOME=$D/config XDG_DATA_HOME=$D/data-home
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 TM="wrench-central-tui-$$"
@@ -19,17 +22,17 @@ trap 'tm kill-server >/dev/null 2>&1; for p in ${SERVER_PIDS:-}; do kill -9 "$p"
 cli() {
 	local dev=$1
 	shift
-	WRENCH_USER=$dev "$WRENCH" --db "$T/$dev.db" "$@" </dev/null || fail "wrench --db $dev $*: status $?"
+	WRENCH_USER=$dev "$WRENCH" --db "$D/$dev.db" "$@" </dev/null || fail "wrench --db $dev $*: status $?"
 }
 device() {
 	cli "$1" init >/dev/null
-	(umask 077 && printf '%s\n' "$2" >"$T/$1.token")
+	(umask 077 && printf '%s\n' "$2" >"$D/$1.token")
 }
 # ui DEVICE COLS ROWS [ARGS]: the interface on DEVICE's database in tmux.
 ui() {
 	tm kill-server >/dev/null 2>&1 || true
 	eventually tm -f /dev/null new-session -d -s main -x "$2" -y "$3" \
-		"env TERM=xterm-256color WRENCH_USER=$1 \"$WRENCH\" --db \"$T/$1.db\" ${4:-}; echo EXITED \$?; sleep 600"
+		"env TERM=xterm-256color WRENCH_USER=$1 \"$WRENCH\" --db \"$D/$1.db\" ${4:-}; echo EXITED \$?; sleep 600"
 }
 screen() { tm capture-pane -p -t main; }
 on_screen() { screen | grep -qF -- "$1"; }
@@ -47,13 +50,13 @@ db_new tuisync
 server_start A
 device plan "$(token planner)"
 device tech "$(token technician)"
-printf 'code,name,kind\nSITE,Main site,site\n' >"$T/l.csv"
-printf 'tag,name,location\nP-101,Pump 101,SITE\n' >"$T/as.csv"
-cli plan import locations "$T/l.csv" >/dev/null
-cli plan import assets "$T/as.csv" >/dev/null
+printf 'code,name,kind\nSITE,Main site,site\n' >"$D/l.csv"
+printf 'tag,name,location\nP-101,Pump 101,SITE\n' >"$D/as.csv"
+cli plan import locations "$D/l.csv" >/dev/null
+cli plan import assets "$D/as.csv" >/dev/null
 WO=$(cli plan wo new --asset P-101 --title "Seal leak" --assignee tech)
-cli plan sync --server "$A_URL" --token-file "$T/plan.token" >/dev/null
-cli tech sync --server "$A_URL" --token-file "$T/tech.token" >/dev/null
+cli plan sync --server "$A_URL" --token-file "$D/plan.token" >/dev/null
+cli tech sync --server "$A_URL" --token-file "$D/tech.token" >/dev/null
 
 # ---- a change from another device reaches the open work order (40x16)
 ui tech 40 16 "ui $WO"
@@ -70,8 +73,8 @@ keys t
 shows "in_progress" "t offers the statuses"
 keys 1
 shows "is now in_progress" "the status changes here"
-eventually bash -c "WRENCH_USER=plan \"$WRENCH\" --db \"$T/plan.db\" sync >/dev/null &&
-	[ \"\$(WRENCH_USER=plan \"$WRENCH\" --db \"$T/plan.db\" wo show $WO --format json | jq -r .status)\" = in_progress ]"
+eventually bash -c "WRENCH_USER=plan \"$WRENCH\" --db \"$D/plan.db\" sync >/dev/null &&
+	[ \"\$(WRENCH_USER=plan \"$WRENCH\" --db \"$D/plan.db\" wo show $WO --format json | jq -r .status)\" = in_progress ]"
 
 # ---- quitting during the long poll ends at once, cleanly
 keys Q
@@ -98,14 +101,14 @@ shows "Priority  mine: low  theirs: urgent" "the review shows both values"
 keys m
 shows "kept mine" "m keeps mine"
 shows "Nothing to review." "nothing is left to review"
-eventually bash -c "WRENCH_USER=plan \"$WRENCH\" --db \"$T/plan.db\" sync >/dev/null &&
-	[ \"\$(WRENCH_USER=plan \"$WRENCH\" --db \"$T/plan.db\" wo show $WO --format json | jq -r .priority)\" = low ]"
+eventually bash -c "WRENCH_USER=plan \"$WRENCH\" --db \"$D/plan.db\" sync >/dev/null &&
+	[ \"\$(WRENCH_USER=plan \"$WRENCH\" --db \"$D/plan.db\" wo show $WO --format json | jq -r .priority)\" = low ]"
 keys Q
 shows "EXITED 0" "Q quits"
 [ "$(cli tech conflicts --format json | jq length)" = 0 ] || fail "a conflict is left on tech"
 cli tech sync >/dev/null
 for e in locations assets workorders; do
-	cli plan export "$e" --format json >"$T/plan.$e"
-	cli tech export "$e" --format json >"$T/tech.$e"
-	cmp -s "$T/plan.$e" "$T/tech.$e" || { BODY=$(diff "$T/plan.$e" "$T/tech.$e" | head); fail "$e differ"; }
+	cli plan export "$e" --format json >"$D/plan.$e"
+	cli tech export "$e" --format json >"$D/tech.$e"
+	cmp -s "$D/plan.$e" "$D/tech.$e" || { BODY=$(diff "$D/plan.$e" "$D/tech.$e" | head); fail "$e differ"; }
 done

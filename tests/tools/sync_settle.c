@@ -16,7 +16,6 @@
  *   sync_settle DB outbox                    the pending entries, one line
  *                                            each: "SEQ ENTITY OP vBASE
  *                                            FIELD=OLD>NEW ..."
- *   sync_settle DB issues                    store_sync_issues, one line each
  *
  * The server's version of a record after an entry is its base + 2 (another
  * device's edit came first).  Exit status 0, or 1 with the message.
@@ -166,17 +165,6 @@ static int outbox(struct store *s, struct wr_err *e)
 	return WR_OK;
 }
 
-static int issue_line(const struct store_sync_issue *it, void *ctx)
-{
-	(void)ctx;
-	if (it->rejected)
-		printf("rejected %s %s %s\n", it->entity, it->record, it->reason);
-	else
-		printf("conflict %s %s %s mine=%s theirs=%s by=%s\n", it->entity, it->record,
-		       it->field, it->mine, it->theirs, it->by);
-	return 0;
-}
-
 static int run(struct store *s, int argc, char **argv, struct wr_err *e)
 {
 	const char *cmd = argv[2];
@@ -196,10 +184,8 @@ static int run(struct store *s, int argc, char **argv, struct wr_err *e)
 	}
 	if (!strcmp(cmd, "outbox") && argc == 3)
 		return outbox(s, e);
-	if (!strcmp(cmd, "issues") && argc == 3)
-		return store_sync_issues(s, issue_line, NULL, e);
 	return wr_fail(e, WR_EUSAGE, "usage: sync_settle DB remember URL TOKEN-FILE | applied | "
-	               "conflict BY AT FIELD=THEIRS... | rejected CODE DETAIL | outbox | issues");
+	               "conflict BY AT FIELD=THEIRS... | rejected CODE DETAIL | outbox");
 }
 
 int main(int argc, char **argv)

@@ -4,7 +4,7 @@
 # title bar show the conflicts, rejected edits and edits waiting; 7 and
 # Home's row open the conflict review; take theirs, edit (then kept), keep
 # mine and drop each change the database as `wrench wo show`, the outbox
-# and the issues list say; at the end nothing waits and Home says so.  The
+# and `wrench conflicts` say; at the end nothing waits and Home says so.  The
 # server the device remembers does not answer: the background sync shows
 # "offline" and changes nothing.
 source "$(dirname "$0")/lib.sh"
@@ -43,8 +43,10 @@ make_sync_db() {
 	w wo set "$WO2" --title "Bearing noise, drive end" >/dev/null
 }
 
-issues_have() { st issues | grep -qF -- "$1"; }
-no_issue() { ! st issues | grep -qF -- "$1"; }
+# wrench conflicts --format json has the line (record and field, or the
+# rejected record) / has not.
+issues_have() { w conflicts --format json | grep -qF -- "$1"; }
+no_issue() { ! w conflicts --format json | grep -qF -- "$1"; }
 outbox_has() { st outbox | grep -qF -- "$1"; }
 asset_name_is() {
 	w export assets --format csv 2>/dev/null | grep -q "^$1,$2,"
@@ -86,7 +88,8 @@ run_review() {
 	expect "took theirs" "$tag: t takes theirs"
 	check "$tag: the priority is theirs" retry bash -c \
 		"[ \"\$(\"$WRENCH\" --db \"$DB\" wo show $WO1 | awk '/^Priority/ { print \$2 }')\" = low ]"
-	check "$tag: the priority conflict is gone" no_issue "$WO1 priority"
+	check "$tag: the priority conflict is gone" \
+		no_issue "\"record\": \"$WO1\", \"field\": \"priority\""
 	expect "Conflicts 2, rejected 1" "$tag: the review counts one fewer"
 
 	# Edit: a third value, which is then kept as mine.
@@ -114,12 +117,12 @@ run_review() {
 	expect "may not edit the asset register" "$tag: the reason in full (wrapped at 40)"
 	keys m
 	expect "can only be dropped" "$tag: m does not apply to a rejected edit"
-	check "$tag: still rejected" issues_have "rejected assets P-2"
+	check "$tag: still rejected" issues_have '"kind": "rejected", "record": "P-2"'
 	keys d
 	expect "Dropped the rejected edit of P-2" "$tag: d drops it"
 	check "$tag: the pump's name is back" retry asset_name_is P-2 "Pump two"
 	expect "Nothing to review." "$tag: nothing is left to review"
-	check "$tag: the store lists no issue" bash -c "[ -z \"\$(\"$SETTLE\" \"$DB\" issues)\" ]"
+	check "$tag: wrench conflicts lists nothing" bash -c "[ \"\$(\"$WRENCH\" --db \"$DB\" conflicts --format json)\" = '[]' ]"
 	keys 1
 	expect "Sync: 3 to send, offline" "$tag: Home shows only the edits waiting"
 	expect_not "review" "$tag: Home offers no review any more"
