@@ -46,11 +46,13 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/helpers/*.c))
 # Drives the sync transport against a real wrench-central (tests/central).
 SYNC_DRIVE = $(BUILD)/tests/tools/sync_drive
+# Settles a device's outbox as a server would, without one (tests/tui).
+SYNC_SETTLE = $(BUILD)/tests/tools/sync_settle
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # Every object has a dependency file naming the headers it includes, so a
 # header change rebuilds exactly the objects that include it.
-DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o) $(SYNC_DRIVE).o)
+DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o) $(SYNC_DRIVE).o $(SYNC_SETTLE).o)
 
 .PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan san-tests valgrind bench install uninstall clean \
 	install-completion uninstall-completion
@@ -80,7 +82,7 @@ $(TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPERS) $(LIB)
 # This test makes wrench's own allocations fail one by one.
 $(BUILD)/tests/test_tui_asset_tree_oom: TEST_LDFLAGS = -Wl,--wrap=realloc
 
-$(SYNC_DRIVE): $(SYNC_DRIVE).o $(LIB)
+$(SYNC_DRIVE) $(SYNC_SETTLE): %: %.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
@@ -89,7 +91,7 @@ $(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 # Each suite runs every test binary or script, even after a failure, and
 # ends with the line "N passed, M failed"; check sums the three suites.
 TEST_ENV_ALL = WRENCH=$(abspath $(WRENCH_BIN)) WRENCH_CENTRAL=$(CURDIR)/wrench-central WRENCH_SRC=$(CURDIR) \
-	SYNC_DRIVE=$(abspath $(SYNC_DRIVE)) $(TEST_ENV)
+	SYNC_DRIVE=$(abspath $(SYNC_DRIVE)) SYNC_SETTLE=$(abspath $(SYNC_SETTLE)) $(TEST_ENV)
 
 unit-tests: $(TEST_BIN)
 	@$(TEST_ENV_ALL) bash tests/check.sh unit $(TEST_BIN)
@@ -97,7 +99,7 @@ unit-tests: $(TEST_BIN)
 shell-tests: $(WRENCH_BIN)
 	@$(TEST_ENV_ALL) bash tests/check.sh cli
 
-tui-tests: $(WRENCH_BIN)
+tui-tests: $(WRENCH_BIN) $(SYNC_SETTLE)
 	@$(TEST_ENV_ALL) bash tests/check.sh tui
 
 # Every SQLite bind in the tree is checked (store/internal.h says how).
@@ -108,7 +110,7 @@ check-binds:
 central-tests: wrench-central $(SYNC_DRIVE)
 	@$(TEST_ENV_ALL) bash tests/check.sh central
 
-check: $(WRENCH_BIN) wrench-central $(TEST_BIN) $(SYNC_DRIVE)
+check: $(WRENCH_BIN) wrench-central $(TEST_BIN) $(SYNC_DRIVE) $(SYNC_SETTLE)
 	@$(TEST_ENV_ALL) bash tests/check.sh binds,unit,cli,tui,central $(TEST_BIN)
 
 # ---- wrench-central: the plant's sync server (central/, PostgreSQL) ----------

@@ -264,7 +264,16 @@ struct sync_options {
 	 * (attempt 2 of 6)"); NULL: silent. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
+	/* Not NULL and nonzero: the request in flight stops at once (within
+	 * libcurl's progress interval) and the call fails with
+	 * SYNC_ECANCELLED, not tried again.  The terminal interface ends a
+	 * background long poll this way when it quits or syncs now. */
+	volatile int *cancel;
 };
+/* Reads the token (64 lower-case hexadecimal digits) from its file into
+ * tok.  A file that group or others may access is refused, as ssh refuses
+ * such a private key.  WR_OK, or WR_EINPUT saying what to fix. */
+int sync_token_read(const char *path, char tok[65], struct wr_err *e);
 /* Proxies come from the usual environment variables (https_proxy,
  * no_proxy...); TLS certificates are always verified. */
 int sync_central_open(const struct sync_options *o, struct sync_transport **out,

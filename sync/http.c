@@ -36,6 +36,7 @@ struct sync_http {
 	char agent[128];
 	long stall_seconds;
 	size_t max_reply;
+	volatile int *cancel;       /* sync_options.cancel */
 	char errbuf[CURL_ERROR_SIZE];
 	/* The last request's headers and compressed body: libcurl keeps
 	 * pointers to them until the next request replaces them. */
@@ -269,6 +270,31 @@ static int handle_setup(struct sync_http *h, const struct sync_options *o, struc
 	return setter_result(&s, e);
 }
 
+/* libcurl calls this about once a second and as data moves: a raised
+ * cancel flag ends the transfer (CURLE_ABORTED_BY_CALLBACK). */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+	const struct sync_http *h = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return h->cancel && *h->cancel;
+}
+
+static int cancel_setup(struct sync_http *h)
+{
+	struct setter s = {h->curl, CURLE_OK, 0};
+
+	if (!h->cancel)
+		return WR_OK;
+	opt_ptr(&s, CURLOPT_XFERINFODATA, h);
+	if (s.rc == CURLE_OK && (s.rc = curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION,
+	                                                 on_progress)) != CURLE_OK)
+		s.bad = (int)CURLOPT_XFERINFOFUNCTION;
+	opt_long(&s, CURLOPT_NOPROGRESS, 0L);
+	return setter_result(&s, NULL);
+}
+
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc;
 
@@ -290,6 +316,7 @@ static void fill_names(struct sync_http *h, const struct sync_options *o)
 	         v && v->version ? v->version : "?");
 	h->stall_seconds = o->stall_seconds > 0 ? o->stall_seconds : 30;
 	h->max_reply = o->max_reply > 0 ? o->max_reply : (size_t)32 << 20;
+	h->cancel = o->cancel;
 }
 
 int sync_http_open(const struct sync_options *o, struct sync_http **out, struct wr_err *e)
@@ -310,7 +337,9 @@ int sync_http_open(const struct sync_options *o, struct sync_http **out, struct 
 		return SYNC_ENOMEM;
 	}
 	fill_names(h, o);
-	if ((rc = handle_setup(h, o, e)) != WR_OK) {
+	if ((rc = handle_setup(h, o, e)) == WR_OK && cancel_setup(h) != WR_OK)
+		rc = wr_fail(e, WR_EINPUT, "libcurl refused the progress callback");
+	if (rc != WR_OK) {
 		sync_http_close(h);
 		return rc == WR_ENOMEM ? SYNC_ENOMEM : SYNC_EINPUT;
 	}
@@ -454,6 +483,10 @@ static int transfer_failure(struct sync_http *h, const struct sync_http_req *rq,
 		wr_fail(e, WR_EINPUT, "the certificate of %s is not trusted (%s); if the plant has its "
 		        "own certificate authority, give its certificate with --ca-file", h->base, why);
 		return SYNC_ETLS;
+	}
+	if (c == CURLE_ABORTED_BY_CALLBACK) {
+		wr_fail(e, WR_EINPUT, "%s %s stopped: the sync was cancelled", rq->method, path);
+		return SYNC_ECANCELLED;
 	}
 	if (c == CURLE_URL_MALFORMAT || c == CURLE_UNSUPPORTED_PROTOCOL) {
 		wr_fail(e, WR_EINPUT, "%s%s is not a usable address: %s", h->base, path, why);

@@ -7,11 +7,13 @@
  * sleep is replaced, so no test waits for a backoff.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "helpers/fakehttp.h"
@@ -516,6 +518,46 @@ START_TEST(a_long_poll_may_stay_silent_for_its_wait)
 }
 END_TEST
 
+struct canceller {
+	volatile int flag;
+	struct fakehttp *h;
+};
+
+/* Raises the flag once the server has the request in hand. */
+static void *cancel_when_asked(void *arg)
+{
+	struct canceller *c = arg;
+	struct timespec ts = {0, 10 * 1000 * 1000};
+
+	while (fakehttp_count(c->h) < 1)
+		nanosleep(&ts, NULL);
+	c->flag = 1;
+	return NULL;
+}
+
+START_TEST(a_raised_cancel_flag_ends_a_long_poll)
+{
+	struct sync_page p;
+	struct sync_pull rq = {"c", 0, 60};
+	struct canceller c = {0, H};
+	pthread_t th;
+
+	/* The answer never comes and nothing would stop waiting for it
+	 * within the test's time limit but the flag. */
+	O.stall_seconds = 600;
+	O.cancel = &c.flag;
+	fakehttp_add(H, NULL, 0, 0);
+	open_transport();
+	ck_assert_int_eq(pthread_create(&th, NULL, cancel_when_asked, &c), 0);
+	ck_assert_int_eq(sync_pull(T, &rq, &p, &E), SYNC_ECANCELLED);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_msg(strstr(E.msg, "cancelled"), "message: %s", E.msg);
+	/* Not tried again. */
+	ck_assert_int_eq(fakehttp_count(H), 1);
+	ck_assert_int_eq(Nwaits, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------- set-up */
 
 START_TEST(open_refuses_what_cannot_work)
@@ -627,6 +669,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, answers_over_the_cap_are_refused);
 	tcase_add_test(tc, a_stalled_link_is_detected);
 	tcase_add_test(tc, a_long_poll_may_stay_silent_for_its_wait);
+	tcase_add_test(tc, a_raised_cancel_flag_ends_a_long_poll);
 	tcase_add_test(tc, open_refuses_what_cannot_work);
 	tcase_add_test(tc, pull_arguments_are_checked);
 	tcase_add_test(tc, proxy_from_the_environment);

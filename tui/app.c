@@ -295,6 +295,18 @@ int app_reload(struct app *a)
 	return v->ops->resume(a, v) | R_ALL;
 }
 
+/* 1 when the top view may reload under the person's hands: not while a
+ * prompt or question waits, text is being typed, a modal screen is open
+ * or an edit is unsaved (its data reloads once that is over). */
+static int may_reload(struct app *a, struct view *v)
+{
+	if (!v || !v->ops->resume || a->prompt.active || a->confirm.active || v->text_input)
+		return 0;
+	if (v->ops->flags & VF_MODAL)
+		return 0;
+	return !(v->ops->dirty && v->ops->dirty(a, v));
+}
+
 /* A change made elsewhere (another terminal, a sync, the command line)
  * shows within about a second: PRAGMA data_version, through the store's
  * change stamp, is read once a second while no key comes, and when it has
@@ -305,7 +317,7 @@ static int poll_changes(struct app *a)
 	int64_t now = app_now_us(), stamp;
 	struct wr_err e = { 0, "" };
 
-	if (now - a->stamp_read_us < CHANGE_POLL_MS * 1000LL)
+	if (now - a->stamp_read_us < CHANGE_POLL_MS * 1000LL || !may_reload(a, app_top(a)))
 		return R_NONE;
 	a->stamp_read_us = now;
 	/* A failed read changes nothing: the next poll tries again. */
@@ -399,7 +411,7 @@ static void loop(struct app *a, int64_t t_start)
 				wait = v->poll_ms > 0 && v->poll_ms < CHANGE_POLL_MS ? v->poll_ms
 				                                                     : CHANGE_POLL_MS;
 			if (!read_key(a, wait, &key)) {
-				flags = on_no_key(a, v, &t);
+				flags = on_no_key(a, v, &t) | app_sync_tick(a);
 				continue;
 			}
 		}
@@ -515,7 +527,9 @@ int tui_run(struct store *s, const struct tui_opts *o, struct wr_err *e)
 		app_open_code(a, a->opts.open_record);
 	stamp_start(a);
 	tui_config_messages(a, a->opts.config);
+	app_sync_start(a);
 	loop(a, t_start);
+	app_sync_stop(a);
 	asset_rel_forget();
 	app_pop_above(a, 0);
 	store_set_wait_hook(s, NULL, NULL);

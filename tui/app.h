@@ -45,6 +45,9 @@ enum {
 
 struct app;
 struct view;
+struct app_sync;
+struct store_sync_state;
+struct syncbg_status;
 
 /* The operations of one kind of view, registered in views.h.  Only draw
  * and action are required; the rest may be NULL. */
@@ -170,6 +173,8 @@ struct app {
 	 * a second while no key comes. */
 	int64_t stamp;
 	int64_t stamp_read_us;
+	/* Sync's state and the background sync thread (sync_ui.c). */
+	struct app_sync *sync;
 };
 
 /* ---- the configuration file's settings (tui_config.c) ---- */
@@ -226,6 +231,30 @@ int app_handle_key(struct app *a, int key);
 /* Reloads the data of the top view (its resume) when it shows some: after
  * a change made elsewhere, and on ^L.  Returns R_* flags. */
 int app_reload(struct app *a);
+
+/* ---- sync (sync_ui.c) ---- */
+
+/* Reads the sync state; the background sync starts at the first tick that
+ * finds a server remembered.  app_sync_stop ends it (a request in flight
+ * is cancelled) before the terminal is given back. */
+void app_sync_start(struct app *a);
+void app_sync_stop(struct app *a);
+/* Called by the loop while no key comes (it throttles itself): reads the
+ * state again when the database changed, reloads the top view after the
+ * thread applied pulled changes.  Returns R_* flags. */
+int app_sync_tick(struct app *a);
+/* Reads the state again now (after a resolution, say). */
+void app_sync_refresh(struct app *a);
+/* app_sync_refresh, and the thread syncs at once (an edit to push). */
+void app_sync_kick(struct app *a);
+/* The sync-now key. */
+int app_sync_now(struct app *a);
+/* The state as last read; NULL when it could not be. */
+const struct store_sync_state *app_sync_state(struct app *a);
+/* The background thread's state at the last tick; NULL when none runs. */
+const struct syncbg_status *app_sync_thread(struct app *a);
+/* The summary in words (sync_text.h, SYNC_TEXT_*). */
+void app_sync_text(struct app *a, int form, char *buf, size_t n);
 
 /* ---- drawing helpers (draw.c) ---- */
 

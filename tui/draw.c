@@ -5,6 +5,7 @@
  * through wr_term_sanitize().
  */
 #include "app.h"
+#include "sync_text.h"
 #include "termtext.h"
 #include "theme.h"
 
@@ -77,17 +78,35 @@ void draw_hline(struct app *a, WINDOW *w, int y, int x0, int wd)
 	wattrset(w, A_NORMAL);
 }
 
+/* The title bar's right end: the sync state, when a server is set up (the
+ * status line of sync), and who is acting.  Width in columns, 0: none. */
+static int title_right(struct app *a, char *right, size_t n)
+{
+	char sync[160];
+	int rw;
+
+	app_sync_text(a, a->layout == LAYOUT_DESK ? SYNC_TEXT_HOME : SYNC_TEXT_BRIEF, sync,
+	              sizeof sync);
+	if (!sync[0]) {
+		snprintf(right, n, " %s ", store_actor(a->s));
+		rw = (int)strlen(right);
+		return rw > a->cols / 3 ? 0 : rw;
+	}
+	snprintf(right, n, " %s | %s ", sync, store_actor(a->s));
+	if ((int)strlen(right) > a->cols / 2)
+		snprintf(right, n, " %s ", sync);
+	rw = (int)strlen(right);
+	return rw > a->cols / 2 ? 0 : rw;
+}
+
 void draw_title(struct app *a)
 {
 	struct view *v = app_top(a);
-	char right[96];
+	char right[256];
 	int rw, lw;
 	attr_t at = theme_attr(ROLE_TITLE);
 
-	snprintf(right, sizeof right, " %s ", store_actor(a->s));
-	rw = (int)strlen(right);
-	if (rw > a->cols / 3)
-		rw = 0;
+	rw = title_right(a, right, sizeof right);
 	/* The view below a modal pick list names the screen. */
 	if (v && (v->ops->flags & VF_MODAL) && a->depth > 1)
 		v = a->stack[a->depth - 2];

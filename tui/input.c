@@ -85,6 +85,10 @@ static int global_action(struct app *a, struct view *v, int act)
 		return app_goto(a, VIEW_RISK);
 	case ACT_GO_IO:
 		return app_goto(a, VIEW_IO);
+	case ACT_GO_SYNC:
+		return app_goto(a, VIEW_SYNC_REVIEW);
+	case ACT_SYNC_NOW:
+		return app_sync_now(a);
 	case ACT_MESSAGES:
 		if (v && v->id == VIEW_MESSAGES)
 			return R_NONE;

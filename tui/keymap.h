@@ -59,6 +59,10 @@
 	  "Go to import and export of CSV and JSON files") \
 	X(ACT_MESSAGES, "messages", ('M'), TK_ALL, "", "Messages", KB_DESK, \
 	  "Message history: the recent messages in full, errors first") \
+	X(ACT_GO_SYNC, "go-conflicts", ('7'), TK_ALL, "", "Conflicts", KB_DESK, \
+	  "Go to the conflict review: fields changed here and on the server, rejected edits") \
+	X(ACT_SYNC_NOW, "sync-now", ('S'), TK_ALL, "", "Sync now", 0, \
+	  "Sync with the server now (sync also runs by itself while wrench is open)") \
 	X(ACT_UP, "up", ('k', TK_FN(KEY_UP)), TK_ALL, "", "", 0, \
 	  "Move up") \
 	X(ACT_DOWN, "down", ('j', TK_FN(KEY_DOWN)), TK_ALL, "", "", 0, \
@@ -111,8 +115,8 @@
 	  "Checklist: set the selected item to pass, fail, n/a or pending in turn") \
 	X(ACT_DIAG, "diagnose", ('d'), VM(WO_DETAIL), "", "Diagnose", KB_DESK, \
 	  "Fault diagnosis: similar past faults and what fixed them") \
-	X(ACT_EDIT, "edit", ('e'), VM(WO_DETAIL) | VM(FORM), "Edit", "Edit", KB_DESK, \
-	  "Edit: the work order's fields, or the selected form field") \
+	X(ACT_EDIT, "edit", ('e'), VM(WO_DETAIL) | VM(FORM) | VM(SYNC_REVIEW), "Edit", "Edit", KB_DESK, \
+	  "Edit: the work order's fields, the selected form field, or a conflicting field (then kept)") \
 	X(ACT_SAVE, "save", ('s', TK_FN(KEY_F(2)), TK_CTRL('s')), VM(FORM), "Save", "Save", KB_BOTH, \
 	  "Save the form (also Enter on its last field)") \
 	X(ACT_CF_REDO, "conflict-redo", ('r'), VM(CONFLICT), "Redo", "Reload & redo", KB_BOTH, \
@@ -164,7 +168,13 @@
 	X(ACT_HORIZON, "horizon", ('h'), VM(RISK), "Hor", "Horizon", KB_DESK, \
 	  "Rank again for another horizon: 7, 30 or 90 days (the keys stay live meanwhile)") \
 	X(ACT_REPORT, "report", ('r'), VM(IO), "Rep", "Bad rows", KB_BOTH, \
-	  "Show the report of the last import or dry run again")
+	  "Show the report of the last import or dry run again") \
+	X(ACT_KEEP_MINE, "keep-mine", ('m'), VM(SYNC_REVIEW), "Mine", "Keep mine", KB_BOTH, \
+	  "Conflict: keep my value; it goes to the server, based on its version, at the next sync") \
+	X(ACT_TAKE_THEIRS, "take-theirs", ('t'), VM(SYNC_REVIEW), "Thrs", "Take theirs", KB_BOTH, \
+	  "Conflict: take the server's value in place of mine") \
+	X(ACT_DROP, "drop-edit", ('d'), VM(SYNC_REVIEW), "Drop", "Drop", KB_BOTH, \
+	  "Rejected edit: drop it; what it changed goes back to its old value on this device")
 
 enum tui_action {
 	ACT_NONE = 0,

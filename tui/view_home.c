@@ -12,6 +12,9 @@
 #include "predict.h"
 #include "bgjob.h"
 #include "screens.h"
+#include "sync_text.h"
+#include "syncbg.h"
+#include "store_sync.h"
 #include "theme.h"
 
 #include <math.h>
@@ -22,10 +25,11 @@
 #define HOME_MAX_ITEMS 12
 #define STOP_SCAN 99        /* a callback's "enough rows" (not an error) */
 
-/* Item kinds; HK_ALL_* are the rows that open a section's full screen. */
-enum { HK_WO, HK_PM, HK_RISK, HK_ALL_WO, HK_ALL_PM, HK_ALL_RISK };
+/* Item kinds; HK_ALL_* are the rows that open a section's full screen,
+ * HK_SYNC the one that opens the conflict review. */
+enum { HK_WO, HK_PM, HK_RISK, HK_ALL_WO, HK_ALL_PM, HK_ALL_RISK, HK_SYNC };
 
-#define HOME_LINES (3 * HOME_MAX_ITEMS + 12)
+#define HOME_LINES (3 * HOME_MAX_ITEMS + 17)
 
 struct home_item {
 	int kind;
@@ -46,6 +50,7 @@ struct home_state {
 	struct bgjob job;
 	char risk_msg[160];
 	struct home_item more[3];   /* "all my open work orders >" ... */
+	struct home_item sync;      /* "review 2 conflicts >" */
 	int cur;               /* index into the selectable items */
 	int top;               /* the first row shown: Home scrolls */
 	/* Filled by draw: the selectable items in order, and the body row
@@ -352,8 +357,44 @@ static void more_item(struct home_item *it, int kind, const char *text)
 	it->role = ROLE_DIM;
 }
 
+/* The sync section, once a server is set up: edits waiting, the last
+ * error, and the row that opens the conflict review. */
+static void sync_lines(struct app *a, struct home_state *h, struct home_line *ln, int *n, int max)
+{
+	const struct store_sync_state *st = app_sync_state(a);
+	const struct syncbg_status *bs = app_sync_thread(a);
+	char text[300];
+	const char *err;
+
+	if (!st || !st->server[0])
+		return;
+	snprintf(text, sizeof text, "Sync with %s", st->server);
+	add_text(ln, n, max, text, 1);
+	if (st->pending > 0) {
+		snprintf(text, sizeof text, "%lld edit%s waiting to be sent", (long long)st->pending,
+		         st->pending == 1 ? "" : "s");
+		add_text(ln, n, max, text, 0);
+	}
+	/* While the thread runs, its own word is the latest. */
+	err = bs ? bs->error : st->last_error;
+	if (err[0]) {
+		snprintf(text, sizeof text, "last error: %s", err);
+		add_text(ln, n, max, text, 0);
+	}
+	if (st->conflicts + st->rejected == 0) {
+		add_text(ln, n, max, "no conflicts", 0);
+		return;
+	}
+	h->sync.kind = HK_SYNC;
+	h->sync.key[0] = '\0';
+	snprintf(h->sync.text, sizeof h->sync.text, "  review %lld conflict%s, %lld rejected >",
+	         (long long)st->conflicts, st->conflicts == 1 ? "" : "s", (long long)st->rejected);
+	h->sync.role = ROLE_WARN;
+	add_items(ln, n, max, &h->sync, 1);
+}
+
 /* Every row of Home, all sections in full: the body scrolls over them. */
-static int home_lines(struct home_state *h, struct home_line *ln, int max)
+static int home_lines(struct app *a, struct home_state *h, struct home_line *ln, int max)
 {
 	char head[96];
 	int n = 0;
@@ -385,6 +426,7 @@ static int home_lines(struct home_state *h, struct home_line *ln, int max)
 	add_items(ln, &n, max, h->risk, h->nrisk);
 	more_item(&h->more[2], HK_ALL_RISK, "  the whole risk ranking >");
 	add_items(ln, &n, max, &h->more[2], 1);
+	sync_lines(a, h, ln, &n, max);
 	return n;
 }
 
@@ -408,10 +450,10 @@ static void home_draw(struct app *a, struct view *v, WINDOW *w, int hgt, int wd)
 {
 	struct home_state *h = v->st;
 	struct home_line ln[HOME_LINES];
-	int n = home_lines(h, ln, HOME_LINES), i, k, sel = -1, rows = hgt - 1;
+	int n = home_lines(a, h, ln, HOME_LINES), i, k, sel = -1, rows = hgt - 1;
 	attr_t hd = theme_attr(ROLE_HEADING), dim = theme_attr(ROLE_DIM);
+	char sync[160];
 
-	(void)a;
 	h->nshown = 0;
 	for (i = 0; i < n; i++)
 		if (ln[i].it && h->nshown++ == h->cur)
@@ -440,8 +482,9 @@ static void home_draw(struct app *a, struct view *v, WINDOW *w, int hgt, int wd)
 	}
 	h->nshown = k;
 	/* The sync state keeps the last row: it is not part of the scroll. */
+	app_sync_text(a, SYNC_TEXT_HOME, sync, sizeof sync);
 	draw_text(w, hgt - 1, 0, "Sync: ", wd, hd);
-	draw_text(w, hgt - 1, 6, "offline: sync not configured", wd - 6, dim);
+	draw_text(w, hgt - 1, 6, sync, wd - 6, dim);
 }
 
 static int open_all(struct app *a, struct home_state *h, int kind)
@@ -462,6 +505,10 @@ static int open_all(struct app *a, struct home_state *h, int kind)
 
 static int open_item(struct app *a, struct home_state *h, const struct home_item *it)
 {
+	if (it->kind == HK_SYNC) {
+		app_push(a, VIEW_SYNC_REVIEW, NULL);
+		return R_ALL;
+	}
 	if (it->kind == HK_ALL_WO || it->kind == HK_ALL_PM || it->kind == HK_ALL_RISK)
 		return open_all(a, h, it->kind);
 	if (it->kind == HK_WO || (it->kind == HK_PM && it->key[0])) {
@@ -474,16 +521,21 @@ static int open_item(struct app *a, struct home_state *h, const struct home_item
 	return R_ALL;
 }
 
+/* A section's "all ... >" row belongs to it (HK_ALL_WO % 3 == HK_WO). */
+static int section_of(int kind)
+{
+	return kind == HK_SYNC ? HK_SYNC : kind % 3;
+}
+
 static int next_section(struct home_state *h, int dir)
 {
 	int i, kind;
 
 	if (h->nshown == 0)
 		return R_NONE;
-	/* A section's "all ... >" row belongs to it (HK_ALL_WO % 3 == HK_WO). */
-	kind = h->shown[h->cur]->kind % 3;
+	kind = section_of(h->shown[h->cur]->kind);
 	for (i = h->cur + dir; i >= 0 && i < h->nshown; i += dir)
-		if (h->shown[i]->kind % 3 != kind) {
+		if (section_of(h->shown[i]->kind) != kind) {
 			h->cur = i;
 			return R_VIEW;
 		}

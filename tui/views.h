@@ -23,7 +23,8 @@
 	X(RISK, risk) \
 	X(IO, io) \
 	X(MESSAGES, messages) \
-	X(CONFLICT, conflict)
+	X(CONFLICT, conflict) \
+	X(SYNC_REVIEW, sync_review)
 
 enum tui_view_id {
 #define TUI_VIEW_ENUM(id, name) VIEW_##id,
