@@ -51,58 +51,14 @@ static const struct cmd_spec sync_spec = {
 /* ---------------------------------------------------------- the token */
 
 /* Reads the token from path into tok (65 bytes): 0, or an exit code with
- * the message printed.  The mode is checked on the open file, so the file
- * checked is the file read. */
-static int token_check_mode(const struct cli *c, const char *path, const struct stat *sb)
-{
-	if (!S_ISREG(sb->st_mode))
-		return cli_failf(c, CLI_BAD, "%s is not a regular file", path);
-	if (sb->st_mode & (S_IRWXG | S_IRWXO))
-		return cli_failf(c, CLI_BAD, "permissions %04o for '%s' are too open: a token file "
-		                 "must not be accessible by others; run: chmod 600 %s",
-		                 (unsigned)(sb->st_mode & 07777), path, path);
-	return 0;
-}
-
-static int token_valid(const char *t)
-{
-	if (strlen(t) != 64)
-		return 0;
-	for (int i = 0; i < 64; i++)
-		if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
+ * the message printed (sync_token_read checks the file's mode as ssh
+ * does a private key's). */
 static int read_token(const struct cli *c, const char *path, char tok[65])
 {
-	char buf[256];
-	struct stat sb;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	struct wr_err e = {0, ""};
 
-	if (fd < 0)
-		return cli_failf(c, CLI_BAD, "cannot open the token file %s: %s", path,
-		                 strerror(errno));
-	if (fstat(fd, &sb) != 0)
-		rc = cli_failf(c, CLI_BAD, "cannot read the token file %s: %s", path, strerror(errno));
-	else
-		rc = token_check_mode(c, path, &sb);
-	if (rc != 0) {
-		close(fd);
-		return rc;
-	}
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	wr_trim(buf);
-	if (!token_valid(buf)) {
-		memset(buf, 0, sizeof buf);
-		return cli_failf(c, CLI_BAD, "%s does not hold a token (64 lower-case hexadecimal "
-		                 "digits, as 'wrench-central token add' prints it)", path);
-	}
-	memcpy(tok, buf, 65);
-	memset(buf, 0, sizeof buf);
+	if (sync_token_read(path, tok, &e) != WR_OK)
+		return cli_failf(c, CLI_BAD, "%s", e.msg);
 	return 0;
 }
 

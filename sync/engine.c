@@ -298,8 +298,12 @@ static int finish(struct run *r, int rc)
 	struct wr_err fe = {0, ""};
 	const char *user = r->out->user[0] ? r->out->user : NULL;
 	const char *role = r->out->role[0] ? r->out->role : NULL;
-	int frc = r->so->finished(r->s, rc == SYNC_OK, rc == SYNC_OK ? NULL : r->e->msg, user,
-	                          role, &fe);
+	/* A sync stopped on purpose (the interface closing during a long
+	 * poll) neither worked nor failed: the last outcome stays as it was. */
+	int frc = rc == SYNC_ECANCELLED
+	                  ? WR_OK
+	                  : r->so->finished(r->s, rc == SYNC_OK, rc == SYNC_OK ? NULL : r->e->msg,
+	                                    user, role, &fe);
 
 	if (frc == WR_OK)
 		frc = r->so->state(r->s, &st, &fe);

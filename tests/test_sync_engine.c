@@ -537,9 +537,9 @@ START_TEST(cancel_stops_between_batches_and_keeps_what_was_done)
 	ck_assert_int_eq(run(0, &cancel), SYNC_ECANCELLED);
 	ck_assert_int_eq(F.nbatches, 1);
 	ck_assert_int_eq(Out.pushed, 200);
-	ck_assert_int_eq(S.finished, 1);
-	ck_assert_int_eq(S.finished_ok, 0);
-	ck_assert_ptr_nonnull(strstr(S.why, "cancelled"));
+	/* Stopped on purpose: neither a success nor a failure is recorded
+	 * (the status keeps the last real outcome). */
+	ck_assert_int_eq(S.finished, 0);
 }
 END_TEST
 
