@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 #include "cli.h"
+#include "store_sync.h"
 
 /* Parses a comma-separated list of names into a bit mask with parse(). */
 static int parse_mask(const struct cli *c, const char *opt, const char *v,
@@ -346,6 +347,8 @@ static void show_fields_text(const struct wr_wo *w)
 	char b[WR_DATE_BUF], h[32];
 
 	field("Number", w->number);
+	if (store_wo_provisional(w->number))
+		field("", "(provisional: the server numbers it at the next sync)");
 	field("Title", w->title);
 	field("Type", wr_wo_type_name(w->type));
 	field("Status", wr_wo_status_name(w->status));
@@ -381,6 +384,8 @@ static void show_fields_json(const struct wr_wo *w)
 	fputs("{", stdout);
 	json_key("number", 1);
 	out_json_str(stdout, w->number);
+	json_key("provisional", 0);
+	fputs(store_wo_provisional(w->number) ? "true" : "false", stdout);
 	json_kv("title", w->title);
 	json_kv("type", wr_wo_type_name(w->type));
 	json_kv("status", wr_wo_status_name(w->status));

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "termtext.h"
 #include "screens.h"
+#include "store_sync.h"
 #include "theme.h"
 
 #include <math.h>
@@ -158,6 +159,10 @@ static void add_summary(struct wo_doc *d, const struct wr_wo *w)
 	add(d, DL_HEAD, ROLE_HEADING, "%s  %s  %s%s", w->number, wr_wo_type_name(w->type),
 	    w->priority == PR_URGENT ? "URGENT" : wr_priority_name(w->priority),
 	    w->is_failure ? "  failure" : "");
+	/* Made on this device since its last sync: the server gives the
+	 * canonical number when the work order reaches it. */
+	if (store_wo_provisional(w->number))
+		add(d, DL_TEXT, ROLE_NORMAL, "Provisional number: set at next sync");
 	add(d, DL_TEXT, ROLE_NORMAL, "%s", w->title);
 	add(d, DL_STATUS, ROLE_NORMAL, "Status: %s", wr_wo_status_name(w->status));
 	add(d, DL_TEXT, ROLE_NORMAL, "Asset: %s", w->asset_tag[0] ? w->asset_tag : "-");

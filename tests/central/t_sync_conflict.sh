@@ -122,7 +122,16 @@ NB=$OUT
 expect_in "$NA" "^P-" "a work order made on a device that syncs is provisional"
 expect_in "$NB" "^P-" "the other device's is provisional too"
 [ "$NA" != "$NB" ] || fail "two devices made the same provisional number $NA"
+ok a wo show "$NA"
+expect_in "$OUT" "provisional: the server numbers it" "wo show says the number is provisional"
+ok a wo show "$NA" --format json
+[ "$(printf '%s' "$OUT" | jq -r .provisional)" = true ] || fail "JSON: provisional is not true: $OUT"
 ok a sync
+ok a wo list --format csv
+CANON=$(printf '%s\n' "$OUT" | grep ',Made on a' | cut -d, -f1 || true)
+ok a wo show "$CANON" --format json
+[ "$(printf '%s' "$OUT" | jq -r .provisional)" = false ] ||
+	fail "JSON: the canonical number $CANON is still provisional: $OUT"
 ok b sync
 ok a sync
 ok plan sync
