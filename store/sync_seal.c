@@ -140,8 +140,10 @@ static int seal_one(struct store *s, sqlite3_stmt **rec, const struct unsealed *
 {
 	static const char seal[] = "UPDATE outbox SET fields = ?3 WHERE seq = ?2 AND uuid = ?1";
 	static const char fold[] =
-		"DELETE FROM outbox WHERE uuid = ?1 AND state = 0 AND op = 'update' AND seq > ?2";
-	static const char drop[] = "DELETE FROM outbox WHERE uuid = ?1 AND state = 0 AND seq >= ?2";
+		"DELETE FROM outbox WHERE uuid = ?1 AND +state = 0 AND op = 'update' AND seq > ?2";
+	static const char drop[] = "DELETE FROM outbox WHERE uuid = ?1 AND +state = 0 AND seq >= ?2";
+	/* "+state": the record's few entries by outbox_uuid; on outbox_state
+	 * every pending entry after this one would be read, once per create. */
 	char *fields;
 	int rc;
 
