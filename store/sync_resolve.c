@@ -96,9 +96,9 @@ static int strip_field(struct store *s, const struct issue *it, struct wr_err *e
 {
 	static const char strip[] =
 		"UPDATE outbox SET fields = json_remove(fields, '$.' || ?2)"
-		" WHERE uuid = ?1 AND state = 0 AND op = 'update'";
+		" WHERE uuid = ?1 AND +state = 0 AND op = 'update'";
 	static const char empty[] =
-		"DELETE FROM outbox WHERE uuid = ?1 AND state = 0 AND op = 'update' AND fields = '{}'";
+		"DELETE FROM outbox WHERE uuid = ?1 AND +state = 0 AND op = 'update' AND fields = '{}'";
 	int rc = run2(s, strip, it->uuid, it->field, "resolving a conflict", e);
 	return rc == WR_OK ? run2(s, empty, it->uuid, NULL, "resolving a conflict", e) : rc;
 }
