@@ -159,3 +159,36 @@ eventually() {
 	for _ in $(seq 300); do "$@" && return 0; sleep 0.1; done
 	fail "timed out waiting for: $*"
 }
+
+# proxy_start NAME PORT [faultproxy options...]: starts tests/tools/faultproxy
+# (FAULTPROXY) in front of 127.0.0.1:PORT and waits until it listens; sets
+# NAME_URL, NAME_PORT and NAME_PID.  Its events go to $T/NAME.events (one
+# line each, see tests/tools/faultproxy.c).  PROXY_LISTEN=PORT makes it
+# listen on that port (a proxy started again in place of another).
+proxy_start() {
+	local name=$1 to=$2 pid port=""
+	shift 2
+	[ -n "${FAULTPROXY:-}" ] && [ -x "$FAULTPROXY" ] ||
+		fail "FAULTPROXY does not name the built tests/tools/faultproxy (run through make)"
+	rm -f "$T/$name.port"
+	"$FAULTPROXY" --to "127.0.0.1:$to" --listen "${PROXY_LISTEN:-0}" --log "$T/$name.events" "$@" \
+		>"$T/$name.port" 2>>"$T/$name.err" &
+	pid=$!
+	SERVER_PIDS="${SERVER_PIDS:-} $pid"
+	for _ in $(seq 300); do
+		[ -s "$T/$name.port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	port=$(cat "$T/$name.port" 2>/dev/null || true)
+	[ -n "$port" ] || fail "faultproxy $name did not start: $(cat "$T/$name.err" 2>/dev/null)"
+	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"
+	printf -v "${name}_PORT" '%s' "$port"
+	printf -v "${name}_PID" '%s' "$pid"
+}
+
+# proxy_stop PID: ends a proxy and waits for it.
+proxy_stop() {
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
