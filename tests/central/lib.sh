@@ -79,12 +79,13 @@ sql() { psql "$DB" -qAtc "$1"; }
 # sets NAME_URL, NAME_PORT and NAME_PID.  Waits (up to 30 s) until health
 # answers.  SERVE_OPTS are options of serve that win over the tests'.  A
 # port taken by another program between free_port and the server's bind is
-# tried again with another.
+# tried again with another.  SERVER_PORT=PORT starts it on that port (a
+# server started again in place of one that was killed).
 server_start() {
 	local name=$1 port pid try
 	shift
 	for try in 1 2 3 4 5; do
-		port=$(free_port)
+		port=${SERVER_PORT:-$(free_port)}
 		# shellcheck disable=SC2086
 		env "$@" "$WRENCH_CENTRAL" serve ${SERVE_OPTS:-} --db "$DB" --listen "127.0.0.1:$port" \
 			--threads 4 --rate 10000 --max-body 65536 2>>"$T/$name.log" &
@@ -101,6 +102,7 @@ server_start() {
 		kill -0 "$pid" 2>/dev/null && fail "server $name did not answer within 30 s"
 		wait "$pid" 2>/dev/null || true
 		grep -q "cannot listen on 127.0.0.1:$port" "$T/$name.log" || break
+		[ -z "${SERVER_PORT:-}" ] || sleep 1 # the same port: give its holder a moment
 	done
 	cat "$T/$name.log" >&2
 	fail "server $name did not start"

@@ -48,7 +48,7 @@ get "$P_URL"
 cmp -s "$T/got" "$T/direct" || fail "a plain proxy changed the answer"
 grep -q "^req 1 conn 1 GET /api/v1/changes" "$T/P.events" || fail "no request line: $(events P)"
 grep -q "^resp 1 conn 1 status 200 length $FULL$" "$T/P.events" || fail "no answer line: $(events P)"
-grep -q "^sent 1$" "$T/P.events" || fail "the end of the answer is not logged: $(events P)"
+grep -q "^sent 1 GET /api/v1/changes?limit=500$" "$T/P.events" || fail "the end of the answer is not logged: $(events P)"
 proxy_stop "$P_PID"
 
 # Cut after 3,000 bytes from the server: the client gets no more than that.

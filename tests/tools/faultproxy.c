@@ -37,7 +37,7 @@
  *   fail N 500|garbage-raw|garbage-json
  *   resp N conn C status S length L (-1: not given)
  *   truncate N L -> M
- *   sent N                          the answer's last byte went to the client
+ *   sent N METHOD PATH              the answer's last byte went to the client
  *   cut conn C after B bytes
  *
  * Plain C and POSIX, one thread, poll().  A test tool: it trusts its
@@ -184,6 +184,7 @@ struct framing {
 	long long left;  /* H_BODY, H_CHUNK_DATA: bytes of it still to come */
 	long long keep;  /* H_BODY: bytes of it still to forward (a truncation) */
 	long req;        /* the request this message belongs to */
+	char what[80];   /* its method and path */
 };
 
 /* What the answer to a request will suffer; a small ring per connection. */
@@ -201,6 +202,7 @@ struct conn {
 	double drain_until;        /* after a synthetic answer: wait for the client's end */
 	long pend_req[PENDING];
 	int pend_trunc[PENDING];
+	char pend_what[PENDING][80];
 	int pend_n;
 };
 static struct conn conns[MAX_CONNS];
@@ -243,10 +245,11 @@ static void forward(struct conn *c, int up, const char *p, size_t n)
 	queue_add(q, M_DATA, p, n);
 }
 
-static void log_mark(struct queue *q, const char *fmt, long n)
+/* "sent N METHOD PATH", logged once everything before it was written. */
+static void log_sent(struct queue *q, long n, const char *what)
 {
-	char line[64];
-	snprintf(line, sizeof line, fmt, n);
+	char line[128];
+	snprintf(line, sizeof line, "sent %ld %s", n, what);
 	queue_add(q, M_LOG, line, strlen(line) + 1);
 }
 
@@ -325,7 +328,7 @@ static void fail_request(struct conn *c, long n)
 		queue_add(&c->down, M_DATA, garbage_json, strlen(garbage_json));
 	}
 	say("fail %ld %s", n, kind == 0 ? "500" : kind == 1 ? "garbage-raw" : "garbage-json");
-	log_mark(&c->down, "sent %ld", n);
+	log_sent(&c->down, n, c->fup.what);
 	queue_add(&c->down, M_SHUT, NULL, 0);
 	c->dead = 1;
 	c->drain_until = now() + DRAIN_SECONDS;
@@ -345,6 +348,7 @@ static void request_head(struct conn *c)
 	sscanf(f->head, "%15s %255s", method, path);
 	say("req %ld conn %d %s %s", n, c->id, method, path);
 	f->req = n;
+	snprintf(f->what, sizeof f->what, "%s %.60s", method, path);
 	hit = path_matches(path);
 	if (hit)
 		matching++;
@@ -356,6 +360,7 @@ static void request_head(struct conn *c)
 		trunc = 1;
 	if (c->pend_n < PENDING) {
 		c->pend_req[c->pend_n] = n;
+		memcpy(c->pend_what[c->pend_n], f->what, sizeof f->what);
 		c->pend_trunc[c->pend_n++] = trunc;
 	}
 	forward(c, 1, f->head, f->hlen);
@@ -394,11 +399,14 @@ static void response_head(struct conn *c)
 		return;
 	}
 	f->req = 0;
+	strcpy(f->what, "?");
 	if (c->pend_n > 0) {
 		f->req = c->pend_req[0];
 		trunc = c->pend_trunc[0];
+		memcpy(f->what, c->pend_what[0], sizeof f->what);
 		memmove(c->pend_req, c->pend_req + 1, sizeof(long) * (PENDING - 1));
 		memmove(c->pend_trunc, c->pend_trunc + 1, sizeof(int) * (PENDING - 1));
+		memmove(c->pend_what, c->pend_what + 1, sizeof c->pend_what[0] * (PENDING - 1));
 		c->pend_n--;
 	}
 	len = header(f->head, "Content-Length", v, sizeof v) ? atoll(v) : -1;
@@ -411,7 +419,7 @@ static void response_head(struct conn *c)
 	}
 	forward(c, 0, f->head, f->hlen);
 	if (f->st == H_HEAD)
-		log_mark(&c->down, "sent %ld", f->req);
+		log_sent(&c->down, f->req, f->what);
 }
 
 /* A message ended (its last byte is forwarded). */
@@ -421,7 +429,7 @@ static void message_end(struct conn *c, int up)
 	f->st = H_HEAD;
 	f->hlen = 0;
 	if (!up)
-		log_mark(&c->down, "sent %ld", f->req);
+		log_sent(&c->down, f->req, f->what);
 }
 
 /* Collects a head; returns the bytes used. */
