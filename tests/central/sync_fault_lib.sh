@@ -4,7 +4,8 @@
 # killed and started again on its port, and the checks that every device
 # and the server hold the same records, each of them once.
 
-# sync_until DEVICE URL: `wrench sync --server URL` again and again until
+# sync_until DEVICE URL: `wrench sync --server URL` (and the token file
+# sync_lib.sh's device made) again and again until
 # it finishes (exit 0, or 3 when conflicts wait), for at most
 # SYNC_DEADLINE seconds (default 240).  Each run may fail (exit 1) on a
 # fault; any other status fails the test.  TRIES says how many runs it took.
@@ -13,7 +14,7 @@ sync_until() {
 	TRIES=0
 	while :; do
 		TRIES=$((TRIES + 1))
-		w "$dev" sync --server "$url"
+		w "$dev" sync --server "$url" --token-file "$T/$dev.token"
 		[ "$RC" = 0 ] || [ "$RC" = 3 ] && return 0
 		[ "$RC" = 1 ] || fail "wrench sync on $dev: exit status $RC: $ERR"
 		[ "$SECONDS" -lt "$end" ] || fail "wrench sync on $dev did not finish in time: $ERR"
@@ -31,7 +32,8 @@ events_count() { wc -l <"$T/$1.events" 2>/dev/null || echo 0; }
 # sync was still running then, 0 when it had finished before.
 sync_killed() {
 	local dev=$1 url=$2 proxy=$3 from=$4 pattern=$5 max=$6 pid ms end=$((SECONDS + 60))
-	"$WRENCH" --db "$T/$dev.db" sync --server "$url" >"$T/killed.out" 2>&1 </dev/null &
+	"$WRENCH" --db "$T/$dev.db" sync --server "$url" --token-file "$T/$dev.token" \
+		>"$T/killed.out" 2>&1 </dev/null &
 	pid=$!
 	KILLED=0
 	while kill -0 "$pid" 2>/dev/null; do

@@ -275,8 +275,9 @@ static const char *header(const char *head, const char *name, char *buf, size_t 
 	return NULL;
 }
 
-/* The framing of a message's body after its head. */
-static void body_start(struct framing *f, const char *head, int no_body)
+/* The framing of a message's body after its head.  A request without
+ * Content-Length or chunks has no body; an answer runs until the close. */
+static void body_start(struct framing *f, const char *head, int no_body, int request)
 {
 	char v[64];
 	f->keep = -1;
@@ -289,7 +290,7 @@ static void body_start(struct framing *f, const char *head, int no_body)
 		f->left = atoll(v);
 		f->st = f->left > 0 ? H_BODY : H_HEAD;
 	} else {
-		f->st = H_RAW;
+		f->st = request ? H_HEAD : H_RAW;
 	}
 }
 
@@ -364,7 +365,7 @@ static void request_head(struct conn *c)
 		c->pend_trunc[c->pend_n++] = trunc;
 	}
 	forward(c, 1, f->head, f->hlen);
-	body_start(f, f->head, 0);
+	body_start(f, f->head, 0, 1);
 }
 
 /* Rewrites the head's Content-Length to m (the head has room: m < L). */
@@ -411,7 +412,7 @@ static void response_head(struct conn *c)
 	}
 	len = header(f->head, "Content-Length", v, sizeof v) ? atoll(v) : -1;
 	say("resp %ld conn %d status %d length %lld", f->req, c->id, status, len);
-	body_start(f, f->head, status == 204 || status == 304);
+	body_start(f, f->head, status == 204 || status == 304, 0);
 	if (trunc && f->st == H_BODY && len > 1) {
 		f->keep = rnd_range(1, (long)len - 1);
 		say("truncate %ld %lld -> %lld", f->req, len, f->keep);
@@ -451,6 +452,8 @@ static size_t feed_head(struct conn *c, int up, const char *p, size_t n)
 				request_head(c);
 			else
 				response_head(c);
+			if (f->st == H_HEAD) /* no body: the next head starts afresh */
+				f->hlen = 0;
 			return i + 1;
 		}
 	}
