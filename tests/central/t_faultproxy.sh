@@ -48,14 +48,14 @@ get "$P_URL"
 cmp -s "$T/got" "$T/direct" || fail "a plain proxy changed the answer"
 grep -q "^req 1 conn 1 GET /api/v1/changes" "$T/P.events" || fail "no request line: $(events P)"
 grep -q "^resp 1 conn 1 status 200 length $FULL$" "$T/P.events" || fail "no answer line: $(events P)"
-grep -q "^sent 1 GET /api/v1/changes?limit=500$" "$T/P.events" || fail "the end of the answer is not logged: $(events P)"
+grep -q "^sent 1 status 200 GET /api/v1/changes?limit=500$" "$T/P.events" || fail "the end of the answer is not logged: $(events P)"
 # Requests one after the other on one connection (as libcurl keeps it):
 # each is seen, the GET without a body as well as the POST with one.
 curl -s -o /dev/null -o /dev/null -H "Authorization: Bearer $PLAN" "$P_URL/api/v1/health" "$P_URL$FEED" \
 	--next -s -o /dev/null -H "Authorization: Bearer $PLAN" -d '{"device":"fp-1","mutations":[]}' \
 	"$P_URL/api/v1/push" >/dev/null 2>&1 || true
 for n in 2 3 4; do grep -q "^req $n conn 2 " "$T/P.events" || fail "request $n on one connection is not seen: $(events P)"; done
-grep -q "^sent 4 POST /api/v1/push$" "$T/P.events" || fail "the answer to the POST is not followed: $(events P)"
+grep -q "^sent 4 status 200 POST /api/v1/push$" "$T/P.events" || fail "the answer to the POST is not followed: $(events P)"
 proxy_stop "$P_PID"
 
 # Cut after 3,000 bytes from the server: the client gets no more than that.

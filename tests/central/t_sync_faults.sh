@@ -27,9 +27,10 @@ server_start A
 device plan "$(token planner)"
 device ta "$(token technician)"
 device tb "$(token technician)"
-# Every sync but the first ones goes through this proxy: its event log
-# says when a request went out and when its answer arrived.
-proxy_start P "$A_PORT"
+# The syncs go through this proxy: its event log says when a request went
+# out and when its answer arrived, and its delay (30 ms each way) leaves
+# the kills time to fall in the middle of a sync.
+proxy_start P "$A_PORT" --delay 30
 
 # gen_wos FILE WORD: 1,200 work orders G-0001.. whose description is WORD.
 gen_wos() {
@@ -48,8 +49,8 @@ server_wos() { sql "SELECT count(*) FROM record WHERE entity = 'workorders'"; }
 # ---- the client killed during its push -------------------------------------
 # The first kill falls as the first push goes out, the second once its
 # answer has arrived (while the device settles it), the others at random.
-patterns=("^req [0-9]+ conn [0-9]+ POST /api/v1/push" "^sent [0-9]+ POST /api/v1/push"
-          "^sent [0-9]+ POST /api/v1/push" "^sent [0-9]+ POST /api/v1/push")
+patterns=("^req [0-9]+ conn [0-9]+ POST /api/v1/push" "^sent [0-9]+ status 200 POST /api/v1/push"
+          "^sent [0-9]+ status 200 POST /api/v1/push" "^sent [0-9]+ status 200 POST /api/v1/push")
 delays=(0 0 250 500)
 kills=0
 for i in 0 1 2 3; do
@@ -68,13 +69,16 @@ converge "$P_URL" "after the client was killed during its push" plan
 	fail "the server holds $(server_wos) work orders, the planner $(sqlite3 "$T/plan.db" "SELECT count(*) FROM wo")"
 
 # ---- the client killed while it applies pulled pages ----------------------
-kills=0
-for i in 1 2 3 4; do
-	sync_killed ta "$P_URL" P "$(events_count P)" "^sent [0-9]+ GET /api/v1/changes" 150
-	kills=$((kills + KILLED))
+# Each kill falls 0-40 ms after a page arrived (its apply takes longer),
+# until three fell before the sync ended; a kill before the page's commit
+# makes the next sync fetch it again, one after it the next page.
+kills=0 runs=0
+while [ "$kills" -lt 3 ] && [ "$runs" -lt 8 ]; do
+	sync_killed ta "$P_URL" P "$(events_count P)" "^sent [0-9]+ status 200 GET /api/v1/changes" 40
+	kills=$((kills + KILLED)) runs=$((runs + 1))
 	integrity ta
 done
-[ "$kills" -ge 2 ] || fail "only $kills of 4 pulls were killed while running"
+[ "$kills" -ge 2 ] || fail "only $kills of $runs pulls were killed while running"
 converge "$P_URL" "after the client was killed during its pull" plan ta
 
 # ---- wrench-central ends just before, and just after, a push's commit -----

@@ -37,7 +37,8 @@
  *   fail N 500|garbage-raw|garbage-json
  *   resp N conn C status S length L (-1: not given)
  *   truncate N L -> M
- *   sent N METHOD PATH              the answer's last byte went to the client
+ *   sent N status S METHOD PATH     the answer's last byte went to the client
+ *                                   (S 0: the proxy's garbage)
  *   cut conn C after B bytes
  *
  * Plain C and POSIX, one thread, poll().  A test tool: it trusts its
@@ -185,6 +186,7 @@ struct framing {
 	long long keep;  /* H_BODY: bytes of it still to forward (a truncation) */
 	long req;        /* the request this message belongs to */
 	char what[80];   /* its method and path */
+	int status;      /* an answer's status */
 };
 
 /* What the answer to a request will suffer; a small ring per connection. */
@@ -245,11 +247,12 @@ static void forward(struct conn *c, int up, const char *p, size_t n)
 	queue_add(q, M_DATA, p, n);
 }
 
-/* "sent N METHOD PATH", logged once everything before it was written. */
-static void log_sent(struct queue *q, long n, const char *what)
+/* "sent N status S METHOD PATH", logged once everything before it was
+ * written. */
+static void log_sent(struct queue *q, long n, int status, const char *what)
 {
 	char line[128];
-	snprintf(line, sizeof line, "sent %ld %s", n, what);
+	snprintf(line, sizeof line, "sent %ld status %d %s", n, status, what);
 	queue_add(q, M_LOG, line, strlen(line) + 1);
 }
 
@@ -329,7 +332,7 @@ static void fail_request(struct conn *c, long n)
 		queue_add(&c->down, M_DATA, garbage_json, strlen(garbage_json));
 	}
 	say("fail %ld %s", n, kind == 0 ? "500" : kind == 1 ? "garbage-raw" : "garbage-json");
-	log_sent(&c->down, n, c->fup.what);
+	log_sent(&c->down, n, kind == 0 ? 500 : 0, c->fup.what);
 	queue_add(&c->down, M_SHUT, NULL, 0);
 	c->dead = 1;
 	c->drain_until = now() + DRAIN_SECONDS;
@@ -395,6 +398,7 @@ static void response_head(struct conn *c)
 	long long len;
 
 	sscanf(f->head, "HTTP/%*s %d", &status);
+	f->status = status;
 	if (status >= 100 && status < 200) { /* an interim answer: the real one follows */
 		forward(c, 0, f->head, f->hlen);
 		return;
@@ -420,7 +424,7 @@ static void response_head(struct conn *c)
 	}
 	forward(c, 0, f->head, f->hlen);
 	if (f->st == H_HEAD)
-		log_sent(&c->down, f->req, f->what);
+		log_sent(&c->down, f->req, f->status, f->what);
 }
 
 /* A message ended (its last byte is forwarded). */
@@ -430,7 +434,7 @@ static void message_end(struct conn *c, int up)
 	f->st = H_HEAD;
 	f->hlen = 0;
 	if (!up)
-		log_sent(&c->down, f->req, f->what);
+		log_sent(&c->down, f->req, f->status, f->what);
 }
 
 /* Collects a head; returns the bytes used. */
