@@ -21,32 +21,84 @@ sync_until() {
 	done
 }
 
-# events_count NAME: the lines of proxy NAME's event log so far.
-events_count() { wc -l <"$T/$1.events" 2>/dev/null || echo 0; }
+# A pipe nobody writes to: `read -t` on it sleeps without starting a
+# process (as tests/cli/crash.sh does), and the proxy's event log is read
+# line by line from a descriptor, so that an event is seen within a
+# couple of milliseconds and a kill falls where it was meant to.
+exec {NAPFD}<> <(:)
+nap() { read -r -t "$1" -u "$NAPFD" _ || true; }
+nap_us() { local t; printf -v t '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); nap "$t"; }
 
-# sync_killed DEVICE URL PROXY FROM PATTERN MAX_MS: starts `wrench sync`
-# on DEVICE in the background, waits until proxy PROXY's event log has,
-# after its first FROM lines, a line matching the extended regular
-# expression PATTERN, then waits a random 0..MAX_MS milliseconds (bash's
-# seeded RANDOM) and kills the sync with SIGKILL.  KILLED is 1 when the
-# sync was still running then, 0 when it had finished before.
-sync_killed() {
-	local dev=$1 url=$2 proxy=$3 from=$4 pattern=$5 max=$6 pid ms end=$((SECONDS + 60))
-	"$WRENCH" --db "$T/$dev.db" sync --server "$url" --token-file "$T/$dev.token" \
-		>"$T/killed.out" 2>&1 </dev/null &
-	pid=$!
-	KILLED=0
-	while kill -0 "$pid" 2>/dev/null; do
-		if tail -n +"$((from + 1))" "$T/$proxy.events" | grep -Eq -- "$pattern"; then
-			ms=$((RANDOM % (max + 1)))
-			sleep "$(printf '0.%03d' "$ms")"
-			kill -9 "$pid" 2>/dev/null && KILLED=1
-			break
+# watch PROXY: from now on event_wait reads proxy PROXY's new events.
+watch() {
+	[ -z "${WATCHFD:-}" ] || exec {WATCHFD}<&-
+	exec {WATCHFD}<"$T/$1.events"
+	while IFS= read -r _ <&"$WATCHFD"; do :; done
+}
+
+# event_wait PATTERN PID: reads events until one matches the extended
+# regular expression PATTERN (status 0; the line in EVENT, the moment in
+# EVENT_US, microseconds), or until process PID has ended with nothing
+# more to read (status 1).  Gives up after 60 s.
+event_wait() {
+	local pattern=$1 pid=$2 line part="" end=$((SECONDS + 60))
+	while :; do
+		if IFS= read -r line <&"$WATCHFD"; then
+			line=$part$line part=""
+			if [[ $line =~ $pattern ]]; then
+				EVENT=$line EVENT_US=${EPOCHREALTIME/./}
+				return 0
+			fi
+			continue
 		fi
-		[ "$SECONDS" -lt "$end" ] || { kill -9 "$pid"; fail "no event '$pattern' within 60 s"; }
-		sleep 0.01
+		part=$part$line # a line the proxy is still writing
+		kill -0 "$pid" 2>/dev/null || return 1
+		[ "$SECONDS" -lt "$end" ] || fail "no event '$pattern' within 60 s"
+		nap 0.001
 	done
-	wait "$pid" 2>/dev/null || true
+}
+
+# sync_bg DEVICE URL: `wrench sync` on DEVICE in the background; BG is its pid.
+sync_bg() {
+	"$WRENCH" --db "$T/$1.db" sync --server "$2" --token-file "$T/$1.token" \
+		>"$T/bg.out" 2>&1 </dev/null &
+	BG=$!
+}
+
+# sync_killed DEVICE URL PROXY PATTERN MAX_US: starts `wrench sync` on
+# DEVICE, waits for proxy PROXY's next event matching PATTERN, then a
+# random 0..MAX_US microseconds (bash's seeded RANDOM), and kills the sync
+# with SIGKILL.  KILLED is 1 when the sync was still running then, 0 when
+# it had finished before.
+sync_killed() {
+	local dev=$1 url=$2 proxy=$3 pattern=$4 max=$5
+	watch "$proxy"
+	sync_bg "$dev" "$url"
+	KILLED=0
+	if event_wait "$pattern" "$BG"; then
+		nap_us $(( (RANDOM * 32768 + RANDOM) % (max + 1) ))
+		kill -9 "$BG" 2>/dev/null && KILLED=1
+	fi
+	wait "$BG" 2>/dev/null || true
+}
+
+# gap_us DEVICE URL PROXY PATTERN: a whole sync on DEVICE, timing how long
+# the client works after each event matching PATTERN until its next
+# request (applying a page, settling a push's results); GAP_US is the
+# shortest of them in microseconds, for kills that fall inside that work.
+gap_us() {
+	local t
+	watch "$3"
+	sync_bg "$1" "$2"
+	GAP_US=""
+	while event_wait "$4" "$BG"; do
+		t=$EVENT_US
+		event_wait "^req " "$BG" || break
+		t=$((EVENT_US - t))
+		[ -n "$GAP_US" ] && [ "$GAP_US" -le "$t" ] || GAP_US=$t
+	done
+	wait "$BG" || fail "the calibrating sync on $1 failed: $(cat "$T/bg.out")"
+	[ -n "$GAP_US" ] || fail "the calibrating sync on $1 saw no '$4' followed by a request"
 }
 
 # integrity DEVICE: SQLite finds DEVICE's database sound after the kills.
@@ -104,7 +156,7 @@ server_agrees() {
 	server_rows | LC_ALL=C sort >"$T/server.rows"
 	device_rows "$1" | LC_ALL=C sort >"$T/$1.rows"
 	if ! cmp -s "$T/server.rows" "$T/$1.rows"; then
-		BODY=$(diff "$T/server.rows" "$T/$1.rows" | head -20)
+		BODY=$(diff "$T/server.rows" "$T/$1.rows" | head -20 || true)
 		fail "$2: the server and $1 differ"
 	fi
 	dups=$(sql "SELECT data->>'title' FROM record WHERE entity = 'workorders' AND NOT deleted
@@ -127,9 +179,15 @@ converge() {
 		w "$d" sync --server "$url"
 		[ "$RC" = 0 ] || fail "$what: the last sync on $d: exit status $RC: $ERR"
 	done
+	dump "$1" >"$T/$1.dump" || fail "$what: cannot dump $1"
 	for d in "$@"; do
 		integrity "$d"
-		[ "$d" = "$1" ] || same "$1" "$d" "$what"
+		[ "$d" = "$1" ] && continue
+		dump "$d" >"$T/$d.dump" || fail "$what: cannot dump $d"
+		if ! cmp -s "$T/$1.dump" "$T/$d.dump"; then
+			BODY=$(diff "$T/$1.dump" "$T/$d.dump" | head -20 || true)
+			fail "$what: $1 and $d differ"
+		fi
 	done
 	server_agrees "$1" "$what"
 }

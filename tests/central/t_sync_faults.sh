@@ -47,14 +47,15 @@ total=$(sqlite3 "$T/plan.db" "SELECT count(*) FROM outbox")
 server_wos() { sql "SELECT count(*) FROM record WHERE entity = 'workorders'"; }
 
 # ---- the client killed during its push -------------------------------------
-# The first kill falls as the first push goes out, the second once its
-# answer has arrived (while the device settles it), the others at random.
+# The first kill falls as the first push goes out, the second as its
+# answer arrives (before or while the device settles it), the others at
+# random moments up to 60 ms after an answer.
 patterns=("^req [0-9]+ conn [0-9]+ POST /api/v1/push" "^sent [0-9]+ status 200 POST /api/v1/push"
           "^sent [0-9]+ status 200 POST /api/v1/push" "^sent [0-9]+ status 200 POST /api/v1/push")
-delays=(0 0 250 500)
+delays=(0 0 60000 60000)
 kills=0
 for i in 0 1 2 3; do
-	sync_killed plan "$P_URL" P "$(events_count P)" "${patterns[$i]}" "${delays[$i]}"
+	sync_killed plan "$P_URL" P "${patterns[$i]}" "${delays[$i]}"
 	kills=$((kills + KILLED))
 	integrity plan
 	if [ "$i" = 1 ]; then
@@ -69,12 +70,16 @@ converge "$P_URL" "after the client was killed during its push" plan
 	fail "the server holds $(server_wos) work orders, the planner $(sqlite3 "$T/plan.db" "SELECT count(*) FROM wo")"
 
 # ---- the client killed while it applies pulled pages ----------------------
-# Each kill falls 0-40 ms after a page arrived (its apply takes longer),
-# until three fell before the sync ended; a kill before the page's commit
-# makes the next sync fetch it again, one after it the next page.
+# A throwaway device's whole pull says how long the client works on a page
+# (from its arrival to the next request); each kill then falls at a random
+# moment within that time after a page arrived, until three fell before
+# the sync ended.  A kill before the page's commit makes the next sync
+# fetch it again, one after it the next page: no page is lost or doubled.
+device cal "$(token technician)"
+gap_us cal "$P_URL" P "^sent [0-9]+ status 200 GET /api/v1/changes"
 kills=0 runs=0
 while [ "$kills" -lt 3 ] && [ "$runs" -lt 8 ]; do
-	sync_killed ta "$P_URL" P "$(events_count P)" "^sent [0-9]+ status 200 GET /api/v1/changes" 40
+	sync_killed ta "$P_URL" P "^sent [0-9]+ status 200 GET /api/v1/changes" "$GAP_US"
 	kills=$((kills + KILLED)) runs=$((runs + 1))
 	integrity ta
 done
@@ -88,22 +93,21 @@ for point in before-commit after-commit; do
 	ok ta import workorders "$T/wos-$point.csv"
 	central_kill A
 	central_again A WRENCH_CENTRAL_FAILPOINT="$point"
-	from=$(events_count P)
-	"$WRENCH" --db "$T/ta.db" sync --server "$P_URL" >"$T/bg.out" 2>&1 </dev/null &
-	bg=$!
+	watch P
+	sync_bg ta "$P_URL"
 	# The server ends (status 70) at its first push; started again at once,
 	# it answers the client's retries.
+	event_wait "POST /api/v1/push" "$BG" || fail "no push went out"
 	end=$((SECONDS + 60))
 	while kill -0 "$A_PID" 2>/dev/null; do
 		[ "$SECONDS" -lt "$end" ] || fail "the server did not reach its failpoint $point in 60 s"
-		sleep 0.05
+		nap 0.01
 	done
 	status=0
 	wait "$A_PID" || status=$?
 	[ "$status" = 70 ] || fail "the server with failpoint $point ended with status $status"
-	tail -n +"$((from + 1))" "$T/P.events" | grep -q "POST /api/v1/push" || fail "no push went out"
 	central_again A
-	wait "$bg" || true
+	wait "$BG" || true
 	sync_until ta "$P_URL"
 	d=$(sql "SELECT count(*) FROM record WHERE entity = 'workorders'
 	         AND data->>'description' LIKE '$point %'")
@@ -118,19 +122,13 @@ device tc "$(token technician)"
 for what in push pull; do
 	if [ "$what" = push ]; then dev=tb pattern="^req [0-9]+ conn [0-9]+ POST /api/v1/push"
 	else dev=tc pattern="^req [0-9]+ conn [0-9]+ GET /api/v1/changes"; fi
-	from=$(events_count P)
-	"$WRENCH" --db "$T/$dev.db" sync --server "$P_URL" --token-file "$T/$dev.token" \
-		>"$T/bg.out" 2>&1 </dev/null &
-	bg=$!
-	end=$((SECONDS + 60))
-	until tail -n +"$((from + 1))" "$T/P.events" | grep -Eq "$pattern"; do
-		[ "$SECONDS" -lt "$end" ] || fail "no $what went out within 60 s"
-		sleep 0.01
-	done
-	sleep "$(printf '0.%03d' $((RANDOM % 200)))"
+	watch P
+	sync_bg "$dev" "$P_URL"
+	event_wait "$pattern" "$BG" || fail "the sync on $dev ended before its $what"
+	nap_us $((RANDOM % 200000))
 	central_kill A
 	central_again A
-	wait "$bg" || true
+	wait "$BG" || true
 	sync_until "$dev" "$P_URL"
 done
 d=$(sql "SELECT count(*) FROM record WHERE entity = 'workorders' AND data->>'description' LIKE 'killed %'")
