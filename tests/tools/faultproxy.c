@@ -135,11 +135,14 @@ struct queue {
 	size_t bytes;
 };
 
-static int queue_add(struct queue *q, enum mark m, const void *data, size_t len)
+/* Out of memory the proxy gives up: a test tool, it must not limp on. */
+static void queue_add(struct queue *q, enum mark m, const void *data, size_t len)
 {
 	struct chunk *c = malloc(sizeof *c + len);
-	if (!c)
-		return -1;
+	if (!c) {
+		perror("faultproxy");
+		exit(1);
+	}
 	c->next = NULL;
 	c->mark = m;
 	c->due = now() + O.delay;
@@ -153,7 +156,6 @@ static int queue_add(struct queue *q, enum mark m, const void *data, size_t len)
 		q->head = c;
 	q->tail = c;
 	q->bytes += len;
-	return 0;
 }
 
 static void queue_pop(struct queue *q)
@@ -731,29 +733,53 @@ static int next_wakeup(void)
 	return w <= 0 ? 0 : (int)(w * 1000) + 1;
 }
 
+/* The server socket's connect finished: 0, or -1 (and the connection
+ * closed) when it failed. */
+static int connect_done(struct conn *c)
+{
+	int err = 0;
+	socklen_t l = sizeof err;
+
+	getsockopt(c->sfd, SOL_SOCKET, SO_ERROR, &err, &l);
+	if (err) {
+		conn_close(c, "server refused");
+		return -1;
+	}
+	c->connected = 1;
+	return 0;
+}
+
+static int hung(const struct pollfd *p)
+{
+	return p && (p->revents & (POLLHUP | POLLERR));
+}
+
+static int readable(const struct pollfd *p)
+{
+	return p && (p->revents & (POLLIN | POLLHUP | POLLERR));
+}
+
+/* Reads what either side sent; -1 when the connection ended. */
+static int read_sides(struct conn *c, const struct pollfd *pc, const struct pollfd *ps)
+{
+	/* A side that hung up after its end of data is gone for good. */
+	if ((c->up_eof && hung(pc)) || (c->down_eof && hung(ps))) {
+		conn_close(c, "hung up");
+		return -1;
+	}
+	if (readable(pc) && (c->dead || !c->up_eof) && conn_read(c, 1) < 0)
+		return -1;
+	if (readable(ps) && c->connected && !c->dead && !c->down_eof && conn_read(c, 0) < 0)
+		return -1;
+	return 0;
+}
+
 static void events(struct conn *c, const struct pollfd *pc, const struct pollfd *ps)
 {
-	if (ps && (ps->revents & (POLLOUT | POLLERR | POLLHUP)) && !c->connected) {
-		int err = 0;
-		socklen_t l = sizeof err;
-		getsockopt(c->sfd, SOL_SOCKET, SO_ERROR, &err, &l);
-		if (err) {
-			conn_close(c, "server refused");
-			return;
-		}
-		c->connected = 1;
-	}
-	/* A side that hung up after its end of data is gone for good. */
-	if ((pc && c->up_eof && (pc->revents & (POLLHUP | POLLERR))) ||
-	    (ps && c->down_eof && (ps->revents & (POLLHUP | POLLERR)))) {
-		conn_close(c, "hung up");
+	if (ps && (ps->revents & (POLLOUT | POLLERR | POLLHUP)) && !c->connected &&
+	    connect_done(c) < 0)
 		return;
-	}
-	if (pc && (pc->revents & (POLLIN | POLLHUP | POLLERR)) && (c->dead || !c->up_eof) &&
-	    conn_read(c, 1) < 0)
-		return;
-	if (ps && c->connected && !c->dead && !c->down_eof &&
-	    (ps->revents & (POLLIN | POLLHUP | POLLERR)) && conn_read(c, 0) < 0)
+	if (read_sides(c, pc, ps) < 0)
 		return;
 	if (conn_write(c, 1) < 0 || conn_write(c, 0) < 0)
 		return;
@@ -871,30 +897,59 @@ static void parse_cut(const char *s)
 		usage();
 }
 
+/* The index of v among names (NULL-terminated); a wrong word is a usage error. */
+static int choice(const char *v, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(v, names[i]))
+			return i;
+	usage();
+	return -1;
+}
+
+static void parse_word(const char *k, const char *v)
+{
+	static const char *const dirs[] = {"up", "down", "both", NULL};
+	static const char *const fails[] = {"500", "garbage", "mixed", NULL};
+
+	if (!strcmp(k, "--cut-dir")) {
+		int d = choice(v, dirs);
+		O.cut_up = d != 1;
+		O.cut_down = d != 0;
+	} else if (!strcmp(k, "--fail-with")) {
+		O.fail_with = choice(v, fails);
+	} else if (!strcmp(k, "--log")) {
+		if (!(logfile = fopen(v, "a"))) {
+			perror(v);
+			exit(2);
+		}
+	} else {
+		usage();
+	}
+}
+
 static void parse_opt(const char *k, const char *v)
 {
-	if (!strcmp(k, "--to")) parse_to(v);
-	else if (!strcmp(k, "--listen")) O.listen_port = (int)num(v);
-	else if (!strcmp(k, "--seed")) O.seed = (uint64_t)num(v);
-	else if (!strcmp(k, "--log")) { if (!(logfile = fopen(v, "a"))) { perror(v); exit(2); } }
-	else if (!strcmp(k, "--cut-after")) parse_cut(v);
-	else if (!strcmp(k, "--cut-dir")) {
-		O.cut_up = strcmp(v, "down") != 0;
-		O.cut_down = strcmp(v, "up") != 0;
-		if (strcmp(v, "up") && strcmp(v, "down") && strcmp(v, "both"))
-			usage();
-	}
-	else if (!strcmp(k, "--fail-every")) O.fail_every = num(v);
-	else if (!strcmp(k, "--fail-with")) {
-		O.fail_with = !strcmp(v, "500") ? 0 : !strcmp(v, "garbage") ? 1 : !strcmp(v, "mixed") ? 2 : -1;
-		if (O.fail_with < 0)
-			usage();
-	}
-	else if (!strcmp(k, "--truncate-every")) O.truncate_every = num(v);
-	else if (!strcmp(k, "--path")) O.path = v;
-	else if (!strcmp(k, "--delay")) O.delay = (double)num(v) / 1000.0;
-	else if (!strcmp(k, "--rate")) O.rate = (double)num(v) / 8.0;
-	else usage();
+	if (!strcmp(k, "--to"))
+		parse_to(v);
+	else if (!strcmp(k, "--cut-after"))
+		parse_cut(v);
+	else if (!strcmp(k, "--path"))
+		O.path = v;
+	else if (!strcmp(k, "--listen"))
+		O.listen_port = (int)num(v);
+	else if (!strcmp(k, "--seed"))
+		O.seed = (uint64_t)num(v);
+	else if (!strcmp(k, "--fail-every"))
+		O.fail_every = num(v);
+	else if (!strcmp(k, "--truncate-every"))
+		O.truncate_every = num(v);
+	else if (!strcmp(k, "--delay"))
+		O.delay = (double)num(v) / 1000.0;
+	else if (!strcmp(k, "--rate"))
+		O.rate = (double)num(v) / 8.0;
+	else
+		parse_word(k, v);
 }
 
 static int listen_on(int port)
