@@ -305,6 +305,7 @@ int ep_changes(PGconn *c, struct request *rq, struct reply *r);
 int ep_push(PGconn *c, struct request *rq, struct reply *r);
 int ep_resource(PGconn *c, struct request *rq, struct reply *r);
 int ep_users(PGconn *c, struct request *rq, struct reply *r);
+int ep_me(struct request *rq, struct reply *r);
 int ep_metrics(struct request *rq, struct reply *r);
 
 /* idem.c: the Idempotency-Key of resource POSTs. */

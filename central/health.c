@@ -1,6 +1,6 @@
 /*
- * health.c - GET /api/v1/health (no token), GET /api/v1/users (admins)
- * and GET /metrics (admins).
+ * health.c - GET /api/v1/health (no token), GET /api/v1/me (any token),
+ * GET /api/v1/users (admins) and GET /metrics (admins).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +40,24 @@ int ep_health(struct request *rq, struct reply *r)
 	r->retry_after = 5;
 	return problem_json(r, 503, out, "unavailable", "The database is unavailable", rq->path,
 	                    "the server cannot reach its database; try again shortly");
+}
+
+/* A client learns whom its token stands for: its user, role and sites. */
+int ep_me(struct request *rq, struct reply *r)
+{
+	cJSON *out = cJSON_CreateObject(), *sites = cJSON_CreateArray();
+
+	if (!out || !sites) {
+		cJSON_Delete(out);
+		cJSON_Delete(sites);
+		return reply_json(r, 200, NULL); /* out of memory: a 500 */
+	}
+	cJSON_AddStringToObject(out, "user", rq->who.user);
+	cJSON_AddStringToObject(out, "role", role_name(rq->who.role));
+	for (int i = 0; i < rq->who.nsites; i++)
+		cJSON_AddItemToArray(sites, cJSON_CreateString(rq->who.sites[i]));
+	cJSON_AddItemToObject(out, "sites", sites);
+	return reply_json(r, 200, out);
 }
 
 int ep_users(PGconn *c, struct request *rq, struct reply *r)

@@ -73,6 +73,11 @@ static int dispatch(PGconn *c, struct request *rq, struct reply *r)
 		}
 		return ep_push(c, rq, r);
 	}
+	if (!strcmp(p, "/api/v1/me")) {
+		if (strcmp(m, "GET"))
+			goto not_allowed_get;
+		return ep_me(rq, r);
+	}
 	if (!strcmp(p, "/api/v1/users")) {
 		if (strcmp(m, "GET"))
 			goto not_allowed_get;

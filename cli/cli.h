@@ -252,6 +252,11 @@ void cli_truth_free(struct cli_truth *t);
 int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
                           double horizon, int json);
 int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_sync(struct cli *c, int argc, char **argv);
+int cmd_conflicts(struct cli *c, int argc, char **argv);
+/* The conflicts and rejected edits waiting for the user, as `wrench
+ * conflicts` lists them (cmd_conflicts.c); 0 or an exit code. */
+int cli_sync_issues_print(struct cli *c, int fmt);
 int cmd_ui(struct cli *c, int argc, char **argv);
 
 /* The work-order commands that change things (cmd_wo_edit.c). */

@@ -28,6 +28,8 @@ static const struct {
 	{"rank", cmd_rank, "rank assets by the probability of failing soon"},
 	{"fit", cmd_fit, "fit a Weibull distribution to life data in a CSV file"},
 	{"backtest", cmd_backtest, "test the ranking against what happened"},
+	{"sync", cmd_sync, "exchange edits with the plant's wrench-central server"},
+	{"conflicts", cmd_conflicts, "list and resolve what a sync left for you to decide"},
 	{"demo", cmd_demo, "create the demo plant and open it"},
 	{"ui", cmd_ui, "open the terminal interface"},
 };

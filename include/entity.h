@@ -20,10 +20,15 @@
 
 #include <stddef.h>
 
-/* The entities, in the order their files are usually imported. */
+/* The entities, in the order their files are usually imported.  The ones
+ * after CE__COUNT are parts of a work order that sync carries as records
+ * of their own (docs/sync-api.md section 7) but that are no file: CSV
+ * import and export, completion and the entity names stop at CE__COUNT. */
 enum csv_entity {
 	CE_LOCATIONS, CE_ASSETS, CE_METERS, CE_READINGS, CE_PMS, CE_WORKORDERS, CE_HISTORY,
-	CE__COUNT
+	CE__COUNT,
+	CE_CHECKS = CE__COUNT, CE_NOTES, CE_LABOUR, CE_PARTS,
+	CE__ALL
 };
 
 /* A field's type.  Every value of one type is parsed, compared and written
@@ -86,6 +91,9 @@ struct wr_field {
 	const char *cli;         /* the name `set` takes when it is not name with '-'
 	                          * for '_' */
 	size_t off, size;        /* the store's own: where the value lives in its record */
+	const char *wire;        /* sync: the SQL of the wire value over the row "@." when it
+	                          * is not read from column (a reading's asset, through its
+	                          * meter); NULL: from column */
 };
 
 struct wr_entity {
@@ -103,10 +111,18 @@ struct wr_entity {
 	size_t n;
 	size_t version_off, updated_off;  /* the store's own: where its record keeps the row's
 	                         * version and updated_at (the row id comes first) */
+	int sync_only;           /* no file: synced only (entities after CE__COUNT) */
+	int no_version;          /* its table keeps no version or updated_at (notes) */
+	const char *draft;       /* sync: an SQL condition over the row "@." for a row that
+	                          * is not a record yet (a running labour timer): it is sent
+	                          * when the condition stops holding; NULL: none */
 };
 
-/* The descriptor of an entity, NULL for a number that is none. */
+/* The descriptor of an entity (CE_LOCATIONS .. CE__ALL - 1), NULL for a
+ * number that is none. */
 const struct wr_entity *wr_entity_get(int entity);
+/* The entity whose sync name (its name) is name, or NULL. */
+const struct wr_entity *wr_entity_by_name(const char *name);
 /* The index of the field with that name (exactly), or -1. */
 int wr_entity_field(const struct wr_entity *en, const char *name);
 

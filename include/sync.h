@@ -39,7 +39,9 @@ enum sync_rc {
 	SYNC_EPROTO,     /* the server's answer breaks the protocol (wrong type, field missing,
 	                    not JSON): nothing of it is returned */
 	SYNC_EINPUT,     /* the caller's request cannot be sent (bad UUID, limit out of range) */
-	SYNC_ENOMEM
+	SYNC_ENOMEM,
+	SYNC_ESTORE,     /* sync_run: the device's own database failed (e says how) */
+	SYNC_ECANCELLED  /* sync_run: the cancel flag was raised; what was exchanged is kept */
 };
 /* "ok", "reset", "refused", ... for logs and tests. */
 const char *sync_rc_name(int rc);
@@ -179,6 +181,13 @@ struct sync_server {
 	int server_protocol; /* the server's current version */
 };
 
+/* Who the token belongs to, as the server says (GET /api/v1/me). */
+struct sync_identity {
+	char user[64];
+	char role[16];      /* "technician", "planner", "admin" */
+	char sites[256];    /* the token's sites, comma-separated; "" for every site */
+};
+
 /* ---- the transport ----
  * Every call blocks until it has an answer or the retry policy gives up;
  * outputs are filled only on SYNC_OK (a page, a reply) and are empty
@@ -200,6 +209,9 @@ struct sync_ops {
 	int (*resolve)(struct sync_transport *t, const char *device, const struct sync_mutation *m,
 	               struct sync_push_reply *out, struct wr_err *e);
 	void (*close)(struct sync_transport *t);
+	/* Who the token belongs to.  May be NULL: the engine then goes on
+	 * without knowing the user and role. */
+	int (*whoami)(struct sync_transport *t, struct sync_identity *out, struct wr_err *e);
 };
 struct sync_transport {
 	const struct sync_ops *ops;
@@ -213,6 +225,8 @@ int sync_pull(struct sync_transport *t, const struct sync_pull *rq, struct sync_
 int sync_resolve(struct sync_transport *t, const char *device, const struct sync_mutation *m,
                  struct sync_push_reply *out, struct wr_err *e);
 void sync_close(struct sync_transport *t); /* NULL is fine */
+/* SYNC_EREFUSED without calling anything when the transport has no whoami. */
+int sync_whoami(struct sync_transport *t, struct sync_identity *out, struct wr_err *e);
 
 /* ---- retries ----
  * Network errors, a stalled link, 408, 429 and 5xx are tried again after

@@ -194,7 +194,7 @@ static int write_rows(struct store *s, sqlite3_stmt *st, const struct wr_entity 
 
 int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_err *e)
 {
-	const struct wr_entity *en = wr_entity_get(entity);
+	const struct wr_entity *en = entity < CE__COUNT ? wr_entity_get(entity) : NULL;
 	const char *sql = en ? entity_sql(en, ES_EXPORT) : NULL;
 	sqlite3_stmt *st = NULL;
 	int rc;

@@ -603,7 +603,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	memset(r, 0, sizeof *r);
 	if (!s || !path || !*path)
 		return wr_fail(e, WR_EUSAGE, "import: no database or file given");
-	if (!wr_entity_get(entity))
+	if (entity >= CE__COUNT || !wr_entity_get(entity))
 		return wr_fail(e, WR_EUSAGE,
 		               "import: unknown entity; use locations, assets, meters, readings, pms, "
 		               "workorders or history");

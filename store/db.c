@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sync_internal.h"
 
 #define MMAP_BYTES "1073741824"   /* 1 GiB of the file read through mmap */
 
@@ -490,6 +491,8 @@ static int open_store(struct store *s, const struct store_opts *o, struct wr_err
 		                   " PRAGMA mmap_size=" MMAP_BYTES ";", e);
 	if (rc == WR_OK && version != store_migration_count)
 		rc = migrate(s, e);
+	if (rc == WR_OK)
+		rc = store_sync_install(s, e);
 	return rc;
 }
 

@@ -197,6 +197,8 @@ static const struct wr_field meters[] = {
 static const struct wr_field readings[] = {
 	F("asset", FT_REF, reading.asset_tag, .select = "a.tag", .ref = CE_ASSETS,
 	  .flags = EF_KEY | EF_REQUIRED | EF_TECH, .merge = MERGE_APPEND,
+	  .wire = "(SELECT a.uuid FROM meter m JOIN asset a ON a.id = m.asset_id"
+	          " WHERE m.id = @.meter_id)",
 	  .aliases = "asset tag|tag|~asset name"),
 	F("meter", FT_REF, reading.meter, .column = "meter_id", .select = "m.name",
 	  .ref = CE_METERS, .flags = EF_KEY | EF_REQUIRED | EF_TECH, .merge = MERGE_APPEND,
@@ -341,6 +343,64 @@ static const struct wr_field history[] = {
 	  .ref = CE_WORKORDERS, .flags = EF_HIDDEN, .merge = MERGE_NONE),
 };
 
+/* The parts of a work order that sync carries as records of their own
+ * (docs/sync-api.md section 7).  They are no file, so their fields live in
+ * no struct entity_rec (S: a field with its SQL only).  A check's result
+ * and note change; everything else is written once. */
+/* S(name, type, column, more...): the column comes first in the arguments. */
+#define S(nm, ty, ...) {.name = nm, .type = ty, .column = __VA_ARGS__}
+#define WO_REF(col)                                                                             \
+	S("workorder", FT_REF, col, .ref = CE_WORKORDERS, .flags = EF_KEY | EF_REQUIRED | EF_TECH, \
+	  .merge = MERGE_APPEND)
+#define A(nm, ty, ...) {.name = nm, .type = ty, .flags = EF_TECH, .merge = MERGE_APPEND, .column = __VA_ARGS__}
+
+static const char *check_result_name(int r)
+{
+	return r >= CR_PENDING && r <= CR_NA ? wr_check_result_name(r) : "unknown";
+}
+
+static const struct wr_field checks[] = {
+	WO_REF("wo_id"),
+	A("seq", FT_INT, "seq", .lo = 1, .hi = 1000),
+	S("task", FT_TEXT, "task", .flags = EF_TECH),
+	S("result", FT_ENUM, "result", .flags = EF_TECH, .lo = CR_PENDING, .hi = CR_NA,
+	  .ename = check_result_name),
+	S("note", FT_TEXT, "note", .flags = EF_TECH),
+	S("done_by", FT_TEXT, "done_by", .flags = EF_TECH),
+	S("done_at", FT_DATETIME, "done_at", .flags = EF_TECH),
+	A("uuid", FT_UUID, "uuid"),
+};
+
+static const struct wr_field notes[] = {
+	WO_REF("wo_id"),
+	A("author", FT_TEXT, "author"),
+	A("at", FT_DATETIME, "at"),
+	A("body", FT_TEXT, "body"),
+	A("uuid", FT_UUID, "uuid"),
+};
+
+static const struct wr_field labour[] = {
+	WO_REF("wo_id"),
+	A("user", FT_TEXT, "username"),
+	A("started", FT_DATETIME, "started_at"),
+	A("minutes", FT_INT, "minutes", .lo = -100000, .hi = 100000),
+	A("note", FT_TEXT, "note"),
+	A("uuid", FT_UUID, "uuid"),
+};
+
+static const struct wr_field parts[] = {
+	WO_REF("wo_id"),
+	A("part_code", FT_TEXT, "part_code"),
+	A("description", FT_TEXT, "description"),
+	A("qty", FT_NUMBER, "qty"),
+	A("unit_cost", FT_NUMBER, "unit_cost"),
+	A("at", FT_DATETIME, "at"),
+	A("uuid", FT_UUID, "uuid"),
+};
+#undef A
+#undef WO_REF
+#undef S
+
 /* Every record starts with its row id, as entity_fill assumes. */
 _Static_assert(offsetof(struct wr_location, id) == 0 && offsetof(struct wr_asset, id) == 0 &&
                offsetof(struct wr_meter, id) == 0 && offsetof(struct wr_reading, id) == 0 &&
@@ -352,7 +412,7 @@ _Static_assert(offsetof(struct wr_location, id) == 0 && offsetof(struct wr_asset
 	.version_off = offsetof(struct entity_rec, u.m.version),                                   \
 	.updated_off = offsetof(struct entity_rec, u.m.updated_at)
 
-static const struct wr_entity entities[CE__COUNT] = {
+static const struct wr_entity entities[CE__ALL] = {
 	{.id = CE_LOCATIONS, .name = "locations", .words = "locations|location|loc|locs",
 	 .table = "location", .alias = "l", .joins = "LEFT JOIN location p ON p.id = l.parent_id",
 	 .order = "l.code", .writer = ROLE_PLANNER, FIELDS(locations), ROW(loc)},
@@ -384,11 +444,29 @@ static const struct wr_entity entities[CE__COUNT] = {
 	 .joins = "JOIN asset a ON a.id = e.asset_id LEFT JOIN wo w ON w.id = e.wo_id",
 	 .order = "a.tag, e.at, e.kind", .append_only = 1, .writer = ROLE_TECHNICIAN,
 	 .init = init_event, FIELDS(history), ROW(ev)},
+	{.id = CE_CHECKS, .name = "checks", .table = "wo_check", .writer = ROLE_TECHNICIAN,
+	 .sync_only = 1, FIELDS(checks)},
+	{.id = CE_NOTES, .name = "notes", .table = "wo_note", .append_only = 1,
+	 .writer = ROLE_TECHNICIAN, .sync_only = 1, .no_version = 1, FIELDS(notes)},
+	/* A running timer is a row with minutes < 0 (wo_items.c): labour once it
+	 * stops.  On the wire a negative number of minutes is a correction. */
+	{.id = CE_LABOUR, .name = "labour", .table = "wo_labor", .append_only = 1,
+	 .writer = ROLE_TECHNICIAN, .sync_only = 1, .draft = "@.minutes < 0", FIELDS(labour)},
+	{.id = CE_PARTS, .name = "parts", .table = "wo_part", .append_only = 1,
+	 .writer = ROLE_TECHNICIAN, .sync_only = 1, FIELDS(parts)},
 };
 
 const struct wr_entity *wr_entity_get(int entity)
 {
-	return entity >= 0 && entity < CE__COUNT ? &entities[entity] : NULL;
+	return entity >= 0 && entity < CE__ALL ? &entities[entity] : NULL;
+}
+
+const struct wr_entity *wr_entity_by_name(const char *name)
+{
+	for (int i = 0; name && i < CE__ALL; i++)
+		if (strcmp(entities[i].name, name) == 0)
+			return &entities[i];
+	return NULL;
 }
 
 int wr_entity_field(const struct wr_entity *en, const char *name)

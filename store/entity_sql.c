@@ -168,14 +168,16 @@ static void build_all(void)
 
 const char *entity_sql(const struct wr_entity *en, int stmt)
 {
-	if (pthread_once(&built_once, build_all) != 0 || stmt < 0 || stmt >= ES__COUNT)
+	if (pthread_once(&built_once, build_all) != 0 || stmt < 0 || stmt >= ES__COUNT ||
+	    en->sync_only)
 		return NULL;
 	return built[en->id].ok ? built[en->id].stmt[stmt] : NULL;
 }
 
 const char *entity_sql_set(const struct wr_entity *en, size_t i)
 {
-	if (pthread_once(&built_once, build_all) != 0 || i >= en->n || !en->f[i].column)
+	if (pthread_once(&built_once, build_all) != 0 || i >= en->n || !en->f[i].column ||
+	    en->sync_only)
 		return NULL;
 	return built[en->id].ok ? built[en->id].set[i] : NULL;
 }

@@ -198,8 +198,63 @@ static const char *const migration_2[] = {
 	NULL,
 };
 
+/* Sync (docs/sync-api.md, include/store_sync.h).  sync_state is one row:
+ * this device's id (a random UUID made here), the next outbox sequence
+ * number, the remembered server, the pull cursor, and `applying`, which the
+ * store sets while it writes the server's data so that the outbox triggers
+ * (generated from the entity descriptors at open, sync_schema.c) stay
+ * quiet; `triggers` is the hash of the triggers installed.  The outbox
+ * keeps each change until the server settles it (state 0 pending, 1
+ * acknowledged, 2 rejected); sync_base the server version each record was
+ * last seen at; sync_conflict what waits for the user (kind 0 a conflicting
+ * field, 1 a rejected entry); sync_parked pulled changes that refer to
+ * records not here yet.  Notes stay append-only, except when the server
+ * deletes their work order. */
+static const char *const migration_3[] = {
+	"CREATE TABLE sync_state("
+	" id INTEGER PRIMARY KEY CHECK (id = 1), device TEXT NOT NULL,"
+	" next_seq INTEGER NOT NULL DEFAULT 1, server TEXT NOT NULL DEFAULT '',"
+	" token_file TEXT NOT NULL DEFAULT '', ca_file TEXT NOT NULL DEFAULT '',"
+	" cursor TEXT NOT NULL DEFAULT '', last_sync INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT NOT NULL DEFAULT '', user TEXT NOT NULL DEFAULT '',"
+	" role TEXT NOT NULL DEFAULT '', applying INTEGER NOT NULL DEFAULT 0,"
+	" triggers TEXT NOT NULL DEFAULT '');"
+	"INSERT INTO sync_state(id, device) SELECT 1, lower(hex(randomblob(4)) || '-'"
+	" || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'"
+	" || substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-'"
+	" || hex(randomblob(6)));"
+	"CREATE TABLE outbox("
+	" seq INTEGER PRIMARY KEY, entity TEXT NOT NULL, uuid TEXT NOT NULL,"
+	" op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),"
+	" base_version INTEGER NOT NULL DEFAULT 0, fields TEXT NOT NULL DEFAULT '{}',"
+	" state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 2),"
+	" made_at INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)),"
+	" settled_at INTEGER);"
+	"CREATE INDEX outbox_uuid ON outbox(uuid, seq);"
+	"CREATE INDEX outbox_state ON outbox(state, seq);"
+	"CREATE TABLE sync_base("
+	" uuid TEXT PRIMARY KEY, entity TEXT NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID;",
+	"CREATE TABLE sync_conflict("
+	" id INTEGER PRIMARY KEY, kind INTEGER NOT NULL CHECK (kind IN (0, 1)),"
+	" entity TEXT NOT NULL, uuid TEXT NOT NULL, field TEXT NOT NULL DEFAULT '',"
+	" base TEXT, mine TEXT, theirs TEXT, changed_by TEXT NOT NULL DEFAULT '',"
+	" changed_at TEXT NOT NULL DEFAULT '', server_version INTEGER NOT NULL DEFAULT 0,"
+	" seq INTEGER NOT NULL, reason TEXT NOT NULL DEFAULT '',"
+	" UNIQUE(uuid, kind, field, seq));"
+	"CREATE INDEX sync_conflict_uuid ON sync_conflict(uuid);"
+	"CREATE TABLE sync_parked("
+	" id INTEGER PRIMARY KEY, entity TEXT NOT NULL, uuid TEXT NOT NULL UNIQUE,"
+	" version INTEGER NOT NULL, op INTEGER NOT NULL, data TEXT, updated_at TEXT);"
+	"DROP TRIGGER wo_note_no_delete;"
+	"CREATE TRIGGER wo_note_no_delete BEFORE DELETE ON wo_note"
+	" WHEN (SELECT applying FROM sync_state) = 0"
+	" BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

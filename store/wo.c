@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "entity_rec.h"
+#include "sync_internal.h"
 #include "wo_internal.h"
 
 void wr_wo_init(struct wr_wo *w)
@@ -255,8 +256,14 @@ static int insert_refs(struct store *s, struct wr_wo *w, int64_t *asset_id, int6
 	if (w->pm_code[0] && (*pm_id = store_id_of(s, "pm", w->pm_code, e)) <= 0)
 		return *pm_id < 0 ? WR_EDB
 		                  : wr_fail(e, WR_EINPUT, "no PM schedule with code %s", w->pm_code);
-	if (!w->number[0])
+	if (!w->number[0]) {
+		/* A device that syncs numbers its work provisionally (P-...): the
+		 * server gives the canonical number. */
+		int provisional = store_sync_wo_number(s, w->number, sizeof w->number, e);
+		if (provisional != 0)
+			return provisional < 0 ? WR_EDB : WR_OK;
 		return next_number(s, w->number, sizeof w->number, e);
+	}
 	if ((dup = store_id_of(s, "wo", w->number, e)) != 0)
 		return dup < 0 ? WR_EDB
 		               : wr_fail(e, WR_ECONFLICT, "work order %s already exists", w->number);

@@ -157,6 +157,21 @@ static int central_hello(struct sync_transport *t, struct sync_server *out, stru
 	return run(&k, e);
 }
 
+static int read_me(struct call *k, const struct sync_http_resp *rs, struct wr_err *e)
+{
+	return central_parse_me(rs->body, rs->len, k->out, e);
+}
+
+static int central_whoami(struct sync_transport *t, struct sync_identity *out,
+                          struct wr_err *e)
+{
+	struct call k = {(struct central *)t, {"GET", "/api/v1/me", NULL, 0, 0}, read_me, out, NULL,
+	                 0, "", ""};
+
+	memset(out, 0, sizeof *out);
+	return run(&k, e);
+}
+
 /* ---------------------------------------------------------------- push */
 
 static int read_push(struct call *k, const struct sync_http_resp *rs, struct wr_err *e)
@@ -276,6 +291,7 @@ static void central_close(struct sync_transport *t)
 
 static const struct sync_ops central_ops = {
 	"wrench-central", central_hello, central_push, central_pull, central_resolve, central_close,
+	central_whoami,
 };
 
 int sync_central_open(const struct sync_options *o, struct sync_transport **out,

@@ -314,6 +314,55 @@ int central_parse_health(const char *body, size_t len, struct sync_server *out, 
 	return r.rc;
 }
 
+/* ------------------------------------------------------------------ me */
+
+static void read_sites(struct rd *r, const cJSON *list, struct sync_identity *out)
+{
+	const cJSON *j;
+	size_t len = 0;
+
+	if (!cJSON_IsArray(list)) {
+		fail_at(r, "sites", "not a list of site codes");
+		return;
+	}
+	cJSON_ArrayForEach(j, list) {
+		if (!cJSON_IsString(j) || !sync_utf8_ok(j->valuestring)) {
+			fail_at(r, "sites", "not a list of site codes");
+			return;
+		}
+		/* A list too long for the buffer is cut: it is shown, never used. */
+		if (len + 1 < sizeof out->sites)
+			len += (size_t)snprintf(out->sites + len, sizeof out->sites - len, "%s%s",
+			                        len ? "," : "", j->valuestring);
+		len = len < sizeof out->sites ? len : sizeof out->sites - 1;
+	}
+}
+
+int central_parse_me(const char *body, size_t len, struct sync_identity *out, struct wr_err *e)
+{
+	struct rd r = {sync_arena_new(), e, SYNC_OK};
+	cJSON *doc;
+	const char *user, *role;
+
+	memset(out, 0, sizeof *out);
+	if (!r.a)
+		return out_of_memory(&r);
+	if ((doc = parse_doc(&r, body, len))) {
+		user = get_text(&r, doc, "", "user", 0);
+		role = get_text(&r, doc, "", "role", 0);
+		if (r.rc == SYNC_OK) {
+			wr_strlcpy(out->user, user, sizeof out->user);
+			wr_strlcpy(out->role, role, sizeof out->role);
+			read_sites(&r, member(&r, doc, "", "sites"), out);
+		}
+		cJSON_Delete(doc);
+	}
+	sync_arena_free(r.a);
+	if (r.rc != SYNC_OK)
+		memset(out, 0, sizeof *out);
+	return r.rc;
+}
+
 /* ---------------------------------------------------------------- pull */
 
 static int read_change(struct rd *r, const cJSON *j, const char *path, struct sync_change *c)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "store_sync.h"
 #include "sync.h"
 
 /* ---- arena.c: every string and array of one reply, freed at once ---- */
@@ -96,6 +97,8 @@ int central_push_body(const struct sync_batch *b, char **json, size_t *len, long
 #define CENTRAL_DAMAGED 100
 int central_parse_health(const char *body, size_t len, struct sync_server *out,
                          struct wr_err *e);
+/* GET /api/v1/me: the token's user, role and sites. */
+int central_parse_me(const char *body, size_t len, struct sync_identity *out, struct wr_err *e);
 /* limit: the most changes the page may hold (what the request asked). */
 int central_parse_page(const char *body, size_t len, int limit, struct sync_page *out,
                        struct wr_err *e);
@@ -107,5 +110,30 @@ int central_parse_problem(const char *body, size_t len, char *type, size_t ntype
                           size_t ndetail);
 /* The index N of a detail that starts with "mutations[N]", else -1. */
 long central_problem_index(const char *detail);
+
+/* ---- engine.c: sync_run over a table of the store's calls ----
+ * sync_run passes the store_sync.h functions; the unit tests pass fakes
+ * to drive the engine's control flow without a database. */
+struct sync_store_ops {
+	int (*state)(struct store *s, struct store_sync_state *st, struct wr_err *e);
+	int (*batch)(struct store *s, size_t max, struct sync_batch *b, struct wr_err *e);
+	void (*batch_free)(struct sync_batch *b);
+	int (*settle)(struct store *s, const struct sync_batch *b, const struct sync_push_reply *r,
+	              struct wr_err *e);
+	int (*refuse)(struct store *s, const struct sync_batch *b, size_t refused, const char *why,
+	              struct wr_err *e);
+	int (*cursor)(struct store *s, char *buf, size_t n, struct wr_err *e);
+	int (*apply_page)(struct store *s, const struct sync_page *p, size_t *applied,
+	                  struct wr_err *e);
+	int (*reset)(struct store *s, int days, struct wr_err *e);
+	int (*finished)(struct store *s, int ok, const char *why, const char *user, const char *role,
+	                struct wr_err *e);
+};
+/* The batch size the engine starts with, and the days of history a reset
+ * sends again. */
+#define SYNC_ENGINE_BATCH 200
+#define SYNC_ENGINE_RESET_DAYS 30
+int sync_engine_run(const struct sync_store_ops *so, struct store *s, struct sync_transport *t,
+                    const struct sync_run_opts *o, struct sync_outcome *out, struct wr_err *e);
 
 #endif

@@ -35,11 +35,22 @@ void sync_close(struct sync_transport *t)
 		t->ops->close(t);
 }
 
+int sync_whoami(struct sync_transport *t, struct sync_identity *out, struct wr_err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!t->ops->whoami) {
+		wr_fail(e, WR_EINPUT, "the %s transport cannot tell who the token belongs to",
+		        t->ops->name);
+		return SYNC_EREFUSED;
+	}
+	return t->ops->whoami(t, out, e);
+}
+
 const char *sync_rc_name(int rc)
 {
 	static const char *const names[] = {
 		"ok", "reset", "refused", "too-large", "unauthorized", "forbidden", "version",
-		"tls", "temporary", "protocol", "input", "out-of-memory",
+		"tls", "temporary", "protocol", "input", "out-of-memory", "store", "cancelled",
 	};
 
 	return rc >= 0 && rc < (int)(sizeof names / sizeof names[0]) ? names[rc] : "unknown";

@@ -401,6 +401,55 @@ START_TEST(empty_file_needs_init)
 }
 END_TEST
 
+/* A database of schema 2 (before sync) with its records: opening it adds
+ * the sync tables and the outbox triggers.  The records it had are not
+ * queued (they are the device's past, not edits), the device gets an id,
+ * and the next change is queued. */
+START_TEST(schema_2_gets_sync)
+{
+	char dir[512], db[600], device[64];
+	struct store *s = NULL;
+	struct wr_err e = {0, ""};
+	struct wr_asset a;
+	sqlite3 *raw;
+
+	scratch(dir, sizeof dir, db, sizeof db);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	for (int v = 0; v < 2; v++)
+		for (const char *const *q = store_migrations[v]; *q; q++)
+			ck_assert_msg(sqlite3_exec(raw, *q, NULL, NULL, NULL) == SQLITE_OK, "%s",
+			              sqlite3_errmsg(raw));
+	ck_assert_int_eq(sqlite3_exec(raw, "INSERT INTO asset(uuid, tag, updated_at)"
+	                                   " VALUES('01a2393a-1dab-7233-9969-5c12364986e9', 'P-1', 0);"
+	                                   " PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(raw), SQLITE_OK);
+
+	ck_assert_msg(store_open_existing(db, &s, &e) == WR_OK, "%s", e.msg);
+	ck_assert_int_eq(store_schema_version(s), 3);
+	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM sync_state"), 1);
+	query_text(s->db, "SELECT device FROM sync_state", device, sizeof device);
+	ck_assert_msg(wr_uuid_valid(device) && device[14] == '4', "device id %s", device);
+	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+	                                  " AND name LIKE 'sync_%'"),
+	                 /* inserts of 11 tables, updates of 6 and a labour timer's stop,
+	                  * deletes of the register's 4 */
+	                 11 + 7 + 4);
+	ck_assert_int_eq(store_asset_get(s, "P-1", &a, &e), WR_OK);
+	wr_strlcpy(a.name, "Pump", sizeof a.name);
+	ck_assert_int_eq(store_asset_put(s, &a, &e), WR_OK);
+	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM outbox WHERE op = 'update'"), 1);
+	/* Notes stay append-only. */
+	ck_assert_int_ne(sqlite3_exec(s->db, "DELETE FROM wo_note", NULL, NULL, NULL) == SQLITE_OK &&
+	                 sqlite3_exec(s->db, "INSERT INTO wo(uuid, number, created_at, updated_at)"
+	                                     " VALUES('u1', 'WO-1', 0, 0); INSERT INTO wo_note(uuid,"
+	                                     " wo_id, author, at, body) VALUES('n1', 1, 'a', 0, 'b');"
+	                                     " DELETE FROM wo_note", NULL, NULL, NULL), SQLITE_OK);
+	testdb_close(s, db);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(open_existing_needs_a_file)
 {
 	char dir[512], db[600];
@@ -435,6 +484,7 @@ int main(void)
 	tcase_add_test(tc, not_sqlite_refused);
 	tcase_add_test(tc, empty_file_needs_init);
 	tcase_add_test(tc, open_existing_needs_a_file);
+	tcase_add_test(tc, schema_2_gets_sync);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

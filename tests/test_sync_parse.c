@@ -97,6 +97,35 @@ START_TEST(health_bad)
 }
 END_TEST
 
+/* ------------------------------------------------------------------- me */
+
+START_TEST(me_good_and_bad)
+{
+	static const char every[] = "{\"user\":\"kwhite\",\"role\":\"technician\",\"sites\":[],"
+	                            "\"later\":1}";
+	static const char two[] = "{\"user\":\"p\",\"role\":\"planner\",\"sites\":[\"N\",\"S\"]}";
+	static const char *const bad[][2] = {
+		{"{\"role\":\"planner\",\"sites\":[]}", "user: missing"},
+		{"{\"user\":\"p\",\"role\":3,\"sites\":[]}", "role: not a string"},
+		{"{\"user\":\"p\",\"role\":\"planner\"}", "sites: missing"},
+		{"{\"user\":\"p\",\"role\":\"planner\",\"sites\":[1]}", "sites: not a list"},
+	};
+	struct sync_identity id;
+
+	ck_assert_int_eq(central_parse_me(every, strlen(every), &id, &E), SYNC_OK);
+	ck_assert_str_eq(id.user, "kwhite");
+	ck_assert_str_eq(id.role, "technician");
+	ck_assert_str_eq(id.sites, "");
+	ck_assert_int_eq(central_parse_me(two, strlen(two), &id, &E), SYNC_OK);
+	ck_assert_str_eq(id.sites, "N,S");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(central_parse_me(bad[i][0], strlen(bad[i][0]), &id, &E), SYNC_EPROTO);
+		SAYS(bad[i][1]);
+		ck_assert_str_eq(id.user, "");
+	}
+}
+END_TEST
+
 /* ----------------------------------------------------------------- pull */
 
 static const char PAGE[] =
@@ -590,6 +619,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, health_good_and_negotiated);
 	tcase_add_test(tc, health_without_a_common_protocol);
 	tcase_add_test(tc, health_bad);
+	tcase_add_test(tc, me_good_and_bad);
 	tcase_add_test(tc, page_good);
 	tcase_add_test(tc, page_bad);
 	tcase_add_test(tc, page_cut_anywhere_is_refused);

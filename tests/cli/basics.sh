@@ -39,7 +39,7 @@ MAN="${WRENCH_SRC:-.}/assets/wrench.1"
 if [ -f "$MAN" ]; then
 	for cmd in init import export report rank fit backtest demo ui \
 		"asset list" "asset show" "wo list" "wo show" "wo new" "wo set" "wo done" "wo note" \
-		"wo labor" "wo part" "pm list" "pm due" "pm generate"; do
+		"wo labor" "wo part" "pm list" "pm due" "pm generate" sync conflicts; do
 		sec=$cmd
 		[ "$cmd" = "wo done" ] && sec="wo open|start|hold|done"
 		assert_contains "man page has a section for $cmd" "$(grep '^\.SS' "$MAN")" \

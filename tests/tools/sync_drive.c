@@ -8,6 +8,7 @@
  *   sync_drive [--ca-file F] [--attempts N] [--stall S] COMMAND...
  *
  *   hello                          "server NAME protocol N"
+ *   whoami                         "user NAME role ROLE sites S,..."
  *   push FILE                      FILE holds a push body as docs/sync-api.md
  *                                  writes it; it is read into the plain C
  *                                  batch and sent; one line per result
@@ -248,6 +249,13 @@ static int run(struct sync_transport *t, char **argv, int argc)
 		printf("server %s protocol %d\n", s.name, s.protocol);
 		return SYNC_OK;
 	}
+	if (!strcmp(argv[0], "whoami") && argc == 1) {
+		struct sync_identity id;
+		if ((rc = sync_whoami(t, &id, &e)) != SYNC_OK)
+			return failed(rc, &e);
+		printf("user %s role %s sites %s\n", id.user, id.role, id.sites);
+		return SYNC_OK;
+	}
 	if (!strcmp(argv[0], "push") && argc == 2)
 		return cmd_push(t, argv[1]);
 	if (!strcmp(argv[0], "pull") && (argc == 4 || argc == 5))
@@ -281,7 +289,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.url || !o.token || i >= argc) {
 		fprintf(stderr, "usage: WRENCH_CENTRAL_URL=URL WRENCH_CENTRAL_TOKEN=HEX sync_drive "
-		        "[--ca-file F] [--attempts N] [--stall S] hello|push|pull|pullall ...\n");
+		        "[--ca-file F] [--attempts N] [--stall S] hello|whoami|push|pull|pullall ...\n");
 		return USAGE;
 	}
 	if ((rc = sync_central_open(&o, &t, &e)) != SYNC_OK)

@@ -1,0 +1,418 @@
+/*
+ * sync_apply.c - a pulled page applied in one transaction with its cursor
+ * (include/store_sync.h, docs/sync-api.md section 3): upserts newer than
+ * the version held, tombstones, and the changes that refer to records not
+ * here yet, parked in sync_parked and tried again after every page.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "sync_internal.h"
+
+enum { DONE, SKIPPED, PARKED };
+
+static const char deleted_why[] = "deleted: the record was deleted on the server";
+
+/* ------------------------------------------------------------- parking */
+
+static void record_json(struct sbuf *b, const struct sync_record *r)
+{
+	sbuf_put(b, "{");
+	for (size_t i = 0; i < r->nfields; i++) {
+		sbuf_put(b, "%s\"%s\":", i ? "," : "", r->fields[i].name);
+		sbuf_put_value(b, &r->fields[i].value);
+	}
+	sbuf_put(b, "}");
+}
+
+static int park(struct store *s, const struct sync_change *ch, struct wr_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO sync_parked(entity, uuid, version, op, data, updated_at)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(uuid) DO UPDATE SET"
+		" entity = excluded.entity, version = excluded.version, op = excluded.op,"
+		" data = excluded.data, updated_at = excluded.updated_at"
+		" WHERE excluded.version >= version";
+	struct sbuf data = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ch->op == SYNC_UPSERT)
+		record_json(&data, &ch->data);
+	if (data.oom || !(st = store_stmt(s, sql, e))) {
+		sbuf_free(&data);
+		return data.oom ? wr_fail(e, WR_ENOMEM, "out of memory keeping a change") : WR_EDB;
+	}
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, ch->entity);
+	store_bind_text(&b, 2, ch->uuid);
+	store_bind_int64(&b, 3, ch->version);
+	store_bind_int(&b, 4, ch->op);
+	if (data.p)
+		store_bind_text(&b, 5, data.p);
+	if (ch->op == SYNC_UPSERT && ch->data.updated_at)
+		store_bind_text(&b, 6, ch->data.updated_at);
+	rc = store_run(s, &b, e, "keeping a change for later");
+	store_stmt_done(st);
+	sbuf_free(&data);
+	return rc;
+}
+
+static int unpark(struct store *s, const char *uuid, int64_t version, struct wr_err *e)
+{
+	static const char sql[] = "DELETE FROM sync_parked WHERE uuid = ?1 AND version <= ?2";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	store_bind_int64(&b, 2, version);
+	rc = store_run(s, &b, e, "applying a kept change");
+	store_stmt_done(st);
+	return rc;
+}
+
+/* ----------------------------------------------------------- tombstones */
+
+/* The state-0 and state-2 entries of uuid: rejected when the record went
+ * away on the server.  *n gets how many there were. */
+static int reject_pending(struct store *s, const char *uuid, int *n, struct wr_err *e)
+{
+	static const char sql[] = "SELECT seq, state FROM outbox WHERE uuid = ?1 AND state <> 1";
+	int64_t seqs[64];
+	int k = 0, rc;
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+
+	*n = 0;
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	if ((rc = store_binds_check(&b, e, "reading local edits")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*n)++;
+		if (sqlite3_column_int(st, 1) == 0 && k < 64)
+			seqs[k++] = sqlite3_column_int64(st, 0);
+	}
+	store_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return store_dberr(s, e, "reading local edits");
+	for (int i = 0; i < k; i++)
+		if ((rc = sync_reject(s, seqs[i], deleted_why, e)) != WR_OK)
+			return rc;
+	return WR_OK;
+}
+
+static int delete_row(struct store *s, const struct wr_entity *en, int64_t id, int *parked,
+                      struct wr_err *e)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	sbuf_put(&sql, "DELETE FROM %s WHERE id = ?1", en->table);
+	if (sql.oom)
+		return wr_fail(e, WR_ENOMEM, "out of memory applying a change");
+	rc = sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL);
+	sbuf_free(&sql);
+	if (rc != SQLITE_OK)
+		return store_dberr(s, e, "applying a deletion");
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	rc = store_run(s, &b, e, "applying a deletion");
+	sqlite3_finalize(st);
+	/* Still referred to (the records of a site that left arrive in any
+	 * order): tried again after the page. */
+	*parked = rc == WR_ECONFLICT;
+	if (rc == WR_OK && en->id == CE_WORKORDERS)
+		rc = store_fault_index(s, id, e);
+	return *parked ? WR_OK : rc;
+}
+
+static int tombstone(struct store *s, const struct wr_entity *en, const struct sync_change *ch,
+                     int *out, struct wr_err *e)
+{
+	static const char forget[] = "DELETE FROM sync_base WHERE uuid = ?1";
+	int64_t id = sync_row_id(s, en, ch->uuid, e);
+	int rc, npending = 0, parked = 0;
+	sqlite3_stmt *st;
+
+	*out = DONE;
+	if (id < 0)
+		return WR_EDB;
+	if (id && (rc = reject_pending(s, ch->uuid, &npending, e)) != WR_OK)
+		return rc;
+	if (id && !npending && (rc = delete_row(s, en, id, &parked, e)) != WR_OK)
+		return rc;
+	if (parked) {
+		*out = PARKED;
+		return park(s, ch, e);
+	}
+	if (!(st = store_stmt(s, forget, e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, ch->uuid);
+	rc = store_run(s, &b, e, "applying a deletion");
+	store_stmt_done(st);
+	return rc == WR_OK ? unpark(s, ch->uuid, ch->version, e) : rc;
+}
+
+/* -------------------------------------------------------------- upserts */
+
+/* 1 when uuid has a pending delete (the record is gone here on purpose). */
+static int deleted_here(struct store *s, const char *uuid, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT 1 FROM outbox WHERE uuid = ?1 AND op = 'delete' AND state <> 1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	if (store_binds_check(&b, e, "reading local edits") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, e, "reading local edits"), -1;
+	return rc == SQLITE_ROW;
+}
+
+static int upsert(struct store *s, const struct wr_entity *en, const struct sync_change *ch,
+                  int *out, struct wr_err *e)
+{
+	int64_t base = sync_base_get(s, ch->uuid, e), id;
+	uint32_t kept;
+	int rc, parked, gone;
+
+	*out = SKIPPED;
+	if (base < 0 || (id = sync_row_id(s, en, ch->uuid, e)) < 0)
+		return WR_EDB;
+	if (id && ch->version <= base)
+		return unpark(s, ch->uuid, ch->version, e);
+	if (!id && (gone = deleted_here(s, ch->uuid, e)) != 0)
+		return gone < 0 ? WR_EDB : WR_OK;
+	if ((rc = sync_kept_fields(s, en, ch->uuid, &kept, e)) != WR_OK ||
+	    (rc = sync_write_record(s, en, &ch->data, kept, &parked, e)) != WR_OK)
+		return rc;
+	if (parked) {
+		*out = PARKED;
+		return park(s, ch, e);
+	}
+	*out = DONE;
+	if ((rc = sync_base_set(s, en, ch->uuid, ch->version, e)) != WR_OK)
+		return rc;
+	return unpark(s, ch->uuid, ch->version, e);
+}
+
+static int apply_change(struct store *s, const struct sync_change *ch, int *out,
+                        struct wr_err *e)
+{
+	const struct wr_entity *en = wr_entity_by_name(ch->entity);
+
+	*out = SKIPPED;
+	/* An entity of a later protocol is none of this client's business. */
+	if (!en || !ch->uuid)
+		return WR_OK;
+	if (ch->op == SYNC_TOMBSTONE)
+		return tombstone(s, en, ch, out, e);
+	return upsert(s, en, ch, out, e);
+}
+
+/* --------------------------------------------------- parked, once more */
+
+/* A parked row as a change, its text copied (the change may rewrite the
+ * table it was read from), its fields from the JSON kept. */
+struct unparked {
+	int64_t id;
+	char *entity, *uuid, *data, *updated_at;
+	cJSON *root;
+	struct sync_field *fields;
+	struct sync_change ch;
+};
+
+static void unparked_free(struct unparked *u)
+{
+	free(u->entity);
+	free(u->uuid);
+	free(u->data);
+	free(u->updated_at);
+	cJSON_Delete(u->root);
+	free(u->fields);
+	memset(u, 0, sizeof *u);
+}
+
+static int load_fields(struct unparked *u)
+{
+	const cJSON *j;
+	size_t n = 0;
+
+	if (!u->data || !(u->root = cJSON_Parse(u->data)) ||
+	    !(u->fields = calloc((size_t)cJSON_GetArraySize(u->root) + 1, sizeof *u->fields)))
+		return WR_ENOMEM;
+	cJSON_ArrayForEach(j, u->root)
+	{
+		struct sync_value *v = &u->fields[n].value;
+		u->fields[n++].name = j->string;
+		v->type = cJSON_IsString(j) ? SYNC_TEXT : cJSON_IsNumber(j) ? SYNC_NUMBER
+		          : cJSON_IsBool(j)                                 ? SYNC_BOOL
+		                                                            : SYNC_NULL;
+		v->text = cJSON_IsString(j) ? j->valuestring : NULL;
+		v->number = cJSON_IsNumber(j) ? j->valuedouble : 0;
+		v->boolean = cJSON_IsTrue(j);
+	}
+	u->ch.data = (struct sync_record){u->uuid, u->ch.version, u->updated_at, u->fields, n};
+	return WR_OK;
+}
+
+static int load_parked(sqlite3_stmt *st, struct unparked *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(st, 0);
+	u->entity = store_col_dup(st, 1);
+	u->uuid = store_col_dup(st, 2);
+	u->data = store_col_dup(st, 5);
+	u->updated_at = store_col_dup(st, 6);
+	u->ch.entity = u->entity;
+	u->ch.uuid = u->uuid;
+	u->ch.version = sqlite3_column_int64(st, 3);
+	u->ch.op = sqlite3_column_int(st, 4) == SYNC_TOMBSTONE ? SYNC_TOMBSTONE : SYNC_UPSERT;
+	if (!u->entity || !u->uuid)
+		return WR_ENOMEM;
+	return u->ch.op == SYNC_TOMBSTONE ? WR_OK : load_fields(u);
+}
+
+/* The parked change after row id `after`: 1 (in u), 0 none, -1 error. */
+static int next_parked(struct store *s, int64_t after, struct unparked *u, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT id, entity, uuid, version, op, data, updated_at FROM sync_parked"
+		" WHERE id > ?1 ORDER BY id LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc, got = -1;
+
+	memset(u, 0, sizeof *u);
+	if (!st)
+		return -1;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, after);
+	if (store_binds_check(&b, e, "reading kept changes") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		got = load_parked(st, u) == WR_OK ? 1 : (wr_fail(e, WR_ENOMEM, "out of memory"), -1);
+	else if (rc == SQLITE_DONE)
+		got = 0;
+	else
+		store_dberr(s, e, "reading kept changes");
+	store_stmt_done(st);
+	return got;
+}
+
+/* One pass over the parked changes; *moved counts those applied. */
+static int parked_pass(struct store *s, size_t *moved, struct wr_err *e)
+{
+	struct unparked u;
+	int64_t after = 0;
+	int got, out, rc = WR_OK;
+
+	*moved = 0;
+	while (rc == WR_OK && (got = next_parked(s, after, &u, e)) != 0) {
+		if (got < 0) {
+			unparked_free(&u);
+			return e && e->rc ? e->rc : WR_EDB;
+		}
+		after = u.id;
+		rc = apply_change(s, &u.ch, &out, e);
+		*moved += rc == WR_OK && out == DONE;
+		unparked_free(&u);
+	}
+	return rc;
+}
+
+/* Parked changes are tried until a pass applies none: one may wait on
+ * another parked after it. */
+static int retry_parked(struct store *s, size_t *applied, struct wr_err *e)
+{
+	size_t moved;
+	int rc;
+
+	do {
+		if ((rc = parked_pass(s, &moved, e)) != WR_OK)
+			return rc;
+		*applied += moved;
+	} while (moved > 0);
+	return WR_OK;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+static int set_cursor(struct store *s, const char *next, struct wr_err *e)
+{
+	static const char sql[] = "UPDATE sync_state SET cursor = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, next ? next : "");
+	rc = store_run(s, &b, e, "keeping the sync cursor");
+	store_stmt_done(st);
+	return rc;
+}
+
+static int apply_all(struct store *s, const struct sync_page *p, size_t *applied,
+                     struct wr_err *e)
+{
+	int rc = WR_OK, out;
+
+	for (size_t i = 0; i < p->n && rc == WR_OK; i++) {
+		rc = apply_change(s, &p->changes[i], &out, e);
+		*applied += rc == WR_OK && out == DONE;
+	}
+	if (rc == WR_OK)
+		rc = retry_parked(s, applied, e);
+	if (rc == WR_OK)
+		rc = set_cursor(s, p->next, e);
+	return rc;
+}
+
+int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *applied,
+                          struct wr_err *e)
+{
+	size_t n = 0;
+	int rc;
+
+	if (applied)
+		*applied = 0;
+	if (!p)
+		return wr_fail(e, WR_EINPUT, "no page to apply");
+	if ((rc = store_begin(s, e)) != WR_OK)
+		return rc;
+	rc = sync_applying(s, 1, e);
+	if (rc == WR_OK)
+		rc = apply_all(s, p, &n, e);
+	if (rc == WR_OK)
+		rc = sync_applying(s, 0, e);
+	if (rc == WR_OK)
+		rc = store_commit(s, e);
+	else
+		store_rollback(s);
+	if (rc == WR_OK && applied)
+		*applied = n;
+	return rc;
+}

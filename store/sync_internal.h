@@ -1,0 +1,107 @@
+/*
+ * sync_internal.h - what the store's sync files (store/sync_*.c) share:
+ * a growing SQL text, the wire value of a field as SQL (both ways), the
+ * fields a record keeps while local edits wait, and the write of a
+ * server's record.  include/store_sync.h is the contract they implement.
+ */
+#ifndef WRENCH_STORE_SYNC_INTERNAL_H
+#define WRENCH_STORE_SYNC_INTERNAL_H
+
+#include <stdint.h>
+
+#include "entity_rec.h"
+#include "store_sync.h"
+
+/* ---- a growing text (sync_sql.c) ---- */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int oom;                 /* an allocation failed: p is incomplete */
+};
+void sbuf_put(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with every "@." replaced by row and a dot. */
+void sbuf_put_row(struct sbuf *b, const char *s, const char *row);
+/* Appends v as JSON. */
+void sbuf_put_value(struct sbuf *b, const struct sync_value *v);
+void sbuf_free(struct sbuf *b);
+
+/* ---- which fields sync carries (sync_wire.c) ---- */
+/* 1 when a create sends field f (every stored field but the uuid, the
+ * derived and the import-only ones). */
+int sync_field_created(const struct wr_field *f);
+/* 1 when an update sends field f (MERGE_FIELD ones). */
+int sync_field_updated(const struct wr_field *f);
+
+/* Appends the SQL of field f's wire value over the row named row ("NEW",
+ * "OLD", a table alias): what the outbox triggers write. */
+void sync_wire_sql(struct sbuf *b, const struct wr_field *f, const char *row);
+/* Appends an SQL value that compares equal exactly when the wire values
+ * are equal (text: '' and NULL alike). */
+void sync_cmp_sql(struct sbuf *b, const struct wr_field *f, const char *row);
+/* Appends the SQL that turns parameter ?param (bound by sync_bind) into
+ * field f's column value. */
+void sync_param_sql(struct sbuf *b, const struct wr_field *f, int param);
+/* Binds wire value v of field f as ?param.  WR_OK, or WR_EINPUT with e
+ * saying what is wrong with the value (a server that breaks the protocol). */
+int sync_bind(struct store_binds *b, int param, const struct wr_field *f,
+              const struct sync_value *v, struct wr_err *e);
+/* For a reference: 1 when v is null or names a record that is here, 0 when
+ * it names one that is not (yet), -1 on an error. */
+int sync_ref_here(struct store *s, const struct wr_field *f, const struct sync_value *v,
+                  struct wr_err *e);
+
+/* ---- the device's state (sync_state.c) ---- */
+/* Sets sync_state.applying (inside the caller's transaction). */
+int sync_applying(struct store *s, int on, struct wr_err *e);
+/* Now, UTC seconds since the epoch (the outbox's own times). */
+int64_t sync_utc_now(void);
+
+/* ---- records (sync_record.c) ---- */
+/* The bit of every field of en that local edits still wait on for the
+ * record uuid: fields of its pending and rejected outbox entries and of its
+ * open conflicts.  WR_OK or an error. */
+int sync_kept_fields(struct store *s, const struct wr_entity *en, const char *uuid,
+                     uint32_t *kept, struct wr_err *e);
+/* Writes record r of en into the store (an insert when no row has its
+ * uuid), every field of r except those in kept, with version as the row's
+ * version.  *parked is set (and nothing written) when r refers to a
+ * record not here yet or its key is taken by another: the caller keeps
+ * it for later.  Expects applying = 1.  WR_OK or an error. */
+int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
+                      uint32_t kept, int *parked, struct wr_err *e);
+/* Moves a local work order of another uuid off number (to a provisional
+ * one), so that the record uuid can take it. */
+int sync_free_number(struct store *s, const char *number, const char *uuid, struct wr_err *e);
+/* The row id of the record of en with that uuid, 0 when none, -1 error. */
+int64_t sync_row_id(struct store *s, const struct wr_entity *en, const char *uuid,
+                    struct wr_err *e);
+/* Keeps version as the server version of uuid (sync_base). */
+int sync_base_set(struct store *s, const struct wr_entity *en, const char *uuid,
+                  int64_t version, struct wr_err *e);
+/* The server version held for uuid, 0 when none; -1 on an error. */
+int64_t sync_base_get(struct store *s, const char *uuid, struct wr_err *e);
+
+/* ---- the outbox (sync_outbox.c) ---- */
+/* Marks entry seq rejected with why, for the user (sync_conflict kind 1). */
+int sync_reject(struct store *s, int64_t seq, const char *why, struct wr_err *e);
+/* Deletes acknowledged entries older than the time kept for a reset. */
+int sync_purge(struct store *s, struct wr_err *e);
+
+/* ---- issues (sync_issue.c) ---- */
+/* The key people know record uuid of en by (a tag, a number), into buf. */
+int sync_record_key(struct store *s, const struct wr_entity *en, const char *uuid, char *buf,
+                    size_t n, struct wr_err *e);
+
+/* ---- the outbox triggers (sync_schema.c) ---- */
+/* Installs the outbox triggers when those in the file are not the ones
+ * the descriptors make (store_open calls it). */
+int store_sync_install(struct store *s, struct wr_err *e);
+
+/* ---- work-order numbers (sync_state.c) ---- */
+/* The next provisional number P-<device8>-<n> into buf.  WR_OK or error. */
+int sync_provisional_number(struct store *s, char *buf, size_t n, struct wr_err *e);
+/* A provisional number P-<device8>-<n> into buf when a server is
+ * remembered (1), else 0 (the plain numbering applies); -1 on an error. */
+int store_sync_wo_number(struct store *s, char *buf, size_t n, struct wr_err *e);
+
+#endif

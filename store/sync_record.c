@@ -1,0 +1,315 @@
+/*
+ * sync_record.c - writing a server's record into the store: the fields
+ * local edits still wait on are kept, every other field takes the
+ * server's value, references are found by UUID, and a record that refers
+ * to one not here yet, or whose key another local record holds, is handed
+ * back to be kept for later (sync_apply.c parks it).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync_internal.h"
+
+/* --------------------------------------------------------- kept fields */
+
+int sync_kept_fields(struct store *s, const struct wr_entity *en, const char *uuid,
+                     uint32_t *kept, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT j.key FROM outbox o, json_each(o.fields) j WHERE o.uuid = ?1 AND o.state <> 1"
+		" UNION SELECT field FROM sync_conflict WHERE uuid = ?1 AND kind = 0";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc, i;
+
+	*kept = 0;
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	if ((rc = store_binds_check(&b, e, "reading local edits")) != WR_OK) {
+		store_stmt_done(st);
+		return rc;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		i = wr_entity_field(en, (const char *)sqlite3_column_text(st, 0));
+		/* The server's own fields (a work order's number) are always its. */
+		if (i >= 0 && en->f[i].merge != MERGE_SERVER)
+			*kept |= 1u << i;
+	}
+	store_stmt_done(st);
+	return rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "reading local edits");
+}
+
+/* ----------------------------------------------------------- the base */
+
+int sync_base_set(struct store *s, const struct wr_entity *en, const char *uuid,
+                  int64_t version, struct wr_err *e)
+{
+	static const char sql[] =
+		"INSERT INTO sync_base(uuid, entity, version) VALUES(?1, ?2, ?3)"
+		" ON CONFLICT(uuid) DO UPDATE SET version = max(version, excluded.version)";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	store_bind_text(&b, 2, en->name);
+	store_bind_int64(&b, 3, version);
+	rc = store_run(s, &b, e, "keeping the server's version");
+	store_stmt_done(st);
+	return rc;
+}
+
+int64_t sync_base_get(struct store *s, const char *uuid, struct wr_err *e)
+{
+	static const char sql[] = "SELECT version FROM sync_base WHERE uuid = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int64_t v = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, uuid);
+	if (store_binds_check(&b, e, "reading the server's version") != WR_OK) {
+		store_stmt_done(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		v = -1, store_dberr(s, e, "reading the server's version");
+	store_stmt_done(st);
+	return v;
+}
+
+/* ----------------------------------------------- statements by their text */
+
+/* The statement cache knows a statement by the address of its text, so
+ * each text built here is kept for the process, once: records of one
+ * entity mostly bring the same fields, so few are ever made. */
+#define TEXTS_MAX 256
+static char *texts[TEXTS_MAX];
+static int ntexts;
+static pthread_mutex_t texts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *intern(const char *sql)
+{
+	const char *out = NULL;
+	int i;
+
+	if (pthread_mutex_lock(&texts_lock) != 0)
+		return NULL;
+	for (i = 0; i < ntexts && strcmp(texts[i], sql) != 0; i++)
+		;
+	if (i < ntexts)
+		out = texts[i];
+	else if (ntexts < TEXTS_MAX && (texts[ntexts] = wr_strdup(sql)) != NULL)
+		out = texts[ntexts++];
+	pthread_mutex_unlock(&texts_lock);
+	return out;
+}
+
+/* A prepared statement for sql: cached, or (*own) one the caller
+ * finalizes when the texts are all taken. */
+static sqlite3_stmt *prepare(struct store *s, const char *sql, int *own, struct wr_err *e)
+{
+	const char *kept = intern(sql);
+	sqlite3_stmt *st = NULL;
+
+	*own = 0;
+	if (kept)
+		return store_stmt(s, kept, e);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_dberr(s, e, "preparing a sync statement");
+		return NULL;
+	}
+	*own = 1;
+	return st;
+}
+
+static void release(sqlite3_stmt *st, int own)
+{
+	if (own)
+		sqlite3_finalize(st);
+	else
+		store_stmt_done(st);
+}
+
+/* ------------------------------------------------------------- writing */
+
+/* What one write of a record sets: the fields (descriptor indices) and
+ * their values. */
+struct plan {
+	const struct wr_entity *en;
+	const struct sync_record *r;
+	int idx[ENTITY_MAX_FIELDS];
+	const struct sync_value *val[ENTITY_MAX_FIELDS];
+	int n;
+};
+
+/* The fields of r that are written: stored, synced, not kept.  0, or 1
+ * when a reference names a record not here yet; -1 on an error. */
+static int make_plan(struct store *s, struct plan *p, uint32_t kept, struct wr_err *e)
+{
+	p->n = 0;
+	for (size_t i = 0; i < p->en->n && i < ENTITY_MAX_FIELDS; i++) {
+		const struct wr_field *f = &p->en->f[i];
+		const struct sync_value *v;
+		int here;
+		if (!f->column || !sync_field_created(f) || (kept & (1u << i)) ||
+		    !(v = sync_record_get(p->r, f->name)))
+			continue;
+		if ((here = sync_ref_here(s, f, v, e)) <= 0)
+			return here < 0 ? -1 : 1;
+		p->idx[p->n] = (int)i;
+		p->val[p->n++] = v;
+	}
+	return 0;
+}
+
+static void insert_sql(struct sbuf *b, const struct plan *p)
+{
+	const struct wr_entity *en = p->en;
+
+	sbuf_put(b, "INSERT INTO %s(uuid", en->table);
+	for (int k = 0; k < p->n; k++)
+		sbuf_put(b, ", %s", en->f[p->idx[k]].column);
+	sbuf_put(b, "%s) VALUES(?1", en->no_version ? "" : ", version, updated_at");
+	for (int k = 0; k < p->n; k++) {
+		sbuf_put(b, ", ");
+		sync_param_sql(b, &en->f[p->idx[k]], k + 2);
+	}
+	if (!en->no_version)
+		sbuf_put(b, ", ?%d, ?%d", p->n + 2, p->n + 3);
+	sbuf_put(b, ")");
+}
+
+static void update_sql(struct sbuf *b, const struct plan *p)
+{
+	const struct wr_entity *en = p->en;
+
+	sbuf_put(b, "UPDATE %s SET version = ?%d, updated_at = ?%d", en->table, p->n + 2,
+	         p->n + 3);
+	for (int k = 0; k < p->n; k++) {
+		sbuf_put(b, ", %s = ", en->f[p->idx[k]].column);
+		sync_param_sql(b, &en->f[p->idx[k]], k + 2);
+	}
+	sbuf_put(b, " WHERE id = ?1");
+}
+
+/* Runs the insert (id 0) or update of plan p.  WR_ECONFLICT when a key
+ * is taken by another record. */
+static int run_plan(struct store *s, const struct plan *p, int64_t id, struct wr_err *e)
+{
+	struct sbuf sql = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = WR_OK, own = 0;
+
+	if (id)
+		update_sql(&sql, p);
+	else
+		insert_sql(&sql, p);
+	if (sql.oom)
+		rc = wr_fail(e, WR_ENOMEM, "out of memory applying a change");
+	else if (!(st = prepare(s, sql.p, &own, e)))
+		rc = WR_EDB;
+	sbuf_free(&sql);
+	if (rc != WR_OK)
+		return rc;
+	struct store_binds b = store_binds_start(st);
+	if (id)
+		store_bind_int64(&b, 1, id);
+	else
+		store_bind_text(&b, 1, p->r->uuid);
+	for (int k = 0; k < p->n && rc == WR_OK; k++)
+		rc = sync_bind(&b, k + 2, &p->en->f[p->idx[k]], p->val[k], e);
+	if (!p->en->no_version) {
+		store_bind_int64(&b, p->n + 2, p->r->version);
+		store_bind_int64(&b, p->n + 3, wr_now());
+	}
+	if (rc == WR_OK)
+		rc = store_run(s, &b, e, "applying a change from the server");
+	else if (store_binds_check(&b, NULL, "applying a change from the server") != WR_OK)
+		rc = WR_EDB;
+	release(st, own);
+	return rc;
+}
+
+/* A work-order number from the server that a local work order of another
+ * UUID has (its provisional number, or a number the planner typed) moves
+ * the local one to a new provisional number: the server numbers it when
+ * it arrives. */
+int sync_free_number(struct store *s, const char *number, const char *uuid, struct wr_err *e)
+{
+	static const char find[] = "SELECT id FROM wo WHERE number = ?1 AND uuid <> ?2";
+	static const char move[] = "UPDATE wo SET number = ?2 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, find, e);
+	char num[32];
+	int64_t id = 0;
+	int rc;
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, number);
+	store_bind_text(&b, 2, uuid);
+	if ((rc = store_binds_check(&b, e, "numbering a work order")) == WR_OK) {
+		rc = sqlite3_step(st);
+		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? WR_OK
+		                                             : store_dberr(s, e, "numbering a work order");
+	}
+	store_stmt_done(st);
+	if (rc != WR_OK || !id)
+		return rc;
+	if ((rc = sync_provisional_number(s, num, sizeof num, e)) != WR_OK)
+		return rc;
+	if (!(st = store_stmt(s, move, e)))
+		return WR_EDB;
+	b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	store_bind_text(&b, 2, num);
+	rc = store_run(s, &b, e, "numbering a work order");
+	store_stmt_done(st);
+	return rc;
+}
+
+static int free_number(struct store *s, const struct sync_record *r, struct wr_err *e)
+{
+	const struct sync_value *v = sync_record_get(r, "number");
+	return v && v->type == SYNC_TEXT ? sync_free_number(s, v->text, r->uuid, e) : WR_OK;
+}
+
+int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
+                      uint32_t kept, int *parked, struct wr_err *e)
+{
+	struct plan p = {en, r, {0}, {0}, 0};
+	int64_t id;
+	int rc;
+
+	*parked = 0;
+	if ((rc = make_plan(s, &p, kept, e)) != 0) {
+		*parked = rc > 0;
+		return rc > 0 ? WR_OK : WR_EDB;
+	}
+	if ((id = sync_row_id(s, en, r->uuid, e)) < 0)
+		return WR_EDB;
+	if (id && en->no_version)
+		return WR_OK;   /* append-only and here already */
+	if (en->id == CE_WORKORDERS && (rc = free_number(s, r, e)) != WR_OK)
+		return rc;
+	rc = run_plan(s, &p, id, e);
+	if (rc == WR_ECONFLICT) {
+		/* A key another local record holds (a rejected create's tag, say). */
+		*parked = 1;
+		return WR_OK;
+	}
+	if (rc == WR_OK && en->id == CE_WORKORDERS)
+		rc = store_fault_index(s, id ? id : sqlite3_last_insert_rowid(s->db), e);
+	return rc;
+}

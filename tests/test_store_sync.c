@@ -1,0 +1,995 @@
+/*
+ * test_store_sync.c - the store's side of sync (include/store_sync.h).
+ *
+ * Every write path leaves exactly one outbox entry with the right old and
+ * new wire values, in the same transaction as the change; changes the
+ * store makes for the server leave none.  Push results settle entries
+ * (applied with a canonical number, merged, conflict, rejected, deferred);
+ * a page built from one store's outbox, as the server would fold it,
+ * applied to an empty store gives the same exports (in any order: changes
+ * that refer to records not there yet wait); a pulled change merges with
+ * pending edits field by field; conflicts are listed and resolved both
+ * ways; a rejected edit dropped is undone; a reset queues the history
+ * again.  The plant's clock is not UTC here, so every instant crosses a
+ * time-zone conversion on its way.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "csvio.h"
+#include "helpers/testdb.h"
+#include "store.h"
+#include "store_sync.h"
+#include "../store/internal.h"   /* the connection, to look at the tables */
+
+static struct store *S;
+static char path[512];
+
+static void setup(void)
+{
+	S = testdb_open(path, sizeof path);
+}
+
+static void teardown(void)
+{
+	testdb_close(S, path);
+	S = NULL;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static int64_t q_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+
+	ck_assert_msg(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	              sqlite3_errmsg(s->db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static char *q_text(struct store *s, const char *sql, char *buf, size_t n)
+{
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	ck_assert_msg(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	              sqlite3_errmsg(s->db));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		wr_strlcpy(buf, (const char *)sqlite3_column_text(st, 0), n);
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static void exec(struct store *s, const char *sql)
+{
+	ck_assert_msg(sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
+	              sqlite3_errmsg(s->db));
+}
+
+static int64_t mark(struct store *s)
+{
+	return q_int(s, "SELECT coalesce(max(seq), 0) FROM outbox");
+}
+
+/* Exactly one entry after `since`, of entity and op, with these fields. */
+static void expect_one(struct store *s, int64_t since, const char *entity, const char *op,
+                       const char *fields)
+{
+	char sql[256], got[4096];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE seq > %lld", (long long)since);
+	ck_assert_int_eq(q_int(s, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT entity || ' ' || op FROM outbox WHERE seq > %lld",
+	         (long long)since);
+	snprintf(got, sizeof got, "%s %s", entity, op);
+	{
+		char row[64];
+		ck_assert_str_eq(q_text(s, sql, row, sizeof row), got);
+	}
+	if (fields) {
+		snprintf(sql, sizeof sql, "SELECT fields FROM outbox WHERE seq > %lld", (long long)since);
+		ck_assert_str_eq(q_text(s, sql, got, sizeof got), fields);
+	}
+}
+
+/* The value at JSON path p of the fields of the last entry. */
+static char *last_field(struct store *s, const char *p, char *buf, size_t n)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "SELECT json_extract(fields, '%s') FROM outbox ORDER BY seq DESC LIMIT 1", p);
+	return q_text(s, sql, buf, n);
+}
+
+static void write_file(const char *file, const char *text)
+{
+	FILE *f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static int import_text(struct store *s, int entity, const char *text, struct wr_err *e)
+{
+	char file[600];
+	int rc;
+
+	snprintf(file, sizeof file, "%s.%d.csv", path, entity);
+	write_file(file, text);
+	rc = csvio_import(s, entity, file, NULL, NULL, e);
+	unlink(file);
+	return rc;
+}
+
+static void import_ok(struct store *s, int entity, const char *text)
+{
+	struct wr_err e = {0, ""};
+	ck_assert_msg(import_text(s, entity, text, &e) == WR_OK, "import %d: %s", entity, e.msg);
+}
+
+/* A small plant: every entity, references of every kind. */
+static void load_plant(struct store *s)
+{
+	struct wr_err e = {0, ""};
+	struct wr_part part = {0};
+
+	import_ok(s, CE_LOCATIONS, "code,name,kind,parent\nS1,Site one,site,\nA1,Area one,area,S1\n");
+	import_ok(s, CE_ASSETS, "tag,name,location,parent,install_date,criticality,status\n"
+	                        "P-100,Pump,A1,,2019-05-28,4,operational\n"
+	                        "M-101,Motor,A1,P-100,,3,down\n");
+	import_ok(s, CE_METERS, "asset,name,unit,kind\nP-100,hours,h,runhours\n");
+	import_ok(s, CE_READINGS, "asset,meter,at,value\nP-100,hours,2025-01-07 07:00:00,1200.5\n");
+	import_ok(s, CE_PMS, "code,title,asset,kind,interval,unit,start_date,meter,meter_interval,"
+	                     "floating\nPM-1,Grease,P-100,calendar,3,month,2025-01-01,,,no\n"
+	                     "PM-2,Oil,P-100,meter,0,day,,hours,500,yes\n");
+	import_ok(s, CE_WORKORDERS,
+	          "number,title,asset,status,priority,due,created,failure,description,pm\n"
+	          "WO-000001,Leak,P-100,open,high,2025-02-01,2025-01-10 08:30:00,yes,"
+	          "\"Two\nlines\",PM-1\n");
+	import_ok(s, CE_HISTORY, "asset,date,event,code,notes\nP-100,2024-06-01,failure,BRG,worn\n");
+	ck_assert_int_eq(store_check_add(s, "WO-000001", "Check seal", &e), WR_OK);
+	ck_assert_int_eq(store_check_set(s, "WO-000001", 1, CR_PASS, "fine", &e), WR_OK);
+	ck_assert_int_eq(store_note_add(s, "WO-000001", "Seal weeping", &e), WR_OK);
+	ck_assert_int_eq(store_labor_add(s, "WO-000001", 45, "fixed", &e), WR_OK);
+	wr_strlcpy(part.part_code, "SEAL-9", sizeof part.part_code);
+	part.qty = 2;
+	part.unit_cost = 12.25;
+	part.at = WR_NO_TIME;
+	ck_assert_msg(store_part_add(s, "WO-000001", &part, &e) == WR_OK, "%s", e.msg);
+	ck_assert_int_eq(store_wo_transition(s, "WO-000001", WS_IN_PROGRESS, &e), WR_OK);
+}
+
+/* ------------------------------------------- pages, as the server folds */
+
+/* A page of the current records of a store, from its outbox: each
+ * record's create with its later updates folded in, version 1 + the
+ * number of updates; in outbox order of the creates, or reversed. */
+struct tpage {
+	struct sync_page p;
+	cJSON *recs;                  /* uuid -> {entity, version, fields} */
+	struct sync_field *fields[256];
+};
+
+static void fold_row(cJSON *recs, const char *entity, const char *uuid, const char *op,
+                     const char *fields)
+{
+	cJSON *f = cJSON_Parse(fields), *rec = cJSON_GetObjectItem(recs, uuid), *m;
+
+	ck_assert_ptr_nonnull(f);
+	if (!rec) {
+		ck_assert_str_eq(op, "create");
+		rec = cJSON_AddObjectToObject(recs, uuid);
+		cJSON_AddStringToObject(rec, "entity", entity);
+		cJSON_AddNumberToObject(rec, "version", 0);
+		cJSON_AddObjectToObject(rec, "data");
+	}
+	cJSON_SetNumberValue(cJSON_GetObjectItem(rec, "version"),
+	                     cJSON_GetObjectItem(rec, "version")->valuedouble + 1);
+	cJSON_ArrayForEach(m, f)
+	{
+		cJSON *data = cJSON_GetObjectItem(rec, "data");
+		cJSON_DeleteItemFromObject(data, m->string);
+		cJSON_AddItemToObject(data, m->string,
+		                      cJSON_Duplicate(cJSON_GetObjectItem(m, "new"), 1));
+	}
+	cJSON_Delete(f);
+}
+
+static struct sync_value tvalue(const cJSON *j)
+{
+	struct sync_value v = {SYNC_NULL, NULL, 0, 0};
+	if (cJSON_IsString(j))
+		v.type = SYNC_TEXT, v.text = j->valuestring;
+	else if (cJSON_IsNumber(j))
+		v.type = SYNC_NUMBER, v.number = j->valuedouble;
+	else if (cJSON_IsBool(j))
+		v.type = SYNC_BOOL, v.boolean = cJSON_IsTrue(j);
+	return v;
+}
+
+static void page_from(struct store *s, struct tpage *t, int reverse)
+{
+	sqlite3_stmt *st;
+	size_t n = 0, k = 0;
+	cJSON *rec;
+
+	memset(t, 0, sizeof *t);
+	t->recs = cJSON_CreateObject();
+	ck_assert_int_eq(sqlite3_prepare_v2(s->db, "SELECT entity, uuid, op, fields FROM outbox"
+	                                           " ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fold_row(t->recs, (const char *)sqlite3_column_text(st, 0),
+		         (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+		         (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	n = (size_t)cJSON_GetArraySize(t->recs);
+	ck_assert_uint_le(n, 256);
+	t->p.changes = calloc(n, sizeof *t->p.changes);
+	ck_assert_ptr_nonnull(t->p.changes);
+	cJSON_ArrayForEach(rec, t->recs)
+	{
+		struct sync_change *c = &t->p.changes[reverse ? n - 1 - k : k];
+		cJSON *data = cJSON_GetObjectItem(rec, "data"), *m;
+		size_t nf = 0;
+		t->fields[k] = calloc((size_t)cJSON_GetArraySize(data) + 1, sizeof **t->fields);
+		cJSON_ArrayForEach(m, data)
+			t->fields[k][nf++] = (struct sync_field){m->string, tvalue(m)};
+		c->entity = cJSON_GetObjectItem(rec, "entity")->valuestring;
+		c->uuid = rec->string;
+		c->version = (int64_t)cJSON_GetObjectItem(rec, "version")->valuedouble;
+		c->op = SYNC_UPSERT;
+		c->data = (struct sync_record){rec->string, c->version, "2025-03-02T09:14:55Z",
+		                               t->fields[k], nf};
+		k++;
+	}
+	t->p.n = n;
+	t->p.next = "cursor-1";
+}
+
+static void page_free(struct tpage *t)
+{
+	for (size_t k = 0; k < t->p.n; k++)
+		free(t->fields[k]);
+	free(t->p.changes);
+	cJSON_Delete(t->recs);
+}
+
+static char *export_all(struct store *s)
+{
+	struct wr_err e = {0, ""};
+	char *buf = NULL, sql[4096];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	for (int ent = 0; ent < CE__COUNT; ent++)
+		ck_assert_msg(csvio_export(s, ent, CF_CSV, f, &e) == WR_OK, "export: %s", e.msg);
+	/* The parts of a work order, which are no file. */
+	fprintf(f, "%s\n", q_text(s, "SELECT group_concat(uuid || seq || task || result || note ||"
+	                             " done_by || ifnull(done_at, '-'), ';') FROM wo_check",
+	                          sql, sizeof sql));
+	fprintf(f, "%s\n", q_text(s, "SELECT group_concat(uuid || author || at || body, ';')"
+	                             " FROM wo_note", sql, sizeof sql));
+	fprintf(f, "%s\n", q_text(s, "SELECT group_concat(uuid || username || started_at || minutes"
+	                             " || note, ';') FROM wo_labor", sql, sizeof sql));
+	fprintf(f, "%s\n", q_text(s, "SELECT group_concat(uuid || part_code || qty || unit_cost ||"
+	                             " at, ';') FROM wo_part", sql, sizeof sql));
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* A second store beside the first. */
+static struct store *open_b(char *pb, size_t n)
+{
+	return testdb_open(pb, n);
+}
+
+static void new_wo(struct store *s, const char *title, char *number, size_t n)
+{
+	struct wr_err e = {0, ""};
+	struct wr_wo w;
+
+	wr_wo_init(&w);
+	wr_strlcpy(w.title, title, sizeof w.title);
+	wr_strlcpy(w.asset_tag, "P-1", sizeof w.asset_tag);
+	ck_assert_msg(store_wo_create(s, &w, &e) == WR_OK, "%s", e.msg);
+	wr_strlcpy(number, w.number, n);
+	wr_wo_clear(&w);
+}
+
+static void set(struct store *s, const char *num, const char *field, const char *value)
+{
+	struct wr_err e = {0, ""};
+	ck_assert_msg(store_wo_set(s, num, field, value, &e) == WR_OK, "%s", e.msg);
+}
+
+/* ------------------------------------------------------ the write paths */
+
+START_TEST(every_write_path_makes_one_entry)
+{
+	struct wr_err e = {0, ""};
+	struct wr_asset a;
+	struct wr_part part = {0};
+	char num[32], buf[512], auuid[64];
+	int64_t m, minutes = 0;
+	int mins;
+
+	m = mark(S);
+	testdb_add_asset(S, "P-1", NULL);
+	expect_one(S, m, "assets", "create", NULL);
+	ck_assert_str_eq(last_field(S, "$.tag", buf, sizeof buf), "{\"new\":\"P-1\"}");
+	ck_assert_str_eq(last_field(S, "$.status", buf, sizeof buf), "{\"new\":\"operational\"}");
+	ck_assert_str_eq(last_field(S, "$.install_date", buf, sizeof buf), "{\"new\":null}");
+	q_text(S, "SELECT uuid FROM asset WHERE tag = 'P-1'", auuid, sizeof auuid);
+
+	m = mark(S);
+	new_wo(S, "Leak", num, sizeof num);
+	expect_one(S, m, "workorders", "create", NULL);
+	ck_assert_str_eq(last_field(S, "$.asset.new", buf, sizeof buf), auuid);
+	ck_assert_str_eq(last_field(S, "$.number.new", buf, sizeof buf), "WO-000001");
+	ck_assert_str_eq(last_field(S, "$.failure", buf, sizeof buf), "{\"new\":false}");
+	ck_assert_str_eq(last_field(S, "$.priority", buf, sizeof buf), "{\"new\":\"medium\"}");
+
+	m = mark(S);
+	set(S, num, "priority", "high");
+	expect_one(S, m, "workorders", "update",
+	           "{\"priority\":{\"old\":\"medium\",\"new\":\"high\"}}");
+	m = mark(S);
+	set(S, num, "due", "2025-02-01");
+	expect_one(S, m, "workorders", "update", "{\"due\":{\"old\":null,\"new\":\"2025-02-01\"}}");
+	m = mark(S);
+	set(S, num, "failure", "yes");
+	expect_one(S, m, "workorders", "update", "{\"failure\":{\"old\":false,\"new\":true}}");
+	m = mark(S);
+	set(S, num, "downtime-start", "2025-01-10 08:30");
+	/* 08:30 on the plant's clock (New York, winter) is 13:30 UTC. */
+	expect_one(S, m, "workorders", "update",
+	           "{\"downtime_start\":{\"old\":null,\"new\":\"2025-01-10T13:30:00Z\"}}");
+
+	m = mark(S);
+	ck_assert_int_eq(store_wo_transition(S, num, WS_IN_PROGRESS, &e), WR_OK);
+	expect_one(S, m, "workorders", "update", NULL);
+	ck_assert_str_eq(last_field(S, "$.status", buf, sizeof buf),
+	                 "{\"old\":\"open\",\"new\":\"in_progress\"}");
+	ck_assert_str_eq(last_field(S, "$.started.old", buf, sizeof buf), "");
+
+	m = mark(S);
+	ck_assert_int_eq(store_labor_add(S, num, 30, "fixed", &e), WR_OK);
+	expect_one(S, m, "labour", "create", NULL);
+	ck_assert_str_eq(last_field(S, "$.minutes.new", buf, sizeof buf), "30");
+	ck_assert_str_eq(last_field(S, "$.workorder.new", buf, sizeof buf),
+	                 q_text(S, "SELECT uuid FROM wo", auuid, sizeof auuid));
+
+	/* A running timer is no labour yet: it is once it stops. */
+	m = mark(S);
+	ck_assert_int_eq(store_labor_start(S, num, &e), WR_OK);
+	ck_assert_int_eq(mark(S), m);
+	ck_assert_int_eq(store_labor_stop(S, num, &mins, &e), WR_OK);
+	expect_one(S, m, "labour", "create", NULL);
+	minutes = mins;
+	snprintf(auuid, sizeof auuid, "%lld", (long long)minutes);
+	ck_assert_str_eq(last_field(S, "$.minutes.new", buf, sizeof buf), auuid);
+
+	m = mark(S);
+	ck_assert_int_eq(store_note_add(S, num, "Seal weeping", &e), WR_OK);
+	expect_one(S, m, "notes", "create", NULL);
+	ck_assert_str_eq(last_field(S, "$.body.new", buf, sizeof buf), "Seal weeping");
+
+	m = mark(S);
+	ck_assert_int_eq(store_check_add(S, num, "Check seal", &e), WR_OK);
+	expect_one(S, m, "checks", "create", NULL);
+	ck_assert_str_eq(last_field(S, "$.result.new", buf, sizeof buf), "pending");
+	m = mark(S);
+	ck_assert_int_eq(store_check_set(S, num, 1, CR_FAIL, "worn", &e), WR_OK);
+	expect_one(S, m, "checks", "update", NULL);
+	ck_assert_str_eq(last_field(S, "$.result", buf, sizeof buf),
+	                 "{\"old\":\"pending\",\"new\":\"fail\"}");
+	ck_assert_str_eq(last_field(S, "$.note", buf, sizeof buf), "{\"old\":null,\"new\":\"worn\"}");
+
+	m = mark(S);
+	wr_strlcpy(part.part_code, "SEAL-9", sizeof part.part_code);
+	part.qty = 2;
+	part.unit_cost = 12.25;
+	part.at = WR_NO_TIME;
+	ck_assert_int_eq(store_part_add(S, num, &part, &e), WR_OK);
+	expect_one(S, m, "parts", "create", NULL);
+	ck_assert_str_eq(last_field(S, "$.unit_cost.new", buf, sizeof buf), "12.25");
+
+	m = mark(S);
+	ck_assert_int_eq(store_asset_get(S, "P-1", &a, &e), WR_OK);
+	wr_strlcpy(a.name, "Pump one", sizeof a.name);
+	ck_assert_int_eq(store_asset_put(S, &a, &e), WR_OK);
+	expect_one(S, m, "assets", "update", "{\"name\":{\"old\":\"P-1\",\"new\":\"Pump one\"}}");
+	/* The same record again: nothing changed, nothing to send. */
+	m = mark(S);
+	ck_assert_int_eq(store_asset_put(S, &a, &e), WR_OK);
+	ck_assert_int_eq(mark(S), m);
+
+	m = mark(S);
+	import_ok(S, CE_WORKORDERS, "number,title,asset\nWO-000100,Imported,P-1\n");
+	expect_one(S, m, "workorders", "create", NULL);
+	ck_assert_str_eq(last_field(S, "$.title.new", buf, sizeof buf), "Imported");
+	m = mark(S);
+	import_ok(S, CE_WORKORDERS, "number,title,asset\nWO-000100,Imported again,P-1\n");
+	expect_one(S, m, "workorders", "update",
+	           "{\"title\":{\"old\":\"Imported\",\"new\":\"Imported again\"}}");
+}
+END_TEST
+
+START_TEST(applying_writes_no_entry)
+{
+	char num[32];
+	int64_t m;
+
+	testdb_add_asset(S, "P-1", NULL);
+	new_wo(S, "Leak", num, sizeof num);
+	m = mark(S);
+	exec(S, "UPDATE sync_state SET applying = 1");
+	set(S, num, "priority", "urgent");
+	testdb_add_asset(S, "P-2", NULL);
+	ck_assert_int_eq(mark(S), m);
+	exec(S, "UPDATE sync_state SET applying = 0");
+	set(S, num, "priority", "low");
+	ck_assert_int_eq(mark(S), m + 1);
+}
+END_TEST
+
+/* The change and its entry are one transaction: when the entry cannot be
+ * written the change is not made, and a change refused leaves no entry. */
+START_TEST(change_and_entry_together)
+{
+	struct wr_err e = {0, ""};
+	char num[32], buf[64];
+	int64_t m;
+
+	testdb_add_asset(S, "P-1", NULL);
+	new_wo(S, "Leak", num, sizeof num);
+	m = mark(S);
+	exec(S, "CREATE TEMP TRIGGER boom BEFORE INSERT ON outbox"
+	        " BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+	ck_assert_int_ne(store_wo_set(S, num, "title", "Changed", &e), WR_OK);
+	exec(S, "DROP TRIGGER boom");
+	ck_assert_str_eq(q_text(S, "SELECT title FROM wo", buf, sizeof buf), "Leak");
+	ck_assert_int_eq(mark(S), m);
+
+	/* A file with a bad row writes nothing at all: no record, no entry. */
+	ck_assert_int_ne(import_text(S, CE_WORKORDERS,
+	                             "number,title,asset,priority\nWO-7,Good,P-1,high\n"
+	                             "WO-8,Bad,P-1,soonish\n", &e), WR_OK);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM wo"), 1);
+	ck_assert_int_eq(mark(S), m);
+}
+END_TEST
+
+/* ------------------------------------------------------------- settling */
+
+static struct sync_result result(const struct sync_mutation *m, int status, int64_t version)
+{
+	struct sync_result r;
+
+	memset(&r, 0, sizeof r);
+	r.seq = m->seq;
+	r.status = status;
+	r.uuid = m->uuid;
+	r.version = version;
+	return r;
+}
+
+static void settle(struct store *s, const struct sync_batch *b, struct sync_result *r, size_t n)
+{
+	struct sync_push_reply reply = {r, n, -1, NULL};
+	struct wr_err e = {0, ""};
+	ck_assert_msg(store_sync_settle(s, b, &reply, &e) == WR_OK, "settle: %s", e.msg);
+}
+
+static void batch(struct store *s, struct sync_batch *b, size_t want)
+{
+	struct wr_err e = {0, ""};
+	ck_assert_msg(store_sync_batch(s, 50, b, &e) == WR_OK, "batch: %s", e.msg);
+	ck_assert_uint_eq(b->n, want);
+}
+
+static const struct sync_edit *edit_of(const struct sync_mutation *m, const char *field)
+{
+	for (size_t i = 0; i < m->nedits; i++)
+		if (strcmp(m->edits[i].field, field) == 0)
+			return &m->edits[i];
+	return NULL;
+}
+
+struct issues {
+	struct store_sync_issue it[8];
+	int n;
+};
+
+static int collect(const struct store_sync_issue *it, void *ctx)
+{
+	struct issues *is = ctx;
+	if (is->n < 8)
+		is->it[is->n++] = *it;
+	return 0;
+}
+
+static void issues(struct store *s, struct issues *is)
+{
+	struct wr_err e = {0, ""};
+	memset(is, 0, sizeof *is);
+	ck_assert_msg(store_sync_issues(s, collect, is, &e) == WR_OK, "%s", e.msg);
+}
+
+/* A work order pushed: created (provisional, then canonical number), then
+ * an edit settled as merged with the server's other change taken. */
+START_TEST(settle_applied_and_merged)
+{
+	struct wr_err e = {0, ""};
+	struct sync_batch b;
+	struct sync_result r[3];
+	struct sync_field rec[3];
+	struct store_sync_state st;
+	char num[32], buf[128];
+
+	ck_assert_int_eq(store_sync_remember(S, "https://central.plant", "/t", NULL, &e), WR_OK);
+	testdb_add_asset(S, "P-1", NULL);
+	new_wo(S, "Leak", num, sizeof num);
+	ck_assert_msg(store_wo_provisional(num) && strncmp(num, "P-", 2) == 0 && strlen(num) == 12,
+	              "%s", num);
+	ck_assert_int_eq(store_sync_state(S, &st, &e), WR_OK);
+	ck_assert_int_eq(strncmp(num + 2, st.device, 8), 0);
+	ck_assert_int_eq(st.pending, 2);
+	set(S, num, "priority", "high");
+
+	batch(S, &b, 3);
+	ck_assert_str_eq(b.device, st.device);
+	ck_assert_int_eq(b.mutations[1].op, SYNC_CREATE);
+	ck_assert_str_eq(b.mutations[1].entity, "workorders");
+	ck_assert_str_eq(edit_of(&b.mutations[1], "number")->new_value.text, num);
+	ck_assert_int_eq(edit_of(&b.mutations[1], "failure")->new_value.type, SYNC_BOOL);
+	ck_assert_int_eq(b.mutations[2].op, SYNC_UPDATE);
+	ck_assert_int_eq(b.mutations[2].base_version, 0);
+	ck_assert_int_eq(edit_of(&b.mutations[2], "priority")->has_old, 1);
+	ck_assert_str_eq(edit_of(&b.mutations[2], "priority")->old_value.text, "medium");
+	r[0] = result(&b.mutations[0], SYNC_APPLIED, 1);
+	r[1] = result(&b.mutations[1], SYNC_APPLIED, 1);
+	r[1].number = "WO-000131";
+	r[2] = result(&b.mutations[2], SYNC_DEFERRED, 0);
+	settle(S, &b, r, 3);
+	store_sync_batch_free(&b);
+	ck_assert_str_eq(q_text(S, "SELECT number FROM wo", buf, sizeof buf), "WO-000131");
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 1"), 2);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sync_base WHERE version = 1"), 2);
+	/* The number came from the server: no entry for it. */
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 0"), 1);
+
+	/* The deferred edit again, now based on the created version. */
+	batch(S, &b, 1);
+	ck_assert_int_eq(b.mutations[0].base_version, 1);
+	r[0] = result(&b.mutations[0], SYNC_MERGED, 3);
+	r[0].has_record = 1;
+	rec[0] = (struct sync_field){"title", {SYNC_TEXT, "Leak at the seal", 0, 0}};
+	rec[1] = (struct sync_field){"priority", {SYNC_TEXT, "high", 0, 0}};
+	rec[2] = (struct sync_field){"number", {SYNC_TEXT, "WO-000131", 0, 0}};
+	r[0].record = (struct sync_record){b.mutations[0].uuid, 3, "2025-03-02T09:14:55Z", rec, 3};
+	settle(S, &b, r, 1);
+	store_sync_batch_free(&b);
+	ck_assert_str_eq(q_text(S, "SELECT title || '/' || priority FROM wo", buf, sizeof buf),
+	                 "Leak at the seal/3");
+	ck_assert_int_eq(q_int(S, "SELECT version FROM sync_base WHERE entity = 'workorders'"), 3);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 0"), 0);
+	batch(S, &b, 0);
+	store_sync_batch_free(&b);
+}
+END_TEST
+
+/* A pushed work order and asset, then edits answered conflict and
+ * rejected: both wait for the user, and hold back later edits of their
+ * records only. */
+static void conflict_and_reject(struct store *s, char *num, size_t n)
+{
+	struct sync_batch b;
+	struct sync_result r[3];
+	struct sync_conflict c[1];
+	struct sync_field rec[2];
+	struct wr_err e = {0, ""};
+	struct wr_asset a;
+
+	testdb_add_asset(s, "P-1", NULL);
+	new_wo(s, "Leak", num, n);
+	batch(s, &b, 2);
+	r[0] = result(&b.mutations[0], SYNC_APPLIED, 1);
+	r[1] = result(&b.mutations[1], SYNC_APPLIED, 1);
+	settle(s, &b, r, 2);
+	store_sync_batch_free(&b);
+
+	set(s, num, "assignee", "bob");
+	ck_assert_int_eq(store_asset_get(s, "P-1", &a, &e), WR_OK);
+	wr_strlcpy(a.name, "Pump one", sizeof a.name);
+	ck_assert_int_eq(store_asset_put(s, &a, &e), WR_OK);
+	batch(s, &b, 2);
+	r[0] = result(&b.mutations[0], SYNC_CONFLICT, 4);
+	c[0] = (struct sync_conflict){"assignee", {SYNC_NULL, NULL, 0, 0},
+	                              {SYNC_TEXT, "bob", 0, 0}, {SYNC_TEXT, "ann", 0, 0},
+	                              "jsmith", "2025-03-02T10:42:13Z"};
+	r[0].conflicts = c;
+	r[0].nconflicts = 1;
+	r[0].has_record = 1;
+	rec[0] = (struct sync_field){"assignee", {SYNC_TEXT, "ann", 0, 0}};
+	rec[1] = (struct sync_field){"title", {SYNC_TEXT, "Leak (checked)", 0, 0}};
+	r[0].record = (struct sync_record){b.mutations[0].uuid, 4, "2025-03-02T10:42:13Z", rec, 2};
+	r[1] = result(&b.mutations[1], SYNC_REJECTED, 0);
+	r[1].reason_code = "forbidden";
+	r[1].reason_detail = "a technician may not change the asset register";
+	settle(s, &b, r, 2);
+	store_sync_batch_free(&b);
+}
+
+START_TEST(conflict_and_rejected_wait_for_the_user)
+{
+	struct wr_err e = {0, ""};
+	struct store_sync_state st;
+	struct sync_batch b;
+	struct issues is;
+	struct wr_asset a;
+	char num[32], buf[128];
+
+	conflict_and_reject(S, num, sizeof num);
+	/* Mine stays until the user decides; the other field is the server's. */
+	ck_assert_str_eq(q_text(S, "SELECT assignee || '/' || title FROM wo", buf, sizeof buf),
+	                 "bob/Leak (checked)");
+	issues(S, &is);
+	ck_assert_int_eq(is.n, 2);
+	ck_assert_int_eq(is.it[0].rejected, 0);
+	ck_assert_str_eq(is.it[0].entity, "workorders");
+	ck_assert_str_eq(is.it[0].record, num);
+	ck_assert_str_eq(is.it[0].field, "assignee");
+	ck_assert_str_eq(is.it[0].mine, "bob");
+	ck_assert_str_eq(is.it[0].theirs, "ann");
+	ck_assert_str_eq(is.it[0].by, "jsmith");
+	ck_assert_str_eq(is.it[0].at, "2025-03-02 05:42");   /* New York */
+	ck_assert_int_eq(is.it[1].rejected, 1);
+	ck_assert_str_eq(is.it[1].record, "P-1");
+	ck_assert_str_eq(is.it[1].reason,
+	                 "forbidden: a technician may not change the asset register");
+	ck_assert_int_eq(store_sync_state(S, &st, &e), WR_OK);
+	ck_assert_int_eq(st.conflicts, 1);
+	ck_assert_int_eq(st.rejected, 1);
+
+	/* Later edits of both records are held; another record's go out. */
+	set(S, num, "priority", "urgent");
+	ck_assert_int_eq(store_asset_get(S, "P-1", &a, &e), WR_OK);
+	wr_strlcpy(a.model, "GA 37", sizeof a.model);
+	ck_assert_int_eq(store_asset_put(S, &a, &e), WR_OK);
+	batch(S, &b, 0);
+	store_sync_batch_free(&b);
+	testdb_add_asset(S, "P-2", NULL);
+	batch(S, &b, 1);
+	ck_assert_str_eq(b.mutations[0].entity, "assets");
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(store_sync_state(S, &st, &e), WR_OK);
+	ck_assert_int_eq(st.pending, 3);
+}
+END_TEST
+
+START_TEST(keep_mine_and_take_theirs)
+{
+	struct wr_err e = {0, ""};
+	struct sync_batch b;
+	struct issues is;
+	char num[32], buf[256];
+	int64_t m;
+
+	conflict_and_reject(S, num, sizeof num);
+	set(S, num, "priority", "urgent");     /* held */
+	set(S, num, "assignee", "carl");       /* held, and the conflict's field */
+	issues(S, &is);
+	m = mark(S);
+	ck_assert_int_eq(store_sync_resolve(S, is.it[0].id, SYNC_KEEP_MINE, &e), WR_OK);
+	/* A new entry based on the server's version: theirs to mine. */
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE seq > 0 AND state = 0"), 2);
+	ck_assert_str_eq(q_text(S, "SELECT base_version || ' ' || fields FROM outbox"
+	                           " ORDER BY seq DESC LIMIT 1", buf, sizeof buf),
+	                 "4 {\"assignee\":{\"old\":\"ann\",\"new\":\"carl\"}}");
+	ck_assert_int_gt(mark(S), m);
+	/* The held entries go out now, without the field the resolution decides. */
+	batch(S, &b, 2);
+	ck_assert_ptr_nonnull(edit_of(&b.mutations[0], "priority"));
+	ck_assert_ptr_null(edit_of(&b.mutations[0], "assignee"));
+	ck_assert_ptr_nonnull(edit_of(&b.mutations[1], "assignee"));
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(store_sync_resolve(S, is.it[0].id, SYNC_KEEP_MINE, &e), WR_ENOTFOUND);
+
+	/* Theirs: written here, nothing sent. */
+	{
+		struct sync_result r[2];
+		struct sync_conflict c = {"title", {SYNC_TEXT, "Leak (checked)", 0, 0},
+		                          {SYNC_TEXT, "Seal leak", 0, 0}, {SYNC_TEXT, "Pump leak", 0, 0},
+		                          "jsmith", NULL};
+		set(S, num, "title", "Seal leak");
+		batch(S, &b, 3);
+		r[0] = result(&b.mutations[2], SYNC_CONFLICT, 6);
+		r[0].conflicts = &c;
+		r[0].nconflicts = 1;
+		settle(S, &b, r, 1);
+		store_sync_batch_free(&b);
+	}
+	issues(S, &is);
+	ck_assert_int_eq(is.n, 2);
+	ck_assert_str_eq(is.it[1].field, "title");
+	m = mark(S);
+	ck_assert_int_eq(store_sync_resolve(S, is.it[1].id, SYNC_DROP, &e), WR_EINPUT);
+	ck_assert_int_eq(store_sync_resolve(S, is.it[1].id, SYNC_TAKE_THEIRS, &e), WR_OK);
+	ck_assert_str_eq(q_text(S, "SELECT title FROM wo", buf, sizeof buf), "Pump leak");
+	ck_assert_int_eq(mark(S), m);
+	issues(S, &is);
+	ck_assert_int_eq(is.n, 1);
+}
+END_TEST
+
+START_TEST(drop_rejected_undoes_it)
+{
+	struct wr_err e = {0, ""};
+	struct sync_batch b;
+	struct sync_result r[1];
+	struct issues is;
+	char num[32], buf[64];
+
+	conflict_and_reject(S, num, sizeof num);
+	issues(S, &is);
+	ck_assert_int_eq(store_sync_resolve(S, is.it[1].id, SYNC_KEEP_MINE, &e), WR_EINPUT);
+	ck_assert_int_eq(store_sync_resolve(S, is.it[1].id, SYNC_DROP, &e), WR_OK);
+	ck_assert_str_eq(q_text(S, "SELECT name FROM asset", buf, sizeof buf), "P-1");
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE entity = 'assets'"
+	                          " AND state <> 1"), 0);
+
+	/* A rejected create: the record it made goes. */
+	testdb_add_asset(S, "P-9", NULL);
+	batch(S, &b, 1);
+	r[0] = result(&b.mutations[0], SYNC_REJECTED, 0);
+	r[0].reason_code = "duplicate";
+	settle(S, &b, r, 1);
+	store_sync_batch_free(&b);
+	issues(S, &is);
+	ck_assert_int_eq(is.n, 2);
+	ck_assert_int_eq(store_sync_resolve(S, is.it[1].id, SYNC_DROP, &e), WR_OK);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM asset WHERE tag = 'P-9'"), 0);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state <> 1 AND"
+	                          " entity = 'assets'"), 0);
+	ck_assert_int_eq(store_sync_resolve(S, 99999, SYNC_DROP, &e), WR_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(refuse_and_reset)
+{
+	struct wr_err e = {0, ""};
+	struct sync_batch b;
+	struct sync_result r[2];
+	struct tpage t;
+	char cur[64];
+	size_t n, changes;
+
+	testdb_add_asset(S, "P-1", NULL);
+	testdb_add_asset(S, "P-2", NULL);
+	batch(S, &b, 2);
+	ck_assert_int_eq(store_sync_refuse(S, &b, 1, "mutations[1].fields.tag: too long", &e), WR_OK);
+	r[0] = result(&b.mutations[0], SYNC_APPLIED, 1);
+	settle(S, &b, r, 1);
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sync_conflict WHERE kind = 1"), 1);
+
+	/* An empty page moves the cursor all the same. */
+	page_from(S, &t, 0);
+	changes = t.p.n;
+	t.p.n = 0;
+	ck_assert_int_eq(store_sync_apply_page(S, &t.p, &n, &e), WR_OK);
+	ck_assert_uint_eq(n, 0);
+	t.p.n = changes;
+	page_free(&t);
+	ck_assert_int_eq(store_sync_cursor(S, cur, sizeof cur, &e), WR_OK);
+	ck_assert_str_eq(cur, "cursor-1");
+
+	ck_assert_int_eq(store_sync_reset(S, 7, &e), WR_OK);
+	ck_assert_int_eq(store_sync_cursor(S, cur, sizeof cur, &e), WR_OK);
+	ck_assert_str_eq(cur, "");
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sync_base"), 0);
+	/* The acknowledged create is pending again; the rejected one waits. */
+	batch(S, &b, 1);
+	ck_assert_int_eq(b.mutations[0].op, SYNC_CREATE);
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 2"), 1);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- pull */
+
+static void apply(struct store *s, const struct sync_page *p, size_t *n)
+{
+	struct wr_err e = {0, ""};
+	ck_assert_msg(store_sync_apply_page(s, p, n, &e) == WR_OK, "apply: %s", e.msg);
+}
+
+static void pulled_matches(int reverse)
+{
+	struct store *b;
+	char pb[512], cur[64];
+	struct wr_err e = {0, ""};
+	struct tpage t;
+	char *ea, *eb;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, reverse);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	ck_assert_uint_eq(n, t.p.n);
+	ea = export_all(S);
+	eb = export_all(b);
+	ck_assert_str_eq(eb, ea);
+	/* What the server sent is no local edit, and nothing waits. */
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM outbox"), 0);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM sync_parked"), 0);
+	ck_assert_int_eq(store_sync_cursor(b, cur, sizeof cur, &e), WR_OK);
+	ck_assert_str_eq(cur, "cursor-1");
+	/* The same page again changes nothing. */
+	apply(b, &t.p, &n);
+	ck_assert_uint_eq(n, 0);
+	free(eb);
+	eb = export_all(b);
+	ck_assert_str_eq(eb, ea);
+	free(ea);
+	free(eb);
+	page_free(&t);
+	testdb_close(b, pb);
+}
+
+START_TEST(pull_into_empty_store)
+{
+	pulled_matches(0);
+}
+END_TEST
+
+/* Every change before the records it refers to: each waits for them. */
+START_TEST(pull_in_reverse_order)
+{
+	pulled_matches(1);
+}
+END_TEST
+
+/* The change of the work order in the page of t: its fields replaced. */
+static struct sync_change *wo_change(struct tpage *t)
+{
+	for (size_t k = 0; k < t->p.n; k++)
+		if (strcmp(t->p.changes[k].entity, "workorders") == 0)
+			return &t->p.changes[k];
+	ck_abort_msg("no work order in the page");
+	return NULL;
+}
+
+static void change_field(struct sync_change *c, const char *name, const char *text)
+{
+	for (size_t i = 0; i < c->data.nfields; i++) {
+		struct sync_field *f = (struct sync_field *)(uintptr_t)&c->data.fields[i];
+		if (strcmp(f->name, name) == 0)
+			f->value = (struct sync_value){SYNC_TEXT, text, 0, 0};
+	}
+}
+
+START_TEST(pull_merges_with_pending_edits)
+{
+	struct store *b;
+	struct wr_err e = {0, ""};
+	char pb[512], buf[256];
+	struct tpage t;
+	struct sync_change *c;
+	struct issues is;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	set(b, "WO-000001", "priority", "urgent");
+
+	c = wo_change(&t);
+	c->version = c->data.version = 9;
+	change_field(c, "priority", "low");
+	change_field(c, "title", "Leak at the seal");
+	apply(b, &t.p, &n);
+	ck_assert_uint_eq(n, 1);
+	/* Mine where I changed it, theirs elsewhere; the base moves on. */
+	ck_assert_str_eq(q_text(b, "SELECT title || '/' || priority FROM wo", buf, sizeof buf),
+	                 "Leak at the seal/4");
+	ck_assert_int_eq(q_int(b, "SELECT version FROM sync_base WHERE entity = 'workorders'"), 9);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM outbox"), 1);
+
+	/* A tombstone: a record without edits goes; one with edits stays, its
+	 * edits rejected as deleted. */
+	for (size_t k = 0; k < t.p.n; k++) {
+		struct sync_change *d = &t.p.changes[k];
+		if (!strcmp(d->entity, "workorders") || !strcmp(d->entity, "readings")) {
+			d->op = SYNC_TOMBSTONE;
+			d->version = 10;
+		}
+	}
+	apply(b, &t.p, &n);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM reading"), 0);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM wo"), 1);
+	issues(b, &is);
+	ck_assert_int_eq(is.n, 1);
+	ck_assert_int_eq(is.it[0].rejected, 1);
+	ck_assert_str_eq(is.it[0].reason, "deleted: the record was deleted on the server");
+	ck_assert_int_eq(store_sync_resolve(b, is.it[0].id, SYNC_DROP, &e), WR_OK);
+	ck_assert_str_eq(q_text(b, "SELECT priority FROM wo", buf, sizeof buf), "3");
+	apply(b, &t.p, &n);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM wo"), 0);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM wo_note"), 0);
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
+/* A pulled number that a local work order holds: the local one moves to
+ * a provisional number. */
+START_TEST(pulled_number_moves_local_one)
+{
+	struct store *b;
+	char pb[512], buf[64];
+	struct tpage t;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	testdb_add_asset(b, "P-1", NULL);
+	new_wo(b, "Mine", buf, sizeof buf);
+	ck_assert_str_eq(buf, "WO-000001");
+	apply(b, &t.p, &n);
+	ck_assert_str_eq(q_text(b, "SELECT number FROM wo WHERE title = 'Leak'", buf, sizeof buf),
+	                 "WO-000001");
+	q_text(b, "SELECT number FROM wo WHERE title = 'Mine'", buf, sizeof buf);
+	ck_assert_msg(store_wo_provisional(buf), "%s", buf);
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("store_sync");
+	TCase *tc = tcase_create("sync");
+	SRunner *sr;
+	int failed;
+
+	/* The plant's clock is New York's: instants on the wire are UTC. */
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, every_write_path_makes_one_entry);
+	tcase_add_test(tc, applying_writes_no_entry);
+	tcase_add_test(tc, change_and_entry_together);
+	tcase_add_test(tc, settle_applied_and_merged);
+	tcase_add_test(tc, conflict_and_rejected_wait_for_the_user);
+	tcase_add_test(tc, keep_mine_and_take_theirs);
+	tcase_add_test(tc, drop_rejected_undoes_it);
+	tcase_add_test(tc, refuse_and_reset);
+	tcase_add_test(tc, pull_into_empty_store);
+	tcase_add_test(tc, pull_in_reverse_order);
+	tcase_add_test(tc, pull_merges_with_pending_edits);
+	tcase_add_test(tc, pulled_number_moves_local_one);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
