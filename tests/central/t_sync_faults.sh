@@ -148,7 +148,7 @@ edit_round() { # ROUND
 		ok "$d" wo note G-0001 "Round $r note of $d"
 	done
 }
-faults=("--cut-after 1500-40000" "--fail-every 3 --fail-with mixed"
+faults=("--cut-after 500-8000" "--fail-every 3 --fail-with mixed"
         "--truncate-every 2 --path /api/v1/changes" "--delay 150 --cut-after 20000-200000")
 signs=("^cut conn" "^fail [0-9]+ " "^truncate " "^req ")
 for r in 0 1 2 3; do
