@@ -1,7 +1,8 @@
 # t_sync_random.sh - a randomized run: a planner and two technicians make
 # random edits over many rounds, each round online or offline, while a
 # fault is injected (connections cut, 500 or garbage answers, truncated
-# answers, delays, the client or wrench-central killed mid-sync).  Each
+# answers, delays, the client or wrench-central killed mid-sync, an outage
+# longer than the client's retries).  Each
 # device owns one field of the work orders (no conflicts by design), so
 # the last value a device gave its field is the one every device must end
 # with; every work order and note a device made must be on every device
@@ -80,26 +81,37 @@ edit() {
 }
 
 # One round: a fault, then each device offline (edits only) or online
-# (edits, then a sync through the fault).
-FAULTS=(none cut fail truncate delay kill-client kill-server)
+# (edits, then a sync through the fault).  An outage (every push answered
+# 500, longer than the client's retries last) makes one device's sync give
+# up with its edits unsent; it happens at least once, by the middle round
+# at the latest.
+FAULTS=(none cut fail truncate delay kill-client kill-server outage)
+outages=0
 for round in $(seq 1 "$ROUNDS"); do
 	fault=${FAULTS[$((RANDOM % ${#FAULTS[@]}))]}
+	[ "$outages" -gt 0 ] || [ "$round" -lt $(((ROUNDS + 1) / 2)) ] || fault=outage
 	case $fault in
-	cut) opts="--cut-after 1500-30000" ;;
+	cut) opts="--cut-after 500-8000" ;;
 	fail) opts="--fail-every 3 --fail-with mixed" ;;
 	truncate) opts="--truncate-every 2" ;;
 	delay) opts="--delay 100" ;;
+	outage) opts="--fail-every 1 --fail-with 500 --path /api/v1/push" outages=$((outages + 1)) ;;
 	*) opts="" ;;
 	esac
 	# shellcheck disable=SC2086
 	proxy_start P "$A_PORT" --seed "$((SEED + round))" $opts
-	online=""
+	online="" tried=""
 	for k in 0 1 2; do
 		for _ in $(seq $((RANDOM % 4 + 1))); do edit "$k"; done
 		[ $((RANDOM % 5)) -lt 3 ] || continue
 		d=${DEVS[$k]}
-		online="$online $d"
 		case $fault in
+		outage)
+			# One device waits out the client's retries; the others stay offline.
+			[ -z "$tried" ] || continue
+			tried=1
+			w "$d" sync --server "$P_URL"
+			[ "$RC" = 1 ] || fail "round $round: a sync during an outage: exit status $RC" ;;
 		kill-client)
 			sync_killed "$d" "$P_URL" P "^req " $((RANDOM % 300000))
 			integrity "$d" ;;
@@ -115,6 +127,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		*)
 			sync_until "$d" "$P_URL" ;;
 		esac
+		online="$online $d"
 	done
 	echo "round $round: $fault; online:${online:- none}"
 	proxy_stop "$P_PID"
