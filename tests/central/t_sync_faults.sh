@@ -60,8 +60,10 @@ for i in 0 1 2 3; do
 	integrity plan
 	if [ "$i" = 1 ]; then
 		n=$(server_wos)
-		[ "$n" -gt 0 ] && [ "$n" -lt 1200 ] ||
+		[ "$n" -gt 0 ] && [ "$n" -lt 1200 ] || {
+			BODY="$(sql "SELECT entity, count(*) FROM record GROUP BY 1" | tr '\n' ' ')/ $(tail -30 "$T/P.events")"
 			fail "the push killed after its first answer: the server holds $n work orders"
+		}
 	fi
 done
 [ "$kills" -ge 3 ] || fail "only $kills of 4 syncs were killed while running"
