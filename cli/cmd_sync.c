@@ -168,10 +168,8 @@ static void on_retry(void *ctx, const char *line)
 
 /* -------------------------------------------------------------- sync */
 
-static void summary(const struct cli *c, const struct target *t, const struct sync_outcome *o,
-                    double seconds)
+static void summary(const struct target *t, const struct sync_outcome *o, double seconds)
 {
-	(void)c;
 	fputs("synced with ", stdout);
 	out_put(stdout, t->server);
 	if (o->user[0])
@@ -246,7 +244,7 @@ static int sync_now(struct cli *c, const struct args *a)
 		return cli_failf(c, CLI_BAD, "could not finish: %s", e.msg);
 	if (store_sync_remember(c->st, t.server, t.token_path, t.ca_file, &e) != WR_OK)
 		return cli_fail(c, &e);
-	summary(c, &t, &out, seconds_now() - t0);
+	summary(&t, &out, seconds_now() - t0);
 	if (!out.conflicts && !out.rejected)
 		return CLI_OK;
 	rc = cli_sync_issues_print(c, OUT_TABLE);

@@ -556,7 +556,10 @@ START_TEST(settle_applied_and_merged)
 	ck_assert_str_eq(edit_of(&b.mutations[1], "number")->new_value.text, num);
 	ck_assert_int_eq(edit_of(&b.mutations[1], "failure")->new_value.type, SYNC_BOOL);
 	ck_assert_int_eq(b.mutations[2].op, SYNC_UPDATE);
-	ck_assert_int_eq(b.mutations[2].base_version, 0);
+	/* Made on top of the create in the same batch: based on the version
+	 * the create makes (an update with base 0 is refused by the transport
+	 * before it is sent, sync/central_json.c). */
+	ck_assert_int_eq(b.mutations[2].base_version, 1);
 	ck_assert_int_eq(edit_of(&b.mutations[2], "priority")->has_old, 1);
 	ck_assert_str_eq(edit_of(&b.mutations[2], "priority")->old_value.text, "medium");
 	r[0] = result(&b.mutations[0], SYNC_APPLIED, 1);

@@ -28,8 +28,10 @@ expect_in() { # TEXT PATTERN what: an extended regular expression somewhere in T
 	printf '%s\n' "$1" | grep -Eq -- "$2" || fail "$3: no '$2' in: $1"
 }
 
-# device NAME TOKEN: an empty database and a token file of mode 600.
+# device NAME TOKEN: an empty database and a token file of mode 600 ($T is
+# shared by the test files of a run: a device of an earlier one goes).
 device() {
+	rm -f "$T/$1.db" "$T/$1.db-wal" "$T/$1.db-shm" "$T/$1.token"
 	"$WRENCH" --db "$T/$1.db" init >/dev/null
 	(umask 077 && printf '%s\n' "$2" >"$T/$1.token")
 }
