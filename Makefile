@@ -48,11 +48,14 @@ TEST_HELPERS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/helpers/*.c))
 SYNC_DRIVE = $(BUILD)/tests/tools/sync_drive
 # Settles a device's outbox as a server would, without one (tests/tui).
 SYNC_SETTLE = $(BUILD)/tests/tools/sync_settle
+# A loopback proxy that cuts, delays, throttles and damages HTTP on purpose
+# (the sync fault tests and bench/sync.sh); plain C, no library.
+FAULTPROXY = $(BUILD)/tests/tools/faultproxy
 BENCH_SRC = $(wildcard bench/*.c)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # Every object has a dependency file naming the headers it includes, so a
 # header change rebuilds exactly the objects that include it.
-DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o) $(SYNC_DRIVE).o $(SYNC_SETTLE).o)
+DEPS = $(patsubst %.o,%.d,$(LIB_OBJ) $(BUILD)/cli/main.o $(TEST_BIN:=.o) $(TEST_HELPERS) $(BENCH_BIN:=.o) $(SYNC_DRIVE).o $(SYNC_SETTLE).o $(FAULTPROXY).o)
 
 .PHONY: all check check-binds central-tests unit-tests shell-tests tui-tests asan san-tests valgrind bench install uninstall clean \
 	install-completion uninstall-completion
@@ -85,13 +88,16 @@ $(BUILD)/tests/test_tui_asset_tree_oom: TEST_LDFLAGS = -Wl,--wrap=realloc
 $(SYNC_DRIVE) $(SYNC_SETTLE): %: %.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(FAULTPROXY): $(FAULTPROXY).o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lutil
 
 # Each suite runs every test binary or script, even after a failure, and
 # ends with the line "N passed, M failed"; check sums the three suites.
 TEST_ENV_ALL = WRENCH=$(abspath $(WRENCH_BIN)) WRENCH_CENTRAL=$(CURDIR)/wrench-central WRENCH_SRC=$(CURDIR) \
-	SYNC_DRIVE=$(abspath $(SYNC_DRIVE)) SYNC_SETTLE=$(abspath $(SYNC_SETTLE)) $(TEST_ENV)
+	SYNC_DRIVE=$(abspath $(SYNC_DRIVE)) SYNC_SETTLE=$(abspath $(SYNC_SETTLE)) FAULTPROXY=$(abspath $(FAULTPROXY)) $(TEST_ENV)
 
 unit-tests: $(TEST_BIN)
 	@$(TEST_ENV_ALL) bash tests/check.sh unit $(TEST_BIN)
@@ -107,10 +113,10 @@ check-binds:
 	@WRENCH_SRC=$(CURDIR) bash tests/check.sh binds
 
 # Needs PostgreSQL's server binaries (initdb, pg_ctl): it fails, never skips.
-central-tests: wrench-central $(SYNC_DRIVE)
+central-tests: $(WRENCH_BIN) wrench-central $(SYNC_DRIVE) $(SYNC_SETTLE) $(FAULTPROXY)
 	@$(TEST_ENV_ALL) bash tests/check.sh central
 
-check: $(WRENCH_BIN) wrench-central $(TEST_BIN) $(SYNC_DRIVE) $(SYNC_SETTLE)
+check: $(WRENCH_BIN) wrench-central $(TEST_BIN) $(SYNC_DRIVE) $(SYNC_SETTLE) $(FAULTPROXY)
 	@$(TEST_ENV_ALL) bash tests/check.sh binds,unit,cli,tui,central $(TEST_BIN)
 
 # ---- wrench-central: the plant's sync server (central/, PostgreSQL) ----------
@@ -158,7 +164,7 @@ valgrind: $(WRENCH_BIN) $(TEST_BIN)
 		WRENCH_SRC=$(CURDIR) CK_FORK=no REPORT_DIR=$(REPORTS) VALGRIND="$(VALGRIND)" \
 		UNIT_WRAPPER="$(VALGRIND)" bash tests/check.sh unit,cli $(TEST_BIN)
 
-bench: $(WRENCH_BIN) wrench-central $(BENCH_BIN)
+bench: $(WRENCH_BIN) wrench-central $(BENCH_BIN) $(FAULTPROXY)
 	@bash bench/run.sh
 
 # ------------------------------------------------------------------ fuzzing

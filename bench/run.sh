@@ -22,6 +22,11 @@
 #   central  wrench-central against PostgreSQL: pushes (against pgbench),
 #            pulls, 100 devices syncing, 1,000 long polls, a soak
 #            (bench/central.sh says what; needs PostgreSQL and pgbench)
+#   sync     wrench sync against wrench-central: the initial sync of 100,000
+#            assets and 1,000,000 work orders against `wrench import` of the
+#            same rows in the same run, an incremental sync of 100 changes,
+#            the time from an edit to its appearance on a long-polling
+#            device, and a sync through a 50 kbit/s link (bench/sync.sh)
 #
 # BENCH_DIR keeps the generated data and databases (default bench/out);
 # BENCH_ONLY="import list" runs a subset.
@@ -30,7 +35,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 W="$root/wrench"
 B="$root/build/bench"
 out=${BENCH_DIR:-$root/bench/out}
-only=${BENCH_ONLY:-"import list rank predict life tui crash plants central"}
+only=${BENCH_ONLY:-"import list rank predict life tui crash plants central sync"}
 mkdir -p "$out"
 export WRENCH_TODAY=2026-11-01 WRENCH_USER=bench
 
@@ -125,4 +130,8 @@ fi
 
 if want central; then
 	bash "$root/bench/central.sh"
+fi
+
+if want sync; then
+	bash "$root/bench/sync.sh"
 fi

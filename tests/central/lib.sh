@@ -79,12 +79,13 @@ sql() { psql "$DB" -qAtc "$1"; }
 # sets NAME_URL, NAME_PORT and NAME_PID.  Waits (up to 30 s) until health
 # answers.  SERVE_OPTS are options of serve that win over the tests'.  A
 # port taken by another program between free_port and the server's bind is
-# tried again with another.
+# tried again with another.  SERVER_PORT=PORT starts it on that port (a
+# server started again in place of one that was killed).
 server_start() {
 	local name=$1 port pid try
 	shift
 	for try in 1 2 3 4 5; do
-		port=$(free_port)
+		port=${SERVER_PORT:-$(free_port)}
 		# shellcheck disable=SC2086
 		env "$@" "$WRENCH_CENTRAL" serve ${SERVE_OPTS:-} --db "$DB" --listen "127.0.0.1:$port" \
 			--threads 4 --rate 10000 --max-body 65536 2>>"$T/$name.log" &
@@ -101,6 +102,7 @@ server_start() {
 		kill -0 "$pid" 2>/dev/null && fail "server $name did not answer within 30 s"
 		wait "$pid" 2>/dev/null || true
 		grep -q "cannot listen on 127.0.0.1:$port" "$T/$name.log" || break
+		[ -z "${SERVER_PORT:-}" ] || sleep 1 # the same port: give its holder a moment
 	done
 	cat "$T/$name.log" >&2
 	fail "server $name did not start"
@@ -158,4 +160,37 @@ uuid() { cat /proc/sys/kernel/random/uuid; }
 eventually() {
 	for _ in $(seq 300); do "$@" && return 0; sleep 0.1; done
 	fail "timed out waiting for: $*"
+}
+
+# proxy_start NAME PORT [faultproxy options...]: starts tests/tools/faultproxy
+# (FAULTPROXY) in front of 127.0.0.1:PORT and waits until it listens; sets
+# NAME_URL, NAME_PORT and NAME_PID.  Its events go to $T/NAME.events (one
+# line each, see tests/tools/faultproxy.c).  PROXY_LISTEN=PORT makes it
+# listen on that port (a proxy started again in place of another).
+proxy_start() {
+	local name=$1 to=$2 pid port=""
+	shift 2
+	[ -n "${FAULTPROXY:-}" ] && [ -x "$FAULTPROXY" ] ||
+		fail "FAULTPROXY does not name the built tests/tools/faultproxy (run through make)"
+	rm -f "$T/$name.port"
+	"$FAULTPROXY" --to "127.0.0.1:$to" --listen "${PROXY_LISTEN:-0}" --log "$T/$name.events" "$@" \
+		>"$T/$name.port" 2>>"$T/$name.err" &
+	pid=$!
+	SERVER_PIDS="${SERVER_PIDS:-} $pid"
+	for _ in $(seq 300); do
+		[ -s "$T/$name.port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	port=$(cat "$T/$name.port" 2>/dev/null || true)
+	[ -n "$port" ] || fail "faultproxy $name did not start: $(cat "$T/$name.err" 2>/dev/null)"
+	printf -v "${name}_URL" '%s' "http://127.0.0.1:$port"
+	printf -v "${name}_PORT" '%s' "$port"
+	printf -v "${name}_PID" '%s' "$pid"
+}
+
+# proxy_stop PID: ends a proxy and waits for it.
+proxy_stop() {
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
