@@ -271,15 +271,24 @@ int sync_purge(struct store *s, struct wr_err *e)
 	               "purging the outbox", e);
 }
 
+/* The rejections a re-created database explains: the record (or one it
+ * refers to) was not there, because this device's history had not been
+ * sent to it again yet when the push before the pull met the reset. */
+#define LOST_WITH_THE_SERVER "kind = 1 AND (reason LIKE 'not_found:%' OR reason LIKE 'deleted:%')"
+
 /* The cursor forgotten, the server's versions too (a re-created database
  * numbers from 1 again, and the snapshot brings every record), the recent
- * acknowledged entries pending again. */
+ * acknowledged entries pending again, and so are those rejected only for
+ * what the new database lacked (they go after the history they need). */
 int store_sync_reset(struct store *s, int days, struct wr_err *e)
 {
 	static const char requeue[] =
 		"UPDATE outbox SET state = 0, settled_at = NULL WHERE state = 1 AND settled_at >= ?1";
 	static const char forget[] =
-		"UPDATE sync_state SET cursor = ''; DELETE FROM sync_base; DELETE FROM sync_parked";
+		"UPDATE sync_state SET cursor = ''; DELETE FROM sync_base; DELETE FROM sync_parked;"
+		"UPDATE outbox SET state = 0, settled_at = NULL WHERE state = 2 AND seq IN"
+		" (SELECT seq FROM sync_conflict WHERE " LOST_WITH_THE_SERVER ");"
+		"DELETE FROM sync_conflict WHERE " LOST_WITH_THE_SERVER;
 	int rc;
 
 	if (days < 0)

@@ -1007,6 +1007,25 @@ START_TEST(refuse_and_reset)
 	ck_assert_int_eq(b.mutations[0].op, SYNC_CREATE);
 	store_sync_batch_free(&b);
 	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 2"), 1);
+
+	/* An edit rejected because the server lacked its record (the push
+	 * before the pull met a re-created database) goes again after a reset,
+	 * after the history it needs; a refused one (bad data) still waits. */
+	testdb_add_asset(S, "P-3", NULL);
+	batch(S, &b, 2);
+	r[0] = result(&b.mutations[0], SYNC_APPLIED, 1);
+	r[1] = result(&b.mutations[1], SYNC_REJECTED, 0);
+	r[1].reason_code = "not_found";
+	r[1].reason_detail = "there is no record of assets with that UUID";
+	settle(S, &b, r, 2);
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sync_conflict WHERE kind = 1"), 2);
+	ck_assert_int_eq(store_sync_reset(S, 7, &e), WR_OK);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sync_conflict WHERE kind = 1"), 1);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 2"), 1);
+	batch(S, &b, 2);
+	ck_assert_str_eq(edit_of(&b.mutations[1], "tag")->new_value.text, "P-3");
+	store_sync_batch_free(&b);
 }
 END_TEST
 
