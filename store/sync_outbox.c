@@ -276,18 +276,27 @@ int sync_purge(struct store *s, struct wr_err *e)
  * sent to it again yet when the push before the pull met the reset. */
 #define LOST_WITH_THE_SERVER "kind = 1 AND (reason LIKE 'not_found:%' OR reason LIKE 'deleted:%')"
 
+#define LOST_ENTRIES \
+	"FROM outbox o WHERE o.state = 2 AND o.seq IN" \
+	" (SELECT seq FROM sync_conflict WHERE " LOST_WITH_THE_SERVER ")"
+
 /* The cursor forgotten, the server's versions too (a re-created database
  * numbers from 1 again, and the snapshot brings every record), the recent
- * acknowledged entries pending again, and so are those rejected only for
- * what the new database lacked (they go after the history they need). */
+ * acknowledged entries pending again, and those rejected only for what the
+ * new database lacked made again under new seqs, after the history they
+ * need: the new database keeps its answer to the old seq (a receipt), and
+ * would give the same rejection back. */
 int store_sync_reset(struct store *s, int days, struct wr_err *e)
 {
 	static const char requeue[] =
 		"UPDATE outbox SET state = 0, settled_at = NULL WHERE state = 1 AND settled_at >= ?1";
 	static const char forget[] =
 		"UPDATE sync_state SET cursor = ''; DELETE FROM sync_base; DELETE FROM sync_parked;"
-		"UPDATE outbox SET state = 0, settled_at = NULL WHERE state = 2 AND seq IN"
-		" (SELECT seq FROM sync_conflict WHERE " LOST_WITH_THE_SERVER ");"
+		"INSERT INTO outbox(seq, entity, uuid, op, base_version, fields)"
+		" SELECT (SELECT next_seq FROM sync_state) + row_number() OVER (ORDER BY o.seq) - 1,"
+		" o.entity, o.uuid, o.op, o.base_version, o.fields " LOST_ENTRIES ";"
+		"UPDATE sync_state SET next_seq = next_seq + (SELECT count(*) " LOST_ENTRIES ");"
+		"DELETE FROM outbox WHERE seq IN (SELECT o.seq " LOST_ENTRIES ");"
 		"DELETE FROM sync_conflict WHERE " LOST_WITH_THE_SERVER;
 	int rc;
 

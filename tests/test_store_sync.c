@@ -977,6 +977,7 @@ START_TEST(refuse_and_reset)
 	struct tpage t;
 	char cur[64];
 	size_t n, changes;
+	int64_t old_seq;
 
 	testdb_add_asset(S, "P-1", NULL);
 	testdb_add_asset(S, "P-2", NULL);
@@ -1018,6 +1019,7 @@ START_TEST(refuse_and_reset)
 	r[1].reason_code = "not_found";
 	r[1].reason_detail = "there is no record of assets with that UUID";
 	settle(S, &b, r, 2);
+	old_seq = b.mutations[1].seq;
 	store_sync_batch_free(&b);
 	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sync_conflict WHERE kind = 1"), 2);
 	ck_assert_int_eq(store_sync_reset(S, 7, &e), WR_OK);
@@ -1025,6 +1027,10 @@ START_TEST(refuse_and_reset)
 	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE state = 2"), 1);
 	batch(S, &b, 2);
 	ck_assert_str_eq(edit_of(&b.mutations[1], "tag")->new_value.text, "P-3");
+	/* Under a new seq: the server keeps its answer to the old one. */
+	ck_assert_int_gt(b.mutations[1].seq, old_seq);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE uuid = (SELECT uuid FROM asset"
+	                          " WHERE tag = 'P-3')"), 1);
 	store_sync_batch_free(&b);
 }
 END_TEST
