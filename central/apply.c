@@ -385,6 +385,11 @@ static int do_update(PGconn *c, const struct principal *p, const struct entity *
 			return rc;
 		}
 	}
+	if ((rc = conflicts_note(c, m, p->user, cur->updated_by, cur->updated_at, conflicts,
+	                         changed, e, sqlstate)) != WR_OK) {
+		cJSON_Delete(conflicts);
+		return rc;
+	}
 	wire = wire_of(m->uuid, version, changed ? at : cur->updated_at, cur->data);
 	if (cJSON_GetArraySize(conflicts) > 0) {
 		*result = conflict_result(m->uuid, cur, version, conflicts, wire);

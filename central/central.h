@@ -147,6 +147,7 @@ struct mutation {
 	long long base_version;
 	const cJSON *fields;       /* { name: {"old": v, "new": v} } */
 	int if_match;              /* resources: refuse (412) unless base_version is current */
+	const char *device;        /* push: the device that sent it; NULL for a resource */
 };
 
 /* mutation.c: the shape and values of a mutation (or of a create's or
@@ -171,6 +172,18 @@ int merge_fields(const struct entity *en, cJSON *rec, const cJSON *fields,
 /* The state machine's side effects of a status change on a work order. */
 int wo_status_effects(cJSON *rec, const char *from, const char *to, const char *user,
                       const cJSON *fields, struct wr_err *e);
+
+/* conflict.c: the field conflicts the server answered, kept open until
+ * an update leaves the field at the value it sends (docs/sync-api.md 4.1).
+ * Ends the open conflicts of the fields an update sent (conflicts: those
+ * it answered conflict, each {field, base, mine, theirs}, recorded as the
+ * new open ones), kept_by and kept_at being who last changed the record.
+ * When that changed anything and the update wrote no new version, the
+ * record's change-log row is written again so that every device pulls the
+ * record with its conflicts.  sqlstate as mutation_apply's. */
+int conflicts_note(PGconn *c, const struct mutation *m, const char *user, const char *kept_by,
+                   const char *kept_at, const cJSON *conflicts, int changed, struct wr_err *e,
+                   char *sqlstate);
 
 /* record.c: reading records as the wire shows them. */
 /* The record's JSON as served: data plus uuid, version, updated_at. */

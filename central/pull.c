@@ -96,6 +96,18 @@ static int skip_to_tail(PGconn *c, struct cursor *cu, struct wr_err *e)
 	return WR_OK;
 }
 
+/* A record's open field conflicts (conflict.c) as the feed serves them:
+ * NULL for a record that never had one, so that the member costs nothing
+ * on the others, and [] once every one is resolved. */
+#define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define OPEN_CONFLICTS                                                                        \
+	"SELECT CASE WHEN count(*) = 0 THEN NULL ELSE coalesce(json_agg(json_build_object("     \
+	" 'id', f.id, 'field', f.field, 'base', f.base,"                                          \
+	" 'kept', json_build_object('value', f.kept, 'by', f.kept_by, 'at', " UTC("f.kept_at") "),"  \
+	" 'lost', json_build_object('value', f.lost, 'by', f.lost_by, 'device', f.lost_device,"  \
+	" 'at', " UTC("f.lost_at") ")) ORDER BY f.id) FILTER (WHERE f.resolved_at IS NULL),"      \
+	" '[]') END::text FROM field_conflict f WHERE f.uuid = change_log.uuid"
+
 /* The page after cu: appends the changes to b and moves cu to the last.
  * Returns the number of rows served, or -1. */
 static int page(PGconn *c, const struct principal *p, struct cursor *cu, int limit,
@@ -104,7 +116,8 @@ static int page(PGconn *c, const struct principal *p, struct cursor *cu, int lim
 	/* The ORDER BY names the table's columns: a bare "xid" would be the
 	 * text output column, and "1028" sorts before "727". */
 	static const char sql[] =
-		"SELECT xid::text, seq, entity, uuid::text, version, op, site, data::text"
+		"SELECT xid::text, seq, entity, uuid::text, version, op, site, data::text,"
+		" (" OPEN_CONFLICTS ")"
 		" FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint)"
 		" AND xid < pg_snapshot_xmin(pg_current_snapshot())"
 		" AND ($3::text[] IS NULL OR sites && $3::text[])"
@@ -129,7 +142,10 @@ static int page(PGconn *c, const struct principal *p, struct cursor *cu, int lim
 		wr_buf_addf(b, "%s{\"entity\":\"%s\",\"uuid\":\"%s\",\"version\":%s,\"op\":\"%s\",\"data\":",
 		            i ? "," : "", PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
 		            gone ? "delete" : "upsert");
-		wr_buf_addf(b, "%s}", gone ? "null" : PQgetvalue(r, i, 7));
+		wr_buf_addf(b, "%s", gone ? "null" : PQgetvalue(r, i, 7));
+		if (!gone && !PQgetisnull(r, i, 8))
+			wr_buf_addf(b, ",\"conflicts\":%s", PQgetvalue(r, i, 8));
+		wr_buf_add(b, "}", 1);
 	}
 	if (n > 0) {
 		wr_strlcpy(cu->xid, PQgetvalue(r, n - 1, 0), sizeof cu->xid);

@@ -74,6 +74,7 @@ static int batch_check(const cJSON *body, struct batch *b, struct wr_err *e)
 			wr_err_prefix(e, "mutations[%d].", i);
 			return WR_EINPUT;
 		}
+		b->m[i].device = b->device;
 		for (int j = 0; j < i; j++)
 			if (b->seq[j] == b->seq[i])
 				return wr_fail(e, WR_EINPUT, "mutations[%d].seq: %lld appears twice", i, b->seq[i]);

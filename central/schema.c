@@ -80,6 +80,21 @@ static const char migration_5[] =
 	" location text NOT NULL, etag text NOT NULL, body text NOT NULL,"
 	" at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (owner, key));";
 
+/* The field conflicts a push answered (conflict.c): the value that lost
+ * (the pusher's), the one the server kept, who and when for both, open
+ * until an update of the field settles it.  The pull serves a record's
+ * open conflicts with it, so every device sees them; resolved ones are
+ * kept as the record's history (and tell the pull that it had some). */
+static const char migration_6[] =
+	"CREATE TABLE field_conflict("
+	" id bigserial PRIMARY KEY, uuid uuid NOT NULL, field text NOT NULL,"
+	" base json NOT NULL, lost json NOT NULL, kept json NOT NULL,"
+	" lost_by text NOT NULL, lost_device text NOT NULL,"
+	" lost_at timestamptz NOT NULL DEFAULT now(),"
+	" kept_by text NOT NULL, kept_at timestamptz NOT NULL,"
+	" resolved_at timestamptz, resolved_by text);"
+	"CREATE INDEX field_conflict_uuid ON field_conflict(uuid);";
+
 const char *const central_migrations[] = {migration_1, migration_2, migration_3, migration_4,
-                                          migration_5};
+                                          migration_5, migration_6};
 const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);

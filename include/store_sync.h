@@ -20,8 +20,8 @@
  * before (the create carries them), or, when the record has been deleted
  * meanwhile, the create and all that followed it (the server never had it).
  * A kill -9 at any point therefore leaves both or neither.  Changes the
- * store makes on the server's behalf (a pulled page, a push result, a
- * resolution's "take theirs") write no entry.
+ * store makes on the server's behalf (a pulled page, a push result) write
+ * no entry.
  *
  * An entry is pending until a push result settles it:
  *   applied, merged  -> acknowledged (kept a while for a reset, then purged)
@@ -118,8 +118,9 @@ typedef int (*store_sync_issue_cb)(const struct store_sync_issue *it, void *ctx)
 int store_sync_issues(struct store *s, store_sync_issue_cb cb, void *ctx, struct wr_err *e);
 enum store_sync_choice { SYNC_KEEP_MINE, SYNC_TAKE_THEIRS, SYNC_DROP };
 /* Resolves issue id: keep mine (a new entry based on the server's version:
- * old = theirs, new = mine), take theirs (the server's value written
- * locally, no entry), or drop (a rejected entry: removed, and the fields
+ * old = the server's value, new = mine), take theirs (theirs written
+ * locally, and the same entry, new = theirs: the server ends the conflict
+ * for every device, docs/sync-api.md 4.1), or drop (a rejected entry: removed, and the fields
  * it changed put back to their old values; a rejected create removes the
  * record it made).  Held entries of the record are released when nothing
  * waits on it any more.  WR_ENOTFOUND for an id that is none. */

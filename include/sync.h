@@ -155,12 +155,27 @@ struct sync_pull {
 };
 
 enum sync_change_op { SYNC_UPSERT, SYNC_TOMBSTONE };
+/* A field conflict the server holds open on a record (docs/sync-api.md
+ * 3, "conflicts"): the value it kept, and the value that lost with the
+ * device whose push it was. */
+struct sync_open_conflict {
+	const char *field;
+	struct sync_value base, kept, lost;
+	const char *kept_by, *kept_at;
+	const char *lost_by, *lost_at, *lost_device;
+};
+
 struct sync_change {
 	const char *entity;
 	const char *uuid;
 	int64_t version;
 	enum sync_change_op op;
 	struct sync_record data; /* SYNC_UPSERT: the whole record; a tombstone has none */
+	/* has_conflicts: the server said which of the record's field conflicts
+	 * are open (all of them, possibly none); 0: it said nothing of them. */
+	int has_conflicts;
+	const struct sync_open_conflict *conflicts;
+	size_t nconflicts;
 };
 
 /* A page to apply in one local transaction together with next.  more:

@@ -194,12 +194,17 @@ static int upsert(struct store *s, const struct wr_entity *en, const struct sync
 {
 	int64_t base = sync_base_get(s, ch->uuid, e), id;
 	uint32_t kept;
-	int rc, parked, gone;
+	int rc, parked, gone, ended = 0;
 
 	*out = SKIPPED;
 	if (base < 0 || (id = sync_row_id(s, en, ch->uuid, e)) < 0)
 		return WR_EDB;
-	if (id && ch->version <= base)
+	if ((rc = sync_mirror_conflicts(s, en, ch, &ended, e)) != WR_OK)
+		return rc;
+	/* A conflict ended elsewhere leaves the record at a version held
+	 * here, with the field this device kept its value in: the server's
+	 * value is written all the same. */
+	if (id && ch->version <= base && !ended)
 		return unpark(s, ch->uuid, ch->version, e);
 	if (!id && (gone = deleted_here(s, ch->uuid, e)) != 0)
 		return gone < 0 ? WR_EDB : WR_OK;

@@ -92,6 +92,15 @@ int64_t sync_base_get(struct store *s, const char *uuid, struct wr_err *e);
 #define SYNC_UNHELD \
 	"o.state = 0 AND NOT EXISTS (SELECT 1 FROM sync_conflict c" \
 	" WHERE c.uuid = o.uuid AND c.seq < o.seq)"
+/* The seq of a conflict mirrored from the feed on a device whose value the
+ * server kept: its mine is the server's value (elsewhere theirs is).  A
+ * conflict the device lost has the seq of its entry, or -1 when mirrored. */
+#define SYNC_KEPT_SIDE "0"
+/* Mirrors the server's open field conflicts of a pulled record into
+ * sync_conflict, and removes those it no longer holds open (*removed
+ * counts them) (sync_mirror.c). */
+int sync_mirror_conflicts(struct store *s, const struct wr_entity *en,
+                          const struct sync_change *ch, int *removed, struct wr_err *e);
 /* Marks entry seq rejected with why, for the user (sync_conflict kind 1). */
 int sync_reject(struct store *s, int64_t seq, const char *why, struct wr_err *e);
 /* Deletes acknowledged entries older than the time kept for a reset. */

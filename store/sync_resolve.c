@@ -1,7 +1,7 @@
 /*
  * sync_resolve.c - the user's answer to an issue (include/store_sync.h):
  * keep mine (a new entry based on the server's version), take theirs (the
- * server's value written here, no entry), or drop a rejected entry (its
+ * other value written here, and an entry that tells the server), or drop a rejected entry (its
  * change undone here).  Held entries of the record go out again once
  * nothing waits on it: holding is only the presence of an issue.
  */
@@ -17,13 +17,13 @@ struct issue {
 	int kind;
 	const struct wr_entity *en;
 	char uuid[WR_UUID_BUF], field[32];
-	char *theirs;
+	char *theirs, *mine;
 };
 
 static int load_issue(struct store *s, int64_t id, struct issue *it, struct wr_err *e)
 {
 	static const char sql[] =
-		"SELECT kind, entity, uuid, field, theirs, server_version, seq FROM sync_conflict"
+		"SELECT kind, entity, uuid, field, theirs, server_version, seq, mine FROM sync_conflict"
 		" WHERE id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	int rc;
@@ -46,6 +46,7 @@ static int load_issue(struct store *s, int64_t id, struct issue *it, struct wr_e
 		it->theirs = store_col_dup(st, 4);
 		it->server_version = sqlite3_column_int64(st, 5);
 		it->seq = sqlite3_column_int64(st, 6);
+		it->mine = store_col_dup(st, 7);
 	}
 	store_stmt_done(st);
 	if (rc == SQLITE_DONE)
@@ -103,9 +104,14 @@ static int strip_field(struct store *s, const struct issue *it, struct wr_err *e
 	return rc == WR_OK ? run2(s, empty, it->uuid, NULL, "resolving a conflict", e) : rc;
 }
 
-/* A new entry: field f from theirs (old) to the record's value here. */
-static int keep_mine(struct store *s, const struct issue *it, struct wr_err *e)
+/* A new entry: field f from the value the server holds (theirs on the
+ * device whose push lost, mine on the one whose value it kept) to the
+ * record's value here.  Sent even when the two are equal: it tells
+ * the server, and through it every device, that the conflict is decided
+ * (docs/sync-api.md 4.1). */
+static int resolution_entry(struct store *s, const struct issue *it, struct wr_err *e)
 {
+	const char *old = it->seq == atoll(SYNC_KEPT_SIDE) ? it->mine : it->theirs;
 	int i = wr_entity_field(it->en, it->field);
 	struct sbuf sql = {0};
 	sqlite3_stmt *st;
@@ -128,7 +134,7 @@ static int keep_mine(struct store *s, const struct issue *it, struct wr_err *e)
 	store_bind_text(&b, 1, it->en->name);
 	store_bind_int64(&b, 2, it->server_version);
 	store_bind_text(&b, 3, it->field);
-	store_bind_text(&b, 4, it->theirs ? it->theirs : "null");
+	store_bind_text(&b, 4, old ? old : "null");
 	store_bind_text(&b, 5, it->uuid);
 	rc = store_run(s, &b, e, "keeping mine");
 	sqlite3_finalize(st);
@@ -188,7 +194,7 @@ static int take_theirs(struct store *s, const struct issue *it, struct wr_err *e
 	}
 	rc = write_fields(s, it->en, it->uuid, obj, 0, e);
 	cJSON_Delete(obj);
-	return rc;
+	return rc == WR_OK ? resolution_entry(s, it, e) : rc;
 }
 
 /* The op and fields of outbox entry seq (*fields on the heap). */
@@ -292,7 +298,7 @@ static int resolve_conflict(struct store *s, const struct issue *it, int choice,
 	if (rc == WR_OK)
 		rc = strip_field(s, it, e);
 	if (rc == WR_OK)
-		rc = choice == SYNC_KEEP_MINE ? keep_mine(s, it, e) : take_theirs(s, it, e);
+		rc = choice == SYNC_KEEP_MINE ? resolution_entry(s, it, e) : take_theirs(s, it, e);
 	return rc == WR_OK ? forget_issue(s, it->id, e) : rc;
 }
 
@@ -326,6 +332,7 @@ int store_sync_resolve(struct store *s, int64_t id, int choice, struct wr_err *e
 	if (rc == WR_OK)
 		rc = sync_applying(s, 0, e);
 	free(it.theirs);
+	free(it.mine);
 	if (rc == WR_OK)
 		return store_commit(s, e);
 	store_rollback(s);

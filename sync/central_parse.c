@@ -365,6 +365,9 @@ int central_parse_me(const char *body, size_t len, struct sync_identity *out, st
 
 /* ---------------------------------------------------------------- pull */
 
+static int read_open_conflicts(struct rd *r, const cJSON *j, const char *path,
+                               struct sync_change *c);
+
 static int read_change(struct rd *r, const cJSON *j, const char *path, struct sync_change *c)
 {
 	const char *op;
@@ -392,7 +395,76 @@ static int read_change(struct rd *r, const cJSON *j, const char *path, struct sy
 	if (strcmp(op, "upsert"))
 		return fail_in(r, path, "op", "\"%.40s\" is not upsert or delete", op);
 	c->op = SYNC_UPSERT;
-	return read_record(r, data, p, c->uuid, c->version, &c->data);
+	if (read_record(r, data, p, c->uuid, c->version, &c->data) != SYNC_OK)
+		return r->rc;
+	return read_open_conflicts(r, j, path, c);
+}
+
+/* One side of an open conflict: its value, who and when. */
+static int read_side(struct rd *r, const cJSON *j, const char *path, const char *name,
+                     struct sync_value *v, const char **by, const char **at)
+{
+	const cJSON *side = member(r, j, path, name);
+	char p[PATHN], q[PATHN];
+
+	sub(p, sizeof p, path, name);
+	if (r->rc != SYNC_OK)
+		return r->rc;
+	if (!cJSON_IsObject(side))
+		return fail_at(r, p, "not an object (a side of a conflict)");
+	sub(q, sizeof q, p, "value");
+	get_value(r, member(r, side, p, "value"), q, v);
+	*by = get_text(r, side, p, "by", 1);
+	*at = get_text(r, side, p, "at", 1);
+	return r->rc;
+}
+
+static int read_open_conflict(struct rd *r, const cJSON *j, const char *path,
+                              struct sync_open_conflict *c)
+{
+	const cJSON *lost;
+	char p[PATHN];
+
+	if (!cJSON_IsObject(j))
+		return fail_at(r, path, "not an object (a conflicting field)");
+	c->field = get_text(r, j, path, "field", 0);
+	sub(p, sizeof p, path, "base");
+	if (r->rc == SYNC_OK)
+		get_value(r, member(r, j, path, "base"), p, &c->base);
+	if (read_side(r, j, path, "kept", &c->kept, &c->kept_by, &c->kept_at) != SYNC_OK ||
+	    read_side(r, j, path, "lost", &c->lost, &c->lost_by, &c->lost_at) != SYNC_OK)
+		return r->rc;
+	lost = cJSON_GetObjectItemCaseSensitive(j, "lost");
+	sub(p, sizeof p, path, "lost");
+	c->lost_device = get_text(r, lost, p, "device", 1);
+	return r->rc;
+}
+
+/* A change's "conflicts" member, when the server sent one. */
+static int read_open_conflicts(struct rd *r, const cJSON *j, const char *path,
+                               struct sync_change *c)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "conflicts"), *one;
+	struct sync_open_conflict *oc;
+	char p[PATHN], q[PATHN];
+	size_t i = 0;
+
+	sub(p, sizeof p, path, "conflicts");
+	if (!list)
+		return r->rc;
+	if (!cJSON_IsArray(list))
+		return fail_at(r, p, "not a list");
+	c->has_conflicts = 1;
+	c->nconflicts = (size_t)cJSON_GetArraySize(list);
+	if (!(oc = sync_arena_alloc(r->a, c->nconflicts + 1, sizeof *oc)))
+		return out_of_memory(r);
+	cJSON_ArrayForEach(one, list) {
+		sub_i(q, sizeof q, p, i);
+		if (read_open_conflict(r, one, q, &oc[i++]) != SYNC_OK)
+			return r->rc;
+	}
+	c->conflicts = oc;
+	return r->rc;
 }
 
 static int read_page(struct rd *r, const cJSON *doc, int limit, struct sync_page *out)

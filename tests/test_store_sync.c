@@ -909,7 +909,9 @@ START_TEST(keep_mine_and_take_theirs)
 	store_sync_batch_free(&b);
 	ck_assert_int_eq(store_sync_resolve(S, is.it[0].id, SYNC_KEEP_MINE, &e), WR_ENOTFOUND);
 
-	/* Theirs: written here, nothing sent. */
+	/* Theirs: written here, and sent so that the server ends the conflict
+	 * for every device: from the server's value (theirs, on the device
+	 * that lost) to theirs. */
 	{
 		struct sync_result r[2];
 		struct sync_conflict c = {"title", {SYNC_TEXT, "Leak (checked)", 0, 0},
@@ -930,7 +932,10 @@ START_TEST(keep_mine_and_take_theirs)
 	ck_assert_int_eq(store_sync_resolve(S, is.it[1].id, SYNC_DROP, &e), WR_EINPUT);
 	ck_assert_int_eq(store_sync_resolve(S, is.it[1].id, SYNC_TAKE_THEIRS, &e), WR_OK);
 	ck_assert_str_eq(q_text(S, "SELECT title FROM wo", buf, sizeof buf), "Pump leak");
-	ck_assert_int_eq(mark(S), m);
+	ck_assert_str_eq(q_text(S, "SELECT base_version || ' ' || fields FROM outbox"
+	                           " ORDER BY seq DESC LIMIT 1", buf, sizeof buf),
+	                 "6 {\"title\":{\"old\":\"Pump leak\",\"new\":\"Pump leak\"}}");
+	ck_assert_int_gt(mark(S), m);
 	issues(S, &is);
 	ck_assert_int_eq(is.n, 1);
 }
@@ -1109,6 +1114,81 @@ static void change_field(struct sync_change *c, const char *name, const char *te
 	}
 }
 
+/* The server's open conflicts of a pulled record are listed here, with
+ * mine and theirs by the side this device is on; an upsert that says
+ * nothing of conflicts leaves them; one whose list lacks them ends them
+ * and writes the server's value, even at the version held. */
+START_TEST(pull_mirrors_conflicts)
+{
+	struct store *b;
+	char pb[512], buf[256], dev[80];
+	struct tpage t;
+	struct sync_change *c;
+	struct sync_open_conflict oc = {"title", {SYNC_TEXT, "Leak", 0, 0},
+	                                {SYNC_TEXT, "Leak (kept)", 0, 0}, {SYNC_NULL, NULL, 0, 0},
+	                                "jsmith", "2025-03-02T10:42:13Z", "kwhite",
+	                                "2025-03-02T11:05:40Z", "another-device"};
+	struct issues is;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	c = wo_change(&t);
+	c->version = c->data.version = 9;
+	change_field(c, "title", "Leak (kept)");
+
+	/* The kept side: mine is the kept value, theirs the one that lost. */
+	oc.lost = (struct sync_value){SYNC_TEXT, "Leak (lost)", 0, 0};
+	c->has_conflicts = 1;
+	c->conflicts = &oc;
+	c->nconflicts = 1;
+	apply(b, &t.p, &n);
+	issues(b, &is);
+	ck_assert_int_eq(is.n, 1);
+	ck_assert_str_eq(is.it[0].field, "title");
+	ck_assert_str_eq(is.it[0].mine, "Leak (kept)");
+	ck_assert_str_eq(is.it[0].theirs, "Leak (lost)");
+	ck_assert_str_eq(is.it[0].by, "kwhite");
+	/* Nothing said of conflicts: they stay. */
+	c->has_conflicts = 0;
+	c->nconflicts = 0;
+	apply(b, &t.p, &n);
+	issues(b, &is);
+	ck_assert_int_eq(is.n, 1);
+	/* Ended: gone. */
+	c->has_conflicts = 1;
+	apply(b, &t.p, &n);
+	issues(b, &is);
+	ck_assert_int_eq(is.n, 0);
+
+	/* The side that lost (this device), at the version held: mine is its
+	 * value, which it keeps until the conflict ends; then the server's. */
+	q_text(b, "SELECT device FROM sync_state", dev, sizeof dev);
+	oc.lost = (struct sync_value){SYNC_TEXT, "Leak (mine)", 0, 0};
+	oc.lost_device = dev;
+	/* Its value as its push left it: no local edit waits. */
+	ck_assert_int_eq(q_int(b, "UPDATE wo SET title = 'Leak (mine)' RETURNING 1"), 1);
+	q_int(b, "DELETE FROM outbox");
+	c->nconflicts = 1;
+	apply(b, &t.p, &n);
+	issues(b, &is);
+	ck_assert_int_eq(is.n, 1);
+	ck_assert_str_eq(is.it[0].mine, "Leak (mine)");
+	ck_assert_str_eq(is.it[0].theirs, "Leak (kept)");
+	ck_assert_str_eq(is.it[0].by, "jsmith");
+	ck_assert_str_eq(q_text(b, "SELECT title FROM wo", buf, sizeof buf), "Leak (mine)");
+	c->nconflicts = 0;
+	apply(b, &t.p, &n);
+	issues(b, &is);
+	ck_assert_int_eq(is.n, 0);
+	ck_assert_str_eq(q_text(b, "SELECT title FROM wo", buf, sizeof buf), "Leak (kept)");
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
 START_TEST(pull_merges_with_pending_edits)
 {
 	struct store *b;
@@ -1216,6 +1296,7 @@ int main(void)
 	tcase_add_test(tc, pull_into_empty_store);
 	tcase_add_test(tc, pull_in_reverse_order);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
+	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

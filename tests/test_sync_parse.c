@@ -242,6 +242,59 @@ START_TEST(page_bad)
 }
 END_TEST
 
+/* An upsert's open field conflicts (docs/sync-api.md 3): read with both
+ * sides; absent, the record has none the server speaks of; [] none open. */
+START_TEST(page_conflicts)
+{
+	static const char DOC[] =
+		"{\"changes\":[{\"entity\":\"workorders\",\"uuid\":\"" U3 "\",\"version\":6,"
+		"\"op\":\"upsert\",\"data\":{\"uuid\":\"" U3 "\",\"version\":6,"
+		"\"updated_at\":\"2025-03-02T10:42:13Z\",\"priority\":\"urgent\"},"
+		"\"conflicts\":[{\"id\":17,\"field\":\"priority\",\"base\":\"medium\","
+		"\"kept\":{\"value\":\"urgent\",\"by\":\"jsmith\",\"at\":\"2025-03-02T10:42:13Z\"},"
+		"\"lost\":{\"value\":null,\"by\":\"kwhite\",\"device\":\"dev-b\","
+		"\"at\":\"2025-03-02T11:05:40Z\"}}]},"
+		"{\"entity\":\"workorders\",\"uuid\":\"" U1 "\",\"version\":2,"
+		"\"op\":\"upsert\",\"data\":{\"uuid\":\"" U1 "\",\"version\":2,"
+		"\"updated_at\":\"2025-03-02T10:42:13Z\"},\"conflicts\":[]},"
+		"{\"entity\":\"workorders\",\"uuid\":\"" U2 "\",\"version\":2,"
+		"\"op\":\"upsert\",\"data\":{\"uuid\":\"" U2 "\",\"version\":2,"
+		"\"updated_at\":\"2025-03-02T10:42:13Z\"}}],\"next\":\"x\",\"more\":false}";
+	struct sync_page p;
+	const struct sync_open_conflict *c;
+	char bad[sizeof DOC + 16];
+	const char *at;
+
+	ck_assert_int_eq(central_parse_page(DOC, strlen(DOC), 500, &p, &E), SYNC_OK);
+	ck_assert_uint_eq(p.n, 3);
+	ck_assert_int_eq(p.changes[0].has_conflicts, 1);
+	ck_assert_uint_eq(p.changes[0].nconflicts, 1);
+	c = &p.changes[0].conflicts[0];
+	ck_assert_str_eq(c->field, "priority");
+	ck_assert_str_eq(c->base.text, "medium");
+	ck_assert_str_eq(c->kept.text, "urgent");
+	ck_assert_int_eq(c->lost.type, SYNC_NULL);
+	ck_assert_str_eq(c->kept_by, "jsmith");
+	ck_assert_str_eq(c->kept_at, "2025-03-02T10:42:13Z");
+	ck_assert_str_eq(c->lost_by, "kwhite");
+	ck_assert_str_eq(c->lost_device, "dev-b");
+	ck_assert_str_eq(c->lost_at, "2025-03-02T11:05:40Z");
+	ck_assert_int_eq(p.changes[1].has_conflicts, 1);
+	ck_assert_uint_eq(p.changes[1].nconflicts, 0);
+	ck_assert_int_eq(p.changes[2].has_conflicts, 0);
+	sync_page_free(&p);
+
+	at = strstr(DOC, "\"kept\":{");
+	snprintf(bad, sizeof bad, "%.*s\"kept\":7,\"x\":{%s", (int)(at - DOC), DOC, at + 8);
+	ck_assert_int_eq(central_parse_page(bad, strlen(bad), 500, &p, &E), SYNC_EPROTO);
+	SAYS("changes[0].conflicts[0].kept");
+	at = strstr(DOC, "\"conflicts\":[]");
+	snprintf(bad, sizeof bad, "%.*s\"conflicts\":{}%s", (int)(at - DOC), DOC, at + 14);
+	ck_assert_int_eq(central_parse_page(bad, strlen(bad), 500, &p, &E), SYNC_EPROTO);
+	SAYS("changes[1].conflicts: not a list");
+}
+END_TEST
+
 START_TEST(page_cut_anywhere_is_refused)
 {
 	struct sync_page p;
@@ -622,6 +675,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, me_good_and_bad);
 	tcase_add_test(tc, page_good);
 	tcase_add_test(tc, page_bad);
+	tcase_add_test(tc, page_conflicts);
 	tcase_add_test(tc, page_cut_anywhere_is_refused);
 	tcase_add_test(tc, page_over_the_limit);
 	tcase_add_test(tc, push_results_good);

@@ -83,7 +83,8 @@ run_review() {
 	# The selected line is shown whole, wrapped at 40 columns.
 	expect "10:42" "$tag: when theirs was made (local time)"
 
-	# Take theirs: the server's value here, no new edit.
+	# Take theirs: the server's value here, and an edit that tells the
+	# server, which ends the conflict for the other device too.
 	keys t
 	expect "took theirs" "$tag: t takes theirs"
 	check "$tag: the priority is theirs" retry bash -c \
@@ -102,6 +103,8 @@ run_review() {
 	check "$tag: the title is the typed one" retry has_title "$WO1" "Gland leak"
 	check "$tag: the edit waits to be sent, based on theirs" \
 		outbox_has "workorders update v4 title=Seal leak at the gland>Gland leak"
+	check "$tag: take theirs was an edit based on theirs too" \
+		outbox_has "workorders update v4 priority=low>low"
 
 	# Keep mine: a new edit based on the server's version.
 	expect "Status  mine: done  theirs: on_hold" "$tag: the status conflict is next"
@@ -124,7 +127,7 @@ run_review() {
 	expect "Nothing to review." "$tag: nothing is left to review"
 	check "$tag: wrench conflicts lists nothing" bash -c "[ \"\$(\"$WRENCH\" --db \"$DB\" conflicts --format json)\" = '[]' ]"
 	keys 1
-	expect "Sync: 3 to send, offline" "$tag: Home shows only the edits waiting"
+	expect "Sync: 4 to send, offline" "$tag: Home shows only the edits waiting"
 	expect_not "review" "$tag: Home offers no review any more"
 	keys Q
 	expect "EXITED 0" "$tag: Q quits while the background sync waits"
