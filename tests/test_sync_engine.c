@@ -339,6 +339,7 @@ struct seen {
 	int calls, push, pull, wait;
 	volatile int *cancel;
 	int cancel_after;
+	int64_t last_pushed, last_pulled;
 };
 
 static void on_progress(void *ctx, const struct sync_progress *p)
@@ -349,7 +350,11 @@ static void on_progress(void *ctx, const struct sync_progress *p)
 	s->push += !strcmp(p->phase, "push");
 	s->pull += !strcmp(p->phase, "pull");
 	s->wait += !strcmp(p->phase, "wait");
-	ck_assert(p->seconds >= 0);
+	/* What was exchanged only grows within one sync. */
+	ck_assert_int_ge(p->pushed, s->last_pushed);
+	ck_assert_int_ge(p->pulled, s->last_pulled);
+	s->last_pushed = p->pushed;
+	s->last_pulled = p->pulled;
 	if (s->cancel && s->calls == s->cancel_after)
 		*s->cancel = 1;
 }
@@ -363,6 +368,7 @@ static int run(int wait, volatile int *cancel)
 	struct sync_run_opts o = {wait, on_progress, &Seen, cancel};
 
 	memset(&E, 0, sizeof E);
+	Seen.last_pushed = Seen.last_pulled = 0;
 	return sync_engine_run(&OPS, NULL, &F.t, &o, &Out, &E);
 }
 
