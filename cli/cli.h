@@ -234,6 +234,7 @@ int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_asset(struct cli *c, int argc, char **argv);
+int cmd_part(struct cli *c, int argc, char **argv);
 int cmd_wo(struct cli *c, int argc, char **argv);
 int cmd_pm(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);

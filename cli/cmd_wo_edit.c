@@ -530,12 +530,37 @@ static const struct arg_opt part_opts[] = {
 	{"qty", 0, 1, "Q", "quantity used (required)"},
 	{"cost", 0, 1, "X", "unit cost"},
 	{"description", 0, 1, "TEXT", "what the part is"},
+	{"return", 0, 0, NULL, "parts given back: a correction of an earlier use"},
 	{NULL, 0, 0, NULL, NULL}
 };
 
 static const struct cmd_spec part_spec = {
-	"wo part", "NUM", "Records a part used on a work order.", part_opts, 1, 1, NULL, NULL
+	"wo part", "NUM",
+	"Records a part used on a work order.  When --code names a part of the inventory\n"
+	"('wrench part'), its quantity on hand goes down by --qty (up with --return) and\n"
+	"its name and cost fill --description and --cost when they are not given; a code\n"
+	"the inventory does not know is recorded as it is, with a warning.",
+	part_opts, 1, 1, NULL, NULL
 };
+
+/* What the stores have left after a use: below zero and low stock are
+ * said on standard error (the use is recorded all the same: the stores
+ * may have miscounted). */
+static void part_left(const struct wr_part *p, double left)
+{
+	char n[32];
+
+	if (isnan(left)) {
+		out_printf(stderr, "wrench: warning: part %s is not in the inventory; recorded as "
+		           "free text\n", p->part_code);
+		return;
+	}
+	out_num(n, sizeof n, left, 10);
+	if (left < 0)
+		out_printf(stderr, "wrench: warning: part %s is now below zero on hand (%s): count the"
+		           " stores and 'wrench part set %s --on-hand N'\n", p->part_code, n,
+		           p->part_code);
+}
 
 int wo_cmd_part(struct cli *c, int argc, char **argv)
 {
@@ -543,6 +568,8 @@ int wo_cmd_part(struct cli *c, int argc, char **argv)
 	struct wr_part p;
 	struct wr_err e = {0, ""};
 	const char *v;
+	char num[32];
+	double left;
 	int rc = args_parse(c, &part_spec, argc, argv, &a);
 
 	if (rc)
@@ -567,8 +594,15 @@ int wo_cmd_part(struct cli *c, int argc, char **argv)
 	p.at = wr_now();
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
-	if (store_part_add(c->st, a.pos[0], &p, &e) != WR_OK)
+	if (args_get(&a, "return"))
+		p.qty = -p.qty;
+	if (store_part_use(c->st, a.pos[0], &p, &left, &e) != WR_OK)
 		return cli_fail(c, &e);
-	out_printf(stdout, "%s: part %s x %g recorded\n", a.pos[0], p.part_code, p.qty);
+	if (isnan(left))
+		out_printf(stdout, "%s: part %s x %g recorded\n", a.pos[0], p.part_code, p.qty);
+	else
+		out_printf(stdout, "%s: part %s x %g recorded, %s on hand\n", a.pos[0], p.part_code,
+		           p.qty, out_num(num, sizeof num, left, 10));
+	part_left(&p, left);
 	return CLI_OK;
 }

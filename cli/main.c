@@ -22,6 +22,7 @@ static const struct {
 	 "workorders or history"},
 	{"export", cmd_export, "export an entity as CSV or JSON"},
 	{"asset", cmd_asset, "list and show assets"},
+	{"part", cmd_part, "the parts inventory: list (--low), show, add, set"},
 	{"wo", cmd_wo, "work orders: list, show, new, set, lifecycle, notes, labour, parts"},
 	{"pm", cmd_pm, "preventive maintenance: list, due, generate"},
 	{"report", cmd_report, "mtbf, mttr, availability, backlog, pm-compliance"},

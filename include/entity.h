@@ -26,6 +26,7 @@
  * import and export, completion and the entity names stop at CE__COUNT. */
 enum csv_entity {
 	CE_LOCATIONS, CE_ASSETS, CE_METERS, CE_READINGS, CE_PMS, CE_WORKORDERS, CE_HISTORY,
+	CE_INVENTORY,
 	CE__COUNT,
 	CE_CHECKS = CE__COUNT, CE_NOTES, CE_LABOUR, CE_PARTS,
 	CE__ALL

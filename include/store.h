@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -97,12 +97,15 @@ char *store_default_path(char *buf, size_t n);
  *   WN_METER           a meter reading                 -1e12 to 1e12
  *   WN_METER_INTERVAL  a meter schedule's interval     more than 0, up to 1e9
  *   WN_LEAD_DAYS       a schedule's lead time          0 to 365 days, whole
+ *   WN_STOCK           a part's quantity on hand       -1000000 to 1000000 (below
+ *                      zero when the stores used more than they counted)
+ *   WN_STOCK_MIN       a part's minimum quantity       0 to 1000000
  *   WN_INTERVAL_DAY + unit (enum wr_pm_unit): a calendar schedule's interval,
  *                      at most 30 years: 1 to 10957 days, 1565 weeks or 360
  *                      months, whole */
 enum wr_num {
 	WN_HOURS, WN_MINUTES, WN_QTY, WN_COST, WN_METER, WN_METER_INTERVAL, WN_LEAD_DAYS,
-	WN_INTERVAL_DAY, WN_INTERVAL_WEEK, WN_INTERVAL_MONTH, WN__COUNT
+	WN_INTERVAL_DAY, WN_INTERVAL_WEEK, WN_INTERVAL_MONTH, WN_STOCK, WN_STOCK_MIN, WN__COUNT
 };
 /* WR_OK when v lies in the range of kind (NAN, "unknown", is left to the
  * caller); otherwise WR_EINPUT with "FIELD: V is out of range (LO to HI)". */
@@ -486,16 +489,69 @@ int store_labor_list(struct store *s, const char *wo_number, wr_labor_cb cb, voi
 struct wr_part {
 	int64_t id;
 	char uuid[WR_UUID_BUF];
-	char part_code[64];
+	char part_code[64];     /* the inventory's code when it names a part there */
 	char description[128];
 	double qty;
 	double unit_cost;       /* NAN when unknown */
 	int64_t at;
 };
 typedef int (*wr_part_cb)(const struct wr_part *p, void *ctx);
+/* Records a part used.  When its code names a part of the inventory
+ * (store_stock_*), the use is linked to it and the part's quantity on hand
+ * goes down by qty in the same transaction; a negative qty is a correction
+ * (a part given back) and raises it.  An empty description or unknown unit
+ * cost is filled from the inventory.  A code the inventory does not know is
+ * recorded as free text, as before there was one.  *stock (may be NULL)
+ * gets the part's quantity on hand after the use, NAN when unlinked. */
+int store_part_use(struct store *s, const char *wo_number, const struct wr_part *p,
+                   double *stock, struct wr_err *e);
 int store_part_add(struct store *s, const char *wo_number, const struct wr_part *p,
                    struct wr_err *e);
 int store_part_list(struct store *s, const char *wo_number, wr_part_cb cb, void *ctx,
+                    struct wr_err *e);
+
+/* --------------------------------------------------------------- inventory */
+
+/* A part the stores keep (the inventory, "parts" in files and commands).
+ * Its quantity on hand goes down as parts are used on work orders
+ * (store_part_use); below zero is allowed, since real stores miscount, and
+ * reported.  Low stock: on hand at or below the minimum quantity, for a
+ * part that has a minimum and is kept in stock. */
+struct wr_stock {
+	int64_t id;
+	char uuid[WR_UUID_BUF];
+	char code[64];
+	char name[128];
+	char description[256];
+	char category[64];
+	double cost;            /* unit cost, NAN when unknown */
+	double on_hand;
+	double min_qty;         /* NAN when none */
+	char barcode[64];
+	char area[96];          /* where it is kept: area, shelf, bin */
+	int non_stock;          /* bought when needed, not kept: never low */
+	char notes[256];
+	int64_t version, updated_at;
+};
+typedef int (*wr_stock_cb)(const struct wr_stock *p, void *ctx);
+void wr_stock_init(struct wr_stock *p);
+/* 1 when the part is low on stock. */
+int wr_stock_low(const struct wr_stock *p);
+/* Inserts or updates by code: every field as given. */
+int store_stock_put(struct store *s, const struct wr_stock *p, struct wr_err *e);
+/* Creates a part; WR_ECONFLICT when the code exists. */
+int store_stock_create(struct store *s, const struct wr_stock *p, struct wr_err *e);
+int store_stock_get(struct store *s, const char *code, struct wr_stock *out, struct wr_err *e);
+/* The part whose code, else whose barcode, is text (what a scanner or a
+ * person typed): WR_ENOTFOUND when none, WR_EINPUT when the barcode names
+ * several parts. */
+int store_stock_find(struct store *s, const char *text, struct wr_stock *out, struct wr_err *e);
+/* Every part by code; low_only: only those low on stock. */
+int store_stock_list(struct store *s, int low_only, wr_stock_cb cb, void *ctx,
+                     struct wr_err *e);
+int store_stock_count_low(struct store *s, int64_t *n, struct wr_err *e);
+/* Changes one field (the names `part set` takes), audited. */
+int store_stock_set(struct store *s, const char *code, const char *field, const char *value,
                     struct wr_err *e);
 
 /* Notes are append-only: the schema refuses updates and deletes. */

@@ -33,6 +33,8 @@ static const struct num_range ranges[WN__COUNT] = {
 	[WN_INTERVAL_DAY] = {1, 10957, 0, 1, " days"},
 	[WN_INTERVAL_WEEK] = {1, 1565, 0, 1, " weeks"},
 	[WN_INTERVAL_MONTH] = {1, 360, 0, 1, " months"},
+	[WN_STOCK] = {-1e6, 1e6, 0, 0, ""},
+	[WN_STOCK_MIN] = {0, 1e6, 0, 0, ""},
 };
 
 /* "0 to 10000 hours", or "more than 0, up to 1000000". */

@@ -80,7 +80,7 @@ struct driver {
 
 static const csv_row_handler handlers[CE__COUNT] = {
 	csv_import_location, csv_import_asset, csv_import_meter, csv_import_reading,
-	csv_import_pm,       csv_import_wo,    csv_import_event,
+	csv_import_pm,       csv_import_wo,    csv_import_event,   csv_import_stock,
 };
 
 /* ------------------------------------------------------------ rejects */

@@ -77,6 +77,8 @@ int csv_import_pm(struct csv_imp *im, struct entity_rec *rec, char *why, size_t 
                   struct wr_err *e);
 int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                   struct wr_err *e);
+int csv_import_stock(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                     struct wr_err *e);
 /* After the last row: indexes the work orders the import inserted for fault
  * search. */
 int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e);

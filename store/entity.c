@@ -40,7 +40,8 @@
  * Spanish, Portuguese, Italian and Dutch names of these columns (Atlas's
  * messages_*.properties) are aliases here, their words for states and
  * priorities in store/enums.c.
- * Columns wrench does not know (Area, Teams, Vendors ...) are ignored.
+ *   parts       see inventory[] below
+ * Columns wrench does not know (Teams, Vendors ...) are ignored.
  *
  * Who writes what follows the sync protocol (docs/sync-api.md, section 7):
  * the asset register (locations, assets, meters, PM schedules) is the
@@ -148,6 +149,11 @@ static void init_wo(struct entity_rec *r)
 static void init_event(struct entity_rec *r)
 {
 	r->u.ev.kind = EV_REPLACEMENT;
+}
+
+static void init_stock(struct entity_rec *r)
+{
+	wr_stock_init(&r->u.stock);
 }
 
 /* ---------------------------------------------------------- the tables */
@@ -408,6 +414,48 @@ static const struct wr_field history[] = {
 	  .ref = CE_WORKORDERS, .flags = EF_HIDDEN, .merge = MERGE_NONE),
 };
 
+/* The parts the stores keep: the planner's register, like assets.  Atlas's
+ * part.csv: ID -> code, Name, Description, Category, Cost, Quantity ->
+ * on_hand, Minimum Quantity -> min_qty, Barcode, Area -> area, Non Stock,
+ * Additional Information -> notes (Assigned To, Contractors, Vendors and
+ * Teams are ignored).  The quantity on hand keeps its stored value when a
+ * file's cell is empty: it moves with every part used. */
+static const struct wr_field inventory[] = {
+	F("code", FT_TEXT, stock.code, .column = "code", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
+	  .aliases = "part code|part number|part no|part|item code|sku|id"),
+	F("name", FT_TEXT, stock.name, .column = "name", .flags = EF_SET,
+	  .aliases = "part name|title|nom|nombre|nome|naam"),
+	F("description", FT_TEXT, stock.description, .column = "description", .flags = EF_SET,
+	  .aliases = "details|desc|beschreibung|descripción|descrição|descrizione|beschrijving"),
+	F("category", FT_TEXT, stock.category, .column = "category", .flags = EF_SET,
+	  .aliases = "class|group|catégorie|kategorie|categoría|categoria|categorie"),
+	F("cost", FT_NUMBER, stock.cost, .column = "cost", RANGE(WN_COST), .flags = EF_SET,
+	  .aliases = "unit cost|price|unit price|coût|kosten|costo|custo"),
+	F("on_hand", FT_NUMBER, stock.on_hand, .column = "on_hand", RANGE(WN_STOCK),
+	  .flags = EF_SET | EF_KEEP,
+	  .aliases = "quantity|qty|quantity on hand|on hand|in stock|stock|quantité|menge"
+	             "|cantidad|quantidade|quantità|hoeveelheid"),
+	F("min_qty", FT_NUMBER, stock.min_qty, .column = "min_qty", RANGE(WN_STOCK_MIN),
+	  .flags = EF_SET, .cli = "min",
+	  .aliases = "minimum quantity|min quantity|minimum|min|reorder point|quantité minimale"
+	             "|mindestmenge|cantidad mínima|quantidade mínima|quantità minima"
+	             "|minimale hoeveelheid"),
+	F("barcode", FT_TEXT, stock.barcode, .column = "barcode", .flags = EF_SET,
+	  .aliases = "bar code|ean|upc|code-barres|strichcode|código de barras|codice a barre"
+	             "|streepjescode"),
+	F("area", FT_TEXT, stock.area, .column = "area", .flags = EF_SET,
+	  .aliases = "bin|area/bin|shelf|storage|store location|zone|bereich|área|gebied"),
+	F("non_stock", FT_BOOL, stock.non_stock, .column = "non_stock", .flags = EF_SET,
+	  .aliases = "non stock|not stocked|hors stock|non stocké|kein lagerartikel|sin stock"
+	             "|não estocável|non a magazzino|geen voorraad"),
+	F("notes", FT_TEXT, stock.notes, .column = "notes", .flags = EF_SET,
+	  .aliases = "additional information|additional info|note|comments"
+	             "|informations supplémentaires|zusätzliche informationen"
+	             "|información adicional|informações adicionais|informazioni aggiuntive"
+	             "|aanvullende informatie"),
+	F("uuid", FT_UUID, stock.uuid, .column = "uuid", .merge = MERGE_APPEND),
+};
+
 /* The parts of a work order that sync carries as records of their own
  * (docs/sync-api.md section 7).  They are no file, so their fields live in
  * no struct entity_rec (S: a field with its SQL only).  A check's result
@@ -470,7 +518,8 @@ static const struct wr_field parts[] = {
 _Static_assert(offsetof(struct wr_location, id) == 0 && offsetof(struct wr_asset, id) == 0 &&
                offsetof(struct wr_meter, id) == 0 && offsetof(struct wr_reading, id) == 0 &&
                offsetof(struct wr_pm, id) == 0 && offsetof(struct wr_wo, id) == 0 &&
-               offsetof(struct wr_event, id) == 0, "a record's row id comes first");
+               offsetof(struct wr_event, id) == 0 && offsetof(struct wr_stock, id) == 0,
+               "a record's row id comes first");
 
 #define FIELDS(t) .f = t, .n = sizeof t / sizeof t[0]
 #define ROW(m)                                                                                  \
@@ -509,6 +558,12 @@ static const struct wr_entity entities[CE__ALL] = {
 	 .joins = "JOIN asset a ON a.id = e.asset_id LEFT JOIN wo w ON w.id = e.wo_id",
 	 .order = "a.tag, e.at, e.kind", .append_only = 1, .writer = ROLE_TECHNICIAN,
 	 .init = init_event, FIELDS(history), ROW(ev)},
+	/* "parts" on the wire is the parts used on a work order (CE_PARTS). */
+	{.id = CE_INVENTORY, .name = "inventory",
+	 .words = "parts|part|inventory|spare parts|spares|stock|pièces|teile|piezas|peças"
+	          "|ricambi|onderdelen",
+	 .table = "part", .alias = "s", .joins = "", .order = "s.code", .writer = ROLE_PLANNER,
+	 .init = init_stock, FIELDS(inventory), ROW(stock)},
 	{.id = CE_CHECKS, .name = "checks", .table = "wo_check", .writer = ROLE_TECHNICIAN,
 	 .sync_only = 1, FIELDS(checks)},
 	{.id = CE_NOTES, .name = "notes", .table = "wo_note", .append_only = 1,

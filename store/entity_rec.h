@@ -24,6 +24,7 @@ struct entity_rec {
 		struct wr_pm pm;
 		struct wr_wo wo;
 		struct wr_event ev;
+		struct wr_stock stock;
 	} u;
 	int archived;           /* assets: Atlas "Archived", read on import only */
 	char name[160];         /* PMs: Atlas "Name", read on import only (the code

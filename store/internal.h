@@ -216,4 +216,11 @@ int store_version_of(struct store *s, const char *table, int64_t id, int64_t *ve
  * FTS row if it is finished corrective work, delete it otherwise). */
 int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);
 
+/* Inside a transaction: a part used (qty; a correction is negative) taken
+ * from the inventory's part with that code, whose quantity on hand goes
+ * down, audited.  p gets the part as it is after (its id 0 when the
+ * inventory has no such code: nothing is done).  store/inventory.c */
+int store_stock_take(struct store *s, const char *code, double qty, struct wr_stock *p,
+                     struct wr_err *e);
+
 #endif

@@ -264,10 +264,28 @@ static const char *const migration_4[] = {
 	NULL,
 };
 
+/* The parts inventory: the parts the stores keep, found by code or by the
+ * barcode on the bin; a part used on a work order names the part it took
+ * (part_id: NULL for free text, as every use before the inventory). */
+static const char *const migration_5[] = {
+	"CREATE TABLE part("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',"
+	" category TEXT NOT NULL DEFAULT '', cost REAL, on_hand REAL NOT NULL DEFAULT 0,"
+	" min_qty REAL, barcode TEXT NOT NULL DEFAULT '', area TEXT NOT NULL DEFAULT '',"
+	" non_stock INTEGER NOT NULL DEFAULT 0, notes TEXT NOT NULL DEFAULT '',"
+	" version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX part_barcode ON part(barcode) WHERE barcode <> '';"
+	"ALTER TABLE wo_part ADD COLUMN part_id INTEGER REFERENCES part(id) ON DELETE SET NULL;"
+	"CREATE INDEX wo_part_part ON wo_part(part_id) WHERE part_id IS NOT NULL;",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_5,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -427,45 +427,64 @@ int store_labor_list(struct store *s, const char *wo_number, wr_labor_cb cb, voi
 
 /* ------------------------------------------------------------------- parts */
 
-int store_part_add(struct store *s, const char *wo_number, const struct wr_part *p,
-                   struct wr_err *e)
+/* Inside a transaction: the use written, linked to the inventory's part
+ * (stock; its id 0 for free text). */
+static int part_insert(struct store *s, int64_t wo_id, const struct wr_part *p,
+                       const struct wr_stock *stock, struct wr_err *e)
 {
 	static const char sql[] =
 		"INSERT INTO wo_part(uuid, wo_id, part_code, description, qty, unit_cost, at,"
-		" version, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)";
-	char uuid[WR_UUID_BUF], puuid[WR_UUID_BUF], text[120];
-	int64_t id, now = wr_now();
-	sqlite3_stmt *st;
+		" version, updated_at, part_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9)";
+	char puuid[WR_UUID_BUF];
+	int64_t now = wr_now();
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+
+	if (!st)
+		return WR_EDB;
+	if (wr_uuid_valid(p->uuid))
+		wr_strlcpy(puuid, p->uuid, sizeof puuid);
+	else
+		wr_uuid_new(puuid);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, puuid);
+	store_bind_int64(&b, 2, wo_id);
+	store_bind_text(&b, 3, p->part_code);
+	/* What the inventory knows fills what the use leaves out. */
+	store_bind_text(&b, 4, p->description[0] || !stock->id ? p->description : stock->name);
+	store_bind_real(&b, 5, p->qty);
+	store_bind_real(&b, 6, !isnan(p->unit_cost) || !stock->id ? p->unit_cost : stock->cost);
+	store_bind_int64(&b, 7, p->at == WR_NO_TIME || p->at == 0 ? now : p->at);
+	store_bind_int64(&b, 8, now);
+	if (stock->id)
+		store_bind_int64(&b, 9, stock->id);
+	else
+		store_bind_null(&b, 9);
+	return step_done(s, &b, "saving a part", e);
+}
+
+int store_part_use(struct store *s, const char *wo_number, const struct wr_part *p,
+                   double *left, struct wr_err *e)
+{
+	char uuid[WR_UUID_BUF], text[120];
+	struct wr_stock stock;
+	int64_t id;
 	int rc;
 
 	if (!p->part_code[0])
 		return wr_fail(e, WR_EINPUT, "a part needs a part code");
 	if (isnan(p->qty))
 		return wr_fail(e, WR_EINPUT, "qty: a part needs a quantity");
-	if (store_num_check(WN_QTY, "qty", p->qty, e) != WR_OK ||
+	/* A negative quantity is a correction: parts given back. */
+	if (store_num_check(WN_QTY, "qty", fabs(p->qty), e) != WR_OK ||
 	    store_num_check(WN_COST, "unit cost", p->unit_cost, e) != WR_OK)
 		return WR_EINPUT;
 	if ((rc = store_begin(s, e)) != WR_OK)
 		return rc;
 	rc = wo_key(s, wo_number, &id, uuid, e);
-	if (rc == WR_OK && !(st = store_stmt(s, sql, e)))
-		rc = WR_EDB;
-	if (rc == WR_OK) {
-		if (wr_uuid_valid(p->uuid))
-			wr_strlcpy(puuid, p->uuid, sizeof puuid);
-		else
-			wr_uuid_new(puuid);
-		struct store_binds b = store_binds_start(st);
-		store_bind_text(&b, 1, puuid);
-		store_bind_int64(&b, 2, id);
-		store_bind_text(&b, 3, p->part_code);
-		store_bind_text(&b, 4, p->description);
-		store_bind_double(&b, 5, p->qty);
-		store_bind_real(&b, 6, p->unit_cost);
-		store_bind_int64(&b, 7, p->at == WR_NO_TIME || p->at == 0 ? now : p->at);
-		store_bind_int64(&b, 8, now);
-		rc = step_done(s, &b, "saving a part", e);
-	}
+	if (rc == WR_OK)
+		rc = store_stock_take(s, p->part_code, p->qty, &stock, e);
+	if (rc == WR_OK)
+		rc = part_insert(s, id, p, &stock, e);
 	snprintf(text, sizeof text, "%g x %.64s", p->qty, p->part_code);
 	if (rc == WR_OK)
 		rc = store_audit(s, "wo", uuid, wo_number, "part", NULL, text, e);
@@ -473,7 +492,15 @@ int store_part_add(struct store *s, const char *wo_number, const struct wr_part 
 		store_rollback(s);
 		return rc;
 	}
+	if (left)
+		*left = stock.id ? stock.on_hand : NAN;
 	return store_commit(s, e);
+}
+
+int store_part_add(struct store *s, const char *wo_number, const struct wr_part *p,
+                   struct wr_err *e)
+{
+	return store_part_use(s, wo_number, p, NULL, e);
 }
 
 static int part_row(sqlite3_stmt *st, any_cb cb, void *ctx)

@@ -432,9 +432,9 @@ START_TEST(schema_2_gets_sync)
 	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM outbox"), 0);
 	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
 	                                  " AND name LIKE 'sync_%'"),
-	                 /* inserts of 11 tables, updates of 6 and a labour timer's stop,
-	                  * deletes of the register's 4 */
-	                 11 + 7 + 4);
+	                 /* inserts of 12 tables, updates of 7 and a labour timer's stop,
+	                  * deletes of the register's 5 (the parts inventory's too) */
+	                 12 + 8 + 5);
 	ck_assert_int_eq(store_asset_get(s, "P-1", &a, &e), WR_OK);
 	wr_strlcpy(a.name, "Pump", sizeof a.name);
 	ck_assert_int_eq(store_asset_put(s, &a, &e), WR_OK);
