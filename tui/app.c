@@ -244,6 +244,12 @@ static int drain_scanner(struct app *a, int result, int *first)
 		app_msg(a, "Ignored repeated scan '%s'", a->scan.code);
 		flags |= R_ALL;
 		break;
+	case SCAN_TEXT: {
+		struct view *v = app_top(a);
+		if (v && v->ops->scanned)
+			flags |= v->ops->scanned(a, v, a->scan.code);
+		break;
+	}
 	case SCAN_DROPPED:
 		/* A burst in a menu that was not a scan: none of it acted. */
 		app_msg_error(a, "Ignored fast keys '%s' (scan again)", a->scan.code);

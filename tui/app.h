@@ -77,6 +77,9 @@ struct view_ops {
 	int (*click)(struct app *a, struct view *v, int y, int x);
 	/* Nonzero when the view holds an edit that has not been saved. */
 	int (*dirty)(struct app *a, struct view *v);
+	/* A barcode scanned into the text field being edited (its text, the
+	 * scan's suffix dropped): a form may look the code up.  R_* flags. */
+	int (*scanned)(struct app *a, struct view *v, const char *code);
 };
 
 struct view {

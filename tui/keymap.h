@@ -61,6 +61,8 @@
 	  "Message history: the recent messages in full, errors first") \
 	X(ACT_GO_SYNC, "go-conflicts", ('7'), TK_ALL, "", "Conflicts", KB_DESK, \
 	  "Go to the conflict review: fields changed here and on the server, rejected edits") \
+	X(ACT_GO_STOCK, "go-parts", ('L'), TK_ALL, "", "Low stock", KB_DESK, \
+	  "Go to the parts inventory: the parts low on stock (a shows every part)") \
 	X(ACT_SYNC_NOW, "sync-now", ('S'), TK_ALL, "", "Sync now", 0, \
 	  "Sync with the server now (sync also runs by itself while wrench is open)") \
 	X(ACT_UP, "up", ('k', TK_FN(KEY_UP)), TK_ALL, "", "", 0, \
@@ -169,6 +171,8 @@
 	  "Rank again for another horizon: 7, 30 or 90 days (the keys stay live meanwhile)") \
 	X(ACT_REPORT, "report", ('r'), VM(IO), "Rep", "Bad rows", KB_BOTH, \
 	  "Show the report of the last import or dry run again") \
+	X(ACT_STOCK_ALL, "all-parts", ('a'), VM(STOCK), "All", "All/low", KB_BOTH, \
+	  "Parts: switch between the parts low on stock and every part") \
 	X(ACT_KEEP_MINE, "keep-mine", ('m'), VM(SYNC_REVIEW), "Mine", "Keep mine", KB_BOTH, \
 	  "Conflict: keep my value; it goes to the server, based on its version, at the next sync") \
 	X(ACT_TAKE_THEIRS, "take-theirs", ('t'), VM(SYNC_REVIEW), "Thrs", "Take theirs", KB_BOTH, \

@@ -78,12 +78,18 @@ struct form_field {
  * the form shows, staying open with the edits intact. */
 typedef int (*form_save_fn)(struct app *a, void *ctx, const struct form_field *f, int n,
                             struct wr_err *e);
+/* Called when text field `field` is left (Enter, Tab) or a barcode is
+ * scanned into it, with every field's current text in f: may fill fields
+ * from it (a part's code picks its name and cost).  Returns the field to
+ * go to when it filled any, else -1. */
+typedef int (*form_fill_fn)(struct app *a, void *ctx, int field, struct form_field *f, int n);
 struct form_spec {
 	const char *title;
 	struct form_field fields[FORM_MAX];
 	int n;
 	form_save_fn save;
 	void *ctx;                 /* must outlive the form (the view below it) */
+	form_fill_fn fill;         /* NULL: none */
 };
 
 /* ---- pick list (view_pick.c) ---- */

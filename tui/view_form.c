@@ -200,11 +200,46 @@ static int move_field(struct view *v, int delta)
 	return R_VIEW;
 }
 
+/* The form's fill hook on the current field: the fields it filled take
+ * their new text and the form goes to the field it names.  1 when it
+ * filled any. */
+static int field_fill(struct app *a, struct view *v)
+{
+	struct form_state *f = v->st;
+	struct form_field cur[FORM_MAX];
+	int i, to;
+
+	if (!f->spec.fill || f->spec.fields[f->cur].kind != FF_TEXT)
+		return 0;
+	for (i = 0; i < f->spec.n; i++) {
+		cur[i] = f->spec.fields[i];
+		if (cur[i].kind == FF_TEXT) {
+			le_text(&f->le[i], cur[i].value, sizeof cur[i].value);
+			wr_trim(cur[i].value);
+		}
+	}
+	to = f->spec.fill(a, f->spec.ctx, f->cur, cur, f->spec.n);
+	if (to < 0 || to >= f->spec.n)
+		return 0;
+	for (i = 0; i < f->spec.n; i++) {
+		char was[LE_MAX * 4 + 1];
+		if (cur[i].kind != FF_TEXT)
+			continue;
+		if (strcmp(le_text(&f->le[i], was, sizeof was), cur[i].value) != 0)
+			le_init(&f->le[i], cur[i].value, f->spec.fields[i].max);
+	}
+	f->cur = to;
+	v->text_input = f->spec.fields[to].kind == FF_TEXT || v->text_input;
+	return 1;
+}
+
 /* Enter on a field: the next field, or save on the last. */
 static int field_done(struct app *a, struct view *v)
 {
 	struct form_state *f = v->st;
 
+	if (field_fill(a, v))
+		return R_ALL;
 	if (f->cur == f->spec.n - 1)
 		return form_save(a, v);
 	f->cur++;
@@ -269,6 +304,8 @@ static int form_key(struct app *a, struct view *v, int key)
 	case LE_ENTER:
 		return field_done(a, v);
 	case LE_TAB:
+		if (field_fill(a, v))
+			return R_ALL;
 		return move_field(v, 1);
 	case LE_BACKTAB:
 		return move_field(v, -1);
@@ -329,6 +366,14 @@ static int form_click(struct app *a, struct view *v, int y, int x)
 	return R_NONE;
 }
 
+/* A scan into the field being edited: looked up like Enter on it, but
+ * never saves. */
+static int form_scanned(struct app *a, struct view *v, const char *code)
+{
+	(void)code;
+	return v->text_input && field_fill(a, v) ? R_ALL : R_NONE;
+}
+
 const struct view_ops view_form_ops = {
 	.name = "form",
 	.title = "Form",
@@ -340,4 +385,5 @@ const struct view_ops view_form_ops = {
 	.key = form_key,
 	.click = form_click,
 	.dirty = form_dirty,
+	.scanned = form_scanned,
 };

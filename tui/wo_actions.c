@@ -130,6 +130,7 @@ static int save_part(struct app *a, void *ctx, const struct form_field *f, int n
 {
 	struct detail *d = ctx;
 	struct wr_part p;
+	double left;
 	int rc;
 
 	(void)n;
@@ -145,10 +146,47 @@ static int save_part(struct app *a, void *ctx, const struct form_field *f, int n
 	if ((rc = parse_number("Unit cost", f[3].value, &p.unit_cost, e)) != WR_OK)
 		return rc;
 	p.at = wr_now();
-	if ((rc = store_part_add(a->s, d->number, &p, e)) != WR_OK)
+	if ((rc = store_part_use(a->s, d->number, &p, &left, e)) != WR_OK)
 		return rc;
-	app_msg(a, "Part %s added to %s.", p.part_code, d->number);
+	if (isnan(left))
+		app_msg(a, "Part %s added to %s (not in the inventory).", p.part_code, d->number);
+	else if (left < 0)
+		app_msg_error(a, "Part %s added to %s: %g on hand, below zero: count the stores.",
+		              p.part_code, d->number, left);
+	else
+		app_msg(a, "Part %s added to %s: %g on hand.", p.part_code, d->number, left);
 	return WR_OK;
+}
+
+/* The part code field (a code typed or a barcode scanned): the inventory's
+ * part fills the code, the description and the unit cost left empty, and
+ * the form goes on to the quantity. */
+static int fill_part(struct app *a, void *ctx, int field, struct form_field *f, int n)
+{
+	struct wr_err e = {0, ""};
+	struct wr_stock p;
+	int rc;
+
+	(void)ctx;
+	if (field != 0 || n < 4 || !f[0].value[0])
+		return -1;
+	rc = store_stock_find(a->s, f[0].value, &p, &e);
+	if (rc == WR_ENOTFOUND) {
+		app_msg(a, "%s is not in the inventory: it is recorded as written.", f[0].value);
+		return -1;
+	}
+	if (rc != WR_OK) {
+		app_msg_error(a, "%s", e.msg);
+		return -1;
+	}
+	wr_strlcpy(f[0].value, p.code, sizeof f[0].value);
+	if (!f[1].value[0])
+		wr_strlcpy(f[1].value, p.name, sizeof f[1].value);
+	if (!f[3].value[0] && !isnan(p.cost))
+		snprintf(f[3].value, sizeof f[3].value, "%g", p.cost);
+	app_msg(a, "%s %s: %g on hand%s.", p.code, p.name, p.on_hand,
+	        wr_stock_low(&p) ? ", low" : "");
+	return 2;
 }
 
 int wo_act_part(struct app *a, struct detail *d)
@@ -158,7 +196,7 @@ int wo_act_part(struct app *a, struct detail *d)
 	memset(&spec, 0, sizeof spec);
 	spec.title = "Add part used";
 	spec.n = 4;
-	spec.fields[0].label = "Part code";
+	spec.fields[0].label = "Part code";   /* or barcode: scan it */
 	spec.fields[0].required = 1;
 	spec.fields[0].max = 63;
 	spec.fields[1].label = "Description";
@@ -166,6 +204,7 @@ int wo_act_part(struct app *a, struct detail *d)
 	spec.fields[2].label = "Quantity (1)";
 	spec.fields[3].label = "Unit cost";
 	spec.save = save_part;
+	spec.fill = fill_part;
 	spec.ctx = d;
 	app_push(a, VIEW_FORM, &spec);
 	return R_ALL;
