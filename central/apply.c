@@ -237,6 +237,51 @@ static int same_create(const struct entity *en, const cJSON *fields, const cJSON
 	return 1;
 }
 
+static int write_update(PGconn *c, const struct principal *p, const struct entity *en,
+                        const char *uuid, long long version, const struct current *cur,
+                        const struct refs *rf, char at[24], struct wr_err *e, char *sqlstate);
+
+/* A part used that names a part of the inventory lowers the part's on_hand
+ * (a correction, a negative qty, raises it) as the server applies it, in
+ * the same transaction: the register is the planner's, but using a part is
+ * the technician's, and a use applied once counts once on every device
+ * (docs/sync-api.md 7).  The part's row is locked, so concurrent uses of
+ * one part each count. */
+static int take_stock(PGconn *c, const struct principal *p, const cJSON *use,
+                      struct wr_err *e, char *sqlstate)
+{
+	const cJSON *part = cJSON_GetObjectItemCaseSensitive(use, "part");
+	const cJSON *qty = cJSON_GetObjectItemCaseSensitive(use, "qty");
+	const struct entity *inv = entity_find("inventory");
+	struct principal plant = *p;
+	struct current cur;
+	struct refs rf;
+	const cJSON *on;
+	char at[24];
+	int rc;
+
+	if (!cJSON_IsString(part) || !cJSON_IsNumber(qty) || !inv)
+		return WR_OK;
+	if ((rc = load_current(c, part->valuestring, &cur, e)) != WR_OK)
+		return rc;
+	if (!cur.found || cur.deleted || strcmp(cur.entity, inv->name) != 0) {
+		cJSON_Delete(cur.data);
+		return WR_OK;   /* refs_resolve has refused such a use already */
+	}
+	on = cJSON_GetObjectItemCaseSensitive(cur.data, "on_hand");
+	cJSON_ReplaceItemInObjectCaseSensitive(
+		cur.data, "on_hand",
+		cJSON_CreateNumber((cJSON_IsNumber(on) ? on->valuedouble : 0) - qty->valuedouble));
+	/* The inventory is in no site: the write is the plant's, by p. */
+	plant.nsites = 0;
+	rc = refs_resolve(c, &plant, inv, part->valuestring, cur.data, &rf, e);
+	if (rc == WR_OK)
+		rc = write_update(c, p, inv, part->valuestring, cur.version + 1, &cur, &rf, at, e,
+		                  sqlstate);
+	cJSON_Delete(cur.data);
+	return rc;
+}
+
 static int do_create(PGconn *c, const struct principal *p, const struct entity *en,
                      const struct mutation *m, const struct current *cur, cJSON **result,
                      struct wr_err *e, char *sqlstate)
@@ -282,6 +327,10 @@ static int do_create(PGconn *c, const struct principal *p, const struct entity *
 		*result = rejected(m->uuid, "duplicate",
 		                   "another record already has this UUID or natural key (tag, code,"
 		                   " number or meter name)");
+	} else if (rc == WR_OK && !strcmp(en->name, "parts") &&
+	           (rc = take_stock(c, p, rec, e, sqlstate)) != WR_OK) {
+		cJSON_Delete(rec);
+		return rc;
 	} else if (rc == WR_OK) {
 		*result = result_new(MS_APPLIED, m->uuid);
 		cJSON_AddNumberToObject(*result, "version", 1);

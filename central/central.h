@@ -102,7 +102,8 @@ struct field {
 	const char *def;           /* default as JSON text, NULL for null */
 };
 
-enum site_rule { SITE_LOCATION, SITE_ASSET, SITE_VIA_REF };
+/* SITE_NONE: plant-wide records (the parts inventory), in no site. */
+enum site_rule { SITE_LOCATION, SITE_ASSET, SITE_VIA_REF, SITE_NONE };
 
 struct entity {
 	const char *name;

@@ -89,10 +89,19 @@ static const struct field labour[] = {
 	{"minutes", F_INT, -100000, 100000, NULL, NULL, FF_REQUIRED, NULL}, TEXT("note", 4000),
 };
 
+/* A part used names the inventory's part when it is one: applying it
+ * lowers that part's on_hand (apply.c). */
 static const struct field parts[] = {
 	REQREF("workorder", "workorders"), REQTEXT("part_code", 64), TEXT("description", 160),
 	{"qty", F_NUM, 0, 0, NULL, NULL, FF_REQUIRED, NULL}, NUM("unit_cost"),
-	{"at", F_INSTANT, 0, 0, NULL, NULL, FF_REQUIRED, NULL},
+	{"at", F_INSTANT, 0, 0, NULL, NULL, FF_REQUIRED, NULL}, REF("part", "inventory"),
+};
+
+/* The parts inventory: the planner's register, plant-wide (in no site). */
+static const struct field inventory[] = {
+	KEY("code", 64), TEXT("name", 160), TEXT("description", 4000), TEXT("category", 64),
+	NUM("cost"), {"on_hand", F_NUM, 0, 0, NULL, NULL, 0, "0"}, NUM("min_qty"),
+	TEXT("barcode", 64), TEXT("area", 96), BOOL("non_stock", "false"), TEXT("notes", 4000),
 };
 
 static const struct field readings[] = {
@@ -124,6 +133,7 @@ static const struct entity entities[] = {
 	{"parts", RO_TECHNICIAN, 1, 0, FIELDS(parts), NULL, SITE_VIA_REF, "workorder", "workorder"},
 	{"readings", RO_TECHNICIAN, 1, 0, FIELDS(readings), NULL, SITE_VIA_REF, "asset", "asset"},
 	{"history", RO_TECHNICIAN, 1, 0, FIELDS(history), NULL, SITE_VIA_REF, "asset", "asset"},
+	{"inventory", RO_PLANNER, 0, 1, FIELDS(inventory), "code", SITE_NONE, NULL, NULL},
 };
 
 const struct entity *entity_find(const char *name)

@@ -24,12 +24,15 @@ static int check_ref(PGconn *c, const struct principal *p, const struct field *f
 {
 	const struct known *k = txn_load(c, uuid, TXN_KEY_SHARE, e);
 	const char *asset = str_of(rec, "asset");
+	const struct entity *to = entity_find(f->ref);
+	/* Plant-wide records (the parts inventory) are every site's. */
+	int plant = to && to->site == SITE_NONE;
 
 	site[0] = '\0';
 	if (!k)
 		return WR_EDB;
 	if (!k->found || strcmp(k->entity, f->ref) != 0 || k->deleted ||
-	    !principal_sees(p, k->has_site ? k->site : NULL))
+	    (!plant && !principal_sees(p, k->has_site ? k->site : NULL)))
 		return wr_fail(e, WR_ENOTFOUND, "%s: there is no record of %s with UUID %s", f->name,
 		               f->ref, uuid);
 	if (k->has_site)
@@ -60,6 +63,8 @@ const char *site_source(const struct entity *en, const cJSON *rec)
 		return str_of(rec, "location") ? "location" : "parent";
 	case SITE_VIA_REF:
 		return en->site_ref;
+	case SITE_NONE:
+		return NULL;
 	}
 	return NULL;
 }

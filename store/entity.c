@@ -509,6 +509,9 @@ static const struct wr_field parts[] = {
 	A("unit_cost", FT_NUMBER, "unit_cost"),
 	A("at", FT_DATETIME, "at"),
 	A("uuid", FT_UUID, "uuid"),
+	/* The inventory's part it took, when it is one (NULL: free text); the
+	 * server lowers that part's on_hand as it applies the use. */
+	A("part", FT_REF, "part_id", .ref = CE_INVENTORY),
 };
 #undef A
 #undef WO_REF

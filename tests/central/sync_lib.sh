@@ -47,7 +47,7 @@ first_sync() {
 # minutes) is the device's own until it is stopped: it is not synced.
 dump() {
 	local e
-	for e in locations assets meters readings pms workorders history; do
+	for e in locations assets meters readings pms workorders history parts; do
 		echo "== $e"
 		"$WRENCH" --db "$T/$1.db" export "$e" --format json
 	done
