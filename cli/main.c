@@ -19,7 +19,7 @@ static const struct {
 } commands[] = {
 	{"init", cmd_init, "create (or upgrade) the database"},
 	{"import", cmd_import, "import a CSV file of locations, assets, meters, readings, pms, "
-	 "workorders or history"},
+	 "workorders, history or parts"},
 	{"export", cmd_export, "export an entity as CSV or JSON"},
 	{"asset", cmd_asset, "list and show assets"},
 	{"part", cmd_part, "the parts inventory: list (--low), show, add, set"},

@@ -624,6 +624,7 @@ static void driver_free(struct driver *d)
 	csv_keys_free(&d->im.locations);
 	csv_keys_free(&d->im.pms);
 	csv_keys_free(&d->im.wos);
+	csv_keys_free(&d->im.parts);
 }
 
 int csvio_import(struct store *s, int entity, const char *path,

@@ -51,7 +51,7 @@ struct csv_imp {
 	int64_t now;
 	int64_t max_id;         /* the entity table's largest id before the import */
 	struct csv_ids seen;    /* existing rows this file has already touched */
-	struct csv_keys assets, locations, pms, wos;
+	struct csv_keys assets, locations, pms, wos, parts;
 	uint32_t present;       /* fields the current row sets */
 	uint32_t byname;        /* fields the current row names by name */
 	int64_t ref[ENTITY_MAX_FIELDS];  /* the row ids the current row's references

@@ -273,6 +273,9 @@ static const struct ref_kind *ref_kind(struct csv_imp *im, int entity, struct cs
 	                                   "code"};
 	static const struct ref_kind wo = {"SELECT id FROM wo WHERE number = ?1", NULL,
 	                                   "work order", "number"};
+	static const struct ref_kind part = {"SELECT id FROM part WHERE code = ?1",
+	                                     "SELECT id, code FROM part WHERE name = ?1 LIMIT 2",
+	                                     "part", "code"};
 
 	switch (entity) {
 	case CE_ASSETS:
@@ -287,6 +290,9 @@ static const struct ref_kind *ref_kind(struct csv_imp *im, int entity, struct cs
 	case CE_WORKORDERS:
 		*cache = &im->wos;
 		return &wo;
+	case CE_INVENTORY:
+		*cache = &im->parts;
+		return &part;
 	default:
 		return NULL;
 	}

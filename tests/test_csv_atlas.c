@@ -275,6 +275,49 @@ START_TEST(other_languages)
 }
 END_TEST
 
+/* Atlas's part template in Spanish, Portuguese, Italian and Dutch, a
+ * blank ID making the code from the name. */
+START_TEST(parts_in_other_languages)
+{
+	struct wr_stock p;
+
+	OK(import_text("parts", "ID,Nombre,Costo,Categor\xC3\xAD" "a,Sin stock,C\xC3\xB3" "digo de barras,"
+	                        "Descripci\xC3\xB3n,Cantidad,Informaci\xC3\xB3n adicional,\xC3\x81rea,"
+	                        "Cantidad m\xC3\xADnima\n"
+	                        ",Junta t\xC3\xB3rica,5,Hidr\xC3\xA1ulica,No,8216,Sella,3,ver ficha,Estante 1,2\n"));
+	OK(store_stock_get(S, "JUNTA-T\xC3\x93RICA", &p, &E));
+	ck_assert_str_eq(p.name, "Junta t\xC3\xB3rica");
+	ck_assert(p.cost == 5 && p.on_hand == 3 && p.min_qty == 2 && !p.non_stock);
+	ck_assert_str_eq(p.category, "Hidr\xC3\xA1ulica");
+	ck_assert_str_eq(p.barcode, "8216");
+	ck_assert_str_eq(p.description, "Sella");
+	ck_assert_str_eq(p.notes, "ver ficha");
+	ck_assert_str_eq(p.area, "Estante 1");
+	OK(import_text("parts", "ID,Nome,Custo,Quantidade,Quantidade m\xC3\xADnima,\xC3\x81rea\n"
+	                        "PT-1,Rolamento,12,7,4,Prateleira 2\n"));
+	OK(store_stock_get(S, "PT-1", &p, &E));
+	ck_assert(p.cost == 12 && p.on_hand == 7 && p.min_qty == 4);
+	ck_assert_str_eq(p.area, "Prateleira 2");
+	OK(import_text("parts", "ID,Nome,Costo,Quantit\xC3\xA0,Quantit\xC3\xA0 minima,"
+	                        "Codice a barre,Non a magazzino\n"
+	                        "IT-1,Cuscinetto,9,1,2,777,S\xC3\xAC\n"));
+	OK(store_stock_get(S, "IT-1", &p, &E));
+	ck_assert(p.cost == 9 && p.on_hand == 1 && p.min_qty == 2 && p.non_stock);
+	ck_assert_str_eq(p.barcode, "777");
+	OK(import_text("parts", "ID,Naam,Kosten,Hoeveelheid,Minimale hoeveelheid,Gebied,"
+	                        "Aanvullende informatie\n"
+	                        "NL-1,Lager,3,10,5,Kast 4,zie blad\n"));
+	OK(store_stock_get(S, "NL-1", &p, &E));
+	ck_assert(p.cost == 3 && p.on_hand == 10 && p.min_qty == 5);
+	ck_assert_str_eq(p.area, "Kast 4");
+	ck_assert_str_eq(p.notes, "zie blad");
+	/* Again with the quantity left empty: the stored one stays. */
+	OK(import_text("parts", "ID,Naam,Hoeveelheid\nNL-1,Lager,\n"));
+	OK(store_stock_get(S, "NL-1", &p, &E));
+	ck_assert(p.on_hand == 10);
+}
+END_TEST
+
 static Suite *atlas_suite(void)
 {
 	Suite *s = suite_create("csv_atlas");
@@ -287,6 +330,7 @@ static Suite *atlas_suite(void)
 	tcase_add_test(tc, pm_name_days_end_delay);
 	tcase_add_test(tc, workorder_dates_from_the_file);
 	tcase_add_test(tc, other_languages);
+	tcase_add_test(tc, parts_in_other_languages);
 	suite_add_tcase(s, tc);
 	return s;
 }
