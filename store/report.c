@@ -34,6 +34,7 @@
 
 static const char *const report_names[RP__COUNT] = {
 	"mtbf", "mttr", "availability", "backlog", "pm-compliance",
+	"planned", "schedule-compliance", "backlog-weeks", "aging", "cost", "pareto",
 };
 
 const char *wr_report_name(int r)
