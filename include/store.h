@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
