@@ -1,8 +1,10 @@
 /*
  * report_pareto.c - the failure Pareto: failure work orders (marked as a
  * failure, not cancelled) whose failure began in the period (the start of
- * their downtime, else their completion, else their creation), by problem
- * code, asset or asset class, ranked by count, downtime or cost, with each
+ * their downtime, else their completion, else their creation), and the
+ * failures of the asset history that no work order recorded (imported
+ * history: its code is the problem, no downtime or cost is known), by
+ * problem code, asset or asset class, ranked by count, downtime or cost, with each
  * group's share of the whole and the running share down the list.  A
  * failure's downtime is its whole downtime window (an open one lasts until
  * now); its cost, all the labour and parts booked on it.
@@ -48,7 +50,7 @@ int wr_report_rank_parse(const char *s, int *out)
 
 /* The failures of the period, one row each: k its group, dt its downtime
  * in seconds, cost its labour and parts. */
-#define FAILURES(K)                                                                          \
+#define FAILURES(K, KE)                                                                        \
 	"SELECT " K " AS k, CASE WHEN w.downtime_start IS NULL THEN 0 ELSE max(0,"           \
 	" CASE WHEN w.downtime_end IS NOT NULL THEN w.downtime_end"                          \
 	"  WHEN w.status IN (4, 5) THEN coalesce(w.completed_at, w.downtime_start)"          \
@@ -59,21 +61,25 @@ int wr_report_rank_parse(const char *s, int *out)
 	" FROM wo w LEFT JOIN asset a ON a.id = w.asset_id"                                  \
 	" WHERE w.is_failure = 1 AND w.status <> 6"                                          \
 	" AND coalesce(w.downtime_start, w.completed_at, w.created_at) >= ?1"                \
-	" AND coalesce(w.downtime_start, w.completed_at, w.created_at) < ?2" ASSET_FILTER
+	" AND coalesce(w.downtime_start, w.completed_at, w.created_at) < ?2" ASSET_FILTER      \
+	" UNION ALL SELECT " KE ", 0, 0 FROM event e JOIN asset a ON a.id = e.asset_id"       \
+	" WHERE e.kind = 1 AND e.wo_id IS NULL AND e.at >= ?1 AND e.at < ?2" ASSET_FILTER
 
 /* Groups, ranked by the measure chosen (?6: 0 count, 1 downtime, 2 cost),
  * with the totals and the running total of that measure. */
-#define PARETO(K)                                                                            \
-	"WITH f AS (" FAILURES(K) "), g AS (SELECT k, count(*) AS n, sum(dt) / 3600.0 AS h,"  \
+#define PARETO(K, KE)                                                                        \
+	"WITH f AS (" FAILURES(K, KE) "), g AS (SELECT k, count(*) AS n, sum(dt) / 3600.0 AS h,"  \
 	" sum(cost) AS c FROM f GROUP BY k), r AS (SELECT *, CASE ?6 WHEN 0 THEN n"          \
 	" WHEN 1 THEN h ELSE c END AS m FROM g)"                                             \
 	" SELECT k, n, h, c, m, sum(m) OVER (ORDER BY m DESC, k ROWS UNBOUNDED PRECEDING),"  \
 	" sum(m) OVER (), sum(n) OVER (), sum(h) OVER (), sum(c) OVER ()"                    \
 	" FROM r ORDER BY m DESC, k"
 
-static const char q_problem[] = PARETO("CASE w.problem WHEN '' THEN '(none)' ELSE w.problem END");
-static const char q_asset[] = PARETO("coalesce(a.tag, '(no asset)')");
-static const char q_class[] = PARETO("CASE WHEN a.id IS NULL THEN '(no asset)' ELSE a.class END");
+static const char q_problem[] = PARETO("CASE w.problem WHEN '' THEN '(none)' ELSE w.problem END",
+                                       "CASE e.code WHEN '' THEN '(none)' ELSE e.code END");
+static const char q_asset[] = PARETO("coalesce(a.tag, '(no asset)')", "a.tag");
+static const char q_class[] = PARETO("CASE WHEN a.id IS NULL THEN '(no asset)' ELSE a.class END",
+                                     "a.class");
 
 struct pareto_total {
 	int64_t n;
