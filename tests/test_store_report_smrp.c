@@ -113,10 +113,12 @@ static void labour(const char *number, const char *who, int64_t when, int minute
 		" SELECT lower(hex(randomblob(16))), id, ?1, ?2, ?3, 0 FROM wo WHERE number = ?4";
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(S->db, sql, -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, when);
-	sqlite3_bind_int(st, 3, minutes);
-	sqlite3_bind_text(st, 4, number, -1, SQLITE_STATIC);
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, who);
+	store_bind_int64(&b, 2, when);
+	store_bind_int(&b, 3, minutes);
+	store_bind_text(&b, 4, number);
+	OK(store_binds_check(&b, &E, "adding labour"));
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
 	ck_assert_int_eq(sqlite3_changes(S->db), 1);
 	sqlite3_finalize(st);
