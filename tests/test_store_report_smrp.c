@@ -475,6 +475,19 @@ START_TEST(series)
 	OK(store_measure_series(S, WM_BACKLOG_WEEKS, NULL, 2024, 1, 2, v, &E));
 	ck_assert_double_eq_tol(v[0], 0.55, 1e-9);
 	ck_assert_double_eq_tol(v[1], 0.30, 1e-9);
+	/* The snapshots at each month's end agree with the reports as of then:
+	 * backlog_as_of (11 h on Jan 31), aging (48 days on Feb 29). */
+	OK(store_measure_series(S, WM_BACKLOG_HOURS, NULL, 2024, 1, 4, v, &E));
+	ck_assert_double_eq_tol(v[0], 11, 1e-9);
+	ck_assert_double_eq_tol(v[1], 6, 1e-9);
+	ck_assert_double_eq_tol(v[2], 7, 1e-9);   /* today, Mar 10: W6, W7, W10 */
+	ck_assert(isnan(v[3]));
+	OK(store_measure_series(S, WM_BACKLOG_WOS, NULL, 2023, 12, 3, v, &E));
+	ck_assert_double_eq_tol(v[0], 1, 1e-9);   /* W6 alone on Dec 31 */
+	ck_assert_double_eq_tol(v[1], 3, 1e-9);
+	ck_assert_double_eq_tol(v[2], 2, 1e-9);
+	OK(store_measure_series(S, WM_AGING_DAYS, NULL, 2024, 2, 1, v, &E));
+	ck_assert_double_eq_tol(v[0], 48, 1e-9);
 	OK(store_measure_series(S, WM_PLANNED_PCT, NULL, 2024, 1, 2, v, &E));
 	ck_assert_double_eq_tol(v[0], 40.0, 1e-9);
 	ck_assert_double_eq_tol(v[1], 57.1, 1e-9);

@@ -346,6 +346,9 @@ CCOL=$(printf '%s' "$C" | head -1 | tr ',' '\n' | grep -n '^cost$' | cut -d: -f1
 assert_eq "trend failures by month" "1.00 1.00 1.00" \
 	"$(printf '%s' "$C" | tail -n +2 | cut -d, -f"$FCOL" | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "trend cost in March" "205.00" "$(printf '%s' "$C" | sed -n 4p | cut -d, -f"$CCOL")"
+BCOL=$(printf '%s' "$C" | head -1 | tr ',' '\n' | grep -n '^backlog_wos$' | cut -d: -f1)
+assert_eq "trend backlog at each month's end" "0.00 0.00 4.00" \
+	"$(printf '%s' "$C" | tail -n +2 | cut -d, -f"$BCOL" | tr '\n' ' ' | sed 's/ $//')"
 w report trend --from 2010-01-01 --to 2024-03-31
 check_rc "trend over too many months" 2
 
