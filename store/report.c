@@ -556,38 +556,6 @@ static int64_t backlog_day(const struct scope *sc)
 	return store_day_of(sc->end - 1);
 }
 
-int report_backlog_size(struct store *s, const struct scope *sc, struct backlog_size *out,
-                        struct wr_err *e)
-{
-	static const char sql[] =
-		"SELECT count(*), coalesce(sum(w.est_hours IS NULL), 0),"
-		" coalesce(sum(w.est_hours), 0), coalesce(sum(?6 - w.created_at), 0)"
-		BACKLOG_JOIN BACKLOG_AT ASSET_FILTER;
-	int64_t as_of = sc->end < sc->now ? sc->end : sc->now;
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
-		return rc;
-	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 6, as_of);
-	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
-		sqlite3_finalize(st);
-		return rc;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->count = sqlite3_column_int64(st, 0);
-		out->unestimated = sqlite3_column_int64(st, 1);
-		out->hours = sqlite3_column_double(st, 2);
-		out->age_days = sqlite3_column_double(st, 3) / (double)WR_DAY;
-	} else {
-		rc = store_dberr(s, e, "running a report");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int report_backlog(struct store *s, const struct scope *sc, struct wr_table *t,
                           struct wr_err *e)
 {

@@ -98,65 +98,6 @@ static int month_value(struct store *s, int measure, const struct wr_report_opts
 
 /* ---------------------------------------------------------------- backlog */
 
-/* The backlog at the end of each of n months in one pass over the work
- * (the snapshot measures would otherwise read every work order once a
- * month): month i ends at end[i], and its work is what report_backlog_size
- * counts as of then. */
-struct month_backlog {
-	int n;
-	int64_t end[120], as_of[120];
-	struct backlog_size size[120];
-};
-
-static int backlog_row(struct month_backlog *mb, sqlite3_stmt *st)
-{
-	int64_t created = store_col_time(st, 0), done = store_col_time(st, 2);
-	int estimated = sqlite3_column_type(st, 1) != SQLITE_NULL;
-	double hours = estimated ? sqlite3_column_double(st, 1) : 0;
-
-	for (int i = 0; i < mb->n; i++) {
-		struct backlog_size *b = &mb->size[i];
-		if (created >= mb->end[i] || (done != WR_NO_TIME && done < mb->end[i]))
-			continue;
-		b->count++;
-		b->unestimated += !estimated;
-		b->hours += hours;
-		b->age_days += (double)(mb->as_of[i] - created) / (double)WR_DAY;
-	}
-	return WR_OK;
-}
-
-static int backlog_months(struct store *s, const struct wr_report_opts *o, struct month_backlog *mb,
-                          struct wr_err *e)
-{
-	static const char sql[] =
-		"SELECT w.created_at, w.est_hours, CASE WHEN w.status IN (4, 5) THEN w.completed_at END"
-		" FROM wo w LEFT JOIN asset a ON a.id = w.asset_id"
-		" WHERE w.created_at < ?2 AND (w.status IN (0, 1, 2, 3)"
-		" OR (w.status IN (4, 5) AND w.completed_at >= ?1))" ASSET_FILTER;
-	struct wr_report_opts all;
-	struct scope sc;
-	sqlite3_stmt *st;
-	int r, rc;
-
-	if (o)
-		all = *o;
-	else
-		memset(&all, 0, sizeof all);
-	all.from = all.to = WR_NO_TIME;
-	if ((rc = report_scope_resolve(s, &all, &sc, e)) != WR_OK)
-		return rc;
-	sc.from = mb->end[0];
-	sc.end = mb->end[mb->n - 1];
-	if ((rc = report_prepare(s, sql, &sc, &st, e)) != WR_OK)
-		return rc;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		backlog_row(mb, st);
-	rc = r == SQLITE_DONE ? WR_OK : store_dberr(s, e, "running a report");
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int snapshot(int measure)
 {
 	return measure == WM_BACKLOG_WOS || measure == WM_BACKLOG_HOURS ||
@@ -173,32 +114,36 @@ static double snapshot_value(int measure, const struct backlog_size *b, double c
 	}
 }
 
-/* The snapshot measures: the months up to today from one pass, the later
- * ones NAN. */
+/* The snapshot measures: the months up to today from one pass over the
+ * work (report_backlog_at), the later ones NAN. */
 static int snapshot_series(struct store *s, int measure, const struct wr_report_opts *o,
                            int64_t first, int months, double crew, double *values,
                            struct wr_err *e)
 {
-	struct month_backlog *mb = calloc(1, sizeof *mb);
-	int64_t today = wr_today(), now = wr_now();
-	int rc = WR_OK;
+	struct backlog_at at[120];
+	struct wr_report_opts all;
+	struct scope sc;
+	int64_t today = wr_today();
+	int rc, n = 0;
 
-	if (!mb)
-		return report_oom(e);
+	if (o)
+		all = *o;
+	else
+		memset(&all, 0, sizeof all);
+	all.from = all.to = WR_NO_TIME;
+	if ((rc = report_scope_resolve(s, &all, &sc, e)) != WR_OK)
+		return rc;
 	for (int i = 0; i < months; i++) {
 		int64_t start = wr_date_add_months(first, i), next = wr_date_add_months(start, 1);
 		values[i] = NAN;
-		if (start > today)
-			continue;
-		mb->end[mb->n] = next < today + WR_DAY ? next : today + WR_DAY;
-		mb->as_of[mb->n] = mb->end[mb->n] < now ? mb->end[mb->n] : now;
-		mb->n++;
+		if (start <= today)
+			at[n++].end = next < today + WR_DAY ? next : today + WR_DAY;
 	}
-	if (mb->n > 0 && (rc = backlog_months(s, o, mb, e)) == WR_OK)
-		for (int i = 0; i < mb->n; i++)
-			values[i] = snapshot_value(measure, &mb->size[i], crew);
-	free(mb);
-	return rc;
+	if ((rc = report_backlog_at(s, &sc, at, n, e)) != WR_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		values[i] = snapshot_value(measure, &at[i].size, crew);
+	return WR_OK;
 }
 
 int store_measure_series(struct store *s, int measure, const struct wr_report_opts *o, int year,
