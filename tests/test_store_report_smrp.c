@@ -22,7 +22,8 @@
  * plus a failure NOISE on F1 on Jan 25 in the history, with no work order.
  *
  * Labour: W1 alice 2 h (Jan 12), W2 bob 3 h (Jan 15), W3 carol 4 h (Feb 6),
- * W4 alice 1 h (Feb 10), W5 bob 2 h (Feb 20).  Parts: W2 2 x SEAL at 25
+ * W4 alice 1 h (Feb 10), W5 bob 2 h (Feb 20), and carol's timer on W6
+ * running since Feb 20 (not booked yet: counts nothing).  Parts: W2 2 x SEAL at 25
  * (Jan 15), W4 1 x BRG-1 at 120 and 1 x GREASE without a cost (Feb 10).
  */
 #include <check.h>
@@ -187,6 +188,8 @@ static void setup(void)
 	labour("W3", "carol", at(2024, 2, 6, 8), 240);
 	labour("W4", "alice", at(2024, 2, 10, 1), 60);
 	labour("W5", "bob", at(2024, 2, 20, 10), 120);
+	/* A timer still running (minutes < 0) is no time booked yet. */
+	labour("W6", "carol", at(2024, 2, 20, 8), -1);
 	part("W2", "SEAL", 2, 25, at(2024, 1, 15, 12));
 	part("W4", "BRG-1", 1, 120, at(2024, 2, 10, 3));
 	part("W4", "GREASE", 1, NAN, at(2024, 2, 10, 3));
