@@ -5,7 +5,9 @@
  * order (a year ago in an empty database), and `to` names the last day
  * included when it is a date (midnight), so --to 2024-12-31 covers all of
  * that day; it defaults to today.  An asset's own period starts at its
- * install date when that is later than from.
+ * install date when that is later than from.  Every report can be limited
+ * to a class, a site (report_internal.h) or one asset.  The reports of
+ * include/report.h are in report_smrp.c, report_cost.c and report_pareto.c.
  *
  *   mtbf           assets with failures (history events of kind failure) in
  *                  the period: operating hours (the asset's period less its
@@ -18,9 +20,10 @@
  *                  are merged, an open one lasts until now (done: until its
  *                  completion), all clipped to the period.  Total: over every
  *                  asset in scope, including those never down.
- *   backlog        open work (requested, open, in progress, on hold) by
- *                  status and priority: count, estimated hours, overdue
- *                  (due before today).  A snapshot: the period is not used.
+ *   backlog        work open (requested, open, in progress, on hold) at
+ *                  the end of the period, raised in it, by status and
+ *                  priority: count, estimated hours, overdue (due before
+ *                  the period's last day).
  *   pm-compliance  PM work orders due in the period, by month of due date:
  *                  done on time (completed by the end of the due day: no
  *                  grace), done late, not done; cancelled ones are left out.
