@@ -456,7 +456,17 @@ START_TEST(pareto)
 	row_is(&t, 2, "TOTAL|4|22.00|420.00|100.0|-");
 	wr_table_free(&t);
 
+	/* By month (the trend's failures and downtime): Jan W2 and NOISE, Feb
+	 * W4 and W5; ranked by cost. */
 	o.by = RB_MONTH;
+	o.top = 0;
+	run(RP_PARETO, &o, &t);
+	ck_assert_str_eq(t.head[0], "month");
+	row_is(&t, 0, "2024-02|2|10.00|250.00|59.5|59.5");
+	row_is(&t, 1, "2024-01|2|12.00|170.00|40.5|100.0");
+	wr_table_free(&t);
+
+	o.by = RB__COUNT;
 	ck_assert_int_eq(store_report(S, RP_PARETO, &o, &t, &E), WR_EINPUT);
 }
 END_TEST
@@ -475,6 +485,19 @@ START_TEST(series)
 	ck_assert_double_eq_tol(v[0], 2, 1e-9);
 	ck_assert_double_eq_tol(v[1], 2, 1e-9);
 	ck_assert_double_eq_tol(v[2], 0, 1e-9);
+	OK(store_measure_series(S, WM_DOWNTIME_HOURS, NULL, 2023, 12, 3, v, &E));
+	ck_assert_double_eq_tol(v[0], 0, 1e-9);
+	ck_assert_double_eq_tol(v[1], 12, 1e-9);
+	ck_assert_double_eq_tol(v[2], 10, 1e-9);
+	/* Each month of a series is the report over that month alone. */
+	struct wr_report_opts feb = jan_feb();
+	struct wr_table t;
+	feb.from = at(2024, 2, 1, 0);
+	run(RP_SCHEDULE_COMPLIANCE, &feb, &t);
+	OK(store_measure_series(S, WM_SCHEDULE_COMPLIANCE_PCT, NULL, 2024, 2, 1, v, &E));
+	ck_assert_str_eq(t.cells[(t.nrows - 1) * t.ncols + 5], "0.0");
+	ck_assert_double_eq_tol(v[0], 0.0, 1e-9);
+	wr_table_free(&t);
 	OK(store_measure_series(S, WM_BACKLOG_WEEKS, NULL, 2024, 1, 2, v, &E));
 	ck_assert_double_eq_tol(v[0], 0.55, 1e-9);
 	ck_assert_double_eq_tol(v[1], 0.30, 1e-9);
