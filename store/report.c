@@ -5,7 +5,9 @@
  * order (a year ago in an empty database), and `to` names the last day
  * included when it is a date (midnight), so --to 2024-12-31 covers all of
  * that day; it defaults to today.  An asset's own period starts at its
- * install date when that is later than from.
+ * install date when that is later than from.  Every report can be limited
+ * to a class, a site (report_internal.h) or one asset.  The reports of
+ * include/report.h are in report_smrp.c, report_cost.c and report_pareto.c.
  *
  *   mtbf           assets with failures (history events of kind failure) in
  *                  the period: operating hours (the asset's period less its
@@ -18,9 +20,10 @@
  *                  are merged, an open one lasts until now (done: until its
  *                  completion), all clipped to the period.  Total: over every
  *                  asset in scope, including those never down.
- *   backlog        open work (requested, open, in progress, on hold) by
- *                  status and priority: count, estimated hours, overdue
- *                  (due before today).  A snapshot: the period is not used.
+ *   backlog        work open (requested, open, in progress, on hold) at
+ *                  the end of the period, raised in it, by status and
+ *                  priority: count, estimated hours, overdue (due before
+ *                  the period's last day).
  *   pm-compliance  PM work orders due in the period, by month of due date:
  *                  done on time (completed by the end of the due day: no
  *                  grace), done late, not done; cancelled ones are left out.
@@ -30,10 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wo_internal.h"
+#include "report_internal.h"
 
 static const char *const report_names[RP__COUNT] = {
 	"mtbf", "mttr", "availability", "backlog", "pm-compliance",
+	"planned", "schedule-compliance", "backlog-weeks", "aging", "cost", "pareto",
 };
 
 const char *wr_report_name(int r)
@@ -57,17 +61,7 @@ int wr_report_parse(const char *s, int *out)
 	return WR_EINPUT;
 }
 
-struct scope {
-	int64_t from, end, today, now;
-	const char *cls, *tag;     /* NULL = any */
-};
-
-/* Asset filter: ?3 class, ?4 tag (NULL = any), on the asset row "a". */
-#define ASSET_FILTER " AND (?3 IS NULL OR a.class = ?3) AND (?4 IS NULL OR a.tag = ?4)"
-
-/* Prepares a report's query and binds its scope: ?1 from, ?2 end, ?3 class
- * and ?4 tag. */
-static int prepare(struct store *s, const char *sql, const struct scope *sc, sqlite3_stmt **st,
+int report_prepare(struct store *s, const char *sql, const struct scope *sc, sqlite3_stmt **st,
                    struct wr_err *e)
 {
 	int rc;
@@ -85,6 +79,8 @@ static int prepare(struct store *s, const char *sql, const struct scope *sc, sql
 		store_bind_text(&b, 3, sc->cls);
 	if (sc->tag)
 		store_bind_text(&b, 4, sc->tag);
+	if (sc->site)
+		store_bind_int64(&b, 7, sc->site);
 	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
 		sqlite3_finalize(*st);
 		*st = NULL;
@@ -115,7 +111,7 @@ static int first_day(struct store *s, struct scope *sc, struct wr_err *e)
 	return WR_OK;
 }
 
-static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct scope *sc,
+int report_scope_resolve(struct store *s, const struct wr_report_opts *o, struct scope *sc,
                          struct wr_err *e)
 {
 	int64_t to;
@@ -133,9 +129,17 @@ static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct
 		if (id == 0)
 			return wr_fail(e, WR_EINPUT, "no asset with tag %s", sc->tag);
 	}
+	if (o && o->site && *o->site) {
+		sc->site = store_id_of(s, "location", o->site, e);
+		if (sc->site < 0)
+			return WR_EDB;
+		if (sc->site == 0)
+			return wr_fail(e, WR_EINPUT, "no site or location with code %s", o->site);
+	}
 	to = o && o->to != WR_NO_TIME ? o->to : sc->today;
 	sc->end = to == store_day_of(to) ? to + WR_DAY : to;
-	if (o && o->from != WR_NO_TIME)
+	sc->from_given = o && o->from != WR_NO_TIME;
+	if (sc->from_given)
 		sc->from = o->from;
 	else if ((rc = first_day(s, sc, e)) != WR_OK)
 		return rc;
@@ -148,7 +152,7 @@ static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct
 }
 
 /* Start of an asset's own period. */
-static int64_t asset_start(const struct scope *sc, int64_t install)
+int64_t report_asset_start(const struct scope *sc, int64_t install)
 {
 	return install != WR_NO_TIME && install > sc->from ? install : sc->from;
 }
@@ -156,12 +160,25 @@ static int64_t asset_start(const struct scope *sc, int64_t install)
 /* Hours with two decimals.  A value too long for that (only a database
  * written by another program holds one: wrench bounds what it stores, see
  * enum wr_num) is written in exponent form rather than cut short. */
-static void fmt_hours(double h, char *buf, size_t n)
+void report_fmt_hours(double h, char *buf, size_t n)
 {
 	int len = snprintf(buf, n, "%.2f", h);
 
 	if (len < 0 || (size_t)len >= n)
 		snprintf(buf, n, "%.15g", h);
+}
+
+void report_month_of(int64_t t, char *buf, size_t n)
+{
+	int y, m, d;
+
+	wr_date_to_ymd(t, &y, &m, &d);
+	snprintf(buf, n, "%04d-%02d", y, m);
+}
+
+int report_oom(struct wr_err *e)
+{
+	return wr_fail(e, WR_ENOMEM, "out of memory running a report");
 }
 
 /* ---------------------------------------------------------------- downtime */
@@ -248,7 +265,7 @@ static int dt_merge_rows(const struct scope *sc, sqlite3_stmt *st, struct dt_map
 
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t from = asset_start(sc, store_col_time(st, 1));
+		int64_t from = report_asset_start(sc, store_col_time(st, 1));
 		int64_t a = store_col_time(st, 2), b = store_col_time(st, 3);
 		if (b == WR_NO_TIME || b <= a)
 			continue;
@@ -291,7 +308,7 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 	int r, rc;
 
 	memset(m, 0, sizeof *m);
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	struct store_binds binds = store_binds_start(st);
 	store_bind_int64(&binds, 5, sc->now);
@@ -318,9 +335,9 @@ static int add_mean_total(struct wr_table *t, int64_t count, double hours, struc
 	const char *cells[5] = {"TOTAL", "", nb, hb, mb};
 
 	snprintf(nb, sizeof nb, "%lld", (long long)count);
-	fmt_hours(hours, hb, sizeof hb);
+	report_fmt_hours(hours, hb, sizeof hb);
 	if (count)
-		fmt_hours(hours / (double)count, mb, sizeof mb);
+		report_fmt_hours(hours / (double)count, mb, sizeof mb);
 	if (wr_table_add_row(t, cells) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	return WR_OK;
@@ -349,13 +366,13 @@ static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table 
 		return wr_fail(e, rc, "out of memory running a report");
 	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
 		return rc;
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK) {
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK) {
 		free(dt.v);
 		return rc;
 	}
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 4);
-		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
+		int64_t span = sc->end - report_asset_start(sc, store_col_time(st, 3));
 		double op = (double)(span - dt_lookup(&dt, id)) / 3600.0;
 		char tag[64], cls[64], nb[32], ob[32], mb[32];
 		const char *cells[5] = {tag, cls, nb, ob, mb};
@@ -364,8 +381,8 @@ static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table 
 		store_col_text(st, 1, tag, sizeof tag);
 		store_col_text(st, 2, cls, sizeof cls);
 		snprintf(nb, sizeof nb, "%lld", (long long)n);
-		fmt_hours(op, ob, sizeof ob);
-		fmt_hours(op / (double)n, mb, sizeof mb);
+		report_fmt_hours(op, ob, sizeof ob);
+		report_fmt_hours(op / (double)n, mb, sizeof mb);
 		op_total += op;
 		fail_total += n;
 		if (wr_table_add_row(t, cells) != WR_OK)
@@ -406,7 +423,7 @@ static int report_mttr(struct store *s, const struct scope *sc, struct wr_table 
 
 	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	/* Rows come sorted by asset: a row is emitted when the asset changes. */
 	for (;;) {
@@ -420,8 +437,8 @@ static int report_mttr(struct store *s, const struct scope *sc, struct wr_table 
 			char nb[32], hb[32], mb[32];
 			const char *cells[5] = {tag, cls, nb, hb, mb};
 			snprintf(nb, sizeof nb, "%lld", (long long)n);
-			fmt_hours(sum, hb, sizeof hb);
-			fmt_hours(sum / (double)n, mb, sizeof mb);
+			report_fmt_hours(sum, hb, sizeof hb);
+			report_fmt_hours(sum / (double)n, mb, sizeof mb);
 			if (wr_table_add_row(t, cells) != WR_OK) {
 				rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
 				break;
@@ -467,13 +484,13 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		return wr_fail(e, rc, "out of memory running a report");
 	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
 		return rc;
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK) {
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK) {
 		free(dt.v);
 		return rc;
 	}
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
+		int64_t span = sc->end - report_asset_start(sc, store_col_time(st, 3));
 		if (span <= 0)
 			continue;
 		int64_t down = dt_lookup(&dt, id);
@@ -485,8 +502,8 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		const char *cells[5] = {tag, cls, db, pb, ab};
 		store_col_text(st, 1, tag, sizeof tag);
 		store_col_text(st, 2, cls, sizeof cls);
-		fmt_hours((double)down / 3600.0, db, sizeof db);
-		fmt_hours((double)span / 3600.0, pb, sizeof pb);
+		report_fmt_hours((double)down / 3600.0, db, sizeof db);
+		report_fmt_hours((double)span / 3600.0, pb, sizeof pb);
 		snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - (double)down / (double)span));
 		if (wr_table_add_row(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
@@ -498,8 +515,8 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 	if (rc == WR_OK) {
 		char db[32], pb[32], ab[32] = "";
 		const char *cells[5] = {"TOTAL", "", db, pb, ab};
-		fmt_hours(down_total / 3600.0, db, sizeof db);
-		fmt_hours(span_total / 3600.0, pb, sizeof pb);
+		report_fmt_hours(down_total / 3600.0, db, sizeof db);
+		report_fmt_hours(span_total / 3600.0, pb, sizeof pb);
 		if (span_total > 0)
 			snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - down_total / span_total));
 		if (wr_table_add_row(t, cells) != WR_OK)
@@ -510,24 +527,44 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 
 /* ----------------------------------------------------------------- backlog */
 
+/* Work in the backlog as of ?2 (the end of the period): raised in the
+ * period and neither finished nor cancelled before its end.  Work finished
+ * since then was open at the time; its status then is not recorded, so it
+ * counts as open.  When the period ends after now nothing can have been
+ * finished since, and the open statuses alone say it (through their
+ * index). */
+#define BACKLOG_OPEN " w.created_at >= ?1 AND w.created_at < ?2 AND w.status IN (0, 1, 2, 3)"
+#define BACKLOG_GROUP                                                                        \
+	"SELECT CASE WHEN w.status IN (4, 5) THEN 1 ELSE w.status END AS st, w.priority,"     \
+	" count(*), coalesce(sum(w.est_hours), 0), sum(w.due_at < ?5)"
+#define BACKLOG_ORDER " GROUP BY st, w.priority ORDER BY st, w.priority DESC"
+/* Without an asset filter the asset rows are not needed at all. */
+#define BACKLOG_NONE " AND ?3 IS NULL AND ?4 IS NULL AND ?7 IS NULL"
+
+static const char *backlog_sql(const struct scope *sc)
+{
+	static const char *const q[4] = {
+		BACKLOG_GROUP " FROM wo w WHERE" BACKLOG_OPEN BACKLOG_NONE BACKLOG_ORDER,
+		BACKLOG_GROUP " FROM wo w WHERE" BACKLOG_AT BACKLOG_NONE BACKLOG_ORDER,
+		BACKLOG_GROUP BACKLOG_JOIN BACKLOG_OPEN ASSET_FILTER BACKLOG_ORDER,
+		BACKLOG_GROUP BACKLOG_JOIN BACKLOG_AT ASSET_FILTER BACKLOG_ORDER,
+	};
+	int filtered = sc->cls || sc->tag || sc->site;
+	return q[2 * filtered + (sc->end <= sc->now)];
+}
+
+/* The day the backlog is taken on: the last day of the period. */
+static int64_t backlog_day(const struct scope *sc)
+{
+	return store_day_of(sc->end - 1);
+}
+
 static int report_backlog(struct store *s, const struct scope *sc, struct wr_table *t,
                           struct wr_err *e)
 {
 	static const char *const head[] = {"status", "priority", "count", "est_hours", "overdue"};
 	static const int num[] = {0, 0, 1, 1, 1};
-	/* Without an asset filter the asset rows are not needed at all. */
-	static const char q_all[] =
-		"SELECT w.status, w.priority, count(*), coalesce(sum(w.est_hours), 0),"
-		" sum(w.due_at < ?5) FROM wo w"
-		" WHERE w.status IN (0, 1, 2, 3) AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
-		" AND ?3 IS NULL AND ?4 IS NULL"
-		" GROUP BY w.status, w.priority ORDER BY w.status, w.priority DESC";
-	static const char q_some[] =
-		"SELECT w.status, w.priority, count(*), coalesce(sum(w.est_hours), 0),"
-		" sum(w.due_at < ?5) FROM wo w LEFT JOIN asset a ON a.id = w.asset_id"
-		" WHERE w.status IN (0, 1, 2, 3) AND ?1 IS NOT NULL AND ?2 IS NOT NULL" ASSET_FILTER
-		" GROUP BY w.status, w.priority ORDER BY w.status, w.priority DESC";
-	const char *sql = sc->cls || sc->tag ? q_some : q_all;
+	const char *sql = backlog_sql(sc);
 	sqlite3_stmt *st;
 	int64_t count = 0, overdue = 0;
 	double hours = 0;
@@ -535,10 +572,10 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 
 	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 5, sc->today);
+	store_bind_int64(&b, 5, backlog_day(sc));
 	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
 		sqlite3_finalize(st);
 		return rc;
@@ -550,7 +587,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		const char *cells[5] = {wr_wo_status_name(sqlite3_column_int(st, 0)),
 		                        wr_priority_name(sqlite3_column_int(st, 1)), cb, hb, ob};
 		snprintf(cb, sizeof cb, "%lld", (long long)c);
-		fmt_hours(h, hb, sizeof hb);
+		report_fmt_hours(h, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)o);
 		count += c;
 		overdue += o;
@@ -565,7 +602,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		char cb[32], hb[32], ob[32];
 		const char *cells[5] = {"TOTAL", "", cb, hb, ob};
 		snprintf(cb, sizeof cb, "%lld", (long long)count);
-		fmt_hours(hours, hb, sizeof hb);
+		report_fmt_hours(hours, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)overdue);
 		if (wr_table_add_row(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
@@ -610,7 +647,7 @@ static int report_compliance(struct store *s, const struct scope *sc, struct wr_
 
 	if ((rc = wr_table_init(t, 6, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	for (;;) {
 		char m[16] = "";
@@ -665,15 +702,22 @@ int store_report(struct store *s, int report, const struct wr_report_opts *o,
 	memset(out, 0, sizeof *out);
 	if (report < 0 || report >= RP__COUNT)
 		return wr_fail(e, WR_EINPUT,
-		               "unknown report; choose mtbf, mttr, availability, backlog or pm-compliance");
-	if ((rc = resolve_scope(s, o, &sc, e)) != WR_OK)
+		               "unknown report; choose mtbf, mttr, availability, backlog, pm-compliance,"
+		               " planned, schedule-compliance, backlog-weeks, aging, cost or pareto");
+	if ((rc = report_scope_resolve(s, o, &sc, e)) != WR_OK)
 		return rc;
 	switch (report) {
 	case RP_MTBF: rc = report_mtbf(s, &sc, out, e); break;
 	case RP_MTTR: rc = report_mttr(s, &sc, out, e); break;
 	case RP_AVAILABILITY: rc = report_availability(s, &sc, out, e); break;
 	case RP_BACKLOG: rc = report_backlog(s, &sc, out, e); break;
-	default: rc = report_compliance(s, &sc, out, e); break;
+	case RP_PM_COMPLIANCE: rc = report_compliance(s, &sc, out, e); break;
+	case RP_PLANNED: rc = report_planned(s, &sc, out, e); break;
+	case RP_SCHEDULE_COMPLIANCE: rc = report_schedule(s, &sc, out, e); break;
+	case RP_BACKLOG_WEEKS: rc = report_backlog_weeks(s, &sc, out, e); break;
+	case RP_AGING: rc = report_aging(s, &sc, out, e); break;
+	case RP_COST: rc = report_cost(s, &sc, o ? o->by : RB_DEFAULT, out, e); break;
+	default: rc = report_pareto(s, &sc, o, out, e); break;
 	}
 	if (rc != WR_OK)
 		wr_table_free(out);
