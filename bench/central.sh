@@ -67,6 +67,7 @@ cpu_ms() {
 }
 per() { awk -v ms="$1" -v n="$2" 'BEGIN { printf "%.2f", (n > 0 ? ms / n : 0) }'; }
 
+echo "central: load averages at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "central: PostgreSQL $(psql "$PGADMIN" -qAtc 'SHOW server_version'), fsync on, same machine;" \
      "wrench-central --threads $threads; $(nproc) cores, shared with whatever else runs now"
 
@@ -163,3 +164,4 @@ echo "central soak: server memory $(mb "$(printf '%s\n' "$samples" | head -1 | c
      "samples every $every s: $(printf '%s\n' "$samples" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $2 / 1024 }')"
 server_stop "$K_PID"
 fi
+echo "central: load averages at the end (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"

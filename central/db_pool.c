@@ -98,6 +98,8 @@ static void prepared_forget(struct prepared *p)
 		p->n = 0;
 }
 
+static int pool_reset(PGconn *c);
+
 /* Prepares sql on this connection the first time it is run there, and
  * names it in name: 1 when it is prepared, 0 when it is to run unprepared
  * (a connection outside the pool, a full cache, a failed PREPARE, which
@@ -215,9 +217,8 @@ int db_pipeline(PGconn *c, struct db_step *s, int n, struct wr_err *e, char *sql
 		               : PQsendQueryParams(c, s[i].sql, s[i].n, NULL, s[i].params, NULL, NULL, 0);
 	if (!sent || !PQpipelineSync(c)) {
 		db_error(c, NULL, e, sqlstate);
-		/* Nothing can be read back in order: the connection is reset. */
-		PQreset(c);
-		prepared_forget(prepared_of(c));
+		/* Nothing can be read back in order: the connection is made anew. */
+		pool_reset(c);
 		return WR_EDB;
 	}
 	rc = pipeline_read(c, s, n, e, sqlstate);
@@ -315,16 +316,21 @@ PGconn *pool_get(void)
 	return c;
 }
 
-int pool_revive(PGconn *c)
+static int pool_reset(PGconn *c)
 {
-	if (!c || PQstatus(c) == CONNECTION_OK)
-		return 0;
 	PQreset(c);
 	prepared_forget(prepared_of(c));   /* the new session has none */
 	if (PQstatus(c) != CONNECTION_OK)
 		return 0;
 	PQclear(PQexec(c, SESSION_SETUP "; " POOL_SETUP));
 	return 1;
+}
+
+int pool_revive(PGconn *c)
+{
+	if (!c || PQstatus(c) == CONNECTION_OK)
+		return 0;
+	return pool_reset(c);
 }
 
 void pool_put(PGconn *c)
