@@ -193,6 +193,10 @@ static int pipeline_read(PGconn *c, struct db_step *s, int n, struct wr_err *e, 
 	return rc;
 }
 
+/* The connection stays blocking: everything is sent before anything is
+ * read, which cannot stall as long as one side of the exchange is small
+ * (a push sends a small read and gets its rows back, then sends its rows
+ * and gets counts back), as it is for every pipeline the server makes. */
 int db_pipeline(PGconn *c, struct db_step *s, int n, struct wr_err *e, char *sqlstate)
 {
 	int rc, sent = 1;
