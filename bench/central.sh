@@ -9,7 +9,10 @@
 #   pgbench   the floor under a push: one transaction of 20 change-log rows
 #             and one receipt (bench/central_push.pgbench), 8 clients
 #   push      8 devices pushing batches of 20, then of 200, note creations
-#             (target >= 500 batches/s of 20), against the pgbench floor
+#             (target >= 500 batches/s of 20), against the pgbench floor;
+#             both with the CPU that PostgreSQL (and the server) spent per
+#             transaction (per batch), which the machine's other load
+#             disturbs less than the rates
 #   pull      8 clients walking the change log in pages of 500, plain and
 #             gzip: pages and rows per second, bytes per row on the wire
 #   sync      100 devices in a loop: push 5 mutations, pull until up to
