@@ -9,7 +9,10 @@
 #   pgbench   the floor under a push: one transaction of 20 change-log rows
 #             and one receipt (bench/central_push.pgbench), 8 clients
 #   push      8 devices pushing batches of 20, then of 200, note creations
-#             (target >= 500 batches/s of 20), against the pgbench floor
+#             (target >= 500 batches/s of 20), against the pgbench floor;
+#             both with the CPU that PostgreSQL (and the server) spent per
+#             transaction (per batch), which the machine's other load
+#             disturbs less than the rates
 #   pull      8 clients walking the change log in pages of 500, plain and
 #             gzip: pages and rows per second, bytes per row on the wire
 #   sync      100 devices in a loop: push 5 mutations, pull until up to
@@ -49,7 +52,25 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 load() { "$LOAD" "$@" || { echo "central: central_load $1 failed" >&2; exit 1; }; }
+# cpu_ms [PID]: the CPU time (user and system, in ms) that the PostgreSQL
+# cluster has used so far (the postmaster, its live backends, and through
+# the postmaster's children times the backends that ended), plus PID's.
+# Taken before and after a run, it is the run's CPU whatever else the
+# machine was busy with.
+cpu_ms() {
+	local pm kids
+	pm=$(head -1 "$T/data/postmaster.pid")
+	kids=$(ps -o pid= --ppid "$pm" | tr '\n' ' ')
+	# shellcheck disable=SC2086
+	for p in $pm $kids ${1:-}; do
+		cat "/proc/$p/stat" 2>/dev/null || true
+	done | awk -v pm="$pm" -v hz="$(getconf CLK_TCK)" '
+		{ sub(/^.*\) /, ""); t += $12 + $13; if ($0 != "" && NR == 1) t += $14 + $15 }
+		END { printf "%.0f", t * 1000 / hz }'
+}
+per() { awk -v ms="$1" -v n="$2" 'BEGIN { printf "%.2f", (n > 0 ? ms / n : 0) }'; }
 
+echo "central: load averages at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "central: PostgreSQL $(psql "$PGADMIN" -qAtc 'SHOW server_version'), fsync on, same machine;" \
      "wrench-central --threads $threads; $(nproc) cores, shared with whatever else runs now"
 
@@ -59,14 +80,21 @@ db_new bench_push
 server_start P
 PLAN=$(token planner)
 echo "central: idle server, resident memory $(mb "$(rss "$P_PID")") MB"
-floor=$(pgbench -n -c 8 -j 2 -T "$secs" -f "$root/bench/central_push.pgbench" "$DB" 2>/dev/null |
-	sed -n 's/^tps = \([0-9.]*\).*/\1/p')
-echo "central pgbench: 20 change-log rows + 1 receipt per transaction, 8 clients, ${secs} s: $floor tx/s"
+c0=$(cpu_ms)
+out=$(pgbench -n -c 8 -j 2 -T "$secs" -f "$root/bench/central_push.pgbench" "$DB" 2>/dev/null)
+c1=$(cpu_ms)
+floor=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+txs=$(printf '%s\n' "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
+echo "central pgbench: 20 change-log rows + 1 receipt per transaction, 8 clients, ${secs} s: $floor tx/s;" \
+     "PostgreSQL's CPU $(per $(( c1 - c0 )) "$txs") ms per transaction"
 for batch in 20 200; do
+	c0=$(cpu_ms "$P_PID")
 	line=$(load push "$P_URL" "$PLAN" devices=8 batch="$batch" seconds="$secs")
+	c1=$(cpu_ms "$P_PID")
 	echo "central push: 8 devices, batches of $batch note creations, $(field seconds) s:" \
 	     "$(field batches_per_s) batches/s ($(field mutations_per_s) mutations/s)," \
-	     "latency p50 $(field p50_ms) ms, p99 $(field p99_ms) ms, errors $(field errors)"
+	     "latency p50 $(field p50_ms) ms, p99 $(field p99_ms) ms, errors $(field errors);" \
+	     "CPU of PostgreSQL and the server $(per $(( c1 - c0 )) "$(field batches)") ms per batch"
 	[ "$batch" = 20 ] && echo "central push: batches of 20 against pgbench's transactions:" \
 	     "ratio $(ratio "$(field batches_per_s)" "$floor") (target >= 500 batches/s)"
 done
@@ -139,3 +167,4 @@ echo "central soak: server memory $(mb "$(printf '%s\n' "$samples" | head -1 | c
      "samples every $every s: $(printf '%s\n' "$samples" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $2 / 1024 }')"
 server_stop "$K_PID"
 fi
+echo "central: load averages at the end (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"

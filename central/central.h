@@ -58,6 +58,22 @@ void pool_stats(int *size, int *in_use);
 PGresult *db_exec(PGconn *c, const char *sql, int n, const char *const *params,
                   struct wr_err *e, char *sqlstate);
 int db_cmd(PGconn *c, const char *sql, struct wr_err *e);
+/* One statement of a pipeline: sql with its n parameters; res receives
+ * its result when the whole pipeline succeeded (the caller clears it). */
+struct db_step {
+	const char *sql;
+	int n;
+	const char *const *params;
+	PGresult *res;
+	int prepared;     /* db_pipeline's own */
+	char name[16];
+};
+/* Sends the n statements at once and then reads their results (libpq's
+ * pipeline mode): one round trip to PostgreSQL for all of them instead of
+ * one each.  WR_OK when every one succeeded; otherwise e and sqlstate say
+ * why the first that failed did, and those after it were not run.  The
+ * statements run in the transaction open on c (or that the first begins). */
+int db_pipeline(PGconn *c, struct db_step *s, int n, struct wr_err *e, char *sqlstate);
 
 /* --------------------------------------------------------------- tokens */
 
@@ -212,10 +228,11 @@ int changes_commit(PGconn *c, struct wr_err *e);
  * and their change-log rows. */
 int change_log_resite(PGconn *c, const char *uuids, const char *site, struct wr_err *e);
 
-/* Writes the queued rows (txn.c), a JSON array of {ins, uuid, entity, key,
- * site, refs, version, data, by}, in one statement; *written counts the
- * rows written (an insert whose UUID or key is taken writes none). */
-int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e, char *sqlstate);
+/* The statement that writes the queued rows (txn.c): $1 a JSON array of
+ * {ins, uuid, entity, key, site, refs, version, data, by}; its one value
+ * counts the rows written (an insert whose UUID or key is taken writes
+ * none). */
+const char *record_put_many_sql(void);
 
 /* txn.c: this thread's writing transaction: what it knows of records, and
  * its queued record writes (see txn.c for why). */
@@ -248,10 +265,12 @@ const struct known *txn_known(const char *uuid);
  * it is not known yet or not locked as asked; NULL with e filled when the
  * database failed. */
 const struct known *txn_load(PGconn *c, const char *uuid, int lock, struct wr_err *e);
-/* Reads the records of target (FOR UPDATE; those absent are known absent)
- * and of ref (FOR KEY SHARE) at once.  The uuids must be valid. */
-int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const *ref, int nr,
-                 struct wr_err *e);
+/* txn_begin, then the records of target read (FOR UPDATE; those absent
+ * are known absent) and of ref (FOR KEY SHARE), with extra (a statement of
+ * the caller, or NULL) in the same round trip (db_pipeline); extra->res
+ * holds its result when all succeeded.  The uuids must be valid. */
+int txn_begin_batch(PGconn *c, int defer, const char *const *target, int nt,
+                    const char *const *ref, int nr, struct db_step *extra, struct wr_err *e);
 /* Records what this transaction wrote: later reads find it here. */
 int txn_wrote(const char *uuid, const char *entity, long long version, const cJSON *data,
               const char *site, const char *user, struct wr_err *e);
@@ -260,6 +279,9 @@ int txn_defer(PGconn *c, cJSON *row, const char *uuid, struct wr_err *e, char *s
 /* Writes the queue; TXN_REDO in sqlstate when an insert found its UUID or
  * key taken. */
 int txn_flush(PGconn *c, struct wr_err *e, char *sqlstate);
+/* The same with extra (a statement of the caller) in the same round trip
+ * (db_pipeline); extra->res holds its result when both succeeded. */
+int txn_flush_with(PGconn *c, struct db_step *extra, struct wr_err *e, char *sqlstate);
 
 /* sites.c: a record whose site changed calls sites_follow, and the records
  * whose site comes from it follow it in the same transaction. */

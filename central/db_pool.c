@@ -98,20 +98,22 @@ static void prepared_forget(struct prepared *p)
 		p->n = 0;
 }
 
-/* Runs sql as a statement prepared on this connection, preparing it the
- * first time; a connection outside the pool, a full cache or a failed
- * PREPARE run it unprepared (which then reports any error). */
-static PGresult *run(PGconn *c, const char *sql, int n, const char *const *params)
+static int pool_reset(PGconn *c);
+
+/* Prepares sql on this connection the first time it is run there, and
+ * names it in name: 1 when it is prepared, 0 when it is to run unprepared
+ * (a connection outside the pool, a full cache, a failed PREPARE, which
+ * the unprepared run then reports). */
+static int prepare_once(PGconn *c, const char *sql, int n, char name[16])
 {
 	struct prepared *p = prepared_of(c);
 	size_t h = sql_hash(sql);
-	char name[16];
 	int i;
 
 	for (i = 0; p && i < p->n; i++)
 		if (p->hash[i] == h && !strcmp(p->sql[i], sql))
 			break;
-	snprintf(name, sizeof name, "s%d", i);
+	snprintf(name, 16, "s%d", i);
 	if (p && i == p->n && i < PREPARED_MAX) {
 		PGresult *r = PQprepare(c, name, sql, n, NULL);
 		int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -125,9 +127,115 @@ static PGresult *run(PGconn *c, const char *sql, int n, const char *const *param
 			i = PREPARED_MAX;
 		}
 	}
-	if (!p || i >= p->n)
+	return p && i < p->n;
+}
+
+static PGresult *run(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	char name[16];
+
+	if (!prepare_once(c, sql, n, name))
 		return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
 	return PQexecPrepared(c, name, n, params, NULL, NULL, 0);
+}
+
+/* The error of a failed result (or of the connection), in e and sqlstate. */
+static void db_error(PGconn *c, PGresult *res, struct wr_err *e, char *sqlstate)
+{
+	if (sqlstate && res && PQresultErrorField(res, PG_DIAG_SQLSTATE))
+		wr_strlcpy(sqlstate, PQresultErrorField(res, PG_DIAG_SQLSTATE), 6);
+	wr_fail(e, WR_EDB, "database: %s", res ? PQresultErrorMessage(res) : PQerrorMessage(c));
+	if (e)
+		strip_newline(e->msg);
+}
+
+static int result_ok(const PGresult *res)
+{
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* The results of a pipeline's steps, then its sync point.  Every result
+ * is read, those of the steps skipped after a failure too (their status
+ * is PGRES_PIPELINE_ABORTED), so that the connection leaves pipeline mode
+ * clean; rc tells what the first failure was. */
+static int pipeline_read(PGconn *c, struct db_step *s, int n, struct wr_err *e, char *sqlstate)
+{
+	int rc = WR_OK;
+	PGresult *r;
+
+	for (int i = 0; i < n; i++) {
+		int got = 0;
+		while ((r = PQgetResult(c))) {
+			got = 1;
+			if (rc == WR_OK && !result_ok(r)) {
+				db_error(c, r, e, sqlstate);
+				rc = WR_EDB;
+			}
+			if (rc == WR_OK && !s[i].res)
+				s[i].res = r;
+			else
+				PQclear(r);
+		}
+		if (!got && rc == WR_OK) {
+			db_error(c, NULL, e, sqlstate);   /* the connection broke */
+			return WR_EDB;
+		}
+	}
+	r = PQgetResult(c);
+	if (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+		PQclear(r);
+		if (rc == WR_OK)
+			db_error(c, NULL, e, sqlstate);
+		return WR_EDB;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* The connection stays blocking: everything is sent before anything is
+ * read, which cannot stall as long as one side of the exchange is small
+ * (a push sends a small read and gets its rows back, then sends its rows
+ * and gets counts back), as it is for every pipeline the server makes. */
+int db_pipeline(PGconn *c, struct db_step *s, int n, struct wr_err *e, char *sqlstate)
+{
+	int rc, sent = 1;
+
+	if (sqlstate)
+		sqlstate[0] = '\0';
+	for (int i = 0; i < n; i++)
+		s[i].res = NULL;
+	if (txn_flush(c, e, sqlstate) != WR_OK)
+		return WR_EDB;
+	/* Preparing is a round trip of its own, made once per connection and
+	 * statement, before the pipeline. */
+	for (int i = 0; i < n; i++)
+		s[i].prepared = prepare_once(c, s[i].sql, s[i].n, s[i].name);
+	if (!PQenterPipelineMode(c)) {
+		db_error(c, NULL, e, sqlstate);
+		return WR_EDB;
+	}
+	for (int i = 0; sent && i < n; i++)
+		sent = s[i].prepared
+		               ? PQsendQueryPrepared(c, s[i].name, s[i].n, s[i].params, NULL, NULL, 0)
+		               : PQsendQueryParams(c, s[i].sql, s[i].n, NULL, s[i].params, NULL, NULL, 0);
+	if (!sent || !PQpipelineSync(c)) {
+		db_error(c, NULL, e, sqlstate);
+		/* Nothing can be read back in order: the connection is made anew. */
+		pool_reset(c);
+		return WR_EDB;
+	}
+	rc = pipeline_read(c, s, n, e, sqlstate);
+	if (!PQexitPipelineMode(c) && rc == WR_OK) {
+		db_error(c, NULL, e, sqlstate);
+		rc = WR_EDB;
+	}
+	if (rc != WR_OK)
+		for (int i = 0; i < n; i++) {
+			PQclear(s[i].res);
+			s[i].res = NULL;
+		}
+	return rc;
 }
 
 /* Every statement first writes the record writes queued before it (txn.c),
@@ -136,21 +244,15 @@ PGresult *db_exec(PGconn *c, const char *sql, int n, const char *const *params,
                   struct wr_err *e, char *sqlstate)
 {
 	PGresult *res;
-	ExecStatusType st;
 
 	if (sqlstate)
 		sqlstate[0] = '\0';
 	if (txn_flush(c, e, sqlstate) != WR_OK)
 		return NULL;
 	res = run(c, sql, n, params);
-	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+	if (result_ok(res))
 		return res;
-	if (sqlstate && res && PQresultErrorField(res, PG_DIAG_SQLSTATE))
-		wr_strlcpy(sqlstate, PQresultErrorField(res, PG_DIAG_SQLSTATE), 6);
-	wr_fail(e, WR_EDB, "database: %s", res ? PQresultErrorMessage(res) : PQerrorMessage(c));
-	if (e)
-		strip_newline(e->msg);
+	db_error(c, res, e, sqlstate);
 	PQclear(res);
 	return NULL;
 }
@@ -218,16 +320,21 @@ PGconn *pool_get(void)
 	return c;
 }
 
-int pool_revive(PGconn *c)
+static int pool_reset(PGconn *c)
 {
-	if (!c || PQstatus(c) == CONNECTION_OK)
-		return 0;
 	PQreset(c);
 	prepared_forget(prepared_of(c));   /* the new session has none */
 	if (PQstatus(c) != CONNECTION_OK)
 		return 0;
 	PQclear(PQexec(c, SESSION_SETUP "; " POOL_SETUP));
 	return 1;
+}
+
+int pool_revive(PGconn *c)
+{
+	if (!c || PQstatus(c) == CONNECTION_OK)
+		return 0;
+	return pool_reset(c);
 }
 
 void pool_put(PGconn *c)

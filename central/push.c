@@ -109,48 +109,59 @@ static char *seq_array(const struct batch *b)
 	return a.p;
 }
 
-/* The results already stored for the batch's keys, in one query: res[i] is
- * the stored result, key_reused when the stored mutation was another one,
- * or stays NULL.  The range of the batch's seqs bounds the index scan
- * whatever plan the statement gets (it is planned once, db_pool.c): a plan
- * that took only the device as its index condition read every receipt the
- * device ever had. */
-static int receipts_load(PGconn *c, const struct batch *b, cJSON **res, struct wr_err *e)
+/* The query of the results already stored for the batch's keys.  The
+ * range of the batch's seqs bounds the index scan whatever plan the
+ * statement gets (it is planned once, db_pool.c): a plan that took only
+ * the device as its index condition read every receipt the device ever
+ * had. */
+struct receipts_query {
+	char *seqs, lo[24], hi[24];
+	const char *params[4];
+};
+
+static int receipts_query(const struct batch *b, struct receipts_query *q, struct db_step *s,
+                          struct wr_err *e)
 {
 	static const char sql[] = "SELECT seq, encode(hash, 'hex'), result::text FROM push_receipt"
 	                          " WHERE device = $1 AND seq = ANY($2::bigint[])"
 	                          " AND seq BETWEEN $3::bigint AND $4::bigint";
-	char *seqs = seq_array(b), lo[24], hi[24];
-	const char *params[4] = {b->device, seqs, lo, hi};
 	long long mn = b->n ? b->seq[0] : 0, mx = mn;
-	PGresult *r;
 
 	for (int i = 1; i < b->n; i++) {
 		mn = b->seq[i] < mn ? b->seq[i] : mn;
 		mx = b->seq[i] > mx ? b->seq[i] : mx;
 	}
-	snprintf(lo, sizeof lo, "%lld", mn);
-	snprintf(hi, sizeof hi, "%lld", mx);
-
-	if (!seqs)
+	snprintf(q->lo, sizeof q->lo, "%lld", mn);
+	snprintf(q->hi, sizeof q->hi, "%lld", mx);
+	if (!(q->seqs = seq_array(b)))
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	r = db_exec(c, sql, 4, params, e, NULL);
-	free(seqs);
-	if (!r)
-		return WR_EDB;
+	q->params[0] = b->device;
+	q->params[1] = q->seqs;
+	q->params[2] = q->lo;
+	q->params[3] = q->hi;
+	memset(s, 0, sizeof *s);
+	s->sql = sql;
+	s->n = 4;
+	s->params = q->params;
+	return WR_OK;
+}
+
+/* The stored results: res[i] is the stored result, key_reused when the
+ * stored mutation was another one, or stays NULL. */
+static void receipts_take(PGresult *r, const struct batch *b, cJSON **res)
+{
 	for (int k = 0; k < PQntuples(r); k++)
 		for (int i = 0; i < b->n; i++)
 			if (b->seq[i] == atoll(PQgetvalue(r, k, 0)))
 				res[i] = !strcmp(PQgetvalue(r, k, 1), b->hash[i])
 				                 ? cJSON_Parse(PQgetvalue(r, k, 2))
 				                 : key_reused(b->m[i].uuid);
-	PQclear(r);
-	return WR_OK;
 }
 
-/* The receipts of the mutations applied in this attempt, in one statement.
- * A key that a concurrent push of the same device stored meanwhile fails
- * it (23505): the attempt is made again and finds that receipt. */
+/* The receipts of the mutations applied in this attempt, in one statement
+ * sent with the batch's queued record writes (txn_flush_with).  A key that
+ * a concurrent push of the same device stored meanwhile fails it (23505):
+ * the attempt is made again and finds that receipt. */
 static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, const int *fresh,
                           struct wr_err *e, char *sqlstate)
 {
@@ -159,9 +170,9 @@ static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, c
 		" r.result FROM json_to_recordset($2::json) AS r(seq bigint, hash text, result json)";
 	cJSON *list = cJSON_CreateArray();
 	const char *params[2] = {b->device, NULL};
+	struct db_step s = {sql, 2, params};
 	char *text;
-	PGresult *r;
-	int n = 0;
+	int n = 0, rc;
 
 	for (int i = 0; list && i < b->n; i++) {
 		cJSON *one = fresh[i] ? cJSON_CreateObject() : NULL;
@@ -178,12 +189,10 @@ static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, c
 	if (!text)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
 	params[1] = text;
-	r = n ? db_exec(c, sql, 2, params, e, sqlstate) : NULL;
+	rc = txn_flush_with(c, n ? &s : NULL, e, sqlstate);
 	free(text);
-	if (n && !r)
-		return WR_EDB;
-	PQclear(r);
-	return WR_OK;
+	PQclear(s.res);
+	return rc;
 }
 
 static cJSON *duplicate_key(const char *uuid)
@@ -244,8 +253,6 @@ static int one(PGconn *c, const struct principal *p, const struct batch *b, int 
 static int apply_all(PGconn *c, const struct principal *p, const struct batch *b, cJSON **res,
                      int *fresh, int *status, struct wr_err *e, char *sqlstate)
 {
-	if (receipts_load(c, b, res, e) != WR_OK)
-		return WR_EDB;
 	for (int i = 0; i < b->n; i++) {
 		if (!res[i] && blocked(b, i, status)) {
 			res[i] = cJSON_CreateObject();
@@ -263,12 +270,15 @@ static int apply_all(PGconn *c, const struct principal *p, const struct batch *b
 	return WR_OK;
 }
 
-/* The batch's records (locked) and the records its fields refer to, read
- * in one query before the mutations look at them one by one (txn.c). */
-static int prefetch(PGconn *c, const struct batch *b, struct wr_err *e)
+/* The transaction begun, the batch's records (locked) and the records its
+ * fields refer to read, and the results already stored for its keys put
+ * in res, all in one round trip (txn.c). */
+static int begin(PGconn *c, const struct batch *b, int defer, cJSON **res, struct wr_err *e)
 {
 	const char **target = calloc((size_t)b->n + 1, sizeof *target);
 	const char **ref = calloc((size_t)b->n * REFS_PER_MUTATION + 1, sizeof *ref);
+	struct receipts_query q = {0};
+	struct db_step s;
 	int nt = 0, nr = 0, rc;
 
 	for (int i = 0; target && ref && i < b->n; i++) {
@@ -284,10 +294,14 @@ static int prefetch(PGconn *c, const struct batch *b, struct wr_err *e)
 				ref[nr++] = v->valuestring;
 		}
 	}
-	if (target && ref)
-		rc = txn_prefetch(c, target, nt, ref, nr, e);
-	else
+	if (!target || !ref)
 		rc = wr_fail(e, WR_ENOMEM, "out of memory");
+	else if ((rc = receipts_query(b, &q, &s, e)) == WR_OK &&
+	         (rc = txn_begin_batch(c, defer, target, nt, ref, nr, &s, e)) == WR_OK)
+		receipts_take(s.res, b, res);
+	if (rc == WR_OK)
+		PQclear(s.res);
+	free(q.seqs);
 	free(target);
 	free(ref);
 	return rc;
@@ -307,9 +321,8 @@ static int attempt(PGconn *c, const struct principal *p, const struct batch *b, 
 	}
 	if (!fresh)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	if (txn_begin(c, defer, e) == WR_OK && prefetch(c, b, e) == WR_OK &&
+	if (begin(c, b, defer, res, e) == WR_OK &&
 	    apply_all(c, p, b, res, fresh, status, e, sqlstate) == WR_OK &&
-	    txn_flush(c, e, sqlstate) == WR_OK &&
 	    receipts_store(c, b, res, fresh, e, sqlstate) == WR_OK)
 		rc = WR_OK;
 	free(fresh);

@@ -75,7 +75,7 @@ cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, con
 	"  SELECT r.entity, r.uuid, r.version, 'upsert', r.site, " NEW_SITES ", " WIRE " FROM r)"
 #define LOG_NEW_ROWS LOG_ROWS_REPLACING("r")
 
-/* The write queued (txn.c), as record_put_many takes it.  It is taken to
+/* The write queued (txn.c), as record_put_many_sql takes it.  It is taken to
  * write: the flush tells otherwise. */
 static int record_defer(PGconn *c, int insert, const char *const params[8], char updated_at[24],
                         int *written, struct wr_err *e, char *sqlstate)
@@ -128,8 +128,9 @@ int record_put(PGconn *c, int insert, const char *const params[8], char updated_
 
 /* Only the updated records can have an earlier change-log row: a record
  * is never removed from its table (a delete marks it), so a UUID that an
- * insert finds free has never been logged. */
-int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e, char *sqlstate)
+ * insert finds free has never been logged.  The queue is written by
+ * txn.c, in a pipeline with the statement that follows it. */
+const char *record_put_many_sql(void)
 {
 	static const char sql[] =
 		"WITH w AS (SELECT * FROM json_to_recordset($1::json) AS w(ins boolean, uuid uuid,"
@@ -144,14 +145,7 @@ int record_put_many(PGconn *c, const char *rows, int *written, struct wr_err *e,
 		UPDATED_AT " AS at),"
 		" r AS (SELECT * FROM i UNION ALL SELECT * FROM u),"
 		LOG_ROWS_REPLACING("u") " SELECT count(*) FROM r";
-	const char *params[1] = {rows};
-	PGresult *r = db_exec(c, sql, 1, params, e, sqlstate);
-
-	if (!r)
-		return WR_EDB;
-	*written = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return WR_OK;
+	return sql;
 }
 
 int change_log_write(PGconn *c, const char *entity, const char *uuid, long long version,

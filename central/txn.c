@@ -3,11 +3,12 @@
  * the records it has read or written, and the record writes it has queued.
  *
  * On a machine of a few cores a push's cost is mostly its round trips to
- * PostgreSQL, not their work, so a push does few of them: it reads the
- * records of the whole batch in one query (txn_prefetch), the mutations
- * then find them here instead of asking again, and the records they write
- * are queued and written by one statement (record_put_many) just before
- * the transaction's next other statement, whichever it is: db_exec and
+ * PostgreSQL, not their work, so a push does few of them: it begins and
+ * reads the records of the whole batch in one round trip
+ * (txn_begin_batch), the mutations then find them here instead of asking
+ * again, and the records they write are queued and written by one
+ * statement (record_put_many_sql) just before, or in one round trip with
+ * (txn_flush_with), the transaction's next other statement: db_exec and
  * db_cmd flush the queue first, so every statement sees every write before
  * it, as if each had been made at once.  A queued insert assumes what the
  * batch's read showed (the UUID free); when the statement finds it taken
@@ -45,7 +46,7 @@ static _Thread_local struct {
 	struct known *slot;   /* open addressing by uuid */
 	size_t cap, n;
 	int defer;
-	cJSON *queue;         /* rows for record_put_many */
+	cJSON *queue;         /* rows for record_put_many_sql */
 	char now[24];
 } T;
 
@@ -196,29 +197,54 @@ static char *uuid_array(const char *const *list, int n)
 	return b.p;
 }
 
-int txn_prefetch(PGconn *c, const char *const *target, int nt, const char *const *ref, int nr,
-                 struct wr_err *e)
+/* The rows of the batch's read (PREFETCH below): the targets locked FOR
+ * UPDATE, the records they refer to FOR KEY SHARE; a target not found is
+ * absent, as far as this transaction knows. */
+static int know_batch(PGresult *r, const char *const *target, int nt, struct wr_err *e)
 {
-	static const char sql[] =
-		"WITH t AS (SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = ANY($1::uuid[]) FOR UPDATE),"
-		" s AS (SELECT " KNOWN_COLUMNS " FROM record"
-		"  WHERE uuid = ANY($2::uuid[]) AND uuid <> ALL($1::uuid[]) FOR KEY SHARE)"
-		" SELECT true, * FROM t UNION ALL SELECT false, * FROM s";
-	char *targets = uuid_array(target, nt), *refs = uuid_array(ref, nr);
-	const char *params[2] = {targets, refs};
-	PGresult *r = targets && refs ? db_exec(c, sql, 2, params, e, NULL) : NULL;
-	int rc = r ? WR_OK : targets && refs ? WR_EDB : wr_fail(e, WR_ENOMEM, "out of memory");
+	int rc = WR_OK;
 
-	free(targets);
-	free(refs);
 	for (int i = 0; rc == WR_OK && i < PQntuples(r); i++)
 		rc = know_rows(r, 1, i, !strcmp(PQgetvalue(r, i, 0), "t") ? TXN_FOR_UPDATE : TXN_KEY_SHARE,
 		               e);
-	PQclear(r);
-	/* The targets not found are absent, as far as this transaction knows. */
 	for (int i = 0; rc == WR_OK && i < nt; i++)
 		if (!txn_known(target[i]))
 			rc = know_absent(target[i], TXN_FOR_UPDATE, e);
+	return rc;
+}
+
+#define LOCKED_NOW                                                                          \
+	"SELECT pg_advisory_xact_lock_shared(" PLACE_LOCK_KEY "),"                                \
+	" to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define PREFETCH                                                                            \
+	"WITH t AS (SELECT " KNOWN_COLUMNS " FROM record WHERE uuid = ANY($1::uuid[]) FOR UPDATE)," \
+	" s AS (SELECT " KNOWN_COLUMNS " FROM record"                                            \
+	"  WHERE uuid = ANY($2::uuid[]) AND uuid <> ALL($1::uuid[]) FOR KEY SHARE)"              \
+	" SELECT true, * FROM t UNION ALL SELECT false, * FROM s"
+
+int txn_begin_batch(PGconn *c, int defer, const char *const *target, int nt,
+                    const char *const *ref, int nr, struct db_step *extra, struct wr_err *e)
+{
+	char *targets = uuid_array(target, nt), *refs = uuid_array(ref, nr);
+	const char *params[2] = {targets, refs};
+	struct db_step s[4] = {{"BEGIN", 0, NULL}, {LOCKED_NOW, 0, NULL}, {PREFETCH, 2, params}};
+	int n = extra ? 4 : 3, rc;
+
+	txn_end();
+	T.defer = defer;
+	if (extra)
+		s[3] = *extra;
+	rc = targets && refs ? db_pipeline(c, s, n, e, NULL) : wr_fail(e, WR_ENOMEM, "out of memory");
+	free(targets);
+	free(refs);
+	if (rc == WR_OK) {
+		wr_strlcpy(T.now, PQgetvalue(s[1].res, 0, 1), sizeof T.now);
+		rc = know_batch(s[2].res, target, nt, e);
+	}
+	for (int i = 0; i < 3; i++)
+		PQclear(s[i].res);
+	if (extra)
+		extra->res = rc == WR_OK ? s[3].res : (PQclear(s[3].res), NULL);
 	return rc;
 }
 
@@ -254,9 +280,7 @@ int txn_wrote(const char *uuid, const char *entity, long long version, const cJS
 	return WR_OK;
 }
 
-#define BEGIN_LOCKED                                                                        \
-	"BEGIN; SELECT pg_advisory_xact_lock_shared(" PLACE_LOCK_KEY "),"                         \
-	" to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define BEGIN_LOCKED "BEGIN; " LOCKED_NOW
 
 int txn_begin(PGconn *c, int defer, struct wr_err *e)
 {
@@ -312,15 +336,17 @@ int txn_defer(PGconn *c, cJSON *row, const char *uuid, struct wr_err *e, char *s
 	return WR_OK;
 }
 
-int txn_flush(PGconn *c, struct wr_err *e, char *sqlstate)
+int txn_flush_with(PGconn *c, struct db_step *extra, struct wr_err *e, char *sqlstate)
 {
 	cJSON *q = T.queue;
 	int n = cJSON_GetArraySize(q), written = 0, rc;
+	const char *params[1];
+	struct db_step s[2] = {{record_put_many_sql(), 1, params}};
 	char *text;
 
 	if (!q)
-		return WR_OK;
-	T.queue = NULL;   /* taken first: record_put_many's own statement must not flush */
+		return extra ? db_pipeline(c, extra, 1, e, sqlstate) : WR_OK;
+	T.queue = NULL;   /* taken first: the statements below must not flush it again */
 	if (PQtransactionStatus(c) != PQTRANS_INTRANS) {
 		cJSON_Delete(q);
 		return wr_fail(e, WR_EDB, "internal: record writes queued outside a transaction");
@@ -329,12 +355,30 @@ int txn_flush(PGconn *c, struct wr_err *e, char *sqlstate)
 	cJSON_Delete(q);
 	if (!text)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	rc = record_put_many(c, text, &written, e, sqlstate);
+	params[0] = text;
+	if (extra)
+		s[1] = *extra;
+	rc = db_pipeline(c, s, extra ? 2 : 1, e, sqlstate);
 	free(text);
-	if (rc == WR_OK && written != n) {
+	if (rc != WR_OK)
+		return rc;
+	written = atoi(PQgetvalue(s[0].res, 0, 0));
+	PQclear(s[0].res);
+	if (extra)
+		extra->res = s[1].res;
+	if (written != n) {
+		if (extra) {
+			PQclear(extra->res);
+			extra->res = NULL;
+		}
 		if (sqlstate)
 			wr_strlcpy(sqlstate, TXN_REDO, 6);
 		return wr_fail(e, WR_EDB, "a record of this push was created meanwhile elsewhere");
 	}
-	return rc;
+	return WR_OK;
+}
+
+int txn_flush(PGconn *c, struct wr_err *e, char *sqlstate)
+{
+	return txn_flush_with(c, NULL, e, sqlstate);
 }
