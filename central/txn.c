@@ -2,8 +2,10 @@
  * txn.c - the state of this thread's writing transaction: what it knows of
  * the records it has read or written, and the record writes it has queued.
  *
- * On a machine of a few cores a push's cost is mostly its round trips to
- * PostgreSQL, not their work, so a push does few of them: it begins and
+ * A push keeps its round trips to PostgreSQL few (four, where each statement
+ * on its own would take seven), although measured on 2 loaded cores that
+ * saved no measurable time: most of a push's CPU is PostgreSQL writing its
+ * rows (README, wrench-central performance).  It begins and
  * reads the records of the whole batch in one round trip
  * (txn_begin_batch), the mutations then find them here instead of asking
  * again, and the records they write are queued and written by one
