@@ -156,6 +156,9 @@ struct pi_plp_in {
 	double scale;
 	double *lab;             /* NULL, or 2 nsys doubles that receive ln(s1 / scale)
 	                            and then ln(s0 / scale) (-INFINITY for 0) */
+	double *pw;              /* NULL, or nsys doubles that receive each window's
+	                            exposure ((s1 / scale)^beta - (s0 / scale)^beta) at
+	                            the fit (when it gets that far) */
 	double beta0;            /* > 0: Newton starts here (a nearby fit's beta) */
 };
 struct pi_plp {
@@ -181,9 +184,9 @@ struct pi_grp_sys {
 };
 /* The intervals of virtual age at one q: windows (vb, ve], failures x,
  * window k's intervals [iv0[k], iv0[k + 1]), its virtual age at s1 in
- * vend[k] and its failures in wn[k]; lab is pi_plp_in's. */
+ * vend[k] and its failures in wn[k]; lab and pw are pi_plp_in's. */
 struct pi_grp_work {
-	double *x, *vb, *ve, *lab, *vend;
+	double *x, *vb, *ve, *lab, *pw, *vend;
 	size_t *iv0;
 	int *wn;
 	size_t nx, ni;
@@ -243,6 +246,7 @@ double pi_plant_expected(const struct pi_plant *p, size_t unit, double horizon, 
 struct pi_rsys {
 	double *x, *fa, *s0, *s1;
 	double *lab;             /* ln(s1 / scale), then ln(s0 / scale), from the fit */
+	double *pw;              /* each window's exposure at the fit */
 	size_t nx, nfa, nw;
 	size_t *w0, *nwu, *wf0;
 	int *r;
@@ -260,6 +264,7 @@ struct pi_repair_in {
 	const struct ld_set *s;
 	double T, history_start, conf;
 	double marginal;         /* the renewal model's log marginal likelihood (frailty in) */
+	double a0;               /* its prior's a: where the empirical-Bayes fits start */
 	const size_t *units;     /* the class's units */
 	size_t nu, c;
 	double *scratch;         /* nu doubles */
@@ -278,6 +283,7 @@ struct pi_imperfect_in {
 	const size_t *units;
 	size_t nu, c, min_fail;
 	double conf, beta0;      /* beta0: the power law's shape, where Newton starts */
+	double a0;               /* its prior's a, where the empirical-Bayes fits start */
 	double beat;             /* the log marginal likelihood to beat, penalties in */
 	double *scratch;         /* nu doubles */
 };

@@ -242,15 +242,16 @@ meaning:
 
 /* Step 2b (predict_opts.frailty): the class shape with the units' frailty
  * in the model (frailty.c) in place of the pooled MLE.  S holds nu
- * doubles; ir nu ints. */
+ * doubles; ir nu ints; *a0 is where the empirical-Bayes fits start, and is
+ * left at the last one's a. */
 static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
                         const struct predict_life *lives, double tref, double conf, double *S,
-                        int *ir, struct predict_class *pc)
+                        int *ir, struct predict_class *pc, double *a0)
 {
 	struct pi_frailty_in in;
 	struct pi_frailty f;
 	size_t *l0 = malloc(2 * nu * sizeof *l0), i;
-	double *D = malloc(nu * sizeof *D), a0 = 1.0;
+	double *D = malloc(nu * sizeof *D);
 	int rc = WR_ENOMEM;
 
 	if (l0 && D) {
@@ -267,7 +268,7 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 		in.tref = tref;
 		in.S = S;
 		in.D = D;
-		in.a0 = &a0;
+		in.a0 = a0;
 		rc = pi_frailty_shape(&in, pc->beta, &f);
 		if (rc == WR_OK && f.ok) {
 			double z = pi_conf_z(conf), sd = sqrt(f.v_logbeta);
@@ -331,14 +332,14 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 {
 	struct pi_plant *pl = out->plant;
 	struct predict_class *pc = &out->classes[c];
-	double beta = pc->beta, tref, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
+	double beta = pc->beta, tref, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0, a0 = 1.0;
 	size_t i;
 	int rc;
 
 	tref = class_tref(units, nu, uw, lives);
 	lt = log(tref);
 	if ((o->frailty || o->hazard == PREDICT_HAZARD_PIECEWISE) && pc->method == PREDICT_M_CLASS) {
-		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc);
+		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc, &a0);
 		if (rc)
 			return wr_fail(e, rc, "out of memory fitting the shape of class %s", pc->cls);
 		beta = pc->beta;
@@ -357,7 +358,7 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	cw->loglik = rt > 0.0 && st > 0.0
 	                 ? rt * log(beta) + (beta - 1.0) * slf - rt * log(st / rt) - rt - rt * lt
 	                 : 0.0;
-	rc = pi_eb_fit(ir, scratch, nu, &a, &b);
+	rc = pi_eb_fit_from(ir, scratch, nu, a0, &a, &b);
 	if (rc == WR_ENOMEM)
 		return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
 	if (rc) {
@@ -443,6 +444,7 @@ static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *
 	                       ? o->history_start : NAN;
 	in.conf = o->conf;
 	in.marginal = cw->marginal;
+	in.a0 = cw->a;
 	in.units = units;
 	in.nu = nu;
 	in.c = c;
