@@ -22,7 +22,9 @@
  * there, to within IMP_TOL) only when one of them already wins: an optimum
  * so near an end that q = 1/2 does not beat that end gains little over it,
  * and the classes where an end wins cost two fits (with Newton started at
- * the power law's beta, later at the type's last fit).
+ * the power law's beta, later at the type's last fit).  A class of more
+ * than IMP_SAMPLE units searches q on a systematic sample of its units and
+ * is fitted once more, in full, at the q found.
  *
  * p then comes from the virtual age v now: p = 1 - (1 + D / B)^-A with
  * D = (v + H)^beta - v^beta, through the same plant-model fields as
@@ -34,6 +36,7 @@
 #include "predict_int.h"
 
 #define IMP_TOL 0.02             /* q to within this */
+#define IMP_SAMPLE 2000          /* units: a larger class searches q on a sample */
 
 /* One fit: type, q and what follows from them. */
 struct imp_fit {
@@ -260,49 +263,140 @@ static void imp_report(const struct imp_fit *b, struct predict_class *pc, double
 	*loglik = b->f.loglik;
 }
 
+/* The context for the systems y of nu units; S is nu doubles of the
+ * caller's, or NULL to allocate them.  WR_OK or WR_ENOMEM. */
+static int imp_open(struct imp_ctx *x, const struct pi_rsys *y, size_t nu, double *S,
+                    const struct pi_imperfect_in *in)
+{
+	memset(x, 0, sizeof *x);
+	x->y = y;
+	x->g.fa = y->fa;
+	x->g.wf0 = y->wf0;
+	x->g.s0 = y->s0;
+	x->g.s1 = y->s1;
+	x->g.nw = y->nw;
+	x->nu = nu;
+	x->conf = in->conf;
+	x->beta0[0] = x->beta0[1] = in->beta0;
+	x->a0 = isfinite(in->a0) && in->a0 > 0.0 ? in->a0 : 1.0;
+	x->r = malloc(2 * (nu + 1) * sizeof *x->r);
+	x->bS = malloc((2 * nu + y->nw + 1) * sizeof *x->bS);
+	if (!x->r || !x->bS || pi_grp_work_alloc(&x->w, y->nfa, y->nw) != WR_OK)
+		return WR_ENOMEM;
+	x->br = x->r + nu + 1;
+	x->bvend = x->bS + nu;
+	x->S = S ? S : x->bvend + y->nw;
+	return WR_OK;
+}
+
+static void imp_close(struct imp_ctx *x)
+{
+	pi_grp_work_free(&x->w);
+	free(x->r);
+	free(x->bS);
+}
+
+/* Every step-th unit's systems out of y into *s (memory in *mem, to
+ * free): windows, their failures, and per unit its windows.  WR_OK or
+ * WR_ENOMEM. */
+static int imp_sample(const struct pi_rsys *y, size_t nu, size_t step, struct pi_rsys *s,
+                      void **mem)
+{
+	size_t i, k, j, nw = 0, nfa = 0, ns = (nu + step - 1) / step;
+	char *m;
+
+	for (i = 0; i < nu; i += step)
+		for (k = y->w0[i]; k < y->w0[i] + y->nwu[i]; k++) {
+			nw++;
+			nfa += y->wf0[k + 1] - y->wf0[k];
+		}
+	memset(s, 0, sizeof *s);
+	*mem = m = malloc((nfa + 2 * nw + 1) * sizeof(double) + (2 * ns + nw + 1) * sizeof(size_t));
+	if (!m)
+		return WR_ENOMEM;
+	s->fa = (double *)(void *)m;
+	s->s0 = s->fa + nfa;
+	s->s1 = s->s0 + nw;
+	s->w0 = (size_t *)(void *)(s->s1 + nw);
+	s->nwu = s->w0 + ns;
+	s->wf0 = s->nwu + ns;
+	s->wf0[0] = 0;
+	for (i = 0; i < nu; i += step) {
+		s->w0[i / step] = s->nw;
+		s->nwu[i / step] = y->nwu[i];
+		for (k = y->w0[i]; k < y->w0[i] + y->nwu[i]; k++) {
+			s->s0[s->nw] = y->s0[k];
+			s->s1[s->nw] = y->s1[k];
+			for (j = y->wf0[k]; j < y->wf0[k + 1]; j++)
+				s->fa[s->nfa++] = y->fa[j];
+			s->wf0[++s->nw] = s->nfa;
+		}
+	}
+	return WR_OK;
+}
+
+/* For a class of more than IMP_SAMPLE units, the search of q (after both
+ * types at q = 1/2 on all units, as for any class) runs on a systematic
+ * sample of about IMP_SAMPLE of them (every k-th unit; q's standard error
+ * is already small there), and all units are fitted once more at the q it
+ * found; the better of the two full fits is kept.  The search's fits then
+ * cost a tenth of what they would on 20,000 units.  WR_OK or WR_ENOMEM. */
+static int imp_search_sampled(struct imp_ctx *x, const struct pi_imperfect_in *in,
+                              struct imp_fit *best)
+{
+	size_t step = (in->nu + IMP_SAMPLE - 1) / IMP_SAMPLE;
+	struct pi_rsys ys;
+	struct imp_ctx xs;
+	struct imp_fit sb, f;
+	void *mem = NULL;
+	int rc = WR_OK, type;
+
+	best->M = -INFINITY;
+	for (type = PREDICT_KIJIMA_I; type <= PREDICT_KIJIMA_II; type++)
+		if (imp_eval(x, (enum predict_kijima)type, 0.5, &f) > best->M)
+			imp_keep(x, &f, best);
+	if (!(best->M > in->beat) || x->oom)
+		return WR_OK;
+	memset(&xs, 0, sizeof xs);
+	rc = imp_sample(in->y, in->nu, step, &ys, &mem);
+	if (rc == WR_OK)
+		rc = imp_open(&xs, &ys, (in->nu + step - 1) / step, NULL, in);
+	if (rc == WR_OK) {
+		imp_eval(&xs, best->type, 0.5, &sb);
+		imp_refine(&xs, &sb);
+		rc = xs.oom ? WR_ENOMEM : WR_OK;
+		if (rc == WR_OK && sb.q != 0.5 && imp_eval(x, sb.type, sb.q, &f) > best->M)
+			imp_keep(x, &f, best);
+	}
+	imp_close(&xs);
+	free(mem);
+	return rc;
+}
+
 int pi_imperfect_class(const struct pi_imperfect_in *in, struct predict_class *pc,
                        double *loglik, struct pi_plant *pl)
 {
 	struct imp_ctx x;
 	struct imp_fit best;
-	int rc = WR_OK;
+	int rc;
 
 	pc->marginal_imperfect = NAN;
 	if (repeats(in->y) < in->min_fail)
 		return WR_OK;
-	memset(&x, 0, sizeof x);
-	x.y = in->y;
-	x.g.fa = in->y->fa;
-	x.g.wf0 = in->y->wf0;
-	x.g.s0 = in->y->s0;
-	x.g.s1 = in->y->s1;
-	x.g.nw = in->y->nw;
-	x.nu = in->nu;
-	x.conf = in->conf;
-	x.beta0[0] = x.beta0[1] = in->beta0;
-	x.a0 = isfinite(in->a0) && in->a0 > 0.0 ? in->a0 : 1.0;
-	x.S = in->scratch;
-	x.r = malloc(2 * (in->nu + 1) * sizeof *x.r);
-	x.bS = malloc((in->nu + in->y->nw + 1) * sizeof *x.bS);
-	if (!x.r || !x.bS || pi_grp_work_alloc(&x.w, in->y->nfa, in->y->nw) != WR_OK) {
-		free(x.r);
-		free(x.bS);
-		return WR_ENOMEM;
-	}
-	x.br = x.r + in->nu + 1;
-	x.bvend = x.bS + in->nu;
-	imp_search(&x, in->beat, &best);
-	if (x.oom) {
+	rc = imp_open(&x, in->y, in->nu, in->scratch, in);
+	if (rc == WR_OK && in->nu > IMP_SAMPLE)
+		rc = imp_search_sampled(&x, in, &best);
+	else if (rc == WR_OK)
+		imp_search(&x, in->beat, &best);
+	if (rc == WR_OK && x.oom)
 		rc = WR_ENOMEM;
-	} else if (isfinite(best.M)) {
+	if (rc == WR_OK && isfinite(best.M)) {
 		pc->marginal_imperfect = best.M;
 		if (best.M > in->beat) {
 			imp_units(&x, in->units, &best, pc, pl, in->c);
 			imp_report(&best, pc, loglik);
 		}
 	}
-	pi_grp_work_free(&x.w);
-	free(x.r);
-	free(x.bS);
+	imp_close(&x);
 	return rc;
 }

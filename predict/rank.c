@@ -702,6 +702,7 @@ struct rank_ws {
 	struct cwork *cw;
 	struct pi_repair_ws repair;
 	size_t nl, maxl, nc, nk, nft;
+	int entry;               /* some life has delayed entry (else no ce) */
 };
 
 static void rank_ws_free(struct rank_ws *r)
@@ -785,6 +786,7 @@ static int collect_lives(const struct ld_set *s, const struct predict_opts *o, d
 		for (j = 0; j < w->nl; j++) {
 			w->r += r->lives[r->nl + j].failed;
 			w->obs += r->lives[r->nl + j].t;
+			r->entry |= r->lives[r->nl + j].entry > 0.0;
 		}
 		r->nl += w->nl;
 		r->order[i] = i;
@@ -831,10 +833,13 @@ static int alloc_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 	r->cs = malloc((r->nc + 1) * sizeof *r->cs);
 	r->units = malloc((r->nc + 1) * sizeof *r->units);
 	r->ct = wr_malloc_large(n, sizeof *r->ct);
-	r->ce = wr_malloc_large(n, sizeof *r->ce);
+	/* Entry ages only where some life has one: memory touched for the
+	 * first time is much of a large ranking's cost. */
+	r->ce = r->entry ? wr_malloc_large(n, sizeof *r->ce) : NULL;
 	r->cft = wr_malloc_large(n, sizeof *r->cft);
 	r->cf = wr_malloc_large(n, sizeof *r->cf);
-	if (!out->classes || !r->cs || !r->units || !r->ct || !r->ce || !r->cft || !r->cf ||
+	if (!out->classes || !r->cs || !r->units || !r->ct || (r->entry && !r->ce) || !r->cft ||
+	    !r->cf ||
 	    pi_plant_alloc(&out->plant, s->nunits, r->nc) != WR_OK)
 		return -1;
 	out->nclasses = r->nc;
@@ -849,8 +854,8 @@ static void class_open(struct predict_class *pc, const char *cls)
 	pc->hz_b = NAN;
 }
 
-/* Pools the lives class by class: r->ct, r->ce and r->cf hold them in
- * class order, class c's from r->cs[c], and r->cft the failure times. */
+/* Pools the lives class by class: r->ct, r->ce (NULL without delayed
+ * entry) and r->cf hold them in class order, class c's from r->cs[c], and r->cft the failure times. */
 static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predict_ranking *out)
 {
 	size_t i, j, nc = 0, nl = 0;
@@ -873,7 +878,8 @@ static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 		pc->observed += w->obs;
 		for (j = 0; j < w->nl; j++) {
 			r->ct[nl] = r->lives[w->l0 + j].t;
-			r->ce[nl] = r->lives[w->l0 + j].entry;
+			if (r->ce)
+				r->ce[nl] = r->lives[w->l0 + j].entry;
 			r->cf[nl] = r->lives[w->l0 + j].failed;
 			if (r->cf[nl])
 				r->cft[r->nft++] = r->ct[nl];
@@ -947,11 +953,14 @@ static int rank_items(const struct ld_set *s, const struct predict_opts *o, stru
 	for (i = 0; i < r->nk; i++)
 		r->keys[i].p = pi_plant_pfail(out->plant, r->keys[i].unit, o->horizon);
 	qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
-	out->items = wr_calloc_large(r->nk ? r->nk : 1, sizeof *out->items);
+	/* Each item is cleared as it is written, not the whole array first: a
+	 * second pass over tens of megabytes of fresh memory. */
+	out->items = wr_malloc_large(r->nk ? r->nk : 1, sizeof *out->items);
 	if (!out->items)
 		return rank_oom(s, e);
 	for (i = 0; i < r->nk; i++) {
 		const struct uwork *w = &r->uw[r->keys[i].unit];
+		memset(&out->items[i], 0, sizeof out->items[i]);
 		rc = fill_item(s, o, &r->keys[i], w, &out->classes[w->cls], w->cls, &r->cw[w->cls],
 		               r->lives, out->plant, r->scratch, &out->items[i], e);
 		if (rc)
