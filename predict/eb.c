@@ -48,11 +48,20 @@ static double eb_eval(const struct ebdata *d, double la, double lb, double g[2],
 		double bs = b + d->S[i], lbs = log(bs), ar = a + d->r[i];
 		L += a * lb - ar * lbs;
 		if (g) {
+			/* One division per unit: the derivatives in b of the
+			 * unit's term share 1 / (b + S). */
+			double inv = 1.0 / bs, ari = ar * inv;
 			La += lb - lbs;
-			Lb += a / b - ar / bs;
-			Lab += 1.0 / b - 1.0 / bs;
-			Lbb += -a / (b * b) + ar / (bs * bs);
+			Lb -= ari;
+			Lab -= inv;
+			Lbb += ari * inv;
 		}
+	}
+	if (g) {
+		double nd = (double)d->n;
+		Lb += nd * a / b;
+		Lab += nd / b;
+		Lbb -= nd * a / (b * b);
 	}
 	for (k = 0; k < d->rmax; k++) {
 		double ak = a + k;

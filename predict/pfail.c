@@ -22,7 +22,7 @@ int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses)
 	*out = NULL;
 	if (!p)
 		return WR_ENOMEM;
-	p->u = wr_malloc_large(nunits ? nunits : 1, sizeof *p->u);
+	p->u = pi_alloc(nunits ? nunits : 1, sizeof *p->u);
 	p->c = calloc(nclasses ? nclasses : 1, sizeof *p->c);
 	if (!p->u || !p->c) {
 		pi_plant_free(p);

@@ -6,7 +6,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include "predict.h"
+
+/* n elements of `size` bytes for the ranking's large arrays; NULL on
+ * overflow or failure.  Plain malloc rather than wr_malloc_large: on the
+ * development machine, transparent huge pages made the first touch of
+ * these arrays (tens of megabytes) cost 0.4-0.8 s of system time per
+ * ranking of 100,000 units, against 0.1-0.2 s with ordinary pages. */
+static inline void *pi_alloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return malloc(n > 0 && size > 0 ? n * size : 1);
+}
 
 /* ---- special functions (mathfn.c) ---- */
 double pi_norm_cdf(double x);

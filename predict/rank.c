@@ -771,9 +771,9 @@ static int collect_lives(const struct ld_set *s, const struct predict_opts *o, d
 		if (m > r->maxl)
 			r->maxl = m;
 	}
-	r->lives = wr_malloc_large(cap, sizeof *r->lives);
-	r->uw = wr_malloc_large(s->nunits, sizeof *r->uw);
-	r->order = wr_malloc_large(s->nunits, sizeof *r->order);
+	r->lives = pi_alloc(cap, sizeof *r->lives);
+	r->uw = pi_alloc(s->nunits, sizeof *r->uw);
+	r->order = pi_alloc(s->nunits, sizeof *r->order);
 	if (!r->lives || !r->uw || !r->order)
 		return -1;
 	for (i = 0; i < s->nunits; i++) {
@@ -804,7 +804,7 @@ static int starts_class(const struct ld_set *s, const size_t *order, size_t i)
  * when out of memory. */
 static int order_by_class(const struct ld_set *s, struct rank_ws *r)
 {
-	struct ukey *k = wr_malloc_large(s->nunits, sizeof *k);
+	struct ukey *k = pi_alloc(s->nunits, sizeof *k);
 	size_t i;
 
 	if (!k)
@@ -832,12 +832,12 @@ static int alloc_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 	out->classes = calloc(r->nc, sizeof *out->classes);
 	r->cs = malloc((r->nc + 1) * sizeof *r->cs);
 	r->units = malloc((r->nc + 1) * sizeof *r->units);
-	r->ct = wr_malloc_large(n, sizeof *r->ct);
+	r->ct = pi_alloc(n, sizeof *r->ct);
 	/* Entry ages only where some life has one: memory touched for the
 	 * first time is much of a large ranking's cost. */
-	r->ce = r->entry ? wr_malloc_large(n, sizeof *r->ce) : NULL;
-	r->cft = wr_malloc_large(n, sizeof *r->cft);
-	r->cf = wr_malloc_large(n, sizeof *r->cf);
+	r->ce = r->entry ? pi_alloc(n, sizeof *r->ce) : NULL;
+	r->cft = pi_alloc(n, sizeof *r->cft);
+	r->cf = pi_alloc(n, sizeof *r->cf);
 	if (!out->classes || !r->cs || !r->units || !r->ct || (r->entry && !r->ce) || !r->cft ||
 	    !r->cf ||
 	    pi_plant_alloc(&out->plant, s->nunits, r->nc) != WR_OK)
@@ -955,7 +955,7 @@ static int rank_items(const struct ld_set *s, const struct predict_opts *o, stru
 	qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
 	/* Each item is cleared as it is written, not the whole array first: a
 	 * second pass over tens of megabytes of fresh memory. */
-	out->items = wr_malloc_large(r->nk ? r->nk : 1, sizeof *out->items);
+	out->items = pi_alloc(r->nk ? r->nk : 1, sizeof *out->items);
 	if (!out->items)
 		return rank_oom(s, e);
 	for (i = 0; i < r->nk; i++) {
@@ -996,10 +996,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	if (rc)
 		goto done;
 
-	r.keys = wr_malloc_large(s->nunits, sizeof *r.keys);
+	r.keys = pi_alloc(s->nunits, sizeof *r.keys);
 	r.cw = malloc(r.nc * sizeof *r.cw);
-	r.scratch = wr_malloc_large(s->nunits > r.maxl ? s->nunits : r.maxl, sizeof *r.scratch);
-	r.ir = wr_malloc_large(s->nunits, sizeof *r.ir);
+	r.scratch = pi_alloc(s->nunits > r.maxl ? s->nunits : r.maxl, sizeof *r.scratch);
+	r.ir = pi_alloc(s->nunits, sizeof *r.ir);
 	if (!r.keys || !r.cw || !r.scratch || !r.ir)
 		goto oom;
 	rc = class_priors(s, &o, T, &r, out, e);
