@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -432,6 +433,9 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 	 * was written to stdout before, as setvbuf requires.) */
 	if (fmt != OUT_TABLE && !out_is_terminal(stdout))
 		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
+	/* Only this thread writes stdout: each of the rows' few million
+	 * character writes need not take its lock. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	cc = calloc(r.nclasses ? r.nclasses : 1, sizeof *cc);
 	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
 	out_give_way(&o, rank_give_way);
@@ -440,6 +444,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 			break;
 	free(cc);
 	rc = out_end(&o);
+	__fsetlocking(stdout, FSETLOCKING_INTERNAL);
 	if (rc == 0 && fmt == OUT_TABLE)
 		print_classes(&r);
 	predict_rank_free(&r);

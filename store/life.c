@@ -159,22 +159,20 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
  * growing it by doubling copies every element once or twice more and
  * touches fresh pages for each copy, which cost a large plant's load a
  * fifth of its time.  Pages past what is read are never touched, so a
- * generous guess costs nothing.  A hint only: without it, grow() does the
- * work. */
+ * generous guess costs nothing.  Ordinary pages: without the copies, huge
+ * pages saved nothing here, and in the ranking they cost several times
+ * the system time (predict_int.h, pi_alloc).  A hint only: without it,
+ * grow() does the work. */
 #define RESERVE_MAX ((size_t)1 << 24)
 static int reserve(void **p, size_t *cap, size_t want, size_t size)
 {
-	void *q = NULL;
+	void *q;
 
 	if (*p || want <= 1024)
 		return 0;
 	if (want > RESERVE_MAX)
 		want = RESERVE_MAX;
-#ifdef MADV_HUGEPAGE
-	if (want * size >= HUGE_PAGE)
-		q = huge_realloc(NULL, 0, want * size);
-#endif
-	if (!q && !(q = malloc(want * size)))
+	if (!(q = malloc(want * size)))
 		return -1;
 	*p = q;
 	*cap = want;
