@@ -394,6 +394,34 @@ static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, in
 	return out_row(o, cells);
 }
 
+/* Prints the ranking's first `top` rows (all with 0) in format fmt; 0, or
+ * out_end()'s failure. */
+static int rank_print(const struct predict_ranking *r, int fmt, long top)
+{
+	struct rank_class_cells *cc;
+	struct out o;
+	int digits = fmt == OUT_TABLE ? 4 : 8, rc;
+	size_t i;
+
+	/* Many rows: one write per megabyte rather than per 4 KiB.  (Nothing
+	 * was written to stdout before, as setvbuf requires.) */
+	if (fmt != OUT_TABLE && !out_is_terminal(stdout))
+		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
+	/* Only this thread writes stdout: each of the rows' few million
+	 * character writes need not take its lock. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	cc = calloc(r->nclasses ? r->nclasses : 1, sizeof *cc);
+	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
+	out_give_way(&o, rank_give_way);
+	for (i = 0; i < r->n && (top == 0 || i < (size_t)top); i++)
+		if (rank_row(&o, r, i, digits, cc) != 0)
+			break;
+	free(cc);
+	rc = out_end(&o);
+	__fsetlocking(stdout, FSETLOCKING_INTERNAL);
+	return rc;
+}
+
 int cmd_rank(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -401,12 +429,9 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 	struct ld_set ld;
 	struct predict_ranking r;
 	struct wr_err e = {0, ""};
-	struct out o;
-	struct rank_class_cells *cc;
 	int64_t at = WR_NO_TIME;
 	long top = 0;
-	int fmt, digits, rc = args_parse(c, &rank_spec, argc, argv, &a);
-	size_t i;
+	int fmt, rc = args_parse(c, &rank_spec, argc, argv, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
@@ -428,23 +453,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
 
-	digits = fmt == OUT_TABLE ? 4 : 8;
-	/* Many rows: one write per megabyte rather than per 4 KiB.  (Nothing
-	 * was written to stdout before, as setvbuf requires.) */
-	if (fmt != OUT_TABLE && !out_is_terminal(stdout))
-		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
-	/* Only this thread writes stdout: each of the rows' few million
-	 * character writes need not take its lock. */
-	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	cc = calloc(r.nclasses ? r.nclasses : 1, sizeof *cc);
-	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
-	out_give_way(&o, rank_give_way);
-	for (i = 0; i < r.n && (top == 0 || i < (size_t)top); i++)
-		if (rank_row(&o, &r, i, digits, cc) != 0)
-			break;
-	free(cc);
-	rc = out_end(&o);
-	__fsetlocking(stdout, FSETLOCKING_INTERNAL);
+	rc = rank_print(&r, fmt, top);
 	if (rc == 0 && fmt == OUT_TABLE)
 		print_classes(&r);
 	predict_rank_free(&r);

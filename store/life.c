@@ -400,6 +400,21 @@ static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const ch
 	return store_binds_check(&b, e, "loading asset history");
 }
 
+/* Sizes the unit and event arrays of a load of every asset at once (a
+ * class filter reads a part only: the arrays grow then).  -1 when out of
+ * memory. */
+static int reserve_all(struct store *s, struct life_build *b, const char *cls)
+{
+	struct ld_set *out = b->out;
+
+	if (cls)
+		return 0;
+	return reserve((void **)&out->units, &b->cap_units,
+	               rows_hint(s, "SELECT max(rowid) FROM asset"), sizeof *out->units) ||
+	       reserve((void **)&out->events, &b->cap_events,
+	               rows_hint(s, "SELECT max(rowid) FROM event"), sizeof *out->events);
+}
+
 /* Reads every unit of the asset cursor, with its events and readings. */
 static int load_units(struct store *s, struct life_build *b, sqlite3_stmt *ast,
                       struct cursor *ev, struct cursor *rd, const struct wr_life_opts *o,
@@ -437,10 +452,7 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 		return store_dberr(s, e, "loading asset history");
 	if (b.code_list && (rc = collect_not_counted(s, &b, o, e)) != WR_OK)
 		goto done;
-	if (!cls && (reserve((void **)&out->units, &b.cap_units,
-	                     rows_hint(s, "SELECT max(rowid) FROM asset"), sizeof *out->units) ||
-	             reserve((void **)&out->events, &b.cap_events,
-	                     rows_hint(s, "SELECT max(rowid) FROM event"), sizeof *out->events))) {
+	if (reserve_all(s, &b, cls)) {
 		rc = wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
 		goto done;
 	}
