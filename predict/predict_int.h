@@ -230,6 +230,8 @@ struct pi_punit {
 };
 struct pi_pclass {
 	double beta, tref;       /* Weibull shape; times are scaled by tref */
+	double planned;          /* the age its units are replaced at before failing, or NAN
+	                            (renewal; see rank.c, planned_age) */
 	double mr_beta, mr_tref; /* the power law's, for minimal repair */
 };
 struct pi_plant {
