@@ -123,12 +123,12 @@ static int fr_eval(struct frctx *x, double beta, struct freval *v)
 /* The root of the slope in (lo, hi) (ln beta), where it changes sign from
  * positive (glo) to negative (ghi): Brent's method (inverse quadratic
  * interpolation, secant, or bisection, whichever is safe), to within
- * FR_TOL.  *root and *v are the last point evaluated, the nearer end of
- * the final bracket. */
+ * FR_TOL.  *root and *v are the last point evaluated, an end of the
+ * final bracket. */
 static int fr_root(struct frctx *x, double lo, double hi, double glo, double ghi, double *root,
                    struct freval *v)
 {
-	double a = lo, b = hi, c = hi, fa = glo, fb = ghi, fc = ghi, d = hi - lo, e = d;
+	double a = lo, b = hi, c = hi, fa = glo, fb = ghi, fc = ghi, d = hi - lo, e = d, xv = NAN;
 	int k, rc;
 
 	for (k = 0; k < 100; k++) {
@@ -181,8 +181,13 @@ static int fr_root(struct frctx *x, double lo, double hi, double glo, double ghi
 		if ((rc = fr_eval(x, exp(b), v)) != WR_OK)
 			return rc;
 		fb = v->g;
+		xv = b;
 	}
-	*root = b;
+	/* The root is the last point evaluated (an end of the final bracket),
+	 * so that *v is the fit there. */
+	if (isnan(xv) && (rc = fr_eval(x, exp(b), v)) != WR_OK)
+		return rc;
+	*root = isnan(xv) ? b : xv;
 	return WR_OK;
 }
 
