@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -292,34 +293,95 @@ static const struct predict_class *class_of_item(const struct predict_ranking *r
 	return it->class_index < r->nclasses ? &r->classes[it->class_index] : &none;
 }
 
-/* Writes the ranking's item i (rank i + 1) as a row of o. */
-static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, int digits)
+/* The decimal digits of x into b (at least 21 bytes), as "%llu" writes
+ * them: the ranking writes a few hundred thousand numbers, and printf is
+ * most of that cost. */
+static char *rank_uint(char *b, unsigned long long x)
+{
+	char tmp[24];
+	size_t k = 0, j;
+
+	do
+		tmp[k++] = (char)('0' + x % 10);
+	while ((x /= 10) > 0);
+	for (j = 0; j < k; j++)
+		b[j] = tmp[k - 1 - j];
+	b[k] = '\0';
+	return b;
+}
+
+/* out_num() for the ranking's many cells: a whole number below 10^digits
+ * (ages and observed days, mostly) is written as the integer it is, which
+ * is what %.*g writes for it. */
+static char *rank_num(char *b, size_t n, double v, int digits)
+{
+	if (!(v >= 0.0 && v < (digits >= 8 ? 1e8 : 1e4) && v == floor(v)) || signbit(v) ||
+	    n < 24)
+		return out_num(b, n, v, digits);
+	return rank_uint(b, (unsigned long long)v);
+}
+
+/* The cells that are the same for every asset of a class (its shape and
+ * bounds, repair beta, q, variation and bounds), formatted once. */
+static const unsigned char rank_class_col[] = {6, 7, 8, 20, 22, 23, 24, 25};
+#define RANK_CLASS_COLS sizeof rank_class_col
+struct rank_class_cells {
+	int done;
+	char v[RANK_CLASS_COLS][40];
+};
+
+/* Fills v[] with the class cells of item it (from *cc when it has a
+ * class). */
+static void rank_class_row(const struct predict_ranking *r, const struct predict_item *it,
+                           int digits, struct rank_class_cells *cc, char (*v)[40])
+{
+	const struct predict_class *pc = class_of_item(r, it);
+	struct rank_class_cells one;
+	size_t k;
+
+	if (!cc)
+		cc = &one;
+	if (cc == &one || !cc->done) {
+		out_num(cc->v[0], sizeof cc->v[0], it->beta, digits);
+		out_num(cc->v[1], sizeof cc->v[1], it->beta_b.lo, digits);
+		out_num(cc->v[2], sizeof cc->v[2], it->beta_b.hi, digits);
+		out_num(cc->v[3], sizeof cc->v[3], repair_beta(r, it), digits);
+		out_num(cc->v[4], sizeof cc->v[4], pc->repair_q, digits);
+		out_num(cc->v[5], sizeof cc->v[5], pc->scale_cv, digits);
+		out_num(cc->v[6], sizeof cc->v[6], pc->scale_cv_b.lo, digits);
+		out_num(cc->v[7], sizeof cc->v[7], pc->scale_cv_b.hi, digits);
+		cc->done = 1;
+	}
+	for (k = 0; k < RANK_CLASS_COLS; k++)
+		memcpy(v[rank_class_col[k]], cc->v[k], sizeof cc->v[k]);
+}
+
+/* Writes the ranking's item i (rank i + 1) as a row of o; cc holds one
+ * rank_class_cells per class, or is NULL. */
+static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, int digits,
+                    struct rank_class_cells *cc)
 {
 	const struct predict_item *it = &r->items[i];
-	const struct predict_class *pc = class_of_item(r, it);
 	char v[RANK_COLS][40];
 	const char *cells[RANK_COLS];
 	size_t k;
 
-	snprintf(v[0], sizeof v[0], "%zu", i + 1);
+	rank_uint(v[0], (unsigned long long)i + 1);
 	out_num(v[3], sizeof v[3], it->p_fail, digits);
 	out_num(v[4], sizeof v[4], it->expected_failures, digits);
-	out_num(v[5], sizeof v[5], it->age, digits);
-	out_num(v[6], sizeof v[6], it->beta, digits);
-	out_num(v[7], sizeof v[7], it->beta_b.lo, digits);
-	out_num(v[8], sizeof v[8], it->beta_b.hi, digits);
+	rank_num(v[5], sizeof v[5], it->age, digits);
 	out_num(v[9], sizeof v[9], it->eta, digits);
 	out_num(v[12], sizeof v[12], it->mtbf, digits);
 	out_num(v[13], sizeof v[13], it->b10, digits);
-	snprintf(v[14], sizeof v[14], "%d", it->failures);
-	out_num(v[15], sizeof v[15], it->observed, digits);
+	if (it->failures >= 0)
+		rank_uint(v[14], (unsigned long long)it->failures);
+	else
+		snprintf(v[14], sizeof v[14], "%d", it->failures);
+	rank_num(v[15], sizeof v[15], it->observed, digits);
 	out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
 	out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
-	out_num(v[20], sizeof v[20], repair_beta(r, it), digits);
-	out_num(v[22], sizeof v[22], pc->repair_q, digits);
-	out_num(v[23], sizeof v[23], pc->scale_cv, digits);
-	out_num(v[24], sizeof v[24], pc->scale_cv_b.lo, digits);
-	out_num(v[25], sizeof v[25], pc->scale_cv_b.hi, digits);
+	rank_class_row(r, it, digits, cc && it->class_index < r->nclasses ? &cc[it->class_index] : NULL,
+	               v);
 	for (k = 0; k < RANK_COLS; k++)
 		cells[k] = v[k];
 	cells[1] = it->tag;
@@ -332,6 +394,34 @@ static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, in
 	return out_row(o, cells);
 }
 
+/* Prints the ranking's first `top` rows (all with 0) in format fmt; 0, or
+ * out_end()'s failure. */
+static int rank_print(const struct predict_ranking *r, int fmt, long top)
+{
+	struct rank_class_cells *cc;
+	struct out o;
+	int digits = fmt == OUT_TABLE ? 4 : 8, rc;
+	size_t i;
+
+	/* Many rows: one write per megabyte rather than per 4 KiB.  (Nothing
+	 * was written to stdout before, as setvbuf requires.) */
+	if (fmt != OUT_TABLE && !out_is_terminal(stdout))
+		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
+	/* Only this thread writes stdout: each of the rows' few million
+	 * character writes need not take its lock. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	cc = calloc(r->nclasses ? r->nclasses : 1, sizeof *cc);
+	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
+	out_give_way(&o, rank_give_way);
+	for (i = 0; i < r->n && (top == 0 || i < (size_t)top); i++)
+		if (rank_row(&o, r, i, digits, cc) != 0)
+			break;
+	free(cc);
+	rc = out_end(&o);
+	__fsetlocking(stdout, FSETLOCKING_INTERNAL);
+	return rc;
+}
+
 int cmd_rank(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -339,11 +429,9 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 	struct ld_set ld;
 	struct predict_ranking r;
 	struct wr_err e = {0, ""};
-	struct out o;
 	int64_t at = WR_NO_TIME;
 	long top = 0;
-	int fmt, digits, rc = args_parse(c, &rank_spec, argc, argv, &a);
-	size_t i;
+	int fmt, rc = args_parse(c, &rank_spec, argc, argv, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
@@ -365,13 +453,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
 
-	digits = fmt == OUT_TABLE ? 4 : 8;
-	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
-	out_give_way(&o, rank_give_way);
-	for (i = 0; i < r.n && (top == 0 || i < (size_t)top); i++)
-		if (rank_row(&o, &r, i, digits) != 0)
-			break;
-	rc = out_end(&o);
+	rc = rank_print(&r, fmt, top);
 	if (rc == 0 && fmt == OUT_TABLE)
 		print_classes(&r);
 	predict_rank_free(&r);

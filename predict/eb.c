@@ -24,6 +24,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "predict_int.h"
 
 struct ebdata {
@@ -47,11 +48,20 @@ static double eb_eval(const struct ebdata *d, double la, double lb, double g[2],
 		double bs = b + d->S[i], lbs = log(bs), ar = a + d->r[i];
 		L += a * lb - ar * lbs;
 		if (g) {
+			/* One division per unit: the derivatives in b of the
+			 * unit's term share 1 / (b + S). */
+			double inv = 1.0 / bs, ari = ar * inv;
 			La += lb - lbs;
-			Lb += a / b - ar / bs;
-			Lab += 1.0 / b - 1.0 / bs;
-			Lbb += -a / (b * b) + ar / (bs * bs);
+			Lb -= ari;
+			Lab -= inv;
+			Lbb += ari * inv;
 		}
+	}
+	if (g) {
+		double nd = (double)d->n;
+		Lb += nd * a / b;
+		Lab += nd / b;
+		Lbb -= nd * a / (b * b);
 	}
 	for (k = 0; k < d->rmax; k++) {
 		double ak = a + k;
@@ -109,17 +119,19 @@ static void eb_direction(const double *g, const double *h, double la, double *sa
 }
 
 /* Halves the step (sa, sb) until the likelihood does not fall below L;
- * then (sa, sb) is the step taken and *nl its likelihood. Returns -1 when
- * no step of 40 halvings does. */
+ * then (sa, sb) is the step taken, *nl its likelihood and g, h its
+ * gradient and Hessian (every trial is evaluated in full: the first one
+ * is nearly always taken, and the next iteration needs them).  Returns -1
+ * when no step of 40 halvings does. */
 static int eb_line_search(const struct ebdata *d, double la, double lb, double L, double *sa,
-                          double *sb, double *nl)
+                          double *sb, double *nl, double g[2], double h[3])
 {
 	double step = 1.0;
 	int tries;
 
 	for (tries = 0; tries < 40; tries++) {
 		double na = clamp_la(la + step * *sa), nb = lb + step * *sb;
-		*nl = eb_eval(d, na, nb, NULL, NULL);
+		*nl = eb_eval(d, na, nb, g, h);
 		if (*nl >= L) {
 			*sa = na - la;
 			*sb = nb - lb;
@@ -153,7 +165,7 @@ int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a, double *b)
 {
 	struct ebdata d;
-	double *ngt, R = 0.0, ST = 0.0, la, lb, L;
+	double *ngt, R = 0.0, ST = 0.0, la, lb, L, g[2], h[3];
 	size_t i;
 	int it, rmax = 0;
 
@@ -178,16 +190,17 @@ int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a
 	 * rate R / sum S. */
 	la = clamp_la(a0 > 0.0 && isfinite(a0) ? log(a0) : 0.0);
 	lb = la + log(ST / R);
-	L = eb_eval(&d, la, lb, NULL, NULL);
+	L = eb_eval(&d, la, lb, g, h);
 	for (it = 0; it < 200; it++) {
-		double g[2], h[3], sa, sb, nl = 0.0;
-		eb_eval(&d, la, lb, g, h);
+		double sa, sb, nl = 0.0, ng[2], nh[3];
 		eb_direction(g, h, la, &sa, &sb);
-		if (eb_line_search(&d, la, lb, L, &sa, &sb, &nl) != 0)
+		if (eb_line_search(&d, la, lb, L, &sa, &sb, &nl, ng, nh) != 0)
 			break;
 		la += sa;
 		lb += sb;
 		L = nl;
+		memcpy(g, ng, sizeof ng);
+		memcpy(h, nh, sizeof nh);
 		if (fabs(sa) < 1e-10 && fabs(sb) < 1e-10)
 			break;
 	}
@@ -198,13 +211,27 @@ int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a
 }
 
 
+/* Units with up to this many failures share their ln Gamma(a + r) -
+ * ln Gamma(a), counted: most units have a few failures, and lgamma costs
+ * more than the rest of a unit's term. */
+#define EB_RCOUNT 64
+
 double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b)
 {
-	double L = 0.0, lga = lgamma(a), lb = log(b);
+	double L = 0.0, lga = lgamma(a), lb = log(b), cnt[EB_RCOUNT] = {0.0};
 	size_t i;
+	int k;
 
-	for (i = 0; i < n; i++)
-		L += a * lb - (a + r[i]) * log(b + S[i]) + lgamma(a + r[i]) - lga;
+	for (i = 0; i < n; i++) {
+		L += a * lb - (a + r[i]) * log(b + S[i]);
+		if (r[i] >= 0 && r[i] < EB_RCOUNT)
+			cnt[r[i]] += 1.0;
+		else
+			L += lgamma(a + r[i]) - lga;
+	}
+	for (k = 1; k < EB_RCOUNT; k++)
+		if (cnt[k] > 0.0)
+			L += cnt[k] * (lgamma(a + k) - lga);
 	return L;
 }
 

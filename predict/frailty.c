@@ -28,31 +28,79 @@
 
 #define FR_LO 0.05
 #define FR_HI 30.0
+#define FR_TOL 1e-6              /* ln beta to within this */
 
 struct freval {
 	double M, g;             /* marginal log-likelihood and its slope in beta */
 	double a, b;
 };
 
-static int fr_eval(const struct pi_frailty_in *in, double beta, struct freval *v)
+/* What does not change with beta, computed once: each life's ln(t / tref)
+ * and ln(entry / tref) (NAN without delayed entry), unit i's lives from
+ * lv0[i], and the failures' count and sum of ln(t / tref). */
+struct frctx {
+	const struct pi_frailty_in *in;
+	double *lx, *le;
+	size_t *lv0;
+	double rt, slf, lt;
+};
+
+static int fr_ctx_open(const struct pi_frailty_in *in, struct frctx *x)
 {
-	double rt = 0.0, slf = 0.0, lt = log(in->tref), sd = 0.0;
-	size_t i, j;
+	size_t i, j, n = 0, k = 0;
+
+	memset(x, 0, sizeof *x);
+	x->in = in;
+	x->lt = log(in->tref);
+	for (i = 0; i < in->nu; i++)
+		n += in->nl[i];
+	x->lx = malloc((2 * n + 1) * sizeof *x->lx);
+	x->lv0 = malloc((in->nu + 1) * sizeof *x->lv0);
+	if (!x->lx || !x->lv0) {
+		free(x->lx);
+		free(x->lv0);
+		return WR_ENOMEM;
+	}
+	x->le = x->lx + n;
+	for (i = 0; i < in->nu; i++) {
+		x->lv0[i] = k;
+		for (j = in->l0[i]; j < in->l0[i] + in->nl[i]; j++, k++) {
+			const struct predict_life *l = &in->lives[j];
+			x->lx[k] = log(l->t) - x->lt;
+			x->le[k] = l->entry > 0.0 ? log(l->entry) - x->lt : NAN;
+			if (l->failed) {
+				x->slf += x->lx[k];
+				x->rt += 1.0;
+			}
+		}
+	}
+	x->lv0[in->nu] = k;
+	return WR_OK;
+}
+
+static void fr_ctx_close(struct frctx *x)
+{
+	free(x->lx);
+	free(x->lv0);
+}
+
+static int fr_eval(struct frctx *x, double beta, struct freval *v)
+{
+	const struct pi_frailty_in *in = x->in;
+	double sd = 0.0;
+	size_t i, k;
 	int rc;
 
 	for (i = 0; i < in->nu; i++) {
 		double S = 0.0, D = 0.0;
-		for (j = in->l0[i]; j < in->l0[i] + in->nl[i]; j++) {
-			const struct predict_life *l = &in->lives[j];
-			double lx = log(l->t) - lt, p = exp(beta * lx);
+		for (k = x->lv0[i]; k < x->lv0[i + 1]; k++) {
+			double lx = x->lx[k], p = exp(beta * lx);
 			S += p;
 			D += p * lx;
-			if (l->failed) {
-				slf += lx;
-				rt += 1.0;
-			}
-			if (l->entry > 0.0) {
-				double le = log(l->entry) - lt, pe = exp(beta * le);
+			/* Delayed entry: only the part after the history began is
+			 * evidence of survival. */
+			if (!isnan(x->le[k])) {
+				double le = x->le[k], pe = exp(beta * le);
 				S -= pe;
 				D -= pe * le;
 			}
@@ -66,71 +114,153 @@ static int fr_eval(const struct pi_frailty_in *in, double beta, struct freval *v
 	*in->a0 = v->a;
 	for (i = 0; i < in->nu; i++)
 		sd += (v->a + in->r[i]) * in->D[i] / (v->b + in->S[i]);
-	v->M = rt * log(beta) + (beta - 1.0) * slf - rt * lt +
+	v->M = x->rt * log(beta) + (beta - 1.0) * x->slf - x->rt * x->lt +
 	       pi_eb_marginal(in->r, in->S, in->nu, v->a, v->b);
-	v->g = rt / beta + slf - sd;
+	v->g = x->rt / beta + x->slf - sd;
 	return WR_OK;
 }
 
-/* The root of the slope in [lo, hi] (ln beta), where it changes sign from
- * positive to negative: bisection with secant steps when they stay inside
- * the bracket. */
-static int fr_root(const struct pi_frailty_in *in, double lo, double hi, double glo, double ghi,
-                   double *root)
+/* The root of the slope in (lo, hi) (ln beta), where it changes sign from
+ * positive (glo) to negative (ghi): Brent's method (inverse quadratic
+ * interpolation, secant, or bisection, whichever is safe), to within
+ * FR_TOL.  *root and *v are the last point evaluated, an end of the
+ * final bracket. */
+static int fr_root(struct frctx *x, double lo, double hi, double glo, double ghi, double *root,
+                   struct freval *v)
 {
-	struct freval v;
+	double a = lo, b = hi, c = hi, fa = glo, fb = ghi, fc = ghi, d = hi - lo, e = d, xv = NAN;
 	int k, rc;
 
-	for (k = 0; k < 60 && hi - lo > 1e-6; k++) {
-		double x = lo - glo * (hi - lo) / (ghi - glo);
-		if (!(x > lo + 0.01 * (hi - lo) && x < hi - 0.01 * (hi - lo)))
-			x = 0.5 * (lo + hi);
-		if ((rc = fr_eval(in, exp(x), &v)) != WR_OK)
-			return rc;
-		if (v.g > 0.0) {
-			lo = x;
-			glo = v.g;
-		} else {
-			hi = x;
-			ghi = v.g;
+	for (k = 0; k < 100; k++) {
+		double tol, xm;
+		if ((fb > 0.0) == (fc > 0.0)) {
+			c = a;
+			fc = fa;
+			e = d = b - a;
 		}
+		if (fabs(fc) < fabs(fb)) {
+			a = b;
+			b = c;
+			c = a;
+			fa = fb;
+			fb = fc;
+			fc = fa;
+		}
+		tol = 0.5 * FR_TOL;
+		xm = 0.5 * (c - b);
+		if (fabs(xm) <= tol || fb == 0.0)
+			break;
+		if (fabs(e) >= tol && fabs(fa) > fabs(fb)) {
+			double s = fb / fa, p, q, r;
+			if (a == c) {
+				p = 2.0 * xm * s;
+				q = 1.0 - s;
+			} else {
+				q = fa / fc;
+				r = fb / fc;
+				p = s * (2.0 * xm * q * (q - r) - (b - a) * (r - 1.0));
+				q = (q - 1.0) * (r - 1.0) * (s - 1.0);
+			}
+			if (p > 0.0)
+				q = -q;
+			p = fabs(p);
+			if (2.0 * p < fmin(3.0 * xm * q - fabs(tol * q), fabs(e * q))) {
+				e = d;
+				d = p / q;
+			} else {
+				d = xm;
+				e = d;
+			}
+		} else {
+			d = xm;
+			e = d;
+		}
+		a = b;
+		fa = fb;
+		b += fabs(d) > tol ? d : (xm > 0.0 ? tol : -tol);
+		if ((rc = fr_eval(x, exp(b), v)) != WR_OK)
+			return rc;
+		fb = v->g;
+		xv = b;
 	}
-	*root = 0.5 * (lo + hi);
+	/* The root is the last point evaluated (an end of the final bracket),
+	 * so that *v is the fit there. */
+	if (isnan(xv) && (rc = fr_eval(x, exp(b), v)) != WR_OK)
+		return rc;
+	*root = isnan(xv) ? b : xv;
+	return WR_OK;
+}
+
+/* The bracket above lo (slope glo > 0 there): steps up in ln beta, each
+ * twice the last, to FR_HI; *hi and *ghi where the slope is first
+ * negative, *lo and *glo the last point before.  Returns 1 when the slope
+ * is still positive at FR_HI (no finite maximum). */
+static int fr_bracket(struct frctx *x, double *lo, double *glo, double *hi, double *ghi, int *rc)
+{
+	double step = 0.25, top = log(FR_HI);
+	struct freval v;
+
+	for (;;) {
+		double next = *lo + step < top ? *lo + step : top;
+		if ((*rc = fr_eval(x, exp(next), &v)) != WR_OK)
+			return 1;
+		if (!(v.g > 0.0)) {
+			*hi = next;
+			*ghi = v.g;
+			return 0;
+		}
+		if (next >= top)
+			return 1;
+		*lo = next;
+		*glo = v.g;
+		step *= 2.0;
+	}
+}
+
+static int fr_shape(struct frctx *x, double beta0, struct pi_frailty *out)
+{
+	struct freval v0, vm, vp;
+	double lo, hi, glo, ghi, xr, h = 1e-3, curv;
+	int rc;
+
+	lo = log(beta0 > FR_LO ? beta0 : FR_LO);
+	/* Frailty only steepens the shape, so the root lies above the pooled
+	 * MLE; if the slope is not positive there, the pooled MLE it is. */
+	if ((rc = fr_eval(x, exp(lo), &v0)) != WR_OK)
+		return rc == WR_ENOMEM ? rc : WR_OK;
+	if (!(v0.g > 0.0)) {
+		xr = lo;
+	} else {
+		glo = v0.g;
+		if (fr_bracket(x, &lo, &glo, &hi, &ghi, &rc))
+			return rc == WR_ENOMEM ? rc : WR_OK;   /* no finite maximum */
+		if ((rc = fr_root(x, lo, hi, glo, ghi, &xr, &v0)) != WR_OK)
+			return rc == WR_ENOMEM ? rc : WR_OK;
+	}
+	/* v0 is the fit at xr (the last point evaluated); the curvature needs
+	 * two more. */
+	if ((rc = fr_eval(x, exp(xr - h), &vm)) != WR_OK || (rc = fr_eval(x, exp(xr + h), &vp)) != WR_OK)
+		return rc == WR_ENOMEM ? rc : WR_OK;
+	curv = (vp.M - 2.0 * v0.M + vm.M) / (h * h);
+	out->beta = exp(xr);
+	out->marginal = v0.M;
+	out->v_logbeta = curv < 0.0 ? -1.0 / curv : NAN;
+	out->ok = 1;
 	return WR_OK;
 }
 
 int pi_frailty_shape(const struct pi_frailty_in *in, double beta0, struct pi_frailty *out)
 {
-	struct freval v0, v1, vm, vp;
-	double lo, hi, x, h = 1e-3, curv;
+	struct frctx x;
 	int rc;
 
 	out->ok = 0;
 	out->beta = out->v_logbeta = out->marginal = NAN;
-	lo = log(beta0 > FR_LO ? beta0 : FR_LO);
-	hi = log(FR_HI);
-	/* Frailty only steepens the shape, so the root lies above the pooled
-	 * MLE; if the slope is not positive there, the pooled MLE it is. */
-	if ((rc = fr_eval(in, exp(lo), &v0)) != WR_OK)
-		return rc == WR_ENOMEM ? rc : WR_OK;
-	if ((rc = fr_eval(in, exp(hi), &v1)) != WR_OK)
-		return rc == WR_ENOMEM ? rc : WR_OK;
-	if (!(v0.g > 0.0)) {
-		x = lo;
-	} else if (v1.g >= 0.0) {
-		return WR_OK;        /* no finite maximum */
-	} else if ((rc = fr_root(in, lo, hi, v0.g, v1.g, &x)) != WR_OK) {
-		return rc == WR_ENOMEM ? rc : WR_OK;
-	}
-	if ((rc = fr_eval(in, exp(x), &v0)) != WR_OK || (rc = fr_eval(in, exp(x - h), &vm)) != WR_OK ||
-	    (rc = fr_eval(in, exp(x + h), &vp)) != WR_OK)
-		return rc == WR_ENOMEM ? rc : WR_OK;
-	curv = (vp.M - 2.0 * v0.M + vm.M) / (h * h);
-	out->beta = exp(x);
-	out->marginal = v0.M;
-	out->v_logbeta = curv < 0.0 ? -1.0 / curv : NAN;
-	out->ok = 1;
-	return WR_OK;
+	if (fr_ctx_open(in, &x) != WR_OK)
+		return WR_ENOMEM;
+	rc = fr_shape(&x, beta0, out);
+	fr_ctx_close(&x);
+	return rc;
 }
 
 /* The lives of the public call as the ranking's (no delayed entry), with
@@ -164,8 +294,14 @@ static int fr_lives(const struct predict_frailty_unit *u, size_t n, struct predi
 static void fr_prior(const struct pi_frailty_in *in, double beta, struct predict_frailty *out)
 {
 	struct freval v;
+	struct frctx x;
+	int rc;
 
-	if (fr_eval(in, beta, &v) != WR_OK)
+	if (fr_ctx_open(in, &x) != WR_OK)
+		return;
+	rc = fr_eval(&x, beta, &v);
+	fr_ctx_close(&x);
+	if (rc != WR_OK)
 		return;
 	out->a = v.a;
 	out->b = exp(log(v.b) + beta * log(in->tref));

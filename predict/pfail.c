@@ -22,7 +22,7 @@ int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses)
 	*out = NULL;
 	if (!p)
 		return WR_ENOMEM;
-	p->u = wr_malloc_large(nunits ? nunits : 1, sizeof *p->u);
+	p->u = pi_alloc(nunits ? nunits : 1, sizeof *p->u);
 	p->c = calloc(nclasses ? nclasses : 1, sizeof *p->c);
 	if (!p->u || !p->c) {
 		pi_plant_free(p);
@@ -30,6 +30,8 @@ int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses)
 	}
 	p->nunits = nunits;
 	p->nclasses = nclasses;
+	for (i = 0; i < nclasses; i++)
+		p->c[i].planned = NAN;
 	for (i = 0; i < nunits; i++) {
 		struct pi_punit *u = &p->u[i];
 		u->age = NAN;
@@ -63,22 +65,41 @@ static double p_of_d(double A, double B, double d)
 	return d > 0.0 ? -expm1(-A * log1p(d / B)) : 0.0;
 }
 
+/* The Weibull's cumulative hazard from age a over x more (in tref). */
+static double wb_d(double beta, double a, double x)
+{
+	if (!(x > 0.0))
+		return 0.0;
+	if (a > 0.0)
+		return exp(beta * log(a)) * expm1(beta * log1p(x / a));
+	return exp(beta * log(x));
+}
+
+/* The cumulative hazard the unit accrues from `age` over h: its own, up to
+ * the class's planned replacement age when that falls inside the window,
+ * and then the new unit's from age 0 (same unit scale: the rate belongs to
+ * the duty, not the part).  Given the scale the two lives are independent,
+ * so the posterior mixture needs only their sum. */
+static double renewal_d(const struct pi_plant *p, const struct pi_punit *u, double age, double h)
+{
+	const struct pi_pclass *c = &p->c[u->cls];
+	double tau = c->planned, first = h;
+
+	if (isfinite(tau) && age < tau && age + h > tau)
+		first = tau - age;
+	if (u->hz)
+		return pi_hz_cum(&p->z, u->cls, age + first) - pi_hz_cum(&p->z, u->cls, age) +
+		       (first < h ? pi_hz_cum(&p->z, u->cls, h - first) : 0.0);
+	return wb_d(c->beta, age / c->tref, first / c->tref) +
+	       (first < h ? wb_d(c->beta, 0.0, (h - first) / c->tref) : 0.0);
+}
+
 double pi_plant_p(const struct pi_plant *p, size_t unit, double age, double h)
 {
 	const struct pi_punit *u = &p->u[unit];
-	const struct pi_pclass *c = &p->c[u->cls];
-	double d, a, x;
+	double d = renewal_d(p, u, age, h);
 
-	if (u->hz)
-		return p_of_d(u->hA, u->hB,
-		              pi_hz_cum(&p->z, u->cls, age + h) - pi_hz_cum(&p->z, u->cls, age));
-	a = age / c->tref;
-	x = h / c->tref;
-	if (a > 0.0)
-		d = exp(c->beta * log(a)) * expm1(c->beta * log1p(x / a));
-	else
-		d = exp(c->beta * log(x));
-	return p_of_d(u->A, u->B, d);
+	return u->hz ? p_of_d(u->hA, u->hB, d) : p_of_d(u->A, u->B, d);
 }
 
 /* Minimal repair: the power law's cumulative intensity over the window

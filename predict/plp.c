@@ -138,8 +138,12 @@ int pi_plp_fit(const struct pi_plp_in *in_, double conf, struct pi_plp *out)
 	out->scale = in.scale;
 	out->sum_lx = sum_lx;
 	out->beta = plp_root(&in, la, lb, sum_lx);
-	for (q = 0; q < in.nsys; q++)
-		den += exp(out->beta * la[q]) - (isfinite(lb[q]) ? exp(out->beta * lb[q]) : 0.0);
+	for (q = 0; q < in.nsys; q++) {
+		double w = exp(out->beta * la[q]) - (isfinite(lb[q]) ? exp(out->beta * lb[q]) : 0.0);
+		den += w;
+		if (in.pw)
+			in.pw[q] = w;
+	}
 	if (!in.lab)
 		free(la);
 	/* lambda in the caller's unit of time: lambda / scale^beta. */
@@ -186,6 +190,7 @@ int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double 
 	in.nx = nx;
 	in.nsys = nsys;
 	in.lab = NULL;
+	in.pw = NULL;
 	in.beta0 = 0.0;
 	for (q = 0, nx = 0; q < nsys; q++) {
 		buf[in.nx + q] = sys[q].start;

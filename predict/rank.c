@@ -242,15 +242,16 @@ meaning:
 
 /* Step 2b (predict_opts.frailty): the class shape with the units' frailty
  * in the model (frailty.c) in place of the pooled MLE.  S holds nu
- * doubles; ir nu ints. */
+ * doubles; ir nu ints; *a0 is where the empirical-Bayes fits start, and is
+ * left at the last one's a. */
 static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
                         const struct predict_life *lives, double tref, double conf, double *S,
-                        int *ir, struct predict_class *pc)
+                        int *ir, struct predict_class *pc, double *a0)
 {
 	struct pi_frailty_in in;
 	struct pi_frailty f;
 	size_t *l0 = malloc(2 * nu * sizeof *l0), i;
-	double *D = malloc(nu * sizeof *D), a0 = 1.0;
+	double *D = malloc(nu * sizeof *D);
 	int rc = WR_ENOMEM;
 
 	if (l0 && D) {
@@ -267,7 +268,7 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 		in.tref = tref;
 		in.S = S;
 		in.D = D;
-		in.a0 = &a0;
+		in.a0 = a0;
 		rc = pi_frailty_shape(&in, pc->beta, &f);
 		if (rc == WR_OK && f.ok) {
 			double z = pi_conf_z(conf), sd = sqrt(f.v_logbeta);
@@ -321,6 +322,54 @@ static double unit_exposure(const struct uwork *w, const struct predict_life *li
 	return S;
 }
 
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Planned replacement at one age (age-based preventive replacement): a
+ * class whose units are replaced before they fail at about the same age
+ * has at least PLANNED_MIN such suspensions, a fifth of its ended lives or
+ * more, and four in five of them within 5 % of their median.  That median,
+ * or NAN.  A unit nearing it will be replaced, not fail: its p is its own
+ * risk up to that age and the new unit's after it (pfail.c), where the
+ * Weibull alone gave the old unit's rising hazard to the end of the
+ * horizon (1.5-4.5 times the true p for such units of the simulated
+ * plants).  WR_ENOMEM as -1. */
+#define PLANNED_MIN 10
+static double planned_age(const size_t *units, size_t nu, const struct uwork *uw,
+                          const struct predict_life *lives)
+{
+	size_t i, j, n = 0, ended = 0, near = 0;
+	double *s, med = NAN;
+
+	for (i = 0; i < nu; i++)
+		for (j = 0; j < uw[units[i]].nl; j++) {
+			const struct predict_life *l = &lives[uw[units[i]].l0 + j];
+			ended += !l->running;
+			n += !l->running && !l->failed;
+		}
+	if (n < PLANNED_MIN || 5 * n < ended)
+		return NAN;
+	s = malloc(n * sizeof *s);
+	if (!s)
+		return -1.0;
+	for (i = 0, n = 0; i < nu; i++)
+		for (j = 0; j < uw[units[i]].nl; j++) {
+			const struct predict_life *l = &lives[uw[units[i]].l0 + j];
+			if (!l->running && !l->failed)
+				s[n++] = l->t;
+		}
+	qsort(s, n, sizeof *s, cmp_double);
+	med = s[n / 2];
+	for (i = 0; i < n; i++)
+		near += fabs(s[i] - med) <= 0.05 * med;
+	free(s);
+	return 5 * near >= 4 * n ? med : NAN;
+}
+
 /* Step 3 for one class: exposures, the prior, and every in-service unit's
  * posterior in the plant model (keys appended at *nk; p comes later). */
 static int class_prior(const struct ld_set *s, const struct predict_opts *o, double T,
@@ -331,14 +380,14 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 {
 	struct pi_plant *pl = out->plant;
 	struct predict_class *pc = &out->classes[c];
-	double beta = pc->beta, tref, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0;
+	double beta = pc->beta, tref, a, b, lt, slf = 0.0, st = 0.0, rt = 0.0, a0 = 1.0;
 	size_t i;
 	int rc;
 
 	tref = class_tref(units, nu, uw, lives);
 	lt = log(tref);
 	if ((o->frailty || o->hazard == PREDICT_HAZARD_PIECEWISE) && pc->method == PREDICT_M_CLASS) {
-		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc);
+		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc, &a0);
 		if (rc)
 			return wr_fail(e, rc, "out of memory fitting the shape of class %s", pc->cls);
 		beta = pc->beta;
@@ -357,7 +406,7 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	cw->loglik = rt > 0.0 && st > 0.0
 	                 ? rt * log(beta) + (beta - 1.0) * slf - rt * log(st / rt) - rt - rt * lt
 	                 : 0.0;
-	rc = pi_eb_fit(ir, scratch, nu, &a, &b);
+	rc = pi_eb_fit_from(ir, scratch, nu, a0, &a, &b);
 	if (rc == WR_ENOMEM)
 		return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
 	if (rc) {
@@ -380,6 +429,9 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	cw->tref = tref;
 	pl->c[c].beta = beta;
 	pl->c[c].tref = tref;
+	pl->c[c].planned = planned_age(units, nu, uw, lives);
+	if (pl->c[c].planned < 0.0)
+		return wr_fail(e, WR_ENOMEM, "out of memory in class %s", pc->cls);
 	cw->a = a;
 	cw->b = b;
 	cw->G = exp(lgamma(1.0 + 1.0 / beta));
@@ -443,6 +495,7 @@ static int repair_or_renewal(const struct ld_set *s, const struct predict_opts *
 	                       ? o->history_start : NAN;
 	in.conf = o->conf;
 	in.marginal = cw->marginal;
+	in.a0 = cw->a;
 	in.units = units;
 	in.nu = nu;
 	in.c = c;
@@ -700,6 +753,7 @@ struct rank_ws {
 	struct cwork *cw;
 	struct pi_repair_ws repair;
 	size_t nl, maxl, nc, nk, nft;
+	int entry;               /* some life has delayed entry (else no ce) */
 };
 
 static void rank_ws_free(struct rank_ws *r)
@@ -768,9 +822,9 @@ static int collect_lives(const struct ld_set *s, const struct predict_opts *o, d
 		if (m > r->maxl)
 			r->maxl = m;
 	}
-	r->lives = wr_malloc_large(cap, sizeof *r->lives);
-	r->uw = wr_malloc_large(s->nunits, sizeof *r->uw);
-	r->order = wr_malloc_large(s->nunits, sizeof *r->order);
+	r->lives = pi_alloc(cap, sizeof *r->lives);
+	r->uw = pi_alloc(s->nunits, sizeof *r->uw);
+	r->order = pi_alloc(s->nunits, sizeof *r->order);
 	if (!r->lives || !r->uw || !r->order)
 		return -1;
 	for (i = 0; i < s->nunits; i++) {
@@ -783,6 +837,7 @@ static int collect_lives(const struct ld_set *s, const struct predict_opts *o, d
 		for (j = 0; j < w->nl; j++) {
 			w->r += r->lives[r->nl + j].failed;
 			w->obs += r->lives[r->nl + j].t;
+			r->entry |= r->lives[r->nl + j].entry > 0.0;
 		}
 		r->nl += w->nl;
 		r->order[i] = i;
@@ -800,7 +855,7 @@ static int starts_class(const struct ld_set *s, const size_t *order, size_t i)
  * when out of memory. */
 static int order_by_class(const struct ld_set *s, struct rank_ws *r)
 {
-	struct ukey *k = wr_malloc_large(s->nunits, sizeof *k);
+	struct ukey *k = pi_alloc(s->nunits, sizeof *k);
 	size_t i;
 
 	if (!k)
@@ -828,11 +883,14 @@ static int alloc_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 	out->classes = calloc(r->nc, sizeof *out->classes);
 	r->cs = malloc((r->nc + 1) * sizeof *r->cs);
 	r->units = malloc((r->nc + 1) * sizeof *r->units);
-	r->ct = wr_malloc_large(n, sizeof *r->ct);
-	r->ce = wr_malloc_large(n, sizeof *r->ce);
-	r->cft = wr_malloc_large(n, sizeof *r->cft);
-	r->cf = wr_malloc_large(n, sizeof *r->cf);
-	if (!out->classes || !r->cs || !r->units || !r->ct || !r->ce || !r->cft || !r->cf ||
+	r->ct = pi_alloc(n, sizeof *r->ct);
+	/* Entry ages only where some life has one: memory touched for the
+	 * first time is much of a large ranking's cost. */
+	r->ce = r->entry ? pi_alloc(n, sizeof *r->ce) : NULL;
+	r->cft = pi_alloc(n, sizeof *r->cft);
+	r->cf = pi_alloc(n, sizeof *r->cf);
+	if (!out->classes || !r->cs || !r->units || !r->ct || (r->entry && !r->ce) || !r->cft ||
+	    !r->cf ||
 	    pi_plant_alloc(&out->plant, s->nunits, r->nc) != WR_OK)
 		return -1;
 	out->nclasses = r->nc;
@@ -847,8 +905,8 @@ static void class_open(struct predict_class *pc, const char *cls)
 	pc->hz_b = NAN;
 }
 
-/* Pools the lives class by class: r->ct, r->ce and r->cf hold them in
- * class order, class c's from r->cs[c], and r->cft the failure times. */
+/* Pools the lives class by class: r->ct, r->ce (NULL without delayed
+ * entry) and r->cf hold them in class order, class c's from r->cs[c], and r->cft the failure times. */
 static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predict_ranking *out)
 {
 	size_t i, j, nc = 0, nl = 0;
@@ -871,7 +929,8 @@ static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 		pc->observed += w->obs;
 		for (j = 0; j < w->nl; j++) {
 			r->ct[nl] = r->lives[w->l0 + j].t;
-			r->ce[nl] = r->lives[w->l0 + j].entry;
+			if (r->ce)
+				r->ce[nl] = r->lives[w->l0 + j].entry;
 			r->cf[nl] = r->lives[w->l0 + j].failed;
 			if (r->cf[nl])
 				r->cft[r->nft++] = r->ct[nl];
@@ -945,11 +1004,14 @@ static int rank_items(const struct ld_set *s, const struct predict_opts *o, stru
 	for (i = 0; i < r->nk; i++)
 		r->keys[i].p = pi_plant_pfail(out->plant, r->keys[i].unit, o->horizon);
 	qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
-	out->items = wr_calloc_large(r->nk ? r->nk : 1, sizeof *out->items);
+	/* Each item is cleared as it is written, not the whole array first: a
+	 * second pass over tens of megabytes of fresh memory. */
+	out->items = pi_alloc(r->nk ? r->nk : 1, sizeof *out->items);
 	if (!out->items)
 		return rank_oom(s, e);
 	for (i = 0; i < r->nk; i++) {
 		const struct uwork *w = &r->uw[r->keys[i].unit];
+		memset(&out->items[i], 0, sizeof out->items[i]);
 		rc = fill_item(s, o, &r->keys[i], w, &out->classes[w->cls], w->cls, &r->cw[w->cls],
 		               r->lives, out->plant, r->scratch, &out->items[i], e);
 		if (rc)
@@ -985,10 +1047,10 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	if (rc)
 		goto done;
 
-	r.keys = wr_malloc_large(s->nunits, sizeof *r.keys);
+	r.keys = pi_alloc(s->nunits, sizeof *r.keys);
 	r.cw = malloc(r.nc * sizeof *r.cw);
-	r.scratch = wr_malloc_large(s->nunits > r.maxl ? s->nunits : r.maxl, sizeof *r.scratch);
-	r.ir = wr_malloc_large(s->nunits, sizeof *r.ir);
+	r.scratch = pi_alloc(s->nunits > r.maxl ? s->nunits : r.maxl, sizeof *r.scratch);
+	r.ir = pi_alloc(s->nunits, sizeof *r.ir);
 	if (!r.keys || !r.cw || !r.scratch || !r.ir)
 		goto oom;
 	rc = class_priors(s, &o, T, &r, out, e);

@@ -112,7 +112,7 @@ static int rsys_build(const struct pi_repair_in *in, struct pi_rsys *y)
 	for (i = 0; i < nu; i++)
 		nev += in->s->units[in->units[i]].nev;
 	nw = nev + nu;
-	need = (2 * (nev + 1) + 4 * nw + nu) * sizeof(double) +
+	need = (2 * (nev + 1) + 5 * nw + nu) * sizeof(double) +
 	       (2 * nu + nw + 1) * sizeof(size_t) + nu * sizeof(int);
 	if (need > in->ws->cap) {
 		void *p = realloc(in->ws->mem, need);
@@ -127,7 +127,8 @@ static int rsys_build(const struct pi_repair_in *in, struct pi_rsys *y)
 	y->s0 = y->fa + nev + 1;
 	y->s1 = y->s0 + nw;
 	y->lab = y->s1 + nw;
-	y->sys_age = y->lab + 2 * nw;
+	y->pw = y->lab + 2 * nw;
+	y->sys_age = y->pw + nw;
 	y->w0 = (size_t *)(void *)(y->sys_age + nu);
 	y->nwu = y->w0 + nu;
 	y->wf0 = y->nwu + nu;
@@ -138,21 +139,21 @@ static int rsys_build(const struct pi_repair_in *in, struct pi_rsys *y)
 	return WR_OK;
 }
 
-/* The units' exposures S (scaled by the fit's scale, with the windows'
- * logarithms it left in y->lab) at the class shape and their gamma prior
- * (a, b) by empirical Bayes; WR_OK, WR_EINPUT (no failure) or WR_ENOMEM. */
-static int repair_prior(const struct pi_rsys *y, size_t nu, double beta, double *S, double *a,
+/* The units' exposures S (scaled by the fit's scale: the sums of the
+ * windows' exposures it left in y->pw) at the class shape and their gamma prior
+ * (a, b) by empirical Bayes from a = a0; WR_OK, WR_EINPUT (no failure) or
+ * WR_ENOMEM. */
+static int repair_prior(const struct pi_rsys *y, size_t nu, double a0, double *S, double *a,
                         double *b)
 {
-	const double *la = y->lab, *lb = y->lab + y->nw;
 	size_t i, j;
 
 	for (i = 0; i < nu; i++) {
 		S[i] = 0.0;
 		for (j = y->w0[i]; j < y->w0[i] + y->nwu[i]; j++)
-			S[i] += exp(beta * la[j]) - (isfinite(lb[j]) ? exp(beta * lb[j]) : 0.0);
+			S[i] += y->pw[j];
 	}
-	return pi_eb_fit(y->r, S, nu, a, b);
+	return pi_eb_fit_from(y->r, S, nu, a0, a, b);
 }
 
 /* The log marginal likelihood of minimal repair: the failures' densities
@@ -191,8 +192,9 @@ static void repair_units(const struct pi_repair_in *in, const struct pi_rsys *y,
 
 /* Imperfect repair against the better of the two ends, each penalised as
  * they are compared (renewal wins near-ties with minimal repair), q at the
- * price of one parameter more (imperfect.c). */
-static int imperfect(const struct pi_repair_in *in, const struct pi_rsys *y,
+ * price of one parameter more (imperfect.c); a is the power law prior's a
+ * (NAN without one), where its empirical-Bayes fits start. */
+static int imperfect(const struct pi_repair_in *in, const struct pi_rsys *y, double a,
                      struct predict_class *pc, double *loglik, struct pi_plant *pl,
                      struct wr_err *e)
 {
@@ -206,6 +208,7 @@ static int imperfect(const struct pi_repair_in *in, const struct pi_rsys *y,
 	im.min_fail = in->min_fail;
 	im.conf = in->conf;
 	im.beta0 = isfinite(pc->repair_beta) ? pc->repair_beta : 0.0;
+	im.a0 = isfinite(a) ? a : in->a0;
 	im.beat = (isfinite(rep) && rep > ren ? rep : ren) + PI_REPAIR_MARGIN;
 	im.scratch = in->scratch;
 	if (pi_imperfect_class(&im, pc, loglik, pl) != WR_OK)
@@ -233,6 +236,7 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	pin.s1 = y.s1;
 	pin.nsys = y.nw;
 	pin.lab = y.lab;
+	pin.pw = y.pw;
 	pin.beta0 = 0.0;
 	if (pi_plp_fit(&pin, in->conf, &f) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory fitting minimal repair in class %s",
@@ -241,7 +245,7 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	pc->repair_beta = f.beta;
 	pc->repair_beta_b = f.beta_b;
 	tref = f.scale;
-	rc = f.ok ? repair_prior(&y, in->nu, f.beta, in->scratch, &a, &b) : WR_EINPUT;
+	rc = f.ok ? repair_prior(&y, in->nu, in->a0, in->scratch, &a, &b) : WR_EINPUT;
 	if (rc == WR_ENOMEM)
 		return wr_fail(e, rc, "out of memory in the empirical Bayes fit");
 	pc->marginal_renewal = in->marginal;
@@ -254,5 +258,5 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 			*loglik = f.loglik;
 		}
 	}
-	return imperfect(in, &y, pc, loglik, pl, e);
+	return imperfect(in, &y, rc == WR_OK ? a : NAN, pc, loglik, pl, e);
 }

@@ -155,6 +155,44 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+/* Sizes an empty array for `want` elements at once (at most RESERVE_MAX):
+ * growing it by doubling copies every element once or twice more and
+ * touches fresh pages for each copy, which cost a large plant's load a
+ * fifth of its time.  Pages past what is read are never touched, so a
+ * generous guess costs nothing.  Ordinary pages: without the copies, huge
+ * pages saved nothing here, and in the ranking they cost several times
+ * the system time (predict_int.h, pi_alloc).  A hint only: without it,
+ * grow() does the work. */
+#define RESERVE_MAX ((size_t)1 << 24)
+static int reserve(void **p, size_t *cap, size_t want, size_t size)
+{
+	void *q;
+
+	if (*p || want <= 1024)
+		return 0;
+	if (want > RESERVE_MAX)
+		want = RESERVE_MAX;
+	if (!(q = malloc(want * size)))
+		return -1;
+	*p = q;
+	*cap = want;
+	return 0;
+}
+
+/* The table's largest rowid, an upper bound of its rows when ids are
+ * dense (one step down the b-tree); 0 when it cannot say. */
+static size_t rows_hint(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 n = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n > 0 ? (size_t)n + 1 : 0;
+}
+
 /* At one instant an asset can carry several records of the same renewal
  * (a failure and the replacement that fixed it, say).  They become one
  * event, the most informative: a failure, else a replacement, else an
@@ -362,6 +400,21 @@ static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const ch
 	return store_binds_check(&b, e, "loading asset history");
 }
 
+/* Sizes the unit and event arrays of a load of every asset at once (a
+ * class filter reads a part only: the arrays grow then).  -1 when out of
+ * memory. */
+static int reserve_all(struct store *s, struct life_build *b, const char *cls)
+{
+	struct ld_set *out = b->out;
+
+	if (cls)
+		return 0;
+	return reserve((void **)&out->units, &b->cap_units,
+	               rows_hint(s, "SELECT max(rowid) FROM asset"), sizeof *out->units) ||
+	       reserve((void **)&out->events, &b->cap_events,
+	               rows_hint(s, "SELECT max(rowid) FROM event"), sizeof *out->events);
+}
+
 /* Reads every unit of the asset cursor, with its events and readings. */
 static int load_units(struct store *s, struct life_build *b, sqlite3_stmt *ast,
                       struct cursor *ev, struct cursor *rd, const struct wr_life_opts *o,
@@ -399,6 +452,10 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 		return store_dberr(s, e, "loading asset history");
 	if (b.code_list && (rc = collect_not_counted(s, &b, o, e)) != WR_OK)
 		goto done;
+	if (reserve_all(s, &b, cls)) {
+		rc = wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
+		goto done;
+	}
 	if ((rc = prepare(s, q_assets, &ast, cls, e)) != WR_OK ||
 	    (rc = prepare(s, q_ev, &ev.st, cls, e)) != WR_OK ||
 	    (o && o->with_readings && (rc = prepare(s, q_readings, &rd.st, NULL, e)) != WR_OK))

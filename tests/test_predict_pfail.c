@@ -255,6 +255,65 @@ START_TEST(test_pfail_refusals)
 }
 END_TEST
 
+/* A class replaced at a fixed age before it fails (age-based preventive
+ * replacement): 300 fans, Weibull lives (beta 3, eta 500 days), each
+ * replaced at age 300 unless it failed first.  A fan within a horizon of
+ * that age will be replaced, not worn out: the reference is the true
+ * model's closed form, its own risk to 300 and the new fan's after,
+ * 1 - R(300) / R(a) R(a + 30 - 300).  The Weibull to the end of the horizon
+ * gave about three times that. */
+#define PL_UNITS 300
+#define PL_EVENTS 12000
+static struct ld_unit PU[PL_UNITS];
+static struct ld_event PE[PL_EVENTS];
+
+static double wb_cum(double t)
+{
+	return pow(t / 500.0, 3.0);
+}
+
+START_TEST(test_pfail_planned_replacement)
+{
+	struct predict_opts o;
+	struct predict_ranking r;
+	struct wr_err e = {0, ""};
+	struct ld_set pl;
+	double T = 3000.0, model = 0.0, truth = 0.0;
+	char tag[16];
+	size_t i, near = 0;
+
+	lifeset_start(&pl, PU, PE);
+	rs = 31;
+	for (i = 0; i < PL_UNITS; i++) {
+		double t = 600.0 * unif();
+		snprintf(tag, sizeof tag, "FAN%03zu", i);
+		lifeset_unit(&pl, PL_UNITS, tag, "fan", t);
+		for (;;) {
+			double life = 500.0 * cbrt(-log(unif()));
+			int failed = life < 300.0;
+			t += failed ? life : 300.0;
+			if (t >= T)
+				break;
+			lifeset_event(&pl, PL_EVENTS, t, failed ? LD_FAILURE : LD_REPLACEMENT);
+		}
+	}
+	predict_opts_init(&o);
+	ck_assert_int_eq(predict_rank(&pl, T, &o, &r, &e), WR_OK);
+	for (i = 0; i < r.n; i++) {
+		double a = r.items[i].age;
+		if (!(a >= 270.0 && a < 300.0))
+			continue;
+		near++;
+		model += r.items[i].p_fail;
+		truth += 1.0 - exp(-(wb_cum(300.0) - wb_cum(a)) - wb_cum(a + 30.0 - 300.0));
+	}
+	ck_assert_msg(near >= 10, "%zu fans within a horizon of the planned age", near);
+	ck_assert_msg(model / truth > 0.8 && model / truth < 1.25,
+	              "fans near the planned age: predicted %g, true %g", model, truth);
+	predict_rank_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("predict_pfail");
@@ -267,6 +326,7 @@ int main(void)
 	tcase_add_test(tc, test_pfail_weibull);
 	tcase_add_test(tc, test_pfail_operating_time);
 	tcase_add_test(tc, test_pfail_refusals);
+	tcase_add_test(tc, test_pfail_planned_replacement);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -517,6 +517,53 @@ START_TEST(test_rank_imperfect_repair)
 }
 END_TEST
 
+/* 3,000 mills of the kind above, alone: more than the 2,000 units a class
+ * searches q on in full, so q is searched on a sample of them and the
+ * class fitted in full at the q found.  The simulated truth is the
+ * reference: on this many units q and beta are found closely. */
+#define BIG_UNITS 3000
+#define BIG_EVENTS 250000
+static struct ld_unit BU[BIG_UNITS];
+static struct ld_event BE[BIG_EVENTS];
+
+START_TEST(test_rank_imperfect_repair_sampled)
+{
+	struct predict_opts o;
+	struct predict_ranking r;
+	struct wr_err e = {0, ""};
+	struct ld_set big;
+	const struct predict_class *mi;
+	char tag[16];
+	size_t i;
+
+	lifeset_start(&big, BU, BE);
+	rs = 79;
+	for (i = 0; i < BIG_UNITS; i++) {
+		double t = 500.0 * unif(), v = 0.0;
+		snprintf(tag, sizeof tag, "MI%04zu", i);
+		lifeset_unit(&big, BIG_UNITS, tag, "mill", t);
+		for (;;) {
+			double x = 300.0 * pow(pow(v / 300.0, 2.5) - log(unif()), 1.0 / 2.5) - v;
+			t += x;
+			if (t >= 2400.0)
+				break;
+			lifeset_event(&big, BIG_EVENTS, t, LD_FAILURE);
+			v += 0.4 * x;
+		}
+	}
+	predict_opts_init(&o);
+	ck_assert_int_eq(predict_rank(&big, 2000.0, &o, &r, &e), WR_OK);
+	mi = class_of(&r, "mill");
+	ck_assert_int_eq(mi->process, PREDICT_PROCESS_IMPERFECT_REPAIR);
+	ck_assert_int_eq(mi->model, PREDICT_MODEL_KIJIMA_I);
+	ck_assert_msg(fabs(mi->repair_q - 0.4) < 0.06, "q %g for 0.4", mi->repair_q);
+	ck_assert_msg(rel(mi->repair_beta, 2.5) < 0.06, "beta %g for 2.5", mi->repair_beta);
+	ck_assert(mi->marginal_imperfect > mi->marginal_repair + 1.0);
+	ck_assert_int_eq(r.n, BIG_UNITS);
+	predict_rank_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("predict_repair");
@@ -535,6 +582,7 @@ int main(void)
 	tcase_add_test(tc, test_rank_p_rises_with_failures);
 	tcase_add_test(tc, test_rank_repair_calibrated);
 	tcase_add_test(tc, test_rank_imperfect_repair);
+	tcase_add_test(tc, test_rank_imperfect_repair_sampled);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
