@@ -188,6 +188,29 @@ static int64_t created_of(const struct wr_wo *w, int64_t now)
 	return first != WR_NO_TIME && first < now ? first : now;
 }
 
+/* Maximo's columns that say what wrench's fields say in other words: a
+ * WOPRIORITY (1 the most urgent, as Maximo sites usually number it) is the
+ * priority, a failure class (FAILURECODE) marks the work order a failure.
+ * The row then sets those fields, so an update writes them. */
+static void wo_maximo(struct csv_imp *im, struct entity_rec *rec)
+{
+	static const int by_number[] = {PR_URGENT, PR_HIGH, PR_MEDIUM, PR_LOW};
+	FIELD(f_wopriority, "wopriority");
+	FIELD(f_priority, "priority");
+	FIELD(f_class, "failurecode");
+	FIELD(f_failure, "failure");
+
+	if ((im->present & (1u << f_wopriority)) && rec->wopriority > 0) {
+		rec->u.wo.priority = by_number[rec->wopriority < 4 ? rec->wopriority - 1 : 3];
+		im->present |= 1u << f_priority;
+	}
+	if ((im->present & (1u << f_class)) && rec->failure_class[0] &&
+	    !(im->present & (1u << f_failure))) {
+		rec->u.wo.is_failure = 1;
+		im->present |= 1u << f_failure;
+	}
+}
+
 int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                   struct wr_err *e)
 {
@@ -195,6 +218,7 @@ int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t 
 	int rc;
 	FIELD(f_pm, "pm");
 
+	wo_maximo(im, rec);
 	if ((rc = wo_refs(im, rec, why, nwhy, e)) != 0)
 		return rc;
 	if (w->created_at == WR_NO_TIME)
