@@ -619,6 +619,7 @@ static void driver_free(struct driver *d)
 	}
 	free(d->defer);
 	csv_free_indexes(&d->saved);
+	free(d->im.quiet);
 	free(d->im.seen.v);
 	csv_keys_free(&d->im.assets);
 	csv_keys_free(&d->im.locations);
@@ -654,6 +655,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	rc = import_begin(&d, &began);
 	/* Indexes are rebuilt only when the file may double the table. */
 	d.bulk = bulk_load && size / BULK_ROW_BYTES >= d.im.max_id / 2;
+	if (rc == WR_OK && entity == CE_WORKORDERS)
+		rc = csv_import_wo_start(&d.im, e);
 	if (rc == WR_OK)
 		rc = read_rows(&d);
 	if (rc == WR_OK)
