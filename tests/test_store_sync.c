@@ -28,6 +28,7 @@
 #include "store.h"
 #include "store_sync.h"
 #include "../store/internal.h"   /* the connection, to look at the tables */
+#include "../store/sync_internal.h"   /* the bulk load's outbox entries */
 
 static struct store *S;
 static char path[512];
@@ -807,6 +808,34 @@ START_TEST(import_heads_match_the_triggers)
 }
 END_TEST
 
+/* Rows of a bulk load with ids that leave gaps are numbered one after
+ * another all the same, in the order of their ids. */
+START_TEST(bulk_heads_across_id_gaps)
+{
+	struct wr_err e = {0, ""};
+	const struct wr_entity *en = wr_entity_get(CE_WORKORDERS);
+	char *saved = NULL, got[200];
+	int64_t top = mark(S);
+
+	exec(S, "BEGIN");
+	ck_assert_msg(store_sync_bulk_begin(S, en, &saved, &e) == WR_OK, "%s", e.msg);
+	ck_assert_ptr_nonnull(saved);
+	exec(S, "INSERT INTO wo(id, uuid, number, created_at, updated_at) VALUES"
+	        " (7, 'u-7', 'G-7', 0, 0), (3, 'u-3', 'G-3', 0, 0), (12, 'u-12', 'G-12', 0, 0)");
+	ck_assert_int_eq(mark(S), top);
+	ck_assert_msg(store_sync_bulk_end(S, en, 0, &saved, &e) == WR_OK, "%s", e.msg);
+	ck_assert_ptr_null(saved);
+	exec(S, "COMMIT");
+	ck_assert_str_eq(q_text(S, "SELECT group_concat((seq - (SELECT min(seq) FROM outbox WHERE"
+	                           " entity = 'workorders')) || ':' || uuid, ' ') FROM (SELECT * FROM"
+	                           " outbox WHERE entity = 'workorders' ORDER BY seq)",
+	                        got, sizeof got),
+	                 "0:u-3 1:u-7 2:u-12");
+	ck_assert_int_eq(q_int(S, "SELECT next_seq FROM sync_state"), top + 4);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_wo_ins'"), 1);
+}
+END_TEST
+
 /* A work order pushed: created (provisional, then canonical number), then
  * an edit settled as merged with the server's other change taken. */
 START_TEST(settle_applied_and_merged)
@@ -1374,6 +1403,7 @@ int main(void)
 	tcase_add_test(tc, seqs_never_used_twice);
 	tcase_add_test(tc, import_writes_heads);
 	tcase_add_test(tc, import_heads_match_the_triggers);
+	tcase_add_test(tc, bulk_heads_across_id_gaps);
 	tcase_add_test(tc, settle_applied_and_merged);
 	tcase_add_test(tc, conflict_and_rejected_wait_for_the_user);
 	tcase_add_test(tc, keep_mine_and_take_theirs);
