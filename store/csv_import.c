@@ -571,10 +571,12 @@ static int finish_rows(struct driver *d, int entity)
 	int doomed = d->o->dry_run || (d->nbad && !d->o->rejects_path);
 	int rc = WR_OK;
 
-	if (!doomed && entity == CE_WORKORDERS)
-		rc = csv_import_wo_finish(&d->im, d->e);
-	if (rc == WR_OK && !doomed)
+	/* The indexes first, while the pages the load wrote may still all be
+	 * in the page cache; the work orders' finishing reads none of them. */
+	if (!doomed)
 		rc = csv_restore_indexes(d->im.s, &d->saved, d->e);
+	if (rc == WR_OK && !doomed && entity == CE_WORKORDERS)
+		rc = csv_import_wo_finish(&d->im, d->e);
 	if (d->o->on_progress && rc == WR_OK)
 		d->o->on_progress(d->r->rows, 0, 0, d->o->ctx);
 	if (rc == WR_OK && d->rej.f)

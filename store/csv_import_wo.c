@@ -313,7 +313,7 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 		"INSERT INTO event(uuid, asset_id, at, kind, code, notes, wo_id, updated_at)"
 		" SELECT csv_import_uuid(), w.asset_id, coalesce(w.downtime_start, w.created_at), ?5,"
 		" w.problem, nullif(w.title, ''), w.id, ?6"
-		" FROM wo w WHERE w.id > ?1 AND w.type = ?2 AND w.status IN (?3, ?4)"
+		" FROM wo w WHERE w.id > ?1 AND +w.type = ?2 AND +w.status IN (?3, ?4)"
 		" AND w.is_failure AND w.asset_id IS NOT NULL"
 		" ON CONFLICT(asset_id, at, kind) DO UPDATE SET wo_id = excluded.wo_id"
 		" WHERE event.wo_id IS NULL";
@@ -321,7 +321,7 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 		"INSERT INTO fault_fts(rowid, title, description, codes, notes)"
 		" SELECT w.id, w.title, coalesce(w.description, ''),"
 		" w.problem || ' ' || w.cause || ' ' || w.remedy, ''"
-		" FROM wo w WHERE w.id > ?1 AND w.type = ?2 AND w.status IN (?3, ?4)";
+		" FROM wo w WHERE w.id > ?1 AND +w.type = ?2 AND +w.status IN (?3, ?4)";
 	/* The work orders' own entries first: their events refer to them. */
 	int rc = store_sync_bulk_end(im->s, im->en, im->max_id, &im->quiet, e);
 	if (rc != WR_OK)
