@@ -20,6 +20,7 @@
  * "N inserted, M updated from FILE"); updates of existing records are still
  * audited field by field, like any other change.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ struct driver {
 	const char *path;
 	struct wr_err *e;
 	int have_header;
+	int first_seen;         /* a row was read (the first may be Maximo's interface line) */
 	char delim;
 	size_t nbad;
 	struct wr_outfile rej;  /* the rejects file; rej.f is NULL when none */
@@ -203,6 +205,23 @@ static int map_row(struct driver *d, const struct csv_row *row, struct entity_re
 	return rc ? ROW_BAD : 0;
 }
 
+/* Maximo's flat files (its Integration Framework's, and so MXLoader's) open
+ * with a line naming the external system, the interface, the action and the
+ * language ("EXTSYS1,MXASSETInterface,AddChange,EN") above the column
+ * names: that line is no header. */
+static int maximo_interface_line(const struct csv_row *row)
+{
+	static const char tail[] = "interface";
+	size_t n = sizeof tail - 1;
+
+	if (row->n < 3 || row->n > 4 || row->len[1] <= n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)row->f[1][row->len[1] - n + i]) != tail[i])
+			return 0;
+	return 1;
+}
+
 /* Handles one data row.  *deferred tells the retry loop whether the row is
  * still waiting for its parent. */
 static int handle(struct driver *d, const struct csv_row *row, int *deferred)
@@ -271,6 +290,8 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 	int deferred, rc;
 
 	(void)e;
+	if (!d->first_seen++ && maximo_interface_line(row))
+		return WR_OK;
 	if (!d->have_header) {
 		d->have_header = 1;
 		d->delim = row->delim;

@@ -65,6 +65,15 @@ assert_eq "assets again" "$A" "$OUT"
 w export workorders
 assert_eq "work orders again" "$W" "$OUT"
 
+# ---- a flat file of Maximo's Integration Framework: its first line names
+# the system and the interface, the column names follow
+printf '%s\n' 'EXTSYS1,MXWOInterface,AddChange,EN' 'WONUM,DESCRIPTION,STATUS,WORKTYPE' \
+	'1101,From the interface,APPR,PM' >"$TMP/flat.csv"
+w import workorders "$TMP/flat.csv"
+check_rc "interface line" 0
+w export workorders
+assert_contains "the row under the interface line" "$OUT" $'\n1101,From the interface,preventive,open,'
+
 # ---- a day-first file's short years are day-first too
 printf '%s\n' 'WONUM,DESCRIPTION,REPORTDATE' '2001,Short year,4/3/25 10:00' \
 	'2002,Proves the order,25/3/25 08:00' >"$TMP/dmy.csv"
