@@ -230,11 +230,16 @@ static int ids_contiguous(struct store *s, const struct wr_entity *en, int64_t a
 		return wr_fail(e, WR_ENOMEM, "out of memory"), -1;
 	rc = sqlite3_prepare_v2(s->db, q, -1, &st, NULL);
 	sqlite3_free(q);
-	if (rc == SQLITE_OK && sqlite3_bind_int64(st, 1, after) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	else
-		store_dberr(s, e, "counting the rows of a bulk load");
+	if (rc != SQLITE_OK)
+		return store_dberr(s, e, "counting the rows of a bulk load"), -1;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, after);
+	if (store_binds_check(&b, e, "counting the rows of a bulk load") == WR_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		else
+			store_dberr(s, e, "counting the rows of a bulk load");
+	}
 	sqlite3_finalize(st);
 	return v;
 }
