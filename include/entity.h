@@ -79,7 +79,11 @@ struct wr_field {
 	const char *aliases;     /* other header names import accepts, '|'-separated
 	                          * (NULL: none);
 	                          * '~' before one marks a column that names the record
-	                          * referred to by its name, not its key ("Parent Asset") */
+	                          * referred to by its name, not its key ("Parent Asset");
+	                          * '=' before one names another field's column that this
+	                          * field takes when no column of its own feeds it and the
+	                          * file names the key otherwise than wrench (Maximo's
+	                          * DESCRIPTION is a name or a title) */
 	int type;                /* enum wr_ftype */
 	unsigned flags;          /* EF_* */
 	int merge;               /* enum wr_merge */

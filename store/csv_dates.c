@@ -34,8 +34,8 @@ static int small_number(const char **p, const char *end)
 	return k ? v : -1;
 }
 
-/* The two numbers of "A/B/YYYY..." (blanks before it allowed), or 0 when v
- * is no such date. */
+/* The two numbers of "A/B/YYYY..." or "A/B/YY..." (blanks before it
+ * allowed), or 0 when v is no such date. */
 static int slash_parts(const char *v, size_t len, int *a, int *b)
 {
 	const char *p = v, *end = v + len;
@@ -46,10 +46,10 @@ static int slash_parts(const char *v, size_t len, int *a, int *b)
 		return 0;
 	if ((*b = small_number(&p, end)) < 0 || p >= end || *p++ != '/')
 		return 0;
-	for (int k = 0; k < 4; k++, p++)
-		if (p >= end || !isdigit((unsigned char)*p))
-			return 0;
-	return 1;
+	int k = 0;
+	while (p < end && k < 4 && isdigit((unsigned char)*p))
+		p++, k++;
+	return (k == 4 || k == 2) && (p == end || !isdigit((unsigned char)*p));
 }
 
 int csv_date_kind(const char *v, size_t len)

@@ -29,6 +29,11 @@ static int header_rank(const struct wr_field *f, const char *norm, int *byname)
 		size_t k = strcspn(p, "|");
 		int bn = 0;
 		const char *a = p;
+		if (*a == '=') {
+			/* Another field's column, taken only by borrow_columns(). */
+			p += k + (p[k] == '|');
+			continue;
+		}
 		if (*a == '~') {
 			bn = 1;
 			a++;
@@ -58,7 +63,9 @@ static int missing_column(const struct wr_field *f, struct wr_err *e)
 	size_t o = 0;
 
 	for (const char *p = f->aliases ? f->aliases : ""; *p && o + 4 < sizeof names; p++)
-		if (*p == '|')
+		if (*p == '=' || (*p == '|' && p[1] == '='))
+			p += strcspn(p + 1, "|");   /* another field's column */
+		else if (*p == '|')
 			o += (size_t)snprintf(names + o, sizeof names - o, ", ");
 		else if (*p != '~')
 			names[o++] = *p, names[o] = '\0';
@@ -66,6 +73,56 @@ static int missing_column(const struct wr_field *f, struct wr_err *e)
 	               "the header has no '%s' column (other names accepted for it: %s); "
 	               "the first line must name the columns",
 	               f->name, names[0] ? names : "none");
+}
+
+/* Takes column j away from the field that has it. */
+static void drop_column(struct csv_colmap *cm, size_t nf, int j)
+{
+	for (size_t i = 0; i < nf; i++)
+		for (int k = 0; k < cm->ncol[i]; k++) {
+			if (cm->col[i][k] != j)
+				continue;
+			if (k == 0)
+				cm->own_name &= ~(1u << i);
+			for (int x = k + 1; x < cm->ncol[i]; x++) {
+				cm->col[i][x - 1] = cm->col[i][x];
+				cm->byname[i][x - 1] = cm->byname[i][x];
+			}
+			cm->ncol[i]--;
+			return;
+		}
+}
+
+/* A field no column names takes the column of its '=' alias from the field
+ * that has it, in a file that names its key otherwise than wrench does:
+ * Maximo's DESCRIPTION is a record's name or title (its long description
+ * is DESCRIPTION_LONGDESCRIPTION), wrench's own description is not. */
+static void borrow_columns(const struct wr_entity *en, const struct csv_row *hdr,
+                           struct csv_colmap *cm)
+{
+	for (size_t i = 0; i < en->n; i++)
+		if ((en->f[i].flags & EF_KEY) && (cm->own_name & (1u << i)))
+			return;
+	for (size_t i = 0; i < en->n; i++) {
+		const char *a = en->f[i].aliases ? strchr(en->f[i].aliases, '=') : NULL;
+		char w[64], want[64], norm[64];
+		size_t al;
+		if (!a || cm->ncol[i] > 0 || (al = strcspn(a + 1, "|")) >= sizeof w)
+			continue;
+		memcpy(w, a + 1, al);
+		w[al] = '\0';
+		csv_norm_name(w, want, sizeof want);
+		for (size_t j = 0; j < hdr->n; j++) {
+			csv_norm_name(hdr->f[j], norm, sizeof norm);
+			if (strcmp(norm, want) != 0)
+				continue;
+			drop_column(cm, en->n, (int)j);
+			cm->col[i][0] = (int)j;
+			cm->byname[i][0] = 0;
+			cm->ncol[i] = 1;
+			break;
+		}
+	}
 }
 
 /* Hidden fields are the store's own: no file column feeds them. */
@@ -112,6 +169,7 @@ int csv_map_header(const struct wr_entity *en, const struct csv_row *hdr,
 			break;
 		}
 	}
+	borrow_columns(en, hdr, cm);
 	for (size_t i = 0; i < en->n; i++)
 		if ((en->f[i].flags & EF_REQUIRED) && cm->ncol[i] == 0)
 			return missing_column(&en->f[i], e);

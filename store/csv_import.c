@@ -20,6 +20,7 @@
  * "N inserted, M updated from FILE"); updates of existing records are still
  * audited field by field, like any other change.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ struct driver {
 	const char *path;
 	struct wr_err *e;
 	int have_header;
+	int first_seen;         /* a row was read (the first may be Maximo's interface line) */
 	char delim;
 	size_t nbad;
 	struct wr_outfile rej;  /* the rejects file; rej.f is NULL when none */
@@ -203,6 +205,23 @@ static int map_row(struct driver *d, const struct csv_row *row, struct entity_re
 	return rc ? ROW_BAD : 0;
 }
 
+/* Maximo's flat files (its Integration Framework's, and so MXLoader's) open
+ * with a line naming the external system, the interface, the action and the
+ * language ("EXTSYS1,MXASSETInterface,AddChange,EN") above the column
+ * names: that line is no header. */
+static int maximo_interface_line(const struct csv_row *row)
+{
+	static const char tail[] = "interface";
+	size_t n = sizeof tail - 1;
+
+	if (row->n < 3 || row->n > 4 || row->len[1] <= n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)row->f[1][row->len[1] - n + i]) != tail[i])
+			return 0;
+	return 1;
+}
+
 /* Handles one data row.  *deferred tells the retry loop whether the row is
  * still waiting for its parent. */
 static int handle(struct driver *d, const struct csv_row *row, int *deferred)
@@ -271,6 +290,8 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 	int deferred, rc;
 
 	(void)e;
+	if (!d->first_seen++ && maximo_interface_line(row))
+		return WR_OK;
 	if (!d->have_header) {
 		d->have_header = 1;
 		d->delim = row->delim;
@@ -571,10 +592,12 @@ static int finish_rows(struct driver *d, int entity)
 	int doomed = d->o->dry_run || (d->nbad && !d->o->rejects_path);
 	int rc = WR_OK;
 
-	if (!doomed && entity == CE_WORKORDERS)
-		rc = csv_import_wo_finish(&d->im, d->e);
-	if (rc == WR_OK && !doomed)
+	/* The indexes first, while the pages the load wrote may still all be
+	 * in the page cache; the work orders' finishing reads none of them. */
+	if (!doomed)
 		rc = csv_restore_indexes(d->im.s, &d->saved, d->e);
+	if (rc == WR_OK && !doomed && entity == CE_WORKORDERS)
+		rc = csv_import_wo_finish(&d->im, d->e);
 	if (d->o->on_progress && rc == WR_OK)
 		d->o->on_progress(d->r->rows, 0, 0, d->o->ctx);
 	if (rc == WR_OK && d->rej.f)
@@ -619,6 +642,7 @@ static void driver_free(struct driver *d)
 	}
 	free(d->defer);
 	csv_free_indexes(&d->saved);
+	free(d->im.quiet);
 	free(d->im.seen.v);
 	csv_keys_free(&d->im.assets);
 	csv_keys_free(&d->im.locations);
@@ -655,6 +679,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	rc = import_begin(&d, &began);
 	/* Indexes are rebuilt only when the file may double the table. */
 	d.bulk = bulk_load && size / BULK_ROW_BYTES >= d.im.max_id / 2;
+	if (rc == WR_OK && entity == CE_WORKORDERS)
+		rc = csv_import_wo_start(&d.im, e);
 	if (rc == WR_OK)
 		rc = read_rows(&d);
 	if (rc == WR_OK)

@@ -103,6 +103,39 @@ static int put_node(struct csv_imp *im, struct entity_rec *rec, int tree, struct
 	return ROW_INSERTED;
 }
 
+/* Maximo's SITEID: a location the row gives no parent goes under its site,
+ * the root location with that code.  A site neither the database nor the
+ * file holds (Maximo keeps sites apart from locations) is made, of kind
+ * site, once the file is through and has not brought it.  0 to go on,
+ * else the handler's result. */
+static int site_parent(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
+                       struct wr_err *e)
+{
+	struct wr_location *l = &rec->u.loc;
+	struct entity_rec site;
+	int64_t id;
+	int rc;
+	FIELD(f_parent, "parent");
+
+	if (!rec->site[0] || l->parent_code[0] || strcmp(rec->site, l->code) == 0)
+		return 0;
+	wr_strlcpy(l->parent_code, rec->site, sizeof l->parent_code);
+	im->present |= 1u << f_parent;
+	if ((id = csv_imp_ref(im, rec, f_parent, why, nwhy, e)) != 0 || !im->final_pass)
+		return csv_ref_result(id, 1, im);
+	entity_rec_init(im->en, &site);
+	wr_strlcpy(site.u.loc.code, rec->site, sizeof site.u.loc.code);
+	wr_strlcpy(site.u.loc.name, rec->site, sizeof site.u.loc.name);
+	wr_strlcpy(site.u.loc.kind, "site", sizeof site.u.loc.kind);
+	rc = csv_row_insert(im, &site, "adding a site", e);
+	entity_rec_clear(im->en, &site);
+	if (rc < 0)
+		return ROW_FATAL;
+	if (rc > 0 && csv_keys_put(&im->locations, rec->site, sqlite3_last_insert_rowid(im->s->db)))
+		return wr_fail(e, WR_ENOMEM, "out of memory"), ROW_FATAL;
+	return csv_ref_result(csv_imp_ref(im, rec, f_parent, why, nwhy, e), 0, im);
+}
+
 int csv_import_location(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                         struct wr_err *e)
 {
@@ -118,6 +151,8 @@ int csv_import_location(struct csv_imp *im, struct entity_rec *rec, char *why, s
 		snprintf(why, nwhy, "location %s cannot be its own parent", l->code);
 		return ROW_BAD;
 	}
+	if ((rc = site_parent(im, rec, why, nwhy, e)) != 0)
+		return rc;
 	if (l->parent_code[0] &&
 	    (rc = csv_ref_result(csv_imp_ref(im, rec, f_parent, why, nwhy, e), 1, im)) != 0)
 		return rc;

@@ -10,7 +10,9 @@
  * store_wo_transition would have done: for new work orders in two
  * statements after the last row (csv_import_wo_finish), for updated ones
  * through the work-order module's own store_fault_index and
- * store_wo_failure_event_sync.
+ * store_wo_failure_event_sync.  The outbox entries of the new work orders
+ * and events are written the same way, one statement each, instead of by
+ * the insert triggers row by row (store_sync_bulk_begin in sync_schema.c).
  * Imported PM work orders are linked to their schedule, with the due date as
  * the occurrence they stand for, so that PM generation does not create that
  * occurrence a second time; importing them does not move schedules (the PM
@@ -18,9 +20,11 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv_import.h"
+#include "sync_internal.h"
 #include "wo_internal.h"
 
 /* Resolves the asset and PM a work order names (im->ref); 0 to go on. */
@@ -188,6 +192,29 @@ static int64_t created_of(const struct wr_wo *w, int64_t now)
 	return first != WR_NO_TIME && first < now ? first : now;
 }
 
+/* Maximo's columns that say what wrench's fields say in other words: a
+ * WOPRIORITY (1 the most urgent, as Maximo sites usually number it) is the
+ * priority, a failure class (FAILURECODE) marks the work order a failure.
+ * The row then sets those fields, so an update writes them. */
+static void wo_maximo(struct csv_imp *im, struct entity_rec *rec)
+{
+	static const int by_number[] = {PR_URGENT, PR_HIGH, PR_MEDIUM, PR_LOW};
+	FIELD(f_wopriority, "wopriority");
+	FIELD(f_priority, "priority");
+	FIELD(f_class, "failurecode");
+	FIELD(f_failure, "failure");
+
+	if ((im->present & (1u << f_wopriority)) && rec->wopriority > 0) {
+		rec->u.wo.priority = by_number[rec->wopriority < 4 ? rec->wopriority - 1 : 3];
+		im->present |= 1u << f_priority;
+	}
+	if ((im->present & (1u << f_class)) && rec->failure_class[0] &&
+	    !(im->present & (1u << f_failure))) {
+		rec->u.wo.is_failure = 1;
+		im->present |= 1u << f_failure;
+	}
+}
+
 int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                   struct wr_err *e)
 {
@@ -195,6 +222,7 @@ int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t 
 	int rc;
 	FIELD(f_pm, "pm");
 
+	wo_maximo(im, rec);
 	if ((rc = wo_refs(im, rec, why, nwhy, e)) != 0)
 		return rc;
 	if (w->created_at == WR_NO_TIME)
@@ -220,6 +248,56 @@ static void sql_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
+int csv_import_wo_start(struct csv_imp *im, struct wr_err *e)
+{
+	return store_sync_bulk_begin(im->s, im->en, &im->quiet, e);
+}
+
+static int64_t max_event_id(struct store *s, const struct wr_entity *ev, struct wr_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, entity_sql(ev, ES_MAX_ID), e);
+	int64_t v = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else
+		store_dberr(s, e, "reading the history's size");
+	store_stmt_done(st);
+	return v;
+}
+
+/* The failure events of the new work orders (q, bound as below), with
+ * their outbox entries written after them in one statement too. */
+static int failure_events(struct csv_imp *im, const char *q, struct wr_err *e)
+{
+	const struct wr_entity *ev = wr_entity_get(CE_HISTORY);
+	char *quiet = NULL;
+	int64_t after = 0;
+	sqlite3_stmt *st = NULL;
+	int rc = store_sync_bulk_begin(im->s, ev, &quiet, e);
+
+	if (rc == WR_OK && (after = max_event_id(im->s, ev, e)) < 0)
+		rc = WR_EDB;
+	if (rc == WR_OK && !(st = store_stmt(im->s, q, e)))
+		rc = WR_EDB;
+	if (rc == WR_OK) {
+		struct store_binds b = store_binds_start(st);
+		store_bind_int64(&b, 1, im->max_id);
+		store_bind_int(&b, 2, WT_CORRECTIVE);
+		store_bind_int(&b, 3, WS_DONE);
+		store_bind_int(&b, 4, WS_CLOSED);
+		store_bind_int(&b, 5, EV_FAILURE);
+		store_bind_int64(&b, 6, im->now);
+		rc = csv_step_done(im->s, &b, "adding failure events to the asset history", e);
+	}
+	if (rc == WR_OK)
+		rc = store_sync_bulk_end(im->s, ev, after, &quiet, e);
+	free(quiet);
+	return rc;
+}
+
 /* After the last row, for the work orders this import inserted: the failure
  * events and the fault-search index entries that store_wo_transition would
  * have made one by one, each in a single statement (row by row they would be
@@ -235,7 +313,7 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 		"INSERT INTO event(uuid, asset_id, at, kind, code, notes, wo_id, updated_at)"
 		" SELECT csv_import_uuid(), w.asset_id, coalesce(w.downtime_start, w.created_at), ?5,"
 		" w.problem, nullif(w.title, ''), w.id, ?6"
-		" FROM wo w WHERE w.id > ?1 AND w.type = ?2 AND w.status IN (?3, ?4)"
+		" FROM wo w WHERE w.id > ?1 AND +w.type = ?2 AND +w.status IN (?3, ?4)"
 		" AND w.is_failure AND w.asset_id IS NOT NULL"
 		" ON CONFLICT(asset_id, at, kind) DO UPDATE SET wo_id = excluded.wo_id"
 		" WHERE event.wo_id IS NULL";
@@ -243,8 +321,11 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 		"INSERT INTO fault_fts(rowid, title, description, codes, notes)"
 		" SELECT w.id, w.title, coalesce(w.description, ''),"
 		" w.problem || ' ' || w.cause || ' ' || w.remedy, ''"
-		" FROM wo w WHERE w.id > ?1 AND w.type = ?2 AND w.status IN (?3, ?4)";
-	const char *const q[2] = {q_events, q_fts};
+		" FROM wo w WHERE w.id > ?1 AND +w.type = ?2 AND +w.status IN (?3, ?4)";
+	/* The work orders' own entries first: their events refer to them. */
+	int rc = store_sync_bulk_end(im->s, im->en, im->max_id, &im->quiet, e);
+	if (rc != WR_OK)
+		return rc;
 
 	/* Register the function once per connection: redefining it fails while
 	 * any statement of the connection is running. */
@@ -255,27 +336,16 @@ int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e)
 	if (!have && sqlite3_create_function(im->s->db, "csv_import_uuid", 0, SQLITE_UTF8, NULL,
 	                                     sql_uuid, NULL, NULL) != SQLITE_OK)
 		return store_dberr(im->s, e, "preparing the import");
-	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = store_stmt(im->s, q[i], e);
-		int rc;
-		if (!st)
-			return WR_EDB;
-		struct store_binds b = store_binds_start(st);
-		store_bind_int64(&b, 1, im->max_id);
-		store_bind_int(&b, 2, WT_CORRECTIVE);
-		store_bind_int(&b, 3, WS_DONE);
-		store_bind_int(&b, 4, WS_CLOSED);
-		if (i == 0) {
-			store_bind_int(&b, 5, EV_FAILURE);
-			store_bind_int64(&b, 6, im->now);
-		}
-		rc = csv_step_done(im->s, &b,
-		                   i ? "indexing work orders for fault search"
-		                     : "adding failure events to the asset history",
-		                   e);
-		if (rc != WR_OK)
-			return rc;
-	}
-	return WR_OK;
+	if ((rc = failure_events(im, q_events, e)) != WR_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(im->s, q_fts, e);
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, im->max_id);
+	store_bind_int(&b, 2, WT_CORRECTIVE);
+	store_bind_int(&b, 3, WS_DONE);
+	store_bind_int(&b, 4, WS_CLOSED);
+	return csv_step_done(im->s, &b, "indexing work orders for fault search", e);
 }
 

@@ -43,6 +43,13 @@
  *   parts       see inventory[] below
  * Columns wrench does not know (Teams, Vendors ...) are ignored.
  *
+ * Maximo headers (its ASSET, LOCATIONS and WORKORDER objects, as MXASSET,
+ * MXOPERLOC and MXWO carry them) are aliases too; a DESCRIPTION is the
+ * name or title there ('=', csv_field.c), DESCRIPTION_LONGDESCRIPTION the
+ * description.  Their states and work types are in store/enums.c; SITEID
+ * (a location's site), WOPRIORITY and FAILURECODE are read on import only
+ * (csv_import_rec.c, csv_import_wo.c).
+ *
  * Who writes what follows the sync protocol (docs/sync-api.md, section 7):
  * the asset register (locations, assets, meters, PM schedules) is the
  * planner's; work orders, meter readings and history events are the
@@ -160,30 +167,39 @@ static void init_stock(struct entity_rec *r)
 
 static const struct wr_field locations[] = {
 	F("code", FT_TEXT, loc.code, .column = "code", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
-	  .aliases = "location code|location|loc|id"),
+	  .aliases = "location code|location|loc|id"
+	             "|lochier location"),
 	F("name", FT_TEXT, loc.name, .column = "name",
-	  .aliases = "location name|title|nom|nombre|nome|naam"),
+	  .aliases = "location name|title|nom|nombre|nome|naam"
+	             "|description"),
 	F("kind", FT_TEXT, loc.kind, .column = "kind", .aliases = "type|location type|level"),
 	F("parent", FT_REF, loc.parent_code, .column = "parent_id", .select = "p.code",
 	  .ref = CE_LOCATIONS,
 	  .aliases = "parent code|parent location code|~parent location|~parent location name"
+	             "|lochier parent"
 	             "|~emplacement parent|~übergeordneter standort|~ubicación principal"
 	             "|~local principal|~posizione genitore|~bovenliggende locatie"),
 	F("uuid", FT_UUID, loc.uuid, .column = "uuid", .merge = MERGE_APPEND),
+	X("site", FT_TEXT, site, .flags = EF_IMPORT, .merge = MERGE_NONE,
+	  .aliases = "siteid|site id"),
 };
 
 static const struct wr_field assets[] = {
 	F("tag", FT_TEXT, asset.tag, .column = "tag", .flags = EF_KEY | EF_REQUIRED | EF_NAMED,
 	  .aliases = "asset tag|asset|tag number|asset number|barcode|bar code|code barres"
-	             "|código de barras|codice a barre|streepjescode|asset id|id"),
+	             "|código de barras|codice a barre|streepjescode|asset id|id"
+	             "|assetnum"),
 	F("name", FT_TEXT, asset.name, .column = "name", .flags = EF_SET,
-	  .aliases = "asset name|nom|nombre|nome|naam"),
+	  .aliases = "asset name|nom|nombre|nome|naam"
+	             "|=description"),
 	F("description", FT_TEXT, asset.description, .column = "description",
 	  .flags = EF_LINES | EF_SET,
-	  .aliases = "desc|details|beschreibung|descripción|descrição|descrizione|beschrijving"),
+	  .aliases = "desc|details|beschreibung|descripción|descrição|descrizione|beschrijving"
+	             "|description longdescription|long description"),
 	F("class", FT_TEXT, asset.cls, .column = "class", .flags = EF_SET,
 	  .aliases = "asset class|category|type|asset type|catégorie|kategorie|categoría|categoria"
-	             "|categorie"),
+	             "|categorie"
+	             "|assettype|classstructureid"),
 	F("parent", FT_REF, asset.parent_tag, .column = "parent_id", .select = "p.tag",
 	  .ref = CE_ASSETS, .flags = EF_SET,
 	  .aliases = "parent tag|parent asset tag|~parent asset|~parent asset name"
@@ -199,10 +215,12 @@ static const struct wr_field assets[] = {
 	  ENUMS(0, AS__COUNT - 1, wr_asset_status_name, wr_asset_status_parse),
 	  .aliases = "asset status|state|statut|estado|stato"),
 	F("install_date", FT_DATE, asset.install_date, .column = "install_date", .flags = EF_SET,
-	  .aliases = "installed|install date|installation date|in service date|commissioned"),
+	  .aliases = "installed|install date|installation date|in service date|commissioned"
+	             "|installdate"),
 	F("serial", FT_TEXT, asset.serial, .column = "serial", .flags = EF_SET,
 	  .aliases = "serial number|serial no|sn|numéro de série|seriennummer|número de serie"
-	             "|número de série|numero di serie|serienummer"),
+	             "|número de série|numero di serie|serienummer"
+	             "|serialnum"),
 	F("manufacturer", FT_TEXT, asset.manufacturer, .column = "manufacturer", .flags = EF_SET,
 	  .aliases = "make|maker|brand"),
 	F("model", FT_TEXT, asset.model, .column = "model", .flags = EF_SET,
@@ -329,12 +347,15 @@ static const struct wr_field pms[] = {
 #define T EF_TECH
 static const struct wr_field workorders[] = {
 	F("number", FT_TEXT, wo.number, .column = "number", .flags = EF_KEY | EF_REQUIRED,
-	  .merge = MERGE_SERVER, .aliases = "wo|wo number|work order|work order number|wo no|id"),
+	  .merge = MERGE_SERVER, .aliases = "wo|wo number|work order|work order number|wo no|id"
+	             "|wonum"),
 	F("title", FT_TEXT, wo.title, .column = "title", .flags = EF_SET | T,
-	  .aliases = "summary|subject|titre|titel|título|titolo"),
+	  .aliases = "summary|subject|titre|titel|título|titolo"
+	             "|=description"),
 	F("type", FT_ENUM, wo.type, .column = "type", .flags = EF_SET | T,
 	  ENUMS(0, WT__COUNT - 1, wr_wo_type_name, wr_wo_type_parse),
-	  .aliases = "wo type|work type"),
+	  .aliases = "wo type|work type"
+	             "|worktype"),
 	F("status", FT_ENUM, wo.status, .column = "status", .flags = T,
 	  ENUMS(0, WS__COUNT - 1, wr_wo_status_name, wr_wo_status_parse),
 	  .aliases = "wo status|state|statut|estado|stato"),
@@ -344,19 +365,24 @@ static const struct wr_field workorders[] = {
 	F("asset", FT_REF, wo.asset_tag, .column = "asset_id", .select = "a.tag", .ref = CE_ASSETS,
 	  .flags = EF_SET | T,
 	  .aliases = "asset tag|tag|equipment|~asset name|~nom de l'equipement|~vermögenswertname"
-	             "|~nombre del activo|~nome do ativo|~nome asset|~assetnaam"),
+	             "|~nombre del activo|~nome do ativo|~nome asset|~assetnaam"
+	             "|assetnum"),
 	F("assignee", FT_TEXT, wo.assignee, .column = "assignee", .flags = EF_SET | T,
 	  .aliases = "primary user|primary user email|primary worker|assigned to|technician"
 	             "|travailleur principal|primärer benutzer|usuario principal|usuário principal"
-	             "|utente principale|primaire gebruiker"),
+	             "|utente principale|primaire gebruiker"
+	             "|lead"),
 	F("requested_by", FT_TEXT, wo.requested_by, .column = "requested_by", .flags = T,
-	  .aliases = "requester|requestor|requested by"),
+	  .aliases = "requester|requestor|requested by"
+	             "|reportedby"),
 	F("due", FT_DATE, wo.due_at, .column = "due_at", .flags = EF_SET | T,
 	  .aliases = "due date|due at|due on|due by|date d'échéance|fälligkeitsdatum"
-	             "|fecha de vencimiento|data de vencimento|data di scadenza|vervaldatum"),
+	             "|fecha de vencimiento|data de vencimento|data di scadenza|vervaldatum"
+	             "|targcompdate"),
 	F("description", FT_TEXT, wo.description, .column = "description", .hi = 65535,
 	  .flags = EF_LINES | EF_HEAP | EF_SET | T,
-	  .aliases = "details|desc|beschreibung|descripción|descrição|descrizione|beschrijving"),
+	  .aliases = "details|desc|beschreibung|descripción|descrição|descrizione|beschrijving"
+	             "|description longdescription|long description"),
 	F("problem", FT_TEXT, wo.problem, .column = "problem", .flags = EF_SET | T,
 	  .aliases = "problem code"),
 	F("cause", FT_TEXT, wo.cause, .column = "cause", .flags = EF_SET | T,
@@ -370,19 +396,24 @@ static const struct wr_field workorders[] = {
 	F("downtime_end", FT_DATETIME, wo.downtime_end, .column = "downtime_end",
 	  .flags = EF_SET | T, .aliases = "down to|up at|downtime to"),
 	F("pm", FT_REF, wo.pm_code, .column = "pm_id", .select = "p.code", .ref = CE_PMS,
-	  .flags = T, .aliases = "pm code|schedule"),
+	  .flags = T, .aliases = "pm code|schedule"
+	             "|pmnum"),
 	F("est_hours", FT_NUMBER, wo.est_hours, .column = "est_hours", RANGE(WN_HOURS),
 	  .flags = EF_SET | T,
 	  .aliases = "estimated hours|est hours|estimated duration|heures estimées|geschätzte dauer"
-	             "|duración estimada|duração estimada|durata stimata|geschatte duur"),
+	             "|duración estimada|duração estimada|durata stimata|geschatte duur"
+	             "|estdur"),
 	F("created", FT_DATETIME, wo.created_at, .column = "created_at", .flags = EF_KEEP | T,
 	  .aliases = "created at|created on|date created|opened|reported|date de création"
-	             "|erstellt am|fecha de creación|data de criação|data creazione|aanmaakdatum"),
+	             "|erstellt am|fecha de creación|data de criação|data creazione|aanmaakdatum"
+	             "|reportdate"),
 	F("started", FT_DATETIME, wo.started_at, .column = "started_at", .flags = T,
-	  .aliases = "started at|started on"),
+	  .aliases = "started at|started on"
+	             "|actstart"),
 	F("completed", FT_DATETIME, wo.completed_at, .column = "completed_at", .flags = T,
 	  .aliases = "completed at|completed on|completion date|date completed|finished|terminé le"
-	             "|abgeschlossen am|completado|concluído em|completato il|voltooid op"),
+	             "|abgeschlossen am|completado|concluído em|completato il|voltooid op"
+	             "|actfinish"),
 	F("closed", FT_DATETIME, wo.closed_at, .column = "closed_at", .flags = T,
 	  .aliases = "closed at|closed on"),
 	F("completed_by", FT_TEXT, wo.completed_by, .column = "completed_by", .flags = T,
@@ -390,6 +421,10 @@ static const struct wr_field workorders[] = {
 	             "|completado por|concluído por|completato da|voltooid door"),
 	F("uuid", FT_UUID, wo.uuid, .column = "uuid", .flags = T, .merge = MERGE_APPEND),
 	X("pm_due", FT_DATE, pm_due, .column = "pm_due", .flags = EF_HIDDEN, .merge = MERGE_NONE),
+	X("wopriority", FT_INT, wopriority, .flags = EF_IMPORT, .merge = MERGE_NONE, .lo = 1,
+	  .hi = 999, .aliases = "work priority"),
+	X("failurecode", FT_TEXT, failure_class, .flags = EF_IMPORT, .merge = MERGE_NONE,
+	  .aliases = "failure class"),
 };
 #undef T
 

@@ -30,6 +30,10 @@ struct entity_rec {
 	char name[160];         /* PMs: Atlas "Name", read on import only (the code
 	                         * and, without a title, the title) */
 	int64_t pm_due;         /* work orders: the PM occurrence it stands for */
+	int wopriority;         /* work orders: Maximo's WOPRIORITY (1 most urgent),
+	                         * read on import only; 0 none */
+	char failure_class[64]; /* work orders: Maximo's FAILURECODE, read on import only */
+	char site[64];          /* locations: Maximo's SITEID, read on import only */
 };
 
 #define ENTITY_MAX_FIELDS 32   /* fields per entity (bit masks are 32 bits) */

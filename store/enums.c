@@ -102,6 +102,11 @@ static const struct alias asset_status_alias[] = {
 	{"caido", AS_DOWN},               {"operacional", AS_OPERATIONAL},
 	{"inoperante", AS_DOWN},          {"fermo", AS_DOWN},
 	{"operationeel", AS_OPERATIONAL}, {"buiten_bedrijf", AS_DOWN},
+	/* Maximo's asset states (domain LOCASSETSTATUS) and their usual
+	 * synonyms: OPERATING or ACTIVE runs, NOT READY is not yet in service,
+	 * BROKEN is down, DECOMMISSIONED is gone. */
+	{"operating", AS_OPERATIONAL},    {"active", AS_OPERATIONAL},
+	{"not_ready", AS_STANDBY},        {"broken", AS_DOWN},
 };
 
 int wr_asset_status_parse(const char *s, int *out)
@@ -152,6 +157,10 @@ static const struct alias wo_type_alias[] = {
 	{"pm", WT_PREVENTIVE},         {"planned", WT_PREVENTIVE},
 	{"inspection", WT_INSPECTION}, {"request", WT_REQUEST},
 	{"work_request", WT_REQUEST},
+	/* Maximo's work types: CM corrective, EM emergency, PM preventive,
+	 * CAL calibration (planned, like a PM), INSP inspection. */
+	{"em", WT_CORRECTIVE},         {"cal", WT_PREVENTIVE},
+	{"insp", WT_INSPECTION},
 };
 
 int wr_wo_type_parse(const char *s, int *out)
@@ -195,6 +204,14 @@ static const struct alias wo_status_alias[] = {
 	{"aperto", WS_OPEN},         {"in_corso", WS_IN_PROGRESS}, {"in_attesa", WS_ON_HOLD},
 	{"completato", WS_DONE},     {"in_uitvoering", WS_IN_PROGRESS},
 	{"in_de_wacht", WS_ON_HOLD}, {"voltooid", WS_DONE},
+	/* Maximo: waiting for approval is a request; approved or waiting to be
+	 * scheduled is open; waiting on material or on the plant's condition is
+	 * on hold; COMP is done; HISTEDIT (edited in history) stays closed. */
+	{"wappr", WS_REQUESTED},     {"appr", WS_OPEN},
+	{"wsch", WS_OPEN},           {"wmatl", WS_ON_HOLD},
+	{"wpcond", WS_ON_HOLD},      {"inprg", WS_IN_PROGRESS},
+	{"comp", WS_DONE},           {"close", WS_CLOSED},
+	{"can", WS_CANCELLED},       {"histedit", WS_CLOSED},
 };
 
 int wr_wo_status_parse(const char *s, int *out)

@@ -12,9 +12,18 @@
  * at open when the descriptors have changed since (a hash
  * of their SQL is kept in sync_state.triggers).  They stay quiet while
  * the store writes the server's data (sync_state.applying = 1).
+ *
+ * A bulk load (a CSV import of work orders and their failure events) is
+ * the one writer that does not go through the insert trigger: run once per
+ * row, the trigger was more than half of a million-row import.  It drops
+ * the trigger inside its own transaction (no other connection ever sees it
+ * gone, and a failed or killed load gets it back with everything else),
+ * then writes the same entries for all its rows in one statement and makes
+ * the trigger again before it commits (store_sync_bulk_begin, _end).
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sync_internal.h"
@@ -154,6 +163,129 @@ static void all_triggers(struct sbuf *b)
 		if (en->writer == ROLE_PLANNER)
 			delete_trigger(b, en);
 	}
+}
+
+/* --------------------------------------------------------- bulk loads */
+
+int store_sync_bulk_begin(struct store *s, const struct wr_entity *en, char **saved,
+                          struct wr_err *e)
+{
+	static const char q[] = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1";
+	char name[64], *drop;
+	sqlite3_stmt *st;
+	int rc;
+
+	*saved = NULL;
+	/* A draft row's create waits for its update: not a head per insert. */
+	if (en->draft)
+		return WR_OK;
+	snprintf(name, sizeof name, "sync_%s_ins", en->table);
+	if (!(st = store_stmt(s, q, e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_text(&b, 1, name);
+	if ((rc = store_binds_check(&b, e, "reading the outbox triggers")) != WR_OK)
+		return store_stmt_done(st), rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && !(*saved = wr_strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = SQLITE_NOMEM;
+	store_stmt_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc == SQLITE_NOMEM ? wr_fail(e, WR_ENOMEM, "out of memory")
+		                          : store_dberr(s, e, "reading the outbox triggers");
+	if (!*saved)
+		return WR_OK;   /* no trigger (a read-only file): no entries either */
+	if (!(drop = sqlite3_mprintf("DROP TRIGGER \"%w\"", name)))
+		return wr_fail(e, WR_ENOMEM, "out of memory");
+	rc = store_exec(s, drop, e);
+	sqlite3_free(drop);
+	return rc;
+}
+
+/* The heads of the rows after ?1, in the order of their ids, numbered on
+ * from next_seq: what the trigger writes row by row, under its condition.
+ * A load's rows usually have the ids after ?1 without a gap, and then a
+ * row's place is its id less ?1 (a quarter of the statement's time less
+ * than counting the rows with a window function). */
+static void bulk_heads_sql(struct sbuf *b, const struct wr_entity *en, int contiguous)
+{
+	sbuf_put(b, "INSERT INTO outbox(seq, entity, uuid, op, base_version)"
+	            " SELECT s.next_seq - 1 + %s, '%s', t.uuid, 'create', 0"
+	            " FROM %s t, sync_state s WHERE t.id > ?1 AND s.applying = 0 ORDER BY t.id",
+	         contiguous ? "(t.id - ?1)" : "row_number() OVER (ORDER BY t.id)", en->name,
+	         en->table);
+}
+
+/* 1 when the rows after id after have the ids after it without a gap, 0
+ * when not, -1 on an error. */
+static int ids_contiguous(struct store *s, const struct wr_entity *en, int64_t after,
+                          struct wr_err *e)
+{
+	char *q = sqlite3_mprintf("SELECT count(*) = coalesce(max(id), ?1) - ?1 FROM \"%w\""
+	                          " WHERE id > ?1", en->table);
+	sqlite3_stmt *st = NULL;
+	int rc, v = -1;
+
+	if (!q)
+		return wr_fail(e, WR_ENOMEM, "out of memory"), -1;
+	rc = sqlite3_prepare_v2(s->db, q, -1, &st, NULL);
+	sqlite3_free(q);
+	if (rc != SQLITE_OK)
+		return store_dberr(s, e, "counting the rows of a bulk load"), -1;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, after);
+	if (store_binds_check(&b, e, "counting the rows of a bulk load") == WR_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		else
+			store_dberr(s, e, "counting the rows of a bulk load");
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t after_id,
+                        char **saved, struct wr_err *e)
+{
+	static const char step[] = "UPDATE sync_state SET next_seq = next_seq + ?1";
+	struct sbuf q = {0};
+	sqlite3_stmt *st;
+	int64_t n;
+	int rc;
+
+	if (!*saved)
+		return WR_OK;
+	if ((rc = ids_contiguous(s, en, after_id, e)) < 0)
+		return WR_EDB;
+	bulk_heads_sql(&q, en, rc);
+	if (q.oom)
+		return sbuf_free(&q), wr_fail(e, WR_ENOMEM, "out of memory");
+	/* Made for this entity here, so not one of the store's cached
+	 * statements (store_stmt keeps them by the address of their text). */
+	rc = sqlite3_prepare_v2(s->db, q.p, -1, &st, NULL);
+	sbuf_free(&q);
+	if (rc != SQLITE_OK)
+		return store_dberr(s, e, "preparing the outbox entries of a bulk load");
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, after_id);
+	rc = store_run(s, &b, e, "writing the outbox entries of a bulk load");
+	sqlite3_finalize(st);
+	n = sqlite3_changes64(s->db);
+	if (rc == WR_OK && n > 0) {
+		if (!(st = store_stmt(s, step, e)))
+			return WR_EDB;
+		struct store_binds b2 = store_binds_start(st);
+		store_bind_int64(&b2, 1, n);
+		rc = store_run(s, &b2, e, "numbering the outbox entries of a bulk load");
+		store_stmt_done(st);
+	}
+	if (rc == WR_OK)
+		rc = store_exec(s, *saved, e);
+	if (rc == WR_OK) {
+		free(*saved);
+		*saved = NULL;
+	}
+	return rc;
 }
 
 /* FNV-1a, as 16 hexadecimal digits. */

@@ -233,14 +233,20 @@ static int parse_iso_date(const char **pp, int *y, int *m, int *d, int *secs)
 	return 0;
 }
 
-/* US spreadsheet form M/D/YYYY [h:mm[:ss] [AM|PM]]; -1 when malformed. */
+/* US spreadsheet form M/D/YYYY [h:mm[:ss] [AM|PM]]; -1 when malformed.
+ * A two-digit year (Maximo's and Excel's short form, 3/4/25) is 2000-2068
+ * for 00-68 and 1969-1999 for 69-99, as POSIX strptime reads %y. */
 static int parse_us_date(const char **pp, int *y, int *m, int *d, int *secs)
 {
-	const char *p = *pp;
+	const char *p = *pp, *year;
 
-	if (read_num(&p, -2, m) || *p++ != '/' || read_num(&p, -2, d) || *p++ != '/' ||
-	    read_num(&p, 4, y))
+	if (read_num(&p, -2, m) || *p++ != '/' || read_num(&p, -2, d) || *p++ != '/')
 		return -1;
+	year = p;
+	if (read_num(&p, -4, y) || (p - year != 2 && p - year != 4))
+		return -1;
+	if (p - year == 2)
+		*y += *y < 69 ? 2000 : 1900;
 	if (*p == ' ' && isdigit((unsigned char)p[1])) {
 		p++;
 		if (parse_clock(&p, 1, secs))

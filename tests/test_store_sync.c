@@ -28,6 +28,7 @@
 #include "store.h"
 #include "store_sync.h"
 #include "../store/internal.h"   /* the connection, to look at the tables */
+#include "../store/sync_internal.h"   /* the bulk load's outbox entries */
 
 static struct store *S;
 static char path[512];
@@ -722,6 +723,119 @@ START_TEST(import_writes_heads)
 }
 END_TEST
 
+/* The outbox of a database as text: every entry but its time, in order. */
+static char *outbox_text(sqlite3 *db)
+{
+	static const char q[] =
+		"SELECT coalesce(group_concat(line, char(10)), '') FROM (SELECT seq || ' ' || entity"
+		" || ' ' || uuid || ' ' || op || ' ' || base_version || ' ' || fields || ' ' || state"
+		" AS line FROM outbox ORDER BY seq)";
+	sqlite3_stmt *st;
+	char *t;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	t = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+/* An import writes its work orders' and failure events' outbox entries in
+ * one statement each, not through the insert triggers (csv_import_wo.c):
+ * exactly the entries the triggers write when the same rows are inserted
+ * one by one into a twin of the database, and the triggers are there
+ * again afterwards for every other writer. */
+START_TEST(import_heads_match_the_triggers)
+{
+	char twin[600], *csv = NULL, *ours, *theirs;
+	size_t len = 0;
+	FILE *f = open_memstream(&csv, &len);
+	sqlite3 *db;
+	int64_t top;
+
+	ck_assert_ptr_nonnull(f);
+	testdb_add_asset(S, "P-1", NULL);
+	testdb_add_asset(S, "P-2", NULL);
+	snprintf(twin, sizeof twin, "%s.twin", path);
+	unlink(twin);
+	{
+		char *q = sqlite3_mprintf("VACUUM INTO %Q", twin);
+		exec(S, q);
+		sqlite3_free(q);
+	}
+	fprintf(f, "number,title,asset,type,status,failure,created,completed,problem\n");
+	for (int i = 1; i <= 300; i++)
+		fprintf(f, "WO-%04d,Job %d,P-%d,%s,%s,%s,2024-%02d-%02d %02d:00:00,%s,%s\n", i, i,
+		        1 + i % 2, i % 3 ? "corrective" : "preventive", i % 4 ? "done" : "open",
+		        i % 5 ? "yes" : "no", 1 + i % 12, 1 + i % 28, i % 24,
+		        i % 4 ? "2025-02-01 10:00:00" : "", i % 2 ? "LEAK" : "");
+	ck_assert_int_eq(fclose(f), 0);
+	import_ok(S, CE_WORKORDERS, csv);
+	free(csv);
+	ck_assert_int_gt(q_int(S, "SELECT count(*) FROM outbox WHERE entity = 'history'"), 50);
+
+	ck_assert_int_eq(sqlite3_open(twin, &db), SQLITE_OK);
+	{
+		char *q = sqlite3_mprintf("ATTACH %Q AS a; INSERT INTO wo SELECT * FROM a.wo ORDER BY id;"
+		                          " INSERT INTO event SELECT * FROM a.event ORDER BY id;", path);
+		ck_assert_msg(sqlite3_exec(db, q, NULL, NULL, NULL) == SQLITE_OK, "%s",
+		              sqlite3_errmsg(db));
+		sqlite3_free(q);
+	}
+	ours = outbox_text(S->db);
+	theirs = outbox_text(db);
+	{
+		size_t k = 0, line = 1;
+		while (ours[k] && ours[k] == theirs[k])
+			line += ours[k++] == '\n';
+		ck_assert_msg(ours[k] == theirs[k], "outbox line %zu: import '%.80s', triggers '%.80s'",
+		              line, ours + k, theirs + k);
+	}
+	free(ours);
+	free(theirs);
+	sqlite3_close(db);
+	unlink(twin);
+	ck_assert_int_eq(q_int(S, "SELECT next_seq FROM sync_state"), mark(S) + 1);
+
+	/* The triggers again: a work order and an event written otherwise. */
+	top = mark(S);
+	exec(S, "INSERT INTO wo(uuid, number, created_at, updated_at)"
+	        " VALUES ('01900000-0000-7000-8000-000000000001', 'X-1', 0, 0)");
+	exec(S, "INSERT INTO event(uuid, asset_id, at, kind, updated_at)"
+	        " VALUES ('01900000-0000-7000-8000-000000000002', 1, 0, 0, 0)");
+	ck_assert_int_eq(mark(S), top + 2);
+}
+END_TEST
+
+/* Rows of a bulk load with ids that leave gaps are numbered one after
+ * another all the same, in the order of their ids. */
+START_TEST(bulk_heads_across_id_gaps)
+{
+	struct wr_err e = {0, ""};
+	const struct wr_entity *en = wr_entity_get(CE_WORKORDERS);
+	char *saved = NULL, got[200];
+	int64_t top = mark(S);
+
+	exec(S, "BEGIN");
+	ck_assert_msg(store_sync_bulk_begin(S, en, &saved, &e) == WR_OK, "%s", e.msg);
+	ck_assert_ptr_nonnull(saved);
+	exec(S, "INSERT INTO wo(id, uuid, number, created_at, updated_at) VALUES"
+	        " (7, 'u-7', 'G-7', 0, 0), (3, 'u-3', 'G-3', 0, 0), (12, 'u-12', 'G-12', 0, 0)");
+	ck_assert_int_eq(mark(S), top);
+	ck_assert_msg(store_sync_bulk_end(S, en, 0, &saved, &e) == WR_OK, "%s", e.msg);
+	ck_assert_ptr_null(saved);
+	exec(S, "COMMIT");
+	ck_assert_str_eq(q_text(S, "SELECT group_concat((seq - (SELECT min(seq) FROM outbox WHERE"
+	                           " entity = 'workorders')) || ':' || uuid, ' ') FROM (SELECT * FROM"
+	                           " outbox WHERE entity = 'workorders' ORDER BY seq)",
+	                        got, sizeof got),
+	                 "0:u-3 1:u-7 2:u-12");
+	ck_assert_int_eq(q_int(S, "SELECT next_seq FROM sync_state"), top + 4);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM sqlite_master WHERE name = 'sync_wo_ins'"), 1);
+}
+END_TEST
+
 /* A work order pushed: created (provisional, then canonical number), then
  * an edit settled as merged with the server's other change taken. */
 START_TEST(settle_applied_and_merged)
@@ -1288,6 +1402,8 @@ int main(void)
 	tcase_add_test(tc, folded_updates_make_room_for_sealed_creates);
 	tcase_add_test(tc, seqs_never_used_twice);
 	tcase_add_test(tc, import_writes_heads);
+	tcase_add_test(tc, import_heads_match_the_triggers);
+	tcase_add_test(tc, bulk_heads_across_id_gaps);
 	tcase_add_test(tc, settle_applied_and_merged);
 	tcase_add_test(tc, conflict_and_rejected_wait_for_the_user);
 	tcase_add_test(tc, keep_mine_and_take_theirs);
