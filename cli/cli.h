@@ -18,6 +18,7 @@
 #include "store.h"
 #include "config.h"
 #include "version.h"
+#include "writers.h"
 
 #define CLI_OK 0
 #define CLI_BAD 1
@@ -177,10 +178,20 @@ struct out {
 	const unsigned char *give_way;  /* per column: 0 always shown, else the order in
 	                                 * which columns are dropped (highest first) */
 	int failed;             /* out of memory */
+	struct wr_json js;      /* JSON mode: the document */
+	int with_total;         /* out_has_total was called */
+	int json_done;          /* JSON mode: the document is closed */
 };
 int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *head,
               const int *numeric);
 int out_row(struct out *o, const char *const *cells);
+/* A table with a total: call out_has_total after out_begin, then out_total
+ * once after the rows.  In a table and in CSV the total is the last line
+ * (its first cell the label, "TOTAL"); JSON is then an object,
+ * {"rows": [...], "total": {...}}, the total keyed like the rows without
+ * the first column (null when no total came). */
+void out_has_total(struct out *o);
+int out_total(struct out *o, const char *const *cells);
 /* On a terminal too narrow for the whole table, columns with a rank in
  * rank[] (one per column; 0 never) are dropped, highest first, before any
  * text column is cut below a readable width; the rest then fit as

@@ -321,7 +321,7 @@ static int add_mean_total(struct wr_table *t, int64_t count, double hours, struc
 	fmt_hours(hours, hb, sizeof hb);
 	if (count)
 		fmt_hours(hours / (double)count, mb, sizeof mb);
-	if (wr_table_add_row(t, cells) != WR_OK)
+	if (wr_table_add_total(t, cells) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	return WR_OK;
 }
@@ -502,7 +502,7 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		fmt_hours(span_total / 3600.0, pb, sizeof pb);
 		if (span_total > 0)
 			snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - down_total / span_total));
-		if (wr_table_add_row(t, cells) != WR_OK)
+		if (wr_table_add_total(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	}
 	return rc;
@@ -567,7 +567,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		snprintf(cb, sizeof cb, "%lld", (long long)count);
 		fmt_hours(hours, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)overdue);
-		if (wr_table_add_row(t, cells) != WR_OK)
+		if (wr_table_add_total(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	}
 	return rc;
@@ -653,6 +653,7 @@ static int report_compliance(struct store *s, const struct scope *sc, struct wr_
 	sqlite3_finalize(st);
 	if (rc == WR_OK && compliance_row(t, "TOTAL", &total) != WR_OK)
 		rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	t->has_total = rc == WR_OK;
 	return rc;
 }
 

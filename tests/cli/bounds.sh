@@ -162,7 +162,7 @@ for r in mtbf mttr availability backlog pm-compliance; do
 done
 tampered report backlog --format json
 assert_eq "backlog total holds the 1e300 hours" "true" \
-	"$(printf '%s' "$OUT" | jq '[.[] | select(.status == "TOTAL")][0].est_hours > 1e299')"
+	"$(printf '%s' "$OUT" | jq '.total.est_hours > 1e299')"
 tampered wo show WO-000006 --format json
 assert_eq "a due date past 2999 reads as the last accepted one" "2999-12-31 23:59:59" \
 	"$(printf '%s' "$OUT" | jq -r .due)"
