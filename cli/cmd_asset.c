@@ -19,7 +19,7 @@ static const struct cmd_spec list_spec = {
 
 static const char *const list_head[] = {
 	"tag", "name", "class", "location", "parent", "criticality", "status",
-	"manufacturer", "model", "serial", "installed"
+	"manufacturer", "model", "serial", "install_date"
 };
 static const int list_numeric[] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
 /* On a narrow terminal the maker's details go first; tag, name and status
@@ -106,12 +106,13 @@ static void field(const char *label, const char *value)
 	putchar('\n');
 }
 
+/* Text by the JSON convention: null when empty. */
 static void json_kv(const char *k, const char *v, int first)
 {
 	fputs(first ? "\n  " : ",\n  ", stdout);
 	out_json_str(stdout, k);
 	fputs(": ", stdout);
-	out_json_str(stdout, v);
+	out_json_text(stdout, v);
 }
 
 /* Opens a listing at its first item: a heading, or a JSON key and '['. */
@@ -144,11 +145,11 @@ static int show_child(const struct wr_asset *as, void *ctx)
 	list_open(sc, "Children", "children");
 	if (sc->json) {
 		fputs("\n    {\"tag\": ", stdout);
-		out_json_str(stdout, as->tag);
+		out_json_text(stdout, as->tag);
 		fputs(", \"name\": ", stdout);
-		out_json_str(stdout, as->name);
+		out_json_text(stdout, as->name);
 		fputs(", \"class\": ", stdout);
-		out_json_str(stdout, as->cls);
+		out_json_text(stdout, as->cls);
 		fputs("}", stdout);
 		return 0;
 	}
@@ -166,18 +167,14 @@ static int show_meter(const struct wr_meter *m, void *ctx)
 	list_open(sc, "Meters", "meters");
 	if (sc->json) {
 		fputs("\n    {\"name\": ", stdout);
-		out_json_str(stdout, m->name);
+		out_json_text(stdout, m->name);
 		fputs(", \"unit\": ", stdout);
-		out_json_str(stdout, m->unit);
+		out_json_text(stdout, m->unit);
 		fputs(", \"value\": ", stdout);
 		out_json_num(stdout, m->last_value);
 		fputs(", \"at\": ", stdout);
-		if (isnan(m->last_value))
-			fputs("null}", stdout);
-		else {
-			out_json_str(stdout, wr_date_fmt(m->last_at, at));
-			fputs("}", stdout);
-		}
+		out_json_time(stdout, isnan(m->last_value) ? WR_NO_TIME : m->last_at);
+		fputs("}", stdout);
 		return 0;
 	}
 	out_printf(stdout, "  %-12s ", m->name);
@@ -203,12 +200,9 @@ static int show_wo(const struct wr_wo *w, void *ctx)
 		fputs(", \"priority\": ", stdout);
 		out_json_str(stdout, wr_priority_name(w->priority));
 		fputs(", \"due\": ", stdout);
-		if (w->due_at == WR_NO_TIME)
-			fputs("null", stdout);
-		else
-			out_json_str(stdout, wr_date_fmt_day(w->due_at, due));
+		out_json_date(stdout, w->due_at);
 		fputs(", \"title\": ", stdout);
-		out_json_str(stdout, w->title);
+		out_json_text(stdout, w->title);
 		fputs("}", stdout);
 		return 0;
 	}
@@ -231,16 +225,17 @@ static int show_event(const struct wr_event *ev, void *ctx)
 	}
 	list_open(sc, "History (newest first)", "history");
 	if (sc->json) {
-		fputs("\n    {\"at\": ", stdout);
-		out_json_str(stdout, wr_date_fmt(ev->at, at));
-		fputs(", \"kind\": ", stdout);
+		/* The columns of the history file (export history). */
+		fputs("\n    {\"date\": ", stdout);
+		out_json_time(stdout, ev->at);
+		fputs(", \"event\": ", stdout);
 		out_json_str(stdout, wr_event_kind_name(ev->kind));
 		fputs(", \"code\": ", stdout);
-		out_json_str(stdout, ev->code);
+		out_json_text(stdout, ev->code);
 		fputs(", \"wo\": ", stdout);
-		out_json_str(stdout, ev->wo_number);
+		out_json_text(stdout, ev->wo_number);
 		fputs(", \"notes\": ", stdout);
-		out_json_str(stdout, ev->notes ? ev->notes : "");
+		out_json_text(stdout, ev->notes);
 		fputs("}", stdout);
 		return 0;
 	}
@@ -271,8 +266,8 @@ static void show_fields(const struct wr_asset *as, int json)
 		json_kv("manufacturer", as->manufacturer, 0);
 		json_kv("model", as->model, 0);
 		json_kv("serial", as->serial, 0);
-		json_kv("installed", as->install_date == WR_NO_TIME ? "" :
-		        wr_date_fmt_day(as->install_date, buf), 0);
+		fputs(",\n  \"install_date\": ", stdout);
+		out_json_date(stdout, as->install_date);
 		return;
 	}
 	field("Tag", as->tag);

@@ -359,7 +359,7 @@ static void fit_json(const struct predict_fit *r)
 	jnum("suspensions", r->suspensions, 0);
 	printf(",\n  \"status\": \"%s\",\n  \"method\": \"%s\",\n  \"message\": ",
 	       status_key(r->status), method_key(r->method));
-	out_json_str(stdout, r->msg);
+	out_json_text(stdout, r->msg);
 	jnum("conf", r->conf, 0);
 	jnum("beta_lo", r->beta_b.lo, 0);
 	jnum("beta_hi", r->beta_b.hi, 0);

@@ -240,14 +240,14 @@ static void json_member(const char *name, const char *v, int last)
 
 static void status_json(const struct store_sync_state *st)
 {
-	char when[WR_DATE_BUF];
+	char when[WR_RFC3339_BUF];
 
 	puts("{");
 	json_member("server", st->server, 0);
 	json_member("device", st->device, 0);
 	json_member("user", st->user, 0);
 	json_member("role", st->role, 0);
-	json_member("last_sync", st->last_sync ? wr_date_fmt(st->last_sync, when) : NULL, 0);
+	json_member("last_sync", st->last_sync ? wr_time_rfc3339(st->last_sync, when) : NULL, 0);
 	json_member("last_error", st->last_error, 0);
 	printf("  \"pending\": %lld,\n  \"conflicts\": %lld,\n  \"rejected\": %lld\n}\n",
 	       (long long)st->pending, (long long)st->conflicts, (long long)st->rejected);

@@ -69,6 +69,8 @@ static const char *const list_head[] = {
 /* On a narrow terminal: the creation date goes first, then the type, who,
  * priority and due date; number, status, asset and title stay. */
 static const unsigned char list_give_way[LIST_COLS] = {0, 5, 0, 3, 1, 4, 2, 6, 0};
+/* JSON has the instant of creation (tables and CSV its day). */
+static const unsigned char list_kind[LIST_COLS] = {0, 0, 0, 0, 0, 0, 0, OUT_TIME, 0};
 
 struct list_ctx {
 	struct out o;
@@ -91,7 +93,9 @@ static int list_row(const struct wr_wo *w, void *ctx)
 	cells[4] = w->asset_tag;
 	cells[5] = w->assignee;
 	cells[6] = w->due_at == WR_NO_TIME ? "" : wr_date_fmt(w->due_at, due);
-	cells[7] = w->created_at == WR_NO_TIME ? "" : wr_date_fmt_day(w->created_at, created);
+	cells[7] = w->created_at == WR_NO_TIME ? ""
+	           : lc->o.fmt == OUT_JSON ? wr_date_fmt(w->created_at, created)
+	           : wr_date_fmt_day(w->created_at, created);
 	cells[8] = w->title;
 	return out_row(&lc->o, cells) == 0 ? 0 : 1;
 }
@@ -133,6 +137,7 @@ static int wo_list(struct cli *c, int argc, char **argv)
 		return rc;
 	out_begin(&lc.o, stdout, fmt, LIST_COLS, list_head, NULL);
 	out_give_way(&lc.o, list_give_way);
+	out_kinds(&lc.o, list_kind);
 	rc = store_wo_list(c->st, &f, list_row, &lc, &e);
 	if (rc == CLI_STOP)
 		rc = WR_OK;
@@ -180,21 +185,18 @@ static void json_key(const char *k, int first)
 	fputs(": ", stdout);
 }
 
+/* Text by the JSON convention: null when empty. */
 static void json_kv(const char *k, const char *v)
 {
 	json_key(k, 0);
-	out_json_str(stdout, v);
+	out_json_text(stdout, v);
 }
 
+/* An instant, RFC 3339 in UTC (null when none). */
 static void json_time(const char *k, int64_t t)
 {
-	char buf[WR_DATE_BUF];
-
 	json_key(k, 0);
-	if (t == WR_NO_TIME)
-		fputs("null", stdout);
-	else
-		out_json_str(stdout, wr_date_fmt(t, buf));
+	out_json_time(stdout, t);
 }
 
 static void list_open(struct show_ctx *sc, const char *title, const char *key)
@@ -237,14 +239,14 @@ static int show_labor(const struct wr_labor *l, void *ctx)
 	if (sc->json) {
 		item_sep(sc);
 		fputs("\"user\": ", stdout);
-		out_json_str(stdout, l->username);
+		out_json_text(stdout, l->username);
 		printf(", \"started\": ");
-		out_json_str(stdout, wr_date_fmt(l->started_at, at));
+		out_json_time(stdout, l->started_at);
 		if (l->minutes < 0)
 			printf(", \"minutes\": null, \"running\": true, \"note\": ");
 		else
 			printf(", \"minutes\": %d, \"running\": false, \"note\": ", l->minutes);
-		out_json_str(stdout, l->note);
+		out_json_text(stdout, l->note);
 		fputc('}', stdout);
 		return 0;
 	}
@@ -269,10 +271,10 @@ static int show_part(const struct wr_part *p, void *ctx)
 	list_open(sc, "Parts", "parts");
 	if (sc->json) {
 		item_sep(sc);
-		fputs("\"code\": ", stdout);
-		out_json_str(stdout, p->part_code);
+		fputs("\"part_code\": ", stdout);
+		out_json_text(stdout, p->part_code);
 		fputs(", \"description\": ", stdout);
-		out_json_str(stdout, p->description);
+		out_json_text(stdout, p->description);
 		fputs(", \"qty\": ", stdout);
 		out_json_num(stdout, p->qty);
 		fputs(", \"unit_cost\": ", stdout);
@@ -300,11 +302,11 @@ static int show_note(const struct wr_note *n, void *ctx)
 	if (sc->json) {
 		item_sep(sc);
 		fputs("\"author\": ", stdout);
-		out_json_str(stdout, n->author);
+		out_json_text(stdout, n->author);
 		fputs(", \"at\": ", stdout);
-		out_json_str(stdout, wr_date_fmt(n->at, at));
+		out_json_time(stdout, n->at);
 		fputs(", \"body\": ", stdout);
-		out_json_str(stdout, n->body);
+		out_json_text(stdout, n->body);
 		fputc('}', stdout);
 		return 0;
 	}
@@ -322,13 +324,13 @@ static int show_check(const struct wr_check_item *ci, void *ctx)
 	if (sc->json) {
 		item_sep(sc);
 		printf("\"seq\": %d, \"task\": ", ci->seq);
-		out_json_str(stdout, ci->task);
+		out_json_text(stdout, ci->task);
 		fputs(", \"result\": ", stdout);
 		out_json_str(stdout, wr_check_result_name(ci->result));
 		fputs(", \"note\": ", stdout);
-		out_json_str(stdout, ci->note);
+		out_json_text(stdout, ci->note);
 		fputs(", \"done_by\": ", stdout);
-		out_json_str(stdout, ci->done_by);
+		out_json_text(stdout, ci->done_by);
 		fputc('}', stdout);
 		return 0;
 	}
@@ -393,11 +395,12 @@ static void show_fields_json(const struct wr_wo *w)
 	json_kv("asset", w->asset_tag);
 	json_kv("assignee", w->assignee);
 	json_kv("requested_by", w->requested_by);
-	json_time("due", w->due_at);
+	json_key("due", 0);
+	out_json_date(stdout, w->due_at);
 	json_kv("pm", w->pm_code);
 	json_key("est_hours", 0);
 	out_json_num(stdout, w->est_hours);
-	json_kv("description", w->description ? w->description : "");
+	json_kv("description", w->description);
 	json_kv("problem", w->problem);
 	json_kv("cause", w->cause);
 	json_kv("remedy", w->remedy);

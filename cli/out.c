@@ -214,6 +214,34 @@ void out_json_str(FILE *f, const char *s)
 	wr_json_string(f, out_write, s);
 }
 
+void out_json_text(FILE *f, const char *s)
+{
+	if (s && *s)
+		out_json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+void out_json_time(FILE *f, int64_t t)
+{
+	char buf[WR_RFC3339_BUF];
+
+	if (t == WR_NO_TIME)
+		fputs("null", f);
+	else
+		out_json_str(f, wr_time_rfc3339(t, buf));
+}
+
+void out_json_date(FILE *f, int64_t t)
+{
+	char buf[WR_DATE_BUF];
+
+	if (t == WR_NO_TIME)
+		fputs("null", f);
+	else
+		out_json_str(f, wr_date_fmt(t, buf));
+}
+
 void out_json_num(FILE *f, double v)
 {
 	if (!isfinite(v))
@@ -238,9 +266,25 @@ static void csv_row(FILE *f, size_t ncols, const char *const *cells, const int *
 	wr_csv_end(&w);
 }
 
+/* A cell of a column of kind k as JSON. */
+static void json_cell(struct wr_json *js, int k, const char *v)
+{
+	int64_t t;
+
+	if (!v || !*v)
+		wr_json_null(js);
+	else if (k == OUT_BOOL && (!strcmp(v, "yes") || !strcmp(v, "no")))
+		wr_json_bool(js, v[0] == 'y');
+	else if (k == OUT_TIME && wr_date_parse(v, &t, NULL) == WR_OK)
+		wr_json_time(js, t);
+	else
+		wr_json_str(js, v);
+}
+
 /* One row as a JSON object on one line, keyed by the column names: a
  * numeric column's cell bare (null when it is no number), an empty cell
- * null.  skip_key leaves the first column out (a total's label). */
+ * null, booleans and times by their kind.  skip_key leaves the first
+ * column out (a total's label). */
 static void json_row(struct out *o, const char *const *cells, int skip_key)
 {
 	wr_json_object(&o->js, 1);
@@ -249,7 +293,7 @@ static void json_row(struct out *o, const char *const *cells, int skip_key)
 		if (o->numeric && o->numeric[i])
 			wr_json_numtext(&o->js, cells[i]);
 		else
-			wr_json_text(&o->js, cells[i]);
+			json_cell(&o->js, o->kind ? o->kind[i] : OUT_PLAIN, cells[i]);
 	}
 	wr_json_end(&o->js);
 }
@@ -423,6 +467,11 @@ int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *
 	if (fmt == OUT_JSON)
 		wr_json_init(&o->js, f, out_write);
 	return 0;
+}
+
+void out_kinds(struct out *o, const unsigned char *kind)
+{
+	o->kind = kind;
 }
 
 void out_has_total(struct out *o)

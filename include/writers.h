@@ -85,7 +85,9 @@ void wr_json_int(struct wr_json *w, long long v);
  * ("", "n/a", "inf"). */
 void wr_json_numtext(struct wr_json *w, const char *s);
 void wr_json_time(struct wr_json *w, int64_t t);          /* RFC 3339 UTC; null for none */
-void wr_json_date(struct wr_json *w, int64_t t);          /* YYYY-MM-DD; null for none */
+/* A calendar date, "YYYY-MM-DD" (with the time of day another program
+ * stored, as the export keeps it); null for none. */
+void wr_json_date(struct wr_json *w, int64_t t);
 
 /* The JSON form of a string on its own (quoted and escaped). */
 void wr_json_string(FILE *f, wr_put_fn put, const char *s);

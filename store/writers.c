@@ -335,7 +335,7 @@ void wr_json_date(struct wr_json *w, int64_t t)
 	if (t == WR_NO_TIME)
 		wr_json_null(w);
 	else
-		wr_json_str(w, wr_date_fmt_day(t, buf));
+		wr_json_str(w, wr_date_fmt(t, buf));
 }
 
 /* ------------------------------------------------------------ instants */

@@ -79,6 +79,31 @@ TZ=Europe/Paris run "$WRENCH" --db "$DB" export workorders --format json
 assert_eq "Paris: the wall clock in UTC" "2020-01-15T04:00:00Z" \
 	"$(jq -r '.[] | select(.number == "WO-1") | .created' <<<"$OUT")"
 
+# ---- every command's JSON by the same convention
+w wo show WO-1 --format json
+J=$OUT
+assert_eq "wo show: instants RFC 3339" "2020-01-15T05:00:00Z" "$(jq -r .created <<<"$J")"
+assert_eq "wo show: a date is a date" "2020-02-01" "$(jq -r .due <<<"$J")"
+assert_eq "wo show: the same values as the export" \
+	"$(w export workorders --format json; jq -c '.[] | select(.number == "WO-1") | [.title, .failure, .est_hours, .downtime_end, .pm]' <<<"$OUT")" \
+	"$(jq -c '[.title, .failure, .est_hours, .downtime_end, .pm]' <<<"$J")"
+assert_eq "wo show: no empty strings" "0" "$(jq '[.. | select(. == "")] | length' <<<"$J")"
+w wo list --format json
+assert_eq "wo list: created is the instant" "2020-01-15T05:00:00Z" \
+	"$(jq -r '.[] | select(.number == "WO-1") | .created' <<<"$OUT")"
+assert_eq "wo list: no empty strings" "0" "$(jq '[.. | select(. == "")] | length' <<<"$OUT")"
+w asset list --format json
+assert_eq "asset list: keys are the CSV headers" "true" "$(jq '.[0] | has("install_date")' <<<"$OUT")"
+w asset show A-CHILD --format json
+assert_eq "asset show: install_date" "2019-03-04 14:30:00" "$(jq -r .install_date <<<"$OUT")"
+assert_eq "asset show: history by the history file's names" "true" \
+	"$(jq '.history | all(has("date") and has("event"))' <<<"$OUT")"
+assert_eq "asset show: no empty strings" "0" "$(jq '[.. | select(. == "")] | length' <<<"$OUT")"
+w pm list --format json
+assert_eq "pm list: active is a boolean" "boolean" "$(jq -r '.[0].active | type' <<<"$OUT")"
+w pm due --days 3660 --format json
+assert_eq "pm due: overdue is a boolean" "boolean" "$(jq -r '.[0].overdue | type' <<<"$OUT")"
+
 # ---- an offset is converted to the plant's clock (TZ=UTC here)
 DB="$TMP/offset.db"
 w import locations "$D/nasty_locations.csv"
