@@ -139,6 +139,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		return rc;
 	if ((o.format = file_format(c, args_get(&a, "format"), csvio_format_of(a.pos[1]))) < 0)
 		return CLI_USAGE;
+	/* JSON is UTF-8 by definition. */
+	if (o.format != CF_CSV && args_has(&a, "encoding"))
+		return args_usage(c, "--encoding is for CSV files; a JSON file is UTF-8");
 	if ((rc = cli_open(c, 1)) != 0)
 		return rc;
 

@@ -127,6 +127,9 @@ w import history "$TMP/ev.ndjson" --format csv
 check_rc "--format csv reads it as CSV (and refuses it)" 1
 w import history "$TMP/ev.ndjson" --format xml
 check_rc "--format xml is a usage error" 2
+w import history "$TMP/ev.ndjson" --encoding latin1
+check_rc "--encoding is for CSV" 2
+assert_contains "--encoding: says why" "$ERR" "a JSON file is UTF-8"
 
 # ---- bad JSON: refused, named, nothing written
 DB="$TMP/bad.db"
