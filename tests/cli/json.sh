@@ -104,6 +104,10 @@ assert_eq "pm list: active is a boolean" "boolean" "$(jq -r '.[0].active | type'
 w pm due --days 3660 --format json
 assert_eq "pm due: overdue is a boolean" "boolean" "$(jq -r '.[0].overdue | type' <<<"$OUT")"
 
+w sync --status --format json
+assert_eq "sync --status: null before any sync, counts as numbers" "null null number" \
+	"$(jq -r '[.server, .last_sync, (.pending | type)] | map(tostring) | join(" ")' <<<"$OUT")"
+
 # ---- an offset is converted to the plant's clock (TZ=UTC here)
 DB="$TMP/offset.db"
 w import locations "$D/nasty_locations.csv"
