@@ -9,12 +9,12 @@
  * decided once per standard stream.  Tables are for people: numbers are
  * right-aligned, and on a terminal a table fits its width (out_fit.c), its
  * text cells cut with an ellipsis; into a file or a pipe it keeps its full
- * width.  Display widths are wr_term_width()'s.  CSV follows RFC 4180: CRLF
- * line ends, fields quoted when they hold a comma, quote, CR or LF, quotes
- * doubled; text a spreadsheet would run as a formula gets a leading
- * apostrophe, as csvio's export does.  JSON is an array of objects keyed by
- * the column names, valid UTF-8: bytes that are not UTF-8 become U+FFFD, and
- * control characters (C0, DEL, C1, bidirectional) are \u escapes.
+ * width.  Display widths are wr_term_width()'s.  CSV and JSON are written
+ * by the one CSV writer and the one JSON writer (writers.h), as the export
+ * writes them: CSV with LF line ends and formulas neutralised; JSON by the
+ * convention there (null for empty cells, true/false, numbers bare, instants
+ * RFC 3339 in UTC), an array of objects keyed by the column names, or with
+ * a total an object holding the rows and the total.
  */
 #include <errno.h>
 #include <math.h>

@@ -5,7 +5,9 @@
  * Reading follows RFC 4180 (quoted fields, doubled quotes, quoted newlines),
  * skips a UTF-8 byte-order mark, accepts CRLF or LF, and detects a ';'
  * delimiter (European spreadsheets).  Headers match case-insensitively, with
- * aliases and the column names of Atlas CMMS's import templates.
+ * aliases and the column names of Atlas CMMS's import templates.  JSON and
+ * JSON Lines files (store/json_read.h) are read as rows of the same columns
+ * and go through the same checks.
  */
 #ifndef WRENCH_CSVIO_H
 #define WRENCH_CSVIO_H
