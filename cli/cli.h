@@ -282,9 +282,10 @@ void cli_truth_free(struct cli_truth *t);
 /* `asset show`'s reliability section (cmd_predict.c): the asset's row of the
  * whole plant's ranking as of `at` with the default model and `horizon`
  * days, the same p_fail as `wrench rank`, Home and the asset card.  Text, or
- * with json a ",\n  \"reliability\": {...}" member.  0 or an exit code. */
+ * with json the member "reliability": {...} of the open object.  0 or an
+ * exit code. */
 int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
-                          double horizon, int json);
+                          double horizon, struct wr_json *json);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_sync(struct cli *c, int argc, char **argv);
 int cmd_conflicts(struct cli *c, int argc, char **argv);

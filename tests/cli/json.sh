@@ -99,6 +99,8 @@ assert_eq "asset show: install_date" "2019-03-04 14:30:00" "$(jq -r .install_dat
 assert_eq "asset show: history by the history file's names" "true" \
 	"$(jq '.history | all(has("date") and has("event"))' <<<"$OUT")"
 assert_eq "asset show: no empty strings" "0" "$(jq '[.. | select(. == "")] | length' <<<"$OUT")"
+assert_eq "asset show: booleans and numbers in its sections" "boolean number number" \
+	"$(jq -r '[(.reliability.ranked | type), (.history_more | type), (.criticality | type)] | join(" ")' <<<"$OUT")"
 w pm list --format json
 assert_eq "pm list: active is a boolean" "boolean" "$(jq -r '.[0].active | type' <<<"$OUT")"
 w pm due --days 3660 --format json
