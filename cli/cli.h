@@ -18,6 +18,7 @@
 #include "store.h"
 #include "config.h"
 #include "version.h"
+#include "writers.h"
 
 #define CLI_OK 0
 #define CLI_BAD 1
@@ -177,10 +178,27 @@ struct out {
 	const unsigned char *give_way;  /* per column: 0 always shown, else the order in
 	                                 * which columns are dropped (highest first) */
 	int failed;             /* out of memory */
+	const unsigned char *kind;      /* per column, enum out_kind (out_kinds), or NULL */
+	struct wr_json js;      /* JSON mode: the document */
+	int with_total;         /* out_has_total was called */
+	int json_done;          /* JSON mode: the document is closed */
 };
 int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *head,
               const int *numeric);
 int out_row(struct out *o, const char *const *cells);
+/* A table with a total: call out_has_total after out_begin, then out_total
+ * once after the rows.  In a table and in CSV the total is the last line
+ * (its first cell the label, "TOTAL"); JSON is then an object,
+ * {"rows": [...], "total": {...}}, the total keyed like the rows without
+ * the first column (null when no total came). */
+void out_has_total(struct out *o);
+int out_total(struct out *o, const char *const *cells);
+/* What a column holds, for JSON (tables and CSV show the cells as they
+ * are): OUT_BOOL cells "yes"/"no" become true/false, OUT_TIME cells (a
+ * local time as wr_date_fmt writes it) RFC 3339 in UTC; an empty cell is
+ * null.  kind has one per column and must live until out_end. */
+enum out_kind { OUT_PLAIN, OUT_BOOL, OUT_TIME };
+void out_kinds(struct out *o, const unsigned char *kind);
 /* On a terminal too narrow for the whole table, columns with a rank in
  * rank[] (one per column; 0 never) are dropped, highest first, before any
  * text column is cut below a readable width; the rest then fit as
@@ -223,6 +241,11 @@ void out_vprintf(FILE *f, const char *fmt, va_list ap) __attribute__((format(pri
 void out_text(FILE *f, const char *s);        /* free text: line breaks indented by 4 */
 void out_json_str(FILE *f, const char *s);    /* quoted and escaped */
 void out_json_num(FILE *f, double v);         /* null for NAN or infinity */
+/* The JSON convention (writers.h): text null when empty, instants RFC 3339
+ * in UTC, dates YYYY-MM-DD; null for WR_NO_TIME. */
+void out_json_text(FILE *f, const char *s);
+void out_json_time(FILE *f, int64_t t);
+void out_json_date(FILE *f, int64_t t);
 void out_csv_cell(FILE *f, const char *s, int numeric);
 
 /* Number formatting for cells: "" for NAN, else %.*g trimmed. */
@@ -266,9 +289,10 @@ void cli_truth_free(struct cli_truth *t);
 /* `asset show`'s reliability section (cmd_predict.c): the asset's row of the
  * whole plant's ranking as of `at` with the default model and `horizon`
  * days, the same p_fail as `wrench rank`, Home and the asset card.  Text, or
- * with json a ",\n  \"reliability\": {...}" member.  0 or an exit code. */
+ * with json the member "reliability": {...} of the open object.  0 or an
+ * exit code. */
 int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
-                          double horizon, int json);
+                          double horizon, struct wr_json *json);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_sync(struct cli *c, int argc, char **argv);
 int cmd_conflicts(struct cli *c, int argc, char **argv);

@@ -19,7 +19,7 @@ static const struct cmd_spec list_spec = {
 
 static const char *const list_head[] = {
 	"tag", "name", "class", "location", "parent", "criticality", "status",
-	"manufacturer", "model", "serial", "installed"
+	"manufacturer", "model", "serial", "install_date"
 };
 static const int list_numeric[] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0};
 /* On a narrow terminal the maker's details go first; tag, name and status
@@ -97,6 +97,7 @@ static const struct cmd_spec show_spec = {
  * for the history the limit and how many were left out. */
 struct show_ctx {
 	int json, n, limit, more;
+	struct wr_json js;      /* the JSON document (writers.h) */
 };
 
 static void field(const char *label, const char *value)
@@ -106,50 +107,52 @@ static void field(const char *label, const char *value)
 	putchar('\n');
 }
 
-static void json_kv(const char *k, const char *v, int first)
+/* Text by the JSON convention: null when empty. */
+static void json_kv(struct wr_json *js, const char *k, const char *v)
 {
-	fputs(first ? "\n  " : ",\n  ", stdout);
-	out_json_str(stdout, k);
-	fputs(": ", stdout);
-	out_json_str(stdout, v);
+	wr_json_key(js, k);
+	wr_json_text(js, v);
 }
 
-/* Opens a listing at its first item: a heading, or a JSON key and '['. */
-static void list_open(struct show_ctx *sc, const char *title, const char *key)
+/* Starts a listing: in JSON its array under key. */
+static void list_begin(struct show_ctx *sc, const char *key)
 {
-	if (sc->n++ > 0) {
-		if (sc->json)
-			fputs(",", stdout);
-		return;
+	sc->n = 0;
+	if (sc->json) {
+		wr_json_key(&sc->js, key);
+		wr_json_array(&sc->js, 0);
 	}
-	if (sc->json)
-		printf(",\n  \"%s\": [", key);
-	else
-		printf("\n%s:\n", title);
 }
 
-static void list_close(struct show_ctx *sc, const char *key, const char *none)
+/* An item: in text the listing's heading comes before the first; in JSON
+ * each item is an object on a line of its own. */
+static void list_item(struct show_ctx *sc, const char *title)
+{
+	if (sc->n++ == 0 && !sc->json)
+		printf("\n%s:\n", title);
+	if (sc->json)
+		wr_json_object(&sc->js, 1);
+}
+
+/* Ends a listing: in text what says there was none. */
+static void list_end(struct show_ctx *sc, const char *none)
 {
 	if (sc->json)
-		printf(sc->n ? "\n  ]" : ",\n  \"%s\": []", key);
+		wr_json_end(&sc->js);
 	else if (sc->n == 0 && none)
 		printf("\n%s\n", none);
-	sc->n = 0;
 }
 
 static int show_child(const struct wr_asset *as, void *ctx)
 {
 	struct show_ctx *sc = ctx;
 
-	list_open(sc, "Children", "children");
+	list_item(sc, "Children");
 	if (sc->json) {
-		fputs("\n    {\"tag\": ", stdout);
-		out_json_str(stdout, as->tag);
-		fputs(", \"name\": ", stdout);
-		out_json_str(stdout, as->name);
-		fputs(", \"class\": ", stdout);
-		out_json_str(stdout, as->cls);
-		fputs("}", stdout);
+		json_kv(&sc->js, "tag", as->tag);
+		json_kv(&sc->js, "name", as->name);
+		json_kv(&sc->js, "class", as->cls);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %-16s ", as->tag);
@@ -163,21 +166,15 @@ static int show_meter(const struct wr_meter *m, void *ctx)
 	struct show_ctx *sc = ctx;
 	char v[32], at[WR_DATE_BUF];
 
-	list_open(sc, "Meters", "meters");
+	list_item(sc, "Meters");
 	if (sc->json) {
-		fputs("\n    {\"name\": ", stdout);
-		out_json_str(stdout, m->name);
-		fputs(", \"unit\": ", stdout);
-		out_json_str(stdout, m->unit);
-		fputs(", \"value\": ", stdout);
-		out_json_num(stdout, m->last_value);
-		fputs(", \"at\": ", stdout);
-		if (isnan(m->last_value))
-			fputs("null}", stdout);
-		else {
-			out_json_str(stdout, wr_date_fmt(m->last_at, at));
-			fputs("}", stdout);
-		}
+		json_kv(&sc->js, "name", m->name);
+		json_kv(&sc->js, "unit", m->unit);
+		wr_json_key(&sc->js, "value");
+		wr_json_num(&sc->js, m->last_value);
+		wr_json_key(&sc->js, "at");
+		wr_json_time(&sc->js, isnan(m->last_value) ? WR_NO_TIME : m->last_at);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %-12s ", m->name);
@@ -194,22 +191,15 @@ static int show_wo(const struct wr_wo *w, void *ctx)
 	struct show_ctx *sc = ctx;
 	char due[WR_DATE_BUF];
 
-	list_open(sc, "Open work orders", "open_work_orders");
+	list_item(sc, "Open work orders");
 	if (sc->json) {
-		fputs("\n    {\"number\": ", stdout);
-		out_json_str(stdout, w->number);
-		fputs(", \"status\": ", stdout);
-		out_json_str(stdout, wr_wo_status_name(w->status));
-		fputs(", \"priority\": ", stdout);
-		out_json_str(stdout, wr_priority_name(w->priority));
-		fputs(", \"due\": ", stdout);
-		if (w->due_at == WR_NO_TIME)
-			fputs("null", stdout);
-		else
-			out_json_str(stdout, wr_date_fmt_day(w->due_at, due));
-		fputs(", \"title\": ", stdout);
-		out_json_str(stdout, w->title);
-		fputs("}", stdout);
+		json_kv(&sc->js, "number", w->number);
+		json_kv(&sc->js, "status", wr_wo_status_name(w->status));
+		json_kv(&sc->js, "priority", wr_priority_name(w->priority));
+		wr_json_key(&sc->js, "due");
+		wr_json_date(&sc->js, w->due_at);
+		json_kv(&sc->js, "title", w->title);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %-10s %-11s %-7s %-10s ", w->number, wr_wo_status_name(w->status),
@@ -229,19 +219,16 @@ static int show_event(const struct wr_event *ev, void *ctx)
 		sc->more++;
 		return 0;
 	}
-	list_open(sc, "History (newest first)", "history");
+	list_item(sc, "History (newest first)");
 	if (sc->json) {
-		fputs("\n    {\"at\": ", stdout);
-		out_json_str(stdout, wr_date_fmt(ev->at, at));
-		fputs(", \"kind\": ", stdout);
-		out_json_str(stdout, wr_event_kind_name(ev->kind));
-		fputs(", \"code\": ", stdout);
-		out_json_str(stdout, ev->code);
-		fputs(", \"wo\": ", stdout);
-		out_json_str(stdout, ev->wo_number);
-		fputs(", \"notes\": ", stdout);
-		out_json_str(stdout, ev->notes ? ev->notes : "");
-		fputs("}", stdout);
+		/* The columns of the history file (export history). */
+		wr_json_key(&sc->js, "date");
+		wr_json_time(&sc->js, ev->at);
+		json_kv(&sc->js, "event", wr_event_kind_name(ev->kind));
+		json_kv(&sc->js, "code", ev->code);
+		json_kv(&sc->js, "wo", ev->wo_number);
+		json_kv(&sc->js, "notes", ev->notes);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %-10s %-11s %-10s %-10s ", wr_date_fmt_day(ev->at, at),
@@ -253,28 +240,31 @@ static int show_event(const struct wr_event *ev, void *ctx)
 	return 0;
 }
 
-static void show_fields(const struct wr_asset *as, int json)
+/* The fields under the names of the asset file (export assets). */
+static void show_fields_json(struct wr_json *js, const struct wr_asset *as)
+{
+	wr_json_object(js, 0);
+	json_kv(js, "tag", as->tag);
+	json_kv(js, "name", as->name);
+	json_kv(js, "description", as->description);
+	json_kv(js, "class", as->cls);
+	json_kv(js, "status", wr_asset_status_name(as->status));
+	wr_json_key(js, "criticality");
+	wr_json_int(js, as->criticality);
+	json_kv(js, "location", as->location_code);
+	json_kv(js, "parent", as->parent_tag);
+	json_kv(js, "manufacturer", as->manufacturer);
+	json_kv(js, "model", as->model);
+	json_kv(js, "serial", as->serial);
+	wr_json_key(js, "install_date");
+	wr_json_date(js, as->install_date);
+}
+
+static void show_fields(const struct wr_asset *as)
 {
 	char buf[WR_DATE_BUF], num[16];
 
 	snprintf(num, sizeof num, "%d", as->criticality);
-	if (json) {
-		fputs("{", stdout);
-		json_kv("tag", as->tag, 1);
-		json_kv("name", as->name, 0);
-		json_kv("description", as->description, 0);
-		json_kv("class", as->cls, 0);
-		json_kv("status", wr_asset_status_name(as->status), 0);
-		printf(",\n  \"criticality\": %s", num);
-		json_kv("location", as->location_code, 0);
-		json_kv("parent", as->parent_tag, 0);
-		json_kv("manufacturer", as->manufacturer, 0);
-		json_kv("model", as->model, 0);
-		json_kv("serial", as->serial, 0);
-		json_kv("installed", as->install_date == WR_NO_TIME ? "" :
-		        wr_date_fmt_day(as->install_date, buf), 0);
-		return;
-	}
 	field("Tag", as->tag);
 	field("Name", as->name);
 	if (as->description[0])
@@ -297,26 +287,32 @@ static int show_lists(struct cli *c, const struct wr_asset *as, struct show_ctx 
 {
 	struct wr_wo_filter f;
 
+	list_begin(sc, "children");
 	if (store_asset_children(c->st, as->tag, show_child, sc, e) != WR_OK)
 		return -1;
-	list_close(sc, "children", NULL);
+	list_end(sc, NULL);
+	list_begin(sc, "meters");
 	if (store_meter_list(c->st, as->tag, show_meter, sc, e) != WR_OK)
 		return -1;
-	list_close(sc, "meters", NULL);
+	list_end(sc, NULL);
 	memset(&f, 0, sizeof f);
 	f.asset_tag = as->tag;
 	f.status_mask = (1u << WS_REQUESTED) | (1u << WS_OPEN) | (1u << WS_IN_PROGRESS) |
 	                (1u << WS_ON_HOLD);
+	list_begin(sc, "open_work_orders");
 	if (store_wo_list(c->st, &f, show_wo, sc, e) != WR_OK)
 		return -1;
-	list_close(sc, "open_work_orders", "No open work orders.");
+	list_end(sc, "No open work orders.");
+	list_begin(sc, "history");
 	if (store_event_list(c->st, as->tag, show_event, sc, e) != WR_OK)
 		return -1;
 	if (!sc->json && sc->more)
 		printf("  ... %d older (--history N shows more)\n", sc->more);
-	list_close(sc, "history", sc->more ? NULL : "No history.");
-	if (sc->json)
-		printf(",\n  \"history_more\": %d", sc->more);
+	list_end(sc, sc->more ? NULL : "No history.");
+	if (sc->json) {
+		wr_json_key(&sc->js, "history_more");
+		wr_json_int(&sc->js, sc->more);
+	}
 	return 0;
 }
 
@@ -350,12 +346,16 @@ static int asset_show(struct cli *c, int argc, char **argv)
 		return rc;
 	if (store_asset_get(c->st, a.pos[0], &as, &e) != WR_OK)
 		return cli_fail(c, &e);
-	show_fields(&as, sc.json);
-	if ((rc = cli_asset_reliability(c, &as, at, horizon, sc.json)) != 0)
+	wr_json_init(&sc.js, stdout, out_write);
+	if (sc.json)
+		show_fields_json(&sc.js, &as);
+	else
+		show_fields(&as);
+	if ((rc = cli_asset_reliability(c, &as, at, horizon, sc.json ? &sc.js : NULL)) != 0)
 		return rc;
 	rc = show_lists(c, &as, &sc, &e);
-	if (sc.json)
-		fputs("\n}\n", stdout);
+	while (sc.js.depth > 0)
+		wr_json_end(&sc.js);
 	if (rc != 0)
 		return cli_fail(c, &e);
 	return CLI_OK;

@@ -37,6 +37,7 @@ static const char *const head[] = {
 	"id", "kind", "record", "field", "mine", "theirs", "by", "at", "reason"
 };
 static const int numeric[] = {1, 0, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char kind[] = {0, 0, 0, 0, 0, 0, 0, OUT_TIME, 0};
 #define NCOLS (sizeof head / sizeof head[0])
 
 static int issue_row(const struct store_sync_issue *it, void *ctx)
@@ -65,6 +66,7 @@ int cli_sync_issues_print(struct cli *c, int fmt)
 	int rc;
 
 	out_begin(&o, stdout, fmt, NCOLS, head, numeric);
+	out_kinds(&o, kind);
 	rc = store_sync_issues(c->st, issue_row, &o, &e);
 	if (out_end(&o) != 0)
 		return cli_failf(c, CLI_BAD, "out of memory while listing conflicts");

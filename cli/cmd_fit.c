@@ -342,49 +342,69 @@ static const char *method_key(enum predict_method m)
 	return m == PREDICT_M_MLE ? "mle" : m == PREDICT_M_WEIBAYES ? "weibayes" : "none";
 }
 
-static void jnum(const char *k, double v, int first)
+static void jnum(struct wr_json *js, const char *k, double v)
 {
-	printf("%s\n  \"%s\": ", first ? "" : ",", k);
-	out_json_num(stdout, v);
+	wr_json_key(js, k);
+	wr_json_num(js, v);
+}
+
+static void jstr(struct wr_json *js, const char *k, const char *v)
+{
+	wr_json_key(js, k);
+	wr_json_text(js, v);
+}
+
+/* The least-squares fit beside the MLE, one line. */
+static void fit_json_mrr(struct wr_json *js, const struct predict_fit *r)
+{
+	double nan = NAN;
+
+	wr_json_key(js, "mrr");
+	wr_json_object(js, 1);
+	wr_json_key(js, "ok");
+	wr_json_bool(js, r->mrr.ok);
+	jnum(js, "beta", r->mrr.ok ? r->mrr.beta_xy : nan);
+	jnum(js, "eta", r->mrr.ok ? r->mrr.eta_xy : nan);
+	jnum(js, "beta_yx", r->mrr.ok ? r->mrr.beta_yx : nan);
+	jnum(js, "eta_yx", r->mrr.ok ? r->mrr.eta_yx : nan);
+	jnum(js, "r2", r->mrr.ok ? r->mrr.r2 : nan);
+	wr_json_key(js, "points");
+	wr_json_int(js, (long long)r->mrr.points);
+	wr_json_end(js);
 }
 
 static void fit_json(const struct predict_fit *r)
 {
-	printf("{");
-	jnum("beta", r->beta, 1);
-	jnum("eta", r->eta, 0);
-	jnum("loglik", r->loglik, 0);
-	jnum("n", r->n, 0);
-	jnum("failures", r->failures, 0);
-	jnum("suspensions", r->suspensions, 0);
-	printf(",\n  \"status\": \"%s\",\n  \"method\": \"%s\",\n  \"message\": ",
-	       status_key(r->status), method_key(r->method));
-	out_json_str(stdout, r->msg);
-	jnum("conf", r->conf, 0);
-	jnum("beta_lo", r->beta_b.lo, 0);
-	jnum("beta_hi", r->beta_b.hi, 0);
-	jnum("eta_lo", r->eta_b.lo, 0);
-	jnum("eta_hi", r->eta_b.hi, 0);
-	jnum("se_log_eta", r->se_log_eta, 0);
-	jnum("se_log_beta", r->se_log_sigma, 0);
-	jnum("blife_p", r->blife_p, 0);
-	jnum("blife", r->blife, 0);
-	jnum("blife_lo", r->blife_b.lo, 0);
-	jnum("blife_hi", r->blife_b.hi, 0);
-	jnum("mtbf", r->mtbf, 0);
-	jnum("weibayes_eta_lo", r->weibayes_eta_lo, 0);
-	printf(",\n  \"iterations\": %d,\n  \"mrr\": {\"ok\": %s, \"beta\": ", r->iterations,
-	       r->mrr.ok ? "true" : "false");
-	out_json_num(stdout, r->mrr.ok ? r->mrr.beta_xy : NAN);
-	printf(", \"eta\": ");
-	out_json_num(stdout, r->mrr.ok ? r->mrr.eta_xy : NAN);
-	printf(", \"beta_yx\": ");
-	out_json_num(stdout, r->mrr.ok ? r->mrr.beta_yx : NAN);
-	printf(", \"eta_yx\": ");
-	out_json_num(stdout, r->mrr.ok ? r->mrr.eta_yx : NAN);
-	printf(", \"r2\": ");
-	out_json_num(stdout, r->mrr.ok ? r->mrr.r2 : NAN);
-	printf(", \"points\": %zu}\n}\n", r->mrr.points);
+	struct wr_json js;
+
+	wr_json_init(&js, stdout, out_write);
+	wr_json_object(&js, 0);
+	jnum(&js, "beta", r->beta);
+	jnum(&js, "eta", r->eta);
+	jnum(&js, "loglik", r->loglik);
+	jnum(&js, "n", r->n);
+	jnum(&js, "failures", r->failures);
+	jnum(&js, "suspensions", r->suspensions);
+	jstr(&js, "status", status_key(r->status));
+	jstr(&js, "method", method_key(r->method));
+	jstr(&js, "message", r->msg);
+	jnum(&js, "conf", r->conf);
+	jnum(&js, "beta_lo", r->beta_b.lo);
+	jnum(&js, "beta_hi", r->beta_b.hi);
+	jnum(&js, "eta_lo", r->eta_b.lo);
+	jnum(&js, "eta_hi", r->eta_b.hi);
+	jnum(&js, "se_log_eta", r->se_log_eta);
+	jnum(&js, "se_log_beta", r->se_log_sigma);
+	jnum(&js, "blife_p", r->blife_p);
+	jnum(&js, "blife", r->blife);
+	jnum(&js, "blife_lo", r->blife_b.lo);
+	jnum(&js, "blife_hi", r->blife_b.hi);
+	jnum(&js, "mtbf", r->mtbf);
+	jnum(&js, "weibayes_eta_lo", r->weibayes_eta_lo);
+	wr_json_key(&js, "iterations");
+	wr_json_int(&js, r->iterations);
+	fit_json_mrr(&js, r);
+	wr_json_end(&js);
 }
 
 static const char *num(char *b, double v)

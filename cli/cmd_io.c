@@ -1,6 +1,6 @@
 /*
- * cmd_io.c - `wrench import` and `wrench export`: CSV in, CSV or JSON out,
- * through csvio.h.
+ * cmd_io.c - `wrench import` and `wrench export`: CSV, JSON or JSON Lines
+ * in and out, through csvio.h.
  *
  * An import either writes every row or, when a row is bad, nothing at all;
  * --skip-bad writes the good rows and puts the bad ones in a rejects file.
@@ -34,15 +34,18 @@ static const struct arg_opt import_opts[] = {
 	 "default: UTF-8, or Windows-1252 when it is not)"},
 	{"date-order", 0, 1, "dmy|mdy", "day first (03/04/2025 is 3 April) or month first "
 	 "(March 4); default: what the file's dates prove"},
+	{"format", 0, 1, "FMT", "csv, json or jsonl (JSON Lines); default: by the file's "
+	 "name (.json, .jsonl, .ndjson) or its first character"},
 	{NULL, 0, 0, NULL, NULL}
 };
 
 static const struct cmd_spec import_spec = {
 	"import", "ENTITY FILE",
-	"Imports a CSV file.  ENTITY is one of: locations, assets, meters, readings, pms,\n"
-	"workorders, history.  Rows are matched on their natural key, so importing the\n"
-	"same file again changes nothing.  Without --skip-bad a single bad row means\n"
-	"nothing is written.  Bad rows are listed on stderr as FILE:LINE: reason.",
+	"Imports a CSV, JSON or JSON Lines file.  ENTITY is one of: locations, assets,\n"
+	"meters, readings, pms, workorders, history.  Rows are matched on their natural\n"
+	"key, so importing the same file again changes nothing.  Without --skip-bad a\n"
+	"single bad row means nothing is written.  Bad rows are listed on stderr as\n"
+	"FILE:LINE: reason (JSON: the line the record starts on, and its number).",
 	import_opts, 2, 2, NULL,
 	"exit status: 0 every row imported; 1 some row was rejected (or the file is\n"
 	"unreadable); 2 usage."
@@ -83,6 +86,21 @@ static void on_progress(size_t rows, size_t bytes, size_t total, void *ctx)
 	ic->shown = 1;
 }
 
+/* --format of import and export: CF_*, or -1 after a usage error. */
+static int file_format(const struct cli *c, const char *v, int dflt)
+{
+	if (!v)
+		return dflt;
+	if (strcmp(v, "csv") == 0)
+		return CF_CSV;
+	if (strcmp(v, "json") == 0)
+		return CF_JSON;
+	if (strcmp(v, "jsonl") == 0 || strcmp(v, "ndjson") == 0)
+		return CF_JSONL;
+	args_usage(c, "--format wants csv, json or jsonl, not '%s'", v);
+	return -1;
+}
+
 /* --date-order: 0, or the usage error. */
 static int parse_date_order(const struct cli *c, const char *s, int *out)
 {
@@ -119,6 +137,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	if ((rc = parse_date_order(c, args_get(&a, "date-order"), &o.date_order)) != 0)
 		return rc;
+	if ((o.format = file_format(c, args_get(&a, "format"), csvio_format_of(a.pos[1]))) < 0)
+		return CLI_USAGE;
+	/* JSON is UTF-8 by definition. */
+	if (o.format != CF_CSV && args_has(&a, "encoding"))
+		return args_usage(c, "--encoding is for CSV files; a JSON file is UTF-8");
 	if ((rc = cli_open(c, 1)) != 0)
 		return rc;
 
@@ -159,7 +182,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 
 static const struct arg_opt export_opts[] = {
 	{"output", 'o', 1, "FILE", "write to FILE (atomically) instead of standard output"},
-	{"format", 0, 1, "FMT", "csv (default) or json"},
+	{"format", 0, 1, "FMT", "csv (default), json or jsonl (JSON Lines)"},
 	{NULL, 0, 0, NULL, NULL}
 };
 
@@ -184,7 +207,7 @@ static int export_to_terminal(struct cli *c, int entity, int fmt)
 
 	if (!tmp)
 		return cli_failf(c, CLI_BAD, "cannot create a temporary file: %s", strerror(errno));
-	rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, tmp, &e);
+	rc = csvio_export(c->st, entity, fmt, tmp, &e);
 	if (rc == WR_OK && fseek(tmp, 0, SEEK_SET) != 0)
 		rc = wr_fail(&e, WR_EINPUT, "cannot read the export back: %s", strerror(errno));
 	while (rc == WR_OK && (n = getline(&line, &cap, tmp)) > 0) {
@@ -211,19 +234,19 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = parse_entity(c, a.pos[0], &entity)) != 0)
 		return rc;
-	if ((rc = out_format(c, args_get(&a, "format"), OUT_CSV, 0, &fmt)) != 0)
-		return rc;
+	if ((fmt = file_format(c, args_get(&a, "format"), CF_CSV)) < 0)
+		return CLI_USAGE;
 	path = args_get(&a, "output");
 	if (path && !*path)
 		return args_usage(c, "-o needs a file name");
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	if (path && strcmp(path, "-") != 0)
-		rc = csvio_export_file(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, path, &e);
+		rc = csvio_export_file(c->st, entity, fmt, path, &e);
 	else if (out_is_terminal(stdout))
 		return export_to_terminal(c, entity, fmt);
 	else
-		rc = csvio_export(c->st, entity, fmt == OUT_JSON ? CF_JSON : CF_CSV, stdout, &e);
+		rc = csvio_export(c->st, entity, fmt, stdout, &e);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
 	return CLI_OK;

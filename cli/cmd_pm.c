@@ -32,6 +32,7 @@ static const char *const list_head[] = {
 	"est_hours", "active", "title"
 };
 static const int list_numeric[] = {0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0};
+static const unsigned char list_kind[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, OUT_BOOL, 0};
 /* On a narrow terminal: code, next due date and title stay (the code
  * names the asset). */
 static const unsigned char list_give_way[] = {0, 1, 3, 2, 5, 0, 6, 7, 8, 4, 0};
@@ -78,6 +79,7 @@ static int pm_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	out_begin(&o, stdout, fmt, LIST_COLS, list_head, list_numeric);
+	out_kinds(&o, list_kind);
 	out_give_way(&o, list_give_way);
 	rc = store_pm_list(c->st, list_row, &o, &e);
 	if (out_end(&o) != 0)
@@ -106,6 +108,7 @@ static const char *const due_head[] = {
 	"pm", "asset", "due", "due_meter", "meter_now", "overdue", "wo", "title"
 };
 static const int due_numeric[] = {0, 0, 0, 1, 1, 0, 0, 0};
+static const unsigned char due_kind[] = {0, 0, 0, 0, 0, OUT_BOOL, 0, 0};
 static const unsigned char due_give_way[] = {0, 1, 0, 4, 5, 2, 3, 0};
 #define DUE_COLS (sizeof due_head / sizeof due_head[0])
 
@@ -143,6 +146,7 @@ static int pm_due(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	out_begin(&o, stdout, fmt, DUE_COLS, due_head, due_numeric);
+	out_kinds(&o, due_kind);
 	out_give_way(&o, due_give_way);
 	rc = store_pm_due(c->st, wr_today(), (int)days, due_row, &o, &e);
 	if (out_end(&o) != 0)

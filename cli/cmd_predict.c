@@ -901,52 +901,58 @@ int cmd_backtest(struct cli *c, int argc, char **argv)
 /* ------------------------------------------------- asset show's section */
 
 /* Numbers as `rank --format json` writes them (8 digits), null for NAN. */
-static void rel_num(const char *key, double v)
+static void rel_num(struct wr_json *js, const char *key, double v)
 {
 	char b[40];
 
-	printf(", \"%s\": ", key);
-	out_num(b, sizeof b, v, 8);
-	fputs(b[0] ? b : "null", stdout);
+	wr_json_key(js, key);
+	wr_json_numtext(js, out_num(b, sizeof b, v, 8));
 }
 
-static void rel_json(const struct predict_ranking *r, const struct predict_item *it,
-                     const char *note)
+static void rel_str(struct wr_json *js, const char *key, const char *v)
 {
-	char at[WR_DATE_BUF];
+	wr_json_key(js, key);
+	wr_json_str(js, v);
+}
 
-	printf(",\n  \"reliability\": {\"at\": \"%s\"",
-	       wr_date_fmt_day((int64_t)llround(r->T * WR_DAY), at));
-	rel_num("horizon", r->horizon);
+static void rel_json(struct wr_json *js, const struct predict_ranking *r,
+                     const struct predict_item *it, const char *note)
+{
+	wr_json_key(js, "reliability");
+	wr_json_object(js, 1);
+	wr_json_key(js, "at");
+	wr_json_date(js, (int64_t)llround(r->T * WR_DAY));
+	rel_num(js, "horizon", r->horizon);
+	wr_json_key(js, "ranked");
+	wr_json_bool(js, it != NULL);
 	if (!it) {
-		fputs(", \"ranked\": false, \"note\": ", stdout);
-		out_json_str(stdout, note);
-		fputs("}", stdout);
+		rel_str(js, "note", note);
+		wr_json_end(js);
 		return;
 	}
-	fputs(", \"ranked\": true", stdout);
-	rel_num("p_fail", it->p_fail);
-	rel_num("expected_failures", it->expected_failures);
-	rel_num("age", it->age);
-	rel_num("beta", it->beta);
-	rel_num("beta_lo", it->beta_b.lo);
-	rel_num("beta_hi", it->beta_b.hi);
-	rel_num("eta", it->eta);
-	printf(", \"meaning\": \"%s\", \"method\": \"%s\"", predict_beta_meaning_str(it->meaning),
-	       predict_method_str(it->method));
-	rel_num("mtbf", it->mtbf);
-	rel_num("b10", it->b10);
-	printf(", \"failures\": %d", it->failures);
-	rel_num("observed", it->observed);
-	printf(", \"trend\": \"%s\", \"process\": \"%s\", \"model\": \"%s\"",
-	       predict_trend_str(it->trend.flag), predict_process_str(it->process),
-	       predict_model_str(it->model));
-	rel_num("repair_beta", repair_beta(r, it));
-	rel_num("repair_q", class_of_item(r, it)->repair_q);
-	rel_num("scale_cv", class_of_item(r, it)->scale_cv);
-	rel_num("scale_cv_lo", class_of_item(r, it)->scale_cv_b.lo);
-	rel_num("scale_cv_hi", class_of_item(r, it)->scale_cv_b.hi);
-	fputs("}", stdout);
+	rel_num(js, "p_fail", it->p_fail);
+	rel_num(js, "expected_failures", it->expected_failures);
+	rel_num(js, "age", it->age);
+	rel_num(js, "beta", it->beta);
+	rel_num(js, "beta_lo", it->beta_b.lo);
+	rel_num(js, "beta_hi", it->beta_b.hi);
+	rel_num(js, "eta", it->eta);
+	rel_str(js, "meaning", predict_beta_meaning_str(it->meaning));
+	rel_str(js, "method", predict_method_str(it->method));
+	rel_num(js, "mtbf", it->mtbf);
+	rel_num(js, "b10", it->b10);
+	wr_json_key(js, "failures");
+	wr_json_int(js, it->failures);
+	rel_num(js, "observed", it->observed);
+	rel_str(js, "trend", predict_trend_str(it->trend.flag));
+	rel_str(js, "process", predict_process_str(it->process));
+	rel_str(js, "model", predict_model_str(it->model));
+	rel_num(js, "repair_beta", repair_beta(r, it));
+	rel_num(js, "repair_q", class_of_item(r, it)->repair_q);
+	rel_num(js, "scale_cv", class_of_item(r, it)->scale_cv);
+	rel_num(js, "scale_cv_lo", class_of_item(r, it)->scale_cv_b.lo);
+	rel_num(js, "scale_cv_hi", class_of_item(r, it)->scale_cv_b.hi);
+	wr_json_end(js);
 }
 
 /* The process and model lines of the asset card in text. */
@@ -998,7 +1004,7 @@ static void rel_text(const struct predict_ranking *r, const struct predict_item 
 }
 
 int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
-                          double horizon, int json)
+                          double horizon, struct wr_json *json)
 {
 	struct wr_life_opts lo;
 	struct predict_opts po;
@@ -1027,7 +1033,7 @@ int cli_asset_reliability(struct cli *c, const struct wr_asset *as, int64_t at,
 	if (as->status == AS_RETIRED)
 		note = "retired: not ranked";
 	if (json)
-		rel_json(&r, it, note);
+		rel_json(json, &r, it, note);
 	else
 		rel_text(&r, it, note);
 	predict_rank_free(&r);

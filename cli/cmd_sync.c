@@ -226,31 +226,31 @@ static void status_text(const struct store_sync_state *st)
 	       (long long)st->pending, (long long)st->conflicts, (long long)st->rejected);
 }
 
-static void json_member(const char *name, const char *v, int last)
-{
-	printf("  ");
-	out_json_str(stdout, name);
-	fputs(": ", stdout);
-	if (v && v[0])
-		out_json_str(stdout, v);
-	else
-		fputs("null", stdout);
-	fputs(last ? "\n" : ",\n", stdout);
-}
-
+/* By the JSON convention (writers.h): null for what is not set, the last
+ * sync an instant in RFC 3339 UTC. */
 static void status_json(const struct store_sync_state *st)
 {
-	char when[WR_DATE_BUF];
+	struct wr_json js;
+	static const char *const key[] = {"server", "device", "user", "role"};
+	const char *const v[] = {st->server, st->device, st->user, st->role};
 
-	puts("{");
-	json_member("server", st->server, 0);
-	json_member("device", st->device, 0);
-	json_member("user", st->user, 0);
-	json_member("role", st->role, 0);
-	json_member("last_sync", st->last_sync ? wr_date_fmt(st->last_sync, when) : NULL, 0);
-	json_member("last_error", st->last_error, 0);
-	printf("  \"pending\": %lld,\n  \"conflicts\": %lld,\n  \"rejected\": %lld\n}\n",
-	       (long long)st->pending, (long long)st->conflicts, (long long)st->rejected);
+	wr_json_init(&js, stdout, out_write);
+	wr_json_object(&js, 0);
+	for (size_t i = 0; i < sizeof key / sizeof *key; i++) {
+		wr_json_key(&js, key[i]);
+		wr_json_text(&js, v[i]);
+	}
+	wr_json_key(&js, "last_sync");
+	wr_json_time(&js, st->last_sync ? st->last_sync : WR_NO_TIME);
+	wr_json_key(&js, "last_error");
+	wr_json_text(&js, st->last_error);
+	wr_json_key(&js, "pending");
+	wr_json_int(&js, (long long)st->pending);
+	wr_json_key(&js, "conflicts");
+	wr_json_int(&js, (long long)st->conflicts);
+	wr_json_key(&js, "rejected");
+	wr_json_int(&js, (long long)st->rejected);
+	wr_json_end(&js);
 }
 
 static int sync_status(struct cli *c, const struct args *a)

@@ -69,6 +69,8 @@ static const char *const list_head[] = {
 /* On a narrow terminal: the creation date goes first, then the type, who,
  * priority and due date; number, status, asset and title stay. */
 static const unsigned char list_give_way[LIST_COLS] = {0, 5, 0, 3, 1, 4, 2, 6, 0};
+/* JSON has the instant of creation (tables and CSV its day). */
+static const unsigned char list_kind[LIST_COLS] = {0, 0, 0, 0, 0, 0, 0, OUT_TIME, 0};
 
 struct list_ctx {
 	struct out o;
@@ -91,7 +93,9 @@ static int list_row(const struct wr_wo *w, void *ctx)
 	cells[4] = w->asset_tag;
 	cells[5] = w->assignee;
 	cells[6] = w->due_at == WR_NO_TIME ? "" : wr_date_fmt(w->due_at, due);
-	cells[7] = w->created_at == WR_NO_TIME ? "" : wr_date_fmt_day(w->created_at, created);
+	cells[7] = w->created_at == WR_NO_TIME ? ""
+	           : lc->o.fmt == OUT_JSON ? wr_date_fmt(w->created_at, created)
+	           : wr_date_fmt_day(w->created_at, created);
 	cells[8] = w->title;
 	return out_row(&lc->o, cells) == 0 ? 0 : 1;
 }
@@ -133,6 +137,7 @@ static int wo_list(struct cli *c, int argc, char **argv)
 		return rc;
 	out_begin(&lc.o, stdout, fmt, LIST_COLS, list_head, NULL);
 	out_give_way(&lc.o, list_give_way);
+	out_kinds(&lc.o, list_kind);
 	rc = store_wo_list(c->st, &f, list_row, &lc, &e);
 	if (rc == CLI_STOP)
 		rc = WR_OK;
@@ -159,6 +164,7 @@ static const struct cmd_spec show_spec = {
 struct show_ctx {
 	int json, n;
 	double minutes;         /* labour total */
+	struct wr_json js;      /* the JSON document (writers.h) */
 };
 
 static void field(const char *label, const char *value)
@@ -173,57 +179,29 @@ static const char *tm(int64_t t, char *buf)
 	return t == WR_NO_TIME ? "-" : wr_date_fmt(t, buf);
 }
 
-static void json_key(const char *k, int first)
+/* Text by the JSON convention: null when empty. */
+static void json_kv(struct wr_json *js, const char *k, const char *v)
 {
-	fputs(first ? "\n  " : ",\n  ", stdout);
-	out_json_str(stdout, k);
-	fputs(": ", stdout);
+	wr_json_key(js, k);
+	wr_json_text(js, v);
 }
 
-static void json_kv(const char *k, const char *v)
+/* An instant, RFC 3339 in UTC (null when none). */
+static void json_time(struct wr_json *js, const char *k, int64_t t)
 {
-	json_key(k, 0);
-	out_json_str(stdout, v);
+	wr_json_key(js, k);
+	wr_json_time(js, t);
 }
 
-static void json_time(const char *k, int64_t t)
+/* An item of a listing: in text the listing's heading comes before the
+ * first; in JSON each item is an object on a line of its own in the
+ * listing's array (show_list). */
+static void list_item(struct show_ctx *sc, const char *title)
 {
-	char buf[WR_DATE_BUF];
-
-	json_key(k, 0);
-	if (t == WR_NO_TIME)
-		fputs("null", stdout);
-	else
-		out_json_str(stdout, wr_date_fmt(t, buf));
-}
-
-static void list_open(struct show_ctx *sc, const char *title, const char *key)
-{
-	if (sc->n++ > 0)
-		return;
-	if (sc->json) {
-		json_key(key, 0);
-		fputs("[", stdout);
-	} else {
+	if (sc->n++ == 0 && !sc->json)
 		printf("\n%s:\n", title);
-	}
-}
-
-static void list_close(struct show_ctx *sc, const char *key)
-{
-	if (!sc->json)
-		return;
-	if (sc->n == 0) {
-		json_key(key, 0);
-		fputs("[]", stdout);
-	} else {
-		fputs("\n  ]", stdout);
-	}
-}
-
-static void item_sep(struct show_ctx *sc)
-{
-	fputs(sc->n > 1 ? ",\n    {" : "\n    {", stdout);
+	if (sc->json)
+		wr_json_object(&sc->js, 1);
 }
 
 static int show_labor(const struct wr_labor *l, void *ctx)
@@ -231,21 +209,21 @@ static int show_labor(const struct wr_labor *l, void *ctx)
 	struct show_ctx *sc = ctx;
 	char at[WR_DATE_BUF];
 
-	list_open(sc, "Labour", "labor");
+	list_item(sc, "Labour");
 	if (l->minutes > 0)
 		sc->minutes += l->minutes;
 	if (sc->json) {
-		item_sep(sc);
-		fputs("\"user\": ", stdout);
-		out_json_str(stdout, l->username);
-		printf(", \"started\": ");
-		out_json_str(stdout, wr_date_fmt(l->started_at, at));
+		json_kv(&sc->js, "user", l->username);
+		json_time(&sc->js, "started", l->started_at);
+		wr_json_key(&sc->js, "minutes");
 		if (l->minutes < 0)
-			printf(", \"minutes\": null, \"running\": true, \"note\": ");
+			wr_json_null(&sc->js);
 		else
-			printf(", \"minutes\": %d, \"running\": false, \"note\": ", l->minutes);
-		out_json_str(stdout, l->note);
-		fputc('}', stdout);
+			wr_json_int(&sc->js, l->minutes);
+		wr_json_key(&sc->js, "running");
+		wr_json_bool(&sc->js, l->minutes < 0);
+		json_kv(&sc->js, "note", l->note);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %-19s %-12s ", wr_date_fmt(l->started_at, at), l->username);
@@ -266,18 +244,15 @@ static int show_part(const struct wr_part *p, void *ctx)
 	struct show_ctx *sc = ctx;
 	char q[32], cost[32];
 
-	list_open(sc, "Parts", "parts");
+	list_item(sc, "Parts");
 	if (sc->json) {
-		item_sep(sc);
-		fputs("\"code\": ", stdout);
-		out_json_str(stdout, p->part_code);
-		fputs(", \"description\": ", stdout);
-		out_json_str(stdout, p->description);
-		fputs(", \"qty\": ", stdout);
-		out_json_num(stdout, p->qty);
-		fputs(", \"unit_cost\": ", stdout);
-		out_json_num(stdout, p->unit_cost);
-		fputc('}', stdout);
+		json_kv(&sc->js, "part_code", p->part_code);
+		json_kv(&sc->js, "description", p->description);
+		wr_json_key(&sc->js, "qty");
+		wr_json_num(&sc->js, p->qty);
+		wr_json_key(&sc->js, "unit_cost");
+		wr_json_num(&sc->js, p->unit_cost);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %-16s x %-6s", p->part_code, out_num(q, sizeof q, p->qty, 6));
@@ -296,16 +271,12 @@ static int show_note(const struct wr_note *n, void *ctx)
 	struct show_ctx *sc = ctx;
 	char at[WR_DATE_BUF];
 
-	list_open(sc, "Notes", "notes");
+	list_item(sc, "Notes");
 	if (sc->json) {
-		item_sep(sc);
-		fputs("\"author\": ", stdout);
-		out_json_str(stdout, n->author);
-		fputs(", \"at\": ", stdout);
-		out_json_str(stdout, wr_date_fmt(n->at, at));
-		fputs(", \"body\": ", stdout);
-		out_json_str(stdout, n->body);
-		fputc('}', stdout);
+		json_kv(&sc->js, "author", n->author);
+		json_time(&sc->js, "at", n->at);
+		json_kv(&sc->js, "body", n->body);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %s %s:\n    ", wr_date_fmt(n->at, at), n->author);
@@ -318,18 +289,15 @@ static int show_check(const struct wr_check_item *ci, void *ctx)
 {
 	struct show_ctx *sc = ctx;
 
-	list_open(sc, "Checklist", "checklist");
+	list_item(sc, "Checklist");
 	if (sc->json) {
-		item_sep(sc);
-		printf("\"seq\": %d, \"task\": ", ci->seq);
-		out_json_str(stdout, ci->task);
-		fputs(", \"result\": ", stdout);
-		out_json_str(stdout, wr_check_result_name(ci->result));
-		fputs(", \"note\": ", stdout);
-		out_json_str(stdout, ci->note);
-		fputs(", \"done_by\": ", stdout);
-		out_json_str(stdout, ci->done_by);
-		fputc('}', stdout);
+		wr_json_key(&sc->js, "seq");
+		wr_json_int(&sc->js, ci->seq);
+		json_kv(&sc->js, "task", ci->task);
+		json_kv(&sc->js, "result", wr_check_result_name(ci->result));
+		json_kv(&sc->js, "note", ci->note);
+		json_kv(&sc->js, "done_by", ci->done_by);
+		wr_json_end(&sc->js);
 		return 0;
 	}
 	printf("  %2d. [%-7s] ", ci->seq, wr_check_result_name(ci->result));
@@ -379,39 +347,57 @@ static void show_fields_text(const struct wr_wo *w)
 	}
 }
 
-static void show_fields_json(const struct wr_wo *w)
+/* The fields under the names of the work-order file (export workorders),
+ * and whether the number is provisional and the row's version. */
+static void show_fields_json(struct wr_json *js, const struct wr_wo *w)
 {
-	fputs("{", stdout);
-	json_key("number", 1);
-	out_json_str(stdout, w->number);
-	json_key("provisional", 0);
-	fputs(store_wo_provisional(w->number) ? "true" : "false", stdout);
-	json_kv("title", w->title);
-	json_kv("type", wr_wo_type_name(w->type));
-	json_kv("status", wr_wo_status_name(w->status));
-	json_kv("priority", wr_priority_name(w->priority));
-	json_kv("asset", w->asset_tag);
-	json_kv("assignee", w->assignee);
-	json_kv("requested_by", w->requested_by);
-	json_time("due", w->due_at);
-	json_kv("pm", w->pm_code);
-	json_key("est_hours", 0);
-	out_json_num(stdout, w->est_hours);
-	json_kv("description", w->description ? w->description : "");
-	json_kv("problem", w->problem);
-	json_kv("cause", w->cause);
-	json_kv("remedy", w->remedy);
-	json_key("failure", 0);
-	fputs(w->is_failure ? "true" : "false", stdout);
-	json_time("downtime_start", w->downtime_start);
-	json_time("downtime_end", w->downtime_end);
-	json_time("created", w->created_at);
-	json_time("started", w->started_at);
-	json_time("completed", w->completed_at);
-	json_kv("completed_by", w->completed_by);
-	json_time("closed", w->closed_at);
-	json_key("version", 0);
-	printf("%lld", (long long)w->version);
+	wr_json_object(js, 0);
+	json_kv(js, "number", w->number);
+	wr_json_key(js, "provisional");
+	wr_json_bool(js, store_wo_provisional(w->number));
+	json_kv(js, "title", w->title);
+	json_kv(js, "type", wr_wo_type_name(w->type));
+	json_kv(js, "status", wr_wo_status_name(w->status));
+	json_kv(js, "priority", wr_priority_name(w->priority));
+	json_kv(js, "asset", w->asset_tag);
+	json_kv(js, "assignee", w->assignee);
+	json_kv(js, "requested_by", w->requested_by);
+	wr_json_key(js, "due");
+	wr_json_date(js, w->due_at);
+	json_kv(js, "pm", w->pm_code);
+	wr_json_key(js, "est_hours");
+	wr_json_num(js, w->est_hours);
+	json_kv(js, "description", w->description);
+	json_kv(js, "problem", w->problem);
+	json_kv(js, "cause", w->cause);
+	json_kv(js, "remedy", w->remedy);
+	wr_json_key(js, "failure");
+	wr_json_bool(js, w->is_failure);
+	json_time(js, "downtime_start", w->downtime_start);
+	json_time(js, "downtime_end", w->downtime_end);
+	json_time(js, "created", w->created_at);
+	json_time(js, "started", w->started_at);
+	json_time(js, "completed", w->completed_at);
+	json_kv(js, "completed_by", w->completed_by);
+	json_time(js, "closed", w->closed_at);
+	wr_json_key(js, "version");
+	wr_json_int(js, (long long)w->version);
+}
+
+/* Starts a listing: in JSON its array under key. */
+static void list_begin(struct show_ctx *sc, const char *key)
+{
+	sc->n = 0;
+	if (sc->json) {
+		wr_json_key(&sc->js, key);
+		wr_json_array(&sc->js, 0);
+	}
+}
+
+static void list_end(struct show_ctx *sc)
+{
+	if (sc->json)
+		wr_json_end(&sc->js);
 }
 
 static int wo_show(struct cli *c, int argc, char **argv)
@@ -436,33 +422,35 @@ static int wo_show(struct cli *c, int argc, char **argv)
 	wr_wo_init(&w);
 	if (store_wo_get(c->st, a.pos[0], &w, &e) != WR_OK)
 		return cli_fail(c, &e);
+	wr_json_init(&sc.js, stdout, out_write);
 	if (sc.json)
-		show_fields_json(&w);
+		show_fields_json(&sc.js, &w);
 	else
 		show_fields_text(&w);
 	wr_wo_clear(&w);
 
+	list_begin(&sc, "labor");
 	rc = store_labor_list(c->st, a.pos[0], show_labor, &sc, &e);
-	list_close(&sc, "labor");
+	list_end(&sc);
 	if (rc == WR_OK && !sc.json && sc.n)
 		printf("  total %.0f min (%.2f h)\n", sc.minutes, sc.minutes / 60.0);
 	if (rc == WR_OK) {
-		sc.n = 0;
+		list_begin(&sc, "parts");
 		rc = store_part_list(c->st, a.pos[0], show_part, &sc, &e);
-		list_close(&sc, "parts");
+		list_end(&sc);
 	}
 	if (rc == WR_OK) {
-		sc.n = 0;
+		list_begin(&sc, "notes");
 		rc = store_note_list(c->st, a.pos[0], show_note, &sc, &e);
-		list_close(&sc, "notes");
+		list_end(&sc);
 	}
 	if (rc == WR_OK) {
-		sc.n = 0;
+		list_begin(&sc, "checklist");
 		rc = store_check_list(c->st, a.pos[0], show_check, &sc, &e);
-		list_close(&sc, "checklist");
+		list_end(&sc);
 	}
-	if (sc.json)
-		fputs("\n}\n", stdout);
+	while (sc.js.depth > 0)
+		wr_json_end(&sc.js);
 	if (rc != WR_OK)
 		return cli_fail(c, &e);
 	return CLI_OK;

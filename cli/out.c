@@ -9,12 +9,12 @@
  * decided once per standard stream.  Tables are for people: numbers are
  * right-aligned, and on a terminal a table fits its width (out_fit.c), its
  * text cells cut with an ellipsis; into a file or a pipe it keeps its full
- * width.  Display widths are wr_term_width()'s.  CSV follows RFC 4180: CRLF
- * line ends, fields quoted when they hold a comma, quote, CR or LF, quotes
- * doubled; text a spreadsheet would run as a formula gets a leading
- * apostrophe, as csvio's export does.  JSON is an array of objects keyed by
- * the column names, valid UTF-8: bytes that are not UTF-8 become U+FFFD, and
- * control characters (C0, DEL, C1, bidirectional) are \u escapes.
+ * width.  Display widths are wr_term_width()'s.  CSV and JSON are written
+ * by the one CSV writer and the one JSON writer (writers.h), as the export
+ * writes them: CSV with LF line ends and formulas neutralised; JSON by the
+ * convention there (null for empty cells, true/false, numbers bare, instants
+ * RFC 3339 in UTC), an array of objects keyed by the column names, or with
+ * a total an object holding the rows and the total.
  */
 #include <errno.h>
 #include <math.h>
@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "termtext.h"
+#include "writers.h"
 
 int out_format(const struct cli *c, const char *v, int dflt, int allow_table, int *fmt)
 {
@@ -203,54 +204,42 @@ static size_t put_cell(FILE *f, const char *s, size_t maxw)
 	return w - text_width(s + n) + ew;
 }
 
-/* ----------------------------------------------------------------- JSON */
+/* ------------------------------------------------------- JSON and CSV */
 
-/* Writes the JSON escape of one code point that may not appear raw. */
-static void json_escape(FILE *f, unsigned cp)
-{
-	switch (cp) {
-	case '"': fputs("\\\"", f); break;
-	case '\\': fputs("\\\\", f); break;
-	case '\n': fputs("\\n", f); break;
-	case '\r': fputs("\\r", f); break;
-	case '\t': fputs("\\t", f); break;
-	case '\b': fputs("\\b", f); break;
-	case '\f': fputs("\\f", f); break;
-	default: fprintf(f, "\\u%04x", cp);
-	}
-}
+/* The writers of writers.h do the work; data text goes through out_write,
+ * which keeps a terminal safe. */
 
 void out_json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
-	size_t len = strlen((const char *)p);
+	wr_json_string(f, out_write, s);
+}
 
-	fputc('"', f);
-	while (*p) {
-		unsigned cp;
-		size_t n = (size_t)wr_utf8_decode(p, len, &cp);
+void out_json_text(FILE *f, const char *s)
+{
+	if (s && *s)
+		out_json_str(f, s);
+	else
+		fputs("null", f);
+}
 
-		/* Characters a terminal may act on (C1 too: U+009B is a one-byte
-		 * CSI) are escaped wherever the document goes; JSON allows it and
-		 * a reader gets the same string back. */
-		if (n > 0 && cp != '"' && cp != '\\' && !wr_term_unsafe(cp)) {
-			p += n;
-			len -= n;
-			continue;
-		}
-		out_write(f, (const char *)run, (size_t)(p - run));
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			n = 1;
-		} else {
-			json_escape(f, cp);
-		}
-		p += n;
-		len -= n;
-		run = p;
-	}
-	out_write(f, (const char *)run, (size_t)(p - run));
-	fputc('"', f);
+void out_json_time(FILE *f, int64_t t)
+{
+	char buf[WR_RFC3339_BUF];
+
+	if (t == WR_NO_TIME)
+		fputs("null", f);
+	else
+		out_json_str(f, wr_time_rfc3339(t, buf));
+}
+
+void out_json_date(FILE *f, int64_t t)
+{
+	char buf[WR_DATE_BUF];
+
+	if (t == WR_NO_TIME)
+		fputs("null", f);
+	else
+		out_json_str(f, wr_date_fmt(t, buf));
 }
 
 void out_json_num(FILE *f, double v)
@@ -261,110 +250,52 @@ void out_json_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
-/* A cell of a numeric column goes out bare only when it is a JSON number;
- * anything else ("", "n/a", "inf") is null so the document stays valid. */
-static int json_number_ok(const char *s)
-{
-	const char *p = s;
-
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (*p >= '0' && *p <= '9')
-			p++;
-	else
-		return 0;
-	if (*p == '.') {
-		p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
-}
-
-static void json_row(FILE *f, size_t ncols, const char *const *head, const int *numeric,
-                     const char *const *cells, int first)
-{
-	size_t i;
-
-	fputs(first ? "[\n  {" : ",\n  {", f);
-	for (i = 0; i < ncols; i++) {
-		const char *v = cells[i] ? cells[i] : "";
-		if (i)
-			fputs(", ", f);
-		out_json_str(f, head[i]);
-		fputs(": ", f);
-		if (numeric && numeric[i]) {
-			if (json_number_ok(v))
-				fputs(v, f);
-			else
-				fputs("null", f);
-		} else {
-			out_json_str(f, v);
-		}
-	}
-	fputc('}', f);
-}
-
-/* ------------------------------------------------------------------ CSV */
-
 void out_csv_cell(FILE *f, const char *s, int numeric)
 {
-	const char *p, *q;
-	int quote = 0, guard = 0;
-
-	if (!s)
-		s = "";
-	/* A text cell starting like a formula is neutralised; numbers are
-	 * left alone so that -3.5 stays a number. */
-	if (!numeric && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	                 s[0] == '\t' || s[0] == '\r'))
-		guard = 1;
-	for (p = s; *p; p++)
-		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
-			quote = 1;
-	if (!quote) {
-		if (guard)
-			fputc('\'', f);
-		out_put(f, s);
-		return;
-	}
-	fputc('"', f);
-	if (guard)
-		fputc('\'', f);
-	/* Each quote is written twice: the run up to and including it, then
-	 * the quote again. */
-	for (p = s; (q = strchr(p, '"')) != NULL; p = q + 1) {
-		out_write(f, p, (size_t)(q - p) + 1);
-		fputc('"', f);
-	}
-	out_put(f, p);
-	fputc('"', f);
+	if (s)
+		wr_csv_field(f, out_write, s, strlen(s), ',', numeric ? WR_CSV_VALUE : WR_CSV_TEXT);
 }
 
 static void csv_row(FILE *f, size_t ncols, const char *const *cells, const int *numeric)
 {
-	size_t i;
+	struct wr_csv w;
 
-	for (i = 0; i < ncols; i++) {
-		if (i)
-			fputc(',', f);
-		out_csv_cell(f, cells[i], numeric ? numeric[i] : 0);
+	wr_csv_init(&w, f, out_write);
+	for (size_t i = 0; i < ncols; i++)
+		wr_csv_cell(&w, cells[i], numeric && numeric[i] ? WR_CSV_VALUE : WR_CSV_TEXT);
+	wr_csv_end(&w);
+}
+
+/* A cell of a column of kind k as JSON. */
+static void json_cell(struct wr_json *js, int k, const char *v)
+{
+	int64_t t;
+
+	if (!v || !*v)
+		wr_json_null(js);
+	else if (k == OUT_BOOL && (!strcmp(v, "yes") || !strcmp(v, "no")))
+		wr_json_bool(js, v[0] == 'y');
+	else if (k == OUT_TIME && wr_date_parse(v, &t, NULL) == WR_OK)
+		wr_json_time(js, t);
+	else
+		wr_json_str(js, v);
+}
+
+/* One row as a JSON object on one line, keyed by the column names: a
+ * numeric column's cell bare (null when it is no number), an empty cell
+ * null, booleans and times by their kind.  skip_key leaves the first
+ * column out (a total's label). */
+static void json_row(struct out *o, const char *const *cells, int skip_key)
+{
+	wr_json_object(&o->js, 1);
+	for (size_t i = skip_key ? 1 : 0; i < o->ncols; i++) {
+		wr_json_key(&o->js, o->head[i]);
+		if (o->numeric && o->numeric[i])
+			wr_json_numtext(&o->js, cells[i]);
+		else
+			json_cell(&o->js, o->kind ? o->kind[i] : OUT_PLAIN, cells[i]);
 	}
-	fputs("\r\n", f);
+	wr_json_end(&o->js);
 }
 
 /* ---------------------------------------------------------------- table */
@@ -533,13 +464,38 @@ int out_begin(struct out *o, FILE *f, int fmt, size_t ncols, const char *const *
 		o->width = out_columns(f);
 	if (fmt == OUT_CSV)
 		csv_row(f, ncols, head, NULL);
+	if (fmt == OUT_JSON)
+		wr_json_init(&o->js, f, out_write);
 	return 0;
 }
 
+void out_kinds(struct out *o, const unsigned char *kind)
+{
+	o->kind = kind;
+}
+
+void out_has_total(struct out *o)
+{
+	o->with_total = 1;
+}
+
+/* Opens the JSON document at its first row, total or end: an array of the
+ * rows, or with a total an object holding them. */
+static void json_open(struct out *o)
+{
+	if (o->js.depth > 0 || o->json_done)
+		return;
+	if (o->with_total) {
+		wr_json_object(&o->js, 0);
+		wr_json_key(&o->js, "rows");
+	}
+	wr_json_array(&o->js, 0);
+}
+
+static int table_keep(struct out *o, const char *const *cells);
+
 int out_row(struct out *o, const char *const *cells)
 {
-	size_t i;
-
 	if (o->failed)
 		return -1;
 	if (o->fmt == OUT_CSV) {
@@ -548,10 +504,35 @@ int out_row(struct out *o, const char *const *cells)
 		return 0;
 	}
 	if (o->fmt == OUT_JSON) {
-		json_row(o->f, o->ncols, o->head, o->numeric, cells, o->nrows == 0);
+		json_open(o);
+		json_row(o, cells, 0);
 		o->nrows++;
 		return 0;
 	}
+	return table_keep(o, cells);
+}
+
+int out_total(struct out *o, const char *const *cells)
+{
+	if (o->failed)
+		return -1;
+	if (o->fmt != OUT_JSON)
+		return out_row(o, cells);
+	json_open(o);
+	if (o->with_total && o->js.depth == 2) {
+		wr_json_end(&o->js);
+		wr_json_key(&o->js, "total");
+		json_row(o, cells, 1);
+	}
+	return 0;
+}
+
+/* Keeps a row of a table for out_end, which needs every row for the
+ * widths. */
+static int table_keep(struct out *o, const char *const *cells)
+{
+	size_t i;
+
 	if ((o->nrows + 1) * o->ncols > o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : o->ncols * 64;
 		char **p;
@@ -584,9 +565,18 @@ int out_end(struct out *o)
 {
 	size_t i;
 
-	if (o->fmt == OUT_JSON)
-		fputs(o->nrows ? "\n]\n" : "[]\n", o->f);
-	else if (o->fmt == OUT_TABLE && !o->failed && table_write(o) != 0)
+	if (o->fmt == OUT_JSON) {
+		json_open(o);
+		if (o->with_total && o->js.depth == 2) {
+			/* No total came: the key is there all the same. */
+			wr_json_end(&o->js);
+			wr_json_key(&o->js, "total");
+			wr_json_null(&o->js);
+		}
+		while (o->js.depth > 0)
+			wr_json_end(&o->js);
+		o->json_done = 1;
+	} else if (o->fmt == OUT_TABLE && !o->failed && table_write(o) != 0)
 		o->failed = 1;
 	if (o->fmt == OUT_TABLE) {
 		for (i = 0; i < o->nrows * o->ncols; i++)
@@ -603,8 +593,13 @@ int out_wr_table(FILE *f, int fmt, const struct wr_table *t)
 	size_t r;
 
 	out_begin(&o, f, fmt, t->ncols, (const char *const *)t->head, t->numeric);
-	for (r = 0; r < t->nrows; r++)
-		if (out_row(&o, (const char *const *)(t->cells + r * t->ncols)) != 0)
+	if (t->has_total)
+		out_has_total(&o);
+	for (r = 0; r < t->nrows; r++) {
+		const char *const *row = (const char *const *)(t->cells + r * t->ncols);
+		int rc = t->has_total && r + 1 == t->nrows ? out_total(&o, row) : out_row(&o, row);
+		if (rc != 0)
 			break;
+	}
 	return out_end(&o);
 }

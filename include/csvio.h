@@ -5,7 +5,9 @@
  * Reading follows RFC 4180 (quoted fields, doubled quotes, quoted newlines),
  * skips a UTF-8 byte-order mark, accepts CRLF or LF, and detects a ';'
  * delimiter (European spreadsheets).  Headers match case-insensitively, with
- * aliases and the column names of Atlas CMMS's import templates.
+ * aliases and the column names of Atlas CMMS's import templates.  JSON and
+ * JSON Lines files (store/json_read.h) are read as rows of the same columns
+ * and go through the same checks.
  */
 #ifndef WRENCH_CSVIO_H
 #define WRENCH_CSVIO_H
@@ -24,6 +26,14 @@ typedef void (*csvio_bad_cb)(size_t line, const char *reason, void *ctx);
 /* Called now and then while importing: bytes read of total (0 if unknown). */
 typedef void (*csvio_progress_cb)(size_t rows, size_t bytes, size_t total, void *ctx);
 
+/* A file's format.  CF_JSON is an array of records, CF_JSONL JSON Lines
+ * (one record a line), both keyed by the CSV headers (README, "JSON"). */
+enum csv_format { CF_CSV, CF_JSON, CF_JSONL };
+/* The format of the file at path by its name (.json; .jsonl or .ndjson;
+ * anything else CSV) or, for another name, its first character ('[' JSON,
+ * '{' JSON Lines); standard input ("-") is CSV. */
+int csvio_format_of(const char *path);
+
 /* The order of day and month in a file's D/M/YYYY dates. */
 enum csvio_date_order {
 	CSVIO_DATE_AUTO,             /* the order the file's unambiguous dates prove
@@ -41,6 +51,8 @@ struct csvio_import_opts {
 	                              * a file that is not UTF-8 is read as
 	                              * Windows-1252 when no line before was UTF-8 */
 	int date_order;              /* enum csvio_date_order */
+	int format;                  /* enum csv_format: CF_CSV (0), or CF_JSON, CF_JSONL
+	                              * (json_read.h: the same rows, checked alike) */
 	const char *rejects_path;    /* --skip-bad: import good rows, write bad
 	                              * ones here with a "reason" column (never
 	                              * over the database or the input file) */
@@ -68,7 +80,6 @@ struct csvio_result {
 int csvio_import(struct store *s, int entity, const char *path,
                  const struct csvio_import_opts *o, struct csvio_result *r, struct wr_err *e);
 
-enum csv_format { CF_CSV, CF_JSON };
 /* Writes every row of an entity, ordered by its natural key, in the same
  * columns import reads: export -> import into an empty database -> export
  * gives identical bytes.  Text cells a spreadsheet would run as a formula

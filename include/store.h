@@ -729,8 +729,12 @@ struct wr_table {
 	char **head;
 	int *numeric;
 	char **cells;           /* nrows * ncols */
+	int has_total;          /* the last row is the total (wr_table_add_total) */
 };
 int wr_table_init(struct wr_table *t, size_t ncols, const char *const *head, const int *numeric);
+/* Adds the total row, last: tables and CSV show it as a row, JSON as the
+ * "total" beside the rows (cli/out.c). */
+int wr_table_add_total(struct wr_table *t, const char *const *cells);
 int wr_table_add_row(struct wr_table *t, const char *const *cells);
 void wr_table_free(struct wr_table *t);
 

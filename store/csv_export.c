@@ -5,12 +5,12 @@
  * read by the SQL built from that descriptor and ordered by the natural
  * key, so that two exports of the same data are the same bytes.
  *
- * CSV follows RFC 4180 with LF line ends: a cell is quoted only when it
- * must be.  A text cell a spreadsheet would run as a formula (starting with
- * = + - @, a tab or CR, perhaps after apostrophes) gets one more apostrophe
- * in front, which import takes off again; number columns are left alone so
- * that -5 stays a number.  JSON is an array of objects with the same keys:
- * numbers bare, yes/no as true/false, empty cells null.
+ * CSV and JSON are written by writers.h: CSV with LF line ends, text cells
+ * a spreadsheet would run as a formula neutralised (number columns are
+ * left alone so that -5 stays a number); JSON an array of objects with the
+ * same keys, one a line (or JSON Lines: the objects alone), by the JSON
+ * convention: numbers bare, yes/no as true/false, empty cells null,
+ * instants RFC 3339 in UTC.
  *
  * The export reads inside one savepoint, so it sees a single state of the
  * database even while another process writes.
@@ -24,7 +24,7 @@
 #include "csv_read.h"
 #include "entity_rec.h"
 #include "outfile.h"
-#include "termtext.h"
+#include "writers.h"
 
 /* Text a person wrote (a key, a name, notes): what a spreadsheet might run. */
 static int is_text(const struct wr_field *f)
@@ -38,128 +38,60 @@ static int in_files(const struct wr_field *f)
 	return !(f->flags & (EF_IMPORT | EF_HIDDEN));
 }
 
-/* 1 when a spreadsheet would take the cell for a formula: it starts with
- * = + - @ TAB or CR, perhaps after apostrophes (so that a cell that really
- * starts with an apostrophe survives the importer taking one off). */
-static int needs_neutralising(const char *s)
-{
-	while (*s == '\'')
-		s++;
-	return *s && strchr("=+-@\t\r", *s) != NULL;
-}
-
 static void write_csv_row(FILE *out, const struct wr_entity *en, const struct entity_rec *rec)
 {
-	int first = 1;
+	struct wr_csv w;
 
+	wr_csv_init(&w, out, NULL);
+	for (size_t i = 0; i < en->n; i++) {
+		const struct wr_field *f = &en->f[i];
+		char buf[64];
+		if (in_files(f))
+			wr_csv_cell(&w, entity_value_text(f, rec, buf, sizeof buf),
+			            is_text(f) ? WR_CSV_TEXT : WR_CSV_VALUE);
+	}
+	wr_csv_end(&w);
+}
+
+/* One record as a JSON object on one line, by the JSON convention
+ * (writers.h): instants in RFC 3339 UTC. */
+static void write_json_row(struct wr_json *w, const struct wr_entity *en,
+                           const struct entity_rec *rec)
+{
+	wr_json_object(w, 1);
 	for (size_t i = 0; i < en->n; i++) {
 		const struct wr_field *f = &en->f[i];
 		char buf[64];
 		if (!in_files(f))
 			continue;
-		if (!first)
-			putc(',', out);
-		first = 0;
-		const char *v = entity_value_text(f, rec, buf, sizeof buf);
-		if (is_text(f) && needs_neutralising(v)) {
-			/* The apostrophe goes inside the quotes, so quote by hand when
-			 * the rest needs it. */
-			size_t n = strlen(v);
-			if (strpbrk(v, ",\"\r\n") || v[n - 1] == ' ' || v[n - 1] == '\t') {
-				putc('"', out);
-				putc('\'', out);
-				for (const char *p = v; *p; p++) {
-					if (*p == '"')
-						putc('"', out);
-					putc(*p, out);
-				}
-				putc('"', out);
-			} else {
-				putc('\'', out);
-				fputs(v, out);
-			}
-			continue;
-		}
-		csv_write_field(out, v, strlen(v), ',');
-	}
-	putc('\n', out);
-}
-
-/* A JSON string: quote and backslash escaped, and every character a
- * terminal may act on (C0, DEL, C1 such as the one-byte CSI U+009B, the
- * bidirectional controls) as \uXXXX; bytes that are not UTF-8 are replaced
- * by U+FFFD so the output always parses. */
-static void json_string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s);
-
-	putc('"', out);
-	while (left > 0) {
-		unsigned cp;
-		size_t k = (size_t)wr_utf8_decode(p, left, &cp);
-
-		if (k == 0) {
-			fputs("\\ufffd", out);
-			k = 1;
-		} else if (cp == '"' || cp == '\\') {
-			putc('\\', out);
-			putc((int)cp, out);
-		} else if (wr_term_unsafe(cp)) {
-			fprintf(out, "\\u%04x", cp);
-		} else {
-			fwrite(p, 1, k, out);
-		}
-		p += k;
-		left -= k;
-	}
-	putc('"', out);
-}
-
-static void write_json_row(FILE *out, const struct wr_entity *en, const struct entity_rec *rec,
-                           int first_row)
-{
-	int first = 1;
-
-	fputs(first_row ? "\n{" : ",\n{", out);
-	for (size_t i = 0; i < en->n; i++) {
-		const struct wr_field *f = &en->f[i];
-		char buf[64];
-		if (!in_files(f))
-			continue;
-		if (!first)
-			putc(',', out);
-		first = 0;
-		json_string(out, f->name);
-		putc(':', out);
+		wr_json_key(w, f->name);
 		const char *v = entity_value_text(f, rec, buf, sizeof buf);
 		if (f->type == FT_BOOL)
-			fputs(v[0] == 'y' ? "true" : "false", out);
-		else if (!v[0])
-			fputs("null", out);
+			wr_json_bool(w, v[0] == 'y');
+		else if (f->type == FT_DATETIME)
+			wr_json_time(w, *(const int64_t *)(const void *)((const char *)rec + f->off));
 		else if (entity_value_numeric(f))
-			fputs(v, out);
+			wr_json_numtext(w, v);
 		else
-			json_string(out, v);
+			wr_json_text(w, v);
 	}
-	putc('}', out);
+	wr_json_end(w);
 }
 
-static void write_start(FILE *out, const struct wr_entity *en, int format)
+static void write_start(FILE *out, const struct wr_entity *en, int format, struct wr_json *w)
 {
-	int first = 1;
+	struct wr_csv c;
 
-	if (format == CF_JSON) {
-		putc('[', out);
+	wr_json_init(w, out, NULL);
+	if (format == CF_JSON)
+		wr_json_array(w, 0);
+	if (format != CF_CSV)
 		return;
-	}
-	for (size_t i = 0; i < en->n; i++) {
-		if (!in_files(&en->f[i]))
-			continue;
-		fprintf(out, "%s%s", first ? "" : ",", en->f[i].name);
-		first = 0;
-	}
-	putc('\n', out);
+	wr_csv_init(&c, out, NULL);
+	for (size_t i = 0; i < en->n; i++)
+		if (in_files(&en->f[i]))
+			wr_csv_cell(&c, en->f[i].name, WR_CSV_VALUE);
+	wr_csv_end(&c);
 }
 
 /* Writes every row of the export's statement; stops at the first failed
@@ -168,17 +100,17 @@ static int write_rows(struct store *s, sqlite3_stmt *st, const struct wr_entity 
                       FILE *out, struct wr_err *e)
 {
 	struct entity_rec rec;
-	size_t rows = 0;
+	struct wr_json w;
 	int rc = WR_OK, r;
 
+	write_start(out, en, format, &w);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		entity_rec_init(en, &rec);
 		rc = entity_fill(en, st, &rec);
 		if (rc == WR_OK && format == CF_CSV)
 			write_csv_row(out, en, &rec);
 		else if (rc == WR_OK)
-			write_json_row(out, en, &rec, rows == 0);
-		rows++;
+			write_json_row(&w, en, &rec);
 		entity_rec_clear(en, &rec);
 		if (rc != WR_OK)
 			return wr_fail(e, rc, "out of memory exporting %s", en->name);
@@ -188,7 +120,7 @@ static int write_rows(struct store *s, sqlite3_stmt *st, const struct wr_entity 
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return store_dberr(s, e, "exporting");
 	if (format == CF_JSON)
-		fputs(rows ? "\n]\n" : "]\n", out);
+		wr_json_end(&w);
 	return WR_OK;
 }
 
@@ -203,8 +135,8 @@ int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_e
 		return wr_fail(e, WR_EUSAGE,
 		               "export: unknown entity; use locations, assets, meters, readings, pms, "
 		               "workorders or history");
-	if (format != CF_CSV && format != CF_JSON)
-		return wr_fail(e, WR_EUSAGE, "export: unknown format; use csv or json");
+	if (format != CF_CSV && format != CF_JSON && format != CF_JSONL)
+		return wr_fail(e, WR_EUSAGE, "export: unknown format; use csv, json or jsonl");
 	if (!sql)
 		return wr_fail(e, WR_EDB, "internal error: the export of %s has no SQL", en->name);
 	if (sqlite3_exec(s->db, "SAVEPOINT csv_export", NULL, NULL, NULL) != SQLITE_OK)
@@ -212,7 +144,6 @@ int csvio_export(struct store *s, int entity, int format, FILE *out, struct wr_e
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = store_dberr(s, e, "preparing the export");
 	} else {
-		write_start(out, en, format);
 		rc = write_rows(s, st, en, format, out, e);
 	}
 	/* errno holds the cause of a failed write: the loop stops at the first

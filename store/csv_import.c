@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "csv_import.h"
+#include "json_read.h"
 #include "outfile.h"
 
 #define PROGRESS_EVERY 10000
@@ -232,6 +233,10 @@ static int handle(struct driver *d, const struct csv_row *row, int *deferred)
 	int rc;
 
 	*deferred = 0;
+	if (row->bad) {
+		bad_row(d, row, row->bad);
+		return WR_OK;
+	}
 	if (row->bad_utf8) {
 		size_t c = (size_t)row->bad_utf8 - 1;
 		snprintf(why, sizeof why,
@@ -571,7 +576,16 @@ static int import_begin(struct driver *d, int *began)
 
 static int read_rows(struct driver *d)
 {
-	int rc = csv_read_file_opts(d->path, &d->ropts, on_row, d, d->e);
+	int rc;
+
+	/* A JSON file's dates are not read again as CSV for their order of
+	 * day and month: an ambiguous one is refused (see map_row). */
+	if (d->o->format == CF_JSON || d->o->format == CF_JSONL) {
+		d->scanned = 1;
+		rc = json_read_file(d->path, d->im.en, d->o->format == CF_JSONL, on_row, d, d->e);
+	} else {
+		rc = csv_read_file_opts(d->path, &d->ropts, on_row, d, d->e);
+	}
 
 	d->r->converted_line = d->ropts.converted_line;
 	d->r->lost_line = d->ropts.lost_line;

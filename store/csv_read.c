@@ -18,6 +18,7 @@
 
 #include "csv_decode.h"
 #include "csv_read.h"
+#include "writers.h"
 
 #define CHUNK 65536
 
@@ -151,6 +152,7 @@ static void on_record(int c, void *data)
 	row.f = ptr;
 	row.len = r->len;
 	row.bad_utf8 = r->bad_utf8;
+	row.bad = NULL;
 	row.bytes = r->bytes;
 	row.total = r->total;
 	row.delim = r->delim;
@@ -498,29 +500,7 @@ void csv_norm_name(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
-/* A field is quoted when it has blanks at an end (which readers would
- * trim), the delimiter, a quote or a line end. */
-static int needs_quotes(const char *s, size_t n, char delim)
-{
-	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			return 1;
-	return 0;
-}
-
 int csv_write_field(FILE *f, const char *s, size_t n, char delim)
 {
-	if (!needs_quotes(s, n, delim))
-		return n && fwrite(s, 1, n, f) != n ? -1 : 0;
-	if (putc('"', f) == EOF)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' && putc('"', f) == EOF)
-			return -1;
-		if (putc(s[i], f) == EOF)
-			return -1;
-	}
-	return putc('"', f) == EOF ? -1 : 0;
+	return wr_csv_field(f, NULL, s, n, delim, WR_CSV_VALUE);
 }

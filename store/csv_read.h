@@ -28,6 +28,8 @@ struct csv_row {
 	char **f;           /* NUL-terminated fields, writable by the callback */
 	size_t *len;        /* their lengths */
 	int bad_utf8;       /* 1-based number of the first field that is not UTF-8, or 0 */
+	const char *bad;    /* why the reader refused the record (JSON: a key or a type
+	                     * that does not fit, json_read.h), or NULL */
 	size_t bytes;       /* bytes of the file consumed so far */
 	size_t total;       /* size of the file, 0 when unknown (a pipe) */
 	char delim;         /* the delimiter in use */
@@ -67,8 +69,8 @@ int csv_read_file_opts(const char *path, struct csv_read_opts *opts, csv_row_fn 
 void csv_norm_name(const char *in, char *out, size_t n);
 
 /* Writes one field with RFC 4180 quoting when it needs it (the delimiter, a
- * quote, CR or LF inside, or a blank at either end, which readers trim).
- * Returns 0, or -1 when the stream fails. */
+ * quote, CR or LF inside, or a blank at either end, which readers trim), as
+ * it is: wr_csv_field of writers.h.  Returns 0, or -1 when the stream fails. */
 int csv_write_field(FILE *f, const char *s, size_t n, char delim);
 
 #endif

@@ -160,6 +160,13 @@ int64_t report_asset_start(const struct scope *sc, int64_t install)
 /* Hours with two decimals.  A value too long for that (only a database
  * written by another program holds one: wrench bounds what it stores, see
  * enum wr_num) is written in exponent form rather than cut short. */
+int report_add_row(struct wr_table *t, const char *const *cells)
+{
+	if (strcmp(cells[0], "TOTAL") == 0)
+		return wr_table_add_total(t, cells);
+	return wr_table_add_row(t, cells);
+}
+
 void report_fmt_hours(double h, char *buf, size_t n)
 {
 	int len = snprintf(buf, n, "%.2f", h);
@@ -338,7 +345,7 @@ static int add_mean_total(struct wr_table *t, int64_t count, double hours, struc
 	report_fmt_hours(hours, hb, sizeof hb);
 	if (count)
 		report_fmt_hours(hours / (double)count, mb, sizeof mb);
-	if (wr_table_add_row(t, cells) != WR_OK)
+	if (wr_table_add_total(t, cells) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	return WR_OK;
 }
@@ -519,7 +526,7 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		report_fmt_hours(span_total / 3600.0, pb, sizeof pb);
 		if (span_total > 0)
 			snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - down_total / span_total));
-		if (wr_table_add_row(t, cells) != WR_OK)
+		if (wr_table_add_total(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	}
 	return rc;
@@ -604,7 +611,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		snprintf(cb, sizeof cb, "%lld", (long long)count);
 		report_fmt_hours(hours, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)overdue);
-		if (wr_table_add_row(t, cells) != WR_OK)
+		if (wr_table_add_total(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	}
 	return rc;
@@ -690,6 +697,7 @@ static int report_compliance(struct store *s, const struct scope *sc, struct wr_
 	sqlite3_finalize(st);
 	if (rc == WR_OK && compliance_row(t, "TOTAL", &total) != WR_OK)
 		rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
+	t->has_total = rc == WR_OK;
 	return rc;
 }
 

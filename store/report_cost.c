@@ -40,7 +40,7 @@ static int cost_row(struct wr_table *t, const char *label, double hours, double 
 	report_fmt_hours(labour, l, sizeof l);
 	report_fmt_hours(parts, p, sizeof p);
 	report_fmt_hours(labour + parts, c, sizeof c);
-	return wr_table_add_row(t, cells);
+	return report_add_row(t, cells);
 }
 
 int report_cost(struct store *s, const struct scope *sc, int by, struct wr_table *t,

@@ -37,6 +37,10 @@ int report_prepare(struct store *s, const char *sql, const struct scope *sc, sql
 int64_t report_asset_start(const struct scope *sc, int64_t install);
 /* Hours (or any amount) with two decimals. */
 void report_fmt_hours(double h, char *buf, size_t n);
+
+/* Adds a report's row; the row labelled TOTAL in its first cell is the
+ * table's total (JSON writes it beside the rows, wr_table_add_total). */
+int report_add_row(struct wr_table *t, const char *const *cells);
 /* "YYYY-MM" of an instant into buf (at least 8 bytes). */
 void report_month_of(int64_t t, char *buf, size_t n);
 /* The failure: out of memory while building a table. */

@@ -104,7 +104,7 @@ static int pareto_row(struct wr_table *t, const char *key, int64_t n, double h, 
 		snprintf(sb, sizeof sb, "%.1f", share);
 	if (cum >= 0)
 		snprintf(ub, sizeof ub, "%.1f", cum);
-	return wr_table_add_row(t, cells);
+	return report_add_row(t, cells);
 }
 
 static int pareto_rows(struct store *s, sqlite3_stmt *st, int top, struct wr_table *t,

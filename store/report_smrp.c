@@ -71,7 +71,7 @@ static int planned_flush(struct planned *p, const char *label, double pl, double
 	report_fmt_hours(un, b, sizeof b);
 	report_fmt_hours(pl + un, c, sizeof c);
 	fmt_pct(pl, pl + un, d, sizeof d);
-	return wr_table_add_row(p->t, cells);
+	return report_add_row(p->t, cells);
 }
 
 static int planned_row(sqlite3_stmt *st, void *ctx)
@@ -154,7 +154,7 @@ static int sched_flush(struct sched *p, const char *label, const struct sched_co
 	fmt_pct((double)c->in_week, (double)c->due, g, sizeof g);
 	report_fmt_hours(c->hours, h, sizeof h);
 	fmt_pct(c->hours_in_week, c->hours, k, sizeof k);
-	return wr_table_add_row(p->t, cells);
+	return report_add_row(p->t, cells);
 }
 
 /* The end of the schedule week (Monday to Sunday) that holds day t: the
@@ -363,7 +363,7 @@ int report_aging(struct store *s, const struct scope *sc, struct wr_table *t, st
 		fmt_pct((double)a.count[k], (double)a.count[NBANDS], p, sizeof p);
 		if (a.count[k])
 			snprintf(d, sizeof d, "%.1f", a.days[k] / (double)a.count[k]);
-		if (wr_table_add_row(t, cells) != WR_OK)
+		if (report_add_row(t, cells) != WR_OK)
 			return report_oom(e);
 	}
 	return WR_OK;

@@ -53,6 +53,15 @@ int wr_table_add_row(struct wr_table *t, const char *const *cells)
 	return WR_OK;
 }
 
+int wr_table_add_total(struct wr_table *t, const char *const *cells)
+{
+	int rc = wr_table_add_row(t, cells);
+
+	if (rc == WR_OK)
+		t->has_total = 1;
+	return rc;
+}
+
 void wr_table_free(struct wr_table *t)
 {
 	if (!t)

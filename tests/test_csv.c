@@ -916,16 +916,17 @@ START_TEST(test_round_trip_every_entity)
 	/* JSON: the same keys, numbers bare, empty as null, escapes. */
 	const char *j = json[1];
 	ck_assert_msg(j[0] == '[' && strstr(j, "\n]\n"), "%s", j);
-	ck_assert_msg(strstr(j, "{\"tag\":\"-DASH\",\"name\":\"@at name\",\"description\":\"=quoted "
-	                        "formula\",\"class\":\"=cls\",\"parent\":null,\"location\":null,"
-	                        "\"criticality\":3,\"status\":\"retired\",\"install_date\":null,"),
+	ck_assert_msg(strstr(j, "{\"tag\": \"-DASH\", \"name\": \"@at name\", \"description\": "
+	                        "\"=quoted formula\", \"class\": \"=cls\", \"parent\": null, "
+	                        "\"location\": null, \"criticality\": 3, \"status\": \"retired\", "
+	                        "\"install_date\": null,"),
 	              "%s", j);
-	ck_assert_msg(strstr(j, "\"name\":\"Pump, \\\"big\\\" one\",\"description\":\"Line "
-	                        "one\\u000aLine two, with comma\\u000a  indented \\\"quote\\\"\""),
+	ck_assert_msg(strstr(j, "\"name\": \"Pump, \\\"big\\\" one\", \"description\": \"Line "
+	                        "one\\nLine two, with comma\\n  indented \\\"quote\\\"\""),
 	              "%s", j);
-	ck_assert_msg(strstr(j, "\"description\":\"\\u0009tab first\""), "%s", j);
-	ck_assert_msg(strstr(json[4], "\"floating\":false") && strstr(json[4], "\"active\":true") &&
-	                  strstr(json[4], "\"est_hours\":1.5"),
+	ck_assert_msg(strstr(j, "\"description\": \"\\ttab first\""), "%s", j);
+	ck_assert_msg(strstr(json[4], "\"floating\": false") && strstr(json[4], "\"active\": true") &&
+	                  strstr(json[4], "\"est_hours\": 1.5"),
 	              "%s", json[4]);
 	for (int i = 0; i < 7; i++) {
 		free(csv[i]);
@@ -940,7 +941,7 @@ START_TEST(test_json_control_characters)
 
 	OK(import_text("assets", "tag,description\nC-1,\"a\x01z\\\"\"\"\n"));
 	j = export("assets", CF_JSON);
-	ck_assert_msg(strstr(j, "\"description\":\"a\\u0001z\\\\\\\"\""), "%s", j);
+	ck_assert_msg(strstr(j, "\"description\": \"a\\u0001z\\\\\\\"\""), "%s", j);
 	free(j);
 	j = export("meters", CF_JSON);
 	ck_assert_str_eq(j, "[]\n");

@@ -23,6 +23,7 @@
 #include "csvio.h"
 #include "entity.h"
 #include "store.h"
+#include "writers.h"
 #include "../store/csv_read.h"     /* the CSV writer and reader, to write and read files */
 #include "../store/entity_rec.h"   /* the store's side: records, values, SQL */
 
@@ -653,7 +654,8 @@ static void check_csv(const struct wr_entity *en)
 static void check_json_value(const struct wr_entity *en, const struct wr_field *f,
                              const cJSON *v)
 {
-	char want[128];
+	char want[128], tbuf[WR_DATE_BUF];
+	int64_t t;
 
 	expected(en, f, 1, want, sizeof want);
 	ck_assert_msg(v != NULL, "%s.%s: not in the JSON", en->name, f->name);
@@ -665,6 +667,11 @@ static void check_json_value(const struct wr_entity *en, const struct wr_field *
 	else if (entity_value_numeric(f))
 		ck_assert_msg(cJSON_IsNumber(v) && v->valuedouble == strtod(want, NULL),
 		              "%s.%s: not the number %s", en->name, f->name, want);
+	else if (f->type == FT_DATETIME)
+		/* An instant is RFC 3339 in UTC: the same time once read back. */
+		ck_assert_msg(cJSON_IsString(v) && wr_time_from_rfc3339(v->valuestring, &t) &&
+		                  !strcmp(wr_date_fmt(t, tbuf), want),
+		              "%s.%s: not the instant '%s'", en->name, f->name, want);
 	else
 		ck_assert_msg(cJSON_IsString(v) && !strcmp(v->valuestring, want),
 		              "%s.%s: not the string '%s'", en->name, f->name, want);

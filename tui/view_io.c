@@ -304,6 +304,7 @@ static int run_import(struct app *a, struct io *io, int dry)
 	memset(&io->res, 0, sizeof io->res);
 	memset(&o, 0, sizeof o);
 	o.dry_run = dry;
+	o.format = csvio_format_of(path);    /* a .json or .jsonl file is JSON */
 	o.on_bad = on_bad;
 	o.on_progress = paint_progress;
 	o.ctx = io;

@@ -153,7 +153,7 @@ assert_json "rank json" "$OUT"
 tampered pm due --format json
 assert_json "pm due json" "$OUT"
 assert_eq "pm due dates are dates wrench accepts" "true" \
-	"$(printf '%s' "$OUT" | jq 'all(.[]; .due == null or .due == "" or (.due >= "1900-01-01" and .due <= "2999-12-31 23:59:59"))')"
+	"$(printf '%s' "$OUT" | jq 'all(.[]; .due == null or (.due >= "1900-01-01" and .due <= "2999-12-31 23:59:59"))')"
 tampered pm generate
 tampered pm list
 tampered report settings --crew-hours 40 --rate 1e9
@@ -164,7 +164,7 @@ for r in mtbf mttr availability backlog pm-compliance planned schedule-complianc
 done
 tampered report backlog --format json
 assert_eq "backlog total holds the 1e300 hours" "true" \
-	"$(printf '%s' "$OUT" | jq '[.[] | select(.status == "TOTAL")][0].est_hours > 1e299')"
+	"$(printf '%s' "$OUT" | jq '.total.est_hours > 1e299')"
 tampered wo show WO-000006 --format json
 assert_eq "a due date past 2999 reads as the last accepted one" "2999-12-31 23:59:59" \
 	"$(printf '%s' "$OUT" | jq -r .due)"

@@ -59,7 +59,7 @@ check_rc "wo done --if-version (stale) exits 3" 3
 w wo show "$N" --format json
 assert_eq "stale done changed nothing (status)" "in_progress" "$(echo "$OUT" | jq -r .status)"
 assert_eq "stale done added no note" "0" "$(echo "$OUT" | jq '.notes | length')"
-assert_eq "stale done set no code" "" "$(echo "$OUT" | jq -r .problem)"
+assert_eq "stale done set no code" "null" "$(echo "$OUT" | jq .problem)"
 
 # ---- a stale version is the conflict even where the move itself would be
 # refused (reopen wants done work)

@@ -35,7 +35,7 @@ check_rc "pm due" 0
 assert_eq "nothing due on Jan 1" "0" "$(csv_rows "$OUT")"
 w pm due --days 7 --format json
 assert_eq "due within a week" "PM-1" "$(printf '%s' "$OUT" | jq -r '.[0].pm')"
-assert_eq "not generated yet" "" "$(printf '%s' "$OUT" | jq -r '.[0].wo')"
+assert_eq "not generated yet: null" "null" "$(printf '%s' "$OUT" | jq '.[0].wo')"
 w pm due --days x
 check_rc "pm due bad --days" 2
 
@@ -100,20 +100,23 @@ w report mtbf $P --format json
 check_rc "report mtbf" 0
 assert_json "mtbf json" "$OUT"
 J=$OUT
-assert_eq "mtbf PUMP-1 failures" "2" "$(printf '%s' "$J" | jq '.[] | select(.asset=="PUMP-1") | .failures')"
-assert_eq "mtbf PUMP-1" "1089" "$(printf '%s' "$J" | jq '.[] | select(.asset=="PUMP-1") | .mtbf_hours')"
-assert_eq "mtbf PUMP-2" "2178" "$(printf '%s' "$J" | jq '.[] | select(.asset=="PUMP-2") | .mtbf_hours')"
-assert_eq "mtbf pooled" "1452" "$(printf '%s' "$J" | jq '.[] | select(.asset=="TOTAL") | .mtbf_hours')"
+assert_eq "mtbf PUMP-1 failures" "2" "$(printf '%s' "$J" | jq '.rows[] | select(.asset=="PUMP-1") | .failures')"
+assert_eq "mtbf PUMP-1" "1089" "$(printf '%s' "$J" | jq '.rows[] | select(.asset=="PUMP-1") | .mtbf_hours')"
+assert_eq "mtbf PUMP-2" "2178" "$(printf '%s' "$J" | jq '.rows[] | select(.asset=="PUMP-2") | .mtbf_hours')"
+assert_eq "mtbf pooled" "1452" "$(printf '%s' "$J" | jq '.total.mtbf_hours')"
+# The total is beside the rows, not a row: no asset named TOTAL.
+assert_eq "mtbf total not among the rows" "0" \
+	"$(printf '%s' "$J" | jq '[.rows[] | select(.asset=="TOTAL")] | length')"
 assert_eq "mtbf leaves out assets that never failed" "" \
-	"$(printf '%s' "$J" | jq -r '.[] | select(.asset=="FAN-1") | .asset')"
+	"$(printf '%s' "$J" | jq -r '.rows[] | select(.asset=="FAN-1") | .asset')"
 
 # mttr: PUMP-1 (4 + 2) / 2 = 3 h; PUMP-2 6 h; pooled 12 / 3 = 4 h.
 w report mttr $P --format json
 check_rc "report mttr" 0
 J=$OUT
-assert_eq "mttr PUMP-1" "3" "$(printf '%s' "$J" | jq '.[] | select(.asset=="PUMP-1") | .mttr_hours')"
-assert_eq "mttr PUMP-2" "6" "$(printf '%s' "$J" | jq '.[] | select(.asset=="PUMP-2") | .mttr_hours')"
-assert_eq "mttr pooled" "4" "$(printf '%s' "$J" | jq '.[] | select(.asset=="TOTAL") | .mttr_hours')"
+assert_eq "mttr PUMP-1" "3" "$(printf '%s' "$J" | jq '.rows[] | select(.asset=="PUMP-1") | .mttr_hours')"
+assert_eq "mttr PUMP-2" "6" "$(printf '%s' "$J" | jq '.rows[] | select(.asset=="PUMP-2") | .mttr_hours')"
+assert_eq "mttr pooled" "4" "$(printf '%s' "$J" | jq '.total.mttr_hours')"
 
 # availability: each pump 6 h down of 2184: 99.725 %, shown 99.73; over all
 # three assets 1 - 12 / 6552 = 99.817 %, shown 99.82.
@@ -121,24 +124,24 @@ w report availability $P --format json
 check_rc "report availability" 0
 J=$OUT
 assert_eq "availability PUMP-1" "99.73" \
-	"$(printf '%s' "$J" | jq '.[] | select(.asset=="PUMP-1") | .availability_pct')"
+	"$(printf '%s' "$J" | jq '.rows[] | select(.asset=="PUMP-1") | .availability_pct')"
 assert_eq "availability downtime PUMP-2" "6" \
-	"$(printf '%s' "$J" | jq '.[] | select(.asset=="PUMP-2") | .downtime_hours')"
+	"$(printf '%s' "$J" | jq '.rows[] | select(.asset=="PUMP-2") | .downtime_hours')"
 assert_eq "availability total" "99.82" \
-	"$(printf '%s' "$J" | jq '.[] | select(.asset=="TOTAL") | .availability_pct')"
+	"$(printf '%s' "$J" | jq '.total.availability_pct')"
 
 # backlog: open/high 2 orders, 5 h, 1 overdue; requested 1; plus the March PM.
 w report backlog --format json
 check_rc "report backlog" 0
 J=$OUT
 assert_eq "backlog open high count" "2" \
-	"$(printf '%s' "$J" | jq '.[] | select(.status=="open" and .priority=="high") | .count')"
+	"$(printf '%s' "$J" | jq '.rows[] | select(.status=="open" and .priority=="high") | .count')"
 assert_eq "backlog open high hours" "5" \
-	"$(printf '%s' "$J" | jq '.[] | select(.status=="open" and .priority=="high") | .est_hours')"
+	"$(printf '%s' "$J" | jq '.rows[] | select(.status=="open" and .priority=="high") | .est_hours')"
 assert_eq "backlog open high overdue" "1" \
-	"$(printf '%s' "$J" | jq '.[] | select(.status=="open" and .priority=="high") | .overdue')"
+	"$(printf '%s' "$J" | jq '.rows[] | select(.status=="open" and .priority=="high") | .overdue')"
 assert_eq "backlog requested" "1" \
-	"$(printf '%s' "$J" | jq '[.[] | select(.status=="requested") | .count] | add')"
+	"$(printf '%s' "$J" | jq '[.rows[] | select(.status=="requested") | .count] | add')"
 
 # pm-compliance: January on time, February late, March not done: 1 of 3.
 w report pm-compliance $P --format csv
@@ -152,9 +155,9 @@ assert_contains "total" "$C" "TOTAL,3,1,1,1,33.3"
 # class and asset filters
 w report mtbf $P --class fan --format json
 assert_eq "class filter leaves no fan failures" "0" \
-	"$(printf '%s' "$OUT" | jq '[.[] | select(.asset != "TOTAL")] | length')"
+	"$(printf '%s' "$OUT" | jq '.rows | length')"
 w report mttr $P --asset PUMP-2 --format json
-assert_eq "asset filter" "PUMP-2" "$(printf '%s' "$OUT" | jq -r '.[0].asset')"
+assert_eq "asset filter" "PUMP-2" "$(printf '%s' "$OUT" | jq -r '.rows[0].asset')"
 
 # table output and errors
 w report mtbf $P

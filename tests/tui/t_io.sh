@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Import/export: a CSV with bad rows shows the report (line: reason) and
-# imports nothing; a dry run writes nothing; a good import writes; exports
+# imports nothing; a dry run writes nothing; a good import writes, a .json
+# file as JSON; exports
 # (CSV, JSON, another entity from the pick list) are byte-identical to
 # `wrench export`; replacing a file is asked first, and the database is never
 # replaced; a missing file says so.
@@ -17,6 +18,7 @@ no_asset() { ! has_asset "$1"; }
 printf 'tag,name,class\nIO-1,Import one,pump\nIO-2,Import two,pump,extra\n,No tag,pump\nIO-4,Four,pump\n' \
 	>"$T_DIR/bad.csv"
 printf 'tag,name,class\nIO-1,Import one,pump\nIO-2,Import two,pump\n' >"$T_DIR/good.csv"
+printf '[{"tag": "IO-J", "name": "From JSON", "class": "pump", "criticality": 4}]\n' >"$T_DIR/good.json"
 
 # type_path PATH: from the menu's File row, types PATH in the prompt.
 type_path() {
@@ -87,6 +89,17 @@ for size in "80 24" "40 16"; do
 		expect "2 unchanged, 0 rejected" "$tag: re-import changes nothing"
 	fi
 	check "$tag: the database has them" has_asset IO-2
+	keys q
+
+	# A .json file is read as JSON.
+	type_path "$T_DIR/good.json"
+	keys Enter
+	if [ $n -eq 1 ]; then
+		expect "1 inserted" "$tag: a JSON file is imported"
+	else
+		expect "1 unchanged" "$tag: a JSON file again changes nothing"
+	fi
+	check "$tag: the database has the JSON record" has_asset IO-J
 	keys q
 
 	# Export CSV and JSON: the same bytes as wrench export.

@@ -197,7 +197,7 @@ run_shift() {
 	keys Enter
 	expect "Part BRG-6205 added to $job" "$tag: the part is saved"
 	check "$tag: the database has the part, 2 at 12.50" \
-		retry json_is "$job" '.parts | map("\(.code) \(.qty) \(.unit_cost)") | join(";")' \
+		retry json_is "$job" '.parts | map("\(.part_code) \(.qty) \(.unit_cost)") | join(";")' \
 		"BRG-6205 2 12.5"
 	keys G
 	expect "BRG-6205 x2 Idler bearing @12.50" "$tag: the detail lists the part"

@@ -95,20 +95,24 @@ static void setup(void)
 	load_examples();
 }
 
-/* Export the entity and import the export again: nothing may change. */
-static void check_reimport(int entity)
+/* Export the entity and import the export again, in the input's format:
+ * nothing may change. */
+static void check_reimport(int entity, int format)
 {
+	struct csvio_import_opts o;
 	struct csvio_result r;
 	struct wr_err e = {0, ""};
 	FILE *out = fopen(out_path, "w");
 
 	if (!out)
 		die("cannot open the export memfd", NULL);
-	if (csvio_export(db, entity, CF_CSV, out, &e) != WR_OK)
+	if (csvio_export(db, entity, format, out, &e) != WR_OK)
 		die("export after a successful import failed", &e);
 	if (fclose(out) != 0)
 		die("cannot write the export memfd", NULL);
-	if (csvio_import(db, entity, out_path, NULL, &r, &e) != WR_OK)
+	memset(&o, 0, sizeof o);
+	o.format = format;
+	if (csvio_import(db, entity, out_path, &o, &r, &e) != WR_OK)
 		die("importing the export of a successful import failed", &e);
 	if (r.inserted || r.updated || r.rejected) {
 		fprintf(stderr, "fuzz: re-import: %zu inserted, %zu updated, %zu rejected\n",
@@ -117,7 +121,7 @@ static void check_reimport(int entity)
 	}
 }
 
-int fuzz_csv_import(int entity, const uint8_t *data, size_t size)
+int fuzz_import(int entity, int format, const uint8_t *data, size_t size)
 {
 	struct csvio_import_opts o;
 	struct csvio_result r;
@@ -128,6 +132,7 @@ int fuzz_csv_import(int entity, const uint8_t *data, size_t size)
 		setup();
 	write_input(in_fd, data, size);
 	memset(&o, 0, sizeof o);
+	o.format = format;
 	if (mode == 1)
 		o.rejects_path = rejects_path;
 	o.dry_run = mode == 2;
@@ -145,7 +150,12 @@ int fuzz_csv_import(int entity, const uint8_t *data, size_t size)
 	if (rc == WR_OK && mode == 0 && r.rejected)
 		die("an import without --skip-bad succeeded with rejected rows", NULL);
 	if (rc == WR_OK && mode == 0)
-		check_reimport(entity);
+		check_reimport(entity, format);
 	store_rollback(db);
 	return 0;
+}
+
+int fuzz_csv_import(int entity, const uint8_t *data, size_t size)
+{
+	return fuzz_import(entity, CF_CSV, data, size);
 }
