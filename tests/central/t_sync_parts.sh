@@ -80,7 +80,7 @@ for d in plan tech2; do
 	[ "$(on_hand $d)" = 3 ] || fail "$d holds $(on_hand $d) after the sync, not 3"
 done
 ok tech2 wo show "$WO" --format json
-printf '%s' "$OUT" | jq -e '[.parts[] | select(.code == "SEAL-1" and .qty == 2)] | length == 1' \
+printf '%s' "$OUT" | jq -e '[.parts[] | select(.part_code == "SEAL-1" and .qty == 2)] | length == 1' \
 	>/dev/null || fail "the use did not reach the second technician: $OUT"
 
 # ---- given back, and a free-text part

@@ -27,7 +27,7 @@ make_parts_db() {
 
 on_hand() { [ "$(w part show "$1" --format json | jq .on_hand)" = "$2" ]; }
 used() { w wo show "$WO" --format json | jq -e --arg c "$1" --arg d "$2" --argjson q "$3" \
-	'[.parts[] | select(.code == $c and .description == $d and .qty == $q)] | length == 1' \
+	'[.parts[] | select(.part_code == $c and .description == $d and .qty == $q)] | length == 1' \
 	>/dev/null; }
 
 for size in "40 16" "120 40"; do
