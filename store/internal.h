@@ -215,5 +215,8 @@ int store_version_of(struct store *s, const char *table, int64_t id, int64_t *ve
 /* Fault-diagnosis index upkeep for one work order (insert or replace its
  * FTS row if it is finished corrective work, delete it otherwise). */
 int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);
+/* The same for the work orders whose ids are the JSON array ids; had_rows:
+ * some of them may be in the index already (else they are all new). */
+int store_fault_index_many(struct store *s, const char *ids, int had_rows, struct wr_err *e);
 
 #endif
