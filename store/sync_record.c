@@ -392,6 +392,31 @@ static int fault_index(struct store *s, struct sync_page_ctx *pg, int64_t id, in
 	return pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a change") : WR_OK;
 }
 
+/* A PM schedule: written, then its next due date worked out here (the
+ * server does not carry it) when it is new or its schedule moved. */
+static int write_pm(struct store *s, const struct plan *p, int64_t id, int *parked,
+                    struct wr_err *e)
+{
+	struct wr_pm before;
+	int rc;
+
+	wr_pm_init(&before);
+	if (id && (rc = store_pm_by_id(s, id, &before, e)) != WR_OK) {
+		wr_pm_clear(&before);
+		return rc;
+	}
+	rc = run_plan(s, p, id, e);
+	if (rc == WR_ECONFLICT) {
+		*parked = 1;
+		rc = WR_OK;
+	} else if (rc == WR_OK) {
+		rc = store_pm_synced(s, id ? id : sqlite3_last_insert_rowid(s->db), id ? &before : NULL,
+		                     e);
+	}
+	wr_pm_clear(&before);
+	return rc;
+}
+
 int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
                       uint32_t kept, struct sync_page_ctx *pg, int *parked, struct wr_err *e)
 {
@@ -410,6 +435,8 @@ int sync_write_record(struct store *s, const struct wr_entity *en, const struct 
 		return WR_OK;   /* append-only and here already */
 	if (en->id == CE_WORKORDERS && (rc = free_number(s, r, e)) != WR_OK)
 		return rc;
+	if (en->id == CE_PMS)
+		return write_pm(s, &p, id, parked, e);
 	rc = run_plan(s, &p, id, e);
 	if (rc == WR_ECONFLICT) {
 		/* A key another local record holds (a rejected create's tag, say). */

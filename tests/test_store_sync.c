@@ -1095,6 +1095,32 @@ START_TEST(pull_in_reverse_order)
 }
 END_TEST
 
+/* PM schedules that arrive by pull are due when they would be had they
+ * been imported here: the server carries no next due date or meter value. */
+START_TEST(pulled_pms_are_scheduled)
+{
+	static const char q[] =
+		"SELECT group_concat(code || ':' || ifnull(next_due, '-') || ':' ||"
+		" ifnull(next_meter, '-'), ';') FROM (SELECT * FROM pm ORDER BY code)";
+	struct store *b;
+	char pb[512], qa[256], qb[256];
+	struct tpage t;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	q_text(S, q, qa, sizeof qa);
+	q_text(b, q, qb, sizeof qb);
+	ck_assert_str_eq(qb, qa);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM pm WHERE next_due IS NOT NULL"), 1);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM pm WHERE next_meter IS NOT NULL"), 1);
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
 /* The change of the work order in the page of t: its fields replaced. */
 static struct sync_change *wo_change(struct tpage *t)
 {
@@ -1295,6 +1321,7 @@ int main(void)
 	tcase_add_test(tc, refuse_and_reset);
 	tcase_add_test(tc, pull_into_empty_store);
 	tcase_add_test(tc, pull_in_reverse_order);
+	tcase_add_test(tc, pulled_pms_are_scheduled);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);
