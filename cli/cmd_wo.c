@@ -232,7 +232,8 @@ static int show_labor(const struct wr_labor *l, void *ctx)
 	char at[WR_DATE_BUF];
 
 	list_open(sc, "Labour", "labor");
-	if (l->minutes > 0)
+	/* A correction (negative, not running) takes its minutes off. */
+	if (!l->running)
 		sc->minutes += l->minutes;
 	if (sc->json) {
 		item_sep(sc);
@@ -240,7 +241,7 @@ static int show_labor(const struct wr_labor *l, void *ctx)
 		out_json_str(stdout, l->username);
 		printf(", \"started\": ");
 		out_json_str(stdout, wr_date_fmt(l->started_at, at));
-		if (l->minutes < 0)
+		if (l->running)
 			printf(", \"minutes\": null, \"running\": true, \"note\": ");
 		else
 			printf(", \"minutes\": %d, \"running\": false, \"note\": ", l->minutes);
@@ -249,10 +250,10 @@ static int show_labor(const struct wr_labor *l, void *ctx)
 		return 0;
 	}
 	out_printf(stdout, "  %-19s %-12s ", wr_date_fmt(l->started_at, at), l->username);
-	if (l->minutes < 0)
+	if (l->running)
 		printf("(timer running)");
 	else
-		printf("%4d min", l->minutes);
+		printf("%4d min%s", l->minutes, l->minutes < 0 ? " (correction)" : "");
 	if (l->note[0]) {
 		fputs("  ", stdout);
 		out_text(stdout, l->note);

@@ -264,10 +264,23 @@ static const char *const migration_4[] = {
 	NULL,
 };
 
+/* A running labour timer says so (it was a row with minutes < 0, which a
+ * labour correction from another device is too: on the wire a negative
+ * number of minutes is a correction).  Timers never leave this device, so
+ * a row the server sent (it has a base) is a correction.  (Migration 7 of
+ * this round's numbering: 5 and 6 are other branches'.) */
+static const char *const migration_7[] = {
+	"ALTER TABLE wo_labor ADD COLUMN running INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE wo_labor SET running = 1"
+	" WHERE minutes < 0 AND uuid NOT IN (SELECT uuid FROM sync_base);",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_7,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -1121,6 +1121,52 @@ START_TEST(pulled_pms_are_scheduled)
 }
 END_TEST
 
+static int labour_row(const struct wr_labor *l, void *ctx)
+{
+	*(struct wr_labor *)ctx = *l;
+	return 0;
+}
+
+/* A labour correction (negative minutes, made on another device) that
+ * arrives by pull is a correction here: no running timer of its user. */
+START_TEST(pulled_labour_correction_is_no_timer)
+{
+	struct wr_err e = {0, ""};
+	struct wr_labor l;
+	struct store *b;
+	char pb[512], num[32];
+	int64_t since;
+	struct tpage t;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	for (size_t k = 0; k < t.p.n; k++) {
+		struct sync_change *c = &t.p.changes[k];
+		for (size_t i = 0; strcmp(c->entity, "labour") == 0 && i < c->data.nfields; i++) {
+			struct sync_field *f = (struct sync_field *)(uintptr_t)&c->data.fields[i];
+			if (strcmp(f->name, "minutes") == 0)
+				f->value = (struct sync_value){SYNC_NUMBER, NULL, -30, 0};
+		}
+	}
+	b = open_b(pb, sizeof pb);
+	store_set_actor(b, store_actor(S));
+	apply(b, &t.p, &n);
+	ck_assert_int_eq(store_labor_running(b, num, sizeof num, &since, &e), WR_OK);
+	ck_assert_str_eq(num, "");
+	memset(&l, 0, sizeof l);
+	ck_assert_int_eq(store_labor_list(b, "WO-000001", labour_row, &l, &e), WR_OK);
+	ck_assert_int_eq(l.minutes, -30);
+	ck_assert_int_eq(l.running, 0);
+	/* A timer started here still runs, and stops as one. */
+	ck_assert_int_eq(store_labor_start(b, "WO-000001", &e), WR_OK);
+	ck_assert_int_eq(store_labor_running(b, num, sizeof num, &since, &e), WR_OK);
+	ck_assert_str_eq(num, "WO-000001");
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
 /* The change of the work order in the page of t: its fields replaced. */
 static struct sync_change *wo_change(struct tpage *t)
 {
@@ -1322,6 +1368,7 @@ int main(void)
 	tcase_add_test(tc, pull_into_empty_store);
 	tcase_add_test(tc, pull_in_reverse_order);
 	tcase_add_test(tc, pulled_pms_are_scheduled);
+	tcase_add_test(tc, pulled_labour_correction_is_no_timer);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);
