@@ -421,6 +421,8 @@ static int apply_all(struct store *s, const struct sync_page *p, struct sync_pag
 	}
 	if (rc == WR_OK)
 		rc = retry_parked(s, pg, applied, e);
+	if (rc == WR_OK)
+		rc = sync_audit_page(s, pg->created, e);
 	if (rc == WR_OK && pg->fault_ids.len) {
 		sbuf_put(&pg->fault_ids, "]");
 		rc = pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a page")

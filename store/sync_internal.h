@@ -67,7 +67,20 @@ struct sync_page_ctx {
 	struct sbuf fault_ids;  /* "[id,id,...": the work orders written */
 	int fault_had;          /* one of them had a row before */
 	int local;              /* local edits or conflicts wait: look for kept fields */
+	size_t created;         /* records new here (the audit log counts them) */
 };
+
+/* ---- the audit log of what a pull changed (sync_audit.c) ---- */
+/* The wire values of the fields of en in mask of row id, as a JSON object
+ * (*out, to free; NULL when there is no such row). */
+int sync_audit_values(struct store *s, const struct wr_entity *en, uint32_t mask, int64_t id,
+                      char **out, struct wr_err *e);
+/* One audit row by "sync" per field whose wire value differs between
+ * before and after (from sync_audit_values). */
+int sync_audit_changes(struct store *s, const struct wr_entity *en, const char *uuid,
+                       const char *before, const char *after, struct wr_err *e);
+/* One audit row for a page that brought records new here. */
+int sync_audit_page(struct store *s, size_t created, struct wr_err *e);
 
 /* ---- records (sync_record.c) ---- */
 /* The bit of every field of en that local edits still wait on for the

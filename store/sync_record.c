@@ -392,10 +392,28 @@ static int fault_index(struct store *s, struct sync_page_ctx *pg, int64_t id, in
 	return pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a change") : WR_OK;
 }
 
+/* The update of plan p over row id, its changes written to the audit log
+ * (a pulled change to a record that was here). */
+static int run_audited(struct store *s, const struct plan *p, int64_t id, struct wr_err *e)
+{
+	char *before = NULL, *after = NULL;
+	int rc = sync_audit_values(s, p->en, p->mask, id, &before, e);
+
+	if (rc == WR_OK)
+		rc = run_plan(s, p, id, e);
+	if (rc == WR_OK && before)
+		rc = sync_audit_values(s, p->en, p->mask, id, &after, e);
+	if (rc == WR_OK && before && after)
+		rc = sync_audit_changes(s, p->en, p->r->uuid, before, after, e);
+	free(before);
+	free(after);
+	return rc;
+}
+
 /* A PM schedule: written, then its next due date worked out here (the
  * server does not carry it) when it is new or its schedule moved. */
-static int write_pm(struct store *s, const struct plan *p, int64_t id, int *parked,
-                    struct wr_err *e)
+static int write_pm(struct store *s, const struct plan *p, int64_t id,
+                    struct sync_page_ctx *pg, int *parked, struct wr_err *e)
 {
 	struct wr_pm before;
 	int rc;
@@ -405,11 +423,13 @@ static int write_pm(struct store *s, const struct plan *p, int64_t id, int *park
 		wr_pm_clear(&before);
 		return rc;
 	}
-	rc = run_plan(s, p, id, e);
+	rc = pg && id ? run_audited(s, p, id, e) : run_plan(s, p, id, e);
 	if (rc == WR_ECONFLICT) {
 		*parked = 1;
 		rc = WR_OK;
 	} else if (rc == WR_OK) {
+		if (pg && !id)
+			pg->created++;
 		rc = store_pm_synced(s, id ? id : sqlite3_last_insert_rowid(s->db), id ? &before : NULL,
 		                     e);
 	}
@@ -436,13 +456,15 @@ int sync_write_record(struct store *s, const struct wr_entity *en, const struct 
 	if (en->id == CE_WORKORDERS && (rc = free_number(s, r, e)) != WR_OK)
 		return rc;
 	if (en->id == CE_PMS)
-		return write_pm(s, &p, id, parked, e);
-	rc = run_plan(s, &p, id, e);
+		return write_pm(s, &p, id, pg, parked, e);
+	rc = pg && id ? run_audited(s, &p, id, e) : run_plan(s, &p, id, e);
 	if (rc == WR_ECONFLICT) {
 		/* A key another local record holds (a rejected create's tag, say). */
 		*parked = 1;
 		return WR_OK;
 	}
+	if (rc == WR_OK && pg && !id)
+		pg->created++;
 	if (rc == WR_OK && en->id == CE_WORKORDERS)
 		rc = fault_index(s, pg, id ? id : sqlite3_last_insert_rowid(s->db), id != 0, e);
 	return rc;

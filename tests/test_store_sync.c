@@ -1186,6 +1186,65 @@ static void change_field(struct sync_change *c, const char *name, const char *te
 	}
 }
 
+struct audits {
+	int n;
+	char who[8][64], field[8][32], old[8][64], now[8][64], entity[8][24];
+};
+
+static int audit_row(const struct wr_audit *a, void *ctx)
+{
+	struct audits *r = ctx;
+	if (r->n < 8) {
+		wr_strlcpy(r->who[r->n], a->who, sizeof r->who[0]);
+		wr_strlcpy(r->field[r->n], a->field, sizeof r->field[0]);
+		wr_strlcpy(r->entity[r->n], a->entity, sizeof r->entity[0]);
+		wr_strlcpy(r->old[r->n], a->old_value ? a->old_value : "-", sizeof r->old[0]);
+		wr_strlcpy(r->now[r->n], a->new_value ? a->new_value : "-", sizeof r->now[0]);
+	}
+	r->n++;
+	return 0;
+}
+
+/* What a pull changes is in the audit log, by "sync": the records new
+ * here counted once per page, and each field a change to a record that
+ * was here moved, with its old and new value. */
+START_TEST(pulled_changes_are_audited)
+{
+	struct wr_err e = {0, ""};
+	struct audits r;
+	struct store *b;
+	struct sync_change *c;
+	char pb[512];
+	struct tpage t;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(store_audit_list(b, "sync", NULL, 0, audit_row, &r, &e), WR_OK);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.who[0], "sync");
+	ck_assert_msg(strstr(r.now[0], "records new here") != NULL, "%s", r.now[0]);
+	c = wo_change(&t);
+	change_field(c, "title", "Leak at the seal");
+	c->version++;
+	c->data.version++;
+	apply(b, &t.p, &n);
+	ck_assert_uint_eq(n, 1);
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(store_audit_list(b, "wo", "WO-000001", 0, audit_row, &r, &e), WR_OK);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.who[0], "sync");
+	ck_assert_str_eq(r.field[0], "title");
+	ck_assert_str_eq(r.old[0], "Leak");
+	ck_assert_str_eq(r.now[0], "Leak at the seal");
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
 /* The server's open conflicts of a pulled record are listed here, with
  * mine and theirs by the side this device is on; an upsert that says
  * nothing of conflicts leaves them; one whose list lacks them ends them
@@ -1369,6 +1428,7 @@ int main(void)
 	tcase_add_test(tc, pull_in_reverse_order);
 	tcase_add_test(tc, pulled_pms_are_scheduled);
 	tcase_add_test(tc, pulled_labour_correction_is_no_timer);
+	tcase_add_test(tc, pulled_changes_are_audited);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);
