@@ -160,13 +160,13 @@ static int f_cursor(struct store *s, char *buf, size_t n, struct wr_err *e)
 
 static int f_apply(struct store *s, const struct sync_page *p, size_t *applied, struct wr_err *e)
 {
-	int pulls = __atomic_load_n(&Apart_pulls, __ATOMIC_SEQ_CST);
-
 	(void)s;
 	if (++S.napplied == S.fail_apply_at)
 		return wr_fail(e, WR_EDB, "disk I/O error");
+	/* The pages-apart transport's page says which of its pulls made it
+	 * (in the entry after the last): the next pull is a later one. */
 	for (int i = 0; S.wait_prefetch && p->more && i < 3000; i++) {
-		if (__atomic_load_n(&Apart_pulls, __ATOMIC_SEQ_CST) > pulls) {
+		if (__atomic_load_n(&Apart_pulls, __ATOMIC_SEQ_CST) > p->changes[p->n].version) {
 			S.overlapped++;
 			break;
 		}
@@ -360,7 +360,7 @@ static int t_pull_apart(struct sync_transport *t, const struct sync_pull *rq,
 	memset(out, 0, sizeof *out);
 	if (!a)
 		return wr_fail(e, WR_ENOMEM, "out of memory"), SYNC_ENOMEM;
-	__atomic_add_fetch(&Apart_pulls, 1, __ATOMIC_SEQ_CST);
+	int ordinal = __atomic_add_fetch(&Apart_pulls, 1, __ATOMIC_SEQ_CST);
 	n = F.log - from < 100 ? F.log - from : 100;
 	snprintf(next, sizeof next, "c%lld", (long long)(from + n));
 	out->mem = a;
@@ -371,6 +371,7 @@ static int t_pull_apart(struct sync_transport *t, const struct sync_pull *rq,
 		return wr_fail(e, WR_ENOMEM, "out of memory"), SYNC_ENOMEM;
 	}
 	out->n = (size_t)n;
+	out->changes[n].version = ordinal;
 	out->more = from + n < F.log;
 	return SYNC_OK;
 }
