@@ -272,7 +272,11 @@ static const char *const migration_4[] = {
 static const char *const migration_7[] = {
 	"ALTER TABLE wo_labor ADD COLUMN running INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE wo_labor SET running = 1"
-	" WHERE minutes < 0 AND uuid NOT IN (SELECT uuid FROM sync_base);",
+	" WHERE minutes < 0 AND uuid NOT IN (SELECT uuid FROM sync_base);"
+	/* The purge after every settled batch finds the acknowledged entries
+	 * old enough here, not by reading every acknowledged entry (a first
+	 * push of 160,000 records read them 800 times over). */
+	"CREATE INDEX outbox_settled ON outbox(settled_at) WHERE state = 1;",
 	NULL,
 };
 
