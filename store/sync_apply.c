@@ -60,13 +60,17 @@ static int park(struct store *s, const struct sync_change *ch, struct wr_err *e)
 	return rc;
 }
 
-static int unpark(struct store *s, const char *uuid, int64_t version, struct wr_err *e)
+static int unpark(struct store *s, struct sync_page_ctx *pg, const char *uuid, int64_t version,
+                  struct wr_err *e)
 {
 	static const char sql[] = "DELETE FROM sync_parked WHERE uuid = ?1 AND version <= ?2";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
+	/* Nothing was kept for later: nothing to take back. */
+	if (!pg->parked)
+		return WR_OK;
+	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
 	store_bind_text(&b, 1, uuid);
@@ -137,7 +141,7 @@ static int delete_row(struct store *s, const struct wr_entity *en, int64_t id, i
 }
 
 static int tombstone(struct store *s, const struct wr_entity *en, const struct sync_change *ch,
-                     int *out, struct wr_err *e)
+                     struct sync_page_ctx *pg, int *out, struct wr_err *e)
 {
 	static const char forget[] = "DELETE FROM sync_base WHERE uuid = ?1";
 	int64_t id = sync_row_id(s, en, ch->uuid, e);
@@ -153,6 +157,7 @@ static int tombstone(struct store *s, const struct wr_entity *en, const struct s
 		return rc;
 	if (parked) {
 		*out = PARKED;
+		pg->parked = 1;
 		return park(s, ch, e);
 	}
 	if (!(st = store_stmt(s, forget, e)))
@@ -161,7 +166,7 @@ static int tombstone(struct store *s, const struct wr_entity *en, const struct s
 	store_bind_text(&b, 1, ch->uuid);
 	rc = store_run(s, &b, e, "applying a deletion");
 	store_stmt_done(st);
-	return rc == WR_OK ? unpark(s, ch->uuid, ch->version, e) : rc;
+	return rc == WR_OK ? unpark(s, pg, ch->uuid, ch->version, e) : rc;
 }
 
 /* -------------------------------------------------------------- upserts */
@@ -207,23 +212,24 @@ static int upsert(struct store *s, const struct wr_entity *en, const struct sync
 	 * here, with the field this device kept its value in: the server's
 	 * value is written all the same. */
 	if (id && ch->version <= base && !ended)
-		return unpark(s, ch->uuid, ch->version, e);
+		return unpark(s, pg, ch->uuid, ch->version, e);
 	/* A device with no local edit waiting (an empty one's first sync) has
 	 * no deletion and no field of its own to keep. */
 	if (pg->local && !id && (gone = deleted_here(s, ch->uuid, e)) != 0)
 		return gone < 0 ? WR_EDB : WR_OK;
 	if (pg->local && (rc = sync_kept_fields(s, en, ch->uuid, &kept, e)) != WR_OK)
 		return rc;
-	if ((rc = sync_write_record(s, en, &ch->data, kept, pg, &parked, e)) != WR_OK)
+	if ((rc = sync_write_record(s, en, &ch->data, kept, pg, id, &parked, e)) != WR_OK)
 		return rc;
 	if (parked) {
 		*out = PARKED;
+		pg->parked = 1;
 		return park(s, ch, e);
 	}
 	*out = DONE;
 	if ((rc = sync_base_set(s, en, ch->uuid, ch->version, e)) != WR_OK)
 		return rc;
-	return unpark(s, ch->uuid, ch->version, e);
+	return unpark(s, pg, ch->uuid, ch->version, e);
 }
 
 static int apply_change(struct store *s, const struct sync_change *ch,
@@ -236,7 +242,7 @@ static int apply_change(struct store *s, const struct sync_change *ch,
 	if (!en || !ch->uuid)
 		return WR_OK;
 	if (ch->op == SYNC_TOMBSTONE)
-		return tombstone(s, en, ch, out, e);
+		return tombstone(s, en, ch, pg, out, e);
 	return upsert(s, en, ch, pg, out, e);
 }
 
@@ -388,22 +394,24 @@ static int set_cursor(struct store *s, const char *next, struct wr_err *e)
 }
 
 /* 1 when local edits or conflicts wait (their fields are kept), 0 when
- * none do, -1 on an error. */
-static int local_waiting(struct store *s, struct wr_err *e)
+ * none do, -1 on an error; *parked: changes are kept for later. */
+static int local_waiting(struct store *s, int *parked, struct wr_err *e)
 {
 	static const char sql[] =
 		"SELECT EXISTS (SELECT 1 FROM outbox WHERE state IN (0, 2))"
-		" OR EXISTS (SELECT 1 FROM sync_conflict)";
+		" OR EXISTS (SELECT 1 FROM sync_conflict), EXISTS (SELECT 1 FROM sync_parked)";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	int rc, got = -1;
 
 	if (!st)
 		return -1;
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		got = sqlite3_column_int(st, 0) != 0;
-	else
+		*parked = sqlite3_column_int(st, 1) != 0;
+	} else {
 		store_dberr(s, e, "reading local edits");
+	}
 	store_stmt_done(st);
 	return got;
 }
@@ -413,7 +421,7 @@ static int apply_all(struct store *s, const struct sync_page *p, struct sync_pag
 {
 	int rc = WR_OK, out;
 
-	if ((pg->local = local_waiting(s, e)) < 0)
+	if ((pg->local = local_waiting(s, &pg->parked, e)) < 0)
 		return e && e->rc ? e->rc : WR_EDB;
 	for (size_t i = 0; i < p->n && rc == WR_OK; i++) {
 		rc = apply_change(s, &p->changes[i], pg, &out, e);

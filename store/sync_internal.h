@@ -68,6 +68,7 @@ struct sync_page_ctx {
 	int fault_had;          /* one of them had a row before */
 	int local;              /* local edits or conflicts wait: look for kept fields */
 	size_t created;         /* records new here (the audit log counts them) */
+	int parked;             /* changes are kept for later (sync_parked) */
 };
 
 /* ---- the audit log of what a pull changed (sync_audit.c) ---- */
@@ -93,10 +94,12 @@ int sync_kept_fields(struct store *s, const struct wr_entity *en, const char *uu
  * version.  *parked is set (and nothing written) when r refers to a
  * record not here yet or its key is taken by another: the caller keeps
  * it for later.  With a page (pg), a work order's fault index waits for
- * the page's end; without (NULL), it is updated now.  Expects applying = 1.
- * WR_OK or an error. */
+ * the page's end; without (NULL), it is updated now.  id is the row id
+ * of r's uuid when the caller knows it (0: none), else -1.  Expects
+ * applying = 1.  WR_OK or an error. */
 int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
-                      uint32_t kept, struct sync_page_ctx *pg, int *parked, struct wr_err *e);
+                      uint32_t kept, struct sync_page_ctx *pg, int64_t id, int *parked,
+                      struct wr_err *e);
 /* Moves a local work order of another uuid off number (to a provisional
  * one), so that the record uuid can take it. */
 int sync_free_number(struct store *s, const char *number, const char *uuid, struct wr_err *e);

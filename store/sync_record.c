@@ -438,10 +438,10 @@ static int write_pm(struct store *s, const struct plan *p, int64_t id,
 }
 
 int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
-                      uint32_t kept, struct sync_page_ctx *pg, int *parked, struct wr_err *e)
+                      uint32_t kept, struct sync_page_ctx *pg, int64_t id, int *parked,
+                      struct wr_err *e)
 {
 	struct plan p = {.en = en, .r = r};
-	int64_t id;
 	int rc;
 
 	*parked = 0;
@@ -449,7 +449,7 @@ int sync_write_record(struct store *s, const struct wr_entity *en, const struct 
 		*parked = rc > 0;
 		return rc > 0 ? WR_OK : WR_EDB;
 	}
-	if ((id = sync_row_id(s, en, r->uuid, e)) < 0)
+	if (id < 0 && (id = sync_row_id(s, en, r->uuid, e)) < 0)
 		return WR_EDB;
 	if (id && en->no_version)
 		return WR_OK;   /* append-only and here already */
