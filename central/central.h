@@ -33,6 +33,7 @@ int central_schema_check(PGconn *c, struct wr_err *e);
  * purges the push receipts and idempotency keys older than receipt_days. */
 struct compact_stats {
 	long long tombstones, narrowed, receipts, keys;
+	long long conflicts;   /* settled field conflicts purged */
 	char horizon_xid[24];
 	long long horizon_seq;
 };

@@ -82,8 +82,10 @@ int cmd_compact(int argc, char **argv, struct wr_err *e)
 	if ((rc = central_schema_check(c, e)) == WR_OK &&
 	    (rc = central_compact(c, (int)n, (int)rn, &st, e)) == WR_OK)
 		printf("purged %lld tombstones, narrowed %lld rows to their present site;"
-		       " retention horizon (%s, %lld); purged %lld push receipts and %lld idempotency keys\n",
-		       st.tombstones, st.narrowed, st.horizon_xid, st.horizon_seq, st.receipts, st.keys);
+		       " retention horizon (%s, %lld); purged %lld settled field conflicts;"
+		       " purged %lld push receipts and %lld idempotency keys\n",
+		       st.tombstones, st.narrowed, st.horizon_xid, st.horizon_seq, st.conflicts,
+		       st.receipts, st.keys);
 	PQfinish(c);
 	return rc;
 }

@@ -18,6 +18,11 @@
  * the same reason; they too are purged after a retention period of their
  * own.  A
  * push retried after that is applied afresh (docs/sync-api.md 4).
+ *
+ * Field conflicts (conflict.c) are kept once settled only so that the pull
+ * tells devices the record has none open any more ("conflicts": []): one
+ * row per record says that as well as all of them, so the settled ones
+ * older than the retention period go, but each record's latest row stays.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +91,9 @@ int central_compact(PGconn *c, int days, int receipt_days, struct compact_stats 
 		"DELETE FROM push_receipt WHERE at < now() - $1::int * interval '1 day'";
 	static const char keys[] =
 		"DELETE FROM idempotency_key WHERE at < now() - $1::int * interval '1 day'";
+	static const char settled[] =
+		"DELETE FROM field_conflict f WHERE f.resolved_at < now() - $1::int * interval '1 day'"
+		" AND EXISTS (SELECT 1 FROM field_conflict g WHERE g.uuid = f.uuid AND g.id > f.id)";
 	char ds[16], rs[16];
 
 	memset(st, 0, sizeof *st);
@@ -98,6 +106,8 @@ int central_compact(PGconn *c, int days, int receipt_days, struct compact_stats 
 		return WR_EDB;
 	}
 	if (db_cmd(c, "COMMIT", e) != WR_OK)
+		return WR_EDB;
+	if (run(c, settled, ds, &st->conflicts, e) != WR_OK)
 		return WR_EDB;
 	if (run(c, receipts, rs, &st->receipts, e) != WR_OK)
 		return WR_EDB;

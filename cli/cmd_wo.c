@@ -210,27 +210,28 @@ static int show_labor(const struct wr_labor *l, void *ctx)
 	char at[WR_DATE_BUF];
 
 	list_item(sc, "Labour");
-	if (l->minutes > 0)
+	/* A correction (negative, not running) takes its minutes off. */
+	if (!l->running)
 		sc->minutes += l->minutes;
 	if (sc->json) {
 		json_kv(&sc->js, "user", l->username);
 		json_time(&sc->js, "started", l->started_at);
 		wr_json_key(&sc->js, "minutes");
-		if (l->minutes < 0)
+		if (l->running)
 			wr_json_null(&sc->js);
 		else
 			wr_json_int(&sc->js, l->minutes);
 		wr_json_key(&sc->js, "running");
-		wr_json_bool(&sc->js, l->minutes < 0);
+		wr_json_bool(&sc->js, l->running);
 		json_kv(&sc->js, "note", l->note);
 		wr_json_end(&sc->js);
 		return 0;
 	}
 	out_printf(stdout, "  %-19s %-12s ", wr_date_fmt(l->started_at, at), l->username);
-	if (l->minutes < 0)
+	if (l->running)
 		printf("(timer running)");
 	else
-		printf("%4d min", l->minutes);
+		printf("%4d min%s", l->minutes, l->minutes < 0 ? " (correction)" : "");
 	if (l->note[0]) {
 		fputs("  ", stdout);
 		out_text(stdout, l->note);

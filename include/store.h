@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 
@@ -450,15 +450,17 @@ int store_filter_delete(struct store *s, const char *name, struct wr_err *e);
 typedef int (*wr_filter_cb)(const char *name, const char *spec, void *ctx);
 int store_filter_list(struct store *s, wr_filter_cb cb, void *ctx, struct wr_err *e);
 
-/* Labour.  A running timer is a labour entry with minutes < 0: it survives a
- * killed terminal and is stopped later. */
+/* Labour.  A running timer is a labour entry that says so (running): it
+ * survives a killed terminal and is stopped later.  An entry of negative
+ * minutes that is not running is a correction (made elsewhere and synced). */
 struct wr_labor {
 	int64_t id;
 	char uuid[WR_UUID_BUF];
 	char username[64];
 	int64_t started_at;
-	int minutes;            /* < 0 while the timer runs */
+	int minutes;            /* -1 while the timer runs; < 0 in a correction */
 	char note[160];
+	int running;            /* a timer not yet stopped */
 };
 typedef int (*wr_labor_cb)(const struct wr_labor *l, void *ctx);
 int store_labor_add(struct store *s, const char *wo_number, int minutes, const char *note,

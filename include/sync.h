@@ -227,6 +227,10 @@ struct sync_ops {
 	/* Who the token belongs to.  May be NULL: the engine then goes on
 	 * without knowing the user and role. */
 	int (*whoami)(struct sync_transport *t, struct sync_identity *out, struct wr_err *e);
+	/* 1 when every page pull returns owns its memory and pull may run on
+	 * another thread: the engine then asks for the next page while it
+	 * applies one.  0: one call at a time, on the engine's thread. */
+	int pages_apart;
 };
 struct sync_transport {
 	const struct sync_ops *ops;

@@ -606,10 +606,10 @@ static const struct wr_entity entities[CE__ALL] = {
 	 .sync_only = 1, FIELDS(checks)},
 	{.id = CE_NOTES, .name = "notes", .table = "wo_note", .append_only = 1,
 	 .writer = ROLE_TECHNICIAN, .sync_only = 1, .no_version = 1, FIELDS(notes)},
-	/* A running timer is a row with minutes < 0 (wo_items.c): labour once it
-	 * stops.  On the wire a negative number of minutes is a correction. */
+	/* A running timer is a row with running = 1 (wo_items.c): labour once it
+	 * stops.  A negative number of minutes is a correction. */
 	{.id = CE_LABOUR, .name = "labour", .table = "wo_labor", .append_only = 1,
-	 .writer = ROLE_TECHNICIAN, .sync_only = 1, .draft = "@.minutes < 0", FIELDS(labour)},
+	 .writer = ROLE_TECHNICIAN, .sync_only = 1, .draft = "@.running", FIELDS(labour)},
 	{.id = CE_PARTS, .name = "parts", .table = "wo_part", .append_only = 1,
 	 .writer = ROLE_TECHNICIAN, .sync_only = 1, FIELDS(parts)},
 };

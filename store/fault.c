@@ -21,14 +21,16 @@
 #define MAX_TERMS 40
 #define SAME_ASSET_BOOST "2.0"
 
+/* The index's columns of work order w: title, description, codes, notes. */
+#define FAULT_COLUMNS \
+	"w.title, coalesce(w.description, ''), w.problem || ' ' || w.cause || ' ' || w.remedy," \
+	" (SELECT group_concat(body, ' ') FROM" \
+	"   (SELECT body FROM wo_note WHERE wo_id = w.id ORDER BY at, id))"
+
 int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e)
 {
 	static const char q_wo[] =
-		"SELECT w.type, w.status, w.title, coalesce(w.description, ''),"
-		" w.problem || ' ' || w.cause || ' ' || w.remedy,"
-		" (SELECT group_concat(body, ' ') FROM"
-		"   (SELECT body FROM wo_note WHERE wo_id = ?1 ORDER BY at, id))"
-		" FROM wo w WHERE w.id = ?1";
+		"SELECT w.type, w.status, " FAULT_COLUMNS " FROM wo w WHERE w.id = ?1";
 	static const char q_del[] = "DELETE FROM fault_fts WHERE rowid = ?1";
 	static const char q_ins[] =
 		"INSERT INTO fault_fts(rowid, title, description, codes, notes)"
@@ -78,6 +80,37 @@ int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e)
 	rc = store_run(s, &bi, e, "updating the fault index");
 	store_stmt_done(ins);
 	store_stmt_done(st);
+	return rc;
+}
+
+/* Many work orders at once (a pulled page): one statement each way, so
+ * that FTS5 writes one segment for them all rather than one per work
+ * order.  A work order that is not finished corrective work is left out. */
+int store_fault_index_many(struct store *s, const char *ids, int had_rows, struct wr_err *e)
+{
+	static const char q_del[] =
+		"DELETE FROM fault_fts WHERE rowid IN (SELECT value FROM json_each(?1))";
+	static const char q_ins[] =
+		"INSERT INTO fault_fts(rowid, title, description, codes, notes)"
+		" SELECT w.id, " FAULT_COLUMNS " FROM wo w"
+		" WHERE w.id IN (SELECT value FROM json_each(?1)) AND w.type = ?2"
+		" AND w.status IN (?3, ?4)";
+	sqlite3_stmt *st;
+	int rc = WR_OK;
+
+	for (int i = had_rows ? 0 : 1; i < 2 && rc == WR_OK; i++) {
+		if (!(st = store_stmt(s, i ? q_ins : q_del, e)))
+			return WR_EDB;
+		struct store_binds b = store_binds_start(st);
+		store_bind_text(&b, 1, ids);
+		if (i) {
+			store_bind_int(&b, 2, WT_CORRECTIVE);
+			store_bind_int(&b, 3, WS_DONE);
+			store_bind_int(&b, 4, WS_CLOSED);
+		}
+		rc = store_run(s, &b, e, "updating the fault index");
+		store_stmt_done(st);
+	}
 	return rc;
 }
 

@@ -212,9 +212,19 @@ int store_version_written(struct store *s, const struct store_vref *r, const cha
 int store_version_of(struct store *s, const char *table, int64_t id, int64_t *version,
                      struct wr_err *e);
 
+/* PM schedule id as it is stored (pm.c). */
+int store_pm_by_id(struct store *s, int64_t id, struct wr_pm *out, struct wr_err *e);
+/* After a sync wrote PM schedule id (before: the row as it was, NULL when
+ * it is new): its next due date or meter value, computed as for a local
+ * create or an import when it is new or its schedule changed. */
+int store_pm_synced(struct store *s, int64_t id, const struct wr_pm *before, struct wr_err *e);
+
 /* Fault-diagnosis index upkeep for one work order (insert or replace its
  * FTS row if it is finished corrective work, delete it otherwise). */
 int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);
+/* The same for the work orders whose ids are the JSON array ids; had_rows:
+ * some of them may be in the index already (else they are all new). */
+int store_fault_index_many(struct store *s, const char *ids, int had_rows, struct wr_err *e);
 
 /* Inside a transaction: a part used (qty; a correction is negative) taken
  * from the inventory's part with that code, whose quantity on hand goes

@@ -802,6 +802,44 @@ out:
 	return rc;
 }
 
+int store_pm_by_id(struct store *s, int64_t id, struct wr_pm *out, struct wr_err *e)
+{
+	return pm_read(s, NULL, id, out, NULL, e);
+}
+
+/* The server carries no next due date or meter value (each device works
+ * them out, as from an import): a schedule that arrived new, or whose
+ * schedule changed, gets them as pm_schedule gives a local one.  The start
+ * date is not written: it is the server's, and stays as it sent it. */
+int store_pm_synced(struct store *s, int64_t id, const struct wr_pm *before, struct wr_err *e)
+{
+	static const char q_upd[] = "UPDATE pm SET next_due = ?1, next_meter = ?2 WHERE id = ?3";
+	struct wr_pm p, c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = pm_read(s, NULL, id, &p, NULL, e)) != WR_OK)
+		return rc == WR_ENOTFOUND ? WR_OK : rc;
+	if (before && !schedule_changed(before, &p)) {
+		wr_pm_clear(&p);
+		return WR_OK;
+	}
+	c = p;   /* a shallow copy: only its dates are used */
+	store_pm_compute_next(&c);
+	if (!(st = store_stmt(s, q_upd, e))) {
+		wr_pm_clear(&p);
+		return WR_EDB;
+	}
+	struct store_binds b = store_binds_start(st);
+	store_bind_time(&b, 1, p.kind == PK_METER ? WR_NO_TIME : c.next_due);
+	store_bind_real(&b, 2, p.kind == PK_METER ? c.next_meter : NAN);
+	store_bind_int64(&b, 3, id);
+	rc = store_run(s, &b, e, "scheduling a PM");
+	store_stmt_done(st);
+	wr_pm_clear(&p);
+	return rc;
+}
+
 int store_pm_count(struct store *s, int64_t *n, struct wr_err *e)
 {
 	static const char sql[] = "SELECT count(*) FROM pm";

@@ -57,7 +57,7 @@ int wr_report_rank_parse(const char *s, int *out)
 	"  WHEN w.status IN (4, 5) THEN coalesce(w.completed_at, w.downtime_start)"          \
 	"  ELSE ?5 END - w.downtime_start) END AS dt,"                                       \
 	" (SELECT coalesce(sum(l.minutes / 60.0 * " LABOUR_RATE "), 0) FROM wo_labor l"      \
-	"  WHERE l.wo_id = w.id AND l.minutes >= 0) + (SELECT coalesce(sum(" PART_COST "), 0) FROM wo_part p"  \
+	"  WHERE l.wo_id = w.id AND NOT l.running) + (SELECT coalesce(sum(" PART_COST "), 0) FROM wo_part p"  \
 	"  WHERE p.wo_id = w.id) AS cost"                                                    \
 	" FROM wo w LEFT JOIN asset a ON a.id = w.asset_id"                                  \
 	" WHERE w.is_failure = 1 AND w.status <> 6"                                          \

@@ -106,7 +106,7 @@ int report_planned(struct store *s, const struct scope *sc, struct wr_table *t, 
 		"SELECT l.started_at, l.minutes,"
 		" w.pm_id IS NOT NULL OR w.type IN (1, 2) OR w.est_hours IS NOT NULL"
 		" FROM wo_labor l JOIN wo w ON w.id = l.wo_id LEFT JOIN asset a ON a.id = w.asset_id"
-		" WHERE l.minutes >= 0 AND l.started_at >= ?1 AND l.started_at < ?2" ASSET_FILTER
+		" WHERE NOT l.running AND l.started_at >= ?1 AND l.started_at < ?2" ASSET_FILTER
 		" ORDER BY l.started_at";
 	struct planned p;
 	sqlite3_stmt *st;

@@ -60,13 +60,17 @@ static int park(struct store *s, const struct sync_change *ch, struct wr_err *e)
 	return rc;
 }
 
-static int unpark(struct store *s, const char *uuid, int64_t version, struct wr_err *e)
+static int unpark(struct store *s, struct sync_page_ctx *pg, const char *uuid, int64_t version,
+                  struct wr_err *e)
 {
 	static const char sql[] = "DELETE FROM sync_parked WHERE uuid = ?1 AND version <= ?2";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
+	/* Nothing was kept for later: nothing to take back. */
+	if (!pg->parked)
+		return WR_OK;
+	if (!(st = store_stmt(s, sql, e)))
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
 	store_bind_text(&b, 1, uuid);
@@ -137,7 +141,7 @@ static int delete_row(struct store *s, const struct wr_entity *en, int64_t id, i
 }
 
 static int tombstone(struct store *s, const struct wr_entity *en, const struct sync_change *ch,
-                     int *out, struct wr_err *e)
+                     struct sync_page_ctx *pg, int *out, struct wr_err *e)
 {
 	static const char forget[] = "DELETE FROM sync_base WHERE uuid = ?1";
 	int64_t id = sync_row_id(s, en, ch->uuid, e);
@@ -153,6 +157,7 @@ static int tombstone(struct store *s, const struct wr_entity *en, const struct s
 		return rc;
 	if (parked) {
 		*out = PARKED;
+		pg->parked = 1;
 		return park(s, ch, e);
 	}
 	if (!(st = store_stmt(s, forget, e)))
@@ -161,7 +166,7 @@ static int tombstone(struct store *s, const struct wr_entity *en, const struct s
 	store_bind_text(&b, 1, ch->uuid);
 	rc = store_run(s, &b, e, "applying a deletion");
 	store_stmt_done(st);
-	return rc == WR_OK ? unpark(s, ch->uuid, ch->version, e) : rc;
+	return rc == WR_OK ? unpark(s, pg, ch->uuid, ch->version, e) : rc;
 }
 
 /* -------------------------------------------------------------- upserts */
@@ -190,39 +195,45 @@ static int deleted_here(struct store *s, const char *uuid, struct wr_err *e)
 }
 
 static int upsert(struct store *s, const struct wr_entity *en, const struct sync_change *ch,
-                  int *out, struct wr_err *e)
+                  struct sync_page_ctx *pg, int *out, struct wr_err *e)
 {
 	int64_t base = sync_base_get(s, ch->uuid, e), id;
-	uint32_t kept;
-	int rc, parked, gone, ended = 0;
+	uint32_t kept = 0;
+	int rc, parked, gone = 0, ended = 0;
 
 	*out = SKIPPED;
 	if (base < 0 || (id = sync_row_id(s, en, ch->uuid, e)) < 0)
 		return WR_EDB;
 	if ((rc = sync_mirror_conflicts(s, en, ch, &ended, e)) != WR_OK)
 		return rc;
+	/* A mirrored conflict is a field kept from now on. */
+	pg->local |= ch->has_conflicts;
 	/* A conflict ended elsewhere leaves the record at a version held
 	 * here, with the field this device kept its value in: the server's
 	 * value is written all the same. */
 	if (id && ch->version <= base && !ended)
-		return unpark(s, ch->uuid, ch->version, e);
-	if (!id && (gone = deleted_here(s, ch->uuid, e)) != 0)
+		return unpark(s, pg, ch->uuid, ch->version, e);
+	/* A device with no local edit waiting (an empty one's first sync) has
+	 * no deletion and no field of its own to keep. */
+	if (pg->local && !id && (gone = deleted_here(s, ch->uuid, e)) != 0)
 		return gone < 0 ? WR_EDB : WR_OK;
-	if ((rc = sync_kept_fields(s, en, ch->uuid, &kept, e)) != WR_OK ||
-	    (rc = sync_write_record(s, en, &ch->data, kept, &parked, e)) != WR_OK)
+	if (pg->local && (rc = sync_kept_fields(s, en, ch->uuid, &kept, e)) != WR_OK)
+		return rc;
+	if ((rc = sync_write_record(s, en, &ch->data, kept, pg, id, &parked, e)) != WR_OK)
 		return rc;
 	if (parked) {
 		*out = PARKED;
+		pg->parked = 1;
 		return park(s, ch, e);
 	}
 	*out = DONE;
 	if ((rc = sync_base_set(s, en, ch->uuid, ch->version, e)) != WR_OK)
 		return rc;
-	return unpark(s, ch->uuid, ch->version, e);
+	return unpark(s, pg, ch->uuid, ch->version, e);
 }
 
-static int apply_change(struct store *s, const struct sync_change *ch, int *out,
-                        struct wr_err *e)
+static int apply_change(struct store *s, const struct sync_change *ch,
+                        struct sync_page_ctx *pg, int *out, struct wr_err *e)
 {
 	const struct wr_entity *en = wr_entity_by_name(ch->entity);
 
@@ -231,8 +242,8 @@ static int apply_change(struct store *s, const struct sync_change *ch, int *out,
 	if (!en || !ch->uuid)
 		return WR_OK;
 	if (ch->op == SYNC_TOMBSTONE)
-		return tombstone(s, en, ch, out, e);
-	return upsert(s, en, ch, out, e);
+		return tombstone(s, en, ch, pg, out, e);
+	return upsert(s, en, ch, pg, out, e);
 }
 
 /* --------------------------------------------------- parked, once more */
@@ -328,7 +339,8 @@ static int next_parked(struct store *s, int64_t after, struct unparked *u, struc
 }
 
 /* One pass over the parked changes; *moved counts those applied. */
-static int parked_pass(struct store *s, size_t *moved, struct wr_err *e)
+static int parked_pass(struct store *s, struct sync_page_ctx *pg, size_t *moved,
+                       struct wr_err *e)
 {
 	struct unparked u;
 	int64_t after = 0;
@@ -341,7 +353,7 @@ static int parked_pass(struct store *s, size_t *moved, struct wr_err *e)
 			return e && e->rc ? e->rc : WR_EDB;
 		}
 		after = u.id;
-		rc = apply_change(s, &u.ch, &out, e);
+		rc = apply_change(s, &u.ch, pg, &out, e);
 		*moved += rc == WR_OK && out == DONE;
 		unparked_free(&u);
 	}
@@ -350,13 +362,14 @@ static int parked_pass(struct store *s, size_t *moved, struct wr_err *e)
 
 /* Parked changes are tried until a pass applies none: one may wait on
  * another parked after it. */
-static int retry_parked(struct store *s, size_t *applied, struct wr_err *e)
+static int retry_parked(struct store *s, struct sync_page_ctx *pg, size_t *applied,
+                        struct wr_err *e)
 {
 	size_t moved;
 	int rc;
 
 	do {
-		if ((rc = parked_pass(s, &moved, e)) != WR_OK)
+		if ((rc = parked_pass(s, pg, &moved, e)) != WR_OK)
 			return rc;
 		*applied += moved;
 	} while (moved > 0);
@@ -380,25 +393,72 @@ static int set_cursor(struct store *s, const char *next, struct wr_err *e)
 	return rc;
 }
 
-static int apply_all(struct store *s, const struct sync_page *p, size_t *applied,
-                     struct wr_err *e)
+/* 1 when local edits or conflicts wait (their fields are kept), 0 when
+ * none do, -1 on an error; *parked: changes are kept for later. */
+static int local_waiting(struct store *s, int *parked, struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM outbox WHERE state IN (0, 2))"
+		" OR EXISTS (SELECT 1 FROM sync_conflict), EXISTS (SELECT 1 FROM sync_parked)";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc, got = -1;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		got = sqlite3_column_int(st, 0) != 0;
+		*parked = sqlite3_column_int(st, 1) != 0;
+	} else {
+		store_dberr(s, e, "reading local edits");
+	}
+	store_stmt_done(st);
+	return got;
+}
+
+static int apply_all(struct store *s, const struct sync_page *p, struct sync_page_ctx *pg,
+                     size_t *applied, struct wr_err *e)
 {
 	int rc = WR_OK, out;
 
+	if ((pg->local = local_waiting(s, &pg->parked, e)) < 0)
+		return e && e->rc ? e->rc : WR_EDB;
 	for (size_t i = 0; i < p->n && rc == WR_OK; i++) {
-		rc = apply_change(s, &p->changes[i], &out, e);
+		rc = apply_change(s, &p->changes[i], pg, &out, e);
 		*applied += rc == WR_OK && out == DONE;
 	}
 	if (rc == WR_OK)
-		rc = retry_parked(s, applied, e);
+		rc = retry_parked(s, pg, applied, e);
+	if (rc == WR_OK)
+		rc = sync_audit_page(s, pg->created, e);
+	if (rc == WR_OK && pg->fault_ids.len) {
+		sbuf_put(&pg->fault_ids, "]");
+		rc = pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a page")
+		                       : store_fault_index_many(s, pg->fault_ids.p, pg->fault_had, e);
+	}
 	if (rc == WR_OK)
 		rc = set_cursor(s, p->next, e);
 	return rc;
 }
 
+/* A page is applied with synchronous=NORMAL: its commit is as atomic (the
+ * page and its cursor, or neither) but does not wait for the disk.  A
+ * power cut may then lose the last pages applied, and their cursor with
+ * them, so the next sync pulls them again; the next commit that is
+ * synchronous=FULL (any local edit, the end of the sync) makes them
+ * durable too.  One wait for the disk per page was most of a first
+ * sync's time on a busy disk. */
+static void page_sync_mode(struct store *s, int page)
+{
+	if (s->tx_depth == 0)
+		sqlite3_exec(s->db, page ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL",
+		             NULL, NULL, NULL);
+}
+
 int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *applied,
                           struct wr_err *e)
 {
+	struct sync_page_ctx pg;
 	size_t n = 0;
 	int rc;
 
@@ -406,17 +466,23 @@ int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *ap
 		*applied = 0;
 	if (!p)
 		return wr_fail(e, WR_EINPUT, "no page to apply");
-	if ((rc = store_begin(s, e)) != WR_OK)
+	page_sync_mode(s, 1);
+	if ((rc = store_begin(s, e)) != WR_OK) {
+		page_sync_mode(s, 0);
 		return rc;
+	}
+	memset(&pg, 0, sizeof pg);
 	rc = sync_applying(s, 1, e);
 	if (rc == WR_OK)
-		rc = apply_all(s, p, &n, e);
+		rc = apply_all(s, p, &pg, &n, e);
 	if (rc == WR_OK)
 		rc = sync_applying(s, 0, e);
 	if (rc == WR_OK)
 		rc = store_commit(s, e);
 	else
 		store_rollback(s);
+	page_sync_mode(s, 0);
+	sbuf_free(&pg.fault_ids);
 	if (rc == WR_OK && applied)
 		*applied = n;
 	return rc;

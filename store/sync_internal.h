@@ -48,16 +48,40 @@ void sync_param_sql(struct sbuf *b, const struct wr_field *f, int param);
  * saying what is wrong with the value (a server that breaks the protocol). */
 int sync_bind(struct store_binds *b, int param, const struct wr_field *f,
               const struct sync_value *v, struct wr_err *e);
-/* For a reference: 1 when v is null or names a record that is here, 0 when
- * it names one that is not (yet), -1 on an error. */
-int sync_ref_here(struct store *s, const struct wr_field *f, const struct sync_value *v,
-                  struct wr_err *e);
+/* The row id of the record reference f names by uuid: 0 when it is not
+ * here (yet), -1 on an error. */
+int64_t sync_ref_id(struct store *s, const struct wr_field *f, const char *uuid,
+                    struct wr_err *e);
 
 /* ---- the device's state (sync_state.c) ---- */
 /* Sets sync_state.applying (inside the caller's transaction). */
 int sync_applying(struct store *s, int on, struct wr_err *e);
 /* Now, UTC seconds since the epoch (the outbox's own times). */
 int64_t sync_utc_now(void);
+
+/* ---- a pulled page being applied (sync_apply.c) ---- */
+/* What the writes of one page gather for its end, and what the page
+ * knew at its start.  The fault index is brought up to date once for the
+ * page's work orders (one FTS5 segment, not one per work order). */
+struct sync_page_ctx {
+	struct sbuf fault_ids;  /* "[id,id,...": the work orders written */
+	int fault_had;          /* one of them had a row before */
+	int local;              /* local edits or conflicts wait: look for kept fields */
+	size_t created;         /* records new here (the audit log counts them) */
+	int parked;             /* changes are kept for later (sync_parked) */
+};
+
+/* ---- the audit log of what a pull changed (sync_audit.c) ---- */
+/* The wire values of the fields of en in mask of row id, as a JSON object
+ * (*out, to free; NULL when there is no such row). */
+int sync_audit_values(struct store *s, const struct wr_entity *en, uint32_t mask, int64_t id,
+                      char **out, struct wr_err *e);
+/* One audit row by "sync" per field whose wire value differs between
+ * before and after (from sync_audit_values). */
+int sync_audit_changes(struct store *s, const struct wr_entity *en, const char *uuid,
+                       const char *before, const char *after, struct wr_err *e);
+/* One audit row for a page that brought records new here. */
+int sync_audit_page(struct store *s, size_t created, struct wr_err *e);
 
 /* ---- records (sync_record.c) ---- */
 /* The bit of every field of en that local edits still wait on for the
@@ -69,9 +93,13 @@ int sync_kept_fields(struct store *s, const struct wr_entity *en, const char *uu
  * uuid), every field of r except those in kept, with version as the row's
  * version.  *parked is set (and nothing written) when r refers to a
  * record not here yet or its key is taken by another: the caller keeps
- * it for later.  Expects applying = 1.  WR_OK or an error. */
+ * it for later.  With a page (pg), a work order's fault index waits for
+ * the page's end; without (NULL), it is updated now.  id is the row id
+ * of r's uuid when the caller knows it (0: none), else -1.  Expects
+ * applying = 1.  WR_OK or an error. */
 int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
-                      uint32_t kept, int *parked, struct wr_err *e);
+                      uint32_t kept, struct sync_page_ctx *pg, int64_t id, int *parked,
+                      struct wr_err *e);
 /* Moves a local work order of another uuid off number (to a provisional
  * one), so that the record uuid can take it. */
 int sync_free_number(struct store *s, const char *number, const char *uuid, struct wr_err *e);

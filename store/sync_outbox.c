@@ -266,7 +266,8 @@ static int run_int(struct store *s, const char *sql, int64_t v, const char *what
 
 int sync_purge(struct store *s, struct wr_err *e)
 {
-	static const char sql[] = "DELETE FROM outbox WHERE state = 1 AND settled_at < ?1";
+	static const char sql[] =
+		"DELETE FROM outbox INDEXED BY outbox_settled WHERE state = 1 AND settled_at < ?1";
 	return run_int(s, sql, sync_utc_now() - (int64_t)KEEP_DAYS * WR_DAY,
 	               "purging the outbox", e);
 }

@@ -114,14 +114,50 @@ static const char *intern(const char *sql)
 	return out;
 }
 
+/* The texts made so far by what they write: an entity's insert or update
+ * of a set of fields (a mask of descriptor indices), so that a record
+ * whose statement was made before costs no formatting and no search by
+ * text. */
+struct made {
+	int entity, update;
+	uint32_t mask;
+	const char *sql;
+};
+static struct made made[TEXTS_MAX];
+static int nmade;
+
+static const char *made_find(int entity, int update, uint32_t mask)
+{
+	const char *out = NULL;
+
+	if (pthread_mutex_lock(&texts_lock) != 0)
+		return NULL;
+	for (int i = 0; i < nmade && !out; i++)
+		if (made[i].mask == mask && made[i].entity == entity && made[i].update == update)
+			out = made[i].sql;
+	pthread_mutex_unlock(&texts_lock);
+	return out;
+}
+
+static void made_keep(int entity, int update, uint32_t mask, const char *sql)
+{
+	if (pthread_mutex_lock(&texts_lock) != 0)
+		return;
+	if (nmade < TEXTS_MAX)
+		made[nmade++] = (struct made){entity, update, mask, sql};
+	pthread_mutex_unlock(&texts_lock);
+}
+
 /* A prepared statement for sql: cached, or (*own) one the caller
- * finalizes when the texts are all taken. */
-static sqlite3_stmt *prepare(struct store *s, const char *sql, int *own, struct wr_err *e)
+ * finalizes when the texts are all taken.  *kept_as gets the kept text. */
+static sqlite3_stmt *prepare(struct store *s, const char *sql, int *own, const char **kept_as,
+                             struct wr_err *e)
 {
 	const char *kept = intern(sql);
 	sqlite3_stmt *st = NULL;
 
 	*own = 0;
+	*kept_as = kept;
 	if (kept)
 		return store_stmt(s, kept, e);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -149,27 +185,60 @@ struct plan {
 	const struct sync_record *r;
 	int idx[ENTITY_MAX_FIELDS];
 	const struct sync_value *val[ENTITY_MAX_FIELDS];
+	int64_t ref[ENTITY_MAX_FIELDS];   /* a reference's row id, found once */
+	uint32_t mask;                    /* the bits of idx */
 	int n;
 };
+
+/* The value of field name in r.  The server sends a record's fields in
+ * the same order every time, mostly the descriptor's: *next, where the
+ * last one was found plus one, is looked at first. */
+static const struct sync_value *field_value(const struct sync_record *r, const char *name,
+                                            size_t *next)
+{
+	if (*next < r->nfields && !strcmp(r->fields[*next].name, name))
+		return &r->fields[(*next)++].value;
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcmp(r->fields[i].name, name)) {
+			*next = i + 1;
+			return &r->fields[i].value;
+		}
+	return NULL;
+}
 
 /* The fields of r that are written: stored, synced, not kept.  0, or 1
  * when a reference names a record not here yet; -1 on an error. */
 static int make_plan(struct store *s, struct plan *p, uint32_t kept, struct wr_err *e)
 {
+	size_t next = 0;
+
 	p->n = 0;
+	p->mask = 0;
 	for (size_t i = 0; i < p->en->n && i < ENTITY_MAX_FIELDS; i++) {
 		const struct wr_field *f = &p->en->f[i];
 		const struct sync_value *v;
-		int here;
+		int64_t ref = 0;
 		if (!f->column || !sync_field_created(f) || (kept & (1u << i)) ||
-		    !(v = sync_record_get(p->r, f->name)))
+		    !(v = field_value(p->r, f->name, &next)))
 			continue;
-		if ((here = sync_ref_here(s, f, v, e)) <= 0)
-			return here < 0 ? -1 : 1;
+		if (f->type == FT_REF && v->type == SYNC_TEXT &&
+		    (ref = sync_ref_id(s, f, v->text, e)) <= 0)
+			return ref < 0 ? -1 : 1;
 		p->idx[p->n] = (int)i;
+		p->ref[p->n] = ref;
+		p->mask |= 1u << i;
 		p->val[p->n++] = v;
 	}
 	return 0;
+}
+
+/* A reference's parameter is its row id (make_plan found it). */
+static void param_sql(struct sbuf *b, const struct wr_field *f, int param)
+{
+	if (f->type == FT_REF)
+		sbuf_put(b, "?%d", param);
+	else
+		sync_param_sql(b, f, param);
 }
 
 static void insert_sql(struct sbuf *b, const struct plan *p)
@@ -182,7 +251,7 @@ static void insert_sql(struct sbuf *b, const struct plan *p)
 	sbuf_put(b, "%s) VALUES(?1", en->no_version ? "" : ", version, updated_at");
 	for (int k = 0; k < p->n; k++) {
 		sbuf_put(b, ", ");
-		sync_param_sql(b, &en->f[p->idx[k]], k + 2);
+		param_sql(b, &en->f[p->idx[k]], k + 2);
 	}
 	if (!en->no_version)
 		sbuf_put(b, ", ?%d, ?%d", p->n + 2, p->n + 3);
@@ -197,37 +266,64 @@ static void update_sql(struct sbuf *b, const struct plan *p)
 	         p->n + 3);
 	for (int k = 0; k < p->n; k++) {
 		sbuf_put(b, ", %s = ", en->f[p->idx[k]].column);
-		sync_param_sql(b, &en->f[p->idx[k]], k + 2);
+		param_sql(b, &en->f[p->idx[k]], k + 2);
 	}
 	sbuf_put(b, " WHERE id = ?1");
+}
+
+/* The statement of plan p: an insert (id 0) or an update. */
+static sqlite3_stmt *plan_stmt(struct store *s, const struct plan *p, int64_t id, int *own,
+                               struct wr_err *e)
+{
+	const char *known = made_find(p->en->id, id != 0, p->mask), *kept = NULL;
+	struct sbuf sql = {0};
+	sqlite3_stmt *st;
+
+	*own = 0;
+	if (known)
+		return store_stmt(s, known, e);
+	if (id)
+		update_sql(&sql, p);
+	else
+		insert_sql(&sql, p);
+	if (sql.oom) {
+		wr_fail(e, WR_ENOMEM, "out of memory applying a change");
+		return NULL;
+	}
+	if ((st = prepare(s, sql.p, own, &kept, e)) && kept)
+		made_keep(p->en->id, id != 0, p->mask, kept);
+	sbuf_free(&sql);
+	return st;
+}
+
+/* Binds field k of plan p. */
+static int bind_field(struct store_binds *b, const struct plan *p, int k, struct wr_err *e)
+{
+	const struct wr_field *f = &p->en->f[p->idx[k]];
+
+	if (p->ref[k]) {
+		store_bind_int64(b, k + 2, p->ref[k]);
+		return WR_OK;
+	}
+	return sync_bind(b, k + 2, f, p->val[k], e);
 }
 
 /* Runs the insert (id 0) or update of plan p.  WR_ECONFLICT when a key
  * is taken by another record. */
 static int run_plan(struct store *s, const struct plan *p, int64_t id, struct wr_err *e)
 {
-	struct sbuf sql = {0};
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int rc = WR_OK, own = 0;
 
-	if (id)
-		update_sql(&sql, p);
-	else
-		insert_sql(&sql, p);
-	if (sql.oom)
-		rc = wr_fail(e, WR_ENOMEM, "out of memory applying a change");
-	else if (!(st = prepare(s, sql.p, &own, e)))
-		rc = WR_EDB;
-	sbuf_free(&sql);
-	if (rc != WR_OK)
-		return rc;
+	if (!(st = plan_stmt(s, p, id, &own, e)))
+		return e && e->rc ? e->rc : WR_EDB;
 	struct store_binds b = store_binds_start(st);
 	if (id)
 		store_bind_int64(&b, 1, id);
 	else
 		store_bind_text(&b, 1, p->r->uuid);
 	for (int k = 0; k < p->n && rc == WR_OK; k++)
-		rc = sync_bind(&b, k + 2, &p->en->f[p->idx[k]], p->val[k], e);
+		rc = bind_field(&b, p, k, e);
 	if (!p->en->no_version) {
 		store_bind_int64(&b, p->n + 2, p->r->version);
 		store_bind_int64(&b, p->n + 3, wr_now());
@@ -285,11 +381,67 @@ static int free_number(struct store *s, const struct sync_record *r, struct wr_e
 	return v && v->type == SYNC_TEXT ? sync_free_number(s, v->text, r->uuid, e) : WR_OK;
 }
 
-int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
-                      uint32_t kept, int *parked, struct wr_err *e)
+/* The fault index of work order id, now or at the page's end. */
+static int fault_index(struct store *s, struct sync_page_ctx *pg, int64_t id, int had,
+                       struct wr_err *e)
 {
-	struct plan p = {en, r, {0}, {0}, 0};
-	int64_t id;
+	if (!pg)
+		return store_fault_index(s, id, e);
+	sbuf_put(&pg->fault_ids, "%s%lld", pg->fault_ids.len ? "," : "[", (long long)id);
+	pg->fault_had |= had;
+	return pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a change") : WR_OK;
+}
+
+/* The update of plan p over row id, its changes written to the audit log
+ * (a pulled change to a record that was here). */
+static int run_audited(struct store *s, const struct plan *p, int64_t id, struct wr_err *e)
+{
+	char *before = NULL, *after = NULL;
+	int rc = sync_audit_values(s, p->en, p->mask, id, &before, e);
+
+	if (rc == WR_OK)
+		rc = run_plan(s, p, id, e);
+	if (rc == WR_OK && before)
+		rc = sync_audit_values(s, p->en, p->mask, id, &after, e);
+	if (rc == WR_OK && before && after)
+		rc = sync_audit_changes(s, p->en, p->r->uuid, before, after, e);
+	free(before);
+	free(after);
+	return rc;
+}
+
+/* A PM schedule: written, then its next due date worked out here (the
+ * server does not carry it) when it is new or its schedule moved. */
+static int write_pm(struct store *s, const struct plan *p, int64_t id,
+                    struct sync_page_ctx *pg, int *parked, struct wr_err *e)
+{
+	struct wr_pm before;
+	int rc;
+
+	wr_pm_init(&before);
+	if (id && (rc = store_pm_by_id(s, id, &before, e)) != WR_OK) {
+		wr_pm_clear(&before);
+		return rc;
+	}
+	rc = pg && id ? run_audited(s, p, id, e) : run_plan(s, p, id, e);
+	if (rc == WR_ECONFLICT) {
+		*parked = 1;
+		rc = WR_OK;
+	} else if (rc == WR_OK) {
+		if (pg && !id)
+			pg->created++;
+		rc = store_pm_synced(s, id ? id : sqlite3_last_insert_rowid(s->db), id ? &before : NULL,
+		                     e);
+	}
+	wr_pm_clear(&before);
+	return rc;
+}
+
+int sync_write_record(struct store *s, const struct wr_entity *en, const struct sync_record *r,
+                      uint32_t kept, struct sync_page_ctx *pg, int64_t id, int *parked,
+                      struct wr_err *e)
+{
+	struct plan p = {.en = en, .r = r};
 	int rc;
 
 	*parked = 0;
@@ -297,19 +449,23 @@ int sync_write_record(struct store *s, const struct wr_entity *en, const struct 
 		*parked = rc > 0;
 		return rc > 0 ? WR_OK : WR_EDB;
 	}
-	if ((id = sync_row_id(s, en, r->uuid, e)) < 0)
+	if (id < 0 && (id = sync_row_id(s, en, r->uuid, e)) < 0)
 		return WR_EDB;
 	if (id && en->no_version)
 		return WR_OK;   /* append-only and here already */
 	if (en->id == CE_WORKORDERS && (rc = free_number(s, r, e)) != WR_OK)
 		return rc;
-	rc = run_plan(s, &p, id, e);
+	if (en->id == CE_PMS)
+		return write_pm(s, &p, id, pg, parked, e);
+	rc = pg && id ? run_audited(s, &p, id, e) : run_plan(s, &p, id, e);
 	if (rc == WR_ECONFLICT) {
 		/* A key another local record holds (a rejected create's tag, say). */
 		*parked = 1;
 		return WR_OK;
 	}
+	if (rc == WR_OK && pg && !id)
+		pg->created++;
 	if (rc == WR_OK && en->id == CE_WORKORDERS)
-		rc = store_fault_index(s, id ? id : sqlite3_last_insert_rowid(s->db), e);
+		rc = fault_index(s, pg, id ? id : sqlite3_last_insert_rowid(s->db), id != 0, e);
 	return rc;
 }

@@ -174,7 +174,7 @@ static int write_fields(struct store *s, const struct wr_entity *en, const char 
 	}
 	if ((r.version = sync_base_get(s, uuid, e)) < 0)
 		return WR_EDB;
-	rc = sync_write_record(s, en, &r, 0, &parked, e);
+	rc = sync_write_record(s, en, &r, 0, NULL, -1, &parked, e);
 	if (rc == WR_OK && parked)
 		rc = wr_fail(e, WR_EINPUT, "the value refers to a record this device does not have;"
 		             " sync first");

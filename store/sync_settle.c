@@ -133,7 +133,7 @@ static int settle_applied(struct store *s, const struct wr_entity *en,
 	/* The server's record: every field no local edit waits on. */
 	if ((rc = sync_kept_fields(s, en, m->uuid, &kept, e)) != WR_OK)
 		return rc;
-	return sync_write_record(s, en, &res->record, kept, &parked, e);
+	return sync_write_record(s, en, &res->record, kept, NULL, -1, &parked, e);
 }
 
 static int settle_one(struct store *s, const struct sync_mutation *m,

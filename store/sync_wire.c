@@ -248,13 +248,8 @@ int64_t sync_row_id(struct store *s, const struct wr_entity *en, const char *uui
 	return id_by_uuid(s, en->id, uuid, e);
 }
 
-int sync_ref_here(struct store *s, const struct wr_field *f, const struct sync_value *v,
-                  struct wr_err *e)
+int64_t sync_ref_id(struct store *s, const struct wr_field *f, const char *uuid,
+                    struct wr_err *e)
 {
-	int64_t id;
-
-	if (f->type != FT_REF || !f->column || v->type != SYNC_TEXT)
-		return 1;
-	id = id_by_uuid(s, f->ref, v->text, e);
-	return id < 0 ? -1 : id > 0;
+	return id_by_uuid(s, f->ref, uuid, e);
 }

@@ -89,8 +89,8 @@ static int step_done(struct store *s, const struct store_binds *b, const char *w
 /* ------------------------------------------------------------------ labour */
 
 static const char labor_insert[] =
-	"INSERT INTO wo_labor(uuid, wo_id, username, started_at, minutes, note, version, updated_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)";
+	"INSERT INTO wo_labor(uuid, wo_id, username, started_at, minutes, note, version, updated_at,"
+	" running) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)";
 
 static int labor_insert_row(struct store *s, int64_t wo_id, int64_t started, int minutes,
                             const char *note, struct wr_err *e)
@@ -109,6 +109,8 @@ static int labor_insert_row(struct store *s, int64_t wo_id, int64_t started, int
 	store_bind_int(&b, 5, minutes);
 	store_bind_text(&b, 6, note);
 	store_bind_int64(&b, 7, wr_now());
+	/* A timer is started with minutes -1: running until it is booked. */
+	store_bind_int(&b, 8, minutes < 0);
 	return step_done(s, &b, "saving labour", e);
 }
 
@@ -145,7 +147,7 @@ static int running_timer(struct store *s, int64_t wo_id, int64_t *lid, int64_t *
 {
 	static const char sql[] =
 		"SELECT id, started_at FROM wo_labor WHERE wo_id = ?1 AND username = ?2"
-		" AND minutes < 0 ORDER BY id LIMIT 1";
+		" AND running ORDER BY id LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	int r;
 
@@ -203,7 +205,7 @@ int store_labor_running(struct store *s, char *wo_number, size_t n, int64_t *sin
 {
 	static const char sql[] =
 		"SELECT w.number, l.started_at FROM wo_labor l JOIN wo w ON w.id = l.wo_id"
-		" WHERE l.username = ?1 AND l.minutes < 0 ORDER BY l.id LIMIT 1";
+		" WHERE l.username = ?1 AND l.running ORDER BY l.id LIMIT 1";
 	sqlite3_stmt *st = store_stmt(s, sql, e);
 	int r;
 
@@ -232,7 +234,8 @@ static int labor_book(struct store *s, int64_t lid, int64_t started, int *minute
                       struct wr_err *e)
 {
 	static const char sql[] =
-		"UPDATE wo_labor SET minutes = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3";
+		"UPDATE wo_labor SET minutes = ?1, running = 0, version = version + 1, updated_at = ?2"
+		" WHERE id = ?3";
 	int64_t now = wr_now(), secs = now - started;
 	int64_t mins = secs <= 0 ? 1 : (secs + 59) / 60;
 	sqlite3_stmt *st = store_stmt(s, sql, e);
@@ -343,7 +346,7 @@ int store_labor_stop_all_id(struct store *s, int64_t wo_id, const char *wo_numbe
                             const char *uuid, wr_labor_cb cb, void *ctx, struct wr_err *e)
 {
 	static const char sql[] =
-		"SELECT id, uuid, username, started_at FROM wo_labor WHERE wo_id = ?1 AND minutes < 0"
+		"SELECT id, uuid, username, started_at FROM wo_labor WHERE wo_id = ?1 AND running"
 		" ORDER BY id LIMIT 1";
 	char text[120];
 	int rc, r;
@@ -413,13 +416,14 @@ static int labor_row(sqlite3_stmt *st, any_cb cb, void *ctx)
 	l.started_at = store_col_time(st, 3);
 	l.minutes = sqlite3_column_int(st, 4);
 	store_col_text(st, 5, l.note, sizeof l.note);
+	l.running = sqlite3_column_int(st, 6);
 	return ((wr_labor_cb)cb)(&l, ctx);
 }
 
 int store_labor_list(struct store *s, const char *wo_number, wr_labor_cb cb, void *ctx,
                      struct wr_err *e)
 {
-	static const char sql[] = "SELECT id, uuid, username, started_at, minutes, note"
+	static const char sql[] = "SELECT id, uuid, username, started_at, minutes, note, running"
 	                          " FROM wo_labor WHERE wo_id = ?1 ORDER BY started_at, id";
 
 	return walk_items(s, sql, wo_number, labor_row, (any_cb)cb, ctx, "listing labour", e);

@@ -291,7 +291,7 @@ static void central_close(struct sync_transport *t)
 
 static const struct sync_ops central_ops = {
 	"wrench-central", central_hello, central_push, central_pull, central_resolve, central_close,
-	central_whoami,
+	central_whoami, 1,
 };
 
 int sync_central_open(const struct sync_options *o, struct sync_transport **out,

@@ -117,12 +117,14 @@ static const cJSON *member(struct rd *r, const cJSON *obj, const char *path, con
 	return j;
 }
 
-static char *dup_text(struct rd *r, const char *path, const char *s)
+/* A copy of s, member name of path (the place is only written out when
+ * something is wrong: a page has thousands of members). */
+static char *dup_text(struct rd *r, const char *path, const char *name, const char *s)
 {
 	char *copy;
 
 	if (!sync_utf8_ok(s)) {
-		fail_at(r, path, "not UTF-8");
+		fail_in(r, path, name, "not UTF-8");
 		return NULL;
 	}
 	if (!(copy = sync_arena_strdup(r->a, s)))
@@ -135,18 +137,16 @@ static const char *get_text(struct rd *r, const cJSON *obj, const char *path, co
                             int nullable)
 {
 	const cJSON *j = member(r, obj, path, name);
-	char p[PATHN];
 
 	if (!j)
 		return NULL;
-	sub(p, sizeof p, path, name);
 	if (nullable && cJSON_IsNull(j))
 		return NULL;
 	if (!cJSON_IsString(j)) {
-		fail_at(r, p, "not a string%s", nullable ? " or null" : "");
+		fail_in(r, path, name, "not a string%s", nullable ? " or null" : "");
 		return NULL;
 	}
-	return dup_text(r, p, j->valuestring);
+	return dup_text(r, path, name, j->valuestring);
 }
 
 static int int_of(const cJSON *j, int64_t min, int64_t *out)
@@ -176,7 +176,9 @@ static int64_t get_int(struct rd *r, const cJSON *obj, const char *path, const c
 	return v;
 }
 
-static int get_value(struct rd *r, const cJSON *j, const char *path, struct sync_value *v)
+/* The value j of member name of path. */
+static int get_value(struct rd *r, const cJSON *j, const char *path, const char *name,
+                     struct sync_value *v)
 {
 	memset(v, 0, sizeof *v);
 	if (cJSON_IsNull(j)) {
@@ -189,9 +191,9 @@ static int get_value(struct rd *r, const cJSON *j, const char *path, struct sync
 		v->number = j->valuedouble;
 	} else if (cJSON_IsString(j)) {
 		v->type = SYNC_TEXT;
-		v->text = dup_text(r, path, j->valuestring);
+		v->text = dup_text(r, path, name, j->valuestring);
 	} else {
-		return fail_at(r, path, "not a value (text, number, true, false or null)");
+		return fail_in(r, path, name, "not a value (text, number, true, false or null)");
 	}
 	return r->rc;
 }
@@ -208,7 +210,6 @@ static int read_fields(struct rd *r, const cJSON *obj, const char *path, struct 
 	struct sync_field *f;
 	const cJSON *j;
 	size_t n = 0;
-	char p[PATHN];
 
 	f = sync_arena_alloc(r->a, (size_t)cJSON_GetArraySize(obj), sizeof *f);
 	if (!f && cJSON_GetArraySize(obj) > 0)
@@ -216,10 +217,9 @@ static int read_fields(struct rd *r, const cJSON *obj, const char *path, struct 
 	cJSON_ArrayForEach(j, obj) {
 		if (is_own_member(j->string))
 			continue;
-		snprintf(p, sizeof p, "%.190s.%.60s", path, j->string);
 		if (!sync_name_ok(j->string, 64))
-			return fail_at(r, p, "not a field name (a-z, 0-9 and _)");
-		if (get_value(r, j, p, &f[n].value) != SYNC_OK)
+			return fail_in(r, path, j->string, "not a field name (a-z, 0-9 and _)");
+		if (get_value(r, j, path, j->string, &f[n].value) != SYNC_OK)
 			return r->rc;
 		f[n++].name = j->string;
 	}
@@ -405,15 +405,14 @@ static int read_side(struct rd *r, const cJSON *j, const char *path, const char 
                      struct sync_value *v, const char **by, const char **at)
 {
 	const cJSON *side = member(r, j, path, name);
-	char p[PATHN], q[PATHN];
+	char p[PATHN];
 
 	sub(p, sizeof p, path, name);
 	if (r->rc != SYNC_OK)
 		return r->rc;
 	if (!cJSON_IsObject(side))
 		return fail_at(r, p, "not an object (a side of a conflict)");
-	sub(q, sizeof q, p, "value");
-	get_value(r, member(r, side, p, "value"), q, v);
+	get_value(r, member(r, side, p, "value"), p, "value", v);
 	*by = get_text(r, side, p, "by", 1);
 	*at = get_text(r, side, p, "at", 1);
 	return r->rc;
@@ -428,9 +427,8 @@ static int read_open_conflict(struct rd *r, const cJSON *j, const char *path,
 	if (!cJSON_IsObject(j))
 		return fail_at(r, path, "not an object (a conflicting field)");
 	c->field = get_text(r, j, path, "field", 0);
-	sub(p, sizeof p, path, "base");
 	if (r->rc == SYNC_OK)
-		get_value(r, member(r, j, path, "base"), p, &c->base);
+		get_value(r, member(r, j, path, "base"), path, "base", &c->base);
 	if (read_side(r, j, path, "kept", &c->kept, &c->kept_by, &c->kept_at) != SYNC_OK ||
 	    read_side(r, j, path, "lost", &c->lost, &c->lost_by, &c->lost_at) != SYNC_OK)
 		return r->rc;
@@ -449,9 +447,9 @@ static int read_open_conflicts(struct rd *r, const cJSON *j, const char *path,
 	char p[PATHN], q[PATHN];
 	size_t i = 0;
 
-	sub(p, sizeof p, path, "conflicts");
 	if (!list)
 		return r->rc;
+	sub(p, sizeof p, path, "conflicts");
 	if (!cJSON_IsArray(list))
 		return fail_at(r, p, "not a list");
 	c->has_conflicts = 1;
@@ -546,16 +544,14 @@ static int read_conflict(struct rd *r, const cJSON *j, const char *path, struct 
 {
 	static const char *const names[] = {"base", "mine", "theirs"};
 	struct sync_value *v[] = {&c->base, &c->mine, &c->theirs};
-	char p[PATHN];
 
 	if (!cJSON_IsObject(j))
 		return fail_at(r, path, "not an object (a conflicting field)");
 	c->field = get_text(r, j, path, "field", 0);
 	for (int k = 0; k < 3 && r->rc == SYNC_OK; k++) {
 		const cJSON *m = member(r, j, path, names[k]);
-		sub(p, sizeof p, path, names[k]);
 		if (m)
-			get_value(r, m, p, v[k]);
+			get_value(r, m, path, names[k], v[k]);
 	}
 	if (r->rc != SYNC_OK)
 		return r->rc;

@@ -21,7 +21,7 @@
 /* A server that answers reset to a pull from the empty cursor is broken:
  * retrying would loop. */
 #define MAX_RESETS 2
-#define CURSOR_MAX 1100
+#define CURSOR_MAX SYNC_CURSOR_MAX
 
 struct run {
 	const struct sync_store_ops *so;
@@ -35,6 +35,7 @@ struct run {
 	double t0;
 	int resets;
 	int moved;      /* this round changed the outbox (settled, refused) or reset */
+	struct sync_prefetch pf; /* the next page, asked for while one is applied */
 };
 
 static double now_seconds(void)
@@ -193,13 +194,21 @@ static int reset(struct run *r)
 	return store_rc(r->so->reset(r->s, SYNC_ENGINE_RESET_DAYS, r->e));
 }
 
-static int apply(struct run *r, const struct sync_page *p)
+/* Applies page p, while the next one (when there is one) is fetched.
+ * The progress is told once that fetch has ended, so that the transport's
+ * messages and the progress never come from two threads at once. */
+static int apply(struct run *r, const struct sync_page *p, int wait)
 {
 	size_t applied = 0;
 	int rc;
 
-	if ((rc = store_rc(r->so->apply_page(r->s, p, &applied, r->e))) != SYNC_OK)
+	if (p->more && !(r->o && r->o->cancel && *r->o->cancel))
+		sync_prefetch_start(&r->pf, r->t, p->next, wait);
+	if ((rc = store_rc(r->so->apply_page(r->s, p, &applied, r->e))) != SYNC_OK) {
+		sync_prefetch_drop(&r->pf);
 		return rc;
+	}
+	sync_prefetch_join(&r->pf);
 	r->out->pulled += (int64_t)applied;
 	progress(r, "pull");
 	return SYNC_OK;
@@ -219,14 +228,16 @@ static int pull_page(struct run *r, int wait)
 	rq.cursor = cursor;
 	rq.limit = 0;
 	rq.wait = wait;
-	if (wait > 0)
-		progress(r, "wait");
 	memset(&p, 0, sizeof p);
-	rc = sync_pull(r->t, &rq, &p, r->e);
+	if ((rc = sync_prefetch_take(&r->pf, cursor, &p, r->e)) < 0) {
+		if (wait > 0)
+			progress(r, "wait");
+		rc = sync_pull(r->t, &rq, &p, r->e);
+	}
 	if (rc == SYNC_RESET)
 		return reset(r);
 	if (rc == SYNC_OK)
-		rc = apply(r, &p);
+		rc = apply(r, &p, wait);
 	more = p.more;
 	sync_page_free(&p);
 	return rc == SYNC_OK && !more ? -1 : rc;
@@ -238,9 +249,13 @@ static int pull_all(struct run *r, int wait)
 
 	for (;;) {
 		if (cancelled(r))
-			return SYNC_ECANCELLED;
-		if ((rc = pull_page(r, wait)) != SYNC_OK)
-			return rc < 0 ? SYNC_OK : rc;
+			rc = SYNC_ECANCELLED;
+		else if ((rc = pull_page(r, wait)) == SYNC_OK)
+			continue;
+		/* A page fetched ahead and not taken is not applied: the next
+		 * pull asks for it again from the stored cursor. */
+		sync_prefetch_drop(&r->pf);
+		return rc < 0 ? SYNC_OK : rc;
 	}
 }
 

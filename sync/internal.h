@@ -6,6 +6,7 @@
 #ifndef WRENCH_SYNC_INTERNAL_H
 #define WRENCH_SYNC_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -82,6 +83,32 @@ void sync_http_resp_free(struct sync_http_resp *r);
  * may help (network errors, a stalled link, a damaged gzip stream). */
 int sync_http_once(struct sync_http *h, const struct sync_http_req *rq, struct sync_http_resp *rs,
                    int *again, struct wr_err *e);
+
+/* ---- prefetch.c: the next page fetched while one is applied ---- */
+#define SYNC_CURSOR_MAX 1100
+enum { PREFETCH_NONE, PREFETCH_RUNNING, PREFETCH_DONE };
+struct sync_prefetch {
+	int state;
+	pthread_t th;
+	struct sync_transport *t;
+	char cursor[SYNC_CURSOR_MAX];
+	struct sync_pull rq;
+	struct sync_page page;
+	struct wr_err e;
+	int rc;
+};
+/* Starts pulling the page at cursor on a thread of its own: 1, or 0 when
+ * it did not (one runs already, the transport cannot, no thread). */
+int sync_prefetch_start(struct sync_prefetch *pf, struct sync_transport *t, const char *cursor,
+                        int wait);
+/* Waits until the running pull (if any) has ended. */
+void sync_prefetch_join(struct sync_prefetch *pf);
+/* The pull's result when it was of cursor (the page moves to out, the
+ * message to e), -1 when there was none or it was of another cursor. */
+int sync_prefetch_take(struct sync_prefetch *pf, const char *cursor, struct sync_page *out,
+                       struct wr_err *e);
+/* Waits for it and throws its page away. */
+void sync_prefetch_drop(struct sync_prefetch *pf);
 
 /* ---- central_json.c: wrench-central's request bodies ---- */
 /* The push body for b; SYNC_EINPUT naming the mutation when b cannot be

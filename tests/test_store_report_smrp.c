@@ -110,8 +110,8 @@ static void wo(const struct spec *sp)
 static void labour(const char *number, const char *who, int64_t when, int minutes)
 {
 	static const char sql[] =
-		"INSERT INTO wo_labor(uuid, wo_id, username, started_at, minutes, updated_at)"
-		" SELECT lower(hex(randomblob(16))), id, ?1, ?2, ?3, 0 FROM wo WHERE number = ?4";
+		"INSERT INTO wo_labor(uuid, wo_id, username, started_at, minutes, updated_at, running)"
+		" SELECT lower(hex(randomblob(16))), id, ?1, ?2, ?3, 0, ?3 < 0 FROM wo WHERE number = ?4";
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(S->db, sql, -1, &st, NULL), SQLITE_OK);
 	struct store_binds b = store_binds_start(st);
@@ -188,7 +188,8 @@ static void setup(void)
 	labour("W3", "carol", at(2024, 2, 6, 8), 240);
 	labour("W4", "alice", at(2024, 2, 10, 1), 60);
 	labour("W5", "bob", at(2024, 2, 20, 10), 120);
-	/* A timer still running (minutes < 0) is no time booked yet. */
+	/* A timer still running (the store starts one at minutes -1) is no time
+	 * booked yet. */
 	labour("W6", "carol", at(2024, 2, 20, 8), -1);
 	part("W2", "SEAL", 2, 25, at(2024, 1, 15, 12));
 	part("W4", "BRG-1", 1, 120, at(2024, 2, 10, 3));

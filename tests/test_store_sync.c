@@ -1209,6 +1209,78 @@ START_TEST(pull_in_reverse_order)
 }
 END_TEST
 
+/* PM schedules that arrive by pull are due when they would be had they
+ * been imported here: the server carries no next due date or meter value. */
+START_TEST(pulled_pms_are_scheduled)
+{
+	static const char q[] =
+		"SELECT group_concat(code || ':' || ifnull(next_due, '-') || ':' ||"
+		" ifnull(next_meter, '-'), ';') FROM (SELECT * FROM pm ORDER BY code)";
+	struct store *b;
+	char pb[512], qa[256], qb[256];
+	struct tpage t;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	q_text(S, q, qa, sizeof qa);
+	q_text(b, q, qb, sizeof qb);
+	ck_assert_str_eq(qb, qa);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM pm WHERE next_due IS NOT NULL"), 1);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM pm WHERE next_meter IS NOT NULL"), 1);
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
+static int labour_row(const struct wr_labor *l, void *ctx)
+{
+	*(struct wr_labor *)ctx = *l;
+	return 0;
+}
+
+/* A labour correction (negative minutes, made on another device) that
+ * arrives by pull is a correction here: no running timer of its user. */
+START_TEST(pulled_labour_correction_is_no_timer)
+{
+	struct wr_err e = {0, ""};
+	struct wr_labor l;
+	struct store *b;
+	char pb[512], num[32];
+	int64_t since;
+	struct tpage t;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	for (size_t k = 0; k < t.p.n; k++) {
+		struct sync_change *c = &t.p.changes[k];
+		for (size_t i = 0; strcmp(c->entity, "labour") == 0 && i < c->data.nfields; i++) {
+			struct sync_field *f = (struct sync_field *)(uintptr_t)&c->data.fields[i];
+			if (strcmp(f->name, "minutes") == 0)
+				f->value = (struct sync_value){SYNC_NUMBER, NULL, -30, 0};
+		}
+	}
+	b = open_b(pb, sizeof pb);
+	store_set_actor(b, store_actor(S));
+	apply(b, &t.p, &n);
+	ck_assert_int_eq(store_labor_running(b, num, sizeof num, &since, &e), WR_OK);
+	ck_assert_str_eq(num, "");
+	memset(&l, 0, sizeof l);
+	ck_assert_int_eq(store_labor_list(b, "WO-000001", labour_row, &l, &e), WR_OK);
+	ck_assert_int_eq(l.minutes, -30);
+	ck_assert_int_eq(l.running, 0);
+	/* A timer started here still runs, and stops as one. */
+	ck_assert_int_eq(store_labor_start(b, "WO-000001", &e), WR_OK);
+	ck_assert_int_eq(store_labor_running(b, num, sizeof num, &since, &e), WR_OK);
+	ck_assert_str_eq(num, "WO-000001");
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
 /* The change of the work order in the page of t: its fields replaced. */
 static struct sync_change *wo_change(struct tpage *t)
 {
@@ -1227,6 +1299,65 @@ static void change_field(struct sync_change *c, const char *name, const char *te
 			f->value = (struct sync_value){SYNC_TEXT, text, 0, 0};
 	}
 }
+
+struct audits {
+	int n;
+	char who[8][64], field[8][32], old[8][64], now[8][64], entity[8][24];
+};
+
+static int audit_row(const struct wr_audit *a, void *ctx)
+{
+	struct audits *r = ctx;
+	if (r->n < 8) {
+		wr_strlcpy(r->who[r->n], a->who, sizeof r->who[0]);
+		wr_strlcpy(r->field[r->n], a->field, sizeof r->field[0]);
+		wr_strlcpy(r->entity[r->n], a->entity, sizeof r->entity[0]);
+		wr_strlcpy(r->old[r->n], a->old_value ? a->old_value : "-", sizeof r->old[0]);
+		wr_strlcpy(r->now[r->n], a->new_value ? a->new_value : "-", sizeof r->now[0]);
+	}
+	r->n++;
+	return 0;
+}
+
+/* What a pull changes is in the audit log, by "sync": the records new
+ * here counted once per page, and each field a change to a record that
+ * was here moved, with its old and new value. */
+START_TEST(pulled_changes_are_audited)
+{
+	struct wr_err e = {0, ""};
+	struct audits r;
+	struct store *b;
+	struct sync_change *c;
+	char pb[512];
+	struct tpage t;
+	size_t n;
+
+	load_plant(S);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(store_audit_list(b, "sync", NULL, 0, audit_row, &r, &e), WR_OK);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.who[0], "sync");
+	ck_assert_msg(strstr(r.now[0], "records new here") != NULL, "%s", r.now[0]);
+	c = wo_change(&t);
+	change_field(c, "title", "Leak at the seal");
+	c->version++;
+	c->data.version++;
+	apply(b, &t.p, &n);
+	ck_assert_uint_eq(n, 1);
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(store_audit_list(b, "wo", "WO-000001", 0, audit_row, &r, &e), WR_OK);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.who[0], "sync");
+	ck_assert_str_eq(r.field[0], "title");
+	ck_assert_str_eq(r.old[0], "Leak");
+	ck_assert_str_eq(r.now[0], "Leak at the seal");
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
 
 /* The server's open conflicts of a pulled record are listed here, with
  * mine and theirs by the side this device is on; an upsert that says
@@ -1411,6 +1542,9 @@ int main(void)
 	tcase_add_test(tc, refuse_and_reset);
 	tcase_add_test(tc, pull_into_empty_store);
 	tcase_add_test(tc, pull_in_reverse_order);
+	tcase_add_test(tc, pulled_pms_are_scheduled);
+	tcase_add_test(tc, pulled_labour_correction_is_no_timer);
+	tcase_add_test(tc, pulled_changes_are_audited);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);

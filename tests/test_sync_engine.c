@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../sync/internal.h"
 
@@ -38,7 +39,15 @@ static struct fstore {
 	int refused[16], nrefused;
 	char refuse_why[300];
 	int fail_settle;
+	/* The pages-apart transport's runs: f_apply waits (up to 30 s) for the
+	 * next page's pull to begin while it applies a page that has more, and
+	 * counts those it saw begin; the apply of page fail_apply_at (1 the
+	 * first) fails. */
+	int wait_prefetch, overlapped, napplied, fail_apply_at;
 } S;
+
+/* Pulls the pages-apart transport has begun (its thread writes them). */
+static volatile int Apart_pulls;
 
 static int held(const struct ent *x)
 {
@@ -152,7 +161,18 @@ static int f_cursor(struct store *s, char *buf, size_t n, struct wr_err *e)
 static int f_apply(struct store *s, const struct sync_page *p, size_t *applied, struct wr_err *e)
 {
 	(void)s;
-	(void)e;
+	if (++S.napplied == S.fail_apply_at)
+		return wr_fail(e, WR_EDB, "disk I/O error");
+	/* The pages-apart transport's page says which of its pulls made it
+	 * (in the entry after the last): the next pull is a later one. */
+	for (int i = 0; S.wait_prefetch && p->more && i < 3000; i++) {
+		if (__atomic_load_n(&Apart_pulls, __ATOMIC_SEQ_CST) > p->changes[p->n].version) {
+			S.overlapped++;
+			break;
+		}
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 	snprintf(S.cursor, sizeof S.cursor, "%s", p->next);
 	*applied = p->n;
 	return WR_OK;
@@ -325,6 +345,39 @@ static void t_close(struct sync_transport *t)
 
 static const struct sync_ops TOPS = {
 	"fake", t_hello, t_push, t_pull, NULL, t_close, t_whoami,
+};
+
+/* The same server, but each page owns its memory (as wrench-central's
+ * transport's do), so the engine may fetch one while it applies another. */
+static int t_pull_apart(struct sync_transport *t, const struct sync_pull *rq,
+                        struct sync_page *out, struct wr_err *e)
+{
+	int64_t from = rq->cursor && rq->cursor[0] ? atoll(rq->cursor + 1) : 0, n;
+	struct sync_arena *a = sync_arena_new();
+	char next[32];
+
+	(void)t;
+	memset(out, 0, sizeof *out);
+	if (!a)
+		return wr_fail(e, WR_ENOMEM, "out of memory"), SYNC_ENOMEM;
+	int ordinal = __atomic_add_fetch(&Apart_pulls, 1, __ATOMIC_SEQ_CST);
+	n = F.log - from < 100 ? F.log - from : 100;
+	snprintf(next, sizeof next, "c%lld", (long long)(from + n));
+	out->mem = a;
+	out->next = sync_arena_strdup(a, next);
+	out->changes = sync_arena_alloc(a, (size_t)n + 1, sizeof *out->changes);
+	if (!out->next || !out->changes) {
+		sync_page_free(out);
+		return wr_fail(e, WR_ENOMEM, "out of memory"), SYNC_ENOMEM;
+	}
+	out->n = (size_t)n;
+	out->changes[n].version = ordinal;
+	out->more = from + n < F.log;
+	return SYNC_OK;
+}
+
+static const struct sync_ops TOPS_APART = {
+	"fake-apart", t_hello, t_push, t_pull_apart, NULL, t_close, t_whoami, 1,
 };
 
 static void server(void)
@@ -576,6 +629,31 @@ START_TEST(a_refused_hello_pushes_nothing)
 }
 END_TEST
 
+/* Each page is applied once, in order, while the next is fetched; a page
+ * fetched ahead of one that failed to apply is not applied, and the next
+ * sync asks for it again from the stored cursor. */
+START_TEST(the_next_page_is_fetched_while_one_is_applied)
+{
+	outbox(0, 1);
+	server();
+	F.t.ops = &TOPS_APART;
+	F.log = 450;
+	S.wait_prefetch = 1;
+	S.fail_apply_at = 3;
+	Apart_pulls = 0;
+	memset(&Seen, 0, sizeof Seen);
+	ck_assert_int_eq(run(0, NULL), SYNC_ESTORE);
+	ck_assert_str_eq(S.cursor, "c200");
+	ck_assert_int_eq(Out.pulled, 200);
+	/* Pages 1 and 2 each saw the next one's pull begin. */
+	ck_assert_int_eq(S.overlapped, 2);
+	ck_assert_int_eq(run(0, NULL), SYNC_OK);
+	ck_assert_int_eq(Out.pulled, 250);
+	ck_assert_str_eq(S.cursor, "c450");
+	ck_assert_int_eq(S.overlapped, 4);
+}
+END_TEST
+
 START_TEST(a_store_failure_is_reported_as_the_store_s)
 {
 	outbox(5, 1);
@@ -605,6 +683,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, a_failed_pull_ends_the_sync_saying_why);
 	tcase_add_test(tc, a_refused_hello_pushes_nothing);
 	tcase_add_test(tc, a_store_failure_is_reported_as_the_store_s);
+	tcase_add_test(tc, the_next_page_is_fetched_while_one_is_applied);
 	suite_add_tcase(s, tc);
 	return s;
 }

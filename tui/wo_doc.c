@@ -73,7 +73,7 @@ static int labor_cb(const struct wr_labor *l, void *ctx)
 	const char *actor = d->wo.completed_by;   /* scratch: see wo_doc_load */
 
 	wr_date_fmt(l->started_at, when);
-	if (l->minutes < 0) {
+	if (l->running) {
 		if (strcmp(l->username, actor) == 0) {
 			d->timer_running = 1;
 			d->timer_since = l->started_at;
@@ -81,8 +81,8 @@ static int labor_cb(const struct wr_labor *l, void *ctx)
 		add(d, DL_TEXT, ROLE_WARN, " %s since %s (running)", l->username, when);
 	} else {
 		d->labour_minutes += l->minutes;
-		add(d, DL_TEXT, ROLE_NORMAL, " %s %s %d min%s%s", l->username, when, l->minutes,
-		    l->note[0] ? " " : "", l->note);
+		add(d, DL_TEXT, ROLE_NORMAL, " %s %s %d min%s%s%s", l->username, when, l->minutes,
+		    l->minutes < 0 ? " (correction)" : "", l->note[0] ? " " : "", l->note);
 	}
 	return 0;
 }

@@ -44,7 +44,7 @@ C1=$NEXT
 
 # Rows younger than the retention period are kept.
 out=$(compact 1)
-[ "$out" = "purged 0 tombstones, narrowed 0 rows to their present site; retention horizon (0, 0); purged 0 push receipts and 0 idempotency keys" ] ||
+[ "$out" = "purged 0 tombstones, narrowed 0 rows to their present site; retention horizon (0, 0); purged 0 settled field conflicts; purged 0 push receipts and 0 idempotency keys" ] ||
 	fail "compact of young rows: $out"
 pull "$PLAN" "$C0"
 expect_status 200 "a cursor before young tombstones"
@@ -113,4 +113,24 @@ out=$(compact 30)
 case $out in *"; purged $(( kept + 2 )) push receipts and 0 idempotency keys") ;; *) fail "compact's default receipt retention: $out" ;; esac
 rc=0; "$WRENCH_CENTRAL" compact --db "$DB" --older-than 7 --receipts-older-than x 2>/dev/null || rc=$?
 [ "$rc" = 2 ] || fail "compact with a bad --receipts-older-than: exit $rc"
+
+# Settled field conflicts older than the retention period go, but each
+# record keeps its latest row, so the pull still says it has none open.
+fc() { # fc UUID RESOLVED-DAYS-AGO (empty: open)
+	local res=NULL
+	[ -z "$2" ] || res="now() - interval '$2 days'"
+	sql "INSERT INTO field_conflict(uuid, field, base, lost, kept, lost_by, lost_device, kept_by,
+		kept_at, resolved_at, resolved_by) VALUES ('$1', 'name', '\"a\"', '\"b\"', '\"c\"', 'u',
+		'd', 'u', now(), $res, CASE WHEN $res IS NULL THEN NULL ELSE 'u' END)" >/dev/null
+}
+fc "$N" 40; fc "$N" 40; fc "$N" 40; fc "$LN" 40; fc "$LN" ""; fc "$LM" 2; fc "$LM" ""
+out=$(compact 30)
+case $out in *"; purged 3 settled field conflicts;"*) ;; *) fail "compact of settled conflicts: $out" ;; esac
+[ "$(sql "SELECT string_agg(uuid::text || ':' || (resolved_at IS NULL)::text, ',' ORDER BY id)
+	FROM field_conflict")" = "$N:false,$LN:true,$LM:false,$LM:true" ] || fail "the wrong conflicts purged"
+pull "$PLAN" ""
+expect_jq "[.changes[] | select(.uuid == \"$N\") | .conflicts | length] | join(\",\")" 0 \
+	"a record whose conflicts were all settled still says none is open"
+out=$(compact 30)
+case $out in *"; purged 0 settled field conflicts;"*) ;; *) fail "a second compact of conflicts: $out" ;; esac
 server_stop "$A_PID"
