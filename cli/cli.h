@@ -237,6 +237,8 @@ int cmd_asset(struct cli *c, int argc, char **argv);
 int cmd_wo(struct cli *c, int argc, char **argv);
 int cmd_pm(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+/* `report monthly` (cmd_report_monthly.c); argv[0] is "monthly". */
+int cmd_report_monthly(struct cli *c, int argc, char **argv);
 int cmd_rank(struct cli *c, int argc, char **argv);
 int cmd_fit(struct cli *c, int argc, char **argv);
 int cmd_backtest(struct cli *c, int argc, char **argv);

@@ -21,7 +21,9 @@ static const struct cmd_spec report_spec = {
 	"  mttr           mean time to repair (from downtime) per asset, and in total\n"
 	"  availability   uptime / (uptime + downtime) per asset, and in total\n"
 	"  backlog        open work by status and priority, with estimated hours\n"
-	"  pm-compliance  PM work due in the period done on time, of all due",
+	"  pm-compliance  PM work due in the period done on time, of all due\n"
+	"  monthly        a month's measures with their trend, also as an HTML page\n"
+	"                 (see wrench report monthly --help)",
 	report_opts, 1, 1, NULL, NULL
 };
 
@@ -31,8 +33,11 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	struct wr_report_opts o;
 	struct wr_table t;
 	struct wr_err e = {0, ""};
-	int which, fmt, rc = args_parse(c, &report_spec, argc, argv, &a);
+	int which, fmt, rc;
 
+	if (argc >= 2 && !strcmp(argv[1], "monthly"))
+		return cmd_report_monthly(c, argc - 1, argv + 1);
+	rc = args_parse(c, &report_spec, argc, argv, &a);
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	if (wr_report_parse(a.pos[0], &which) != WR_OK)
