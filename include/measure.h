@@ -67,6 +67,15 @@ int store_bad_actors(struct store *s, int64_t from, int64_t to,
                      const struct wr_measure_scope *sc, struct wr_bad_actor *out, size_t max,
                      size_t *n, struct wr_err *e);
 
+/* The asset classes in use (in scope of a class filter), by name, with
+ * how many assets each has; at most max. */
+struct wr_class_count {
+	char cls[64];
+	int64_t assets;
+};
+int store_asset_classes(struct store *s, struct wr_class_count *out, size_t max, size_t *n,
+                        struct wr_err *e);
+
 /* "YYYY-MM" of the month that holds t; buf holds 8 bytes. */
 char *wr_month_fmt(int64_t t, char *buf);
 /* Parses "YYYY-MM" into the first day of that month. */

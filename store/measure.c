@@ -1,15 +1,15 @@
 /*
  * measure.c - month-by-month measures and the bad actors (see measure.h),
  * taken from the reports of report.c so that every screen and page agrees
- * with `wrench report NAME`.  No SQL of its own.
+ * with `wrench report NAME`; and the asset classes a filter may choose.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "measure.h"
-#include "store.h"
 
 static const struct wr_measure_info infos[WM__COUNT] = {
 	{ "availability", "Availability", "%", 2, 1, 1 },
@@ -208,4 +208,28 @@ int store_bad_actors(struct store *s, int64_t from, int64_t to,
 	}
 	free(v);
 	return rc;
+}
+
+/* -------------------------------------------------------------- classes */
+
+int store_asset_classes(struct store *s, struct wr_class_count *out, size_t max, size_t *n,
+                        struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT class, count(*) FROM asset WHERE class <> '' GROUP BY class ORDER BY class";
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int r;
+
+	*n = 0;
+	if (!st)
+		return WR_EDB;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		store_col_text(st, 0, out[*n].cls, sizeof out[*n].cls);
+		out[*n].assets = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	store_stmt_done(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_dberr(s, e, "listing the asset classes");
+	return WR_OK;
 }

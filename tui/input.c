@@ -87,6 +87,8 @@ static int global_action(struct app *a, struct view *v, int act)
 		return app_goto(a, VIEW_IO);
 	case ACT_GO_SYNC:
 		return app_goto(a, VIEW_SYNC_REVIEW);
+	case ACT_GO_REPORTS:
+		return app_goto(a, VIEW_REPORTS);
 	case ACT_SYNC_NOW:
 		return app_sync_now(a);
 	case ACT_MESSAGES:

@@ -24,7 +24,8 @@
 	X(IO, io) \
 	X(MESSAGES, messages) \
 	X(CONFLICT, conflict) \
-	X(SYNC_REVIEW, sync_review)
+	X(SYNC_REVIEW, sync_review) \
+	X(REPORTS, reports)
 
 enum tui_view_id {
 #define TUI_VIEW_ENUM(id, name) VIEW_##id,

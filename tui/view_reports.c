@@ -1,0 +1,402 @@
+/*
+ * view_reports.c - the Reports screen: the measures of measure.h over the
+ * last twelve months (the current one up to today) and the bad actors,
+ * drawn with the blocks of plot.h (ASCII without UTF-8).
+ *
+ * On a small terminal each measure has a page of its own: its value this
+ * month, a column per month and a sparkline; a last page charts the bad
+ * actors.  l/h (or the arrows) turn the pages.  At desk size every measure
+ * is a row with its value and sparkline, the selected one (j/k, l/h) is
+ * charted below, and the bad actors stand beside them.  c keeps one class
+ * of assets.  The figures are `wrench report monthly`'s.
+ */
+#include "app.h"
+#include "measure.h"
+#include "plot.h"
+#include "screens.h"
+#include "theme.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RP_MONTHS 12
+#define RP_ACTORS 10
+#define RP_CLASSES 64
+#define RP_PAGES (WM__COUNT + 1)      /* the measures, then the bad actors */
+#define RP_PAGE_ACTORS WM__COUNT
+/* The desk layout needs room for every measure's row and a chart. */
+#define RP_DESK_W 100
+#define RP_DESK_H 20
+
+static const char *const month_abbr[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+struct reports {
+	struct view *v;
+	struct wr_months m;
+	struct wr_bad_actor actors[RP_ACTORS];
+	size_t nactors;
+	int loaded;
+	int cur;                   /* page or selected measure */
+	int desk;                  /* drawn at desk size last */
+	char cls[64];              /* "": every class */
+};
+
+static void set_title(struct reports *r)
+{
+	if (r->cls[0])
+		snprintf(r->v->title, sizeof r->v->title, "Reports: %s", r->cls);
+	else
+		snprintf(r->v->title, sizeof r->v->title, "Reports");
+}
+
+static void load(struct app *a, struct reports *r)
+{
+	struct wr_measure_scope sc = { r->cls[0] ? r->cls : NULL };
+	struct wr_err e = { 0, "" };
+	int64_t today = wr_today();
+
+	r->loaded = store_measure_months(a->s, today, RP_MONTHS, &sc, &r->m, &e) == WR_OK &&
+	            store_bad_actors(a->s, r->m.month[0], today, &sc, r->actors, RP_ACTORS,
+	                             &r->nactors, &e) == WR_OK;
+	if (!r->loaded)
+		app_msg_error(a, "%s", e.msg);
+	set_title(r);
+}
+
+static int rp_open(struct app *a, struct view *v, const void *arg)
+{
+	struct reports *r = calloc(1, sizeof *r);
+
+	(void)arg;
+	if (!r) {
+		app_msg_error(a, "Out of memory.");
+		return -1;
+	}
+	r->v = v;
+	v->st = r;
+	load(a, r);
+	return 0;
+}
+
+static void rp_close(struct app *a, struct view *v)
+{
+	(void)a;
+	free(v->st);
+}
+
+static int rp_resume(struct app *a, struct view *v)
+{
+	load(a, v->st);
+	return R_ALL;
+}
+
+/* ------------------------------------------------------------ the numbers */
+
+/* A measure's value as text with its unit; "-" when there is none. */
+static void fmt_value(int m, double v, char *buf, size_t n)
+{
+	const struct wr_measure_info *mi = wr_measure_info(m);
+
+	if (isfinite(v))
+		snprintf(buf, n, "%.*f %s", mi->decimals, v, mi->unit);
+	else
+		snprintf(buf, n, "- %s", mi->unit);
+}
+
+/* The change on the month before, signed, "" when one is missing. */
+static void fmt_delta(int m, const struct wr_months *ms, char *buf, size_t n)
+{
+	const struct wr_measure_info *mi = wr_measure_info(m);
+	double now = ms->v[m][ms->n - 1], before = ms->n > 1 ? ms->v[m][ms->n - 2] : NAN;
+
+	buf[0] = '\0';
+	if (mi->monthly && isfinite(now) && isfinite(before))
+		snprintf(buf, n, "%+.*f", mi->decimals, now - before);
+}
+
+/* The bars of a column chart start from zero unless the values all lie
+ * high above it (availability near 100%): then from a little below the
+ * least, so that months differ visibly; the axis label says where. */
+static double chart_base(const double *v, int n, double *max)
+{
+	double lo = INFINITY, hi = 0;
+
+	for (int i = 0; i < n; i++)
+		if (isfinite(v[i])) {
+			lo = v[i] < lo ? v[i] : lo;
+			hi = v[i] > hi ? v[i] : hi;
+		}
+	*max = hi;
+	if (!isfinite(lo) || hi <= 0 || lo < 0.8 * hi)
+		return 0;
+	return lo - (hi - lo > 0 ? (hi - lo) * 0.25 : hi * 0.01);
+}
+
+/* ------------------------------------------------------------- drawing */
+
+/* A measure's months as columns in the box at (y, x) of h rows and wd
+ * columns: the top and base values in a gutter, the month initials below. */
+static void draw_chart(struct app *a, WINDOW *w, const struct reports *r, int m, int y, int x,
+                       int h, int wd)
+{
+	const struct wr_measure_info *mi = wr_measure_info(m);
+	static struct plot_cols pc;
+	double v[WR_MONTHS_MAX], max, base = chart_base(r->m.v[m], r->m.n, &max);
+	char top[32], bot[32], months[PLOT_MAX_W + 1];
+	int n = r->m.n, gw, slot, colw, gap, i, k;
+
+	snprintf(top, sizeof top, "%.*f", mi->decimals, max);
+	snprintf(bot, sizeof bot, "%.*f", mi->decimals, base);
+	gw = (int)(strlen(top) > strlen(bot) ? strlen(top) : strlen(bot)) + 1;
+	slot = (wd - gw) / n;
+	colw = slot >= 3 ? slot - 1 : slot < 1 ? 1 : slot;
+	gap = slot >= 3 || slot == 2 ? 1 : 0;
+	if (slot == 2)
+		colw = 1;
+	if (h < 2 || wd - gw < n)
+		return;
+	for (i = 0; i < n; i++)
+		v[i] = isfinite(r->m.v[m][i]) ? r->m.v[m][i] - base : NAN;
+	if (plot_columns(&pc, v, n, max - base, colw, gap, h - 1, a->utf8) != 0)
+		return;
+	for (k = 0; k < h - 1; k++) {
+		const char *lab = k == 0 ? top : k == h - 2 ? bot : "";
+		draw_linef(w, y + k, x, gw, theme_attr(ROLE_LABEL), "%*s", gw - 1, lab);
+		draw_line(w, y + k, x + gw, pc.line[k], wd - gw, theme_attr(ROLE_NORMAL));
+	}
+	memset(months, ' ', sizeof months);
+	for (i = 0; i < n && i * (colw + gap) < PLOT_MAX_W; i++) {
+		int yy, mo, d;
+		wr_date_to_ymd(r->m.month[i], &yy, &mo, &d);
+		months[i * (colw + gap)] = month_abbr[mo - 1][0];
+	}
+	months[pc.w < PLOT_MAX_W ? pc.w : PLOT_MAX_W] = '\0';
+	draw_line(w, y + h - 1, x, "", gw, theme_attr(ROLE_NORMAL));
+	draw_line(w, y + h - 1, x + gw, months, wd - gw, theme_attr(ROLE_LABEL));
+}
+
+/* "Mar 2026: 99.91 %  +0.02" (or today's value for a snapshot). */
+static void draw_now(WINDOW *w, const struct reports *r, int m, int y, int x, int wd)
+{
+	const struct wr_measure_info *mi = wr_measure_info(m);
+	char val[48], delta[32];
+	int yy, mo, d;
+
+	wr_date_to_ymd(r->m.month[r->m.n - 1], &yy, &mo, &d);
+	fmt_value(m, mi->monthly ? r->m.v[m][r->m.n - 1] : r->m.today[m], val, sizeof val);
+	fmt_delta(m, &r->m, delta, sizeof delta);
+	if (mi->monthly)
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HIGH), "%s %d: %s  %s", month_abbr[mo - 1], yy,
+		           val, delta);
+	else
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HIGH), "Open today: %s", val);
+}
+
+/* The sparkline with the least and greatest month. */
+static void draw_spark(struct app *a, WINDOW *w, const struct reports *r, int m, int y, int x,
+                       int wd)
+{
+	const struct wr_measure_info *mi = wr_measure_info(m);
+	char sp[3 * PLOT_SPARK_MAX + 1], line[3 * PLOT_SPARK_MAX + 80];
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (int i = 0; i < r->m.n; i++)
+		if (isfinite(r->m.v[m][i])) {
+			lo = r->m.v[m][i] < lo ? r->m.v[m][i] : lo;
+			hi = r->m.v[m][i] > hi ? r->m.v[m][i] : hi;
+		}
+	plot_sparkline(sp, r->m.v[m], r->m.n, a->utf8);
+	if (isfinite(lo))
+		snprintf(line, sizeof line, "%s  %.*f..%.*f", sp, mi->decimals, lo, mi->decimals, hi);
+	else
+		snprintf(line, sizeof line, "no months measured");
+	draw_line(w, y, x, line, wd, theme_attr(ROLE_NORMAL));
+}
+
+/* One measure filling the box: heading, value, chart, sparkline. */
+static void draw_measure_page(struct app *a, WINDOW *w, const struct reports *r, int m, int y,
+                              int x, int h, int wd, int numbered)
+{
+	const struct wr_measure_info *mi = wr_measure_info(m);
+
+	if (numbered)
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "%s (%s)  %d/%d  h/l: page",
+		           mi->title, mi->unit, m + 1, RP_PAGES);
+	else
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "%s (%s), 12 months", mi->title,
+		           mi->unit);
+	draw_now(w, r, m, y + 1, x, wd);
+	if (!mi->monthly) {
+		draw_line(w, y + 2, x, "A snapshot: no history by month.", wd, theme_attr(ROLE_DIM));
+		return;
+	}
+	draw_chart(a, w, r, m, y + 2, x, h - 3, wd);
+	draw_spark(a, w, r, m, y + h - 1, x, wd);
+}
+
+/* The bad actors as bars of failures, the count and tag beside each. */
+static void draw_actors(struct app *a, WINDOW *w, const struct reports *r, int y, int x, int h,
+                        int wd, const char *heading)
+{
+	char bar[3 * PLOT_MAX_W + 1], line[3 * PLOT_MAX_W + 160];
+	int64_t max = 1;
+	int tagw = 4, barw;
+	size_t i;
+
+	draw_line(w, y, x, heading, wd, theme_attr(ROLE_HEADING));
+	if (r->nactors == 0) {
+		draw_line(w, y + 1, x, "No failures in these months.", wd, theme_attr(ROLE_DIM));
+		return;
+	}
+	for (i = 0; i < r->nactors; i++) {
+		int tl = (int)strlen(r->actors[i].tag);
+		tagw = tl > tagw ? tl : tagw;
+		max = r->actors[i].failures > max ? r->actors[i].failures : max;
+	}
+	if (tagw > wd / 3)
+		tagw = wd / 3;
+	barw = wd - tagw - 6;
+	if (barw > PLOT_MAX_W)
+		barw = PLOT_MAX_W;
+	for (i = 0; i < r->nactors && (int)i < h - 1; i++) {
+		plot_hbar(bar, (double)r->actors[i].failures, (double)max, barw, a->utf8);
+		snprintf(line, sizeof line, "%-*.*s %3lld %s", tagw, tagw, r->actors[i].tag,
+		         (long long)r->actors[i].failures, bar);
+		draw_line(w, y + 1 + (int)i, x, line, wd, theme_attr(ROLE_NORMAL));
+	}
+}
+
+/* Every measure, a row each: the selected one marked. */
+static void draw_table(WINDOW *w, struct app *a, const struct reports *r, int y, int x, int wd)
+{
+	char val[48], delta[32], sp[3 * PLOT_SPARK_MAX + 1];
+
+	draw_linef(w, y, x, wd, theme_attr(ROLE_LABEL), "  %-14s %12s %8s  %s", "measure",
+	           "this month", "change", "12 months");
+	for (int m = 0; m < WM__COUNT; m++) {
+		const struct wr_measure_info *mi = wr_measure_info(m);
+		fmt_value(m, mi->monthly ? r->m.v[m][r->m.n - 1] : r->m.today[m], val, sizeof val);
+		fmt_delta(m, &r->m, delta, sizeof delta);
+		if (mi->monthly)
+			plot_sparkline(sp, r->m.v[m], r->m.n, a->utf8);
+		else
+			snprintf(sp, sizeof sp, "(today)");
+		draw_linef(w, y + 1 + m, x, wd, theme_attr(m == r->cur ? ROLE_SELECTION : ROLE_NORMAL),
+		           "%s %-14s %12s %8s  %s", m == r->cur ? ">" : " ", mi->title, val, delta, sp);
+	}
+}
+
+static void draw_desk(struct app *a, WINDOW *w, struct reports *r, int h, int wd)
+{
+	int left = wd * 3 / 5, right = wd - left - 2, y = WM__COUNT + 2;
+	int m = r->cur < WM__COUNT ? r->cur : 0;
+
+	draw_table(w, a, r, 0, 0, left);
+	/* A taller chart would not say more. */
+	draw_measure_page(a, w, r, m, y, 0, h - y < 18 ? h - y : 18, left, 0);
+	draw_vline(a, w, left, 0, h);
+	draw_actors(a, w, r, 0, left + 2, h, right, "Bad actors, 12 months: failures");
+}
+
+static void rp_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
+{
+	struct reports *r = v->st;
+
+	if (!r->loaded)
+		return;
+	r->desk = wd >= RP_DESK_W && h >= RP_DESK_H;
+	if (r->desk) {
+		if (r->cur >= WM__COUNT)
+			r->cur = WM__COUNT - 1;
+		draw_desk(a, w, r, h, wd);
+		return;
+	}
+	if (r->cur == RP_PAGE_ACTORS) {
+		char head[64];
+		snprintf(head, sizeof head, "Bad actors  %d/%d  h/l: page", RP_PAGES, RP_PAGES);
+		draw_actors(a, w, r, 0, 0, h, wd, head);
+		return;
+	}
+	draw_measure_page(a, w, r, r->cur, 0, 0, h, wd, 1);
+}
+
+/* ------------------------------------------------------------- keys */
+
+static int class_chosen(struct app *a, void *ctx, const struct pick_item *it)
+{
+	struct reports *r = ctx;
+
+	wr_strlcpy(r->cls, it->key, sizeof r->cls);
+	load(a, r);
+	return R_ALL;
+}
+
+/* The pick list of the classes, "all" first. */
+static int pick_class(struct app *a, struct reports *r)
+{
+	static struct wr_class_count cls[RP_CLASSES];
+	static struct pick_item items[RP_CLASSES + 1];
+	struct wr_err e = { 0, "" };
+	size_t n, i;
+	int cur = 0;
+
+	if (store_asset_classes(a->s, cls, RP_CLASSES, &n, &e) != WR_OK) {
+		app_msg_error(a, "%s", e.msg);
+		return R_ALL;
+	}
+	memset(items, 0, sizeof items);
+	snprintf(items[0].label, sizeof items[0].label, "all classes");
+	for (i = 0; i < n; i++) {
+		snprintf(items[i + 1].label, sizeof items[0].label, "%.63s (%lld)", cls[i].cls,
+		         (long long)cls[i].assets);
+		wr_strlcpy(items[i + 1].key, cls[i].cls, sizeof items[0].key);
+		if (r->cls[0] && !strcmp(r->cls, cls[i].cls))
+			cur = (int)i + 1;
+	}
+	app_push(a, VIEW_PICK, &(struct pick_spec){ .title = "Class", .items = items,
+	                                             .n = (int)n + 1, .cur = cur,
+	                                             .cb = class_chosen, .ctx = r });
+	return R_ALL;
+}
+
+static int rp_action(struct app *a, struct view *v, int act)
+{
+	struct reports *r = v->st;
+	/* At desk size the bad actors are always shown: only measures are chosen. */
+	int last = (r->desk ? WM__COUNT : RP_PAGES) - 1;
+
+	switch (act) {
+	case ACT_RP_NEXT:
+	case ACT_DOWN:
+		r->cur = r->cur < last ? r->cur + 1 : last;
+		return R_VIEW;
+	case ACT_RP_PREV:
+	case ACT_UP:
+		r->cur = r->cur > 0 ? r->cur - 1 : 0;
+		return R_VIEW;
+	case ACT_TOP:
+		r->cur = 0;
+		return R_VIEW;
+	case ACT_BOTTOM:
+		r->cur = last;
+		return R_VIEW;
+	case ACT_RP_CLASS:
+		return pick_class(a, r);
+	default:
+		return R_UNHANDLED;
+	}
+}
+
+const struct view_ops view_reports_ops = {
+	.name = "reports",
+	.title = "Reports",
+	.open = rp_open,
+	.close = rp_close,
+	.draw = rp_draw,
+	.action = rp_action,
+	.resume = rp_resume,
+};
