@@ -239,6 +239,12 @@ int cmd_pm(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 /* `report monthly` (cmd_report_monthly.c); argv[0] is "monthly". */
 int cmd_report_monthly(struct cli *c, int argc, char **argv);
+/* report settings, report trend (cmd_report_settings.c, cmd_report_trend.c), and
+ * the scope options (--from --to --class --site --asset) they share with report. */
+int cmd_report_settings(struct cli *c, int argc, char **argv);
+int cmd_report_trend(struct cli *c, int argc, char **argv);
+struct wr_report_opts;
+int report_scope_args(struct cli *c, const struct args *a, struct wr_report_opts *o);
 int cmd_rank(struct cli *c, int argc, char **argv);
 int cmd_fit(struct cli *c, int argc, char **argv);
 int cmd_backtest(struct cli *c, int argc, char **argv);

@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -678,17 +678,27 @@ int wr_table_init(struct wr_table *t, size_t ncols, const char *const *head, con
 int wr_table_add_row(struct wr_table *t, const char *const *cells);
 void wr_table_free(struct wr_table *t);
 
-enum wr_report { RP_MTBF, RP_MTTR, RP_AVAILABILITY, RP_BACKLOG, RP_PM_COMPLIANCE, RP__COUNT };
+enum wr_report {
+	RP_MTBF, RP_MTTR, RP_AVAILABILITY, RP_BACKLOG, RP_PM_COMPLIANCE,
+	/* The SMRP-style measures: include/report.h. */
+	RP_PLANNED, RP_SCHEDULE_COMPLIANCE, RP_BACKLOG_WEEKS, RP_AGING, RP_COST, RP_PARETO,
+	RP__COUNT
+};
 const char *wr_report_name(int r);
 int wr_report_parse(const char *s, int *out);
 struct wr_report_opts {
 	int64_t from, to;       /* period; WR_NO_TIME = all history / today */
 	const char *cls;        /* restrict to an asset class, NULL = all */
 	const char *asset_tag;  /* restrict to one asset, NULL = all */
+	const char *site;       /* a location code: assets at it or below it, NULL = all */
+	int by;                 /* cost, pareto: enum wr_report_by (include/report.h) */
+	int rank;               /* pareto: enum wr_report_rank */
+	int top;                /* pareto: at most this many rows, 0 = all */
 };
 /* mtbf, mttr, availability: one row per asset (and a total row), from work
- * orders (downtime) and history; backlog: open work by status/priority with
- * hours; pm-compliance: PM work orders due in the period done on time / due. */
+ * orders (downtime) and history; backlog: work open at the end of the period
+ * by status/priority with hours; pm-compliance: PM work orders due in the
+ * period done on time / due.  The others: include/report.h. */
 int store_report(struct store *s, int report, const struct wr_report_opts *o,
                  struct wr_table *out, struct wr_err *e);
 

@@ -30,10 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wo_internal.h"
+#include "report_internal.h"
 
 static const char *const report_names[RP__COUNT] = {
 	"mtbf", "mttr", "availability", "backlog", "pm-compliance",
+	"planned", "schedule-compliance", "backlog-weeks", "aging", "cost", "pareto",
 };
 
 const char *wr_report_name(int r)
@@ -57,17 +58,7 @@ int wr_report_parse(const char *s, int *out)
 	return WR_EINPUT;
 }
 
-struct scope {
-	int64_t from, end, today, now;
-	const char *cls, *tag;     /* NULL = any */
-};
-
-/* Asset filter: ?3 class, ?4 tag (NULL = any), on the asset row "a". */
-#define ASSET_FILTER " AND (?3 IS NULL OR a.class = ?3) AND (?4 IS NULL OR a.tag = ?4)"
-
-/* Prepares a report's query and binds its scope: ?1 from, ?2 end, ?3 class
- * and ?4 tag. */
-static int prepare(struct store *s, const char *sql, const struct scope *sc, sqlite3_stmt **st,
+int report_prepare(struct store *s, const char *sql, const struct scope *sc, sqlite3_stmt **st,
                    struct wr_err *e)
 {
 	int rc;
@@ -85,6 +76,8 @@ static int prepare(struct store *s, const char *sql, const struct scope *sc, sql
 		store_bind_text(&b, 3, sc->cls);
 	if (sc->tag)
 		store_bind_text(&b, 4, sc->tag);
+	if (sc->site)
+		store_bind_int64(&b, 7, sc->site);
 	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
 		sqlite3_finalize(*st);
 		*st = NULL;
@@ -115,7 +108,7 @@ static int first_day(struct store *s, struct scope *sc, struct wr_err *e)
 	return WR_OK;
 }
 
-static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct scope *sc,
+int report_scope_resolve(struct store *s, const struct wr_report_opts *o, struct scope *sc,
                          struct wr_err *e)
 {
 	int64_t to;
@@ -133,9 +126,17 @@ static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct
 		if (id == 0)
 			return wr_fail(e, WR_EINPUT, "no asset with tag %s", sc->tag);
 	}
+	if (o && o->site && *o->site) {
+		sc->site = store_id_of(s, "location", o->site, e);
+		if (sc->site < 0)
+			return WR_EDB;
+		if (sc->site == 0)
+			return wr_fail(e, WR_EINPUT, "no site or location with code %s", o->site);
+	}
 	to = o && o->to != WR_NO_TIME ? o->to : sc->today;
 	sc->end = to == store_day_of(to) ? to + WR_DAY : to;
-	if (o && o->from != WR_NO_TIME)
+	sc->from_given = o && o->from != WR_NO_TIME;
+	if (sc->from_given)
 		sc->from = o->from;
 	else if ((rc = first_day(s, sc, e)) != WR_OK)
 		return rc;
@@ -148,7 +149,7 @@ static int resolve_scope(struct store *s, const struct wr_report_opts *o, struct
 }
 
 /* Start of an asset's own period. */
-static int64_t asset_start(const struct scope *sc, int64_t install)
+int64_t report_asset_start(const struct scope *sc, int64_t install)
 {
 	return install != WR_NO_TIME && install > sc->from ? install : sc->from;
 }
@@ -156,12 +157,25 @@ static int64_t asset_start(const struct scope *sc, int64_t install)
 /* Hours with two decimals.  A value too long for that (only a database
  * written by another program holds one: wrench bounds what it stores, see
  * enum wr_num) is written in exponent form rather than cut short. */
-static void fmt_hours(double h, char *buf, size_t n)
+void report_fmt_hours(double h, char *buf, size_t n)
 {
 	int len = snprintf(buf, n, "%.2f", h);
 
 	if (len < 0 || (size_t)len >= n)
 		snprintf(buf, n, "%.15g", h);
+}
+
+void report_month_of(int64_t t, char *buf, size_t n)
+{
+	int y, m, d;
+
+	wr_date_to_ymd(t, &y, &m, &d);
+	snprintf(buf, n, "%04d-%02d", y, m);
+}
+
+int report_oom(struct wr_err *e)
+{
+	return wr_fail(e, WR_ENOMEM, "out of memory running a report");
 }
 
 /* ---------------------------------------------------------------- downtime */
@@ -248,7 +262,7 @@ static int dt_merge_rows(const struct scope *sc, sqlite3_stmt *st, struct dt_map
 
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t from = asset_start(sc, store_col_time(st, 1));
+		int64_t from = report_asset_start(sc, store_col_time(st, 1));
 		int64_t a = store_col_time(st, 2), b = store_col_time(st, 3);
 		if (b == WR_NO_TIME || b <= a)
 			continue;
@@ -291,7 +305,7 @@ static int downtime_map(struct store *s, const struct scope *sc, struct dt_map *
 	int r, rc;
 
 	memset(m, 0, sizeof *m);
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	struct store_binds binds = store_binds_start(st);
 	store_bind_int64(&binds, 5, sc->now);
@@ -318,9 +332,9 @@ static int add_mean_total(struct wr_table *t, int64_t count, double hours, struc
 	const char *cells[5] = {"TOTAL", "", nb, hb, mb};
 
 	snprintf(nb, sizeof nb, "%lld", (long long)count);
-	fmt_hours(hours, hb, sizeof hb);
+	report_fmt_hours(hours, hb, sizeof hb);
 	if (count)
-		fmt_hours(hours / (double)count, mb, sizeof mb);
+		report_fmt_hours(hours / (double)count, mb, sizeof mb);
 	if (wr_table_add_row(t, cells) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory running a report");
 	return WR_OK;
@@ -349,13 +363,13 @@ static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table 
 		return wr_fail(e, rc, "out of memory running a report");
 	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
 		return rc;
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK) {
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK) {
 		free(dt.v);
 		return rc;
 	}
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 4);
-		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
+		int64_t span = sc->end - report_asset_start(sc, store_col_time(st, 3));
 		double op = (double)(span - dt_lookup(&dt, id)) / 3600.0;
 		char tag[64], cls[64], nb[32], ob[32], mb[32];
 		const char *cells[5] = {tag, cls, nb, ob, mb};
@@ -364,8 +378,8 @@ static int report_mtbf(struct store *s, const struct scope *sc, struct wr_table 
 		store_col_text(st, 1, tag, sizeof tag);
 		store_col_text(st, 2, cls, sizeof cls);
 		snprintf(nb, sizeof nb, "%lld", (long long)n);
-		fmt_hours(op, ob, sizeof ob);
-		fmt_hours(op / (double)n, mb, sizeof mb);
+		report_fmt_hours(op, ob, sizeof ob);
+		report_fmt_hours(op / (double)n, mb, sizeof mb);
 		op_total += op;
 		fail_total += n;
 		if (wr_table_add_row(t, cells) != WR_OK)
@@ -406,7 +420,7 @@ static int report_mttr(struct store *s, const struct scope *sc, struct wr_table 
 
 	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	/* Rows come sorted by asset: a row is emitted when the asset changes. */
 	for (;;) {
@@ -420,8 +434,8 @@ static int report_mttr(struct store *s, const struct scope *sc, struct wr_table 
 			char nb[32], hb[32], mb[32];
 			const char *cells[5] = {tag, cls, nb, hb, mb};
 			snprintf(nb, sizeof nb, "%lld", (long long)n);
-			fmt_hours(sum, hb, sizeof hb);
-			fmt_hours(sum / (double)n, mb, sizeof mb);
+			report_fmt_hours(sum, hb, sizeof hb);
+			report_fmt_hours(sum / (double)n, mb, sizeof mb);
 			if (wr_table_add_row(t, cells) != WR_OK) {
 				rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
 				break;
@@ -467,13 +481,13 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		return wr_fail(e, rc, "out of memory running a report");
 	if ((rc = downtime_map(s, sc, &dt, e)) != WR_OK)
 		return rc;
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK) {
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK) {
 		free(dt.v);
 		return rc;
 	}
 	while (rc == WR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t span = sc->end - asset_start(sc, store_col_time(st, 3));
+		int64_t span = sc->end - report_asset_start(sc, store_col_time(st, 3));
 		if (span <= 0)
 			continue;
 		int64_t down = dt_lookup(&dt, id);
@@ -485,8 +499,8 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 		const char *cells[5] = {tag, cls, db, pb, ab};
 		store_col_text(st, 1, tag, sizeof tag);
 		store_col_text(st, 2, cls, sizeof cls);
-		fmt_hours((double)down / 3600.0, db, sizeof db);
-		fmt_hours((double)span / 3600.0, pb, sizeof pb);
+		report_fmt_hours((double)down / 3600.0, db, sizeof db);
+		report_fmt_hours((double)span / 3600.0, pb, sizeof pb);
 		snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - (double)down / (double)span));
 		if (wr_table_add_row(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
@@ -498,8 +512,8 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 	if (rc == WR_OK) {
 		char db[32], pb[32], ab[32] = "";
 		const char *cells[5] = {"TOTAL", "", db, pb, ab};
-		fmt_hours(down_total / 3600.0, db, sizeof db);
-		fmt_hours(span_total / 3600.0, pb, sizeof pb);
+		report_fmt_hours(down_total / 3600.0, db, sizeof db);
+		report_fmt_hours(span_total / 3600.0, pb, sizeof pb);
 		if (span_total > 0)
 			snprintf(ab, sizeof ab, "%.2f", 100.0 * (1.0 - down_total / span_total));
 		if (wr_table_add_row(t, cells) != WR_OK)
@@ -510,24 +524,76 @@ static int report_availability(struct store *s, const struct scope *sc, struct w
 
 /* ----------------------------------------------------------------- backlog */
 
+/* Work in the backlog as of ?2 (the end of the period): raised in the
+ * period and neither finished nor cancelled before its end.  Work finished
+ * since then was open at the time; its status then is not recorded, so it
+ * counts as open.  When the period ends after now nothing can have been
+ * finished since, and the open statuses alone say it (through their
+ * index). */
+#define BACKLOG_OPEN " w.created_at >= ?1 AND w.created_at < ?2 AND w.status IN (0, 1, 2, 3)"
+#define BACKLOG_GROUP                                                                        \
+	"SELECT CASE WHEN w.status IN (4, 5) THEN 1 ELSE w.status END AS st, w.priority,"     \
+	" count(*), coalesce(sum(w.est_hours), 0), sum(w.due_at < ?5)"
+#define BACKLOG_ORDER " GROUP BY st, w.priority ORDER BY st, w.priority DESC"
+/* Without an asset filter the asset rows are not needed at all. */
+#define BACKLOG_NONE " AND ?3 IS NULL AND ?4 IS NULL AND ?7 IS NULL"
+
+static const char *backlog_sql(const struct scope *sc)
+{
+	static const char *const q[4] = {
+		BACKLOG_GROUP " FROM wo w WHERE" BACKLOG_OPEN BACKLOG_NONE BACKLOG_ORDER,
+		BACKLOG_GROUP " FROM wo w WHERE" BACKLOG_AT BACKLOG_NONE BACKLOG_ORDER,
+		BACKLOG_GROUP BACKLOG_JOIN BACKLOG_OPEN ASSET_FILTER BACKLOG_ORDER,
+		BACKLOG_GROUP BACKLOG_JOIN BACKLOG_AT ASSET_FILTER BACKLOG_ORDER,
+	};
+	int filtered = sc->cls || sc->tag || sc->site;
+	return q[2 * filtered + (sc->end <= sc->now)];
+}
+
+/* The day the backlog is taken on: the last day of the period. */
+static int64_t backlog_day(const struct scope *sc)
+{
+	return store_day_of(sc->end - 1);
+}
+
+int report_backlog_size(struct store *s, const struct scope *sc, struct backlog_size *out,
+                        struct wr_err *e)
+{
+	static const char sql[] =
+		"SELECT count(*), coalesce(sum(w.est_hours IS NULL), 0),"
+		" coalesce(sum(w.est_hours), 0), coalesce(sum(?6 - w.created_at), 0)"
+		BACKLOG_JOIN BACKLOG_AT ASSET_FILTER;
+	int64_t as_of = sc->end < sc->now ? sc->end : sc->now;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
+		return rc;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 6, as_of);
+	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
+		sqlite3_finalize(st);
+		return rc;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->count = sqlite3_column_int64(st, 0);
+		out->unestimated = sqlite3_column_int64(st, 1);
+		out->hours = sqlite3_column_double(st, 2);
+		out->age_days = sqlite3_column_double(st, 3) / (double)WR_DAY;
+	} else {
+		rc = store_dberr(s, e, "running a report");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int report_backlog(struct store *s, const struct scope *sc, struct wr_table *t,
                           struct wr_err *e)
 {
 	static const char *const head[] = {"status", "priority", "count", "est_hours", "overdue"};
 	static const int num[] = {0, 0, 1, 1, 1};
-	/* Without an asset filter the asset rows are not needed at all. */
-	static const char q_all[] =
-		"SELECT w.status, w.priority, count(*), coalesce(sum(w.est_hours), 0),"
-		" sum(w.due_at < ?5) FROM wo w"
-		" WHERE w.status IN (0, 1, 2, 3) AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
-		" AND ?3 IS NULL AND ?4 IS NULL"
-		" GROUP BY w.status, w.priority ORDER BY w.status, w.priority DESC";
-	static const char q_some[] =
-		"SELECT w.status, w.priority, count(*), coalesce(sum(w.est_hours), 0),"
-		" sum(w.due_at < ?5) FROM wo w LEFT JOIN asset a ON a.id = w.asset_id"
-		" WHERE w.status IN (0, 1, 2, 3) AND ?1 IS NOT NULL AND ?2 IS NOT NULL" ASSET_FILTER
-		" GROUP BY w.status, w.priority ORDER BY w.status, w.priority DESC";
-	const char *sql = sc->cls || sc->tag ? q_some : q_all;
+	const char *sql = backlog_sql(sc);
 	sqlite3_stmt *st;
 	int64_t count = 0, overdue = 0;
 	double hours = 0;
@@ -535,10 +601,10 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 
 	if ((rc = wr_table_init(t, 5, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 5, sc->today);
+	store_bind_int64(&b, 5, backlog_day(sc));
 	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
 		sqlite3_finalize(st);
 		return rc;
@@ -550,7 +616,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		const char *cells[5] = {wr_wo_status_name(sqlite3_column_int(st, 0)),
 		                        wr_priority_name(sqlite3_column_int(st, 1)), cb, hb, ob};
 		snprintf(cb, sizeof cb, "%lld", (long long)c);
-		fmt_hours(h, hb, sizeof hb);
+		report_fmt_hours(h, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)o);
 		count += c;
 		overdue += o;
@@ -565,7 +631,7 @@ static int report_backlog(struct store *s, const struct scope *sc, struct wr_tab
 		char cb[32], hb[32], ob[32];
 		const char *cells[5] = {"TOTAL", "", cb, hb, ob};
 		snprintf(cb, sizeof cb, "%lld", (long long)count);
-		fmt_hours(hours, hb, sizeof hb);
+		report_fmt_hours(hours, hb, sizeof hb);
 		snprintf(ob, sizeof ob, "%lld", (long long)overdue);
 		if (wr_table_add_row(t, cells) != WR_OK)
 			rc = wr_fail(e, WR_ENOMEM, "out of memory running a report");
@@ -610,7 +676,7 @@ static int report_compliance(struct store *s, const struct scope *sc, struct wr_
 
 	if ((rc = wr_table_init(t, 6, head, num)) != WR_OK)
 		return wr_fail(e, rc, "out of memory running a report");
-	if ((rc = prepare(s, sql, sc, &st, e)) != WR_OK)
+	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
 		return rc;
 	for (;;) {
 		char m[16] = "";
@@ -665,15 +731,22 @@ int store_report(struct store *s, int report, const struct wr_report_opts *o,
 	memset(out, 0, sizeof *out);
 	if (report < 0 || report >= RP__COUNT)
 		return wr_fail(e, WR_EINPUT,
-		               "unknown report; choose mtbf, mttr, availability, backlog or pm-compliance");
-	if ((rc = resolve_scope(s, o, &sc, e)) != WR_OK)
+		               "unknown report; choose mtbf, mttr, availability, backlog, pm-compliance,"
+		               " planned, schedule-compliance, backlog-weeks, aging, cost or pareto");
+	if ((rc = report_scope_resolve(s, o, &sc, e)) != WR_OK)
 		return rc;
 	switch (report) {
 	case RP_MTBF: rc = report_mtbf(s, &sc, out, e); break;
 	case RP_MTTR: rc = report_mttr(s, &sc, out, e); break;
 	case RP_AVAILABILITY: rc = report_availability(s, &sc, out, e); break;
 	case RP_BACKLOG: rc = report_backlog(s, &sc, out, e); break;
-	default: rc = report_compliance(s, &sc, out, e); break;
+	case RP_PM_COMPLIANCE: rc = report_compliance(s, &sc, out, e); break;
+	case RP_PLANNED: rc = report_planned(s, &sc, out, e); break;
+	case RP_SCHEDULE_COMPLIANCE: rc = report_schedule(s, &sc, out, e); break;
+	case RP_BACKLOG_WEEKS: rc = report_backlog_weeks(s, &sc, out, e); break;
+	case RP_AGING: rc = report_aging(s, &sc, out, e); break;
+	case RP_COST: rc = report_cost(s, &sc, o ? o->by : RB_DEFAULT, out, e); break;
+	default: rc = report_pareto(s, &sc, o, out, e); break;
 	}
 	if (rc != WR_OK)
 		wr_table_free(out);

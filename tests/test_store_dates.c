@@ -17,6 +17,7 @@
 #include "helpers/testdb.h"
 #include "predict.h"
 #include "store.h"
+#include "report.h"
 #include "../store/wo_internal.h"   /* the PM engine's calendar arithmetic */
 
 static struct store *S;
@@ -305,6 +306,8 @@ START_TEST(tampered_reports_finish)
 	struct wr_table t;
 
 	tampered_plant();
+	/* backlog-weeks needs the crew's capacity. */
+	OK(store_report_setting_set(S, RS_CREW_HOURS, NULL, 40, &E));
 	for (int r = 0; r < RP__COUNT; r++) {
 		memset(&E, 0, sizeof E);
 		OK(store_report(S, r, NULL, &t, &E));

@@ -156,7 +156,9 @@ assert_eq "pm due dates are dates wrench accepts" "true" \
 	"$(printf '%s' "$OUT" | jq 'all(.[]; .due == null or .due == "" or (.due >= "1900-01-01" and .due <= "2999-12-31 23:59:59"))')"
 tampered pm generate
 tampered pm list
-for r in mtbf mttr availability backlog pm-compliance; do
+tampered report settings --crew-hours 40 --rate 1e9
+for r in mtbf mttr availability backlog pm-compliance planned schedule-compliance \
+	backlog-weeks aging cost pareto trend; do
 	tampered report "$r" --format json
 	assert_json "report $r json" "$OUT"
 done

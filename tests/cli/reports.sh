@@ -167,4 +167,207 @@ check_rc "bad date" 2
 w report
 check_rc "report without a name" 2
 
+
+# ---- the SMRP-style measures, the scope options and the settings
+# Sites: PUMP-1 in AREA-1 below SITE-A, FAN-1 at SITE-A, PUMP-2 at SITE-B.
+cat >"$TMP/locations.csv" <<'EOF'
+code,name,kind,parent
+SITE-A,Site A,site,
+AREA-1,Area 1,area,SITE-A
+SITE-B,Site B,site,
+EOF
+cat >"$TMP/assets2.csv" <<'EOF'
+tag,name,class,install_date,location
+PUMP-1,Pump 1,pump,2024-01-01,AREA-1
+PUMP-2,Pump 2,pump,2024-01-01,SITE-B
+FAN-1,Fan 1,fan,2024-01-01,SITE-A
+EOF
+w import locations "$TMP/locations.csv"
+check_rc "import locations" 0
+w import assets "$TMP/assets2.csv"
+check_rc "assets placed at their sites" 0
+
+wo_number() { # title
+	w wo list --search "$1" --format csv
+	printf '%s\n' "$OUT" | tr -d '\r' | sed -n 2p | cut -d, -f1
+}
+GUARD=$(wo_number "Guard loose")
+ASK=$(wo_number "Please check")
+w wo list --type preventive --status open --format csv
+PM3=$(printf '%s\n' "$OUT" | tr -d '\r' | sed -n 2p | cut -d, -f1)
+
+# Labour today (March 31): tech 2 h on the March PM and 1 h on "Guard
+# loose" (estimated: planned), other 1.5 h on the request (unplanned).
+w wo labor "$PM3" --minutes 120
+check_rc "labour on the PM" 0
+w wo labor "$GUARD" --minutes 60
+check_rc "labour on planned corrective work" 0
+w --user other wo labor "$ASK" --minutes 90
+check_rc "labour on the request" 0
+w wo part "$GUARD" --code GUARD --qty 2 --cost 12.5
+check_rc "part with a cost" 0
+
+# Settings: none yet; then a default rate, tech's own rate and the crew.
+w report settings --format csv
+check_rc "report settings, empty" 0
+assert_eq "no settings yet" "0" "$(csv_rows "$OUT")"
+w report backlog-weeks
+check_rc "backlog-weeks without the crew's capacity" 1
+assert_contains "says how to set the crew" "$ERR" "--crew-hours"
+w report settings --rate 20 --person-rate tech=50 --crew-hours 40 --format csv
+check_rc "report settings set" 0
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "crew hours set" "$C" "crew_hours,,40"
+assert_contains "default rate set" "$C" "rate,,20"
+assert_contains "person rate set" "$C" "person_rate,tech,50"
+w report settings --rate 25 --crew-hours abc
+check_rc "bad crew hours" 2
+w report settings --rate 25 --crew-hours 0
+check_rc "crew of zero hours" 1
+w report settings --format csv
+assert_contains "a refused change writes nothing" "$(printf '%s' "$OUT" | tr -d '\r')" "rate,,20"
+w report settings --person-rate tech
+check_rc "person rate without a value" 2
+w report settings --team-rate mech=30 --format csv
+assert_contains "team rate set" "$(printf '%s' "$OUT" | tr -d '\r')" "team_rate,mech,30"
+w report settings --team-rate mech=none --format csv
+assert_not_contains "none removes a rate" "$OUT" "mech"
+
+# Every report in every format, with every scope option.
+for r in mtbf mttr availability backlog pm-compliance planned schedule-compliance \
+	backlog-weeks aging cost pareto trend; do
+	w report "$r" $P
+	check_rc "report $r table" 0
+	w report "$r" $P --format csv
+	check_rc "report $r csv" 0
+	assert_contains "report $r csv has a header" "$(printf '%s' "$OUT" | head -1)" ","
+	w report "$r" $P --format json
+	check_rc "report $r json" 0
+	assert_json "report $r json" "$OUT"
+	w report "$r" $P --site SITE-A --class pump --format csv
+	check_rc "report $r --site --class" 0
+	w report "$r" $P --asset PUMP-1 --format csv
+	check_rc "report $r --asset" 0
+	w report "$r" $P --site NOWHERE
+	check_rc "report $r unknown site" 1
+	assert_contains "report $r names the site" "$ERR" "NOWHERE"
+	w report "$r" $P --format xml
+	check_rc "report $r bad format" 2
+done
+
+# planned: 2 h (PM) + 1 h (estimated) planned, 1.5 h not: 66.7 %.
+w report planned $P --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "planned March" "$C" "2024-03,3.00,1.50,4.50,66.7"
+assert_contains "planned total" "$C" "TOTAL,3.00,1.50,4.50,66.7"
+w report planned $P --site SITE-B --format csv
+assert_contains "planned at SITE-B: the request only" "$(printf '%s' "$OUT" | tr -d '\r')" \
+	"TOTAL,0.00,1.50,1.50,0.0"
+
+# schedule-compliance: PM Jan 5 done that day; PM Feb 5 (a Monday) done Feb 7,
+# in its week; the March PM and "Guard loose" (due Mar 1) not done.
+# Hours: 1.5 + 1.5 of 1.5 + 1.5 + 1.5 + 3 = 40 %.
+w report schedule-compliance $P --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "schedule Jan" "$C" "2024-01,1,1,0,0,100.0,1.50,100.0"
+assert_contains "schedule Feb" "$C" "2024-02,1,1,0,0,100.0,1.50,100.0"
+assert_contains "schedule Mar" "$C" "2024-03,2,0,0,2,0.0,4.50,0.0"
+assert_contains "schedule total" "$C" "TOTAL,4,2,0,2,50.0,7.50,40.0"
+w report schedule-compliance $P --class fan --format csv
+assert_contains "schedule for fans" "$(printf '%s' "$OUT" | tr -d '\r')" "TOTAL,1,0,0,1,0.0,3.00,0.0"
+
+# backlog as of --to: on Feb 6 the February PM (raised Feb 5, done Feb 7)
+# was open, and overdue (due Feb 5).
+w report backlog --to 2024-02-06 --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "backlog as of Feb 6" "$C" "open,medium,1,1.50,1"
+assert_contains "backlog total as of Feb 6" "$C" "TOTAL,,1,1.50,1"
+w report backlog --from 2024-02-06 --to 2024-02-06 --format csv
+assert_contains "backlog of work raised since --from" "$(printf '%s' "$OUT" | tr -d '\r')" \
+	"TOTAL,,0,0.00,0"
+w report backlog --site SITE-B --format csv
+assert_contains "backlog at SITE-B: the request" "$(printf '%s' "$OUT" | tr -d '\r')" \
+	"TOTAL,,1,0.00,0"
+
+# backlog-weeks: nothing open at the end of February; at the end of March
+# the PM (1.5 h), "Guard loose" (3 h), "Noise" (2 h) and the request (no
+# estimate): 6.5 h / 40 h a week.
+w report backlog-weeks --from 2024-02-01 --to 2024-03-31 --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "backlog weeks Feb" "$C" "2024-02,2024-02-29,0,0.00,0,40.00,0.00"
+assert_contains "backlog weeks Mar" "$C" "2024-03,2024-03-31,4,6.50,1,40.00,0.16"
+
+# aging: the March PM was raised on Mar 5, the other three today.
+w report aging --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "aging 0-7" "$C" "0-7,3,5.00,75.0"
+assert_contains "aging 8-30" "$C" "8-30,1,1.50,25.0"
+assert_contains "aging total" "$C" "TOTAL,4,6.50,100.0"
+
+# cost: tech 3 h at 50, other 1.5 h at the default 20, two guards at 12.50.
+w report cost $P --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "cost FAN-1" "$C" "FAN-1,1.00,50.00,25.00,75.00"
+assert_contains "cost PUMP-1" "$C" "PUMP-1,2.00,100.00,0.00,100.00"
+assert_contains "cost PUMP-2" "$C" "PUMP-2,1.50,30.00,0.00,30.00"
+assert_contains "cost total" "$C" "TOTAL,4.50,180.00,25.00,205.00"
+w report cost $P --by class --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "cost by class header" "$C" "class,labour_hours"
+assert_contains "cost of pumps" "$C" "pump,3.50,130.00,0.00,130.00"
+w report cost $P --by month --format csv
+assert_contains "cost by month" "$(printf '%s' "$OUT" | tr -d '\r')" "2024-03,4.50,180.00,25.00,205.00"
+w report cost $P --site SITE-A --format csv
+assert_contains "cost at SITE-A (and AREA-1 below it)" "$(printf '%s' "$OUT" | tr -d '\r')" \
+	"TOTAL,3.00,150.00,25.00,175.00"
+w report cost --from 2024-01-01 --to 2024-02-29 --format csv
+assert_contains "no cost before March" "$(printf '%s' "$OUT" | tr -d '\r')" "TOTAL,0.00,0.00,0.00,0.00"
+
+# pareto: three LEAK failures, PUMP-1 twice (4 + 2 h), PUMP-2 once (6 h).
+w report pareto $P --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "pareto by problem" "$C" "LEAK,3,12.00,0.00,100.0,100.0"
+w report pareto $P --by asset --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "pareto bad actor" "$(printf '%s' "$C" | sed -n 2p)" "PUMP-1,2,6.00,0.00,66.7,66.7"
+assert_contains "pareto second" "$(printf '%s' "$C" | sed -n 3p)" "PUMP-2,1,6.00,0.00,33.3,100.0"
+w report pareto $P --by asset --rank downtime --top 1 --format csv
+assert_eq "pareto --top 1: one group and the total" "2" "$(csv_rows "$OUT")"
+w report pareto --from 2024-02-01 --to 2024-03-31 --format csv
+assert_contains "pareto over Feb-Mar" "$(printf '%s' "$OUT" | tr -d '\r')" "TOTAL,2,8.00"
+
+# trend: one row a month; failures and cost by month.
+w report trend $P --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_eq "trend has three months" "3" "$(csv_rows "$OUT")"
+assert_contains "trend header" "$(printf '%s' "$C" | head -1)" "month,mtbf_hours,mttr_hours"
+FCOL=$(printf '%s' "$C" | head -1 | tr ',' '\n' | grep -n '^failures$' | cut -d: -f1)
+CCOL=$(printf '%s' "$C" | head -1 | tr ',' '\n' | grep -n '^cost$' | cut -d: -f1)
+assert_eq "trend failures by month" "1.00 1.00 1.00" \
+	"$(printf '%s' "$C" | tail -n +2 | cut -d, -f"$FCOL" | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "trend cost in March" "205.00" "$(printf '%s' "$C" | sed -n 4p | cut -d, -f"$CCOL")"
+BCOL=$(printf '%s' "$C" | head -1 | tr ',' '\n' | grep -n '^backlog_wos$' | cut -d: -f1)
+assert_eq "trend backlog at each month's end" "0.00 0.00 4.00" \
+	"$(printf '%s' "$C" | tail -n +2 | cut -d, -f"$BCOL" | tr '\n' ' ' | sed 's/ $//')"
+w report trend --from 2010-01-01 --to 2024-03-31
+check_rc "trend over too many months" 2
+
+# bad arguments
+w report mtbf --by asset
+check_rc "--by on mtbf" 2
+assert_contains "--by names where it applies" "$ERR" "cost and pareto"
+w report cost --by problem
+check_rc "cost --by problem" 2
+w report pareto --by month
+check_rc "pareto --by month" 2
+w report pareto --rank often
+check_rc "pareto bad --rank" 2
+w report pareto --top 0
+check_rc "pareto --top 0" 2
+w report cost --rank cost
+check_rc "--rank on cost" 2
+w report no-such-report
+check_rc "unknown report" 2
+assert_contains "unknown report lists the new ones" "$ERR" "schedule-compliance"
+
 finish
