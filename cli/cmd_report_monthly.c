@@ -17,6 +17,7 @@ enum { FMT_HTML = 100 };
 static const struct arg_opt monthly_opts[] = {
 	{"month", 0, 1, "YYYY-MM", "the month reported (default: the last complete month)"},
 	{"class", 0, 1, "CLASS", "only assets of this class"},
+	{"site", 0, 1, "CODE", "only assets at this site or location, or below it"},
 	{"format", 0, 1, "FMT", "html, or the numbers alone: table (default), csv or json"},
 	{"output", 'o', 1, "FILE", "write to FILE (atomically) instead of standard output"},
 	{NULL, 0, 0, NULL, NULL}
@@ -24,10 +25,10 @@ static const struct arg_opt monthly_opts[] = {
 
 static const struct cmd_spec monthly_spec = {
 	"report monthly", "",
-	"A month's availability, MTBF, MTTR, PM compliance and backlog with their trend\n"
-	"over twelve months.  With --format html, one self-contained page (inline CSS and\n"
-	"SVG charts, no script, nothing fetched) that also holds the bad actors and the\n"
-	"top twenty of the failure-risk ranking: open it in a browser or print it.",
+	"A month's measures (those of report trend) with their trend over twelve months.\n"
+	"With --format html, one self-contained page (inline CSS and SVG charts, no script,\n"
+	"nothing fetched) that also holds the bad actors and the top twenty of the\n"
+	"failure-risk ranking: open it in a browser or print it.",
 	monthly_opts, 0, 0, NULL, NULL
 };
 
@@ -64,27 +65,27 @@ static int format_arg(const struct cli *c, const char *v, int *fmt)
 	return out_format(c, v, OUT_TABLE, 1, fmt);
 }
 
-/* The numbers: one row per month, one column per measure. */
+/* The numbers: one row per month, one column per measure (named as in
+ * report trend, with its two decimals). */
 static int write_numbers(FILE *f, int fmt, const struct wr_months *m)
 {
-	static const char *const head[WM__COUNT + 1] = {
-		"month", "availability_pct", "mtbf_hours", "mttr_hours", "pm_compliance_pct",
-		"backlog",
-	};
-	static const int numeric[WM__COUNT + 1] = {0, 1, 1, 1, 1, 1};
+	const char *head[WM__COUNT + 1], *row[WM__COUNT + 1];
+	int numeric[WM__COUNT + 1];
 	char cells[WM__COUNT + 1][32];
-	const char *row[WM__COUNT + 1];
 	struct out o;
 
+	head[0] = "month";
+	numeric[0] = 0;
+	for (int k = 0; k < WM__COUNT; k++) {
+		head[k + 1] = wr_measure_name(wr_monthly_info(k)->measure);
+		numeric[k + 1] = 1;
+	}
 	out_begin(&o, f, fmt, WM__COUNT + 1, head, numeric);
 	for (int i = 0; i < m->n; i++) {
-		wr_month_fmt(m->month[i], cells[0]);
-		row[0] = cells[0];
+		row[0] = wr_month_fmt(m->month[i], cells[0]);
 		for (int k = 0; k < WM__COUNT; k++) {
-			const struct wr_measure_info *mi = wr_measure_info(k);
 			if (isfinite(m->v[k][i]))
-				snprintf(cells[k + 1], sizeof cells[k + 1], "%.*f", mi->decimals,
-				         m->v[k][i]);
+				snprintf(cells[k + 1], sizeof cells[k + 1], "%.2f", m->v[k][i]);
 			else
 				cells[k + 1][0] = '\0';
 			row[k + 1] = cells[k + 1];
@@ -133,15 +134,15 @@ static int load_risk(struct cli *c, struct monthly_report *r, struct wr_err *e)
 }
 
 /* Everything the page shows beyond the measures. */
-static int load_page(struct cli *c, struct monthly_report *r, struct wr_err *e)
+static int load_page(struct cli *c, struct monthly_report *r, const struct wr_report_opts *sc,
+                     struct wr_err *e)
 {
-	struct wr_measure_scope sc = { r->cls };
 	int64_t to = r->m.month[r->m.n] - WR_DAY;
 	int rc;
 
 	if (to > r->generated)
 		to = r->generated;
-	rc = store_bad_actors(c->st, r->m.month[0], to, &sc, r->actors, MONTHLY_ACTORS,
+	rc = store_bad_actors(c->st, r->m.month[0], to, sc, r->actors, MONTHLY_ACTORS,
 	                      &r->nactors, e);
 	return rc == WR_OK ? load_risk(c, r, e) : rc;
 }
@@ -181,7 +182,7 @@ static int emit(struct cli *c, const char *path, int fmt, const struct monthly_r
 int cmd_report_monthly(struct cli *c, int argc, char **argv)
 {
 	static struct monthly_report r;
-	struct wr_measure_scope sc;
+	struct wr_report_opts sc;
 	struct wr_err e = {0, ""};
 	struct args a;
 	const char *path;
@@ -199,13 +200,19 @@ int cmd_report_monthly(struct cli *c, int argc, char **argv)
 	r.cls = args_get(&a, "class");
 	if (r.cls && !*r.cls)
 		r.cls = NULL;
+	r.site = args_get(&a, "site");
+	if (r.site && !*r.site)
+		r.site = NULL;
 	r.generated = wr_today();
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
+	memset(&sc, 0, sizeof sc);
+	sc.from = sc.to = WR_NO_TIME;
 	sc.cls = r.cls;
-	if (store_measure_months(c->st, r.month, MONTHLY_MONTHS, &sc, &r.m, &e) != WR_OK)
+	sc.site = r.site;
+	if (store_monthly_load(c->st, r.month, MONTHLY_MONTHS, &sc, &r.m, &e) != WR_OK)
 		return cli_fail(c, &e);
-	if (fmt == FMT_HTML && load_page(c, &r, &e) != WR_OK)
+	if (fmt == FMT_HTML && load_page(c, &r, &sc, &e) != WR_OK)
 		return cli_fail(c, &e);
 	return emit(c, path, fmt, &r);
 }

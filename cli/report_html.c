@@ -155,7 +155,7 @@ static void trend_line(FILE *f, const double *v, int n, double lo, double hi)
  * marked), each point titled with its month and value. */
 static void trend_svg(FILE *f, const struct monthly_report *r, int m)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
+	const struct wr_monthly_info *mi = wr_monthly_info(m);
 	const double *v = r->m.v[m];
 	int n = r->m.n;
 	double lo, hi, base = TREND_H - TREND_BOTTOM;
@@ -164,7 +164,7 @@ static void trend_svg(FILE *f, const struct monthly_report *r, int m)
 	trend_range(v, n, &lo, &hi);
 	fprintf(f, "<svg class=\"trend\" data-measure=\"%s\" viewBox=\"0 0 %.0f %.0f\" "
 	        "role=\"img\" aria-label=\"%s, 12 months\">",
-	        mi->key, TREND_W, TREND_H, mi->title);
+	        wr_measure_name(mi->measure), TREND_W, TREND_H, mi->title);
 	fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
 	        TREND_LEFT - 2, base, TREND_W - 4, base);
 	fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
@@ -194,7 +194,7 @@ static void trend_svg(FILE *f, const struct monthly_report *r, int m)
 }
 
 /* How the month compares with the one before, in words and colour. */
-static void delta_text(FILE *f, const struct wr_measure_info *mi, double now, double before)
+static void delta_text(FILE *f, const struct wr_monthly_info *mi, double now, double before)
 {
 	if (!isfinite(now) || !isfinite(before)) {
 		fputs("<div class=\"delta\">no comparison with the month before</div>", f);
@@ -209,23 +209,16 @@ static void delta_text(FILE *f, const struct wr_measure_info *mi, double now, do
 
 static void measure_card(FILE *f, const struct monthly_report *r, int m)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
+	const struct wr_monthly_info *mi = wr_monthly_info(m);
 	int n = r->m.n;
 	double now = r->m.v[m][n - 1];
-	char day[WR_DATE_BUF];
 
-	if (!mi->monthly)
-		now = r->m.today[m];
-	fprintf(f, "<div class=\"card\" id=\"m-%s\"><h3>%s</h3><div class=\"value\">", mi->key,
-	        mi->title);
+	fprintf(f, "<div class=\"card\" id=\"m-%s\"><h3>%s</h3><div class=\"value\">",
+	        wr_measure_name(mi->measure), mi->title);
 	put_value(f, now, mi->decimals);
 	fprintf(f, " <span class=\"unit\">%s</span></div>", mi->unit);
-	if (mi->monthly) {
-		delta_text(f, mi, now, n > 1 ? r->m.v[m][n - 2] : NAN);
-		trend_svg(f, r, m);
-	} else {
-		fprintf(f, "<div class=\"delta\">open on %s</div>", wr_date_fmt_day(r->generated, day));
-	}
+	delta_text(f, mi, now, n > 1 ? r->m.v[m][n - 2] : NAN);
+	trend_svg(f, r, m);
 	fputs("</div>", f);
 }
 
@@ -272,15 +265,15 @@ static void actors_section(FILE *f, const struct monthly_report *r)
 		return;
 	}
 	actors_svg(f, r);
-	fputs("<table><thead><tr><th>Asset</th><th>Class</th><th class=\"num\">Failures</th>"
-	      "<th class=\"num\">Downtime (h)</th></tr></thead><tbody>", f);
+	fputs("<table><thead><tr><th>Asset</th><th class=\"num\">Failures</th>"
+	      "<th class=\"num\">Downtime (h)</th><th class=\"num\">Cost</th></tr></thead><tbody>",
+	      f);
 	for (size_t i = 0; i < r->nactors; i++) {
 		fputs("<tr><td>", f);
 		html_text(f, r->actors[i].tag);
-		fputs("</td><td>", f);
-		html_text(f, r->actors[i].cls);
-		fprintf(f, "</td><td class=\"num\">%lld</td><td class=\"num\">%.1f</td></tr>",
-		        (long long)r->actors[i].failures, r->actors[i].downtime_hours);
+		fprintf(f, "</td><td class=\"num\">%lld</td><td class=\"num\">%.1f</td>"
+		        "<td class=\"num\">%.2f</td></tr>", (long long)r->actors[i].failures,
+		        r->actors[i].downtime_hours, r->actors[i].cost);
 	}
 	fputs("</tbody></table></section>", f);
 }
@@ -322,9 +315,16 @@ static void head(FILE *f, const struct monthly_report *r, const char *title)
 	fputs(title, f);
 	fprintf(f, "</title><style>%s</style></head>\n<body><header><h1>%s</h1><p class=\"sub\">",
 	        css, title);
-	if (r->cls) {
-		fputs("Assets of class ", f);
-		html_text(f, r->cls);
+	if (r->cls || r->site) {
+		fputs("Assets", f);
+		if (r->cls) {
+			fputs(" of class ", f);
+			html_text(f, r->cls);
+		}
+		if (r->site) {
+			fputs(" at ", f);
+			html_text(f, r->site);
+		}
 		fputs(". ", f);
 	} else {
 		fputs("All assets. ", f);
@@ -347,10 +347,9 @@ void report_html_write(FILE *f, const struct monthly_report *r)
 	actors_section(f, r);
 	fputc('\n', f);
 	risk_section(f, r);
-	fputs("\n<footer>Availability: the share of the month the assets in scope were up "
-	      "(downtime from work orders). MTBF: operating hours over failures, pooled over the "
-	      "assets that failed. MTTR: mean repair hours of failure work completed in the month. "
-	      "PM compliance: PM work due in the month done by its due day, of all due. Backlog: "
-	      "open work orders today. The same figures as <code>wrench report NAME --from "
-	      "--to</code> over each month.</footer>\n</body></html>\n", f);
+	fputs("\n<footer>Each month's figure is the total of <code>wrench report NAME</code> over "
+	      "that month (backlog and age of open work: as of its last day), as <code>wrench "
+	      "report trend</code> lists them; wrench(1) defines each measure under REPORTS. "
+	      "The bad actors are <code>wrench report pareto --by asset</code> over the twelve "
+	      "months.</footer>\n</body></html>\n", f);
 }

@@ -7,7 +7,7 @@
 #define WRENCH_REPORT_HTML_H
 
 #include <stdio.h>
-#include "measure.h"
+#include "monthly.h"
 
 #define MONTHLY_MONTHS 12      /* the trend of each measure */
 #define MONTHLY_ACTORS 10      /* bad actors charted */
@@ -24,6 +24,7 @@ struct monthly_report {
 	int64_t month;             /* its first day; the last of the months */
 	int64_t generated;         /* today */
 	const char *cls;           /* the class filter, NULL = all */
+	const char *site;          /* the site filter, NULL = all */
 	struct wr_months m;        /* MONTHLY_MONTHS months ending with month */
 	struct wr_bad_actor actors[MONTHLY_ACTORS];   /* over the twelve months */
 	size_t nactors;

@@ -11,7 +11,7 @@
  * of assets.  The figures are `wrench report monthly`'s.
  */
 #include "app.h"
-#include "measure.h"
+#include "monthly.h"
 #include "plot.h"
 #include "screens.h"
 #include "theme.h"
@@ -28,7 +28,7 @@
 #define RP_PAGE_ACTORS WM__COUNT
 /* The desk layout needs room for every measure's row and a chart. */
 #define RP_DESK_W 100
-#define RP_DESK_H 20
+#define RP_DESK_H (WM__COUNT + 14)
 
 static const char *const month_abbr[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -55,11 +55,14 @@ static void set_title(struct reports *r)
 
 static void load(struct app *a, struct reports *r)
 {
-	struct wr_measure_scope sc = { r->cls[0] ? r->cls : NULL };
+	struct wr_report_opts sc;
 	struct wr_err e = { 0, "" };
 	int64_t today = wr_today();
 
-	r->loaded = store_measure_months(a->s, today, RP_MONTHS, &sc, &r->m, &e) == WR_OK &&
+	memset(&sc, 0, sizeof sc);
+	sc.from = sc.to = WR_NO_TIME;
+	sc.cls = r->cls[0] ? r->cls : NULL;
+	r->loaded = store_monthly_load(a->s, today, RP_MONTHS, &sc, &r->m, &e) == WR_OK &&
 	            store_bad_actors(a->s, r->m.month[0], today, &sc, r->actors, RP_ACTORS,
 	                             &r->nactors, &e) == WR_OK;
 	if (!r->loaded)
@@ -99,22 +102,22 @@ static int rp_resume(struct app *a, struct view *v)
 /* A measure's value as text with its unit; "-" when there is none. */
 static void fmt_value(int m, double v, char *buf, size_t n)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
+	const struct wr_monthly_info *mi = wr_monthly_info(m);
 
 	if (isfinite(v))
-		snprintf(buf, n, "%.*f %s", mi->decimals, v, mi->unit);
+		snprintf(buf, n, "%.*f%s%s", mi->decimals, v, *mi->unit ? " " : "", mi->unit);
 	else
-		snprintf(buf, n, "- %s", mi->unit);
+		snprintf(buf, n, "-%s%s", *mi->unit ? " " : "", mi->unit);
 }
 
 /* The change on the month before, signed, "" when one is missing. */
 static void fmt_delta(int m, const struct wr_months *ms, char *buf, size_t n)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
+	const struct wr_monthly_info *mi = wr_monthly_info(m);
 	double now = ms->v[m][ms->n - 1], before = ms->n > 1 ? ms->v[m][ms->n - 2] : NAN;
 
 	buf[0] = '\0';
-	if (mi->monthly && isfinite(now) && isfinite(before))
+	if (isfinite(now) && isfinite(before))
 		snprintf(buf, n, "%+.*f", mi->decimals, now - before);
 }
 
@@ -143,7 +146,7 @@ static double chart_base(const double *v, int n, double *max)
 static void draw_chart(struct app *a, WINDOW *w, const struct reports *r, int m, int y, int x,
                        int h, int wd)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
+	const struct wr_monthly_info *mi = wr_monthly_info(m);
 	static struct plot_cols pc;
 	double v[WR_MONTHS_MAX], max, base = chart_base(r->m.v[m], r->m.n, &max);
 	char top[32], bot[32], months[PLOT_MAX_W + 1];
@@ -179,28 +182,24 @@ static void draw_chart(struct app *a, WINDOW *w, const struct reports *r, int m,
 	draw_line(w, y + h - 1, x + gw, months, wd - gw, theme_attr(ROLE_LABEL));
 }
 
-/* "Mar 2026: 99.91 %  +0.02" (or today's value for a snapshot). */
+/* "Mar 2026: 99.91 %  +0.02". */
 static void draw_now(WINDOW *w, const struct reports *r, int m, int y, int x, int wd)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
 	char val[48], delta[32];
 	int yy, mo, d;
 
 	wr_date_to_ymd(r->m.month[r->m.n - 1], &yy, &mo, &d);
-	fmt_value(m, mi->monthly ? r->m.v[m][r->m.n - 1] : r->m.today[m], val, sizeof val);
+	fmt_value(m, r->m.v[m][r->m.n - 1], val, sizeof val);
 	fmt_delta(m, &r->m, delta, sizeof delta);
-	if (mi->monthly)
-		draw_linef(w, y, x, wd, theme_attr(ROLE_HIGH), "%s %d: %s  %s", month_abbr[mo - 1], yy,
-		           val, delta);
-	else
-		draw_linef(w, y, x, wd, theme_attr(ROLE_HIGH), "Open today: %s", val);
+	draw_linef(w, y, x, wd, theme_attr(ROLE_HIGH), "%s %d: %s  %s", month_abbr[mo - 1], yy, val,
+	           delta);
 }
 
 /* The sparkline with the least and greatest month. */
 static void draw_spark(struct app *a, WINDOW *w, const struct reports *r, int m, int y, int x,
                        int wd)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
+	const struct wr_monthly_info *mi = wr_monthly_info(m);
 	char sp[3 * PLOT_SPARK_MAX + 1], line[3 * PLOT_SPARK_MAX + 80];
 	double lo = INFINITY, hi = -INFINITY;
 
@@ -221,17 +220,23 @@ static void draw_spark(struct app *a, WINDOW *w, const struct reports *r, int m,
 static void draw_measure_page(struct app *a, WINDOW *w, const struct reports *r, int m, int y,
                               int x, int h, int wd, int numbered)
 {
-	const struct wr_measure_info *mi = wr_measure_info(m);
+	const struct wr_monthly_info *mi = wr_monthly_info(m);
 
+	char title[80];
+	int any = 0;
+
+	snprintf(title, sizeof title, "%s%s%s%s", mi->title, *mi->unit ? " (" : "", mi->unit,
+	         *mi->unit ? ")" : "");
 	if (numbered)
-		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "%s (%s)  %d/%d  h/l: page",
-		           mi->title, mi->unit, m + 1, RP_PAGES);
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "%s  %d/%d  h/l: page", title, m + 1,
+		           RP_PAGES);
 	else
-		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "%s (%s), 12 months", mi->title,
-		           mi->unit);
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "%s, 12 months", title);
+	for (int i = 0; i < r->m.n; i++)
+		any |= isfinite(r->m.v[m][i]) != 0;
 	draw_now(w, r, m, y + 1, x, wd);
-	if (!mi->monthly) {
-		draw_line(w, y + 2, x, "A snapshot: no history by month.", wd, theme_attr(ROLE_DIM));
+	if (!any) {
+		draw_line(w, y + 2, x, "No month has a value.", wd, theme_attr(ROLE_DIM));
 		return;
 	}
 	draw_chart(a, w, r, m, y + 2, x, h - 3, wd);
@@ -275,18 +280,15 @@ static void draw_table(WINDOW *w, struct app *a, const struct reports *r, int y,
 {
 	char val[48], delta[32], sp[3 * PLOT_SPARK_MAX + 1];
 
-	draw_linef(w, y, x, wd, theme_attr(ROLE_LABEL), "  %-14s %12s %8s  %s", "measure",
+	draw_linef(w, y, x, wd, theme_attr(ROLE_LABEL), "  %-19s %17s %9s  %s", "measure",
 	           "this month", "change", "12 months");
 	for (int m = 0; m < WM__COUNT; m++) {
-		const struct wr_measure_info *mi = wr_measure_info(m);
-		fmt_value(m, mi->monthly ? r->m.v[m][r->m.n - 1] : r->m.today[m], val, sizeof val);
+		const struct wr_monthly_info *mi = wr_monthly_info(m);
+		fmt_value(m, r->m.v[m][r->m.n - 1], val, sizeof val);
 		fmt_delta(m, &r->m, delta, sizeof delta);
-		if (mi->monthly)
-			plot_sparkline(sp, r->m.v[m], r->m.n, a->utf8);
-		else
-			snprintf(sp, sizeof sp, "(today)");
+		plot_sparkline(sp, r->m.v[m], r->m.n, a->utf8);
 		draw_linef(w, y + 1 + m, x, wd, theme_attr(m == r->cur ? ROLE_SELECTION : ROLE_NORMAL),
-		           "%s %-14s %12s %8s  %s", m == r->cur ? ">" : " ", mi->title, val, delta, sp);
+		           "%s %-19s %17s %9s  %s", m == r->cur ? ">" : " ", mi->title, val, delta, sp);
 	}
 }
 

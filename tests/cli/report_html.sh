@@ -45,20 +45,34 @@ check_rc "the database is intact" 0
 w report monthly --format csv
 check_rc "monthly csv" 0
 CSV=$(printf '%s\n' "$OUT" | tr -d '\r')
-assert_eq "csv header" "month,availability_pct,mtbf_hours,mttr_hours,pm_compliance_pct,backlog" \
+# The measures of report trend, in the order of the page.
+assert_eq "csv header" "month,availability_pct,mtbf_hours,mttr_hours,failures,downtime_hours,pm_compliance_pct,schedule_compliance_pct,planned_pct,backlog_wos,backlog_hours,backlog_weeks,aging_days,cost" \
 	"$(printf '%s\n' "$CSV" | head -1)"
 assert_eq "twelve months" 12 "$(csv_rows "$CSV")"
 assert_eq "from March" "2025-03" "$(printf '%s\n' "$CSV" | sed -n 2p | cut -d, -f1)"
 assert_eq "to February" "2026-02" "$(printf '%s\n' "$CSV" | tail -1 | cut -d, -f1)"
-# Each month's figure is the TOTAL of `wrench report NAME` over that month.
+# col NAME MONTH: a measure's value in a month of $CSV.
+col() {
+	printf '%s\n' "$CSV" | awk -F, -v name="$1" -v m="$2" \
+		'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == m { print $c }'
+}
+# Each month's figure is the TOTAL of `wrench report NAME` over that month,
+# and the same as report trend's.
 w report availability --from 2026-01-01 --to 2026-01-31 --format csv
 jan_av=$(printf '%s\n' "$OUT" | tr -d '\r' | awk -F, '$1 == "TOTAL" { printf "%.2f", $5 }')
-assert_eq "January's availability is report availability's" "$jan_av" \
-	"$(printf '%s\n' "$CSV" | awk -F, '$1 == "2026-01" { print $2 }')"
+assert_eq "January's availability is report availability's" "$jan_av" "$(col availability_pct 2026-01)"
 w report mttr --from 2025-06-01 --to 2025-06-30 --format csv
-jun_mttr=$(printf '%s\n' "$OUT" | tr -d '\r' | awk -F, '$1 == "TOTAL" { printf "%.1f", $5 }')
-assert_eq "June's MTTR is report mttr's" "$jun_mttr" \
-	"$(printf '%s\n' "$CSV" | awk -F, '$1 == "2025-06" { print $4 }')"
+jun_mttr=$(printf '%s\n' "$OUT" | tr -d '\r' | awk -F, '$1 == "TOTAL" { printf "%.2f", $5 }')
+assert_eq "June's MTTR is report mttr's" "$jun_mttr" "$(col mttr_hours 2025-06)"
+w report trend --from 2025-03-01 --to 2026-02-28 --format csv
+TREND=$(printf '%s\n' "$OUT" | tr -d '\r')
+for m in 2025-03 2025-09 2026-02; do
+	for k in pm_compliance_pct backlog_wos cost failures; do
+		want=$(printf '%s\n' "$TREND" | awk -F, -v name="$k" -v m="$m" \
+			'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i } $1 == m { print $c }')
+		assert_eq "$m $k is report trend's" "$want" "$(col "$k" "$m")"
+	done
+done
 w report monthly --month 2025-12 --format json
 check_rc "monthly json" 0
 assert_json "json parses" "$OUT"
@@ -68,11 +82,13 @@ assert_eq "json: numbers are numbers" "number" \
 	"$(printf '%s' "$OUT" | jq -r '.[-1].availability_pct | type')"
 
 # Months with a value, per measure: the points each chart must have.
-points() { printf '%s\n' "$CSV" | tail -n +2 | awk -F, -v c="$1" '$c != "" { n++ } END { print n + 0 }'; }
-P_AV=$(points 2)
-P_MTBF=$(points 3)
-P_MTTR=$(points 4)
-P_PM=$(points 5)
+points() { for m in $(printf '%s\n' "$CSV" | tail -n +2 | cut -d, -f1); do col "$1" "$m"; done | grep -c .; }
+P_AV=$(points availability_pct)
+P_MTBF=$(points mtbf_hours)
+P_MTTR=$(points mttr_hours)
+P_PM=$(points pm_compliance_pct)
+P_COST=$(points cost)
+P_WEEKS=$(points backlog_weeks)
 
 # ---- the page
 HTML="$TMP/report.html"
@@ -179,8 +195,10 @@ for k in ("title", "h1", "actorlabel", "firstrisk"):
     print(k, p.texts[k].strip())
 for k in ("el_script", "el_iframe", "el_object", "el_img", "el_link", "el_i", "el_b",
           "handlers", "urls", "trend_svgs", "actor_bars", "risk_rows", "el_style",
-          "points_availability", "points_mtbf", "points_mttr", "points_pm-compliance",
-          "current_availability", "current_mtbf", "current_mttr", "current_pm-compliance"):
+          "points_availability_pct", "points_mtbf_hours", "points_mttr_hours",
+          "points_pm_compliance_pct", "points_cost", "points_backlog_weeks",
+          "current_availability_pct", "current_mtbf_hours", "current_mttr_hours",
+          "current_pm_compliance_pct"):
     print(k, p.n.get(k, 0))
 print("unclosed", len(p.stack) + p.mismatched)
 PY
@@ -200,14 +218,16 @@ check_page() {
 	assert_eq "$what: the markup in the data stays text (no <i>, no <b>)" "0 0" \
 		"$(key el_i "$s") $(key el_b "$s")"
 	assert_eq "$what: one style element" 1 "$(key el_style "$s")"
-	assert_eq "$what: a trend chart per monthly measure" 4 "$(key trend_svgs "$s")"
+	assert_eq "$what: a trend chart per measure" 13 "$(key trend_svgs "$s")"
 	assert_eq "$what: availability has a point per month with a value" "$P_AV" \
-		"$(key points_availability "$s")"
-	assert_eq "$what: MTBF points" "$P_MTBF" "$(key points_mtbf "$s")"
-	assert_eq "$what: MTTR points" "$P_MTTR" "$(key points_mttr "$s")"
-	assert_eq "$what: PM compliance points" "$P_PM" "$(key points_pm-compliance "$s")"
+		"$(key points_availability_pct "$s")"
+	assert_eq "$what: MTBF points" "$P_MTBF" "$(key points_mtbf_hours "$s")"
+	assert_eq "$what: MTTR points" "$P_MTTR" "$(key points_mttr_hours "$s")"
+	assert_eq "$what: PM compliance points" "$P_PM" "$(key points_pm_compliance_pct "$s")"
+	assert_eq "$what: cost points" "$P_COST" "$(key points_cost "$s")"
+	assert_eq "$what: no crew capacity, no crew-weeks" "0 0" "$P_WEEKS $(key points_backlog_weeks "$s")"
 	assert_eq "$what: the month reported is marked on each chart" "1 1 1 1" \
-		"$(key current_availability "$s") $(key current_mtbf "$s") $(key current_mttr "$s") $(key current_pm-compliance "$s")"
+		"$(key current_availability_pct "$s") $(key current_mtbf_hours "$s") $(key current_mttr_hours "$s") $(key current_pm_compliance_pct "$s")"
 	assert_eq "$what: ten bad actors" 10 "$(key actor_bars "$s")"
 	assert_eq "$what: the worst actor first, its tag as text" 'EV<i>&"1' "$(key actorlabel "$s")"
 	assert_eq "$what: the ranking's top twenty" 20 "$(key risk_rows "$s")"
