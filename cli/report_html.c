@@ -99,9 +99,11 @@ static void month_label(int64_t t, char *buf, size_t n, int full)
 	snprintf(buf, n, "%s %d", full ? month_name[m - 1] : month_abbr[m - 1], y);
 }
 
-/* The value range a trend spans, widened a little so that a flat line
- * sits in the middle and the extremes do not touch the frame. */
-static void trend_range(const double *v, int n, double *lo, double *hi)
+/* The values' range [lo, hi], and the range the chart spans: widened a
+ * little so that a flat line sits in the middle and the extremes do not
+ * touch the frame.  0 when no month has a value. */
+static int trend_range(const double *v, int n, double *lo, double *hi, double *clo,
+                       double *chi)
 {
 	*lo = INFINITY;
 	*hi = -INFINITY;
@@ -111,14 +113,17 @@ static void trend_range(const double *v, int n, double *lo, double *hi)
 			*hi = v[i] > *hi ? v[i] : *hi;
 		}
 	if (!isfinite(*lo))
-		*lo = *hi = 0;
-	if (*hi - *lo < 1e-9) {
-		*lo -= 1;
-		*hi += 1;
+		return 0;
+	*clo = *lo;
+	*chi = *hi;
+	if (*chi - *clo < 1e-9) {
+		*clo -= 1;
+		*chi += 1;
 	}
-	double pad = (*hi - *lo) * 0.1;
-	*lo -= pad;
-	*hi += pad;
+	double pad = (*chi - *clo) * 0.1;
+	*clo -= pad;
+	*chi += pad;
+	return 1;
 }
 
 static double trend_x(int i, int n)
@@ -158,10 +163,10 @@ static void trend_svg(FILE *f, const struct monthly_report *r, int m)
 	const struct wr_monthly_info *mi = wr_monthly_info(m);
 	const double *v = r->m.v[m];
 	int n = r->m.n;
-	double lo, hi, base = TREND_H - TREND_BOTTOM;
+	double lo, hi, clo = 0, chi = 1, base = TREND_H - TREND_BOTTOM;
 	char lab[32];
+	int any = trend_range(v, n, &lo, &hi, &clo, &chi);
 
-	trend_range(v, n, &lo, &hi);
 	fprintf(f, "<svg class=\"trend\" data-measure=\"%s\" viewBox=\"0 0 %.0f %.0f\" "
 	        "role=\"img\" aria-label=\"%s, 12 months\">",
 	        wr_measure_name(mi->measure), TREND_W, TREND_H, mi->title);
@@ -169,24 +174,27 @@ static void trend_svg(FILE *f, const struct monthly_report *r, int m)
 	        TREND_LEFT - 2, base, TREND_W - 4, base);
 	fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
 	        TREND_LEFT - 2, TREND_TOP, TREND_LEFT - 2, base);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.*f</text>", TREND_LEFT - 5,
-	        TREND_TOP + 8, mi->decimals, hi);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.*f</text>", TREND_LEFT - 5,
-	        base, mi->decimals, lo);
+	if (!any)
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">no value in these "
+		        "months</text>", (TREND_LEFT + TREND_W) / 2, TREND_H / 2);
+	/* The greatest and least month, labelled where they are. */
+	for (int k = 0; any && k < (hi > lo ? 2 : 1); k++)
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.*f</text>",
+		        TREND_LEFT - 5, trend_y(k ? lo : hi, clo, chi) + 3.5, mi->decimals, k ? lo : hi);
 	for (int i = 0; i < n; i++) {
 		int y, mo, d;
 		wr_date_to_ymd(r->m.month[i], &y, &mo, &d);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.1s</text>",
 		        trend_x(i, n), TREND_H - 8, month_abbr[mo - 1]);
 	}
-	trend_line(f, v, n, lo, hi);
+	trend_line(f, v, n, clo, chi);
 	for (int i = 0; i < n; i++) {
 		if (!isfinite(v[i]))
 			continue;
 		month_label(r->m.month[i], lab, sizeof lab, 0);
 		fprintf(f, "<circle class=\"point%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" "
 		        "data-month=\"%s\" data-value=\"%.*f\"><title>%s: %.*f %s</title></circle>",
-		        i == n - 1 ? " current" : "", trend_x(i, n), trend_y(v[i], lo, hi),
+		        i == n - 1 ? " current" : "", trend_x(i, n), trend_y(v[i], clo, chi),
 		        i == n - 1 ? "4.5" : "3", wr_month_fmt(r->m.month[i], (char[8]){0}),
 		        mi->decimals, v[i], lab, mi->decimals, v[i], mi->unit);
 	}
@@ -202,9 +210,10 @@ static void delta_text(FILE *f, const struct wr_monthly_info *mi, double now, do
 	}
 	double d = now - before;
 	int good = d == 0 ? -1 : (d > 0) == (mi->higher_is_better != 0);
-	fprintf(f, "<div class=\"delta%s\">%s%.*f %s on the month before</div>",
+	/* A change of a percentage is in points. */
+	fprintf(f, "<div class=\"delta%s\">%s%.*f%s%s on the month before</div>",
 	        good < 0 ? "" : good ? " good" : " bad", d >= 0 ? "+" : "&#8722;", mi->decimals,
-	        fabs(d), mi->unit);
+	        fabs(d), *mi->unit ? " " : "", strcmp(mi->unit, "%") ? mi->unit : "points");
 }
 
 static void measure_card(FILE *f, const struct monthly_report *r, int m)
