@@ -14,7 +14,7 @@ static const struct arg_opt report_opts[] = {
 	{"site", 0, 1, "CODE", "only assets at this site or location, or below it"},
 	{"asset", 0, 1, "TAG", "only this asset"},
 	{"by", 0, 1, "GROUP", "cost: asset (default), class or month; pareto: problem (default), "
-	                      "asset or class"},
+	                      "asset, class or month"},
 	{"rank", 0, 1, "WHAT", "pareto: rank by failures (default), downtime or cost"},
 	{"top", 0, 1, "N", "pareto: only the first N groups"},
 	{"format", 0, 1, "FMT", "table (default), csv or json"},
@@ -34,7 +34,7 @@ static const struct cmd_spec report_spec = {
 	"  backlog-weeks        backlog hours over the crew's weekly hours, month by month\n"
 	"  aging                work open at the end of the period by age\n"
 	"  cost                 labour (at the rates set) plus parts, by asset, class or month\n"
-	"  pareto               failures by problem code, asset or class, largest first\n"
+	"  pareto               failures by problem code, asset, class or month, largest first\n"
 	"  trend                every measure month by month\n"
 	"  settings             show or set the crew's capacity and labour rates\n"
 	"  monthly              a month's measures with their trend, also as an HTML page\n"
@@ -58,11 +58,10 @@ static int grouping(struct cli *c, const struct args *a, int which, struct wr_re
 	if ((rank || top) && which != RP_PARETO)
 		return args_usage(c, "--%s is for the pareto report", rank ? "rank" : "top");
 	if (by && (wr_report_by_parse(by, &o->by) != WR_OK ||
-	           (which == RP_COST && o->by == RB_PROBLEM) ||
-	           (which == RP_PARETO && o->by == RB_MONTH)))
+	           (which == RP_COST && o->by == RB_PROBLEM)))
 		return args_usage(c, "--by %s: %s", by,
 		                  which == RP_COST ? "choose asset, class or month"
-		                                   : "choose problem, asset or class");
+		                                   : "choose problem, asset, class or month");
 	if (rank && wr_report_rank_parse(rank, &o->rank) != WR_OK)
 		return args_usage(c, "--rank %s: choose failures, downtime or cost", rank);
 	if ((rc = args_int(c, "top", top, 1, 1000000, &n)) != 0)

@@ -5,7 +5,9 @@
  * order (a year ago in an empty database), and `to` names the last day
  * included when it is a date (midnight), so --to 2024-12-31 covers all of
  * that day; it defaults to today.  An asset's own period starts at its
- * install date when that is later than from.
+ * install date when that is later than from.  Every report can be limited
+ * to a class, a site (report_internal.h) or one asset.  The reports of
+ * include/report.h are in report_smrp.c, report_cost.c and report_pareto.c.
  *
  *   mtbf           assets with failures (history events of kind failure) in
  *                  the period: operating hours (the asset's period less its
@@ -18,9 +20,10 @@
  *                  are merged, an open one lasts until now (done: until its
  *                  completion), all clipped to the period.  Total: over every
  *                  asset in scope, including those never down.
- *   backlog        open work (requested, open, in progress, on hold) by
- *                  status and priority: count, estimated hours, overdue
- *                  (due before today).  A snapshot: the period is not used.
+ *   backlog        work open (requested, open, in progress, on hold) at
+ *                  the end of the period, raised in it, by status and
+ *                  priority: count, estimated hours, overdue (due before
+ *                  the period's last day).
  *   pm-compliance  PM work orders due in the period, by month of due date:
  *                  done on time (completed by the end of the due day: no
  *                  grace), done late, not done; cancelled ones are left out.
@@ -554,38 +557,6 @@ static const char *backlog_sql(const struct scope *sc)
 static int64_t backlog_day(const struct scope *sc)
 {
 	return store_day_of(sc->end - 1);
-}
-
-int report_backlog_size(struct store *s, const struct scope *sc, struct backlog_size *out,
-                        struct wr_err *e)
-{
-	static const char sql[] =
-		"SELECT count(*), coalesce(sum(w.est_hours IS NULL), 0),"
-		" coalesce(sum(w.est_hours), 0), coalesce(sum(?6 - w.created_at), 0)"
-		BACKLOG_JOIN BACKLOG_AT ASSET_FILTER;
-	int64_t as_of = sc->end < sc->now ? sc->end : sc->now;
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if ((rc = report_prepare(s, sql, sc, &st, e)) != WR_OK)
-		return rc;
-	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 6, as_of);
-	if ((rc = store_binds_check(&b, e, "running a report")) != WR_OK) {
-		sqlite3_finalize(st);
-		return rc;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->count = sqlite3_column_int64(st, 0);
-		out->unestimated = sqlite3_column_int64(st, 1);
-		out->hours = sqlite3_column_double(st, 2);
-		out->age_days = sqlite3_column_double(st, 3) / (double)WR_DAY;
-	} else {
-		rc = store_dberr(s, e, "running a report");
-	}
-	sqlite3_finalize(st);
-	return rc;
 }
 
 static int report_backlog(struct store *s, const struct scope *sc, struct wr_table *t,

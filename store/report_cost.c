@@ -17,7 +17,7 @@
 	"SELECT " GL " AS g, l.minutes / 60.0 AS h, l.minutes / 60.0 * " LABOUR_RATE " AS lc," \
 	" 0 AS pc FROM wo_labor l JOIN wo w ON w.id = l.wo_id"                                \
 	" LEFT JOIN asset a ON a.id = w.asset_id"                                             \
-	" WHERE l.started_at >= ?1 AND l.started_at < ?2" ASSET_FILTER                        \
+	" WHERE l.minutes >= 0 AND l.started_at >= ?1 AND l.started_at < ?2" ASSET_FILTER     \
 	" UNION ALL SELECT " GP ", 0, 0, " PART_COST " FROM wo_part p JOIN wo w ON w.id = p.wo_id" \
 	" LEFT JOIN asset a ON a.id = w.asset_id"                                             \
 	" WHERE p.at >= ?1 AND p.at < ?2" ASSET_FILTER ") GROUP BY g ORDER BY g"

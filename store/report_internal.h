@@ -77,14 +77,21 @@ int report_crew_hours(struct store *s, double *hours, struct wr_err *e);
  * has no cost). */
 #define PART_COST "p.qty * coalesce(p.unit_cost, 0)"
 
-/* Backlog as of sc->end: open work created before it and not finished
- * before it (report.c); *count and *hours its size, *unestimated how many
- * have no estimate, *age_days their summed age in days at sc->end. */
+/* The size of the backlog at an instant: open work orders, how many have
+ * no estimate, their estimated hours and their summed age in days. */
 struct backlog_size {
 	int64_t count, unestimated;
 	double hours, age_days;
 };
-int report_backlog_size(struct store *s, const struct scope *sc, struct backlog_size *out,
-                        struct wr_err *e);
+/* The backlog at each at[i].end (ascending) over all the work raised before
+ * it in sc's class, site and asset (sc's period is not used); fills
+ * at[i].size, and at[i].as_of = the earlier of end and now, from which ages
+ * are counted (report_backlog.c). */
+struct backlog_at {
+	int64_t end, as_of;
+	struct backlog_size size;
+};
+int report_backlog_at(struct store *s, const struct scope *sc, struct backlog_at *at, int n,
+                      struct wr_err *e);
 
 #endif

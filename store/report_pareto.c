@@ -4,8 +4,9 @@
  * their downtime, else their completion, else their creation), and the
  * failures of the asset history that no work order recorded (imported
  * history: its code is the problem, no downtime or cost is known), by
- * problem code, asset or asset class, ranked by count, downtime or cost, with each
- * group's share of the whole and the running share down the list.  A
+ * problem code, asset, asset class or month, ranked by count, downtime or
+ * cost, with each group's share of the whole and the running share down
+ * the list.  A
  * failure's downtime is its whole downtime window (an open one lasts until
  * now); its cost, all the labour and parts booked on it.
  */
@@ -56,7 +57,7 @@ int wr_report_rank_parse(const char *s, int *out)
 	"  WHEN w.status IN (4, 5) THEN coalesce(w.completed_at, w.downtime_start)"          \
 	"  ELSE ?5 END - w.downtime_start) END AS dt,"                                       \
 	" (SELECT coalesce(sum(l.minutes / 60.0 * " LABOUR_RATE "), 0) FROM wo_labor l"      \
-	"  WHERE l.wo_id = w.id) + (SELECT coalesce(sum(" PART_COST "), 0) FROM wo_part p"  \
+	"  WHERE l.wo_id = w.id AND l.minutes >= 0) + (SELECT coalesce(sum(" PART_COST "), 0) FROM wo_part p"  \
 	"  WHERE p.wo_id = w.id) AS cost"                                                    \
 	" FROM wo w LEFT JOIN asset a ON a.id = w.asset_id"                                  \
 	" WHERE w.is_failure = 1 AND w.status <> 6"                                          \
@@ -78,6 +79,10 @@ int wr_report_rank_parse(const char *s, int *out)
 static const char q_problem[] = PARETO("CASE w.problem WHEN '' THEN '(none)' ELSE w.problem END",
                                        "CASE e.code WHEN '' THEN '(none)' ELSE e.code END");
 static const char q_asset[] = PARETO("coalesce(a.tag, '(no asset)')", "a.tag");
+#define FAILED_MONTH(T) "strftime('%Y-%m', " T ", 'unixepoch')"
+static const char q_month[] =
+	PARETO(FAILED_MONTH("coalesce(w.downtime_start, w.completed_at, w.created_at)"),
+	       FAILED_MONTH("e.at"));
 static const char q_class[] = PARETO("CASE WHEN a.id IS NULL THEN '(no asset)' ELSE a.class END",
                                      "a.class");
 
@@ -138,11 +143,12 @@ int report_pareto(struct store *s, const struct scope *sc, const struct wr_repor
 	sqlite3_stmt *st;
 	int rc;
 
-	if (by == RB_ASSET || by == RB_CLASS) {
+	if (by == RB_ASSET || by == RB_CLASS || by == RB_MONTH) {
 		head[0] = wr_report_by_name(by);
-		sql = by == RB_ASSET ? q_asset : q_class;
+		sql = by == RB_ASSET ? q_asset : by == RB_CLASS ? q_class : q_month;
 	} else if (by != RB_DEFAULT && by != RB_PROBLEM) {
-		return wr_fail(e, WR_EINPUT, "the pareto report groups by problem, asset or class, not %s",
+		return wr_fail(e, WR_EINPUT,
+		               "the pareto report groups by problem, asset, class or month, not %s",
 		               wr_report_by_name(by));
 	}
 	if (rank < 0 || rank >= RK__COUNT)

@@ -106,7 +106,7 @@ int report_planned(struct store *s, const struct scope *sc, struct wr_table *t, 
 		"SELECT l.started_at, l.minutes,"
 		" w.pm_id IS NOT NULL OR w.type IN (1, 2) OR w.est_hours IS NOT NULL"
 		" FROM wo_labor l JOIN wo w ON w.id = l.wo_id LEFT JOIN asset a ON a.id = w.asset_id"
-		" WHERE l.started_at >= ?1 AND l.started_at < ?2" ASSET_FILTER
+		" WHERE l.minutes >= 0 AND l.started_at >= ?1 AND l.started_at < ?2" ASSET_FILTER
 		" ORDER BY l.started_at";
 	struct planned p;
 	sqlite3_stmt *st;
@@ -249,18 +249,19 @@ int report_crew_hours(struct store *s, double *hours, struct wr_err *e)
 	return rc;
 }
 
-static int weeks_row(struct wr_table *t, const char *month, int64_t as_of,
-                     const struct backlog_size *b, double crew)
+static int weeks_row(struct wr_table *t, const struct backlog_at *at, double crew)
 {
-	char d[WR_DATE_BUF], n[32], h[32], u[32], c[32], w[32];
-	const char *cells[7] = {month, d, n, h, u, c, w};
+	char m[16], d[WR_DATE_BUF], n[32], h[32], u[32], c[32], w[32];
+	const char *cells[7] = {m, d, n, h, u, c, w};
+	int64_t day = store_day_of(at->end - 1);
 
-	wr_date_fmt(as_of, d);
-	fmt_count(b->count, n, sizeof n);
-	report_fmt_hours(b->hours, h, sizeof h);
-	fmt_count(b->unestimated, u, sizeof u);
+	report_month_of(day, m, sizeof m);
+	wr_date_fmt(day, d);
+	fmt_count(at->size.count, n, sizeof n);
+	report_fmt_hours(at->size.hours, h, sizeof h);
+	fmt_count(at->size.unestimated, u, sizeof u);
 	report_fmt_hours(crew, c, sizeof c);
-	report_fmt_hours(b->hours / crew, w, sizeof w);
+	report_fmt_hours(at->size.hours / crew, w, sizeof w);
 	return wr_table_add_row(t, cells);
 }
 
@@ -271,8 +272,9 @@ int report_backlog_weeks(struct store *s, const struct scope *sc, struct wr_tabl
 	                                   "crew_hours_week", "backlog_weeks"};
 	static const int num[] = {0, 0, 1, 1, 1, 1, 1};
 	int64_t last = sc->end - 1, first;
+	struct backlog_at *at;
 	double crew;
-	int rc, y, m, d;
+	int rc, y, m, d, n = 0, cap;
 
 	if ((rc = wr_table_init(t, 7, head, num)) != WR_OK)
 		return report_oom(e);
@@ -281,21 +283,21 @@ int report_backlog_weeks(struct store *s, const struct scope *sc, struct wr_tabl
 	/* Without a start: the twelve months up to the end. */
 	wr_date_to_ymd(sc->from_given ? sc->from : wr_date_add_months(last, -11), &y, &m, &d);
 	first = wr_date_from_ymd(y, m, 1);
-	for (int64_t month = first; month <= last; month = wr_date_add_months(month, 1)) {
-		struct scope at = *sc;
-		struct backlog_size b;
-		char label[16];
+	wr_date_to_ymd(last, &y, &m, &d);
+	cap = (int)((last - first) / (28 * (int64_t)WR_DAY)) + 2;
+	if (!(at = calloc((size_t)cap, sizeof *at)))
+		return report_oom(e);
+	/* Each month ends at the next one's start, the last at the period's end. */
+	for (int64_t month = first; month <= last && n < cap; month = wr_date_add_months(month, 1)) {
 		int64_t next = wr_date_add_months(month, 1);
-
-		at.from = WR_TIME_MIN;
-		at.end = next < sc->end ? next : sc->end;
-		if ((rc = report_backlog_size(s, &at, &b, e)) != WR_OK)
-			return rc;
-		report_month_of(month, label, sizeof label);
-		if (weeks_row(t, label, store_day_of(at.end - 1), &b, crew) != WR_OK)
-			return report_oom(e);
+		at[n++].end = next < sc->end ? next : sc->end;
 	}
-	return WR_OK;
+	rc = report_backlog_at(s, sc, at, n, e);
+	for (int i = 0; rc == WR_OK && i < n; i++)
+		if (weeks_row(t, &at[i], crew) != WR_OK)
+			rc = report_oom(e);
+	free(at);
+	return rc;
 }
 
 /* ------------------------------------------------------------------- aging */

@@ -22,7 +22,8 @@
  * plus a failure NOISE on F1 on Jan 25 in the history, with no work order.
  *
  * Labour: W1 alice 2 h (Jan 12), W2 bob 3 h (Jan 15), W3 carol 4 h (Feb 6),
- * W4 alice 1 h (Feb 10), W5 bob 2 h (Feb 20).  Parts: W2 2 x SEAL at 25
+ * W4 alice 1 h (Feb 10), W5 bob 2 h (Feb 20), and carol's timer on W6
+ * running since Feb 20 (not booked yet: counts nothing).  Parts: W2 2 x SEAL at 25
  * (Jan 15), W4 1 x BRG-1 at 120 and 1 x GREASE without a cost (Feb 10).
  */
 #include <check.h>
@@ -187,6 +188,8 @@ static void setup(void)
 	labour("W3", "carol", at(2024, 2, 6, 8), 240);
 	labour("W4", "alice", at(2024, 2, 10, 1), 60);
 	labour("W5", "bob", at(2024, 2, 20, 10), 120);
+	/* A timer still running (minutes < 0) is no time booked yet. */
+	labour("W6", "carol", at(2024, 2, 20, 8), -1);
 	part("W2", "SEAL", 2, 25, at(2024, 1, 15, 12));
 	part("W4", "BRG-1", 1, 120, at(2024, 2, 10, 3));
 	part("W4", "GREASE", 1, NAN, at(2024, 2, 10, 3));
@@ -453,7 +456,17 @@ START_TEST(pareto)
 	row_is(&t, 2, "TOTAL|4|22.00|420.00|100.0|-");
 	wr_table_free(&t);
 
+	/* By month (the trend's failures and downtime): Jan W2 and NOISE, Feb
+	 * W4 and W5; ranked by cost. */
 	o.by = RB_MONTH;
+	o.top = 0;
+	run(RP_PARETO, &o, &t);
+	ck_assert_str_eq(t.head[0], "month");
+	row_is(&t, 0, "2024-02|2|10.00|250.00|59.5|59.5");
+	row_is(&t, 1, "2024-01|2|12.00|170.00|40.5|100.0");
+	wr_table_free(&t);
+
+	o.by = RB__COUNT;
 	ck_assert_int_eq(store_report(S, RP_PARETO, &o, &t, &E), WR_EINPUT);
 }
 END_TEST
@@ -472,6 +485,19 @@ START_TEST(series)
 	ck_assert_double_eq_tol(v[0], 2, 1e-9);
 	ck_assert_double_eq_tol(v[1], 2, 1e-9);
 	ck_assert_double_eq_tol(v[2], 0, 1e-9);
+	OK(store_measure_series(S, WM_DOWNTIME_HOURS, NULL, 2023, 12, 3, v, &E));
+	ck_assert_double_eq_tol(v[0], 0, 1e-9);
+	ck_assert_double_eq_tol(v[1], 12, 1e-9);
+	ck_assert_double_eq_tol(v[2], 10, 1e-9);
+	/* Each month of a series is the report over that month alone. */
+	struct wr_report_opts feb = jan_feb();
+	struct wr_table t;
+	feb.from = at(2024, 2, 1, 0);
+	run(RP_SCHEDULE_COMPLIANCE, &feb, &t);
+	OK(store_measure_series(S, WM_SCHEDULE_COMPLIANCE_PCT, NULL, 2024, 2, 1, v, &E));
+	ck_assert_str_eq(t.cells[(t.nrows - 1) * t.ncols + 5], "0.0");
+	ck_assert_double_eq_tol(v[0], 0.0, 1e-9);
+	wr_table_free(&t);
 	OK(store_measure_series(S, WM_BACKLOG_WEEKS, NULL, 2024, 1, 2, v, &E));
 	ck_assert_double_eq_tol(v[0], 0.55, 1e-9);
 	ck_assert_double_eq_tol(v[1], 0.30, 1e-9);

@@ -333,6 +333,9 @@ assert_contains "pareto bad actor" "$(printf '%s' "$C" | sed -n 2p)" "PUMP-1,2,6
 assert_contains "pareto second" "$(printf '%s' "$C" | sed -n 3p)" "PUMP-2,1,6.00,0.00,33.3,100.0"
 w report pareto $P --by asset --rank downtime --top 1 --format csv
 assert_eq "pareto --top 1: one group and the total" "2" "$(csv_rows "$OUT")"
+w report pareto $P --by month --format csv
+C=$(printf '%s' "$OUT" | tr -d '\r')
+assert_contains "pareto by month" "$C" "2024-03,1,6.00,0.00,33.3,100.0"
 w report pareto --from 2024-02-01 --to 2024-03-31 --format csv
 assert_contains "pareto over Feb-Mar" "$(printf '%s' "$OUT" | tr -d '\r')" "TOTAL,2,8.00"
 
@@ -358,8 +361,9 @@ check_rc "--by on mtbf" 2
 assert_contains "--by names where it applies" "$ERR" "cost and pareto"
 w report cost --by problem
 check_rc "cost --by problem" 2
-w report pareto --by month
-check_rc "pareto --by month" 2
+w report pareto --by weekday
+check_rc "pareto --by weekday" 2
+assert_contains "--by says what to choose" "$ERR" "problem, asset, class or month"
 w report pareto --rank often
 check_rc "pareto bad --rank" 2
 w report pareto --top 0
