@@ -177,6 +177,12 @@
 	  "Reports: the previous measure") \
 	X(ACT_RP_CLASS, "report-class", ('c'), VM(REPORTS), "Cls", "Class", KB_BOTH, \
 	  "Reports: one class of assets only (a pick list of the classes, or all)") \
+	X(ACT_RP_SITE, "report-site", ('s'), VM(REPORTS), "", "Site", KB_DESK, \
+	  "Reports: one site only (a pick list of the sites, or all)") \
+	X(ACT_RP_EARLIER, "report-earlier", ('['), VM(REPORTS), "", "", 0, \
+	  "Reports: the twelve months that end a month earlier") \
+	X(ACT_RP_LATER, "report-later", (']'), VM(REPORTS), "", "", 0, \
+	  "Reports: the twelve months that end a month later (at most this month)") \
 	X(ACT_KEEP_MINE, "keep-mine", ('m'), VM(SYNC_REVIEW), "Mine", "Keep mine", KB_BOTH, \
 	  "Conflict: keep my value; it goes to the server, based on its version, at the next sync") \
 	X(ACT_TAKE_THEIRS, "take-theirs", ('t'), VM(SYNC_REVIEW), "Thrs", "Take theirs", KB_BOTH, \

@@ -8,7 +8,8 @@
  * actors.  l/h (or the arrows) turn the pages.  At desk size every measure
  * is a row with its value and sparkline, the selected one (j/k, l/h) is
  * charted below, and the bad actors stand beside them.  c keeps one class
- * of assets.  The figures are `wrench report monthly`'s.
+ * of assets, s one site; [ and ] move the twelve months a month earlier or
+ * later.  The figures are `wrench report monthly`'s.
  */
 #include "app.h"
 #include "monthly.h"
@@ -24,6 +25,7 @@
 #define RP_MONTHS 12
 #define RP_ACTORS 10
 #define RP_CLASSES 64
+#define RP_SITES 64
 #define RP_PAGES (WM__COUNT + 1)      /* the measures, then the bad actors */
 #define RP_PAGE_ACTORS WM__COUNT
 /* The desk layout needs room for every measure's row and a chart. */
@@ -43,28 +45,37 @@ struct reports {
 	int cur;                   /* page or selected measure */
 	int desk;                  /* drawn at desk size last */
 	char cls[64];              /* "": every class */
+	char site[64];             /* "": every site */
+	int back;                  /* months before this one that the last shown is */
 };
 
 static void set_title(struct reports *r)
 {
-	if (r->cls[0])
-		snprintf(r->v->title, sizeof r->v->title, "Reports: %s", r->cls);
-	else
-		snprintf(r->v->title, sizeof r->v->title, "Reports");
+	char to[32] = "";
+	int y, m, d;
+
+	if (r->back > 0) {
+		wr_date_to_ymd(r->m.month[r->m.n - 1], &y, &m, &d);
+		snprintf(to, sizeof to, ", to %s %d", month_abbr[m - 1], y);
+	}
+	snprintf(r->v->title, sizeof r->v->title, "Reports%s%s%s%s%s", r->cls[0] ? ": " : "",
+	         r->cls, r->site[0] ? " at " : "", r->site, to);
 }
 
 static void load(struct app *a, struct reports *r)
 {
 	struct wr_report_opts sc;
 	struct wr_err e = { 0, "" };
-	int64_t today = wr_today();
+	int64_t today = wr_today(), last = wr_date_add_months(today, -r->back), to;
 
 	memset(&sc, 0, sizeof sc);
 	sc.from = sc.to = WR_NO_TIME;
 	sc.cls = r->cls[0] ? r->cls : NULL;
-	r->loaded = store_monthly_load(a->s, today, RP_MONTHS, &sc, &r->m, &e) == WR_OK &&
-	            store_bad_actors(a->s, r->m.month[0], today, &sc, r->actors, RP_ACTORS,
-	                             &r->nactors, &e) == WR_OK;
+	sc.site = r->site[0] ? r->site : NULL;
+	r->loaded = store_monthly_load(a->s, last, RP_MONTHS, &sc, &r->m, &e) == WR_OK;
+	to = r->loaded ? r->m.month[r->m.n] - WR_DAY : today;
+	r->loaded = r->loaded && store_bad_actors(a->s, r->m.month[0], to < today ? to : today, &sc,
+	                                          r->actors, RP_ACTORS, &r->nactors, &e) == WR_OK;
 	if (!r->loaded)
 		app_msg_error(a, "%s", e.msg);
 	set_title(r);
@@ -301,7 +312,7 @@ static void draw_desk(struct app *a, WINDOW *w, struct reports *r, int h, int wd
 	/* A taller chart would not say more. */
 	draw_measure_page(a, w, r, m, y, 0, h - y < 18 ? h - y : 18, left, 0);
 	draw_vline(a, w, left, 0, h);
-	draw_actors(a, w, r, 0, left + 2, h, right, "Bad actors, 12 months: failures");
+	draw_actors(a, w, r, 0, left + 2, h, right, "Bad actors, these 12 months: failures");
 }
 
 static void rp_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
@@ -365,6 +376,65 @@ static int pick_class(struct app *a, struct reports *r)
 	return R_ALL;
 }
 
+static int site_chosen(struct app *a, void *ctx, const struct pick_item *it)
+{
+	struct reports *r = ctx;
+
+	wr_strlcpy(r->site, it->key, sizeof r->site);
+	load(a, r);
+	return R_ALL;
+}
+
+struct site_list {
+	struct pick_item *items;
+	int n, cur;
+	const char *chosen;
+};
+
+/* The sites are the roots of the location tree. */
+static int add_site(const struct wr_location *l, void *ctx)
+{
+	struct site_list *sl = ctx;
+	struct pick_item *it = &sl->items[sl->n];
+
+	if (l->depth != 0 || sl->n > RP_SITES)
+		return 0;
+	snprintf(it->label, sizeof it->label, "%.60s %.60s", l->code, l->name);
+	wr_strlcpy(it->key, l->code, sizeof it->key);
+	if (!strcmp(l->code, sl->chosen))
+		sl->cur = sl->n;
+	sl->n++;
+	return 0;
+}
+
+/* The pick list of the sites, "all" first. */
+static int pick_site(struct app *a, struct reports *r)
+{
+	static struct pick_item items[RP_SITES + 2];
+	struct site_list sl = { items, 1, 0, r->site };
+	struct wr_err e = { 0, "" };
+
+	memset(items, 0, sizeof items);
+	snprintf(items[0].label, sizeof items[0].label, "all sites");
+	if (store_location_tree(a->s, add_site, &sl, &e) != WR_OK) {
+		app_msg_error(a, "%s", e.msg);
+		return R_ALL;
+	}
+	app_push(a, VIEW_PICK, &(struct pick_spec){ .title = "Site", .items = items, .n = sl.n,
+	                                             .cur = sl.cur, .cb = site_chosen, .ctx = r });
+	return R_ALL;
+}
+
+/* [ and ]: the months a month earlier or later, never past this one. */
+static int shift_months(struct app *a, struct reports *r, int by)
+{
+	if (r->back + by < 0)
+		return R_NONE;
+	r->back += by;
+	load(a, r);
+	return R_ALL;
+}
+
 static int rp_action(struct app *a, struct view *v, int act)
 {
 	struct reports *r = v->st;
@@ -388,6 +458,12 @@ static int rp_action(struct app *a, struct view *v, int act)
 		return R_VIEW;
 	case ACT_RP_CLASS:
 		return pick_class(a, r);
+	case ACT_RP_SITE:
+		return pick_site(a, r);
+	case ACT_RP_EARLIER:
+		return shift_months(a, r, 1);
+	case ACT_RP_LATER:
+		return shift_months(a, r, -1);
 	default:
 		return R_UNHANDLED;
 	}

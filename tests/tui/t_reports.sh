@@ -11,6 +11,17 @@ w demo --no-ui >/dev/null 2>"$T_DIR/demo.err" || {
 	exit 1
 }
 
+# A second site with one asset and one open work order: the site filter
+# must narrow the backlog to it.
+printf 'code,name,kind,parent\nTST,Test site,site,\n' >"$T_DIR/loc.csv"
+printf 'tag,name,class,location\nTST-1,Test asset,pump,TST\n' >"$T_DIR/tst.csv"
+{ w import locations "$T_DIR/loc.csv" && w import assets "$T_DIR/tst.csv" &&
+	w wo new --asset TST-1 --title "Open job at the test site"; } >/dev/null || {
+	echo "cannot add the test site"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
 # The twelve months the screen shows end with this one (WRENCH_TODAY).
 w report monthly --month 2026-03 --format csv | tr -d '\r' >"$T_DIR/monthly.csv"
 # col NAME MONTH FILE: a measure's value in a month.
@@ -29,6 +40,10 @@ PM_RANGE=$(for m in $(tail -n +2 "$T_DIR/monthly.csv" | cut -d, -f1); do col pm_
 w report pareto --by asset --from 2025-04-01 --format csv | tr -d '\r' | sed -n 2p >"$T_DIR/top.csv"
 TOP=$(cut -d, -f1 "$T_DIR/top.csv")
 TOP_N=$(cut -d, -f2 "$T_DIR/top.csv")
+PM_FEB=$(printf '%.1f' "$(col pm_compliance_pct 2026-02 "$T_DIR/monthly.csv")")
+w report monthly --month 2026-03 --site TST --format csv | tr -d '\r' >"$T_DIR/site.csv"
+SITE_BACKLOG=$(printf '%.0f' "$(col backlog_wos 2026-03 "$T_DIR/site.csv")")
+[ "$SITE_BACKLOG" = 1 ] || { echo "the test site's backlog is $SITE_BACKLOG, not 1"; echo "0 passed, 1 failed"; exit 1; }
 # The first class by name: item 2 of the class pick list (1 is "all").
 CLASS=$(w asset list --format json | jq -r '.[].class // empty' | sed '/^$/d' | LC_ALL=C sort -u | head -1)
 w report monthly --month 2026-03 --class "$CLASS" --format csv | tr -d '\r' >"$T_DIR/class.csv"
@@ -76,6 +91,26 @@ expect "all classes" "40x16: c offers the classes"
 keys 2
 expect "Reports: $CLASS" "40x16: 2 keeps the first class ($CLASS)"
 expect "Mar 2026: $CLASS_BACKLOG WOs" "40x16: the class's backlog as report monthly --class says ($CLASS_BACKLOG)"
+keys c
+keys 1
+expect "Mar 2026: $BACKLOG WOs" "40x16: c 1: every class again"
+keys s
+expect "all sites" "40x16: s offers the sites"
+keys 3
+expect "Reports at TST" "40x16: 3 keeps the test site"
+expect "Mar 2026: $SITE_BACKLOG WOs" "40x16: its backlog as report monthly --site says ($SITE_BACKLOG)"
+keys s 1
+expect "Mar 2026: $BACKLOG WOs" "40x16: s 1: every site again"
+keys g l l l l l
+expect "PM compliance (%)  6/14" "40x16: back to PM compliance"
+keys '['
+expect "Reports, to Feb 2026" "40x16: [ ends the months with February"
+expect "Feb 2026: $PM_FEB %" "40x16: February's PM compliance as report monthly says ($PM_FEB %)"
+expect "M A M J J A S O N D J F" "40x16: March to February"
+keys ']'
+expect "Mar 2026: $PM %" "40x16: ] comes back to March"
+keys ']'
+expect "Mar 2026: $PM %" "40x16: and no further"
 
 # ---- 120x40: every measure at once
 start 120 40
@@ -83,7 +118,7 @@ wait_for "My open work"
 keys 8
 expect "> Availability" "120x40: the measures as rows, the first selected"
 for m in "MTBF" "MTTR" "Failures" "Downtime" "PM compliance" "Schedule compliance" \
-	"Planned work" "Backlog hours" "Age of open work" "Maintenance cost" "Bad actors, 12 months"; do
+	"Planned work" "Backlog hours" "Age of open work" "Maintenance cost" "Bad actors, these 12 months"; do
 	expect "$m" "120x40: $m shown at once"
 done
 expect "Availability (%), 12 months" "120x40: the selected measure charted"
