@@ -166,13 +166,13 @@ static void draw_chart(struct app *a, WINDOW *w, const struct reports *r, int m,
 	snprintf(top, sizeof top, "%.*f", mi->decimals, max);
 	snprintf(bot, sizeof bot, "%.*f", mi->decimals, base);
 	gw = (int)(strlen(top) > strlen(bot) ? strlen(top) : strlen(bot)) + 1;
+	/* Each month has a slot of columns: its column and, from two on, a
+	 * blank between it and the next. */
 	slot = (wd - gw) / n;
-	colw = slot >= 3 ? slot - 1 : slot < 1 ? 1 : slot;
-	gap = slot >= 3 || slot == 2 ? 1 : 0;
-	if (slot == 2)
-		colw = 1;
-	if (h < 2 || wd - gw < n)
+	if (h < 2 || slot < 1)
 		return;
+	gap = slot >= 2 ? 1 : 0;
+	colw = slot - gap;
 	for (i = 0; i < n; i++)
 		v[i] = isfinite(r->m.v[m][i]) ? r->m.v[m][i] - base : NAN;
 	if (plot_columns(&pc, v, n, max - base, colw, gap, h - 1, a->utf8) != 0)
