@@ -111,7 +111,7 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack, self.n = [], {}
         self.mismatched = 0
-        self.texts = {"title": "", "h1": "", "actorlabel": "", "firstrisk": ""}
+        self.texts = {"title": "", "h1": "", "actorlabel": "", "firstrisk": "", "firstriskp": ""}
         self.capture = None
         self.measure = None
         self.in_actors = False
@@ -152,6 +152,8 @@ class Page(HTMLParser):
             self.risk_cells += 1
             if self.n.get("risk_rows") == 1 and self.risk_cells == 2:
                 self.capture = "firstrisk"
+            if self.n.get("risk_rows") == 1 and self.risk_cells == 4:
+                self.capture = "firstriskp"
         if tag in ("title", "h1") and "svg" not in self.stack and not self.texts[tag]:
             self.capture = tag
         if tag == "text" and self.in_actors and not self.texts["actorlabel"]:
@@ -191,7 +193,7 @@ text = open(sys.argv[1], encoding="utf-8").read()
 p = Page()
 p.feed(text)
 p.close()
-for k in ("title", "h1", "actorlabel", "firstrisk"):
+for k in ("title", "h1", "actorlabel", "firstrisk", "firstriskp"):
     print(k, p.texts[k].strip())
 for k in ("el_script", "el_iframe", "el_object", "el_img", "el_link", "el_i", "el_b",
           "handlers", "urls", "trend_svgs", "actor_bars", "risk_rows", "el_style",
@@ -232,15 +234,21 @@ check_page() {
 	assert_eq "$what: the worst actor first, its tag as text" 'EV<i>&"1' "$(key actorlabel "$s")"
 	assert_eq "$what: the ranking's top twenty" 20 "$(key risk_rows "$s")"
 	assert_eq "$what: the riskiest asset first" "$TOP" "$(key firstrisk "$s")"
+	assert_eq "$what: with rank's p_fail" "$TOP_P%" "$(key firstriskp "$s")"
 }
 
 if ! command -v python3 >/dev/null 2>&1; then
 	fail "python3 is not installed (Debian package python3): it parses the page"
-	finish
+	# It prints (to PDF, as a browser's print does).
+browse --print-to-pdf="$TMP/report.pdf" --no-pdf-header-footer >/dev/null 2>>"$TMP/chrome.err"
+if head -c 5 "$TMP/report.pdf" 2>/dev/null | grep -q '^%PDF-'; then pass; else fail "chromium printed the page to PDF" "$(tail -3 "$TMP/chrome.err")"; fi
+
+finish
 	exit 1
 fi
 w rank --at 2026-03-01 --format csv
 TOP=$(printf '%s\n' "$OUT" | tr -d '\r' | awk -F, 'NR == 2 { print $2 }' | sed 's/^"//; s/"$//; s/""/"/g')
+TOP_P=$(printf '%s\n' "$OUT" | tr -d '\r' | awk -F, 'NR == 2 { printf "%.1f", 100 * $4 }')
 
 PARSED=$(summarize "$HTML")
 check_page "parsed" "$PARSED"
@@ -258,7 +266,11 @@ assert_not_contains "no <b> from the filter" "$OUT" "<b>pump"
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
 	fail "chromium is not installed (Debian package chromium): the page must be rendered in a browser"
-	finish
+	# It prints (to PDF, as a browser's print does).
+browse --print-to-pdf="$TMP/report.pdf" --no-pdf-header-footer >/dev/null 2>>"$TMP/chrome.err"
+if head -c 5 "$TMP/report.pdf" 2>/dev/null | grep -q '^%PDF-'; then pass; else fail "chromium printed the page to PDF" "$(tail -3 "$TMP/chrome.err")"; fi
+
+finish
 	exit 1
 fi
 mkdir -p "$HOME" "$TMP/chrome"
@@ -321,5 +333,9 @@ if [ "${ink:-0}" -gt $((total / 50)) ]; then pass; else fail "the screenshot is 
 # Ten bars of the bad actors alone cover far more than 20000 pixels.
 if [ "${blue:-0}" -gt 20000 ]; then pass; else fail "the charts are drawn (chart blue)" "pixels, inked, blue, orange: $SHOT"; fi
 if [ "${orange:-0}" -gt 40 ]; then pass; else fail "the month's points are drawn (orange)" "pixels, inked, blue, orange: $SHOT"; fi
+
+# It prints (to PDF, as a browser's print does).
+browse --print-to-pdf="$TMP/report.pdf" --no-pdf-header-footer >/dev/null 2>>"$TMP/chrome.err"
+if head -c 5 "$TMP/report.pdf" 2>/dev/null | grep -q '^%PDF-'; then pass; else fail "chromium printed the page to PDF" "$(tail -3 "$TMP/chrome.err")"; fi
 
 finish
