@@ -10,8 +10,13 @@
  * charted below, and the bad actors stand beside them.  c keeps one class
  * of assets, s one site; [ and ] move the twelve months a month earlier or
  * later.  The figures are `wrench report monthly`'s.
+ *
+ * Thirteen measures over twelve months read the work orders many times (on
+ * a hundred thousand of them, near two seconds), so they are computed in a
+ * background job (bgjob.h) while the keys stay live, and sent back as text.
  */
 #include "app.h"
+#include "bgjob.h"
 #include "monthly.h"
 #include "plot.h"
 #include "screens.h"
@@ -36,12 +41,27 @@ static const char *const month_abbr[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
+/* What the screen shows, computed in the job. */
+struct figures {
+	struct wr_months m;
+	struct wr_bad_actor actors[RP_ACTORS];
+	size_t nactors;
+};
+
+/* What the job computes for. */
+struct scope_arg {
+	int back;
+	char cls[64], site[64];
+};
+
 struct reports {
 	struct view *v;
 	struct wr_months m;
 	struct wr_bad_actor actors[RP_ACTORS];
 	size_t nactors;
 	int loaded;
+	struct bgjob job;
+	int loading;               /* a job computes the figures */
 	int cur;                   /* page or selected measure */
 	int desk;                  /* drawn at desk size last */
 	char cls[64];              /* "": every class */
@@ -55,30 +75,160 @@ static void set_title(struct reports *r)
 	int y, m, d;
 
 	if (r->back > 0) {
-		wr_date_to_ymd(r->m.month[r->m.n - 1], &y, &m, &d);
+		wr_date_to_ymd(wr_date_add_months(wr_today(), -r->back), &y, &m, &d);
 		snprintf(to, sizeof to, ", to %s %d", month_abbr[m - 1], y);
 	}
 	snprintf(r->v->title, sizeof r->v->title, "Reports%s%s%s%s%s", r->cls[0] ? ": " : "",
 	         r->cls, r->site[0] ? " at " : "", r->site, to);
 }
 
-static void load(struct app *a, struct reports *r)
+/* The figures for a scope: the twelve months and the bad actors in them. */
+static int compute(struct store *s, const struct scope_arg *sa, struct figures *f,
+                   struct wr_err *e)
 {
 	struct wr_report_opts sc;
-	struct wr_err e = { 0, "" };
-	int64_t today = wr_today(), last = wr_date_add_months(today, -r->back), to;
+	int64_t today = wr_today(), to;
+	int rc;
 
 	memset(&sc, 0, sizeof sc);
 	sc.from = sc.to = WR_NO_TIME;
-	sc.cls = r->cls[0] ? r->cls : NULL;
-	sc.site = r->site[0] ? r->site : NULL;
-	r->loaded = store_monthly_load(a->s, last, RP_MONTHS, &sc, &r->m, &e) == WR_OK;
-	to = r->loaded ? r->m.month[r->m.n] - WR_DAY : today;
-	r->loaded = r->loaded && store_bad_actors(a->s, r->m.month[0], to < today ? to : today, &sc,
-	                                          r->actors, RP_ACTORS, &r->nactors, &e) == WR_OK;
-	if (!r->loaded)
-		app_msg_error(a, "%s", e.msg);
+	sc.cls = sa->cls[0] ? sa->cls : NULL;
+	sc.site = sa->site[0] ? sa->site : NULL;
+	rc = store_monthly_load(s, wr_date_add_months(today, -sa->back), RP_MONTHS, &sc, &f->m, e);
+	if (rc != WR_OK)
+		return rc;
+	to = f->m.month[f->m.n] - WR_DAY;
+	return store_bad_actors(s, f->m.month[0], to < today ? to : today, &sc, f->actors,
+	                        RP_ACTORS, &f->nactors, e);
+}
+
+/* The figures as text, for the job's pipe: a line of the months' first
+ * days, a line of values per measure, a line per bad actor (its tag last,
+ * its line breaks made blanks). */
+static void put_figures(const struct figures *f, char *out, size_t n)
+{
+	size_t o = 0;
+	int i, k;
+
+#define PUT(...) (o += o < n ? (size_t)snprintf(out + o, n - o, __VA_ARGS__) : 0)
+	PUT("%d", f->m.n);
+	for (i = 0; i <= f->m.n; i++)
+		PUT(" %lld", (long long)f->m.month[i]);
+	PUT("\n");
+	for (k = 0; k < WM__COUNT; k++) {
+		for (i = 0; i < f->m.n; i++)
+			PUT("%s%.17g", i ? " " : "", f->m.v[k][i]);
+		PUT("\n");
+	}
+	for (size_t a = 0; a < f->nactors; a++) {
+		char tag[64];
+		wr_strlcpy(tag, f->actors[a].tag, sizeof tag);
+		for (char *p = tag; *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		PUT("%lld %.17g %.17g %s\n", (long long)f->actors[a].failures,
+		    f->actors[a].downtime_hours, f->actors[a].cost, tag);
+	}
+#undef PUT
+}
+
+/* Reads put_figures' text back; 0, or -1 when it is not whole. */
+static int get_figures(const char *s, struct figures *f)
+{
+	char *end;
+	int i, k;
+
+	memset(f, 0, sizeof *f);
+	f->m.n = (int)strtol(s, &end, 10);
+	if (f->m.n < 1 || f->m.n > WR_MONTHS_MAX)
+		return -1;
+	for (i = 0; i <= f->m.n; i++)
+		f->m.month[i] = strtoll(end, &end, 10);
+	for (k = 0; k < WM__COUNT; k++)
+		for (i = 0; i < f->m.n; i++) {
+			const char *at = end;
+			f->m.v[k][i] = strtod(at, &end);
+			if (end == at)
+				return -1;
+		}
+	while (*end == '\n' && end[1] && f->nactors < RP_ACTORS) {
+		struct wr_bad_actor *b = &f->actors[f->nactors++];
+		const char *nl;
+		b->failures = strtoll(end + 1, &end, 10);
+		b->downtime_hours = strtod(end, &end);
+		b->cost = strtod(end, &end);
+		if (*end == ' ')
+			end++;
+		nl = strchr(end, '\n');
+		snprintf(b->tag, sizeof b->tag, "%.*s", (int)(nl ? nl - end : (ptrdiff_t)strlen(end)),
+		         end);
+		end += strlen(b->tag);
+	}
+	return 0;
+}
+
+static int figures_job(struct store *s, const void *arg, char *out, size_t n, struct wr_err *e)
+{
+	static struct figures f;
+	int rc = compute(s, arg, &f, e);
+
+	if (rc == WR_OK)
+		put_figures(&f, out, n);
+	return rc;
+}
+
+static void adopt(struct reports *r, const struct figures *f)
+{
+	r->m = f->m;
+	memcpy(r->actors, f->actors, sizeof r->actors);
+	r->nactors = f->nactors;
+	r->loaded = 1;
+}
+
+/* Computes the figures in a job (or here, when no child can be made). */
+static void load(struct app *a, struct reports *r)
+{
+	struct scope_arg sa;
+	static struct figures f;
+	struct wr_err e = { 0, "" };
+
+	memset(&sa, 0, sizeof sa);
+	sa.back = r->back;
+	wr_strlcpy(sa.cls, r->cls, sizeof sa.cls);
+	wr_strlcpy(sa.site, r->site, sizeof sa.site);
 	set_title(r);
+	bgjob_cancel(&r->job);
+	r->loading = 0;
+	if (bgjob_start(&r->job, store_path(a->s), figures_job, &sa) == 0) {
+		r->loading = 1;
+		r->v->poll_ms = 50;
+		return;
+	}
+	if (compute(a->s, &sa, &f, &e) == WR_OK)
+		adopt(r, &f);
+	else
+		app_msg_error(a, "%s", e.msg);
+}
+
+/* The job's answer, once it is there. */
+static int rp_idle(struct app *a, struct view *v)
+{
+	struct reports *r = v->st;
+	static struct figures f;
+
+	v->idle_pending = 0;
+	if (!r->loading || bgjob_poll(&r->job) == 0)
+		return R_NONE;
+	r->loading = 0;
+	v->poll_ms = 0;
+	if (r->job.rc != WR_OK)
+		app_msg_error(a, "%s", r->job.out);
+	else if (get_figures(r->job.out, &f) != 0)
+		app_msg_error(a, "The reports' figures came back incomplete.");
+	else
+		adopt(r, &f);
+	bgjob_cancel(&r->job);
+	return R_ALL;
 }
 
 static int rp_open(struct app *a, struct view *v, const void *arg)
@@ -92,14 +242,18 @@ static int rp_open(struct app *a, struct view *v, const void *arg)
 	}
 	r->v = v;
 	v->st = r;
+	bgjob_init(&r->job);
 	load(a, r);
 	return 0;
 }
 
 static void rp_close(struct app *a, struct view *v)
 {
+	struct reports *r = v->st;
+
 	(void)a;
-	free(v->st);
+	bgjob_cancel(&r->job);
+	free(r);
 }
 
 static int rp_resume(struct app *a, struct view *v)
@@ -319,8 +473,11 @@ static void rp_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 {
 	struct reports *r = v->st;
 
-	if (!r->loaded)
+	if (!r->loaded) {
+		if (r->loading)
+			draw_line(w, 0, 0, "Computing the measures...", wd, theme_attr(ROLE_DIM));
 		return;
+	}
 	r->desk = wd >= RP_DESK_W && h >= RP_DESK_H;
 	if (r->desk) {
 		if (r->cur >= WM__COUNT)
@@ -477,4 +634,5 @@ const struct view_ops view_reports_ops = {
 	.draw = rp_draw,
 	.action = rp_action,
 	.resume = rp_resume,
+	.idle = rp_idle,
 };
