@@ -78,8 +78,9 @@ static void set_title(struct reports *r)
 		wr_date_to_ymd(wr_date_add_months(wr_today(), -r->back), &y, &m, &d);
 		snprintf(to, sizeof to, ", to %s %d", month_abbr[m - 1], y);
 	}
-	snprintf(r->v->title, sizeof r->v->title, "Reports%s%s%s%s%s", r->cls[0] ? ": " : "",
-	         r->cls, r->site[0] ? " at " : "", r->site, to);
+	/* A class and a site of 50 characters leave room for the rest. */
+	snprintf(r->v->title, sizeof r->v->title, "Reports%s%.50s%s%.50s%.31s",
+	         r->cls[0] ? ": " : "", r->cls, r->site[0] ? " at " : "", r->site, to);
 }
 
 /* The figures for a scope: the twelve months and the bad actors in them. */
