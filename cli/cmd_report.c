@@ -105,6 +105,9 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		return cmd_report_monthly(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "trend") == 0)
 		return cmd_report_trend(c, argc - 1, argv + 1);
+	/* Completion: `report monthly` has options of its own. */
+	if (c->list_words && argc < 2)
+		printf("command\tmonthly\t\t%s\n", "a month's measures with their trend, also as HTML");
 	if ((rc = args_parse(c, &report_spec, argc, argv, &a)) != 0)
 		return rc < 0 ? CLI_OK : rc;
 	if (wr_report_parse(a.pos[0], &which) != WR_OK)
