@@ -258,6 +258,15 @@ check_rc "html with a class filter" 0
 assert_contains "the class filter is escaped" "$OUT" "&lt;b&gt;pump&lt;/b&gt;"
 assert_not_contains "no <b> from the filter" "$OUT" "<b>pump"
 
+# A site narrows the page and is named in it; an unknown one is refused.
+w report monthly --format html --site RIV
+check_rc "html for a site" 0
+assert_contains "the site is named" "$OUT" "Assets at RIV."
+w report monthly --format html --site NOPE -o "$TMP/nope.html"
+check_rc "an unknown site is refused" 1
+assert_contains "it is named" "$ERR" "NOPE"
+if [ -e "$TMP/nope.html" ]; then fail "no page is left for an unknown site"; else pass; fi
+
 # ---- the page in a real browser
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
