@@ -261,6 +261,8 @@ int cmd_part(struct cli *c, int argc, char **argv);
 int cmd_wo(struct cli *c, int argc, char **argv);
 int cmd_pm(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+/* `report monthly` (cmd_report_monthly.c); argv[0] is "monthly". */
+int cmd_report_monthly(struct cli *c, int argc, char **argv);
 /* report settings, report trend (cmd_report_settings.c, cmd_report_trend.c), and
  * the scope options (--from --to --class --site --asset) they share with report. */
 int cmd_report_settings(struct cli *c, int argc, char **argv);

@@ -36,13 +36,15 @@ static const struct cmd_spec report_spec = {
 	"  cost                 labour (at the rates set) plus parts, by asset, class or month\n"
 	"  pareto               failures by problem code, asset, class or month, largest first\n"
 	"  trend                every measure month by month\n"
-	"  settings             show or set the crew's capacity and labour rates",
+	"  settings             show or set the crew's capacity and labour rates\n"
+	"  monthly              a month's measures with their trend, also as an HTML page\n"
+	"                       (see wrench report monthly --help)",
 	report_opts, 1, 1, NULL, NULL
 };
 
 static const char valid_reports[] =
 	"mtbf, mttr, availability, backlog, pm-compliance, planned, schedule-compliance, "
-	"backlog-weeks, aging, cost, pareto, trend, settings";
+	"backlog-weeks, aging, cost, pareto, trend, settings, monthly";
 
 /* --by, --rank and --top into o; they are for cost and pareto only. */
 static int grouping(struct cli *c, const struct args *a, int which, struct wr_report_opts *o)
@@ -99,8 +101,13 @@ int cmd_report(struct cli *c, int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "settings") == 0)
 		return cmd_report_settings(c, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "monthly") == 0)
+		return cmd_report_monthly(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "trend") == 0)
 		return cmd_report_trend(c, argc - 1, argv + 1);
+	/* Completion: `report monthly` has options of its own. */
+	if (c->list_words && argc < 2)
+		printf("command\tmonthly\t\t%s\n", "a month's measures with their trend, also as HTML");
 	if ((rc = args_parse(c, &report_spec, argc, argv, &a)) != 0)
 		return rc < 0 ? CLI_OK : rc;
 	if (wr_report_parse(a.pos[0], &which) != WR_OK)

@@ -206,6 +206,105 @@ START_TEST(bad_parameters_or_box_are_refused)
 }
 END_TEST
 
+/* ------------------------------------------------- bars and sparklines */
+
+START_TEST(sparkline_rises_through_the_eight_heights)
+{
+	const double up[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	const double gap[] = { 10, NAN, 20 };
+	const double flat[] = { 5, 5 }, zero[] = { 0, 0 };
+	char out[3 * PLOT_SPARK_MAX + 1];
+
+	ck_assert_str_eq(plot_sparkline(out, up, 8, 1),
+	                 "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x83\xe2\x96\x84"
+	                 "\xe2\x96\x85\xe2\x96\x86\xe2\x96\x87\xe2\x96\x88");
+	ck_assert_str_eq(plot_sparkline(out, up, 8, 0), ".,:-=+*#");
+	/* A month with nothing to measure is blank; the range is 10..20. */
+	ck_assert_str_eq(plot_sparkline(out, gap, 3, 1), "\xe2\x96\x81 \xe2\x96\x88");
+	ck_assert_str_eq(plot_sparkline(out, gap, 3, 0), ". #");
+	ck_assert_str_eq(plot_sparkline(out, flat, 2, 0), "##");
+	ck_assert_str_eq(plot_sparkline(out, zero, 2, 0), "..");
+	ck_assert_int_eq(cols(plot_sparkline(out, up, 8, 1)), 8);
+}
+END_TEST
+
+START_TEST(hbar_has_eighth_widths_in_utf8_and_whole_cells_in_ascii)
+{
+	char out[3 * 40 + 1];
+
+	/* 10 of 20 over 4 columns: two full blocks. */
+	ck_assert_int_eq(plot_hbar(out, 10, 20, 4, 1), 2);
+	ck_assert_str_eq(out, "\xe2\x96\x88\xe2\x96\x88");
+	/* 3 of 16 over 4 columns: 6 eighths, one partial block (U+258A). */
+	ck_assert_int_eq(plot_hbar(out, 3, 16, 4, 1), 1);
+	ck_assert_str_eq(out, "\xe2\x96\x8a");
+	/* 9 of 16 over 4 columns: 18 eighths, two full and a quarter (U+258E). */
+	ck_assert_int_eq(plot_hbar(out, 9, 16, 4, 1), 3);
+	ck_assert_str_eq(out, "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x8e");
+	ck_assert_int_eq(plot_hbar(out, 9, 16, 4, 0), 2);
+	ck_assert_str_eq(out, "##");
+	/* The full value fills the width; a tiny one still shows. */
+	ck_assert_int_eq(plot_hbar(out, 16, 16, 4, 0), 4);
+	ck_assert_str_eq(out, "####");
+	ck_assert_int_eq(plot_hbar(out, 0.001, 16, 4, 1), 1);
+	ck_assert_str_eq(out, "\xe2\x96\x8f");
+	ck_assert_int_eq(plot_hbar(out, 0.001, 16, 4, 0), 1);
+	ck_assert_str_eq(out, "#");
+	/* Zero, NAN and past the maximum. */
+	ck_assert_int_eq(plot_hbar(out, 0, 16, 4, 1), 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(plot_hbar(out, NAN, 16, 4, 1), 0);
+	ck_assert_int_eq(plot_hbar(out, 50, 16, 4, 1), 4);
+	ck_assert_int_eq(cols(out), 4);
+}
+END_TEST
+
+START_TEST(columns_rise_from_the_bottom_row)
+{
+	/* Heights 0, a quarter, a half (with one partial row), full. */
+	const double v[] = { 0, 1, 2.5, 4 };
+	struct plot_cols p;
+	char c[8];
+
+	ck_assert_int_eq(plot_columns(&p, v, 4, 0, 1, 1, 2, 1), 0);
+	ck_assert_int_eq(p.w, 7);
+	ck_assert_int_eq(p.h, 2);
+	ck_assert_int_eq(p.height8[0], 0);
+	ck_assert_int_eq(p.height8[1], 4);
+	ck_assert_int_eq(p.height8[2], 10);
+	ck_assert_int_eq(p.height8[3], 16);
+	/* Top row: the third column's 2 eighths above the first row, the
+	 * fourth full; the bottom row: a half block, then two full ones. */
+	ck_assert_str_eq(p.line[0], "    \xe2\x96\x82 \xe2\x96\x88");
+	ck_assert_str_eq(p.line[1], "  \xe2\x96\x84 \xe2\x96\x88 \xe2\x96\x88");
+	char_at(p.line[1], 2, c);
+	ck_assert_str_eq(c, "\xe2\x96\x84");
+	/* ASCII: whole rows, rounded (10 eighths is one row, 4 is one). */
+	ck_assert_int_eq(plot_columns(&p, v, 4, 0, 2, 0, 2, 0), 0);
+	ck_assert_str_eq(p.line[0], "      ##");
+	ck_assert_str_eq(p.line[1], "  ######");
+}
+END_TEST
+
+START_TEST(columns_scale_to_the_given_maximum_and_skip_missing_months)
+{
+	const double v[] = { 5, NAN, 10 };
+	struct plot_cols p;
+
+	ck_assert_int_eq(plot_columns(&p, v, 3, 20, 1, 0, 4, 0), 0);
+	/* 5 of 20 over 4 rows is one row, 10 two, the missing month none. */
+	ck_assert_str_eq(p.line[0], "");
+	ck_assert_str_eq(p.line[1], "");
+	ck_assert_str_eq(p.line[2], "  #");
+	ck_assert_str_eq(p.line[3], "# #");
+	ck_assert_int_eq(p.height8[1], 0);
+	/* A box past the limits is refused. */
+	ck_assert_int_eq(plot_columns(&p, v, 3, 20, 1, 0, PLOT_MAX_H + 1, 0), -1);
+	ck_assert_int_eq(plot_columns(&p, v, 3, 20, PLOT_MAX_W, 0, 4, 0), -1);
+	ck_assert_int_eq(plot_columns(&p, v, 0, 20, 1, 0, 4, 0), -1);
+}
+END_TEST
+
 static Suite *plot_suite(void)
 {
 	Suite *s = suite_create("tui_plot");
@@ -219,6 +318,10 @@ static Suite *plot_suite(void)
 	tcase_add_test(tc, utf8_glyphs_are_one_column);
 	tcase_add_test(tc, narrow_box_drops_the_age_label_not_the_axis_end);
 	tcase_add_test(tc, bad_parameters_or_box_are_refused);
+	tcase_add_test(tc, sparkline_rises_through_the_eight_heights);
+	tcase_add_test(tc, hbar_has_eighth_widths_in_utf8_and_whole_cells_in_ascii);
+	tcase_add_test(tc, columns_rise_from_the_bottom_row);
+	tcase_add_test(tc, columns_scale_to_the_given_maximum_and_skip_missing_months);
 	suite_add_tcase(s, tc);
 	return s;
 }

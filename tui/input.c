@@ -89,6 +89,8 @@ static int global_action(struct app *a, struct view *v, int act)
 		return app_goto(a, VIEW_SYNC_REVIEW);
 	case ACT_GO_STOCK:
 		return app_goto(a, VIEW_STOCK);
+	case ACT_GO_REPORTS:
+		return app_goto(a, VIEW_REPORTS);
 	case ACT_SYNC_NOW:
 		return app_sync_now(a);
 	case ACT_MESSAGES:

@@ -63,6 +63,8 @@
 	  "Go to the conflict review: fields changed here and on the server, rejected edits") \
 	X(ACT_GO_STOCK, "go-parts", ('L'), TK_ALL, "", "Low stock", KB_DESK, \
 	  "Go to the parts inventory: the parts low on stock (a shows every part)") \
+	X(ACT_GO_REPORTS, "go-reports", ('8'), TK_ALL, "", "Reports", KB_DESK, \
+	  "Go to the reports: availability, MTBF, MTTR, PM compliance, backlog by month, bad actors") \
 	X(ACT_SYNC_NOW, "sync-now", ('S'), TK_ALL, "", "Sync now", 0, \
 	  "Sync with the server now (sync also runs by itself while wrench is open)") \
 	X(ACT_UP, "up", ('k', TK_FN(KEY_UP)), TK_ALL, "", "", 0, \
@@ -173,6 +175,18 @@
 	  "Show the report of the last import or dry run again") \
 	X(ACT_STOCK_ALL, "all-parts", ('a'), VM(STOCK), "All", "All/low", KB_BOTH, \
 	  "Parts: switch between the parts low on stock and every part") \
+	X(ACT_RP_NEXT, "next-measure", ('l', TK_FN(KEY_RIGHT)), VM(REPORTS), "", "", 0, \
+	  "Reports: the next measure (on a small screen, the next page)") \
+	X(ACT_RP_PREV, "previous-measure", ('h', TK_FN(KEY_LEFT)), VM(REPORTS), "", "", 0, \
+	  "Reports: the previous measure") \
+	X(ACT_RP_CLASS, "report-class", ('c'), VM(REPORTS), "Cls", "Class", KB_BOTH, \
+	  "Reports: one class of assets only (a pick list of the classes, or all)") \
+	X(ACT_RP_SITE, "report-site", ('s'), VM(REPORTS), "", "Site", KB_DESK, \
+	  "Reports: one site only (a pick list of the sites, or all)") \
+	X(ACT_RP_EARLIER, "report-earlier", ('['), VM(REPORTS), "", "", 0, \
+	  "Reports: the twelve months that end a month earlier") \
+	X(ACT_RP_LATER, "report-later", (']'), VM(REPORTS), "", "", 0, \
+	  "Reports: the twelve months that end a month later (at most this month)") \
 	X(ACT_KEEP_MINE, "keep-mine", ('m'), VM(SYNC_REVIEW), "Mine", "Keep mine", KB_BOTH, \
 	  "Conflict: keep my value; it goes to the server, based on its version, at the next sync") \
 	X(ACT_TAKE_THEIRS, "take-theirs", ('t'), VM(SYNC_REVIEW), "Thrs", "Take theirs", KB_BOTH, \

@@ -50,4 +50,37 @@ int plot_row_of(double r, int ph);
 int plot_reliability(struct plot *p, double beta, double eta, double age, double horizon,
                      int w, int h, int utf8);
 
+/* ------------------------------------------------- bars and sparklines
+ *
+ * Measures over months (tui/plot_bars.c).  Values are drawn from zero
+ * (bars) or between their least and greatest (sparklines); NAN is a month
+ * with nothing to measure and draws blank.  With utf8 the blocks come in
+ * eighths, U+2581..U+2588 in height and U+258F..U+2588 in width; without,
+ * whole cells of ASCII.  Every character is one display column, and a
+ * value above zero always shows at least its smallest mark.
+ */
+#define PLOT_SPARK_MAX 64
+
+/* One character per value, the eight heights (ASCII ".,:-=+*#") scaled
+ * from the least finite value (the lowest mark) to the greatest.  out
+ * holds at least 3 * n + 1 bytes.  Returns out. */
+char *plot_sparkline(char *out, const double *v, int n, int utf8);
+/* A horizontal bar of value / max of `width` columns, no trailing blanks:
+ * full blocks then one of the seven partial widths ("#" cells in ASCII).
+ * out holds at least 3 * width + 1 bytes.  Returns the columns drawn. */
+int plot_hbar(char *out, double value, double max, int width, int utf8);
+
+/* A column chart: n values (n <= PLOT_MAX_W / 2) side by side, each colw
+ * columns wide with gap blanks between, rising from the bottom row of h
+ * rows, scaled so that max fills the height (max <= 0: the greatest
+ * value).  Lines keep their leading blanks and lose the trailing ones. */
+struct plot_cols {
+	int w, h;                  /* the box drawn */
+	int height8[PLOT_MAX_W];   /* each value's height in eighths of a row */
+	char line[PLOT_MAX_H][PLOT_MAX_W * 3 + 1];
+};
+/* 0, or -1 when n, colw or h do not fit the limits (lines are then empty). */
+int plot_columns(struct plot_cols *p, const double *v, int n, double max, int colw, int gap,
+                 int h, int utf8);
+
 #endif

@@ -25,7 +25,8 @@
 	X(MESSAGES, messages) \
 	X(CONFLICT, conflict) \
 	X(SYNC_REVIEW, sync_review) \
-	X(STOCK, stock)
+	X(STOCK, stock) \
+	X(REPORTS, reports)
 
 enum tui_view_id {
 #define TUI_VIEW_ENUM(id, name) VIEW_##id,

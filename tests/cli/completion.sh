@@ -89,6 +89,8 @@ done
 assert_eq "bash: wo li" "list" "$(complete_bash wo li)"
 assert_eq "bash: wo list --st" "--status" "$(complete_bash wo list --st)"
 assert_eq "bash: --pr" "--print-config" "$(complete_bash --pr)"
+assert_eq "bash: report mo" "monthly" "$(complete_bash report mo)"
+assert_eq "bash: report monthly --mo" "--month" "$(complete_bash report monthly --mo)"
 # Values named like commands: asset's commands are offered, not wo's or pm's.
 assert_eq "bash: a global option's value is not a command" "list show" \
 	"$(complete_bash --db wo --user pm asset "" | tr '\n' ' ' | sed 's/ $//')"
