@@ -39,11 +39,7 @@ static const struct wr_entity *assets(void)
 /* The read of every field of an asset followed by suffix (a literal). */
 static const char *asset_sql(const char *suffix, struct wr_err *e)
 {
-	const char *sql = entity_sql_read(assets(), NULL, suffix);
-
-	if (!sql)
-		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
-	return sql;
+	return entity_sql_read_e(assets(), NULL, suffix, e);
 }
 
 /* An asset from a row of a read: WR_OK, or WR_ENOMEM (e filled). */
@@ -51,11 +47,8 @@ static int read_asset(sqlite3_stmt *st, struct wr_asset *a, struct wr_err *e)
 {
 	struct entity_rec rec;
 
-	entity_rec_init(assets(), &rec);
-	if (entity_fill(assets(), st, &rec) != WR_OK) {
-		entity_rec_clear(assets(), &rec);
+	if (entity_read_row(assets(), st, &rec) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory reading an asset");
-	}
 	*a = rec.u.asset;
 	return WR_OK;
 }

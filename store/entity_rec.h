@@ -164,6 +164,9 @@ const char *entity_sql_set(const struct wr_entity *en, size_t i);
  * kept for the process, known by the addresses of extra and suffix, which
  * must be string literals.  NULL when out of memory or room. */
 const char *entity_sql_read(const struct wr_entity *en, const char *extra, const char *suffix);
+/* entity_sql_read, with e filled when it gives NULL. */
+const char *entity_sql_read_e(const struct wr_entity *en, const char *extra, const char *suffix,
+                              struct wr_err *e);
 /* The number of columns a read gives before extra ones: the index of the
  * first extra column. */
 int entity_read_columns(const struct wr_entity *en);
@@ -172,6 +175,9 @@ int entity_read_columns(const struct wr_entity *en);
  * version and updated_at, and every field.  WR_OK, or WR_ENOMEM when heap
  * text cannot be copied. */
 int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec *rec);
+/* rec made afresh and filled from a row of a read: WR_OK, or WR_ENOMEM with
+ * rec cleared (nothing to free). */
+int entity_read_row(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec *rec);
 
 /* Reads the stored record with rec's natural key (references as the row
  * ids in ref, by field) into old, which it initialises (the caller clears

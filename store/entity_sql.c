@@ -246,6 +246,25 @@ int entity_read_columns(const struct wr_entity *en)
 
 /* ----------------------------------------------------------- rows, binds */
 
+const char *entity_sql_read_e(const struct wr_entity *en, const char *extra, const char *suffix,
+                              struct wr_err *e)
+{
+	const char *sql = entity_sql_read(en, extra, suffix);
+
+	if (!sql)
+		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
+	return sql;
+}
+
+int entity_read_row(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec *rec)
+{
+	entity_rec_init(en, rec);
+	if (entity_fill(en, st, rec) == WR_OK)
+		return WR_OK;
+	entity_rec_clear(en, rec);
+	return WR_ENOMEM;
+}
+
 int entity_fill(const struct wr_entity *en, sqlite3_stmt *st, struct entity_rec *rec)
 {
 	int c = 3;

@@ -35,22 +35,15 @@ int wr_stock_low(const struct wr_stock *p)
 
 static const char *stock_sql(const char *suffix, struct wr_err *e)
 {
-	const char *sql = entity_sql_read(inventory(), NULL, suffix);
-
-	if (!sql)
-		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
-	return sql;
+	return entity_sql_read_e(inventory(), NULL, suffix, e);
 }
 
 static int read_stock(sqlite3_stmt *st, struct wr_stock *p, struct wr_err *e)
 {
 	struct entity_rec rec;
 
-	entity_rec_init(inventory(), &rec);
-	if (entity_fill(inventory(), st, &rec) != WR_OK) {
-		entity_rec_clear(inventory(), &rec);
+	if (entity_read_row(inventory(), st, &rec) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory reading a part");
-	}
 	*p = rec.u.stock;
 	return WR_OK;
 }

@@ -18,11 +18,7 @@ static const struct wr_entity *locations(void)
  * with the columns extra after them. */
 static const char *location_sql(const char *extra, const char *suffix, struct wr_err *e)
 {
-	const char *sql = entity_sql_read(locations(), extra, suffix);
-
-	if (!sql)
-		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
-	return sql;
+	return entity_sql_read_e(locations(), extra, suffix, e);
 }
 
 /* A location from a row of location_sql: WR_OK, or WR_ENOMEM (e filled). */
@@ -30,11 +26,8 @@ static int read_location(sqlite3_stmt *st, struct wr_location *l, struct wr_err 
 {
 	struct entity_rec rec;
 
-	entity_rec_init(locations(), &rec);
-	if (entity_fill(locations(), st, &rec) != WR_OK) {
-		entity_rec_clear(locations(), &rec);
+	if (entity_read_row(locations(), st, &rec) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory reading a location");
-	}
 	*l = rec.u.loc;
 	return WR_OK;
 }

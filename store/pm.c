@@ -171,11 +171,7 @@ static const char pm_extra[] = "p.meter_id";
 
 static const char *pm_sql(const char *suffix, struct wr_err *e)
 {
-	const char *sql = entity_sql_read(pms(), pm_extra, suffix);
-
-	if (!sql)
-		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
-	return sql;
+	return entity_sql_read_e(pms(), pm_extra, suffix, e);
 }
 
 /* A schedule from a row of pm_sql (and, when meter_id is not NULL, the row
@@ -184,9 +180,7 @@ static int pm_from_row(sqlite3_stmt *st, struct wr_pm *p, int64_t *meter_id)
 {
 	struct entity_rec rec;
 
-	entity_rec_init(pms(), &rec);
-	if (entity_fill(pms(), st, &rec) != WR_OK) {
-		entity_rec_clear(pms(), &rec);
+	if (entity_read_row(pms(), st, &rec) != WR_OK) {
 		wr_pm_init(p);
 		return WR_ENOMEM;
 	}

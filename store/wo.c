@@ -49,20 +49,14 @@ static const char wo_extra[] = "w.pm_id";
 
 const char *store_wo_sql(const char *suffix, struct wr_err *e)
 {
-	const char *sql = entity_sql_read(workorders(), wo_extra, suffix);
-
-	if (!sql)
-		wr_fail(e, WR_ENOMEM, "out of memory preparing a query");
-	return sql;
+	return entity_sql_read_e(workorders(), wo_extra, suffix, e);
 }
 
 int store_wo_from_row(sqlite3_stmt *st, struct wr_wo *w, int64_t *pm_id, int64_t *pm_due)
 {
 	struct entity_rec rec;
 
-	entity_rec_init(workorders(), &rec);
-	if (entity_fill(workorders(), st, &rec) != WR_OK) {
-		entity_rec_clear(workorders(), &rec);
+	if (entity_read_row(workorders(), st, &rec) != WR_OK) {
 		wr_wo_init(w);
 		return WR_ENOMEM;
 	}
