@@ -431,7 +431,7 @@ static int run_audited(struct store *s, const struct plan *p, int64_t id, struct
 	if (rc == WR_OK && before)
 		rc = sync_audit_values(s, p->en, p->mask, id, &after, e);
 	if (rc == WR_OK && before && after)
-		rc = sync_audit_changes(s, p->en, p->r->uuid, before, after, e);
+		rc = sync_audit_changes(s, p->en, p->r->uuid, p->r->by, before, after, e);
 	free(before);
 	free(after);
 	return rc;

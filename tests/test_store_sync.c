@@ -1321,7 +1321,8 @@ static int audit_row(const struct wr_audit *a, void *ctx)
 
 /* What a pull changes is in the audit log, by "sync": the records new
  * here counted once per page, and each field a change to a record that
- * was here moved, with its old and new value. */
+ * was here moved, with its old and new value; by "sync (alice)" when the
+ * feed said alice made the change. */
 START_TEST(pulled_changes_are_audited)
 {
 	struct wr_err e = {0, ""};
@@ -1354,6 +1355,16 @@ START_TEST(pulled_changes_are_audited)
 	ck_assert_str_eq(r.field[0], "title");
 	ck_assert_str_eq(r.old[0], "Leak");
 	ck_assert_str_eq(r.now[0], "Leak at the seal");
+	change_field(c, "title", "Leak at the gland");
+	c->version++;
+	c->data.version++;
+	c->data.by = "alice";
+	apply(b, &t.p, &n);
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(store_audit_list(b, "wo", "WO-000001", 0, audit_row, &r, &e), WR_OK);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_str_eq(r.who[0], "sync (alice)");
+	ck_assert_str_eq(r.now[0], "Leak at the gland");
 	page_free(&t);
 	testdb_close(b, pb);
 }
