@@ -108,6 +108,14 @@ static int skip_to_tail(PGconn *c, struct cursor *cu, struct wr_err *e)
 	" 'at', " UTC("f.lost_at") ")) ORDER BY f.id) FILTER (WHERE f.resolved_at IS NULL),"      \
 	" '[]') END::text FROM field_conflict f WHERE f.uuid = change_log.uuid"
 
+/* Who made the change a change-log row serves, as a JSON string: the
+ * record's last editor, by its primary key, and only while the record is
+ * at the row's version (a later change may be committed but not served
+ * yet); NULL otherwise, and the member is left out. */
+#define LAST_EDITOR                                                                    \
+	"SELECT to_json(rc.updated_by)::text FROM record rc"                                 \
+	" WHERE rc.uuid = change_log.uuid AND rc.version = change_log.version"
+
 /* The page after cu: appends the changes to b and moves cu to the last.
  * Returns the number of rows served, or -1. */
 static int page(PGconn *c, const struct principal *p, struct cursor *cu, int limit,
@@ -117,7 +125,7 @@ static int page(PGconn *c, const struct principal *p, struct cursor *cu, int lim
 	 * text output column, and "1028" sorts before "727". */
 	static const char sql[] =
 		"SELECT xid::text, seq, entity, uuid::text, version, op, site, data::text,"
-		" (" OPEN_CONFLICTS ")"
+		" (" OPEN_CONFLICTS "), (" LAST_EDITOR ")"
 		" FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint)"
 		" AND xid < pg_snapshot_xmin(pg_current_snapshot())"
 		" AND ($3::text[] IS NULL OR sites && $3::text[])"
@@ -145,6 +153,8 @@ static int page(PGconn *c, const struct principal *p, struct cursor *cu, int lim
 		wr_buf_addf(b, "%s", gone ? "null" : PQgetvalue(r, i, 7));
 		if (!gone && !PQgetisnull(r, i, 8))
 			wr_buf_addf(b, ",\"conflicts\":%s", PQgetvalue(r, i, 8));
+		if (!gone && !PQgetisnull(r, i, 9))
+			wr_buf_addf(b, ",\"by\":%s", PQgetvalue(r, i, 9));
 		wr_buf_add(b, "}", 1);
 	}
 	if (n > 0) {

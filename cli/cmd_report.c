@@ -46,6 +46,28 @@ static const char valid_reports[] =
 	"mtbf, mttr, availability, backlog, pm-compliance, planned, schedule-compliance, "
 	"backlog-weeks, aging, cost, pareto, trend, settings, monthly";
 
+/* Completion: every NAME as a command word (trend, settings and monthly
+ * have options of their own), with its summary, both read from the help
+ * above so that the two cannot differ: a line of two spaces, the name, and
+ * the summary after the spaces that follow it. */
+static void list_report_names(void)
+{
+	const char *p = strchr(report_spec.summary, '\n');
+
+	while (p && *++p) {
+		const char *end = strchr(p, '\n'), *name = p + 2, *sum;
+		int len, nlen;
+
+		len = end ? (int)(end - p) : (int)strlen(p);
+		if (len > 2 && p[0] == ' ' && p[1] == ' ' && name[0] != ' ') {
+			nlen = (int)strcspn(name, " \n");
+			sum = name + nlen + strspn(name + nlen, " ");
+			printf("command\t%.*s\t\t%.*s\n", nlen, name, (int)(p + len - sum), sum);
+		}
+		p = end;
+	}
+}
+
 /* --by, --rank and --top into o; they are for cost and pareto only. */
 static int grouping(struct cli *c, const struct args *a, int which, struct wr_report_opts *o)
 {
@@ -105,9 +127,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		return cmd_report_monthly(c, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "trend") == 0)
 		return cmd_report_trend(c, argc - 1, argv + 1);
-	/* Completion: `report monthly` has options of its own. */
 	if (c->list_words && argc < 2)
-		printf("command\tmonthly\t\t%s\n", "a month's measures with their trend, also as HTML");
+		list_report_names();
 	if ((rc = args_parse(c, &report_spec, argc, argv, &a)) != 0)
 		return rc < 0 ? CLI_OK : rc;
 	if (wr_report_parse(a.pos[0], &which) != WR_OK)

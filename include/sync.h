@@ -72,6 +72,7 @@ struct sync_record {
 	const char *updated_at; /* server clock, RFC 3339 UTC */
 	const struct sync_field *fields;
 	size_t nfields;
+	const char *by;         /* who made this version, when the pull feed says; else NULL */
 };
 /* The value of a field of r, or NULL when r does not have it. */
 const struct sync_value *sync_record_get(const struct sync_record *r, const char *name);

@@ -2,7 +2,8 @@
  * sync_audit.c - changes applied from a pull leave their trace in the
  * audit log, as local edits do.  A pulled change to a record that was
  * here writes one row per field whose value it changed, old and new, by
- * "sync" (the change is the server's: the feed does not say whose).  The
+ * "sync (alice)" when the feed says who made the change, else by "sync":
+ * "sync" keeps it apart from an edit made on this device.  The
  * records a page brings that were not here are counted in one row per
  * page instead (an empty device's first sync receives the whole plant).
  */
@@ -64,9 +65,11 @@ static char *audit_text(const cJSON *j)
 	return cJSON_PrintUnformatted(j);
 }
 
-/* The audit log as "sync" wrote it: store_audit names the store's actor. */
-static int audit_as_sync(struct store *s, const char *entity, const char *uuid, const char *key,
-                         const char *field, const cJSON *o, const cJSON *n, struct wr_err *e)
+/* The audit log as "sync" (or "sync (BY)") wrote it: store_audit names
+ * the store's actor. */
+static int audit_as_sync(struct store *s, const char *by, const char *entity, const char *uuid,
+                         const char *key, const char *field, const cJSON *o, const cJSON *n,
+                         struct wr_err *e)
 {
 	char actor[sizeof s->actor], *ov = audit_text(o), *nv = audit_text(n);
 	int rc;
@@ -75,7 +78,11 @@ static int audit_as_sync(struct store *s, const char *entity, const char *uuid, 
 		rc = wr_fail(e, WR_ENOMEM, "out of memory keeping the audit log");
 	else {
 		wr_strlcpy(actor, s->actor, sizeof actor);
-		wr_strlcpy(s->actor, SYNC_WHO, sizeof s->actor);
+		if (by)
+			snprintf(s->actor, sizeof s->actor, "%s (%.*s)", SYNC_WHO,
+			         (int)(sizeof s->actor - sizeof SYNC_WHO - 3), by);
+		else
+			wr_strlcpy(s->actor, SYNC_WHO, sizeof s->actor);
 		rc = store_audit(s, entity, uuid, key, field, ov, nv, e);
 		wr_strlcpy(s->actor, actor, sizeof s->actor);
 	}
@@ -99,7 +106,8 @@ static void audit_names(const struct wr_entity *en, const char *name, const char
 }
 
 int sync_audit_changes(struct store *s, const struct wr_entity *en, const char *uuid,
-                       const char *before, const char *after, struct wr_err *e)
+                       const char *by, const char *before, const char *after,
+                       struct wr_err *e)
 {
 	cJSON *b = cJSON_Parse(before), *a = cJSON_Parse(after);
 	const cJSON *n;
@@ -124,7 +132,7 @@ int sync_audit_changes(struct store *s, const struct wr_entity *en, const char *
 			rc = sync_record_key(s, en, uuid, key, sizeof key, e);
 		audit_names(en, n->string, &entity, field, sizeof field);
 		if (rc == WR_OK)
-			rc = audit_as_sync(s, entity, uuid, key, field, o, n, e);
+			rc = audit_as_sync(s, by, entity, uuid, key, field, o, n, e);
 	}
 	cJSON_Delete(a);
 	cJSON_Delete(b);
@@ -142,7 +150,7 @@ int sync_audit_page(struct store *s, size_t created, struct wr_err *e)
 	snprintf(text, sizeof text, "%zu records new here", created);
 	if (!(n = cJSON_CreateString(text)))
 		return wr_fail(e, WR_ENOMEM, "out of memory keeping the audit log");
-	rc = audit_as_sync(s, "sync", "", "pull", "received", NULL, n, e);
+	rc = audit_as_sync(s, NULL, "sync", "", "pull", "received", NULL, n, e);
 	cJSON_Delete(n);
 	return rc;
 }

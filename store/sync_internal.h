@@ -76,10 +76,12 @@ struct sync_page_ctx {
  * (*out, to free; NULL when there is no such row). */
 int sync_audit_values(struct store *s, const struct wr_entity *en, uint32_t mask, int64_t id,
                       char **out, struct wr_err *e);
-/* One audit row by "sync" per field whose wire value differs between
- * before and after (from sync_audit_values). */
+/* One audit row per field whose wire value differs between before and
+ * after (from sync_audit_values), by "sync (BY)" when the feed said who
+ * made the change (by), else by "sync". */
 int sync_audit_changes(struct store *s, const struct wr_entity *en, const char *uuid,
-                       const char *before, const char *after, struct wr_err *e);
+                       const char *by, const char *before, const char *after,
+                       struct wr_err *e);
 /* One audit row for a page that brought records new here. */
 int sync_audit_page(struct store *s, size_t created, struct wr_err *e);
 

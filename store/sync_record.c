@@ -392,6 +392,33 @@ static int fault_index(struct store *s, struct sync_page_ctx *pg, int64_t id, in
 	return pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a change") : WR_OK;
 }
 
+/* A note is part of its work order's fault-index text (store_fault_index):
+ * the work order of note row id is indexed again. */
+static int note_fault_index(struct store *s, struct sync_page_ctx *pg, int64_t id,
+                            struct wr_err *e)
+{
+	static const char q[] = "SELECT wo_id FROM wo_note WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, q, e);
+	int64_t wo_id = 0;
+	int r;
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, id);
+	if ((r = store_binds_check(&b, e, "reading a note")) != WR_OK) {
+		store_stmt_done(st);
+		return r;
+	}
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		wo_id = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_dberr(s, e, "reading a note");
+	return wo_id ? fault_index(s, pg, wo_id, 1, e) : WR_OK;
+}
+
 /* The update of plan p over row id, its changes written to the audit log
  * (a pulled change to a record that was here). */
 static int run_audited(struct store *s, const struct plan *p, int64_t id, struct wr_err *e)
@@ -404,7 +431,7 @@ static int run_audited(struct store *s, const struct plan *p, int64_t id, struct
 	if (rc == WR_OK && before)
 		rc = sync_audit_values(s, p->en, p->mask, id, &after, e);
 	if (rc == WR_OK && before && after)
-		rc = sync_audit_changes(s, p->en, p->r->uuid, before, after, e);
+		rc = sync_audit_changes(s, p->en, p->r->uuid, p->r->by, before, after, e);
 	free(before);
 	free(after);
 	return rc;
@@ -467,5 +494,7 @@ int sync_write_record(struct store *s, const struct wr_entity *en, const struct 
 		pg->created++;
 	if (rc == WR_OK && en->id == CE_WORKORDERS)
 		rc = fault_index(s, pg, id ? id : sqlite3_last_insert_rowid(s->db), id != 0, e);
+	if (rc == WR_OK && en->id == CE_NOTES)
+		rc = note_fault_index(s, pg, id ? id : sqlite3_last_insert_rowid(s->db), e);
 	return rc;
 }

@@ -397,6 +397,11 @@ static int read_change(struct rd *r, const cJSON *j, const char *path, struct sy
 	c->op = SYNC_UPSERT;
 	if (read_record(r, data, p, c->uuid, c->version, &c->data) != SYNC_OK)
 		return r->rc;
+	/* Optional (older servers do not send it). */
+	if (cJSON_GetObjectItemCaseSensitive(j, "by"))
+		c->data.by = get_text(r, j, path, "by", 1);
+	if (r->rc == SYNC_OK && c->data.by && !*c->data.by)
+		c->data.by = NULL;
 	return read_open_conflicts(r, j, path, c);
 }
 

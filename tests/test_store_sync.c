@@ -1321,7 +1321,8 @@ static int audit_row(const struct wr_audit *a, void *ctx)
 
 /* What a pull changes is in the audit log, by "sync": the records new
  * here counted once per page, and each field a change to a record that
- * was here moved, with its old and new value. */
+ * was here moved, with its old and new value; by "sync (alice)" when the
+ * feed said alice made the change. */
 START_TEST(pulled_changes_are_audited)
 {
 	struct wr_err e = {0, ""};
@@ -1354,6 +1355,59 @@ START_TEST(pulled_changes_are_audited)
 	ck_assert_str_eq(r.field[0], "title");
 	ck_assert_str_eq(r.old[0], "Leak");
 	ck_assert_str_eq(r.now[0], "Leak at the seal");
+	change_field(c, "title", "Leak at the gland");
+	c->version++;
+	c->data.version++;
+	c->data.by = "alice";
+	apply(b, &t.p, &n);
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(store_audit_list(b, "wo", "WO-000001", 0, audit_row, &r, &e), WR_OK);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_str_eq(r.who[0], "sync (alice)");
+	ck_assert_str_eq(r.now[0], "Leak at the gland");
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
+/* The words of a finished work order that arrive by pull are found by
+ * fault search: a pulled note's (the note is part of its work order's
+ * index text) and a pulled new title's. */
+START_TEST(pulled_notes_reach_fault_search)
+{
+	struct wr_err e = {0, ""};
+	struct wr_fault f[4];
+	struct store *b;
+	char pb[512];
+	struct tpage t;
+	size_t n;
+	int nf = -1;
+
+	load_plant(S);
+	ck_assert_msg(store_wo_transition(S, "WO-000001", WS_DONE, &e) == WR_OK, "%s", e.msg);
+	page_from(S, &t, 0);
+	b = open_b(pb, sizeof pb);
+	apply(b, &t.p, &n);
+	page_free(&t);
+	ck_assert_int_eq(store_fault_search(b, "weeping", NULL, 4, f, &nf, &e), WR_OK);
+	ck_assert_int_eq(nf, 1);
+	ck_assert_int_eq(store_fault_search(b, "cavitation", NULL, 4, f, &nf, &e), WR_OK);
+	ck_assert_int_eq(nf, 0);
+	/* A note made on the other device after the work order came here. */
+	ck_assert_int_eq(store_note_add(S, "WO-000001", "Impeller cavitation", &e), WR_OK);
+	page_from(S, &t, 0);
+	apply(b, &t.p, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(store_fault_search(b, "cavitation", NULL, 4, f, &nf, &e), WR_OK);
+	ck_assert_int_eq(nf, 1);
+	ck_assert_str_eq(f[0].wo_number, "WO-000001");
+	/* A new title of the work order. */
+	change_field(wo_change(&t), "title", "Gland packing blown");
+	wo_change(&t)->version++;
+	wo_change(&t)->data.version++;
+	apply(b, &t.p, &n);
+	ck_assert_int_eq(store_fault_search(b, "gland", NULL, 4, f, &nf, &e), WR_OK);
+	ck_assert_int_eq(nf, 1);
 	page_free(&t);
 	testdb_close(b, pb);
 }
@@ -1545,6 +1599,7 @@ int main(void)
 	tcase_add_test(tc, pulled_pms_are_scheduled);
 	tcase_add_test(tc, pulled_labour_correction_is_no_timer);
 	tcase_add_test(tc, pulled_changes_are_audited);
+	tcase_add_test(tc, pulled_notes_reach_fault_search);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);

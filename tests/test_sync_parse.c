@@ -256,7 +256,7 @@ START_TEST(page_conflicts)
 		"\"at\":\"2025-03-02T11:05:40Z\"}}]},"
 		"{\"entity\":\"workorders\",\"uuid\":\"" U1 "\",\"version\":2,"
 		"\"op\":\"upsert\",\"data\":{\"uuid\":\"" U1 "\",\"version\":2,"
-		"\"updated_at\":\"2025-03-02T10:42:13Z\"},\"conflicts\":[]},"
+		"\"updated_at\":\"2025-03-02T10:42:13Z\"},\"conflicts\":[],\"by\":\"alice\"},"
 		"{\"entity\":\"workorders\",\"uuid\":\"" U2 "\",\"version\":2,"
 		"\"op\":\"upsert\",\"data\":{\"uuid\":\"" U2 "\",\"version\":2,"
 		"\"updated_at\":\"2025-03-02T10:42:13Z\"}}],\"next\":\"x\",\"more\":false}";
@@ -282,6 +282,10 @@ START_TEST(page_conflicts)
 	ck_assert_int_eq(p.changes[1].has_conflicts, 1);
 	ck_assert_uint_eq(p.changes[1].nconflicts, 0);
 	ck_assert_int_eq(p.changes[2].has_conflicts, 0);
+	/* Who made the change: optional (older servers do not say). */
+	ck_assert_str_eq(p.changes[1].data.by, "alice");
+	ck_assert_ptr_null(p.changes[0].data.by);
+	ck_assert_ptr_null(p.changes[2].data.by);
 	sync_page_free(&p);
 
 	at = strstr(DOC, "\"kept\":{");
@@ -292,6 +296,10 @@ START_TEST(page_conflicts)
 	snprintf(bad, sizeof bad, "%.*s\"conflicts\":{}%s", (int)(at - DOC), DOC, at + 14);
 	ck_assert_int_eq(central_parse_page(bad, strlen(bad), 500, &p, &E), SYNC_EPROTO);
 	SAYS("changes[1].conflicts: not a list");
+	at = strstr(DOC, "\"by\":\"alice\"");
+	snprintf(bad, sizeof bad, "%.*s\"by\":7%s", (int)(at - DOC), DOC, at + 12);
+	ck_assert_int_eq(central_parse_page(bad, strlen(bad), 500, &p, &E), SYNC_EPROTO);
+	SAYS("changes[1].by");
 }
 END_TEST
 

@@ -41,6 +41,9 @@ expect_jq '.changes | length' 7 "a page of 7"
 : >"$T/pulled"
 pull_all "$B_URL" ""
 [ "$(wc -l <"$T/pulled")" = 600 ] || fail "the snapshot has $(wc -l <"$T/pulled") rows, not 600"
+# Each upsert says who made it (by, the token's user).
+[ "$(jq -r .by "$T/pulled" | sort -u)" = planner ] ||
+	fail "by of the snapshot: $(jq -r .by "$T/pulled" | sort | uniq -c | tr '\n' ' ')"
 C0=$CURSOR
 
 # A tombstone: a deleted location comes back as op delete.
@@ -50,6 +53,7 @@ expect_jq '.results[0].status' applied "a delete"
 : >"$T/pulled"
 pull_all "$B_URL" "$C0"
 [ "$(jq -r '.op + " " + .uuid' "$T/pulled")" = "delete $D" ] || fail "the tombstone: $(cat "$T/pulled")"
+[ "$(jq -r 'has("by")' "$T/pulled")" = false ] || fail "a tombstone says by: $(cat "$T/pulled")"
 C0=$CURSOR
 
 # Two instances and a long transaction: A holds a push's transaction open

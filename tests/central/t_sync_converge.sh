@@ -38,3 +38,16 @@ expect_in "$OUT" ": 0 pushed, 0 pulled" "the planner's second sync"
 ok tech sync
 expect_in "$OUT" ": 0 pushed, 0 pulled" "the technician's second sync"
 same plan tech "after the second syncs"
+
+# A change pulled from the server names who made it: in the audit log, and
+# in the refusal of an edit that was based on the version before it.
+num=$(sqlite3 "$T/tech.db" "SELECT number FROM wo WHERE number LIKE 'WO-%' ORDER BY id LIMIT 1")
+ver=$(sqlite3 "$T/tech.db" "SELECT version FROM wo WHERE number = '$num'")
+ok plan wo set "$num" --title "Retitled by the planner"
+ok plan sync
+ok tech sync
+[ "$(sqlite3 "$T/tech.db" "SELECT who FROM audit WHERE key = '$num' AND field = 'title'")" = \
+  "sync (planner)" ] || fail "the pulled title's audit row: $(sqlite3 "$T/tech.db" "SELECT * FROM audit WHERE key = '$num'")"
+w tech wo set "$num" --title "Retitled here" --if-version "$ver"
+expect_rc 3 "an edit based on the version before the pull"
+expect_in "$ERR" "changed by sync \(planner\) at" "the refusal"

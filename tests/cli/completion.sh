@@ -85,6 +85,25 @@ for sh in bash zsh; do
 	done
 done
 
+# ---- report: every NAME of its help is offered as a command word, and each
+# then offers its options (settings, trend and monthly have their own)
+report_help=$("$WRENCH" report --help)
+report_names=$(printf '%s\n' "$report_help" | sed -n '/NAME is one of:$/,/^$/p' |
+	awk 'NR > 1 && /^  [a-z]/ { print $1 }')
+for sh in bash zsh; do
+	offers "$sh: the report names of 'wrench report --help'" "$report_names" \
+		"$(complete_$sh report "")"
+	for name in $report_names; do
+		case $name in
+		trend | settings | monthly) help=$("$WRENCH" report "$name" --help) ;;
+		*) help=$report_help ;;
+		esac
+		offers "$sh: the options of report $name" "$(help_options "$help")" \
+			"$(complete_$sh report "$name" -)"
+	done
+done
+assert_eq "bash: report settings --p" "--person-rate" "$(complete_bash report settings --p)"
+
 # ---- bash: what is typed narrows the choice; values are skipped
 assert_eq "bash: wo li" "list" "$(complete_bash wo li)"
 assert_eq "bash: wo list --st" "--status" "$(complete_bash wo list --st)"
