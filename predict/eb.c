@@ -98,10 +98,18 @@ static void eb_direction(const double *g, const double *h, double la, double *sa
 		*sa = (-g[0] * h[2] + g[1] * h[1]) / det;
 		*sb = (-g[1] * h[0] + g[0] * h[1]) / det;
 	} else {
-		/* Not concave here: a gradient step of modest length. */
-		double gn = sqrt(g[0] * g[0] + g[1] * g[1]);
-		*sa = g[0] / (gn > 1.0 ? gn : 1.0);
-		*sb = g[1] / (gn > 1.0 ? gn : 1.0);
+		/* Not concave here: Newton on H - mu I, mu just above H's
+		 * larger eigenvalue (Levenberg-Marquardt), so that the step
+		 * follows the ridge ln b - ln a = const the likelihood has for
+		 * large a.  A gradient step zig-zagged across it and stopped
+		 * after 200 steps well below the maximum (0.9-2 in log
+		 * likelihood on classes of 60 units started from a = 46). */
+		double m = 0.5 * (h[0] + h[2]), dd = 0.5 * (h[0] - h[2]);
+		double lmax = m + sqrt(dd * dd + h[1] * h[1]);
+		double mu = lmax + 1e-6 * (fabs(h[0]) + fabs(h[2])) + 1e-12;
+		double a0 = h[0] - mu, a2 = h[2] - mu, dm = a0 * a2 - h[1] * h[1];
+		*sa = (-g[0] * a2 + g[1] * h[1]) / dm;
+		*sb = (-g[1] * a0 + g[0] * h[1]) / dm;
 	}
 	/* At a bound of a with the step pointing outside, optimise b
 	 * alone. */

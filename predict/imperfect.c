@@ -373,6 +373,29 @@ static int imp_search_sampled(struct imp_ctx *x, const struct pi_imperfect_in *i
 	return rc;
 }
 
+int pi_imperfect_marginal(const struct pi_rsys *y, size_t nu, enum predict_kijima type, double q,
+                          double *M, double *loglik)
+{
+	struct pi_imperfect_in in;
+	struct imp_ctx x;
+	struct imp_fit f;
+	int rc;
+
+	memset(&in, 0, sizeof in);
+	in.conf = PREDICT_CONF_DEFAULT;
+	in.a0 = 1.0;
+	*M = *loglik = -INFINITY;
+	rc = imp_open(&x, y, nu, NULL, &in);
+	if (rc == WR_OK) {
+		*M = imp_eval(&x, type, q, &f);
+		if (isfinite(*M))
+			*loglik = f.f.loglik;
+		rc = x.oom ? WR_ENOMEM : WR_OK;
+	}
+	imp_close(&x);
+	return rc;
+}
+
 int pi_imperfect_class(const struct pi_imperfect_in *in, struct predict_class *pc,
                        double *loglik, struct pi_plant *pl)
 {

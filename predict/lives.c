@@ -187,7 +187,12 @@ size_t predict_lives(const struct ld_set *s, size_t unit, double T, int op_time,
 		x = event_clock(s, u, T, op_time, ev);
 		/* Before the first renewal the start is unknown (left
 		 * truncation): that span is not a life. */
-		if (isfinite(start) && x - start > 0.0)
+		/* A life that ended before the history is complete is not in
+		 * it (left truncation, as repair.c's systems): kept with entry
+		 * 0, its failure weighed in the renewal likelihood and not in
+		 * the repair processes', and the two were compared. */
+		if (isfinite(start) && x - start > 0.0 &&
+		    entry_of(start, start_t, h0, history_start) < x - start)
 			set_life(&out[n++], x - start, ev->kind == LD_FAILURE, 0,
 			         entry_of(start, start_t, h0, history_start));
 		start = x;

@@ -292,6 +292,11 @@ struct pi_repair_in {
 int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, double *loglik,
                     struct pi_plant *pl, struct wr_err *e);
 
+/* The class's systems as pi_repair_class sees them, in in->ws's memory
+ * (only ws, s, T, history_start, units and nu are read).  WR_OK or
+ * WR_ENOMEM. */
+int pi_repair_systems(const struct pi_repair_in *in, struct pi_rsys *y);
+
 /* ---- imperfect repair in the ranking (imperfect.c) ---- */
 struct pi_imperfect_in {
 	const struct pi_rsys *y;    /* the class's systems (repair.c) */
@@ -307,5 +312,13 @@ struct pi_imperfect_in {
  * log-likelihood.  WR_OK or WR_ENOMEM. */
 int pi_imperfect_class(const struct pi_imperfect_in *in, struct predict_class *pc,
                        double *loglik, struct pi_plant *pl);
+/* What pi_imperfect_class judges Kijima `type` at the restoration factor q
+ * by, on the systems y of nu units: *M the log marginal likelihood (beta
+ * at its maximum for q, the units' rates integrated over their gamma
+ * prior), *loglik the plain log-likelihood; -INFINITY without a fit.
+ * For the tests: at q = 0 and 1 these are renewal's and minimal repair's.
+ * WR_OK or WR_ENOMEM. */
+int pi_imperfect_marginal(const struct pi_rsys *y, size_t nu, enum predict_kijima type, double q,
+                          double *M, double *loglik);
 
 #endif

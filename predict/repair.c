@@ -139,6 +139,11 @@ static int rsys_build(const struct pi_repair_in *in, struct pi_rsys *y)
 	return WR_OK;
 }
 
+int pi_repair_systems(const struct pi_repair_in *in, struct pi_rsys *y)
+{
+	return rsys_build(in, y);
+}
+
 /* The units' exposures S (scaled by the fit's scale: the sums of the
  * windows' exposures it left in y->pw) at the class shape and their gamma prior
  * (a, b) by empirical Bayes from a = a0; WR_OK, WR_EINPUT (no failure) or
