@@ -127,7 +127,7 @@ static void build_writes(struct built *t, const struct wr_entity *en, int *ok)
 	for (int p = 1; p <= k; p++)
 		put(&b, "?%d, ", p);
 	put(&b, "?%d)", k + 1);
-	*ok &= b.ok && snprintf(t->stmt[ES_CREATE], SQL_MAX, "%s", t->stmt[ES_INSERT]) < SQL_MAX;
+	*ok &= b.ok && wr_strlcpy(t->stmt[ES_CREATE], t->stmt[ES_INSERT], SQL_MAX) < SQL_MAX;
 	put(&b, " ON CONFLICT DO NOTHING");
 	*ok &= b.ok;
 	b = (struct sqlbuf){t->stmt[ES_UPDATE], SQL_MAX, 0, 1};
