@@ -43,7 +43,7 @@ static int find(struct store *s, size_t max, struct unsealed *u, size_t *n, stru
 		" FROM outbox o WHERE " SYNC_UNHELD " ORDER BY o.seq LIMIT ?1)"
 		" WHERE op = 'create' AND fields = " UNSEALED;
 	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc = WR_OK, r;
+	int rc = WR_OK, r = SQLITE_DONE;
 
 	*n = 0;
 	if (!st)

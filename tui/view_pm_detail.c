@@ -109,8 +109,10 @@ static void add_wos(struct pm_detail *d, const struct wr_wo *wos, int nwo)
 	for (i = 0; i < nwo; i++) {
 		char day[WR_DATE_BUF];
 
+		/* The title is cut at 140 bytes, wider than any screen, so that the
+		 * line always fits its buffer. */
 		snprintf(add(d, ROLE_NORMAL, d->nwos)->text, sizeof d->lines[0].text,
-		         "%-10s %-11s %-10s %s", wos[i].number, wr_wo_status_name(wos[i].status),
+		         "%-10s %-11s %-10s %.140s", wos[i].number, wr_wo_status_name(wos[i].status),
 		         fmt_day(wos[i].due_at, day), wos[i].title);
 		wr_strlcpy(d->wos[d->nwos++], wos[i].number, sizeof d->wos[0]);
 	}
