@@ -131,17 +131,8 @@ static int asset_insert(struct store *s, struct entity_rec *nw, const int64_t *r
                         struct wr_err *e)
 {
 	struct wr_asset *a = &nw->u.asset;
-	sqlite3_stmt *st;
-	int rc;
+	int rc = entity_create(s, assets(), nw, a->uuid, ref, "adding an asset", e);
 
-	if (!wr_uuid_valid(a->uuid))
-		wr_uuid_new(a->uuid);
-	if (!(st = store_stmt(s, entity_sql(assets(), ES_CREATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, assets(), 0, nw, ref, 0, wr_now());
-	rc = store_run(s, &b, e, "adding an asset");
-	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
 	return store_audit(s, assets()->table, a->uuid, a->tag, "*created*", NULL, a->tag, e);

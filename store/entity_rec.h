@@ -198,4 +198,15 @@ void entity_bind_write(struct store_binds *b, const struct wr_entity *en, int up
 void entity_bind_key(struct store_binds *b, const struct wr_entity *en,
                      const struct entity_rec *rec, const int64_t *ref);
 
+/* Inserts rec (ES_CREATE; a new UUIDv7 in uuid, rec's own uuid field, when
+ * it has none) with its references in ref; what says what is being done,
+ * for the error.  The caller audits the creation. */
+int entity_create(struct store *s, const struct wr_entity *en, struct entity_rec *rec,
+                  char *uuid, const int64_t *ref, const char *what, struct wr_err *e);
+/* Writes nw over the stored old (row id, ES_UPDATE, unchecked) and audits
+ * each changed field under uuid and key. */
+int entity_update(struct store *s, const struct wr_entity *en, int64_t id,
+                  const struct entity_rec *old, const struct entity_rec *nw, const int64_t *ref,
+                  const char *uuid, const char *key, const char *what, struct wr_err *e);
+
 #endif

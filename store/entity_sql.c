@@ -382,3 +382,40 @@ void entity_bind_key(struct store_binds *b, const struct wr_entity *en,
 		if ((en->f[i].flags & EF_KEY) && en->f[i].column)
 			entity_bind_field(b, ++p, &en->f[i], rec, ref[i]);
 }
+
+int entity_create(struct store *s, const struct wr_entity *en, struct entity_rec *rec,
+                  char *uuid, const int64_t *ref, const char *what, struct wr_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!wr_uuid_valid(uuid))
+		wr_uuid_new(uuid);
+	if (!(st = store_stmt(s, entity_sql(en, ES_CREATE), e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_write(&b, en, 0, rec, ref, 0, wr_now());
+	rc = store_run(s, &b, e, what);
+	store_stmt_done(st);
+	return rc;
+}
+
+int entity_update(struct store *s, const struct wr_entity *en, int64_t id,
+                  const struct entity_rec *old, const struct entity_rec *nw, const int64_t *ref,
+                  const char *uuid, const char *key, const char *what, struct wr_err *e)
+{
+	const struct entity_audit how = {uuid, key, EF_IMPORT | EF_HIDDEN, 1, 0};
+	uint32_t changed;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = store_stmt(s, entity_sql(en, ES_UPDATE), e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	entity_bind_write(&b, en, 1, nw, ref, id, wr_now());
+	rc = store_run(s, &b, e, what);
+	store_stmt_done(st);
+	if (rc != WR_OK)
+		return rc;
+	return entity_audit_changes(s, en, old, nw, &how, &changed, e) < 0 ? WR_EDB : WR_OK;
+}

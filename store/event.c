@@ -55,7 +55,6 @@ static int event_add_tx(struct store *s, const struct wr_event *ev, struct wr_er
 	char d[WR_DATE_BUF], what[160];
 	struct entity_rec old, nw;
 	struct wr_event *n = &nw.u.ev;
-	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = event_refs(s, ev, ref, e)) != WR_OK)
@@ -66,15 +65,7 @@ static int event_add_tx(struct store *s, const struct wr_event *ev, struct wr_er
 	entity_rec_clear(history(), &old);
 	if (id != 0)
 		return id < 0 ? WR_EDB : WR_OK;   /* already recorded: leave it alone */
-	if (!wr_uuid_valid(n->uuid))
-		wr_uuid_new(n->uuid);
-	if (!(st = store_stmt(s, entity_sql(history(), ES_CREATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, history(), 0, &nw, ref, 0, wr_now());
-	rc = store_run(s, &b, e, "adding an event");
-	store_stmt_done(st);
-	if (rc != WR_OK)
+	if ((rc = entity_create(s, history(), &nw, n->uuid, ref, "adding an event", e)) != WR_OK)
 		return rc;
 	snprintf(what, sizeof what, "%s %s%s%s", wr_event_kind_name(ev->kind), wr_date_fmt(ev->at, d),
 	         ev->code[0] ? " " : "", ev->code);

@@ -180,18 +180,9 @@ static int check_stock(const struct wr_stock *p, struct wr_err *e)
 static int stock_insert(struct store *s, struct entity_rec *nw, struct wr_err *e)
 {
 	struct wr_stock *p = &nw->u.stock;
-	int64_t ref[ENTITY_MAX_FIELDS] = {0};
-	sqlite3_stmt *st;
-	int rc;
+	const int64_t ref[ENTITY_MAX_FIELDS] = {0};
+	int rc = entity_create(s, inventory(), nw, p->uuid, ref, "adding a part", e);
 
-	if (!wr_uuid_valid(p->uuid))
-		wr_uuid_new(p->uuid);
-	if (!(st = store_stmt(s, entity_sql(inventory(), ES_CREATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, inventory(), 0, nw, ref, 0, wr_now());
-	rc = store_run(s, &b, e, "adding a part");
-	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
 	return store_audit(s, inventory()->table, p->uuid, p->code, "*created*", NULL, p->code, e);
@@ -201,24 +192,12 @@ static int stock_update(struct store *s, const struct entity_rec *old,
                         const struct entity_rec *nw, struct wr_err *e)
 {
 	const struct wr_stock *o = &old->u.stock;
-	const struct entity_audit how = {o->uuid, o->code, EF_IMPORT | EF_HIDDEN, 1, 0};
-	int64_t ref[ENTITY_MAX_FIELDS] = {0};
-	uint32_t changed;
-	sqlite3_stmt *st;
-	int rc;
+	const int64_t ref[ENTITY_MAX_FIELDS] = {0};
 
 	if (entity_rec_same(inventory(), old, nw))
 		return WR_OK;   /* unchanged: write nothing, keep the version */
-	if (!(st = store_stmt(s, entity_sql(inventory(), ES_UPDATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, inventory(), 1, nw, ref, o->id, wr_now());
-	rc = store_run(s, &b, e, "updating a part");
-	store_stmt_done(st);
-	if (rc != WR_OK)
-		return rc;
-	return entity_audit_changes(s, inventory(), old, nw, &how, &changed, e) < 0 ? WR_EDB
-	                                                                             : WR_OK;
+	return entity_update(s, inventory(), o->id, old, nw, ref, o->uuid, o->code,
+	                     "updating a part", e);
 }
 
 /* Inside a transaction: p written by code; create refuses an existing one. */

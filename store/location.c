@@ -68,17 +68,8 @@ static int location_insert(struct store *s, struct entity_rec *nw, const int64_t
                            struct wr_err *e)
 {
 	struct wr_location *l = &nw->u.loc;
-	sqlite3_stmt *st;
-	int rc;
+	int rc = entity_create(s, locations(), nw, l->uuid, ref, "adding a location", e);
 
-	if (!wr_uuid_valid(l->uuid))
-		wr_uuid_new(l->uuid);
-	if (!(st = store_stmt(s, entity_sql(locations(), ES_CREATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, locations(), 0, nw, ref, 0, wr_now());
-	rc = store_run(s, &b, e, "adding a location");
-	store_stmt_done(st);
 	if (rc != WR_OK)
 		return rc;
 	return store_audit(s, locations()->table, l->uuid, l->code, "*created*", NULL, l->code, e);
@@ -89,11 +80,7 @@ static int location_update(struct store *s, const struct entity_rec *old,
                            const struct entity_rec *nw, const int64_t *ref, struct wr_err *e)
 {
 	const struct wr_location *o = &old->u.loc, *l = &nw->u.loc;
-	const struct entity_audit how = {o->uuid, l->code, EF_IMPORT | EF_HIDDEN, 1, 0};
 	int64_t parent_id = ref[wr_entity_field(locations(), "parent")];
-	uint32_t changed;
-	sqlite3_stmt *st;
-	int rc;
 
 	if (parent_id && strcmp(o->parent_code, l->parent_code) != 0) {
 		int cyc = store_tree_has_ancestor(s, TREE_LOCATION, o->id, parent_id, e);
@@ -105,15 +92,8 @@ static int location_update(struct store *s, const struct entity_rec *old,
 			               "make a loop",
 			               l->code, l->parent_code, l->parent_code, l->code);
 	}
-	if (!(st = store_stmt(s, entity_sql(locations(), ES_UPDATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, locations(), 1, nw, ref, o->id, wr_now());
-	rc = store_run(s, &b, e, "updating a location");
-	store_stmt_done(st);
-	if (rc != WR_OK)
-		return rc;
-	return entity_audit_changes(s, locations(), old, nw, &how, &changed, e) < 0 ? WR_EDB : WR_OK;
+	return entity_update(s, locations(), o->id, old, nw, ref, o->uuid, l->code,
+	                     "updating a location", e);
 }
 
 static int location_put_tx(struct store *s, const struct wr_location *l, struct wr_err *e)

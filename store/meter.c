@@ -34,47 +34,6 @@ static const struct wr_entity *readings(void)
 	return wr_entity_get(CE_READINGS);
 }
 
-/* Inserts rec (a new UUIDv7 when it has none) with its references in ref;
- * what says what it is doing. */
-static int create(struct store *s, const struct wr_entity *en, struct entity_rec *rec,
-                  char *uuid, const int64_t *ref, const char *what, struct wr_err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!wr_uuid_valid(uuid))
-		wr_uuid_new(uuid);
-	if (!(st = store_stmt(s, entity_sql(en, ES_CREATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, en, 0, rec, ref, 0, wr_now());
-	rc = store_run(s, &b, e, what);
-	store_stmt_done(st);
-	return rc;
-}
-
-/* Writes nw over the stored old (row id) and audits each changed field
- * under key. */
-static int update(struct store *s, const struct wr_entity *en, int64_t id,
-                  const struct entity_rec *old, const struct entity_rec *nw, const int64_t *ref,
-                  const char *uuid, const char *key, const char *what, struct wr_err *e)
-{
-	const struct entity_audit how = {uuid, key, EF_IMPORT | EF_HIDDEN, 1, 0};
-	uint32_t changed;
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!(st = store_stmt(s, entity_sql(en, ES_UPDATE), e)))
-		return WR_EDB;
-	struct store_binds b = store_binds_start(st);
-	entity_bind_write(&b, en, 1, nw, ref, id, wr_now());
-	rc = store_run(s, &b, e, what);
-	store_stmt_done(st);
-	if (rc != WR_OK)
-		return rc;
-	return entity_audit_changes(s, en, old, nw, &how, &changed, e) < 0 ? WR_EDB : WR_OK;
-}
-
 static int cumulative(int kind)
 {
 	return kind == MK_RUNHOURS || kind == MK_COUNTER;
@@ -146,7 +105,7 @@ static int meter_put_tx(struct store *s, const struct wr_meter *m, int64_t asset
 	if ((id = entity_read_key(s, meters(), &nw, ref, &old, e)) < 0)
 		return WR_EDB;
 	if (id == 0) {
-		rc = create(s, meters(), &nw, nw.u.meter.uuid, ref, "adding a meter", e);
+		rc = entity_create(s, meters(), &nw, nw.u.meter.uuid, ref, "adding a meter", e);
 		return rc != WR_OK ? rc
 		                   : store_audit(s, "meter", nw.u.meter.uuid, key, "*created*", NULL, key,
 		                                 e);
@@ -163,7 +122,7 @@ static int meter_put_tx(struct store *s, const struct wr_meter *m, int64_t asset
 			               "%s meter never goes down",
 			               key, kind_name(m->kind), kind_name(m->kind));
 	}
-	return update(s, meters(), id, &old, &nw, ref, old.u.meter.uuid, key, "updating a meter", e);
+	return entity_update(s, meters(), id, &old, &nw, ref, old.u.meter.uuid, key, "updating a meter", e);
 }
 
 int store_meter_put(struct store *s, const struct wr_meter *m, struct wr_err *e)
@@ -386,9 +345,9 @@ static int reading_add_tx(struct store *s, const struct wr_reading *r, struct wr
 		return rc;
 	snprintf(key, sizeof key, "%s/%s@%s", r->asset_tag, r->meter, wr_date_fmt(r->at, d));
 	if (id)
-		return update(s, readings(), id, &old, &nw, ref, old.u.reading.uuid, key,
+		return entity_update(s, readings(), id, &old, &nw, ref, old.u.reading.uuid, key,
 		              "correcting a reading", e);
-	if ((rc = create(s, readings(), &nw, nw.u.reading.uuid, ref, "adding a reading", e)) != WR_OK)
+	if ((rc = entity_create(s, readings(), &nw, nw.u.reading.uuid, ref, "adding a reading", e)) != WR_OK)
 		return rc;
 	return store_audit(s, "reading", nw.u.reading.uuid, key, "*created*", NULL,
 	                   entity_value_text(value, &nw, v, sizeof v), e);
