@@ -38,6 +38,8 @@ static const char *const list_head[] = {
 	"code", "name", "on_hand", "min_qty", "cost", "area", "barcode", "category", "low"
 };
 static const int list_numeric[] = {0, 0, 1, 1, 1, 0, 0, 0, 0};
+/* low is a boolean: true/false in JSON, as in `part show` (one convention). */
+static const unsigned char list_kind[] = {0, 0, 0, 0, 0, 0, 0, 0, OUT_BOOL};
 /* On a narrow terminal the category and barcode go first; code, name and
  * the quantities stay. */
 static const unsigned char list_give_way[] = {0, 0, 0, 0, 6, 5, 3, 2, 4};
@@ -80,6 +82,7 @@ static int part_list(struct cli *c, int argc, char **argv)
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	out_begin(&o, stdout, fmt, LIST_COLS, list_head, list_numeric);
+	out_kinds(&o, list_kind);
 	out_give_way(&o, list_give_way);
 	rc = store_stock_list(c->st, args_get(&a, "low") != NULL, list_row, &o, &e);
 	if (out_end(&o) != 0)

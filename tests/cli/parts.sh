@@ -74,6 +74,7 @@ assert_eq "only the o-rings are low" 1 "$(csv_rows "$OUT")"
 assert_contains "low list" "$OUT" "2505,O-rings"
 w part list --low --format json
 assert_json "low list as JSON" "$OUT"
+assert_eq "low is a boolean, as in part show" "true" "$(printf '%s' "$OUT" | jq -c '[.[].low] | unique | .[0]')"
 w part show 82168288
 check_rc "show by barcode" 0
 assert_contains "found by its barcode" "$OUT" "O-rings"
