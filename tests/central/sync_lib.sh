@@ -41,6 +41,34 @@ first_sync() {
 	w "$1" sync --server "$2" --token-file "$T/$1.token"
 }
 
+# pump_plant DBNAME TECHS TAGS: the small plant several tests share: a new
+# database and server A, the planner's device plan and a technician's device
+# per name in TECHS, the site SITE with a pump per tag in TAGS ("P-101" is
+# "Pump 101"), a work order "Seal leak" on the first pump (its number in
+# WO), and every device's first sync.
+pump_plant() {
+	local d t
+	db_new "$1"
+	server_start A
+	device plan "$(token planner)"
+	for d in $2; do device "$d" "$(token technician)"; done
+	printf 'code,name,kind\nSITE,Main site,site\n' >"$T/l.csv"
+	{
+		printf 'tag,name,location\n'
+		for t in $3; do printf '%s,Pump %s,SITE\n' "$t" "${t#P-}"; done
+	} >"$T/as.csv"
+	ok plan import locations "$T/l.csv"
+	ok plan import assets "$T/as.csv"
+	ok plan wo new --asset "${3%% *}" --title "Seal leak"
+	WO=$OUT
+	first_sync plan "$A_URL"
+	expect_rc 0 "the planner's first sync"
+	for d in $2; do
+		first_sync "$d" "$A_URL"
+		expect_rc 0 "device $d's first sync"
+	done
+}
+
 # dump DEVICE: every synced entity of DEVICE in a canonical form: the
 # exports of the CSV entities, and the work orders' checklist items,
 # notes, labour and parts by UUID.  A running labour timer (negative

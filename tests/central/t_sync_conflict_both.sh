@@ -6,23 +6,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/sync_lib.sh"
 command -v sqlite3 >/dev/null || fail "sqlite3 is not installed"
 
-db_new conflict_both
-server_start A
-device plan "$(token planner)"
-device a "$(token technician)"
-device b "$(token technician)"
-printf 'code,name,kind\nSITE,Main site,site\n' >"$T/l.csv"
-printf 'tag,name,location\nP-101,Pump 101,SITE\n' >"$T/as.csv"
-ok plan import locations "$T/l.csv"
-ok plan import assets "$T/as.csv"
-ok plan wo new --asset P-101 --title "Seal leak"
-WO=$OUT
-first_sync plan "$A_URL"
-expect_rc 0 "the planner's first sync"
-for d in a b; do
-	first_sync $d "$A_URL"
-	expect_rc 0 "device $d's first sync"
-done
+pump_plant conflict_both "a b" P-101
 
 # conflict FIELD OPTION VALUE_A VALUE_B: a sets VALUE_A, b VALUE_B, both
 # offline; a syncs first (its value is kept), b's sync gives the conflict,

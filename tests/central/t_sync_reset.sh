@@ -6,20 +6,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/sync_lib.sh"
 command -v sqlite3 >/dev/null || fail "sqlite3 is not installed"
 
-db_new reset_old
-server_start A
-device plan "$(token planner)"
-device a "$(token technician)"
-printf 'code,name,kind\nSITE,Main site,site\n' >"$T/l.csv"
-printf 'tag,name,location\nP-101,Pump 101,SITE\n' >"$T/as.csv"
-ok plan import locations "$T/l.csv"
-ok plan import assets "$T/as.csv"
-ok plan wo new --asset P-101 --title "Seal leak"
-WO=$OUT
-first_sync plan "$A_URL"
-expect_rc 0 "the planner's first sync"
-first_sync a "$A_URL"
-expect_rc 0 "the technician's first sync"
+pump_plant reset_old a P-101
 ok a wo set "$WO" --priority high
 ok a wo note "$WO" "Seal weeping"
 ok a sync
