@@ -42,15 +42,11 @@ static const struct cmd_spec report_spec = {
 	report_opts, 1, 1, NULL, NULL
 };
 
-static const char valid_reports[] =
-	"mtbf, mttr, availability, backlog, pm-compliance, planned, schedule-compliance, "
-	"backlog-weeks, aging, cost, pareto, trend, settings, monthly";
-
-/* Completion: every NAME as a command word (trend, settings and monthly
- * have options of their own), with its summary, both read from the help
- * above so that the two cannot differ: a line of two spaces, the name, and
- * the summary after the spaces that follow it. */
-static void list_report_names(void)
+/* The report names are the help's list above, the one place they are
+ * written: a line of two spaces, the name, and its summary after the spaces
+ * that follow it.  Calls each(name, nlen, summary, slen, ctx) for each. */
+static void each_report_name(void (*each)(const char *, int, const char *, int, void *),
+                             void *ctx)
 {
 	const char *p = strchr(report_spec.summary, '\n');
 
@@ -62,10 +58,32 @@ static void list_report_names(void)
 		if (len > 2 && p[0] == ' ' && p[1] == ' ' && name[0] != ' ') {
 			nlen = (int)strcspn(name, " \n");
 			sum = name + nlen + strspn(name + nlen, " ");
-			printf("command\t%.*s\t\t%.*s\n", nlen, name, (int)(p + len - sum), sum);
+			each(name, nlen, sum, (int)(p + len - sum), ctx);
 		}
 		p = end;
 	}
+}
+
+/* Completion: every NAME as a command word (trend, settings and monthly
+ * have options of their own), with its summary. */
+static void complete_name(const char *name, int nlen, const char *sum, int slen, void *ctx)
+{
+	(void)ctx;
+	printf("command\t%.*s\t\t%.*s\n", nlen, name, slen, sum);
+}
+
+/* The names, comma-separated, for the message that refuses an unknown one
+ * (into a buffer of NAMES_BUF bytes). */
+#define NAMES_BUF 512
+
+static void join_name(const char *name, int nlen, const char *sum, int slen, void *ctx)
+{
+	char *buf = ctx;
+	size_t used = strlen(buf);
+
+	(void)sum;
+	(void)slen;
+	snprintf(buf + used, NAMES_BUF - used, "%s%.*s", used ? ", " : "", nlen, name);
 }
 
 /* --by, --rank and --top into o; they are for cost and pareto only. */
@@ -128,11 +146,14 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "trend") == 0)
 		return cmd_report_trend(c, argc - 1, argv + 1);
 	if (c->list_words && argc < 2)
-		list_report_names();
+		each_report_name(complete_name, NULL);
 	if ((rc = args_parse(c, &report_spec, argc, argv, &a)) != 0)
 		return rc < 0 ? CLI_OK : rc;
-	if (wr_report_parse(a.pos[0], &which) != WR_OK)
-		return args_usage(c, "unknown report '%s'; valid: %s", a.pos[0], valid_reports);
+	if (wr_report_parse(a.pos[0], &which) != WR_OK) {
+		char valid[NAMES_BUF] = "";
+		each_report_name(join_name, valid);
+		return args_usage(c, "unknown report '%s'; valid: %s", a.pos[0], valid);
+	}
 	if ((rc = out_format(c, args_get(&a, "format"), OUT_TABLE, 1, &fmt)) != 0)
 		return rc;
 	if ((rc = report_scope_args(c, &a, &o)) != 0 || (rc = grouping(c, &a, which, &o)) != 0)
