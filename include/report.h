@@ -89,7 +89,6 @@ enum wr_measure {
 	WM__COUNT
 };
 const char *wr_measure_name(int m);   /* "mtbf_hours", ... (a CSV/JSON column name) */
-const char *wr_measure_label(int m);  /* "MTBF (h)", ... (a chart's title) */
 
 /* values[i] is the measure over month i, counted from year-month (months
  * of them, 1..120); NAN where it is undefined (no failures, nothing due,

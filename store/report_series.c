@@ -19,40 +19,32 @@
 enum { PER_MONTH, MONTH_ROWS, SNAPSHOT };
 
 static const struct {
-	const char *name, *label;
+	const char *name;           /* the CSV/JSON column; how it is shown: monthly.c */
 	int report;                 /* enum wr_report */
 	const char *column;         /* of its TOTAL row, or of each month's row */
 	int how;
 	int by;                     /* MONTH_ROWS: the report's grouping */
 	double empty;               /* MONTH_ROWS: a month without a row */
 } measures[WM__COUNT] = {
-	{"mtbf_hours", "MTBF (h)", RP_MTBF, "mtbf_hours", PER_MONTH, 0, 0},
-	{"mttr_hours", "MTTR (h)", RP_MTTR, "mttr_hours", PER_MONTH, 0, 0},
-	{"availability_pct", "Availability (%)", RP_AVAILABILITY, "availability_pct", PER_MONTH, 0,
-	 0},
-	{"backlog_wos", "Backlog (work orders)", RP_BACKLOG, "count", SNAPSHOT, 0, 0},
-	{"backlog_hours", "Backlog (h)", RP_BACKLOG, "est_hours", SNAPSHOT, 0, 0},
-	{"pm_compliance_pct", "PM compliance (%)", RP_PM_COMPLIANCE, "compliance_pct", MONTH_ROWS,
+	{"mtbf_hours", RP_MTBF, "mtbf_hours", PER_MONTH, 0, 0},
+	{"mttr_hours", RP_MTTR, "mttr_hours", PER_MONTH, 0, 0},
+	{"availability_pct", RP_AVAILABILITY, "availability_pct", PER_MONTH, 0, 0},
+	{"backlog_wos", RP_BACKLOG, "count", SNAPSHOT, 0, 0},
+	{"backlog_hours", RP_BACKLOG, "est_hours", SNAPSHOT, 0, 0},
+	{"pm_compliance_pct", RP_PM_COMPLIANCE, "compliance_pct", MONTH_ROWS, RB_DEFAULT, NAN},
+	{"planned_pct", RP_PLANNED, "planned_pct", MONTH_ROWS, RB_DEFAULT, NAN},
+	{"schedule_compliance_pct", RP_SCHEDULE_COMPLIANCE, "compliance_pct", MONTH_ROWS,
 	 RB_DEFAULT, NAN},
-	{"planned_pct", "Planned work (%)", RP_PLANNED, "planned_pct", MONTH_ROWS, RB_DEFAULT, NAN},
-	{"schedule_compliance_pct", "Schedule compliance (%)", RP_SCHEDULE_COMPLIANCE,
-	 "compliance_pct", MONTH_ROWS, RB_DEFAULT, NAN},
-	{"backlog_weeks", "Backlog (crew-weeks)", RP_BACKLOG_WEEKS, "backlog_weeks", SNAPSHOT, 0, 0},
-	{"aging_days", "Mean age of open work (days)", RP_AGING, "mean_age_days", SNAPSHOT, 0, 0},
-	{"cost", "Maintenance cost", RP_COST, "total_cost", MONTH_ROWS, RB_MONTH, 0},
-	{"failures", "Failures", RP_PARETO, "failures", MONTH_ROWS, RB_MONTH, 0},
-	{"downtime_hours", "Downtime of failures (h)", RP_PARETO, "downtime_hours", MONTH_ROWS,
-	 RB_MONTH, 0},
+	{"backlog_weeks", RP_BACKLOG_WEEKS, "backlog_weeks", SNAPSHOT, 0, 0},
+	{"aging_days", RP_AGING, "mean_age_days", SNAPSHOT, 0, 0},
+	{"cost", RP_COST, "total_cost", MONTH_ROWS, RB_MONTH, 0},
+	{"failures", RP_PARETO, "failures", MONTH_ROWS, RB_MONTH, 0},
+	{"downtime_hours", RP_PARETO, "downtime_hours", MONTH_ROWS, RB_MONTH, 0},
 };
 
 const char *wr_measure_name(int m)
 {
 	return m >= 0 && m < WM__COUNT ? measures[m].name : "unknown";
-}
-
-const char *wr_measure_label(int m)
-{
-	return m >= 0 && m < WM__COUNT ? measures[m].label : "unknown";
 }
 
 /* The number in a cell; NAN when it is blank. */
