@@ -193,6 +193,13 @@ int store_audit(struct store *s, const char *entity, const char *uuid, const cha
                 const char *field, const char *old_value, const char *new_value,
                 struct wr_err *e)
 {
+	return store_audit_by(s, s->actor, entity, uuid, key, field, old_value, new_value, e);
+}
+
+int store_audit_by(struct store *s, const char *who, const char *entity, const char *uuid,
+                   const char *key, const char *field, const char *old_value,
+                   const char *new_value, struct wr_err *e)
+{
 	static const char sql[] =
 		"INSERT INTO audit(at, who, entity, entity_uuid, key, field, old_value, new_value)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -201,7 +208,7 @@ int store_audit(struct store *s, const char *entity, const char *uuid, const cha
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
 	store_bind_int64(&b, 1, wr_now());
-	store_bind_text(&b, 2, s->actor);
+	store_bind_text(&b, 2, who);
 	store_bind_text(&b, 3, entity);
 	store_bind_text(&b, 4, uuid);
 	store_bind_text(&b, 5, key);

@@ -181,10 +181,15 @@ enum store_tree { TREE_ASSET, TREE_LOCATION };
 int store_tree_has_ancestor(struct store *s, int tree, int64_t node, int64_t start,
                             struct wr_err *e);
 
-/* Audit log.  entity and key name the record; old/new may be NULL. */
+/* Audit log.  entity and key name the record; old/new may be NULL.  The
+ * change is the store's actor's; store_audit_by names who instead (a
+ * change pulled from the server is "sync (alice)"). */
 int store_audit(struct store *s, const char *entity, const char *uuid, const char *key,
                 const char *field, const char *old_value, const char *new_value,
                 struct wr_err *e);
+int store_audit_by(struct store *s, const char *who, const char *entity, const char *uuid,
+                   const char *key, const char *field, const char *old_value,
+                   const char *new_value, struct wr_err *e);
 
 /* Version-checked edits (version.c).  A record as the conflict message
  * names it: the audit log's entity and key (and field, when the record is

@@ -65,26 +65,23 @@ static char *audit_text(const cJSON *j)
 	return cJSON_PrintUnformatted(j);
 }
 
-/* The audit log as "sync" (or "sync (BY)") wrote it: store_audit names
- * the store's actor. */
+/* The audit log as "sync" (or "sync (BY)") wrote it. */
 static int audit_as_sync(struct store *s, const char *by, const char *entity, const char *uuid,
                          const char *key, const char *field, const cJSON *o, const cJSON *n,
                          struct wr_err *e)
 {
-	char actor[sizeof s->actor], *ov = audit_text(o), *nv = audit_text(n);
+	char who[sizeof s->actor], *ov = audit_text(o), *nv = audit_text(n);
 	int rc;
 
 	if ((o && !cJSON_IsNull(o) && !ov) || (n && !cJSON_IsNull(n) && !nv))
 		rc = wr_fail(e, WR_ENOMEM, "out of memory keeping the audit log");
 	else {
-		wr_strlcpy(actor, s->actor, sizeof actor);
 		if (by)
-			snprintf(s->actor, sizeof s->actor, "%s (%.*s)", SYNC_WHO,
-			         (int)(sizeof s->actor - sizeof SYNC_WHO - 3), by);
+			snprintf(who, sizeof who, "%s (%.*s)", SYNC_WHO,
+			         (int)(sizeof who - sizeof SYNC_WHO - 3), by);
 		else
-			wr_strlcpy(s->actor, SYNC_WHO, sizeof s->actor);
-		rc = store_audit(s, entity, uuid, key, field, ov, nv, e);
-		wr_strlcpy(s->actor, actor, sizeof s->actor);
+			wr_strlcpy(who, SYNC_WHO, sizeof who);
+		rc = store_audit_by(s, who, entity, uuid, key, field, ov, nv, e);
 	}
 	free(ov);
 	free(nv);
