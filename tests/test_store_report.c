@@ -132,26 +132,6 @@ static void teardown(void)
 	unsetenv("WRENCH_TODAY");
 }
 
-static const char *cell(const struct wr_table *t, size_t r, size_t c)
-{
-	ck_assert_uint_lt(r, t->nrows);
-	ck_assert_uint_lt(c, t->ncols);
-	return t->cells[r * t->ncols + c];
-}
-
-/* Asserts a whole row, given as cells separated by '|'. */
-static void row_is(const struct wr_table *t, size_t r, const char *expect)
-{
-	char buf[256], *save = NULL;
-	size_t c = 0;
-	wr_strlcpy(buf, expect, sizeof buf);
-	for (char *tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save), c++) {
-		const char *want = strcmp(tok, "-") ? tok : "";
-		ck_assert_msg(!strcmp(cell(t, r, c), want), "row %zu col %s: '%s', expected '%s'", r,
-		              t->head[c], cell(t, r, c), want);
-	}
-	ck_assert_uint_eq(c, t->ncols);
-}
 
 static struct wr_report_opts period(int64_t from, int64_t to)
 {
@@ -171,16 +151,16 @@ START_TEST(mtbf)
 	ck_assert_uint_eq(t.nrows, 3);
 	/* A: 216 h - 22 h down (W1+W2 merged 18 h, W3 4 h) = 194 h / 3 failures.
 	 * B: 96 h - 6 h = 90 h / 1.  Total: 284 h / 4. */
-	row_is(&t, 0, "A|pump|3|194.00|64.67");
-	row_is(&t, 1, "B|pump|1|90.00|90.00");
-	row_is(&t, 2, "TOTAL|-|4|284.00|71.00");
+	testdb_row_is(&t, 0, "A|pump|3|194.00|64.67");
+	testdb_row_is(&t, 1, "B|pump|1|90.00|90.00");
+	testdb_row_is(&t, 2, "TOTAL|-|4|284.00|71.00");
 	wr_table_free(&t);
 
 	o.asset_tag = "B";
 	OK(store_report(S, RP_MTBF, &o, &t, &E));
 	ck_assert_uint_eq(t.nrows, 2);
-	row_is(&t, 0, "B|pump|1|90.00|90.00");
-	row_is(&t, 1, "TOTAL|-|1|90.00|90.00");
+	testdb_row_is(&t, 0, "B|pump|1|90.00|90.00");
+	testdb_row_is(&t, 1, "TOTAL|-|1|90.00|90.00");
 	wr_table_free(&t);
 
 	/* Default period: from the earliest data (the Dec 15 event) to today.
@@ -188,7 +168,7 @@ START_TEST(mtbf)
 	o = period(WR_NO_TIME, WR_NO_TIME);
 	o.asset_tag = "A";
 	OK(store_report(S, RP_MTBF, &o, &t, &E));
-	row_is(&t, 0, "A|pump|5|624.00|124.80");
+	testdb_row_is(&t, 0, "A|pump|5|624.00|124.80");
 	wr_table_free(&t);
 }
 END_TEST
@@ -202,9 +182,9 @@ START_TEST(mttr)
 	/* A: W1 12 h, W3 4 h, W5 3 h (start..completion); W8 is before the
 	 * period; W2 is not a failure.  B: W4 6 h (downtime, not completion). */
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 0, "A|pump|3|19.00|6.33");
-	row_is(&t, 1, "B|pump|1|6.00|6.00");
-	row_is(&t, 2, "TOTAL|-|4|25.00|6.25");
+	testdb_row_is(&t, 0, "A|pump|3|19.00|6.33");
+	testdb_row_is(&t, 1, "B|pump|1|6.00|6.00");
+	testdb_row_is(&t, 2, "TOTAL|-|4|25.00|6.25");
 	wr_table_free(&t);
 }
 END_TEST
@@ -219,16 +199,16 @@ START_TEST(availability)
 	 * E never down, D installed after the period.
 	 * Total: 36 h down of 216 + 96 + 216 + 216 = 744 h. */
 	ck_assert_uint_eq(t.nrows, 4);
-	row_is(&t, 0, "A|pump|22.00|216.00|89.81");
-	row_is(&t, 1, "B|pump|6.00|96.00|93.75");
-	row_is(&t, 2, "C|fan|8.00|216.00|96.30");
-	row_is(&t, 3, "TOTAL|-|36.00|744.00|95.16");
+	testdb_row_is(&t, 0, "A|pump|22.00|216.00|89.81");
+	testdb_row_is(&t, 1, "B|pump|6.00|96.00|93.75");
+	testdb_row_is(&t, 2, "C|fan|8.00|216.00|96.30");
+	testdb_row_is(&t, 3, "TOTAL|-|36.00|744.00|95.16");
 	wr_table_free(&t);
 
 	o.cls = "pump";
 	OK(store_report(S, RP_AVAILABILITY, &o, &t, &E));
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 2, "TOTAL|-|28.00|528.00|94.70");
+	testdb_row_is(&t, 2, "TOTAL|-|28.00|528.00|94.70");
 	wr_table_free(&t);
 }
 END_TEST
@@ -249,18 +229,18 @@ START_TEST(backlog)
 	OK(store_report(S, RP_BACKLOG, NULL, &t, &E));
 	ck_assert_str_eq(t.head[0], "status");
 	ck_assert_uint_eq(t.nrows, 5);
-	row_is(&t, 0, "requested|medium|1|0.00|0");
-	row_is(&t, 1, "open|high|2|5.00|1");
-	row_is(&t, 2, "in_progress|urgent|1|0.00|1");
-	row_is(&t, 3, "on_hold|low|1|1.50|0");
-	row_is(&t, 4, "TOTAL|-|5|6.50|2");
+	testdb_row_is(&t, 0, "requested|medium|1|0.00|0");
+	testdb_row_is(&t, 1, "open|high|2|5.00|1");
+	testdb_row_is(&t, 2, "in_progress|urgent|1|0.00|1");
+	testdb_row_is(&t, 3, "on_hold|low|1|1.50|0");
+	testdb_row_is(&t, 4, "TOTAL|-|5|6.50|2");
 	wr_table_free(&t);
 
 	struct wr_report_opts o = period(WR_NO_TIME, WR_NO_TIME);
 	o.cls = "fan";
 	OK(store_report(S, RP_BACKLOG, &o, &t, &E));
 	ck_assert_uint_eq(t.nrows, 2);
-	row_is(&t, 0, "in_progress|urgent|1|0.00|1");
+	testdb_row_is(&t, 0, "in_progress|urgent|1|0.00|1");
 	wr_table_free(&t);
 }
 END_TEST
@@ -336,15 +316,15 @@ START_TEST(pm_compliance)
 	OK(store_report(S, RP_PM_COMPLIANCE, &o, &t, &E));
 	ck_assert_uint_eq(t.ncols, 6);
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 0, "2024-01|3|1|1|1|33.3");
-	row_is(&t, 1, "2024-02|1|1|0|0|100.0");
-	row_is(&t, 2, "TOTAL|4|2|1|1|50.0");
+	testdb_row_is(&t, 0, "2024-01|3|1|1|1|33.3");
+	testdb_row_is(&t, 1, "2024-02|1|1|0|0|100.0");
+	testdb_row_is(&t, 2, "TOTAL|4|2|1|1|50.0");
 	wr_table_free(&t);
 
 	o.cls = "fan";
 	OK(store_report(S, RP_PM_COMPLIANCE, &o, &t, &E));
 	ck_assert_uint_eq(t.nrows, 1);
-	row_is(&t, 0, "TOTAL|0|0|0|0|-");
+	testdb_row_is(&t, 0, "TOTAL|0|0|0|0|-");
 	wr_table_free(&t);
 }
 END_TEST

@@ -208,26 +208,6 @@ static void teardown(void)
 	unsetenv("WRENCH_TODAY");
 }
 
-static const char *cell(const struct wr_table *t, size_t r, size_t c)
-{
-	ck_assert_uint_lt(r, t->nrows);
-	ck_assert_uint_lt(c, t->ncols);
-	return t->cells[r * t->ncols + c];
-}
-
-/* Asserts a whole row, given as cells separated by '|' ("-" for empty). */
-static void row_is(const struct wr_table *t, size_t r, const char *expect)
-{
-	char buf[256], *save = NULL;
-	size_t c = 0;
-	wr_strlcpy(buf, expect, sizeof buf);
-	for (char *tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save), c++) {
-		const char *want = strcmp(tok, "-") ? tok : "";
-		ck_assert_msg(!strcmp(cell(t, r, c), want), "row %zu col %s: '%s', expected '%s'", r,
-		              t->head[c], cell(t, r, c), want);
-	}
-	ck_assert_uint_eq(c, t->ncols);
-}
 
 /* January and February 2024. */
 static struct wr_report_opts jan_feb(void)
@@ -254,16 +234,16 @@ START_TEST(planned)
 	 * estimated 4 h planned, W4 and W5 breakdowns 1 + 2 h unplanned. */
 	run(RP_PLANNED, &o, &t);
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 0, "2024-01|2.00|3.00|5.00|40.0");
-	row_is(&t, 1, "2024-02|4.00|3.00|7.00|57.1");
-	row_is(&t, 2, "TOTAL|6.00|6.00|12.00|50.0");
+	testdb_row_is(&t, 0, "2024-01|2.00|3.00|5.00|40.0");
+	testdb_row_is(&t, 1, "2024-02|4.00|3.00|7.00|57.1");
+	testdb_row_is(&t, 2, "TOTAL|6.00|6.00|12.00|50.0");
 	wr_table_free(&t);
 
 	/* Site S1-A holds P1 alone: W1, W2 in Jan, W5 in Feb. */
 	o.site = "S1-A";
 	run(RP_PLANNED, &o, &t);
-	row_is(&t, 0, "2024-01|2.00|3.00|5.00|40.0");
-	row_is(&t, 1, "2024-02|0.00|2.00|2.00|0.0");
+	testdb_row_is(&t, 0, "2024-01|2.00|3.00|5.00|40.0");
+	testdb_row_is(&t, 1, "2024-02|0.00|2.00|2.00|0.0");
 	wr_table_free(&t);
 }
 END_TEST
@@ -278,15 +258,15 @@ START_TEST(schedule_compliance)
 	 * cancelled: left out. */
 	run(RP_SCHEDULE_COMPLIANCE, &o, &t);
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 0, "2024-01|2|1|1|0|50.0|5.00|40.0");
-	row_is(&t, 1, "2024-02|1|0|0|1|0.0|6.00|0.0");
-	row_is(&t, 2, "TOTAL|3|1|1|1|33.3|11.00|18.2");
+	testdb_row_is(&t, 0, "2024-01|2|1|1|0|50.0|5.00|40.0");
+	testdb_row_is(&t, 1, "2024-02|1|0|0|1|0.0|6.00|0.0");
+	testdb_row_is(&t, 2, "TOTAL|3|1|1|1|33.3|11.00|18.2");
 	wr_table_free(&t);
 
 	o.site = "S2";
 	run(RP_SCHEDULE_COMPLIANCE, &o, &t);
 	ck_assert_uint_eq(t.nrows, 2);
-	row_is(&t, 0, "2024-02|1|0|0|1|0.0|6.00|0.0");
+	testdb_row_is(&t, 0, "2024-02|1|0|0|1|0.0|6.00|0.0");
 	wr_table_free(&t);
 }
 END_TEST
@@ -300,10 +280,10 @@ START_TEST(backlog_as_of)
 	 * estimate). */
 	run(RP_BACKLOG, NULL, &t);
 	ck_assert_uint_eq(t.nrows, 4);
-	row_is(&t, 0, "open|high|1|6.00|1");
-	row_is(&t, 1, "open|medium|1|1.00|0");
-	row_is(&t, 2, "open|low|1|0.00|0");
-	row_is(&t, 3, "TOTAL|-|3|7.00|1");
+	testdb_row_is(&t, 0, "open|high|1|6.00|1");
+	testdb_row_is(&t, 1, "open|medium|1|1.00|0");
+	testdb_row_is(&t, 2, "open|low|1|0.00|0");
+	testdb_row_is(&t, 3, "TOTAL|-|3|7.00|1");
 	wr_table_free(&t);
 
 	/* As of Jan 31: W6, and W3 and W8 (raised in January, finished in
@@ -313,23 +293,23 @@ START_TEST(backlog_as_of)
 	o.to = at(2024, 1, 31, 0);
 	run(RP_BACKLOG, &o, &t);
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 0, "open|high|1|6.00|0");
-	row_is(&t, 1, "open|medium|2|5.00|0");
-	row_is(&t, 2, "TOTAL|-|3|11.00|0");
+	testdb_row_is(&t, 0, "open|high|1|6.00|0");
+	testdb_row_is(&t, 1, "open|medium|2|5.00|0");
+	testdb_row_is(&t, 2, "TOTAL|-|3|11.00|0");
 	wr_table_free(&t);
 
 	/* --from: only the work raised since then (W6 was raised in December). */
 	o.from = at(2024, 1, 1, 0);
 	run(RP_BACKLOG, &o, &t);
 	ck_assert_uint_eq(t.nrows, 2);
-	row_is(&t, 1, "TOTAL|-|2|5.00|0");
+	testdb_row_is(&t, 1, "TOTAL|-|2|5.00|0");
 	wr_table_free(&t);
 
 	/* --class fan as of Jan 31: W3 only. */
 	o.from = WR_NO_TIME;
 	o.cls = "fan";
 	run(RP_BACKLOG, &o, &t);
-	row_is(&t, t.nrows - 1, "TOTAL|-|1|3.00|0");
+	testdb_row_is(&t, t.nrows - 1, "TOTAL|-|1|3.00|0");
 	wr_table_free(&t);
 }
 END_TEST
@@ -343,8 +323,8 @@ START_TEST(backlog_weeks)
 	 * estimate) = 6 h. */
 	run(RP_BACKLOG_WEEKS, &o, &t);
 	ck_assert_uint_eq(t.nrows, 2);
-	row_is(&t, 0, "2024-01|2024-01-31|3|11.00|0|20.00|0.55");
-	row_is(&t, 1, "2024-02|2024-02-29|2|6.00|1|20.00|0.30");
+	testdb_row_is(&t, 0, "2024-01|2024-01-31|3|11.00|0|20.00|0.55");
+	testdb_row_is(&t, 1, "2024-02|2024-02-29|2|6.00|1|20.00|0.30");
 	wr_table_free(&t);
 
 	/* Without the crew's capacity it says how to set it. */
@@ -366,12 +346,12 @@ START_TEST(aging)
 	o.to = at(2024, 2, 29, 0);
 	run(RP_AGING, &o, &t);
 	ck_assert_uint_eq(t.nrows, 6);
-	row_is(&t, 0, "0-7|1|0.00|50.0|5.0");
-	row_is(&t, 1, "8-30|0|0.00|0.0|-");
-	row_is(&t, 2, "31-90|0|0.00|0.0|-");
-	row_is(&t, 3, "91-365|1|6.00|50.0|91.0");
-	row_is(&t, 4, "over-365|0|0.00|0.0|-");
-	row_is(&t, 5, "TOTAL|2|6.00|100.0|48.0");
+	testdb_row_is(&t, 0, "0-7|1|0.00|50.0|5.0");
+	testdb_row_is(&t, 1, "8-30|0|0.00|0.0|-");
+	testdb_row_is(&t, 2, "31-90|0|0.00|0.0|-");
+	testdb_row_is(&t, 3, "91-365|1|6.00|50.0|91.0");
+	testdb_row_is(&t, 4, "over-365|0|0.00|0.0|-");
+	testdb_row_is(&t, 5, "TOTAL|2|6.00|100.0|48.0");
 	wr_table_free(&t);
 }
 END_TEST
@@ -386,23 +366,23 @@ START_TEST(cost)
 	 * Parts: W2 2 x 25, W4 120 (GREASE has no cost). */
 	run(RP_COST, &o, &t);
 	ck_assert_uint_eq(t.nrows, 4);
-	row_is(&t, 0, "F1|4.00|120.00|0.00|120.00");
-	row_is(&t, 1, "P1|7.00|300.00|50.00|350.00");
-	row_is(&t, 2, "P2|1.00|50.00|120.00|170.00");
-	row_is(&t, 3, "TOTAL|12.00|470.00|170.00|640.00");
+	testdb_row_is(&t, 0, "F1|4.00|120.00|0.00|120.00");
+	testdb_row_is(&t, 1, "P1|7.00|300.00|50.00|350.00");
+	testdb_row_is(&t, 2, "P2|1.00|50.00|120.00|170.00");
+	testdb_row_is(&t, 3, "TOTAL|12.00|470.00|170.00|640.00");
 	wr_table_free(&t);
 
 	o.by = RB_MONTH;
 	run(RP_COST, &o, &t);
 	ck_assert_str_eq(t.head[0], "month");
-	row_is(&t, 0, "2024-01|5.00|220.00|50.00|270.00");
-	row_is(&t, 1, "2024-02|7.00|250.00|120.00|370.00");
+	testdb_row_is(&t, 0, "2024-01|5.00|220.00|50.00|270.00");
+	testdb_row_is(&t, 1, "2024-02|7.00|250.00|120.00|370.00");
 	wr_table_free(&t);
 
 	o.by = RB_CLASS;
 	run(RP_COST, &o, &t);
-	row_is(&t, 0, "fan|4.00|120.00|0.00|120.00");
-	row_is(&t, 1, "pump|8.00|350.00|170.00|520.00");
+	testdb_row_is(&t, 0, "fan|4.00|120.00|0.00|120.00");
+	testdb_row_is(&t, 1, "pump|8.00|350.00|170.00|520.00");
 	wr_table_free(&t);
 
 	/* Site S1: F1 there, P1 in its area S1-A. */
@@ -410,14 +390,14 @@ START_TEST(cost)
 	o.site = "S1";
 	run(RP_COST, &o, &t);
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 2, "TOTAL|11.00|420.00|50.00|470.00");
+	testdb_row_is(&t, 2, "TOTAL|11.00|420.00|50.00|470.00");
 	wr_table_free(&t);
 
 	/* A rate changed changes the cost: carol's own 45 beats the default. */
 	o.site = NULL;
 	OK(store_report_setting_set(S, RS_RATE_PERSON, "carol", 45, &E));
 	run(RP_COST, &o, &t);
-	row_is(&t, 0, "F1|4.00|180.00|0.00|180.00");
+	testdb_row_is(&t, 0, "F1|4.00|180.00|0.00|180.00");
 	wr_table_free(&t);
 
 	o.by = RB_PROBLEM;
@@ -434,16 +414,16 @@ START_TEST(pareto)
 	 * NOISE: the history's failure, with no downtime or cost known. */
 	run(RP_PARETO, &o, &t);
 	ck_assert_uint_eq(t.nrows, 4);
-	row_is(&t, 0, "LEAK|2|16.00|250.00|50.0|50.0");
-	row_is(&t, 1, "BRG|1|6.00|170.00|25.0|75.0");
-	row_is(&t, 2, "NOISE|1|0.00|0.00|25.0|100.0");
-	row_is(&t, 3, "TOTAL|4|22.00|420.00|100.0|-");
+	testdb_row_is(&t, 0, "LEAK|2|16.00|250.00|50.0|50.0");
+	testdb_row_is(&t, 1, "BRG|1|6.00|170.00|25.0|75.0");
+	testdb_row_is(&t, 2, "NOISE|1|0.00|0.00|25.0|100.0");
+	testdb_row_is(&t, 3, "TOTAL|4|22.00|420.00|100.0|-");
 	wr_table_free(&t);
 
 	o.rank = RK_DOWNTIME;
 	run(RP_PARETO, &o, &t);
-	row_is(&t, 0, "LEAK|2|16.00|250.00|72.7|72.7");
-	row_is(&t, 1, "BRG|1|6.00|170.00|27.3|100.0");
+	testdb_row_is(&t, 0, "LEAK|2|16.00|250.00|72.7|72.7");
+	testdb_row_is(&t, 1, "BRG|1|6.00|170.00|27.3|100.0");
 	wr_table_free(&t);
 
 	o.rank = RK_COST;
@@ -452,9 +432,9 @@ START_TEST(pareto)
 	run(RP_PARETO, &o, &t);
 	ck_assert_str_eq(t.head[0], "asset");
 	ck_assert_uint_eq(t.nrows, 3);
-	row_is(&t, 0, "P1|2|16.00|250.00|59.5|59.5");
-	row_is(&t, 1, "P2|1|6.00|170.00|40.5|100.0");
-	row_is(&t, 2, "TOTAL|4|22.00|420.00|100.0|-");
+	testdb_row_is(&t, 0, "P1|2|16.00|250.00|59.5|59.5");
+	testdb_row_is(&t, 1, "P2|1|6.00|170.00|40.5|100.0");
+	testdb_row_is(&t, 2, "TOTAL|4|22.00|420.00|100.0|-");
 	wr_table_free(&t);
 
 	/* By month (the trend's failures and downtime): Jan W2 and NOISE, Feb
@@ -463,8 +443,8 @@ START_TEST(pareto)
 	o.top = 0;
 	run(RP_PARETO, &o, &t);
 	ck_assert_str_eq(t.head[0], "month");
-	row_is(&t, 0, "2024-02|2|10.00|250.00|59.5|59.5");
-	row_is(&t, 1, "2024-01|2|12.00|170.00|40.5|100.0");
+	testdb_row_is(&t, 0, "2024-02|2|10.00|250.00|59.5|59.5");
+	testdb_row_is(&t, 1, "2024-01|2|12.00|170.00|40.5|100.0");
 	wr_table_free(&t);
 
 	o.by = RB__COUNT;

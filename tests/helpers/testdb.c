@@ -82,3 +82,24 @@ void testdb_add_asset(struct store *s, const char *tag, const char *cls)
 	if (store_asset_put(s, &a, &e) != WR_OK)
 		ck_abort_msg("testdb: adding asset %s failed: %s", tag, e.msg);
 }
+
+const char *testdb_cell(const struct wr_table *t, size_t r, size_t c)
+{
+	ck_assert_uint_lt(r, t->nrows);
+	ck_assert_uint_lt(c, t->ncols);
+	return t->cells[r * t->ncols + c];
+}
+
+void testdb_row_is(const struct wr_table *t, size_t r, const char *expect)
+{
+	char buf[256], *save = NULL;
+	size_t c = 0;
+
+	wr_strlcpy(buf, expect, sizeof buf);
+	for (char *tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save), c++) {
+		const char *want = strcmp(tok, "-") ? tok : "";
+		ck_assert_msg(!strcmp(testdb_cell(t, r, c), want), "row %zu col %s: '%s', expected '%s'",
+		              r, t->head[c], testdb_cell(t, r, c), want);
+	}
+	ck_assert_uint_eq(c, t->ncols);
+}

@@ -27,4 +27,12 @@ void testdb_close(struct store *s, const char *path);
  * the running test if the store refuses it. */
 void testdb_add_asset(struct store *s, const char *tag, const char *cls);
 
+/* Cell (r, c) of a report's table, failing the running test when the table
+ * has no such cell. */
+const char *testdb_cell(const struct wr_table *t, size_t r, size_t c);
+
+/* Asserts row r of a report's table whole: expect is its cells separated
+ * by '|', "-" for an empty one. */
+void testdb_row_is(const struct wr_table *t, size_t r, const char *expect);
+
 #endif
