@@ -158,6 +158,9 @@ enum out_fmt { OUT_TABLE, OUT_CSV, OUT_JSON };
 /* Parses --format; allow_table 0 for commands with no table form.  Prints a
  * usage error and returns CLI_USAGE on a bad name. */
 int out_format(const struct cli *c, const char *v, int dflt, int allow_table, int *fmt);
+/* --format of a command that shows one thing: text (default; "table" is
+ * taken for it too) or json, into *json (1 for json); else a usage error. */
+int out_format_text(const struct cli *c, const char *v, int *json);
 
 /* A row writer.  Table output is buffered (column widths need every row);
  * CSV and JSON stream.  numeric[i] nonzero renders column i unquoted in JSON

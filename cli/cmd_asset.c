@@ -322,7 +322,6 @@ static int asset_show(struct cli *c, int argc, char **argv)
 	struct wr_asset as;
 	struct wr_err e = {0, ""};
 	struct show_ctx sc = {0, 0, 10, 0};
-	const char *fv;
 	int64_t at = WR_NO_TIME;
 	double horizon = 30.0;
 	long limit = 10;
@@ -330,11 +329,8 @@ static int asset_show(struct cli *c, int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	fv = args_get(&a, "format");
-	if (fv && strcmp(fv, "json") == 0)
-		sc.json = 1;
-	else if (fv && strcmp(fv, "text") != 0 && strcmp(fv, "table") != 0)
-		return args_usage(c, "--format wants text or json, not '%s'", fv);
+	if ((rc = out_format_text(c, args_get(&a, "format"), &sc.json)) != 0)
+		return rc;
 	if ((rc = args_int(c, "history", args_get(&a, "history"), 0, 100000, &limit)) != 0 ||
 	    (rc = args_date(c, "at", args_get(&a, "at"), &at, CLI_USAGE)) != 0 ||
 	    (rc = args_days(c, "horizon", args_get(&a, "horizon"), &horizon)) != 0)

@@ -476,16 +476,12 @@ int cmd_fit(struct cli *c, int argc, char **argv)
 	struct predict_fit_opts fo;
 	struct predict_fit r;
 	struct wr_err e = {0, ""};
-	const char *fv;
 	int json = 0, rc = args_parse(c, &fit_spec, argc, argv, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	fv = args_get(&a, "format");
-	if (fv && strcmp(fv, "json") == 0)
-		json = 1;
-	else if (fv && strcmp(fv, "text") != 0 && strcmp(fv, "table") != 0)
-		return args_usage(c, "--format wants text or json, not '%s'", fv);
+	if ((rc = out_format_text(c, args_get(&a, "format"), &json)) != 0)
+		return rc;
 	predict_fit_opts_init(&fo);
 	if ((rc = args_real(c, "conf", args_get(&a, "conf"), &fo.conf, CLI_USAGE)) != 0 ||
 	    (rc = args_real(c, "weibayes-beta", args_get(&a, "weibayes-beta"),

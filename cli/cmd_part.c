@@ -170,16 +170,12 @@ static int part_show(struct cli *c, int argc, char **argv)
 	struct args a;
 	struct wr_stock p;
 	struct wr_err e = {0, ""};
-	const char *fv;
 	int json = 0, rc = args_parse(c, &show_spec, argc, argv, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
-	fv = args_get(&a, "format");
-	if (fv && strcmp(fv, "json") == 0)
-		json = 1;
-	else if (fv && strcmp(fv, "text") != 0 && strcmp(fv, "table") != 0)
-		return args_usage(c, "--format wants text or json, not '%s'", fv);
+	if ((rc = out_format_text(c, args_get(&a, "format"), &json)) != 0)
+		return rc;
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	if (store_stock_find(c->st, a.pos[0], &p, &e) != WR_OK)

@@ -257,16 +257,15 @@ static int sync_status(struct cli *c, const struct args *a)
 {
 	struct store_sync_state st;
 	struct wr_err e = {0, ""};
-	const char *f = args_get(a, "format");
-	int rc;
+	int json, rc;
 
-	if (f && strcmp(f, "text") && strcmp(f, "json"))
-		return args_usage(c, "--format wants text or json, not '%s'", f);
+	if ((rc = out_format_text(c, args_get(a, "format"), &json)) != 0)
+		return rc;
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	if (store_sync_state(c->st, &st, &e) != WR_OK)
 		return cli_fail(c, &e);
-	if (f && !strcmp(f, "json"))
+	if (json)
 		status_json(&st);
 	else
 		status_text(&st);

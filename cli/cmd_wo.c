@@ -407,17 +407,13 @@ static int wo_show(struct cli *c, int argc, char **argv)
 	struct wr_wo w;
 	struct show_ctx sc;
 	struct wr_err e = {0, ""};
-	const char *fv;
 	int rc = args_parse(c, &show_spec, argc, argv, &a);
 
 	if (rc)
 		return rc < 0 ? CLI_OK : rc;
 	memset(&sc, 0, sizeof sc);
-	fv = args_get(&a, "format");
-	if (fv && strcmp(fv, "json") == 0)
-		sc.json = 1;
-	else if (fv && strcmp(fv, "text") != 0 && strcmp(fv, "table") != 0)
-		return args_usage(c, "--format wants text or json, not '%s'", fv);
+	if ((rc = out_format_text(c, args_get(&a, "format"), &sc.json)) != 0)
+		return rc;
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	wr_wo_init(&w);

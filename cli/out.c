@@ -45,6 +45,14 @@ int out_format(const struct cli *c, const char *v, int dflt, int allow_table, in
 	return 0;
 }
 
+int out_format_text(const struct cli *c, const char *v, int *json)
+{
+	*json = v && strcmp(v, "json") == 0;
+	if (v && !*json && strcmp(v, "text") != 0 && strcmp(v, "table") != 0)
+		return args_usage(c, "--format wants text or json, not '%s'", v);
+	return 0;
+}
+
 char *out_num(char *buf, size_t n, double v, int digits)
 {
 	if (!isfinite(v)) {
