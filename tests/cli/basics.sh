@@ -81,6 +81,12 @@ check_rc "non-numeric --limit" 2
 run "$WRENCH" --db "$DB" wo list --format xml
 check_rc "bad --format" 2
 assert_contains "bad --format lists choices" "$ERR" "table, csv or json"
+# A command that shows one thing takes text or json, and says so.
+for cmd in "wo show WO-000001" "asset show A-1" "part show P-1" "fit $TMP/x.csv" "sync --status"; do
+	run "$WRENCH" --db "$DB" $cmd --format xml
+	check_rc "$cmd: bad --format" 2
+	assert_contains "$cmd: bad --format lists choices" "$ERR" "--format wants text or json, not 'xml'"
+done
 run "$WRENCH" --db "$DB" wo list --overdue=yes
 check_rc "a flag given a value" 2
 run "$WRENCH" --db "$DB" init extra
