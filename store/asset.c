@@ -504,18 +504,6 @@ int store_asset_at_location(struct store *s, const char *location_code, wr_asset
 int store_asset_count(struct store *s, int64_t *n, struct wr_err *e)
 {
 	static const char sql[] = "SELECT count(*) FROM asset";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc;
 
-	if (!st)
-		return WR_EDB;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = WR_OK;
-	} else {
-		rc = store_dberr(s, e, "counting assets");
-	}
-	store_stmt_done(st);
-	return rc;
+	return store_count(s, sql, "counting assets", n, e);
 }

@@ -189,6 +189,22 @@ int store_tree_has_ancestor(struct store *s, int tree, int64_t node, int64_t sta
 	return found;
 }
 
+int store_count(struct store *s, const char *sql, const char *what, int64_t *n,
+                struct wr_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, e);
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return WR_EDB;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return rc == SQLITE_ROW ? WR_OK : store_dberr(s, e, what);
+}
+
 int store_audit(struct store *s, const char *entity, const char *uuid, const char *key,
                 const char *field, const char *old_value, const char *new_value,
                 struct wr_err *e)

@@ -181,6 +181,12 @@ enum store_tree { TREE_ASSET, TREE_LOCATION };
 int store_tree_has_ancestor(struct store *s, int tree, int64_t node, int64_t start,
                             struct wr_err *e);
 
+/* The one number a query (a string literal: statements are cached by its
+ * address) gives, into *n (0 when it fails); what says what is counted,
+ * for the error ("counting assets"). */
+int store_count(struct store *s, const char *sql, const char *what, int64_t *n,
+                struct wr_err *e);
+
 /* Audit log.  entity and key name the record; old/new may be NULL.  The
  * change is the store's actor's; store_audit_by names who instead (a
  * change pulled from the server is "sync (alice)"). */

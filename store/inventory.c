@@ -138,20 +138,8 @@ int store_stock_list(struct store *s, int low_only, wr_stock_cb cb, void *ctx,
 int store_stock_count_low(struct store *s, int64_t *n, struct wr_err *e)
 {
 	static const char sql[] = "SELECT count(*) FROM part s WHERE " LOW_SQL;
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc;
 
-	if (!st)
-		return WR_EDB;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = WR_OK;
-	} else {
-		rc = store_dberr(s, e, "counting parts low on stock");
-	}
-	store_stmt_done(st);
-	return rc;
+	return store_count(s, sql, "counting parts low on stock", n, e);
 }
 
 /* ------------------------------------------------------------- writes */

@@ -837,15 +837,6 @@ int store_pm_synced(struct store *s, int64_t id, const struct wr_pm *before, str
 int store_pm_count(struct store *s, int64_t *n, struct wr_err *e)
 {
 	static const char sql[] = "SELECT count(*) FROM pm";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc;
 
-	*n = 0;
-	if (!st)
-		return WR_EDB;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	store_stmt_done(st);
-	return rc == SQLITE_ROW ? WR_OK : store_dberr(s, e, "counting PM schedules");
+	return store_count(s, sql, "counting PM schedules", n, e);
 }
