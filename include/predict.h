@@ -375,6 +375,8 @@ struct predict_opts {
 	int renewal_only;        /* 1: never minimal repair (default 0: the data decide) */
 	int frailty;             /* 1: class shapes with the units' frailty (see frailty.c);
 	                            the default hazard choice fits them so anyway */
+	unsigned threads;        /* classes fitted on this many threads; 0 = one per core.
+	                            The ranking is the same whatever the number */
 };
 void predict_opts_init(struct predict_opts *o);
 

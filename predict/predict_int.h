@@ -321,4 +321,16 @@ int pi_imperfect_class(const struct pi_imperfect_in *in, struct predict_class *p
 int pi_imperfect_marginal(const struct pi_rsys *y, size_t nu, enum predict_kijima type, double q,
                           double *M, double *loglik);
 
+/* ---- independent jobs on a few threads (pool.c) ---- */
+#define PI_POOL_MAX 8
+/* The threads to use for njobs jobs when `asked` were asked for (0: one
+ * per core), at most PI_POOL_MAX and at most one per job. */
+unsigned pi_pool_threads(unsigned asked, size_t njobs);
+/* Runs job(ctx, i, worker) for every i < n (the k-th taken is order[k],
+ * or k when order is NULL) on `threads` threads, the caller's among them;
+ * worker < threads says which thread runs it (for its own workspace).  The
+ * jobs must not touch each other's data. */
+void pi_pool_run(size_t n, const size_t *order, unsigned threads,
+                 void (*job)(void *ctx, size_t i, unsigned worker), void *ctx);
+
 #endif

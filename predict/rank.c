@@ -751,7 +751,6 @@ struct rank_ws {
 	int *cf, *ir;
 	struct ikey *keys;
 	struct cwork *cw;
-	struct pi_repair_ws repair;
 	size_t nl, maxl, nc, nk, nft;
 	int entry;               /* some life has delayed entry (else no ce) */
 };
@@ -767,7 +766,6 @@ static void rank_ws_free(struct rank_ws *r)
 	free(r->ce);
 	free(r->cft);
 	free(r->cf);
-	free(r->repair.mem);
 	free(r->scratch);
 	free(r->ir);
 	free(r->keys);
@@ -943,26 +941,117 @@ static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 	r->units[nc] = s->nunits;
 }
 
-/* Step 3: each class's prior, failure probabilities and process. */
+/* Step 3 for the classes, each a job of pi_pool_run: a class works in its
+ * own stretch of the unit arrays (scratch, ir and keys from its first unit
+ * in class order), with the repair workspace of its thread, and leaves its
+ * keys' count and its outcome by its index. */
+struct prior_jobs {
+	const struct ld_set *s;
+	const struct predict_opts *o;
+	double T;
+	struct rank_ws *r;
+	struct predict_ranking *out;
+	struct pi_repair_ws ws[PI_POOL_MAX];
+	size_t *nk;
+	int *rc;
+	struct wr_err *e;
+};
+
+static void prior_job(void *ctx, size_t c, unsigned worker)
+{
+	struct prior_jobs *j = ctx;
+	struct rank_ws *r = j->r;
+	size_t u0 = r->units[c], nu = r->units[c + 1] - u0;
+	const size_t *units = r->order + u0;
+
+	j->nk[c] = 0;
+	j->rc[c] = class_prior(j->s, j->o, j->T, c, units, nu, r->uw, r->lives, r->scratch + u0,
+	                       r->ir + u0, &r->cw[c], r->keys + u0, &j->nk[c], j->out, &j->e[c]);
+	if (j->rc[c] == WR_OK)
+		j->rc[c] = repair_or_renewal(j->s, j->o, j->T, c, units, nu, r->scratch + u0,
+		                             &j->ws[worker], &r->cw[c], j->out, &j->e[c]);
+}
+
+/* A class's job: its size and index. */
+struct cjob {
+	size_t nu, c;
+};
+
+static int cjob_cmp(const void *pa, const void *pb)
+{
+	const struct cjob *a = pa, *b = pb;
+
+	if (a->nu != b->nu)
+		return a->nu > b->nu ? -1 : 1;
+	return a->c < b->c ? -1 : a->c > b->c;
+}
+
+/* The classes, largest first (so that the last job to start is a small
+ * one), the index breaking ties. */
+static size_t *jobs_by_size(const struct rank_ws *r)
+{
+	struct cjob *k = malloc(r->nc * sizeof *k);
+	size_t *order = malloc(r->nc * sizeof *order), i;
+
+	if (!k || !order) {
+		free(k);
+		free(order);
+		return NULL;
+	}
+	for (i = 0; i < r->nc; i++) {
+		k[i].nu = r->units[i + 1] - r->units[i];
+		k[i].c = i;
+	}
+	qsort(k, r->nc, sizeof *k, cjob_cmp);
+	for (i = 0; i < r->nc; i++)
+		order[i] = k[i].c;
+	free(k);
+	return order;
+}
+
+/* Step 3: each class's prior, failure probabilities and process, the
+ * classes on o->threads threads; the keys of the scored units are then
+ * gathered in class order, as one thread would have left them. */
 static int class_priors(const struct ld_set *s, const struct predict_opts *o, double T,
                         struct rank_ws *r, struct predict_ranking *out, struct wr_err *e)
 {
-	size_t i;
-	int rc;
+	struct prior_jobs j;
+	size_t *order = jobs_by_size(r), c;
+	unsigned k;
+	int rc = WR_OK;
 
-	for (i = 0; i < r->nc; i++) {
-		const size_t *units = r->order + r->units[i];
-		size_t nu = r->units[i + 1] - r->units[i];
-		rc = class_prior(s, o, T, i, units, nu, r->uw, r->lives, r->scratch, r->ir,
-		                 &r->cw[i], r->keys, &r->nk, out, e);
-		if (rc)
-			return rc;
-		rc = repair_or_renewal(s, o, T, i, units, nu, r->scratch, &r->repair, &r->cw[i],
-		                       out, e);
-		if (rc)
-			return rc;
+	memset(&j, 0, sizeof j);
+	j.s = s;
+	j.o = o;
+	j.T = T;
+	j.r = r;
+	j.out = out;
+	j.nk = malloc(r->nc * sizeof *j.nk);
+	j.rc = malloc(r->nc * sizeof *j.rc);
+	j.e = malloc(r->nc * sizeof *j.e);
+	if (!order || !j.nk || !j.rc || !j.e) {
+		rc = wr_fail(e, WR_ENOMEM, "out of memory ranking %zu classes", r->nc);
+		goto done;
 	}
-	return WR_OK;
+	pi_pool_run(r->nc, order, pi_pool_threads(o->threads, r->nc), prior_job, &j);
+	r->nk = 0;
+	for (c = 0; c < r->nc && rc == WR_OK; c++) {
+		rc = j.rc[c];
+		if (rc) {
+			*e = j.e[c];
+			break;
+		}
+		memmove(r->keys + r->nk, r->keys + r->units[c], j.nk[c] * sizeof *r->keys);
+		r->nk += j.nk[c];
+	}
+done:
+	for (k = 0; k < PI_POOL_MAX; k++)
+		free(j.ws[k].mem);
+	free(order);
+	free(j.nk);
+	free(j.rc);
+	free(j.e);
+	return rc;
 }
 
 /* Step 3b: the piecewise hazard replaces the Weibull shape in p. */

@@ -517,6 +517,60 @@ START_TEST(test_rank_imperfect_repair)
 }
 END_TEST
 
+/* The classes are fitted on several threads: the ranking, every item and
+ * every class, is the same to the bit whatever their number (one, two, one
+ * per class and more, one per core), on a plant of three classes: pumps
+ * renewed at wear-out failures, valves at early ones, mills repaired in
+ * part. */
+static void rank_threads(unsigned threads, struct predict_ranking *r)
+{
+	struct predict_opts o;
+	struct wr_err e = {0, ""};
+
+	predict_opts_init(&o);
+	o.threads = threads;
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, r, &e), WR_OK);
+}
+
+START_TEST(test_rank_threads_same_result)
+{
+	static const unsigned threads[] = {2, 3, 8, 0};
+	struct predict_ranking one, r;
+	char tag[16];
+	size_t i, k;
+
+	plant_mills();
+	rs = 80;
+	for (i = 0; i < 120; i++) {
+		double install = 500.0 * unif(), t = install;
+		snprintf(tag, sizeof tag, "VA%03zu", i);
+		unit(tag, "valve", install);
+		for (;;) {
+			t += 300.0 * pow(-log(unif()), 0.8);
+			if (t >= 2400.0)
+				break;
+			event(t, LD_FAILURE);
+		}
+	}
+	rank_threads(1, &one);
+	ck_assert_uint_eq(one.nclasses, 3);
+	for (k = 0; k < sizeof threads / sizeof threads[0]; k++) {
+		rank_threads(threads[k], &r);
+		ck_assert_uint_eq(r.n, one.n);
+		ck_assert_uint_eq(r.nclasses, one.nclasses);
+		for (i = 0; i < r.n; i++)
+			ck_assert_msg(memcmp(&r.items[i], &one.items[i], sizeof r.items[i]) == 0,
+			              "%u threads: item %zu (%s) differs", threads[k], i,
+			              r.items[i].tag);
+		for (i = 0; i < r.nclasses; i++)
+			ck_assert_msg(memcmp(&r.classes[i], &one.classes[i], sizeof r.classes[i]) == 0,
+			              "%u threads: class %s differs", threads[k], r.classes[i].cls);
+		predict_rank_free(&r);
+	}
+	predict_rank_free(&one);
+}
+END_TEST
+
 /* 3,000 mills of the kind above, alone: more than the 2,000 units a class
  * searches q on in full, so q is searched on a sample of them and the
  * class fitted in full at the q found.  The simulated truth is the
@@ -583,6 +637,7 @@ int main(void)
 	tcase_add_test(tc, test_rank_repair_calibrated);
 	tcase_add_test(tc, test_rank_imperfect_repair);
 	tcase_add_test(tc, test_rank_imperfect_repair_sampled);
+	tcase_add_test(tc, test_rank_threads_same_result);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
