@@ -253,6 +253,8 @@ void out_csv_cell(FILE *f, const char *s, int numeric);
 
 /* Number formatting for cells: "" for NAN, else %.*g trimmed. */
 char *out_num(char *buf, size_t n, double v, int digits);
+/* snprintf(buf, n, "%.*g", digits, v) to the byte, faster (out_gnum.c). */
+char *out_gnum(char *buf, size_t n, double v, int digits);
 
 /* ------------------------------------------------------------ commands */
 

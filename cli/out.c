@@ -59,8 +59,7 @@ char *out_num(char *buf, size_t n, double v, int digits)
 		buf[0] = '\0';
 		return buf;
 	}
-	snprintf(buf, n, "%.*g", digits, v);
-	return buf;
+	return out_gnum(buf, n, v, digits);
 }
 
 /* ------------------------------------------------------------ terminal */
