@@ -642,10 +642,30 @@ static void piecewise_drop(struct predict_ranking *out)
  * user or a repair process keep theirs.  S and ir hold one value per unit
  * (class order), Lpw one per class.
  */
-static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, const struct cwork *cw,
-                     struct predict_ranking *out, double *S, int *ir, double *Lpw,
-                     struct wr_err *e)
+struct piecewise_jobs {
+	const struct pwctx *x;
+	const struct pi_hz *z;
+	double *S, *Lpw;
+	int *ir;
+	struct predict_ranking *out;
+};
+
+/* Class c's empirical Bayes under the piecewise hazard, a job of
+ * pi_pool_run (S and ir are in class order: each class has its own
+ * stretch). */
+static void piecewise_job(void *ctx, size_t c, unsigned worker)
 {
+	struct piecewise_jobs *j = ctx;
+
+	(void)worker;
+	j->Lpw[c] = piecewise_class(j->x, j->z, c, j->S, j->ir, &j->out->classes[c]);
+}
+
+static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, const struct cwork *cw,
+                     unsigned threads, struct predict_ranking *out, double *S, int *ir,
+                     double *Lpw, struct wr_err *e)
+{
+	struct piecewise_jobs j;
 	struct pi_hz *z = &out->plant->z;
 	size_t c;
 	int rc;
@@ -658,11 +678,16 @@ static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, const str
 	rc = pi_hz_finish(z);
 	if (rc)
 		return wr_fail(e, rc, "out of memory fitting the class hazards");
-	for (c = 0; c < out->nclasses; c++) {
-		Lpw[c] = piecewise_class(x, z, c, S, ir, &out->classes[c]);
+	j.x = x;
+	j.z = z;
+	j.S = S;
+	j.ir = ir;
+	j.Lpw = Lpw;
+	j.out = out;
+	pi_pool_run(out->nclasses, NULL, pi_pool_threads(threads, out->nclasses), piecewise_job, &j);
+	for (c = 0; c < out->nclasses; c++)
 		if (isnan(Lpw[c]))
 			return wr_fail(e, WR_ENOMEM, "out of memory in the empirical Bayes fit");
-	}
 	piecewise_aic(out, cw, z, Lpw, &out->hazard_aic_weibull, &out->hazard_aic_piecewise);
 	if (!(out->hazard_aic_piecewise < out->hazard_aic_weibull)) {
 		piecewise_drop(out);
@@ -1055,7 +1080,8 @@ done:
 }
 
 /* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
-static int piecewise_step(struct rank_ws *r, struct predict_ranking *out, struct wr_err *e)
+static int piecewise_step(struct rank_ws *r, unsigned threads, struct predict_ranking *out,
+                          struct wr_err *e)
 {
 	struct pi_hz_in in;
 	struct pwctx x;
@@ -1077,37 +1103,91 @@ static int piecewise_step(struct rank_ws *r, struct predict_ranking *out, struct
 	Lpw = malloc((r->nc + 1) * sizeof *Lpw);
 	if (!Lpw)
 		return wr_fail(e, WR_ENOMEM, "out of memory fitting the class hazards");
-	rc = piecewise(&x, &in, r->cw, out, r->scratch, r->ir, Lpw, e);
+	rc = piecewise(&x, &in, r->cw, threads, out, r->scratch, r->ir, Lpw, e);
 	free(Lpw);
 	return rc;
 }
 
+/* Step 4 in chunks of RANK_CHUNK keys, each a job of pi_pool_run: p from
+ * the plant model, or (after the sort) the items, written each by its own
+ * chunk, with the scratch of its thread (maxl doubles each). */
+#define RANK_CHUNK 256
+struct item_jobs {
+	const struct ld_set *s;
+	const struct predict_opts *o;
+	struct rank_ws *r;
+	struct predict_ranking *out;
+	double *scratch;
+	int *rc;
+	struct wr_err *e;
+};
+
+static void pfail_job(void *ctx, size_t k, unsigned worker)
+{
+	struct item_jobs *j = ctx;
+	size_t i, end = (k + 1) * RANK_CHUNK < j->r->nk ? (k + 1) * RANK_CHUNK : j->r->nk;
+
+	(void)worker;
+	for (i = k * RANK_CHUNK; i < end; i++)
+		j->r->keys[i].p = pi_plant_pfail(j->out->plant, j->r->keys[i].unit, j->o->horizon);
+}
+
+static void item_job(void *ctx, size_t k, unsigned worker)
+{
+	struct item_jobs *j = ctx;
+	struct rank_ws *r = j->r;
+	size_t i, end = (k + 1) * RANK_CHUNK < r->nk ? (k + 1) * RANK_CHUNK : r->nk;
+
+	j->rc[k] = WR_OK;
+	for (i = k * RANK_CHUNK; i < end && j->rc[k] == WR_OK; i++) {
+		const struct uwork *w = &r->uw[r->keys[i].unit];
+		/* Each item is cleared as it is written, not the whole array
+		 * first: a second pass over tens of megabytes of fresh memory. */
+		memset(&j->out->items[i], 0, sizeof j->out->items[i]);
+		j->rc[k] = fill_item(j->s, j->o, &r->keys[i], w, &j->out->classes[w->cls], w->cls,
+		                     &r->cw[w->cls], r->lives, j->out->plant,
+		                     j->scratch + (size_t)worker * r->maxl, &j->out->items[i],
+		                     &j->e[k]);
+	}
+}
+
 /* Step 4: every p from the plant model, then the items, in ranking
- * order. */
+ * order; the chunks on o->threads threads. */
 static int rank_items(const struct ld_set *s, const struct predict_opts *o, struct rank_ws *r,
                       struct predict_ranking *out, struct wr_err *e)
 {
-	size_t i;
-	int rc;
+	struct item_jobs j;
+	size_t nj = (r->nk + RANK_CHUNK - 1) / RANK_CHUNK, k;
+	unsigned threads = pi_pool_threads(o->threads, nj);
+	int rc = WR_OK;
 
-	for (i = 0; i < r->nk; i++)
-		r->keys[i].p = pi_plant_pfail(out->plant, r->keys[i].unit, o->horizon);
+	j.s = s;
+	j.o = o;
+	j.r = r;
+	j.out = out;
+	pi_pool_run(nj, NULL, threads, pfail_job, &j);
 	qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
-	/* Each item is cleared as it is written, not the whole array first: a
-	 * second pass over tens of megabytes of fresh memory. */
 	out->items = pi_alloc(r->nk ? r->nk : 1, sizeof *out->items);
-	if (!out->items)
-		return rank_oom(s, e);
-	for (i = 0; i < r->nk; i++) {
-		const struct uwork *w = &r->uw[r->keys[i].unit];
-		memset(&out->items[i], 0, sizeof out->items[i]);
-		rc = fill_item(s, o, &r->keys[i], w, &out->classes[w->cls], w->cls, &r->cw[w->cls],
-		               r->lives, out->plant, r->scratch, &out->items[i], e);
-		if (rc)
-			return rc;
-		out->n++;
+	j.scratch = pi_alloc((size_t)threads * r->maxl, sizeof *j.scratch);
+	j.rc = malloc((nj ? nj : 1) * sizeof *j.rc);
+	j.e = malloc((nj ? nj : 1) * sizeof *j.e);
+	if (!out->items || !j.scratch || !j.rc || !j.e) {
+		rc = rank_oom(s, e);
+		goto done;
 	}
-	return WR_OK;
+	pi_pool_run(nj, NULL, threads, item_job, &j);
+	for (k = 0; k < nj; k++)
+		if (j.rc[k] != WR_OK) {
+			*e = j.e[k];
+			rc = j.rc[k];
+			goto done;
+		}
+	out->n = r->nk;
+done:
+	free(j.scratch);
+	free(j.rc);
+	free(j.e);
+	return rc;
 }
 
 int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_in,
@@ -1144,7 +1224,7 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		goto oom;
 	rc = class_priors(s, &o, T, &r, out, e);
 	if (!rc && o.hazard == PREDICT_HAZARD_PIECEWISE)
-		rc = piecewise_step(&r, out, e);
+		rc = piecewise_step(&r, o.threads, out, e);
 	if (!rc)
 		rc = rank_items(s, &o, &r, out, e);
 	goto done;
