@@ -126,6 +126,7 @@ struct cwork {
 	double G;            /* Gamma(1 + 1/beta) */
 	double loglik;       /* of the class's Weibull, frailty aside (see weibull_aic) */
 	double marginal;     /* the same with the units' gamma prior integrated out */
+	int cv;              /* the variation is to be computed under this prior */
 	struct predict_agerep ar1;  /* age replacement for eta = 1 */
 };
 
@@ -415,9 +416,11 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		a = 1.0;
 		b = st > 0.0 ? st : 1.0;
 		pc->scale_cv = pc->scale_cv_b.lo = pc->scale_cv_b.hi = NAN;
-	} else {
-		pi_scale_cv(ir, scratch, nu, a, b, beta, o->conf, &pc->scale_cv, &pc->scale_cv_b);
 	}
+	/* The variation under this prior (pi_scale_cv) waits until the class
+	 * is known to stay renewal (prior_job): a repair model that wins has
+	 * its own. */
+	cw->cv = rc == WR_OK;
 	/* With the units' prior integrated out: what renewal is compared
 	 * with when minimal repair is tried (repair.c). */
 	cw->marginal = rt > 0.0 ? rt * log(beta) + (beta - 1.0) * slf - rt * lt +
@@ -772,7 +775,7 @@ struct rank_ws {
 	struct predict_life *lives;
 	struct uwork *uw;
 	size_t *order, *cs, *units;
-	double *ct, *ce, *cft, *scratch;
+	double *ct, *ce, *cft, *scratch, *sren;
 	int *cf, *ir;
 	struct ikey *keys;
 	struct cwork *cw;
@@ -792,6 +795,7 @@ static void rank_ws_free(struct rank_ws *r)
 	free(r->cft);
 	free(r->cf);
 	free(r->scratch);
+	free(r->sren);
 	free(r->ir);
 	free(r->keys);
 	free(r->cw);
@@ -989,12 +993,20 @@ static void prior_job(void *ctx, size_t c, unsigned worker)
 	size_t u0 = r->units[c], nu = r->units[c + 1] - u0;
 	const size_t *units = r->order + u0;
 
+	struct predict_class *pc = &j->out->classes[c];
+	struct cwork *cw = &r->cw[c];
+
+	/* The renewal exposures in sren, which the repair models leave alone:
+	 * the variation under the renewal prior needs them at the end. */
 	j->nk[c] = 0;
-	j->rc[c] = class_prior(j->s, j->o, j->T, c, units, nu, r->uw, r->lives, r->scratch + u0,
-	                       r->ir + u0, &r->cw[c], r->keys + u0, &j->nk[c], j->out, &j->e[c]);
+	j->rc[c] = class_prior(j->s, j->o, j->T, c, units, nu, r->uw, r->lives, r->sren + u0,
+	                       r->ir + u0, cw, r->keys + u0, &j->nk[c], j->out, &j->e[c]);
 	if (j->rc[c] == WR_OK)
 		j->rc[c] = repair_or_renewal(j->s, j->o, j->T, c, units, nu, r->scratch + u0,
-		                             &j->ws[worker], &r->cw[c], j->out, &j->e[c]);
+		                             &j->ws[worker], cw, j->out, &j->e[c]);
+	if (j->rc[c] == WR_OK && cw->cv && pc->process == PREDICT_PROCESS_RENEWAL)
+		pi_scale_cv(r->ir + u0, r->sren + u0, nu, cw->a, cw->b, j->out->plant->c[c].beta,
+		             j->o->conf, &pc->scale_cv, &pc->scale_cv_b);
 }
 
 /* A class's job: its size and index. */
@@ -1219,8 +1231,9 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	r.keys = pi_alloc(s->nunits, sizeof *r.keys);
 	r.cw = malloc(r.nc * sizeof *r.cw);
 	r.scratch = pi_alloc(s->nunits > r.maxl ? s->nunits : r.maxl, sizeof *r.scratch);
+	r.sren = pi_alloc(s->nunits, sizeof *r.sren);
 	r.ir = pi_alloc(s->nunits, sizeof *r.ir);
-	if (!r.keys || !r.cw || !r.scratch || !r.ir)
+	if (!r.keys || !r.cw || !r.scratch || !r.sren || !r.ir)
 		goto oom;
 	rc = class_priors(s, &o, T, &r, out, e);
 	if (!rc && o.hazard == PREDICT_HAZARD_PIECEWISE)

@@ -172,17 +172,15 @@ static double repair_marginal(const struct pi_rsys *y, size_t nu, const struct p
 	       pi_eb_marginal(y->r, S, nu, a, b);
 }
 
-/* Each unit's posterior into the plant model, and the class's unit
- * variation under this prior. */
+/* Each unit's posterior into the plant model.  (The class's unit
+ * variation under this prior waits until imperfect repair has had its
+ * chance: when that wins, it has its own.) */
 static void repair_units(const struct pi_repair_in *in, const struct pi_rsys *y, double beta,
-                         double tref, double a, double b, struct predict_class *pc,
-                         struct pi_plant *pl)
+                         double tref, double a, double b, struct pi_plant *pl)
 {
 	const size_t *units = in->units;
 	const double *S = in->scratch;
 	size_t i, nu = in->nu, c = in->c;
-
-	pi_scale_cv(y->r, S, nu, a, b, beta, in->conf, &pc->scale_cv, &pc->scale_cv_b);
 
 	pl->c[c].mr_beta = beta;
 	pl->c[c].mr_tref = tref;
@@ -215,7 +213,9 @@ static int imperfect(const struct pi_repair_in *in, const struct pi_rsys *y, dou
 	im.beta0 = isfinite(pc->repair_beta) ? pc->repair_beta : 0.0;
 	im.a0 = isfinite(a) ? a : in->a0;
 	im.beat = (isfinite(rep) && rep > ren ? rep : ren) + PI_REPAIR_MARGIN;
-	im.scratch = in->scratch;
+	/* Its own exposures: in->scratch keeps minimal repair's, for the
+	 * variation when it stays. */
+	im.scratch = NULL;
 	if (pi_imperfect_class(&im, pc, loglik, pl) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory fitting imperfect repair in class %s",
 		               pc->cls);
@@ -257,11 +257,15 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	if (rc == WR_OK) {
 		pc->marginal_repair = repair_marginal(&y, in->nu, &f, in->scratch, a, b);
 		if (pc->marginal_repair > in->marginal + PI_REPAIR_MARGIN) {
-			repair_units(in, &y, f.beta, tref, a, b, pc, pl);
+			repair_units(in, &y, f.beta, tref, a, b, pl);
 			pc->process = PREDICT_PROCESS_MINIMAL_REPAIR;
 			pc->model = PREDICT_MODEL_POWER_LAW;
 			*loglik = f.loglik;
 		}
 	}
-	return imperfect(in, &y, rc == WR_OK ? a : NAN, pc, loglik, pl, e);
+	rc = imperfect(in, &y, rc == WR_OK ? a : NAN, pc, loglik, pl, e);
+	if (rc == WR_OK && pc->process == PREDICT_PROCESS_MINIMAL_REPAIR)
+		pi_scale_cv(y.r, in->scratch, in->nu, a, b, f.beta, in->conf, &pc->scale_cv,
+		            &pc->scale_cv_b);
+	return rc;
 }

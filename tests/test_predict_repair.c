@@ -321,6 +321,11 @@ START_TEST(test_rank_chooses_the_process)
 	ck_assert(pu->marginal_renewal > pu->marginal_repair);
 	ck_assert_msg(rel(pr->repair_beta, 2.5) < 0.15, "press beta %g", pr->repair_beta);
 	ck_assert(pr->repair_beta_b.lo < 2.5 && pr->repair_beta_b.hi > 2.5);
+	/* The presses are alike: the variation under minimal repair's prior
+	 * is small, and its upper bound says how small. */
+	ck_assert_msg(pr->scale_cv_b.lo <= pr->scale_cv && pr->scale_cv <= pr->scale_cv_b.hi &&
+	              pr->scale_cv < 0.3 && pr->scale_cv_b.hi > 0.0 && pr->scale_cv_b.hi < 1.0,
+	              "press cv %g [%g, %g]", pr->scale_cv, pr->scale_cv_b.lo, pr->scale_cv_b.hi);
 	for (i = 0; i < r.n; i++) {
 		const struct predict_item *it = &r.items[i];
 		ck_assert_int_eq(it->process, it->tag[1] == 'R' ? PREDICT_PROCESS_MINIMAL_REPAIR
