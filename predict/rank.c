@@ -188,45 +188,84 @@ static int global_shape(const struct predict_opts *o, const double *ct, const in
 	return WR_OK;
 }
 
-/* Step 2: the shape of each class. */
+/* Whether the user fixed class c's shape (then it is set). */
+static int shape_fixed(const struct predict_opts *o, struct predict_class *pc)
+{
+	size_t k;
+	int fixed = 0;
+
+	for (k = 0; k < o->nfixed; k++) {
+		if (o->fixed[k].cls && strcmp(o->fixed[k].cls, pc->cls) == 0 &&
+		    o->fixed[k].beta > 0.0) {
+			pc->method = PREDICT_M_FIXED;
+			pc->beta = o->fixed[k].beta;
+			pc->status = PREDICT_OK;
+			fixed = 1;
+		}
+	}
+	return fixed;
+}
+
+/* Each class's own MLE, a job of pi_pool_run (rc[c] WR_ENOMEM when out of
+ * memory). */
+struct mle_jobs {
+	const double *ct;
+	const int *cf;
+	const size_t *cs;
+	struct pi_mle *m;
+	int *rc;
+};
+
+static void mle_job(void *ctx, size_t c, unsigned worker)
+{
+	struct mle_jobs *j = ctx;
+
+	(void)worker;
+	j->rc[c] = pi_mle(j->ct + j->cs[c], j->cf + j->cs[c], NULL, j->cs[c + 1] - j->cs[c],
+	                  &j->m[c]);
+}
+
+/* Step 2: the shape of each class, the classes' own MLEs on the pool. */
 static int class_shapes(const struct predict_opts *o, const double *ct, const int *cf,
                         const size_t *cs, struct predict_ranking *out, struct wr_err *e)
 {
 	struct predict_bounds gb = {NAN, NAN};
+	struct mle_jobs j;
 	double gfail = 0.0;
-	size_t c, k;
-	int rc, gdone = 0;
+	size_t c, n = out->nclasses;
+	int rc = WR_OK, gdone = 0;
 
 	out->global_status = PREDICT_EMPTY;
-	for (c = 0; c < out->nclasses; c++) {
+	j.ct = ct;
+	j.cf = cf;
+	j.cs = cs;
+	j.m = malloc(n * sizeof *j.m);
+	j.rc = malloc(n * sizeof *j.rc);
+	if (!j.m || !j.rc) {
+		rc = wr_fail(e, WR_ENOMEM, "out of memory fitting %zu classes", n);
+		goto done;
+	}
+	pi_pool_run(n, NULL, pi_pool_threads(o->threads, n), mle_job, &j);
+	for (c = 0; c < n && rc == WR_OK; c++) {
 		struct predict_class *pc = &out->classes[c];
-		struct pi_mle m;
-		int fixed = 0;
+		const struct pi_mle *m = &j.m[c];
 
-		for (k = 0; k < o->nfixed; k++) {
-			if (o->fixed[k].cls && strcmp(o->fixed[k].cls, pc->cls) == 0 &&
-			    o->fixed[k].beta > 0.0) {
-				pc->method = PREDICT_M_FIXED;
-				pc->beta = o->fixed[k].beta;
-				pc->status = PREDICT_OK;
-				fixed = 1;
-			}
-		}
-		if (fixed)
+		if (shape_fixed(o, pc))
 			goto meaning;
-		rc = pi_mle(ct + cs[c], cf + cs[c], NULL, cs[c + 1] - cs[c], &m);
-		if (rc)
-			return wr_fail(e, rc, "out of memory fitting class %s", pc->cls);
-		pc->status = m.status;
-		if (m.status == PREDICT_OK && m.r >= (double)o->min_class_failures) {
+		if (j.rc[c]) {
+			rc = wr_fail(e, j.rc[c], "out of memory fitting class %s", pc->cls);
+			break;
+		}
+		pc->status = m->status;
+		if (m->status == PREDICT_OK && m->r >= (double)o->min_class_failures) {
 			pc->method = PREDICT_M_CLASS;
-			pc->beta = m.beta;
-			pi_beta_bounds(m.beta, m.v_s, o->conf, &pc->beta_b);
+			pc->beta = m->beta;
+			pi_beta_bounds(m->beta, m->v_s, o->conf, &pc->beta_b);
 			goto meaning;
 		}
 		rc = global_shape(o, ct, cf, cs, out, &gdone, &gb, &gfail, e);
 		if (rc)
-			return rc;
+			break;
 		if (out->global_status == PREDICT_OK && gfail >= (double)o->min_class_failures) {
 			pc->method = PREDICT_M_GLOBAL;
 			pc->beta = out->global_beta;
@@ -238,7 +277,10 @@ static int class_shapes(const struct predict_opts *o, const double *ct, const in
 meaning:
 		pc->meaning = meaning_of(pc->method, pc->beta, &pc->beta_b);
 	}
-	return WR_OK;
+done:
+	free(j.m);
+	free(j.rc);
+	return rc;
 }
 
 /* Step 2b (predict_opts.frailty): the class shape with the units' frailty
