@@ -29,7 +29,7 @@ double predict_age_replacement_cost(double beta, double eta, double cp, double c
 		return INFINITY;
 	x = pow(T / eta, beta);
 	R = exp(-x);
-	I = eta * exp(lgamma(1.0 + 1.0 / beta)) * pi_gamma_p(1.0 / beta, x);
+	I = eta * exp(pi_lgamma(1.0 + 1.0 / beta)) * pi_gamma_p(1.0 / beta, x);
 	return (cp * R + cf * -expm1(-x)) / I;
 }
 
@@ -104,7 +104,7 @@ int predict_age_replacement(double beta, double eta, double cp, double cf,
 		out->why = "a failure costs no more than a planned replacement, so run to failure";
 		return WR_OK;
 	}
-	G = exp(lgamma(1.0 + 1.0 / beta));
+	G = exp(pi_lgamma(1.0 + 1.0 / beta));
 	kappa = cp / (cf - cp);
 	if (bracket_optimum(beta, G, kappa, &lo, &hi) != 0) {
 		out->why = "the optimum lies beyond any practical age";

@@ -226,7 +226,7 @@ int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a
 
 double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double b)
 {
-	double L = 0.0, lga = lgamma(a), lb = log(b), cnt[EB_RCOUNT] = {0.0};
+	double L = 0.0, lga = pi_lgamma(a), lb = log(b), cnt[EB_RCOUNT] = {0.0};
 	size_t i;
 	int k;
 
@@ -235,11 +235,11 @@ double pi_eb_marginal(const int *r, const double *S, size_t n, double a, double 
 		if (r[i] >= 0 && r[i] < EB_RCOUNT)
 			cnt[r[i]] += 1.0;
 		else
-			L += lgamma(a + r[i]) - lga;
+			L += pi_lgamma(a + r[i]) - lga;
 	}
 	for (k = 1; k < EB_RCOUNT; k++)
 		if (cnt[k] > 0.0)
-			L += cnt[k] * (lgamma(a + k) - lga);
+			L += cnt[k] * (pi_lgamma(a + k) - lga);
 	return L;
 }
 

@@ -54,7 +54,7 @@ double predict_weibull_R(double beta, double eta, double t)
 
 double predict_weibull_mean(double beta, double eta)
 {
-	return eta * exp(lgamma(1.0 + 1.0 / beta));
+	return eta * exp(pi_lgamma(1.0 + 1.0 / beta));
 }
 
 double predict_weibull_blife(double beta, double eta, double p)

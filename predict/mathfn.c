@@ -7,6 +7,13 @@
 #include <float.h>
 #include "predict_int.h"
 
+double pi_lgamma(double x)
+{
+	int sign;
+
+	return lgamma_r(x, &sign);
+}
+
 double pi_norm_cdf(double x)
 {
 	/* erfc keeps full relative accuracy far into the lower tail, where
@@ -64,7 +71,7 @@ static double gamma_p_series(double a, double x)
 		if (fabs(term) < fabs(sum) * 1e-16)
 			break;
 	}
-	return sum * exp(-x + a * log(x) - lgamma(a));
+	return sum * exp(-x + a * log(x) - pi_lgamma(a));
 }
 
 /* Continued fraction for Q(a, x) by the modified Lentz method; converges
@@ -90,7 +97,7 @@ static double gamma_q_cf(double a, double x)
 		if (fabs(del - 1.0) < 1e-16)
 			break;
 	}
-	return exp(-x + a * log(x) - lgamma(a)) * h;
+	return exp(-x + a * log(x) - pi_lgamma(a)) * h;
 }
 
 double pi_gamma_p(double a, double x)
@@ -136,7 +143,7 @@ double pi_chi2_quantile(double p, double df)
 	x = 0.5 * (lo + hi);
 	for (i = 0; i < 3 && x > 0.0; i++) {
 		double k = 0.5 * df;
-		double logpdf = (k - 1.0) * log(x) - 0.5 * x - k * log(2.0) - lgamma(k);
+		double logpdf = (k - 1.0) * log(x) - 0.5 * x - k * log(2.0) - pi_lgamma(k);
 		double pdf = exp(logpdf), nx;
 		if (!(pdf > 0.0))
 			break;

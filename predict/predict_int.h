@@ -22,6 +22,9 @@ static inline void *pi_alloc(size_t n, size_t size)
 }
 
 /* ---- special functions (mathfn.c) ---- */
+/* ln |Gamma(x)|, as lgamma() but without writing the C library's global
+ * signgam: the ranking fits its classes on several threads. */
+double pi_lgamma(double x);
 double pi_norm_cdf(double x);
 /* The standard normal quantile, accurate to about 1e-15 relative. */
 double pi_norm_quantile(double p);

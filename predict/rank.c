@@ -479,7 +479,7 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		return wr_fail(e, WR_ENOMEM, "out of memory in class %s", pc->cls);
 	cw->a = a;
 	cw->b = b;
-	cw->G = exp(lgamma(1.0 + 1.0 / beta));
+	cw->G = exp(pi_lgamma(1.0 + 1.0 / beta));
 	memset(&cw->ar1, 0, sizeof cw->ar1);
 	cw->ar1.why = "no costs given";
 	/* Age replacement depends on eta only through scale: solve once for
