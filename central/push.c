@@ -159,45 +159,55 @@ static void receipts_query(const struct batch *b, struct receipts_query *q, stru
 /* The stored result of seq, with the hex SHA-256 of its mutation, into
  * res[i] of the batch's mutation of that seq, if any: the result, or
  * key_reused when the stored mutation was another one. */
-static void receipt_take(const struct batch *b, long long seq, const char *hash,
-                         const cJSON *result, cJSON **res)
+static int receipt_take(const struct batch *b, long long seq, const char *hash,
+                        const cJSON *result, cJSON **res)
 {
 	for (int i = 0; i < b->n; i++)
-		if (b->seq[i] == seq && !res[i])
-			res[i] = !strncmp(hash, b->hash[i], 64) ? cJSON_Duplicate(result, 1)
-			                                        : key_reused(b->m[i].uuid);
+		if (b->seq[i] == seq && !res[i] &&
+		    !(res[i] = !strncmp(hash, b->hash[i], 64) ? cJSON_Duplicate(result, 1)
+		                                              : key_reused(b->m[i].uuid)))
+			return WR_ENOMEM;
+	return WR_OK;
 }
 
 /* One receipt row: a push's (first_seq set; the hashes one after the
  * other, the results as {"seqs", "results"}), or one mutation's, as
  * written before schema 7. */
-static void receipt_row(PGresult *r, int k, const struct batch *b, cJSON **res)
+static int receipt_row(PGresult *r, int k, const struct batch *b, cJSON **res)
 {
 	const char *hash = PQgetvalue(r, k, 2);
 	size_t nh = strlen(hash) / 64;
 	cJSON *stored = cJSON_Parse(PQgetvalue(r, k, 3)), *seqs, *results;
+	int rc = WR_OK;
 
+	/* The text is the database's JSON: only memory fails its parse. */
+	if (!stored)
+		return WR_ENOMEM;
 	if (!strcmp(PQgetvalue(r, k, 1), "t")) {
-		receipt_take(b, atoll(PQgetvalue(r, k, 0)), hash, stored, res);
+		rc = receipt_take(b, atoll(PQgetvalue(r, k, 0)), hash, stored, res);
 		cJSON_Delete(stored);
-		return;
+		return rc;
 	}
 	seqs = cJSON_GetObjectItemCaseSensitive(stored, "seqs");
 	results = cJSON_GetObjectItemCaseSensitive(stored, "results");
-	for (int j = 0; j < cJSON_GetArraySize(seqs) && (size_t)j < nh; j++) {
+	for (int j = 0; rc == WR_OK && j < cJSON_GetArraySize(seqs) && (size_t)j < nh; j++) {
 		const cJSON *seq = cJSON_GetArrayItem(seqs, j), *result = cJSON_GetArrayItem(results, j);
 		if (cJSON_IsNumber(seq) && result)
-			receipt_take(b, (long long)seq->valuedouble, hash + (size_t)j * 64, result, res);
+			rc = receipt_take(b, (long long)seq->valuedouble, hash + (size_t)j * 64, result, res);
 	}
 	cJSON_Delete(stored);
+	return rc;
 }
 
 /* The stored results: res[i] is the stored result, key_reused when the
- * stored mutation was another one, or stays NULL. */
-static void receipts_take(PGresult *r, const struct batch *b, cJSON **res)
+ * stored mutation was another one, or stays NULL.  WR_ENOMEM when one
+ * could not be read: the mutation must not be applied again instead. */
+static int receipts_take(PGresult *r, const struct batch *b, cJSON **res, struct wr_err *e)
 {
 	for (int k = 0; k < PQntuples(r); k++)
-		receipt_row(r, k, b, res);
+		if (receipt_row(r, k, b, res) != WR_OK)
+			return wr_fail(e, WR_ENOMEM, "out of memory");
+	return WR_OK;
 }
 
 /* The receipt of the mutations applied in this attempt, in one statement
@@ -217,22 +227,20 @@ static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, c
 	char lo[24], hi[24], *text;
 	const char *params[5] = {b->device, hi, lo, NULL, NULL};
 	struct db_step s = {sql, 5, params};
-	int n = 0, rc;
+	int n = 0, ok = seqs && results, rc;
 
-	for (int i = 0; seqs && results && i < b->n; i++) {
+	for (int i = 0; ok && i < b->n; i++) {
 		if (!fresh[i])
 			continue;
-		cJSON_AddItemToArray(seqs, cJSON_CreateNumber((double)b->seq[i]));
-		cJSON_AddItemToArray(results, cJSON_Duplicate(res[i], 1));
-		wr_buf_add(&hashes, b->hash[i], 64);
+		ok = cJSON_AddItemToArray(seqs, cJSON_CreateNumber((double)b->seq[i])) &&
+		     cJSON_AddItemToArray(results, cJSON_Duplicate(res[i], 1)) &&
+		     wr_buf_add(&hashes, b->hash[i], 64) == WR_OK;
 		n++;
 	}
 	seq_range(b, fresh, lo, hi);
-	/* A result that could not be copied leaves the list short. */
-	text = seqs && results && cJSON_GetArraySize(results) == n ? cJSON_PrintUnformatted(stored)
-	                                                           : NULL;
+	text = ok ? cJSON_PrintUnformatted(stored) : NULL;
 	cJSON_Delete(stored);
-	if (!text || (n && !hashes.p)) {
+	if (!text) {
 		free(text);
 		free(hashes.p);
 		return wr_fail(e, WR_ENOMEM, "out of memory");
@@ -350,7 +358,7 @@ static int begin(PGconn *c, const struct batch *b, int defer, cJSON **res, struc
 	else {
 		receipts_query(b, &q, &lock, &s);
 		if ((rc = txn_begin_batch(c, defer, target, nt, ref, nr, &lock, &s, e)) == WR_OK) {
-			receipts_take(s.res, b, res);
+			rc = receipts_take(s.res, b, res, e);
 			PQclear(s.res);
 		}
 	}
