@@ -266,12 +266,14 @@ const struct known *txn_known(const char *uuid);
  * it is not known yet or not locked as asked; NULL with e filled when the
  * database failed. */
 const struct known *txn_load(PGconn *c, const char *uuid, int lock, struct wr_err *e);
-/* txn_begin, then the records of target read (FOR UPDATE; those absent
- * are known absent) and of ref (FOR KEY SHARE), with extra (a statement of
- * the caller, or NULL) in the same round trip (db_pipeline); extra->res
- * holds its result when all succeeded.  The uuids must be valid. */
+/* txn_begin, then lock (a statement of the caller that takes a lock, or
+ * NULL), the records of target read (FOR UPDATE; those absent are known
+ * absent) and of ref (FOR KEY SHARE), and extra (a statement of the
+ * caller, or NULL), in the same round trip (db_pipeline); extra->res holds
+ * its result when all succeeded.  The uuids must be valid. */
 int txn_begin_batch(PGconn *c, int defer, const char *const *target, int nt,
-                    const char *const *ref, int nr, struct db_step *extra, struct wr_err *e);
+                    const char *const *ref, int nr, const struct db_step *lock,
+                    struct db_step *extra, struct wr_err *e);
 /* Records what this transaction wrote: later reads find it here. */
 int txn_wrote(const char *uuid, const char *entity, long long version, const cJSON *data,
               const char *site, const char *user, struct wr_err *e);

@@ -1,10 +1,18 @@
 /*
  * push.c - POST /api/v1/push: a device's batch of mutations applied in one
  * transaction, each in its own savepoint so that one failure never undoes
- * the others, each with its idempotency receipt (device, seq, hash of the
- * mutation, result) written in the same transaction as its effect.  A retry
- * of a committed push finds the receipts and gets the same results; a
- * retry of one that never committed applies it now.
+ * the others, with one idempotency receipt for the mutations it answered
+ * (device, their seqs, the hash of each mutation, their results) written
+ * in the same transaction as their effect.  A retry of a committed push
+ * finds the receipt and gets the same results; a retry of one that never
+ * committed applies it now.
+ *
+ * One receipt per push, not per mutation: the receipts were a third of the
+ * rows a push wrote.  A receipt no longer has a key per seq that makes a
+ * second one of the same seq fail, so pushes of one device take turns: a
+ * transaction-scoped advisory lock on the device, taken before the receipts
+ * are read, makes a push of the same seqs elsewhere (another thread or
+ * instance) wait for this one and then find its receipt.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -97,100 +105,151 @@ static cJSON *key_reused(const char *uuid)
 	return r;
 }
 
-/* The batch's seqs as a bigint[] literal. */
-static char *seq_array(const struct batch *b)
+/* The lowest and highest of the batch's seqs, of those with keep[i] set
+ * when keep is given. */
+static void seq_range(const struct batch *b, const int *keep, char lo[24], char hi[24])
 {
-	struct wr_buf a = {0};
+	long long mn = 0, mx = 0;
+	int any = 0;
 
-	wr_buf_add(&a, "{", 1);
-	for (int i = 0; i < b->n; i++)
-		wr_buf_addf(&a, "%s%lld", i ? "," : "", b->seq[i]);
-	wr_buf_add(&a, "}", 1);
-	return a.p;
+	for (int i = 0; i < b->n; i++) {
+		if (keep && !keep[i])
+			continue;
+		mn = !any || b->seq[i] < mn ? b->seq[i] : mn;
+		mx = !any || b->seq[i] > mx ? b->seq[i] : mx;
+		any = 1;
+	}
+	snprintf(lo, 24, "%lld", mn);
+	snprintf(hi, 24, "%lld", mx);
 }
 
-/* The query of the results already stored for the batch's keys.  The
- * range of the batch's seqs bounds the index scan whatever plan the
- * statement gets (it is planned once, db_pool.c): a plan that took only
- * the device as its index condition read every receipt the device ever
- * had. */
+/* The statements that lock the device's receipts and read those that may
+ * hold the batch's seqs.  A receipt's key is its highest seq, so the index
+ * scan starts at the batch's lowest and reads the receipts of this push's
+ * seqs and of later ones only (none, as a device counts up, unless an old
+ * push is retried). */
 struct receipts_query {
-	char *seqs, lo[24], hi[24];
-	const char *params[4];
+	char lo[24], hi[24];
+	const char *params[3];
 };
 
-static int receipts_query(const struct batch *b, struct receipts_query *q, struct db_step *s,
-                          struct wr_err *e)
+static void receipts_query(const struct batch *b, struct receipts_query *q, struct db_step *lock,
+                           struct db_step *s)
 {
-	static const char sql[] = "SELECT seq, encode(hash, 'hex'), result::text FROM push_receipt"
-	                          " WHERE device = $1 AND seq = ANY($2::bigint[])"
-	                          " AND seq BETWEEN $3::bigint AND $4::bigint";
-	long long mn = b->n ? b->seq[0] : 0, mx = mn;
+	static const char lock_sql[] =
+		"SELECT pg_advisory_xact_lock(hashtext('wrench-central: push'), hashtext($1))";
+	static const char sql[] =
+		"SELECT seq, first_seq IS NULL, encode(hash, 'hex'), result::text FROM push_receipt"
+		" WHERE device = $1 AND seq >= $2::bigint AND coalesce(first_seq, seq) <= $3::bigint";
 
-	for (int i = 1; i < b->n; i++) {
-		mn = b->seq[i] < mn ? b->seq[i] : mn;
-		mx = b->seq[i] > mx ? b->seq[i] : mx;
-	}
-	snprintf(q->lo, sizeof q->lo, "%lld", mn);
-	snprintf(q->hi, sizeof q->hi, "%lld", mx);
-	if (!(q->seqs = seq_array(b)))
-		return wr_fail(e, WR_ENOMEM, "out of memory");
+	seq_range(b, NULL, q->lo, q->hi);
 	q->params[0] = b->device;
-	q->params[1] = q->seqs;
-	q->params[2] = q->lo;
-	q->params[3] = q->hi;
+	q->params[1] = q->lo;
+	q->params[2] = q->hi;
+	memset(lock, 0, sizeof *lock);
+	lock->sql = lock_sql;
+	lock->n = 1;
+	lock->params = q->params;
 	memset(s, 0, sizeof *s);
 	s->sql = sql;
-	s->n = 4;
+	s->n = 3;
 	s->params = q->params;
+}
+
+/* The stored result of seq, with the hex SHA-256 of its mutation, into
+ * res[i] of the batch's mutation of that seq, if any: the result, or
+ * key_reused when the stored mutation was another one. */
+static int receipt_take(const struct batch *b, long long seq, const char *hash,
+                        const cJSON *result, cJSON **res)
+{
+	for (int i = 0; i < b->n; i++)
+		if (b->seq[i] == seq && !res[i] &&
+		    !(res[i] = !strncmp(hash, b->hash[i], 64) ? cJSON_Duplicate(result, 1)
+		                                              : key_reused(b->m[i].uuid)))
+			return WR_ENOMEM;
 	return WR_OK;
 }
 
-/* The stored results: res[i] is the stored result, key_reused when the
- * stored mutation was another one, or stays NULL. */
-static void receipts_take(PGresult *r, const struct batch *b, cJSON **res)
+/* One receipt row: a push's (first_seq set; the hashes one after the
+ * other, the results as {"seqs", "results"}), or one mutation's, as
+ * written before schema 7. */
+static int receipt_row(PGresult *r, int k, const struct batch *b, cJSON **res)
 {
-	for (int k = 0; k < PQntuples(r); k++)
-		for (int i = 0; i < b->n; i++)
-			if (b->seq[i] == atoll(PQgetvalue(r, k, 0)))
-				res[i] = !strcmp(PQgetvalue(r, k, 1), b->hash[i])
-				                 ? cJSON_Parse(PQgetvalue(r, k, 2))
-				                 : key_reused(b->m[i].uuid);
+	const char *hash = PQgetvalue(r, k, 2);
+	size_t nh = strlen(hash) / 64;
+	cJSON *stored = cJSON_Parse(PQgetvalue(r, k, 3)), *seqs, *results;
+	int rc = WR_OK;
+
+	/* The text is the database's JSON: only memory fails its parse. */
+	if (!stored)
+		return WR_ENOMEM;
+	if (!strcmp(PQgetvalue(r, k, 1), "t")) {
+		rc = receipt_take(b, atoll(PQgetvalue(r, k, 0)), hash, stored, res);
+		cJSON_Delete(stored);
+		return rc;
+	}
+	seqs = cJSON_GetObjectItemCaseSensitive(stored, "seqs");
+	results = cJSON_GetObjectItemCaseSensitive(stored, "results");
+	for (int j = 0; rc == WR_OK && j < cJSON_GetArraySize(seqs) && (size_t)j < nh; j++) {
+		const cJSON *seq = cJSON_GetArrayItem(seqs, j), *result = cJSON_GetArrayItem(results, j);
+		if (cJSON_IsNumber(seq) && result)
+			rc = receipt_take(b, (long long)seq->valuedouble, hash + (size_t)j * 64, result, res);
+	}
+	cJSON_Delete(stored);
+	return rc;
 }
 
-/* The receipts of the mutations applied in this attempt, in one statement
- * sent with the batch's queued record writes (txn_flush_with).  A key that
- * a concurrent push of the same device stored meanwhile fails it (23505):
- * the attempt is made again and finds that receipt. */
+/* The stored results: res[i] is the stored result, key_reused when the
+ * stored mutation was another one, or stays NULL.  WR_ENOMEM when one
+ * could not be read: the mutation must not be applied again instead. */
+static int receipts_take(PGresult *r, const struct batch *b, cJSON **res, struct wr_err *e)
+{
+	for (int k = 0; k < PQntuples(r); k++)
+		if (receipt_row(r, k, b, res) != WR_OK)
+			return wr_fail(e, WR_ENOMEM, "out of memory");
+	return WR_OK;
+}
+
+/* The receipt of the mutations applied in this attempt, in one statement
+ * sent with the batch's queued record writes (txn_flush_with).  Its key,
+ * the highest of its seqs, has no receipt yet: the device's lock is held
+ * since the receipts were read. */
 static int receipts_store(PGconn *c, const struct batch *b, cJSON *const *res, const int *fresh,
                           struct wr_err *e, char *sqlstate)
 {
 	static const char sql[] =
-		"INSERT INTO push_receipt(device, seq, hash, result) SELECT $1, r.seq, decode(r.hash, 'hex'),"
-		" r.result FROM json_to_recordset($2::json) AS r(seq bigint, hash text, result json)";
-	cJSON *list = cJSON_CreateArray();
-	const char *params[2] = {b->device, NULL};
-	struct db_step s = {sql, 2, params};
-	char *text;
-	int n = 0, rc;
+		"INSERT INTO push_receipt(device, seq, first_seq, hash, result)"
+		" VALUES ($1, $2::bigint, $3::bigint, decode($4, 'hex'), $5::json)";
+	cJSON *stored = cJSON_CreateObject();
+	cJSON *seqs = cJSON_AddArrayToObject(stored, "seqs");
+	cJSON *results = cJSON_AddArrayToObject(stored, "results");
+	struct wr_buf hashes = {0};
+	char lo[24], hi[24], *text;
+	const char *params[5] = {b->device, hi, lo, NULL, NULL};
+	struct db_step s = {sql, 5, params};
+	int n = 0, ok = seqs && results, rc;
 
-	for (int i = 0; list && i < b->n; i++) {
-		cJSON *one = fresh[i] ? cJSON_CreateObject() : NULL;
-		if (!one)
+	for (int i = 0; ok && i < b->n; i++) {
+		if (!fresh[i])
 			continue;
-		cJSON_AddNumberToObject(one, "seq", (double)b->seq[i]);
-		cJSON_AddStringToObject(one, "hash", b->hash[i]);
-		cJSON_AddItemToObject(one, "result", cJSON_Duplicate(res[i], 1));
-		cJSON_AddItemToArray(list, one);
+		ok = cJSON_AddItemToArray(seqs, cJSON_CreateNumber((double)b->seq[i])) &&
+		     cJSON_AddItemToArray(results, cJSON_Duplicate(res[i], 1)) &&
+		     wr_buf_add(&hashes, b->hash[i], 64) == WR_OK;
 		n++;
 	}
-	text = list ? cJSON_PrintUnformatted(list) : NULL;
-	cJSON_Delete(list);
-	if (!text)
+	seq_range(b, fresh, lo, hi);
+	text = ok ? cJSON_PrintUnformatted(stored) : NULL;
+	cJSON_Delete(stored);
+	if (!text) {
+		free(text);
+		free(hashes.p);
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	params[1] = text;
+	}
+	params[3] = hashes.p;
+	params[4] = text;
 	rc = txn_flush_with(c, n ? &s : NULL, e, sqlstate);
 	free(text);
+	free(hashes.p);
 	PQclear(s.res);
 	return rc;
 }
@@ -278,7 +337,7 @@ static int begin(PGconn *c, const struct batch *b, int defer, cJSON **res, struc
 	const char **target = calloc((size_t)b->n + 1, sizeof *target);
 	const char **ref = calloc((size_t)b->n * REFS_PER_MUTATION + 1, sizeof *ref);
 	struct receipts_query q = {0};
-	struct db_step s;
+	struct db_step lock, s;
 	int nt = 0, nr = 0, rc;
 
 	for (int i = 0; target && ref && i < b->n; i++) {
@@ -296,12 +355,13 @@ static int begin(PGconn *c, const struct batch *b, int defer, cJSON **res, struc
 	}
 	if (!target || !ref)
 		rc = wr_fail(e, WR_ENOMEM, "out of memory");
-	else if ((rc = receipts_query(b, &q, &s, e)) == WR_OK &&
-	         (rc = txn_begin_batch(c, defer, target, nt, ref, nr, &s, e)) == WR_OK)
-		receipts_take(s.res, b, res);
-	if (rc == WR_OK)
-		PQclear(s.res);
-	free(q.seqs);
+	else {
+		receipts_query(b, &q, &lock, &s);
+		if ((rc = txn_begin_batch(c, defer, target, nt, ref, nr, &lock, &s, e)) == WR_OK) {
+			rc = receipts_take(s.res, b, res, e);
+			PQclear(s.res);
+		}
+	}
 	free(target);
 	free(ref);
 	return rc;
@@ -337,9 +397,9 @@ static int attempt(PGconn *c, const struct principal *p, const struct batch *b, 
 	return WR_OK;
 }
 
-/* Serialization failures and deadlocks, a receipt stored meanwhile by a
- * concurrent push of the same keys (the next attempt finds it), and a
- * queued insert that found its record created meanwhile (TXN_REDO). */
+/* Serialization failures and deadlocks, a unique key stored meanwhile (a
+ * receipt's: the next attempt finds it), and a queued insert that found
+ * its record created meanwhile (TXN_REDO). */
 static int retryable(const char *sqlstate)
 {
 	return !strcmp(sqlstate, "40001") || !strcmp(sqlstate, "40P01") ||

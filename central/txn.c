@@ -224,29 +224,37 @@ static int know_batch(PGresult *r, const char *const *target, int nt, struct wr_
 	"  WHERE uuid = ANY($2::uuid[]) AND uuid <> ALL($1::uuid[]) FOR KEY SHARE)"              \
 	" SELECT true, * FROM t UNION ALL SELECT false, * FROM s"
 
+/* The lock goes before the read: each statement of the pipeline takes its
+ * own snapshot, so the read and extra see what the lock's previous holder
+ * committed. */
 int txn_begin_batch(PGconn *c, int defer, const char *const *target, int nt,
-                    const char *const *ref, int nr, struct db_step *extra, struct wr_err *e)
+                    const char *const *ref, int nr, const struct db_step *lock,
+                    struct db_step *extra, struct wr_err *e)
 {
 	char *targets = uuid_array(target, nt), *refs = uuid_array(ref, nr);
 	const char *params[2] = {targets, refs};
-	struct db_step s[4] = {{"BEGIN", 0, NULL}, {LOCKED_NOW, 0, NULL}, {PREFETCH, 2, params}};
-	int n = extra ? 4 : 3, rc;
+	struct db_step s[5] = {{"BEGIN", 0, NULL}, {LOCKED_NOW, 0, NULL}};
+	int n = 2, read, rc;
 
 	txn_end();
 	T.defer = defer;
+	if (lock)
+		s[n++] = *lock;
+	read = n;
+	s[n++] = (struct db_step){PREFETCH, 2, params};
 	if (extra)
-		s[3] = *extra;
+		s[n++] = *extra;
 	rc = targets && refs ? db_pipeline(c, s, n, e, NULL) : wr_fail(e, WR_ENOMEM, "out of memory");
 	free(targets);
 	free(refs);
 	if (rc == WR_OK) {
 		wr_strlcpy(T.now, PQgetvalue(s[1].res, 0, 1), sizeof T.now);
-		rc = know_batch(s[2].res, target, nt, e);
+		rc = know_batch(s[read].res, target, nt, e);
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i <= read; i++)
 		PQclear(s[i].res);
 	if (extra)
-		extra->res = rc == WR_OK ? s[3].res : (PQclear(s[3].res), NULL);
+		extra->res = rc == WR_OK ? s[n - 1].res : (PQclear(s[n - 1].res), NULL);
 	return rc;
 }
 
