@@ -15,17 +15,27 @@ api POST "$A_URL/api/v1/push" "$ADMIN" "{\"device\":\"d1\",\"mutations\":[$muts]
 expect_jq '[.results[].status] | unique | join(",")' applied "forty locations"
 
 # Gzip: Accept-Encoding: gzip gives Content-Encoding: gzip and a body that
-# gunzips to the very JSON sent without it.
+# gunzips to the very JSON sent without it.  A pull serves a change only
+# once no older transaction of the cluster is still running (an autovacuum
+# ANALYZE elsewhere can hold it back a moment): the plain pull is asked
+# until it has all forty (each time with a new token, for the rate), so
+# that both pulls see the same page.
+for _ in $(seq 100); do
+	api GET "$A_URL/api/v1/changes?limit=40" "$OTHER"
+	expect_status 200 "a plain pull"
+	[ "$(jq '.changes | length' "$T/body")" = 40 ] && break
+	sleep 0.2
+	OTHER=$(token planner)
+done
+grep -qi '^content-encoding' "$T/headers" && fail "a pull without Accept-Encoding is encoded"
+cp "$T/body" "$T/plain"
 code=$(curl -s -o "$T/zipped" -D "$T/headers" -w '%{http_code}' -H "Authorization: Bearer $PLAN" \
 	-H 'Accept-Encoding: gzip' "$A_URL/api/v1/changes?limit=40")
 [ "$code" = 200 ] || fail "a gzip pull: HTTP $code"
 grep -qi '^content-encoding: gzip' "$T/headers" || fail "the pull is not gzip-encoded"
 grep -qi '^vary: accept-encoding' "$T/headers" || fail "no Vary: Accept-Encoding"
 gunzip -c <"$T/zipped" >"$T/unzipped" || fail "the gzip body does not gunzip"
-api GET "$A_URL/api/v1/changes?limit=40" "$OTHER"
-expect_status 200 "a plain pull"
-grep -qi '^content-encoding' "$T/headers" && fail "a pull without Accept-Encoding is encoded"
-cmp -s "$T/unzipped" "$T/body" || fail "the gunzipped body differs from the plain one"
+cmp -s "$T/unzipped" "$T/plain" || fail "the gunzipped body differs from the plain one"
 [ "$(jq '.changes | length' "$T/unzipped")" = 40 ] || fail "the gunzipped pull"
 [ "$(stat -c %s "$T/unzipped")" -gt 1024 ] || fail "the page is too small to be compressed"
 
