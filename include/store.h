@@ -773,6 +773,10 @@ struct wr_life_opts {
 	                             * ends the life as a suspension. */
 	size_t ncodes;
 	int with_readings;          /* also load run-hours meter readings */
+	const char *site;           /* NULL = every site; else a location code or a
+	                             * comma-separated list: the assets at those
+	                             * locations or below them.  An unknown code is
+	                             * an error (WR_EINPUT). */
 };
 /* Loads every asset's history (events from the history table, which includes
  * failures recorded by completed corrective work orders) into plain arrays
