@@ -326,7 +326,7 @@ static int do_create(PGconn *c, const struct principal *p, const struct entity *
 		/* Created meanwhile by another device, or its key is taken. */
 		*result = rejected(m->uuid, "duplicate",
 		                   "another record already has this UUID or natural key (tag, code,"
-		                   " number or meter name)");
+		                   " number, meter name or a setting's kind and name)");
 	} else if (rc == WR_OK && !strcmp(en->name, "parts") &&
 	           (rc = take_stock(c, p, rec, e, sqlstate)) != WR_OK) {
 		cJSON_Delete(rec);

@@ -104,6 +104,18 @@ static const struct field inventory[] = {
 	TEXT("barcode", 64), TEXT("area", 96), BOOL("non_stock", "false"), TEXT("notes", 4000),
 };
 
+/* The reports' settings (wrench report settings): crew capacity and labour
+ * rates, the planners' and plant-wide (in no site).  A setting is its kind
+ * and name (the person's username or the team; "" for crew_hours and rate),
+ * its key kind/name (refs.c); only its value changes. */
+static const char *const setting_kind[] = {"crew_hours", "rate", "person_rate", "team_rate",
+                                           NULL};
+static const struct field settings[] = {
+	{"kind", F_ENUM, 0, 0, setting_kind, NULL, FF_REQUIRED | FF_FIXED, NULL},
+	{"name", F_TEXT, 0, 63, NULL, NULL, FF_FIXED, "\"\""},
+	{"value", F_NUM, 0, 1000000000, NULL, NULL, FF_REQUIRED, NULL},
+};
+
 static const struct field readings[] = {
 	REQREF("asset", "assets"), REQREF("meter", "meters"),
 	{"at", F_INSTANT, 0, 0, NULL, NULL, FF_REQUIRED, NULL},
@@ -134,6 +146,7 @@ static const struct entity entities[] = {
 	{"readings", RO_TECHNICIAN, 1, 0, FIELDS(readings), NULL, SITE_VIA_REF, "asset", "asset"},
 	{"history", RO_TECHNICIAN, 1, 0, FIELDS(history), NULL, SITE_VIA_REF, "asset", "asset"},
 	{"inventory", RO_PLANNER, 0, 1, FIELDS(inventory), "code", SITE_NONE, NULL, NULL},
+	{"settings", RO_PLANNER, 0, 1, FIELDS(settings), NULL, SITE_NONE, NULL, NULL},
 };
 
 const struct entity *entity_find(const char *name)

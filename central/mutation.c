@@ -90,7 +90,7 @@ int mutation_check(const cJSON *mj, struct mutation *m, long long *seq, struct w
 	if (!cJSON_IsString(en) || !(ent = entity_find(en->valuestring)))
 		return wr_fail(e, WR_EINPUT,
 		               "entity: must be one of locations, assets, meters, pms, workorders, "
-		               "checks, notes, labour, parts, readings, history");
+		               "checks, notes, labour, parts, readings, history, inventory, settings");
 	if (!cJSON_IsString(op) || (strcmp(op->valuestring, "create") && strcmp(op->valuestring, "update") &&
 	                            strcmp(op->valuestring, "delete")))
 		return wr_fail(e, WR_EINPUT, "op: must be create, update or delete");

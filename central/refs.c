@@ -93,6 +93,11 @@ static void derive_key(const struct entity *en, const cJSON *rec, struct refs *r
 		/* A meter's name is unique within its asset. */
 		snprintf(rf->key, sizeof rf->key, "%s/%s", str_of(rec, "asset"), str_of(rec, "name"));
 		rf->has_key = 1;
+	} else if (!strcmp(en->name, "settings") && str_of(rec, "kind")) {
+		/* A report setting is one per kind and name (crew_hours/, person_rate/ann). */
+		snprintf(rf->key, sizeof rf->key, "%s/%s", str_of(rec, "kind"),
+		         str_of(rec, "name") ? str_of(rec, "name") : "");
+		rf->has_key = 1;
 	}
 }
 

@@ -161,6 +161,12 @@ static cJSON *number_value(const struct field *f, const cJSON *v, struct wr_err 
 {
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
 		return fail_null(e, f, "must be a number%s", "");
+	/* A number with limits (a report setting's value): within them. */
+	if (f->type == F_NUM && (f->min || f->max) &&
+	    (v->valuedouble < (double)f->min || v->valuedouble > (double)f->max)) {
+		wr_fail(e, WR_EINPUT, "%s: must be a number from %ld to %ld", f->name, f->min, f->max);
+		return NULL;
+	}
 	if (f->type == F_INT) {
 		double d = v->valuedouble;
 		if (d != floor(d) || d < (double)f->min || d > (double)f->max) {

@@ -125,6 +125,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 	memset(m, 0, sizeof *m);
 	predict_opts_init(&m->po);
 	m->lo.cls = args_get(a, "class");
+	m->lo.site = args_get(a, "site");
 	if ((rc = codes_arg(c, args_get(a, "codes"), m)) != 0)
 		return rc;
 	if ((rc = args_days(c, "horizon", args_get(a, "horizon"), &m->po.horizon)) != 0)
@@ -158,6 +159,7 @@ static int model_args(const struct cli *c, const struct args *a, struct model_ar
 #define MODEL_OPTS \
 	{"horizon", 0, 1, "DUR", "look-ahead window, e.g. 30d, 2w, 3mo (default 30d)"}, \
 	{"class", 0, 1, "C[,C...]", "only assets of these classes"}, \
+	{"site", 0, 1, "CODE[,CODE]", "only assets at these sites or locations, or below them"}, \
 	{"history-from", 0, 1, "DATE", "history is complete only from DATE (earlier lives enter late)"}, \
 	{"hazard", 0, 1, "H", "piecewise (default: chosen by AIC against Weibull) or weibull"}, \
 	{"renewal-only", 0, 0, NULL, "every failure renews (default: minimal repair where the data say so)"}, \

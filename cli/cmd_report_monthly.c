@@ -109,6 +109,7 @@ static int load_risk(struct cli *c, struct monthly_report *r, struct wr_err *e)
 
 	memset(&lo, 0, sizeof lo);
 	lo.cls = r->cls;
+	lo.site = r->site;
 	predict_opts_init(&po);
 	r->horizon_days = po.horizon;
 	r->risk_as_of = r->m.month[r->m.n] < today ? r->m.month[r->m.n] : today;

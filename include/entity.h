@@ -29,6 +29,7 @@ enum csv_entity {
 	CE_INVENTORY,
 	CE__COUNT,
 	CE_CHECKS = CE__COUNT, CE_NOTES, CE_LABOUR, CE_PARTS,
+	CE_SETTINGS,   /* the reports' settings (report.h): plant-wide, the planner's */
 	CE__ALL
 };
 

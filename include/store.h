@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8   /* 10 once migrations 8 and 9 (other work) land */
 
 struct store;
 
@@ -773,6 +773,10 @@ struct wr_life_opts {
 	                             * ends the life as a suspension. */
 	size_t ncodes;
 	int with_readings;          /* also load run-hours meter readings */
+	const char *site;           /* NULL = every site; else a location code or a
+	                             * comma-separated list: the assets at those
+	                             * locations or below them.  An unknown code is
+	                             * an error (WR_EINPUT). */
 };
 /* Loads every asset's history (events from the history table, which includes
  * failures recorded by completed corrective work orders) into plain arrays

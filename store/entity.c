@@ -51,15 +51,17 @@
  * (csv_import_rec.c, csv_import_wo.c).
  *
  * Who writes what follows the sync protocol (docs/sync-api.md, section 7):
- * the asset register (locations, assets, meters, PM schedules) is the
- * planner's; work orders, meter readings and history events are the
- * technician's too.  Readings and history events are append-only.
+ * the asset register (locations, assets, meters, PM schedules) and the
+ * reports' settings are the planner's; work orders, meter readings and
+ * history events are the technician's too.  Readings and history events
+ * are append-only.
  */
 #include <math.h>
 #include <string.h>
 
 #include "csvio.h"
 #include "entity_rec.h"
+#include "report.h"
 
 /* A field: its name, type and place in struct entity_rec, then what
  * differs from the defaults, as designated initialisers. */
@@ -548,6 +550,17 @@ static const struct wr_field parts[] = {
 	 * server lowers that part's on_hand as it applies the use. */
 	A("part", FT_REF, "part_id", .ref = CE_INVENTORY),
 };
+
+/* The reports' settings (crew capacity, labour rates: report.h), which
+ * planners at every desk share.  A setting is its kind and name, both
+ * fixed once made; only its value changes. */
+static const struct wr_field settings[] = {
+	S("kind", FT_ENUM, "kind", .flags = EF_KEY | EF_REQUIRED, .merge = MERGE_APPEND,
+	  .lo = RS_CREW_HOURS, .hi = RS__COUNT - 1, .ename = wr_setting_kind_name),
+	S("name", FT_TEXT, "name", .flags = EF_KEY, .merge = MERGE_APPEND),
+	S("value", FT_NUMBER, "value"),
+	S("uuid", FT_UUID, "uuid", .merge = MERGE_APPEND),
+};
 #undef A
 #undef WO_REF
 #undef S
@@ -612,6 +625,8 @@ static const struct wr_entity entities[CE__ALL] = {
 	 .writer = ROLE_TECHNICIAN, .sync_only = 1, .draft = "@.running", FIELDS(labour)},
 	{.id = CE_PARTS, .name = "parts", .table = "wo_part", .append_only = 1,
 	 .writer = ROLE_TECHNICIAN, .sync_only = 1, FIELDS(parts)},
+	{.id = CE_SETTINGS, .name = "settings", .table = "report_setting",
+	 .writer = ROLE_PLANNER, .sync_only = 1, FIELDS(settings)},
 };
 
 const struct wr_entity *wr_entity_get(int entity)

@@ -38,6 +38,18 @@
 static const char q_assets[] =
 	"SELECT a.id, a.tag, " CLS_EXPR ", a.install_date, a.status FROM asset a"
 	" WHERE ?1 IS NULL OR " CLS_MATCH " ORDER BY a.id";
+/* The same with a site filter: ?2 is a comma-separated list of location
+ * codes, each of which takes the assets at its location or any location
+ * below it (as the reports' --site does).  Only the asset cursor narrows:
+ * the events and readings of the assets left out are skipped by the merge
+ * (cur_skip_to), so the other cursors need no filter of their own. */
+static const char q_assets_site[] =
+	"WITH RECURSIVE under(id) AS (SELECT id FROM location"
+	"  WHERE instr(',' || ?2 || ',', ',' || code || ',') > 0"
+	" UNION SELECT l.id FROM location l JOIN under u ON l.parent_id = u.id)"
+	" SELECT a.id, a.tag, " CLS_EXPR ", a.install_date, a.status FROM asset a"
+	" WHERE (?1 IS NULL OR " CLS_MATCH ") AND a.location_id IN (SELECT id FROM under)"
+	" ORDER BY a.id";
 
 /* Events: code is asked for only when a code filter is given, and then only
  * for failures, because SQLite defers the seek from the index into the table
@@ -390,24 +402,55 @@ void store_life_free(struct ld_set *ld)
 }
 
 static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, const char *cls,
-                   struct wr_err *e)
+                   const char *site, struct wr_err *e)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "loading asset history");
 	struct store_binds b = store_binds_start(*st);
 	if (cls && sqlite3_bind_parameter_count(*st) >= 1)
 		store_bind_text_static(&b, 1, cls);
+	if (site && sqlite3_bind_parameter_count(*st) >= 2)
+		store_bind_text_static(&b, 2, site);
 	return store_binds_check(&b, e, "loading asset history");
+}
+
+/* Every code of the site list (comma-separated) must name a location, so
+ * that a mistyped site is an error rather than an empty ranking. */
+static int check_sites(struct store *s, const char *site, struct wr_err *e)
+{
+	const char *p = site;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char code[256];
+		int64_t id;
+
+		if (n == 0)
+			return wr_fail(e, WR_EINPUT, "the site list '%s' has an empty code; "
+			               "separate location codes by single commas", site);
+		if (n >= sizeof code)
+			return wr_fail(e, WR_EINPUT, "no site or location with code %.*s", (int)n, p);
+		memcpy(code, p, n);
+		code[n] = '\0';
+		if ((id = store_id_of(s, "location", code, e)) < 0)
+			return WR_EDB;
+		if (id == 0)
+			return wr_fail(e, WR_EINPUT, "no site or location with code %s", code);
+		if (!p[n])
+			return WR_OK;
+		p += n + 1;
+	}
 }
 
 /* Sizes the unit and event arrays of a load of every asset at once (a
  * class filter reads a part only: the arrays grow then).  -1 when out of
  * memory. */
-static int reserve_all(struct store *s, struct life_build *b, const char *cls)
+static int reserve_all(struct store *s, struct life_build *b, const char *cls,
+                       const char *site)
 {
 	struct ld_set *out = b->out;
 
-	if (cls)
+	if (cls || site)
 		return 0;
 	return reserve((void **)&out->units, &b->cap_units,
 	               rows_hint(s, "SELECT max(rowid) FROM asset"), sizeof *out->units) ||
@@ -437,6 +480,7 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
                     struct wr_err *e)
 {
 	const char *cls = o && o->cls && *o->cls ? o->cls : NULL;
+	const char *site = o && o->site && *o->site ? o->site : NULL;
 	int codes = o && o->codes;
 	const char *q_ev = cls ? (codes ? q_events_cls_codes : q_events_cls) : q_events;
 	struct life_build b = {out, 0, 0, 0, NULL, 0, 0, 0, codes && !cls};
@@ -450,15 +494,18 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 	 * transaction on its own and a no-op inside the caller's transaction. */
 	if (sqlite3_exec(s->db, "SAVEPOINT life_load", NULL, NULL, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "loading asset history");
+	if (site && (rc = check_sites(s, site, e)) != WR_OK)
+		goto done;
 	if (b.code_list && (rc = collect_not_counted(s, &b, o, e)) != WR_OK)
 		goto done;
-	if (reserve_all(s, &b, cls)) {
+	if (reserve_all(s, &b, cls, site)) {
 		rc = wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
 		goto done;
 	}
-	if ((rc = prepare(s, q_assets, &ast, cls, e)) != WR_OK ||
-	    (rc = prepare(s, q_ev, &ev.st, cls, e)) != WR_OK ||
-	    (o && o->with_readings && (rc = prepare(s, q_readings, &rd.st, NULL, e)) != WR_OK))
+	if ((rc = prepare(s, site ? q_assets_site : q_assets, &ast, cls, site, e)) != WR_OK ||
+	    (rc = prepare(s, q_ev, &ev.st, cls, NULL, e)) != WR_OK ||
+	    (o && o->with_readings &&
+	     (rc = prepare(s, q_readings, &rd.st, NULL, NULL, e)) != WR_OK))
 		goto done;
 	rc = load_units(s, &b, ast, &ev, &rd, o, e);
 done:

@@ -53,10 +53,13 @@ static int check_value(int kind, double value, struct wr_err *e)
 int store_report_setting_set(struct store *s, int kind, const char *name, double value,
                              struct wr_err *e)
 {
+	/* A new setting gets its UUID here, a change a new version: they sync
+	 * (entity settings, store/entity.c), the outbox triggers queue both. */
 	static const char q_set[] =
-		"INSERT INTO report_setting(kind, name, value, updated_at) VALUES(?1, ?2, ?3, ?4)"
+		"INSERT INTO report_setting(uuid, kind, name, value, updated_at)"
+		" VALUES(?5, ?1, ?2, ?3, ?4)"
 		" ON CONFLICT(kind, name) DO UPDATE SET value = excluded.value,"
-		" updated_at = excluded.updated_at";
+		" version = version + (value <> excluded.value), updated_at = excluded.updated_at";
 	static const char q_del[] = "DELETE FROM report_setting WHERE kind = ?1 AND name = ?2";
 	const char *key;
 	sqlite3_stmt *st;
@@ -72,8 +75,11 @@ int store_report_setting_set(struct store *s, int kind, const char *name, double
 	store_bind_int(&b, 1, kind);
 	store_bind_text(&b, 2, key);
 	if (!del) {
+		char uuid[WR_UUID_BUF];
+		wr_uuid_new(uuid);
 		store_bind_double(&b, 3, value);
 		store_bind_int64(&b, 4, wr_now());
+		store_bind_text(&b, 5, uuid);
 	}
 	rc = store_run(s, &b, e, "saving a report setting");
 	store_stmt_done(st);
@@ -103,6 +109,10 @@ int store_report_setting_get(struct store *s, int kind, const char *name, double
 		else if (r != SQLITE_DONE)
 			rc = store_dberr(s, e, "reading a report setting");
 	}
+	/* No capacity is no setting: `report settings` refuses one, but a
+	 * synced value comes from any client of the server. */
+	if (kind == RS_CREW_HOURS && !(*value > 0))
+		*value = NAN;
 	store_stmt_done(st);
 	return rc;
 }

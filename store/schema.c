@@ -307,6 +307,31 @@ static const char *const migration_7[] = {
 	NULL,
 };
 
+/* Migration 10 (8 and 9 are other work's): the reports' settings sync
+ * (docs/sync-api.md, entity settings), so their rows carry what every
+ * synced record does: a row id, a UUID and a version; (kind, name) stays
+ * the key.  Settings made before are queued for the first push, as the
+ * outbox triggers would have queued them. */
+static const char *const migration_10[] = {
+	"ALTER TABLE report_setting RENAME TO report_setting_6;"
+	"CREATE TABLE report_setting("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+	" kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 3), name TEXT NOT NULL DEFAULT '',"
+	" value REAL NOT NULL CHECK (value >= 0), version INTEGER NOT NULL DEFAULT 1,"
+	" updated_at INTEGER NOT NULL, UNIQUE(kind, name));"
+	"INSERT INTO report_setting(uuid, kind, name, value, updated_at)"
+	" SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'"
+	" || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random() % 4), 1)"
+	" || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), kind, name, value,"
+	" updated_at FROM report_setting_6 ORDER BY kind, name;"
+	"DROP TABLE report_setting_6;"
+	"INSERT INTO outbox(seq, entity, uuid, op, base_version)"
+	" SELECT (SELECT next_seq FROM sync_state) + id - 1, 'settings', uuid, 'create', 0"
+	" FROM report_setting;"
+	"UPDATE sync_state SET next_seq = next_seq + (SELECT count(*) FROM report_setting);",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
 	migration_2,
@@ -315,5 +340,6 @@ const char *const *const store_migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7,
+	migration_10,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -43,6 +43,29 @@ static int text_of(struct store *s, const char *sql, const char *arg, char *buf,
 	return rc;
 }
 
+/* A key that starts with an enumeration (a report setting's kind): its
+ * name, then the next key field's value when there is one ("rate",
+ * "person_rate ann").  buf holds the stored number on entry. */
+static int enum_key(struct store *s, const struct wr_entity *en, const struct wr_field *k,
+                    const char *uuid, char *buf, size_t n, struct wr_err *e)
+{
+	const struct wr_field *next = NULL;
+	char sql[160], rest[128];
+	int rc;
+
+	for (const struct wr_field *f = k + 1; !next && f < en->f + en->n; f++)
+		if ((f->flags & EF_KEY) && f->column)
+			next = f;
+	rest[0] = '\0';
+	if (next) {
+		snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE uuid = ?1", next->column, en->table);
+		if ((rc = text_of(s, sql, uuid, rest, sizeof rest, e)) != WR_OK)
+			return rc;
+	}
+	snprintf(buf, n, "%s%s%s", k->ename(atoi(buf)), rest[0] ? " " : "", rest);
+	return WR_OK;
+}
+
 /* The key people know the record uuid of en by: a tag, a number; for a
  * part of a work order, the work order's number.  The UUID when gone. */
 int sync_record_key(struct store *s, const struct wr_entity *en, const char *uuid, char *buf,
@@ -66,6 +89,8 @@ int sync_record_key(struct store *s, const struct wr_entity *en, const char *uui
 	}
 	rc = sql.oom ? wr_fail(e, WR_ENOMEM, "out of memory") : text_of(s, sql.p, uuid, buf, n, e);
 	sbuf_free(&sql);
+	if (rc == WR_OK && buf[0] && k->type == FT_ENUM)
+		rc = enum_key(s, en, k, uuid, buf, n, e);
 	if (rc == WR_OK && !buf[0])
 		wr_strlcpy(buf, uuid, n);
 	return rc;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "helpers/testdb.h"
+#include "report.h"
 #include "store.h"
 #include "../store/internal.h"   /* the connection, to read its pragmas */
 
@@ -432,9 +433,10 @@ START_TEST(schema_2_gets_sync)
 	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM outbox"), 0);
 	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
 	                                  " AND name LIKE 'sync_%'"),
-	                 /* inserts of 12 tables, updates of 7 and a labour timer's stop,
-	                  * deletes of the register's 5 (the parts inventory's too) */
-	                 12 + 8 + 5);
+	                 /* inserts of 13 tables, updates of 8 and a labour timer's stop,
+	                  * deletes of the register's 6 (the parts inventory's and the
+	                  * report settings' too) */
+	                 13 + 9 + 6);
 	ck_assert_int_eq(store_asset_get(s, "P-1", &a, &e), WR_OK);
 	wr_strlcpy(a.name, "Pump", sizeof a.name);
 	ck_assert_int_eq(store_asset_put(s, &a, &e), WR_OK);
@@ -445,6 +447,55 @@ START_TEST(schema_2_gets_sync)
 	                                     " VALUES('u1', 'WO-1', 0, 0); INSERT INTO wo_note(uuid,"
 	                                     " wo_id, author, at, body) VALUES('n1', 1, 'a', 0, 'b');"
 	                                     " DELETE FROM wo_note", NULL, NULL, NULL), SQLITE_OK);
+	testdb_close(s, db);
+	rmdir(dir);
+}
+END_TEST
+
+/* A database of schema 7, whose report settings were the device's alone:
+ * opening it keeps every setting, gives each a UUID, and queues each as a
+ * create after the edits already waiting, so that a planner's settings
+ * reach the other devices at the next sync. */
+START_TEST(schema_7_settings_sync)
+{
+	char dir[512], db[600], uuid[64];
+	struct store *s = NULL;
+	struct wr_err e = {0, ""};
+	double v;
+	sqlite3 *raw;
+
+	scratch(dir, sizeof dir, db, sizeof db);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	for (int v7 = 0; v7 < 7; v7++)
+		for (const char *const *q = store_migrations[v7]; *q; q++)
+			ck_assert_msg(sqlite3_exec(raw, *q, NULL, NULL, NULL) == SQLITE_OK, "%s",
+			              sqlite3_errmsg(raw));
+	ck_assert_int_eq(sqlite3_exec(raw, "INSERT INTO report_setting(kind, name, value, updated_at)"
+	                                   " VALUES(1, '', 40, 5), (2, 'ann', 55, 5), (0, '', 80, 5);"
+	                                   " INSERT INTO outbox(seq, entity, uuid, op)"
+	                                   " VALUES(4, 'assets', 'a1', 'update');"
+	                                   " UPDATE sync_state SET next_seq = 5;"
+	                                   " PRAGMA user_version = 7;", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(raw), SQLITE_OK);
+
+	ck_assert_msg(store_open_existing(db, &s, &e) == WR_OK, "%s", e.msg);
+	ck_assert_int_eq(store_schema_version(s), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(store_report_setting_get(s, RS_RATE_PERSON, "ann", &v, &e), WR_OK);
+	ck_assert(v == 55);
+	ck_assert_int_eq(store_report_setting_get(s, RS_CREW_HOURS, NULL, &v, &e), WR_OK);
+	ck_assert(v == 80);
+	query_text(s->db, "SELECT uuid FROM report_setting WHERE kind = 1", uuid, sizeof uuid);
+	ck_assert_msg(wr_uuid_valid(uuid), "setting uuid %s", uuid);
+	ck_assert_int_eq(query_int(s->db, "SELECT count(DISTINCT uuid) FROM report_setting"), 3);
+	/* Three creates after the waiting update, with the sequence moved on. */
+	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM outbox o JOIN report_setting r"
+	                                  " ON r.uuid = o.uuid WHERE o.entity = 'settings'"
+	                                  " AND o.op = 'create' AND o.seq BETWEEN 5 AND 7"), 3);
+	ck_assert_int_eq(query_int(s->db, "SELECT next_seq FROM sync_state"), 8);
+	/* A change is queued as an update of the record. */
+	ck_assert_int_eq(store_report_setting_set(s, RS_RATE_DEFAULT, NULL, 45, &e), WR_OK);
+	ck_assert_int_eq(query_int(s->db, "SELECT count(*) FROM outbox WHERE seq = 8"
+	                                  " AND entity = 'settings' AND op = 'update'"), 1);
 	testdb_close(s, db);
 	rmdir(dir);
 }
@@ -485,6 +536,7 @@ int main(void)
 	tcase_add_test(tc, empty_file_needs_init);
 	tcase_add_test(tc, open_existing_needs_a_file);
 	tcase_add_test(tc, schema_2_gets_sync);
+	tcase_add_test(tc, schema_7_settings_sync);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -70,8 +70,8 @@ pump_plant() {
 }
 
 # dump DEVICE: every synced entity of DEVICE in a canonical form: the
-# exports of the CSV entities, and the work orders' checklist items,
-# notes, labour and parts by UUID.  A running labour timer (negative
+# exports of the CSV entities, the work orders' checklist items, notes,
+# labour and parts, and the reports' settings, by UUID.  A running labour timer (negative
 # minutes) is the device's own until it is stopped: it is not synced.
 dump() {
 	local e
@@ -87,7 +87,8 @@ dump() {
 		 SELECT 'labour', l.uuid, w.uuid, l.username, l.started_at, l.minutes, l.note
 		   FROM wo_labor l JOIN wo w ON w.id = l.wo_id WHERE l.minutes >= 0 ORDER BY l.uuid;
 		 SELECT 'part', p.uuid, w.uuid, p.part_code, p.description, p.qty, p.unit_cost, p.at
-		   FROM wo_part p JOIN wo w ON w.id = p.wo_id ORDER BY p.uuid;"
+		   FROM wo_part p JOIN wo w ON w.id = p.wo_id ORDER BY p.uuid;
+		 SELECT 'setting', uuid, kind, name, value FROM report_setting ORDER BY uuid;"
 }
 
 # same DEVICE DEVICE what: their dumps are identical.

@@ -262,6 +262,20 @@ assert_not_contains "no <b> from the filter" "$OUT" "<b>pump"
 w report monthly --format html --site RIV
 check_rc "html for a site" 0
 assert_contains "the site is named" "$OUT" "Assets at RIV."
+# Its ranking is the site's: the evil asset, which has no location, leads
+# the plant's ranking but is not ranked at the site, and the page ranks
+# the assets `rank --site` ranks, in its order.
+printf '%s\n' "$OUT" >"$TMP/site.html"
+SITE_PAGE=$(summarize "$TMP/site.html")
+w rank --at 2026-03-01 --site RIV --format csv
+check_rc "rank --site RIV" 0
+SITE_TOP=$(printf '%s\n' "$OUT" | tr -d '\r' | awk -F, 'NR == 2 { print $2 }')
+SITE_RANKED=$(csv_rows "$OUT")
+assert_eq "the plant's riskiest is the evil asset" 'EV<i>&"1' "$TOP"
+assert_eq "the site's page: the site's riskiest first" "$SITE_TOP" "$(key firstrisk "$SITE_PAGE")"
+assert_eq "the site's page: twenty of the site's assets" 20 "$(key risk_rows "$SITE_PAGE")"
+assert_contains "the site's page: ranked among the site's assets" \
+	"$(cat "$TMP/site.html")" "(<code>wrench rank</code>) of $SITE_RANKED assets."
 w report monthly --format html --site NOPE -o "$TMP/nope.html"
 check_rc "an unknown site is refused" 1
 assert_contains "it is named" "$ERR" "NOPE"
