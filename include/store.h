@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 8   /* 10 once migrations 8 and 9 (other work) land */
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 

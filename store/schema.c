@@ -307,12 +307,12 @@ static const char *const migration_7[] = {
 	NULL,
 };
 
-/* Migration 10 (8 and 9 are other work's): the reports' settings sync
+/* Migration 8: the reports' settings sync
  * (docs/sync-api.md, entity settings), so their rows carry what every
  * synced record does: a row id, a UUID and a version; (kind, name) stays
  * the key.  Settings made before are queued for the first push, as the
  * outbox triggers would have queued them. */
-static const char *const migration_10[] = {
+static const char *const migration_8[] = {
 	"ALTER TABLE report_setting RENAME TO report_setting_6;"
 	"CREATE TABLE report_setting("
 	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
@@ -340,6 +340,6 @@ const char *const *const store_migrations[] = {
 	migration_5,
 	migration_6,
 	migration_7,
-	migration_10,
+	migration_8,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);
