@@ -11,12 +11,13 @@
  * all, in order.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include "predict_int.h"
 
 struct pool {
-	pthread_mutex_t mu;
-	size_t next, n;
+	atomic_size_t next; /* an atomic counter: taking a job cannot fail */
+	size_t n;
 	const size_t *order;
 	void (*job)(void *ctx, size_t i, unsigned worker);
 	void *ctx;
@@ -31,15 +32,12 @@ struct pool_worker {
 /* Takes the next job, or returns 0 when none is left. */
 static int pool_take(struct pool *p, size_t *i)
 {
-	int more;
+	size_t k = atomic_fetch_add(&p->next, 1);
 
-	pthread_mutex_lock(&p->mu);
-	more = p->next < p->n;
-	if (more)
-		*i = p->order ? p->order[p->next] : p->next;
-	p->next += more;
-	pthread_mutex_unlock(&p->mu);
-	return more;
+	if (k >= p->n)
+		return 0;
+	*i = p->order ? p->order[k] : k;
+	return 1;
 }
 
 static void *pool_work(void *arg)
@@ -74,14 +72,14 @@ void pi_pool_run(size_t n, const size_t *order, unsigned threads,
 	struct pool_worker w[PI_POOL_MAX];
 	unsigned k, started = 0;
 
-	p.next = 0;
+	atomic_init(&p.next, 0);
 	p.n = n;
 	p.order = order;
 	p.job = job;
 	p.ctx = ctx;
 	if (threads > PI_POOL_MAX)
 		threads = PI_POOL_MAX;
-	if (threads <= 1 || n <= 1 || pthread_mutex_init(&p.mu, NULL) != 0) {
+	if (threads <= 1 || n <= 1) {
 		size_t i;
 		for (i = 0; i < n; i++)
 			job(ctx, order ? order[i] : i, 0);
@@ -101,5 +99,4 @@ void pi_pool_run(size_t n, const size_t *order, unsigned threads,
 	pool_work(&w[0]);
 	for (k = 1; k <= started; k++)
 		pthread_join(w[k].th, NULL);
-	pthread_mutex_destroy(&p.mu);
 }
