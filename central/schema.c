@@ -119,7 +119,7 @@ static const char migration_7[] =
  * past their rows.  Each of their rows is written again, at a position
  * after every cursor, so that such a device receives the records that do
  * not change again; other devices hold them at that version and pass over
- * them. */
+ * them.  (Number 8 is another branch's; it goes before this one.) */
 static const char migration_9[] =
 	"WITH old AS (DELETE FROM change_log WHERE entity IN ('inventory', 'settings')"
 	"  RETURNING seq, entity, uuid, version, op, site, sites, data)"
