@@ -253,7 +253,6 @@ static int take_stock(PGconn *c, const struct principal *p, const cJSON *use,
 	const cJSON *part = cJSON_GetObjectItemCaseSensitive(use, "part");
 	const cJSON *qty = cJSON_GetObjectItemCaseSensitive(use, "qty");
 	const struct entity *inv = entity_find("inventory");
-	struct principal plant = *p;
 	struct current cur;
 	struct refs rf;
 	const cJSON *on;
@@ -272,9 +271,7 @@ static int take_stock(PGconn *c, const struct principal *p, const cJSON *use,
 	cJSON_ReplaceItemInObjectCaseSensitive(
 		cur.data, "on_hand",
 		cJSON_CreateNumber((cJSON_IsNumber(on) ? on->valuedouble : 0) - qty->valuedouble));
-	/* The inventory is in no site: the write is the plant's, by p. */
-	plant.nsites = 0;
-	rc = refs_resolve(c, &plant, inv, part->valuestring, cur.data, &rf, e);
+	rc = refs_resolve(c, p, inv, part->valuestring, cur.data, &rf, e);
 	if (rc == WR_OK)
 		rc = write_update(c, p, inv, part->valuestring, cur.version + 1, &cur, &rf, at, e,
 		                  sqlstate);
@@ -293,7 +290,7 @@ static int do_create(PGconn *c, const struct principal *p, const struct entity *
 
 	if (cur->found) {
 		if (!strcmp(cur->entity, en->name) && !cur->deleted &&
-		    principal_sees(p, cur->site[0] ? cur->site : NULL) &&
+		    entity_seen_by(en, p, cur->site[0] ? cur->site : NULL) &&
 		    same_create(en, m->fields, cur->data)) {
 			/* The same record created again (a re-push after a reset). */
 			*result = result_new(MS_APPLIED, m->uuid);
@@ -542,7 +539,7 @@ int mutation_apply(PGconn *c, const struct principal *p, const struct mutation *
 	if (!strcmp(m->op, "create"))
 		rc = do_create(c, p, en, m, &cur, result, e, sqlstate);
 	else if (!cur.found || strcmp(cur.entity, en->name) != 0 ||
-	         !principal_sees(p, cur.site[0] ? cur.site : NULL))
+	         !entity_seen_by(en, p, cur.site[0] ? cur.site : NULL))
 		*result = rejected(m->uuid, "not_found", "there is no such record");
 	else if (cur.deleted)
 		*result = rejected(m->uuid, "deleted", "the record was deleted on the server");

@@ -119,8 +119,9 @@ struct field {
 	const char *def;           /* default as JSON text, NULL for null */
 };
 
-/* SITE_NONE: plant-wide records (the parts inventory), in no site. */
-enum site_rule { SITE_LOCATION, SITE_ASSET, SITE_VIA_REF, SITE_NONE };
+/* SITE_PLANT: the plant's records (the parts inventory, the reports'
+ * settings), in no site and every token's, whatever its sites. */
+enum site_rule { SITE_LOCATION, SITE_ASSET, SITE_VIA_REF, SITE_PLANT };
 
 struct entity {
 	const char *name;
@@ -137,6 +138,11 @@ struct entity {
 
 const struct entity *entity_find(const char *name);
 const struct field *entity_field(const struct entity *en, const char *name);
+/* 1 when the principal sees a record of en in site (NULL: in none): its
+ * sites allow it, or en is the plant's (SITE_PLANT). */
+int entity_seen_by(const struct entity *en, const struct principal *p, const char *site);
+/* The plant-wide entities' names as a PostgreSQL text[] literal in buf. */
+const char *entity_plant_array(char *buf, size_t n);
 extern const char *const wo_status_names[];
 
 /* validate.c: a value from a request, checked and made canonical (empty

@@ -5,6 +5,7 @@
  * and the change feed all read these tables; docs/sync-api.md section 7 is
  * the same list for people.  Field names are those `wrench export` writes.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "central.h"
@@ -145,8 +146,8 @@ static const struct entity entities[] = {
 	{"parts", RO_TECHNICIAN, 1, 0, FIELDS(parts), NULL, SITE_VIA_REF, "workorder", "workorder"},
 	{"readings", RO_TECHNICIAN, 1, 0, FIELDS(readings), NULL, SITE_VIA_REF, "asset", "asset"},
 	{"history", RO_TECHNICIAN, 1, 0, FIELDS(history), NULL, SITE_VIA_REF, "asset", "asset"},
-	{"inventory", RO_PLANNER, 0, 1, FIELDS(inventory), "code", SITE_NONE, NULL, NULL},
-	{"settings", RO_PLANNER, 0, 1, FIELDS(settings), NULL, SITE_NONE, NULL, NULL},
+	{"inventory", RO_PLANNER, 0, 1, FIELDS(inventory), "code", SITE_PLANT, NULL, NULL},
+	{"settings", RO_PLANNER, 0, 1, FIELDS(settings), NULL, SITE_PLANT, NULL, NULL},
 };
 
 const struct entity *entity_find(const char *name)
@@ -163,4 +164,22 @@ const struct field *entity_field(const struct entity *en, const char *name)
 		if (!strcmp(en->f[i].name, name))
 			return &en->f[i];
 	return NULL;
+}
+
+int entity_seen_by(const struct entity *en, const struct principal *p, const char *site)
+{
+	return (en && en->site == SITE_PLANT) || principal_sees(p, site);
+}
+
+const char *entity_plant_array(char *buf, size_t n)
+{
+	size_t len = (size_t)snprintf(buf, n, "{");
+
+	for (size_t i = 0; i < sizeof entities / sizeof entities[0] && len < n; i++)
+		if (entities[i].site == SITE_PLANT)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", len > 1 ? "," : "",
+			                        entities[i].name);
+	if (len < n)
+		snprintf(buf + len, n - len, "}");
+	return buf;
 }

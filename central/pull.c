@@ -128,16 +128,17 @@ static int page(PGconn *c, const struct principal *p, struct cursor *cu, int lim
 		" (" OPEN_CONFLICTS "), (" LAST_EDITOR ")"
 		" FROM change_log WHERE (xid, seq) > ($1::xid8, $2::bigint)"
 		" AND xid < pg_snapshot_xmin(pg_current_snapshot())"
-		" AND ($3::text[] IS NULL OR sites && $3::text[])"
+		" AND ($3::text[] IS NULL OR sites && $3::text[] OR entity = ANY($5::text[]))"
 		" ORDER BY change_log.xid, change_log.seq LIMIT $4::int";
-	char seq[24], lim[16], sites[1200];
-	const char *params[4] = {cu->xid, seq, principal_sites_array(p, sites, sizeof sites), lim};
+	char seq[24], lim[16], sites[1200], plant[200];
+	const char *params[5] = {cu->xid, seq, principal_sites_array(p, sites, sizeof sites), lim,
+	                         entity_plant_array(plant, sizeof plant)};
 	PGresult *r;
 	int n;
 
 	snprintf(seq, sizeof seq, "%lld", cu->seq);
 	snprintf(lim, sizeof lim, "%d", limit + 1);
-	if (!(r = db_exec(c, sql, 4, params, e, NULL)))
+	if (!(r = db_exec(c, sql, 5, params, e, NULL)))
 		return -1;
 	n = PQntuples(r);
 	*more = n > limit;
@@ -145,8 +146,10 @@ static int page(PGconn *c, const struct principal *p, struct cursor *cu, int lim
 		n = limit;
 	for (int i = 0; i < n; i++) {
 		const char *site = PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6);
-		/* A record that left the token's sites is gone, for this token. */
-		int gone = !strcmp(PQgetvalue(r, i, 5), "delete") || !principal_sees(p, site);
+		/* A record that left the token's sites is gone, for this token;
+		 * the plant's records (inventory, settings) are every token's. */
+		int gone = !strcmp(PQgetvalue(r, i, 5), "delete") ||
+		           !entity_seen_by(entity_find(PQgetvalue(r, i, 2)), p, site);
 		wr_buf_addf(b, "%s{\"entity\":\"%s\",\"uuid\":\"%s\",\"version\":%s,\"op\":\"%s\",\"data\":",
 		            i ? "," : "", PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
 		            gone ? "delete" : "upsert");

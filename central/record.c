@@ -48,7 +48,8 @@ cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, con
 		return NULL;
 	}
 	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "t") != 0 &&
-	    principal_sees(p, PQgetisnull(r, 0, 3) ? NULL : PQgetvalue(r, 0, 3))) {
+	    entity_seen_by(entity_find(entity), p,
+	                   PQgetisnull(r, 0, 3) ? NULL : PQgetvalue(r, 0, 3))) {
 		*version = atoll(PQgetvalue(r, 0, 0));
 		out = record_wire(uuid, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 4), PQgetvalue(r, 0, 2));
 		*rc = out ? WR_OK : wr_fail(e, WR_ENOMEM, "out of memory");

@@ -25,14 +25,12 @@ static int check_ref(PGconn *c, const struct principal *p, const struct field *f
 	const struct known *k = txn_load(c, uuid, TXN_KEY_SHARE, e);
 	const char *asset = str_of(rec, "asset");
 	const struct entity *to = entity_find(f->ref);
-	/* Plant-wide records (the parts inventory) are every site's. */
-	int plant = to && to->site == SITE_NONE;
 
 	site[0] = '\0';
 	if (!k)
 		return WR_EDB;
 	if (!k->found || strcmp(k->entity, f->ref) != 0 || k->deleted ||
-	    (!plant && !principal_sees(p, k->has_site ? k->site : NULL)))
+	    !entity_seen_by(to, p, k->has_site ? k->site : NULL))
 		return wr_fail(e, WR_ENOTFOUND, "%s: there is no record of %s with UUID %s", f->name,
 		               f->ref, uuid);
 	if (k->has_site)
@@ -63,7 +61,7 @@ const char *site_source(const struct entity *en, const cJSON *rec)
 		return str_of(rec, "location") ? "location" : "parent";
 	case SITE_VIA_REF:
 		return en->site_ref;
-	case SITE_NONE:
+	case SITE_PLANT:
 		return NULL;
 	}
 	return NULL;
@@ -128,7 +126,7 @@ int refs_resolve(PGconn *c, const struct principal *p, const struct entity *en,
 	snprintf(rf->array + len, sizeof rf->array - len, "}");
 	derive_site(en, rec, rf);
 	derive_key(en, rec, rf);
-	if (!principal_sees(p, rf->has_site ? rf->record_site : NULL))
+	if (!entity_seen_by(en, p, rf->has_site ? rf->record_site : NULL))
 		return wr_fail(e, WR_ENOTFOUND,
 		               "this token is limited to its sites, and this %s would not be in one of them",
 		               en->name);

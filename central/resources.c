@@ -68,8 +68,10 @@ static int list(PGconn *c, struct request *rq, struct reply *r, const struct tar
 	                  : !strcmp(t->en->name, "workorders") ? rq->arg(rq, "number")
 	                                                       : NULL;
 	char sites[1200], limit[16];
-	const char *params[6] = {t->en->name, after, principal_sites_array(&rq->who, sites, sizeof sites),
-	                         key, t->owner ? t->uuid : NULL, limit};
+	/* The plant's records are every token's, whatever its sites. */
+	const char *within = t->en->site == SITE_PLANT ? NULL
+	                     : principal_sites_array(&rq->who, sites, sizeof sites);
+	const char *params[6] = {t->en->name, after, within, key, t->owner ? t->uuid : NULL, limit};
 	long n = lim ? strtol(lim, NULL, 10) : 100;
 	struct wr_err e = {0};
 	cJSON *out, *items;

@@ -154,5 +154,54 @@ wait "$MPID"
   "applied rejected invalid" ] || fail "two moves closing a circle: $(cat "$T/c1.json" "$T/c2.json")"
 [ "$(sql "SELECT count(*) FROM record WHERE uuid IN ('$C1', '$C2') AND data->>'parent' = ANY(ARRAY['$C1', '$C2'])")" = 1 ] ||
 	fail "the two locations are each other's parents"
+
+# The plant's records (the parts inventory, the reports' settings) belong
+# to no site and are every token's: a site-limited token pulls them, but its
+# role alone decides whether it may change them.  A record without a site
+# for want of a place (an asset with no location) stays absent for it.
+INV=$(uuid); SET=$(uuid); ORPHAN=$(uuid); SET2=$(uuid)
+api POST "$B_URL/api/v1/push" "$PLAN" "$(batch plantwide "$(create 1 inventory "$INV" '"code":{"new":"SEAL-1"},"barcode":{"new":"4006381333931"},"on_hand":{"new":5}'),$(create 2 settings "$SET" '"kind":{"new":"rate"},"value":{"new":50}'),$(create 3 assets "$ORPHAN" '"tag":{"new":"ORPHAN"}')")"
+expect_jq '[.results[].status] | unique | join(",")' applied "the plant's records"
+plant() {   # plant UUID...: the ops of this page for those records, sorted
+	printf '%s' "$BODY" | jq -r --args '[.changes[] | select(.uuid as $u | $ARGS.positional | index($u)) | .op + " " + .uuid] | sort | join(",")' "$@"
+}
+pull "$B_URL" "$NORTH" ""
+[ "$(plant "$INV" "$SET")" = "$(expected upsert "$INV" "$SET")" ] || fail "NORTH's snapshot lacks the plant's records: $(plant "$INV" "$SET")"
+expect_jq "[.changes[] | select(.uuid == \"$INV\") | .data.barcode] | join(\"\")" 4006381333931 "the part as NORTH receives it"
+[ -z "$(plant "$ORPHAN" "$S")" ] || fail "NORTH's snapshot has a site-less asset or SOUTH: $(plant "$ORPHAN" "$S")"
+while [ "$(printf '%s' "$BODY" | jq -r .more)" = true ]; do pull "$B_URL" "$NORTH" "$NEXT"; done
+N2=$NEXT
+api POST "$B_URL/api/v1/push" "$PLAN" "$(batch plantwide "$(update 4 inventory "$INV" 1 '"on_hand":{"old":5,"new":7}')")"
+expect_jq '.results[0].status' applied "the planner counts the part"
+pull "$B_URL" "$NORTH" "$N2"
+[ "$(ops)" = "upsert $INV" ] || fail "NORTH after the count: $(ops)"
+expect_jq '.changes[0].data.on_hand' 7 "the count as NORTH receives it"
+N2=$NEXT
+api GET "$B_URL/api/v1/assets/$ORPHAN" "$NORTH"
+expect_problem 404 "NORTH reads the site-less asset"
+
+# A technician of a site may not change them, whatever its sites; a
+# planner of a site may.
+api POST "$B_URL/api/v1/push" "$NORTH" "$(batch north "$(update 2 inventory "$INV" 2 '"on_hand":{"old":7,"new":70}'),$(update 3 settings "$SET" 1 '"value":{"old":50,"new":500}'),$(create 4 inventory "$(uuid)" '"code":{"new":"SEAL-2"}')")"
+expect_jq '[.results[] | .status + " " + .reason.code] | join(",")' \
+	"rejected forbidden,rejected forbidden,rejected forbidden" "NORTH's technician changes the plant's records"
+[ "$(sql "SELECT version || ' ' || (data->>'on_hand') FROM record WHERE uuid = '$INV'")" = "2 7" ] ||
+	fail "a technician's change of the inventory was written"
+NPLAN=$(token planner NORTH)
+api POST "$B_URL/api/v1/push" "$NPLAN" "$(batch nplan "$(update 1 inventory "$INV" 2 '"on_hand":{"old":7,"new":8}'),$(create 2 settings "$SET2" '"kind":{"new":"crew_hours"},"value":{"new":120}')")"
+expect_jq '[.results[].status] | join(",")' "applied,applied" "NORTH's planner changes the plant's records"
+
+# A device of a site that synced before the plant's records were every
+# token's is past their rows: the migration writes them again after every
+# cursor.  (Here the migration runs a second time, on a pull up to date.)
+pull "$B_URL" "$NORTH" "$N2"
+while [ "$(printf '%s' "$BODY" | jq -r .more)" = true ]; do pull "$B_URL" "$NORTH" "$NEXT"; done
+N3=$NEXT
+pull "$B_URL" "$NORTH" "$N3"
+expect_jq '.changes | length' 0 "NORTH up to date"
+sql "UPDATE central_schema SET version = version - 1" >/dev/null
+"$WRENCH_CENTRAL" migrate --db "$DB" 2>"$T/migrate.err" || fail "the migration again: $(cat "$T/migrate.err")"
+pull "$B_URL" "$NORTH" "$N3"
+[ "$(ops)" = "$(expected upsert "$INV" "$SET" "$SET2")" ] || fail "NORTH after the migration: $(ops)"
 server_stop "$A_PID"
 server_stop "$B_PID"

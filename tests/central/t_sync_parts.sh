@@ -101,3 +101,20 @@ ok plan sync
 ok tech sync
 [ "$(on_hand tech)" = 10 ] || fail "the planner's count did not reach the technician"
 same plan tech "after the parts syncs"
+
+# ---- a technician limited to the site: the inventory is the plant's, in
+# no site, so it reaches the site's device too; the part scanned there by
+# its barcode is the inventory's, and its use lowers the count everywhere.
+device techs "$(token technician SITE)"
+first_sync techs "$A_URL"
+expect_rc 0 "the site technician's first sync"
+w techs part show 4006381333931 --format json
+expect_rc 0 "the site technician looks the part up by its barcode"
+[ "$(printf '%s' "$OUT" | jq -r '.code + " " + (.on_hand | tostring)')" = "SEAL-1 10" ] ||
+	fail "the part by its barcode on the site technician's device: $OUT"
+ok techs wo part "$WO" --code SEAL-1 --qty 3
+expect_in "$OUT" "recorded, 7 on hand" "the site technician's use of the inventory's part"
+ok techs sync
+[ "$(server_on_hand)" = 7 ] || fail "the site technician's use did not lower the server's count to 7: $(server_on_hand)"
+ok plan sync
+[ "$(on_hand plan)" = 7 ] || fail "the planner holds $(on_hand plan) after the site technician's use, not 7"

@@ -90,4 +90,16 @@ ok desk2 report settings --format json
 	fail "the second desk does not hold the plant's crew hours after dropping its own: $OUT"
 
 same plan desk2 "after the settings syncs"
+
+# ---- a planner limited to the site: the settings are the plant's, in no
+# site, so the site's desk prices labour at the plant's rates, and the rate
+# it sets reaches the plant.
+device sitedesk "$(token planner SITE)"
+first_sync sitedesk "$A_URL"
+expect_rc 0 "the site planner's first sync"
+[ "$(labour_cost sitedesk)" = 90.00 ] ||
+	fail "the site planner's desk does not price two hours at the plant's 45: $(labour_cost sitedesk)"
+ok sitedesk report settings --rate 50
+ok sitedesk sync
+[ "$(server_value rate/)" = 50 ] || fail "the site planner's rate did not reach the server: $(server_value rate/)"
 echo "ok"
