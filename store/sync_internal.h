@@ -25,6 +25,18 @@ void sbuf_put_row(struct sbuf *b, const char *s, const char *row);
 void sbuf_put_value(struct sbuf *b, const struct sync_value *v);
 void sbuf_free(struct sbuf *b);
 
+/* ---- statements by what they do (sync_stmt.c) ---- */
+enum sync_stmt_kind { SYNC_STMT_INSERT, SYNC_STMT_UPDATE, SYNC_STMT_AUDIT };
+/* The prepared statement of kind over the fields in mask of en, made
+ * once per (entity, kind, mask): build(sql, ctx) appends its text the
+ * first time only.  *own is set when the statement is the caller's to
+ * finalize (every key is taken); sync_stmt_done releases it either way.
+ * NULL on an error (in e). */
+sqlite3_stmt *sync_stmt(struct store *s, const struct wr_entity *en, int kind, uint32_t mask,
+                        void (*build)(struct sbuf *sql, const void *ctx), const void *ctx,
+                        int *own, struct wr_err *e);
+void sync_stmt_done(sqlite3_stmt *st, int own);
+
 /* ---- which fields sync carries (sync_wire.c) ---- */
 /* 1 when a create sends field f (every stored field but the uuid, the
  * derived and the import-only ones). */
