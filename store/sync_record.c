@@ -290,6 +290,8 @@ static int fault_index(struct store *s, struct sync_page_ctx *pg, int64_t id, in
 {
 	if (!pg)
 		return store_fault_index(s, id, e);
+	if (pg->load)
+		return WR_OK;   /* filled once at the load's end */
 	sbuf_put(&pg->fault_ids, "%s%lld", pg->fault_ids.len ? "," : "[", (long long)id);
 	pg->fault_had |= had;
 	return pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a change") : WR_OK;
@@ -305,6 +307,8 @@ static int note_fault_index(struct store *s, struct sync_page_ctx *pg, int64_t i
 	int64_t wo_id = 0;
 	int r;
 
+	if (pg && pg->load)
+		return WR_OK;   /* filled once at the load's end */
 	if (!st)
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);
