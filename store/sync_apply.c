@@ -486,6 +486,8 @@ int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *ap
 	else
 		store_rollback(s);
 	page_sync_mode(s, 0);
+	if (pg.load && !p->more)
+		store_unmap(s);   /* mapped again after sync_load_end */
 	sbuf_free(&pg.fault_ids);
 	if (rc == WR_OK && applied)
 		*applied = n;
