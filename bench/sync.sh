@@ -23,7 +23,8 @@
 #                technician applied against the changes made
 #
 # For a quick run: SYNC_BENCH_ASSETS, SYNC_BENCH_WOS (default 100000,
-# 1000000), SYNC_BENCH_TRIALS (25), SYNC_BENCH_THROTTLED (1000).
+# 1000000), SYNC_BENCH_TRIALS (25), SYNC_BENCH_THROTTLED (1000);
+# SYNC_BENCH_ONLY=initial stops after the initial sync.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 WRENCH="$root/wrench"
@@ -34,6 +35,7 @@ out=${BENCH_DIR:-$root/bench/out}
 assets=${SYNC_BENCH_ASSETS:-100000}
 wos=${SYNC_BENCH_WOS:-1000000}
 trials=${SYNC_BENCH_TRIALS:-25}
+only=${SYNC_BENCH_ONLY:-}
 throttled=${SYNC_BENCH_THROTTLED:-1000}
 for tool in curl psql sqlite3; do
 	command -v "$tool" >/dev/null || { echo "sync: $tool is not installed" >&2; exit 1; }
@@ -121,6 +123,10 @@ held=$(sqlite3 "$T/tech.db" "SELECT (SELECT count(*) FROM asset) + (SELECT count
 echo "sync initial: an empty technician's first sync down: $PULLED pulled ($held assets and work" \
      "orders held) in $SECS s (its CPU $CPU s), peak memory $(mb "$RSS_KB") MB; against the import:" \
      "ratio $(awk -v a="$SECS" -v b="$import_s" 'BEGIN { printf "%.2f", a / b }') (target <= 2)"
+if [ "$only" = initial ]; then
+	server_stop "$S_PID"
+	exit 0
+fi
 
 # ---- incremental -------------------------------------------------------------
 for i in 1 2 3 4 5; do

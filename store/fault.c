@@ -114,6 +114,28 @@ int store_fault_index_many(struct store *s, const char *ids, int had_rows, struc
 	return rc;
 }
 
+int store_fault_index_all(struct store *s, struct wr_err *e)
+{
+	static const char q_ins[] =
+		"INSERT INTO fault_fts(rowid, title, description, codes, notes)"
+		" SELECT w.id, " FAULT_COLUMNS " FROM wo w"
+		" WHERE w.type = ?1 AND w.status IN (?2, ?3)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_exec(s, "DELETE FROM fault_fts", e)) != WR_OK)
+		return rc;
+	if (!(st = store_stmt(s, q_ins, e)))
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int(&b, 1, WT_CORRECTIVE);
+	store_bind_int(&b, 2, WS_DONE);
+	store_bind_int(&b, 3, WS_CLOSED);
+	rc = store_run(s, &b, e, "building the fault index");
+	store_stmt_done(st);
+	return rc;
+}
+
 /* ------------------------------------------------------------ query terms */
 
 /* Words that say nothing about a fault. */

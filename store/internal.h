@@ -236,6 +236,8 @@ int store_fault_index(struct store *s, int64_t wo_id, struct wr_err *e);
 /* The same for the work orders whose ids are the JSON array ids; had_rows:
  * some of them may be in the index already (else they are all new). */
 int store_fault_index_many(struct store *s, const char *ids, int had_rows, struct wr_err *e);
+/* The fault index built anew from every work order (an initial sync's end). */
+int store_fault_index_all(struct store *s, struct wr_err *e);
 
 /* Inside a transaction: a part used (qty; a correction is negative) taken
  * from the inventory's part with that code, whose quantity on hand goes

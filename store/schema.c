@@ -332,6 +332,14 @@ static const char *const migration_8[] = {
 	NULL,
 };
 
+/* An empty device's first sync builds the list indexes of assets and work
+ * orders once at its end (store/sync_load.c): those it dropped wait here
+ * with their SQL, so that a sync killed in between goes on and builds them. */
+static const char *const migration_9[] = {
+	"CREATE TABLE sync_deferred_index(name TEXT PRIMARY KEY, sql TEXT NOT NULL) WITHOUT ROWID;",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
 	migration_2,
@@ -341,5 +349,6 @@ const char *const *const store_migrations[] = {
 	migration_6,
 	migration_7,
 	migration_8,
+	migration_9,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -423,6 +423,8 @@ static int apply_all(struct store *s, const struct sync_page *p, struct sync_pag
 
 	if ((pg->local = local_waiting(s, &pg->parked, e)) < 0)
 		return e && e->rc ? e->rc : WR_EDB;
+	if ((rc = sync_load_start(s, p, pg->local, &pg->load, e)) != WR_OK)
+		return rc;
 	for (size_t i = 0; i < p->n && rc == WR_OK; i++) {
 		rc = apply_change(s, &p->changes[i], pg, &out, e);
 		*applied += rc == WR_OK && out == DONE;
@@ -436,6 +438,8 @@ static int apply_all(struct store *s, const struct sync_page *p, struct sync_pag
 		rc = pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a page")
 		                       : store_fault_index_many(s, pg->fault_ids.p, pg->fault_had, e);
 	}
+	if (rc == WR_OK && pg->load && !p->more)
+		rc = sync_load_end(s, e);
 	if (rc == WR_OK)
 		rc = set_cursor(s, p->next, e);
 	return rc;
@@ -482,6 +486,15 @@ int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *ap
 	else
 		store_rollback(s);
 	page_sync_mode(s, 0);
+	/* Reads go through mmap, and every page of the file a pull touches
+	 * (the UUID lookups of its records fall all over the file) would stay
+	 * in the client's resident memory: a first sync of a million work
+	 * orders ended at 372 MB.  Unmapped after each page, the client holds
+	 * what one page touches (sync_load_end reads with the file unmapped). */
+	store_unmap(s);
+	/* As store_open sets it (sync_load_end sorts in a file). */
+	if (pg.load && !p->more)
+		sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
 	sbuf_free(&pg.fault_ids);
 	if (rc == WR_OK && applied)
 		*applied = n;

@@ -18,30 +18,38 @@
 /* Who the audit log names for what a pull changed. */
 #define SYNC_WHO "sync"
 
+/* What the audit log reads of a record: the fields of a mask. */
+struct audit_read {
+	const struct wr_entity *en;
+	uint32_t mask;
+};
+
+static void audit_sql(struct sbuf *sql, const void *ctx)
+{
+	const struct audit_read *r = ctx;
+	int first = 1;
+
+	sbuf_put(sql, "SELECT json_object(");
+	for (size_t i = 0; i < r->en->n && i < ENTITY_MAX_FIELDS; i++) {
+		if (!(r->mask & (1u << i)))
+			continue;
+		sbuf_put(sql, "%s'%s', ", first ? "" : ", ", r->en->f[i].name);
+		sync_wire_sql(sql, &r->en->f[i], "r");
+		first = 0;
+	}
+	sbuf_put(sql, ") FROM %s r WHERE r.id = ?1", r->en->table);
+}
+
 int sync_audit_values(struct store *s, const struct wr_entity *en, uint32_t mask, int64_t id,
                       char **out, struct wr_err *e)
 {
-	struct sbuf sql = {0};
-	sqlite3_stmt *st = NULL;
-	int rc = WR_OK, first = 1;
+	const struct audit_read what = {en, mask};
+	sqlite3_stmt *st;
+	int rc, own;
 
 	*out = NULL;
-	sbuf_put(&sql, "SELECT json_object(");
-	for (size_t i = 0; i < en->n && i < ENTITY_MAX_FIELDS; i++) {
-		if (!(mask & (1u << i)))
-			continue;
-		sbuf_put(&sql, "%s'%s', ", first ? "" : ", ", en->f[i].name);
-		sync_wire_sql(&sql, &en->f[i], "r");
-		first = 0;
-	}
-	sbuf_put(&sql, ") FROM %s r WHERE r.id = ?1", en->table);
-	if (sql.oom)
-		rc = wr_fail(e, WR_ENOMEM, "out of memory keeping the audit log");
-	else if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK)
-		rc = store_dberr(s, e, "keeping the audit log");
-	sbuf_free(&sql);
-	if (rc != WR_OK)
-		return rc;
+	if (!(st = sync_stmt(s, en, SYNC_STMT_AUDIT, mask, audit_sql, &what, &own, e)))
+		return e && e->rc ? e->rc : WR_EDB;
 	struct store_binds b = store_binds_start(st);
 	store_bind_int64(&b, 1, id);
 	if ((rc = store_binds_check(&b, e, "keeping the audit log")) == WR_OK) {
@@ -51,7 +59,7 @@ int sync_audit_values(struct store *s, const struct wr_entity *en, uint32_t mask
 		else if (r != SQLITE_ROW && r != SQLITE_DONE)
 			rc = store_dberr(s, e, "keeping the audit log");
 	}
-	sqlite3_finalize(st);
+	sync_stmt_done(st, own);
 	return rc;
 }
 

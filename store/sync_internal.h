@@ -25,6 +25,18 @@ void sbuf_put_row(struct sbuf *b, const char *s, const char *row);
 void sbuf_put_value(struct sbuf *b, const struct sync_value *v);
 void sbuf_free(struct sbuf *b);
 
+/* ---- statements by what they do (sync_stmt.c) ---- */
+enum sync_stmt_kind { SYNC_STMT_INSERT, SYNC_STMT_UPDATE, SYNC_STMT_AUDIT };
+/* The prepared statement of kind over the fields in mask of en, made
+ * once per (entity, kind, mask): build(sql, ctx) appends its text the
+ * first time only.  *own is set when the statement is the caller's to
+ * finalize (every key is taken); sync_stmt_done releases it either way.
+ * NULL on an error (in e). */
+sqlite3_stmt *sync_stmt(struct store *s, const struct wr_entity *en, int kind, uint32_t mask,
+                        void (*build)(struct sbuf *sql, const void *ctx), const void *ctx,
+                        int *own, struct wr_err *e);
+void sync_stmt_done(sqlite3_stmt *st, int own);
+
 /* ---- which fields sync carries (sync_wire.c) ---- */
 /* 1 when a create sends field f (every stored field but the uuid, the
  * derived and the import-only ones). */
@@ -69,7 +81,20 @@ struct sync_page_ctx {
 	int local;              /* local edits or conflicts wait: look for kept fields */
 	size_t created;         /* records new here (the audit log counts them) */
 	int parked;             /* changes are kept for later (sync_parked) */
+	int load;               /* an initial load: indexes wait for its end (sync_load.c) */
 };
+
+/* ---- an empty device's first sync (sync_load.c) ---- */
+/* At the start of page p (in its transaction): *load = 1 when a load is
+ * under way, or starts now because p is the first of several pages into
+ * an empty device with no local edits waiting (local = 0): the list
+ * indexes of assets and work orders are dropped and kept to be built at
+ * its end, and the fault index waits for it too. */
+int sync_load_start(struct store *s, const struct sync_page *p, int local, int *load,
+                    struct wr_err *e);
+/* At the end of the last page of a load (in its transaction): the indexes
+ * built and the fault index filled. */
+int sync_load_end(struct store *s, struct wr_err *e);
 
 /* ---- the audit log of what a pull changed (sync_audit.c) ---- */
 /* The wire values of the fields of en in mask of row id, as a JSON object

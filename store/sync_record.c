@@ -5,7 +5,6 @@
  * to one not here yet, or whose key another local record holds, is handed
  * back to be kept for later (sync_apply.c parks it).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,95 +84,6 @@ int64_t sync_base_get(struct store *s, const char *uuid, struct wr_err *e)
 		v = -1, store_dberr(s, e, "reading the server's version");
 	store_stmt_done(st);
 	return v;
-}
-
-/* ----------------------------------------------- statements by their text */
-
-/* The statement cache knows a statement by the address of its text, so
- * each text built here is kept for the process, once: records of one
- * entity mostly bring the same fields, so few are ever made. */
-#define TEXTS_MAX 256
-static char *texts[TEXTS_MAX];
-static int ntexts;
-static pthread_mutex_t texts_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static const char *intern(const char *sql)
-{
-	const char *out = NULL;
-	int i;
-
-	if (pthread_mutex_lock(&texts_lock) != 0)
-		return NULL;
-	for (i = 0; i < ntexts && strcmp(texts[i], sql) != 0; i++)
-		;
-	if (i < ntexts)
-		out = texts[i];
-	else if (ntexts < TEXTS_MAX && (texts[ntexts] = wr_strdup(sql)) != NULL)
-		out = texts[ntexts++];
-	pthread_mutex_unlock(&texts_lock);
-	return out;
-}
-
-/* The texts made so far by what they write: an entity's insert or update
- * of a set of fields (a mask of descriptor indices), so that a record
- * whose statement was made before costs no formatting and no search by
- * text. */
-struct made {
-	int entity, update;
-	uint32_t mask;
-	const char *sql;
-};
-static struct made made[TEXTS_MAX];
-static int nmade;
-
-static const char *made_find(int entity, int update, uint32_t mask)
-{
-	const char *out = NULL;
-
-	if (pthread_mutex_lock(&texts_lock) != 0)
-		return NULL;
-	for (int i = 0; i < nmade && !out; i++)
-		if (made[i].mask == mask && made[i].entity == entity && made[i].update == update)
-			out = made[i].sql;
-	pthread_mutex_unlock(&texts_lock);
-	return out;
-}
-
-static void made_keep(int entity, int update, uint32_t mask, const char *sql)
-{
-	if (pthread_mutex_lock(&texts_lock) != 0)
-		return;
-	if (nmade < TEXTS_MAX)
-		made[nmade++] = (struct made){entity, update, mask, sql};
-	pthread_mutex_unlock(&texts_lock);
-}
-
-/* A prepared statement for sql: cached, or (*own) one the caller
- * finalizes when the texts are all taken.  *kept_as gets the kept text. */
-static sqlite3_stmt *prepare(struct store *s, const char *sql, int *own, const char **kept_as,
-                             struct wr_err *e)
-{
-	const char *kept = intern(sql);
-	sqlite3_stmt *st = NULL;
-
-	*own = 0;
-	*kept_as = kept;
-	if (kept)
-		return store_stmt(s, kept, e);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_dberr(s, e, "preparing a sync statement");
-		return NULL;
-	}
-	*own = 1;
-	return st;
-}
-
-static void release(sqlite3_stmt *st, int own)
-{
-	if (own)
-		sqlite3_finalize(st);
-	else
-		store_stmt_done(st);
 }
 
 /* ------------------------------------------------------------- writing */
@@ -271,29 +181,22 @@ static void update_sql(struct sbuf *b, const struct plan *p)
 	sbuf_put(b, " WHERE id = ?1");
 }
 
+static void insert_built(struct sbuf *b, const void *p)
+{
+	insert_sql(b, p);
+}
+
+static void update_built(struct sbuf *b, const void *p)
+{
+	update_sql(b, p);
+}
+
 /* The statement of plan p: an insert (id 0) or an update. */
 static sqlite3_stmt *plan_stmt(struct store *s, const struct plan *p, int64_t id, int *own,
                                struct wr_err *e)
 {
-	const char *known = made_find(p->en->id, id != 0, p->mask), *kept = NULL;
-	struct sbuf sql = {0};
-	sqlite3_stmt *st;
-
-	*own = 0;
-	if (known)
-		return store_stmt(s, known, e);
-	if (id)
-		update_sql(&sql, p);
-	else
-		insert_sql(&sql, p);
-	if (sql.oom) {
-		wr_fail(e, WR_ENOMEM, "out of memory applying a change");
-		return NULL;
-	}
-	if ((st = prepare(s, sql.p, own, &kept, e)) && kept)
-		made_keep(p->en->id, id != 0, p->mask, kept);
-	sbuf_free(&sql);
-	return st;
+	return sync_stmt(s, p->en, id ? SYNC_STMT_UPDATE : SYNC_STMT_INSERT, p->mask,
+	                 id ? update_built : insert_built, p, own, e);
 }
 
 /* Binds field k of plan p. */
@@ -332,7 +235,7 @@ static int run_plan(struct store *s, const struct plan *p, int64_t id, struct wr
 		rc = store_run(s, &b, e, "applying a change from the server");
 	else if (store_binds_check(&b, NULL, "applying a change from the server") != WR_OK)
 		rc = WR_EDB;
-	release(st, own);
+	sync_stmt_done(st, own);
 	return rc;
 }
 
@@ -387,6 +290,8 @@ static int fault_index(struct store *s, struct sync_page_ctx *pg, int64_t id, in
 {
 	if (!pg)
 		return store_fault_index(s, id, e);
+	if (pg->load)
+		return WR_OK;   /* filled once at the load's end */
 	sbuf_put(&pg->fault_ids, "%s%lld", pg->fault_ids.len ? "," : "[", (long long)id);
 	pg->fault_had |= had;
 	return pg->fault_ids.oom ? wr_fail(e, WR_ENOMEM, "out of memory applying a change") : WR_OK;
@@ -402,6 +307,8 @@ static int note_fault_index(struct store *s, struct sync_page_ctx *pg, int64_t i
 	int64_t wo_id = 0;
 	int r;
 
+	if (pg && pg->load)
+		return WR_OK;   /* filled once at the load's end */
 	if (!st)
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);

@@ -1413,6 +1413,60 @@ START_TEST(pulled_notes_reach_fault_search)
 }
 END_TEST
 
+/* The indexes of assets and work orders, as SQL, in name order. */
+static char *index_sql(struct store *s, char *buf, size_t n)
+{
+	return q_text(s, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master"
+	                 " WHERE type = 'index' AND tbl_name IN ('asset', 'wo') AND sql IS NOT NULL"
+	                 " ORDER BY name)", buf, n);
+}
+
+/* An empty device's first pull of several pages loads like an import: its
+ * first page drops the list indexes, kept to be built at the end, and
+ * the fault index waits too.  A sync that stops in between (here a new
+ * process) goes on, and its last page leaves the same indexes, the same
+ * fault search and the same records as a pull that wrote them as it went. */
+START_TEST(initial_pull_builds_indexes_at_its_end)
+{
+	struct wr_err e = {0, ""};
+	struct wr_fault f[4];
+	struct store *b;
+	struct tpage t;
+	struct sync_page p1, p2;
+	char pb[512], want[4096], got[4096];
+	char *ea, *eb;
+	size_t n, half;
+	int nf = -1;
+
+	load_plant(S);
+	ck_assert_msg(store_wo_transition(S, "WO-000001", WS_DONE, &e) == WR_OK, "%s", e.msg);
+	page_from(S, &t, 0);
+	half = t.p.n / 2;
+	p1 = (struct sync_page){t.p.changes, half, "cursor-1", 1, NULL};
+	p2 = (struct sync_page){t.p.changes + half, t.p.n - half, "cursor-2", 0, NULL};
+	b = open_b(pb, sizeof pb);
+	index_sql(b, want, sizeof want);
+	ck_assert_ptr_nonnull(strstr(want, "wo_status"));
+	apply(b, &p1, &n);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM sqlite_master WHERE name = 'wo_status'"), 0);
+	ck_assert_int_gt(q_int(b, "SELECT count(*) FROM sync_deferred_index"), 0);
+	store_close(b);
+	ck_assert_msg(store_open(pb, &b, &e) == WR_OK, "%s", e.msg);
+	apply(b, &p2, &n);
+	ck_assert_str_eq(index_sql(b, got, sizeof got), want);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM sync_deferred_index"), 0);
+	ck_assert_int_eq(store_fault_search(b, "weeping", NULL, 4, f, &nf, &e), WR_OK);
+	ck_assert_int_eq(nf, 1);
+	ea = export_all(S);
+	eb = export_all(b);
+	ck_assert_str_eq(eb, ea);
+	free(ea);
+	free(eb);
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
 /* The server's open conflicts of a pulled record are listed here, with
  * mine and theirs by the side this device is on; an upsert that says
  * nothing of conflicts leaves them; one whose list lacks them ends them
@@ -1600,6 +1654,7 @@ int main(void)
 	tcase_add_test(tc, pulled_labour_correction_is_no_timer);
 	tcase_add_test(tc, pulled_changes_are_audited);
 	tcase_add_test(tc, pulled_notes_reach_fault_search);
+	tcase_add_test(tc, initial_pull_builds_indexes_at_its_end);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);
