@@ -169,6 +169,8 @@
 	  "Search assets by tag or class: the rows narrow as you type, Esc cancels") \
 	X(ACT_RISK_CLASS, "class-filter", ('c'), VM(RISK), "Cls", "Class", KB_DESK, \
 	  "Show one class only (a pick list of the ranked classes, or all)") \
+	X(ACT_RISK_SITE, "site-filter", ('l'), VM(RISK), "Site", "Site", KB_DESK, \
+	  "Rank one site's assets only (a pick list of the sites, or all), again in the background") \
 	X(ACT_HORIZON, "horizon", ('h'), VM(RISK), "Hor", "Horizon", KB_DESK, \
 	  "Rank again for another horizon: 7, 30 or 90 days (the keys stay live meanwhile)") \
 	X(ACT_REPORT, "report", ('r'), VM(IO), "Rep", "Bad rows", KB_BOTH, \

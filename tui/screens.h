@@ -108,6 +108,11 @@ struct pick_spec {
 	pick_fn cb;
 	void *ctx;                 /* must outlive the pick list */
 };
+/* Opens the pick list of the sites (the roots of the location tree), "all
+ * sites" first, with the site chosen ("" or NULL: all) selected.  cb gets
+ * the item chosen: its key is the site's code, "" for all sites.  Returns
+ * R_ALL (a store error is shown as a message) (pick_site.c). */
+int pick_site(struct app *a, const char *chosen, pick_fn cb, void *ctx);
 
 /* ---- a save refused: the record changed (view_conflict.c) ---- */
 #define CONFLICT_ROWS 10

@@ -8,7 +8,7 @@
  * actors.  l/h (or the arrows) turn the pages.  At desk size every measure
  * is a row with its value and sparkline, the selected one (j/k, l/h) is
  * charted below, and the bad actors stand beside them.  c keeps one class
- * of assets, s one site; [ and ] move the twelve months a month earlier or
+ * of assets, s one site (the site pick list of pick_site.c); [ and ] move the twelve months a month earlier or
  * later.  The figures are `wrench report monthly`'s.
  *
  * Thirteen measures over twelve months read the work orders many times (on
@@ -30,7 +30,6 @@
 #define RP_MONTHS 12
 #define RP_ACTORS 10
 #define RP_CLASSES 64
-#define RP_SITES 64
 #define RP_PAGES (WM__COUNT + 1)      /* the measures, then the bad actors */
 #define RP_PAGE_ACTORS WM__COUNT
 /* The desk layout needs room for every measure's row and a chart. */
@@ -543,46 +542,6 @@ static int site_chosen(struct app *a, void *ctx, const struct pick_item *it)
 	return R_ALL;
 }
 
-struct site_list {
-	struct pick_item *items;
-	int n, cur;
-	const char *chosen;
-};
-
-/* The sites are the roots of the location tree. */
-static int add_site(const struct wr_location *l, void *ctx)
-{
-	struct site_list *sl = ctx;
-	struct pick_item *it = &sl->items[sl->n];
-
-	if (l->depth != 0 || sl->n > RP_SITES)
-		return 0;
-	snprintf(it->label, sizeof it->label, "%.60s %.60s", l->code, l->name);
-	wr_strlcpy(it->key, l->code, sizeof it->key);
-	if (!strcmp(l->code, sl->chosen))
-		sl->cur = sl->n;
-	sl->n++;
-	return 0;
-}
-
-/* The pick list of the sites, "all" first. */
-static int pick_site(struct app *a, struct reports *r)
-{
-	static struct pick_item items[RP_SITES + 2];
-	struct site_list sl = { items, 1, 0, r->site };
-	struct wr_err e = { 0, "" };
-
-	memset(items, 0, sizeof items);
-	snprintf(items[0].label, sizeof items[0].label, "all sites");
-	if (store_location_tree(a->s, add_site, &sl, &e) != WR_OK) {
-		app_msg_error(a, "%s", e.msg);
-		return R_ALL;
-	}
-	app_push(a, VIEW_PICK, &(struct pick_spec){ .title = "Site", .items = items, .n = sl.n,
-	                                             .cur = sl.cur, .cb = site_chosen, .ctx = r });
-	return R_ALL;
-}
-
 /* [ and ]: the months a month earlier or later, never past this one. */
 static int shift_months(struct app *a, struct reports *r, int by)
 {
@@ -617,7 +576,7 @@ static int rp_action(struct app *a, struct view *v, int act)
 	case ACT_RP_CLASS:
 		return pick_class(a, r);
 	case ACT_RP_SITE:
-		return pick_site(a, r);
+		return pick_site(a, r->site, site_chosen, r);
 	case ACT_RP_EARLIER:
 		return shift_months(a, r, 1);
 	case ACT_RP_LATER:

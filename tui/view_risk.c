@@ -8,12 +8,13 @@
  * The ranking loads every asset's history, so it is computed in a
  * background job (bgjob.h) and kept for as long as the screen is open:
  * sorting, the search (/) and the class filter (c) only rebuild an index
- * over the result.  Choosing another horizon (h: 7, 30 or 90 days) ranks
- * again in a new job while the keys stay live and the old numbers stay on
- * screen, marked "ranking...".  Before the first ranking there are no rows
- * for keys to move over, so the moves typed meanwhile (j, k, g, n, N, s,
- * r...) are held and done, in order, on the rows when they arrive, as if
- * the ranking had been there.  The job's answer (every item, more than a
+ * over the result.  Choosing another horizon (h: 7, 30 or 90 days) or one
+ * site (l: the ranking `wrench rank --site` gives, its classes fitted on
+ * that site's assets) ranks again in a new job while the keys stay live
+ * and the old numbers stay on screen, marked "ranking...".  Before the
+ * first ranking there are no rows for keys to move over, so the moves
+ * typed meanwhile (j, k, g, n, N, s, r...) are held and done, in order, on
+ * the rows when they arrive, as if the ranking had been there.  The job's answer (every item, more than a
  * pipe's text holds) travels through an unlinked temporary file whose
  * descriptor the child inherits, so nothing is left behind if it is
  * cancelled.
@@ -52,6 +53,8 @@ struct risk {
 	int sort, reverse;
 	int horizon;               /* days */
 	char cls[64];              /* "": every class */
+	char site[64];             /* the site ranked for, "": every site */
+	char rk_site[64];          /* the site of the ranking shown */
 	char search[128], search_was[128];
 	struct bgjob job;
 	int job_fd;                /* the job's answer file, -1 when none */
@@ -201,8 +204,8 @@ static int adopt(struct risk *r, struct predict_ranking *rk, char *msg, size_t n
 	return 0;
 }
 
-static int rank_now(struct store *s, double horizon, struct predict_ranking *rk,
-                    struct wr_err *e)
+static int rank_now(struct store *s, double horizon, const char *site,
+                    struct predict_ranking *rk, struct wr_err *e)
 {
 	struct wr_life_opts lo;
 	struct predict_opts po;
@@ -212,6 +215,7 @@ static int rank_now(struct store *s, double horizon, struct predict_ranking *rk,
 	memset(&lo, 0, sizeof lo);
 	memset(&ld, 0, sizeof ld);
 	memset(rk, 0, sizeof *rk);
+	lo.site = site[0] ? site : NULL;
 	if ((rc = store_life_load(s, &lo, &ld, e)) != WR_OK)
 		return rc;
 	predict_opts_init(&po);
@@ -224,6 +228,7 @@ static int rank_now(struct store *s, double horizon, struct predict_ranking *rk,
 struct rank_arg {
 	int fd;                    /* the answer file, inherited by the child */
 	double horizon;
+	char site[64];             /* "": every site */
 };
 
 /* The answer file: the ranking's struct, then its items, then its classes
@@ -268,7 +273,7 @@ static int rank_job(struct store *s, const void *arg, char *out, size_t n, struc
 	const struct rank_arg *ra = arg;
 	struct predict_ranking rk;
 	off_t at = 0;
-	int rc = rank_now(s, ra->horizon, &rk, e);
+	int rc = rank_now(s, ra->horizon, ra->site, &rk, e);
 
 	if (rc != WR_OK)
 		return rc;
@@ -319,7 +324,18 @@ static void failed(struct risk *r, const char *msg)
 {
 	if (r->state != 1)
 		r->state = -1;
+	else
+		/* The site the rows are of is the one the next ranking is for. */
+		wr_strlcpy(r->site, r->rk_site, sizeof r->site);
 	snprintf(r->msg, sizeof r->msg, "%.500s", msg);
+}
+
+/* A new ranking is in: the rows are now those of the site it was made for
+ * (a job is only ever running for the site chosen last). */
+static void ranked(struct risk *r)
+{
+	r->msg[0] = '\0';
+	wr_strlcpy(r->rk_site, r->site, sizeof r->rk_site);
 }
 
 /* Ranks in this process, when no child can be made. */
@@ -328,7 +344,7 @@ static void compute(struct app *a, struct risk *r)
 	struct predict_ranking rk;
 	struct wr_err e = { 0, "" };
 
-	if (rank_now(a->s, r->horizon, &rk, &e) != WR_OK) {
+	if (rank_now(a->s, r->horizon, r->site, &rk, &e) != WR_OK) {
 		predict_rank_free(&rk);
 		failed(r, e.msg);
 		return;
@@ -336,10 +352,10 @@ static void compute(struct app *a, struct risk *r)
 	if (adopt(r, &rk, e.msg, sizeof e.msg) != 0)
 		failed(r, e.msg);
 	else
-		r->msg[0] = '\0';
+		ranked(r);
 }
 
-/* Starts ranking for r->horizon in a child (cancelling one running). */
+/* Starts ranking for r->horizon and r->site in a child (cancelling one running). */
 static void start_ranking(struct app *a, struct risk *r)
 {
 	char path[512];
@@ -347,6 +363,8 @@ static void start_ranking(struct app *a, struct risk *r)
 	struct rank_arg ra;
 
 	stop_job(r);
+	memset(&ra, 0, sizeof ra);
+	wr_strlcpy(ra.site, r->site, sizeof ra.site);
 	snprintf(path, sizeof path, "%s/wrench-rank-XXXXXX", dir && *dir ? dir : "/tmp");
 	ra.fd = mkstemp(path);
 	ra.horizon = r->horizon;
@@ -365,19 +383,22 @@ static void start_ranking(struct app *a, struct risk *r)
 
 static void set_title(struct risk *r)
 {
-	char day[WR_DATE_BUF];
+	char day[WR_DATE_BUF], at[72] = "";
 	int n;
 
 	if (r->state != 1) {
 		snprintf(r->v->title, sizeof r->v->title, "Failure risk");
 		return;
 	}
+	/* The site first: a handheld's title line cuts the end. */
+	if (r->rk_site[0])
+		snprintf(at, sizeof at, " at %.60s", r->rk_site);
 	if (r->nshown == r->rk.n && !r->cls[0] && !r->search[0]) {
-		snprintf(r->v->title, sizeof r->v->title, "Failure risk, %zu assets, %s", r->rk.n,
-		         wr_date_fmt_day(wr_today(), day));
+		snprintf(r->v->title, sizeof r->v->title, "Failure risk%s, %zu assets, %s", at,
+		         r->rk.n, wr_date_fmt_day(wr_today(), day));
 		return;
 	}
-	n = snprintf(r->v->title, sizeof r->v->title, "Failure risk, %zu of %zu", r->nshown,
+	n = snprintf(r->v->title, sizeof r->v->title, "Failure risk%s, %zu of %zu", at, r->nshown,
 	             r->rk.n);
 	if (r->cls[0] && n > 0 && (size_t)n < sizeof r->v->title)
 		n += snprintf(r->v->title + n, sizeof r->v->title - (size_t)n, ", class %s", r->cls);
@@ -480,7 +501,7 @@ static int risk_idle(struct app *a, struct view *v)
 	else if (adopt(r, &rk, e.msg, sizeof e.msg) != 0)
 		failed(r, e.msg);
 	else
-		r->msg[0] = '\0';
+		ranked(r);
 	stop_job(r);
 	release_held(a, v, r);
 	set_title(r);
@@ -567,8 +588,9 @@ static void draw_status(const struct risk *r, WINDOW *w, int wd, int size)
 	else
 		order = desc ? "high-low" : "low-high";
 	if (r->ranking)
-		draw_linef(w, 0, 0, wd, theme_attr(ROLE_WARN), "ranking... P(fail in %d days)",
-		           r->horizon);
+		draw_linef(w, 0, 0, wd, theme_attr(ROLE_WARN), "ranking... P(fail in %d days)%s%.60s",
+		           r->horizon, r->site[0] ? " at " : r->rk_site[0] ? ", all sites" : "",
+		           r->site);
 	else if (r->msg[0])
 		draw_linef(w, 0, 0, wd, theme_attr(ROLE_ERROR), "%s", r->msg);
 	else if (size)
@@ -663,7 +685,10 @@ static void risk_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 		r->top = r->cur;
 	if (r->cur >= r->top + r->rows)
 		r->top = r->cur - r->rows + 1;
-	if (r->rk.n == 0)
+	if (r->rk.n == 0 && r->rk_site[0])
+		draw_linef(w, 2, 1, wd - 1, theme_attr(ROLE_DIM),
+		           "no asset at %.60s has enough history to rank (l: all sites)", r->rk_site);
+	else if (r->rk.n == 0)
 		draw_line(w, 2, 1, "no asset has enough history to rank (install dates or failures)",
 		          wd - 1, theme_attr(ROLE_DIM));
 	else if (r->nshown == 0)
@@ -760,6 +785,22 @@ static int horizon_chosen(struct app *a, void *ctx, const struct pick_item *it)
 	if (it->value == r->horizon && !r->ranking)
 		return R_ALL;
 	r->horizon = it->value;
+	start_ranking(a, r);
+	set_title(r);
+	return R_ALL;
+}
+
+/* A site chosen: rank again for its assets alone, as `wrench rank --site`
+ * does (the classes are fitted on them), or for every site. */
+static int site_chosen(struct app *a, void *ctx, const struct pick_item *it)
+{
+	struct risk *r = ctx;
+
+	/* The same site: a job running ranks for it already, or the rows are
+	 * of it. */
+	if (strcmp(it->key, r->site) == 0)
+		return R_ALL;
+	wr_strlcpy(r->site, it->key, sizeof r->site);
 	start_ranking(a, r);
 	set_title(r);
 	return R_ALL;
@@ -873,6 +914,8 @@ static int risk_action(struct app *a, struct view *v, int act)
 		return R_ALL;
 	case ACT_RISK_CLASS:
 		return pick_class(a, r);
+	case ACT_RISK_SITE:
+		return pick_site(a, r->site, site_chosen, r);
 	case ACT_HORIZON:
 		return pick_horizon(a, r);
 	case ACT_SORT:
