@@ -113,6 +113,12 @@ static const char migration_7[] =
 	"CREATE INDEX record_entity ON record(entity, uuid)"
 	" WHERE entity NOT IN ('notes', 'labour', 'parts', 'readings', 'history');";
 
+/* The change log's primary key on seq was an index entry that every write
+ * made and nothing read: the pull reads by (xid, seq) (change_log_position),
+ * compaction by age and op, the writes' compaction by uuid
+ * (change_log_uuid); seq stays unique by its sequence. */
+static const char migration_8[] = "ALTER TABLE change_log DROP CONSTRAINT change_log_pkey;";
+
 const char *const central_migrations[] = {migration_1, migration_2, migration_3, migration_4,
-                                          migration_5, migration_6, migration_7};
+                                          migration_5, migration_6, migration_7, migration_8};
 const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);
