@@ -213,6 +213,10 @@ int conflicts_note(PGconn *c, const struct mutation *m, const char *user, const 
 /* The record's JSON as served: data plus uuid, version, updated_at. */
 cJSON *record_wire(const char *uuid, const char *version, const char *updated_at,
                    const char *data);
+/* The same as text, built from data's text (a JSON object) without
+ * parsing it; NULL without memory. */
+char *record_wire_text(const char *uuid, const char *version, const char *updated_at,
+                       const char *data);
 /* Loads a visible, live record; NULL with rc WR_ENOTFOUND when absent. */
 cJSON *record_load(PGconn *c, const struct principal *p, const char *entity, const char *uuid,
                    long long *version, int *rc, struct wr_err *e);

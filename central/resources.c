@@ -55,6 +55,9 @@ static int parse_path(const char *path, struct target *t)
 #define CUSTOM_PLAN \
 	"BEGIN; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_seqscan = on"
 
+/* Ordered by the column record.uuid, not by the output column uuid (its
+ * text, which no index holds): the page is then read from an index in
+ * order instead of sorted. */
 static int list(PGconn *c, struct request *rq, struct reply *r, const struct target *t)
 {
 	static const char sql[] =
@@ -62,7 +65,7 @@ static int list(PGconn *c, struct request *rq, struct reply *r, const struct tar
 		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), data::text FROM record"
 		" WHERE entity = $1 AND NOT deleted AND ($2::uuid IS NULL OR uuid > $2::uuid)"
 		" AND ($3::text[] IS NULL OR site = ANY($3::text[])) AND ($4::text IS NULL OR key = $4)"
-		" AND ($5::uuid IS NULL OR refs @> ARRAY[$5::uuid]) ORDER BY uuid LIMIT $6::int";
+		" AND ($5::uuid IS NULL OR refs @> ARRAY[$5::uuid]) ORDER BY record.uuid LIMIT $6::int";
 	const char *after = rq->arg(rq, "after"), *lim = rq->arg(rq, "limit");
 	const char *key = !strcmp(t->en->name, "assets")       ? rq->arg(rq, "tag")
 	                  : !strcmp(t->en->name, "workorders") ? rq->arg(rq, "number")

@@ -113,13 +113,19 @@ static const char migration_7[] =
 	"CREATE INDEX record_entity ON record(entity, uuid)"
 	" WHERE entity NOT IN ('notes', 'labour', 'parts', 'readings', 'history');";
 
+/* The change log's primary key on seq was an index entry that every write
+ * made and nothing read: the pull reads by (xid, seq) (change_log_position),
+ * compaction by age and op, the writes' compaction by uuid
+ * (change_log_uuid); seq stays unique by its sequence. */
+static const char migration_8[] = "ALTER TABLE change_log DROP CONSTRAINT change_log_pkey;";
+
 /* Migration 9: the plant's records (the parts inventory, the reports'
  * settings) are every token's (docs/sync-api.md 1.2); before, a
  * site-limited token's pull passed over them, and its cursor is already
  * past their rows.  Each of their rows is written again, at a position
  * after every cursor, so that such a device receives the records that do
  * not change again; other devices hold them at that version and pass over
- * them.  (Number 8 is another branch's; it goes before this one.) */
+ * them. */
 static const char migration_9[] =
 	"WITH old AS (DELETE FROM change_log WHERE entity IN ('inventory', 'settings')"
 	"  RETURNING seq, entity, uuid, version, op, site, sites, data)"
@@ -127,5 +133,6 @@ static const char migration_9[] =
 	" SELECT entity, uuid, version, op, site, sites, data FROM old ORDER BY seq;";
 
 const char *const central_migrations[] = {migration_1, migration_2, migration_3, migration_4,
-                                          migration_5, migration_6, migration_7, migration_9};
+                                          migration_5, migration_6, migration_7, migration_8,
+                                          migration_9};
 const int central_schema_version = (int)(sizeof central_migrations / sizeof central_migrations[0]);

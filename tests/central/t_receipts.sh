@@ -81,7 +81,8 @@ server_stop "$B_PID"
 
 # A database of schema 6, whose receipts are one per mutation (the pushes'
 # receipts above split as the server before schema 7 wrote them: the
-# SHA-256 of each mutation, its result), migrated to 7: retries still get
+# SHA-256 of each mutation, its result; the change log's key that schema 8
+# dropped), migrated to the latest: retries still get
 # their stored results, and a reused seq is still refused.
 LATEST=$(sql "SELECT max(version) FROM central_schema")
 sql "CREATE TABLE old_receipt AS
@@ -93,6 +94,7 @@ sql "CREATE TABLE old_receipt AS
      ALTER TABLE push_receipt DROP COLUMN first_seq;
      INSERT INTO push_receipt(device, seq, hash, result, at) SELECT * FROM old_receipt;
      DROP TABLE old_receipt;
+     ALTER TABLE change_log ADD CONSTRAINT change_log_pkey PRIMARY KEY (seq);
      UPDATE central_schema SET version = 6" >/dev/null
 [ "$(receipts sub)" = 4 ] || fail "the schema-6 receipts: $(receipts sub)"
 "$WRENCH_CENTRAL" migrate --db "$DB" 2>/dev/null || fail "the migration from schema 6"
