@@ -16,42 +16,29 @@
 /* The tables an initial sync fills by the hundred thousand. */
 static const char *const load_tables[] = {"asset", "wo"};
 
+/* 1 when the query's one value is true, 0 when false, -1 on an error. */
+static int query_true(struct store *s, const char *sql, struct wr_err *e)
+{
+	int64_t n;
+
+	return store_count(s, sql, "reading the sync state", &n, e) == WR_OK ? n != 0 : -1;
+}
+
 /* 1 when indexes wait to be built (a load is under way), 0 when none
  * do, -1 on an error. */
 static int loading(struct store *s, struct wr_err *e)
 {
-	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM sync_deferred_index)";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc, got = -1;
-
-	if (!st)
-		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		got = sqlite3_column_int(st, 0) != 0;
-	else
-		store_dberr(s, e, "reading the sync state");
-	store_stmt_done(st);
-	return got;
+	return query_true(s, "SELECT EXISTS (SELECT 1 FROM sync_deferred_index)", e);
 }
 
 /* 1 when the pull starts from the beginning into a device that holds no
  * record of the tables a load fills, 0 when not, -1 on an error. */
 static int empty_device(struct store *s, struct wr_err *e)
 {
-	static const char sql[] =
-		"SELECT (SELECT cursor FROM sync_state) = ''"
-		" AND NOT EXISTS (SELECT 1 FROM asset) AND NOT EXISTS (SELECT 1 FROM wo)";
-	sqlite3_stmt *st = store_stmt(s, sql, e);
-	int rc, got = -1;
-
-	if (!st)
-		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		got = sqlite3_column_int(st, 0) != 0;
-	else
-		store_dberr(s, e, "reading the sync state");
-	store_stmt_done(st);
-	return got;
+	return query_true(s,
+	                  "SELECT (SELECT cursor FROM sync_state) = ''"
+	                  " AND NOT EXISTS (SELECT 1 FROM asset) AND NOT EXISTS (SELECT 1 FROM wo)",
+	                  e);
 }
 
 /* Drops the indexes of table that keep nothing unique, each kept in
