@@ -514,42 +514,6 @@ static int page_cache(struct store *s, int kib, int *old)
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 }
 
-/* SQLite's sorter, which builds again the indexes a large import drops,
- * packs the records it sorts into blocks as large as the page cache only
- * when temporary data may go to a file: under the connection's
- * temp_store=MEMORY it allocates every record on its own, and building the
- * six work-order indexes of a million rows took 8.3 s of CPU instead of 5.5.
- * A sort that fits in the import's page cache (those of a million rows do)
- * never writes the file.  Nothing temporary lives on the connection during
- * an import, so switching (which drops the temporary database) loses
- * nothing.  Returns the setting to restore, or -1 when it was not changed
- * (SQLite refuses while a temporary table is in use: the import just runs
- * slower then). */
-static int temp_store_file(struct store *s)
-{
-	sqlite3_stmt *st;
-	int old = -1;
-
-	if (sqlite3_prepare_v2(s->db, "PRAGMA temp_store", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		old = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (old < 0 || sqlite3_exec(s->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	return old;
-}
-
-static void temp_store_restore(struct store *s, int old)
-{
-	char sql[48];
-
-	if (old < 0)
-		return;
-	snprintf(sql, sizeof sql, "PRAGMA temp_store = %d", old);
-	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-}
-
 /* The size of the file to import, or 0 when it is not a regular file. */
 static off_t import_file_size(const char *path)
 {
@@ -644,8 +608,11 @@ static int finish_rows(struct driver *d, int entity)
 
 	/* The indexes first, while the pages the load wrote may still all be
 	 * in the page cache; the work orders' finishing reads none of them. */
-	if (!doomed)
+	if (!doomed) {
+		int old = store_sort_in_file(d->im.s);
 		rc = csv_restore_indexes(d->im.s, &d->saved, d->e);
+		store_sort_restore(d->im.s, old);
+	}
 	if (rc == WR_OK && !doomed && entity == CE_WORKORDERS)
 		rc = csv_import_wo_finish(&d->im, d->e);
 	if (d->o->on_progress && rc == WR_OK)
@@ -707,7 +674,7 @@ int csvio_import(struct store *s, int entity, const char *path,
 	struct csvio_result local;
 	struct driver d;
 	off_t size;
-	int rc, old_cache = -2000, old_temp = -1, began = 0, bulk_load;
+	int rc, old_cache = -2000, began = 0, bulk_load;
 
 	if (!r)
 		r = &local;
@@ -724,14 +691,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	size = import_file_size(path);
 	page_cache(s, -import_cache_kib(size), &old_cache);
 	bulk_load = !d.o->dry_run && size >= BULK_BYTES;
-	if (bulk_load) {
+	if (bulk_load)
 		store_bulk_enter(s);
-		/* Only where it was measured to help: a history import's own
-		 * temporary b-trees then went through a small file cache
-		 * (400,000 events: 11.1 s, 5.5 of it system time, against 6.9). */
-		if (entity == CE_WORKORDERS)
-			old_temp = temp_store_file(s);
-	}
 	rc = import_begin(&d, &began);
 	/* Indexes are rebuilt only when the file may double the table. */
 	d.bulk = bulk_load && size / BULK_ROW_BYTES >= d.im.max_id / 2;
@@ -742,7 +703,6 @@ int csvio_import(struct store *s, int entity, const char *path,
 	if (rc == WR_OK)
 		rc = finish_rows(&d, entity);
 	rc = import_end(&d, rc, began, bulk_load);
-	temp_store_restore(s, old_temp);
 	driver_free(&d);
 	page_cache(s, old_cache, NULL);
 	if (rc != WR_OK && e && e->rc == WR_OK)

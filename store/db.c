@@ -244,6 +244,46 @@ int store_audit_by(struct store *s, const char *who, const char *entity, const c
  * handheld whose budget is 50 MB, although the kernel could drop them.
  * Setting the limit to 0 unmaps the file; setting it back maps it again,
  * lazily, so the next read faults in only what it needs. */
+/* SQLite's sorter, which builds an index after a bulk load, packs the
+ * records it sorts into blocks as large as the page cache only when
+ * temporary data may go to a file: under the connection's
+ * temp_store=MEMORY it allocates every record on its own (building the
+ * six work-order indexes of a million rows: 8.3 s of CPU against 5.5, and
+ * 100 MB of memory against 37 MB for a million titles).  A sort that fits
+ * in the page cache never writes the file.  Only the builds are switched:
+ * the rest of an import's temporary b-trees went slower through a file
+ * (1,000,000 history events: 30.5 s against 25.2 s).  Returns the setting
+ * to give back to store_sort_restore, or -1 when it was not changed (SQLite
+ * refuses while a temporary table is in use: the build is slower then, not
+ * wrong). */
+int store_sort_in_file(struct store *s)
+{
+	sqlite3_stmt *st;
+	int old = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA temp_store", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		old = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (old < 0 || sqlite3_exec(s->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return old;
+}
+
+void store_sort_restore(struct store *s, int old)
+{
+	char sql[48];
+
+	if (old < 0)
+		return;
+	snprintf(sql, sizeof sql, "PRAGMA temp_store = %d", old);
+	/* Refused only while a temporary table is in use, which no caller has:
+	 * the connection would keep sorting in a file, slower, not wrong. */
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return;
+}
+
 void store_unmap(struct store *s)
 {
 	sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA mmap_size=" MMAP_BYTES, NULL, NULL, NULL);

@@ -101,6 +101,9 @@ void store_bulk_leave(struct store *s);
 /* Unmaps the database file after a scan that read much of it, so that the
  * pages it touched stop counting as the process's memory (db.c). */
 void store_unmap(struct store *s);
+/* Index builds sort in a file while these bracket them (db.c says why). */
+int store_sort_in_file(struct store *s);
+void store_sort_restore(struct store *s, int old);
 
 /* Fills e from the connection's last error, with a sentence of context. */
 int store_dberr(struct store *s, struct wr_err *e, const char *what);

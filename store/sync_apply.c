@@ -492,9 +492,6 @@ int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *ap
 	 * orders ended at 372 MB.  Unmapped after each page, the client holds
 	 * what one page touches (sync_load_end reads with the file unmapped). */
 	store_unmap(s);
-	/* As store_open sets it (sync_load_end sorts in a file). */
-	if (pg.load && !p->more)
-		sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
 	sbuf_free(&pg.fault_ids);
 	if (rc == WR_OK && applied)
 		*applied = n;

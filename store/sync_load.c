@@ -114,17 +114,19 @@ int sync_load_end(struct store *s, struct wr_err *e)
 		return WR_EDB;
 	/* The builds read every page of the tables: through mmap, each one
 	 * read would stay in the client's resident memory (as many megabytes
-	 * as the tables hold), and their sorts, in memory, would hold as much
-	 * as the largest index (100 MB for a million titles; 37 MB with a
-	 * temporary file).  store_sync_apply_page sets both back. */
-	sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA temp_store=FILE", NULL, NULL, NULL);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	 * as the tables hold); store_sync_apply_page maps the file again. */
+	if (sqlite3_exec(s->db, "PRAGMA mmap_size=0", NULL, NULL, NULL) != SQLITE_OK)
+		rc = store_dberr(s, e, "building the list indexes");
+	else if (sqlite3_step(st) != SQLITE_ROW)
 		rc = store_dberr(s, e, "building the list indexes");
 	else if (sqlite3_column_type(st, 0) != SQLITE_NULL && !(create = store_col_dup(st, 0)))
 		rc = wr_fail(e, WR_ENOMEM, "out of memory building the list indexes");
 	store_stmt_done(st);
-	if (rc == WR_OK && create)
+	if (rc == WR_OK && create) {
+		int sort = store_sort_in_file(s);
 		rc = store_exec(s, create, e);
+		store_sort_restore(s, sort);
+	}
 	free(create);
 	if (rc == WR_OK)
 		rc = store_exec(s, done, e);
