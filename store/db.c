@@ -285,6 +285,15 @@ void store_sort_restore(struct store *s, int old)
 		return;
 }
 
+void store_load_mode(struct store *s, int on)
+{
+	if (on)
+		sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA wal_autocheckpoint=8000", NULL, NULL, NULL);
+	else
+		sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA mmap_size=" MMAP_BYTES
+		             "; PRAGMA wal_autocheckpoint=1000", NULL, NULL, NULL);
+}
+
 void store_unmap(struct store *s)
 {
 	sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA mmap_size=" MMAP_BYTES, NULL, NULL, NULL);

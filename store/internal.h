@@ -101,6 +101,9 @@ void store_bulk_leave(struct store *s);
 /* Unmaps the database file after a scan that read much of it, so that the
  * pages it touched stop counting as the process's memory (db.c). */
 void store_unmap(struct store *s);
+/* on: reads without mmap, and copies the WAL into the database at 8,000
+ * pages instead of 1,000 (sync_apply.c says why); off: back to normal. */
+void store_load_mode(struct store *s, int on);
 /* Index builds sort in a file while these bracket them (db.c says why). */
 int store_sort_in_file(struct store *s);
 void store_sort_restore(struct store *s, int old);

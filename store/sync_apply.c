@@ -522,8 +522,17 @@ int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *ap
 	 * (the UUID lookups of its records fall all over the file) would stay
 	 * in the client's resident memory: a first sync of a million work
 	 * orders ended at 372 MB.  Unmapped after each page, the client holds
-	 * what one page touches (sync_load_end reads with the file unmapped). */
-	store_unmap(s);
+	 * what one page touches.  A load's pages read without mmap at all:
+	 * what they read again (the last leaves of every table and index)
+	 * stays in SQLite's page cache, where mapping the file again for
+	 * every page faulted it in again and unmapping it cost as much (a
+	 * tenth of a first sync).  The load's end maps it again; a sync that
+	 * stops in the middle of a load leaves this connection reading
+	 * without mmap, which is only slower. */
+	if (rc == WR_OK && pg.load && p->more)
+		store_load_mode(s, 1);
+	else
+		store_load_mode(s, 0);
 	sbuf_free(&pg.fault_ids);
 	if (rc == WR_OK && applied)
 		*applied = n;

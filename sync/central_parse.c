@@ -24,7 +24,8 @@
 struct rd {
 	struct sync_arena *a;
 	struct wr_err *e;
-	int rc; /* SYNC_OK until something is wrong */
+	int rc;   /* SYNC_OK until something is wrong */
+	int kept; /* the arena owns the document: its strings are used in place */
 };
 
 static int fail_at(struct rd *r, const char *path, const char *fmt, ...)
@@ -127,6 +128,8 @@ static char *dup_text(struct rd *r, const char *path, const char *name, const ch
 		fail_in(r, path, name, "not UTF-8");
 		return NULL;
 	}
+	if (r->kept)
+		return (char *)s;
 	if (!(copy = sync_arena_strdup(r->a, s)))
 		out_of_memory(r);
 	return copy;
@@ -223,8 +226,8 @@ static int read_fields(struct rd *r, const cJSON *obj, const char *path, struct 
 			return r->rc;
 		f[n++].name = j->string;
 	}
-	/* The names point into the document: copy them once it is read. */
-	for (size_t i = 0; i < n; i++)
+	/* The names point into the document: copied, unless the arena keeps it. */
+	for (size_t i = 0; i < n && !r->kept; i++)
 		if (!(f[i].name = sync_arena_strdup(r->a, f[i].name)))
 			return out_of_memory(r);
 	rec->fields = f;
@@ -510,8 +513,9 @@ int central_parse_page(const char *body, size_t len, int limit, struct sync_page
 	if (!r.a)
 		return out_of_memory(&r);
 	if ((doc = parse_doc(&r, body, len))) {
+		sync_arena_adopt(r.a, doc);
+		r.kept = 1;
 		read_page(&r, doc, limit, out);
-		cJSON_Delete(doc);
 	}
 	if (r.rc != SYNC_OK) {
 		sync_arena_free(r.a);

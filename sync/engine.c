@@ -239,7 +239,7 @@ static int pull_page(struct run *r, int wait)
 	if (rc == SYNC_OK)
 		rc = apply(r, &p, wait);
 	more = p.more;
-	sync_page_free(&p);
+	sync_prefetch_spend(&r->pf, &p);
 	return rc == SYNC_OK && !more ? -1 : rc;
 }
 

@@ -15,9 +15,13 @@
 
 /* ---- arena.c: every string and array of one reply, freed at once ---- */
 struct sync_arena;
+struct cJSON;
 struct sync_arena *sync_arena_new(void);
 void *sync_arena_alloc(struct sync_arena *a, size_t n, size_t size); /* zeroed; NULL on OOM */
 char *sync_arena_strdup(struct sync_arena *a, const char *s);
+/* The arena owns doc from now on: it is deleted with the arena, so that
+ * what was read from it may point into it. */
+void sync_arena_adopt(struct sync_arena *a, struct cJSON *doc);
 void sync_arena_free(struct sync_arena *a);
 
 /* ---- wire.c ---- */
@@ -94,6 +98,7 @@ struct sync_prefetch {
 	char cursor[SYNC_CURSOR_MAX];
 	struct sync_pull rq;
 	struct sync_page page;
+	struct sync_page spent;   /* applied: freed by the next pull's thread */
 	struct wr_err e;
 	int rc;
 };
@@ -107,8 +112,12 @@ void sync_prefetch_join(struct sync_prefetch *pf);
  * message to e), -1 when there was none or it was of another cursor. */
 int sync_prefetch_take(struct sync_prefetch *pf, const char *cursor, struct sync_page *out,
                        struct wr_err *e);
-/* Waits for it and throws its page away. */
+/* Waits for it and throws its page away (and a spent one). */
 void sync_prefetch_drop(struct sync_prefetch *pf);
+/* Page p is applied: it moves into pf, to be freed on the thread of the
+ * next pull rather than between two pages on the engine's (a first
+ * sync's page is thousands of allocations); at once when none comes. */
+void sync_prefetch_spend(struct sync_prefetch *pf, struct sync_page *p);
 
 /* ---- central_json.c: wrench-central's request bodies ---- */
 /* The push body for b; SYNC_EINPUT naming the mutation when b cannot be

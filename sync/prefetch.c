@@ -14,6 +14,7 @@ static void *fetch(void *arg)
 {
 	struct sync_prefetch *pf = arg;
 
+	sync_page_free(&pf->spent);
 	pf->rc = sync_pull(pf->t, &pf->rq, &pf->page, &pf->e);
 	return NULL;
 }
@@ -22,8 +23,11 @@ int sync_prefetch_start(struct sync_prefetch *pf, struct sync_transport *t, cons
                         int wait)
 {
 	if (pf->state != PREFETCH_NONE || !t->ops->pages_apart || !cursor ||
-	    strlen(cursor) >= sizeof pf->cursor)
+	    strlen(cursor) >= sizeof pf->cursor) {
+		if (pf->state != PREFETCH_RUNNING)
+			sync_page_free(&pf->spent);
 		return 0;
+	}
 	memset(&pf->page, 0, sizeof pf->page);
 	memset(&pf->e, 0, sizeof pf->e);
 	wr_strlcpy(pf->cursor, cursor, sizeof pf->cursor);
@@ -31,8 +35,10 @@ int sync_prefetch_start(struct sync_prefetch *pf, struct sync_transport *t, cons
 	pf->rq.cursor = pf->cursor;
 	pf->rq.limit = 0;
 	pf->rq.wait = wait;
-	if (pthread_create(&pf->th, NULL, fetch, pf) != 0)
+	if (pthread_create(&pf->th, NULL, fetch, pf) != 0) {
+		sync_page_free(&pf->spent);
 		return 0;   /* no thread: the engine asks for the page itself */
+	}
 	pf->state = PREFETCH_RUNNING;
 	return 1;
 }
@@ -70,5 +76,18 @@ void sync_prefetch_drop(struct sync_prefetch *pf)
 	sync_prefetch_join(pf);
 	if (pf->state == PREFETCH_DONE)
 		sync_page_free(&pf->page);
+	sync_page_free(&pf->spent);
 	pf->state = PREFETCH_NONE;
+}
+
+void sync_prefetch_spend(struct sync_prefetch *pf, struct sync_page *p)
+{
+	/* Only while no pull runs: the thread frees pf->spent. */
+	if (pf->state == PREFETCH_RUNNING || !p->more) {
+		sync_page_free(p);
+		return;
+	}
+	sync_page_free(&pf->spent);
+	pf->spent = *p;
+	memset(p, 0, sizeof *p);
 }
