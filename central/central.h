@@ -411,8 +411,19 @@ struct serve_opts {
 	const char *tls_cert, *tls_key;
 	size_t max_body;
 	double rate;
+	long long analyze_every;   /* records pushed between ANALYZEs; 0: never */
 };
 int http_serve(const struct serve_opts *o, struct wr_err *e);
+
+/* analyze.c: ANALYZE of the tables pushes write, in a thread of its own,
+ * after every `every` records pushed and as many as were pushed before
+ * (0: never).  analyze_note counts the records a push wrote (after its
+ * commit); analyze_runs is how many ANALYZEs were started; analyze_stop
+ * waits for one running. */
+int analyze_start(const char *conninfo, long long every, struct wr_err *e);
+void analyze_note(long long rows);
+unsigned long long analyze_runs(void);
+void analyze_stop(void);
 
 /* failpoint.c: test-only crash points (WRENCH_CENTRAL_FAILPOINT). */
 void failpoint(const char *name);

@@ -232,12 +232,12 @@ static int parse_listen(const char *s, struct serve_opts *o, char *host, size_t 
 int cmd_serve(int argc, char **argv, struct wr_err *e)
 {
 	static const char *const known[] = {"--db", "--listen", "--threads", "--tls-cert", "--tls-key",
-	                                    "--max-body", "--rate", NULL};
+	                                    "--max-body", "--rate", "--analyze-every", NULL};
 	struct serve_opts o = {0};
 	char host[64];
 	const char *t = opt(argc, argv, "--threads"), *mb = opt(argc, argv, "--max-body");
-	const char *rate = opt(argc, argv, "--rate");
-	char *end = NULL;
+	const char *rate = opt(argc, argv, "--rate"), *every = opt(argc, argv, "--analyze-every");
+	char *end = NULL, *every_end = NULL;
 	PGconn *c;
 
 	if (check_opts(argc, argv, known, e) != WR_OK ||
@@ -247,6 +247,7 @@ int cmd_serve(int argc, char **argv, struct wr_err *e)
 	o.threads = t ? atoi(t) : 4;
 	o.max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
 	o.rate = rate ? strtod(rate, &end) : 50;
+	o.analyze_every = every ? strtoll(every, &every_end, 10) : 100000;
 	o.tls_cert = opt(argc, argv, "--tls-cert");
 	o.tls_key = opt(argc, argv, "--tls-key");
 	if (o.threads < 1 || o.threads > 256)
@@ -254,6 +255,9 @@ int cmd_serve(int argc, char **argv, struct wr_err *e)
 	if (rate && (end == rate || *end || !(o.rate >= 0)))
 		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
 		                             "0 for no limit");
+	if (every && (every_end == every || *every_end || o.analyze_every < 0))
+		return wr_fail(e, WR_EUSAGE, "serve: --analyze-every must be a number of records, "
+		                             "0 for never");
 	if (o.max_body < 1024)
 		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
 	if (!o.tls_cert != !o.tls_key)

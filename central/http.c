@@ -356,7 +356,8 @@ int http_serve(const struct serve_opts *o, struct wr_err *e)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (pool_open(o->conninfo, o->threads + 1, e) != WR_OK ||
-	    longpoll_start(o->conninfo, e) != WR_OK || !(d = start(o, key, cert, e))) {
+	    longpoll_start(o->conninfo, e) != WR_OK ||
+	    analyze_start(o->conninfo, o->analyze_every, e) != WR_OK || !(d = start(o, key, cert, e))) {
 		free(key);
 		free(cert);
 		pool_close();
@@ -378,6 +379,7 @@ int http_serve(const struct serve_opts *o, struct wr_err *e)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(d);
+	analyze_stop();
 	pool_close();
 	free(key);
 	free(cert);

@@ -69,6 +69,8 @@ char *metrics_text(size_t *len)
 	            longpoll_waiting());
 	wr_buf_addf(&b, "# TYPE wrench_db_pool_connections gauge\nwrench_db_pool_connections %d\n", size);
 	wr_buf_addf(&b, "# TYPE wrench_db_pool_in_use gauge\nwrench_db_pool_in_use %d\n", in_use);
+	wr_buf_addf(&b, "# TYPE wrench_db_analyze_total counter\nwrench_db_analyze_total %llu\n",
+	            analyze_runs());
 	*len = b.len;
 	return b.p;
 }

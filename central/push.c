@@ -374,6 +374,7 @@ static int attempt(PGconn *c, const struct principal *p, const struct batch *b, 
                    int *status, int defer, struct wr_err *e, char *sqlstate)
 {
 	int *fresh = calloc((size_t)b->n + 1, sizeof *fresh), rc = WR_EDB;
+	long long wrote = 0;
 
 	for (int i = 0; i < b->n; i++) {
 		cJSON_Delete(res[i]);
@@ -385,6 +386,9 @@ static int attempt(PGconn *c, const struct principal *p, const struct batch *b, 
 	    apply_all(c, p, b, res, fresh, status, e, sqlstate) == WR_OK &&
 	    receipts_store(c, b, res, fresh, e, sqlstate) == WR_OK)
 		rc = WR_OK;
+	/* The records written now (a rejected mutation writes none). */
+	for (int i = 0; rc == WR_OK && i < b->n; i++)
+		wrote += fresh[i] && status[i] != MS_REJECTED;
 	free(fresh);
 	if (rc != WR_OK)
 		return rc;
@@ -394,6 +398,7 @@ static int attempt(PGconn *c, const struct principal *p, const struct batch *b, 
 		return WR_EDB;
 	}
 	failpoint("after-commit");
+	analyze_note(wrote);
 	return WR_OK;
 }
 

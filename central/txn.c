@@ -44,11 +44,22 @@
 	"uuid::text, entity, version, deleted, data::text, site, " UPDATED_AT ", updated_by," \
 	" data->>'asset'"
 
+/* A uuid with a write in the queue: live while gen is the queue's. */
+struct queued_uuid {
+	char uuid[40];
+	size_t gen;
+};
+
 static _Thread_local struct {
 	struct known *slot;   /* open addressing by uuid */
 	size_t cap, n;
 	int defer;
 	cJSON *queue;         /* rows for record_put_many_sql */
+	/* The uuids of the queue's rows, open addressing by uuid, so that a
+	 * second write of one is found without walking the queue.  Taking the
+	 * queue starts a new generation (qgen), which empties it at once. */
+	struct queued_uuid *qslot;
+	size_t qcap, qn, qgen;
 	char now[24];
 } T;
 
@@ -84,8 +95,18 @@ static void clear_slot(struct known *k)
 
 void txn_forget(const char *uuid)
 {
+	if (uuid) {
+		/* One record: its slot alone, found as txn_known finds it. */
+		for (size_t i = T.cap ? hash_of(uuid) & (T.cap - 1) : 0; T.cap && T.slot[i].uuid[0];
+		     i = (i + 1) & (T.cap - 1))
+			if (!strcmp(T.slot[i].uuid, uuid)) {
+				T.slot[i].stale = 1;
+				return;
+			}
+		return;
+	}
 	for (size_t i = 0; i < T.cap; i++)
-		if (T.slot[i].uuid[0] && (!uuid || !strcmp(T.slot[i].uuid, uuid)))
+		if (T.slot[i].uuid[0])
 			T.slot[i].stale = 1;
 }
 
@@ -267,6 +288,9 @@ void txn_end(void)
 	T.n = 0;
 	cJSON_Delete(T.queue);
 	T.queue = NULL;
+	free(T.qslot);
+	T.qslot = NULL;
+	T.qcap = T.qn = 0;
 	T.defer = 0;
 }
 
@@ -319,15 +343,55 @@ int txn_deferring(void)
 	return T.defer;
 }
 
+static int queued_live(const struct queued_uuid *q)
+{
+	return q->gen == T.qgen && q->uuid[0];
+}
+
+/* Whether the queue holds a write of uuid. */
 static int queued(const char *uuid)
 {
-	const cJSON *row;
-	cJSON_ArrayForEach(row, T.queue) {
-		const cJSON *u = cJSON_GetObjectItemCaseSensitive(row, "uuid");
-		if (cJSON_IsString(u) && !strcmp(u->valuestring, uuid))
+	for (size_t i = T.qcap ? hash_of(uuid) & (T.qcap - 1) : 0; T.qcap && queued_live(&T.qslot[i]);
+	     i = (i + 1) & (T.qcap - 1))
+		if (!strcmp(T.qslot[i].uuid, uuid))
 			return 1;
-	}
 	return 0;
+}
+
+/* Notes that the queue holds a write of uuid (not noted yet); WR_ENOMEM. */
+static int queued_add(const char *uuid)
+{
+	size_t i;
+
+	if ((T.qn + 1) * 2 > T.qcap) {
+		size_t cap = T.qcap ? T.qcap * 2 : 64;
+		struct queued_uuid *old = T.qslot, *ns = calloc(cap, sizeof *ns);
+		if (!ns)
+			return WR_ENOMEM;
+		for (size_t j = 0; j < T.qcap; j++) {
+			if (!queued_live(&old[j]))
+				continue;
+			for (i = hash_of(old[j].uuid) & (cap - 1); ns[i].uuid[0]; i = (i + 1) & (cap - 1))
+				;
+			ns[i] = old[j];
+		}
+		free(old);
+		T.qslot = ns;
+		T.qcap = cap;
+	}
+	for (i = hash_of(uuid) & (T.qcap - 1); queued_live(&T.qslot[i]); i = (i + 1) & (T.qcap - 1))
+		;
+	wr_strlcpy(T.qslot[i].uuid, uuid, sizeof T.qslot[i].uuid);
+	T.qslot[i].gen = T.qgen;
+	T.qn++;
+	return WR_OK;
+}
+
+/* The queue is taken (or dropped): no uuid is in it any more. */
+static void queued_clear(void)
+{
+	T.qgen++;
+	T.qn = 0;
 }
 
 int txn_defer(PGconn *c, cJSON *row, const char *uuid, struct wr_err *e, char *sqlstate)
@@ -338,7 +402,7 @@ int txn_defer(PGconn *c, cJSON *row, const char *uuid, struct wr_err *e, char *s
 		cJSON_Delete(row);
 		return WR_EDB;
 	}
-	if (!T.queue && !(T.queue = cJSON_CreateArray())) {
+	if ((!T.queue && !(T.queue = cJSON_CreateArray())) || queued_add(uuid) != WR_OK) {
 		cJSON_Delete(row);
 		return wr_fail(e, WR_ENOMEM, "out of memory");
 	}
@@ -357,6 +421,7 @@ int txn_flush_with(PGconn *c, struct db_step *extra, struct wr_err *e, char *sql
 	if (!q)
 		return extra ? db_pipeline(c, extra, 1, e, sqlstate) : WR_OK;
 	T.queue = NULL;   /* taken first: the statements below must not flush it again */
+	queued_clear();
 	if (PQtransactionStatus(c) != PQTRANS_INTRANS) {
 		cJSON_Delete(q);
 		return wr_fail(e, WR_EDB, "internal: record writes queued outside a transaction");

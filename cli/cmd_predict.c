@@ -473,7 +473,7 @@ static const struct arg_opt bt_opts[] = {
 	MODEL_OPTS,
 	{"top-k", 0, 1, "K", "precision among the K riskiest (default: the number that failed)"},
 	{"truth", 0, 1, "FILE", "true p_fail per asset and cutoff (a simulated plant): score the oracle"},
-	{"format", 0, 1, "FMT", "table (default) or json"},
+	{"format", 0, 1, "FMT", "table (default), csv (the cutoffs' scores alone) or json"},
 	{NULL, 0, 0, NULL, NULL}
 };
 
@@ -694,17 +694,20 @@ static void bt_json(const struct predict_backtest *b, char (*names)[32])
 	printf("\n}\n");
 }
 
-static void bt_table(const struct predict_backtest *b)
+/* The cutoffs' scores and their mean, as a table (3 digits) or CSV (10, as
+ * the JSON form writes them); 0, or out_end()'s failure. */
+static int bt_table(const struct predict_backtest *b, int fmt)
 {
 	static const char *const head[] = {
 		"cutoff", "scored", "failed", "predicted", "auc_model", "auc_age", "auc_count",
 		"auc_mtbf", "p@k_model", "p@k_age", "brier_model", "brier_climate"
 	};
 	const int numeric[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	int digits = fmt == OUT_TABLE ? 3 : 10;
 	struct out o;
 	size_t i, k;
 
-	out_begin(&o, stdout, OUT_TABLE, 12, head, numeric);
+	out_begin(&o, stdout, fmt, 12, head, numeric);
 	for (i = 0; i <= b->n; i++) {
 		const struct predict_metrics *m = i < b->n ? b->cuts[i].m : b->mean;
 		char v[12][32];
@@ -714,24 +717,24 @@ static void bt_table(const struct predict_backtest *b)
 			wr_date_fmt_day((int64_t)llround(b->cuts[i].T * WR_DAY), v[0]);
 			snprintf(v[1], sizeof v[1], "%zu", b->cuts[i].scored);
 			snprintf(v[2], sizeof v[2], "%zu", b->cuts[i].positives);
-			out_num(v[3], 32, b->cuts[i].predicted, 3);
+			out_num(v[3], 32, b->cuts[i].predicted, digits);
 		} else {
 			wr_strlcpy(v[0], "mean", sizeof v[0]);
 			v[1][0] = v[2][0] = v[3][0] = '\0';
 		}
-		out_num(v[4], 32, m[PREDICT_S_MODEL].auc, 3);
-		out_num(v[5], 32, m[PREDICT_S_AGE].auc, 3);
-		out_num(v[6], 32, m[PREDICT_S_COUNT].auc, 3);
-		out_num(v[7], 32, m[PREDICT_S_MTBF].auc, 3);
-		out_num(v[8], 32, m[PREDICT_S_MODEL].prec_k, 3);
-		out_num(v[9], 32, m[PREDICT_S_AGE].prec_k, 3);
-		out_num(v[10], 32, m[PREDICT_S_MODEL].brier, 3);
-		out_num(v[11], 32, m[PREDICT_S_CLIMATE].brier, 3);
+		out_num(v[4], 32, m[PREDICT_S_MODEL].auc, digits);
+		out_num(v[5], 32, m[PREDICT_S_AGE].auc, digits);
+		out_num(v[6], 32, m[PREDICT_S_COUNT].auc, digits);
+		out_num(v[7], 32, m[PREDICT_S_MTBF].auc, digits);
+		out_num(v[8], 32, m[PREDICT_S_MODEL].prec_k, digits);
+		out_num(v[9], 32, m[PREDICT_S_AGE].prec_k, digits);
+		out_num(v[10], 32, m[PREDICT_S_MODEL].brier, digits);
+		out_num(v[11], 32, m[PREDICT_S_CLIMATE].brier, digits);
 		for (k = 0; k < 12; k++)
 			cells[k] = v[k];
 		out_row(&o, cells);
 	}
-	out_end(&o);
+	return out_end(&o);
 }
 
 /* With the truth: every scorer's mean AUC and Brier with the oracle's,
@@ -854,15 +857,17 @@ static int run_backtest(struct cli *c, struct model_args *m, const char *truth_p
 		cli_truth_free(&t);
 		return cli_fail(c, &e);
 	}
+	rc = 0;
 	if (fmt == OUT_JSON) {
 		bt_json(&b, t.group_names);
-	} else {
-		bt_table(&b);
+	} else if ((rc = bt_table(&b, fmt)) == 0 && fmt == OUT_TABLE) {
 		bt_table_truth(&b, t.group_names);
 		bt_table_calib(&b);
 	}
 	cli_truth_free(&t);
 	predict_backtest_free(&b);
+	if (rc != 0)
+		return cli_failf(c, CLI_BAD, "out of memory while printing the backtest");
 	return CLI_OK;
 }
 
@@ -882,8 +887,6 @@ int cmd_backtest(struct cli *c, int argc, char **argv)
 		return args_usage(c, "--from DATE and --to DATE are required");
 	if ((rc = out_format(c, args_get(&a, "format"), OUT_TABLE, 1, &fmt)) != 0)
 		return rc;
-	if (fmt == OUT_CSV)
-		return args_usage(c, "--format wants table or json");
 	if ((rc = args_int(c, "top-k", args_get(&a, "top-k"), 1, 100000000, &topk)) != 0 ||
 	    (rc = model_args(c, &a, &m)) != 0 ||
 	    (rc = args_date(c, "from", args_get(&a, "from"), &from, CLI_USAGE)) != 0 ||

@@ -3,6 +3,7 @@
  * table, CSV or JSON; `report settings` and `report trend` have files of
  * their own (cmd_report_settings.c, cmd_report_trend.c).
  */
+#include <stdarg.h>
 #include <string.h>
 #include "cli.h"
 #include "report.h"
@@ -21,69 +22,117 @@ static const struct arg_opt report_opts[] = {
 	{NULL, 0, 0, NULL, NULL}
 };
 
-static const struct cmd_spec report_spec = {
-	"report", "NAME",
-	"Reports over a period.  NAME is one of:\n"
-	"  mtbf                 mean time between failures per asset, and in total\n"
-	"  mttr                 mean time to repair (from downtime) per asset, and in total\n"
-	"  availability         uptime / (uptime + downtime) per asset, and in total\n"
-	"  backlog              work open at the end of the period by status and priority\n"
-	"  pm-compliance        PM work due in the period done on time, of all due\n"
-	"  planned              labour hours on planned work, of all hours, by month\n"
-	"  schedule-compliance  work due in the period done within its week, by month\n"
-	"  backlog-weeks        backlog hours over the crew's weekly hours, month by month\n"
-	"  aging                work open at the end of the period by age\n"
-	"  cost                 labour (at the rates set) plus parts, by asset, class or month\n"
-	"  pareto               failures by problem code, asset, class or month, largest first\n"
-	"  trend                every measure month by month\n"
-	"  settings             show or set the crew's capacity and labour rates\n"
-	"  monthly              a month's measures with their trend, also as an HTML page\n"
-	"                       (see wrench report monthly --help)",
-	report_opts, 1, 1, NULL, NULL
+/* The reports, the one place they are written: the dispatch, --help, the
+ * completion words and the message for an unknown name are all made from
+ * this table.  A report with options of its own (trend, settings, monthly)
+ * has a command (sub) that parses them; the others are the store's reports
+ * (which: enum wr_report) and take report_opts.  A help line's '\n' starts
+ * a continuation line. */
+struct report_kind {
+	const char *name;
+	int which;              /* enum wr_report, or -1 for a report with its own command */
+	int (*sub)(struct cli *c, int argc, char **argv);
+	const char *help;
 };
 
-/* The report names are the help's list above, the one place they are
- * written: a line of two spaces, the name, and its summary after the spaces
- * that follow it.  Calls each(name, nlen, summary, slen, ctx) for each. */
-static void each_report_name(void (*each)(const char *, int, const char *, int, void *),
-                             void *ctx)
+static const struct report_kind reports[] = {
+	{"mtbf", RP_MTBF, NULL, "mean time between failures per asset, and in total"},
+	{"mttr", RP_MTTR, NULL, "mean time to repair (from downtime) per asset, and in total"},
+	{"availability", RP_AVAILABILITY, NULL,
+	 "uptime / (uptime + downtime) per asset, and in total"},
+	{"backlog", RP_BACKLOG, NULL, "work open at the end of the period by status and priority"},
+	{"pm-compliance", RP_PM_COMPLIANCE, NULL, "PM work due in the period done on time, of all due"},
+	{"planned", RP_PLANNED, NULL, "labour hours on planned work, of all hours, by month"},
+	{"schedule-compliance", RP_SCHEDULE_COMPLIANCE, NULL,
+	 "work due in the period done within its week, by month"},
+	{"backlog-weeks", RP_BACKLOG_WEEKS, NULL,
+	 "backlog hours over the crew's weekly hours, month by month"},
+	{"aging", RP_AGING, NULL, "work open at the end of the period by age"},
+	{"cost", RP_COST, NULL, "labour (at the rates set) plus parts, by asset, class or month"},
+	{"pareto", RP_PARETO, NULL, "failures by problem code, asset, class or month, largest first"},
+	{"trend", -1, cmd_report_trend, "every measure month by month"},
+	{"settings", -1, cmd_report_settings, "show or set the crew's capacity and labour rates"},
+	{"monthly", -1, cmd_report_monthly, "a month's measures with their trend, also as an HTML "
+	 "page\n(see wrench report monthly --help)"},
+};
+#define NREPORTS (sizeof reports / sizeof reports[0])
+
+/* The report a command-line word names: by its name, or for the store's
+ * reports by any name the store takes for it (wr_report_parse: any case,
+ * "compliance" for pm-compliance).  NULL when none. */
+static const struct report_kind *report_find(const char *word)
 {
-	const char *p = strchr(report_spec.summary, '\n');
+	int which;
 
-	while (p && *++p) {
-		const char *end = strchr(p, '\n'), *name = p + 2, *sum;
-		int len, nlen;
+	for (size_t i = 0; i < NREPORTS; i++)
+		if (wr_streq_ci(word, reports[i].name))
+			return &reports[i];
+	if (wr_report_parse(word, &which) != WR_OK)
+		return NULL;
+	for (size_t i = 0; i < NREPORTS; i++)
+		if (reports[i].which == which)
+			return &reports[i];
+	return NULL;
+}
 
-		len = end ? (int)(end - p) : (int)strlen(p);
-		if (len > 2 && p[0] == ' ' && p[1] == ' ' && name[0] != ' ') {
-			nlen = (int)strcspn(name, " \n");
-			sum = name + nlen + strspn(name + nlen, " ");
-			each(name, nlen, sum, (int)(p + len - sum), ctx);
+/* --help's text above the options, made from reports[] on first use. */
+static char report_summary[2048];
+
+static const struct cmd_spec report_spec = {
+	"report", "NAME", report_summary, report_opts, 1, 1, NULL, NULL
+};
+
+/* Appends to report_summary; the buffer is sized for the table above, and a
+ * longer table is cut short rather than overrun. */
+static void summary_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void summary_add(const char *fmt, ...)
+{
+	size_t used = strlen(report_summary);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(report_summary + used, sizeof report_summary - used, fmt, ap);
+	va_end(ap);
+}
+
+/* "Reports over a period.  NAME is one of:", then a line for each report:
+ * two spaces, the name, and its help from the 24th column on. */
+static void build_summary(void)
+{
+	if (report_summary[0])
+		return;
+	summary_add("Reports over a period.  NAME is one of:");
+	for (size_t i = 0; i < NREPORTS; i++) {
+		const char *h = reports[i].help;
+		int len;
+
+		summary_add("\n  %-19s  ", reports[i].name);
+		while (h[len = (int)strcspn(h, "\n")]) {
+			summary_add("%.*s\n%23s", len, h, "");
+			h += len + 1;
 		}
-		p = end;
+		summary_add("%s", h);
 	}
 }
 
 /* Completion: every NAME as a command word (trend, settings and monthly
- * have options of their own), with its summary. */
-static void complete_name(const char *name, int nlen, const char *sum, int slen, void *ctx)
+ * have options of their own), with the first line of its help. */
+static void complete_names(void)
 {
-	(void)ctx;
-	printf("command\t%.*s\t\t%.*s\n", nlen, name, slen, sum);
+	for (size_t i = 0; i < NREPORTS; i++)
+		printf("command\t%s\t\t%.*s\n", reports[i].name,
+		       (int)strcspn(reports[i].help, "\n"), reports[i].help);
 }
 
-/* The names, comma-separated, for the message that refuses an unknown one
- * (into a buffer of NAMES_BUF bytes). */
-#define NAMES_BUF 512
-
-static void join_name(const char *name, int nlen, const char *sum, int slen, void *ctx)
+/* The names, comma-separated, for the message that refuses an unknown one. */
+static void join_names(char *buf, size_t n)
 {
-	char *buf = ctx;
-	size_t used = strlen(buf);
+	size_t used = 0;
 
-	(void)sum;
-	(void)slen;
-	snprintf(buf + used, NAMES_BUF - used, "%s%.*s", used ? ", " : "", nlen, name);
+	buf[0] = '\0';
+	for (size_t i = 0; i < NREPORTS && used < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+		                         reports[i].name);
 }
 
 /* --by, --rank and --top into o; they are for cost and pareto only. */
@@ -133,27 +182,29 @@ int report_scope_args(struct cli *c, const struct args *a, struct wr_report_opts
 
 int cmd_report(struct cli *c, int argc, char **argv)
 {
+	const struct report_kind *k = argc >= 2 ? report_find(argv[1]) : NULL;
 	struct args a;
 	struct wr_report_opts o;
 	struct wr_table t;
 	struct wr_err e = {0, ""};
 	int which, fmt, rc;
 
-	if (argc >= 2 && strcmp(argv[1], "settings") == 0)
-		return cmd_report_settings(c, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "monthly") == 0)
-		return cmd_report_monthly(c, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "trend") == 0)
-		return cmd_report_trend(c, argc - 1, argv + 1);
+	if (k && k->sub)
+		return k->sub(c, argc - 1, argv + 1);
+	build_summary();
 	if (c->list_words && argc < 2)
-		each_report_name(complete_name, NULL);
+		complete_names();
 	if ((rc = args_parse(c, &report_spec, argc, argv, &a)) != 0)
 		return rc < 0 ? CLI_OK : rc;
-	if (wr_report_parse(a.pos[0], &which) != WR_OK) {
-		char valid[NAMES_BUF] = "";
-		each_report_name(join_name, valid);
+	if (!(k = report_find(a.pos[0]))) {
+		char valid[512];
+		join_names(valid, sizeof valid);
 		return args_usage(c, "unknown report '%s'; valid: %s", a.pos[0], valid);
 	}
+	if (k->sub)
+		return args_usage(c, "the %s report's options come after its name: "
+		                  "wrench report %s [options]", k->name, k->name);
+	which = k->which;
 	if ((rc = out_format(c, args_get(&a, "format"), OUT_TABLE, 1, &fmt)) != 0)
 		return rc;
 	if ((rc = report_scope_args(c, &a, &o)) != 0 || (rc = grouping(c, &a, which, &o)) != 0)

@@ -8,24 +8,35 @@
 #include "screens.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Sites shown; a plant with more lists the first ones by code. */
-#define PS_SITES 64
-
+/* The items, "all sites" first, grown as the sites come. */
 struct site_list {
 	struct pick_item *items;
-	int n, cur;
+	int n, cap, cur;
 	const char *chosen;
 };
 
+/* The store's callback: nonzero (out of memory) ends the listing. */
 static int add_site(const struct wr_location *l, void *ctx)
 {
 	struct site_list *sl = ctx;
-	struct pick_item *it = &sl->items[sl->n];
+	struct pick_item *it;
 
-	if (l->depth != 0 || sl->n > PS_SITES)
+	if (l->depth != 0)
 		return 0;
+	if (sl->n == sl->cap) {
+		int cap = sl->cap * 2;
+		struct pick_item *grown = realloc(sl->items, (size_t)cap * sizeof *grown);
+
+		if (!grown)
+			return WR_ENOMEM;
+		sl->items = grown;
+		sl->cap = cap;
+	}
+	it = &sl->items[sl->n];
+	memset(it, 0, sizeof *it);
 	snprintf(it->label, sizeof it->label, "%.60s %.60s", l->code, l->name);
 	wr_strlcpy(it->key, l->code, sizeof it->key);
 	if (!strcmp(l->code, sl->chosen))
@@ -36,18 +47,23 @@ static int add_site(const struct wr_location *l, void *ctx)
 
 int pick_site(struct app *a, const char *chosen, pick_fn cb, void *ctx)
 {
-	/* The pick list copies the items when it opens. */
-	static struct pick_item items[PS_SITES + 2];
-	struct site_list sl = { items, 1, 0, chosen ? chosen : "" };
+	struct site_list sl = { calloc(16, sizeof *sl.items), 1, 16, 0, chosen ? chosen : "" };
 	struct wr_err e = { 0, "" };
+	int rc;
 
-	memset(items, 0, sizeof items);
-	snprintf(items[0].label, sizeof items[0].label, "all sites");
-	if (store_location_tree(a->s, add_site, &sl, &e) != WR_OK) {
-		app_msg_error(a, "%s", e.msg);
+	if (!sl.items) {
+		app_msg_error(a, "Out of memory.");
 		return R_ALL;
 	}
-	app_push(a, VIEW_PICK, &(struct pick_spec){ .title = "Site", .items = items, .n = sl.n,
-	                                             .cur = sl.cur, .cb = cb, .ctx = ctx });
+	snprintf(sl.items[0].label, sizeof sl.items[0].label, "all sites");
+	rc = store_location_tree(a->s, add_site, &sl, &e);
+	if (rc == WR_OK)
+		/* The pick list copies the items when it opens. */
+		app_push(a, VIEW_PICK, &(struct pick_spec){ .title = "Site", .items = sl.items,
+		                                             .n = sl.n, .cur = sl.cur, .cb = cb,
+		                                             .ctx = ctx });
+	else
+		app_msg_error(a, "%s", e.msg[0] ? e.msg : "Out of memory.");
+	free(sl.items);
 	return R_ALL;
 }

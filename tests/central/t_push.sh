@@ -157,3 +157,28 @@ wait "$SECOND"
 [ "$(sql "SELECT data->>'code' FROM record WHERE uuid = '$X'")" = RACE-1 ] || fail "the second create changed the record"
 server_stop "$C_PID"
 server_stop "$D_PID"
+
+# One batch that writes a record twice: uses of one part lower its
+# stock three times, each write of the inventory record waiting for the one
+# before it (txn.c queues one write of a record per statement), with the
+# writes of the uses queued between them.
+server_start E
+PART=$(uuid) JOB=$(uuid) U1=$(uuid) U2=$(uuid) U3=$(uuid)
+api POST "$E_URL/api/v1/push" "$PLAN" "$(batch stock "$(mut 1 create "$PART" 0 '"code":{"new":"GASKET-1"},"on_hand":{"new":10}' inventory),$(mut 2 create "$JOB" 0 '"title":{"new":"Gaskets"}')")"
+expect_jq '[.results[].status] | join(",")' "applied,applied" "the part and the job"
+use() { # use SEQ UUID QTY
+	mut "$1" create "$2" 0 "\"workorder\":{\"new\":\"$JOB\"},\"part_code\":{\"new\":\"GASKET-1\"},\"qty\":{\"new\":$3},\"at\":{\"new\":\"2025-03-02T07:00:00Z\"},\"part\":{\"new\":\"$PART\"}" parts
+}
+logged() { sql "SELECT last_value FROM change_log_seq_seq"; }
+before=$(logged)
+api POST "$E_URL/api/v1/push" "$TECH" "$(batch uses "$(use 1 "$U1" 2),$(use 2 "$U2" 3),$(use 3 "$U3" 1)")"
+expect_status 200 "three uses of one part in one batch"
+expect_jq '[.results[].status] | join(",")' "applied,applied,applied" "three uses of one part"
+# Six writes, each logged once: had the inventory record's writes gone in
+# one statement, the push would have been undone and made again (TXN_REDO),
+# and the rows logged by the attempt undone would have used positions too.
+[ $(($(logged) - before)) = 6 ] || fail "three uses of one part: $(($(logged) - before)) change-log positions used, not 6"
+[ "$(sql "SELECT version || ' ' || (data->>'on_hand') FROM record WHERE uuid = '$PART'")" = "4 4" ] ||
+	fail "three uses of one part in one batch: $(sql "SELECT version || ' ' || (data->>'on_hand') FROM record WHERE uuid = '$PART'")"
+[ "$(sql "SELECT count(*) FROM record WHERE entity = 'parts'")" = 3 ] || fail "the three uses are not all stored"
+server_stop "$E_PID"

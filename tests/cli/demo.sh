@@ -145,6 +145,20 @@ assert_eq "deciles by rising p_fail" "true" \
 	"$(printf '%s' "$B" | jq '[.calibration.model.deciles[].p_lo] as $p | $p == ($p | sort)')"
 assert_eq "the model is calibrated on the demo plant (0.8 to 1.25)" "true" \
 	"$(printf '%s' "$B" | jq '.calibration.model.ratio >= 0.8 and .calibration.model.ratio <= 1.25')"
+# CSV: the cutoffs' scores (the table's columns) and their mean, as the
+# JSON form has them.
+run "$WRENCH" --db "$DEMO" backtest --from 2024-03-01 --to 2025-02-01 --every 1mo --horizon 30d --format csv
+check_rc "backtest csv" 0
+assert_eq "csv header: the table's columns" \
+	"cutoff,scored,failed,predicted,auc_model,auc_age,auc_count,auc_mtbf,p@k_model,p@k_age,brier_model,brier_climate" \
+	"$(printf '%s\n' "$OUT" | head -1)"
+assert_eq "csv: a row per cutoff and the mean" "13" "$(csv_rows "$OUT")"
+assert_eq "csv: the first cutoff as in JSON" \
+	"$(printf '%s' "$B" | jq -r '.cutoffs[0] | [.at, .scored, .positives, .predicted, .auc.model, .brier.climatology] | join(",")')" \
+	"$(printf '%s\n' "$OUT" | awk -F, 'NR == 2 { print $1","$2","$3","$4","$5","$12 }')"
+assert_eq "csv: the mean as in JSON" \
+	"$(printf '%s' "$B" | jq -r '.mean | ["mean", .auc.model, .auc.age, .precision_at_k.model, .brier.model] | join(",")')" \
+	"$(printf '%s\n' "$OUT" | awk -F, 'END { print $1","$5","$6","$9","$11 }')"
 run "$WRENCH" --db "$DEMO" backtest --from 2024-03-01 --to 2024-06-01 --every 2w
 check_rc "backtest table" 0
 assert_contains "table has a mean row" "$OUT" "mean"

@@ -377,4 +377,24 @@ w report no-such-report
 check_rc "unknown report" 2
 assert_contains "unknown report lists the new ones" "$ERR" "schedule-compliance"
 
+# ---- one list of reports: every NAME that --help lists runs, the message
+# for an unknown one lists the same names, and a report with options of its
+# own, named after options, is told to come first
+w report --help
+names=$(printf '%s\n' "$OUT" | sed -n '/NAME is one of:$/,/^$/p' |
+	awk 'NR > 1 && /^  [a-z]/ { print $1 }')
+assert_eq "--help lists fourteen reports" "14" "$(printf '%s\n' "$names" | wc -l | tr -d ' ')"
+for name in $names; do
+	w report "$name"
+	check_rc "report $name (listed by --help) runs" 0
+done
+w report no-such-report
+assert_eq "an unknown report's message lists --help's names" "$(printf '%s\n' "$names" |
+	paste -sd, - | sed 's/,/, /g')" "$(printf '%s' "$ERR" | sed -n 's/.*valid: \(.*\) (see.*/\1/p')"
+w report --from 2024-01-01 trend
+check_rc "trend named after an option" 2
+assert_contains "trend after an option: put the name first" "$ERR" "wrench report trend [options]"
+w report Trend --format csv
+check_rc "a report's name in any case" 0
+
 finish
