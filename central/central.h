@@ -325,7 +325,7 @@ int problem_json(struct reply *r, int status, cJSON *extra_owned, const char *ty
 int reply_json(struct reply *r, int status, cJSON *body_owned);
 
 /* gzip.c */
-int gzip_deflate(const char *in, size_t n, char **out, size_t *outn);
+int gzip_deflate(const char *in, size_t n, int level, char **out, size_t *outn);
 /* Inflates a gzip body; WR_EINPUT when it is not gzip, WR_ECONFLICT when
  * it would exceed cap. */
 int gzip_inflate(const char *in, size_t n, size_t cap, char **out, size_t *outn);
@@ -412,6 +412,7 @@ struct serve_opts {
 	size_t max_body;
 	double rate;
 	long long analyze_every;   /* records pushed between ANALYZEs; 0: never */
+	int gzip_level;            /* zlib's 1 (fastest) to 9 (smallest) */
 };
 int http_serve(const struct serve_opts *o, struct wr_err *e);
 

@@ -229,37 +229,52 @@ static int parse_listen(const char *s, struct serve_opts *o, char *host, size_t 
 	return WR_OK;
 }
 
-int cmd_serve(int argc, char **argv, struct wr_err *e)
+/* serve's numbers: threads, body size, rate, ANALYZE interval and the
+ * gzip level of answers. */
+static int serve_numbers(int argc, char **argv, struct serve_opts *o, struct wr_err *e)
 {
-	static const char *const known[] = {"--db", "--listen", "--threads", "--tls-cert", "--tls-key",
-	                                    "--max-body", "--rate", "--analyze-every", NULL};
-	struct serve_opts o = {0};
-	char host[64];
 	const char *t = opt(argc, argv, "--threads"), *mb = opt(argc, argv, "--max-body");
 	const char *rate = opt(argc, argv, "--rate"), *every = opt(argc, argv, "--analyze-every");
-	char *end = NULL, *every_end = NULL;
+	const char *gz = opt(argc, argv, "--gzip-level");
+	char *end = NULL, *every_end = NULL, *gz_end = NULL;
+
+	o->threads = t ? atoi(t) : 4;
+	o->max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
+	o->rate = rate ? strtod(rate, &end) : 50;
+	o->analyze_every = every ? strtoll(every, &every_end, 10) : 100000;
+	o->gzip_level = gz ? (int)strtol(gz, &gz_end, 10) : 1;
+	if (o->threads < 1 || o->threads > 256)
+		return wr_fail(e, WR_EUSAGE, "serve: --threads must be 1..256");
+	if (rate && (end == rate || *end || !(o->rate >= 0)))
+		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
+		                             "0 for no limit");
+	if (every && (every_end == every || *every_end || o->analyze_every < 0))
+		return wr_fail(e, WR_EUSAGE, "serve: --analyze-every must be a number of records, "
+		                             "0 for never");
+	if (gz && (gz_end == gz || *gz_end || o->gzip_level < 1 || o->gzip_level > 9))
+		return wr_fail(e, WR_EUSAGE, "serve: --gzip-level must be 1 (fastest) to 9 (smallest)");
+	if (o->max_body < 1024)
+		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
+	return WR_OK;
+}
+
+int cmd_serve(int argc, char **argv, struct wr_err *e)
+{
+	static const char *const known[] = {"--db",       "--listen", "--threads",
+	                                    "--tls-cert", "--tls-key", "--max-body",
+	                                    "--rate",     "--analyze-every", "--gzip-level", NULL};
+	struct serve_opts o = {0};
+	char host[64];
 	PGconn *c;
 
 	if (check_opts(argc, argv, known, e) != WR_OK ||
 	    parse_listen(opt(argc, argv, "--listen"), &o, host, sizeof host, e) != WR_OK)
 		return WR_EUSAGE;
 	o.conninfo = opt(argc, argv, "--db");
-	o.threads = t ? atoi(t) : 4;
-	o.max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
-	o.rate = rate ? strtod(rate, &end) : 50;
-	o.analyze_every = every ? strtoll(every, &every_end, 10) : 100000;
 	o.tls_cert = opt(argc, argv, "--tls-cert");
 	o.tls_key = opt(argc, argv, "--tls-key");
-	if (o.threads < 1 || o.threads > 256)
-		return wr_fail(e, WR_EUSAGE, "serve: --threads must be 1..256");
-	if (rate && (end == rate || *end || !(o.rate >= 0)))
-		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
-		                             "0 for no limit");
-	if (every && (every_end == every || *every_end || o.analyze_every < 0))
-		return wr_fail(e, WR_EUSAGE, "serve: --analyze-every must be a number of records, "
-		                             "0 for never");
-	if (o.max_body < 1024)
-		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
+	if (serve_numbers(argc, argv, &o, e) != WR_OK)
+		return WR_EUSAGE;
 	if (!o.tls_cert != !o.tls_key)
 		return wr_fail(e, WR_EUSAGE, "serve: --tls-cert and --tls-key go together");
 	if (!(c = central_connect(o.conninfo, e)))

@@ -38,6 +38,22 @@ gunzip -c <"$T/zipped" >"$T/unzipped" || fail "the gzip body does not gunzip"
 cmp -s "$T/unzipped" "$T/plain" || fail "the gunzipped body differs from the plain one"
 [ "$(jq '.changes | length' "$T/unzipped")" = 40 ] || fail "the gunzipped pull"
 [ "$(stat -c %s "$T/unzipped")" -gt 1024 ] || fail "the page is too small to be compressed"
+# The compression level: 1 (fastest) unless serve --gzip-level says
+# otherwise.  The gzip header's XFL byte tells it (4: fastest, 2: best).
+xfl() { od -An -tu1 -j8 -N1 "$1" | tr -d ' '; }
+[ "$(xfl "$T/zipped")" = 4 ] || fail "the default level is not the fastest (XFL $(xfl "$T/zipped"))"
+SERVE_OPTS="--rate 0 --gzip-level 9" server_start B
+curl -s -o "$T/zipped9" -H "Authorization: Bearer $PLAN" -H 'Accept-Encoding: gzip' \
+	"$B_URL/api/v1/changes?limit=40"
+gunzip -c <"$T/zipped9" | cmp -s - "$T/plain" || fail "level 9: the gunzipped body differs"
+[ "$(xfl "$T/zipped9")" = 2 ] || fail "--gzip-level 9 is not the best compression"
+[ "$(stat -c %s "$T/zipped9")" -lt "$(stat -c %s "$T/zipped")" ] ||
+	fail "level 9 ($(stat -c %s "$T/zipped9") bytes) is not smaller than level 1 ($(stat -c %s "$T/zipped"))"
+server_stop "$B_PID"
+rc=0
+"$WRENCH_CENTRAL" serve --db "$DB" --listen 127.0.0.1:1 --gzip-level 0 2>"$T/bad.err" || rc=$?
+[ "$rc" = 2 ] || fail "--gzip-level 0: exit status $rc, expected 2"
+grep -q "gzip-level must be 1" "$T/bad.err" || fail "no message for a bad --gzip-level"
 
 # The rate limit: a token over its rate gets 429 problem+json with
 # Retry-After; another token is not affected.
