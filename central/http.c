@@ -343,6 +343,7 @@ int http_serve(const struct serve_opts *o, struct wr_err *e)
 
 	H.max_body = o->max_body;
 	H.gzip_level = o->gzip_level ? o->gzip_level : 1;
+	changes_page_max = o->page_max ? o->page_max : CHANGES_PAGE_MAX;
 	/* Bursts of twice the rate, and at least one request. */
 	ratelimit_config(o->rate, o->rate * 2 < 1 ? 1 : o->rate * 2);
 	raise_fd_limit();

@@ -287,11 +287,14 @@ void store_sort_restore(struct store *s, int old)
 
 void store_load_mode(struct store *s, int on)
 {
-	if (on)
-		sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA wal_autocheckpoint=8000", NULL, NULL, NULL);
-	else
-		sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA mmap_size=" MMAP_BYTES
-		             "; PRAGMA wal_autocheckpoint=1000", NULL, NULL, NULL);
+	if (on) {
+		sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA cache_size=-65536", NULL, NULL, NULL);
+		store_checkpointer(s, 1);
+	} else {
+		store_checkpointer(s, 0);
+		sqlite3_exec(s->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+		store_unmap(s);
+	}
 }
 
 void store_unmap(struct store *s)
@@ -648,6 +651,7 @@ void store_close(struct store *s)
 		s->tx_depth = 1;
 		store_rollback(s);
 	}
+	store_checkpointer(s, 0);
 	for (int i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	if (s->db)

@@ -288,6 +288,18 @@ static int negotiate(struct rd *r, const cJSON *list, struct sync_server *out)
 	return r->rc = SYNC_EVERSION;
 }
 
+/* The server's largest pull page, within what this client asks for at
+ * most (SYNC_PAGE_MAX); 500 (the protocol's first) when it does not say
+ * or says something else than a count. */
+static int page_max(const cJSON *j)
+{
+	int64_t v;
+
+	if (!j || !int_of(j, 1, &v))
+		return SYNC_PAGE_DEFAULT;
+	return v > SYNC_PAGE_MAX ? SYNC_PAGE_MAX : (int)v;
+}
+
 int central_parse_health(const char *body, size_t len, struct sync_server *out, struct wr_err *e)
 {
 	struct rd r = {sync_arena_new(), e, SYNC_OK};
@@ -307,6 +319,7 @@ int central_parse_health(const char *body, size_t len, struct sync_server *out, 
 		if (r.rc == SYNC_OK) {
 			wr_strlcpy(out->name, name, sizeof out->name);
 			out->server_protocol = proto > 1000 ? 1000 : (int)proto;
+			out->page_max = page_max(cJSON_GetObjectItemCaseSensitive(doc, "changes_page_max"));
 			negotiate(&r, member(&r, doc, "", "protocols"), out);
 		}
 		cJSON_Delete(doc);

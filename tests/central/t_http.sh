@@ -50,6 +50,28 @@ gunzip -c <"$T/zipped9" | cmp -s - "$T/plain" || fail "level 9: the gunzipped bo
 [ "$(stat -c %s "$T/zipped9")" -lt "$(stat -c %s "$T/zipped")" ] ||
 	fail "level 9 ($(stat -c %s "$T/zipped9") bytes) is not smaller than level 1 ($(stat -c %s "$T/zipped"))"
 server_stop "$B_PID"
+# The largest page of a pull: 2,000 unless serve --page-max says less, in
+# the health answer for clients; a pull's default stays 500 (or the most).
+[ "$(curl -s "$A_URL/api/v1/health" | jq .changes_page_max)" = 2000 ] || fail "health: no changes_page_max 2000"
+api GET "$A_URL/api/v1/changes?limit=2000" "$(token planner)"
+expect_status 200 "a pull of 2,000 changes"
+api GET "$A_URL/api/v1/changes?limit=2001" "$(token planner)"
+expect_status 400 "a pull of 2,001 changes"
+SERVE_OPTS="--rate 0 --page-max 30" server_start C
+[ "$(curl -s "$C_URL/api/v1/health" | jq .changes_page_max)" = 30 ] || fail "health: --page-max 30 not said"
+api GET "$C_URL/api/v1/changes" "$PLAN"
+expect_status 200 "a pull under --page-max 30"
+[ "$(jq '.changes | length' "$T/body")" = 30 ] || fail "the default page under --page-max 30: $(jq '.changes | length' "$T/body")"
+api GET "$C_URL/api/v1/changes?limit=31" "$PLAN"
+expect_status 400 "a pull of 31 under --page-max 30"
+server_stop "$C_PID"
+for bad in "--page-max 0" "--page-max 2001"; do
+	rc=0
+	# shellcheck disable=SC2086
+	"$WRENCH_CENTRAL" serve --db "$DB" --listen 127.0.0.1:1 $bad 2>"$T/bad.err" || rc=$?
+	[ "$rc" = 2 ] || fail "$bad: exit status $rc, expected 2"
+	grep -q "page-max must be 1..2000" "$T/bad.err" || fail "no message for $bad"
+done
 rc=0
 "$WRENCH_CENTRAL" serve --db "$DB" --listen 127.0.0.1:1 --gzip-level 0 2>"$T/bad.err" || rc=$?
 [ "$rc" = 2 ] || fail "--gzip-level 0: exit status $rc, expected 2"
