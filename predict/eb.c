@@ -128,6 +128,16 @@ static int eb_direction(const double *g, const double *h, double la, double *sa,
 		*sa *= 2.0 / m;
 		*sb *= 2.0 / m;
 	}
+	/* A step past a bound of a stops on it, along the direction: cut
+	 * short in ln a alone, it left the ridge of large a (where ln b -
+	 * ln a is nearly constant) and the line search then halved it again
+	 * and again, at a whole evaluation each time. */
+	if (la + *sa > log(PI_EB_A_MAX) || la + *sa < log(PI_EB_A_MIN)) {
+		double f = ((la + *sa > log(PI_EB_A_MAX) ? log(PI_EB_A_MAX) : log(PI_EB_A_MIN)) - la) /
+		           *sa;
+		*sa *= f;
+		*sb *= f;
+	}
 	return newton;
 }
 
