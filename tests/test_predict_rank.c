@@ -341,6 +341,46 @@ START_TEST(test_rank_deterministic_order)
 }
 END_TEST
 
+/* Units are grouped by class name (byte order, whole names), however the
+ * units come: 64 units over 21 names in scrambled order, among them names
+ * that differ only in their last (63rd) character or in case. */
+START_TEST(test_rank_groups_classes)
+{
+	char names[21][64], tag[16];
+	size_t count[21] = {0}, i, c, k;
+	struct predict_ranking r;
+
+	fx_reset();
+	for (k = 0; k < 21; k++) {
+		if (k < 3)
+			snprintf(names[k], sizeof names[k], "%062d%c", 7, (char)('a' + k));
+		else
+			snprintf(names[k], sizeof names[k], "%s%zu", k % 2 ? "Pump" : "pump", k * 37 % 19);
+	}
+	for (i = 0; i < MAXU; i++) {
+		k = (i * 13 + 5) % 21;
+		snprintf(tag, sizeof tag, "U%02zu", i);
+		fx_unit(tag, names[k], 0.0);
+		fx_event(20.0 + (double)(i % 7) * 9.0, LD_FAILURE);
+		count[k]++;
+	}
+	ck_assert_int_eq(predict_rank(&F.s, 100.0, NULL, &r, NULL), WR_OK);
+	ck_assert_uint_eq(r.nclasses, 21);
+	for (c = 0; c < r.nclasses; c++) {
+		for (k = 0; k < 21 && strcmp(names[k], r.classes[c].cls) != 0; k++)
+			;
+		ck_assert_uint_lt(k, 21);
+		ck_assert_uint_eq(r.classes[c].units, count[k]);
+		if (c > 0)
+			ck_assert_int_lt(strcmp(r.classes[c - 1].cls, r.classes[c].cls), 0);
+	}
+	ck_assert_uint_eq(r.n, MAXU);
+	for (i = 0; i < r.n; i++)
+		ck_assert_str_eq(r.items[i].cls, r.classes[r.items[i].class_index].cls);
+	predict_rank_free(&r);
+}
+END_TEST
+
 /* ----------------------------------------------------------------- trend */
 
 /* P(chi2 with 2n degrees <= x), closed form for even degrees. */
@@ -668,6 +708,7 @@ int main(void)
 	tcase_add_test(tc, test_eb_outlier_and_zero_failures);
 	tcase_add_test(tc, test_rank_fallbacks_and_fixed);
 	tcase_add_test(tc, test_rank_deterministic_order);
+	tcase_add_test(tc, test_rank_groups_classes);
 	tcase_add_test(tc, test_trend_known);
 	tcase_add_test(tc, test_age_replacement_grid);
 	tcase_add_test(tc, test_metrics_ties);
