@@ -362,13 +362,6 @@ static double unit_exposure(const struct uwork *w, const struct predict_life *li
 	return S;
 }
 
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
 /* Planned replacement at one age (age-based preventive replacement): a
  * class whose units are replaced before they fail at about the same age
  * has at least PLANNED_MIN such suspensions, a fifth of its ended lives or
@@ -402,8 +395,7 @@ static double planned_age(const size_t *units, size_t nu, const struct uwork *uw
 			if (!l->running && !l->failed)
 				s[n++] = l->t;
 		}
-	qsort(s, n, sizeof *s, cmp_double);
-	med = s[n / 2];
+	med = pi_kth_smallest(s, n, n / 2);
 	for (i = 0; i < n; i++)
 		near += fabs(s[i] - med) <= 0.05 * med;
 	free(s);

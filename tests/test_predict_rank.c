@@ -11,6 +11,7 @@
 #include <string.h>
 #include "helpers/rng.h"
 #include "predict.h"
+#include "../predict/predict_int.h"
 
 /* ------------------------------------------------------- a small ld_set */
 
@@ -381,6 +382,45 @@ START_TEST(test_rank_groups_classes)
 }
 END_TEST
 
+static int cmp_dbl(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* pi_kth_smallest (the planned replacement age's median) against a full
+ * sort, on arrays of every size to 200 with values drawn from a few (ties
+ * everywhere) or from many, and on sorted, reversed and constant ones. */
+START_TEST(test_kth_smallest)
+{
+	double a[200], b[200];
+	size_t n, k, i;
+	int kind;
+	uint64_t seed = 7;
+
+	for (kind = 0; kind < 5; kind++) {
+		for (n = 1; n <= 200; n++) {
+			for (i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005u + 1442695040888963407u;
+				a[i] = kind == 0 ? (double)(seed >> 61)
+				       : kind == 1 ? (double)(seed >> 11) / 9007199254740992.0
+				       : kind == 2 ? (double)i
+				       : kind == 3 ? (double)(n - i) : 365.0;
+			}
+			memcpy(b, a, n * sizeof *a);
+			qsort(b, n, sizeof *b, cmp_dbl);
+			for (k = 0; k < n; k += 1 + n / 7) {
+				double c[200];
+				memcpy(c, a, n * sizeof *a);
+				ck_assert_msg(pi_kth_smallest(c, n, k) == b[k], "kind %d n %zu k %zu", kind, n,
+				              k);
+			}
+		}
+	}
+}
+END_TEST
+
 /* ----------------------------------------------------------------- trend */
 
 /* P(chi2 with 2n degrees <= x), closed form for even degrees. */
@@ -709,6 +749,7 @@ int main(void)
 	tcase_add_test(tc, test_rank_fallbacks_and_fixed);
 	tcase_add_test(tc, test_rank_deterministic_order);
 	tcase_add_test(tc, test_rank_groups_classes);
+	tcase_add_test(tc, test_kth_smallest);
 	tcase_add_test(tc, test_trend_known);
 	tcase_add_test(tc, test_age_replacement_grid);
 	tcase_add_test(tc, test_metrics_ties);
