@@ -866,40 +866,82 @@ static int rank_opts(const struct predict_opts *o_in, double T, struct predict_o
 	return WR_OK;
 }
 
-/* Step 1: every unit's lives, one after another in r->lives. Returns -1
- * when out of memory. */
+/* Step 1 for the units of chunk k (RANK_UNITS each), a job of
+ * pi_pool_run: each unit's lives at its own place in r->lives (from l0,
+ * room for predict_lives_max of them), its failures and time observed;
+ * entry[k] says whether some life of the chunk has delayed entry. */
+#define RANK_UNITS 4096
+struct lives_jobs {
+	const struct ld_set *s;
+	const struct predict_opts *o;
+	double T;
+	struct rank_ws *r;
+	int *entry;
+};
+
+static void lives_job(void *ctx, size_t k, unsigned worker)
+{
+	struct lives_jobs *j = ctx;
+	struct rank_ws *r = j->r;
+	size_t i, l, end = (k + 1) * RANK_UNITS < j->s->nunits ? (k + 1) * RANK_UNITS : j->s->nunits;
+
+	(void)worker;
+	j->entry[k] = 0;
+	for (i = k * RANK_UNITS; i < end; i++) {
+		struct uwork *w = &r->uw[i];
+		const struct predict_life *lv = r->lives + w->l0;
+		w->nl = predict_lives(j->s, i, j->T, j->o->op_time, j->o->history_start,
+		                      r->lives + w->l0, &w->age);
+		w->r = 0;
+		w->obs = 0.0;
+		for (l = 0; l < w->nl; l++) {
+			w->r += lv[l].failed;
+			w->obs += lv[l].t;
+			j->entry[k] |= lv[l].entry > 0.0;
+		}
+	}
+}
+
+/* Step 1: every unit's lives in r->lives, unit i's from r->uw[i].l0 (each
+ * unit's place sized for the most it can have), the units in chunks on
+ * o->threads threads; r->nl counts them.  Returns -1 when out of
+ * memory. */
 static int collect_lives(const struct ld_set *s, const struct predict_opts *o, double T,
                          struct rank_ws *r)
 {
-	size_t i, j, cap = 0;
+	size_t i, cap = 0, nj = (s->nunits + RANK_UNITS - 1) / RANK_UNITS;
+	struct lives_jobs j;
 
 	r->maxl = 1;
+	r->uw = pi_alloc(s->nunits, sizeof *r->uw);
+	r->order = pi_alloc(s->nunits, sizeof *r->order);
+	j.entry = malloc((nj ? nj : 1) * sizeof *j.entry);
+	if (!r->uw || !r->order || !j.entry) {
+		free(j.entry);
+		return -1;
+	}
 	for (i = 0; i < s->nunits; i++) {
 		size_t m = predict_lives_max(&s->units[i]);
+		r->uw[i].l0 = cap;
 		cap += m;
 		if (m > r->maxl)
 			r->maxl = m;
 	}
 	r->lives = pi_alloc(cap, sizeof *r->lives);
-	r->uw = pi_alloc(s->nunits, sizeof *r->uw);
-	r->order = pi_alloc(s->nunits, sizeof *r->order);
-	if (!r->lives || !r->uw || !r->order)
+	if (!r->lives) {
+		free(j.entry);
 		return -1;
-	for (i = 0; i < s->nunits; i++) {
-		struct uwork *w = &r->uw[i];
-		w->l0 = r->nl;
-		w->nl = predict_lives(s, i, T, o->op_time, o->history_start, r->lives + r->nl,
-		                      &w->age);
-		w->r = 0;
-		w->obs = 0.0;
-		for (j = 0; j < w->nl; j++) {
-			w->r += r->lives[r->nl + j].failed;
-			w->obs += r->lives[r->nl + j].t;
-			r->entry |= r->lives[r->nl + j].entry > 0.0;
-		}
-		r->nl += w->nl;
-		r->order[i] = i;
 	}
+	j.s = s;
+	j.o = o;
+	j.T = T;
+	j.r = r;
+	pi_pool_run(nj, NULL, pi_pool_threads(o->threads, nj), lives_job, &j);
+	for (i = 0; i < nj; i++)
+		r->entry |= j.entry[i];
+	free(j.entry);
+	for (i = 0; i < s->nunits; i++)
+		r->nl += r->uw[i].nl;
 	return 0;
 }
 
@@ -1249,6 +1291,48 @@ static void item_job(void *ctx, size_t k, unsigned worker)
 	}
 }
 
+/* The keys' two halves, each sorted by a job of pi_pool_run. */
+struct sort_jobs {
+	struct ikey *k;
+	size_t n;
+};
+
+static void sort_job(void *ctx, size_t i, unsigned worker)
+{
+	struct sort_jobs *j = ctx;
+	size_t h = j->n / 2;
+
+	(void)worker;
+	if (i == 0)
+		qsort(j->k, h, sizeof *j->k, ikey_cmp);
+	else
+		qsort(j->k + h, j->n - h, sizeof *j->k, ikey_cmp);
+}
+
+/* Sorts r->keys into ranking order: with threads to spare, the two halves
+ * at once and then merged (ikey_cmp is a total order, so this is the
+ * order one sort gives); else, or without memory for the merge, in
+ * one. */
+static void sort_keys(struct rank_ws *r, unsigned threads)
+{
+	struct sort_jobs j;
+	struct ikey *m = threads > 1 && r->nk >= 2 * RANK_CHUNK ? pi_alloc(r->nk, sizeof *m) : NULL;
+	size_t h = r->nk / 2, a = 0, b = h, i;
+
+	if (!m) {
+		qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
+		return;
+	}
+	j.k = r->keys;
+	j.n = r->nk;
+	pi_pool_run(2, NULL, 2, sort_job, &j);
+	for (i = 0; i < r->nk; i++)
+		m[i] = b >= r->nk || (a < h && ikey_cmp(&r->keys[a], &r->keys[b]) <= 0) ? r->keys[a++]
+		                                                                        : r->keys[b++];
+	free(r->keys);
+	r->keys = m;
+}
+
 /* Step 4: every p from the plant model, then the items, in ranking
  * order; the chunks on o->threads threads. */
 static int rank_items(const struct ld_set *s, const struct predict_opts *o, struct rank_ws *r,
@@ -1264,7 +1348,7 @@ static int rank_items(const struct ld_set *s, const struct predict_opts *o, stru
 	j.r = r;
 	j.out = out;
 	pi_pool_run(nj, NULL, threads, pfail_job, &j);
-	qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
+	sort_keys(r, threads);
 	out->items = pi_alloc(r->nk ? r->nk : 1, sizeof *out->items);
 	j.scratch = pi_alloc((size_t)threads * r->maxl, sizeof *j.scratch);
 	j.rc = malloc((nj ? nj : 1) * sizeof *j.rc);
