@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "predict.h"
 
@@ -396,14 +398,73 @@ static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, in
 	return out_row(o, cells);
 }
 
+/* A long ranking in CSV is written in two halves: the second is
+ * formatted into memory on a thread of its own while the first goes out,
+ * then follows it.  Formatting a row costs more than writing it (100,000
+ * rows took 0.15 s, a seventh of the whole ranking, on one core), and CSV
+ * rows stand alone: the same bytes come out in the same order.  Not for a
+ * terminal, whose writes are sanitized on the way out. */
+#define RANK_SPLIT_MIN 4096
+
+struct rank_half {
+	const struct predict_ranking *r;
+	struct out o;            /* the writer's, into f */
+	size_t from, to;
+	int digits, ok;
+	char *buf;
+	size_t len;
+};
+
+static void *rank_half_run(void *arg)
+{
+	struct rank_half *h = arg;
+	struct rank_class_cells *cc = calloc(h->r->nclasses ? h->r->nclasses : 1, sizeof *cc);
+	FILE *f = open_memstream(&h->buf, &h->len);
+	size_t i;
+
+	h->ok = f != NULL;
+	if (f) {
+		__fsetlocking(f, FSETLOCKING_BYCALLER);
+		h->o.f = f;
+		for (i = h->from; i < h->to && h->ok; i++)
+			h->ok = rank_row(&h->o, h->r, i, h->digits, cc) == 0 && !ferror(f);
+		h->ok = fclose(f) == 0 && h->ok;
+	}
+	free(cc);
+	return NULL;
+}
+
+/* Starts formatting rows [n / 2, n) on a thread when that is worth it:
+ * *mid is then n / 2, else n.  1 when the thread runs. */
+static int rank_split(struct rank_half *h, pthread_t *th, const struct out *o,
+                      const struct predict_ranking *r, size_t n, int digits, size_t *mid)
+{
+	*mid = n;
+	if (o->fmt != OUT_CSV || n < RANK_SPLIT_MIN || out_is_terminal(stdout) ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return 0;
+	memset(h, 0, sizeof *h);
+	h->r = r;
+	h->o = *o;
+	h->from = n / 2;
+	h->to = n;
+	h->digits = digits;
+	if (pthread_create(th, NULL, rank_half_run, h) != 0)
+		return 0;
+	*mid = n / 2;
+	return 1;
+}
+
 /* Prints the ranking's first `top` rows (all with 0) in format fmt; 0, or
  * out_end()'s failure. */
 static int rank_print(const struct predict_ranking *r, int fmt, long top)
 {
 	struct rank_class_cells *cc;
+	struct rank_half h;
+	pthread_t th;
 	struct out o;
-	int digits = fmt == OUT_TABLE ? 4 : 8, rc;
-	size_t i;
+	int digits = fmt == OUT_TABLE ? 4 : 8, rc, split;
+	size_t i, n = top > 0 && (size_t)top < r->n ? (size_t)top : r->n, mid;
 
 	/* Many rows: one write per megabyte rather than per 4 KiB.  (Nothing
 	 * was written to stdout before, as setvbuf requires.) */
@@ -415,9 +476,20 @@ static int rank_print(const struct predict_ranking *r, int fmt, long top)
 	cc = calloc(r->nclasses ? r->nclasses : 1, sizeof *cc);
 	out_begin(&o, stdout, fmt, RANK_COLS, rank_head, rank_numeric);
 	out_give_way(&o, rank_give_way);
-	for (i = 0; i < r->n && (top == 0 || i < (size_t)top); i++)
+	split = rank_split(&h, &th, &o, r, n, digits, &mid);
+	for (i = 0; i < mid; i++)
 		if (rank_row(&o, r, i, digits, cc) != 0)
 			break;
+	if (split) {
+		pthread_join(th, NULL);
+		if (h.ok)
+			fwrite(h.buf, 1, h.len, stdout);
+		/* Out of memory there: the rows are formatted here instead. */
+		for (i = h.ok ? n : mid; i < n; i++)
+			if (rank_row(&o, r, i, digits, cc) != 0)
+				break;
+		free(h.buf);
+	}
 	free(cc);
 	rc = out_end(&o);
 	__fsetlocking(stdout, FSETLOCKING_INTERNAL);

@@ -101,7 +101,7 @@ struct predict_fit {
 	double blife_p, blife;        /* e.g. p = 0.10 and the B10 life */
 	struct predict_bounds blife_b;
 	double mtbf;                  /* mean life eta * Gamma(1 + 1/beta) */
-	int iterations;               /* Newton steps of the shape equation */
+	int iterations;               /* steps of the shape equation (Halley) */
 	/* WeiBayes only: the lower confidence bound on eta at level conf
 	 * (one-sided, chi-square with 2r + 2 degrees of freedom). */
 	double weibayes_eta_lo;

@@ -88,12 +88,15 @@ static double clamp_la(double la)
 	return la < lo ? lo : la > hi ? hi : la;
 }
 
-/* The search direction in (ln a, ln b) from the gradient g and Hessian h. */
-static void eb_direction(const double *g, const double *h, double la, double *sa, double *sb)
+/* The search direction in (ln a, ln b) from the gradient g and Hessian h;
+ * 1 when it is Newton's step at a point where the likelihood is concave
+ * (then a short one says the maximum is that close). */
+static int eb_direction(const double *g, const double *h, double la, double *sa, double *sb)
 {
 	double det = h[0] * h[2] - h[1] * h[1];
+	int newton = h[0] < 0.0 && det > 0.0;
 
-	if (h[0] < 0.0 && det > 0.0) {
+	if (newton) {
 		/* Newton: solve H s = -g. */
 		*sa = (-g[0] * h[2] + g[1] * h[1]) / det;
 		*sb = (-g[1] * h[0] + g[0] * h[1]) / det;
@@ -116,7 +119,8 @@ static void eb_direction(const double *g, const double *h, double la, double *sa
 	if ((la >= log(PI_EB_A_MAX) - 1e-12 && *sa > 0.0) ||
 	    (la <= log(PI_EB_A_MIN) + 1e-12 && *sa < 0.0)) {
 		*sa = 0.0;
-		*sb = h[2] < 0.0 ? -g[1] / h[2] : g[1];
+		newton = h[2] < 0.0;
+		*sb = newton ? -g[1] / h[2] : g[1];
 	}
 	/* Long jumps in log space are never needed. */
 	if (fabs(*sa) > 2.0 || fabs(*sb) > 2.0) {
@@ -124,20 +128,32 @@ static void eb_direction(const double *g, const double *h, double la, double *sa
 		*sa *= 2.0 / m;
 		*sb *= 2.0 / m;
 	}
+	/* A step past a bound of a stops on it, along the direction: cut
+	 * short in ln a alone, it left the ridge of large a (where ln b -
+	 * ln a is nearly constant) and the line search then halved it again
+	 * and again, at a whole evaluation each time. */
+	if (la + *sa > log(PI_EB_A_MAX) || la + *sa < log(PI_EB_A_MIN)) {
+		double f = ((la + *sa > log(PI_EB_A_MAX) ? log(PI_EB_A_MAX) : log(PI_EB_A_MIN)) - la) /
+		           *sa;
+		*sa *= f;
+		*sb *= f;
+	}
+	return newton;
 }
 
 /* Halves the step (sa, sb) until the likelihood does not fall below L;
  * then (sa, sb) is the step taken, *nl its likelihood and g, h its
  * gradient and Hessian (every trial is evaluated in full: the first one
  * is nearly always taken, and the next iteration needs them).  Returns -1
- * when no step of 40 halvings does. */
+ * when no step of 40 halvings does, or when the step has shrunk below
+ * anything the likelihood can tell from rounding. */
 static int eb_line_search(const struct ebdata *d, double la, double lb, double L, double *sa,
                           double *sb, double *nl, double g[2], double h[3])
 {
-	double step = 1.0;
+	double step = 1.0, len = fabs(*sa) > fabs(*sb) ? fabs(*sa) : fabs(*sb);
 	int tries;
 
-	for (tries = 0; tries < 40; tries++) {
+	for (tries = 0; tries < 40 && step * len > 1e-13; tries++) {
 		double na = clamp_la(la + step * *sa), nb = lb + step * *sb;
 		*nl = eb_eval(d, na, nb, g, h);
 		if (*nl >= L) {
@@ -164,6 +180,9 @@ static double *eb_count_above(const int *r, size_t n, int rmax)
 			ngt[k] += 1.0;
 	return ngt;
 }
+
+/* A Newton step shorter than this in ln a and ln b is the last. */
+#define EB_LAST_STEP 1e-6
 
 int pi_eb_fit(const int *r, const double *S, size_t n, double *a, double *b)
 {
@@ -201,7 +220,15 @@ int pi_eb_fit_from(const int *r, const double *S, size_t n, double a0, double *a
 	L = eb_eval(&d, la, lb, g, h);
 	for (it = 0; it < 200; it++) {
 		double sa, sb, nl = 0.0, ng[2], nh[3];
-		eb_direction(g, h, la, &sa, &sb);
+		/* Newton's step near the maximum: what is left after it is of
+		 * the order of its square, so it is taken without evaluating
+		 * the likelihood there (one evaluation of two or three). */
+		if (eb_direction(g, h, la, &sa, &sb) && fabs(sa) < EB_LAST_STEP &&
+		    fabs(sb) < EB_LAST_STEP) {
+			la = clamp_la(la + sa);
+			lb += sb;
+			break;
+		}
 		if (eb_line_search(&d, la, lb, L, &sa, &sb, &nl, ng, nh) != 0)
 			break;
 		la += sa;
@@ -260,54 +287,95 @@ static double cv_of(double a, double beta)
 	return sqrt(expm1(sd2));
 }
 
-/* The marginal likelihood at ln a with b at its maximum (Newton in ln b
- * from *lb, which is left there). */
-static double eb_profile(const struct ebdata *d, double la, double *lb)
+/* The profile at ln a: the marginal likelihood with b at its maximum,
+ * by Newton in ln b from *lb (left at the maximum), to a few digits (a
+ * bound needs no more).  The last step is not evaluated: the value after
+ * it is L + g s / 2 to third order in s.  *dp is the profile's slope in
+ * ln a (the likelihood's partial derivative in ln a, b at its maximum)
+ * and *slb the maximum's own, d ln b / d ln a, where the next point's
+ * search starts. */
+struct eb_prof {
+	double p, dp, slb;
+};
+
+static void eb_profile(const struct ebdata *d, double la, double *lb, struct eb_prof *v)
 {
-	double g[2], h[3];
+	double g[2], h[3], L = 0.0, step = 0.0;
 	int it;
 
 	for (it = 0; it < 30; it++) {
-		double step;
-		eb_eval(d, la, *lb, g, h);
+		L = eb_eval(d, la, *lb, g, h);
 		step = h[2] < 0.0 ? -g[1] / h[2] : (g[1] > 0.0 ? 0.5 : -0.5);
 		if (step > 2.0)
 			step = 2.0;
 		else if (step < -2.0)
 			step = -2.0;
 		*lb += step;
-		/* A bound needs b to a few digits only. */
 		if (fabs(step) < 1e-5)
 			break;
 	}
-	return eb_eval(d, la, *lb, NULL, NULL);
+	v->p = L + 0.5 * g[1] * step;
+	v->dp = g[0] + h[1] * step;
+	v->slb = h[2] < 0.0 ? -h[1] / h[2] : 1.0;
 }
 
-/* The end of the interval between la (inside) and `end`: where the
- * profile falls to `target`; the end itself when it never does. */
-static double eb_bound(const struct ebdata *d, double la, double lb, double end, double target)
+/* A bound needs ln a to within this (a to 1 %). */
+#define EB_BOUND_TOL 0.01
+
+/* The maximum the bounds are sought from: ln a and ln b, the profile's
+ * curvature in ln a there (b following its maximum; NAN when not
+ * concave) and d ln b / d ln a along that maximum. */
+struct eb_mode {
+	double la, lb, curv, slb;
+};
+
+/* The end of the interval between the maximum m and `end` (ln a): where
+ * the profile falls to `target`, `drop` below the maximum.  Newton's
+ * method on the profile with its slope, from where the profile's
+ * quadratic approximation at m falls by drop, kept inside a bracket that
+ * shrinks with every evaluation (bisection when a step leaves it), to
+ * within EB_BOUND_TOL.  The end itself when the profile never falls that
+ * far, or falls that far only within EB_BOUND_TOL of the end.  (Bisection
+ * to a bracket of 0.05 took four times the evaluations.) */
+static double eb_bound(const struct ebdata *d, const struct eb_mode *m, double end,
+                       double target, double drop)
 {
-	double in = la, out = end, lbo = lb;
+	double in = m->la, out = end, lbx = m->lb + (end - m->la) * m->slb, x, next = end;
+	struct eb_prof v;
 	int k;
 
-	if (eb_profile(d, end, &lbo) >= target)
+	eb_profile(d, end, &lbx, &v);
+	if (v.p >= target)
 		return end;
-	for (k = 0; k < 40 && fabs(out - in) > 0.05; k++) {
-		double m = 0.5 * (in + out), l = lb;
-		if (eb_profile(d, m, &l) >= target)
-			in = m;
+	x = m->la + (end > m->la ? 1.0 : -1.0) * sqrt(2.0 * drop / -m->curv);
+	if (!((x - in) * (out - x) > 0.0))
+		x = 0.5 * (in + out);
+	lbx = m->lb + (x - m->la) * m->slb;
+	for (k = 0; k < 40; k++) {
+		double f;
+		eb_profile(d, x, &lbx, &v);
+		f = v.p - target;
+		if (f >= 0.0)
+			in = x;
 		else
-			out = m;
+			out = x;
+		next = v.dp != 0.0 ? x - f / v.dp : NAN;
+		if (!((next - in) * (out - next) > 0.0))
+			next = 0.5 * (in + out);
+		if (fabs(next - x) < EB_BOUND_TOL || fabs(out - in) < EB_BOUND_TOL)
+			break;
+		lbx += (next - x) * v.slb;
+		x = next;
 	}
-	/* Never below the target short of the end: the end it is. */
-	return out == end ? end : 0.5 * (in + out);
+	return out == end && fabs(end - next) < EB_BOUND_TOL ? end : next;
 }
 
 void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, double beta,
                  double conf, double *cv, struct predict_bounds *cb)
 {
 	struct ebdata d;
-	double la = log(a), lb = log(b), target;
+	struct eb_mode m;
+	double la = log(a), lb = log(b), target, drop, g[2], h[3];
 	int rmax = 0;
 	size_t i;
 
@@ -325,9 +393,14 @@ void pi_scale_cv(const int *r, const double *S, size_t n, double a, double b, do
 	d.ngt = eb_count_above(r, n, rmax);
 	if (!d.ngt && rmax > 0)
 		return;
-	target = eb_eval(&d, la, lb, NULL, NULL) - 0.5 * pi_chi2_quantile(conf, 1.0);
+	drop = 0.5 * pi_chi2_quantile(conf, 1.0);
+	target = eb_eval(&d, la, lb, g, h) - drop;
+	m.la = la;
+	m.lb = lb;
+	m.curv = h[2] < 0.0 && h[0] - h[1] * h[1] / h[2] < 0.0 ? h[0] - h[1] * h[1] / h[2] : NAN;
+	m.slb = h[2] < 0.0 ? -h[1] / h[2] : 1.0;
 	/* A larger a is less variation. */
-	cb->lo = cv_of(exp(eb_bound(&d, la, lb, log(PI_EB_A_MAX), target)), beta);
-	cb->hi = cv_of(exp(eb_bound(&d, la, lb, log(PI_EB_A_MIN), target)), beta);
+	cb->lo = cv_of(exp(eb_bound(&d, &m, log(PI_EB_A_MAX), target, drop)), beta);
+	cb->hi = cv_of(exp(eb_bound(&d, &m, log(PI_EB_A_MIN), target, drop)), beta);
 	free((void *)d.ngt);
 }

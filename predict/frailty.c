@@ -124,13 +124,15 @@ static int fr_eval(struct frctx *x, double beta, struct freval *v)
  * positive (glo) to negative (ghi): Brent's method (inverse quadratic
  * interpolation, secant, or bisection, whichever is safe), to within
  * FR_TOL.  *root and *v are the last point evaluated, an end of the
- * final bracket. */
+ * final bracket; *dg the slope's own slope in ln beta, from the final
+ * bracket's two ends (NAN when they are not both known and close). */
 static int fr_root(struct frctx *x, double lo, double hi, double glo, double ghi, double *root,
-                   struct freval *v)
+                   struct freval *v, double *dg)
 {
 	double a = lo, b = hi, c = hi, fa = glo, fb = ghi, fc = ghi, d = hi - lo, e = d, xv = NAN;
 	int k, rc;
 
+	*dg = NAN;
 	for (k = 0; k < 100; k++) {
 		double tol, xm;
 		if ((fb > 0.0) == (fc > 0.0)) {
@@ -148,8 +150,11 @@ static int fr_root(struct frctx *x, double lo, double hi, double glo, double ghi
 		}
 		tol = 0.5 * FR_TOL;
 		xm = 0.5 * (c - b);
-		if (fabs(xm) <= tol || fb == 0.0)
+		if (fabs(xm) <= tol || fb == 0.0) {
+			if (c != b && fabs(c - b) <= 2.0 * FR_TOL)
+				*dg = (fc - fb) / (c - b);
 			break;
+		}
 		if (fabs(e) >= tol && fabs(fa) > fabs(fb)) {
 			double s = fb / fa, p, q, r;
 			if (a == c) {
@@ -220,7 +225,7 @@ static int fr_bracket(struct frctx *x, double *lo, double *glo, double *hi, doub
 static int fr_shape(struct frctx *x, double beta0, struct pi_frailty *out)
 {
 	struct freval v0, vm, vp;
-	double lo, hi, glo, ghi, xr, h = 1e-3, curv;
+	double lo, hi, glo, ghi, xr, h = 1e-3, curv, dg = NAN;
 	int rc;
 
 	lo = log(beta0 > FR_LO ? beta0 : FR_LO);
@@ -234,14 +239,23 @@ static int fr_shape(struct frctx *x, double beta0, struct pi_frailty *out)
 		glo = v0.g;
 		if (fr_bracket(x, &lo, &glo, &hi, &ghi, &rc))
 			return rc == WR_ENOMEM ? rc : WR_OK;   /* no finite maximum */
-		if ((rc = fr_root(x, lo, hi, glo, ghi, &xr, &v0)) != WR_OK)
+		if ((rc = fr_root(x, lo, hi, glo, ghi, &xr, &v0, &dg)) != WR_OK)
 			return rc == WR_ENOMEM ? rc : WR_OK;
 	}
-	/* v0 is the fit at xr (the last point evaluated); the curvature needs
-	 * two more. */
-	if ((rc = fr_eval(x, exp(xr - h), &vm)) != WR_OK || (rc = fr_eval(x, exp(xr + h), &vp)) != WR_OK)
-		return rc == WR_ENOMEM ? rc : WR_OK;
-	curv = (vp.M - 2.0 * v0.M + vm.M) / (h * h);
+	/* v0 is the fit at xr (the last point evaluated).  The curvature of M
+	 * in ln beta is beta g + beta dg / d ln beta, dg from the root's final
+	 * bracket (both ends within 2 FR_TOL; g is M's slope with a and b at
+	 * their maximum, so its slope is M's whole curvature); without one,
+	 * from M two more points away (two more fits, a third of the
+	 * class's). */
+	if (isfinite(dg)) {
+		curv = exp(xr) * (v0.g + dg);
+	} else {
+		if ((rc = fr_eval(x, exp(xr - h), &vm)) != WR_OK ||
+		    (rc = fr_eval(x, exp(xr + h), &vp)) != WR_OK)
+			return rc == WR_ENOMEM ? rc : WR_OK;
+		curv = (vp.M - 2.0 * v0.M + vm.M) / (h * h);
+	}
 	out->beta = exp(xr);
 	out->marginal = v0.M;
 	out->v_logbeta = curv < 0.0 ? -1.0 / curv : NAN;

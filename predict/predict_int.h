@@ -36,6 +36,9 @@ double pi_chi2_cdf(double x, double df);
 double pi_chi2_quantile(double p, double df);
 /* The trigamma function psi'(x), x > 0 (NAN otherwise). */
 double pi_trigamma(double x);
+/* The k-th smallest (from 0) of s[0..n), k < n and no NAN; s is
+ * reordered. */
+double pi_kth_smallest(double *s, size_t n, size_t k);
 
 /* ---- the maximum-likelihood core (weibull_mle.c) ---- */
 struct pi_mle {

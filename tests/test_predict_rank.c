@@ -11,6 +11,7 @@
 #include <string.h>
 #include "helpers/rng.h"
 #include "predict.h"
+#include "../predict/predict_int.h"
 
 /* ------------------------------------------------------- a small ld_set */
 
@@ -337,6 +338,85 @@ START_TEST(test_rank_deterministic_order)
 		o.horizon = -1.0;
 		ck_assert_int_eq(predict_rank(&F.s, 100.0, &o, &r, &e), WR_EINPUT);
 		ck_assert(strstr(e.msg, "horizon") != NULL);
+	}
+}
+END_TEST
+
+/* Units are grouped by class name (byte order, whole names), however the
+ * units come: 64 units over 21 names in scrambled order, among them names
+ * that differ only in their last (63rd) character or in case. */
+START_TEST(test_rank_groups_classes)
+{
+	char names[21][64], tag[16];
+	size_t count[21] = {0}, i, c, k;
+	struct predict_ranking r;
+
+	fx_reset();
+	for (k = 0; k < 21; k++) {
+		if (k < 3)
+			snprintf(names[k], sizeof names[k], "%062d%c", 7, (char)('a' + k));
+		else
+			snprintf(names[k], sizeof names[k], "%s%zu", k % 2 ? "Pump" : "pump", k * 37 % 19);
+	}
+	for (i = 0; i < MAXU; i++) {
+		k = (i * 13 + 5) % 21;
+		snprintf(tag, sizeof tag, "U%02zu", i);
+		fx_unit(tag, names[k], 0.0);
+		fx_event(20.0 + (double)(i % 7) * 9.0, LD_FAILURE);
+		count[k]++;
+	}
+	ck_assert_int_eq(predict_rank(&F.s, 100.0, NULL, &r, NULL), WR_OK);
+	ck_assert_uint_eq(r.nclasses, 21);
+	for (c = 0; c < r.nclasses; c++) {
+		for (k = 0; k < 21 && strcmp(names[k], r.classes[c].cls) != 0; k++)
+			;
+		ck_assert_uint_lt(k, 21);
+		ck_assert_uint_eq(r.classes[c].units, count[k]);
+		if (c > 0)
+			ck_assert_int_lt(strcmp(r.classes[c - 1].cls, r.classes[c].cls), 0);
+	}
+	ck_assert_uint_eq(r.n, MAXU);
+	for (i = 0; i < r.n; i++)
+		ck_assert_str_eq(r.items[i].cls, r.classes[r.items[i].class_index].cls);
+	predict_rank_free(&r);
+}
+END_TEST
+
+static int cmp_dbl(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* pi_kth_smallest (the planned replacement age's median) against a full
+ * sort, on arrays of every size to 200 with values drawn from a few (ties
+ * everywhere) or from many, and on sorted, reversed and constant ones. */
+START_TEST(test_kth_smallest)
+{
+	double a[200], b[200];
+	size_t n, k, i;
+	int kind;
+	uint64_t seed = 7;
+
+	for (kind = 0; kind < 5; kind++) {
+		for (n = 1; n <= 200; n++) {
+			for (i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005u + 1442695040888963407u;
+				a[i] = kind == 0 ? (double)(seed >> 61)
+				       : kind == 1 ? (double)(seed >> 11) / 9007199254740992.0
+				       : kind == 2 ? (double)i
+				       : kind == 3 ? (double)(n - i) : 365.0;
+			}
+			memcpy(b, a, n * sizeof *a);
+			qsort(b, n, sizeof *b, cmp_dbl);
+			for (k = 0; k < n; k += 1 + n / 7) {
+				double c[200];
+				memcpy(c, a, n * sizeof *a);
+				ck_assert_msg(pi_kth_smallest(c, n, k) == b[k], "kind %d n %zu k %zu", kind, n,
+				              k);
+			}
+		}
 	}
 }
 END_TEST
@@ -668,6 +748,8 @@ int main(void)
 	tcase_add_test(tc, test_eb_outlier_and_zero_failures);
 	tcase_add_test(tc, test_rank_fallbacks_and_fixed);
 	tcase_add_test(tc, test_rank_deterministic_order);
+	tcase_add_test(tc, test_rank_groups_classes);
+	tcase_add_test(tc, test_kth_smallest);
 	tcase_add_test(tc, test_trend_known);
 	tcase_add_test(tc, test_age_replacement_grid);
 	tcase_add_test(tc, test_metrics_ties);

@@ -623,6 +623,60 @@ START_TEST(test_rank_imperfect_repair_sampled)
 }
 END_TEST
 
+/* The same to the bit whatever the number of threads on a plant large
+ * enough that the units' lives are collected in several chunks (4,096
+ * units each) and the ranking's keys sorted in two halves and merged:
+ * 5,000 valves. */
+#define LARGE_UNITS 5000
+#define LARGE_EVENTS 60000
+static struct ld_unit LU[LARGE_UNITS];
+static struct ld_event LE[LARGE_EVENTS];
+
+START_TEST(test_rank_threads_large)
+{
+	static const unsigned threads[] = {2, 3, 0};
+	struct predict_opts o;
+	struct predict_ranking one, r;
+	struct wr_err e = {0, ""};
+	struct ld_set big;
+	char tag[16];
+	size_t i, k;
+
+	lifeset_start(&big, LU, LE);
+	rs = 81;
+	for (i = 0; i < LARGE_UNITS; i++) {
+		double t = 500.0 * unif();
+		snprintf(tag, sizeof tag, "VA%04zu", i);
+		lifeset_unit(&big, LARGE_UNITS, tag, i % 3 ? "valve" : "gate", t);
+		for (;;) {
+			t += 300.0 * pow(-log(unif()), 0.8);
+			if (t >= 2400.0)
+				break;
+			lifeset_event(&big, LARGE_EVENTS, t, LD_FAILURE);
+		}
+	}
+	predict_opts_init(&o);
+	o.threads = 1;
+	ck_assert_int_eq(predict_rank(&big, 2000.0, &o, &one, &e), WR_OK);
+	ck_assert_uint_eq(one.n, LARGE_UNITS);
+	for (k = 0; k < sizeof threads / sizeof threads[0]; k++) {
+		o.threads = threads[k];
+		ck_assert_int_eq(predict_rank(&big, 2000.0, &o, &r, &e), WR_OK);
+		ck_assert_uint_eq(r.n, one.n);
+		ck_assert_uint_eq(r.nclasses, one.nclasses);
+		for (i = 0; i < r.n; i++)
+			ck_assert_msg(memcmp(&r.items[i], &one.items[i], sizeof r.items[i]) == 0,
+			              "%u threads: item %zu (%s) differs", threads[k], i,
+			              r.items[i].tag);
+		for (i = 0; i < r.nclasses; i++)
+			ck_assert_msg(memcmp(&r.classes[i], &one.classes[i], sizeof r.classes[i]) == 0,
+			              "%u threads: class %s differs", threads[k], r.classes[i].cls);
+		predict_rank_free(&r);
+	}
+	predict_rank_free(&one);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("predict_repair");
@@ -643,6 +697,7 @@ int main(void)
 	tcase_add_test(tc, test_rank_imperfect_repair);
 	tcase_add_test(tc, test_rank_imperfect_repair_sampled);
 	tcase_add_test(tc, test_rank_threads_same_result);
+	tcase_add_test(tc, test_rank_threads_large);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
