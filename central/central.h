@@ -19,6 +19,13 @@
 #define PROTOCOL_CURRENT 1
 #define PROTOCOL_OLDEST 1
 #define PAGE_MAX 500
+/* A pull's pages may be larger (GET /api/v1/changes?limit=, default
+ * PAGE_MAX): a first sync of a million records is thousands of pages,
+ * and each costs a round trip and a commit whatever its size.  The most
+ * is serve --page-max (at most CHANGES_PAGE_MAX), said in the health
+ * answer (changes_page_max) for clients to use. */
+#define CHANGES_PAGE_MAX 2000
+extern int changes_page_max;
 #define BATCH_MAX 500
 
 /* ------------------------------------------------------------ database */
@@ -325,7 +332,7 @@ int problem_json(struct reply *r, int status, cJSON *extra_owned, const char *ty
 int reply_json(struct reply *r, int status, cJSON *body_owned);
 
 /* gzip.c */
-int gzip_deflate(const char *in, size_t n, char **out, size_t *outn);
+int gzip_deflate(const char *in, size_t n, int level, char **out, size_t *outn);
 /* Inflates a gzip body; WR_EINPUT when it is not gzip, WR_ECONFLICT when
  * it would exceed cap. */
 int gzip_inflate(const char *in, size_t n, size_t cap, char **out, size_t *outn);
@@ -412,6 +419,8 @@ struct serve_opts {
 	size_t max_body;
 	double rate;
 	long long analyze_every;   /* records pushed between ANALYZEs; 0: never */
+	int gzip_level;            /* zlib's 1 (fastest) to 9 (smallest) */
+	int page_max;              /* the most changes a pull's page holds */
 };
 int http_serve(const struct serve_opts *o, struct wr_err *e);
 

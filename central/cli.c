@@ -229,37 +229,64 @@ static int parse_listen(const char *s, struct serve_opts *o, char *host, size_t 
 	return WR_OK;
 }
 
+/* The integer option name, dflt when absent: 0, or -1 when it is not a
+ * whole number in lo..hi. */
+static int int_opt(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
+{
+	const char *v = opt(argc, argv, name);
+	char *end = NULL;
+	long n = v ? strtol(v, &end, 10) : dflt;
+
+	*out = (int)n;
+	return v && (end == v || *end || n < lo || n > hi) ? -1 : 0;
+}
+
+/* serve's numbers: threads, body size, rate, ANALYZE interval, the gzip
+ * level of answers and the largest page of a pull. */
+static int serve_numbers(int argc, char **argv, struct serve_opts *o, struct wr_err *e)
+{
+	const char *mb = opt(argc, argv, "--max-body"), *rate = opt(argc, argv, "--rate");
+	const char *every = opt(argc, argv, "--analyze-every");
+	char *end = NULL, *every_end = NULL;
+
+	o->max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
+	o->rate = rate ? strtod(rate, &end) : 50;
+	o->analyze_every = every ? strtoll(every, &every_end, 10) : 100000;
+	if (int_opt(argc, argv, "--threads", 4, 1, 256, &o->threads))
+		return wr_fail(e, WR_EUSAGE, "serve: --threads must be 1..256");
+	if (int_opt(argc, argv, "--gzip-level", 1, 1, 9, &o->gzip_level))
+		return wr_fail(e, WR_EUSAGE, "serve: --gzip-level must be 1 (fastest) to 9 (smallest)");
+	if (int_opt(argc, argv, "--page-max", CHANGES_PAGE_MAX, 1, CHANGES_PAGE_MAX, &o->page_max))
+		return wr_fail(e, WR_EUSAGE, "serve: --page-max must be 1..%d changes", CHANGES_PAGE_MAX);
+	if (rate && (end == rate || *end || !(o->rate >= 0)))
+		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
+		                             "0 for no limit");
+	if (every && (every_end == every || *every_end || o->analyze_every < 0))
+		return wr_fail(e, WR_EUSAGE, "serve: --analyze-every must be a number of records, "
+		                             "0 for never");
+	if (o->max_body < 1024)
+		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
+	return WR_OK;
+}
+
 int cmd_serve(int argc, char **argv, struct wr_err *e)
 {
-	static const char *const known[] = {"--db", "--listen", "--threads", "--tls-cert", "--tls-key",
-	                                    "--max-body", "--rate", "--analyze-every", NULL};
+	static const char *const known[] = {"--db",       "--listen", "--threads",
+	                                    "--tls-cert", "--tls-key", "--max-body",
+	                                    "--rate",     "--analyze-every", "--gzip-level",
+	                                    "--page-max", NULL};
 	struct serve_opts o = {0};
 	char host[64];
-	const char *t = opt(argc, argv, "--threads"), *mb = opt(argc, argv, "--max-body");
-	const char *rate = opt(argc, argv, "--rate"), *every = opt(argc, argv, "--analyze-every");
-	char *end = NULL, *every_end = NULL;
 	PGconn *c;
 
 	if (check_opts(argc, argv, known, e) != WR_OK ||
 	    parse_listen(opt(argc, argv, "--listen"), &o, host, sizeof host, e) != WR_OK)
 		return WR_EUSAGE;
 	o.conninfo = opt(argc, argv, "--db");
-	o.threads = t ? atoi(t) : 4;
-	o.max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
-	o.rate = rate ? strtod(rate, &end) : 50;
-	o.analyze_every = every ? strtoll(every, &every_end, 10) : 100000;
 	o.tls_cert = opt(argc, argv, "--tls-cert");
 	o.tls_key = opt(argc, argv, "--tls-key");
-	if (o.threads < 1 || o.threads > 256)
-		return wr_fail(e, WR_EUSAGE, "serve: --threads must be 1..256");
-	if (rate && (end == rate || *end || !(o.rate >= 0)))
-		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
-		                             "0 for no limit");
-	if (every && (every_end == every || *every_end || o.analyze_every < 0))
-		return wr_fail(e, WR_EUSAGE, "serve: --analyze-every must be a number of records, "
-		                             "0 for never");
-	if (o.max_body < 1024)
-		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
+	if (serve_numbers(argc, argv, &o, e) != WR_OK)
+		return WR_EUSAGE;
 	if (!o.tls_cert != !o.tls_key)
 		return wr_fail(e, WR_EUSAGE, "serve: --tls-cert and --tls-key go together");
 	if (!(c = central_connect(o.conninfo, e)))

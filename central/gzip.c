@@ -8,13 +8,13 @@
 
 #include "central.h"
 
-int gzip_deflate(const char *in, size_t n, char **out, size_t *outn)
+int gzip_deflate(const char *in, size_t n, int level, char **out, size_t *outn)
 {
 	z_stream z;
 	uLong bound;
 
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return WR_ENOMEM;
 	bound = deflateBound(&z, (uLong)n) + 32;
 	if (!(*out = malloc(bound))) {

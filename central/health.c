@@ -34,6 +34,7 @@ int ep_health(struct request *rq, struct reply *r)
 	for (int v = PROTOCOL_OLDEST; v <= PROTOCOL_CURRENT; v++)
 		cJSON_AddItemToArray(list, cJSON_CreateNumber(v));
 	cJSON_AddItemToObject(out, "protocols", list);
+	cJSON_AddNumberToObject(out, "changes_page_max", changes_page_max);
 	cJSON_AddStringToObject(out, "database", ok ? "ok" : "unreachable");
 	if (ok)
 		return reply_json(r, 200, out);

@@ -33,7 +33,8 @@ static struct {
 	volatile int stopping;
 	pthread_mutex_t mu;
 	int in_flight;
-} H = {8u << 20, 0, PTHREAD_MUTEX_INITIALIZER, 0};
+	int gzip_level;
+} H = {8u << 20, 0, PTHREAD_MUTEX_INITIALIZER, 0, 1};
 
 static const char *arg_of(const struct request *rq, const char *name)
 {
@@ -76,7 +77,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req *q, st
 	if (r->body && r->len > 1024 && accepts_gzip(conn)) {
 		char *z;
 		size_t zn;
-		if (gzip_deflate(r->body, r->len, &z, &zn) == WR_OK) {
+		if (gzip_deflate(r->body, r->len, H.gzip_level, &z, &zn) == WR_OK) {
 			free(r->body);
 			r->body = z;
 			r->len = zn;
@@ -341,6 +342,8 @@ int http_serve(const struct serve_opts *o, struct wr_err *e)
 	int sig = 0;
 
 	H.max_body = o->max_body;
+	H.gzip_level = o->gzip_level ? o->gzip_level : 1;
+	changes_page_max = o->page_max ? o->page_max : CHANGES_PAGE_MAX;
 	/* Bursts of twice the rate, and at least one request. */
 	ratelimit_config(o->rate, o->rate * 2 < 1 ? 1 : o->rate * 2);
 	raise_fd_limit();

@@ -21,6 +21,7 @@ static const char usage[] =
 	"      purge tombstones older than DAYS; older cursors then get a reset\n"
 	"  serve --db CONNINFO --listen ADDR:PORT [--threads N] [--tls-cert FILE --tls-key FILE]\n"
 	"        [--max-body BYTES] [--rate REQUESTS_PER_SECOND] [--analyze-every RECORDS]\n"
+	"        [--gzip-level 1-9] [--page-max CHANGES]\n"
 	"\n"
 	"CONNINFO is a libpq connection string; PG* variables work as with psql.\n"
 	"The protocol is described in docs/sync-api.md.\n";

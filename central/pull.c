@@ -263,15 +263,19 @@ static int changes_tx(PGconn *c, struct request *rq, struct reply *r, int limit,
  * transaction, from one snapshot: a compaction that commits meanwhile is
  * either wholly seen (and the cursor checked against its horizon) or not
  * at all (and its purged rows still served). */
+int changes_page_max = CHANGES_PAGE_MAX;
+
 int ep_changes(PGconn *c, struct request *rq, struct reply *r)
 {
 	struct wr_err e = {0};
 	int limit, wait, rc;
 
-	if (int_arg(rq, "limit", PAGE_MAX, 1, PAGE_MAX, &limit) != WR_OK ||
+	int fallback = changes_page_max < PAGE_MAX ? changes_page_max : PAGE_MAX;
+
+	if (int_arg(rq, "limit", fallback, 1, changes_page_max, &limit) != WR_OK ||
 	    int_arg(rq, "wait", 0, 0, 60, &wait) != WR_OK)
 		return problem(r, 400, "invalid-field", "A parameter has a wrong value", rq->path,
-		               "limit must be 1..%d and wait 0..60 seconds", PAGE_MAX);
+		               "limit must be 1..%d and wait 0..60 seconds", changes_page_max);
 	if (db_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e) != WR_OK) {
 		r->retry_after = 1;
 		return problem(r, 503, "unavailable", "The database is unavailable", rq->path, "%s", e.msg);

@@ -195,6 +195,8 @@ struct sync_server {
 	char name[80];       /* "wrench-central 0.1" */
 	int protocol;        /* the version both speak: what every request uses */
 	int server_protocol; /* the server's current version */
+	int page_max;        /* the most changes a pull may ask for: the server's
+	                        changes_page_max, 500 when it does not say */
 };
 
 /* Who the token belongs to, as the server says (GET /api/v1/me). */

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,18 @@ void store_sort_restore(struct store *s, int old)
 		return;
 }
 
+void store_load_mode(struct store *s, int on)
+{
+	if (on) {
+		sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA cache_size=-65536", NULL, NULL, NULL);
+		store_checkpointer(s, 1);
+	} else {
+		store_checkpointer(s, 0);
+		sqlite3_exec(s->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+		store_unmap(s);
+	}
+}
+
 void store_unmap(struct store *s)
 {
 	sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA mmap_size=" MMAP_BYTES, NULL, NULL, NULL);
@@ -467,18 +480,33 @@ static void default_actor(struct store *s)
 	wr_strlcpy(s->actor, u, sizeof s->actor);
 }
 
+/* SQLite counts every allocation it makes under a global mutex
+ * (SQLITE_CONFIG_MEMSTATUS) for sqlite3_memory_used, which wrench never
+ * asks: a first sync's million inserts spent 2-4 % of their time taking
+ * and releasing it.  Set before SQLite initializes; if something in the
+ * process initialized it already, the call is refused and the counting
+ * stays, which is only slower. */
+static void sqlite_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* (Re)connects s to name, with extended result codes and the busy handler.
  * A connection is only ever used by one thread at a time (a thread that
  * needs the database opens its own: the background sync, the ranking's
- * child process), so it is opened without SQLite's per-call mutex
- * (SQLITE_OPEN_NOMUTEX): reading a large plant's history for the ranking
- * takes millions of sqlite3_step and column calls, and taking and
- * releasing that mutex around each was 7 % of the read. */
+ * child process, a load's checkpointer), so it is opened without
+ * SQLite's per-call mutex (SQLITE_OPEN_NOMUTEX): reading a large plant's
+ * history for the ranking takes millions of sqlite3_step and column
+ * calls, and taking and releasing that mutex around each was 7 % of the
+ * read. */
 static int connect_db(struct store *s, const char *name, int flags, struct wr_err *e)
 {
+	static pthread_once_t setup = PTHREAD_ONCE_INIT;
+
 	if (s->db)
 		sqlite3_close(s->db);
 	s->db = NULL;
+	(void)pthread_once(&setup, sqlite_setup);   /* failing, only slower */
 	int rc = sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (!s->db)
 		return wr_fail(e, WR_ENOMEM, "out of memory opening the database");
@@ -627,6 +655,7 @@ void store_close(struct store *s)
 		s->tx_depth = 1;
 		store_rollback(s);
 	}
+	store_checkpointer(s, 0);
 	for (int i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	if (s->db)

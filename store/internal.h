@@ -39,6 +39,7 @@ struct store {
 	store_wait_fn on_wait;
 	void *wait_ctx;
 	int lock_fd;         /* the lock-info file this store holds, or -1 */
+	struct store_ckpt *ckpt; /* a load's checkpoints (checkpointer.c), or NULL */
 };
 
 /* ---- waiting for locks (busy.c) ----
@@ -101,6 +102,13 @@ void store_bulk_leave(struct store *s);
 /* Unmaps the database file after a scan that read much of it, so that the
  * pages it touched stop counting as the process's memory (db.c). */
 void store_unmap(struct store *s);
+/* on: reads without mmap, and the WAL copied into the database by a
+ * thread of its own (sync_apply.c says why); off: back to normal. */
+void store_load_mode(struct store *s, int on);
+/* ---- a load's checkpoints on a thread of their own (checkpointer.c) ----
+ * on: starts it (1 when it runs; 0, and the commits checkpoint as usual,
+ * when it cannot); off: stops it. */
+int store_checkpointer(struct store *s, int on);
 /* Index builds sort in a file while these bracket them (db.c says why). */
 int store_sort_in_file(struct store *s);
 void store_sort_restore(struct store *s, int old);

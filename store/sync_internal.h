@@ -82,6 +82,7 @@ struct sync_page_ctx {
 	size_t created;         /* records new here (the audit log counts them) */
 	int parked;             /* changes are kept for later (sync_parked) */
 	int load;               /* an initial load: indexes wait for its end (sync_load.c) */
+	int fresh;              /* the record is taken to be new here (sync_apply.c) */
 };
 
 /* ---- an empty device's first sync (sync_load.c) ---- */

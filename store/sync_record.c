@@ -387,7 +387,10 @@ int sync_write_record(struct store *s, const struct wr_entity *en, const struct 
 		return WR_EDB;
 	if (id && en->no_version)
 		return WR_OK;   /* append-only and here already */
-	if (en->id == CE_WORKORDERS && (rc = free_number(s, r, e)) != WR_OK)
+	/* A record taken to be new is inserted as it is: a number another
+	 * work order holds fails the insert, and sync_apply.c then comes
+	 * back the careful way, here. */
+	if (en->id == CE_WORKORDERS && !(pg && pg->fresh) && (rc = free_number(s, r, e)) != WR_OK)
 		return rc;
 	if (en->id == CE_PMS)
 		return write_pm(s, &p, id, pg, parked, e);

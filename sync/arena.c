@@ -2,10 +2,15 @@
  * arena.c - the memory of one reply (a pulled page, a push's results):
  * every string and array of it hangs on one list, freed at once, so that a
  * reply is handed out whole or not at all and its owner frees one thing.
+ * A pulled page's strings stay in its parsed document, which the arena
+ * then owns: a first sync's million records are not copied string by
+ * string.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "internal.h"
 
@@ -20,6 +25,7 @@ struct block {
 
 struct sync_arena {
 	struct block *head;
+	cJSON *doc;   /* adopted: deleted with the arena */
 };
 
 struct sync_arena *sync_arena_new(void)
@@ -72,12 +78,19 @@ char *sync_arena_strdup(struct sync_arena *a, const char *s)
 	return p;
 }
 
+void sync_arena_adopt(struct sync_arena *a, cJSON *doc)
+{
+	cJSON_Delete(a->doc);
+	a->doc = doc;
+}
+
 void sync_arena_free(struct sync_arena *a)
 {
 	struct block *b, *next;
 
 	if (!a)
 		return;
+	cJSON_Delete(a->doc);
 	for (b = a->head; b; b = next) {
 		next = b->next;
 		free(b);

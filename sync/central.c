@@ -18,6 +18,7 @@ struct central {
 	struct sync_retry retry;
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
+	int page_max;            /* the server's, from hello; 0 before it */
 };
 
 /* One request under the retry policy, and what its answer was. */
@@ -152,9 +153,12 @@ static int central_hello(struct sync_transport *t, struct sync_server *out, stru
 {
 	struct call k = {(struct central *)t, {"GET", "/api/v1/health", NULL, 0, 0}, read_health,
 	                 out, NULL, 0, "", ""};
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	return run(&k, e);
+	rc = run(&k, e);
+	((struct central *)t)->page_max = rc == SYNC_OK ? out->page_max : 0;
+	return rc;
 }
 
 static int read_me(struct call *k, const struct sync_http_resp *rs, struct wr_err *e)
@@ -249,9 +253,9 @@ static int pull_path(const struct sync_pull *rq, int limit, char *path, size_t n
 {
 	char cursor[3 * 1024 + 1] = "";
 
-	if (limit < 1 || limit > 500 || rq->wait < 0 || rq->wait > 60) {
-		wr_fail(e, WR_EINPUT, "a pull asks for 1 to 500 changes and waits 0 to 60 s (not %d and "
-		        "%d s)", limit, rq->wait);
+	if (limit < 1 || limit > SYNC_PAGE_MAX || rq->wait < 0 || rq->wait > 60) {
+		wr_fail(e, WR_EINPUT, "a pull asks for 1 to %d changes and waits 0 to 60 s (not %d and "
+		        "%d s)", SYNC_PAGE_MAX, limit, rq->wait);
 		return SYNC_EINPUT;
 	}
 	if (rq->cursor && (strlen(rq->cursor) > 1024 || !cursor_param(rq->cursor, cursor,
@@ -267,8 +271,12 @@ static int pull_path(const struct sync_pull *rq, int limit, char *path, size_t n
 static int central_pull(struct sync_transport *t, const struct sync_pull *rq,
                         struct sync_page *out, struct wr_err *e)
 {
-	struct call k = {(struct central *)t, {"GET", NULL, NULL, 0, rq->wait}, read_page, out, NULL,
-	                 rq->limit ? rq->limit : 500, "", ""};
+	struct central *c = (struct central *)t;
+	struct call k = {c, {"GET", NULL, NULL, 0, rq->wait}, read_page, out, NULL,
+	                 rq->limit       ? rq->limit
+	                 : c->page_max ? c->page_max
+	                               : SYNC_PAGE_DEFAULT,
+	                 "", ""};
 	char path[3200];
 	int rc;
 

@@ -24,7 +24,8 @@
 struct rd {
 	struct sync_arena *a;
 	struct wr_err *e;
-	int rc; /* SYNC_OK until something is wrong */
+	int rc;   /* SYNC_OK until something is wrong */
+	int kept; /* the arena owns the document: its strings are used in place */
 };
 
 static int fail_at(struct rd *r, const char *path, const char *fmt, ...)
@@ -127,6 +128,8 @@ static char *dup_text(struct rd *r, const char *path, const char *name, const ch
 		fail_in(r, path, name, "not UTF-8");
 		return NULL;
 	}
+	if (r->kept)
+		return (char *)s;
 	if (!(copy = sync_arena_strdup(r->a, s)))
 		out_of_memory(r);
 	return copy;
@@ -223,8 +226,8 @@ static int read_fields(struct rd *r, const cJSON *obj, const char *path, struct 
 			return r->rc;
 		f[n++].name = j->string;
 	}
-	/* The names point into the document: copy them once it is read. */
-	for (size_t i = 0; i < n; i++)
+	/* The names point into the document: copied, unless the arena keeps it. */
+	for (size_t i = 0; i < n && !r->kept; i++)
 		if (!(f[i].name = sync_arena_strdup(r->a, f[i].name)))
 			return out_of_memory(r);
 	rec->fields = f;
@@ -285,6 +288,18 @@ static int negotiate(struct rd *r, const cJSON *list, struct sync_server *out)
 	return r->rc = SYNC_EVERSION;
 }
 
+/* The server's largest pull page, within what this client asks for at
+ * most (SYNC_PAGE_MAX); 500 (the protocol's first) when it does not say
+ * or says something else than a count. */
+static int page_max(const cJSON *j)
+{
+	int64_t v;
+
+	if (!j || !int_of(j, 1, &v))
+		return SYNC_PAGE_DEFAULT;
+	return v > SYNC_PAGE_MAX ? SYNC_PAGE_MAX : (int)v;
+}
+
 int central_parse_health(const char *body, size_t len, struct sync_server *out, struct wr_err *e)
 {
 	struct rd r = {sync_arena_new(), e, SYNC_OK};
@@ -304,6 +319,7 @@ int central_parse_health(const char *body, size_t len, struct sync_server *out, 
 		if (r.rc == SYNC_OK) {
 			wr_strlcpy(out->name, name, sizeof out->name);
 			out->server_protocol = proto > 1000 ? 1000 : (int)proto;
+			out->page_max = page_max(cJSON_GetObjectItemCaseSensitive(doc, "changes_page_max"));
 			negotiate(&r, member(&r, doc, "", "protocols"), out);
 		}
 		cJSON_Delete(doc);
@@ -510,8 +526,9 @@ int central_parse_page(const char *body, size_t len, int limit, struct sync_page
 	if (!r.a)
 		return out_of_memory(&r);
 	if ((doc = parse_doc(&r, body, len))) {
+		sync_arena_adopt(r.a, doc);
+		r.kept = 1;
 		read_page(&r, doc, limit, out);
-		cJSON_Delete(doc);
 	}
 	if (r.rc != SYNC_OK) {
 		sync_arena_free(r.a);

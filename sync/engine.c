@@ -194,9 +194,7 @@ static int reset(struct run *r)
 	return store_rc(r->so->reset(r->s, SYNC_ENGINE_RESET_DAYS, r->e));
 }
 
-/* Applies page p, while the next one (when there is one) is fetched.
- * The progress is told once that fetch has ended, so that the transport's
- * messages and the progress never come from two threads at once. */
+/* Applies page p, while the next ones (when there are) are fetched. */
 static int apply(struct run *r, const struct sync_page *p, int wait)
 {
 	size_t applied = 0;
@@ -208,7 +206,6 @@ static int apply(struct run *r, const struct sync_page *p, int wait)
 		sync_prefetch_drop(&r->pf);
 		return rc;
 	}
-	sync_prefetch_join(&r->pf);
 	r->out->pulled += (int64_t)applied;
 	progress(r, "pull");
 	return SYNC_OK;
@@ -239,7 +236,7 @@ static int pull_page(struct run *r, int wait)
 	if (rc == SYNC_OK)
 		rc = apply(r, &p, wait);
 	more = p.more;
-	sync_page_free(&p);
+	sync_prefetch_spend(&r->pf, &p);
 	return rc == SYNC_OK && !more ? -1 : rc;
 }
 

@@ -15,9 +15,13 @@
 
 /* ---- arena.c: every string and array of one reply, freed at once ---- */
 struct sync_arena;
+struct cJSON;
 struct sync_arena *sync_arena_new(void);
 void *sync_arena_alloc(struct sync_arena *a, size_t n, size_t size); /* zeroed; NULL on OOM */
 char *sync_arena_strdup(struct sync_arena *a, const char *s);
+/* The arena owns doc from now on: it is deleted with the arena, so that
+ * what was read from it may point into it. */
+void sync_arena_adopt(struct sync_arena *a, struct cJSON *doc);
 void sync_arena_free(struct sync_arena *a);
 
 /* ---- wire.c ---- */
@@ -84,31 +88,53 @@ void sync_http_resp_free(struct sync_http_resp *r);
 int sync_http_once(struct sync_http *h, const struct sync_http_req *rq, struct sync_http_resp *rs,
                    int *again, struct wr_err *e);
 
-/* ---- prefetch.c: the next page fetched while one is applied ---- */
+/* ---- prefetch.c: the next pages fetched while one is applied ---- */
 #define SYNC_CURSOR_MAX 1100
-enum { PREFETCH_NONE, PREFETCH_RUNNING, PREFETCH_DONE };
-struct sync_prefetch {
-	int state;
-	pthread_t th;
-	struct sync_transport *t;
-	char cursor[SYNC_CURSOR_MAX];
-	struct sync_pull rq;
+/* A pull's page: 500 changes unless the server allows more, at most
+ * SYNC_PAGE_MAX (a page is parsed whole, and SYNC_PREFETCH_DEPTH + 1 of
+ * them are in memory at once). */
+#define SYNC_PAGE_DEFAULT 500
+#define SYNC_PAGE_MAX 2000
+/* Pages fetched ahead: the server's time per page and the store's vary
+ * (a slow query, a checkpoint), and a few pages in hand let each go on
+ * through the other's slow moments. */
+#define SYNC_PREFETCH_DEPTH 2
+struct sync_prefetched {
+	char cursor[SYNC_CURSOR_MAX];   /* the page asked for */
 	struct sync_page page;
 	struct wr_err e;
 	int rc;
 };
-/* Starts pulling the page at cursor on a thread of its own: 1, or 0 when
- * it did not (one runs already, the transport cannot, no thread). */
+struct sync_prefetch {
+	int running;              /* the thread exists (until drop joins it) */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct sync_transport *t;
+	int wait;
+	char cursor[SYNC_CURSOR_MAX];   /* the thread's next page */
+	/* Under mu: */
+	struct sync_prefetched ring[SYNC_PREFETCH_DEPTH];
+	size_t head, n;
+	int stop, ended;
+	struct sync_page spent;   /* applied: freed by the thread */
+};
+/* Starts fetching the pages from cursor on, ahead of the engine, on a
+ * thread of its own: 1, or 0 when it did not (the transport cannot, no
+ * thread).  Nothing when it runs already. */
 int sync_prefetch_start(struct sync_prefetch *pf, struct sync_transport *t, const char *cursor,
                         int wait);
-/* Waits until the running pull (if any) has ended. */
-void sync_prefetch_join(struct sync_prefetch *pf);
-/* The pull's result when it was of cursor (the page moves to out, the
- * message to e), -1 when there was none or it was of another cursor. */
+/* The next page fetched when it was of cursor (the page moves to out, the
+ * message to e); -1 when there is none, or it was of another cursor (then
+ * the fetching stops and what it had is dropped). */
 int sync_prefetch_take(struct sync_prefetch *pf, const char *cursor, struct sync_page *out,
                        struct wr_err *e);
-/* Waits for it and throws its page away. */
+/* Stops the fetching and throws its pages away (and a spent one). */
 void sync_prefetch_drop(struct sync_prefetch *pf);
+/* Page p is applied: it moves into pf, to be freed on the fetching thread
+ * rather than between two pages on the engine's (a first sync's page is
+ * thousands of allocations); at once when no thread runs. */
+void sync_prefetch_spend(struct sync_prefetch *pf, struct sync_page *p);
 
 /* ---- central_json.c: wrench-central's request bodies ---- */
 /* The push body for b; SYNC_EINPUT naming the mutation when b cannot be

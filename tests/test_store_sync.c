@@ -1467,6 +1467,56 @@ START_TEST(initial_pull_builds_indexes_at_its_end)
 }
 END_TEST
 
+/* A record the load brought once comes again, changed on the server while
+ * the pull went on.  A load inserts every record as new without looking
+ * for it first, so the second one must still find the first: a newer
+ * version is written over it, an older one leaves it, nothing is kept for
+ * later and nothing is doubled. */
+START_TEST(initial_pull_brings_a_record_again)
+{
+	struct store *b;
+	struct tpage t;
+	struct sync_page p;
+	struct sync_change *w;
+	char pb[512], buf[128], sql[256];
+	int64_t wos, v;
+	size_t n;
+
+	load_plant(S);
+	wos = q_int(S, "SELECT count(*) FROM wo");
+	page_from(S, &t, 0);
+	w = wo_change(&t);
+	v = w->version;
+	b = open_b(pb, sizeof pb);
+	p = (struct sync_page){t.p.changes, t.p.n, "cursor-1", 1, NULL};
+	apply(b, &p, &n);
+	ck_assert_int_gt(q_int(b, "SELECT count(*) FROM sync_deferred_index"), 0);
+	/* A newer version, in a page of its own. */
+	change_field(w, "title", "Gland packing blown");
+	w->version = w->data.version = v + 1;
+	p = (struct sync_page){w, 1, "cursor-2", 1, NULL};
+	apply(b, &p, &n);
+	ck_assert_uint_eq(n, 1);
+	/* The first version again, at the load's end. */
+	change_field(w, "title", "Stale title");
+	w->version = w->data.version = v;
+	p = (struct sync_page){w, 1, "cursor-3", 0, NULL};
+	apply(b, &p, &n);
+	ck_assert_uint_eq(n, 0);
+	snprintf(sql, sizeof sql, "SELECT title FROM wo WHERE uuid = '%s'", w->uuid);
+	ck_assert_str_eq(q_text(b, sql, buf, sizeof buf), "Gland packing blown");
+	snprintf(sql, sizeof sql, "SELECT version FROM wo WHERE uuid = '%s'", w->uuid);
+	ck_assert_int_eq(q_int(b, sql), v + 1);
+	snprintf(sql, sizeof sql, "SELECT version FROM sync_base WHERE uuid = '%s'", w->uuid);
+	ck_assert_int_eq(q_int(b, sql), v + 1);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM wo"), wos);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM sync_parked"), 0);
+	ck_assert_int_eq(q_int(b, "SELECT count(*) FROM sync_deferred_index"), 0);
+	page_free(&t);
+	testdb_close(b, pb);
+}
+END_TEST
+
 /* The server's open conflicts of a pulled record are listed here, with
  * mine and theirs by the side this device is on; an upsert that says
  * nothing of conflicts leaves them; one whose list lacks them ends them
@@ -1655,6 +1705,7 @@ int main(void)
 	tcase_add_test(tc, pulled_changes_are_audited);
 	tcase_add_test(tc, pulled_notes_reach_fault_search);
 	tcase_add_test(tc, initial_pull_builds_indexes_at_its_end);
+	tcase_add_test(tc, initial_pull_brings_a_record_again);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);

@@ -190,6 +190,34 @@ START_TEST(gzip_answers_are_decoded)
 }
 END_TEST
 
+/* A pull asks for pages as large as the server's hello allowed: 500
+ * before any hello (or from a server that does not say), else its
+ * changes_page_max. */
+START_TEST(pull_asks_for_the_servers_page_size)
+{
+	static const char health[] = "{\"status\":\"ok\",\"server\":\"wrench-central 0.2\","
+	                             "\"protocol\":1,\"protocols\":[1],\"changes_page_max\":2000}";
+	struct sync_pull rq = {NULL, 0, 0};
+	struct sync_server s;
+	struct sync_page p;
+
+	fakehttp_add_json(H, 200, NULL, PAGE);
+	fakehttp_add_json(H, 200, NULL, health);
+	fakehttp_add_json(H, 200, NULL, PAGE);
+	open_transport();
+	ck_assert_msg(sync_pull(T, &rq, &p, &E) == SYNC_OK, "pull: %s", E.msg);
+	sync_page_free(&p);
+	ck_assert_int_eq(sync_hello(T, &s, &E), SYNC_OK);
+	ck_assert_int_eq(s.page_max, 2000);
+	ck_assert_msg(sync_pull(T, &rq, &p, &E) == SYNC_OK, "pull: %s", E.msg);
+	sync_page_free(&p);
+	ck_assert_msg(starts(fakehttp_request(H, 0, NULL), "GET /api/v1/changes?limit=500&wait=0 HTTP"),
+	              "request: %.80s", fakehttp_request(H, 0, NULL));
+	ck_assert_msg(starts(fakehttp_request(H, 2, NULL), "GET /api/v1/changes?limit=2000&wait=0 HTTP"),
+	              "request: %.80s", fakehttp_request(H, 2, NULL));
+}
+END_TEST
+
 /* A batch whose body is well over 1 KiB. */
 static struct sync_edit Edits[40];
 static struct sync_mutation Muts[40];
@@ -600,13 +628,13 @@ END_TEST
 START_TEST(pull_arguments_are_checked)
 {
 	struct sync_page p;
-	struct sync_pull bad[] = {{NULL, 501, 0}, {NULL, -1, 0}, {NULL, 10, 61}, {NULL, 10, -1}};
+	struct sync_pull bad[] = {{NULL, 2001, 0}, {NULL, -1, 0}, {NULL, 10, 61}, {NULL, 10, -1}};
 	char cursor[1100];
 
 	open_transport();
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ck_assert_int_eq(sync_pull(T, &bad[i], &p, &E), SYNC_EINPUT);
-		ck_assert_msg(strstr(E.msg, "1 to 500 changes and waits 0 to 60 s"), "%s", E.msg);
+		ck_assert_msg(strstr(E.msg, "1 to 2000 changes and waits 0 to 60 s"), "%s", E.msg);
 	}
 	memset(cursor, 'a', sizeof cursor - 1);
 	cursor[sizeof cursor - 1] = '\0';
@@ -656,6 +684,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, hello_sends_token_protocol_and_agent);
 	tcase_add_test(tc, agent_defaults_to_the_version_header);
 	tcase_add_test(tc, gzip_answers_are_decoded);
+	tcase_add_test(tc, pull_asks_for_the_servers_page_size);
 	tcase_add_test(tc, push_bodies_go_gzipped);
 	tcase_add_test(tc, small_push_bodies_go_plain);
 	tcase_add_test(tc, retried_through_429_and_5xx_honouring_retry_after);

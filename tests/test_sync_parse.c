@@ -52,6 +52,30 @@ START_TEST(health_good_and_negotiated)
 	ck_assert_str_eq(s.name, "wrench-central 0.1");
 	ck_assert_int_eq(s.protocol, 1);
 	ck_assert_int_eq(s.server_protocol, 1);
+	/* A server that does not say how large a pull's page may be: 500. */
+	ck_assert_int_eq(s.page_max, 500);
+}
+END_TEST
+
+/* The page size a pull asks for: the server's changes_page_max, within
+ * the client's own 2,000; 500 when it says something else than a count. */
+START_TEST(health_page_max)
+{
+	static const struct {
+		const char *value;
+		int want;
+	} cases[] = {{"2000", 2000}, {"100", 100}, {"5000", 2000}, {"0", 500},
+	             {"\"many\"", 500}, {"1.5", 500}, {"null", 500}};
+	char body[256];
+	struct sync_server s;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(body, sizeof body, "{\"status\":\"ok\",\"server\":\"wrench-central 0.2\","
+		         "\"protocol\":1,\"protocols\":[1],\"changes_page_max\":%s}", cases[i].value);
+		ck_assert_int_eq(central_parse_health(body, strlen(body), &s, &E), SYNC_OK);
+		ck_assert_msg(s.page_max == cases[i].want, "changes_page_max %s: %d, not %d",
+		              cases[i].value, s.page_max, cases[i].want);
+	}
 }
 END_TEST
 
@@ -678,6 +702,7 @@ static Suite *parse_suite(void)
 
 	tcase_add_checked_fixture(tc, batch_setup, NULL);
 	tcase_add_test(tc, health_good_and_negotiated);
+	tcase_add_test(tc, health_page_max);
 	tcase_add_test(tc, health_without_a_common_protocol);
 	tcase_add_test(tc, health_bad);
 	tcase_add_test(tc, me_good_and_bad);

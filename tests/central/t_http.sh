@@ -38,6 +38,44 @@ gunzip -c <"$T/zipped" >"$T/unzipped" || fail "the gzip body does not gunzip"
 cmp -s "$T/unzipped" "$T/plain" || fail "the gunzipped body differs from the plain one"
 [ "$(jq '.changes | length' "$T/unzipped")" = 40 ] || fail "the gunzipped pull"
 [ "$(stat -c %s "$T/unzipped")" -gt 1024 ] || fail "the page is too small to be compressed"
+# The compression level: 1 (fastest) unless serve --gzip-level says
+# otherwise.  The gzip header's XFL byte tells it (4: fastest, 2: best).
+xfl() { od -An -tu1 -j8 -N1 "$1" | tr -d ' '; }
+[ "$(xfl "$T/zipped")" = 4 ] || fail "the default level is not the fastest (XFL $(xfl "$T/zipped"))"
+SERVE_OPTS="--rate 0 --gzip-level 9" server_start B
+curl -s -o "$T/zipped9" -H "Authorization: Bearer $PLAN" -H 'Accept-Encoding: gzip' \
+	"$B_URL/api/v1/changes?limit=40"
+gunzip -c <"$T/zipped9" | cmp -s - "$T/plain" || fail "level 9: the gunzipped body differs"
+[ "$(xfl "$T/zipped9")" = 2 ] || fail "--gzip-level 9 is not the best compression"
+[ "$(stat -c %s "$T/zipped9")" -lt "$(stat -c %s "$T/zipped")" ] ||
+	fail "level 9 ($(stat -c %s "$T/zipped9") bytes) is not smaller than level 1 ($(stat -c %s "$T/zipped"))"
+server_stop "$B_PID"
+# The largest page of a pull: 2,000 unless serve --page-max says less, in
+# the health answer for clients; a pull's default stays 500 (or the most).
+[ "$(curl -s "$A_URL/api/v1/health" | jq .changes_page_max)" = 2000 ] || fail "health: no changes_page_max 2000"
+api GET "$A_URL/api/v1/changes?limit=2000" "$(token planner)"
+expect_status 200 "a pull of 2,000 changes"
+api GET "$A_URL/api/v1/changes?limit=2001" "$(token planner)"
+expect_status 400 "a pull of 2,001 changes"
+SERVE_OPTS="--rate 0 --page-max 30" server_start C
+[ "$(curl -s "$C_URL/api/v1/health" | jq .changes_page_max)" = 30 ] || fail "health: --page-max 30 not said"
+api GET "$C_URL/api/v1/changes" "$PLAN"
+expect_status 200 "a pull under --page-max 30"
+[ "$(jq '.changes | length' "$T/body")" = 30 ] || fail "the default page under --page-max 30: $(jq '.changes | length' "$T/body")"
+api GET "$C_URL/api/v1/changes?limit=31" "$PLAN"
+expect_status 400 "a pull of 31 under --page-max 30"
+server_stop "$C_PID"
+for bad in "--page-max 0" "--page-max 2001"; do
+	rc=0
+	# shellcheck disable=SC2086
+	"$WRENCH_CENTRAL" serve --db "$DB" --listen 127.0.0.1:1 $bad 2>"$T/bad.err" || rc=$?
+	[ "$rc" = 2 ] || fail "$bad: exit status $rc, expected 2"
+	grep -q "page-max must be 1..2000" "$T/bad.err" || fail "no message for $bad"
+done
+rc=0
+"$WRENCH_CENTRAL" serve --db "$DB" --listen 127.0.0.1:1 --gzip-level 0 2>"$T/bad.err" || rc=$?
+[ "$rc" = 2 ] || fail "--gzip-level 0: exit status $rc, expected 2"
+grep -q "gzip-level must be 1" "$T/bad.err" || fail "no message for a bad --gzip-level"
 
 # The rate limit: a token over its rate gets 429 problem+json with
 # Retry-After; another token is not affected.

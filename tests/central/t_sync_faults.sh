@@ -23,7 +23,9 @@ RANDOM=$SEED
 EX="$WRENCH_SRC/assets/examples"
 
 db_new faults
-server_start A
+# Pages of 200 changes: the pulls below span several (the kills fall
+# between them, and an empty device's first pull loads as a load does).
+SERVE_OPTS="--page-max 200" server_start A
 device plan "$(token planner)"
 device ta "$(token technician)"
 device tb "$(token technician)"
