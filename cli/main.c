@@ -26,7 +26,7 @@ static const struct {
 	{"wo", cmd_wo, "work orders: list, show, new, set, lifecycle, notes, labour, parts"},
 	{"pm", cmd_pm, "preventive maintenance: list, due, generate"},
 	{"report", cmd_report, "mtbf, mttr, availability, backlog, pm-compliance, planned, "
-	                       "schedule-compliance, backlog-weeks, aging, cost, pareto, trend, settings"},
+	                       "schedule-compliance, backlog-weeks, aging, cost, pareto, trend, settings, monthly"},
 	{"rank", cmd_rank, "rank assets by the probability of failing soon"},
 	{"fit", cmd_fit, "fit a Weibull distribution to life data in a CSV file"},
 	{"backtest", cmd_backtest, "test the ranking against what happened"},
