@@ -522,6 +522,20 @@ START_TEST(test_rank_imperfect_repair)
 }
 END_TEST
 
+/* r, ranked on `threads` threads, is one (ranked on one) bit for bit. */
+static void same_ranking(const struct predict_ranking *r, const struct predict_ranking *one,
+                         unsigned threads)
+{
+	ck_assert_uint_eq(r->n, one->n);
+	ck_assert_uint_eq(r->nclasses, one->nclasses);
+	for (size_t i = 0; i < r->n; i++)
+		ck_assert_msg(memcmp(&r->items[i], &one->items[i], sizeof r->items[i]) == 0,
+		              "%u threads: item %zu (%s) differs", threads, i, r->items[i].tag);
+	for (size_t i = 0; i < r->nclasses; i++)
+		ck_assert_msg(memcmp(&r->classes[i], &one->classes[i], sizeof r->classes[i]) == 0,
+		              "%u threads: class %s differs", threads, r->classes[i].cls);
+}
+
 /* The classes are fitted on several threads: the ranking, every item and
  * every class, is the same to the bit whatever their number (one, two, one
  * per class and more, one per core), on a plant of three classes: pumps
@@ -561,15 +575,7 @@ START_TEST(test_rank_threads_same_result)
 	ck_assert_uint_eq(one.nclasses, 3);
 	for (k = 0; k < sizeof threads / sizeof threads[0]; k++) {
 		rank_threads(threads[k], &r);
-		ck_assert_uint_eq(r.n, one.n);
-		ck_assert_uint_eq(r.nclasses, one.nclasses);
-		for (i = 0; i < r.n; i++)
-			ck_assert_msg(memcmp(&r.items[i], &one.items[i], sizeof r.items[i]) == 0,
-			              "%u threads: item %zu (%s) differs", threads[k], i,
-			              r.items[i].tag);
-		for (i = 0; i < r.nclasses; i++)
-			ck_assert_msg(memcmp(&r.classes[i], &one.classes[i], sizeof r.classes[i]) == 0,
-			              "%u threads: class %s differs", threads[k], r.classes[i].cls);
+		same_ranking(&r, &one, threads[k]);
 		predict_rank_free(&r);
 	}
 	predict_rank_free(&one);
@@ -662,15 +668,7 @@ START_TEST(test_rank_threads_large)
 	for (k = 0; k < sizeof threads / sizeof threads[0]; k++) {
 		o.threads = threads[k];
 		ck_assert_int_eq(predict_rank(&big, 2000.0, &o, &r, &e), WR_OK);
-		ck_assert_uint_eq(r.n, one.n);
-		ck_assert_uint_eq(r.nclasses, one.nclasses);
-		for (i = 0; i < r.n; i++)
-			ck_assert_msg(memcmp(&r.items[i], &one.items[i], sizeof r.items[i]) == 0,
-			              "%u threads: item %zu (%s) differs", threads[k], i,
-			              r.items[i].tag);
-		for (i = 0; i < r.nclasses; i++)
-			ck_assert_msg(memcmp(&r.classes[i], &one.classes[i], sizeof r.classes[i]) == 0,
-			              "%u threads: class %s differs", threads[k], r.classes[i].cls);
+		same_ranking(&r, &one, threads[k]);
 		predict_rank_free(&r);
 	}
 	predict_rank_free(&one);
