@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -53,13 +54,24 @@ int cmd_migrate(int argc, char **argv, struct wr_err *e)
 	return rc;
 }
 
+/* 1 when s is a whole number in lo..hi (then in *out), 0 when not. */
+static int number_in(const char *s, long lo, long hi, long *out)
+{
+	char *end = NULL;
+	long n = s && *s ? strtol(s, &end, 10) : lo - 1;
+
+	if (!end || *end || n < lo || n > hi)
+		return 0;
+	*out = n;
+	return 1;
+}
+
 /* A number of days, 0..36500; -1 when it is not one. */
 static long days_of(const char *s)
 {
-	char *end = NULL;
-	long n = s && *s ? strtol(s, &end, 10) : -1;
+	long n;
 
-	return n >= 0 && n <= 36500 && end && !*end ? n : -1;
+	return number_in(s, 0, 36500, &n) ? n : -1;
 }
 
 int cmd_compact(int argc, char **argv, struct wr_err *e)
@@ -234,11 +246,12 @@ static int parse_listen(const char *s, struct serve_opts *o, char *host, size_t 
 static int int_opt(int argc, char **argv, const char *name, int dflt, int lo, int hi, int *out)
 {
 	const char *v = opt(argc, argv, name);
-	char *end = NULL;
-	long n = v ? strtol(v, &end, 10) : dflt;
+	long n = dflt;
 
+	if (v && !number_in(v, lo, hi, &n))
+		return -1;
 	*out = (int)n;
-	return v && (end == v || *end || n < lo || n > hi) ? -1 : 0;
+	return 0;
 }
 
 /* serve's numbers: threads, body size, rate, ANALYZE interval, the gzip
@@ -247,11 +260,11 @@ static int serve_numbers(int argc, char **argv, struct serve_opts *o, struct wr_
 {
 	const char *mb = opt(argc, argv, "--max-body"), *rate = opt(argc, argv, "--rate");
 	const char *every = opt(argc, argv, "--analyze-every");
-	char *end = NULL, *every_end = NULL;
+	char *end = NULL;
+	long analyze_every = 100000;
 
 	o->max_body = mb ? strtoull(mb, NULL, 10) : (size_t)8 << 20;
 	o->rate = rate ? strtod(rate, &end) : 50;
-	o->analyze_every = every ? strtoll(every, &every_end, 10) : 100000;
 	if (int_opt(argc, argv, "--threads", 4, 1, 256, &o->threads))
 		return wr_fail(e, WR_EUSAGE, "serve: --threads must be 1..256");
 	if (int_opt(argc, argv, "--gzip-level", 1, 1, 9, &o->gzip_level))
@@ -261,9 +274,10 @@ static int serve_numbers(int argc, char **argv, struct serve_opts *o, struct wr_
 	if (rate && (end == rate || *end || !(o->rate >= 0)))
 		return wr_fail(e, WR_EUSAGE, "serve: --rate must be a number of requests per second, "
 		                             "0 for no limit");
-	if (every && (every_end == every || *every_end || o->analyze_every < 0))
+	if (every && !number_in(every, 0, LONG_MAX, &analyze_every))
 		return wr_fail(e, WR_EUSAGE, "serve: --analyze-every must be a number of records, "
 		                             "0 for never");
+	o->analyze_every = analyze_every;
 	if (o->max_body < 1024)
 		return wr_fail(e, WR_EUSAGE, "serve: --max-body must be at least 1024 bytes");
 	return WR_OK;
