@@ -40,6 +40,7 @@ struct store {
 	void *wait_ctx;
 	int lock_fd;         /* the lock-info file this store holds, or -1 */
 	struct store_ckpt *ckpt; /* a load's checkpoints (checkpointer.c), or NULL */
+	int load_mode;       /* store_load_mode is on */
 };
 
 /* ---- waiting for locks (busy.c) ----
@@ -105,6 +106,10 @@ void store_unmap(struct store *s);
 /* on: reads without mmap, and the WAL copied into the database by a
  * thread of its own (sync_apply.c says why); off: back to normal. */
 void store_load_mode(struct store *s, int on);
+/* SQLite's page cache of a connection, as PRAGMA cache_size says it
+ * (negative: KiB): 16 MiB keeps a handheld's memory small and serves the
+ * reports' scans. */
+#define STORE_CACHE_SIZE "-16384"
 /* ---- a load's checkpoints on a thread of their own (checkpointer.c) ----
  * on: starts it (1 when it runs; 0, and the commits checkpoint as usual,
  * when it cannot); off: stops it. */

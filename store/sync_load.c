@@ -114,9 +114,11 @@ int sync_load_end(struct store *s, struct wr_err *e)
 		return WR_EDB;
 	/* The builds read every page of the tables: through mmap, each one
 	 * read would stay in the client's resident memory (as many megabytes
-	 * as the tables hold); store_sync_apply_page maps the file again. */
-	if (sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA cache_size=-16384", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	 * as the tables hold); store_sync_apply_page maps the file again.
+	 * They sort with the usual page cache, not the load's larger one:
+	 * SQLite's sorter takes as much memory as the cache may. */
+	if (sqlite3_exec(s->db, "PRAGMA mmap_size=0; PRAGMA cache_size=" STORE_CACHE_SIZE, NULL, NULL,
+	                 NULL) != SQLITE_OK)
 		rc = store_dberr(s, e, "building the list indexes");
 	else if (sqlite3_step(st) != SQLITE_ROW)
 		rc = store_dberr(s, e, "building the list indexes");
