@@ -262,4 +262,13 @@ int store_fault_index_all(struct store *s, struct wr_err *e);
 int store_stock_take(struct store *s, const char *code, double qty, struct wr_stock *p,
                      struct wr_err *e);
 
+/* ---- the life-data load's two halves (life.c) ----
+ * A load of every asset reads the upper half of the asset ids on a second
+ * connection when the ids span at least store_life_split_min; tests set it
+ * to force one way or the other.  store_life_split_hook, when set, runs
+ * after the first connection's read has begun and before the second's
+ * (a test commits there). */
+extern size_t store_life_split_min;
+extern void (*store_life_split_hook)(void);
+
 #endif

@@ -10,7 +10,8 @@
  *   events    the event (asset_id, at, kind) unique index, read without
  *             touching the event table at all unless failure codes matter;
  *   readings  the first run-hours meter's readings, only when asked for.
- * No query runs per asset and the result arrays grow geometrically.  (A
+ * No query runs per asset and the result arrays grow geometrically.  A load
+ * of every asset reads its two halves at once (see "the two halves").  (A
  * single asset-join-event query was tried first: it re-reads the asset
  * columns for every event row and was twice as slow.)
  *
@@ -22,9 +23,12 @@
  * and the codes are read directly instead.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -458,10 +462,12 @@ static int reserve_all(struct store *s, struct life_build *b, const char *cls,
 	               rows_hint(s, "SELECT max(rowid) FROM event"), sizeof *out->events);
 }
 
-/* Reads every unit of the asset cursor, with its events and readings. */
-static int load_units(struct store *s, struct life_build *b, sqlite3_stmt *ast,
-                      struct cursor *ev, struct cursor *rd, const struct wr_life_opts *o,
-                      struct wr_err *e)
+/* Reads every unit of the asset cursor, with its events and readings:
+ * SQLITE_DONE when all were read, LIFE_NOMEM when out of memory, else the
+ * failing SQLite result. */
+#define LIFE_NOMEM (-1)
+static int step_units(struct life_build *b, sqlite3_stmt *ast, struct cursor *ev,
+                      struct cursor *rd, const struct wr_life_opts *o)
 {
 	int rc;
 
@@ -470,14 +476,188 @@ static int load_units(struct store *s, struct life_build *b, sqlite3_stmt *ast,
 		cur_next(rd);
 	while ((rc = sqlite3_step(ast)) == SQLITE_ROW)
 		if (load_unit(b, ast, ev, rd, o))
-			return wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
-	if (rc != SQLITE_DONE || cur_failed(ev) || cur_failed(rd))
-		return store_dberr(s, e, "loading asset history");
-	return WR_OK;
+			return LIFE_NOMEM;
+	if (rc == SQLITE_DONE && cur_failed(ev))
+		return ev->rc;
+	return rc == SQLITE_DONE && cur_failed(rd) ? rd->rc : rc;
 }
 
-int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set *out,
-                    struct wr_err *e)
+/* step_units' result as the load's: WR_OK, or an error with e filled. */
+static int load_result(struct store *s, int rc, struct wr_err *e)
+{
+	if (rc == LIFE_NOMEM)
+		return wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
+	return rc == SQLITE_DONE ? WR_OK : store_dberr(s, e, "loading asset history");
+}
+
+/* ---- the two halves ----
+ * Stepping through SQLite's rows is most of a large load, and a connection
+ * steps on one core.  So a load of every asset without readings is split
+ * by asset id: this connection reads the lower half while a thread reads
+ * the upper on a connection of its own, and the upper half's arrays are
+ * then appended to the lower's (the same arrays one pass gives).  Both
+ * must read one snapshot: the second connection starts reading after this
+ * one's read transaction has begun, and PRAGMA data_version, asked when
+ * that transaction has begun and again after it ends, differs when any
+ * other connection committed in between; the load is then read again on
+ * one connection.  When the thread cannot read its half (no second
+ * connection, a lock, no memory) this connection reads it after its own. */
+size_t store_life_split_min = 8192;
+void (*store_life_split_hook)(void);
+
+static const char q_assets_part[] =
+	"SELECT a.id, a.tag, " CLS_EXPR ", a.install_date, a.status FROM asset a"
+	" WHERE a.id >= ?1 AND a.id < ?2 ORDER BY a.id";
+static const char q_events_part[] =
+	"SELECT ev.asset_id, ev.at, ev.kind, NULL FROM event ev"
+	" WHERE ev.asset_id >= ?1 AND ev.asset_id < ?2 ORDER BY ev.asset_id, ev.at, ev.kind";
+
+/* One integer from sql on db, or `none`. */
+static int64_t int_of(sqlite3 *db, const char *sql, int64_t none)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = none;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Reads the units of asset ids [lo, hi) on db into b: step_units' result. */
+static int read_range(sqlite3 *db, int64_t lo, int64_t hi, struct life_build *b,
+                      const struct wr_life_opts *o)
+{
+	struct cursor ev = {NULL, 0, 0, SQLITE_DONE}, rd = {NULL, 0, 0, SQLITE_DONE};
+	sqlite3_stmt *ast = NULL;
+	int rc = sqlite3_prepare_v2(db, q_assets_part, -1, &ast, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, q_events_part, -1, &ev.st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(ast, 1, lo) || sqlite3_bind_int64(ast, 2, hi) ||
+		     sqlite3_bind_int64(ev.st, 1, lo) || sqlite3_bind_int64(ev.st, 2, hi);
+	if (rc == SQLITE_OK)
+		rc = step_units(b, ast, &ev, &rd, o);
+	sqlite3_finalize(ast);
+	sqlite3_finalize(ev.st);
+	return rc;
+}
+
+/* The upper half, read by its own thread on its own connection. */
+struct life_part {
+	const char *path;
+	int64_t lo, hi, mmap;
+	const struct wr_life_opts *o;
+	struct ld_set ld;
+	struct life_build b;
+	int rc;             /* SQLITE_DONE when read */
+};
+
+static void *part_run(void *arg)
+{
+	struct life_part *p = arg;
+	sqlite3 *db = NULL;
+	char sql[64];
+
+	/* No busy handler: a lock held elsewhere makes this connection give
+	 * up at once, and the other reads the half instead. */
+	p->rc = sqlite3_open_v2(p->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", (long long)p->mmap);
+	if (p->rc == SQLITE_OK)
+		p->rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (p->rc == SQLITE_OK)
+		p->rc = read_range(db, p->lo, p->hi, &p->b, p->o);
+	sqlite3_close(db);
+	return NULL;
+}
+
+/* Makes room for n elements in *p. -1 when out of memory. */
+static int room(void **p, size_t *cap, size_t n, size_t size)
+{
+	while (*cap < n)
+		if (grow(p, cap, *cap, size))
+			return -1;
+	return 0;
+}
+
+/* Appends the part's units and events to b's. -1 when out of memory. */
+static int append_part(struct life_build *b, const struct ld_set *in)
+{
+	struct ld_set *out = b->out;
+	size_t i;
+
+	if (room((void **)&out->units, &b->cap_units, out->nunits + in->nunits,
+	         sizeof *out->units) ||
+	    room((void **)&out->events, &b->cap_events, out->nevents + in->nevents,
+	         sizeof *out->events))
+		return -1;
+	for (i = 0; i < in->nunits; i++) {
+		out->units[out->nunits + i] = in->units[i];
+		out->units[out->nunits + i].ev0 += out->nevents;
+	}
+	if (in->nevents)
+		memcpy(out->events + out->nevents, in->events, in->nevents * sizeof *in->events);
+	out->nunits += in->nunits;
+	out->nevents += in->nevents;
+	return 0;
+}
+
+/* Reads asset ids [lo, hi) in two halves (the upper on a thread when one
+ * starts): step_units' result. */
+static int read_halves(struct store *s, struct life_build *b, int64_t lo, int64_t hi,
+                       const struct wr_life_opts *o)
+{
+	struct life_part p;
+	pthread_t th;
+	int64_t mid = lo + (hi - lo) / 2;
+	int rc, started;
+
+	memset(&p, 0, sizeof p);
+	p.path = sqlite3_db_filename(s->db, "main");
+	p.lo = mid;
+	p.hi = hi;
+	p.mmap = int_of(s->db, "PRAGMA mmap_size", 0);
+	p.o = o;
+	p.b.out = &p.ld;
+	p.b.nc = b->nc;
+	p.b.nnc = b->nnc;
+	p.b.code_list = b->code_list;
+	if (reserve((void **)&p.ld.units, &p.b.cap_units, b->cap_units / 2 + 1024,
+	            sizeof *p.ld.units) ||
+	    reserve((void **)&p.ld.events, &p.b.cap_events, b->cap_events / 2 + 1024,
+	            sizeof *p.ld.events))
+		return LIFE_NOMEM;
+	if (store_life_split_hook)
+		store_life_split_hook();
+	started = pthread_create(&th, NULL, part_run, &p) == 0;
+	rc = read_range(s->db, lo, started ? mid : hi, b, o);
+	if (started)
+		pthread_join(th, NULL);
+	if (rc == SQLITE_DONE && started && p.rc == SQLITE_DONE)
+		rc = append_part(b, &p.ld) ? LIFE_NOMEM : SQLITE_DONE;
+	else if (rc == SQLITE_DONE && started)
+		rc = read_range(s->db, mid, hi, b, o);
+	store_life_free(&p.ld);
+	return rc;
+}
+
+/* 1 when a load with these options may be read in two halves. */
+static int may_split(struct store *s, const char *cls, const char *site,
+                     const struct wr_life_opts *o)
+{
+	const char *path = sqlite3_db_filename(s->db, "main");
+
+	/* Inside the caller's transaction another connection would not see
+	 * what it has written. */
+	return !cls && !site && !(o && o->with_readings) && path && *path &&
+	       sqlite3_get_autocommit(s->db) && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/* The load; *mixed is set when its halves may have read two snapshots. */
+static int life_load(struct store *s, const struct wr_life_opts *o, int split, struct ld_set *out,
+                     int *mixed, struct wr_err *e)
 {
 	const char *cls = o && o->cls && *o->cls ? o->cls : NULL;
 	const char *site = o && o->site && *o->site ? o->site : NULL;
@@ -486,14 +666,23 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 	struct life_build b = {out, 0, 0, 0, NULL, 0, 0, 0, codes && !cls};
 	struct cursor ev = {NULL, 0, 0, SQLITE_DONE}, rd = {NULL, 0, 0, SQLITE_DONE};
 	sqlite3_stmt *ast = NULL;
+	int64_t version = -1, lo = 0, hi = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	split = split && may_split(s, cls, site, o);
 	/* One snapshot for every cursor, even if a writer commits between the
 	 * code scan and the index pass.  A savepoint is a deferred read
 	 * transaction on its own and a no-op inside the caller's transaction. */
 	if (sqlite3_exec(s->db, "SAVEPOINT life_load", NULL, NULL, NULL) != SQLITE_OK)
 		return store_dberr(s, e, "loading asset history");
+	if (split) {
+		/* Asked first, so that it begins the read transaction. */
+		version = int_of(s->db, "PRAGMA data_version", -1);
+		lo = int_of(s->db, "SELECT min(id) FROM asset", 0);
+		hi = int_of(s->db, "SELECT max(id) FROM asset", -1) + 1;
+		split = version >= 0 && hi > lo && (uint64_t)(hi - lo) >= store_life_split_min;
+	}
 	if (site && (rc = check_sites(s, site, e)) != WR_OK)
 		goto done;
 	if (b.code_list && (rc = collect_not_counted(s, &b, o, e)) != WR_OK)
@@ -502,19 +691,33 @@ int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set
 		rc = wr_fail(e, WR_ENOMEM, "out of memory loading asset history");
 		goto done;
 	}
+	if (split) {
+		rc = load_result(s, read_halves(s, &b, lo, hi, o), e);
+		goto done;
+	}
 	if ((rc = prepare(s, site ? q_assets_site : q_assets, &ast, cls, site, e)) != WR_OK ||
 	    (rc = prepare(s, q_ev, &ev.st, cls, NULL, e)) != WR_OK ||
 	    (o && o->with_readings &&
 	     (rc = prepare(s, q_readings, &rd.st, NULL, NULL, e)) != WR_OK))
 		goto done;
-	rc = load_units(s, &b, ast, &ev, &rd, o, e);
+	rc = load_result(s, step_units(&b, ast, &ev, &rd, o), e);
 done:
 	free(b.nc);
 	sqlite3_finalize(ast);
 	sqlite3_finalize(ev.st);
 	sqlite3_finalize(rd.st);
 	sqlite3_exec(s->db, "RELEASE life_load", NULL, NULL, NULL);
-	if (rc != WR_OK)
+	/* The read transaction has ended: a commit since it began shows. */
+	*mixed = rc == WR_OK && split && int_of(s->db, "PRAGMA data_version", -1) != version;
+	if (rc != WR_OK || *mixed)
 		store_life_free(out);
 	return rc;
+}
+
+int store_life_load(struct store *s, const struct wr_life_opts *o, struct ld_set *out,
+                    struct wr_err *e)
+{
+	int mixed = 0, rc = life_load(s, o, 1, out, &mixed, e);
+
+	return rc == WR_OK && mixed ? life_load(s, o, 0, out, &mixed, e) : rc;
 }

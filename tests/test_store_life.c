@@ -1,7 +1,8 @@
 /*
  * test_store_life.c - store_life_load(): the shape of the life-data arrays,
  * same-instant deduplication, failure-code and class filters, run-hours
- * interpolation, and the same shape on a large plant.
+ * interpolation, the same shape on a large plant, and the same arrays when
+ * read in two halves on two connections.
  */
 #include <check.h>
 #include <math.h>
@@ -451,11 +452,140 @@ START_TEST(large_plant_keeps_the_shape)
 }
 END_TEST
 
+/* ------------------------------------------------------- the two halves */
+
+static int hook_calls;
+static void count_hook(void)
+{
+	hook_calls++;
+}
+
+/* 300 assets, every seventh deleted (gaps in the ids), a third without
+ * history, the others with failures and replacements (some at one
+ * instant) under three codes. */
+static void gappy_plant(void)
+{
+	exec_ok("BEGIN;"
+	        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+	        " INSERT INTO asset(uuid, tag, class, install_date, status, updated_at)"
+	        " SELECT printf('a-%d', i), printf('G%04d', i), 'class' || (i % 4),"
+	        " CASE WHEN i % 5 THEN 1500000000 + i END, i % 4, 0 FROM n;"
+	        "DELETE FROM asset WHERE id % 7 = 0;"
+	        "WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < 5)"
+	        " INSERT INTO event(uuid, asset_id, at, kind, code, updated_at)"
+	        " SELECT printf('e-%d-%d', a.id, k.j), a.id,"
+	        " 1500000000 + a.id + (k.j / 2) * 2592000, (k.j % 3), 'C' || (k.j % 3), 0"
+	        " FROM asset a, k WHERE a.id % 3 <> 0;"
+	        "COMMIT;");
+}
+
+/* Loads once on one connection and once in two halves (which must have
+ * happened: the hook ran), and checks that the two are the same arrays. */
+static void same_as_one_pass(const struct wr_life_opts *o)
+{
+	struct ld_set one, two;
+
+	store_life_split_min = SIZE_MAX;
+	OK(store_life_load(S, o, &one, &E));
+	store_life_split_min = 2;
+	store_life_split_hook = count_hook;
+	hook_calls = 0;
+	OK(store_life_load(S, o, &two, &E));
+	ck_assert_int_eq(hook_calls, 1);
+	ck_assert_uint_eq(two.nunits, one.nunits);
+	ck_assert_uint_eq(two.nevents, one.nevents);
+	for (size_t i = 0; i < one.nunits; i++) {
+		const struct ld_unit *a = &one.units[i], *b = &two.units[i];
+		ck_assert_str_eq(b->tag, a->tag);
+		ck_assert_str_eq(b->cls, a->cls);
+		ck_assert(isnan(a->install) ? isnan(b->install) : b->install == a->install);
+		ck_assert_int_eq(b->in_service, a->in_service);
+		ck_assert_uint_eq(b->ev0, a->ev0);
+		ck_assert_uint_eq(b->nev, a->nev);
+	}
+	for (size_t i = 0; i < one.nevents; i++) {
+		ck_assert_double_eq(two.events[i].t, one.events[i].t);
+		ck_assert_int_eq(two.events[i].kind, one.events[i].kind);
+		ck_assert(isnan(two.events[i].op));
+	}
+	store_life_free(&one);
+	store_life_free(&two);
+}
+
+/* A load of every asset read in two halves, on two connections, gives the
+ * arrays one pass gives: every failure counting, and only some codes. */
+START_TEST(two_halves_are_one_load)
+{
+	static const char *const codes[] = {"C1"};
+	struct wr_life_opts o = {0};
+
+	gappy_plant();
+	same_as_one_pass(NULL);
+	o.codes = codes;
+	o.ncodes = 1;
+	same_as_one_pass(&o);
+}
+END_TEST
+
+/* Run between the first connection's snapshot and the second's: another
+ * program adds a failure to the first asset (in the lower half) and one to
+ * the last (the upper). */
+static void commit_between(void)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	hook_calls++;
+	rc = sqlite3_open(P, &db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db,
+		                  "INSERT INTO event(uuid, asset_id, at, kind, code, updated_at)"
+		                  " SELECT 'late-' || id, id, 1700000000, 1, '', 0 FROM asset"
+		                  " WHERE id IN ((SELECT min(id) FROM asset), (SELECT max(id) FROM asset))",
+		                  NULL, NULL, NULL);
+	sqlite3_close(db);
+	ck_assert_int_eq(rc, SQLITE_OK);
+}
+
+/* A commit after the first connection began reading would be seen by the
+ * second only: the load notices and reads again, so that both new
+ * failures are there (never one without the other). */
+START_TEST(a_commit_between_the_halves_reads_again)
+{
+	struct ld_set ld;
+	size_t first, last;
+
+	gappy_plant();
+	store_life_split_min = SIZE_MAX;
+	OK(store_life_load(S, NULL, &ld, &E));
+	first = ld.units[0].nev;
+	last = ld.units[ld.nunits - 1].nev;
+	store_life_free(&ld);
+
+	store_life_split_min = 2;
+	store_life_split_hook = commit_between;
+	hook_calls = 0;
+	OK(store_life_load(S, NULL, &ld, &E));
+	ck_assert_int_eq(hook_calls, 1);
+	ck_assert_uint_eq(ld.units[0].nev, first + 1);
+	ck_assert_uint_eq(ld.units[ld.nunits - 1].nev, last + 1);
+	store_life_free(&ld);
+}
+END_TEST
+
+static void halves_teardown(void)
+{
+	store_life_split_min = 8192;
+	store_life_split_hook = NULL;
+	teardown();
+}
+
 static Suite *life_suite(void)
 {
 	Suite *s = suite_create("store_life");
 	TCase *tc = tcase_create("life");
 	TCase *big = tcase_create("large");
+	TCase *halves = tcase_create("halves");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, empty_database);
@@ -470,6 +600,11 @@ static Suite *life_suite(void)
 	tcase_set_timeout(big, 600);
 	tcase_add_test(big, large_plant_keeps_the_shape);
 	suite_add_tcase(s, big);
+
+	tcase_add_checked_fixture(halves, setup, halves_teardown);
+	tcase_add_test(halves, two_halves_are_one_load);
+	tcase_add_test(halves, a_commit_between_the_halves_reads_again);
+	suite_add_tcase(s, halves);
 	return s;
 }
 
