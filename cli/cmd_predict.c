@@ -4,6 +4,8 @@
  * actually happened.  (`wrench fit` is in cmd_fit.c.)
  */
 #include <errno.h>
+#include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio_ext.h>
@@ -496,6 +498,25 @@ static int rank_print(const struct predict_ranking *r, int fmt, long top)
 	return rc;
 }
 
+/* A ranking of a large plant passes through a few hundred megabytes: the
+ * life data, the fits' working arrays, the items, the CSV's second half.
+ * Memory the process touches for the first time costs a page fault and a
+ * cleared page each 4 KiB, on a virtual machine several microseconds, and
+ * was a fifth of the whole ranking.  So the process keeps what it frees
+ * and uses it again: large blocks come from the heap rather than a
+ * mapping of their own that free() hands back to the kernel, the heap is
+ * not trimmed, and the threads share the one heap (each thread's own
+ * arena would start from fresh pages).  Advice only: where it is refused
+ * the ranking is the same, only slower. */
+static void rank_keep_memory(void)
+{
+#if defined(M_MMAP_MAX) && defined(M_TRIM_THRESHOLD) && defined(M_ARENA_MAX)
+	(void)mallopt(M_MMAP_MAX, 0);
+	(void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+	(void)mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 int cmd_rank(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -516,6 +537,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 		return rc;
 	if (at == WR_NO_TIME)
 		at = wr_today();
+	rank_keep_memory();
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
 	memset(&ld, 0, sizeof ld);
