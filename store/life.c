@@ -545,14 +545,21 @@ static int read_range(sqlite3 *db, int64_t lo, int64_t hi, struct life_build *b,
 	return rc;
 }
 
-/* The upper half, read by its own thread on its own connection. */
+/* The upper half, read by its own thread on its own connection.  Its
+ * units go straight into the lower half's array, at the place the lower
+ * half cannot reach (one unit per asset id below the split), when that
+ * array has room: only the events are copied after. */
 struct life_part {
 	const char *path;
 	int64_t lo, hi, mmap;
 	const struct wr_life_opts *o;
 	struct ld_set ld;
 	struct life_build b;
+	int shared_units;   /* ld.units is inside the lower half's array */
 	int rc;             /* SQLITE_DONE when read */
+	int done;           /* read (rc set): the connection is closing */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 };
 
 static void *part_run(void *arg)
@@ -569,6 +576,12 @@ static void *part_run(void *arg)
 		p->rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 	if (p->rc == SQLITE_OK)
 		p->rc = read_range(db, p->lo, p->hi, &p->b, p->o);
+	/* The half is appended while the connection closes (unmapping the
+	 * file takes milliseconds). */
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 	sqlite3_close(db);
 	return NULL;
 }
@@ -582,26 +595,58 @@ static int room(void **p, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-/* Appends the part's units and events to b's. -1 when out of memory. */
-static int append_part(struct life_build *b, const struct ld_set *in)
+/* Appends the part's units (moved down from their place when they are in
+ * b's array already) and events to b's. -1 when out of memory. */
+static int append_part(struct life_build *b, const struct life_part *p)
 {
 	struct ld_set *out = b->out;
+	const struct ld_set *in = &p->ld;
 	size_t i;
 
-	if (room((void **)&out->units, &b->cap_units, out->nunits + in->nunits,
-	         sizeof *out->units) ||
+	if ((!p->shared_units && room((void **)&out->units, &b->cap_units,
+	                              out->nunits + in->nunits, sizeof *out->units)) ||
 	    room((void **)&out->events, &b->cap_events, out->nevents + in->nevents,
 	         sizeof *out->events))
 		return -1;
-	for (i = 0; i < in->nunits; i++) {
-		out->units[out->nunits + i] = in->units[i];
+	if (in->nunits)
+		memmove(out->units + out->nunits, in->units, in->nunits * sizeof *in->units);
+	for (i = 0; i < in->nunits; i++)
 		out->units[out->nunits + i].ev0 += out->nevents;
-	}
 	if (in->nevents)
 		memcpy(out->events + out->nevents, in->events, in->nevents * sizeof *in->events);
 	out->nunits += in->nunits;
 	out->nevents += in->nevents;
 	return 0;
+}
+
+/* Sets up the part of asset ids [mid, hi), with b's failures that do not
+ * count and its arrays.  -1 when out of memory. */
+static int part_init(struct store *s, struct life_build *b, int64_t lo, int64_t mid, int64_t hi,
+                     const struct wr_life_opts *o, struct life_part *p)
+{
+	size_t below = (size_t)(mid - lo);
+
+	memset(p, 0, sizeof *p);
+	p->path = sqlite3_db_filename(s->db, "main");
+	p->lo = mid;
+	p->hi = hi;
+	p->mmap = int_of(s->db, "PRAGMA mmap_size", 0);
+	p->o = o;
+	p->b.out = &p->ld;
+	p->b.nc = b->nc;
+	p->b.nnc = b->nnc;
+	p->b.code_list = b->code_list;
+	/* Room for one unit per asset id: the part never grows the array. */
+	p->shared_units = b->out->units && b->cap_units >= (size_t)(hi - lo);
+	if (p->shared_units) {
+		p->ld.units = b->out->units + below;
+		p->b.cap_units = b->cap_units - below;
+	}
+	return (!p->shared_units &&
+	        reserve((void **)&p->ld.units, &p->b.cap_units, b->cap_units / 2 + 1024,
+	                sizeof *p->ld.units)) ||
+	       reserve((void **)&p->ld.events, &p->b.cap_events, b->cap_events / 2 + 1024,
+	               sizeof *p->ld.events);
 }
 
 /* Reads asset ids [lo, hi) in two halves (the upper on a thread when one
@@ -614,31 +659,34 @@ static int read_halves(struct store *s, struct life_build *b, int64_t lo, int64_
 	int64_t mid = lo + (hi - lo) / 2;
 	int rc, started;
 
-	memset(&p, 0, sizeof p);
-	p.path = sqlite3_db_filename(s->db, "main");
-	p.lo = mid;
-	p.hi = hi;
-	p.mmap = int_of(s->db, "PRAGMA mmap_size", 0);
-	p.o = o;
-	p.b.out = &p.ld;
-	p.b.nc = b->nc;
-	p.b.nnc = b->nnc;
-	p.b.code_list = b->code_list;
-	if (reserve((void **)&p.ld.units, &p.b.cap_units, b->cap_units / 2 + 1024,
-	            sizeof *p.ld.units) ||
-	    reserve((void **)&p.ld.events, &p.b.cap_events, b->cap_events / 2 + 1024,
-	            sizeof *p.ld.events))
+	if (part_init(s, b, lo, mid, hi, o, &p)) {
+		if (p.shared_units)
+			p.ld.units = NULL;
+		store_life_free(&p.ld);
 		return LIFE_NOMEM;
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
 	if (store_life_split_hook)
 		store_life_split_hook();
 	started = pthread_create(&th, NULL, part_run, &p) == 0;
 	rc = read_range(s->db, lo, started ? mid : hi, b, o);
-	if (started)
-		pthread_join(th, NULL);
+	if (started) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.done)
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+	}
 	if (rc == SQLITE_DONE && started && p.rc == SQLITE_DONE)
-		rc = append_part(b, &p.ld) ? LIFE_NOMEM : SQLITE_DONE;
+		rc = append_part(b, &p) ? LIFE_NOMEM : SQLITE_DONE;
 	else if (rc == SQLITE_DONE && started)
 		rc = read_range(s->db, mid, hi, b, o);
+	if (started)
+		pthread_join(th, NULL);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+	if (p.shared_units)
+		p.ld.units = NULL;
 	store_life_free(&p.ld);
 	return rc;
 }
