@@ -1060,12 +1060,49 @@ static void class_open(struct predict_class *pc, const char *cls)
 	pc->hz_b = NAN;
 }
 
-/* Pools the lives class by class: r->ct, r->ce (NULL without delayed
- * entry) and r->cf hold them in class order, class c's from r->cs[c], and r->cft the failure times. */
-static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predict_ranking *out)
-{
-	size_t i, j, nc = 0, nl = 0;
+/* Copies class c's lives into r->ct, r->ce, r->cf and its failure times
+ * into r->cft, from the places pool_classes gave it (a job of
+ * pi_pool_run: each class writes only its own stretch). */
+struct pool_jobs {
+	struct rank_ws *r;
+	const size_t *ft0;   /* class c's first failure time in r->cft */
+};
 
+static void pool_job(void *ctx, size_t c, unsigned worker)
+{
+	const struct pool_jobs *j = ctx;
+	struct rank_ws *r = j->r;
+	size_t i, k, nl = r->cs[c], nf = j->ft0[c];
+
+	(void)worker;
+	for (i = r->units[c]; i < r->units[c + 1]; i++) {
+		const struct uwork *w = &r->uw[r->order[i]];
+		for (k = 0; k < w->nl; k++) {
+			const struct predict_life *lv = &r->lives[w->l0 + k];
+			r->ct[nl] = lv->t;
+			if (r->ce)
+				r->ce[nl] = lv->entry;
+			r->cf[nl] = lv->failed;
+			if (r->cf[nl])
+				r->cft[nf++] = r->ct[nl];
+			nl++;
+		}
+	}
+}
+
+/* Pools the lives class by class: r->ct, r->ce (NULL without delayed
+ * entry) and r->cf hold them in class order, class c's from r->cs[c], and
+ * r->cft the failure times.  One pass in class order finds the classes,
+ * their counts and places; the lives (a million on a large plant) are
+ * then copied on o->threads threads.  -1 when out of memory. */
+static int pool_classes(const struct ld_set *s, const struct predict_opts *o, struct rank_ws *r,
+                        struct predict_ranking *out)
+{
+	struct pool_jobs j;
+	size_t i, nc = 0, nl = 0, nft = 0, *ft0 = malloc((r->nc + 1) * sizeof *ft0);
+
+	if (!ft0)
+		return -1;
 	for (i = 0; i < s->nunits; i++) {
 		size_t u = r->order[i];
 		struct uwork *w = &r->uw[u];
@@ -1073,6 +1110,7 @@ static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 		if (starts_class(s, r->order, i)) {
 			r->units[nc] = i;
 			r->cs[nc] = nl;
+			ft0[nc] = nft;
 			class_open(&out->classes[nc], s->units[u].cls);
 			nc++;
 		}
@@ -1082,20 +1120,19 @@ static void pool_classes(const struct ld_set *s, struct rank_ws *r, struct predi
 		pc->lives += w->nl;
 		pc->failures += w->r;
 		pc->observed += w->obs;
-		for (j = 0; j < w->nl; j++) {
-			r->ct[nl] = r->lives[w->l0 + j].t;
-			if (r->ce)
-				r->ce[nl] = r->lives[w->l0 + j].entry;
-			r->cf[nl] = r->lives[w->l0 + j].failed;
-			if (r->cf[nl])
-				r->cft[r->nft++] = r->ct[nl];
-			nl++;
-		}
+		nl += w->nl;
+		nft += (size_t)w->r;   /* each failed life counts one */
 	}
 	r->nc = nc;
 	r->nl = nl;
+	r->nft = nft;
 	r->cs[nc] = nl;
 	r->units[nc] = s->nunits;
+	j.r = r;
+	j.ft0 = ft0;
+	pi_pool_run(nc, NULL, pi_pool_threads(o->threads, nc), pool_job, &j);
+	free(ft0);
+	return 0;
 }
 
 /* Step 3 for the classes, each a job of pi_pool_run: a class works in its
@@ -1389,9 +1426,9 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 		return WR_OK;
 
 	memset(&r, 0, sizeof r);
-	if (collect_lives(s, &o, T, &r) || order_by_class(s, &r) || alloc_classes(s, &r, out))
+	if (collect_lives(s, &o, T, &r) || order_by_class(s, &r) || alloc_classes(s, &r, out) ||
+	    pool_classes(s, &o, &r, out))
 		goto oom;
-	pool_classes(s, &r, out);
 
 	/* Step 2. */
 	rc = class_shapes(&o, r.ct, r.cf, r.cs, out, e);
