@@ -695,23 +695,30 @@ static void piecewise_job(void *ctx, size_t c, unsigned worker)
 	j->Lpw[c] = piecewise_class(j->x, j->z, c, j->S, j->ir, &j->out->classes[c]);
 }
 
-static int piecewise(const struct pwctx *x, const struct pi_hz_in *in, const struct cwork *cw,
+/* The pooled hazard's grid and fit, then the class hazards (a job among
+ * the classes' in step 3: it reads only the pooled lives): WR_OK or
+ * WR_ENOMEM. */
+static int hz_fit(const struct pi_hz_in *in, struct pi_hz *z)
+{
+	int rc = pi_hz_fit(in, PI_HZ_KMAX, z);
+
+	return rc == WR_OK && z->ok ? pi_hz_finish(z) : rc;
+}
+
+/* The piecewise hazard's competition with the Weibull, after hz_fit
+ * returned hz_rc. */
+static int piecewise(const struct pwctx *x, int hz_rc, const struct cwork *cw,
                      unsigned threads, struct predict_ranking *out, double *S, int *ir,
                      double *Lpw, struct wr_err *e)
 {
 	struct piecewise_jobs j;
 	struct pi_hz *z = &out->plant->z;
 	size_t c;
-	int rc;
 
-	rc = pi_hz_fit(in, PI_HZ_KMAX, z);
-	if (rc)
-		return wr_fail(e, rc, "out of memory fitting the class hazards");
+	if (hz_rc)
+		return wr_fail(e, hz_rc, "out of memory fitting the class hazards");
 	if (!z->ok)
 		return WR_OK;
-	rc = pi_hz_finish(z);
-	if (rc)
-		return wr_fail(e, rc, "out of memory fitting the class hazards");
 	j.x = x;
 	j.z = z;
 	j.S = S;
@@ -1149,15 +1156,15 @@ struct prior_jobs {
 	size_t *nk;
 	int *rc;
 	struct wr_err *e;
+	const struct pi_hz_in *hz;   /* job r->nc fits the pooled hazard, or NULL */
+	int hz_rc;
 };
 
-static void prior_job(void *ctx, size_t c, unsigned worker)
+static void class_job(struct prior_jobs *j, size_t c, unsigned worker)
 {
-	struct prior_jobs *j = ctx;
 	struct rank_ws *r = j->r;
 	size_t u0 = r->units[c], nu = r->units[c + 1] - u0;
 	const size_t *units = r->order + u0;
-
 	struct predict_class *pc = &j->out->classes[c];
 	struct cwork *cw = &r->cw[c];
 
@@ -1172,6 +1179,16 @@ static void prior_job(void *ctx, size_t c, unsigned worker)
 	if (j->rc[c] == WR_OK && cw->cv && pc->process == PREDICT_PROCESS_RENEWAL)
 		pi_scale_cv(r->ir + u0, r->sren + u0, nu, cw->a, cw->b, j->out->plant->c[c].beta,
 		             j->o->conf, &pc->scale_cv, &pc->scale_cv_b);
+}
+
+static void prior_job(void *ctx, size_t c, unsigned worker)
+{
+	struct prior_jobs *j = ctx;
+
+	if (c == j->r->nc)
+		j->hz_rc = hz_fit(j->hz, &j->out->plant->z);
+	else
+		class_job(j, c, worker);
 }
 
 /* A class's job: its size and index. */
@@ -1189,11 +1206,12 @@ static int cjob_cmp(const void *pa, const void *pb)
 }
 
 /* The classes, largest first (so that the last job to start is a small
- * one), the index breaking ties. */
-static size_t *jobs_by_size(const struct rank_ws *r)
+ * one), the index breaking ties; with hz, job r->nc (the pooled hazard,
+ * one job as long as a large class's) before them all. */
+static size_t *jobs_by_size(const struct rank_ws *r, int hz)
 {
-	struct cjob *k = malloc(r->nc * sizeof *k);
-	size_t *order = malloc(r->nc * sizeof *order), i;
+	struct cjob *k = malloc((r->nc + 1) * sizeof *k);
+	size_t *order = malloc((r->nc + 1) * sizeof *order), i;
 
 	if (!k || !order) {
 		free(k);
@@ -1205,8 +1223,10 @@ static size_t *jobs_by_size(const struct rank_ws *r)
 		k[i].c = i;
 	}
 	qsort(k, r->nc, sizeof *k, cjob_cmp);
+	if (hz)
+		order[0] = r->nc;
 	for (i = 0; i < r->nc; i++)
-		order[i] = k[i].c;
+		order[i + !!hz] = k[i].c;
 	free(k);
 	return order;
 }
@@ -1215,14 +1235,16 @@ static size_t *jobs_by_size(const struct rank_ws *r)
  * classes on o->threads threads; the keys of the scored units are then
  * gathered in class order, as one thread would have left them. */
 static int class_priors(const struct ld_set *s, const struct predict_opts *o, double T,
-                        struct rank_ws *r, struct predict_ranking *out, struct wr_err *e)
+                        struct rank_ws *r, const struct pi_hz_in *hz, int *hz_rc,
+                        struct predict_ranking *out, struct wr_err *e)
 {
 	struct prior_jobs j;
-	size_t *order = jobs_by_size(r), c;
+	size_t *order = jobs_by_size(r, hz != NULL), c, nj = r->nc + (hz != NULL);
 	unsigned k;
 	int rc = WR_OK;
 
 	memset(&j, 0, sizeof j);
+	j.hz = hz;
 	j.s = s;
 	j.o = o;
 	j.T = T;
@@ -1235,7 +1257,8 @@ static int class_priors(const struct ld_set *s, const struct predict_opts *o, do
 		rc = wr_fail(e, WR_ENOMEM, "out of memory ranking %zu classes", r->nc);
 		goto done;
 	}
-	pi_pool_run(r->nc, order, pi_pool_threads(o->threads, r->nc), prior_job, &j);
+	pi_pool_run(nj, order, pi_pool_threads(o->threads, nj), prior_job, &j);
+	*hz_rc = j.hz_rc;
 	r->nk = 0;
 	for (c = 0; c < r->nc && rc == WR_OK; c++) {
 		rc = j.rc[c];
@@ -1257,21 +1280,25 @@ done:
 }
 
 /* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
-static int piecewise_step(struct rank_ws *r, unsigned threads, struct predict_ranking *out,
-                          struct wr_err *e)
+/* The pooled lives as the piecewise hazard's input. */
+static void hz_input(const struct rank_ws *r, struct pi_hz_in *in)
 {
-	struct pi_hz_in in;
+	in->t = r->ct;
+	in->en = r->ce;
+	in->ft = r->cft;
+	in->nf = r->nft;
+	in->failed = r->cf;
+	in->cs = r->cs;
+	in->nc = r->nc;
+}
+
+static int piecewise_step(struct rank_ws *r, unsigned threads, int hz_rc,
+                          struct predict_ranking *out, struct wr_err *e)
+{
 	struct pwctx x;
 	double *Lpw;
 	int rc;
 
-	in.t = r->ct;
-	in.en = r->ce;
-	in.ft = r->cft;
-	in.nf = r->nft;
-	in.failed = r->cf;
-	in.cs = r->cs;
-	in.nc = r->nc;
 	x.uw = r->uw;
 	x.lives = r->lives;
 	x.order = r->order;
@@ -1280,7 +1307,7 @@ static int piecewise_step(struct rank_ws *r, unsigned threads, struct predict_ra
 	Lpw = malloc((r->nc + 1) * sizeof *Lpw);
 	if (!Lpw)
 		return wr_fail(e, WR_ENOMEM, "out of memory fitting the class hazards");
-	rc = piecewise(&x, &in, r->cw, threads, out, r->scratch, r->ir, Lpw, e);
+	rc = piecewise(&x, hz_rc, r->cw, threads, out, r->scratch, r->ir, Lpw, e);
 	free(Lpw);
 	return rc;
 }
@@ -1414,7 +1441,8 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 {
 	struct predict_opts o;
 	struct rank_ws r;
-	int rc;
+	struct pi_hz_in hz;
+	int rc, pw, hz_rc = WR_OK;
 
 	ranking_init(out);
 	rc = rank_opts(o_in, T, &o, e);
@@ -1442,9 +1470,12 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o_
 	r.ir = pi_alloc(s->nunits, sizeof *r.ir);
 	if (!r.keys || !r.cw || !r.scratch || !r.sren || !r.ir)
 		goto oom;
-	rc = class_priors(s, &o, T, &r, out, e);
-	if (!rc && o.hazard == PREDICT_HAZARD_PIECEWISE)
-		rc = piecewise_step(&r, o.threads, out, e);
+	/* The pooled hazard is fitted alongside the classes' priors. */
+	hz_input(&r, &hz);
+	pw = o.hazard == PREDICT_HAZARD_PIECEWISE;
+	rc = class_priors(s, &o, T, &r, pw ? &hz : NULL, &hz_rc, out, e);
+	if (!rc && pw)
+		rc = piecewise_step(&r, o.threads, hz_rc, out, e);
 	if (!rc)
 		rc = rank_items(s, &o, &r, out, e);
 	goto done;
