@@ -1355,9 +1355,12 @@ static void item_job(void *ctx, size_t k, unsigned worker)
 	}
 }
 
-/* The keys' two halves, each sorted by a job of pi_pool_run. */
+/* The keys' two halves, each sorted by a job of pi_pool_run, then merged
+ * into m from both ends at once: job 0 takes the smallest keys into m's
+ * first half, job 1 the largest into its second, from the end.  ikey_cmp
+ * is a total order, so the two meet where one merge would have been. */
 struct sort_jobs {
-	struct ikey *k;
+	struct ikey *k, *m;
 	size_t n;
 };
 
@@ -1373,26 +1376,41 @@ static void sort_job(void *ctx, size_t i, unsigned worker)
 		qsort(j->k + h, j->n - h, sizeof *j->k, ikey_cmp);
 }
 
+static void merge_job(void *ctx, size_t i, unsigned worker)
+{
+	struct sort_jobs *j = ctx;
+	const struct ikey *k = j->k;
+	size_t h = j->n / 2, o, a, b;
+
+	(void)worker;
+	if (i == 0) {
+		for (o = 0, a = 0, b = h; o < h; o++)
+			j->m[o] = b >= j->n || (a < h && ikey_cmp(&k[a], &k[b]) <= 0) ? k[a++] : k[b++];
+		return;
+	}
+	/* a and b: one past the last key of each half not yet taken. */
+	for (o = j->n, a = h, b = j->n; o > h; o--)
+		j->m[o - 1] = a == 0 || (b > h && ikey_cmp(&k[a - 1], &k[b - 1]) <= 0) ? k[--b]
+		                                                                       : k[--a];
+}
+
 /* Sorts r->keys into ranking order: with threads to spare, the two halves
- * at once and then merged (ikey_cmp is a total order, so this is the
- * order one sort gives); else, or without memory for the merge, in
- * one. */
+ * at once and then merged (both ends at once); else, or without memory
+ * for the merge, in one. */
 static void sort_keys(struct rank_ws *r, unsigned threads)
 {
 	struct sort_jobs j;
 	struct ikey *m = threads > 1 && r->nk >= 2 * RANK_CHUNK ? pi_alloc(r->nk, sizeof *m) : NULL;
-	size_t h = r->nk / 2, a = 0, b = h, i;
 
 	if (!m) {
 		qsort(r->keys, r->nk, sizeof *r->keys, ikey_cmp);
 		return;
 	}
 	j.k = r->keys;
+	j.m = m;
 	j.n = r->nk;
 	pi_pool_run(2, NULL, 2, sort_job, &j);
-	for (i = 0; i < r->nk; i++)
-		m[i] = b >= r->nk || (a < h && ikey_cmp(&r->keys[a], &r->keys[b]) <= 0) ? r->keys[a++]
-		                                                                        : r->keys[b++];
+	pi_pool_run(2, NULL, 2, merge_job, &j);
 	free(r->keys);
 	r->keys = m;
 }
