@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <string.h>
 #include "cli.h"
+#include "sync.h"
 
 static const struct {
 	const char *name;
@@ -114,6 +115,7 @@ int main(int argc, char **argv)
 	 * interface and the display widths of table cells); numbers are always
 	 * printed with a decimal point. */
 	setlocale(LC_CTYPE, "");
+	sync_init();   /* before the terminal interface's threads */
 	memset(&c, 0, sizeof c);
 	while (k < argc && argv[k][0] == '-') {
 		const char *w = argv[k];

@@ -93,9 +93,16 @@ int store_sync_cursor(struct store *s, char *buf, size_t n, struct wr_err *e);
  * A tombstone deletes the local record (unless pending edits refer to it:
  * then they are marked rejected, reason "deleted").  A change that refers
  * to a record the device does not have yet is kept and applied when it
- * arrives.  Counts what was applied in *applied. */
+ * arrives.  Counts what was applied in *applied.
+ * The pages of an empty device's first pull whose next page is already in
+ * hand (p->ahead) are committed a few at a time: the transaction stays
+ * open for the next page (a page that fails is rolled back with those
+ * of its group before it, which the next pull brings again).  A caller
+ * that applies pages ends a pull with store_sync_pull_end. */
 int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *applied,
                           struct wr_err *e);
+/* Commits the pages a pull left open (none: nothing to do). */
+int store_sync_pull_end(struct store *s, struct wr_err *e);
 /* After a reset answer: forgets the cursor, and marks this device's
  * acknowledged entries of the last `days` days pending again, so the next
  * push sends them again (the server answers them as already applied, or

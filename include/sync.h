@@ -187,6 +187,8 @@ struct sync_page {
 	char *next;
 	int more;
 	void *mem;
+	int ahead;   /* the page after this one is fetched already (prefetch.c): a
+	                store applying a load may keep its transaction open for it */
 };
 void sync_page_free(struct sync_page *p);
 
@@ -247,6 +249,10 @@ int sync_pull(struct sync_transport *t, const struct sync_pull *rq, struct sync_
 int sync_resolve(struct sync_transport *t, const char *device, const struct sync_mutation *m,
                  struct sync_push_reply *out, struct wr_err *e);
 void sync_close(struct sync_transport *t); /* NULL is fine */
+/* Sets up what the sync module shares across the process (the JSON
+ * parser's allocator, which pulled pages draw from their own memory):
+ * call once before starting threads; the first pull does it otherwise. */
+void sync_init(void);
 /* SYNC_EREFUSED without calling anything when the transport has no whoami. */
 int sync_whoami(struct sync_transport *t, struct sync_identity *out, struct wr_err *e);
 

@@ -41,6 +41,8 @@ struct store {
 	int lock_fd;         /* the lock-info file this store holds, or -1 */
 	struct store_ckpt *ckpt; /* a load's checkpoints (checkpointer.c), or NULL */
 	int load_mode;       /* store_load_mode is on */
+	int group;           /* pulled pages in the transaction left open, or 0 */
+	int64_t group_ms;    /* when the first of them was applied, monotonic ms */
 };
 
 /* ---- waiting for locks (busy.c) ----

@@ -25,7 +25,6 @@ struct rd {
 	struct sync_arena *a;
 	struct wr_err *e;
 	int rc;   /* SYNC_OK until something is wrong */
-	int kept; /* the arena owns the document: its strings are used in place */
 };
 
 static int fail_at(struct rd *r, const char *path, const char *fmt, ...)
@@ -70,7 +69,9 @@ static int out_of_memory(struct rd *r)
 	return r->rc;
 }
 
-/* The parsed document, or NULL with the error set. */
+/* The parsed document, or NULL with the error set.  It is made in the
+ * reply's arena (sync_arena_parse) and goes with it: what is read from it
+ * points into it. */
 static cJSON *parse_doc(struct rd *r, const char *body, size_t len)
 {
 	const char *end = NULL;
@@ -80,14 +81,14 @@ static cJSON *parse_doc(struct rd *r, const char *body, size_t len)
 		fail_at(r, "", "the answer holds a NUL byte");
 		return NULL;
 	}
-	if (!(doc = cJSON_ParseWithOpts(body, &end, 1))) {
+	doc = sync_arena_parse(r->a, body, &end);
+	if (!doc) {
 		size_t at = end && end >= body ? (size_t)(end - body) : 0;
 		fail_at(r, "", "not complete JSON (stops making sense at byte %zu of %zu)", at, len);
 		r->rc = CENTRAL_DAMAGED;
 		return NULL;
 	}
 	if (!cJSON_IsObject(doc)) {
-		cJSON_Delete(doc);
 		fail_at(r, "", "not a JSON object");
 		return NULL;
 	}
@@ -118,21 +119,16 @@ static const cJSON *member(struct rd *r, const cJSON *obj, const char *path, con
 	return j;
 }
 
-/* A copy of s, member name of path (the place is only written out when
+/* s, member name of path, when it is UTF-8 (it stays in the document,
+ * which the reply's arena holds; the place is only written out when
  * something is wrong: a page has thousands of members). */
-static char *dup_text(struct rd *r, const char *path, const char *name, const char *s)
+static char *utf8_text(struct rd *r, const char *path, const char *name, const char *s)
 {
-	char *copy;
-
 	if (!sync_utf8_ok(s)) {
 		fail_in(r, path, name, "not UTF-8");
 		return NULL;
 	}
-	if (r->kept)
-		return (char *)s;
-	if (!(copy = sync_arena_strdup(r->a, s)))
-		out_of_memory(r);
-	return copy;
+	return (char *)s;
 }
 
 /* A string member (null too when nullable: NULL comes back). */
@@ -149,7 +145,7 @@ static const char *get_text(struct rd *r, const cJSON *obj, const char *path, co
 		fail_in(r, path, name, "not a string%s", nullable ? " or null" : "");
 		return NULL;
 	}
-	return dup_text(r, path, name, j->valuestring);
+	return utf8_text(r, path, name, j->valuestring);
 }
 
 static int int_of(const cJSON *j, int64_t min, int64_t *out)
@@ -194,7 +190,7 @@ static int get_value(struct rd *r, const cJSON *j, const char *path, const char 
 		v->number = j->valuedouble;
 	} else if (cJSON_IsString(j)) {
 		v->type = SYNC_TEXT;
-		v->text = dup_text(r, path, name, j->valuestring);
+		v->text = utf8_text(r, path, name, j->valuestring);
 	} else {
 		return fail_in(r, path, name, "not a value (text, number, true, false or null)");
 	}
@@ -226,10 +222,6 @@ static int read_fields(struct rd *r, const cJSON *obj, const char *path, struct 
 			return r->rc;
 		f[n++].name = j->string;
 	}
-	/* The names point into the document: copied, unless the arena keeps it. */
-	for (size_t i = 0; i < n && !r->kept; i++)
-		if (!(f[i].name = sync_arena_strdup(r->a, f[i].name)))
-			return out_of_memory(r);
 	rec->fields = f;
 	rec->nfields = n;
 	return SYNC_OK;
@@ -322,7 +314,6 @@ int central_parse_health(const char *body, size_t len, struct sync_server *out, 
 			out->page_max = page_max(cJSON_GetObjectItemCaseSensitive(doc, "changes_page_max"));
 			negotiate(&r, member(&r, doc, "", "protocols"), out);
 		}
-		cJSON_Delete(doc);
 	}
 	sync_arena_free(r.a);
 	if (r.rc != SYNC_OK)
@@ -371,7 +362,6 @@ int central_parse_me(const char *body, size_t len, struct sync_identity *out, st
 			wr_strlcpy(out->role, role, sizeof out->role);
 			read_sites(&r, member(&r, doc, "", "sites"), out);
 		}
-		cJSON_Delete(doc);
 	}
 	sync_arena_free(r.a);
 	if (r.rc != SYNC_OK)
@@ -525,11 +515,8 @@ int central_parse_page(const char *body, size_t len, int limit, struct sync_page
 	memset(out, 0, sizeof *out);
 	if (!r.a)
 		return out_of_memory(&r);
-	if ((doc = parse_doc(&r, body, len))) {
-		sync_arena_adopt(r.a, doc);
-		r.kept = 1;
+	if ((doc = parse_doc(&r, body, len)))
 		read_page(&r, doc, limit, out);
-	}
 	if (r.rc != SYNC_OK) {
 		sync_arena_free(r.a);
 		memset(out, 0, sizeof *out);
@@ -709,7 +696,6 @@ int central_parse_push(const char *body, size_t len, const struct sync_batch *b,
 		return out_of_memory(&r);
 	if ((doc = parse_doc(&r, body, len))) {
 		read_results(&r, doc, b, out);
-		cJSON_Delete(doc);
 	}
 	if (r.rc != SYNC_OK) {
 		sync_arena_free(r.a);

@@ -240,6 +240,20 @@ static int pull_page(struct run *r, int wait)
 	return rc == SYNC_OK && !more ? -1 : rc;
 }
 
+/* However a pull ended, the pages the store kept open are committed; the
+ * commit's own failure is said when the pull had none. */
+static int pull_end(struct run *r, int rc)
+{
+	struct wr_err pe = {0, ""};
+	int erc = store_rc(r->so->pull_end(r->s, &pe));
+
+	if (erc != SYNC_OK && rc == SYNC_OK) {
+		*r->e = pe;
+		return erc;
+	}
+	return rc;
+}
+
 static int pull_all(struct run *r, int wait)
 {
 	int rc;
@@ -252,7 +266,7 @@ static int pull_all(struct run *r, int wait)
 		/* A page fetched ahead and not taken is not applied: the next
 		 * pull asks for it again from the stored cursor. */
 		sync_prefetch_drop(&r->pf);
-		return rc < 0 ? SYNC_OK : rc;
+		return pull_end(r, rc < 0 ? SYNC_OK : rc);
 	}
 }
 

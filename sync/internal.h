@@ -19,9 +19,10 @@ struct cJSON;
 struct sync_arena *sync_arena_new(void);
 void *sync_arena_alloc(struct sync_arena *a, size_t n, size_t size); /* zeroed; NULL on OOM */
 char *sync_arena_strdup(struct sync_arena *a, const char *s);
-/* The arena owns doc from now on: it is deleted with the arena, so that
- * what was read from it may point into it. */
-void sync_arena_adopt(struct sync_arena *a, struct cJSON *doc);
+/* text parsed as JSON (cJSON_ParseWithOpts, nothing after it) into the
+ * arena: the document lives and goes with it, and is never deleted on
+ * its own.  NULL when it is not JSON, *end where it stopped. */
+struct cJSON *sync_arena_parse(struct sync_arena *a, const char *text, const char **end);
 void sync_arena_free(struct sync_arena *a);
 
 /* ---- wire.c ---- */
@@ -181,6 +182,7 @@ struct sync_store_ops {
 	int (*reset)(struct store *s, int days, struct wr_err *e);
 	int (*finished)(struct store *s, int ok, const char *why, const char *user, const char *role,
 	                struct wr_err *e);
+	int (*pull_end)(struct store *s, struct wr_err *e);
 };
 /* The batch size the engine starts with, and the days of history a reset
  * sends again. */

@@ -127,6 +127,7 @@ int sync_prefetch_take(struct sync_prefetch *pf, const char *cursor, struct sync
 	memset(&pf->ring[pf->head], 0, sizeof pf->ring[pf->head]);
 	pf->head = (pf->head + 1) % SYNC_PREFETCH_DEPTH;
 	pf->n--;
+	got.page.ahead = pf->n > 0 && pf->ring[pf->head].rc == SYNC_OK;
 	pthread_cond_broadcast(&pf->cv);
 	pthread_mutex_unlock(&pf->mu);
 	/* Asked from another place than the store holds now (a page that

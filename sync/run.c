@@ -8,7 +8,7 @@
 static const struct sync_store_ops store_ops = {
 	store_sync_state, store_sync_batch, store_sync_batch_free, store_sync_settle,
 	store_sync_refuse, store_sync_cursor, store_sync_apply_page, store_sync_reset,
-	store_sync_finished,
+	store_sync_finished, store_sync_pull_end,
 };
 
 int sync_run(struct store *s, struct sync_transport *t, const struct sync_run_opts *o,

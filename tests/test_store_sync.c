@@ -1517,6 +1517,101 @@ START_TEST(initial_pull_brings_a_record_again)
 }
 END_TEST
 
+/* Records of the register and work orders another connection sees. */
+static int64_t held(struct store *s)
+{
+	return q_int(s, "SELECT (SELECT count(*) FROM asset) + (SELECT count(*) FROM wo)");
+}
+
+static void cursor_is(struct store *s, const char *want)
+{
+	struct wr_err e = {0, ""};
+	char got[64];
+
+	ck_assert_int_eq(store_sync_cursor(s, got, sizeof got, &e), WR_OK);
+	ck_assert_str_eq(got, want);
+}
+
+/* An asset's criticality made a word: its page fails to apply. */
+static void break_a_record(struct tpage *t, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		for (size_t k = 0; k < t->p.changes[i].data.nfields; k++)
+			if (!strcmp(t->p.changes[i].data.fields[k].name, "criticality")) {
+				change_field(&t->p.changes[i], "criticality", "very");
+				return;
+			}
+	ck_abort_msg("no asset in the page");
+}
+
+/* An empty device's load keeps its transaction open for the next page
+ * while that page is in hand (ahead): another connection sees nothing of
+ * the pages until one without the next in hand, or the pull's end, commits
+ * them with their cursor.  A page that fails takes the uncommitted pages
+ * before it with it, and the pull goes on from the cursor committed last. */
+START_TEST(a_load_commits_its_pages_a_few_at_a_time)
+{
+	struct store *b, *c;
+	struct tpage t;
+	struct sync_page p;
+	struct wr_err e = {0, ""};
+	char pb[512];
+	size_t n, half;
+	int64_t all;
+
+	load_plant(S);
+	all = held(S);
+	page_from(S, &t, 0);
+	half = t.p.n / 2;
+	b = open_b(pb, sizeof pb);
+	ck_assert_int_eq(store_open_existing(pb, &c, &e), WR_OK);
+	/* In a group until a page comes without the next in hand. */
+	p = (struct sync_page){t.p.changes, half, "cursor-1", 1, NULL, 1};
+	apply(b, &p, &n);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_int_eq(held(c), 0);
+	cursor_is(c, "");
+	p = (struct sync_page){t.p.changes + half, t.p.n - half, "cursor-2", 1, NULL, 0};
+	apply(b, &p, &n);
+	ck_assert_int_eq(held(c), all);
+	cursor_is(c, "cursor-2");
+	ck_assert_int_eq(store_sync_pull_end(b, &e), WR_OK);
+	testdb_close(b, pb);
+	store_close(c);
+
+	/* The pull's end commits what it left open. */
+	b = open_b(pb, sizeof pb);
+	ck_assert_int_eq(store_open_existing(pb, &c, &e), WR_OK);
+	p = (struct sync_page){t.p.changes, half, "cursor-1", 1, NULL, 1};
+	apply(b, &p, &n);
+	ck_assert_int_eq(held(c), 0);
+	ck_assert_int_eq(store_sync_pull_end(b, &e), WR_OK);
+	ck_assert_int_gt(held(c), 0);
+	cursor_is(c, "cursor-1");
+	testdb_close(b, pb);
+	store_close(c);
+
+	/* A page that fails in a group: the group's pages go with it. */
+	b = open_b(pb, sizeof pb);
+	ck_assert_int_eq(store_open_existing(pb, &c, &e), WR_OK);
+	p = (struct sync_page){t.p.changes + half, t.p.n - half, "cursor-1", 1, NULL, 1};
+	apply(b, &p, &n);
+	break_a_record(&t, 0, half);
+	p = (struct sync_page){t.p.changes, half, "cursor-2", 1, NULL, 1};
+	ck_assert_int_ne(store_sync_apply_page(b, &p, &n, &e), WR_OK);
+	ck_assert_int_eq(store_sync_pull_end(b, &e), WR_OK);
+	ck_assert_int_eq(held(c), 0);
+	cursor_is(c, "");
+	ck_assert_int_eq(held(b), 0);
+	/* The connection writes again at once: nothing was left open. */
+	ck_assert_int_eq(store_wait_setup(c, 0, &e), WR_OK);
+	ck_assert_int_eq(store_sync_reset(c, 1, &e), WR_OK);
+	page_free(&t);
+	testdb_close(b, pb);
+	store_close(c);
+}
+END_TEST
+
 /* The server's open conflicts of a pulled record are listed here, with
  * mine and theirs by the side this device is on; an upsert that says
  * nothing of conflicts leaves them; one whose list lacks them ends them
@@ -1706,6 +1801,7 @@ int main(void)
 	tcase_add_test(tc, pulled_notes_reach_fault_search);
 	tcase_add_test(tc, initial_pull_builds_indexes_at_its_end);
 	tcase_add_test(tc, initial_pull_brings_a_record_again);
+	tcase_add_test(tc, a_load_commits_its_pages_a_few_at_a_time);
 	tcase_add_test(tc, pull_merges_with_pending_edits);
 	tcase_add_test(tc, pull_mirrors_conflicts);
 	tcase_add_test(tc, pulled_number_moves_local_one);

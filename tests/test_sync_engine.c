@@ -44,6 +44,9 @@ static struct fstore {
 	 * counts those it saw begin; the apply of page fail_apply_at (1 the
 	 * first) fails. */
 	int wait_prefetch, overlapped, napplied, fail_apply_at;
+	/* Pages applied since the last end of a pull (f_pull_end), and a
+	 * failure of that end. */
+	int unended, fail_pull_end;
 } S;
 
 /* Pulls the pages-apart transport has begun (its thread writes them). */
@@ -175,7 +178,15 @@ static int f_apply(struct store *s, const struct sync_page *p, size_t *applied, 
 	}
 	snprintf(S.cursor, sizeof S.cursor, "%s", p->next);
 	*applied = p->n;
+	S.unended++;
 	return WR_OK;
+}
+
+static int f_pull_end(struct store *s, struct wr_err *e)
+{
+	(void)s;
+	S.unended = 0;
+	return S.fail_pull_end ? wr_fail(e, WR_EDB, "disk full") : WR_OK;
 }
 
 static int f_reset(struct store *s, int days, struct wr_err *e)
@@ -206,6 +217,7 @@ static int f_finished(struct store *s, int ok, const char *why, const char *user
 
 static const struct sync_store_ops OPS = {
 	f_state, f_batch, f_batch_free, f_settle, f_refuse, f_cursor, f_apply, f_reset, f_finished,
+	f_pull_end,
 };
 
 /* n entries, on records of `per` entries each. */
@@ -645,12 +657,31 @@ START_TEST(the_next_page_is_fetched_while_one_is_applied)
 	ck_assert_int_eq(run(0, NULL), SYNC_ESTORE);
 	ck_assert_str_eq(S.cursor, "c200");
 	ck_assert_int_eq(Out.pulled, 200);
+	/* The pull was ended (what the store kept open committed) all the same. */
+	ck_assert_int_eq(S.unended, 0);
 	/* Pages 1 and 2 each saw the next one's pull begin. */
 	ck_assert_int_eq(S.overlapped, 2);
 	ck_assert_int_eq(run(0, NULL), SYNC_OK);
 	ck_assert_int_eq(Out.pulled, 250);
 	ck_assert_str_eq(S.cursor, "c450");
 	ck_assert_int_eq(S.overlapped, 4);
+}
+END_TEST
+
+/* Every pull is ended, and the end's own failure is the sync's. */
+START_TEST(a_pull_is_ended_and_its_end_can_fail)
+{
+	outbox(0, 1);
+	server();
+	F.log = 450;
+	ck_assert_int_eq(run(0, NULL), SYNC_OK);
+	ck_assert_int_gt(S.napplied, 1);
+	ck_assert_int_eq(S.unended, 0);
+	F.log = 500;
+	S.fail_pull_end = 1;
+	ck_assert_int_eq(run(0, NULL), SYNC_ESTORE);
+	ck_assert_str_eq(E.msg, "disk full");
+	ck_assert_int_eq(S.finished_ok, 0);
 }
 END_TEST
 
@@ -682,6 +713,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, cancel_stops_between_batches_and_keeps_what_was_done);
 	tcase_add_test(tc, a_failed_pull_ends_the_sync_saying_why);
 	tcase_add_test(tc, a_refused_hello_pushes_nothing);
+	tcase_add_test(tc, a_pull_is_ended_and_its_end_can_fail);
 	tcase_add_test(tc, a_store_failure_is_reported_as_the_store_s);
 	tcase_add_test(tc, the_next_page_is_fetched_while_one_is_applied);
 	suite_add_tcase(s, tc);
