@@ -1279,7 +1279,6 @@ done:
 	return rc;
 }
 
-/* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
 /* The pooled lives as the piecewise hazard's input. */
 static void hz_input(const struct rank_ws *r, struct pi_hz_in *in)
 {
@@ -1292,6 +1291,7 @@ static void hz_input(const struct rank_ws *r, struct pi_hz_in *in)
 	in->nc = r->nc;
 }
 
+/* Step 3b: the piecewise hazard replaces the Weibull shape in p. */
 static int piecewise_step(struct rank_ws *r, unsigned threads, int hz_rc,
                           struct predict_ranking *out, struct wr_err *e)
 {
