@@ -266,6 +266,8 @@ int cmd_part(struct cli *c, int argc, char **argv);
 int cmd_wo(struct cli *c, int argc, char **argv);
 int cmd_pm(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+/* The names of the reports, "mtbf, mttr, ...", for the list of commands. */
+const char *cmd_report_names(void);
 /* `report monthly` (cmd_report_monthly.c); argv[0] is "monthly". */
 int cmd_report_monthly(struct cli *c, int argc, char **argv);
 /* report settings, report trend (cmd_report_settings.c, cmd_report_trend.c), and

@@ -57,6 +57,28 @@ static const struct report_kind reports[] = {
 };
 #define NREPORTS (sizeof reports / sizeof reports[0])
 
+/* The reports' names, "mtbf, mttr, ...", for wrench's list of commands,
+ * made from reports[] on first use (cut after the last whole name that
+ * fits, which all do). */
+const char *cmd_report_names(void)
+{
+	static char names[512];
+	size_t used = 0;
+
+	if (names[0])
+		return names;
+	for (size_t i = 0; i < NREPORTS; i++) {
+		int n = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+		                 reports[i].name);
+		if (n < 0 || (size_t)n >= sizeof names - used) {
+			names[used] = '\0';
+			break;
+		}
+		used += (size_t)n;
+	}
+	return names;
+}
+
 /* The report a command-line word names: by its name, or for the store's
  * reports by any name the store takes for it (wr_report_parse: any case,
  * "compliance" for pm-compliance).  NULL when none. */

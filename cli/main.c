@@ -26,8 +26,7 @@ static const struct {
 	{"part", cmd_part, "the parts inventory: list (--low), show, add, set"},
 	{"wo", cmd_wo, "work orders: list, show, new, set, lifecycle, notes, labour, parts"},
 	{"pm", cmd_pm, "preventive maintenance: list, due, generate"},
-	{"report", cmd_report, "mtbf, mttr, availability, backlog, pm-compliance, planned, "
-	                       "schedule-compliance, backlog-weeks, aging, cost, pareto, trend, settings, monthly"},
+	{"report", cmd_report, NULL},   /* its reports' names (cmd_report_names) */
 	{"rank", cmd_rank, "rank assets by the probability of failing soon"},
 	{"fit", cmd_fit, "fit a Weibull distribution to life data in a CSV file"},
 	{"backtest", cmd_backtest, "test the ranking against what happened"},
@@ -37,6 +36,12 @@ static const struct {
 	{"ui", cmd_ui, "open the terminal interface"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* Command i's line in the list of commands. */
+static const char *summary_of(size_t i)
+{
+	return commands[i].summary ? commands[i].summary : cmd_report_names();
+}
 
 /* The options only wrench itself takes, before any command; with the
  * global options (args_globals) they are its help and its completion. */
@@ -55,7 +60,7 @@ static void usage(FILE *f)
 	        "Offline maintenance work orders, preventive maintenance and failure "
 	        "prediction.\nWith no command, opens the terminal interface.\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-9s %s\n", commands[i].name, summary_of(i));
 	fprintf(f, "\nglobal options:\n");
 	args_help_opts(args_globals(), f);
 	args_help_opts(main_opts, f);
@@ -72,7 +77,7 @@ static int list_words(void)
 	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++)
-		printf("command\t%s\t\t%s\n", commands[i].name, commands[i].summary);
+		printf("command\t%s\t\t%s\n", commands[i].name, summary_of(i));
 	args_list_opts(args_globals(), stdout);
 	args_list_opts(main_opts, stdout);
 	return CLI_OK;

@@ -103,6 +103,9 @@ for sh in bash zsh; do
 	done
 done
 assert_eq "bash: report settings --p" "--person-rate" "$(complete_bash report settings --p)"
+# wrench --help's line for report names every report of its help, in order.
+assert_eq "wrench --help: the report line" "$(printf '%s\n' $report_names | paste -sd, | sed 's/,/, /g')" \
+	"$("$WRENCH" --help | sed -n 's/^  report    //p')"
 
 # ---- bash: what is typed narrows the choice; values are skipped
 assert_eq "bash: wo li" "list" "$(complete_bash wo li)"
