@@ -525,6 +525,17 @@ static int64_t int_of(sqlite3 *db, const char *sql, int64_t none)
 	return v;
 }
 
+/* Binds asset ids [lo, hi) to st's ?1 and ?2: SQLITE_OK, or the failed
+ * bind's result. */
+static int bind_range(sqlite3_stmt *st, int64_t lo, int64_t hi)
+{
+	struct store_binds b = store_binds_start(st);
+
+	store_bind_int64(&b, 1, lo);
+	store_bind_int64(&b, 2, hi);
+	return store_binds_check(&b, NULL, "loading asset history") == WR_OK ? SQLITE_OK : b.rc;
+}
+
 /* Reads the units of asset ids [lo, hi) on db into b: step_units' result. */
 static int read_range(sqlite3 *db, int64_t lo, int64_t hi, struct life_build *b,
                       const struct wr_life_opts *o)
@@ -536,8 +547,9 @@ static int read_range(sqlite3 *db, int64_t lo, int64_t hi, struct life_build *b,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, q_events_part, -1, &ev.st, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(ast, 1, lo) || sqlite3_bind_int64(ast, 2, hi) ||
-		     sqlite3_bind_int64(ev.st, 1, lo) || sqlite3_bind_int64(ev.st, 2, hi);
+		rc = bind_range(ast, lo, hi);
+	if (rc == SQLITE_OK)
+		rc = bind_range(ev.st, lo, hi);
 	if (rc == SQLITE_OK)
 		rc = step_units(b, ast, &ev, &rd, o);
 	sqlite3_finalize(ast);
