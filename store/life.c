@@ -195,17 +195,25 @@ static int reserve(void **p, size_t *cap, size_t want, size_t size)
 	return 0;
 }
 
+/* One integer from sql on db, or `none`. */
+static int64_t int_of(sqlite3 *db, const char *sql, int64_t none)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = none;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 /* The table's largest rowid, an upper bound of its rows when ids are
  * dense (one step down the b-tree); 0 when it cannot say. */
 static size_t rows_hint(struct store *s, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	sqlite3_int64 n = 0;
+	int64_t n = int_of(s->db, sql, 0);
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return n > 0 ? (size_t)n + 1 : 0;
 }
 
@@ -511,19 +519,6 @@ static const char q_assets_part[] =
 static const char q_events_part[] =
 	"SELECT ev.asset_id, ev.at, ev.kind, NULL FROM event ev"
 	" WHERE ev.asset_id >= ?1 AND ev.asset_id < ?2 ORDER BY ev.asset_id, ev.at, ev.kind";
-
-/* One integer from sql on db, or `none`. */
-static int64_t int_of(sqlite3 *db, const char *sql, int64_t none)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = none;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 /* Binds asset ids [lo, hi) to st's ?1 and ?2: SQLITE_OK, or the failed
  * bind's result. */
