@@ -120,16 +120,6 @@ cJSON *sync_arena_parse(struct sync_arena *a, const char *text, const char **end
 	return doc;
 }
 
-char *sync_arena_strdup(struct sync_arena *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = sync_arena_alloc(a, n, 1);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 void sync_arena_free(struct sync_arena *a)
 {
 	struct block *b, *next;

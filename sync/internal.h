@@ -18,7 +18,6 @@ struct sync_arena;
 struct cJSON;
 struct sync_arena *sync_arena_new(void);
 void *sync_arena_alloc(struct sync_arena *a, size_t n, size_t size); /* zeroed; NULL on OOM */
-char *sync_arena_strdup(struct sync_arena *a, const char *s);
 /* text parsed as JSON (cJSON_ParseWithOpts, nothing after it) into the
  * arena: the document lives and goes with it, and is never deleted on
  * its own.  NULL when it is not JSON, *end where it stopped. */

@@ -376,12 +376,13 @@ static int t_pull_apart(struct sync_transport *t, const struct sync_pull *rq,
 	n = F.log - from < 100 ? F.log - from : 100;
 	snprintf(next, sizeof next, "c%lld", (long long)(from + n));
 	out->mem = a;
-	out->next = sync_arena_strdup(a, next);
+	out->next = sync_arena_alloc(a, sizeof next, 1);
 	out->changes = sync_arena_alloc(a, (size_t)n + 1, sizeof *out->changes);
 	if (!out->next || !out->changes) {
 		sync_page_free(out);
 		return wr_fail(e, WR_ENOMEM, "out of memory"), SYNC_ENOMEM;
 	}
+	memcpy(out->next, next, sizeof next);
 	out->n = (size_t)n;
 	out->changes[n].version = ordinal;
 	out->more = from + n < F.log;
