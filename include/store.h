@@ -26,7 +26,7 @@
 #include "util.h"
 #include "lifedata.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store;
 

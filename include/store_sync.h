@@ -19,7 +19,10 @@
  * good (a retry sends the same), and drops the record's updates made
  * before (the create carries them), or, when the record has been deleted
  * meanwhile, the create and all that followed it (the server never had it).
- * A kill -9 at any point therefore leaves both or neither.  Changes the
+ * A kill -9 at any point therefore leaves both or neither.  An import's
+ * new records wait as one range of ids (their seqs reserved in order) until
+ * a push or pull first reads the outbox and writes an entry for each;
+ * the pending count includes them.  Changes the
  * store makes on the server's behalf (a pulled page, a push result) write
  * no entry.
  *

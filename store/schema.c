@@ -340,6 +340,16 @@ static const char *const migration_9[] = {
 	NULL,
 };
 
+/* An import's new records wait for their first push as one range of ids
+ * instead of an outbox entry each (store/sync_range.c): n rows from
+ * first_id, seqs from seq; expanded into entries before sync reads the
+ * outbox. */
+static const char *const migration_10[] = {
+	"CREATE TABLE outbox_range(seq INTEGER PRIMARY KEY, entity TEXT NOT NULL,"
+	" first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, n INTEGER NOT NULL);",
+	NULL,
+};
+
 const char *const *const store_migrations[] = {
 	migration_1,
 	migration_2,
@@ -350,5 +360,6 @@ const char *const *const store_migrations[] = {
 	migration_7,
 	migration_8,
 	migration_9,
+	migration_10,
 };
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

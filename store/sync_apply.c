@@ -561,7 +561,10 @@ int store_sync_apply_page(struct store *s, const struct sync_page *p, size_t *ap
 		return rc;
 	}
 	memset(&pg, 0, sizeof pg);
-	rc = sync_applying(s, 1, e);
+	/* A record of the page may be one an import left in a range. */
+	rc = sync_ranges_expand(s, e);
+	if (rc == WR_OK)
+		rc = sync_applying(s, 1, e);
 	if (rc == WR_OK)
 		rc = apply_all(s, p, &pg, &n, e);
 	if (rc == WR_OK)

@@ -181,15 +181,25 @@ int sync_seal(struct store *s, size_t max, struct wr_err *e);
 int store_sync_install(struct store *s, struct wr_err *e);
 /* A bulk load of en's table, inside the caller's transaction: _begin drops
  * the table's insert trigger, keeping its SQL in *saved (NULL when there is
- * none to drop); _end writes the outbox entry the trigger would have written
- * for each row with an id above after_id, in the order of their ids, in one
- * statement, and makes the trigger again from *saved (then freed and NULL).
+ * none to drop); _end writes the outbox entries the trigger would have
+ * written for the rows with an id above after_id, in the order of their ids
+ * (one range when their ids have no gap: sync_range.c), and makes the
+ * trigger again from *saved (then freed and NULL).
  * Between the two, nothing but the load may insert into the table.  WR_OK
  * or an error (the caller rolls back; *saved is the caller's to free). */
 int store_sync_bulk_begin(struct store *s, const struct wr_entity *en, char **saved,
                           struct wr_err *e);
 int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t after_id,
                         char **saved, struct wr_err *e);
+
+/* ---- an import's creates as one range of ids (sync_range.c) ---- */
+/* Records rows after_id+1 .. after_id+n of en's table as pending creates,
+ * with the next n seqs, unless the store applies the server's data. */
+int sync_range_write(struct store *s, const struct wr_entity *en, int64_t after_id,
+                     int64_t n, struct wr_err *e);
+/* Writes every range's entries into the outbox (in a transaction, nested
+ * in the caller's if any) and removes the ranges.  WR_OK or an error. */
+int sync_ranges_expand(struct store *s, struct wr_err *e);
 
 /* ---- work-order numbers (sync_state.c) ---- */
 /* The next provisional number P-<device8>-<n> into buf.  WR_OK or error. */

@@ -190,6 +190,8 @@ int store_sync_batch(struct store *s, size_t max, struct sync_batch *b, struct w
 	b->device = mem->device;
 	rc = read_device(s, mem->device, sizeof mem->device, e);
 	if (rc == WR_OK)
+		rc = sync_ranges_expand(s, e);
+	if (rc == WR_OK)
 		rc = sync_seal(s, max, e);
 	if (rc == WR_OK)
 		rc = fill_batch(s, mem, max, e);

@@ -18,8 +18,9 @@
  * row, the trigger was more than half of a million-row import.  It drops
  * the trigger inside its own transaction (no other connection ever sees it
  * gone, and a failed or killed load gets it back with everything else),
- * then writes the same entries for all its rows in one statement and makes
- * the trigger again before it commits (store_sync_bulk_begin, _end).
+ * then writes the entries of all its rows at once (one range of ids,
+ * sync_range.c, or where the ids leave gaps one statement) and makes the
+ * trigger again before it commits (store_sync_bulk_begin, _end).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -203,49 +204,49 @@ int store_sync_bulk_begin(struct store *s, const struct wr_entity *en, char **sa
 }
 
 /* The heads of the rows after ?1, in the order of their ids, numbered on
- * from next_seq: what the trigger writes row by row, under its condition.
- * A load's rows usually have the ids after ?1 without a gap, and then a
- * row's place is its id less ?1 (a quarter of the statement's time less
- * than counting the rows with a window function). */
-static void bulk_heads_sql(struct sbuf *b, const struct wr_entity *en, int contiguous)
+ * from next_seq: what the trigger writes row by row, under its condition
+ * (rows whose ids leave gaps: the others make one range, sync_range.c). */
+static void bulk_heads_sql(struct sbuf *b, const struct wr_entity *en)
 {
 	sbuf_put(b, "INSERT INTO outbox(seq, entity, uuid, op, base_version)"
-	            " SELECT s.next_seq - 1 + %s, '%s', t.uuid, 'create', 0"
-	            " FROM %s t, sync_state s WHERE t.id > ?1 AND s.applying = 0 ORDER BY t.id",
-	         contiguous ? "(t.id - ?1)" : "row_number() OVER (ORDER BY t.id)", en->name,
-	         en->table);
+	            " SELECT s.next_seq - 1 + row_number() OVER (ORDER BY t.id), '%s', t.uuid,"
+	            " 'create', 0 FROM %s t, sync_state s WHERE t.id > ?1 AND s.applying = 0"
+	            " ORDER BY t.id", en->name, en->table);
 }
 
-/* 1 when the rows after id after have the ids after it without a gap, 0
- * when not, -1 on an error. */
-static int ids_contiguous(struct store *s, const struct wr_entity *en, int64_t after,
-                          struct wr_err *e)
+/* How many rows have an id above after (*n), and whether their ids follow
+ * it without a gap (*contiguous).  WR_OK or an error. */
+static int new_rows(struct store *s, const struct wr_entity *en, int64_t after, int64_t *n,
+                    int *contiguous, struct wr_err *e)
 {
-	char *q = sqlite3_mprintf("SELECT count(*) = coalesce(max(id), ?1) - ?1 FROM \"%w\""
+	char *q = sqlite3_mprintf("SELECT count(*), coalesce(max(id), ?1) - ?1 FROM \"%w\""
 	                          " WHERE id > ?1", en->table);
 	sqlite3_stmt *st = NULL;
-	int rc, v = -1;
+	int rc;
 
 	if (!q)
-		return wr_fail(e, WR_ENOMEM, "out of memory"), -1;
+		return wr_fail(e, WR_ENOMEM, "out of memory");
 	rc = sqlite3_prepare_v2(s->db, q, -1, &st, NULL);
 	sqlite3_free(q);
 	if (rc != SQLITE_OK)
-		return store_dberr(s, e, "counting the rows of a bulk load"), -1;
+		return store_dberr(s, e, "counting the rows of a bulk load");
 	struct store_binds b = store_binds_start(st);
 	store_bind_int64(&b, 1, after);
-	if (store_binds_check(&b, e, "counting the rows of a bulk load") == WR_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		else
-			store_dberr(s, e, "counting the rows of a bulk load");
+	if ((rc = store_binds_check(&b, e, "counting the rows of a bulk load")) == WR_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*n = sqlite3_column_int64(st, 0);
+			*contiguous = *n == sqlite3_column_int64(st, 1);
+		} else {
+			rc = store_dberr(s, e, "counting the rows of a bulk load");
+		}
 	}
 	sqlite3_finalize(st);
-	return v;
+	return rc;
 }
 
-int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t after_id,
-                        char **saved, struct wr_err *e)
+/* The heads of rows with ids that leave gaps, each written out. */
+static int bulk_heads(struct store *s, const struct wr_entity *en, int64_t after_id,
+                      struct wr_err *e)
 {
 	static const char step[] = "UPDATE sync_state SET next_seq = next_seq + ?1";
 	struct sbuf q = {0};
@@ -253,11 +254,7 @@ int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t aft
 	int64_t n;
 	int rc;
 
-	if (!*saved)
-		return WR_OK;
-	if ((rc = ids_contiguous(s, en, after_id, e)) < 0)
-		return WR_EDB;
-	bulk_heads_sql(&q, en, rc);
+	bulk_heads_sql(&q, en);
 	if (q.oom)
 		return sbuf_free(&q), wr_fail(e, WR_ENOMEM, "out of memory");
 	/* Made for this entity here, so not one of the store's cached
@@ -279,6 +276,22 @@ int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t aft
 		rc = store_run(s, &b2, e, "numbering the outbox entries of a bulk load");
 		store_stmt_done(st);
 	}
+	return rc;
+}
+
+int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t after_id,
+                        char **saved, struct wr_err *e)
+{
+	int64_t n = 0;
+	int contiguous = 0, rc;
+
+	if (!*saved)
+		return WR_OK;
+	rc = new_rows(s, en, after_id, &n, &contiguous, e);
+	/* Ids without a gap: one range (sync_range.c); else a head per row. */
+	if (rc == WR_OK && n > 0)
+		rc = contiguous ? sync_range_write(s, en, after_id, n, e)
+		                : bulk_heads(s, en, after_id, e);
 	if (rc == WR_OK)
 		rc = store_exec(s, *saved, e);
 	if (rc == WR_OK) {

@@ -115,6 +115,16 @@ static void seal(struct store *s)
 	store_sync_batch_free(&b);
 }
 
+/* Writes the entries an import left as ranges (sync_range.c), as the
+ * first push or pull does. */
+static void expand(struct store *s)
+{
+	struct wr_err e = {0, ""};
+
+	ck_assert_msg(sync_ranges_expand(s, &e) == WR_OK, "expand: %s", e.msg);
+	ck_assert_int_eq(q_int(s, "SELECT count(*) FROM outbox_range"), 0);
+}
+
 /* The value at JSON path p of the fields of the last entry (sealed). */
 static char *last_field(struct store *s, const char *p, char *buf, size_t n)
 {
@@ -432,6 +442,7 @@ START_TEST(every_write_path_makes_one_entry)
 
 	m = mark(S);
 	import_ok(S, CE_WORKORDERS, "number,title,asset\nWO-000100,Imported,P-1\n");
+	expand(S);
 	expect_one(S, m, "workorders", "create", NULL);
 	ck_assert_str_eq(last_field(S, "$.title.new", buf, sizeof buf), "Imported");
 	m = mark(S);
@@ -682,11 +693,15 @@ START_TEST(seqs_never_used_twice)
 }
 END_TEST
 
-/* An import of n records writes n heads, numbered one after another, and
- * nothing else; the push reads each record's fields. */
+/* An import of n records writes one range of n creates with the next n
+ * seqs and nothing else: counted as pending, expanded into n heads
+ * numbered one after another by the first push, which reads each
+ * record's fields. */
 START_TEST(import_writes_heads)
 {
 	struct sync_batch b;
+	struct store_sync_state st;
+	struct wr_err e = {0, ""};
 	char *csv = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&csv, &len);
@@ -702,24 +717,78 @@ START_TEST(import_writes_heads)
 	m = mark(S);
 	import_ok(S, CE_WORKORDERS, csv);
 	free(csv);
-	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox"), n + 1);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox"), 1);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox_range WHERE entity = 'workorders'"
+	                          " AND last_id - first_id + 1 = n AND n = 120"), 1);
+	ck_assert_int_eq(q_int(S, "SELECT seq FROM outbox_range"), m + 1);
+	ck_assert_int_eq(q_int(S, "SELECT next_seq FROM sync_state"), m + n + 1);
+	ck_assert_msg(store_sync_state(S, &st, &e) == WR_OK, "%s", e.msg);
+	ck_assert_int_eq(st.pending, n + 1);
+
+	ck_assert_msg(store_sync_batch(S, SYNC_BATCH_MAX, &b, &e) == WR_OK, "%s", e.msg);
+	ck_assert_uint_eq(b.n, (size_t)n + 1);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox_range"), 0);
 	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE entity = 'workorders'"
-	                          " AND op = 'create' AND base_version = 0 AND fields = '{}'"), n);
+	                          " AND op = 'create' AND base_version = 0"), n);
 	ck_assert_int_eq(mark(S), m + n);
 	ck_assert_int_eq(q_int(S, "SELECT min(seq) FROM outbox WHERE entity = 'workorders'"), m + 1);
-
-	{
-		struct wr_err e = {0, ""};
-		ck_assert_msg(store_sync_batch(S, SYNC_BATCH_MAX, &b, &e) == WR_OK, "%s", e.msg);
-		ck_assert_uint_eq(b.n, (size_t)n + 1);
-	}
 	for (int i = 1; i <= n; i++) {
 		char title[32];
 		snprintf(title, sizeof title, "Job %d", i);
+		ck_assert_int_eq(b.mutations[i].seq, m + i);
 		ck_assert_str_eq(edit_of(&b.mutations[i], "title")->new_value.text, title);
 		ck_assert_str_eq(edit_of(&b.mutations[i], "priority")->new_value.text, "high");
 	}
 	store_sync_batch_free(&b);
+	ck_assert_msg(store_sync_state(S, &st, &e) == WR_OK, "%s", e.msg);
+	ck_assert_int_eq(st.pending, n + 1);
+}
+END_TEST
+
+/* What happens to an imported record before the first sync follows its
+ * create: an edit's entry comes after the range's seqs and goes into the
+ * create at the push; a record deleted meanwhile (an event with its
+ * asset) is left out; a pull expands the ranges before it applies. */
+START_TEST(a_range_keeps_the_order_of_later_edits)
+{
+	struct sync_batch b;
+	struct sync_page none = {0};
+	struct wr_err e = {0, ""};
+	char buf[64];
+	size_t n;
+	int64_t m;
+
+	testdb_add_asset(S, "P-1", NULL);
+	testdb_add_asset(S, "P-2", NULL);
+	seal(S);
+	m = mark(S);
+	import_ok(S, CE_WORKORDERS, "number,title,asset,type,status,failure,created,completed\n"
+	                            "WO-1,One,P-1,corrective,done,yes,2024-01-01,2024-01-02\n"
+	                            "WO-2,Two,P-2,corrective,done,yes,2024-02-01,2024-02-02\n"
+	                            "WO-3,Three,P-1,corrective,open,no,2024-03-01,\n");
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox_range"), 2);   /* wo, events */
+	set(S, "WO-3", "title", "Three, renamed");
+	ck_assert_int_eq(mark(S), m + 3 + 2 + 1);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE seq > 0"
+	                          " AND entity = 'workorders'"), 1);
+	exec(S, "DELETE FROM event WHERE asset_id = (SELECT id FROM asset WHERE tag = 'P-2')");
+
+	/* A pull with nothing for this device still writes the entries out. */
+	ck_assert_msg(store_sync_apply_page(S, &none, &n, &e) == WR_OK, "apply: %s", e.msg);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox_range"), 0);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE entity = 'history'"), 1);
+	ck_assert_int_eq(q_int(S, "SELECT seq FROM outbox WHERE entity = 'history'"), m + 4);
+
+	/* The two assets, the three work orders and the one event left. */
+	ck_assert_msg(store_sync_batch(S, SYNC_BATCH_MAX, &b, &e) == WR_OK, "%s", e.msg);
+	ck_assert_uint_eq(b.n, 6);
+	for (size_t k = 0; k < 4; k++)
+		ck_assert_int_eq(b.mutations[2 + k].seq, m + 1 + (int64_t)k);
+	ck_assert_str_eq(edit_of(&b.mutations[4], "title")->new_value.text, "Three, renamed");
+	store_sync_batch_free(&b);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE op = 'update'"), 0);
+	ck_assert_str_eq(q_text(S, "SELECT op FROM outbox WHERE seq = (SELECT max(seq) FROM outbox)",
+	                        buf, sizeof buf), "create");
 }
 END_TEST
 
@@ -773,6 +842,7 @@ START_TEST(import_heads_match_the_triggers)
 	ck_assert_int_eq(fclose(f), 0);
 	import_ok(S, CE_WORKORDERS, csv);
 	free(csv);
+	expand(S);
 	ck_assert_int_gt(q_int(S, "SELECT count(*) FROM outbox WHERE entity = 'history'"), 50);
 
 	ck_assert_int_eq(sqlite3_open(twin, &db), SQLITE_OK);
@@ -1786,6 +1856,7 @@ int main(void)
 	tcase_add_test(tc, folded_updates_make_room_for_sealed_creates);
 	tcase_add_test(tc, seqs_never_used_twice);
 	tcase_add_test(tc, import_writes_heads);
+	tcase_add_test(tc, a_range_keeps_the_order_of_later_edits);
 	tcase_add_test(tc, import_heads_match_the_triggers);
 	tcase_add_test(tc, bulk_heads_across_id_gaps);
 	tcase_add_test(tc, settle_applied_and_merged);
