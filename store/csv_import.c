@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "csv_import.h"
+#include "csv_pipe.h"
 #include "json_read.h"
 #include "outfile.h"
 
@@ -79,6 +80,15 @@ struct driver {
 	size_t ndefer, capdefer;
 	struct csv_read_opts ropts;  /* the file's encoding */
 	int scanned;            /* the file was read for its order of day and month */
+};
+
+/* A row read and mapped, waiting to be stored (csv_pipe.h's slot). */
+enum { PREP_SKIP, PREP_HEADER, PREP_BAD, PREP_MAPPED };
+struct prepared {
+	int kind;               /* PREP_* */
+	struct entity_rec rec;  /* PREP_MAPPED: the record */
+	uint32_t present, byname;   /* as struct csv_imp has them for the handler */
+	char why[600];          /* PREP_BAD: why */
 };
 
 static const csv_row_handler handlers[CE__COUNT] = {
@@ -180,27 +190,29 @@ static int defer_row(struct driver *d, const struct csv_row *row)
 	return WR_OK;
 }
 
-/* Parses row into rec: 0, ROW_BAD (why says why) or ROW_FATAL (d->e
+/* Parses row into p->rec: 0, ROW_BAD (p->why says why) or ROW_FATAL (e
  * filled).  The first date that could be day/month or month/day while
  * nothing has settled the file's order has the whole file read for one
  * that settles it; when none does, the file is refused. */
-static int map_row(struct driver *d, const struct csv_row *row, struct entity_rec *rec,
-                   char *why, size_t nwhy)
+static int map_row(struct driver *d, const struct csv_row *row, struct prepared *p,
+                   struct wr_err *e)
 {
 	const struct wr_entity *en = d->im.en;
-	int rc = csv_map_row(en, &d->im.cm, row, rec, &d->im.present, &d->im.byname, why, nwhy);
+	int rc = csv_map_row(en, &d->im.cm, row, &p->rec, &p->present, &p->byname, p->why,
+	                     sizeof p->why);
 
 	if (rc == -2 && !d->scanned) {
 		struct csv_read_opts ro = d->ropts;
 		d->scanned = 1;
-		if (csv_date_scan(en, &d->im.cm, d->path, &ro, d->e) != WR_OK)
+		if (csv_date_scan(en, &d->im.cm, d->path, &ro, e) != WR_OK)
 			return ROW_FATAL;
-		entity_rec_clear(en, rec);
-		entity_rec_init(en, rec);
-		rc = csv_map_row(en, &d->im.cm, row, rec, &d->im.present, &d->im.byname, why, nwhy);
+		entity_rec_clear(en, &p->rec);
+		entity_rec_init(en, &p->rec);
+		rc = csv_map_row(en, &d->im.cm, row, &p->rec, &p->present, &p->byname, p->why,
+		                 sizeof p->why);
 	}
 	if (rc == -2) {
-		wr_fail(d->e, WR_EINPUT, "%s", why);
+		wr_fail(e, WR_EINPUT, "%s", p->why);
 		return ROW_FATAL;
 	}
 	return rc ? ROW_BAD : 0;
@@ -223,51 +235,67 @@ static int maximo_interface_line(const struct csv_row *row)
 	return 1;
 }
 
-/* Handles one data row.  *deferred tells the retry loop whether the row is
- * still waiting for its parent. */
-static int handle(struct driver *d, const struct csv_row *row, int *deferred)
+/* What a data row is before it meets the database: bad (why says why) or
+ * mapped into rec.  WR_OK, or an error in e that ends the import (the
+ * record then holds no heap text). */
+static int prepare_data(struct driver *d, const struct csv_row *row, struct prepared *p,
+                        struct wr_err *e)
 {
 	const struct wr_entity *en = d->im.en;
-	struct entity_rec rec;
-	char why[600];
 	int rc;
 
-	*deferred = 0;
+	p->kind = PREP_BAD;
 	if (row->bad) {
-		bad_row(d, row, row->bad);
+		wr_strlcpy(p->why, row->bad, sizeof p->why);
 		return WR_OK;
 	}
 	if (row->bad_utf8) {
 		size_t c = (size_t)row->bad_utf8 - 1;
-		snprintf(why, sizeof why,
+		snprintf(p->why, sizeof p->why,
 		         "column %zu is not UTF-8 text; save the file as CSV UTF-8 (Excel: \"CSV UTF-8\"), "
 		         "or name its encoding with --encoding (e.g. --encoding windows-1252)",
 		         c + 1);
-		bad_row(d, row, why);
 		return WR_OK;
 	}
 	for (size_t i = d->im.cm.nhead; i < row->n; i++) {
 		if (row->len[i]) {
-			snprintf(why, sizeof why,
+			snprintf(p->why, sizeof p->why,
 			         "%zu fields but the header has %zu; put quotes around text that holds "
 			         "a '%c'",
 			         row->n, d->im.cm.nhead, row->delim);
-			bad_row(d, row, why);
 			return WR_OK;
 		}
 	}
-	entity_rec_init(en, &rec);
-	if ((rc = map_row(d, row, &rec, why, sizeof why)) != 0) {
-		entity_rec_clear(en, &rec);
+	entity_rec_init(en, &p->rec);
+	if ((rc = map_row(d, row, p, e)) != 0) {
+		entity_rec_clear(en, &p->rec);
 		if (rc == ROW_FATAL)
-			return d->e && d->e->rc ? d->e->rc : WR_EINPUT;
-		bad_row(d, row, why);
+			return e && e->rc ? e->rc : WR_EINPUT;
+		return WR_OK;
+	}
+	p->kind = PREP_MAPPED;
+	return WR_OK;
+}
+
+/* Stores a prepared data row.  *deferred tells the retry loop whether the
+ * row is still waiting for its parent. */
+static int handle_prepared(struct driver *d, const struct csv_row *row, struct prepared *p,
+                           int *deferred)
+{
+	char why[600];
+	int rc;
+
+	*deferred = 0;
+	if (p->kind == PREP_BAD) {
+		bad_row(d, row, p->why);
 		return WR_OK;
 	}
 	why[0] = '\0';
+	d->im.present = p->present;
+	d->im.byname = p->byname;
 	memset(d->im.ref, 0, sizeof d->im.ref);
-	rc = d->handler(&d->im, &rec, why, sizeof why, d->e);
-	entity_rec_clear(en, &rec);
+	rc = d->handler(&d->im, &p->rec, why, sizeof why, d->e);
+	entity_rec_clear(d->im.en, &p->rec);
 	switch (rc) {
 	case ROW_INSERTED:
 		d->r->inserted++;
@@ -289,20 +317,51 @@ static int handle(struct driver *d, const struct csv_row *row, int *deferred)
 	}
 }
 
-static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
+/* Handles one data row as a whole (a deferred row's retry). */
+static int handle(struct driver *d, const struct csv_row *row, int *deferred)
+{
+	struct prepared p;
+	int rc = prepare_data(d, row, &p, d->e);
+
+	*deferred = 0;
+	return rc == WR_OK ? handle_prepared(d, row, &p, deferred) : rc;
+}
+
+/* The reading side of a row (csv_pipe.h's prep): Maximo's interface line,
+ * the header, or a data row prepared.  Only this side reads the column map
+ * while the file is read; the taking side sees the header's map once the
+ * header's row has reached it. */
+static int prep_row(struct csv_row *row, void *slot, void *ctx, struct wr_err *e)
 {
 	struct driver *d = ctx;
-	int deferred, rc;
+	struct prepared *p = slot;
+	int rc;
 
-	(void)e;
+	p->kind = PREP_SKIP;
 	if (!d->first_seen++ && maximo_interface_line(row))
 		return WR_OK;
 	if (!d->have_header) {
 		d->have_header = 1;
 		d->delim = row->delim;
-		if ((rc = csv_map_header(d->im.en, row, &d->im.cm, d->e)) != WR_OK)
+		if ((rc = csv_map_header(d->im.en, row, &d->im.cm, e)) != WR_OK)
 			return rc;
 		d->im.cm.date_order = d->o->date_order;
+		p->kind = PREP_HEADER;
+		return WR_OK;
+	}
+	return prepare_data(d, row, p, e);
+}
+
+/* The storing side of a row (csv_pipe.h's take). */
+static int take_row(struct csv_row *row, void *slot, void *ctx)
+{
+	struct driver *d = ctx;
+	struct prepared *p = slot;
+	int deferred, rc;
+
+	if (p->kind == PREP_SKIP)
+		return WR_OK;
+	if (p->kind == PREP_HEADER) {
 		if (d->rej.f)
 			rejects_header(d, row);
 		return WR_OK;
@@ -310,7 +369,7 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 	d->r->rows++;
 	if (d->o->on_progress && d->r->rows % PROGRESS_EVERY == 0)
 		d->o->on_progress(d->r->rows, row->bytes, row->total, d->o->ctx);
-	if ((rc = handle(d, row, &deferred)) != WR_OK)
+	if ((rc = handle_prepared(d, row, p, &deferred)) != WR_OK)
 		return rc;
 	if (d->bulk && !d->dropped && d->r->inserted >= BULK_ROWS) {
 		d->dropped = 1;
@@ -318,6 +377,26 @@ static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
 			return rc;
 	}
 	return deferred ? defer_row(d, row) : WR_OK;
+}
+
+/* A prepared row never taken (the import stopped): its heap text. */
+static void drop_row(void *slot, void *ctx)
+{
+	struct driver *d = ctx;
+	struct prepared *p = slot;
+
+	if (p->kind == PREP_MAPPED)
+		entity_rec_clear(d->im.en, &p->rec);
+}
+
+/* A row of a reader that calls back on one thread (JSON): both sides. */
+static int on_row(struct csv_row *row, void *ctx, struct wr_err *e)
+{
+	struct driver *d = ctx;
+	struct prepared p;
+	int rc = prep_row(row, &p, d, e);
+
+	return rc == WR_OK ? take_row(row, &p, d) : rc;
 }
 
 /* The row of a deferred record, its fields pointing into the record's blob
@@ -584,7 +663,9 @@ static int read_rows(struct driver *d)
 		d->scanned = 1;
 		rc = json_read_file(d->path, d->im.en, d->o->format == CF_JSONL, on_row, d, d->e);
 	} else {
-		rc = csv_read_file_opts(d->path, &d->ropts, on_row, d, d->e);
+		static const struct csv_pipe_fns fns = {prep_row, take_row, drop_row,
+		                                        sizeof(struct prepared)};
+		rc = csv_pipe_read(d->path, &d->ropts, &fns, d, d->e);
 	}
 
 	d->r->converted_line = d->ropts.converted_line;
