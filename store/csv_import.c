@@ -28,6 +28,7 @@
 
 #include "csv_import.h"
 #include "csv_pipe.h"
+#include "sync_internal.h"
 #include "json_read.h"
 #include "outfile.h"
 
@@ -637,6 +638,17 @@ static int driver_init(struct driver *d, struct store *s, int entity, const char
 	return rejects_open(d);
 }
 
+/* Whose new rows get their outbox entries after the last row, all at once
+ * (store_sync_bulk_begin; row by row the insert trigger was more than half
+ * of a large import): work orders, whose failure events follow them, and the
+ * append-only records (readings, history), which no row of the file
+ * updates.  The register (locations, assets, meters, PMs, parts) is
+ * thousands of records, not millions, and keeps its trigger. */
+static int bulk_outbox(const struct wr_entity *en)
+{
+	return en->id == CE_WORKORDERS || en->append_only;
+}
+
 /* Opens the import's transaction and learns the table's highest id. */
 static int import_begin(struct driver *d, int *began)
 {
@@ -696,6 +708,8 @@ static int finish_rows(struct driver *d, int entity)
 	}
 	if (rc == WR_OK && !doomed && entity == CE_WORKORDERS)
 		rc = csv_import_wo_finish(&d->im, d->e);
+	else if (rc == WR_OK && !doomed && d->im.quiet)
+		rc = store_sync_bulk_end(d->im.s, d->im.en, d->im.max_id, &d->im.quiet, d->e);
 	if (d->o->on_progress && rc == WR_OK)
 		d->o->on_progress(d->r->rows, 0, 0, d->o->ctx);
 	if (rc == WR_OK && d->rej.f)
@@ -777,8 +791,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	rc = import_begin(&d, &began);
 	/* Indexes are rebuilt only when the file may double the table. */
 	d.bulk = bulk_load && size / BULK_ROW_BYTES >= d.im.max_id / 2;
-	if (rc == WR_OK && entity == CE_WORKORDERS)
-		rc = csv_import_wo_start(&d.im, e);
+	if (rc == WR_OK && bulk_outbox(d.im.en))
+		rc = store_sync_bulk_begin(s, d.im.en, &d.im.quiet, e);
 	if (rc == WR_OK)
 		rc = read_rows(&d);
 	if (rc == WR_OK)

@@ -57,9 +57,9 @@ struct csv_imp {
 	int64_t ref[ENTITY_MAX_FIELDS];  /* the row ids the current row's references
 	                         * resolved to, by field (0: none) */
 	int final_pass;         /* retrying deferred rows: no more deferring */
-	char *quiet;            /* work orders: the SQL of the outbox insert trigger the
-	                         * import dropped (store_sync_bulk_begin), made again
-	                         * by csv_import_wo_finish; NULL when none */
+	char *quiet;            /* the SQL of the outbox insert trigger the import
+	                         * dropped (store_sync_bulk_begin), made again after
+	                         * the last row; NULL when none */
 };
 
 /* Row handlers.  rec holds the parsed row (defaults where the file is
@@ -82,11 +82,10 @@ int csv_import_wo(struct csv_imp *im, struct entity_rec *rec, char *why, size_t 
                   struct wr_err *e);
 int csv_import_stock(struct csv_imp *im, struct entity_rec *rec, char *why, size_t nwhy,
                      struct wr_err *e);
-/* Before the first row of work orders: their outbox insert trigger dropped
- * for the import (im->quiet).  After the last row: the outbox entries of the
- * work orders the import inserted, the trigger made again, their failure
- * events (with their outbox entries) and their fault-search index entries. */
-int csv_import_wo_start(struct csv_imp *im, struct wr_err *e);
+/* After the last row of work orders: the outbox entries of the work orders
+ * the import inserted, their insert trigger made again (csv_import.c dropped
+ * it, im->quiet), their failure events (with their outbox entries) and their
+ * fault-search index entries. */
 int csv_import_wo_finish(struct csv_imp *im, struct wr_err *e);
 
 /* ---- helpers for the handlers (csv_import.c) ---- */

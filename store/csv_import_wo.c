@@ -248,11 +248,6 @@ static void sql_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
-int csv_import_wo_start(struct csv_imp *im, struct wr_err *e)
-{
-	return store_sync_bulk_begin(im->s, im->en, &im->quiet, e);
-}
-
 static int64_t max_event_id(struct store *s, const struct wr_entity *ev, struct wr_err *e)
 {
 	sqlite3_stmt *st = store_stmt(s, entity_sql(ev, ES_MAX_ID), e);

@@ -24,6 +24,13 @@ void sbuf_put_row(struct sbuf *b, const char *s, const char *row);
 /* Appends v as JSON. */
 void sbuf_put_value(struct sbuf *b, const struct sync_value *v);
 void sbuf_free(struct sbuf *b);
+/* Runs the statement b holds (made for one entity, so not one of the
+ * store's cached statements: store_stmt keeps those by the address of
+ * their text) with the integers arg[0..n) as ?1..?n, then frees b.
+ * *changes (when not NULL) gets the rows it changed.  WR_OK or an error
+ * naming what. */
+int sbuf_run(struct store *s, struct sbuf *b, const int64_t *arg, int n, int64_t *changes,
+             const char *what, struct wr_err *e);
 
 /* ---- statements by what they do (sync_stmt.c) ---- */
 enum sync_stmt_kind { SYNC_STMT_INSERT, SYNC_STMT_UPDATE, SYNC_STMT_AUDIT };
@@ -197,6 +204,9 @@ int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t aft
  * with the next n seqs, unless the store applies the server's data. */
 int sync_range_write(struct store *s, const struct wr_entity *en, int64_t after_id,
                      int64_t n, struct wr_err *e);
+/* Moves the outbox's sequence on by n (seqs given to entries written
+ * without the triggers). */
+int sync_seq_advance(struct store *s, int64_t n, struct wr_err *e);
 /* Writes every range's entries into the outbox (in a transaction, nested
  * in the caller's if any) and removes the ranges.  WR_OK or an error. */
 int sync_ranges_expand(struct store *s, struct wr_err *e);

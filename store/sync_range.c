@@ -22,31 +22,17 @@
  */
 #include "sync_internal.h"
 
-/* The heads of rows ?2..?3 of one table, seq ?1 for the row with id ?2. */
+/* The heads of rows first..last of one table, seq for the row first. */
 static int expand_one(struct store *s, const struct wr_entity *en, int64_t seq,
                       int64_t first, int64_t last, struct wr_err *e)
 {
+	const int64_t arg[] = {seq, first, last};
 	struct sbuf q = {0};
-	sqlite3_stmt *st = NULL;
-	int rc;
 
 	sbuf_put(&q, "INSERT INTO outbox(seq, entity, uuid, op, base_version)"
 	             " SELECT ?1 - ?2 + t.id, '%s', t.uuid, 'create', 0 FROM %s t"
 	             " WHERE t.id BETWEEN ?2 AND ?3 ORDER BY t.id", en->name, en->table);
-	if (q.oom)
-		return sbuf_free(&q), wr_fail(e, WR_ENOMEM, "out of memory expanding the outbox");
-	/* Made per entity, so not one of the store's cached statements. */
-	rc = sqlite3_prepare_v2(s->db, q.p, -1, &st, NULL);
-	sbuf_free(&q);
-	if (rc != SQLITE_OK)
-		return store_dberr(s, e, "preparing the outbox entries of an import");
-	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 1, seq);
-	store_bind_int64(&b, 2, first);
-	store_bind_int64(&b, 3, last);
-	rc = store_run(s, &b, e, "writing the outbox entries of an import");
-	sqlite3_finalize(st);
-	return rc;
+	return sbuf_run(s, &q, arg, 3, NULL, "writing the outbox entries of an import", e);
 }
 
 /* The first range, expanded and removed: 1 when there was one, 0 when
@@ -115,13 +101,27 @@ int sync_ranges_expand(struct store *s, struct wr_err *e)
 	return store_commit(s, e);
 }
 
+int sync_seq_advance(struct store *s, int64_t n, struct wr_err *e)
+{
+	static const char q_step[] = "UPDATE sync_state SET next_seq = next_seq + ?1";
+	sqlite3_stmt *st = store_stmt(s, q_step, e);
+	int rc;
+
+	if (!st)
+		return WR_EDB;
+	struct store_binds b = store_binds_start(st);
+	store_bind_int64(&b, 1, n);
+	rc = store_run(s, &b, e, "numbering the outbox entries of an import");
+	store_stmt_done(st);
+	return rc;
+}
+
 int sync_range_write(struct store *s, const struct wr_entity *en, int64_t after_id,
                      int64_t n, struct wr_err *e)
 {
 	static const char q_range[] =
 		"INSERT INTO outbox_range(seq, entity, first_id, last_id, n)"
 		" SELECT next_seq, ?1, ?2 + 1, ?2 + ?3, ?3 FROM sync_state WHERE applying = 0";
-	static const char q_step[] = "UPDATE sync_state SET next_seq = next_seq + ?1";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -137,11 +137,5 @@ int sync_range_write(struct store *s, const struct wr_entity *en, int64_t after_
 	store_stmt_done(st);
 	if (rc != WR_OK || sqlite3_changes64(s->db) == 0)
 		return rc;   /* applying the server's data: no entry */
-	if (!(st = store_stmt(s, q_step, e)))
-		return WR_EDB;
-	struct store_binds b2 = store_binds_start(st);
-	store_bind_int64(&b2, 1, n);
-	rc = store_run(s, &b2, e, "numbering the outbox entries of an import");
-	store_stmt_done(st);
-	return rc;
+	return sync_seq_advance(s, n, e);
 }

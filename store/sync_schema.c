@@ -248,35 +248,13 @@ static int new_rows(struct store *s, const struct wr_entity *en, int64_t after, 
 static int bulk_heads(struct store *s, const struct wr_entity *en, int64_t after_id,
                       struct wr_err *e)
 {
-	static const char step[] = "UPDATE sync_state SET next_seq = next_seq + ?1";
 	struct sbuf q = {0};
-	sqlite3_stmt *st;
-	int64_t n;
+	int64_t n = 0;
 	int rc;
 
 	bulk_heads_sql(&q, en);
-	if (q.oom)
-		return sbuf_free(&q), wr_fail(e, WR_ENOMEM, "out of memory");
-	/* Made for this entity here, so not one of the store's cached
-	 * statements (store_stmt keeps them by the address of their text). */
-	rc = sqlite3_prepare_v2(s->db, q.p, -1, &st, NULL);
-	sbuf_free(&q);
-	if (rc != SQLITE_OK)
-		return store_dberr(s, e, "preparing the outbox entries of a bulk load");
-	struct store_binds b = store_binds_start(st);
-	store_bind_int64(&b, 1, after_id);
-	rc = store_run(s, &b, e, "writing the outbox entries of a bulk load");
-	sqlite3_finalize(st);
-	n = sqlite3_changes64(s->db);
-	if (rc == WR_OK && n > 0) {
-		if (!(st = store_stmt(s, step, e)))
-			return WR_EDB;
-		struct store_binds b2 = store_binds_start(st);
-		store_bind_int64(&b2, 1, n);
-		rc = store_run(s, &b2, e, "numbering the outbox entries of a bulk load");
-		store_stmt_done(st);
-	}
-	return rc;
+	rc = sbuf_run(s, &q, &after_id, 1, &n, "writing the outbox entries of a bulk load", e);
+	return rc == WR_OK && n > 0 ? sync_seq_advance(s, n, e) : rc;
 }
 
 int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t after_id,

@@ -115,3 +115,27 @@ void sbuf_free(struct sbuf *b)
 	free(b->p);
 	*b = (struct sbuf){0};
 }
+
+int sbuf_run(struct store *s, struct sbuf *b, const int64_t *arg, int n, int64_t *changes,
+             const char *what, struct wr_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (b->oom) {
+		sbuf_free(b);
+		return wr_fail(e, WR_ENOMEM, "out of memory %s", what);
+	}
+	rc = sqlite3_prepare_v2(s->db, b->p, -1, &st, NULL);
+	sbuf_free(b);
+	if (rc != SQLITE_OK)
+		return store_dberr(s, e, what);
+	struct store_binds bi = store_binds_start(st);
+	for (int i = 0; i < n; i++)
+		store_bind_int64(&bi, i + 1, arg[i]);
+	rc = store_run(s, &bi, e, what);
+	sqlite3_finalize(st);
+	if (changes)
+		*changes = sqlite3_changes64(s->db);
+	return rc;
+}

@@ -745,6 +745,42 @@ START_TEST(import_writes_heads)
 }
 END_TEST
 
+/* An import of history or meter readings (records no row of the file
+ * updates) leaves its events as one range too: once expanded, a create
+ * for each event in the order of their ids, and the trigger back. */
+START_TEST(a_history_import_is_one_range)
+{
+	char *csv = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&csv, &len);
+	int64_t m;
+
+	ck_assert_ptr_nonnull(f);
+	testdb_add_asset(S, "P-1", NULL);
+	fprintf(f, "asset,date,event,code\n");
+	for (int i = 1; i <= 50; i++)
+		fprintf(f, "P-1,2024-%02d-%02d,failure,BRG\n", 1 + i % 12, 1 + i % 28);
+	ck_assert_int_eq(fclose(f), 0);
+	m = mark(S);
+	import_ok(S, CE_HISTORY, csv);
+	free(csv);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox WHERE entity = 'history'"), 0);
+	ck_assert_int_eq(q_int(S, "SELECT n FROM outbox_range WHERE entity = 'history'"),
+	                 q_int(S, "SELECT count(*) FROM event"));
+	expand(S);
+	ck_assert_int_eq(q_int(S, "SELECT count(*) FROM outbox o JOIN event v ON v.uuid = o.uuid"
+	                          " WHERE o.op = 'create' AND o.seq = v.id - (SELECT min(id) FROM event)"
+	                          " + " "(SELECT min(seq) FROM outbox WHERE entity = 'history')"),
+	                 q_int(S, "SELECT count(*) FROM event"));
+	ck_assert_int_eq(q_int(S, "SELECT min(seq) FROM outbox WHERE entity = 'history'"), m + 1);
+	/* The trigger is back for every other writer. */
+	m = mark(S);
+	exec(S, "INSERT INTO event(uuid, asset_id, at, kind, updated_at) SELECT"
+	        " '01a2393a-1dab-7233-9969-5c12364986e9', id, 1, 0, 1 FROM asset");
+	ck_assert_int_eq(mark(S), m + 1);
+}
+END_TEST
+
 /* What happens to an imported record before the first sync follows its
  * create: an edit's entry comes after the range's seqs and goes into the
  * create at the push; a record deleted meanwhile (an event with its
@@ -1857,6 +1893,7 @@ int main(void)
 	tcase_add_test(tc, seqs_never_used_twice);
 	tcase_add_test(tc, import_writes_heads);
 	tcase_add_test(tc, a_range_keeps_the_order_of_later_edits);
+	tcase_add_test(tc, a_history_import_is_one_range);
 	tcase_add_test(tc, import_heads_match_the_triggers);
 	tcase_add_test(tc, bulk_heads_across_id_gaps);
 	tcase_add_test(tc, settle_applied_and_merged);
