@@ -90,7 +90,10 @@ static double plp_exposures(const struct pi_plp_in *in, const double *la, const 
 }
 
 /* The scaled sum of ln x and the windows' logarithms; -1 when a window or
- * a failure age is not a positive number in order. */
+ * a failure age is not a positive number in order.  When the failures are
+ * the ends of the windows flagged in xend, their logarithms are those
+ * windows' (the same numbers, summed in the same order): a third fewer
+ * logarithms for imperfect repair's fits. */
 static int plp_check(const struct pi_plp_in *in, double *la, double *lb, double *sum_lx)
 {
 	size_t i, q;
@@ -101,7 +104,11 @@ static int plp_check(const struct pi_plp_in *in, double *la, double *lb, double 
 			return -1;
 		la[q] = log(in->s1[q] / in->scale);
 		lb[q] = in->s0[q] > 0.0 ? log(in->s0[q] / in->scale) : -INFINITY;
+		if (in->xend && in->xend[q])
+			*sum_lx += la[q];
 	}
+	if (in->xend)
+		return 0;
 	for (i = 0; i < in->nx; i++) {
 		if (!(in->x[i] > 0.0) || !isfinite(in->x[i]))
 			return -1;
@@ -236,6 +243,7 @@ int predict_power_law_fit(const struct predict_system *sys, size_t nsys, double 
 	in.lab = NULL;
 	in.pw = NULL;
 	in.beta0 = 0.0;
+	in.xend = NULL;
 	for (q = 0, nx = 0; q < nsys; q++) {
 		buf[in.nx + q] = sys[q].start;
 		buf[in.nx + nsys + q] = sys[q].end;
