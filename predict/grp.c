@@ -98,7 +98,7 @@ int pi_grp_work_alloc(struct pi_grp_work *w, size_t nfa, size_t nw)
 	size_t cap = nfa + nw + 1;
 
 	memset(w, 0, sizeof *w);
-	w->x = malloc(6 * cap * sizeof *w->x);
+	w->x = malloc(8 * cap * sizeof *w->x);
 	w->iv0 = malloc((nw + 1) * sizeof *w->iv0);
 	w->vend = malloc((nw + 1) * sizeof *w->vend);
 	w->wn = malloc((nw + 1) * sizeof *w->wn);
@@ -111,6 +111,7 @@ int pi_grp_work_alloc(struct pi_grp_work *w, size_t nfa, size_t nw)
 	w->ve = w->vb + cap;
 	w->lab = w->ve + cap;
 	w->pw = w->lab + 2 * cap;
+	w->ex = w->pw + cap;
 	return WR_OK;
 }
 
@@ -139,6 +140,7 @@ int pi_grp_eval(const struct pi_grp_sys *y, enum predict_kijima type, double q, 
 	in.pw = w->pw;
 	in.beta0 = beta0;
 	in.xend = w->xend;
+	in.ex = w->ex;
 	return pi_plp_fit(&in, conf, f);
 }
 

@@ -181,6 +181,9 @@ struct pi_plp_in {
 	double beta0;            /* > 0: Newton starts here (a nearby fit's beta) */
 	const unsigned char *xend; /* NULL, or nsys flags: x is the s1 of the flagged
 	                            windows, in order (their ln s1 are x's logarithms) */
+	double *ex;              /* NULL, or 2 nsys doubles of scratch: the powers of each
+	                            window's ends at the last evaluation, from which the
+	                            root's last short step takes the exposures */
 };
 struct pi_plp {
 	int ok;                  /* 0: fewer than two failures, bad input, or no interior maximum */
@@ -209,6 +212,7 @@ struct pi_grp_sys {
 struct pi_grp_work {
 	double *x, *vb, *ve, *lab, *pw, *vend;
 	unsigned char *xend;     /* per interval: 1 when it ends in a failure (pi_plp_in's) */
+	double *ex;              /* 2 per interval: pi_plp_in's */
 	size_t *iv0;
 	int *wn;
 	size_t nx, ni;
