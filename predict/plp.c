@@ -123,7 +123,7 @@ static double plp_series(const struct pi_plp_in *in, const double *la, const dou
 /* The scaled sum of ln x and the windows' logarithms; -1 when a window or
  * a failure age is not a positive number in order.  When the failures are
  * the ends of the windows flagged in xend, their logarithms are those
- * windows' (the same numbers, summed in the same order): a third fewer
+ * windows' (the same numbers, summed in the same order): a quarter fewer
  * logarithms for imperfect repair's fits. */
 static int plp_check(const struct pi_plp_in *in, double *la, double *lb, double *sum_lx,
                      double *lmax)
