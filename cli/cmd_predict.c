@@ -336,18 +336,16 @@ struct rank_class_cells {
 	char v[RANK_CLASS_COLS][40];
 };
 
-/* Fills v[] with the class cells of item it (from *cc when it has a
- * class). */
+/* Points the class cells of item it at *cc, formatting them there first
+ * unless done (once per class; an item without a class passes cells of
+ * its own). */
 static void rank_class_row(const struct predict_ranking *r, const struct predict_item *it,
-                           int digits, struct rank_class_cells *cc, char (*v)[40])
+                           int digits, struct rank_class_cells *cc, const char **cells)
 {
 	const struct predict_class *pc = class_of_item(r, it);
-	struct rank_class_cells one;
 	size_t k;
 
-	if (!cc)
-		cc = &one;
-	if (cc == &one || !cc->done) {
+	if (!cc->done) {
 		out_num(cc->v[0], sizeof cc->v[0], it->beta, digits);
 		out_num(cc->v[1], sizeof cc->v[1], it->beta_b.lo, digits);
 		out_num(cc->v[2], sizeof cc->v[2], it->beta_b.hi, digits);
@@ -359,7 +357,7 @@ static void rank_class_row(const struct predict_ranking *r, const struct predict
 		cc->done = 1;
 	}
 	for (k = 0; k < RANK_CLASS_COLS; k++)
-		memcpy(v[rank_class_col[k]], cc->v[k], sizeof cc->v[k]);
+		cells[rank_class_col[k]] = cc->v[k];
 }
 
 /* Writes the ranking's item i (rank i + 1) as a row of o; cc holds one
@@ -370,6 +368,7 @@ static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, in
 	const struct predict_item *it = &r->items[i];
 	char v[RANK_COLS][40];
 	const char *cells[RANK_COLS];
+	struct rank_class_cells own;
 	size_t k;
 
 	rank_uint(v[0], (unsigned long long)i + 1);
@@ -386,10 +385,11 @@ static int rank_row(struct out *o, const struct predict_ranking *r, size_t i, in
 	rank_num(v[15], sizeof v[15], it->observed, digits);
 	out_num(v[17], sizeof v[17], it->agerep.ok ? it->agerep.t_opt : NAN, digits);
 	out_num(v[18], sizeof v[18], it->agerep.ok ? it->agerep.saving : NAN, digits);
-	rank_class_row(r, it, digits, cc && it->class_index < r->nclasses ? &cc[it->class_index] : NULL,
-	               v);
 	for (k = 0; k < RANK_COLS; k++)
 		cells[k] = v[k];
+	own.done = 0;
+	rank_class_row(r, it, digits, cc && it->class_index < r->nclasses ? &cc[it->class_index] : &own,
+	               cells);
 	cells[1] = it->tag;
 	cells[2] = it->cls;
 	cells[10] = predict_beta_meaning_str(it->meaning);

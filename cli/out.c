@@ -263,14 +263,46 @@ void out_csv_cell(FILE *f, const char *s, int numeric)
 		wr_csv_field(f, out_write, s, strlen(s), ',', numeric ? WR_CSV_VALUE : WR_CSV_TEXT);
 }
 
+/* A row for a file or a pipe is put together in memory and written at
+ * once: a ranking writes millions of cells, and the stdio calls of each
+ * (a few per cell) cost more than formatting it.  A cell too long for the
+ * line's buffer goes out on its own; a terminal's writes are sanitized on
+ * the way out (out_write), cell by cell. */
+#define CSV_LINE 4096
 static void csv_row(FILE *f, size_t ncols, const char *const *cells, const int *numeric)
 {
 	struct wr_csv w;
+	char line[CSV_LINE];
+	size_t len = 0, i, n;
 
-	wr_csv_init(&w, f, out_write);
-	for (size_t i = 0; i < ncols; i++)
-		wr_csv_cell(&w, cells[i], numeric && numeric[i] ? WR_CSV_VALUE : WR_CSV_TEXT);
-	wr_csv_end(&w);
+	if (out_is_terminal(f)) {
+		wr_csv_init(&w, f, out_write);
+		for (i = 0; i < ncols; i++)
+			wr_csv_cell(&w, cells[i], numeric && numeric[i] ? WR_CSV_VALUE : WR_CSV_TEXT);
+		wr_csv_end(&w);
+		return;
+	}
+	for (i = 0; i < ncols; i++) {
+		int kind = numeric && numeric[i] ? WR_CSV_VALUE : WR_CSV_TEXT;
+		n = cells[i] ? strlen(cells[i]) : 0;
+		/* Room for the delimiter, the field (2 n + 3) and the line end. */
+		if (len + 2 * n + 5 > sizeof line) {
+			fwrite(line, 1, len, f);
+			len = 0;
+			if (2 * n + 5 > sizeof line) {
+				if (i)
+					putc(',', f);
+				wr_csv_field(f, NULL, cells[i], n, ',', kind);
+				continue;
+			}
+		}
+		if (i)
+			line[len++] = ',';
+		if (cells[i])
+			len += wr_csv_field_mem(line + len, cells[i], n, ',', kind);
+	}
+	line[len++] = '\n';
+	fwrite(line, 1, len, f);
 }
 
 /* A cell of a column of kind k as JSON. */

@@ -40,6 +40,10 @@ enum { WR_CSV_VALUE, WR_CSV_TEXT };
 /* Writes one field of n bytes, quoted when it must be.  Returns 0, or -1
  * when the stream has failed. */
 int wr_csv_field(FILE *f, wr_put_fn put, const char *s, size_t n, char delim, int kind);
+/* The same field as wr_csv_field() writes it with put NULL, into dst, which
+ * has room for 2 n + 3 bytes; returns its length (a row is put together in
+ * memory and written at once). */
+size_t wr_csv_field_mem(char *dst, const char *s, size_t n, char delim, int kind);
 
 /* A CSV line writer: cells separated by delim, lines ended by LF. */
 struct wr_csv {

@@ -42,6 +42,7 @@ static void add_window(struct pi_grp_work *w, double b, double e, int failed)
 		return;
 	w->vb[w->ni] = b;
 	w->ve[w->ni] = e;
+	w->xend[w->ni] = (unsigned char)!!failed;
 	w->ni++;
 	if (failed)
 		w->x[w->nx++] = e;
@@ -97,11 +98,12 @@ int pi_grp_work_alloc(struct pi_grp_work *w, size_t nfa, size_t nw)
 	size_t cap = nfa + nw + 1;
 
 	memset(w, 0, sizeof *w);
-	w->x = malloc(6 * cap * sizeof *w->x);
+	w->x = malloc(8 * cap * sizeof *w->x);
 	w->iv0 = malloc((nw + 1) * sizeof *w->iv0);
 	w->vend = malloc((nw + 1) * sizeof *w->vend);
 	w->wn = malloc((nw + 1) * sizeof *w->wn);
-	if (!w->x || !w->iv0 || !w->vend || !w->wn) {
+	w->xend = malloc(cap);
+	if (!w->x || !w->iv0 || !w->vend || !w->wn || !w->xend) {
 		pi_grp_work_free(w);
 		return WR_ENOMEM;
 	}
@@ -109,6 +111,7 @@ int pi_grp_work_alloc(struct pi_grp_work *w, size_t nfa, size_t nw)
 	w->ve = w->vb + cap;
 	w->lab = w->ve + cap;
 	w->pw = w->lab + 2 * cap;
+	w->ex = w->pw + cap;
 	return WR_OK;
 }
 
@@ -118,6 +121,7 @@ void pi_grp_work_free(struct pi_grp_work *w)
 	free(w->iv0);
 	free(w->vend);
 	free(w->wn);
+	free(w->xend);
 	memset(w, 0, sizeof *w);
 }
 
@@ -135,6 +139,8 @@ int pi_grp_eval(const struct pi_grp_sys *y, enum predict_kijima type, double q, 
 	in.lab = w->lab;
 	in.pw = w->pw;
 	in.beta0 = beta0;
+	in.xend = w->xend;
+	in.ex = w->ex;
 	return pi_plp_fit(&in, conf, f);
 }
 

@@ -179,6 +179,11 @@ struct pi_plp_in {
 	                            exposure ((s1 / scale)^beta - (s0 / scale)^beta) at
 	                            the fit (when it gets that far) */
 	double beta0;            /* > 0: Newton starts here (a nearby fit's beta) */
+	const unsigned char *xend; /* NULL, or nsys flags: x is the s1 of the flagged
+	                            windows, in order (their ln s1 are x's logarithms) */
+	double *ex;              /* NULL, or 2 nsys doubles of scratch: the powers of each
+	                            window's ends at the last evaluation, from which the
+	                            root's last short step takes the exposures */
 };
 struct pi_plp {
 	int ok;                  /* 0: fewer than two failures, bad input, or no interior maximum */
@@ -206,6 +211,8 @@ struct pi_grp_sys {
  * vend[k] and its failures in wn[k]; lab and pw are pi_plp_in's. */
 struct pi_grp_work {
 	double *x, *vb, *ve, *lab, *pw, *vend;
+	unsigned char *xend;     /* per interval: 1 when it ends in a failure (pi_plp_in's) */
+	double *ex;              /* 2 per interval: pi_plp_in's */
 	size_t *iv0;
 	int *wn;
 	size_t nx, ni;

@@ -243,6 +243,8 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	pin.lab = y.lab;
 	pin.pw = y.pw;
 	pin.beta0 = 0.0;
+	pin.xend = NULL;
+	pin.ex = NULL;
 	if (pi_plp_fit(&pin, in->conf, &f) != WR_OK)
 		return wr_fail(e, WR_ENOMEM, "out of memory fitting minimal repair in class %s",
 		               pc->cls);

@@ -217,7 +217,9 @@ static enum predict_status mle_feasible(const double *t, const int *failed, size
 static double mle_loglik(const double *u, const int *failed, const double *w, size_t n,
                          double lmax, double beta, double eta)
 {
-	double le = log(eta), ll = 0.0;
+	/* ln beta once: the C library's log() may set errno, so the compiler
+	 * would call it again for every failure. */
+	double le = log(eta), lb = log(beta), ll = 0.0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -225,7 +227,7 @@ static double mle_loglik(const double *u, const int *failed, const double *w, si
 		double lt = u[i] + lmax;
 		double z = beta * (lt - le);
 		if (failed[i])
-			ll += wi * (log(beta) - le + (beta - 1.0) * (lt - le));
+			ll += wi * (lb - le + (beta - 1.0) * (lt - le));
 		ll -= wi * exp(z);
 	}
 	return ll;

@@ -72,6 +72,30 @@ int wr_csv_field(FILE *f, wr_put_fn put, const char *s, size_t n, char delim, in
 	return ferror(f) ? -1 : 0;
 }
 
+size_t wr_csv_field_mem(char *dst, const char *s, size_t n, char delim, int kind)
+{
+	int guard = kind == WR_CSV_TEXT && formula_like(s, n);
+	char *d = dst;
+	size_t i;
+
+	if (!needs_quotes(s, n, delim, guard)) {
+		if (guard)
+			*d++ = '\'';
+		memcpy(d, s, n);
+		return (size_t)(d - dst) + n;
+	}
+	*d++ = '"';
+	if (guard)
+		*d++ = '\'';
+	for (i = 0; i < n; i++) {
+		*d++ = s[i];
+		if (s[i] == '"')
+			*d++ = '"';
+	}
+	*d++ = '"';
+	return (size_t)(d - dst);
+}
+
 void wr_csv_init(struct wr_csv *w, FILE *f, wr_put_fn put)
 {
 	w->f = f;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "helpers/rng.h"
 #include "predict.h"
+#include "../predict/predict_int.h"
 
 enum { NS = 300, MAXF = 64 };
 
@@ -181,6 +182,71 @@ START_TEST(test_grp_ends_found)
 }
 END_TEST
 
+/* The power law's root may end on a short Halley step, the windows'
+ * exposures then following it by the series of the exponential from the
+ * last evaluation's powers (pi_plp_in.ex).  Started 5e-6 from the root,
+ * the fit takes that step at once: its beta is the fit's without the
+ * series, and each exposure is the one computed at that beta. */
+START_TEST(test_plp_short_last_step_keeps_the_exposures)
+{
+	static double fa[NS * MAXF], s0[NS], s1[NS];
+	static size_t wf0[NS + 1];
+	struct pi_grp_sys y;
+	struct pi_grp_work w;
+	struct pi_plp_in in;
+	struct pi_plp f0, f1;
+	double *pw0;
+	size_t k, i, n = 0;
+
+	rs = 31;
+	fleet(NS, PREDICT_KIJIMA_I, 0.5, 2.0, 300.0, 1);
+	for (k = 0; k < NS; k++) {
+		wf0[k] = n;
+		for (i = 0; i < sys[k].n; i++)
+			fa[n++] = sys[k].fail[i];
+		s0[k] = sys[k].start;
+		s1[k] = sys[k].end;
+	}
+	wf0[NS] = n;
+	y.fa = fa;
+	y.wf0 = wf0;
+	y.s0 = s0;
+	y.s1 = s1;
+	y.nw = NS;
+	ck_assert_int_eq(pi_grp_work_alloc(&w, n, NS), WR_OK);
+	pi_grp_intervals(&y, PREDICT_KIJIMA_I, 0.5, &w);
+	pw0 = malloc(w.ni * sizeof *pw0);
+	ck_assert_ptr_nonnull(pw0);
+	memset(&in, 0, sizeof in);
+	in.x = w.x;
+	in.nx = w.nx;
+	in.s0 = w.vb;
+	in.s1 = w.ve;
+	in.nsys = w.ni;
+	in.pw = pw0;
+	ck_assert_int_eq(pi_plp_fit(&in, 0.9, &f0), WR_OK);
+	ck_assert(f0.ok);
+	in.beta0 = f0.beta * (1.0 + 5e-6);
+	in.pw = w.pw;
+	in.ex = w.ex;
+	in.xend = w.xend;
+	ck_assert_int_eq(pi_plp_fit(&in, 0.9, &f1), WR_OK);
+	ck_assert(f1.ok);
+	ck_assert_msg(rel(f1.beta, f0.beta) < 1e-11, "beta %.17g for %.17g", f1.beta, f0.beta);
+	ck_assert_msg(rel(f1.lambda, f0.lambda) < 1e-9, "lambda %.17g for %.17g", f1.lambda,
+	              f0.lambda);
+	ck_assert_msg(rel(f1.sum_lx, f0.sum_lx) < 1e-15, "sum ln x %.17g for %.17g", f1.sum_lx,
+	              f0.sum_lx);
+	for (k = 0; k < w.ni; k++) {
+		double a = pow(w.ve[k] / f1.scale, f1.beta), b = pow(w.vb[k] / f1.scale, f1.beta);
+		ck_assert_msg(rel(w.pw[k], a - b) < 1e-14 * a / (a - b) + 1e-15,
+		              "window %zu: %.17g for %.17g", k, w.pw[k], a - b);
+	}
+	free(pw0);
+	pi_grp_work_free(&w);
+}
+END_TEST
+
 START_TEST(test_grp_refusals)
 {
 	static const double t[] = {50.0, 5.0};
@@ -217,6 +283,7 @@ int main(void)
 	tcase_add_test(tc, test_grp_recovers_simulated);
 	tcase_add_test(tc, test_grp_ends_found);
 	tcase_add_test(tc, test_grp_refusals);
+	tcase_add_test(tc, test_plp_short_last_step_keeps_the_exposures);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

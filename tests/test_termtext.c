@@ -197,6 +197,64 @@ START_TEST(csv_on_a_terminal_and_in_a_file)
 }
 END_TEST
 
+/* out_row's CSV rows into a file are put together in memory (cli/out.c,
+ * csv_row): byte for byte what the stream writer gives cell by cell, with
+ * a cell too long for the line's buffer between two others, and on a
+ * terminal still sanitized. */
+START_TEST(csv_rows_in_a_file_are_the_stream_writers)
+{
+	static char longcell[6001], got[8192];
+	const char *head[] = {"a", "b", "c", "d"};
+	const int numeric[] = {0, 1, 0, 0};
+	const char *rows[3][4] = {
+		{"=SUM(A1)", "-5", "say \"hi\"", NULL},
+		{"x\x1b\",\x07", "1.5", longcell, " padded"},
+		{"", "", "'@x", "a,b"},
+	};
+	struct mem { char *buf; size_t n; } want = {NULL, 0};
+	FILE *f = tmpfile(), *w = open_memstream(&want.buf, &want.n), *t;
+	struct wr_csv c;
+	struct out o;
+	size_t r, k, n;
+	int m;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(w);
+	memset(longcell, 'q', sizeof longcell - 1);
+	longcell[100] = '"';
+	wr_csv_init(&c, w, NULL);
+	for (k = 0; k < 4; k++)
+		wr_csv_cell(&c, head[k], WR_CSV_TEXT);
+	wr_csv_end(&c);
+	for (r = 0; r < 3; r++) {
+		for (k = 0; k < 4; k++)
+			wr_csv_cell(&c, rows[r][k], numeric[k] ? WR_CSV_VALUE : WR_CSV_TEXT);
+		wr_csv_end(&c);
+	}
+	ck_assert_int_eq(fclose(w), 0);
+	out_begin(&o, f, OUT_CSV, 4, head, numeric);
+	for (r = 0; r < 3; r++)
+		ck_assert_int_eq(out_row(&o, rows[r]), 0);
+	ck_assert_int_eq(out_end(&o), 0);
+	rewind(f);
+	n = fread(got, 1, sizeof got - 1, f);
+	got[n] = '\0';
+	fclose(f);
+	ck_assert_uint_eq(n, want.n);
+	ck_assert_str_eq(got, want.buf);
+	free(want.buf);
+
+	t = pty_open(&m);
+	rows[1][2] = "short";
+	out_begin(&o, t, OUT_CSV, 4, head, numeric);
+	ck_assert_int_eq(out_row(&o, rows[1]), 0);
+	ck_assert_int_eq(out_end(&o), 0);
+	ck_assert_str_eq(pty_take(t, m), "a,b,c,d\n\"x?\"\",?\",1.5,short,\" padded\"\n");
+	fclose(t);
+	close(m);
+}
+END_TEST
+
 START_TEST(json_escapes_controls_c1_and_bad_bytes)
 {
 	FILE *f = tmpfile();
@@ -251,6 +309,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, unsafe_code_points);
 	tcase_add_test(tc, writers_sanitize_on_a_terminal_only);
 	tcase_add_test(tc, csv_on_a_terminal_and_in_a_file);
+	tcase_add_test(tc, csv_rows_in_a_file_are_the_stream_writers);
 	tcase_add_test(tc, json_escapes_controls_c1_and_bad_bytes);
 	tcase_add_test(tc, table_into_a_file_keeps_its_width);
 	suite_add_tcase(s, tc);
