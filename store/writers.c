@@ -48,52 +48,62 @@ static int needs_quotes(const char *s, size_t n, char delim, int guard)
 	                 s[n - 1] == '\t');
 }
 
-int wr_csv_field(FILE *f, wr_put_fn put, const char *s, size_t n, char delim, int kind)
+/* Where a field goes: a stream (through put when not NULL) or memory. */
+struct csv_sink {
+	FILE *f;
+	wr_put_fn put;
+	char *mem;              /* not NULL: the bytes go here, len of them so far */
+	size_t len;
+};
+
+static void sink_put(struct csv_sink *k, const char *s, size_t n)
+{
+	if (k->mem) {
+		memcpy(k->mem + k->len, s, n);
+		k->len += n;
+	} else {
+		put_data(k->f, k->put, s, n);
+	}
+}
+
+/* The one place a field is quoted, guarded and its quotes doubled. */
+static void csv_field_to(struct csv_sink *k, const char *s, size_t n, char delim, int kind)
 {
 	int guard = kind == WR_CSV_TEXT && formula_like(s, n);
+	int quoted = needs_quotes(s, n, delim, guard);
 
-	if (!needs_quotes(s, n, delim, guard)) {
-		if (guard)
-			putc('\'', f);
-		put_data(f, put, s, n);
-		return ferror(f) ? -1 : 0;
-	}
-	putc('"', f);
+	if (quoted)
+		sink_put(k, "\"", 1);
 	if (guard)
-		putc('\'', f);
+		sink_put(k, "'", 1);
+	if (!quoted) {
+		sink_put(k, s, n);
+		return;
+	}
 	/* Each quote is written twice: the run up to and including it, then
 	 * the quote again. */
 	for (const char *q; (q = memchr(s, '"', n)) != NULL; n -= (size_t)(q + 1 - s), s = q + 1) {
-		put_data(f, put, s, (size_t)(q - s) + 1);
-		putc('"', f);
+		sink_put(k, s, (size_t)(q - s) + 1);
+		sink_put(k, "\"", 1);
 	}
-	put_data(f, put, s, n);
-	putc('"', f);
+	sink_put(k, s, n);
+	sink_put(k, "\"", 1);
+}
+
+int wr_csv_field(FILE *f, wr_put_fn put, const char *s, size_t n, char delim, int kind)
+{
+	struct csv_sink k = {f, put, NULL, 0};
+
+	csv_field_to(&k, s, n, delim, kind);
 	return ferror(f) ? -1 : 0;
 }
 
 size_t wr_csv_field_mem(char *dst, const char *s, size_t n, char delim, int kind)
 {
-	int guard = kind == WR_CSV_TEXT && formula_like(s, n);
-	char *d = dst;
-	size_t i;
+	struct csv_sink k = {NULL, NULL, dst, 0};
 
-	if (!needs_quotes(s, n, delim, guard)) {
-		if (guard)
-			*d++ = '\'';
-		memcpy(d, s, n);
-		return (size_t)(d - dst) + n;
-	}
-	*d++ = '"';
-	if (guard)
-		*d++ = '\'';
-	for (i = 0; i < n; i++) {
-		*d++ = s[i];
-		if (s[i] == '"')
-			*d++ = '"';
-	}
-	*d++ = '"';
-	return (size_t)(d - dst);
+	csv_field_to(&k, s, n, delim, kind);
+	return k.len;
 }
 
 void wr_csv_init(struct wr_csv *w, FILE *f, wr_put_fn put)
