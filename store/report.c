@@ -88,13 +88,17 @@ int report_prepare(struct store *s, const char *sql, const struct scope *sc, sql
 	return rc;
 }
 
-/* With no start given, the period starts on the day of the first event or
- * work order (a year before the end when that leaves it empty). */
+/* With no start given, the period starts on the day of the first event,
+ * work order, labour or part used (a year before the end when that leaves
+ * it empty).  Labour may start before its work order was written up: two
+ * hours worked, then recorded. */
 static int first_day(struct store *s, struct scope *sc, struct wr_err *e)
 {
 	static const char q_first[] =
 		"SELECT min(m) FROM (SELECT min(at) AS m FROM event"
-		" UNION ALL SELECT min(created_at) FROM wo)";
+		" UNION ALL SELECT min(created_at) FROM wo"
+		" UNION ALL SELECT min(started_at) FROM wo_labor"
+		" UNION ALL SELECT min(at) FROM wo_part)";
 	sqlite3_stmt *st = store_stmt(s, q_first, e);
 
 	if (!st)

@@ -405,6 +405,26 @@ START_TEST(cost)
 }
 END_TEST
 
+/* Without --from a report covers all history: labour booked before the
+ * first work order was written up (a job worked, then recorded) and parts
+ * used before it are in, as much as the work orders are. */
+START_TEST(default_period_has_all_labour)
+{
+	struct wr_report_opts o;
+	struct wr_table t;
+
+	memset(&o, 0, sizeof o);
+	o.from = o.to = WR_NO_TIME;
+	labour("W6", "carol", at(2023, 11, 30, 22), 60);
+	part("W6", "SEAL", 1, 25, at(2023, 11, 30, 23));
+	run(RP_COST, &o, &t);
+	/* Jan-Feb's 12 h, 470 and 170, with carol's hour at the default 30 and
+	 * the seal. */
+	testdb_row_is(&t, t.nrows - 1, "TOTAL|13.00|500.00|195.00|695.00");
+	wr_table_free(&t);
+}
+END_TEST
+
 START_TEST(pareto)
 {
 	struct wr_report_opts o = jan_feb();
@@ -585,6 +605,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, backlog_weeks);
 	tcase_add_test(tc, aging);
 	tcase_add_test(tc, cost);
+	tcase_add_test(tc, default_period_has_all_labour);
 	tcase_add_test(tc, pareto);
 	tcase_add_test(tc, series);
 	tcase_add_test(tc, settings);
