@@ -341,12 +341,12 @@ static const char *const migration_9[] = {
 };
 
 /* An import's new records wait for their first push as one range of ids
- * instead of an outbox entry each (store/sync_range.c): n rows from
- * first_id, seqs from seq; expanded into entries before sync reads the
+ * instead of an outbox entry each (store/sync_range.c): rows first_id ..
+ * last_id, seqs from seq; expanded into entries before sync reads the
  * outbox. */
 static const char *const migration_10[] = {
 	"CREATE TABLE outbox_range(seq INTEGER PRIMARY KEY, entity TEXT NOT NULL,"
-	" first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, n INTEGER NOT NULL);",
+	" first_id INTEGER NOT NULL, last_id INTEGER NOT NULL);",
 	NULL,
 };
 

@@ -200,8 +200,9 @@ int store_sync_bulk_end(struct store *s, const struct wr_entity *en, int64_t aft
                         char **saved, struct wr_err *e);
 
 /* ---- an import's creates as one range of ids (sync_range.c) ---- */
-/* Records rows after_id+1 .. after_id+n of en's table as pending creates,
- * with the next n seqs, unless the store applies the server's data. */
+/* Records rows after_id+1 .. after_id+n (n > 0) of en's table as pending
+ * creates, with the next n seqs, unless the store applies the server's
+ * data. */
 int sync_range_write(struct store *s, const struct wr_entity *en, int64_t after_id,
                      int64_t n, struct wr_err *e);
 /* Moves the outbox's sequence on by n (seqs given to entries written

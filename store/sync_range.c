@@ -8,7 +8,7 @@
  * the database's bytes and a fifth of the import's time.  Since schema 10
  * a load whose new rows have the ids after the table's highest without a
  * gap writes one row of outbox_range instead (its first seq, the entity,
- * the ids, how many rows) and moves the sequence on by that many, in the
+ * its first and last id) and moves the sequence on by that many, in the
  * load's own transaction: the seqs are the ones the heads would have had,
  * so every entry written after the load still follows its creates.
  *
@@ -120,13 +120,11 @@ int sync_range_write(struct store *s, const struct wr_entity *en, int64_t after_
                      int64_t n, struct wr_err *e)
 {
 	static const char q_range[] =
-		"INSERT INTO outbox_range(seq, entity, first_id, last_id, n)"
-		" SELECT next_seq, ?1, ?2 + 1, ?2 + ?3, ?3 FROM sync_state WHERE applying = 0";
+		"INSERT INTO outbox_range(seq, entity, first_id, last_id)"
+		" SELECT next_seq, ?1, ?2 + 1, ?2 + ?3 FROM sync_state WHERE applying = 0";
 	sqlite3_stmt *st;
 	int rc;
 
-	if (n <= 0)
-		return WR_OK;
 	if (!(st = store_stmt(s, q_range, e)))
 		return WR_EDB;
 	struct store_binds b = store_binds_start(st);

@@ -48,7 +48,7 @@ static int counts(struct store *s, struct store_sync_state *st, struct wr_err *e
 {
 	static const char q_pending[] =
 		"SELECT (SELECT count(*) FROM outbox WHERE state = 0)"
-		" + (SELECT coalesce(sum(n), 0) FROM outbox_range)";
+		" + (SELECT coalesce(sum(last_id - first_id + 1), 0) FROM outbox_range)";
 	static const char q_conflicts[] = "SELECT count(*) FROM sync_conflict WHERE kind = 0";
 	static const char q_rejected[] = "SELECT count(*) FROM sync_conflict WHERE kind = 1";
 

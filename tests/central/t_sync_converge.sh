@@ -13,7 +13,7 @@ device tech "$(token technician)"
 ok plan demo --no-ui
 # An import's creates wait as one range of ids until the first sync.
 pending=$(sqlite3 "$T/plan.db" "SELECT (SELECT count(*) FROM outbox)
-	+ (SELECT coalesce(sum(n), 0) FROM outbox_range)")
+	+ (SELECT coalesce(sum(last_id - first_id + 1), 0) FROM outbox_range)")
 [ "$pending" -gt 1000 ] || fail "the demo wrote only $pending outbox entries"
 
 first_sync plan "$A_URL"

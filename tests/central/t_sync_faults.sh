@@ -46,7 +46,7 @@ gen_wos "$T/wos.csv" first
 ok plan import workorders "$T/wos.csv"
 # An import's creates wait as one range of ids until the first sync.
 total=$(sqlite3 "$T/plan.db" "SELECT (SELECT count(*) FROM outbox)
-	+ (SELECT coalesce(sum(n), 0) FROM outbox_range)")
+	+ (SELECT coalesce(sum(last_id - first_id + 1), 0) FROM outbox_range)")
 [ "$total" -gt 1200 ] || fail "the plant wrote only $total outbox entries"
 server_wos() { sql "SELECT count(*) FROM record WHERE entity = 'workorders'"; }
 
