@@ -89,7 +89,7 @@ struct prepared {
 	int kind;               /* PREP_* */
 	struct entity_rec rec;  /* PREP_MAPPED: the record */
 	uint32_t present, byname;   /* as struct csv_imp has them for the handler */
-	char why[600];          /* PREP_BAD: why */
+	char why[600];          /* why a row is bad (PREP_BAD, or the handler's) */
 };
 
 static const csv_row_handler handlers[CE__COUNT] = {
@@ -279,11 +279,11 @@ static int prepare_data(struct driver *d, const struct csv_row *row, struct prep
 }
 
 /* Stores a prepared data row.  *deferred tells the retry loop whether the
- * row is still waiting for its parent. */
+ * row is still waiting for its parent.  p->why, unused by a mapped row,
+ * takes the handler's reason. */
 static int handle_prepared(struct driver *d, const struct csv_row *row, struct prepared *p,
                            int *deferred)
 {
-	char why[600];
 	int rc;
 
 	*deferred = 0;
@@ -291,11 +291,11 @@ static int handle_prepared(struct driver *d, const struct csv_row *row, struct p
 		bad_row(d, row, p->why);
 		return WR_OK;
 	}
-	why[0] = '\0';
+	p->why[0] = '\0';
 	d->im.present = p->present;
 	d->im.byname = p->byname;
 	memset(d->im.ref, 0, sizeof d->im.ref);
-	rc = d->handler(&d->im, &p->rec, why, sizeof why, d->e);
+	rc = d->handler(&d->im, &p->rec, p->why, sizeof p->why, d->e);
 	entity_rec_clear(d->im.en, &p->rec);
 	switch (rc) {
 	case ROW_INSERTED:
@@ -308,7 +308,7 @@ static int handle_prepared(struct driver *d, const struct csv_row *row, struct p
 		d->r->unchanged++;
 		return WR_OK;
 	case ROW_BAD:
-		bad_row(d, row, why);
+		bad_row(d, row, p->why);
 		return WR_OK;
 	case ROW_DEFER:
 		*deferred = 1;
@@ -324,7 +324,6 @@ static int handle(struct driver *d, const struct csv_row *row, int *deferred)
 	struct prepared p;
 	int rc = prepare_data(d, row, &p, d->e);
 
-	*deferred = 0;
 	return rc == WR_OK ? handle_prepared(d, row, &p, deferred) : rc;
 }
 
