@@ -99,6 +99,12 @@ static double plp_exposures(const struct pi_plp_in *in, const double *la, const 
  * fourth power, exact to rounding while |d ln s| <= PLP_SERIES (the next
  * term is below 1e-17).  Into pw (when not NULL); their sum. */
 #define PLP_SERIES 1e-3
+/* e^x by its series to the fourth power (|x| <= PLP_SERIES). */
+static double exp_series(double x)
+{
+	return 1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
+}
+
 static double plp_series(const struct pi_plp_in *in, const double *la, const double *lb,
                          double d)
 {
@@ -106,13 +112,9 @@ static double plp_series(const struct pi_plp_in *in, const double *la, const dou
 	size_t q;
 
 	for (q = 0; q < in->nsys; q++) {
-		double x = d * la[q], w, y;
-		w = in->ex[2 * q] * (1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0)))));
-		if (isfinite(lb[q])) {
-			y = d * lb[q];
-			w -= in->ex[2 * q + 1] *
-			     (1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0)))));
-		}
+		double w = in->ex[2 * q] * exp_series(d * la[q]);
+		if (isfinite(lb[q]))
+			w -= in->ex[2 * q + 1] * exp_series(d * lb[q]);
 		den += w;
 		if (in->pw)
 			in->pw[q] = w;
@@ -138,8 +140,9 @@ static int plp_check(const struct pi_plp_in *in, double *la, double *lb, double 
 		la[q] = log(in->s1[q] / in->scale);
 		lb[q] = in->s0[q] > 0.0 ? log(in->s0[q] / in->scale) : -INFINITY;
 		/* The logarithms are <= 0: the largest magnitude is the least. */
-		if (-(in->s0[q] > 0.0 ? lb[q] : la[q]) > *lmax)
-			*lmax = -(in->s0[q] > 0.0 ? lb[q] : la[q]);
+		double least = in->s0[q] > 0.0 ? lb[q] : la[q];
+		if (-least > *lmax)
+			*lmax = -least;
 		if (in->xend && in->xend[q])
 			*sum_lx += la[q];
 	}
