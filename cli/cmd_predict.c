@@ -11,6 +11,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 #include "predict.h"
@@ -517,6 +518,20 @@ static void rank_keep_memory(void)
 #endif
 }
 
+/* And the heap it will use comes in huge pages (store/heap.c): a ranking
+ * holds about as much as the database file (150 MB for a plant of 100,000
+ * assets and a million events in 176 MB), and took 38,000 page faults a
+ * run.  A small plant's ranking is left alone: each huge page touched is
+ * 2 MiB of memory, where a handheld counts megabytes. */
+#define RANK_HUGE_FROM ((off_t)64 << 20)
+static void rank_heap(struct store *st)
+{
+	struct stat sb;
+
+	if (stat(store_path(st), &sb) == 0 && sb.st_size >= RANK_HUGE_FROM)
+		(void)wr_heap_reserve((size_t)sb.st_size * 2);
+}
+
 int cmd_rank(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -540,6 +555,7 @@ int cmd_rank(struct cli *c, int argc, char **argv)
 	rank_keep_memory();
 	if ((rc = cli_open(c, 0)) != 0)
 		return rc;
+	rank_heap(c->st);
 	memset(&ld, 0, sizeof ld);
 	if (store_life_load(c->st, &m.lo, &ld, &e) != WR_OK)
 		return cli_fail(c, &e);

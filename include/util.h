@@ -113,6 +113,15 @@ size_t wr_strlcpy(char *dst, const char *src, size_t n);
 void *wr_malloc_large(size_t n, size_t size);
 void *wr_calloc_large(size_t n, size_t size);
 
+/* A bulk job (a large import, a ranking) that will touch about `bytes` of
+ * small blocks first grows the heap by that much, offered to the kernel for
+ * transparent huge pages (store/heap.c says why).  Returns the bytes
+ * advised, 0 where the C library, allocator or kernel does not allow it
+ * (the job is then only slower).  wr_heap_release gives the allocator its
+ * usual settings back and returns the unused heap to the system. */
+size_t wr_heap_reserve(size_t bytes);
+void wr_heap_release(void);
+
 /* Growable byte buffer used for building output. */
 struct wr_buf {
 	char *p;

@@ -785,8 +785,12 @@ int csvio_import(struct store *s, int entity, const char *path,
 	size = import_file_size(path);
 	page_cache(s, -import_cache_kib(size), &old_cache);
 	bulk_load = !d.o->dry_run && size >= BULK_BYTES;
-	if (bulk_load)
+	/* Room for the page cache, and as much again for the sorter's and
+	 * the rows' blocks, in huge pages (store/heap.c). */
+	if (bulk_load) {
+		(void)wr_heap_reserve((size_t)import_cache_kib(size) * 1024 * 2);
 		store_bulk_enter(s);
+	}
 	rc = import_begin(&d, &began);
 	/* Indexes are rebuilt only when the file may double the table. */
 	d.bulk = bulk_load && size / BULK_ROW_BYTES >= d.im.max_id / 2;
@@ -799,6 +803,8 @@ int csvio_import(struct store *s, int entity, const char *path,
 	rc = import_end(&d, rc, began, bulk_load);
 	driver_free(&d);
 	page_cache(s, old_cache, NULL);
+	if (bulk_load)
+		wr_heap_release();
 	if (rc != WR_OK && e && e->rc == WR_OK)
 		e->rc = rc;
 	return rc;
