@@ -121,6 +121,11 @@ void *wr_calloc_large(size_t n, size_t size);
  * usual settings back and returns the unused heap to the system. */
 size_t wr_heap_reserve(size_t bytes);
 void wr_heap_release(void);
+/* The bytes free in blocks of a huge page (2 MiB) or more, from the text
+ * of /proc/buddyinfo and the page size; -1 when the text gives no zone. */
+long long wr_heap_free_huge(const char *buddyinfo, size_t page);
+/* The same for this machine now (/proc/buddyinfo); -1 where unknown. */
+long long wr_heap_free_huge_now(void);
 
 /* Growable byte buffer used for building output. */
 struct wr_buf {

@@ -17,11 +17,20 @@
  * range is advised, and the blocks that follow are carved from it.  Only
  * the pages used are ever backed; the rest stays address space.
  *
+ * A huge page the kernel does not have free it makes by compacting memory
+ * at the fault (the default "defrag" setting does so for advised ranges),
+ * which on a machine whose memory is fragmented cost more system time than
+ * the small pages saved.  So the heap is advised only while the kernel has
+ * free blocks of a huge page or more for the whole reservation
+ * (/proc/buddyinfo).
+ *
  * Advice only: on another C library, under a sanitizer's or valgrind's
- * allocator (which do not use the break), or where the kernel refuses, the
- * job runs the same, only slower, and wr_heap_reserve says it advised
- * nothing.
+ * allocator (which do not use the break), where memory is short of huge
+ * blocks or the kernel refuses, the job runs the same, only slower, and
+ * wr_heap_reserve says it advised nothing.
  */
+#include <stdio.h>
+#include <string.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,7 +52,56 @@
  * block the heap can have, smaller than the threshold above. */
 #define GROWING_BLOCK ((size_t)16 << 20)
 
+long long wr_heap_free_huge(const char *buddyinfo, size_t page)
+{
+	long long total = -1;
+	const char *line = buddyinfo, *zone;
+
+	while (page && line && (zone = strstr(line, "zone"))) {
+		const char *p = zone + 4;
+		char *end;
+		while (*p == ' ')
+			p++;
+		p += strcspn(p, " \n");   /* the zone's name */
+		for (size_t block = page;; block *= 2) {
+			unsigned long long n = strtoull(p, &end, 10);
+			if (end == p || block > SIZE_MAX / 2)
+				break;
+			if (total < 0)
+				total = 0;
+			if (block >= HUGE_PAGE)
+				total += (long long)(n * block);
+			p = end;
+		}
+		line = strchr(zone, '\n');
+	}
+	return total;
+}
+
+long long wr_heap_free_huge_now(void)
+{
+	char text[16384];
+	FILE *f = fopen("/proc/buddyinfo", "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return wr_heap_free_huge(text, (size_t)sysconf(_SC_PAGESIZE));
+}
+
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && defined(M_TOP_PAD)
+/* Whether the kernel has the huge pages at hand: unknown counts as yes,
+ * as the kernel then decides alone. */
+static int huge_pages_free(size_t bytes)
+{
+	long long free_bytes = wr_heap_free_huge_now();
+
+	return free_bytes < 0 || (unsigned long long)free_bytes >= bytes;
+}
+
 static char *grown_break(size_t bytes)
 {
 	void *volatile block;   /* volatile: a malloc freed at once is optimised away */
@@ -63,7 +121,7 @@ size_t wr_heap_reserve(size_t bytes)
 	uintptr_t from, to;
 	char *end;
 
-	if (bytes < HUGE_PAGE)
+	if (bytes < HUGE_PAGE || !huge_pages_free(bytes))
 		return 0;
 	if (bytes > INT_MAX - GROWING_BLOCK)
 		bytes = INT_MAX - GROWING_BLOCK;

@@ -2,7 +2,8 @@
  * test_heap.c - room on the heap in huge pages for a bulk job
  * (store/heap.c): the heap grows by what was asked, the kernel is told the
  * range wants huge pages (its mapping says so in /proc/self/smaps), the
- * blocks that follow come from it, and the release hands it back.  Under a
+ * blocks that follow come from it, and the release hands it back; the
+ * kernel's free huge blocks are read from /proc/buddyinfo.  Under a
  * sanitizer's or valgrind's allocator, or a kernel without transparent
  * huge pages, nothing can be advised, and the function must say so.
  */
@@ -25,16 +26,20 @@
 #endif
 
 /* Whether this process's malloc is glibc's own on a kernel with huge
- * pages: the only case where the heap can be advised. */
-static int can_advise(void)
+ * pages free for `bytes`: the only case where the heap can be advised. */
+static int can_advise(size_t bytes)
 {
 #if !defined(__GLIBC__) || defined(UNDER_SANITIZER)
+	(void)bytes;
 	return 0;
 #else
 	const char *preload = getenv("LD_PRELOAD");
+	long long free_bytes = wr_heap_free_huge_now();
 
 	if (preload && strstr(preload, "vgpreload"))
 		return 0;   /* valgrind's allocator */
+	if (free_bytes >= 0 && (unsigned long long)free_bytes < bytes)
+		return 0;
 	return access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0;
 #endif
 }
@@ -65,7 +70,7 @@ START_TEST(reserved_heap_is_advised_for_huge_pages)
 	size_t want = 96 * MIB, got = wr_heap_reserve(want);
 	char flags[512];
 
-	if (!can_advise()) {
+	if (!can_advise(want)) {
 		ck_assert_uint_eq(got, 0);
 		return;
 	}
@@ -92,7 +97,7 @@ END_TEST
 
 START_TEST(release_gives_the_heap_back)
 {
-	if (!can_advise()) {
+	if (!can_advise(64 * MIB)) {
 		ck_assert_uint_eq(wr_heap_reserve(64 * MIB), 0);
 		wr_heap_release();
 		char *p = malloc(MIB);
@@ -121,6 +126,30 @@ START_TEST(small_requests_advise_nothing)
 }
 END_TEST
 
+/* The kernel's free blocks as /proc/buddyinfo gives them: counts of free
+ * blocks of 1, 2, 4 ... 1024 pages per zone; only blocks of 2 MiB or more
+ * (orders 9 and 10 with 4 KiB pages) can be huge pages. */
+START_TEST(free_huge_blocks_are_read_from_buddyinfo)
+{
+	static const char text[] =
+		"Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n"
+		"Node 0, zone    DMA32      2      4      2      2      1      2      0      3      3      1    753 \n"
+		"Node 0, zone   Normal   1125   1033    821    604    377    229    160    130    235    173    451 \n";
+	/* DMA 1 x 2 + 3 x 4, DMA32 1 x 2 + 753 x 4, Normal 173 x 2 + 451 x 4 (MiB) */
+	long long want = (long long)((1 * 2 + 3 * 4) + (1 * 2 + 753 * 4) + (173 * 2 + 451 * 4)) << 20;
+
+	ck_assert_int_eq(wr_heap_free_huge(text, 4096), want);
+	/* With 64 KiB pages, order 5 (2 MiB) and up count. */
+	ck_assert_int_eq(wr_heap_free_huge("Node 0, zone Normal 7 0 0 0 0 2 1\n", 65536),
+	                 (long long)(2 * 2 + 1 * 4) << 20);
+	/* Memory in small blocks only: none free for huge pages. */
+	ck_assert_int_eq(wr_heap_free_huge("Node 0, zone Normal 900 800 700\n", 4096), 0);
+	/* Text that names no zone says nothing. */
+	ck_assert_int_eq(wr_heap_free_huge("", 4096), -1);
+	ck_assert_int_eq(wr_heap_free_huge("garbage\n", 4096), -1);
+}
+END_TEST
+
 static Suite *heap_suite(void)
 {
 	Suite *s = suite_create("heap");
@@ -129,6 +158,7 @@ static Suite *heap_suite(void)
 	tcase_add_test(tc, reserved_heap_is_advised_for_huge_pages);
 	tcase_add_test(tc, release_gives_the_heap_back);
 	tcase_add_test(tc, small_requests_advise_nothing);
+	tcase_add_test(tc, free_huge_blocks_are_read_from_buddyinfo);
 	suite_add_tcase(s, tc);
 	return s;
 }
