@@ -8,7 +8,12 @@
 # the model's AUC got from the best baseline to the oracle, failures
 # predicted over observed (all, and deteriorating assets), each renewal
 # class's true -> fitted beta and how many classes each model gave p_fail
-# (at the last cutoff); then the means per variant.
+# (at the last cutoff); then the means per variant.  Beneath each plant and
+# each variant, the Bayes bound: a second backtest whose oracle is
+# truth_bayes.csv, the truth averaged over what the history cannot tell (each
+# unit's own scale) -- the most a predictor using only the history can get on
+# average; its AUC and Brier, and its share of the way from the best
+# baseline to the oracle beside the model's.
 #
 # PLANTS_SEEDS (default "1 2 3") and PLANTS_VARIANTS (default
 # "base none strong deteriorating small") choose the plants; small is the
@@ -44,6 +49,10 @@ for variant in $variants; do
 		# shellcheck disable=SC2086 # the range and the options are several words
 		"$W" --db "$db" backtest $range $opts --truth "$d/truth.csv" --format json \
 			>"$d/backtest.json"
+		# The same backtest scored against the Bayes bound (its oracle).
+		# shellcheck disable=SC2086
+		"$W" --db "$db" backtest $range $opts --truth "$d/truth_bayes.csv" --format json \
+			>"$d/backtest_bayes.json"
 		# shellcheck disable=SC2086
 		"$W" --db "$db" rank --at 2024-12-01 $opts --format json >"$d/rank.json"
 		betas=$(jq -r --slurpfile r "$d/rank.json" -R -s '
@@ -63,7 +72,7 @@ for variant in $variants; do
 			| map("\(.[0]) \(length)") | join(", ")' "$d/rank.json")
 		betas="$betas; models: $models"
 		jq -r --arg v "$variant" --arg s "$seed" --arg n "$n" --arg betas "$betas" \
-			--arg worst "$worst" '
+			--arg worst "$worst" --slurpfile bb "$d/backtest_bayes.json" '
 			.mean.auc as $a | .mean.brier as $b
 			| ([$a | to_entries[] | select(.key != "model" and .key != "oracle") | .value] | max)
 				as $base
@@ -72,14 +81,17 @@ for variant in $variants; do
 			| ((.groups.deteriorating // {}) as $g
 			   | if ($g.observed // 0) > 0 then $g.predicted.model / $g.observed else null end)
 				as $det
-			| "\($v) \($s) \($n) \($a.model) \($base) \($a.oracle) \($b.model) \($bbase) \($b.oracle) \(.calibration.model.ratio) \(.calibration.oracle.ratio) \($det // "nan") \($worst) \($a.age) \($a.count) \($a.mtbf) \($b.mtbf) \($b.climatology) | \($betas)"' \
+			| "\($v) \($s) \($n) \($a.model) \($base) \($a.oracle) \($b.model) \($bbase) \($b.oracle) \(.calibration.model.ratio) \(.calibration.oracle.ratio) \($det // "nan") \($worst) \($a.age) \($a.count) \($a.mtbf) \($b.mtbf) \($b.climatology) \($bb[0].mean.auc.oracle) \($bb[0].mean.brier.oracle) | \($betas)"' \
 			"$d/backtest.json" >>"$summary"
 		tail -1 "$summary" | awk '{
 			gap = ($6 - $5) > 0 ? 100 * ($4 - $5) / ($6 - $5) : 0
 			rest = $0; sub(/^[^|]*\| /, "", rest)
 			printf "%-13s %4s %5s | %.3f/%.3f/%.3f     %3.0f%% | %.4f/%.4f/%.4f | %.2f,%-4s | %s\n",
 				$1, $2, $3, $4, $5, $6, gap, $7, $8, $9, $10,
-				($12 == "nan" ? "-" : sprintf("%.2f", $12)), rest }'
+				($12 == "nan" ? "-" : sprintf("%.2f", $12)), rest
+			bgap = ($6 - $5) > 0 ? 100 * ($20 - $5) / ($6 - $5) : 0
+			printf "%-13s %4s %5s   Bayes bound: AUC %.3f, %3.0f%% of the way (model %.0f%%), Brier %.4f\n",
+				"", "", "", $20, bgap, gap, $21 }'
 	done
 done
 
@@ -92,6 +104,7 @@ awk '{
 	r[v] += $10; ro[v] += $11; if ($12 != "nan") { d[v] += $12; nd[v]++ }
 	bt[v] += $13; bf[v] += $14; if (!(v in order)) { order[v] = ++k; name[k] = v }
 	ag[v] += $15; co[v] += $16; mt[v] += $17; bmt[v] += $18; bcl[v] += $19
+	ya[v] += $20; yb[v] += $21; yg[v] += ($6 - $5) > 0 ? ($20 - $5) / ($6 - $5) : 0
 } END {
 	for (i = 1; i <= k; i++) {
 		v = name[i]
@@ -101,5 +114,7 @@ awk '{
 			bf[v] / n[v], bt[v] / n[v], 100 * bf[v] / bt[v]
 		printf "  %-13s baselines: AUC age %.3f, failure count %.3f, naive MTBF %.3f, climatology 0.5; Brier naive MTBF %.4f, climatology %.4f\n",
 			"", ag[v] / n[v], co[v] / n[v], mt[v] / n[v], bmt[v] / n[v], bcl[v] / n[v]
+		printf "  %-13s Bayes bound (the most from the history alone): AUC %.3f (%.0f%% of the way; model %.0f%%), Brier %.4f (model %.4f, oracle %.4f)\n",
+			"", ya[v] / n[v], 100 * yg[v] / n[v], 100 * g[v] / n[v], yb[v] / n[v], bm[v] / n[v], bo[v] / n[v]
 	}
 }' "$summary"
