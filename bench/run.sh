@@ -25,7 +25,9 @@
 #            and edits); prints the points tried and the failed checks
 #   plants   simulated plants with known truth (bench/plantsim.c, bench/plants.sh):
 #            the model's AUC, Brier and calibration against the baselines and
-#            the true model, and its class shapes against the true ones
+#            the true model, and its class shapes against the true ones;
+#            the Bayes bound (the most a predictor using only the history
+#            can get) beside the model
 #   central  wrench-central against PostgreSQL: pushes (against pgbench),
 #            pulls, 100 devices syncing, 1,000 long polls, a soak
 #            (bench/central.sh says what; needs PostgreSQL and pgbench)
