@@ -36,7 +36,7 @@
 #include "predict_int.h"
 
 #define IMP_TOL 0.02             /* q to within this */
-#define IMP_SAMPLE 2000          /* units: a larger class searches q on a sample */
+#define IMP_SAMPLE 1000          /* units: a larger class searches q on a sample */
 
 /* One fit: type, q and what follows from them. */
 struct imp_fit {
