@@ -389,6 +389,14 @@ enum predict_beta_meaning {
 const char *predict_beta_meaning_str(enum predict_beta_meaning m);
 
 /* What the ranking found for one class. */
+/* The units' frailty in a class's shape fit. */
+enum predict_frailty_dist {
+	PREDICT_FRAILTY_GAMMA = 0,
+	PREDICT_FRAILTY_LOGNORMAL
+};
+/* "gamma", "log-normal". */
+const char *predict_frailty_dist_str(enum predict_frailty_dist d);
+
 struct predict_class {
 	char cls[64];
 	enum predict_method method;   /* CLASS, GLOBAL, EXPONENTIAL or FIXED */
@@ -430,6 +438,16 @@ struct predict_class {
 	 * second moment. */
 	double scale_cv;
 	struct predict_bounds scale_cv_b;
+	/* The frailty behind the class's shape (method FRAILTY): gamma, or
+	 * log-normal on the units' rates when the gamma fit found strong
+	 * variation (rates' CV over 1) and the log-normal's marginal
+	 * likelihood is the higher; then frailty_sigma is the sd of the
+	 * units' ln rate, with Wald bounds at conf (NAN otherwise), and
+	 * scale_cv is the CV of log-normal scales sigma / beta. */
+	enum predict_frailty_dist frailty_dist;
+	double frailty_sigma;
+	struct predict_bounds frailty_sigma_b;
+	double marginal_gamma, marginal_lognormal; /* of the two shape fits, NAN if not fitted */
 };
 
 /* One in-service unit, as of the ranking date. */

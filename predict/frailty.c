@@ -258,6 +258,8 @@ static int fr_shape(struct frctx *x, double beta0, struct pi_frailty *out)
 	}
 	out->beta = exp(xr);
 	out->marginal = v0.M;
+	out->a = v0.a;
+	out->b = v0.b;
 	out->v_logbeta = curv < 0.0 ? -1.0 / curv : NAN;
 	out->ok = 1;
 	return WR_OK;
@@ -269,7 +271,7 @@ int pi_frailty_shape(const struct pi_frailty_in *in, double beta0, struct pi_fra
 	int rc;
 
 	out->ok = 0;
-	out->beta = out->v_logbeta = out->marginal = NAN;
+	out->beta = out->v_logbeta = out->marginal = out->a = out->b = NAN;
 	if (fr_ctx_open(in, &x) != WR_OK)
 		return WR_ENOMEM;
 	rc = fr_shape(&x, beta0, out);
