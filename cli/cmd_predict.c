@@ -248,7 +248,8 @@ static void print_class_frailty(const struct predict_class *pc)
 {
 	char s[32], lo[32], hi[32], mg[32], ml[32];
 
-	if (pc->method != PREDICT_M_FRAILTY || isnan(pc->marginal_lognormal))
+	if ((pc->method != PREDICT_M_FRAILTY && pc->method != PREDICT_M_FRAILTY_LN) ||
+	    isnan(pc->marginal_lognormal))
 		return;
 	out_num(mg, sizeof mg, pc->marginal_gamma, 6);
 	out_num(ml, sizeof ml, pc->marginal_lognormal, 6);

@@ -55,8 +55,9 @@ enum predict_method {
 	PREDICT_M_GLOBAL,        /* class too thin: shape pooled over all classes; eta by EB */
 	PREDICT_M_EXPONENTIAL,   /* no usable shape anywhere: beta = 1 assumed; eta by EB */
 	PREDICT_M_FIXED,         /* shape fixed by the user for the class (WeiBayes); eta by EB */
-	PREDICT_M_FRAILTY        /* class shape by the marginal likelihood with the units' gamma
+	PREDICT_M_FRAILTY,       /* class shape by the marginal likelihood with the units' gamma
 	                            frailty (predict_opts.frailty); eta by EB */
+	PREDICT_M_FRAILTY_LN     /* the same with a log-normal frailty, where it fits better */
 };
 const char *predict_method_str(enum predict_method m);
 
@@ -388,7 +389,6 @@ enum predict_beta_meaning {
 };
 const char *predict_beta_meaning_str(enum predict_beta_meaning m);
 
-/* What the ranking found for one class. */
 /* The units' frailty in a class's shape fit. */
 enum predict_frailty_dist {
 	PREDICT_FRAILTY_GAMMA = 0,
@@ -397,6 +397,7 @@ enum predict_frailty_dist {
 /* "gamma", "log-normal". */
 const char *predict_frailty_dist_str(enum predict_frailty_dist d);
 
+/* What the ranking found for one class. */
 struct predict_class {
 	char cls[64];
 	enum predict_method method;   /* CLASS, GLOBAL, EXPONENTIAL or FIXED */

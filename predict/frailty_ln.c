@@ -131,15 +131,10 @@ void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post
 	o->eu = se / sum;
 }
 
-/* What does not change with beta (as frailty.c's): each life's ln(t/tref)
- * and ln(entry/tref) (NAN without delayed entry), unit i's lives from
- * lv0[i], the failures' count and sum of ln(t/tref); and (mu, ln sigma),
- * where the next profile starts. */
+/* frailty.c's logarithms, and (mu, ln sigma), where the next profile
+ * starts. */
 struct lnctx {
-	const struct pi_frailty_in *in;
-	double *lx, *le;
-	size_t *lv0;
-	double rt, slf, lt;
+	struct pi_frailty_logs lg;
 	double mu, ls;
 };
 
@@ -148,64 +143,6 @@ struct lneval {
 	double M, g;              /* M_ln and its slope in beta */
 	double mu, ls, v_ls;      /* the frailty's maximum; var of ln sigma there */
 };
-
-static int ln_ctx_open(const struct pi_frailty_in *in, struct lnctx *x)
-{
-	size_t i, j, n = 0, k = 0;
-
-	memset(x, 0, sizeof *x);
-	x->in = in;
-	x->lt = log(in->tref);
-	for (i = 0; i < in->nu; i++)
-		n += in->nl[i];
-	x->lx = malloc((2 * n + 1) * sizeof *x->lx);
-	x->lv0 = malloc((in->nu + 1) * sizeof *x->lv0);
-	if (!x->lx || !x->lv0) {
-		free(x->lx);
-		free(x->lv0);
-		return WR_ENOMEM;
-	}
-	x->le = x->lx + n;
-	for (i = 0; i < in->nu; i++) {
-		x->lv0[i] = k;
-		for (j = in->l0[i]; j < in->l0[i] + in->nl[i]; j++, k++) {
-			const struct predict_life *l = &in->lives[j];
-			x->lx[k] = log(l->t) - x->lt;
-			x->le[k] = l->entry > 0.0 ? log(l->entry) - x->lt : NAN;
-			if (l->failed) {
-				x->slf += x->lx[k];
-				x->rt += 1.0;
-			}
-		}
-	}
-	x->lv0[in->nu] = k;
-	return WR_OK;
-}
-
-/* S_i(beta) and its slope D_i into in->S, in->D. */
-static void ln_exposures(struct lnctx *x, double beta)
-{
-	const struct pi_frailty_in *in = x->in;
-	size_t i, k;
-
-	for (i = 0; i < in->nu; i++) {
-		double S = 0.0, D = 0.0;
-		for (k = x->lv0[i]; k < x->lv0[i + 1]; k++) {
-			double p = exp(beta * x->lx[k]);
-			S += p;
-			D += p * x->lx[k];
-			/* Delayed entry: only the part after the history began
-			 * is evidence of survival. */
-			if (!isnan(x->le[k])) {
-				double pe = exp(beta * x->le[k]);
-				S -= pe;
-				D -= pe * x->le[k];
-			}
-		}
-		in->S[i] = S > 0.0 ? S : 0.0;
-		in->D[i] = D;
-	}
-}
 
 /* sum_i l_i at (mu, ln sigma) with its gradient g and Hessian H (mu-mu,
  * mu-ls, ls-ls) in (mu, ln sigma), and sum_i E_post[e^u] D_i in *eud:
@@ -216,7 +153,7 @@ static void ln_exposures(struct lnctx *x, double beta)
 static double ln_sum(const struct lnctx *x, double mu, double ls, double g[2], double H[3],
                      double *eud)
 {
-	const struct pi_frailty_in *in = x->in;
+	const struct pi_frailty_in *in = x->lg.in;
 	double L = 0.0, sg = exp(ls);
 	size_t i;
 
@@ -295,13 +232,13 @@ static void ln_profile(struct lnctx *x, double beta, struct lneval *v)
 		double det = H[0] * H[2] - H[1] * H[1];
 		v->v_ls = ls > LN_LOG_SIGMA_MIN && H[0] < 0.0 && det > 0.0 ? -H[0] / det : NAN;
 	}
-	v->M = x->rt * log(beta) + (beta - 1.0) * x->slf - x->rt * x->lt + L;
-	v->g = x->rt / beta + x->slf - eud;
+	v->M = x->lg.rt * log(beta) + (beta - 1.0) * x->lg.slf - x->lg.rt * x->lg.lt + L;
+	v->g = x->lg.rt / beta + x->lg.slf - eud;
 }
 
 static void ln_eval(struct lnctx *x, double beta, struct lneval *v)
 {
-	ln_exposures(x, beta);
+	pi_frailty_exposures(&x->lg, beta);
 	ln_profile(x, beta, v);
 }
 
@@ -404,14 +341,13 @@ int pi_frailty_ln_shape(const struct pi_frailty_in *in, double beta0, double mu0
 	out->ok = 0;
 	out->beta = out->v_logbeta = out->marginal = NAN;
 	out->mu = out->sigma = out->v_logsigma = NAN;
-	if (ln_ctx_open(in, &x) != WR_OK)
+	if (pi_frailty_logs_open(in, &x.lg) != WR_OK)
 		return WR_ENOMEM;
 	x.mu = isfinite(mu0) ? mu0 : 0.0;
 	x.ls = sigma0 > 0.0 ? fmin(fmax(log(sigma0), LN_LOG_SIGMA_MIN), LN_LOG_SIGMA_MAX) : 0.0;
-	if (x.rt > 0.0)
+	if (x.lg.rt > 0.0)
 		ln_shape(&x, beta0, out);
-	free(x.lx);
-	free(x.lv0);
+	pi_frailty_logs_close(&x.lg);
 	return WR_OK;
 }
 

@@ -162,6 +162,20 @@ struct pi_frailty {
 	double beta, v_logbeta, marginal;
 	double a, b;             /* the gamma prior of the rates at beta (times scaled by tref) */
 };
+/* What a frailty fit needs that does not change with beta, computed once
+ * (frailty.c): each life's ln(t / tref) and ln(entry / tref) (NAN without
+ * delayed entry), unit i's lives from lv0[i], and the failures' count and
+ * sum of ln(t / tref). */
+struct pi_frailty_logs {
+	const struct pi_frailty_in *in;
+	double *lx, *le;
+	size_t *lv0;
+	double rt, slf, lt;
+};
+int pi_frailty_logs_open(const struct pi_frailty_in *in, struct pi_frailty_logs *x);
+void pi_frailty_logs_close(struct pi_frailty_logs *x);
+/* Each unit's S_i(beta) and its slope in beta into in->S and in->D. */
+void pi_frailty_exposures(const struct pi_frailty_logs *x, double beta);
 /* beta0: the pooled MLE (the search starts there).  WR_OK or WR_ENOMEM. */
 int pi_frailty_shape(const struct pi_frailty_in *in, double beta0, struct pi_frailty *out);
 

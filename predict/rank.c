@@ -282,15 +282,15 @@ done:
 
 /* The class's shape from a frailty fit, with bounds from the variance of
  * ln beta. */
-static void set_frailty_beta(struct predict_class *pc, double beta, double v_logbeta,
-                             double conf)
+static void set_frailty_beta(struct predict_class *pc, enum predict_method m, double beta,
+                             double v_logbeta, double conf)
 {
 	double z = pi_conf_z(conf), sd = sqrt(v_logbeta);
 
 	pc->beta = beta;
 	pc->beta_b.lo = isfinite(sd) ? beta * exp(-z * sd) : NAN;
 	pc->beta_b.hi = isfinite(sd) ? beta * exp(z * sd) : NAN;
-	pc->method = PREDICT_M_FRAILTY;
+	pc->method = m;
 	pc->meaning = meaning_of(pc->method, pc->beta, &pc->beta_b);
 }
 
@@ -316,7 +316,7 @@ static int lognormal_beta(const struct pi_frailty_in *in, const struct pi_frailt
 	pc->marginal_lognormal = g.marginal;
 	if (!(g.marginal > f->marginal))
 		return WR_OK;
-	set_frailty_beta(pc, g.beta, g.v_logbeta, conf);
+	set_frailty_beta(pc, PREDICT_M_FRAILTY_LN, g.beta, g.v_logbeta, conf);
 	pc->frailty_dist = PREDICT_FRAILTY_LOGNORMAL;
 	z = pi_conf_z(conf);
 	sd = sqrt(g.v_logsigma);
@@ -358,7 +358,7 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 		rc = pi_frailty_shape(&in, pc->beta, &f);
 		if (rc == WR_OK && f.ok) {
 			pc->marginal_gamma = f.marginal;
-			set_frailty_beta(pc, f.beta, f.v_logbeta, conf);
+			set_frailty_beta(pc, PREDICT_M_FRAILTY, f.beta, f.v_logbeta, conf);
 			rc = lognormal_beta(&in, &f, conf, pc);
 		}
 	}
@@ -668,7 +668,8 @@ static void piecewise_aic(const struct predict_ranking *out, const struct cwork 
 		Lw += cw[c].marginal;
 		Lp += Lpw[c];
 		nfc += 1.0;
-		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY)
+		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY ||
+		    pc->method == PREDICT_M_FRAILTY_LN)
 			kw += 1.0;
 		else if (pc->method == PREDICT_M_GLOBAL)
 			global = 1;
@@ -1239,12 +1240,13 @@ static void class_job(struct prior_jobs *j, size_t c, unsigned worker)
 	if (j->rc[c] == WR_OK)
 		j->rc[c] = repair_or_renewal(j->s, j->o, j->T, c, units, nu, r->scratch + u0,
 		                             &j->ws[worker], cw, j->out, &j->e[c]);
-	if (j->rc[c] == WR_OK && cw->cv && pc->process == PREDICT_PROCESS_RENEWAL)
-		pi_scale_cv(r->ir + u0, r->sren + u0, nu, cw->a, cw->b, j->out->plant->c[c].beta,
-		             j->o->conf, &pc->scale_cv, &pc->scale_cv_b);
-	if (j->rc[c] == WR_OK && cw->cv && pc->process == PREDICT_PROCESS_RENEWAL &&
-	    pc->frailty_dist == PREDICT_FRAILTY_LOGNORMAL)
+	if (j->rc[c] != WR_OK || !cw->cv || pc->process != PREDICT_PROCESS_RENEWAL)
+		return;
+	if (pc->frailty_dist == PREDICT_FRAILTY_LOGNORMAL)
 		lognormal_scale_cv(pc);
+	else
+		pi_scale_cv(r->ir + u0, r->sren + u0, nu, cw->a, cw->b, j->out->plant->c[c].beta,
+		            j->o->conf, &pc->scale_cv, &pc->scale_cv_b);
 }
 
 static void prior_job(void *ctx, size_t c, unsigned worker)

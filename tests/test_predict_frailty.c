@@ -544,7 +544,8 @@ START_TEST(test_lognormal_in_the_ranking)
 	fleet_set(&s, u, ev, NU_LN);
 	ck_assert_int_eq(predict_rank(&s, 1000.0, &o, &r, &e), WR_OK);
 	c = &r.classes[0];
-	ck_assert_int_eq(c->method, PREDICT_M_FRAILTY);
+	ck_assert_int_eq(c->method, PREDICT_M_FRAILTY_LN);
+	ck_assert_str_eq(predict_method_str(r.items[0].method), "class log-normal frailty MLE + EB");
 	ck_assert_int_eq(c->frailty_dist, PREDICT_FRAILTY_LOGNORMAL);
 	ck_assert_str_eq(predict_frailty_dist_str(c->frailty_dist), "log-normal");
 	ck_assert_msg(fabs(c->beta - 3.5) < 0.10 * 3.5, "beta %g for 3.5", c->beta);
@@ -563,6 +564,7 @@ START_TEST(test_lognormal_in_the_ranking)
 	ck_assert_int_eq(predict_rank(&s, 1000.0, &o, &r, &e), WR_OK);
 	c = &r.classes[0];
 	ck_assert_int_eq(c->frailty_dist, PREDICT_FRAILTY_GAMMA);
+	ck_assert_int_eq(c->method, PREDICT_M_FRAILTY);
 	ck_assert(isfinite(c->marginal_lognormal) && c->marginal_gamma >= c->marginal_lognormal);
 	ck_assert(isnan(c->frailty_sigma));
 	predict_rank_free(&r);
