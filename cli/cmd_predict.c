@@ -242,6 +242,28 @@ static void print_class_model(const struct predict_class *pc)
 	           cv_text(hi, sizeof hi, pc->scale_cv_b.hi));
 }
 
+/* The frailty behind a class's shape, where the log-normal was tried
+ * (the gamma fit found the rates' CV above 1): which won, by how much. */
+static void print_class_frailty(const struct predict_class *pc)
+{
+	char s[32], lo[32], hi[32], mg[32], ml[32];
+
+	if ((pc->method != PREDICT_M_FRAILTY && pc->method != PREDICT_M_FRAILTY_LN) ||
+	    isnan(pc->marginal_lognormal))
+		return;
+	out_num(mg, sizeof mg, pc->marginal_gamma, 6);
+	out_num(ml, sizeof ml, pc->marginal_lognormal, 6);
+	if (pc->frailty_dist == PREDICT_FRAILTY_LOGNORMAL)
+		out_printf(stdout, "  %-20s frailty log-normal: sd of ln rate %s [%s, %s], log "
+		           "marginal likelihood %s against %s gamma\n", "",
+		           out_num(s, sizeof s, pc->frailty_sigma, 3),
+		           out_num(lo, sizeof lo, pc->frailty_sigma_b.lo, 3),
+		           out_num(hi, sizeof hi, pc->frailty_sigma_b.hi, 3), ml, mg);
+	else
+		out_printf(stdout, "  %-20s frailty gamma: log marginal likelihood %s against %s "
+		           "log-normal\n", "", mg, ml);
+}
+
 static void print_classes(const struct predict_ranking *r)
 {
 	size_t i;
@@ -278,6 +300,7 @@ static void print_classes(const struct predict_ranking *r)
 			           out_num(b, sizeof b, pc->repair_beta, 3),
 			           out_num(eta, sizeof eta, pc->marginal_imperfect, 6),
 			           out_num(bounds, sizeof bounds, pc->marginal_renewal, 6));
+		print_class_frailty(pc);
 		print_class_model(pc);
 	}
 }

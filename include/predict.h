@@ -55,8 +55,9 @@ enum predict_method {
 	PREDICT_M_GLOBAL,        /* class too thin: shape pooled over all classes; eta by EB */
 	PREDICT_M_EXPONENTIAL,   /* no usable shape anywhere: beta = 1 assumed; eta by EB */
 	PREDICT_M_FIXED,         /* shape fixed by the user for the class (WeiBayes); eta by EB */
-	PREDICT_M_FRAILTY        /* class shape by the marginal likelihood with the units' gamma
+	PREDICT_M_FRAILTY,       /* class shape by the marginal likelihood with the units' gamma
 	                            frailty (predict_opts.frailty); eta by EB */
+	PREDICT_M_FRAILTY_LN     /* the same with a log-normal frailty, where it fits better */
 };
 const char *predict_method_str(enum predict_method m);
 
@@ -388,6 +389,14 @@ enum predict_beta_meaning {
 };
 const char *predict_beta_meaning_str(enum predict_beta_meaning m);
 
+/* The units' frailty in a class's shape fit. */
+enum predict_frailty_dist {
+	PREDICT_FRAILTY_GAMMA = 0,
+	PREDICT_FRAILTY_LOGNORMAL
+};
+/* "gamma", "log-normal". */
+const char *predict_frailty_dist_str(enum predict_frailty_dist d);
+
 /* What the ranking found for one class. */
 struct predict_class {
 	char cls[64];
@@ -430,6 +439,16 @@ struct predict_class {
 	 * second moment. */
 	double scale_cv;
 	struct predict_bounds scale_cv_b;
+	/* The frailty behind the class's shape (method FRAILTY): gamma, or
+	 * log-normal on the units' rates when the gamma fit found strong
+	 * variation (rates' CV over 1) and the log-normal's marginal
+	 * likelihood is the higher; then frailty_sigma is the sd of the
+	 * units' ln rate, with Wald bounds at conf (NAN otherwise), and
+	 * scale_cv is the CV of log-normal scales sigma / beta. */
+	enum predict_frailty_dist frailty_dist;
+	double frailty_sigma;
+	struct predict_bounds frailty_sigma_b;
+	double marginal_gamma, marginal_lognormal; /* of the two shape fits, NAN if not fitted */
 };
 
 /* One in-service unit, as of the ranking date. */

@@ -34,6 +34,7 @@ const char *predict_method_str(enum predict_method m)
 	case PREDICT_M_EXPONENTIAL: return "exponential + EB";
 	case PREDICT_M_FIXED: return "fixed shape + EB";
 	case PREDICT_M_FRAILTY: return "class frailty MLE + EB";
+	case PREDICT_M_FRAILTY_LN: return "class log-normal frailty MLE + EB";
 	}
 	return "unknown method";
 }

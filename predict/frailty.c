@@ -35,17 +35,7 @@ struct freval {
 	double a, b;
 };
 
-/* What does not change with beta, computed once: each life's ln(t / tref)
- * and ln(entry / tref) (NAN without delayed entry), unit i's lives from
- * lv0[i], and the failures' count and sum of ln(t / tref). */
-struct frctx {
-	const struct pi_frailty_in *in;
-	double *lx, *le;
-	size_t *lv0;
-	double rt, slf, lt;
-};
-
-static int fr_ctx_open(const struct pi_frailty_in *in, struct frctx *x)
+int pi_frailty_logs_open(const struct pi_frailty_in *in, struct pi_frailty_logs *x)
 {
 	size_t i, j, n = 0, k = 0;
 
@@ -78,18 +68,16 @@ static int fr_ctx_open(const struct pi_frailty_in *in, struct frctx *x)
 	return WR_OK;
 }
 
-static void fr_ctx_close(struct frctx *x)
+void pi_frailty_logs_close(struct pi_frailty_logs *x)
 {
 	free(x->lx);
 	free(x->lv0);
 }
 
-static int fr_eval(struct frctx *x, double beta, struct freval *v)
+void pi_frailty_exposures(const struct pi_frailty_logs *x, double beta)
 {
 	const struct pi_frailty_in *in = x->in;
-	double sd = 0.0;
 	size_t i, k;
-	int rc;
 
 	for (i = 0; i < in->nu; i++) {
 		double S = 0.0, D = 0.0;
@@ -108,6 +96,16 @@ static int fr_eval(struct frctx *x, double beta, struct freval *v)
 		in->S[i] = S > 0.0 ? S : 0.0;
 		in->D[i] = D;
 	}
+}
+
+static int fr_eval(struct pi_frailty_logs *x, double beta, struct freval *v)
+{
+	const struct pi_frailty_in *in = x->in;
+	double sd = 0.0;
+	size_t i;
+	int rc;
+
+	pi_frailty_exposures(x, beta);
 	rc = pi_eb_fit_from(in->r, in->S, in->nu, *in->a0, &v->a, &v->b);
 	if (rc)
 		return rc;
@@ -126,8 +124,8 @@ static int fr_eval(struct frctx *x, double beta, struct freval *v)
  * FR_TOL.  *root and *v are the last point evaluated, an end of the
  * final bracket; *dg the slope's own slope in ln beta, from the final
  * bracket's two ends (NAN when they are not both known and close). */
-static int fr_root(struct frctx *x, double lo, double hi, double glo, double ghi, double *root,
-                   struct freval *v, double *dg)
+static int fr_root(struct pi_frailty_logs *x, double lo, double hi, double glo, double ghi,
+                   double *root, struct freval *v, double *dg)
 {
 	double a = lo, b = hi, c = hi, fa = glo, fb = ghi, fc = ghi, d = hi - lo, e = d, xv = NAN;
 	int k, rc;
@@ -200,7 +198,8 @@ static int fr_root(struct frctx *x, double lo, double hi, double glo, double ghi
  * twice the last, to FR_HI; *hi and *ghi where the slope is first
  * negative, *lo and *glo the last point before.  Returns 1 when the slope
  * is still positive at FR_HI (no finite maximum). */
-static int fr_bracket(struct frctx *x, double *lo, double *glo, double *hi, double *ghi, int *rc)
+static int fr_bracket(struct pi_frailty_logs *x, double *lo, double *glo, double *hi, double *ghi,
+                      int *rc)
 {
 	double step = 0.25, top = log(FR_HI);
 	struct freval v;
@@ -222,7 +221,7 @@ static int fr_bracket(struct frctx *x, double *lo, double *glo, double *hi, doub
 	}
 }
 
-static int fr_shape(struct frctx *x, double beta0, struct pi_frailty *out)
+static int fr_shape(struct pi_frailty_logs *x, double beta0, struct pi_frailty *out)
 {
 	struct freval v0, vm, vp;
 	double lo, hi, glo, ghi, xr, h = 1e-3, curv, dg = NAN;
@@ -258,6 +257,8 @@ static int fr_shape(struct frctx *x, double beta0, struct pi_frailty *out)
 	}
 	out->beta = exp(xr);
 	out->marginal = v0.M;
+	out->a = v0.a;
+	out->b = v0.b;
 	out->v_logbeta = curv < 0.0 ? -1.0 / curv : NAN;
 	out->ok = 1;
 	return WR_OK;
@@ -265,15 +266,15 @@ static int fr_shape(struct frctx *x, double beta0, struct pi_frailty *out)
 
 int pi_frailty_shape(const struct pi_frailty_in *in, double beta0, struct pi_frailty *out)
 {
-	struct frctx x;
+	struct pi_frailty_logs x;
 	int rc;
 
 	out->ok = 0;
-	out->beta = out->v_logbeta = out->marginal = NAN;
-	if (fr_ctx_open(in, &x) != WR_OK)
+	out->beta = out->v_logbeta = out->marginal = out->a = out->b = NAN;
+	if (pi_frailty_logs_open(in, &x) != WR_OK)
 		return WR_ENOMEM;
 	rc = fr_shape(&x, beta0, out);
-	fr_ctx_close(&x);
+	pi_frailty_logs_close(&x);
 	return rc;
 }
 
@@ -308,13 +309,13 @@ static int fr_lives(const struct predict_frailty_unit *u, size_t n, struct predi
 static void fr_prior(const struct pi_frailty_in *in, double beta, struct predict_frailty *out)
 {
 	struct freval v;
-	struct frctx x;
+	struct pi_frailty_logs x;
 	int rc;
 
-	if (fr_ctx_open(in, &x) != WR_OK)
+	if (pi_frailty_logs_open(in, &x) != WR_OK)
 		return;
 	rc = fr_eval(&x, beta, &v);
-	fr_ctx_close(&x);
+	pi_frailty_logs_close(&x);
 	if (rc != WR_OK)
 		return;
 	out->a = v.a;

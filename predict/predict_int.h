@@ -160,9 +160,44 @@ struct pi_frailty_in {
 struct pi_frailty {
 	int ok;                  /* 0: no failures, or no finite maximum */
 	double beta, v_logbeta, marginal;
+	double a, b;             /* the gamma prior of the rates at beta (times scaled by tref) */
 };
+/* What a frailty fit needs that does not change with beta, computed once
+ * (frailty.c): each life's ln(t / tref) and ln(entry / tref) (NAN without
+ * delayed entry), unit i's lives from lv0[i], and the failures' count and
+ * sum of ln(t / tref). */
+struct pi_frailty_logs {
+	const struct pi_frailty_in *in;
+	double *lx, *le;
+	size_t *lv0;
+	double rt, slf, lt;
+};
+int pi_frailty_logs_open(const struct pi_frailty_in *in, struct pi_frailty_logs *x);
+void pi_frailty_logs_close(struct pi_frailty_logs *x);
+/* Each unit's S_i(beta) and its slope in beta into in->S and in->D. */
+void pi_frailty_exposures(const struct pi_frailty_logs *x, double beta);
 /* beta0: the pooled MLE (the search starts there).  WR_OK or WR_ENOMEM. */
 int pi_frailty_shape(const struct pi_frailty_in *in, double beta0, struct pi_frailty *out);
+
+/* ---- the class shape with log-normal frailty (frailty_ln.c) ---- */
+/* One unit's ln of its marginal, l = ln Int exp(r u - S e^u) N(u; mu,
+ * sigma^2) du, and the posterior means of v = (u - mu) / sigma, v^2, v^3,
+ * v^4 and e^u. */
+struct pi_lnf_post {
+	double l, m1, m2, m3, m4, eu;
+};
+void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post *o);
+struct pi_frailty_ln {
+	int ok;                  /* 0: no failures, or no finite maximum */
+	double beta, v_logbeta, marginal;
+	double mu, sigma;        /* ln lambda ~ N(mu, sigma^2) at beta (times scaled by tref) */
+	double v_logsigma;       /* at beta; NAN with sigma at its floor */
+};
+/* The same fields of in as pi_frailty_shape; beta0 where the search
+ * starts (the gamma fit's), (mu0, sigma0) where the frailty's does.
+ * WR_OK or WR_ENOMEM. */
+int pi_frailty_ln_shape(const struct pi_frailty_in *in, double beta0, double mu0, double sigma0,
+                        struct pi_frailty_ln *out);
 
 /* ---- the power-law process of minimal repair (plp.c) ---- */
 #define PI_PLP_BETA_MIN 0.01

@@ -280,6 +280,52 @@ done:
 	return rc;
 }
 
+/* The class's shape from a frailty fit, with bounds from the variance of
+ * ln beta. */
+static void set_frailty_beta(struct predict_class *pc, enum predict_method m, double beta,
+                             double v_logbeta, double conf)
+{
+	double z = pi_conf_z(conf), sd = sqrt(v_logbeta);
+
+	pc->beta = beta;
+	pc->beta_b.lo = isfinite(sd) ? beta * exp(-z * sd) : NAN;
+	pc->beta_b.hi = isfinite(sd) ? beta * exp(z * sd) : NAN;
+	pc->method = m;
+	pc->meaning = meaning_of(pc->method, pc->beta, &pc->beta_b);
+}
+
+/* The log-normal frailty (frailty_ln.c), tried only where the gamma fit f
+ * found the rates' CV 1/sqrt(a) above 1: below that the two priors agree
+ * to second order in the spread and the fit would cost large classes of
+ * alike units for nothing.  The higher marginal likelihood gives the
+ * shape (both have beta and two frailty parameters). */
+static int lognormal_beta(const struct pi_frailty_in *in, const struct pi_frailty *f,
+                          double conf, struct predict_class *pc)
+{
+	struct pi_frailty_ln g;
+	double s0, z, sd;
+	int rc;
+
+	if (!(f->a < 1.0) || !(f->b > 0.0))
+		return WR_OK;
+	/* From the log-normal with the gamma's mean rate and spread of ln rate. */
+	s0 = sqrt(pi_trigamma(f->a));
+	rc = pi_frailty_ln_shape(in, f->beta, log(f->a / f->b) - 0.5 * s0 * s0, s0, &g);
+	if (rc != WR_OK || !g.ok)
+		return rc;
+	pc->marginal_lognormal = g.marginal;
+	if (!(g.marginal > f->marginal))
+		return WR_OK;
+	set_frailty_beta(pc, PREDICT_M_FRAILTY_LN, g.beta, g.v_logbeta, conf);
+	pc->frailty_dist = PREDICT_FRAILTY_LOGNORMAL;
+	z = pi_conf_z(conf);
+	sd = sqrt(g.v_logsigma);
+	pc->frailty_sigma = g.sigma;
+	pc->frailty_sigma_b.lo = isfinite(sd) ? g.sigma * exp(-z * sd) : NAN;
+	pc->frailty_sigma_b.hi = isfinite(sd) ? g.sigma * exp(z * sd) : NAN;
+	return WR_OK;
+}
+
 /* Step 2b (predict_opts.frailty): the class shape with the units' frailty
  * in the model (frailty.c) in place of the pooled MLE.  S holds nu
  * doubles; ir nu ints; *a0 is where the empirical-Bayes fits start, and is
@@ -311,12 +357,9 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 		in.a0 = a0;
 		rc = pi_frailty_shape(&in, pc->beta, &f);
 		if (rc == WR_OK && f.ok) {
-			double z = pi_conf_z(conf), sd = sqrt(f.v_logbeta);
-			pc->beta = f.beta;
-			pc->beta_b.lo = isfinite(sd) ? f.beta * exp(-z * sd) : NAN;
-			pc->beta_b.hi = isfinite(sd) ? f.beta * exp(z * sd) : NAN;
-			pc->method = PREDICT_M_FRAILTY;
-			pc->meaning = meaning_of(pc->method, pc->beta, &pc->beta_b);
+			pc->marginal_gamma = f.marginal;
+			set_frailty_beta(pc, PREDICT_M_FRAILTY, f.beta, f.v_logbeta, conf);
+			rc = lognormal_beta(&in, &f, conf, pc);
 		}
 	}
 	free(l0);
@@ -625,7 +668,8 @@ static void piecewise_aic(const struct predict_ranking *out, const struct cwork 
 		Lw += cw[c].marginal;
 		Lp += Lpw[c];
 		nfc += 1.0;
-		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY)
+		if (pc->method == PREDICT_M_CLASS || pc->method == PREDICT_M_FRAILTY ||
+		    pc->method == PREDICT_M_FRAILTY_LN)
 			kw += 1.0;
 		else if (pc->method == PREDICT_M_GLOBAL)
 			global = 1;
@@ -1065,6 +1109,9 @@ static void class_open(struct predict_class *pc, const char *cls)
 	pc->beta_b.lo = pc->beta_b.hi = NAN;
 	pc->hz_ratio = pc->hz_a = NAN;
 	pc->hz_b = NAN;
+	pc->frailty_dist = PREDICT_FRAILTY_GAMMA;
+	pc->frailty_sigma = pc->frailty_sigma_b.lo = pc->frailty_sigma_b.hi = NAN;
+	pc->marginal_gamma = pc->marginal_lognormal = NAN;
 }
 
 /* Copies class c's lives into r->ct, r->ce, r->cf and its failure times
@@ -1160,6 +1207,23 @@ struct prior_jobs {
 	int hz_rc;
 };
 
+/* The CV of the units' scales eta_i = lambda_i^(-1/beta) when the
+ * log-normal frailty gave the shape: ln eta has sd sigma / beta, so the
+ * scales' CV is sqrt(e^((sigma/beta)^2) - 1), its bounds sigma's. */
+static double lognormal_cv(double sigma, double beta)
+{
+	double sd = sigma / beta;
+
+	return isfinite(sd) ? sqrt(expm1(sd * sd)) : NAN;
+}
+
+static void lognormal_scale_cv(struct predict_class *pc)
+{
+	pc->scale_cv = lognormal_cv(pc->frailty_sigma, pc->beta);
+	pc->scale_cv_b.lo = lognormal_cv(pc->frailty_sigma_b.lo, pc->beta);
+	pc->scale_cv_b.hi = lognormal_cv(pc->frailty_sigma_b.hi, pc->beta);
+}
+
 static void class_job(struct prior_jobs *j, size_t c, unsigned worker)
 {
 	struct rank_ws *r = j->r;
@@ -1176,9 +1240,13 @@ static void class_job(struct prior_jobs *j, size_t c, unsigned worker)
 	if (j->rc[c] == WR_OK)
 		j->rc[c] = repair_or_renewal(j->s, j->o, j->T, c, units, nu, r->scratch + u0,
 		                             &j->ws[worker], cw, j->out, &j->e[c]);
-	if (j->rc[c] == WR_OK && cw->cv && pc->process == PREDICT_PROCESS_RENEWAL)
+	if (j->rc[c] != WR_OK || !cw->cv || pc->process != PREDICT_PROCESS_RENEWAL)
+		return;
+	if (pc->frailty_dist == PREDICT_FRAILTY_LOGNORMAL)
+		lognormal_scale_cv(pc);
+	else
 		pi_scale_cv(r->ir + u0, r->sren + u0, nu, cw->a, cw->b, j->out->plant->c[c].beta,
-		             j->o->conf, &pc->scale_cv, &pc->scale_cv_b);
+		            j->o->conf, &pc->scale_cv, &pc->scale_cv_b);
 }
 
 static void prior_job(void *ctx, size_t c, unsigned worker)

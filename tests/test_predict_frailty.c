@@ -15,13 +15,15 @@
 #include <string.h>
 #include "helpers/rng.h"
 #include "predict.h"
+#include "../predict/predict_int.h"
 
 #define NU 300
+#define NU_LN 400                /* the log-normal fleets */
 #define NL 6
 
-static double T[NU][NL];
-static int FL[NU][NL];
-static struct predict_frailty_unit UN[NU];
+static double T[NU_LN][NL];
+static int FL[NU_LN][NL];
+static struct predict_frailty_unit UN[NU_LN];
 static uint64_t rs;
 
 static double unif(void)
@@ -314,6 +316,261 @@ START_TEST(test_scale_cv_in_the_ranking)
 }
 END_TEST
 
+/* ---- the log-normal frailty (frailty_ln.c) ---- */
+
+/* ln Int exp(r u - S e^u) N(u; mu, sigma^2) du by the trapezoid rule on
+ * a dense grid wide enough for both tails: u within 40 sigma of the
+ * prior's mean and the posterior's, and below where S e^u reaches r + 60
+ * (beyond it the integrand is less than e^-60 of its peak). */
+static double ln_unit_brute(double r, double S, double mu, double sigma)
+{
+	double lo = fmin(mu, mu + sigma * sigma * r) - 40.0 * sigma - 5.0;
+	double hi = mu + sigma * sigma * r + 40.0 * sigma + 5.0, mx = -INFINITY, sum = 0.0, h;
+	long k, n = 4000000;
+
+	if (S > 0.0 && log((r + 60.0) / S) + 5.0 < hi)
+		hi = log((r + 60.0) / S) + 5.0;
+	h = (hi - lo) / (double)n;
+	for (int pass = 0; pass < 2; pass++)
+		for (k = 0; k <= n; k++) {
+			double u = lo + h * (double)k, v = (u - mu) / sigma;
+			double f = r * u - S * exp(u) - 0.5 * v * v;
+			if (pass == 0)
+				mx = f > mx ? f : mx;
+			else
+				sum += (k == 0 || k == n ? 0.5 : 1.0) * exp(f - mx);
+		}
+	return mx + log(sum * h / (sigma * sqrt(2.0 * M_PI)));
+}
+
+/* Each unit's integral against the brute force: r 0 to 200, S 1e-8 to
+ * 1e8, sigma 0.01 to 3 (the plants' spread of ln rate is about 2.8). */
+START_TEST(test_lognormal_unit_integral)
+{
+	static const double cases[][4] = {
+		{0, 1, 0, 1},       {0, 1e6, 0, 3},    {0, 1e-6, 0, 3},  {1, 1, 0, 0.1},
+		{1, 1, 0, 3},       {1, 1e-8, 0, 3},   {1, 1e8, 0, 3},   {30, 1, 0, 0.5},
+		{30, 1, 2, 3},      {200, 5, 1, 2},    {0, 100, 0, 0.01}, {3, 0.01, -2, 2.8},
+		{0, 0.3, -1, 2.8},  {1, 0.3, -1, 2.8}, {2, 50, -1, 2.8}, {0, 1e3, 0, 2.8},
+		{5, 1e-8, -3, 0.05}, {0, 0.0, 1, 2},   {4, 0.0, 1, 2},
+	};
+	size_t c;
+
+	for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		const double *q = cases[c];
+		struct pi_lnf_post p;
+		double b = ln_unit_brute(q[0], q[1], q[2], q[3]);
+		pi_lnf_unit(q[0], q[1], q[2], q[3], &p);
+		ck_assert_msg(fabs(p.l - b) < 1e-8 * fmax(1.0, fabs(b)),
+		              "r %g S %g mu %g sigma %g: %.12g, brute force %.12g", q[0], q[1], q[2],
+		              q[3], p.l, b);
+	}
+}
+END_TEST
+
+/* sigma -> 0: no frailty, the unit's Poisson-like r mu - S e^mu. */
+START_TEST(test_lognormal_unit_no_spread)
+{
+	static const double cases[][3] = {{0, 2.0, 0.3}, {3, 0.5, -1.0}, {20, 40.0, -0.7}};
+	size_t c;
+
+	for (c = 0; c < 3; c++) {
+		struct pi_lnf_post p;
+		double r = cases[c][0], S = cases[c][1], mu = cases[c][2];
+		double want = r * mu - S * exp(mu);
+		pi_lnf_unit(r, S, mu, 1e-6, &p);
+		ck_assert_msg(fabs(p.l - want) < 1e-9 * fmax(1.0, fabs(want)), "%.12g for %.12g",
+		              p.l, want);
+		ck_assert(fabs(p.eu - exp(mu)) < 1e-5 * exp(mu));
+	}
+}
+END_TEST
+
+/* nu units with 2 to NL - 1 lives, the last a suspension, drawn from
+ * Weibull(beta, eta_i) with log-normal scales ln eta_i ~ N(ln eta, sd^2). */
+static void fleet_lognormal(size_t nu, double beta, double eta, double sd)
+{
+	size_t i, j;
+
+	for (i = 0; i < nu; i++) {
+		double z = sqrt(-2.0 * log(unif())) * cos(2.0 * M_PI * unif());
+		double scale = eta * exp(sd * z);
+		size_t n = 2 + (size_t)(unif() * (NL - 2));
+		for (j = 0; j < n; j++) {
+			T[i][j] = scale * pow(-log(unif()), 1.0 / beta);
+			FL[i][j] = j + 1 < n;
+		}
+		T[i][n - 1] *= unif();
+		UN[i].t = T[i];
+		UN[i].failed = FL[i];
+		UN[i].n = n;
+	}
+}
+
+/* Both frailty fits of UN[0..nu), from the pooled MLE. */
+static void both_fits(size_t nu, struct pi_frailty *gf, struct pi_frailty_ln *lf)
+{
+	static struct predict_life lv[NU_LN * NL];
+	static double t[NU_LN * NL], S[NU_LN], D[NU_LN];
+	static int fl[NU_LN * NL], r[NU_LN];
+	static size_t l0[NU_LN], nl[NU_LN];
+	struct pi_frailty_in in;
+	struct pi_mle m;
+	double tref = 0.0, a0 = 1.0, s0;
+	size_t i, j, k = 0;
+
+	for (i = 0; i < nu; i++) {
+		l0[i] = k;
+		nl[i] = UN[i].n;
+		r[i] = 0;
+		for (j = 0; j < UN[i].n; j++, k++) {
+			lv[k].t = t[k] = UN[i].t[j];
+			lv[k].failed = fl[k] = UN[i].failed[j];
+			lv[k].running = 0;
+			lv[k].entry = 0.0;
+			r[i] += fl[k];
+			tref = t[k] > tref ? t[k] : tref;
+		}
+	}
+	ck_assert_int_eq(pi_mle(t, fl, NULL, k, &m), WR_OK);
+	in.lives = lv;
+	in.l0 = l0;
+	in.nl = nl;
+	in.r = r;
+	in.nu = nu;
+	in.tref = tref;
+	in.S = S;
+	in.D = D;
+	in.a0 = &a0;
+	ck_assert_int_eq(pi_frailty_shape(&in, m.beta, gf), WR_OK);
+	ck_assert(gf->ok);
+	s0 = sqrt(pi_trigamma(gf->a));
+	ck_assert_int_eq(pi_frailty_ln_shape(&in, gf->beta, log(gf->a / gf->b) - 0.5 * s0 * s0,
+	                                     s0, lf),
+	                 WR_OK);
+	ck_assert(lf->ok);
+}
+
+/* Log-normal scales with sd 0.8 and beta = 3.5 (the plants' strong
+ * variation): the gamma frailty's shape is low, the log-normal's within
+ * 10 %, its marginal likelihood the higher, its sigma near 0.8 x 3.5. */
+START_TEST(test_lognormal_fleet)
+{
+	struct pi_frailty gf;
+	struct pi_frailty_ln lf;
+
+	rs = 21;
+	fleet_lognormal(NU_LN, 3.5, 100.0, 0.8);
+	both_fits(NU_LN, &gf, &lf);
+	ck_assert_msg(fabs(lf.beta - 3.5) < 0.10 * 3.5, "log-normal beta %g for 3.5", lf.beta);
+	ck_assert_msg(gf.beta < 0.95 * lf.beta, "gamma beta %g, log-normal %g",
+	              gf.beta, lf.beta);
+	ck_assert_msg(lf.marginal > gf.marginal + 2.0, "marginal log-normal %g, gamma %g",
+	              lf.marginal, gf.marginal);
+	ck_assert_msg(fabs(lf.sigma - 2.8) < 0.2 * 2.8, "sigma %g for 2.8", lf.sigma);
+	ck_assert(isfinite(lf.v_logbeta) && lf.v_logbeta > 0.0);
+	ck_assert(isfinite(lf.v_logsigma) && lf.v_logsigma > 0.0);
+}
+END_TEST
+
+/* A gamma frailty of shape 0.7 (rates' CV 1.2, so the ranking tries the
+ * log-normal): the gamma's marginal is the higher, or within 1. */
+START_TEST(test_gamma_fleet_keeps_gamma)
+{
+	struct pi_frailty gf;
+	struct pi_frailty_ln lf;
+
+	rs = 31;
+	fleet(NU_LN, 3.0, 100.0, 0.7);
+	both_fits(NU_LN, &gf, &lf);
+	ck_assert_msg(gf.a < 1.0, "a %g", gf.a);
+	ck_assert_msg(gf.marginal > lf.marginal - 1.0, "marginal gamma %g, log-normal %g",
+	              gf.marginal, lf.marginal);
+	ck_assert_msg(fabs(gf.beta - 3.0) < 0.15 * 3.0, "gamma beta %g for 3", gf.beta);
+}
+END_TEST
+
+/* The units of UN[0..nu) as one class "valve" of an ld_set, each life
+ * ended by a failure but the last, running to day 1000. */
+static void fleet_set(struct ld_set *s, struct ld_unit *u, struct ld_event *ev, size_t nu)
+{
+	size_t i, j;
+
+	memset(s, 0, sizeof *s);
+	s->units = u;
+	s->events = ev;
+	for (i = 0; i < nu; i++) {
+		double t = 0.0;
+		memset(&u[i], 0, sizeof u[i]);
+		snprintf(u[i].tag, sizeof u[i].tag, "U%03zu", i);
+		snprintf(u[i].cls, sizeof u[i].cls, "valve");
+		u[i].in_service = 1;
+		u[i].ev0 = s->nevents;
+		for (j = 0; j + 1 < UN[i].n; j++) {
+			t += T[i][j];
+			ev[s->nevents].t = t;
+			ev[s->nevents].op = NAN;
+			ev[s->nevents].kind = LD_FAILURE;
+			s->nevents++;
+			u[i].nev++;
+		}
+		u[i].install = 1000.0 - t - T[i][UN[i].n - 1];
+		for (j = 0; j < u[i].nev; j++)
+			ev[u[i].ev0 + j].t += u[i].install;
+		s->nunits++;
+	}
+}
+
+/* In the ranking: the log-normal fleet's class takes the log-normal
+ * frailty's shape, sigma and the scales' CV from it (truth
+ * sqrt(e^0.64 - 1) = 0.947); the gamma fleet's stays gamma. */
+START_TEST(test_lognormal_in_the_ranking)
+{
+	static struct ld_unit u[NU_LN];
+	static struct ld_event ev[NU_LN * NL];
+	const double truth = sqrt(expm1(0.64));
+	struct ld_set s;
+	struct predict_opts o;
+	struct predict_ranking r;
+	struct wr_err e = {0, ""};
+	const struct predict_class *c;
+
+	predict_opts_init(&o);
+	o.hazard = PREDICT_HAZARD_WEIBULL;
+	o.renewal_only = 1;
+	o.frailty = 1;
+	rs = 21;
+	fleet_lognormal(NU_LN, 3.5, 100.0, 0.8);
+	fleet_set(&s, u, ev, NU_LN);
+	ck_assert_int_eq(predict_rank(&s, 1000.0, &o, &r, &e), WR_OK);
+	c = &r.classes[0];
+	ck_assert_int_eq(c->method, PREDICT_M_FRAILTY_LN);
+	ck_assert_str_eq(predict_method_str(r.items[0].method), "class log-normal frailty MLE + EB");
+	ck_assert_int_eq(c->frailty_dist, PREDICT_FRAILTY_LOGNORMAL);
+	ck_assert_str_eq(predict_frailty_dist_str(c->frailty_dist), "log-normal");
+	ck_assert_msg(fabs(c->beta - 3.5) < 0.10 * 3.5, "beta %g for 3.5", c->beta);
+	ck_assert(c->beta_b.lo < c->beta && c->beta < c->beta_b.hi);
+	ck_assert(c->marginal_lognormal > c->marginal_gamma);
+	ck_assert(c->frailty_sigma_b.lo < c->frailty_sigma && c->frailty_sigma < c->frailty_sigma_b.hi);
+	ck_assert_msg(fabs(c->scale_cv - truth) < 0.15 * truth, "scale cv %g for %g", c->scale_cv,
+	              truth);
+	ck_assert(c->scale_cv_b.lo < c->scale_cv && c->scale_cv < c->scale_cv_b.hi);
+	ck_assert(r.items[0].beta == c->beta);
+	predict_rank_free(&r);
+
+	rs = 31;
+	fleet(NU_LN, 3.0, 100.0, 0.7);
+	fleet_set(&s, u, ev, NU_LN);
+	ck_assert_int_eq(predict_rank(&s, 1000.0, &o, &r, &e), WR_OK);
+	c = &r.classes[0];
+	ck_assert_int_eq(c->frailty_dist, PREDICT_FRAILTY_GAMMA);
+	ck_assert_int_eq(c->method, PREDICT_M_FRAILTY);
+	ck_assert(isfinite(c->marginal_lognormal) && c->marginal_gamma >= c->marginal_lognormal);
+	ck_assert(isnan(c->frailty_sigma));
+	predict_rank_free(&r);
+}
+END_TEST
+
 START_TEST(test_frailty_refusals)
 {
 	static const double bad[] = {3.0, -1.0};
@@ -347,6 +604,11 @@ int main(void)
 	tcase_add_test(tc, test_frailty_in_the_ranking);
 	tcase_add_test(tc, test_scale_cv_in_the_ranking);
 	tcase_add_test(tc, test_frailty_refusals);
+	tcase_add_test(tc, test_lognormal_unit_integral);
+	tcase_add_test(tc, test_lognormal_unit_no_spread);
+	tcase_add_test(tc, test_lognormal_fleet);
+	tcase_add_test(tc, test_gamma_fleet_keeps_gamma);
+	tcase_add_test(tc, test_lognormal_in_the_ranking);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
