@@ -57,7 +57,8 @@ enum predict_method {
 	PREDICT_M_FIXED,         /* shape fixed by the user for the class (WeiBayes); eta by EB */
 	PREDICT_M_FRAILTY,       /* class shape by the marginal likelihood with the units' gamma
 	                            frailty (predict_opts.frailty); eta by EB */
-	PREDICT_M_FRAILTY_LN     /* the same with a log-normal frailty, where it fits better */
+	PREDICT_M_FRAILTY_LN     /* the same with a log-normal frailty, where it fits better;
+	                            eta and p_fail from each unit's log-normal posterior */
 };
 const char *predict_method_str(enum predict_method m);
 

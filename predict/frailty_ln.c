@@ -92,30 +92,44 @@ static double ln_reach(double r, double S, double mu, double sigma, double us, d
 	return d;
 }
 
-/* Unit i's marginal and posterior moments (see the top). */
-void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post *o)
+/* The trapezoid grid of one unit's integrand (see the top): nodes
+ * us + k h for k in [-kl, kr], and the log-integrand's top at the mode us. */
+struct lnf_grid {
+	double us, h, top;
+	long kl, kr;
+};
+
+static void lnf_grid(double r, double S, double mu, double sigma, struct lnf_grid *g)
 {
-	double us, scale, top, dl, dr, h, sum = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0,
-	       se = 0.0;
-	long k, kl, kr;
+	double scale, dl, dr;
 
 	if (S > 0.0) {
 		double w = lambert_w_exp(log(sigma * sigma * S) + mu + sigma * sigma * r);
-		us = mu + sigma * sigma * r - w;
+		g->us = mu + sigma * sigma * r - w;
 		scale = sigma / sqrt(1.0 + w);
 	} else {
-		us = mu + sigma * sigma * r;
+		g->us = mu + sigma * sigma * r;
 		scale = sigma;
 	}
-	top = ln_integrand(r, S, mu, sigma, us);
-	dl = ln_reach(r, S, mu, sigma, us, top, scale, -1.0);
-	dr = ln_reach(r, S, mu, sigma, us, top, scale, 1.0);
-	h = fmin(LN_STEP * scale, LN_STEP_MAX);
-	kl = (long)ceil(dl / h);
-	kr = (long)ceil(dr / h);
-	for (k = -kl; k <= kr; k++) {
-		double u = us + (double)k * h, v = (u - mu) / sigma;
-		double p = exp(ln_integrand(r, S, mu, sigma, u) - top);
+	g->top = ln_integrand(r, S, mu, sigma, g->us);
+	dl = ln_reach(r, S, mu, sigma, g->us, g->top, scale, -1.0);
+	dr = ln_reach(r, S, mu, sigma, g->us, g->top, scale, 1.0);
+	g->h = fmin(LN_STEP * scale, LN_STEP_MAX);
+	g->kl = (long)ceil(dl / g->h);
+	g->kr = (long)ceil(dr / g->h);
+}
+
+/* Unit i's marginal and posterior moments (see the top). */
+void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post *o)
+{
+	double sum = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, se = 0.0;
+	struct lnf_grid g;
+	long k;
+
+	lnf_grid(r, S, mu, sigma, &g);
+	for (k = -g.kl; k <= g.kr; k++) {
+		double u = g.us + (double)k * g.h, v = (u - mu) / sigma;
+		double p = exp(ln_integrand(r, S, mu, sigma, u) - g.top);
 		sum += p;
 		s1 += p * v;
 		s2 += p * v * v;
@@ -123,12 +137,36 @@ void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post
 		s4 += p * v * v * v * v;
 		se += p * exp(u);
 	}
-	o->l = top + log(sum * h / (sigma * sqrt(2.0 * M_PI)));
+	o->l = g.top + log(sum * g.h / (sigma * sqrt(2.0 * M_PI)));
 	o->m1 = s1 / sum;
 	o->m2 = s2 / sum;
 	o->m3 = s3 / sum;
 	o->m4 = s4 / sum;
 	o->eu = se / sum;
+}
+
+/* The probability of a failure while the unit's cumulative hazard grows
+ * by d, its rate e^u drawn from its posterior: E_post[1 - e^(-e^u d)],
+ * on the posterior's own nodes (1 - e^-x by expm1, so that a small d
+ * keeps its digits, as a difference of two marginals would not); and the
+ * posterior mean rate E_post[e^u] into *rate when not NULL. */
+double pi_lnf_pfail(double r, double S, double mu, double sigma, double d, double *rate)
+{
+	double sum = 0.0, sp = 0.0, se = 0.0;
+	struct lnf_grid g;
+	long k;
+
+	lnf_grid(r, S, mu, sigma, &g);
+	for (k = -g.kl; k <= g.kr; k++) {
+		double u = g.us + (double)k * g.h, eu = exp(u);
+		double p = exp(ln_integrand(r, S, mu, sigma, u) - g.top);
+		sum += p;
+		sp += p * (d > 0.0 ? -expm1(-eu * d) : 0.0);
+		se += p * eu;
+	}
+	if (rate)
+		*rate = se / sum;
+	return sp / sum;
 }
 
 /* frailty.c's logarithms, and (mu, ln sigma), where the next profile

@@ -41,6 +41,7 @@ int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses)
 		u->hz = 0;
 		u->mr = 0;
 		u->sys_age = u->mA = u->mB = NAN;
+		u->r = u->S = NAN;
 	}
 	*out = p;
 	return WR_OK;
@@ -94,12 +95,34 @@ static double renewal_d(const struct pi_plant *p, const struct pi_punit *u, doub
 	       (first < h ? wb_d(c->beta, 0.0, (h - first) / c->tref) : 0.0);
 }
 
+/* A unit of a class whose rates have the log-normal frailty: the same
+ * mixture over its posterior, by quadrature (frailty_ln.c). */
+static int ln_unit(const struct pi_plant *p, const struct pi_punit *u)
+{
+	return !u->hz && !u->mr && p->c[u->cls].ln;
+}
+
 double pi_plant_p(const struct pi_plant *p, size_t unit, double age, double h)
 {
 	const struct pi_punit *u = &p->u[unit];
+	const struct pi_pclass *c = &p->c[u->cls];
 	double d = renewal_d(p, u, age, h);
 
+	if (ln_unit(p, u))
+		return pi_lnf_pfail(u->r, u->S, c->mu, c->sigma, d, NULL);
 	return u->hz ? p_of_d(u->hA, u->hB, d) : p_of_d(u->A, u->B, d);
+}
+
+double pi_plant_rate(const struct pi_plant *p, size_t unit)
+{
+	const struct pi_punit *u = &p->u[unit];
+	const struct pi_pclass *c = &p->c[u->cls];
+	double rate;
+
+	if (!ln_unit(p, u))
+		return u->A / u->B;
+	(void)pi_lnf_pfail(u->r, u->S, c->mu, c->sigma, 0.0, &rate);
+	return rate;
 }
 
 /* Minimal repair: the power law's cumulative intensity over the window

@@ -187,6 +187,10 @@ struct pi_lnf_post {
 	double l, m1, m2, m3, m4, eu;
 };
 void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post *o);
+/* E_post[1 - exp(-e^u d)] for the unit's rate e^u under that prior and its
+ * history (r, S): P(failure) while its cumulative hazard grows by d; the
+ * posterior mean rate into *rate when not NULL. */
+double pi_lnf_pfail(double r, double S, double mu, double sigma, double d, double *rate);
 struct pi_frailty_ln {
 	int ok;                  /* 0: no failures, or no finite maximum */
 	double beta, v_logbeta, marginal;
@@ -275,12 +279,17 @@ struct pi_punit {
 	int mr;                  /* 1: minimal repair (repair.c): p from the power law */
 	double sys_age;          /* mr: the system's age (days); NAN: not ranked */
 	double mA, mB;           /* mr: posterior Gamma(mA, rate mB) of the rate, mB in tref^beta */
+	double r, S;             /* the class's log-normal frailty (c->ln): the unit's failures and
+	                            exposure (tref^beta), its rate's posterior that prior times
+	                            lambda^r e^(-lambda S) */
 };
 struct pi_pclass {
 	double beta, tref;       /* Weibull shape; times are scaled by tref */
 	double planned;          /* the age its units are replaced at before failing, or NAN
 	                            (renewal; see rank.c, planned_age) */
 	double mr_beta, mr_tref; /* the power law's, for minimal repair */
+	int ln;                  /* 1: the units' rates have the log-normal frailty (frailty_ln.c) */
+	double mu, sigma;        /* ln: ln rate ~ N(mu, sigma^2), rates in tref^-beta */
 };
 struct pi_plant {
 	struct pi_punit *u;      /* one per unit of the ld_set */
@@ -296,6 +305,9 @@ void pi_plant_free(struct pi_plant *p);
 double pi_plant_p(const struct pi_plant *p, size_t unit, double age, double h);
 /* The same at the unit's age for a horizon in days: every p_fail. */
 double pi_plant_pfail(const struct pi_plant *p, size_t unit, double horizon);
+/* The posterior mean of the unit's Weibull rate (tref^-beta): its eta is
+ * tref times its -1/beta power. */
+double pi_plant_rate(const struct pi_plant *p, size_t unit);
 /* Failures expected within the horizon (days), p_fail being pf: under
  * minimal repair the posterior mean of the count; under renewal p (1 +
  * p of a new unit over half the horizon), a second-order approximation. */

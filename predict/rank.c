@@ -298,9 +298,10 @@ static void set_frailty_beta(struct predict_class *pc, enum predict_method m, do
  * found the rates' CV 1/sqrt(a) above 1: below that the two priors agree
  * to second order in the spread and the fit would cost large classes of
  * alike units for nothing.  The higher marginal likelihood gives the
- * shape (both have beta and two frailty parameters). */
+ * shape (both have beta and two frailty parameters), and the units'
+ * posteriors then have that prior too (pcl, for pfail.c). */
 static int lognormal_beta(const struct pi_frailty_in *in, const struct pi_frailty *f,
-                          double conf, struct predict_class *pc)
+                          double conf, struct predict_class *pc, struct pi_pclass *pcl)
 {
 	struct pi_frailty_ln g;
 	double s0, z, sd;
@@ -323,16 +324,19 @@ static int lognormal_beta(const struct pi_frailty_in *in, const struct pi_frailt
 	pc->frailty_sigma = g.sigma;
 	pc->frailty_sigma_b.lo = isfinite(sd) ? g.sigma * exp(-z * sd) : NAN;
 	pc->frailty_sigma_b.hi = isfinite(sd) ? g.sigma * exp(z * sd) : NAN;
+	pcl->ln = 1;
+	pcl->mu = g.mu;
+	pcl->sigma = g.sigma;
 	return WR_OK;
 }
 
 /* Step 2b (predict_opts.frailty): the class shape with the units' frailty
  * in the model (frailty.c) in place of the pooled MLE.  S holds nu
  * doubles; ir nu ints; *a0 is where the empirical-Bayes fits start, and is
- * left at the last one's a. */
+ * left at the last one's a; pcl takes a log-normal prior that wins. */
 static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
                         const struct predict_life *lives, double tref, double conf, double *S,
-                        int *ir, struct predict_class *pc, double *a0)
+                        int *ir, struct predict_class *pc, struct pi_pclass *pcl, double *a0)
 {
 	struct pi_frailty_in in;
 	struct pi_frailty f;
@@ -359,7 +363,7 @@ static int frailty_beta(const size_t *units, size_t nu, const struct uwork *uw,
 		if (rc == WR_OK && f.ok) {
 			pc->marginal_gamma = f.marginal;
 			set_frailty_beta(pc, PREDICT_M_FRAILTY, f.beta, f.v_logbeta, conf);
-			rc = lognormal_beta(&in, &f, conf, pc);
+			rc = lognormal_beta(&in, &f, conf, pc, pcl);
 		}
 	}
 	free(l0);
@@ -462,7 +466,8 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 	tref = class_tref(units, nu, uw, lives);
 	lt = log(tref);
 	if ((o->frailty || o->hazard == PREDICT_HAZARD_PIECEWISE) && pc->method == PREDICT_M_CLASS) {
-		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc, &a0);
+		rc = frailty_beta(units, nu, uw, lives, tref, o->conf, scratch, ir, pc, &pl->c[c],
+		                  &a0);
 		if (rc)
 			return wr_fail(e, rc, "out of memory fitting the shape of class %s", pc->cls);
 		beta = pc->beta;
@@ -537,6 +542,8 @@ static int class_prior(const struct ld_set *s, const struct predict_opts *o, dou
 		pu->age = w->age;
 		pu->A = a + w->r;
 		pu->B = b + scratch[i];
+		pu->r = w->r;
+		pu->S = scratch[i];
 		k->p = NAN;
 		k->tag = s->units[u].tag;
 		k->unit = u;
@@ -810,7 +817,7 @@ static int fill_item(const struct ld_set *s, const struct predict_opts *o,
 	it->expected_failures = pi_plant_expected(pl, k->unit, o->horizon, k->p);
 	it->process = pc->process;
 	it->model = pc->model;
-	eta = cw->tref * exp(log(pu->B / pu->A) / beta);
+	eta = cw->tref * exp(-log(pi_plant_rate(pl, k->unit)) / beta);
 	it->age = w->age;
 	it->beta = beta;
 	it->eta = eta;
