@@ -49,22 +49,30 @@ static double gamma_k(double k)
 /* nu units with 1 to NL - 1 failed lives and a running one, drawn from
  * Weibull(beta, eta) with a gamma frailty of shape k on the hazard (k = 0:
  * units alike). */
+/* Unit i's 2 to NL - 1 lives from Weibull(beta, scale), the last a
+ * suspension. */
+static void unit_lives(size_t i, double beta, double scale)
+{
+	size_t j, n = 2 + (size_t)(unif() * (NL - 2));
+
+	for (j = 0; j < n; j++) {
+		T[i][j] = scale * pow(-log(unif()), 1.0 / beta);
+		FL[i][j] = j + 1 < n;
+	}
+	/* The running life: a fraction of a full one, a suspension. */
+	T[i][n - 1] *= unif();
+	UN[i].t = T[i];
+	UN[i].failed = FL[i];
+	UN[i].n = n;
+}
+
 static void fleet(size_t nu, double beta, double eta, double k)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < nu; i++) {
-		double z = k > 0.0 ? gamma_k(k) / k : 1.0, scale = eta * pow(z, -1.0 / beta);
-		size_t n = 2 + (size_t)(unif() * (NL - 2));
-		for (j = 0; j < n; j++) {
-			T[i][j] = scale * pow(-log(unif()), 1.0 / beta);
-			FL[i][j] = j + 1 < n;
-		}
-		/* The running life: a fraction of a full one, a suspension. */
-		T[i][n - 1] *= unif();
-		UN[i].t = T[i];
-		UN[i].failed = FL[i];
-		UN[i].n = n;
+		double z = k > 0.0 ? gamma_k(k) / k : 1.0;
+		unit_lives(i, beta, eta * pow(z, -1.0 / beta));
 	}
 }
 
@@ -430,20 +438,11 @@ END_TEST
  * Weibull(beta, eta_i) with log-normal scales ln eta_i ~ N(ln eta, sd^2). */
 static void fleet_lognormal(size_t nu, double beta, double eta, double sd)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < nu; i++) {
 		double z = sqrt(-2.0 * log(unif())) * cos(2.0 * M_PI * unif());
-		double scale = eta * exp(sd * z);
-		size_t n = 2 + (size_t)(unif() * (NL - 2));
-		for (j = 0; j < n; j++) {
-			T[i][j] = scale * pow(-log(unif()), 1.0 / beta);
-			FL[i][j] = j + 1 < n;
-		}
-		T[i][n - 1] *= unif();
-		UN[i].t = T[i];
-		UN[i].failed = FL[i];
-		UN[i].n = n;
+		unit_lives(i, beta, eta * exp(sd * z));
 	}
 }
 
