@@ -511,6 +511,27 @@ int predict_rank(const struct ld_set *s, double T, const struct predict_opts *o,
                  struct predict_ranking *out, struct wr_err *e);
 void predict_rank_free(struct predict_ranking *r);
 
+/* A repaired unit's fitted process, for its N(t) plot (mcf.c): the mean
+ * cumulative failures of its current system, which began at `start`.  ok
+ * = 0 for a unit its class renews at each failure. */
+struct predict_mcf {
+	int ok;
+	enum predict_process process;  /* MINIMAL_REPAIR or IMPERFECT_REPAIR */
+	enum predict_kijima type;      /* imperfect repair's type (minimal repair: I) */
+	double start;                  /* days since 1970 */
+	double beta;                   /* the intensity's shape (Crow-AMSAA beta under minimal repair) */
+	double q;                      /* restoration factor; 1 under minimal repair */
+	double rate, tref;             /* the unit's posterior mean rate, per tref^beta */
+};
+/* Unit `unit` of the ranking (an index into the ld_set ranked).  WR_OK
+ * (m->ok says whether it has a repair process) or WR_EINPUT. */
+int predict_unit_mcf(const struct predict_ranking *r, size_t unit, struct predict_mcf *m,
+                     struct wr_err *e);
+/* E[N(x)]: the expected count of failures by system age x (days) of the
+ * system whose failures are at ages fail[0..nf) (ascending; those after x
+ * are ignored).  NAN without a process or for x < 0. */
+double predict_mcf_at(const struct predict_mcf *m, const double *fail, size_t nf, double x);
+
 /* The one p_fail: the probability that unit `unit` (an index into the
  * ld_set that was ranked) fails within `horizon` days after the ranking
  * date, from the plant model predict_rank() fitted (converted to operating

@@ -238,6 +238,8 @@ static void imp_units(const struct imp_ctx *x, const size_t *units, const struct
 
 	pl->c[c].mr_beta = b->f.beta;
 	pl->c[c].mr_tref = b->f.scale;
+	pl->c[c].q = b->q;
+	pl->c[c].kijima = b->type;
 	for (i = 0; i < x->nu; i++) {
 		struct pi_punit *pu = &pl->u[units[i]];
 		size_t k = y->w0[i] + y->nwu[i] - 1;

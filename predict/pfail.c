@@ -30,8 +30,11 @@ int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses)
 	}
 	p->nunits = nunits;
 	p->nclasses = nclasses;
-	for (i = 0; i < nclasses; i++)
+	for (i = 0; i < nclasses; i++) {
 		p->c[i].planned = NAN;
+		p->c[i].q = 1.0;
+		p->c[i].kijima = PREDICT_KIJIMA_I;
+	}
 	for (i = 0; i < nunits; i++) {
 		struct pi_punit *u = &p->u[i];
 		u->age = NAN;
@@ -41,7 +44,7 @@ int pi_plant_alloc(struct pi_plant **out, size_t nunits, size_t nclasses)
 		u->hz = 0;
 		u->mr = 0;
 		u->sys_age = u->mA = u->mB = NAN;
-		u->r = u->S = NAN;
+		u->r = u->S = u->sys_start = NAN;
 	}
 	*out = p;
 	return WR_OK;

@@ -279,6 +279,8 @@ struct pi_punit {
 	int mr;                  /* 1: minimal repair (repair.c): p from the power law */
 	double sys_age;          /* mr: the system's age (days); NAN: not ranked */
 	double mA, mB;           /* mr: posterior Gamma(mA, rate mB) of the rate, mB in tref^beta */
+	double sys_start;        /* the current system's start (days since 1970) where the
+	                            class's repair models were fitted; NAN otherwise */
 	double r, S;             /* the class's log-normal frailty (c->ln): the unit's failures and
 	                            exposure (tref^beta), its rate's posterior that prior times
 	                            lambda^r e^(-lambda S) */
@@ -288,6 +290,8 @@ struct pi_pclass {
 	double planned;          /* the age its units are replaced at before failing, or NAN
 	                            (renewal; see rank.c, planned_age) */
 	double mr_beta, mr_tref; /* the power law's, for minimal repair */
+	double q;                /* repair's restoration factor: 1 minimal repair, below imperfect */
+	enum predict_kijima kijima;  /* and its type (minimal repair: I) */
 	int ln;                  /* 1: the units' rates have the log-normal frailty (frailty_ln.c) */
 	double mu, sigma;        /* ln: ln rate ~ N(mu, sigma^2), rates in tref^-beta */
 };

@@ -184,6 +184,8 @@ static void repair_units(const struct pi_repair_in *in, const struct pi_rsys *y,
 
 	pl->c[c].mr_beta = beta;
 	pl->c[c].mr_tref = tref;
+	pl->c[c].q = 1.0;
+	pl->c[c].kijima = PREDICT_KIJIMA_I;
 	for (i = 0; i < nu; i++) {
 		struct pi_punit *pu = &pl->u[units[i]];
 		pu->mr = 1;
@@ -235,6 +237,8 @@ int pi_repair_class(const struct pi_repair_in *in, struct predict_class *pc, dou
 	rc = rsys_build(in, &y);
 	if (rc)
 		return wr_fail(e, rc, "out of memory fitting minimal repair in class %s", pc->cls);
+	for (size_t i = 0; i < in->nu; i++)
+		pl->u[in->units[i]].sys_start = in->T - y.sys_age[i];
 	pin.x = y.x;
 	pin.nx = y.nx;
 	pin.s0 = y.s0;

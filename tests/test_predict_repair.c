@@ -582,6 +582,72 @@ START_TEST(test_rank_threads_same_result)
 }
 END_TEST
 
+/* Every ranked unit's N(t) curve against the ranking: renewed units have
+ * none; a repaired unit's expected count over the horizon from now, with
+ * no failure in it, is the item's expected failures (which come from the
+ * fit's own virtual age: the curve recomputes it along the unit's
+ * failures); under minimal repair the curve is the power law whatever the
+ * failures.  The failures are the unit's since its system's start. */
+static void mcf_agrees(const struct predict_ranking *r, double T, int *repaired)
+{
+	double f[ECAP];
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		const struct predict_item *it = &r->items[i];
+		const struct ld_unit *un = &S.units[it->unit];
+		struct predict_mcf m;
+		struct wr_err e = {0, ""};
+		size_t nf = 0;
+		double now, d;
+		ck_assert_int_eq(predict_unit_mcf(r, it->unit, &m, &e), WR_OK);
+		ck_assert_int_eq(m.ok, it->process != PREDICT_PROCESS_RENEWAL);
+		if (!m.ok) {
+			ck_assert(isnan(predict_mcf_at(&m, f, 0, 10.0)));
+			continue;
+		}
+		ck_assert_int_eq(m.process, it->process);
+		ck_assert(fabs(m.start - un->install) < 1e-9);
+		for (j = 0; j < un->nev; j++)
+			if (S.events[un->ev0 + j].t < T)
+				f[nf++] = S.events[un->ev0 + j].t - m.start;
+		now = T - m.start;
+		d = predict_mcf_at(&m, f, nf, now + r->horizon) - predict_mcf_at(&m, f, nf, now);
+		ck_assert_msg(fabs(d - it->expected_failures) < 1e-9 * it->expected_failures,
+		              "%s: %.12g over the horizon, the item %.12g", it->tag, d,
+		              it->expected_failures);
+		if (m.process == PREDICT_PROCESS_MINIMAL_REPAIR)
+			ck_assert(fabs(predict_mcf_at(&m, f, nf, now) -
+			               m.rate * pow(now / m.tref, m.beta)) < 1e-9 * m.rate);
+		ck_assert(predict_mcf_at(&m, f, nf, now) >= predict_mcf_at(&m, f, nf, 0.5 * now));
+		(*repaired)++;
+	}
+}
+
+START_TEST(test_rank_mcf)
+{
+	struct predict_opts o;
+	struct predict_ranking r;
+	struct wr_err e = {0, ""};
+	int repaired = 0;
+
+	predict_opts_init(&o);
+	plant();
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, &r, &e), WR_OK);
+	mcf_agrees(&r, 2000.0, &repaired);
+	ck_assert_int_eq(repaired, 120);
+	predict_rank_free(&r);
+	plant_mills();
+	ck_assert_int_eq(predict_rank(&S, 2000.0, &o, &r, &e), WR_OK);
+	ck_assert_int_eq(class_of(&r, "mill")->process, PREDICT_PROCESS_IMPERFECT_REPAIR);
+	repaired = 0;
+	mcf_agrees(&r, 2000.0, &repaired);
+	ck_assert_int_gt(repaired, 100);
+	ck_assert_int_eq(predict_unit_mcf(&r, S.nunits, &(struct predict_mcf){0}, &e), WR_EINPUT);
+	predict_rank_free(&r);
+}
+END_TEST
+
 /* 3,000 mills of the kind above, alone: more than the 2,000 units a class
  * searches q on in full, so q is searched on a sample of them and the
  * class fitted in full at the q found.  The simulated truth is the
@@ -694,6 +760,7 @@ int main(void)
 	tcase_add_test(tc, test_rank_repair_calibrated);
 	tcase_add_test(tc, test_rank_imperfect_repair);
 	tcase_add_test(tc, test_rank_imperfect_repair_sampled);
+	tcase_add_test(tc, test_rank_mcf);
 	tcase_add_test(tc, test_rank_threads_same_result);
 	tcase_add_test(tc, test_rank_threads_large);
 	suite_add_tcase(su, tc);

@@ -208,6 +208,61 @@ END_TEST
 
 /* ------------------------------------------------- bars and sparklines */
 
+/* The mean count of a power law: 12 (t / 1000)^2. */
+static double power_mean(double t, const void *ctx)
+{
+	(void)ctx;
+	return 12.0 * (t / 1000.0) * (t / 1000.0);
+}
+
+/* N(t): the axis past age + horizon, the y axis at a round number past
+ * the count and the mean, the counted step reaching every failure before
+ * the age (and none after it) at the age's column, the mean's dots, the
+ * age marker and the window; ASCII glyphs without UTF-8. */
+START_TEST(counts_step_up_to_the_failures_and_follow_the_mean)
+{
+	static const double fail[] = {300, 450, 600, 700, 780, 850, 900, 950, 990,
+	                              1050, 1080, 1100, 1120, 1150, 1180};
+	struct plot p;
+	char ch[8];
+	int r, top = -1, col, dots = 0;
+
+	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 1000.0, 30.0, 45, 14, 0), 0);
+	ck_assert_double_eq_tol(p.tmax, 1200.0, 1e-9);
+	/* 9 failures by the age, the mean 17.3 at 1200 days: the axis ends at 20. */
+	ck_assert(strncmp(p.line[0], "  20+", 5) == 0);
+	ck_assert(strncmp(p.line[plot_row_of(0.5, p.ph)], "  10+", 5) == 0);
+	col = PLOT_GUTTER + p.age_col;
+	for (r = 0; r < p.ph; r++) {
+		char_at(p.line[r], col - 1, ch);
+		if (top < 0 && strcmp(ch, "*") == 0)
+			top = r;
+		dots += strchr(p.line[r], '.') != NULL;
+	}
+	ck_assert_int_eq(top, plot_row_of(9.0 / 20.0, p.ph));
+	ck_assert_int_ge(dots, 3);
+	char_at(p.line[plot_row_of(power_mean(1000.0, NULL) / 20.0, p.ph)], col, ch);
+	ck_assert_str_eq(ch, "O");
+	char_at(p.line[p.ph], col, ch);
+	ck_assert_str_eq(ch, "=");
+	for (r = 0; r < p.h; r++)
+		ck_assert_int_le(cols(p.line[r]), 45);
+	/* Nothing counted past the age: the six failures after it are not drawn. */
+	for (r = 0; r < plot_row_of(9.0 / 20.0, p.ph); r++) {
+		int c;
+		for (c = col + 1; c < p.w; c++) {
+			char_at(p.line[r], c, ch);
+			ck_assert_str_ne(ch, "*");
+		}
+	}
+	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 1000.0, 30.0, 45, 14, 1), 0);
+	for (r = 0; r < p.h; r++)
+		ck_assert_int_le(cols(p.line[r]), 45);
+	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 0.0, 30.0, 45, 14, 0), -1);
+	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 1000.0, 30.0, 10, 14, 0), -1);
+}
+END_TEST
+
 START_TEST(sparkline_rises_through_the_eight_heights)
 {
 	const double up[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
@@ -318,6 +373,7 @@ static Suite *plot_suite(void)
 	tcase_add_test(tc, utf8_glyphs_are_one_column);
 	tcase_add_test(tc, narrow_box_drops_the_age_label_not_the_axis_end);
 	tcase_add_test(tc, bad_parameters_or_box_are_refused);
+	tcase_add_test(tc, counts_step_up_to_the_failures_and_follow_the_mean);
 	tcase_add_test(tc, sparkline_rises_through_the_eight_heights);
 	tcase_add_test(tc, hbar_has_eighth_widths_in_utf8_and_whole_cells_in_ascii);
 	tcase_add_test(tc, columns_rise_from_the_bottom_row);

@@ -97,14 +97,28 @@ void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizo
 	snprintf(r->msg, sizeof r->msg,
 	         "not ranked: no install date or failure on record to date its current life");
 	it = predict_rank_find(rk, as->tag);
-	if (it) {
-		r->it = *it;
-		r->state = AR_OK;
-		if (it->class_index < rk->nclasses) {
-			r->class_units = rk->classes[it->class_index].units;
-			r->class_failures = rk->classes[it->class_index].failures;
-		}
+	if (it)
+		asset_rel_from(r, rk, it);
+}
+
+void asset_rel_from(struct asset_rel *r, const struct predict_ranking *rk,
+                    const struct predict_item *it)
+{
+	struct wr_err e = { 0, "" };
+
+	r->state = AR_OK;
+	r->it = *it;
+	r->T = rk->T;
+	r->horizon = rk->horizon;
+	r->class_units = 0;
+	r->class_failures = 0.0;
+	if (it->class_index < rk->nclasses) {
+		r->class_units = rk->classes[it->class_index].units;
+		r->class_failures = rk->classes[it->class_index].failures;
 	}
+	/* Only an index out of range fails, and it is the ranking's own. */
+	if (predict_unit_mcf(rk, it->unit, &r->mcf, &e) != WR_OK)
+		r->mcf.ok = 0;
 }
 
 /* One primed card (asset_rel_prime); the TUI is single-threaded. */
@@ -183,7 +197,33 @@ static int event_cb(const struct wr_event *ev, void *ctx)
 		wr_strlcpy(r->notes, ev->notes ? ev->notes : "", sizeof r->notes);
 	}
 	d->events_total++;
+	if (ev->kind != EV_FAILURE || d->fail_lost)
+		return 0;
+	if (d->nfail == d->capfail) {
+		size_t cap = d->capfail ? 2 * d->capfail : 64;
+		double *p = realloc(d->fail, cap * sizeof *p);
+		/* Out of memory: the card goes on without the count. */
+		if (!p) {
+			d->fail_lost = 1;
+			return 0;
+		}
+		d->fail = p;
+		d->capfail = cap;
+	}
+	d->fail[d->nfail++] = (double)ev->at / WR_DAY;
 	return 0;
+}
+
+/* The failures came newest first. */
+static void fail_oldest_first(struct asset_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfail / 2; i++) {
+		double t = d->fail[i];
+		d->fail[i] = d->fail[d->nfail - 1 - i];
+		d->fail[d->nfail - 1 - i] = t;
+	}
 }
 
 static const unsigned active_mask =
@@ -250,11 +290,16 @@ int asset_doc_load(struct store *s, const char *tag, int full, struct asset_doc 
 	int same = d->loaded && strcmp(d->as.tag, tag) == 0, rc;
 	struct asset_line *lines = d->lines;
 	int cap = d->caplines;
+	double *fail = d->fail;
+	size_t capfail = d->capfail;
 
-	/* The line buffer is reused; everything else starts again. */
+	/* The line and failure buffers are reused; everything else starts
+	 * again. */
 	memset(d, 0, sizeof *d);
 	d->lines = lines;
 	d->caplines = cap;
+	d->fail = fail;
+	d->capfail = capfail;
 	d->width = -1;
 	rc = store_asset_get(s, tag, &d->as, e);
 	if (rc == WR_OK && full) {
@@ -263,14 +308,18 @@ int asset_doc_load(struct store *s, const char *tag, int full, struct asset_doc 
 			rc = load_work(s, d, e);
 		if (rc == WR_OK)
 			rc = store_asset_children(s, tag, child_cb, d, e);
-		if (rc == WR_OK)
-			rc = store_event_list(s, tag, event_cb, d, e);
 	}
+	/* The history even for a preview: a repaired asset's curve counts its
+	 * failures. */
+	if (rc == WR_OK)
+		rc = store_event_list(s, tag, event_cb, d, e);
 	if (rc != WR_OK) {
 		memset(&d->as, 0, sizeof d->as);
 		d->nmeters = d->nwos = d->ndone = d->nevents = d->nchildren = 0;
+		d->nfail = 0;
 		return rc;
 	}
+	fail_oldest_first(d);
 	d->loaded = 1;
 	d->full = full;
 	/* The card depends on the whole class's history, not on this
@@ -287,6 +336,9 @@ int asset_doc_load(struct store *s, const char *tag, int full, struct asset_doc 
 void asset_doc_free(struct asset_doc *d)
 {
 	free(d->lines);
+	free(d->fail);
+	d->fail = NULL;
+	d->nfail = d->capfail = 0;
 	d->lines = NULL;
 	d->nlines = d->caplines = 0;
 	d->loaded = 0;
@@ -326,6 +378,24 @@ static int add(struct asset_doc *d, int kind, int ref, int role, const char *fmt
 	return 0;
 }
 
+static void process_words(const struct predict_mcf *m, int utf8, char *buf, size_t n);
+
+/* A repaired asset's process under its P(fail): what p_fail came from. */
+static void layout_process(struct asset_doc *d, int width, int utf8)
+{
+	const struct asset_rel *r = &d->rel;
+	char words[64];
+
+	if (!r->mcf.ok)
+		return;
+	process_words(&r->mcf, utf8, words, sizeof words);
+	if (width >= 60)
+		add(d, AL_REL, 0, ROLE_NORMAL, " process: %s, %s", predict_process_str(r->mcf.process),
+		    words);
+	else
+		add(d, AL_REL, 0, ROLE_NORMAL, " repaired: %s", words);
+}
+
 static void layout_card(struct asset_doc *d, int width, int utf8)
 {
 	const struct asset_rel *r = &d->rel;
@@ -350,6 +420,7 @@ static void layout_card(struct asset_doc *d, int width, int utf8)
 		add(d, AL_REL, 0, p_role(it->p_fail),
 		    " P(fail within %.0fd) %.1f%%   age %s   failures %d", r->horizon,
 		    100.0 * it->p_fail, age, it->failures);
+		layout_process(d, width, utf8);
 		if (isnan(it->beta_b.lo))
 			add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s   %s %s", b, it->beta,
 			    predict_beta_meaning_str(it->meaning), h, eta);
@@ -364,6 +435,7 @@ static void layout_card(struct asset_doc *d, int width, int utf8)
 	} else {
 		add(d, AL_REL, 0, p_role(it->p_fail), " P(fail) %.1f%%  age %s", 100.0 * it->p_fail,
 		    age);
+		layout_process(d, width, utf8);
 		add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s  %s %s", b, it->beta,
 		    predict_beta_meaning_str(it->meaning), h, eta);
 		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s  B10 %s", mtbf, b10);
@@ -528,11 +600,87 @@ void asset_doc_draw(struct app *a, WINDOW *w, int y, int x, int h, int wd,
 	}
 }
 
-void asset_rel_draw_plot(struct app *a, WINDOW *w, int y, int x, int h, int wd,
-                         const struct asset_rel *r)
+/* The process of a repaired asset in a few words: "power law beta 3.17"
+ * or "Kijima I q 0.33 beta 0.75". */
+static void process_words(const struct predict_mcf *m, int utf8, char *buf, size_t n)
 {
+	const char *b = utf8 ? "\xce\xb2" : "beta";
+
+	if (m->process == PREDICT_PROCESS_MINIMAL_REPAIR)
+		snprintf(buf, n, "power law %s %.2f", b, m->beta);
+	else
+		snprintf(buf, n, "%s q %.2f %s %.2f", predict_kijima_str(m->type), m->q, b, m->beta);
+}
+
+/* What the N(t) plot needs: the process and the failures of the current
+ * system, as system ages. */
+struct count_ctx {
+	const struct predict_mcf *m;
+	double *f;
+	size_t nf;
+};
+
+static double count_mean(double t, const void *ctx)
+{
+	const struct count_ctx *c = ctx;
+
+	return predict_mcf_at(c->m, c->f, c->nf, t);
+}
+
+/* The failures since the system's start and before the ranking date, as
+ * system ages (malloc'd; NULL without memory). */
+static double *system_ages(const struct asset_doc *d, size_t *n)
+{
+	const struct asset_rel *r = &d->rel;
+	double *f = malloc((d->nfail ? d->nfail : 1) * sizeof *f);
+	size_t i;
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	for (i = 0; i < d->nfail; i++)
+		if (d->fail[i] > r->mcf.start && d->fail[i] < r->T)
+			f[(*n)++] = d->fail[i] - r->mcf.start;
+	return f;
+}
+
+static void legend(struct app *a, WINDOW *w, int y, int x, int wd, const struct asset_rel *r,
+                   int counts)
+{
+	const char *now = a->utf8 ? "\xe2\x94\x8a" : ":", *win = a->utf8 ? "\xe2\x94\x81" : "=";
+
+	if (counts)
+		draw_linef(w, y, x, wd, theme_attr(ROLE_DIM), "%s failures  %s fitted mean  %s now  "
+		           "%s next %.0f days", a->utf8 ? "\xe2\x80\xa2" : "*",
+		           a->utf8 ? "\xc2\xb7" : ".", now, win, r->horizon);
+	else
+		draw_linef(w, y, x, wd, theme_attr(ROLE_DIM), "%s now (age)  %s next %.0f days", now,
+		           win, r->horizon);
+}
+
+/* The plot of a repaired asset: N(t) of its current system. */
+static int draw_counts(struct app *a, struct plot *p, const struct asset_doc *d, int wd, int h)
+{
+	const struct asset_rel *r = &d->rel;
+	struct count_ctx c = { &r->mcf, NULL, 0 };
+	int rc;
+
+	c.f = system_ages(d, &c.nf);
+	if (!c.f)
+		return -1;
+	rc = plot_counts(p, c.f, c.nf, count_mean, &c, r->T - r->mcf.start, r->horizon, wd, h,
+	                 a->utf8);
+	free(c.f);
+	return rc;
+}
+
+void asset_rel_draw_plot(struct app *a, WINDOW *w, int y, int x, int h, int wd,
+                         const struct asset_doc *d)
+{
+	const struct asset_rel *r = &d->rel;
+	int counts = r->state == AR_OK && r->mcf.ok && !d->fail_lost, i, rc;
+	char words[64];
 	struct plot *p;
-	int i;
 
 	if (r->state != AR_OK) {
 		draw_line(w, y, x, "Reliability curve", wd, theme_attr(ROLE_HEADING));
@@ -540,12 +688,19 @@ void asset_rel_draw_plot(struct app *a, WINDOW *w, int y, int x, int h, int wd,
 		          theme_attr(ROLE_DIM));
 		return;
 	}
-	draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "R(t), %s %.2f %s %.0fd",
-	           a->utf8 ? "\xce\xb2" : "beta", r->it.beta, a->utf8 ? "\xce\xb7" : "eta",
-	           r->it.eta);
+	if (counts) {
+		process_words(&r->mcf, a->utf8, words, sizeof words);
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "N(t), %s", words);
+	} else {
+		draw_linef(w, y, x, wd, theme_attr(ROLE_HEADING), "R(t), %s %.2f %s %.0fd",
+		           a->utf8 ? "\xce\xb2" : "beta", r->it.beta, a->utf8 ? "\xce\xb7" : "eta",
+		           r->it.eta);
+	}
 	p = malloc(sizeof *p);
-	if (!p || plot_reliability(p, r->it.beta, r->it.eta, r->it.age, r->horizon, wd, h - 2,
-	                           a->utf8) != 0) {
+	rc = !p ? -1 : counts ? draw_counts(a, p, d, wd, h - 2)
+	                      : plot_reliability(p, r->it.beta, r->it.eta, r->it.age, r->horizon, wd,
+	                                         h - 2, a->utf8);
+	if (rc != 0) {
 		draw_line(w, y + 1, x, p ? "(too small to plot)" : "(out of memory)", wd,
 		          theme_attr(ROLE_DIM));
 		free(p);
@@ -553,8 +708,6 @@ void asset_rel_draw_plot(struct app *a, WINDOW *w, int y, int x, int h, int wd,
 	}
 	for (i = 0; i < p->h; i++)
 		draw_line(w, y + 1 + i, x, p->line[i], wd, theme_attr(ROLE_NORMAL));
-	draw_linef(w, y + 1 + p->h, x, wd, theme_attr(ROLE_DIM),
-	           "%s now (age)  %s next %.0f days", a->utf8 ? "\xe2\x94\x8a" : ":",
-	           a->utf8 ? "\xe2\x94\x81" : "=", r->horizon);
+	legend(a, w, y + 1 + p->h, x, wd, r, counts);
 	free(p);
 }

@@ -27,6 +27,7 @@ struct asset_rel {
 	double horizon;            /* days */
 	size_t class_units;        /* units of the class in the fit */
 	double class_failures;
+	struct predict_mcf mcf;    /* AR_OK: its repair process (mcf.ok = 0: renewed) */
 };
 
 /* Ranks the whole plant as of today (store_life_load, then predict_rank
@@ -38,6 +39,10 @@ void asset_rel_compute(struct store *s, const struct wr_asset *as, double horizo
                        struct asset_rel *r);
 /* Releases the kept ranking (at the end of the interface). */
 void asset_rel_forget(void);
+
+/* The card of item it of ranking rk (AR_OK). */
+void asset_rel_from(struct asset_rel *r, const struct predict_ranking *rk,
+                    const struct predict_item *it);
 
 /* Hands a card computed elsewhere (the risk ranking, for its drill-down)
  * to the next asset_doc_load() of that asset in that store, so that the
@@ -103,6 +108,9 @@ struct asset_doc {
 	int ndone;
 	struct asset_ev_row events[AD_MAX_EVENTS];
 	int nevents, events_total;
+	double *fail;              /* every failure on record, days since 1970, oldest first */
+	size_t nfail, capfail;
+	int fail_lost;             /* 1: out of memory collecting them */
 	struct asset_child_row children[AD_MAX_CHILDREN];
 	int nchildren, children_total;
 	struct asset_line *lines;  /* ref: index into meters, wos, done, events or children */
@@ -125,9 +133,10 @@ void asset_doc_free(struct asset_doc *d);
 void asset_doc_draw(struct app *a, WINDOW *w, int y, int x, int h, int wd,
                     const struct asset_doc *d, int top, int sel);
 /* The reliability curve of a computed card in a box at (y, x): a heading,
- * the plot and a legend.  Draws an explanation instead when the card has
- * no curve or the box is too small. */
+ * the plot and a legend; for a repaired asset its failures counted, N(t),
+ * beside the fitted mean count.  Draws an explanation instead when the
+ * card has no curve or the box is too small. */
 void asset_rel_draw_plot(struct app *a, WINDOW *w, int y, int x, int h, int wd,
-                         const struct asset_rel *r);
+                         const struct asset_doc *d);
 
 #endif

@@ -144,7 +144,7 @@
 	X(ACT_READING, "reading", ('r'), VM(ASSET_DETAIL), "Read", "Reading", KB_BOTH, \
 	  "Enter a meter reading (Enter on a meter line chooses that meter)") \
 	X(ACT_PLOT, "plot", ('v'), VM(ASSET_DETAIL), "Plot", "Plot", KB_BOTH, \
-	  "Show or hide the reliability curve R(t) with the asset's age marked") \
+	  "Show or hide the reliability curve R(t), or N(t) of a repaired asset, age marked") \
 	X(ACT_ASSET_WOS, "asset-work", ('o'), VM(ASSET_DETAIL), "", "All WOs", KB_DESK, \
 	  "Every work order of this asset, in the work-order list") \
 	X(ACT_IO, "import-export", ('i'), VM(ASSET_LIST) | VM(PM_LIST), "", "Import/export", KB_DESK, \

@@ -15,7 +15,8 @@
 
 /* Glyph codes live above the ASCII range in the cell grid. */
 enum {
-	G_CURVE = 256,   /* a point of R(t) */
+	G_CURVE = 256,   /* a point of R(t), or of the failures counted */
+	G_MEAN,          /* a point of the fitted mean count */
 	G_AGE,           /* the vertical age marker */
 	G_AGE_POINT,     /* R at the current age */
 	G_YAXIS,
@@ -29,6 +30,7 @@ static const char *glyph(int g, int utf8)
 {
 	switch (g) {
 	case G_CURVE: return utf8 ? "\xe2\x80\xa2" : "*";        /* U+2022 bullet */
+	case G_MEAN: return utf8 ? "\xc2\xb7" : ".";             /* U+00B7 middle dot */
 	case G_AGE: return utf8 ? "\xe2\x94\x8a" : ":";          /* U+250A dashed bar */
 	case G_AGE_POINT: return utf8 ? "\xe2\x97\x86" : "O";    /* U+25C6 diamond */
 	case G_YAXIS: return utf8 ? "\xe2\x94\x82" : "|";        /* U+2502 */
@@ -112,15 +114,16 @@ static void put_text(short cells[][PLOT_MAX_W], int row, int col, const char *s,
 			cells[row][col] = (short)(unsigned char)*s;
 }
 
-/* The y axis and its labels. */
-static void draw_y_axis(const struct plot *p, short cells[][PLOT_MAX_W], int w)
+/* The y axis and its labels at the top, the middle and the bottom. */
+static void draw_y_axis(const struct plot *p, short cells[][PLOT_MAX_W], int w, const char *top,
+                        const char *mid)
 {
 	int r, x0 = PLOT_GUTTER, half = plot_row_of(0.5, p->ph);
 
 	for (r = 0; r < p->ph; r++)
 		cells[r][x0 - 1] = r == 0 || r == half || r == p->ph - 1 ? G_YTICK : G_YAXIS;
-	put_text(cells, 0, 0, "1.0", w);
-	put_text(cells, half, 0, "0.5", w);
+	put_text(cells, 0, 0, top, w);
+	put_text(cells, half, 0, mid, w);
 	put_text(cells, p->ph - 1, 0, "  0", w);
 }
 
@@ -141,9 +144,11 @@ static void draw_curve(struct plot *p, short cells[][PLOT_MAX_W], double beta, d
 	}
 }
 
-/* The x axis, thicker over the window from the age to age + horizon. */
-static void draw_x_axis(struct plot *p, short cells[][PLOT_MAX_W], double beta, double eta,
-                        double age, double horizon)
+/* The x axis, thicker over the window from the age to age + horizon, and
+ * the age marked down the plot, with the curve's point there at row
+ * age_row. */
+static void draw_x_axis(struct plot *p, short cells[][PLOT_MAX_W], double age, double horizon,
+                        int age_row)
 {
 	int r, c, x0 = PLOT_GUTTER;
 	double t1;
@@ -162,9 +167,9 @@ static void draw_x_axis(struct plot *p, short cells[][PLOT_MAX_W], double beta, 
 	for (c = p->win0; c <= p->win1; c++)
 		cells[p->ph][x0 + c] = G_XWIN;
 	for (r = 0; r < p->ph; r++)
-		if (cells[r][x0 + p->age_col] != G_CURVE)
+		if (cells[r][x0 + p->age_col] == ' ')
 			cells[r][x0 + p->age_col] = G_AGE;
-	cells[plot_row_of(exp(-pow(age / eta, beta)), p->ph)][x0 + p->age_col] = G_AGE_POINT;
+	cells[age_row][x0 + p->age_col] = G_AGE_POINT;
 }
 
 /* Where a label of width lw centred under the age marker starts. */
@@ -227,10 +232,10 @@ static void row_text(const short *cells, int w, int utf8, char *o)
 	*o = '\0';
 }
 
-int plot_reliability(struct plot *p, double beta, double eta, double age, double horizon,
-                     int w, int h, int utf8)
+/* The box (clamped), blank cells and an empty plot; -1 when tmax is not
+ * a number or the box is too small. */
+static int plot_open(struct plot *p, short cells[][PLOT_MAX_W], double tmax, int w, int h)
 {
-	short cells[PLOT_MAX_H][PLOT_MAX_W];
 	int r, c;
 
 	memset(p, 0, sizeof *p);
@@ -239,7 +244,7 @@ int plot_reliability(struct plot *p, double beta, double eta, double age, double
 		w = PLOT_MAX_W;
 	if (h > PLOT_MAX_H)
 		h = PLOT_MAX_H;
-	p->tmax = plot_tmax(beta, eta, age, horizon);
+	p->tmax = tmax;
 	if (w < PLOT_MIN_W || h < PLOT_MIN_H || isnan(p->tmax))
 		return -1;
 	p->w = w;
@@ -249,11 +254,96 @@ int plot_reliability(struct plot *p, double beta, double eta, double age, double
 	for (r = 0; r < h; r++)
 		for (c = 0; c < w; c++)
 			cells[r][c] = ' ';
-	draw_y_axis(p, cells, w);
+	return 0;
+}
+
+static void plot_close(struct plot *p, short cells[][PLOT_MAX_W], int utf8)
+{
+	int r;
+
+	for (r = 0; r < p->h; r++)
+		row_text(cells[r], p->w, utf8, p->line[r]);
+}
+
+int plot_reliability(struct plot *p, double beta, double eta, double age, double horizon,
+                     int w, int h, int utf8)
+{
+	short cells[PLOT_MAX_H][PLOT_MAX_W];
+
+	if (plot_open(p, cells, plot_tmax(beta, eta, age, horizon), w, h) != 0)
+		return -1;
+	draw_y_axis(p, cells, w, "1.0", "0.5");
 	draw_curve(p, cells, beta, eta);
-	draw_x_axis(p, cells, beta, eta, age, horizon);
+	draw_x_axis(p, cells, age, horizon, plot_row_of(exp(-pow(age / eta, beta)), p->ph));
 	draw_x_labels(p, cells, w, age);
-	for (r = 0; r < h; r++)
-		row_text(cells[r], w, utf8, p->line[r]);
+	plot_close(p, cells, utf8);
+	return 0;
+}
+
+/* ------------------------------------------------- failures counted */
+
+/* Failures at or before t among fail[0..nf) (ascending). */
+static size_t count_to(const double *fail, size_t nf, double t)
+{
+	size_t k = 0;
+
+	while (k < nf && fail[k] <= t)
+		k++;
+	return k;
+}
+
+/* A count as a y label of at most four characters: "8", "250", "1500",
+ * "12k". */
+static void fmt_count(double n, char *buf, size_t len)
+{
+	if (n < 10000)
+		snprintf(buf, len, "%4g", n);
+	else
+		snprintf(buf, len, "%3.0fk", n / 1000);
+}
+
+/* Every row between the counts a and b (in units of ymax) at column c. */
+static void mark_span(const struct plot *p, short cells[][PLOT_MAX_W], int c, double a, double b,
+                      double ymax, short g)
+{
+	int r, ra = plot_row_of(a / ymax, p->ph), rb = plot_row_of(b / ymax, p->ph);
+
+	if (ra > rb) {
+		r = ra;
+		ra = rb;
+		rb = r;
+	}
+	for (r = ra; r <= rb; r++)
+		cells[r][PLOT_GUTTER + c] = g;
+}
+
+int plot_counts(struct plot *p, const double *fail, size_t nf, double (*mean)(double, const void *),
+                const void *ctx, double age, double horizon, int w, int h, int utf8)
+{
+	short cells[PLOT_MAX_H][PLOT_MAX_W];
+	double ymax, end = age + (isfinite(horizon) && horizon > 0 ? horizon : 0);
+	char top[16], mid[16];
+	int c;
+
+	if (!(age > 0) || plot_open(p, cells, plot_nice_ceil(end * 1.05), w, h) != 0)
+		return -1;
+	nf = count_to(fail, nf, age);
+	ymax = plot_nice_ceil(fmax(fmax((double)nf, mean(p->tmax, ctx)), 1.0));
+	if (isnan(ymax))
+		return -1;
+	fmt_count(ymax, top, sizeof top);
+	fmt_count(ymax / 2, mid, sizeof mid);
+	draw_y_axis(p, cells, w, top, mid);
+	for (c = 0; c < p->pw; c++) {
+		double t0 = p->tmax * c / p->pw, t1 = p->tmax * (c + 1) / p->pw;
+		mark_span(p, cells, c, mean(t0, ctx), mean(t1, ctx), ymax, G_MEAN);
+		p->curve_row[c] = plot_row_of(mean(0.5 * (t0 + t1), ctx) / ymax, p->ph);
+		if (t0 < age)
+			mark_span(p, cells, c, (double)count_to(fail, nf, t0),
+			          (double)count_to(fail, nf, fmin(t1, age)), ymax, G_CURVE);
+	}
+	draw_x_axis(p, cells, age, horizon, plot_row_of(mean(age, ctx) / ymax, p->ph));
+	draw_x_labels(p, cells, w, age);
+	plot_close(p, cells, utf8);
 	return 0;
 }

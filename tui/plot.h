@@ -14,6 +14,8 @@
 #ifndef WRENCH_TUI_PLOT_H
 #define WRENCH_TUI_PLOT_H
 
+#include <stddef.h>
+
 #define PLOT_MAX_W 240
 #define PLOT_MAX_H 60
 #define PLOT_MIN_W 20
@@ -49,6 +51,16 @@ int plot_row_of(double r, int ph);
  * than PLOT_MIN_W x PLOT_MIN_H (the plot is then empty). */
 int plot_reliability(struct plot *p, double beta, double eta, double age, double horizon,
                      int w, int h, int utf8);
+
+/* N(t) of a repaired system in the same box: its failures counted (system
+ * ages fail[0..nf), ascending; those after age are left out) as a step of
+ * bullets up to the age, and the fitted mean count mean(t, ctx) as a line
+ * of dots over the whole axis, which ends at a round number past age +
+ * horizon; the y axis from 0 to a round number past both.  The age and
+ * the window as for R(t), the mean's point at the age marked.  Returns 0,
+ * or -1 when age is not positive or the box is too small. */
+int plot_counts(struct plot *p, const double *fail, size_t nf, double (*mean)(double, const void *),
+                const void *ctx, double age, double horizon, int w, int h, int utf8);
 
 /* ------------------------------------------------- bars and sparklines
  *

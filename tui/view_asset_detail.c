@@ -105,7 +105,7 @@ static void detail_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 	if (!d->doc.loaded)
 		return;
 	if (d->plot_page) {
-		asset_rel_draw_plot(a, w, 0, 0, h, wd, &d->doc.rel);
+		asset_rel_draw_plot(a, w, 0, 0, h, wd, &d->doc);
 		return;
 	}
 	if (a->layout == LAYOUT_DESK) {
@@ -113,7 +113,7 @@ static void detail_draw(struct app *a, struct view *v, WINDOW *w, int h, int wd)
 
 		tw = wd * 55 / 100;
 		draw_vline(a, w, tw, 0, h);
-		asset_rel_draw_plot(a, w, 0, tw + 2, ph, wd - tw - 2, &d->doc.rel);
+		asset_rel_draw_plot(a, w, 0, tw + 2, ph, wd - tw - 2, &d->doc);
 	}
 	asset_doc_layout(&d->doc, tw - 1, a->utf8);
 	d->rows = h;

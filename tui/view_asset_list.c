@@ -659,7 +659,7 @@ static void draw_preview(struct app *a, struct view *v, struct alist *s, WINDOW 
 		if (s->preview.nlines + 1 < h - 8) {
 			ph = h - s->preview.nlines - 1;
 			asset_rel_draw_plot(a, w, s->preview.nlines + 1, lw + 2, ph > 20 ? 20 : ph,
-			                    wd - lw - 2, &s->preview.rel);
+			                    wd - lw - 2, &s->preview);
 		}
 	} else if (tag) {
 		draw_line(w, 0, lw + 2, tag, wd - lw - 2, theme_attr(ROLE_DIM));

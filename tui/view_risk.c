@@ -863,14 +863,7 @@ static void open_row(struct app *a, const struct risk *r)
 	 * row came from (the card's own fit would give the same,
 	 * but this spares loading and fitting the plant again). */
 	memset(&rel, 0, sizeof rel);
-	rel.state = AR_OK;
-	rel.it = *it;
-	rel.T = r->rk.T;
-	rel.horizon = r->rk.horizon;
-	if (it->class_index < r->rk.nclasses) {
-		rel.class_units = r->rk.classes[it->class_index].units;
-		rel.class_failures = r->rk.classes[it->class_index].failures;
-	}
+	asset_rel_from(&rel, &r->rk, it);
 	asset_rel_prime(a->s, &rel);
 	app_push(a, VIEW_ASSET_DETAIL, it->tag);
 }
