@@ -258,6 +258,10 @@ START_TEST(counts_step_up_to_the_failures_and_follow_the_mean)
 	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 1000.0, 30.0, 45, 14, 1), 0);
 	for (r = 0; r < p.h; r++)
 		ck_assert_int_le(cols(p.line[r]), 45);
+	/* An oversized box is clamped. */
+	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 1000.0, 30.0, 1000, 1000, 0), 0);
+	ck_assert_int_eq(p.w, PLOT_MAX_W);
+	ck_assert_int_eq(p.h, PLOT_MAX_H);
 	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 0.0, 30.0, 45, 14, 0), -1);
 	ck_assert_int_eq(plot_counts(&p, fail, 15, power_mean, NULL, 1000.0, 30.0, 10, 14, 0), -1);
 }

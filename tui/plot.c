@@ -232,8 +232,9 @@ static void row_text(const short *cells, int w, int utf8, char *o)
 	*o = '\0';
 }
 
-/* The box (clamped), blank cells and an empty plot; -1 when tmax is not
- * a number or the box is too small. */
+/* The box (clamped: the callers draw to p->w, not their w), blank cells
+ * and an empty plot; -1 when tmax is not a number or the box is too
+ * small. */
 static int plot_open(struct plot *p, short cells[][PLOT_MAX_W], double tmax, int w, int h)
 {
 	int r, c;
@@ -272,10 +273,10 @@ int plot_reliability(struct plot *p, double beta, double eta, double age, double
 
 	if (plot_open(p, cells, plot_tmax(beta, eta, age, horizon), w, h) != 0)
 		return -1;
-	draw_y_axis(p, cells, w, "1.0", "0.5");
+	draw_y_axis(p, cells, p->w, "1.0", "0.5");
 	draw_curve(p, cells, beta, eta);
 	draw_x_axis(p, cells, age, horizon, plot_row_of(exp(-pow(age / eta, beta)), p->ph));
-	draw_x_labels(p, cells, w, age);
+	draw_x_labels(p, cells, p->w, age);
 	plot_close(p, cells, utf8);
 	return 0;
 }
@@ -333,7 +334,7 @@ int plot_counts(struct plot *p, const double *fail, size_t nf, double (*mean)(do
 		return -1;
 	fmt_count(ymax, top, sizeof top);
 	fmt_count(ymax / 2, mid, sizeof mid);
-	draw_y_axis(p, cells, w, top, mid);
+	draw_y_axis(p, cells, p->w, top, mid);
 	for (c = 0; c < p->pw; c++) {
 		double t0 = p->tmax * c / p->pw, t1 = p->tmax * (c + 1) / p->pw;
 		mark_span(p, cells, c, mean(t0, ctx), mean(t1, ctx), ymax, G_MEAN);
@@ -343,7 +344,7 @@ int plot_counts(struct plot *p, const double *fail, size_t nf, double (*mean)(do
 			          (double)count_to(fail, nf, fmin(t1, age)), ymax, G_CURVE);
 	}
 	draw_x_axis(p, cells, age, horizon, plot_row_of(mean(age, ctx) / ymax, p->ph));
-	draw_x_labels(p, cells, w, age);
+	draw_x_labels(p, cells, p->w, age);
 	plot_close(p, cells, utf8);
 	return 0;
 }
