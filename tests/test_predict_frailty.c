@@ -493,8 +493,39 @@ static void both_fits(size_t nu, struct pi_frailty *gf, struct pi_frailty_ln *lf
 /* Log-normal scales with sd 0.8 and beta = 3.5 (the plants' strong
  * variation): the gamma frailty's shape is low, the log-normal's within
  * 10 %, its marginal likelihood the higher, its sigma near 0.8 x 3.5. */
+/* The class's log-normal marginal of UN[0..nu) at (beta, mu, sigma), each
+ * unit's integral by brute force: independent of frailty_ln.c's nodes,
+ * Newton steps and exposures. */
+static double brute_marginal(size_t nu, double beta, double mu, double sigma)
+{
+	double tref = 0.0, M = 0.0, rt = 0.0, slf = 0.0, p;
+	size_t i, j;
+
+	for (i = 0; i < nu; i++)
+		for (j = 0; j < UN[i].n; j++)
+			tref = fmax(tref, UN[i].t[j]);
+	for (i = 0; i < nu; i++) {
+		double S = 0.0, r = 0.0;
+		for (j = 0; j < UN[i].n; j++) {
+			S += pow(UN[i].t[j] / tref, beta);
+			if (UN[i].failed[j]) {
+				r += 1.0;
+				slf += log(UN[i].t[j] / tref);
+			}
+		}
+		rt += r;
+		M += ln_unit_brute_p(r, S, mu, sigma, 0.0, 20000, &p);
+	}
+	return M + rt * log(beta) + (beta - 1.0) * slf - rt * log(tref);
+}
+
 START_TEST(test_lognormal_fleet)
 {
+	static const double step[6][3] = {
+		{1e-3, 0, 0}, {-1e-3, 0, 0}, {0, 1e-3, 0}, {0, -1e-3, 0}, {0, 0, 1e-3}, {0, 0, -1e-3},
+	};
+	double at;
+	int k;
 	struct pi_frailty gf;
 	struct pi_frailty_ln lf;
 
@@ -509,6 +540,20 @@ START_TEST(test_lognormal_fleet)
 	ck_assert_msg(fabs(lf.sigma - 2.8) < 0.2 * 2.8, "sigma %g for 2.8", lf.sigma);
 	ck_assert(isfinite(lf.v_logbeta) && lf.v_logbeta > 0.0);
 	ck_assert(isfinite(lf.v_logsigma) && lf.v_logsigma > 0.0);
+	/* The fit is the maximum of the marginal as brute force computes it:
+	 * its value there, and lower a step of 1e-3 away in each parameter
+	 * (ln beta, mu, ln sigma) either way: small, because the marginal's
+	 * ridge runs across the axes (mu moves with beta), so that a point
+	 * off the maximum has a first-order gain along some axis that a
+	 * larger step's second-order loss would hide. */
+	at = brute_marginal(NU_LN, lf.beta, lf.mu, lf.sigma);
+	ck_assert_msg(fabs(at - lf.marginal) < 1e-7 * fabs(at), "marginal %.10g, brute force %.10g",
+	              lf.marginal, at);
+	for (k = 0; k < 6; k++) {
+		double m = brute_marginal(NU_LN, lf.beta * exp(step[k][0]), lf.mu + step[k][1],
+		                          lf.sigma * exp(step[k][2]));
+		ck_assert_msg(m < at, "step %d: %.10g above the fit's %.10g", k, m, at);
+	}
 }
 END_TEST
 
