@@ -183,6 +183,37 @@ START_TEST(test_frailty_alike)
 }
 END_TEST
 
+/* The units of UN[0..nu) as one class "valve" of an ld_set, each life
+ * ended by a failure but the last, running to day 1000. */
+static void fleet_set(struct ld_set *s, struct ld_unit *u, struct ld_event *ev, size_t nu)
+{
+	size_t i, j;
+
+	memset(s, 0, sizeof *s);
+	s->units = u;
+	s->events = ev;
+	for (i = 0; i < nu; i++) {
+		double t = 0.0;
+		memset(&u[i], 0, sizeof u[i]);
+		snprintf(u[i].tag, sizeof u[i].tag, "U%03zu", i);
+		snprintf(u[i].cls, sizeof u[i].cls, "valve");
+		u[i].in_service = 1;
+		u[i].ev0 = s->nevents;
+		for (j = 0; j + 1 < UN[i].n; j++) {
+			t += T[i][j];
+			ev[s->nevents].t = t;
+			ev[s->nevents].op = NAN;
+			ev[s->nevents].kind = LD_FAILURE;
+			s->nevents++;
+			u[i].nev++;
+		}
+		u[i].install = 1000.0 - t - T[i][UN[i].n - 1];
+		for (j = 0; j < u[i].nev; j++)
+			ev[u[i].ev0 + j].t += u[i].install;
+		s->nunits++;
+	}
+}
+
 /* In the ranking (predict_opts.frailty): the class shape with the
  * frailty, its bounds and label; without the option the pooled MLE. */
 START_TEST(test_frailty_in_the_ranking)
@@ -193,35 +224,10 @@ START_TEST(test_frailty_in_the_ranking)
 	struct predict_opts o;
 	struct predict_ranking r;
 	struct wr_err e = {0, ""};
-	size_t i, j;
 
 	rs = 11;
 	fleet(NU, 3.0, 100.0, 2.0);
-	memset(&s, 0, sizeof s);
-	s.units = u;
-	s.events = ev;
-	for (i = 0; i < NU; i++) {
-		double t = 0.0;
-		memset(&u[i], 0, sizeof u[i]);
-		snprintf(u[i].tag, sizeof u[i].tag, "U%03zu", i);
-		snprintf(u[i].cls, sizeof u[i].cls, "valve");
-		u[i].in_service = 1;
-		u[i].install = 0.0;
-		u[i].ev0 = s.nevents;
-		/* Failed lives end in failures; the running one runs to T. */
-		for (j = 0; j + 1 < UN[i].n; j++) {
-			t += T[i][j];
-			ev[s.nevents].t = t;
-			ev[s.nevents].op = NAN;
-			ev[s.nevents].kind = LD_FAILURE;
-			s.nevents++;
-			u[i].nev++;
-		}
-		u[i].install = 1000.0 - t - T[i][UN[i].n - 1];
-		for (j = 0; j < u[i].nev; j++)
-			ev[u[i].ev0 + j].t += u[i].install;
-		s.nunits++;
-	}
+	fleet_set(&s, u, ev, NU);
 	predict_opts_init(&o);
 	o.hazard = PREDICT_HAZARD_WEIBULL;
 	o.renewal_only = 1;
@@ -573,37 +579,6 @@ START_TEST(test_gamma_fleet_keeps_gamma)
 	ck_assert_msg(fabs(gf.beta - 3.0) < 0.15 * 3.0, "gamma beta %g for 3", gf.beta);
 }
 END_TEST
-
-/* The units of UN[0..nu) as one class "valve" of an ld_set, each life
- * ended by a failure but the last, running to day 1000. */
-static void fleet_set(struct ld_set *s, struct ld_unit *u, struct ld_event *ev, size_t nu)
-{
-	size_t i, j;
-
-	memset(s, 0, sizeof *s);
-	s->units = u;
-	s->events = ev;
-	for (i = 0; i < nu; i++) {
-		double t = 0.0;
-		memset(&u[i], 0, sizeof u[i]);
-		snprintf(u[i].tag, sizeof u[i].tag, "U%03zu", i);
-		snprintf(u[i].cls, sizeof u[i].cls, "valve");
-		u[i].in_service = 1;
-		u[i].ev0 = s->nevents;
-		for (j = 0; j + 1 < UN[i].n; j++) {
-			t += T[i][j];
-			ev[s->nevents].t = t;
-			ev[s->nevents].op = NAN;
-			ev[s->nevents].kind = LD_FAILURE;
-			s->nevents++;
-			u[i].nev++;
-		}
-		u[i].install = 1000.0 - t - T[i][UN[i].n - 1];
-		for (j = 0; j < u[i].nev; j++)
-			ev[u[i].ev0 + j].t += u[i].install;
-		s->nunits++;
-	}
-}
 
 /* Every tenth ranked unit's p_fail is its log-normal posterior's over
  * the Weibull's cumulative hazard in the horizon (brute force), not the
