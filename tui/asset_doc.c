@@ -380,28 +380,59 @@ static int add(struct asset_doc *d, int kind, int ref, int role, const char *fmt
 
 static void process_words(const struct predict_mcf *m, int utf8, char *buf, size_t n);
 
-/* A repaired asset's process under its P(fail): what p_fail came from. */
+/* A repaired asset's process under its P(fail), what p_fail came from,
+ * and the failures it expects in the horizon; the renewal Weibull's
+ * shape and life figures would describe another model. */
 static void layout_process(struct asset_doc *d, int width, int utf8)
 {
 	const struct asset_rel *r = &d->rel;
+	const struct predict_item *it = &r->it;
 	char words[64];
 
-	if (!r->mcf.ok)
-		return;
 	process_words(&r->mcf, utf8, words, sizeof words);
-	if (width >= 60)
+	if (width >= 60) {
 		add(d, AL_REL, 0, ROLE_NORMAL, " process: %s, %s", predict_process_str(r->mcf.process),
 		    words);
-	else
+		add(d, AL_REL, 0, ROLE_NORMAL, " expected failures %.2f in %.0fd   trend: %s",
+		    it->expected_failures, r->horizon, predict_trend_str(it->trend.flag));
+	} else {
 		add(d, AL_REL, 0, ROLE_NORMAL, " repaired: %s", words);
+		add(d, AL_REL, 0, ROLE_NORMAL, " expected failures %.2f in %.0fd",
+		    it->expected_failures, r->horizon);
+	}
+}
+
+/* A renewed asset's Weibull: shape, scale, MTBF and B10. */
+static void layout_renewal(struct asset_doc *d, int width, int utf8)
+{
+	const struct predict_item *it = &d->rel.it;
+	const char *b = utf8 ? "\xce\xb2" : "beta", *h = utf8 ? "\xce\xb7" : "eta";
+	char eta[24], mtbf[24], b10[24];
+
+	days(it->eta, eta, sizeof eta);
+	days(it->mtbf, mtbf, sizeof mtbf);
+	days(it->b10, b10, sizeof b10);
+	if (width < 60) {
+		add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s  %s %s", b, it->beta,
+		    predict_beta_meaning_str(it->meaning), h, eta);
+		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s  B10 %s", mtbf, b10);
+		return;
+	}
+	if (isnan(it->beta_b.lo))
+		add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s   %s %s", b, it->beta,
+		    predict_beta_meaning_str(it->meaning), h, eta);
+	else
+		add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f [%.2f, %.2f] %s   %s %s", b, it->beta,
+		    it->beta_b.lo, it->beta_b.hi, predict_beta_meaning_str(it->meaning), h, eta);
+	add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s   B10 %s   trend: %s", mtbf, b10,
+	    predict_trend_str(it->trend.flag));
 }
 
 static void layout_card(struct asset_doc *d, int width, int utf8)
 {
 	const struct asset_rel *r = &d->rel;
 	const struct predict_item *it = &r->it;
-	const char *b = utf8 ? "\xce\xb2" : "beta", *h = utf8 ? "\xce\xb7" : "eta";
-	char age[24], eta[24], mtbf[24], b10[24];
+	char age[24];
 
 	add(d, AL_HEAD, 0, ROLE_HEADING, "Reliability, next %.0f days", r->horizon);
 	if (r->state == AR_PENDING) {
@@ -413,36 +444,26 @@ static void layout_card(struct asset_doc *d, int width, int utf8)
 		return;
 	}
 	days(it->age, age, sizeof age);
-	days(it->eta, eta, sizeof eta);
-	days(it->mtbf, mtbf, sizeof mtbf);
-	days(it->b10, b10, sizeof b10);
-	if (width >= 60) {
+	if (width >= 60)
 		add(d, AL_REL, 0, p_role(it->p_fail),
 		    " P(fail within %.0fd) %.1f%%   age %s   failures %d", r->horizon,
 		    100.0 * it->p_fail, age, it->failures);
+	else
+		add(d, AL_REL, 0, p_role(it->p_fail), " P(fail) %.1f%%  age %s", 100.0 * it->p_fail,
+		    age);
+	if (r->mcf.ok)
 		layout_process(d, width, utf8);
-		if (isnan(it->beta_b.lo))
-			add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s   %s %s", b, it->beta,
-			    predict_beta_meaning_str(it->meaning), h, eta);
-		else
-			add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f [%.2f, %.2f] %s   %s %s", b, it->beta,
-			    it->beta_b.lo, it->beta_b.hi, predict_beta_meaning_str(it->meaning), h, eta);
-		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s   B10 %s   trend: %s", mtbf, b10,
-		    predict_trend_str(it->trend.flag));
+	else
+		layout_renewal(d, width, utf8);
+	if (width >= 60) {
 		add(d, AL_REL, 0, ROLE_DIM, " method: %s, %s (%s: %zu units, %.0f failures)",
 		    predict_method_str(it->method), predict_process_str(it->process), it->cls,
 		    r->class_units, r->class_failures);
-	} else {
-		add(d, AL_REL, 0, p_role(it->p_fail), " P(fail) %.1f%%  age %s", 100.0 * it->p_fail,
-		    age);
-		layout_process(d, width, utf8);
-		add(d, AL_REL, 0, ROLE_NORMAL, " %s %.2f %s  %s %s", b, it->beta,
-		    predict_beta_meaning_str(it->meaning), h, eta);
-		add(d, AL_REL, 0, ROLE_NORMAL, " MTBF %s  B10 %s", mtbf, b10);
-		add(d, AL_REL, 0, ROLE_NORMAL, " trend: %s, %d failures",
-		    predict_trend_str(it->trend.flag), it->failures);
-		add(d, AL_REL, 0, ROLE_DIM, " method: %s", predict_method_str(it->method));
+		return;
 	}
+	add(d, AL_REL, 0, ROLE_NORMAL, " trend: %s, %d failures", predict_trend_str(it->trend.flag),
+	    it->failures);
+	add(d, AL_REL, 0, ROLE_DIM, " method: %s", predict_method_str(it->method));
 }
 
 static const char *status_word(int st)

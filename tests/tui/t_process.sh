@@ -2,7 +2,8 @@
 # A repaired asset's card: the demo plant plus 80 presses whose failures
 # come faster and faster (a power law of shape 2.5, minimal repair, drawn
 # with a fixed seed).  The ranking finds them repaired; the card then says
-# so with the power law's beta (the number `wrench rank` gives), and its
+# so with the power law's beta and the failures expected in the horizon
+# (the numbers `wrench rank` gives) instead of a renewal MTBF, and its
 # plot is N(t), the failures counted against the fitted mean count, at
 # 40x16 and beside the card at desk size.  A renewed asset keeps R(t).
 source "$(dirname "$0")/lib.sh"
@@ -50,12 +51,15 @@ check "the presses are found repaired (process of $press: $(col "$press" process
 	[ "$(col "$press" process)" = "minimal repair" ]
 beta=$(awk -v b="$(col "$press" repair_beta)" 'BEGIN { printf "%.2f", b }')
 nfail=$(col "$press" failures)
+efail=$(awk -v e="$(col "$press" expected_failures)" 'BEGIN { printf "%.2f", e }')
 
 start 40 16
 wait_for "My open work"
 scan "$press"
 expect "Asset $press" "40x16: scanning $press opens it"
 expect "repaired: power law β $beta" "40x16: the card gives the power law's β, as rank ($beta)"
+expect "expected failures $efail in 30d" "40x16: and the failures it expects, as rank ($efail)"
+expect_not "MTBF" "40x16: no renewal MTBF for a repaired press"
 keys v
 expect "N(t), power law β $beta" "40x16: v plots N(t) of the repaired press"
 expect "• failures  · fitted mean" "40x16: the plot's legend names the count and the fitted mean"
