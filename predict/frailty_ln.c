@@ -174,6 +174,7 @@ double pi_lnf_pfail(double r, double S, double mu, double sigma, double d, doubl
 struct lnctx {
 	struct pi_frailty_logs lg;
 	double mu, ls;
+	double sum_s;             /* the units' exposures summed at the last beta (0: none yet) */
 };
 
 /* The profile at one beta. */
@@ -241,6 +242,11 @@ static void ln_profile(struct lnctx *x, double beta, struct lneval *v)
 		double d[2], t = 1.0, g1[2], H1[3], eud1, L1 = -INFINITY, mu1 = mu, ls1 = ls;
 		int half, floor = ls <= LN_LOG_SIGMA_MIN && g[1] <= 0.0;
 		ln_direction(g, H, floor, d);
+		/* A Newton step this short leaves the point within about its
+		 * square of the maximum: the point is kept without evaluating
+		 * the step (a sum over the units saved per profile). */
+		if (H[0] < 0.0 && H[0] * H[2] > H[1] * H[1] && fmax(fabs(d[0]), fabs(d[1])) < 1e-9)
+			break;
 		/* No step moves ln sigma or mu by more than 2. */
 		t = fmin(1.0, 2.0 / fmax(fabs(d[0]), fabs(d[1])));
 		for (half = 0; half < 40; half++, t *= 0.5) {
@@ -274,9 +280,21 @@ static void ln_profile(struct lnctx *x, double beta, struct lneval *v)
 	v->g = x->lg.rt / beta + x->lg.slf - eud;
 }
 
+/* The profile at beta.  The last fit's mu starts it, moved by the change
+ * of the units' exposures (a rate times the exposure is what the data
+ * fix): one Newton step fewer. */
 static void ln_eval(struct lnctx *x, double beta, struct lneval *v)
 {
+	const struct pi_frailty_in *in = x->lg.in;
+	double sum = 0.0;
+	size_t i;
+
 	pi_frailty_exposures(&x->lg, beta);
+	for (i = 0; i < in->nu; i++)
+		sum += in->S[i];
+	if (x->sum_s > 0.0 && sum > 0.0)
+		x->mu -= log(sum / x->sum_s);
+	x->sum_s = sum;
 	ln_profile(x, beta, v);
 }
 
@@ -358,13 +376,13 @@ static void ln_shape(struct lnctx *x, double beta0, struct pi_frailty_ln *out)
 		return;
 	lb = ln_root(x, lo, flo, hi, fhi);
 	/* The curvature of M_ln in ln beta: its slope's slope (the slope is
-	 * M_ln's whole one, the frailty at its maximum for each beta). */
-	fm = ln_slope(x, lb - h, &v);
+	 * M_ln's whole one, the frailty at its maximum for each beta), one
+	 * step away from the fit at the root. */
 	fp = ln_slope(x, lb + h, &v);
-	ln_eval(x, exp(lb), &v);
+	fm = ln_slope(x, lb, &v);
 	out->beta = exp(lb);
 	out->marginal = v.M;
-	out->v_logbeta = fp < fm ? 2.0 * h / (fm - fp) : NAN;
+	out->v_logbeta = fp < fm ? h / (fm - fp) : NAN;
 	out->mu = v.mu;
 	out->sigma = exp(v.ls);
 	out->v_logsigma = v.v_ls;
@@ -383,6 +401,7 @@ int pi_frailty_ln_shape(const struct pi_frailty_in *in, double beta0, double mu0
 		return WR_ENOMEM;
 	x.mu = isfinite(mu0) ? mu0 : 0.0;
 	x.ls = sigma0 > 0.0 ? fmin(fmax(log(sigma0), LN_LOG_SIGMA_MIN), LN_LOG_SIGMA_MAX) : 0.0;
+	x.sum_s = 0.0;
 	if (x.lg.rt > 0.0)
 		ln_shape(&x, beta0, out);
 	pi_frailty_logs_close(&x.lg);
