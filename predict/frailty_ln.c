@@ -119,23 +119,53 @@ static void lnf_grid(double r, double S, double mu, double sigma, struct lnf_gri
 	g->kr = (long)ceil(dr / g->h);
 }
 
+/* The walk over a grid's nodes: u and e^u at each, e^u by one
+ * multiplication a node (within about 1e-14 of exp over the few hundred
+ * nodes of a grid), and the integrand's weight there. */
+struct lnf_walk {
+	double u, eu, eh;
+};
+
+static void walk_start(const struct lnf_grid *g, struct lnf_walk *w)
+{
+	w->u = g->us - (double)g->kl * g->h;
+	w->eu = exp(w->u);
+	w->eh = exp(g->h);
+}
+
+/* The weight at the walk's node, relative to the mode's. */
+static double walk_weight(const struct lnf_walk *w, const struct lnf_grid *g, double r, double S,
+                          double mu, double sigma)
+{
+	double v = (w->u - mu) / sigma;
+
+	return exp(r * w->u - S * w->eu - 0.5 * v * v - g->top);
+}
+
+static void walk_next(const struct lnf_grid *g, struct lnf_walk *w, long k)
+{
+	w->u = g->us + (double)(k + 1) * g->h;
+	w->eu *= w->eh;
+}
+
 /* Unit i's marginal and posterior moments (see the top). */
 void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post *o)
 {
 	double sum = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, se = 0.0;
 	struct lnf_grid g;
+	struct lnf_walk w;
 	long k;
 
 	lnf_grid(r, S, mu, sigma, &g);
-	for (k = -g.kl; k <= g.kr; k++) {
-		double u = g.us + (double)k * g.h, v = (u - mu) / sigma;
-		double p = exp(ln_integrand(r, S, mu, sigma, u) - g.top);
+	walk_start(&g, &w);
+	for (k = -g.kl; k <= g.kr; walk_next(&g, &w, k++)) {
+		double v = (w.u - mu) / sigma, p = walk_weight(&w, &g, r, S, mu, sigma);
 		sum += p;
 		s1 += p * v;
 		s2 += p * v * v;
 		s3 += p * v * v * v;
 		s4 += p * v * v * v * v;
-		se += p * exp(u);
+		se += p * w.eu;
 	}
 	o->l = g.top + log(sum * g.h / (sigma * sqrt(2.0 * M_PI)));
 	o->m1 = s1 / sum;
@@ -154,15 +184,16 @@ double pi_lnf_pfail(double r, double S, double mu, double sigma, double d, doubl
 {
 	double sum = 0.0, sp = 0.0, se = 0.0;
 	struct lnf_grid g;
+	struct lnf_walk w;
 	long k;
 
 	lnf_grid(r, S, mu, sigma, &g);
-	for (k = -g.kl; k <= g.kr; k++) {
-		double u = g.us + (double)k * g.h, eu = exp(u);
-		double p = exp(ln_integrand(r, S, mu, sigma, u) - g.top);
+	walk_start(&g, &w);
+	for (k = -g.kl; k <= g.kr; walk_next(&g, &w, k++)) {
+		double p = walk_weight(&w, &g, r, S, mu, sigma);
 		sum += p;
-		sp += p * (d > 0.0 ? -expm1(-eu * d) : 0.0);
-		se += p * eu;
+		sp += p * (d > 0.0 ? -expm1(-w.eu * d) : 0.0);
+		se += p * w.eu;
 	}
 	if (rate)
 		*rate = se / sum;
