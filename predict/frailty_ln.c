@@ -46,6 +46,10 @@
 #define LN_LOG_SIGMA_MIN (-6.907755278982137) /* ln 1e-3 */
 #define LN_LOG_SIGMA_MAX 2.5                  /* sigma 12: rates e^12 apart per sd */
 #define LN_DROP 40.0                          /* the integrand's range: down to e^-40 */
+/* Past the mode the integrand only falls (it is log-concave), and on the
+ * right it falls as e^(-S e^u), far faster than the Gaussian guess of
+ * ln_reach: the walk stops at the first node below e^-40 of the mode. */
+#define LN_TAIL 4.248354255291589e-18         /* e^-40 */
 #define LN_STEP 0.7                           /* trapezoid step in Laplace scales */
 #define LN_STEP_MAX 0.35                      /* ... and in u at most */
 #define LN_BETA_LO 0.05
@@ -160,6 +164,8 @@ void pi_lnf_unit(double r, double S, double mu, double sigma, struct pi_lnf_post
 	walk_start(&g, &w);
 	for (k = -g.kl; k <= g.kr; walk_next(&g, &w, k++)) {
 		double v = (w.u - mu) / sigma, p = walk_weight(&w, &g, r, S, mu, sigma);
+		if (k > 0 && p < LN_TAIL)
+			break;
 		sum += p;
 		s1 += p * v;
 		s2 += p * v * v;
@@ -191,6 +197,8 @@ double pi_lnf_pfail(double r, double S, double mu, double sigma, double d, doubl
 	walk_start(&g, &w);
 	for (k = -g.kl; k <= g.kr; walk_next(&g, &w, k++)) {
 		double p = walk_weight(&w, &g, r, S, mu, sigma);
+		if (k > 0 && p < LN_TAIL)
+			break;
 		sum += p;
 		sp += p * (d > 0.0 ? -expm1(-w.eu * d) : 0.0);
 		se += p * w.eu;
