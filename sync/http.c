@@ -29,6 +29,10 @@
 #define PROTOCOL_TEXT NUMBER_TEXT(SYNC_PROTOCOL)
 #define GZIP_OVER 1024
 
+/* libcurl (curl_api.c), loaded by the first sync_http_open: nothing else
+ * here runs before it. */
+static const struct sync_curl_api *cu;
+
 struct sync_http {
 	CURL *curl;
 	char base[1024];
@@ -77,8 +81,8 @@ static int scheme_ok(CURLU *u, const char *url, struct wr_err *e)
 	char *scheme = NULL, *host = NULL;
 	int rc = WR_OK;
 
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+	if (cu->url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    cu->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
 		rc = wr_fail(e, WR_EINPUT, "the server address \"%.200s\" has no host", url);
 	else if (strcmp(scheme, "https") && strcmp(scheme, "http"))
 		rc = wr_fail(e, WR_EINPUT, "the server address must start with https:// (not %.20s://)",
@@ -87,30 +91,30 @@ static int scheme_ok(CURLU *u, const char *url, struct wr_err *e)
 		rc = wr_fail(e, WR_EINPUT,
 		             "refusing to send the token unencrypted to %.200s: use https:// (plain "
 		             "http:// is only for this machine)", host);
-	curl_free(scheme);
-	curl_free(host);
+	cu->free(scheme);
+	cu->free(host);
 	return rc;
 }
 
 static int url_ok(const char *url, struct wr_err *e)
 {
-	CURLU *u = curl_url();
+	CURLU *u = cu->url();
 	char *extra = NULL;
 	int rc;
 
 	if (!u)
 		return wr_fail(e, WR_ENOMEM, "out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+	if (cu->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 		rc = wr_fail(e, WR_EINPUT, "the server address \"%.200s\" is not a URL such as "
 		             "https://central.example:8443", url);
-	else if (curl_url_get(u, CURLUPART_QUERY, &extra, 0) == CURLUE_OK ||
-	         curl_url_get(u, CURLUPART_FRAGMENT, &extra, 0) == CURLUE_OK)
+	else if (cu->url_get(u, CURLUPART_QUERY, &extra, 0) == CURLUE_OK ||
+	         cu->url_get(u, CURLUPART_FRAGMENT, &extra, 0) == CURLUE_OK)
 		rc = wr_fail(e, WR_EINPUT, "the server address \"%.200s\" must not have a ?query or "
 		             "#fragment", url);
 	else
 		rc = scheme_ok(u, url, e);
-	curl_free(extra);
-	curl_url_cleanup(u);
+	cu->free(extra);
+	cu->url_cleanup(u);
 	return rc;
 }
 
@@ -214,25 +218,25 @@ struct setter {
 
 static void opt_long(struct setter *s, CURLoption o, long v)
 {
-	if (s->rc == CURLE_OK && (s->rc = curl_easy_setopt(s->c, o, v)) != CURLE_OK)
+	if (s->rc == CURLE_OK && (s->rc = cu->easy_setopt(s->c, o, v)) != CURLE_OK)
 		s->bad = (int)o;
 }
 
 static void opt_ptr(struct setter *s, CURLoption o, const void *v)
 {
-	if (s->rc == CURLE_OK && (s->rc = curl_easy_setopt(s->c, o, v)) != CURLE_OK)
+	if (s->rc == CURLE_OK && (s->rc = cu->easy_setopt(s->c, o, v)) != CURLE_OK)
 		s->bad = (int)o;
 }
 
 static void opt_fn(struct setter *s, CURLoption o, curl_write_callback f)
 {
-	if (s->rc == CURLE_OK && (s->rc = curl_easy_setopt(s->c, o, f)) != CURLE_OK)
+	if (s->rc == CURLE_OK && (s->rc = cu->easy_setopt(s->c, o, f)) != CURLE_OK)
 		s->bad = (int)o;
 }
 
 static void opt_off(struct setter *s, CURLoption o, curl_off_t v)
 {
-	if (s->rc == CURLE_OK && (s->rc = curl_easy_setopt(s->c, o, v)) != CURLE_OK)
+	if (s->rc == CURLE_OK && (s->rc = cu->easy_setopt(s->c, o, v)) != CURLE_OK)
 		s->bad = (int)o;
 }
 
@@ -241,7 +245,7 @@ static int setter_result(const struct setter *s, struct wr_err *e)
 	if (s->rc == CURLE_OK)
 		return WR_OK;
 	return wr_fail(e, s->rc == CURLE_OUT_OF_MEMORY ? WR_ENOMEM : WR_EINPUT,
-	               "libcurl refused option %d: %s", s->bad, curl_easy_strerror(s->rc));
+	               "libcurl refused option %d: %s", s->bad, cu->easy_strerror(s->rc));
 }
 
 static int handle_setup(struct sync_http *h, const struct sync_options *o, struct wr_err *e)
@@ -288,7 +292,7 @@ static int cancel_setup(struct sync_http *h)
 	if (!h->cancel)
 		return WR_OK;
 	opt_ptr(&s, CURLOPT_XFERINFODATA, h);
-	if (s.rc == CURLE_OK && (s.rc = curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION,
+	if (s.rc == CURLE_OK && (s.rc = cu->easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION,
 	                                                 on_progress)) != CURLE_OK)
 		s.bad = (int)CURLOPT_XFERINFOFUNCTION;
 	opt_long(&s, CURLOPT_NOPROGRESS, 0L);
@@ -300,13 +304,13 @@ static CURLcode global_rc;
 
 static void global_init(void)
 {
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	global_rc = cu->global_init(CURL_GLOBAL_DEFAULT);
 }
 
 static void fill_names(struct sync_http *h, const struct sync_options *o)
 {
 	size_t n = wr_strlcpy(h->base, o->url, sizeof h->base);
-	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	const curl_version_info_data *v = cu->version_info(CURLVERSION_NOW);
 
 	while (n > 0 && h->base[n - 1] == '/')
 		h->base[--n] = '\0';
@@ -325,13 +329,15 @@ int sync_http_open(const struct sync_options *o, struct sync_http **out, struct 
 	int rc;
 
 	*out = NULL;
+	if (!(cu = sync_curl(e)))
+		return SYNC_EINPUT;
 	if ((rc = options_ok(o, e)) != WR_OK)
 		return rc == WR_ENOMEM ? SYNC_ENOMEM : SYNC_EINPUT;
 	if (pthread_once(&global_once, global_init) != 0 || global_rc != CURLE_OK) {
-		wr_fail(e, WR_EINPUT, "libcurl could not start: %s", curl_easy_strerror(global_rc));
+		wr_fail(e, WR_EINPUT, "libcurl could not start: %s", cu->easy_strerror(global_rc));
 		return SYNC_EINPUT;
 	}
-	if (!(h = calloc(1, sizeof *h)) || !(h->curl = curl_easy_init())) {
+	if (!(h = calloc(1, sizeof *h)) || !(h->curl = cu->easy_init())) {
 		free(h);
 		wr_fail(e, WR_ENOMEM, "out of memory starting libcurl");
 		return SYNC_ENOMEM;
@@ -351,8 +357,8 @@ void sync_http_close(struct sync_http *h)
 {
 	if (!h)
 		return;
-	curl_easy_cleanup(h->curl);
-	curl_slist_free_all(h->headers);
+	cu->easy_cleanup(h->curl);
+	cu->slist_free_all(h->headers);
 	free(h->zipped);
 	explicit_bzero(h->auth, sizeof h->auth);
 	free(h);
@@ -378,7 +384,7 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *h, int
 
 	if (*failed)
 		return list;
-	if (!(l = curl_slist_append(list, h)))
+	if (!(l = cu->slist_append(list, h)))
 		*failed = 1;
 	return l ? l : list;
 }
@@ -400,7 +406,7 @@ static struct curl_slist *request_headers(const struct sync_http *h, int post, i
 	if (gzipped)
 		l = add_header(l, "Content-Encoding: gzip", &failed);
 	if (failed) {
-		curl_slist_free_all(l);
+		cu->slist_free_all(l);
 		return NULL;
 	}
 	return l;
@@ -466,7 +472,7 @@ static int transfer_failure(struct sync_http *h, const struct sync_http_req *rq,
                             const struct sink *sink, int *again, struct wr_err *e)
 {
 	char path[256];
-	const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(c);
+	const char *why = h->errbuf[0] ? h->errbuf : cu->easy_strerror(c);
 
 	path_only(rq->path, path, sizeof path);
 	*again = 0;
@@ -541,10 +547,10 @@ static int perform(struct sync_http *h, const struct sync_http_req *rq, struct s
 	CURLcode c;
 
 	h->errbuf[0] = '\0';
-	c = curl_easy_perform(h->curl);
+	c = cu->easy_perform(h->curl);
 	if (c != CURLE_OK)
 		return transfer_failure(h, rq, c, sink, again, e);
-	if (curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &sink->rs->status) != CURLE_OK) {
+	if (cu->easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &sink->rs->status) != CURLE_OK) {
 		wr_fail(e, WR_EINPUT, "libcurl gave no status for %s %s", rq->method, h->base);
 		return SYNC_EPROTO;
 	}
@@ -570,7 +576,7 @@ static int request_prepare(struct sync_http *h, const struct sync_http_req *rq,
 		wr_fail(e, WR_ENOMEM, "out of memory preparing a request");
 		return SYNC_ENOMEM;
 	}
-	curl_slist_free_all(h->headers);
+	cu->slist_free_all(h->headers);
 	free(h->zipped);
 	h->headers = headers;
 	h->zipped = zipped;

@@ -60,6 +60,30 @@ int sync_gzip(const char *in, size_t n, char **out, size_t *outn, struct wr_err 
 enum { SYNC_GZ_OK, SYNC_GZ_DAMAGED, SYNC_GZ_OVER, SYNC_GZ_NOMEM };
 int sync_gunzip(const char *in, size_t n, size_t cap, char **out, size_t *outn);
 
+/* ---- curl_api.c: libcurl, loaded on first use ---- */
+#include <curl/curl.h>
+struct sync_curl_api {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_perform) *easy_perform;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_slist_append) *slist_append;
+	__typeof__(curl_slist_free_all) *slist_free_all;
+	__typeof__(curl_free) *free;
+	__typeof__(curl_getdate) *getdate;
+	__typeof__(curl_url) *url;
+	__typeof__(curl_url_cleanup) *url_cleanup;
+	__typeof__(curl_url_get) *url_get;
+	__typeof__(curl_url_set) *url_set;
+	__typeof__(curl_version_info) *version_info;
+};
+/* The table, libcurl loaded at the first call; NULL (e says why, when not
+ * NULL) where it cannot be. */
+const struct sync_curl_api *sync_curl(struct wr_err *e);
+
 /* ---- http.c: one libcurl easy handle ---- */
 struct sync_http;
 int sync_http_open(const struct sync_options *o, struct sync_http **out, struct wr_err *e);

@@ -8,7 +8,6 @@
  * 429 are not (sync_status_retryable).
  */
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +100,7 @@ double sync_backoff(const struct sync_retry *p, int attempt, double rnd, double 
 
 double sync_retry_after_parse(const char *v, time_t now)
 {
+	const struct sync_curl_api *cu;
 	const char *s = v;
 	time_t at;
 
@@ -117,7 +117,9 @@ double sync_retry_after_parse(const char *v, time_t now)
 			return -1;
 		return n > 86400 ? 86400 : (double)n;
 	}
-	at = curl_getdate(s, NULL);
+	/* An HTTP date, by libcurl's parser (loaded by then: a reply came). */
+	cu = sync_curl(NULL);
+	at = cu ? cu->getdate(s, NULL) : (time_t)-1;
 	if (at == (time_t)-1)
 		return -1;
 	return at > now ? difftime(at, now) : 0;

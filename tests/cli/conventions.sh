@@ -6,6 +6,7 @@
 # empty WRENCH_DB is refused with a message saying what to set, and nothing
 # is written anywhere.  The demo keeps to its own database.  --version and
 # -V print the version of include/version.h, which the man page repeats.
+# libcurl is not among the libraries every start loads.
 . "$(dirname "$0")/lib.sh"
 
 export WRENCH_TODAY=2024-05-20
@@ -98,5 +99,12 @@ assert_contains "the man page's header has the version" "$(sed -n '/^\.TH/p' "$W
 	"\"wrench $V\""
 run "$WRENCH" --help
 assert_contains "--help lists -V, --version" "$OUT" "-V, --version"
+
+# ---- libcurl is loaded by a sync, not at every start (sync/curl_api.c):
+# the binary does not name it among the libraries it needs.  (The sync
+# itself is tested against a real server in tests/central.)
+needed=$(LC_ALL=C readelf -d "$WRENCH" 2>&1) || fail "readelf cannot read $WRENCH: $needed"
+assert_contains "the binary's dynamic section lists its libraries" "$needed" "(NEEDED)"
+assert_not_contains "libcurl is not linked in: it loads when a sync starts" "$needed" "libcurl"
 
 finish
